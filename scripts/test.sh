@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what it needs, builds, then runs the GoogleTest
+# suite (unit and integration tests, through ctest) and the client-compatibility
+# suite with the real masto.js client against a freshly started server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh --test
+scripts/build.sh
+(cd build && ctest --output-on-failure -j2)
+if [[ -f tests/compat/package.json ]]; then
+  tests/compat/run.sh build/publius
+fi

@@ -1,0 +1,77 @@
+// Api serves the Mastodon client REST API (and the OAuth endpoints) over the
+// domain: it authenticates the bearer token, applies rate limits, parses
+// parameters, calls domain::Microblog and renders the result. Handlers hold no
+// rules of their own.
+//
+// Construct once, call register_routes() on the router, then handle() from any
+// thread. Nothing thrown escapes handle(): an unexpected exception becomes a
+// 500 with a generic message (never request data).
+#pragma once
+
+#include <memory>
+
+#include "api/render.h"
+#include "domain/microblog.h"
+#include "http/message.h"
+#include "http/params.h"
+#include "http/router.h"
+#include "shield/rate_limiter.h"
+
+namespace publius::api {
+
+struct ApiOptions {
+  int64_t requests_per_window = 300;  // per token and per client, as Mastodon
+  std::chrono::seconds window{300};
+};
+
+class Api {
+ public:
+  Api(domain::Microblog& microblog, ApiOptions options);
+  void register_routes(http::Router& router);
+  http::Response handle(const http::Router& router, http::Request& request);
+
+  // Who is calling: the token (if any) and its account (if a user token).
+  struct Caller {
+    std::optional<domain::Token> token;
+    std::optional<domain::Account> account;
+    domain::Viewer viewer() const {
+      return account ? domain::Viewer(account->id) : std::nullopt;
+    }
+  };
+
+ private:
+  // Route groups, one file each.
+  void add_oauth_routes(http::Router& r);
+  void add_account_routes(http::Router& r);
+  void add_status_routes(http::Router& r);
+  void add_timeline_routes(http::Router& r);
+  void add_notification_routes(http::Router& r);
+  void add_instance_routes(http::Router& r);
+
+  // Handler helpers.
+  Result<Caller> caller(const http::Request& req);
+  // A user token with `scope`; 401/403 otherwise.
+  Result<Caller> require_user(const http::Request& req, std::string_view scope);
+  // Any valid token with `scope` (app tokens included).
+  Result<Caller> require_token(const http::Request& req, std::string_view scope);
+  Result<http::Params> params(const http::Request& req);
+
+  domain::Microblog& microblog_;
+  store::Store& store_;
+  Renderer renderer_;
+  shield::RateLimiter limiter_;
+  ApiOptions options_;
+};
+
+// Maps a domain error to its HTTP status and Mastodon's {"error": ...} body.
+http::Response error_response(const Error& e);
+// 200 with the JSON, or the error's response.
+http::Response json_or_error(Result<std::string> json);
+// Mastodon paging parameters: max_id, since_id, min_id, limit (default 20, capped at `max_limit`).
+Result<domain::Page> page_from(const http::Params& p, int default_limit = 20, int max_limit = 40);
+// The numeric id in path parameter `name`; kNotFound when it is not one.
+Result<int64_t> path_id(const http::Request& req, std::string_view name = "id");
+// Mastodon's Link header for a page whose items have ids newest..oldest.
+std::string link_header(const http::Request& req, int64_t newest, int64_t oldest);
+
+}  // namespace publius::api

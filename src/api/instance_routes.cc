@@ -1,0 +1,154 @@
+// Instance metadata and the small endpoints clients call at start-up.
+#include "api/api.h"
+#include "util/json_writer.h"
+
+namespace publius::api {
+namespace {
+
+constexpr std::string_view kVersion = "4.3.0 (compatible; Publius " PUBLIUS_VERSION ")";
+
+// A 1x1 grey PNG: the avatar and header of every account until uploads exist.
+constexpr unsigned char kDefaultImage[] = {
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
+    0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00,
+    0x00, 0x90, 0x77, 0x53, 0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x78,
+    0xda, 0x63, 0x68, 0x68, 0x68, 0x00, 0x00, 0x03, 0x04, 0x01, 0x81, 0x75, 0x2e, 0x01,
+    0xbc, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
+
+void write_configuration(JsonWriter& w, const domain::InstanceConfig& config, const std::string& streaming) {
+  w.key("configuration").begin_object();
+  w.key("urls").begin_object().field("streaming", streaming).field_null("status").end_object();
+  w.key("vapid").begin_object().field("public_key", "").end_object();
+  w.key("accounts")
+      .begin_object()
+      .field("max_featured_tags", int64_t{0})
+      .field("max_pinned_statuses", static_cast<int64_t>(config.max_pinned))
+      .end_object();
+  w.key("statuses")
+      .begin_object()
+      .field("max_characters", static_cast<int64_t>(config.max_status_chars))
+      .field("max_media_attachments", int64_t{4})
+      .field("characters_reserved_per_url", int64_t{23})
+      .end_object();
+  w.key("media_attachments").begin_object();
+  w.key("supported_mime_types").begin_array().end_array();
+  w.field("image_size_limit", int64_t{16777216})
+      .field("image_matrix_limit", int64_t{33177600})
+      .field("video_size_limit", int64_t{0})
+      .field("video_frame_rate_limit", int64_t{0})
+      .field("video_matrix_limit", int64_t{0})
+      .end_object();
+  w.key("polls")
+      .begin_object()
+      .field("max_options", int64_t{0})
+      .field("max_characters_per_option", int64_t{0})
+      .field("min_expiration", int64_t{0})
+      .field("max_expiration", int64_t{0})
+      .end_object();
+  w.key("translation").begin_object().field("enabled", false).end_object();
+  w.end_object();
+}
+
+}  // namespace
+
+void Api::add_instance_routes(http::Router& r) {
+  r.add("GET", "/api/v2/instance", [this](http::Request& req) {
+    const auto& config = microblog_.config();
+    auto stats = store_.instance_stats();
+    if (!stats.ok()) return error_response(stats.error());
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object()
+        .field("domain", config.domain)
+        .field("title", config.title)
+        .field("version", kVersion)
+        .field("source_url", config.base_url())
+        .field("description", config.description);
+    w.key("usage").begin_object().key("users").begin_object().field("active_month", stats->users).end_object().end_object();
+    w.key("thumbnail").begin_object().field("url", config.base_url() + "/avatars/original/missing.png").end_object();
+    w.key("icon").begin_array().end_array();
+    w.key("languages").begin_array().string("en").end_array();
+    write_configuration(w, config, "ws" + req.origin().substr(4));
+    w.key("registrations")
+        .begin_object()
+        .field("enabled", config.registrations_open)
+        .field("approval_required", false)
+        .field_null("message")
+        .field_null("url")
+        .end_object();
+    w.key("api_versions").begin_object().field("mastodon", int64_t{2}).end_object();
+    w.key("contact").begin_object().field("email", "").field_null("account").end_object();
+    w.key("rules").begin_array().end_array();
+    w.end_object();
+    return http::Response::json(std::move(out));
+  });
+
+  r.add("GET", "/api/v1/instance", [this](http::Request& req) {
+    const auto& config = microblog_.config();
+    auto stats = store_.instance_stats();
+    if (!stats.ok()) return error_response(stats.error());
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object()
+        .field("uri", config.domain)
+        .field("title", config.title)
+        .field("short_description", config.description)
+        .field("description", config.description)
+        .field("email", "")
+        .field("version", kVersion);
+    w.key("urls").begin_object().field("streaming_api", "ws" + req.origin().substr(4)).end_object();
+    w.key("stats")
+        .begin_object()
+        .field("user_count", stats->users)
+        .field("status_count", stats->statuses)
+        .field("domain_count", int64_t{0})
+        .end_object();
+    w.field_null("thumbnail");
+    w.key("languages").begin_array().string("en").end_array();
+    w.field("registrations", config.registrations_open)
+        .field("approval_required", false)
+        .field("invites_enabled", false);
+    write_configuration(w, config, "ws" + req.origin().substr(4));
+    w.field_null("contact_account");
+    w.key("rules").begin_array().end_array();
+    w.end_object();
+    return http::Response::json(std::move(out));
+  });
+
+  r.add("GET", "/api/v1/preferences", [this](http::Request& req) {
+    auto c = require_user(req, "read:accounts");
+    if (!c.ok()) return error_response(c.error());
+    return http::Response::json(
+        "{\"posting:default:visibility\":\"public\",\"posting:default:sensitive\":false,"
+        "\"posting:default:language\":null,\"reading:expand:media\":\"default\","
+        "\"reading:expand:spoilers\":false}");
+  });
+
+  // Features this server does not have yet answer with their documented empty value,
+  // so clients that call them at start-up keep working.
+  for (const char* path : {"/api/v1/custom_emojis", "/api/v1/filters", "/api/v2/filters",
+                           "/api/v1/lists", "/api/v1/announcements", "/api/v1/trends/tags",
+                           "/api/v1/trends/statuses", "/api/v1/trends/links", "/api/v1/followed_tags",
+                           "/api/v1/conversations", "/api/v2/suggestions", "/api/v1/instance/rules",
+                           "/api/v1/featured_tags", "/api/v1/endorsements"}) {
+    r.add("GET", path, [](http::Request&) { return http::Response::json("[]"); });
+  }
+
+  for (const char* path : {"/avatars/original/missing.png", "/headers/original/missing.png"}) {
+    r.add("GET", path, [](http::Request&) {
+      http::Response res;
+      res.content_type = "image/png";
+      res.body.assign(reinterpret_cast<const char*>(kDefaultImage), sizeof kDefaultImage);
+      return res;
+    });
+  }
+
+  r.add("GET", "/health", [](http::Request&) {
+    http::Response res;
+    res.content_type = "text/plain; charset=utf-8";
+    res.body = "OK";
+    return res;
+  });
+}
+
+}  // namespace publius::api

@@ -1,0 +1,441 @@
+#include "api/render.h"
+
+#include <unordered_set>
+
+#include "domain/text_format.h"
+#include "util/json_writer.h"
+#include "util/time.h"
+
+namespace publius::api {
+
+using domain::Account;
+using domain::Post;
+
+bool Renderer::Cache::get(int64_t id, std::string& out) {
+  auto& shard = shards[static_cast<size_t>(id) % kShards];
+  std::lock_guard lock(shard.mu);
+  auto it = shard.entries.find(id);
+  if (it == shard.entries.end()) return false;
+  out = it->second;
+  return true;
+}
+
+void Renderer::Cache::put(int64_t id, const std::string& json) {
+  auto& shard = shards[static_cast<size_t>(id) % kShards];
+  std::lock_guard lock(shard.mu);
+  // Crude but bounded: a full shard starts over. Entries are cheap to rebuild.
+  if (shard.entries.size() >= kMaxPerShard) shard.entries.clear();
+  shard.entries[id] = json;
+}
+
+void Renderer::Cache::erase(int64_t id) {
+  auto& shard = shards[static_cast<size_t>(id) % kShards];
+  std::lock_guard lock(shard.mu);
+  shard.entries.erase(id);
+}
+
+struct Renderer::Bundle {
+  domain::Viewer viewer;
+  std::unordered_map<int64_t, Post> originals;
+  std::unordered_map<int64_t, std::string> cores;
+  std::unordered_map<int64_t, std::string> account_json;
+  std::unordered_map<int64_t, Account> mention_accounts;
+  std::unordered_set<int64_t> favourited, reblogged, bookmarked, pinned;
+};
+
+Renderer::Renderer(store::Store& store, const domain::InstanceConfig& config)
+    : store_(store), config_(config) {}
+
+void Renderer::post_changed(int64_t post_id) { statuses_.erase(post_id); }
+void Renderer::account_changed(int64_t account_id) { accounts_.erase(account_id); }
+
+std::string Renderer::account_json(const Account& a) {
+  std::string cached;
+  if (accounts_.get(a.id, cached)) return cached;
+  const std::string base = config_.base_url();
+  const std::string url = base + "/@" + a.username;
+  std::string out;
+  JsonWriter w(out);
+  const auto no_mentions = [](std::string_view) { return std::optional<domain::MentionTarget>(); };
+  w.begin_object()
+      .field_id("id", a.id)
+      .field("username", a.username)
+      .field("acct", a.username)
+      .field("display_name", a.display_name)
+      .field("locked", a.locked)
+      .field("bot", a.bot)
+      .field("discoverable", true)
+      .field("indexable", false)
+      .field("group", false)
+      .field("created_at", format_iso8601_ms(a.created_day_ms))
+      .field("note", domain::format_status_text(a.note, no_mentions, base).html)
+      .field("url", url)
+      .field("uri", base + "/users/" + a.username)
+      .field("avatar", base + "/avatars/original/missing.png")
+      .field("avatar_static", base + "/avatars/original/missing.png")
+      .field("header", base + "/headers/original/missing.png")
+      .field("header_static", base + "/headers/original/missing.png")
+      .field("followers_count", a.followers_count)
+      .field("following_count", a.following_count)
+      .field("statuses_count", a.statuses_count);
+  if (a.last_status_day_ms) {
+    w.field("last_status_at", format_day(*a.last_status_day_ms));
+  } else {
+    w.field_null("last_status_at");
+  }
+  w.field("hide_collections", false).field("noindex", true);
+  w.key("emojis").begin_array().end_array();
+  w.key("roles").begin_array().end_array();
+  w.key("fields").begin_array();
+  for (const auto& f : a.fields) {
+    w.begin_object()
+        .field("name", domain::html_escape(f.name))
+        .field("value", domain::format_status_text(f.value, no_mentions, base).html)
+        .field_null("verified_at")
+        .end_object();
+  }
+  w.end_array().end_object();
+  accounts_.put(a.id, out);
+  return out;
+}
+
+Result<std::string> Renderer::account(const Account& a) { return account_json(a); }
+
+Result<std::string> Renderer::credential_account(const Account& a) {
+  std::string out = account_json(a);
+  out.pop_back();  // reopen the object to append the owner-only members
+  JsonWriter w(out);
+  w.field_null("_");  // establishes comma state; replaced below
+  out.resize(out.size() - std::string_view(",\"_\":null").size());
+  out += ",\"source\":";
+  {
+    std::string source;
+    JsonWriter s(source);
+    s.begin_object()
+        .field("privacy", "public")
+        .field("sensitive", false)
+        .field_null("language")
+        .field("note", a.note);
+    s.key("fields").begin_array();
+    for (const auto& f : a.fields)
+      s.begin_object().field("name", f.name).field("value", f.value).field_null("verified_at").end_object();
+    s.end_array();
+    PUBLIUS_ASSIGN_OR_RETURN(auto requests, store_.follow_requests(a.id, domain::Page{.limit = 1000}));
+    s.field("follow_requests_count", static_cast<int64_t>(requests.size()));
+    s.end_object();
+    out += source;
+  }
+  out += ",\"role\":";
+  {
+    std::string role;
+    JsonWriter r(role);
+    const bool admin = a.role == domain::Role::kAdmin;
+    r.begin_object()
+        .field("id", admin ? "3" : "-99")
+        .field("name", admin ? "Admin" : "")
+        .field("color", "")
+        .field("permissions", admin ? "1" : "0")
+        .field("highlighted", admin)
+        .end_object();
+    out += role;
+  }
+  out.push_back('}');
+  return out;
+}
+
+Result<std::string> Renderer::accounts(const std::vector<int64_t>& ids) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto loaded, store_.accounts_by_ids(ids));
+  std::unordered_map<int64_t, const Account*> by_id;
+  for (const auto& a : loaded) by_id[a.id] = &a;
+  std::string out;
+  JsonWriter w(out);
+  w.begin_array();
+  for (int64_t id : ids) {
+    auto it = by_id.find(id);
+    if (it != by_id.end()) w.raw(account_json(*it->second));
+  }
+  w.end_array();
+  return out;
+}
+
+Result<Renderer::Bundle> Renderer::load(domain::Viewer viewer, const std::vector<Post>& posts) {
+  Bundle b;
+  b.viewer = viewer;
+  std::vector<int64_t> original_ids;
+  for (const auto& p : posts)
+    if (p.reblog_of_id) original_ids.push_back(*p.reblog_of_id);
+  PUBLIUS_ASSIGN_OR_RETURN(auto originals, store_.statuses_by_ids(original_ids));
+  for (auto& o : originals) b.originals.emplace(o.id, std::move(o));
+
+  std::vector<const Post*> all;
+  for (const auto& p : posts) all.push_back(&p);
+  for (const auto& [id, o] : b.originals) all.push_back(&o);
+
+  std::vector<int64_t> needed_accounts, status_ids;
+  for (const Post* p : all) {
+    status_ids.push_back(p->id);
+    std::string json;
+    if (accounts_.get(p->account_id, json)) {
+      b.account_json[p->account_id] = std::move(json);
+    } else {
+      needed_accounts.push_back(p->account_id);
+    }
+    std::string core;
+    if (statuses_.get(p->id, core)) {
+      b.cores[p->id] = std::move(core);
+    } else {
+      needed_accounts.insert(needed_accounts.end(), p->mention_account_ids.begin(),
+                             p->mention_account_ids.end());
+    }
+  }
+  PUBLIUS_ASSIGN_OR_RETURN(auto accounts, store_.accounts_by_ids(needed_accounts));
+  for (auto& a : accounts) {
+    b.account_json[a.id] = account_json(a);
+    b.mention_accounts.emplace(a.id, std::move(a));
+  }
+  if (viewer) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto flags, store_.viewer_flags(*viewer, status_ids));
+    b.favourited.insert(flags.favourited.begin(), flags.favourited.end());
+    b.reblogged.insert(flags.reblogged.begin(), flags.reblogged.end());
+    b.bookmarked.insert(flags.bookmarked.begin(), flags.bookmarked.end());
+    b.pinned.insert(flags.pinned.begin(), flags.pinned.end());
+  }
+  return b;
+}
+
+std::string Renderer::status_core(const Post& p, Bundle& b) {
+  auto cached = b.cores.find(p.id);
+  if (cached != b.cores.end()) return cached->second;
+  const std::string base = config_.base_url();
+  std::string username;
+  if (auto it = b.mention_accounts.find(p.account_id); it != b.mention_accounts.end())
+    username = it->second.username;
+  else if (auto acc = store_.account_by_id(p.account_id); acc.ok() && *acc)
+    username = (*acc)->username;
+  std::string out;
+  JsonWriter w(out);
+  w.field_id("id", p.id)
+      .field("created_at", format_iso8601_ms(p.created_ms))
+      .field_optional_id("in_reply_to_id", p.in_reply_to_id)
+      .field_optional_id("in_reply_to_account_id", p.in_reply_to_account_id)
+      .field("sensitive", p.sensitive)
+      .field("spoiler_text", p.spoiler_text)
+      .field("visibility", domain::visibility_name(p.visibility));
+  if (p.language.empty() || p.reblog_of_id) w.field_null("language");
+  else w.field("language", p.language);
+  w.field("uri", base + "/users/" + username + "/statuses/" + std::to_string(p.id));
+  if (p.reblog_of_id) w.field_null("url");
+  else w.field("url", base + "/@" + username + "/" + std::to_string(p.id));
+  w.field("replies_count", p.replies_count)
+      .field("reblogs_count", p.reblogs_count)
+      .field("favourites_count", p.favourites_count);
+  if (p.edited_ms) w.field("edited_at", format_iso8601_ms(*p.edited_ms));
+  else w.field_null("edited_at");
+  w.field("content", p.html);
+  w.key("application");
+  std::optional<domain::App> app;
+  if (p.application_id) {
+    if (auto found = store_.app_by_id(*p.application_id); found.ok()) app = *found;
+  }
+  if (app) {
+    w.begin_object().field("name", app->name);
+    if (app->website.empty()) w.field_null("website");
+    else w.field("website", app->website);
+    w.end_object();
+  } else {
+    w.null();
+  }
+  w.key("media_attachments").begin_array().end_array();
+  w.key("mentions").begin_array();
+  for (int64_t id : p.mention_account_ids) {
+    auto it = b.mention_accounts.find(id);
+    if (it == b.mention_accounts.end()) continue;
+    w.begin_object()
+        .field_id("id", id)
+        .field("username", it->second.username)
+        .field("url", base + "/@" + it->second.username)
+        .field("acct", it->second.username)
+        .end_object();
+  }
+  w.end_array();
+  w.key("tags").begin_array();
+  for (const auto& tag : p.tags) {
+    const std::string name = domain::normalize_tag(tag);
+    w.begin_object().field("name", name).field("url", base + "/tags/" + name).end_object();
+  }
+  w.end_array();
+  w.key("emojis").begin_array().end_array();
+  w.field_null("card").field_null("poll");
+  statuses_.put(p.id, out);
+  return out;
+}
+
+void Renderer::write_status(Bundle& b, const Post& p, std::string& out) {
+  out.push_back('{');
+  out += status_core(p, b);
+  out += ",\"account\":";
+  out += b.account_json[p.account_id];
+  out += ",\"reblog\":";
+  const Post* original = nullptr;
+  if (p.reblog_of_id) {
+    auto it = b.originals.find(*p.reblog_of_id);
+    if (it != b.originals.end()) original = &it->second;
+  }
+  if (original) write_status(b, *original, out);
+  else out += "null";
+  out += ",\"filtered\":[]";
+  if (b.viewer) {
+    const int64_t target = original ? original->id : p.id;
+    const bool own = p.account_id == *b.viewer;
+    out += ",\"favourited\":";
+    out += b.favourited.count(target) ? "true" : "false";
+    out += ",\"reblogged\":";
+    out += b.reblogged.count(target) ? "true" : "false";
+    out += ",\"muted\":false,\"bookmarked\":";
+    out += b.bookmarked.count(target) ? "true" : "false";
+    if (own || b.pinned.count(p.id)) {
+      out += ",\"pinned\":";
+      out += b.pinned.count(p.id) ? "true" : "false";
+    }
+  }
+  out.push_back('}');
+}
+
+Result<std::string> Renderer::status(domain::Viewer viewer, const Post& post) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto b, load(viewer, {post}));
+  std::string out;
+  write_status(b, post, out);
+  return out;
+}
+
+Result<std::string> Renderer::statuses(domain::Viewer viewer, const std::vector<Post>& posts) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto b, load(viewer, posts));
+  std::string out;
+  out.reserve(posts.size() * 2048);
+  out.push_back('[');
+  for (size_t i = 0; i < posts.size(); ++i) {
+    if (i) out.push_back(',');
+    write_status(b, posts[i], out);
+  }
+  out.push_back(']');
+  return out;
+}
+
+Result<std::string> Renderer::deleted_status(const Post& post) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto b, load(post.account_id, {post}));
+  std::string out;
+  write_status(b, post, out);
+  out.pop_back();
+  out += ",\"text\":";
+  std::string text;
+  JsonWriter(text).string(post.text);
+  out += text;
+  out.push_back('}');
+  return out;
+}
+
+Result<std::string> Renderer::notifications(int64_t viewer,
+                                            const std::vector<domain::Notification>& list) {
+  std::vector<int64_t> status_ids, account_ids;
+  for (const auto& n : list) {
+    account_ids.push_back(n.from_account_id);
+    if (n.status_id) status_ids.push_back(*n.status_id);
+  }
+  PUBLIUS_ASSIGN_OR_RETURN(auto posts, store_.statuses_by_ids(status_ids));
+  PUBLIUS_ASSIGN_OR_RETURN(auto b, load(viewer, posts));
+  std::unordered_map<int64_t, const Post*> post_by_id;
+  for (const auto& p : posts) post_by_id[p.id] = &p;
+  PUBLIUS_ASSIGN_OR_RETURN(auto accounts, store_.accounts_by_ids(account_ids));
+  std::unordered_map<int64_t, const Account*> account_by_id;
+  for (const auto& a : accounts) account_by_id[a.id] = &a;
+  std::string out = "[";
+  bool first = true;
+  for (const auto& n : list) {
+    auto acc = account_by_id.find(n.from_account_id);
+    if (acc == account_by_id.end()) continue;
+    const Post* post = nullptr;
+    if (n.status_id) {
+      auto it = post_by_id.find(*n.status_id);
+      if (it == post_by_id.end()) continue;  // deleted since
+      post = it->second;
+    }
+    if (!first) out.push_back(',');
+    first = false;
+    std::string head;
+    JsonWriter w(head);
+    w.begin_object()
+        .field_id("id", n.id)
+        .field("type", domain::notification_type_name(n.type))
+        .field("created_at", format_iso8601_ms(n.created_ms))
+        .field("group_key", "ungrouped-" + std::to_string(n.id))
+        .key("account")
+        .raw(account_json(*acc->second));
+    head.push_back(',');
+    out += head;
+    out += "\"status\":";
+    if (post) write_status(b, *post, out);
+    else out += "null";
+    out.push_back('}');
+  }
+  out.push_back(']');
+  return out;
+}
+
+Result<std::string> Renderer::history(const Post& post, const std::vector<domain::PostEdit>& edits) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto author, store_.account_by_id(post.account_id));
+  if (!author) return not_found();
+  const std::string account = account_json(*author);
+  std::string out;
+  JsonWriter w(out);
+  w.begin_array();
+  for (const auto& e : edits) {
+    w.begin_object()
+        .field("content", e.html)
+        .field("spoiler_text", e.spoiler_text)
+        .field("sensitive", e.sensitive)
+        .field("created_at", format_iso8601_ms(e.created_ms))
+        .key("account")
+        .raw(account);
+    w.key("poll").null();
+    w.key("media_attachments").begin_array().end_array();
+    w.key("emojis").begin_array().end_array();
+    w.end_object();
+  }
+  w.end_array();
+  return out;
+}
+
+std::string Renderer::relationship(const domain::Relationship& r) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object()
+      .field_id("id", r.target_id)
+      .field("following", r.following)
+      .field("showing_reblogs", r.showing_reblogs)
+      .field("notifying", r.notifying)
+      .field_null("languages")
+      .field("followed_by", r.followed_by)
+      .field("blocking", r.blocking)
+      .field("blocked_by", r.blocked_by)
+      .field("muting", r.muting)
+      .field("muting_notifications", r.muting_notifications)
+      .field("requested", r.requested)
+      .field("requested_by", r.requested_by)
+      .field("domain_blocking", false)
+      .field("endorsed", false)
+      .field("note", "")
+      .end_object();
+  return out;
+}
+
+std::string Renderer::relationships(const std::vector<domain::Relationship>& rs) {
+  std::string out = "[";
+  for (size_t i = 0; i < rs.size(); ++i) {
+    if (i) out.push_back(',');
+    out += relationship(rs[i]);
+  }
+  out.push_back(']');
+  return out;
+}
+
+}  // namespace publius::api

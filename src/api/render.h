@@ -1,0 +1,73 @@
+// Renderer writes Mastodon 4.3 entities (Account, Status, Notification,
+// Relationship, ...) as JSON, field for field as Mastodon documents them.
+//
+// Rendering is on the timeline hot path, so the viewer-independent part of
+// every status and every account is rendered once and cached as JSON text;
+// a page is then assembled by concatenation plus the viewer's own flags
+// (favourited, reblogged, ...). The cache is kept exact by the domain's change
+// notifications (domain::ChangeObserver) and bounded in size.
+//
+// Thread-safe. Errors come from the store (kInternal).
+#pragma once
+
+#include <array>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "domain/microblog.h"
+#include "store/store.h"
+
+namespace publius::api {
+
+class Renderer final : public domain::ChangeObserver {
+ public:
+  Renderer(store::Store& store, const domain::InstanceConfig& config);
+
+  Result<std::string> account(const domain::Account& account);
+  // verify_credentials / update_credentials: adds `source` and `role`.
+  Result<std::string> credential_account(const domain::Account& account);
+  // Accounts in the order of ids; unknown ids are skipped.
+  Result<std::string> accounts(const std::vector<int64_t>& ids);
+  Result<std::string> status(domain::Viewer viewer, const domain::Post& post);
+  // The JSON array of a timeline page.
+  Result<std::string> statuses(domain::Viewer viewer, const std::vector<domain::Post>& posts);
+  // The deleted post with its source `text`, for redrafting, as Mastodon returns on DELETE.
+  Result<std::string> deleted_status(const domain::Post& post);
+  Result<std::string> notifications(int64_t viewer,
+                                    const std::vector<domain::Notification>& notifications);
+  Result<std::string> history(const domain::Post& post, const std::vector<domain::PostEdit>& edits);
+  static std::string relationship(const domain::Relationship& r);
+  static std::string relationships(const std::vector<domain::Relationship>& rs);
+
+  void post_changed(int64_t post_id) override;
+  void account_changed(int64_t account_id) override;
+
+ private:
+  struct Cache {
+    static constexpr size_t kShards = 16;
+    static constexpr size_t kMaxPerShard = 8192;
+    struct Shard {
+      std::mutex mu;
+      std::unordered_map<int64_t, std::string> entries;
+    };
+    std::array<Shard, kShards> shards;
+    bool get(int64_t id, std::string& out);
+    void put(int64_t id, const std::string& json);
+    void erase(int64_t id);
+  };
+  struct Bundle;  // everything one page of statuses needs, loaded in batches
+
+  Result<Bundle> load(domain::Viewer viewer, const std::vector<domain::Post>& posts);
+  void write_status(Bundle& b, const domain::Post& post, std::string& out);
+  std::string status_core(const domain::Post& post, Bundle& b);
+  std::string account_json(const domain::Account& a);
+
+  store::Store& store_;
+  const domain::InstanceConfig& config_;
+  Cache accounts_;
+  Cache statuses_;
+};
+
+}  // namespace publius::api

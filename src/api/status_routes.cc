@@ -1,0 +1,225 @@
+// Statuses: posting, reading, editing, deleting and the per-status actions.
+#include "api/api.h"
+#include "util/ids.h"
+#include "util/json_writer.h"
+
+namespace publius::api {
+
+void Api::add_status_routes(http::Router& r) {
+  r.add("POST", "/api/v1/statuses", [this](http::Request& req) {
+    auto c = require_user(req, "write:statuses");
+    if (!c.ok()) return error_response(c.error());
+    auto p = params(req);
+    if (!p.ok()) return error_response(p.error());
+    domain::NewPost post;
+    post.author_id = c->account->id;
+    post.text = p->get_or("status", "");
+    post.spoiler_text = p->get_or("spoiler_text", "");
+    post.language = p->get_or("language", "");
+    post.application_id = c->token->app_id;
+    if (auto v = p->get("visibility"); v && !v->empty()) {
+      post.visibility = domain::parse_visibility(*v);
+      if (!post.visibility) return http::Response::error(422, "Validation failed: Visibility is not valid");
+    }
+    auto sensitive = p->get_bool("sensitive");
+    if (!sensitive.ok()) return error_response(sensitive.error());
+    post.sensitive = sensitive->value_or(false);
+    if (auto v = p->get("in_reply_to_id"); v && !v->empty()) {
+      post.in_reply_to_id = parse_id(*v);
+      if (!post.in_reply_to_id) return http::Response::error(404, "The post you are replying to was not found");
+    }
+    if (!p->get_all("media_ids").empty())
+      return http::Response::error(422, "Validation failed: media attachments were not found");
+    if (p->has("poll")) return http::Response::error(422, "Validation failed: polls are not supported yet");
+    if (p->has("scheduled_at") && !p->get_or("scheduled_at", "").empty())
+      return http::Response::error(422, "Validation failed: scheduled posts are not supported yet");
+    if (auto key = req.header("idempotency-key"); !key.empty()) {
+      if (key.size() > 256) return http::Response::error(422, "Idempotency-Key is too long");
+      post.idempotency_key = std::string(key);
+    }
+    auto created = microblog_.create_status(post);
+    if (!created.ok()) return error_response(created.error());
+    return json_or_error(renderer_.status(c->viewer(), *created));
+  });
+
+  r.add("GET", "/api/v1/statuses/:id", [this](http::Request& req) {
+    auto c = caller(req);
+    if (!c.ok()) return error_response(c.error());
+    auto id = path_id(req);
+    if (!id.ok()) return error_response(id.error());
+    auto post = microblog_.visible_status(c->viewer(), *id);
+    if (!post.ok()) return error_response(post.error());
+    return json_or_error(renderer_.status(c->viewer(), *post));
+  });
+
+  r.add("DELETE", "/api/v1/statuses/:id", [this](http::Request& req) {
+    auto c = require_user(req, "write:statuses");
+    if (!c.ok()) return error_response(c.error());
+    auto id = path_id(req);
+    if (!id.ok()) return error_response(id.error());
+    auto deleted = microblog_.delete_status(c->account->id, *id);
+    if (!deleted.ok()) return error_response(deleted.error());
+    return json_or_error(renderer_.deleted_status(*deleted));
+  });
+
+  r.add("PUT", "/api/v1/statuses/:id", [this](http::Request& req) {
+    auto c = require_user(req, "write:statuses");
+    if (!c.ok()) return error_response(c.error());
+    auto id = path_id(req);
+    if (!id.ok()) return error_response(id.error());
+    auto p = params(req);
+    if (!p.ok()) return error_response(p.error());
+    domain::PostChange change;
+    change.text = p->get_or("status", "");
+    change.spoiler_text = p->get_or("spoiler_text", "");
+    change.language = p->get_or("language", "");
+    auto sensitive = p->get_bool("sensitive");
+    if (!sensitive.ok()) return error_response(sensitive.error());
+    change.sensitive = sensitive->value_or(false);
+    if (!p->get_all("media_ids").empty())
+      return http::Response::error(422, "Validation failed: media attachments were not found");
+    auto edited = microblog_.edit_status(c->account->id, *id, change);
+    if (!edited.ok()) return error_response(edited.error());
+    return json_or_error(renderer_.status(c->viewer(), *edited));
+  });
+
+  r.add("GET", "/api/v1/statuses/:id/history", [this](http::Request& req) {
+    auto c = caller(req);
+    if (!c.ok()) return error_response(c.error());
+    auto id = path_id(req);
+    if (!id.ok()) return error_response(id.error());
+    auto post = microblog_.visible_status(c->viewer(), *id);
+    if (!post.ok()) return error_response(post.error());
+    auto edits = microblog_.history(c->viewer(), *id);
+    if (!edits.ok()) return error_response(edits.error());
+    return json_or_error(renderer_.history(*post, *edits));
+  });
+
+  r.add("GET", "/api/v1/statuses/:id/source", [this](http::Request& req) {
+    auto c = require_user(req, "read:statuses");
+    if (!c.ok()) return error_response(c.error());
+    auto id = path_id(req);
+    if (!id.ok()) return error_response(id.error());
+    auto post = microblog_.visible_status(c->viewer(), *id);
+    if (!post.ok()) return error_response(post.error());
+    if (post->account_id != c->account->id) return http::Response::error(404, "Record not found");
+    std::string out;
+    JsonWriter(out)
+        .begin_object()
+        .field_id("id", post->id)
+        .field("text", post->text)
+        .field("spoiler_text", post->spoiler_text)
+        .end_object();
+    return http::Response::json(std::move(out));
+  });
+
+  r.add("GET", "/api/v1/statuses/:id/context", [this](http::Request& req) {
+    auto c = caller(req);
+    if (!c.ok()) return error_response(c.error());
+    auto id = path_id(req);
+    if (!id.ok()) return error_response(id.error());
+    auto ctx = microblog_.context(c->viewer(), *id);
+    if (!ctx.ok()) return error_response(ctx.error());
+    auto ancestors = renderer_.statuses(c->viewer(), ctx->ancestors);
+    if (!ancestors.ok()) return error_response(ancestors.error());
+    auto descendants = renderer_.statuses(c->viewer(), ctx->descendants);
+    if (!descendants.ok()) return error_response(descendants.error());
+    return http::Response::json("{\"ancestors\":" + *ancestors + ",\"descendants\":" + *descendants + "}");
+  });
+
+  // Per-status actions: auth, id, domain call, render the resulting status.
+  auto action = [this, &r](const char* path, const char* scope, auto act) {
+    r.add("POST", path, [this, scope, act](http::Request& req) {
+      auto c = require_user(req, scope);
+      if (!c.ok()) return error_response(c.error());
+      auto id = path_id(req);
+      if (!id.ok()) return error_response(id.error());
+      auto p = params(req);
+      if (!p.ok()) return error_response(p.error());
+      Result<domain::Post> post = act(c->account->id, *id, *p);
+      if (!post.ok()) return error_response(post.error());
+      return json_or_error(renderer_.status(c->viewer(), *post));
+    });
+  };
+  using Params = http::Params;
+  action("/api/v1/statuses/:id/favourite", "write:favourites",
+         [this](int64_t me, int64_t id, const Params&) { return microblog_.set_favourite(me, id, true); });
+  action("/api/v1/statuses/:id/unfavourite", "write:favourites",
+         [this](int64_t me, int64_t id, const Params&) { return microblog_.set_favourite(me, id, false); });
+  action("/api/v1/statuses/:id/reblog", "write:statuses",
+         [this](int64_t me, int64_t id, const Params& p) -> Result<domain::Post> {
+           std::optional<domain::Visibility> visibility;
+           if (auto v = p.get("visibility"); v && !v->empty()) {
+             visibility = domain::parse_visibility(*v);
+             if (!visibility) return unprocessable("Validation failed: Visibility is not valid");
+           }
+           return microblog_.set_reblog(me, id, true, visibility);
+         });
+  action("/api/v1/statuses/:id/unreblog", "write:statuses",
+         [this](int64_t me, int64_t id, const Params&) { return microblog_.set_reblog(me, id, false, std::nullopt); });
+  action("/api/v1/statuses/:id/bookmark", "write:bookmarks",
+         [this](int64_t me, int64_t id, const Params&) { return microblog_.set_bookmark(me, id, true); });
+  action("/api/v1/statuses/:id/unbookmark", "write:bookmarks",
+         [this](int64_t me, int64_t id, const Params&) { return microblog_.set_bookmark(me, id, false); });
+  action("/api/v1/statuses/:id/pin", "write:accounts",
+         [this](int64_t me, int64_t id, const Params&) { return microblog_.set_pin(me, id, true); });
+  action("/api/v1/statuses/:id/unpin", "write:accounts",
+         [this](int64_t me, int64_t id, const Params&) { return microblog_.set_pin(me, id, false); });
+
+  // Who favourited or boosted a status: account pages keyed by the action's row id.
+  auto who = [this, &r](const char* path, auto fetch) {
+    r.add("GET", path, [this, fetch](http::Request& req) {
+      auto c = caller(req);
+      if (!c.ok()) return error_response(c.error());
+      auto id = path_id(req);
+      if (!id.ok()) return error_response(id.error());
+      auto post = microblog_.visible_status(c->viewer(), *id);
+      if (!post.ok()) return error_response(post.error());
+      auto p = params(req);
+      if (!p.ok()) return error_response(p.error());
+      auto page = page_from(*p, 40, 80);
+      if (!page.ok()) return error_response(page.error());
+      auto rows = fetch(post->id, *page);
+      if (!rows.ok()) return error_response(rows.error());
+      std::vector<int64_t> ids;
+      for (auto [row, account] : *rows) ids.push_back(account);
+      auto response = json_or_error(renderer_.accounts(ids));
+      if (!rows->empty() && response.status == 200)
+        response.with_header("Link", link_header(req, rows->front().first, rows->back().first));
+      return response;
+    });
+  };
+  who("/api/v1/statuses/:id/favourited_by",
+      [this](int64_t id, const domain::Page& page) { return store_.favourited_by(id, page); });
+  who("/api/v1/statuses/:id/reblogged_by",
+      [this](int64_t id, const domain::Page& page) { return store_.reblogged_by(id, page); });
+
+  // The signed-in user's favourites and bookmarks, paged by the action's row id.
+  auto saved = [this, &r](const char* path, const char* scope, auto fetch) {
+    r.add("GET", path, [this, scope, fetch](http::Request& req) {
+      auto c = require_user(req, scope);
+      if (!c.ok()) return error_response(c.error());
+      auto p = params(req);
+      if (!p.ok()) return error_response(p.error());
+      auto page = page_from(*p);
+      if (!page.ok()) return error_response(page.error());
+      auto rows = fetch(c->account->id, *page);
+      if (!rows.ok()) return error_response(rows.error());
+      std::vector<domain::Post> posts;
+      for (auto [row, status_id] : *rows) {
+        auto post = microblog_.visible_status(c->viewer(), status_id);
+        if (post.ok()) posts.push_back(std::move(post).value());
+      }
+      auto response = json_or_error(renderer_.statuses(c->viewer(), posts));
+      if (!rows->empty() && response.status == 200)
+        response.with_header("Link", link_header(req, rows->front().first, rows->back().first));
+      return response;
+    });
+  };
+  saved("/api/v1/favourites", "read:favourites",
+        [this](int64_t me, const domain::Page& page) { return store_.favourites_of(me, page); });
+  saved("/api/v1/bookmarks", "read:bookmarks",
+        [this](int64_t me, const domain::Page& page) { return store_.bookmarks_of(me, page); });
+}
+
+}  // namespace publius::api

@@ -1,0 +1,131 @@
+// Timelines (home, public, hashtag) and search.
+#include "api/api.h"
+#include "domain/text_format.h"
+#include "util/json_writer.h"
+
+namespace publius::api {
+namespace {
+
+http::Response timeline_response(Renderer& renderer, const http::Request& req, domain::Viewer viewer,
+                                 Result<std::vector<domain::Post>> posts) {
+  if (!posts.ok()) return error_response(posts.error());
+  auto response = json_or_error(renderer.statuses(viewer, *posts));
+  if (!posts->empty() && response.status == 200)
+    response.with_header("Link", link_header(req, posts->front().id, posts->back().id));
+  return response;
+}
+
+}  // namespace
+
+void Api::add_timeline_routes(http::Router& r) {
+  r.add("GET", "/api/v1/timelines/home", [this](http::Request& req) {
+    auto c = require_user(req, "read:statuses");
+    if (!c.ok()) return error_response(c.error());
+    auto p = params(req);
+    if (!p.ok()) return error_response(p.error());
+    auto page = page_from(*p);
+    if (!page.ok()) return error_response(page.error());
+    return timeline_response(renderer_, req, c->viewer(),
+                             microblog_.home_timeline(c->account->id, *page));
+  });
+
+  r.add("GET", "/api/v1/timelines/public", [this](http::Request& req) {
+    auto c = caller(req);
+    if (!c.ok()) return error_response(c.error());
+    auto p = params(req);
+    if (!p.ok()) return error_response(p.error());
+    auto page = page_from(*p);
+    if (!page.ok()) return error_response(page.error());
+    for (const char* flag : {"local", "remote", "only_media"}) {
+      auto b = p->get_bool(flag);
+      if (!b.ok()) return error_response(b.error());
+      // Every post is local until federation arrives; remote-only and media-only are empty.
+      if (std::string_view(flag) != "local" && b->value_or(false))
+        return timeline_response(renderer_, req, c->viewer(), std::vector<domain::Post>());
+    }
+    return timeline_response(renderer_, req, c->viewer(), microblog_.public_timeline(c->viewer(), *page));
+  });
+
+  r.add("GET", "/api/v1/timelines/tag/:hashtag", [this](http::Request& req) {
+    auto c = caller(req);
+    if (!c.ok()) return error_response(c.error());
+    auto p = params(req);
+    if (!p.ok()) return error_response(p.error());
+    auto page = page_from(*p);
+    if (!page.ok()) return error_response(page.error());
+    auto tag = http::percent_decode(req.path_param("hashtag"), false);
+    if (!tag) return http::Response::error(400, "Invalid hashtag");
+    return timeline_response(renderer_, req, c->viewer(), microblog_.tag_timeline(c->viewer(), *tag, *page));
+  });
+
+  r.add("GET", "/api/v2/search", [this](http::Request& req) {
+    auto c = caller(req);
+    if (!c.ok()) return error_response(c.error());
+    auto p = params(req);
+    if (!p.ok()) return error_response(p.error());
+    const std::string q = p->get_or("q", "");
+    const std::string type = p->get_or("type", "");
+    if (!type.empty() && type != "accounts" && type != "hashtags" && type != "statuses")
+      return http::Response::error(400, "type must be accounts, hashtags or statuses");
+    auto limit = p->get_int("limit");
+    auto offset = p->get_int("offset");
+    if (!limit.ok()) return error_response(limit.error());
+    if (!offset.ok()) return error_response(offset.error());
+    const int n = static_cast<int>(std::clamp<int64_t>(limit->value_or(20), 1, 40));
+    const int skip = static_cast<int>(std::max<int64_t>(0, offset->value_or(0)));
+    // Mastodon answers offset searches only to signed-in users.
+    if (skip > 0 && !c->account) return http::Response::error(401, "Search queries with offset require a signed-in user");
+    std::string accounts = "[]", hashtags = "[]", statuses = "[]";
+    if (!q.empty() && (type.empty() || type == "accounts")) {
+      std::string name = q;
+      if (name.front() == '@') name.erase(0, 1);
+      if (auto at = name.find('@'); at != std::string::npos) name.resize(at);
+      auto found = store_.search_accounts(name, n, skip);
+      if (!found.ok()) return error_response(found.error());
+      std::vector<int64_t> ids;
+      for (const auto& a : *found) ids.push_back(a.id);
+      auto rendered = renderer_.accounts(ids);
+      if (!rendered.ok()) return error_response(rendered.error());
+      accounts = std::move(rendered).value();
+    }
+    if (!q.empty() && (type.empty() || type == "hashtags")) {
+      std::string_view name = q;
+      if (name.front() == '#') name.remove_prefix(1);
+      auto found = store_.search_tags(domain::normalize_tag(name), n);
+      if (!found.ok()) return error_response(found.error());
+      hashtags.clear();
+      JsonWriter w(hashtags);
+      w.begin_array();
+      for (const auto& tag : *found) {
+        w.begin_object().field("name", tag).field("url", microblog_.config().base_url() + "/tags/" + tag);
+        w.key("history").begin_array().end_array();
+        w.field("following", false).end_object();
+      }
+      w.end_array();
+    }
+    if (!q.empty() && (type.empty() || type == "statuses")) {
+      std::vector<int64_t> ids;
+      if (q.front() == '#') {
+        auto found = microblog_.tag_timeline(c->viewer(), q.substr(1), domain::Page{.limit = n + skip});
+        if (!found.ok()) return error_response(found.error());
+        for (size_t i = static_cast<size_t>(skip); i < found->size(); ++i) ids.push_back((*found)[i].id);
+      } else {
+        auto found = store_.search_statuses(q, n, skip);
+        if (!found.ok()) return error_response(found.error());
+        ids = std::move(found).value();
+      }
+      std::vector<domain::Post> posts;
+      for (int64_t id : ids) {
+        auto post = microblog_.visible_status(c->viewer(), id);
+        if (post.ok()) posts.push_back(std::move(post).value());
+      }
+      auto rendered = renderer_.statuses(c->viewer(), posts);
+      if (!rendered.ok()) return error_response(rendered.error());
+      statuses = std::move(rendered).value();
+    }
+    return http::Response::json("{\"accounts\":" + accounts + ",\"statuses\":" + statuses +
+                                ",\"hashtags\":" + hashtags + "}");
+  });
+}
+
+}  // namespace publius::api

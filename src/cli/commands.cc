@@ -1,0 +1,214 @@
+#include "cli/commands.h"
+
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+
+#include "api/api.h"
+#include "domain/microblog.h"
+#include "http/server.h"
+#include "store/sqlite/sqlite_store.h"
+#include "timeline/home_feeds.h"
+#include "util/crypto.h"
+
+namespace publius::cli {
+namespace {
+
+struct ServeOptions {
+  std::string data_dir;
+  std::string listen = "127.0.0.1:8080";
+  std::string domain = "localhost";
+  std::string public_url;
+  std::string title = "Publius";
+  int threads = 4;
+  int64_t rate_limit = 300;
+  bool access_log = true;
+  bool registrations = true;
+};
+
+// The shield forbids core dumps: a dump of a running server holds tokens and
+// request data in memory.
+void forbid_core_dumps() {
+  struct rlimit none = {0, 0};
+  setrlimit(RLIMIT_CORE, &none);
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+int fail(const std::string& message, int code = 1) {
+  std::cerr << "publius: " << message << "\n";
+  return code;
+}
+
+int serve(const ServeOptions& o) {
+  forbid_core_dumps();
+  auto store = sqlite::SqliteStore::open(o.data_dir);
+  if (!store.ok()) return fail(store.error().message);
+  timeline::HomeFeeds feeds;
+  domain::InstanceConfig config;
+  config.domain = o.domain;
+  config.public_url = o.public_url;
+  config.title = o.title;
+  config.registrations_open = o.registrations;
+  domain::Microblog microblog(**store, feeds, config);
+  api::ApiOptions api_options;
+  api_options.requests_per_window = o.rate_limit;
+  api::Api api(microblog, api_options);
+  http::Router router;
+  api.register_routes(router);
+  http::ServerOptions server_options;
+  server_options.listen = o.listen;
+  server_options.threads = o.threads;
+  server_options.access_log = o.access_log;
+  http::Server server(server_options, [&](http::Request& req) { return api.handle(router, req); });
+  if (auto s = server.bind(); !s.ok()) return fail(s.error().message);
+  spdlog::info("publius {} serving {} on {} (data in {})", PUBLIUS_VERSION, o.domain, o.listen,
+               o.data_dir);
+  if (server.port() != 0) std::cout << "listening on port " << server.port() << std::endl;
+  server.run();
+  spdlog::info("stopped cleanly");
+  return 0;
+}
+
+Result<std::string> read_secret_file(const std::string& path) {
+  std::string text;
+  if (path == "-") {
+    std::getline(std::cin, text);
+  } else {
+    std::ifstream in(path);
+    if (!in) return bad_request("cannot read --password-file " + path);
+    std::getline(in, text);
+  }
+  return text;
+}
+
+int create_account(const std::string& data_dir, const std::string& username,
+                   const std::string& role_name, const std::string& password_file) {
+  auto role = domain::parse_role(role_name);
+  if (!role) return fail("--role must be 'user' or 'admin', got '" + role_name + "'", 2);
+  auto store = sqlite::SqliteStore::open(data_dir);
+  if (!store.ok()) return fail(store.error().message);
+  timeline::HomeFeeds feeds;
+  domain::Microblog microblog(**store, feeds, {});
+  std::string password;
+  if (password_file.empty()) {
+    password = random_token(18);
+  } else {
+    auto read = read_secret_file(password_file);
+    if (!read.ok()) return fail(read.error().message, 2);
+    password = *read;
+  }
+  auto registered = microblog.register_account(username, password, *role);
+  if (!registered.ok()) return fail("--username: " + registered.error().message, 2);
+  // Operator tokens belong to a built-in app so they can be listed and revoked like any other.
+  std::string scopes = "read write follow push profile";
+  if (*role == domain::Role::kAdmin) scopes += " admin:read admin:write";
+  domain::App app;
+  app.name = "Publius command line";
+  app.redirect_uris = {"urn:ietf:wg:oauth:2.0:oob"};
+  app.scopes = "read write follow push profile admin:read admin:write";
+  app.client_id = random_token(32);
+  app.client_secret = sha256_hex(random_token(32));
+  auto created_app = (*store)->create_app(app);
+  if (!created_app.ok()) return fail(created_app.error().message);
+  domain::Token token;
+  token.app_id = created_app->id;
+  token.account_id = registered->account.id;
+  token.scopes = scopes;
+  const std::string secret = random_token(32);
+  auto created = (*store)->create_token(sha256_hex(secret), token);
+  if (!created.ok()) return fail(created.error().message);
+  std::cout << "account: " << registered->account.username << " (id "
+            << registered->account.id << ", role " << role_name << ")\n";
+  if (password_file.empty()) std::cout << "password: " << password << "\n";
+  std::cout << "access token: " << secret << "\n";
+  std::cout << "recovery codes (shown once; each works one time):\n";
+  for (const auto& code : registered->recovery_codes) std::cout << "  " << code << "\n";
+  return 0;
+}
+
+int set_role(const std::string& data_dir, const std::string& username, const std::string& role_name) {
+  auto role = domain::parse_role(role_name);
+  if (!role) return fail("ROLE must be 'user' or 'admin', got '" + role_name + "'", 2);
+  auto store = sqlite::SqliteStore::open(data_dir);
+  if (!store.ok()) return fail(store.error().message);
+  auto account = (*store)->account_by_username(username);
+  if (!account.ok()) return fail(account.error().message);
+  if (!*account) return fail("NAME: no account named '" + username + "'", 2);
+  if (auto s = (*store)->set_role((*account)->id, *role); !s.ok()) return fail(s.error().message);
+  std::cout << username << " is now " << role_name << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  if (auto s = crypto_init(); !s.ok()) return fail(s.error().message);
+  auto logger = spdlog::stderr_color_mt("publius");
+  spdlog::set_default_logger(logger);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+
+  CLI::App app{"Publius: a Mastodon-compatible microblogging server for pseudonymous speech.\n"
+               "Nothing that identifies a speaker is written to disk or logs."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string(PUBLIUS_VERSION));
+
+  ServeOptions serve_opts;
+  auto* serve_cmd = app.add_subcommand("serve", "Run the server (all state in --data-dir).");
+  serve_cmd->add_option("--data-dir", serve_opts.data_dir, "Directory holding all state (SQLite, WAL mode)")
+      ->envname("PUBLIUS_DATA_DIR")
+      ->required();
+  serve_cmd->add_option("--listen", serve_opts.listen, "HOST:PORT, [IPv6]:PORT or unix:/path/to/socket")
+      ->envname("PUBLIUS_LISTEN")
+      ->capture_default_str();
+  serve_cmd->add_option("--domain", serve_opts.domain, "Public host name of this server (used in acct and URLs)")
+      ->envname("PUBLIUS_DOMAIN")
+      ->capture_default_str();
+  serve_cmd->add_option("--public-url", serve_opts.public_url,
+                        "Base URL clients reach (default https://DOMAIN; e.g. http://127.0.0.1:8080 for local use)")
+      ->envname("PUBLIUS_PUBLIC_URL");
+  serve_cmd->add_option("--title", serve_opts.title, "Instance title")->envname("PUBLIUS_TITLE")->capture_default_str();
+  serve_cmd->add_option("--threads", serve_opts.threads, "Worker threads")
+      ->envname("PUBLIUS_THREADS")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  serve_cmd->add_option("--rate-limit", serve_opts.rate_limit, "Requests per 5 minutes per token and per client")
+      ->envname("PUBLIUS_RATE_LIMIT")
+      ->check(CLI::Range(int64_t{1}, int64_t{1000000000}))
+      ->capture_default_str();
+  serve_cmd->add_flag("!--no-access-log", serve_opts.access_log,
+                      "Do not log requests (the log never holds addresses or user agents anyway)")
+      ->envname("PUBLIUS_NO_ACCESS_LOG");
+  serve_cmd->add_flag("!--closed-registrations", serve_opts.registrations, "Refuse new sign-ups")
+      ->envname("PUBLIUS_CLOSED_REGISTRATIONS");
+
+  auto* admin = app.add_subcommand("admin", "Operator commands (work while the server runs).");
+  admin->require_subcommand(1);
+  std::string data_dir, username, role = "user", password_file;
+  auto* create = admin->add_subcommand("create-account", "Create an account; prints its recovery codes and an access token.");
+  create->add_option("--data-dir", data_dir, "The server's data directory")->envname("PUBLIUS_DATA_DIR")->required();
+  create->add_option("--username", username, "Username: letters, digits, underscore; at most 30")->required();
+  create->add_option("--role", role, "user or admin")->capture_default_str();
+  create->add_option("--password-file", password_file, "Read the password from this file ('-' for stdin); default: generate and print one");
+  std::string set_name, set_role_value;
+  auto* role_cmd = admin->add_subcommand("set-role", "Make an account an admin or a user.");
+  role_cmd->add_option("--data-dir", data_dir, "The server's data directory")->envname("PUBLIUS_DATA_DIR")->required();
+  role_cmd->add_option("NAME", set_name, "Username")->required();
+  role_cmd->add_option("ROLE", set_role_value, "admin or user")->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  if (serve_cmd->parsed()) return serve(serve_opts);
+  if (create->parsed()) return create_account(data_dir, username, role, password_file);
+  if (role_cmd->parsed()) return set_role(data_dir, set_name, set_role_value);
+  return fail("unknown command", 2);
+}
+
+}  // namespace publius::cli

@@ -1,0 +1,130 @@
+// Microblog: accounts and profiles.
+#include <utf8proc.h>
+
+#include "domain/microblog.h"
+#include "domain/text_format.h"
+#include "util/crypto.h"
+
+namespace publius::domain {
+namespace {
+
+constexpr size_t kMinPasswordLength = 8;
+constexpr size_t kMaxPasswordLength = 1024;
+constexpr size_t kRecoveryCodes = 10;
+constexpr size_t kMaxDisplayName = 30;
+constexpr size_t kMaxNote = 500;
+constexpr size_t kMaxFields = 4;
+constexpr size_t kMaxFieldLength = 255;
+
+size_t code_points(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// 16 random characters from a 32-letter alphabet without look-alikes: 80 bits,
+// grouped for reading aloud or copying by hand.
+std::string new_recovery_code() {
+  static constexpr char kAlphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
+  std::string code;
+  for (int i = 0; i < 16; ++i) {
+    if (i && i % 4 == 0) code.push_back('-');
+    code.push_back(kAlphabet[random_u64() % (sizeof kAlphabet - 1)]);
+  }
+  return code;
+}
+
+}  // namespace
+
+bool is_valid_username(std::string_view username) {
+  if (username.empty() || username.size() > 30) return false;
+  for (char c : username) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '_';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+Microblog::Microblog(store::Store& store, timeline::HomeFeeds& feeds, InstanceConfig config)
+    : store_(store), feeds_(feeds), config_(std::move(config)) {}
+
+Result<RegisteredAccount> Microblog::register_account(std::string_view username,
+                                                      std::string_view password, Role role) {
+  if (!is_valid_username(username))
+    return unprocessable("Validation failed: Username must contain only letters, numbers and underscores (at most 30)");
+  if (password.size() < kMinPasswordLength)
+    return unprocessable("Validation failed: Password is too short (minimum is 8 characters)");
+  if (password.size() > kMaxPasswordLength)
+    return unprocessable("Validation failed: Password is too long (maximum is 1024 characters)");
+  PUBLIUS_ASSIGN_OR_RETURN(auto existing, store_.account_by_username(username));
+  if (existing) return unprocessable("Validation failed: Username has already been taken");
+  store::NewAccount request;
+  request.username = std::string(username);
+  request.role = role;
+  PUBLIUS_ASSIGN_OR_RETURN(request.password_hash, password_hash(password));
+  RegisteredAccount out;
+  for (size_t i = 0; i < kRecoveryCodes; ++i) {
+    out.recovery_codes.push_back(new_recovery_code());
+    PUBLIUS_ASSIGN_OR_RETURN(auto hash, fast_secret_hash(out.recovery_codes.back()));
+    request.recovery_code_hashes.push_back(std::move(hash));
+  }
+  auto created = store_.create_account(request);
+  if (!created.ok()) {
+    if (created.error().code == ErrorCode::kConflict)
+      return unprocessable("Validation failed: Username has already been taken");
+    return created.take_error();
+  }
+  out.account = std::move(created).value();
+  return out;
+}
+
+Result<Account> Microblog::authenticate(std::string_view username, std::string_view password) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto account, store_.account_by_username(username));
+  if (!account) {
+    // Spend the same time as a real check so response time does not reveal which names exist.
+    (void)password_verify(dummy_password_hash(), password);
+    return unauthorized("Invalid username or password");
+  }
+  PUBLIUS_ASSIGN_OR_RETURN(auto hash, store_.password_hash(account->id));
+  if (!password_verify(hash, password)) return unauthorized("Invalid username or password");
+  return *account;
+}
+
+Result<Account> Microblog::account(int64_t id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.account_by_id(id));
+  if (!found) return not_found();
+  return *found;
+}
+
+Result<Account> Microblog::account_by_acct(std::string_view acct) {
+  if (!acct.empty() && acct.front() == '@') acct.remove_prefix(1);
+  if (auto at = acct.find('@'); at != std::string_view::npos) {
+    if (acct.substr(at + 1) != config_.domain) return not_found();
+    acct = acct.substr(0, at);
+  }
+  if (!is_valid_username(acct)) return not_found();
+  PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.account_by_username(acct));
+  if (!found) return not_found();
+  return *found;
+}
+
+Result<Account> Microblog::update_profile(int64_t id, const store::ProfileUpdate& update) {
+  if (update.display_name && code_points(*update.display_name) > kMaxDisplayName)
+    return unprocessable("Validation failed: Display name is too long (maximum is 30 characters)");
+  if (update.note && code_points(*update.note) > kMaxNote)
+    return unprocessable("Validation failed: Note is too long (maximum is 500 characters)");
+  if (update.fields) {
+    if (update.fields->size() > kMaxFields)
+      return unprocessable("Validation failed: Fields must be at most 4");
+    for (const auto& f : *update.fields) {
+      if (code_points(f.name) > kMaxFieldLength || code_points(f.value) > kMaxFieldLength)
+        return unprocessable("Validation failed: Field is too long (maximum is 255 characters)");
+    }
+  }
+  PUBLIUS_TRY(store_.update_profile(id, update));
+  account_changed(id);
+  return account(id);
+}
+
+}  // namespace publius::domain

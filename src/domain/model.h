@@ -1,0 +1,149 @@
+// The microblog's entities as plain values, shared by every subsystem. They
+// carry no behaviour beyond naming; rules live in domain/services, persistence
+// in store/, JSON shapes in api/. Value types: copy freely, not synchronized.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace publius::domain {
+
+enum class Visibility { kPublic = 0, kUnlisted = 1, kPrivate = 2, kDirect = 3 };
+std::string_view visibility_name(Visibility v);
+std::optional<Visibility> parse_visibility(std::string_view name);
+
+enum class Role { kUser = 0, kAdmin = 1 };
+std::string_view role_name(Role r);
+std::optional<Role> parse_role(std::string_view name);
+
+struct ProfileField {
+  std::string name;
+  std::string value;
+};
+
+struct Account {
+  int64_t id = 0;
+  std::string username;
+  std::string display_name;
+  std::string note;  // as the owner typed it; rendered to HTML on output
+  bool locked = false;
+  bool bot = false;
+  std::vector<ProfileField> fields;
+  Role role = Role::kUser;
+  // Non-public activity is kept at day precision only (shield rule): midnight UTC, in ms.
+  int64_t created_day_ms = 0;
+  std::optional<int64_t> last_status_day_ms;
+  int64_t statuses_count = 0;
+  int64_t followers_count = 0;
+  int64_t following_count = 0;
+};
+
+// A post: what Mastodon's API calls a Status. Named Post inside the server so it
+// never collides with publius::Status, the error value.
+struct Post {
+  int64_t id = 0;  // time-sortable, see util/ids.h
+  int64_t account_id = 0;
+  std::string text;  // source text as written
+  std::string html;  // rendered once at write time
+  std::string spoiler_text;
+  Visibility visibility = Visibility::kPublic;
+  bool sensitive = false;
+  std::string language;
+  std::optional<int64_t> in_reply_to_id;
+  std::optional<int64_t> in_reply_to_account_id;
+  std::optional<int64_t> reblog_of_id;
+  std::optional<int64_t> application_id;
+  int64_t created_ms = 0;
+  std::optional<int64_t> edited_ms;
+  int64_t replies_count = 0;
+  int64_t reblogs_count = 0;
+  int64_t favourites_count = 0;
+  std::vector<int64_t> mention_account_ids;
+  std::vector<std::string> tags;  // as written
+};
+
+struct PostEdit {
+  int64_t status_id = 0;
+  std::string text;
+  std::string html;
+  std::string spoiler_text;
+  bool sensitive = false;
+  int64_t created_ms = 0;
+};
+
+struct App {
+  int64_t id = 0;
+  std::string name;
+  std::string website;
+  std::vector<std::string> redirect_uris;
+  std::string scopes;  // space-separated
+  std::string client_id;
+  std::string client_secret;  // returned to the app; the app authenticates with it
+};
+
+struct Token {
+  int64_t id = 0;
+  int64_t app_id = 0;
+  std::optional<int64_t> account_id;  // absent for client_credentials tokens
+  std::string scopes;
+  int64_t created_day_ms = 0;
+  std::optional<int64_t> last_used_day_ms;
+};
+
+struct AuthCode {
+  int64_t app_id = 0;
+  int64_t account_id = 0;
+  std::string scopes;
+  std::string redirect_uri;
+  std::string code_challenge;  // PKCE S256, empty when not used
+  int64_t expires_ms = 0;
+};
+
+enum class NotificationType { kMention, kStatus, kReblog, kFollow, kFollowRequest, kFavourite, kUpdate };
+std::string_view notification_type_name(NotificationType t);
+std::optional<NotificationType> parse_notification_type(std::string_view name);
+
+struct Notification {
+  int64_t id = 0;
+  int64_t account_id = 0;       // recipient
+  NotificationType type = NotificationType::kMention;
+  int64_t from_account_id = 0;  // who acted
+  std::optional<int64_t> status_id;
+  int64_t created_ms = 0;
+};
+
+// The viewer's relationship to another account, as /api/v1/accounts/relationships reports it.
+struct Relationship {
+  int64_t target_id = 0;
+  bool following = false;
+  bool showing_reblogs = false;
+  bool notifying = false;
+  bool followed_by = false;
+  bool blocking = false;
+  bool blocked_by = false;
+  bool muting = false;
+  bool muting_notifications = false;
+  bool requested = false;
+  bool requested_by = false;
+};
+
+// Id-range paging as Mastodon does it: newest first below max_id and above
+// since_id, or, with min_id, the oldest `limit` items above it (still returned newest first).
+struct Page {
+  std::optional<int64_t> max_id;
+  std::optional<int64_t> since_id;
+  std::optional<int64_t> min_id;
+  int limit = 20;
+};
+
+struct Marker {
+  std::string timeline;  // "home" | "notifications"
+  int64_t last_read_id = 0;
+  int64_t version = 0;
+  int64_t updated_ms = 0;
+};
+
+}  // namespace publius::domain

@@ -1,0 +1,297 @@
+// Microblog: posts (Mastodon statuses), who may see them and who hears of them.
+#include <algorithm>
+#include <unordered_map>
+
+#include "domain/microblog.h"
+#include "domain/text_format.h"
+#include "util/crypto.h"
+#include "util/ids.h"
+#include "util/time.h"
+
+namespace publius::domain {
+
+std::string Microblog::render_text(std::string_view text, std::vector<int64_t>* mentions,
+                                   std::vector<std::string>* tags) {
+  const std::string base = config_.base_url();
+  auto resolve = [&](std::string_view acct) -> std::optional<MentionTarget> {
+    auto found = account_by_acct(acct);
+    if (!found.ok()) return std::nullopt;
+    return MentionTarget{std::to_string(found->id), found->username, found->username,
+                         base + "/@" + found->username};
+  };
+  FormattedText formatted = format_status_text(text, resolve, base);
+  if (mentions) {
+    mentions->clear();
+    for (const auto& m : formatted.mentions) mentions->push_back(std::stoll(m.id));
+  }
+  if (tags) *tags = std::move(formatted.tags);
+  return std::move(formatted.html);
+}
+
+Status Microblog::notify(int64_t recipient, NotificationType type, int64_t from,
+                         std::optional<int64_t> status_id) {
+  if (recipient == from) return ok_status();
+  Notification n;
+  n.id = next_id();
+  n.account_id = recipient;
+  n.type = type;
+  n.from_account_id = from;
+  n.status_id = status_id;
+  n.created_ms = ms_of_id(n.id);
+  return store_.insert_notification(n);
+}
+
+Status Microblog::deliver(const Post& post) {
+  std::vector<int64_t> recipients;
+  if (post.visibility == Visibility::kDirect) {
+    recipients = post.mention_account_ids;
+  } else {
+    PUBLIUS_ASSIGN_OR_RETURN(recipients, store_.follower_ids(post.account_id));
+  }
+  recipients.push_back(post.account_id);
+  feeds_.fan_out(post.id, recipients);
+  return ok_status();
+}
+
+Result<bool> Microblog::can_view(Viewer viewer, const Post& post) {
+  if (post.reblog_of_id) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto original, store_.status_by_id(*post.reblog_of_id));
+    if (!original) return false;
+    PUBLIUS_ASSIGN_OR_RETURN(bool original_visible, can_view(viewer, *original));
+    if (!original_visible) return false;
+  }
+  if (viewer && *viewer == post.account_id) return true;
+  if (!viewer) return post.visibility <= Visibility::kUnlisted;
+  PUBLIUS_ASSIGN_OR_RETURN(auto rels, store_.relationships(*viewer, {post.account_id}));
+  const Relationship& rel = rels.front();
+  if (rel.blocking || rel.blocked_by) return false;
+  const bool mentioned = std::find(post.mention_account_ids.begin(), post.mention_account_ids.end(),
+                                   *viewer) != post.mention_account_ids.end();
+  switch (post.visibility) {
+    case Visibility::kPublic:
+    case Visibility::kUnlisted:
+      return true;
+    case Visibility::kPrivate:
+      return rel.following || mentioned;
+    case Visibility::kDirect:
+      return mentioned;
+  }
+  return false;
+}
+
+Result<std::vector<Post>> Microblog::hydrate(const std::vector<int64_t>& ids) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto loaded, store_.statuses_by_ids(ids));
+  std::unordered_map<int64_t, Post*> by_id;
+  for (auto& p : loaded) by_id[p.id] = &p;
+  std::vector<Post> ordered;
+  ordered.reserve(ids.size());
+  for (int64_t id : ids) {
+    auto it = by_id.find(id);
+    if (it != by_id.end()) ordered.push_back(std::move(*it->second));
+  }
+  return ordered;
+}
+
+Result<Post> Microblog::create_status(const NewPost& request) {
+  if (request.idempotency_key) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto earlier, store_.idempotent_status(
+                                               request.author_id, sha256_hex(*request.idempotency_key)));
+    if (earlier) {
+      PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.status_by_id(*earlier));
+      if (found) return *found;
+    }
+  }
+  std::string_view text = request.text;
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' ||
+                           text.back() == '\t'))
+    text.remove_suffix(1);
+  if (text.empty()) return unprocessable("Validation failed: Text can't be blank");
+  if (status_length(text) + status_length(request.spoiler_text) > config_.max_status_chars) {
+    return unprocessable("Validation failed: Text character limit of " +
+                         std::to_string(config_.max_status_chars) + " exceeded");
+  }
+  if (request.language.size() > 16) return unprocessable("Validation failed: Language is not valid");
+
+  Post post;
+  post.account_id = request.author_id;
+  post.visibility = request.visibility.value_or(Visibility::kPublic);
+  if (request.in_reply_to_id) {
+    auto parent = visible_status(request.author_id, *request.in_reply_to_id);
+    if (!parent.ok()) return not_found("The post you are replying to was not found");
+    if (parent->reblog_of_id) return unprocessable("Validation failed: cannot reply to a boost");
+    post.in_reply_to_id = parent->id;
+    post.in_reply_to_account_id = parent->account_id;
+  }
+  post.text = std::string(text);
+  post.html = render_text(text, &post.mention_account_ids, &post.tags);
+  post.spoiler_text = request.spoiler_text;
+  post.sensitive = request.sensitive || !request.spoiler_text.empty();
+  post.language = request.language;
+  post.application_id = request.application_id;
+  post.id = next_id();
+  post.created_ms = ms_of_id(post.id);
+  PUBLIUS_TRY(store_.insert_status(post));
+  account_changed(post.account_id);
+  if (post.in_reply_to_id) post_changed(*post.in_reply_to_id);
+  if (request.idempotency_key) {
+    PUBLIUS_TRY(store_.remember_idempotent_status(request.author_id,
+                                                  sha256_hex(*request.idempotency_key), post.id));
+  }
+  for (int64_t mentioned : post.mention_account_ids)
+    PUBLIUS_TRY(notify(mentioned, NotificationType::kMention, post.account_id, post.id));
+  PUBLIUS_TRY(deliver(post));
+  return post;
+}
+
+Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id, const PostChange& change) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.status_by_id(status_id));
+  if (!found || (found->account_id != editor_id && found->visibility >= Visibility::kPrivate))
+    return not_found();
+  if (found->account_id != editor_id) return forbidden("This action is not allowed");
+  if (found->reblog_of_id) return unprocessable("Validation failed: a boost cannot be edited");
+  std::string_view text = change.text;
+  if (text.empty()) return unprocessable("Validation failed: Text can't be blank");
+  if (status_length(text) + status_length(change.spoiler_text) > config_.max_status_chars) {
+    return unprocessable("Validation failed: Text character limit of " +
+                         std::to_string(config_.max_status_chars) + " exceeded");
+  }
+  Post updated = *found;
+  PostEdit previous{found->id, found->text, found->html, found->spoiler_text, found->sensitive,
+                    found->edited_ms.value_or(found->created_ms)};
+  updated.text = std::string(text);
+  std::vector<int64_t> mentions;
+  updated.html = render_text(text, &mentions, &updated.tags);
+  // New mentions are added; earlier ones stay addressed, as in Mastodon.
+  std::vector<int64_t> added;
+  for (int64_t m : mentions) {
+    if (std::find(updated.mention_account_ids.begin(), updated.mention_account_ids.end(), m) ==
+        updated.mention_account_ids.end())
+      added.push_back(m);
+  }
+  updated.mention_account_ids = mentions;
+  updated.spoiler_text = change.spoiler_text;
+  updated.sensitive = change.sensitive || !change.spoiler_text.empty();
+  updated.language = change.language.empty() ? found->language : change.language;
+  updated.edited_ms = now_ms();
+  PUBLIUS_TRY(store_.update_status(updated, previous));
+  post_changed(updated.id);
+  for (int64_t m : added) PUBLIUS_TRY(notify(m, NotificationType::kMention, editor_id, updated.id));
+  // Those who boosted it hear of the edit, as in Mastodon.
+  PUBLIUS_ASSIGN_OR_RETURN(auto boosters, store_.reblogged_by(updated.id, Page{.limit = 1000}));
+  for (auto [row, account] : boosters)
+    PUBLIUS_TRY(notify(account, NotificationType::kUpdate, editor_id, updated.id));
+  PUBLIUS_ASSIGN_OR_RETURN(auto reloaded, store_.status_by_id(updated.id));
+  if (!reloaded) return not_found();
+  return *reloaded;
+}
+
+Result<Post> Microblog::delete_status(int64_t requester_id, int64_t status_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(requester_id, status_id));
+  if (post.account_id != requester_id) return forbidden("This action is not allowed");
+  PUBLIUS_ASSIGN_OR_RETURN(auto reblogs, store_.delete_status(status_id));
+  post_changed(post.id);
+  for (int64_t r : reblogs) post_changed(r);
+  if (post.reblog_of_id) post_changed(*post.reblog_of_id);
+  if (post.in_reply_to_id) post_changed(*post.in_reply_to_id);
+  account_changed(post.account_id);
+  return post;
+}
+
+Result<Post> Microblog::visible_status(Viewer viewer, int64_t status_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.status_by_id(status_id));
+  if (!found) return not_found();
+  PUBLIUS_ASSIGN_OR_RETURN(bool visible, can_view(viewer, *found));
+  if (!visible) return not_found();
+  return *found;
+}
+
+Result<Context> Microblog::context(Viewer viewer, int64_t status_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(viewer, status_id));
+  constexpr int kMaxContext = 4096;
+  PUBLIUS_ASSIGN_OR_RETURN(auto up, store_.ancestors(post.id, kMaxContext));
+  PUBLIUS_ASSIGN_OR_RETURN(auto down, store_.descendants(post.id, kMaxContext));
+  Context ctx;
+  PUBLIUS_ASSIGN_OR_RETURN(auto ancestors, hydrate(up));
+  PUBLIUS_ASSIGN_OR_RETURN(ctx.ancestors, filter_visible(viewer, std::move(ancestors)));
+  PUBLIUS_ASSIGN_OR_RETURN(auto descendants, hydrate(down));
+  PUBLIUS_ASSIGN_OR_RETURN(ctx.descendants, filter_visible(viewer, std::move(descendants)));
+  return ctx;
+}
+
+Result<Post> Microblog::set_favourite(int64_t account_id, int64_t status_id, bool on) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(account_id, status_id));
+  if (post.reblog_of_id) return set_favourite(account_id, *post.reblog_of_id, on);
+  PUBLIUS_ASSIGN_OR_RETURN(bool changed, store_.set_favourite(account_id, post.id, on));
+  if (changed) post_changed(post.id);
+  if (changed && on) PUBLIUS_TRY(notify(post.account_id, NotificationType::kFavourite, account_id, post.id));
+  return visible_status(account_id, post.id);
+}
+
+Result<Post> Microblog::set_reblog(int64_t account_id, int64_t status_id, bool on,
+                                   std::optional<Visibility> visibility) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(account_id, status_id));
+  if (post.reblog_of_id) return set_reblog(account_id, *post.reblog_of_id, on, visibility);
+  PUBLIUS_ASSIGN_OR_RETURN(auto existing, store_.find_reblog(account_id, post.id));
+  if (!on) {
+    if (existing) {
+      PUBLIUS_TRY(store_.delete_status(*existing));
+      post_changed(*existing);
+      post_changed(post.id);
+    }
+    return visible_status(account_id, post.id);
+  }
+  if (existing) return visible_status(account_id, *existing);
+  if (post.visibility == Visibility::kDirect ||
+      (post.visibility == Visibility::kPrivate && post.account_id != account_id)) {
+    return unprocessable("Validation failed: This post cannot be boosted");
+  }
+  Post reblog;
+  reblog.id = next_id();
+  reblog.created_ms = ms_of_id(reblog.id);
+  reblog.account_id = account_id;
+  reblog.reblog_of_id = post.id;
+  reblog.visibility = visibility.value_or(Visibility::kPublic);
+  if (reblog.visibility == Visibility::kDirect) reblog.visibility = Visibility::kPublic;
+  PUBLIUS_TRY(store_.insert_status(reblog));
+  post_changed(post.id);
+  PUBLIUS_TRY(notify(post.account_id, NotificationType::kReblog, account_id, post.id));
+  PUBLIUS_TRY(deliver(reblog));
+  return reblog;
+}
+
+Result<Post> Microblog::set_bookmark(int64_t account_id, int64_t status_id, bool on) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(account_id, status_id));
+  const int64_t target = post.reblog_of_id.value_or(post.id);
+  PUBLIUS_TRY(store_.set_bookmark(account_id, target, on));
+  return visible_status(account_id, target);
+}
+
+Result<Post> Microblog::set_pin(int64_t account_id, int64_t status_id, bool on) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(account_id, status_id));
+  if (post.account_id != account_id || post.reblog_of_id)
+    return unprocessable("Validation failed: Only your own posts can be pinned");
+  if (on) {
+    if (post.visibility == Visibility::kDirect)
+      return unprocessable("Validation failed: Direct posts cannot be pinned");
+    store::AccountStatusesQuery pinned;
+    pinned.only_pinned = true;
+    pinned.max_visibility = Visibility::kPrivate;
+    PUBLIUS_ASSIGN_OR_RETURN(auto current, store_.account_statuses(account_id, pinned,
+                                                                   Page{.limit = 100}));
+    const bool already = std::find(current.begin(), current.end(), post.id) != current.end();
+    if (!already && current.size() >= config_.max_pinned)
+      return unprocessable("Validation failed: You have already pinned the maximum number of posts");
+  }
+  PUBLIUS_TRY(store_.set_pin(account_id, post.id, on));
+  return post;
+}
+
+Result<std::vector<PostEdit>> Microblog::history(Viewer viewer, int64_t status_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(viewer, status_id));
+  PUBLIUS_ASSIGN_OR_RETURN(auto edits, store_.status_edits(post.id));
+  edits.push_back({post.id, post.text, post.html, post.spoiler_text, post.sensitive,
+                   post.edited_ms.value_or(post.created_ms)});
+  return edits;
+}
+
+}  // namespace publius::domain

@@ -1,0 +1,69 @@
+#include "http/message.h"
+
+#include <strings.h>
+
+#include "util/json_writer.h"
+
+namespace publius::http {
+
+std::string_view Request::header(std::string_view name) const {
+  for (const auto& [k, v] : headers)
+    if (k.size() == name.size() && strncasecmp(k.data(), name.data(), k.size()) == 0) return v;
+  return {};
+}
+
+std::string_view Request::path_param(std::string_view name) const {
+  for (const auto& [k, v] : path_params)
+    if (k == name) return v;
+  return {};
+}
+
+std::string_view Request::scheme() const {
+  const auto proto = header("x-forwarded-proto");
+  return proto == "https" ? "https" : "http";
+}
+
+std::string Request::origin() const {
+  std::string host(header("x-forwarded-host"));
+  if (host.empty()) host = std::string(header("host"));
+  // A Host header is client input: keep only characters a host[:port] can hold.
+  std::string clean;
+  for (char c : host) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+        c == '-' || c == ':' || c == '[' || c == ']')
+      clean.push_back(c);
+  }
+  if (clean.empty()) clean = "localhost";
+  return std::string(scheme()) + "://" + clean;
+}
+
+Response Response::json(std::string body, int status) {
+  Response r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
+Response Response::html(std::string body, int status) {
+  Response r;
+  r.status = status;
+  r.content_type = "text/html; charset=utf-8";
+  r.body = std::move(body);
+  return r;
+}
+
+Response Response::error(int status, std::string_view message) {
+  std::string body;
+  JsonWriter(body).begin_object().field("error", message).end_object();
+  return json(std::move(body), status);
+}
+
+Response Response::redirect(std::string location, int status) {
+  Response r;
+  r.status = status;
+  r.content_type = "text/plain; charset=utf-8";
+  r.headers.emplace_back("Location", std::move(location));
+  return r;
+}
+
+}  // namespace publius::http

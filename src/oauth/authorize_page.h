@@ -1,0 +1,30 @@
+// The HTML of the OAuth sign-in and consent page (GET /oauth/authorize) and of
+// the out-of-band code page. Server-rendered, no script, every value escaped:
+// it must work in Tor Browser at its Safest level. Pure functions.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace publius::oauth {
+
+struct AuthorizeRequest {
+  std::string client_id;
+  std::string redirect_uri;
+  std::string scope;
+  std::string state;
+  std::string code_challenge;
+  std::string code_challenge_method;
+};
+
+std::string authorize_page(std::string_view instance_title, std::string_view app_name,
+                           const AuthorizeRequest& request, std::string_view error_message);
+std::string oob_code_page(std::string_view instance_title, std::string_view app_name,
+                          std::string_view code);
+// A minimal page for an authorization request that cannot proceed at all.
+std::string authorize_error_page(std::string_view instance_title, std::string_view message);
+
+// PKCE (RFC 7636) S256: BASE64URL(SHA256(verifier)) == challenge.
+bool pkce_s256_matches(std::string_view verifier, std::string_view challenge);
+
+}  // namespace publius::oauth

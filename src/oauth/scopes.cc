@@ -1,0 +1,79 @@
+#include "oauth/scopes.h"
+
+#include <algorithm>
+#include <array>
+
+namespace publius::oauth {
+namespace {
+
+constexpr std::array<std::string_view, 7> kTopLevel = {"read",    "write",      "follow",     "push",
+                                                       "profile", "admin:read", "admin:write"};
+constexpr std::array<std::string_view, 14> kReadWriteSuffixes = {
+    "accounts", "blocks", "bookmarks", "conversations", "favourites", "filters", "follows",
+    "lists",    "mutes",  "notifications", "search", "statuses", "media", "reports"};
+constexpr std::array<std::string_view, 11> kAdminSuffixes = {
+    "accounts", "reports", "domain_allows", "domain_blocks", "ip_blocks", "email_domain_blocks",
+    "canonical_email_blocks", "legal", "inventory", "audit", "transparency"};
+constexpr std::array<std::string_view, 6> kFollowCovers = {
+    "read:follows", "write:follows", "read:blocks", "write:blocks", "read:mutes", "write:mutes"};
+
+bool known(std::string_view s) {
+  if (std::find(kTopLevel.begin(), kTopLevel.end(), s) != kTopLevel.end()) return true;
+  for (std::string_view prefix : {"read:", "write:"}) {
+    if (s.rfind(prefix, 0) == 0) {
+      auto rest = s.substr(prefix.size());
+      return std::find(kReadWriteSuffixes.begin(), kReadWriteSuffixes.end(), rest) !=
+             kReadWriteSuffixes.end();
+    }
+  }
+  for (std::string_view prefix : {"admin:read:", "admin:write:"}) {
+    if (s.rfind(prefix, 0) == 0) {
+      auto rest = s.substr(prefix.size());
+      return std::find(kAdminSuffixes.begin(), kAdminSuffixes.end(), rest) != kAdminSuffixes.end();
+    }
+  }
+  return false;
+}
+
+bool covers_one(std::string_view granted, std::string_view required) {
+  if (granted == required) return true;
+  if (required.size() > granted.size() && required.rfind(granted, 0) == 0 &&
+      required[granted.size()] == ':')
+    return true;
+  return granted == "follow" &&
+         std::find(kFollowCovers.begin(), kFollowCovers.end(), required) != kFollowCovers.end();
+}
+
+}  // namespace
+
+std::vector<std::string> split_scopes(std::string_view scopes) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < scopes.size()) {
+    while (i < scopes.size() && (scopes[i] == ' ' || scopes[i] == '+')) ++i;
+    size_t j = i;
+    while (j < scopes.size() && scopes[j] != ' ' && scopes[j] != '+') ++j;
+    if (j > i) out.emplace_back(scopes.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+bool all_known(std::string_view scopes) {
+  const auto list = split_scopes(scopes);
+  return !list.empty() && std::all_of(list.begin(), list.end(), [](const auto& s) { return known(s); });
+}
+
+bool covers(std::string_view granted, std::string_view required) {
+  for (const auto& g : split_scopes(granted))
+    if (covers_one(g, required)) return true;
+  return false;
+}
+
+bool subset(std::string_view requested, std::string_view allowed) {
+  for (const auto& r : split_scopes(requested))
+    if (!covers(allowed, r)) return false;
+  return true;
+}
+
+}  // namespace publius::oauth

@@ -1,0 +1,91 @@
+// A minimal RAII layer over the SQLite C API: Db owns a connection, Stmt a
+// prepared statement. Neither is thread-safe; a Db is used by one thread at a
+// time (SqliteStore serializes access). Errors come back as Status values whose
+// messages carry SQLite's text, which never contains bound parameter values.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "util/result.h"
+
+namespace publius::sqlite {
+
+class Stmt {
+ public:
+  Stmt(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Stmt(Stmt&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt() { sqlite3_finalize(stmt_); }
+
+  // Binds are 1-based like SQLite's; each returns *this for chaining.
+  Stmt& bind(int i, int64_t v);
+  Stmt& bind(int i, int v) { return bind(i, static_cast<int64_t>(v)); }
+  Stmt& bind(int i, bool v) { return bind(i, static_cast<int64_t>(v)); }
+  Stmt& bind(int i, std::string_view v);
+  Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
+  Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
+  Stmt& bind(int i, std::optional<int64_t> v);
+  Stmt& bind_null(int i);
+
+  // Advances; true while a row is available. Errors end iteration and are kept in status().
+  bool step();
+  // Makes the statement runnable again with new bindings.
+  void reset() { sqlite3_reset(stmt_); }
+  // Runs to completion, for statements without result rows.
+  Status run();
+  const Status& status() const { return status_; }
+
+  int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+  bool boolean(int col) const { return sqlite3_column_int64(stmt_, col) != 0; }
+  std::string text(int col) const;
+  std::optional<int64_t> optional_int64(int col) const;
+  bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+  Status status_ = ok_status();
+};
+
+class Db {
+ public:
+  // Opens (creating if needed) the database file at path in WAL mode with
+  // synchronous=FULL (acknowledged writes survive power loss) and secure_delete.
+  static Result<Db> open(const std::string& path);
+  Db(Db&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Db& operator=(Db&& o) noexcept;
+  Db(const Db&) = delete;
+  ~Db();
+
+  Result<Stmt> prepare(std::string_view sql);
+  // Runs one or more statements without parameters.
+  Status exec(std::string_view sql);
+  int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
+  int changes() const { return sqlite3_changes(db_); }
+  sqlite3* handle() { return db_; }
+
+ private:
+  explicit Db(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+// Begins an IMMEDIATE transaction; rolls back on destruction unless commit() ran.
+class Transaction {
+ public:
+  static Result<Transaction> begin(Db& db);
+  Transaction(Transaction&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  ~Transaction();
+  Status commit();
+
+ private:
+  explicit Transaction(Db* db) : db_(db) {}
+  Db* db_;
+};
+
+}  // namespace publius::sqlite

@@ -1,0 +1,210 @@
+#include "store/sqlite/schema.h"
+
+#include <string>
+#include <vector>
+
+namespace publius::sqlite {
+namespace {
+
+// Shield rule, enforced by the shape of the schema: no table has a column for a
+// client address, user agent, email, phone or real name, and non-public
+// activity times are days (ms at UTC midnight), never instants.
+const std::vector<const char*> kMigrations = {
+    R"sql(
+CREATE TABLE accounts (
+  id INTEGER PRIMARY KEY,
+  username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  display_name TEXT NOT NULL DEFAULT '',
+  note TEXT NOT NULL DEFAULT '',
+  locked INTEGER NOT NULL DEFAULT 0,
+  bot INTEGER NOT NULL DEFAULT 0,
+  fields TEXT NOT NULL DEFAULT '[]',
+  role INTEGER NOT NULL DEFAULT 0,
+  password_hash TEXT NOT NULL,
+  created_day INTEGER NOT NULL,
+  last_active_day INTEGER,
+  last_status_day INTEGER,
+  statuses_count INTEGER NOT NULL DEFAULT 0,
+  followers_count INTEGER NOT NULL DEFAULT 0,
+  following_count INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE recovery_codes (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  code_hash TEXT NOT NULL
+);
+CREATE TABLE apps (
+  id INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  website TEXT NOT NULL DEFAULT '',
+  redirect_uris TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  client_id TEXT NOT NULL UNIQUE,
+  client_secret TEXT NOT NULL
+);
+CREATE TABLE tokens (
+  id INTEGER PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  app_id INTEGER NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+  account_id INTEGER REFERENCES accounts(id) ON DELETE CASCADE,
+  scopes TEXT NOT NULL,
+  created_day INTEGER NOT NULL,
+  last_used_day INTEGER
+);
+CREATE INDEX tokens_account ON tokens(account_id);
+CREATE TABLE auth_codes (
+  code_hash TEXT PRIMARY KEY,
+  app_id INTEGER NOT NULL REFERENCES apps(id) ON DELETE CASCADE,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  scopes TEXT NOT NULL,
+  redirect_uri TEXT NOT NULL,
+  code_challenge TEXT NOT NULL,
+  expires_ms INTEGER NOT NULL
+);
+CREATE TABLE statuses (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  text TEXT NOT NULL,
+  html TEXT NOT NULL,
+  spoiler_text TEXT NOT NULL DEFAULT '',
+  visibility INTEGER NOT NULL,
+  sensitive INTEGER NOT NULL DEFAULT 0,
+  language TEXT NOT NULL DEFAULT '',
+  in_reply_to_id INTEGER,
+  in_reply_to_account_id INTEGER,
+  reblog_of_id INTEGER REFERENCES statuses(id) ON DELETE CASCADE,
+  application_id INTEGER,
+  created_ms INTEGER NOT NULL,
+  edited_ms INTEGER,
+  replies_count INTEGER NOT NULL DEFAULT 0,
+  reblogs_count INTEGER NOT NULL DEFAULT 0,
+  favourites_count INTEGER NOT NULL DEFAULT 0,
+  tags TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX statuses_account ON statuses(account_id, id);
+CREATE INDEX statuses_reply ON statuses(in_reply_to_id);
+CREATE INDEX statuses_reblog ON statuses(reblog_of_id, account_id);
+CREATE INDEX statuses_public ON statuses(visibility, id) WHERE reblog_of_id IS NULL;
+CREATE TABLE status_edits (
+  id INTEGER PRIMARY KEY,
+  status_id INTEGER NOT NULL REFERENCES statuses(id) ON DELETE CASCADE,
+  text TEXT NOT NULL,
+  html TEXT NOT NULL,
+  spoiler_text TEXT NOT NULL,
+  sensitive INTEGER NOT NULL,
+  created_ms INTEGER NOT NULL
+);
+CREATE INDEX status_edits_status ON status_edits(status_id);
+CREATE TABLE mentions (
+  status_id INTEGER NOT NULL REFERENCES statuses(id) ON DELETE CASCADE,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  PRIMARY KEY (status_id, account_id)
+) WITHOUT ROWID;
+CREATE INDEX mentions_account ON mentions(account_id, status_id);
+CREATE TABLE status_tags (
+  tag TEXT NOT NULL,
+  status_id INTEGER NOT NULL REFERENCES statuses(id) ON DELETE CASCADE,
+  PRIMARY KEY (tag, status_id)
+) WITHOUT ROWID;
+CREATE INDEX status_tags_status ON status_tags(status_id);
+CREATE TABLE follows (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  target_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  show_reblogs INTEGER NOT NULL DEFAULT 1,
+  notify INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (account_id, target_id)
+);
+CREATE INDEX follows_target ON follows(target_id, account_id);
+CREATE TABLE follow_requests (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  target_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  show_reblogs INTEGER NOT NULL DEFAULT 1,
+  notify INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (account_id, target_id)
+);
+CREATE INDEX follow_requests_target ON follow_requests(target_id);
+CREATE TABLE blocks (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  target_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  UNIQUE (account_id, target_id)
+);
+CREATE INDEX blocks_target ON blocks(target_id);
+CREATE TABLE mutes (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  target_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  notifications INTEGER NOT NULL DEFAULT 1,
+  UNIQUE (account_id, target_id)
+);
+CREATE TABLE favourites (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  status_id INTEGER NOT NULL REFERENCES statuses(id) ON DELETE CASCADE,
+  UNIQUE (account_id, status_id)
+);
+CREATE INDEX favourites_status ON favourites(status_id);
+CREATE TABLE bookmarks (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  status_id INTEGER NOT NULL REFERENCES statuses(id) ON DELETE CASCADE,
+  UNIQUE (account_id, status_id)
+);
+CREATE TABLE pins (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  status_id INTEGER NOT NULL REFERENCES statuses(id) ON DELETE CASCADE,
+  PRIMARY KEY (account_id, status_id)
+) WITHOUT ROWID;
+CREATE TABLE notifications (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  type INTEGER NOT NULL,
+  from_account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  status_id INTEGER REFERENCES statuses(id) ON DELETE CASCADE,
+  created_ms INTEGER NOT NULL
+);
+CREATE INDEX notifications_account ON notifications(account_id, id);
+CREATE TABLE markers (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  timeline TEXT NOT NULL,
+  last_read_id INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL,
+  PRIMARY KEY (account_id, timeline)
+) WITHOUT ROWID;
+CREATE TABLE idempotency_keys (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  key_hash TEXT NOT NULL,
+  status_id INTEGER NOT NULL REFERENCES statuses(id) ON DELETE CASCADE,
+  PRIMARY KEY (account_id, key_hash)
+) WITHOUT ROWID;
+-- Public and unlisted posts only; contentless, so deleting needs the old text (SQLite 3.40).
+CREATE VIRTUAL TABLE statuses_fts USING fts5(text, content='');
+)sql",
+};
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(kMigrations.size()); }
+
+Status migrate(Db& db) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto version_stmt, db.prepare("PRAGMA user_version"));
+  if (!version_stmt.step()) return version_stmt.status();
+  const int current = static_cast<int>(version_stmt.int64(0));
+  if (current > latest_schema_version()) {
+    return internal_error("data directory schema version " + std::to_string(current) +
+                          " is newer than this build supports (" +
+                          std::to_string(latest_schema_version()) + ")");
+  }
+  for (int v = current; v < latest_schema_version(); ++v) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db));
+    PUBLIUS_TRY(db.exec(kMigrations[v]));
+    PUBLIUS_TRY(db.exec("PRAGMA user_version=" + std::to_string(v + 1)));
+    PUBLIUS_TRY(tx.commit());
+  }
+  return ok_status();
+}
+
+}  // namespace publius::sqlite

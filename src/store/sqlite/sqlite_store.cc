@@ -1,0 +1,1206 @@
+#include "store/sqlite/sqlite_store.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <filesystem>
+#include <functional>
+
+#include "domain/text_format.h"
+#include "store/sqlite/schema.h"
+#include "util/json_writer.h"
+#include "util/time.h"
+
+namespace publius::sqlite {
+
+using namespace publius::store;
+using domain::Visibility;
+
+namespace {
+
+constexpr const char* kStatusColumns =
+    "id, account_id, text, html, spoiler_text, visibility, sensitive, language, in_reply_to_id, "
+    "in_reply_to_account_id, reblog_of_id, application_id, created_ms, edited_ms, replies_count, "
+    "reblogs_count, favourites_count, tags";
+
+constexpr const char* kAccountColumns =
+    "id, username, display_name, note, locked, bot, fields, role, created_day, last_status_day, "
+    "statuses_count, followers_count, following_count";
+
+std::string fields_to_json(const std::vector<domain::ProfileField>& fields) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_array();
+  for (const auto& f : fields) w.begin_object().field("name", f.name).field("value", f.value).end_object();
+  w.end_array();
+  return out;
+}
+
+std::vector<domain::ProfileField> fields_from_json(const std::string& text) {
+  std::vector<domain::ProfileField> fields;
+  boost::system::error_code ec;
+  auto value = boost::json::parse(text, ec);
+  if (ec || !value.is_array()) return fields;
+  for (const auto& item : value.as_array()) {
+    if (!item.is_object()) continue;
+    const auto* name = item.as_object().if_contains("name");
+    const auto* val = item.as_object().if_contains("value");
+    if (name && val && name->is_string() && val->is_string())
+      fields.push_back({std::string(name->as_string()), std::string(val->as_string())});
+  }
+  return fields;
+}
+
+// Tags are kept space-joined on the status row (rendering needs them with the
+// status) and normalized in status_tags (timelines need them indexed).
+std::string join_tags(const std::vector<std::string>& tags) {
+  std::string out;
+  for (const auto& t : tags) {
+    if (!out.empty()) out.push_back(' ');
+    out += t;
+  }
+  return out;
+}
+
+std::vector<std::string> split_tags(const std::string& joined) {
+  std::vector<std::string> tags;
+  size_t start = 0;
+  while (start < joined.size()) {
+    size_t end = joined.find(' ', start);
+    if (end == std::string::npos) end = joined.size();
+    if (end > start) tags.push_back(joined.substr(start, end - start));
+    start = end + 1;
+  }
+  return tags;
+}
+
+Account read_account(const Stmt& s) {
+  Account a;
+  a.id = s.int64(0);
+  a.username = s.text(1);
+  a.display_name = s.text(2);
+  a.note = s.text(3);
+  a.locked = s.boolean(4);
+  a.bot = s.boolean(5);
+  a.fields = fields_from_json(s.text(6));
+  a.role = static_cast<domain::Role>(s.int64(7));
+  a.created_day_ms = s.int64(8);
+  a.last_status_day_ms = s.optional_int64(9);
+  a.statuses_count = s.int64(10);
+  a.followers_count = s.int64(11);
+  a.following_count = s.int64(12);
+  return a;
+}
+
+Post read_status(const Stmt& s) {
+  Post st;
+  st.id = s.int64(0);
+  st.account_id = s.int64(1);
+  st.text = s.text(2);
+  st.html = s.text(3);
+  st.spoiler_text = s.text(4);
+  st.visibility = static_cast<Visibility>(s.int64(5));
+  st.sensitive = s.boolean(6);
+  st.language = s.text(7);
+  st.in_reply_to_id = s.optional_int64(8);
+  st.in_reply_to_account_id = s.optional_int64(9);
+  st.reblog_of_id = s.optional_int64(10);
+  st.application_id = s.optional_int64(11);
+  st.created_ms = s.int64(12);
+  st.edited_ms = s.optional_int64(13);
+  st.replies_count = s.int64(14);
+  st.reblogs_count = s.int64(15);
+  st.favourites_count = s.int64(16);
+  st.tags = split_tags(s.text(17));
+  return st;
+}
+
+std::string id_list(const std::vector<int64_t>& ids) {
+  std::string out;
+  for (int64_t id : ids) {
+    if (!out.empty()) out.push_back(',');
+    out += std::to_string(id);
+  }
+  return out;
+}
+
+// Appends Mastodon's id-range paging to a query whose WHERE clause is open.
+std::string page_clause(std::string_view col, const Page& p) {
+  std::string sql;
+  if (p.max_id) sql += " AND " + std::string(col) + " < " + std::to_string(*p.max_id);
+  if (p.since_id) sql += " AND " + std::string(col) + " > " + std::to_string(*p.since_id);
+  if (p.min_id) sql += " AND " + std::string(col) + " > " + std::to_string(*p.min_id);
+  sql += " ORDER BY " + std::string(col) + (p.min_id ? " ASC" : " DESC");
+  sql += " LIMIT " + std::to_string(std::max(1, p.limit));
+  return sql;
+}
+
+using Binder = std::function<void(Stmt&)>;
+
+// Runs `sql` (ending in an open WHERE clause) with paging on `col`, collecting
+// the first column; results are newest first even for min_id queries.
+Result<std::vector<int64_t>> paged_ids(Db& db, const std::string& sql, std::string_view col,
+                                       const Page& p, const Binder& bind) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db.prepare(sql + page_clause(col, p)));
+  bind(stmt);
+  std::vector<int64_t> ids;
+  while (stmt.step()) ids.push_back(stmt.int64(0));
+  PUBLIUS_TRY(stmt.status());
+  if (p.min_id) std::reverse(ids.begin(), ids.end());
+  return ids;
+}
+
+Result<std::vector<int64_t>> collect_ids(Stmt& stmt) {
+  std::vector<int64_t> ids;
+  while (stmt.step()) ids.push_back(stmt.int64(0));
+  PUBLIUS_TRY(stmt.status());
+  return ids;
+}
+
+Status run(Db& db, std::string_view sql, const Binder& bind) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db.prepare(sql));
+  bind(stmt);
+  return stmt.run();
+}
+
+Result<bool> exists(Db& db, std::string_view sql, const Binder& bind) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db.prepare(sql));
+  bind(stmt);
+  const bool found = stmt.step();
+  PUBLIUS_TRY(stmt.status());
+  return found;
+}
+
+Status adjust_count(Db& db, std::string_view table, std::string_view column, int64_t id,
+                    int delta) {
+  return run(db,
+             "UPDATE " + std::string(table) + " SET " + std::string(column) + " = MAX(0, " +
+                 std::string(column) + " + ?) WHERE id = ?",
+             [&](Stmt& s) { s.bind(1, delta).bind(2, id); });
+}
+
+bool is_searchable(const Post& s) {
+  return !s.reblog_of_id && (s.visibility == Visibility::kPublic || s.visibility == Visibility::kUnlisted);
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& data_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(data_dir, ec);
+  if (ec) return internal_error("cannot create data directory: " + ec.message());
+  // Owner-only: the data directory is nobody else's business on a shared host.
+  std::filesystem::permissions(data_dir, std::filesystem::perms::owner_all,
+                               std::filesystem::perm_options::replace, ec);
+  PUBLIUS_ASSIGN_OR_RETURN(auto db, Db::open(data_dir + "/publius.db"));
+  PUBLIUS_TRY(migrate(db));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
+}
+
+// ---- Accounts ----
+
+Result<Account> SqliteStore::create_account(const NewAccount& a) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      bool taken, exists(db_, "SELECT 1 FROM accounts WHERE username = ?",
+                         [&](Stmt& s) { s.bind(1, a.username); }));
+  if (taken) return Error{ErrorCode::kConflict, "Username is already taken"};
+  const int64_t today = now_day_ms();
+  PUBLIUS_TRY(run(db_,
+                  "INSERT INTO accounts (username, password_hash, role, created_day) "
+                  "VALUES (?, ?, ?, ?)",
+                  [&](Stmt& s) {
+                    s.bind(1, a.username).bind(2, a.password_hash);
+                    s.bind(3, static_cast<int64_t>(a.role)).bind(4, today);
+                  }));
+  const int64_t id = db_.last_insert_id();
+  for (const auto& hash : a.recovery_code_hashes) {
+    PUBLIUS_TRY(run(db_, "INSERT INTO recovery_codes (account_id, code_hash) VALUES (?, ?)",
+                    [&](Stmt& s) { s.bind(1, id).bind(2, hash); }));
+  }
+  PUBLIUS_TRY(tx.commit());
+  Account out;
+  out.id = id;
+  out.username = a.username;
+  out.role = a.role;
+  out.created_day_ms = today;
+  return out;
+}
+
+Result<std::optional<Account>> SqliteStore::account_by_id(int64_t id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare(std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE id = ?"));
+  stmt.bind(1, id);
+  if (stmt.step()) return std::optional<Account>(read_account(stmt));
+  PUBLIUS_TRY(stmt.status());
+  return std::optional<Account>();
+}
+
+Result<std::optional<Account>> SqliteStore::account_by_username(std::string_view username) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kAccountColumns +
+                                                  " FROM accounts WHERE username = ?"));
+  stmt.bind(1, username);
+  if (stmt.step()) return std::optional<Account>(read_account(stmt));
+  PUBLIUS_TRY(stmt.status());
+  return std::optional<Account>();
+}
+
+Result<std::vector<Account>> SqliteStore::accounts_by_ids(const std::vector<int64_t>& ids) {
+  std::vector<Account> out;
+  if (ids.empty()) return out;
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kAccountColumns +
+                                                  " FROM accounts WHERE id IN (" + id_list(ids) +
+                                                  ")"));
+  while (stmt.step()) out.push_back(read_account(stmt));
+  PUBLIUS_TRY(stmt.status());
+  return out;
+}
+
+Result<std::vector<Account>> SqliteStore::search_accounts(std::string_view prefix, int limit,
+                                                          int offset) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare(std::string("SELECT ") + kAccountColumns +
+                  " FROM accounts WHERE username LIKE ? ESCAPE '\\' OR display_name LIKE ? "
+                  "ESCAPE '\\' ORDER BY followers_count DESC, id LIMIT ? OFFSET ?"));
+  std::string pattern;
+  for (char c : prefix) {
+    if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
+    pattern.push_back(c);
+  }
+  stmt.bind(1, pattern + "%").bind(2, pattern + "%").bind(3, limit).bind(4, offset);
+  std::vector<Account> out;
+  while (stmt.step()) out.push_back(read_account(stmt));
+  PUBLIUS_TRY(stmt.status());
+  return out;
+}
+
+Status SqliteStore::update_profile(int64_t id, const ProfileUpdate& u) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  auto set_text = [&](const char* col, const std::optional<std::string>& v) -> Status {
+    if (!v) return ok_status();
+    return run(db_, std::string("UPDATE accounts SET ") + col + " = ? WHERE id = ?",
+               [&](Stmt& s) { s.bind(1, *v).bind(2, id); });
+  };
+  auto set_bool = [&](const char* col, std::optional<bool> v) -> Status {
+    if (!v) return ok_status();
+    return run(db_, std::string("UPDATE accounts SET ") + col + " = ? WHERE id = ?",
+               [&](Stmt& s) { s.bind(1, *v).bind(2, id); });
+  };
+  PUBLIUS_TRY(set_text("display_name", u.display_name));
+  PUBLIUS_TRY(set_text("note", u.note));
+  PUBLIUS_TRY(set_bool("locked", u.locked));
+  PUBLIUS_TRY(set_bool("bot", u.bot));
+  if (u.fields) PUBLIUS_TRY(set_text("fields", fields_to_json(*u.fields)));
+  return tx.commit();
+}
+
+Status SqliteStore::set_role(int64_t id, domain::Role role) {
+  std::lock_guard lock(mu_);
+  return run(db_, "UPDATE accounts SET role = ? WHERE id = ?",
+             [&](Stmt& s) { s.bind(1, static_cast<int64_t>(role)).bind(2, id); });
+}
+
+Result<std::string> SqliteStore::password_hash(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("SELECT password_hash FROM accounts WHERE id = ?"));
+  stmt.bind(1, account_id);
+  if (stmt.step()) return stmt.text(0);
+  PUBLIUS_TRY(stmt.status());
+  return not_found();
+}
+
+Status SqliteStore::touch_activity_day(int64_t account_id, int64_t token_id, int64_t day_ms) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(run(db_,
+                  "UPDATE accounts SET last_active_day = ?1 WHERE id = ?2 AND "
+                  "(last_active_day IS NULL OR last_active_day < ?1)",
+                  [&](Stmt& s) { s.bind(1, day_ms).bind(2, account_id); }));
+  return run(db_,
+             "UPDATE tokens SET last_used_day = ?1 WHERE id = ?2 AND "
+             "(last_used_day IS NULL OR last_used_day < ?1)",
+             [&](Stmt& s) { s.bind(1, day_ms).bind(2, token_id); });
+}
+
+// ---- OAuth ----
+
+namespace {
+App read_app(const Stmt& s) {
+  App a;
+  a.id = s.int64(0);
+  a.name = s.text(1);
+  a.website = s.text(2);
+  a.redirect_uris = split_tags(s.text(3));  // space-separated like tags
+  a.scopes = s.text(4);
+  a.client_id = s.text(5);
+  a.client_secret = s.text(6);
+  return a;
+}
+constexpr const char* kAppColumns =
+    "id, name, website, redirect_uris, scopes, client_id, client_secret";
+}  // namespace
+
+Result<App> SqliteStore::create_app(const App& app) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(run(db_,
+                  "INSERT INTO apps (name, website, redirect_uris, scopes, client_id, "
+                  "client_secret) VALUES (?, ?, ?, ?, ?, ?)",
+                  [&](Stmt& s) {
+                    s.bind(1, app.name).bind(2, app.website).bind(3, join_tags(app.redirect_uris));
+                    s.bind(4, app.scopes).bind(5, app.client_id).bind(6, app.client_secret);
+                  }));
+  App out = app;
+  out.id = db_.last_insert_id();
+  return out;
+}
+
+Result<std::optional<App>> SqliteStore::app_by_client_id(std::string_view client_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare(std::string("SELECT ") + kAppColumns + " FROM apps WHERE client_id = ?"));
+  stmt.bind(1, client_id);
+  if (stmt.step()) return std::optional<App>(read_app(stmt));
+  PUBLIUS_TRY(stmt.status());
+  return std::optional<App>();
+}
+
+Result<std::optional<App>> SqliteStore::app_by_id(int64_t id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare(std::string("SELECT ") + kAppColumns + " FROM apps WHERE id = ?"));
+  stmt.bind(1, id);
+  if (stmt.step()) return std::optional<App>(read_app(stmt));
+  PUBLIUS_TRY(stmt.status());
+  return std::optional<App>();
+}
+
+Result<Token> SqliteStore::create_token(const std::string& token_hash, const Token& t) {
+  std::lock_guard lock(mu_);
+  const int64_t today = now_day_ms();
+  PUBLIUS_TRY(run(db_,
+                  "INSERT INTO tokens (token_hash, app_id, account_id, scopes, created_day) "
+                  "VALUES (?, ?, ?, ?, ?)",
+                  [&](Stmt& s) {
+                    s.bind(1, token_hash).bind(2, t.app_id).bind(3, t.account_id);
+                    s.bind(4, t.scopes).bind(5, today);
+                  }));
+  Token out = t;
+  out.id = db_.last_insert_id();
+  out.created_day_ms = today;
+  return out;
+}
+
+Result<std::optional<Token>> SqliteStore::token_by_hash(const std::string& token_hash) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("SELECT id, app_id, account_id, scopes, created_day, "
+                                       "last_used_day FROM tokens WHERE token_hash = ?"));
+  stmt.bind(1, token_hash);
+  if (!stmt.step()) {
+    PUBLIUS_TRY(stmt.status());
+    return std::optional<Token>();
+  }
+  Token t;
+  t.id = stmt.int64(0);
+  t.app_id = stmt.int64(1);
+  t.account_id = stmt.optional_int64(2);
+  t.scopes = stmt.text(3);
+  t.created_day_ms = stmt.int64(4);
+  t.last_used_day_ms = stmt.optional_int64(5);
+  return std::optional<Token>(t);
+}
+
+Status SqliteStore::revoke_token(const std::string& token_hash) {
+  std::lock_guard lock(mu_);
+  return run(db_, "DELETE FROM tokens WHERE token_hash = ?",
+             [&](Stmt& s) { s.bind(1, token_hash); });
+}
+
+Status SqliteStore::create_auth_code(const std::string& code_hash, const AuthCode& c) {
+  std::lock_guard lock(mu_);
+  // Expired codes are swept here rather than by a timer: codes live minutes.
+  PUBLIUS_TRY(run(db_, "DELETE FROM auth_codes WHERE expires_ms < ?",
+                  [&](Stmt& s) { s.bind(1, c.expires_ms - 3600 * 1000); }));
+  return run(db_,
+             "INSERT INTO auth_codes (code_hash, app_id, account_id, scopes, redirect_uri, "
+             "code_challenge, expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+             [&](Stmt& s) {
+               s.bind(1, code_hash).bind(2, c.app_id).bind(3, c.account_id).bind(4, c.scopes);
+               s.bind(5, c.redirect_uri).bind(6, c.code_challenge).bind(7, c.expires_ms);
+             });
+}
+
+Result<std::optional<AuthCode>> SqliteStore::take_auth_code(const std::string& code_hash) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("SELECT app_id, account_id, scopes, redirect_uri, "
+                                       "code_challenge, expires_ms FROM auth_codes WHERE "
+                                       "code_hash = ?"));
+  stmt.bind(1, code_hash);
+  if (!stmt.step()) {
+    PUBLIUS_TRY(stmt.status());
+    return std::optional<AuthCode>();
+  }
+  AuthCode c;
+  c.app_id = stmt.int64(0);
+  c.account_id = stmt.int64(1);
+  c.scopes = stmt.text(2);
+  c.redirect_uri = stmt.text(3);
+  c.code_challenge = stmt.text(4);
+  c.expires_ms = stmt.int64(5);
+  PUBLIUS_TRY(run(db_, "DELETE FROM auth_codes WHERE code_hash = ?",
+                  [&](Stmt& s) { s.bind(1, code_hash); }));
+  return std::optional<AuthCode>(c);
+}
+
+// ---- Statuses ----
+
+Status SqliteStore::insert_status(const Post& st) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  PUBLIUS_TRY(run(db_,
+                  std::string("INSERT INTO statuses (") + kStatusColumns +
+                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?)",
+                  [&](Stmt& s) {
+                    s.bind(1, st.id).bind(2, st.account_id).bind(3, st.text).bind(4, st.html);
+                    s.bind(5, st.spoiler_text).bind(6, static_cast<int64_t>(st.visibility));
+                    s.bind(7, st.sensitive).bind(8, st.language).bind(9, st.in_reply_to_id);
+                    s.bind(10, st.in_reply_to_account_id).bind(11, st.reblog_of_id);
+                    s.bind(12, st.application_id).bind(13, st.created_ms).bind(14, st.edited_ms);
+                    s.bind(15, join_tags(st.tags));
+                  }));
+  for (int64_t account : st.mention_account_ids) {
+    PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO mentions (status_id, account_id) VALUES (?, ?)",
+                    [&](Stmt& s) { s.bind(1, st.id).bind(2, account); }));
+  }
+  for (const auto& tag : st.tags) {
+    PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO status_tags (tag, status_id) VALUES (?, ?)",
+                    [&](Stmt& s) { s.bind(1, domain::normalize_tag(tag)).bind(2, st.id); }));
+  }
+  if (st.reblog_of_id) {
+    PUBLIUS_TRY(adjust_count(db_, "statuses", "reblogs_count", *st.reblog_of_id, +1));
+  } else {
+    PUBLIUS_TRY(adjust_count(db_, "accounts", "statuses_count", st.account_id, +1));
+    PUBLIUS_TRY(run(db_, "UPDATE accounts SET last_status_day = ? WHERE id = ?",
+                    [&](Stmt& s) { s.bind(1, day_floor_ms(st.created_ms)).bind(2, st.account_id); }));
+  }
+  if (st.in_reply_to_id)
+    PUBLIUS_TRY(adjust_count(db_, "statuses", "replies_count", *st.in_reply_to_id, +1));
+  if (is_searchable(st)) {
+    PUBLIUS_TRY(run(db_, "INSERT INTO statuses_fts (rowid, text) VALUES (?, ?)",
+                    [&](Stmt& s) { s.bind(1, st.id).bind(2, st.spoiler_text + "\n" + st.text); }));
+  }
+  return tx.commit();
+}
+
+Result<std::vector<Post>> SqliteStore::load_statuses(const std::vector<int64_t>& ids) {
+  std::vector<Post> out;
+  if (ids.empty()) return out;
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kStatusColumns +
+                                                  " FROM statuses WHERE id IN (" + id_list(ids) +
+                                                  ")"));
+  while (stmt.step()) out.push_back(read_status(stmt));
+  PUBLIUS_TRY(stmt.status());
+  PUBLIUS_ASSIGN_OR_RETURN(auto mentions,
+                           db_.prepare("SELECT status_id, account_id FROM mentions WHERE "
+                                       "status_id IN (" + id_list(ids) + ")"));
+  while (mentions.step()) {
+    const int64_t sid = mentions.int64(0);
+    for (auto& s : out)
+      if (s.id == sid) s.mention_account_ids.push_back(mentions.int64(1));
+  }
+  PUBLIUS_TRY(mentions.status());
+  return out;
+}
+
+Result<std::optional<Post>> SqliteStore::status_by_id(int64_t id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto found, load_statuses({id}));
+  if (found.empty()) return std::optional<Post>();
+  return std::optional<Post>(std::move(found.front()));
+}
+
+Result<std::vector<Post>> SqliteStore::statuses_by_ids(const std::vector<int64_t>& ids) {
+  std::lock_guard lock(mu_);
+  return load_statuses(ids);
+}
+
+Result<std::vector<int64_t>> SqliteStore::delete_status(int64_t id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  PUBLIUS_ASSIGN_OR_RETURN(auto found, load_statuses({id}));
+  if (found.empty()) return not_found();
+  const Post& st = found.front();
+  PUBLIUS_ASSIGN_OR_RETURN(auto reblogs_stmt,
+                           db_.prepare("SELECT id FROM statuses WHERE reblog_of_id = ?"));
+  reblogs_stmt.bind(1, id);
+  PUBLIUS_ASSIGN_OR_RETURN(auto reblog_ids, collect_ids(reblogs_stmt));
+  if (is_searchable(st)) {
+    PUBLIUS_TRY(run(db_,
+                    "INSERT INTO statuses_fts (statuses_fts, rowid, text) VALUES ('delete', ?, ?)",
+                    [&](Stmt& s) { s.bind(1, st.id).bind(2, st.spoiler_text + "\n" + st.text); }));
+  }
+  if (st.reblog_of_id) {
+    PUBLIUS_TRY(adjust_count(db_, "statuses", "reblogs_count", *st.reblog_of_id, -1));
+  } else {
+    PUBLIUS_TRY(adjust_count(db_, "accounts", "statuses_count", st.account_id, -1));
+  }
+  if (st.in_reply_to_id)
+    PUBLIUS_TRY(adjust_count(db_, "statuses", "replies_count", *st.in_reply_to_id, -1));
+  // Replies stay (as in Mastodon) but lose their parent link's target.
+  PUBLIUS_TRY(run(db_, "DELETE FROM statuses WHERE id = ?", [&](Stmt& s) { s.bind(1, id); }));
+  PUBLIUS_TRY(tx.commit());
+  return reblog_ids;
+}
+
+Status SqliteStore::update_status(const Post& st, const PostEdit& previous) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  PUBLIUS_ASSIGN_OR_RETURN(auto found, load_statuses({st.id}));
+  if (found.empty()) return not_found();
+  const Post& old = found.front();
+  PUBLIUS_TRY(run(db_,
+                  "INSERT INTO status_edits (status_id, text, html, spoiler_text, sensitive, "
+                  "created_ms) VALUES (?, ?, ?, ?, ?, ?)",
+                  [&](Stmt& s) {
+                    s.bind(1, st.id).bind(2, previous.text).bind(3, previous.html);
+                    s.bind(4, previous.spoiler_text).bind(5, previous.sensitive);
+                    s.bind(6, previous.created_ms);
+                  }));
+  PUBLIUS_TRY(run(db_,
+                  "UPDATE statuses SET text = ?, html = ?, spoiler_text = ?, sensitive = ?, "
+                  "language = ?, edited_ms = ?, tags = ? WHERE id = ?",
+                  [&](Stmt& s) {
+                    s.bind(1, st.text).bind(2, st.html).bind(3, st.spoiler_text);
+                    s.bind(4, st.sensitive).bind(5, st.language).bind(6, st.edited_ms);
+                    s.bind(7, join_tags(st.tags)).bind(8, st.id);
+                  }));
+  PUBLIUS_TRY(run(db_, "DELETE FROM status_tags WHERE status_id = ?",
+                  [&](Stmt& s) { s.bind(1, st.id); }));
+  for (const auto& tag : st.tags) {
+    PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO status_tags (tag, status_id) VALUES (?, ?)",
+                    [&](Stmt& s) { s.bind(1, domain::normalize_tag(tag)).bind(2, st.id); }));
+  }
+  for (int64_t account : st.mention_account_ids) {
+    PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO mentions (status_id, account_id) VALUES (?, ?)",
+                    [&](Stmt& s) { s.bind(1, st.id).bind(2, account); }));
+  }
+  if (is_searchable(old)) {
+    PUBLIUS_TRY(run(db_,
+                    "INSERT INTO statuses_fts (statuses_fts, rowid, text) VALUES ('delete', ?, ?)",
+                    [&](Stmt& s) { s.bind(1, old.id).bind(2, old.spoiler_text + "\n" + old.text); }));
+    PUBLIUS_TRY(run(db_, "INSERT INTO statuses_fts (rowid, text) VALUES (?, ?)",
+                    [&](Stmt& s) { s.bind(1, st.id).bind(2, st.spoiler_text + "\n" + st.text); }));
+  }
+  return tx.commit();
+}
+
+Result<std::vector<PostEdit>> SqliteStore::status_edits(int64_t id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("SELECT text, html, spoiler_text, sensitive, created_ms "
+                                       "FROM status_edits WHERE status_id = ? ORDER BY id"));
+  stmt.bind(1, id);
+  std::vector<PostEdit> out;
+  while (stmt.step()) {
+    out.push_back({id, stmt.text(0), stmt.text(1), stmt.text(2), stmt.boolean(3), stmt.int64(4)});
+  }
+  PUBLIUS_TRY(stmt.status());
+  return out;
+}
+
+Result<std::optional<int64_t>> SqliteStore::find_reblog(int64_t account_id, int64_t status_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare("SELECT id FROM statuses WHERE reblog_of_id = ? AND account_id = ?"));
+  stmt.bind(1, status_id).bind(2, account_id);
+  if (stmt.step()) return std::optional<int64_t>(stmt.int64(0));
+  PUBLIUS_TRY(stmt.status());
+  return std::optional<int64_t>();
+}
+
+Result<std::vector<int64_t>> SqliteStore::ancestors(int64_t id, int limit) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare("WITH RECURSIVE up(id, parent, depth) AS ("
+                  " SELECT id, in_reply_to_id, 0 FROM statuses WHERE id = ?1"
+                  " UNION ALL SELECT s.id, s.in_reply_to_id, up.depth + 1 FROM statuses s"
+                  " JOIN up ON s.id = up.parent WHERE up.depth < ?2)"
+                  " SELECT id FROM up WHERE id != ?1 ORDER BY id"));
+  stmt.bind(1, id).bind(2, limit);
+  return collect_ids(stmt);
+}
+
+Result<std::vector<int64_t>> SqliteStore::descendants(int64_t id, int limit) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare("WITH RECURSIVE down(id) AS (SELECT ?1 UNION ALL"
+                  " SELECT s.id FROM statuses s JOIN down ON s.in_reply_to_id = down.id)"
+                  " SELECT id FROM down WHERE id != ?1 ORDER BY id LIMIT ?2"));
+  stmt.bind(1, id).bind(2, limit);
+  return collect_ids(stmt);
+}
+
+Result<std::vector<int64_t>> SqliteStore::account_statuses(int64_t account_id,
+                                                           const AccountStatusesQuery& q,
+                                                           const Page& p) {
+  std::lock_guard lock(mu_);
+  std::string sql = "SELECT s.id FROM statuses s WHERE s.account_id = ?1";
+  if (q.only_pinned) sql += " AND s.id IN (SELECT status_id FROM pins WHERE account_id = ?1)";
+  if (q.exclude_replies)
+    sql += " AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = ?1)";
+  if (q.exclude_reblogs) sql += " AND s.reblog_of_id IS NULL";
+  if (q.tag) sql += " AND s.id IN (SELECT status_id FROM status_tags WHERE tag = ?3)";
+  sql += " AND (s.visibility <= " + std::to_string(static_cast<int>(q.max_visibility));
+  if (q.direct_viewer)
+    sql += " OR (s.visibility = 3 AND s.id IN (SELECT status_id FROM mentions WHERE account_id = ?2))";
+  sql += ")";
+  return paged_ids(db_, sql, "s.id", p, [&](Stmt& s) {
+    s.bind(1, account_id);
+    if (q.direct_viewer) s.bind(2, *q.direct_viewer);
+    if (q.tag) s.bind(3, *q.tag);
+  });
+}
+
+Result<std::vector<int64_t>> SqliteStore::public_timeline(const Page& p) {
+  std::lock_guard lock(mu_);
+  return paged_ids(db_, "SELECT id FROM statuses WHERE visibility = 0 AND reblog_of_id IS NULL",
+                   "id", p, [](Stmt&) {});
+}
+
+Result<std::vector<int64_t>> SqliteStore::tag_timeline(std::string_view tag, const Page& p) {
+  std::lock_guard lock(mu_);
+  return paged_ids(db_,
+                   "SELECT t.status_id FROM status_tags t JOIN statuses s ON s.id = t.status_id "
+                   "WHERE t.tag = ? AND s.visibility = 0",
+                   "t.status_id", p, [&](Stmt& s) { s.bind(1, tag); });
+}
+
+Result<std::vector<int64_t>> SqliteStore::home_timeline(int64_t account_id, const Page& p) {
+  std::lock_guard lock(mu_);
+  return paged_ids(
+      db_,
+      "SELECT s.id FROM statuses s WHERE ("
+      " (s.account_id = ?1)"
+      " OR (s.account_id IN (SELECT target_id FROM follows WHERE account_id = ?1) AND"
+      "     s.visibility <= 2 AND (s.reblog_of_id IS NULL OR s.account_id IN"
+      "       (SELECT target_id FROM follows WHERE account_id = ?1 AND show_reblogs = 1)))"
+      " OR (s.visibility = 3 AND s.id IN (SELECT status_id FROM mentions WHERE account_id = ?1))"
+      ")",
+      "s.id", p, [&](Stmt& s) { s.bind(1, account_id); });
+}
+
+Result<std::vector<int64_t>> SqliteStore::search_statuses(std::string_view query, int limit,
+                                                          int offset) {
+  std::lock_guard lock(mu_);
+  // Each word becomes a quoted FTS5 term, so user input cannot inject FTS syntax.
+  std::string match;
+  size_t i = 0;
+  while (i < query.size()) {
+    while (i < query.size() && query[i] == ' ') ++i;
+    size_t j = i;
+    while (j < query.size() && query[j] != ' ') ++j;
+    if (j > i) {
+      std::string word(query.substr(i, j - i));
+      std::string quoted = "\"";
+      for (char c : word) {
+        if (c == '"') quoted.push_back('"');
+        quoted.push_back(c);
+      }
+      quoted.push_back('"');
+      if (!match.empty()) match += " AND ";
+      match += quoted;
+    }
+    i = j;
+  }
+  if (match.empty()) return std::vector<int64_t>();
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("SELECT rowid FROM statuses_fts WHERE statuses_fts MATCH ? "
+                                       "ORDER BY rowid DESC LIMIT ? OFFSET ?"));
+  stmt.bind(1, match).bind(2, limit).bind(3, offset);
+  return collect_ids(stmt);
+}
+
+Result<std::vector<std::string>> SqliteStore::search_tags(std::string_view prefix, int limit) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("SELECT tag FROM status_tags WHERE tag >= ?1 AND tag < ?1 "
+                                       "|| x'ff' GROUP BY tag ORDER BY COUNT(*) DESC, tag LIMIT ?2"));
+  stmt.bind(1, prefix).bind(2, limit);
+  std::vector<std::string> out;
+  while (stmt.step()) out.push_back(stmt.text(0));
+  PUBLIUS_TRY(stmt.status());
+  return out;
+}
+
+// ---- Favourites, bookmarks, pins ----
+
+namespace {
+// Adds or removes the (account, status) row in a link table; true when changed.
+Result<bool> set_link(Db& db, std::string_view table, int64_t account_id, int64_t status_id,
+                      bool on) {
+  const std::string t(table);
+  PUBLIUS_TRY(run(db,
+                  on ? "INSERT OR IGNORE INTO " + t + " (account_id, status_id) VALUES (?, ?)"
+                     : "DELETE FROM " + t + " WHERE account_id = ? AND status_id = ?",
+                  [&](Stmt& s) { s.bind(1, account_id).bind(2, status_id); }));
+  return db.changes() > 0;
+}
+}  // namespace
+
+Result<bool> SqliteStore::set_favourite(int64_t account_id, int64_t status_id, bool on) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  PUBLIUS_ASSIGN_OR_RETURN(bool changed, set_link(db_, "favourites", account_id, status_id, on));
+  if (changed) PUBLIUS_TRY(adjust_count(db_, "statuses", "favourites_count", status_id, on ? 1 : -1));
+  PUBLIUS_TRY(tx.commit());
+  return changed;
+}
+
+Result<bool> SqliteStore::set_bookmark(int64_t account_id, int64_t status_id, bool on) {
+  std::lock_guard lock(mu_);
+  return set_link(db_, "bookmarks", account_id, status_id, on);
+}
+
+Result<bool> SqliteStore::set_pin(int64_t account_id, int64_t status_id, bool on) {
+  std::lock_guard lock(mu_);
+  return set_link(db_, "pins", account_id, status_id, on);
+}
+
+Result<ViewerFlags> SqliteStore::viewer_flags(int64_t account_id,
+                                              const std::vector<int64_t>& status_ids) {
+  ViewerFlags flags;
+  if (status_ids.empty()) return flags;
+  std::lock_guard lock(mu_);
+  const std::string ids = id_list(status_ids);
+  auto collect = [&](const std::string& sql, std::vector<int64_t>& into) -> Status {
+    PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(sql));
+    stmt.bind(1, account_id);
+    PUBLIUS_ASSIGN_OR_RETURN(into, collect_ids(stmt));
+    return ok_status();
+  };
+  PUBLIUS_TRY(collect("SELECT status_id FROM favourites WHERE account_id = ? AND status_id IN (" +
+                          ids + ")",
+                      flags.favourited));
+  PUBLIUS_TRY(collect("SELECT reblog_of_id FROM statuses WHERE account_id = ? AND reblog_of_id IN (" +
+                          ids + ")",
+                      flags.reblogged));
+  PUBLIUS_TRY(collect("SELECT status_id FROM bookmarks WHERE account_id = ? AND status_id IN (" +
+                          ids + ")",
+                      flags.bookmarked));
+  PUBLIUS_TRY(collect(
+      "SELECT status_id FROM pins WHERE account_id = ? AND status_id IN (" + ids + ")",
+      flags.pinned));
+  return flags;
+}
+
+Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::paged_pairs(
+    std::string_view table, std::string_view key_col, std::string_view value_col, int64_t key,
+    const Page& p) {
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare("SELECT id, " + std::string(value_col) + " FROM " +
+                             std::string(table) + " WHERE " + std::string(key_col) + " = ?" +
+                             page_clause("id", p)));
+  stmt.bind(1, key);
+  std::vector<std::pair<int64_t, int64_t>> out;
+  while (stmt.step()) out.emplace_back(stmt.int64(0), stmt.int64(1));
+  PUBLIUS_TRY(stmt.status());
+  if (p.min_id) std::reverse(out.begin(), out.end());
+  return out;
+}
+
+Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::favourites_of(int64_t account_id,
+                                                                            const Page& p) {
+  std::lock_guard lock(mu_);
+  return paged_pairs("favourites", "account_id", "status_id", account_id, p);
+}
+Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::bookmarks_of(int64_t account_id,
+                                                                           const Page& p) {
+  std::lock_guard lock(mu_);
+  return paged_pairs("bookmarks", "account_id", "status_id", account_id, p);
+}
+Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::favourited_by(int64_t status_id,
+                                                                            const Page& p) {
+  std::lock_guard lock(mu_);
+  return paged_pairs("favourites", "status_id", "account_id", status_id, p);
+}
+Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::reblogged_by(int64_t status_id,
+                                                                           const Page& p) {
+  std::lock_guard lock(mu_);
+  return paged_pairs("statuses", "reblog_of_id", "account_id", status_id, p);
+}
+
+// ---- Relationships ----
+
+Result<FollowOutcome> SqliteStore::follow(int64_t account_id, int64_t target_id,
+                                          bool locked_target, bool show_reblogs, bool notify) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      bool already, exists(db_, "SELECT 1 FROM follows WHERE account_id = ? AND target_id = ?",
+                           [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
+  if (already) {
+    // Re-following updates the options, as Mastodon does.
+    PUBLIUS_TRY(run(db_,
+                    "UPDATE follows SET show_reblogs = ?, notify = ? WHERE account_id = ? AND "
+                    "target_id = ?",
+                    [&](Stmt& s) {
+                      s.bind(1, show_reblogs).bind(2, notify).bind(3, account_id).bind(4, target_id);
+                    }));
+    PUBLIUS_TRY(tx.commit());
+    return FollowOutcome::kAlready;
+  }
+  if (locked_target) {
+    PUBLIUS_TRY(run(db_,
+                    "INSERT OR IGNORE INTO follow_requests (account_id, target_id, show_reblogs, "
+                    "notify) VALUES (?, ?, ?, ?)",
+                    [&](Stmt& s) {
+                      s.bind(1, account_id).bind(2, target_id).bind(3, show_reblogs).bind(4, notify);
+                    }));
+    const bool created = db_.changes() > 0;
+    PUBLIUS_TRY(tx.commit());
+    return created ? FollowOutcome::kRequested : FollowOutcome::kAlready;
+  }
+  PUBLIUS_TRY(run(db_,
+                  "INSERT INTO follows (account_id, target_id, show_reblogs, notify) VALUES (?, ?, "
+                  "?, ?)",
+                  [&](Stmt& s) {
+                    s.bind(1, account_id).bind(2, target_id).bind(3, show_reblogs).bind(4, notify);
+                  }));
+  PUBLIUS_TRY(adjust_count(db_, "accounts", "following_count", account_id, +1));
+  PUBLIUS_TRY(adjust_count(db_, "accounts", "followers_count", target_id, +1));
+  PUBLIUS_TRY(tx.commit());
+  return FollowOutcome::kFollowing;
+}
+
+Result<bool> SqliteStore::unfollow(int64_t account_id, int64_t target_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  PUBLIUS_TRY(run(db_, "DELETE FROM follow_requests WHERE account_id = ? AND target_id = ?",
+                  [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
+  PUBLIUS_TRY(run(db_, "DELETE FROM follows WHERE account_id = ? AND target_id = ?",
+                  [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
+  const bool removed = db_.changes() > 0;
+  if (removed) {
+    PUBLIUS_TRY(adjust_count(db_, "accounts", "following_count", account_id, -1));
+    PUBLIUS_TRY(adjust_count(db_, "accounts", "followers_count", target_id, -1));
+  }
+  PUBLIUS_TRY(tx.commit());
+  return removed;
+}
+
+Result<bool> SqliteStore::resolve_follow_request(int64_t requester_id, int64_t target_id,
+                                                 bool accept) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT show_reblogs, notify FROM "
+                                                  "follow_requests WHERE account_id = ? AND "
+                                                  "target_id = ?"));
+  stmt.bind(1, requester_id).bind(2, target_id);
+  if (!stmt.step()) {
+    PUBLIUS_TRY(stmt.status());
+    return false;
+  }
+  const bool show_reblogs = stmt.boolean(0), notify = stmt.boolean(1);
+  PUBLIUS_TRY(run(db_, "DELETE FROM follow_requests WHERE account_id = ? AND target_id = ?",
+                  [&](Stmt& s) { s.bind(1, requester_id).bind(2, target_id); }));
+  if (accept) {
+    PUBLIUS_TRY(run(db_,
+                    "INSERT OR IGNORE INTO follows (account_id, target_id, show_reblogs, notify) "
+                    "VALUES (?, ?, ?, ?)",
+                    [&](Stmt& s) {
+                      s.bind(1, requester_id).bind(2, target_id).bind(3, show_reblogs);
+                      s.bind(4, notify);
+                    }));
+    if (db_.changes() > 0) {
+      PUBLIUS_TRY(adjust_count(db_, "accounts", "following_count", requester_id, +1));
+      PUBLIUS_TRY(adjust_count(db_, "accounts", "followers_count", target_id, +1));
+    }
+  }
+  PUBLIUS_TRY(tx.commit());
+  return true;
+}
+
+Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::follow_requests(int64_t target_id,
+                                                                              const Page& p) {
+  std::lock_guard lock(mu_);
+  return paged_pairs("follow_requests", "target_id", "account_id", target_id, p);
+}
+
+Result<bool> SqliteStore::set_block(int64_t account_id, int64_t target_id, bool on) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  if (!on) {
+    PUBLIUS_TRY(run(db_, "DELETE FROM blocks WHERE account_id = ? AND target_id = ?",
+                    [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
+    const bool changed = db_.changes() > 0;
+    PUBLIUS_TRY(tx.commit());
+    return changed;
+  }
+  PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO blocks (account_id, target_id) VALUES (?, ?)",
+                  [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
+  const bool changed = db_.changes() > 0;
+  // A block severs follows both ways and pending requests, as in Mastodon.
+  for (auto [from, to] : {std::pair{account_id, target_id}, std::pair{target_id, account_id}}) {
+    PUBLIUS_TRY(run(db_, "DELETE FROM follow_requests WHERE account_id = ? AND target_id = ?",
+                    [&](Stmt& s) { s.bind(1, from).bind(2, to); }));
+    PUBLIUS_TRY(run(db_, "DELETE FROM follows WHERE account_id = ? AND target_id = ?",
+                    [&](Stmt& s) { s.bind(1, from).bind(2, to); }));
+    if (db_.changes() > 0) {
+      PUBLIUS_TRY(adjust_count(db_, "accounts", "following_count", from, -1));
+      PUBLIUS_TRY(adjust_count(db_, "accounts", "followers_count", to, -1));
+    }
+  }
+  PUBLIUS_TRY(tx.commit());
+  return changed;
+}
+
+Result<bool> SqliteStore::set_mute(int64_t account_id, int64_t target_id, bool on,
+                                   bool notifications) {
+  std::lock_guard lock(mu_);
+  if (on) {
+    PUBLIUS_TRY(run(db_,
+                    "INSERT INTO mutes (account_id, target_id, notifications) VALUES (?, ?, ?) "
+                    "ON CONFLICT (account_id, target_id) DO UPDATE SET notifications = "
+                    "excluded.notifications",
+                    [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id).bind(3, notifications); }));
+  } else {
+    PUBLIUS_TRY(run(db_, "DELETE FROM mutes WHERE account_id = ? AND target_id = ?",
+                    [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
+  }
+  return db_.changes() > 0;
+}
+
+Result<std::vector<Relationship>> SqliteStore::relationships(int64_t account_id,
+                                                             const std::vector<int64_t>& ids) {
+  std::lock_guard lock(mu_);
+  std::vector<Relationship> out;
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare(
+          "SELECT"
+          " (SELECT show_reblogs FROM follows WHERE account_id = ?1 AND target_id = ?2),"
+          " (SELECT notify FROM follows WHERE account_id = ?1 AND target_id = ?2),"
+          " EXISTS(SELECT 1 FROM follows WHERE account_id = ?2 AND target_id = ?1),"
+          " EXISTS(SELECT 1 FROM blocks WHERE account_id = ?1 AND target_id = ?2),"
+          " EXISTS(SELECT 1 FROM blocks WHERE account_id = ?2 AND target_id = ?1),"
+          " (SELECT notifications FROM mutes WHERE account_id = ?1 AND target_id = ?2),"
+          " EXISTS(SELECT 1 FROM follow_requests WHERE account_id = ?1 AND target_id = ?2),"
+          " EXISTS(SELECT 1 FROM follow_requests WHERE account_id = ?2 AND target_id = ?1)"));
+  for (int64_t id : ids) {
+    stmt.bind(1, account_id).bind(2, id);
+    Relationship r;
+    r.target_id = id;
+    if (stmt.step()) {
+      r.following = !stmt.is_null(0);
+      r.showing_reblogs = r.following && stmt.boolean(0);
+      r.notifying = r.following && stmt.boolean(1);
+      r.followed_by = stmt.boolean(2);
+      r.blocking = stmt.boolean(3);
+      r.blocked_by = stmt.boolean(4);
+      r.muting = !stmt.is_null(5);
+      r.muting_notifications = r.muting && stmt.boolean(5);
+      r.requested = stmt.boolean(6);
+      r.requested_by = stmt.boolean(7);
+    }
+    PUBLIUS_TRY(stmt.status());
+    stmt.reset();
+    out.push_back(r);
+  }
+  return out;
+}
+
+Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::followers(int64_t account_id,
+                                                                        const Page& p) {
+  std::lock_guard lock(mu_);
+  return paged_pairs("follows", "target_id", "account_id", account_id, p);
+}
+Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::following(int64_t account_id,
+                                                                        const Page& p) {
+  std::lock_guard lock(mu_);
+  return paged_pairs("follows", "account_id", "target_id", account_id, p);
+}
+Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::blocks_of(int64_t account_id,
+                                                                        const Page& p) {
+  std::lock_guard lock(mu_);
+  return paged_pairs("blocks", "account_id", "target_id", account_id, p);
+}
+Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::mutes_of(int64_t account_id,
+                                                                       const Page& p) {
+  std::lock_guard lock(mu_);
+  return paged_pairs("mutes", "account_id", "target_id", account_id, p);
+}
+
+Result<std::vector<int64_t>> SqliteStore::follower_ids(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare("SELECT account_id FROM follows WHERE target_id = ? ORDER BY account_id"));
+  stmt.bind(1, account_id);
+  return collect_ids(stmt);
+}
+
+Result<std::vector<int64_t>> SqliteStore::hidden_account_ids(int64_t viewer_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("SELECT target_id FROM blocks WHERE account_id = ?1 UNION "
+                                       "SELECT account_id FROM blocks WHERE target_id = ?1 UNION "
+                                       "SELECT target_id FROM mutes WHERE account_id = ?1"));
+  stmt.bind(1, viewer_id);
+  return collect_ids(stmt);
+}
+
+// ---- Notifications ----
+
+Status SqliteStore::insert_notification(const Notification& n) {
+  std::lock_guard lock(mu_);
+  return run(db_,
+             "INSERT INTO notifications (id, account_id, type, from_account_id, status_id, "
+             "created_ms) VALUES (?, ?, ?, ?, ?, ?)",
+             [&](Stmt& s) {
+               s.bind(1, n.id).bind(2, n.account_id).bind(3, static_cast<int64_t>(n.type));
+               s.bind(4, n.from_account_id).bind(5, n.status_id).bind(6, n.created_ms);
+             });
+}
+
+namespace {
+Notification read_notification(const Stmt& s) {
+  Notification n;
+  n.id = s.int64(0);
+  n.account_id = s.int64(1);
+  n.type = static_cast<NotificationType>(s.int64(2));
+  n.from_account_id = s.int64(3);
+  n.status_id = s.optional_int64(4);
+  n.created_ms = s.int64(5);
+  return n;
+}
+std::string type_list(const std::vector<NotificationType>& types) {
+  std::vector<int64_t> ids;
+  for (auto t : types) ids.push_back(static_cast<int64_t>(t));
+  return id_list(ids);
+}
+}  // namespace
+
+Result<std::vector<Notification>> SqliteStore::notifications(int64_t account_id,
+                                                             const NotificationQuery& q,
+                                                             const Page& p) {
+  std::lock_guard lock(mu_);
+  std::string sql =
+      "SELECT id, account_id, type, from_account_id, status_id, created_ms FROM notifications "
+      "WHERE account_id = ?1";
+  if (!q.types.empty()) sql += " AND type IN (" + type_list(q.types) + ")";
+  if (!q.exclude_types.empty()) sql += " AND type NOT IN (" + type_list(q.exclude_types) + ")";
+  if (q.from_account_id) sql += " AND from_account_id = ?2";
+  // Notifications from accounts the owner blocks or mutes (with notifications) are hidden.
+  sql += " AND from_account_id NOT IN (SELECT target_id FROM blocks WHERE account_id = ?1)"
+         " AND from_account_id NOT IN (SELECT target_id FROM mutes WHERE account_id = ?1 AND "
+         "notifications = 1)";
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(sql + page_clause("id", p)));
+  stmt.bind(1, account_id);
+  if (q.from_account_id) stmt.bind(2, *q.from_account_id);
+  std::vector<Notification> out;
+  while (stmt.step()) out.push_back(read_notification(stmt));
+  PUBLIUS_TRY(stmt.status());
+  if (p.min_id) std::reverse(out.begin(), out.end());
+  return out;
+}
+
+Result<std::optional<Notification>> SqliteStore::notification(int64_t account_id, int64_t id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare("SELECT id, account_id, type, from_account_id, status_id, created_ms "
+                             "FROM notifications WHERE account_id = ? AND id = ?"));
+  stmt.bind(1, account_id).bind(2, id);
+  if (stmt.step()) return std::optional<Notification>(read_notification(stmt));
+  PUBLIUS_TRY(stmt.status());
+  return std::optional<Notification>();
+}
+
+Result<bool> SqliteStore::dismiss_notification(int64_t account_id, int64_t id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(run(db_, "DELETE FROM notifications WHERE account_id = ? AND id = ?",
+                  [&](Stmt& s) { s.bind(1, account_id).bind(2, id); }));
+  return db_.changes() > 0;
+}
+
+Status SqliteStore::clear_notifications(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  return run(db_, "DELETE FROM notifications WHERE account_id = ?",
+             [&](Stmt& s) { s.bind(1, account_id); });
+}
+
+Result<InstanceStats> SqliteStore::instance_stats() {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("SELECT (SELECT COUNT(*) FROM accounts), (SELECT COUNT(*) "
+                                       "FROM statuses WHERE reblog_of_id IS NULL)"));
+  if (!stmt.step()) {
+    PUBLIUS_TRY(stmt.status());
+    return InstanceStats{};
+  }
+  return InstanceStats{stmt.int64(0), stmt.int64(1)};
+}
+
+// ---- Markers, idempotency ----
+
+Result<std::vector<Marker>> SqliteStore::markers(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("SELECT timeline, last_read_id, version, updated_ms FROM "
+                                       "markers WHERE account_id = ?"));
+  stmt.bind(1, account_id);
+  std::vector<Marker> out;
+  while (stmt.step()) out.push_back({stmt.text(0), stmt.int64(1), stmt.int64(2), stmt.int64(3)});
+  PUBLIUS_TRY(stmt.status());
+  return out;
+}
+
+Result<Marker> SqliteStore::save_marker(int64_t account_id, const std::string& timeline,
+                                        int64_t last_read_id) {
+  std::lock_guard lock(mu_);
+  const int64_t now = now_ms();
+  PUBLIUS_TRY(run(db_,
+                  "INSERT INTO markers (account_id, timeline, last_read_id, version, updated_ms) "
+                  "VALUES (?, ?, ?, 1, ?) ON CONFLICT (account_id, timeline) DO UPDATE SET "
+                  "last_read_id = excluded.last_read_id, version = version + 1, updated_ms = "
+                  "excluded.updated_ms",
+                  [&](Stmt& s) {
+                    s.bind(1, account_id).bind(2, timeline).bind(3, last_read_id).bind(4, now);
+                  }));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT version FROM markers WHERE account_id "
+                                                  "= ? AND timeline = ?"));
+  stmt.bind(1, account_id).bind(2, timeline);
+  int64_t version = 1;
+  if (stmt.step()) version = stmt.int64(0);
+  PUBLIUS_TRY(stmt.status());
+  return Marker{timeline, last_read_id, version, now};
+}
+
+Result<std::optional<int64_t>> SqliteStore::idempotent_status(int64_t account_id,
+                                                              const std::string& key_hash) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT status_id FROM idempotency_keys WHERE "
+                                                  "account_id = ? AND key_hash = ?"));
+  stmt.bind(1, account_id).bind(2, key_hash);
+  if (stmt.step()) return std::optional<int64_t>(stmt.int64(0));
+  PUBLIUS_TRY(stmt.status());
+  return std::optional<int64_t>();
+}
+
+Status SqliteStore::remember_idempotent_status(int64_t account_id, const std::string& key_hash,
+                                               int64_t status_id) {
+  std::lock_guard lock(mu_);
+  return run(db_,
+             "INSERT OR REPLACE INTO idempotency_keys (account_id, key_hash, status_id) VALUES (?, "
+             "?, ?)",
+             [&](Stmt& s) { s.bind(1, account_id).bind(2, key_hash).bind(3, status_id); });
+}
+
+}  // namespace publius::sqlite

@@ -1,0 +1,131 @@
+// SqliteStore: the embedded default Store, one SQLite file (WAL mode) inside the
+// data directory. open() applies pending migrations. All calls are serialized
+// on one connection under a mutex: SQLite serializes writers anyway, reads take
+// microseconds, and the timeline hot path is served from memory (timeline/), so
+// a reader pool has not yet earned its complexity (docs/performance.md).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "store/sqlite/db.h"
+#include "store/store.h"
+
+namespace publius::sqlite {
+
+class SqliteStore final : public store::Store {
+ public:
+  // Opens DIR/publius.db, creating and migrating it as needed.
+  static Result<std::unique_ptr<SqliteStore>> open(const std::string& data_dir);
+
+  Result<store::Account> create_account(const store::NewAccount& a) override;
+  Result<std::optional<store::Account>> account_by_id(int64_t id) override;
+  Result<std::optional<store::Account>> account_by_username(std::string_view username) override;
+  Result<std::vector<store::Account>> accounts_by_ids(const std::vector<int64_t>& ids) override;
+  Result<std::vector<store::Account>> search_accounts(std::string_view prefix, int limit,
+                                                      int offset) override;
+  Status update_profile(int64_t id, const store::ProfileUpdate& u) override;
+  Status set_role(int64_t id, domain::Role role) override;
+  Result<std::string> password_hash(int64_t account_id) override;
+  Status touch_activity_day(int64_t account_id, int64_t token_id, int64_t day_ms) override;
+
+  Result<store::App> create_app(const store::App& app) override;
+  Result<std::optional<store::App>> app_by_client_id(std::string_view client_id) override;
+  Result<std::optional<store::App>> app_by_id(int64_t id) override;
+  Result<store::Token> create_token(const std::string& token_hash, const store::Token& t) override;
+  Result<std::optional<store::Token>> token_by_hash(const std::string& token_hash) override;
+  Status revoke_token(const std::string& token_hash) override;
+  Status create_auth_code(const std::string& code_hash, const store::AuthCode& c) override;
+  Result<std::optional<store::AuthCode>> take_auth_code(const std::string& code_hash) override;
+
+  Status insert_status(const store::Post& s) override;
+  Result<std::optional<store::Post>> status_by_id(int64_t id) override;
+  Result<std::vector<store::Post>> statuses_by_ids(const std::vector<int64_t>& ids) override;
+  Result<std::vector<int64_t>> delete_status(int64_t id) override;
+  Status update_status(const store::Post& s, const store::PostEdit& previous) override;
+  Result<std::vector<store::PostEdit>> status_edits(int64_t id) override;
+  Result<std::optional<int64_t>> find_reblog(int64_t account_id, int64_t status_id) override;
+  Result<std::vector<int64_t>> ancestors(int64_t id, int limit) override;
+  Result<std::vector<int64_t>> descendants(int64_t id, int limit) override;
+
+  Result<std::vector<int64_t>> account_statuses(int64_t account_id,
+                                                const store::AccountStatusesQuery& q,
+                                                const store::Page& p) override;
+  Result<std::vector<int64_t>> public_timeline(const store::Page& p) override;
+  Result<std::vector<int64_t>> tag_timeline(std::string_view normalized_tag,
+                                            const store::Page& p) override;
+  Result<std::vector<int64_t>> home_timeline(int64_t account_id, const store::Page& p) override;
+  Result<std::vector<int64_t>> search_statuses(std::string_view query, int limit,
+                                               int offset) override;
+  Result<std::vector<std::string>> search_tags(std::string_view prefix, int limit) override;
+
+  Result<bool> set_favourite(int64_t account_id, int64_t status_id, bool on) override;
+  Result<bool> set_bookmark(int64_t account_id, int64_t status_id, bool on) override;
+  Result<bool> set_pin(int64_t account_id, int64_t status_id, bool on) override;
+  Result<store::ViewerFlags> viewer_flags(int64_t account_id,
+                                          const std::vector<int64_t>& status_ids) override;
+  Result<std::vector<std::pair<int64_t, int64_t>>> favourites_of(int64_t account_id,
+                                                                 const store::Page& p) override;
+  Result<std::vector<std::pair<int64_t, int64_t>>> bookmarks_of(int64_t account_id,
+                                                                const store::Page& p) override;
+  Result<std::vector<std::pair<int64_t, int64_t>>> favourited_by(int64_t status_id,
+                                                                 const store::Page& p) override;
+  Result<std::vector<std::pair<int64_t, int64_t>>> reblogged_by(int64_t status_id,
+                                                                const store::Page& p) override;
+
+  Result<store::FollowOutcome> follow(int64_t account_id, int64_t target_id, bool locked_target,
+                                      bool show_reblogs, bool notify) override;
+  Result<bool> unfollow(int64_t account_id, int64_t target_id) override;
+  Result<bool> resolve_follow_request(int64_t requester_id, int64_t target_id,
+                                      bool accept) override;
+  Result<std::vector<std::pair<int64_t, int64_t>>> follow_requests(int64_t target_id,
+                                                                   const store::Page& p) override;
+  Result<bool> set_block(int64_t account_id, int64_t target_id, bool on) override;
+  Result<bool> set_mute(int64_t account_id, int64_t target_id, bool on,
+                        bool notifications) override;
+  Result<std::vector<store::Relationship>> relationships(int64_t account_id,
+                                                         const std::vector<int64_t>& ids) override;
+  Result<std::vector<std::pair<int64_t, int64_t>>> followers(int64_t account_id,
+                                                             const store::Page& p) override;
+  Result<std::vector<std::pair<int64_t, int64_t>>> following(int64_t account_id,
+                                                             const store::Page& p) override;
+  Result<std::vector<std::pair<int64_t, int64_t>>> blocks_of(int64_t account_id,
+                                                             const store::Page& p) override;
+  Result<std::vector<std::pair<int64_t, int64_t>>> mutes_of(int64_t account_id,
+                                                            const store::Page& p) override;
+  Result<std::vector<int64_t>> follower_ids(int64_t account_id) override;
+  Result<std::vector<int64_t>> hidden_account_ids(int64_t viewer_id) override;
+
+  Status insert_notification(const store::Notification& n) override;
+  Result<std::vector<store::Notification>> notifications(int64_t account_id,
+                                                         const store::NotificationQuery& q,
+                                                         const store::Page& p) override;
+  Result<std::optional<store::Notification>> notification(int64_t account_id,
+                                                          int64_t id) override;
+  Result<bool> dismiss_notification(int64_t account_id, int64_t id) override;
+  Status clear_notifications(int64_t account_id) override;
+
+  Result<store::InstanceStats> instance_stats() override;
+  Result<std::vector<store::Marker>> markers(int64_t account_id) override;
+  Result<store::Marker> save_marker(int64_t account_id, const std::string& timeline,
+                                    int64_t last_read_id) override;
+  Result<std::optional<int64_t>> idempotent_status(int64_t account_id,
+                                                   const std::string& key_hash) override;
+  Status remember_idempotent_status(int64_t account_id, const std::string& key_hash,
+                                    int64_t status_id) override;
+
+ private:
+  explicit SqliteStore(Db db) : db_(std::move(db)) {}
+  Result<std::vector<store::Post>> load_statuses(const std::vector<int64_t>& ids);
+  Result<std::vector<std::pair<int64_t, int64_t>>> paged_pairs(std::string_view table,
+                                                               std::string_view key_col,
+                                                               std::string_view value_col,
+                                                               int64_t key,
+                                                               const store::Page& p);
+
+  std::mutex mu_;
+  Db db_;
+};
+
+}  // namespace publius::sqlite

@@ -1,0 +1,200 @@
+// Store: the persistence interface the domain depends on. One implementation
+// today (store/sqlite, the embedded default); a PostgreSQL backend implements the
+// same interface later. Methods are whole domain operations, each atomic: a
+// composite write (a status with its mentions, tags and counters) commits
+// entirely or not at all, and returns only after it is durable.
+//
+// Thread-safety: implementations are safe to call from any thread.
+// Errors: Result values; kNotFound for missing rows where the caller named one,
+// kConflict for uniqueness violations, kInternal for storage failures.
+// Shield rule: no method accepts a client address, user agent or contact detail,
+// so no implementation can store one.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/model.h"
+#include "util/result.h"
+
+namespace publius::store {
+
+using domain::Account;
+using domain::App;
+using domain::AuthCode;
+using domain::Marker;
+using domain::Notification;
+using domain::NotificationType;
+using domain::Page;
+using domain::Relationship;
+using domain::Post;
+using domain::PostEdit;
+using domain::Token;
+
+struct NewAccount {
+  std::string username;
+  std::string password_hash;
+  domain::Role role = domain::Role::kUser;
+  std::vector<std::string> recovery_code_hashes;
+};
+
+struct ProfileUpdate {
+  std::optional<std::string> display_name;
+  std::optional<std::string> note;
+  std::optional<bool> locked;
+  std::optional<bool> bot;
+  std::optional<std::vector<domain::ProfileField>> fields;
+};
+
+struct AccountStatusesQuery {
+  bool exclude_replies = false;
+  bool exclude_reblogs = false;
+  bool only_pinned = false;
+  std::optional<std::string> tag;  // normalized
+  // Highest visibility the viewer may see: kPublic shows public+unlisted, kPrivate adds followers-only.
+  domain::Visibility max_visibility = domain::Visibility::kUnlisted;
+  std::optional<int64_t> direct_viewer;  // also include direct posts mentioning this account
+};
+
+// The viewer's own flags on a set of statuses.
+struct ViewerFlags {
+  std::vector<int64_t> favourited, reblogged, bookmarked, pinned;
+};
+
+struct NotificationQuery {
+  std::vector<NotificationType> types;
+  std::vector<NotificationType> exclude_types;
+  std::optional<int64_t> from_account_id;
+};
+
+struct InstanceStats {
+  int64_t users = 0;
+  int64_t statuses = 0;
+};
+
+// Outcome of a follow: either an immediate follow or a pending request.
+enum class FollowOutcome { kFollowing, kRequested, kAlready };
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Accounts.
+  virtual Result<Account> create_account(const NewAccount& a) = 0;
+  virtual Result<std::optional<Account>> account_by_id(int64_t id) = 0;
+  virtual Result<std::optional<Account>> account_by_username(std::string_view username) = 0;
+  virtual Result<std::vector<Account>> accounts_by_ids(const std::vector<int64_t>& ids) = 0;
+  virtual Result<std::vector<Account>> search_accounts(std::string_view prefix, int limit,
+                                                       int offset) = 0;
+  virtual Status update_profile(int64_t id, const ProfileUpdate& u) = 0;
+  virtual Status set_role(int64_t id, domain::Role role) = 0;
+  virtual Result<std::string> password_hash(int64_t account_id) = 0;
+  // Marks the account and token as used today (day precision; a no-op when already today).
+  virtual Status touch_activity_day(int64_t account_id, int64_t token_id, int64_t day_ms) = 0;
+
+  // OAuth.
+  virtual Result<App> create_app(const App& app) = 0;
+  virtual Result<std::optional<App>> app_by_client_id(std::string_view client_id) = 0;
+  virtual Result<std::optional<App>> app_by_id(int64_t id) = 0;
+  virtual Result<Token> create_token(const std::string& token_hash, const Token& t) = 0;
+  virtual Result<std::optional<Token>> token_by_hash(const std::string& token_hash) = 0;
+  virtual Status revoke_token(const std::string& token_hash) = 0;
+  virtual Status create_auth_code(const std::string& code_hash, const AuthCode& c) = 0;
+  // Returns and deletes the code (single use).
+  virtual Result<std::optional<AuthCode>> take_auth_code(const std::string& code_hash) = 0;
+
+  // Statuses. create_status fills id-dependent counters (account statuses_count,
+  // parent replies_count, reblog target reblogs_count) in the same transaction.
+  virtual Status insert_status(const Post& s) = 0;
+  virtual Result<std::optional<Post>> status_by_id(int64_t id) = 0;
+  virtual Result<std::vector<Post>> statuses_by_ids(const std::vector<int64_t>& ids) = 0;
+  // Deletes the status, its reblogs, favourites, bookmarks, pins, notifications; returns deleted reblog ids.
+  virtual Result<std::vector<int64_t>> delete_status(int64_t id) = 0;
+  // Saves the previous version in the edit history and replaces the content.
+  virtual Status update_status(const Post& s, const PostEdit& previous) = 0;
+  virtual Result<std::vector<PostEdit>> status_edits(int64_t id) = 0;
+  virtual Result<std::optional<int64_t>> find_reblog(int64_t account_id, int64_t status_id) = 0;
+  virtual Result<std::vector<int64_t>> ancestors(int64_t id, int limit) = 0;
+  virtual Result<std::vector<int64_t>> descendants(int64_t id, int limit) = 0;
+
+  // Status lists; each returns ids newest first.
+  virtual Result<std::vector<int64_t>> account_statuses(int64_t account_id,
+                                                        const AccountStatusesQuery& q,
+                                                        const Page& p) = 0;
+  virtual Result<std::vector<int64_t>> public_timeline(const Page& p) = 0;
+  virtual Result<std::vector<int64_t>> tag_timeline(std::string_view normalized_tag,
+                                                    const Page& p) = 0;
+  // Home feed from the tables (used to rebuild the in-memory feed): own posts and
+  // followed accounts' public/unlisted/private posts and reblogs, direct posts addressed to the owner.
+  virtual Result<std::vector<int64_t>> home_timeline(int64_t account_id, const Page& p) = 0;
+  virtual Result<std::vector<int64_t>> search_statuses(std::string_view query, int limit,
+                                                       int offset) = 0;
+  virtual Result<std::vector<std::string>> search_tags(std::string_view prefix, int limit) = 0;
+
+  // Favourites, bookmarks, pins: true when the call changed something.
+  virtual Result<bool> set_favourite(int64_t account_id, int64_t status_id, bool on) = 0;
+  virtual Result<bool> set_bookmark(int64_t account_id, int64_t status_id, bool on) = 0;
+  virtual Result<bool> set_pin(int64_t account_id, int64_t status_id, bool on) = 0;
+  virtual Result<ViewerFlags> viewer_flags(int64_t account_id,
+                                           const std::vector<int64_t>& status_ids) = 0;
+  // Paged lists keyed by the row id of the favourite/bookmark: pairs of (row id, status or account id).
+  virtual Result<std::vector<std::pair<int64_t, int64_t>>> favourites_of(int64_t account_id,
+                                                                         const Page& p) = 0;
+  virtual Result<std::vector<std::pair<int64_t, int64_t>>> bookmarks_of(int64_t account_id,
+                                                                        const Page& p) = 0;
+  virtual Result<std::vector<std::pair<int64_t, int64_t>>> favourited_by(int64_t status_id,
+                                                                         const Page& p) = 0;
+  virtual Result<std::vector<std::pair<int64_t, int64_t>>> reblogged_by(int64_t status_id,
+                                                                        const Page& p) = 0;
+
+  // Relationships.
+  virtual Result<FollowOutcome> follow(int64_t account_id, int64_t target_id, bool locked_target,
+                                       bool show_reblogs, bool notify) = 0;
+  virtual Result<bool> unfollow(int64_t account_id, int64_t target_id) = 0;
+  virtual Result<bool> resolve_follow_request(int64_t requester_id, int64_t target_id,
+                                              bool accept) = 0;
+  virtual Result<std::vector<std::pair<int64_t, int64_t>>> follow_requests(int64_t target_id,
+                                                                           const Page& p) = 0;
+  virtual Result<bool> set_block(int64_t account_id, int64_t target_id, bool on) = 0;
+  virtual Result<bool> set_mute(int64_t account_id, int64_t target_id, bool on,
+                                bool notifications) = 0;
+  virtual Result<std::vector<Relationship>> relationships(int64_t account_id,
+                                                          const std::vector<int64_t>& ids) = 0;
+  virtual Result<std::vector<std::pair<int64_t, int64_t>>> followers(int64_t account_id,
+                                                                     const Page& p) = 0;
+  virtual Result<std::vector<std::pair<int64_t, int64_t>>> following(int64_t account_id,
+                                                                     const Page& p) = 0;
+  virtual Result<std::vector<std::pair<int64_t, int64_t>>> blocks_of(int64_t account_id,
+                                                                     const Page& p) = 0;
+  virtual Result<std::vector<std::pair<int64_t, int64_t>>> mutes_of(int64_t account_id,
+                                                                    const Page& p) = 0;
+  // Every follower id of an account, ascending: the fan-out list.
+  virtual Result<std::vector<int64_t>> follower_ids(int64_t account_id) = 0;
+  // Accounts the viewer blocks, is blocked by, or mutes: the filter set for timelines.
+  virtual Result<std::vector<int64_t>> hidden_account_ids(int64_t viewer_id) = 0;
+
+  // Notifications.
+  virtual Status insert_notification(const Notification& n) = 0;
+  virtual Result<std::vector<Notification>> notifications(int64_t account_id,
+                                                          const NotificationQuery& q,
+                                                          const Page& p) = 0;
+  virtual Result<std::optional<Notification>> notification(int64_t account_id, int64_t id) = 0;
+  virtual Result<bool> dismiss_notification(int64_t account_id, int64_t id) = 0;
+  virtual Status clear_notifications(int64_t account_id) = 0;
+
+  // Counts for /api/v1/instance.
+  virtual Result<InstanceStats> instance_stats() = 0;
+
+  // Markers and idempotency keys.
+  virtual Result<std::vector<Marker>> markers(int64_t account_id) = 0;
+  virtual Result<Marker> save_marker(int64_t account_id, const std::string& timeline,
+                                     int64_t last_read_id) = 0;
+  virtual Result<std::optional<int64_t>> idempotent_status(int64_t account_id,
+                                                           const std::string& key_hash) = 0;
+  virtual Status remember_idempotent_status(int64_t account_id, const std::string& key_hash,
+                                            int64_t status_id) = 0;
+};
+
+}  // namespace publius::store

@@ -1,0 +1,42 @@
+// Thin wrappers over libsodium for the few primitives the server uses everywhere:
+// random tokens, one-way hashes for secrets, and keyed hashes. Call
+// crypto_init() once before any other function; afterwards all are thread-safe.
+// Failures inside libsodium (out of memory in Argon2id) surface as Result errors.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "util/result.h"
+
+namespace publius {
+
+Status crypto_init();
+
+// `bytes` random bytes, URL-safe base64 without padding (43 chars for 32 bytes).
+std::string random_token(size_t bytes = 32);
+uint64_t random_u64();
+
+std::string to_hex(std::string_view bytes);
+// SHA-256 of data, as 64 hex chars. Used for access tokens: they are 256-bit
+// random, so a fast hash is as strong as a slow one and lookups stay O(1).
+std::string sha256_hex(std::string_view data);
+// Keyed BLAKE2b-256 of data under key (16..64 bytes), raw bytes.
+std::string keyed_hash(std::string_view key, std::string_view data);
+
+// Argon2id in libsodium's encoded form (salt and parameters included).
+// `interactive` parameters keep a sign-in under ~100 ms on one core.
+Result<std::string> password_hash(std::string_view password);
+bool password_verify(std::string_view encoded_hash, std::string_view password);
+
+// Argon2id with the smallest parameters, for secrets that are already
+// high-entropy (recovery codes: 80 random bits), where a slow hash adds nothing.
+Result<std::string> fast_secret_hash(std::string_view secret);
+// A valid Argon2id hash of a random password, to keep failed sign-ins as slow as real ones.
+const std::string& dummy_password_hash();
+
+// Constant-time comparison of equal-length strings.
+bool constant_time_equal(std::string_view a, std::string_view b);
+
+}  // namespace publius
