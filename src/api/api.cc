@@ -121,7 +121,7 @@ Result<Api::Caller> Api::require_user(const http::Request& req, std::string_view
 Result<http::Params> Api::params(const http::Request& req) {
   PUBLIUS_ASSIGN_OR_RETURN(auto query, http::parse_query(req.query));
   PUBLIUS_ASSIGN_OR_RETURN(auto body, http::parse_body(req.body, req.header("content-type")));
-  query.merge(body);
+  query.merge(std::move(body));
   for (const auto& [k, v] : req.path_params) query.add(k, v);
   return query;
 }

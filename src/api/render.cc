@@ -103,10 +103,8 @@ Result<std::string> Renderer::account(const Account& a) { return account_json(a)
 
 Result<std::string> Renderer::credential_account(const Account& a) {
   std::string out = account_json(a);
-  out.pop_back();  // reopen the object to append the owner-only members
-  JsonWriter w(out);
-  w.field_null("_");  // establishes comma state; replaced below
-  out.resize(out.size() - std::string_view(",\"_\":null").size());
+  // Reopen the object (the account JSON always has members) to append the owner-only ones.
+  out.pop_back();
   out += ",\"source\":";
   {
     std::string source;

@@ -20,8 +20,8 @@ struct ParamsAccess {
 
 namespace {
 
-// Rack's default is similar; Mastodon's largest legitimate requests (filters with keywords,
-// profile fields) stay far below these.
+// These bound the work one request can cause; Mastodon's largest legitimate requests (filters
+// with keywords, profile fields) stay far below them.
 constexpr size_t kMaxUrlencodedPairs = 1000;
 constexpr size_t kMaxMultipartParts = 1000;
 constexpr size_t kMaxJsonDepth = 32;
@@ -144,8 +144,9 @@ Result<Params> parse_urlencoded(std::string_view input, std::string_view what) {
     const std::string_view piece = input.substr(start, end - start);
     start = end + 1;
     if (piece.empty()) continue;  // "a=1&&b=2", trailing '&'
-    if (++pairs > kMaxUrlencodedPairs)
+    if (++pairs > kMaxUrlencodedPairs) {
       return bad_request(std::string(what) + ": too many parameters");
+    }
 
     const size_t eq = piece.find('=');
     std::string key, value;

@@ -1,0 +1,212 @@
+// Profiles, lookup, relationships: follow, block, mute and follow requests on a locked account.
+import { describe, test } from "node:test";
+import {
+  anonymousClient, assert, assertAccountShape, collectPages, registerUser, rejectsWithStatus,
+  stripHtml,
+} from "./lib.mjs";
+
+describe("profiles", () => {
+  test("update_credentials sets display name, note and fields", async () => {
+    const { masto, account } = await registerUser("prof");
+    const updated = await masto.v1.accounts.updateCredentials({
+      displayName: "Publius Compat",
+      note: "Writing as #publius since 1787",
+      fieldsAttributes: [
+        { name: "Site", value: "https://example.org" },
+        { name: "Motto", value: "pseudonymous & proud" },
+      ],
+    });
+    assert.equal(updated.id, account.id);
+    assert.equal(updated.displayName, "Publius Compat");
+    assert.match(updated.note, /Writing as/);
+    assert.match(updated.note, /publius/);
+    assert.equal(updated.source.note, "Writing as #publius since 1787");
+    assert.deepEqual(updated.fields.map((f) => f.name), ["Site", "Motto"]);
+    assert.equal(stripHtml(updated.fields[1].value), "pseudonymous &amp; proud");
+    assert.deepEqual(
+      updated.source.fields.map((f) => [f.name, f.value]),
+      [["Site", "https://example.org"], ["Motto", "pseudonymous & proud"]],
+    );
+
+    // The change is visible to others through the public account endpoint.
+    const seen = await anonymousClient().v1.accounts.$select(account.id).fetch();
+    assert.equal(seen.displayName, "Publius Compat");
+    assert.equal(seen.fields.length, 2);
+
+    // A partial update keeps what it does not mention.
+    const again = await masto.v1.accounts.updateCredentials({ displayName: "Renamed" });
+    assert.equal(again.displayName, "Renamed");
+    assert.equal(again.source.note, "Writing as #publius since 1787");
+    assert.equal(again.fields.length, 2);
+  });
+
+  test("update_credentials rejects an over-long display name (422)", async () => {
+    const { masto } = await registerUser("long");
+    await rejectsWithStatus(masto.v1.accounts.updateCredentials({ displayName: "x".repeat(31) }), 422);
+  });
+
+  test("lookup finds an account by acct, with or without the domain", async () => {
+    const { account, username } = await registerUser("look");
+    const client = anonymousClient();
+    const found = await client.v1.accounts.lookup({ acct: username });
+    assertAccountShape(found);
+    assert.equal(found.id, account.id);
+    const withDomain = await client.v1.accounts.lookup({ acct: `${username}@localhost` });
+    assert.equal(withDomain.id, account.id);
+    await rejectsWithStatus(client.v1.accounts.lookup({ acct: "nobody_here_at_all" }), 404);
+    await rejectsWithStatus(client.v1.accounts.$select("999999999999").fetch(), 404);
+  });
+
+  test("v1 account search finds by username prefix", async () => {
+    const a = await registerUser("findme");
+    const b = await registerUser("viewer");
+    const found = await b.masto.v1.accounts.search.list({ q: a.username.slice(0, -1), limit: 5 });
+    assert.ok(found.some((x) => x.id === a.account.id), "search finds the account");
+  });
+});
+
+describe("following", () => {
+  test("follow and unfollow update relationships, counts and lists", async () => {
+    const alice = await registerUser("alice");
+    const bob = await registerUser("bob");
+
+    const rel = await alice.masto.v1.accounts.$select(bob.account.id).follow();
+    assert.equal(rel.id, bob.account.id);
+    assert.equal(rel.following, true);
+    assert.equal(rel.requested, false);
+    assert.equal(rel.followedBy, false);
+    assert.equal(rel.showingReblogs, true);
+
+    const [fromAlice] = await alice.masto.v1.accounts.relationships.fetch({ id: [bob.account.id] });
+    assert.equal(fromAlice.following, true);
+    const [fromBob] = await bob.masto.v1.accounts.relationships.fetch({ id: [alice.account.id] });
+    assert.equal(fromBob.followedBy, true);
+    assert.equal(fromBob.following, false);
+
+    const bobNow = await alice.masto.v1.accounts.$select(bob.account.id).fetch();
+    assert.equal(bobNow.followersCount, 1);
+    const aliceNow = await alice.masto.v1.accounts.verifyCredentials();
+    assert.equal(aliceNow.followingCount, 1);
+
+    const followers = await bob.masto.v1.accounts.$select(bob.account.id).followers.list();
+    assert.deepEqual(followers.map((a) => a.id), [alice.account.id]);
+    const following = await bob.masto.v1.accounts.$select(alice.account.id).following.list();
+    assert.deepEqual(following.map((a) => a.id), [bob.account.id]);
+
+    const after = await alice.masto.v1.accounts.$select(bob.account.id).unfollow();
+    assert.equal(after.following, false);
+    const followersAfter = await bob.masto.v1.accounts.$select(bob.account.id).followers.list();
+    assert.deepEqual(followersAfter, []);
+  });
+
+  test("relationships for several ids come back in order", async () => {
+    const me = await registerUser("multi");
+    const x = await registerUser("multix");
+    const y = await registerUser("multiy");
+    await me.masto.v1.accounts.$select(y.account.id).follow();
+    const rels = await me.masto.v1.accounts.relationships.fetch({ id: [x.account.id, y.account.id] });
+    assert.deepEqual(rels.map((r) => [r.id, r.following]), [[x.account.id, false], [y.account.id, true]]);
+  });
+
+  test("following lists page with the masto paginator", async () => {
+    const star = await registerUser("star");
+    const fans = [];
+    for (let i = 0; i < 5; i++) fans.push(await registerUser(`fan${i}`));
+    for (const fan of fans) await fan.masto.v1.accounts.$select(star.account.id).follow();
+    const pages = await collectPages(star.masto.v1.accounts.$select(star.account.id).followers.list({ limit: 2 }));
+    const nonEmpty = pages.filter((p) => p.length > 0);
+    assert.ok(nonEmpty.length >= 3, `expected 3 pages, got ${nonEmpty.length}`);
+    for (const page of nonEmpty) assert.ok(page.length <= 2);
+    const ids = pages.flat().map((a) => a.id);
+    assert.equal(new Set(ids).size, ids.length, "no duplicates");
+    // Newest follower first.
+    assert.deepEqual(ids, fans.map((f) => f.account.id).reverse());
+  });
+
+  test("cannot follow yourself (403) or a missing account (404)", async () => {
+    const me = await registerUser("self");
+    await rejectsWithStatus(me.masto.v1.accounts.$select(me.account.id).follow(), 403);
+    await rejectsWithStatus(me.masto.v1.accounts.$select("999999999999").follow(), 404);
+  });
+});
+
+describe("locked accounts", () => {
+  test("follow request flow: requested, listed, authorized, rejected", async () => {
+    const owner = await registerUser("locked");
+    const asker = await registerUser("asker");
+    const other = await registerUser("other");
+    const locked = await owner.masto.v1.accounts.updateCredentials({ locked: true });
+    assert.equal(locked.locked, true);
+
+    const rel = await asker.masto.v1.accounts.$select(owner.account.id).follow();
+    assert.equal(rel.following, false);
+    assert.equal(rel.requested, true);
+    await other.masto.v1.accounts.$select(owner.account.id).follow();
+
+    const requests = await owner.masto.v1.followRequests.list();
+    assert.deepEqual(new Set(requests.map((a) => a.id)), new Set([asker.account.id, other.account.id]));
+    const [requestedBy] = await owner.masto.v1.accounts.relationships.fetch({ id: [asker.account.id] });
+    assert.equal(requestedBy.requestedBy, true);
+    const me = await owner.masto.v1.accounts.verifyCredentials();
+    assert.equal(me.source.followRequestsCount, 2);
+
+    const authorized = await owner.masto.v1.followRequests.$select(asker.account.id).authorize();
+    assert.equal(authorized.id, asker.account.id);
+    assert.equal(authorized.followedBy, true);
+    const rejected = await owner.masto.v1.followRequests.$select(other.account.id).reject();
+    assert.equal(rejected.followedBy, false);
+    assert.equal(rejected.requestedBy, false);
+
+    const [askerRel] = await asker.masto.v1.accounts.relationships.fetch({ id: [owner.account.id] });
+    assert.equal(askerRel.following, true);
+    assert.equal(askerRel.requested, false);
+    const [otherRel] = await other.masto.v1.accounts.relationships.fetch({ id: [owner.account.id] });
+    assert.equal(otherRel.following, false);
+    assert.equal(otherRel.requested, false);
+    assert.deepEqual(await owner.masto.v1.followRequests.list(), []);
+
+    // Authorizing a request that no longer exists is a 404.
+    await rejectsWithStatus(owner.masto.v1.followRequests.$select(other.account.id).authorize(), 404);
+  });
+});
+
+describe("blocks and mutes", () => {
+  test("block: relationship flags, blocks list, follow severed and refused; unblock", async () => {
+    const me = await registerUser("blocker");
+    const them = await registerUser("blocked");
+    await them.masto.v1.accounts.$select(me.account.id).follow();
+
+    const rel = await me.masto.v1.accounts.$select(them.account.id).block();
+    assert.equal(rel.blocking, true);
+    assert.equal(rel.followedBy, false, "blocking removes their follow");
+    const [theirs] = await them.masto.v1.accounts.relationships.fetch({ id: [me.account.id] });
+    assert.equal(theirs.blockedBy, true);
+    assert.equal(theirs.following, false);
+    await rejectsWithStatus(them.masto.v1.accounts.$select(me.account.id).follow(), 403);
+
+    const blocks = await me.masto.v1.blocks.list();
+    assert.deepEqual(blocks.map((a) => a.id), [them.account.id]);
+
+    const unblocked = await me.masto.v1.accounts.$select(them.account.id).unblock();
+    assert.equal(unblocked.blocking, false);
+    assert.deepEqual(await me.masto.v1.blocks.list(), []);
+  });
+
+  test("mute: relationship flags, mutes list, notifications option; unmute", async () => {
+    const me = await registerUser("muter");
+    const them = await registerUser("muted");
+    const rel = await me.masto.v1.accounts.$select(them.account.id).mute({ notifications: false });
+    assert.equal(rel.muting, true);
+    assert.equal(rel.mutingNotifications, false);
+    const mutes = await me.masto.v1.mutes.list();
+    assert.deepEqual(mutes.map((a) => a.id), [them.account.id]);
+
+    const again = await me.masto.v1.accounts.$select(them.account.id).mute();
+    assert.equal(again.muting, true);
+    assert.equal(again.mutingNotifications, true);
+
+    const unmuted = await me.masto.v1.accounts.$select(them.account.id).unmute();
+    assert.equal(unmuted.muting, false);
+    assert.deepEqual(await me.masto.v1.mutes.list(), []);
+  });
+});

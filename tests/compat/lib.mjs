@@ -1,0 +1,163 @@
+// Shared set-up for the compatibility tests: every client object here is a real masto.js
+// client talking to the server at PUBLIUS_URL (started by run.sh).
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { createOAuthAPIClient, createRestAPIClient, MastoHttpError } from "masto";
+
+export const url = process.env.PUBLIUS_URL;
+if (!url) throw new Error("PUBLIUS_URL is not set: run the suite through tests/compat/run.sh");
+
+export const OOB = "urn:ietf:wg:oauth:2.0:oob";
+export const SCOPES = "read write follow push";
+
+// Test files run in parallel against one server: names carry a per-process suffix.
+const runId = randomBytes(3).toString("hex");
+let counter = 0;
+export function uniqueName(prefix) {
+  counter += 1;
+  return `${prefix}_${runId}${counter}`.slice(0, 30);
+}
+
+export function anonymousClient() {
+  return createRestAPIClient({ url, timeout: 15000 });
+}
+
+export function clientFor(accessToken) {
+  return createRestAPIClient({ url, accessToken, timeout: 15000 });
+}
+
+export function oauthClient() {
+  return createOAuthAPIClient({ url, timeout: 15000 });
+}
+
+// Registers an app the way Mastodon clients do.
+export async function createApp(clientName = "publius-compat") {
+  return anonymousClient().v1.apps.create({
+    clientName,
+    redirectUris: OOB,
+    scopes: SCOPES,
+    website: "https://example.org/compat",
+  });
+}
+
+// An app-level token (no user) from the client_credentials grant.
+export async function appToken(app) {
+  return oauthClient().token.create({
+    grantType: "client_credentials",
+    clientId: app.clientId,
+    clientSecret: app.clientSecret,
+    redirectUri: OOB,
+    scope: SCOPES,
+  });
+}
+
+let sharedApp;
+async function registrationContext() {
+  if (!sharedApp) {
+    sharedApp = (async () => {
+      const app = await createApp();
+      const token = await appToken(app);
+      return { app, token, client: clientFor(token.accessToken) };
+    })();
+  }
+  return sharedApp;
+}
+
+export const PASSWORD = "correct horse battery staple 42";
+
+// Registers a fresh account through POST /api/v1/accounts (with the fields Mastodon clients
+// send) and returns { masto, token, account, username }.
+export async function registerUser(prefix = "user") {
+  const { client } = await registrationContext();
+  const username = uniqueName(prefix);
+  const token = await client.v1.accounts.create({
+    username,
+    password: PASSWORD,
+    agreement: true,
+    locale: "en",
+    email: `${username}@example.org`,
+  });
+  const masto = clientFor(token.accessToken);
+  const account = await masto.v1.accounts.verifyCredentials();
+  return { masto, token, account, username };
+}
+
+// Asserts that `promise` rejects with a MastoHttpError carrying `statusCode`.
+export async function rejectsWithStatus(promise, statusCode) {
+  await assert.rejects(promise, (error) => {
+    assert.ok(error instanceof MastoHttpError, `expected MastoHttpError, got ${error}`);
+    assert.equal(error.statusCode, statusCode, `status ${error.statusCode}: ${error.message}`);
+    assert.equal(typeof error.message, "string");
+    assert.ok(error.message.length > 0, "error body carries a message");
+    return true;
+  });
+}
+
+// Walks a masto paginator to the end (bounded), returning the pages.
+export async function collectPages(paginator, maxPages = 50) {
+  const pages = [];
+  for await (const page of paginator) {
+    pages.push(page);
+    if (pages.length > maxPages) throw new Error(`paginator did not stop after ${maxPages} pages`);
+  }
+  return pages;
+}
+
+// Ids are decimal strings; compare them as integers.
+export function idCompare(a, b) {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+// Checks a flattened list of entities is strictly newest-first with no duplicates.
+export function assertStrictlyDescending(items, what = "items", key = (x) => x.id) {
+  const ids = items.map(key);
+  assert.equal(new Set(ids).size, ids.length, `${what}: duplicate ids ${ids}`);
+  for (let i = 1; i < ids.length; i++) {
+    assert.equal(idCompare(ids[i - 1], ids[i]), 1, `${what}: ${ids[i - 1]} should be newer than ${ids[i]}`);
+  }
+}
+
+export function stripHtml(html) {
+  return html.replace(/<[^>]*>/g, "");
+}
+
+// The fields every Mastodon Account has (masto's Account type).
+export function assertAccountShape(a) {
+  assert.equal(typeof a.id, "string");
+  assert.match(a.id, /^\d+$/);
+  for (const key of ["username", "acct", "url", "displayName", "note", "avatar", "avatarStatic",
+    "header", "headerStatic", "createdAt"]) {
+    assert.equal(typeof a[key], "string", `account.${key}`);
+  }
+  for (const key of ["locked", "bot", "group"]) assert.equal(typeof a[key], "boolean", `account.${key}`);
+  for (const key of ["statusesCount", "followersCount", "followingCount"]) {
+    assert.equal(typeof a[key], "number", `account.${key}`);
+  }
+  assert.ok(Array.isArray(a.fields), "account.fields");
+  assert.ok(Array.isArray(a.emojis), "account.emojis");
+  assert.ok(!Number.isNaN(Date.parse(a.createdAt)), "account.createdAt is a date");
+}
+
+// The fields every Mastodon Status has (masto's Status type).
+export function assertStatusShape(s) {
+  assert.equal(typeof s.id, "string");
+  assert.match(s.id, /^\d+$/);
+  for (const key of ["uri", "createdAt", "content", "visibility", "spoilerText"]) {
+    assert.equal(typeof s[key], "string", `status.${key}`);
+  }
+  assert.ok(["public", "unlisted", "private", "direct"].includes(s.visibility));
+  assert.equal(typeof s.sensitive, "boolean");
+  for (const key of ["reblogsCount", "favouritesCount", "repliesCount"]) {
+    assert.equal(typeof s[key], "number", `status.${key}`);
+  }
+  for (const key of ["mediaAttachments", "mentions", "tags", "emojis"]) {
+    assert.ok(Array.isArray(s[key]), `status.${key}`);
+  }
+  assert.ok("editedAt" in s, "status.editedAt present");
+  assertAccountShape(s.account);
+  assert.ok(!Number.isNaN(Date.parse(s.createdAt)), "status.createdAt is a date");
+}
+
+export { assert, MastoHttpError };

@@ -1,0 +1,105 @@
+// Persistence guarantees of the SQLite store that the domain tests do not show.
+#include "store/sqlite/sqlite_store.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include "store/sqlite/schema.h"
+#include "support/temp_dir.h"
+
+namespace publius::sqlite {
+namespace {
+
+TEST(SqliteStoreTest, MigratesToLatestVersionAndReopens) {
+  testing::TempDir dir;
+  {
+    auto store = SqliteStore::open(dir.path());
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    store::NewAccount a{"persisted", "$argon2id$fake", domain::Role::kAdmin, {"h1"}};
+    ASSERT_TRUE((*store)->create_account(a).ok());
+  }
+  auto reopened = SqliteStore::open(dir.path());
+  ASSERT_TRUE(reopened.ok());
+  auto found = (*reopened)->account_by_username("PERSISTED");
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->role, domain::Role::kAdmin);
+  auto db = Db::open(dir.path() + "/publius.db");
+  ASSERT_TRUE(db.ok());
+  auto stmt = db->prepare("PRAGMA user_version");
+  ASSERT_TRUE(stmt.ok() && stmt->step());
+  EXPECT_EQ(stmt->int64(0), latest_schema_version());
+  auto mode = db->prepare("PRAGMA journal_mode");
+  ASSERT_TRUE(mode.ok() && mode->step());
+  EXPECT_EQ(mode->text(0), "wal");
+}
+
+TEST(SqliteStoreTest, RefusesANewerSchema) {
+  testing::TempDir dir;
+  { ASSERT_TRUE(SqliteStore::open(dir.path()).ok()); }
+  {
+    auto db = Db::open(dir.path() + "/publius.db");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->exec("PRAGMA user_version=999").ok());
+  }
+  auto store = SqliteStore::open(dir.path());
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.error().message.find("newer"), std::string::npos);
+}
+
+TEST(SqliteStoreTest, DuplicateUsernameIsAConflict) {
+  testing::TempDir dir;
+  auto store = SqliteStore::open(dir.path());
+  ASSERT_TRUE(store.ok());
+  store::NewAccount a{"dup", "h", domain::Role::kUser, {}};
+  ASSERT_TRUE((*store)->create_account(a).ok());
+  auto again = (*store)->create_account(a);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kConflict);
+}
+
+TEST(SqliteStoreTest, AuthCodesAreSingleUse) {
+  testing::TempDir dir;
+  auto store = SqliteStore::open(dir.path());
+  ASSERT_TRUE(store.ok());
+  auto account = (*store)->create_account({"coder", "h", domain::Role::kUser, {}});
+  domain::App app;
+  app.name = "x";
+  app.client_id = "cid";
+  app.client_secret = "hash";
+  app.scopes = "read";
+  app.redirect_uris = {"urn:ietf:wg:oauth:2.0:oob"};
+  auto created = (*store)->create_app(app);
+  ASSERT_TRUE(created.ok() && account.ok());
+  domain::AuthCode code{created->id, account->id, "read", "urn:ietf:wg:oauth:2.0:oob", "", 1};
+  ASSERT_TRUE((*store)->create_auth_code("codehash", code).ok());
+  auto first = (*store)->take_auth_code("codehash");
+  ASSERT_TRUE(first.ok() && first->has_value());
+  auto second = (*store)->take_auth_code("codehash");
+  ASSERT_TRUE(second.ok());
+  EXPECT_FALSE(second->has_value());
+}
+
+TEST(SqliteStoreTest, SearchTreatsQueryAsPlainWords) {
+  testing::TempDir dir;
+  auto store = SqliteStore::open(dir.path());
+  ASSERT_TRUE(store.ok());
+  auto account = (*store)->create_account({"searcher", "h", domain::Role::kUser, {}});
+  ASSERT_TRUE(account.ok());
+  domain::Post p;
+  p.id = 1000;
+  p.account_id = account->id;
+  p.text = "customs summons withdrawn";
+  p.html = "<p>customs summons withdrawn</p>";
+  p.created_ms = 1;
+  ASSERT_TRUE((*store)->insert_status(p).ok());
+  EXPECT_EQ(*(*store)->search_statuses("summons", 10, 0), (std::vector<int64_t>{1000}));
+  EXPECT_EQ(*(*store)->search_statuses("SUMMONS customs", 10, 0), (std::vector<int64_t>{1000}));
+  // FTS syntax in user input is just text, never an error.
+  for (const char* q : {"\"", "summons OR", "NEAR(", "*", "a:b", "-x"}) {
+    EXPECT_TRUE((*store)->search_statuses(q, 10, 0).ok()) << q;
+  }
+}
+
+}  // namespace
+}  // namespace publius::sqlite

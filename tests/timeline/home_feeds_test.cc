@@ -1,0 +1,124 @@
+#include "timeline/home_feeds.h"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace publius::timeline {
+namespace {
+
+using domain::Page;
+
+std::function<Result<std::vector<int64_t>>()> loads(std::vector<int64_t> newest_first) {
+  return [ids = std::move(newest_first)]() -> Result<std::vector<int64_t>> { return ids; };
+}
+
+TEST(HomeFeedsTest, ColdFeedReadsNothingAndFanOutSkipsIt) {
+  HomeFeeds feeds(8);
+  const std::vector<int64_t> recipients = {1, 2, 3};
+  feeds.fan_out(100, recipients);
+  EXPECT_FALSE(feeds.read(1, Page{}).has_value());
+  EXPECT_FALSE(feeds.is_warm(1));
+}
+
+TEST(HomeFeedsTest, WarmFeedReceivesFanOutNewestFirst) {
+  HomeFeeds feeds(8);
+  ASSERT_TRUE(feeds.warm(7, loads({30, 20, 10})).ok());
+  const std::vector<int64_t> recipients = {7, 8};
+  feeds.fan_out(40, recipients);
+  auto ids = feeds.read(7, Page{.limit = 10});
+  ASSERT_TRUE(ids.has_value());
+  EXPECT_EQ(*ids, (std::vector<int64_t>{40, 30, 20, 10}));
+  EXPECT_FALSE(feeds.is_warm(8));
+}
+
+TEST(HomeFeedsTest, PagesByMaxSinceAndMinId) {
+  HomeFeeds feeds(100);
+  ASSERT_TRUE(feeds.warm(1, loads({60, 50, 40, 30, 20, 10})).ok());
+  EXPECT_EQ(*feeds.read(1, Page{.max_id = 40, .limit = 2}), (std::vector<int64_t>{30, 20}));
+  EXPECT_EQ(*feeds.read(1, Page{.since_id = 30, .limit = 2}), (std::vector<int64_t>{60, 50}));
+  // min_id: the oldest entries just above it, still newest first.
+  EXPECT_EQ(*feeds.read(1, Page{.min_id = 20, .limit = 2}), (std::vector<int64_t>{40, 30}));
+  EXPECT_TRUE(feeds.read(1, Page{.max_id = 10, .limit = 5})->empty());
+}
+
+TEST(HomeFeedsTest, TrimsToCapacityAndDefersDeepPagesToTheStore) {
+  HomeFeeds feeds(4);
+  ASSERT_TRUE(feeds.warm(1, loads({})).ok());
+  const std::vector<int64_t> me = {1};
+  for (int64_t id = 1; id <= 20; ++id) feeds.fan_out(id, me);
+  auto newest = feeds.read(1, Page{.limit = 3});
+  ASSERT_TRUE(newest.has_value());
+  EXPECT_EQ(*newest, (std::vector<int64_t>{20, 19, 18}));
+  // Below what the trimmed feed holds, only the store can answer.
+  EXPECT_FALSE(feeds.read(1, Page{.max_id = 5, .limit = 3}).has_value());
+}
+
+TEST(HomeFeedsTest, DuplicateAndOutOfOrderInsertsStaySortedAndUnique) {
+  HomeFeeds feeds(10);
+  ASSERT_TRUE(feeds.warm(1, loads({50, 10})).ok());
+  const std::vector<int64_t> me = {1};
+  feeds.fan_out(30, me);
+  feeds.fan_out(30, me);
+  feeds.fan_out(50, me);
+  EXPECT_EQ(*feeds.read(1, Page{.limit = 10}), (std::vector<int64_t>{50, 30, 10}));
+}
+
+TEST(HomeFeedsTest, FanOutDuringWarmIsNotLost) {
+  HomeFeeds feeds(100);
+  const std::vector<int64_t> me = {5};
+  // The post lands while the store query runs: it must survive the rebuild.
+  ASSERT_TRUE(feeds
+                  .warm(5,
+                        [&]() -> Result<std::vector<int64_t>> {
+                          feeds.fan_out(99, me);
+                          return std::vector<int64_t>{10};
+                        })
+                  .ok());
+  EXPECT_EQ(*feeds.read(5, Page{.limit = 10}), (std::vector<int64_t>{99, 10}));
+}
+
+TEST(HomeFeedsTest, FailedWarmLeavesTheFeedCold) {
+  HomeFeeds feeds(10);
+  auto status = feeds.warm(3, []() -> Result<std::vector<int64_t>> { return internal_error("disk"); });
+  EXPECT_FALSE(status.ok());
+  EXPECT_FALSE(feeds.is_warm(3));
+}
+
+TEST(HomeFeedsTest, DropMakesTheFeedCold) {
+  HomeFeeds feeds(10);
+  ASSERT_TRUE(feeds.warm(3, loads({1})).ok());
+  feeds.drop(3);
+  EXPECT_FALSE(feeds.read(3, Page{}).has_value());
+}
+
+TEST(HomeFeedsTest, ManyFollowersAcrossShardsAllReceiveThePost) {
+  HomeFeeds feeds(800);
+  std::vector<int64_t> followers;
+  for (int64_t id = 1; id <= 5000; ++id) {
+    followers.push_back(id);
+    ASSERT_TRUE(feeds.warm(id, loads({})).ok());
+  }
+  feeds.fan_out(777, followers);
+  for (int64_t id : {int64_t{1}, int64_t{63}, int64_t{64}, int64_t{65}, int64_t{4999}, int64_t{5000}}) {
+    EXPECT_EQ(*feeds.read(id, Page{.limit = 1}), (std::vector<int64_t>{777})) << id;
+  }
+}
+
+TEST(HomeFeedsTest, ConcurrentFanOutAndReadsAreSafe) {
+  HomeFeeds feeds(50);
+  std::vector<int64_t> followers;
+  for (int64_t id = 1; id <= 200; ++id) {
+    followers.push_back(id);
+    ASSERT_TRUE(feeds.warm(id, loads({})).ok());
+  }
+  std::thread writer([&] {
+    for (int64_t post = 1; post <= 500; ++post) feeds.fan_out(post, followers);
+  });
+  for (int i = 0; i < 2000; ++i) (void)feeds.read(1 + i % 200, Page{.limit = 20});
+  writer.join();
+  EXPECT_EQ(feeds.read(200, Page{.limit = 1})->front(), 500);
+}
+
+}  // namespace
+}  // namespace publius::timeline

@@ -1,0 +1,92 @@
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "util/crypto.h"
+#include "util/ids.h"
+#include "util/json_writer.h"
+#include "util/time.h"
+
+namespace publius {
+namespace {
+
+TEST(TimeTest, FormatsIsoAndDay) {
+  EXPECT_EQ(format_iso8601_ms(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(format_iso8601_ms(1489483800123), "2017-03-14T09:30:00.123Z");
+  EXPECT_EQ(format_day(1489483800123), "2017-03-14");
+  EXPECT_EQ(day_floor_ms(1489483800123), 1489449600000);
+}
+
+TEST(TimeTest, ParsesRfc3339) {
+  EXPECT_EQ(parse_rfc3339_ms("2017-03-14T09:30:00Z"), 1489483800000);
+  EXPECT_EQ(parse_rfc3339_ms("2017-03-14T09:30:00.5Z"), 1489483800500);
+  EXPECT_EQ(parse_rfc3339_ms("2017-03-14T11:30:00+02:00"), 1489483800000);
+  EXPECT_EQ(parse_rfc3339_ms("2017-03-14T04:30:00-05:00"), 1489483800000);
+  EXPECT_FALSE(parse_rfc3339_ms("2017-03-14"));
+  EXPECT_FALSE(parse_rfc3339_ms("2017-13-14T00:00:00Z"));
+  EXPECT_FALSE(parse_rfc3339_ms("2017-03-14T25:00:00Z"));
+  EXPECT_FALSE(parse_rfc3339_ms("2017-03-14T09:30:00"));
+  EXPECT_FALSE(parse_rfc3339_ms("garbage"));
+  EXPECT_FALSE(parse_rfc3339_ms(""));
+}
+
+TEST(IdsTest, IncreaseStrictlyAndEncodeTime) {
+  std::set<int64_t> seen;
+  int64_t prev = 0;
+  for (int i = 0; i < 10000; ++i) {
+    const int64_t id = next_id();
+    EXPECT_GT(id, prev);
+    prev = id;
+    seen.insert(id);
+  }
+  EXPECT_EQ(seen.size(), 10000u);
+  EXPECT_LE(std::abs(ms_of_id(next_id()) - now_ms()), 5000);
+}
+
+TEST(IdsTest, ParsesOnlyPlainNonNegativeDecimals) {
+  EXPECT_EQ(parse_id("123"), 123);
+  EXPECT_FALSE(parse_id("-1"));
+  EXPECT_FALSE(parse_id("12a"));
+  EXPECT_FALSE(parse_id(""));
+  EXPECT_FALSE(parse_id("99999999999999999999"));
+  EXPECT_FALSE(parse_id(" 1"));
+}
+
+TEST(JsonWriterTest, EscapesAndSeparates) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object()
+      .field("a", "x\"y\\z\n\x01")
+      .field("b", int64_t{-5})
+      .field("c", true)
+      .field_null("d")
+      .field_id("e", 42);
+  w.key("f").begin_array().string("1").integer(2).begin_object().end_object().end_array();
+  w.end_object();
+  EXPECT_EQ(out, R"({"a":"x\"y\\z\n\u0001","b":-5,"c":true,"d":null,"e":"42","f":["1",2,{}]})");
+}
+
+TEST(CryptoTest, PasswordHashVerifies) {
+  ASSERT_TRUE(crypto_init().ok());
+  auto hash = password_hash("correct horse battery staple");
+  ASSERT_TRUE(hash.ok());
+  EXPECT_EQ(hash->rfind("$argon2id$", 0), 0u);
+  EXPECT_TRUE(password_verify(*hash, "correct horse battery staple"));
+  EXPECT_FALSE(password_verify(*hash, "wrong"));
+  auto fast = fast_secret_hash("abcd-efgh");
+  ASSERT_TRUE(fast.ok());
+  EXPECT_TRUE(password_verify(*fast, "abcd-efgh"));
+}
+
+TEST(CryptoTest, TokensAreRandomAndUrlSafe) {
+  ASSERT_TRUE(crypto_init().ok());
+  const auto a = random_token(32), b = random_token(32);
+  EXPECT_EQ(a.size(), 43u);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
+            std::string::npos);
+  EXPECT_EQ(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+}  // namespace
+}  // namespace publius
