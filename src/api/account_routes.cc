@@ -59,10 +59,9 @@ void Api::add_account_routes(http::Router& r) {
 
   r.add("GET", "/api/v1/accounts/verify_credentials", [this](http::Request& req) {
     auto c = require_user(req, "read:accounts");
-    if (!c.ok()) {
-      c = require_user(req, "profile");
-      if (!c.ok()) return error_response(c.error());
-    }
+    // Only a scope refusal falls back to "profile"; an app token keeps Mastodon's 422.
+    if (!c.ok() && c.error().code == ErrorCode::kForbidden) c = require_user(req, "profile");
+    if (!c.ok()) return error_response(c.error());
     return json_or_error(renderer_.credential_account(*c->account));
   });
 

@@ -85,11 +85,19 @@ void Api::add_oauth_routes(http::Router& r) {
     if (name.empty() || name.size() > 200)
       return http::Response::error(422, "Validation failed: Application name can't be blank");
     std::vector<std::string> uris = p->get_all("redirect_uris");
-    if (uris.size() == 1 && uris[0].find_first_of(" \n") != std::string::npos) {
-      // Mastodon also takes several URIs in one string, separated by whitespace.
-      std::string joined = uris[0];
+    if (uris.size() == 1 && uris[0].find_first_of(" \t\r\n") != std::string::npos) {
+      // Mastodon also takes several URIs in one string, separated by whitespace (clients send
+      // newlines). Not split_scopes: that also splits on '+', which a URI may contain.
+      const std::string joined = uris[0];
       uris.clear();
-      for (auto& part : oauth::split_scopes(joined)) uris.push_back(part);
+      size_t i = 0;
+      while (i < joined.size()) {
+        const size_t start = joined.find_first_not_of(" \t\r\n", i);
+        if (start == std::string::npos) break;
+        const size_t end = std::min(joined.find_first_of(" \t\r\n", start), joined.size());
+        uris.push_back(joined.substr(start, end - start));
+        i = end;
+      }
     }
     if (uris.empty()) return http::Response::error(422, "Validation failed: Redirect URI can't be blank");
     for (const auto& u : uris)
