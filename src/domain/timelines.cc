@@ -9,13 +9,15 @@
 namespace publius::domain {
 namespace {
 
-// Drops posts by (or boosting posts by) accounts the viewer blocks, is blocked by or mutes.
+// Drops posts by (or boosts of posts by) accounts the viewer blocks, is blocked
+// by or mutes, and boosts by accounts followed with reblogs turned off.
 Result<std::vector<Post>> without_hidden_accounts(store::Store& store, Viewer viewer,
                                                   std::vector<Post> posts) {
   if (!viewer || posts.empty()) return posts;
-  PUBLIUS_ASSIGN_OR_RETURN(auto hidden_ids, store.hidden_account_ids(*viewer));
-  if (hidden_ids.empty()) return posts;
-  const std::unordered_set<int64_t> hidden(hidden_ids.begin(), hidden_ids.end());
+  PUBLIUS_ASSIGN_OR_RETURN(auto lists, store.hidden_accounts(*viewer));
+  if (lists.accounts.empty() && lists.reblogs_from.empty()) return posts;
+  const std::unordered_set<int64_t> hidden(lists.accounts.begin(), lists.accounts.end());
+  const std::unordered_set<int64_t> no_reblogs(lists.reblogs_from.begin(), lists.reblogs_from.end());
   std::vector<int64_t> originals;
   for (const auto& p : posts)
     if (p.reblog_of_id) originals.push_back(*p.reblog_of_id);
@@ -24,9 +26,44 @@ Result<std::vector<Post>> without_hidden_accounts(store::Store& store, Viewer vi
   for (const auto& o : original_posts)
     if (hidden.count(o.account_id)) hidden_originals.insert(o.id);
   std::erase_if(posts, [&](const Post& p) {
-    return hidden.count(p.account_id) || (p.reblog_of_id && hidden_originals.count(*p.reblog_of_id));
+    if (hidden.count(p.account_id)) return true;
+    if (!p.reblog_of_id) return false;
+    return hidden_originals.count(*p.reblog_of_id) > 0 || no_reblogs.count(p.account_id) > 0;
   });
   return posts;
+}
+
+// Timelines are filtered after reading (hidden accounts, deleted posts), so one read can come
+// back short or even empty while older posts remain, and an empty page tells Mastodon clients
+// the timeline has ended. Reads on past the filtered posts until `page.limit` survive or the
+// source runs out (bounded, so a flood of hidden posts cannot make one request unbounded).
+// `read` gives one page of ids, newest first; `keep` hydrates and filters them, in order.
+template <typename Read, typename Keep>
+Result<std::vector<Post>> fill_page(Page page, Read read, Keep keep) {
+  constexpr int kMaxReads = 10;
+  const size_t limit = static_cast<size_t>(std::max(page.limit, 1));
+  std::vector<Post> out;
+  for (int reads = 0; reads < kMaxReads; ++reads) {
+    PUBLIUS_ASSIGN_OR_RETURN(std::vector<int64_t> ids, read(page));
+    if (ids.empty()) break;
+    PUBLIUS_ASSIGN_OR_RETURN(std::vector<Post> kept, keep(ids));
+    if (page.min_id) {
+      // Paging up from min_id: each further read lies above the last and goes on top.
+      kept.insert(kept.end(), std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
+      out = std::move(kept);
+      page.min_id = ids.front();
+    } else {
+      out.insert(out.end(), std::make_move_iterator(kept.begin()), std::make_move_iterator(kept.end()));
+      page.max_id = ids.back();
+    }
+    if (out.size() >= limit || ids.size() < limit) break;
+  }
+  if (out.size() > limit) {
+    // Keep the posts nearest the cursor: the oldest when paging up, the newest otherwise.
+    if (page.min_id) out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(limit));
+    else out.resize(limit);
+  }
+  return out;
 }
 
 }  // namespace
@@ -45,28 +82,34 @@ Result<std::vector<Post>> Microblog::home_timeline(int64_t account_id, const Pag
   PUBLIUS_TRY(feeds_.warm(account_id, [&] {
     return store_.home_timeline(account_id, Page{.limit = static_cast<int>(feeds_.capacity())});
   }));
-  std::vector<int64_t> ids;
-  if (auto from_memory = feeds_.read(account_id, page)) {
-    ids = std::move(*from_memory);
-  } else {
-    PUBLIUS_ASSIGN_OR_RETURN(ids, store_.home_timeline(account_id, page));
-  }
-  PUBLIUS_ASSIGN_OR_RETURN(auto posts, hydrate(ids));
-  return without_hidden_accounts(store_, account_id, std::move(posts));
+  auto read = [&](const Page& p) -> Result<std::vector<int64_t>> {
+    if (auto from_memory = feeds_.read(account_id, p)) return std::move(*from_memory);
+    return store_.home_timeline(account_id, p);
+  };
+  auto keep = [&](const std::vector<int64_t>& ids) -> Result<std::vector<Post>> {
+    PUBLIUS_ASSIGN_OR_RETURN(auto posts, hydrate(ids));
+    return without_hidden_accounts(store_, account_id, std::move(posts));
+  };
+  return fill_page(page, read, keep);
 }
 
 Result<std::vector<Post>> Microblog::public_timeline(Viewer viewer, const Page& page) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto ids, store_.public_timeline(page));
-  PUBLIUS_ASSIGN_OR_RETURN(auto posts, hydrate(ids));
-  return without_hidden_accounts(store_, viewer, std::move(posts));
+  auto keep = [&](const std::vector<int64_t>& ids) -> Result<std::vector<Post>> {
+    PUBLIUS_ASSIGN_OR_RETURN(auto posts, hydrate(ids));
+    return without_hidden_accounts(store_, viewer, std::move(posts));
+  };
+  return fill_page(page, [&](const Page& p) { return store_.public_timeline(p); }, keep);
 }
 
 Result<std::vector<Post>> Microblog::tag_timeline(Viewer viewer, std::string_view tag,
                                                   const Page& page) {
   if (!is_valid_tag(tag)) return std::vector<Post>();
-  PUBLIUS_ASSIGN_OR_RETURN(auto ids, store_.tag_timeline(normalize_tag(tag), page));
-  PUBLIUS_ASSIGN_OR_RETURN(auto posts, hydrate(ids));
-  return without_hidden_accounts(store_, viewer, std::move(posts));
+  const std::string name = normalize_tag(tag);
+  auto keep = [&](const std::vector<int64_t>& ids) -> Result<std::vector<Post>> {
+    PUBLIUS_ASSIGN_OR_RETURN(auto posts, hydrate(ids));
+    return without_hidden_accounts(store_, viewer, std::move(posts));
+  };
+  return fill_page(page, [&](const Page& p) { return store_.tag_timeline(name, p); }, keep);
 }
 
 Result<std::vector<Post>> Microblog::account_statuses(Viewer viewer, int64_t account_id,

@@ -69,6 +69,11 @@ struct NotificationQuery {
   std::optional<int64_t> from_account_id;
 };
 
+struct HiddenAccounts {
+  std::vector<int64_t> accounts;      // blocked, blocking or muted: nothing of theirs is shown
+  std::vector<int64_t> reblogs_from;  // followed with reblogs off: their boosts are not shown
+};
+
 struct InstanceStats {
   int64_t users = 0;
   int64_t statuses = 0;
@@ -172,8 +177,8 @@ class Store {
                                                                     const Page& p) = 0;
   // Every follower id of an account, ascending: the fan-out list.
   virtual Result<std::vector<int64_t>> follower_ids(int64_t account_id) = 0;
-  // Accounts the viewer blocks, is blocked by, or mutes: the filter set for timelines.
-  virtual Result<std::vector<int64_t>> hidden_account_ids(int64_t viewer_id) = 0;
+  // The filter set for the viewer's timelines.
+  virtual Result<HiddenAccounts> hidden_accounts(int64_t viewer_id) = 0;
 
   // Notifications.
   virtual Status insert_notification(const Notification& n) = 0;

@@ -196,6 +196,20 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& data_d
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
 }
 
+Status SqliteStore::sync_caches() {
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("PRAGMA data_version"));
+  if (!stmt.step()) return stmt.status();
+  const int64_t version = stmt.int64(0);
+  if (version != data_version_) {
+    post_cache_.clear();
+    account_cache_.clear();
+    token_cache_.clear();
+    hidden_cache_.clear();
+    data_version_ = version;
+  }
+  return ok_status();
+}
+
 // ---- Accounts ----
 
 Result<Account> SqliteStore::create_account(const NewAccount& a) {
@@ -229,10 +243,16 @@ Result<Account> SqliteStore::create_account(const NewAccount& a) {
 
 Result<std::optional<Account>> SqliteStore::account_by_id(int64_t id) {
   std::lock_guard lock(mu_);
+  PUBLIUS_TRY(sync_caches());
+  if (auto it = account_cache_.find(id); it != account_cache_.end())
+    return std::optional<Account>(it->second);
   PUBLIUS_ASSIGN_OR_RETURN(
       auto stmt, db_.prepare(std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE id = ?"));
   stmt.bind(1, id);
-  if (stmt.step()) return std::optional<Account>(read_account(stmt));
+  if (stmt.step()) {
+    bound(account_cache_);
+    return std::optional<Account>(account_cache_[id] = read_account(stmt));
+  }
   PUBLIUS_TRY(stmt.status());
   return std::optional<Account>();
 }
@@ -251,10 +271,24 @@ Result<std::vector<Account>> SqliteStore::accounts_by_ids(const std::vector<int6
   std::vector<Account> out;
   if (ids.empty()) return out;
   std::lock_guard lock(mu_);
+  PUBLIUS_TRY(sync_caches());
+  std::vector<int64_t> missing;
+  for (int64_t id : ids) {
+    if (auto it = account_cache_.find(id); it != account_cache_.end()) {
+      out.push_back(it->second);
+    } else {
+      missing.push_back(id);
+    }
+  }
+  if (missing.empty()) return out;
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kAccountColumns +
-                                                  " FROM accounts WHERE id IN (" + id_list(ids) +
+                                                  " FROM accounts WHERE id IN (" + id_list(missing) +
                                                   ")"));
-  while (stmt.step()) out.push_back(read_account(stmt));
+  bound(account_cache_);
+  while (stmt.step()) {
+    out.push_back(read_account(stmt));
+    account_cache_[out.back().id] = out.back();
+  }
   PUBLIUS_TRY(stmt.status());
   return out;
 }
@@ -297,11 +331,13 @@ Status SqliteStore::update_profile(int64_t id, const ProfileUpdate& u) {
   PUBLIUS_TRY(set_bool("locked", u.locked));
   PUBLIUS_TRY(set_bool("bot", u.bot));
   if (u.fields) PUBLIUS_TRY(set_text("fields", fields_to_json(*u.fields)));
+  forget_account(id);
   return tx.commit();
 }
 
 Status SqliteStore::set_role(int64_t id, domain::Role role) {
   std::lock_guard lock(mu_);
+  forget_account(id);
   return run(db_, "UPDATE accounts SET role = ? WHERE id = ?",
              [&](Stmt& s) { s.bind(1, static_cast<int64_t>(role)).bind(2, id); });
 }
@@ -322,6 +358,8 @@ Status SqliteStore::touch_activity_day(int64_t account_id, int64_t token_id, int
                   "UPDATE accounts SET last_active_day = ?1 WHERE id = ?2 AND "
                   "(last_active_day IS NULL OR last_active_day < ?1)",
                   [&](Stmt& s) { s.bind(1, day_ms).bind(2, account_id); }));
+  for (auto& [hash, token] : token_cache_)
+    if (token.id == token_id) token.last_used_day_ms = day_ms;
   return run(db_,
              "UPDATE tokens SET last_used_day = ?1 WHERE id = ?2 AND "
              "(last_used_day IS NULL OR last_used_day < ?1)",
@@ -398,6 +436,9 @@ Result<Token> SqliteStore::create_token(const std::string& token_hash, const Tok
 
 Result<std::optional<Token>> SqliteStore::token_by_hash(const std::string& token_hash) {
   std::lock_guard lock(mu_);
+  PUBLIUS_TRY(sync_caches());
+  if (auto it = token_cache_.find(token_hash); it != token_cache_.end())
+    return std::optional<Token>(it->second);
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
                            db_.prepare("SELECT id, app_id, account_id, scopes, created_day, "
                                        "last_used_day FROM tokens WHERE token_hash = ?"));
@@ -413,11 +454,14 @@ Result<std::optional<Token>> SqliteStore::token_by_hash(const std::string& token
   t.scopes = stmt.text(3);
   t.created_day_ms = stmt.int64(4);
   t.last_used_day_ms = stmt.optional_int64(5);
+  bound(token_cache_);
+  token_cache_[token_hash] = t;
   return std::optional<Token>(t);
 }
 
 Status SqliteStore::revoke_token(const std::string& token_hash) {
   std::lock_guard lock(mu_);
+  token_cache_.erase(token_hash);
   return run(db_, "DELETE FROM tokens WHERE token_hash = ?",
              [&](Stmt& s) { s.bind(1, token_hash); });
 }
@@ -496,26 +540,43 @@ Status SqliteStore::insert_status(const Post& st) {
     PUBLIUS_TRY(run(db_, "INSERT INTO statuses_fts (rowid, text) VALUES (?, ?)",
                     [&](Stmt& s) { s.bind(1, st.id).bind(2, st.spoiler_text + "\n" + st.text); }));
   }
+  forget_account(st.account_id);
+  if (st.reblog_of_id) forget_post(*st.reblog_of_id);
+  if (st.in_reply_to_id) forget_post(*st.in_reply_to_id);
   return tx.commit();
 }
 
 Result<std::vector<Post>> SqliteStore::load_statuses(const std::vector<int64_t>& ids) {
   std::vector<Post> out;
   if (ids.empty()) return out;
+  PUBLIUS_TRY(sync_caches());
+  std::vector<int64_t> missing;
+  for (int64_t id : ids) {
+    if (auto it = post_cache_.find(id); it != post_cache_.end()) {
+      out.push_back(it->second);
+    } else {
+      missing.push_back(id);
+    }
+  }
+  if (missing.empty()) return out;
+  const size_t first_loaded = out.size();
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kStatusColumns +
-                                                  " FROM statuses WHERE id IN (" + id_list(ids) +
-                                                  ")"));
+                                                  " FROM statuses WHERE id IN (" +
+                                                  id_list(missing) + ")"));
   while (stmt.step()) out.push_back(read_status(stmt));
   PUBLIUS_TRY(stmt.status());
   PUBLIUS_ASSIGN_OR_RETURN(auto mentions,
                            db_.prepare("SELECT status_id, account_id FROM mentions WHERE "
-                                       "status_id IN (" + id_list(ids) + ")"));
+                                       "status_id IN (" + id_list(missing) + ")"));
+  std::unordered_map<int64_t, Post*> loaded;
+  for (size_t i = first_loaded; i < out.size(); ++i) loaded[out[i].id] = &out[i];
   while (mentions.step()) {
-    const int64_t sid = mentions.int64(0);
-    for (auto& s : out)
-      if (s.id == sid) s.mention_account_ids.push_back(mentions.int64(1));
+    if (auto it = loaded.find(mentions.int64(0)); it != loaded.end())
+      it->second->mention_account_ids.push_back(mentions.int64(1));
   }
   PUBLIUS_TRY(mentions.status());
+  bound(post_cache_);
+  for (size_t i = first_loaded; i < out.size(); ++i) post_cache_[out[i].id] = out[i];
   return out;
 }
 
@@ -555,6 +616,11 @@ Result<std::vector<int64_t>> SqliteStore::delete_status(int64_t id) {
     PUBLIUS_TRY(adjust_count(db_, "statuses", "replies_count", *st.in_reply_to_id, -1));
   // Replies stay (as in Mastodon) but lose their parent link's target.
   PUBLIUS_TRY(run(db_, "DELETE FROM statuses WHERE id = ?", [&](Stmt& s) { s.bind(1, id); }));
+  forget_post(id);
+  for (int64_t r : reblog_ids) forget_post(r);
+  if (st.reblog_of_id) forget_post(*st.reblog_of_id);
+  if (st.in_reply_to_id) forget_post(*st.in_reply_to_id);
+  forget_account(st.account_id);
   PUBLIUS_TRY(tx.commit());
   return reblog_ids;
 }
@@ -598,6 +664,7 @@ Status SqliteStore::update_status(const Post& st, const PostEdit& previous) {
     PUBLIUS_TRY(run(db_, "INSERT INTO statuses_fts (rowid, text) VALUES (?, ?)",
                     [&](Stmt& s) { s.bind(1, st.id).bind(2, st.spoiler_text + "\n" + st.text); }));
   }
+  forget_post(st.id);
   return tx.commit();
 }
 
@@ -761,6 +828,7 @@ Result<bool> SqliteStore::set_favourite(int64_t account_id, int64_t status_id, b
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
   PUBLIUS_ASSIGN_OR_RETURN(bool changed, set_link(db_, "favourites", account_id, status_id, on));
   if (changed) PUBLIUS_TRY(adjust_count(db_, "statuses", "favourites_count", status_id, on ? 1 : -1));
+  forget_post(status_id);
   PUBLIUS_TRY(tx.commit());
   return changed;
 }
@@ -781,24 +849,19 @@ Result<ViewerFlags> SqliteStore::viewer_flags(int64_t account_id,
   if (status_ids.empty()) return flags;
   std::lock_guard lock(mu_);
   const std::string ids = id_list(status_ids);
-  auto collect = [&](const std::string& sql, std::vector<int64_t>& into) -> Status {
-    PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(sql));
-    stmt.bind(1, account_id);
-    PUBLIUS_ASSIGN_OR_RETURN(into, collect_ids(stmt));
-    return ok_status();
-  };
-  PUBLIUS_TRY(collect("SELECT status_id FROM favourites WHERE account_id = ? AND status_id IN (" +
-                          ids + ")",
-                      flags.favourited));
-  PUBLIUS_TRY(collect("SELECT reblog_of_id FROM statuses WHERE account_id = ? AND reblog_of_id IN (" +
-                          ids + ")",
-                      flags.reblogged));
-  PUBLIUS_TRY(collect("SELECT status_id FROM bookmarks WHERE account_id = ? AND status_id IN (" +
-                          ids + ")",
-                      flags.bookmarked));
-  PUBLIUS_TRY(collect(
-      "SELECT status_id FROM pins WHERE account_id = ? AND status_id IN (" + ids + ")",
-      flags.pinned));
+  // One round trip for the four flags: a rendered page needs all of them.
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare("SELECT 0, status_id FROM favourites WHERE account_id = ?1 AND status_id IN (" +
+                  ids + ") UNION ALL SELECT 1, reblog_of_id FROM statuses WHERE account_id = ?1 "
+                  "AND reblog_of_id IN (" + ids + ") UNION ALL SELECT 2, status_id FROM bookmarks "
+                  "WHERE account_id = ?1 AND status_id IN (" + ids + ") UNION ALL SELECT 3, "
+                  "status_id FROM pins WHERE account_id = ?1 AND status_id IN (" + ids + ")"));
+  stmt.bind(1, account_id);
+  std::vector<int64_t>* lists[] = {&flags.favourited, &flags.reblogged, &flags.bookmarked,
+                                   &flags.pinned};
+  while (stmt.step()) lists[stmt.int64(0)]->push_back(stmt.int64(1));
+  PUBLIUS_TRY(stmt.status());
   return flags;
 }
 
@@ -843,6 +906,9 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::reblogged_by(int64
 Result<FollowOutcome> SqliteStore::follow(int64_t account_id, int64_t target_id,
                                           bool locked_target, bool show_reblogs, bool notify) {
   std::lock_guard lock(mu_);
+  forget_hidden(account_id, target_id);
+  forget_account(account_id);
+  forget_account(target_id);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
   PUBLIUS_ASSIGN_OR_RETURN(
       bool already, exists(db_, "SELECT 1 FROM follows WHERE account_id = ? AND target_id = ?",
@@ -883,6 +949,9 @@ Result<FollowOutcome> SqliteStore::follow(int64_t account_id, int64_t target_id,
 
 Result<bool> SqliteStore::unfollow(int64_t account_id, int64_t target_id) {
   std::lock_guard lock(mu_);
+  forget_hidden(account_id, target_id);
+  forget_account(account_id);
+  forget_account(target_id);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
   PUBLIUS_TRY(run(db_, "DELETE FROM follow_requests WHERE account_id = ? AND target_id = ?",
                   [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
@@ -900,6 +969,9 @@ Result<bool> SqliteStore::unfollow(int64_t account_id, int64_t target_id) {
 Result<bool> SqliteStore::resolve_follow_request(int64_t requester_id, int64_t target_id,
                                                  bool accept) {
   std::lock_guard lock(mu_);
+  forget_hidden(requester_id, target_id);
+  forget_account(requester_id);
+  forget_account(target_id);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT show_reblogs, notify FROM "
                                                   "follow_requests WHERE account_id = ? AND "
@@ -937,6 +1009,9 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::follow_requests(in
 
 Result<bool> SqliteStore::set_block(int64_t account_id, int64_t target_id, bool on) {
   std::lock_guard lock(mu_);
+  forget_account(account_id);
+  forget_account(target_id);
+  forget_hidden(account_id, target_id);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
   if (!on) {
     PUBLIUS_TRY(run(db_, "DELETE FROM blocks WHERE account_id = ? AND target_id = ?",
@@ -966,6 +1041,7 @@ Result<bool> SqliteStore::set_block(int64_t account_id, int64_t target_id, bool 
 Result<bool> SqliteStore::set_mute(int64_t account_id, int64_t target_id, bool on,
                                    bool notifications) {
   std::lock_guard lock(mu_);
+  forget_hidden(account_id, target_id);
   if (on) {
     PUBLIUS_TRY(run(db_,
                     "INSERT INTO mutes (account_id, target_id, notifications) VALUES (?, ?, ?) "
@@ -1047,14 +1123,24 @@ Result<std::vector<int64_t>> SqliteStore::follower_ids(int64_t account_id) {
   return collect_ids(stmt);
 }
 
-Result<std::vector<int64_t>> SqliteStore::hidden_account_ids(int64_t viewer_id) {
+Result<HiddenAccounts> SqliteStore::hidden_accounts(int64_t viewer_id) {
   std::lock_guard lock(mu_);
+  PUBLIUS_TRY(sync_caches());
+  if (auto it = hidden_cache_.find(viewer_id); it != hidden_cache_.end()) return it->second;
+  HiddenAccounts hidden;
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
                            db_.prepare("SELECT target_id FROM blocks WHERE account_id = ?1 UNION "
                                        "SELECT account_id FROM blocks WHERE target_id = ?1 UNION "
                                        "SELECT target_id FROM mutes WHERE account_id = ?1"));
   stmt.bind(1, viewer_id);
-  return collect_ids(stmt);
+  PUBLIUS_ASSIGN_OR_RETURN(hidden.accounts, collect_ids(stmt));
+  PUBLIUS_ASSIGN_OR_RETURN(auto reblogs, db_.prepare("SELECT target_id FROM follows WHERE "
+                                                     "account_id = ? AND show_reblogs = 0"));
+  reblogs.bind(1, viewer_id);
+  PUBLIUS_ASSIGN_OR_RETURN(hidden.reblogs_from, collect_ids(reblogs));
+  bound(hidden_cache_);
+  hidden_cache_[viewer_id] = hidden;
+  return hidden;
 }
 
 // ---- Notifications ----

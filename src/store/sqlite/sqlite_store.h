@@ -1,13 +1,19 @@
 // SqliteStore: the embedded default Store, one SQLite file (WAL mode) inside the
 // data directory. open() applies pending migrations. All calls are serialized
-// on one connection under a mutex: SQLite serializes writers anyway, reads take
-// microseconds, and the timeline hot path is served from memory (timeline/), so
-// a reader pool has not yet earned its complexity (docs/performance.md).
+// on one connection under a mutex: SQLite serializes writers anyway, and the
+// rows every request reads (tokens, accounts, posts, block/mute lists) are kept
+// in read-through caches, so the hot paths rarely reach SQL (docs/performance.md).
+//
+// The caches are exact: every write through this store updates them, and a
+// commit by another process (the admin CLI against a running server) is seen
+// through PRAGMA data_version and empties them.
 #pragma once
 
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "store/sqlite/db.h"
 #include "store/store.h"
@@ -95,7 +101,7 @@ class SqliteStore final : public store::Store {
   Result<std::vector<std::pair<int64_t, int64_t>>> mutes_of(int64_t account_id,
                                                             const store::Page& p) override;
   Result<std::vector<int64_t>> follower_ids(int64_t account_id) override;
-  Result<std::vector<int64_t>> hidden_account_ids(int64_t viewer_id) override;
+  Result<store::HiddenAccounts> hidden_accounts(int64_t viewer_id) override;
 
   Status insert_notification(const store::Notification& n) override;
   Result<std::vector<store::Notification>> notifications(int64_t account_id,
@@ -124,8 +130,27 @@ class SqliteStore final : public store::Store {
                                                                int64_t key,
                                                                const store::Page& p);
 
+  // Cache upkeep; all under mu_.
+  Status sync_caches();
+  void forget_post(int64_t id) { post_cache_.erase(id); }
+  void forget_account(int64_t id) { account_cache_.erase(id); }
+  void forget_hidden(int64_t a, int64_t b) {
+    hidden_cache_.erase(a);
+    hidden_cache_.erase(b);
+  }
+  template <typename Map>
+  static void bound(Map& cache) {
+    if (cache.size() > kMaxCacheEntries) cache.clear();
+  }
+  static constexpr size_t kMaxCacheEntries = 200000;
+
   std::mutex mu_;
   Db db_;
+  int64_t data_version_ = -1;
+  std::unordered_map<int64_t, store::Post> post_cache_;
+  std::unordered_map<int64_t, store::Account> account_cache_;
+  std::unordered_map<std::string, store::Token> token_cache_;
+  std::unordered_map<int64_t, store::HiddenAccounts> hidden_cache_;
 };
 
 }  // namespace publius::sqlite
