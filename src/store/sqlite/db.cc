@@ -7,6 +7,15 @@ Error sqlite_error(sqlite3* db, std::string_view what) {
 }
 }  // namespace
 
+Stmt::~Stmt() {
+  if (owned_) {
+    sqlite3_finalize(stmt_);
+  } else if (stmt_) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+}
+
 Stmt& Stmt::bind(int i, int64_t v) {
   sqlite3_bind_int64(stmt_, i, v);
   return *this;
@@ -64,15 +73,36 @@ Result<Db> Db::open(const std::string& path) {
 
 Db& Db::operator=(Db&& o) noexcept {
   if (this != &o) {
+    finalize_cache();
     if (db_) sqlite3_close_v2(db_);
     db_ = o.db_;
+    cache_ = std::move(o.cache_);
     o.db_ = nullptr;
   }
   return *this;
 }
 
+void Db::finalize_cache() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  cache_.clear();
+}
+
 Db::~Db() {
+  finalize_cache();
   if (db_) sqlite3_close_v2(db_);
+}
+
+Result<Stmt> Db::prepare_cached(std::string_view sql) {
+  auto it = cache_.find(std::string(sql));
+  if (it == cache_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT,
+                           &stmt, nullptr) != SQLITE_OK) {
+      return sqlite_error(db_, "cannot prepare statement");
+    }
+    it = cache_.emplace(std::string(sql), stmt).first;
+  }
+  return Stmt(db_, it->second, /*owned=*/false);
 }
 
 Result<Stmt> Db::prepare(std::string_view sql) {

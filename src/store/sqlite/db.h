@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "util/result.h"
 
@@ -17,11 +18,13 @@ namespace publius::sqlite {
 
 class Stmt {
  public:
-  Stmt(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  Stmt(Stmt&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  // `owned`: finalize on destruction; otherwise the statement belongs to the
+  // Db's cache and is only reset for its next use.
+  Stmt(sqlite3* db, sqlite3_stmt* stmt, bool owned = true) : db_(db), stmt_(stmt), owned_(owned) {}
+  Stmt(Stmt&& o) noexcept : db_(o.db_), stmt_(o.stmt_), owned_(o.owned_) { o.stmt_ = nullptr; }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
-  ~Stmt() { sqlite3_finalize(stmt_); }
+  ~Stmt();
 
   // Binds are 1-based like SQLite's; each returns *this for chaining.
   Stmt& bind(int i, int64_t v);
@@ -50,6 +53,7 @@ class Stmt {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  bool owned_;
   Status status_ = ok_status();
 };
 
@@ -58,12 +62,16 @@ class Db {
   // Opens (creating if needed) the database file at path in WAL mode with
   // synchronous=FULL (acknowledged writes survive power loss) and secure_delete.
   static Result<Db> open(const std::string& path);
-  Db(Db&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
+  Db(Db&& o) noexcept : db_(o.db_), cache_(std::move(o.cache_)) { o.db_ = nullptr; }
   Db& operator=(Db&& o) noexcept;
   Db(const Db&) = delete;
   ~Db();
 
   Result<Stmt> prepare(std::string_view sql);
+  // Like prepare(), but compiles `sql` once per connection and reuses it: for
+  // fixed SQL on hot paths, where parsing would cost more than running. The
+  // returned Stmt must be gone before the same SQL is prepared_cached again.
+  Result<Stmt> prepare_cached(std::string_view sql);
   // Runs one or more statements without parameters.
   Status exec(std::string_view sql);
   int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
@@ -72,7 +80,9 @@ class Db {
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}
+  void finalize_cache();
   sqlite3* db_;
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
 // Begins an IMMEDIATE transaction; rolls back on destruction unless commit() ran.

@@ -197,7 +197,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& data_d
 }
 
 Status SqliteStore::sync_caches() {
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("PRAGMA data_version"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare_cached("PRAGMA data_version"));
   if (!stmt.step()) return stmt.status();
   const int64_t version = stmt.int64(0);
   if (version != data_version_) {
@@ -205,6 +205,7 @@ Status SqliteStore::sync_caches() {
     account_cache_.clear();
     token_cache_.clear();
     hidden_cache_.clear();
+    viewer_cache_.clear();
     data_version_ = version;
   }
   return ok_status();
@@ -541,7 +542,11 @@ Status SqliteStore::insert_status(const Post& st) {
                     [&](Stmt& s) { s.bind(1, st.id).bind(2, st.spoiler_text + "\n" + st.text); }));
   }
   forget_account(st.account_id);
-  if (st.reblog_of_id) forget_post(*st.reblog_of_id);
+  if (st.reblog_of_id) {
+    forget_post(*st.reblog_of_id);
+    if (auto v = viewer_cache_.find(st.account_id); v != viewer_cache_.end())
+      v->second.reblogged.insert(*st.reblog_of_id);
+  }
   if (st.in_reply_to_id) forget_post(*st.in_reply_to_id);
   return tx.commit();
 }
@@ -618,7 +623,11 @@ Result<std::vector<int64_t>> SqliteStore::delete_status(int64_t id) {
   PUBLIUS_TRY(run(db_, "DELETE FROM statuses WHERE id = ?", [&](Stmt& s) { s.bind(1, id); }));
   forget_post(id);
   for (int64_t r : reblog_ids) forget_post(r);
-  if (st.reblog_of_id) forget_post(*st.reblog_of_id);
+  if (st.reblog_of_id) {
+    forget_post(*st.reblog_of_id);
+    if (auto v = viewer_cache_.find(st.account_id); v != viewer_cache_.end())
+      v->second.reblogged.erase(*st.reblog_of_id);
+  }
   if (st.in_reply_to_id) forget_post(*st.in_reply_to_id);
   forget_account(st.account_id);
   PUBLIUS_TRY(tx.commit());
@@ -813,12 +822,16 @@ Result<std::vector<std::string>> SqliteStore::search_tags(std::string_view prefi
 namespace {
 // Adds or removes the (account, status) row in a link table; true when changed.
 Result<bool> set_link(Db& db, std::string_view table, int64_t account_id, int64_t status_id,
-                      bool on) {
+                      bool on, std::unordered_set<int64_t>* cached) {
   const std::string t(table);
   PUBLIUS_TRY(run(db,
                   on ? "INSERT OR IGNORE INTO " + t + " (account_id, status_id) VALUES (?, ?)"
                      : "DELETE FROM " + t + " WHERE account_id = ? AND status_id = ?",
                   [&](Stmt& s) { s.bind(1, account_id).bind(2, status_id); }));
+  if (cached) {
+    if (on) cached->insert(status_id);
+    else cached->erase(status_id);
+  }
   return db.changes() > 0;
 }
 }  // namespace
@@ -826,21 +839,54 @@ Result<bool> set_link(Db& db, std::string_view table, int64_t account_id, int64_
 Result<bool> SqliteStore::set_favourite(int64_t account_id, int64_t status_id, bool on) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  PUBLIUS_ASSIGN_OR_RETURN(bool changed, set_link(db_, "favourites", account_id, status_id, on));
-  if (changed) PUBLIUS_TRY(adjust_count(db_, "statuses", "favourites_count", status_id, on ? 1 : -1));
+  auto cached = viewer_cache_.find(account_id);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      bool changed, set_link(db_, "favourites", account_id, status_id, on,
+                             cached == viewer_cache_.end() ? nullptr : &cached->second.favourited));
   forget_post(status_id);
-  PUBLIUS_TRY(tx.commit());
+  Status committed = changed ? adjust_count(db_, "statuses", "favourites_count", status_id, on ? 1 : -1)
+                             : ok_status();
+  if (committed.ok()) committed = tx.commit();
+  if (!committed.ok()) {
+    viewer_cache_.erase(account_id);  // the set already changed; reload it from the truth
+    return committed.take_error();
+  }
   return changed;
 }
 
 Result<bool> SqliteStore::set_bookmark(int64_t account_id, int64_t status_id, bool on) {
   std::lock_guard lock(mu_);
-  return set_link(db_, "bookmarks", account_id, status_id, on);
+  auto cached = viewer_cache_.find(account_id);
+  return set_link(db_, "bookmarks", account_id, status_id, on,
+                  cached == viewer_cache_.end() ? nullptr : &cached->second.bookmarked);
 }
 
 Result<bool> SqliteStore::set_pin(int64_t account_id, int64_t status_id, bool on) {
   std::lock_guard lock(mu_);
-  return set_link(db_, "pins", account_id, status_id, on);
+  auto cached = viewer_cache_.find(account_id);
+  return set_link(db_, "pins", account_id, status_id, on,
+                  cached == viewer_cache_.end() ? nullptr : &cached->second.pinned);
+}
+
+Result<SqliteStore::ViewerSets*> SqliteStore::viewer_sets(int64_t account_id) {
+  PUBLIUS_TRY(sync_caches());
+  if (auto it = viewer_cache_.find(account_id); it != viewer_cache_.end()) return &it->second;
+  ViewerSets sets;
+  const std::pair<const char*, std::unordered_set<int64_t>*> sources[] = {
+      {"SELECT status_id FROM favourites WHERE account_id = ?", &sets.favourited},
+      {"SELECT reblog_of_id FROM statuses WHERE account_id = ? AND reblog_of_id IS NOT NULL",
+       &sets.reblogged},
+      {"SELECT status_id FROM bookmarks WHERE account_id = ?", &sets.bookmarked},
+      {"SELECT status_id FROM pins WHERE account_id = ?", &sets.pinned},
+  };
+  for (const auto& [sql, into] : sources) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare_cached(sql));
+    stmt.bind(1, account_id);
+    while (stmt.step()) into->insert(stmt.int64(0));
+    PUBLIUS_TRY(stmt.status());
+  }
+  bound(viewer_cache_);
+  return &(viewer_cache_[account_id] = std::move(sets));
 }
 
 Result<ViewerFlags> SqliteStore::viewer_flags(int64_t account_id,
@@ -848,20 +894,13 @@ Result<ViewerFlags> SqliteStore::viewer_flags(int64_t account_id,
   ViewerFlags flags;
   if (status_ids.empty()) return flags;
   std::lock_guard lock(mu_);
-  const std::string ids = id_list(status_ids);
-  // One round trip for the four flags: a rendered page needs all of them.
-  PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt,
-      db_.prepare("SELECT 0, status_id FROM favourites WHERE account_id = ?1 AND status_id IN (" +
-                  ids + ") UNION ALL SELECT 1, reblog_of_id FROM statuses WHERE account_id = ?1 "
-                  "AND reblog_of_id IN (" + ids + ") UNION ALL SELECT 2, status_id FROM bookmarks "
-                  "WHERE account_id = ?1 AND status_id IN (" + ids + ") UNION ALL SELECT 3, "
-                  "status_id FROM pins WHERE account_id = ?1 AND status_id IN (" + ids + ")"));
-  stmt.bind(1, account_id);
-  std::vector<int64_t>* lists[] = {&flags.favourited, &flags.reblogged, &flags.bookmarked,
-                                   &flags.pinned};
-  while (stmt.step()) lists[stmt.int64(0)]->push_back(stmt.int64(1));
-  PUBLIUS_TRY(stmt.status());
+  PUBLIUS_ASSIGN_OR_RETURN(ViewerSets * sets, viewer_sets(account_id));
+  for (int64_t id : status_ids) {
+    if (sets->favourited.count(id)) flags.favourited.push_back(id);
+    if (sets->reblogged.count(id)) flags.reblogged.push_back(id);
+    if (sets->bookmarked.count(id)) flags.bookmarked.push_back(id);
+    if (sets->pinned.count(id)) flags.pinned.push_back(id);
+  }
   return flags;
 }
 

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "store/sqlite/db.h"
@@ -130,6 +131,14 @@ class SqliteStore final : public store::Store {
                                                                int64_t key,
                                                                const store::Page& p);
 
+  // The viewer's own favourites, boosts, bookmarks and pins, as sets: every
+  // rendered status needs four flags, and probing SQL for each costs more than
+  // the rest of the render.
+  struct ViewerSets {
+    std::unordered_set<int64_t> favourited, reblogged, bookmarked, pinned;
+  };
+  Result<ViewerSets*> viewer_sets(int64_t account_id);
+
   // Cache upkeep; all under mu_.
   Status sync_caches();
   void forget_post(int64_t id) { post_cache_.erase(id); }
@@ -151,6 +160,7 @@ class SqliteStore final : public store::Store {
   std::unordered_map<int64_t, store::Account> account_cache_;
   std::unordered_map<std::string, store::Token> token_cache_;
   std::unordered_map<int64_t, store::HiddenAccounts> hidden_cache_;
+  std::unordered_map<int64_t, ViewerSets> viewer_cache_;
 };
 
 }  // namespace publius::sqlite
