@@ -139,6 +139,15 @@ Result<Post> Microblog::create_status(const NewPost& request) {
   }
   for (int64_t mentioned : post.mention_account_ids)
     PUBLIUS_TRY(notify(mentioned, NotificationType::kMention, post.account_id, post.id));
+  // Followers who rang the bell hear of each new post they can see, as in Mastodon: not of
+  // direct posts nor of replies to others.
+  const bool reply_to_other =
+      post.in_reply_to_account_id && *post.in_reply_to_account_id != post.account_id;
+  if (post.visibility != Visibility::kDirect && !reply_to_other) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto bells, store_.notified_follower_ids(post.account_id));
+    for (int64_t follower : bells)
+      PUBLIUS_TRY(notify(follower, NotificationType::kStatus, post.account_id, post.id));
+  }
   PUBLIUS_TRY(deliver(post));
   return post;
 }

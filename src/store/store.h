@@ -177,6 +177,8 @@ class Store {
                                                                     const Page& p) = 0;
   // Every follower id of an account, ascending: the fan-out list.
   virtual Result<std::vector<int64_t>> follower_ids(int64_t account_id) = 0;
+  // Followers who asked to be notified of the account's posts (follow with notify=true).
+  virtual Result<std::vector<int64_t>> notified_follower_ids(int64_t account_id) = 0;
   // The filter set for the viewer's timelines.
   virtual Result<HiddenAccounts> hidden_accounts(int64_t viewer_id) = 0;
 

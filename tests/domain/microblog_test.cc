@@ -153,6 +153,22 @@ TEST_F(MicroblogTest, HomeFeedGetsFollowedPostsAndDirectMessagesOnly) {
   EXPECT_EQ(ids(microblog_->home_timeline(me, Page{})), (std::vector<int64_t>{d.id, c.id}));
 }
 
+TEST_F(MicroblogTest, UnfollowStopsDeliveryEvenAfterTheFollowerListWasCached) {
+  const int64_t me = make_account("leaver");
+  const int64_t star = make_account("talker");
+  ASSERT_TRUE(microblog_->follow(me, star, true, false).ok());
+  EXPECT_TRUE(ids(microblog_->home_timeline(me, Page{})).empty());
+  const Post before = post(star, "while followed");  // caches the follower list
+  ASSERT_TRUE(microblog_->unfollow(me, star).ok());
+  EXPECT_TRUE(ids(microblog_->home_timeline(me, Page{})).empty());  // rebuilt, warm again
+  post(star, "after unfollow");
+  EXPECT_TRUE(ids(microblog_->home_timeline(me, Page{})).empty());
+  ASSERT_TRUE(microblog_->follow(me, star, true, false).ok());
+  const Post again = post(star, "followed again");
+  EXPECT_EQ(ids(microblog_->home_timeline(me, Page{})).front(), again.id);
+  (void)before;
+}
+
 TEST_F(MicroblogTest, HomeFeedRebuildMatchesFanOut) {
   const int64_t me = make_account("rebuild");
   const int64_t star = make_account("star");

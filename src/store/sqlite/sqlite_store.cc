@@ -206,6 +206,7 @@ Status SqliteStore::sync_caches() {
     token_cache_.clear();
     hidden_cache_.clear();
     viewer_cache_.clear();
+    followers_cache_.clear();
     data_version_ = version;
   }
   return ok_status();
@@ -945,9 +946,7 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::reblogged_by(int64
 Result<FollowOutcome> SqliteStore::follow(int64_t account_id, int64_t target_id,
                                           bool locked_target, bool show_reblogs, bool notify) {
   std::lock_guard lock(mu_);
-  forget_hidden(account_id, target_id);
-  forget_account(account_id);
-  forget_account(target_id);
+  forget_follow(account_id, target_id);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
   PUBLIUS_ASSIGN_OR_RETURN(
       bool already, exists(db_, "SELECT 1 FROM follows WHERE account_id = ? AND target_id = ?",
@@ -988,9 +987,7 @@ Result<FollowOutcome> SqliteStore::follow(int64_t account_id, int64_t target_id,
 
 Result<bool> SqliteStore::unfollow(int64_t account_id, int64_t target_id) {
   std::lock_guard lock(mu_);
-  forget_hidden(account_id, target_id);
-  forget_account(account_id);
-  forget_account(target_id);
+  forget_follow(account_id, target_id);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
   PUBLIUS_TRY(run(db_, "DELETE FROM follow_requests WHERE account_id = ? AND target_id = ?",
                   [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
@@ -1008,9 +1005,7 @@ Result<bool> SqliteStore::unfollow(int64_t account_id, int64_t target_id) {
 Result<bool> SqliteStore::resolve_follow_request(int64_t requester_id, int64_t target_id,
                                                  bool accept) {
   std::lock_guard lock(mu_);
-  forget_hidden(requester_id, target_id);
-  forget_account(requester_id);
-  forget_account(target_id);
+  forget_follow(requester_id, target_id);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT show_reblogs, notify FROM "
                                                   "follow_requests WHERE account_id = ? AND "
@@ -1048,9 +1043,7 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::follow_requests(in
 
 Result<bool> SqliteStore::set_block(int64_t account_id, int64_t target_id, bool on) {
   std::lock_guard lock(mu_);
-  forget_account(account_id);
-  forget_account(target_id);
-  forget_hidden(account_id, target_id);
+  forget_follow(account_id, target_id);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
   if (!on) {
     PUBLIUS_TRY(run(db_, "DELETE FROM blocks WHERE account_id = ? AND target_id = ?",
@@ -1156,8 +1149,21 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::mutes_of(int64_t a
 
 Result<std::vector<int64_t>> SqliteStore::follower_ids(int64_t account_id) {
   std::lock_guard lock(mu_);
+  PUBLIUS_TRY(sync_caches());
+  if (auto it = followers_cache_.find(account_id); it != followers_cache_.end()) return it->second;
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare("SELECT account_id FROM follows WHERE target_id = ? ORDER BY account_id"));
+      auto stmt, db_.prepare_cached("SELECT account_id FROM follows WHERE target_id = ? ORDER BY account_id"));
+  stmt.bind(1, account_id);
+  PUBLIUS_ASSIGN_OR_RETURN(auto ids, collect_ids(stmt));
+  bound(followers_cache_);
+  followers_cache_[account_id] = ids;
+  return ids;
+}
+
+Result<std::vector<int64_t>> SqliteStore::notified_follower_ids(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare("SELECT account_id FROM follows WHERE target_id = ? AND notify = 1"));
   stmt.bind(1, account_id);
   return collect_ids(stmt);
 }
