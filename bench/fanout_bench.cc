@@ -39,8 +39,8 @@ void BM_FanOutInMemory(benchmark::State& state) {
   for (int64_t id = 2; id < followers + 2; ++id) recipients.push_back(id);
   for (auto _ : state) feeds->fan_out(next_id(), recipients);
   state.counters["followers"] = static_cast<double>(followers);
-  state.counters["deliveries/s"] =
-      benchmark::Counter(static_cast<double>(followers), benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["deliveries/s"] = benchmark::Counter(
+      static_cast<double>(followers), benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_FanOutInMemory)->Arg(1000)->Arg(38000)->Arg(158000)->Unit(benchmark::kMillisecond);
 
@@ -56,11 +56,12 @@ struct SeededStore {
     store = std::move(sqlite::SqliteStore::open(dir)).value();
     auto db = std::move(sqlite::Db::open(dir + "/publius.db")).value();
     (void)db.exec("PRAGMA synchronous=OFF; BEGIN");
-    auto account = std::move(db.prepare(
-                                 "INSERT INTO accounts (id, username, password_hash, created_day) "
-                                 "VALUES (?, ?, 'x', 0)"))
-                       .value();
-    auto follow = std::move(db.prepare("INSERT INTO follows (account_id, target_id) VALUES (?, 1)")).value();
+    auto account =
+        std::move(db.prepare("INSERT INTO accounts (id, username, password_hash, created_day) "
+                             "VALUES (?, ?, 'x', 0)"))
+            .value();
+    auto follow =
+        std::move(db.prepare("INSERT INTO follows (account_id, target_id) VALUES (?, 1)")).value();
     for (int64_t id = 1; id < followers + 2; ++id) {
       account.bind(1, id).bind(2, "user" + std::to_string(id));
       (void)account.run();

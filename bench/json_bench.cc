@@ -36,7 +36,10 @@ void BM_RenderStatusWithJsonWriter(benchmark::State& state) {
         .field("favourites_count", int64_t{4410})
         .field("content", kContent);
     w.key("tags").begin_array();
-    w.begin_object().field("name", "immigration").field("url", "https://example.org/tags/immigration").end_object();
+    w.begin_object()
+        .field("name", "immigration")
+        .field("url", "https://example.org/tags/immigration")
+        .end_object();
     w.end_array().end_object();
     benchmark::DoNotOptimize(out);
   }
@@ -58,8 +61,8 @@ void BM_RenderStatusWithBoostJsonDom(benchmark::State& state) {
     o["reblogs_count"] = 1580;
     o["favourites_count"] = 4410;
     o["content"] = kContent;
-    o["tags"] = boost::json::array{
-        boost::json::object{{"name", "immigration"}, {"url", "https://example.org/tags/immigration"}}};
+    o["tags"] = boost::json::array{boost::json::object{
+        {"name", "immigration"}, {"url", "https://example.org/tags/immigration"}}};
     std::string out = boost::json::serialize(o);
     benchmark::DoNotOptimize(out);
   }

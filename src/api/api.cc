@@ -1,6 +1,7 @@
 #include "api/api.h"
 
 #include <spdlog/spdlog.h>
+#include <algorithm>
 #include <strings.h>
 
 #include "http/params.h"
@@ -27,6 +28,7 @@ void Api::register_routes(http::Router& router) {
   add_timeline_routes(router);
   add_notification_routes(router);
   add_instance_routes(router);
+  add_legal_routes(router);
 }
 
 http::Response error_response(const Error& e) {
@@ -76,8 +78,11 @@ http::Response Api::handle(const http::Router& router, http::Request& request) {
   response.with_header("X-RateLimit-Limit", std::to_string(decision.limit))
       .with_header("X-RateLimit-Remaining", std::to_string(decision.remaining))
       .with_header("X-RateLimit-Reset", format_iso8601_ms(decision.reset_ms));
-  // API responses are per-user: never cached by shared proxies.
-  response.with_header("Cache-Control", "private, no-store");
+  // API responses are per-user: never cached by shared proxies. A handler that set its own
+  // policy (the web UI's versioned static files) keeps it.
+  const bool has_cache_policy = std::any_of(response.headers.begin(), response.headers.end(),
+                                            [](const auto& h) { return h.first == "Cache-Control"; });
+  if (!has_cache_policy) response.with_header("Cache-Control", "private, no-store");
   return response;
 }
 

@@ -15,6 +15,7 @@
 #include "http/message.h"
 #include "http/params.h"
 #include "http/router.h"
+#include "legal/desk.h"
 #include "shield/rate_limiter.h"
 
 namespace publius::api {
@@ -22,6 +23,8 @@ namespace publius::api {
 struct ApiOptions {
   int64_t requests_per_window = 300;  // per token and per client, as Mastodon
   std::chrono::seconds window{300};
+  // The legal desk behind /api/v1/admin/legal/*; not owned. Null: those routes answer 404.
+  legal::LegalDesk* legal_desk = nullptr;
 };
 
 class Api {
@@ -47,6 +50,7 @@ class Api {
   void add_timeline_routes(http::Router& r);
   void add_notification_routes(http::Router& r);
   void add_instance_routes(http::Router& r);
+  void add_legal_routes(http::Router& r);  // admin: legal desk and disclosure inventory
 
   // Handler helpers.
   Result<Caller> caller(const http::Request& req);

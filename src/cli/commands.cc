@@ -10,11 +10,15 @@
 #include <iostream>
 
 #include "api/api.h"
+#include "cli/legal_commands.h"
 #include "domain/microblog.h"
 #include "http/server.h"
+#include "legal/desk.h"
+#include "store/sqlite/legal_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "timeline/home_feeds.h"
 #include "util/crypto.h"
+#include "web/web_ui.h"
 
 namespace publius::cli {
 namespace {
@@ -55,11 +59,24 @@ int serve(const ServeOptions& o) {
   config.title = o.title;
   config.registrations_open = o.registrations;
   domain::Microblog microblog(**store, feeds, config);
+  // The legal desk: its admin API, and held user notices whose court order
+  // expired while the server was down go out now.
+  auto legal_store = sqlite::SqliteLegalStore::open(o.data_dir);
+  if (!legal_store.ok()) return fail(legal_store.error().message);
+  legal::DeskOptions desk_options;
+  desk_options.data_dir = o.data_dir;
+  desk_options.domain = o.domain;
+  auto desk = legal::LegalDesk::open(**store, **legal_store, desk_options);
+  if (!desk.ok()) return fail(desk.error().message);
   api::ApiOptions api_options;
   api_options.requests_per_window = o.rate_limit;
+  api_options.legal_desk = desk->get();
   api::Api api(microblog, api_options);
   http::Router router;
   api.register_routes(router);
+  // The web UI for people; after the API so the API's routes match first.
+  web::WebUi web_ui(microblog, feeds);
+  web_ui.register_routes(router);
   http::ServerOptions server_options;
   server_options.listen = o.listen;
   server_options.threads = o.threads;
@@ -200,11 +217,14 @@ int run_cli(int argc, char** argv) {
   role_cmd->add_option("NAME", set_name, "Username")->required();
   role_cmd->add_option("ROLE", set_role_value, "admin or user")->required();
 
+  auto run_legal_command = add_legal_commands(app);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  if (auto status = run_legal_command()) return *status;
   if (serve_cmd->parsed()) return serve(serve_opts);
   if (create->parsed()) return create_account(data_dir, username, role, password_file);
   if (role_cmd->parsed()) return set_role(data_dir, set_name, set_role_value);

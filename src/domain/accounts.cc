@@ -39,8 +39,8 @@ std::string new_recovery_code() {
 bool is_valid_username(std::string_view username) {
   if (username.empty() || username.size() > 30) return false;
   for (char c : username) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_';
+    const bool ok =
+        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     if (!ok) return false;
   }
   return true;
@@ -52,7 +52,9 @@ Microblog::Microblog(store::Store& store, timeline::HomeFeeds& feeds, InstanceCo
 Result<RegisteredAccount> Microblog::register_account(std::string_view username,
                                                       std::string_view password, Role role) {
   if (!is_valid_username(username))
-    return unprocessable("Validation failed: Username must contain only letters, numbers and underscores (at most 30)");
+    return unprocessable(
+        "Validation failed: Username must contain only letters, numbers and underscores (at most "
+        "30)");
   if (password.size() < kMinPasswordLength)
     return unprocessable("Validation failed: Password is too short (minimum is 8 characters)");
   if (password.size() > kMaxPasswordLength)

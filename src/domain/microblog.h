@@ -21,7 +21,7 @@
 namespace publius::domain {
 
 struct InstanceConfig {
-  std::string domain = "localhost";   // the public host name, used in acct and URLs
+  std::string domain = "localhost";  // the public host name, used in acct and URLs
   std::string title = "Publius";
   std::string description = "A Publius server: pseudonymous microblogging.";
   size_t max_status_chars = 500;
@@ -100,7 +100,7 @@ class Microblog {
   Result<Post> set_favourite(int64_t account_id, int64_t status_id, bool on);
   // Returns the reblog (on) or the original (off).
   Result<Post> set_reblog(int64_t account_id, int64_t status_id, bool on,
-                            std::optional<Visibility> visibility);
+                          std::optional<Visibility> visibility);
   Result<Post> set_bookmark(int64_t account_id, int64_t status_id, bool on);
   Result<Post> set_pin(int64_t account_id, int64_t status_id, bool on);
   Result<std::vector<PostEdit>> history(Viewer viewer, int64_t status_id);
@@ -110,7 +110,7 @@ class Microblog {
   Result<std::vector<Post>> public_timeline(Viewer viewer, const Page& page);
   Result<std::vector<Post>> tag_timeline(Viewer viewer, std::string_view tag, const Page& page);
   Result<std::vector<Post>> account_statuses(Viewer viewer, int64_t account_id,
-                                               store::AccountStatusesQuery query, const Page& page);
+                                             store::AccountStatusesQuery query, const Page& page);
   // Keeps the statuses the viewer may see, in order.
   Result<std::vector<Post>> filter_visible(Viewer viewer, std::vector<Post> statuses);
 
@@ -120,8 +120,7 @@ class Microblog {
   Result<Relationship> unfollow(int64_t account_id, int64_t target_id);
   Result<Relationship> block(int64_t account_id, int64_t target_id, bool on);
   Result<Relationship> mute(int64_t account_id, int64_t target_id, bool on, bool notifications);
-  Result<Relationship> resolve_follow_request(int64_t target_id, int64_t requester_id,
-                                              bool accept);
+  Result<Relationship> resolve_follow_request(int64_t target_id, int64_t requester_id, bool accept);
   Result<Relationship> relationship(int64_t account_id, int64_t target_id);
 
  private:

@@ -41,10 +41,14 @@ constexpr std::array<std::pair<NotificationType, std::string_view>, 7> kNotifica
 }  // namespace
 
 std::string_view visibility_name(Visibility v) { return name_of(kVisibilities, v); }
-std::optional<Visibility> parse_visibility(std::string_view n) { return find_by_name(kVisibilities, n); }
+std::optional<Visibility> parse_visibility(std::string_view n) {
+  return find_by_name(kVisibilities, n);
+}
 std::string_view role_name(Role r) { return name_of(kRoles, r); }
 std::optional<Role> parse_role(std::string_view n) { return find_by_name(kRoles, n); }
-std::string_view notification_type_name(NotificationType t) { return name_of(kNotificationTypes, t); }
+std::string_view notification_type_name(NotificationType t) {
+  return name_of(kNotificationTypes, t);
+}
 std::optional<NotificationType> parse_notification_type(std::string_view n) {
   return find_by_name(kNotificationTypes, n);
 }

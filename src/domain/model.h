@@ -102,13 +102,21 @@ struct AuthCode {
   int64_t expires_ms = 0;
 };
 
-enum class NotificationType { kMention, kStatus, kReblog, kFollow, kFollowRequest, kFavourite, kUpdate };
+enum class NotificationType {
+  kMention,
+  kStatus,
+  kReblog,
+  kFollow,
+  kFollowRequest,
+  kFavourite,
+  kUpdate
+};
 std::string_view notification_type_name(NotificationType t);
 std::optional<NotificationType> parse_notification_type(std::string_view name);
 
 struct Notification {
   int64_t id = 0;
-  int64_t account_id = 0;       // recipient
+  int64_t account_id = 0;  // recipient
   NotificationType type = NotificationType::kMention;
   int64_t from_account_id = 0;  // who acted
   std::optional<int64_t> status_id;

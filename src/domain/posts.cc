@@ -94,23 +94,25 @@ Result<std::vector<Post>> Microblog::hydrate(const std::vector<int64_t>& ids) {
 
 Result<Post> Microblog::create_status(const NewPost& request) {
   if (request.idempotency_key) {
-    PUBLIUS_ASSIGN_OR_RETURN(auto earlier, store_.idempotent_status(
-                                               request.author_id, sha256_hex(*request.idempotency_key)));
+    PUBLIUS_ASSIGN_OR_RETURN(
+        auto earlier,
+        store_.idempotent_status(request.author_id, sha256_hex(*request.idempotency_key)));
     if (earlier) {
       PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.status_by_id(*earlier));
       if (found) return *found;
     }
   }
   std::string_view text = request.text;
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' ||
-                           text.back() == '\t'))
+  while (!text.empty() &&
+         (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' || text.back() == '\t'))
     text.remove_suffix(1);
   if (text.empty()) return unprocessable("Validation failed: Text can't be blank");
   if (status_length(text) + status_length(request.spoiler_text) > config_.max_status_chars) {
     return unprocessable("Validation failed: Text character limit of " +
                          std::to_string(config_.max_status_chars) + " exceeded");
   }
-  if (request.language.size() > 16) return unprocessable("Validation failed: Language is not valid");
+  if (request.language.size() > 16)
+    return unprocessable("Validation failed: Language is not valid");
 
   Post post;
   post.account_id = request.author_id;
@@ -152,7 +154,8 @@ Result<Post> Microblog::create_status(const NewPost& request) {
   return post;
 }
 
-Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id, const PostChange& change) {
+Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
+                                    const PostChange& change) {
   PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.status_by_id(status_id));
   if (!found || (found->account_id != editor_id && found->visibility >= Visibility::kPrivate))
     return not_found();
@@ -165,8 +168,9 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id, const 
                          std::to_string(config_.max_status_chars) + " exceeded");
   }
   Post updated = *found;
-  PostEdit previous{found->id, found->text, found->html, found->spoiler_text, found->sensitive,
-                    found->edited_ms.value_or(found->created_ms)};
+  PostEdit previous{found->id,        found->text,
+                    found->html,      found->spoiler_text,
+                    found->sensitive, found->edited_ms.value_or(found->created_ms)};
   updated.text = std::string(text);
   std::vector<int64_t> mentions;
   updated.html = render_text(text, &mentions, &updated.tags);
@@ -232,7 +236,8 @@ Result<Post> Microblog::set_favourite(int64_t account_id, int64_t status_id, boo
   if (post.reblog_of_id) return set_favourite(account_id, *post.reblog_of_id, on);
   PUBLIUS_ASSIGN_OR_RETURN(bool changed, store_.set_favourite(account_id, post.id, on));
   if (changed) post_changed(post.id);
-  if (changed && on) PUBLIUS_TRY(notify(post.account_id, NotificationType::kFavourite, account_id, post.id));
+  if (changed && on)
+    PUBLIUS_TRY(notify(post.account_id, NotificationType::kFavourite, account_id, post.id));
   return visible_status(account_id, post.id);
 }
 
@@ -285,11 +290,12 @@ Result<Post> Microblog::set_pin(int64_t account_id, int64_t status_id, bool on) 
     store::AccountStatusesQuery pinned;
     pinned.only_pinned = true;
     pinned.max_visibility = Visibility::kPrivate;
-    PUBLIUS_ASSIGN_OR_RETURN(auto current, store_.account_statuses(account_id, pinned,
-                                                                   Page{.limit = 100}));
+    PUBLIUS_ASSIGN_OR_RETURN(auto current,
+                             store_.account_statuses(account_id, pinned, Page{.limit = 100}));
     const bool already = std::find(current.begin(), current.end(), post.id) != current.end();
     if (!already && current.size() >= config_.max_pinned)
-      return unprocessable("Validation failed: You have already pinned the maximum number of posts");
+      return unprocessable(
+          "Validation failed: You have already pinned the maximum number of posts");
   }
   PUBLIUS_TRY(store_.set_pin(account_id, post.id, on));
   return post;

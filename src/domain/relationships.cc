@@ -60,7 +60,8 @@ Result<Relationship> Microblog::mute(int64_t account_id, int64_t target_id, bool
 Result<Relationship> Microblog::resolve_follow_request(int64_t target_id, int64_t requester_id,
                                                        bool accept) {
   PUBLIUS_TRY(account(requester_id));
-  PUBLIUS_ASSIGN_OR_RETURN(bool found, store_.resolve_follow_request(requester_id, target_id, accept));
+  PUBLIUS_ASSIGN_OR_RETURN(bool found,
+                           store_.resolve_follow_request(requester_id, target_id, accept));
   if (!found) return not_found();
   if (accept) {
     account_changed(target_id);

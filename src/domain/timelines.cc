@@ -17,7 +17,8 @@ Result<std::vector<Post>> without_hidden_accounts(store::Store& store, Viewer vi
   PUBLIUS_ASSIGN_OR_RETURN(auto lists, store.hidden_accounts(*viewer));
   if (lists.accounts.empty() && lists.reblogs_from.empty()) return posts;
   const std::unordered_set<int64_t> hidden(lists.accounts.begin(), lists.accounts.end());
-  const std::unordered_set<int64_t> no_reblogs(lists.reblogs_from.begin(), lists.reblogs_from.end());
+  const std::unordered_set<int64_t> no_reblogs(lists.reblogs_from.begin(),
+                                               lists.reblogs_from.end());
   std::vector<int64_t> originals;
   for (const auto& p : posts)
     if (p.reblog_of_id) originals.push_back(*p.reblog_of_id);
@@ -49,19 +50,23 @@ Result<std::vector<Post>> fill_page(Page page, Read read, Keep keep) {
     PUBLIUS_ASSIGN_OR_RETURN(std::vector<Post> kept, keep(ids));
     if (page.min_id) {
       // Paging up from min_id: each further read lies above the last and goes on top.
-      kept.insert(kept.end(), std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
+      kept.insert(kept.end(), std::make_move_iterator(out.begin()),
+                  std::make_move_iterator(out.end()));
       out = std::move(kept);
       page.min_id = ids.front();
     } else {
-      out.insert(out.end(), std::make_move_iterator(kept.begin()), std::make_move_iterator(kept.end()));
+      out.insert(out.end(), std::make_move_iterator(kept.begin()),
+                 std::make_move_iterator(kept.end()));
       page.max_id = ids.back();
     }
     if (out.size() >= limit || ids.size() < limit) break;
   }
   if (out.size() > limit) {
     // Keep the posts nearest the cursor: the oldest when paging up, the newest otherwise.
-    if (page.min_id) out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(limit));
-    else out.resize(limit);
+    if (page.min_id)
+      out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(limit));
+    else
+      out.resize(limit);
   }
   return out;
 }
@@ -98,7 +103,8 @@ Result<std::vector<Post>> Microblog::public_timeline(Viewer viewer, const Page& 
     PUBLIUS_ASSIGN_OR_RETURN(auto posts, hydrate(ids));
     return without_hidden_accounts(store_, viewer, std::move(posts));
   };
-  return fill_page(page, [&](const Page& p) { return store_.public_timeline(p); }, keep);
+  return fill_page(
+      page, [&](const Page& p) { return store_.public_timeline(p); }, keep);
 }
 
 Result<std::vector<Post>> Microblog::tag_timeline(Viewer viewer, std::string_view tag,
@@ -109,7 +115,8 @@ Result<std::vector<Post>> Microblog::tag_timeline(Viewer viewer, std::string_vie
     PUBLIUS_ASSIGN_OR_RETURN(auto posts, hydrate(ids));
     return without_hidden_accounts(store_, viewer, std::move(posts));
   };
-  return fill_page(page, [&](const Page& p) { return store_.tag_timeline(name, p); }, keep);
+  return fill_page(
+      page, [&](const Page& p) { return store_.tag_timeline(name, p); }, keep);
 }
 
 Result<std::vector<Post>> Microblog::account_statuses(Viewer viewer, int64_t account_id,

@@ -114,8 +114,19 @@ struct Server::Impl {
       parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
       parser.body_limit(options.max_body_bytes);
       stream.expires_after(options.read_timeout);
-      co_await bhttp::async_read(stream, buffer, parser,
-                                 asio::redirect_error(asio::use_awaitable, ec));
+      co_await bhttp::async_read_header(stream, buffer, parser,
+                                        asio::redirect_error(asio::use_awaitable, ec));
+      // A client that sent "Expect: 100-continue" waits for this before sending the body
+      // (RFC 9110 10.1.1); without it, curl-based clients stall for a second on every post.
+      if (!ec && !parser.is_done() && parser.get().version() >= 11 &&
+          beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
+        bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
+        co_await bhttp::async_write(stream, go_on, asio::redirect_error(asio::use_awaitable, ec));
+      }
+      if (!ec && !parser.is_done()) {
+        co_await bhttp::async_read(stream, buffer, parser,
+                                   asio::redirect_error(asio::use_awaitable, ec));
+      }
       if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
           ec == beast::error::timeout || ec == asio::error::connection_reset ||
           ec == asio::error::eof) {
@@ -123,11 +134,10 @@ struct Server::Impl {
       }
       if (ec) {
         // Malformed or oversized: answer once in Mastodon's shape, then close.
-        Response r = Response::error(status_for(ec), status_for(ec) == 413
-                                                         ? "Request body is too large"
-                                                     : status_for(ec) == 431
-                                                         ? "Request headers are too large"
-                                                         : "Malformed HTTP request");
+        Response r = Response::error(status_for(ec),
+                                     status_for(ec) == 413   ? "Request body is too large"
+                                     : status_for(ec) == 431 ? "Request headers are too large"
+                                                             : "Malformed HTTP request");
         auto res = to_message(std::move(r), 11, false);
         stream.expires_after(std::chrono::seconds(5));
         co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
@@ -193,9 +203,9 @@ struct Server::Impl {
         continue;
       }
       // Onion-service deployments connect over a Unix socket: there is no client address at all.
-      asio::co_spawn(ioc,
-                     session(beast::basic_stream<unix_socket>(std::move(socket)), std::string("unix")),
-                     asio::detached);
+      asio::co_spawn(
+          ioc, session(beast::basic_stream<unix_socket>(std::move(socket)), std::string("unix")),
+          asio::detached);
     }
   }
 
@@ -220,7 +230,8 @@ struct Server::Impl {
       return;
     }
     timer->expires_after(std::chrono::milliseconds(20));
-    timer->async_wait([this, timer, deadline](const beast::error_code&) { drain_poll(timer, deadline); });
+    timer->async_wait(
+        [this, timer, deadline](const beast::error_code&) { drain_poll(timer, deadline); });
   }
 };
 
@@ -280,7 +291,8 @@ void Server::run() {
   if (im.tcp_acceptor) asio::co_spawn(im.ioc, im.accept_tcp(), asio::detached);
   if (im.unix_acceptor) asio::co_spawn(im.ioc, im.accept_unix(), asio::detached);
   std::vector<std::thread> workers;
-  for (int i = 1; i < std::max(1, im.options.threads); ++i) workers.emplace_back([&] { im.ioc.run(); });
+  for (int i = 1; i < std::max(1, im.options.threads); ++i)
+    workers.emplace_back([&] { im.ioc.run(); });
   im.ioc.run();
   for (auto& t : workers) t.join();
 }

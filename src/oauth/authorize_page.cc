@@ -44,7 +44,8 @@ std::string authorize_page(std::string_view instance_title, std::string_view app
   body += "</h1><p>This application asks to use your account on ";
   body += html_escape(instance_title);
   body += " with these permissions:</p><ul>";
-  for (const auto& s : split_scopes(r.scope)) body += "<li><code>" + html_escape(s) + "</code></li>";
+  for (const auto& s : split_scopes(r.scope))
+    body += "<li><code>" + html_escape(s) + "</code></li>";
   body += "</ul>";
   if (!error_message.empty())
     body += "<p class=\"error\" role=\"alert\">" + html_escape(error_message) + "</p>";
@@ -76,8 +77,8 @@ std::string oob_code_page(std::string_view instance_title, std::string_view app_
 }
 
 std::string authorize_error_page(std::string_view instance_title, std::string_view message) {
-  return page(instance_title, "<h1>Cannot authorize</h1><p class=\"error\">" +
-                                  html_escape(message) + "</p>");
+  return page(instance_title,
+              "<h1>Cannot authorize</h1><p class=\"error\">" + html_escape(message) + "</p>");
 }
 
 bool pkce_s256_matches(std::string_view verifier, std::string_view challenge) {

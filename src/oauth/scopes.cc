@@ -6,14 +6,22 @@
 namespace publius::oauth {
 namespace {
 
-constexpr std::array<std::string_view, 7> kTopLevel = {"read",    "write",      "follow",     "push",
-                                                       "profile", "admin:read", "admin:write"};
+constexpr std::array<std::string_view, 7> kTopLevel = {
+    "read", "write", "follow", "push", "profile", "admin:read", "admin:write"};
 constexpr std::array<std::string_view, 14> kReadWriteSuffixes = {
-    "accounts", "blocks", "bookmarks", "conversations", "favourites", "filters", "follows",
-    "lists",    "mutes",  "notifications", "search", "statuses", "media", "reports"};
-constexpr std::array<std::string_view, 11> kAdminSuffixes = {
-    "accounts", "reports", "domain_allows", "domain_blocks", "ip_blocks", "email_domain_blocks",
-    "canonical_email_blocks", "legal", "inventory", "audit", "transparency"};
+    "accounts", "blocks", "bookmarks",     "conversations", "favourites", "filters", "follows",
+    "lists",    "mutes",  "notifications", "search",        "statuses",   "media",   "reports"};
+constexpr std::array<std::string_view, 11> kAdminSuffixes = {"accounts",
+                                                             "reports",
+                                                             "domain_allows",
+                                                             "domain_blocks",
+                                                             "ip_blocks",
+                                                             "email_domain_blocks",
+                                                             "canonical_email_blocks",
+                                                             "legal",
+                                                             "inventory",
+                                                             "audit",
+                                                             "transparency"};
 constexpr std::array<std::string_view, 6> kFollowCovers = {
     "read:follows", "write:follows", "read:blocks", "write:blocks", "read:mutes", "write:mutes"};
 
@@ -61,7 +69,8 @@ std::vector<std::string> split_scopes(std::string_view scopes) {
 
 bool all_known(std::string_view scopes) {
   const auto list = split_scopes(scopes);
-  return !list.empty() && std::all_of(list.begin(), list.end(), [](const auto& s) { return known(s); });
+  return !list.empty() &&
+         std::all_of(list.begin(), list.end(), [](const auto& s) { return known(s); });
 }
 
 bool covers(std::string_view granted, std::string_view required) {

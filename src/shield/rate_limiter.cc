@@ -16,7 +16,8 @@ RateLimiter::Decision RateLimiter::hit(const std::string& key) {
   Window& w = windows_[key];
   if (w.count == 0 || now - w.start_ms >= window_ms) w = {now - now % window_ms, 0};
   ++w.count;
-  return {w.count <= limit_, limit_, std::max<int64_t>(0, limit_ - w.count), w.start_ms + window_ms};
+  return {w.count <= limit_, limit_, std::max<int64_t>(0, limit_ - w.count),
+          w.start_ms + window_ms};
 }
 
 }  // namespace publius::shield

@@ -79,6 +79,46 @@ struct InstanceStats {
   int64_t statuses = 0;
 };
 
+// A browser session of the web UI (web/session.h). Keyed by a hash of the
+// cookie's secret; only days are kept (shield rule), never a client address.
+struct WebSession {
+  int64_t account_id = 0;
+  int64_t created_day_ms = 0;
+  int64_t last_seen_day_ms = 0;
+};
+
+// One stored recovery code: its row id (to consume it) and its Argon2id hash.
+struct RecoveryCodeHash {
+  int64_t id = 0;
+  std::string code_hash;
+};
+
+// Every datum the store holds about one account, as counts and days: what the
+// disclosure inventory (shield/inventory.h) reports and the legal desk produces
+// from. Secrets are counted, never returned.
+struct AccountInventoryCounts {
+  int64_t account_id = 0;
+  std::string username;
+  std::string display_name;
+  bool has_profile_note = false;
+  int64_t profile_fields = 0;
+  int64_t public_posts = 0;
+  int64_t unlisted_posts = 0;
+  int64_t followers_only_posts = 0;
+  int64_t direct_messages = 0;  // direct posts the account wrote
+  int64_t boosts = 0;
+  int64_t favourites = 0;
+  int64_t bookmarks = 0;
+  int64_t following = 0;
+  int64_t followers = 0;
+  int64_t created_day_ms = 0;
+  std::optional<int64_t> last_active_day_ms;
+  std::vector<int64_t> token_last_used_days_ms;  // distinct days, ascending
+  bool has_password_hash = false;
+  int64_t recovery_code_hashes = 0;
+  int64_t token_hashes = 0;
+};
+
 // Outcome of a follow: either an immediate follow or a pending request.
 enum class FollowOutcome { kFollowing, kRequested, kAlready };
 
@@ -98,6 +138,8 @@ class Store {
   virtual Result<std::string> password_hash(int64_t account_id) = 0;
   // Marks the account and token as used today (day precision; a no-op when already today).
   virtual Status touch_activity_day(int64_t account_id, int64_t token_id, int64_t day_ms) = 0;
+  // Counts of everything held about the account; kNotFound if there is no such account.
+  virtual Result<AccountInventoryCounts> inventory_counts(int64_t account_id) = 0;
 
   // OAuth.
   virtual Result<App> create_app(const App& app) = 0;
@@ -202,6 +244,37 @@ class Store {
                                                            const std::string& key_hash) = 0;
   virtual Status remember_idempotent_status(int64_t account_id, const std::string& key_hash,
                                             int64_t status_id) = 0;
+
+  // Web UI sessions, keyed by the hash of the cookie secret. web_session() returns
+  // nothing for an unknown hash; touch_web_session() raises last_seen to day_ms (a
+  // no-op when already that day); delete_web_sessions_of() ends every session of an
+  // account (password change, recovery).
+  virtual Status create_web_session(const std::string& token_hash, int64_t account_id,
+                                    int64_t day_ms) = 0;
+  virtual Result<std::optional<WebSession>> web_session(const std::string& token_hash) = 0;
+  virtual Status touch_web_session(const std::string& token_hash, int64_t day_ms) = 0;
+  virtual Status delete_web_session(const std::string& token_hash) = 0;
+  virtual Status delete_web_sessions_of(int64_t account_id) = 0;
+
+  // Credentials. recovery_codes() lists the account's unused code hashes;
+  // consume_recovery_code() deletes one and returns whether it was still there (so
+  // two concurrent recoveries cannot both spend it); replace_recovery_codes()
+  // swaps the whole set atomically.
+  virtual Status set_password_hash(int64_t account_id, const std::string& password_hash) = 0;
+  virtual Result<std::vector<RecoveryCodeHash>> recovery_codes(int64_t account_id) = 0;
+  virtual Result<bool> consume_recovery_code(int64_t account_id, int64_t code_id) = 0;
+  virtual Status replace_recovery_codes(int64_t account_id,
+                                        const std::vector<std::string>& code_hashes) = 0;
+
+  // The account's user tokens (apps it authorized), newest first, and revoking
+  // one by id; revoke_token_of() is kNotFound when the token is not the account's.
+  virtual Result<std::vector<Token>> tokens_of(int64_t account_id) = 0;
+  virtual Status revoke_token_of(int64_t account_id, int64_t token_id) = 0;
+
+  // Erases the account and everything that cascades from it (posts, boosts,
+  // favourites, follows, tokens, sessions, notifications, search index entries),
+  // and corrects the counters it contributed to on other accounts and posts.
+  virtual Status delete_account(int64_t account_id) = 0;
 };
 
 }  // namespace publius::store

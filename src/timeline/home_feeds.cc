@@ -37,7 +37,8 @@ void HomeFeeds::fan_out(int64_t status_id, std::span<const int64_t> recipients) 
   std::vector<int64_t> by_shard(recipients.size());
   std::array<size_t, kShards> next{};
   std::copy(start.begin(), start.end() - 1, next.begin());
-  for (int64_t account : recipients) by_shard[next[static_cast<size_t>(account) % kShards]++] = account;
+  for (int64_t account : recipients)
+    by_shard[next[static_cast<size_t>(account) % kShards]++] = account;
   for (size_t s = 0; s < kShards; ++s) {
     if (start[s] == start[s + 1]) continue;
     Shard& shard = shards_[s];
@@ -90,8 +91,10 @@ Status HomeFeeds::warm(int64_t account_id,
   {
     std::lock_guard lock(shard.mu);
     if (shard.feeds.size() <= slot) shard.feeds.resize(slot + 1);
-    if (!shard.feeds[slot]) shard.feeds[slot] = std::make_unique<Feed>();
-    else if (shard.feeds[slot]->ready) return ok_status();
+    if (!shard.feeds[slot])
+      shard.feeds[slot] = std::make_unique<Feed>();
+    else if (shard.feeds[slot]->ready)
+      return ok_status();
   }
   auto loaded = load();  // outside the lock: fan-out continues meanwhile
   std::lock_guard lock(shard.mu);

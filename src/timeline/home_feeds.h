@@ -51,8 +51,8 @@ class HomeFeeds {
  private:
   struct Feed {
     bool ready = false;
-    bool complete = false;       // holds every status the account could see (short history)
-    std::vector<int64_t> ids;    // ascending
+    bool complete = false;     // holds every status the account could see (short history)
+    std::vector<int64_t> ids;  // ascending
   };
   static constexpr size_t kShards = 64;
   struct Shard {

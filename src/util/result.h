@@ -15,16 +15,16 @@
 namespace publius {
 
 enum class ErrorCode {
-  kBadRequest,     // malformed input: 400
-  kUnauthorized,   // missing or invalid credentials: 401
-  kForbidden,      // authenticated but not allowed: 403
-  kNotFound,       // 404
-  kGone,           // 410
-  kUnprocessable,  // well-formed but invalid (validation): 422
-  kTooManyRequests,// 429
-  kPayloadTooLarge,// 413
-  kConflict,       // 409
-  kInternal,       // storage or invariant failure: 500
+  kBadRequest,       // malformed input: 400
+  kUnauthorized,     // missing or invalid credentials: 401
+  kForbidden,        // authenticated but not allowed: 403
+  kNotFound,         // 404
+  kGone,             // 410
+  kUnprocessable,    // well-formed but invalid (validation): 422
+  kTooManyRequests,  // 429
+  kPayloadTooLarge,  // 413
+  kConflict,         // 409
+  kInternal,         // storage or invariant failure: 500
 };
 
 struct Error {
@@ -35,29 +35,46 @@ struct Error {
 inline Error bad_request(std::string m) { return {ErrorCode::kBadRequest, std::move(m)}; }
 inline Error unauthorized(std::string m) { return {ErrorCode::kUnauthorized, std::move(m)}; }
 inline Error forbidden(std::string m) { return {ErrorCode::kForbidden, std::move(m)}; }
-inline Error not_found(std::string m = "Record not found") { return {ErrorCode::kNotFound, std::move(m)}; }
+inline Error not_found(std::string m = "Record not found") {
+  return {ErrorCode::kNotFound, std::move(m)};
+}
 inline Error unprocessable(std::string m) { return {ErrorCode::kUnprocessable, std::move(m)}; }
 inline Error internal_error(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
 
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : v_(std::move(error)) {}  // NOLINT
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
-  T& value() & { assert(ok()); return std::get<0>(v_); }
-  const T& value() const& { assert(ok()); return std::get<0>(v_); }
-  T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
+  T& value() & {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<0>(std::move(v_));
+  }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
 
-  const Error& error() const { assert(!ok()); return std::get<1>(v_); }
-  Error&& take_error() { assert(!ok()); return std::get<1>(std::move(v_)); }
+  const Error& error() const {
+    assert(!ok());
+    return std::get<1>(v_);
+  }
+  Error&& take_error() {
+    assert(!ok());
+    return std::get<1>(std::move(v_));
+  }
 
  private:
   std::variant<T, Error> v_;
@@ -71,17 +88,16 @@ inline Status ok_status() { return Ok{}; }
 }  // namespace publius
 
 // Propagates an error from an expression yielding Result/Status.
-#define PUBLIUS_TRY(expr)                              \
-  do {                                                 \
-    auto publius_try_result_ = (expr);                 \
-    if (!publius_try_result_.ok())                     \
-      return publius_try_result_.take_error();         \
+#define PUBLIUS_TRY(expr)                                                   \
+  do {                                                                      \
+    auto publius_try_result_ = (expr);                                      \
+    if (!publius_try_result_.ok()) return publius_try_result_.take_error(); \
   } while (0)
 
 // Binds the value of a Result expression to `lhs`, or returns its error.
-#define PUBLIUS_ASSIGN_OR_RETURN(lhs, expr)            \
-  auto PUBLIUS_CONCAT_(publius_r_, __LINE__) = (expr); \
-  if (!PUBLIUS_CONCAT_(publius_r_, __LINE__).ok())     \
+#define PUBLIUS_ASSIGN_OR_RETURN(lhs, expr)                    \
+  auto PUBLIUS_CONCAT_(publius_r_, __LINE__) = (expr);         \
+  if (!PUBLIUS_CONCAT_(publius_r_, __LINE__).ok())             \
     return PUBLIUS_CONCAT_(publius_r_, __LINE__).take_error(); \
   lhs = std::move(PUBLIUS_CONCAT_(publius_r_, __LINE__)).value()
 #define PUBLIUS_CONCAT_INNER_(a, b) a##b

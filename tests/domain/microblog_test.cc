@@ -74,7 +74,8 @@ TEST_F(MicroblogTest, RegistrationValidatesAndHashesEverything) {
   EXPECT_EQ(hash->rfind("$argon2id$", 0), 0u);
   EXPECT_TRUE(microblog_->authenticate("alice_1", "password123").ok());
   EXPECT_EQ(microblog_->authenticate("alice_1", "nope").error().code, ErrorCode::kUnauthorized);
-  EXPECT_EQ(microblog_->authenticate("nobody", "password123").error().code, ErrorCode::kUnauthorized);
+  EXPECT_EQ(microblog_->authenticate("nobody", "password123").error().code,
+            ErrorCode::kUnauthorized);
 }
 
 TEST_F(MicroblogTest, PostValidation) {
@@ -175,7 +176,8 @@ TEST_F(MicroblogTest, HomeFeedRebuildMatchesFanOut) {
   ASSERT_TRUE(microblog_->follow(me, star, true, false).ok());
   EXPECT_TRUE(ids(microblog_->home_timeline(me, Page{})).empty());
   std::vector<int64_t> expected;
-  for (int i = 0; i < 5; ++i) expected.insert(expected.begin(), post(star, "post " + std::to_string(i)).id);
+  for (int i = 0; i < 5; ++i)
+    expected.insert(expected.begin(), post(star, "post " + std::to_string(i)).id);
   const auto from_memory = ids(microblog_->home_timeline(me, Page{}));
   feeds_.drop(me);
   const auto rebuilt = ids(microblog_->home_timeline(me, Page{}));
@@ -218,7 +220,8 @@ TEST_F(MicroblogTest, LockedAccountsTakeFollowRequests) {
   ASSERT_TRUE(accepted.ok());
   EXPECT_TRUE(accepted->followed_by);
   EXPECT_EQ(microblog_->account(owner)->followers_count, 1);
-  EXPECT_EQ(microblog_->resolve_follow_request(owner, fan, true).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(microblog_->resolve_follow_request(owner, fan, true).error().code,
+            ErrorCode::kNotFound);
 }
 
 TEST_F(MicroblogTest, RepliesThreadsAndContext) {
@@ -289,7 +292,8 @@ TEST_F(MicroblogTest, EditsKeepHistoryAndNotifyBoosters) {
   ASSERT_EQ(notes->size(), 1u);
   EXPECT_EQ(notes->front().type, NotificationType::kUpdate);
   EXPECT_TRUE(ids(microblog_->tag_timeline(std::nullopt, "one", Page{})).empty());
-  EXPECT_EQ(ids(microblog_->tag_timeline(std::nullopt, "TWO", Page{})), (std::vector<int64_t>{p.id}));
+  EXPECT_EQ(ids(microblog_->tag_timeline(std::nullopt, "TWO", Page{})),
+            (std::vector<int64_t>{p.id}));
 }
 
 TEST_F(MicroblogTest, DeleteRemovesPostBoostsAndCounts) {
@@ -312,8 +316,10 @@ TEST_F(MicroblogTest, PinsAreOwnAndLimited) {
   const Post p = post(a, "pin me");
   EXPECT_EQ(microblog_->set_pin(b, p.id, true).error().code, ErrorCode::kUnprocessable);
   ASSERT_TRUE(microblog_->set_pin(a, p.id, true).ok());
-  for (int i = 0; i < 4; ++i) ASSERT_TRUE(microblog_->set_pin(a, post(a, "p" + std::to_string(i)).id, true).ok());
-  EXPECT_EQ(microblog_->set_pin(a, post(a, "sixth").id, true).error().code, ErrorCode::kUnprocessable);
+  for (int i = 0; i < 4; ++i)
+    ASSERT_TRUE(microblog_->set_pin(a, post(a, "p" + std::to_string(i)).id, true).ok());
+  EXPECT_EQ(microblog_->set_pin(a, post(a, "sixth").id, true).error().code,
+            ErrorCode::kUnprocessable);
   store::AccountStatusesQuery q;
   q.only_pinned = true;
   EXPECT_EQ(ids(microblog_->account_statuses(std::nullopt, a, q, Page{})).size(), 5u);

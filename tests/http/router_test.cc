@@ -7,7 +7,8 @@ namespace {
 
 Router make_router() {
   Router r;
-  r.add("GET", "/api/v1/accounts/verify_credentials", [](Request&) { return Response::json("\"me\""); });
+  r.add("GET", "/api/v1/accounts/verify_credentials",
+        [](Request&) { return Response::json("\"me\""); });
   r.add("GET", "/api/v1/accounts/:id", [](Request& req) {
     return Response::json("\"" + std::string(req.path_param("id")) + "\"");
   });

@@ -39,7 +39,8 @@ TEST(ScopesTest, KnownScopes) {
 }
 
 TEST(ScopesTest, SplitAcceptsSpacesAndPluses) {
-  EXPECT_EQ(split_scopes("read+write  follow"), (std::vector<std::string>{"read", "write", "follow"}));
+  EXPECT_EQ(split_scopes("read+write  follow"),
+            (std::vector<std::string>{"read", "write", "follow"}));
 }
 
 TEST(ScopesTest, Subset) {

@@ -80,7 +80,8 @@ TEST(HomeFeedsTest, FanOutDuringWarmIsNotLost) {
 
 TEST(HomeFeedsTest, FailedWarmLeavesTheFeedCold) {
   HomeFeeds feeds(10);
-  auto status = feeds.warm(3, []() -> Result<std::vector<int64_t>> { return internal_error("disk"); });
+  auto status =
+      feeds.warm(3, []() -> Result<std::vector<int64_t>> { return internal_error("disk"); });
   EXPECT_FALSE(status.ok());
   EXPECT_FALSE(feeds.is_warm(3));
 }
@@ -100,7 +101,8 @@ TEST(HomeFeedsTest, ManyFollowersAcrossShardsAllReceiveThePost) {
     ASSERT_TRUE(feeds.warm(id, loads({})).ok());
   }
   feeds.fan_out(777, followers);
-  for (int64_t id : {int64_t{1}, int64_t{63}, int64_t{64}, int64_t{65}, int64_t{4999}, int64_t{5000}}) {
+  for (int64_t id :
+       {int64_t{1}, int64_t{63}, int64_t{64}, int64_t{65}, int64_t{4999}, int64_t{5000}}) {
     EXPECT_EQ(*feeds.read(id, Page{.limit = 1}), (std::vector<int64_t>{777})) << id;
   }
 }

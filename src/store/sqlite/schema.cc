@@ -183,6 +183,61 @@ CREATE TABLE idempotency_keys (
 -- Public and unlisted posts only; contentless, so deleting needs the old text (SQLite 3.40).
 CREATE VIRTUAL TABLE statuses_fts USING fts5(text, content='');
 )sql",
+    // Web UI sessions (web/session.h): the hash of the cookie secret, the account,
+    // and days only; no address or user agent column, by design.
+    R"sql(
+CREATE TABLE web_sessions (
+  token_hash TEXT PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  created_day INTEGER NOT NULL,
+  last_seen_day INTEGER NOT NULL
+);
+CREATE INDEX web_sessions_account ON web_sessions(account_id);
+)sql",
+    // The legal desk (src/legal). Demands name targets by username only; no
+    // table holds anything about a requester's or user's network or contact.
+    R"sql(
+CREATE TABLE legal_demands (
+  id TEXT PRIMARY KEY,
+  intake_seq INTEGER NOT NULL UNIQUE,
+  received_ms INTEGER NOT NULL,
+  demand_json TEXT NOT NULL,
+  review_json TEXT NOT NULL,
+  state TEXT NOT NULL,
+  notice_status TEXT NOT NULL,
+  notice_ms INTEGER,
+  produced_json TEXT,
+  challenged INTEGER NOT NULL DEFAULT 0,
+  created_ms INTEGER NOT NULL
+);
+CREATE INDEX legal_demands_received ON legal_demands(received_ms);
+CREATE TABLE legal_history (
+  id INTEGER PRIMARY KEY,
+  demand_id TEXT NOT NULL REFERENCES legal_demands(id),
+  at_ms INTEGER NOT NULL,
+  from_state TEXT NOT NULL,
+  to_state TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
+CREATE INDEX legal_history_demand ON legal_history(demand_id, id);
+CREATE TABLE legal_documents (
+  demand_id TEXT NOT NULL REFERENCES legal_demands(id),
+  sha256 TEXT NOT NULL,
+  name TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  PRIMARY KEY (demand_id, sha256)
+) WITHOUT ROWID;
+CREATE TABLE legal_audit (
+  seq INTEGER PRIMARY KEY,
+  at_ms INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  demand_id TEXT NOT NULL,
+  payload TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  entry_hash TEXT NOT NULL,
+  signature TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace

@@ -1334,4 +1334,232 @@ Status SqliteStore::remember_idempotent_status(int64_t account_id, const std::st
              [&](Stmt& s) { s.bind(1, account_id).bind(2, key_hash).bind(3, status_id); });
 }
 
+// ---- Web sessions and credentials (web UI) ----
+
+Status SqliteStore::create_web_session(const std::string& token_hash, int64_t account_id,
+                                       int64_t day_ms) {
+  std::lock_guard lock(mu_);
+  return run(db_,
+             "INSERT INTO web_sessions (token_hash, account_id, created_day, last_seen_day) "
+             "VALUES (?, ?, ?, ?)",
+             [&](Stmt& s) { s.bind(1, token_hash).bind(2, account_id).bind(3, day_ms).bind(4, day_ms); });
+}
+
+Result<std::optional<WebSession>> SqliteStore::web_session(const std::string& token_hash) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare_cached(
+                                          "SELECT account_id, created_day, last_seen_day FROM "
+                                          "web_sessions WHERE token_hash = ?"));
+  stmt.bind(1, token_hash);
+  if (!stmt.step()) {
+    PUBLIUS_TRY(stmt.status());
+    return std::optional<WebSession>();
+  }
+  WebSession out;
+  out.account_id = stmt.int64(0);
+  out.created_day_ms = stmt.int64(1);
+  out.last_seen_day_ms = stmt.int64(2);
+  return std::optional<WebSession>(out);
+}
+
+Status SqliteStore::touch_web_session(const std::string& token_hash, int64_t day_ms) {
+  std::lock_guard lock(mu_);
+  return run(db_,
+             "UPDATE web_sessions SET last_seen_day = ?1 WHERE token_hash = ?2 AND "
+             "last_seen_day < ?1",
+             [&](Stmt& s) { s.bind(1, day_ms).bind(2, token_hash); });
+}
+
+Status SqliteStore::delete_web_session(const std::string& token_hash) {
+  std::lock_guard lock(mu_);
+  return run(db_, "DELETE FROM web_sessions WHERE token_hash = ?",
+             [&](Stmt& s) { s.bind(1, token_hash); });
+}
+
+Status SqliteStore::delete_web_sessions_of(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  return run(db_, "DELETE FROM web_sessions WHERE account_id = ?",
+             [&](Stmt& s) { s.bind(1, account_id); });
+}
+
+Status SqliteStore::set_password_hash(int64_t account_id, const std::string& password_hash) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(run(db_, "UPDATE accounts SET password_hash = ? WHERE id = ?",
+                  [&](Stmt& s) { s.bind(1, password_hash).bind(2, account_id); }));
+  if (db_.changes() == 0) return not_found();
+  return ok_status();
+}
+
+Result<std::vector<RecoveryCodeHash>> SqliteStore::recovery_codes(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare("SELECT id, code_hash FROM recovery_codes WHERE account_id = ? ORDER BY id"));
+  stmt.bind(1, account_id);
+  std::vector<RecoveryCodeHash> out;
+  while (stmt.step()) out.push_back({stmt.int64(0), stmt.text(1)});
+  PUBLIUS_TRY(stmt.status());
+  return out;
+}
+
+Result<bool> SqliteStore::consume_recovery_code(int64_t account_id, int64_t code_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(run(db_, "DELETE FROM recovery_codes WHERE id = ? AND account_id = ?",
+                  [&](Stmt& s) { s.bind(1, code_id).bind(2, account_id); }));
+  return db_.changes() > 0;
+}
+
+Status SqliteStore::replace_recovery_codes(int64_t account_id,
+                                           const std::vector<std::string>& code_hashes) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  PUBLIUS_TRY(run(db_, "DELETE FROM recovery_codes WHERE account_id = ?",
+                  [&](Stmt& s) { s.bind(1, account_id); }));
+  for (const auto& hash : code_hashes) {
+    PUBLIUS_TRY(run(db_, "INSERT INTO recovery_codes (account_id, code_hash) VALUES (?, ?)",
+                    [&](Stmt& s) { s.bind(1, account_id).bind(2, hash); }));
+  }
+  return tx.commit();
+}
+
+Result<std::vector<Token>> SqliteStore::tokens_of(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("SELECT id, app_id, account_id, scopes, created_day, "
+                                       "last_used_day FROM tokens WHERE account_id = ? ORDER BY "
+                                       "id DESC"));
+  stmt.bind(1, account_id);
+  std::vector<Token> out;
+  while (stmt.step()) {
+    Token t;
+    t.id = stmt.int64(0);
+    t.app_id = stmt.int64(1);
+    t.account_id = stmt.optional_int64(2);
+    t.scopes = stmt.text(3);
+    t.created_day_ms = stmt.int64(4);
+    t.last_used_day_ms = stmt.optional_int64(5);
+    out.push_back(std::move(t));
+  }
+  PUBLIUS_TRY(stmt.status());
+  return out;
+}
+
+Status SqliteStore::revoke_token_of(int64_t account_id, int64_t token_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(run(db_, "DELETE FROM tokens WHERE id = ? AND account_id = ?",
+                  [&](Stmt& s) { s.bind(1, token_id).bind(2, account_id); }));
+  if (db_.changes() == 0) return not_found();
+  // The cache is keyed by hash; drop the entry whose id matches.
+  std::erase_if(token_cache_, [&](const auto& entry) { return entry.second.id == token_id; });
+  return ok_status();
+}
+
+Status SqliteStore::delete_account(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  auto exec_for = [&](const char* sql) {
+    return run(db_, sql, [&](Stmt& s) { s.bind(1, account_id); });
+  };
+  // The contentless search index keeps no link to its rows: remove its entries by text.
+  PUBLIUS_TRY(exec_for(
+      "INSERT INTO statuses_fts (statuses_fts, rowid, text) SELECT 'delete', id, "
+      "spoiler_text || char(10) || text FROM statuses WHERE account_id = ?1 AND reblog_of_id IS "
+      "NULL AND visibility IN (0, 1)"));
+  // Counters the account contributed to elsewhere.
+  PUBLIUS_TRY(exec_for(
+      "UPDATE accounts SET following_count = MAX(0, following_count - 1) WHERE id IN (SELECT "
+      "account_id FROM follows WHERE target_id = ?1)"));
+  PUBLIUS_TRY(exec_for(
+      "UPDATE accounts SET followers_count = MAX(0, followers_count - 1) WHERE id IN (SELECT "
+      "target_id FROM follows WHERE account_id = ?1)"));
+  PUBLIUS_TRY(exec_for(
+      "UPDATE statuses SET favourites_count = MAX(0, favourites_count - 1) WHERE id IN (SELECT "
+      "status_id FROM favourites WHERE account_id = ?1)"));
+  PUBLIUS_TRY(exec_for(
+      "UPDATE statuses SET reblogs_count = MAX(0, reblogs_count - (SELECT COUNT(*) FROM statuses "
+      "r WHERE r.account_id = ?1 AND r.reblog_of_id = statuses.id)) WHERE account_id != ?1 AND "
+      "id IN (SELECT reblog_of_id FROM statuses WHERE account_id = ?1 AND reblog_of_id IS NOT "
+      "NULL)"));
+  PUBLIUS_TRY(exec_for(
+      "UPDATE statuses SET replies_count = MAX(0, replies_count - (SELECT COUNT(*) FROM statuses "
+      "r WHERE r.account_id = ?1 AND r.in_reply_to_id = statuses.id)) WHERE account_id != ?1 AND "
+      "id IN (SELECT in_reply_to_id FROM statuses WHERE account_id = ?1 AND in_reply_to_id IS NOT "
+      "NULL)"));
+  // Others' boosts of the account's posts cascade away with them; their own search
+  // entries are not indexed (boosts never are). Everything else cascades from the row.
+  PUBLIUS_TRY(exec_for("DELETE FROM accounts WHERE id = ?1"));
+  if (db_.changes() == 0) return not_found();
+  PUBLIUS_TRY(tx.commit());
+  // Counters and lists of many rows changed: start every cache afresh.
+  post_cache_.clear();
+  account_cache_.clear();
+  token_cache_.clear();
+  hidden_cache_.clear();
+  viewer_cache_.clear();
+  followers_cache_.clear();
+  return ok_status();
+}
+
+}  // namespace publius::sqlite
+
+// ---- Disclosure inventory ----
+
+namespace publius::sqlite {
+
+Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  AccountInventoryCounts c;
+  c.account_id = account_id;
+  {
+    PUBLIUS_ASSIGN_OR_RETURN(
+        auto s, db_.prepare("SELECT username, display_name, note <> '', json_array_length(fields), "
+                            "password_hash <> '', created_day, last_active_day FROM accounts "
+                            "WHERE id = ?"));
+    s.bind(1, account_id);
+    if (!s.step()) {
+      PUBLIUS_TRY(s.status());
+      return not_found("no such account");
+    }
+    c.username = s.text(0);
+    c.display_name = s.text(1);
+    c.has_profile_note = s.boolean(2);
+    c.profile_fields = s.int64(3);
+    c.has_password_hash = s.boolean(4);
+    c.created_day_ms = s.int64(5);
+    c.last_active_day_ms = s.optional_int64(6);
+  }
+  // One scalar count per query keeps each statement obvious to audit.
+  auto count = [&](std::string_view sql) -> Result<int64_t> {
+    PUBLIUS_ASSIGN_OR_RETURN(auto s, db_.prepare(sql));
+    s.bind(1, account_id);
+    if (!s.step()) {
+      PUBLIUS_TRY(s.status());
+      return int64_t{0};
+    }
+    return s.int64(0);
+  };
+  const char* kOwnPosts =
+      "SELECT count(*) FROM statuses WHERE account_id = ?1 AND reblog_of_id IS NULL AND visibility = ";
+  PUBLIUS_ASSIGN_OR_RETURN(c.public_posts, count(std::string(kOwnPosts) + "0"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.unlisted_posts, count(std::string(kOwnPosts) + "1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.followers_only_posts, count(std::string(kOwnPosts) + "2"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.direct_messages, count(std::string(kOwnPosts) + "3"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      c.boosts, count("SELECT count(*) FROM statuses WHERE account_id = ?1 AND reblog_of_id IS NOT NULL"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.favourites,
+                           count("SELECT count(*) FROM favourites WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.bookmarks, count("SELECT count(*) FROM bookmarks WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.following, count("SELECT count(*) FROM follows WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.followers, count("SELECT count(*) FROM follows WHERE target_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.recovery_code_hashes,
+                           count("SELECT count(*) FROM recovery_codes WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.token_hashes, count("SELECT count(*) FROM tokens WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto days, db_.prepare("SELECT DISTINCT last_used_day FROM tokens WHERE account_id = ? AND "
+                             "last_used_day IS NOT NULL ORDER BY last_used_day"));
+  days.bind(1, account_id);
+  while (days.step()) c.token_last_used_days_ms.push_back(days.int64(0));
+  PUBLIUS_TRY(days.status());
+  return c;
+}
+
 }  // namespace publius::sqlite

@@ -36,6 +36,7 @@ class SqliteStore final : public store::Store {
   Status set_role(int64_t id, domain::Role role) override;
   Result<std::string> password_hash(int64_t account_id) override;
   Status touch_activity_day(int64_t account_id, int64_t token_id, int64_t day_ms) override;
+  Result<store::AccountInventoryCounts> inventory_counts(int64_t account_id) override;
 
   Result<store::App> create_app(const store::App& app) override;
   Result<std::optional<store::App>> app_by_client_id(std::string_view client_id) override;
@@ -122,6 +123,21 @@ class SqliteStore final : public store::Store {
                                                    const std::string& key_hash) override;
   Status remember_idempotent_status(int64_t account_id, const std::string& key_hash,
                                     int64_t status_id) override;
+
+  Status create_web_session(const std::string& token_hash, int64_t account_id,
+                            int64_t day_ms) override;
+  Result<std::optional<store::WebSession>> web_session(const std::string& token_hash) override;
+  Status touch_web_session(const std::string& token_hash, int64_t day_ms) override;
+  Status delete_web_session(const std::string& token_hash) override;
+  Status delete_web_sessions_of(int64_t account_id) override;
+  Status set_password_hash(int64_t account_id, const std::string& password_hash) override;
+  Result<std::vector<store::RecoveryCodeHash>> recovery_codes(int64_t account_id) override;
+  Result<bool> consume_recovery_code(int64_t account_id, int64_t code_id) override;
+  Status replace_recovery_codes(int64_t account_id,
+                                const std::vector<std::string>& code_hashes) override;
+  Result<std::vector<store::Token>> tokens_of(int64_t account_id) override;
+  Status revoke_token_of(int64_t account_id, int64_t token_id) override;
+  Status delete_account(int64_t account_id) override;
 
  private:
   explicit SqliteStore(Db db) : db_(std::move(db)) {}
