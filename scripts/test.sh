@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs, builds, then runs the GoogleTest
 # suite (unit and integration tests, through ctest) and the client-compatibility
-# suite with the real masto.js client against a freshly started server.
+# suite with the real masto.js client and the web UI's browser suite (playwright-core and
+# Chromium), each against a freshly started server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -9,4 +10,7 @@ scripts/build.sh
 (cd build && ctest --output-on-failure -j2)
 if [[ -f tests/compat/package.json ]]; then
   tests/compat/run.sh build/publius
+fi
+if [[ -f tests/web_e2e/package.json ]]; then
+  tests/web_e2e/run.sh build/publius
 fi

@@ -33,15 +33,23 @@ Response Router::dispatch(Request& request) const {
     bool match = true;
     for (size_t i = 0; i < segments.size() && match; ++i) {
       const auto& want = route.segments[i];
-      match = (!want.empty() && want[0] == ':') ? !segments[i].empty() : want == segments[i];
+      const auto colon = want.find(':');
+      if (colon == std::string::npos) {
+        match = want == segments[i];
+      } else {
+        // ":name" takes any segment; "prefix:name" only segments starting with prefix.
+        match = segments[i].size() > colon && segments[i].substr(0, colon) == want.substr(0, colon);
+      }
     }
     if (!match) continue;
     path_matched = true;
     if (route.method != request.method && !(head && route.method == "GET")) continue;
     request.path_params.clear();
     for (size_t i = 0; i < segments.size(); ++i) {
-      if (route.segments[i][0] == ':')
-        request.path_params.emplace_back(route.segments[i].substr(1), std::string(segments[i]));
+      const auto colon = route.segments[i].find(':');
+      if (colon != std::string::npos)
+        request.path_params.emplace_back(route.segments[i].substr(colon + 1),
+                                         std::string(segments[i].substr(colon)));
     }
     Response response = route.handler(request);
     response.route = route.pattern;

@@ -1,6 +1,8 @@
 // Router maps (method, path) to a handler using patterns such as
 // "/api/v1/accounts/:id/follow"; ":name" segments match one path segment and
-// are passed in Request::path_params. Routes are added at start-up, then the
+// are passed in Request::path_params. "prefix:name" segments (e.g. "@:acct" for
+// "/@alice") match only segments that start with the literal prefix, and pass
+// the rest ("alice"). Routes are added at start-up, then the
 // router is only read: concurrent dispatch is safe once configuration is done.
 #pragma once
 

@@ -143,6 +143,10 @@ describe("locked accounts", () => {
     assert.equal(rel.requested, true);
     await other.masto.v1.accounts.$select(owner.account.id).follow();
 
+    const noticed = await owner.masto.v1.notifications.list({ types: ["follow_request"] });
+    assert.deepEqual(new Set(noticed.map((n) => n.account.id)), new Set([asker.account.id, other.account.id]));
+    assert.ok(noticed.every((n) => n.type === "follow_request"));
+
     const requests = await owner.masto.v1.followRequests.list();
     assert.deepEqual(new Set(requests.map((a) => a.id)), new Set([asker.account.id, other.account.id]));
     const [requestedBy] = await owner.masto.v1.accounts.relationships.fetch({ id: [asker.account.id] });

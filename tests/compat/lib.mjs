@@ -82,11 +82,14 @@ export async function registerUser(prefix = "user") {
   return { masto, token, account, username };
 }
 
-// Asserts that `promise` rejects with a MastoHttpError carrying `statusCode`.
-export async function rejectsWithStatus(promise, statusCode) {
-  await assert.rejects(promise, (error) => {
+// Asserts that `pending` (a promise, or a masto paginator, which is only thenable) rejects
+// with a MastoHttpError whose statusCode is `statusCode` (or one of them, given an array).
+export async function rejectsWithStatus(pending, statusCode) {
+  const allowed = Array.isArray(statusCode) ? statusCode : [statusCode];
+  await assert.rejects(async () => await pending, (error) => {
     assert.ok(error instanceof MastoHttpError, `expected MastoHttpError, got ${error}`);
-    assert.equal(error.statusCode, statusCode, `status ${error.statusCode}: ${error.message}`);
+    assert.ok(allowed.includes(error.statusCode),
+      `status ${error.statusCode} (${error.message}), expected ${allowed.join(" or ")}`);
     assert.equal(typeof error.message, "string");
     assert.ok(error.message.length > 0, "error body carries a message");
     return true;

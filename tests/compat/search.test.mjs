@@ -1,7 +1,9 @@
 // v2 search for accounts, hashtags and statuses.
 import { before, describe, test } from "node:test";
 import { randomBytes } from "node:crypto";
-import { anonymousClient, assert, assertAccountShape, assertStatusShape, registerUser } from "./lib.mjs";
+import {
+  anonymousClient, assert, assertAccountShape, assertStatusShape, registerUser, rejectsWithStatus,
+} from "./lib.mjs";
 
 describe("v2 search", () => {
   const word = `zq${randomBytes(4).toString("hex")}`;  // unique, so only our posts match
@@ -69,9 +71,9 @@ describe("v2 search", () => {
   test("anonymous search works without offset; offset needs a user (401)", async () => {
     const anon = await anonymousClient().v2.search.list({ q: target.username, type: "accounts" });
     assert.ok(anon.accounts.some((a) => a.id === target.account.id));
-    await assert.rejects(
+    await rejectsWithStatus(
       anonymousClient().v2.search.list({ q: target.username, type: "accounts", offset: 1 }),
-      (e) => e.statusCode === 401,
+      401,
     );
   });
 });

@@ -3,7 +3,7 @@ import { before, describe, test } from "node:test";
 import { randomBytes } from "node:crypto";
 import {
   anonymousClient, assert, assertStatusShape, assertStrictlyDescending, collectPages, idCompare,
-  registerUser,
+  registerUser, rejectsWithStatus,
 } from "./lib.mjs";
 
 const PAGE = 4;
@@ -85,7 +85,74 @@ describe("home timeline", () => {
   });
 
   test("home needs a user token (401 without one)", async () => {
-    await assert.rejects(anonymousClient().v1.timelines.home.list(), (e) => e.statusCode === 401);
+    await rejectsWithStatus(anonymousClient().v1.timelines.home.list(), 401);
+  });
+});
+
+describe("home timeline contents", () => {
+  test("boosts by followed accounts appear; reblogs=false hides them", async () => {
+    const reader = await registerUser("boostreader");
+    const booster = await registerUser("boostfriend");
+    const author = await registerUser("boostsource");
+    await reader.masto.v1.accounts.$select(booster.account.id).follow();
+    const original = await author.masto.v1.statuses.create({ status: "worth sharing" });
+    const boost = await booster.masto.v1.statuses.$select(original.id).reblog();
+
+    const [top] = await reader.masto.v1.timelines.home.list({ limit: 1 });
+    assert.equal(top.id, boost.id);
+    assert.equal(top.account.id, booster.account.id);
+    assert.equal(top.reblog?.id, original.id);
+    assert.equal(top.reblog.account.id, author.account.id);
+
+    const rel = await reader.masto.v1.accounts.$select(booster.account.id).follow({ reblogs: false });
+    assert.equal(rel.showingReblogs, false);
+    const own = await booster.masto.v1.statuses.create({ status: "my own words" });
+    const other = await author.masto.v1.statuses.create({ status: "share this too" });
+    await booster.masto.v1.statuses.$select(other.id).reblog();
+    const home = await reader.masto.v1.timelines.home.list({ limit: 40 });
+    assert.ok(home.some((s) => s.id === own.id), "the followed account's own posts still arrive");
+    assert.ok(!home.some((s) => s.reblog?.id === other.id), "new boosts are hidden");
+  });
+
+  test("a muted account's posts leave home; paging still reaches everything else", async () => {
+    const reader = await registerUser("mutereader");
+    const friend = await registerUser("mutefriend");
+    const loud = await registerUser("muteloud");
+    await reader.masto.v1.accounts.$select(friend.account.id).follow();
+    await reader.masto.v1.accounts.$select(loud.account.id).follow();
+    const wanted = [];
+    wanted.push((await friend.masto.v1.statuses.create({ status: "before the noise" })).id);
+    for (let i = 0; i < 6; i++) await loud.masto.v1.statuses.create({ status: `noise ${i}` });
+    wanted.push((await friend.masto.v1.statuses.create({ status: "after the noise" })).id);
+    await reader.masto.v1.accounts.$select(loud.account.id).mute();
+
+    const pages = await collectPages(reader.masto.v1.timelines.home.list({ limit: 2 }));
+    const all = pages.flat();
+    assert.ok(all.every((s) => s.account.id !== loud.account.id), "muted posts are hidden");
+    assertStrictlyDescending(all, "home with mute");
+    assert.deepEqual(all.map((s) => s.id), [...wanted].reverse(),
+      "paging does not stop at a page that was all muted posts");
+  });
+
+  test("a blocked account's posts leave the tag timeline; paging reaches the rest", async () => {
+    const tag = `blk${randomBytes(4).toString("hex")}`;
+    const reader = await registerUser("blockreader");
+    const friend = await registerUser("blockfriend");
+    const pest = await registerUser("blockpest");
+    const wanted = [];
+    wanted.push((await friend.masto.v1.statuses.create({ status: `old #${tag}` })).id);
+    for (let i = 0; i < 5; i++) await pest.masto.v1.statuses.create({ status: `spam ${i} #${tag}` });
+    wanted.push((await friend.masto.v1.statuses.create({ status: `new #${tag}` })).id);
+    await reader.masto.v1.accounts.$select(pest.account.id).block();
+
+    const pages = await collectPages(reader.masto.v1.timelines.tag.$select(tag).list({ limit: 2 }));
+    const all = pages.flat();
+    assert.ok(all.every((s) => s.account.id !== pest.account.id), "blocked posts are hidden");
+    assert.deepEqual(all.map((s) => s.id), [...wanted].reverse(),
+      "paging does not stop at a page that was all blocked posts");
+    // Anonymous readers still see everything.
+    const anon = await collectPages(anonymousClient().v1.timelines.tag.$select(tag).list({ limit: 40 }));
+    assert.equal(anon.flat().length, 7);
   });
 });
 

@@ -47,10 +47,10 @@ TEST_F(RegistrationApiIntegration, JsonBodyAndContactFieldsAreDroppedUnread) {
   const std::string name = "regjson_" + unique_suffix();
   const std::string email = "whistle." + unique_suffix() + "@blower.example";
   const std::string phone = "+1555" + std::to_string(getpid()) + "0199";
-  json::object body{{"username", name},      {"password", "another long password"},
-                    {"agreement", true},     {"email", email},
-                    {"phone", phone},        {"reason", "Real Name Here " + email},
-                    {"locale", "en"},        {"date_of_birth", "1970-01-01"}};
+  json::object body{{"username", name},  {"password", "another long password"},
+                    {"agreement", true}, {"email", email},
+                    {"phone", phone},    {"reason", "Real Name Here " + email},
+                    {"locale", "en"},    {"date_of_birth", "1970-01-01"}};
   auto v = Api::ok_json(api().post_json("/api/v1/accounts", body, app_token_));
   const std::string token = str(v, "access_token");
   auto me = Api::ok_json(api().get("/api/v1/accounts/verify_credentials", token));
@@ -64,16 +64,17 @@ TEST_F(RegistrationApiIntegration, JsonBodyAndContactFieldsAreDroppedUnread) {
     const std::string bytes = read_file(entry.path().string());
     EXPECT_FALSE(contains(bytes, email)) << entry.path() << " holds the email address";
     EXPECT_FALSE(contains(bytes, phone)) << entry.path() << " holds the phone number";
-    EXPECT_FALSE(contains(bytes, "publius-integration-tests")) << entry.path()
-                                                             << " holds the user agent";
+    EXPECT_FALSE(contains(bytes, "publius-integration-tests"))
+        << entry.path() << " holds the user agent";
   }
 }
 
 TEST_F(RegistrationApiIntegration, DuplicateUsernameIs422) {
   auto first = new_user("dup");
   auto text = expect_error(
-      register_with(form({{"username", first.username}, {"password", "password123"}, {"agreement", "true"}}),
-                    app_token_),
+      register_with(
+          form({{"username", first.username}, {"password", "password123"}, {"agreement", "true"}}),
+          app_token_),
       422);
   EXPECT_TRUE(contains(text, "taken")) << text;
   // Usernames are unique regardless of case, as in Mastodon.
@@ -88,15 +89,18 @@ TEST_F(RegistrationApiIntegration, DuplicateUsernameIs422) {
 
 TEST_F(RegistrationApiIntegration, AgreementIsRequired) {
   const std::string name = "agree_" + unique_suffix();
-  auto text = expect_error(register_with(form({{"username", name}, {"password", "password123"}}), app_token_),
-                           422);
+  auto text = expect_error(
+      register_with(form({{"username", name}, {"password", "password123"}}), app_token_), 422);
   EXPECT_TRUE(contains(text, "Agreement")) << text;
-  expect_error(register_with(form({{"username", name}, {"password", "password123"}, {"agreement", "false"}}),
-                             app_token_),
-               422);
-  text = expect_error(register_with(form({{"username", name}, {"password", "password123"}, {"agreement", "perhaps"}}),
-                                    app_token_),
-                      400);
+  expect_error(
+      register_with(form({{"username", name}, {"password", "password123"}, {"agreement", "false"}}),
+                    app_token_),
+      422);
+  text = expect_error(
+      register_with(
+          form({{"username", name}, {"password", "password123"}, {"agreement", "perhaps"}}),
+          app_token_),
+      400);
   EXPECT_TRUE(contains(text, "agreement")) << text;
   // None of those created the account.
   expect_error(api().get("/api/v1/accounts/lookup?acct=" + name), 404);
@@ -112,26 +116,27 @@ TEST_F(RegistrationApiIntegration, PasswordAndUsernameRules) {
   expect_error(register_with(form({{"username", "nopw_" + unique_suffix()}, {"agreement", "true"}}),
                              app_token_),
                422);
-  for (std::string bad : {std::string("bad name"), std::string("dash-name"), std::string(""),
-                          std::string(31, 'a'), std::string("\xc3\xa9t\xc3\xa9"),
-                          std::string("name@localhost")}) {
-    text = expect_error(register_with(form({{"username", bad}, {"password", "password123"}, {"agreement", "true"}}),
-                                      app_token_),
-                        422);
+  for (std::string bad :
+       {std::string("bad name"), std::string("dash-name"), std::string(""), std::string(31, 'a'),
+        std::string("\xc3\xa9t\xc3\xa9"), std::string("name@localhost")}) {
+    text = expect_error(
+        register_with(form({{"username", bad}, {"password", "password123"}, {"agreement", "true"}}),
+                      app_token_),
+        422);
     EXPECT_TRUE(contains(text, "Username")) << bad << ": " << text;
   }
   // Exactly 30 characters is fine.
   std::string thirty = "t" + unique_suffix();
   thirty += std::string(30 - thirty.size(), '_');
-  auto v = Api::ok_json(register_with(form({{"username", thirty}, {"password", "password123"}, {"agreement", "true"}}),
-                                      app_token_));
+  auto v = Api::ok_json(register_with(
+      form({{"username", thirty}, {"password", "password123"}, {"agreement", "true"}}),
+      app_token_));
   EXPECT_FALSE(str(v, "access_token").empty());
 }
 
 TEST_F(RegistrationApiIntegration, NeedsAnAppTokenWithWriteAccounts) {
-  const std::string body = form({{"username", "tok_" + unique_suffix()},
-                                 {"password", "password123"},
-                                 {"agreement", "true"}});
+  const std::string body = form(
+      {{"username", "tok_" + unique_suffix()}, {"password", "password123"}, {"agreement", "true"}});
   expect_error(register_with(body, ""), 401);
   expect_error(register_with(body, "invalid-token"), 401);
   auto read_only = api().app_token(app_, "read");
@@ -208,7 +213,8 @@ TEST_F(AccountsApiIntegration, UpdateCredentialsWithForm) {
   EXPECT_TRUE(contains(note, "<br")) << note;
   ASSERT_EQ(arr(v, "fields").size(), 2u) << "blank rows are dropped";
   EXPECT_EQ(str(v, "fields.0.name"), "Site");
-  EXPECT_TRUE(contains(str(v, "fields.0.value"), "href=\"https://example.org/\"")) << str(v, "fields.0.value");
+  EXPECT_TRUE(contains(str(v, "fields.0.value"), "href=\"https://example.org/\""))
+      << str(v, "fields.0.value");
   EXPECT_EQ(str(v, "fields.1.name"), "Pronouns");
   EXPECT_EQ(str(v, "source.fields.0.value"), "https://example.org/");
   EXPECT_EQ(str(v, "source.fields.1.value"), "they/them");
@@ -230,20 +236,23 @@ TEST_F(AccountsApiIntegration, UpdateCredentialsWithForm) {
 
 TEST_F(AccountsApiIntegration, UpdateCredentialsWithJson) {
   auto u = new_user("updj");
-  json::object body{{"display_name", "Json Person"},
-                    {"locked", false},
-                    {"note", "from json"},
-                    {"fields_attributes", json::array{json::object{{"name", "a"}, {"value", "1"}},
-                                                      json::object{{"name", "b"}, {"value", "2"}},
-                                                      json::object{{"name", "c"}, {"value", "3"}}}}};
-  auto v = Api::ok_json(api().send_json("PATCH", "/api/v1/accounts/update_credentials", body, u.token));
+  json::object body{
+      {"display_name", "Json Person"},
+      {"locked", false},
+      {"note", "from json"},
+      {"fields_attributes", json::array{json::object{{"name", "a"}, {"value", "1"}},
+                                        json::object{{"name", "b"}, {"value", "2"}},
+                                        json::object{{"name", "c"}, {"value", "3"}}}}};
+  auto v =
+      Api::ok_json(api().send_json("PATCH", "/api/v1/accounts/update_credentials", body, u.token));
   EXPECT_EQ(str(v, "display_name"), "Json Person");
   EXPECT_EQ(str(v, "source.note"), "from json");
   ASSERT_EQ(arr(v, "fields").size(), 3u);
   EXPECT_EQ(str(v, "fields.2.name"), "c");
   EXPECT_EQ(str(v, "source.fields.1.value"), "2");
   // Rails-style object of rows also works, and replaces the whole list.
-  json::object rows{{"fields_attributes", json::object{{"0", json::object{{"name", "only"}, {"value", "row"}}}}}};
+  json::object rows{
+      {"fields_attributes", json::object{{"0", json::object{{"name", "only"}, {"value", "row"}}}}}};
   v = Api::ok_json(api().send_json("PATCH", "/api/v1/accounts/update_credentials", rows, u.token));
   ASSERT_EQ(arr(v, "fields").size(), 1u);
   EXPECT_EQ(str(v, "fields.0.name"), "only");
@@ -280,7 +289,8 @@ TEST_F(AccountsApiIntegration, UpdateCredentialsValidation) {
   auto me = Api::ok_json(api().get("/api/v1/accounts/verify_credentials", u.token));
   EXPECT_EQ(str(me, "source.note"), "");
   EXPECT_EQ(arr(me, "fields").size(), 0u);
-  expect_error(api().send_form("PATCH", "/api/v1/accounts/update_credentials", form({{"note", "x"}})), 401);
+  expect_error(
+      api().send_form("PATCH", "/api/v1/accounts/update_credentials", form({{"note", "x"}})), 401);
 }
 
 TEST_F(AccountsApiIntegration, GetAccountLookupAndNotFound) {
@@ -293,7 +303,8 @@ TEST_F(AccountsApiIntegration, GetAccountLookupAndNotFound) {
     auto found = Api::ok_json(api().get("/api/v1/accounts/lookup?acct=" + enc(acct)));
     EXPECT_EQ(str(found, "id"), u.id) << acct;
   }
-  expect_error(api().get("/api/v1/accounts/lookup?acct=" + u.username + "%40elsewhere.example"), 404);
+  expect_error(api().get("/api/v1/accounts/lookup?acct=" + u.username + "%40elsewhere.example"),
+               404);
   expect_error(api().get("/api/v1/accounts/lookup?acct=nobody_" + unique_suffix()), 404);
   expect_error(api().get("/api/v1/accounts/lookup"), 404);
   expect_error(api().get("/api/v1/accounts/987654321"), 404);
@@ -346,6 +357,12 @@ TEST_F(AccountsApiIntegration, AccountStatusesFiltersAndPaging) {
   EXPECT_EQ(ids(only_pinned), std::vector<std::string>{p1});
   auto own_view = Api::ok_json(api().get(base + "?pinned=true", a.token));
   EXPECT_TRUE(boolean(own_view, "0.pinned"));
+  // tagged: only posts with that hashtag.
+  const std::string tagged = api().post_id(a, "about #Gardening today");
+  EXPECT_EQ(ids(Api::ok_json(api().get(base + "?tagged=gardening"))),
+            std::vector<std::string>{tagged});
+  EXPECT_EQ(ids(Api::ok_json(api().get(base + "?tagged=GARDENING"))),
+            std::vector<std::string>{tagged});
   // only_media: no post has media.
   EXPECT_EQ(ids(Api::ok_json(api().get(base + "?only_media=true"))), std::vector<std::string>{});
   // Bad flag values are 400.
@@ -370,7 +387,8 @@ TEST_F(AccountsApiIntegration, FollowersAndFollowingWithLinkHeaders) {
   auto p1 = api().get("/api/v1/accounts/" + star.id + "/followers?limit=2");
   EXPECT_EQ(ids(Api::ok_json(p1)), (std::vector<std::string>{f3.id, f2.id}));
   const std::string next = link_url(p1.header("link"), "next");
-  ASSERT_TRUE(starts_with(next, "http://127.0.0.1/api/v1/accounts/" + star.id + "/followers?max_id="))
+  ASSERT_TRUE(
+      starts_with(next, "http://127.0.0.1/api/v1/accounts/" + star.id + "/followers?max_id="))
       << p1.header("link");
   EXPECT_TRUE(contains(next, "limit=2")) << next;
   auto p2 = api().get(strip_origin(next));
@@ -393,8 +411,8 @@ TEST_F(AccountsApiIntegration, RelationshipsForSeveralIds) {
   auto c = new_user("rel");
   api().follow(a, b);
   api().follow(c, a);
-  auto v = Api::ok_json(api().get("/api/v1/accounts/relationships?id[]=" + b.id + "&id[]=" + c.id +
-                                  "&id[]=junk", a.token));
+  auto v = Api::ok_json(api().get(
+      "/api/v1/accounts/relationships?id[]=" + b.id + "&id[]=" + c.id + "&id[]=junk", a.token));
   ASSERT_EQ(arr(v).size(), 2u) << json::serialize(v);
   EXPECT_EQ(str(v, "0.id"), b.id);
   EXPECT_TRUE(boolean(v, "0.following"));
@@ -421,7 +439,8 @@ TEST_F(AccountsApiIntegration, SearchAccountsByPrefix) {
   std::vector<std::string> want = {a.id, b.id};
   std::sort(want.begin(), want.end());
   EXPECT_EQ(found, want);
-  v = Api::ok_json(api().get("/api/v1/accounts/search?q=%40" + b.username + "%40localhost", a.token));
+  v = Api::ok_json(
+      api().get("/api/v1/accounts/search?q=%40" + b.username + "%40localhost", a.token));
   EXPECT_EQ(ids(v), std::vector<std::string>{b.id});
   v = Api::ok_json(api().get("/api/v1/accounts/search?q=" + prefix + "&limit=1", a.token));
   EXPECT_EQ(arr(v).size(), 1u);
@@ -461,7 +480,8 @@ TEST_F(FollowApiIntegration, FollowAndUnfollowChangeCounts) {
   api().follow(a, b);
   EXPECT_EQ(num(api().account(b.id), "followers_count"), 1);
   // reblogs=false is remembered.
-  rel = Api::ok_json(api().post_form("/api/v1/accounts/" + b.id + "/follow", form({{"reblogs", "false"}}), a.token));
+  rel = Api::ok_json(api().post_form("/api/v1/accounts/" + b.id + "/follow",
+                                     form({{"reblogs", "false"}}), a.token));
   EXPECT_TRUE(boolean(rel, "following"));
   EXPECT_FALSE(boolean(rel, "showing_reblogs"));
 
@@ -483,8 +503,8 @@ TEST_F(FollowApiIntegration, LockedAccountGetsFollowRequests) {
   auto owner = new_user("lock");
   auto asker = new_user("ask");
   auto other = new_user("ask");
-  Api::ok_json(api().send_form("PATCH", "/api/v1/accounts/update_credentials", form({{"locked", "true"}}),
-                               owner.token));
+  Api::ok_json(api().send_form("PATCH", "/api/v1/accounts/update_credentials",
+                               form({{"locked", "true"}}), owner.token));
   auto rel = api().follow(asker, owner);
   EXPECT_FALSE(boolean(rel, "following"));
   EXPECT_TRUE(boolean(rel, "requested"));
@@ -510,13 +530,38 @@ TEST_F(FollowApiIntegration, LockedAccountGetsFollowRequests) {
   EXPECT_FALSE(boolean(rel, "followed_by"));
   EXPECT_FALSE(boolean(relationship(other, owner), "requested"));
   EXPECT_FALSE(boolean(relationship(other, owner), "following"));
-  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/follow_requests", owner.token))), std::vector<std::string>{});
+  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/follow_requests", owner.token))),
+            std::vector<std::string>{});
   EXPECT_EQ(num(api().account(owner.id), "followers_count"), 1);
 
   // Nothing left to resolve.
   expect_error(api().post("/api/v1/follow_requests/" + other.id + "/authorize", owner.token), 404);
   expect_error(api().post("/api/v1/follow_requests/987654321/authorize", owner.token), 404);
   expect_error(api().get("/api/v1/follow_requests"), 401);
+}
+
+TEST_F(FollowApiIntegration, PendingRequestsEndWithUnfollowOrBlock) {
+  auto owner = new_user("pend");
+  auto asker = new_user("pask");
+  auto pest = new_user("ppest");
+  Api::ok_json(api().send_form("PATCH", "/api/v1/accounts/update_credentials",
+                               form({{"locked", "true"}}), owner.token));
+  EXPECT_TRUE(boolean(api().follow(asker, owner), "requested"));
+  EXPECT_TRUE(boolean(api().follow(pest, owner), "requested"));
+  // Withdrawing a request is an unfollow.
+  auto rel = Api::ok_json(api().post("/api/v1/accounts/" + owner.id + "/unfollow", asker.token));
+  EXPECT_FALSE(boolean(rel, "requested"));
+  // Blocking a requester drops their request.
+  Api::ok_json(api().post("/api/v1/accounts/" + pest.id + "/block", owner.token));
+  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/follow_requests", owner.token))),
+            std::vector<std::string>{});
+  auto me = Api::ok_json(api().get("/api/v1/accounts/verify_credentials", owner.token));
+  EXPECT_EQ(num(me, "source.follow_requests_count"), 0);
+  expect_error(api().post("/api/v1/follow_requests/" + pest.id + "/authorize", owner.token), 404);
+  EXPECT_EQ(num(api().account(owner.id), "followers_count"), 0);
+  // A locked account's public posts stay public.
+  const std::string post = api().post_id(owner, "public even though locked");
+  EXPECT_EQ(str(api().status(post), "id"), post);
 }
 
 TEST_F(FollowApiIntegration, BlockSeversFollowsAndHidesPosts) {
@@ -541,14 +586,16 @@ TEST_F(FollowApiIntegration, BlockSeversFollowsAndHidesPosts) {
   expect_error(api().get("/api/v1/statuses/" + post, a.token), 404);
   EXPECT_FALSE(has_id(Api::ok_json(api().get("/api/v1/timelines/public?limit=40", a.token)), post));
   EXPECT_FALSE(has_id(Api::ok_json(api().get("/api/v1/timelines/home", a.token)), post));
-  EXPECT_EQ(arr(Api::ok_json(api().get("/api/v1/accounts/" + b.id + "/statuses", a.token))).size(), 0u);
+  EXPECT_EQ(arr(Api::ok_json(api().get("/api/v1/accounts/" + b.id + "/statuses", a.token))).size(),
+            0u);
   // ...and the other way round.
   const std::string mine = api().post_id(a, "blocker's post");
   expect_error(api().get("/api/v1/statuses/" + mine, b.token), 404);
   // Neither can follow the other while the block stands.
   expect_error(api().post("/api/v1/accounts/" + a.id + "/follow", b.token), 403);
   expect_error(api().post("/api/v1/accounts/" + b.id + "/follow", a.token), 403);
-  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/blocks", a.token))), std::vector<std::string>{b.id});
+  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/blocks", a.token))),
+            std::vector<std::string>{b.id});
 
   rel = Api::ok_json(api().post("/api/v1/accounts/" + b.id + "/unblock", a.token));
   EXPECT_FALSE(boolean(rel, "blocking"));
@@ -572,12 +619,14 @@ TEST_F(FollowApiIntegration, MuteHidesFromHome) {
   const std::string later = api().post_id(b, "posted while muted");
   auto home = Api::ok_json(api().get("/api/v1/timelines/home", a.token));
   EXPECT_FALSE(has_id(home, later));
-  EXPECT_FALSE(has_id(Api::ok_json(api().get("/api/v1/timelines/public?limit=40", a.token)), later));
+  EXPECT_FALSE(
+      has_id(Api::ok_json(api().get("/api/v1/timelines/public?limit=40", a.token)), later));
   // The post itself can still be opened.
   EXPECT_EQ(str(api().status(later, a.token), "id"), later);
   EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/mutes", a.token))), std::vector<std::string>{b.id});
 
-  rel = Api::ok_json(api().post_form("/api/v1/accounts/" + b.id + "/mute", form({{"notifications", "false"}}), a.token));
+  rel = Api::ok_json(api().post_form("/api/v1/accounts/" + b.id + "/mute",
+                                     form({{"notifications", "false"}}), a.token));
   EXPECT_FALSE(boolean(rel, "muting_notifications"));
   rel = Api::ok_json(api().post("/api/v1/accounts/" + b.id + "/unmute", a.token));
   EXPECT_FALSE(boolean(rel, "muting"));

@@ -107,25 +107,23 @@ TEST_F(OAuthApiIntegration, CreateAppValidationErrors) {
   auto text = expect_error(
       api().post_form("/api/v1/apps", form({{"redirect_uris", kOob}, {"scopes", "read"}})), 422);
   EXPECT_TRUE(contains(text, "name")) << text;
-  expect_error(api().post_form("/api/v1/apps", form({{"client_name", ""}, {"redirect_uris", kOob}})),
-               422);
+  expect_error(
+      api().post_form("/api/v1/apps", form({{"client_name", ""}, {"redirect_uris", kOob}})), 422);
   // Missing redirect URI.
   text = expect_error(api().post_form("/api/v1/apps", form({{"client_name", "x"}})), 422);
   EXPECT_TRUE(contains(text, "Redirect URI")) << text;
   // Not absolute URIs, or with a fragment.
   for (const char* bad : {"relative/path", "https://app.example/cb#frag", "://nothing",
                           "https://app.example/<script>"}) {
-    text = expect_error(api().post_form("/api/v1/apps", form({{"client_name", "x"},
-                                                               {"redirect_uris", bad}})),
-                        422);
+    text = expect_error(
+        api().post_form("/api/v1/apps", form({{"client_name", "x"}, {"redirect_uris", bad}})), 422);
     EXPECT_TRUE(contains(text, "Redirect URI")) << bad << ": " << text;
   }
   // Unknown scopes.
   for (const char* bad : {"read destroy:everything", "write:nonsense", "admin"}) {
     text = expect_error(
-        api().post_form("/api/v1/apps", form({{"client_name", "x"},
-                                              {"redirect_uris", kOob},
-                                              {"scopes", bad}})),
+        api().post_form("/api/v1/apps",
+                        form({{"client_name", "x"}, {"redirect_uris", kOob}, {"scopes", bad}})),
         422);
     EXPECT_TRUE(contains(text, "Scopes")) << bad << ": " << text;
   }
@@ -163,9 +161,10 @@ TEST_F(OAuthApiIntegration, ClientCredentialsGrant) {
   EXPECT_GE(str(v, "access_token").size(), 32u);
   EXPECT_GT(num(v, "created_at"), 1600000000);
   // JSON body works as well, and scope defaults to read.
-  v = Api::ok_json(api().post_json("/oauth/token", json::object{{"grant_type", "client_credentials"},
-                                                               {"client_id", app.client_id},
-                                                               {"client_secret", app.client_secret}}));
+  v = Api::ok_json(
+      api().post_json("/oauth/token", json::object{{"grant_type", "client_credentials"},
+                                                   {"client_id", app.client_id},
+                                                   {"client_secret", app.client_secret}}));
   EXPECT_EQ(str(v, "scope"), "read");
   Api::ok_json(api().get("/api/v1/apps/verify_credentials", str(v, "access_token")));
 }
@@ -181,11 +180,10 @@ TEST_F(OAuthApiIntegration, PasswordGrant) {
   EXPECT_EQ(str(v, "scope"), "read write");
   EXPECT_EQ(username_of(str(v, "access_token")), user.username);
   // Scopes joined with '+' (as some clients send them) mean the same.
-  v = Api::ok_json(api().post_form("/oauth/token",
-                                   "grant_type=password&client_id=" + enc(app_.client_id) +
-                                       "&client_secret=" + enc(app_.client_secret) +
-                                       "&username=" + enc(user.username) + "&password=" +
-                                       enc(user.password) + "&scope=read%2Bfollow"));
+  v = Api::ok_json(api().post_form(
+      "/oauth/token", "grant_type=password&client_id=" + enc(app_.client_id) + "&client_secret=" +
+                          enc(app_.client_secret) + "&username=" + enc(user.username) +
+                          "&password=" + enc(user.password) + "&scope=read%2Bfollow"));
   EXPECT_EQ(str(v, "scope"), "read follow");
 
   auto bad = api().post_form("/oauth/token", form({{"grant_type", "password"},
@@ -280,18 +278,19 @@ TEST_F(OAuthApiIntegration, AuthorizeRejectsBadRequestsWithAPage) {
                            enc("https://client.example/cb"));
   EXPECT_EQ(unknown.status, 400) << unknown;
   EXPECT_TRUE(contains(unknown.body, "Unknown client_id")) << unknown.body;
-  auto bad_redirect = api().get("/oauth/authorize?response_type=code&client_id=" +
-                                enc(app.client_id) + "&redirect_uri=" +
-                                enc("https://evil.example/cb"));
+  auto bad_redirect =
+      api().get("/oauth/authorize?response_type=code&client_id=" + enc(app.client_id) +
+                "&redirect_uri=" + enc("https://evil.example/cb"));
   EXPECT_EQ(bad_redirect.status, 400) << bad_redirect;
   EXPECT_TRUE(contains(bad_redirect.body, "redirect_uri")) << bad_redirect.body;
-  auto too_much = api().get("/oauth/authorize?response_type=code&client_id=" + enc(app.client_id) +
-                            "&redirect_uri=" + enc("https://client.example/cb") +
-                            "&scope=read+write");
+  auto too_much =
+      api().get("/oauth/authorize?response_type=code&client_id=" + enc(app.client_id) +
+                "&redirect_uri=" + enc("https://client.example/cb") + "&scope=read+write");
   EXPECT_EQ(too_much.status, 400) << too_much;
   EXPECT_TRUE(contains(too_much.body, "scope")) << too_much.body;
-  auto token_type = api().get("/oauth/authorize?response_type=token&client_id=" +
-                              enc(app.client_id) + "&redirect_uri=" + enc("https://client.example/cb"));
+  auto token_type =
+      api().get("/oauth/authorize?response_type=token&client_id=" + enc(app.client_id) +
+                "&redirect_uri=" + enc("https://client.example/cb"));
   EXPECT_EQ(token_type.status, 400) << token_type;
   auto plain = api().get("/oauth/authorize?response_type=code&client_id=" + enc(app.client_id) +
                          "&redirect_uri=" + enc("https://client.example/cb") +
@@ -346,10 +345,11 @@ TEST_F(OAuthApiIntegration, TokenEndpointErrors) {
                      401, "invalid_client");
   // Unsupported grant.
   for (const char* grant : {"implicit", "refresh_token", ""}) {
-    expect_oauth_error(api().post_form("/oauth/token", form({{"grant_type", grant},
-                                                             {"client_id", app.client_id},
-                                                             {"client_secret", app.client_secret}})),
-                       400, "unsupported_grant_type");
+    expect_oauth_error(
+        api().post_form("/oauth/token", form({{"grant_type", grant},
+                                              {"client_id", app.client_id},
+                                              {"client_secret", app.client_secret}})),
+        400, "unsupported_grant_type");
   }
   // Scope beyond the app's, and unknown scopes.
   for (const char* scope : {"write", "read write", "read:statuses follow", "bogus"}) {
@@ -390,24 +390,24 @@ TEST_F(OAuthApiIntegration, RevokeMakesTokenUnusable) {
   EXPECT_EQ(r.status, 403) << r;
   EXPECT_EQ(str(r.json(), "error"), "unauthorized_client");
   // Nor can the right app with a wrong secret.
-  r = api().post_form("/oauth/revoke", form({{"client_id", app.client_id},
-                                             {"client_secret", "nope"},
-                                             {"token", token}}));
+  r = api().post_form(
+      "/oauth/revoke",
+      form({{"client_id", app.client_id}, {"client_secret", "nope"}, {"token", token}}));
   EXPECT_EQ(r.status, 403) << r;
   EXPECT_EQ(username_of(token), user.username) << "token must survive failed revocations";
 
-  r = api().post_form("/oauth/revoke", form({{"client_id", app.client_id},
-                                             {"client_secret", app.client_secret},
-                                             {"token", token}}));
+  r = api().post_form(
+      "/oauth/revoke",
+      form({{"client_id", app.client_id}, {"client_secret", app.client_secret}, {"token", token}}));
   ASSERT_EQ(r.status, 200) << r;
   EXPECT_EQ(r.body, "{}");
   auto after = api().get("/api/v1/accounts/verify_credentials", token);
   EXPECT_EQ(expect_error(after, 401), "The access token is invalid");
   expect_error(api().get("/api/v1/timelines/home", token), 401);
   // Revoking an unknown (or already revoked) token also succeeds (RFC 7009).
-  r = api().post_form("/oauth/revoke", form({{"client_id", app.client_id},
-                                             {"client_secret", app.client_secret},
-                                             {"token", token}}));
+  r = api().post_form(
+      "/oauth/revoke",
+      form({{"client_id", app.client_id}, {"client_secret", app.client_secret}, {"token", token}}));
   EXPECT_EQ(r.status, 200) << r;
 }
 
@@ -420,7 +420,8 @@ TEST_F(OAuthApiIntegration, AuthorizationServerMetadata) {
   EXPECT_EQ(str(v, "app_registration_endpoint"), "http://127.0.0.1/api/v1/apps");
   std::vector<std::string> grants;
   for (const auto& g : arr(v, "grant_types_supported")) grants.push_back(str(g));
-  EXPECT_EQ(grants, (std::vector<std::string>{"authorization_code", "password", "client_credentials"}));
+  EXPECT_EQ(grants,
+            (std::vector<std::string>{"authorization_code", "password", "client_credentials"}));
   ASSERT_EQ(arr(v, "code_challenge_methods_supported").size(), 1u);
   EXPECT_EQ(str(v, "code_challenge_methods_supported.0"), "S256");
   ASSERT_EQ(arr(v, "response_types_supported").size(), 1u);

@@ -96,8 +96,8 @@ inline std::string read_file(const std::string& path) {
 // A fresh private directory under $TMPDIR (or /tmp).
 inline std::string make_temp_dir(std::string_view prefix = "publius-it-") {
   const char* base = std::getenv("TMPDIR");
-  std::string templ = std::string(base && *base ? base : "/tmp") + "/" + std::string(prefix) +
-                      "XXXXXX";
+  std::string templ =
+      std::string(base && *base ? base : "/tmp") + "/" + std::string(prefix) + "XXXXXX";
   std::vector<char> buf(templ.begin(), templ.end());
   buf.push_back('\0');
   if (!mkdtemp(buf.data())) {
@@ -161,7 +161,8 @@ inline const json::value& at(const json::value& v, std::string_view path, bool r
     if (cur->is_object()) {
       const auto* next = cur->as_object().if_contains(seg);
       if (!next) {
-        if (report) ADD_FAILURE() << "JSON has no member '" << path << "' in " << json::serialize(v);
+        if (report)
+          ADD_FAILURE() << "JSON has no member '" << path << "' in " << json::serialize(v);
         return kNull;
       }
       cur = next;
@@ -175,12 +176,15 @@ inline const json::value& at(const json::value& v, std::string_view path, bool r
         index = index * 10 + static_cast<size_t>(c - '0');
       }
       if (seg.empty() || index >= cur->as_array().size()) {
-        if (report) ADD_FAILURE() << "JSON array index out of range at '" << path << "' in " << json::serialize(v);
+        if (report)
+          ADD_FAILURE() << "JSON array index out of range at '" << path << "' in "
+                        << json::serialize(v);
         return kNull;
       }
       cur = &cur->as_array()[index];
     } else {
-      if (report) ADD_FAILURE() << "JSON path '" << path << "' runs into a scalar in " << json::serialize(v);
+      if (report)
+        ADD_FAILURE() << "JSON path '" << path << "' runs into a scalar in " << json::serialize(v);
       return kNull;
     }
   }
@@ -330,7 +334,8 @@ class Connection {
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port));
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return fail("connect");
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+      return fail("connect");
     int one = 1;
     ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
     return true;
@@ -344,7 +349,8 @@ class Connection {
     addr.sun_family = AF_UNIX;
     if (path.size() >= sizeof addr.sun_path) return fail("unix socket path too long");
     std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return fail("connect");
+    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0)
+      return fail("connect");
     return true;
   }
 
@@ -411,7 +417,8 @@ class Connection {
       r.status = 0;
       return r;
     }
-    if (head) return r;
+    // HEAD answers, interim (1xx), 204 and 304 responses have no body.
+    if (head || (r.status >= 100 && r.status < 200) || r.status == 204 || r.status == 304) return r;
     if (r.has_header("content-length")) {
       const size_t length = std::strtoull(r.header("content-length").c_str(), nullptr, 10);
       while (buffer_.size() < length) {
@@ -534,7 +541,8 @@ inline std::vector<char*> c_strings(std::vector<std::string>& strings) {
 }
 
 // Waits for pid until the deadline; returns the exit code, -1 for a signal, nullopt on timeout.
-inline std::optional<int> wait_exit(pid_t pid, Clock::time_point deadline, int* raw_status = nullptr) {
+inline std::optional<int> wait_exit(pid_t pid, Clock::time_point deadline,
+                                    int* raw_status = nullptr) {
   for (;;) {
     int status = 0;
     const pid_t done = ::waitpid(pid, &status, WNOHANG);
@@ -550,7 +558,8 @@ inline std::optional<int> wait_exit(pid_t pid, Clock::time_point deadline, int* 
 }
 
 // Runs PUBLIUS_BINARY with args; stdin from `input` (may be empty), output captured.
-inline CommandResult run_command(const std::vector<std::string>& args, const std::string& input = "",
+inline CommandResult run_command(const std::vector<std::string>& args,
+                                 const std::string& input = "",
                                  std::chrono::milliseconds timeout = 30s) {
   CommandResult result;
   const std::string dir = make_temp_dir("publius-cmd-");
@@ -567,8 +576,10 @@ inline CommandResult run_command(const std::vector<std::string>& args, const std
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, in_path.c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0600);
   pid_t pid = -1;
   const int rc = posix_spawn(&pid, PUBLIUS_BINARY, &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
@@ -610,11 +621,20 @@ class ServerProcess {
     }
   }
 
-  // The flags every test server gets; `extra` is appended (later flags win in CLI11).
-  static std::vector<std::string> default_args(const std::string& data_dir) {
-    return {"serve",    "--data-dir",      data_dir, "--listen",     "127.0.0.1:0",
-            "--domain", "localhost",       "--public-url", "http://127.0.0.1",
-            "--rate-limit", "100000",      "--threads", "2", "--no-access-log"};
+  // Set before start(): where to listen, and whether to keep the access log on.
+  std::string listen = "127.0.0.1:0";
+  std::string rate_limit = "100000";
+  bool access_log = false;
+
+  // The flags every test server gets; start() appends `extra`, which must not repeat them
+  // (CLI11 refuses a single-value option given twice).
+  std::vector<std::string> default_args(const std::string& data_dir) const {
+    std::vector<std::string> args = {
+        "serve",     "--data-dir",   data_dir,           "--listen",     listen,     "--domain",
+        "localhost", "--public-url", "http://127.0.0.1", "--rate-limit", rate_limit, "--threads",
+        "2"};
+    if (!access_log) args.push_back("--no-access-log");
+    return args;
   }
 
   // Starts the server and waits for "listening on port N". With wait_for_port false (Unix
@@ -639,8 +659,8 @@ class ServerProcess {
     posix_spawn_file_actions_init(&actions);
     posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&actions, fds[1], 1);
-    posix_spawn_file_actions_addopen(&actions, 2, log_path_.c_str(),
-                                     O_WRONLY | O_CREAT | O_APPEND, 0600);
+    posix_spawn_file_actions_addopen(&actions, 2, log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND,
+                                     0600);
     const int rc = posix_spawn(&pid_, PUBLIUS_BINARY, &actions, nullptr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     ::close(fds[1]);
@@ -684,9 +704,9 @@ class ServerProcess {
 
   // Sends SIGTERM and waits; the exit code, -1 for death by signal, nullopt on timeout (the
   // process is then killed).
-  std::optional<int> stop(std::chrono::milliseconds timeout = 10s) {
+  std::optional<int> stop(std::chrono::milliseconds timeout = 10s, int signal = SIGTERM) {
     if (pid_ <= 0) return -1;
-    ::kill(pid_, SIGTERM);
+    ::kill(pid_, signal);
     auto code = wait_exit(pid_, Clock::now() + timeout, &raw_status_);
     if (!code) {
       ::kill(pid_, SIGKILL);
@@ -839,15 +859,16 @@ class Api {
                             const std::string& redirect_uris = "urn:ietf:wg:oauth:2.0:oob",
                             const std::string& name = "") const {
     const std::string app_name = name.empty() ? "Test App " + unique_suffix() : name;
-    auto v = ok_json(post_form("/api/v1/apps", form({{"client_name", app_name},
-                                                     {"redirect_uris", redirect_uris},
-                                                     {"scopes", scopes}})));
+    auto v = ok_json(post_form(
+        "/api/v1/apps",
+        form({{"client_name", app_name}, {"redirect_uris", redirect_uris}, {"scopes", scopes}})));
     if (!v.is_object()) return {};
     return {str(v, "id"), str(v, "client_id"), str(v, "client_secret"), app_name};
   }
 
   // A client_credentials token for app.
-  std::string app_token(const AppCredentials& app, const std::string& scope = "read write follow push") const {
+  std::string app_token(const AppCredentials& app,
+                        const std::string& scope = "read write follow push") const {
     auto v = ok_json(post_form("/oauth/token", form({{"grant_type", "client_credentials"},
                                                      {"client_id", app.client_id},
                                                      {"client_secret", app.client_secret},
@@ -873,10 +894,11 @@ class Api {
     u.username = prefix + "_" + unique_suffix();
     if (u.username.size() > 30) u.username = u.username.substr(u.username.size() - 30);
     u.password = "correct horse battery staple";
-    auto v = ok_json(post_form("/api/v1/accounts", form({{"username", u.username},
-                                                         {"password", u.password},
-                                                         {"agreement", "true"},
-                                                         {"locale", "en"}}),
+    auto v = ok_json(post_form("/api/v1/accounts",
+                               form({{"username", u.username},
+                                     {"password", u.password},
+                                     {"agreement", "true"},
+                                     {"locale", "en"}}),
                                app_token));
     if (!v.is_object()) return u;
     u.token = str(v, "access_token");
@@ -885,14 +907,16 @@ class Api {
     return u;
   }
 
-  json::value post_status(const User& u, const std::string& text,
-                          std::initializer_list<std::pair<std::string_view, std::string_view>> extra = {}) const {
+  json::value post_status(
+      const User& u, const std::string& text,
+      std::initializer_list<std::pair<std::string_view, std::string_view>> extra = {}) const {
     std::string body = form({{"status", text}});
     for (const auto& [k, v] : extra) body += "&" + enc(k) + "=" + enc(v);
     return ok_json(post_form("/api/v1/statuses", body, u.token));
   }
-  std::string post_id(const User& u, const std::string& text,
-                      std::initializer_list<std::pair<std::string_view, std::string_view>> extra = {}) const {
+  std::string post_id(
+      const User& u, const std::string& text,
+      std::initializer_list<std::pair<std::string_view, std::string_view>> extra = {}) const {
     auto v = post_status(u, text, extra);
     return v.is_object() ? str(v, "id") : "";
   }
@@ -923,7 +947,8 @@ inline std::string link_url(const std::string& link, std::string_view rel) {
     const auto gt = link.find('>', lt);
     if (gt == std::string::npos) break;
     const auto next = link.find('<', gt);
-    const std::string params = link.substr(gt + 1, next == std::string::npos ? std::string::npos : next - gt - 1);
+    const std::string params =
+        link.substr(gt + 1, next == std::string::npos ? std::string::npos : next - gt - 1);
     if (contains(params, want)) return link.substr(lt + 1, gt - lt - 1);
     pos = gt + 1;
   }
@@ -947,7 +972,8 @@ class ApiIntegrationTest : public ::testing::Test {
     data_dir_ = make_temp_dir();
     if (data_dir_.empty() || !server_->start(data_dir_)) return;
     api_ = new Api(server_->port());
-    app_ = api_->create_app("read write follow push", "urn:ietf:wg:oauth:2.0:oob", "Integration Suite");
+    app_ = api_->create_app("read write follow push", "urn:ietf:wg:oauth:2.0:oob",
+                            "Integration Suite");
     app_token_ = api_->app_token(app_);
   }
 
@@ -955,8 +981,8 @@ class ApiIntegrationTest : public ::testing::Test {
     if (server_) {
       const bool was_running = server_->alive();
       if (was_running) {
-        auto code = server_->stop();
-        EXPECT_TRUE(code.has_value()) << "server did not exit within 10 s of SIGTERM; log:\n"
+        auto code = server_->stop(5s);
+        EXPECT_TRUE(code.has_value()) << "server did not exit within 5 s of SIGTERM; log:\n"
                                       << server_->log();
         if (code) {
           EXPECT_EQ(*code, 0) << "server exit status after SIGTERM; log:\n" << server_->log();
@@ -981,15 +1007,16 @@ class ApiIntegrationTest : public ::testing::Test {
 
   void TearDown() override {
     // Whatever the test sent, the server must still be up.
-    EXPECT_TRUE(server_ && server_->alive())
-        << "server died during the test (raw wait status " << (server_ ? server_->raw_status() : 0)
-        << "); log:\n"
-        << (server_ ? server_->log() : "");
+    EXPECT_TRUE(server_ && server_->alive()) << "server died during the test (raw wait status "
+                                             << (server_ ? server_->raw_status() : 0) << "); log:\n"
+                                             << (server_ ? server_->log() : "");
   }
 
   static Api& api() { return *api_; }
   static int port() { return server_->port(); }
-  static User new_user(const std::string& prefix = "u") { return api_->register_user(app_token_, prefix); }
+  static User new_user(const std::string& prefix = "u") {
+    return api_->register_user(app_token_, prefix);
+  }
 
   static inline ServerProcess* server_ = nullptr;
   static inline Api* api_ = nullptr;

@@ -9,9 +9,9 @@ class StatusesApiIntegration : public ApiIntegrationTest {};
 
 TEST_F(StatusesApiIntegration, CreateWithFormBody) {
   auto a = new_user("st");
-  auto v = api().post_status(a, "Hello world", {{"visibility", "unlisted"},
-                                                {"spoiler_text", "cw here"},
-                                                {"language", "en"}});
+  auto v = api().post_status(
+      a, "Hello world",
+      {{"visibility", "unlisted"}, {"spoiler_text", "cw here"}, {"language", "en"}});
   const std::string id = str(v, "id");
   EXPECT_EQ(str(v, "content"), "<p>Hello world</p>");
   EXPECT_EQ(str(v, "visibility"), "unlisted");
@@ -46,8 +46,8 @@ TEST_F(StatusesApiIntegration, CreateWithFormBody) {
 TEST_F(StatusesApiIntegration, CreateWithJsonBody) {
   auto a = new_user("stj");
   auto v = Api::ok_json(api().post_json(
-      "/api/v1/statuses", json::object{{"status", "from json\n\nsecond paragraph"}, {"sensitive", true}},
-      a.token));
+      "/api/v1/statuses",
+      json::object{{"status", "from json\n\nsecond paragraph"}, {"sensitive", true}}, a.token));
   EXPECT_EQ(str(v, "content"), "<p>from json</p><p>second paragraph</p>");
   EXPECT_TRUE(boolean(v, "sensitive"));
   EXPECT_EQ(str(v, "visibility"), "public");
@@ -69,19 +69,19 @@ TEST_F(StatusesApiIntegration, CreateWithJsonBody) {
 TEST_F(StatusesApiIntegration, IdempotencyKeyReturnsTheSameStatus) {
   auto a = new_user("idem");
   const std::string key = "key-" + unique_suffix();
-  auto first = Api::ok_json(api().post_form("/api/v1/statuses", form({{"status", "only once"}}), a.token,
-                                            {{"Idempotency-Key", key}}));
-  auto second = Api::ok_json(api().post_form("/api/v1/statuses", form({{"status", "only once"}}), a.token,
-                                             {{"Idempotency-Key", key}}));
+  auto first = Api::ok_json(api().post_form("/api/v1/statuses", form({{"status", "only once"}}),
+                                            a.token, {{"Idempotency-Key", key}}));
+  auto second = Api::ok_json(api().post_form("/api/v1/statuses", form({{"status", "only once"}}),
+                                             a.token, {{"Idempotency-Key", key}}));
   EXPECT_EQ(str(first, "id"), str(second, "id"));
   EXPECT_EQ(num(api().account(a.id), "statuses_count"), 1);
-  auto third = Api::ok_json(api().post_form("/api/v1/statuses", form({{"status", "only once"}}), a.token,
-                                            {{"Idempotency-Key", key + "-other"}}));
+  auto third = Api::ok_json(api().post_form("/api/v1/statuses", form({{"status", "only once"}}),
+                                            a.token, {{"Idempotency-Key", key + "-other"}}));
   EXPECT_NE(str(third, "id"), str(first, "id"));
   // Keys are per account: another user with the same key gets a post of their own.
   auto b = new_user("idem");
-  auto theirs = Api::ok_json(api().post_form("/api/v1/statuses", form({{"status", "only once"}}), b.token,
-                                             {{"Idempotency-Key", key}}));
+  auto theirs = Api::ok_json(api().post_form("/api/v1/statuses", form({{"status", "only once"}}),
+                                             b.token, {{"Idempotency-Key", key}}));
   EXPECT_NE(str(theirs, "id"), str(first, "id"));
   EXPECT_EQ(str(theirs, "account.id"), b.id);
   expect_error(api().post_form("/api/v1/statuses", form({{"status", "x"}}), a.token,
@@ -116,15 +116,15 @@ TEST_F(StatusesApiIntegration, ReplySetsParentAndCountsAndContext) {
   EXPECT_EQ(ids(at(ctx, "ancestors")), (std::vector<std::string>{root, r1}));
   EXPECT_EQ(ids(at(ctx, "descendants")), std::vector<std::string>{});
 
-  expect_error(api().post_form("/api/v1/statuses", form({{"status", "x"}, {"in_reply_to_id", "987654321"}}),
-                               b.token),
+  expect_error(api().post_form("/api/v1/statuses",
+                               form({{"status", "x"}, {"in_reply_to_id", "987654321"}}), b.token),
                404);
-  expect_error(api().post_form("/api/v1/statuses", form({{"status", "x"}, {"in_reply_to_id", "abc"}}),
-                               b.token),
+  expect_error(api().post_form("/api/v1/statuses",
+                               form({{"status", "x"}, {"in_reply_to_id", "abc"}}), b.token),
                404);
   // Replying to a post one cannot see is the same as replying to nothing.
-  expect_error(api().post_form("/api/v1/statuses", form({{"status", "x"}, {"in_reply_to_id", hidden}}),
-                               b.token),
+  expect_error(api().post_form("/api/v1/statuses",
+                               form({{"status", "x"}, {"in_reply_to_id", hidden}}), b.token),
                404);
   expect_error(api().get("/api/v1/statuses/987654321/context"), 404);
   expect_error(api().get("/api/v1/statuses/" + hidden + "/context"), 404);
@@ -182,7 +182,9 @@ TEST_F(StatusesApiIntegration, ContentIsHtmlEscaped) {
 
 TEST_F(StatusesApiIntegration, ValidationErrors) {
   auto a = new_user("val");
-  auto create = [&](const std::string& body) { return api().post_form("/api/v1/statuses", body, a.token); };
+  auto create = [&](const std::string& body) {
+    return api().post_form("/api/v1/statuses", body, a.token);
+  };
   // 500 characters (code points) is the limit.
   std::string five_hundred;
   for (int i = 0; i < 500; ++i) five_hundred += "\xc3\xa9";
@@ -203,7 +205,8 @@ TEST_F(StatusesApiIntegration, ValidationErrors) {
   EXPECT_TRUE(contains(text, "Visibility")) << text;
   expect_error(create(form({{"status", "x"}, {"sensitive", "kinda"}})), 400);
   expect_error(create(form({{"status", "x"}, {"media_ids[]", "123"}})), 422);
-  expect_error(create(form({{"status", "x"}, {"poll[options][]", "a"}, {"poll[expires_in]", "60"}})), 422);
+  expect_error(
+      create(form({{"status", "x"}, {"poll[options][]", "a"}, {"poll[expires_in]", "60"}})), 422);
   expect_error(create(form({{"status", "x"}, {"scheduled_at", "2099-01-01T00:00:00Z"}})), 422);
   expect_error(create(form({{"status", "x"}, {"language", std::string(20, 'l')}})), 422);
   // Nothing above but the two good posts was created.
@@ -228,7 +231,8 @@ TEST_F(StatusesApiIntegration, GetAndDelete) {
 
   auto gone = Api::ok_json(api().del("/api/v1/statuses/" + id, a.token));
   EXPECT_EQ(str(gone, "id"), id);
-  EXPECT_EQ(str(gone, "text"), "short-lived #ephemeral") << "DELETE returns the source for redrafting";
+  EXPECT_EQ(str(gone, "text"), "short-lived #ephemeral")
+      << "DELETE returns the source for redrafting";
   expect_error(api().get("/api/v1/statuses/" + id), 404);
   expect_error(api().get("/api/v1/statuses/" + id, a.token), 404);
   expect_error(api().del("/api/v1/statuses/" + id, a.token), 404);
@@ -246,9 +250,9 @@ TEST_F(StatusesApiIntegration, EditKeepsHistoryAndSource) {
   auto a = new_user("edit");
   auto b = new_user("edit");
   const std::string id = api().post_id(a, "original text");
-  auto edited = Api::ok_json(api().send_json("PUT", "/api/v1/statuses/" + id,
-                                             json::object{{"status", "edited text"}, {"spoiler_text", "now with cw"}},
-                                             a.token));
+  auto edited = Api::ok_json(api().send_json(
+      "PUT", "/api/v1/statuses/" + id,
+      json::object{{"status", "edited text"}, {"spoiler_text", "now with cw"}}, a.token));
   EXPECT_EQ(str(edited, "id"), id);
   EXPECT_EQ(str(edited, "content"), "<p>edited text</p>");
   EXPECT_EQ(str(edited, "spoiler_text"), "now with cw");
@@ -272,12 +276,16 @@ TEST_F(StatusesApiIntegration, EditKeepsHistoryAndSource) {
   EXPECT_EQ(str(source, "text"), "edited text");
   EXPECT_EQ(str(source, "spoiler_text"), "now with cw");
 
-  expect_error(api().send_form("PUT", "/api/v1/statuses/" + id, form({{"status", "hijack"}}), b.token), 403);
+  expect_error(
+      api().send_form("PUT", "/api/v1/statuses/" + id, form({{"status", "hijack"}}), b.token), 403);
   expect_error(api().get("/api/v1/statuses/" + id + "/source", b.token), 404);
-  expect_error(api().send_form("PUT", "/api/v1/statuses/" + id, form({{"status", ""}}), a.token), 422);
-  expect_error(api().send_form("PUT", "/api/v1/statuses/" + id, form({{"status", std::string(501, 'x')}}), a.token),
+  expect_error(api().send_form("PUT", "/api/v1/statuses/" + id, form({{"status", ""}}), a.token),
                422);
-  expect_error(api().send_form("PUT", "/api/v1/statuses/987654321", form({{"status", "x"}}), a.token), 404);
+  expect_error(api().send_form("PUT", "/api/v1/statuses/" + id,
+                               form({{"status", std::string(501, 'x')}}), a.token),
+               422);
+  expect_error(
+      api().send_form("PUT", "/api/v1/statuses/987654321", form({{"status", "x"}}), a.token), 404);
   // Failed edits left no history behind.
   EXPECT_EQ(arr(Api::ok_json(api().get("/api/v1/statuses/" + id + "/history"))).size(), 2u);
   // A never-edited status has a one-entry history.
@@ -301,15 +309,30 @@ TEST_F(StatusesApiIntegration, FavouriteAndUnfavourite) {
   EXPECT_FALSE(boolean(seen_by_author, "favourited"));
   EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/statuses/" + id + "/favourited_by"))),
             std::vector<std::string>{b.id});
-  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/favourites", b.token))), std::vector<std::string>{id});
-  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/favourites", a.token))), std::vector<std::string>{});
+  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/favourites", b.token))),
+            std::vector<std::string>{id});
+  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/favourites", a.token))),
+            std::vector<std::string>{});
 
   v = Api::ok_json(api().post("/api/v1/statuses/" + id + "/unfavourite", b.token));
   EXPECT_FALSE(boolean(v, "favourited"));
   EXPECT_EQ(num(v, "favourites_count"), 0);
   EXPECT_EQ(num(api().status(id), "favourites_count"), 0);
-  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/statuses/" + id + "/favourited_by"))), std::vector<std::string>{});
-  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/favourites", b.token))), std::vector<std::string>{});
+  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/statuses/" + id + "/favourited_by"))),
+            std::vector<std::string>{});
+  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/favourites", b.token))),
+            std::vector<std::string>{});
+
+  // The favourites list pages by when things were favourited, not by status id.
+  const std::string older = api().post_id(a, "older post");
+  const std::string newer = api().post_id(a, "newer post");
+  Api::ok_json(api().post("/api/v1/statuses/" + newer + "/favourite", b.token));
+  Api::ok_json(api().post("/api/v1/statuses/" + id + "/favourite", b.token));
+  Api::ok_json(api().post("/api/v1/statuses/" + older + "/favourite", b.token));
+  auto page = api().get("/api/v1/favourites?limit=2", b.token);
+  EXPECT_EQ(ids(Api::ok_json(page)), (std::vector<std::string>{older, id}));
+  auto rest = Api::ok_json(api().get(strip_origin(link_url(page.header("link"), "next")), b.token));
+  EXPECT_EQ(ids(rest), std::vector<std::string>{newer});
 
   expect_error(api().post("/api/v1/statuses/987654321/favourite", b.token), 404);
   expect_error(api().post("/api/v1/statuses/" + id + "/favourite"), 401);
@@ -330,7 +353,8 @@ TEST_F(StatusesApiIntegration, ReblogAndUnreblog) {
   EXPECT_TRUE(boolean(v, "reblogged"));
   EXPECT_TRUE(is_null(v, "url")) << "a boost has no URL of its own";
   // Boosting again returns the same boost.
-  EXPECT_EQ(str(Api::ok_json(api().post("/api/v1/statuses/" + id + "/reblog", b.token)), "id"), boost);
+  EXPECT_EQ(str(Api::ok_json(api().post("/api/v1/statuses/" + id + "/reblog", b.token)), "id"),
+            boost);
   EXPECT_EQ(num(api().status(id), "reblogs_count"), 1);
   EXPECT_TRUE(boolean(api().status(id, b.token), "reblogged"));
   EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/statuses/" + id + "/reblogged_by"))),
@@ -347,16 +371,20 @@ TEST_F(StatusesApiIntegration, ReblogAndUnreblog) {
   EXPECT_FALSE(boolean(v, "reblogged"));
   EXPECT_EQ(num(v, "reblogs_count"), 0);
   expect_error(api().get("/api/v1/statuses/" + boost), 404);
-  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/statuses/" + id + "/reblogged_by"))), std::vector<std::string>{});
+  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/statuses/" + id + "/reblogged_by"))),
+            std::vector<std::string>{});
 
   // Followers-only and direct posts of others cannot be boosted.
   api().follow(b, a);
   const std::string priv = api().post_id(a, "followers only", {{"visibility", "private"}});
   auto text = expect_error(api().post("/api/v1/statuses/" + priv + "/reblog", b.token), 422);
   EXPECT_TRUE(contains(text, "boost")) << text;
-  const std::string direct = api().post_id(a, "@" + b.username + " psst", {{"visibility", "direct"}});
+  const std::string direct =
+      api().post_id(a, "@" + b.username + " psst", {{"visibility", "direct"}});
   expect_error(api().post("/api/v1/statuses/" + direct + "/reblog", b.token), 422);
-  expect_error(api().post_form("/api/v1/statuses/" + id + "/reblog", form({{"visibility", "loud"}}), b.token), 422);
+  expect_error(api().post_form("/api/v1/statuses/" + id + "/reblog", form({{"visibility", "loud"}}),
+                               b.token),
+               422);
   expect_error(api().post("/api/v1/statuses/987654321/reblog", b.token), 404);
 }
 
@@ -409,6 +437,88 @@ TEST_F(StatusesApiIntegration, PinAndUnpin) {
   expect_error(api().post("/api/v1/statuses/" + direct + "/pin", a.token), 422);
 }
 
+TEST_F(StatusesApiIntegration, DeletingRepliesAndBoostedPostsCleansUp) {
+  auto a = new_user("clean");
+  auto b = new_user("clean");
+  auto c = new_user("clean");
+  const std::string root = api().post_id(a, "root to be deleted");
+  const std::string reply = api().post_id(b, "a reply", {{"in_reply_to_id", root}});
+  EXPECT_EQ(num(api().status(root), "replies_count"), 1);
+  Api::ok_json(api().del("/api/v1/statuses/" + reply, b.token));
+  EXPECT_EQ(num(api().status(root), "replies_count"), 0);
+  EXPECT_EQ(
+      arr(Api::ok_json(api().get("/api/v1/statuses/" + root + "/context")), "descendants").size(),
+      0u);
+
+  api().follow(c, b);
+  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/timelines/home", c.token))),
+            std::vector<std::string>{});
+  const std::string boost =
+      str(Api::ok_json(api().post("/api/v1/statuses/" + root + "/reblog", b.token)), "id");
+  Api::ok_json(api().post("/api/v1/statuses/" + root + "/favourite", c.token));
+  Api::ok_json(api().post("/api/v1/statuses/" + root + "/bookmark", c.token));
+  EXPECT_TRUE(has_id(Api::ok_json(api().get("/api/v1/timelines/home", c.token)), boost));
+  EXPECT_EQ(num(api().status(root), "reblogs_count"), 1);
+
+  Api::ok_json(api().del("/api/v1/statuses/" + root, a.token));
+  expect_error(api().get("/api/v1/statuses/" + boost), 404);
+  EXPECT_FALSE(has_id(Api::ok_json(api().get("/api/v1/accounts/" + b.id + "/statuses")), boost));
+  auto home = Api::ok_json(api().get("/api/v1/timelines/home", c.token));
+  EXPECT_FALSE(has_id(home, boost));
+  for (const auto& item : arr(home)) EXPECT_TRUE(is_null(item, "reblog")) << json::serialize(item);
+  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/favourites", c.token))),
+            std::vector<std::string>{});
+  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/bookmarks", c.token))), std::vector<std::string>{});
+  EXPECT_EQ(num(api().account(a.id), "statuses_count"), 0);
+  // b deleted their reply; the (now deleted) boost never counted as a status.
+  EXPECT_EQ(num(api().account(b.id), "statuses_count"), 0);
+  // a's notifications about the deleted post are gone; nothing renders as null.
+  auto notes = Api::ok_json(api().get("/api/v1/notifications", a.token));
+  for (const auto& n : arr(notes)) EXPECT_NE(str(n, "type"), "reblog") << json::serialize(n);
+}
+
+TEST_F(StatusesApiIntegration, EditUpdatesTagsAndNotifiesNewMentionsOnce) {
+  auto a = new_user("ed");
+  auto b = new_user("edb");
+  const std::string old_tag = "old" + unique_suffix();
+  const std::string new_tag = "new" + unique_suffix();
+  const std::string id = api().post_id(a, "about #" + old_tag);
+  EXPECT_TRUE(has_id(Api::ok_json(api().get("/api/v1/timelines/tag/" + old_tag)), id));
+  auto v = Api::ok_json(
+      api().send_form("PUT", "/api/v1/statuses/" + id,
+                      form({{"status", "about #" + new_tag + " cc @" + b.username}}), a.token));
+  ASSERT_EQ(arr(v, "tags").size(), 1u);
+  EXPECT_EQ(str(v, "tags.0.name"), new_tag);
+  ASSERT_EQ(arr(v, "mentions").size(), 1u);
+  EXPECT_EQ(str(v, "mentions.0.id"), b.id);
+  EXPECT_FALSE(has_id(Api::ok_json(api().get("/api/v1/timelines/tag/" + old_tag)), id));
+  EXPECT_TRUE(has_id(Api::ok_json(api().get("/api/v1/timelines/tag/" + new_tag)), id));
+  auto notes = Api::ok_json(api().get("/api/v1/notifications", b.token));
+  ASSERT_EQ(arr(notes).size(), 1u);
+  EXPECT_EQ(str(notes, "0.type"), "mention");
+  EXPECT_EQ(str(notes, "0.status.id"), id);
+  // Editing again with the same mention does not notify again.
+  Api::ok_json(api().send_form(
+      "PUT", "/api/v1/statuses/" + id,
+      form({{"status", "about #" + new_tag + " cc @" + b.username + " (typo)"}}), a.token));
+  EXPECT_EQ(arr(Api::ok_json(api().get("/api/v1/notifications", b.token))).size(), 1u);
+  EXPECT_EQ(arr(Api::ok_json(api().get("/api/v1/statuses/" + id + "/history"))).size(), 3u);
+}
+
+TEST_F(StatusesApiIntegration, MentionsAndLookupIgnoreCase) {
+  auto a = new_user("case");
+  auto b = new_user("casem");
+  std::string upper = b.username;
+  for (auto& ch : upper) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+  auto v = api().post_status(a, "hey @" + upper);
+  ASSERT_EQ(arr(v, "mentions").size(), 1u) << str(v, "content");
+  EXPECT_EQ(str(v, "mentions.0.id"), b.id);
+  EXPECT_EQ(str(v, "mentions.0.username"), b.username);
+  auto found = Api::ok_json(api().get("/api/v1/accounts/lookup?acct=" + upper));
+  EXPECT_EQ(str(found, "id"), b.id);
+  EXPECT_EQ(str(found, "username"), b.username);
+}
+
 // ---------------------------------------------------------------------------
 // Visibility
 
@@ -432,7 +542,8 @@ TEST_F(VisibilityApiIntegration, PrivatePostsReachOnlyFollowers) {
 
   EXPECT_TRUE(has_id(Api::ok_json(api().get("/api/v1/timelines/home", follower.token)), id));
   EXPECT_FALSE(has_id(Api::ok_json(api().get("/api/v1/timelines/public?limit=40")), id));
-  EXPECT_FALSE(has_id(Api::ok_json(api().get("/api/v1/timelines/public?limit=40", follower.token)), id));
+  EXPECT_FALSE(
+      has_id(Api::ok_json(api().get("/api/v1/timelines/public?limit=40", follower.token)), id));
   const std::string profile = "/api/v1/accounts/" + author.id + "/statuses";
   EXPECT_TRUE(has_id(Api::ok_json(api().get(profile, follower.token)), id));
   EXPECT_FALSE(has_id(Api::ok_json(api().get(profile, stranger.token)), id));

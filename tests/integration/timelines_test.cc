@@ -25,7 +25,8 @@ TEST_F(TimelinesApiIntegration, HomeHasOwnAndFollowedPostsNewestFirst) {
   const std::string own = api().post_id(a, "my own post");
   const std::string unrelated = api().post_id(c, "nobody follows me");
   const std::string priv = api().post_id(b, "for followers", {{"visibility", "private"}});
-  const std::string boost = str(Api::ok_json(api().post("/api/v1/statuses/" + unrelated + "/reblog", b.token)), "id");
+  const std::string boost =
+      str(Api::ok_json(api().post("/api/v1/statuses/" + unrelated + "/reblog", b.token)), "id");
 
   auto r = api().get("/api/v1/timelines/home", a.token);
   auto home = Api::ok_json(r);
@@ -47,7 +48,8 @@ TEST_F(TimelinesApiIntegration, FollowWithoutReblogsKeepsBoostsOffHome) {
   auto a = new_user("norb");
   auto b = new_user("norbb");
   auto c = new_user("norbc");
-  Api::ok_json(api().post_form("/api/v1/accounts/" + b.id + "/follow", form({{"reblogs", "false"}}), a.token));
+  Api::ok_json(api().post_form("/api/v1/accounts/" + b.id + "/follow", form({{"reblogs", "false"}}),
+                               a.token));
   const std::string original = api().post_id(c, "boost-worthy");
   // Warm a's feed first, then let b boost: the boost must not arrive by fan-out either.
   EXPECT_EQ(get_ids("/api/v1/timelines/home", a.token), Ids{});
@@ -60,7 +62,8 @@ TEST_F(TimelinesApiIntegration, PublicTimeline) {
   auto a = new_user("pub");
   const std::string p1 = api().post_id(a, "public one");
   const std::string p2 = api().post_id(a, "public two");
-  const std::string boost = str(Api::ok_json(api().post("/api/v1/statuses/" + p1 + "/reblog", a.token)), "id");
+  const std::string boost =
+      str(Api::ok_json(api().post("/api/v1/statuses/" + p1 + "/reblog", a.token)), "id");
   auto anon = Api::ok_json(api().get("/api/v1/timelines/public?limit=5"));
   ASSERT_GE(arr(anon).size(), 2u);
   EXPECT_EQ(str(anon, "0.id"), p2);
@@ -100,11 +103,12 @@ TEST_F(TimelinesApiIntegration, IdPagingOnEveryTimeline) {
   auto u = new_user("page");
   const std::string tag = "pg" + unique_suffix();
   Ids p;
-  for (int i = 1; i <= 5; ++i) p.push_back(api().post_id(u, "post " + std::to_string(i) + " #" + tag));
+  for (int i = 1; i <= 5; ++i)
+    p.push_back(api().post_id(u, "post " + std::to_string(i) + " #" + tag));
   // p[0] is the oldest, p[4] the newest.
-  for (const std::string& base : {std::string("/api/v1/timelines/home"),
-                                  "/api/v1/accounts/" + u.id + "/statuses",
-                                  "/api/v1/timelines/tag/" + tag}) {
+  for (const std::string& base :
+       {std::string("/api/v1/timelines/home"), "/api/v1/accounts/" + u.id + "/statuses",
+        "/api/v1/timelines/tag/" + tag}) {
     SCOPED_TRACE(base);
     EXPECT_EQ(get_ids(base, u.token), (Ids{p[4], p[3], p[2], p[1], p[0]}));
     EXPECT_EQ(get_ids(base + "?limit=2", u.token), (Ids{p[4], p[3]}));
@@ -155,7 +159,8 @@ TEST_F(TimelinesApiIntegration, LinkHeaderUsesTheHostTheClientAddressed) {
   // Behind a TLS proxy.
   req.headers = {{"X-Forwarded-Proto", "https"}};
   r = api().request(req);
-  EXPECT_TRUE(starts_with(r.header("link"), "<https://example.test:1234/api/v1/timelines/home?max_id="))
+  EXPECT_TRUE(
+      starts_with(r.header("link"), "<https://example.test:1234/api/v1/timelines/home?max_id="))
       << r.header("link");
   // A hostile Host header cannot inject Link parameters.
   req.headers.clear();
@@ -166,17 +171,49 @@ TEST_F(TimelinesApiIntegration, LinkHeaderUsesTheHostTheClientAddressed) {
   EXPECT_FALSE(contains(link, "rel=\"payload")) << link;
   EXPECT_TRUE(starts_with(link, "<http://evil.test")) << link;
   size_t rels = 0;
-  for (size_t pos = link.find("rel="); pos != std::string::npos; pos = link.find("rel=", pos + 1)) ++rels;
+  for (size_t pos = link.find("rel="); pos != std::string::npos; pos = link.find("rel=", pos + 1))
+    ++rels;
   EXPECT_EQ(rels, 2u) << link;
+}
+
+TEST_F(TimelinesApiIntegration, SearchV2) {
+  auto u = new_user("srchv2");
+  const std::string tag = "Sv" + unique_suffix();
+  const std::string word = "zebracorn" + unique_suffix().substr(0, 3);
+  const std::string p1 = api().post_id(u, "about #" + tag + " and " + word);
+  const std::string p2 = api().post_id(u, word + " again");
+  auto v = Api::ok_json(api().get("/api/v2/search?q=" + word, u.token));
+  EXPECT_EQ(ids(at(v, "statuses")), (Ids{p2, p1}));
+  EXPECT_EQ(arr(v, "hashtags").size(), 0u);
+  v = Api::ok_json(api().get("/api/v2/search?type=hashtags&q=%23" + lower(tag)));
+  ASSERT_EQ(arr(v, "hashtags").size(), 1u) << json::serialize(v);
+  EXPECT_EQ(str(v, "hashtags.0.name"), lower(tag));
+  EXPECT_EQ(str(v, "hashtags.0.url"), "http://127.0.0.1/tags/" + lower(tag));
+  EXPECT_EQ(arr(v, "accounts").size(), 0u);
+  EXPECT_EQ(arr(v, "statuses").size(), 0u);
+  v = Api::ok_json(api().get("/api/v2/search?type=statuses&q=%23" + tag));
+  EXPECT_EQ(ids(at(v, "statuses")), Ids{p1});
+  // Search syntax in the query is literal text, not FTS operators.
+  v = Api::ok_json(api().get("/api/v2/search?type=statuses&q=" + enc(word + " OR \"x\" NEAR(")));
+  EXPECT_EQ(arr(v, "statuses").size(), 0u);
+  v = Api::ok_json(api().get("/api/v2/search?q="));
+  EXPECT_EQ(arr(v, "statuses").size() + arr(v, "accounts").size() + arr(v, "hashtags").size(), 0u);
+  // Offsets are for signed-in users.
+  expect_error(api().get("/api/v2/search?q=" + word + "&offset=1"), 401);
+  v = Api::ok_json(api().get("/api/v2/search?type=statuses&q=" + word + "&offset=1", u.token));
+  EXPECT_EQ(ids(at(v, "statuses")), Ids{p1});
+  expect_error(api().get("/api/v2/search?q=x&limit=lots"), 400);
 }
 
 TEST_F(TimelinesApiIntegration, LimitIsCappedAtForty) {
   auto u = new_user("cap");
   for (int i = 0; i < 42; ++i) api().post_id(u, "bulk post " + std::to_string(i));
-  EXPECT_EQ(arr(Api::ok_json(api().get("/api/v1/accounts/" + u.id + "/statuses?limit=100"))).size(), 40u);
+  EXPECT_EQ(arr(Api::ok_json(api().get("/api/v1/accounts/" + u.id + "/statuses?limit=100"))).size(),
+            40u);
   EXPECT_EQ(arr(Api::ok_json(api().get("/api/v1/timelines/home?limit=100", u.token))).size(), 40u);
   EXPECT_EQ(arr(Api::ok_json(api().get("/api/v1/timelines/public?limit=41"))).size(), 40u);
-  EXPECT_EQ(arr(Api::ok_json(api().get("/api/v1/timelines/public"))).size(), 20u) << "default is 20";
+  EXPECT_EQ(arr(Api::ok_json(api().get("/api/v1/timelines/public"))).size(), 20u)
+      << "default is 20";
   EXPECT_EQ(arr(Api::ok_json(api().get("/api/v1/timelines/public?limit=3"))).size(), 3u);
   EXPECT_EQ(arr(Api::ok_json(api().get("/api/v1/timelines/public?limit=0"))).size(), 1u);
 }

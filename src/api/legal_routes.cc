@@ -1,0 +1,155 @@
+// Admin API for the legal desk and the disclosure inventory. Every route needs a
+// user token with admin:read (reads) or admin:write (changes) AND the admin
+// role. Handlers only authenticate, parse and call legal::LegalDesk.
+#include <filesystem>
+
+#include "api/api.h"
+#include "shield/inventory.h"
+#include "util/time.h"
+
+namespace publius::api {
+namespace {
+
+Result<std::vector<std::string>> approved_categories(const http::Params& p) {
+  std::vector<std::string> out;
+  std::vector<std::string> values = p.get_all("approve");
+  for (auto& v : p.get_all("approve[]")) values.push_back(std::move(v));
+  for (const auto& value : values) {
+    size_t start = 0;
+    while (start <= value.size()) {
+      const size_t comma = value.find(',', start);
+      const std::string item =
+          value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!item.empty()) out.push_back(item);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  if (out.empty()) return bad_request("approve: name at least one category");
+  return out;
+}
+
+}  // namespace
+
+void Api::add_legal_routes(http::Router& r) {
+  // A user token with `scope` whose account is an admin.
+  auto admin = [this](const http::Request& req, std::string_view scope) -> Result<Caller> {
+    PUBLIUS_ASSIGN_OR_RETURN(auto c, require_user(req, scope));
+    if (!c.account || c.account->role != domain::Role::kAdmin)
+      return forbidden("This action requires the admin role");
+    return c;
+  };
+  auto desk = [this]() -> Result<legal::LegalDesk*> {
+    if (!options_.legal_desk) return not_found("The legal desk is not enabled on this server");
+    return options_.legal_desk;
+  };
+
+  r.add("GET", "/api/v1/admin/accounts/:id/inventory", [this, admin](http::Request& req) {
+    auto c = admin(req, "admin:read");
+    if (!c.ok()) return error_response(c.error());
+    auto id = path_id(req);
+    if (!id.ok()) return error_response(id.error());
+    shield::StoreDisclosureInventory inventory(store_);
+    auto inv = inventory.for_account(*id);
+    if (!inv.ok()) return error_response(inv.error());
+    return http::Response::json(shield::inventory_to_json(*inv));
+  });
+
+  r.add("GET", "/api/v1/admin/legal/demands", [admin, desk](http::Request& req) {
+    auto c = admin(req, "admin:read");
+    if (!c.ok()) return error_response(c.error());
+    auto d = desk();
+    if (!d.ok()) return error_response(d.error());
+    return json_or_error((*d)->list_json());
+  });
+
+  r.add("POST", "/api/v1/admin/legal/demands", [admin, desk](http::Request& req) {
+    auto c = admin(req, "admin:write");
+    if (!c.ok()) return error_response(c.error());
+    auto d = desk();
+    if (!d.ok()) return error_response(d.error());
+    // Document paths name files on the server's disk: only the operator's CLI may read them.
+    if (req.body.find("\"documents\"") != std::string::npos &&
+        req.body.find("\"documents\":[]") == std::string::npos &&
+        req.body.find("\"documents\": []") == std::string::npos)
+      return error_response(
+          bad_request("documents: attach documents with `publius legal intake` on the server"));
+    auto out = (*d)->intake(req.body);
+    if (!out.ok()) return error_response(out.error());
+    return http::Response::json(std::move(out).value(), 201);
+  });
+
+  r.add("GET", "/api/v1/admin/legal/demands/:id", [admin, desk](http::Request& req) {
+    auto c = admin(req, "admin:read");
+    if (!c.ok()) return error_response(c.error());
+    auto d = desk();
+    if (!d.ok()) return error_response(d.error());
+    return json_or_error((*d)->show_json(std::string(req.path_param("id"))));
+  });
+
+  r.add("POST", "/api/v1/admin/legal/demands/:id/transition",
+        [this, admin, desk](http::Request& req) {
+          auto c = admin(req, "admin:write");
+          if (!c.ok()) return error_response(c.error());
+          auto d = desk();
+          if (!d.ok()) return error_response(d.error());
+          auto p = params(req);
+          if (!p.ok()) return error_response(p.error());
+          return json_or_error((*d)->transition(std::string(req.path_param("id")),
+                                                p->get_or("to", ""), p->get_or("reason", "")));
+        });
+
+  r.add("POST", "/api/v1/admin/legal/demands/:id/produce", [this, admin, desk](http::Request& req) {
+    auto c = admin(req, "admin:write");
+    if (!c.ok()) return error_response(c.error());
+    auto d = desk();
+    if (!d.ok()) return error_response(d.error());
+    auto p = params(req);
+    if (!p.ok()) return error_response(p.error());
+    auto approved = approved_categories(*p);
+    if (!approved.ok()) return error_response(approved.error());
+    const std::string id(req.path_param("id"));
+    const std::string out =
+        (*d)->legal_dir() + "/productions/" + id + "-" + std::to_string(now_ms());
+    return json_or_error((*d)->produce(id, *approved, out));
+  });
+
+  r.add("GET", "/api/v1/admin/legal/verify", [admin, desk](http::Request& req) {
+    auto c = admin(req, "admin:read");
+    if (!c.ok()) return error_response(c.error());
+    auto d = desk();
+    if (!d.ok()) return error_response(d.error());
+    auto report = (*d)->verify();
+    if (!report.ok()) return error_response(report.error());
+    std::string body = std::string("{\"intact\":") + (report->intact ? "true" : "false") +
+                       ",\"entries\":" + std::to_string(report->entries);
+    if (!report->intact)
+      body += ",\"first_broken_entry\":" + std::to_string(report->first_broken_seq);
+    body += "}";
+    return http::Response::json(std::move(body));
+  });
+
+  r.add("GET", "/api/v1/admin/legal/transparency", [this, admin, desk](http::Request& req) {
+    auto c = admin(req, "admin:read");
+    if (!c.ok()) return error_response(c.error());
+    auto d = desk();
+    if (!d.ok()) return error_response(d.error());
+    auto p = params(req);
+    if (!p.ok()) return error_response(p.error());
+    legal::TransparencyOptions options;
+    options.period = p->get_or("period", "");
+    options.format = p->get_or("format", "json");
+    auto band = p->get_bool("band");
+    if (!band.ok()) return error_response(band.error());
+    options.band = band->value_or(false);
+    auto report = (*d)->transparency(options);
+    if (!report.ok()) return error_response(report.error());
+    if (options.format == "json") return http::Response::json(std::move(report).value());
+    if (options.format == "html") return http::Response::html(std::move(report).value());
+    http::Response response = http::Response::json(std::move(report).value());
+    response.content_type = "text/csv; charset=utf-8";
+    return response;
+  });
+}
+
+}  // namespace publius::api

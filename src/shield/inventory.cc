@@ -1,0 +1,171 @@
+#include "shield/inventory.h"
+
+#include <algorithm>
+
+#include "util/json_writer.h"
+#include "util/time.h"
+
+namespace publius::shield {
+
+const std::vector<std::string>& demand_category_names() {
+  static const std::vector<std::string> kNames = {
+      "subscriber_name", "login_records",   "phone_numbers",   "mailing_addresses",
+      "ip_addresses",    "email_addresses", "payment_records", "non_content_records",
+      "content",         "all_records"};
+  return kNames;
+}
+
+bool is_demand_category(std::string_view name) {
+  const auto& names = demand_category_names();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+const CategoryHolding* AccountInventory::holding(std::string_view category) const {
+  for (const auto& c : categories)
+    if (c.category == category) return &c;
+  return nullptr;
+}
+
+namespace {
+
+std::string days_list(const std::vector<int64_t>& days) {
+  std::string out;
+  for (int64_t d : days) {
+    if (!out.empty()) out += ", ";
+    out += format_day(d);
+  }
+  return out.empty() ? "none" : out;
+}
+
+std::string plural(int64_t n, std::string_view what) {
+  return std::to_string(n) + " " + std::string(what);
+}
+
+}  // namespace
+
+AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
+  AccountInventory inv;
+  inv.counts = c;
+  const std::string last_active =
+      c.last_active_day_ms ? format_day(*c.last_active_day_ms) : std::string("never");
+  inv.groups.push_back({"public",
+                        {{"username", 1, "@" + c.username},
+                         {"display_name", c.display_name.empty() ? 0 : 1, c.display_name},
+                         {"profile", (c.has_profile_note ? 1 : 0) + c.profile_fields,
+                          std::string(c.has_profile_note ? "a profile note" : "no profile note") +
+                              " and " + plural(c.profile_fields, "profile fields")},
+                         {"public_posts", c.public_posts, "posts anyone can read"},
+                         {"following", c.following, "accounts this account follows"},
+                         {"followers", c.followers, "accounts following this account"},
+                         {"favourites", c.favourites, "posts this account favourited"},
+                         {"boosts", c.boosts, "posts this account boosted"}}});
+  inv.groups.push_back(
+      {"non_public_content",
+       {{"followers_only_posts", c.followers_only_posts,
+         "posts every follower can read, stored in clear"},
+        {"unlisted_posts", c.unlisted_posts, "public posts kept off public timelines"},
+        {"bookmarks", c.bookmarks, "posts this account bookmarked (private list)"}}});
+  inv.groups.push_back(
+      {"sealed_content",
+       {{"direct_messages", c.direct_messages,
+         "direct messages written by this account; sealed to their recipients, not producible"}}});
+  std::vector<InventoryItem> times = {
+      {"account_created_day", 1, format_day(c.created_day_ms)},
+      {"last_active_day", c.last_active_day_ms ? 1 : 0, last_active},
+      {"token_last_used_days", static_cast<int64_t>(c.token_last_used_days_ms.size()),
+       days_list(c.token_last_used_days_ms)}};
+  inv.groups.push_back({"timestamps", std::move(times)});
+  inv.groups.push_back(
+      {"secrets_as_hashes",
+       {{"password_hash", c.has_password_hash ? 1 : 0, "Argon2id hash; the password is not held"},
+        {"recovery_code_hashes", c.recovery_code_hashes, "Argon2id hashes; the codes are not held"},
+        {"token_hashes", c.token_hashes,
+         "SHA-256 hashes of access tokens; the tokens are not held"}}});
+
+  const int64_t content_count = c.public_posts + c.unlisted_posts + c.followers_only_posts;
+  const std::string no_column = "not held: the schema has no column for ";
+  inv.categories = {
+      {"subscriber_name", false,
+       "not held: no real name is ever asked for or stored; only the pseudonymous username @" +
+           c.username + " and its display name, both public"},
+      {"login_records", false,
+       "no login history is kept; last active day " + last_active + " and token last-used days (" +
+           days_list(c.token_last_used_days_ms) + ") only"},
+      {"phone_numbers", false, no_column + "phone numbers"},
+      {"mailing_addresses", false, no_column + "mailing addresses"},
+      {"ip_addresses", false,
+       no_column + "client addresses; they are never written to disk or logs"},
+      {"email_addresses", false, no_column + "email addresses"},
+      {"payment_records", false, no_column + "payments; the server takes none"},
+      {"non_content_records", true,
+       "account creation day " + format_day(c.created_day_ms) + ", last active day " + last_active +
+           ", token last-used days (" + days_list(c.token_last_used_days_ms) + "), " +
+           plural(c.following, "follows") + ", " + plural(c.followers, "followers")},
+      {"content", content_count > 0,
+       content_count > 0
+           ? plural(c.public_posts, "public") + ", " + plural(c.unlisted_posts, "unlisted") +
+                 " and " + plural(c.followers_only_posts, "followers-only posts") + "; " +
+                 plural(c.direct_messages, "direct messages") + " are sealed and cannot be produced"
+           : "no posts; " + plural(c.direct_messages, "direct messages") +
+                 " are sealed and cannot be produced"},
+      {"all_records", true,
+       "only the non-content records and content listed above; nothing else exists"}};
+  return inv;
+}
+
+Result<AccountInventory> StoreDisclosureInventory::for_account(int64_t account_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto counts, store_.inventory_counts(account_id));
+  return build_inventory(counts);
+}
+
+Result<AccountInventory> StoreDisclosureInventory::for_username(std::string_view username) {
+  if (!username.empty() && username.front() == '@') username.remove_prefix(1);
+  PUBLIUS_ASSIGN_OR_RETURN(auto account, store_.account_by_username(username));
+  if (!account) return not_found("no local account named '" + std::string(username) + "'");
+  return for_account(account->id);
+}
+
+std::string inventory_to_json(const AccountInventory& inv) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  w.key("account").begin_object();
+  w.field_id("id", inv.counts.account_id).field("username", inv.counts.username);
+  w.end_object();
+  w.key("groups").begin_object();
+  for (const auto& g : inv.groups) {
+    w.key(g.name).begin_object();
+    for (const auto& item : g.items) {
+      w.key(item.name).begin_object();
+      w.field("count", item.count).field("detail", item.detail);
+      w.end_object();
+    }
+    w.end_object();
+  }
+  w.end_object();
+  w.key("demand_categories").begin_object();
+  for (const auto& c : inv.categories) {
+    w.key(c.category).begin_object();
+    w.field("held", c.held).field("what", c.what);
+    w.end_object();
+  }
+  w.end_object();
+  w.end_object();
+  return out;
+}
+
+std::string inventory_to_text(const AccountInventory& inv) {
+  std::string out = "Disclosure inventory for @" + inv.counts.username + " (account " +
+                    std::to_string(inv.counts.account_id) + ")\n";
+  for (const auto& g : inv.groups) {
+    out += "\n" + g.name + ":\n";
+    for (const auto& item : g.items)
+      out += "  " + item.name + ": " + std::to_string(item.count) + " — " + item.detail + "\n";
+  }
+  out += "\nWhat a legal demand could reach:\n";
+  for (const auto& c : inv.categories)
+    out += "  " + c.category + ": " + (c.held ? "HELD — " : "not held — ") + c.what + "\n";
+  return out;
+}
+
+}  // namespace publius::shield

@@ -1,0 +1,795 @@
+#include "web/pages.h"
+
+#include "util/time.h"
+#include "web/assets.h"
+#include "web/html.h"
+
+namespace publius::web {
+namespace {
+
+using domain::Account;
+using domain::Post;
+using domain::Visibility;
+
+std::string display_name(const Account& a) {
+  return a.display_name.empty() ? a.username : a.display_name;
+}
+
+// A POST form with the CSRF token and the page to come back to.
+void form_open(Html& h, const Frame& f, std::string_view action) {
+  h.open("form", {{"method", "post"}, {"action", action}});
+  h.open("input", {{"type", "hidden"}, {"name", "csrf"}, {"value", f.csrf}});
+  h.open("input", {{"type", "hidden"}, {"name", "back"}, {"value", f.back}});
+}
+
+// A one-button form, the accessible way to do an action without JavaScript.
+void button_form(Html& h, const Frame& f, std::string_view action, std::string_view label,
+                 std::string_view css_class = "", std::string_view aria_label = "") {
+  form_open(h, f, action);
+  h.open("button", {{"type", "submit"},
+                    {"class", css_class, !css_class.empty()},
+                    {"aria-label", aria_label, !aria_label.empty()}});
+  h.text(label).close("button").close("form");
+}
+
+std::string_view visibility_label(Visibility v) {
+  switch (v) {
+    case Visibility::kPublic:
+      return "Public";
+    case Visibility::kUnlisted:
+      return "Unlisted";
+    case Visibility::kPrivate:
+      return "Followers only";
+    case Visibility::kDirect:
+      return "Mentioned people only";
+  }
+  return "";
+}
+
+void render_post(Html& h, const Frame& f, const PostView& v, bool focus) {
+  const Post& p = v.post;
+  const std::string path = post_path(v.author, p.id);
+  h.open("article",
+         {{"class", focus ? "post focus" : "post"}, {"id", "post-" + std::to_string(p.id)}});
+  if (v.booster) {
+    h.open("p", {{"class", "boosted"}}).text("Boosted by ");
+    h.element("a", display_name(*v.booster), {{"href", profile_path(*v.booster)}});
+    h.close("p");
+  }
+  h.open("header");
+  h.element("a", display_name(v.author), {{"class", "who"}, {"href", profile_path(v.author)}});
+  h.element("span", "@" + v.author.username, {{"class", "acct"}});
+  h.open("span", {{"class", "meta"}});
+  h.open("a", {{"href", path}});
+  const std::string when = format_iso8601_ms(p.created_ms);
+  h.element("time", when.substr(0, 10) + " " + when.substr(11, 5) + " UTC", {{"datetime", when}});
+  h.close("a");
+  h.text(" · ").text(visibility_label(p.visibility));
+  if (p.edited_ms) h.text(" · edited");
+  h.close("span").close("header");
+  if (p.in_reply_to_id) {
+    h.open("p", {{"class", "muted"}}).text("In reply to an earlier post").close("p");
+  }
+  // A content warning hides the text behind <details>: works with JavaScript off.
+  if (!p.spoiler_text.empty()) {
+    h.open("details")
+        .open("summary")
+        .text("Content warning: ")
+        .text(p.spoiler_text)
+        .close("summary");
+    h.open("div", {{"class", "content"}}).raw(p.html).close("div");
+    h.close("details");
+  } else {
+    h.open("div", {{"class", "content"}}).raw(p.html).close("div");
+  }
+  h.open("div", {{"class", "actions"}});
+  const std::string id = std::to_string(p.id);
+  const std::string counts = std::to_string(p.replies_count) + " replies";
+  if (f.viewer) {
+    h.element(
+        "a", "Reply",
+        {{"class", "button"}, {"href", path + "#reply"}, {"aria-label", "Reply (" + counts + ")"}});
+    const std::string favs = std::to_string(p.favourites_count);
+    if (v.favourited)
+      button_form(h, f, "/statuses/" + id + "/unfavourite", "★ Favourited " + favs, "on",
+                  "Remove favourite (" + favs + " favourites)");
+    else
+      button_form(h, f, "/statuses/" + id + "/favourite", "☆ Favourite " + favs, "",
+                  "Favourite (" + favs + " favourites)");
+    const bool boostable =
+        p.visibility == Visibility::kPublic || p.visibility == Visibility::kUnlisted;
+    const std::string boosts = std::to_string(p.reblogs_count);
+    if (v.reblogged)
+      button_form(h, f, "/statuses/" + id + "/unreblog", "⟳ Boosted " + boosts, "on",
+                  "Undo boost (" + boosts + " boosts)");
+    else if (boostable)
+      button_form(h, f, "/statuses/" + id + "/reblog", "⟳ Boost " + boosts, "",
+                  "Boost (" + boosts + " boosts)");
+    if (v.mine) {
+      h.element("a", "Edit", {{"class", "button"}, {"href", "/statuses/" + id + "/edit"}});
+      button_form(h, f, "/statuses/" + id + "/delete", "Delete", "danger", "Delete this post");
+    }
+  } else {
+    h.open("span", {{"class", "muted"}})
+        .text(counts + " · " + std::to_string(p.favourites_count) + " favourites · " +
+              std::to_string(p.reblogs_count) + " boosts")
+        .close("span");
+  }
+  h.close("div").close("article");
+}
+
+void render_posts(Html& h, const Frame& f, const std::vector<PostView>& posts) {
+  for (const auto& v : posts) render_post(h, f, v, false);
+}
+
+void render_pager(Html& h, const Pager& p) {
+  if (p.newer.empty() && p.older.empty()) return;
+  h.open("nav", {{"class", "pager"}, {"aria-label", "Pages"}});
+  if (!p.newer.empty())
+    h.element("a", "← Newer", {{"href", p.newer}, {"rel", "prev"}});
+  else
+    h.raw("<span></span>");
+  if (!p.older.empty()) h.element("a", "Older →", {{"href", p.older}, {"rel", "next"}});
+  h.close("nav");
+}
+
+void compose_form(Html& h, const Frame& f, std::optional<int64_t> reply_to,
+                  Visibility default_visibility) {
+  h.open("section", {{"class", "card"}, {"aria-labelledby", reply_to ? "reply" : "compose"}});
+  h.element("h2", reply_to ? "Reply" : "New post", {{"id", reply_to ? "reply" : "compose"}});
+  form_open(h, f, "/statuses");
+  h.open("input", {{"type", "hidden"}, {"name", "form_key"}, {"value", f.form_key}});
+  if (reply_to)
+    h.open("input",
+           {{"type", "hidden"}, {"name", "in_reply_to_id"}, {"value", std::to_string(*reply_to)}});
+  const std::string max = std::to_string(f.max_status_chars);
+  h.element("label", "Text", {{"for", "status"}});
+  h.open("textarea", {{"id", "status"},
+                      {"name", "status"},
+                      {"required", "required"},
+                      {"data-max", max},
+                      {"data-counter", "status-counter"},
+                      {"aria-describedby", "status-counter"}});
+  h.close("textarea");
+  h.element("p", "At most " + max + " characters; links count as 23.",
+            {{"class", "hint"}, {"id", "status-counter"}, {"aria-live", "polite"}});
+  h.open("div", {{"class", "row"}}).open("div");
+  h.element("label", "Content warning (optional)", {{"for", "spoiler_text"}});
+  h.open(
+      "input",
+      {{"type", "text"}, {"id", "spoiler_text"}, {"name", "spoiler_text"}, {"maxlength", "500"}});
+  h.close("div").open("div");
+  h.element("label", "Who can see it", {{"for", "visibility"}});
+  h.open("select", {{"id", "visibility"}, {"name", "visibility"}});
+  for (Visibility v :
+       {Visibility::kPublic, Visibility::kUnlisted, Visibility::kPrivate, Visibility::kDirect}) {
+    h.open("option",
+           {{"value", domain::visibility_name(v)}, flag("selected", v == default_visibility)});
+    h.text(visibility_label(v)).close("option");
+  }
+  h.close("select").close("div").close("div");
+  h.open("p").element("button", "Post", {{"type", "submit"}, {"class", "primary"}}).close("p");
+  h.close("form").close("section");
+}
+
+std::string format_day_text(int64_t ms) { return format_day(ms); }
+
+void form_messages(Html& h, const FormState& s) {
+  if (!s.error.empty()) h.element("p", s.error, {{"class", "error"}, {"role", "alert"}});
+  if (!s.notice.empty()) h.element("p", s.notice, {{"class", "notice"}, {"role", "status"}});
+}
+
+void account_line(Html& h, const Account& a) {
+  h.element("a", display_name(a), {{"href", profile_path(a)}});
+  h.text(" ").element("span", "@" + a.username, {{"class", "muted"}});
+}
+
+}  // namespace
+
+std::string profile_path(const Account& account) { return "/@" + account.username; }
+std::string post_path(const Account& author, int64_t post_id) {
+  return "/@" + author.username + "/" + std::to_string(post_id);
+}
+
+std::string render_page(const Frame& f, std::string_view title, std::string_view main_html) {
+  Html h;
+  h.raw("<!DOCTYPE html>").open("html", {{"lang", "en"}}).open("head");
+  h.open("meta", {{"charset", "utf-8"}});
+  h.open("meta", {{"name", "viewport"}, {"content", "width=device-width, initial-scale=1"}});
+  h.open("meta", {{"name", "referrer"}, {"content", "no-referrer"}});
+  h.open("meta", {{"name", "color-scheme"}, {"content", "light dark"}});
+  h.element("title", std::string(title) + " — " + f.instance_title);
+  h.open("link", {{"rel", "stylesheet"}, {"href", kStylesheetPath}});
+  h.open("script", {{"src", kCounterScriptPath}, flag("defer")}).close("script");
+  h.close("head").open("body");
+  h.element("a", "Skip to content", {{"class", "skip"}, {"href", "#content"}});
+  h.open("header", {{"class", "site"}}).open("div", {{"class", "bar"}});
+  h.element("a", f.instance_title, {{"class", "brand"}, {"href", "/"}});
+  h.open("nav", {{"class", "main"}, {"aria-label", "Main"}}).open("ul");
+  auto link = [&](std::string_view href, std::string_view label) {
+    h.open("li");
+    h.open("a", {{"href", href}, {"aria-current", "page", f.path == href}});
+    h.text(label).close("a").close("li");
+  };
+  if (f.viewer) {
+    link("/home", "Home");
+    link("/public", "Public");
+    link("/notifications", "Notifications");
+    link("/search", "Search");
+    link(profile_path(*f.viewer), "Profile");
+    link("/settings", "Settings");
+    for (const auto& extra : f.extra_nav) link(extra.href, extra.label);
+    h.open("li");
+    Frame out = f;
+    out.back = "/";
+    form_open(h, out, "/auth/sign_out");
+    h.element("button", "Log out", {{"type", "submit"}, {"class", "link"}});
+    h.close("form").close("li");
+  } else {
+    link("/public", "Public");
+    link("/search", "Search");
+    link("/auth/sign_in", "Log in");
+    link("/auth/sign_up", "Sign up");
+  }
+  h.close("ul").close("nav").close("div").close("header");
+  h.open("main", {{"id", "content"}, {"tabindex", "-1"}}).raw(main_html).close("main");
+  h.open("footer", {{"class", "site"}});
+  h.text(
+      "Powered by Publius. This server keeps no addresses, user agents, emails or phone "
+      "numbers.");
+  h.close("footer").close("body").close("html");
+  return h.take();
+}
+
+std::string error_page(const Frame& f, int status, std::string_view what,
+                       std::string_view what_to_do) {
+  Html h;
+  h.element("h1", status == 404   ? "Not found"
+                  : status == 403 ? "Not allowed"
+                  : status == 401 ? "Please log in"
+                  : status == 429 ? "Too many requests"
+                  : status >= 500 ? "Something went wrong on the server"
+                                  : "That did not work");
+  h.element("p", what, {{"class", "error"}, {"role", "alert"}});
+  h.element("p", what_to_do);
+  h.open("p").element("a", "Go to the public timeline", {{"href", "/public"}}).close("p");
+  return render_page(f, "Error " + std::to_string(status), h.str());
+}
+
+std::string message_page(const Frame& f, std::string_view heading, std::string_view text) {
+  Html h;
+  h.element("h1", heading).element("p", text);
+  h.open("p").element("a", "Go to the start page", {{"href", "/"}}).close("p");
+  return render_page(f, heading, h.str());
+}
+
+std::string timeline_page(const Frame& f, const TimelinePage& page) {
+  Html h;
+  h.element("h1", page.title);
+  if (!page.intro.empty()) h.element("p", page.intro, {{"class", "muted"}});
+  if (page.compose && f.viewer) compose_form(h, f, std::nullopt, Visibility::kPublic);
+  h.open("section", {{"aria-label", "Posts"}});
+  if (page.posts.empty()) h.element("p", page.empty_message, {{"class", "muted"}});
+  render_posts(h, f, page.posts);
+  h.close("section");
+  render_pager(h, page.pager);
+  return render_page(f, page.title, h.str());
+}
+
+std::string landing_page(const Frame& f, std::string_view description,
+                         const std::vector<std::string>& rules, bool registrations_open,
+                         int64_t users, int64_t statuses) {
+  Html h;
+  h.element("h1", f.instance_title);
+  h.element("p", description);
+  h.element("p", std::to_string(users) + " people · " + std::to_string(statuses) + " posts",
+            {{"class", "muted"}});
+  if (f.viewer) {
+    h.open("p").text("You are logged in as @" + f.viewer->username + ". ");
+    h.element("a", "Go to your home timeline", {{"href", "/home"}}).close("p");
+  } else {
+    h.open("p", {{"class", "actions"}});
+    if (registrations_open)
+      h.element("a", "Sign up", {{"class", "button primary"}, {"href", "/auth/sign_up"}});
+    h.element("a", "Log in", {{"class", "button"}, {"href", "/auth/sign_in"}});
+    h.element("a", "Read the public timeline", {{"class", "button"}, {"href", "/public"}});
+    h.close("p");
+    if (!registrations_open)
+      h.element("p", "This server is not taking new sign-ups.", {{"class", "muted"}});
+  }
+  h.element("h2", "Rules");
+  if (rules.empty()) {
+    h.element("p", "The operator has not published rules for this server.", {{"class", "muted"}});
+  } else {
+    h.open("ol");
+    for (const auto& r : rules) h.element("li", r);
+    h.close("ol");
+  }
+  h.element("h2", "Your privacy here");
+  h.open("ul");
+  h.element("li", "Sign-up asks for a username and a password only: no email, no phone.");
+  h.element("li", "The server never writes your address or browser to its disk or logs.");
+  h.element("li", "Activity is kept to the day, never the time.");
+  h.element("li", "Every page works with JavaScript turned off.");
+  h.close("ul");
+  return render_page(f, "Welcome", h.str());
+}
+
+std::string sign_up_page(const Frame& f, const FormState& s, bool registrations_open) {
+  Html h;
+  h.element("h1", "Sign up");
+  if (!registrations_open) {
+    h.element("p", "This server is not taking new sign-ups right now.", {{"class", "error"}});
+    return render_page(f, "Sign up", h.str());
+  }
+  h.element("p",
+            "Choose a username and a password. Nothing else is asked: no email, no phone. "
+            "Use a name that does not identify you if you want to stay pseudonymous.");
+  form_messages(h, s);
+  form_open(h, f, "/auth/sign_up");
+  h.element("label", "Username", {{"for", "username"}});
+  h.open("input", {{"type", "text"},
+                   {"id", "username"},
+                   {"name", "username"},
+                   {"value", s.username},
+                   {"autocomplete", "username"},
+                   {"required", "required"},
+                   {"maxlength", "30"},
+                   {"pattern", "[A-Za-z0-9_]{1,30}"},
+                   {"aria-describedby", "username-hint"}});
+  h.element("p", "Letters, digits and underscores, at most 30.",
+            {{"class", "hint"}, {"id", "username-hint"}});
+  h.element("label", "Password", {{"for", "password"}});
+  h.open("input", {{"type", "password"},
+                   {"id", "password"},
+                   {"name", "password"},
+                   {"autocomplete", "new-password"},
+                   {"required", "required"},
+                   {"minlength", "8"},
+                   {"aria-describedby", "password-hint"}});
+  h.element("p", "At least 8 characters.", {{"class", "hint"}, {"id", "password-hint"}});
+  h.open("p")
+      .element("button", "Create account", {{"type", "submit"}, {"class", "primary"}})
+      .close("p");
+  h.close("form");
+  h.open("p")
+      .text("Already have an account? ")
+      .element("a", "Log in", {{"href", "/auth/sign_in"}})
+      .close("p");
+  return render_page(f, "Sign up", h.str());
+}
+
+std::string sign_in_page(const Frame& f, const FormState& s) {
+  Html h;
+  h.element("h1", "Log in");
+  form_messages(h, s);
+  form_open(h, f, "/auth/sign_in");
+  h.element("label", "Username", {{"for", "username"}});
+  h.open("input", {{"type", "text"},
+                   {"id", "username"},
+                   {"name", "username"},
+                   {"value", s.username},
+                   {"autocomplete", "username"},
+                   {"required", "required"}});
+  h.element("label", "Password", {{"for", "password"}});
+  h.open("input", {{"type", "password"},
+                   {"id", "password"},
+                   {"name", "password"},
+                   {"autocomplete", "current-password"},
+                   {"required", "required"}});
+  h.open("p").element("button", "Log in", {{"type", "submit"}, {"class", "primary"}}).close("p");
+  h.close("form");
+  h.open("p")
+      .text("Forgot your password? ")
+      .element("a", "Use a recovery code", {{"href", "/auth/recover"}})
+      .close("p");
+  h.open("p")
+      .text("No account yet? ")
+      .element("a", "Sign up", {{"href", "/auth/sign_up"}})
+      .close("p");
+  return render_page(f, "Log in", h.str());
+}
+
+std::string recover_page(const Frame& f, const FormState& s) {
+  Html h;
+  h.element("h1", "Recover your account");
+  h.element("p",
+            "There is no email reset here. Enter your username, one of the recovery codes you "
+            "saved at sign-up, and a new password. Each code works once.");
+  form_messages(h, s);
+  form_open(h, f, "/auth/recover");
+  h.element("label", "Username", {{"for", "username"}});
+  h.open("input", {{"type", "text"},
+                   {"id", "username"},
+                   {"name", "username"},
+                   {"value", s.username},
+                   {"autocomplete", "username"},
+                   {"required", "required"}});
+  h.element("label", "Recovery code", {{"for", "code"}});
+  h.open("input", {{"type", "text"},
+                   {"id", "code"},
+                   {"name", "code"},
+                   {"autocomplete", "off"},
+                   {"required", "required"},
+                   {"spellcheck", "false"}});
+  h.element("label", "New password", {{"for", "password"}});
+  h.open("input", {{"type", "password"},
+                   {"id", "password"},
+                   {"name", "password"},
+                   {"autocomplete", "new-password"},
+                   {"required", "required"},
+                   {"minlength", "8"}});
+  h.open("p")
+      .element("button", "Set new password", {{"type", "submit"}, {"class", "primary"}})
+      .close("p");
+  h.close("form");
+  return render_page(f, "Recover your account", h.str());
+}
+
+std::string recovery_codes_page(const Frame& f, std::string_view heading,
+                                const std::vector<std::string>& codes, std::string_view next_href,
+                                std::string_view next_label) {
+  Html h;
+  h.element("h1", heading);
+  h.open("div", {{"class", "alert"}, {"role", "alert"}});
+  h.element("p", "Write these recovery codes down now. They are shown only this once.");
+  h.element("p",
+            "They are the only way back into your account if you lose your password: this "
+            "server has no email or phone for you, and its operator cannot reset it. Each "
+            "code works once. Keep them somewhere only you can reach.");
+  h.close("div");
+  h.open("ol", {{"class", "codes"}, {"aria-label", "Recovery codes"}});
+  for (const auto& c : codes) h.element("li", c);
+  h.close("ol");
+  h.open("p")
+      .element("a", next_label, {{"class", "button primary"}, {"href", next_href}})
+      .close("p");
+  return render_page(f, heading, h.str());
+}
+
+std::string post_page(const Frame& f, const PostView& focus, const std::vector<PostView>& ancestors,
+                      const std::vector<PostView>& descendants) {
+  Html h;
+  h.element("h1", "Post by " + display_name(focus.author));
+  if (!ancestors.empty()) {
+    h.open("section", {{"aria-label", "Earlier in the thread"}});
+    render_posts(h, f, ancestors);
+    h.close("section");
+  }
+  render_post(h, f, focus, true);
+  if (f.viewer) {
+    Visibility reply_visibility = focus.post.visibility;
+    compose_form(h, f, focus.post.id, reply_visibility);
+  }
+  if (!descendants.empty()) {
+    h.element("h2", "Replies");
+    render_posts(h, f, descendants);
+  }
+  return render_page(f, "Post by @" + focus.author.username, h.str());
+}
+
+std::string edit_page(const Frame& f, const Post& post, std::string_view error) {
+  Html h;
+  h.element("h1", "Edit post");
+  if (!error.empty()) h.element("p", error, {{"class", "error"}, {"role", "alert"}});
+  form_open(h, f, "/statuses/" + std::to_string(post.id) + "/edit");
+  const std::string max = std::to_string(f.max_status_chars);
+  h.element("label", "Text", {{"for", "status"}});
+  h.open("textarea", {{"id", "status"},
+                      {"name", "status"},
+                      {"required", "required"},
+                      {"data-max", max},
+                      {"data-counter", "status-counter"}});
+  h.text(post.text).close("textarea");
+  h.element("p", "At most " + max + " characters.", {{"class", "hint"}, {"id", "status-counter"}});
+  h.element("label", "Content warning (optional)", {{"for", "spoiler_text"}});
+  h.open("input", {{"type", "text"},
+                   {"id", "spoiler_text"},
+                   {"name", "spoiler_text"},
+                   {"value", post.spoiler_text}});
+  h.open("p", {{"class", "actions"}});
+  h.element("button", "Save", {{"type", "submit"}, {"class", "primary"}});
+  h.element("a", "Cancel", {{"class", "button"}, {"href", f.back}});
+  h.close("p").close("form");
+  return render_page(f, "Edit post", h.str());
+}
+
+std::string profile_page(const Frame& f, const ProfilePage& page) {
+  const Account& a = page.account;
+  Html h;
+  h.open("section", {{"class", "card profile"}});
+  h.element("h1", display_name(a), {{"class", "names"}});
+  h.element(
+      "p",
+      "@" + a.username + (a.locked ? " · approves followers" : "") + (a.bot ? " · automated" : ""),
+      {{"class", "muted"}});
+  if (!page.note_html.empty())
+    h.open("div", {{"class", "content"}}).raw(page.note_html).close("div");
+  if (!a.fields.empty()) {
+    h.open("dl", {{"class", "fields"}});
+    for (const auto& field : a.fields) h.element("dt", field.name).element("dd", field.value);
+    h.close("dl");
+  }
+  h.open("p", {{"class", "stats"}});
+  h.element("span", std::to_string(a.statuses_count) + " posts");
+  h.element("span", std::to_string(a.following_count) + " following");
+  h.element("span", std::to_string(a.followers_count) + " followers");
+  h.element("span", "joined " + format_day_text(a.created_day_ms).substr(0, 7));
+  h.close("p");
+  const std::string base = "/accounts/" + std::to_string(a.id);
+  if (page.relationship) {
+    const auto& r = *page.relationship;
+    h.open("div", {{"class", "actions"}});
+    if (r.following)
+      button_form(h, f, base + "/unfollow", "Unfollow");
+    else if (r.requested)
+      button_form(h, f, base + "/unfollow", "Cancel follow request");
+    else if (!r.blocking && !r.blocked_by)
+      button_form(h, f, base + "/follow", a.locked ? "Request to follow" : "Follow", "primary");
+    if (r.followed_by) h.element("span", "Follows you", {{"class", "muted"}});
+    h.close("div");
+  } else if (f.viewer && f.viewer->id == a.id) {
+    h.open("p", {{"class", "actions"}});
+    h.element("a", "Edit profile", {{"class", "button"}, {"href", "/settings"}});
+    if (a.locked)
+      h.element("a", "Follow requests", {{"class", "button"}, {"href", "/follow_requests"}});
+    h.close("p");
+  } else if (!f.viewer) {
+    h.open("p", {{"class", "muted"}})
+        .element("a", "Log in", {{"href", "/auth/sign_in"}})
+        .text(" to follow @" + a.username + ".")
+        .close("p");
+  }
+  h.close("section");
+  h.element("h2", "Posts");
+  if (page.posts.empty()) h.element("p", "No posts to show.", {{"class", "muted"}});
+  render_posts(h, f, page.posts);
+  render_pager(h, page.pager);
+  return render_page(f, display_name(a) + " (@" + a.username + ")", h.str());
+}
+
+std::string follow_requests_page(const Frame& f, const std::vector<Account>& requesters) {
+  Html h;
+  h.element("h1", "Follow requests");
+  h.element("p", "Your account approves followers. These people asked to follow you.",
+            {{"class", "muted"}});
+  if (requesters.empty()) h.element("p", "No pending requests.", {{"class", "muted"}});
+  h.open("ul", {{"class", "plain"}});
+  for (const auto& a : requesters) {
+    h.open("li", {{"class", "card"}});
+    account_line(h, a);
+    h.open("div", {{"class", "actions"}});
+    const std::string base = "/follow_requests/" + std::to_string(a.id);
+    button_form(h, f, base + "/authorize", "Approve", "primary", "Approve @" + a.username);
+    button_form(h, f, base + "/reject", "Reject", "danger", "Reject @" + a.username);
+    h.close("div").close("li");
+  }
+  h.close("ul");
+  return render_page(f, "Follow requests", h.str());
+}
+
+std::string notifications_page(const Frame& f, const std::vector<NotificationView>& items,
+                               const Pager& pager) {
+  using domain::NotificationType;
+  Html h;
+  h.element("h1", "Notifications");
+  if (items.empty()) h.element("p", "Nothing yet.", {{"class", "muted"}});
+  h.open("ul", {{"class", "plain"}});
+  for (const auto& n : items) {
+    h.open("li", {{"class", "card"}});
+    h.open("p");
+    account_line(h, n.from);
+    switch (n.notification.type) {
+      case NotificationType::kMention:
+        h.text(" mentioned you");
+        break;
+      case NotificationType::kStatus:
+        h.text(" posted");
+        break;
+      case NotificationType::kReblog:
+        h.text(" boosted your post");
+        break;
+      case NotificationType::kFollow:
+        h.text(" followed you");
+        break;
+      case NotificationType::kFollowRequest:
+        h.text(" asked to follow you (")
+            .element("a", "review", {{"href", "/follow_requests"}})
+            .text(")");
+        break;
+      case NotificationType::kFavourite:
+        h.text(" favourited your post");
+        break;
+      case NotificationType::kUpdate:
+        h.text(" edited a post");
+        break;
+    }
+    const std::string when = format_iso8601_ms(n.notification.created_ms);
+    h.text(" · ").element("time", when.substr(0, 10), {{"datetime", when}, {"class", "muted"}});
+    h.close("p");
+    if (n.post) {
+      h.open("blockquote", {{"class", "content"}}).raw(n.post->html).close("blockquote");
+      h.open("p").element("a", "Open the post", {{"href", n.post_path}}).close("p");
+    }
+    h.close("li");
+  }
+  h.close("ul");
+  render_pager(h, pager);
+  return render_page(f, "Notifications", h.str());
+}
+
+std::string search_page(const Frame& f, const SearchResults& r) {
+  Html h;
+  h.element("h1", "Search");
+  h.open("form", {{"method", "get"}, {"action", "/search"}, {"role", "search"}});
+  h.element("label", "Search for people, hashtags or posts", {{"for", "q"}});
+  h.open("div", {{"class", "row"}});
+  h.open("input", {{"type", "search"}, {"id", "q"}, {"name", "q"}, {"value", r.query}});
+  h.open("div")
+      .element("button", "Search", {{"type", "submit"}, {"class", "primary"}})
+      .close("div");
+  h.close("div").close("form");
+  if (r.query.empty()) return render_page(f, "Search", h.str());
+  h.element("h2", "People");
+  if (r.accounts.empty()) h.element("p", "No one found.", {{"class", "muted"}});
+  h.open("ul");
+  for (const auto& a : r.accounts) {
+    h.open("li");
+    account_line(h, a);
+    h.close("li");
+  }
+  h.close("ul");
+  h.element("h2", "Hashtags");
+  if (r.tags.empty()) h.element("p", "No hashtags found.", {{"class", "muted"}});
+  h.open("ul");
+  for (const auto& t : r.tags)
+    h.open("li").element("a", "#" + t, {{"href", "/tags/" + t}}).close("li");
+  h.close("ul");
+  h.element("h2", "Posts");
+  if (r.posts.empty()) h.element("p", "No posts found.", {{"class", "muted"}});
+  render_posts(h, f, r.posts);
+  return render_page(f, "Search: " + r.query, h.str());
+}
+
+std::string settings_page(const Frame& f, const SettingsPage& page) {
+  const Account& a = page.account;
+  Html h;
+  h.element("h1", "Settings");
+  if (!page.error.empty()) h.element("p", page.error, {{"class", "error"}, {"role", "alert"}});
+  if (!page.notice.empty()) h.element("p", page.notice, {{"class", "notice"}, {"role", "status"}});
+
+  h.open("section", {{"class", "card"}, {"aria-labelledby", "profile"}});
+  h.element("h2", "Profile", {{"id", "profile"}});
+  form_open(h, f, "/settings/profile");
+  h.element("label", "Display name", {{"for", "display_name"}});
+  h.open("input", {{"type", "text"},
+                   {"id", "display_name"},
+                   {"name", "display_name"},
+                   {"value", a.display_name},
+                   {"maxlength", "30"}});
+  h.element("label", "Bio", {{"for", "note"}});
+  h.open("textarea", {{"id", "note"}, {"name", "note"}, {"maxlength", "500"}})
+      .text(a.note)
+      .close("textarea");
+  h.open("fieldset").element("legend", "Profile fields (up to 4)");
+  for (size_t i = 0; i < 4; ++i) {
+    const std::string n = std::to_string(i);
+    const std::string human = std::to_string(i + 1);
+    const domain::ProfileField empty;
+    const auto& field = i < a.fields.size() ? a.fields[i] : empty;
+    h.open("div", {{"class", "row"}}).open("div");
+    h.element("label", "Label " + human, {{"for", "field-name-" + n}});
+    h.open("input", {{"type", "text"},
+                     {"id", "field-name-" + n},
+                     {"name", "fields_attributes[" + n + "][name]"},
+                     {"value", field.name}});
+    h.close("div").open("div");
+    h.element("label", "Content " + human, {{"for", "field-value-" + n}});
+    h.open("input", {{"type", "text"},
+                     {"id", "field-value-" + n},
+                     {"name", "fields_attributes[" + n + "][value]"},
+                     {"value", field.value}});
+    h.close("div").close("div");
+  }
+  h.close("fieldset");
+  h.open("p");
+  h.open("input", {{"type", "checkbox"},
+                   {"id", "locked"},
+                   {"name", "locked"},
+                   {"value", "1"},
+                   flag("checked", a.locked)});
+  h.element("label", " Approve followers by hand (lock the account)",
+            {{"for", "locked"}, {"class", "inline"}});
+  h.close("p");
+  h.open("p")
+      .element("button", "Save profile", {{"type", "submit"}, {"class", "primary"}})
+      .close("p");
+  h.close("form");
+  if (a.locked)
+    h.open("p").element("a", "Review follow requests", {{"href", "/follow_requests"}}).close("p");
+  h.close("section");
+
+  h.open("section", {{"class", "card"}, {"aria-labelledby", "password-h"}});
+  h.element("h2", "Change password", {{"id", "password-h"}});
+  form_open(h, f, "/settings/password");
+  h.element("label", "Current password", {{"for", "current_password"}});
+  h.open("input", {{"type", "password"},
+                   {"id", "current_password"},
+                   {"name", "current_password"},
+                   {"autocomplete", "current-password"},
+                   {"required", "required"}});
+  h.element("label", "New password", {{"for", "new_password"}});
+  h.open("input", {{"type", "password"},
+                   {"id", "new_password"},
+                   {"name", "new_password"},
+                   {"autocomplete", "new-password"},
+                   {"required", "required"},
+                   {"minlength", "8"}});
+  h.element("p", "Changing the password logs out your other browser sessions.",
+            {{"class", "hint"}});
+  h.open("p").element("button", "Change password", {{"type", "submit"}}).close("p");
+  h.close("form").close("section");
+
+  h.open("section", {{"class", "card"}, {"aria-labelledby", "codes-h"}});
+  h.element("h2", "Recovery codes", {{"id", "codes-h"}});
+  h.element("p", "You have " + std::to_string(page.recovery_codes_left) +
+                     " unused recovery codes. New codes replace all the old ones.");
+  form_open(h, f, "/settings/recovery_codes");
+  h.element("label", "Current password", {{"for", "codes_password"}});
+  h.open("input", {{"type", "password"},
+                   {"id", "codes_password"},
+                   {"name", "current_password"},
+                   {"autocomplete", "current-password"},
+                   {"required", "required"}});
+  h.open("p").element("button", "Make new recovery codes", {{"type", "submit"}}).close("p");
+  h.close("form").close("section");
+
+  h.open("section", {{"class", "card"}, {"aria-labelledby", "apps-h"}});
+  h.element("h2", "Authorized apps", {{"id", "apps-h"}});
+  h.element("p", "Apps you let use your account. Only the day each was last used is kept.",
+            {{"class", "muted"}});
+  if (page.apps.empty()) {
+    h.element("p", "None.", {{"class", "muted"}});
+  } else {
+    h.open("table").open("thead").open("tr");
+    h.element("th", "App", {{"scope", "col"}}).element("th", "Permissions", {{"scope", "col"}});
+    h.element("th", "Last used", {{"scope", "col"}}).element("th", "", {{"scope", "col"}});
+    h.close("tr").close("thead").open("tbody");
+    for (const auto& app : page.apps) {
+      h.open("tr").element("td", app.app_name).element("td", app.scopes);
+      h.element("td", app.last_used_day_ms ? format_day(*app.last_used_day_ms) : "never");
+      h.open("td");
+      button_form(h, f, "/settings/tokens/" + std::to_string(app.token_id) + "/revoke", "Revoke",
+                  "danger", "Revoke " + app.app_name);
+      h.close("td").close("tr");
+    }
+    h.close("tbody").close("table");
+  }
+  h.close("section");
+
+  h.open("section", {{"class", "card"}, {"aria-labelledby", "delete-h"}});
+  h.element("h2", "Delete account", {{"id", "delete-h"}});
+  h.element("p",
+            "This erases your account, your posts, boosts, favourites, follows and apps "
+            "from this server at once. It cannot be undone.");
+  form_open(h, f, "/settings/delete");
+  h.element("label", "Type your username to confirm", {{"for", "confirm_username"}});
+  h.open("input", {{"type", "text"},
+                   {"id", "confirm_username"},
+                   {"name", "confirm_username"},
+                   {"autocomplete", "off"},
+                   {"required", "required"}});
+  h.element("label", "Current password", {{"for", "delete_password"}});
+  h.open("input", {{"type", "password"},
+                   {"id", "delete_password"},
+                   {"name", "current_password"},
+                   {"autocomplete", "current-password"},
+                   {"required", "required"}});
+  h.open("p")
+      .element("button", "Delete my account", {{"type", "submit"}, {"class", "danger"}})
+      .close("p");
+  h.close("form").close("section");
+  return render_page(f, "Settings", h.str());
+}
+
+}  // namespace publius::web

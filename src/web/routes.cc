@@ -1,0 +1,691 @@
+// The web UI's frame (sessions, CSRF, headers, errors) and its auth, reading and
+// action routes. Settings are in settings_routes.cc.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <map>
+
+#include "api/api.h"
+#include "domain/text_format.h"
+#include "util/crypto.h"
+#include "util/ids.h"
+#include "web/assets.h"
+#include "web/html.h"
+#include "web/web_ui.h"
+
+namespace publius::web {
+namespace {
+
+constexpr int64_t kSessionCookieSeconds = kSessionIdleDays * 86400;
+
+int http_status(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kBadRequest:
+      return 400;
+    case ErrorCode::kUnauthorized:
+      return 401;
+    case ErrorCode::kForbidden:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kGone:
+      return 410;
+    case ErrorCode::kUnprocessable:
+      return 422;
+    case ErrorCode::kTooManyRequests:
+      return 429;
+    case ErrorCode::kPayloadTooLarge:
+      return 413;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kInternal:
+      return 500;
+  }
+  return 500;
+}
+
+std::string_view advice(int status) {
+  switch (status) {
+    case 400:
+      return "Go back, check what you entered and try again.";
+    case 401:
+      return "Log in, then try again.";
+    case 403:
+      return "Go back, reload the page and try again. If it keeps happening, log out and in again.";
+    case 404:
+      return "Check the address. The post or account may have been deleted, or may not be visible "
+             "to you.";
+    case 409:
+    case 422:
+      return "Go back, correct it and submit again; your browser usually keeps what you typed.";
+    case 429:
+      return "Wait a few minutes, then try again.";
+    default:
+      return "Try again in a moment. If it keeps failing, tell the server's operator.";
+  }
+}
+
+}  // namespace
+
+WebUi::WebUi(domain::Microblog& microblog, timeline::HomeFeeds& feeds, WebOptions options)
+    : microblog_(microblog),
+      store_(microblog.store()),
+      feeds_(feeds),
+      sessions_(microblog.store()),
+      options_(std::move(options)) {}
+
+void WebUi::register_routes(http::Router& router) {
+  // Static files first: no session, cacheable for a year (their paths are versioned).
+  auto asset = [&router](std::string_view path, std::string_view type, std::string_view body) {
+    router.add("GET", std::string(path), [type, body](http::Request&) {
+      http::Response r;
+      r.content_type = std::string(type);
+      r.body = std::string(body);
+      r.with_header("Cache-Control", "public, max-age=31536000, immutable")
+          .with_header("X-Content-Type-Options", "nosniff");
+      return r;
+    });
+  };
+  asset(kStylesheetPath, "text/css; charset=utf-8", stylesheet());
+  asset(kCounterScriptPath, "text/javascript; charset=utf-8", counter_script());
+  add_auth_routes(router);
+  add_settings_routes(router);
+  add_action_routes(router);
+  add_reading_routes(router);
+}
+
+// ---- Frame ----
+
+Result<WebUi::Visit> WebUi::begin_visit(http::Request& req) {
+  Visit v;
+  v.secure = req.scheme() == "https";
+  v.cookie_secret = cookie_value(req, kSessionCookie);
+  // Anything that is not a token we could have issued is replaced.
+  const bool plausible =
+      v.cookie_secret.size() == 43 &&
+      std::all_of(v.cookie_secret.begin(), v.cookie_secret.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+      });
+  if (!plausible) {
+    v.cookie_secret.clear();
+  } else {
+    PUBLIUS_ASSIGN_OR_RETURN(auto account_id, sessions_.account_for(v.cookie_secret));
+    if (account_id) {
+      auto account = microblog_.account(*account_id);
+      if (account.ok()) v.account = std::move(account).value();
+    }
+  }
+  if (v.cookie_secret.empty()) {
+    // An anonymous secret, stored nowhere: it only keys the CSRF token of the forms
+    // shown before sign-in. The same cookie later holds the session secret.
+    v.cookie_secret = random_token(32);
+    v.set_cookie = set_cookie(kSessionCookie, v.cookie_secret, v.secure, -1);
+  }
+  PUBLIUS_ASSIGN_OR_RETURN(v.params, http::parse_query(req.query));
+  if (req.method == "POST") {
+    PUBLIUS_ASSIGN_OR_RETURN(auto body, http::parse_body(req.body, req.header("content-type")));
+    v.params.merge(std::move(body));
+  }
+  v.frame.instance_title = microblog_.config().title;
+  v.frame.viewer = v.account;
+  v.frame.csrf = csrf_token(v.cookie_secret);
+  v.frame.path = req.path;
+  v.frame.back = req.method == "GET" ? req.path + (req.query.empty() ? "" : "?" + req.query)
+                                     : safe_local_path(v.params.get_or("back", ""), "/");
+  v.frame.max_status_chars = microblog_.config().max_status_chars;
+  v.frame.form_key = random_token(16);
+  return v;
+}
+
+void WebUi::add_page(http::Router& router, std::string method, std::string pattern,
+                     PageHandler handler) {
+  const bool is_post = method == "POST";
+  router.add(std::move(method), std::move(pattern), [this, is_post, handler](http::Request& req) {
+    http::Response response;
+    auto visit = begin_visit(req);
+    Visit fallback;
+    Visit* v = nullptr;
+    if (!visit.ok()) {
+      fallback.frame.instance_title = microblog_.config().title;
+      response = error(fallback, visit.error());
+      v = &fallback;
+    } else {
+      v = &*visit;
+      // A POST must carry the token derived from this browser's cookie: a form on
+      // another site cannot read the cookie, so it cannot forge the token.
+      if (is_post && !csrf_matches(v->cookie_secret, v->params.get_or("csrf", ""))) {
+        response = page(*v,
+                        error_page(v->frame, 403,
+                                   "This form had expired or did not come from this site, so "
+                                   "nothing was changed.",
+                                   advice(403)),
+                        403);
+      } else {
+        response = handler(req, *v);
+      }
+    }
+    response.with_header("Content-Security-Policy", std::string(kContentSecurityPolicy))
+        .with_header("X-Content-Type-Options", "nosniff")
+        .with_header("X-Frame-Options", "DENY")
+        .with_header("Referrer-Policy", "no-referrer");
+    if (!v->set_cookie.empty()) response.with_header("Set-Cookie", v->set_cookie);
+    return response;
+  });
+}
+
+http::Response WebUi::page(Visit&, std::string html, int status) {
+  return http::Response::html(std::move(html), status);
+}
+
+http::Response WebUi::error(Visit& visit, const Error& e) {
+  const int status = http_status(e.code);
+  std::string what = e.message;
+  if (status == 500) {
+    spdlog::error("web: internal error: {}", e.message);
+    what = "The server could not finish this request.";
+  }
+  if (status == 404 && (what.empty() || what == "Record not found"))
+    what = "There is nothing at this address that you can see.";
+  return page(visit, error_page(visit.frame, status, what, advice(status)), status);
+}
+
+http::Response WebUi::back(const Visit& visit, std::string_view fallback) {
+  return http::Response::redirect(safe_local_path(visit.params.get_or("back", ""), fallback), 303);
+}
+
+Status WebUi::sign_in(Visit& visit, int64_t account_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto secret, sessions_.start(account_id));
+  visit.cookie_secret = secret;
+  visit.set_cookie = set_cookie(kSessionCookie, secret, visit.secure, kSessionCookieSeconds);
+  PUBLIUS_ASSIGN_OR_RETURN(auto account, microblog_.account(account_id));
+  visit.account = account;
+  visit.frame.viewer = account;
+  visit.frame.csrf = csrf_token(secret);
+  return ok_status();
+}
+
+void WebUi::sign_out_cookie(Visit& visit) {
+  visit.cookie_secret = random_token(32);
+  visit.set_cookie = set_cookie(kSessionCookie, visit.cookie_secret, visit.secure, -1);
+  visit.account.reset();
+  visit.frame.viewer.reset();
+  visit.frame.csrf = csrf_token(visit.cookie_secret);
+}
+
+Result<std::vector<PostView>> WebUi::views(domain::Viewer viewer,
+                                           const std::vector<domain::Post>& posts) {
+  std::vector<PostView> out;
+  std::vector<int64_t> account_ids, shown_ids;
+  for (const auto& p : posts) {
+    PostView v;
+    v.entry_id = p.id;
+    if (p.reblog_of_id) {
+      PUBLIUS_ASSIGN_OR_RETURN(auto original, store_.status_by_id(*p.reblog_of_id));
+      if (!original) continue;
+      v.post = *original;
+      v.booster = domain::Account{};
+      v.booster->id = p.account_id;
+      account_ids.push_back(p.account_id);
+    } else {
+      v.post = p;
+    }
+    account_ids.push_back(v.post.account_id);
+    shown_ids.push_back(v.post.id);
+    out.push_back(std::move(v));
+  }
+  PUBLIUS_ASSIGN_OR_RETURN(auto accounts, store_.accounts_by_ids(account_ids));
+  std::map<int64_t, domain::Account> by_id;
+  for (auto& a : accounts) by_id[a.id] = std::move(a);
+  store::ViewerFlags flags;
+  if (viewer) {
+    PUBLIUS_ASSIGN_OR_RETURN(flags, store_.viewer_flags(*viewer, shown_ids));
+  }
+  auto has = [](const std::vector<int64_t>& list, int64_t id) {
+    return std::find(list.begin(), list.end(), id) != list.end();
+  };
+  std::vector<PostView> complete;
+  for (auto& v : out) {
+    auto author = by_id.find(v.post.account_id);
+    if (author == by_id.end()) continue;
+    v.author = author->second;
+    if (v.booster) {
+      auto booster = by_id.find(v.booster->id);
+      if (booster == by_id.end()) continue;
+      v.booster = booster->second;
+    }
+    v.favourited = has(flags.favourited, v.post.id);
+    v.reblogged = has(flags.reblogged, v.post.id);
+    v.mine = viewer && *viewer == v.post.account_id;
+    complete.push_back(std::move(v));
+  }
+  return complete;
+}
+
+Result<PostView> WebUi::view(domain::Viewer viewer, const domain::Post& post) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto list, views(viewer, {post}));
+  if (list.empty()) return not_found();
+  return list.front();
+}
+
+Pager WebUi::pager(const http::Request& req, const http::Params& params,
+                   const std::vector<PostView>& posts, int limit) {
+  Pager p;
+  if (posts.empty()) {
+    // Past either end: offer the way back to the newest entries.
+    if (params.has("max_id") || params.has("min_id")) p.newer = req.path;
+    return p;
+  }
+  const bool paged = params.has("max_id") || params.has("min_id");
+  if (static_cast<int>(posts.size()) >= limit || params.has("min_id"))
+    p.older = req.path + "?max_id=" + std::to_string(posts.back().entry_id);
+  if (paged) p.newer = req.path + "?min_id=" + std::to_string(posts.front().entry_id);
+  return p;
+}
+
+// ---- Sign-up, log-in, log-out, recovery ----
+
+void WebUi::add_auth_routes(http::Router& r) {
+  add_page(r, "GET", "/auth/sign_up", [this](http::Request&, Visit& v) {
+    return page(v, sign_up_page(v.frame, {}, microblog_.config().registrations_open));
+  });
+  add_page(r, "POST", "/auth/sign_up", [this](http::Request&, Visit& v) {
+    FormState state;
+    state.username = v.params.get_or("username", "");
+    if (!microblog_.config().registrations_open)
+      return page(v, sign_up_page(v.frame, state, false), 403);
+    auto registered = microblog_.register_account(state.username, v.params.get_or("password", ""));
+    if (!registered.ok()) {
+      if (registered.error().code == ErrorCode::kInternal) return error(v, registered.error());
+      state.error = registered.error().message;
+      return page(v, sign_up_page(v.frame, state, true), 422);
+    }
+    if (auto s = sign_in(v, registered->account.id); !s.ok()) return error(v, s.error());
+    return page(v, recovery_codes_page(v.frame, "Welcome, @" + registered->account.username,
+                                       registered->recovery_codes, "/home",
+                                       "I saved them: go to my home timeline"));
+  });
+
+  add_page(r, "GET", "/auth/sign_in", [this](http::Request&, Visit& v) {
+    if (v.account) return http::Response::redirect("/home", 303);
+    FormState state;
+    if (v.params.get_or("done", "") == "recovered")
+      state.notice = "Your new password is set. Log in with it.";
+    return page(v, sign_in_page(v.frame, state));
+  });
+  add_page(r, "POST", "/auth/sign_in", [this](http::Request&, Visit& v) {
+    FormState state;
+    state.username = v.params.get_or("username", "");
+    auto account = microblog_.authenticate(state.username, v.params.get_or("password", ""));
+    if (!account.ok()) {
+      if (account.error().code == ErrorCode::kInternal) return error(v, account.error());
+      state.error = "That username and password do not match. Check both and try again.";
+      return page(v, sign_in_page(v.frame, state), 401);
+    }
+    // Whatever session this browser had ends: a fresh secret defeats session fixation.
+    (void)sessions_.end(v.cookie_secret);
+    if (auto s = sign_in(v, account->id); !s.ok()) return error(v, s.error());
+    return http::Response::redirect("/home", 303);
+  });
+
+  add_page(r, "POST", "/auth/sign_out", [this](http::Request&, Visit& v) {
+    if (auto s = sessions_.end(v.cookie_secret); !s.ok()) return error(v, s.error());
+    sign_out_cookie(v);
+    return http::Response::redirect("/", 303);
+  });
+
+  add_page(r, "GET", "/auth/recover",
+           [this](http::Request&, Visit& v) { return page(v, recover_page(v.frame, {})); });
+  add_page(r, "POST", "/auth/recover", [this](http::Request&, Visit& v) {
+    FormState state;
+    state.username = v.params.get_or("username", "");
+    const std::string code = normalize_recovery_code(v.params.get_or("code", ""));
+    const std::string password = v.params.get_or("password", "");
+    auto fail = [&](std::string message) {
+      state.error = std::move(message);
+      return page(v, recover_page(v.frame, state), 422);
+    };
+    if (password.size() < 8)
+      return fail("The new password is too short (minimum is 8 characters).");
+    if (password.size() > 1024)
+      return fail("The new password is too long (maximum is 1024 characters).");
+    auto account = store_.account_by_username(state.username);
+    if (!account.ok()) return error(v, account.error());
+    std::optional<int64_t> matched;
+    if (*account) {
+      auto codes = store_.recovery_codes((*account)->id);
+      if (!codes.ok()) return error(v, codes.error());
+      for (const auto& c : *codes)
+        if (password_verify(c.code_hash, code)) matched = c.id;
+    } else {
+      (void)password_verify(dummy_password_hash(), code);  // same time for unknown names
+    }
+    const std::string mismatch =
+        "That username and recovery code do not match, or the code was already used.";
+    if (!matched) return fail(mismatch);
+    const int64_t id = (*account)->id;
+    auto consumed = store_.consume_recovery_code(id, *matched);
+    if (!consumed.ok()) return error(v, consumed.error());
+    if (!*consumed) return fail(mismatch);
+    auto hash = password_hash(password);
+    if (!hash.ok()) return error(v, hash.error());
+    if (auto s = store_.set_password_hash(id, *hash); !s.ok()) return error(v, s.error());
+    // Whoever had the old password is logged out of every browser.
+    if (auto s = store_.delete_web_sessions_of(id); !s.ok()) return error(v, s.error());
+    return http::Response::redirect("/auth/sign_in?done=recovered", 303);
+  });
+}
+
+// ---- Reading: landing, timelines, posts, profiles, notifications, search ----
+
+void WebUi::add_reading_routes(http::Router& r) {
+  add_page(r, "GET", "/", [this](http::Request&, Visit& v) {
+    auto stats = store_.instance_stats();
+    if (!stats.ok()) return error(v, stats.error());
+    const auto& config = microblog_.config();
+    return page(v, landing_page(v.frame, config.description, options_.rules,
+                                config.registrations_open, stats->users, stats->statuses));
+  });
+
+  // A timeline page: the domain call differs, the rest is shared.
+  auto timeline = [this](http::Request& req, Visit& v, TimelinePage content,
+                         auto fetch) -> http::Response {
+    auto paging = api::page_from(v.params, 20, 40);
+    if (!paging.ok()) return error(v, paging.error());
+    Result<std::vector<domain::Post>> posts = fetch(*paging);
+    if (!posts.ok()) return error(v, posts.error());
+    auto shown = views(v.account ? domain::Viewer(v.account->id) : std::nullopt, *posts);
+    if (!shown.ok()) return error(v, shown.error());
+    content.posts = std::move(shown).value();
+    content.pager = pager(req, v.params, content.posts, paging->limit);
+    return page(v, timeline_page(v.frame, content));
+  };
+
+  add_page(r, "GET", "/home", [this, timeline](http::Request& req, Visit& v) {
+    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
+    TimelinePage content;
+    content.title = "Home";
+    content.compose = true;
+    content.empty_message = "Nothing here yet. Follow people from the public timeline or search.";
+    return timeline(req, v, std::move(content), [&](const domain::Page& p) {
+      return microblog_.home_timeline(v.account->id, p);
+    });
+  });
+
+  add_page(r, "GET", "/public", [this, timeline](http::Request& req, Visit& v) {
+    TimelinePage content;
+    content.title = "Public timeline";
+    content.intro =
+        "Public posts from everyone on " + microblog_.config().title + ", newest first.";
+    content.compose = false;
+    content.empty_message = "No public posts yet.";
+    const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
+    return timeline(req, v, std::move(content),
+                    [&](const domain::Page& p) { return microblog_.public_timeline(viewer, p); });
+  });
+
+  add_page(r, "GET", "/tags/:tag", [this, timeline](http::Request& req, Visit& v) {
+    auto tag = http::percent_decode(req.path_param("tag"), false);
+    if (!tag || !domain::is_valid_tag(*tag)) return error(v, not_found("That is not a hashtag."));
+    TimelinePage content;
+    content.title = "#" + *tag;
+    content.intro = "Posts tagged #" + *tag + ".";
+    content.empty_message = "No posts with this hashtag yet.";
+    const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
+    return timeline(req, v, std::move(content), [&](const domain::Page& p) {
+      return microblog_.tag_timeline(viewer, *tag, p);
+    });
+  });
+
+  add_page(r, "GET", "/notifications", [this](http::Request& req, Visit& v) {
+    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
+    auto paging = api::page_from(v.params, 30, 80);
+    if (!paging.ok()) return error(v, paging.error());
+    auto list = store_.notifications(v.account->id, {}, *paging);
+    if (!list.ok()) return error(v, list.error());
+    std::vector<NotificationView> items;
+    for (const auto& n : *list) {
+      auto from = store_.account_by_id(n.from_account_id);
+      if (!from.ok()) return error(v, from.error());
+      if (!*from) continue;
+      NotificationView item{n, **from, std::nullopt, {}};
+      if (n.status_id) {
+        auto post = microblog_.visible_status(v.account->id, *n.status_id);
+        if (post.ok()) {
+          auto author = store_.account_by_id(post->account_id);
+          if (author.ok() && *author) {
+            item.post_path = post_path(**author, post->id);
+            item.post = std::move(post).value();
+          }
+        }
+      }
+      items.push_back(std::move(item));
+    }
+    Pager p;
+    if (!list->empty() && static_cast<int>(list->size()) >= paging->limit)
+      p.older = req.path + "?max_id=" + std::to_string(list->back().id);
+    if (v.params.has("max_id")) p.newer = req.path;
+    return page(v, notifications_page(v.frame, items, p));
+  });
+
+  add_page(r, "GET", "/follow_requests", [this](http::Request&, Visit& v) {
+    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
+    auto rows = store_.follow_requests(v.account->id, domain::Page{.limit = 80});
+    if (!rows.ok()) return error(v, rows.error());
+    std::vector<int64_t> ids;
+    for (auto [row, account] : *rows) ids.push_back(account);
+    auto accounts = store_.accounts_by_ids(ids);
+    if (!accounts.ok()) return error(v, accounts.error());
+    return page(v, follow_requests_page(v.frame, *accounts));
+  });
+
+  add_page(r, "GET", "/search", [this](http::Request&, Visit& v) {
+    SearchResults results;
+    results.query = v.params.get_or("q", "");
+    const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
+    if (!results.query.empty() && results.query.size() <= 200) {
+      const std::string& q = results.query;
+      std::string name = q.front() == '@' ? q.substr(1) : q;
+      if (auto at = name.find('@'); at != std::string::npos) name.resize(at);
+      auto accounts = store_.search_accounts(name, 10, 0);
+      if (!accounts.ok()) return error(v, accounts.error());
+      results.accounts = std::move(accounts).value();
+      const std::string_view tag = q.front() == '#' ? std::string_view(q).substr(1) : q;
+      auto tags = store_.search_tags(domain::normalize_tag(tag), 10);
+      if (!tags.ok()) return error(v, tags.error());
+      results.tags = std::move(tags).value();
+      std::vector<domain::Post> posts;
+      if (q.front() == '#') {
+        auto found = microblog_.tag_timeline(viewer, q.substr(1), domain::Page{.limit = 20});
+        if (found.ok()) posts = std::move(found).value();
+      } else {
+        auto ids = store_.search_statuses(q, 20, 0);
+        if (!ids.ok()) return error(v, ids.error());
+        for (int64_t id : *ids) {
+          auto post = microblog_.visible_status(viewer, id);
+          if (post.ok()) posts.push_back(std::move(post).value());
+        }
+      }
+      auto shown = views(viewer, posts);
+      if (!shown.ok()) return error(v, shown.error());
+      results.posts = std::move(shown).value();
+    }
+    return page(v, search_page(v.frame, results));
+  });
+
+  // Profiles and posts live at the URLs the API's `url` fields give: /@name and
+  // /@name/ID ("@:acct" matches only segments starting with '@').
+  auto account_from_path = [this](http::Request& req) -> Result<domain::Account> {
+    auto name = http::percent_decode(req.path_param("acct"), false);
+    if (!name || name->empty()) return not_found();
+    return microblog_.account_by_acct(*name);
+  };
+
+  add_page(r, "GET", "/@:acct", [this, account_from_path](http::Request& req, Visit& v) {
+    auto account = account_from_path(req);
+    if (!account.ok()) return error(v, account.error());
+    auto paging = api::page_from(v.params, 20, 40);
+    if (!paging.ok()) return error(v, paging.error());
+    const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
+    auto posts = microblog_.account_statuses(viewer, account->id, {}, *paging);
+    if (!posts.ok()) return error(v, posts.error());
+    auto shown = views(viewer, *posts);
+    if (!shown.ok()) return error(v, shown.error());
+    ProfilePage content;
+    content.account = *account;
+    content.note_html =
+        domain::format_status_text(account->note, {}, microblog_.config().base_url()).html;
+    if (v.account && v.account->id != account->id) {
+      auto rel = microblog_.relationship(v.account->id, account->id);
+      if (!rel.ok()) return error(v, rel.error());
+      content.relationship = *rel;
+    }
+    content.posts = std::move(shown).value();
+    content.pager = pager(req, v.params, content.posts, paging->limit);
+    return page(v, profile_page(v.frame, content));
+  });
+
+  add_page(r, "GET", "/@:acct/:id", [this, account_from_path](http::Request& req, Visit& v) {
+    auto account = account_from_path(req);
+    if (!account.ok()) return error(v, account.error());
+    auto id = api::path_id(req);
+    if (!id.ok()) return error(v, id.error());
+    const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
+    auto post = microblog_.visible_status(viewer, *id);
+    if (!post.ok()) return error(v, post.error());
+    if (post->account_id != account->id) return error(v, not_found());
+    if (post->reblog_of_id) {
+      // A boost has no page of its own: show the original.
+      auto original = microblog_.visible_status(viewer, *post->reblog_of_id);
+      if (!original.ok()) return error(v, original.error());
+      auto author = microblog_.account(original->account_id);
+      if (!author.ok()) return error(v, author.error());
+      return http::Response::redirect(post_path(*author, original->id), 303);
+    }
+    auto focus = view(viewer, *post);
+    if (!focus.ok()) return error(v, focus.error());
+    auto thread = microblog_.context(viewer, *id);
+    if (!thread.ok()) return error(v, thread.error());
+    auto ancestors = views(viewer, thread->ancestors);
+    if (!ancestors.ok()) return error(v, ancestors.error());
+    auto descendants = views(viewer, thread->descendants);
+    if (!descendants.ok()) return error(v, descendants.error());
+    return page(v, post_page(v.frame, *focus, *ancestors, *descendants));
+  });
+}
+
+// ---- Actions: compose, edit, delete, favourite, boost, follow ----
+
+void WebUi::add_action_routes(http::Router& r) {
+  auto signed_in = [this](Visit& v) -> std::optional<http::Response> {
+    if (v.account) return std::nullopt;
+    return error(v, unauthorized("You need to be logged in to do that."));
+  };
+
+  add_page(r, "POST", "/statuses", [this, signed_in](http::Request&, Visit& v) {
+    if (auto e = signed_in(v)) return *e;
+    domain::NewPost post;
+    post.author_id = v.account->id;
+    post.text = v.params.get_or("status", "");
+    post.spoiler_text = v.params.get_or("spoiler_text", "");
+    if (auto vis = v.params.get("visibility"); vis && !vis->empty()) {
+      post.visibility = domain::parse_visibility(*vis);
+      if (!post.visibility)
+        return error(v, unprocessable("Choose who can see the post from the list."));
+    }
+    if (auto reply = v.params.get("in_reply_to_id"); reply && !reply->empty()) {
+      post.in_reply_to_id = parse_id(*reply);
+      if (!post.in_reply_to_id)
+        return error(v, not_found("The post you are replying to was not found."));
+    }
+    // A resubmitted form (back button, double click) posts once: each rendered
+    // compose form carries its own random key.
+    if (auto key = v.params.get("form_key"); key && !key->empty() && key->size() <= 64)
+      post.idempotency_key = "web:" + std::string(*key);
+    auto created = microblog_.create_status(post);
+    if (!created.ok()) return error(v, created.error());
+    return back(v, "/home");
+  });
+
+  add_page(r, "GET", "/statuses/:id/edit", [this](http::Request& req, Visit& v) {
+    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
+    auto id = api::path_id(req);
+    if (!id.ok()) return error(v, id.error());
+    auto post = microblog_.visible_status(v.account->id, *id);
+    if (!post.ok()) return error(v, post.error());
+    if (post->account_id != v.account->id || post->reblog_of_id)
+      return error(v, forbidden("You can only edit your own posts."));
+    v.frame.back = post_path(*v.account, post->id);
+    return page(v, edit_page(v.frame, *post, ""));
+  });
+
+  add_page(r, "POST", "/statuses/:id/edit", [this, signed_in](http::Request& req, Visit& v) {
+    if (auto e = signed_in(v)) return *e;
+    auto id = api::path_id(req);
+    if (!id.ok()) return error(v, id.error());
+    domain::PostChange change;
+    change.text = v.params.get_or("status", "");
+    change.spoiler_text = v.params.get_or("spoiler_text", "");
+    auto edited = microblog_.edit_status(v.account->id, *id, change);
+    if (!edited.ok()) return error(v, edited.error());
+    return http::Response::redirect(post_path(*v.account, edited->id), 303);
+  });
+
+  add_page(r, "POST", "/statuses/:id/delete", [this, signed_in](http::Request& req, Visit& v) {
+    if (auto e = signed_in(v)) return *e;
+    auto id = api::path_id(req);
+    if (!id.ok()) return error(v, id.error());
+    auto deleted = microblog_.delete_status(v.account->id, *id);
+    if (!deleted.ok()) return error(v, deleted.error());
+    // Coming back to the deleted post's own page would be a 404.
+    const std::string target = safe_local_path(v.params.get_or("back", ""), "/home");
+    if (target.find("/" + std::to_string(*id)) != std::string::npos)
+      return http::Response::redirect("/home", 303);
+    return http::Response::redirect(target, 303);
+  });
+
+  auto status_action = [this, signed_in, &r](const char* path, auto act) {
+    add_page(r, "POST", path, [this, signed_in, act](http::Request& req, Visit& v) {
+      if (auto e = signed_in(v)) return *e;
+      auto id = api::path_id(req);
+      if (!id.ok()) return error(v, id.error());
+      Result<domain::Post> done = act(v.account->id, *id);
+      if (!done.ok()) return error(v, done.error());
+      return back(v, "/home");
+    });
+  };
+  status_action("/statuses/:id/favourite",
+                [this](int64_t me, int64_t id) { return microblog_.set_favourite(me, id, true); });
+  status_action("/statuses/:id/unfavourite",
+                [this](int64_t me, int64_t id) { return microblog_.set_favourite(me, id, false); });
+  status_action("/statuses/:id/reblog", [this](int64_t me, int64_t id) {
+    return microblog_.set_reblog(me, id, true, std::nullopt);
+  });
+  status_action("/statuses/:id/unreblog", [this](int64_t me, int64_t id) {
+    return microblog_.set_reblog(me, id, false, std::nullopt);
+  });
+
+  auto account_action = [this, signed_in, &r](const char* path, auto act) {
+    add_page(r, "POST", path, [this, signed_in, act](http::Request& req, Visit& v) {
+      if (auto e = signed_in(v)) return *e;
+      auto id = api::path_id(req);
+      if (!id.ok()) return error(v, id.error());
+      if (*id == v.account->id)
+        return error(v, unprocessable("That cannot be done to your own account."));
+      Result<domain::Relationship> done = act(v.account->id, *id);
+      if (!done.ok()) return error(v, done.error());
+      return back(v, "/home");
+    });
+  };
+  account_action("/accounts/:id/follow",
+                 [this](int64_t me, int64_t id) { return microblog_.follow(me, id, true, false); });
+  account_action("/accounts/:id/unfollow",
+                 [this](int64_t me, int64_t id) { return microblog_.unfollow(me, id); });
+  account_action("/follow_requests/:id/authorize", [this](int64_t me, int64_t id) {
+    return microblog_.resolve_follow_request(me, id, true);
+  });
+  account_action("/follow_requests/:id/reject", [this](int64_t me, int64_t id) {
+    return microblog_.resolve_follow_request(me, id, false);
+  });
+}
+
+}  // namespace publius::web

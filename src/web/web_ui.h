@@ -1,0 +1,95 @@
+// WebUi serves the server-rendered web interface for people: landing, sign-up,
+// log-in, recovery, timelines, posts, profiles, notifications, search and
+// settings. Every page works with JavaScript off (Tor Browser at "Safest"); the
+// one script, a live character counter, only enhances the compose form.
+//
+// Handlers stay thin: parse the request, call domain::Microblog (or, for
+// sessions and credentials that have no domain rule beyond storage, the Store),
+// and render through web/pages.h. Every response carries a strict
+// Content-Security-Policy; every form carries a CSRF token tied to the browser's
+// cookie (web/session.h), and a POST without a matching token is refused.
+//
+// Construct once; call register_routes() after Api::register_routes() (the API's
+// routes must match first; the web UI owns "/", "/@name", "/@name/ID", "/tags/X",
+// "/auth/*", "/home", "/public", "/notifications", "/search", "/settings*",
+// "/statuses/*", "/accounts/*", "/follow_requests*" and "/static/*"). Handlers are
+// then safe to call from any thread. Errors become pages in the site's layout.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "domain/microblog.h"
+#include "http/message.h"
+#include "http/params.h"
+#include "http/router.h"
+#include "timeline/home_feeds.h"
+#include "web/pages.h"
+#include "web/session.h"
+
+namespace publius::web {
+
+struct WebOptions {
+  std::vector<std::string> rules;  // the instance's rules, shown on the landing page
+};
+
+// Headers every web response carries (CSP and friends), exposed for tests.
+inline constexpr std::string_view kContentSecurityPolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+class WebUi {
+ public:
+  // `feeds` is the same HomeFeeds the Microblog uses: erasing an account drops its feed.
+  WebUi(domain::Microblog& microblog, timeline::HomeFeeds& feeds, WebOptions options = {});
+  void register_routes(http::Router& router);
+
+  // One request as the UI sees it: who is signed in, the cookie secret the CSRF
+  // token derives from, the page frame, and the cookie to set on the response.
+  struct Visit {
+    Frame frame;
+    std::optional<domain::Account> account;
+    std::string cookie_secret;
+    std::string set_cookie;  // one Set-Cookie value, or empty
+    bool secure = false;     // the request came over HTTPS
+    http::Params params;     // query, then form body (POST)
+  };
+  using PageHandler = std::function<http::Response(http::Request&, Visit&)>;
+
+  // Adds a route in the site's frame: session lookup, CSRF check on POST,
+  // security headers. Public so other desks (the legal desk) can add pages.
+  void add_page(http::Router& router, std::string method, std::string pattern, PageHandler handler);
+  // An error page response for `error`, with advice on what to do.
+  http::Response error(Visit& visit, const Error& error);
+
+ private:
+  void add_auth_routes(http::Router& r);
+  void add_reading_routes(http::Router& r);
+  void add_action_routes(http::Router& r);
+  void add_settings_routes(http::Router& r);
+
+  Result<Visit> begin_visit(http::Request& request);
+  // Signs the browser in: a new session and its cookie on `visit`.
+  Status sign_in(Visit& visit, int64_t account_id);
+  // Replaces the cookie with a fresh anonymous secret (after sign-out or erasure).
+  void sign_out_cookie(Visit& visit);
+  // Loads authors, boosted originals and the viewer's flags for a list of posts.
+  Result<std::vector<PostView>> views(domain::Viewer viewer,
+                                      const std::vector<domain::Post>& posts);
+  Result<PostView> view(domain::Viewer viewer, const domain::Post& post);
+  // Older/newer links for a list of entries shown newest first.
+  Pager pager(const http::Request& req, const http::Params& params,
+              const std::vector<PostView>& posts, int limit);
+  http::Response page(Visit& visit, std::string html, int status = 200);
+  // 303 to the form's `back` field when it is a local path, else `fallback`.
+  http::Response back(const Visit& visit, std::string_view fallback);
+
+  domain::Microblog& microblog_;
+  store::Store& store_;
+  timeline::HomeFeeds& feeds_;
+  Sessions sessions_;
+  WebOptions options_;
+};
+
+}  // namespace publius::web

@@ -1,0 +1,116 @@
+// Instance metadata and the start-up endpoints clients call, against the running server.
+#include "integration/server_harness.h"
+
+namespace publius::integration {
+namespace {
+
+class InstanceApiIntegration : public ApiIntegrationTest {};
+
+TEST_F(InstanceApiIntegration, V1Instance) {
+  auto u = new_user("inst");
+  api().post_id(u, "counted");
+  HttpRequest req;
+  req.target = "/api/v1/instance";
+  req.host = "127.0.0.1:" + std::to_string(port());
+  auto v = Api::ok_json(api().request(req));
+  EXPECT_EQ(str(v, "uri"), "localhost");
+  EXPECT_EQ(str(v, "title"), "Publius");
+  const std::string version = str(v, "version");
+  EXPECT_TRUE(starts_with(version, "4.")) << version;
+  EXPECT_TRUE(contains(version, "compatible; Publius")) << version;
+  EXPECT_EQ(str(v, "urls.streaming_api"), "ws://127.0.0.1:" + std::to_string(port()));
+  EXPECT_GE(num(v, "stats.user_count"), 1);
+  EXPECT_GE(num(v, "stats.status_count"), 1);
+  EXPECT_EQ(num(v, "stats.domain_count"), 0);
+  EXPECT_TRUE(boolean(v, "registrations"));
+  EXPECT_FALSE(boolean(v, "approval_required"));
+  EXPECT_EQ(num(v, "configuration.statuses.max_characters"), 500);
+  EXPECT_EQ(num(v, "configuration.accounts.max_pinned_statuses"), 5);
+  EXPECT_EQ(str(v, "email"), "") << "no contact detail is published";
+  EXPECT_TRUE(is_null(v, "contact_account"));
+}
+
+TEST_F(InstanceApiIntegration, V2Instance) {
+  HttpRequest req;
+  req.target = "/api/v2/instance";
+  req.host = "social.example";
+  req.headers = {{"X-Forwarded-Proto", "https"}};
+  auto v = Api::ok_json(api().request(req));
+  EXPECT_EQ(str(v, "domain"), "localhost");
+  EXPECT_EQ(str(v, "title"), "Publius");
+  EXPECT_TRUE(contains(str(v, "version"), "compatible; Publius")) << str(v, "version");
+  EXPECT_EQ(str(v, "source_url"), "http://127.0.0.1");
+  EXPECT_EQ(str(v, "configuration.urls.streaming"), "wss://social.example");
+  EXPECT_TRUE(boolean(v, "registrations.enabled"));
+  EXPECT_FALSE(boolean(v, "registrations.approval_required"));
+  EXPECT_EQ(num(v, "api_versions.mastodon"), 2);
+  EXPECT_EQ(num(v, "configuration.statuses.max_characters"), 500);
+  EXPECT_EQ(str(v, "thumbnail.url"), "http://127.0.0.1/avatars/original/missing.png");
+  EXPECT_EQ(str(v, "contact.email"), "");
+  EXPECT_EQ(arr(v, "rules").size(), 0u);
+}
+
+TEST_F(InstanceApiIntegration, EmptyCollectionsForFeaturesNotYetBuilt) {
+  for (const char* path :
+       {"/api/v1/custom_emojis", "/api/v1/filters", "/api/v2/filters", "/api/v1/lists",
+        "/api/v1/announcements", "/api/v1/trends/tags", "/api/v1/trends/statuses",
+        "/api/v1/instance/rules", "/api/v1/followed_tags", "/api/v1/conversations"}) {
+    auto r = api().get(path);
+    EXPECT_EQ(r.status, 200) << path << " " << r;
+    EXPECT_EQ(r.body, "[]") << path;
+    EXPECT_TRUE(r.is_json()) << path;
+  }
+}
+
+TEST_F(InstanceApiIntegration, Preferences) {
+  auto u = new_user("pref");
+  auto v = Api::ok_json(api().get("/api/v1/preferences", u.token));
+  EXPECT_EQ(str(v, "posting:default:visibility"), "public");
+  EXPECT_FALSE(boolean(v, "posting:default:sensitive"));
+  EXPECT_TRUE(is_null(v, "posting:default:language"));
+  EXPECT_EQ(str(v, "reading:expand:media"), "default");
+  EXPECT_FALSE(boolean(v, "reading:expand:spoilers"));
+  expect_error(api().get("/api/v1/preferences"), 401);
+  expect_error(api().get("/api/v1/preferences", app_token_), 422);
+}
+
+TEST_F(InstanceApiIntegration, HealthDefaultImagesAndHead) {
+  auto r = api().get("/health");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "OK");
+  EXPECT_TRUE(starts_with(r.header("content-type"), "text/plain")) << r.header("content-type");
+  auto png = api().get("/avatars/original/missing.png");
+  EXPECT_EQ(png.status, 200);
+  EXPECT_EQ(png.header("content-type"), "image/png");
+  EXPECT_EQ(png.body.substr(0, 8), std::string("\x89PNG\r\n\x1a\n", 8));
+  // HEAD: the GET's headers and length, no body.
+  HttpRequest head;
+  head.method = "HEAD";
+  head.target = "/api/v1/instance";
+  auto h = api().request(head);
+  EXPECT_EQ(h.status, 200) << h;
+  EXPECT_TRUE(h.body.empty());
+  const auto length = std::strtoull(h.header("content-length").c_str(), nullptr, 10);
+  EXPECT_EQ(length, api().get("/api/v1/instance").body.size());
+}
+
+TEST_F(InstanceApiIntegration, CommonResponseHeaders) {
+  auto u = new_user("hdr");
+  auto r = api().get("/api/v1/timelines/home", u.token);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.header("content-type"), "application/json; charset=utf-8");
+  EXPECT_EQ(r.header("cache-control"), "private, no-store");
+  EXPECT_EQ(r.header("x-ratelimit-limit"), "100000");
+  const long remaining = std::strtol(r.header("x-ratelimit-remaining").c_str(), nullptr, 10);
+  EXPECT_GT(remaining, 0);
+  EXPECT_LT(remaining, 100000);
+  EXPECT_TRUE(contains(r.header("x-ratelimit-reset"), "T")) << r.header("x-ratelimit-reset");
+  EXPECT_EQ(r.header("server"), "Publius");
+  // Errors carry them too.
+  auto e = api().get("/api/v1/no/such/thing");
+  EXPECT_EQ(e.header("cache-control"), "private, no-store");
+  EXPECT_FALSE(e.header("x-ratelimit-remaining").empty());
+}
+
+}  // namespace
+}  // namespace publius::integration

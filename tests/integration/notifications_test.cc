@@ -1,0 +1,273 @@
+// Notifications and read markers against the running server.
+#include "integration/server_harness.h"
+
+namespace publius::integration {
+namespace {
+
+using Strings = std::vector<std::string>;
+
+class NotificationsApiIntegration : public ApiIntegrationTest {
+ protected:
+  static Strings types(const json::value& list) {
+    Strings out;
+    for (const auto& n : arr(list)) out.push_back(str(n, "type"));
+    return out;
+  }
+  static json::value notifications(const User& u, const std::string& query = "") {
+    return Api::ok_json(api().get("/api/v1/notifications" + query, u.token));
+  }
+};
+
+TEST_F(NotificationsApiIntegration, EveryTypeIsDeliveredWithItsAccountAndStatus) {
+  auto me = new_user("nme");
+  auto b = new_user("nb");
+  // follow
+  api().follow(b, me);
+  // mention
+  const std::string mention = api().post_id(b, "hello @" + me.username);
+  // favourite and reblog of my post
+  const std::string mine = api().post_id(me, "my post");
+  Api::ok_json(api().post("/api/v1/statuses/" + mine + "/favourite", b.token));
+  Api::ok_json(api().post("/api/v1/statuses/" + mine + "/reblog", b.token));
+  // update: I boosted b's post and b edits it
+  const std::string theirs = api().post_id(b, "before the edit");
+  Api::ok_json(api().post("/api/v1/statuses/" + theirs + "/reblog", me.token));
+  Api::ok_json(api().send_form("PUT", "/api/v1/statuses/" + theirs,
+                               form({{"status", "after the edit"}}), b.token));
+
+  auto r = api().get("/api/v1/notifications", me.token);
+  auto list = Api::ok_json(r);
+  EXPECT_EQ(types(list), (Strings{"update", "reblog", "favourite", "mention", "follow"}));
+  for (const auto& n : arr(list)) {
+    EXPECT_EQ(str(n, "account.id"), b.id) << json::serialize(n);
+    EXPECT_FALSE(str(n, "id").empty());
+    EXPECT_TRUE(contains(str(n, "created_at"), "T")) << str(n, "created_at");
+  }
+  EXPECT_EQ(str(list, "0.status.id"), theirs);
+  EXPECT_EQ(str(list, "0.status.content"), "<p>after the edit</p>");
+  EXPECT_EQ(str(list, "1.status.id"), mine);
+  EXPECT_EQ(str(list, "2.status.id"), mine);
+  EXPECT_EQ(num(list, "2.status.favourites_count"), 1);
+  EXPECT_EQ(str(list, "3.status.id"), mention);
+  EXPECT_TRUE(is_null(list, "4.status"));
+  EXPECT_TRUE(contains(r.header("link"), "/api/v1/notifications?max_id=")) << r.header("link");
+
+  // b hears of my boost of their post.
+  auto theirs_list = notifications(b);
+  EXPECT_EQ(types(theirs_list), Strings{"reblog"});
+  EXPECT_EQ(str(theirs_list, "0.account.id"), me.id);
+}
+
+TEST_F(NotificationsApiIntegration, FollowRequestNotification) {
+  auto owner = new_user("nlock");
+  auto asker = new_user("nask");
+  Api::ok_json(api().send_form("PATCH", "/api/v1/accounts/update_credentials",
+                               form({{"locked", "1"}}), owner.token));
+  api().follow(asker, owner);
+  auto list = notifications(owner);
+  EXPECT_EQ(types(list), Strings{"follow_request"});
+  EXPECT_EQ(str(list, "0.account.id"), asker.id);
+  // Accepting turns it into a follow.
+  Api::ok_json(api().post("/api/v1/follow_requests/" + asker.id + "/authorize", owner.token));
+  auto after = notifications(owner);
+  ASSERT_FALSE(arr(after).empty());
+  EXPECT_EQ(str(after, "0.type"), "follow");
+  EXPECT_EQ(str(after, "0.account.id"), asker.id);
+}
+
+TEST_F(NotificationsApiIntegration, TypesAndExcludeTypesFilter) {
+  auto me = new_user("nfil");
+  auto b = new_user("nfb");
+  api().follow(b, me);
+  api().post_id(b, "@" + me.username + " one");
+  const std::string mine = api().post_id(me, "fav this");
+  Api::ok_json(api().post("/api/v1/statuses/" + mine + "/favourite", b.token));
+  api().post_id(b, "@" + me.username + " two");
+
+  EXPECT_EQ(types(notifications(me)), (Strings{"mention", "favourite", "mention", "follow"}));
+  EXPECT_EQ(types(notifications(me, "?types[]=mention")), (Strings{"mention", "mention"}));
+  EXPECT_EQ(types(notifications(me, "?types[]=follow&types[]=favourite")),
+            (Strings{"favourite", "follow"}));
+  EXPECT_EQ(types(notifications(me, "?exclude_types[]=mention")), (Strings{"favourite", "follow"}));
+  EXPECT_EQ(types(notifications(me, "?exclude_types[]=mention&exclude_types[]=follow")),
+            Strings{"favourite"});
+  // Types this server never sends match nothing.
+  EXPECT_EQ(types(notifications(me, "?types[]=poll")), Strings{});
+  EXPECT_EQ(types(notifications(me, "?exclude_types[]=poll")).size(), 4u);
+  // From one account only.
+  EXPECT_EQ(types(notifications(me, "?account_id=" + b.id)).size(), 4u);
+  EXPECT_EQ(types(notifications(me, "?account_id=" + me.id)), Strings{});
+  // Paging.
+  auto first = api().get("/api/v1/notifications?limit=2", me.token);
+  EXPECT_EQ(types(Api::ok_json(first)), (Strings{"mention", "favourite"}));
+  auto rest =
+      Api::ok_json(api().get(strip_origin(link_url(first.header("link"), "next")), me.token));
+  EXPECT_EQ(types(rest), (Strings{"mention", "follow"}));
+  const std::string oldest = str(rest, "1.id");
+  auto above = notifications(me, "?min_id=" + oldest + "&limit=2");
+  EXPECT_EQ(types(above), (Strings{"favourite", "mention"})) << "min_id: the oldest page above it";
+  EXPECT_EQ(types(notifications(me, "?since_id=" + oldest + "&limit=2")),
+            (Strings{"mention", "favourite"}));
+  EXPECT_EQ(types(notifications(me, "?types[]=mention&exclude_types[]=mention")), Strings{});
+  expect_error(api().get("/api/v1/notifications?limit=many", me.token), 400);
+  expect_error(api().get("/api/v1/notifications"), 401);
+}
+
+TEST_F(NotificationsApiIntegration, GetOneAndDismiss) {
+  auto me = new_user("ndis");
+  auto b = new_user("ndb");
+  api().follow(b, me);
+  api().post_id(b, "@" + me.username + " ping");
+  auto list = notifications(me);
+  ASSERT_EQ(arr(list).size(), 2u);
+  const std::string mention_id = str(list, "0.id");
+  const std::string follow_id = str(list, "1.id");
+
+  auto one = Api::ok_json(api().get("/api/v1/notifications/" + mention_id, me.token));
+  EXPECT_EQ(str(one, "id"), mention_id);
+  EXPECT_EQ(str(one, "type"), "mention");
+  EXPECT_EQ(str(one, "account.username"), b.username);
+  // Someone else's notification does not exist for you.
+  expect_error(api().get("/api/v1/notifications/" + mention_id, b.token), 404);
+  expect_error(api().post("/api/v1/notifications/" + mention_id + "/dismiss", b.token), 404);
+  expect_error(api().get("/api/v1/notifications/987654321", me.token), 404);
+  expect_error(api().get("/api/v1/notifications/nope", me.token), 404);
+
+  auto r = api().post("/api/v1/notifications/" + mention_id + "/dismiss", me.token);
+  ASSERT_EQ(r.status, 200) << r;
+  EXPECT_EQ(r.body, "{}");
+  expect_error(api().get("/api/v1/notifications/" + mention_id, me.token), 404);
+  expect_error(api().post("/api/v1/notifications/" + mention_id + "/dismiss", me.token), 404);
+  EXPECT_EQ(ids(notifications(me)), Strings{follow_id});
+}
+
+TEST_F(NotificationsApiIntegration, ClearRemovesAll) {
+  auto me = new_user("nclr");
+  auto b = new_user("ncb");
+  api().follow(b, me);
+  api().post_id(b, "@" + me.username + " hey");
+  ASSERT_EQ(arr(notifications(me)).size(), 2u);
+  auto r = api().post("/api/v1/notifications/clear", me.token);
+  ASSERT_EQ(r.status, 200) << r;
+  EXPECT_EQ(r.body, "{}");
+  EXPECT_EQ(arr(notifications(me)).size(), 0u);
+  // Others' notifications are untouched.
+  api().follow(me, b);
+  EXPECT_EQ(types(notifications(b)), Strings{"follow"});
+  expect_error(api().post("/api/v1/notifications/clear"), 401);
+}
+
+TEST_F(NotificationsApiIntegration, DeletedStatusesAndMutedAccountsDropOut) {
+  auto me = new_user("ndel");
+  auto b = new_user("ndelb");
+  auto c = new_user("ndelc");
+  const std::string gone = api().post_id(b, "@" + me.username + " soon deleted");
+  api().post_id(c, "@" + me.username + " from c");
+  Api::ok_json(api().del("/api/v1/statuses/" + gone, b.token));
+  auto list = notifications(me);
+  EXPECT_EQ(types(list), Strings{"mention"});
+  EXPECT_EQ(str(list, "0.account.id"), c.id);
+  Api::ok_json(api().post("/api/v1/accounts/" + c.id + "/mute", me.token));
+  EXPECT_EQ(types(notifications(me)), Strings{});
+  Api::ok_json(api().post("/api/v1/accounts/" + c.id + "/unmute", me.token));
+  EXPECT_EQ(types(notifications(me)), Strings{"mention"});
+}
+
+TEST_F(NotificationsApiIntegration, FollowWithNotifyGetsStatusNotifications) {
+  auto author = new_user("nauth");
+  auto bell = new_user("nbell");
+  auto quiet = new_user("nquiet");
+  auto other = new_user("nother");
+  auto rel = Api::ok_json(api().post_form("/api/v1/accounts/" + author.id + "/follow",
+                                          form({{"notify", "true"}}), bell.token));
+  EXPECT_TRUE(boolean(rel, "notifying"));
+  api().follow(quiet, author);
+  const std::string theirs = api().post_id(other, "someone else");
+
+  const std::string post = api().post_id(author, "a new post");
+  const std::string thread =
+      api().post_id(author, "continuing my thread", {{"in_reply_to_id", post}});
+  api().post_id(author, "a reply to someone else", {{"in_reply_to_id", theirs}});
+  api().post_id(author, "@" + other.username + " direct", {{"visibility", "direct"}});
+  Api::ok_json(api().post("/api/v1/statuses/" + theirs + "/reblog", author.token));
+  const std::string priv = api().post_id(author, "followers only", {{"visibility", "private"}});
+
+  // As in Mastodon: a "status" notification for each new post the follower can see, except
+  // boosts, direct posts and replies to others.
+  auto list = notifications(bell, "?types[]=status");
+  EXPECT_EQ(types(list), (Strings{"status", "status", "status"}));
+  Strings posted;
+  for (const auto& n : arr(list)) {
+    posted.push_back(str(n, "status.id"));
+    EXPECT_EQ(str(n, "account.id"), author.id);
+  }
+  EXPECT_EQ(posted, (Strings{priv, thread, post}));
+  EXPECT_EQ(types(notifications(quiet)), Strings{}) << "no bell, no notifications";
+  // Turning the bell off stops them.
+  Api::ok_json(api().post_form("/api/v1/accounts/" + author.id + "/follow",
+                               form({{"notify", "false"}}), bell.token));
+  api().post_id(author, "after the bell was turned off");
+  EXPECT_EQ(arr(notifications(bell, "?types[]=status")).size(), 3u);
+}
+
+TEST_F(NotificationsApiIntegration, BlockedAccountsCannotNotify) {
+  auto me = new_user("nblk");
+  auto troll = new_user("ntroll");
+  const std::string mine = api().post_id(me, "minding my business");
+  Api::ok_json(api().post("/api/v1/accounts/" + troll.id + "/block", me.token));
+  api().post_id(troll, "@" + me.username + " hey");
+  expect_error(api().post("/api/v1/statuses/" + mine + "/favourite", troll.token), 404);
+  expect_error(api().post("/api/v1/accounts/" + me.id + "/follow", troll.token), 403);
+  EXPECT_EQ(types(notifications(me)), Strings{});
+  // Muting with notifications=false keeps notifications coming.
+  auto chatty = new_user("nchat");
+  Api::ok_json(api().post_form("/api/v1/accounts/" + chatty.id + "/mute",
+                               form({{"notifications", "false"}}), me.token));
+  api().post_id(chatty, "@" + me.username + " still here");
+  EXPECT_EQ(types(notifications(me)), Strings{"mention"});
+}
+
+TEST_F(NotificationsApiIntegration, Markers) {
+  auto me = new_user("mark");
+  auto v =
+      Api::ok_json(api().get("/api/v1/markers?timeline[]=home&timeline[]=notifications", me.token));
+  EXPECT_TRUE(v.is_object() && v.as_object().empty()) << json::serialize(v);
+
+  v = Api::ok_json(
+      api().post_form("/api/v1/markers", form({{"home[last_read_id]", "103"}}), me.token));
+  EXPECT_EQ(str(v, "home.last_read_id"), "103");
+  EXPECT_EQ(num(v, "home.version"), 1);
+  EXPECT_TRUE(contains(str(v, "home.updated_at"), "Z"));
+  EXPECT_FALSE(has(v, "notifications"));
+
+  v = Api::ok_json(
+      api().post_json("/api/v1/markers",
+                      json::object{{"home", json::object{{"last_read_id", "200"}}},
+                                   {"notifications", json::object{{"last_read_id", "55"}}}},
+                      me.token));
+  EXPECT_EQ(str(v, "home.last_read_id"), "200");
+  EXPECT_EQ(num(v, "home.version"), 2);
+  EXPECT_EQ(str(v, "notifications.last_read_id"), "55");
+  EXPECT_EQ(num(v, "notifications.version"), 1);
+
+  v = Api::ok_json(api().get("/api/v1/markers?timeline[]=home", me.token));
+  EXPECT_EQ(str(v, "home.last_read_id"), "200");
+  EXPECT_FALSE(has(v, "notifications"));
+  v = Api::ok_json(api().get("/api/v1/markers", me.token));
+  EXPECT_EQ(str(v, "notifications.last_read_id"), "55");
+
+  auto text = expect_error(
+      api().post_form("/api/v1/markers", form({{"home[last_read_id]", "abc"}}), me.token), 422);
+  EXPECT_TRUE(contains(text, "last_read_id")) << text;
+  expect_error(api().post_form("/api/v1/markers", form({{"other[last_read_id]", "1"}}), me.token),
+               422);
+  expect_error(api().post("/api/v1/markers", me.token), 422);
+  // Markers are per account.
+  auto other = new_user("mark");
+  v = Api::ok_json(api().get("/api/v1/markers", other.token));
+  EXPECT_TRUE(v.is_object() && v.as_object().empty()) << json::serialize(v);
+  expect_error(api().get("/api/v1/markers"), 401);
+}
+
+}  // namespace
+}  // namespace publius::integration

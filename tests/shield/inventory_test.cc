@@ -1,0 +1,133 @@
+// The disclosure inventory reports exactly what the store holds about an
+// account, and says plainly which demand categories have nothing behind them.
+#include "shield/inventory.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "domain/microblog.h"
+#include "store/sqlite/sqlite_store.h"
+#include "support/temp_dir.h"
+#include "timeline/home_feeds.h"
+#include "util/crypto.h"
+#include "util/time.h"
+
+namespace publius::shield {
+namespace {
+
+class InventoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(crypto_init().ok());
+    auto store = sqlite::SqliteStore::open(dir_.path());
+    ASSERT_TRUE(store.ok());
+    store_ = std::move(store).value();
+    microblog_ = std::make_unique<domain::Microblog>(*store_, feeds_, domain::InstanceConfig{});
+  }
+  int64_t account(const std::string& name) {
+    auto r = microblog_->register_account(name, "correct horse battery staple");
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? r->account.id : 0;
+  }
+  int64_t post(int64_t author, const std::string& text, domain::Visibility v) {
+    domain::NewPost p;
+    p.author_id = author;
+    p.text = text;
+    p.visibility = v;
+    auto r = microblog_->create_status(p);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? r->id : 0;
+  }
+  static int64_t item(const AccountInventory& inv, std::string_view group, std::string_view name) {
+    for (const auto& g : inv.groups)
+      if (g.name == group)
+        for (const auto& i : g.items)
+          if (i.name == name) return i.count;
+    ADD_FAILURE() << group << "/" << name << " missing";
+    return -1;
+  }
+
+  publius::testing::TempDir dir_;
+  std::unique_ptr<sqlite::SqliteStore> store_;
+  timeline::HomeFeeds feeds_;
+  std::unique_ptr<domain::Microblog> microblog_;
+};
+
+TEST_F(InventoryTest, CountsEveryKindOfDatum) {
+  const int64_t alice = account("alice");
+  const int64_t bob = account("bob");
+  const int64_t carol = account("carol");
+  post(alice, "one", domain::Visibility::kPublic);
+  post(alice, "two", domain::Visibility::kPublic);
+  post(alice, "quiet", domain::Visibility::kUnlisted);
+  post(alice, "for followers", domain::Visibility::kPrivate);
+  post(alice, "@bob secret", domain::Visibility::kDirect);
+  const int64_t bobs = post(bob, "bob speaks", domain::Visibility::kPublic);
+  ASSERT_TRUE(microblog_->follow(alice, bob, true, false).ok());
+  ASSERT_TRUE(microblog_->follow(carol, alice, true, false).ok());
+  ASSERT_TRUE(microblog_->follow(bob, alice, true, false).ok());
+  ASSERT_TRUE(microblog_->set_favourite(alice, bobs, true).ok());
+  ASSERT_TRUE(microblog_->set_reblog(alice, bobs, true, std::nullopt).ok());
+  const int64_t day = *parse_rfc3339_ms("2026-11-23T00:00:00Z");
+  ASSERT_TRUE(store_->touch_activity_day(alice, 0, day).ok());
+
+  StoreDisclosureInventory inventory(*store_);
+  auto inv = inventory.for_username("@alice");
+  ASSERT_TRUE(inv.ok()) << inv.error().message;
+  EXPECT_EQ(item(*inv, "public", "public_posts"), 2);
+  EXPECT_EQ(item(*inv, "public", "following"), 1);
+  EXPECT_EQ(item(*inv, "public", "followers"), 2);
+  EXPECT_EQ(item(*inv, "public", "favourites"), 1);
+  EXPECT_EQ(item(*inv, "public", "boosts"), 1);
+  EXPECT_EQ(item(*inv, "non_public_content", "followers_only_posts"), 1);
+  EXPECT_EQ(item(*inv, "non_public_content", "unlisted_posts"), 1);
+  EXPECT_EQ(item(*inv, "sealed_content", "direct_messages"), 1);
+  EXPECT_EQ(item(*inv, "timestamps", "last_active_day"), 1);
+  EXPECT_EQ(item(*inv, "secrets_as_hashes", "password_hash"), 1);
+  EXPECT_GT(item(*inv, "secrets_as_hashes", "recovery_code_hashes"), 0);
+
+  for (const char* not_held :
+       {"subscriber_name", "login_records", "phone_numbers", "mailing_addresses", "ip_addresses",
+        "email_addresses", "payment_records"}) {
+    ASSERT_NE(inv->holding(not_held), nullptr) << not_held;
+    EXPECT_FALSE(inv->holding(not_held)->held) << not_held;
+  }
+  EXPECT_TRUE(inv->holding("content")->held);
+  EXPECT_TRUE(inv->holding("non_content_records")->held);
+  EXPECT_EQ(inv->holding("login_records")->what,
+            "no login history is kept; last active day 2026-11-23 and token last-used days "
+            "(none) only");
+  EXPECT_NE(inv->holding("ip_addresses")->what.find("no column"), std::string::npos);
+
+  auto json = boost::json::parse(inventory_to_json(*inv)).as_object();
+  EXPECT_EQ(json.at("groups").at("sealed_content").at("direct_messages").at("count").as_int64(), 1);
+  EXPECT_FALSE(json.at("demand_categories").at("phone_numbers").at("held").as_bool());
+  const std::string text = inventory_to_text(*inv);
+  EXPECT_NE(text.find("secrets_as_hashes:"), std::string::npos);
+  // Secrets are counted, never shown.
+  auto hash = store_->password_hash(alice);
+  ASSERT_TRUE(hash.ok());
+  EXPECT_EQ(text.find(*hash), std::string::npos);
+  EXPECT_EQ(inventory_to_json(*inv).find(*hash), std::string::npos);
+}
+
+TEST_F(InventoryTest, AnAccountWithoutPostsHoldsNoContent) {
+  account("quiet");
+  StoreDisclosureInventory inventory(*store_);
+  auto inv = inventory.for_username("quiet");
+  ASSERT_TRUE(inv.ok());
+  EXPECT_FALSE(inv->holding("content")->held);
+  EXPECT_EQ(item(*inv, "timestamps", "last_active_day"), 0);
+}
+
+TEST_F(InventoryTest, UnknownAccountIsNotFound) {
+  StoreDisclosureInventory inventory(*store_);
+  auto inv = inventory.for_username("nobody");
+  ASSERT_FALSE(inv.ok());
+  EXPECT_EQ(inv.error().code, ErrorCode::kNotFound);
+  EXPECT_FALSE(inventory.for_account(987654).ok());
+}
+
+}  // namespace
+}  // namespace publius::shield

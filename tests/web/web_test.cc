@@ -1,0 +1,282 @@
+// The web UI: escaping, CSRF, session cookies, recovery and page rendering,
+// driven through the router over a real SQLite store in a temporary directory.
+#include <gtest/gtest.h>
+
+#include "http/params.h"
+#include "http/router.h"
+#include "store/sqlite/sqlite_store.h"
+#include "support/temp_dir.h"
+#include "util/crypto.h"
+#include "web/html.h"
+#include "web/pages.h"
+#include "web/session.h"
+#include "web/web_ui.h"
+
+namespace publius::web {
+namespace {
+
+TEST(HtmlTest, EscapesTextAndAttributesByDefault) {
+  Html h;
+  h.element("p", "<script>alert('x')</script> & \"q\"", {{"title", "\"><img src=x>"}});
+  EXPECT_EQ(h.str(),
+            "<p title=\"&quot;&gt;&lt;img src=x&gt;\">&lt;script&gt;alert(&#39;x&#39;)&lt;/"
+            "script&gt; &amp; &quot;q&quot;</p>");
+}
+
+TEST(HtmlTest, BooleanAttributesAndRaw) {
+  Html h;
+  h.open("input", {{"name", "a"}, flag("checked", true), flag("disabled", false)});
+  h.raw("<b>trusted</b>");
+  EXPECT_EQ(h.str(), "<input name=\"a\" checked><b>trusted</b>");
+}
+
+TEST(HtmlTest, SafeLocalPathRefusesOtherOrigins) {
+  EXPECT_EQ(safe_local_path("/home?max_id=1", "/"), "/home?max_id=1");
+  EXPECT_EQ(safe_local_path("//evil.example/", "/"), "/");
+  EXPECT_EQ(safe_local_path("/\\evil.example", "/"), "/");
+  EXPECT_EQ(safe_local_path("https://evil.example", "/"), "/");
+  EXPECT_EQ(safe_local_path("/a\r\nSet-Cookie: x", "/"), "/");
+  EXPECT_EQ(safe_local_path("", "/home"), "/home");
+}
+
+TEST(SessionTest, CsrfTokenIsTiedToTheCookieSecret) {
+  ASSERT_TRUE(crypto_init().ok());
+  const std::string a = random_token(32), b = random_token(32);
+  EXPECT_TRUE(csrf_matches(a, csrf_token(a)));
+  EXPECT_FALSE(csrf_matches(a, csrf_token(b)));
+  EXPECT_FALSE(csrf_matches(a, ""));
+  EXPECT_FALSE(csrf_matches("", csrf_token("")));
+  EXPECT_NE(csrf_token(a), a);  // the token never reveals the secret
+}
+
+TEST(SessionTest, CookieAttributes) {
+  EXPECT_EQ(set_cookie("s", "v", false, -1), "s=v; Path=/; HttpOnly; SameSite=Lax");
+  EXPECT_EQ(set_cookie("s", "v", true, 60),
+            "s=v; Path=/; HttpOnly; SameSite=Lax; Secure; Max-Age=60");
+}
+
+TEST(SessionTest, CookieValueParsesHeader) {
+  http::Request req;
+  req.headers.push_back({"cookie", "a=1; publius_session=abc; b=2"});
+  EXPECT_EQ(cookie_value(req, "publius_session"), "abc");
+  EXPECT_EQ(cookie_value(req, "missing"), "");
+}
+
+TEST(SessionTest, RecoveryCodeNormalization) {
+  EXPECT_EQ(normalize_recovery_code(" ABCD efgh-jkmn pqrs "), "abcd-efgh-jkmn-pqrs");
+  EXPECT_EQ(new_recovery_code().size(), 19u);
+}
+
+TEST(PagesTest, LayoutEscapesAccountValuesAndHasNoInlineScript) {
+  Frame f;
+  f.instance_title = "<Inst>";
+  f.csrf = "tok";
+  domain::Account a;
+  a.id = 1;
+  a.username = "alice";
+  a.display_name = "<img src=x onerror=alert(1)>";
+  f.viewer = a;
+  ProfilePage p;
+  p.account = a;
+  const std::string html = profile_page(f, p);
+  EXPECT_EQ(html.find("<img src=x"), std::string::npos);
+  EXPECT_NE(html.find("&lt;img src=x onerror=alert(1)&gt;"), std::string::npos);
+  EXPECT_NE(html.find("&lt;Inst&gt;"), std::string::npos);
+  EXPECT_EQ(html.find("<script>"), std::string::npos);  // only <script src=...> is allowed
+  EXPECT_EQ(html.find("style=\""), std::string::npos);
+  EXPECT_LT(html.size(), 100u * 1024);
+}
+
+TEST(PagesTest, EveryPostFormCarriesTheCsrfToken) {
+  Frame f;
+  f.instance_title = "T";
+  f.csrf = "the-token";
+  domain::Account a;
+  a.id = 7;
+  a.username = "bob";
+  f.viewer = a;
+  PostView v;
+  v.author = a;
+  v.post.id = 42;
+  v.post.account_id = 7;
+  v.post.html = "<p>hi</p>";
+  v.mine = true;
+  TimelinePage page;
+  page.title = "Home";
+  page.compose = true;
+  page.posts = {v};
+  const std::string html = timeline_page(f, page);
+  size_t forms = 0, tokens = 0;
+  for (size_t at = html.find("<form method=\"post\""); at != std::string::npos;
+       at = html.find("<form method=\"post\"", at + 1))
+    ++forms;
+  for (size_t at = html.find("name=\"csrf\" value=\"the-token\""); at != std::string::npos;
+       at = html.find("name=\"csrf\" value=\"the-token\"", at + 1))
+    ++tokens;
+  EXPECT_GE(forms, 5u);  // compose, favourite, boost, delete, log out
+  EXPECT_EQ(forms, tokens);
+}
+
+TEST(RouterPrefixTest, PrefixedSegmentsMatchOnlyTheirPrefix) {
+  http::Router router;
+  router.add("GET", "/@:acct", [](http::Request& r) {
+    return http::Response::html(std::string(r.path_param("acct")));
+  });
+  http::Request req;
+  req.method = "GET";
+  req.path = "/@alice";
+  EXPECT_EQ(router.dispatch(req).body, "alice");
+  req.path = "/.env";
+  EXPECT_EQ(router.dispatch(req).status, 404);
+  req.path = "/@";
+  EXPECT_EQ(router.dispatch(req).status, 404);
+}
+
+class WebUiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(crypto_init().ok());
+    auto opened = sqlite::SqliteStore::open(dir_.path());
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    store_ = std::move(opened).value();
+    domain::InstanceConfig config;
+    config.domain = "example.org";
+    microblog_ = std::make_unique<domain::Microblog>(*store_, feeds_, config);
+    ui_ = std::make_unique<WebUi>(*microblog_, feeds_);
+    ui_->register_routes(router_);
+  }
+
+  http::Response send(const std::string& method, const std::string& target,
+                      const std::string& cookie = "", const std::string& form = "") {
+    http::Request req;
+    req.method = method;
+    const auto q = target.find('?');
+    req.path = target.substr(0, q);
+    if (q != std::string::npos) req.query = target.substr(q + 1);
+    req.headers.push_back({"host", "example.org"});
+    if (!cookie.empty())
+      req.headers.push_back({"cookie", std::string(kSessionCookie) + "=" + cookie});
+    if (method == "POST") {
+      req.headers.push_back({"content-type", "application/x-www-form-urlencoded"});
+      req.body = form;
+    }
+    return router_.dispatch(req);
+  }
+  static std::string header(const http::Response& r, std::string_view name) {
+    for (const auto& [k, v] : r.headers)
+      if (k == name) return v;
+    return {};
+  }
+  static std::string cookie_of(const http::Response& r) {
+    std::string c = header(r, "Set-Cookie");
+    c = c.substr(c.find('=') + 1);
+    return c.substr(0, c.find(';'));
+  }
+  // Signs up `name` and returns the session cookie secret.
+  std::string sign_up(const std::string& name, std::vector<std::string>* codes = nullptr) {
+    auto first = send("GET", "/auth/sign_up");
+    const std::string anon = cookie_of(first);
+    auto r = send("POST", "/auth/sign_up", anon,
+                  "csrf=" + csrf_token(anon) + "&username=" + name + "&password=password123");
+    EXPECT_EQ(r.status, 200) << r.body;
+    if (codes) {
+      for (size_t at = r.body.find("<li>"); at != std::string::npos;
+           at = r.body.find("<li>", at + 1)) {
+        const auto end = r.body.find("</li>", at);
+        const std::string item = r.body.substr(at + 4, end - at - 4);
+        if (item.size() == 19 && item[4] == '-') codes->push_back(item);
+      }
+    }
+    return cookie_of(r);
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<sqlite::SqliteStore> store_;
+  timeline::HomeFeeds feeds_;
+  std::unique_ptr<domain::Microblog> microblog_;
+  std::unique_ptr<WebUi> ui_;
+  http::Router router_;
+};
+
+TEST_F(WebUiTest, PagesCarryStrictCspAndAnonymousCookie) {
+  auto r = send("GET", "/");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(header(r, "Content-Security-Policy"), kContentSecurityPolicy);
+  const std::string cookie = header(r, "Set-Cookie");
+  EXPECT_NE(cookie.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(cookie.find("SameSite=Lax"), std::string::npos);
+  EXPECT_EQ(cookie.find("Secure"), std::string::npos);  // plain http here
+}
+
+TEST_F(WebUiTest, SecureCookieBehindHttps) {
+  http::Request req;
+  req.method = "GET";
+  req.path = "/auth/sign_in";
+  req.headers.push_back({"x-forwarded-proto", "https"});
+  auto r = router_.dispatch(req);
+  EXPECT_NE(header(r, "Set-Cookie").find("; Secure"), std::string::npos);
+}
+
+TEST_F(WebUiTest, PostWithoutMatchingCsrfIsRefused) {
+  const std::string session = sign_up("alice");
+  auto refused = send("POST", "/statuses", session, "csrf=wrong&status=hello");
+  EXPECT_EQ(refused.status, 403);
+  EXPECT_NE(refused.body.find("nothing was changed"), std::string::npos);
+  auto other =
+      send("POST", "/statuses", session,
+           "csrf=" + csrf_token("another-secret-of-43-characters-xxxxxxxxxx") + "&status=hi");
+  EXPECT_EQ(other.status, 403);
+  auto accepted =
+      send("POST", "/statuses", session, "csrf=" + csrf_token(session) + "&status=hello");
+  EXPECT_EQ(accepted.status, 303);
+  auto home = send("GET", "/home", session);
+  EXPECT_NE(home.body.find("<p>hello</p>"), std::string::npos);
+}
+
+TEST_F(WebUiTest, SessionsAreStoredHashedAndEndOnSignOut) {
+  const std::string session = sign_up("bob");
+  EXPECT_EQ(send("GET", "/home", session).status, 200);
+  auto stored = store_->web_session(session);  // the raw secret is not a key
+  ASSERT_TRUE(stored.ok());
+  EXPECT_FALSE(stored->has_value());
+  auto out = send("POST", "/auth/sign_out", session, "csrf=" + csrf_token(session));
+  EXPECT_EQ(out.status, 303);
+  EXPECT_EQ(send("GET", "/home", session).status, 303);  // back to the sign-in page
+}
+
+TEST_F(WebUiTest, RecoveryCodeSetsANewPasswordOnce) {
+  std::vector<std::string> codes;
+  sign_up("carol", &codes);
+  ASSERT_EQ(codes.size(), 10u);
+  const std::string anon = cookie_of(send("GET", "/auth/recover"));
+  const std::string form =
+      "csrf=" + csrf_token(anon) + "&username=carol&code=" + codes[3] + "&password=newpassword1";
+  EXPECT_EQ(send("POST", "/auth/recover", anon, form).status, 303);
+  EXPECT_TRUE(microblog_->authenticate("carol", "newpassword1").ok());
+  EXPECT_EQ(send("POST", "/auth/recover", anon, form).status, 422);  // spent
+}
+
+TEST_F(WebUiTest, ErrorsArePagesInTheLayout) {
+  auto r = send("GET", "/@nobody");
+  EXPECT_EQ(r.status, 404);
+  EXPECT_NE(r.content_type.find("text/html"), std::string::npos);
+  EXPECT_NE(r.body.find("Check the address"), std::string::npos);
+}
+
+TEST_F(WebUiTest, DeleteAccountErasesIt) {
+  const std::string session = sign_up("dave");
+  ASSERT_EQ(
+      send("POST", "/statuses", session, "csrf=" + csrf_token(session) + "&status=bye").status,
+      303);
+  auto r =
+      send("POST", "/settings/delete", session,
+           "csrf=" + csrf_token(session) + "&confirm_username=dave&current_password=password123");
+  EXPECT_EQ(r.status, 200) << r.body;
+  auto gone = store_->account_by_username("dave");
+  ASSERT_TRUE(gone.ok());
+  EXPECT_FALSE(gone->has_value());
+  EXPECT_EQ(send("GET", "/@dave").status, 404);
+}
+
+}  // namespace
+}  // namespace publius::web

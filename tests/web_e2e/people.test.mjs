@@ -1,0 +1,177 @@
+// The people flows of the web UI in a real browser: sign up two people, post,
+// follow, see the post in the other's home timeline, favourite, see the
+// notification, delete. Run once with JavaScript on and once with it off (Tor
+// Browser at "Safest"), and save screenshots of the main pages for review.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const base = process.env.PUBLIUS_URL;
+const shots = process.env.PUBLIUS_SCREENSHOTS;
+if (!base) throw new Error('PUBLIUS_URL is not set (run through tests/web_e2e/run.sh)');
+
+// One Chromium for the suite; Playwright gives it a fresh, temporary profile directory
+// (the equivalent of a new --user-data-dir), and each person gets their own context.
+let browser;
+
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+function newPerson(jsEnabled) {
+  return browser.newContext({ javaScriptEnabled: jsEnabled, viewport: { width: 1000, height: 900 } });
+}
+
+async function shot(page, name) {
+  if (!shots) return;
+  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+}
+
+async function signUp(page, username, password) {
+  await page.goto(`${base}/auth/sign_up`);
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL(`${base}/auth/sign_up`);
+  const codes = await page.locator('ol.codes li').allTextContents();
+  assert.equal(codes.length, 10, 'ten recovery codes are shown once');
+  assert.match(await page.locator('.alert').innerText(), /shown only this once/);
+  return codes;
+}
+
+async function peopleFlow(jsEnabled, label) {
+  const suffix = Math.random().toString(36).slice(2, 7);
+  const author = `${label}_a_${suffix}`;
+  const reader = `${label}_b_${suffix}`;
+  const a = await (await newPerson(jsEnabled)).newPage();
+  const b = await (await newPerson(jsEnabled)).newPage();
+  const pass = 'correct horse battery';
+
+  if (!jsEnabled) {
+    await a.goto(`${base}/`);
+    await shot(a, 'landing');
+  }
+  const codes = await signUp(a, author, pass);
+  if (!jsEnabled) await shot(a, 'signup-recovery-codes');
+  assert.ok(codes.every((c) => /^[a-z0-9]{4}(-[a-z0-9]{4}){3}$/.test(c)));
+  await signUp(b, reader, pass);
+
+  // The author posts from the home timeline's compose form.
+  await a.goto(`${base}/home`);
+  const text = `Hello from ${author} <b>not bold</b> #e2e${suffix}`;
+  await a.getByLabel('Text').fill(text);
+  await a.getByLabel('Content warning (optional)').fill('');
+  await a.getByLabel('Who can see it').selectOption('public');
+  if (jsEnabled) assert.match(await a.locator('#status-counter').innerText(), /characters left/);
+  else assert.match(await a.locator('#status-counter').innerText(), /At most 500 characters/);
+  await a.getByRole('button', { name: 'Post', exact: true }).click();
+  await a.waitForURL(`${base}/home`);
+  const mine = a.locator('article.post').filter({ hasText: `Hello from ${author}` });
+  await mine.first().waitFor();
+  assert.equal(await mine.locator('b').count(), 0, 'typed HTML is shown as text, not markup');
+  if (!jsEnabled) await shot(a, 'home');
+
+  // The reader follows the author from the profile page.
+  await b.goto(`${base}/@${author}`);
+  await b.getByRole('button', { name: 'Follow', exact: true }).click();
+  await b.waitForURL(`${base}/@${author}`);
+  await b.getByRole('button', { name: 'Unfollow' }).waitFor();
+  if (!jsEnabled) await shot(b, 'profile');
+
+  // The author's post is now in the reader's home timeline (backfilled or fanned out).
+  await a.goto(`${base}/home`);
+  const second = `Second post from ${author}`;
+  await a.getByLabel('Text').fill(second);
+  await a.getByRole('button', { name: 'Post', exact: true }).click();
+  await a.waitForURL(`${base}/home`);
+  await b.goto(`${base}/home`);
+  const seen = b.locator('article.post').filter({ hasText: second });
+  await seen.first().waitFor();
+
+  // Favourite it; the button flips and the author is notified.
+  await seen.getByRole('button', { name: /^Favourite/ }).click();
+  await b.waitForURL(`${base}/home`);
+  await b.locator('article.post').filter({ hasText: second })
+    .getByRole('button', { name: /^Remove favourite/ }).waitFor();
+  if (!jsEnabled) await shot(b, 'home-reader');
+
+  await a.goto(`${base}/notifications`);
+  const note = a.locator('li.card').filter({ hasText: 'favourited your post' });
+  await note.first().waitFor();
+  assert.match(await note.first().innerText(), new RegExp(reader));
+  assert.match(await a.locator('li.card').filter({ hasText: 'followed you' }).first().innerText(), new RegExp(reader));
+  if (!jsEnabled) await shot(a, 'notifications');
+
+  // The post page with its thread, then the reader replies there.
+  await b.goto(`${base}/@${author}`);
+  await b.locator('article.post').filter({ hasText: second }).locator('time').click();
+  await b.waitForURL(new RegExp(`/@${author}/\\d+$`));
+  await b.getByLabel('Text').fill(`@${author} nice one`);
+  await b.getByRole('button', { name: 'Post', exact: true }).click();
+  await b.locator('article.post').filter({ hasText: 'nice one' }).first().waitFor();
+  if (!jsEnabled) await shot(b, 'post-thread');
+
+  // Search, public timeline, settings: reachable and rendered.
+  await a.goto(`${base}/search?q=${encodeURIComponent(author)}`);
+  await a.getByRole('link', { name: author }).first().waitFor();
+  if (!jsEnabled) await shot(a, 'search');
+  await a.goto(`${base}/public`);
+  if (!jsEnabled) await shot(a, 'public');
+  await a.goto(`${base}/settings`);
+  await a.getByLabel('Display name').fill(`Author ${suffix}`);
+  await a.getByRole('button', { name: 'Save profile' }).click();
+  await a.waitForURL(`${base}/settings?done=profile`);
+  assert.equal(await a.getByLabel('Display name').inputValue(), `Author ${suffix}`);
+  if (!jsEnabled) await shot(a, 'settings');
+
+  // The author deletes the second post; it leaves the reader's home.
+  await a.goto(`${base}/home`);
+  await a.locator('article.post').filter({ hasText: second })
+    .getByRole('button', { name: 'Delete this post' }).click();
+  await a.waitForURL(`${base}/home`);
+  assert.equal(await a.locator('article.post').filter({ hasText: second }).count(), 0);
+  await b.goto(`${base}/home`);
+  assert.equal(await b.locator('article.post').filter({ hasText: second }).count(), 0);
+
+  // Logging out ends the session: home sends the browser to the sign-in page.
+  await b.getByRole('button', { name: 'Log out' }).click();
+  await b.waitForURL(`${base}/`);
+  await b.goto(`${base}/home`);
+  assert.equal(new URL(b.url()).pathname, '/auth/sign_in');
+  if (!jsEnabled) await shot(b, 'sign-in');
+
+  // A form posted with a stale token is refused with an explanatory page.
+  const forged = await b.request.post(`${base}/statuses`, { form: { csrf: 'forged', status: 'x' } });
+  assert.equal(forged.status(), 403);
+  assert.match(forged.headers()['content-security-policy'], /script-src 'self'/);
+
+  await a.context().close();
+  await b.context().close();
+}
+
+test('people flows with JavaScript enabled', async () => {
+  await peopleFlow(true, 'js');
+});
+
+test('people flows with JavaScript disabled (Tor Browser Safest)', async () => {
+  await peopleFlow(false, 'nojs');
+});
+
+test('a phone-sized viewport renders the public timeline', async () => {
+  const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 375, height: 740 } });
+  const page = await ctx.newPage();
+  await page.goto(`${base}/public`);
+  await page.getByRole('heading', { name: 'Public timeline' }).waitFor();
+  await shot(page, 'public-phone');
+  await ctx.close();
+});
