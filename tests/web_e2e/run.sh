@@ -1,109 +1,16 @@
 #!/usr/bin/env bash
-# Web UI end-to-end suite: starts a fresh Publius server on a free local port with an
-# empty data directory, drives its web pages with playwright-core (pinned in package.json)
-# and Debian's Chromium (/usr/bin/chromium) through Node's built-in test runner, then
-# stops the server with SIGTERM. Screenshots of the main pages land in
-# BINARY_DIR/screenshots (override with PUBLIUS_SCREENSHOTS).
-#
+# Web UI end-to-end suite: drives a fresh Publius's web pages with playwright-core (pinned in
+# package.json) and Debian's Chromium (/usr/bin/chromium) through Node's built-in test runner.
+# Screenshots of the main pages land in BINARY_DIR/screenshots (override with PUBLIUS_SCREENSHOTS).
 # Usage: tests/web_e2e/run.sh PATH_TO_PUBLIUS_BINARY
-# Exits with the test runner's status. Set PUBLIUS_WEB_E2E_SERVER_LOG=FILE to keep a copy of
-# the server's log (it is printed anyway when the server fails to start).
 set -euo pipefail
-
-if [[ $# -ne 1 ]]; then
-  echo "usage: $0 PATH_TO_PUBLIUS_BINARY" >&2
-  exit 2
-fi
-binary=$1
 if [[ ! -x /usr/bin/chromium ]]; then
   echo "web-e2e: /usr/bin/chromium is missing (scripts/install-deps.sh --test installs it)" >&2
   exit 2
 fi
-if [[ ! -x $binary ]]; then
-  echo "web-e2e: $binary is not an executable file" >&2
-  exit 2
-fi
-binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
 here=$(cd "$(dirname "$0")" && pwd)
-cd "$here"
-
-# Install the pinned client when node_modules is missing or older than the lock file.
-if [[ ! -f node_modules/.package-lock.json || package-lock.json -nt node_modules/.package-lock.json ||
-      package.json -nt node_modules/.package-lock.json ]]; then
-  npm ci --no-audit --no-fund
-fi
-
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/publius-web-e2e.XXXXXX")
-server_pid=""
-cleanup() {
-  if [[ -n $server_pid ]] && kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    for _ in $(seq 1 100); do
-      kill -0 "$server_pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    if kill -0 "$server_pid" 2>/dev/null; then
-      echo "web-e2e: server did not stop within 10s of SIGTERM; killing it" >&2
-      kill -KILL "$server_pid" 2>/dev/null || true
-    fi
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  if [[ -n ${PUBLIUS_WEB_E2E_SERVER_LOG:-} && -f $tmp/server.log ]]; then
-    cp "$tmp/server.log" "$PUBLIUS_WEB_E2E_SERVER_LOG" || true
-  fi
-  rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-free_port() {
-  node -e 'const s = require("net").createServer();
-    s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
-}
-
-health_ok() {
-  node -e 'fetch(process.argv[1], { signal: AbortSignal.timeout(1000) })
-    .then(async (r) => process.exit(r.ok && (await r.text()).trim() === "OK" ? 0 : 1),
-          () => process.exit(1));' "$1"
-}
-
-# A port picked this way can be taken by someone else before the server binds it: retry.
-started=""
-for attempt in 1 2 3; do
-  port=$(free_port)
-  url="http://127.0.0.1:$port"
-  mkdir -p "$tmp/data"
-  "$binary" serve --data-dir "$tmp/data" --listen "127.0.0.1:$port" --domain localhost \
-    --public-url "$url" --rate-limit 100000 >"$tmp/server.log" 2>&1 &
-  server_pid=$!
-  deadline=$((SECONDS + 20))
-  while ((SECONDS < deadline)); do
-    if ! kill -0 "$server_pid" 2>/dev/null; then break; fi
-    if health_ok "$url/health"; then
-      started=yes
-      break
-    fi
-    sleep 0.1
-  done
-  [[ -n $started ]] && break
-  echo "web-e2e: server did not become healthy on port $port (attempt $attempt); its log:" >&2
-  cat "$tmp/server.log" >&2 || true
-  if kill -0 "$server_pid" 2>/dev/null; then
-    kill -TERM "$server_pid" 2>/dev/null || true
-    wait "$server_pid" 2>/dev/null || true
-  fi
-  server_pid=""
-  rm -rf "$tmp/data"
-done
-if [[ -z $started ]]; then
-  echo "web-e2e: giving up: the server never answered GET /health" >&2
-  exit 1
-fi
-echo "web-e2e: publius serving $url (data in $tmp/data)"
-
-status=0
-screenshots=${PUBLIUS_SCREENSHOTS:-$(dirname "$binary")/screenshots}
-mkdir -p "$screenshots"
-PUBLIUS_URL=$url PUBLIUS_SCREENSHOTS=$screenshots node --test --test-concurrency=1 \
-  --test-timeout=120000 ./*.test.mjs || status=$?
-echo "web-e2e: screenshots in $screenshots"
-exit "$status"
+binary_dir=$(cd "$(dirname "$1")" && pwd)
+export PUBLIUS_SCREENSHOTS=${PUBLIUS_SCREENSHOTS:-$binary_dir/screenshots}
+mkdir -p "$PUBLIUS_SCREENSHOTS"
+echo "web-e2e: screenshots go to $PUBLIUS_SCREENSHOTS"
+exec "$here/../support/node_suite.sh" "$here" "$1" --test-concurrency=1 --test-timeout=120000
