@@ -22,6 +22,8 @@ size_t code_points(std::string_view s) {
   return n;
 }
 
+}  // namespace
+
 // 16 random characters from a 32-letter alphabet without look-alikes: 80 bits,
 // grouped for reading aloud or copying by hand.
 std::string new_recovery_code() {
@@ -33,8 +35,6 @@ std::string new_recovery_code() {
   }
   return code;
 }
-
-}  // namespace
 
 bool is_valid_username(std::string_view username) {
   if (username.empty() || username.size() > 30) return false;

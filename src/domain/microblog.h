@@ -145,6 +145,9 @@ class Microblog {
   ChangeObserver* observer_ = nullptr;
 };
 
+// A fresh one-time recovery code (80 random bits, grouped xxxx-xxxx-xxxx-xxxx).
+std::string new_recovery_code();
+
 // Username rule: 1-30 of [A-Za-z0-9_], as Mastodon.
 bool is_valid_username(std::string_view username);
 

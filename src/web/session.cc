@@ -77,16 +77,6 @@ std::string set_cookie(std::string_view name, std::string_view value, bool secur
   return out;
 }
 
-std::string new_recovery_code() {
-  static constexpr char kAlphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
-  std::string code;
-  for (int i = 0; i < 16; ++i) {
-    if (i && i % 4 == 0) code.push_back('-');
-    code.push_back(kAlphabet[random_u64() % (sizeof kAlphabet - 1)]);
-  }
-  return code;
-}
-
 std::string normalize_recovery_code(std::string_view typed) {
   std::string bare;
   for (char c : typed) {

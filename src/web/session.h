@@ -59,9 +59,6 @@ std::string cookie_value(const http::Request& request, std::string_view name);
 std::string set_cookie(std::string_view name, std::string_view value, bool secure,
                        int64_t max_age_seconds);
 
-// A fresh recovery code in the format domain::register_account issues
-// (16 letters and digits without look-alikes, in groups of four: 80 bits).
-std::string new_recovery_code();
 // What a person may have typed for a code: lower-cased, spaces removed.
 std::string normalize_recovery_code(std::string_view typed);
 

@@ -119,7 +119,7 @@ void WebUi::add_settings_routes(http::Router& r) {
                                "The current password is not right; the old codes still work.", 422);
              std::vector<std::string> codes, hashes;
              for (size_t i = 0; i < kRecoveryCodes; ++i) {
-               codes.push_back(new_recovery_code());
+               codes.push_back(domain::new_recovery_code());
                auto hash = fast_secret_hash(codes.back());
                if (!hash.ok()) return error(v, hash.error());
                hashes.push_back(std::move(hash).value());

@@ -64,7 +64,7 @@ TEST(SessionTest, CookieValueParsesHeader) {
 
 TEST(SessionTest, RecoveryCodeNormalization) {
   EXPECT_EQ(normalize_recovery_code(" ABCD efgh-jkmn pqrs "), "abcd-efgh-jkmn-pqrs");
-  EXPECT_EQ(new_recovery_code().size(), 19u);
+  EXPECT_EQ(domain::new_recovery_code().size(), 19u);
 }
 
 TEST(PagesTest, LayoutEscapesAccountValuesAndHasNoInlineScript) {
