@@ -412,30 +412,6 @@ std::vector<Entity> scan_entities(const std::vector<char32_t>& cps, bool hashtag
 // ---------------------------------------------------------------------------------------------
 // HTML generation
 
-void append_escaped(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
-
 // Percent-encodes everything but RFC 3986 unreserved characters, for a URL path segment.
 void append_percent_encoded(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -464,22 +440,22 @@ void append_url(std::string& out, const DecodedText& t, const Entity& e) {
     cutoff = false;
   }
   out += "<a href=\"";
-  append_escaped(out, t.slice(e.begin, e.end));
+  append_html_escaped(out, t.slice(e.begin, e.end));
   out += "\" target=\"_blank\" rel=\"nofollow noopener noreferrer\" translate=\"no\">";
   out += "<span class=\"invisible\">";
-  append_escaped(out, t.slice(e.begin, prefix_end));
+  append_html_escaped(out, t.slice(e.begin, prefix_end));
   out += cutoff ? "</span><span class=\"ellipsis\">" : "</span><span class=\"\">";
-  append_escaped(out, t.slice(prefix_end, display_end));
+  append_html_escaped(out, t.slice(prefix_end, display_end));
   out += "</span><span class=\"invisible\">";
-  append_escaped(out, t.slice(display_end, e.end));
+  append_html_escaped(out, t.slice(display_end, e.end));
   out += "</span></a>";
 }
 
 void append_mention(std::string& out, const MentionTarget& target) {
   out += "<span class=\"h-card\" translate=\"no\"><a href=\"";
-  append_escaped(out, target.url);
+  append_html_escaped(out, target.url);
   out += "\" class=\"u-url mention\">@<span>";
-  append_escaped(out, target.username);
+  append_html_escaped(out, target.username);
   out += "</span></a></span>";
 }
 
@@ -488,9 +464,9 @@ void append_hashtag(std::string& out, std::string_view base_url, std::string_vie
   href += "/tags/";
   append_percent_encoded(href, name);
   out += "<a href=\"";
-  append_escaped(out, href);
+  append_html_escaped(out, href);
   out += "\" class=\"mention hashtag\" rel=\"tag\">#<span>";
-  append_escaped(out, name);
+  append_html_escaped(out, name);
   out += "</span></a>";
 }
 
@@ -547,7 +523,7 @@ FormattedText format_status_text(std::string_view text, const MentionResolver& r
   inline_html.reserve(t.utf8.size() + t.utf8.size() / 4);
   size_t pos = 0;
   for (const Entity& e : scan_entities(t.cps, /*hashtags=*/true)) {
-    append_escaped(inline_html, t.slice(pos, e.begin));
+    append_html_escaped(inline_html, t.slice(pos, e.begin));
     pos = e.end;
     switch (e.kind) {
       case EntityKind::kUrl:
@@ -557,7 +533,7 @@ FormattedText format_status_text(std::string_view text, const MentionResolver& r
         std::optional<MentionTarget> target;
         if (resolve) target = resolve(t.slice(e.begin + 1, e.end));
         if (!target) {
-          append_escaped(inline_html, t.slice(e.begin, e.end));
+          append_html_escaped(inline_html, t.slice(e.begin, e.end));
           break;
         }
         append_mention(inline_html, *target);
@@ -572,7 +548,7 @@ FormattedText format_status_text(std::string_view text, const MentionResolver& r
       }
     }
   }
-  append_escaped(inline_html, t.slice(pos, t.cps.size()));
+  append_html_escaped(inline_html, t.slice(pos, t.cps.size()));
   result.html = paragraphs(inline_html);
   return result;
 }
@@ -623,10 +599,34 @@ bool is_valid_tag(std::string_view tag) {
   return is_valid_tag_cps(cps, 0, cps.size());
 }
 
+void append_html_escaped(std::string& out, std::string_view s) {
+  for (char c : s) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
 std::string html_escape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  append_escaped(out, s);
+  append_html_escaped(out, s);
   return out;
 }
 

@@ -62,5 +62,7 @@ bool is_valid_tag(std::string_view tag);
 
 // Escapes &, <, >, ", ' as &amp; &lt; &gt; &quot; &#39;; every other byte is copied unchanged.
 std::string html_escape(std::string_view s);
+// The same escaping, appended to `out` (no temporary string).
+void append_html_escaped(std::string& out, std::string_view s);
 
 }  // namespace publius::domain

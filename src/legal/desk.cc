@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "domain/text_format.h"
 #include "legal/default_rules.h"
 #include "util/crypto.h"
 #include "util/time.h"
@@ -58,28 +59,7 @@ std::string joined(const std::vector<std::string>& v, std::string_view sep = ", 
   return out;
 }
 
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '&':
-        out += "&amp;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+using domain::html_escape;
 
 std::string csv_field(std::string_view s) {
   if (s.find_first_of(",\"\n") == std::string_view::npos) return std::string(s);

@@ -2,30 +2,6 @@
 
 namespace publius::web {
 
-void append_escaped(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-}
-
 Html& Html::open(std::string_view tag, std::initializer_list<Attr> attrs) {
   out_ += '<';
   out_ += tag;

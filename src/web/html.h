@@ -13,6 +13,8 @@
 #include <string_view>
 #include <utility>
 
+#include "domain/text_format.h"
+
 namespace publius::web {
 
 // An attribute, written as name="escaped value". flag() makes a boolean attribute
@@ -45,7 +47,9 @@ class Html {
 };
 
 // Appends `s` to out, escaped for HTML text and quoted attribute values.
-void append_escaped(std::string& out, std::string_view s);
+inline void append_escaped(std::string& out, std::string_view s) {
+  domain::append_html_escaped(out, s);
+}
 
 // A local redirect target from untrusted input: a path starting with one '/', no
 // backslash or control character; `fallback` otherwise (prevents open redirects).
