@@ -139,9 +139,11 @@ struct Server::Impl {
                                      : status_for(ec) == 431 ? "Request headers are too large"
                                                              : "Malformed HTTP request");
         auto res = to_message(std::move(r), 11, false);
+        // Logged before the write: once the client has its answer it may stop the server, and a
+        // draining server does not wait for sessions that never became a request.
+        if (options.access_log) spdlog::info("request rejected status={}", res.result_int());
         stream.expires_after(std::chrono::seconds(5));
         co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
-        if (options.access_log) spdlog::info("request rejected status={}", res.result_int());
         break;
       }
       ++active_requests;
