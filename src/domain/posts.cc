@@ -9,6 +9,14 @@
 #include "util/time.h"
 
 namespace publius::domain {
+namespace {
+
+// A reply in a conversation with someone else (not a thread of one's own posts).
+bool replies_to_other(const Post& post) {
+  return post.in_reply_to_account_id && *post.in_reply_to_account_id != post.account_id;
+}
+
+}  // namespace
 
 std::string Microblog::render_text(std::string_view text, std::vector<int64_t>* mentions,
                                    std::vector<std::string>* tags) {
@@ -47,6 +55,16 @@ Status Microblog::deliver(const Post& post) {
     recipients = post.mention_account_ids;
   } else {
     PUBLIUS_ASSIGN_OR_RETURN(recipients, store_.follower_ids(post.account_id));
+  }
+  if (replies_to_other(post) && post.visibility != Visibility::kDirect) {
+    // As Mastodon: a conversation with someone reaches only the followers who follow them too
+    // (and the one replied to); the rest would see half a conversation.
+    const int64_t other = *post.in_reply_to_account_id;
+    PUBLIUS_ASSIGN_OR_RETURN(auto followers_of_other, store_.follower_ids(other));
+    std::erase_if(recipients, [&](int64_t id) {
+      return id != other &&
+             !std::binary_search(followers_of_other.begin(), followers_of_other.end(), id);
+    });
   }
   recipients.push_back(post.account_id);
   feeds_.fan_out(post.id, recipients);
@@ -143,9 +161,7 @@ Result<Post> Microblog::create_status(const NewPost& request) {
     PUBLIUS_TRY(notify(mentioned, NotificationType::kMention, post.account_id, post.id));
   // Followers who rang the bell hear of each new post they can see, as in Mastodon: not of
   // direct posts nor of replies to others.
-  const bool reply_to_other =
-      post.in_reply_to_account_id && *post.in_reply_to_account_id != post.account_id;
-  if (post.visibility != Visibility::kDirect && !reply_to_other) {
+  if (post.visibility != Visibility::kDirect && !replies_to_other(post)) {
     PUBLIUS_ASSIGN_OR_RETURN(auto bells, store_.notified_follower_ids(post.account_id));
     for (int64_t follower : bells)
       PUBLIUS_TRY(notify(follower, NotificationType::kStatus, post.account_id, post.id));
@@ -257,7 +273,7 @@ Result<Post> Microblog::set_reblog(int64_t account_id, int64_t status_id, bool o
   if (existing) return visible_status(account_id, *existing);
   if (post.visibility == Visibility::kDirect ||
       (post.visibility == Visibility::kPrivate && post.account_id != account_id)) {
-    return unprocessable("Validation failed: This post cannot be boosted");
+    return forbidden("This action is not allowed");  // Mastodon's answer, 403
   }
   Post reblog;
   reblog.id = next_id();

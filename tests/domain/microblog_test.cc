@@ -267,7 +267,7 @@ TEST_F(MicroblogTest, FavouritesBoostsAndTheirNotifications) {
   const Post priv = post(a, "mine", Visibility::kPrivate);
   ASSERT_TRUE(microblog_->follow(b, a, true, false).ok());
   EXPECT_EQ(microblog_->set_reblog(b, priv.id, true, std::nullopt).error().code,
-            ErrorCode::kUnprocessable);
+            ErrorCode::kForbidden);
 }
 
 TEST_F(MicroblogTest, EditsKeepHistoryAndNotifyBoosters) {

@@ -58,6 +58,35 @@ TEST_F(TimelinesApiIntegration, FollowWithoutReblogsKeepsBoostsOffHome) {
   EXPECT_EQ(get_ids("/api/v1/timelines/home", a.token), Ids{own_post});
 }
 
+TEST_F(TimelinesApiIntegration, RepliesReachHomeOnlyOfThoseWhoFollowBothSides) {
+  auto reader = new_user("conv");       // follows the author only; feed warm before the replies
+  auto cold_reader = new_user("conv");  // follows author and stranger; feed built from tables
+  auto author = new_user("conv");
+  auto stranger = new_user("conv");
+  api().follow(reader, author);
+  api().follow(cold_reader, author);
+  api().follow(cold_reader, stranger);
+  const std::string strangers_post = api().post_id(stranger, "a stranger speaks");
+  const std::string readers_post = api().post_id(reader, "the reader speaks");
+  EXPECT_EQ(get_ids("/api/v1/timelines/home", reader.token), Ids{readers_post});
+
+  const std::string own_thread = api().post_id(author, "first");
+  const std::string self_reply =
+      api().post_id(author, "second, in my own thread", {{"in_reply_to_id", own_thread}});
+  const std::string to_stranger =
+      api().post_id(author, "a reply to the stranger", {{"in_reply_to_id", strangers_post}});
+  const std::string to_reader =
+      api().post_id(author, "a reply to the reader", {{"in_reply_to_id", readers_post}});
+
+  // Mastodon's rule: half a conversation with someone you don't follow stays off your home.
+  EXPECT_EQ(get_ids("/api/v1/timelines/home", reader.token),
+            (Ids{to_reader, self_reply, own_thread, readers_post}));
+  EXPECT_EQ(get_ids("/api/v1/timelines/home", cold_reader.token),
+            (Ids{to_stranger, self_reply, own_thread, strangers_post}));
+  // The reply is still public: on the author's profile and by its id.
+  EXPECT_EQ(str(api().status(to_stranger, reader.token), "id"), to_stranger);
+}
+
 TEST_F(TimelinesApiIntegration, PublicTimeline) {
   auto a = new_user("pub");
   const std::string p1 = api().post_id(a, "public one");

@@ -769,7 +769,10 @@ Result<std::vector<int64_t>> SqliteStore::home_timeline(int64_t account_id, cons
       " (s.account_id = ?1)"
       " OR (s.account_id IN (SELECT target_id FROM follows WHERE account_id = ?1) AND"
       "     s.visibility <= 2 AND (s.reblog_of_id IS NULL OR s.account_id IN"
-      "       (SELECT target_id FROM follows WHERE account_id = ?1 AND show_reblogs = 1)))"
+      "       (SELECT target_id FROM follows WHERE account_id = ?1 AND show_reblogs = 1))"
+      // As deliver() does: a reply to someone else only when the owner follows them too.
+      "     AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id IN (s.account_id, ?1)"
+      "       OR s.in_reply_to_account_id IN (SELECT target_id FROM follows WHERE account_id = ?1)))"
       " OR (s.visibility = 3 AND s.id IN (SELECT status_id FROM mentions WHERE account_id = ?1))"
       ")",
       "s.id", p, [&](Stmt& s) { s.bind(1, account_id); });
