@@ -35,7 +35,8 @@ void Api::add_account_routes(http::Router& r) {
     if (!agreement.ok()) return error_response(agreement.error());
     if (!agreement->value_or(false))
       return http::Response::error(422, "Validation failed: Agreement must be accepted");
-    auto registered = microblog_.register_account(p->get_or("username", ""), p->get_or("password", ""));
+    auto registered =
+        microblog_.register_account(p->get_or("username", ""), p->get_or("password", ""));
     if (!registered.ok()) return error_response(registered.error());
     domain::Token token;
     token.app_id = c->token->app_id;
@@ -107,10 +108,7 @@ void Api::add_account_routes(http::Router& r) {
     if (!c.ok()) return error_response(c.error());
     auto p = params(req);
     if (!p.ok()) return error_response(p.error());
-    std::vector<int64_t> ids;
-    for (const auto& text : p->get_all("id")) {
-      if (auto id = parse_id(text)) ids.push_back(*id);
-    }
+    auto ids = id_list(*p);
     if (ids.size() > 100) ids.resize(100);
     auto rels = store_.relationships(c->account->id, ids);
     if (!rels.ok()) return error_response(rels.error());
@@ -129,12 +127,22 @@ void Api::add_account_routes(http::Router& r) {
     std::string q = p->get_or("q", "");
     if (!q.empty() && q.front() == '@') q.erase(0, 1);
     if (auto at = q.find('@'); at != std::string::npos) q.resize(at);
-    auto found = store_.search_accounts(q, static_cast<int>(std::clamp<int64_t>(limit->value_or(40), 1, 80)),
-                                        static_cast<int>(std::max<int64_t>(0, offset->value_or(0))));
+    auto found =
+        store_.search_accounts(q, static_cast<int>(std::clamp<int64_t>(limit->value_or(40), 1, 80)),
+                               static_cast<int>(std::max<int64_t>(0, offset->value_or(0))));
     if (!found.ok()) return error_response(found.error());
     std::vector<int64_t> ids;
     for (const auto& a : *found) ids.push_back(a.id);
     return json_or_error(renderer_.accounts(ids));
+  });
+
+  // Several accounts at once (Mastodon 4.3): unknown ids are left out.
+  r.add("GET", "/api/v1/accounts", [this](http::Request& req) {
+    auto p = params(req);
+    if (!p.ok()) return error_response(p.error());
+    auto ids = bounded_id_list(*p, 40);
+    if (!ids.ok()) return error_response(ids.error());
+    return json_or_error(renderer_.accounts(*ids));
   });
 
   r.add("GET", "/api/v1/accounts/:id", [this](http::Request& req) {
@@ -155,9 +163,9 @@ void Api::add_account_routes(http::Router& r) {
     auto page = page_from(*p);
     if (!page.ok()) return error_response(page.error());
     store::AccountStatusesQuery q;
-    for (auto [key, into] : {std::pair{"exclude_replies", &q.exclude_replies},
-                             std::pair{"exclude_reblogs", &q.exclude_reblogs},
-                             std::pair{"pinned", &q.only_pinned}}) {
+    for (auto [key, into] :
+         {std::pair{"exclude_replies", &q.exclude_replies},
+          std::pair{"exclude_reblogs", &q.exclude_reblogs}, std::pair{"pinned", &q.only_pinned}}) {
       auto b = p->get_bool(key);
       if (!b.ok()) return error_response(b.error());
       *into = b->value_or(false);
@@ -216,12 +224,13 @@ void Api::add_account_routes(http::Router& r) {
       return http::Response::json(Renderer::relationship(*rel));
     });
   };
-  relationship_action("/api/v1/accounts/:id/follow", "write:follows",
-                      [this](int64_t me, int64_t target, const http::Params& p) -> Result<domain::Relationship> {
-                        PUBLIUS_ASSIGN_OR_RETURN(auto reblogs, p.get_bool("reblogs"));
-                        PUBLIUS_ASSIGN_OR_RETURN(auto notify, p.get_bool("notify"));
-                        return microblog_.follow(me, target, reblogs.value_or(true), notify.value_or(false));
-                      });
+  relationship_action(
+      "/api/v1/accounts/:id/follow", "write:follows",
+      [this](int64_t me, int64_t target, const http::Params& p) -> Result<domain::Relationship> {
+        PUBLIUS_ASSIGN_OR_RETURN(auto reblogs, p.get_bool("reblogs"));
+        PUBLIUS_ASSIGN_OR_RETURN(auto notify, p.get_bool("notify"));
+        return microblog_.follow(me, target, reblogs.value_or(true), notify.value_or(false));
+      });
   relationship_action("/api/v1/accounts/:id/unfollow", "write:follows",
                       [this](int64_t me, int64_t target, const http::Params&) {
                         return microblog_.unfollow(me, target);
@@ -234,11 +243,12 @@ void Api::add_account_routes(http::Router& r) {
                       [this](int64_t me, int64_t target, const http::Params&) {
                         return microblog_.block(me, target, false);
                       });
-  relationship_action("/api/v1/accounts/:id/mute", "write:mutes",
-                      [this](int64_t me, int64_t target, const http::Params& p) -> Result<domain::Relationship> {
-                        PUBLIUS_ASSIGN_OR_RETURN(auto notifications, p.get_bool("notifications"));
-                        return microblog_.mute(me, target, true, notifications.value_or(true));
-                      });
+  relationship_action(
+      "/api/v1/accounts/:id/mute", "write:mutes",
+      [this](int64_t me, int64_t target, const http::Params& p) -> Result<domain::Relationship> {
+        PUBLIUS_ASSIGN_OR_RETURN(auto notifications, p.get_bool("notifications"));
+        return microblog_.mute(me, target, true, notifications.value_or(true));
+      });
   relationship_action("/api/v1/accounts/:id/unmute", "write:mutes",
                       [this](int64_t me, int64_t target, const http::Params&) {
                         return microblog_.mute(me, target, false, false);
@@ -264,8 +274,9 @@ void Api::add_account_routes(http::Router& r) {
       return account_page(renderer_, req, fetch(c->account->id, *page));
     });
   };
-  own_list("/api/v1/follow_requests", "read:follows",
-           [this](int64_t me, const domain::Page& page) { return store_.follow_requests(me, page); });
+  own_list("/api/v1/follow_requests", "read:follows", [this](int64_t me, const domain::Page& page) {
+    return store_.follow_requests(me, page);
+  });
   own_list("/api/v1/blocks", "read:blocks",
            [this](int64_t me, const domain::Page& page) { return store_.blocks_of(me, page); });
   own_list("/api/v1/mutes", "read:mutes",

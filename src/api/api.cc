@@ -1,8 +1,9 @@
 #include "api/api.h"
 
 #include <spdlog/spdlog.h>
-#include <algorithm>
 #include <strings.h>
+
+#include <algorithm>
 
 #include "http/params.h"
 #include "oauth/scopes.h"
@@ -34,16 +35,36 @@ void Api::register_routes(http::Router& router) {
 http::Response error_response(const Error& e) {
   int status = 500;
   switch (e.code) {
-    case ErrorCode::kBadRequest: status = 400; break;
-    case ErrorCode::kUnauthorized: status = 401; break;
-    case ErrorCode::kForbidden: status = 403; break;
-    case ErrorCode::kNotFound: status = 404; break;
-    case ErrorCode::kGone: status = 410; break;
-    case ErrorCode::kUnprocessable: status = 422; break;
-    case ErrorCode::kTooManyRequests: status = 429; break;
-    case ErrorCode::kPayloadTooLarge: status = 413; break;
-    case ErrorCode::kConflict: status = 409; break;
-    case ErrorCode::kInternal: status = 500; break;
+    case ErrorCode::kBadRequest:
+      status = 400;
+      break;
+    case ErrorCode::kUnauthorized:
+      status = 401;
+      break;
+    case ErrorCode::kForbidden:
+      status = 403;
+      break;
+    case ErrorCode::kNotFound:
+      status = 404;
+      break;
+    case ErrorCode::kGone:
+      status = 410;
+      break;
+    case ErrorCode::kUnprocessable:
+      status = 422;
+      break;
+    case ErrorCode::kTooManyRequests:
+      status = 429;
+      break;
+    case ErrorCode::kPayloadTooLarge:
+      status = 413;
+      break;
+    case ErrorCode::kConflict:
+      status = 409;
+      break;
+    case ErrorCode::kInternal:
+      status = 500;
+      break;
   }
   if (status == 500) {
     // Storage messages stay in the log (they hold no request data); clients get a generic one.
@@ -80,8 +101,9 @@ http::Response Api::handle(const http::Router& router, http::Request& request) {
       .with_header("X-RateLimit-Reset", format_iso8601_ms(decision.reset_ms));
   // API responses are per-user: never cached by shared proxies. A handler that set its own
   // policy (the web UI's versioned static files) keeps it.
-  const bool has_cache_policy = std::any_of(response.headers.begin(), response.headers.end(),
-                                            [](const auto& h) { return h.first == "Cache-Control"; });
+  const bool has_cache_policy =
+      std::any_of(response.headers.begin(), response.headers.end(),
+                  [](const auto& h) { return h.first == "Cache-Control"; });
   if (!has_cache_policy) response.with_header("Cache-Control", "private, no-store");
   return response;
 }
@@ -146,6 +168,22 @@ Result<domain::Page> page_from(const http::Params& p, int default_limit, int max
   PUBLIUS_ASSIGN_OR_RETURN(auto limit, p.get_int("limit"));
   page.limit = static_cast<int>(std::clamp<int64_t>(limit.value_or(default_limit), 1, max_limit));
   return page;
+}
+
+std::vector<int64_t> id_list(const http::Params& p) {
+  std::vector<int64_t> ids;
+  for (const auto& text : p.get_all("id")) {
+    auto id = parse_id(text);
+    if (id && std::find(ids.begin(), ids.end(), *id) == ids.end()) ids.push_back(*id);
+  }
+  return ids;
+}
+
+Result<std::vector<int64_t>> bounded_id_list(const http::Params& p, size_t max_ids) {
+  auto ids = id_list(p);
+  if (ids.size() > max_ids)
+    return unprocessable("Validation failed: at most " + std::to_string(max_ids) + " ids");
+  return ids;
 }
 
 Result<int64_t> path_id(const http::Request& req, std::string_view name) {

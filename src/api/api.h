@@ -37,9 +37,7 @@ class Api {
   struct Caller {
     std::optional<domain::Token> token;
     std::optional<domain::Account> account;
-    domain::Viewer viewer() const {
-      return account ? domain::Viewer(account->id) : std::nullopt;
-    }
+    domain::Viewer viewer() const { return account ? domain::Viewer(account->id) : std::nullopt; }
   };
 
  private:
@@ -73,6 +71,10 @@ http::Response error_response(const Error& e);
 http::Response json_or_error(Result<std::string> json);
 // Mastodon paging parameters: max_id, since_id, min_id, limit (default 20, capped at `max_limit`).
 Result<domain::Page> page_from(const http::Params& p, int default_limit = 20, int max_limit = 40);
+// The ids in an `id[]` parameter, first occurrence order, duplicates and non-ids dropped.
+std::vector<int64_t> id_list(const http::Params& p);
+// id_list(), refused (422) when it names more than `max_ids`, as Mastodon refuses.
+Result<std::vector<int64_t>> bounded_id_list(const http::Params& p, size_t max_ids);
 // The numeric id in path parameter `name`; kNotFound when it is not one.
 Result<int64_t> path_id(const http::Request& req, std::string_view name = "id");
 // Mastodon's Link header for a page whose items have ids newest..oldest.

@@ -19,18 +19,21 @@ void Api::add_status_routes(http::Router& r) {
     post.application_id = c->token->app_id;
     if (auto v = p->get("visibility"); v && !v->empty()) {
       post.visibility = domain::parse_visibility(*v);
-      if (!post.visibility) return http::Response::error(422, "Validation failed: Visibility is not valid");
+      if (!post.visibility)
+        return http::Response::error(422, "Validation failed: Visibility is not valid");
     }
     auto sensitive = p->get_bool("sensitive");
     if (!sensitive.ok()) return error_response(sensitive.error());
     post.sensitive = sensitive->value_or(false);
     if (auto v = p->get("in_reply_to_id"); v && !v->empty()) {
       post.in_reply_to_id = parse_id(*v);
-      if (!post.in_reply_to_id) return http::Response::error(404, "The post you are replying to was not found");
+      if (!post.in_reply_to_id)
+        return http::Response::error(404, "The post you are replying to was not found");
     }
     if (!p->get_all("media_ids").empty())
       return http::Response::error(422, "Validation failed: media attachments were not found");
-    if (p->has("poll")) return http::Response::error(422, "Validation failed: polls are not supported yet");
+    if (p->has("poll"))
+      return http::Response::error(422, "Validation failed: polls are not supported yet");
     if (p->has("scheduled_at") && !p->get_or("scheduled_at", "").empty())
       return http::Response::error(422, "Validation failed: scheduled posts are not supported yet");
     if (auto key = req.header("idempotency-key"); !key.empty()) {
@@ -40,6 +43,19 @@ void Api::add_status_routes(http::Router& r) {
     auto created = microblog_.create_status(post);
     if (!created.ok()) return error_response(created.error());
     return json_or_error(renderer_.status(c->viewer(), *created));
+  });
+
+  // Several statuses at once (Mastodon 4.3): ones the caller may not see are left out.
+  r.add("GET", "/api/v1/statuses", [this](http::Request& req) {
+    auto c = caller(req);
+    if (!c.ok()) return error_response(c.error());
+    auto p = params(req);
+    if (!p.ok()) return error_response(p.error());
+    auto ids = bounded_id_list(*p, 20);
+    if (!ids.ok()) return error_response(ids.error());
+    auto posts = microblog_.visible_statuses(c->viewer(), *ids);
+    if (!posts.ok()) return error_response(posts.error());
+    return json_or_error(renderer_.statuses(c->viewer(), *posts));
   });
 
   r.add("GET", "/api/v1/statuses/:id", [this](http::Request& req) {
@@ -124,7 +140,8 @@ void Api::add_status_routes(http::Router& r) {
     if (!ancestors.ok()) return error_response(ancestors.error());
     auto descendants = renderer_.statuses(c->viewer(), ctx->descendants);
     if (!descendants.ok()) return error_response(descendants.error());
-    return http::Response::json("{\"ancestors\":" + *ancestors + ",\"descendants\":" + *descendants + "}");
+    return http::Response::json("{\"ancestors\":" + *ancestors +
+                                ",\"descendants\":" + *descendants + "}");
   });
 
   // Per-status actions: auth, id, domain call, render the resulting status.
@@ -143,9 +160,13 @@ void Api::add_status_routes(http::Router& r) {
   };
   using Params = http::Params;
   action("/api/v1/statuses/:id/favourite", "write:favourites",
-         [this](int64_t me, int64_t id, const Params&) { return microblog_.set_favourite(me, id, true); });
+         [this](int64_t me, int64_t id, const Params&) {
+           return microblog_.set_favourite(me, id, true);
+         });
   action("/api/v1/statuses/:id/unfavourite", "write:favourites",
-         [this](int64_t me, int64_t id, const Params&) { return microblog_.set_favourite(me, id, false); });
+         [this](int64_t me, int64_t id, const Params&) {
+           return microblog_.set_favourite(me, id, false);
+         });
   action("/api/v1/statuses/:id/reblog", "write:statuses",
          [this](int64_t me, int64_t id, const Params& p) -> Result<domain::Post> {
            std::optional<domain::Visibility> visibility;
@@ -156,15 +177,23 @@ void Api::add_status_routes(http::Router& r) {
            return microblog_.set_reblog(me, id, true, visibility);
          });
   action("/api/v1/statuses/:id/unreblog", "write:statuses",
-         [this](int64_t me, int64_t id, const Params&) { return microblog_.set_reblog(me, id, false, std::nullopt); });
+         [this](int64_t me, int64_t id, const Params&) {
+           return microblog_.set_reblog(me, id, false, std::nullopt);
+         });
   action("/api/v1/statuses/:id/bookmark", "write:bookmarks",
-         [this](int64_t me, int64_t id, const Params&) { return microblog_.set_bookmark(me, id, true); });
+         [this](int64_t me, int64_t id, const Params&) {
+           return microblog_.set_bookmark(me, id, true);
+         });
   action("/api/v1/statuses/:id/unbookmark", "write:bookmarks",
-         [this](int64_t me, int64_t id, const Params&) { return microblog_.set_bookmark(me, id, false); });
-  action("/api/v1/statuses/:id/pin", "write:accounts",
-         [this](int64_t me, int64_t id, const Params&) { return microblog_.set_pin(me, id, true); });
-  action("/api/v1/statuses/:id/unpin", "write:accounts",
-         [this](int64_t me, int64_t id, const Params&) { return microblog_.set_pin(me, id, false); });
+         [this](int64_t me, int64_t id, const Params&) {
+           return microblog_.set_bookmark(me, id, false);
+         });
+  action(
+      "/api/v1/statuses/:id/pin", "write:accounts",
+      [this](int64_t me, int64_t id, const Params&) { return microblog_.set_pin(me, id, true); });
+  action(
+      "/api/v1/statuses/:id/unpin", "write:accounts",
+      [this](int64_t me, int64_t id, const Params&) { return microblog_.set_pin(me, id, false); });
 
   // Who favourited or boosted a status: account pages keyed by the action's row id.
   auto who = [this, &r](const char* path, auto fetch) {

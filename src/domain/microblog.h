@@ -111,6 +111,8 @@ class Microblog {
   Result<std::vector<Post>> tag_timeline(Viewer viewer, std::string_view tag, const Page& page);
   Result<std::vector<Post>> account_statuses(Viewer viewer, int64_t account_id,
                                              store::AccountStatusesQuery query, const Page& page);
+  // The statuses of `ids` (distinct) that exist and the viewer may see, in that order.
+  Result<std::vector<Post>> visible_statuses(Viewer viewer, const std::vector<int64_t>& ids);
   // Keeps the statuses the viewer may see, in order.
   Result<std::vector<Post>> filter_visible(Viewer viewer, std::vector<Post> statuses);
 

@@ -73,6 +73,12 @@ Result<std::vector<Post>> fill_page(Page page, Read read, Keep keep) {
 
 }  // namespace
 
+Result<std::vector<Post>> Microblog::visible_statuses(Viewer viewer,
+                                                      const std::vector<int64_t>& ids) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto posts, hydrate(ids));
+  return filter_visible(viewer, std::move(posts));
+}
+
 Result<std::vector<Post>> Microblog::filter_visible(Viewer viewer, std::vector<Post> posts) {
   std::vector<Post> out;
   out.reserve(posts.size());

@@ -39,6 +39,17 @@ describe("posting", () => {
     assert.equal(typeof me.lastStatusAt, "string");
   });
 
+  test("several statuses and their authors by id at once", async () => {
+    const { masto, account } = await registerUser("batch");
+    const one = await masto.v1.statuses.create({ status: "batch one" });
+    const two = await masto.v1.statuses.create({ status: "batch two" });
+    const fetched = await masto.v1.statuses.fetch({ id: [two.id, one.id] });
+    assert.deepEqual(fetched.map((s) => s.id), [two.id, one.id]);
+    fetched.forEach(assertStatusShape);
+    const accounts = await masto.v1.accounts.fetch({ id: [account.id] });
+    assert.deepEqual(accounts.map((a) => a.id), [account.id]);
+  });
+
   test("spoiler text, sensitive flag and visibility are kept", async () => {
     const { masto } = await registerUser("cw");
     const status = await masto.v1.statuses.create({

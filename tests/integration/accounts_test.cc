@@ -458,6 +458,18 @@ TEST_F(AccountsApiIntegration, SearchAccountsByPrefix) {
 // ---------------------------------------------------------------------------
 // Follow flows
 
+TEST_F(AccountsApiIntegration, SeveralById) {
+  auto a = new_user("accs");
+  auto b = new_user("accs");
+  auto v = Api::ok_json(
+      api().get("/api/v1/accounts?id[]=" + b.id + "&id[]=424242&id[]=" + a.id, a.token));
+  EXPECT_EQ(ids(v), (std::vector<std::string>{b.id, a.id}));
+  EXPECT_EQ(str(v, "0.username"), b.username);
+  std::string too_many = "/api/v1/accounts?";
+  for (int i = 1; i <= 41; ++i) too_many += "id[]=" + std::to_string(i) + "&";
+  expect_error(api().get(too_many), 422);
+}
+
 class FollowApiIntegration : public ApiIntegrationTest {
  protected:
   static json::value relationship(const User& me, const User& other) {

@@ -613,5 +613,24 @@ TEST_F(VisibilityApiIntegration, NonPublicPostsStayOffTagTimelinesAndSearch) {
   EXPECT_EQ(ids(at(found, "statuses")), std::vector<std::string>{pub});
 }
 
+TEST_F(StatusesApiIntegration, SeveralByIdKeepOrderAndLeaveOutWhatTheCallerMayNotSee) {
+  auto a = new_user("many");
+  auto b = new_user("many");
+  const std::string first = api().post_id(a, "first of many");
+  const std::string second = api().post_id(a, "second of many");
+  const std::string secret = api().post_id(a, "followers only", {{"visibility", "private"}});
+  const std::string query = "/api/v1/statuses?id[]=" + second + "&id[]=987654321&id[]=" + first +
+                            "&id[]=" + second + "&id[]=" + secret + "&id[]=bogus";
+  EXPECT_EQ(ids(Api::ok_json(api().get(query, b.token))),
+            (std::vector<std::string>{second, first}));
+  EXPECT_EQ(ids(Api::ok_json(api().get(query, a.token))),
+            (std::vector<std::string>{second, first, secret}));
+  EXPECT_EQ(ids(Api::ok_json(api().get(query))), (std::vector<std::string>{second, first}));
+  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/statuses"))), std::vector<std::string>{});
+  std::string too_many = "/api/v1/statuses?";
+  for (int i = 1; i <= 21; ++i) too_many += "id[]=" + std::to_string(i) + "&";
+  expect_error(api().get(too_many), 422);
+}
+
 }  // namespace
 }  // namespace publius::integration
