@@ -58,6 +58,26 @@ TEST(SqliteStoreTest, DuplicateUsernameIsAConflict) {
   EXPECT_EQ(again.error().code, ErrorCode::kConflict);
 }
 
+TEST(SqliteStoreTest, DeletedAccountIdsAreNeverGivenOutAgain) {
+  testing::TempDir dir;
+  int64_t deleted_id = 0;
+  {
+    auto store = SqliteStore::open(dir.path());
+    ASSERT_TRUE(store.ok());
+    ASSERT_TRUE((*store)->create_account({"first", "h", domain::Role::kUser, {}}).ok());
+    auto last = (*store)->create_account({"last", "h", domain::Role::kUser, {}});
+    ASSERT_TRUE(last.ok());
+    deleted_id = last->id;
+    ASSERT_TRUE((*store)->delete_account(deleted_id).ok());
+  }
+  // Also across a restart, where SQLite alone would hand out max(id) + 1 again.
+  auto store = SqliteStore::open(dir.path());
+  ASSERT_TRUE(store.ok());
+  auto next = (*store)->create_account({"last", "h", domain::Role::kUser, {}});
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(next->id, deleted_id + 1);
+}
+
 TEST(SqliteStoreTest, AuthCodesAreSingleUse) {
   testing::TempDir dir;
   auto store = SqliteStore::open(dir.path());

@@ -238,6 +238,12 @@ CREATE TABLE legal_audit (
   signature TEXT NOT NULL
 );
 )sql",
+    // The highest account id ever given out, so a deleted account's id is never reused:
+    // clients cache accounts by id, and a newcomer must not inherit a deleted pseudonym's.
+    R"sql(
+CREATE TABLE account_id_high_water (last_id INTEGER NOT NULL);
+INSERT INTO account_id_high_water SELECT coalesce(max(id), 0) FROM accounts;
+)sql",
 };
 
 }  // namespace

@@ -30,7 +30,8 @@ std::string fields_to_json(const std::vector<domain::ProfileField>& fields) {
   std::string out;
   JsonWriter w(out);
   w.begin_array();
-  for (const auto& f : fields) w.begin_object().field("name", f.name).field("value", f.value).end_object();
+  for (const auto& f : fields)
+    w.begin_object().field("name", f.name).field("value", f.value).end_object();
   w.end_array();
   return out;
 }
@@ -179,7 +180,8 @@ Status adjust_count(Db& db, std::string_view table, std::string_view column, int
 }
 
 bool is_searchable(const Post& s) {
-  return !s.reblog_of_id && (s.visibility == Visibility::kPublic || s.visibility == Visibility::kUnlisted);
+  return !s.reblog_of_id &&
+         (s.visibility == Visibility::kPublic || s.visibility == Visibility::kUnlisted);
 }
 
 }  // namespace
@@ -217,14 +219,15 @@ Status SqliteStore::sync_caches() {
 Result<Account> SqliteStore::create_account(const NewAccount& a) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  PUBLIUS_ASSIGN_OR_RETURN(
-      bool taken, exists(db_, "SELECT 1 FROM accounts WHERE username = ?",
-                         [&](Stmt& s) { s.bind(1, a.username); }));
+  PUBLIUS_ASSIGN_OR_RETURN(bool taken, exists(db_, "SELECT 1 FROM accounts WHERE username = ?",
+                                              [&](Stmt& s) { s.bind(1, a.username); }));
   if (taken) return Error{ErrorCode::kConflict, "Username is already taken"};
   const int64_t today = now_day_ms();
+  // Ids stay dense (home feeds are indexed by them) but are never reused after a deletion.
+  PUBLIUS_TRY(db_.exec("UPDATE account_id_high_water SET last_id = last_id + 1"));
   PUBLIUS_TRY(run(db_,
-                  "INSERT INTO accounts (username, password_hash, role, created_day) "
-                  "VALUES (?, ?, ?, ?)",
+                  "INSERT INTO accounts (id, username, password_hash, role, created_day) "
+                  "VALUES ((SELECT last_id FROM account_id_high_water), ?, ?, ?, ?)",
                   [&](Stmt& s) {
                     s.bind(1, a.username).bind(2, a.password_hash);
                     s.bind(3, static_cast<int64_t>(a.role)).bind(4, today);
@@ -248,8 +251,8 @@ Result<std::optional<Account>> SqliteStore::account_by_id(int64_t id) {
   PUBLIUS_TRY(sync_caches());
   if (auto it = account_cache_.find(id); it != account_cache_.end())
     return std::optional<Account>(it->second);
-  PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare(std::string("SELECT ") + kAccountColumns + " FROM accounts WHERE id = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kAccountColumns +
+                                                  " FROM accounts WHERE id = ?"));
   stmt.bind(1, id);
   if (stmt.step()) {
     bound(account_cache_);
@@ -283,9 +286,9 @@ Result<std::vector<Account>> SqliteStore::accounts_by_ids(const std::vector<int6
     }
   }
   if (missing.empty()) return out;
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kAccountColumns +
-                                                  " FROM accounts WHERE id IN (" + id_list(missing) +
-                                                  ")"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare(std::string("SELECT ") + kAccountColumns +
+                                       " FROM accounts WHERE id IN (" + id_list(missing) + ")"));
   bound(account_cache_);
   while (stmt.step()) {
     out.push_back(read_account(stmt));
@@ -402,8 +405,8 @@ Result<App> SqliteStore::create_app(const App& app) {
 
 Result<std::optional<App>> SqliteStore::app_by_client_id(std::string_view client_id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare(std::string("SELECT ") + kAppColumns + " FROM apps WHERE client_id = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kAppColumns +
+                                                  " FROM apps WHERE client_id = ?"));
   stmt.bind(1, client_id);
   if (stmt.step()) return std::optional<App>(read_app(stmt));
   PUBLIUS_TRY(stmt.status());
@@ -533,8 +536,9 @@ Status SqliteStore::insert_status(const Post& st) {
     PUBLIUS_TRY(adjust_count(db_, "statuses", "reblogs_count", *st.reblog_of_id, +1));
   } else {
     PUBLIUS_TRY(adjust_count(db_, "accounts", "statuses_count", st.account_id, +1));
-    PUBLIUS_TRY(run(db_, "UPDATE accounts SET last_status_day = ? WHERE id = ?",
-                    [&](Stmt& s) { s.bind(1, day_floor_ms(st.created_ms)).bind(2, st.account_id); }));
+    PUBLIUS_TRY(run(db_, "UPDATE accounts SET last_status_day = ? WHERE id = ?", [&](Stmt& s) {
+      s.bind(1, day_floor_ms(st.created_ms)).bind(2, st.account_id);
+    }));
   }
   if (st.in_reply_to_id)
     PUBLIUS_TRY(adjust_count(db_, "statuses", "replies_count", *st.in_reply_to_id, +1));
@@ -566,14 +570,15 @@ Result<std::vector<Post>> SqliteStore::load_statuses(const std::vector<int64_t>&
   }
   if (missing.empty()) return out;
   const size_t first_loaded = out.size();
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kStatusColumns +
-                                                  " FROM statuses WHERE id IN (" +
-                                                  id_list(missing) + ")"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare(std::string("SELECT ") + kStatusColumns +
+                                       " FROM statuses WHERE id IN (" + id_list(missing) + ")"));
   while (stmt.step()) out.push_back(read_status(stmt));
   PUBLIUS_TRY(stmt.status());
   PUBLIUS_ASSIGN_OR_RETURN(auto mentions,
                            db_.prepare("SELECT status_id, account_id FROM mentions WHERE "
-                                       "status_id IN (" + id_list(missing) + ")"));
+                                       "status_id IN (" +
+                                       id_list(missing) + ")"));
   std::unordered_map<int64_t, Post*> loaded;
   for (size_t i = first_loaded; i < out.size(); ++i) loaded[out[i].id] = &out[i];
   while (mentions.step()) {
@@ -657,8 +662,8 @@ Status SqliteStore::update_status(const Post& st, const PostEdit& previous) {
                     s.bind(4, st.sensitive).bind(5, st.language).bind(6, st.edited_ms);
                     s.bind(7, join_tags(st.tags)).bind(8, st.id);
                   }));
-  PUBLIUS_TRY(run(db_, "DELETE FROM status_tags WHERE status_id = ?",
-                  [&](Stmt& s) { s.bind(1, st.id); }));
+  PUBLIUS_TRY(
+      run(db_, "DELETE FROM status_tags WHERE status_id = ?", [&](Stmt& s) { s.bind(1, st.id); }));
   for (const auto& tag : st.tags) {
     PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO status_tags (tag, status_id) VALUES (?, ?)",
                     [&](Stmt& s) { s.bind(1, domain::normalize_tag(tag)).bind(2, st.id); }));
@@ -668,9 +673,9 @@ Status SqliteStore::update_status(const Post& st, const PostEdit& previous) {
                     [&](Stmt& s) { s.bind(1, st.id).bind(2, account); }));
   }
   if (is_searchable(old)) {
-    PUBLIUS_TRY(run(db_,
-                    "INSERT INTO statuses_fts (statuses_fts, rowid, text) VALUES ('delete', ?, ?)",
-                    [&](Stmt& s) { s.bind(1, old.id).bind(2, old.spoiler_text + "\n" + old.text); }));
+    PUBLIUS_TRY(
+        run(db_, "INSERT INTO statuses_fts (statuses_fts, rowid, text) VALUES ('delete', ?, ?)",
+            [&](Stmt& s) { s.bind(1, old.id).bind(2, old.spoiler_text + "\n" + old.text); }));
     PUBLIUS_TRY(run(db_, "INSERT INTO statuses_fts (rowid, text) VALUES (?, ?)",
                     [&](Stmt& s) { s.bind(1, st.id).bind(2, st.spoiler_text + "\n" + st.text); }));
   }
@@ -718,10 +723,9 @@ Result<std::vector<int64_t>> SqliteStore::ancestors(int64_t id, int limit) {
 Result<std::vector<int64_t>> SqliteStore::descendants(int64_t id, int limit) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt,
-      db_.prepare("WITH RECURSIVE down(id) AS (SELECT ?1 UNION ALL"
-                  " SELECT s.id FROM statuses s JOIN down ON s.in_reply_to_id = down.id)"
-                  " SELECT id FROM down WHERE id != ?1 ORDER BY id LIMIT ?2"));
+      auto stmt, db_.prepare("WITH RECURSIVE down(id) AS (SELECT ?1 UNION ALL"
+                             " SELECT s.id FROM statuses s JOIN down ON s.in_reply_to_id = down.id)"
+                             " SELECT id FROM down WHERE id != ?1 ORDER BY id LIMIT ?2"));
   stmt.bind(1, id).bind(2, limit);
   return collect_ids(stmt);
 }
@@ -732,13 +736,13 @@ Result<std::vector<int64_t>> SqliteStore::account_statuses(int64_t account_id,
   std::lock_guard lock(mu_);
   std::string sql = "SELECT s.id FROM statuses s WHERE s.account_id = ?1";
   if (q.only_pinned) sql += " AND s.id IN (SELECT status_id FROM pins WHERE account_id = ?1)";
-  if (q.exclude_replies)
-    sql += " AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = ?1)";
+  if (q.exclude_replies) sql += " AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = ?1)";
   if (q.exclude_reblogs) sql += " AND s.reblog_of_id IS NULL";
   if (q.tag) sql += " AND s.id IN (SELECT status_id FROM status_tags WHERE tag = ?3)";
   sql += " AND (s.visibility <= " + std::to_string(static_cast<int>(q.max_visibility));
   if (q.direct_viewer)
-    sql += " OR (s.visibility = 3 AND s.id IN (SELECT status_id FROM mentions WHERE account_id = ?2))";
+    sql +=
+        " OR (s.visibility = 3 AND s.id IN (SELECT status_id FROM mentions WHERE account_id = ?2))";
   sql += ")";
   return paged_ids(db_, sql, "s.id", p, [&](Stmt& s) {
     s.bind(1, account_id);
@@ -772,7 +776,8 @@ Result<std::vector<int64_t>> SqliteStore::home_timeline(int64_t account_id, cons
       "       (SELECT target_id FROM follows WHERE account_id = ?1 AND show_reblogs = 1))"
       // As deliver() does: a reply to someone else only when the owner follows them too.
       "     AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id IN (s.account_id, ?1)"
-      "       OR s.in_reply_to_account_id IN (SELECT target_id FROM follows WHERE account_id = ?1)))"
+      "       OR s.in_reply_to_account_id IN (SELECT target_id FROM follows WHERE account_id = "
+      "?1)))"
       " OR (s.visibility = 3 AND s.id IN (SELECT status_id FROM mentions WHERE account_id = ?1))"
       ")",
       "s.id", p, [&](Stmt& s) { s.bind(1, account_id); });
@@ -811,9 +816,9 @@ Result<std::vector<int64_t>> SqliteStore::search_statuses(std::string_view query
 
 Result<std::vector<std::string>> SqliteStore::search_tags(std::string_view prefix, int limit) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT tag FROM status_tags WHERE tag >= ?1 AND tag < ?1 "
-                                       "|| x'ff' GROUP BY tag ORDER BY COUNT(*) DESC, tag LIMIT ?2"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare("SELECT tag FROM status_tags WHERE tag >= ?1 AND tag < ?1 "
+                             "|| x'ff' GROUP BY tag ORDER BY COUNT(*) DESC, tag LIMIT ?2"));
   stmt.bind(1, prefix).bind(2, limit);
   std::vector<std::string> out;
   while (stmt.step()) out.push_back(stmt.text(0));
@@ -833,8 +838,10 @@ Result<bool> set_link(Db& db, std::string_view table, int64_t account_id, int64_
                      : "DELETE FROM " + t + " WHERE account_id = ? AND status_id = ?",
                   [&](Stmt& s) { s.bind(1, account_id).bind(2, status_id); }));
   if (cached) {
-    if (on) cached->insert(status_id);
-    else cached->erase(status_id);
+    if (on)
+      cached->insert(status_id);
+    else
+      cached->erase(status_id);
   }
   return db.changes() > 0;
 }
@@ -848,8 +855,9 @@ Result<bool> SqliteStore::set_favourite(int64_t account_id, int64_t status_id, b
       bool changed, set_link(db_, "favourites", account_id, status_id, on,
                              cached == viewer_cache_.end() ? nullptr : &cached->second.favourited));
   forget_post(status_id);
-  Status committed = changed ? adjust_count(db_, "statuses", "favourites_count", status_id, on ? 1 : -1)
-                             : ok_status();
+  Status committed = changed
+                         ? adjust_count(db_, "statuses", "favourites_count", status_id, on ? 1 : -1)
+                         : ok_status();
   if (committed.ok()) committed = tx.commit();
   if (!committed.ok()) {
     viewer_cache_.erase(account_id);  // the set already changed; reload it from the truth
@@ -912,9 +920,9 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::paged_pairs(
     std::string_view table, std::string_view key_col, std::string_view value_col, int64_t key,
     const Page& p) {
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare("SELECT id, " + std::string(value_col) + " FROM " +
-                             std::string(table) + " WHERE " + std::string(key_col) + " = ?" +
-                             page_clause("id", p)));
+      auto stmt,
+      db_.prepare("SELECT id, " + std::string(value_col) + " FROM " + std::string(table) +
+                  " WHERE " + std::string(key_col) + " = ?" + page_clause("id", p)));
   stmt.bind(1, key);
   std::vector<std::pair<int64_t, int64_t>> out;
   while (stmt.step()) out.emplace_back(stmt.int64(0), stmt.int64(1));
@@ -946,8 +954,8 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::reblogged_by(int64
 
 // ---- Relationships ----
 
-Result<FollowOutcome> SqliteStore::follow(int64_t account_id, int64_t target_id,
-                                          bool locked_target, bool show_reblogs, bool notify) {
+Result<FollowOutcome> SqliteStore::follow(int64_t account_id, int64_t target_id, bool locked_target,
+                                          bool show_reblogs, bool notify) {
   std::lock_guard lock(mu_);
   forget_follow(account_id, target_id);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
@@ -956,22 +964,24 @@ Result<FollowOutcome> SqliteStore::follow(int64_t account_id, int64_t target_id,
                            [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
   if (already) {
     // Re-following updates the options, as Mastodon does.
-    PUBLIUS_TRY(run(db_,
-                    "UPDATE follows SET show_reblogs = ?, notify = ? WHERE account_id = ? AND "
-                    "target_id = ?",
-                    [&](Stmt& s) {
-                      s.bind(1, show_reblogs).bind(2, notify).bind(3, account_id).bind(4, target_id);
-                    }));
+    PUBLIUS_TRY(
+        run(db_,
+            "UPDATE follows SET show_reblogs = ?, notify = ? WHERE account_id = ? AND "
+            "target_id = ?",
+            [&](Stmt& s) {
+              s.bind(1, show_reblogs).bind(2, notify).bind(3, account_id).bind(4, target_id);
+            }));
     PUBLIUS_TRY(tx.commit());
     return FollowOutcome::kAlready;
   }
   if (locked_target) {
-    PUBLIUS_TRY(run(db_,
-                    "INSERT OR IGNORE INTO follow_requests (account_id, target_id, show_reblogs, "
-                    "notify) VALUES (?, ?, ?, ?)",
-                    [&](Stmt& s) {
-                      s.bind(1, account_id).bind(2, target_id).bind(3, show_reblogs).bind(4, notify);
-                    }));
+    PUBLIUS_TRY(
+        run(db_,
+            "INSERT OR IGNORE INTO follow_requests (account_id, target_id, show_reblogs, "
+            "notify) VALUES (?, ?, ?, ?)",
+            [&](Stmt& s) {
+              s.bind(1, account_id).bind(2, target_id).bind(3, show_reblogs).bind(4, notify);
+            }));
     const bool created = db_.changes() > 0;
     PUBLIUS_TRY(tx.commit());
     return created ? FollowOutcome::kRequested : FollowOutcome::kAlready;
@@ -1078,11 +1088,12 @@ Result<bool> SqliteStore::set_mute(int64_t account_id, int64_t target_id, bool o
   std::lock_guard lock(mu_);
   forget_hidden(account_id, target_id);
   if (on) {
-    PUBLIUS_TRY(run(db_,
-                    "INSERT INTO mutes (account_id, target_id, notifications) VALUES (?, ?, ?) "
-                    "ON CONFLICT (account_id, target_id) DO UPDATE SET notifications = "
-                    "excluded.notifications",
-                    [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id).bind(3, notifications); }));
+    PUBLIUS_TRY(
+        run(db_,
+            "INSERT INTO mutes (account_id, target_id, notifications) VALUES (?, ?, ?) "
+            "ON CONFLICT (account_id, target_id) DO UPDATE SET notifications = "
+            "excluded.notifications",
+            [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id).bind(3, notifications); }));
   } else {
     PUBLIUS_TRY(run(db_, "DELETE FROM mutes WHERE account_id = ? AND target_id = ?",
                     [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
@@ -1155,7 +1166,8 @@ Result<std::vector<int64_t>> SqliteStore::follower_ids(int64_t account_id) {
   PUBLIUS_TRY(sync_caches());
   if (auto it = followers_cache_.find(account_id); it != followers_cache_.end()) return it->second;
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare_cached("SELECT account_id FROM follows WHERE target_id = ? ORDER BY account_id"));
+      auto stmt,
+      db_.prepare_cached("SELECT account_id FROM follows WHERE target_id = ? ORDER BY account_id"));
   stmt.bind(1, account_id);
   PUBLIUS_ASSIGN_OR_RETURN(auto ids, collect_ids(stmt));
   bound(followers_cache_);
@@ -1233,9 +1245,10 @@ Result<std::vector<Notification>> SqliteStore::notifications(int64_t account_id,
   if (!q.exclude_types.empty()) sql += " AND type NOT IN (" + type_list(q.exclude_types) + ")";
   if (q.from_account_id) sql += " AND from_account_id = ?2";
   // Notifications from accounts the owner blocks or mutes (with notifications) are hidden.
-  sql += " AND from_account_id NOT IN (SELECT target_id FROM blocks WHERE account_id = ?1)"
-         " AND from_account_id NOT IN (SELECT target_id FROM mutes WHERE account_id = ?1 AND "
-         "notifications = 1)";
+  sql +=
+      " AND from_account_id NOT IN (SELECT target_id FROM blocks WHERE account_id = ?1)"
+      " AND from_account_id NOT IN (SELECT target_id FROM mutes WHERE account_id = ?1 AND "
+      "notifications = 1)";
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(sql + page_clause("id", p)));
   stmt.bind(1, account_id);
   if (q.from_account_id) stmt.bind(2, *q.from_account_id);
@@ -1342,17 +1355,18 @@ Status SqliteStore::remember_idempotent_status(int64_t account_id, const std::st
 Status SqliteStore::create_web_session(const std::string& token_hash, int64_t account_id,
                                        int64_t day_ms) {
   std::lock_guard lock(mu_);
-  return run(db_,
-             "INSERT INTO web_sessions (token_hash, account_id, created_day, last_seen_day) "
-             "VALUES (?, ?, ?, ?)",
-             [&](Stmt& s) { s.bind(1, token_hash).bind(2, account_id).bind(3, day_ms).bind(4, day_ms); });
+  return run(
+      db_,
+      "INSERT INTO web_sessions (token_hash, account_id, created_day, last_seen_day) "
+      "VALUES (?, ?, ?, ?)",
+      [&](Stmt& s) { s.bind(1, token_hash).bind(2, account_id).bind(3, day_ms).bind(4, day_ms); });
 }
 
 Result<std::optional<WebSession>> SqliteStore::web_session(const std::string& token_hash) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare_cached(
-                                          "SELECT account_id, created_day, last_seen_day FROM "
-                                          "web_sessions WHERE token_hash = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare_cached("SELECT account_id, created_day, last_seen_day FROM "
+                                              "web_sessions WHERE token_hash = ?"));
   stmt.bind(1, token_hash);
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
@@ -1396,7 +1410,8 @@ Status SqliteStore::set_password_hash(int64_t account_id, const std::string& pas
 Result<std::vector<RecoveryCodeHash>> SqliteStore::recovery_codes(int64_t account_id) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare("SELECT id, code_hash FROM recovery_codes WHERE account_id = ? ORDER BY id"));
+      auto stmt,
+      db_.prepare("SELECT id, code_hash FROM recovery_codes WHERE account_id = ? ORDER BY id"));
   stmt.bind(1, account_id);
   std::vector<RecoveryCodeHash> out;
   while (stmt.step()) out.push_back({stmt.int64(0), stmt.text(1)});
@@ -1541,21 +1556,26 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
     return s.int64(0);
   };
   const char* kOwnPosts =
-      "SELECT count(*) FROM statuses WHERE account_id = ?1 AND reblog_of_id IS NULL AND visibility = ";
+      "SELECT count(*) FROM statuses WHERE account_id = ?1 AND reblog_of_id IS NULL AND visibility "
+      "= ";
   PUBLIUS_ASSIGN_OR_RETURN(c.public_posts, count(std::string(kOwnPosts) + "0"));
   PUBLIUS_ASSIGN_OR_RETURN(c.unlisted_posts, count(std::string(kOwnPosts) + "1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.followers_only_posts, count(std::string(kOwnPosts) + "2"));
   PUBLIUS_ASSIGN_OR_RETURN(c.direct_messages, count(std::string(kOwnPosts) + "3"));
   PUBLIUS_ASSIGN_OR_RETURN(
-      c.boosts, count("SELECT count(*) FROM statuses WHERE account_id = ?1 AND reblog_of_id IS NOT NULL"));
+      c.boosts,
+      count("SELECT count(*) FROM statuses WHERE account_id = ?1 AND reblog_of_id IS NOT NULL"));
   PUBLIUS_ASSIGN_OR_RETURN(c.favourites,
                            count("SELECT count(*) FROM favourites WHERE account_id = ?1"));
-  PUBLIUS_ASSIGN_OR_RETURN(c.bookmarks, count("SELECT count(*) FROM bookmarks WHERE account_id = ?1"));
-  PUBLIUS_ASSIGN_OR_RETURN(c.following, count("SELECT count(*) FROM follows WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.bookmarks,
+                           count("SELECT count(*) FROM bookmarks WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.following,
+                           count("SELECT count(*) FROM follows WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.followers, count("SELECT count(*) FROM follows WHERE target_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.recovery_code_hashes,
                            count("SELECT count(*) FROM recovery_codes WHERE account_id = ?1"));
-  PUBLIUS_ASSIGN_OR_RETURN(c.token_hashes, count("SELECT count(*) FROM tokens WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.token_hashes,
+                           count("SELECT count(*) FROM tokens WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(
       auto days, db_.prepare("SELECT DISTINCT last_used_day FROM tokens WHERE account_id = ? AND "
                              "last_used_day IS NOT NULL ORDER BY last_used_day"));
