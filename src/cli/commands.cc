@@ -118,6 +118,8 @@ int create_account(const std::string& data_dir, const std::string& username,
     auto read = read_secret_file(password_file);
     if (!read.ok()) return fail(read.error().message, 2);
     password = *read;
+    if (auto s = domain::check_password(password); !s.ok())
+      return fail("--password-file: " + s.error().message, 2);
   }
   auto registered = microblog.register_account(username, password, *role);
   if (!registered.ok()) return fail("--username: " + registered.error().message, 2);
@@ -139,8 +141,8 @@ int create_account(const std::string& data_dir, const std::string& username,
   const std::string secret = random_token(32);
   auto created = (*store)->create_token(sha256_hex(secret), token);
   if (!created.ok()) return fail(created.error().message);
-  std::cout << "account: " << registered->account.username << " (id "
-            << registered->account.id << ", role " << role_name << ")\n";
+  std::cout << "account: " << registered->account.username << " (id " << registered->account.id
+            << ", role " << role_name << ")\n";
   if (password_file.empty()) std::cout << "password: " << password << "\n";
   std::cout << "access token: " << secret << "\n";
   std::cout << "recovery codes (shown once; each works one time):\n";
@@ -148,7 +150,8 @@ int create_account(const std::string& data_dir, const std::string& username,
   return 0;
 }
 
-int set_role(const std::string& data_dir, const std::string& username, const std::string& role_name) {
+int set_role(const std::string& data_dir, const std::string& username,
+             const std::string& role_name) {
   auto role = domain::parse_role(role_name);
   if (!role) return fail("ROLE must be 'user' or 'admin', got '" + role_name + "'", 2);
   auto store = sqlite::SqliteStore::open(data_dir);
@@ -169,36 +172,49 @@ int run_cli(int argc, char** argv) {
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
 
-  CLI::App app{"Publius: a Mastodon-compatible microblogging server for pseudonymous speech.\n"
-               "Nothing that identifies a speaker is written to disk or logs."};
+  CLI::App app{
+      "Publius: a Mastodon-compatible microblogging server for pseudonymous speech.\n"
+      "Nothing that identifies a speaker is written to disk or logs."};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(PUBLIUS_VERSION));
 
   ServeOptions serve_opts;
   auto* serve_cmd = app.add_subcommand("serve", "Run the server (all state in --data-dir).");
-  serve_cmd->add_option("--data-dir", serve_opts.data_dir, "Directory holding all state (SQLite, WAL mode)")
+  serve_cmd
+      ->add_option("--data-dir", serve_opts.data_dir,
+                   "Directory holding all state (SQLite, WAL mode)")
       ->envname("PUBLIUS_DATA_DIR")
       ->required();
-  serve_cmd->add_option("--listen", serve_opts.listen, "HOST:PORT, [IPv6]:PORT or unix:/path/to/socket")
+  serve_cmd
+      ->add_option("--listen", serve_opts.listen, "HOST:PORT, [IPv6]:PORT or unix:/path/to/socket")
       ->envname("PUBLIUS_LISTEN")
       ->capture_default_str();
-  serve_cmd->add_option("--domain", serve_opts.domain, "Public host name of this server (used in acct and URLs)")
+  serve_cmd
+      ->add_option("--domain", serve_opts.domain,
+                   "Public host name of this server (used in acct and URLs)")
       ->envname("PUBLIUS_DOMAIN")
       ->capture_default_str();
-  serve_cmd->add_option("--public-url", serve_opts.public_url,
-                        "Base URL clients reach (default https://DOMAIN; e.g. http://127.0.0.1:8080 for local use)")
+  serve_cmd
+      ->add_option("--public-url", serve_opts.public_url,
+                   "Base URL clients reach (default https://DOMAIN; e.g. http://127.0.0.1:8080 for "
+                   "local use)")
       ->envname("PUBLIUS_PUBLIC_URL");
-  serve_cmd->add_option("--title", serve_opts.title, "Instance title")->envname("PUBLIUS_TITLE")->capture_default_str();
+  serve_cmd->add_option("--title", serve_opts.title, "Instance title")
+      ->envname("PUBLIUS_TITLE")
+      ->capture_default_str();
   serve_cmd->add_option("--threads", serve_opts.threads, "Worker threads")
       ->envname("PUBLIUS_THREADS")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
-  serve_cmd->add_option("--rate-limit", serve_opts.rate_limit, "Requests per 5 minutes per token and per client")
+  serve_cmd
+      ->add_option("--rate-limit", serve_opts.rate_limit,
+                   "Requests per 5 minutes per token and per client")
       ->envname("PUBLIUS_RATE_LIMIT")
       ->check(CLI::Range(int64_t{1}, int64_t{1000000000}))
       ->capture_default_str();
-  serve_cmd->add_flag("!--no-access-log", serve_opts.access_log,
-                      "Do not log requests (the log never holds addresses or user agents anyway)")
+  serve_cmd
+      ->add_flag("!--no-access-log", serve_opts.access_log,
+                 "Do not log requests (the log never holds addresses or user agents anyway)")
       ->envname("PUBLIUS_NO_ACCESS_LOG");
   serve_cmd->add_flag("!--closed-registrations", serve_opts.registrations, "Refuse new sign-ups")
       ->envname("PUBLIUS_CLOSED_REGISTRATIONS");
@@ -206,14 +222,22 @@ int run_cli(int argc, char** argv) {
   auto* admin = app.add_subcommand("admin", "Operator commands (work while the server runs).");
   admin->require_subcommand(1);
   std::string data_dir, username, role = "user", password_file;
-  auto* create = admin->add_subcommand("create-account", "Create an account; prints its recovery codes and an access token.");
-  create->add_option("--data-dir", data_dir, "The server's data directory")->envname("PUBLIUS_DATA_DIR")->required();
-  create->add_option("--username", username, "Username: letters, digits, underscore; at most 30")->required();
+  auto* create = admin->add_subcommand(
+      "create-account", "Create an account; prints its recovery codes and an access token.");
+  create->add_option("--data-dir", data_dir, "The server's data directory")
+      ->envname("PUBLIUS_DATA_DIR")
+      ->required();
+  create->add_option("--username", username, "Username: letters, digits, underscore; at most 30")
+      ->required();
   create->add_option("--role", role, "user or admin")->capture_default_str();
-  create->add_option("--password-file", password_file, "Read the password from this file ('-' for stdin); default: generate and print one");
+  create->add_option(
+      "--password-file", password_file,
+      "Read the password from this file ('-' for stdin); default: generate and print one");
   std::string set_name, set_role_value;
   auto* role_cmd = admin->add_subcommand("set-role", "Make an account an admin or a user.");
-  role_cmd->add_option("--data-dir", data_dir, "The server's data directory")->envname("PUBLIUS_DATA_DIR")->required();
+  role_cmd->add_option("--data-dir", data_dir, "The server's data directory")
+      ->envname("PUBLIUS_DATA_DIR")
+      ->required();
   role_cmd->add_option("NAME", set_name, "Username")->required();
   role_cmd->add_option("ROLE", set_role_value, "admin or user")->required();
 

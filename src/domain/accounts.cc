@@ -49,16 +49,21 @@ bool is_valid_username(std::string_view username) {
 Microblog::Microblog(store::Store& store, timeline::HomeFeeds& feeds, InstanceConfig config)
     : store_(store), feeds_(feeds), config_(std::move(config)) {}
 
+Status check_password(std::string_view password) {
+  if (password.size() < kMinPasswordLength)
+    return unprocessable("Validation failed: Password is too short (minimum is 8 characters)");
+  if (password.size() > kMaxPasswordLength)
+    return unprocessable("Validation failed: Password is too long (maximum is 1024 characters)");
+  return ok_status();
+}
+
 Result<RegisteredAccount> Microblog::register_account(std::string_view username,
                                                       std::string_view password, Role role) {
   if (!is_valid_username(username))
     return unprocessable(
         "Validation failed: Username must contain only letters, numbers and underscores (at most "
         "30)");
-  if (password.size() < kMinPasswordLength)
-    return unprocessable("Validation failed: Password is too short (minimum is 8 characters)");
-  if (password.size() > kMaxPasswordLength)
-    return unprocessable("Validation failed: Password is too long (maximum is 1024 characters)");
+  PUBLIUS_TRY(check_password(password));
   PUBLIUS_ASSIGN_OR_RETURN(auto existing, store_.account_by_username(username));
   if (existing) return unprocessable("Validation failed: Username has already been taken");
   store::NewAccount request;

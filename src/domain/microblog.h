@@ -150,6 +150,9 @@ class Microblog {
 // A fresh one-time recovery code (80 random bits, grouped xxxx-xxxx-xxxx-xxxx).
 std::string new_recovery_code();
 
+// Password rule: 8 to 1024 bytes; a 422 naming the rule otherwise.
+Status check_password(std::string_view password);
+
 // Username rule: 1-30 of [A-Za-z0-9_], as Mastodon.
 bool is_valid_username(std::string_view username);
 

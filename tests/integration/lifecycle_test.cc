@@ -257,7 +257,8 @@ TEST_F(LifecycleIntegration, AdminPasswordFromFileOrStdin) {
                           "short_" + unique_suffix(), "--password-file", "-"},
                          "short\n");
   EXPECT_NE(too_short.exit_code, 0);
-  EXPECT_TRUE(contains(too_short.err, "Password is too short")) << too_short.err;
+  EXPECT_TRUE(contains(too_short.err, "--password-file: Validation failed: Password is too short"))
+      << too_short.err;
   expect_clean_stop(s);
 }
 
