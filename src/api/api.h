@@ -12,6 +12,7 @@
 
 #include "api/render.h"
 #include "domain/microblog.h"
+#include "domain/notification_groups.h"
 #include "http/message.h"
 #include "http/params.h"
 #include "http/router.h"
@@ -57,6 +58,11 @@ class Api {
   // Any valid token with `scope` (app tokens included).
   Result<Caller> require_token(const http::Request& req, std::string_view scope);
   Result<http::Params> params(const http::Request& req);
+  // Mastodon's GroupedNotificationsResults for these groups of the account's notifications;
+  // groups about posts the account may not see are left out (`shown` counts the rest).
+  Result<std::string> grouped_notifications_json(
+      int64_t account_id, std::vector<domain::NotificationGroupOnPage> groups,
+      size_t* shown = nullptr);
 
   domain::Microblog& microblog_;
   store::Store& store_;

@@ -2,6 +2,7 @@
 
 #include <unordered_set>
 
+#include "domain/notification_groups.h"
 #include "domain/text_format.h"
 #include "util/json_writer.h"
 #include "util/time.h"
@@ -365,7 +366,8 @@ Result<std::string> Renderer::notifications(int64_t viewer,
         .field_id("id", n.id)
         .field("type", domain::notification_type_name(n.type))
         .field("created_at", format_iso8601_ms(n.created_ms))
-        .field("group_key", "ungrouped-" + std::to_string(n.id))
+        .field("group_key",
+               domain::notification_group_key(n, domain::groupable_notification_types()))
         .key("account")
         .raw(account_json(*acc->second));
     head.push_back(',');

@@ -67,6 +67,7 @@ struct NotificationQuery {
   std::vector<NotificationType> types;
   std::vector<NotificationType> exclude_types;
   std::optional<int64_t> from_account_id;
+  std::optional<int64_t> status_id;  // only notifications about this status
 };
 
 struct HiddenAccounts {

@@ -23,6 +23,22 @@ describe("notifications", () => {
     await bystander.masto.v1.statuses.$select(myPost.id).favourite();
   });
 
+  test("v2 groups the two favourites of one post, with accounts and statuses alongside", async () => {
+    const grouped = await me.masto.v2.notifications.list({ limit: 40 });
+    assert.deepEqual(grouped.notificationGroups.map((g) => g.type), ["favourite", "reblog", "mention", "follow"]);
+    const favourites = grouped.notificationGroups[0];
+    assert.equal(favourites.notificationsCount, 2);
+    assert.equal(favourites.statusId, myPost.id);
+    assert.deepEqual([...favourites.sampleAccountIds].sort(), [actor.account.id, bystander.account.id].sort());
+    assert.ok(grouped.accounts.some((a) => a.id === bystander.account.id));
+    grouped.accounts.forEach(assertAccountShape);
+    assert.ok(grouped.statuses.some((s) => s.id === myPost.id));
+    const accounts = await me.masto.v2.notifications.$select(favourites.groupKey).accounts.fetch();
+    assert.equal(accounts.length, 2);
+    const { count } = await me.masto.v2.notifications.unreadCount.fetch();
+    assert.equal(count, 4);
+  });
+
   test("lists every kind, newest first, with account and status", async () => {
     const list = await me.masto.v1.notifications.list();
     assert.deepEqual(list.map((n) => n.type), ["favourite", "reblog", "favourite", "mention", "follow"]);

@@ -269,5 +269,92 @@ TEST_F(NotificationsApiIntegration, Markers) {
   expect_error(api().get("/api/v1/markers"), 401);
 }
 
+TEST_F(NotificationsApiIntegration, GroupedFavouritesBoostsAndFollowsFoldTogether) {
+  auto me = new_user("grp");
+  auto fans = std::vector<User>{new_user("fan"), new_user("fan"), new_user("fan")};
+  const std::string mine = api().post_id(me, "worth grouping");
+  for (const auto& fan : fans) {
+    api().follow(fan, me);
+    Api::ok_json(api().post("/api/v1/statuses/" + mine + "/favourite", fan.token));
+  }
+  Api::ok_json(api().post("/api/v1/statuses/" + mine + "/reblog", fans[0].token));
+  const std::string mention = api().post_id(fans[1], "hi @" + me.username);
+
+  auto r = api().get("/api/v2/notifications", me.token);
+  auto v = Api::ok_json(r);
+  const auto& groups = arr(v.at("notification_groups"));
+  ASSERT_EQ(groups.size(), 4u) << json::serialize(v);
+  EXPECT_EQ(str(groups[0], "type"), "mention");
+  EXPECT_EQ(str(groups[0], "group_key").rfind("ungrouped-", 0), 0u);
+  EXPECT_EQ(str(groups[0], "status_id"), mention);
+  EXPECT_EQ(str(groups[1], "type"), "reblog");
+  EXPECT_EQ(num(groups[1], "notifications_count"), 1);
+  EXPECT_EQ(str(groups[2], "type"), "favourite");
+  EXPECT_EQ(num(groups[2], "notifications_count"), 3);
+  EXPECT_EQ(str(groups[2], "status_id"), mine);
+  EXPECT_EQ(arr(groups[2].at("sample_account_ids")).size(), 3u);
+  EXPECT_EQ(str(groups[2], "sample_account_ids.0"), fans[2].id);  // newest first
+  EXPECT_EQ(str(groups[3], "type"), "follow");
+  EXPECT_EQ(num(groups[3], "notifications_count"), 3);
+  EXPECT_EQ(arr(v.at("accounts")).size(), 3u);
+  ASSERT_EQ(arr(v.at("statuses")).size(), 2u);
+  EXPECT_TRUE(contains(r.header("link"), "/api/v2/notifications?max_id=")) << r.header("link");
+
+  // v1 carries the same group keys.
+  auto v1 = Api::ok_json(api().get("/api/v1/notifications?types[]=favourite", me.token));
+  for (const auto& n : arr(v1)) EXPECT_EQ(str(n, "group_key"), str(groups[2], "group_key"));
+
+  // A page smaller than a group still counts the whole group.
+  auto first = Api::ok_json(api().get("/api/v2/notifications?limit=3", me.token));
+  EXPECT_EQ(num(first, "notification_groups.2.notifications_count"), 3);
+  EXPECT_EQ(str(first, "notification_groups.2.page_min_id"),
+            str(first, "notification_groups.2.page_max_id"));
+
+  // grouped_types[] narrows grouping; others come one by one.
+  auto only_follows =
+      Api::ok_json(api().get("/api/v2/notifications?grouped_types[]=follow", me.token));
+  EXPECT_EQ(arr(only_follows.at("notification_groups")).size(), 6u);
+
+  // One group, its accounts, then dismissing it whole.
+  const std::string key = str(groups[2], "group_key");
+  auto one = Api::ok_json(api().get("/api/v2/notifications/" + key, me.token));
+  EXPECT_EQ(num(one, "notification_groups.0.notifications_count"), 3);
+  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v2/notifications/" + key + "/accounts", me.token))),
+            (Strings{fans[2].id, fans[1].id, fans[0].id}));
+  expect_error(api().get("/api/v2/notifications/" + key, fans[0].token), 404);
+  for (const char* bad : {"not-a-key", "favourite-1", "follow-1-2", "mention-1-2", "ungrouped-",
+                          "ungrouped--5", "follow-99999999999999999999", "favourite-1-2-3"})
+    expect_error(api().get(std::string("/api/v2/notifications/") + bad, me.token), 404);
+  Api::ok_json(api().post("/api/v2/notifications/" + key + "/dismiss", me.token));
+  expect_error(api().get("/api/v2/notifications/" + key, me.token), 404);
+  EXPECT_EQ(
+      arr(Api::ok_json(api().get("/api/v2/notifications", me.token)).at("notification_groups"))
+          .size(),
+      3u);
+  expect_error(api().get("/api/v2/notifications"), 401);
+}
+
+TEST_F(NotificationsApiIntegration, UnreadGroupCountFollowsTheMarker) {
+  auto me = new_user("unr");
+  auto a = new_user("unr");
+  auto b = new_user("unr");
+  const std::string mine = api().post_id(me, "count me");
+  Api::ok_json(api().post("/api/v1/statuses/" + mine + "/favourite", a.token));
+  Api::ok_json(api().post("/api/v1/statuses/" + mine + "/favourite", b.token));
+  api().follow(a, me);
+  auto count = [&](const std::string& query = "") {
+    return num(Api::ok_json(api().get("/api/v2/notifications/unread_count" + query, me.token)),
+               "count");
+  };
+  EXPECT_EQ(count(), 2);  // one favourite group, one follow group
+  EXPECT_EQ(count("?limit=1"), 1);
+  auto newest = Api::ok_json(api().get("/api/v1/notifications?limit=1", me.token));
+  Api::ok_json(api().post_form(
+      "/api/v1/markers", form({{"notifications[last_read_id]", str(newest, "0.id")}}), me.token));
+  EXPECT_EQ(count(), 0);
+  api().follow(b, me);
+  EXPECT_EQ(count(), 1);
+}
+
 }  // namespace
 }  // namespace publius::integration

@@ -1244,6 +1244,7 @@ Result<std::vector<Notification>> SqliteStore::notifications(int64_t account_id,
   if (!q.types.empty()) sql += " AND type IN (" + type_list(q.types) + ")";
   if (!q.exclude_types.empty()) sql += " AND type NOT IN (" + type_list(q.exclude_types) + ")";
   if (q.from_account_id) sql += " AND from_account_id = ?2";
+  if (q.status_id) sql += " AND status_id = ?3";
   // Notifications from accounts the owner blocks or mutes (with notifications) are hidden.
   sql +=
       " AND from_account_id NOT IN (SELECT target_id FROM blocks WHERE account_id = ?1)"
@@ -1252,6 +1253,7 @@ Result<std::vector<Notification>> SqliteStore::notifications(int64_t account_id,
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(sql + page_clause("id", p)));
   stmt.bind(1, account_id);
   if (q.from_account_id) stmt.bind(2, *q.from_account_id);
+  if (q.status_id) stmt.bind(3, *q.status_id);
   std::vector<Notification> out;
   while (stmt.step()) out.push_back(read_notification(stmt));
   PUBLIUS_TRY(stmt.status());
