@@ -33,10 +33,12 @@ class Api {
   void register_routes(http::Router& router);
   http::Response handle(const http::Router& router, http::Request& request);
 
-  // Who is calling: the token (if any) and its account (if a user token).
+  // Who is calling: the token (if any), its account (if a user token), and the
+  // key that opens the account's sealed posts for this request only.
   struct Caller {
     std::optional<domain::Token> token;
     std::optional<domain::Account> account;
+    domain::ReaderKey reader;
     domain::Viewer viewer() const {
       return account ? domain::Viewer(account->id) : std::nullopt;
     }

@@ -40,7 +40,7 @@ void Api::add_notification_routes(http::Router& r) {
     }
     auto list = store_.notifications(c->account->id, q, *page);
     if (!list.ok()) return error_response(list.error());
-    auto response = json_or_error(renderer_.notifications(c->account->id, *list));
+    auto response = json_or_error(renderer_.notifications(c->account->id, *list, c->reader));
     if (!list->empty() && response.status == 200)
       response.with_header("Link", link_header(req, list->front().id, list->back().id));
     return response;
@@ -54,7 +54,7 @@ void Api::add_notification_routes(http::Router& r) {
     auto n = store_.notification(c->account->id, *id);
     if (!n.ok()) return error_response(n.error());
     if (!*n) return http::Response::error(404, "Record not found");
-    auto rendered = renderer_.notifications(c->account->id, {**n});
+    auto rendered = renderer_.notifications(c->account->id, {**n}, c->reader);
     if (!rendered.ok()) return error_response(rendered.error());
     if (*rendered == "[]") return http::Response::error(404, "Record not found");
     return http::Response::json(rendered->substr(1, rendered->size() - 2));

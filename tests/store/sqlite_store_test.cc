@@ -15,7 +15,7 @@ TEST(SqliteStoreTest, MigratesToLatestVersionAndReopens) {
   {
     auto store = SqliteStore::open(dir.path());
     ASSERT_TRUE(store.ok()) << store.error().message;
-    store::NewAccount a{"persisted", "$argon2id$fake", domain::Role::kAdmin, {"h1"}};
+    store::NewAccount a{"persisted", "$argon2id$fake", domain::Role::kAdmin, {{"h1", ""}}};
     ASSERT_TRUE((*store)->create_account(a).ok());
   }
   auto reopened = SqliteStore::open(dir.path());
