@@ -259,6 +259,13 @@ TEST_F(SealedMessagesTest, WebPasswordChangeKeepsAccessUnderTheNewPassword) {
   EXPECT_TRUE(contains(content_seen(id, fresh), "Walrus3141"));
   // The old token still opens it: its copy of the key did not change.
   EXPECT_TRUE(contains(content_seen(id, bob.token), "Walrus3141"));
+
+  // Signing out deletes the session and the copy of the key it carried.
+  const std::string wrapped_sessions =
+      "SELECT count(*) FROM web_sessions WHERE wrapped_key IS NOT NULL AND account_id = " + bob.id;
+  EXPECT_EQ(count(wrapped_sessions), 1);
+  EXPECT_EQ(web(browser, "POST", "/auth/sign_out", "x=1").status, 303);
+  EXPECT_EQ(count(wrapped_sessions), 0);
 }
 
 TEST_F(SealedMessagesTest, RecoveryCodeRestoresAccessToSealedMessages) {
