@@ -197,7 +197,8 @@ void Api::add_oauth_routes(http::Router& r) {
                             now_ms() + kCodeLifetimeMs};
     if (auto s = store_.create_auth_code(sha256_hex(code), record); !s.ok()) return error_response(s.error());
     if (*key) {
-      if (auto s = microblog_.wrap_for_credential(shield::Credential::kAuthCode, code, **key); !s.ok())
+      if (auto s = microblog_.wrap_for_credential(shield::Credential::kAuthCode, code, **key);
+          !s.ok())
         return error_response(s.error());
     }
     if (a.redirect_uri == kOob)

@@ -158,7 +158,7 @@ Result<std::string> Renderer::accounts(const std::vector<int64_t>& ids) {
 }
 
 Result<Renderer::Bundle> Renderer::load(domain::Viewer viewer, const std::vector<Post>& posts,
-                                       domain::ReaderKey& reader) {
+                                        domain::ReaderKey& reader) {
   Bundle b;
   b.viewer = viewer;
   b.reader = &reader;

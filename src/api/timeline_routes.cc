@@ -25,8 +25,7 @@ void Api::add_timeline_routes(http::Router& r) {
     if (!p.ok()) return error_response(p.error());
     auto page = page_from(*p);
     if (!page.ok()) return error_response(page.error());
-    return timeline_response(renderer_, req, *c,
-                             microblog_.home_timeline(c->account->id, *page));
+    return timeline_response(renderer_, req, *c, microblog_.home_timeline(c->account->id, *page));
   });
 
   r.add("GET", "/api/v1/timelines/public", [this](http::Request& req) {

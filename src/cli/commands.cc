@@ -140,8 +140,8 @@ int create_account(const std::string& data_dir, const std::string& username,
   auto created = (*store)->create_token(sha256_hex(secret), token);
   if (!created.ok()) return fail(created.error().message);
   // The printed token opens the account's sealed messages like any other credential.
-  if (auto s = microblog.wrap_for_credential(shield::Credential::kAccessToken, secret,
-                                             registered->key);
+  if (auto s =
+          microblog.wrap_for_credential(shield::Credential::kAccessToken, secret, registered->key);
       !s.ok())
     return fail(s.error().message);
   std::cout << "account: " << registered->account.username << " (id "

@@ -35,6 +35,21 @@ ReaderKey::ReaderKey(Microblog& microblog, int64_t account_id, shield::Credentia
 
 ReaderKey::~ReaderKey() { sodium_memzero(secret_.data(), secret_.size()); }
 
+ReaderKey& ReaderKey::operator=(ReaderKey&& other) noexcept {
+  if (this != &other) {
+    sodium_memzero(secret_.data(), secret_.size());
+    microblog_ = other.microblog_;
+    account_id_ = other.account_id_;
+    kind_ = other.kind_;
+    secret_ = std::move(other.secret_);
+    other.secret_.clear();
+    tried_ = other.tried_;
+    key_ = std::move(other.key_);
+    other.key_.reset();
+  }
+  return *this;
+}
+
 const shield::SecretKey* ReaderKey::key() {
   if (!tried_ && microblog_ && !secret_.empty()) {
     tried_ = true;

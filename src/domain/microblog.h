@@ -93,7 +93,7 @@ class ReaderKey {
             std::string_view secret);
   ~ReaderKey();
   ReaderKey(ReaderKey&&) noexcept = default;
-  ReaderKey& operator=(ReaderKey&&) noexcept = default;
+  ReaderKey& operator=(ReaderKey&& other) noexcept;  // wipes the credential it replaces
 
   // The reader's unlocked secret key; nullptr when the credential wraps none
   // (issued before sealing) or does not open it.

@@ -178,12 +178,9 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
   }
   Post updated = *found;
   // A sealed post's earlier version moves to the history still sealed, as it was.
-  PostEdit previous{found->id,
-                    found->text,
-                    found->html,
-                    found->spoiler_text,
-                    found->sensitive,
-                    found->edited_ms.value_or(found->created_ms),
+  PostEdit previous{found->id,        found->text,
+                    found->html,      found->spoiler_text,
+                    found->sensitive, found->edited_ms.value_or(found->created_ms),
                     found->sealed};
   updated.text = std::string(text);
   std::vector<int64_t> mentions;

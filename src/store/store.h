@@ -45,7 +45,7 @@ struct NewAccount {
   std::string password_hash;
   domain::Role role = domain::Role::kUser;
   std::vector<NewRecoveryCode> recovery_codes;
-  std::string public_key;          // X25519, raw bytes; empty: no key pair yet
+  std::string public_key;            // X25519, raw bytes; empty: no key pair yet
   std::string password_wrapped_key;  // the secret key under the password
 };
 
@@ -127,7 +127,7 @@ struct AccountInventoryCounts {
   int64_t public_posts = 0;
   int64_t unlisted_posts = 0;
   int64_t followers_only_posts = 0;
-  int64_t direct_messages = 0;  // direct posts the account wrote (all sealed)
+  int64_t direct_messages = 0;           // direct posts the account wrote (all sealed)
   int64_t direct_messages_received = 0;  // direct posts addressed to the account
   bool has_public_key = false;
   int64_t wrapped_key_copies = 0;  // the secret key's wrapped copies, all credentials

@@ -201,8 +201,7 @@ Status WebUi::sign_in(Visit& visit, int64_t account_id, const shield::SecretKey*
   PUBLIUS_ASSIGN_OR_RETURN(auto secret, sessions_.start(account_id));
   if (key)
     PUBLIUS_TRY(microblog_.wrap_for_credential(shield::Credential::kWebSession, secret, *key));
-  visit.reader =
-      domain::ReaderKey(microblog_, account_id, shield::Credential::kWebSession, secret);
+  visit.reader = domain::ReaderKey(microblog_, account_id, shield::Credential::kWebSession, secret);
   visit.cookie_secret = secret;
   visit.set_cookie = set_cookie(kSessionCookie, secret, visit.secure, kSessionCookieSeconds);
   PUBLIUS_ASSIGN_OR_RETURN(auto account, microblog_.account(account_id));

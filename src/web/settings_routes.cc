@@ -90,30 +90,29 @@ void WebUi::add_settings_routes(http::Router& r) {
     return http::Response::redirect("/settings?done=profile", 303);
   });
 
-  add_page(r, "POST", "/settings/password",
-           [this, settings, password_ok, signed_in, unlock](http::Request&, Visit& v) {
-             if (auto e = signed_in(v)) return *e;
-             auto ok = password_ok(v);
-             if (!ok.ok()) return error(v, ok.error());
-             if (!*ok)
-               return settings(v, "", "The current password is not right; nothing was changed.",
-                               422);
-             const std::string fresh = v.params.get_or("new_password", "");
-             if (fresh.size() < domain::kMinPasswordLength ||
-                 fresh.size() > domain::kMaxPasswordLength)
-               return settings(v, "", "The new password must be 8 to 1024 characters long.", 422);
-             // The key sealed messages open with is re-wrapped under the new password.
-             auto key = unlock(v);
-             if (!key.ok()) return error(v, key.error());
-             const shield::SecretKey* unlocked = *key ? &**key : nullptr;
-             if (auto s = microblog_.change_password(v.account->id, fresh, unlocked); !s.ok())
-               return error(v, s.error());
-             // Every other browser is logged out; this one gets a new session.
-             if (auto s = store_.delete_web_sessions_of(v.account->id); !s.ok())
-               return error(v, s.error());
-             if (auto s = sign_in(v, v.account->id, unlocked); !s.ok()) return error(v, s.error());
-             return http::Response::redirect("/settings?done=password", 303);
-           });
+  add_page(
+      r, "POST", "/settings/password",
+      [this, settings, password_ok, signed_in, unlock](http::Request&, Visit& v) {
+        if (auto e = signed_in(v)) return *e;
+        auto ok = password_ok(v);
+        if (!ok.ok()) return error(v, ok.error());
+        if (!*ok)
+          return settings(v, "", "The current password is not right; nothing was changed.", 422);
+        const std::string fresh = v.params.get_or("new_password", "");
+        if (fresh.size() < domain::kMinPasswordLength || fresh.size() > domain::kMaxPasswordLength)
+          return settings(v, "", "The new password must be 8 to 1024 characters long.", 422);
+        // The key sealed messages open with is re-wrapped under the new password.
+        auto key = unlock(v);
+        if (!key.ok()) return error(v, key.error());
+        const shield::SecretKey* unlocked = *key ? &**key : nullptr;
+        if (auto s = microblog_.change_password(v.account->id, fresh, unlocked); !s.ok())
+          return error(v, s.error());
+        // Every other browser is logged out; this one gets a new session.
+        if (auto s = store_.delete_web_sessions_of(v.account->id); !s.ok())
+          return error(v, s.error());
+        if (auto s = sign_in(v, v.account->id, unlocked); !s.ok()) return error(v, s.error());
+        return http::Response::redirect("/settings?done=password", 303);
+      });
 
   add_page(r, "POST", "/settings/recovery_codes",
            [this, settings, password_ok, signed_in, unlock](http::Request&, Visit& v) {
@@ -126,8 +125,7 @@ void WebUi::add_settings_routes(http::Router& r) {
              // The new codes wrap the key too, so each can restore sealed messages.
              auto key = unlock(v);
              if (!key.ok()) return error(v, key.error());
-             auto codes =
-                 microblog_.replace_recovery_codes(v.account->id, *key ? &**key : nullptr);
+             auto codes = microblog_.replace_recovery_codes(v.account->id, *key ? &**key : nullptr);
              if (!codes.ok()) return error(v, codes.error());
              return page(v, recovery_codes_page(v.frame, "New recovery codes", *codes, "/settings",
                                                 "I saved them: back to settings"));

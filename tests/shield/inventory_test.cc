@@ -87,8 +87,9 @@ TEST_F(InventoryTest, CountsEveryKindOfDatum) {
   EXPECT_EQ(item(*inv, "secrets_as_hashes", "public_key"), 1);
   // The password's copy and one per recovery code.
   EXPECT_EQ(item(*inv, "secrets_as_hashes", "wrapped_secret_key_copies"), 11);
-  EXPECT_NE(inv->holding("content")->what.find("1 direct messages written and 0 received are sealed"),
-            std::string::npos);
+  EXPECT_NE(
+      inv->holding("content")->what.find("1 direct messages written and 0 received are sealed"),
+      std::string::npos);
   EXPECT_EQ(item(*inv, "timestamps", "last_active_day"), 1);
   EXPECT_EQ(item(*inv, "secrets_as_hashes", "password_hash"), 1);
   EXPECT_GT(item(*inv, "secrets_as_hashes", "recovery_code_hashes"), 0);

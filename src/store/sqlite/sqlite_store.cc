@@ -247,9 +247,9 @@ Result<Account> SqliteStore::create_account(const NewAccount& a) {
                   }));
   const int64_t id = db_.last_insert_id();
   for (const auto& code : a.recovery_codes) {
-    PUBLIUS_TRY(run(db_,
-                    "INSERT INTO recovery_codes (account_id, code_hash, wrapped_key) VALUES (?, ?, ?)",
-                    [&](Stmt& s) { s.bind(1, id).bind(2, code.code_hash).bind_blob(3, code.wrapped_key); }));
+    PUBLIUS_TRY(run(
+        db_, "INSERT INTO recovery_codes (account_id, code_hash, wrapped_key) VALUES (?, ?, ?)",
+        [&](Stmt& s) { s.bind(1, id).bind(2, code.code_hash).bind_blob(3, code.wrapped_key); }));
   }
   PUBLIUS_TRY(tx.commit());
   Account out;
@@ -1434,11 +1434,11 @@ Status SqliteStore::replace_recovery_codes(int64_t account_id,
   PUBLIUS_TRY(run(db_, "DELETE FROM recovery_codes WHERE account_id = ?",
                   [&](Stmt& s) { s.bind(1, account_id); }));
   for (const auto& code : codes) {
-    PUBLIUS_TRY(run(db_,
-                    "INSERT INTO recovery_codes (account_id, code_hash, wrapped_key) VALUES (?, ?, ?)",
-                    [&](Stmt& s) {
-                      s.bind(1, account_id).bind(2, code.code_hash).bind_blob(3, code.wrapped_key);
-                    }));
+    PUBLIUS_TRY(
+        run(db_, "INSERT INTO recovery_codes (account_id, code_hash, wrapped_key) VALUES (?, ?, ?)",
+            [&](Stmt& s) {
+              s.bind(1, account_id).bind(2, code.code_hash).bind_blob(3, code.wrapped_key);
+            }));
   }
   return tx.commit();
 }
@@ -1459,11 +1459,11 @@ Result<std::optional<AccountKey>> SqliteStore::account_key(int64_t account_id) {
 
 Status SqliteStore::set_account_key(int64_t account_id, const AccountKey& key) {
   std::lock_guard lock(mu_);
-  PUBLIUS_TRY(run(db_, "UPDATE accounts SET public_key = ?, wrapped_key = ? WHERE id = ?",
-                  [&](Stmt& s) {
-                    s.bind_blob(1, key.public_key).bind_blob(2, key.password_wrapped_key);
-                    s.bind(3, account_id);
-                  }));
+  PUBLIUS_TRY(
+      run(db_, "UPDATE accounts SET public_key = ?, wrapped_key = ? WHERE id = ?", [&](Stmt& s) {
+        s.bind_blob(1, key.public_key).bind_blob(2, key.password_wrapped_key);
+        s.bind(3, account_id);
+      }));
   if (db_.changes() == 0) return not_found();
   return ok_status();
 }
@@ -1473,9 +1473,9 @@ Result<std::vector<std::pair<int64_t, std::string>>> SqliteStore::public_keys(
   std::vector<std::pair<int64_t, std::string>> out;
   if (ids.empty()) return out;
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT id, public_key FROM accounts WHERE id IN (" +
-                                       id_list(ids) + ") AND public_key IS NOT NULL"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare("SELECT id, public_key FROM accounts WHERE id IN (" + id_list(ids) +
+                             ") AND public_key IS NOT NULL"));
   while (stmt.step()) out.emplace_back(stmt.int64(0), stmt.blob(1));
   PUBLIUS_TRY(stmt.status());
   return out;
@@ -1496,9 +1496,9 @@ Result<std::optional<std::string>> SqliteStore::wrapped_key(KeyedCredential kind
                                                             const std::string& credential_hash) {
   std::lock_guard lock(mu_);
   const auto [table, column] = credential_row(kind);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare(std::string("SELECT wrapped_key FROM ") + table + " WHERE " +
-                                       column + " = ? AND wrapped_key IS NOT NULL"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare(std::string("SELECT wrapped_key FROM ") + table + " WHERE " + column +
+                             " = ? AND wrapped_key IS NOT NULL"));
   stmt.bind(1, credential_hash);
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
