@@ -109,8 +109,12 @@ Result<std::optional<shield::SecretKey>> Microblog::unlock_with_password(
     // gets its key pair. Nothing was sealed to it before, so nothing is lost.
     shield::KeyPair pair = shield::generate_key_pair();
     PUBLIUS_ASSIGN_OR_RETURN(auto wrapped, shield::wrap_for_password(pair.secret_key, password));
-    PUBLIUS_TRY(store_.set_account_key(account_id, {pair.public_key, wrapped}));
-    return std::optional<shield::SecretKey>(std::move(pair.secret_key));
+    PUBLIUS_ASSIGN_OR_RETURN(bool added,
+                             store_.add_account_key(account_id, {pair.public_key, wrapped}));
+    if (added) return std::optional<shield::SecretKey>(std::move(pair.secret_key));
+    // A concurrent sign-in gave it one first: use that pair.
+    PUBLIUS_ASSIGN_OR_RETURN(stored, store_.account_key(account_id));
+    if (!stored) return internal_error("an account key vanished while it was created");
   }
   auto key = shield::unwrap_with_password(stored->password_wrapped_key, password);
   if (!key.ok()) {

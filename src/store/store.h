@@ -293,12 +293,15 @@ class Store {
 
   // Sealed-message keys (docs/sealed-messages.md). account_key() is empty for an
   // account without a key pair; set_account_key() replaces the pair's public key
-  // and password-wrapped secret key. public_keys() gives (account id, public key)
+  // and password-wrapped secret key; add_account_key() sets them only when the
+  // account has none yet and says whether it did (two first sign-ins racing keep
+  // one pair). public_keys() gives (account id, public key)
   // for those of `ids` that have one. A credential's wrapped copy lives on the
   // credential's own row: set_wrapped_key() is kNotFound when there is no such
   // credential, wrapped_key() empty when it has no copy.
   virtual Result<std::optional<AccountKey>> account_key(int64_t account_id) = 0;
   virtual Status set_account_key(int64_t account_id, const AccountKey& key) = 0;
+  virtual Result<bool> add_account_key(int64_t account_id, const AccountKey& key) = 0;
   virtual Result<std::vector<std::pair<int64_t, std::string>>> public_keys(
       const std::vector<int64_t>& ids) = 0;
   virtual Status set_wrapped_key(KeyedCredential kind, const std::string& credential_hash,

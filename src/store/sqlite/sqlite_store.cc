@@ -1468,6 +1468,18 @@ Status SqliteStore::set_account_key(int64_t account_id, const AccountKey& key) {
   return ok_status();
 }
 
+Result<bool> SqliteStore::add_account_key(int64_t account_id, const AccountKey& key) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(run(db_,
+                  "UPDATE accounts SET public_key = ?, wrapped_key = ? WHERE id = ? AND "
+                  "public_key IS NULL",
+                  [&](Stmt& s) {
+                    s.bind_blob(1, key.public_key).bind_blob(2, key.password_wrapped_key);
+                    s.bind(3, account_id);
+                  }));
+  return db_.changes() > 0;
+}
+
 Result<std::vector<std::pair<int64_t, std::string>>> SqliteStore::public_keys(
     const std::vector<int64_t>& ids) {
   std::vector<std::pair<int64_t, std::string>> out;

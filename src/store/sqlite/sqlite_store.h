@@ -137,6 +137,7 @@ class SqliteStore final : public store::Store {
                                 const std::vector<store::NewRecoveryCode>& codes) override;
   Result<std::optional<store::AccountKey>> account_key(int64_t account_id) override;
   Status set_account_key(int64_t account_id, const store::AccountKey& key) override;
+  Result<bool> add_account_key(int64_t account_id, const store::AccountKey& key) override;
   Result<std::vector<std::pair<int64_t, std::string>>> public_keys(
       const std::vector<int64_t>& ids) override;
   Status set_wrapped_key(store::KeyedCredential kind, const std::string& credential_hash,
