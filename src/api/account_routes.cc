@@ -45,6 +45,10 @@ void Api::add_account_routes(http::Router& r) {
     const std::string secret = random_token(32);
     auto created = store_.create_token(sha256_hex(secret), token);
     if (!created.ok()) return error_response(created.error());
+    if (auto s = microblog_.wrap_for_credential(shield::Credential::kAccessToken, secret,
+                                                registered->key);
+        !s.ok())
+      return error_response(s.error());
     std::string out;
     JsonWriter w(out);
     w.begin_object()
@@ -182,7 +186,7 @@ void Api::add_account_routes(http::Router& r) {
     } else if (auto exists = microblog_.account(*id); !exists.ok()) {
       return error_response(exists.error());
     }
-    auto response = json_or_error(renderer_.statuses(c->viewer(), posts));
+    auto response = json_or_error(renderer_.statuses(c->viewer(), posts, c->reader));
     if (!posts.empty() && response.status == 200 && !q.only_pinned)
       response.with_header("Link", link_header(req, posts.front().id, posts.back().id));
     return response;

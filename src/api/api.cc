@@ -124,6 +124,8 @@ Result<Api::Caller> Api::caller(const http::Request& req) {
     PUBLIUS_ASSIGN_OR_RETURN(auto account, store_.account_by_id(*token->account_id));
     if (!account) return unauthorized("The access token is invalid");
     c.account = *account;
+    c.reader =
+        domain::ReaderKey(microblog_, account->id, shield::Credential::kAccessToken, token_text);
     const int64_t today = now_day_ms();
     if (token->last_used_day_ms.value_or(0) < today)
       PUBLIUS_TRY(store_.touch_activity_day(account->id, token->id, today));

@@ -34,10 +34,12 @@ class Api {
   void register_routes(http::Router& router);
   http::Response handle(const http::Router& router, http::Request& request);
 
-  // Who is calling: the token (if any) and its account (if a user token).
+  // Who is calling: the token (if any), its account (if a user token), and the
+  // key that opens the account's sealed posts for this request only.
   struct Caller {
     std::optional<domain::Token> token;
     std::optional<domain::Account> account;
+    domain::ReaderKey reader;
     domain::Viewer viewer() const { return account ? domain::Viewer(account->id) : std::nullopt; }
   };
 
@@ -62,7 +64,7 @@ class Api {
   // groups about posts the account may not see are left out (`shown` counts the rest).
   Result<std::string> grouped_notifications_json(
       int64_t account_id, std::vector<domain::NotificationGroupOnPage> groups,
-      size_t* shown = nullptr);
+      domain::ReaderKey& reader, size_t* shown = nullptr);
 
   domain::Microblog& microblog_;
   store::Store& store_;

@@ -52,7 +52,8 @@ constexpr int kMaxGroupMembers = 1000;
 }  // namespace
 
 Result<std::string> Api::grouped_notifications_json(
-    int64_t account_id, std::vector<domain::NotificationGroupOnPage> groups, size_t* shown) {
+    int64_t account_id, std::vector<domain::NotificationGroupOnPage> groups,
+    domain::ReaderKey& reader, size_t* shown) {
   std::vector<GroupSummary> summaries;
   std::vector<int64_t> status_ids, account_ids;
   for (auto& g : groups) {
@@ -86,7 +87,7 @@ Result<std::string> Api::grouped_notifications_json(
   });
   if (shown) *shown = summaries.size();
   PUBLIUS_ASSIGN_OR_RETURN(auto accounts, renderer_.accounts(account_ids));
-  PUBLIUS_ASSIGN_OR_RETURN(auto statuses, renderer_.statuses(account_id, posts));
+  PUBLIUS_ASSIGN_OR_RETURN(auto statuses, renderer_.statuses(account_id, posts, reader));
   std::string out;
   JsonWriter w(out);
   w.begin_object().key("accounts").raw(accounts).key("statuses").raw(statuses);
@@ -124,7 +125,7 @@ void Api::add_notification_routes(http::Router& r) {
     if (!q) return http::Response::json("[]");
     auto list = store_.notifications(c->account->id, *q, *page);
     if (!list.ok()) return error_response(list.error());
-    auto response = json_or_error(renderer_.notifications(c->account->id, *list));
+    auto response = json_or_error(renderer_.notifications(c->account->id, *list, c->reader));
     if (!list->empty() && response.status == 200)
       response.with_header("Link", link_header(req, list->front().id, list->back().id));
     return response;
@@ -146,7 +147,7 @@ void Api::add_notification_routes(http::Router& r) {
       list = std::move(*found);
     }
     auto response = json_or_error(grouped_notifications_json(
-        c->account->id, domain::group_notification_page(list, grouped_types_param(*p))));
+        c->account->id, domain::group_notification_page(list, grouped_types_param(*p)), c->reader));
     if (!list.empty() && response.status == 200)
       response.with_header("Link", link_header(req, list.front().id, list.back().id));
     return response;
@@ -186,7 +187,7 @@ void Api::add_notification_routes(http::Router& r) {
     auto groups = domain::group_notification_page(*members, domain::groupable_notification_types());
     if (groups.empty()) return http::Response::error(404, "Record not found");
     size_t shown = 0;
-    auto json = grouped_notifications_json(c->account->id, std::move(groups), &shown);
+    auto json = grouped_notifications_json(c->account->id, std::move(groups), c->reader, &shown);
     if (json.ok() && shown == 0) return http::Response::error(404, "Record not found");
     return json_or_error(std::move(json));
   });
@@ -225,7 +226,7 @@ void Api::add_notification_routes(http::Router& r) {
     auto n = store_.notification(c->account->id, *id);
     if (!n.ok()) return error_response(n.error());
     if (!*n) return http::Response::error(404, "Record not found");
-    auto rendered = renderer_.notifications(c->account->id, {**n});
+    auto rendered = renderer_.notifications(c->account->id, {**n}, c->reader);
     if (!rendered.ok()) return error_response(rendered.error());
     if (*rendered == "[]") return http::Response::error(404, "Record not found");
     return http::Response::json(rendered->substr(1, rendered->size() - 2));

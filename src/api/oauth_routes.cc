@@ -181,16 +181,26 @@ void Api::add_oauth_routes(http::Router& r) {
     auto app = check_authorize(a);
     if (!app.ok())
       return http::Response::html(oauth::authorize_error_page(microblog_.config().title, app.error().message), 400);
-    auto account = microblog_.authenticate(p->get_or("username", ""), p->get_or("password", ""));
+    const std::string password = p->get_or("password", "");
+    auto account = microblog_.authenticate(p->get_or("username", ""), password);
     if (!account.ok()) {
       return http::Response::html(
           oauth::authorize_page(microblog_.config().title, app->name, a, "Invalid username or password."),
           401);
     }
+    // The password is presented here, not at the token exchange: the key rides on
+    // the code until then.
+    auto key = microblog_.unlock_with_password(account->id, password);
+    if (!key.ok()) return error_response(key.error());
     const std::string code = random_token(32);
     domain::AuthCode record{app->id, account->id, a.scope, a.redirect_uri, a.code_challenge,
                             now_ms() + kCodeLifetimeMs};
     if (auto s = store_.create_auth_code(sha256_hex(code), record); !s.ok()) return error_response(s.error());
+    if (*key) {
+      if (auto s = microblog_.wrap_for_credential(shield::Credential::kAuthCode, code, **key);
+          !s.ok())
+        return error_response(s.error());
+    }
     if (a.redirect_uri == kOob)
       return http::Response::html(oauth::oob_code_page(microblog_.config().title, app->name, code));
     std::string location = a.redirect_uri;
@@ -214,15 +224,26 @@ void Api::add_oauth_routes(http::Router& r) {
     const domain::App& client = **app;
     domain::Token token;
     token.app_id = client.id;
+    // The account's secret key when the grant unlocks it, to wrap under the new token.
+    std::optional<shield::SecretKey> key;
     if (grant == "client_credentials") {
       token.scopes = p->get_or("scope", "read");
     } else if (grant == "password") {
-      auto account = microblog_.authenticate(p->get_or("username", ""), p->get_or("password", ""));
+      const std::string password = p->get_or("password", "");
+      auto account = microblog_.authenticate(p->get_or("username", ""), password);
       if (!account.ok())
         return oauth_error(400, "invalid_grant", "The provided authorization grant is invalid.");
+      auto unlocked = microblog_.unlock_with_password(account->id, password);
+      if (!unlocked.ok()) return error_response(unlocked.error());
+      key = std::move(unlocked).value();
       token.account_id = account->id;
       token.scopes = p->get_or("scope", "read");
     } else if (grant == "authorization_code") {
+      // The code's wrapped key goes with the code's row, so read it before taking the code.
+      auto unlocked =
+          microblog_.unlock_with_credential(shield::Credential::kAuthCode, p->get_or("code", ""));
+      if (!unlocked.ok()) return error_response(unlocked.error());
+      key = std::move(unlocked).value();
       auto code = store_.take_auth_code(sha256_hex(p->get_or("code", "")));
       if (!code.ok()) return error_response(code.error());
       const auto& c = *code;
@@ -245,6 +266,11 @@ void Api::add_oauth_routes(http::Router& r) {
     const std::string secret = random_token(32);
     auto created = store_.create_token(sha256_hex(secret), token);
     if (!created.ok()) return error_response(created.error());
+    if (key) {
+      if (auto s = microblog_.wrap_for_credential(shield::Credential::kAccessToken, secret, *key);
+          !s.ok())
+        return error_response(s.error());
+    }
     return http::Response::json(token_json(secret, token.scopes, created->created_day_ms));
   });
 

@@ -37,6 +37,7 @@ void Renderer::Cache::erase(int64_t id) {
 
 struct Renderer::Bundle {
   domain::Viewer viewer;
+  domain::ReaderKey* reader = nullptr;
   std::unordered_map<int64_t, Post> originals;
   std::unordered_map<int64_t, std::string> cores;
   std::unordered_map<int64_t, std::string> account_json;
@@ -157,9 +158,11 @@ Result<std::string> Renderer::accounts(const std::vector<int64_t>& ids) {
   return out;
 }
 
-Result<Renderer::Bundle> Renderer::load(domain::Viewer viewer, const std::vector<Post>& posts) {
+Result<Renderer::Bundle> Renderer::load(domain::Viewer viewer, const std::vector<Post>& posts,
+                                        domain::ReaderKey& reader) {
   Bundle b;
   b.viewer = viewer;
+  b.reader = &reader;
   std::vector<int64_t> original_ids;
   for (const auto& p : posts)
     if (p.reblog_of_id) original_ids.push_back(*p.reblog_of_id);
@@ -180,7 +183,7 @@ Result<Renderer::Bundle> Renderer::load(domain::Viewer viewer, const std::vector
       needed_accounts.push_back(p->account_id);
     }
     std::string core;
-    if (statuses_.get(p->id, core)) {
+    if (p->sealed.empty() && statuses_.get(p->id, core)) {
       b.cores[p->id] = std::move(core);
     } else {
       needed_accounts.insert(needed_accounts.end(), p->mention_account_ids.begin(),
@@ -265,11 +268,17 @@ std::string Renderer::status_core(const Post& p, Bundle& b) {
   w.end_array();
   w.key("emojis").begin_array().end_array();
   w.field_null("card").field_null("poll");
-  statuses_.put(p.id, out);
+  if (p.sealed.empty()) statuses_.put(p.id, out);
   return out;
 }
 
 void Renderer::write_status(Bundle& b, const Post& p, std::string& out) {
+  if (domain::is_sealed_unopened(p)) {
+    Post opened = p;
+    b.reader->open(opened);  // fills the content or a placeholder, so this recurses once
+    write_status(b, opened, out);
+    return;
+  }
   out.push_back('{');
   out += status_core(p, b);
   out += ",\"account\":";
@@ -300,15 +309,17 @@ void Renderer::write_status(Bundle& b, const Post& p, std::string& out) {
   out.push_back('}');
 }
 
-Result<std::string> Renderer::status(domain::Viewer viewer, const Post& post) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto b, load(viewer, {post}));
+Result<std::string> Renderer::status(domain::Viewer viewer, const Post& post,
+                                     domain::ReaderKey& reader) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto b, load(viewer, {post}, reader));
   std::string out;
   write_status(b, post, out);
   return out;
 }
 
-Result<std::string> Renderer::statuses(domain::Viewer viewer, const std::vector<Post>& posts) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto b, load(viewer, posts));
+Result<std::string> Renderer::statuses(domain::Viewer viewer, const std::vector<Post>& posts,
+                                       domain::ReaderKey& reader) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto b, load(viewer, posts, reader));
   std::string out;
   out.reserve(posts.size() * 2048);
   out.push_back('[');
@@ -320,28 +331,31 @@ Result<std::string> Renderer::statuses(domain::Viewer viewer, const std::vector<
   return out;
 }
 
-Result<std::string> Renderer::deleted_status(const Post& post) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto b, load(post.account_id, {post}));
+Result<std::string> Renderer::deleted_status(const Post& post, domain::ReaderKey& reader) {
+  Post opened = post;
+  reader.open(opened);
+  PUBLIUS_ASSIGN_OR_RETURN(auto b, load(post.account_id, {opened}, reader));
   std::string out;
-  write_status(b, post, out);
+  write_status(b, opened, out);
   out.pop_back();
   out += ",\"text\":";
   std::string text;
-  JsonWriter(text).string(post.text);
+  JsonWriter(text).string(opened.text);
   out += text;
   out.push_back('}');
   return out;
 }
 
 Result<std::string> Renderer::notifications(int64_t viewer,
-                                            const std::vector<domain::Notification>& list) {
+                                            const std::vector<domain::Notification>& list,
+                                            domain::ReaderKey& reader) {
   std::vector<int64_t> status_ids, account_ids;
   for (const auto& n : list) {
     account_ids.push_back(n.from_account_id);
     if (n.status_id) status_ids.push_back(*n.status_id);
   }
   PUBLIUS_ASSIGN_OR_RETURN(auto posts, store_.statuses_by_ids(status_ids));
-  PUBLIUS_ASSIGN_OR_RETURN(auto b, load(viewer, posts));
+  PUBLIUS_ASSIGN_OR_RETURN(auto b, load(viewer, posts, reader));
   std::unordered_map<int64_t, const Post*> post_by_id;
   for (const auto& p : posts) post_by_id[p.id] = &p;
   PUBLIUS_ASSIGN_OR_RETURN(auto accounts, store_.accounts_by_ids(account_ids));
@@ -381,7 +395,9 @@ Result<std::string> Renderer::notifications(int64_t viewer,
   return out;
 }
 
-Result<std::string> Renderer::history(const Post& post, const std::vector<domain::PostEdit>& edits) {
+Result<std::string> Renderer::history(const Post& post, std::vector<domain::PostEdit> edits,
+                                      domain::ReaderKey& reader) {
+  for (auto& e : edits) reader.open(e);
   PUBLIUS_ASSIGN_OR_RETURN(auto author, store_.account_by_id(post.account_id));
   if (!author) return not_found();
   const std::string account = account_json(*author);

@@ -5,7 +5,9 @@
 // every status and every account is rendered once and cached as JSON text;
 // a page is then assembled by concatenation plus the viewer's own flags
 // (favourited, reblogged, ...). The cache is kept exact by the domain's change
-// notifications (domain::ChangeObserver) and bounded in size.
+// notifications (domain::ChangeObserver) and bounded in size. Sealed direct
+// posts are opened with the request's `reader` key (or shown as a placeholder)
+// and never cached: their JSON is not viewer-independent.
 //
 // Thread-safe. Errors come from the store (kInternal).
 #pragma once
@@ -30,14 +32,18 @@ class Renderer final : public domain::ChangeObserver {
   Result<std::string> credential_account(const domain::Account& account);
   // Accounts in the order of ids; unknown ids are skipped.
   Result<std::string> accounts(const std::vector<int64_t>& ids);
-  Result<std::string> status(domain::Viewer viewer, const domain::Post& post);
+  Result<std::string> status(domain::Viewer viewer, const domain::Post& post,
+                             domain::ReaderKey& reader);
   // The JSON array of a timeline page.
-  Result<std::string> statuses(domain::Viewer viewer, const std::vector<domain::Post>& posts);
+  Result<std::string> statuses(domain::Viewer viewer, const std::vector<domain::Post>& posts,
+                               domain::ReaderKey& reader);
   // The deleted post with its source `text`, for redrafting, as Mastodon returns on DELETE.
-  Result<std::string> deleted_status(const domain::Post& post);
+  Result<std::string> deleted_status(const domain::Post& post, domain::ReaderKey& reader);
   Result<std::string> notifications(int64_t viewer,
-                                    const std::vector<domain::Notification>& notifications);
-  Result<std::string> history(const domain::Post& post, const std::vector<domain::PostEdit>& edits);
+                                    const std::vector<domain::Notification>& notifications,
+                                    domain::ReaderKey& reader);
+  Result<std::string> history(const domain::Post& post, std::vector<domain::PostEdit> edits,
+                              domain::ReaderKey& reader);
   static std::string relationship(const domain::Relationship& r);
   static std::string relationships(const std::vector<domain::Relationship>& rs);
 
@@ -59,7 +65,8 @@ class Renderer final : public domain::ChangeObserver {
   };
   struct Bundle;  // everything one page of statuses needs, loaded in batches
 
-  Result<Bundle> load(domain::Viewer viewer, const std::vector<domain::Post>& posts);
+  Result<Bundle> load(domain::Viewer viewer, const std::vector<domain::Post>& posts,
+                      domain::ReaderKey& reader);
   void write_status(Bundle& b, const domain::Post& post, std::string& out);
   std::string status_core(const domain::Post& post, Bundle& b);
   std::string account_json(const domain::Account& a);

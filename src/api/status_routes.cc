@@ -42,7 +42,7 @@ void Api::add_status_routes(http::Router& r) {
     }
     auto created = microblog_.create_status(post);
     if (!created.ok()) return error_response(created.error());
-    return json_or_error(renderer_.status(c->viewer(), *created));
+    return json_or_error(renderer_.status(c->viewer(), *created, c->reader));
   });
 
   // Several statuses at once (Mastodon 4.3): ones the caller may not see are left out.
@@ -55,7 +55,7 @@ void Api::add_status_routes(http::Router& r) {
     if (!ids.ok()) return error_response(ids.error());
     auto posts = microblog_.visible_statuses(c->viewer(), *ids);
     if (!posts.ok()) return error_response(posts.error());
-    return json_or_error(renderer_.statuses(c->viewer(), *posts));
+    return json_or_error(renderer_.statuses(c->viewer(), *posts, c->reader));
   });
 
   r.add("GET", "/api/v1/statuses/:id", [this](http::Request& req) {
@@ -65,7 +65,7 @@ void Api::add_status_routes(http::Router& r) {
     if (!id.ok()) return error_response(id.error());
     auto post = microblog_.visible_status(c->viewer(), *id);
     if (!post.ok()) return error_response(post.error());
-    return json_or_error(renderer_.status(c->viewer(), *post));
+    return json_or_error(renderer_.status(c->viewer(), *post, c->reader));
   });
 
   r.add("DELETE", "/api/v1/statuses/:id", [this](http::Request& req) {
@@ -75,7 +75,7 @@ void Api::add_status_routes(http::Router& r) {
     if (!id.ok()) return error_response(id.error());
     auto deleted = microblog_.delete_status(c->account->id, *id);
     if (!deleted.ok()) return error_response(deleted.error());
-    return json_or_error(renderer_.deleted_status(*deleted));
+    return json_or_error(renderer_.deleted_status(*deleted, c->reader));
   });
 
   r.add("PUT", "/api/v1/statuses/:id", [this](http::Request& req) {
@@ -96,7 +96,7 @@ void Api::add_status_routes(http::Router& r) {
       return http::Response::error(422, "Validation failed: media attachments were not found");
     auto edited = microblog_.edit_status(c->account->id, *id, change);
     if (!edited.ok()) return error_response(edited.error());
-    return json_or_error(renderer_.status(c->viewer(), *edited));
+    return json_or_error(renderer_.status(c->viewer(), *edited, c->reader));
   });
 
   r.add("GET", "/api/v1/statuses/:id/history", [this](http::Request& req) {
@@ -108,7 +108,7 @@ void Api::add_status_routes(http::Router& r) {
     if (!post.ok()) return error_response(post.error());
     auto edits = microblog_.history(c->viewer(), *id);
     if (!edits.ok()) return error_response(edits.error());
-    return json_or_error(renderer_.history(*post, *edits));
+    return json_or_error(renderer_.history(*post, std::move(edits).value(), c->reader));
   });
 
   r.add("GET", "/api/v1/statuses/:id/source", [this](http::Request& req) {
@@ -119,6 +119,7 @@ void Api::add_status_routes(http::Router& r) {
     auto post = microblog_.visible_status(c->viewer(), *id);
     if (!post.ok()) return error_response(post.error());
     if (post->account_id != c->account->id) return http::Response::error(404, "Record not found");
+    c->reader.open(*post);
     std::string out;
     JsonWriter(out)
         .begin_object()
@@ -136,9 +137,9 @@ void Api::add_status_routes(http::Router& r) {
     if (!id.ok()) return error_response(id.error());
     auto ctx = microblog_.context(c->viewer(), *id);
     if (!ctx.ok()) return error_response(ctx.error());
-    auto ancestors = renderer_.statuses(c->viewer(), ctx->ancestors);
+    auto ancestors = renderer_.statuses(c->viewer(), ctx->ancestors, c->reader);
     if (!ancestors.ok()) return error_response(ancestors.error());
-    auto descendants = renderer_.statuses(c->viewer(), ctx->descendants);
+    auto descendants = renderer_.statuses(c->viewer(), ctx->descendants, c->reader);
     if (!descendants.ok()) return error_response(descendants.error());
     return http::Response::json("{\"ancestors\":" + *ancestors +
                                 ",\"descendants\":" + *descendants + "}");
@@ -155,7 +156,7 @@ void Api::add_status_routes(http::Router& r) {
       if (!p.ok()) return error_response(p.error());
       Result<domain::Post> post = act(c->account->id, *id, *p);
       if (!post.ok()) return error_response(post.error());
-      return json_or_error(renderer_.status(c->viewer(), *post));
+      return json_or_error(renderer_.status(c->viewer(), *post, c->reader));
     });
   };
   using Params = http::Params;
@@ -239,7 +240,7 @@ void Api::add_status_routes(http::Router& r) {
         auto post = microblog_.visible_status(c->viewer(), status_id);
         if (post.ok()) posts.push_back(std::move(post).value());
       }
-      auto response = json_or_error(renderer_.statuses(c->viewer(), posts));
+      auto response = json_or_error(renderer_.statuses(c->viewer(), posts, c->reader));
       if (!rows->empty() && response.status == 200)
         response.with_header("Link", link_header(req, rows->front().first, rows->back().first));
       return response;

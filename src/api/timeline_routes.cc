@@ -6,10 +6,10 @@
 namespace publius::api {
 namespace {
 
-http::Response timeline_response(Renderer& renderer, const http::Request& req, domain::Viewer viewer,
+http::Response timeline_response(Renderer& renderer, const http::Request& req, Api::Caller& caller,
                                  Result<std::vector<domain::Post>> posts) {
   if (!posts.ok()) return error_response(posts.error());
-  auto response = json_or_error(renderer.statuses(viewer, *posts));
+  auto response = json_or_error(renderer.statuses(caller.viewer(), *posts, caller.reader));
   if (!posts->empty() && response.status == 200)
     response.with_header("Link", link_header(req, posts->front().id, posts->back().id));
   return response;
@@ -25,8 +25,7 @@ void Api::add_timeline_routes(http::Router& r) {
     if (!p.ok()) return error_response(p.error());
     auto page = page_from(*p);
     if (!page.ok()) return error_response(page.error());
-    return timeline_response(renderer_, req, c->viewer(),
-                             microblog_.home_timeline(c->account->id, *page));
+    return timeline_response(renderer_, req, *c, microblog_.home_timeline(c->account->id, *page));
   });
 
   r.add("GET", "/api/v1/timelines/public", [this](http::Request& req) {
@@ -41,9 +40,9 @@ void Api::add_timeline_routes(http::Router& r) {
       if (!b.ok()) return error_response(b.error());
       // Every post is local until federation arrives; remote-only and media-only are empty.
       if (std::string_view(flag) != "local" && b->value_or(false))
-        return timeline_response(renderer_, req, c->viewer(), std::vector<domain::Post>());
+        return timeline_response(renderer_, req, *c, std::vector<domain::Post>());
     }
-    return timeline_response(renderer_, req, c->viewer(), microblog_.public_timeline(c->viewer(), *page));
+    return timeline_response(renderer_, req, *c, microblog_.public_timeline(c->viewer(), *page));
   });
 
   r.add("GET", "/api/v1/timelines/tag/:hashtag", [this](http::Request& req) {
@@ -55,7 +54,7 @@ void Api::add_timeline_routes(http::Router& r) {
     if (!page.ok()) return error_response(page.error());
     auto tag = http::percent_decode(req.path_param("hashtag"), false);
     if (!tag) return http::Response::error(400, "Invalid hashtag");
-    return timeline_response(renderer_, req, c->viewer(), microblog_.tag_timeline(c->viewer(), *tag, *page));
+    return timeline_response(renderer_, req, *c, microblog_.tag_timeline(c->viewer(), *tag, *page));
   });
 
   r.add("GET", "/api/v2/search", [this](http::Request& req) {
@@ -119,7 +118,7 @@ void Api::add_timeline_routes(http::Router& r) {
         auto post = microblog_.visible_status(c->viewer(), id);
         if (post.ok()) posts.push_back(std::move(post).value());
       }
-      auto rendered = renderer_.statuses(c->viewer(), posts);
+      auto rendered = renderer_.statuses(c->viewer(), posts, c->reader);
       if (!rendered.ok()) return error_response(rendered.error());
       statuses = std::move(rendered).value();
     }

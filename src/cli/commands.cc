@@ -141,6 +141,11 @@ int create_account(const std::string& data_dir, const std::string& username,
   const std::string secret = random_token(32);
   auto created = (*store)->create_token(sha256_hex(secret), token);
   if (!created.ok()) return fail(created.error().message);
+  // The printed token opens the account's sealed messages like any other credential.
+  if (auto s =
+          microblog.wrap_for_credential(shield::Credential::kAccessToken, secret, registered->key);
+      !s.ok())
+    return fail(s.error().message);
   std::cout << "account: " << registered->account.username << " (id " << registered->account.id
             << ", role " << role_name << ")\n";
   if (password_file.empty()) std::cout << "password: " << password << "\n";

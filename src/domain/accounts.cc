@@ -8,9 +8,6 @@
 namespace publius::domain {
 namespace {
 
-constexpr size_t kMinPasswordLength = 8;
-constexpr size_t kMaxPasswordLength = 1024;
-constexpr size_t kRecoveryCodes = 10;
 constexpr size_t kMaxDisplayName = 30;
 constexpr size_t kMaxNote = 500;
 constexpr size_t kMaxFields = 4;
@@ -71,11 +68,16 @@ Result<RegisteredAccount> Microblog::register_account(std::string_view username,
   request.role = role;
   PUBLIUS_ASSIGN_OR_RETURN(request.password_hash, password_hash(password));
   RegisteredAccount out;
-  for (size_t i = 0; i < kRecoveryCodes; ++i) {
-    out.recovery_codes.push_back(new_recovery_code());
-    PUBLIUS_ASSIGN_OR_RETURN(auto hash, fast_secret_hash(out.recovery_codes.back()));
-    request.recovery_code_hashes.push_back(std::move(hash));
-  }
+  // The key pair that seals direct messages: its secret wrapped under the password
+  // and every recovery code, so either restores access to what was sealed.
+  shield::KeyPair pair = shield::generate_key_pair();
+  request.public_key = pair.public_key;
+  PUBLIUS_ASSIGN_OR_RETURN(request.password_wrapped_key,
+                           shield::wrap_for_password(pair.secret_key, password));
+  for (size_t i = 0; i < kRecoveryCodeCount; ++i) out.recovery_codes.push_back(new_recovery_code());
+  PUBLIUS_ASSIGN_OR_RETURN(request.recovery_codes,
+                           recovery_code_records(out.recovery_codes, &pair.secret_key));
+  out.key = std::move(pair.secret_key);
   auto created = store_.create_account(request);
   if (!created.ok()) {
     if (created.error().code == ErrorCode::kConflict)

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "domain/model.h"
+#include "shield/sealing.h"
 #include "store/store.h"
 #include "timeline/home_feeds.h"
 #include "util/result.h"
@@ -35,6 +36,9 @@ struct InstanceConfig {
 struct RegisteredAccount {
   Account account;
   std::vector<std::string> recovery_codes;  // plain text, shown once, stored only hashed
+  // The new account's secret key, for wrapping under the credential the caller
+  // issues next (token, session); the caller lets it go with the request.
+  shield::SecretKey key;
 };
 
 struct NewPost {
@@ -73,6 +77,52 @@ class ChangeObserver {
   virtual void account_changed(int64_t account_id) = 0;
 };
 
+class Microblog;
+
+// The key that opens sealed posts for one request's reader. It holds the
+// credential the request presented and unwraps the account's secret key from it
+// on first use; the key is wiped with this object, which lives no longer than
+// the request (never cache it). A default ReaderKey (anonymous, app token) opens
+// nothing. Not thread-safe: one request, one thread. Move-only.
+class ReaderKey {
+ public:
+  ReaderKey() = default;
+  // `microblog` is not owned and must outlive this; `secret` is the credential as
+  // the client presented it (bearer token, session cookie secret).
+  ReaderKey(Microblog& microblog, int64_t account_id, shield::Credential kind,
+            std::string_view secret);
+  ~ReaderKey();
+  ReaderKey(ReaderKey&&) noexcept = default;
+  ReaderKey& operator=(ReaderKey&& other) noexcept;  // wipes the credential it replaces
+
+  // The reader's unlocked secret key; nullptr when the credential wraps none
+  // (issued before sealing) or does not open it.
+  const shield::SecretKey* key();
+  // Fills a sealed post's (or earlier version's) content in place when this
+  // reader can open it, else sets a placeholder; others are left as they are.
+  void open(Post& post);
+  void open(PostEdit& edit);
+  void open(std::vector<Post>& posts);
+
+ private:
+  Microblog* microblog_ = nullptr;
+  int64_t account_id_ = 0;
+  shield::Credential kind_ = shield::Credential::kAccessToken;
+  std::string secret_;
+  bool tried_ = false;
+  std::optional<shield::SecretKey> key_;
+};
+
+// Whether a post is sealed and not yet opened for the reader (its content empty).
+inline bool is_sealed_unopened(const Post& post) {
+  return !post.sealed.empty() && post.html.empty();
+}
+
+// What a reader sees of a sealed post it cannot open.
+inline constexpr std::string_view kSealedPlaceholderHtml =
+    "<p>This direct message is sealed and this sign-in cannot open it. Sign in again with your "
+    "password to read it.</p>";
+
 class Microblog {
  public:
   Microblog(store::Store& store, timeline::HomeFeeds& feeds, InstanceConfig config);
@@ -86,6 +136,33 @@ class Microblog {
   Result<RegisteredAccount> register_account(std::string_view username, std::string_view password,
                                              Role role = Role::kUser);
   Result<Account> authenticate(std::string_view username, std::string_view password);
+  // A new password for the account (8..1024 characters): its hash, and the
+  // account's secret key wrapped under it. Without `key` (recovery with a code
+  // that wraps none) the account gets a fresh key pair: messages sealed to the
+  // old one stay unreadable, new ones open.
+  Status change_password(int64_t account_id, std::string_view new_password,
+                         const shield::SecretKey* key);
+  // Replaces the account's recovery codes with fresh ones, each wrapping `key`
+  // when given; returns them in plain text (shown once, stored only hashed).
+  Result<std::vector<std::string>> replace_recovery_codes(int64_t account_id,
+                                                          const shield::SecretKey* key);
+
+  // Sealed-message keys (docs/sealed-messages.md). No secret key is kept beyond
+  // the call that returns it.
+  //
+  // The account's secret key, unwrapped with the password the caller has just
+  // verified. An account without a key pair (created before sealing) gets one
+  // now. Empty when the password-wrapped copy does not open.
+  Result<std::optional<shield::SecretKey>> unlock_with_password(int64_t account_id,
+                                                                std::string_view password);
+  // The secret key wrapped under a token, session or authorization code, or
+  // empty when that credential carries no copy (or no longer exists).
+  Result<std::optional<shield::SecretKey>> unlock_with_credential(shield::Credential kind,
+                                                                  std::string_view secret);
+  // Stores a copy of `key` wrapped under the token, session or authorization
+  // code just issued; kNotFound if the credential is not stored.
+  Status wrap_for_credential(shield::Credential kind, std::string_view secret,
+                             const shield::SecretKey& key);
   Result<Account> account(int64_t id);
   Result<Account> account_by_acct(std::string_view acct);  // "name" or "name@our.domain"
   Result<Account> update_profile(int64_t id, const store::ProfileUpdate& update);
@@ -133,6 +210,12 @@ class Microblog {
   Status deliver(const Post& post);
   std::string render_text(std::string_view text, std::vector<int64_t>* mentions,
                           std::vector<std::string>* tags);
+  // The copy of a direct post the store keeps: content sealed to `readers` (who
+  // have key pairs) and cleared, so no text, HTML or hashtag of it is stored.
+  Result<Post> sealed_copy(const Post& post, const std::vector<int64_t>& readers);
+  // Hashes (and, with `key`, wraps it under) `codes` fresh recovery codes.
+  Result<std::vector<store::NewRecoveryCode>> recovery_code_records(
+      const std::vector<std::string>& codes, const shield::SecretKey* key);
 
   store::Store& store_;
   timeline::HomeFeeds& feeds_;
@@ -149,6 +232,11 @@ class Microblog {
 
 // A fresh one-time recovery code (80 random bits, grouped xxxx-xxxx-xxxx-xxxx).
 std::string new_recovery_code();
+// How many recovery codes an account holds after sign-up or regeneration.
+inline constexpr size_t kRecoveryCodeCount = 10;
+// Password length rule, in bytes.
+inline constexpr size_t kMinPasswordLength = 8;
+inline constexpr size_t kMaxPasswordLength = 1024;
 
 // Password rule: 8 to 1024 bytes; a 422 naming the rule otherwise.
 Status check_password(std::string_view password);

@@ -63,6 +63,10 @@ struct Post {
   int64_t favourites_count = 0;
   std::vector<int64_t> mention_account_ids;
   std::vector<std::string> tags;  // as written
+  // Direct posts are sealed at rest (shield/sealing.h): the envelope, empty for
+  // other posts. Read from the store, a sealed post's text, html, spoiler_text and
+  // tags are empty until domain::open_sealed() fills them for a reader who can.
+  std::string sealed;
 };
 
 struct PostEdit {
@@ -72,6 +76,7 @@ struct PostEdit {
   std::string spoiler_text;
   bool sensitive = false;
   int64_t created_ms = 0;
+  std::string sealed;  // the envelope of a direct post's earlier version, as on Post
 };
 
 struct App {

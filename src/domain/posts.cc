@@ -150,7 +150,16 @@ Result<Post> Microblog::create_status(const NewPost& request) {
   post.application_id = request.application_id;
   post.id = next_id();
   post.created_ms = ms_of_id(post.id);
-  PUBLIUS_TRY(store_.insert_status(post));
+  if (post.visibility == Visibility::kDirect) {
+    std::vector<int64_t> readers = post.mention_account_ids;
+    readers.push_back(post.account_id);
+    PUBLIUS_ASSIGN_OR_RETURN(auto stored, sealed_copy(post, readers));
+    PUBLIUS_TRY(store_.insert_status(stored));
+    // The author's copy stays open; the envelope marks it sealed for the render caches.
+    post.sealed = std::move(stored.sealed);
+  } else {
+    PUBLIUS_TRY(store_.insert_status(post));
+  }
   account_changed(post.account_id);
   if (post.in_reply_to_id) post_changed(*post.in_reply_to_id);
   if (request.idempotency_key) {
@@ -184,9 +193,11 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
                          std::to_string(config_.max_status_chars) + " exceeded");
   }
   Post updated = *found;
+  // A sealed post's earlier version moves to the history still sealed, as it was.
   PostEdit previous{found->id,        found->text,
                     found->html,      found->spoiler_text,
-                    found->sensitive, found->edited_ms.value_or(found->created_ms)};
+                    found->sensitive, found->edited_ms.value_or(found->created_ms),
+                    found->sealed};
   updated.text = std::string(text);
   std::vector<int64_t> mentions;
   updated.html = render_text(text, &mentions, &updated.tags);
@@ -202,7 +213,18 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
   updated.sensitive = change.sensitive || !change.spoiler_text.empty();
   updated.language = change.language.empty() ? found->language : change.language;
   updated.edited_ms = now_ms();
-  PUBLIUS_TRY(store_.update_status(updated, previous));
+  updated.sealed.clear();
+  if (updated.visibility == Visibility::kDirect) {
+    // Everyone ever addressed stays a reader, as the mention rows do.
+    std::vector<int64_t> readers = found->mention_account_ids;
+    readers.insert(readers.end(), added.begin(), added.end());
+    readers.push_back(updated.account_id);
+    PUBLIUS_ASSIGN_OR_RETURN(auto stored, sealed_copy(updated, readers));
+    PUBLIUS_TRY(store_.update_status(stored, previous));
+    updated.sealed = std::move(stored.sealed);
+  } else {
+    PUBLIUS_TRY(store_.update_status(updated, previous));
+  }
   post_changed(updated.id);
   for (int64_t m : added) PUBLIUS_TRY(notify(m, NotificationType::kMention, editor_id, updated.id));
   // Those who boosted it hear of the edit, as in Mastodon.
@@ -211,6 +233,13 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
     PUBLIUS_TRY(notify(account, NotificationType::kUpdate, editor_id, updated.id));
   PUBLIUS_ASSIGN_OR_RETURN(auto reloaded, store_.status_by_id(updated.id));
   if (!reloaded) return not_found();
+  if (!reloaded->sealed.empty()) {
+    // The editor wrote it: hand back the content open, as create_status does.
+    reloaded->text = updated.text;
+    reloaded->html = updated.html;
+    reloaded->spoiler_text = updated.spoiler_text;
+    reloaded->tags = updated.tags;
+  }
   return *reloaded;
 }
 
@@ -321,7 +350,7 @@ Result<std::vector<PostEdit>> Microblog::history(Viewer viewer, int64_t status_i
   PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(viewer, status_id));
   PUBLIUS_ASSIGN_OR_RETURN(auto edits, store_.status_edits(post.id));
   edits.push_back({post.id, post.text, post.html, post.spoiler_text, post.sensitive,
-                   post.edited_ms.value_or(post.created_ms)});
+                   post.edited_ms.value_or(post.created_ms), post.sealed});
   return edits;
 }
 

@@ -68,7 +68,10 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
   inv.groups.push_back(
       {"sealed_content",
        {{"direct_messages", c.direct_messages,
-         "direct messages written by this account; sealed to their recipients, not producible"}}});
+         "direct messages written by this account; sealed to their recipients, not producible"},
+        {"direct_messages_received", c.direct_messages_received,
+         "direct messages addressed to this account; sealed, not producible (who wrote them and "
+         "when is not sealed)"}}});
   std::vector<InventoryItem> times = {
       {"account_created_day", 1, format_day(c.created_day_ms)},
       {"last_active_day", c.last_active_day_ms ? 1 : 0, last_active},
@@ -80,9 +83,17 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
        {{"password_hash", c.has_password_hash ? 1 : 0, "Argon2id hash; the password is not held"},
         {"recovery_code_hashes", c.recovery_code_hashes, "Argon2id hashes; the codes are not held"},
         {"token_hashes", c.token_hashes,
-         "SHA-256 hashes of access tokens; the tokens are not held"}}});
+         "SHA-256 hashes of access tokens; the tokens are not held"},
+        {"public_key", c.has_public_key ? 1 : 0,
+         "X25519 public key direct messages are sealed to; it opens nothing"},
+        {"wrapped_secret_key_copies", c.wrapped_key_copies,
+         "the secret key that opens sealed messages, each copy encrypted under a key derived from "
+         "the password or a live credential; the server holds none of them"}}});
 
   const int64_t content_count = c.public_posts + c.unlisted_posts + c.followers_only_posts;
+  const std::string sealed = plural(c.direct_messages, "direct messages written") + " and " +
+                             std::to_string(c.direct_messages_received) +
+                             " received are sealed and cannot be produced";
   const std::string no_column = "not held: the schema has no column for ";
   inv.categories = {
       {"subscriber_name", false,
@@ -104,10 +115,8 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
       {"content", content_count > 0,
        content_count > 0
            ? plural(c.public_posts, "public") + ", " + plural(c.unlisted_posts, "unlisted") +
-                 " and " + plural(c.followers_only_posts, "followers-only posts") + "; " +
-                 plural(c.direct_messages, "direct messages") + " are sealed and cannot be produced"
-           : "no posts; " + plural(c.direct_messages, "direct messages") +
-                 " are sealed and cannot be produced"},
+                 " and " + plural(c.followers_only_posts, "followers-only posts") + "; " + sealed
+           : "no posts; " + sealed},
       {"all_records", true,
        "only the non-content records and content listed above; nothing else exists"}};
   return inv;

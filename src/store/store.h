@@ -33,12 +33,32 @@ using domain::Post;
 using domain::PostEdit;
 using domain::Token;
 
+// A recovery code as stored: its Argon2id hash and the account's secret key
+// wrapped under the code (shield/sealing.h; empty when the code wraps none).
+struct NewRecoveryCode {
+  std::string code_hash;
+  std::string wrapped_key;
+};
+
 struct NewAccount {
   std::string username;
   std::string password_hash;
   domain::Role role = domain::Role::kUser;
-  std::vector<std::string> recovery_code_hashes;
+  std::vector<NewRecoveryCode> recovery_codes;
+  std::string public_key;            // X25519, raw bytes; empty: no key pair yet
+  std::string password_wrapped_key;  // the secret key under the password
 };
+
+// An account's key pair as stored (docs/sealed-messages.md): the public key in
+// clear, the secret key only wrapped under a key derived from the password.
+struct AccountKey {
+  std::string public_key;
+  std::string password_wrapped_key;
+};
+
+// The credentials stored by the hash of their secret that can carry a wrapped
+// copy of their account's secret key; deleting the credential deletes the copy.
+enum class KeyedCredential { kAccessToken, kWebSession, kAuthCode };
 
 struct ProfileUpdate {
   std::optional<std::string> display_name;
@@ -88,10 +108,12 @@ struct WebSession {
   int64_t last_seen_day_ms = 0;
 };
 
-// One stored recovery code: its row id (to consume it) and its Argon2id hash.
+// One stored recovery code: its row id (to consume it), its Argon2id hash and
+// the secret key wrapped under it (empty when it wraps none).
 struct RecoveryCodeHash {
   int64_t id = 0;
   std::string code_hash;
+  std::string wrapped_key;
 };
 
 // Every datum the store holds about one account, as counts and days: what the
@@ -106,7 +128,10 @@ struct AccountInventoryCounts {
   int64_t public_posts = 0;
   int64_t unlisted_posts = 0;
   int64_t followers_only_posts = 0;
-  int64_t direct_messages = 0;  // direct posts the account wrote
+  int64_t direct_messages = 0;           // direct posts the account wrote (all sealed)
+  int64_t direct_messages_received = 0;  // direct posts addressed to the account
+  bool has_public_key = false;
+  int64_t wrapped_key_copies = 0;  // the secret key's wrapped copies, all credentials
   int64_t boosts = 0;
   int64_t favourites = 0;
   int64_t bookmarks = 0;
@@ -265,7 +290,25 @@ class Store {
   virtual Result<std::vector<RecoveryCodeHash>> recovery_codes(int64_t account_id) = 0;
   virtual Result<bool> consume_recovery_code(int64_t account_id, int64_t code_id) = 0;
   virtual Status replace_recovery_codes(int64_t account_id,
-                                        const std::vector<std::string>& code_hashes) = 0;
+                                        const std::vector<NewRecoveryCode>& codes) = 0;
+
+  // Sealed-message keys (docs/sealed-messages.md). account_key() is empty for an
+  // account without a key pair; set_account_key() replaces the pair's public key
+  // and password-wrapped secret key; add_account_key() sets them only when the
+  // account has none yet and says whether it did (two first sign-ins racing keep
+  // one pair). public_keys() gives (account id, public key)
+  // for those of `ids` that have one. A credential's wrapped copy lives on the
+  // credential's own row: set_wrapped_key() is kNotFound when there is no such
+  // credential, wrapped_key() empty when it has no copy.
+  virtual Result<std::optional<AccountKey>> account_key(int64_t account_id) = 0;
+  virtual Status set_account_key(int64_t account_id, const AccountKey& key) = 0;
+  virtual Result<bool> add_account_key(int64_t account_id, const AccountKey& key) = 0;
+  virtual Result<std::vector<std::pair<int64_t, std::string>>> public_keys(
+      const std::vector<int64_t>& ids) = 0;
+  virtual Status set_wrapped_key(KeyedCredential kind, const std::string& credential_hash,
+                                 const std::string& wrapped_key) = 0;
+  virtual Result<std::optional<std::string>> wrapped_key(KeyedCredential kind,
+                                                         const std::string& credential_hash) = 0;
 
   // The account's user tokens (apps it authorized), newest first, and revoking
   // one by id; revoke_token_of() is kNotFound when the token is not the account's.

@@ -112,7 +112,11 @@ Result<WebUi::Visit> WebUi::begin_visit(http::Request& req) {
     PUBLIUS_ASSIGN_OR_RETURN(auto account_id, sessions_.account_for(v.cookie_secret));
     if (account_id) {
       auto account = microblog_.account(*account_id);
-      if (account.ok()) v.account = std::move(account).value();
+      if (account.ok()) {
+        v.account = std::move(account).value();
+        v.reader = domain::ReaderKey(microblog_, *account_id, shield::Credential::kWebSession,
+                                     v.cookie_secret);
+      }
     }
   }
   if (v.cookie_secret.empty()) {
@@ -193,8 +197,11 @@ http::Response WebUi::back(const Visit& visit, std::string_view fallback) {
   return http::Response::redirect(safe_local_path(visit.params.get_or("back", ""), fallback), 303);
 }
 
-Status WebUi::sign_in(Visit& visit, int64_t account_id) {
+Status WebUi::sign_in(Visit& visit, int64_t account_id, const shield::SecretKey* key) {
   PUBLIUS_ASSIGN_OR_RETURN(auto secret, sessions_.start(account_id));
+  if (key)
+    PUBLIUS_TRY(microblog_.wrap_for_credential(shield::Credential::kWebSession, secret, *key));
+  visit.reader = domain::ReaderKey(microblog_, account_id, shield::Credential::kWebSession, secret);
   visit.cookie_secret = secret;
   visit.set_cookie = set_cookie(kSessionCookie, secret, visit.secure, kSessionCookieSeconds);
   PUBLIUS_ASSIGN_OR_RETURN(auto account, microblog_.account(account_id));
@@ -208,12 +215,13 @@ void WebUi::sign_out_cookie(Visit& visit) {
   visit.cookie_secret = random_token(32);
   visit.set_cookie = set_cookie(kSessionCookie, visit.cookie_secret, visit.secure, -1);
   visit.account.reset();
+  visit.reader = domain::ReaderKey();
   visit.frame.viewer.reset();
   visit.frame.csrf = csrf_token(visit.cookie_secret);
 }
 
-Result<std::vector<PostView>> WebUi::views(domain::Viewer viewer,
-                                           const std::vector<domain::Post>& posts) {
+Result<std::vector<PostView>> WebUi::views(Visit& visit, const std::vector<domain::Post>& posts) {
+  const domain::Viewer viewer = visit.account ? domain::Viewer(visit.account->id) : std::nullopt;
   std::vector<PostView> out;
   std::vector<int64_t> account_ids, shown_ids;
   for (const auto& p : posts) {
@@ -229,6 +237,7 @@ Result<std::vector<PostView>> WebUi::views(domain::Viewer viewer,
     } else {
       v.post = p;
     }
+    visit.reader.open(v.post);
     account_ids.push_back(v.post.account_id);
     shown_ids.push_back(v.post.id);
     out.push_back(std::move(v));
@@ -261,8 +270,8 @@ Result<std::vector<PostView>> WebUi::views(domain::Viewer viewer,
   return complete;
 }
 
-Result<PostView> WebUi::view(domain::Viewer viewer, const domain::Post& post) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto list, views(viewer, {post}));
+Result<PostView> WebUi::view(Visit& visit, const domain::Post& post) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto list, views(visit, {post}));
   if (list.empty()) return not_found();
   return list.front();
 }
@@ -299,7 +308,8 @@ void WebUi::add_auth_routes(http::Router& r) {
       state.error = registered.error().message;
       return page(v, sign_up_page(v.frame, state, true), 422);
     }
-    if (auto s = sign_in(v, registered->account.id); !s.ok()) return error(v, s.error());
+    if (auto s = sign_in(v, registered->account.id, &registered->key); !s.ok())
+      return error(v, s.error());
     return page(v, recovery_codes_page(v.frame, "Welcome, @" + registered->account.username,
                                        registered->recovery_codes, "/home",
                                        "I saved them: go to my home timeline"));
@@ -315,15 +325,19 @@ void WebUi::add_auth_routes(http::Router& r) {
   add_page(r, "POST", "/auth/sign_in", [this](http::Request&, Visit& v) {
     FormState state;
     state.username = v.params.get_or("username", "");
-    auto account = microblog_.authenticate(state.username, v.params.get_or("password", ""));
+    const std::string password = v.params.get_or("password", "");
+    auto account = microblog_.authenticate(state.username, password);
     if (!account.ok()) {
       if (account.error().code == ErrorCode::kInternal) return error(v, account.error());
       state.error = "That username and password do not match. Check both and try again.";
       return page(v, sign_in_page(v.frame, state), 401);
     }
+    auto key = microblog_.unlock_with_password(account->id, password);
+    if (!key.ok()) return error(v, key.error());
     // Whatever session this browser had ends: a fresh secret defeats session fixation.
     (void)sessions_.end(v.cookie_secret);
-    if (auto s = sign_in(v, account->id); !s.ok()) return error(v, s.error());
+    if (auto s = sign_in(v, account->id, *key ? &**key : nullptr); !s.ok())
+      return error(v, s.error());
     return http::Response::redirect("/home", 303);
   });
 
@@ -351,11 +365,20 @@ void WebUi::add_auth_routes(http::Router& r) {
     auto account = store_.account_by_username(state.username);
     if (!account.ok()) return error(v, account.error());
     std::optional<int64_t> matched;
+    // A code that wraps the account's key restores access to sealed messages too;
+    // its copy goes with the code, so it is unwrapped before the code is spent.
+    std::optional<shield::SecretKey> key;
     if (*account) {
       auto codes = store_.recovery_codes((*account)->id);
       if (!codes.ok()) return error(v, codes.error());
-      for (const auto& c : *codes)
-        if (password_verify(c.code_hash, code)) matched = c.id;
+      for (const auto& c : *codes) {
+        if (!password_verify(c.code_hash, code)) continue;
+        matched = c.id;
+        if (c.wrapped_key.empty()) continue;
+        auto unwrapped =
+            shield::unwrap_with_credential(c.wrapped_key, shield::Credential::kRecoveryCode, code);
+        if (unwrapped.ok()) key = std::move(unwrapped).value();
+      }
     } else {
       (void)password_verify(dummy_password_hash(), code);  // same time for unknown names
     }
@@ -366,9 +389,8 @@ void WebUi::add_auth_routes(http::Router& r) {
     auto consumed = store_.consume_recovery_code(id, *matched);
     if (!consumed.ok()) return error(v, consumed.error());
     if (!*consumed) return fail(mismatch);
-    auto hash = password_hash(password);
-    if (!hash.ok()) return error(v, hash.error());
-    if (auto s = store_.set_password_hash(id, *hash); !s.ok()) return error(v, s.error());
+    if (auto s = microblog_.change_password(id, password, key ? &*key : nullptr); !s.ok())
+      return error(v, s.error());
     // Whoever had the old password is logged out of every browser.
     if (auto s = store_.delete_web_sessions_of(id); !s.ok()) return error(v, s.error());
     return http::Response::redirect("/auth/sign_in?done=recovered", 303);
@@ -393,7 +415,7 @@ void WebUi::add_reading_routes(http::Router& r) {
     if (!paging.ok()) return error(v, paging.error());
     Result<std::vector<domain::Post>> posts = fetch(*paging);
     if (!posts.ok()) return error(v, posts.error());
-    auto shown = views(v.account ? domain::Viewer(v.account->id) : std::nullopt, *posts);
+    auto shown = views(v, *posts);
     if (!shown.ok()) return error(v, shown.error());
     content.posts = std::move(shown).value();
     content.pager = pager(req, v.params, content.posts, paging->limit);
@@ -454,6 +476,7 @@ void WebUi::add_reading_routes(http::Router& r) {
           auto author = store_.account_by_id(post->account_id);
           if (author.ok() && *author) {
             item.post_path = post_path(**author, post->id);
+            v.reader.open(*post);
             item.post = std::move(post).value();
           }
         }
@@ -505,7 +528,7 @@ void WebUi::add_reading_routes(http::Router& r) {
           if (post.ok()) posts.push_back(std::move(post).value());
         }
       }
-      auto shown = views(viewer, posts);
+      auto shown = views(v, posts);
       if (!shown.ok()) return error(v, shown.error());
       results.posts = std::move(shown).value();
     }
@@ -528,7 +551,7 @@ void WebUi::add_reading_routes(http::Router& r) {
     const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
     auto posts = microblog_.account_statuses(viewer, account->id, {}, *paging);
     if (!posts.ok()) return error(v, posts.error());
-    auto shown = views(viewer, *posts);
+    auto shown = views(v, *posts);
     if (!shown.ok()) return error(v, shown.error());
     ProfilePage content;
     content.account = *account;
@@ -561,13 +584,13 @@ void WebUi::add_reading_routes(http::Router& r) {
       if (!author.ok()) return error(v, author.error());
       return http::Response::redirect(post_path(*author, original->id), 303);
     }
-    auto focus = view(viewer, *post);
+    auto focus = view(v, *post);
     if (!focus.ok()) return error(v, focus.error());
     auto thread = microblog_.context(viewer, *id);
     if (!thread.ok()) return error(v, thread.error());
-    auto ancestors = views(viewer, thread->ancestors);
+    auto ancestors = views(v, thread->ancestors);
     if (!ancestors.ok()) return error(v, ancestors.error());
-    auto descendants = views(viewer, thread->descendants);
+    auto descendants = views(v, thread->descendants);
     if (!descendants.ok()) return error(v, descendants.error());
     return page(v, post_page(v.frame, *focus, *ancestors, *descendants));
   });
@@ -615,6 +638,7 @@ void WebUi::add_action_routes(http::Router& r) {
     if (post->account_id != v.account->id || post->reblog_of_id)
       return error(v, forbidden("You can only edit your own posts."));
     v.frame.back = post_path(*v.account, post->id);
+    v.reader.open(*post);
     return page(v, edit_page(v.frame, *post, ""));
   });
 

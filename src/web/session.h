@@ -4,7 +4,9 @@
 // SameSite=Lax cookie (Secure when the request came over HTTPS). The server keeps
 // SHA-256 of the secret, the account and two days (created, last seen) in the
 // web_sessions table: no address, no user agent, no instant (shield rule). The
-// secret is separate from every API token; signing out deletes the row.
+// secret is separate from every API token; signing out deletes the row. The row
+// may also carry the account's secret key wrapped under the cookie secret (see
+// docs/sealed-messages.md), which WebUi adds; it goes with the row.
 //
 // Visitors who are not signed in get a "pre-session" cookie, a random secret that
 // is stored nowhere, so the sign-in, sign-up and recovery forms carry a CSRF token

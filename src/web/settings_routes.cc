@@ -6,7 +6,6 @@
 namespace publius::web {
 namespace {
 
-constexpr size_t kRecoveryCodes = 10;
 constexpr size_t kProfileFieldRows = 4;
 
 // Fixed messages for ?done=...: the page never echoes free text from the URL.
@@ -56,6 +55,10 @@ void WebUi::add_settings_routes(http::Router& r) {
     if (v.account) return std::nullopt;
     return error(v, unauthorized("You need to be logged in to do that."));
   };
+  // The account's secret key, unwrapped with the current password password_ok() checked.
+  auto unlock = [this](Visit& v) {
+    return microblog_.unlock_with_password(v.account->id, v.params.get_or("current_password", ""));
+  };
 
   add_page(r, "GET", "/settings", [settings](http::Request&, Visit& v) {
     if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
@@ -87,46 +90,44 @@ void WebUi::add_settings_routes(http::Router& r) {
     return http::Response::redirect("/settings?done=profile", 303);
   });
 
-  add_page(r, "POST", "/settings/password",
-           [this, settings, password_ok, signed_in](http::Request&, Visit& v) {
-             if (auto e = signed_in(v)) return *e;
-             auto ok = password_ok(v);
-             if (!ok.ok()) return error(v, ok.error());
-             if (!*ok)
-               return settings(v, "", "The current password is not right; nothing was changed.",
-                               422);
-             const std::string fresh = v.params.get_or("new_password", "");
-             if (fresh.size() < 8 || fresh.size() > 1024)
-               return settings(v, "", "The new password must be 8 to 1024 characters long.", 422);
-             auto hash = password_hash(fresh);
-             if (!hash.ok()) return error(v, hash.error());
-             if (auto s = store_.set_password_hash(v.account->id, *hash); !s.ok())
-               return error(v, s.error());
-             // Every other browser is logged out; this one gets a new session.
-             if (auto s = store_.delete_web_sessions_of(v.account->id); !s.ok())
-               return error(v, s.error());
-             if (auto s = sign_in(v, v.account->id); !s.ok()) return error(v, s.error());
-             return http::Response::redirect("/settings?done=password", 303);
-           });
+  add_page(
+      r, "POST", "/settings/password",
+      [this, settings, password_ok, signed_in, unlock](http::Request&, Visit& v) {
+        if (auto e = signed_in(v)) return *e;
+        auto ok = password_ok(v);
+        if (!ok.ok()) return error(v, ok.error());
+        if (!*ok)
+          return settings(v, "", "The current password is not right; nothing was changed.", 422);
+        const std::string fresh = v.params.get_or("new_password", "");
+        if (fresh.size() < domain::kMinPasswordLength || fresh.size() > domain::kMaxPasswordLength)
+          return settings(v, "", "The new password must be 8 to 1024 characters long.", 422);
+        // The key sealed messages open with is re-wrapped under the new password.
+        auto key = unlock(v);
+        if (!key.ok()) return error(v, key.error());
+        const shield::SecretKey* unlocked = *key ? &**key : nullptr;
+        if (auto s = microblog_.change_password(v.account->id, fresh, unlocked); !s.ok())
+          return error(v, s.error());
+        // Every other browser is logged out; this one gets a new session.
+        if (auto s = store_.delete_web_sessions_of(v.account->id); !s.ok())
+          return error(v, s.error());
+        if (auto s = sign_in(v, v.account->id, unlocked); !s.ok()) return error(v, s.error());
+        return http::Response::redirect("/settings?done=password", 303);
+      });
 
   add_page(r, "POST", "/settings/recovery_codes",
-           [this, settings, password_ok, signed_in](http::Request&, Visit& v) {
+           [this, settings, password_ok, signed_in, unlock](http::Request&, Visit& v) {
              if (auto e = signed_in(v)) return *e;
              auto ok = password_ok(v);
              if (!ok.ok()) return error(v, ok.error());
              if (!*ok)
                return settings(v, "",
                                "The current password is not right; the old codes still work.", 422);
-             std::vector<std::string> codes, hashes;
-             for (size_t i = 0; i < kRecoveryCodes; ++i) {
-               codes.push_back(domain::new_recovery_code());
-               auto hash = fast_secret_hash(codes.back());
-               if (!hash.ok()) return error(v, hash.error());
-               hashes.push_back(std::move(hash).value());
-             }
-             if (auto s = store_.replace_recovery_codes(v.account->id, hashes); !s.ok())
-               return error(v, s.error());
-             return page(v, recovery_codes_page(v.frame, "New recovery codes", codes, "/settings",
+             // The new codes wrap the key too, so each can restore sealed messages.
+             auto key = unlock(v);
+             if (!key.ok()) return error(v, key.error());
+             auto codes = microblog_.replace_recovery_codes(v.account->id, *key ? &**key : nullptr);
+             if (!codes.ok()) return error(v, codes.error());
+             return page(v, recovery_codes_page(v.frame, "New recovery codes", *codes, "/settings",
                                                 "I saved them: back to settings"));
            });
 

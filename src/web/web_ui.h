@@ -46,10 +46,12 @@ class WebUi {
   void register_routes(http::Router& router);
 
   // One request as the UI sees it: who is signed in, the cookie secret the CSRF
-  // token derives from, the page frame, and the cookie to set on the response.
+  // token derives from, the page frame, the cookie to set on the response, and
+  // the key that opens the account's sealed posts for this request only.
   struct Visit {
     Frame frame;
     std::optional<domain::Account> account;
+    domain::ReaderKey reader;
     std::string cookie_secret;
     std::string set_cookie;  // one Set-Cookie value, or empty
     bool secure = false;     // the request came over HTTPS
@@ -70,14 +72,15 @@ class WebUi {
   void add_settings_routes(http::Router& r);
 
   Result<Visit> begin_visit(http::Request& request);
-  // Signs the browser in: a new session and its cookie on `visit`.
-  Status sign_in(Visit& visit, int64_t account_id);
+  // Signs the browser in: a new session and its cookie on `visit`; the session
+  // carries a wrapped copy of `key` when given (docs/sealed-messages.md).
+  Status sign_in(Visit& visit, int64_t account_id, const shield::SecretKey* key);
   // Replaces the cookie with a fresh anonymous secret (after sign-out or erasure).
   void sign_out_cookie(Visit& visit);
-  // Loads authors, boosted originals and the viewer's flags for a list of posts.
-  Result<std::vector<PostView>> views(domain::Viewer viewer,
-                                      const std::vector<domain::Post>& posts);
-  Result<PostView> view(domain::Viewer viewer, const domain::Post& post);
+  // Loads authors, boosted originals and the viewer's flags for a list of posts,
+  // opening sealed ones with the visit's key.
+  Result<std::vector<PostView>> views(Visit& visit, const std::vector<domain::Post>& posts);
+  Result<PostView> view(Visit& visit, const domain::Post& post);
   // Older/newer links for a list of entries shown newest first.
   Pager pager(const http::Request& req, const http::Params& params,
               const std::vector<PostView>& posts, int limit);

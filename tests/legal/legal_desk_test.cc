@@ -77,7 +77,15 @@ TEST_F(LegalDeskTest, NoticeMessageSaysWhoWhatHeldDeadlineAndCounsel) {
   auto dm = store_->status_by_id(*notes->front().status_id);
   ASSERT_TRUE(dm.ok() && dm->has_value());
   EXPECT_EQ((*dm)->visibility, domain::Visibility::kDirect);
-  const std::string& text = (*dm)->text;
+  // Sent from the CLI with nobody signed in, the notice is sealed to the recipient's
+  // public key: nothing of it is stored in clear, and the recipient's key opens it.
+  EXPECT_TRUE((*dm)->text.empty());
+  EXPECT_TRUE((*dm)->html.empty());
+  auto key = microblog_->unlock_with_password(target, "correct horse battery staple");
+  ASSERT_TRUE(key.ok() && key->has_value());
+  auto opened = shield::open((*dm)->sealed, (*dm)->id, target, **key);
+  ASSERT_TRUE(opened.ok()) << opened.error().message;
+  const std::string& text = opened->text;
   for (const char* needle : {"CBP", "administrative_summons", "19 U.S.C. § 1509", "ip_addresses",
                              "no login history is kept", "2017-03-13", "ACLU", "EFF"})
     EXPECT_NE(text.find(needle), std::string::npos) << needle;

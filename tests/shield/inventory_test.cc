@@ -83,6 +83,13 @@ TEST_F(InventoryTest, CountsEveryKindOfDatum) {
   EXPECT_EQ(item(*inv, "non_public_content", "followers_only_posts"), 1);
   EXPECT_EQ(item(*inv, "non_public_content", "unlisted_posts"), 1);
   EXPECT_EQ(item(*inv, "sealed_content", "direct_messages"), 1);
+  EXPECT_EQ(item(*inv, "sealed_content", "direct_messages_received"), 0);
+  EXPECT_EQ(item(*inv, "secrets_as_hashes", "public_key"), 1);
+  // The password's copy and one per recovery code.
+  EXPECT_EQ(item(*inv, "secrets_as_hashes", "wrapped_secret_key_copies"), 11);
+  EXPECT_NE(
+      inv->holding("content")->what.find("1 direct messages written and 0 received are sealed"),
+      std::string::npos);
   EXPECT_EQ(item(*inv, "timestamps", "last_active_day"), 1);
   EXPECT_EQ(item(*inv, "secrets_as_hashes", "password_hash"), 1);
   EXPECT_GT(item(*inv, "secrets_as_hashes", "recovery_code_hashes"), 0);
@@ -99,6 +106,10 @@ TEST_F(InventoryTest, CountsEveryKindOfDatum) {
             "no login history is kept; last active day 2026-11-23 and token last-used days "
             "(none) only");
   EXPECT_NE(inv->holding("ip_addresses")->what.find("no column"), std::string::npos);
+
+  auto bobs_inventory = inventory.for_account(bob);
+  ASSERT_TRUE(bobs_inventory.ok());
+  EXPECT_EQ(item(*bobs_inventory, "sealed_content", "direct_messages_received"), 1);
 
   auto json = boost::json::parse(inventory_to_json(*inv)).as_object();
   EXPECT_EQ(json.at("groups").at("sealed_content").at("direct_messages").at("count").as_int64(), 1);

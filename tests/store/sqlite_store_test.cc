@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "store/sqlite/schema.h"
 #include "support/temp_dir.h"
 
@@ -15,7 +18,7 @@ TEST(SqliteStoreTest, MigratesToLatestVersionAndReopens) {
   {
     auto store = SqliteStore::open(dir.path());
     ASSERT_TRUE(store.ok()) << store.error().message;
-    store::NewAccount a{"persisted", "$argon2id$fake", domain::Role::kAdmin, {"h1"}};
+    store::NewAccount a{"persisted", "$argon2id$fake", domain::Role::kAdmin, {{"h1", ""}}};
     ASSERT_TRUE((*store)->create_account(a).ok());
   }
   auto reopened = SqliteStore::open(dir.path());
@@ -45,6 +48,79 @@ TEST(SqliteStoreTest, RefusesANewerSchema) {
   auto store = SqliteStore::open(dir.path());
   ASSERT_FALSE(store.ok());
   EXPECT_NE(store.error().message.find("newer"), std::string::npos);
+}
+
+// A data directory from before sealing (schema 3) holding a clear direct message,
+// its edit history and its hashtag: migrating erases all of it from the file.
+TEST(SqliteStoreTest, SealingMigrationLeavesNoClearDirectMessageOnDisk) {
+  testing::TempDir dir;
+  int64_t author = 0;
+  {
+    auto store = SqliteStore::open(dir.path());
+    ASSERT_TRUE(store.ok());
+    auto account = (*store)->create_account({"early", "h", domain::Role::kUser, {}});
+    ASSERT_TRUE(account.ok());
+    author = account->id;
+    store::Post dm;
+    dm.id = 1000;
+    dm.account_id = author;
+    dm.visibility = domain::Visibility::kDirect;
+    dm.text = "Oldersecret456";
+    dm.html = "<p>Oldersecret456</p>";
+    dm.tags = {"Hiddentag789"};
+    dm.created_ms = 1;
+    ASSERT_TRUE((*store)->insert_status(dm).ok());
+    store::Post edited = dm;
+    edited.text = "Clearsecret123";
+    edited.html = "<p>Clearsecret123</p>";
+    ASSERT_TRUE((*store)->update_status(edited, {dm.id, dm.text, dm.html, "", false, 1}).ok());
+    store::Post open_post = dm;
+    open_post.id = 1001;
+    open_post.visibility = domain::Visibility::kPublic;
+    open_post.text = "Publicword321";
+    open_post.html = "<p>Publicword321</p>";
+    open_post.tags.clear();
+    ASSERT_TRUE((*store)->insert_status(open_post).ok());
+  }
+  {
+    // Back to schema 3: the id high-water table and the sealing columns did not exist yet.
+    auto db = Db::open(dir.path() + "/publius.db");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->exec("ALTER TABLE accounts DROP COLUMN public_key;"
+                         "ALTER TABLE accounts DROP COLUMN wrapped_key;"
+                         "ALTER TABLE tokens DROP COLUMN wrapped_key;"
+                         "ALTER TABLE web_sessions DROP COLUMN wrapped_key;"
+                         "ALTER TABLE auth_codes DROP COLUMN wrapped_key;"
+                         "ALTER TABLE recovery_codes DROP COLUMN wrapped_key;"
+                         "ALTER TABLE statuses DROP COLUMN sealed;"
+                         "ALTER TABLE status_edits DROP COLUMN sealed;"
+                         "DROP TABLE account_id_high_water;"
+                         "PRAGMA user_version=3;")
+                    .ok());
+  }
+  auto store = SqliteStore::open(dir.path());
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto dm = (*store)->status_by_id(1000);
+  ASSERT_TRUE(dm.ok() && dm->has_value());
+  EXPECT_TRUE((*dm)->text.empty());
+  EXPECT_NE((*dm)->html.find("erased"), std::string::npos);
+  EXPECT_TRUE((*dm)->tags.empty());
+  auto history = (*store)->status_edits(1000);
+  ASSERT_TRUE(history.ok());
+  EXPECT_TRUE(history->empty());
+  auto tagged = (*store)->tag_timeline("hiddentag789", domain::Page{});
+  ASSERT_TRUE(tagged.ok());
+  EXPECT_TRUE(tagged->empty());
+
+  // Read while the store is still open, as a seizure of a running server would.
+  std::string bytes;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  EXPECT_NE(bytes.find("Publicword321"), std::string::npos);  // the scan sees clear posts
+  for (const char* secret : {"Oldersecret456", "Clearsecret123", "Hiddentag789", "hiddentag789"})
+    EXPECT_EQ(bytes.find(secret), std::string::npos) << secret;
 }
 
 TEST(SqliteStoreTest, DuplicateUsernameIsAConflict) {

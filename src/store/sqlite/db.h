@@ -35,6 +35,8 @@ class Stmt {
   Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
   Stmt& bind(int i, std::optional<int64_t> v);
   Stmt& bind_null(int i);
+  // Binds bytes as a BLOB; an empty value binds NULL (no blob stored).
+  Stmt& bind_blob(int i, std::string_view v);
 
   // Advances; true while a row is available. Errors end iteration and are kept in status().
   bool step();
@@ -47,6 +49,7 @@ class Stmt {
   int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
   bool boolean(int col) const { return sqlite3_column_int64(stmt_, col) != 0; }
   std::string text(int col) const;
+  std::string blob(int col) const;  // empty for NULL
   std::optional<int64_t> optional_int64(int col) const;
   bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 

@@ -244,6 +244,29 @@ CREATE TABLE legal_audit (
 CREATE TABLE account_id_high_water (last_id INTEGER NOT NULL);
 INSERT INTO account_id_high_water SELECT coalesce(max(id), 0) FROM accounts;
 )sql",
+    // Sealed direct messages (docs/sealed-messages.md). Each account gets an X25519
+    // key pair: the public key in clear, the secret key wrapped under the password
+    // and, on each credential's own row, under that credential, so deleting the
+    // credential deletes its copy. Direct posts keep only `sealed`, the envelope.
+    // Direct messages written before sealing cannot be sealed (no account had a
+    // key pair to seal them to): their text is erased, here and in the edit
+    // history and hashtags, and they show a fixed notice. secure_delete zeroes
+    // the old bytes; migrate() then checkpoints so no page of them stays in the WAL.
+    R"sql(
+ALTER TABLE accounts ADD COLUMN public_key BLOB;
+ALTER TABLE accounts ADD COLUMN wrapped_key BLOB;
+ALTER TABLE tokens ADD COLUMN wrapped_key BLOB;
+ALTER TABLE web_sessions ADD COLUMN wrapped_key BLOB;
+ALTER TABLE auth_codes ADD COLUMN wrapped_key BLOB;
+ALTER TABLE recovery_codes ADD COLUMN wrapped_key BLOB;
+ALTER TABLE statuses ADD COLUMN sealed BLOB;
+ALTER TABLE status_edits ADD COLUMN sealed BLOB;
+DELETE FROM status_edits WHERE status_id IN (SELECT id FROM statuses WHERE visibility = 3);
+DELETE FROM status_tags WHERE status_id IN (SELECT id FROM statuses WHERE visibility = 3);
+UPDATE statuses SET text = '', spoiler_text = '', tags = '',
+  html = '<p>This direct message was written before messages were sealed; its text was erased.</p>'
+  WHERE visibility = 3;
+)sql",
 };
 
 }  // namespace
@@ -251,9 +274,12 @@ INSERT INTO account_id_high_water SELECT coalesce(max(id), 0) FROM accounts;
 int latest_schema_version() { return static_cast<int>(kMigrations.size()); }
 
 Status migrate(Db& db) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto version_stmt, db.prepare("PRAGMA user_version"));
-  if (!version_stmt.step()) return version_stmt.status();
-  const int current = static_cast<int>(version_stmt.int64(0));
+  int current = 0;
+  {
+    PUBLIUS_ASSIGN_OR_RETURN(auto version_stmt, db.prepare("PRAGMA user_version"));
+    if (!version_stmt.step()) return version_stmt.status();
+    current = static_cast<int>(version_stmt.int64(0));
+  }
   if (current > latest_schema_version()) {
     return internal_error("data directory schema version " + std::to_string(current) +
                           " is newer than this build supports (" +
@@ -265,6 +291,9 @@ Status migrate(Db& db) {
     PUBLIUS_TRY(db.exec("PRAGMA user_version=" + std::to_string(v + 1)));
     PUBLIUS_TRY(tx.commit());
   }
+  // A migration may erase content (the sealing one does): copy the new pages into
+  // the database file and empty the WAL, which still holds the old page images.
+  if (current < latest_schema_version()) PUBLIUS_TRY(db.exec("PRAGMA wal_checkpoint(TRUNCATE)"));
   return ok_status();
 }
 

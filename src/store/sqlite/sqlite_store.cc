@@ -20,7 +20,7 @@ namespace {
 constexpr const char* kStatusColumns =
     "id, account_id, text, html, spoiler_text, visibility, sensitive, language, in_reply_to_id, "
     "in_reply_to_account_id, reblog_of_id, application_id, created_ms, edited_ms, replies_count, "
-    "reblogs_count, favourites_count, tags";
+    "reblogs_count, favourites_count, tags, sealed";
 
 constexpr const char* kAccountColumns =
     "id, username, display_name, note, locked, bot, fields, role, created_day, last_status_day, "
@@ -112,6 +112,7 @@ Post read_status(const Stmt& s) {
   st.reblogs_count = s.int64(15);
   st.favourites_count = s.int64(16);
   st.tags = split_tags(s.text(17));
+  st.sealed = s.blob(18);
   return st;
 }
 
@@ -180,8 +181,21 @@ Status adjust_count(Db& db, std::string_view table, std::string_view column, int
 }
 
 bool is_searchable(const Post& s) {
-  return !s.reblog_of_id &&
+  return !s.reblog_of_id && s.sealed.empty() &&
          (s.visibility == Visibility::kPublic || s.visibility == Visibility::kUnlisted);
+}
+
+// The table and key column holding a credential's wrapped copy of its account's key.
+std::pair<const char*, const char*> credential_row(KeyedCredential kind) {
+  switch (kind) {
+    case KeyedCredential::kAccessToken:
+      return {"tokens", "token_hash"};
+    case KeyedCredential::kWebSession:
+      return {"web_sessions", "token_hash"};
+    case KeyedCredential::kAuthCode:
+      return {"auth_codes", "code_hash"};
+  }
+  return {"tokens", "token_hash"};
 }
 
 }  // namespace
@@ -226,16 +240,19 @@ Result<Account> SqliteStore::create_account(const NewAccount& a) {
   // Ids stay dense (home feeds are indexed by them) but are never reused after a deletion.
   PUBLIUS_TRY(db_.exec("UPDATE account_id_high_water SET last_id = last_id + 1"));
   PUBLIUS_TRY(run(db_,
-                  "INSERT INTO accounts (id, username, password_hash, role, created_day) "
-                  "VALUES ((SELECT last_id FROM account_id_high_water), ?, ?, ?, ?)",
+                  "INSERT INTO accounts (id, username, password_hash, role, created_day, "
+                  "public_key, wrapped_key) VALUES ((SELECT last_id FROM account_id_high_water), "
+                  "?, ?, ?, ?, ?, ?)",
                   [&](Stmt& s) {
                     s.bind(1, a.username).bind(2, a.password_hash);
                     s.bind(3, static_cast<int64_t>(a.role)).bind(4, today);
+                    s.bind_blob(5, a.public_key).bind_blob(6, a.password_wrapped_key);
                   }));
   const int64_t id = db_.last_insert_id();
-  for (const auto& hash : a.recovery_code_hashes) {
-    PUBLIUS_TRY(run(db_, "INSERT INTO recovery_codes (account_id, code_hash) VALUES (?, ?)",
-                    [&](Stmt& s) { s.bind(1, id).bind(2, hash); }));
+  for (const auto& code : a.recovery_codes) {
+    PUBLIUS_TRY(run(
+        db_, "INSERT INTO recovery_codes (account_id, code_hash, wrapped_key) VALUES (?, ?, ?)",
+        [&](Stmt& s) { s.bind(1, id).bind(2, code.code_hash).bind_blob(3, code.wrapped_key); }));
   }
   PUBLIUS_TRY(tx.commit());
   Account out;
@@ -515,14 +532,14 @@ Status SqliteStore::insert_status(const Post& st) {
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
   PUBLIUS_TRY(run(db_,
                   std::string("INSERT INTO statuses (") + kStatusColumns +
-                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?)",
+                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)",
                   [&](Stmt& s) {
                     s.bind(1, st.id).bind(2, st.account_id).bind(3, st.text).bind(4, st.html);
                     s.bind(5, st.spoiler_text).bind(6, static_cast<int64_t>(st.visibility));
                     s.bind(7, st.sensitive).bind(8, st.language).bind(9, st.in_reply_to_id);
                     s.bind(10, st.in_reply_to_account_id).bind(11, st.reblog_of_id);
                     s.bind(12, st.application_id).bind(13, st.created_ms).bind(14, st.edited_ms);
-                    s.bind(15, join_tags(st.tags));
+                    s.bind(15, join_tags(st.tags)).bind_blob(16, st.sealed);
                   }));
   for (int64_t account : st.mention_account_ids) {
     PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO mentions (status_id, account_id) VALUES (?, ?)",
@@ -648,19 +665,19 @@ Status SqliteStore::update_status(const Post& st, const PostEdit& previous) {
   const Post& old = found.front();
   PUBLIUS_TRY(run(db_,
                   "INSERT INTO status_edits (status_id, text, html, spoiler_text, sensitive, "
-                  "created_ms) VALUES (?, ?, ?, ?, ?, ?)",
+                  "created_ms, sealed) VALUES (?, ?, ?, ?, ?, ?, ?)",
                   [&](Stmt& s) {
                     s.bind(1, st.id).bind(2, previous.text).bind(3, previous.html);
                     s.bind(4, previous.spoiler_text).bind(5, previous.sensitive);
-                    s.bind(6, previous.created_ms);
+                    s.bind(6, previous.created_ms).bind_blob(7, previous.sealed);
                   }));
   PUBLIUS_TRY(run(db_,
                   "UPDATE statuses SET text = ?, html = ?, spoiler_text = ?, sensitive = ?, "
-                  "language = ?, edited_ms = ?, tags = ? WHERE id = ?",
+                  "language = ?, edited_ms = ?, tags = ?, sealed = ? WHERE id = ?",
                   [&](Stmt& s) {
                     s.bind(1, st.text).bind(2, st.html).bind(3, st.spoiler_text);
                     s.bind(4, st.sensitive).bind(5, st.language).bind(6, st.edited_ms);
-                    s.bind(7, join_tags(st.tags)).bind(8, st.id);
+                    s.bind(7, join_tags(st.tags)).bind_blob(8, st.sealed).bind(9, st.id);
                   }));
   PUBLIUS_TRY(
       run(db_, "DELETE FROM status_tags WHERE status_id = ?", [&](Stmt& s) { s.bind(1, st.id); }));
@@ -686,12 +703,13 @@ Status SqliteStore::update_status(const Post& st, const PostEdit& previous) {
 Result<std::vector<PostEdit>> SqliteStore::status_edits(int64_t id) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT text, html, spoiler_text, sensitive, created_ms "
-                                       "FROM status_edits WHERE status_id = ? ORDER BY id"));
+                           db_.prepare("SELECT text, html, spoiler_text, sensitive, created_ms, "
+                                       "sealed FROM status_edits WHERE status_id = ? ORDER BY id"));
   stmt.bind(1, id);
   std::vector<PostEdit> out;
   while (stmt.step()) {
-    out.push_back({id, stmt.text(0), stmt.text(1), stmt.text(2), stmt.boolean(3), stmt.int64(4)});
+    out.push_back({id, stmt.text(0), stmt.text(1), stmt.text(2), stmt.boolean(3), stmt.int64(4),
+                   stmt.blob(5)});
   }
   PUBLIUS_TRY(stmt.status());
   return out;
@@ -1412,11 +1430,11 @@ Status SqliteStore::set_password_hash(int64_t account_id, const std::string& pas
 Result<std::vector<RecoveryCodeHash>> SqliteStore::recovery_codes(int64_t account_id) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt,
-      db_.prepare("SELECT id, code_hash FROM recovery_codes WHERE account_id = ? ORDER BY id"));
+      auto stmt, db_.prepare("SELECT id, code_hash, wrapped_key FROM recovery_codes WHERE "
+                             "account_id = ? ORDER BY id"));
   stmt.bind(1, account_id);
   std::vector<RecoveryCodeHash> out;
-  while (stmt.step()) out.push_back({stmt.int64(0), stmt.text(1)});
+  while (stmt.step()) out.push_back({stmt.int64(0), stmt.text(1), stmt.blob(2)});
   PUBLIUS_TRY(stmt.status());
   return out;
 }
@@ -1429,16 +1447,95 @@ Result<bool> SqliteStore::consume_recovery_code(int64_t account_id, int64_t code
 }
 
 Status SqliteStore::replace_recovery_codes(int64_t account_id,
-                                           const std::vector<std::string>& code_hashes) {
+                                           const std::vector<NewRecoveryCode>& codes) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
   PUBLIUS_TRY(run(db_, "DELETE FROM recovery_codes WHERE account_id = ?",
                   [&](Stmt& s) { s.bind(1, account_id); }));
-  for (const auto& hash : code_hashes) {
-    PUBLIUS_TRY(run(db_, "INSERT INTO recovery_codes (account_id, code_hash) VALUES (?, ?)",
-                    [&](Stmt& s) { s.bind(1, account_id).bind(2, hash); }));
+  for (const auto& code : codes) {
+    PUBLIUS_TRY(
+        run(db_, "INSERT INTO recovery_codes (account_id, code_hash, wrapped_key) VALUES (?, ?, ?)",
+            [&](Stmt& s) {
+              s.bind(1, account_id).bind(2, code.code_hash).bind_blob(3, code.wrapped_key);
+            }));
   }
   return tx.commit();
+}
+
+// ---- Sealed-message keys ----
+
+Result<std::optional<AccountKey>> SqliteStore::account_key(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT public_key, wrapped_key FROM accounts "
+                                                  "WHERE id = ? AND public_key IS NOT NULL"));
+  stmt.bind(1, account_id);
+  if (!stmt.step()) {
+    PUBLIUS_TRY(stmt.status());
+    return std::optional<AccountKey>();
+  }
+  return std::optional<AccountKey>(AccountKey{stmt.blob(0), stmt.blob(1)});
+}
+
+Status SqliteStore::set_account_key(int64_t account_id, const AccountKey& key) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(
+      run(db_, "UPDATE accounts SET public_key = ?, wrapped_key = ? WHERE id = ?", [&](Stmt& s) {
+        s.bind_blob(1, key.public_key).bind_blob(2, key.password_wrapped_key);
+        s.bind(3, account_id);
+      }));
+  if (db_.changes() == 0) return not_found();
+  return ok_status();
+}
+
+Result<bool> SqliteStore::add_account_key(int64_t account_id, const AccountKey& key) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(run(db_,
+                  "UPDATE accounts SET public_key = ?, wrapped_key = ? WHERE id = ? AND "
+                  "public_key IS NULL",
+                  [&](Stmt& s) {
+                    s.bind_blob(1, key.public_key).bind_blob(2, key.password_wrapped_key);
+                    s.bind(3, account_id);
+                  }));
+  return db_.changes() > 0;
+}
+
+Result<std::vector<std::pair<int64_t, std::string>>> SqliteStore::public_keys(
+    const std::vector<int64_t>& ids) {
+  std::vector<std::pair<int64_t, std::string>> out;
+  if (ids.empty()) return out;
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare("SELECT id, public_key FROM accounts WHERE id IN (" + id_list(ids) +
+                             ") AND public_key IS NOT NULL"));
+  while (stmt.step()) out.emplace_back(stmt.int64(0), stmt.blob(1));
+  PUBLIUS_TRY(stmt.status());
+  return out;
+}
+
+Status SqliteStore::set_wrapped_key(KeyedCredential kind, const std::string& credential_hash,
+                                    const std::string& wrapped_key) {
+  std::lock_guard lock(mu_);
+  const auto [table, column] = credential_row(kind);
+  PUBLIUS_TRY(run(db_,
+                  std::string("UPDATE ") + table + " SET wrapped_key = ? WHERE " + column + " = ?",
+                  [&](Stmt& s) { s.bind_blob(1, wrapped_key).bind(2, credential_hash); }));
+  if (db_.changes() == 0) return not_found();
+  return ok_status();
+}
+
+Result<std::optional<std::string>> SqliteStore::wrapped_key(KeyedCredential kind,
+                                                            const std::string& credential_hash) {
+  std::lock_guard lock(mu_);
+  const auto [table, column] = credential_row(kind);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare(std::string("SELECT wrapped_key FROM ") + table + " WHERE " + column +
+                             " = ? AND wrapped_key IS NOT NULL"));
+  stmt.bind(1, credential_hash);
+  if (!stmt.step()) {
+    PUBLIUS_TRY(stmt.status());
+    return std::optional<std::string>();
+  }
+  return std::optional<std::string>(stmt.blob(0));
 }
 
 Result<std::vector<Token>> SqliteStore::tokens_of(int64_t account_id) {
@@ -1565,8 +1662,23 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
   PUBLIUS_ASSIGN_OR_RETURN(c.followers_only_posts, count(std::string(kOwnPosts) + "2"));
   PUBLIUS_ASSIGN_OR_RETURN(c.direct_messages, count(std::string(kOwnPosts) + "3"));
   PUBLIUS_ASSIGN_OR_RETURN(
-      c.boosts,
-      count("SELECT count(*) FROM statuses WHERE account_id = ?1 AND reblog_of_id IS NOT NULL"));
+      c.direct_messages_received,
+      count("SELECT count(*) FROM mentions m JOIN statuses s ON s.id = m.status_id WHERE "
+            "m.account_id = ?1 AND s.visibility = 3 AND s.account_id <> ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      int64_t public_key,
+      count("SELECT count(*) FROM accounts WHERE id = ?1 AND public_key IS NOT NULL"));
+  c.has_public_key = public_key > 0;
+  PUBLIUS_ASSIGN_OR_RETURN(
+      c.wrapped_key_copies,
+      count("SELECT (SELECT count(*) FROM accounts WHERE id = ?1 AND wrapped_key IS NOT NULL) + "
+            "(SELECT count(*) FROM tokens WHERE account_id = ?1 AND wrapped_key IS NOT NULL) + "
+            "(SELECT count(*) FROM web_sessions WHERE account_id = ?1 AND wrapped_key IS NOT "
+            "NULL) + (SELECT count(*) FROM auth_codes WHERE account_id = ?1 AND wrapped_key IS "
+            "NOT NULL) + (SELECT count(*) FROM recovery_codes WHERE account_id = ?1 AND "
+            "wrapped_key IS NOT NULL)"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      c.boosts, count("SELECT count(*) FROM statuses WHERE account_id = ?1 AND reblog_of_id IS NOT NULL"));
   PUBLIUS_ASSIGN_OR_RETURN(c.favourites,
                            count("SELECT count(*) FROM favourites WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.bookmarks,

@@ -134,7 +134,16 @@ class SqliteStore final : public store::Store {
   Result<std::vector<store::RecoveryCodeHash>> recovery_codes(int64_t account_id) override;
   Result<bool> consume_recovery_code(int64_t account_id, int64_t code_id) override;
   Status replace_recovery_codes(int64_t account_id,
-                                const std::vector<std::string>& code_hashes) override;
+                                const std::vector<store::NewRecoveryCode>& codes) override;
+  Result<std::optional<store::AccountKey>> account_key(int64_t account_id) override;
+  Status set_account_key(int64_t account_id, const store::AccountKey& key) override;
+  Result<bool> add_account_key(int64_t account_id, const store::AccountKey& key) override;
+  Result<std::vector<std::pair<int64_t, std::string>>> public_keys(
+      const std::vector<int64_t>& ids) override;
+  Status set_wrapped_key(store::KeyedCredential kind, const std::string& credential_hash,
+                         const std::string& wrapped_key) override;
+  Result<std::optional<std::string>> wrapped_key(store::KeyedCredential kind,
+                                                 const std::string& credential_hash) override;
   Result<std::vector<store::Token>> tokens_of(int64_t account_id) override;
   Status revoke_token_of(int64_t account_id, int64_t token_id) override;
   Status delete_account(int64_t account_id) override;

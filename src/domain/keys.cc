@@ -1,0 +1,208 @@
+// Microblog: the keys that seal direct messages (docs/sealed-messages.md), and
+// the credentials they are wrapped under.
+#include <sodium.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "domain/microblog.h"
+#include "util/crypto.h"
+
+namespace publius::domain {
+namespace {
+
+Result<store::KeyedCredential> stored_as(shield::Credential kind) {
+  switch (kind) {
+    case shield::Credential::kAccessToken:
+      return store::KeyedCredential::kAccessToken;
+    case shield::Credential::kWebSession:
+      return store::KeyedCredential::kWebSession;
+    case shield::Credential::kAuthCode:
+      return store::KeyedCredential::kAuthCode;
+    case shield::Credential::kRecoveryCode:
+      break;
+  }
+  return internal_error("recovery codes keep their wrapped key with the code");
+}
+
+}  // namespace
+
+// ---- ReaderKey ----
+
+ReaderKey::ReaderKey(Microblog& microblog, int64_t account_id, shield::Credential kind,
+                     std::string_view secret)
+    : microblog_(&microblog), account_id_(account_id), kind_(kind), secret_(secret) {}
+
+ReaderKey::~ReaderKey() { sodium_memzero(secret_.data(), secret_.size()); }
+
+ReaderKey& ReaderKey::operator=(ReaderKey&& other) noexcept {
+  if (this != &other) {
+    sodium_memzero(secret_.data(), secret_.size());
+    microblog_ = other.microblog_;
+    account_id_ = other.account_id_;
+    kind_ = other.kind_;
+    secret_ = std::move(other.secret_);
+    other.secret_.clear();
+    tried_ = other.tried_;
+    key_ = std::move(other.key_);
+    other.key_.reset();
+  }
+  return *this;
+}
+
+const shield::SecretKey* ReaderKey::key() {
+  if (!tried_ && microblog_ && !secret_.empty()) {
+    tried_ = true;
+    auto unlocked = microblog_->unlock_with_credential(kind_, secret_);
+    if (unlocked.ok()) {
+      key_ = std::move(unlocked).value();
+    } else {
+      spdlog::error("sealed messages: a credential's key could not be read: {}",
+                    unlocked.error().message);
+    }
+  }
+  return key_ ? &*key_ : nullptr;
+}
+
+void ReaderKey::open(Post& post) {
+  if (!is_sealed_unopened(post)) return;
+  const shield::SecretKey* k = key();
+  if (k) {
+    auto content = shield::open(post.sealed, post.id, account_id_, *k);
+    if (content.ok()) {
+      post.text = std::move(content->text);
+      post.html = std::move(content->html);
+      post.spoiler_text = std::move(content->spoiler_text);
+      post.tags = std::move(content->tags);
+      return;
+    }
+  }
+  post.html = std::string(kSealedPlaceholderHtml);
+}
+
+void ReaderKey::open(PostEdit& edit) {
+  if (edit.sealed.empty() || !edit.html.empty()) return;
+  const shield::SecretKey* k = key();
+  if (k) {
+    auto content = shield::open(edit.sealed, edit.status_id, account_id_, *k);
+    if (content.ok()) {
+      edit.text = std::move(content->text);
+      edit.html = std::move(content->html);
+      edit.spoiler_text = std::move(content->spoiler_text);
+      return;
+    }
+  }
+  edit.html = std::string(kSealedPlaceholderHtml);
+}
+
+void ReaderKey::open(std::vector<Post>& posts) {
+  for (auto& p : posts) open(p);
+}
+
+// ---- Keys and credentials ----
+
+Result<std::optional<shield::SecretKey>> Microblog::unlock_with_password(
+    int64_t account_id, std::string_view password) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto stored, store_.account_key(account_id));
+  if (!stored) {
+    // Created before sealing: the first time the password is presented, the account
+    // gets its key pair. Nothing was sealed to it before, so nothing is lost.
+    shield::KeyPair pair = shield::generate_key_pair();
+    PUBLIUS_ASSIGN_OR_RETURN(auto wrapped, shield::wrap_for_password(pair.secret_key, password));
+    PUBLIUS_ASSIGN_OR_RETURN(bool added,
+                             store_.add_account_key(account_id, {pair.public_key, wrapped}));
+    if (added) return std::optional<shield::SecretKey>(std::move(pair.secret_key));
+    // A concurrent sign-in gave it one first: use that pair.
+    PUBLIUS_ASSIGN_OR_RETURN(stored, store_.account_key(account_id));
+    if (!stored) return internal_error("an account key vanished while it was created");
+  }
+  auto key = shield::unwrap_with_password(stored->password_wrapped_key, password);
+  if (!key.ok()) {
+    if (key.error().code != ErrorCode::kUnauthorized) return key.take_error();
+    return std::optional<shield::SecretKey>();
+  }
+  return std::optional<shield::SecretKey>(std::move(key).value());
+}
+
+Result<std::optional<shield::SecretKey>> Microblog::unlock_with_credential(
+    shield::Credential kind, std::string_view secret) {
+  if (secret.empty()) return std::optional<shield::SecretKey>();
+  PUBLIUS_ASSIGN_OR_RETURN(auto table, stored_as(kind));
+  PUBLIUS_ASSIGN_OR_RETURN(auto wrapped, store_.wrapped_key(table, sha256_hex(secret)));
+  if (!wrapped) return std::optional<shield::SecretKey>();
+  auto key = shield::unwrap_with_credential(*wrapped, kind, secret);
+  if (!key.ok()) {
+    if (key.error().code != ErrorCode::kUnauthorized) return key.take_error();
+    return std::optional<shield::SecretKey>();
+  }
+  return std::optional<shield::SecretKey>(std::move(key).value());
+}
+
+Status Microblog::wrap_for_credential(shield::Credential kind, std::string_view secret,
+                                      const shield::SecretKey& key) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto table, stored_as(kind));
+  PUBLIUS_ASSIGN_OR_RETURN(auto wrapped, shield::wrap_for_credential(key, kind, secret));
+  return store_.set_wrapped_key(table, sha256_hex(secret), wrapped);
+}
+
+Status Microblog::change_password(int64_t account_id, std::string_view new_password,
+                                  const shield::SecretKey* key) {
+  if (new_password.size() < kMinPasswordLength || new_password.size() > kMaxPasswordLength)
+    return unprocessable("Validation failed: Password must be 8 to 1024 characters long");
+  PUBLIUS_ASSIGN_OR_RETURN(auto hash, password_hash(new_password));
+  store::AccountKey stored;
+  if (key) {
+    stored.public_key = key->public_key();
+    PUBLIUS_ASSIGN_OR_RETURN(stored.password_wrapped_key,
+                             shield::wrap_for_password(*key, new_password));
+  } else {
+    shield::KeyPair pair = shield::generate_key_pair();
+    stored.public_key = pair.public_key;
+    PUBLIUS_ASSIGN_OR_RETURN(stored.password_wrapped_key,
+                             shield::wrap_for_password(pair.secret_key, new_password));
+  }
+  PUBLIUS_TRY(store_.set_password_hash(account_id, hash));
+  return store_.set_account_key(account_id, stored);
+}
+
+Result<std::vector<store::NewRecoveryCode>> Microblog::recovery_code_records(
+    const std::vector<std::string>& codes, const shield::SecretKey* key) {
+  std::vector<store::NewRecoveryCode> records;
+  for (const auto& code : codes) {
+    store::NewRecoveryCode record;
+    PUBLIUS_ASSIGN_OR_RETURN(record.code_hash, fast_secret_hash(code));
+    if (key) {
+      PUBLIUS_ASSIGN_OR_RETURN(
+          record.wrapped_key,
+          shield::wrap_for_credential(*key, shield::Credential::kRecoveryCode, code));
+    }
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+Result<std::vector<std::string>> Microblog::replace_recovery_codes(int64_t account_id,
+                                                                   const shield::SecretKey* key) {
+  std::vector<std::string> codes;
+  for (size_t i = 0; i < kRecoveryCodeCount; ++i) codes.push_back(new_recovery_code());
+  PUBLIUS_ASSIGN_OR_RETURN(auto records, recovery_code_records(codes, key));
+  PUBLIUS_TRY(store_.replace_recovery_codes(account_id, records));
+  return codes;
+}
+
+Result<Post> Microblog::sealed_copy(const Post& post, const std::vector<int64_t>& readers) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto keys, store_.public_keys(readers));
+  std::vector<shield::Recipient> recipients;
+  for (auto& [id, public_key] : keys) recipients.push_back({id, std::move(public_key)});
+  Post stored = post;
+  PUBLIUS_ASSIGN_OR_RETURN(
+      stored.sealed,
+      shield::seal(post.id, {post.text, post.html, post.spoiler_text, post.tags}, recipients));
+  stored.text.clear();
+  stored.html.clear();
+  stored.spoiler_text.clear();
+  stored.tags.clear();
+  return stored;
+}
+
+}  // namespace publius::domain

@@ -1,0 +1,104 @@
+// Sealing: the cryptography that keeps direct messages unreadable at rest
+// (docs/sealed-messages.md). Pure functions over libsodium; no storage, no I/O.
+//
+// Each account has an X25519 key pair. The public key is stored in clear; the
+// secret key is stored only wrapped (XChaCha20-Poly1305) under key-encryption
+// keys derived from the account's credentials:
+//   - the password: Argon2id with a salt of its own (not the password hash's);
+//   - a high-entropy credential (access token, web session secret, OAuth
+//     authorization code, recovery code): keyed BLAKE2b under a context string
+//     distinct per kind. The store keeps SHA-256 of those credentials to look
+//     them up; that hash does not give the derived key.
+// A sealed post is one envelope: a random content key encrypts (AEAD) the
+// post's text, HTML, spoiler text and tags, and the content key is sealed
+// (crypto_box_seal) to each recipient's public key, listed by account id.
+//
+// Requires crypto_init() (util/crypto.h) first; then every function is
+// thread-safe. Errors are Result values (kInternal for libsodium failures,
+// kUnauthorized when a wrapped key or envelope does not open with the key
+// given); messages never contain secrets or content. Secrets held here are
+// wiped with sodium_memzero when released.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/result.h"
+
+namespace publius::shield {
+
+// An X25519 secret key in memory. Move-only; wiped on destruction.
+class SecretKey {
+ public:
+  static constexpr size_t kBytes = 32;
+  SecretKey() { bytes_.fill(0); }
+  ~SecretKey();
+  SecretKey(SecretKey&& other) noexcept;
+  SecretKey& operator=(SecretKey&& other) noexcept;
+  SecretKey(const SecretKey&) = delete;
+  SecretKey& operator=(const SecretKey&) = delete;
+
+  unsigned char* data() { return bytes_.data(); }
+  const unsigned char* data() const { return bytes_.data(); }
+  // The matching public key (32 raw bytes), computed from the secret.
+  std::string public_key() const;
+
+ private:
+  std::array<unsigned char, kBytes> bytes_;
+};
+
+struct KeyPair {
+  std::string public_key;  // 32 raw bytes
+  SecretKey secret_key;
+};
+
+// A fresh random key pair.
+KeyPair generate_key_pair();
+
+// The kinds of high-entropy credential a secret key can be wrapped under. Each
+// has its own derivation context, so one kind's secret never opens another's copy.
+enum class Credential { kAccessToken, kWebSession, kAuthCode, kRecoveryCode };
+
+// Wraps `key` under a key derived from the credential `secret` (as issued to the
+// client, e.g. the bearer token). Returns nonce || ciphertext.
+Result<std::string> wrap_for_credential(const SecretKey& key, Credential kind,
+                                        std::string_view secret);
+// The key wrapped by wrap_for_credential(); kUnauthorized when `secret` or
+// `kind` is not the one it was wrapped under or the blob was altered.
+Result<SecretKey> unwrap_with_credential(std::string_view wrapped, Credential kind,
+                                         std::string_view secret);
+
+// Wraps `key` under Argon2id(password, fresh salt) with interactive limits.
+// Returns salt || nonce || ciphertext. kInternal if Argon2id runs out of memory.
+Result<std::string> wrap_for_password(const SecretKey& key, std::string_view password);
+// The key wrapped by wrap_for_password(); kUnauthorized on a wrong password.
+Result<SecretKey> unwrap_with_password(std::string_view wrapped, std::string_view password);
+
+// The content of a direct post that only its recipients may read.
+struct SealedContent {
+  std::string text;
+  std::string html;
+  std::string spoiler_text;
+  std::vector<std::string> tags;
+};
+
+struct Recipient {
+  int64_t account_id = 0;
+  std::string public_key;  // 32 raw bytes
+};
+
+// Seals `content` for `recipients` (duplicates and malformed keys skipped),
+// bound to `post_id` so an envelope cannot be moved to another post. An empty
+// recipient list yields an envelope nobody can open, never clear text.
+Result<std::string> seal(int64_t post_id, const SealedContent& content,
+                         const std::vector<Recipient>& recipients);
+// Opens an envelope as `account_id` with its secret key. kUnauthorized when the
+// account is not a recipient or the key is not the one sealed to; kInternal
+// when the envelope is malformed.
+Result<SealedContent> open(std::string_view envelope, int64_t post_id, int64_t account_id,
+                           const SecretKey& key);
+
+}  // namespace publius::shield
