@@ -62,6 +62,8 @@ class WebUi {
   void add_page(http::Router& router, std::string method, std::string pattern, PageHandler handler);
   // An error page response for `error`, with advice on what to do.
   http::Response error(Visit& visit, const Error& error);
+  // A navigation link shown to signed-in admins on every page. Call before serving.
+  void add_admin_nav(NavLink link) { admin_nav_.push_back(std::move(link)); }
 
  private:
   void add_auth_routes(http::Router& r);
@@ -90,6 +92,7 @@ class WebUi {
   timeline::HomeFeeds& feeds_;
   Sessions sessions_;
   WebOptions options_;
+  std::vector<NavLink> admin_nav_;
 };
 
 }  // namespace publius::web
