@@ -16,9 +16,8 @@ std::vector<legal::DocumentUpload> document_uploads(const http::Params& p) {
 
 Result<std::vector<std::string>> approved_categories(const http::Params& p) {
   std::vector<std::string> out;
-  std::vector<std::string> values = p.get_all("approve");
-  for (auto& v : p.get_all("approve[]")) values.push_back(std::move(v));
-  for (const auto& value : values) {
+  // get_all reads `approve[]` entries and repeated `approve` alike.
+  for (const auto& value : p.get_all("approve")) {
     size_t start = 0;
     while (start <= value.size()) {
       const size_t comma = value.find(',', start);
