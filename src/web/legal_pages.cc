@@ -170,7 +170,7 @@ void bar_chart(Html& h, std::string_view id, std::string_view title, std::string
   h.open("table", {{"class", "numbers"}});
   h.element("caption", std::string(title) + ": the numbers");
   h.open("thead").open("tr");
-  h.element("th", "What", {{"scope", "col"}}).element("th", "Count", {{"scope", "col"}});
+  h.element("th", "What", {{"scope", "col"}}).element("th", "Number", {{"scope", "col"}});
   h.close("tr").close("thead").open("tbody");
   for (const auto& b : bars) {
     h.open("tr").element("th", b.label, {{"scope", "row"}});
