@@ -14,6 +14,8 @@
 // "/auth/*", "/home", "/public", "/notifications", "/search", "/settings*",
 // "/statuses/*", "/accounts/*", "/follow_requests*" and "/static/*"). Handlers are
 // then safe to call from any thread. Errors become pages in the site's layout.
+// The operator's legal desk and /transparency are added by LegalDeskWeb
+// (web/legal_web.h) through add_page() and add_admin_nav().
 #pragma once
 
 #include <functional>
