@@ -920,10 +920,12 @@ void NoticeReleaser::run() {
   while (!stopping_) {
     lock.unlock();
     int64_t wait_ms = poll_ms_;
-    if (auto s = desk_.release_expired_notices(); !s.ok())
+    if (auto s = desk_.release_expired_notices(); !s.ok()) {
+      // Retried at the next poll, not at once: an overdue notice would spin here.
       spdlog::error("legal desk: releasing held notices failed: {}", s.error().message);
-    if (auto next = desk_.ms_until_next_release(); next.ok() && *next)
+    } else if (auto next = desk_.ms_until_next_release(); next.ok() && *next) {
       wait_ms = std::min(wait_ms, std::max<int64_t>(1, **next));
+    }
     lock.lock();
     wake_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_; });
   }
