@@ -14,6 +14,7 @@
 
 #include "http/router.h"
 #include "legal/desk.h"
+#include "store/sqlite/db.h"
 #include "store/sqlite/legal_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/temp_dir.h"
@@ -307,12 +308,20 @@ TEST_F(LegalWebTest, ProductionDownloadsAsUstarWithManifest) {
   EXPECT_NE(t.find(std::string(file.at("path").as_string())), std::string::npos);
 }
 
-TEST_F(LegalWebTest, AuditPageSaysVerified) {
+TEST_F(LegalWebTest, AuditPageSaysVerifiedOrNamesTheFirstBrokenEntry) {
   intake_seed();
   const std::string admin = session_for("boss", domain::Role::kAdmin);
   auto page = send("GET", "/legal/audit", admin);
   ASSERT_EQ(page.status, 200);
   EXPECT_NE(page.body.find("Verified: all 2 entries"), std::string::npos) << page.body;
+  {
+    auto db = sqlite::Db::open(dir_.path() + "/publius.db");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(db->exec("UPDATE legal_audit SET payload = '{}' WHERE seq = 2").ok());
+  }
+  auto broken = send("GET", "/legal/audit", admin);
+  EXPECT_NE(broken.body.find("Broken at entry 2 of 2."), std::string::npos) << broken.body;
+  EXPECT_NE(broken.body.find("role=\"alert\""), std::string::npos);
 }
 
 TEST_F(LegalWebTest, TransparencyIsPublicWithAccessibleChartsAndDownloads) {
