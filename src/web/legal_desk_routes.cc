@@ -89,6 +89,7 @@ std::string intake_json(const IntakeForm& f) {
 
 void LegalDeskWeb::register_routes(http::Router& router) {
   ui_.add_admin_nav({"/legal", "Legal desk"});
+  ui_.add_footer_link({"/transparency", "Transparency report"});
   add_desk_routes(router);
   add_transparency_routes(router);
 }

@@ -238,6 +238,8 @@ std::string render_page(const Frame& f, std::string_view title, std::string_view
   h.text(
       "Powered by Publius. This server keeps no addresses, user agents, emails or phone "
       "numbers.");
+  for (const auto& extra : f.footer_links)
+    h.text(" ").element("a", extra.label, {{"href", extra.href}});
   h.close("footer").close("body").close("html");
   return h.take();
 }

@@ -66,6 +66,8 @@ class WebUi {
   http::Response error(Visit& visit, const Error& error);
   // A navigation link shown to signed-in admins on every page. Call before serving.
   void add_admin_nav(NavLink link) { admin_nav_.push_back(std::move(link)); }
+  // A link in every page's footer, for everyone. Call before serving.
+  void add_footer_link(NavLink link) { footer_links_.push_back(std::move(link)); }
 
  private:
   void add_auth_routes(http::Router& r);
@@ -95,6 +97,7 @@ class WebUi {
   Sessions sessions_;
   WebOptions options_;
   std::vector<NavLink> admin_nav_;
+  std::vector<NavLink> footer_links_;
 };
 
 }  // namespace publius::web

@@ -163,6 +163,7 @@ TEST_F(LegalWebTest, DeskPagesAreForAdminsOnly) {
   // Admins see the desk in the navigation; other people do not.
   EXPECT_NE(send("GET", "/public", admin).body.find("href=\"/legal\""), std::string::npos);
   EXPECT_EQ(send("GET", "/public", user).body.find("href=\"/legal\""), std::string::npos);
+  EXPECT_NE(send("GET", "/public").body.find("href=\"/transparency\""), std::string::npos);
 }
 
 TEST_F(LegalWebTest, DemandPageEscapesShowsReviewAndOnlyLegalMoves) {
