@@ -88,4 +88,11 @@ Result<int64_t> path_id(const http::Request& req, std::string_view name = "id");
 // Mastodon's Link header for a page whose items have ids newest..oldest.
 std::string link_header(const http::Request& req, int64_t newest, int64_t oldest);
 
+// Legal desk parameters shared by the admin API and the web UI (legal_routes.cc):
+// the files uploaded as `documents[]`, named "document-1", "document-2", ... (the
+// parser discards client file names), and the categories in `approve` /
+// `approve[]` (comma-separated lists allowed); at least one is required.
+std::vector<legal::DocumentUpload> document_uploads(const http::Params& p);
+Result<std::vector<std::string>> approved_categories(const http::Params& p);
+
 }  // namespace publius::api

@@ -1,20 +1,23 @@
 // Admin API for the legal desk and the disclosure inventory. Every route needs a
 // user token with admin:read (reads) or admin:write (changes) AND the admin
 // role. Handlers only authenticate, parse and call legal::LegalDesk.
-#include <filesystem>
-
 #include "api/api.h"
 #include "shield/inventory.h"
-#include "util/time.h"
 
 namespace publius::api {
-namespace {
+
+std::vector<legal::DocumentUpload> document_uploads(const http::Params& p) {
+  std::vector<legal::DocumentUpload> out;
+  for (const auto& file : p.files())
+    if (file.field == "documents[]" || file.field == "documents")
+      out.push_back({"document-" + std::to_string(out.size() + 1), file.data});
+  return out;
+}
 
 Result<std::vector<std::string>> approved_categories(const http::Params& p) {
   std::vector<std::string> out;
-  std::vector<std::string> values = p.get_all("approve");
-  for (auto& v : p.get_all("approve[]")) values.push_back(std::move(v));
-  for (const auto& value : values) {
+  // get_all reads `approve[]` entries and repeated `approve` alike.
+  for (const auto& value : p.get_all("approve")) {
     size_t start = 0;
     while (start <= value.size()) {
       const size_t comma = value.find(',', start);
@@ -28,8 +31,6 @@ Result<std::vector<std::string>> approved_categories(const http::Params& p) {
   if (out.empty()) return bad_request("approve: name at least one category");
   return out;
 }
-
-}  // namespace
 
 void Api::add_legal_routes(http::Router& r) {
   // A user token with `scope` whose account is an admin.
@@ -63,18 +64,28 @@ void Api::add_legal_routes(http::Router& r) {
     return json_or_error((*d)->list_json());
   });
 
-  r.add("POST", "/api/v1/admin/legal/demands", [admin, desk](http::Request& req) {
+  r.add("POST", "/api/v1/admin/legal/demands", [this, admin, desk](http::Request& req) {
     auto c = admin(req, "admin:write");
     if (!c.ok()) return error_response(c.error());
     auto d = desk();
     if (!d.ok()) return error_response(d.error());
-    // Document paths name files on the server's disk: only the operator's CLI may read them.
-    if (req.body.find("\"documents\"") != std::string::npos &&
-        req.body.find("\"documents\":[]") == std::string::npos &&
-        req.body.find("\"documents\": []") == std::string::npos)
-      return error_response(
-          bad_request("documents: attach documents with `publius legal intake` on the server"));
-    auto out = (*d)->intake(req.body);
+    // A JSON body is the demand itself; a multipart body carries it in the `demand`
+    // part and the documents as `documents[]` files. Paths in `documents` would name
+    // files on the server's disk, which only the operator's CLI may read.
+    std::string demand_json = req.body;
+    std::vector<legal::DocumentUpload> uploads;
+    if (req.header("content-type").find("multipart/form-data") != std::string_view::npos) {
+      auto p = params(req);
+      if (!p.ok()) return error_response(p.error());
+      demand_json = p->get_or("demand", "");
+      uploads = document_uploads(*p);
+    }
+    auto parsed = legal::parse_demand(demand_json);
+    if (parsed.ok() && !parsed->documents.empty())
+      return error_response(bad_request(
+          "documents: upload the files as multipart `documents[]` parts; paths are read only by "
+          "`publius legal intake` on the server"));
+    auto out = (*d)->intake(demand_json, uploads);
     if (!out.ok()) return error_response(out.error());
     return http::Response::json(std::move(out).value(), 201);
   });
@@ -108,10 +119,7 @@ void Api::add_legal_routes(http::Router& r) {
     if (!p.ok()) return error_response(p.error());
     auto approved = approved_categories(*p);
     if (!approved.ok()) return error_response(approved.error());
-    const std::string id(req.path_param("id"));
-    const std::string out =
-        (*d)->legal_dir() + "/productions/" + id + "-" + std::to_string(now_ms());
-    return json_or_error((*d)->produce(id, *approved, out));
+    return json_or_error((*d)->produce_stored(std::string(req.path_param("id")), *approved));
   });
 
   r.add("GET", "/api/v1/admin/legal/verify", [admin, desk](http::Request& req) {

@@ -18,6 +18,7 @@
 #include "store/sqlite/sqlite_store.h"
 #include "timeline/home_feeds.h"
 #include "util/crypto.h"
+#include "web/legal_web.h"
 #include "web/web_ui.h"
 
 namespace publius::cli {
@@ -33,6 +34,7 @@ struct ServeOptions {
   int64_t rate_limit = 300;
   bool access_log = true;
   bool registrations = true;
+  int64_t notice_check_seconds = 60;
 };
 
 // The shield forbids core dumps: a dump of a running server holds tokens and
@@ -66,8 +68,11 @@ int serve(const ServeOptions& o) {
   legal::DeskOptions desk_options;
   desk_options.data_dir = o.data_dir;
   desk_options.domain = o.domain;
+  desk_options.feeds = &feeds;  // notices reach warm home feeds at once
   auto desk = legal::LegalDesk::open(**store, **legal_store, desk_options);
   if (!desk.ok()) return fail(desk.error().message);
+  // Held notices go out when their court order expires, not at the next desk call.
+  legal::NoticeReleaser releaser(**desk, o.notice_check_seconds * 1000);
   api::ApiOptions api_options;
   api_options.requests_per_window = o.rate_limit;
   api_options.legal_desk = desk->get();
@@ -77,6 +82,8 @@ int serve(const ServeOptions& o) {
   // The web UI for people; after the API so the API's routes match first.
   web::WebUi web_ui(microblog, feeds);
   web_ui.register_routes(router);
+  web::LegalDeskWeb legal_web(web_ui, **desk);
+  legal_web.register_routes(router);
   http::ServerOptions server_options;
   server_options.listen = o.listen;
   server_options.threads = o.threads;
@@ -221,6 +228,12 @@ int run_cli(int argc, char** argv) {
       ->add_flag("!--no-access-log", serve_opts.access_log,
                  "Do not log requests (the log never holds addresses or user agents anyway)")
       ->envname("PUBLIUS_NO_ACCESS_LOG");
+  serve_cmd->add_option("--notice-check-seconds", serve_opts.notice_check_seconds,
+                        "How often to look for held legal notices whose court order expired "
+                        "(they are also sent at the expiry itself)")
+      ->envname("PUBLIUS_NOTICE_CHECK_SECONDS")
+      ->check(CLI::Range(int64_t{1}, int64_t{86400}))
+      ->capture_default_str();
   serve_cmd->add_flag("!--closed-registrations", serve_opts.registrations, "Refuse new sign-ups")
       ->envname("PUBLIUS_CLOSED_REGISTRATIONS");
 

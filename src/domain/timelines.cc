@@ -90,6 +90,8 @@ Result<std::vector<Post>> Microblog::filter_visible(Viewer viewer, std::vector<P
 }
 
 Result<std::vector<Post>> Microblog::home_timeline(int64_t account_id, const Page& page) {
+  PUBLIUS_ASSIGN_OR_RETURN(uint64_t external_commits, store_.external_commits());
+  feeds_.drop_all_after(external_commits);
   PUBLIUS_TRY(feeds_.warm(account_id, [&] {
     return store_.home_timeline(account_id, Page{.limit = static_cast<int>(feeds_.capacity())});
   }));

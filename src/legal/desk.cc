@@ -1,7 +1,11 @@
 #include "legal/desk.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <boost/json.hpp>
+#include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -91,7 +95,7 @@ LegalDesk::LegalDesk(store::Store& store, LegalStore& legal, DeskOptions options
       options_(std::move(options)),
       legal_dir_(options_.data_dir + "/legal"),
       inventory_(store),
-      notices_(store, feeds_, [&] {
+      notices_(store, options_.feeds ? *options_.feeds : own_feeds_, [&] {
         domain::InstanceConfig config;
         config.domain = options_.domain;
         config.max_status_chars = 20000;  // a notice says everything in one message
@@ -161,11 +165,12 @@ Result<std::map<std::string, std::optional<shield::AccountInventory>>> LegalDesk
   return out;
 }
 
-Result<std::string> LegalDesk::intake(std::string_view demand_json) {
+Result<std::string> LegalDesk::intake(std::string_view demand_json,
+                                      const std::vector<DocumentUpload>& uploads) {
   std::lock_guard lock(mu_);
   PUBLIUS_TRY(release_locked());
   PUBLIUS_ASSIGN_OR_RETURN(auto demand, parse_demand(demand_json));
-  // Read and hash every document before anything is written.
+  // Read and hash every document, named by path or uploaded, before anything is written.
   struct Doc {
     std::string sha256, name, bytes;
   };
@@ -174,6 +179,12 @@ Result<std::string> LegalDesk::intake(std::string_view demand_json) {
     auto bytes = read_file(path, "documents");
     if (!bytes.ok()) return bytes.take_error();
     docs.push_back({sha256_hex(*bytes), fs::path(path).filename().string(), std::move(*bytes)});
+  }
+  for (const auto& upload : uploads) {
+    const std::string name = fs::path(upload.name).filename().string();
+    if (name.empty() || name.size() > 200) return bad_request("documents: a name is required");
+    if (upload.bytes.empty()) return bad_request("documents: " + name + " is empty");
+    docs.push_back({sha256_hex(upload.bytes), name, upload.bytes});
   }
   demand.id = "dmd_" + to_hex(random_token(9)).substr(0, 12);
   demand.documents.clear();
@@ -322,6 +333,7 @@ Result<std::string> LegalDesk::list_json() {
                       {"notice", row.notice_status}};
     if (d.is_object()) {
       item["agency"] = d.as_object()["agency"];
+      item["deadline"] = d.as_object()["deadline"];
       item["instrument"] = d.as_object()["instrument"];
       item["targets"] = d.as_object()["targets"];
     }
@@ -408,6 +420,20 @@ Result<int> LegalDesk::send_notice(const DemandRow& row, const Demand& d) {
   return sent;
 }
 
+Result<std::optional<int64_t>> LegalDesk::ms_until_next_release() {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto rows, legal_.demands());
+  std::optional<int64_t> next;
+  for (const auto& row : rows) {
+    if (row.notice_status != "held") continue;
+    PUBLIUS_ASSIGN_OR_RETURN(auto demand, parse_demand(row.demand_json));
+    const int64_t due = demand.nondisclosure_until_ms.value_or(0);
+    if (!next || due < *next) next = due;
+  }
+  if (!next) return next;
+  return std::optional<int64_t>(std::max<int64_t>(0, *next - now()));
+}
+
 Status LegalDesk::release_expired_notices() {
   std::lock_guard lock(mu_);
   return release_locked();
@@ -492,6 +518,57 @@ Result<std::string> LegalDesk::produce(const std::string& id,
                                        const std::string& out_dir) {
   std::lock_guard lock(mu_);
   PUBLIUS_TRY(release_locked());
+  return produce_locked(id, approved, out_dir);
+}
+
+Result<std::string> LegalDesk::produce_stored(const std::string& id,
+                                              const std::vector<std::string>& approved) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(release_locked());
+  // The time in the name keeps a failed attempt's leftovers from blocking a retry.
+  return produce_locked(id, approved,
+                        legal_dir_ + "/productions/" + id + "-" + std::to_string(now_ms()));
+}
+
+Result<std::vector<PackageFile>> LegalDesk::stored_package(const std::string& id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto row, find(id));
+  if (!row.produced_json) return not_found("demand " + id + " has not been produced");
+  const json::value summary = parse_or_null(*row.produced_json);
+  const json::value* manifest_sha =
+      summary.is_object() ? summary.as_object().if_contains("manifest_sha256") : nullptr;
+  // The package whose manifest the audit log recorded: several directories can exist
+  // when an earlier attempt failed half-way.
+  std::error_code ec;
+  const fs::path root = legal_dir_ + "/productions";
+  for (const auto& entry : fs::directory_iterator(root, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind(id + "-", 0) != 0) continue;
+    auto manifest = read_file((entry.path() / "manifest.json").string(), "package");
+    if (!manifest.ok() || !manifest_sha || !manifest_sha->is_string() ||
+        sha256_hex(*manifest) != manifest_sha->as_string())
+      continue;
+    std::vector<PackageFile> files{{"manifest.json", *manifest}};
+    const json::value listed = parse_or_null(*manifest);
+    if (!listed.is_object() || !listed.as_object().contains("files"))
+      return internal_error("package of " + id + ": manifest.json has no file list");
+    for (const auto& f : listed.as_object().at("files").as_array()) {
+      const std::string path(f.at("path").as_string());
+      PUBLIUS_ASSIGN_OR_RETURN(auto bytes, read_file((entry.path() / path).string(), "package"));
+      if (sha256_hex(bytes) != f.at("sha256").as_string())
+        return internal_error("package of " + id + ": " + path +
+                              " no longer matches the SHA-256 in its manifest");
+      files.push_back({path, std::move(bytes)});
+    }
+    return files;
+  }
+  return not_found("no stored package for demand " + id +
+                   " (it was produced with `publius legal produce --out`)");
+}
+
+Result<std::string> LegalDesk::produce_locked(const std::string& id,
+                                              const std::vector<std::string>& approved,
+                                              const std::string& out_dir) {
   PUBLIUS_ASSIGN_OR_RETURN(auto row, find(id));
   PUBLIUS_ASSIGN_OR_RETURN(auto demand, parse_demand(row.demand_json));
   demand.id = row.id;
@@ -691,6 +768,17 @@ Result<Period> parse_period(const std::string& p) {
 
 }  // namespace
 
+Result<std::vector<std::string>> LegalDesk::transparency_periods() {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto rows, legal_.demands());
+  std::set<std::string, std::greater<>> halves;
+  for (const auto& row : rows) {
+    const std::string day = format_day(row.received_ms);  // YYYY-MM-DD
+    halves.insert(day.substr(0, 4) + (day.substr(5, 2) <= "06" ? "H1" : "H2"));
+  }
+  return std::vector<std::string>(halves.begin(), halves.end());
+}
+
 Result<std::string> LegalDesk::transparency(const TransparencyOptions& options) {
   std::lock_guard lock(mu_);
   PUBLIUS_TRY(release_locked());
@@ -812,6 +900,82 @@ Result<std::string> LegalDesk::transparency(const TransparencyOptions& options) 
     out += "<tr><th>" + html_escape(k) + "</th><td>" + html_escape(v) + "</td></tr>\n";
   out += "</table>\n<p id=\"canary\">" + html_escape(statement) + " (" + html_escape(date) +
          ")</p>\n</body></html>\n";
+  return out;
+}
+
+NoticeReleaser::NoticeReleaser(LegalDesk& desk, int64_t poll_ms)
+    : desk_(desk), poll_ms_(std::max<int64_t>(1, poll_ms)), thread_([this] { run(); }) {}
+
+NoticeReleaser::~NoticeReleaser() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+}
+
+void NoticeReleaser::run() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    int64_t wait_ms = poll_ms_;
+    if (auto s = desk_.release_expired_notices(); !s.ok()) {
+      // Retried at the next poll, not at once: an overdue notice would spin here.
+      spdlog::error("legal desk: releasing held notices failed: {}", s.error().message);
+    } else if (auto next = desk_.ms_until_next_release(); next.ok() && *next) {
+      wait_ms = std::min(wait_ms, std::max<int64_t>(1, **next));
+    }
+    lock.lock();
+    wake_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_; });
+  }
+}
+
+namespace {
+
+// Writes `value` as a zero-padded octal number filling `width - 1` digits and a NUL.
+void octal(char* field, size_t width, uint64_t value) {
+  std::snprintf(field, width, "%0*llo", static_cast<int>(width - 1),
+                static_cast<unsigned long long>(value));
+}
+
+}  // namespace
+
+Result<std::string> ustar_archive(const std::string& root, const std::vector<PackageFile>& files,
+                                  int64_t mtime_s) {
+  std::string out;
+  auto header = [&](const std::string& name, char type, uint64_t size) -> Status {
+    if (name.size() >= 100) return bad_request("package: path too long for ustar: " + name);
+    char h[512] = {};
+    std::memcpy(h, name.data(), name.size());
+    octal(h + 100, 8, type == '5' ? 0755 : 0644);  // mode
+    octal(h + 108, 8, 0);                          // uid
+    octal(h + 116, 8, 0);                          // gid
+    octal(h + 124, 12, size);
+    octal(h + 136, 12, static_cast<uint64_t>(std::max<int64_t>(0, mtime_s)));
+    std::memset(h + 148, ' ', 8);  // the checksum is computed with its own field as spaces
+    h[156] = type;
+    std::memcpy(h + 257, "ustar", 6);  // magic with NUL, then version "00"
+    std::memcpy(h + 263, "00", 2);
+    unsigned sum = 0;
+    for (unsigned char c : h) sum += c;
+    std::snprintf(h + 148, 8, "%06o", sum);  // six digits, NUL, then the space kept from above
+    out.append(h, sizeof h);
+    return ok_status();
+  };
+  PUBLIUS_TRY(header(root + "/", '5', 0));
+  std::set<std::string> dirs;
+  for (const auto& f : files) {
+    for (size_t slash = f.path.find('/'); slash != std::string::npos;
+         slash = f.path.find('/', slash + 1)) {
+      const std::string dir = root + "/" + f.path.substr(0, slash + 1);
+      if (dirs.insert(dir).second) PUBLIUS_TRY(header(dir, '5', 0));
+    }
+    PUBLIUS_TRY(header(root + "/" + f.path, '0', f.bytes.size()));
+    out += f.bytes;
+    out.append((512 - f.bytes.size() % 512) % 512, '\0');
+  }
+  out.append(1024, '\0');  // two zero blocks end the archive
   return out;
 }
 

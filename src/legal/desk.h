@@ -14,8 +14,9 @@
 // of the account notices come from; created on first notice, `legal` if free).
 //
 // Held notices are released by release_expired_notices(), which open() and
-// every public operation call first: a notice goes out at the first legal
-// command (or server start, or admin API call) after its order expires.
+// every public operation call first; in the server, a NoticeReleaser thread
+// also calls it when an order expires, so a notice goes out on time even when
+// nobody uses the desk.
 //
 // Ownership: `store` and `legal` are not owned and must outlive the desk.
 // Thread-safety: all methods are serialized on an internal mutex.
@@ -24,11 +25,13 @@
 // does not allow.
 #pragma once
 
+#include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "domain/microblog.h"
@@ -46,6 +49,21 @@ struct DeskOptions {
   std::string data_dir;
   std::string domain = "localhost";  // named in user notices
   std::function<int64_t()> clock;    // ms since the epoch; default: wall clock
+  // The home feeds notices are delivered into: the server passes its own so a
+  // notice reaches the recipient's warm feed at once. Default: the desk's own.
+  timeline::HomeFeeds* feeds = nullptr;
+};
+
+// A demand document given as bytes (an upload) rather than a path.
+struct DocumentUpload {
+  std::string name;  // shown to the operator; no directories
+  std::string bytes;
+};
+
+// One file of a production package, relative to the package root.
+struct PackageFile {
+  std::string path;
+  std::string bytes;
 };
 
 struct TransparencyOptions {
@@ -63,8 +81,10 @@ class LegalDesk {
                                                  DeskOptions options);
 
   // Records and reviews a demand; returns {"id", "state", "review"}.
-  // Document paths are read relative to the working directory.
-  Result<std::string> intake(std::string_view demand_json);
+  // Document paths in the JSON are read relative to the working directory;
+  // `uploads` are stored the same way (content-addressed by SHA-256).
+  Result<std::string> intake(std::string_view demand_json,
+                             const std::vector<DocumentUpload>& uploads = {});
   // {"id", "state", "demand", "review", "history", "notice", "documents", "production"}.
   Result<std::string> show_json(const std::string& id);
   Result<std::string> show_text(const std::string& id);
@@ -77,10 +97,23 @@ class LegalDesk {
   // demand to `produced` and returns manifest.json's text.
   Result<std::string> produce(const std::string& id, const std::vector<std::string>& approved,
                               const std::string& out_dir);
+  // produce() into the desk's own store, DATA_DIR/legal/productions/ID-MS, where
+  // stored_package() finds it again (the admin API and the web UI use these).
+  Result<std::string> produce_stored(const std::string& id,
+                                     const std::vector<std::string>& approved);
+  // The newest stored package of a demand: manifest.json first, then every file
+  // it lists. kNotFound when none was stored; kInternal when a file no longer
+  // matches the SHA-256 its manifest records.
+  Result<std::vector<PackageFile>> stored_package(const std::string& id);
   Result<ChainReport> verify();
   Result<std::string> transparency(const TransparencyOptions& options);
+  // The half-years (e.g. "2017H1") in which demands were received, newest first.
+  Result<std::vector<std::string>> transparency_periods();
   // Sends every held notice whose court order has expired.
   Status release_expired_notices();
+  // How long (ms, by the desk's clock; 0 when overdue) until the next held
+  // notice is due; nullopt when no notice is held.
+  Result<std::optional<int64_t>> ms_until_next_release();
 
   const Rules& rules() const { return rules_; }
   const std::string& legal_dir() const { return legal_dir_; }
@@ -98,6 +131,9 @@ class LegalDesk {
   Result<int> send_notice(const DemandRow& row, const Demand& demand);
   Result<int64_t> notice_account_id();
   Result<std::string> show_json_locked(const std::string& id);
+  Result<std::string> produce_locked(const std::string& id,
+                                     const std::vector<std::string>& approved,
+                                     const std::string& out_dir);
 
   store::Store& store_;
   LegalStore& legal_;
@@ -107,9 +143,40 @@ class LegalDesk {
   std::string counsel_;
   std::optional<AuditSigner> signer_;
   shield::StoreDisclosureInventory inventory_;
-  timeline::HomeFeeds feeds_;
-  domain::Microblog notices_;  // posts notices; its own feeds, a longer length limit
+  timeline::HomeFeeds own_feeds_;  // used when DeskOptions::feeds is not given
+  domain::Microblog notices_;      // posts notices; its own feeds, a longer length limit
   std::mutex mu_;
 };
+
+// Releases held notices while the server runs: a thread that wakes when the
+// earliest held order expires, and at least every `poll_ms` (demands recorded
+// by another process, the CLI, are found that way), and calls
+// release_expired_notices(). Failures are logged and retried at the next wake.
+//
+// Ownership: `desk` is not owned and must outlive the releaser. The destructor
+// stops and joins the thread.
+class NoticeReleaser {
+ public:
+  NoticeReleaser(LegalDesk& desk, int64_t poll_ms);
+  ~NoticeReleaser();
+  NoticeReleaser(const NoticeReleaser&) = delete;
+  NoticeReleaser& operator=(const NoticeReleaser&) = delete;
+
+ private:
+  void run();
+
+  LegalDesk& desk_;
+  const int64_t poll_ms_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+// A POSIX ustar archive of `files` under the directory `root`, each file dated
+// `mtime_s` (seconds since the epoch). Paths must fit ustar's 100-byte name field
+// (with root); longer ones are refused with kBadRequest.
+Result<std::string> ustar_archive(const std::string& root, const std::vector<PackageFile>& files,
+                                  int64_t mtime_s);
 
 }  // namespace publius::legal

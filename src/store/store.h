@@ -152,6 +152,13 @@ class Store {
  public:
   virtual ~Store() = default;
 
+  // How many commits by another connection (another process, such as the admin
+  // CLI against a running server) this store has noticed; looking also refreshes
+  // the store's own caches. Whoever keeps state derived from the store (the warm
+  // home feeds) rebuilds it when the count grows. Stores without other writers
+  // keep the default.
+  virtual Result<uint64_t> external_commits() { return uint64_t{0}; }
+
   // Accounts.
   virtual Result<Account> create_account(const NewAccount& a) = 0;
   virtual Result<std::optional<Account>> account_by_id(int64_t id) = 0;

@@ -117,6 +117,17 @@ void HomeFeeds::drop(int64_t account_id) {
   if (slot < shard.feeds.size()) shard.feeds[slot].reset();
 }
 
+void HomeFeeds::drop_all_after(uint64_t external_commits) {
+  uint64_t seen = external_commits_seen_.load();
+  do {
+    if (external_commits <= seen) return;  // already dropped for this count (or a later one)
+  } while (!external_commits_seen_.compare_exchange_weak(seen, external_commits));
+  for (size_t s = 0; s < kShards; ++s) {
+    std::lock_guard lock(shards_[s].mu);
+    shards_[s].feeds.clear();
+  }
+}
+
 bool HomeFeeds::is_warm(int64_t account_id) const {
   Shard& shard = shards_[static_cast<size_t>(account_id) % kShards];
   std::lock_guard lock(shard.mu);

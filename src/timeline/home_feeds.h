@@ -13,6 +13,7 @@
 // and are skipped by the reader.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -45,6 +46,12 @@ class HomeFeeds {
   // Forgets a feed (after unfollow or block); the next read rebuilds it.
   void drop(int64_t account_id);
 
+  // Forgets every feed when `external_commits` (store::Store::external_commits)
+  // is higher than at the last call: another process wrote to the store, and
+  // fan-out never saw what it posted (a legal notice sent by the CLI, say), nor
+  // can it tell whose feeds that touched.
+  void drop_all_after(uint64_t external_commits);
+
   bool is_warm(int64_t account_id) const;
   size_t capacity() const { return capacity_; }
 
@@ -64,6 +71,7 @@ class HomeFeeds {
 
   size_t capacity_;
   std::unique_ptr<Shard[]> shards_;
+  std::atomic<uint64_t> external_commits_seen_{0};
 };
 
 }  // namespace publius::timeline

@@ -51,6 +51,23 @@ dl.fields{display:grid;grid-template-columns:minmax(6rem,auto) 1fr;gap:.25rem 1r
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.4rem;border-bottom:1px solid var(--line)}
 ul.plain{list-style:none;padding:0}
 fieldset{border:1px solid var(--line);border-radius:.5rem;margin:1rem 0}
+nav.subnav ul{list-style:none;margin:0 0 1rem;padding:0;display:flex;flex-wrap:wrap;gap:.25rem 1rem}
+nav.subnav a[aria-current=page]{font-weight:700}
+.state,.recommendation{font-weight:700}
+code.hash{font-size:.8rem;overflow-wrap:anywhere}
+.finding{border-left:4px solid var(--line);padding:.25rem .75rem;margin:.75rem 0}
+.finding h4{margin:0}.finding p{margin:.3rem 0}
+.finding.blocking{border-left-color:var(--danger)}.finding.warning{border-left-color:var(--focus)}
+.severity{text-transform:uppercase;font-size:.8rem;letter-spacing:.05em}
+fieldset.choices{border:0;padding:0;margin:.5rem 0}.choice{margin:.2rem 0}
+input[type=file]{font:inherit}
+table.demands{font-size:.9rem}
+figure.chart{margin:1.5rem 0}figure.chart figcaption{font-weight:700;margin-bottom:.5rem}
+figure.chart svg{width:100%;height:auto;display:block}
+.chart .bar{fill:var(--accent)}.chart .track{fill:var(--line)}
+.chart text{fill:var(--fg);font:14px system-ui,sans-serif}
+table.numbers{font-size:.875rem;margin-top:.5rem}table.numbers caption{text-align:left;color:var(--muted)}
+.canary blockquote{margin:0 0 .75rem;font-style:italic}
 @media (max-width:32rem){main{padding:.75rem}.post .meta{margin-left:0;width:100%}h1{font-size:1.35rem}}
 )css";
   return kCss;

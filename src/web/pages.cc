@@ -3,6 +3,7 @@
 #include "util/time.h"
 #include "web/assets.h"
 #include "web/html.h"
+#include "web/page_parts.h"
 
 namespace publius::web {
 namespace {
@@ -13,23 +14,6 @@ using domain::Visibility;
 
 std::string display_name(const Account& a) {
   return a.display_name.empty() ? a.username : a.display_name;
-}
-
-// A POST form with the CSRF token and the page to come back to.
-void form_open(Html& h, const Frame& f, std::string_view action) {
-  h.open("form", {{"method", "post"}, {"action", action}});
-  h.open("input", {{"type", "hidden"}, {"name", "csrf"}, {"value", f.csrf}});
-  h.open("input", {{"type", "hidden"}, {"name", "back"}, {"value", f.back}});
-}
-
-// A one-button form, the accessible way to do an action without JavaScript.
-void button_form(Html& h, const Frame& f, std::string_view action, std::string_view label,
-                 std::string_view css_class = "", std::string_view aria_label = "") {
-  form_open(h, f, action);
-  h.open("button", {{"type", "submit"},
-                    {"class", css_class, !css_class.empty()},
-                    {"aria-label", aria_label, !aria_label.empty()}});
-  h.text(label).close("button").close("form");
 }
 
 std::string_view visibility_label(Visibility v) {
@@ -174,10 +158,7 @@ void compose_form(Html& h, const Frame& f, std::optional<int64_t> reply_to,
 
 std::string format_day_text(int64_t ms) { return format_day(ms); }
 
-void form_messages(Html& h, const FormState& s) {
-  if (!s.error.empty()) h.element("p", s.error, {{"class", "error"}, {"role", "alert"}});
-  if (!s.notice.empty()) h.element("p", s.notice, {{"class", "notice"}, {"role", "status"}});
-}
+void form_messages(Html& h, const FormState& s) { web::form_messages(h, s.error, s.notice); }
 
 void account_line(Html& h, const Account& a) {
   h.element("a", display_name(a), {{"href", profile_path(a)}});
@@ -185,6 +166,26 @@ void account_line(Html& h, const Account& a) {
 }
 
 }  // namespace
+
+void form_open(Html& h, const Frame& f, std::string_view action, std::string_view enctype) {
+  h.open("form", {{"method", "post"}, {"action", action}, {"enctype", enctype, !enctype.empty()}});
+  h.open("input", {{"type", "hidden"}, {"name", "csrf"}, {"value", f.csrf}});
+  h.open("input", {{"type", "hidden"}, {"name", "back"}, {"value", f.back}});
+}
+
+void button_form(Html& h, const Frame& f, std::string_view action, std::string_view label,
+                 std::string_view css_class, std::string_view aria_label) {
+  form_open(h, f, action);
+  h.open("button", {{"type", "submit"},
+                    {"class", css_class, !css_class.empty()},
+                    {"aria-label", aria_label, !aria_label.empty()}});
+  h.text(label).close("button").close("form");
+}
+
+void form_messages(Html& h, std::string_view error, std::string_view notice) {
+  if (!error.empty()) h.element("p", error, {{"class", "error"}, {"role", "alert"}});
+  if (!notice.empty()) h.element("p", notice, {{"class", "notice"}, {"role", "status"}});
+}
 
 std::string profile_path(const Account& account) { return "/@" + account.username; }
 std::string post_path(const Account& author, int64_t post_id) {
@@ -237,6 +238,8 @@ std::string render_page(const Frame& f, std::string_view title, std::string_view
   h.text(
       "Powered by Publius. This server keeps no addresses, user agents, emails or phone "
       "numbers.");
+  for (const auto& extra : f.footer_links)
+    h.text(" ").element("a", extra.label, {{"href", extra.href}});
   h.close("footer").close("body").close("html");
   return h.take();
 }

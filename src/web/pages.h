@@ -38,6 +38,7 @@ struct Frame {
   std::string path;                       // the page's own path, for aria-current
   std::string back;                       // path (with query) forms return to
   std::vector<NavLink> extra_nav;         // e.g. the legal desk, for admins
+  std::vector<NavLink> footer_links;      // e.g. the transparency report, for everyone
   size_t max_status_chars = 500;
   std::string form_key;  // random per page: makes a resubmitted compose form post once
 };

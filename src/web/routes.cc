@@ -132,6 +132,8 @@ Result<WebUi::Visit> WebUi::begin_visit(http::Request& req) {
   }
   v.frame.instance_title = microblog_.config().title;
   v.frame.viewer = v.account;
+  if (v.account && v.account->role == domain::Role::kAdmin) v.frame.extra_nav = admin_nav_;
+  v.frame.footer_links = footer_links_;
   v.frame.csrf = csrf_token(v.cookie_secret);
   v.frame.path = req.path;
   v.frame.back = req.method == "GET" ? req.path + (req.query.empty() ? "" : "?" + req.query)

@@ -14,6 +14,8 @@
 // "/auth/*", "/home", "/public", "/notifications", "/search", "/settings*",
 // "/statuses/*", "/accounts/*", "/follow_requests*" and "/static/*"). Handlers are
 // then safe to call from any thread. Errors become pages in the site's layout.
+// The operator's legal desk and /transparency are added by LegalDeskWeb
+// (web/legal_web.h) through add_page() and add_admin_nav().
 #pragma once
 
 #include <functional>
@@ -64,6 +66,10 @@ class WebUi {
   void add_page(http::Router& router, std::string method, std::string pattern, PageHandler handler);
   // An error page response for `error`, with advice on what to do.
   http::Response error(Visit& visit, const Error& error);
+  // A navigation link shown to signed-in admins on every page. Call before serving.
+  void add_admin_nav(NavLink link) { admin_nav_.push_back(std::move(link)); }
+  // A link in every page's footer, for everyone. Call before serving.
+  void add_footer_link(NavLink link) { footer_links_.push_back(std::move(link)); }
 
  private:
   void add_auth_routes(http::Router& r);
@@ -93,6 +99,8 @@ class WebUi {
   timeline::HomeFeeds& feeds_;
   Sessions sessions_;
   WebOptions options_;
+  std::vector<NavLink> admin_nav_;
+  std::vector<NavLink> footer_links_;
 };
 
 }  // namespace publius::web

@@ -276,6 +276,54 @@ TEST_F(LegalDeskTest, DocumentsAreStoredContentAddressed) {
   EXPECT_EQ(shown.at("documents").at(0).at("name").as_string(), "warrant.txt");
 }
 
+TEST_F(LegalDeskTest, UploadedDocumentsAreStoredLikePaths) {
+  account("writer");
+  const std::string bytes = std::string("%PDF\0\xff binary", 13);
+  auto out = desk_->intake(demand_json({}), {{"document-1", bytes}});
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  const std::string id(json::parse(*out).at("id").as_string());
+  EXPECT_EQ(read_text(desk_->legal_dir() + "/documents/" + sha256_hex(bytes)), bytes);
+  auto shown = show(id);
+  EXPECT_EQ(shown.at("documents").at(0).at("name").as_string(), "document-1");
+  EXPECT_EQ(shown.at("demand").at("documents").at(0).as_string(), sha256_hex(bytes));
+  auto empty = desk_->intake(demand_json({}), {{"document-1", ""}});
+  EXPECT_FALSE(empty.ok());
+}
+
+TEST_F(LegalDeskTest, ReleaserSendsAHeldNoticeWhenItsOrderExpires) {
+  const int64_t writer = account("writer");
+  // A desk on the wall clock: the releaser sleeps until the order's expiry, far
+  // sooner than its hour-long poll.
+  DeskOptions options;
+  options.data_dir = dir_.path();
+  auto desk = LegalDesk::open(*store_, *legal_, options);
+  ASSERT_TRUE(desk.ok()) << desk.error().message;
+  auto out = (*desk)->intake(
+      demand_json({{"nondisclosure", "court_order"},
+                   {"nondisclosure_until", json::string(format_iso8601_ms(now_ms() + 300))}}));
+  ASSERT_TRUE(out.ok()) << out.error().message;
+  auto due = (*desk)->ms_until_next_release();
+  ASSERT_TRUE(due.ok() && due->has_value());
+  EXPECT_LE(**due, 300);
+  EXPECT_EQ(notifications_of(writer), 0);
+  NoticeReleaser releaser(**desk, /*poll_ms=*/3600 * 1000);
+  const int64_t give_up = now_ms() + 5000;
+  while (notifications_of(writer) == 0 && now_ms() < give_up)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(notifications_of(writer), 1);
+  auto none = (*desk)->ms_until_next_release();
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+}
+
+TEST(UstarTest, RefusesPathsTooLongForTheFormat) {
+  EXPECT_FALSE(ustar_archive("root", {{std::string(120, 'a'), "x"}}, 0).ok());
+  auto tar = ustar_archive("root", {{"a/b.json", "{}"}}, 0);
+  ASSERT_TRUE(tar.ok());
+  // Headers of root/, root/a/ and the file, one data block, two zero blocks.
+  EXPECT_EQ(tar->size(), 512u * 3 + 512 + 1024);
+}
+
 TEST_F(LegalDeskTest, RulesFileIsWrittenAndOperatorEditsAreRead) {
   const std::string path = desk_->legal_dir() + "/rules.json";
   ASSERT_TRUE(std::filesystem::exists(path));

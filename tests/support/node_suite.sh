@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a Node test suite against a fresh Publius: installs the suite's pinned npm packages,
 # starts the server on a free local port with an empty data directory, runs
-# `node --test` in SUITE_DIR with PUBLIUS_URL set, then stops the server with SIGTERM.
+# `node --test` in SUITE_DIR with PUBLIUS_URL (and PUBLIUS_BINARY, PUBLIUS_DATA_DIR for
+# operator set-up through admin commands) set, then stops the server with SIGTERM.
 # Shared by tests/compat (masto.js) and tests/web_e2e (playwright-core + Chromium).
 #
 # Usage: tests/support/node_suite.sh SUITE_DIR PATH_TO_PUBLIUS_BINARY [node --test flags...]
@@ -97,6 +98,9 @@ if [[ -z $started ]]; then
 fi
 echo "$suite: publius serving $url (data in $tmp/data)"
 
+# Suites that need operator set-up (an admin account) run the binary's admin commands on
+# the same data directory; they work while the server runs.
 status=0
-PUBLIUS_URL=$url node --test "$@" ./*.test.mjs || status=$?
+PUBLIUS_URL=$url PUBLIUS_BINARY=$binary PUBLIUS_DATA_DIR=$tmp/data \
+  node --test "$@" ./*.test.mjs || status=$?
 exit "$status"

@@ -223,9 +223,16 @@ Status SqliteStore::sync_caches() {
     hidden_cache_.clear();
     viewer_cache_.clear();
     followers_cache_.clear();
+    if (data_version_ != -1) ++external_commits_;
     data_version_ = version;
   }
   return ok_status();
+}
+
+Result<uint64_t> SqliteStore::external_commits() {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(sync_caches());
+  return external_commits_;
 }
 
 // ---- Accounts ----

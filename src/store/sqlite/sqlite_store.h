@@ -26,6 +26,8 @@ class SqliteStore final : public store::Store {
   // Opens DIR/publius.db, creating and migrating it as needed.
   static Result<std::unique_ptr<SqliteStore>> open(const std::string& data_dir);
 
+  Result<uint64_t> external_commits() override;
+
   Result<store::Account> create_account(const store::NewAccount& a) override;
   Result<std::optional<store::Account>> account_by_id(int64_t id) override;
   Result<std::optional<store::Account>> account_by_username(std::string_view username) override;
@@ -190,6 +192,7 @@ class SqliteStore final : public store::Store {
   std::mutex mu_;
   Db db_;
   int64_t data_version_ = -1;
+  uint64_t external_commits_ = 0;  // data_version changes after the first look
   std::unordered_map<int64_t, store::Post> post_cache_;
   std::unordered_map<int64_t, store::Account> account_cache_;
   std::unordered_map<std::string, store::Token> token_cache_;
