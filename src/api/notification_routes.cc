@@ -46,6 +46,11 @@ struct GroupSummary {
   std::vector<int64_t> sample_account_ids;
 };
 
+// Appends `id` unless `ids` already holds it (lists here are short: a page, a sample).
+void append_distinct(std::vector<int64_t>& ids, int64_t id) {
+  if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+}
+
 constexpr size_t kSampleAccounts = 8;
 constexpr int kMaxGroupMembers = 1000;
 
@@ -58,23 +63,24 @@ Result<std::string> Api::grouped_notifications_json(
   std::vector<int64_t> status_ids, account_ids;
   for (auto& g : groups) {
     GroupSummary s;
-    PUBLIUS_ASSIGN_OR_RETURN(auto members, domain::notification_group_members(
-                                               store_, account_id, g.key, kMaxGroupMembers));
-    if (members.empty()) continue;
-    s.count = static_cast<int64_t>(members.size());
-    s.most_recent_id = members.front().id;
-    for (const auto& m : members) {
-      if (s.sample_account_ids.size() == kSampleAccounts) break;
-      if (std::find(s.sample_account_ids.begin(), s.sample_account_ids.end(), m.from_account_id) ==
-          s.sample_account_ids.end())
-        s.sample_account_ids.push_back(m.from_account_id);
+    if (g.key.starts_with("ungrouped-")) {
+      // The page already holds the whole group: no need to read it again.
+      s.count = 1;
+      s.most_recent_id = g.page_max_id;
+      s.sample_account_ids = g.page_account_ids;
+    } else {
+      PUBLIUS_ASSIGN_OR_RETURN(auto members, domain::notification_group_members(
+                                                 store_, account_id, g.key, kMaxGroupMembers));
+      if (members.empty()) continue;
+      s.count = static_cast<int64_t>(members.size());
+      s.most_recent_id = members.front().id;
+      for (const auto& m : members) {
+        if (s.sample_account_ids.size() == kSampleAccounts) break;
+        append_distinct(s.sample_account_ids, m.from_account_id);
+      }
     }
-    for (int64_t id : s.sample_account_ids)
-      if (std::find(account_ids.begin(), account_ids.end(), id) == account_ids.end())
-        account_ids.push_back(id);
-    if (g.status_id &&
-        std::find(status_ids.begin(), status_ids.end(), *g.status_id) == status_ids.end())
-      status_ids.push_back(*g.status_id);
+    for (int64_t id : s.sample_account_ids) append_distinct(account_ids, id);
+    if (g.status_id) append_distinct(status_ids, *g.status_id);
     s.on_page = std::move(g);
     summaries.push_back(std::move(s));
   }
@@ -199,9 +205,7 @@ void Api::add_notification_routes(http::Router& r) {
         store_, c->account->id, req.path_param("group_key"), kMaxGroupMembers);
     if (!members.ok()) return error_response(members.error());
     std::vector<int64_t> ids;
-    for (const auto& m : *members)
-      if (std::find(ids.begin(), ids.end(), m.from_account_id) == ids.end())
-        ids.push_back(m.from_account_id);
+    for (const auto& m : *members) append_distinct(ids, m.from_account_id);
     return json_or_error(renderer_.accounts(ids));
   });
 
