@@ -22,7 +22,9 @@
 namespace publius::legal::testing {
 
 inline std::string fixture_path(const std::string& name) {
-  return (std::filesystem::path(__FILE__).parent_path() / "fixtures" / name).string();
+  // A compile definition rather than __FILE__: ccache's base_dir makes
+  // __FILE__ relative, which would tie the tests to one working directory.
+  return (std::filesystem::path(PUBLIUS_TEST_SOURCE_DIR) / "legal" / "fixtures" / name).string();
 }
 
 inline std::string read_text(const std::string& path) {
