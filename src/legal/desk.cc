@@ -21,6 +21,26 @@ namespace publius::legal {
 namespace json = boost::json;
 namespace fs = std::filesystem;
 
+// The thread mutex first, then the file lock: threads of one process queue on
+// the mutex, so the flock is only ever contended between processes.
+class LegalDesk::Exclusive {
+ public:
+  explicit Exclusive(LegalDesk& desk) : thread_lock_(desk.mu_), file_(desk.lock_file_) {
+    status_ = file_.lock();
+  }
+  ~Exclusive() {
+    if (status_.ok()) file_.unlock();
+  }
+  Exclusive(const Exclusive&) = delete;
+  Exclusive& operator=(const Exclusive&) = delete;
+  Status status() const { return status_; }
+
+ private:
+  std::lock_guard<std::mutex> thread_lock_;
+  LockFile& file_;
+  Status status_ = ok_status();
+};
+
 namespace {
 
 const std::set<std::string, std::less<>> kTerminal = {"produced", "rejected",  "withdrawn",
@@ -116,6 +136,7 @@ Status LegalDesk::load_files() {
   std::error_code ec;
   fs::create_directories(legal_dir_ + "/documents", ec);
   if (ec) return internal_error("cannot create " + legal_dir_ + ": " + ec.message());
+  PUBLIUS_ASSIGN_OR_RETURN(lock_file_, LockFile::open(legal_dir_ + "/desk.lock"));
   PUBLIUS_ASSIGN_OR_RETURN(auto rules_text,
                            file_or_default(legal_dir_ + "/rules.json", kDefaultRulesJson));
   auto rules = Rules::parse(rules_text);
@@ -167,7 +188,8 @@ Result<std::map<std::string, std::optional<shield::AccountInventory>>> LegalDesk
 
 Result<std::string> LegalDesk::intake(std::string_view demand_json,
                                       const std::vector<DocumentUpload>& uploads) {
-  std::lock_guard lock(mu_);
+  Exclusive exclusive(*this);
+  PUBLIUS_TRY(exclusive.status());
   PUBLIUS_TRY(release_locked());
   PUBLIUS_ASSIGN_OR_RETURN(auto demand, parse_demand(demand_json));
   // Read and hash every document, named by path or uploaded, before anything is written.
@@ -245,7 +267,8 @@ Result<std::string> LegalDesk::intake(std::string_view demand_json,
 }
 
 Result<std::string> LegalDesk::show_json(const std::string& id) {
-  std::lock_guard lock(mu_);
+  Exclusive exclusive(*this);
+  PUBLIUS_TRY(exclusive.status());
   PUBLIUS_TRY(release_locked());
   return show_json_locked(id);
 }
@@ -320,7 +343,8 @@ Result<std::string> LegalDesk::show_text(const std::string& id) {
 }
 
 Result<std::string> LegalDesk::list_json() {
-  std::lock_guard lock(mu_);
+  Exclusive exclusive(*this);
+  PUBLIUS_TRY(exclusive.status());
   PUBLIUS_TRY(release_locked());
   PUBLIUS_ASSIGN_OR_RETURN(auto rows, legal_.demands());
   json::array out;
@@ -435,7 +459,8 @@ Result<std::optional<int64_t>> LegalDesk::ms_until_next_release() {
 }
 
 Status LegalDesk::release_expired_notices() {
-  std::lock_guard lock(mu_);
+  Exclusive exclusive(*this);
+  PUBLIUS_TRY(exclusive.status());
   return release_locked();
 }
 
@@ -466,7 +491,8 @@ Status LegalDesk::release_locked() {
 
 Result<std::string> LegalDesk::transition(const std::string& id, std::string_view to,
                                           std::string_view reason) {
-  std::lock_guard lock(mu_);
+  Exclusive exclusive(*this);
+  PUBLIUS_TRY(exclusive.status());
   PUBLIUS_TRY(release_locked());
   const auto& states = state_names();
   if (std::find(states.begin(), states.end(), to) == states.end())
@@ -516,14 +542,16 @@ Result<std::string> LegalDesk::transition(const std::string& id, std::string_vie
 Result<std::string> LegalDesk::produce(const std::string& id,
                                        const std::vector<std::string>& approved,
                                        const std::string& out_dir) {
-  std::lock_guard lock(mu_);
+  Exclusive exclusive(*this);
+  PUBLIUS_TRY(exclusive.status());
   PUBLIUS_TRY(release_locked());
   return produce_locked(id, approved, out_dir);
 }
 
 Result<std::string> LegalDesk::produce_stored(const std::string& id,
                                               const std::vector<std::string>& approved) {
-  std::lock_guard lock(mu_);
+  Exclusive exclusive(*this);
+  PUBLIUS_TRY(exclusive.status());
   PUBLIUS_TRY(release_locked());
   // The time in the name keeps a failed attempt's leftovers from blocking a retry.
   return produce_locked(id, approved,
@@ -708,7 +736,8 @@ Result<std::string> LegalDesk::produce_locked(const std::string& id,
 }
 
 Result<ChainReport> LegalDesk::verify() {
-  std::lock_guard lock(mu_);
+  Exclusive exclusive(*this);
+  PUBLIUS_TRY(exclusive.status());
   PUBLIUS_ASSIGN_OR_RETURN(auto entries, legal_.audit_entries());
   auto head = read_audit_head(legal_dir_, *signer_);
   if (!head.ok()) {
@@ -780,7 +809,8 @@ Result<std::vector<std::string>> LegalDesk::transparency_periods() {
 }
 
 Result<std::string> LegalDesk::transparency(const TransparencyOptions& options) {
-  std::lock_guard lock(mu_);
+  Exclusive exclusive(*this);
+  PUBLIUS_TRY(exclusive.status());
   PUBLIUS_TRY(release_locked());
   PUBLIUS_ASSIGN_OR_RETURN(auto period, parse_period(options.period));
   if (options.format != "json" && options.format != "csv" && options.format != "html")

@@ -11,7 +11,8 @@
 // it), counsel.txt (the counsel text in user notices; same), signing.key /
 // signing.pub (the desk's Ed25519 key), audit.head (signed newest audit entry),
 // documents/<sha256> (stored demand documents), notice_account (the username
-// of the account notices come from; created on first notice, `legal` if free).
+// of the account notices come from; created on first notice, `legal` if free),
+// desk.lock (the lock the server and the CLI take for each desk operation).
 //
 // Held notices are released by release_expired_notices(), which open() and
 // every public operation call first; in the server, a NoticeReleaser thread
@@ -19,7 +20,9 @@
 // nobody uses the desk.
 //
 // Ownership: `store` and `legal` are not owned and must outlive the desk.
-// Thread-safety: all methods are serialized on an internal mutex.
+// Thread-safety: all methods are serialized on an internal mutex and, across
+// processes sharing the data directory (the server and the CLI), on an flock of
+// DATA_DIR/legal/desk.lock, so a held notice is sent by exactly one of them.
 // Errors: Result values; kBadRequest/kUnprocessable name the offending field or
 // flag, kNotFound for an unknown demand id, kConflict for a move the workflow
 // does not allow.
@@ -42,6 +45,7 @@
 #include "shield/inventory.h"
 #include "store/store.h"
 #include "timeline/home_feeds.h"
+#include "util/lock_file.h"
 
 namespace publius::legal {
 
@@ -119,6 +123,9 @@ class LegalDesk {
   const std::string& legal_dir() const { return legal_dir_; }
 
  private:
+  // Holds the mutex and the data directory's desk lock for one operation.
+  class Exclusive;
+
   LegalDesk(store::Store& store, LegalStore& legal, DeskOptions options);
   Status load_files();
   int64_t now() const { return options_.clock(); }
@@ -146,6 +153,7 @@ class LegalDesk {
   timeline::HomeFeeds own_feeds_;  // used when DeskOptions::feeds is not given
   domain::Microblog notices_;      // posts notices; its own feeds, a longer length limit
   std::mutex mu_;
+  LockFile lock_file_;  // DATA_DIR/legal/desk.lock
 };
 
 // Releases held notices while the server runs: a thread that wakes when the

@@ -2,6 +2,9 @@
 // instrument types, the workflow's refusals, strict intake, notices, production.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <thread>
+
 #include "legal/legal_fixture.h"
 
 namespace publius::legal {
@@ -314,6 +317,55 @@ TEST_F(LegalDeskTest, ReleaserSendsAHeldNoticeWhenItsOrderExpires) {
   auto none = (*desk)->ms_until_next_release();
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
+}
+
+// Regression: the server's releaser and a CLI command, two processes on one
+// data directory, both found the same held notice due and both sent it.
+TEST_F(LegalDeskTest, TwoProcessesReleasingOneHeldNoticeSendItOnce) {
+  const int64_t writer = account("writer");
+  auto out = intake(demand_json(
+      {{"nondisclosure", "court_order"}, {"nondisclosure_until", "2026-12-31T00:00:00Z"}}));
+  ASSERT_FALSE(out.empty());
+
+  // The other process: its own connections and its own desk.
+  auto other_store = sqlite::SqliteStore::open(dir_.path());
+  ASSERT_TRUE(other_store.ok()) << other_store.error().message;
+  auto other_legal = sqlite::SqliteLegalStore::open(dir_.path());
+  ASSERT_TRUE(other_legal.ok()) << other_legal.error().message;
+  DeskOptions other_options;
+  other_options.data_dir = dir_.path();
+  other_options.clock = [this] { return clock_ms_; };
+  auto other = LegalDesk::open(**other_store, **other_legal, other_options);
+  ASSERT_TRUE(other.ok()) << other.error().message;
+  clock_ms_ = *parse_rfc3339_ms("2027-01-02T00:00:00Z");  // now the order has expired
+
+  // This desk reads its clock after finding the held notice and before sending
+  // it; at that moment the other process tries to release too, and is given
+  // ample time to do it before this desk goes on.
+  std::thread rival;
+  std::atomic<bool> rival_done{false};
+  bool armed = true;
+  DeskOptions options;
+  options.data_dir = dir_.path();
+  options.clock = [&] {
+    if (armed) {
+      armed = false;
+      rival = std::thread([&] {
+        EXPECT_TRUE((*other)->release_expired_notices().ok());
+        rival_done = true;
+      });
+      const int64_t give_up = now_ms() + 500;
+      while (!rival_done && now_ms() < give_up)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return clock_ms_;
+  };
+  desk_.reset();
+  auto desk = LegalDesk::open(*store_, *legal_, options);
+  ASSERT_TRUE(desk.ok()) << desk.error().message;
+  rival.join();
+  EXPECT_FALSE(armed);
+  EXPECT_EQ(notifications_of(writer), 1);
 }
 
 TEST(UstarTest, RefusesPathsTooLongForTheFormat) {
