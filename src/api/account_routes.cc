@@ -5,9 +5,7 @@
 #include "util/json_writer.h"
 
 namespace publius::api {
-namespace {
 
-// A page of (row id, account id) pairs as an account array with a Link header.
 http::Response account_page(Renderer& renderer, const http::Request& req,
                             Result<std::vector<std::pair<int64_t, int64_t>>> rows) {
   if (!rows.ok()) return error_response(rows.error());
@@ -18,8 +16,6 @@ http::Response account_page(Renderer& renderer, const http::Request& req,
     response.with_header("Link", link_header(req, rows->front().first, rows->back().first));
   return response;
 }
-
-}  // namespace
 
 void Api::add_account_routes(http::Router& r) {
   r.add("POST", "/api/v1/accounts", [this](http::Request& req) {

@@ -29,6 +29,7 @@ void Api::register_routes(http::Router& router) {
   add_timeline_routes(router);
   add_notification_routes(router);
   add_instance_routes(router);
+  add_list_routes(router);
   add_legal_routes(router);
 }
 
@@ -172,17 +173,18 @@ Result<domain::Page> page_from(const http::Params& p, int default_limit, int max
   return page;
 }
 
-std::vector<int64_t> id_list(const http::Params& p) {
+std::vector<int64_t> id_list(const http::Params& p, std::string_view name) {
   std::vector<int64_t> ids;
-  for (const auto& text : p.get_all("id")) {
+  for (const auto& text : p.get_all(name)) {
     auto id = parse_id(text);
     if (id && std::find(ids.begin(), ids.end(), *id) == ids.end()) ids.push_back(*id);
   }
   return ids;
 }
 
-Result<std::vector<int64_t>> bounded_id_list(const http::Params& p, size_t max_ids) {
-  auto ids = id_list(p);
+Result<std::vector<int64_t>> bounded_id_list(const http::Params& p, size_t max_ids,
+                                             std::string_view name) {
+  auto ids = id_list(p, name);
   if (ids.size() > max_ids)
     return unprocessable("Validation failed: at most " + std::to_string(max_ids) + " ids");
   return ids;

@@ -51,6 +51,7 @@ class Api {
   void add_timeline_routes(http::Router& r);
   void add_notification_routes(http::Router& r);
   void add_instance_routes(http::Router& r);
+  void add_list_routes(http::Router& r);
   void add_legal_routes(http::Router& r);  // admin: legal desk and disclosure inventory
 
   // Handler helpers.
@@ -79,10 +80,15 @@ http::Response error_response(const Error& e);
 http::Response json_or_error(Result<std::string> json);
 // Mastodon paging parameters: max_id, since_id, min_id, limit (default 20, capped at `max_limit`).
 Result<domain::Page> page_from(const http::Params& p, int default_limit = 20, int max_limit = 40);
-// The ids in an `id[]` parameter, first occurrence order, duplicates and non-ids dropped.
-std::vector<int64_t> id_list(const http::Params& p);
+// The ids in an array parameter (`id[]` by default), first occurrence order, duplicates and
+// non-ids dropped.
+std::vector<int64_t> id_list(const http::Params& p, std::string_view name = "id");
 // id_list(), refused (422) when it names more than `max_ids`, as Mastodon refuses.
-Result<std::vector<int64_t>> bounded_id_list(const http::Params& p, size_t max_ids);
+Result<std::vector<int64_t>> bounded_id_list(const http::Params& p, size_t max_ids,
+                                             std::string_view name = "id");
+// A page of accounts from rows of (row id, account id), with the Link header for the rows.
+http::Response account_page(Renderer& renderer, const http::Request& req,
+                            Result<std::vector<std::pair<int64_t, int64_t>>> rows);
 // The numeric id in path parameter `name`; kNotFound when it is not one.
 Result<int64_t> path_id(const http::Request& req, std::string_view name = "id");
 // Mastodon's Link header for a page whose items have ids newest..oldest.

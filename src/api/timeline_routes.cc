@@ -1,4 +1,4 @@
-// Timelines (home, public, hashtag) and search.
+// Timelines (home, public, hashtag, list) and search.
 #include "api/api.h"
 #include "domain/text_format.h"
 #include "util/json_writer.h"
@@ -57,6 +57,19 @@ void Api::add_timeline_routes(http::Router& r) {
     return timeline_response(renderer_, req, *c, microblog_.tag_timeline(c->viewer(), *tag, *page));
   });
 
+  r.add("GET", "/api/v1/timelines/list/:list_id", [this](http::Request& req) {
+    auto c = require_user(req, "read:lists");
+    if (!c.ok()) return error_response(c.error());
+    auto id = path_id(req, "list_id");
+    if (!id.ok()) return error_response(id.error());
+    auto p = params(req);
+    if (!p.ok()) return error_response(p.error());
+    auto page = page_from(*p);
+    if (!page.ok()) return error_response(page.error());
+    return timeline_response(renderer_, req, *c,
+                             microblog_.list_timeline(c->account->id, *id, *page));
+  });
+
   r.add("GET", "/api/v2/search", [this](http::Request& req) {
     auto c = caller(req);
     if (!c.ok()) return error_response(c.error());
@@ -73,7 +86,8 @@ void Api::add_timeline_routes(http::Router& r) {
     const int n = static_cast<int>(std::clamp<int64_t>(limit->value_or(20), 1, 40));
     const int skip = static_cast<int>(std::max<int64_t>(0, offset->value_or(0)));
     // Mastodon answers offset searches only to signed-in users.
-    if (skip > 0 && !c->account) return http::Response::error(401, "Search queries with offset require a signed-in user");
+    if (skip > 0 && !c->account)
+      return http::Response::error(401, "Search queries with offset require a signed-in user");
     std::string accounts = "[]", hashtags = "[]", statuses = "[]";
     if (!q.empty() && (type.empty() || type == "accounts")) {
       std::string name = q;
@@ -96,7 +110,9 @@ void Api::add_timeline_routes(http::Router& r) {
       JsonWriter w(hashtags);
       w.begin_array();
       for (const auto& tag : *found) {
-        w.begin_object().field("name", tag).field("url", microblog_.config().base_url() + "/tags/" + tag);
+        w.begin_object()
+            .field("name", tag)
+            .field("url", microblog_.config().base_url() + "/tags/" + tag);
         w.key("history").begin_array().end_array();
         w.field("following", false).end_object();
       }
@@ -105,9 +121,11 @@ void Api::add_timeline_routes(http::Router& r) {
     if (!q.empty() && (type.empty() || type == "statuses")) {
       std::vector<int64_t> ids;
       if (q.front() == '#') {
-        auto found = microblog_.tag_timeline(c->viewer(), q.substr(1), domain::Page{.limit = n + skip});
+        auto found =
+            microblog_.tag_timeline(c->viewer(), q.substr(1), domain::Page{.limit = n + skip});
         if (!found.ok()) return error_response(found.error());
-        for (size_t i = static_cast<size_t>(skip); i < found->size(); ++i) ids.push_back((*found)[i].id);
+        for (size_t i = static_cast<size_t>(skip); i < found->size(); ++i)
+          ids.push_back((*found)[i].id);
       } else {
         auto found = store_.search_statuses(q, n, skip);
         if (!found.ok()) return error_response(found.error());

@@ -13,12 +13,6 @@ constexpr size_t kMaxNote = 500;
 constexpr size_t kMaxFields = 4;
 constexpr size_t kMaxFieldLength = 255;
 
-size_t code_points(std::string_view s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 }  // namespace
 
 // 16 random characters from a 32-letter alphabet without look-alikes: 80 bits,

@@ -53,6 +53,12 @@ struct NewPost {
   std::optional<std::string> idempotency_key;
 };
 
+// A list's fields as a client sets them; unset fields keep their value.
+struct ListFields {
+  std::optional<std::string> title;
+  std::optional<RepliesPolicy> replies_policy;
+};
+
 struct PostChange {
   std::string text;
   std::string spoiler_text;
@@ -201,6 +207,20 @@ class Microblog {
   Result<Relationship> mute(int64_t account_id, int64_t target_id, bool on, bool notifications);
   Result<Relationship> resolve_follow_request(int64_t target_id, int64_t requester_id, bool accept);
   Result<Relationship> relationship(int64_t account_id, int64_t target_id);
+
+  // Lists. Each is its owner's alone: another account's list is kNotFound, as
+  // if it did not exist. A title is required on creation (1–100 characters);
+  // only accounts the owner follows may be added (kUnprocessable otherwise).
+  Result<List> create_list(int64_t owner_id, const ListFields& fields);
+  Result<List> update_list(int64_t owner_id, int64_t list_id, const ListFields& fields);
+  Status delete_list(int64_t owner_id, int64_t list_id);
+  Result<List> own_list(int64_t owner_id, int64_t list_id);
+  Result<std::vector<List>> lists(int64_t owner_id);
+  Result<std::vector<List>> lists_with_member(int64_t owner_id, int64_t member_id);
+  Status add_to_list(int64_t owner_id, int64_t list_id, const std::vector<int64_t>& account_ids);
+  Status remove_from_list(int64_t owner_id, int64_t list_id,
+                          const std::vector<int64_t>& account_ids);
+  Result<std::vector<Post>> list_timeline(int64_t owner_id, int64_t list_id, const Page& page);
 
  private:
   Result<bool> can_view(Viewer viewer, const Post& post);

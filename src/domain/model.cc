@@ -38,11 +38,20 @@ constexpr std::array<std::pair<NotificationType, std::string_view>, 7> kNotifica
     {NotificationType::kFavourite, "favourite"},
     {NotificationType::kUpdate, "update"},
 }};
+constexpr std::array<std::pair<RepliesPolicy, std::string_view>, 3> kRepliesPolicies{{
+    {RepliesPolicy::kFollowed, "followed"},
+    {RepliesPolicy::kList, "list"},
+    {RepliesPolicy::kNone, "none"},
+}};
 }  // namespace
 
 std::string_view visibility_name(Visibility v) { return name_of(kVisibilities, v); }
 std::optional<Visibility> parse_visibility(std::string_view n) {
   return find_by_name(kVisibilities, n);
+}
+std::string_view replies_policy_name(RepliesPolicy p) { return name_of(kRepliesPolicies, p); }
+std::optional<RepliesPolicy> parse_replies_policy(std::string_view n) {
+  return find_by_name(kRepliesPolicies, n);
 }
 std::string_view role_name(Role r) { return name_of(kRoles, r); }
 std::optional<Role> parse_role(std::string_view n) { return find_by_name(kRoles, n); }

@@ -152,11 +152,25 @@ struct Page {
   int limit = 20;
 };
 
+// Which replies a list's timeline shows: to anyone the owner follows, to the
+// list's members only, or none.
+enum class RepliesPolicy { kFollowed = 0, kList = 1, kNone = 2 };
+std::string_view replies_policy_name(RepliesPolicy p);
+std::optional<RepliesPolicy> parse_replies_policy(std::string_view name);
+
+// One of an account's lists of accounts it follows.
+struct List {
+  int64_t id = 0;
+  int64_t account_id = 0;  // the owner
+  std::string title;
+  RepliesPolicy replies_policy = RepliesPolicy::kList;
+};
+
 struct Marker {
   std::string timeline;  // "home" | "notifications"
   int64_t last_read_id = 0;
   int64_t version = 0;
-  int64_t updated_ms = 0;
+  int64_t updated_ms = 0;  // midnight UTC of the day it was saved (shield: day precision)
 };
 
 }  // namespace publius::domain

@@ -553,6 +553,12 @@ FormattedText format_status_text(std::string_view text, const MentionResolver& r
   return result;
 }
 
+size_t code_points(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
 size_t status_length(std::string_view text) {
   const DecodedText t = decode_text(strip(text));
   if (is_blank(t)) return 0;

@@ -46,6 +46,9 @@ struct FormattedText {
 FormattedText format_status_text(std::string_view text, const MentionResolver& resolve,
                                  std::string_view base_url);
 
+// Unicode code points in UTF-8 text (each byte of an invalid sequence counts as one).
+size_t code_points(std::string_view s);
+
 // Mastodon's status length: the stripped text counted in Unicode code points, except that every
 // URL counts as 23 and a mention "@user@domain" counts as "@user". Each byte of an invalid UTF-8
 // sequence counts as one. Whitespace-only text has length 0.

@@ -127,6 +127,15 @@ Result<std::vector<Post>> Microblog::tag_timeline(Viewer viewer, std::string_vie
       page, [&](const Page& p) { return store_.tag_timeline(name, p); }, keep);
 }
 
+// Read from the store, not fanned out: lists are read far less often than home.
+Result<std::vector<Post>> Microblog::list_timeline(int64_t owner_id, int64_t list_id,
+                                                   const Page& page) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto list, own_list(owner_id, list_id));
+  return fill_page(
+      page, [&](const Page& p) { return store_.list_timeline(list, p); },
+      [&](const std::vector<int64_t>& ids) { return visible_statuses(owner_id, ids); });
+}
+
 Result<std::vector<Post>> Microblog::account_statuses(Viewer viewer, int64_t account_id,
                                                       store::AccountStatusesQuery query,
                                                       const Page& page) {

@@ -64,7 +64,9 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
        {{"followers_only_posts", c.followers_only_posts,
          "posts every follower can read, stored in clear"},
         {"unlisted_posts", c.unlisted_posts, "public posts kept off public timelines"},
-        {"bookmarks", c.bookmarks, "posts this account bookmarked (private list)"}}});
+        {"bookmarks", c.bookmarks, "posts this account bookmarked (private list)"},
+        {"lists", c.lists, "this account's lists (titles, private)"},
+        {"list_members", c.list_memberships, "accounts placed in this account's lists"}}});
   inv.groups.push_back(
       {"sealed_content",
        {{"direct_messages", c.direct_messages,

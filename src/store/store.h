@@ -24,13 +24,14 @@ namespace publius::store {
 using domain::Account;
 using domain::App;
 using domain::AuthCode;
+using domain::List;
 using domain::Marker;
 using domain::Notification;
 using domain::NotificationType;
 using domain::Page;
-using domain::Relationship;
 using domain::Post;
 using domain::PostEdit;
+using domain::Relationship;
 using domain::Token;
 
 // A recovery code as stored: its Argon2id hash and the account's secret key
@@ -73,7 +74,8 @@ struct AccountStatusesQuery {
   bool exclude_reblogs = false;
   bool only_pinned = false;
   std::optional<std::string> tag;  // normalized
-  // Highest visibility the viewer may see: kPublic shows public+unlisted, kPrivate adds followers-only.
+  // Highest visibility the viewer may see: kPublic shows public+unlisted, kPrivate adds
+  // followers-only.
   domain::Visibility max_visibility = domain::Visibility::kUnlisted;
   std::optional<int64_t> direct_viewer;  // also include direct posts mentioning this account
 };
@@ -135,6 +137,8 @@ struct AccountInventoryCounts {
   int64_t boosts = 0;
   int64_t favourites = 0;
   int64_t bookmarks = 0;
+  int64_t lists = 0;
+  int64_t list_memberships = 0;  // accounts in this account's lists
   int64_t following = 0;
   int64_t followers = 0;
   int64_t created_day_ms = 0;
@@ -190,7 +194,8 @@ class Store {
   virtual Status insert_status(const Post& s) = 0;
   virtual Result<std::optional<Post>> status_by_id(int64_t id) = 0;
   virtual Result<std::vector<Post>> statuses_by_ids(const std::vector<int64_t>& ids) = 0;
-  // Deletes the status, its reblogs, favourites, bookmarks, pins, notifications; returns deleted reblog ids.
+  // Deletes the status, its reblogs, favourites, bookmarks, pins, notifications; returns deleted
+  // reblog ids.
   virtual Result<std::vector<int64_t>> delete_status(int64_t id) = 0;
   // Saves the previous version in the edit history and replaces the content.
   virtual Status update_status(const Post& s, const PostEdit& previous) = 0;
@@ -207,7 +212,8 @@ class Store {
   virtual Result<std::vector<int64_t>> tag_timeline(std::string_view normalized_tag,
                                                     const Page& p) = 0;
   // Home feed from the tables (used to rebuild the in-memory feed): own posts and
-  // followed accounts' public/unlisted/private posts and reblogs, direct posts addressed to the owner.
+  // followed accounts' public/unlisted/private posts and reblogs, direct posts addressed to the
+  // owner.
   virtual Result<std::vector<int64_t>> home_timeline(int64_t account_id, const Page& p) = 0;
   virtual Result<std::vector<int64_t>> search_statuses(std::string_view query, int limit,
                                                        int offset) = 0;
@@ -219,7 +225,8 @@ class Store {
   virtual Result<bool> set_pin(int64_t account_id, int64_t status_id, bool on) = 0;
   virtual Result<ViewerFlags> viewer_flags(int64_t account_id,
                                            const std::vector<int64_t>& status_ids) = 0;
-  // Paged lists keyed by the row id of the favourite/bookmark: pairs of (row id, status or account id).
+  // Paged lists keyed by the row id of the favourite/bookmark: pairs of (row id, status or account
+  // id).
   virtual Result<std::vector<std::pair<int64_t, int64_t>>> favourites_of(int64_t account_id,
                                                                          const Page& p) = 0;
   virtual Result<std::vector<std::pair<int64_t, int64_t>>> bookmarks_of(int64_t account_id,
@@ -268,6 +275,25 @@ class Store {
 
   // Counts for /api/v1/instance.
   virtual Result<InstanceStats> instance_stats() = 0;
+
+  // Lists. list() returns nothing for an unknown id (the caller checks the owner);
+  // list_members() pages by membership row: pairs of (row id, account id);
+  // add_list_members() ignores accounts already in the list. list_timeline() gives
+  // public, unlisted and (from accounts the owner follows) followers-only posts
+  // and boosts by the list's members, with replies as its replies_policy says.
+  virtual Result<List> create_list(int64_t owner_id, const std::string& title,
+                                   domain::RepliesPolicy replies_policy) = 0;
+  virtual Result<std::optional<List>> list(int64_t list_id) = 0;
+  virtual Status update_list(const List& list) = 0;
+  virtual Status delete_list(int64_t list_id) = 0;
+  virtual Result<std::vector<List>> lists_of(int64_t owner_id) = 0;
+  // The owner's lists that `member_id` is in.
+  virtual Result<std::vector<List>> lists_with_member(int64_t owner_id, int64_t member_id) = 0;
+  virtual Result<std::vector<std::pair<int64_t, int64_t>>> list_members(int64_t list_id,
+                                                                        const Page& p) = 0;
+  virtual Status add_list_members(int64_t list_id, const std::vector<int64_t>& account_ids) = 0;
+  virtual Status remove_list_members(int64_t list_id, const std::vector<int64_t>& account_ids) = 0;
+  virtual Result<std::vector<int64_t>> list_timeline(const List& list, const Page& p) = 0;
 
   // Markers and idempotency keys.
   virtual Result<std::vector<Marker>> markers(int64_t account_id) = 0;

@@ -54,49 +54,23 @@ TEST(SqliteStoreTest, RefusesANewerSchema) {
 // its edit history and its hashtag: migrating erases all of it from the file.
 TEST(SqliteStoreTest, SealingMigrationLeavesNoClearDirectMessageOnDisk) {
   testing::TempDir dir;
-  int64_t author = 0;
   {
-    auto store = SqliteStore::open(dir.path());
-    ASSERT_TRUE(store.ok());
-    auto account = (*store)->create_account({"early", "h", domain::Role::kUser, {}});
-    ASSERT_TRUE(account.ok());
-    author = account->id;
-    store::Post dm;
-    dm.id = 1000;
-    dm.account_id = author;
-    dm.visibility = domain::Visibility::kDirect;
-    dm.text = "Oldersecret456";
-    dm.html = "<p>Oldersecret456</p>";
-    dm.tags = {"Hiddentag789"};
-    dm.created_ms = 1;
-    ASSERT_TRUE((*store)->insert_status(dm).ok());
-    store::Post edited = dm;
-    edited.text = "Clearsecret123";
-    edited.html = "<p>Clearsecret123</p>";
-    ASSERT_TRUE((*store)->update_status(edited, {dm.id, dm.text, dm.html, "", false, 1}).ok());
-    store::Post open_post = dm;
-    open_post.id = 1001;
-    open_post.visibility = domain::Visibility::kPublic;
-    open_post.text = "Publicword321";
-    open_post.html = "<p>Publicword321</p>";
-    open_post.tags.clear();
-    ASSERT_TRUE((*store)->insert_status(open_post).ok());
-  }
-  {
-    // Back to schema 3: the id high-water table and the sealing columns did not exist yet.
+    // Schema 3 as that release wrote it: a direct message edited once, with a hashtag.
     auto db = Db::open(dir.path() + "/publius.db");
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE(db->exec("ALTER TABLE accounts DROP COLUMN public_key;"
-                         "ALTER TABLE accounts DROP COLUMN wrapped_key;"
-                         "ALTER TABLE tokens DROP COLUMN wrapped_key;"
-                         "ALTER TABLE web_sessions DROP COLUMN wrapped_key;"
-                         "ALTER TABLE auth_codes DROP COLUMN wrapped_key;"
-                         "ALTER TABLE recovery_codes DROP COLUMN wrapped_key;"
-                         "ALTER TABLE statuses DROP COLUMN sealed;"
-                         "ALTER TABLE status_edits DROP COLUMN sealed;"
-                         "DROP TABLE account_id_high_water;"
-                         "PRAGMA user_version=3;")
-                    .ok());
+    ASSERT_TRUE(migrate(*db, 3).ok());
+    ASSERT_TRUE(
+        db->exec("INSERT INTO accounts (id, username, password_hash, created_day) VALUES "
+                 "(1, 'early', 'h', 0);"
+                 "INSERT INTO statuses (id, account_id, text, html, visibility, created_ms, tags) "
+                 "VALUES (1000, 1, 'Clearsecret123', '<p>Clearsecret123</p>', 3, 1, "
+                 "'Hiddentag789');"
+                 "INSERT INTO status_edits (status_id, text, html, spoiler_text, sensitive, "
+                 "created_ms) VALUES (1000, 'Oldersecret456', '<p>Oldersecret456</p>', '', 0, 1);"
+                 "INSERT INTO status_tags (tag, status_id) VALUES ('hiddentag789', 1000);"
+                 "INSERT INTO statuses (id, account_id, text, html, visibility, created_ms) "
+                 "VALUES (1001, 1, 'Publicword321', '<p>Publicword321</p>', 0, 1);")
+            .ok());
   }
   auto store = SqliteStore::open(dir.path());
   ASSERT_TRUE(store.ok()) << store.error().message;

@@ -267,13 +267,36 @@ UPDATE statuses SET text = '', spoiler_text = '', tags = '',
   html = '<p>This direct message was written before messages were sealed; its text was erased.</p>'
   WHERE visibility = 3;
 )sql",
+    // Lists: an account's own named groups of accounts it follows, each with a
+    // timeline. Private to the owner; no timestamps are kept.
+    R"sql(
+CREATE TABLE lists (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  title TEXT NOT NULL,
+  replies_policy INTEGER NOT NULL
+);
+CREATE INDEX lists_by_owner ON lists(account_id);
+CREATE TABLE list_members (
+  id INTEGER PRIMARY KEY,
+  list_id INTEGER NOT NULL REFERENCES lists(id) ON DELETE CASCADE,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  UNIQUE (list_id, account_id)
+);
+CREATE INDEX list_members_by_account ON list_members(account_id);
+)sql",
+    // Markers keep the day they were saved, not the moment: reading one's timeline
+    // is non-public activity, kept at day precision like last-active.
+    R"sql(
+UPDATE markers SET updated_ms = updated_ms - (updated_ms % 86400000);
+)sql",
 };
 
 }  // namespace
 
 int latest_schema_version() { return static_cast<int>(kMigrations.size()); }
 
-Status migrate(Db& db) {
+Status migrate(Db& db, int target_version) {
   int current = 0;
   {
     PUBLIUS_ASSIGN_OR_RETURN(auto version_stmt, db.prepare("PRAGMA user_version"));
@@ -285,7 +308,7 @@ Status migrate(Db& db) {
                           " is newer than this build supports (" +
                           std::to_string(latest_schema_version()) + ")");
   }
-  for (int v = current; v < latest_schema_version(); ++v) {
+  for (int v = current; v < target_version; ++v) {
     PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db));
     PUBLIUS_TRY(db.exec(kMigrations[v]));
     PUBLIUS_TRY(db.exec("PRAGMA user_version=" + std::to_string(v + 1)));
@@ -293,7 +316,7 @@ Status migrate(Db& db) {
   }
   // A migration may erase content (the sealing one does): copy the new pages into
   // the database file and empty the WAL, which still holds the old page images.
-  if (current < latest_schema_version()) PUBLIUS_TRY(db.exec("PRAGMA wal_checkpoint(TRUNCATE)"));
+  if (current < target_version) PUBLIUS_TRY(db.exec("PRAGMA wal_checkpoint(TRUNCATE)"));
   return ok_status();
 }
 

@@ -8,7 +8,10 @@
 
 namespace publius::sqlite {
 
-Status migrate(Db& db);
+// Brings the database up to `target_version` (the latest by default). Tests
+// use an older target to build a data directory as an earlier release left it.
+Status migrate(Db& db, int target_version);
 int latest_schema_version();
+inline Status migrate(Db& db) { return migrate(db, latest_schema_version()); }
 
 }  // namespace publius::sqlite

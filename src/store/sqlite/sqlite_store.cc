@@ -180,6 +180,22 @@ Status adjust_count(Db& db, std::string_view table, std::string_view column, int
              [&](Stmt& s) { s.bind(1, delta).bind(2, id); });
 }
 
+// Ends a follow inside the caller's transaction: the row, both counters, and the
+// followed account's places in the follower's lists (lists hold only followed
+// accounts, as in Mastodon). True when there was a follow.
+Result<bool> remove_follow(Db& db, int64_t account_id, int64_t target_id) {
+  PUBLIUS_TRY(run(db, "DELETE FROM follows WHERE account_id = ? AND target_id = ?",
+                  [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
+  if (db.changes() == 0) return false;
+  PUBLIUS_TRY(adjust_count(db, "accounts", "following_count", account_id, -1));
+  PUBLIUS_TRY(adjust_count(db, "accounts", "followers_count", target_id, -1));
+  PUBLIUS_TRY(run(db,
+                  "DELETE FROM list_members WHERE account_id = ?2 AND list_id IN (SELECT id FROM "
+                  "lists WHERE account_id = ?1)",
+                  [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
+  return true;
+}
+
 bool is_searchable(const Post& s) {
   return !s.reblog_of_id && s.sealed.empty() &&
          (s.visibility == Visibility::kPublic || s.visibility == Visibility::kUnlisted);
@@ -1029,13 +1045,7 @@ Result<bool> SqliteStore::unfollow(int64_t account_id, int64_t target_id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
   PUBLIUS_TRY(run(db_, "DELETE FROM follow_requests WHERE account_id = ? AND target_id = ?",
                   [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
-  PUBLIUS_TRY(run(db_, "DELETE FROM follows WHERE account_id = ? AND target_id = ?",
-                  [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
-  const bool removed = db_.changes() > 0;
-  if (removed) {
-    PUBLIUS_TRY(adjust_count(db_, "accounts", "following_count", account_id, -1));
-    PUBLIUS_TRY(adjust_count(db_, "accounts", "followers_count", target_id, -1));
-  }
+  PUBLIUS_ASSIGN_OR_RETURN(const bool removed, remove_follow(db_, account_id, target_id));
   PUBLIUS_TRY(tx.commit());
   return removed;
 }
@@ -1097,12 +1107,7 @@ Result<bool> SqliteStore::set_block(int64_t account_id, int64_t target_id, bool 
   for (auto [from, to] : {std::pair{account_id, target_id}, std::pair{target_id, account_id}}) {
     PUBLIUS_TRY(run(db_, "DELETE FROM follow_requests WHERE account_id = ? AND target_id = ?",
                     [&](Stmt& s) { s.bind(1, from).bind(2, to); }));
-    PUBLIUS_TRY(run(db_, "DELETE FROM follows WHERE account_id = ? AND target_id = ?",
-                    [&](Stmt& s) { s.bind(1, from).bind(2, to); }));
-    if (db_.changes() > 0) {
-      PUBLIUS_TRY(adjust_count(db_, "accounts", "following_count", from, -1));
-      PUBLIUS_TRY(adjust_count(db_, "accounts", "followers_count", to, -1));
-    }
+    PUBLIUS_TRY(remove_follow(db_, from, to));
   }
   PUBLIUS_TRY(tx.commit());
   return changed;
@@ -1322,6 +1327,117 @@ Result<InstanceStats> SqliteStore::instance_stats() {
   return InstanceStats{stmt.int64(0), stmt.int64(1)};
 }
 
+// ---- Lists ----
+
+namespace {
+
+Result<std::vector<List>> lists_from(Stmt& stmt) {
+  std::vector<List> out;
+  while (stmt.step())
+    out.push_back({stmt.int64(0), stmt.int64(1), stmt.text(2),
+                   static_cast<domain::RepliesPolicy>(stmt.int64(3))});
+  PUBLIUS_TRY(stmt.status());
+  return out;
+}
+
+}  // namespace
+
+Result<List> SqliteStore::create_list(int64_t owner_id, const std::string& title,
+                                      domain::RepliesPolicy replies_policy) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(run(
+      db_, "INSERT INTO lists (account_id, title, replies_policy) VALUES (?, ?, ?)", [&](Stmt& s) {
+        s.bind(1, owner_id).bind(2, title).bind(3, static_cast<int64_t>(replies_policy));
+      }));
+  return List{db_.last_insert_id(), owner_id, title, replies_policy};
+}
+
+Result<std::optional<List>> SqliteStore::list(int64_t list_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare("SELECT id, account_id, title, replies_policy FROM lists WHERE id = ?"));
+  stmt.bind(1, list_id);
+  PUBLIUS_ASSIGN_OR_RETURN(auto found, lists_from(stmt));
+  if (found.empty()) return std::optional<List>();
+  return std::optional<List>(std::move(found.front()));
+}
+
+Status SqliteStore::update_list(const List& list) {
+  std::lock_guard lock(mu_);
+  return run(db_, "UPDATE lists SET title = ?, replies_policy = ? WHERE id = ?", [&](Stmt& s) {
+    s.bind(1, list.title).bind(2, static_cast<int64_t>(list.replies_policy)).bind(3, list.id);
+  });
+}
+
+Status SqliteStore::delete_list(int64_t list_id) {
+  std::lock_guard lock(mu_);
+  return run(db_, "DELETE FROM lists WHERE id = ?", [&](Stmt& s) { s.bind(1, list_id); });
+}
+
+Result<std::vector<List>> SqliteStore::lists_of(int64_t owner_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("SELECT id, account_id, title, replies_policy FROM lists "
+                                       "WHERE account_id = ? ORDER BY id"));
+  stmt.bind(1, owner_id);
+  return lists_from(stmt);
+}
+
+Result<std::vector<List>> SqliteStore::lists_with_member(int64_t owner_id, int64_t member_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare("SELECT l.id, l.account_id, l.title, l.replies_policy FROM lists l "
+                             "JOIN list_members m ON m.list_id = l.id WHERE l.account_id = ? AND "
+                             "m.account_id = ? ORDER BY l.id"));
+  stmt.bind(1, owner_id).bind(2, member_id);
+  return lists_from(stmt);
+}
+
+Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::list_members(int64_t list_id,
+                                                                           const Page& p) {
+  std::lock_guard lock(mu_);
+  return paged_pairs("list_members", "list_id", "account_id", list_id, p);
+}
+
+Status SqliteStore::add_list_members(int64_t list_id, const std::vector<int64_t>& account_ids) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  for (int64_t id : account_ids)
+    PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO list_members (list_id, account_id) VALUES (?, ?)",
+                    [&](Stmt& s) { s.bind(1, list_id).bind(2, id); }));
+  return tx.commit();
+}
+
+Status SqliteStore::remove_list_members(int64_t list_id, const std::vector<int64_t>& account_ids) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  for (int64_t id : account_ids)
+    PUBLIUS_TRY(run(db_, "DELETE FROM list_members WHERE list_id = ? AND account_id = ?",
+                    [&](Stmt& s) { s.bind(1, list_id).bind(2, id); }));
+  return tx.commit();
+}
+
+Result<std::vector<int64_t>> SqliteStore::list_timeline(const List& list, const Page& p) {
+  std::lock_guard lock(mu_);
+  // ?1 list, ?2 owner, ?3 replies policy (0 followed, 1 list, 2 none). A reply to
+  // oneself (a thread) always shows, as in Mastodon.
+  return paged_ids(
+      db_,
+      "SELECT s.id FROM statuses s WHERE s.account_id IN (SELECT account_id FROM list_members "
+      "WHERE list_id = ?1) AND (s.visibility <= 1 OR (s.visibility = 2 AND s.account_id IN "
+      "(SELECT target_id FROM follows WHERE account_id = ?2))) AND (s.in_reply_to_account_id IS "
+      "NULL OR s.in_reply_to_account_id = s.account_id OR (?3 = 0 AND (s.in_reply_to_account_id "
+      "= ?2 OR s.in_reply_to_account_id IN (SELECT target_id FROM follows WHERE account_id = "
+      "?2))) OR (?3 = 1 AND s.in_reply_to_account_id IN (SELECT account_id FROM list_members "
+      "WHERE list_id = ?1)))",
+      "s.id", p, [&](Stmt& s) {
+        s.bind(1, list.id)
+            .bind(2, list.account_id)
+            .bind(3, static_cast<int64_t>(list.replies_policy));
+      });
+}
+
 // ---- Markers, idempotency ----
 
 Result<std::vector<Marker>> SqliteStore::markers(int64_t account_id) {
@@ -1339,7 +1455,8 @@ Result<std::vector<Marker>> SqliteStore::markers(int64_t account_id) {
 Result<Marker> SqliteStore::save_marker(int64_t account_id, const std::string& timeline,
                                         int64_t last_read_id) {
   std::lock_guard lock(mu_);
-  const int64_t now = now_ms();
+  // The day only: when someone read their timeline is non-public activity.
+  const int64_t now = now_day_ms();
   PUBLIUS_TRY(run(db_,
                   "INSERT INTO markers (account_id, timeline, last_read_id, version, updated_ms) "
                   "VALUES (?, ?, ?, 1, ?) ON CONFLICT (account_id, timeline) DO UPDATE SET "
@@ -1685,11 +1802,16 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
             "NOT NULL) + (SELECT count(*) FROM recovery_codes WHERE account_id = ?1 AND "
             "wrapped_key IS NOT NULL)"));
   PUBLIUS_ASSIGN_OR_RETURN(
-      c.boosts, count("SELECT count(*) FROM statuses WHERE account_id = ?1 AND reblog_of_id IS NOT NULL"));
+      c.boosts,
+      count("SELECT count(*) FROM statuses WHERE account_id = ?1 AND reblog_of_id IS NOT NULL"));
   PUBLIUS_ASSIGN_OR_RETURN(c.favourites,
                            count("SELECT count(*) FROM favourites WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.bookmarks,
                            count("SELECT count(*) FROM bookmarks WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.lists, count("SELECT count(*) FROM lists WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.list_memberships,
+                           count("SELECT count(*) FROM list_members m JOIN lists l ON l.id = "
+                                 "m.list_id WHERE l.account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.following,
                            count("SELECT count(*) FROM follows WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.followers, count("SELECT count(*) FROM follows WHERE target_id = ?1"));

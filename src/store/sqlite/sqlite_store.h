@@ -112,12 +112,24 @@ class SqliteStore final : public store::Store {
   Result<std::vector<store::Notification>> notifications(int64_t account_id,
                                                          const store::NotificationQuery& q,
                                                          const store::Page& p) override;
-  Result<std::optional<store::Notification>> notification(int64_t account_id,
-                                                          int64_t id) override;
+  Result<std::optional<store::Notification>> notification(int64_t account_id, int64_t id) override;
   Result<bool> dismiss_notification(int64_t account_id, int64_t id) override;
   Status clear_notifications(int64_t account_id) override;
 
   Result<store::InstanceStats> instance_stats() override;
+  Result<store::List> create_list(int64_t owner_id, const std::string& title,
+                                  domain::RepliesPolicy replies_policy) override;
+  Result<std::optional<store::List>> list(int64_t list_id) override;
+  Status update_list(const store::List& list) override;
+  Status delete_list(int64_t list_id) override;
+  Result<std::vector<store::List>> lists_of(int64_t owner_id) override;
+  Result<std::vector<store::List>> lists_with_member(int64_t owner_id, int64_t member_id) override;
+  Result<std::vector<std::pair<int64_t, int64_t>>> list_members(int64_t list_id,
+                                                                const store::Page& p) override;
+  Status add_list_members(int64_t list_id, const std::vector<int64_t>& account_ids) override;
+  Status remove_list_members(int64_t list_id, const std::vector<int64_t>& account_ids) override;
+  Result<std::vector<int64_t>> list_timeline(const store::List& list,
+                                             const store::Page& p) override;
   Result<std::vector<store::Marker>> markers(int64_t account_id) override;
   Result<store::Marker> save_marker(int64_t account_id, const std::string& timeline,
                                     int64_t last_read_id) override;
@@ -156,8 +168,7 @@ class SqliteStore final : public store::Store {
   Result<std::vector<std::pair<int64_t, int64_t>>> paged_pairs(std::string_view table,
                                                                std::string_view key_col,
                                                                std::string_view value_col,
-                                                               int64_t key,
-                                                               const store::Page& p);
+                                                               int64_t key, const store::Page& p);
 
   // The viewer's own favourites, boosts, bookmarks and pins, as sets: every
   // rendered status needs four flags, and probing SQL for each costs more than
