@@ -370,7 +370,9 @@ Result<std::string> LegalDesk::list_json() {
 Result<std::string> LegalDesk::list_text() {
   PUBLIUS_ASSIGN_OR_RETURN(auto text, list_json());
   std::string out;
-  for (const auto& item : json::parse(text).as_array()) {
+  // Named: a range-for over json::parse(...).as_array() would walk a destroyed temporary.
+  const json::value listed = json::parse(text);
+  for (const auto& item : listed.as_array()) {
     const auto& o = item.as_object();
     std::vector<std::string> targets;
     for (const auto& t : o.at("targets").as_array())
@@ -965,8 +967,8 @@ namespace {
 
 // Writes `value` as a zero-padded octal number filling `width - 1` digits and a NUL.
 void octal(char* field, size_t width, uint64_t value) {
-  std::snprintf(field, width, "%0*llo", static_cast<int>(width - 1),
-                static_cast<unsigned long long>(value));
+  field[width - 1] = '\0';
+  for (size_t i = width - 1; i-- > 0; value >>= 3) field[i] = static_cast<char>('0' + (value & 7));
 }
 
 }  // namespace

@@ -266,7 +266,7 @@ Result<std::vector<PostView>> WebUi::views(Visit& visit, const std::vector<domai
     }
     v.favourited = has(flags.favourited, v.post.id);
     v.reblogged = has(flags.reblogged, v.post.id);
-    v.mine = viewer && *viewer == v.post.account_id;
+    v.mine = visit.account && visit.account->id == v.post.account_id;
     complete.push_back(std::move(v));
   }
   return complete;

@@ -44,9 +44,10 @@ class SealedKeysTest : public ::testing::Test {
     t.account_id = account;
     t.scopes = "read write";
     EXPECT_TRUE(store_->create_token(sha256_hex(secret), t).ok());
-    if (key)
+    if (key) {
       EXPECT_TRUE(
           microblog_->wrap_for_credential(shield::Credential::kAccessToken, secret, *key).ok());
+    }
     return secret;
   }
 

@@ -120,7 +120,7 @@ TEST_F(BadInputApiIntegration, InvalidPercentEncodingAndUtf8) {
 TEST_F(BadInputApiIntegration, BadPagingParameters) {
   auto u = new_user("badp");
   const std::string account = "/api/v1/accounts/" + u.id;
-  for (const std::string base :
+  for (const std::string& base :
        {std::string("/api/v1/timelines/public"), std::string("/api/v1/timelines/tag/x"),
         account + "/statuses", account + "/followers", account + "/following"}) {
     auto text = expect_error(api().get(base + "?limit=abc"), 400);
@@ -131,7 +131,7 @@ TEST_F(BadInputApiIntegration, BadPagingParameters) {
     expect_error(api().get(base + "?min_id=1.5"), 400);
     expect_error(api().get(base + "?limit=99999999999999999999999"), 400);
   }
-  for (const std::string base :
+  for (std::string base :
        {"/api/v1/timelines/home", "/api/v1/notifications", "/api/v1/favourites",
         "/api/v1/bookmarks", "/api/v1/follow_requests", "/api/v1/blocks", "/api/v1/mutes"}) {
     expect_error(api().get(base + "?limit=abc", u.token), 400);
@@ -272,7 +272,7 @@ TEST_F(BadInputApiIntegration, OversizedHeadersAre431) {
 }
 
 TEST_F(BadInputApiIntegration, GarbageIsRejectedAndServingContinues) {
-  for (const std::string garbage :
+  for (const std::string& garbage :
        {std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 garbage\r\n\r\n"s),
         std::string("HELLO THERE\r\n\r\n"), std::string("GET / HTTP/1.1\r\nNo colon here\r\n\r\n"),
         std::string(
@@ -468,7 +468,7 @@ TEST_F(BadInputApiIntegration, MissingOrInvalidTokensAre401) {
       {"POST", "/api/v1/accounts"},
   };
   for (const auto& c : protected_endpoints) {
-    for (const std::string auth : {std::string(""), std::string("Bearer not-a-real-token"),
+    for (const std::string& auth : {std::string(""), std::string("Bearer not-a-real-token"),
                                    std::string("Basic dXNlcjpwYXNz"), std::string("Bearer "),
                                    std::string("Bearer"), "Token " + u.token}) {
       HttpRequest r;

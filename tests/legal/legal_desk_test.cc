@@ -319,6 +319,22 @@ TEST_F(LegalDeskTest, ReleaserSendsAHeldNoticeWhenItsOrderExpires) {
   EXPECT_FALSE(none->has_value());
 }
 
+// Regression: list_text walked the array of a destroyed temporary (GCC's
+// -Wdangling-pointer found it).
+TEST_F(LegalDeskTest, TextListingNamesEveryDemand) {
+  auto empty = desk_->list_text();
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(*empty, "no demands recorded\n");
+  account("writer");
+  const std::string first(intake(demand_json({})).at("id").as_string());
+  const std::string second(intake(demand_json({{"agency", "DHS"}})).at("id").as_string());
+  auto listed = desk_->list_text();
+  ASSERT_TRUE(listed.ok()) << listed.error().message;
+  EXPECT_NE(listed->find(first), std::string::npos) << *listed;
+  EXPECT_NE(listed->find(second), std::string::npos) << *listed;
+  EXPECT_NE(listed->find("DHS search_warrant  @writer"), std::string::npos) << *listed;
+}
+
 // Regression: the server's releaser and a CLI command, two processes on one
 // data directory, both found the same held notice due and both sent it.
 TEST_F(LegalDeskTest, TwoProcessesReleasingOneHeldNoticeSendItOnce) {
