@@ -278,5 +278,33 @@ TEST_F(WebUiTest, DeleteAccountErasesIt) {
   EXPECT_EQ(send("GET", "/@dave").status, 404);
 }
 
+// The bar: no page over 100 KB before images, even full of the longest posts.
+TEST_F(WebUiTest, FullPagesStayUnder100Kilobytes) {
+  const std::string session = sign_up("verbose");
+  sign_up("reader");
+  std::string text = "@reader #longread https://example.org/a/rather/long/path?with=query ";
+  while (text.size() < 480) text += "words & <markup> \"quoted\" ";
+  auto author = store_->account_by_username("verbose");
+  ASSERT_TRUE(author.ok() && author->has_value());
+  std::string last_id;
+  for (int i = 0; i < 45; ++i) {
+    domain::NewPost post;
+    post.author_id = (*author)->id;
+    post.text = text + std::to_string(i);
+    auto created = microblog_->create_status(post);
+    ASSERT_TRUE(created.ok()) << created.error().message;
+    last_id = std::to_string(created->id);
+  }
+  for (const std::string& target :
+       {std::string("/"), std::string("/public"), std::string("/home"), std::string("/@verbose"),
+        "/@verbose/" + last_id, std::string("/tags/longread"), std::string("/search?q=words"),
+        std::string("/notifications"), std::string("/settings")}) {
+    auto r = send("GET", target, session);
+    EXPECT_EQ(r.status, 200) << target;
+    EXPECT_LT(r.body.size(), 100u * 1024) << target;
+    EXPECT_GT(r.body.size(), 500u) << target;
+  }
+}
+
 }  // namespace
 }  // namespace publius::web
