@@ -1,11 +1,5 @@
 // libFuzzer target for the request parameter parsers in src/http/params.cc.
-//
-// Not part of the CMake build. Build and run from the repository root with clang and libFuzzer
-// (Debian: clang, libclang-rt-dev or the llvm-N runtime that ships libclang_rt.fuzzer):
-//
-//   clang++ -std=c++20 -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
-//       src/http/params.cc fuzz/params_fuzz.cc -lboost_json -o /tmp/params_fuzz
-//   mkdir -p /tmp/params_corpus && /tmp/params_fuzz -max_total_time=60 /tmp/params_corpus
+// Build and run: see fuzz/README.md.
 //
 // Every input goes to every parser whole; it is also split at its first '\n' into a Content-Type
 // and a body so that the header-parameter and boundary code is explored too. Beyond "no crash,
