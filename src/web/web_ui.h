@@ -55,9 +55,14 @@ class WebUi {
     std::optional<domain::Account> account;
     domain::ReaderKey reader;
     std::string cookie_secret;
-    std::string set_cookie;  // one Set-Cookie value, or empty
+    // The cookies to set, by name: each becomes its own Set-Cookie header.
+    std::vector<std::pair<std::string, std::string>> set_cookies;
     bool secure = false;     // the request came over HTTPS
     http::Params params;     // query, then form body (POST)
+
+    // Sets cookie `name` to the Set-Cookie value `header` (web/session.h),
+    // replacing what this visit set for that name earlier.
+    void put_cookie(std::string_view name, std::string header);
   };
   using PageHandler = std::function<http::Response(http::Request&, Visit&)>;
 

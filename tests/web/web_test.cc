@@ -208,6 +208,20 @@ TEST_F(WebUiTest, PagesCarryStrictCspAndAnonymousCookie) {
   EXPECT_EQ(cookie.find("Secure"), std::string::npos);  // plain http here
 }
 
+TEST_F(WebUiTest, SignUpSetsTheSessionCookieOnce) {
+  // Cookies are set by name on the visit: the session replaces the anonymous
+  // secret rather than adding a second Set-Cookie for the same cookie.
+  auto first = send("GET", "/auth/sign_up");
+  const std::string anon = cookie_of(first);
+  auto r = send("POST", "/auth/sign_up", anon,
+                "csrf=" + csrf_token(anon) + "&username=cookie_once&password=password123");
+  ASSERT_EQ(r.status, 200) << r.body;
+  int set_cookies = 0;
+  for (const auto& [name, value] : r.headers) set_cookies += name == "Set-Cookie";
+  EXPECT_EQ(set_cookies, 1);
+  EXPECT_NE(cookie_of(r), anon);
+}
+
 TEST_F(WebUiTest, SecureCookieBehindHttps) {
   http::Request req;
   req.method = "GET";
