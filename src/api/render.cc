@@ -112,9 +112,9 @@ Result<std::string> Renderer::credential_account(const Account& a) {
     std::string source;
     JsonWriter s(source);
     s.begin_object()
-        .field("privacy", "public")
-        .field("sensitive", false)
-        .field_null("language")
+        .field("privacy", domain::visibility_name(a.default_visibility))
+        .field("sensitive", a.default_sensitive)
+        .field_or_null("language", a.default_language)
         .field("note", a.note);
     s.key("fields").begin_array();
     for (const auto& f : a.fields)

@@ -25,6 +25,7 @@ struct InstanceConfig {
   std::string domain = "localhost";  // the public host name, used in acct and URLs
   std::string title = "Publius";
   std::string description = "A Publius server: pseudonymous microblogging.";
+  std::vector<std::string> rules;  // the operator's rules, in order (domain/instance_rules.h)
   size_t max_status_chars = 500;
   size_t max_pinned = 5;
   bool registrations_open = true;
@@ -45,8 +46,9 @@ struct NewPost {
   int64_t author_id = 0;
   std::string text;
   std::string spoiler_text;
-  std::optional<Visibility> visibility;  // default: public
-  bool sensitive = false;
+  // Unset (or empty): the author's posting defaults (Account::default_*).
+  std::optional<Visibility> visibility;
+  std::optional<bool> sensitive;
   std::string language;
   std::optional<int64_t> in_reply_to_id;
   std::optional<int64_t> application_id;
@@ -165,6 +167,7 @@ class Microblog {
                              const shield::SecretKey& key);
   Result<Account> account(int64_t id);
   Result<Account> account_by_acct(std::string_view acct);  // "name" or "name@our.domain"
+  // Profile and posting defaults; a default language must be ISO 639-1 (or empty).
   Result<Account> update_profile(int64_t id, const store::ProfileUpdate& update);
 
   // Statuses.

@@ -66,6 +66,9 @@ struct ProfileUpdate {
   std::optional<bool> locked;
   std::optional<bool> bot;
   std::optional<std::vector<domain::ProfileField>> fields;
+  std::optional<domain::Visibility> default_visibility;
+  std::optional<bool> default_sensitive;
+  std::optional<std::string> default_language;  // empty: none
 };
 
 struct AccountStatusesQuery {

@@ -77,12 +77,11 @@ void WebUi::Visit::put_cookie(std::string_view name, std::string header) {
   set_cookies.emplace_back(std::string(name), std::move(header));
 }
 
-WebUi::WebUi(domain::Microblog& microblog, timeline::HomeFeeds& feeds, WebOptions options)
+WebUi::WebUi(domain::Microblog& microblog, timeline::HomeFeeds& feeds)
     : microblog_(microblog),
       store_(microblog.store()),
       feeds_(feeds),
-      sessions_(microblog.store()),
-      options_(std::move(options)) {}
+      sessions_(microblog.store()) {}
 
 void WebUi::register_routes(http::Router& router) {
   // Static files first: no session, cacheable for a year (their paths are versioned).
@@ -417,7 +416,7 @@ void WebUi::add_reading_routes(http::Router& r) {
     auto stats = store_.instance_stats();
     if (!stats.ok()) return error(v, stats.error());
     const auto& config = microblog_.config();
-    return page(v, landing_page(v.frame, config.description, options_.rules,
+    return page(v, landing_page(v.frame, config.description, config.rules,
                                 config.registrations_open, stats->users, stats->statuses));
   });
 

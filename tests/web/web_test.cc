@@ -270,6 +270,28 @@ TEST_F(WebUiTest, RecoveryCodeSetsANewPasswordOnce) {
   EXPECT_EQ(send("POST", "/auth/recover", anon, form).status, 422);  // spent
 }
 
+TEST_F(WebUiTest, DefaultPostVisibilityIsASettingTheComposeFormPreselects) {
+  const std::string session = sign_up("defaults");
+  auto settings = send("GET", "/settings", session);
+  ASSERT_EQ(settings.status, 200);
+  EXPECT_NE(settings.body.find("Default post visibility"), std::string::npos);
+  EXPECT_NE(settings.body.find(R"(<option value="public" selected>)"), std::string::npos);
+
+  auto saved = send("POST", "/settings/profile", session,
+                    "csrf=" + csrf_token(session) + "&default_visibility=private");
+  EXPECT_EQ(saved.status, 303) << saved.body;
+  auto home = send("GET", "/home", session);
+  EXPECT_NE(home.body.find(R"(<option value="private" selected>)"), std::string::npos);
+  auto account = store_->account_by_username("defaults");
+  ASSERT_TRUE(account.ok() && *account);
+  EXPECT_EQ((*account)->default_visibility, domain::Visibility::kPrivate);
+
+  auto refused = send("POST", "/settings/profile", session,
+                      "csrf=" + csrf_token(session) + "&default_visibility=everyone");
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_NE(refused.body.find("default post visibility"), std::string::npos);
+}
+
 TEST_F(WebUiTest, ErrorsArePagesInTheLayout) {
   auto r = send("GET", "/@nobody");
   EXPECT_EQ(r.status, 404);

@@ -267,6 +267,13 @@ UPDATE statuses SET text = '', spoiler_text = '', tags = '',
   html = '<p>This direct message was written before messages were sealed; its text was erased.</p>'
   WHERE visibility = 3;
 )sql",
+    // Posting defaults (Mastodon's `source[privacy]`, `[sensitive]`, `[language]`):
+    // what a new post gets when the client does not say.
+    R"sql(
+ALTER TABLE accounts ADD COLUMN default_visibility INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN default_sensitive INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN default_language TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace

@@ -24,7 +24,8 @@ constexpr const char* kStatusColumns =
 
 constexpr const char* kAccountColumns =
     "id, username, display_name, note, locked, bot, fields, role, created_day, last_status_day, "
-    "statuses_count, followers_count, following_count";
+    "statuses_count, followers_count, following_count, default_visibility, default_sensitive, "
+    "default_language";
 
 std::string fields_to_json(const std::vector<domain::ProfileField>& fields) {
   std::string out;
@@ -89,6 +90,9 @@ Account read_account(const Stmt& s) {
   a.statuses_count = s.int64(10);
   a.followers_count = s.int64(11);
   a.following_count = s.int64(12);
+  a.default_visibility = static_cast<Visibility>(s.int64(13));
+  a.default_sensitive = s.boolean(14);
+  a.default_language = s.text(15);
   return a;
 }
 
@@ -360,6 +364,13 @@ Status SqliteStore::update_profile(int64_t id, const ProfileUpdate& u) {
   PUBLIUS_TRY(set_bool("locked", u.locked));
   PUBLIUS_TRY(set_bool("bot", u.bot));
   if (u.fields) PUBLIUS_TRY(set_text("fields", fields_to_json(*u.fields)));
+  if (u.default_visibility) {
+    PUBLIUS_TRY(run(db_, "UPDATE accounts SET default_visibility = ? WHERE id = ?", [&](Stmt& s) {
+      s.bind(1, static_cast<int64_t>(*u.default_visibility)).bind(2, id);
+    }));
+  }
+  PUBLIUS_TRY(set_bool("default_sensitive", u.default_sensitive));
+  PUBLIUS_TRY(set_text("default_language", u.default_language));
   forget_account(id);
   return tx.commit();
 }
