@@ -69,6 +69,13 @@ struct Context {
 
 using Viewer = std::optional<int64_t>;  // the signed-in account, if any
 
+// One of an account's conversations with its newest post, as stored: a sealed
+// post stays sealed until the reader's key opens it.
+struct ConversationEntry {
+  Conversation conversation;
+  Post last_status;
+};
+
 // Told of every change that alters how a post or an account renders (counters
 // included), so caches of rendered entities stay exact. Called after the change
 // is durable, on the thread that made it.
@@ -196,6 +203,17 @@ class Microblog {
   // Keeps the statuses the viewer may see, in order.
   Result<std::vector<Post>> filter_visible(Viewer viewer, std::vector<Post> statuses);
 
+  // Conversations: the account's direct-message threads, one per set of other
+  // participants, each listed by its newest post (paged by that post's id, newest
+  // first). A new direct post marks its thread unread for its recipients and read
+  // for its author; a thread whose newest post the account may no longer see (a
+  // block) is left out. read_conversation() marks one read and returns it;
+  // remove_conversation() takes it off the list until a new direct post arrives in
+  // it. Both are kNotFound for a conversation that is not the account's.
+  Result<std::vector<ConversationEntry>> conversations(int64_t account_id, const Page& page);
+  Result<ConversationEntry> read_conversation(int64_t account_id, int64_t conversation_id);
+  Status remove_conversation(int64_t account_id, int64_t conversation_id);
+
   // Relationships; each returns the new relationship.
   Result<Relationship> follow(int64_t account_id, int64_t target_id, bool show_reblogs,
                               bool notify);
@@ -206,6 +224,11 @@ class Microblog {
   Result<Relationship> relationship(int64_t account_id, int64_t target_id);
 
  private:
+  // Files a new direct post in the thread of each of its accounts.
+  Status file_in_conversations(const Post& post);
+  // After the direct post `deleted_id` is gone: each thread it ended (`ended`, read
+  // before the delete) points at its previous post again, or goes when it had none.
+  Status repoint_conversations(const std::vector<Conversation>& ended, int64_t deleted_id);
   Result<bool> can_view(Viewer viewer, const Post& post);
   Result<std::vector<Post>> hydrate(const std::vector<int64_t>& ids);
   Status notify(int64_t recipient, NotificationType type, int64_t from,

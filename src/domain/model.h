@@ -158,6 +158,17 @@ struct Page {
   int limit = 20;
 };
 
+// A direct-message thread in one account's list (Mastodon's Conversation): the
+// direct posts among one set of accounts. Metadata only, no content
+// (docs/sealed-messages.md).
+struct Conversation {
+  int64_t id = 0;
+  int64_t account_id = 0;                // whose list it is in
+  std::vector<int64_t> participant_ids;  // the other accounts, ascending; empty: notes to self
+  int64_t last_status_id = 0;
+  bool unread = false;
+};
+
 struct Marker {
   std::string timeline;  // "home" | "notifications"
   int64_t last_read_id = 0;

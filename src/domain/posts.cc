@@ -178,6 +178,7 @@ Result<Post> Microblog::create_status(const NewPost& request) {
     for (int64_t follower : bells)
       PUBLIUS_TRY(notify(follower, NotificationType::kStatus, post.account_id, post.id));
   }
+  if (post.visibility == Visibility::kDirect) PUBLIUS_TRY(file_in_conversations(post));
   PUBLIUS_TRY(deliver(post));
   return post;
 }
@@ -249,7 +250,12 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
 Result<Post> Microblog::delete_status(int64_t requester_id, int64_t status_id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(requester_id, status_id));
   if (post.account_id != requester_id) return forbidden("This action is not allowed");
+  std::vector<Conversation> ended;
+  if (post.visibility == Visibility::kDirect && !post.reblog_of_id) {
+    PUBLIUS_ASSIGN_OR_RETURN(ended, store_.conversations_ending_with(post.id));
+  }
   PUBLIUS_ASSIGN_OR_RETURN(auto reblogs, store_.delete_status(status_id));
+  PUBLIUS_TRY(repoint_conversations(ended, post.id));
   post_changed(post.id);
   for (int64_t r : reblogs) post_changed(r);
   if (post.reblog_of_id) post_changed(*post.reblog_of_id);
