@@ -139,6 +139,11 @@ struct AccountInventoryCounts {
   int64_t boosts = 0;
   int64_t favourites = 0;
   int64_t bookmarks = 0;
+  int64_t conversations = 0;  // direct-message threads in the account's list (metadata only)
+  // The account's posting defaults (settings).
+  domain::Visibility default_visibility = domain::Visibility::kPublic;
+  bool default_sensitive = false;
+  std::string default_language;
   int64_t following = 0;
   int64_t followers = 0;
   int64_t created_day_ms = 0;

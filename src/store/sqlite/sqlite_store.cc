@@ -1764,9 +1764,10 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
   c.account_id = account_id;
   {
     PUBLIUS_ASSIGN_OR_RETURN(
-        auto s, db_.prepare("SELECT username, display_name, note <> '', json_array_length(fields), "
-                            "password_hash <> '', created_day, last_active_day FROM accounts "
-                            "WHERE id = ?"));
+        auto s,
+        db_.prepare("SELECT username, display_name, note <> '', json_array_length(fields), "
+                    "password_hash <> '', created_day, last_active_day, default_visibility, "
+                    "default_sensitive, default_language FROM accounts WHERE id = ?"));
     s.bind(1, account_id);
     if (!s.step()) {
       PUBLIUS_TRY(s.status());
@@ -1779,6 +1780,9 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
     c.has_password_hash = s.boolean(4);
     c.created_day_ms = s.int64(5);
     c.last_active_day_ms = s.optional_int64(6);
+    c.default_visibility = static_cast<Visibility>(s.int64(7));
+    c.default_sensitive = s.boolean(8);
+    c.default_language = s.text(9);
   }
   // One scalar count per query keeps each statement obvious to audit.
   auto count = [&](std::string_view sql) -> Result<int64_t> {
@@ -1819,6 +1823,8 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
                            count("SELECT count(*) FROM favourites WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.bookmarks,
                            count("SELECT count(*) FROM bookmarks WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.conversations,
+                           count("SELECT count(*) FROM conversations WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.following,
                            count("SELECT count(*) FROM follows WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.followers, count("SELECT count(*) FROM follows WHERE target_id = ?1"));
