@@ -121,14 +121,17 @@ Post read_status(const Stmt& s) {
   return st;
 }
 
-std::string id_list(const std::vector<int64_t>& ids) {
+std::string join_ids(const std::vector<int64_t>& ids, char separator) {
   std::string out;
   for (int64_t id : ids) {
-    if (!out.empty()) out.push_back(',');
+    if (!out.empty()) out.push_back(separator);
     out += std::to_string(id);
   }
   return out;
 }
+
+// Ids for an SQL IN (...) list.
+std::string id_list(const std::vector<int64_t>& ids) { return join_ids(ids, ','); }
 
 // Appends Mastodon's id-range paging to a query whose WHERE clause is open.
 std::string page_clause(std::string_view col, const Page& p) {
@@ -1327,14 +1330,7 @@ namespace {
 constexpr const char* kConversationColumns = "id, account_id, participants, last_status_id, unread";
 
 // Participant ids as the conversations table keys them: ascending, space-separated.
-std::string participants_key(const std::vector<int64_t>& ids) {
-  std::string key;
-  for (int64_t id : ids) {
-    if (!key.empty()) key.push_back(' ');
-    key += std::to_string(id);
-  }
-  return key;
-}
+std::string participants_key(const std::vector<int64_t>& ids) { return join_ids(ids, ' '); }
 
 Conversation read_conversation(const Stmt& s) {
   Conversation c;
