@@ -90,6 +90,16 @@ void Api::add_account_routes(http::Router& r) {
       }
       u.fields = std::move(fields);
     }
+    if (auto privacy = p->get("source[privacy]"); privacy && !privacy->empty()) {
+      u.default_visibility = domain::parse_visibility(*privacy);
+      if (!u.default_visibility)
+        return http::Response::error(
+            422, "Validation failed: source[privacy] must be public, unlisted, private or direct");
+    }
+    auto sensitive = p->get_bool("source[sensitive]");
+    if (!sensitive.ok()) return http::Response::error(422, sensitive.error().message);
+    u.default_sensitive = *sensitive;
+    if (auto language = p->get("source[language]")) u.default_language = std::string(*language);
     auto updated = microblog_.update_profile(c->account->id, u);
     if (!updated.ok()) return error_response(updated.error());
     return json_or_error(renderer_.credential_account(*updated));

@@ -28,6 +28,7 @@ void Api::register_routes(http::Router& router) {
   add_status_routes(router);
   add_timeline_routes(router);
   add_notification_routes(router);
+  add_conversation_routes(router);
   add_instance_routes(router);
   add_list_routes(router);
   add_legal_routes(router);

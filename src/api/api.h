@@ -50,6 +50,7 @@ class Api {
   void add_status_routes(http::Router& r);
   void add_timeline_routes(http::Router& r);
   void add_notification_routes(http::Router& r);
+  void add_conversation_routes(http::Router& r);
   void add_instance_routes(http::Router& r);
   void add_list_routes(http::Router& r);
   void add_legal_routes(http::Router& r);  // admin: legal desk and disclosure inventory

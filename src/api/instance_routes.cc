@@ -15,7 +15,8 @@ constexpr unsigned char kDefaultImage[] = {
     0xda, 0x63, 0x68, 0x68, 0x68, 0x00, 0x00, 0x03, 0x04, 0x01, 0x81, 0x75, 0x2e, 0x01,
     0xbc, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
 
-void write_configuration(JsonWriter& w, const domain::InstanceConfig& config, const std::string& streaming) {
+void write_configuration(JsonWriter& w, const domain::InstanceConfig& config,
+                         const std::string& streaming) {
   w.key("configuration").begin_object();
   w.key("urls").begin_object().field("streaming", streaming).field_null("status").end_object();
   w.key("vapid").begin_object().field("public_key", "").end_object();
@@ -49,6 +50,19 @@ void write_configuration(JsonWriter& w, const domain::InstanceConfig& config, co
   w.end_object();
 }
 
+// Mastodon's Rule entities; a rule's id is its 1-based position.
+void write_rules(JsonWriter& w, const std::vector<std::string>& rules) {
+  w.begin_array();
+  for (size_t i = 0; i < rules.size(); ++i) {
+    w.begin_object()
+        .field("id", std::to_string(i + 1))
+        .field("text", rules[i])
+        .field("hint", "")
+        .end_object();
+  }
+  w.end_array();
+}
+
 }  // namespace
 
 void Api::add_instance_routes(http::Router& r) {
@@ -64,8 +78,17 @@ void Api::add_instance_routes(http::Router& r) {
         .field("version", kVersion)
         .field("source_url", config.base_url())
         .field("description", config.description);
-    w.key("usage").begin_object().key("users").begin_object().field("active_month", stats->users).end_object().end_object();
-    w.key("thumbnail").begin_object().field("url", config.base_url() + "/avatars/original/missing.png").end_object();
+    w.key("usage")
+        .begin_object()
+        .key("users")
+        .begin_object()
+        .field("active_month", stats->users)
+        .end_object()
+        .end_object();
+    w.key("thumbnail")
+        .begin_object()
+        .field("url", config.base_url() + "/avatars/original/missing.png")
+        .end_object();
     w.key("icon").begin_array().end_array();
     w.key("languages").begin_array().string("en").end_array();
     write_configuration(w, config, "ws" + req.origin().substr(4));
@@ -78,7 +101,8 @@ void Api::add_instance_routes(http::Router& r) {
         .end_object();
     w.key("api_versions").begin_object().field("mastodon", int64_t{2}).end_object();
     w.key("contact").begin_object().field("email", "").field_null("account").end_object();
-    w.key("rules").begin_array().end_array();
+    w.key("rules");
+    write_rules(w, config.rules);
     w.end_object();
     return http::Response::json(std::move(out));
   });
@@ -110,27 +134,42 @@ void Api::add_instance_routes(http::Router& r) {
         .field("invites_enabled", false);
     write_configuration(w, config, "ws" + req.origin().substr(4));
     w.field_null("contact_account");
-    w.key("rules").begin_array().end_array();
+    w.key("rules");
+    write_rules(w, config.rules);
     w.end_object();
+    return http::Response::json(std::move(out));
+  });
+
+  r.add("GET", "/api/v1/instance/rules", [this](http::Request&) {
+    std::string out;
+    JsonWriter w(out);
+    write_rules(w, microblog_.config().rules);
     return http::Response::json(std::move(out));
   });
 
   r.add("GET", "/api/v1/preferences", [this](http::Request& req) {
     auto c = require_user(req, "read:accounts");
     if (!c.ok()) return error_response(c.error());
-    return http::Response::json(
-        "{\"posting:default:visibility\":\"public\",\"posting:default:sensitive\":false,"
-        "\"posting:default:language\":null,\"reading:expand:media\":\"default\","
-        "\"reading:expand:spoilers\":false}");
+    const domain::Account& a = *c->account;
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object()
+        .field("posting:default:visibility", domain::visibility_name(a.default_visibility))
+        .field("posting:default:sensitive", a.default_sensitive)
+        .field_or_null("posting:default:language", a.default_language)
+        .field("reading:expand:media", "default")
+        .field("reading:expand:spoilers", false)
+        .end_object();
+    return http::Response::json(std::move(out));
   });
 
   // Features this server does not have yet answer with their documented empty value,
   // so clients that call them at start-up keep working.
-  for (const char* path : {"/api/v1/custom_emojis", "/api/v1/filters", "/api/v2/filters",
-                           "/api/v1/announcements", "/api/v1/trends/tags",
-                           "/api/v1/trends/statuses", "/api/v1/trends/links", "/api/v1/followed_tags",
-                           "/api/v1/conversations", "/api/v2/suggestions", "/api/v1/instance/rules",
-                           "/api/v1/featured_tags", "/api/v1/endorsements"}) {
+  for (const char* path :
+       {"/api/v1/custom_emojis", "/api/v1/filters", "/api/v2/filters", "/api/v1/announcements",
+        "/api/v1/trends/tags", "/api/v1/trends/statuses", "/api/v1/trends/links",
+        "/api/v1/followed_tags", "/api/v2/suggestions", "/api/v1/featured_tags",
+        "/api/v1/endorsements"}) {
     r.add("GET", path, [](http::Request&) { return http::Response::json("[]"); });
   }
 

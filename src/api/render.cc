@@ -112,9 +112,9 @@ Result<std::string> Renderer::credential_account(const Account& a) {
     std::string source;
     JsonWriter s(source);
     s.begin_object()
-        .field("privacy", "public")
-        .field("sensitive", false)
-        .field_null("language")
+        .field("privacy", domain::visibility_name(a.default_visibility))
+        .field("sensitive", a.default_sensitive)
+        .field_or_null("language", a.default_language)
         .field("note", a.note);
     s.key("fields").begin_array();
     for (const auto& f : a.fields)
@@ -328,6 +328,49 @@ Result<std::string> Renderer::statuses(domain::Viewer viewer, const std::vector<
     write_status(b, posts[i], out);
   }
   out.push_back(']');
+  return out;
+}
+
+Result<std::string> Renderer::conversation(int64_t viewer, const domain::ConversationEntry& entry,
+                                           domain::ReaderKey& reader) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto array, conversations(viewer, {entry}, reader));
+  // The array of one: its only element.
+  return array.substr(1, array.size() - 2);
+}
+
+Result<std::string> Renderer::conversations(int64_t viewer,
+                                            const std::vector<domain::ConversationEntry>& entries,
+                                            domain::ReaderKey& reader) {
+  std::vector<Post> posts;
+  std::vector<int64_t> account_ids;
+  for (const auto& e : entries) {
+    posts.push_back(e.last_status);
+    const auto& others = e.conversation.participant_ids;
+    account_ids.insert(account_ids.end(), others.begin(), others.end());
+  }
+  account_ids.push_back(viewer);
+  PUBLIUS_ASSIGN_OR_RETURN(auto b, load(viewer, posts, reader));
+  PUBLIUS_ASSIGN_OR_RETURN(auto loaded, store_.accounts_by_ids(account_ids));
+  std::unordered_map<int64_t, const Account*> by_id;
+  for (const auto& a : loaded) by_id[a.id] = &a;
+  std::string out;
+  JsonWriter w(out);
+  w.begin_array();
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const auto& c = entries[i].conversation;
+    w.begin_object().field_id("id", c.id).field("unread", c.unread);
+    w.key("accounts").begin_array();
+    const std::vector<int64_t> self{viewer};
+    for (int64_t id : c.participant_ids.empty() ? self : c.participant_ids) {
+      if (auto it = by_id.find(id); it != by_id.end()) w.raw(account_json(*it->second));
+    }
+    w.end_array();
+    std::string status;
+    write_status(b, posts[i], status);
+    w.key("last_status").raw(status);
+    w.end_object();
+  }
+  w.end_array();
   return out;
 }
 

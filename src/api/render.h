@@ -42,6 +42,14 @@ class Renderer final : public domain::ChangeObserver {
   Result<std::string> notifications(int64_t viewer,
                                     const std::vector<domain::Notification>& notifications,
                                     domain::ReaderKey& reader);
+  // Mastodon Conversation entities, in order: the other participants (the owner
+  // alone for notes to self), the unread flag and the newest post, opened with
+  // `reader` when sealed. conversation() writes one object, conversations() an array.
+  Result<std::string> conversation(int64_t viewer, const domain::ConversationEntry& entry,
+                                   domain::ReaderKey& reader);
+  Result<std::string> conversations(int64_t viewer,
+                                    const std::vector<domain::ConversationEntry>& entries,
+                                    domain::ReaderKey& reader);
   Result<std::string> history(const domain::Post& post, std::vector<domain::PostEdit> edits,
                               domain::ReaderKey& reader);
   static std::string relationship(const domain::Relationship& r);

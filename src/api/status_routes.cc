@@ -24,7 +24,7 @@ void Api::add_status_routes(http::Router& r) {
     }
     auto sensitive = p->get_bool("sensitive");
     if (!sensitive.ok()) return error_response(sensitive.error());
-    post.sensitive = sensitive->value_or(false);
+    post.sensitive = *sensitive;
     if (auto v = p->get("in_reply_to_id"); v && !v->empty()) {
       post.in_reply_to_id = parse_id(*v);
       if (!post.in_reply_to_id)

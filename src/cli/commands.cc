@@ -11,6 +11,7 @@
 
 #include "api/api.h"
 #include "cli/legal_commands.h"
+#include "domain/instance_rules.h"
 #include "domain/microblog.h"
 #include "http/server.h"
 #include "legal/desk.h"
@@ -30,6 +31,8 @@ struct ServeOptions {
   std::string domain = "localhost";
   std::string public_url;
   std::string title = "Publius";
+  std::string description = domain::InstanceConfig{}.description;
+  std::string rules_file;
   int threads = 4;
   int64_t rate_limit = 300;
   bool access_log = true;
@@ -50,8 +53,26 @@ int fail(const std::string& message, int code = 1) {
   return code;
 }
 
+// The rules in --rules-file (domain/instance_rules.h); none without one.
+Result<std::vector<std::string>> read_rules_file(const std::string& path) {
+  if (path.empty()) return std::vector<std::string>();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return bad_request("--rules-file: cannot read " + path);
+  constexpr size_t kMaxRulesFileBytes = 1 << 20;
+  std::string text(kMaxRulesFileBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kMaxRulesFileBytes)
+    return bad_request("--rules-file: " + path + " is larger than 1 MiB");
+  auto rules = domain::parse_instance_rules(text);
+  if (!rules.ok()) return bad_request("--rules-file: " + path + ": " + rules.error().message);
+  return rules;
+}
+
 int serve(const ServeOptions& o) {
   forbid_core_dumps();
+  auto rules = read_rules_file(o.rules_file);
+  if (!rules.ok()) return fail(rules.error().message, 2);
   auto store = sqlite::SqliteStore::open(o.data_dir);
   if (!store.ok()) return fail(store.error().message);
   timeline::HomeFeeds feeds;
@@ -59,6 +80,8 @@ int serve(const ServeOptions& o) {
   config.domain = o.domain;
   config.public_url = o.public_url;
   config.title = o.title;
+  config.description = o.description;
+  config.rules = std::move(rules).value();
   config.registrations_open = o.registrations;
   domain::Microblog microblog(**store, feeds, config);
   // The legal desk: its admin API, and held user notices whose court order
@@ -214,6 +237,20 @@ int run_cli(int argc, char** argv) {
   serve_cmd->add_option("--title", serve_opts.title, "Instance title")
       ->envname("PUBLIUS_TITLE")
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--description", serve_opts.description,
+                   "What this server is, for its landing page and the instance API")
+      ->envname("PUBLIUS_DESCRIPTION")
+      ->check(CLI::Validator(
+          [](const std::string& text) {
+            return text.size() <= 4000 ? std::string() : "at most 4000 bytes";
+          },
+          "TEXT", "description length"));
+  serve_cmd
+      ->add_option("--rules-file", serve_opts.rules_file,
+                   "The server's rules, one per line (at most 300 characters each; blank lines "
+                   "and lines starting with # are skipped)")
+      ->envname("PUBLIUS_RULES_FILE");
   serve_cmd->add_option("--threads", serve_opts.threads, "Worker threads")
       ->envname("PUBLIUS_THREADS")
       ->check(CLI::Range(1, 256))

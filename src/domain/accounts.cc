@@ -125,6 +125,10 @@ Result<Account> Microblog::update_profile(int64_t id, const store::ProfileUpdate
         return unprocessable("Validation failed: Field is too long (maximum is 255 characters)");
     }
   }
+  if (update.default_language && !update.default_language->empty() &&
+      !is_language_code(*update.default_language))
+    return unprocessable(
+        "Validation failed: source[language] must be an ISO 639-1 language code such as \"en\"");
   PUBLIUS_TRY(store_.update_profile(id, update));
   account_changed(id);
   return account(id);

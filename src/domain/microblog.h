@@ -25,6 +25,7 @@ struct InstanceConfig {
   std::string domain = "localhost";  // the public host name, used in acct and URLs
   std::string title = "Publius";
   std::string description = "A Publius server: pseudonymous microblogging.";
+  std::vector<std::string> rules;  // the operator's rules, in order (domain/instance_rules.h)
   size_t max_status_chars = 500;
   size_t max_pinned = 5;
   bool registrations_open = true;
@@ -45,8 +46,9 @@ struct NewPost {
   int64_t author_id = 0;
   std::string text;
   std::string spoiler_text;
-  std::optional<Visibility> visibility;  // default: public
-  bool sensitive = false;
+  // Unset (or empty): the author's posting defaults (Account::default_*).
+  std::optional<Visibility> visibility;
+  std::optional<bool> sensitive;
   std::string language;
   std::optional<int64_t> in_reply_to_id;
   std::optional<int64_t> application_id;
@@ -72,6 +74,13 @@ struct Context {
 };
 
 using Viewer = std::optional<int64_t>;  // the signed-in account, if any
+
+// One of an account's conversations with its newest post, as stored: a sealed
+// post stays sealed until the reader's key opens it.
+struct ConversationEntry {
+  Conversation conversation;
+  Post last_status;
+};
 
 // Told of every change that alters how a post or an account renders (counters
 // included), so caches of rendered entities stay exact. Called after the change
@@ -171,6 +180,7 @@ class Microblog {
                              const shield::SecretKey& key);
   Result<Account> account(int64_t id);
   Result<Account> account_by_acct(std::string_view acct);  // "name" or "name@our.domain"
+  // Profile and posting defaults; a default language must be ISO 639-1 (or empty).
   Result<Account> update_profile(int64_t id, const store::ProfileUpdate& update);
 
   // Statuses.
@@ -199,6 +209,17 @@ class Microblog {
   // Keeps the statuses the viewer may see, in order.
   Result<std::vector<Post>> filter_visible(Viewer viewer, std::vector<Post> statuses);
 
+  // Conversations: the account's direct-message threads, one per set of other
+  // participants, each listed by its newest post (paged by that post's id, newest
+  // first). A new direct post marks its thread unread for its recipients and read
+  // for its author; a thread whose newest post the account may no longer see (a
+  // block) is left out. read_conversation() marks one read and returns it;
+  // remove_conversation() takes it off the list until a new direct post arrives in
+  // it. Both are kNotFound for a conversation that is not the account's.
+  Result<std::vector<ConversationEntry>> conversations(int64_t account_id, const Page& page);
+  Result<ConversationEntry> read_conversation(int64_t account_id, int64_t conversation_id);
+  Status remove_conversation(int64_t account_id, int64_t conversation_id);
+
   // Relationships; each returns the new relationship.
   Result<Relationship> follow(int64_t account_id, int64_t target_id, bool show_reblogs,
                               bool notify);
@@ -223,6 +244,11 @@ class Microblog {
   Result<std::vector<Post>> list_timeline(int64_t owner_id, int64_t list_id, const Page& page);
 
  private:
+  // Files a new direct post in the thread of each of its accounts.
+  Status file_in_conversations(const Post& post);
+  // After the direct post `deleted_id` is gone: each thread it ended (`ended`, read
+  // before the delete) points at its previous post again, or goes when it had none.
+  Status repoint_conversations(const std::vector<Conversation>& ended, int64_t deleted_id);
   Result<bool> can_view(Viewer viewer, const Post& post);
   Result<std::vector<Post>> hydrate(const std::vector<int64_t>& ids);
   Status notify(int64_t recipient, NotificationType type, int64_t from,

@@ -1,5 +1,6 @@
 #include "domain/model.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -43,7 +44,26 @@ constexpr std::array<std::pair<RepliesPolicy, std::string_view>, 3> kRepliesPoli
     {RepliesPolicy::kList, "list"},
     {RepliesPolicy::kNone, "none"},
 }};
+// ISO 639-1, sorted for binary search.
+constexpr std::array<std::string_view, 183> kLanguageCodes{{
+    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bi",
+    "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da", "de",
+    "dv", "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr", "fy",
+    "ga", "gd", "gl", "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz", "ia",
+    "id", "ie", "ig", "ii", "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj", "kk",
+    "kl", "km", "kn", "ko", "kr", "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li", "ln", "lo",
+    "lt", "lu", "lv", "mg", "mh", "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb", "nd",
+    "ne", "ng", "nl", "nn", "no", "nr", "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi", "pl",
+    "ps", "pt", "qu", "rm", "rn", "ro", "ru", "rw", "sa", "sc", "sd", "se", "sg", "si", "sk", "sl",
+    "sm", "sn", "so", "sq", "sr", "ss", "st", "su", "sv", "sw", "ta", "te", "tg", "th", "ti", "tk",
+    "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug", "uk", "ur", "uz", "ve", "vi", "vo", "wa",
+    "wo", "xh", "yi", "yo", "za", "zh", "zu",
+}};
 }  // namespace
+
+bool is_language_code(std::string_view code) {
+  return std::binary_search(kLanguageCodes.begin(), kLanguageCodes.end(), code);
+}
 
 std::string_view visibility_name(Visibility v) { return name_of(kVisibilities, v); }
 std::optional<Visibility> parse_visibility(std::string_view n) {

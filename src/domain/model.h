@@ -14,6 +14,8 @@ namespace publius::domain {
 enum class Visibility { kPublic = 0, kUnlisted = 1, kPrivate = 2, kDirect = 3 };
 std::string_view visibility_name(Visibility v);
 std::optional<Visibility> parse_visibility(std::string_view name);
+// Whether `code` is a two-letter ISO 639-1 language code ("en"; lower case).
+bool is_language_code(std::string_view code);
 
 enum class Role { kUser = 0, kAdmin = 1 };
 std::string_view role_name(Role r);
@@ -39,6 +41,10 @@ struct Account {
   int64_t statuses_count = 0;
   int64_t followers_count = 0;
   int64_t following_count = 0;
+  // The owner's defaults for new posts (Mastodon's `source`); shown to the owner only.
+  Visibility default_visibility = Visibility::kPublic;
+  bool default_sensitive = false;
+  std::string default_language;  // ISO 639-1, or empty: none
 };
 
 // A post: what Mastodon's API calls a Status. Named Post inside the server so it
@@ -164,6 +170,17 @@ struct List {
   int64_t account_id = 0;  // the owner
   std::string title;
   RepliesPolicy replies_policy = RepliesPolicy::kList;
+};
+
+// A direct-message thread in one account's list (Mastodon's Conversation): the
+// direct posts among one set of accounts. Metadata only, no content
+// (docs/sealed-messages.md).
+struct Conversation {
+  int64_t id = 0;
+  int64_t account_id = 0;                // whose list it is in
+  std::vector<int64_t> participant_ids;  // the other accounts, ascending; empty: notes to self
+  int64_t last_status_id = 0;
+  bool unread = false;
 };
 
 struct Marker {

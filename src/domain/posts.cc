@@ -131,10 +131,12 @@ Result<Post> Microblog::create_status(const NewPost& request) {
   }
   if (request.language.size() > 16)
     return unprocessable("Validation failed: Language is not valid");
+  PUBLIUS_ASSIGN_OR_RETURN(auto author, store_.account_by_id(request.author_id));
+  if (!author) return not_found();
 
   Post post;
   post.account_id = request.author_id;
-  post.visibility = request.visibility.value_or(Visibility::kPublic);
+  post.visibility = request.visibility.value_or(author->default_visibility);
   if (request.in_reply_to_id) {
     auto parent = visible_status(request.author_id, *request.in_reply_to_id);
     if (!parent.ok()) return not_found("The post you are replying to was not found");
@@ -145,8 +147,9 @@ Result<Post> Microblog::create_status(const NewPost& request) {
   post.text = std::string(text);
   post.html = render_text(text, &post.mention_account_ids, &post.tags);
   post.spoiler_text = request.spoiler_text;
-  post.sensitive = request.sensitive || !request.spoiler_text.empty();
-  post.language = request.language;
+  post.sensitive =
+      request.sensitive.value_or(author->default_sensitive) || !request.spoiler_text.empty();
+  post.language = request.language.empty() ? author->default_language : request.language;
   post.application_id = request.application_id;
   post.id = next_id();
   post.created_ms = ms_of_id(post.id);
@@ -175,6 +178,7 @@ Result<Post> Microblog::create_status(const NewPost& request) {
     for (int64_t follower : bells)
       PUBLIUS_TRY(notify(follower, NotificationType::kStatus, post.account_id, post.id));
   }
+  if (post.visibility == Visibility::kDirect) PUBLIUS_TRY(file_in_conversations(post));
   PUBLIUS_TRY(deliver(post));
   return post;
 }
@@ -246,7 +250,12 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
 Result<Post> Microblog::delete_status(int64_t requester_id, int64_t status_id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(requester_id, status_id));
   if (post.account_id != requester_id) return forbidden("This action is not allowed");
+  std::vector<Conversation> ended;
+  if (post.visibility == Visibility::kDirect && !post.reblog_of_id) {
+    PUBLIUS_ASSIGN_OR_RETURN(ended, store_.conversations_ending_with(post.id));
+  }
   PUBLIUS_ASSIGN_OR_RETURN(auto reblogs, store_.delete_status(status_id));
+  PUBLIUS_TRY(repoint_conversations(ended, post.id));
   post_changed(post.id);
   for (int64_t r : reblogs) post_changed(r);
   if (post.reblog_of_id) post_changed(*post.reblog_of_id);

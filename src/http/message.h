@@ -36,6 +36,7 @@ struct Response {
   int status = 200;
   std::string content_type = "application/json; charset=utf-8";
   std::string body;
+  // Sent in order, each as its own header line: a name may repeat (Set-Cookie).
   std::vector<std::pair<std::string, std::string>> headers;
   std::string route;  // the matched route template, for the access log
 

@@ -91,7 +91,8 @@ struct Server::Impl {
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
     res.set(bhttp::field::server, "Publius");
     res.set(bhttp::field::content_type, r.content_type);
-    for (auto& [k, v] : r.headers) res.set(k, v);
+    // insert, not set: a header may repeat (one Set-Cookie per cookie).
+    for (auto& [k, v] : r.headers) res.insert(k, v);
     res.body() = std::move(r.body);
     res.keep_alive(keep_alive && !stopping.load());
     res.prepare_payload();

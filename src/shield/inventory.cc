@@ -66,7 +66,15 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
         {"unlisted_posts", c.unlisted_posts, "public posts kept off public timelines"},
         {"bookmarks", c.bookmarks, "posts this account bookmarked (private list)"},
         {"lists", c.lists, "this account's lists (titles, private)"},
-        {"list_members", c.list_memberships, "accounts placed in this account's lists"}}});
+        {"list_members", c.list_memberships, "accounts placed in this account's lists"},
+        {"conversations", c.conversations,
+         "direct-message threads in this account's list: the other participants, the newest "
+         "message's id and whether it was read; no message content"},
+        {"posting_defaults", 1,
+         "settings for new posts: visibility " +
+             std::string(domain::visibility_name(c.default_visibility)) +
+             (c.default_sensitive ? ", marked sensitive" : ", not marked sensitive") +
+             ", language " + (c.default_language.empty() ? "none" : c.default_language)}}});
   inv.groups.push_back(
       {"sealed_content",
        {{"direct_messages", c.direct_messages,
@@ -113,7 +121,9 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
       {"non_content_records", true,
        "account creation day " + format_day(c.created_day_ms) + ", last active day " + last_active +
            ", token last-used days (" + days_list(c.token_last_used_days_ms) + "), " +
-           plural(c.following, "follows") + ", " + plural(c.followers, "followers")},
+           plural(c.following, "follows") + ", " + plural(c.followers, "followers") + ", " +
+           plural(c.conversations, "direct-message threads") +
+           " (participants and read state) and the posting defaults"},
       {"content", content_count > 0,
        content_count > 0
            ? plural(c.public_posts, "public") + ", " + plural(c.unlisted_posts, "unlisted") +

@@ -24,6 +24,7 @@ namespace publius::store {
 using domain::Account;
 using domain::App;
 using domain::AuthCode;
+using domain::Conversation;
 using domain::List;
 using domain::Marker;
 using domain::Notification;
@@ -67,6 +68,9 @@ struct ProfileUpdate {
   std::optional<bool> locked;
   std::optional<bool> bot;
   std::optional<std::vector<domain::ProfileField>> fields;
+  std::optional<domain::Visibility> default_visibility;
+  std::optional<bool> default_sensitive;
+  std::optional<std::string> default_language;  // empty: none
 };
 
 struct AccountStatusesQuery {
@@ -139,6 +143,11 @@ struct AccountInventoryCounts {
   int64_t bookmarks = 0;
   int64_t lists = 0;
   int64_t list_memberships = 0;  // accounts in this account's lists
+  int64_t conversations = 0;     // direct-message threads in the account's list (metadata only)
+  // The account's posting defaults (settings).
+  domain::Visibility default_visibility = domain::Visibility::kPublic;
+  bool default_sensitive = false;
+  std::string default_language;
   int64_t following = 0;
   int64_t followers = 0;
   int64_t created_day_ms = 0;
@@ -272,6 +281,26 @@ class Store {
   virtual Result<std::optional<Notification>> notification(int64_t account_id, int64_t id) = 0;
   virtual Result<bool> dismiss_notification(int64_t account_id, int64_t id) = 0;
   virtual Status clear_notifications(int64_t account_id) = 0;
+
+  // Conversations (direct-message threads), one per owner and set of other
+  // participants. save_conversation() makes `last_status_id` the thread's newest
+  // post (unless it already has a newer one) with that unread flag, creating the
+  // thread when the owner has none (or removed it). conversations() pages by
+  // last_status_id, newest first. conversations_ending_with() lists every thread
+  // whose newest post is `status_id`; direct_statuses_of() gives the ids of direct
+  // posts the account wrote or was addressed in, below `before_id`, newest first.
+  // A thread goes with its owner's account, its newest post and any participant's
+  // account; mark_conversation_read() and delete_conversation() say whether the
+  // owner had it.
+  virtual Status save_conversation(int64_t account_id, const std::vector<int64_t>& participant_ids,
+                                   int64_t last_status_id, bool unread) = 0;
+  virtual Result<std::vector<Conversation>> conversations(int64_t account_id, const Page& p) = 0;
+  virtual Result<std::optional<Conversation>> conversation(int64_t account_id, int64_t id) = 0;
+  virtual Result<std::vector<Conversation>> conversations_ending_with(int64_t status_id) = 0;
+  virtual Result<std::vector<int64_t>> direct_statuses_of(int64_t account_id, int64_t before_id,
+                                                          int limit) = 0;
+  virtual Result<bool> mark_conversation_read(int64_t account_id, int64_t id) = 0;
+  virtual Result<bool> delete_conversation(int64_t account_id, int64_t id) = 0;
 
   // Counts for /api/v1/instance.
   virtual Result<InstanceStats> instance_stats() = 0;

@@ -43,6 +43,10 @@ class JsonWriter {
     return v ? field_id(k, *v) : key(k).null();
   }
   JsonWriter& field_null(std::string_view k) { return key(k).null(); }
+  // The string, or null when it is empty (Mastodon's optional strings).
+  JsonWriter& field_or_null(std::string_view k, std::string_view v) {
+    return v.empty() ? field_null(k) : field(k, v);
+  }
 
   // Escapes s as the contents of a JSON string (no quotes) onto out.
   static void escape_into(std::string& out, std::string_view s);

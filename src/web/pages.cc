@@ -117,6 +117,19 @@ void render_pager(Html& h, const Pager& p) {
   h.close("nav");
 }
 
+// A labelled select of the four visibilities; `name` is both its id and form field.
+void visibility_select(Html& h, std::string_view label, std::string_view name,
+                       Visibility selected) {
+  h.element("label", label, {{"for", name}});
+  h.open("select", {{"id", name}, {"name", name}});
+  for (Visibility v :
+       {Visibility::kPublic, Visibility::kUnlisted, Visibility::kPrivate, Visibility::kDirect}) {
+    h.open("option", {{"value", domain::visibility_name(v)}, flag("selected", v == selected)});
+    h.text(visibility_label(v)).close("option");
+  }
+  h.close("select");
+}
+
 void compose_form(Html& h, const Frame& f, std::optional<int64_t> reply_to,
                   Visibility default_visibility) {
   h.open("section", {{"class", "card"}, {"aria-labelledby", reply_to ? "reply" : "compose"}});
@@ -143,15 +156,8 @@ void compose_form(Html& h, const Frame& f, std::optional<int64_t> reply_to,
       "input",
       {{"type", "text"}, {"id", "spoiler_text"}, {"name", "spoiler_text"}, {"maxlength", "500"}});
   h.close("div").open("div");
-  h.element("label", "Who can see it", {{"for", "visibility"}});
-  h.open("select", {{"id", "visibility"}, {"name", "visibility"}});
-  for (Visibility v :
-       {Visibility::kPublic, Visibility::kUnlisted, Visibility::kPrivate, Visibility::kDirect}) {
-    h.open("option",
-           {{"value", domain::visibility_name(v)}, flag("selected", v == default_visibility)});
-    h.text(visibility_label(v)).close("option");
-  }
-  h.close("select").close("div").close("div");
+  visibility_select(h, "Who can see it", "visibility", default_visibility);
+  h.close("div").close("div");
   h.open("p").element("button", "Post", {{"type", "submit"}, {"class", "primary"}}).close("p");
   h.close("form").close("section");
 }
@@ -270,7 +276,7 @@ std::string timeline_page(const Frame& f, const TimelinePage& page) {
   Html h;
   h.element("h1", page.title);
   if (!page.intro.empty()) h.element("p", page.intro, {{"class", "muted"}});
-  if (page.compose && f.viewer) compose_form(h, f, std::nullopt, Visibility::kPublic);
+  if (page.compose && f.viewer) compose_form(h, f, std::nullopt, f.viewer->default_visibility);
   h.open("section", {{"aria-label", "Posts"}});
   if (page.posts.empty()) h.element("p", page.empty_message, {{"class", "muted"}});
   render_posts(h, f, page.posts);
@@ -703,6 +709,9 @@ std::string settings_page(const Frame& f, const SettingsPage& page) {
                    flag("checked", a.locked)});
   h.element("label", " Approve followers by hand (lock the account)",
             {{"for", "locked"}, {"class", "inline"}});
+  h.close("p");
+  h.open("p");
+  visibility_select(h, "Default post visibility", "default_visibility", a.default_visibility);
   h.close("p");
   h.open("p")
       .element("button", "Save profile", {{"type", "submit"}, {"class", "primary"}})

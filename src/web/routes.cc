@@ -67,12 +67,21 @@ std::string_view advice(int status) {
 
 }  // namespace
 
-WebUi::WebUi(domain::Microblog& microblog, timeline::HomeFeeds& feeds, WebOptions options)
+void WebUi::Visit::put_cookie(std::string_view name, std::string header) {
+  for (auto& [set_name, set_header] : set_cookies) {
+    if (set_name == name) {
+      set_header = std::move(header);
+      return;
+    }
+  }
+  set_cookies.emplace_back(std::string(name), std::move(header));
+}
+
+WebUi::WebUi(domain::Microblog& microblog, timeline::HomeFeeds& feeds)
     : microblog_(microblog),
       store_(microblog.store()),
       feeds_(feeds),
-      sessions_(microblog.store()),
-      options_(std::move(options)) {}
+      sessions_(microblog.store()) {}
 
 void WebUi::register_routes(http::Router& router) {
   // Static files first: no session, cacheable for a year (their paths are versioned).
@@ -123,7 +132,7 @@ Result<WebUi::Visit> WebUi::begin_visit(http::Request& req) {
     // An anonymous secret, stored nowhere: it only keys the CSRF token of the forms
     // shown before sign-in. The same cookie later holds the session secret.
     v.cookie_secret = random_token(32);
-    v.set_cookie = set_cookie(kSessionCookie, v.cookie_secret, v.secure, -1);
+    v.put_cookie(kSessionCookie, set_cookie(kSessionCookie, v.cookie_secret, v.secure, -1));
   }
   PUBLIUS_ASSIGN_OR_RETURN(v.params, http::parse_query(req.query));
   if (req.method == "POST") {
@@ -174,7 +183,7 @@ void WebUi::add_page(http::Router& router, std::string method, std::string patte
         .with_header("X-Content-Type-Options", "nosniff")
         .with_header("X-Frame-Options", "DENY")
         .with_header("Referrer-Policy", "no-referrer");
-    if (!v->set_cookie.empty()) response.with_header("Set-Cookie", v->set_cookie);
+    for (auto& cookie : v->set_cookies) response.with_header("Set-Cookie", cookie.second);
     return response;
   });
 }
@@ -205,7 +214,8 @@ Status WebUi::sign_in(Visit& visit, int64_t account_id, const shield::SecretKey*
     PUBLIUS_TRY(microblog_.wrap_for_credential(shield::Credential::kWebSession, secret, *key));
   visit.reader = domain::ReaderKey(microblog_, account_id, shield::Credential::kWebSession, secret);
   visit.cookie_secret = secret;
-  visit.set_cookie = set_cookie(kSessionCookie, secret, visit.secure, kSessionCookieSeconds);
+  visit.put_cookie(kSessionCookie,
+                   set_cookie(kSessionCookie, secret, visit.secure, kSessionCookieSeconds));
   PUBLIUS_ASSIGN_OR_RETURN(auto account, microblog_.account(account_id));
   visit.account = account;
   visit.frame.viewer = account;
@@ -215,7 +225,7 @@ Status WebUi::sign_in(Visit& visit, int64_t account_id, const shield::SecretKey*
 
 void WebUi::sign_out_cookie(Visit& visit) {
   visit.cookie_secret = random_token(32);
-  visit.set_cookie = set_cookie(kSessionCookie, visit.cookie_secret, visit.secure, -1);
+  visit.put_cookie(kSessionCookie, set_cookie(kSessionCookie, visit.cookie_secret, visit.secure, -1));
   visit.account.reset();
   visit.reader = domain::ReaderKey();
   visit.frame.viewer.reset();
@@ -406,7 +416,7 @@ void WebUi::add_reading_routes(http::Router& r) {
     auto stats = store_.instance_stats();
     if (!stats.ok()) return error(v, stats.error());
     const auto& config = microblog_.config();
-    return page(v, landing_page(v.frame, config.description, options_.rules,
+    return page(v, landing_page(v.frame, config.description, config.rules,
                                 config.registrations_open, stats->users, stats->statuses));
   });
 

@@ -74,6 +74,11 @@ void WebUi::add_settings_routes(http::Router& r) {
     auto locked = v.params.get_bool("locked");
     if (!locked.ok()) return error(v, locked.error());
     update.locked = locked->value_or(false);
+    if (auto visibility = v.params.get("default_visibility"); visibility && !visibility->empty()) {
+      update.default_visibility = domain::parse_visibility(*visibility);
+      if (!update.default_visibility)
+        return settings(v, "", "Choose a default post visibility from the list.", 422);
+    }
     std::vector<domain::ProfileField> fields;
     for (size_t i = 0; i < kProfileFieldRows; ++i) {
       const std::string key = "fields_attributes[" + std::to_string(i) + "]";

@@ -32,10 +32,6 @@
 
 namespace publius::web {
 
-struct WebOptions {
-  std::vector<std::string> rules;  // the instance's rules, shown on the landing page
-};
-
 // Headers every web response carries (CSP and friends), exposed for tests.
 inline constexpr std::string_view kContentSecurityPolicy =
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -44,7 +40,7 @@ inline constexpr std::string_view kContentSecurityPolicy =
 class WebUi {
  public:
   // `feeds` is the same HomeFeeds the Microblog uses: erasing an account drops its feed.
-  WebUi(domain::Microblog& microblog, timeline::HomeFeeds& feeds, WebOptions options = {});
+  WebUi(domain::Microblog& microblog, timeline::HomeFeeds& feeds);
   void register_routes(http::Router& router);
 
   // One request as the UI sees it: who is signed in, the cookie secret the CSRF
@@ -55,9 +51,14 @@ class WebUi {
     std::optional<domain::Account> account;
     domain::ReaderKey reader;
     std::string cookie_secret;
-    std::string set_cookie;  // one Set-Cookie value, or empty
+    // The cookies to set, by name: each becomes its own Set-Cookie header.
+    std::vector<std::pair<std::string, std::string>> set_cookies;
     bool secure = false;     // the request came over HTTPS
     http::Params params;     // query, then form body (POST)
+
+    // Sets cookie `name` to the Set-Cookie value `header` (web/session.h),
+    // replacing what this visit set for that name earlier.
+    void put_cookie(std::string_view name, std::string header);
   };
   using PageHandler = std::function<http::Response(http::Request&, Visit&)>;
 
@@ -98,7 +99,6 @@ class WebUi {
   store::Store& store_;
   timeline::HomeFeeds& feeds_;
   Sessions sessions_;
-  WebOptions options_;
   std::vector<NavLink> admin_nav_;
   std::vector<NavLink> footer_links_;
 };

@@ -45,6 +45,26 @@ describe("profiles", () => {
     await rejectsWithStatus(masto.v1.accounts.updateCredentials({ displayName: "x".repeat(31) }), 422);
   });
 
+  test("update_credentials sets posting defaults that new statuses take", async () => {
+    const { masto } = await registerUser("defaults");
+    const updated = await masto.v1.accounts.updateCredentials({
+      source: { privacy: "unlisted", sensitive: true, language: "fr" },
+    });
+    assert.equal(updated.source.privacy, "unlisted");
+    assert.equal(updated.source.sensitive, true);
+    assert.equal(updated.source.language, "fr");
+    const preferences = await masto.v1.preferences.fetch();
+    assert.equal(preferences["posting:default:visibility"], "unlisted");
+    const status = await masto.v1.statuses.create({ status: "with my defaults" });
+    assert.equal(status.visibility, "unlisted");
+    assert.equal(status.sensitive, true);
+    assert.equal(status.language, "fr");
+    await rejectsWithStatus(
+      masto.v1.accounts.updateCredentials({ source: { privacy: "everyone" } }), 422);
+    await rejectsWithStatus(
+      masto.v1.accounts.updateCredentials({ source: { language: "xx" } }), 422);
+  });
+
   test("lookup finds an account by acct, with or without the domain", async () => {
     const { account, username } = await registerUser("look");
     const client = anonymousClient();

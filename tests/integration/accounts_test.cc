@@ -648,5 +648,72 @@ TEST_F(FollowApiIntegration, MuteHidesFromHome) {
   expect_error(api().post("/api/v1/accounts/" + a.id + "/mute", a.token), 403);
 }
 
+TEST_F(AccountsApiIntegration, PostingDefaultsAreSavedShownAndUsed) {
+  auto u = new_user("defaults");
+  auto me = Api::ok_json(api().get("/api/v1/accounts/verify_credentials", u.token));
+  EXPECT_EQ(str(me, "source.privacy"), "public");
+  EXPECT_FALSE(boolean(me, "source.sensitive"));
+  EXPECT_TRUE(is_null(me, "source.language"));
+
+  auto updated = Api::ok_json(api().send_form("PATCH", "/api/v1/accounts/update_credentials",
+                                              form({{"source[privacy]", "private"},
+                                                    {"source[sensitive]", "true"},
+                                                    {"source[language]", "de"}}),
+                                              u.token));
+  EXPECT_EQ(str(updated, "source.privacy"), "private");
+  EXPECT_TRUE(boolean(updated, "source.sensitive"));
+  EXPECT_EQ(str(updated, "source.language"), "de");
+  me = Api::ok_json(api().get("/api/v1/accounts/verify_credentials", u.token));
+  EXPECT_EQ(str(me, "source.privacy"), "private");
+  EXPECT_EQ(str(me, "source.language"), "de");
+  auto prefs = Api::ok_json(api().get("/api/v1/preferences", u.token));
+  EXPECT_EQ(str(prefs, "posting:default:visibility"), "private");
+  EXPECT_TRUE(boolean(prefs, "posting:default:sensitive"));
+  EXPECT_EQ(str(prefs, "posting:default:language"), "de");
+
+  // A post that does not say takes the defaults; one that does keeps its own.
+  auto defaulted = api().post_status(u, "with defaults");
+  EXPECT_EQ(str(defaulted, "visibility"), "private");
+  EXPECT_TRUE(boolean(defaulted, "sensitive"));
+  EXPECT_EQ(str(defaulted, "language"), "de");
+  auto explicit_post = api().post_status(
+      u, "explicit", {{"visibility", "unlisted"}, {"sensitive", "false"}, {"language", "fr"}});
+  EXPECT_EQ(str(explicit_post, "visibility"), "unlisted");
+  EXPECT_FALSE(boolean(explicit_post, "sensitive"));
+  EXPECT_EQ(str(explicit_post, "language"), "fr");
+
+  // Other fields of the profile are untouched by a defaults-only update, and an
+  // empty language clears the default.
+  updated = Api::ok_json(api().send_json(
+      "PATCH", "/api/v1/accounts/update_credentials",
+      json::value{{"source", json::value{{"privacy", "direct"}, {"language", ""}}}}, u.token));
+  EXPECT_EQ(str(updated, "source.privacy"), "direct");
+  EXPECT_TRUE(boolean(updated, "source.sensitive"));
+  EXPECT_TRUE(is_null(updated, "source.language"));
+  // Others never see the defaults.
+  auto seen = api().account(u.id);
+  EXPECT_FALSE(seen.as_object().contains("source"));
+}
+
+TEST_F(AccountsApiIntegration, InvalidPostingDefaultsAreRefusedNamingTheField) {
+  auto u = new_user("baddefaults");
+  auto bad_privacy = api().send_form("PATCH", "/api/v1/accounts/update_credentials",
+                                     form({{"source[privacy]", "secret"}}), u.token);
+  EXPECT_TRUE(contains(expect_error(bad_privacy, 422), "source[privacy]")) << bad_privacy;
+  auto bad_sensitive = api().send_form("PATCH", "/api/v1/accounts/update_credentials",
+                                       form({{"source[sensitive]", "maybe"}}), u.token);
+  EXPECT_TRUE(contains(expect_error(bad_sensitive, 422), "source[sensitive]")) << bad_sensitive;
+  for (const char* language : {"xx", "english", "EN", "e"}) {
+    auto bad_language = api().send_form("PATCH", "/api/v1/accounts/update_credentials",
+                                        form({{"source[language]", language}}), u.token);
+    EXPECT_TRUE(contains(expect_error(bad_language, 422), "source[language]"))
+        << language << " " << bad_language;
+  }
+  // Nothing was saved.
+  auto me = Api::ok_json(api().get("/api/v1/accounts/verify_credentials", u.token));
+  EXPECT_EQ(str(me, "source.privacy"), "public");
+  EXPECT_TRUE(is_null(me, "source.language"));
+}
+
 }  // namespace
 }  // namespace publius::integration

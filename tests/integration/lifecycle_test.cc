@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
 #include <regex>
 
 #include "integration/server_harness.h"
@@ -281,6 +282,56 @@ TEST_F(LifecycleIntegration, ClosedRegistrations) {
       admin({"create-account", "--data-dir", dir_, "--username", "invited_" + unique_suffix()});
   EXPECT_EQ(created.exit_code, 0) << created.err;
   expect_clean_stop(s);
+}
+
+TEST_F(LifecycleIntegration, DescriptionAndRulesReachTheInstanceApiAndLandingPage) {
+  const std::string rules_path = dir_ + "-rules.txt";
+  {
+    std::ofstream out(rules_path);
+    out << "# Rules of this server\n\nNo harassment.\r\n  Keep it legal.  \n";
+  }
+  ServerProcess s;
+  ASSERT_TRUE(s.start(dir_, {"--description", "A quiet place.", "--rules-file", rules_path}));
+  Api api(s.port());
+  auto v1 = Api::ok_json(api.get("/api/v1/instance"));
+  EXPECT_EQ(str(v1, "description"), "A quiet place.");
+  EXPECT_EQ(str(v1, "short_description"), "A quiet place.");
+  EXPECT_EQ(str(v1, "rules.1.text"), "Keep it legal.");
+  auto v2 = Api::ok_json(api.get("/api/v2/instance"));
+  EXPECT_EQ(str(v2, "description"), "A quiet place.");
+  ASSERT_EQ(arr(v2, "rules").size(), 2u);
+  EXPECT_EQ(str(v2, "rules.0.id"), "1");
+  EXPECT_EQ(str(v2, "rules.0.text"), "No harassment.");
+  EXPECT_EQ(str(v2, "rules.0.hint"), "");
+  auto rules = Api::ok_json(api.get("/api/v1/instance/rules"));
+  ASSERT_EQ(rules.as_array().size(), 2u);
+  EXPECT_EQ(str(rules, "1.id"), "2");
+  auto landing = api.get("/");
+  EXPECT_TRUE(contains(landing.body, "<li>Keep it legal.</li>")) << landing.body;
+  EXPECT_TRUE(contains(landing.body, "A quiet place.")) << landing.body;
+  expect_clean_stop(s);
+  std::filesystem::remove(rules_path);
+}
+
+TEST_F(LifecycleIntegration, AnInvalidRulesFileStopsStartUpNamingTheLine) {
+  const std::string rules_path = dir_ + "-rules.txt";
+  {
+    std::ofstream out(rules_path);
+    out << "Be kind.\n# fine\n" << std::string(301, 'x') << "\n";
+  }
+  auto too_long = run_command(
+      {"serve", "--data-dir", dir_, "--listen", "127.0.0.1:0", "--rules-file", rules_path}, "",
+      10s);
+  EXPECT_NE(too_long.exit_code, 0);
+  EXPECT_TRUE(contains(too_long.err, "--rules-file")) << too_long.err;
+  EXPECT_TRUE(contains(too_long.err, "line 3")) << too_long.err;
+  std::filesystem::remove(rules_path);
+
+  auto missing = run_command({"serve", "--data-dir", dir_, "--listen", "127.0.0.1:0",
+                              "--rules-file", dir_ + "/no-such-file"},
+                             "", 10s);
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_TRUE(contains(missing.err, "--rules-file: cannot read")) << missing.err;
 }
 
 TEST_F(LifecycleIntegration, StartupErrorsExitNonZeroWithAMessage) {

@@ -147,6 +147,9 @@ TEST_F(SealedMessagesTest, SenderAndRecipientReadAThirdAccountCannotAndNothingIs
                                           {{"visibility", "direct"}, {"in_reply_to_id", id}});
   auto context = Api::ok_json(api_->get("/api/v1/statuses/" + reply + "/context", bob.token));
   EXPECT_TRUE(contains(json::serialize(context), secret));
+  auto conversations = Api::ok_json(api_->get("/api/v1/conversations", alice.token));
+  EXPECT_EQ(str(conversations, "0.last_status.id"), reply);
+  EXPECT_TRUE(contains(str(conversations, "0.last_status.content"), "got it"));
 
   // Edits stay sealed, and the history opens for both.
   auto put = api_->send_form("PUT", "/api/v1/statuses/" + id,

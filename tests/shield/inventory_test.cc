@@ -82,6 +82,8 @@ TEST_F(InventoryTest, CountsEveryKindOfDatum) {
   EXPECT_EQ(item(*inv, "public", "boosts"), 1);
   EXPECT_EQ(item(*inv, "non_public_content", "followers_only_posts"), 1);
   EXPECT_EQ(item(*inv, "non_public_content", "unlisted_posts"), 1);
+  EXPECT_EQ(item(*inv, "non_public_content", "conversations"), 1);
+  EXPECT_EQ(item(*inv, "non_public_content", "posting_defaults"), 1);
   EXPECT_EQ(item(*inv, "sealed_content", "direct_messages"), 1);
   EXPECT_EQ(item(*inv, "sealed_content", "direct_messages_received"), 0);
   EXPECT_EQ(item(*inv, "secrets_as_hashes", "public_key"), 1);
@@ -110,6 +112,7 @@ TEST_F(InventoryTest, CountsEveryKindOfDatum) {
   auto bobs_inventory = inventory.for_account(bob);
   ASSERT_TRUE(bobs_inventory.ok());
   EXPECT_EQ(item(*bobs_inventory, "sealed_content", "direct_messages_received"), 1);
+  EXPECT_EQ(item(*bobs_inventory, "non_public_content", "conversations"), 1);
 
   auto json = boost::json::parse(inventory_to_json(*inv)).as_object();
   EXPECT_EQ(json.at("groups").at("sealed_content").at("direct_messages").at("count").as_int64(), 1);

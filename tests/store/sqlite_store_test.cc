@@ -128,6 +128,40 @@ TEST(SqliteStoreTest, DeletedAccountIdsAreNeverGivenOutAgain) {
   EXPECT_EQ(next->id, deleted_id + 1);
 }
 
+TEST(SqliteStoreTest, ConversationsGoWithAnyParticipantsAccount) {
+  testing::TempDir dir;
+  auto store = SqliteStore::open(dir.path());
+  ASSERT_TRUE(store.ok());
+  std::vector<int64_t> ids;
+  for (const char* name : {"owner", "gone", "stays"}) {
+    auto a = (*store)->create_account({name, "h", domain::Role::kUser, {}});
+    ASSERT_TRUE(a.ok());
+    ids.push_back(a->id);
+  }
+  store::Post dm;
+  dm.id = 5000;
+  dm.account_id = ids[2];
+  dm.visibility = domain::Visibility::kDirect;
+  dm.mention_account_ids = {ids[0]};
+  dm.created_ms = 1;
+  ASSERT_TRUE((*store)->insert_status(dm).ok());
+  ASSERT_TRUE((*store)->save_conversation(ids[0], {ids[1], ids[2]}, dm.id, true).ok());
+  ASSERT_TRUE((*store)->save_conversation(ids[0], {ids[2]}, dm.id, true).ok());
+  // An older post never replaces a newer one.
+  ASSERT_TRUE((*store)->save_conversation(ids[0], {ids[2]}, dm.id - 1, false).ok());
+  auto before = (*store)->conversations(ids[0], domain::Page{});
+  ASSERT_TRUE(before.ok());
+  ASSERT_EQ(before->size(), 2u);
+  EXPECT_TRUE(before->back().unread);
+
+  ASSERT_TRUE((*store)->delete_account(ids[1]).ok());
+  auto after = (*store)->conversations(ids[0], domain::Page{});
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ(after->front().participant_ids, std::vector<int64_t>{ids[2]});
+  EXPECT_EQ(after->front().last_status_id, dm.id);
+}
+
 TEST(SqliteStoreTest, AuthCodesAreSingleUse) {
   testing::TempDir dir;
   auto store = SqliteStore::open(dir.path());

@@ -208,6 +208,20 @@ TEST_F(WebUiTest, PagesCarryStrictCspAndAnonymousCookie) {
   EXPECT_EQ(cookie.find("Secure"), std::string::npos);  // plain http here
 }
 
+TEST_F(WebUiTest, SignUpSetsTheSessionCookieOnce) {
+  // Cookies are set by name on the visit: the session replaces the anonymous
+  // secret rather than adding a second Set-Cookie for the same cookie.
+  auto first = send("GET", "/auth/sign_up");
+  const std::string anon = cookie_of(first);
+  auto r = send("POST", "/auth/sign_up", anon,
+                "csrf=" + csrf_token(anon) + "&username=cookie_once&password=password123");
+  ASSERT_EQ(r.status, 200) << r.body;
+  int set_cookies = 0;
+  for (const auto& [name, value] : r.headers) set_cookies += name == "Set-Cookie";
+  EXPECT_EQ(set_cookies, 1);
+  EXPECT_NE(cookie_of(r), anon);
+}
+
 TEST_F(WebUiTest, SecureCookieBehindHttps) {
   http::Request req;
   req.method = "GET";
@@ -254,6 +268,28 @@ TEST_F(WebUiTest, RecoveryCodeSetsANewPasswordOnce) {
   EXPECT_EQ(send("POST", "/auth/recover", anon, form).status, 303);
   EXPECT_TRUE(microblog_->authenticate("carol", "newpassword1").ok());
   EXPECT_EQ(send("POST", "/auth/recover", anon, form).status, 422);  // spent
+}
+
+TEST_F(WebUiTest, DefaultPostVisibilityIsASettingTheComposeFormPreselects) {
+  const std::string session = sign_up("defaults");
+  auto settings = send("GET", "/settings", session);
+  ASSERT_EQ(settings.status, 200);
+  EXPECT_NE(settings.body.find("Default post visibility"), std::string::npos);
+  EXPECT_NE(settings.body.find(R"(<option value="public" selected>)"), std::string::npos);
+
+  auto saved = send("POST", "/settings/profile", session,
+                    "csrf=" + csrf_token(session) + "&default_visibility=private");
+  EXPECT_EQ(saved.status, 303) << saved.body;
+  auto home = send("GET", "/home", session);
+  EXPECT_NE(home.body.find(R"(<option value="private" selected>)"), std::string::npos);
+  auto account = store_->account_by_username("defaults");
+  ASSERT_TRUE(account.ok() && *account);
+  EXPECT_EQ((*account)->default_visibility, domain::Visibility::kPrivate);
+
+  auto refused = send("POST", "/settings/profile", session,
+                      "csrf=" + csrf_token(session) + "&default_visibility=everyone");
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_NE(refused.body.find("default post visibility"), std::string::npos);
 }
 
 TEST_F(WebUiTest, ErrorsArePagesInTheLayout) {

@@ -59,6 +59,8 @@ async function peopleFlow(jsEnabled, label) {
 
   if (!jsEnabled) {
     await a.goto(`${base}/`);
+    assert.deepEqual(await a.locator('main ol li').allTextContents(),
+      ['Be kind to each other.', 'No spam.'], 'the landing page lists the operator\'s rules');
     await shot(a, 'landing');
   }
   const codes = await signUp(a, author, pass);

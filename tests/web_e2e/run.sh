@@ -12,5 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 binary_dir=$(cd "$(dirname "$1")" && pwd)
 export PUBLIUS_SCREENSHOTS=${PUBLIUS_SCREENSHOTS:-$binary_dir/screenshots}
 mkdir -p "$PUBLIUS_SCREENSHOTS"
+# The landing page shows the operator's rules (serve --rules-file, read from the environment).
+export PUBLIUS_RULES_FILE="$here/rules.txt"
 echo "web-e2e: screenshots go to $PUBLIUS_SCREENSHOTS"
 exec "$here/../support/node_suite.sh" "$here" "$1" --test-concurrency=1 --test-timeout=120000

@@ -290,6 +290,30 @@ CREATE INDEX list_members_by_account ON list_members(account_id);
     R"sql(
 UPDATE markers SET updated_ms = updated_ms - (updated_ms % 86400000);
 )sql",
+    // Posting defaults (Mastodon's `source[privacy]`, `[sensitive]`, `[language]`):
+    // what a new post gets when the client does not say.
+    R"sql(
+ALTER TABLE accounts ADD COLUMN default_visibility INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN default_sensitive INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN default_language TEXT NOT NULL DEFAULT '';
+)sql",
+    // Conversations (docs/sealed-messages.md): each account's direct-message threads,
+    // keyed by the ids of the other participants (ascending, space-separated) and
+    // pointing at the newest post; no content. A thread goes with its owner, its
+    // newest post (the domain re-points it first) and, in delete_account(), with
+    // any participant.
+    R"sql(
+CREATE TABLE conversations (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  participants TEXT NOT NULL,
+  last_status_id INTEGER NOT NULL REFERENCES statuses(id) ON DELETE CASCADE,
+  unread INTEGER NOT NULL,
+  UNIQUE (account_id, participants)
+);
+CREATE INDEX conversations_page ON conversations(account_id, last_status_id);
+CREATE INDEX conversations_last_status ON conversations(last_status_id);
+)sql",
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <charconv>
 #include <filesystem>
 #include <functional>
 
@@ -24,7 +25,8 @@ constexpr const char* kStatusColumns =
 
 constexpr const char* kAccountColumns =
     "id, username, display_name, note, locked, bot, fields, role, created_day, last_status_day, "
-    "statuses_count, followers_count, following_count";
+    "statuses_count, followers_count, following_count, default_visibility, default_sensitive, "
+    "default_language";
 
 std::string fields_to_json(const std::vector<domain::ProfileField>& fields) {
   std::string out;
@@ -89,6 +91,9 @@ Account read_account(const Stmt& s) {
   a.statuses_count = s.int64(10);
   a.followers_count = s.int64(11);
   a.following_count = s.int64(12);
+  a.default_visibility = static_cast<Visibility>(s.int64(13));
+  a.default_sensitive = s.boolean(14);
+  a.default_language = s.text(15);
   return a;
 }
 
@@ -116,14 +121,17 @@ Post read_status(const Stmt& s) {
   return st;
 }
 
-std::string id_list(const std::vector<int64_t>& ids) {
+std::string join_ids(const std::vector<int64_t>& ids, char separator) {
   std::string out;
   for (int64_t id : ids) {
-    if (!out.empty()) out.push_back(',');
+    if (!out.empty()) out.push_back(separator);
     out += std::to_string(id);
   }
   return out;
 }
+
+// Ids for an SQL IN (...) list.
+std::string id_list(const std::vector<int64_t>& ids) { return join_ids(ids, ','); }
 
 // Appends Mastodon's id-range paging to a query whose WHERE clause is open.
 std::string page_clause(std::string_view col, const Page& p) {
@@ -376,6 +384,13 @@ Status SqliteStore::update_profile(int64_t id, const ProfileUpdate& u) {
   PUBLIUS_TRY(set_bool("locked", u.locked));
   PUBLIUS_TRY(set_bool("bot", u.bot));
   if (u.fields) PUBLIUS_TRY(set_text("fields", fields_to_json(*u.fields)));
+  if (u.default_visibility) {
+    PUBLIUS_TRY(run(db_, "UPDATE accounts SET default_visibility = ? WHERE id = ?", [&](Stmt& s) {
+      s.bind(1, static_cast<int64_t>(*u.default_visibility)).bind(2, id);
+    }));
+  }
+  PUBLIUS_TRY(set_bool("default_sensitive", u.default_sensitive));
+  PUBLIUS_TRY(set_text("default_language", u.default_language));
   forget_account(id);
   return tx.commit();
 }
@@ -1315,6 +1330,112 @@ Status SqliteStore::clear_notifications(int64_t account_id) {
              [&](Stmt& s) { s.bind(1, account_id); });
 }
 
+namespace {
+
+constexpr const char* kConversationColumns = "id, account_id, participants, last_status_id, unread";
+
+// Participant ids as the conversations table keys them: ascending, space-separated.
+std::string participants_key(const std::vector<int64_t>& ids) { return join_ids(ids, ' '); }
+
+Conversation read_conversation(const Stmt& s) {
+  Conversation c;
+  c.id = s.int64(0);
+  c.account_id = s.int64(1);
+  const std::string key = s.text(2);
+  const char* at = key.data();
+  const char* const end = key.data() + key.size();
+  while (at < end) {
+    int64_t id = 0;
+    const auto parsed = std::from_chars(at, end, id);
+    if (parsed.ec != std::errc()) break;
+    c.participant_ids.push_back(id);
+    at = parsed.ptr + 1;  // past the space
+  }
+  c.last_status_id = s.int64(3);
+  c.unread = s.boolean(4);
+  return c;
+}
+
+Result<std::vector<Conversation>> collect_conversations(Stmt& stmt) {
+  std::vector<Conversation> out;
+  while (stmt.step()) out.push_back(read_conversation(stmt));
+  PUBLIUS_TRY(stmt.status());
+  return out;
+}
+
+}  // namespace
+
+Status SqliteStore::save_conversation(int64_t account_id,
+                                      const std::vector<int64_t>& participant_ids,
+                                      int64_t last_status_id, bool unread) {
+  std::lock_guard lock(mu_);
+  return run(db_,
+             "INSERT INTO conversations (account_id, participants, last_status_id, unread) "
+             "VALUES (?, ?, ?, ?) ON CONFLICT (account_id, participants) DO UPDATE SET "
+             "last_status_id = excluded.last_status_id, unread = excluded.unread "
+             "WHERE excluded.last_status_id > conversations.last_status_id",
+             [&](Stmt& s) {
+               s.bind(1, account_id).bind(2, participants_key(participant_ids));
+               s.bind(3, last_status_id).bind(4, unread);
+             });
+}
+
+Result<std::vector<Conversation>> SqliteStore::conversations(int64_t account_id, const Page& p) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kConversationColumns +
+                                                  " FROM conversations WHERE account_id = ?" +
+                                                  page_clause("last_status_id", p)));
+  stmt.bind(1, account_id);
+  PUBLIUS_ASSIGN_OR_RETURN(auto out, collect_conversations(stmt));
+  if (p.min_id) std::reverse(out.begin(), out.end());
+  return out;
+}
+
+Result<std::optional<Conversation>> SqliteStore::conversation(int64_t account_id, int64_t id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare(std::string("SELECT ") + kConversationColumns +
+                                       " FROM conversations WHERE account_id = ? AND id = ?"));
+  stmt.bind(1, account_id).bind(2, id);
+  PUBLIUS_ASSIGN_OR_RETURN(auto found, collect_conversations(stmt));
+  if (found.empty()) return std::optional<Conversation>();
+  return std::optional<Conversation>(std::move(found.front()));
+}
+
+Result<std::vector<Conversation>> SqliteStore::conversations_ending_with(int64_t status_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kConversationColumns +
+                                                  " FROM conversations WHERE last_status_id = ?"));
+  stmt.bind(1, status_id);
+  return collect_conversations(stmt);
+}
+
+Result<std::vector<int64_t>> SqliteStore::direct_statuses_of(int64_t account_id, int64_t before_id,
+                                                             int limit) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare("SELECT id FROM statuses WHERE visibility = 3 AND id < ?2 AND (account_id = ?1 "
+                  "OR id IN (SELECT status_id FROM mentions WHERE account_id = ?1 AND status_id < "
+                  "?2)) ORDER BY id DESC LIMIT ?3"));
+  stmt.bind(1, account_id).bind(2, before_id).bind(3, static_cast<int64_t>(limit));
+  return collect_ids(stmt);
+}
+
+Result<bool> SqliteStore::mark_conversation_read(int64_t account_id, int64_t id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(run(db_, "UPDATE conversations SET unread = 0 WHERE account_id = ? AND id = ?",
+                  [&](Stmt& s) { s.bind(1, account_id).bind(2, id); }));
+  return db_.changes() > 0;
+}
+
+Result<bool> SqliteStore::delete_conversation(int64_t account_id, int64_t id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(run(db_, "DELETE FROM conversations WHERE account_id = ? AND id = ?",
+                  [&](Stmt& s) { s.bind(1, account_id).bind(2, id); }));
+  return db_.changes() > 0;
+}
+
 Result<InstanceStats> SqliteStore::instance_stats() {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
@@ -1725,6 +1846,10 @@ Status SqliteStore::delete_account(int64_t account_id) {
       "r WHERE r.account_id = ?1 AND r.in_reply_to_id = statuses.id)) WHERE account_id != ?1 AND "
       "id IN (SELECT in_reply_to_id FROM statuses WHERE account_id = ?1 AND in_reply_to_id IS NOT "
       "NULL)"));
+  // Others' threads with the account name it in their participant key, which no
+  // foreign key reaches.
+  PUBLIUS_TRY(exec_for(
+      "DELETE FROM conversations WHERE ' ' || participants || ' ' LIKE '% ' || ?1 || ' %'"));
   // Others' boosts of the account's posts cascade away with them; their own search
   // entries are not indexed (boosts never are). Everything else cascades from the row.
   PUBLIUS_TRY(exec_for("DELETE FROM accounts WHERE id = ?1"));
@@ -1752,9 +1877,10 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
   c.account_id = account_id;
   {
     PUBLIUS_ASSIGN_OR_RETURN(
-        auto s, db_.prepare("SELECT username, display_name, note <> '', json_array_length(fields), "
-                            "password_hash <> '', created_day, last_active_day FROM accounts "
-                            "WHERE id = ?"));
+        auto s,
+        db_.prepare("SELECT username, display_name, note <> '', json_array_length(fields), "
+                    "password_hash <> '', created_day, last_active_day, default_visibility, "
+                    "default_sensitive, default_language FROM accounts WHERE id = ?"));
     s.bind(1, account_id);
     if (!s.step()) {
       PUBLIUS_TRY(s.status());
@@ -1767,6 +1893,9 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
     c.has_password_hash = s.boolean(4);
     c.created_day_ms = s.int64(5);
     c.last_active_day_ms = s.optional_int64(6);
+    c.default_visibility = static_cast<Visibility>(s.int64(7));
+    c.default_sensitive = s.boolean(8);
+    c.default_language = s.text(9);
   }
   // One scalar count per query keeps each statement obvious to audit.
   auto count = [&](std::string_view sql) -> Result<int64_t> {
@@ -1812,6 +1941,8 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
   PUBLIUS_ASSIGN_OR_RETURN(c.list_memberships,
                            count("SELECT count(*) FROM list_members m JOIN lists l ON l.id = "
                                  "m.list_id WHERE l.account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.conversations,
+                           count("SELECT count(*) FROM conversations WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.following,
                            count("SELECT count(*) FROM follows WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.followers, count("SELECT count(*) FROM follows WHERE target_id = ?1"));

@@ -116,6 +116,17 @@ class SqliteStore final : public store::Store {
   Result<bool> dismiss_notification(int64_t account_id, int64_t id) override;
   Status clear_notifications(int64_t account_id) override;
 
+  Status save_conversation(int64_t account_id, const std::vector<int64_t>& participant_ids,
+                           int64_t last_status_id, bool unread) override;
+  Result<std::vector<store::Conversation>> conversations(int64_t account_id,
+                                                         const store::Page& p) override;
+  Result<std::optional<store::Conversation>> conversation(int64_t account_id, int64_t id) override;
+  Result<std::vector<store::Conversation>> conversations_ending_with(int64_t status_id) override;
+  Result<std::vector<int64_t>> direct_statuses_of(int64_t account_id, int64_t before_id,
+                                                  int limit) override;
+  Result<bool> mark_conversation_read(int64_t account_id, int64_t id) override;
+  Result<bool> delete_conversation(int64_t account_id, int64_t id) override;
+
   Result<store::InstanceStats> instance_stats() override;
   Result<store::List> create_list(int64_t owner_id, const std::string& title,
                                   domain::RepliesPolicy replies_policy) override;
