@@ -83,7 +83,7 @@ TEST(SqliteStoreTest, SealingMigrationLeavesNoClearDirectMessageOnDisk) {
     ASSERT_TRUE((*store)->insert_status(open_post).ok());
   }
   {
-    // Back to schema 3: the id high-water table and the sealing columns did not exist yet.
+    // Back to schema 3: the id high-water table, the sealing columns and media did not exist yet.
     auto db = Db::open(dir.path() + "/publius.db");
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(db->exec("ALTER TABLE accounts DROP COLUMN public_key;"
@@ -95,6 +95,7 @@ TEST(SqliteStoreTest, SealingMigrationLeavesNoClearDirectMessageOnDisk) {
                          "ALTER TABLE statuses DROP COLUMN sealed;"
                          "ALTER TABLE status_edits DROP COLUMN sealed;"
                          "DROP TABLE account_id_high_water;"
+                         "DROP TABLE media;"
                          "PRAGMA user_version=3;")
                     .ok());
   }
