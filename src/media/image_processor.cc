@@ -26,6 +26,13 @@ Status vips_ready() {
   static bool ready = false;
   std::call_once(once, [] {
     if (vips_init("publius") != 0) return;
+    // Decoder warnings can quote bytes of the upload (text chunks, EXIF values):
+    // client data stays out of the server's log (shield rule).
+    g_log_set_handler(
+        "VIPS",
+        static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE | G_LOG_LEVEL_INFO |
+                                    G_LOG_LEVEL_DEBUG),
+        [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {}, nullptr);
     // No decoded image may outlive the request that uploaded it, and the
     // cache would keep references to the uploaded bytes.
     vips_cache_set_max(0);

@@ -69,7 +69,7 @@ async function peopleFlow(jsEnabled, label) {
   // The author posts from the home timeline's compose form.
   await a.goto(`${base}/home`);
   const text = `Hello from ${author} <b>not bold</b> #e2e${suffix}`;
-  await a.getByLabel('Text').fill(text);
+  await a.getByLabel('Text', { exact: true }).fill(text);
   await a.getByLabel('Content warning (optional)').fill('');
   await a.getByLabel('Who can see it').selectOption('public');
   if (jsEnabled) assert.match(await a.locator('#status-counter').innerText(), /characters left/);
@@ -91,7 +91,7 @@ async function peopleFlow(jsEnabled, label) {
   // The author's post is now in the reader's home timeline (backfilled or fanned out).
   await a.goto(`${base}/home`);
   const second = `Second post from ${author}`;
-  await a.getByLabel('Text').fill(second);
+  await a.getByLabel('Text', { exact: true }).fill(second);
   await a.getByRole('button', { name: 'Post', exact: true }).click();
   await a.waitForURL(`${base}/home`);
   await b.goto(`${base}/home`);
@@ -116,7 +116,7 @@ async function peopleFlow(jsEnabled, label) {
   await b.goto(`${base}/@${author}`);
   await b.locator('article.post').filter({ hasText: second }).locator('time').click();
   await b.waitForURL(new RegExp(`/@${author}/\\d+$`));
-  await b.getByLabel('Text').fill(`@${author} nice one`);
+  await b.getByLabel('Text', { exact: true }).fill(`@${author} nice one`);
   await b.getByRole('button', { name: 'Post', exact: true }).click();
   await b.locator('article.post').filter({ hasText: 'nice one' }).first().waitFor();
   if (!jsEnabled) await shot(b, 'post-thread');
@@ -195,7 +195,7 @@ test('an image with alt text, posted with JavaScript disabled', async () => {
   const suffix = Math.random().toString(36).slice(2, 7);
   await signUp(page, `img_${suffix}`, 'correct horse battery');
   await page.goto(`${base}/home`);
-  await page.getByLabel('Text').fill(`A picture ${suffix}`);
+  await page.getByLabel('Text', { exact: true }).fill(`A picture ${suffix}`);
   await page.locator('details.images summary').click();
   await page.getByLabel('Image 1', { exact: true }).setInputFiles({
     name: 'IMG_0001-home-address.png', mimeType: 'image/png', buffer: PNG_WITH_TEXT });
