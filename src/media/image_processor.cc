@@ -53,19 +53,23 @@ T forget_vips_error(T error) {
   return error;
 }
 
-// The loader libvips must pick for each sniffed format; anything else is refused.
-std::string_view expected_loader(ImageFormat format) {
+struct FormatNames {
+  std::string_view loader;  // the libvips loader that must accept the bytes
+  std::string_view extension;
+};
+
+FormatNames names_of(ImageFormat format) {
   switch (format) {
     case ImageFormat::kJpeg:
-      return "VipsForeignLoadJpegBuffer";
+      return {"VipsForeignLoadJpegBuffer", "jpg"};
     case ImageFormat::kPng:
-      return "VipsForeignLoadPngBuffer";
+      return {"VipsForeignLoadPngBuffer", "png"};
     case ImageFormat::kWebp:
-      return "VipsForeignLoadWebpBuffer";
+      return {"VipsForeignLoadWebpBuffer", "webp"};
     case ImageFormat::kGif:
-      return "VipsForeignLoadNsgifBuffer";
+      return {"VipsForeignLoadNsgifBuffer", "gif"};
   }
-  return "";
+  return {};
 }
 
 // 8-bit sRGB pixels copied into a brand-new image: whatever metadata the
@@ -201,33 +205,7 @@ std::optional<ImageFormat> sniff_image_format(std::string_view b) {
   return std::nullopt;
 }
 
-std::string_view file_extension(ImageFormat format) {
-  switch (format) {
-    case ImageFormat::kJpeg:
-      return "jpg";
-    case ImageFormat::kPng:
-      return "png";
-    case ImageFormat::kWebp:
-      return "webp";
-    case ImageFormat::kGif:
-      return "gif";
-  }
-  return "";
-}
-
-std::string_view content_type(ImageFormat format) {
-  switch (format) {
-    case ImageFormat::kJpeg:
-      return "image/jpeg";
-    case ImageFormat::kPng:
-      return "image/png";
-    case ImageFormat::kWebp:
-      return "image/webp";
-    case ImageFormat::kGif:
-      return "image/gif";
-  }
-  return "";
-}
+std::string_view file_extension(ImageFormat format) { return names_of(format).extension; }
 
 Result<ProcessedImage> process_image(std::string_view bytes, const ImageLimits& limits) {
   if (bytes.empty()) return unprocessable("The file is empty");
@@ -240,7 +218,7 @@ Result<ProcessedImage> process_image(std::string_view bytes, const ImageLimits& 
     return unprocessable("Unsupported file type: only JPEG, PNG, WebP and GIF images are accepted");
   PUBLIUS_TRY(vips_ready());
   const char* loader = vips_foreign_find_load_buffer(bytes.data(), bytes.size());
-  if (!loader || expected_loader(*input_format) != loader)
+  if (!loader || names_of(*input_format).loader != loader)
     return forget_vips_error(unprocessable(std::string(kUndecodable)));
 
   {

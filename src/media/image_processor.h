@@ -57,8 +57,6 @@ struct ProcessedImage {
 std::optional<ImageFormat> sniff_image_format(std::string_view bytes);
 // "jpg", "png", "webp", "gif".
 std::string_view file_extension(ImageFormat format);
-// "image/jpeg", ...
-std::string_view content_type(ImageFormat format);
 
 Result<ProcessedImage> process_image(std::string_view bytes, const ImageLimits& limits = {});
 

@@ -32,7 +32,6 @@ class MediaFiles {
   // "image/jpeg", ... by the name's extension; empty for an invalid name.
   static std::string_view content_type_of(std::string_view name);
 
-  const std::string& dir() const { return dir_; }
   bool enabled() const { return !dir_.empty(); }
 
   // Writes all `files` (name, bytes) durably, or none of them: on failure the
