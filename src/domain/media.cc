@@ -85,7 +85,7 @@ Result<MediaAttachment> Microblog::upload_media(int64_t account_id, std::string_
   PUBLIUS_TRY(media_files_.write_all({{m.file_name(), std::move(image.original.bytes)},
                                       {m.small_file_name(), std::move(image.preview.bytes)}}));
   if (auto stored = store_.insert_media(m); !stored.ok()) {
-    media_files_.erase({m.file_name(), m.small_file_name()});
+    erase_media_files(media_file_names({m}));
     return stored.error();
   }
   return m;
@@ -117,7 +117,7 @@ Status Microblog::delete_media(int64_t account_id, int64_t media_id) {
   if (m.status_id) return unprocessable("Validation failed: this media is in a post");
   PUBLIUS_ASSIGN_OR_RETURN(bool deleted, store_.delete_unattached_media(m.id));
   if (!deleted) return unprocessable("Validation failed: this media is in a post");
-  media_files_.erase({m.file_name(), m.small_file_name()});
+  erase_media_files(media_file_names({m}));
   return ok_status();
 }
 

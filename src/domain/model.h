@@ -62,6 +62,8 @@ struct MediaAttachment {
   std::string file_name() const { return file_key + "." + extension; }
   std::string small_file_name() const { return file_key + "-small." + extension; }
 };
+// The names of the files (originals and previews) of `media`.
+std::vector<std::string> media_file_names(const std::vector<MediaAttachment>& media);
 
 // A post: what Mastodon's API calls a Status. Named Post inside the server so it
 // never collides with publius::Status, the error value.

@@ -252,15 +252,13 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
   }
   post_changed(updated.id);
   // Attachments the edit dropped lost their rows with it; their files go too.
-  std::vector<std::string> dropped_files;
+  std::vector<MediaAttachment> dropped;
   for (const auto& old_media : found->media) {
     if (std::none_of(updated.media.begin(), updated.media.end(),
-                     [&](const MediaAttachment& m) { return m.id == old_media.id; })) {
-      dropped_files.push_back(old_media.file_name());
-      dropped_files.push_back(old_media.small_file_name());
-    }
+                     [&](const MediaAttachment& m) { return m.id == old_media.id; }))
+      dropped.push_back(old_media);
   }
-  media_files_.erase(dropped_files);
+  erase_media_files(media_file_names(dropped));
   for (int64_t m : added) PUBLIUS_TRY(notify(m, NotificationType::kMention, editor_id, updated.id));
   // Those who boosted it hear of the edit, as in Mastodon.
   PUBLIUS_ASSIGN_OR_RETURN(auto boosters, store_.reblogged_by(updated.id, Page{.limit = 1000}));
@@ -284,12 +282,7 @@ Result<Post> Microblog::delete_status(int64_t requester_id, int64_t status_id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto reblogs, store_.delete_status(status_id));
   // Unlike Mastodon, which keeps a deleted post's media for redrafting, the
   // files are erased with the post (docs/decisions/0002-media-uploads.md).
-  std::vector<std::string> files;
-  for (const auto& m : post.media) {
-    files.push_back(m.file_name());
-    files.push_back(m.small_file_name());
-  }
-  media_files_.erase(files);
+  erase_media_files(media_file_names(post.media));
   post_changed(post.id);
   for (int64_t r : reblogs) post_changed(r);
   if (post.reblog_of_id) post_changed(*post.reblog_of_id);

@@ -1692,14 +1692,10 @@ Result<std::vector<std::string>> SqliteStore::media_file_names_of(int64_t accoun
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kMediaColumns +
                                                   " FROM media WHERE account_id = ?"));
   stmt.bind(1, account_id);
-  std::vector<std::string> names;
-  while (stmt.step()) {
-    const auto m = read_media(stmt);
-    names.push_back(m.file_name());
-    names.push_back(m.small_file_name());
-  }
+  std::vector<MediaAttachment> media;
+  while (stmt.step()) media.push_back(read_media(stmt));
   PUBLIUS_TRY(stmt.status());
-  return names;
+  return domain::media_file_names(media);
 }
 
 Status SqliteStore::delete_account(int64_t account_id) {
