@@ -306,6 +306,16 @@ TEST_F(MediaTest, BadUploadsAreRefusedAndLeaveNoFiles) {
   EXPECT_EQ(media_dir_files(), before);
 }
 
+TEST_F(MediaTest, TheInstanceAnnouncesTheMediaLimits) {
+  auto v = Api::ok_json(api().get("/api/v2/instance"));
+  const auto& types = arr(v, "configuration.media_attachments.supported_mime_types");
+  EXPECT_EQ(types.size(), 4u);
+  EXPECT_EQ(num(v, "configuration.media_attachments.image_size_limit"), 10 * 1024 * 1024);
+  EXPECT_EQ(num(v, "configuration.media_attachments.image_matrix_limit"), 40'000'000);
+  EXPECT_EQ(num(v, "configuration.media_attachments.description_limit"), 1500);
+  EXPECT_EQ(num(v, "configuration.statuses.max_media_attachments"), 4);
+}
+
 TEST_F(MediaTest, FilePathsAreValidatedStrictly) {
   for (const std::string& path :
        std::vector<std::string>{"/system/media/..%2fpublius.db", "/system/media/publius.db",
