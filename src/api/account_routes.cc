@@ -182,16 +182,11 @@ void Api::add_account_routes(http::Router& r) {
     }
     auto only_media = p->get_bool("only_media");
     if (!only_media.ok()) return error_response(only_media.error());
+    q.only_media = only_media->value_or(false);
     if (auto tag = p->get("tagged"); tag && !tag->empty()) q.tag = std::string(*tag);
-    std::vector<domain::Post> posts;
-    // No post carries media yet (uploads arrive with the shield work), so only_media is empty.
-    if (!only_media->value_or(false)) {
-      auto found = microblog_.account_statuses(c->viewer(), *id, q, *page);
-      if (!found.ok()) return error_response(found.error());
-      posts = std::move(found).value();
-    } else if (auto exists = microblog_.account(*id); !exists.ok()) {
-      return error_response(exists.error());
-    }
+    auto found = microblog_.account_statuses(c->viewer(), *id, q, *page);
+    if (!found.ok()) return error_response(found.error());
+    std::vector<domain::Post> posts = std::move(found).value();
     auto response = json_or_error(renderer_.statuses(c->viewer(), posts, c->reader));
     if (!posts.empty() && response.status == 200 && !q.only_pinned)
       response.with_header("Link", link_header(req, posts.front().id, posts.back().id));

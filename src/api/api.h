@@ -54,6 +54,7 @@ class Api {
   void add_instance_routes(http::Router& r);
   void add_list_routes(http::Router& r);
   void add_legal_routes(http::Router& r);  // admin: legal desk and disclosure inventory
+  void add_media_routes(http::Router& r);  // uploads and /system/media files
 
   // Handler helpers.
   Result<Caller> caller(const http::Request& req);
@@ -100,6 +101,12 @@ std::string link_header(const http::Request& req, int64_t newest, int64_t oldest
 // parser discards client file names), and the categories in `approve` /
 // `approve[]` (comma-separated lists allowed); at least one is required.
 std::vector<legal::DocumentUpload> document_uploads(const http::Params& p);
+
+// An attachment's alt text and focal point from the parameters named
+// `description_key` and `focus_key` (API and web UI alike); 422 for a bad focus.
+Result<domain::MediaChange> media_change_from(const http::Params& p,
+                                              std::string_view description_key,
+                                              std::string_view focus_key);
 Result<std::vector<std::string>> approved_categories(const http::Params& p);
 
 }  // namespace publius::api

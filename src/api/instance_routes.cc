@@ -1,5 +1,6 @@
 // Instance metadata and the small endpoints clients call at start-up.
 #include "api/api.h"
+#include "media/image_processor.h"
 #include "util/json_writer.h"
 
 namespace publius::api {
@@ -28,13 +29,22 @@ void write_configuration(JsonWriter& w, const domain::InstanceConfig& config,
   w.key("statuses")
       .begin_object()
       .field("max_characters", static_cast<int64_t>(config.max_status_chars))
-      .field("max_media_attachments", int64_t{4})
+      .field("max_media_attachments", static_cast<int64_t>(domain::kMaxMediaPerPost))
       .field("characters_reserved_per_url", int64_t{23})
       .end_object();
   w.key("media_attachments").begin_object();
-  w.key("supported_mime_types").begin_array().end_array();
-  w.field("image_size_limit", int64_t{16777216})
-      .field("image_matrix_limit", int64_t{33177600})
+  // What media/image_processor.h accepts (GIF is stored as a PNG still).
+  w.key("supported_mime_types")
+      .begin_array()
+      .string("image/jpeg")
+      .string("image/png")
+      .string("image/webp")
+      .string("image/gif")
+      .end_array();
+  const media::ImageLimits limits;
+  w.field("image_size_limit", static_cast<int64_t>(limits.max_bytes))
+      .field("image_matrix_limit", limits.max_pixels)
+      .field("description_limit", static_cast<int64_t>(domain::kMaxMediaDescriptionChars))
       .field("video_size_limit", int64_t{0})
       .field("video_frame_rate_limit", int64_t{0})
       .field("video_matrix_limit", int64_t{0})

@@ -1,5 +1,6 @@
 #include "api/render.h"
 
+#include <charconv>
 #include <unordered_set>
 
 #include "domain/notification_groups.h"
@@ -247,7 +248,9 @@ std::string Renderer::status_core(const Post& p, Bundle& b) {
   } else {
     w.null();
   }
-  w.key("media_attachments").begin_array().end_array();
+  w.key("media_attachments").begin_array();
+  for (const auto& m : p.media) w.raw(media_attachment(m, base));
+  w.end_array();
   w.key("mentions").begin_array();
   for (int64_t id : p.mention_account_ids) {
     auto it = b.mention_accounts.find(id);
@@ -461,6 +464,58 @@ Result<std::string> Renderer::history(const Post& post, std::vector<domain::Post
     w.end_object();
   }
   w.end_array();
+  return out;
+}
+
+namespace {
+
+// The shortest text that reads back as `v` (JsonWriter has no floating point).
+std::string json_number(double v) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  return ec == std::errc() ? std::string(buf, end) : "0";
+}
+
+void image_meta(JsonWriter& w, int width, int height) {
+  w.begin_object()
+      .field("width", width)
+      .field("height", height)
+      .field("size", std::to_string(width) + "x" + std::to_string(height))
+      .key("aspect")
+      .raw(json_number(height > 0 ? static_cast<double>(width) / height : 0))
+      .end_object();
+}
+
+}  // namespace
+
+std::string Renderer::media_attachment(const domain::MediaAttachment& m,
+                                       const std::string& base_url) {
+  std::string out;
+  JsonWriter w(out);
+  const std::string files = base_url + "/system/media/";
+  w.begin_object()
+      .field_id("id", m.id)
+      .field("type", "image")
+      .field("url", files + m.file_name())
+      .field("preview_url", files + m.small_file_name())
+      .field_null("remote_url")
+      .field_null("preview_remote_url")
+      .field_null("text_url");
+  w.key("meta").begin_object().key("original");
+  image_meta(w, m.width, m.height);
+  w.key("small");
+  image_meta(w, m.small_width, m.small_height);
+  w.key("focus")
+      .begin_object()
+      .key("x")
+      .raw(json_number(m.focus_x))
+      .key("y")
+      .raw(json_number(m.focus_y))
+      .end_object();
+  w.end_object();
+  if (m.description.empty()) w.field_null("description");
+  else w.field("description", m.description);
+  w.field("blurhash", m.blurhash).end_object();
   return out;
 }
 

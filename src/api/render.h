@@ -52,6 +52,9 @@ class Renderer final : public domain::ChangeObserver {
                                     domain::ReaderKey& reader);
   Result<std::string> history(const domain::Post& post, std::vector<domain::PostEdit> edits,
                               domain::ReaderKey& reader);
+  // Mastodon's MediaAttachment; its files are served under `base_url`/system/media/.
+  static std::string media_attachment(const domain::MediaAttachment& m,
+                                      const std::string& base_url);
   static std::string relationship(const domain::Relationship& r);
   static std::string relationships(const std::vector<domain::Relationship>& rs);
 

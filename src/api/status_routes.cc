@@ -4,6 +4,35 @@
 #include "util/json_writer.h"
 
 namespace publius::api {
+namespace {
+
+// The ids in `media_ids[]`, in order; a value that is not an id is a 422.
+Result<std::vector<int64_t>> media_ids_from(const http::Params& p) {
+  std::vector<int64_t> ids;
+  for (const auto& v : p.get_all("media_ids")) {
+    if (v.empty()) continue;
+    auto id = parse_id(v);
+    if (!id) return unprocessable("Validation failed: media attachments were not found");
+    ids.push_back(*id);
+  }
+  return ids;
+}
+
+// Mastodon's media_attributes[][id|description|focus] on an edit.
+Result<std::vector<domain::MediaAttributes>> media_attributes_from(const http::Params& p) {
+  std::vector<domain::MediaAttributes> out;
+  for (const auto& index : p.subkeys("media_attributes")) {
+    const std::string prefix = "media_attributes[" + index + "]";
+    auto id = parse_id(p.get_or(prefix + "[id]", ""));
+    if (!id) return unprocessable("Validation failed: media attachments were not found");
+    PUBLIUS_ASSIGN_OR_RETURN(auto change,
+                             media_change_from(p, prefix + "[description]", prefix + "[focus]"));
+    out.push_back({*id, std::move(change)});
+  }
+  return out;
+}
+
+}  // namespace
 
 void Api::add_status_routes(http::Router& r) {
   r.add("POST", "/api/v1/statuses", [this](http::Request& req) {
@@ -30,8 +59,9 @@ void Api::add_status_routes(http::Router& r) {
       if (!post.in_reply_to_id)
         return http::Response::error(404, "The post you are replying to was not found");
     }
-    if (!p->get_all("media_ids").empty())
-      return http::Response::error(422, "Validation failed: media attachments were not found");
+    auto media_ids = media_ids_from(*p);
+    if (!media_ids.ok()) return error_response(media_ids.error());
+    post.media_ids = std::move(media_ids).value();
     if (p->has("poll"))
       return http::Response::error(422, "Validation failed: polls are not supported yet");
     if (p->has("scheduled_at") && !p->get_or("scheduled_at", "").empty())
@@ -92,8 +122,14 @@ void Api::add_status_routes(http::Router& r) {
     auto sensitive = p->get_bool("sensitive");
     if (!sensitive.ok()) return error_response(sensitive.error());
     change.sensitive = sensitive->value_or(false);
-    if (!p->get_all("media_ids").empty())
-      return http::Response::error(422, "Validation failed: media attachments were not found");
+    if (p->has("media_ids")) {
+      auto media_ids = media_ids_from(*p);
+      if (!media_ids.ok()) return error_response(media_ids.error());
+      change.media_ids = std::move(media_ids).value();
+    }
+    auto attributes = media_attributes_from(*p);
+    if (!attributes.ok()) return error_response(attributes.error());
+    change.media_attributes = std::move(attributes).value();
     auto edited = microblog_.edit_status(c->account->id, *id, change);
     if (!edited.ok()) return error_response(edited.error());
     return json_or_error(renderer_.status(c->viewer(), *edited, c->reader));

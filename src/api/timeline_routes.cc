@@ -35,14 +35,18 @@ void Api::add_timeline_routes(http::Router& r) {
     if (!p.ok()) return error_response(p.error());
     auto page = page_from(*p);
     if (!page.ok()) return error_response(page.error());
-    for (const char* flag : {"local", "remote", "only_media"}) {
+    for (const char* flag : {"local", "remote"}) {
       auto b = p->get_bool(flag);
       if (!b.ok()) return error_response(b.error());
-      // Every post is local until federation arrives; remote-only and media-only are empty.
-      if (std::string_view(flag) != "local" && b->value_or(false))
+      // Every post is local until federation arrives; remote-only is empty.
+      if (std::string_view(flag) == "remote" && b->value_or(false))
         return timeline_response(renderer_, req, *c, std::vector<domain::Post>());
     }
-    return timeline_response(renderer_, req, *c, microblog_.public_timeline(c->viewer(), *page));
+    auto only_media = p->get_bool("only_media");
+    if (!only_media.ok()) return error_response(only_media.error());
+    return timeline_response(
+        renderer_, req, *c,
+        microblog_.public_timeline(c->viewer(), *page, only_media->value_or(false)));
   });
 
   r.add("GET", "/api/v1/timelines/tag/:hashtag", [this](http::Request& req) {
@@ -54,7 +58,11 @@ void Api::add_timeline_routes(http::Router& r) {
     if (!page.ok()) return error_response(page.error());
     auto tag = http::percent_decode(req.path_param("hashtag"), false);
     if (!tag) return http::Response::error(400, "Invalid hashtag");
-    return timeline_response(renderer_, req, *c, microblog_.tag_timeline(c->viewer(), *tag, *page));
+    auto only_media = p->get_bool("only_media");
+    if (!only_media.ok()) return error_response(only_media.error());
+    return timeline_response(
+        renderer_, req, *c,
+        microblog_.tag_timeline(c->viewer(), *tag, *page, only_media->value_or(false)));
   });
 
   r.add("GET", "/api/v1/timelines/list/:list_id", [this](http::Request& req) {

@@ -83,6 +83,7 @@ int serve(const ServeOptions& o) {
   config.description = o.description;
   config.rules = std::move(rules).value();
   config.registrations_open = o.registrations;
+  config.media_dir = o.data_dir + "/media";
   domain::Microblog microblog(**store, feeds, config);
   // The legal desk: its admin API, and held user notices whose court order
   // expired while the server was down go out now.

@@ -38,7 +38,10 @@ bool is_valid_username(std::string_view username) {
 }
 
 Microblog::Microblog(store::Store& store, timeline::HomeFeeds& feeds, InstanceConfig config)
-    : store_(store), feeds_(feeds), config_(std::move(config)) {}
+    : store_(store),
+      feeds_(feeds),
+      config_(std::move(config)),
+      media_files_(config_.media_dir) {}
 
 Status check_password(std::string_view password) {
   if (password.size() < kMinPasswordLength)

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "domain/model.h"
+#include "media/media_files.h"
 #include "shield/sealing.h"
 #include "store/store.h"
 #include "timeline/home_feeds.h"
@@ -29,6 +30,8 @@ struct InstanceConfig {
   size_t max_status_chars = 500;
   size_t max_pinned = 5;
   bool registrations_open = true;
+  // Where uploaded media files are stored (DATA/media); empty: uploads are refused.
+  std::string media_dir;
   // Where clients reach the server; "https://" + domain unless set (e.g. http on loopback).
   std::string public_url;
   std::string base_url() const { return public_url.empty() ? "https://" + domain : public_url; }
@@ -53,6 +56,24 @@ struct NewPost {
   std::optional<int64_t> in_reply_to_id;
   std::optional<int64_t> application_id;
   std::optional<std::string> idempotency_key;
+  std::vector<int64_t> media_ids;  // the author's unattached uploads, at most kMaxMediaPerPost
+};
+
+// A focal point, each coordinate in [-1, 1] (Mastodon's meta.focus).
+struct Focus {
+  double x = 0, y = 0;
+};
+
+// New alt text and/or focal point for an attachment.
+struct MediaChange {
+  std::optional<std::string> description;
+  std::optional<Focus> focus;
+};
+
+// One entry of Mastodon's media_attributes[] on a post edit.
+struct MediaAttributes {
+  int64_t id = 0;
+  MediaChange change;
 };
 
 // A list's fields as a client sets them; unset fields keep their value.
@@ -66,6 +87,10 @@ struct PostChange {
   std::string spoiler_text;
   bool sensitive = false;
   std::string language;
+  // The post's attachments after the edit, in order; absent: unchanged. Those
+  // dropped are erased.
+  std::optional<std::vector<int64_t>> media_ids;
+  std::vector<MediaAttributes> media_attributes;
 };
 
 struct Context {
@@ -198,10 +223,31 @@ class Microblog {
   Result<Post> set_pin(int64_t account_id, int64_t status_id, bool on);
   Result<std::vector<PostEdit>> history(Viewer viewer, int64_t status_id);
 
+  // Media (docs/decisions/0002-media-uploads.md). Uploads are processed
+  // (media/image_processor.h: decoded, stripped of all metadata, re-encoded) and
+  // stored before the attachment is returned. Only the owner may read, change or
+  // delete an attachment through these, and only while it is in no post;
+  // attached ones are seen through their post.
+  Result<MediaAttachment> upload_media(int64_t account_id, std::string_view bytes,
+                                       const MediaChange& details);
+  Result<MediaAttachment> own_media(int64_t account_id, int64_t media_id);
+  Result<MediaAttachment> update_media(int64_t account_id, int64_t media_id,
+                                       const MediaChange& change);
+  Status delete_media(int64_t account_id, int64_t media_id);
+  // The bytes of a stored media file by name, for serving; kNotFound otherwise.
+  Result<std::string> media_file(std::string_view name);
+  // For account deletion: the names of every media file of the account, taken
+  // before the store deletes its rows, and the erasure of those files after.
+  Result<std::vector<std::string>> account_media_files(int64_t account_id);
+  void erase_media_files(const std::vector<std::string>& names);
+
   // Timelines; statuses newest first, already filtered for the viewer.
   Result<std::vector<Post>> home_timeline(int64_t account_id, const Page& page);
-  Result<std::vector<Post>> public_timeline(Viewer viewer, const Page& page);
-  Result<std::vector<Post>> tag_timeline(Viewer viewer, std::string_view tag, const Page& page);
+  // With only_media, posts that carry media only.
+  Result<std::vector<Post>> public_timeline(Viewer viewer, const Page& page,
+                                            bool only_media = false);
+  Result<std::vector<Post>> tag_timeline(Viewer viewer, std::string_view tag, const Page& page,
+                                         bool only_media = false);
   Result<std::vector<Post>> account_statuses(Viewer viewer, int64_t account_id,
                                              store::AccountStatusesQuery query, const Page& page);
   // The statuses of `ids` (distinct) that exist and the viewer may see, in that order.
@@ -262,6 +308,11 @@ class Microblog {
   // Hashes (and, with `key`, wraps it under) `codes` fresh recovery codes.
   Result<std::vector<store::NewRecoveryCode>> recovery_code_records(
       const std::vector<std::string>& codes, const shield::SecretKey* key);
+  // The author's attachments for a post, in `ids` order: each must exist, be the
+  // author's and be unattached or already on `post_id`; 422 otherwise.
+  Result<std::vector<MediaAttachment>> media_for_post(int64_t author_id,
+                                                      const std::vector<int64_t>& ids,
+                                                      std::optional<int64_t> post_id);
 
   store::Store& store_;
   timeline::HomeFeeds& feeds_;
@@ -274,7 +325,19 @@ class Microblog {
 
   InstanceConfig config_;
   ChangeObserver* observer_ = nullptr;
+  media::MediaFiles media_files_;
 };
+
+// Media rules, as Mastodon's.
+inline constexpr size_t kMaxMediaPerPost = 4;
+inline constexpr size_t kMaxMediaDescriptionChars = 1500;
+// Mastodon's focus parameter: "x,y", each a number in [-1, 1]; 422 otherwise.
+Result<Focus> parse_focus(std::string_view text);
+// Alt text of at most kMaxMediaDescriptionChars characters; 422 otherwise.
+Status check_media_description(const std::optional<std::string>& description);
+// Direct messages carry no media: they are sealed, and media files are not
+// (docs/decisions/0002-media-uploads.md); 422 for media on a direct post.
+Status check_media_visibility(Visibility visibility, size_t media_count);
 
 // A fresh one-time recovery code (80 random bits, grouped xxxx-xxxx-xxxx-xxxx).
 std::string new_recovery_code();

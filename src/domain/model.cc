@@ -82,4 +82,13 @@ std::optional<NotificationType> parse_notification_type(std::string_view n) {
   return find_by_name(kNotificationTypes, n);
 }
 
+std::vector<std::string> media_file_names(const std::vector<MediaAttachment>& media) {
+  std::vector<std::string> names;
+  for (const auto& m : media) {
+    names.push_back(m.file_name());
+    names.push_back(m.small_file_name());
+  }
+  return names;
+}
+
 }  // namespace publius::domain

@@ -47,6 +47,30 @@ struct Account {
   std::string default_language;  // ISO 639-1, or empty: none
 };
 
+// An uploaded image, after processing (media/image_processor.h): the stored
+// files are <file_key>.<extension> and <file_key>-small.<extension> in the
+// media directory. Unattached (no status_id) until a post of its owner takes
+// it. The id is random, not time-sortable: an upload not yet posted is
+// non-public activity, and ids must not record its instant (shield rule).
+struct MediaAttachment {
+  int64_t id = 0;
+  int64_t account_id = 0;
+  std::optional<int64_t> status_id;
+  std::string file_key;
+  std::string extension;  // "jpg", "png" or "webp"
+  int width = 0, height = 0;
+  int64_t size = 0;
+  int small_width = 0, small_height = 0;
+  int64_t small_size = 0;
+  std::string description;  // alt text
+  double focus_x = 0, focus_y = 0;
+  std::string blurhash;
+  std::string file_name() const { return file_key + "." + extension; }
+  std::string small_file_name() const { return file_key + "-small." + extension; }
+};
+// The names of the files (originals and previews) of `media`.
+std::vector<std::string> media_file_names(const std::vector<MediaAttachment>& media);
+
 // A post: what Mastodon's API calls a Status. Named Post inside the server so it
 // never collides with publius::Status, the error value.
 struct Post {
@@ -69,6 +93,7 @@ struct Post {
   int64_t favourites_count = 0;
   std::vector<int64_t> mention_account_ids;
   std::vector<std::string> tags;  // as written
+  std::vector<MediaAttachment> media;  // in the order the author gave
   // Direct posts are sealed at rest (shield/sealing.h): the envelope, empty for
   // other posts. Read from the store, a sealed post's text, html, spoiler_text and
   // tags are empty until domain::open_sealed() fills them for a reader who can.

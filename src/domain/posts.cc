@@ -124,7 +124,9 @@ Result<Post> Microblog::create_status(const NewPost& request) {
   while (!text.empty() &&
          (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' || text.back() == '\t'))
     text.remove_suffix(1);
-  if (text.empty()) return unprocessable("Validation failed: Text can't be blank");
+  // As Mastodon: a post with media may have no text.
+  if (text.empty() && request.media_ids.empty())
+    return unprocessable("Validation failed: Text can't be blank");
   if (status_length(text) + status_length(request.spoiler_text) > config_.max_status_chars) {
     return unprocessable("Validation failed: Text character limit of " +
                          std::to_string(config_.max_status_chars) + " exceeded");
@@ -137,6 +139,9 @@ Result<Post> Microblog::create_status(const NewPost& request) {
   Post post;
   post.account_id = request.author_id;
   post.visibility = request.visibility.value_or(author->default_visibility);
+  PUBLIUS_TRY(check_media_visibility(post.visibility, request.media_ids.size()));
+  PUBLIUS_ASSIGN_OR_RETURN(post.media,
+                           media_for_post(request.author_id, request.media_ids, std::nullopt));
   if (request.in_reply_to_id) {
     auto parent = visible_status(request.author_id, *request.in_reply_to_id);
     if (!parent.ok()) return not_found("The post you are replying to was not found");
@@ -153,6 +158,7 @@ Result<Post> Microblog::create_status(const NewPost& request) {
   post.application_id = request.application_id;
   post.id = next_id();
   post.created_ms = ms_of_id(post.id);
+  for (auto& m : post.media) m.status_id = post.id;
   if (post.visibility == Visibility::kDirect) {
     std::vector<int64_t> readers = post.mention_account_ids;
     readers.push_back(post.account_id);
@@ -191,12 +197,31 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
   if (found->account_id != editor_id) return forbidden("This action is not allowed");
   if (found->reblog_of_id) return unprocessable("Validation failed: a boost cannot be edited");
   std::string_view text = change.text;
-  if (text.empty()) return unprocessable("Validation failed: Text can't be blank");
+  Post updated = *found;
+  if (change.media_ids) {
+    PUBLIUS_TRY(check_media_visibility(found->visibility, change.media_ids->size()));
+    PUBLIUS_ASSIGN_OR_RETURN(updated.media,
+                             media_for_post(editor_id, *change.media_ids, found->id));
+  }
+  for (const auto& attributes : change.media_attributes) {
+    auto it = std::find_if(updated.media.begin(), updated.media.end(),
+                           [&](const MediaAttachment& m) { return m.id == attributes.id; });
+    if (it == updated.media.end())
+      return unprocessable("Validation failed: media attachments were not found");
+    PUBLIUS_TRY(check_media_description(attributes.change.description));
+    if (attributes.change.description) it->description = *attributes.change.description;
+    if (attributes.change.focus) {
+      it->focus_x = attributes.change.focus->x;
+      it->focus_y = attributes.change.focus->y;
+    }
+  }
+  for (auto& m : updated.media) m.status_id = found->id;
+  if (text.empty() && updated.media.empty())
+    return unprocessable("Validation failed: Text can't be blank");
   if (status_length(text) + status_length(change.spoiler_text) > config_.max_status_chars) {
     return unprocessable("Validation failed: Text character limit of " +
                          std::to_string(config_.max_status_chars) + " exceeded");
   }
-  Post updated = *found;
   // A sealed post's earlier version moves to the history still sealed, as it was.
   PostEdit previous{found->id,        found->text,
                     found->html,      found->spoiler_text,
@@ -230,6 +255,14 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
     PUBLIUS_TRY(store_.update_status(updated, previous));
   }
   post_changed(updated.id);
+  // Attachments the edit dropped lost their rows with it; their files go too.
+  std::vector<MediaAttachment> dropped;
+  for (const auto& old_media : found->media) {
+    if (std::none_of(updated.media.begin(), updated.media.end(),
+                     [&](const MediaAttachment& m) { return m.id == old_media.id; }))
+      dropped.push_back(old_media);
+  }
+  erase_media_files(media_file_names(dropped));
   for (int64_t m : added) PUBLIUS_TRY(notify(m, NotificationType::kMention, editor_id, updated.id));
   // Those who boosted it hear of the edit, as in Mastodon.
   PUBLIUS_ASSIGN_OR_RETURN(auto boosters, store_.reblogged_by(updated.id, Page{.limit = 1000}));
@@ -256,6 +289,9 @@ Result<Post> Microblog::delete_status(int64_t requester_id, int64_t status_id) {
   }
   PUBLIUS_ASSIGN_OR_RETURN(auto reblogs, store_.delete_status(status_id));
   PUBLIUS_TRY(repoint_conversations(ended, post.id));
+  // Unlike Mastodon, which keeps a deleted post's media for redrafting, the
+  // files are erased with the post (docs/decisions/0002-media-uploads.md).
+  erase_media_files(media_file_names(post.media));
   post_changed(post.id);
   for (int64_t r : reblogs) post_changed(r);
   if (post.reblog_of_id) post_changed(*post.reblog_of_id);

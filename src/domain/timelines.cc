@@ -106,17 +106,18 @@ Result<std::vector<Post>> Microblog::home_timeline(int64_t account_id, const Pag
   return fill_page(page, read, keep);
 }
 
-Result<std::vector<Post>> Microblog::public_timeline(Viewer viewer, const Page& page) {
+Result<std::vector<Post>> Microblog::public_timeline(Viewer viewer, const Page& page,
+                                                     bool only_media) {
   auto keep = [&](const std::vector<int64_t>& ids) -> Result<std::vector<Post>> {
     PUBLIUS_ASSIGN_OR_RETURN(auto posts, hydrate(ids));
     return without_hidden_accounts(store_, viewer, std::move(posts));
   };
   return fill_page(
-      page, [&](const Page& p) { return store_.public_timeline(p); }, keep);
+      page, [&](const Page& p) { return store_.public_timeline(p, only_media); }, keep);
 }
 
 Result<std::vector<Post>> Microblog::tag_timeline(Viewer viewer, std::string_view tag,
-                                                  const Page& page) {
+                                                  const Page& page, bool only_media) {
   if (!is_valid_tag(tag)) return std::vector<Post>();
   const std::string name = normalize_tag(tag);
   auto keep = [&](const std::vector<int64_t>& ids) -> Result<std::vector<Post>> {
@@ -124,7 +125,7 @@ Result<std::vector<Post>> Microblog::tag_timeline(Viewer viewer, std::string_vie
     return without_hidden_accounts(store_, viewer, std::move(posts));
   };
   return fill_page(
-      page, [&](const Page& p) { return store_.tag_timeline(name, p); }, keep);
+      page, [&](const Page& p) { return store_.tag_timeline(name, p, only_media); }, keep);
 }
 
 // Read from the store, not fanned out: lists are read far less often than home.

@@ -55,6 +55,8 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
                           std::string(c.has_profile_note ? "a profile note" : "no profile note") +
                               " and " + plural(c.profile_fields, "profile fields")},
                          {"public_posts", c.public_posts, "posts anyone can read"},
+                         {"public_media", c.public_media,
+                          "images in public posts, stored without any metadata"},
                          {"following", c.following, "accounts this account follows"},
                          {"followers", c.followers, "accounts following this account"},
                          {"favourites", c.favourites, "posts this account favourited"},
@@ -64,6 +66,10 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
        {{"followers_only_posts", c.followers_only_posts,
          "posts every follower can read, stored in clear"},
         {"unlisted_posts", c.unlisted_posts, "public posts kept off public timelines"},
+        {"non_public_media", c.non_public_media,
+         "images in unlisted or followers-only posts, stored without any metadata"},
+        {"unattached_media", c.unattached_media,
+         "images uploaded but in no post, seen only by this account; stored without metadata"},
         {"bookmarks", c.bookmarks, "posts this account bookmarked (private list)"},
         {"lists", c.lists, "this account's lists (titles, private)"},
         {"list_members", c.list_memberships, "accounts placed in this account's lists"},
@@ -100,7 +106,9 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
          "the secret key that opens sealed messages, each copy encrypted under a key derived from "
          "the password or a live credential; the server holds none of them"}}});
 
-  const int64_t content_count = c.public_posts + c.unlisted_posts + c.followers_only_posts;
+  const int64_t media_count = c.public_media + c.non_public_media + c.unattached_media;
+  const int64_t content_count =
+      c.public_posts + c.unlisted_posts + c.followers_only_posts + media_count;
   const std::string sealed = plural(c.direct_messages, "direct messages written") + " and " +
                              std::to_string(c.direct_messages_received) +
                              " received are sealed and cannot be produced";
@@ -127,7 +135,8 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
       {"content", content_count > 0,
        content_count > 0
            ? plural(c.public_posts, "public") + ", " + plural(c.unlisted_posts, "unlisted") +
-                 " and " + plural(c.followers_only_posts, "followers-only posts") + "; " + sealed
+                 " and " + plural(c.followers_only_posts, "followers-only posts") + ", " +
+                 plural(media_count, "images") + "; " + sealed
            : "no posts; " + sealed},
       {"all_records", true,
        "only the non-content records and content listed above; nothing else exists"}};

@@ -27,6 +27,7 @@ using domain::AuthCode;
 using domain::Conversation;
 using domain::List;
 using domain::Marker;
+using domain::MediaAttachment;
 using domain::Notification;
 using domain::NotificationType;
 using domain::Page;
@@ -77,6 +78,7 @@ struct AccountStatusesQuery {
   bool exclude_replies = false;
   bool exclude_reblogs = false;
   bool only_pinned = false;
+  bool only_media = false;  // posts that carry media
   std::optional<std::string> tag;  // normalized
   // Highest visibility the viewer may see: kPublic shows public+unlisted, kPrivate adds
   // followers-only.
@@ -136,6 +138,9 @@ struct AccountInventoryCounts {
   int64_t followers_only_posts = 0;
   int64_t direct_messages = 0;           // direct posts the account wrote (all sealed)
   int64_t direct_messages_received = 0;  // direct posts addressed to the account
+  int64_t public_media = 0;      // images attached to public posts
+  int64_t non_public_media = 0;  // images attached to unlisted or followers-only posts
+  int64_t unattached_media = 0;  // uploaded, not (yet) in a post
   bool has_public_key = false;
   int64_t wrapped_key_copies = 0;  // the secret key's wrapped copies, all credentials
   int64_t boosts = 0;
@@ -211,15 +216,34 @@ class Store {
   virtual Result<std::vector<PostEdit>> status_edits(int64_t id) = 0;
   virtual Result<std::optional<int64_t>> find_reblog(int64_t account_id, int64_t status_id) = 0;
   virtual Result<std::vector<int64_t>> ancestors(int64_t id, int limit) = 0;
+
+  // Media (docs/decisions/0002-media-uploads.md). Loaded posts carry their
+  // attachments in `media`. insert_status() attaches the post's media in order;
+  // update_status() makes the post's media exactly its `media` (in order, with
+  // their descriptions and focus points) and deletes the rows of attachments it
+  // no longer lists; delete_status() and delete_account() delete the rows of
+  // their media. The store never touches files: the domain erases them after
+  // the rows are gone.
+  virtual Status insert_media(const domain::MediaAttachment& m) = 0;
+  // The attachments among `ids` that exist, in no particular order.
+  virtual Result<std::vector<domain::MediaAttachment>> media_by_ids(
+      const std::vector<int64_t>& ids) = 0;
+  virtual Status update_media_description(int64_t id, const std::string& description,
+                                          double focus_x, double focus_y) = 0;
+  // Deletes the attachment if it is still unattached; false when it was not.
+  virtual Result<bool> delete_unattached_media(int64_t id) = 0;
+  // The file names (originals and previews) of every attachment of the account.
+  virtual Result<std::vector<std::string>> media_file_names_of(int64_t account_id) = 0;
   virtual Result<std::vector<int64_t>> descendants(int64_t id, int limit) = 0;
 
   // Status lists; each returns ids newest first.
   virtual Result<std::vector<int64_t>> account_statuses(int64_t account_id,
                                                         const AccountStatusesQuery& q,
                                                         const Page& p) = 0;
-  virtual Result<std::vector<int64_t>> public_timeline(const Page& p) = 0;
-  virtual Result<std::vector<int64_t>> tag_timeline(std::string_view normalized_tag,
-                                                    const Page& p) = 0;
+  // With only_media, posts that carry media only.
+  virtual Result<std::vector<int64_t>> public_timeline(const Page& p, bool only_media = false) = 0;
+  virtual Result<std::vector<int64_t>> tag_timeline(std::string_view normalized_tag, const Page& p,
+                                                    bool only_media = false) = 0;
   // Home feed from the tables (used to rebuild the in-memory feed): own posts and
   // followed accounts' public/unlisted/private posts and reblogs, direct posts addressed to the
   // owner.

@@ -28,6 +28,8 @@ article.post.focus{border-color:var(--accent);border-width:2px}
 .post .meta{margin-left:auto}
 .post .boosted{color:var(--muted);font-size:.875rem;margin:0 0 .25rem}
 .post .content{overflow-wrap:anywhere}.post .content p{margin:.4rem 0}
+.post .media{display:flex;flex-wrap:wrap;gap:.5rem;margin:.5rem 0}.post .media img{display:block;max-width:100%;height:auto;border-radius:4px}
+details.images{margin:.5rem 0}
 .post details summary{cursor:pointer;font-weight:600}
 .actions{display:flex;flex-wrap:wrap;gap:.5rem;margin-top:.5rem;align-items:center}
 .actions form{margin:0}

@@ -30,6 +30,24 @@ std::string_view visibility_label(Visibility v) {
   return "";
 }
 
+// A post's images: the preview, sized so the page does not reflow, loaded
+// lazily and described by its alt text, linking to the full image.
+void render_media(Html& h, const Post& p) {
+  if (p.media.empty()) return;
+  h.open("div", {{"class", "media"}});
+  for (const auto& m : p.media) {
+    h.open("a", {{"href", "/system/media/" + m.file_name()}});
+    h.open("img", {{"src", "/system/media/" + m.small_file_name()},
+                   {"alt", m.description},
+                   {"width", std::to_string(m.small_width)},
+                   {"height", std::to_string(m.small_height)},
+                   {"loading", "lazy"},
+                   {"decoding", "async"}});
+    h.close("a");
+  }
+  h.close("div");
+}
+
 void render_post(Html& h, const Frame& f, const PostView& v, bool focus) {
   const Post& p = v.post;
   const std::string path = post_path(v.author, p.id);
@@ -62,9 +80,11 @@ void render_post(Html& h, const Frame& f, const PostView& v, bool focus) {
         .text(p.spoiler_text)
         .close("summary");
     h.open("div", {{"class", "content"}}).raw(p.html).close("div");
+    render_media(h, p);
     h.close("details");
   } else {
     h.open("div", {{"class", "content"}}).raw(p.html).close("div");
+    render_media(h, p);
   }
   h.open("div", {{"class", "actions"}});
   const std::string id = std::to_string(p.id);
@@ -134,22 +154,47 @@ void compose_form(Html& h, const Frame& f, std::optional<int64_t> reply_to,
                   Visibility default_visibility) {
   h.open("section", {{"class", "card"}, {"aria-labelledby", reply_to ? "reply" : "compose"}});
   h.element("h2", reply_to ? "Reply" : "New post", {{"id", reply_to ? "reply" : "compose"}});
-  form_open(h, f, "/statuses");
+  form_open(h, f, "/statuses", "multipart/form-data");
   h.open("input", {{"type", "hidden"}, {"name", "form_key"}, {"value", f.form_key}});
   if (reply_to)
     h.open("input",
            {{"type", "hidden"}, {"name", "in_reply_to_id"}, {"value", std::to_string(*reply_to)}});
   const std::string max = std::to_string(f.max_status_chars);
   h.element("label", "Text", {{"for", "status"}});
+  // Not `required`: a post of images alone is allowed (the server checks).
   h.open("textarea", {{"id", "status"},
                       {"name", "status"},
-                      {"required", "required"},
                       {"data-max", max},
                       {"data-counter", "status-counter"},
                       {"aria-describedby", "status-counter"}});
   h.close("textarea");
   h.element("p", "At most " + max + " characters; links count as 23.",
             {{"class", "hint"}, {"id", "status-counter"}, {"aria-live", "polite"}});
+  {
+    h.open("details", {{"class", "images"}});
+    h.element("summary", "Add images (up to " + std::to_string(kWebMediaInputs) + ")");
+    h.element("p",
+              "JPEG, PNG, WebP or GIF, up to 10 MB each. Location, camera details and all other "
+              "metadata are removed before anything is stored.",
+              {{"class", "hint"}});
+    for (int i = 1; i <= kWebMediaInputs; ++i) {
+      const std::string n = std::to_string(i);
+      h.open("div", {{"class", "row"}}).open("div");
+      h.element("label", "Image " + n, {{"for", "media_" + n}});
+      h.open("input", {{"type", "file"},
+                       {"id", "media_" + n},
+                       {"name", "media_" + n},
+                       {"accept", "image/jpeg,image/png,image/webp,image/gif"}});
+      h.close("div").open("div");
+      h.element("label", "Image description (alt text)", {{"for", "description_" + n}});
+      h.open("input", {{"type", "text"},
+                       {"id", "description_" + n},
+                       {"name", "description_" + n},
+                       {"maxlength", "1500"}});
+      h.close("div").close("div");
+    }
+    h.close("details");
+  }
   h.open("div", {{"class", "row"}}).open("div");
   h.element("label", "Content warning (optional)", {{"for", "spoiler_text"}});
   h.open(

@@ -25,6 +25,10 @@
 
 namespace publius::web {
 
+// The compose form's image inputs, media_1..media_N with description_1..N
+// (domain::kMaxMediaPerPost, without including the domain here).
+inline constexpr int kWebMediaInputs = 4;
+
 struct NavLink {
   std::string href;
   std::string label;

@@ -636,8 +636,34 @@ void WebUi::add_action_routes(http::Router& r) {
     // compose form carries its own random key.
     if (auto key = v.params.get("form_key"); key && !key->empty() && key->size() <= 64)
       post.idempotency_key = "web:" + std::string(*key);
+    // The images go through the same upload as the API's; if one is refused or
+    // the post is, the ones already stored are deleted again.
+    auto discard_uploads = [&] {
+      for (int64_t id : post.media_ids) (void)microblog_.delete_media(post.author_id, id);
+    };
+    for (int i = 1; i <= kWebMediaInputs; ++i) {
+      const std::string n = std::to_string(i);
+      const http::UploadedFile* file = v.params.file("media_" + n);
+      if (!file || file->data.empty()) continue;  // an input left empty
+      auto details = api::media_change_from(v.params, "description_" + n, "focus_" + n);
+      auto uploaded = details.ok() ? microblog_.upload_media(post.author_id, file->data, *details)
+                                   : Result<domain::MediaAttachment>(details.error());
+      if (!uploaded.ok()) {
+        discard_uploads();
+        return error(v,
+                     Error{uploaded.error().code, "Image " + n + ": " + uploaded.error().message});
+      }
+      post.media_ids.push_back(uploaded->id);
+    }
     auto created = microblog_.create_status(post);
-    if (!created.ok()) return error(v, created.error());
+    if (!created.ok()) {
+      discard_uploads();
+      return error(v, created.error());
+    }
+    // A resubmitted form finds its earlier post, which took the first copies.
+    if (!post.media_ids.empty() &&
+        (created->media.empty() || created->media.front().id != post.media_ids.front()))
+      discard_uploads();
     return back(v, "/home");
   });
 

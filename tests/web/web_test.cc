@@ -2,6 +2,8 @@
 // driven through the router over a real SQLite store in a temporary directory.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "http/params.h"
 #include "http/router.h"
 #include "store/sqlite/sqlite_store.h"
@@ -141,6 +143,7 @@ class WebUiTest : public ::testing::Test {
     store_ = std::move(opened).value();
     domain::InstanceConfig config;
     config.domain = "example.org";
+    config.media_dir = media_dir();
     microblog_ = std::make_unique<domain::Microblog>(*store_, feeds_, config);
     ui_ = std::make_unique<WebUi>(*microblog_, feeds_);
     ui_->register_routes(router_);
@@ -161,6 +164,36 @@ class WebUiTest : public ::testing::Test {
       req.body = form;
     }
     return router_.dispatch(req);
+  }
+  // A multipart POST, as the compose form sends it: `files` are (field, bytes).
+  http::Response send_multipart(const std::string& target, const std::string& cookie,
+                                const std::vector<std::pair<std::string, std::string>>& fields,
+                                const std::vector<std::pair<std::string, std::string>>& files) {
+    std::string body;
+    for (const auto& [name, value] : fields)
+      body +=
+          "--B\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" + value + "\r\n";
+    for (const auto& [name, bytes] : files)
+      body += "--B\r\nContent-Disposition: form-data; name=\"" + name +
+              "\"; filename=\"DSC_0042.png\"\r\nContent-Type: image/png\r\n\r\n" + bytes + "\r\n";
+    body += "--B--\r\n";
+    http::Request req;
+    req.method = "POST";
+    req.path = target;
+    req.headers.push_back({"host", "example.org"});
+    req.headers.push_back({"cookie", std::string(kSessionCookie) + "=" + cookie});
+    req.headers.push_back({"content-type", "multipart/form-data; boundary=B"});
+    req.body = std::move(body);
+    return router_.dispatch(req);
+  }
+  std::string media_dir() const { return dir_.path() + "/media"; }
+  size_t media_files() const {
+    size_t n = 0;
+    std::error_code ec;
+    for (auto it = std::filesystem::directory_iterator(media_dir(), ec);
+         it != std::filesystem::directory_iterator(); ++it)
+      ++n;
+    return n;
   }
   static std::string header(const http::Response& r, std::string_view name) {
     for (const auto& [k, v] : r.headers)
@@ -340,6 +373,44 @@ TEST_F(WebUiTest, FullPagesStayUnder100Kilobytes) {
     EXPECT_LT(r.body.size(), 100u * 1024) << target;
     EXPECT_GT(r.body.size(), 500u) << target;
   }
+}
+
+// A 2 x 2 PNG.
+const std::string kTinyPng(
+    "\x89\x50\x4e\x47\x0d\x0a\x1a\x0a\x00\x00\x00\x0d\x49\x48\x44\x52\x00\x00\x00\x02\x00\x00\x00"
+    "\x02\x08\x02\x00\x00\x00\xfd\xd4\x9a\x73\x00\x00\x00\x15\x49\x44\x41\x54\x78\x9c\x63\x38\xc1"
+    "\xc0\x70\x22\x05\x88\x19\x52\x4e\xa4\xa4\x00\x00\x1f\x4e\x04\xb1\xc6\x89\x71\x9a\x00\x00\x00"
+    "\x00\x49\x45\x4e\x44\xae\x42\x60\x82",
+    78);
+
+TEST_F(WebUiTest, ComposeUploadsImagesWithAltTextAndAccountDeletionErasesThem) {
+  const std::string session = sign_up("erin");
+  auto r = send_multipart("/statuses", session,
+                          {{"csrf", csrf_token(session)},
+                           {"status", "a picture"},
+                           {"description_1", "Alt <b>text</b>"}},
+                          {{"media_1", kTinyPng}, {"media_2", ""}});
+  ASSERT_EQ(r.status, 303) << r.body;
+  EXPECT_EQ(media_files(), 2u);
+  auto home = send("GET", "/home", session);
+  EXPECT_NE(home.body.find("enctype=\"multipart/form-data\""), std::string::npos);
+  EXPECT_NE(home.body.find("Image description (alt text)"), std::string::npos);
+  EXPECT_NE(home.body.find("alt=\"Alt &lt;b&gt;text&lt;/b&gt;\""), std::string::npos) << home.body;
+  EXPECT_NE(home.body.find("loading=\"lazy\""), std::string::npos);
+  EXPECT_EQ(home.body.find("DSC_0042"), std::string::npos);
+
+  // One bad image refuses the post and keeps none of the form's images.
+  auto bad = send_multipart("/statuses", session, {{"csrf", csrf_token(session)}, {"status", "x"}},
+                            {{"media_1", kTinyPng}, {"media_2", "not an image"}});
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  EXPECT_NE(bad.body.find("Image 2"), std::string::npos);
+  EXPECT_EQ(media_files(), 2u);
+
+  auto deleted =
+      send("POST", "/settings/delete", session,
+           "csrf=" + csrf_token(session) + "&confirm_username=erin&current_password=password123");
+  EXPECT_EQ(deleted.status, 200) << deleted.body;
+  EXPECT_EQ(media_files(), 0u);
 }
 
 }  // namespace

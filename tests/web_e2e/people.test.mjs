@@ -71,7 +71,7 @@ async function peopleFlow(jsEnabled, label) {
   // The author posts from the home timeline's compose form.
   await a.goto(`${base}/home`);
   const text = `Hello from ${author} <b>not bold</b> #e2e${suffix}`;
-  await a.getByLabel('Text').fill(text);
+  await a.getByLabel('Text', { exact: true }).fill(text);
   await a.getByLabel('Content warning (optional)').fill('');
   await a.getByLabel('Who can see it').selectOption('public');
   if (jsEnabled) assert.match(await a.locator('#status-counter').innerText(), /characters left/);
@@ -93,7 +93,7 @@ async function peopleFlow(jsEnabled, label) {
   // The author's post is now in the reader's home timeline (backfilled or fanned out).
   await a.goto(`${base}/home`);
   const second = `Second post from ${author}`;
-  await a.getByLabel('Text').fill(second);
+  await a.getByLabel('Text', { exact: true }).fill(second);
   await a.getByRole('button', { name: 'Post', exact: true }).click();
   await a.waitForURL(`${base}/home`);
   await b.goto(`${base}/home`);
@@ -118,7 +118,7 @@ async function peopleFlow(jsEnabled, label) {
   await b.goto(`${base}/@${author}`);
   await b.locator('article.post').filter({ hasText: second }).locator('time').click();
   await b.waitForURL(new RegExp(`/@${author}/\\d+$`));
-  await b.getByLabel('Text').fill(`@${author} nice one`);
+  await b.getByLabel('Text', { exact: true }).fill(`@${author} nice one`);
   await b.getByRole('button', { name: 'Post', exact: true }).click();
   await b.locator('article.post').filter({ hasText: 'nice one' }).first().waitFor();
   if (!jsEnabled) await shot(b, 'post-thread');
@@ -175,5 +175,49 @@ test('a phone-sized viewport renders the public timeline', async () => {
   await page.goto(`${base}/public`);
   await page.getByRole('heading', { name: 'Public timeline' }).waitFor();
   await shot(page, 'public-phone');
+  await ctx.close();
+});
+
+// A 16x12 PNG carrying a tEXt chunk with a needle the server must strip.
+const PNG_NEEDLE = 'PUBLIUS-E2E-PNG-TEXT';
+const PNG_WITH_TEXT = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAABAAAAAMCAIAAADkharWAAAAHHRFWHRDb21tZW50AFBVQkxJVVMtRTJFLVBORy1URVhU' +
+    'MWjn4wAAAVZJREFUeJwV0SERBSEYRWEiIAiARG4ABBH+CAgCrERuAAQRTgQEAZBIAiCIsBHevuu/mTtzlFJohVVc' +
+    'iqAQRVTcikdRFSiaYiiW4ihehVIGbbCGyxAMYoiG2/AYqgFDMwzDMhzDaz7g0A7ruBzBIY7ouB2PozpwNMdwLMdx' +
+    'vO4DHu2xnssTPOKJntvzeKoHT/MMz/Icz+s/IGjBCpcQBBGicAuPUAWEJgxhCUd45QMJnbCJKxESkoiJO/EkaoJE' +
+    'S4zESpzEmz6Q0RmbuTIhI5mYuTNPpmbItMzIrMzJvPkDBV2whasQClKIhbvwFGqBQiuMwiqcwls+ABosXBD+n4lw' +
+    'wwOV/xoMWHDg/cKoju7YztUJHenEzt15OrVDp3VGZ3VO5+0fmOiJnVyTMJFJnNyTZ1InTNpkTNbkTN75gY3e2M21' +
+    'CRvZxM29eTZ1w6ZtxmZtzubd/ACtAiSQEXYCZQAAAABJRU5ErkJggg==',
+  'base64');
+
+test('an image with alt text, posted with JavaScript disabled', async () => {
+  assert.ok(PNG_WITH_TEXT.includes(PNG_NEEDLE), 'the upload carries the needle');
+  const ctx = await newPerson(false);
+  const page = await ctx.newPage();
+  const suffix = Math.random().toString(36).slice(2, 7);
+  await signUp(page, `img_${suffix}`, 'correct horse battery');
+  await page.goto(`${base}/home`);
+  await page.getByLabel('Text', { exact: true }).fill(`A picture ${suffix}`);
+  await page.locator('details.images summary').click();
+  await page.getByLabel('Image 1', { exact: true }).setInputFiles({
+    name: 'IMG_0001-home-address.png', mimeType: 'image/png', buffer: PNG_WITH_TEXT });
+  const alt = `A gradient "${suffix}" <not markup>`;
+  await page.locator('#description_1').fill(alt);
+  assert.equal(await page.locator('label[for="description_1"]').innerText(),
+               'Image description (alt text)');
+  await page.getByRole('button', { name: 'Post', exact: true }).click();
+  await page.waitForURL(`${base}/home`);
+  const post = page.locator('article.post').filter({ hasText: `A picture ${suffix}` }).first();
+  await post.waitFor();
+  const img = post.locator('.media img');
+  assert.equal(await img.getAttribute('alt'), alt);
+  assert.equal(await img.getAttribute('loading'), 'lazy');
+  assert.equal(await img.getAttribute('width'), '16');
+  const full = await post.locator('.media a').getAttribute('href');
+  assert.match(full, /^\/system\/media\/[0-9a-f]{32}\.png$/);
+  const served = await page.request.get(`${base}${full}`);
+  assert.equal(served.status(), 200);
+  assert.ok(!(await served.body()).includes(PNG_NEEDLE), 'metadata is stripped');
+  await shot(page, 'post-with-image');
   await ctx.close();
 });

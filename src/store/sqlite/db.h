@@ -30,6 +30,7 @@ class Stmt {
   Stmt& bind(int i, int64_t v);
   Stmt& bind(int i, int v) { return bind(i, static_cast<int64_t>(v)); }
   Stmt& bind(int i, bool v) { return bind(i, static_cast<int64_t>(v)); }
+  Stmt& bind(int i, double v);
   Stmt& bind(int i, std::string_view v);
   Stmt& bind(int i, const std::string& v) { return bind(i, std::string_view(v)); }
   Stmt& bind(int i, const char* v) { return bind(i, std::string_view(v)); }
@@ -47,6 +48,7 @@ class Stmt {
   const Status& status() const { return status_; }
 
   int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+  double real(int col) const { return sqlite3_column_double(stmt_, col); }
   bool boolean(int col) const { return sqlite3_column_int64(stmt_, col) != 0; }
   std::string text(int col) const;
   std::string blob(int col) const;  // empty for NULL

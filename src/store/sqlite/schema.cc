@@ -314,6 +314,31 @@ CREATE TABLE conversations (
 CREATE INDEX conversations_page ON conversations(account_id, last_status_id);
 CREATE INDEX conversations_last_status ON conversations(last_status_id);
 )sql",
+    // Media uploads (docs/decisions/0002-media-uploads.md): processed images,
+    // stored as files under DATA/media named by a random key. No column for the
+    // client's file name or content type, nor an upload time (the id is random).
+    R"sql(
+CREATE TABLE media (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  status_id INTEGER REFERENCES statuses(id) ON DELETE CASCADE,
+  position INTEGER NOT NULL DEFAULT 0,
+  file_key TEXT NOT NULL UNIQUE,
+  extension TEXT NOT NULL,
+  width INTEGER NOT NULL,
+  height INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  small_width INTEGER NOT NULL,
+  small_height INTEGER NOT NULL,
+  small_size INTEGER NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  focus_x REAL NOT NULL DEFAULT 0,
+  focus_y REAL NOT NULL DEFAULT 0,
+  blurhash TEXT NOT NULL
+);
+CREATE INDEX media_account ON media(account_id);
+CREATE INDEX media_status ON media(status_id, position);
+)sql",
 };
 
 }  // namespace

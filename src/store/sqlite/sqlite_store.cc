@@ -121,6 +121,33 @@ Post read_status(const Stmt& s) {
   return st;
 }
 
+constexpr const char* kMediaColumns =
+    "id, account_id, status_id, file_key, extension, width, height, size, small_width, "
+    "small_height, small_size, description, focus_x, focus_y, blurhash";
+
+constexpr const char* kPostsWithMedia =
+    "(SELECT status_id FROM media WHERE status_id IS NOT NULL)";
+
+domain::MediaAttachment read_media(const Stmt& s) {
+  domain::MediaAttachment m;
+  m.id = s.int64(0);
+  m.account_id = s.int64(1);
+  m.status_id = s.optional_int64(2);
+  m.file_key = s.text(3);
+  m.extension = s.text(4);
+  m.width = static_cast<int>(s.int64(5));
+  m.height = static_cast<int>(s.int64(6));
+  m.size = s.int64(7);
+  m.small_width = static_cast<int>(s.int64(8));
+  m.small_height = static_cast<int>(s.int64(9));
+  m.small_size = s.int64(10);
+  m.description = s.text(11);
+  m.focus_x = s.real(12);
+  m.focus_y = s.real(13);
+  m.blurhash = s.text(14);
+  return m;
+}
+
 std::string join_ids(const std::vector<int64_t>& ids, char separator) {
   std::string out;
   for (int64_t id : ids) {
@@ -587,6 +614,7 @@ Status SqliteStore::insert_status(const Post& st) {
     PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO status_tags (tag, status_id) VALUES (?, ?)",
                     [&](Stmt& s) { s.bind(1, domain::normalize_tag(tag)).bind(2, st.id); }));
   }
+  PUBLIUS_TRY(attach_media(st, false));
   if (st.reblog_of_id) {
     PUBLIUS_TRY(adjust_count(db_, "statuses", "reblogs_count", *st.reblog_of_id, +1));
   } else {
@@ -641,9 +669,43 @@ Result<std::vector<Post>> SqliteStore::load_statuses(const std::vector<int64_t>&
       it->second->mention_account_ids.push_back(mentions.int64(1));
   }
   PUBLIUS_TRY(mentions.status());
+  PUBLIUS_ASSIGN_OR_RETURN(auto media, db_.prepare(std::string("SELECT ") + kMediaColumns +
+                                                   " FROM media WHERE status_id IN (" +
+                                                   id_list(missing) + ") ORDER BY position"));
+  while (media.step()) {
+    auto attachment = read_media(media);
+    if (auto it = loaded.find(*attachment.status_id); it != loaded.end())
+      it->second->media.push_back(std::move(attachment));
+  }
+  PUBLIUS_TRY(media.status());
   bound(post_cache_);
   for (size_t i = first_loaded; i < out.size(); ++i) post_cache_[out[i].id] = out[i];
   return out;
+}
+
+Status SqliteStore::attach_media(const Post& st, bool replace) {
+  if (replace) {
+    std::vector<int64_t> kept;
+    for (const auto& m : st.media) kept.push_back(m.id);
+    PUBLIUS_TRY(run(db_,
+                    "DELETE FROM media WHERE status_id = ? AND id NOT IN (" + id_list(kept) + ")",
+                    [&](Stmt& s) { s.bind(1, st.id); }));
+  }
+  for (size_t i = 0; i < st.media.size(); ++i) {
+    const auto& m = st.media[i];
+    // Only the author's own media, unattached or already this post's: the domain
+    // checked, and the WHERE clause keeps a race from taking another post's.
+    PUBLIUS_TRY(run(db_,
+                    "UPDATE media SET status_id = ?1, position = ?2, description = ?3, "
+                    "focus_x = ?4, focus_y = ?5 WHERE id = ?6 AND account_id = ?7 AND "
+                    "(status_id IS NULL OR status_id = ?1)",
+                    [&](Stmt& s) {
+                      s.bind(1, st.id).bind(2, static_cast<int64_t>(i)).bind(3, m.description);
+                      s.bind(4, m.focus_x).bind(5, m.focus_y).bind(6, m.id).bind(7, st.account_id);
+                    }));
+    if (db_.changes() == 0) return unprocessable("Validation failed: media attachments were not found");
+  }
+  return ok_status();
 }
 
 Result<std::optional<Post>> SqliteStore::status_by_id(int64_t id) {
@@ -727,6 +789,7 @@ Status SqliteStore::update_status(const Post& st, const PostEdit& previous) {
     PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO mentions (status_id, account_id) VALUES (?, ?)",
                     [&](Stmt& s) { s.bind(1, st.id).bind(2, account); }));
   }
+  PUBLIUS_TRY(attach_media(st, true));
   if (is_searchable(old)) {
     PUBLIUS_TRY(
         run(db_, "INSERT INTO statuses_fts (statuses_fts, rowid, text) VALUES ('delete', ?, ?)",
@@ -794,6 +857,7 @@ Result<std::vector<int64_t>> SqliteStore::account_statuses(int64_t account_id,
   if (q.only_pinned) sql += " AND s.id IN (SELECT status_id FROM pins WHERE account_id = ?1)";
   if (q.exclude_replies) sql += " AND (s.in_reply_to_id IS NULL OR s.in_reply_to_account_id = ?1)";
   if (q.exclude_reblogs) sql += " AND s.reblog_of_id IS NULL";
+  if (q.only_media) sql += std::string(" AND s.id IN ") + kPostsWithMedia;
   if (q.tag) sql += " AND s.id IN (SELECT status_id FROM status_tags WHERE tag = ?3)";
   sql += " AND (s.visibility <= " + std::to_string(static_cast<int>(q.max_visibility));
   if (q.direct_viewer)
@@ -807,18 +871,21 @@ Result<std::vector<int64_t>> SqliteStore::account_statuses(int64_t account_id,
   });
 }
 
-Result<std::vector<int64_t>> SqliteStore::public_timeline(const Page& p) {
+Result<std::vector<int64_t>> SqliteStore::public_timeline(const Page& p, bool only_media) {
   std::lock_guard lock(mu_);
-  return paged_ids(db_, "SELECT id FROM statuses WHERE visibility = 0 AND reblog_of_id IS NULL",
-                   "id", p, [](Stmt&) {});
+  std::string sql = "SELECT id FROM statuses WHERE visibility = 0 AND reblog_of_id IS NULL";
+  if (only_media) sql += std::string(" AND id IN ") + kPostsWithMedia;
+  return paged_ids(db_, sql, "id", p, [](Stmt&) {});
 }
 
-Result<std::vector<int64_t>> SqliteStore::tag_timeline(std::string_view tag, const Page& p) {
+Result<std::vector<int64_t>> SqliteStore::tag_timeline(std::string_view tag, const Page& p,
+                                                       bool only_media) {
   std::lock_guard lock(mu_);
-  return paged_ids(db_,
-                   "SELECT t.status_id FROM status_tags t JOIN statuses s ON s.id = t.status_id "
-                   "WHERE t.tag = ? AND s.visibility = 0",
-                   "t.status_id", p, [&](Stmt& s) { s.bind(1, tag); });
+  std::string sql =
+      "SELECT t.status_id FROM status_tags t JOIN statuses s ON s.id = t.status_id "
+      "WHERE t.tag = ? AND s.visibility = 0";
+  if (only_media) sql += std::string(" AND s.id IN ") + kPostsWithMedia;
+  return paged_ids(db_, sql, "t.status_id", p, [&](Stmt& s) { s.bind(1, tag); });
 }
 
 Result<std::vector<int64_t>> SqliteStore::home_timeline(int64_t account_id, const Page& p) {
@@ -1815,6 +1882,60 @@ Status SqliteStore::revoke_token_of(int64_t account_id, int64_t token_id) {
   return ok_status();
 }
 
+// ---- Media ----
+
+Status SqliteStore::insert_media(const MediaAttachment& m) {
+  std::lock_guard lock(mu_);
+  return run(db_,
+             std::string("INSERT INTO media (") + kMediaColumns +
+                 ") VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             [&](Stmt& s) {
+               s.bind(1, m.id).bind(2, m.account_id).bind(3, m.file_key).bind(4, m.extension);
+               s.bind(5, m.width).bind(6, m.height).bind(7, m.size).bind(8, m.small_width);
+               s.bind(9, m.small_height).bind(10, m.small_size).bind(11, m.description);
+               s.bind(12, m.focus_x).bind(13, m.focus_y).bind(14, m.blurhash);
+             });
+}
+
+Result<std::vector<MediaAttachment>> SqliteStore::media_by_ids(const std::vector<int64_t>& ids) {
+  std::lock_guard lock(mu_);
+  std::vector<MediaAttachment> out;
+  if (ids.empty()) return out;
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kMediaColumns +
+                                                  " FROM media WHERE id IN (" + id_list(ids) +
+                                                  ")"));
+  while (stmt.step()) out.push_back(read_media(stmt));
+  PUBLIUS_TRY(stmt.status());
+  return out;
+}
+
+Status SqliteStore::update_media_description(int64_t id, const std::string& description,
+                                             double focus_x, double focus_y) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(run(db_, "UPDATE media SET description = ?, focus_x = ?, focus_y = ? WHERE id = ?",
+                  [&](Stmt& s) { s.bind(1, description).bind(2, focus_x).bind(3, focus_y).bind(4, id); }));
+  if (db_.changes() == 0) return not_found();
+  return ok_status();
+}
+
+Result<bool> SqliteStore::delete_unattached_media(int64_t id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(run(db_, "DELETE FROM media WHERE id = ? AND status_id IS NULL",
+                  [&](Stmt& s) { s.bind(1, id); }));
+  return db_.changes() > 0;
+}
+
+Result<std::vector<std::string>> SqliteStore::media_file_names_of(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kMediaColumns +
+                                                  " FROM media WHERE account_id = ?"));
+  stmt.bind(1, account_id);
+  std::vector<MediaAttachment> media;
+  while (stmt.step()) media.push_back(read_media(stmt));
+  PUBLIUS_TRY(stmt.status());
+  return domain::media_file_names(media);
+}
+
 Status SqliteStore::delete_account(int64_t account_id) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
@@ -1918,6 +2039,15 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
       c.direct_messages_received,
       count("SELECT count(*) FROM mentions m JOIN statuses s ON s.id = m.status_id WHERE "
             "m.account_id = ?1 AND s.visibility = 3 AND s.account_id <> ?1"));
+  const char* kOwnMedia =
+      "SELECT count(*) FROM media m LEFT JOIN statuses s ON s.id = m.status_id WHERE "
+      "m.account_id = ?1 AND ";
+  PUBLIUS_ASSIGN_OR_RETURN(c.public_media,
+                           count(std::string(kOwnMedia) + "s.visibility = 0"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.non_public_media,
+                           count(std::string(kOwnMedia) + "s.visibility IN (1, 2, 3)"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.unattached_media,
+                           count(std::string(kOwnMedia) + "m.status_id IS NULL"));
   PUBLIUS_ASSIGN_OR_RETURN(
       int64_t public_key,
       count("SELECT count(*) FROM accounts WHERE id = ?1 AND public_key IS NOT NULL"));

@@ -57,14 +57,21 @@ class SqliteStore final : public store::Store {
   Result<std::vector<store::PostEdit>> status_edits(int64_t id) override;
   Result<std::optional<int64_t>> find_reblog(int64_t account_id, int64_t status_id) override;
   Result<std::vector<int64_t>> ancestors(int64_t id, int limit) override;
+  Status insert_media(const store::MediaAttachment& m) override;
+  Result<std::vector<store::MediaAttachment>> media_by_ids(const std::vector<int64_t>& ids) override;
+  Status update_media_description(int64_t id, const std::string& description, double focus_x,
+                                  double focus_y) override;
+  Result<bool> delete_unattached_media(int64_t id) override;
+  Result<std::vector<std::string>> media_file_names_of(int64_t account_id) override;
   Result<std::vector<int64_t>> descendants(int64_t id, int limit) override;
 
   Result<std::vector<int64_t>> account_statuses(int64_t account_id,
                                                 const store::AccountStatusesQuery& q,
                                                 const store::Page& p) override;
-  Result<std::vector<int64_t>> public_timeline(const store::Page& p) override;
-  Result<std::vector<int64_t>> tag_timeline(std::string_view normalized_tag,
-                                            const store::Page& p) override;
+  Result<std::vector<int64_t>> public_timeline(const store::Page& p,
+                                               bool only_media = false) override;
+  Result<std::vector<int64_t>> tag_timeline(std::string_view normalized_tag, const store::Page& p,
+                                            bool only_media = false) override;
   Result<std::vector<int64_t>> home_timeline(int64_t account_id, const store::Page& p) override;
   Result<std::vector<int64_t>> search_statuses(std::string_view query, int limit,
                                                int offset) override;
@@ -176,6 +183,9 @@ class SqliteStore final : public store::Store {
  private:
   explicit SqliteStore(Db db) : db_(std::move(db)) {}
   Result<std::vector<store::Post>> load_statuses(const std::vector<int64_t>& ids);
+  // Points the post's attachments at it, in order; with `replace`, first deletes
+  // the rows of those it no longer lists.
+  Status attach_media(const store::Post& post, bool replace);
   Result<std::vector<std::pair<int64_t, int64_t>>> paged_pairs(std::string_view table,
                                                                std::string_view key_col,
                                                                std::string_view value_col,

@@ -1,0 +1,155 @@
+// Microblog: media uploads, their details, and which posts may carry them.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "domain/microblog.h"
+#include "media/image_processor.h"
+#include "util/crypto.h"
+
+namespace publius::domain {
+namespace {
+
+size_t code_points(std::string_view text) {
+  size_t n = 0;
+  for (unsigned char c : text)
+    if ((c & 0xC0) != 0x80) ++n;
+  return n;
+}
+
+// A random positive 63-bit id (see MediaAttachment: not time-sortable on purpose).
+int64_t new_media_id() {
+  for (;;) {
+    const auto id = static_cast<int64_t>(random_u64() >> 1);
+    if (id != 0) return id;
+  }
+}
+
+}  // namespace
+
+Status check_media_description(const std::optional<std::string>& description) {
+  if (description && code_points(*description) > kMaxMediaDescriptionChars) {
+    return unprocessable("Validation failed: Description is too long (maximum is " +
+                         std::to_string(kMaxMediaDescriptionChars) + " characters)");
+  }
+  return ok_status();
+}
+
+Status check_media_visibility(Visibility visibility, size_t media_count) {
+  if (visibility == Visibility::kDirect && media_count > 0) {
+    return unprocessable(
+        "Validation failed: media cannot be attached to direct messages yet, they are not sealed");
+  }
+  return ok_status();
+}
+
+Result<Focus> parse_focus(std::string_view text) {
+  const auto comma = text.find(',');
+  auto number = [](std::string_view s, double& out) {
+    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return ec == std::errc() && end == s.data() + s.size() && std::isfinite(out) && out >= -1 &&
+           out <= 1;
+  };
+  Focus f;
+  if (comma == std::string_view::npos || !number(text.substr(0, comma), f.x) ||
+      !number(text.substr(comma + 1), f.y)) {
+    return unprocessable("Validation failed: focus must be two numbers \"x,y\" between -1 and 1");
+  }
+  return f;
+}
+
+Result<MediaAttachment> Microblog::upload_media(int64_t account_id, std::string_view bytes,
+                                                const MediaChange& details) {
+  PUBLIUS_TRY(check_media_description(details.description));
+  if (!media_files_.enabled()) return internal_error("media storage is not configured");
+  PUBLIUS_ASSIGN_OR_RETURN(auto image, media::process_image(bytes));
+  MediaAttachment m;
+  m.id = new_media_id();
+  m.account_id = account_id;
+  m.file_key = media::MediaFiles::new_key();
+  m.extension = std::string(media::file_extension(image.format));
+  m.width = image.original.width;
+  m.height = image.original.height;
+  m.size = static_cast<int64_t>(image.original.bytes.size());
+  m.small_width = image.preview.width;
+  m.small_height = image.preview.height;
+  m.small_size = static_cast<int64_t>(image.preview.bytes.size());
+  m.description = details.description.value_or("");
+  if (details.focus) {
+    m.focus_x = details.focus->x;
+    m.focus_y = details.focus->y;
+  }
+  m.blurhash = std::move(image.blurhash);
+  PUBLIUS_TRY(media_files_.write_all({{m.file_name(), std::move(image.original.bytes)},
+                                      {m.small_file_name(), std::move(image.preview.bytes)}}));
+  if (auto stored = store_.insert_media(m); !stored.ok()) {
+    erase_media_files(media_file_names({m}));
+    return stored.error();
+  }
+  return m;
+}
+
+Result<MediaAttachment> Microblog::own_media(int64_t account_id, int64_t media_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.media_by_ids({media_id}));
+  if (found.empty() || found.front().account_id != account_id) return not_found();
+  return found.front();
+}
+
+Result<MediaAttachment> Microblog::update_media(int64_t account_id, int64_t media_id,
+                                                const MediaChange& change) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto m, own_media(account_id, media_id));
+  // As Mastodon: an attachment in a post changes through the post's edit.
+  if (m.status_id) return unprocessable("Validation failed: this media is already in a post");
+  PUBLIUS_TRY(check_media_description(change.description));
+  if (change.description) m.description = *change.description;
+  if (change.focus) {
+    m.focus_x = change.focus->x;
+    m.focus_y = change.focus->y;
+  }
+  PUBLIUS_TRY(store_.update_media_description(m.id, m.description, m.focus_x, m.focus_y));
+  return m;
+}
+
+Status Microblog::delete_media(int64_t account_id, int64_t media_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto m, own_media(account_id, media_id));
+  if (m.status_id) return unprocessable("Validation failed: this media is in a post");
+  PUBLIUS_ASSIGN_OR_RETURN(bool deleted, store_.delete_unattached_media(m.id));
+  if (!deleted) return unprocessable("Validation failed: this media is in a post");
+  erase_media_files(media_file_names({m}));
+  return ok_status();
+}
+
+Result<std::string> Microblog::media_file(std::string_view name) { return media_files_.read(name); }
+
+Result<std::vector<std::string>> Microblog::account_media_files(int64_t account_id) {
+  return store_.media_file_names_of(account_id);
+}
+
+void Microblog::erase_media_files(const std::vector<std::string>& names) {
+  media_files_.erase(names);
+}
+
+Result<std::vector<MediaAttachment>> Microblog::media_for_post(int64_t author_id,
+                                                               const std::vector<int64_t>& ids,
+                                                               std::optional<int64_t> post_id) {
+  if (ids.size() > kMaxMediaPerPost) {
+    return unprocessable("Validation failed: at most " + std::to_string(kMaxMediaPerPost) +
+                         " media attachments per post");
+  }
+  PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.media_by_ids(ids));
+  std::vector<MediaAttachment> ordered;
+  for (int64_t id : ids) {
+    if (std::any_of(ordered.begin(), ordered.end(), [&](const auto& m) { return m.id == id; }))
+      continue;
+    auto it = std::find_if(found.begin(), found.end(), [&](const auto& m) { return m.id == id; });
+    const bool usable = it != found.end() && it->account_id == author_id &&
+                        (!it->status_id || it->status_id == post_id);
+    if (!usable) return unprocessable("Validation failed: media attachments were not found");
+    ordered.push_back(*it);
+  }
+  return ordered;
+}
+
+}  // namespace publius::domain

@@ -1,0 +1,143 @@
+#include "media/media_files.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "util/crypto.h"
+
+namespace publius::media {
+namespace {
+
+bool write_fully(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return false;
+    }
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+bool fsync_path(const std::string& path, int flags) {
+  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
+  if (fd < 0) return false;
+  const bool ok = ::fsync(fd) == 0;
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
+
+std::string MediaFiles::new_key() {
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(random_u64()),
+                static_cast<unsigned long long>(random_u64()));
+  return buf;
+}
+
+bool MediaFiles::is_valid_name(std::string_view name) {
+  if (name.size() < 32) return false;
+  for (char c : name.substr(0, 32))
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  std::string_view rest = name.substr(32);
+  if (rest.starts_with("-small")) rest.remove_prefix(6);
+  return rest == ".jpg" || rest == ".png" || rest == ".webp" || rest == ".gif";
+}
+
+std::string_view MediaFiles::content_type_of(std::string_view name) {
+  if (!is_valid_name(name)) return "";
+  if (name.ends_with(".jpg")) return "image/jpeg";
+  if (name.ends_with(".png")) return "image/png";
+  if (name.ends_with(".webp")) return "image/webp";
+  return "image/gif";
+}
+
+Status MediaFiles::write_one(const std::string& name, std::string_view bytes) const {
+  const std::string final_path = dir_ + "/" + name;
+  const std::string temp_path = dir_ + "/." + name + ".tmp";
+  const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
+  if (fd < 0) return internal_error("cannot create a media file");
+  bool ok = write_fully(fd, bytes) && ::fsync(fd) == 0;
+  ok = (::close(fd) == 0) && ok;
+  ok = ok && ::rename(temp_path.c_str(), final_path.c_str()) == 0;
+  if (!ok) {
+    ::unlink(temp_path.c_str());
+    return internal_error("cannot write a media file");
+  }
+  return ok_status();
+}
+
+Status MediaFiles::write_all(const std::vector<std::pair<std::string, std::string>>& files) {
+  if (!enabled()) return internal_error("media storage is not configured");
+  std::error_code ec;
+  std::filesystem::create_directories(dir_, ec);
+  if (ec) return internal_error("cannot create the media directory");
+  std::vector<std::string> written;
+  for (const auto& [name, bytes] : files) {
+    if (!is_valid_name(name)) {
+      erase(written);
+      return internal_error("invalid media file name");
+    }
+    if (auto s = write_one(name, bytes); !s.ok()) {
+      erase(written);
+      return s;
+    }
+    written.push_back(name);
+  }
+  // The renames are durable only once the directory entry is.
+  if (!fsync_path(dir_, O_RDONLY | O_DIRECTORY)) {
+    erase(written);
+    return internal_error("cannot sync the media directory");
+  }
+  return ok_status();
+}
+
+Result<std::string> MediaFiles::read(std::string_view name) const {
+  if (!enabled() || !is_valid_name(name)) return not_found();
+  const std::string path = dir_ + "/" + std::string(name);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return not_found();
+  std::string out;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      ::close(fd);
+      return internal_error("cannot read a media file");
+    }
+    if (n == 0) break;
+    out.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return out;
+}
+
+void MediaFiles::erase(const std::vector<std::string>& names) const {
+  if (!enabled()) return;
+  for (const auto& name : names) {
+    if (!is_valid_name(name)) continue;
+    const std::string path = dir_ + "/" + name;
+    // Zeros over the content first, so the image is not left in the freed blocks
+    // on file systems that overwrite in place.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd >= 0) {
+      struct stat st {};
+      if (::fstat(fd, &st) == 0 && st.st_size > 0) {
+        const std::string zeros(static_cast<size_t>(st.st_size), '\0');
+        if (write_fully(fd, zeros)) ::fsync(fd);
+      }
+      ::close(fd);
+    }
+    ::unlink(path.c_str());
+  }
+  fsync_path(dir_, O_RDONLY | O_DIRECTORY);
+}
+
+}  // namespace publius::media
