@@ -1,5 +1,8 @@
 // Microblog: accounts and profiles.
+#include <spdlog/spdlog.h>
 #include <utf8proc.h>
+
+#include <functional>
 
 #include "domain/microblog.h"
 #include "domain/text_format.h"
@@ -17,6 +20,20 @@ size_t code_points(std::string_view s) {
   size_t n = 0;
   for (unsigned char c : s) n += (c & 0xC0) != 0x80;
   return n;
+}
+
+// The ids (second members) of every page of a store list paged by cursor.
+Result<std::vector<int64_t>> all_ids(
+    const std::function<Result<std::vector<std::pair<int64_t, int64_t>>>(const Page&)>& page_of) {
+  std::vector<int64_t> out;
+  Page page;
+  page.limit = 1000;
+  for (;;) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto rows, page_of(page));
+    for (const auto& row : rows) out.push_back(row.second);
+    if (rows.size() < static_cast<size_t>(page.limit)) return out;
+    page.max_id = rows.back().first;
+  }
 }
 
 }  // namespace
@@ -134,6 +151,31 @@ Result<Account> Microblog::update_profile(int64_t id, const store::ProfileUpdate
   PUBLIUS_TRY(store_.update_profile(id, update));
   account_changed(id);
   return account(id);
+}
+
+Status Microblog::delete_account(int64_t account_id) {
+  // Gathered first: the rows that name these accounts and posts cascade away.
+  PUBLIUS_ASSIGN_OR_RETURN(auto followers, store_.follower_ids(account_id));
+  PUBLIUS_ASSIGN_OR_RETURN(auto followed,
+                           all_ids([&](const Page& p) { return store_.following(account_id, p); }));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto favourited, all_ids([&](const Page& p) { return store_.favourites_of(account_id, p); }));
+  PUBLIUS_TRY(store_.delete_account(account_id));
+  // Followers' warm feeds hold the account's posts and boosts: rebuilt on their next read.
+  feeds_.drop(account_id);
+  for (int64_t id : followers) {
+    feeds_.drop(id);
+    account_changed(id);
+  }
+  for (int64_t id : followed) account_changed(id);
+  for (int64_t id : favourited) post_changed(id);
+  account_changed(account_id);
+  // Erased from the files now rather than at the next erasure pass. The deletion
+  // itself is done, so a busy log is not the caller's failure: the pass retries.
+  if (auto erased = store_.erase_deleted(); !erased.ok())
+    spdlog::warn("account deleted; erasing its old bytes is left to the next pass: {}",
+                 erased.error().message);
+  return ok_status();
 }
 
 }  // namespace publius::domain

@@ -166,6 +166,11 @@ class Microblog {
   Result<Account> account(int64_t id);
   Result<Account> account_by_acct(std::string_view acct);  // "name" or "name@our.domain"
   Result<Account> update_profile(int64_t id, const store::ProfileUpdate& update);
+  // Erases the account and everything of it (store::Store::delete_account), drops
+  // the warm home feeds that held its posts, and erases the old bytes from the
+  // store's files at once (store::Store::erase_deleted). kNotFound for an unknown
+  // account. The one path for self-service (web settings), operator CLI and admin API.
+  Status delete_account(int64_t account_id);
 
   // Statuses.
   Result<Post> create_status(const NewPost& request);

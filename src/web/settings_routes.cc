@@ -153,10 +153,7 @@ void WebUi::add_settings_routes(http::Router& r) {
                return settings(v, "", "The current password is not right; nothing was deleted.",
                                422);
              const int64_t id = v.account->id;
-             if (auto s = store_.delete_account(id); !s.ok()) return error(v, s.error());
-             feeds_.drop(id);
-             // Tells the API's render cache the account changed (the update itself finds no row).
-             (void)microblog_.update_profile(id, {});
+             if (auto s = microblog_.delete_account(id); !s.ok()) return error(v, s.error());
              sign_out_cookie(v);
              return page(
                  v, message_page(v.frame, "Account deleted",
