@@ -464,7 +464,8 @@ BackupOutcome write_archive(const BackupOptions& o, SealedWriter& writer, const 
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
-    if (!it->is_regular_file() || it->is_symlink()) continue;
+    std::error_code type_ec;  // a file removed meanwhile is simply not backed up
+    if (it->is_symlink(type_ec) || !it->is_regular_file(type_ec)) continue;
     const std::string relative = it->path().lexically_relative(root).generic_string();
     if (!belongs_in_backup(relative, it->path(), out_dir, out_prefix)) continue;
     if (relative.size() > 0xffff)
