@@ -158,6 +158,30 @@ std::array<unsigned char, kCheckBytes> key_check(const Keys& keys, std::string_v
   return out;
 }
 
+// Counts entries and plaintext bytes; reports after each entry and every
+// kProgressEveryBytes within one.
+class ProgressCounter {
+ public:
+  explicit ProgressCounter(ProgressFn report) : report_(std::move(report)) {}
+  void add_bytes(uint64_t bytes) {
+    so_far_.bytes += bytes;
+    if (so_far_.bytes - reported_bytes_ >= kProgressEveryBytes) report();
+  }
+  void entry_done() {
+    ++so_far_.entries;
+    report();
+  }
+
+ private:
+  void report() {
+    reported_bytes_ = so_far_.bytes;
+    if (report_) report_(so_far_);
+  }
+  ProgressFn report_;
+  Progress so_far_;
+  uint64_t reported_bytes_ = 0;
+};
+
 // Encrypts the archive stream into `fd` in chunks of kChunkBytes.
 class SealedWriter {
  public:
@@ -190,7 +214,7 @@ class SealedWriter {
       const size_t take = std::min(plain.size(), kChunkBytes - buffer_.size());
       buffer_.insert(buffer_.end(), plain.begin(), plain.begin() + static_cast<ptrdiff_t>(take));
       plain.remove_prefix(take);
-      progress_so_far_.bytes += take;
+      progress_.add_bytes(take);
       if (buffer_.size() == kChunkBytes) {
         if (auto e = push(0)) return e;
       }
@@ -198,10 +222,7 @@ class SealedWriter {
     return std::nullopt;
   }
 
-  void entry_done() {
-    ++progress_so_far_.entries;
-    report();
-  }
+  void entry_done() { progress_.entry_done(); }
 
   BackupOutcome finish() { return push(crypto_secretstream_xchacha20poly1305_TAG_FINAL); }
 
@@ -217,21 +238,13 @@ class SealedWriter {
     for (int i = 0; i < 4; ++i) length.push_back(static_cast<char>((out_len >> (8 * i)) & 0xff));
     if (!write_all(fd_, length.data(), length.size()) || !write_all(fd_, out.data(), out_len))
       return io_error("writing the backup");
-    if (progress_so_far_.bytes - reported_bytes_ >= kProgressEveryBytes) report();
     return std::nullopt;
   }
 
-  void report() {
-    reported_bytes_ = progress_so_far_.bytes;
-    if (progress_) progress_(progress_so_far_);
-  }
-
   int fd_;
-  ProgressFn progress_;
+  ProgressCounter progress_;
   crypto_secretstream_xchacha20poly1305_state state_{};
   std::vector<unsigned char> buffer_;
-  Progress progress_so_far_;
-  uint64_t reported_bytes_ = 0;
 };
 
 // Decrypts and authenticates the archive stream from `fd`.
@@ -296,16 +309,12 @@ class SealedReader {
       const size_t take = std::min(size - out.size(), plain_.size() - offset_);
       out.append(reinterpret_cast<const char*>(plain_.data()) + offset_, take);
       offset_ += take;
-      progress_so_far_.bytes += take;
+      progress_.add_bytes(take);
     }
-    if (progress_so_far_.bytes - reported_bytes_ >= kProgressEveryBytes) report();
     return std::nullopt;
   }
 
-  void entry_done() {
-    ++progress_so_far_.entries;
-    report();
-  }
+  void entry_done() { progress_.entry_done(); }
 
   // After the end record: the stream must have ended there, and the file too.
   BackupOutcome expect_end() {
@@ -354,19 +363,12 @@ class SealedReader {
     return std::nullopt;
   }
 
-  void report() {
-    reported_bytes_ = progress_so_far_.bytes;
-    if (progress_) progress_(progress_so_far_);
-  }
-
   int fd_;
-  ProgressFn progress_;
+  ProgressCounter progress_;
   crypto_secretstream_xchacha20poly1305_state state_{};
   std::vector<unsigned char> plain_;
   size_t offset_ = 0;
   bool final_ = false;
-  Progress progress_so_far_;
-  uint64_t reported_bytes_ = 0;
 };
 
 // The database as one consistent image in memory: SQLite's online backup API

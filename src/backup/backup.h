@@ -69,7 +69,7 @@ struct KdfCost {
 struct BackupOptions {
   std::string data_dir;
   std::string out_path;
-  std::string passphrase;  // checked against kMinPassphraseBytes
+  std::string_view passphrase;  // not owned; checked against kMinPassphraseBytes
   KdfCost cost;
   ProgressFn progress;  // may be empty
 };
@@ -77,9 +77,9 @@ BackupOutcome create_backup(const BackupOptions& options);
 
 struct RestoreOptions {
   std::string in_path;
-  std::string data_dir;  // must not exist, or be an empty directory
-  std::string passphrase;
-  ProgressFn progress;  // may be empty
+  std::string data_dir;         // must not exist, or be an empty directory
+  std::string_view passphrase;  // not owned
+  ProgressFn progress;          // may be empty
 };
 BackupOutcome restore_backup(const RestoreOptions& options);
 

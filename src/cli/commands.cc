@@ -9,6 +9,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <iostream>
 
 #include "api/api.h"
@@ -252,7 +253,16 @@ class ProgressPrinter {
   std::chrono::steady_clock::time_point printed_{};
 };
 
-int report(const backup::BackupOutcome& outcome, const ProgressPrinter& progress) {
+// Reads the passphrase, runs `operation` with it and a progress printer, wipes
+// it, and turns the outcome into the exit status (docs/backup.md).
+int with_passphrase(
+    const std::string& passphrase_file, std::string verb,
+    const std::function<backup::BackupOutcome(std::string_view, backup::ProgressFn)>& operation) {
+  auto passphrase = read_secret_file(passphrase_file, "--passphrase-file");
+  if (!passphrase.ok()) return fail(passphrase.error().message, 2);
+  ProgressPrinter progress(std::move(verb));
+  const auto outcome = operation(*passphrase, progress.callback());
+  sodium_memzero(passphrase->data(), passphrase->size());
   if (outcome) return fail(outcome->message, backup::exit_code(outcome->problem));
   progress.print();
   return 0;
@@ -260,32 +270,18 @@ int report(const backup::BackupOutcome& outcome, const ProgressPrinter& progress
 
 int make_backup(const std::string& data_dir, const std::string& out,
                 const std::string& passphrase_file) {
-  auto passphrase = read_secret_file(passphrase_file, "--passphrase-file");
-  if (!passphrase.ok()) return fail(passphrase.error().message, 2);
-  ProgressPrinter progress("backed up");
-  backup::BackupOptions options;
-  options.data_dir = data_dir;
-  options.out_path = out;
-  options.passphrase = std::move(*passphrase);
-  options.progress = progress.callback();
-  const auto outcome = backup::create_backup(options);
-  sodium_memzero(options.passphrase.data(), options.passphrase.size());
-  return report(outcome, progress);
+  return with_passphrase(
+      passphrase_file, "backed up", [&](std::string_view passphrase, backup::ProgressFn progress) {
+        return backup::create_backup({data_dir, out, passphrase, {}, std::move(progress)});
+      });
 }
 
 int restore(const std::string& in, const std::string& data_dir,
             const std::string& passphrase_file) {
-  auto passphrase = read_secret_file(passphrase_file, "--passphrase-file");
-  if (!passphrase.ok()) return fail(passphrase.error().message, 2);
-  ProgressPrinter progress("restored");
-  backup::RestoreOptions options;
-  options.in_path = in;
-  options.data_dir = data_dir;
-  options.passphrase = std::move(*passphrase);
-  options.progress = progress.callback();
-  const auto outcome = backup::restore_backup(options);
-  sodium_memzero(options.passphrase.data(), options.passphrase.size());
-  return report(outcome, progress);
+  return with_passphrase(
+      passphrase_file, "restored", [&](std::string_view passphrase, backup::ProgressFn progress) {
+        return backup::restore_backup({in, data_dir, passphrase, std::move(progress)});
+      });
 }
 
 }  // namespace

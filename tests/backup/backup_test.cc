@@ -10,11 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "domain/microblog.h"
-#include "store/sqlite/sqlite_store.h"
-#include "support/temp_dir.h"
-#include "timeline/home_feeds.h"
-#include "util/crypto.h"
+#include "support/microblog_fixture.h"
 
 namespace publius::backup {
 namespace {
@@ -33,21 +29,15 @@ void spit(const fs::path& path, const std::string& bytes) {
   std::ofstream(path, std::ios::binary) << bytes;
 }
 
-class BackupTest : public ::testing::Test {
+class BackupTest : public publius::testing::MicroblogFixture {
  protected:
+  std::string data_dir() const override { return dir_.path() + "/data"; }
+
   void SetUp() override {
-    ASSERT_TRUE(crypto_init().ok());
-    data_ = dir_.path() + "/data";
-    auto store = sqlite::SqliteStore::open(data_);
-    ASSERT_TRUE(store.ok());
-    store_ = std::move(store).value();
-    microblog_ = std::make_unique<domain::Microblog>(*store_, feeds_, domain::InstanceConfig{});
-    auto alice = microblog_->register_account("alice", "correct horse battery staple");
-    ASSERT_TRUE(alice.ok());
-    domain::NewPost p;
-    p.author_id = alice->account.id;
-    p.text = "a post worth keeping";
-    ASSERT_TRUE(microblog_->create_status(p).ok());
+    MicroblogFixture::SetUp();
+    if (HasFatalFailure()) return;
+    data_ = data_dir();
+    post(account("alice"), "a post worth keeping");
     // Media files (another subsystem's) are backed up like any other file.
     media_ = std::string(300 * 1024, '\0');
     randombytes_buf(media_.data(), media_.size());
@@ -81,12 +71,8 @@ class BackupTest : public ::testing::Test {
   }
 
   static constexpr const char* kPassphrase = "a long enough passphrase";
-  publius::testing::TempDir dir_;
   std::string data_;
   std::string media_;
-  std::unique_ptr<sqlite::SqliteStore> store_;
-  timeline::HomeFeeds feeds_;
-  std::unique_ptr<domain::Microblog> microblog_;
   Progress last_progress_;
 };
 

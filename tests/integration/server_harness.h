@@ -615,6 +615,18 @@ inline CommandResult run_command(const std::vector<std::string>& args,
   return result;
 }
 
+// Creates an account with `publius admin create-account`; returns its access token.
+inline std::string create_account_with_cli(const std::string& data_dir, const std::string& name,
+                                           const std::string& role = "user") {
+  auto r = run_command(
+      {"admin", "create-account", "--data-dir", data_dir, "--username", name, "--role", role});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto at = r.out.find("access token: ");
+  if (at == std::string::npos) return "";
+  const auto start = at + std::strlen("access token: ");
+  return r.out.substr(start, r.out.find('\n', start) - start);
+}
+
 // `publius serve` as a child process.
 class ServerProcess {
  public:

@@ -4,12 +4,8 @@
 // until store::Store::erase_deleted() merges and checkpoints.
 #include <gtest/gtest.h>
 
-#include "domain/microblog.h"
 #include "shield/needle_scan.h"
-#include "store/sqlite/sqlite_store.h"
-#include "support/temp_dir.h"
-#include "timeline/home_feeds.h"
-#include "util/crypto.h"
+#include "support/microblog_fixture.h"
 
 namespace publius::shield {
 namespace {
@@ -17,36 +13,7 @@ namespace {
 using shield_test::describe;
 using shield_test::NeedleScanner;
 
-class ErasureTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_TRUE(crypto_init().ok());
-    auto store = sqlite::SqliteStore::open(dir_.path());
-    ASSERT_TRUE(store.ok());
-    store_ = std::move(store).value();
-    microblog_ = std::make_unique<domain::Microblog>(*store_, feeds_, domain::InstanceConfig{});
-  }
-  int64_t account(const std::string& name) {
-    auto r = microblog_->register_account(name, "correct horse battery staple");
-    EXPECT_TRUE(r.ok());
-    return r.ok() ? r->account.id : 0;
-  }
-  int64_t post(int64_t author, const std::string& text,
-               domain::Visibility visibility = domain::Visibility::kPublic) {
-    domain::NewPost p;
-    p.author_id = author;
-    p.text = text;
-    p.visibility = visibility;
-    auto r = microblog_->create_status(p);
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
-    return r.ok() ? r->id : 0;
-  }
-
-  publius::testing::TempDir dir_;
-  std::unique_ptr<sqlite::SqliteStore> store_;
-  timeline::HomeFeeds feeds_;
-  std::unique_ptr<domain::Microblog> microblog_;
-};
+using ErasureTest = publius::testing::MicroblogFixture;
 
 TEST_F(ErasureTest, DeletedPostLeavesNoBytesOnceErased) {
   const int64_t alice = account("alice");

@@ -335,12 +335,8 @@ TEST_F(Seizure, NothingIdentifyingSurvivesOnDiskInTheBackupOrInTheLogs) {
   for (int i = 0; i < kWebPeople; ++i) people_.push_back(person("webber", i));
   admin_ = person("operator", 0);
   // The operator's account comes from the command line, before the server starts.
-  auto created = run_command({"admin", "create-account", "--data-dir", data_, "--username",
-                              admin_.username, "--role", "admin"});
-  ASSERT_EQ(created.exit_code, 0) << created.err;
-  const auto at = created.out.find("access token: ") + std::strlen("access token: ");
-  admin_.token = created.out.substr(at, created.out.find('\n', at) - at);
-  logs_.push_back({"create-account output", created.out + created.err});
+  admin_.token = create_account_with_cli(data_, admin_.username, "admin");
+  ASSERT_FALSE(admin_.token.empty());
 
   server_.access_log = true;
   ASSERT_TRUE(server_.start(data_, {"--erasure-interval", "1"}));
