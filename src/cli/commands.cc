@@ -110,7 +110,7 @@ int serve(ServeOptions o) {
   http::Router router;
   api.register_routes(router);
   // The web UI for people; after the API so the API's routes match first.
-  web::WebUi web_ui(microblog, feeds);
+  web::WebUi web_ui(microblog);
   web_ui.register_routes(router);
   web::LegalDeskWeb legal_web(web_ui, **desk);
   legal_web.register_routes(router);

@@ -67,10 +67,9 @@ std::string_view advice(int status) {
 
 }  // namespace
 
-WebUi::WebUi(domain::Microblog& microblog, timeline::HomeFeeds& feeds, WebOptions options)
+WebUi::WebUi(domain::Microblog& microblog, WebOptions options)
     : microblog_(microblog),
       store_(microblog.store()),
-      feeds_(feeds),
       sessions_(microblog.store()),
       options_(std::move(options)) {}
 

@@ -26,7 +26,6 @@
 #include "http/message.h"
 #include "http/params.h"
 #include "http/router.h"
-#include "timeline/home_feeds.h"
 #include "web/pages.h"
 #include "web/session.h"
 
@@ -43,8 +42,7 @@ inline constexpr std::string_view kContentSecurityPolicy =
 
 class WebUi {
  public:
-  // `feeds` is the same HomeFeeds the Microblog uses: erasing an account drops its feed.
-  WebUi(domain::Microblog& microblog, timeline::HomeFeeds& feeds, WebOptions options = {});
+  explicit WebUi(domain::Microblog& microblog, WebOptions options = {});
   void register_routes(http::Router& router);
 
   // One request as the UI sees it: who is signed in, the cookie secret the CSRF
@@ -96,7 +94,6 @@ class WebUi {
 
   domain::Microblog& microblog_;
   store::Store& store_;
-  timeline::HomeFeeds& feeds_;
   Sessions sessions_;
   WebOptions options_;
   std::vector<NavLink> admin_nav_;

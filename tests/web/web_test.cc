@@ -142,7 +142,7 @@ class WebUiTest : public ::testing::Test {
     domain::InstanceConfig config;
     config.domain = "example.org";
     microblog_ = std::make_unique<domain::Microblog>(*store_, feeds_, config);
-    ui_ = std::make_unique<WebUi>(*microblog_, feeds_);
+    ui_ = std::make_unique<WebUi>(*microblog_);
     ui_->register_routes(router_);
   }
 
