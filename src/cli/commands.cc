@@ -66,19 +66,28 @@ void add_onion_location(const std::string& onion_base, const http::Request& req,
                   onion_base + req.path + (req.query.empty() ? "" : "?" + req.query));
 }
 
+// --onion-location without trailing slashes, or why it is not an onion service's base URL.
+Result<std::string> onion_base(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  const auto scheme_end = url.find("://");
+  const std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https")
+    return bad_request("--onion-location must start with http:// or https://");
+  const std::string host = url.substr(scheme_end + 3);
+  const std::string_view suffix = ".onion";
+  if (host.size() <= suffix.size() || host.find('/') != std::string::npos ||
+      host.compare(host.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return bad_request(
+        "--onion-location must name a .onion host and no path, e.g. http://abc...xyz.onion");
+  return url;
+}
+
 int serve(ServeOptions o) {
   forbid_core_dumps();
   if (!o.onion_location.empty()) {
-    while (!o.onion_location.empty() && o.onion_location.back() == '/') o.onion_location.pop_back();
-    const auto host_start = o.onion_location.find("://");
-    const std::string host =
-        host_start == std::string::npos ? "" : o.onion_location.substr(host_start + 3);
-    if (o.onion_location.rfind("http://", 0) != 0 && o.onion_location.rfind("https://", 0) != 0)
-      return fail("--onion-location must start with http:// or https://", 2);
-    if (host.size() <= 6 || host.find('/') != std::string::npos ||
-        host.compare(host.size() - 6, 6, ".onion") != 0)
-      return fail(
-          "--onion-location must name a .onion host and no path, e.g. http://abc...xyz.onion", 2);
+    auto base = onion_base(o.onion_location);
+    if (!base.ok()) return fail(base.error().message, 2);
+    o.onion_location = *base;
   }
   auto store = sqlite::SqliteStore::open(o.data_dir);
   if (!store.ok()) return fail(store.error().message);
