@@ -8,7 +8,7 @@ packages=(cmake ninja-build g++ pkg-config
   libboost1.81-dev libboost-json1.81-dev
   libsodium-dev libsqlite3-dev libspdlog-dev libcli11-dev libutf8proc-dev libvips-dev)
 if [[ ${1:-} == --test ]]; then
-  packages+=(libgtest-dev libgmock-dev libbenchmark-dev)
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev libssl-dev)
   # The web UI's end-to-end tests drive Debian's Chromium with playwright-core.
   packages+=(chromium)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)

@@ -1,6 +1,7 @@
-// Admin API for the legal desk and the disclosure inventory. Every route needs a
-// user token with admin:read (reads) or admin:write (changes) AND the admin
-// role. Handlers only authenticate, parse and call legal::LegalDesk.
+// Admin API for the legal desk, the disclosure inventory and account deletion.
+// Every route needs a user token with admin:read (reads) or admin:write
+// (changes) AND the admin role. Handlers only authenticate, parse and call
+// legal::LegalDesk or the domain.
 #include "api/api.h"
 #include "shield/inventory.h"
 
@@ -54,6 +55,16 @@ void Api::add_legal_routes(http::Router& r) {
     auto inv = inventory.for_account(*id);
     if (!inv.ok()) return error_response(inv.error());
     return http::Response::json(shield::inventory_to_json(*inv));
+  });
+
+  // The operator's deletion: the same erasure as the account's own (Microblog::delete_account).
+  r.add("DELETE", "/api/v1/admin/accounts/:id", [this, admin](http::Request& req) {
+    auto c = admin(req, "admin:write");
+    if (!c.ok()) return error_response(c.error());
+    auto id = path_id(req);
+    if (!id.ok()) return error_response(id.error());
+    if (auto s = microblog_.delete_account(*id); !s.ok()) return error_response(s.error());
+    return http::Response::json("{\"id\":\"" + std::to_string(*id) + "\"}");
   });
 
   r.add("GET", "/api/v1/admin/legal/demands", [admin, desk](http::Request& req) {

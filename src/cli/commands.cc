@@ -1,20 +1,25 @@
 #include "cli/commands.h"
 
+#include <sodium.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <fstream>
+#include <functional>
 #include <iostream>
 
 #include "api/api.h"
+#include "backup/backup.h"
 #include "cli/legal_commands.h"
 #include "domain/instance_rules.h"
 #include "domain/microblog.h"
 #include "http/server.h"
 #include "legal/desk.h"
+#include "shield/erasure.h"
 #include "store/sqlite/legal_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "timeline/home_feeds.h"
@@ -38,6 +43,8 @@ struct ServeOptions {
   bool access_log = true;
   bool registrations = true;
   int64_t notice_check_seconds = 60;
+  int64_t erasure_interval_seconds = 60;
+  std::string onion_location;  // http://<name>.onion, no trailing slash
 };
 
 // The shield forbids core dumps: a dump of a running server holds tokens and
@@ -69,12 +76,44 @@ Result<std::vector<std::string>> read_rules_file(const std::string& path) {
   return rules;
 }
 
-int serve(const ServeOptions& o) {
+// Tor Browser offers to switch to the onion service of a page that names it
+// (Onion-Location); only HTML pages are ever shown to a person.
+void add_onion_location(const std::string& onion_base, const http::Request& req,
+                        http::Response& res) {
+  if (res.content_type.rfind("text/html", 0) != 0) return;
+  res.with_header("Onion-Location",
+                  onion_base + req.path + (req.query.empty() ? "" : "?" + req.query));
+}
+
+// --onion-location without trailing slashes, or why it is not an onion service's base URL.
+Result<std::string> onion_base(std::string url) {
+  while (!url.empty() && url.back() == '/') url.pop_back();
+  const auto scheme_end = url.find("://");
+  const std::string scheme = scheme_end == std::string::npos ? "" : url.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https")
+    return bad_request("--onion-location must start with http:// or https://");
+  const std::string host = url.substr(scheme_end + 3);
+  const std::string_view suffix = ".onion";
+  if (host.size() <= suffix.size() || host.find('/') != std::string::npos ||
+      host.compare(host.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return bad_request(
+        "--onion-location must name a .onion host and no path, e.g. http://abc...xyz.onion");
+  return url;
+}
+
+int serve(ServeOptions o) {
   forbid_core_dumps();
   auto rules = read_rules_file(o.rules_file);
   if (!rules.ok()) return fail(rules.error().message, 2);
+  if (!o.onion_location.empty()) {
+    auto base = onion_base(o.onion_location);
+    if (!base.ok()) return fail(base.error().message, 2);
+    o.onion_location = *base;
+  }
   auto store = sqlite::SqliteStore::open(o.data_dir);
   if (!store.ok()) return fail(store.error().message);
+  // Deleted rows leave old page images in the write-ahead log until a checkpoint.
+  shield::ErasurePass erasure(**store, std::chrono::seconds(o.erasure_interval_seconds));
   timeline::HomeFeeds feeds;
   domain::InstanceConfig config;
   config.domain = o.domain;
@@ -104,7 +143,7 @@ int serve(const ServeOptions& o) {
   http::Router router;
   api.register_routes(router);
   // The web UI for people; after the API so the API's routes match first.
-  web::WebUi web_ui(microblog, feeds);
+  web::WebUi web_ui(microblog);
   web_ui.register_routes(router);
   web::LegalDeskWeb legal_web(web_ui, **desk);
   legal_web.register_routes(router);
@@ -112,7 +151,11 @@ int serve(const ServeOptions& o) {
   server_options.listen = o.listen;
   server_options.threads = o.threads;
   server_options.access_log = o.access_log;
-  http::Server server(server_options, [&](http::Request& req) { return api.handle(router, req); });
+  http::Server server(server_options, [&](http::Request& req) {
+    auto res = api.handle(router, req);
+    if (!o.onion_location.empty()) add_onion_location(o.onion_location, req, res);
+    return res;
+  });
   if (auto s = server.bind(); !s.ok()) return fail(s.error().message);
   spdlog::info("publius {} serving {} on {} (data in {})", PUBLIUS_VERSION, o.domain, o.listen,
                o.data_dir);
@@ -122,15 +165,17 @@ int serve(const ServeOptions& o) {
   return 0;
 }
 
-Result<std::string> read_secret_file(const std::string& path) {
+// The first line of `path` ('-': stdin); errors name `flag`.
+Result<std::string> read_secret_file(const std::string& path, const std::string& flag) {
   std::string text;
   if (path == "-") {
     std::getline(std::cin, text);
   } else {
     std::ifstream in(path);
-    if (!in) return bad_request("cannot read --password-file " + path);
+    if (!in) return bad_request("cannot read " + flag + " " + path);
     std::getline(in, text);
   }
+  if (!text.empty() && text.back() == '\r') text.pop_back();
   return text;
 }
 
@@ -146,7 +191,7 @@ int create_account(const std::string& data_dir, const std::string& username,
   if (password_file.empty()) {
     password = random_token(18);
   } else {
-    auto read = read_secret_file(password_file);
+    auto read = read_secret_file(password_file, "--password-file");
     if (!read.ok()) return fail(read.error().message, 2);
     password = *read;
     if (auto s = domain::check_password(password); !s.ok())
@@ -198,6 +243,78 @@ int set_role(const std::string& data_dir, const std::string& username,
   if (auto s = (*store)->set_role((*account)->id, *role); !s.ok()) return fail(s.error().message);
   std::cout << username << " is now " << role_name << "\n";
   return 0;
+}
+
+int delete_account(const std::string& data_dir, const std::string& username, bool confirmed) {
+  if (!confirmed)
+    return fail("admin delete-account erases '" + username +
+                    "' and everything of it for good; add --yes to confirm",
+                2);
+  auto store = sqlite::SqliteStore::open(data_dir);
+  if (!store.ok()) return fail(store.error().message);
+  auto account = (*store)->account_by_username(username);
+  if (!account.ok()) return fail(account.error().message);
+  if (!*account) return fail("NAME: no account named '" + username + "'", 2);
+  timeline::HomeFeeds feeds;
+  domain::Microblog microblog(**store, feeds, {});
+  if (auto s = microblog.delete_account((*account)->id); !s.ok()) return fail(s.error().message);
+  std::cout << username << " and everything of it are erased\n";
+  return 0;
+}
+
+// Progress on stderr at most once a second, and the totals at the end.
+class ProgressPrinter {
+ public:
+  explicit ProgressPrinter(std::string verb) : verb_(std::move(verb)) {}
+  backup::ProgressFn callback() {
+    return [this](const backup::Progress& p) {
+      last_ = p;
+      const auto now = std::chrono::steady_clock::now();
+      if (now - printed_ < std::chrono::seconds(1)) return;
+      printed_ = now;
+      print();
+    };
+  }
+  void print() const {
+    std::cerr << "publius: " << verb_ << " " << last_.entries << " entries, " << last_.bytes
+              << " bytes\n";
+  }
+
+ private:
+  std::string verb_;
+  backup::Progress last_;
+  std::chrono::steady_clock::time_point printed_{};
+};
+
+// Reads the passphrase, runs `operation` with it and a progress printer, wipes
+// it, and turns the outcome into the exit status (docs/backup.md).
+int with_passphrase(
+    const std::string& passphrase_file, std::string verb,
+    const std::function<backup::BackupOutcome(std::string_view, backup::ProgressFn)>& operation) {
+  auto passphrase = read_secret_file(passphrase_file, "--passphrase-file");
+  if (!passphrase.ok()) return fail(passphrase.error().message, 2);
+  ProgressPrinter progress(std::move(verb));
+  const auto outcome = operation(*passphrase, progress.callback());
+  sodium_memzero(passphrase->data(), passphrase->size());
+  if (outcome) return fail(outcome->message, backup::exit_code(outcome->problem));
+  progress.print();
+  return 0;
+}
+
+int make_backup(const std::string& data_dir, const std::string& out,
+                const std::string& passphrase_file) {
+  return with_passphrase(
+      passphrase_file, "backed up", [&](std::string_view passphrase, backup::ProgressFn progress) {
+        return backup::create_backup({data_dir, out, passphrase, {}, std::move(progress)});
+      });
+}
+
+int restore(const std::string& in, const std::string& data_dir,
+            const std::string& passphrase_file) {
+  return with_passphrase(
+      passphrase_file, "restored", [&](std::string_view passphrase, backup::ProgressFn progress) {
+        return backup::restore_backup({in, data_dir, passphrase, std::move(progress)});
+      });
 }
 
 }  // namespace
@@ -266,14 +383,53 @@ int run_cli(int argc, char** argv) {
       ->add_flag("!--no-access-log", serve_opts.access_log,
                  "Do not log requests (the log never holds addresses or user agents anyway)")
       ->envname("PUBLIUS_NO_ACCESS_LOG");
-  serve_cmd->add_option("--notice-check-seconds", serve_opts.notice_check_seconds,
-                        "How often to look for held legal notices whose court order expired "
-                        "(they are also sent at the expiry itself)")
+  serve_cmd
+      ->add_option("--notice-check-seconds", serve_opts.notice_check_seconds,
+                   "How often to look for held legal notices whose court order expired "
+                   "(they are also sent at the expiry itself)")
       ->envname("PUBLIUS_NOTICE_CHECK_SECONDS")
       ->check(CLI::Range(int64_t{1}, int64_t{86400}))
       ->capture_default_str();
   serve_cmd->add_flag("!--closed-registrations", serve_opts.registrations, "Refuse new sign-ups")
       ->envname("PUBLIUS_CLOSED_REGISTRATIONS");
+  serve_cmd
+      ->add_option("--erasure-interval", serve_opts.erasure_interval_seconds,
+                   "Seconds between erasure passes, which checkpoint the write-ahead log so "
+                   "deleted data leaves the files (docs/erasure.md)")
+      ->envname("PUBLIUS_ERASURE_INTERVAL")
+      ->check(CLI::Range(int64_t{1}, int64_t{86400}))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--onion-location", serve_opts.onion_location,
+                   "http://NAME.onion of this server's Tor onion service: HTML pages then carry "
+                   "an Onion-Location header (docs/deploy-onion.md)")
+      ->envname("PUBLIUS_ONION_LOCATION");
+
+  std::string backup_dir, backup_out, backup_in, passphrase_file;
+  auto* backup_cmd = app.add_subcommand(
+      "backup",
+      "Write an encrypted, consistent backup of the data directory (also while serving).");
+  backup_cmd->add_option("--data-dir", backup_dir, "The server's data directory")
+      ->envname("PUBLIUS_DATA_DIR")
+      ->required();
+  backup_cmd->add_option("--out", backup_out, "The backup file to write (replaced atomically)")
+      ->required();
+  backup_cmd
+      ->add_option("--passphrase-file", passphrase_file,
+                   "Read the passphrase (first line, at least 12 bytes) from this file; '-' for "
+                   "stdin")
+      ->required();
+  auto* restore_cmd = app.add_subcommand(
+      "restore", "Restore an encrypted backup into a new data directory (docs/backup.md).");
+  restore_cmd->add_option("--in", backup_in, "The backup file")->required();
+  restore_cmd
+      ->add_option("--data-dir", backup_dir,
+                   "The data directory to create; must not exist or be empty")
+      ->required();
+  restore_cmd
+      ->add_option("--passphrase-file", passphrase_file,
+                   "Read the passphrase (first line) from this file; '-' for stdin")
+      ->required();
 
   auto* admin = app.add_subcommand("admin", "Operator commands (work while the server runs).");
   admin->require_subcommand(1);
@@ -296,6 +452,15 @@ int run_cli(int argc, char** argv) {
       ->required();
   role_cmd->add_option("NAME", set_name, "Username")->required();
   role_cmd->add_option("ROLE", set_role_value, "admin or user")->required();
+  std::string delete_name;
+  bool delete_confirmed = false;
+  auto* delete_cmd = admin->add_subcommand(
+      "delete-account", "Erase an account and everything of it (posts, messages, follows, keys).");
+  delete_cmd->add_option("--data-dir", data_dir, "The server's data directory")
+      ->envname("PUBLIUS_DATA_DIR")
+      ->required();
+  delete_cmd->add_option("NAME", delete_name, "Username")->required();
+  delete_cmd->add_flag("--yes", delete_confirmed, "Confirm: the erasure cannot be undone");
 
   auto run_legal_command = add_legal_commands(app);
 
@@ -308,6 +473,9 @@ int run_cli(int argc, char** argv) {
   if (serve_cmd->parsed()) return serve(serve_opts);
   if (create->parsed()) return create_account(data_dir, username, role, password_file);
   if (role_cmd->parsed()) return set_role(data_dir, set_name, set_role_value);
+  if (delete_cmd->parsed()) return delete_account(data_dir, delete_name, delete_confirmed);
+  if (backup_cmd->parsed()) return make_backup(backup_dir, backup_out, passphrase_file);
+  if (restore_cmd->parsed()) return restore(backup_in, backup_dir, passphrase_file);
   return fail("unknown command", 2);
 }
 

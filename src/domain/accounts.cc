@@ -1,5 +1,8 @@
 // Microblog: accounts and profiles.
+#include <spdlog/spdlog.h>
 #include <utf8proc.h>
+
+#include <functional>
 
 #include "domain/microblog.h"
 #include "domain/text_format.h"
@@ -12,6 +15,20 @@ constexpr size_t kMaxDisplayName = 30;
 constexpr size_t kMaxNote = 500;
 constexpr size_t kMaxFields = 4;
 constexpr size_t kMaxFieldLength = 255;
+
+// The ids (second members) of every page of a store list paged by cursor.
+Result<std::vector<int64_t>> all_ids(
+    const std::function<Result<std::vector<std::pair<int64_t, int64_t>>>(const Page&)>& page_of) {
+  std::vector<int64_t> out;
+  Page page;
+  page.limit = 1000;
+  for (;;) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto rows, page_of(page));
+    for (const auto& row : rows) out.push_back(row.second);
+    if (rows.size() < static_cast<size_t>(page.limit)) return out;
+    page.max_id = rows.back().first;
+  }
+}
 
 }  // namespace
 
@@ -38,10 +55,7 @@ bool is_valid_username(std::string_view username) {
 }
 
 Microblog::Microblog(store::Store& store, timeline::HomeFeeds& feeds, InstanceConfig config)
-    : store_(store),
-      feeds_(feeds),
-      config_(std::move(config)),
-      media_files_(config_.media_dir) {}
+    : store_(store), feeds_(feeds), config_(std::move(config)), media_files_(config_.media_dir) {}
 
 Status check_password(std::string_view password) {
   if (password.size() < kMinPasswordLength)
@@ -135,6 +149,34 @@ Result<Account> Microblog::update_profile(int64_t id, const store::ProfileUpdate
   PUBLIUS_TRY(store_.update_profile(id, update));
   account_changed(id);
   return account(id);
+}
+
+Status Microblog::delete_account(int64_t account_id) {
+  // Gathered first: the rows that name these accounts and posts cascade away.
+  PUBLIUS_ASSIGN_OR_RETURN(auto followers, store_.follower_ids(account_id));
+  PUBLIUS_ASSIGN_OR_RETURN(auto followed,
+                           all_ids([&](const Page& p) { return store_.following(account_id, p); }));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto favourited, all_ids([&](const Page& p) { return store_.favourites_of(account_id, p); }));
+  // The media files go once their rows are gone (the store never touches files).
+  PUBLIUS_ASSIGN_OR_RETURN(auto media_files, store_.media_file_names_of(account_id));
+  PUBLIUS_TRY(store_.delete_account(account_id));
+  media_files_.erase(media_files);
+  // Followers' warm feeds hold the account's posts and boosts: rebuilt on their next read.
+  feeds_.drop(account_id);
+  for (int64_t id : followers) {
+    feeds_.drop(id);
+    account_changed(id);
+  }
+  for (int64_t id : followed) account_changed(id);
+  for (int64_t id : favourited) post_changed(id);
+  account_changed(account_id);
+  // Erased from the files now rather than at the next erasure pass. The deletion
+  // itself is done, so a busy log is not the caller's failure: the pass retries.
+  if (auto erased = store_.erase_deleted(); !erased.ok())
+    spdlog::warn("account deleted; erasing its old bytes is left to the next pass: {}",
+                 erased.error().message);
+  return ok_status();
 }
 
 }  // namespace publius::domain

@@ -85,7 +85,7 @@ Result<MediaAttachment> Microblog::upload_media(int64_t account_id, std::string_
   PUBLIUS_TRY(media_files_.write_all({{m.file_name(), std::move(image.original.bytes)},
                                       {m.small_file_name(), std::move(image.preview.bytes)}}));
   if (auto stored = store_.insert_media(m); !stored.ok()) {
-    erase_media_files(media_file_names({m}));
+    media_files_.erase(media_file_names({m}));
     return stored.error();
   }
   return m;
@@ -117,19 +117,11 @@ Status Microblog::delete_media(int64_t account_id, int64_t media_id) {
   if (m.status_id) return unprocessable("Validation failed: this media is in a post");
   PUBLIUS_ASSIGN_OR_RETURN(bool deleted, store_.delete_unattached_media(m.id));
   if (!deleted) return unprocessable("Validation failed: this media is in a post");
-  erase_media_files(media_file_names({m}));
+  media_files_.erase(media_file_names({m}));
   return ok_status();
 }
 
 Result<std::string> Microblog::media_file(std::string_view name) { return media_files_.read(name); }
-
-Result<std::vector<std::string>> Microblog::account_media_files(int64_t account_id) {
-  return store_.media_file_names_of(account_id);
-}
-
-void Microblog::erase_media_files(const std::vector<std::string>& names) {
-  media_files_.erase(names);
-}
 
 Result<std::vector<MediaAttachment>> Microblog::media_for_post(int64_t author_id,
                                                                const std::vector<int64_t>& ids,

@@ -207,6 +207,11 @@ class Microblog {
   Result<Account> account_by_acct(std::string_view acct);  // "name" or "name@our.domain"
   // Profile and posting defaults; a default language must be ISO 639-1 (or empty).
   Result<Account> update_profile(int64_t id, const store::ProfileUpdate& update);
+  // Erases the account and everything of it (store::Store::delete_account), drops
+  // the warm home feeds that held its posts, and erases the old bytes from the
+  // store's files at once (store::Store::erase_deleted). kNotFound for an unknown
+  // account. The one path for self-service (web settings), operator CLI and admin API.
+  Status delete_account(int64_t account_id);
 
   // Statuses.
   Result<Post> create_status(const NewPost& request);
@@ -236,10 +241,6 @@ class Microblog {
   Status delete_media(int64_t account_id, int64_t media_id);
   // The bytes of a stored media file by name, for serving; kNotFound otherwise.
   Result<std::string> media_file(std::string_view name);
-  // For account deletion: the names of every media file of the account, taken
-  // before the store deletes its rows, and the erasure of those files after.
-  Result<std::vector<std::string>> account_media_files(int64_t account_id);
-  void erase_media_files(const std::vector<std::string>& names);
 
   // Timelines; statuses newest first, already filtered for the viewer.
   Result<std::vector<Post>> home_timeline(int64_t account_id, const Page& page);

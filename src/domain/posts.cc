@@ -262,7 +262,7 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
                      [&](const MediaAttachment& m) { return m.id == old_media.id; }))
       dropped.push_back(old_media);
   }
-  erase_media_files(media_file_names(dropped));
+  media_files_.erase(media_file_names(dropped));
   for (int64_t m : added) PUBLIUS_TRY(notify(m, NotificationType::kMention, editor_id, updated.id));
   // Those who boosted it hear of the edit, as in Mastodon.
   PUBLIUS_ASSIGN_OR_RETURN(auto boosters, store_.reblogged_by(updated.id, Page{.limit = 1000}));
@@ -291,7 +291,7 @@ Result<Post> Microblog::delete_status(int64_t requester_id, int64_t status_id) {
   PUBLIUS_TRY(repoint_conversations(ended, post.id));
   // Unlike Mastodon, which keeps a deleted post's media for redrafting, the
   // files are erased with the post (docs/decisions/0002-media-uploads.md).
-  erase_media_files(media_file_names(post.media));
+  media_files_.erase(media_file_names(post.media));
   post_changed(post.id);
   for (int64_t r : reblogs) post_changed(r);
   if (post.reblog_of_id) post_changed(*post.reblog_of_id);

@@ -405,6 +405,15 @@ class Store {
   // favourites, follows, tokens, sessions, notifications, search index entries),
   // and corrects the counters it contributed to on other accounts and posts.
   virtual Status delete_account(int64_t account_id) = 0;
+
+  // Erasure (docs/erasure.md): when rows were deleted or overwritten since the
+  // last call, makes their old bytes unreadable in the store's files (SQLite:
+  // merges the search index so deleted posts leave no terms behind, then
+  // checkpoints the write-ahead log and truncates it, since the log keeps old
+  // page images that secure_delete never reaches). Returns whether there was
+  // anything to erase. kInternal when another connection keeps the log busy;
+  // the next call tries again.
+  virtual Result<bool> erase_deleted() = 0;
 };
 
 }  // namespace publius::store

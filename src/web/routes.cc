@@ -77,11 +77,8 @@ void WebUi::Visit::put_cookie(std::string_view name, std::string header) {
   set_cookies.emplace_back(std::string(name), std::move(header));
 }
 
-WebUi::WebUi(domain::Microblog& microblog, timeline::HomeFeeds& feeds)
-    : microblog_(microblog),
-      store_(microblog.store()),
-      feeds_(feeds),
-      sessions_(microblog.store()) {}
+WebUi::WebUi(domain::Microblog& microblog)
+    : microblog_(microblog), store_(microblog.store()), sessions_(microblog.store()) {}
 
 void WebUi::register_routes(http::Router& router) {
   // Static files first: no session, cacheable for a year (their paths are versioned).
@@ -225,7 +222,8 @@ Status WebUi::sign_in(Visit& visit, int64_t account_id, const shield::SecretKey*
 
 void WebUi::sign_out_cookie(Visit& visit) {
   visit.cookie_secret = random_token(32);
-  visit.put_cookie(kSessionCookie, set_cookie(kSessionCookie, visit.cookie_secret, visit.secure, -1));
+  visit.put_cookie(kSessionCookie,
+                   set_cookie(kSessionCookie, visit.cookie_secret, visit.secure, -1));
   visit.account.reset();
   visit.reader = domain::ReaderKey();
   visit.frame.viewer.reset();

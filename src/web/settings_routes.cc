@@ -158,14 +158,7 @@ void WebUi::add_settings_routes(http::Router& r) {
                return settings(v, "", "The current password is not right; nothing was deleted.",
                                422);
              const int64_t id = v.account->id;
-             // The media files go once their rows are gone (the store never touches files).
-             auto media_files = microblog_.account_media_files(id);
-             if (!media_files.ok()) return error(v, media_files.error());
-             if (auto s = store_.delete_account(id); !s.ok()) return error(v, s.error());
-             microblog_.erase_media_files(*media_files);
-             feeds_.drop(id);
-             // Tells the API's render cache the account changed (the update itself finds no row).
-             (void)microblog_.update_profile(id, {});
+             if (auto s = microblog_.delete_account(id); !s.ok()) return error(v, s.error());
              sign_out_cookie(v);
              return page(
                  v, message_page(v.frame, "Account deleted",

@@ -26,7 +26,6 @@
 #include "http/message.h"
 #include "http/params.h"
 #include "http/router.h"
-#include "timeline/home_feeds.h"
 #include "web/pages.h"
 #include "web/session.h"
 
@@ -39,8 +38,7 @@ inline constexpr std::string_view kContentSecurityPolicy =
 
 class WebUi {
  public:
-  // `feeds` is the same HomeFeeds the Microblog uses: erasing an account drops its feed.
-  WebUi(domain::Microblog& microblog, timeline::HomeFeeds& feeds);
+  explicit WebUi(domain::Microblog& microblog);
   void register_routes(http::Router& router);
 
   // One request as the UI sees it: who is signed in, the cookie secret the CSRF
@@ -53,8 +51,8 @@ class WebUi {
     std::string cookie_secret;
     // The cookies to set, by name: each becomes its own Set-Cookie header.
     std::vector<std::pair<std::string, std::string>> set_cookies;
-    bool secure = false;     // the request came over HTTPS
-    http::Params params;     // query, then form body (POST)
+    bool secure = false;  // the request came over HTTPS
+    http::Params params;  // query, then form body (POST)
 
     // Sets cookie `name` to the Set-Cookie value `header` (web/session.h),
     // replacing what this visit set for that name earlier.
@@ -97,7 +95,6 @@ class WebUi {
 
   domain::Microblog& microblog_;
   store::Store& store_;
-  timeline::HomeFeeds& feeds_;
   Sessions sessions_;
   std::vector<NavLink> admin_nav_;
   std::vector<NavLink> footer_links_;

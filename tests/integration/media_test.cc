@@ -14,28 +14,6 @@ using publius::testing::metadata_needles;
 using publius::testing::photo_with_metadata;
 using publius::testing::plain_image;
 
-struct FilePart {
-  std::string field = "file";
-  std::string bytes;
-  std::string content_type = "image/jpeg";
-  std::string filename = "IMG_20260101_secret-name.jpg";
-};
-
-std::string multipart(const std::vector<std::pair<std::string, std::string>>& fields,
-                      const std::vector<FilePart>& files, const std::string& boundary) {
-  std::string body;
-  for (const auto& [name, value] : fields) {
-    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" +
-            value + "\r\n";
-  }
-  for (const auto& f : files) {
-    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.field +
-            "\"; filename=\"" + f.filename + "\"\r\nContent-Type: " + f.content_type + "\r\n\r\n" +
-            f.bytes + "\r\n";
-  }
-  return body + "--" + boundary + "--\r\n";
-}
-
 class MediaTest : public ApiIntegrationTest {
  protected:
   static HttpResponse upload(const User& u, const std::vector<FilePart>& files,
@@ -47,7 +25,7 @@ class MediaTest : public ApiIntegrationTest {
     r.token = u.token;
     const std::string boundary = "publius-boundary-" + unique_suffix();
     r.content_type = "multipart/form-data; boundary=" + boundary;
-    r.body = multipart(fields, files, boundary);
+    r.body = multipart_body(fields, files, boundary);
     return api().request(std::move(r));
   }
   static json::value upload_ok(const User& u, const std::string& bytes,

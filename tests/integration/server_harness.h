@@ -133,6 +133,30 @@ inline std::string pkce_challenge(std::string_view verifier) {
 }
 
 // A process-wide counter for unique names (usernames, tags, keys).
+// One file of a multipart/form-data body; the defaults are an upload as a
+// phone sends it, with a file name that must never be stored.
+struct FilePart {
+  std::string field = "file";
+  std::string bytes;
+  std::string content_type = "image/jpeg";
+  std::string filename = "IMG_20260101_secret-name.jpg";
+};
+
+inline std::string multipart_body(const std::vector<std::pair<std::string, std::string>>& fields,
+                                  const std::vector<FilePart>& files, const std::string& boundary) {
+  std::string body;
+  for (const auto& [name, value] : fields) {
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"\r\n\r\n" +
+            value + "\r\n";
+  }
+  for (const auto& f : files) {
+    body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + f.field +
+            "\"; filename=\"" + f.filename + "\"\r\nContent-Type: " + f.content_type + "\r\n\r\n" +
+            f.bytes + "\r\n";
+  }
+  return body + "--" + boundary + "--\r\n";
+}
+
 inline std::string unique_suffix() {
   static std::atomic<int> counter{0};
   return std::to_string(getpid() % 100000) + "x" + std::to_string(++counter);
@@ -299,13 +323,17 @@ struct HttpRequest {
   std::string content_type;
   std::string token;  // sent as "Authorization: Bearer <token>" when not empty
   std::string host = "127.0.0.1";
+  std::string user_agent = "publius-integration-tests";
+  // The loopback address the client connects from (127.0.0.2 ... 127.0.0.254); empty: the
+  // kernel's choice. Lets a test see whether a client address reaches anything on disk.
+  std::string source_address;
   std::vector<std::pair<std::string, std::string>> headers;
   bool close = true;
 
   std::string serialize() const {
     std::string out = method + " " + target + " HTTP/1.1\r\n";
     out += "Host: " + host + "\r\n";
-    out += "User-Agent: publius-integration-tests\r\n";
+    out += "User-Agent: " + user_agent + "\r\n";
     if (!token.empty()) out += "Authorization: Bearer " + token + "\r\n";
     if (!content_type.empty()) out += "Content-Type: " + content_type + "\r\n";
     if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH")
@@ -326,10 +354,17 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
   ~Connection() { close(); }
 
-  bool open(int port) {
+  bool open(int port, const std::string& source_address = "") {
     close();
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd_ < 0) return fail("socket");
+    if (!source_address.empty()) {
+      sockaddr_in source{};
+      source.sin_family = AF_INET;
+      if (::inet_pton(AF_INET, source_address.c_str(), &source.sin_addr) != 1 ||
+          ::bind(fd_, reinterpret_cast<sockaddr*>(&source), sizeof source) != 0)
+        return fail("bind to the source address");
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port));
@@ -496,11 +531,12 @@ class Connection {
 
 // Sends raw bytes on a fresh connection and reads one response.
 inline HttpResponse send_raw(int port, std::string_view bytes, bool head = false,
-                             std::chrono::milliseconds timeout = 15s) {
+                             std::chrono::milliseconds timeout = 15s,
+                             const std::string& source_address = "") {
   const auto deadline = Clock::now() + timeout;
   Connection c;
   HttpResponse r;
-  if (!c.open(port)) {
+  if (!c.open(port, source_address)) {
     r.transport_error = c.error();
     return r;
   }
@@ -510,7 +546,7 @@ inline HttpResponse send_raw(int port, std::string_view bytes, bool head = false
 }
 
 inline HttpResponse send_request(int port, const HttpRequest& req) {
-  return send_raw(port, req.serialize(), req.method == "HEAD");
+  return send_raw(port, req.serialize(), req.method == "HEAD", 15s, req.source_address);
 }
 
 // ---------------------------------------------------------------------------
@@ -601,6 +637,18 @@ inline CommandResult run_command(const std::vector<std::string>& args,
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
   return result;
+}
+
+// Creates an account with `publius admin create-account`; returns its access token.
+inline std::string create_account_with_cli(const std::string& data_dir, const std::string& name,
+                                           const std::string& role = "user") {
+  auto r = run_command(
+      {"admin", "create-account", "--data-dir", data_dir, "--username", name, "--role", role});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const auto at = r.out.find("access token: ");
+  if (at == std::string::npos) return "";
+  const auto start = at + std::strlen("access token: ");
+  return r.out.substr(start, r.out.find('\n', start) - start);
 }
 
 // `publius serve` as a child process.
@@ -699,11 +747,12 @@ class ServerProcess {
         return false;
       }
       out.append(buf, static_cast<size_t>(n));
+      stdout_.append(buf, static_cast<size_t>(n));
     }
   }
 
   // Sends SIGTERM and waits; the exit code, -1 for death by signal, nullopt on timeout (the
-  // process is then killed).
+  // process is then killed). What the server wrote to stdout is kept (output()).
   std::optional<int> stop(std::chrono::milliseconds timeout = 10s, int signal = SIGTERM) {
     if (pid_ <= 0) return -1;
     ::kill(pid_, signal);
@@ -713,7 +762,14 @@ class ServerProcess {
       wait_exit(pid_, Clock::now() + 5s);
     }
     pid_ = -1;
-    if (stdout_fd_ >= 0) ::close(stdout_fd_);
+    if (stdout_fd_ >= 0) {
+      // The process is gone, so the pipe ends: read it to its end.
+      char buf[4096];
+      ssize_t n;
+      while ((n = ::read(stdout_fd_, buf, sizeof buf)) > 0)
+        stdout_.append(buf, static_cast<size_t>(n));
+      ::close(stdout_fd_);
+    }
     stdout_fd_ = -1;
     return code;
   }
@@ -736,12 +792,15 @@ class ServerProcess {
   int raw_status() const { return raw_status_; }
   const std::string& data_dir() const { return data_dir_; }
   std::string log() const { return log_path_.empty() ? "" : read_file(log_path_); }
+  // Everything the server wrote to stdout (complete once stop() returned).
+  const std::string& output() const { return stdout_; }
 
  private:
   pid_t pid_ = -1;
   int port_ = 0;
   int stdout_fd_ = -1;
   int raw_status_ = 0;
+  std::string stdout_;
   std::string data_dir_;
   std::string log_dir_;
   std::string log_path_;

@@ -18,15 +18,8 @@ class LegalServerTest : public ::testing::Test {
     std::filesystem::remove_all(dir_, ec);
   }
 
-  // Creates an account with the CLI; returns its access token.
   std::string create_account(const std::string& name, const std::string& role = "user") {
-    auto r = run_command(
-        {"admin", "create-account", "--data-dir", dir_, "--username", name, "--role", role});
-    EXPECT_EQ(r.exit_code, 0) << r.err;
-    const auto at = r.out.find("access token: ");
-    if (at == std::string::npos) return "";
-    const auto start = at + std::strlen("access token: ");
-    return r.out.substr(start, r.out.find('\n', start) - start);
+    return create_account_with_cli(dir_, name, role);
   }
 
   // Writes a demand naming `target` to a file for `publius legal intake`.

@@ -6,39 +6,14 @@
 
 #include <boost/json.hpp>
 
-#include "domain/microblog.h"
-#include "store/sqlite/sqlite_store.h"
-#include "support/temp_dir.h"
-#include "timeline/home_feeds.h"
-#include "util/crypto.h"
+#include "support/microblog_fixture.h"
 #include "util/time.h"
 
 namespace publius::shield {
 namespace {
 
-class InventoryTest : public ::testing::Test {
+class InventoryTest : public publius::testing::MicroblogFixture {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(crypto_init().ok());
-    auto store = sqlite::SqliteStore::open(dir_.path());
-    ASSERT_TRUE(store.ok());
-    store_ = std::move(store).value();
-    microblog_ = std::make_unique<domain::Microblog>(*store_, feeds_, domain::InstanceConfig{});
-  }
-  int64_t account(const std::string& name) {
-    auto r = microblog_->register_account(name, "correct horse battery staple");
-    EXPECT_TRUE(r.ok());
-    return r.ok() ? r->account.id : 0;
-  }
-  int64_t post(int64_t author, const std::string& text, domain::Visibility v) {
-    domain::NewPost p;
-    p.author_id = author;
-    p.text = text;
-    p.visibility = v;
-    auto r = microblog_->create_status(p);
-    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
-    return r.ok() ? r->id : 0;
-  }
   static int64_t item(const AccountInventory& inv, std::string_view group, std::string_view name) {
     for (const auto& g : inv.groups)
       if (g.name == group)
@@ -47,11 +22,6 @@ class InventoryTest : public ::testing::Test {
     ADD_FAILURE() << group << "/" << name << " missing";
     return -1;
   }
-
-  publius::testing::TempDir dir_;
-  std::unique_ptr<sqlite::SqliteStore> store_;
-  timeline::HomeFeeds feeds_;
-  std::unique_ptr<domain::Microblog> microblog_;
 };
 
 TEST_F(InventoryTest, CountsEveryKindOfDatum) {

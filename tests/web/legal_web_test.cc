@@ -63,7 +63,7 @@ class LegalWebTest : public ::testing::Test {
     auto desk = legal::LegalDesk::open(*store_, *legal_, options);
     ASSERT_TRUE(desk.ok()) << desk.error().message;
     desk_ = std::move(desk).value();
-    ui_ = std::make_unique<WebUi>(*microblog_, feeds_);
+    ui_ = std::make_unique<WebUi>(*microblog_);
     ui_->register_routes(router_);
     legal_web_ = std::make_unique<LegalDeskWeb>(*ui_, *desk_);
     legal_web_->register_routes(router_);

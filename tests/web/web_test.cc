@@ -145,7 +145,7 @@ class WebUiTest : public ::testing::Test {
     config.domain = "example.org";
     config.media_dir = media_dir();
     microblog_ = std::make_unique<domain::Microblog>(*store_, feeds_, config);
-    ui_ = std::make_unique<WebUi>(*microblog_, feeds_);
+    ui_ = std::make_unique<WebUi>(*microblog_);
     ui_->register_routes(router_);
   }
 

@@ -263,6 +263,38 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& data_d
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
 }
 
+SqliteStore::SqliteStore(Db db) : db_(std::move(db)) {
+  sqlite3_update_hook(db_.handle(), &SqliteStore::note_change, this);
+}
+
+void SqliteStore::note_change(void* self, int op, const char*, const char* table, sqlite3_int64) {
+  if (op != SQLITE_DELETE && op != SQLITE_UPDATE) return;
+  auto* store = static_cast<SqliteStore*>(self);
+  store->old_bytes_in_log_ = true;
+  if (op == SQLITE_DELETE && std::string_view(table) == "statuses")
+    store->deleted_search_terms_ = true;
+}
+
+Result<bool> SqliteStore::erase_deleted() {
+  std::lock_guard lock(mu_);
+  if (!old_bytes_in_log_) return false;
+  // A contentless FTS5 'delete' only adds a tombstone; the post's terms stay in
+  // older index segments until they are merged into one.
+  if (deleted_search_terms_)
+    PUBLIUS_TRY(db_.exec("INSERT INTO statuses_fts (statuses_fts) VALUES ('optimize')"));
+  // The merge above is itself logged; the checkpoint copies every page home
+  // (where secure_delete has zeroed what was freed) and empties the log.
+  int logged = 0, moved = 0;
+  const int rc =
+      sqlite3_wal_checkpoint_v2(db_.handle(), "main", SQLITE_CHECKPOINT_TRUNCATE, &logged, &moved);
+  if (rc != SQLITE_OK)
+    return internal_error(std::string("erasure checkpoint failed: ") +
+                          sqlite3_errmsg(db_.handle()));
+  old_bytes_in_log_ = false;
+  deleted_search_terms_ = false;
+  return true;
+}
+
 Status SqliteStore::sync_caches() {
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare_cached("PRAGMA data_version"));
   if (!stmt.step()) return stmt.status();

@@ -179,9 +179,14 @@ class SqliteStore final : public store::Store {
   Result<std::vector<store::Token>> tokens_of(int64_t account_id) override;
   Status revoke_token_of(int64_t account_id, int64_t token_id) override;
   Status delete_account(int64_t account_id) override;
+  Result<bool> erase_deleted() override;
 
  private:
-  explicit SqliteStore(Db db) : db_(std::move(db)) {}
+  explicit SqliteStore(Db db);
+  // SQLite's update hook: notes every row this connection deletes or
+  // overwrites, cascades included, for erase_deleted().
+  static void note_change(void* self, int op, const char* db_name, const char* table,
+                          sqlite3_int64 rowid);
   Result<std::vector<store::Post>> load_statuses(const std::vector<int64_t>& ids);
   // Points the post's attachments at it, in order; with `replace`, first deletes
   // the rows of those it no longer lists.
@@ -225,6 +230,9 @@ class SqliteStore final : public store::Store {
   Db db_;
   int64_t data_version_ = -1;
   uint64_t external_commits_ = 0;  // data_version changes after the first look
+  // Set by note_change() (under mu_, on the writing thread), cleared by erase_deleted().
+  bool old_bytes_in_log_ = false;      // a row was deleted or overwritten
+  bool deleted_search_terms_ = false;  // a post was deleted: its terms linger in the index
   std::unordered_map<int64_t, store::Post> post_cache_;
   std::unordered_map<int64_t, store::Account> account_cache_;
   std::unordered_map<std::string, store::Token> token_cache_;

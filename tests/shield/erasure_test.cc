@@ -1,0 +1,77 @@
+// Erasure: a deleted post or account must not be recoverable from the data
+// directory's files. secure_delete zeroes freed pages in the database file, but
+// the write-ahead log keeps old page images and the search index keeps terms
+// until store::Store::erase_deleted() merges and checkpoints.
+#include <gtest/gtest.h>
+
+#include "shield/needle_scan.h"
+#include "support/microblog_fixture.h"
+
+namespace publius::shield {
+namespace {
+
+using shield_test::describe;
+using shield_test::NeedleScanner;
+
+using ErasureTest = publius::testing::MicroblogFixture;
+
+TEST_F(ErasureTest, DeletedPostLeavesNoBytesOnceErased) {
+  const int64_t alice = account("alice");
+  post(alice, "an ordinary post that stays");
+  // One word on its own too: the search index stores terms, not sentences.
+  const std::string word = "quokkazebraneedle";
+  const std::string text = "the regretted words " + word + " about my street";
+  const int64_t regretted = post(alice, text);
+  NeedleScanner scanner;
+  scanner.add(text);
+  scanner.add(word);
+  ASSERT_FALSE(scanner.scan_path(dir_.path()).empty()) << "the scan cannot see the live post";
+
+  ASSERT_TRUE(microblog_->delete_status(alice, regretted).ok());
+  // Deleted and secure_delete'd, yet the log still holds the page it was written on.
+  EXPECT_FALSE(scanner.scan_path(dir_.path()).empty());
+  auto erased = store_->erase_deleted();
+  ASSERT_TRUE(erased.ok()) << erased.error().message;
+  EXPECT_TRUE(*erased);
+  const auto hits = scanner.scan_path(dir_.path());
+  EXPECT_TRUE(hits.empty()) << describe(hits);
+
+  auto again = store_->erase_deleted();
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(*again) << "nothing was deleted since the last pass";
+}
+
+TEST_F(ErasureTest, DeletedAccountIsErasedAtOnceWithItsFeeds) {
+  const int64_t mallory = account("mallory");
+  const int64_t bob = account("bob");
+  store::ProfileUpdate profile;
+  profile.display_name = "Quixote Realname";
+  profile.note = "call me on 202-555-0147";
+  ASSERT_TRUE(microblog_->update_profile(mallory, profile).ok());
+  ASSERT_TRUE(microblog_->follow(bob, mallory, true, false).ok());
+  ASSERT_TRUE(microblog_->home_timeline(bob, {}).ok());  // bob's feed is warm
+  post(mallory, "my followers-only musings xylophonequagga", domain::Visibility::kPrivate);
+  const int64_t bobs = post(bob, "bob says something");
+  ASSERT_TRUE(microblog_->set_favourite(mallory, bobs, true).ok());
+  NeedleScanner scanner;
+  for (const char* needle :
+       {"Quixote Realname", "202-555-0147", "xylophonequagga", "my followers-only musings"})
+    scanner.add(needle);
+  ASSERT_FALSE(scanner.scan_path(dir_.path()).empty());
+  ASSERT_TRUE(feeds_.is_warm(bob));
+
+  ASSERT_TRUE(microblog_->delete_account(mallory).ok());
+  const auto hits = scanner.scan_path(dir_.path());
+  EXPECT_TRUE(hits.empty()) << describe(hits);
+  EXPECT_FALSE(feeds_.is_warm(bob)) << "a follower's feed held the account's posts";
+  auto favourited = microblog_->visible_status(bob, bobs);
+  ASSERT_TRUE(favourited.ok());
+  EXPECT_EQ(favourited->favourites_count, 0);
+  auto bob_account = microblog_->account(bob);
+  ASSERT_TRUE(bob_account.ok());
+  EXPECT_EQ(bob_account->following_count, 0);
+  EXPECT_EQ(microblog_->delete_account(mallory).error().code, ErrorCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace publius::shield

@@ -1,0 +1,448 @@
+// THE SEIZURE TEST. A realistic workload runs against the real `publius serve`
+// (accounts registering through the API and the web forms, posts of every
+// visibility, direct messages, favourites, boosts, post and account deletions,
+// a backup taken while serving), each person connecting from their own
+// loopback address with their own User-Agent and X-Forwarded-For. Then the
+// server is killed (seized running: no clean shutdown tidies the files) and
+// everything an adversary could take is searched: every file
+// under the data directory, the backup, and every line the server printed. No
+// needle (a client address, forwarded address, user agent, e-mail address,
+// phone number, real name, direct-message text or deleted post text) may be
+// found, as written or encoded (shield/needle_scan.h); nor any of the metadata
+// of the photos people share (GPS position, camera serial, ...) or the names
+// their phones gave the files. Usernames, public posts and alt text are public
+// and are not needles.
+//
+// The workload is a list of named steps (Seizure::steps()); a new kind of
+// activity is one more entry there.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <thread>
+
+#include "integration/server_harness.h"
+#include "shield/needle_scan.h"
+#include "support/images.h"
+#include "web/session.h"
+
+namespace publius::integration {
+namespace {
+
+using shield_test::describe;
+using shield_test::Hit;
+using shield_test::NeedleScanner;
+
+// One person of the workload and everything about them that must stay secret.
+struct Person {
+  std::string username;
+  std::string password = "correct horse battery staple";
+  std::string token;
+  std::string id;
+  std::string address;     // the loopback address they connect from
+  std::string forwarded;   // the X-Forwarded-For a proxy in front would add
+  std::string user_agent;  // their browser or app
+  std::string email;
+  std::string phone;
+  std::string real_name;
+  std::string session;  // web session cookie secret (web people only)
+};
+
+class Seizure : public ::testing::Test {
+ protected:
+  static constexpr int kApiPeople = 20;
+  static constexpr int kWebPeople = 3;
+
+  void SetUp() override {
+    dir_ = make_temp_dir("publius-seizure-");
+    data_ = dir_ + "/data";
+    randombytes_buf(&run_, sizeof run_);
+    run_ %= 1000000;
+  }
+  void TearDown() override {
+    server_.stop();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+
+  // Distinctive text: a needle no other run or code path could produce.
+  std::string distinctive(const std::string& what, int i) const {
+    return what + "-" + std::to_string(i) + "-r" + std::to_string(run_);
+  }
+
+  Person person(const std::string& prefix, int i) {
+    Person p;
+    p.username = prefix + std::to_string(i);
+    p.address = "127.0.0." + std::to_string(people_.size() + 2);
+    p.forwarded = "203.0.113." + std::to_string(people_.size() + 10);
+    p.user_agent = "Mozilla/5.0 (NeedlePhone " + distinctive("fingerprint", i) + ") Gecko/2026";
+    p.email = distinctive(p.username + ".needle", i) + "@example.org";
+    p.phone = "+1-202-555-" + std::to_string(1000 + people_.size()) + "-" + std::to_string(run_);
+    p.real_name = "Quintessa " + distinctive("Realname", i);
+    for (const auto& secret : {p.address, p.forwarded, p.user_agent, p.email, p.phone, p.real_name})
+      needle(secret);
+    return p;
+  }
+
+  void needle(const std::string& secret) {
+    needles_.add(secret);
+    ++needle_count_;
+  }
+
+  // A request as `p`'s device sends it: their address, their agent, their proxy's header.
+  HttpResponse send(const Person& p, HttpRequest r) const {
+    r.source_address = p.address;
+    r.user_agent = p.user_agent;
+    r.headers.push_back({"X-Forwarded-For", p.forwarded});
+    r.headers.push_back({"X-Real-IP", p.forwarded});
+    r.headers.push_back({"Forwarded", "for=" + p.forwarded});
+    return send_request(server_.port(), r);
+  }
+  HttpResponse form_post(const Person& p, const std::string& target, const std::string& body,
+                         const std::string& token = "", const std::string& method = "POST") const {
+    HttpRequest r;
+    r.method = method;
+    r.target = target;
+    r.body = body;
+    r.content_type = "application/x-www-form-urlencoded";
+    r.token = token.empty() ? p.token : token;
+    return send(p, r);
+  }
+  HttpResponse call(const Person& p, const std::string& method, const std::string& target) const {
+    HttpRequest r;
+    r.method = method;
+    r.target = target;
+    r.token = p.token;
+    return send(p, r);
+  }
+  std::string status_id(const Person& p, const std::string& text, const std::string& visibility) {
+    auto r = form_post(p, "/api/v1/statuses", form({{"status", text}, {"visibility", visibility}}));
+    EXPECT_EQ(r.status, 200) << r;
+    return r.status == 200 ? str(r.json(), "id") : "";
+  }
+  HttpResponse web(const Person& p, const std::string& method, const std::string& target,
+                   const std::string& cookie, const std::string& body = "") const {
+    HttpRequest r;
+    r.method = method;
+    r.target = target;
+    r.body = body;
+    if (!body.empty()) r.content_type = "application/x-www-form-urlencoded";
+    if (!cookie.empty())
+      r.headers.push_back({"Cookie", std::string(web::kSessionCookie) + "=" + cookie});
+    return send(p, r);
+  }
+  static std::string cookie_of(const HttpResponse& r) {
+    std::string c = r.header("set-cookie");
+    c = c.substr(c.find('=') + 1);
+    return c.substr(0, c.find(';'));
+  }
+
+  // ---- The steps ----
+
+  void register_through_the_api() {
+    const Person& first = people_.front();
+    auto app = form_post(first, "/api/v1/apps",
+                         form({{"client_name", "NeedleApp"},
+                               {"redirect_uris", "urn:ietf:wg:oauth:2.0:oob"},
+                               {"scopes", "read write follow push"}}));
+    ASSERT_EQ(app.status, 200) << app;
+    auto token = form_post(first, "/oauth/token",
+                           form({{"grant_type", "client_credentials"},
+                                 {"client_id", str(app.json(), "client_id")},
+                                 {"client_secret", str(app.json(), "client_secret")},
+                                 {"scope", "read write follow push"}}));
+    ASSERT_EQ(token.status, 200) << token;
+    const std::string app_token = str(token.json(), "access_token");
+    for (int i = 0; i < kApiPeople; ++i) {
+      Person& p = people_[static_cast<size_t>(i)];
+      // Clients send what a sign-up form asked for; none of it may be kept.
+      auto r = form_post(p, "/api/v1/accounts",
+                         form({{"username", p.username},
+                               {"password", p.password},
+                               {"agreement", "true"},
+                               {"locale", "en"},
+                               {"email", p.email},
+                               {"phone", p.phone},
+                               {"real_name", p.real_name},
+                               {"reason", "I am " + p.real_name + ", reach me at " + p.email}}),
+                         app_token);
+      ASSERT_EQ(r.status, 200) << r;
+      p.token = str(r.json(), "access_token");
+      p.id = str(Api::ok_json(call(p, "GET", "/api/v1/accounts/verify_credentials")), "id");
+    }
+  }
+
+  void sign_up_and_in_on_the_web() {
+    for (int i = kApiPeople; i < kApiPeople + kWebPeople; ++i) {
+      Person& p = people_[static_cast<size_t>(i)];
+      const std::string anon = cookie_of(web(p, "GET", "/auth/sign_up", ""));
+      auto up = web(p, "POST", "/auth/sign_up", anon,
+                    form({{"csrf", web::csrf_token(anon)},
+                          {"username", p.username},
+                          {"password", p.password},
+                          {"email", p.email},
+                          {"phone", p.phone},
+                          {"real_name", p.real_name}}));
+      ASSERT_EQ(up.status, 200) << up;
+      const std::string first = cookie_of(up);
+      auto out = web(p, "POST", "/auth/sign_out", first, form({{"csrf", web::csrf_token(first)}}));
+      EXPECT_EQ(out.status / 100, 3) << out;
+      const std::string again = cookie_of(web(p, "GET", "/auth/sign_in", ""));
+      auto in = web(p, "POST", "/auth/sign_in", again,
+                    form({{"csrf", web::csrf_token(again)},
+                          {"username", p.username},
+                          {"password", p.password}}));
+      ASSERT_EQ(in.status, 303) << in;
+      p.session = cookie_of(in);
+      auto posted = web(p, "POST", "/statuses", p.session,
+                        form({{"csrf", web::csrf_token(p.session)},
+                              {"status", "hello from the web, I am " + p.username}}));
+      EXPECT_EQ(posted.status / 100, 3) << posted;
+    }
+  }
+
+  void follow_each_other() {
+    for (int i = 0; i < kApiPeople; ++i)
+      for (int step : {1, 2, 5}) {
+        const Person& p = people_[static_cast<size_t>(i)];
+        const Person& q = people_[static_cast<size_t>((i + step) % kApiPeople)];
+        EXPECT_EQ(call(p, "POST", "/api/v1/accounts/" + q.id + "/follow").status, 200);
+      }
+  }
+
+  void post_publicly_and_to_followers() {
+    for (int i = 0; i < kApiPeople; ++i) {
+      const Person& p = people_[static_cast<size_t>(i)];
+      public_posts_.push_back(
+          status_id(p, "good morning from " + p.username + " #daily", "public"));
+      status_id(p, "only my followers hear this, says " + p.username, "private");
+      status_id(p, "unlisted thoughts of " + p.username, "unlisted");
+    }
+  }
+
+  void send_direct_messages() {
+    for (int i = 0; i < kApiPeople; ++i) {
+      const Person& p = people_[static_cast<size_t>(i)];
+      const Person& q = people_[static_cast<size_t>((i + 1) % kApiPeople)];
+      const std::string secret = distinctive("meet me by the old lighthouse at dusk", i);
+      needle(secret);
+      status_id(p, "@" + q.username + " " + secret, "direct");
+    }
+  }
+
+  // Photos straight from a phone: every format, every kind of metadata, and the
+  // file name the phone gave them; shown to the public, to followers, and one
+  // shared and then deleted.
+  void share_photos_with_metadata() {
+    for (std::string_view metadata : publius::testing::all_needles()) needle(std::string(metadata));
+    using publius::media::ImageFormat;
+    const std::vector<std::pair<ImageFormat, std::string>> formats = {
+        {ImageFormat::kJpeg, "image/jpeg"},
+        {ImageFormat::kPng, "image/png"},
+        {ImageFormat::kWebp, "image/webp"},
+        {ImageFormat::kGif, "image/gif"}};
+    for (int i = 0; i < 4; ++i) {
+      const Person& p = people_[static_cast<size_t>(i)];
+      const auto& [format, type] = formats[static_cast<size_t>(i)];
+      const std::string file_name = distinctive("IMG_at_my_home_address", i);
+      needle(file_name);
+      HttpRequest r;
+      r.method = "POST";
+      r.target = "/api/v2/media";
+      r.token = p.token;
+      r.content_type = "multipart/form-data; boundary=seizure-boundary";
+      const std::string photo = publius::testing::photo_with_metadata(format);
+      // The scan would see what the phone sent, were it kept anywhere.
+      EXPECT_FALSE(needles_.scan(photo, "the photo as uploaded").empty());
+      r.body = multipart_body({{"description", "a view of the harbour"}},
+                              {{.bytes = photo, .content_type = type, .filename = file_name}},
+                              "seizure-boundary");
+      auto uploaded = send(p, r);
+      ASSERT_EQ(uploaded.status, 200) << uploaded;
+      const std::string media_id = str(uploaded.json(), "id");
+      auto posted = form_post(p, "/api/v1/statuses",
+                              form({{"status", "look at this"},
+                                    {"visibility", i % 2 ? "private" : "public"},
+                                    {"media_ids[]", media_id}}));
+      ASSERT_EQ(posted.status, 200) << posted;
+      // Everyone fetches the images, as clients do.
+      EXPECT_EQ(call(p, "GET", path_of(str(posted.json(), "media_attachments.0.url"))).status, 200);
+      if (i == 3) {
+        EXPECT_EQ(call(p, "DELETE", "/api/v1/statuses/" + str(posted.json(), "id")).status, 200);
+      }
+    }
+  }
+  static std::string path_of(const std::string& url) {
+    const auto scheme = url.find("://");
+    return scheme == std::string::npos ? url : url.substr(url.find('/', scheme + 3));
+  }
+
+  void favourite_and_boost() {
+    for (int i = 0; i < kApiPeople; ++i) {
+      const Person& p = people_[static_cast<size_t>(i)];
+      const std::string& liked = public_posts_[static_cast<size_t>((i + 1) % kApiPeople)];
+      const std::string& boosted = public_posts_[static_cast<size_t>((i + 2) % kApiPeople)];
+      EXPECT_EQ(call(p, "POST", "/api/v1/statuses/" + liked + "/favourite").status, 200);
+      EXPECT_EQ(call(p, "POST", "/api/v1/statuses/" + boosted + "/reblog").status, 200);
+      EXPECT_EQ(call(p, "GET", "/api/v1/timelines/home").status, 200);
+      EXPECT_EQ(call(p, "GET", "/api/v1/notifications").status, 200);
+    }
+  }
+
+  void delete_regretted_posts() {
+    for (int i = 0; i < 6; ++i) {
+      const Person& p = people_[static_cast<size_t>(i)];
+      const std::string regret = distinctive("I regret saying where I work", i);
+      needle(regret);
+      const std::string id = status_id(p, regret, i % 2 ? "public" : "private");
+      // Others interact first, so the post's traces spread before it goes.
+      const Person& q = people_[static_cast<size_t>(i + 1)];
+      call(q, "POST", "/api/v1/statuses/" + id + "/favourite");
+      EXPECT_EQ(call(p, "DELETE", "/api/v1/statuses/" + id).status, 200);
+    }
+  }
+
+  void delete_accounts() {
+    // Three leave: by the operator through the admin API, and one of the web people
+    // through their settings. Their public profile was theirs to erase too.
+    for (int i = kApiPeople - 2; i < kApiPeople; ++i) {
+      Person& p = people_[static_cast<size_t>(i)];
+      const std::string display = distinctive("Leaving Displayname", i);
+      const std::string note = distinctive("my profile note about my town", i);
+      needle(display);
+      needle(note);
+      auto profile = form_post(p, "/api/v1/accounts/update_credentials",
+                               form({{"display_name", display}, {"note", note}}), "", "PATCH");
+      EXPECT_EQ(profile.status, 200) << profile;
+      const std::string last = distinctive("my last public words before leaving", i);
+      needle(last);
+      status_id(p, last, "public");
+      auto gone = call(admin_, "DELETE", "/api/v1/admin/accounts/" + p.id);
+      EXPECT_EQ(gone.status, 200) << gone;
+    }
+    Person& leaver = people_.back();
+    const std::string last = distinctive("my last web words before leaving", 0);
+    needle(last);
+    web(leaver, "POST", "/statuses", leaver.session,
+        form({{"csrf", web::csrf_token(leaver.session)}, {"status", last}}));
+    auto deleted = web(leaver, "POST", "/settings/delete", leaver.session,
+                       form({{"csrf", web::csrf_token(leaver.session)},
+                             {"confirm_username", leaver.username},
+                             {"current_password", leaver.password}}));
+    EXPECT_EQ(deleted.status, 200) << deleted;
+  }
+
+  void back_up_while_serving() {
+    // The server keeps taking posts while the backup snapshots the database.
+    CommandResult backup;
+    std::thread taker([&] {
+      backup = run_command(
+          {"backup", "--data-dir", data_, "--out", backup_path(), "--passphrase-file", "-"},
+          "a passphrase for the seizure test\n", 120s);
+    });
+    for (int i = 0; i < kApiPeople - 2; ++i) {
+      const Person& p = people_[static_cast<size_t>(i)];
+      status_id(p, "while the backup runs, " + p.username + " posts", "public");
+    }
+    taker.join();
+    EXPECT_EQ(backup.exit_code, 0) << backup.err;
+    logs_.push_back({"backup command output", backup.out + backup.err});
+  }
+
+  std::string backup_path() const { return dir_ + "/backup.pbk"; }
+
+  struct Step {
+    std::string name;
+    std::function<void()> run;
+  };
+  std::vector<Step> steps() {
+    return {
+        {"register through the API", [this] { register_through_the_api(); }},
+        {"sign up and in on the web", [this] { sign_up_and_in_on_the_web(); }},
+        {"follow each other", [this] { follow_each_other(); }},
+        {"post publicly and to followers", [this] { post_publicly_and_to_followers(); }},
+        {"send direct messages", [this] { send_direct_messages(); }},
+        {"share photos with metadata", [this] { share_photos_with_metadata(); }},
+        {"favourite and boost", [this] { favourite_and_boost(); }},
+        {"delete regretted posts", [this] { delete_regretted_posts(); }},
+        {"delete accounts", [this] { delete_accounts(); }},
+        {"back up while serving", [this] { back_up_while_serving(); }},
+    };
+  }
+
+  std::string dir_;
+  std::string data_;
+  uint32_t run_ = 0;
+  ServerProcess server_;
+  std::vector<Person> people_;
+  Person admin_;
+  std::vector<std::string> public_posts_;
+  NeedleScanner needles_;
+  int needle_count_ = 0;
+  std::vector<std::pair<std::string, std::string>> logs_;  // (name, text)
+};
+
+TEST_F(Seizure, NothingIdentifyingSurvivesOnDiskInTheBackupOrInTheLogs) {
+  for (int i = 0; i < kApiPeople; ++i) people_.push_back(person("citizen", i));
+  for (int i = 0; i < kWebPeople; ++i) people_.push_back(person("webber", i));
+  admin_ = person("operator", 0);
+  // The operator's account comes from the command line, before the server starts.
+  admin_.token = create_account_with_cli(data_, admin_.username, "admin");
+  ASSERT_FALSE(admin_.token.empty());
+
+  server_.access_log = true;
+  ASSERT_TRUE(server_.start(data_, {"--erasure-interval", "1"}));
+  for (auto& step : steps()) {
+    SCOPED_TRACE("step: " + step.name);
+    step.run();
+    ASSERT_FALSE(HasFatalFailure()) << "workload step failed: " << step.name;
+  }
+  // Seized while running: no clean shutdown closes the database (which would
+  // checkpoint it). Deleted posts may wait for the next erasure pass, one second.
+  const auto deadline = Clock::now() + 15s;
+  while (!needles_.scan_path(data_).empty() && Clock::now() < deadline) ::poll(nullptr, 0, 100);
+  server_.stop(10s, SIGKILL);
+  logs_.push_back({"server stderr (log, access log)", server_.log()});
+  logs_.push_back({"server stdout", server_.output()});
+  ASSERT_NE(server_.log().find("status=200"), std::string::npos) << "the access log was not on";
+
+  std::vector<Hit> hits = needles_.scan_path(data_);
+  for (auto& h : needles_.scan_path(backup_path())) hits.push_back(h);
+  for (const auto& [name, text] : logs_)
+    for (auto& h : needles_.scan(text, name)) hits.push_back(h);
+  EXPECT_TRUE(hits.empty()) << hits.size() << " needle(s) found among " << needle_count_
+                            << " needles in " << needles_.encodings() << " encodings:\n"
+                            << describe(hits);
+  EXPECT_GT(needle_count_, 6 * (kApiPeople + kWebPeople));
+}
+
+// The scan above proves nothing unless it can find what it looks for: each
+// encoding, planted in a file the way real encoders write it, is found.
+TEST(NeedleScan, FindsEveryEncodingOfAPlantedNeedle) {
+  const std::string secret = "alice.needle@example.org";
+  const auto dir = make_temp_dir("publius-needles-");
+  int planted = 0;
+  auto plant = [&](const std::string& how, const std::string& bytes) {
+    const std::string file = dir + "/" + std::to_string(++planted);
+    std::ofstream(file, std::ios::binary) << "\x01junk before" << bytes << "junk after\x02";
+    NeedleScanner scanner;
+    scanner.add(secret);
+    EXPECT_FALSE(scanner.scan_path(file).empty()) << how << " was not found";
+  };
+  for (const auto& e : shield_test::encodings_of(secret)) plant(e.name, e.bytes);
+  // Real base64 streams at every alignment, padded and unpadded, both alphabets.
+  for (const std::string before : {"", "x", "xy"})
+    for (int variant : {sodium_base64_VARIANT_ORIGINAL, sodium_base64_VARIANT_URLSAFE_NO_PADDING})
+      plant("base64 after " + std::to_string(before.size()) + " bytes",
+            shield_test::base64(before + secret + "!?", variant));
+  plant("JSON-escaped", "\"email\":\"" + secret + "\"");
+  plant("form body", "email=" + shield_test::url_encode(secret, true, true) + "&x=1");
+  plant("digest hex", shield_test::hex(shield_test::digest(secret, EVP_sha256()), false));
+  NeedleScanner scanner;
+  scanner.add(secret);
+  EXPECT_TRUE(scanner.scan("nothing to see here", "clean").empty());
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+}  // namespace
+}  // namespace publius::integration

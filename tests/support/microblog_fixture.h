@@ -1,0 +1,54 @@
+// MicroblogFixture: a gtest fixture with a Microblog over a SqliteStore in a
+// fresh temporary data directory, and helpers to register accounts and post.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+
+#include "domain/microblog.h"
+#include "store/sqlite/sqlite_store.h"
+#include "support/temp_dir.h"
+#include "timeline/home_feeds.h"
+#include "util/crypto.h"
+
+namespace publius::testing {
+
+class MicroblogFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(crypto_init().ok());
+    auto store = sqlite::SqliteStore::open(data_dir());
+    ASSERT_TRUE(store.ok());
+    store_ = std::move(store).value();
+    microblog_ = std::make_unique<domain::Microblog>(*store_, feeds_, domain::InstanceConfig{});
+  }
+
+  // Where the store lives: the temporary directory itself unless a fixture says otherwise.
+  virtual std::string data_dir() const { return dir_.path(); }
+
+  int64_t account(const std::string& name) {
+    auto r = microblog_->register_account(name, "correct horse battery staple");
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? r->account.id : 0;
+  }
+
+  int64_t post(int64_t author, const std::string& text,
+               domain::Visibility visibility = domain::Visibility::kPublic) {
+    domain::NewPost p;
+    p.author_id = author;
+    p.text = text;
+    p.visibility = visibility;
+    auto r = microblog_->create_status(p);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? r->id : 0;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<sqlite::SqliteStore> store_;
+  timeline::HomeFeeds feeds_;
+  std::unique_ptr<domain::Microblog> microblog_;
+};
+
+}  // namespace publius::testing
