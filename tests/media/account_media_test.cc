@@ -8,30 +8,15 @@
 #include "shield/inventory.h"
 #include "store/sqlite/sqlite_store.h"
 #include "support/images.h"
+#include "support/microblog_fixture.h"
 #include "support/temp_dir.h"
 #include "util/crypto.h"
 
 namespace publius::domain {
 namespace {
 
-class AccountMediaTest : public ::testing::Test {
+class AccountMediaTest : public testing::MicroblogFixture {
  protected:
-  void SetUp() override {
-    ASSERT_TRUE(crypto_init().ok());
-    auto opened = sqlite::SqliteStore::open(dir_.path());
-    ASSERT_TRUE(opened.ok()) << opened.error().message;
-    store_ = std::move(opened).value();
-    InstanceConfig config;
-    config.media_dir = dir_.path() + "/media";
-    microblog_ = std::make_unique<Microblog>(*store_, feeds_, config);
-  }
-
-  int64_t account(const std::string& name) {
-    auto r = microblog_->register_account(name, "password123");
-    EXPECT_TRUE(r.ok());
-    return r.ok() ? r->account.id : 0;
-  }
-
   MediaAttachment upload(int64_t account_id) {
     auto m = microblog_->upload_media(account_id, testing::plain_image(media::ImageFormat::kJpeg),
                                       MediaChange{});
@@ -58,11 +43,6 @@ class AccountMediaTest : public ::testing::Test {
       ++n;
     return n;
   }
-
-  testing::TempDir dir_;
-  std::unique_ptr<sqlite::SqliteStore> store_;
-  timeline::HomeFeeds feeds_;
-  std::unique_ptr<Microblog> microblog_;
 };
 
 TEST_F(AccountMediaTest, DeletingAnAccountErasesItsMediaRowsAndFiles) {

@@ -22,7 +22,9 @@ class MicroblogFixture : public ::testing::Test {
     auto store = sqlite::SqliteStore::open(data_dir());
     ASSERT_TRUE(store.ok());
     store_ = std::move(store).value();
-    microblog_ = std::make_unique<domain::Microblog>(*store_, feeds_, domain::InstanceConfig{});
+    domain::InstanceConfig config;
+    config.media_dir = data_dir() + "/media";  // as `publius serve` lays out a data directory
+    microblog_ = std::make_unique<domain::Microblog>(*store_, feeds_, config);
   }
 
   // Where the store lives: the temporary directory itself unless a fixture says otherwise.
