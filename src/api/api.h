@@ -88,6 +88,9 @@ std::vector<int64_t> id_list(const http::Params& p, std::string_view name = "id"
 // id_list(), refused (422) when it names more than `max_ids`, as Mastodon refuses.
 Result<std::vector<int64_t>> bounded_id_list(const http::Params& p, size_t max_ids,
                                              std::string_view name = "id");
+// A list's title and replies_policy as a client sent them (also the web UI's
+// list forms); exclusive=true is refused (422) rather than ignored.
+Result<domain::ListFields> list_fields(const http::Params& p);
 // A page of accounts from rows of (row id, account id), with the Link header for the rows.
 http::Response account_page(Renderer& renderer, const http::Request& req,
                             Result<std::vector<std::pair<int64_t, int64_t>>> rows);

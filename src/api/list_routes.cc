@@ -36,7 +36,8 @@ http::Response lists_response(const Result<std::vector<domain::List>>& lists) {
   return http::Response::json(std::move(out));
 }
 
-// title and replies_policy as given; exclusive=true is refused rather than ignored.
+}  // namespace
+
 Result<domain::ListFields> list_fields(const http::Params& p) {
   domain::ListFields fields;
   if (auto title = p.get("title")) fields.title = std::string(*title);
@@ -50,8 +51,6 @@ Result<domain::ListFields> list_fields(const http::Params& p) {
     return unprocessable("exclusive lists are not supported on this server");
   return fields;
 }
-
-}  // namespace
 
 void Api::add_list_routes(http::Router& r) {
   r.add("GET", "/api/v1/lists", [this](http::Request& req) {

@@ -267,6 +267,7 @@ std::string render_page(const Frame& f, std::string_view title, std::string_view
     link("/home", "Home");
     link("/public", "Public");
     link("/notifications", "Notifications");
+    link("/lists", "Lists");
     link("/search", "Search");
     link(profile_path(*f.viewer), "Profile");
     link("/settings", "Settings");
@@ -321,6 +322,8 @@ std::string timeline_page(const Frame& f, const TimelinePage& page) {
   Html h;
   h.element("h1", page.title);
   if (!page.intro.empty()) h.element("p", page.intro, {{"class", "muted"}});
+  if (page.manage)
+    h.open("p").element("a", page.manage->label, {{"href", page.manage->href}}).close("p");
   if (page.compose && f.viewer) compose_form(h, f, std::nullopt, f.viewer->default_visibility);
   h.open("section", {{"aria-label", "Posts"}});
   if (page.posts.empty()) h.element("p", page.empty_message, {{"class", "muted"}});

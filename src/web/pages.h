@@ -75,9 +75,10 @@ struct Pager {
 };
 
 struct TimelinePage {
-  std::string title;     // <title> and <h1>
-  std::string intro;     // optional paragraph under the heading
-  bool compose = false;  // show the compose form first
+  std::string title;              // <title> and <h1>
+  std::string intro;              // optional paragraph under the heading
+  bool compose = false;           // show the compose form first
+  std::optional<NavLink> manage;  // e.g. "Edit this list", under the intro
   std::vector<PostView> posts;
   Pager pager;
   std::string empty_message;
@@ -150,6 +151,14 @@ struct SettingsPage {
   std::string error;
 };
 std::string settings_page(const Frame& frame, const SettingsPage& page);
+
+// The signed-in account's lists, with the form to make one (list_pages.cc).
+std::string lists_page(const Frame& frame, const std::vector<domain::List>& lists,
+                       const FormState& state);
+// One list's settings: title, replies policy, members (to remove), a member to
+// add by username, and deleting it.
+std::string list_edit_page(const Frame& frame, const domain::List& list,
+                           const std::vector<domain::Account>& members, const FormState& state);
 
 // Path helpers: the public URLs of accounts and posts (as the API's `url` fields).
 std::string profile_path(const domain::Account& account);

@@ -96,6 +96,7 @@ void WebUi::register_routes(http::Router& router) {
   asset(kCounterScriptPath, "text/javascript; charset=utf-8", counter_script());
   add_auth_routes(router);
   add_settings_routes(router);
+  add_list_routes(router);
   add_action_routes(router);
   add_reading_routes(router);
 }
@@ -453,6 +454,22 @@ void WebUi::add_reading_routes(http::Router& r) {
     const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
     return timeline(req, v, std::move(content),
                     [&](const domain::Page& p) { return microblog_.public_timeline(viewer, p); });
+  });
+
+  add_page(r, "GET", "/lists/:id", [this, timeline](http::Request& req, Visit& v) {
+    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
+    auto id = api::path_id(req);
+    if (!id.ok()) return error(v, id.error());
+    auto list = microblog_.own_list(v.account->id, *id);
+    if (!list.ok()) return error(v, list.error());
+    TimelinePage content;
+    content.title = list->title;
+    content.intro = "Posts from the accounts in this list, newest first.";
+    content.manage = NavLink{"/lists/" + std::to_string(*id) + "/edit", "Edit this list"};
+    content.empty_message = "No posts from this list's accounts yet. Add people on its edit page.";
+    return timeline(req, v, std::move(content), [&](const domain::Page& p) {
+      return microblog_.list_timeline(v.account->id, *id, p);
+    });
   });
 
   add_page(r, "GET", "/tags/:tag", [this, timeline](http::Request& req, Visit& v) {

@@ -75,6 +75,7 @@ class WebUi {
   void add_reading_routes(http::Router& r);
   void add_action_routes(http::Router& r);
   void add_settings_routes(http::Router& r);
+  void add_list_routes(http::Router& r);
 
   Result<Visit> begin_visit(http::Request& request);
   // Signs the browser in: a new session and its cookie on `visit`; the session

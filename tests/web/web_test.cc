@@ -413,5 +413,55 @@ TEST_F(WebUiTest, ComposeUploadsImagesWithAltTextAndAccountDeletionErasesThem) {
   EXPECT_EQ(media_files(), 0u);
 }
 
+// Lists with JavaScript off: make one, add someone followed, read its posts,
+// refuse a stranger, remove, delete; another account's list does not exist.
+TEST_F(WebUiTest, ListsAreMadeAndReadThroughForms) {
+  const std::string owner = sign_up("lister");
+  sign_up("friend");
+  sign_up("stranger");
+  auto id_of = [&](const std::string& name) {
+    auto a = store_->account_by_username(name);
+    return a.ok() && a->has_value() ? (*a)->id : 0;
+  };
+  ASSERT_TRUE(microblog_->follow(id_of("lister"), id_of("friend"), true, false).ok());
+  domain::NewPost post;
+  post.author_id = id_of("friend");
+  post.text = "news from a friend";
+  ASSERT_TRUE(microblog_->create_status(post).ok());
+  const std::string csrf = "csrf=" + csrf_token(owner);
+
+  auto created = send("POST", "/lists", owner, csrf + "&title=Friends&replies_policy=list");
+  ASSERT_EQ(created.status, 303) << created.body;
+  const std::string edit_path = header(created, "Location");
+  ASSERT_EQ(edit_path.rfind("/lists/", 0), 0u) << edit_path;
+  const std::string list_path = edit_path.substr(0, edit_path.size() - std::string("/edit").size());
+  EXPECT_NE(send("GET", "/lists", owner).body.find(">Friends</a>"), std::string::npos);
+
+  EXPECT_EQ(send("POST", list_path + "/members", owner, csrf + "&username=friend").status, 303);
+  auto refused = send("POST", list_path + "/members", owner, csrf + "&username=stranger");
+  EXPECT_EQ(refused.status, 422);
+  EXPECT_NE(refused.body.find("follow @stranger"), std::string::npos) << refused.body;
+  auto blank = send("POST", "/lists", owner, csrf + "&title=");
+  EXPECT_EQ(blank.status, 422);
+  EXPECT_NE(blank.body.find("title"), std::string::npos);
+
+  auto timeline = send("GET", list_path, owner);
+  EXPECT_EQ(timeline.status, 200);
+  EXPECT_NE(timeline.body.find("news from a friend"), std::string::npos) << timeline.body;
+  auto edit = send("GET", edit_path, owner);
+  EXPECT_NE(edit.body.find("@friend"), std::string::npos);
+
+  const std::string other = sign_up("peeker");
+  EXPECT_EQ(send("GET", list_path, other).status, 404);
+  EXPECT_EQ(send("POST", list_path + "/delete", other, "csrf=" + csrf_token(other)).status, 404);
+  EXPECT_EQ(send("GET", "/lists", "").status, 303);  // logged out: to sign-in
+
+  const std::string friend_id = std::to_string(id_of("friend"));
+  EXPECT_EQ(send("POST", list_path + "/members/" + friend_id + "/remove", owner, csrf).status, 303);
+  EXPECT_EQ(send("GET", list_path, owner).body.find("news from a friend"), std::string::npos);
+  EXPECT_EQ(send("POST", list_path + "/delete", owner, csrf).status, 303);
+  EXPECT_EQ(send("GET", list_path, owner).status, 404);
+}
+
 }  // namespace
 }  // namespace publius::web

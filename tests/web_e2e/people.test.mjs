@@ -107,6 +107,18 @@ async function peopleFlow(jsEnabled, label) {
     .getByRole('button', { name: /^Remove favourite/ }).waitFor();
   if (!jsEnabled) await shot(b, 'home-reader');
 
+  // The reader keeps the author in a list and reads it on its own timeline.
+  await b.getByRole('link', { name: 'Lists' }).click();
+  await b.getByLabel('Title').fill(`Reading ${suffix}`);
+  await b.getByRole('button', { name: 'Create list' }).click();
+  await b.waitForURL(/\/lists\/\d+\/edit$/);
+  await b.getByLabel('Add someone you follow (username)').fill(author);
+  await b.getByRole('button', { name: 'Add to list' }).click();
+  await b.getByRole('button', { name: `Remove @${author} from this list` }).waitFor();
+  await b.getByRole('link', { name: "Back to the list's posts" }).click();
+  await b.locator('article.post').filter({ hasText: second }).first().waitFor();
+  if (!jsEnabled) await shot(b, 'list');
+
   await a.goto(`${base}/notifications`);
   const note = a.locator('li.card').filter({ hasText: 'favourited your post' });
   await note.first().waitFor();

@@ -1,0 +1,102 @@
+// Lists in the web UI: the signed-in account's lists and each list's settings.
+// The rules (own lists only, followed accounts only) are the domain's, as for
+// the API; the list's timeline page is with the other timelines (routes.cc).
+#include <limits>
+
+#include "api/api.h"
+#include "web/web_ui.h"
+
+namespace publius::web {
+
+void WebUi::add_list_routes(http::Router& r) {
+  // Every list page is the owner's: logged out goes to sign-in, another's list is 404.
+  auto lists = [this](Visit& v, const FormState& state, int status) {
+    auto all = microblog_.lists(v.account->id);
+    if (!all.ok()) return error(v, all.error());
+    return page(v, lists_page(v.frame, *all, state), status);
+  };
+  auto edit = [this](Visit& v, int64_t list_id, const FormState& state, int status) {
+    auto list = microblog_.own_list(v.account->id, list_id);
+    if (!list.ok()) return error(v, list.error());
+    std::vector<int64_t> ids;
+    domain::Page everyone;
+    everyone.limit = std::numeric_limits<int>::max();
+    auto rows = store_.list_members(list_id, everyone);
+    if (!rows.ok()) return error(v, rows.error());
+    for (auto [row, id] : *rows) ids.push_back(id);
+    auto members = store_.accounts_by_ids(ids);
+    if (!members.ok()) return error(v, members.error());
+    return page(v, list_edit_page(v.frame, *list, *members, state), status);
+  };
+  // A list action: signed in, the list's id, then `act`; a refusal the user can
+  // fix (422) shows the edit page again with the reason.
+  auto act = [this, edit](auto action) {
+    return [this, edit, action](http::Request& req, Visit& v) -> http::Response {
+      if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
+      auto id = api::path_id(req);
+      if (!id.ok()) return error(v, id.error());
+      Status done = action(req, v, *id);
+      if (!done.ok()) {
+        if (done.error().code != ErrorCode::kUnprocessable) return error(v, done.error());
+        return edit(v, *id, FormState{done.error().message, "", ""}, 422);
+      }
+      return http::Response::redirect("/lists/" + std::to_string(*id) + "/edit", 303);
+    };
+  };
+
+  add_page(r, "GET", "/lists", [lists](http::Request&, Visit& v) {
+    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
+    return lists(v, {}, 200);
+  });
+
+  add_page(r, "POST", "/lists", [this, lists](http::Request&, Visit& v) {
+    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
+    auto fields = api::list_fields(v.params);
+    Result<domain::List> created =
+        fields.ok() ? microblog_.create_list(v.account->id, *fields) : fields.error();
+    if (!created.ok()) {
+      if (created.error().code != ErrorCode::kUnprocessable) return error(v, created.error());
+      return lists(v, FormState{created.error().message, "", ""}, 422);
+    }
+    return http::Response::redirect("/lists/" + std::to_string(created->id) + "/edit", 303);
+  });
+
+  add_page(r, "GET", "/lists/:id/edit", [edit](http::Request& req, Visit& v) {
+    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
+    auto id = api::path_id(req);
+    if (!id.ok()) return http::Response::redirect("/lists", 303);
+    return edit(v, *id, {}, 200);
+  });
+
+  add_page(r, "POST", "/lists/:id/edit",
+           act([this](http::Request&, Visit& v, int64_t id) -> Status {
+             PUBLIUS_ASSIGN_OR_RETURN(auto fields, api::list_fields(v.params));
+             PUBLIUS_TRY(microblog_.update_list(v.account->id, id, fields));
+             return ok_status();
+           }));
+
+  add_page(r, "POST", "/lists/:id/members",
+           act([this](http::Request&, Visit& v, int64_t id) -> Status {
+             std::string name = v.params.get_or("username", "");
+             if (!name.empty() && name.front() == '@') name.erase(0, 1);
+             auto member = microblog_.account_by_acct(name);
+             if (!member.ok()) return unprocessable("There is no account @" + name + " here.");
+             return microblog_.add_to_list(v.account->id, id, {member->id});
+           }));
+
+  add_page(r, "POST", "/lists/:id/members/:account_id/remove",
+           act([this](http::Request& req, Visit& v, int64_t id) -> Status {
+             PUBLIUS_ASSIGN_OR_RETURN(int64_t member, api::path_id(req, "account_id"));
+             return microblog_.remove_from_list(v.account->id, id, {member});
+           }));
+
+  add_page(r, "POST", "/lists/:id/delete", [this](http::Request& req, Visit& v) {
+    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
+    auto id = api::path_id(req);
+    if (!id.ok()) return error(v, id.error());
+    if (auto s = microblog_.delete_list(v.account->id, *id); !s.ok()) return error(v, s.error());
+    return http::Response::redirect("/lists", 303);
+  });
+}
+
+}  // namespace publius::web
