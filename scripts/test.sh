@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
-scripts/build.sh
+scripts/build.sh -DPUBLIUS_WERROR=ON
 (cd build && ctest --output-on-failure -j2)
 if [[ -f tests/compat/package.json ]]; then
   tests/compat/run.sh build/publius
