@@ -49,7 +49,8 @@ class SqliteStore final : public store::Store {
   Status create_auth_code(const std::string& code_hash, const store::AuthCode& c) override;
   Result<std::optional<store::AuthCode>> take_auth_code(const std::string& code_hash) override;
 
-  Status insert_status(const store::Post& s) override;
+  Status insert_status(const store::Post& s,
+                       const std::vector<store::ConversationFiling>& conversations) override;
   Result<std::optional<store::Post>> status_by_id(int64_t id) override;
   Result<std::vector<store::Post>> statuses_by_ids(const std::vector<int64_t>& ids) override;
   Result<std::vector<int64_t>> delete_status(int64_t id) override;
