@@ -126,13 +126,14 @@ int serve(ServeOptions o) {
   domain::Microblog microblog(**store, feeds, config);
   // The legal desk: its admin API, and held user notices whose court order
   // expired while the server was down go out now.
-  auto legal_store = sqlite::SqliteLegalStore::open(o.data_dir);
-  if (!legal_store.ok()) return fail(legal_store.error().message);
+  // Over the store's own connection: the desk's commits are this process's own,
+  // so they do not make the home feeds below be dropped as if another process wrote.
+  sqlite::SqliteLegalStore legal_store(**store);
   legal::DeskOptions desk_options;
   desk_options.data_dir = o.data_dir;
   desk_options.domain = o.domain;
   desk_options.feeds = &feeds;  // notices reach warm home feeds at once
-  auto desk = legal::LegalDesk::open(**store, **legal_store, desk_options);
+  auto desk = legal::LegalDesk::open(**store, legal_store, desk_options);
   if (!desk.ok()) return fail(desk.error().message);
   // Held notices go out when their court order expires, not at the next desk call.
   legal::NoticeReleaser releaser(**desk, o.notice_check_seconds * 1000);

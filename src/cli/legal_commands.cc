@@ -34,7 +34,7 @@ struct Desk {
 Result<Desk> open_desk(const LegalFlags& f) {
   Desk d;
   PUBLIUS_ASSIGN_OR_RETURN(d.store, sqlite::SqliteStore::open(f.data_dir));
-  PUBLIUS_ASSIGN_OR_RETURN(d.legal, sqlite::SqliteLegalStore::open(f.data_dir));
+  d.legal = std::make_unique<sqlite::SqliteLegalStore>(*d.store);
   legal::DeskOptions options;
   options.data_dir = f.data_dir;
   options.domain = f.domain;

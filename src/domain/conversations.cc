@@ -22,14 +22,14 @@ std::vector<int64_t> others_in(const Post& post, int64_t owner) {
 
 }  // namespace
 
-Status Microblog::file_in_conversations(const Post& post) {
+std::vector<store::ConversationFiling> Microblog::conversation_filings(const Post& post) {
   std::vector<int64_t> accounts = others_in(post, post.account_id);
   accounts.push_back(post.account_id);
-  for (int64_t owner : accounts) {
-    PUBLIUS_TRY(store_.save_conversation(owner, others_in(post, owner), post.id,
-                                         /*unread=*/owner != post.account_id));
-  }
-  return ok_status();
+  std::vector<store::ConversationFiling> filings;
+  filings.reserve(accounts.size());
+  for (int64_t owner : accounts)
+    filings.push_back({owner, others_in(post, owner), /*unread=*/owner != post.account_id});
+  return filings;
 }
 
 Status Microblog::repoint_conversations(const std::vector<Conversation>& ended,

@@ -291,8 +291,9 @@ class Microblog {
   Result<std::vector<Post>> list_timeline(int64_t owner_id, int64_t list_id, const Page& page);
 
  private:
-  // Files a new direct post in the thread of each of its accounts.
-  Status file_in_conversations(const Post& post);
+  // Where a new direct post goes: the thread of each of its accounts, unread for
+  // all but the author; insert_status() files it there with the post.
+  static std::vector<store::ConversationFiling> conversation_filings(const Post& post);
   // After the direct post `deleted_id` is gone: each thread it ended (`ended`, read
   // before the delete) points at its previous post again, or goes when it had none.
   Status repoint_conversations(const std::vector<Conversation>& ended, int64_t deleted_id);

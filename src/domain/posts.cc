@@ -163,11 +163,11 @@ Result<Post> Microblog::create_status(const NewPost& request) {
     std::vector<int64_t> readers = post.mention_account_ids;
     readers.push_back(post.account_id);
     PUBLIUS_ASSIGN_OR_RETURN(auto stored, sealed_copy(post, readers));
-    PUBLIUS_TRY(store_.insert_status(stored));
+    PUBLIUS_TRY(store_.insert_status(stored, conversation_filings(post)));
     // The author's copy stays open; the envelope marks it sealed for the render caches.
     post.sealed = std::move(stored.sealed);
   } else {
-    PUBLIUS_TRY(store_.insert_status(post));
+    PUBLIUS_TRY(store_.insert_status(post, {}));
   }
   account_changed(post.account_id);
   if (post.in_reply_to_id) post_changed(*post.in_reply_to_id);
@@ -184,7 +184,6 @@ Result<Post> Microblog::create_status(const NewPost& request) {
     for (int64_t follower : bells)
       PUBLIUS_TRY(notify(follower, NotificationType::kStatus, post.account_id, post.id));
   }
-  if (post.visibility == Visibility::kDirect) PUBLIUS_TRY(file_in_conversations(post));
   PUBLIUS_TRY(deliver(post));
   return post;
 }
@@ -356,7 +355,7 @@ Result<Post> Microblog::set_reblog(int64_t account_id, int64_t status_id, bool o
   reblog.reblog_of_id = post.id;
   reblog.visibility = visibility.value_or(Visibility::kPublic);
   if (reblog.visibility == Visibility::kDirect) reblog.visibility = Visibility::kPublic;
-  PUBLIUS_TRY(store_.insert_status(reblog));
+  PUBLIUS_TRY(store_.insert_status(reblog, {}));
   post_changed(post.id);
   PUBLIUS_TRY(notify(post.account_id, NotificationType::kReblog, account_id, post.id));
   PUBLIUS_TRY(deliver(reblog));

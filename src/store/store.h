@@ -163,6 +163,15 @@ struct AccountInventoryCounts {
   int64_t token_hashes = 0;
 };
 
+// A new direct post's place in one account's conversations: the owner's thread
+// with `participant_ids` (the other accounts of the post, ascending) gets the
+// post as its newest, with that unread flag.
+struct ConversationFiling {
+  int64_t account_id = 0;
+  std::vector<int64_t> participant_ids;
+  bool unread = false;
+};
+
 // Outcome of a follow: either an immediate follow or a pending request.
 enum class FollowOutcome { kFollowing, kRequested, kAlready };
 
@@ -203,9 +212,13 @@ class Store {
   // Returns and deletes the code (single use).
   virtual Result<std::optional<AuthCode>> take_auth_code(const std::string& code_hash) = 0;
 
-  // Statuses. create_status fills id-dependent counters (account statuses_count,
-  // parent replies_count, reblog target reblogs_count) in the same transaction.
-  virtual Status insert_status(const Post& s) = 0;
+  // Statuses. insert_status() fills id-dependent counters (account statuses_count,
+  // parent replies_count, reblog target reblogs_count) and files a direct post in
+  // `conversations` (as save_conversation() would, one thread per filing) in the
+  // same transaction: a direct message to many accounts costs one commit, and is
+  // never stored without its threads.
+  virtual Status insert_status(const Post& s,
+                               const std::vector<ConversationFiling>& conversations) = 0;
   virtual Result<std::optional<Post>> status_by_id(int64_t id) = 0;
   virtual Result<std::vector<Post>> statuses_by_ids(const std::vector<int64_t>& ids) = 0;
   // Deletes the status, its reblogs, favourites, bookmarks, pins, notifications; returns deleted

@@ -185,6 +185,31 @@ TEST_F(MicroblogTest, HomeFeedRebuildMatchesFanOut) {
   EXPECT_EQ(rebuilt, expected);
 }
 
+TEST_F(MicroblogTest, DirectMessageToManyIsFiledInEveryParticipantsConversation) {
+  const int64_t author = make_account("dm_author");
+  std::vector<int64_t> everyone = {author};
+  std::string text;
+  for (int i = 0; i < 10; ++i) {
+    const std::string name = "dm_reader" + std::to_string(i);
+    everyone.push_back(make_account(name));
+    text += "@" + name + " ";
+  }
+  const Post dm = post(author, text + "the meeting moved", Visibility::kDirect);
+  ASSERT_NE(dm.id, 0);
+  std::sort(everyone.begin(), everyone.end());
+  for (int64_t owner : everyone) {
+    auto threads = microblog_->conversations(owner, Page{});
+    ASSERT_TRUE(threads.ok()) << threads.error().message;
+    ASSERT_EQ(threads->size(), 1u) << "account " << owner;
+    const Conversation& c = threads->front().conversation;
+    std::vector<int64_t> others = everyone;
+    std::erase(others, owner);
+    EXPECT_EQ(c.participant_ids, others);
+    EXPECT_EQ(c.last_status_id, dm.id);
+    EXPECT_EQ(c.unread, owner != author);
+  }
+}
+
 TEST_F(MicroblogTest, BlocksAndMutesHideAndSever) {
   const int64_t me = make_account("blocker");
   const int64_t them = make_account("blocked");

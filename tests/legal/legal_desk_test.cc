@@ -343,16 +343,8 @@ TEST_F(LegalDeskTest, TwoProcessesReleasingOneHeldNoticeSendItOnce) {
       {{"nondisclosure", "court_order"}, {"nondisclosure_until", "2026-12-31T00:00:00Z"}}));
   ASSERT_FALSE(out.empty());
 
-  // The other process: its own connections and its own desk.
-  auto other_store = sqlite::SqliteStore::open(dir_.path());
-  ASSERT_TRUE(other_store.ok()) << other_store.error().message;
-  auto other_legal = sqlite::SqliteLegalStore::open(dir_.path());
-  ASSERT_TRUE(other_legal.ok()) << other_legal.error().message;
-  DeskOptions other_options;
-  other_options.data_dir = dir_.path();
-  other_options.clock = [this] { return clock_ms_; };
-  auto other = LegalDesk::open(**other_store, **other_legal, other_options);
-  ASSERT_TRUE(other.ok()) << other.error().message;
+  OtherProcess other;
+  ASSERT_NO_FATAL_FAILURE(open_other_process(other));
   clock_ms_ = *parse_rfc3339_ms("2027-01-02T00:00:00Z");  // now the order has expired
 
   // This desk reads its clock after finding the held notice and before sending
@@ -367,7 +359,7 @@ TEST_F(LegalDeskTest, TwoProcessesReleasingOneHeldNoticeSendItOnce) {
     if (armed) {
       armed = false;
       rival = std::thread([&] {
-        EXPECT_TRUE((*other)->release_expired_notices().ok());
+        EXPECT_TRUE(other.desk->release_expired_notices().ok());
         rival_done = true;
       });
       const int64_t give_up = now_ms() + 500;
@@ -382,6 +374,35 @@ TEST_F(LegalDeskTest, TwoProcessesReleasingOneHeldNoticeSendItOnce) {
   rival.join();
   EXPECT_FALSE(armed);
   EXPECT_EQ(notifications_of(writer), 1);
+}
+
+// Regression: the desk wrote through a second connection, whose commits the
+// microblog store counted as another process's, so every legal action in the
+// server dropped every warm home feed. A `publius legal` command still must.
+TEST_F(LegalDeskTest, OwnLegalActionsKeepWarmHomeFeedsAndAnotherProcessDropsThem) {
+  account("writer");
+  const int64_t reader = account("reader");
+  ASSERT_TRUE(microblog_->home_timeline(reader, domain::Page{}).ok());
+  ASSERT_TRUE(feeds_.is_warm(reader));
+  auto before = store_->external_commits();
+  ASSERT_TRUE(before.ok()) << before.error().message;
+
+  const std::string id(intake(demand_json({})).at("id").as_string());
+  move(id, "withdrawn");
+  auto after_own = store_->external_commits();
+  ASSERT_TRUE(after_own.ok()) << after_own.error().message;
+  EXPECT_EQ(*after_own, *before);
+  feeds_.drop_all_after(*after_own);  // what the next home timeline read does
+  EXPECT_TRUE(feeds_.is_warm(reader));
+
+  OtherProcess other;
+  ASSERT_NO_FATAL_FAILURE(open_other_process(other));
+  ASSERT_TRUE(other.desk->intake(demand_json({{"agency", "DHS"}})).ok());
+  auto after_other = store_->external_commits();
+  ASSERT_TRUE(after_other.ok()) << after_other.error().message;
+  EXPECT_GT(*after_other, *before);
+  feeds_.drop_all_after(*after_other);
+  EXPECT_FALSE(feeds_.is_warm(reader));
 }
 
 TEST(UstarTest, RefusesPathsTooLongForTheFormat) {

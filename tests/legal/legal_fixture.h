@@ -41,9 +41,7 @@ class LegalDeskFixture : public ::testing::Test {
     auto store = sqlite::SqliteStore::open(dir_.path());
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_ = std::move(store).value();
-    auto legal = sqlite::SqliteLegalStore::open(dir_.path());
-    ASSERT_TRUE(legal.ok()) << legal.error().message;
-    legal_ = std::move(legal).value();
+    legal_ = std::make_unique<sqlite::SqliteLegalStore>(*store_);
     microblog_ = std::make_unique<domain::Microblog>(*store_, feeds_, domain::InstanceConfig{});
     open_desk();
   }
@@ -57,6 +55,27 @@ class LegalDeskFixture : public ::testing::Test {
     auto desk = LegalDesk::open(*store_, *legal_, options);
     ASSERT_TRUE(desk.ok()) << desk.error().message;
     desk_ = std::move(desk).value();
+  }
+
+  // Another process on the same data directory (a `publius legal` command while
+  // the server runs): its own store, connection and desk, on the same clock.
+  struct OtherProcess {
+    std::unique_ptr<sqlite::SqliteStore> store;
+    std::unique_ptr<sqlite::SqliteLegalStore> legal;
+    std::unique_ptr<LegalDesk> desk;
+  };
+
+  void open_other_process(OtherProcess& other) {
+    auto store = sqlite::SqliteStore::open(dir_.path());
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    other.store = std::move(store).value();
+    other.legal = std::make_unique<sqlite::SqliteLegalStore>(*other.store);
+    DeskOptions options;
+    options.data_dir = dir_.path();
+    options.clock = [this] { return clock_ms_; };
+    auto desk = LegalDesk::open(*other.store, *other.legal, options);
+    ASSERT_TRUE(desk.ok()) << desk.error().message;
+    other.desk = std::move(desk).value();
   }
 
   int64_t account(const std::string& name) {

@@ -128,6 +128,44 @@ TEST(SqliteStoreTest, DeletedAccountIdsAreNeverGivenOutAgain) {
   EXPECT_EQ(next->id, deleted_id + 1);
 }
 
+// A direct post and its place in each participant's conversations commit
+// together: a failed insert files no thread.
+TEST(SqliteStoreTest, DirectPostAndItsConversationsCommitTogether) {
+  testing::TempDir dir;
+  auto store = SqliteStore::open(dir.path());
+  ASSERT_TRUE(store.ok());
+  std::vector<int64_t> ids;
+  for (const char* name : {"author", "first", "second"}) {
+    auto a = (*store)->create_account({name, "h", domain::Role::kUser, {}});
+    ASSERT_TRUE(a.ok());
+    ids.push_back(a->id);
+  }
+  store::Post dm;
+  dm.id = 7000;
+  dm.account_id = ids[0];
+  dm.visibility = domain::Visibility::kDirect;
+  dm.mention_account_ids = {ids[1], ids[2]};
+  dm.created_ms = 1;
+  const std::vector<store::ConversationFiling> filings = {{ids[0], {ids[1], ids[2]}, false},
+                                                          {ids[1], {ids[0], ids[2]}, true},
+                                                          {ids[2], {ids[0], ids[1]}, true}};
+  ASSERT_TRUE((*store)->insert_status(dm, filings).ok());
+  for (const auto& filing : filings) {
+    auto threads = (*store)->conversations(filing.account_id, domain::Page{});
+    ASSERT_TRUE(threads.ok());
+    ASSERT_EQ(threads->size(), 1u);
+    EXPECT_EQ(threads->front().participant_ids, filing.participant_ids);
+    EXPECT_EQ(threads->front().last_status_id, dm.id);
+    EXPECT_EQ(threads->front().unread, filing.unread);
+  }
+
+  // The same id again fails, and the thread it would have started is not there.
+  EXPECT_FALSE((*store)->insert_status(dm, {{ids[1], {ids[0]}, true}}).ok());
+  auto threads = (*store)->conversations(ids[1], domain::Page{});
+  ASSERT_TRUE(threads.ok());
+  EXPECT_EQ(threads->size(), 1u);
+}
+
 TEST(SqliteStoreTest, ConversationsGoWithAnyParticipantsAccount) {
   testing::TempDir dir;
   auto store = SqliteStore::open(dir.path());
@@ -144,7 +182,7 @@ TEST(SqliteStoreTest, ConversationsGoWithAnyParticipantsAccount) {
   dm.visibility = domain::Visibility::kDirect;
   dm.mention_account_ids = {ids[0]};
   dm.created_ms = 1;
-  ASSERT_TRUE((*store)->insert_status(dm).ok());
+  ASSERT_TRUE((*store)->insert_status(dm, {}).ok());
   ASSERT_TRUE((*store)->save_conversation(ids[0], {ids[1], ids[2]}, dm.id, true).ok());
   ASSERT_TRUE((*store)->save_conversation(ids[0], {ids[2]}, dm.id, true).ok());
   // An older post never replaces a newer one.
@@ -196,7 +234,7 @@ TEST(SqliteStoreTest, SearchTreatsQueryAsPlainWords) {
   p.text = "customs summons withdrawn";
   p.html = "<p>customs summons withdrawn</p>";
   p.created_ms = 1;
-  ASSERT_TRUE((*store)->insert_status(p).ok());
+  ASSERT_TRUE((*store)->insert_status(p, {}).ok());
   EXPECT_EQ(*(*store)->search_statuses("summons", 10, 0), (std::vector<int64_t>{1000}));
   EXPECT_EQ(*(*store)->search_statuses("SUMMONS customs", 10, 0), (std::vector<int64_t>{1000}));
   // FTS syntax in user input is just text, never an error.

@@ -50,9 +50,7 @@ class LegalWebTest : public ::testing::Test {
     auto store = sqlite::SqliteStore::open(dir_.path());
     ASSERT_TRUE(store.ok()) << store.error().message;
     store_ = std::move(store).value();
-    auto legal = sqlite::SqliteLegalStore::open(dir_.path());
-    ASSERT_TRUE(legal.ok()) << legal.error().message;
-    legal_ = std::move(legal).value();
+    legal_ = std::make_unique<sqlite::SqliteLegalStore>(*store_);
     domain::InstanceConfig config;
     config.domain = "example.org";
     microblog_ = std::make_unique<domain::Microblog>(*store_, feeds_, config);

@@ -1,22 +1,25 @@
-// SqliteLegalStore: legal::LegalStore over its own connection to
-// DATA_DIR/publius.db (the legal_* tables of schema migration 2). A separate
-// connection keeps the desk independent of SqliteStore's caches: it writes only
-// tables SqliteStore never reads. Calls are serialized under a mutex.
+// SqliteLegalStore: legal::LegalStore over the legal_* tables (schema
+// migration 2) in DATA_DIR/publius.db, through the connection of the process's
+// SqliteStore on the same file (SqliteStore::with_connection), under that
+// store's mutex. Sharing the connection is what keeps the desk's own commits
+// from counting as another process's: a separate connection's commits move the
+// microblog store's PRAGMA data_version, and every warm home feed would be
+// dropped after each legal action. The desk writes only tables SqliteStore
+// never caches, so its caches stay exact.
 #pragma once
 
-#include <memory>
-#include <mutex>
 #include <string>
 
 #include "legal/legal_store.h"
-#include "store/sqlite/db.h"
+#include "store/sqlite/sqlite_store.h"
 
 namespace publius::sqlite {
 
 class SqliteLegalStore final : public legal::LegalStore {
  public:
-  // Opens DIR/publius.db, applying pending migrations.
-  static Result<std::unique_ptr<SqliteLegalStore>> open(const std::string& data_dir);
+  // The legal tables of `store`'s database, which SqliteStore::open() migrated.
+  // `store` must outlive this.
+  explicit SqliteLegalStore(SqliteStore& store) : store_(store) {}
 
   Status apply(const legal::LegalChange& change,
                const std::function<legal::AuditEntry(legal::AuditEntry)>& seal) override;
@@ -27,10 +30,7 @@ class SqliteLegalStore final : public legal::LegalStore {
   Result<std::vector<legal::AuditEntry>> audit_entries() override;
 
  private:
-  explicit SqliteLegalStore(Db db) : db_(std::move(db)) {}
-  Status write_demand(const legal::DemandRow& row, bool insert);
-  std::mutex mu_;
-  Db db_;
+  SqliteStore& store_;
 };
 
 }  // namespace publius::sqlite

@@ -231,6 +231,25 @@ Result<bool> remove_follow(Db& db, int64_t account_id, int64_t target_id) {
   return true;
 }
 
+// Participant ids as the conversations table keys them: ascending, space-separated.
+std::string participants_key(const std::vector<int64_t>& ids) { return join_ids(ids, ' '); }
+
+// Store::save_conversation() inside the caller's transaction (if any). The SQL
+// is compiled once: a direct message files one thread per account in it.
+Status save_conversation_in(Db& db, int64_t account_id, const std::vector<int64_t>& participant_ids,
+                            int64_t last_status_id, bool unread) {
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db.prepare_cached("INSERT INTO conversations (account_id, participants, last_status_id, "
+                        "unread) VALUES (?, ?, ?, ?) ON CONFLICT (account_id, participants) DO "
+                        "UPDATE SET last_status_id = excluded.last_status_id, unread = "
+                        "excluded.unread WHERE excluded.last_status_id > "
+                        "conversations.last_status_id"));
+  stmt.bind(1, account_id).bind(2, participants_key(participant_ids));
+  stmt.bind(3, last_status_id).bind(4, unread);
+  return stmt.run();
+}
+
 bool is_searchable(const Post& s) {
   return !s.reblog_of_id && s.sealed.empty() &&
          (s.visibility == Visibility::kPublic || s.visibility == Visibility::kUnlisted);
@@ -624,7 +643,8 @@ Result<std::optional<AuthCode>> SqliteStore::take_auth_code(const std::string& c
 
 // ---- Statuses ----
 
-Status SqliteStore::insert_status(const Post& st) {
+Status SqliteStore::insert_status(const Post& st,
+                                  const std::vector<ConversationFiling>& conversations) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
   PUBLIUS_TRY(run(db_,
@@ -661,6 +681,8 @@ Status SqliteStore::insert_status(const Post& st) {
     PUBLIUS_TRY(run(db_, "INSERT INTO statuses_fts (rowid, text) VALUES (?, ?)",
                     [&](Stmt& s) { s.bind(1, st.id).bind(2, st.spoiler_text + "\n" + st.text); }));
   }
+  for (const auto& c : conversations)
+    PUBLIUS_TRY(save_conversation_in(db_, c.account_id, c.participant_ids, st.id, c.unread));
   forget_account(st.account_id);
   if (st.reblog_of_id) {
     forget_post(*st.reblog_of_id);
@@ -1433,9 +1455,6 @@ namespace {
 
 constexpr const char* kConversationColumns = "id, account_id, participants, last_status_id, unread";
 
-// Participant ids as the conversations table keys them: ascending, space-separated.
-std::string participants_key(const std::vector<int64_t>& ids) { return join_ids(ids, ' '); }
-
 Conversation read_conversation(const Stmt& s) {
   Conversation c;
   c.id = s.int64(0);
@@ -1468,15 +1487,7 @@ Status SqliteStore::save_conversation(int64_t account_id,
                                       const std::vector<int64_t>& participant_ids,
                                       int64_t last_status_id, bool unread) {
   std::lock_guard lock(mu_);
-  return run(db_,
-             "INSERT INTO conversations (account_id, participants, last_status_id, unread) "
-             "VALUES (?, ?, ?, ?) ON CONFLICT (account_id, participants) DO UPDATE SET "
-             "last_status_id = excluded.last_status_id, unread = excluded.unread "
-             "WHERE excluded.last_status_id > conversations.last_status_id",
-             [&](Stmt& s) {
-               s.bind(1, account_id).bind(2, participants_key(participant_ids));
-               s.bind(3, last_status_id).bind(4, unread);
-             });
+  return save_conversation_in(db_, account_id, participant_ids, last_status_id, unread);
 }
 
 Result<std::vector<Conversation>> SqliteStore::conversations(int64_t account_id, const Page& p) {

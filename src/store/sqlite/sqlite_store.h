@@ -5,8 +5,10 @@
 // in read-through caches, so the hot paths rarely reach SQL (docs/performance.md).
 //
 // The caches are exact: every write through this store updates them, and a
-// commit by another process (the admin CLI against a running server) is seen
-// through PRAGMA data_version and empties them.
+// commit by another connection (the admin CLI against a running server) is seen
+// through PRAGMA data_version and empties them. The legal desk's tables in the
+// same file are written through this store's connection (SqliteLegalStore), so
+// the server's own legal actions are not mistaken for another process's.
 #pragma once
 
 #include <memory>
@@ -27,6 +29,20 @@ class SqliteStore final : public store::Store {
   static Result<std::unique_ptr<SqliteStore>> open(const std::string& data_dir);
 
   Result<uint64_t> external_commits() override;
+
+  // Runs `work(db)` on this store's connection under its mutex and returns what
+  // it returns: for a store of other tables in the same file (SqliteLegalStore),
+  // whose commits are then this connection's own. PRAGMA data_version moves only
+  // for another connection's commits, so a process's own legal actions never
+  // count as external commits, while another process's (a `publius legal`
+  // command) always do. `work` must not call this store (the mutex is not
+  // recursive) nor write the tables this store caches, and must end any
+  // transaction it begins.
+  template <typename Work>
+  auto with_connection(Work&& work) {
+    std::lock_guard lock(mu_);
+    return work(db_);
+  }
 
   Result<store::Account> create_account(const store::NewAccount& a) override;
   Result<std::optional<store::Account>> account_by_id(int64_t id) override;
@@ -49,7 +65,8 @@ class SqliteStore final : public store::Store {
   Status create_auth_code(const std::string& code_hash, const store::AuthCode& c) override;
   Result<std::optional<store::AuthCode>> take_auth_code(const std::string& code_hash) override;
 
-  Status insert_status(const store::Post& s) override;
+  Status insert_status(const store::Post& s,
+                       const std::vector<store::ConversationFiling>& conversations) override;
   Result<std::optional<store::Post>> status_by_id(int64_t id) override;
   Result<std::vector<store::Post>> statuses_by_ids(const std::vector<int64_t>& ids) override;
   Result<std::vector<int64_t>> delete_status(int64_t id) override;
