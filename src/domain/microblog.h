@@ -299,6 +299,9 @@ class Microblog {
   Status repoint_conversations(const std::vector<Conversation>& ended, int64_t deleted_id);
   Result<bool> can_view(Viewer viewer, const Post& post);
   Result<std::vector<Post>> hydrate(const std::vector<int64_t>& ids);
+  // The notification `from` causes `recipient`, or none when they are the same account.
+  std::optional<Notification> notification_for(int64_t recipient, NotificationType type,
+                                               int64_t from, std::optional<int64_t> status_id);
   Status notify(int64_t recipient, NotificationType type, int64_t from,
                 std::optional<int64_t> status_id);
   Status deliver(const Post& post);

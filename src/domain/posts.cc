@@ -36,9 +36,10 @@ std::string Microblog::render_text(std::string_view text, std::vector<int64_t>* 
   return std::move(formatted.html);
 }
 
-Status Microblog::notify(int64_t recipient, NotificationType type, int64_t from,
-                         std::optional<int64_t> status_id) {
-  if (recipient == from) return ok_status();
+std::optional<Notification> Microblog::notification_for(int64_t recipient, NotificationType type,
+                                                        int64_t from,
+                                                        std::optional<int64_t> status_id) {
+  if (recipient == from) return std::nullopt;
   Notification n;
   n.id = next_id();
   n.account_id = recipient;
@@ -46,7 +47,13 @@ Status Microblog::notify(int64_t recipient, NotificationType type, int64_t from,
   n.from_account_id = from;
   n.status_id = status_id;
   n.created_ms = ms_of_id(n.id);
-  return store_.insert_notification(n);
+  return n;
+}
+
+Status Microblog::notify(int64_t recipient, NotificationType type, int64_t from,
+                         std::optional<int64_t> status_id) {
+  auto n = notification_for(recipient, type, from, status_id);
+  return n ? store_.insert_notification(*n) : ok_status();
 }
 
 Status Microblog::deliver(const Post& post) {
@@ -159,31 +166,34 @@ Result<Post> Microblog::create_status(const NewPost& request) {
   post.id = next_id();
   post.created_ms = ms_of_id(post.id);
   for (auto& m : post.media) m.status_id = post.id;
-  if (post.visibility == Visibility::kDirect) {
-    std::vector<int64_t> readers = post.mention_account_ids;
-    readers.push_back(post.account_id);
-    PUBLIUS_ASSIGN_OR_RETURN(auto stored, sealed_copy(post, readers));
-    PUBLIUS_TRY(store_.insert_status(stored, conversation_filings(post)));
-    // The author's copy stays open; the envelope marks it sealed for the render caches.
-    post.sealed = std::move(stored.sealed);
-  } else {
-    PUBLIUS_TRY(store_.insert_status(post, {}));
-  }
-  account_changed(post.account_id);
-  if (post.in_reply_to_id) post_changed(*post.in_reply_to_id);
-  if (request.idempotency_key) {
-    PUBLIUS_TRY(store_.remember_idempotent_status(request.author_id,
-                                                  sha256_hex(*request.idempotency_key), post.id));
-  }
+  // Everything the post causes in the store commits with it, in one transaction.
+  store::NewPostEffects effects;
+  auto add_notification = [&](int64_t recipient, NotificationType type) {
+    if (auto n = notification_for(recipient, type, post.account_id, post.id))
+      effects.notifications.push_back(std::move(*n));
+  };
   for (int64_t mentioned : post.mention_account_ids)
-    PUBLIUS_TRY(notify(mentioned, NotificationType::kMention, post.account_id, post.id));
+    add_notification(mentioned, NotificationType::kMention);
   // Followers who rang the bell hear of each new post they can see, as in Mastodon: not of
   // direct posts nor of replies to others.
   if (post.visibility != Visibility::kDirect && !replies_to_other(post)) {
     PUBLIUS_ASSIGN_OR_RETURN(auto bells, store_.notified_follower_ids(post.account_id));
-    for (int64_t follower : bells)
-      PUBLIUS_TRY(notify(follower, NotificationType::kStatus, post.account_id, post.id));
+    for (int64_t follower : bells) add_notification(follower, NotificationType::kStatus);
   }
+  if (request.idempotency_key) effects.idempotency_key_hash = sha256_hex(*request.idempotency_key);
+  if (post.visibility == Visibility::kDirect) {
+    std::vector<int64_t> readers = post.mention_account_ids;
+    readers.push_back(post.account_id);
+    PUBLIUS_ASSIGN_OR_RETURN(auto stored, sealed_copy(post, readers));
+    effects.conversations = conversation_filings(post);
+    PUBLIUS_TRY(store_.insert_status(stored, effects));
+    // The author's copy stays open; the envelope marks it sealed for the render caches.
+    post.sealed = std::move(stored.sealed);
+  } else {
+    PUBLIUS_TRY(store_.insert_status(post, effects));
+  }
+  account_changed(post.account_id);
+  if (post.in_reply_to_id) post_changed(*post.in_reply_to_id);
   PUBLIUS_TRY(deliver(post));
   return post;
 }
@@ -355,9 +365,11 @@ Result<Post> Microblog::set_reblog(int64_t account_id, int64_t status_id, bool o
   reblog.reblog_of_id = post.id;
   reblog.visibility = visibility.value_or(Visibility::kPublic);
   if (reblog.visibility == Visibility::kDirect) reblog.visibility = Visibility::kPublic;
-  PUBLIUS_TRY(store_.insert_status(reblog, {}));
+  store::NewPostEffects effects;
+  if (auto n = notification_for(post.account_id, NotificationType::kReblog, account_id, post.id))
+    effects.notifications.push_back(std::move(*n));
+  PUBLIUS_TRY(store_.insert_status(reblog, effects));
   post_changed(post.id);
-  PUBLIUS_TRY(notify(post.account_id, NotificationType::kReblog, account_id, post.id));
   PUBLIUS_TRY(deliver(reblog));
   return reblog;
 }

@@ -172,6 +172,15 @@ struct ConversationFiling {
   bool unread = false;
 };
 
+// What commits together with a new post (Store::insert_status): its place in
+// each participant's conversation (direct posts), the notifications it causes
+// and the idempotency key that names it for its author.
+struct NewPostEffects {
+  std::vector<ConversationFiling> conversations;
+  std::vector<Notification> notifications;
+  std::optional<std::string> idempotency_key_hash;
+};
+
 // Outcome of a follow: either an immediate follow or a pending request.
 enum class FollowOutcome { kFollowing, kRequested, kAlready };
 
@@ -213,12 +222,12 @@ class Store {
   virtual Result<std::optional<AuthCode>> take_auth_code(const std::string& code_hash) = 0;
 
   // Statuses. insert_status() fills id-dependent counters (account statuses_count,
-  // parent replies_count, reblog target reblogs_count) and files a direct post in
-  // `conversations` (as save_conversation() would, one thread per filing) in the
-  // same transaction: a direct message to many accounts costs one commit, and is
-  // never stored without its threads.
-  virtual Status insert_status(const Post& s,
-                               const std::vector<ConversationFiling>& conversations) = 0;
+  // parent replies_count, reblog target reblogs_count) and writes `effects` in the
+  // same transaction: the post's conversation threads (as save_conversation()
+  // would, one per filing), its notifications and its idempotency key. A post that
+  // mentions or messages many accounts costs one commit, and an acknowledged post
+  // is never stored without them.
+  virtual Status insert_status(const Post& s, const NewPostEffects& effects) = 0;
   virtual Result<std::optional<Post>> status_by_id(int64_t id) = 0;
   virtual Result<std::vector<Post>> statuses_by_ids(const std::vector<int64_t>& ids) = 0;
   // Deletes the status, its reblogs, favourites, bookmarks, pins, notifications; returns deleted
@@ -367,8 +376,6 @@ class Store {
                                      int64_t last_read_id) = 0;
   virtual Result<std::optional<int64_t>> idempotent_status(int64_t account_id,
                                                            const std::string& key_hash) = 0;
-  virtual Status remember_idempotent_status(int64_t account_id, const std::string& key_hash,
-                                            int64_t status_id) = 0;
 
   // Web UI sessions, keyed by the hash of the cookie secret. web_session() returns
   // nothing for an unknown hash; touch_web_session() raises last_seen to day_ms (a

@@ -149,7 +149,7 @@ TEST(SqliteStoreTest, DirectPostAndItsConversationsCommitTogether) {
   const std::vector<store::ConversationFiling> filings = {{ids[0], {ids[1], ids[2]}, false},
                                                           {ids[1], {ids[0], ids[2]}, true},
                                                           {ids[2], {ids[0], ids[1]}, true}};
-  ASSERT_TRUE((*store)->insert_status(dm, filings).ok());
+  ASSERT_TRUE((*store)->insert_status(dm, {.conversations = filings}).ok());
   for (const auto& filing : filings) {
     auto threads = (*store)->conversations(filing.account_id, domain::Page{});
     ASSERT_TRUE(threads.ok());
@@ -160,7 +160,7 @@ TEST(SqliteStoreTest, DirectPostAndItsConversationsCommitTogether) {
   }
 
   // The same id again fails, and the thread it would have started is not there.
-  EXPECT_FALSE((*store)->insert_status(dm, {{ids[1], {ids[0]}, true}}).ok());
+  EXPECT_FALSE((*store)->insert_status(dm, {.conversations = {{ids[1], {ids[0]}, true}}}).ok());
   auto threads = (*store)->conversations(ids[1], domain::Page{});
   ASSERT_TRUE(threads.ok());
   EXPECT_EQ(threads->size(), 1u);

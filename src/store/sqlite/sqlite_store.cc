@@ -215,6 +215,17 @@ Status adjust_count(Db& db, std::string_view table, std::string_view column, int
              [&](Stmt& s) { s.bind(1, delta).bind(2, id); });
 }
 
+// A notification row (insert_notification(), and insert_status() inside its transaction).
+Status insert_notification_in(Db& db, const Notification& n) {
+  return run(db,
+             "INSERT INTO notifications (id, account_id, type, from_account_id, status_id, "
+             "created_ms) VALUES (?, ?, ?, ?, ?, ?)",
+             [&](Stmt& s) {
+               s.bind(1, n.id).bind(2, n.account_id).bind(3, static_cast<int64_t>(n.type));
+               s.bind(4, n.from_account_id).bind(5, n.status_id).bind(6, n.created_ms);
+             });
+}
+
 // Ends a follow inside the caller's transaction: the row, both counters, and the
 // followed account's places in the follower's lists (lists hold only followed
 // accounts, as in Mastodon). True when there was a follow.
@@ -643,8 +654,7 @@ Result<std::optional<AuthCode>> SqliteStore::take_auth_code(const std::string& c
 
 // ---- Statuses ----
 
-Status SqliteStore::insert_status(const Post& st,
-                                  const std::vector<ConversationFiling>& conversations) {
+Status SqliteStore::insert_status(const Post& st, const NewPostEffects& effects) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
   PUBLIUS_TRY(run(db_,
@@ -681,8 +691,18 @@ Status SqliteStore::insert_status(const Post& st,
     PUBLIUS_TRY(run(db_, "INSERT INTO statuses_fts (rowid, text) VALUES (?, ?)",
                     [&](Stmt& s) { s.bind(1, st.id).bind(2, st.spoiler_text + "\n" + st.text); }));
   }
-  for (const auto& c : conversations)
+  for (const auto& c : effects.conversations)
     PUBLIUS_TRY(save_conversation_in(db_, c.account_id, c.participant_ids, st.id, c.unread));
+  for (const auto& n : effects.notifications) PUBLIUS_TRY(insert_notification_in(db_, n));
+  if (effects.idempotency_key_hash) {
+    PUBLIUS_TRY(
+        run(db_,
+            "INSERT OR REPLACE INTO idempotency_keys (account_id, key_hash, status_id) "
+            "VALUES (?, ?, ?)",
+            [&](Stmt& s) {
+              s.bind(1, st.account_id).bind(2, *effects.idempotency_key_hash).bind(3, st.id);
+            }));
+  }
   forget_account(st.account_id);
   if (st.reblog_of_id) {
     forget_post(*st.reblog_of_id);
@@ -1373,13 +1393,7 @@ Result<HiddenAccounts> SqliteStore::hidden_accounts(int64_t viewer_id) {
 
 Status SqliteStore::insert_notification(const Notification& n) {
   std::lock_guard lock(mu_);
-  return run(db_,
-             "INSERT INTO notifications (id, account_id, type, from_account_id, status_id, "
-             "created_ms) VALUES (?, ?, ?, ?, ?, ?)",
-             [&](Stmt& s) {
-               s.bind(1, n.id).bind(2, n.account_id).bind(3, static_cast<int64_t>(n.type));
-               s.bind(4, n.from_account_id).bind(5, n.status_id).bind(6, n.created_ms);
-             });
+  return insert_notification_in(db_, n);
 }
 
 namespace {
@@ -1714,15 +1728,6 @@ Result<std::optional<int64_t>> SqliteStore::idempotent_status(int64_t account_id
   if (stmt.step()) return std::optional<int64_t>(stmt.int64(0));
   PUBLIUS_TRY(stmt.status());
   return std::optional<int64_t>();
-}
-
-Status SqliteStore::remember_idempotent_status(int64_t account_id, const std::string& key_hash,
-                                               int64_t status_id) {
-  std::lock_guard lock(mu_);
-  return run(db_,
-             "INSERT OR REPLACE INTO idempotency_keys (account_id, key_hash, status_id) VALUES (?, "
-             "?, ?)",
-             [&](Stmt& s) { s.bind(1, account_id).bind(2, key_hash).bind(3, status_id); });
 }
 
 // ---- Web sessions and credentials (web UI) ----

@@ -65,8 +65,7 @@ class SqliteStore final : public store::Store {
   Status create_auth_code(const std::string& code_hash, const store::AuthCode& c) override;
   Result<std::optional<store::AuthCode>> take_auth_code(const std::string& code_hash) override;
 
-  Status insert_status(const store::Post& s,
-                       const std::vector<store::ConversationFiling>& conversations) override;
+  Status insert_status(const store::Post& s, const store::NewPostEffects& effects) override;
   Result<std::optional<store::Post>> status_by_id(int64_t id) override;
   Result<std::vector<store::Post>> statuses_by_ids(const std::vector<int64_t>& ids) override;
   Result<std::vector<int64_t>> delete_status(int64_t id) override;
@@ -170,8 +169,6 @@ class SqliteStore final : public store::Store {
                                     int64_t last_read_id) override;
   Result<std::optional<int64_t>> idempotent_status(int64_t account_id,
                                                    const std::string& key_hash) override;
-  Status remember_idempotent_status(int64_t account_id, const std::string& key_hash,
-                                    int64_t status_id) override;
 
   Status create_web_session(const std::string& token_hash, int64_t account_id,
                             int64_t day_ms) override;
