@@ -5,9 +5,9 @@
 // the same directory, are fsynced, renamed into place and the directory is
 // fsynced; on any failure the temporary file is removed (a crash can still
 // leave it, or leave files whose row was never inserted: names_written_before()
-// finds them for the sweep). Removal overwrites a
-// file with zeros before unlinking it (best effort on journaling or
-// copy-on-write file systems and SSDs: see docs/decisions/0002-media-uploads.md).
+// finds them for the sweep). Removal overwrites a file with zeros before
+// unlinking it (best effort on journaling or copy-on-write file systems and
+// SSDs: see docs/decisions/0002-media-uploads.md).
 //
 // Thread-safe: no state beyond the directory path. Errors are Status values
 // (kInternal) whose messages name no client data.
