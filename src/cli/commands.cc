@@ -24,6 +24,7 @@
 #include "store/sqlite/sqlite_store.h"
 #include "timeline/home_feeds.h"
 #include "util/crypto.h"
+#include "util/time.h"
 #include "web/legal_web.h"
 #include "web/web_ui.h"
 
@@ -112,8 +113,6 @@ int serve(ServeOptions o) {
   }
   auto store = sqlite::SqliteStore::open(o.data_dir);
   if (!store.ok()) return fail(store.error().message);
-  // Deleted rows leave old page images in the write-ahead log until a checkpoint.
-  shield::ErasurePass erasure(**store, std::chrono::seconds(o.erasure_interval_seconds));
   timeline::HomeFeeds feeds;
   domain::InstanceConfig config;
   config.domain = o.domain;
@@ -124,6 +123,18 @@ int serve(ServeOptions o) {
   config.registrations_open = o.registrations;
   config.media_dir = o.data_dir + "/media";
   domain::Microblog microblog(**store, feeds, config);
+  // Deleted rows leave old page images in the write-ahead log until a checkpoint.
+  // Each pass first sweeps expired uploads and orphaned media files, so their
+  // rows leave the log in the same pass. Declared after the microblog it calls,
+  // so it stops (with a last pass) before the microblog goes.
+  shield::ErasurePass erasure(
+      **store, std::chrono::seconds(o.erasure_interval_seconds), [&microblog]() -> Status {
+        PUBLIUS_ASSIGN_OR_RETURN(auto swept, microblog.sweep_media(now_ms()));
+        if (swept.expired_files + swept.orphaned_files > 0)
+          spdlog::info("media sweep erased {} files of unattached uploads and {} orphaned files",
+                       swept.expired_files, swept.orphaned_files);
+        return ok_status();
+      });
   // The legal desk: its admin API, and held user notices whose court order
   // expired while the server was down go out now.
   // Over the store's own connection: the desk's commits are this process's own,

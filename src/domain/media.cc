@@ -6,6 +6,7 @@
 #include "domain/microblog.h"
 #include "media/image_processor.h"
 #include "util/crypto.h"
+#include "util/time.h"
 
 namespace publius::domain {
 namespace {
@@ -82,6 +83,7 @@ Result<MediaAttachment> Microblog::upload_media(int64_t account_id, std::string_
     m.focus_y = details.focus->y;
   }
   m.blurhash = std::move(image.blurhash);
+  m.uploaded_day_ms = now_day_ms();
   PUBLIUS_TRY(media_files_.write_all({{m.file_name(), std::move(image.original.bytes)},
                                       {m.small_file_name(), std::move(image.preview.bytes)}}));
   if (auto stored = store_.insert_media(m); !stored.ok()) {
@@ -123,6 +125,34 @@ Status Microblog::delete_media(int64_t account_id, int64_t media_id) {
 
 Result<std::string> Microblog::media_file(std::string_view name) { return media_files_.read(name); }
 
+Result<MediaSweep> Microblog::sweep_media(int64_t now_ms) {
+  MediaSweep swept;
+  if (!media_files_.enabled()) return swept;
+  constexpr int64_t kDayMs = 86400000;
+  PUBLIUS_ASSIGN_OR_RETURN(auto expired, store_.delete_unattached_media_uploaded_by(
+                                             day_floor_ms(now_ms) - kUnattachedMediaDays * kDayMs));
+  media_files_.erase(expired);
+  swept.expired_files = expired.size();
+
+  const auto candidates = media_files_.names_written_before(now_ms - kOrphanMediaGraceMs);
+  std::vector<std::string> keys;
+  for (const auto& name : candidates) keys.emplace_back(media::MediaFiles::key_of(name));
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  PUBLIUS_ASSIGN_OR_RETURN(auto stored, store_.stored_media_keys(keys));
+  std::sort(stored.begin(), stored.end());
+  std::vector<std::string> orphans;
+  for (const auto& name : candidates) {
+    // A temporary file is never named by a row: its write was interrupted.
+    if (media::MediaFiles::is_temporary_name(name) ||
+        !std::binary_search(stored.begin(), stored.end(), media::MediaFiles::key_of(name)))
+      orphans.push_back(name);
+  }
+  media_files_.erase(orphans);
+  swept.orphaned_files = orphans.size();
+  return swept;
+}
+
 Result<std::vector<MediaAttachment>> Microblog::media_for_post(int64_t author_id,
                                                                const std::vector<int64_t>& ids,
                                                                std::optional<int64_t> post_id) {
@@ -140,6 +170,7 @@ Result<std::vector<MediaAttachment>> Microblog::media_for_post(int64_t author_id
                         (!it->status_id || it->status_id == post_id);
     if (!usable) return unprocessable("Validation failed: media attachments were not found");
     ordered.push_back(*it);
+    ordered.back().uploaded_day_ms.reset();  // in a post: no upload day, as stored
   }
   return ordered;
 }

@@ -70,6 +70,12 @@ struct MediaChange {
   std::optional<Focus> focus;
 };
 
+// What one media sweep removed (Microblog::sweep_media).
+struct MediaSweep {
+  size_t expired_files = 0;   // of unattached uploads past their day (rows deleted too)
+  size_t orphaned_files = 0;  // that no attachment named, temporaries included
+};
+
 // One entry of Mastodon's media_attributes[] on a post edit.
 struct MediaAttributes {
   int64_t id = 0;
@@ -241,6 +247,12 @@ class Microblog {
   Status delete_media(int64_t account_id, int64_t media_id);
   // The bytes of a stored media file by name, for serving; kNotFound otherwise.
   Result<std::string> media_file(std::string_view name);
+  // The media sweep, which the serve process's erasure pass runs with the wall
+  // clock as `now_ms` (ms since the epoch). Deletes the uploads still in no post
+  // kUnattachedMediaDays after their upload day and erases their files, then
+  // erases the files of DATA/media no attachment names and the temporary files
+  // of interrupted writes, once last written kOrphanMediaGraceMs before now_ms.
+  Result<MediaSweep> sweep_media(int64_t now_ms);
 
   // Timelines; statuses newest first, already filtered for the viewer.
   Result<std::vector<Post>> home_timeline(int64_t account_id, const Page& page);
@@ -336,6 +348,17 @@ class Microblog {
 // Media rules, as Mastodon's.
 inline constexpr size_t kMaxMediaPerPost = 4;
 inline constexpr size_t kMaxMediaDescriptionChars = 1500;
+// An upload in no post is deleted once this many days have begun since its
+// upload day (midnight UTC), the only time kept of it: it lives at least 24
+// and at most 48 hours, as Mastodon removes unattached media after a day.
+inline constexpr int64_t kUnattachedMediaDays = 2;
+// How long a media file must have gone unmodified before the sweep may call it
+// an orphan. An upload writes its files and then inserts its row within
+// milliseconds, so a younger file without a row may be an upload in progress;
+// one this old without a row is left by a crash between the two. An hour, not
+// startup only: the server restarts within seconds of a crash, when the
+// orphans are still young, and an orphan of a crash is gone an hour later.
+inline constexpr int64_t kOrphanMediaGraceMs = 60 * 60 * 1000;
 // Mastodon's focus parameter: "x,y", each a number in [-1, 1]; 422 otherwise.
 Result<Focus> parse_focus(std::string_view text);
 // Alt text of at most kMaxMediaDescriptionChars characters; 422 otherwise.

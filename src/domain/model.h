@@ -65,6 +65,9 @@ struct MediaAttachment {
   std::string description;  // alt text
   double focus_x = 0, focus_y = 0;
   std::string blurhash;
+  // Midnight UTC of the upload's day while unattached (the sweep's clock; no
+  // finer time is kept); unset once in a post.
+  std::optional<int64_t> uploaded_day_ms;
   std::string file_name() const { return file_key + "." + extension; }
   std::string small_file_name() const { return file_key + "-small." + extension; }
 };

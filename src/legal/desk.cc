@@ -654,14 +654,18 @@ Result<std::string> LegalDesk::produce_locked(const std::string& id,
                          {"statement", "Not held: " + (holding ? holding->what : std::string())}});
     }
     if (wants("non_content_records")) {
-      json::array days;
-      for (int64_t d : c.token_last_used_days_ms) days.emplace_back(format_day(d));
+      auto days = [](const std::vector<int64_t>& days_ms) {
+        json::array out;
+        for (int64_t d : days_ms) out.emplace_back(format_day(d));
+        return out;
+      };
       json::object records{
           {"account", "@" + target},
           {"account_created_day", format_day(c.created_day_ms)},
           {"last_active_day",
            c.last_active_day_ms ? json::value(format_day(*c.last_active_day_ms)) : json::value()},
-          {"token_last_used_days", std::move(days)},
+          {"token_last_used_days", days(c.token_last_used_days_ms)},
+          {"unattached_media_upload_days", days(c.media_upload_days_ms)},
           {"following_count", c.following},
           {"followers_count", c.followers},
           {"note", "Days only: no login history, addresses or devices are kept."}};

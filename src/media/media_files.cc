@@ -24,6 +24,8 @@ bool write_fully(int fd, std::string_view bytes) {
   return true;
 }
 
+std::string temporary_name(std::string_view name) { return "." + std::string(name) + ".tmp"; }
+
 bool fsync_path(const std::string& path, int flags) {
   const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
   if (fd < 0) return false;
@@ -58,9 +60,19 @@ std::string_view MediaFiles::content_type_of(std::string_view name) {
   return "image/gif";
 }
 
+bool MediaFiles::is_temporary_name(std::string_view name) {
+  constexpr std::string_view kSuffix = ".tmp";
+  return name.size() > 1 + kSuffix.size() && name.starts_with('.') && name.ends_with(kSuffix) &&
+         is_valid_name(name.substr(1, name.size() - 1 - kSuffix.size()));
+}
+
+std::string_view MediaFiles::key_of(std::string_view name) {
+  return name.substr(name.starts_with('.') ? 1 : 0, 32);
+}
+
 Status MediaFiles::write_one(const std::string& name, std::string_view bytes) const {
   const std::string final_path = dir_ + "/" + name;
-  const std::string temp_path = dir_ + "/." + name + ".tmp";
+  const std::string temp_path = dir_ + "/" + temporary_name(name);
   const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
   if (fd < 0) return internal_error("cannot create a media file");
   bool ok = write_fully(fd, bytes) && ::fsync(fd) == 0;
@@ -122,7 +134,7 @@ Result<std::string> MediaFiles::read(std::string_view name) const {
 void MediaFiles::erase(const std::vector<std::string>& names) const {
   if (!enabled()) return;
   for (const auto& name : names) {
-    if (!is_valid_name(name)) continue;
+    if (!is_valid_name(name) && !is_temporary_name(name)) continue;
     const std::string path = dir_ + "/" + name;
     // Zeros over the content first, so the image is not left in the freed blocks
     // on file systems that overwrite in place.
@@ -138,6 +150,23 @@ void MediaFiles::erase(const std::vector<std::string>& names) const {
     ::unlink(path.c_str());
   }
   fsync_path(dir_, O_RDONLY | O_DIRECTORY);
+}
+
+std::vector<std::string> MediaFiles::names_written_before(int64_t cutoff_ms) const {
+  std::vector<std::string> names;
+  if (!enabled()) return names;
+  std::error_code ec;
+  for (auto it = std::filesystem::directory_iterator(dir_, ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (!is_valid_name(name) && !is_temporary_name(name)) continue;
+    struct stat st {};
+    if (::lstat(it->path().c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    const int64_t modified_ms =
+        int64_t{st.st_mtim.tv_sec} * 1000 + int64_t{st.st_mtim.tv_nsec} / 1000000;
+    if (modified_ms < cutoff_ms) names.push_back(std::move(name));
+  }
+  return names;
 }
 
 }  // namespace publius::media

@@ -4,8 +4,9 @@
 
 namespace publius::shield {
 
-ErasurePass::ErasurePass(store::Store& store, std::chrono::seconds interval)
-    : store_(store), interval_(interval), thread_([this] { run(); }) {}
+ErasurePass::ErasurePass(store::Store& store, std::chrono::seconds interval,
+                         std::function<Status()> sweep)
+    : store_(store), interval_(interval), sweep_(std::move(sweep)), thread_([this] { run(); }) {}
 
 ErasurePass::~ErasurePass() {
   {
@@ -18,6 +19,11 @@ ErasurePass::~ErasurePass() {
 }
 
 void ErasurePass::erase_once() {
+  if (sweep_) {
+    if (auto swept = sweep_(); !swept.ok())
+      spdlog::warn("sweep before the erasure pass failed, retried at the next: {}",
+                   swept.error().message);
+  }
   if (auto erased = store_.erase_deleted(); !erased.ok())
     spdlog::warn("erasure pass failed, retried at the next: {}", erased.error().message);
 }

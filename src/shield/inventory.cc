@@ -92,7 +92,9 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
       {"account_created_day", 1, format_day(c.created_day_ms)},
       {"last_active_day", c.last_active_day_ms ? 1 : 0, last_active},
       {"token_last_used_days", static_cast<int64_t>(c.token_last_used_days_ms.size()),
-       days_list(c.token_last_used_days_ms)}};
+       days_list(c.token_last_used_days_ms)},
+      {"unattached_media_upload_days", static_cast<int64_t>(c.media_upload_days_ms.size()),
+       days_list(c.media_upload_days_ms)}};
   inv.groups.push_back({"timestamps", std::move(times)});
   inv.groups.push_back(
       {"secrets_as_hashes",
@@ -128,7 +130,8 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
       {"payment_records", false, no_column + "payments; the server takes none"},
       {"non_content_records", true,
        "account creation day " + format_day(c.created_day_ms) + ", last active day " + last_active +
-           ", token last-used days (" + days_list(c.token_last_used_days_ms) + "), " +
+           ", token last-used days (" + days_list(c.token_last_used_days_ms) +
+           "), upload days of unattached images (" + days_list(c.media_upload_days_ms) + "), " +
            plural(c.following, "follows") + ", " + plural(c.followers, "followers") + ", " +
            plural(c.conversations, "direct-message threads") +
            " (participants and read state) and the posting defaults"},

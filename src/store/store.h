@@ -158,6 +158,7 @@ struct AccountInventoryCounts {
   int64_t created_day_ms = 0;
   std::optional<int64_t> last_active_day_ms;
   std::vector<int64_t> token_last_used_days_ms;  // distinct days, ascending
+  std::vector<int64_t> media_upload_days_ms;     // of unattached uploads; distinct, ascending
   bool has_password_hash = false;
   int64_t recovery_code_hashes = 0;
   int64_t token_hashes = 0;
@@ -256,6 +257,15 @@ class Store {
   virtual Result<bool> delete_unattached_media(int64_t id) = 0;
   // The file names (originals and previews) of every attachment of the account.
   virtual Result<std::vector<std::string>> media_file_names_of(int64_t account_id) = 0;
+  // Deletes every unattached attachment uploaded on or before the day
+  // `last_day_ms` (midnight UTC) and returns the names of their files. Attached
+  // ones carry no upload day and are never deleted by this.
+  virtual Result<std::vector<std::string>> delete_unattached_media_uploaded_by(
+      int64_t last_day_ms) = 0;
+  // Those of `keys` (MediaAttachment::file_key) that an attachment's files are
+  // stored under, in no particular order; a key without one names orphaned files.
+  virtual Result<std::vector<std::string>> stored_media_keys(
+      const std::vector<std::string>& keys) = 0;
   virtual Result<std::vector<int64_t>> descendants(int64_t id, int limit) = 0;
 
   // Status lists; each returns ids newest first.

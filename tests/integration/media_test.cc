@@ -1,6 +1,11 @@
 // Media over HTTP: uploads, their details, attaching them to posts, serving the
-// stripped files, and that nothing is left on disk by errors or deletions.
+// stripped files, that nothing is left on disk by errors or deletions, and that
+// the erasure pass sweeps orphaned files.
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <filesystem>
+#include <fstream>
 
 #include "integration/server_harness.h"
 #include "support/images.h"
@@ -14,19 +19,25 @@ using publius::testing::metadata_needles;
 using publius::testing::photo_with_metadata;
 using publius::testing::plain_image;
 
+HttpRequest upload_request(const std::string& token, const std::vector<FilePart>& files,
+                           const std::vector<std::pair<std::string, std::string>>& fields = {},
+                           const std::string& target = "/api/v2/media") {
+  HttpRequest r;
+  r.method = "POST";
+  r.target = target;
+  r.token = token;
+  const std::string boundary = "publius-boundary-" + unique_suffix();
+  r.content_type = "multipart/form-data; boundary=" + boundary;
+  r.body = multipart_body(fields, files, boundary);
+  return r;
+}
+
 class MediaTest : public ApiIntegrationTest {
  protected:
   static HttpResponse upload(const User& u, const std::vector<FilePart>& files,
                              const std::vector<std::pair<std::string, std::string>>& fields = {},
                              const std::string& target = "/api/v2/media") {
-    HttpRequest r;
-    r.method = "POST";
-    r.target = target;
-    r.token = u.token;
-    const std::string boundary = "publius-boundary-" + unique_suffix();
-    r.content_type = "multipart/form-data; boundary=" + boundary;
-    r.body = multipart_body(fields, files, boundary);
-    return api().request(std::move(r));
+    return api().request(upload_request(u.token, files, fields, target));
   }
   static json::value upload_ok(const User& u, const std::string& bytes,
                                const std::string& description = "") {
@@ -303,6 +314,54 @@ TEST_F(MediaTest, FilePathsAreValidatedStrictly) {
                                 "/system/media/.0123456789abcdef0123456789abcdef.jpg.tmp"}) {
     EXPECT_EQ(api().get(path).status, 404) << path;
   }
+}
+
+// The media sweep runs in the serve process's erasure pass. Its own server and
+// data directory, with a pass every second, so planted files touch no other test.
+class MediaSweepServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = make_temp_dir("publius-media-sweep-"); }
+  void TearDown() override {
+    server_.stop();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  std::string data() const { return dir_ + "/data"; }
+  std::string media_path(const std::string& name) const { return data() + "/media/" + name; }
+
+  std::string dir_;
+  ServerProcess server_;
+};
+
+// When an unattached upload expires depends on the day; account_media_test.cc
+// moves that clock. Here: a file a crash left two hours ago is erased by the
+// running server, while a fresh upload and a write in progress stay.
+TEST_F(MediaSweepServerTest, ErasurePassErasesOrphanedFilesAndKeepsUploads) {
+  const std::string token = create_account_with_cli(data(), "sweeper");
+  ASSERT_TRUE(server_.start(data(), {"--erasure-interval", "1"}));
+  Api api(server_.port());
+  auto m =
+      Api::ok_json(api.request(upload_request(token, {{.bytes = plain_image(ImageFormat::kPng)}})));
+  const std::string url = str(m, "url"), preview_url = str(m, "preview_url");
+  const std::string name = url.substr(url.rfind('/') + 1);
+  const std::string preview = preview_url.substr(preview_url.rfind('/') + 1);
+
+  const std::string orphan = std::string(32, 'a') + ".jpg";
+  const std::string in_progress = "." + std::string(32, 'b') + ".png.tmp";
+  std::ofstream(media_path(orphan)) << "left by a crash";
+  std::ofstream(media_path(in_progress)) << "being written";
+  const timespec two_hours_ago[2] = {{::time(nullptr) - 7200, 0}, {::time(nullptr) - 7200, 0}};
+  ASSERT_EQ(::utimensat(AT_FDCWD, media_path(orphan).c_str(), two_hours_ago, 0), 0);
+
+  const auto deadline = Clock::now() + 15s;
+  while (std::filesystem::exists(media_path(orphan)) && Clock::now() < deadline)
+    ::poll(nullptr, 0, 100);
+  EXPECT_FALSE(std::filesystem::exists(media_path(orphan))) << server_.log();
+  EXPECT_TRUE(std::filesystem::exists(media_path(in_progress)));
+  EXPECT_TRUE(std::filesystem::exists(media_path(name)));
+  EXPECT_TRUE(std::filesystem::exists(media_path(preview)));
+  EXPECT_EQ(api.get(strip_origin(url)).status, 200);
+  EXPECT_EQ(api.get("/api/v1/media/" + str(m, "id"), token).status, 200);
 }
 
 }  // namespace

@@ -1,8 +1,12 @@
 // Media in the domain over a real store and media directory: account deletion
-// erases the account's files, and the disclosure inventory counts its images.
+// erases the account's files, the disclosure inventory counts its images, and
+// the media sweep removes uploads never posted and files no upload names.
 #include <gtest/gtest.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "domain/microblog.h"
 #include "shield/inventory.h"
@@ -11,6 +15,7 @@
 #include "support/microblog_fixture.h"
 #include "support/temp_dir.h"
 #include "util/crypto.h"
+#include "util/time.h"
 
 namespace publius::domain {
 namespace {
@@ -34,6 +39,28 @@ class AccountMediaTest : public testing::MicroblogFixture {
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return r.ok() ? r->id : 0;
   }
+
+  bool on_disk(const std::string& name) {
+    return std::filesystem::exists(dir_.path() + "/media/" + name);
+  }
+  bool row_exists(int64_t media_id) {
+    auto found = store_->media_by_ids({media_id});
+    EXPECT_TRUE(found.ok());
+    return found.ok() && !found->empty();
+  }
+  // A media file written outside any upload, as a crash leaves it, last
+  // modified `age_ms` ago.
+  void plant_file(const std::string& name, int64_t age_ms) {
+    const std::string path = dir_.path() + "/media/" + name;
+    std::filesystem::create_directories(dir_.path() + "/media");
+    std::ofstream(path) << "image bytes";
+    const int64_t modified_ms = now_ms() - age_ms;
+    const timespec times[2] = {{modified_ms / 1000, (modified_ms % 1000) * 1000000},
+                               {modified_ms / 1000, (modified_ms % 1000) * 1000000}};
+    ASSERT_EQ(::utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+  }
+
+  static constexpr int64_t kDayMs = 86400000;
 
   size_t files_on_disk() {
     size_t n = 0;
@@ -66,16 +93,23 @@ TEST_F(AccountMediaTest, InventoryCountsImagesByWhoMaySeeThem) {
   const int64_t alice = account("alice");
   post_with(alice, {upload(alice).id, upload(alice).id}, Visibility::kPublic);
   post_with(alice, {upload(alice).id}, Visibility::kPrivate);
-  upload(alice);
+  const auto unattached = upload(alice);
+  ASSERT_TRUE(unattached.uploaded_day_ms);
   auto counts = store_->inventory_counts(alice);
   ASSERT_TRUE(counts.ok());
   EXPECT_EQ(counts->public_media, 2);
   EXPECT_EQ(counts->non_public_media, 1);
   EXPECT_EQ(counts->unattached_media, 1);
+  // Its upload day is the only time held of it; attached images keep none.
+  EXPECT_EQ(counts->media_upload_days_ms, std::vector<int64_t>{*unattached.uploaded_day_ms});
   const auto inventory = shield::build_inventory(*counts);
   const std::string text = shield::inventory_to_text(inventory);
   EXPECT_NE(text.find("unattached_media"), std::string::npos) << text;
   EXPECT_NE(text.find("4 images"), std::string::npos) << text;
+  EXPECT_NE(text.find("upload days of unattached images (" +
+                      format_day(*unattached.uploaded_day_ms) + ")"),
+            std::string::npos)
+      << text;
 }
 
 TEST_F(AccountMediaTest, DirectMessagesRefuseMedia) {
@@ -89,6 +123,125 @@ TEST_F(AccountMediaTest, DirectMessagesRefuseMedia) {
   auto r = microblog_->create_status(p);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kUnprocessable);
+}
+
+TEST_F(AccountMediaTest, UnattachedUploadLivesAtLeastADayThenRowAndFilesGo) {
+  const int64_t alice = account("alice");
+  const auto m = upload(alice);
+  ASSERT_TRUE(m.uploaded_day_ms);
+  const int64_t day = *m.uploaded_day_ms;
+  EXPECT_EQ(day, day_floor_ms(day));
+  // From midnight of its upload day to the last instant of the next: whenever
+  // in its day it was made, that is at least 24 hours.
+  for (int64_t now : {day, day + kDayMs + kDayMs / 2, day + kUnattachedMediaDays * kDayMs - 1}) {
+    auto swept = microblog_->sweep_media(now);
+    ASSERT_TRUE(swept.ok()) << swept.error().message;
+    EXPECT_EQ(swept->expired_files, 0u);
+    EXPECT_TRUE(row_exists(m.id));
+    EXPECT_TRUE(on_disk(m.file_name()));
+    EXPECT_TRUE(on_disk(m.small_file_name()));
+  }
+  // The second midnight after the upload day: at most 48 hours after it.
+  auto swept = microblog_->sweep_media(day + kUnattachedMediaDays * kDayMs);
+  ASSERT_TRUE(swept.ok()) << swept.error().message;
+  EXPECT_EQ(swept->expired_files, 2u);
+  EXPECT_FALSE(row_exists(m.id));
+  EXPECT_FALSE(on_disk(m.file_name()));
+  EXPECT_FALSE(on_disk(m.small_file_name()));
+  EXPECT_EQ(files_on_disk(), 0u);
+}
+
+TEST_F(AccountMediaTest, AttachedMediaAreNeverSwept) {
+  const int64_t alice = account("alice");
+  const auto m = upload(alice);
+  const int64_t post_id = post_with(alice, {m.id}, Visibility::kPublic);
+  auto stored = store_->media_by_ids({m.id});
+  ASSERT_TRUE(stored.ok() && stored->size() == 1u);
+  EXPECT_EQ(stored->front().status_id, post_id);
+  EXPECT_FALSE(stored->front().uploaded_day_ms) << "an attached image keeps no upload day";
+
+  auto swept = microblog_->sweep_media(now_ms() + 365 * kDayMs);
+  ASSERT_TRUE(swept.ok()) << swept.error().message;
+  EXPECT_EQ(swept->expired_files + swept->orphaned_files, 0u);
+  EXPECT_TRUE(row_exists(m.id));
+  EXPECT_TRUE(on_disk(m.file_name()));
+  EXPECT_TRUE(on_disk(m.small_file_name()));
+}
+
+TEST_F(AccountMediaTest, SweepErasesOrphanedFilesButNotWritesInProgress) {
+  const int64_t alice = account("alice");
+  const auto kept = upload(alice);
+  // A crash between writing the files and inserting the row, two hours ago.
+  const std::string orphan_key = media::MediaFiles::new_key();
+  plant_file(orphan_key + ".jpg", 2 * kOrphanMediaGraceMs);
+  plant_file(orphan_key + "-small.jpg", 2 * kOrphanMediaGraceMs);
+  // A temporary file a crash left, and one being written now.
+  const std::string stale_temp = "." + media::MediaFiles::new_key() + ".png.tmp";
+  plant_file(stale_temp, 2 * kOrphanMediaGraceMs);
+  const std::string fresh_temp = "." + media::MediaFiles::new_key() + ".png.tmp";
+  plant_file(fresh_temp, 0);
+  // A fresh pair without a row yet: an upload between its files and its row.
+  const std::string fresh_key = media::MediaFiles::new_key();
+  plant_file(fresh_key + ".webp", 0);
+  // Not a media name: never touched.
+  plant_file("README", 2 * kOrphanMediaGraceMs);
+  ASSERT_EQ(files_on_disk(), 8u);
+
+  auto swept = microblog_->sweep_media(now_ms());
+  ASSERT_TRUE(swept.ok()) << swept.error().message;
+  EXPECT_EQ(swept->orphaned_files, 3u);
+  EXPECT_FALSE(on_disk(orphan_key + ".jpg"));
+  EXPECT_FALSE(on_disk(orphan_key + "-small.jpg"));
+  EXPECT_FALSE(on_disk(stale_temp));
+  EXPECT_TRUE(on_disk(fresh_temp));
+  EXPECT_TRUE(on_disk(fresh_key + ".webp"));
+  EXPECT_TRUE(on_disk("README"));
+  EXPECT_TRUE(on_disk(kept.file_name()));
+  EXPECT_TRUE(on_disk(kept.small_file_name()));
+  EXPECT_TRUE(row_exists(kept.id));
+
+  // Once as old as the grace, a write that never finished is an orphan too;
+  // the upload with its row stays.
+  swept = microblog_->sweep_media(now_ms() + kOrphanMediaGraceMs + 1000);
+  ASSERT_TRUE(swept.ok()) << swept.error().message;
+  EXPECT_FALSE(on_disk(fresh_temp));
+  EXPECT_FALSE(on_disk(fresh_key + ".webp"));
+  EXPECT_TRUE(on_disk(kept.file_name()));
+  EXPECT_TRUE(on_disk(kept.small_file_name()));
+  EXPECT_TRUE(on_disk("README"));
+}
+
+TEST_F(AccountMediaTest, StoreDeletesUnattachedMediaByUploadDay) {
+  const int64_t alice = account("alice");
+  const int64_t day = *parse_rfc3339_ms("2026-11-23T00:00:00Z");
+  std::vector<MediaAttachment> rows;
+  for (int64_t uploaded : {day - kDayMs, day, day + kDayMs}) {
+    MediaAttachment m;
+    m.id = static_cast<int64_t>(rows.size()) + 1;
+    m.account_id = alice;
+    m.file_key = media::MediaFiles::new_key();
+    m.extension = "png";
+    m.uploaded_day_ms = uploaded;
+    ASSERT_TRUE(store_->insert_media(m).ok());
+    rows.push_back(m);
+  }
+  auto deleted = store_->delete_unattached_media_uploaded_by(day);
+  ASSERT_TRUE(deleted.ok()) << deleted.error().message;
+  std::sort(deleted->begin(), deleted->end());
+  auto expected = media_file_names({rows[0], rows[1]});
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(*deleted, expected);
+  EXPECT_FALSE(row_exists(rows[0].id));
+  EXPECT_FALSE(row_exists(rows[1].id));
+  EXPECT_TRUE(row_exists(rows[2].id));
+
+  // Keys are looked up in chunks; the one stored among many unknown is found.
+  std::vector<std::string> keys(1200);
+  for (auto& key : keys) key = media::MediaFiles::new_key();
+  keys[777] = rows[2].file_key;
+  auto stored = store_->stored_media_keys(keys);
+  ASSERT_TRUE(stored.ok()) << stored.error().message;
+  EXPECT_EQ(*stored, std::vector<std::string>{rows[2].file_key});
 }
 
 }  // namespace

@@ -2,10 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 #include "support/temp_dir.h"
 #include "util/crypto.h"
+#include "util/time.h"
 
 namespace publius::media {
 namespace {
@@ -58,6 +61,41 @@ TEST(MediaFilesTest, WritesAllOrNothingAndErases) {
 
   MediaFiles disabled("");
   EXPECT_FALSE(disabled.write_all({{c, "x"}}).ok());
+}
+
+TEST(MediaFilesTest, TemporaryNamesAndKeys) {
+  ASSERT_TRUE(crypto_init().ok());
+  const std::string key = MediaFiles::new_key();
+  EXPECT_TRUE(MediaFiles::is_temporary_name("." + key + ".jpg.tmp"));
+  EXPECT_TRUE(MediaFiles::is_temporary_name("." + key + "-small.webp.tmp"));
+  for (const std::string& bad : {key + ".jpg", "." + key + ".jpg", key + ".jpg.tmp",
+                                 "." + key + ".db.tmp", std::string("..tmp"), std::string(".tmp")})
+    EXPECT_FALSE(MediaFiles::is_temporary_name(bad)) << bad;
+  EXPECT_EQ(MediaFiles::key_of(key + "-small.png"), key);
+  EXPECT_EQ(MediaFiles::key_of("." + key + ".png.tmp"), key);
+}
+
+TEST(MediaFilesTest, ListsMediaFilesWrittenBeforeACutoffAndErasesTemporaries) {
+  ASSERT_TRUE(crypto_init().ok());
+  testing::TempDir tmp;
+  const std::string dir = tmp.path() + "/media";
+  MediaFiles files(dir);
+  EXPECT_TRUE(files.names_written_before(now_ms() + 1000).empty()) << "no directory yet";
+  const std::string stored = MediaFiles::new_key() + ".png";
+  ASSERT_TRUE(files.write_all({{stored, "one"}}).ok());
+  const std::string temp = "." + MediaFiles::new_key() + ".png.tmp";
+  std::ofstream(dir + "/" + temp) << "half";
+  std::ofstream(dir + "/other.txt") << "not media";
+  std::filesystem::create_directory(dir + "/" + MediaFiles::new_key() + ".jpg");
+
+  auto names = files.names_written_before(now_ms() + 1000);
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{temp, stored}));
+  EXPECT_TRUE(files.names_written_before(now_ms() - 60000).empty());
+
+  files.erase({temp});
+  EXPECT_FALSE(std::filesystem::exists(dir + "/" + temp));
+  EXPECT_EQ(*files.read(stored), "one");
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "store/sqlite/schema.h"
 #include "support/temp_dir.h"
+#include "util/time.h"
 
 namespace publius::sqlite {
 namespace {
@@ -95,6 +96,42 @@ TEST(SqliteStoreTest, SealingMigrationLeavesNoClearDirectMessageOnDisk) {
   EXPECT_NE(bytes.find("Publicword321"), std::string::npos);  // the scan sees clear posts
   for (const char* secret : {"Oldersecret456", "Clearsecret123", "Hiddentag789", "hiddentag789"})
     EXPECT_EQ(bytes.find(secret), std::string::npos) << secret;
+}
+
+TEST(SqliteStoreTest, UploadDayMigrationGivesWaitingUploadsTodayAndPostedOnesNone) {
+  testing::TempDir dir;
+  {
+    // The schema before upload days: one upload waiting, one in a post.
+    auto db = Db::open(dir.path() + "/publius.db");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(migrate(*db, latest_schema_version() - 1).ok());
+    auto media_row = [](const std::string& id, const std::string& status_id, char key) {
+      return "INSERT INTO media (id, account_id, status_id, file_key, extension, width, height, "
+             "size, small_width, small_height, small_size, blurhash) VALUES (" +
+             id + ", 1, " + status_id + ", '" + std::string(32, key) +
+             "', 'png', 1, 1, 1, 1, 1, 1, 'LEHV6nWB2yk8pyo0adR*.7kCMdnj');";
+    };
+    ASSERT_TRUE(db->exec("INSERT INTO accounts (id, username, password_hash, created_day) VALUES "
+                         "(1, 'early', 'h', 0);"
+                         "INSERT INTO statuses (id, account_id, text, html, visibility, "
+                         "created_ms) VALUES (1000, 1, 'with media', '<p>with media</p>', 0, 1);" +
+                         media_row("7", "NULL", 'a') + media_row("8", "1000", 'b'))
+                    .ok());
+  }
+  const int64_t before = now_day_ms();
+  auto store = SqliteStore::open(dir.path());
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  const int64_t after = now_day_ms();
+  auto media = (*store)->media_by_ids({7, 8});
+  ASSERT_TRUE(media.ok() && media->size() == 2u);
+  for (const auto& m : *media) {
+    if (m.id == 7) {
+      ASSERT_TRUE(m.uploaded_day_ms);
+      EXPECT_TRUE(*m.uploaded_day_ms == before || *m.uploaded_day_ms == after);
+    } else {
+      EXPECT_FALSE(m.uploaded_day_ms);
+    }
+  }
 }
 
 TEST(SqliteStoreTest, DuplicateUsernameIsAConflict) {

@@ -123,7 +123,7 @@ Post read_status(const Stmt& s) {
 
 constexpr const char* kMediaColumns =
     "id, account_id, status_id, file_key, extension, width, height, size, small_width, "
-    "small_height, small_size, description, focus_x, focus_y, blurhash";
+    "small_height, small_size, description, focus_x, focus_y, blurhash, uploaded_day";
 
 constexpr const char* kPostsWithMedia =
     "(SELECT status_id FROM media WHERE status_id IS NOT NULL)";
@@ -145,6 +145,7 @@ domain::MediaAttachment read_media(const Stmt& s) {
   m.focus_x = s.real(12);
   m.focus_y = s.real(13);
   m.blurhash = s.text(14);
+  m.uploaded_day_ms = s.optional_int64(15);
   return m;
 }
 
@@ -771,7 +772,8 @@ Status SqliteStore::attach_media(const Post& st, bool replace) {
     // checked, and the WHERE clause keeps a race from taking another post's.
     PUBLIUS_TRY(run(db_,
                     "UPDATE media SET status_id = ?1, position = ?2, description = ?3, "
-                    "focus_x = ?4, focus_y = ?5 WHERE id = ?6 AND account_id = ?7 AND "
+                    "focus_x = ?4, focus_y = ?5, uploaded_day = NULL WHERE id = ?6 AND "
+                    "account_id = ?7 AND "
                     "(status_id IS NULL OR status_id = ?1)",
                     [&](Stmt& s) {
                       s.bind(1, st.id).bind(2, static_cast<int64_t>(i)).bind(3, m.description);
@@ -1936,12 +1938,13 @@ Status SqliteStore::insert_media(const MediaAttachment& m) {
   std::lock_guard lock(mu_);
   return run(db_,
              std::string("INSERT INTO media (") + kMediaColumns +
-                 ") VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 ") VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
              [&](Stmt& s) {
                s.bind(1, m.id).bind(2, m.account_id).bind(3, m.file_key).bind(4, m.extension);
                s.bind(5, m.width).bind(6, m.height).bind(7, m.size).bind(8, m.small_width);
                s.bind(9, m.small_height).bind(10, m.small_size).bind(11, m.description);
                s.bind(12, m.focus_x).bind(13, m.focus_y).bind(14, m.blurhash);
+               s.bind(15, m.uploaded_day_ms);
              });
 }
 
@@ -1971,6 +1974,46 @@ Result<bool> SqliteStore::delete_unattached_media(int64_t id) {
   PUBLIUS_TRY(run(db_, "DELETE FROM media WHERE id = ? AND status_id IS NULL",
                   [&](Stmt& s) { s.bind(1, id); }));
   return db_.changes() > 0;
+}
+
+Result<std::vector<std::string>> SqliteStore::delete_unattached_media_uploaded_by(
+    int64_t last_day_ms) {
+  std::lock_guard lock(mu_);
+  // One statement: a post attaching one of these at the same moment either
+  // takes it first (status_id set, so it stays) or finds it gone.
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("DELETE FROM media WHERE status_id IS NULL AND "
+                                       "uploaded_day <= ? RETURNING file_key, extension"));
+  stmt.bind(1, last_day_ms);
+  std::vector<MediaAttachment> deleted;
+  while (stmt.step()) {
+    MediaAttachment m;
+    m.file_key = stmt.text(0);
+    m.extension = stmt.text(1);
+    deleted.push_back(std::move(m));
+  }
+  PUBLIUS_TRY(stmt.status());
+  return domain::media_file_names(deleted);
+}
+
+Result<std::vector<std::string>> SqliteStore::stored_media_keys(
+    const std::vector<std::string>& keys) {
+  std::lock_guard lock(mu_);
+  std::vector<std::string> stored;
+  // In chunks, under SQLite's default limit of bound parameters.
+  constexpr size_t kChunk = 500;
+  for (size_t begin = 0; begin < keys.size(); begin += kChunk) {
+    const size_t end = std::min(keys.size(), begin + kChunk);
+    std::string placeholders;
+    for (size_t i = begin; i < end; ++i) placeholders += i == begin ? "?" : ", ?";
+    PUBLIUS_ASSIGN_OR_RETURN(
+        auto stmt,
+        db_.prepare("SELECT file_key FROM media WHERE file_key IN (" + placeholders + ")"));
+    for (size_t i = begin; i < end; ++i) stmt.bind(static_cast<int>(i - begin + 1), keys[i]);
+    while (stmt.step()) stored.push_back(stmt.text(0));
+    PUBLIUS_TRY(stmt.status());
+  }
+  return stored;
 }
 
 Result<std::vector<std::string>> SqliteStore::media_file_names_of(int64_t account_id) {
@@ -2134,6 +2177,12 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
   days.bind(1, account_id);
   while (days.step()) c.token_last_used_days_ms.push_back(days.int64(0));
   PUBLIUS_TRY(days.status());
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto upload_days, db_.prepare("SELECT DISTINCT uploaded_day FROM media WHERE account_id = ? "
+                                    "AND uploaded_day IS NOT NULL ORDER BY uploaded_day"));
+  upload_days.bind(1, account_id);
+  while (upload_days.step()) c.media_upload_days_ms.push_back(upload_days.int64(0));
+  PUBLIUS_TRY(upload_days.status());
   return c;
 }
 

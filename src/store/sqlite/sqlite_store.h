@@ -79,6 +79,9 @@ class SqliteStore final : public store::Store {
                                   double focus_y) override;
   Result<bool> delete_unattached_media(int64_t id) override;
   Result<std::vector<std::string>> media_file_names_of(int64_t account_id) override;
+  Result<std::vector<std::string>> delete_unattached_media_uploaded_by(
+      int64_t last_day_ms) override;
+  Result<std::vector<std::string>> stored_media_keys(const std::vector<std::string>& keys) override;
   Result<std::vector<int64_t>> descendants(int64_t id, int limit) override;
 
   Result<std::vector<int64_t>> account_statuses(int64_t account_id,
