@@ -128,7 +128,6 @@ Result<std::string> Microblog::media_file(std::string_view name) { return media_
 Result<MediaSweep> Microblog::sweep_media(int64_t now_ms) {
   MediaSweep swept;
   if (!media_files_.enabled()) return swept;
-  constexpr int64_t kDayMs = 86400000;
   PUBLIUS_ASSIGN_OR_RETURN(auto expired, store_.delete_unattached_media_uploaded_by(
                                              day_floor_ms(now_ms) - kUnattachedMediaDays * kDayMs));
   media_files_.erase(expired);

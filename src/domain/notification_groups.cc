@@ -5,11 +5,10 @@
 #include <unordered_map>
 
 #include "util/ids.h"
+#include "util/time.h"
 
 namespace publius::domain {
 namespace {
-
-constexpr int64_t kDayMs = 24LL * 60 * 60 * 1000;
 
 std::optional<int64_t> parse_number(std::string_view text) {
   int64_t value = 0;

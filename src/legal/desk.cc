@@ -866,7 +866,7 @@ Result<std::string> LegalDesk::transparency(const TransparencyOptions& options) 
   json::object report;
   report["period"] = period.label;
   report["from"] = format_day(period.from_ms);
-  report["to"] = format_day(period.to_ms - 86400000);
+  report["to"] = format_day(period.to_ms - kDayMs);
   report["requests"] = count(requests);
   report["accounts_specified"] = count(static_cast<int64_t>(accounts.size()));
   // Whole percentages as integers: Boost.JSON would print 0.0 as "0E0".

@@ -221,7 +221,7 @@ Review review_demand(
 
   // Deadline.
   if (d.deadline_ms) {
-    const int64_t days = (*d.deadline_ms - d.received_ms) / 86400000;
+    const int64_t days = (*d.deadline_ms - d.received_ms) / kDayMs;
     std::map<std::string, std::string> values = {
         {"deadline", format_iso8601_ms(*d.deadline_ms)},
         {"received", format_iso8601_ms(d.received_ms)},

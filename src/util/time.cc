@@ -45,8 +45,8 @@ int64_t now_ms() {
 }
 
 std::string format_iso8601_ms(int64_t ms) {
-  const int64_t days = floor_div(ms, 86400000);
-  const int64_t rem = ms - days * 86400000;
+  const int64_t days = floor_div(ms, kDayMs);
+  const int64_t rem = ms - days * kDayMs;
   const Civil c = civil_from_days(days);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
@@ -71,7 +71,7 @@ std::optional<int64_t> parse_rfc3339_ms(std::string_view s) {
   auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2);
   if (!y || !mo || !d || s.size() < 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
   if (*mo < 1 || *mo > 12 || *d < 1 || *d > 31) return std::nullopt;
-  int64_t ms = days_from_civil(*y, *mo, *d) * 86400000;
+  int64_t ms = days_from_civil(*y, *mo, *d) * kDayMs;
   if (s.size() == 10) return std::nullopt;  // a date alone is not RFC 3339
   if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return std::nullopt;
   auto h = digits(11, 2), mi = digits(14, 2), se = digits(17, 2);

@@ -10,8 +10,9 @@
 namespace publius {
 
 int64_t now_ms();
+inline constexpr int64_t kDayMs = 86'400'000;
 // Midnight UTC of the day containing ms, and of today.
-inline int64_t day_floor_ms(int64_t ms) { return ms - ((ms % 86400000) + 86400000) % 86400000; }
+inline int64_t day_floor_ms(int64_t ms) { return ms - ((ms % kDayMs) + kDayMs) % kDayMs; }
 inline int64_t now_day_ms() { return day_floor_ms(now_ms()); }
 // "2017-03-14T09:30:00.000Z": the form Mastodon's JSON uses.
 std::string format_iso8601_ms(int64_t ms);

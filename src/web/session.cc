@@ -6,7 +6,6 @@
 namespace publius::web {
 namespace {
 
-constexpr int64_t kDayMs = 86400000;
 
 }  // namespace
 
