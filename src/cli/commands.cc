@@ -122,6 +122,7 @@ int serve(ServeOptions o) {
   config.rules = std::move(rules).value();
   config.registrations_open = o.registrations;
   config.media_dir = o.data_dir + "/media";
+  config.max_concurrent_uploads = std::max(1, o.threads / 2);
   domain::Microblog microblog(**store, feeds, config);
   // Deleted rows leave old page images in the write-ahead log until a checkpoint.
   // Each pass first sweeps expired uploads and orphaned media files, so their

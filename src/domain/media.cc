@@ -65,6 +65,17 @@ Result<MediaAttachment> Microblog::upload_media(int64_t account_id, std::string_
                                                 const MediaChange& details) {
   PUBLIUS_TRY(check_media_description(details.description));
   if (!media_files_.enabled()) return internal_error("media storage is not configured");
+  // Takes a slot for the rest of the call; `others` were already decoding.
+  struct Slot {
+    explicit Slot(std::atomic<int>& n) : in_progress(n), others(n.fetch_add(1)) {}
+    ~Slot() { in_progress.fetch_sub(1); }
+    std::atomic<int>& in_progress;
+    const int others;
+  } slot(uploads_in_progress_);
+  if (slot.others >= config_.max_concurrent_uploads) {
+    return Error{ErrorCode::kTooManyRequests,
+                 "Too many images are being processed right now; try again in a few seconds"};
+  }
   PUBLIUS_ASSIGN_OR_RETURN(auto image, media::process_image(bytes));
   MediaAttachment m;
   m.id = new_media_id();

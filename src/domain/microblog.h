@@ -4,10 +4,11 @@
 // Store below. Handlers parse and render; they never decide.
 //
 // Thread-safe: holds no mutable state of its own beyond the Store and the
-// HomeFeeds, both thread-safe. Errors are Result values whose messages are
-// fit to show the client (Mastodon's {"error": ...}).
+// HomeFeeds, both thread-safe, and an atomic count of uploads in progress. Errors are Result values
+// whose messages are fit to show the client (Mastodon's {"error": ...}).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -32,6 +33,10 @@ struct InstanceConfig {
   bool registrations_open = true;
   // Where uploaded media files are stored (DATA/media); empty: uploads are refused.
   std::string media_dir;
+  // Images decoded at once. Decoding a phone photo holds a worker thread for up to a
+  // second, so a flood of uploads must leave the other workers free for everyone else;
+  // uploads beyond this are refused with 429 (the client retries).
+  int max_concurrent_uploads = 2;
   // Where clients reach the server; "https://" + domain unless set (e.g. http on loopback).
   std::string public_url;
   std::string base_url() const { return public_url.empty() ? "https://" + domain : public_url; }
@@ -343,6 +348,7 @@ class Microblog {
   InstanceConfig config_;
   ChangeObserver* observer_ = nullptr;
   media::MediaFiles media_files_;
+  std::atomic<int> uploads_in_progress_{0};
 };
 
 // Media rules, as Mastodon's.

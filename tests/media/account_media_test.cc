@@ -1,12 +1,15 @@
 // Media in the domain over a real store and media directory: account deletion
 // erases the account's files, the disclosure inventory counts its images, and
 // the media sweep removes uploads never posted and files no upload names.
-#include <gtest/gtest.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <thread>
+#include <vector>
 
 #include "domain/microblog.h"
 #include "shield/inventory.h"
@@ -242,6 +245,38 @@ TEST_F(AccountMediaTest, StoreDeletesUnattachedMediaByUploadDay) {
   auto stored = store_->stored_media_keys(keys);
   ASSERT_TRUE(stored.ok()) << stored.error().message;
   EXPECT_EQ(*stored, std::vector<std::string>{rows[2].file_key});
+}
+
+// A flood of uploads takes at most max_concurrent_uploads workers; the rest are
+// told to retry (429) and leave nothing behind.
+TEST_F(AccountMediaTest, UploadsBeyondTheConcurrentLimitAreRefusedToRetry) {
+  domain::InstanceConfig config;
+  config.media_dir = dir_.path() + "/media";
+  config.max_concurrent_uploads = 1;
+  Microblog limited(*store_, feeds_, config);
+  const int64_t alice = account("alice");
+  // Large enough that decoding takes far longer than starting the other threads.
+  const std::string photo = testing::plain_image(media::ImageFormat::kPng, 2400, 1800);
+  std::atomic<int> ready{0}, accepted{0}, refused{0};
+  std::vector<std::thread> uploaders;
+  for (int i = 0; i < 6; ++i) {
+    uploaders.emplace_back([&] {
+      ++ready;
+      while (ready < 6) std::this_thread::yield();
+      auto m = limited.upload_media(alice, photo, MediaChange{});
+      if (m.ok())
+        ++accepted;
+      else if (m.error().code == ErrorCode::kTooManyRequests)
+        ++refused;
+    });
+  }
+  for (auto& t : uploaders) t.join();
+  EXPECT_GE(accepted.load(), 1);
+  EXPECT_GE(refused.load(), 1);
+  EXPECT_EQ(accepted + refused, 6);
+  EXPECT_EQ(files_on_disk(), 2u * static_cast<size_t>(accepted.load()));
+  // The slots are given back: a later upload goes through.
+  EXPECT_TRUE(limited.upload_media(alice, photo, MediaChange{}).ok());
 }
 
 }  // namespace
