@@ -267,6 +267,7 @@ std::string render_page(const Frame& f, std::string_view title, std::string_view
     link("/home", "Home");
     link("/public", "Public");
     link("/notifications", "Notifications");
+    link("/messages", "Messages");
     link("/lists", "Lists");
     link("/search", "Search");
     link(profile_path(*f.viewer), "Profile");
@@ -623,6 +624,33 @@ std::string follow_requests_page(const Frame& f, const std::vector<Account>& req
   }
   h.close("ul");
   return render_page(f, "Follow requests", h.str());
+}
+
+std::string messages_page(const Frame& f, const std::vector<MessageThread>& threads,
+                          const Pager& pager) {
+  Html h;
+  h.element("h1", "Direct messages");
+  h.element("p",
+            "Posts seen only by the people they mention. Write one by choosing \u201cMentioned "
+            "people only\u201d when you post. They are stored sealed: not even this server's "
+            "operator can read them.",
+            {{"class", "muted"}});
+  if (threads.empty()) h.element("p", "No direct messages yet.", {{"class", "muted"}});
+  for (const auto& t : threads) {
+    h.open("section", {{"class", "thread"}, {"aria-label", "Conversation"}});
+    h.open("p");
+    if (t.unread) h.element("strong", "New · ");
+    if (t.with.empty()) h.text("Notes to yourself");
+    for (size_t i = 0; i < t.with.size(); ++i) {
+      h.text(i == 0 ? "With " : ", ");
+      h.element("a", "@" + t.with[i].username, {{"href", profile_path(t.with[i])}});
+    }
+    h.close("p");
+    render_post(h, f, t.last, false);
+    h.close("section");
+  }
+  render_pager(h, pager);
+  return render_page(f, "Direct messages", h.str());
 }
 
 std::string notifications_page(const Frame& f, const std::vector<NotificationView>& items,

@@ -129,6 +129,16 @@ struct NotificationView {
 std::string notifications_page(const Frame& frame, const std::vector<NotificationView>& items,
                                const Pager& pager);
 
+// One direct-message thread: the other people in it, its newest message.
+struct MessageThread {
+  int64_t id = 0;
+  std::vector<domain::Account> with;  // empty: notes to oneself
+  PostView last;
+  bool unread = false;
+};
+std::string messages_page(const Frame& frame, const std::vector<MessageThread>& threads,
+                          const Pager& pager);
+
 struct SearchResults {
   std::string query;
   std::vector<domain::Account> accounts;

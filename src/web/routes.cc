@@ -485,6 +485,33 @@ void WebUi::add_reading_routes(http::Router& r) {
     });
   });
 
+  add_page(r, "GET", "/messages", [this](http::Request& req, Visit& v) {
+    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
+    auto paging = api::page_from(v.params, 20, 40);
+    if (!paging.ok()) return error(v, paging.error());
+    auto entries = microblog_.conversations(v.account->id, *paging);
+    if (!entries.ok()) return error(v, entries.error());
+    std::vector<domain::Post> last_posts;
+    for (const auto& e : *entries) last_posts.push_back(e.last_status);
+    auto shown = views(v, last_posts);
+    if (!shown.ok()) return error(v, shown.error());
+    std::vector<MessageThread> threads;
+    for (const auto& [c, last] : *entries) {
+      auto view = std::find_if(shown->begin(), shown->end(),
+                               [&](const PostView& p) { return p.post.id == last.id; });
+      if (view == shown->end()) continue;
+      auto with = store_.accounts_by_ids(c.participant_ids);
+      if (!with.ok()) return error(v, with.error());
+      threads.push_back({c.id, std::move(with).value(), *view, c.unread});
+      // Shown is read, as the API's POST /api/v1/conversations/:id/read.
+      if (c.unread) {
+        if (auto read = microblog_.read_conversation(v.account->id, c.id); !read.ok())
+          return error(v, read.error());
+      }
+    }
+    return page(v, messages_page(v.frame, threads, pager(req, v.params, *shown, paging->limit)));
+  });
+
   add_page(r, "GET", "/notifications", [this](http::Request& req, Visit& v) {
     if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
     auto paging = api::page_from(v.params, 30, 80);

@@ -367,7 +367,8 @@ TEST_F(WebUiTest, FullPagesStayUnder100Kilobytes) {
   for (const std::string& target :
        {std::string("/"), std::string("/public"), std::string("/home"), std::string("/@verbose"),
         "/@verbose/" + last_id, std::string("/tags/longread"), std::string("/search?q=words"),
-        std::string("/notifications"), std::string("/settings")}) {
+        std::string("/notifications"), std::string("/messages"), std::string("/lists"),
+        std::string("/settings")}) {
     auto r = send("GET", target, session);
     EXPECT_EQ(r.status, 200) << target;
     EXPECT_LT(r.body.size(), 100u * 1024) << target;
@@ -461,6 +462,34 @@ TEST_F(WebUiTest, ListsAreMadeAndReadThroughForms) {
   EXPECT_EQ(send("GET", list_path, owner).body.find("news from a friend"), std::string::npos);
   EXPECT_EQ(send("POST", list_path + "/delete", owner, csrf).status, 303);
   EXPECT_EQ(send("GET", list_path, owner).status, 404);
+}
+
+// Direct messages with JavaScript off: the thread appears, opened with the
+// session's key, marked new once and read after it was shown; others see nothing.
+TEST_F(WebUiTest, MessagesPageShowsSealedThreadsAndMarksThemRead) {
+  const std::string sender = sign_up("whisperer");
+  const std::string recipient = sign_up("listener");
+  const std::string bystander = sign_up("bystander");
+  auto sent = send("POST", "/statuses", sender,
+                   "csrf=" + csrf_token(sender) +
+                       "&status=%40listener+meet+by+the+lighthouse&visibility=direct");
+  ASSERT_EQ(sent.status, 303) << sent.body;
+
+  auto first = send("GET", "/messages", recipient);
+  EXPECT_EQ(first.status, 200);
+  EXPECT_NE(first.body.find("meet by the lighthouse"), std::string::npos) << first.body;
+  EXPECT_NE(first.body.find("New · "), std::string::npos);
+  EXPECT_NE(first.body.find("@whisperer"), std::string::npos);
+  auto again = send("GET", "/messages", recipient);
+  EXPECT_NE(again.body.find("meet by the lighthouse"), std::string::npos);
+  EXPECT_EQ(again.body.find("New · "), std::string::npos);  // read once shown
+
+  auto own = send("GET", "/messages", sender);
+  EXPECT_NE(own.body.find("meet by the lighthouse"), std::string::npos);
+  EXPECT_NE(own.body.find("@listener"), std::string::npos);
+  EXPECT_EQ(own.body.find("New · "), std::string::npos);  // one's own message is not news
+  EXPECT_EQ(send("GET", "/messages", bystander).body.find("lighthouse"), std::string::npos);
+  EXPECT_EQ(send("GET", "/messages", "").status, 303);  // logged out: to sign-in
 }
 
 }  // namespace
