@@ -135,6 +135,16 @@ async function peopleFlow(jsEnabled, label) {
   await b.locator('article.post').filter({ hasText: 'nice one' }).first().waitFor();
   if (!jsEnabled) await shot(b, 'post-thread');
 
+  // A direct message: sealed at rest, shown to its recipient under Messages.
+  await b.goto(`${base}/home`);
+  await b.getByLabel('Text', { exact: true }).fill(`@${author} a word in private ${suffix}`);
+  await b.getByLabel('Who can see it').selectOption('direct');
+  await b.getByRole('button', { name: 'Post', exact: true }).click();
+  await b.waitForURL(`${base}/home`);
+  await a.getByRole('link', { name: 'Messages' }).click();
+  await a.locator('section.thread').filter({ hasText: `a word in private ${suffix}` }).first().waitFor();
+  if (!jsEnabled) await shot(a, 'messages');
+
   // Search, public timeline, settings: reachable and rendered.
   await a.goto(`${base}/search?q=${encodeURIComponent(author)}`);
   await a.getByRole('link', { name: author }).first().waitFor();
