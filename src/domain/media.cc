@@ -4,19 +4,13 @@
 #include <cmath>
 
 #include "domain/microblog.h"
+#include "domain/text_format.h"
 #include "media/image_processor.h"
 #include "util/crypto.h"
 #include "util/time.h"
 
 namespace publius::domain {
 namespace {
-
-size_t code_points(std::string_view text) {
-  size_t n = 0;
-  for (unsigned char c : text)
-    if ((c & 0xC0) != 0x80) ++n;
-  return n;
-}
 
 // A random positive 63-bit id (see MediaAttachment: not time-sortable on purpose).
 int64_t new_media_id() {

@@ -495,17 +495,28 @@ void WebUi::add_reading_routes(http::Router& r) {
     for (const auto& e : *entries) last_posts.push_back(e.last_status);
     auto shown = views(v, last_posts);
     if (!shown.ok()) return error(v, shown.error());
+    // Every participant of the page in one lookup.
+    std::vector<int64_t> participant_ids;
+    for (const auto& e : *entries)
+      participant_ids.insert(participant_ids.end(), e.conversation.participant_ids.begin(),
+                             e.conversation.participant_ids.end());
+    auto participants = store_.accounts_by_ids(participant_ids);
+    if (!participants.ok()) return error(v, participants.error());
+    std::map<int64_t, domain::Account> by_id;
+    for (auto& a : *participants) by_id[a.id] = std::move(a);
     std::vector<MessageThread> threads;
     for (const auto& [c, last] : *entries) {
       auto view = std::find_if(shown->begin(), shown->end(),
                                [&](const PostView& p) { return p.post.id == last.id; });
       if (view == shown->end()) continue;
-      auto with = store_.accounts_by_ids(c.participant_ids);
-      if (!with.ok()) return error(v, with.error());
-      threads.push_back({c.id, std::move(with).value(), *view, c.unread});
-      // Shown is read, as the API's POST /api/v1/conversations/:id/read.
+      MessageThread thread{c.id, {}, *view, c.unread};
+      for (int64_t id : c.participant_ids)
+        if (auto a = by_id.find(id); a != by_id.end()) thread.with.push_back(a->second);
+      threads.push_back(std::move(thread));
+      // Shown is read, as the API's POST /api/v1/conversations/:id/read (the
+      // thread is already loaded: only the flag is written).
       if (c.unread) {
-        if (auto read = microblog_.read_conversation(v.account->id, c.id); !read.ok())
+        if (auto read = store_.mark_conversation_read(v.account->id, c.id); !read.ok())
           return error(v, read.error());
       }
     }

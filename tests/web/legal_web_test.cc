@@ -14,9 +14,11 @@
 
 #include "http/router.h"
 #include "legal/desk.h"
+#include "legal/legal_fixture.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/legal_store.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/browser_request.h"
 #include "support/temp_dir.h"
 #include "util/crypto.h"
 #include "web/legal_pages.h"
@@ -35,13 +37,6 @@ constexpr std::string_view kSeedSummons =
     "targets": ["alt_immigration"], "categories_requested": ["subscriber_name", "ip_addresses"],
     "deadline": "2017-03-13T11:45:00-04:00", "nondisclosure": "requested",
     "offense_stated": null, "notes": "\"><img src=x onerror=alert(1)>"})J";
-
-std::string file_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
 
 class LegalWebTest : public ::testing::Test {
  protected:
@@ -71,18 +66,7 @@ class LegalWebTest : public ::testing::Test {
   http::Response send(const std::string& method, const std::string& target,
                       const std::string& cookie = "", const std::string& body = "",
                       const std::string& content_type = "application/x-www-form-urlencoded") {
-    http::Request req;
-    req.method = method;
-    const auto q = target.find('?');
-    req.path = target.substr(0, q);
-    if (q != std::string::npos) req.query = target.substr(q + 1);
-    req.headers.push_back({"host", "example.org"});
-    if (!cookie.empty())
-      req.headers.push_back({"cookie", std::string(kSessionCookie) + "=" + cookie});
-    if (method == "POST") {
-      req.headers.push_back({"content-type", content_type});
-      req.body = body;
-    }
+    auto req = testing::browser_request(method, target, cookie, body, content_type);
     return router_.dispatch(req);
   }
 
@@ -257,7 +241,8 @@ TEST_F(LegalWebTest, MultipartIntakeNeedsCsrfAndStoresTheDocument) {
   for (const auto& [k, v] : recorded.headers)
     if (k == "Location") location = v;
   ASSERT_EQ(location.rfind("/legal/demands/dmd_", 0), 0u) << location;
-  EXPECT_EQ(file_text(dir_.path() + "/legal/documents/" + sha256_hex(document)), document);
+  EXPECT_EQ(legal::testing::read_text(dir_.path() + "/legal/documents/" + sha256_hex(document)),
+            document);
 
   // A refused intake comes back filled in, with the desk's reason.
   auto bad = send("POST", "/legal/demands", admin,

@@ -7,6 +7,7 @@
 #include "http/params.h"
 #include "http/router.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/browser_request.h"
 #include "support/temp_dir.h"
 #include "util/crypto.h"
 #include "web/html.h"
@@ -151,18 +152,7 @@ class WebUiTest : public ::testing::Test {
 
   http::Response send(const std::string& method, const std::string& target,
                       const std::string& cookie = "", const std::string& form = "") {
-    http::Request req;
-    req.method = method;
-    const auto q = target.find('?');
-    req.path = target.substr(0, q);
-    if (q != std::string::npos) req.query = target.substr(q + 1);
-    req.headers.push_back({"host", "example.org"});
-    if (!cookie.empty())
-      req.headers.push_back({"cookie", std::string(kSessionCookie) + "=" + cookie});
-    if (method == "POST") {
-      req.headers.push_back({"content-type", "application/x-www-form-urlencoded"});
-      req.body = form;
-    }
+    auto req = testing::browser_request(method, target, cookie, form);
     return router_.dispatch(req);
   }
   // A multipart POST, as the compose form sends it: `files` are (field, bytes).
@@ -177,13 +167,8 @@ class WebUiTest : public ::testing::Test {
       body += "--B\r\nContent-Disposition: form-data; name=\"" + name +
               "\"; filename=\"DSC_0042.png\"\r\nContent-Type: image/png\r\n\r\n" + bytes + "\r\n";
     body += "--B--\r\n";
-    http::Request req;
-    req.method = "POST";
-    req.path = target;
-    req.headers.push_back({"host", "example.org"});
-    req.headers.push_back({"cookie", std::string(kSessionCookie) + "=" + cookie});
-    req.headers.push_back({"content-type", "multipart/form-data; boundary=B"});
-    req.body = std::move(body);
+    auto req =
+        testing::browser_request("POST", target, cookie, body, "multipart/form-data; boundary=B");
     return router_.dispatch(req);
   }
   std::string media_dir() const { return dir_.path() + "/media"; }

@@ -1578,6 +1578,8 @@ Result<InstanceStats> SqliteStore::instance_stats() {
 
 namespace {
 
+constexpr const char* kListColumns = "l.id, l.account_id, l.title, l.replies_policy";
+
 Result<std::vector<List>> lists_from(Stmt& stmt) {
   std::vector<List> out;
   while (stmt.step())
@@ -1601,9 +1603,8 @@ Result<List> SqliteStore::create_list(int64_t owner_id, const std::string& title
 
 Result<std::optional<List>> SqliteStore::list(int64_t list_id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt,
-      db_.prepare("SELECT id, account_id, title, replies_policy FROM lists WHERE id = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kListColumns +
+                                                  " FROM lists l WHERE l.id = ?"));
   stmt.bind(1, list_id);
   PUBLIUS_ASSIGN_OR_RETURN(auto found, lists_from(stmt));
   if (found.empty()) return std::optional<List>();
@@ -1625,8 +1626,8 @@ Status SqliteStore::delete_list(int64_t list_id) {
 Result<std::vector<List>> SqliteStore::lists_of(int64_t owner_id) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT id, account_id, title, replies_policy FROM lists "
-                                       "WHERE account_id = ? ORDER BY id"));
+                           db_.prepare(std::string("SELECT ") + kListColumns +
+                                       " FROM lists l WHERE l.account_id = ? ORDER BY l.id"));
   stmt.bind(1, owner_id);
   return lists_from(stmt);
 }
@@ -1634,9 +1635,9 @@ Result<std::vector<List>> SqliteStore::lists_of(int64_t owner_id) {
 Result<std::vector<List>> SqliteStore::lists_with_member(int64_t owner_id, int64_t member_id) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare("SELECT l.id, l.account_id, l.title, l.replies_policy FROM lists l "
-                             "JOIN list_members m ON m.list_id = l.id WHERE l.account_id = ? AND "
-                             "m.account_id = ? ORDER BY l.id"));
+      auto stmt, db_.prepare(std::string("SELECT ") + kListColumns +
+                             " FROM lists l JOIN list_members m ON m.list_id = l.id WHERE "
+                             "l.account_id = ? AND m.account_id = ? ORDER BY l.id"));
   stmt.bind(1, owner_id).bind(2, member_id);
   return lists_from(stmt);
 }
