@@ -11,12 +11,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium, shot } from './browser.mjs';
 
 const base = process.env.PUBLIUS_URL;
 const binary = process.env.PUBLIUS_BINARY;
 const dataDir = process.env.PUBLIUS_DATA_DIR;
-const shots = process.env.PUBLIUS_SCREENSHOTS;
 if (!base || !binary || !dataDir) {
   throw new Error('PUBLIUS_URL, PUBLIUS_BINARY and PUBLIUS_DATA_DIR must be set (run through tests/web_e2e/run.sh)');
 }
@@ -26,22 +25,12 @@ const seed = JSON.parse(readFileSync(path.join(here, '../legal/fixtures/cbp_2017
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
 });
-
-async function shot(page, name) {
-  if (!shots) return;
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
-}
 
 // Operator set-up through the admin command, which works while the server runs.
 function createAccount(username, role, password) {

@@ -4,11 +4,9 @@
 // Browser at "Safest"), and save screenshots of the main pages for review.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launchChromium, shot } from './browser.mjs';
 
 const base = process.env.PUBLIUS_URL;
-const shots = process.env.PUBLIUS_SCREENSHOTS;
 if (!base) throw new Error('PUBLIUS_URL is not set (run through tests/web_e2e/run.sh)');
 
 // One Chromium for the suite; Playwright gives it a fresh, temporary profile directory
@@ -16,12 +14,7 @@ if (!base) throw new Error('PUBLIUS_URL is not set (run through tests/web_e2e/ru
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -30,11 +23,6 @@ after(async () => {
 
 function newPerson(jsEnabled) {
   return browser.newContext({ javaScriptEnabled: jsEnabled, viewport: { width: 1000, height: 900 } });
-}
-
-async function shot(page, name) {
-  if (!shots) return;
-  await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
 }
 
 async function signUp(page, username, password) {
