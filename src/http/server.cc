@@ -8,6 +8,7 @@
 #include <boost/beast.hpp>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 #include "util/crypto.h"
@@ -105,6 +106,18 @@ struct Server::Impl {
     return 400;
   }
 
+  // Counts one request in flight for as long as it lives.
+  class InFlight {
+   public:
+    explicit InFlight(std::atomic<int>& count) : count_(count) { ++count_; }
+    InFlight(const InFlight&) = delete;
+    InFlight& operator=(const InFlight&) = delete;
+    ~InFlight() { --count_; }
+
+   private:
+    std::atomic<int>& count_;
+  };
+
   template <typename Stream>
   asio::awaitable<void> session(Stream stream, std::string address) {
     ++open_sessions;
@@ -117,6 +130,9 @@ struct Server::Impl {
       stream.expires_after(options.read_timeout);
       co_await bhttp::async_read_header(stream, buffer, parser,
                                         asio::redirect_error(asio::use_awaitable, ec));
+      // From its header on, a request is in flight: a draining server waits for its body too.
+      std::optional<InFlight> in_flight;
+      if (!ec) in_flight.emplace(active_requests);
       // A client that sent "Expect: 100-continue" waits for this before sending the body
       // (RFC 9110 10.1.1); without it, curl-based clients stall for a second on every post.
       if (!ec && !parser.is_done() && parser.get().version() >= 11 &&
@@ -147,7 +163,6 @@ struct Server::Impl {
         co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
         break;
       }
-      ++active_requests;
       auto msg = parser.release();
       const bool keep_alive = msg.keep_alive();
       const unsigned version = msg.version();
@@ -166,7 +181,6 @@ struct Server::Impl {
       }
       stream.expires_after(options.read_timeout);
       co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
-      --active_requests;
       if (options.access_log) {
         const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                                 std::chrono::steady_clock::now() - started)

@@ -70,6 +70,42 @@ TEST_F(LifecycleIntegration, SigtermExitsZeroWithIdleKeepAliveConnection) {
   EXPECT_FALSE(after.open(port));
 }
 
+// Regression: a request counted as in flight only once its whole body had arrived, so SIGTERM
+// during an upload cut the request off. Once the server has read a request's header it answers it.
+TEST_F(LifecycleIntegration, SigtermWaitsForARequestWhoseBodyIsStillArriving) {
+  ServerProcess s;
+  ASSERT_TRUE(s.start(dir_));
+  const std::string token = create_account_with_cli(dir_, "latecomer");
+  ASSERT_FALSE(token.empty());
+  const int port = s.port();
+
+  Connection uploading;
+  ASSERT_TRUE(uploading.open(port));
+  HttpRequest req;
+  req.method = "POST";
+  req.target = "/api/v1/statuses";
+  req.token = token;
+  req.content_type = "application/json";
+  req.body = R"({"status":"sent while the server was stopping"})";
+  req.headers.emplace_back("Expect", "100-continue");
+  const std::string bytes = req.serialize();
+  const size_t header_end = bytes.find("\r\n\r\n") + 4;
+  const auto deadline = Clock::now() + 10s;
+  ASSERT_TRUE(uploading.send(bytes.substr(0, header_end), deadline));
+  // "100 Continue" proves the server has read the header.
+  ASSERT_EQ(uploading.read_response(deadline).status, 100);
+
+  ASSERT_EQ(::kill(s.pid(), SIGTERM), 0);
+  // Once new connections are refused, the server is draining.
+  for (Connection probe; probe.open(port); probe.close()) {
+    ASSERT_LT(Clock::now(), deadline) << "the listener never closed";
+  }
+  ASSERT_TRUE(uploading.send(bytes.substr(header_end), deadline));
+  const auto answer = uploading.read_response(deadline);
+  EXPECT_EQ(answer.status, 200) << answer.transport_error << answer.body;
+  expect_clean_stop(s);
+}
+
 TEST_F(LifecycleIntegration, SigintAlsoStopsCleanly) {
   ServerProcess s;
   ASSERT_TRUE(s.start(dir_));
