@@ -235,19 +235,9 @@ std::string Renderer::status_core(const Post& p, Bundle& b) {
   if (p.edited_ms) w.field("edited_at", format_iso8601_ms(*p.edited_ms));
   else w.field_null("edited_at");
   w.field("content", p.html);
-  w.key("application");
-  std::optional<domain::App> app;
-  if (p.application_id) {
-    if (auto found = store_.app_by_id(*p.application_id); found.ok()) app = *found;
-  }
-  if (app) {
-    w.begin_object().field("name", app->name);
-    if (app->website.empty()) w.field_null("website");
-    else w.field("website", app->website);
-    w.end_object();
-  } else {
-    w.null();
-  }
+  // The client app a post came from is never recorded: its name is the client's to choose,
+  // and like a user agent it could tell who wrote the post (shield rule).
+  w.field_null("application");
   w.key("media_attachments").begin_array();
   for (const auto& m : p.media) w.raw(media_attachment(m, base));
   w.end_array();

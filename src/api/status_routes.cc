@@ -45,7 +45,6 @@ void Api::add_status_routes(http::Router& r) {
     post.text = p->get_or("status", "");
     post.spoiler_text = p->get_or("spoiler_text", "");
     post.language = p->get_or("language", "");
-    post.application_id = c->token->app_id;
     if (auto v = p->get("visibility"); v && !v->empty()) {
       post.visibility = domain::parse_visibility(*v);
       if (!post.visibility)

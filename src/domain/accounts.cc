@@ -151,6 +151,21 @@ Result<Account> Microblog::update_profile(int64_t id, const store::ProfileUpdate
   return account(id);
 }
 
+Result<std::vector<int64_t>> Microblog::cached_post_ids_of(int64_t account_id) {
+  // Direct posts are sealed and never cached; every other post and boost may be.
+  store::AccountStatusesQuery query;
+  query.max_visibility = Visibility::kPrivate;
+  std::vector<int64_t> out;
+  Page page;
+  page.limit = 1000;
+  for (;;) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto ids, store_.account_statuses(account_id, query, page));
+    out.insert(out.end(), ids.begin(), ids.end());
+    if (ids.size() < static_cast<size_t>(page.limit)) return out;
+    page.max_id = ids.back();
+  }
+}
+
 Status Microblog::delete_account(int64_t account_id) {
   // Gathered first: the rows that name these accounts and posts cascade away.
   PUBLIUS_ASSIGN_OR_RETURN(auto followers, store_.follower_ids(account_id));
@@ -158,6 +173,7 @@ Status Microblog::delete_account(int64_t account_id) {
                            all_ids([&](const Page& p) { return store_.following(account_id, p); }));
   PUBLIUS_ASSIGN_OR_RETURN(
       auto favourited, all_ids([&](const Page& p) { return store_.favourites_of(account_id, p); }));
+  PUBLIUS_ASSIGN_OR_RETURN(auto own_posts, cached_post_ids_of(account_id));
   // The media files go once their rows are gone (the store never touches files).
   PUBLIUS_ASSIGN_OR_RETURN(auto media_files, store_.media_file_names_of(account_id));
   PUBLIUS_TRY(store_.delete_account(account_id));
@@ -170,6 +186,8 @@ Status Microblog::delete_account(int64_t account_id) {
   }
   for (int64_t id : followed) account_changed(id);
   for (int64_t id : favourited) post_changed(id);
+  // Caches drop what they hold of the account: its words must not outlive it, even in memory.
+  for (int64_t id : own_posts) post_changed(id);
   account_changed(account_id);
   // Erased from the files now rather than at the next erasure pass. The deletion
   // itself is done, so a busy log is not the caller's failure: the pass retries.

@@ -59,7 +59,6 @@ struct NewPost {
   std::optional<bool> sensitive;
   std::string language;
   std::optional<int64_t> in_reply_to_id;
-  std::optional<int64_t> application_id;
   std::optional<std::string> idempotency_key;
   std::vector<int64_t> media_ids;  // the author's unattached uploads, at most kMaxMediaPerPost
 };
@@ -315,6 +314,8 @@ class Microblog {
   // before the delete) points at its previous post again, or goes when it had none.
   Status repoint_conversations(const std::vector<Conversation>& ended, int64_t deleted_id);
   Result<bool> can_view(Viewer viewer, const Post& post);
+  // Every post and boost of the account that a ChangeObserver may hold rendered.
+  Result<std::vector<int64_t>> cached_post_ids_of(int64_t account_id);
   Result<std::vector<Post>> hydrate(const std::vector<int64_t>& ids);
   // The notification `from` causes `recipient`, or none when they are the same account.
   std::optional<Notification> notification_for(int64_t recipient, NotificationType type,

@@ -88,7 +88,6 @@ struct Post {
   std::optional<int64_t> in_reply_to_id;
   std::optional<int64_t> in_reply_to_account_id;
   std::optional<int64_t> reblog_of_id;
-  std::optional<int64_t> application_id;
   int64_t created_ms = 0;
   std::optional<int64_t> edited_ms;
   int64_t replies_count = 0;

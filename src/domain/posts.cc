@@ -162,7 +162,6 @@ Result<Post> Microblog::create_status(const NewPost& request) {
   post.sensitive =
       request.sensitive.value_or(author->default_sensitive) || !request.spoiler_text.empty();
   post.language = request.language.empty() ? author->default_language : request.language;
-  post.application_id = request.application_id;
   post.id = next_id();
   post.created_ms = ms_of_id(post.id);
   for (auto& m : post.media) m.status_id = post.id;

@@ -4,6 +4,8 @@
 // until store::Store::erase_deleted() merges and checkpoints.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "shield/needle_scan.h"
 #include "support/microblog_fixture.h"
 
@@ -71,6 +73,36 @@ TEST_F(ErasureTest, DeletedAccountIsErasedAtOnceWithItsFeeds) {
   ASSERT_TRUE(bob_account.ok());
   EXPECT_EQ(bob_account->following_count, 0);
   EXPECT_EQ(microblog_->delete_account(mallory).error().code, ErrorCode::kNotFound);
+}
+
+// Records what the domain tells caches to drop.
+class RecordingObserver final : public domain::ChangeObserver {
+ public:
+  void post_changed(int64_t post_id) override { posts.push_back(post_id); }
+  void account_changed(int64_t account_id) override { accounts.push_back(account_id); }
+  std::vector<int64_t> posts;
+  std::vector<int64_t> accounts;
+};
+
+// Regression: caches (the API's rendered JSON) kept a deleted account's posts in memory until
+// evicted by pressure.
+TEST_F(ErasureTest, DeletedAccountLeavesNothingInTheCaches) {
+  const int64_t mallory = account("mallory");
+  const int64_t bob = account("bob");
+  const int64_t bobs = post(bob, "bob's post");
+  const std::vector<int64_t> mallorys = {
+      post(mallory, "public words"), post(mallory, "unlisted words", domain::Visibility::kUnlisted),
+      post(mallory, "followers-only words", domain::Visibility::kPrivate)};
+  auto boost = microblog_->set_reblog(mallory, bobs, true, std::nullopt);
+  ASSERT_TRUE(boost.ok()) << boost.error().message;
+  RecordingObserver observer;
+  microblog_->set_observer(&observer);
+
+  ASSERT_TRUE(microblog_->delete_account(mallory).ok());
+  for (int64_t id : mallorys) EXPECT_NE(std::ranges::count(observer.posts, id), 0) << id;
+  EXPECT_NE(std::ranges::count(observer.posts, boost->id), 0) << "the boost";
+  EXPECT_NE(std::ranges::count(observer.accounts, mallory), 0);
+  microblog_->set_observer(nullptr);
 }
 
 }  // namespace

@@ -98,13 +98,44 @@ TEST(SqliteStoreTest, SealingMigrationLeavesNoClearDirectMessageOnDisk) {
     EXPECT_EQ(bytes.find(secret), std::string::npos) << secret;
 }
 
+TEST(SqliteStoreTest, PostsForgetTheirClientAppOnMigration) {
+  constexpr int kSchemaThatRecordedApps = 11;
+  testing::TempDir dir;
+  {
+    auto db = Db::open(dir.path() + "/publius.db");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(migrate(*db, kSchemaThatRecordedApps).ok());
+    const auto inserted = db->exec(
+        "INSERT INTO accounts (id, username, password_hash, created_day) VALUES "
+        "(1, 'early', 'h', 0);"
+        "INSERT INTO apps (id, name, redirect_uris, scopes, client_id, client_secret) "
+        "VALUES (7, 'Janes Phone', 'urn:ietf:wg:oauth:2.0:oob', 'read', 'c', 's');"
+        "INSERT INTO statuses (id, account_id, text, html, visibility, created_ms, "
+        "application_id) VALUES (1000, 1, 'hello', '<p>hello</p>', 0, 1, 7);");
+    ASSERT_TRUE(inserted.ok()) << inserted.error().message;
+  }
+  auto store = SqliteStore::open(dir.path());
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto post = (*store)->status_by_id(1000);
+  ASSERT_TRUE(post.ok() && post->has_value());
+  EXPECT_EQ((*post)->text, "hello");
+  auto db = Db::open(dir.path() + "/publius.db");
+  ASSERT_TRUE(db.ok());
+  auto columns = db->prepare(
+      "SELECT count(*) FROM pragma_table_info('statuses') "
+      "WHERE name = 'application_id'");
+  ASSERT_TRUE(columns.ok() && columns->step());
+  EXPECT_EQ(columns->int64(0), 0) << "posts still name the app they came from";
+}
+
 TEST(SqliteStoreTest, UploadDayMigrationGivesWaitingUploadsTodayAndPostedOnesNone) {
+  constexpr int kSchemaBeforeUploadDays = 10;
   testing::TempDir dir;
   {
     // The schema before upload days: one upload waiting, one in a post.
     auto db = Db::open(dir.path() + "/publius.db");
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE(migrate(*db, latest_schema_version() - 1).ok());
+    ASSERT_TRUE(migrate(*db, kSchemaBeforeUploadDays).ok());
     auto media_row = [](const std::string& id, const std::string& status_id, char key) {
       return "INSERT INTO media (id, account_id, status_id, file_key, extension, width, height, "
              "size, small_width, small_height, small_size, blurhash) VALUES (" +

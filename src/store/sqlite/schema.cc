@@ -348,6 +348,11 @@ ALTER TABLE media ADD COLUMN uploaded_day INTEGER;
 UPDATE media SET uploaded_day = (CAST(strftime('%s', 'now') AS INTEGER) / 86400) * 86400000
   WHERE status_id IS NULL;
 )sql",
+    // Posts forget the client app they came from: an app's name and website are whatever the
+    // client chose, so, like a user agent, they can single out a speaker (shield rule).
+    R"sql(
+ALTER TABLE statuses DROP COLUMN application_id;
+)sql",
 };
 
 }  // namespace

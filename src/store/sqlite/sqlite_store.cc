@@ -20,7 +20,7 @@ namespace {
 
 constexpr const char* kStatusColumns =
     "id, account_id, text, html, spoiler_text, visibility, sensitive, language, in_reply_to_id, "
-    "in_reply_to_account_id, reblog_of_id, application_id, created_ms, edited_ms, replies_count, "
+    "in_reply_to_account_id, reblog_of_id, created_ms, edited_ms, replies_count, "
     "reblogs_count, favourites_count, tags, sealed";
 
 constexpr const char* kAccountColumns =
@@ -110,14 +110,13 @@ Post read_status(const Stmt& s) {
   st.in_reply_to_id = s.optional_int64(8);
   st.in_reply_to_account_id = s.optional_int64(9);
   st.reblog_of_id = s.optional_int64(10);
-  st.application_id = s.optional_int64(11);
-  st.created_ms = s.int64(12);
-  st.edited_ms = s.optional_int64(13);
-  st.replies_count = s.int64(14);
-  st.reblogs_count = s.int64(15);
-  st.favourites_count = s.int64(16);
-  st.tags = split_tags(s.text(17));
-  st.sealed = s.blob(18);
+  st.created_ms = s.int64(11);
+  st.edited_ms = s.optional_int64(12);
+  st.replies_count = s.int64(13);
+  st.reblogs_count = s.int64(14);
+  st.favourites_count = s.int64(15);
+  st.tags = split_tags(s.text(16));
+  st.sealed = s.blob(17);
   return st;
 }
 
@@ -660,14 +659,14 @@ Status SqliteStore::insert_status(const Post& st, const NewPostEffects& effects)
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
   PUBLIUS_TRY(run(db_,
                   std::string("INSERT INTO statuses (") + kStatusColumns +
-                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)",
+                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)",
                   [&](Stmt& s) {
                     s.bind(1, st.id).bind(2, st.account_id).bind(3, st.text).bind(4, st.html);
                     s.bind(5, st.spoiler_text).bind(6, static_cast<int64_t>(st.visibility));
                     s.bind(7, st.sensitive).bind(8, st.language).bind(9, st.in_reply_to_id);
                     s.bind(10, st.in_reply_to_account_id).bind(11, st.reblog_of_id);
-                    s.bind(12, st.application_id).bind(13, st.created_ms).bind(14, st.edited_ms);
-                    s.bind(15, join_tags(st.tags)).bind_blob(16, st.sealed);
+                    s.bind(12, st.created_ms).bind(13, st.edited_ms);
+                    s.bind(14, join_tags(st.tags)).bind_blob(15, st.sealed);
                   }));
   for (int64_t account : st.mention_account_ids) {
     PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO mentions (status_id, account_id) VALUES (?, ?)",
