@@ -44,6 +44,7 @@ struct Renderer::Bundle {
   std::unordered_map<int64_t, std::string> account_json;
   std::unordered_map<int64_t, Account> mention_accounts;
   std::unordered_set<int64_t> favourited, reblogged, bookmarked, pinned;
+  std::shared_ptr<const domain::FilterMatcher> filters;  // the viewer's; null: none
 };
 
 Renderer::Renderer(store::Store& store, const domain::InstanceConfig& config)
@@ -51,6 +52,92 @@ Renderer::Renderer(store::Store& store, const domain::InstanceConfig& config)
 
 void Renderer::post_changed(int64_t post_id) { statuses_.erase(post_id); }
 void Renderer::account_changed(int64_t account_id) { accounts_.erase(account_id); }
+
+void Renderer::filters_changed(int64_t account_id) {
+  std::lock_guard lock(filters_mu_);
+  filters_.erase(account_id);
+}
+
+Result<std::shared_ptr<const domain::FilterMatcher>> Renderer::filters_of(int64_t viewer) {
+  const int64_t today = now_day_ms();
+  {
+    std::lock_guard lock(filters_mu_);
+    auto it = filters_.find(viewer);
+    if (it != filters_.end() && it->second.day_ms == today) return it->second.matcher;
+  }
+  PUBLIUS_ASSIGN_OR_RETURN(auto filters, store_.filters_of(viewer));
+  auto matcher = std::make_shared<const domain::FilterMatcher>(std::move(filters), now_ms());
+  std::lock_guard lock(filters_mu_);
+  if (filters_.size() >= Cache::kMaxPerShard) filters_.clear();
+  filters_[viewer] = {today, matcher};
+  return matcher;
+}
+
+std::string Renderer::filter(const domain::Filter& f) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().field_id("id", f.id).field("title", f.title);
+  w.key("context").begin_array();
+  for (auto name : domain::filter_context_names(f.contexts)) w.string(name);
+  w.end_array();
+  if (f.expires_day_ms)
+    w.field("expires_at", format_iso8601_ms(*f.expires_day_ms));
+  else
+    w.field_null("expires_at");
+  w.field("filter_action", domain::filter_action_name(f.action));
+  w.key("keywords").begin_array();
+  for (const auto& k : f.keywords)
+    w.begin_object()
+        .field_id("id", k.id)
+        .field("keyword", k.keyword)
+        .field("whole_word", k.whole_word)
+        .end_object();
+  w.end_array();
+  w.key("statuses").begin_array();
+  for (const auto& s : f.statuses)
+    w.begin_object().field_id("id", s.id).field_id("status_id", s.status_id).end_object();
+  w.end_array();
+  w.end_object();
+  return out;
+}
+
+// Status `filtered`: the viewer's filters the post matches (FilterResult entities).
+void Renderer::write_filtered(const Bundle& b, const Post& post, std::string& out) {
+  out += ",\"filtered\":[";
+  if (b.filters && !b.filters->empty()) {
+    std::string text = post.spoiler_text;
+    text += '\n';
+    text += post.text;
+    for (const auto& m : post.media) {
+      text += '\n';
+      text += m.description;
+    }
+    bool first = true;
+    for (const auto& match : b.filters->match(post.id, text)) {
+      if (!first) out.push_back(',');
+      first = false;
+      std::string entry;
+      JsonWriter w(entry);
+      w.begin_object().key("filter").raw(filter(*match.filter));
+      w.key("keyword_matches");
+      if (match.keyword_matches.empty()) {
+        w.null();
+      } else {
+        w.begin_array();
+        for (const auto& k : match.keyword_matches) w.string(k);
+        w.end_array();
+      }
+      w.key("status_matches");
+      if (match.status_matched)
+        w.begin_array().string(std::to_string(post.id)).end_array();
+      else
+        w.null();
+      w.end_object();
+      out += entry;
+    }
+  }
+  out.push_back(']');
+}
 
 std::string Renderer::account_json(const Account& a) {
   std::string cached;
@@ -202,6 +289,7 @@ Result<Renderer::Bundle> Renderer::load(domain::Viewer viewer, const std::vector
     b.reblogged.insert(flags.reblogged.begin(), flags.reblogged.end());
     b.bookmarked.insert(flags.bookmarked.begin(), flags.bookmarked.end());
     b.pinned.insert(flags.pinned.begin(), flags.pinned.end());
+    PUBLIUS_ASSIGN_OR_RETURN(b.filters, filters_of(*viewer));
   }
   return b;
 }
@@ -284,7 +372,7 @@ void Renderer::write_status(Bundle& b, const Post& p, std::string& out) {
   }
   if (original) write_status(b, *original, out);
   else out += "null";
-  out += ",\"filtered\":[]";
+  write_filtered(b, original ? *original : p, out);
   if (b.viewer) {
     const int64_t target = original ? original->id : p.id;
     const bool own = p.account_id == *b.viewer;

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <array>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <unordered_map>
@@ -60,6 +61,10 @@ class Renderer final : public domain::ChangeObserver {
 
   void post_changed(int64_t post_id) override;
   void account_changed(int64_t account_id) override;
+  void filters_changed(int64_t account_id) override;
+
+  // Mastodon's Filter entity.
+  static std::string filter(const domain::Filter& f);
 
  private:
   struct Cache {
@@ -76,6 +81,14 @@ class Renderer final : public domain::ChangeObserver {
   };
   struct Bundle;  // everything one page of statuses needs, loaded in batches
 
+  // Each viewer's filters, prepared for matching, as of one day (filters expire by the day).
+  struct ViewerFilters {
+    int64_t day_ms = 0;
+    std::shared_ptr<const domain::FilterMatcher> matcher;
+  };
+  Result<std::shared_ptr<const domain::FilterMatcher>> filters_of(int64_t viewer);
+  void write_filtered(const Bundle& b, const domain::Post& post, std::string& out);
+
   Result<Bundle> load(domain::Viewer viewer, const std::vector<domain::Post>& posts,
                       domain::ReaderKey& reader);
   void write_status(Bundle& b, const domain::Post& post, std::string& out);
@@ -86,6 +99,8 @@ class Renderer final : public domain::ChangeObserver {
   const domain::InstanceConfig& config_;
   Cache accounts_;
   Cache statuses_;
+  std::mutex filters_mu_;
+  std::unordered_map<int64_t, ViewerFilters> filters_;  // bounded like a cache shard
 };
 
 }  // namespace publius::api

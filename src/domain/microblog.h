@@ -125,6 +125,8 @@ class ChangeObserver {
   virtual ~ChangeObserver() = default;
   virtual void post_changed(int64_t post_id) = 0;
   virtual void account_changed(int64_t account_id) = 0;
+  // The account's filters (domain/filters.h) changed.
+  virtual void filters_changed(int64_t /*account_id*/) {}
 };
 
 class Microblog;
@@ -306,6 +308,17 @@ class Microblog {
                           const std::vector<int64_t>& account_ids);
   Result<std::vector<Post>> list_timeline(int64_t owner_id, int64_t list_id, const Page& page);
 
+  // Filters (domain/filters.h), private to their owner: another's filter, keyword or filtered
+  // status is kNotFound. save_filter() creates a filter (id 0) or replaces an own one whole:
+  // keywords and statuses with id 0 are added, those left out are removed. A filtered status
+  // must be one the owner can see, at most once per filter.
+  Result<std::vector<Filter>> filters(int64_t owner_id);
+  Result<Filter> own_filter(int64_t owner_id, int64_t filter_id);
+  Result<Filter> own_filter_with_keyword(int64_t owner_id, int64_t keyword_id);
+  Result<Filter> own_filter_with_status(int64_t owner_id, int64_t filter_status_id);
+  Result<Filter> save_filter(int64_t owner_id, Filter filter);
+  Status delete_filter(int64_t owner_id, int64_t filter_id);
+
  private:
   // Where a new direct post goes: the thread of each of its accounts, unread for
   // all but the author; insert_status() files it there with the post.
@@ -344,6 +357,9 @@ class Microblog {
   }
   void account_changed(int64_t id) {
     if (observer_) observer_->account_changed(id);
+  }
+  void filters_changed(int64_t id) {
+    if (observer_) observer_->filters_changed(id);
   }
 
   InstanceConfig config_;

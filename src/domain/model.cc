@@ -4,6 +4,8 @@
 #include <array>
 #include <utility>
 
+#include "domain/filters.h"
+
 namespace publius::domain {
 namespace {
 template <typename E, size_t N>
@@ -19,6 +21,19 @@ std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& ta
     if (v == value) return text;
   return {};
 }
+
+constexpr std::array<std::pair<FilterContext, std::string_view>, 5> kFilterContexts{{
+    {kFilterHome, "home"},
+    {kFilterNotifications, "notifications"},
+    {kFilterPublic, "public"},
+    {kFilterThread, "thread"},
+    {kFilterAccount, "account"},
+}};
+
+constexpr std::array<std::pair<FilterAction, std::string_view>, 2> kFilterActions{{
+    {FilterAction::kWarn, "warn"},
+    {FilterAction::kHide, "hide"},
+}};
 
 constexpr std::array<std::pair<Visibility, std::string_view>, 4> kVisibilities{{
     {Visibility::kPublic, "public"},
@@ -80,6 +95,20 @@ std::string_view notification_type_name(NotificationType t) {
 }
 std::optional<NotificationType> parse_notification_type(std::string_view n) {
   return find_by_name(kNotificationTypes, n);
+}
+
+std::vector<std::string_view> filter_context_names(uint8_t contexts) {
+  std::vector<std::string_view> names;
+  for (const auto& [bit, name] : kFilterContexts)
+    if (contexts & bit) names.push_back(name);
+  return names;
+}
+std::optional<FilterContext> parse_filter_context(std::string_view n) {
+  return find_by_name(kFilterContexts, n);
+}
+std::string_view filter_action_name(FilterAction a) { return name_of(kFilterActions, a); }
+std::optional<FilterAction> parse_filter_action(std::string_view n) {
+  return find_by_name(kFilterActions, n);
 }
 
 std::vector<std::string> media_file_names(const std::vector<MediaAttachment>& media) {

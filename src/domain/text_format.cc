@@ -571,8 +571,8 @@ size_t status_length(std::string_view text) {
   return length + (t.cps.size() - pos);
 }
 
-std::string normalize_tag(std::string_view tag) {
-  const std::string clean = sanitize_utf8(tag);
+std::string fold_case(std::string_view text) {
+  const std::string clean = sanitize_utf8(text);
   utf8proc_uint8_t* mapped = nullptr;
   const utf8proc_ssize_t n =
       utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(clean.data()),
@@ -634,6 +634,12 @@ std::string html_escape(std::string_view s) {
   out.reserve(s.size());
   append_html_escaped(out, s);
   return out;
+}
+
+bool is_word_character(char32_t cp) { return is_word(cp); }
+
+size_t decode_code_point(std::string_view s, size_t i, char32_t& cp) {
+  return decode_one(s, i, cp);
 }
 
 }  // namespace publius::domain

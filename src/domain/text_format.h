@@ -54,9 +54,17 @@ size_t code_points(std::string_view s);
 // sequence counts as one. Whitespace-only text has length 0.
 size_t status_length(std::string_view text);
 
-// The lookup key for a hashtag name (without '#'): NFKC-normalized and Unicode case-folded, so
-// "Café", "CAFÉ" and "cafe\u0301" share a key. Invalid UTF-8 bytes become U+FFFD.
-std::string normalize_tag(std::string_view tag);
+// NFKC-normalized and Unicode case-folded text, so "Café", "CAFÉ" and "cafe\u0301" compare
+// equal. Invalid UTF-8 bytes become U+FFFD.
+std::string fold_case(std::string_view text);
+// The lookup key for a hashtag name (without '#'): its fold_case().
+inline std::string normalize_tag(std::string_view tag) { return fold_case(tag); }
+
+// True for the code points a word is made of: letters, marks, digits and '_'.
+bool is_word_character(char32_t cp);
+// Decodes the UTF-8 code point starting at byte `i` of `s` (U+FFFD for an invalid byte) and
+// returns its length in bytes (at least 1).
+size_t decode_code_point(std::string_view s, size_t i, char32_t& cp);
 
 // True if the whole string (without '#') is a hashtag name Mastodon would recognise: 1 to 100
 // code points of letters, marks, digits and underscores from any script (with "·", "・" or ZWNJ

@@ -73,6 +73,8 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
         {"bookmarks", c.bookmarks, "posts this account bookmarked (private list)"},
         {"lists", c.lists, "this account's lists (titles, private)"},
         {"list_members", c.list_memberships, "accounts placed in this account's lists"},
+        {"filters", c.filters, "this account's filters (titles, contexts, expiry day)"},
+        {"filter_keywords", c.filter_keywords, "words this account filters out (private)"},
         {"conversations", c.conversations,
          "direct-message threads in this account's list: the other participants, the newest "
          "message's id and whether it was read; no message content"},

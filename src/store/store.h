@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/filters.h"
 #include "domain/model.h"
 #include "util/result.h"
 
@@ -148,6 +149,8 @@ struct AccountInventoryCounts {
   int64_t bookmarks = 0;
   int64_t lists = 0;
   int64_t list_memberships = 0;  // accounts in this account's lists
+  int64_t filters = 0;
+  int64_t filter_keywords = 0;
   int64_t conversations = 0;     // direct-message threads in the account's list (metadata only)
   // The account's posting defaults (settings).
   domain::Visibility default_visibility = domain::Visibility::kPublic;
@@ -379,6 +382,18 @@ class Store {
   virtual Status add_list_members(int64_t list_id, const std::vector<int64_t>& account_ids) = 0;
   virtual Status remove_list_members(int64_t list_id, const std::vector<int64_t>& account_ids) = 0;
   virtual Result<std::vector<int64_t>> list_timeline(const List& list, const Page& p) = 0;
+
+  // Filters, each with its keywords and statuses. filter() returns nothing for an unknown id
+  // (the caller checks the owner); filter_of_keyword() and filter_of_status() find the filter
+  // of a keyword or filtered-status id. save_filter() inserts a filter with id 0 or makes the
+  // stored one equal to `filter` (keywords and statuses with id 0 are inserted, stored ones
+  // left out are deleted) in one transaction, and returns it with every id filled in.
+  virtual Result<std::vector<domain::Filter>> filters_of(int64_t account_id) = 0;
+  virtual Result<std::optional<domain::Filter>> filter(int64_t filter_id) = 0;
+  virtual Result<std::optional<int64_t>> filter_of_keyword(int64_t keyword_id) = 0;
+  virtual Result<std::optional<int64_t>> filter_of_status(int64_t filter_status_id) = 0;
+  virtual Result<domain::Filter> save_filter(const domain::Filter& filter) = 0;
+  virtual Status delete_filter(int64_t filter_id) = 0;
 
   // Markers and idempotency keys.
   virtual Result<std::vector<Marker>> markers(int64_t account_id) = 0;

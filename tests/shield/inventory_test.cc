@@ -41,6 +41,11 @@ TEST_F(InventoryTest, CountsEveryKindOfDatum) {
   ASSERT_TRUE(microblog_->set_reblog(alice, bobs, true, std::nullopt).ok());
   const int64_t day = *parse_rfc3339_ms("2026-11-23T00:00:00Z");
   ASSERT_TRUE(store_->touch_activity_day(alice, 0, day).ok());
+  domain::Filter filter;
+  filter.title = "quiet please";
+  filter.contexts = domain::kFilterHome;
+  filter.keywords = {{0, "election", true}, {0, "poll", false}};
+  ASSERT_TRUE(microblog_->save_filter(alice, filter).ok());
 
   StoreDisclosureInventory inventory(*store_);
   auto inv = inventory.for_username("@alice");
@@ -54,6 +59,8 @@ TEST_F(InventoryTest, CountsEveryKindOfDatum) {
   EXPECT_EQ(item(*inv, "non_public_content", "unlisted_posts"), 1);
   EXPECT_EQ(item(*inv, "non_public_content", "conversations"), 1);
   EXPECT_EQ(item(*inv, "non_public_content", "posting_defaults"), 1);
+  EXPECT_EQ(item(*inv, "non_public_content", "filters"), 1);
+  EXPECT_EQ(item(*inv, "non_public_content", "filter_keywords"), 2);
   EXPECT_EQ(item(*inv, "sealed_content", "direct_messages"), 1);
   EXPECT_EQ(item(*inv, "sealed_content", "direct_messages_received"), 0);
   EXPECT_EQ(item(*inv, "secrets_as_hashes", "public_key"), 1);

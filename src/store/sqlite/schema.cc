@@ -353,6 +353,33 @@ UPDATE media SET uploaded_day = (CAST(strftime('%s', 'now') AS INTEGER) / 86400)
     R"sql(
 ALTER TABLE statuses DROP COLUMN application_id;
 )sql",
+    // Filters (domain/filters.h). The expiry is a day, never an instant: the instant a filter
+    // was made is non-public activity.
+    R"sql(
+CREATE TABLE filters (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  title TEXT NOT NULL,
+  contexts INTEGER NOT NULL,
+  action INTEGER NOT NULL,
+  expires_day INTEGER
+);
+CREATE INDEX filters_by_account ON filters (account_id);
+CREATE TABLE filter_keywords (
+  id INTEGER PRIMARY KEY,
+  filter_id INTEGER NOT NULL REFERENCES filters(id) ON DELETE CASCADE,
+  keyword TEXT NOT NULL,
+  whole_word INTEGER NOT NULL
+);
+CREATE INDEX filter_keywords_by_filter ON filter_keywords (filter_id);
+CREATE TABLE filter_statuses (
+  id INTEGER PRIMARY KEY,
+  filter_id INTEGER NOT NULL REFERENCES filters(id) ON DELETE CASCADE,
+  status_id INTEGER NOT NULL REFERENCES statuses(id) ON DELETE CASCADE,
+  UNIQUE (filter_id, status_id)
+);
+CREATE INDEX filter_statuses_by_status ON filter_statuses (status_id);
+)sql",
 };
 
 }  // namespace

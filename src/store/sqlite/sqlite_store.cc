@@ -1622,6 +1622,167 @@ Status SqliteStore::delete_list(int64_t list_id) {
   return run(db_, "DELETE FROM lists WHERE id = ?", [&](Stmt& s) { s.bind(1, list_id); });
 }
 
+// ---- Filters ----
+
+namespace {
+
+// The filters `select` finds (its columns: id, account_id, title, contexts, action,
+// expires_day), each with its keywords and statuses. The caller holds the store's lock.
+Result<std::vector<domain::Filter>> filters_from(Db& db, Stmt& select) {
+  std::vector<domain::Filter> out;
+  while (select.step()) {
+    domain::Filter f;
+    f.id = select.int64(0);
+    f.account_id = select.int64(1);
+    f.title = select.text(2);
+    f.contexts = static_cast<uint8_t>(select.int64(3));
+    f.action = static_cast<domain::FilterAction>(select.int64(4));
+    f.expires_day_ms = select.optional_int64(5);
+    out.push_back(std::move(f));
+  }
+  PUBLIUS_TRY(select.status());
+  for (auto& f : out) {
+    PUBLIUS_ASSIGN_OR_RETURN(
+        auto keywords,
+        db.prepare_cached("SELECT id, keyword, whole_word FROM filter_keywords WHERE filter_id = ? "
+                          "ORDER BY id"));
+    keywords.bind(1, f.id);
+    while (keywords.step())
+      f.keywords.push_back({keywords.int64(0), keywords.text(1), keywords.boolean(2)});
+    PUBLIUS_TRY(keywords.status());
+    PUBLIUS_ASSIGN_OR_RETURN(
+        auto statuses,
+        db.prepare_cached("SELECT id, status_id FROM filter_statuses WHERE filter_id = ? "
+                          "ORDER BY id"));
+    statuses.bind(1, f.id);
+    while (statuses.step()) f.statuses.push_back({statuses.int64(0), statuses.int64(1)});
+    PUBLIUS_TRY(statuses.status());
+  }
+  return out;
+}
+
+constexpr const char* kFilterSelect =
+    "SELECT id, account_id, title, contexts, action, expires_day FROM filters ";
+
+// The filter that row `id` of `table` (filter_keywords or filter_statuses) belongs to.
+Result<std::optional<int64_t>> filter_owning(Db& db, const char* table, int64_t id) {
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db.prepare(std::string("SELECT filter_id FROM ") + table + " WHERE id = ?"));
+  stmt.bind(1, id);
+  if (stmt.step()) return std::optional<int64_t>(stmt.int64(0));
+  PUBLIUS_TRY(stmt.status());
+  return std::optional<int64_t>();
+}
+
+// Deletes the rows of `table` under `filter_id` whose ids are not in `kept`.
+Status delete_rows_not_kept(Db& db, const char* table, int64_t filter_id,
+                            const std::vector<int64_t>& kept) {
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stored, db.prepare(std::string("SELECT id FROM ") + table + " WHERE filter_id = ?"));
+  stored.bind(1, filter_id);
+  std::vector<int64_t> gone;
+  while (stored.step())
+    if (std::find(kept.begin(), kept.end(), stored.int64(0)) == kept.end())
+      gone.push_back(stored.int64(0));
+  PUBLIUS_TRY(stored.status());
+  for (int64_t id : gone)
+    PUBLIUS_TRY(run(db, std::string("DELETE FROM ") + table + " WHERE id = ?",
+                    [&](Stmt& s) { s.bind(1, id); }));
+  return ok_status();
+}
+
+}  // namespace
+
+Result<std::vector<domain::Filter>> SqliteStore::filters_of(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto select, db_.prepare(std::string(kFilterSelect) + "WHERE account_id = ? ORDER BY id"));
+  select.bind(1, account_id);
+  return filters_from(db_, select);
+}
+
+Result<std::optional<domain::Filter>> SqliteStore::filter(int64_t filter_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto select, db_.prepare(std::string(kFilterSelect) + "WHERE id = ?"));
+  select.bind(1, filter_id);
+  PUBLIUS_ASSIGN_OR_RETURN(auto found, filters_from(db_, select));
+  if (found.empty()) return std::optional<domain::Filter>();
+  return std::optional<domain::Filter>(std::move(found.front()));
+}
+
+Result<std::optional<int64_t>> SqliteStore::filter_of_keyword(int64_t keyword_id) {
+  std::lock_guard lock(mu_);
+  return filter_owning(db_, "filter_keywords", keyword_id);
+}
+
+Result<std::optional<int64_t>> SqliteStore::filter_of_status(int64_t filter_status_id) {
+  std::lock_guard lock(mu_);
+  return filter_owning(db_, "filter_statuses", filter_status_id);
+}
+
+Result<domain::Filter> SqliteStore::save_filter(const domain::Filter& filter) {
+  std::lock_guard lock(mu_);
+  domain::Filter saved = filter;
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  const auto bind_fields = [&](Stmt& s) {
+    s.bind(1, saved.title).bind(2, static_cast<int64_t>(saved.contexts));
+    s.bind(3, static_cast<int64_t>(saved.action)).bind(4, saved.expires_day_ms);
+  };
+  if (saved.id == 0) {
+    PUBLIUS_TRY(run(db_,
+                    "INSERT INTO filters (title, contexts, action, expires_day, account_id) "
+                    "VALUES (?, ?, ?, ?, ?)",
+                    [&](Stmt& s) {
+                      bind_fields(s);
+                      s.bind(5, saved.account_id);
+                    }));
+    saved.id = db_.last_insert_id();
+  } else {
+    PUBLIUS_TRY(run(db_,
+                    "UPDATE filters SET title = ?, contexts = ?, action = ?, expires_day = ? "
+                    "WHERE id = ?",
+                    [&](Stmt& s) {
+                      bind_fields(s);
+                      s.bind(5, saved.id);
+                    }));
+  }
+  std::vector<int64_t> kept_keywords, kept_statuses;
+  for (const auto& k : saved.keywords)
+    if (k.id) kept_keywords.push_back(k.id);
+  for (const auto& st : saved.statuses)
+    if (st.id) kept_statuses.push_back(st.id);
+  PUBLIUS_TRY(delete_rows_not_kept(db_, "filter_keywords", saved.id, kept_keywords));
+  PUBLIUS_TRY(delete_rows_not_kept(db_, "filter_statuses", saved.id, kept_statuses));
+  for (auto& k : saved.keywords) {
+    if (k.id) {
+      PUBLIUS_TRY(run(db_,
+                      "UPDATE filter_keywords SET keyword = ?, whole_word = ? "
+                      "WHERE id = ? AND filter_id = ?",
+                      [&](Stmt& s) {
+                        s.bind(1, k.keyword).bind(2, k.whole_word).bind(3, k.id).bind(4, saved.id);
+                      }));
+      continue;
+    }
+    PUBLIUS_TRY(
+        run(db_, "INSERT INTO filter_keywords (filter_id, keyword, whole_word) VALUES (?, ?, ?)",
+            [&](Stmt& s) { s.bind(1, saved.id).bind(2, k.keyword).bind(3, k.whole_word); }));
+    k.id = db_.last_insert_id();
+  }
+  for (auto& st : saved.statuses) {
+    if (st.id) continue;  // a filtered status is added or removed, never changed
+    PUBLIUS_TRY(run(db_, "INSERT INTO filter_statuses (filter_id, status_id) VALUES (?, ?)",
+                    [&](Stmt& s) { s.bind(1, saved.id).bind(2, st.status_id); }));
+    st.id = db_.last_insert_id();
+  }
+  PUBLIUS_TRY(tx.commit());
+  return saved;
+}
+
+Status SqliteStore::delete_filter(int64_t filter_id) {
+  std::lock_guard lock(mu_);
+  return run(db_, "DELETE FROM filters WHERE id = ?", [&](Stmt& s) { s.bind(1, filter_id); });
+}
+
 Result<std::vector<List>> SqliteStore::lists_of(int64_t owner_id) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
@@ -2162,6 +2323,10 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
   PUBLIUS_ASSIGN_OR_RETURN(c.list_memberships,
                            count("SELECT count(*) FROM list_members m JOIN lists l ON l.id = "
                                  "m.list_id WHERE l.account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.filters, count("SELECT count(*) FROM filters WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.filter_keywords,
+                           count("SELECT count(*) FROM filter_keywords k JOIN filters f ON f.id = "
+                                 "k.filter_id WHERE f.account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.conversations,
                            count("SELECT count(*) FROM conversations WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.following,

@@ -159,6 +159,12 @@ class SqliteStore final : public store::Store {
   Result<std::optional<store::List>> list(int64_t list_id) override;
   Status update_list(const store::List& list) override;
   Status delete_list(int64_t list_id) override;
+  Result<std::vector<domain::Filter>> filters_of(int64_t account_id) override;
+  Result<std::optional<domain::Filter>> filter(int64_t filter_id) override;
+  Result<std::optional<int64_t>> filter_of_keyword(int64_t keyword_id) override;
+  Result<std::optional<int64_t>> filter_of_status(int64_t filter_status_id) override;
+  Result<domain::Filter> save_filter(const domain::Filter& filter) override;
+  Status delete_filter(int64_t filter_id) override;
   Result<std::vector<store::List>> lists_of(int64_t owner_id) override;
   Result<std::vector<store::List>> lists_with_member(int64_t owner_id, int64_t member_id) override;
   Result<std::vector<std::pair<int64_t, int64_t>>> list_members(int64_t list_id,

@@ -1,0 +1,254 @@
+// Filters (Mastodon's v2 filters API): an account's filter groups, their keywords
+// and their filtered statuses. Matching happens as statuses are rendered
+// (Renderer::write_filtered); the rules are in domain/filters.cc.
+#include <algorithm>
+#include <functional>
+
+#include "api/api.h"
+#include "util/json_writer.h"
+#include "util/time.h"
+
+namespace publius::api {
+namespace {
+
+// expires_in ("" clears it) caps at ten years: enough for "until I change it", and the
+// arithmetic stays far from overflow.
+constexpr int64_t kMaxExpiresInSeconds = 10LL * 366 * 86400;
+
+std::string keyword_json(const domain::FilterKeyword& k) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object()
+      .field_id("id", k.id)
+      .field("keyword", k.keyword)
+      .field("whole_word", k.whole_word)
+      .end_object();
+  return out;
+}
+
+std::string filter_status_json(const domain::FilterStatus& s) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().field_id("id", s.id).field_id("status_id", s.status_id).end_object();
+  return out;
+}
+
+template <typename T, typename Render>
+std::string json_array(const std::vector<T>& items, Render render) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) out.push_back(',');
+    out += render(items[i]);
+  }
+  out.push_back(']');
+  return out;
+}
+
+// Title, context, filter_action and expires_in, where given (all of them are required for a
+// new filter but title and context have no default).
+Status apply_filter_fields(const http::Params& p, domain::Filter& f) {
+  if (auto title = p.get("title")) f.title = std::string(*title);
+  if (p.has("context")) {
+    f.contexts = 0;
+    for (const auto& name : p.get_all("context")) {
+      auto context = domain::parse_filter_context(name);
+      if (!context)
+        return unprocessable(
+            "Validation failed: Context must be home, notifications, public, "
+            "thread or account");
+      f.contexts |= *context;
+    }
+  }
+  if (auto action = p.get("filter_action"); action && !action->empty()) {
+    auto parsed = domain::parse_filter_action(*action);
+    if (!parsed) return unprocessable("Validation failed: Filter action must be warn or hide");
+    f.action = *parsed;
+  }
+  if (auto expires = p.get("expires_in")) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto seconds, p.get_int("expires_in"));
+    if (!seconds) {
+      f.expires_day_ms.reset();  // "" or null: never expires
+    } else {
+      if (*seconds <= 0 || *seconds > kMaxExpiresInSeconds)
+        return unprocessable("Validation failed: expires_in must be between 1 and " +
+                             std::to_string(kMaxExpiresInSeconds) + " seconds");
+      f.expires_day_ms = domain::filter_expiry_day(now_ms(), *seconds);
+    }
+  }
+  return ok_status();
+}
+
+// keywords_attributes[N][keyword|whole_word|id|_destroy]: new keywords (no id), changes to
+// the filter's own keywords (id), and removals (id with _destroy).
+Status apply_keyword_attributes(const http::Params& p, domain::Filter& f) {
+  for (const auto& index : p.subkeys("keywords_attributes")) {
+    const std::string prefix = "keywords_attributes[" + index + "]";
+    PUBLIUS_ASSIGN_OR_RETURN(auto id, p.get_int(prefix + "[id]"));
+    PUBLIUS_ASSIGN_OR_RETURN(auto destroy, p.get_bool(prefix + "[_destroy]"));
+    PUBLIUS_ASSIGN_OR_RETURN(auto whole_word, p.get_bool(prefix + "[whole_word]"));
+    const auto keyword = p.get(prefix + "[keyword]");
+    if (!id) {
+      if (destroy.value_or(false)) continue;
+      f.keywords.push_back({0, std::string(keyword.value_or("")), whole_word.value_or(true)});
+      continue;
+    }
+    auto it = std::ranges::find_if(f.keywords,
+                                   [&](const domain::FilterKeyword& k) { return k.id == *id; });
+    if (it == f.keywords.end()) return not_found();
+    if (destroy.value_or(false)) {
+      f.keywords.erase(it);
+      continue;
+    }
+    if (keyword) it->keyword = std::string(*keyword);
+    if (whole_word) it->whole_word = *whole_word;
+  }
+  return ok_status();
+}
+
+// The keyword and whole_word of POST /filters/:id/keywords and PUT /filters/keywords/:id.
+Status apply_keyword(const http::Params& p, domain::FilterKeyword& k) {
+  if (auto keyword = p.get("keyword")) k.keyword = std::string(*keyword);
+  PUBLIUS_ASSIGN_OR_RETURN(auto whole_word, p.get_bool("whole_word"));
+  if (whole_word) k.whole_word = *whole_word;
+  return ok_status();
+}
+
+}  // namespace
+
+void Api::add_filter_routes(http::Router& r) {
+  // A route on one of the caller's filters, found by the id in `param` through `find`
+  // (another's filter is 404); `act` answers with the filter and the request's parameters.
+  using Find = Result<domain::Filter> (domain::Microblog::*)(int64_t, int64_t);
+  using Act = std::function<http::Response(int64_t owner, int64_t id, domain::Filter&,
+                                           const http::Params&)>;
+  const auto on_filter = [this, &r](const char* method, const char* path, std::string_view scope,
+                                    const char* param, Find find, Act act) {
+    r.add(method, path, [this, scope, param, find, act](http::Request& req) {
+      auto c = require_user(req, scope);
+      if (!c.ok()) return error_response(c.error());
+      auto id = path_id(req, param);
+      if (!id.ok()) return error_response(id.error());
+      auto f = (microblog_.*find)(c->account->id, *id);
+      if (!f.ok()) return error_response(f.error());
+      auto p = params(req);
+      if (!p.ok()) return error_response(p.error());
+      return act(c->account->id, *id, *f, *p);
+    });
+  };
+  const Find by_id = &domain::Microblog::own_filter;
+  const Find by_keyword = &domain::Microblog::own_filter_with_keyword;
+  const Find by_status = &domain::Microblog::own_filter_with_status;
+  // Saves the changed filter and answers with what `render` makes of the saved one.
+  const auto save = [this](int64_t owner, domain::Filter& f,
+                           const std::function<std::string(const domain::Filter&)>& render) {
+    auto saved = microblog_.save_filter(owner, std::move(f));
+    if (!saved.ok()) return error_response(saved.error());
+    return http::Response::json(render(*saved));
+  };
+  const auto keyword_of = [](auto& f, int64_t id) {
+    return std::ranges::find_if(f.keywords,
+                                [&](const domain::FilterKeyword& k) { return k.id == id; });
+  };
+
+  r.add("GET", "/api/v2/filters", [this](http::Request& req) {
+    auto c = require_user(req, "read:filters");
+    if (!c.ok()) return error_response(c.error());
+    auto filters = microblog_.filters(c->account->id);
+    if (!filters.ok()) return error_response(filters.error());
+    return http::Response::json(json_array(*filters, Renderer::filter));
+  });
+
+  r.add("POST", "/api/v2/filters", [this, save](http::Request& req) {
+    auto c = require_user(req, "write:filters");
+    if (!c.ok()) return error_response(c.error());
+    auto p = params(req);
+    if (!p.ok()) return error_response(p.error());
+    domain::Filter f;
+    if (auto s = apply_filter_fields(*p, f); !s.ok()) return error_response(s.error());
+    if (auto s = apply_keyword_attributes(*p, f); !s.ok()) return error_response(s.error());
+    return save(c->account->id, f, Renderer::filter);
+  });
+
+  on_filter("GET", "/api/v2/filters/:id", "read:filters", "id", by_id,
+            [](int64_t, int64_t, domain::Filter& f, const http::Params&) {
+              return http::Response::json(Renderer::filter(f));
+            });
+  on_filter("PUT", "/api/v2/filters/:id", "write:filters", "id", by_id,
+            [save](int64_t owner, int64_t, domain::Filter& f, const http::Params& p) {
+              if (auto s = apply_filter_fields(p, f); !s.ok()) return error_response(s.error());
+              if (auto s = apply_keyword_attributes(p, f); !s.ok())
+                return error_response(s.error());
+              return save(owner, f, Renderer::filter);
+            });
+  on_filter("DELETE", "/api/v2/filters/:id", "write:filters", "id", by_id,
+            [this](int64_t owner, int64_t id, domain::Filter&, const http::Params&) {
+              if (auto s = microblog_.delete_filter(owner, id); !s.ok())
+                return error_response(s.error());
+              return http::Response::json("{}");
+            });
+
+  // Keywords.
+  on_filter("GET", "/api/v2/filters/:filter_id/keywords", "read:filters", "filter_id", by_id,
+            [](int64_t, int64_t, domain::Filter& f, const http::Params&) {
+              return http::Response::json(json_array(f.keywords, keyword_json));
+            });
+  on_filter("POST", "/api/v2/filters/:filter_id/keywords", "write:filters", "filter_id", by_id,
+            [save](int64_t owner, int64_t, domain::Filter& f, const http::Params& p) {
+              domain::FilterKeyword k;
+              if (auto s = apply_keyword(p, k); !s.ok()) return error_response(s.error());
+              f.keywords.push_back(std::move(k));
+              return save(owner, f, [](const domain::Filter& saved) {
+                return keyword_json(saved.keywords.back());
+              });
+            });
+  on_filter("GET", "/api/v2/filters/keywords/:id", "read:filters", "id", by_keyword,
+            [keyword_of](int64_t, int64_t id, domain::Filter& f, const http::Params&) {
+              return http::Response::json(keyword_json(*keyword_of(f, id)));
+            });
+  on_filter(
+      "PUT", "/api/v2/filters/keywords/:id", "write:filters", "id", by_keyword,
+      [save, keyword_of](int64_t owner, int64_t id, domain::Filter& f, const http::Params& p) {
+        if (auto s = apply_keyword(p, *keyword_of(f, id)); !s.ok())
+          return error_response(s.error());
+        return save(owner, f, [&](const domain::Filter& saved) {
+          return keyword_json(*keyword_of(saved, id));
+        });
+      });
+  on_filter("DELETE", "/api/v2/filters/keywords/:id", "write:filters", "id", by_keyword,
+            [save, keyword_of](int64_t owner, int64_t id, domain::Filter& f, const http::Params&) {
+              f.keywords.erase(keyword_of(f, id));
+              return save(owner, f, [](const domain::Filter&) { return std::string("{}"); });
+            });
+
+  // Filtered statuses.
+  const auto status_of = [](auto& f, int64_t id) {
+    return std::ranges::find_if(f.statuses,
+                                [&](const domain::FilterStatus& s) { return s.id == id; });
+  };
+  on_filter("GET", "/api/v2/filters/:filter_id/statuses", "read:filters", "filter_id", by_id,
+            [](int64_t, int64_t, domain::Filter& f, const http::Params&) {
+              return http::Response::json(json_array(f.statuses, filter_status_json));
+            });
+  on_filter("POST", "/api/v2/filters/:filter_id/statuses", "write:filters", "filter_id", by_id,
+            [save](int64_t owner, int64_t, domain::Filter& f, const http::Params& p) {
+              auto status_id = p.get_int("status_id");
+              if (!status_id.ok()) return error_response(status_id.error());
+              if (!*status_id)
+                return http::Response::error(422, "Validation failed: Status can't be blank");
+              f.statuses.push_back({0, **status_id});
+              return save(owner, f, [](const domain::Filter& saved) {
+                return filter_status_json(saved.statuses.back());
+              });
+            });
+  on_filter("GET", "/api/v2/filters/statuses/:id", "read:filters", "id", by_status,
+            [status_of](int64_t, int64_t id, domain::Filter& f, const http::Params&) {
+              return http::Response::json(filter_status_json(*status_of(f, id)));
+            });
+  on_filter("DELETE", "/api/v2/filters/statuses/:id", "write:filters", "id", by_status,
+            [save, status_of](int64_t owner, int64_t id, domain::Filter& f, const http::Params&) {
+              f.statuses.erase(status_of(f, id));
+              return save(owner, f, [](const domain::Filter&) { return std::string("{}"); });
+            });
+}
+
+}  // namespace publius::api
