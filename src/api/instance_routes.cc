@@ -16,16 +16,21 @@ constexpr unsigned char kDefaultImage[] = {
     0xda, 0x63, 0x68, 0x68, 0x68, 0x00, 0x00, 0x03, 0x04, 0x01, 0x81, 0x75, 0x2e, 0x01,
     0xbc, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
 
+// The v1 entity's configuration has only the accounts, statuses, media_attachments and polls
+// blocks (and no max_pinned_statuses); v2 adds the rest.
+enum class InstanceVersion { kV1, kV2 };
+
 void write_configuration(JsonWriter& w, const domain::InstanceConfig& config,
-                         const std::string& streaming) {
+                         const std::string& streaming, InstanceVersion version) {
+  const bool v2 = version == InstanceVersion::kV2;
   w.key("configuration").begin_object();
-  w.key("urls").begin_object().field("streaming", streaming).field_null("status").end_object();
-  w.key("vapid").begin_object().field("public_key", "").end_object();
-  w.key("accounts")
-      .begin_object()
-      .field("max_featured_tags", int64_t{0})
-      .field("max_pinned_statuses", static_cast<int64_t>(config.max_pinned))
-      .end_object();
+  if (v2) {
+    w.key("urls").begin_object().field("streaming", streaming).field_null("status").end_object();
+    w.key("vapid").begin_object().field("public_key", "").end_object();
+  }
+  w.key("accounts").begin_object().field("max_featured_tags", int64_t{0});
+  if (v2) w.field("max_pinned_statuses", static_cast<int64_t>(config.max_pinned));
+  w.end_object();
   w.key("statuses")
       .begin_object()
       .field("max_characters", static_cast<int64_t>(config.max_status_chars))
@@ -43,9 +48,9 @@ void write_configuration(JsonWriter& w, const domain::InstanceConfig& config,
       .end_array();
   const media::ImageLimits limits;
   w.field("image_size_limit", static_cast<int64_t>(limits.max_bytes))
-      .field("image_matrix_limit", limits.max_pixels)
-      .field("description_limit", static_cast<int64_t>(domain::kMaxMediaDescriptionChars))
-      .field("video_size_limit", int64_t{0})
+      .field("image_matrix_limit", limits.max_pixels);
+  if (v2) w.field("description_limit", static_cast<int64_t>(domain::kMaxMediaDescriptionChars));
+  w.field("video_size_limit", int64_t{0})
       .field("video_frame_rate_limit", int64_t{0})
       .field("video_matrix_limit", int64_t{0})
       .end_object();
@@ -56,7 +61,7 @@ void write_configuration(JsonWriter& w, const domain::InstanceConfig& config,
       .field("min_expiration", int64_t{0})
       .field("max_expiration", int64_t{0})
       .end_object();
-  w.key("translation").begin_object().field("enabled", false).end_object();
+  if (v2) w.key("translation").begin_object().field("enabled", false).end_object();
   w.end_object();
 }
 
@@ -101,7 +106,7 @@ void Api::add_instance_routes(http::Router& r) {
         .end_object();
     w.key("icon").begin_array().end_array();
     w.key("languages").begin_array().string("en").end_array();
-    write_configuration(w, config, "ws" + req.origin().substr(4));
+    write_configuration(w, config, "ws" + req.origin().substr(4), InstanceVersion::kV2);
     w.key("registrations")
         .begin_object()
         .field("enabled", config.registrations_open)
@@ -142,7 +147,7 @@ void Api::add_instance_routes(http::Router& r) {
     w.field("registrations", config.registrations_open)
         .field("approval_required", false)
         .field("invites_enabled", false);
-    write_configuration(w, config, "ws" + req.origin().substr(4));
+    write_configuration(w, config, "", InstanceVersion::kV1);
     w.field_null("contact_account");
     w.key("rules");
     write_rules(w, config.rules);

@@ -53,7 +53,9 @@ std::string app_json(const domain::App& app, bool with_secret, const std::string
   w.key("redirect_uris").begin_array();
   for (const auto& u : app.redirect_uris) w.string(u);
   w.end_array();
-  w.field_null("vapid_key");
+  // Deprecated but still a string in 4.3: the instance's VAPID key, which is empty here
+  // (configuration.vapid.public_key of /api/v2/instance) as Web Push is not offered.
+  w.field("vapid_key", "");
   if (with_secret) {
     w.field("client_id", app.client_id)
         .field("client_secret", secret)
@@ -304,11 +306,13 @@ void Api::add_oauth_routes(http::Router& r) {
         .field("token_endpoint", base + "/oauth/token")
         .field("app_registration_endpoint", base + "/api/v1/apps")
         .field("revocation_endpoint", base + "/oauth/revoke");
+    // Every scope a client may ask for, so clients can negotiate granular ones.
     w.key("scopes_supported").begin_array();
-    for (auto s : {"read", "write", "follow", "push", "profile", "admin:read", "admin:write"}) w.string(s);
+    for (const auto& s : oauth::known_scopes()) w.string(s);
     w.end_array();
     w.key("response_types_supported").begin_array().string("code").end_array();
-    w.key("response_modes_supported").begin_array().string("query").string("fragment").end_array();
+    // The code is always sent in the redirect's query string (response_mode is not read).
+    w.key("response_modes_supported").begin_array().string("query").end_array();
     w.key("grant_types_supported").begin_array().string("authorization_code").string("password").string("client_credentials").end_array();
     w.key("token_endpoint_auth_methods_supported").begin_array().string("client_secret_post").end_array();
     w.key("code_challenge_methods_supported").begin_array().string("S256").end_array();

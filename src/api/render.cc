@@ -45,10 +45,23 @@ struct Renderer::Bundle {
   std::unordered_map<int64_t, Account> mention_accounts;
   std::unordered_set<int64_t> favourited, reblogged, bookmarked, pinned;
   std::shared_ptr<const domain::FilterMatcher> filters;  // the viewer's; null: none
+  // DELETE's answer: each status carries its source `text` instead of its `content`, so
+  // its JSON is neither read from nor put into the cache.
+  bool source_requested = false;
 };
 
 Renderer::Renderer(store::Store& store, const domain::InstanceConfig& config)
     : store_(store), config_(config) {}
+
+namespace {
+
+// Profile discovery is not configurable yet: every account shows the same values, and the
+// owner's `source` repeats them as Mastodon does.
+constexpr bool kDiscoverable = true;
+constexpr bool kIndexable = false;
+constexpr bool kHideCollections = false;
+
+}  // namespace
 
 void Renderer::post_changed(int64_t post_id) { statuses_.erase(post_id); }
 void Renderer::account_changed(int64_t account_id) { accounts_.erase(account_id); }
@@ -154,8 +167,8 @@ std::string Renderer::account_json(const Account& a) {
       .field("display_name", a.display_name)
       .field("locked", a.locked)
       .field("bot", a.bot)
-      .field("discoverable", true)
-      .field("indexable", false)
+      .field("discoverable", kDiscoverable)
+      .field("indexable", kIndexable)
       .field("group", false)
       .field("created_at", format_iso8601_ms(a.created_day_ms))
       .field("note", domain::format_status_text(a.note, no_mentions, base).html)
@@ -173,13 +186,13 @@ std::string Renderer::account_json(const Account& a) {
   } else {
     w.field_null("last_status_at");
   }
-  w.field("hide_collections", false).field("noindex", true);
+  w.field("hide_collections", kHideCollections).field("noindex", true);
   w.key("emojis").begin_array().end_array();
   w.key("roles").begin_array().end_array();
   w.key("fields").begin_array();
   for (const auto& f : a.fields) {
     w.begin_object()
-        .field("name", domain::html_escape(f.name))
+        .field("name", f.name)
         .field("value", domain::format_status_text(f.value, no_mentions, base).html)
         .field_null("verified_at")
         .end_object();
@@ -202,15 +215,19 @@ Result<std::string> Renderer::credential_account(const Account& a) {
     s.begin_object()
         .field("privacy", domain::visibility_name(a.default_visibility))
         .field("sensitive", a.default_sensitive)
-        .field_or_null("language", a.default_language)
+        // Documented as a string: the language code, or empty for none.
+        .field("language", a.default_language)
         .field("note", a.note);
     s.key("fields").begin_array();
     for (const auto& f : a.fields)
       s.begin_object().field("name", f.name).field("value", f.value).field_null("verified_at").end_object();
     s.end_array();
     PUBLIUS_ASSIGN_OR_RETURN(auto requests, store_.follow_requests(a.id, domain::Page{.limit = 1000}));
-    s.field("follow_requests_count", static_cast<int64_t>(requests.size()));
-    s.end_object();
+    s.field("follow_requests_count", static_cast<int64_t>(requests.size()))
+        .field("hide_collections", kHideCollections)
+        .field("discoverable", kDiscoverable)
+        .field("indexable", kIndexable)
+        .end_object();
     out += source;
   }
   out += ",\"role\":";
@@ -247,10 +264,11 @@ Result<std::string> Renderer::accounts(const std::vector<int64_t>& ids) {
 }
 
 Result<Renderer::Bundle> Renderer::load(domain::Viewer viewer, const std::vector<Post>& posts,
-                                        domain::ReaderKey& reader) {
+                                        domain::ReaderKey& reader, bool source_requested) {
   Bundle b;
   b.viewer = viewer;
   b.reader = &reader;
+  b.source_requested = source_requested;
   std::vector<int64_t> original_ids;
   for (const auto& p : posts)
     if (p.reblog_of_id) original_ids.push_back(*p.reblog_of_id);
@@ -271,7 +289,7 @@ Result<Renderer::Bundle> Renderer::load(domain::Viewer viewer, const std::vector
       needed_accounts.push_back(p->account_id);
     }
     std::string core;
-    if (p->sealed.empty() && statuses_.get(p->id, core)) {
+    if (p->sealed.empty() && !source_requested && statuses_.get(p->id, core)) {
       b.cores[p->id] = std::move(core);
     } else {
       needed_accounts.insert(needed_accounts.end(), p->mention_account_ids.begin(),
@@ -322,7 +340,10 @@ std::string Renderer::status_core(const Post& p, Bundle& b) {
       .field("favourites_count", p.favourites_count);
   if (p.edited_ms) w.field("edited_at", format_iso8601_ms(*p.edited_ms));
   else w.field_null("edited_at");
-  w.field("content", p.html);
+  if (b.source_requested)
+    w.field("text", p.text);
+  else
+    w.field("content", p.html);
   // The client app a post came from is never recorded: its name is the client's to choose,
   // and like a user agent it could tell who wrote the post (shield rule).
   w.field_null("application");
@@ -349,7 +370,7 @@ std::string Renderer::status_core(const Post& p, Bundle& b) {
   w.end_array();
   w.key("emojis").begin_array().end_array();
   w.field_null("card").field_null("poll");
-  if (p.sealed.empty()) statuses_.put(p.id, out);
+  if (p.sealed.empty() && !b.source_requested) statuses_.put(p.id, out);
   return out;
 }
 
@@ -382,7 +403,9 @@ void Renderer::write_status(Bundle& b, const Post& p, std::string& out) {
     out += b.reblogged.count(target) ? "true" : "false";
     out += ",\"muted\":false,\"bookmarked\":";
     out += b.bookmarked.count(target) ? "true" : "false";
-    if (own || b.pinned.count(p.id)) {
+    // Mastodon sends `pinned` only where the viewer could pin: own posts that are neither
+    // boosts nor direct.
+    if (own && !p.reblog_of_id && p.visibility != domain::Visibility::kDirect) {
       out += ",\"pinned\":";
       out += b.pinned.count(p.id) ? "true" : "false";
     }
@@ -458,15 +481,9 @@ Result<std::string> Renderer::conversations(int64_t viewer,
 Result<std::string> Renderer::deleted_status(const Post& post, domain::ReaderKey& reader) {
   Post opened = post;
   reader.open(opened);
-  PUBLIUS_ASSIGN_OR_RETURN(auto b, load(post.account_id, {opened}, reader));
+  PUBLIUS_ASSIGN_OR_RETURN(auto b, load(post.account_id, {opened}, reader, true));
   std::string out;
   write_status(b, opened, out);
-  out.pop_back();
-  out += ",\"text\":";
-  std::string text;
-  JsonWriter(text).string(opened.text);
-  out += text;
-  out.push_back('}');
   return out;
 }
 
@@ -508,11 +525,12 @@ Result<std::string> Renderer::notifications(int64_t viewer,
                domain::notification_group_key(n, domain::groupable_notification_types()))
         .key("account")
         .raw(account_json(*acc->second));
-    head.push_back(',');
     out += head;
-    out += "\"status\":";
-    if (post) write_status(b, *post, out);
-    else out += "null";
+    // Mastodon leaves `status` out, rather than null, for types not about a status (follow).
+    if (post) {
+      out += ",\"status\":";
+      write_status(b, *post, out);
+    }
     out.push_back('}');
   }
   out.push_back(']');
@@ -536,7 +554,7 @@ Result<std::string> Renderer::history(const Post& post, std::vector<domain::Post
         .field("created_at", format_iso8601_ms(e.created_ms))
         .key("account")
         .raw(account);
-    w.key("poll").null();
+    // `poll` is documented optional and present only for an edit of a poll.
     w.key("media_attachments").begin_array().end_array();
     w.key("emojis").begin_array().end_array();
     w.end_object();

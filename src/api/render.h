@@ -38,7 +38,8 @@ class Renderer final : public domain::ChangeObserver {
   // The JSON array of a timeline page.
   Result<std::string> statuses(domain::Viewer viewer, const std::vector<domain::Post>& posts,
                                domain::ReaderKey& reader);
-  // The deleted post with its source `text`, for redrafting, as Mastodon returns on DELETE.
+  // The deleted post with its source `text` in place of `content`, for redrafting, as
+  // Mastodon returns on DELETE.
   Result<std::string> deleted_status(const domain::Post& post, domain::ReaderKey& reader);
   Result<std::string> notifications(int64_t viewer,
                                     const std::vector<domain::Notification>& notifications,
@@ -90,7 +91,7 @@ class Renderer final : public domain::ChangeObserver {
   void write_filtered(const Bundle& b, const domain::Post& post, std::string& out);
 
   Result<Bundle> load(domain::Viewer viewer, const std::vector<domain::Post>& posts,
-                      domain::ReaderKey& reader);
+                      domain::ReaderKey& reader, bool source_requested = false);
   void write_status(Bundle& b, const domain::Post& post, std::string& out);
   std::string status_core(const domain::Post& post, Bundle& b);
   std::string account_json(const domain::Account& a);

@@ -122,7 +122,9 @@ void Api::add_timeline_routes(http::Router& r) {
             .field("name", tag)
             .field("url", microblog_.config().base_url() + "/tags/" + tag);
         w.key("history").begin_array().end_array();
-        w.field("following", false).end_object();
+        // Following hashtags is not supported; Mastodon sends the flag to signed-in users only.
+        if (c->account) w.field("following", false);
+        w.end_object();
       }
       w.end_array();
     }

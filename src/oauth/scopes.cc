@@ -67,6 +67,15 @@ std::vector<std::string> split_scopes(std::string_view scopes) {
   return out;
 }
 
+std::vector<std::string> known_scopes() {
+  std::vector<std::string> out(kTopLevel.begin(), kTopLevel.end());
+  for (std::string_view prefix : {"read:", "write:"})
+    for (std::string_view suffix : kReadWriteSuffixes) out.push_back(std::string(prefix) += suffix);
+  for (std::string_view prefix : {"admin:read:", "admin:write:"})
+    for (std::string_view suffix : kAdminSuffixes) out.push_back(std::string(prefix) += suffix);
+  return out;
+}
+
 bool all_known(std::string_view scopes) {
   const auto list = split_scopes(scopes);
   return !list.empty() &&

@@ -12,6 +12,8 @@
 namespace publius::oauth {
 
 std::vector<std::string> split_scopes(std::string_view scopes);
+// Every scope all_known() accepts, top-level ones first.
+std::vector<std::string> known_scopes();
 // True when every scope in the space-separated list is one Mastodon knows.
 bool all_known(std::string_view scopes);
 // True when `granted` (space-separated) covers `required` (one scope).

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <regex>
 
+#include "integration/entity_shapes.h"
 #include "integration/server_harness.h"
 
 namespace publius::integration {
@@ -341,6 +342,8 @@ TEST_F(LifecycleIntegration, DescriptionAndRulesReachTheInstanceApiAndLandingPag
   EXPECT_EQ(str(v2, "rules.0.hint"), "");
   auto rules = Api::ok_json(api.get("/api/v1/instance/rules"));
   ASSERT_EQ(rules.as_array().size(), 2u);
+  shapes::expect_each(rules, shapes::rule(), "Rule");
+  shapes::expect_each(at(v1, "rules"), shapes::rule(), "V1::Instance.rules");
   EXPECT_EQ(str(rules, "1.id"), "2");
   auto landing = api.get("/");
   EXPECT_TRUE(contains(landing.body, "<li>Keep it legal.</li>")) << landing.body;

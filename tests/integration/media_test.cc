@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "integration/entity_shapes.h"
 #include "integration/server_harness.h"
 #include "support/images.h"
 
@@ -153,6 +154,9 @@ TEST_F(MediaTest, AttachedMediaRendersInStatusesAndTimelines) {
   ASSERT_TRUE(post.is_object());
   const std::string post_id = str(post, "id");
   ASSERT_EQ(arr(post, "media_attachments").size(), 2u);
+  shapes::expect_each(at(post, "media_attachments"), shapes::media_attachment(),
+                      "Status.media_attachments");
+  shapes::expect_shape(a, shapes::media_attachment(), "uploaded MediaAttachment");
   EXPECT_EQ(str(arr(post, "media_attachments")[0], "id"), str(a, "id"));
   EXPECT_EQ(str(arr(post, "media_attachments")[1], "description"), "second");
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace publius::oauth {
 namespace {
 
@@ -36,6 +38,16 @@ TEST(ScopesTest, KnownScopes) {
   EXPECT_FALSE(all_known("read bogus"));
   EXPECT_FALSE(all_known(""));
   EXPECT_FALSE(all_known("read:nothing"));
+}
+
+TEST(ScopesTest, KnownScopesListsEveryAcceptedScopeOnce) {
+  const auto scopes = known_scopes();
+  for (const auto& s : scopes) EXPECT_TRUE(all_known(s)) << s;
+  const std::set<std::string> distinct(scopes.begin(), scopes.end());
+  EXPECT_EQ(distinct.size(), scopes.size());
+  for (const char* s : {"read", "write", "follow", "push", "profile", "admin:read", "admin:write",
+                        "read:statuses", "write:media", "admin:write:accounts"})
+    EXPECT_TRUE(distinct.count(s)) << s;
 }
 
 TEST(ScopesTest, SplitAcceptsSpacesAndPluses) {
