@@ -933,6 +933,22 @@ TEST_F(EndpointErrors, WebFormsAnswerBadInputWithA4xxPage) {
       "a=%zz",
       "status=%FF%FE",
   };
+  // A malformed id in a page's address is the site's 404 page; only a list's edit page sends
+  // the browser back to the lists instead.
+  for (const auto& route : web_routes()) {
+    if (!contains(route.pattern, "/:id")) continue;
+    for (const auto& id : odd_ids) {
+      SCOPED_TRACE(route.method + " " + with_id(route.pattern, id));
+      auto r = browse(route.method, with_id(route.pattern, id), "");
+      if (route.method == "GET" && route.pattern == "/lists/:id/edit") {
+        EXPECT_EQ(r.status, 303) << r;
+        EXPECT_EQ(r.header("location"), "/lists");
+      } else {
+        EXPECT_EQ(r.status, 404) << r;
+        EXPECT_TRUE(starts_with(r.header("content-type"), "text/html")) << r;
+      }
+    }
+  }
   int sent = 0;
   for (const auto& route : web_routes()) {
     if (route.pattern == "/auth/sign_out" || route.pattern == "/settings/delete" ||
