@@ -72,8 +72,12 @@ void Api::add_account_routes(http::Router& r) {
     auto p = params(req);
     if (!p.ok()) return error_response(p.error());
     store::ProfileUpdate u;
-    if (auto v = p->get("display_name")) u.display_name = std::string(*v);
-    if (auto v = p->get("note")) u.note = std::string(*v);
+    for (auto [key, into] :
+         {std::pair{"display_name", &u.display_name}, std::pair{"note", &u.note}}) {
+      auto v = single_value(*p, key);
+      if (!v.ok()) return error_response(v.error());
+      if (*v) *into = std::string(**v);
+    }
     for (const char* key : {"locked", "bot"}) {
       auto b = p->get_bool(key);
       if (!b.ok()) return error_response(b.error());
@@ -131,15 +135,17 @@ void Api::add_account_routes(http::Router& r) {
     auto p = params(req);
     if (!p.ok()) return error_response(p.error());
     auto limit = p->get_int("limit");
-    auto offset = p->get_int("offset");
     if (!limit.ok()) return error_response(limit.error());
+    auto offset = search_offset(*p);
     if (!offset.ok()) return error_response(offset.error());
     std::string q = p->get_or("q", "");
     if (!q.empty() && q.front() == '@') q.erase(0, 1);
     if (auto at = q.find('@'); at != std::string::npos) q.resize(at);
-    auto found =
-        store_.search_accounts(q, static_cast<int>(std::clamp<int64_t>(limit->value_or(40), 1, 80)),
-                               static_cast<int>(std::max<int64_t>(0, offset->value_or(0))));
+    // As Mastodon: no query, no accounts (not the whole directory).
+    if (!*offset || q.find_first_not_of(' ') == std::string::npos)
+      return http::Response::json("[]");
+    auto found = store_.search_accounts(
+        q, static_cast<int>(std::clamp<int64_t>(limit->value_or(40), 1, 80)), **offset);
     if (!found.ok()) return error_response(found.error());
     std::vector<int64_t> ids;
     for (const auto& a : *found) ids.push_back(a.id);

@@ -176,6 +176,20 @@ Result<domain::Page> page_from(const http::Params& p, int default_limit, int max
   return page;
 }
 
+Result<std::optional<std::string_view>> single_value(const http::Params& p, std::string_view key) {
+  auto v = p.get(key);
+  if (!v && p.has(key))
+    return unprocessable("Validation failed: " + std::string(key) +
+                         " must be a single value, not a list or an object");
+  return v;
+}
+
+Result<std::optional<int>> search_offset(const http::Params& p) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto offset, p.get_int("offset"));
+  if (offset.value_or(0) > kMaxSearchOffset) return std::optional<int>();
+  return std::optional<int>(static_cast<int>(std::max<int64_t>(0, offset.value_or(0))));
+}
+
 std::vector<int64_t> id_list(const http::Params& p, std::string_view name) {
   std::vector<int64_t> ids;
   for (const auto& text : p.get_all(name)) {

@@ -89,6 +89,14 @@ std::vector<int64_t> id_list(const http::Params& p, std::string_view name = "id"
 // id_list(), refused (422) when it names more than `max_ids`, as Mastodon refuses.
 Result<std::vector<int64_t>> bounded_id_list(const http::Params& p, size_t max_ids,
                                              std::string_view name = "id");
+// The one value of `key` (nullopt when absent); 422 when the client sent a list or an object
+// there, which would otherwise be silently ignored (a reply posted as a new thread).
+Result<std::optional<std::string_view>> single_value(const http::Params& p, std::string_view key);
+// Mastodon's `offset` for searches: absent or negative is 0. Searches reach no further than
+// kMaxSearchOffset results (as Mastodon's search index); nullopt past that: nothing is found
+// there, however large the number (it must never wrap round to the first page).
+inline constexpr int64_t kMaxSearchOffset = 10'000;
+Result<std::optional<int>> search_offset(const http::Params& p);
 // A list's title and replies_policy as a client sent them (also the web UI's
 // list forms); exclusive=true is refused (422) rather than ignored.
 Result<domain::ListFields> list_fields(const http::Params& p);

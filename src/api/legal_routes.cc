@@ -115,10 +115,11 @@ void Api::add_legal_routes(http::Router& r) {
           if (!c.ok()) return error_response(c.error());
           auto d = desk();
           if (!d.ok()) return error_response(d.error());
+          const std::string id(req.path_param("id"));
+          if (auto shown = (*d)->show_json(id); !shown.ok()) return error_response(shown.error());
           auto p = params(req);
           if (!p.ok()) return error_response(p.error());
-          return json_or_error((*d)->transition(std::string(req.path_param("id")),
-                                                p->get_or("to", ""), p->get_or("reason", "")));
+          return json_or_error((*d)->transition(id, p->get_or("to", ""), p->get_or("reason", "")));
         });
 
   r.add("POST", "/api/v1/admin/legal/demands/:id/produce", [this, admin, desk](http::Request& req) {
@@ -126,11 +127,13 @@ void Api::add_legal_routes(http::Router& r) {
     if (!c.ok()) return error_response(c.error());
     auto d = desk();
     if (!d.ok()) return error_response(d.error());
+    const std::string id(req.path_param("id"));
+    if (auto shown = (*d)->show_json(id); !shown.ok()) return error_response(shown.error());
     auto p = params(req);
     if (!p.ok()) return error_response(p.error());
     auto approved = approved_categories(*p);
     if (!approved.ok()) return error_response(approved.error());
-    return json_or_error((*d)->produce_stored(std::string(req.path_param("id")), *approved));
+    return json_or_error((*d)->produce_stored(id, *approved));
   });
 
   r.add("GET", "/api/v1/admin/legal/verify", [admin, desk](http::Request& req) {

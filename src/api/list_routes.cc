@@ -40,7 +40,8 @@ http::Response lists_response(const Result<std::vector<domain::List>>& lists) {
 
 Result<domain::ListFields> list_fields(const http::Params& p) {
   domain::ListFields fields;
-  if (auto title = p.get("title")) fields.title = std::string(*title);
+  PUBLIUS_ASSIGN_OR_RETURN(auto title, single_value(p, "title"));
+  if (title) fields.title = std::string(*title);
   if (auto policy = p.get("replies_policy"); policy && !policy->empty()) {
     fields.replies_policy = domain::parse_replies_policy(*policy);
     if (!fields.replies_policy)
@@ -125,6 +126,9 @@ void Api::add_list_routes(http::Router& r) {
       if (!c.ok()) return error_response(c.error());
       auto id = path_id(req);
       if (!id.ok()) return error_response(id.error());
+      // Someone else's list is not found, whatever the parameters (as Mastodon).
+      if (auto list = microblog_.own_list(c->account->id, *id); !list.ok())
+        return error_response(list.error());
       auto p = params(req);
       if (!p.ok()) return error_response(p.error());
       auto ids = bounded_id_list(*p, 250, "account_ids");

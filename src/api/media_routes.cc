@@ -48,6 +48,9 @@ void Api::add_media_routes(http::Router& r) {
     if (!c.ok()) return error_response(c.error());
     auto id = path_id(req);
     if (!id.ok()) return error_response(id.error());
+    // Someone else's upload is not found, whatever the parameters (as Mastodon).
+    if (auto own = microblog_.own_media(c->account->id, *id); !own.ok())
+      return error_response(own.error());
     auto p = params(req);
     if (!p.ok()) return error_response(p.error());
     auto change = media_change_from(*p, "description", "focus");

@@ -45,7 +45,9 @@ void Api::add_status_routes(http::Router& r) {
     post.text = p->get_or("status", "");
     post.spoiler_text = p->get_or("spoiler_text", "");
     post.language = p->get_or("language", "");
-    if (auto v = p->get("visibility"); v && !v->empty()) {
+    auto visibility = single_value(*p, "visibility");
+    if (!visibility.ok()) return error_response(visibility.error());
+    if (auto v = *visibility; v && !v->empty()) {
       post.visibility = domain::parse_visibility(*v);
       if (!post.visibility)
         return http::Response::error(422, "Validation failed: Visibility is not valid");
@@ -53,7 +55,9 @@ void Api::add_status_routes(http::Router& r) {
     auto sensitive = p->get_bool("sensitive");
     if (!sensitive.ok()) return error_response(sensitive.error());
     post.sensitive = *sensitive;
-    if (auto v = p->get("in_reply_to_id"); v && !v->empty()) {
+    auto in_reply_to = single_value(*p, "in_reply_to_id");
+    if (!in_reply_to.ok()) return error_response(in_reply_to.error());
+    if (auto v = *in_reply_to; v && !v->empty()) {
       post.in_reply_to_id = parse_id(*v);
       if (!post.in_reply_to_id)
         return http::Response::error(404, "The post you are replying to was not found");
@@ -206,7 +210,8 @@ void Api::add_status_routes(http::Router& r) {
   action("/api/v1/statuses/:id/reblog", "write:statuses",
          [this](int64_t me, int64_t id, const Params& p) -> Result<domain::Post> {
            std::optional<domain::Visibility> visibility;
-           if (auto v = p.get("visibility"); v && !v->empty()) {
+           PUBLIUS_ASSIGN_OR_RETURN(auto v, single_value(p, "visibility"));
+           if (v && !v->empty()) {
              visibility = domain::parse_visibility(*v);
              if (!visibility) return unprocessable("Validation failed: Visibility is not valid");
            }

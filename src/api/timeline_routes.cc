@@ -88,14 +88,15 @@ void Api::add_timeline_routes(http::Router& r) {
     if (!type.empty() && type != "accounts" && type != "hashtags" && type != "statuses")
       return http::Response::error(400, "type must be accounts, hashtags or statuses");
     auto limit = p->get_int("limit");
-    auto offset = p->get_int("offset");
     if (!limit.ok()) return error_response(limit.error());
+    auto offset = search_offset(*p);
     if (!offset.ok()) return error_response(offset.error());
     const int n = static_cast<int>(std::clamp<int64_t>(limit->value_or(20), 1, 40));
-    const int skip = static_cast<int>(std::max<int64_t>(0, offset->value_or(0)));
-    // Mastodon answers offset searches only to signed-in users.
-    if (skip > 0 && !c->account)
+    // Mastodon answers offset searches only to signed-in users (nullopt: a huge offset).
+    if (offset->value_or(1) > 0 && !c->account)
       return http::Response::error(401, "Search queries with offset require a signed-in user");
+    if (!*offset) return http::Response::json(R"({"accounts":[],"statuses":[],"hashtags":[]})");
+    const int skip = **offset;
     std::string accounts = "[]", hashtags = "[]", statuses = "[]";
     if (!q.empty() && (type.empty() || type == "accounts")) {
       std::string name = q;

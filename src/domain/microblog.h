@@ -227,6 +227,7 @@ class Microblog {
 
   // Statuses.
   Result<Post> create_status(const NewPost& request);
+  // Editing and deleting look only among the caller's own posts: kNotFound for anyone else's.
   Result<Post> edit_status(int64_t editor_id, int64_t status_id, const PostChange& change);
   Result<Post> delete_status(int64_t requester_id, int64_t status_id);
   // The status if `viewer` may see it; kNotFound otherwise (never reveals existence).

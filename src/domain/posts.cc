@@ -200,9 +200,8 @@ Result<Post> Microblog::create_status(const NewPost& request) {
 Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
                                     const PostChange& change) {
   PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.status_by_id(status_id));
-  if (!found || (found->account_id != editor_id && found->visibility >= Visibility::kPrivate))
-    return not_found();
-  if (found->account_id != editor_id) return forbidden("This action is not allowed");
+  // Only the author's own posts are looked at: anyone else's is not found (as Mastodon).
+  if (!found || found->account_id != editor_id) return not_found();
   if (found->reblog_of_id) return unprocessable("Validation failed: a boost cannot be edited");
   std::string_view text = change.text;
   Post updated = *found;
@@ -290,7 +289,8 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
 
 Result<Post> Microblog::delete_status(int64_t requester_id, int64_t status_id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(requester_id, status_id));
-  if (post.account_id != requester_id) return forbidden("This action is not allowed");
+  // Only the author's own posts are looked at: anyone else's is not found (as Mastodon).
+  if (post.account_id != requester_id) return not_found();
   std::vector<Conversation> ended;
   if (post.visibility == Visibility::kDirect && !post.reblog_of_id) {
     PUBLIUS_ASSIGN_OR_RETURN(ended, store_.conversations_ending_with(post.id));

@@ -24,6 +24,13 @@ void Router::add(std::string method, std::string pattern, Handler handler) {
   routes_.push_back(std::move(r));
 }
 
+std::vector<std::string> Router::describe() const {
+  std::vector<std::string> out;
+  out.reserve(routes_.size());
+  for (const auto& route : routes_) out.push_back(route.method + " " + route.pattern);
+  return out;
+}
+
 Response Router::dispatch(Request& request) const {
   const auto segments = split_path(request.path);
   bool path_matched = false;

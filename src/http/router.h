@@ -22,6 +22,9 @@ class Router {
   // Runs the matching handler; 404 (or 405 when only the method differs) otherwise.
   // The response's `route` names the matched pattern.
   Response dispatch(Request& request) const;
+  // "METHOD pattern" of every route, in the order added: lets tests check that a table of
+  // routes covers all of them.
+  std::vector<std::string> describe() const;
 
  private:
   struct Route {
