@@ -45,19 +45,6 @@ class MediaTest : public ApiIntegrationTest {
     if (!description.empty()) fields.push_back({"description", description});
     return Api::ok_json(upload(u, {{.bytes = bytes}}, fields));
   }
-  // Every file (hidden temporaries included) in the server's media directory.
-  static std::vector<std::string> media_dir_files() {
-    std::vector<std::string> names;
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(data_dir_ + "/media", ec))
-      names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-  static std::string file_name_of(const std::string& url) { return url.substr(url.rfind('/') + 1); }
-  static bool on_disk(const std::string& url) {
-    return std::filesystem::exists(data_dir_ + "/media/" + file_name_of(url));
-  }
 };
 
 TEST_F(MediaTest, UploadStripsMetadataAndServesTheFiles) {

@@ -1076,6 +1076,20 @@ class ApiIntegrationTest : public ::testing::Test {
   static User new_user(const std::string& prefix = "u") {
     return api_->register_user(app_token_, prefix);
   }
+  // Every file (hidden temporaries included) in the server's media directory.
+  static std::vector<std::string> media_dir_files() {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(data_dir_ + "/media", ec))
+      names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+  static std::string file_name_of(const std::string& url) { return url.substr(url.rfind('/') + 1); }
+  // Whether the media file a URL names is in the media directory.
+  static bool on_disk(const std::string& url) {
+    return std::filesystem::exists(data_dir_ + "/media/" + file_name_of(url));
+  }
 
   static inline ServerProcess* server_ = nullptr;
   static inline Api* api_ = nullptr;

@@ -348,6 +348,12 @@ ALTER TABLE media ADD COLUMN uploaded_day INTEGER;
 UPDATE media SET uploaded_day = (CAST(strftime('%s', 'now') AS INTEGER) / 86400) * 86400000
   WHERE status_id IS NULL;
 )sql",
+    // Profile pictures: the names of the avatar's and the header's files in the
+    // media directory ('' for none). No upload time and no client file name.
+    R"sql(
+ALTER TABLE accounts ADD COLUMN avatar_file TEXT NOT NULL DEFAULT '';
+ALTER TABLE accounts ADD COLUMN header_file TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace
