@@ -1021,6 +1021,9 @@ inline std::string strip_origin(const std::string& url) {
   return slash == std::string::npos ? "/" : url.substr(slash);
 }
 
+// The last path segment of a URL: a media file's name.
+inline std::string file_name_of(const std::string& url) { return url.substr(url.rfind('/') + 1); }
+
 // ---------------------------------------------------------------------------
 // The fixture: one server per test suite.
 
@@ -1085,7 +1088,6 @@ class ApiIntegrationTest : public ::testing::Test {
     std::sort(names.begin(), names.end());
     return names;
   }
-  static std::string file_name_of(const std::string& url) { return url.substr(url.rfind('/') + 1); }
   // Whether the media file a URL names is in the media directory.
   static bool on_disk(const std::string& url) {
     return std::filesystem::exists(data_dir_ + "/media/" + file_name_of(url));
