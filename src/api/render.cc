@@ -52,6 +52,10 @@ Renderer::Renderer(store::Store& store, const domain::InstanceConfig& config)
 void Renderer::post_changed(int64_t post_id) { statuses_.erase(post_id); }
 void Renderer::account_changed(int64_t account_id) { accounts_.erase(account_id); }
 
+namespace {
+
+// The path of an account's avatar or header: its file under /system/media/, or
+// Mastodon's default missing.png when it has none.
 std::string profile_picture_path(const Account& a, domain::ProfilePicture which) {
   const bool avatar = which == domain::ProfilePicture::kAvatar;
   const std::string& file = avatar ? a.avatar_file : a.header_file;
@@ -59,6 +63,8 @@ std::string profile_picture_path(const Account& a, domain::ProfilePicture which)
     return avatar ? "/avatars/original/missing.png" : "/headers/original/missing.png";
   return "/system/media/" + file;
 }
+
+}  // namespace
 
 std::string Renderer::account_json(const Account& a) {
   std::string cached;

@@ -23,10 +23,6 @@
 
 namespace publius::api {
 
-// The path of an account's avatar or header: its file under /system/media/, or
-// Mastodon's default missing.png when it has none.
-std::string profile_picture_path(const domain::Account& account, domain::ProfilePicture which);
-
 class Renderer final : public domain::ChangeObserver {
  public:
   Renderer(store::Store& store, const domain::InstanceConfig& config);
