@@ -104,10 +104,26 @@ void Api::add_account_routes(http::Router& r) {
     if (!sensitive.ok()) return http::Response::error(422, sensitive.error().message);
     u.default_sensitive = *sensitive;
     if (auto language = p->get("source[language]")) u.default_language = std::string(*language);
-    auto updated = microblog_.update_profile(c->account->id, u);
+    // Multipart files; the bytes are decoded, never stored as sent.
+    domain::NewProfilePictures pictures;
+    if (const http::UploadedFile* avatar = p->file("avatar")) pictures.avatar = avatar->data;
+    if (const http::UploadedFile* header = p->file("header")) pictures.header = header->data;
+    auto updated = microblog_.update_profile(c->account->id, u, pictures);
     if (!updated.ok()) return error_response(updated.error());
     return json_or_error(renderer_.credential_account(*updated));
   });
+
+  // Mastodon 4.2+: back to the default pictures.
+  for (const auto& route : {std::pair{"/api/v1/profile/avatar", domain::ProfilePicture::kAvatar},
+                            std::pair{"/api/v1/profile/header", domain::ProfilePicture::kHeader}}) {
+    r.add("DELETE", route.first, [this, which = route.second](http::Request& req) {
+      auto c = require_user(req, "write:accounts");
+      if (!c.ok()) return error_response(c.error());
+      auto updated = microblog_.remove_profile_picture(c->account->id, which);
+      if (!updated.ok()) return error_response(updated.error());
+      return json_or_error(renderer_.credential_account(*updated));
+    });
+  }
 
   r.add("GET", "/api/v1/accounts/lookup", [this](http::Request& req) {
     auto p = params(req);

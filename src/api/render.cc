@@ -151,12 +151,28 @@ void Renderer::write_filtered(const Bundle& b, const Post& post, std::string& ou
   }
   out.push_back(']');
 }
+namespace {
+
+// The path of an account's avatar or header: its file under /system/media/, or
+// Mastodon's default missing.png when it has none.
+std::string profile_picture_path(const Account& a, domain::ProfilePicture which) {
+  const bool avatar = which == domain::ProfilePicture::kAvatar;
+  const std::string& file = avatar ? a.avatar_file : a.header_file;
+  if (file.empty())
+    return avatar ? "/avatars/original/missing.png" : "/headers/original/missing.png";
+  return "/system/media/" + file;
+}
+
+}  // namespace
 
 std::string Renderer::account_json(const Account& a) {
   std::string cached;
   if (accounts_.get(a.id, cached)) return cached;
   const std::string base = config_.base_url();
   const std::string url = base + "/@" + a.username;
+  // A stored picture is never animated (a GIF is kept as a PNG still): its own static version.
+  const std::string avatar = base + profile_picture_path(a, domain::ProfilePicture::kAvatar);
+  const std::string header = base + profile_picture_path(a, domain::ProfilePicture::kHeader);
   std::string out;
   JsonWriter w(out);
   const auto no_mentions = [](std::string_view) { return std::optional<domain::MentionTarget>(); };
@@ -174,10 +190,10 @@ std::string Renderer::account_json(const Account& a) {
       .field("note", domain::format_status_text(a.note, no_mentions, base).html)
       .field("url", url)
       .field("uri", base + "/users/" + a.username)
-      .field("avatar", base + "/avatars/original/missing.png")
-      .field("avatar_static", base + "/avatars/original/missing.png")
-      .field("header", base + "/headers/original/missing.png")
-      .field("header_static", base + "/headers/original/missing.png")
+      .field("avatar", avatar)
+      .field("avatar_static", avatar)
+      .field("header", header)
+      .field("header_static", header)
       .field("followers_count", a.followers_count)
       .field("following_count", a.following_count)
       .field("statuses_count", a.statuses_count);

@@ -129,7 +129,8 @@ Result<Account> Microblog::account_by_acct(std::string_view acct) {
   return *found;
 }
 
-Result<Account> Microblog::update_profile(int64_t id, const store::ProfileUpdate& update) {
+Result<Account> Microblog::update_profile(int64_t id, const store::ProfileUpdate& update,
+                                          const NewProfilePictures& pictures) {
   if (update.display_name && code_points(*update.display_name) > kMaxDisplayName)
     return unprocessable("Validation failed: Display name is too long (maximum is 30 characters)");
   if (update.note && code_points(*update.note) > kMaxNote)
@@ -146,7 +147,14 @@ Result<Account> Microblog::update_profile(int64_t id, const store::ProfileUpdate
       !is_language_code(*update.default_language))
     return unprocessable(
         "Validation failed: source[language] must be an ISO 639-1 language code such as \"en\"");
-  PUBLIUS_TRY(store_.update_profile(id, update));
+  PUBLIUS_ASSIGN_OR_RETURN(auto before, account(id));
+  store::ProfileUpdate stored = update;
+  PUBLIUS_ASSIGN_OR_RETURN(auto written, write_profile_pictures(pictures, stored));
+  if (auto s = store_.update_profile(id, stored); !s.ok()) {
+    media_files_.erase(written);
+    return s.error();
+  }
+  erase_replaced_pictures(before, stored);
   account_changed(id);
   return account(id);
 }

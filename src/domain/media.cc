@@ -20,6 +20,22 @@ int64_t new_media_id() {
   }
 }
 
+// Holds one of the places of images decoded at once while alive (see
+// InstanceConfig::max_concurrent_uploads); `others` were already decoding.
+struct DecodeSlot {
+  explicit DecodeSlot(std::atomic<int>& n) : in_progress(n), others(n.fetch_add(1)) {}
+  ~DecodeSlot() { in_progress.fetch_sub(1); }
+  DecodeSlot(const DecodeSlot&) = delete;
+  DecodeSlot& operator=(const DecodeSlot&) = delete;
+  Status granted(int limit) const {
+    if (others < limit) return ok_status();
+    return Error{ErrorCode::kTooManyRequests,
+                 "Too many images are being processed right now; try again in a few seconds"};
+  }
+  std::atomic<int>& in_progress;
+  const int others;
+};
+
 }  // namespace
 
 Status check_media_description(const std::optional<std::string>& description) {
@@ -59,17 +75,8 @@ Result<MediaAttachment> Microblog::upload_media(int64_t account_id, std::string_
                                                 const MediaChange& details) {
   PUBLIUS_TRY(check_media_description(details.description));
   if (!media_files_.enabled()) return internal_error("media storage is not configured");
-  // Takes a slot for the rest of the call; `others` were already decoding.
-  struct Slot {
-    explicit Slot(std::atomic<int>& n) : in_progress(n), others(n.fetch_add(1)) {}
-    ~Slot() { in_progress.fetch_sub(1); }
-    std::atomic<int>& in_progress;
-    const int others;
-  } slot(uploads_in_progress_);
-  if (slot.others >= config_.max_concurrent_uploads) {
-    return Error{ErrorCode::kTooManyRequests,
-                 "Too many images are being processed right now; try again in a few seconds"};
-  }
+  const DecodeSlot slot(uploads_in_progress_);
+  PUBLIUS_TRY(slot.granted(config_.max_concurrent_uploads));
   PUBLIUS_ASSIGN_OR_RETURN(auto image, media::process_image(bytes));
   MediaAttachment m;
   m.id = new_media_id();
@@ -96,6 +103,56 @@ Result<MediaAttachment> Microblog::upload_media(int64_t account_id, std::string_
     return stored.error();
   }
   return m;
+}
+
+Result<std::vector<std::string>> Microblog::write_profile_pictures(
+    const NewProfilePictures& pictures, store::ProfileUpdate& update) {
+  update.avatar_file.reset();
+  update.header_file.reset();
+  if (pictures.empty()) return std::vector<std::string>{};
+  if (!media_files_.enabled()) return internal_error("media storage is not configured");
+  const DecodeSlot slot(uploads_in_progress_);
+  PUBLIUS_TRY(slot.granted(config_.max_concurrent_uploads));
+  media::ImageLimits limits;
+  limits.max_bytes = kMaxProfilePictureBytes;
+  std::vector<std::pair<std::string, std::string>> files;
+  auto process = [&](std::string_view label, std::optional<std::string_view> bytes, int width,
+                     int height, std::optional<std::string>& name) -> Status {
+    if (!bytes) return ok_status();
+    auto picture = media::process_cropped_image(*bytes, width, height, limits);
+    if (!picture.ok()) {
+      Error e = picture.take_error();
+      if (e.code == ErrorCode::kUnprocessable)
+        e.message = "Validation failed: " + std::string(label) + ": " + e.message;
+      return e;
+    }
+    name = media::MediaFiles::new_key() + "." + std::string(media::file_extension(picture->format));
+    files.emplace_back(*name, std::move(picture->image.bytes));
+    return ok_status();
+  };
+  PUBLIUS_TRY(process("Avatar", pictures.avatar, kAvatarSide, kAvatarSide, update.avatar_file));
+  PUBLIUS_TRY(process("Header", pictures.header, kHeaderWidth, kHeaderHeight, update.header_file));
+  PUBLIUS_TRY(media_files_.write_all(files));
+  std::vector<std::string> names;
+  for (auto& [name, bytes] : files) names.push_back(std::move(name));
+  return names;
+}
+
+void Microblog::erase_replaced_pictures(const Account& before, const store::ProfileUpdate& update) {
+  std::vector<std::string> replaced;
+  if (update.avatar_file && !before.avatar_file.empty()) replaced.push_back(before.avatar_file);
+  if (update.header_file && !before.header_file.empty()) replaced.push_back(before.header_file);
+  media_files_.erase(replaced);
+}
+
+Result<Account> Microblog::remove_profile_picture(int64_t id, ProfilePicture which) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto before, account(id));
+  store::ProfileUpdate update;
+  (which == ProfilePicture::kAvatar ? update.avatar_file : update.header_file) = "";
+  PUBLIUS_TRY(store_.update_profile(id, update));
+  erase_replaced_pictures(before, update);
+  account_changed(id);
+  return account(id);
 }
 
 Result<MediaAttachment> Microblog::own_media(int64_t account_id, int64_t media_id) {

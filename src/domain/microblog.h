@@ -74,6 +74,17 @@ struct MediaChange {
   std::optional<Focus> focus;
 };
 
+// An account's two profile pictures.
+enum class ProfilePicture { kAvatar, kHeader };
+
+// New profile pictures as uploaded (any image media/image_processor.h reads);
+// unset: the picture is left as it is.
+struct NewProfilePictures {
+  std::optional<std::string_view> avatar;
+  std::optional<std::string_view> header;
+  bool empty() const { return !avatar && !header; }
+};
+
 // What one media sweep removed (Microblog::sweep_media).
 struct MediaSweep {
   size_t expired_files = 0;   // of unattached uploads past their day (rows deleted too)
@@ -218,7 +229,16 @@ class Microblog {
   Result<Account> account(int64_t id);
   Result<Account> account_by_acct(std::string_view acct);  // "name" or "name@our.domain"
   // Profile and posting defaults; a default language must be ISO 639-1 (or empty).
-  Result<Account> update_profile(int64_t id, const store::ProfileUpdate& update);
+  // New profile pictures are processed as media uploads are (every byte of
+  // metadata dropped), cropped to Mastodon's sizes (kAvatarSide square,
+  // kHeaderWidth x kHeaderHeight) and count against the uploads decoded at once
+  // (429 beyond). Everything is checked before anything is written, so a bad
+  // field or image (422) changes nothing; the files of replaced pictures are
+  // erased. `update`'s picture file names are the domain's to set and ignored.
+  Result<Account> update_profile(int64_t id, const store::ProfileUpdate& update,
+                                 const NewProfilePictures& pictures = {});
+  // Back to the default picture, its file erased; unchanged when there was none.
+  Result<Account> remove_profile_picture(int64_t id, ProfilePicture which);
   // Erases the account and everything of it (store::Store::delete_account), drops
   // the warm home feeds that held its posts, and erases the old bytes from the
   // store's files at once (store::Store::erase_deleted). kNotFound for an unknown
@@ -345,6 +365,13 @@ class Microblog {
   // Hashes (and, with `key`, wraps it under) `codes` fresh recovery codes.
   Result<std::vector<store::NewRecoveryCode>> recovery_code_records(
       const std::vector<std::string>& codes, const shield::SecretKey* key);
+  // Processes `pictures` and writes their files (all or none), naming them in
+  // `update`; returns the names written. Nothing is written unless every
+  // picture is accepted.
+  Result<std::vector<std::string>> write_profile_pictures(const NewProfilePictures& pictures,
+                                                          store::ProfileUpdate& update);
+  // After `update` is stored: erases the files of the pictures of `before` it replaced.
+  void erase_replaced_pictures(const Account& before, const store::ProfileUpdate& update);
   // The author's attachments for a post, in `ids` order: each must exist, be the
   // author's and be unattached or already on `post_id`; 422 otherwise.
   Result<std::vector<MediaAttachment>> media_for_post(int64_t author_id,
@@ -383,6 +410,11 @@ inline constexpr int64_t kUnattachedMediaDays = 2;
 // startup only: the server restarts within seconds of a crash, when the
 // orphans are still young, and an orphan of a crash is gone an hour later.
 inline constexpr int64_t kOrphanMediaGraceMs = 60 * 60 * 1000;
+// Profile pictures, as Mastodon 4.3 (with libvips) sizes and limits them.
+inline constexpr int kAvatarSide = 400;
+inline constexpr int kHeaderWidth = 1500;
+inline constexpr int kHeaderHeight = 500;
+inline constexpr size_t kMaxProfilePictureBytes = 8 * 1024 * 1024;
 // Mastodon's focus parameter: "x,y", each a number in [-1, 1]; 422 otherwise.
 Result<Focus> parse_focus(std::string_view text);
 // Alt text of at most kMaxMediaDescriptionChars characters; 422 otherwise.

@@ -45,6 +45,10 @@ struct Account {
   Visibility default_visibility = Visibility::kPublic;
   bool default_sensitive = false;
   std::string default_language;  // ISO 639-1, or empty: none
+  // The profile pictures' file names in the media directory (media/media_files.h);
+  // empty: none, the default picture is shown.
+  std::string avatar_file;
+  std::string header_file;
 };
 
 // An uploaded image, after processing (media/image_processor.h): the stored

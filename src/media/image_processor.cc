@@ -193,6 +193,58 @@ Result<std::string> blurhash_of(VipsImage* image) {
                          opaque->Xsize, opaque->Ysize);
 }
 
+// The format of an upload fit to decode: within the size limits, of a known
+// signature that libvips' own loader agrees with, and not a decompression bomb
+// by its header.
+Result<ImageFormat> decodable_format(std::string_view bytes, const ImageLimits& limits) {
+  if (bytes.empty()) return unprocessable("The file is empty");
+  if (bytes.size() > limits.max_bytes) {
+    return unprocessable("The file is larger than " +
+                         std::to_string(limits.max_bytes / (1024 * 1024)) + " MB");
+  }
+  const auto input_format = sniff_image_format(bytes);
+  if (!input_format)
+    return unprocessable("Unsupported file type: only JPEG, PNG, WebP and GIF images are accepted");
+  PUBLIUS_TRY(vips_ready());
+  const char* loader = vips_foreign_find_load_buffer(bytes.data(), bytes.size());
+  if (!loader || names_of(*input_format).loader != loader)
+    return forget_vips_error(unprocessable(std::string(kUndecodable)));
+
+  // The header alone: decoders read dimensions without touching pixel data.
+  VipsImage* header = vips_image_new_from_buffer(bytes.data(), bytes.size(), "", "access",
+                                                 VIPS_ACCESS_SEQUENTIAL, nullptr);
+  if (!header) return forget_vips_error(unprocessable(std::string(kUndecodable)));
+  Image owned(header);
+  const int64_t width = header->Xsize, height = header->Ysize;
+  if (width > limits.max_side || height > limits.max_side || width * height > limits.max_pixels) {
+    return unprocessable("The image is too large: at most " +
+                         std::to_string(limits.max_pixels / 1'000'000) + " megapixels and " +
+                         std::to_string(limits.max_side) + " pixels a side");
+  }
+  return *input_format;
+}
+
+// GIF is kept as a PNG still of its first frame.
+ImageFormat output_format(ImageFormat input) {
+  return input == ImageFormat::kGif ? ImageFormat::kPng : input;
+}
+
+// Decodes (the first frame of an animation), turns upright by the EXIF
+// orientation, converts to sRGB and scales to `width` x `height` in one
+// streaming pass (`crop`: cut to that aspect around the image's `crop` point
+// first; `size`: whether it may be enlarged), then keeps the pixels alone. A
+// truncated or corrupt file fails instead of showing grey.
+Result<Image> decode_clean(std::string_view bytes, int width, int height, VipsInteresting crop,
+                           VipsSize size) {
+  VipsImage* decoded = nullptr;
+  if (vips_thumbnail_buffer(const_cast<char*>(bytes.data()), bytes.size(), &decoded, width,
+                            "height", height, "crop", crop, "size", size, "export_profile", "srgb",
+                            "option_string", "fail_on=error", nullptr) != 0)
+    return forget_vips_error(unprocessable(std::string(kUndecodable)));
+  Image decoded_image(decoded);
+  return pixels_only(decoded_image.get());
+}
+
 }  // namespace
 
 std::optional<ImageFormat> sniff_image_format(std::string_view b) {
@@ -208,53 +260,28 @@ std::optional<ImageFormat> sniff_image_format(std::string_view b) {
 std::string_view file_extension(ImageFormat format) { return names_of(format).extension; }
 
 Result<ProcessedImage> process_image(std::string_view bytes, const ImageLimits& limits) {
-  if (bytes.empty()) return unprocessable("The file is empty");
-  if (bytes.size() > limits.max_bytes) {
-    return unprocessable("The file is larger than " +
-                         std::to_string(limits.max_bytes / (1024 * 1024)) + " MB");
-  }
-  const auto input_format = sniff_image_format(bytes);
-  if (!input_format)
-    return unprocessable("Unsupported file type: only JPEG, PNG, WebP and GIF images are accepted");
-  PUBLIUS_TRY(vips_ready());
-  const char* loader = vips_foreign_find_load_buffer(bytes.data(), bytes.size());
-  if (!loader || names_of(*input_format).loader != loader)
-    return forget_vips_error(unprocessable(std::string(kUndecodable)));
-
-  {
-    // The header alone: decoders read dimensions without touching pixel data.
-    VipsImage* header = vips_image_new_from_buffer(bytes.data(), bytes.size(), "", "access",
-                                                   VIPS_ACCESS_SEQUENTIAL, nullptr);
-    if (!header) return forget_vips_error(unprocessable(std::string(kUndecodable)));
-    Image owned(header);
-    const int64_t width = header->Xsize, height = header->Ysize;
-    if (width > limits.max_side || height > limits.max_side || width * height > limits.max_pixels) {
-      return unprocessable("The image is too large: at most " +
-                           std::to_string(limits.max_pixels / 1'000'000) + " megapixels and " +
-                           std::to_string(limits.max_side) + " pixels a side");
-    }
-  }
-
-  // Decodes (the first frame of an animation), turns upright by the EXIF
-  // orientation, converts to sRGB and shrinks in one streaming pass; a
-  // truncated or corrupt file fails instead of showing grey.
-  VipsImage* decoded = nullptr;
-  if (vips_thumbnail_buffer(const_cast<char*>(bytes.data()), bytes.size(), &decoded,
-                            limits.original_side, "height", limits.original_side, "size",
-                            VIPS_SIZE_DOWN, "export_profile", "srgb", "option_string",
-                            "fail_on=error", nullptr) != 0)
-    return forget_vips_error(unprocessable(std::string(kUndecodable)));
-  Image decoded_image(decoded);
-  PUBLIUS_ASSIGN_OR_RETURN(auto clean, pixels_only(decoded_image.get()));
-  decoded_image.reset();
-
+  PUBLIUS_ASSIGN_OR_RETURN(const ImageFormat input_format, decodable_format(bytes, limits));
+  PUBLIUS_ASSIGN_OR_RETURN(auto clean,
+                           decode_clean(bytes, limits.original_side, limits.original_side,
+                                        VIPS_INTERESTING_NONE, VIPS_SIZE_DOWN));
   ProcessedImage out;
-  out.format = *input_format == ImageFormat::kGif ? ImageFormat::kPng : *input_format;
+  out.format = output_format(input_format);
   PUBLIUS_ASSIGN_OR_RETURN(out.original, encode(clean.get(), out.format));
   PUBLIUS_ASSIGN_OR_RETURN(auto small, fit_within(clean.get(), limits.preview_side));
   PUBLIUS_ASSIGN_OR_RETURN(auto small_clean, pixels_only(small.get()));
   PUBLIUS_ASSIGN_OR_RETURN(out.preview, encode(small_clean.get(), out.format));
   PUBLIUS_ASSIGN_OR_RETURN(out.blurhash, blurhash_of(small_clean.get()));
+  return out;
+}
+
+Result<CroppedImage> process_cropped_image(std::string_view bytes, int width, int height,
+                                           const ImageLimits& limits) {
+  PUBLIUS_ASSIGN_OR_RETURN(const ImageFormat input_format, decodable_format(bytes, limits));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto clean, decode_clean(bytes, width, height, VIPS_INTERESTING_CENTRE, VIPS_SIZE_BOTH));
+  CroppedImage out;
+  out.format = output_format(input_format);
+  PUBLIUS_ASSIGN_OR_RETURN(out.image, encode(clean.get(), out.format));
   return out;
 }
 

@@ -60,4 +60,15 @@ std::string_view file_extension(ImageFormat format);
 
 Result<ProcessedImage> process_image(std::string_view bytes, const ImageLimits& limits = {});
 
+struct CroppedImage {
+  ImageFormat format = ImageFormat::kJpeg;  // of the output
+  EncodedImage image;
+};
+
+// An avatar or header: checked and stripped as process_image() does, cut to the
+// aspect of `width` x `height` around its centre and scaled to exactly that
+// size (enlarged when smaller, as Mastodon does). No preview or BlurHash.
+Result<CroppedImage> process_cropped_image(std::string_view bytes, int width, int height,
+                                           const ImageLimits& limits = {});
+
 }  // namespace publius::media

@@ -48,19 +48,21 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
   inv.counts = c;
   const std::string last_active =
       c.last_active_day_ms ? format_day(*c.last_active_day_ms) : std::string("never");
-  inv.groups.push_back({"public",
-                        {{"username", 1, "@" + c.username},
-                         {"display_name", c.display_name.empty() ? 0 : 1, c.display_name},
-                         {"profile", (c.has_profile_note ? 1 : 0) + c.profile_fields,
-                          std::string(c.has_profile_note ? "a profile note" : "no profile note") +
-                              " and " + plural(c.profile_fields, "profile fields")},
-                         {"public_posts", c.public_posts, "posts anyone can read"},
-                         {"public_media", c.public_media,
-                          "images in public posts, stored without any metadata"},
-                         {"following", c.following, "accounts this account follows"},
-                         {"followers", c.followers, "accounts following this account"},
-                         {"favourites", c.favourites, "posts this account favourited"},
-                         {"boosts", c.boosts, "posts this account boosted"}}});
+  inv.groups.push_back(
+      {"public",
+       {{"username", 1, "@" + c.username},
+        {"display_name", c.display_name.empty() ? 0 : 1, c.display_name},
+        {"profile", (c.has_profile_note ? 1 : 0) + c.profile_fields,
+         std::string(c.has_profile_note ? "a profile note" : "no profile note") + " and " +
+             plural(c.profile_fields, "profile fields")},
+        {"profile_pictures", c.profile_pictures,
+         "avatar and header images, stored without any metadata"},
+        {"public_posts", c.public_posts, "posts anyone can read"},
+        {"public_media", c.public_media, "images in public posts, stored without any metadata"},
+        {"following", c.following, "accounts this account follows"},
+        {"followers", c.followers, "accounts following this account"},
+        {"favourites", c.favourites, "posts this account favourited"},
+        {"boosts", c.boosts, "posts this account boosted"}}});
   inv.groups.push_back(
       {"non_public_content",
        {{"followers_only_posts", c.followers_only_posts,
@@ -110,7 +112,8 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
          "the secret key that opens sealed messages, each copy encrypted under a key derived from "
          "the password or a live credential; the server holds none of them"}}});
 
-  const int64_t media_count = c.public_media + c.non_public_media + c.unattached_media;
+  const int64_t media_count =
+      c.public_media + c.non_public_media + c.unattached_media + c.profile_pictures;
   const int64_t content_count =
       c.public_posts + c.unlisted_posts + c.followers_only_posts + media_count;
   const std::string sealed = plural(c.direct_messages, "direct messages written") + " and " +

@@ -73,6 +73,9 @@ struct ProfileUpdate {
   std::optional<domain::Visibility> default_visibility;
   std::optional<bool> default_sensitive;
   std::optional<std::string> default_language;  // empty: none
+  // Set by the domain only, after writing the files (Account::avatar_file); empty: none.
+  std::optional<std::string> avatar_file;
+  std::optional<std::string> header_file;
 };
 
 struct AccountStatusesQuery {
@@ -134,6 +137,7 @@ struct AccountInventoryCounts {
   std::string display_name;
   bool has_profile_note = false;
   int64_t profile_fields = 0;
+  int64_t profile_pictures = 0;  // avatar and header images (0 to 2)
   int64_t public_posts = 0;
   int64_t unlisted_posts = 0;
   int64_t followers_only_posts = 0;
@@ -258,15 +262,17 @@ class Store {
                                           double focus_x, double focus_y) = 0;
   // Deletes the attachment if it is still unattached; false when it was not.
   virtual Result<bool> delete_unattached_media(int64_t id) = 0;
-  // The file names (originals and previews) of every attachment of the account.
+  // The file names of every attachment of the account (originals and previews)
+  // and of its profile pictures.
   virtual Result<std::vector<std::string>> media_file_names_of(int64_t account_id) = 0;
   // Deletes every unattached attachment uploaded on or before the day
   // `last_day_ms` (midnight UTC) and returns the names of their files. Attached
   // ones carry no upload day and are never deleted by this.
   virtual Result<std::vector<std::string>> delete_unattached_media_uploaded_by(
       int64_t last_day_ms) = 0;
-  // Those of `keys` (MediaAttachment::file_key) that an attachment's files are
-  // stored under, in no particular order; a key without one names orphaned files.
+  // Those of `keys` (MediaAttachment::file_key) that an attachment's or a
+  // profile picture's files are stored under, in no particular order; a key
+  // without one names orphaned files.
   virtual Result<std::vector<std::string>> stored_media_keys(
       const std::vector<std::string>& keys) = 0;
   virtual Result<std::vector<int64_t>> descendants(int64_t id, int limit) = 0;

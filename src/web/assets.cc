@@ -24,6 +24,7 @@ h1{font-size:1.6rem;margin:.5rem 0 1rem}h2{font-size:1.2rem;margin:1.5rem 0 .5re
 .card,article.post{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:.9rem 1rem;margin:0 0 .75rem}
 article.post.focus{border-color:var(--accent);border-width:2px}
 .post header{display:flex;flex-wrap:wrap;gap:0 .5rem;align-items:baseline}
+img.avatar{border-radius:.3rem;vertical-align:middle;object-fit:cover;margin-right:.25rem}.profile img.header{display:block;width:100%;height:auto;border-radius:.4rem;margin-bottom:.5rem}
 .post .who{font-weight:700;color:var(--fg);text-decoration:none}.post .acct,.post .meta,.muted{color:var(--muted);font-size:.9rem}
 .post .meta{margin-left:auto}
 .post .boosted{color:var(--muted);font-size:.875rem;margin:0 0 .25rem}

@@ -1,5 +1,6 @@
 #include "web/pages.h"
 
+#include "domain/microblog.h"
 #include "util/time.h"
 #include "web/assets.h"
 #include "web/html.h"
@@ -28,6 +29,20 @@ std::string_view visibility_label(Visibility v) {
       return "Mentioned people only";
   }
   return "";
+}
+
+// An account's avatar, `side` pixels square, when it has one. Decorative: the
+// name beside it says whose it is, so the alt text is empty.
+void render_avatar(Html& h, const Account& a, int side) {
+  if (a.avatar_file.empty()) return;
+  const std::string size = std::to_string(side);
+  h.open("img", {{"class", "avatar"},
+                 {"src", "/system/media/" + a.avatar_file},
+                 {"alt", ""},
+                 {"width", size},
+                 {"height", size},
+                 {"loading", "lazy"},
+                 {"decoding", "async"}});
 }
 
 // A post's images: the preview, sized so the page does not reflow, loaded
@@ -59,6 +74,7 @@ void render_post(Html& h, const Frame& f, const PostView& v, bool focus) {
     h.close("p");
   }
   h.open("header");
+  render_avatar(h, v.author, 32);
   h.element("a", display_name(v.author), {{"class", "who"}, {"href", profile_path(v.author)}});
   h.element("span", "@" + v.author.username, {{"class", "acct"}});
   h.open("span", {{"class", "meta"}});
@@ -212,6 +228,7 @@ std::string format_day_text(int64_t ms) { return format_day(ms); }
 void form_messages(Html& h, const FormState& s) { web::form_messages(h, s.error, s.notice); }
 
 void account_line(Html& h, const Account& a) {
+  render_avatar(h, a, 24);
   h.element("a", display_name(a), {{"href", profile_path(a)}});
   h.text(" ").element("span", "@" + a.username, {{"class", "muted"}});
 }
@@ -556,6 +573,16 @@ std::string profile_page(const Frame& f, const ProfilePage& page) {
   const Account& a = page.account;
   Html h;
   h.open("section", {{"class", "card profile"}});
+  if (!a.header_file.empty()) {
+    h.open("img", {{"class", "header"},
+                   {"src", "/system/media/" + a.header_file},
+                   {"alt", ""},
+                   {"width", std::to_string(domain::kHeaderWidth)},
+                   {"height", std::to_string(domain::kHeaderHeight)},
+                   {"loading", "lazy"},
+                   {"decoding", "async"}});
+  }
+  render_avatar(h, a, 96);
   h.element("h1", display_name(a), {{"class", "names"}});
   h.element(
       "p",
@@ -745,7 +772,24 @@ std::string settings_page(const Frame& f, const SettingsPage& page) {
 
   h.open("section", {{"class", "card"}, {"aria-labelledby", "profile"}});
   h.element("h2", "Profile", {{"id", "profile"}});
-  form_open(h, f, "/settings/profile");
+  form_open(h, f, "/settings/profile", "multipart/form-data");
+  h.element("p",
+            "Pictures: JPEG, PNG, WebP or GIF, up to " +
+                std::to_string(domain::kMaxProfilePictureBytes / (1024 * 1024)) +
+                " MB. The avatar is cropped to " + std::to_string(domain::kAvatarSide) + "×" +
+                std::to_string(domain::kAvatarSide) + ", the header to " +
+                std::to_string(domain::kHeaderWidth) + "×" + std::to_string(domain::kHeaderHeight) +
+                " pixels. Location, camera details and all other metadata are removed before "
+                "anything is stored.",
+            {{"class", "hint"}, {"id", "pictures-hint"}});
+  for (const auto& [name, label] : {std::pair{"avatar", "Avatar"}, std::pair{"header", "Header"}}) {
+    h.element("label", label, {{"for", name}});
+    h.open("input", {{"type", "file"},
+                     {"id", name},
+                     {"name", name},
+                     {"accept", "image/jpeg,image/png,image/webp,image/gif"},
+                     {"aria-describedby", "pictures-hint"}});
+  }
   h.element("label", "Display name", {{"for", "display_name"}});
   h.open("input", {{"type", "text"},
                    {"id", "display_name"},
@@ -793,6 +837,15 @@ std::string settings_page(const Frame& f, const SettingsPage& page) {
       .element("button", "Save profile", {{"type", "submit"}, {"class", "primary"}})
       .close("p");
   h.close("form");
+  if (!a.avatar_file.empty() || !a.header_file.empty()) {
+    h.open("div", {{"class", "actions"}});
+    render_avatar(h, a, 48);
+    if (!a.avatar_file.empty())
+      button_form(h, f, "/settings/avatar/delete", "Remove avatar", "danger");
+    if (!a.header_file.empty())
+      button_form(h, f, "/settings/header/delete", "Remove header", "danger");
+    h.close("div");
+  }
   if (a.locked)
     h.open("p").element("a", "Review follow requests", {{"href", "/follow_requests"}}).close("p");
   h.close("section");

@@ -13,6 +13,7 @@ std::string_view done_message(std::string_view key) {
   if (key == "profile") return "Your profile is saved.";
   if (key == "password") return "Your password is changed. Other browsers were logged out.";
   if (key == "revoked") return "The app can no longer use your account.";
+  if (key == "picture") return "The picture is removed.";
   return "";
 }
 
@@ -87,13 +88,32 @@ void WebUi::add_settings_routes(http::Router& r) {
       if (!f.name.empty() || !f.value.empty()) fields.push_back(std::move(f));
     }
     update.fields = std::move(fields);
-    auto updated = microblog_.update_profile(v.account->id, update);
+    // A file input left empty sends an empty part: that picture stays as it is.
+    domain::NewProfilePictures pictures;
+    for (const auto& [name, picture] :
+         {std::pair{"avatar", &pictures.avatar}, std::pair{"header", &pictures.header}}) {
+      const http::UploadedFile* file = v.params.file(name);
+      if (file && !file->data.empty()) *picture = file->data;
+    }
+    auto updated = microblog_.update_profile(v.account->id, update, pictures);
     if (!updated.ok()) {
       if (updated.error().code != ErrorCode::kUnprocessable) return error(v, updated.error());
       return settings(v, "", updated.error().message, 422);
     }
     return http::Response::redirect("/settings?done=profile", 303);
   });
+
+  for (const auto& route :
+       {std::pair{"/settings/avatar/delete", domain::ProfilePicture::kAvatar},
+        std::pair{"/settings/header/delete", domain::ProfilePicture::kHeader}}) {
+    add_page(r, "POST", route.first,
+             [this, signed_in, which = route.second](http::Request&, Visit& v) {
+               if (auto e = signed_in(v)) return *e;
+               auto updated = microblog_.remove_profile_picture(v.account->id, which);
+               if (!updated.ok()) return error(v, updated.error());
+               return http::Response::redirect("/settings?done=picture", 303);
+             });
+  }
 
   add_page(
       r, "POST", "/settings/password",

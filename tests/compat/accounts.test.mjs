@@ -1,8 +1,8 @@
 // Profiles, lookup, relationships: follow, block, mute and follow requests on a locked account.
 import { describe, test } from "node:test";
 import {
-  anonymousClient, assert, assertAccountShape, collectPages, registerUser, rejectsWithStatus,
-  stripHtml,
+  anonymousClient, assert, assertAccountShape, collectPages, pngWithText, registerUser,
+  rejectsWithStatus, stripHtml, TEXT_NEEDLE,
 } from "./lib.mjs";
 
 describe("profiles", () => {
@@ -38,6 +38,44 @@ describe("profiles", () => {
     assert.equal(again.displayName, "Renamed");
     assert.equal(again.source.note, "Writing as #publius since 1787");
     assert.equal(again.fields.length, 2);
+  });
+
+  test("update_credentials takes an avatar and a header; profile.*.remove() restores the defaults", async () => {
+    const { masto, account } = await registerUser("pic");
+    assert.match(account.avatar, /\/avatars\/original\/missing\.png$/);
+    const png = pngWithText(64, 48);
+    assert.ok(png.includes(TEXT_NEEDLE), "the upload carries the needle");
+    const updated = await masto.v1.accounts.updateCredentials({
+      displayName: "Pictured",
+      avatar: new Blob([png], { type: "image/png" }),
+      header: new Blob([png], { type: "image/png" }),
+    });
+    assertAccountShape(updated);
+    assert.equal(updated.displayName, "Pictured");
+    assert.match(updated.avatar, /\/system\/media\/[0-9a-f]{32}\.png$/);
+    assert.match(updated.header, /\/system\/media\/[0-9a-f]{32}\.png$/);
+    assert.equal(updated.avatarStatic, updated.avatar);
+    assert.equal(updated.headerStatic, updated.header);
+    for (const picture of [updated.avatar, updated.header]) {
+      const served = await fetch(picture);
+      assert.equal(served.status, 200);
+      assert.equal(served.headers.get("content-type"), "image/png");
+      assert.ok(!Buffer.from(await served.arrayBuffer()).includes(TEXT_NEEDLE), "metadata is stripped");
+    }
+    const seen = await anonymousClient().v1.accounts.$select(account.id).fetch();
+    assert.equal(seen.avatar, updated.avatar);
+
+    await rejectsWithStatus(
+      masto.v1.accounts.updateCredentials({ avatar: new Blob(["not an image"], { type: "image/png" }) }),
+      422,
+    );
+
+    const noAvatar = await masto.v1.profile.avatar.remove();
+    assert.match(noAvatar.avatar, /\/avatars\/original\/missing\.png$/);
+    assert.equal(noAvatar.header, updated.header);
+    assert.equal((await fetch(updated.avatar)).status, 404, "the old file is gone");
+    const neither = await masto.v1.profile.header.remove();
+    assert.match(neither.header, /\/headers\/original\/missing\.png$/);
   });
 
   test("update_credentials rejects an over-long display name (422)", async () => {

@@ -2,6 +2,7 @@
 // client talking to the server at PUBLIUS_URL (started by run.sh).
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { deflateSync } from "node:zlib";
 import { createOAuthAPIClient, createRestAPIClient, MastoHttpError } from "masto";
 
 export const url = process.env.PUBLIUS_URL;
@@ -161,6 +162,47 @@ export function assertStatusShape(s) {
   assert.ok("editedAt" in s, "status.editedAt present");
   assertAccountShape(s.account);
   assert.ok(!Number.isNaN(Date.parse(s.createdAt)), "status.createdAt is a date");
+}
+
+// A needle in a PNG text chunk: found in an upload, never in what the server stores.
+export const TEXT_NEEDLE = "PUBLIUS-COMPAT-PNG-TEXT";
+
+function crc32(bytes) {
+  let crc = 0xffffffff;
+  for (const b of bytes) {
+    crc ^= b;
+    for (let k = 0; k < 8; k++) crc = (crc >>> 1) ^ (0xedb88320 & -(crc & 1));
+  }
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+function chunk(type, data) {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, "ascii");
+  data.copy(out, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
+}
+
+// A width x height RGB PNG with a tEXt chunk carrying TEXT_NEEDLE.
+export function pngWithText(width, height) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const rows = Buffer.alloc(height * (1 + width * 3));
+  for (let y = 0; y < height; y++) {
+    const row = y * (1 + width * 3);
+    for (let x = 0; x < width; x++) rows.set([x * 8, y * 8, 128], row + 1 + x * 3);
+  }
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk("IHDR", ihdr),
+    chunk("tEXt", Buffer.from(`Comment\0${TEXT_NEEDLE}`, "latin1")),
+    chunk("IDAT", deflateSync(rows)),
+    chunk("IEND", Buffer.alloc(0)),
+  ]);
 }
 
 export { assert, MastoHttpError };

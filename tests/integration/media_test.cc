@@ -46,19 +46,6 @@ class MediaTest : public ApiIntegrationTest {
     if (!description.empty()) fields.push_back({"description", description});
     return Api::ok_json(upload(u, {{.bytes = bytes}}, fields));
   }
-  // Every file (hidden temporaries included) in the server's media directory.
-  static std::vector<std::string> media_dir_files() {
-    std::vector<std::string> names;
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(data_dir_ + "/media", ec))
-      names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-  }
-  static std::string file_name_of(const std::string& url) { return url.substr(url.rfind('/') + 1); }
-  static bool on_disk(const std::string& url) {
-    return std::filesystem::exists(data_dir_ + "/media/" + file_name_of(url));
-  }
 };
 
 TEST_F(MediaTest, UploadStripsMetadataAndServesTheFiles) {
@@ -339,7 +326,8 @@ class MediaSweepServerTest : public ::testing::Test {
 
 // When an unattached upload expires depends on the day; account_media_test.cc
 // moves that clock. Here: a file a crash left two hours ago is erased by the
-// running server, while a fresh upload and a write in progress stay.
+// running server, while a fresh upload, a write in progress and profile
+// pictures as old as the orphan stay.
 TEST_F(MediaSweepServerTest, ErasurePassErasesOrphanedFilesAndKeepsUploads) {
   const std::string token = create_account_with_cli(data(), "sweeper");
   ASSERT_TRUE(server_.start(data(), {"--erasure-interval", "1"}));
@@ -347,14 +335,26 @@ TEST_F(MediaSweepServerTest, ErasurePassErasesOrphanedFilesAndKeepsUploads) {
   auto m =
       Api::ok_json(api.request(upload_request(token, {{.bytes = plain_image(ImageFormat::kPng)}})));
   const std::string url = str(m, "url"), preview_url = str(m, "preview_url");
-  const std::string name = url.substr(url.rfind('/') + 1);
-  const std::string preview = preview_url.substr(preview_url.rfind('/') + 1);
+  const std::string name = file_name_of(url);
+  const std::string preview = file_name_of(preview_url);
+  HttpRequest pictures =
+      upload_request(token,
+                     {{.field = "avatar", .bytes = plain_image(ImageFormat::kPng)},
+                      {.field = "header", .bytes = plain_image(ImageFormat::kJpeg)}},
+                     {}, "/api/v1/accounts/update_credentials");
+  pictures.method = "PATCH";
+  auto account = Api::ok_json(api.request(pictures));
+  const std::string avatar_url = str(account, "avatar"), header_url = str(account, "header");
+  const timespec two_hours_ago[2] = {{::time(nullptr) - 7200, 0}, {::time(nullptr) - 7200, 0}};
+  for (const std::string& picture : {avatar_url, header_url}) {
+    ASSERT_EQ(::utimensat(AT_FDCWD, media_path(file_name_of(picture)).c_str(), two_hours_ago, 0), 0)
+        << picture;
+  }
 
   const std::string orphan = std::string(32, 'a') + ".jpg";
   const std::string in_progress = "." + std::string(32, 'b') + ".png.tmp";
   std::ofstream(media_path(orphan)) << "left by a crash";
   std::ofstream(media_path(in_progress)) << "being written";
-  const timespec two_hours_ago[2] = {{::time(nullptr) - 7200, 0}, {::time(nullptr) - 7200, 0}};
   ASSERT_EQ(::utimensat(AT_FDCWD, media_path(orphan).c_str(), two_hours_ago, 0), 0);
 
   const auto deadline = Clock::now() + 15s;
@@ -366,6 +366,8 @@ TEST_F(MediaSweepServerTest, ErasurePassErasesOrphanedFilesAndKeepsUploads) {
   EXPECT_TRUE(std::filesystem::exists(media_path(preview)));
   EXPECT_EQ(api.get(strip_origin(url)).status, 200);
   EXPECT_EQ(api.get("/api/v1/media/" + str(m, "id"), token).status, 200);
+  for (const std::string& picture : {avatar_url, header_url})
+    EXPECT_EQ(api.get(strip_origin(picture)).status, 200) << picture;
 }
 
 }  // namespace

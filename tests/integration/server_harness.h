@@ -1021,6 +1021,9 @@ inline std::string strip_origin(const std::string& url) {
   return slash == std::string::npos ? "/" : url.substr(slash);
 }
 
+// The last path segment of a URL: a media file's name.
+inline std::string file_name_of(const std::string& url) { return url.substr(url.rfind('/') + 1); }
+
 // ---------------------------------------------------------------------------
 // The fixture: one server per test suite.
 
@@ -1075,6 +1078,19 @@ class ApiIntegrationTest : public ::testing::Test {
   static int port() { return server_->port(); }
   static User new_user(const std::string& prefix = "u") {
     return api_->register_user(app_token_, prefix);
+  }
+  // Every file (hidden temporaries included) in the server's media directory.
+  static std::vector<std::string> media_dir_files() {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(data_dir_ + "/media", ec))
+      names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+  // Whether the media file a URL names is in the media directory.
+  static bool on_disk(const std::string& url) {
+    return std::filesystem::exists(data_dir_ + "/media/" + file_name_of(url));
   }
 
   static inline ServerProcess* server_ = nullptr;

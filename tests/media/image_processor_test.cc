@@ -81,6 +81,20 @@ TEST_P(StripTest, KeepsDimensionsOfSmallImages) {
   EXPECT_EQ(sniff_image_format(processed->original.bytes), expected);
 }
 
+// Avatars and headers: the same stripping, at the exact size asked for.
+TEST_P(StripTest, CroppedOutputHasNoNeedlesOrMetadataFields) {
+  const std::string photo = photo_with_metadata(GetParam());
+  for (auto needle : metadata_needles(GetParam()))
+    ASSERT_NE(photo.find(needle), std::string::npos) << "input lacks " << needle;
+  auto cropped = process_cropped_image(photo, 400, 400);
+  ASSERT_TRUE(cropped.ok()) << cropped.error().message;
+  EXPECT_EQ(testing::first_needle_in(cropped->image.bytes), "");
+  EXPECT_EQ(metadata_fields(cropped->image.bytes), std::vector<std::string>());
+  const ImageFormat expected = GetParam() == ImageFormat::kGif ? ImageFormat::kPng : GetParam();
+  EXPECT_EQ(cropped->format, expected);
+  EXPECT_EQ(sniff_image_format(cropped->image.bytes), expected);
+}
+
 INSTANTIATE_TEST_SUITE_P(AllFormats, StripTest,
                          ::testing::Values(ImageFormat::kJpeg, ImageFormat::kPng,
                                            ImageFormat::kWebp, ImageFormat::kGif),
@@ -106,6 +120,21 @@ TEST(ImageProcessorTest, ShrinksLargeImagesAndMakesAPreview) {
   EXPECT_NEAR(processed->preview.height, 160, 1);
 }
 
+TEST(ImageProcessorTest, CropsToExactlyTheSizeAskedFor) {
+  struct Case {
+    int in_width, in_height, out_width, out_height;
+  };
+  // Wider, taller and smaller (enlarged) than the box, for both shapes.
+  for (const Case& c : {Case{3000, 1000, 400, 400}, Case{300, 900, 400, 400},
+                        Case{64, 48, 1500, 500}, Case{2000, 2000, 1500, 500}}) {
+    auto cropped = process_cropped_image(plain_image(ImageFormat::kPng, c.in_width, c.in_height),
+                                         c.out_width, c.out_height);
+    ASSERT_TRUE(cropped.ok()) << cropped.error().message;
+    EXPECT_EQ(cropped->image.width, c.out_width) << c.in_width << "x" << c.in_height;
+    EXPECT_EQ(cropped->image.height, c.out_height) << c.in_width << "x" << c.in_height;
+  }
+}
+
 // A PNG whose header claims width x height pixels, with almost no data.
 std::string png_claiming(uint32_t width, uint32_t height) {
   using namespace testing::image_detail;
@@ -116,6 +145,21 @@ std::string png_claiming(uint32_t width, uint32_t height) {
   return std::string("\x89PNG\r\n\x1A\n", 8) + png_chunk("IHDR", ihdr) +
          png_chunk("IDAT", std::string("\x78\x9C\x03\x00\x00\x00\x00\x01", 8)) +
          png_chunk("IEND", "");
+}
+
+TEST(ImageProcessorTest, CroppingRefusesWhatProcessingRefuses) {
+  const std::string image = plain_image(ImageFormat::kPng, 400, 400);
+  ImageLimits limits;
+  limits.max_bytes = image.size() - 1;
+  for (const auto& [bytes, limit] :
+       std::vector<std::pair<std::string, ImageLimits>>{{image, limits},
+                                                        {"not an image at all", {}},
+                                                        {"", {}},
+                                                        {png_claiming(7000, 7000), {}}}) {
+    auto cropped = process_cropped_image(bytes, 400, 400, limit);
+    ASSERT_FALSE(cropped.ok());
+    EXPECT_EQ(cropped.error().code, ErrorCode::kUnprocessable);
+  }
 }
 
 TEST(ImageProcessorTest, RefusesDecompressionBombsFromTheHeader) {

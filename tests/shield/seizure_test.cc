@@ -9,9 +9,9 @@
 // needle (a client address, forwarded address, user agent, e-mail address,
 // phone number, real name, direct-message text or deleted post text) may be
 // found, as written or encoded (shield/needle_scan.h); nor any of the metadata
-// of the photos people share (GPS position, camera serial, ...) or the names
-// their phones gave the files. Usernames, public posts and alt text are public
-// and are not needles.
+// of the photos people share or wear as profile pictures (GPS position, camera
+// serial, ...) or the names their phones gave the files. Usernames, public posts and alt text are
+// public and are not needles.
 //
 // The workload is a list of named steps (Seizure::steps()); a new kind of
 // activity is one more entry there.
@@ -105,6 +105,22 @@ class Seizure : public ::testing::Test {
     r.body = body;
     r.content_type = "application/x-www-form-urlencoded";
     r.token = token.empty() ? p.token : token;
+    return send(p, r);
+  }
+  // A multipart/form-data request from `p`'s device: with their token, or their
+  // web session's `cookie` when given.
+  HttpResponse multipart(const Person& p, const std::string& method, const std::string& target,
+                         const std::vector<std::pair<std::string, std::string>>& fields,
+                         const std::vector<FilePart>& files, const std::string& cookie = "") const {
+    HttpRequest r;
+    r.method = method;
+    r.target = target;
+    if (cookie.empty())
+      r.token = p.token;
+    else
+      r.headers.push_back({"Cookie", std::string(web::kSessionCookie) + "=" + cookie});
+    r.content_type = "multipart/form-data; boundary=seizure-boundary";
+    r.body = multipart_body(fields, files, "seizure-boundary");
     return send(p, r);
   }
   HttpResponse call(const Person& p, const std::string& method, const std::string& target) const {
@@ -234,29 +250,17 @@ class Seizure : public ::testing::Test {
   // shared and then deleted.
   void share_photos_with_metadata() {
     for (std::string_view metadata : publius::testing::all_needles()) needle(std::string(metadata));
-    using publius::media::ImageFormat;
-    const std::vector<std::pair<ImageFormat, std::string>> formats = {
-        {ImageFormat::kJpeg, "image/jpeg"},
-        {ImageFormat::kPng, "image/png"},
-        {ImageFormat::kWebp, "image/webp"},
-        {ImageFormat::kGif, "image/gif"}};
     for (int i = 0; i < 4; ++i) {
       const Person& p = people_[static_cast<size_t>(i)];
-      const auto& [format, type] = formats[static_cast<size_t>(i)];
+      const auto& [format, type] = photo_formats()[static_cast<size_t>(i)];
       const std::string file_name = distinctive("IMG_at_my_home_address", i);
       needle(file_name);
-      HttpRequest r;
-      r.method = "POST";
-      r.target = "/api/v2/media";
-      r.token = p.token;
-      r.content_type = "multipart/form-data; boundary=seizure-boundary";
       const std::string photo = publius::testing::photo_with_metadata(format);
       // The scan would see what the phone sent, were it kept anywhere.
       EXPECT_FALSE(needles_.scan(photo, "the photo as uploaded").empty());
-      r.body = multipart_body({{"description", "a view of the harbour"}},
-                              {{.bytes = photo, .content_type = type, .filename = file_name}},
-                              "seizure-boundary");
-      auto uploaded = send(p, r);
+      auto uploaded =
+          multipart(p, "POST", "/api/v2/media", {{"description", "a view of the harbour"}},
+                    {{.bytes = photo, .content_type = type, .filename = file_name}});
       ASSERT_EQ(uploaded.status, 200) << uploaded;
       const std::string media_id = str(uploaded.json(), "id");
       auto posted = form_post(p, "/api/v1/statuses",
@@ -271,6 +275,57 @@ class Seizure : public ::testing::Test {
       }
     }
   }
+  static const std::vector<std::pair<media::ImageFormat, std::string>>& photo_formats() {
+    using media::ImageFormat;
+    static const std::vector<std::pair<ImageFormat, std::string>> formats = {
+        {ImageFormat::kJpeg, "image/jpeg"},
+        {ImageFormat::kPng, "image/png"},
+        {ImageFormat::kWebp, "image/webp"},
+        {ImageFormat::kGif, "image/gif"}};
+    return formats;
+  }
+
+  // An avatar and a header from the phone, as FileParts named as the phone named them.
+  std::vector<FilePart> profile_photos(int i) {
+    const auto& [format, type] = photo_formats()[static_cast<size_t>(i) % photo_formats().size()];
+    const std::string photo = publius::testing::photo_with_metadata(format);
+    EXPECT_FALSE(needles_.scan(photo, "the photo as uploaded").empty());
+    std::vector<FilePart> parts;
+    for (const std::string field : {"avatar", "header"}) {
+      const std::string file_name = distinctive("IMG_" + field + "_in_my_kitchen", i);
+      needle(file_name);
+      parts.push_back(
+          {.field = field, .bytes = photo, .content_type = type, .filename = file_name});
+    }
+    return parts;
+  }
+
+  // Profile pictures from the phone (after share_photos_with_metadata(), which
+  // makes the metadata needles): avatars and headers of every format through the
+  // API, one replaced, the web people's through the settings form, and those of
+  // the accounts that leave later.
+  void put_on_profile_pictures() {
+    const std::vector<int> api_people = {4, 5, 6, 7, kApiPeople - 2, kApiPeople - 1};
+    for (size_t n = 0; n < api_people.size(); ++n) {
+      const Person& p = people_[static_cast<size_t>(api_people[n])];
+      for (int round = 0; round < (n == 0 ? 2 : 1); ++round) {  // the first replaces theirs
+        auto updated =
+            multipart(p, "PATCH", "/api/v1/accounts/update_credentials", {{"note", "this is me"}},
+                      profile_photos(static_cast<int>(n) * 2 + round));
+        ASSERT_EQ(updated.status, 200) << updated;
+        for (const char* picture : {"avatar", "header"})
+          EXPECT_EQ(call(p, "GET", path_of(str(updated.json(), picture))).status, 200);
+      }
+    }
+    for (int i = kApiPeople; i < kApiPeople + kWebPeople; ++i) {
+      const Person& p = people_[static_cast<size_t>(i)];
+      auto saved = multipart(p, "POST", "/settings/profile",
+                             {{"csrf", web::csrf_token(p.session)}, {"display_name", p.username}},
+                             profile_photos(i), p.session);
+      EXPECT_EQ(saved.status, 303) << saved;
+    }
+  }
+
   static std::string path_of(const std::string& url) {
     const auto scheme = url.find("://");
     return scheme == std::string::npos ? url : url.substr(url.find('/', scheme + 3));
@@ -362,6 +417,7 @@ class Seizure : public ::testing::Test {
         {"post publicly and to followers", [this] { post_publicly_and_to_followers(); }},
         {"send direct messages", [this] { send_direct_messages(); }},
         {"share photos with metadata", [this] { share_photos_with_metadata(); }},
+        {"put on profile pictures", [this] { put_on_profile_pictures(); }},
         {"favourite and boost", [this] { favourite_and_boost(); }},
         {"delete regretted posts", [this] { delete_regretted_posts(); }},
         {"delete accounts", [this] { delete_accounts(); }},

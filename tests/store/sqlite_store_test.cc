@@ -132,7 +132,8 @@ TEST(SqliteStoreTest, UploadDayMigrationGivesWaitingUploadsTodayAndPostedOnesNon
   constexpr int kSchemaBeforeUploadDays = 10;
   testing::TempDir dir;
   {
-    // The schema before upload days: one upload waiting, one in a post.
+    // The schema before upload days (version 11 added them): one upload
+    // waiting, one in a post.
     auto db = Db::open(dir.path() + "/publius.db");
     ASSERT_TRUE(db.ok());
     ASSERT_TRUE(migrate(*db, kSchemaBeforeUploadDays).ok());
@@ -163,6 +164,41 @@ TEST(SqliteStoreTest, UploadDayMigrationGivesWaitingUploadsTodayAndPostedOnesNon
       EXPECT_FALSE(m.uploaded_day_ms);
     }
   }
+}
+
+TEST(SqliteStoreTest, ProfilePictureMigrationGivesAccountsNoneAndKeysAreStoredOnceSet) {
+  testing::TempDir dir;
+  {
+    // The schema before profile pictures (version 14 added them).
+    auto db = Db::open(dir.path() + "/publius.db");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(migrate(*db, 13).ok());
+    ASSERT_TRUE(db->exec("INSERT INTO accounts (id, username, password_hash, created_day) VALUES "
+                         "(1, 'early', 'h', 0);")
+                    .ok());
+  }
+  auto store = SqliteStore::open(dir.path());
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto account = (*store)->account_by_id(1);
+  ASSERT_TRUE(account.ok() && *account);
+  EXPECT_EQ((*account)->avatar_file, "");
+  EXPECT_EQ((*account)->header_file, "");
+
+  const std::string avatar_key(32, 'a'), header_key(32, 'b'), orphan_key(32, 'c');
+  store::ProfileUpdate update;
+  update.avatar_file = avatar_key + ".png";
+  update.header_file = header_key + ".jpg";
+  ASSERT_TRUE((*store)->update_profile(1, update).ok());
+  account = (*store)->account_by_id(1);
+  ASSERT_TRUE(account.ok() && *account);
+  EXPECT_EQ((*account)->avatar_file, avatar_key + ".png");
+  auto stored = (*store)->stored_media_keys({avatar_key, header_key, orphan_key});
+  ASSERT_TRUE(stored.ok());
+  std::sort(stored->begin(), stored->end());
+  EXPECT_EQ(*stored, (std::vector<std::string>{avatar_key, header_key}));
+  auto names = (*store)->media_file_names_of(1);
+  ASSERT_TRUE(names.ok());
+  EXPECT_EQ(*names, (std::vector<std::string>{avatar_key + ".png", header_key + ".jpg"}));
 }
 
 TEST(SqliteStoreTest, DuplicateUsernameIsAConflict) {

@@ -399,6 +399,66 @@ TEST_F(WebUiTest, ComposeUploadsImagesWithAltTextAndAccountDeletionErasesThem) {
   EXPECT_EQ(media_files(), 0u);
 }
 
+// Profile pictures with JavaScript off: the settings form uploads them
+// (multipart), an empty file input keeps the present one, a bad file changes
+// nothing, pages show the avatar small and lazily, and the remove button erases it.
+TEST_F(WebUiTest, SettingsUploadAndRemoveAProfilePicture) {
+  const std::string session = sign_up("pia");
+  auto settings = send("GET", "/settings", session);
+  const auto form = settings.body.find("action=\"/settings/profile\"");
+  ASSERT_NE(form, std::string::npos);
+  EXPECT_NE(settings.body.rfind("enctype=\"multipart/form-data\"", form + 80), std::string::npos);
+  EXPECT_NE(settings.body.find("type=\"file\" id=\"avatar\" name=\"avatar\""), std::string::npos)
+      << settings.body;
+
+  auto saved = send_multipart("/settings/profile", session,
+                              {{"csrf", csrf_token(session)}, {"display_name", "Pia"}},
+                              {{"avatar", kTinyPng}, {"header", ""}});
+  ASSERT_EQ(saved.status, 303) << saved.body;
+  auto account = microblog_->account_by_acct("pia");
+  ASSERT_TRUE(account.ok());
+  const std::string avatar = account->avatar_file;
+  ASSERT_FALSE(avatar.empty());
+  EXPECT_EQ(account->header_file, "");
+  EXPECT_EQ(media_files(), 1u);
+
+  // A bad file: refused with the form again, the name and picture kept.
+  auto bad = send_multipart("/settings/profile", session,
+                            {{"csrf", csrf_token(session)}, {"display_name", "Renamed"}},
+                            {{"avatar", "not an image"}});
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  EXPECT_NE(bad.body.find("Avatar"), std::string::npos);
+  // An empty file input (no file chosen) keeps the picture.
+  auto kept =
+      send_multipart("/settings/profile", session,
+                     {{"csrf", csrf_token(session)}, {"display_name", "Pia"}}, {{"avatar", ""}});
+  EXPECT_EQ(kept.status, 303) << kept.body;
+  account = microblog_->account_by_acct("pia");
+  ASSERT_TRUE(account.ok());
+  EXPECT_EQ(account->display_name, "Pia");
+  EXPECT_EQ(account->avatar_file, avatar);
+  EXPECT_EQ(media_files(), 1u);
+
+  send("POST", "/statuses", session, "csrf=" + csrf_token(session) + "&status=hello");
+  for (const std::string page : {"/@pia", "/home"}) {
+    auto shown = send("GET", page, session);
+    const auto img = shown.body.find("<img class=\"avatar\" src=\"/system/media/" + avatar + "\"");
+    ASSERT_NE(img, std::string::npos) << page << shown.body;
+    const std::string tag = shown.body.substr(img, shown.body.find('>', img) - img);
+    EXPECT_NE(tag.find("alt=\"\""), std::string::npos) << tag;
+    EXPECT_NE(tag.find("loading=\"lazy\""), std::string::npos) << tag;
+    EXPECT_NE(tag.find("width=\""), std::string::npos) << tag;
+  }
+
+  auto removed = send("POST", "/settings/avatar/delete", session, "csrf=" + csrf_token(session));
+  EXPECT_EQ(removed.status, 303) << removed.body;
+  account = microblog_->account_by_acct("pia");
+  ASSERT_TRUE(account.ok());
+  EXPECT_EQ(account->avatar_file, "");
+  EXPECT_EQ(media_files(), 0u);
+  EXPECT_EQ(send("GET", "/@pia", session).body.find("class=\"avatar\""), std::string::npos);
+}
+
 // Lists with JavaScript off: make one, add someone followed, read its posts,
 // refuse a stranger, remove, delete; another account's list does not exist.
 TEST_F(WebUiTest, ListsAreMadeAndReadThroughForms) {

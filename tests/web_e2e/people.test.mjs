@@ -231,3 +231,33 @@ test('an image with alt text, posted with JavaScript disabled', async () => {
   await shot(page, 'post-with-image');
   await ctx.close();
 });
+
+test('an avatar, uploaded in settings with JavaScript disabled', async () => {
+  const ctx = await newPerson(false);
+  const page = await ctx.newPage();
+  const suffix = Math.random().toString(36).slice(2, 7);
+  const name = `face_${suffix}`;
+  await signUp(page, name, 'correct horse battery');
+  await page.goto(`${base}/settings`);
+  await page.getByLabel('Avatar', { exact: true }).setInputFiles({
+    name: 'IMG_0002-my-kitchen.png', mimeType: 'image/png', buffer: PNG_WITH_TEXT });
+  await page.getByRole('button', { name: 'Save profile' }).click();
+  await page.waitForURL(`${base}/settings?done=profile`);
+  await page.goto(`${base}/@${name}`);
+  const avatar = page.locator('section.profile img.avatar');
+  await avatar.waitFor();
+  assert.equal(await avatar.getAttribute('alt'), '');
+  assert.equal(await avatar.getAttribute('loading'), 'lazy');
+  const src = await avatar.getAttribute('src');
+  assert.match(src, /^\/system\/media\/[0-9a-f]{32}\.png$/);
+  const served = await page.request.get(`${base}${src}`);
+  assert.equal(served.status(), 200);
+  assert.ok(!(await served.body()).includes(PNG_NEEDLE), 'metadata is stripped');
+  await shot(page, 'profile-with-avatar');
+
+  await page.goto(`${base}/settings`);
+  await page.getByRole('button', { name: 'Remove avatar' }).click();
+  await page.waitForURL(`${base}/settings?done=picture`);
+  assert.equal((await page.request.get(`${base}${src}`)).status(), 404);
+  await ctx.close();
+});

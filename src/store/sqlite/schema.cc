@@ -380,6 +380,12 @@ CREATE TABLE filter_statuses (
 );
 CREATE INDEX filter_statuses_by_status ON filter_statuses (status_id);
 )sql",
+    // Profile pictures: the names of the avatar's and the header's files in the
+    // media directory ('' for none). No upload time and no client file name.
+    R"sql(
+ALTER TABLE accounts ADD COLUMN avatar_file TEXT NOT NULL DEFAULT '';
+ALTER TABLE accounts ADD COLUMN header_file TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 }  // namespace

@@ -26,7 +26,7 @@ constexpr const char* kStatusColumns =
 constexpr const char* kAccountColumns =
     "id, username, display_name, note, locked, bot, fields, role, created_day, last_status_day, "
     "statuses_count, followers_count, following_count, default_visibility, default_sensitive, "
-    "default_language";
+    "default_language, avatar_file, header_file";
 
 std::string fields_to_json(const std::vector<domain::ProfileField>& fields) {
   std::string out;
@@ -94,6 +94,8 @@ Account read_account(const Stmt& s) {
   a.default_visibility = static_cast<Visibility>(s.int64(13));
   a.default_sensitive = s.boolean(14);
   a.default_language = s.text(15);
+  a.avatar_file = s.text(16);
+  a.header_file = s.text(17);
   return a;
 }
 
@@ -480,6 +482,8 @@ Status SqliteStore::update_profile(int64_t id, const ProfileUpdate& u) {
   }
   PUBLIUS_TRY(set_bool("default_sensitive", u.default_sensitive));
   PUBLIUS_TRY(set_text("default_language", u.default_language));
+  PUBLIUS_TRY(set_text("avatar_file", u.avatar_file));
+  PUBLIUS_TRY(set_text("header_file", u.header_file));
   forget_account(id);
   return tx.commit();
 }
@@ -2166,10 +2170,17 @@ Result<std::vector<std::string>> SqliteStore::stored_media_keys(
   for (size_t begin = 0; begin < keys.size(); begin += kChunk) {
     const size_t end = std::min(keys.size(), begin + kChunk);
     std::string placeholders;
-    for (size_t i = begin; i < end; ++i) placeholders += i == begin ? "?" : ", ?";
+    for (size_t i = begin; i < end; ++i)
+      placeholders += (i == begin ? "?" : ", ?") + std::to_string(i - begin + 1);
+    // A profile picture's file name begins with its key.
     PUBLIUS_ASSIGN_OR_RETURN(
-        auto stmt,
-        db_.prepare("SELECT file_key FROM media WHERE file_key IN (" + placeholders + ")"));
+        auto stmt, db_.prepare("SELECT file_key FROM media WHERE file_key IN (" + placeholders +
+                               ") UNION SELECT substr(avatar_file, 1, 32) FROM accounts WHERE "
+                               "substr(avatar_file, 1, 32) IN (" +
+                               placeholders +
+                               ") UNION SELECT substr(header_file, 1, 32) FROM accounts WHERE "
+                               "substr(header_file, 1, 32) IN (" +
+                               placeholders + ")"));
     for (size_t i = begin; i < end; ++i) stmt.bind(static_cast<int>(i - begin + 1), keys[i]);
     while (stmt.step()) stored.push_back(stmt.text(0));
     PUBLIUS_TRY(stmt.status());
@@ -2185,7 +2196,16 @@ Result<std::vector<std::string>> SqliteStore::media_file_names_of(int64_t accoun
   std::vector<MediaAttachment> media;
   while (stmt.step()) media.push_back(read_media(stmt));
   PUBLIUS_TRY(stmt.status());
-  return domain::media_file_names(media);
+  std::vector<std::string> names = domain::media_file_names(media);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto pictures, db_.prepare("SELECT avatar_file, header_file FROM accounts WHERE id = ?"));
+  pictures.bind(1, account_id);
+  if (pictures.step()) {
+    for (int column : {0, 1})
+      if (std::string name = pictures.text(column); !name.empty()) names.push_back(name);
+  }
+  PUBLIUS_TRY(pictures.status());
+  return names;
 }
 
 Status SqliteStore::delete_account(int64_t account_id) {
@@ -2251,9 +2271,11 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
   {
     PUBLIUS_ASSIGN_OR_RETURN(
         auto s,
-        db_.prepare("SELECT username, display_name, note <> '', json_array_length(fields), "
-                    "password_hash <> '', created_day, last_active_day, default_visibility, "
-                    "default_sensitive, default_language FROM accounts WHERE id = ?"));
+        db_.prepare(
+            "SELECT username, display_name, note <> '', json_array_length(fields), "
+            "password_hash <> '', created_day, last_active_day, default_visibility, "
+            "default_sensitive, default_language, (avatar_file <> '') + (header_file <> '') FROM "
+            "accounts WHERE id = ?"));
     s.bind(1, account_id);
     if (!s.step()) {
       PUBLIUS_TRY(s.status());
@@ -2269,6 +2291,7 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
     c.default_visibility = static_cast<Visibility>(s.int64(7));
     c.default_sensitive = s.boolean(8);
     c.default_language = s.text(9);
+    c.profile_pictures = s.int64(10);
   }
   // One scalar count per query keeps each statement obvious to audit.
   auto count = [&](std::string_view sql) -> Result<int64_t> {
