@@ -30,7 +30,7 @@ constexpr std::array<std::pair<Role, std::string_view>, 2> kRoles{{
     {Role::kUser, "user"},
     {Role::kAdmin, "admin"},
 }};
-constexpr std::array<std::pair<NotificationType, std::string_view>, 7> kNotificationTypes{{
+constexpr std::array<std::pair<NotificationType, std::string_view>, 8> kNotificationTypes{{
     {NotificationType::kMention, "mention"},
     {NotificationType::kStatus, "status"},
     {NotificationType::kReblog, "reblog"},
@@ -38,6 +38,7 @@ constexpr std::array<std::pair<NotificationType, std::string_view>, 7> kNotifica
     {NotificationType::kFollowRequest, "follow_request"},
     {NotificationType::kFavourite, "favourite"},
     {NotificationType::kUpdate, "update"},
+    {NotificationType::kPoll, "poll"},
 }};
 constexpr std::array<std::pair<RepliesPolicy, std::string_view>, 3> kRepliesPolicies{{
     {RepliesPolicy::kFollowed, "followed"},
@@ -80,6 +81,12 @@ std::string_view notification_type_name(NotificationType t) {
 }
 std::optional<NotificationType> parse_notification_type(std::string_view n) {
   return find_by_name(kNotificationTypes, n);
+}
+
+std::vector<std::string> poll_titles(const Poll& poll) {
+  std::vector<std::string> titles;
+  for (const auto& o : poll.options) titles.push_back(o.title);
+  return titles;
 }
 
 std::vector<std::string> media_file_names(const std::vector<MediaAttachment>& media) {

@@ -688,6 +688,10 @@ std::string notifications_page(const Frame& f, const std::vector<NotificationVie
       case NotificationType::kUpdate:
         h.text(" edited a post");
         break;
+      case NotificationType::kPoll:
+        h.text(f.viewer && n.from.id == f.viewer->id ? ": your poll has ended"
+                                                     : ": a poll you voted in has ended");
+        break;
     }
     const std::string when = format_iso8601_ms(n.notification.created_ms);
     h.text(" · ").element("time", when.substr(0, 10), {{"datetime", when}, {"class", "muted"}});

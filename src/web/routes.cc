@@ -740,6 +740,7 @@ void WebUi::add_action_routes(http::Router& r) {
     domain::PostChange change;
     change.text = v.params.get_or("status", "");
     change.spoiler_text = v.params.get_or("spoiler_text", "");
+    change.keep_poll = true;  // the edit form has no poll fields
     auto edited = microblog_.edit_status(v.account->id, *id, change);
     if (!edited.ok()) return error(v, edited.error());
     return http::Response::redirect(post_path(*v.account, edited->id), 303);
