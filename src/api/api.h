@@ -117,5 +117,7 @@ Result<std::vector<std::string>> approved_categories(const http::Params& p);
 // The web form's empty option fields are left out with `drop_blank_options`, and
 // a form whose options are all blank then means no poll. 422 for a bad number.
 Result<std::optional<domain::NewPoll>> poll_from(const http::Params& p, bool drop_blank_options);
+// The option positions of a vote, `choices[]`; 422 for one that is not a number.
+Result<std::vector<int64_t>> poll_choices_from(const http::Params& p);
 
 }  // namespace publius::api

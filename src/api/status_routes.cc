@@ -34,19 +34,6 @@ Result<std::vector<domain::MediaAttributes>> media_attributes_from(const http::P
   return out;
 }
 
-// Mastodon's choices[] of a vote: option positions; 422 for one that is not a number.
-Result<std::vector<int64_t>> choices_from(const http::Params& p) {
-  std::vector<int64_t> choices;
-  for (const auto& v : p.get_all("choices")) {
-    int64_t choice = 0;
-    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), choice);
-    if (ec != std::errc() || end != v.data() + v.size() || v.empty())
-      return unprocessable("Validation failed: choices must be option numbers");
-    choices.push_back(choice);
-  }
-  return choices;
-}
-
 }  // namespace
 
 Result<std::optional<domain::NewPoll>> poll_from(const http::Params& p, bool drop_blank_options) {
@@ -64,6 +51,18 @@ Result<std::optional<domain::NewPoll>> poll_from(const http::Params& p, bool dro
   PUBLIUS_ASSIGN_OR_RETURN(auto hide_totals, p.get_bool("poll[hide_totals]"));
   poll.hide_totals = hide_totals.value_or(false);
   return std::optional<domain::NewPoll>(std::move(poll));
+}
+
+Result<std::vector<int64_t>> poll_choices_from(const http::Params& p) {
+  std::vector<int64_t> choices;
+  for (const auto& v : p.get_all("choices")) {
+    int64_t choice = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), choice);
+    if (ec != std::errc() || end != v.data() + v.size() || v.empty())
+      return unprocessable("Validation failed: choices must be option numbers");
+    choices.push_back(choice);
+  }
+  return choices;
 }
 
 void Api::add_status_routes(http::Router& r) {
@@ -286,7 +285,7 @@ void Api::add_status_routes(http::Router& r) {
     if (!id.ok()) return error_response(id.error());
     auto p = params(req);
     if (!p.ok()) return error_response(p.error());
-    auto choices = choices_from(*p);
+    auto choices = poll_choices_from(*p);
     if (!choices.ok()) return error_response(choices.error());
     auto post = microblog_.vote(c->account->id, *id, *choices);
     if (!post.ok()) return error_response(post.error());
