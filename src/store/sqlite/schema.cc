@@ -355,6 +355,9 @@ UPDATE media SET uploaded_day = (CAST(strftime('%s', 'now') AS INTEGER) / 86400)
     // Mastodon). `ended` is set in the transaction that writes the poll-end
     // notifications, so they are written exactly once, restarts included.
     // An earlier version's options are kept with the edit (StatusEdit.poll).
+    // SQLite's update hook does not report WITHOUT ROWID rows; every deletion of
+    // votes also deletes a poll, post or account row, which it does report, so
+    // the erasure pass still runs (docs/decisions/0003-polls.md).
     R"sql(
 CREATE TABLE polls (
   status_id INTEGER PRIMARY KEY REFERENCES statuses(id) ON DELETE CASCADE,
