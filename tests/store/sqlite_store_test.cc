@@ -101,10 +101,10 @@ TEST(SqliteStoreTest, SealingMigrationLeavesNoClearDirectMessageOnDisk) {
 TEST(SqliteStoreTest, UploadDayMigrationGivesWaitingUploadsTodayAndPostedOnesNone) {
   testing::TempDir dir;
   {
-    // The schema before upload days: one upload waiting, one in a post.
+    // Schema 10, before upload days (11): one upload waiting, one in a post.
     auto db = Db::open(dir.path() + "/publius.db");
     ASSERT_TRUE(db.ok());
-    ASSERT_TRUE(migrate(*db, latest_schema_version() - 1).ok());
+    ASSERT_TRUE(migrate(*db, 10).ok());
     auto media_row = [](const std::string& id, const std::string& status_id, char key) {
       return "INSERT INTO media (id, account_id, status_id, file_key, extension, width, height, "
              "size, small_width, small_height, small_size, blurhash) VALUES (" +
@@ -132,6 +132,32 @@ TEST(SqliteStoreTest, UploadDayMigrationGivesWaitingUploadsTodayAndPostedOnesNon
       EXPECT_FALSE(m.uploaded_day_ms);
     }
   }
+}
+
+// Posts and edits from before polls (schema 12) read back without one.
+TEST(SqliteStoreTest, PollMigrationLeavesEarlierPostsAndEditsWithoutAPoll) {
+  testing::TempDir dir;
+  {
+    auto db = Db::open(dir.path() + "/publius.db");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(migrate(*db, 11).ok());
+    ASSERT_TRUE(db->exec("INSERT INTO accounts (id, username, password_hash, created_day) VALUES "
+                         "(1, 'early', 'h', 0);"
+                         "INSERT INTO statuses (id, account_id, text, html, visibility, "
+                         "created_ms) VALUES (1000, 1, 'now', '<p>now</p>', 0, 1);"
+                         "INSERT INTO status_edits (status_id, text, html, spoiler_text, "
+                         "sensitive, created_ms) VALUES (1000, 'then', '<p>then</p>', '', 0, 1);")
+                    .ok());
+  }
+  auto store = SqliteStore::open(dir.path());
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto post = (*store)->status_by_id(1000);
+  ASSERT_TRUE(post.ok() && *post);
+  EXPECT_FALSE((*post)->poll);
+  auto edits = (*store)->status_edits(1000);
+  ASSERT_TRUE(edits.ok() && edits->size() == 1u);
+  EXPECT_FALSE(edits->front().poll_options);
+  EXPECT_EQ(edits->front().text, "then");
 }
 
 TEST(SqliteStoreTest, DuplicateUsernameIsAConflict) {
