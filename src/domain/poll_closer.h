@@ -10,36 +10,29 @@
 // a poll's end is marked in the transaction that writes its notifications, so
 // polls that ended while the server was down are announced at start-up, once.
 //
-// Ownership: `microblog` is not owned and must outlive this. The destructor
+// Ownership: `microblog` is not owned and must outlive this. Destroying it
 // stops and joins the thread. Failures are logged (without data) and retried
 // at the next wake.
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 #include "domain/microblog.h"
+#include "util/periodic_thread.h"
 
 namespace publius::domain {
 
 class PollCloser {
  public:
   PollCloser(Microblog& microblog, std::chrono::milliseconds max_wait);
-  ~PollCloser();
-  PollCloser(const PollCloser&) = delete;
-  PollCloser& operator=(const PollCloser&) = delete;
 
  private:
-  void run();
+  // One wake: announces what has ended; returns how long to sleep.
+  std::chrono::milliseconds close_ended();
 
   Microblog& microblog_;
   const std::chrono::milliseconds max_wait_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PeriodicThread thread_;  // last: runs close_ended() once the above are set
 };
 
 }  // namespace publius::domain
