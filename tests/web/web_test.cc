@@ -536,6 +536,15 @@ TEST_F(WebUiTest, PollsAreMadeAndVotedThroughForms) {
   auto none = send("POST", vote_path, sign_up("undecided"), "");
   EXPECT_NE(none.status, 303) << "no CSRF token, no vote";
 
+  // Once it has ended: closed for everyone, and both hear of it.
+  auto ended = microblog_->end_expired_polls((*post)->poll->expires_ms);
+  ASSERT_TRUE(ended.ok());
+  EXPECT_EQ(*ended, 1u);
+  EXPECT_NE(send("GET", "/notifications", voter).body.find("a poll you voted in has ended"),
+            std::string::npos);
+  EXPECT_NE(send("GET", "/notifications", author).body.find("your poll has ended"),
+            std::string::npos);
+
   // Blank poll fields (the duration select always sends a value) make no poll.
   auto plain = send_multipart("/statuses", author,
                               {{"csrf", csrf_token(author)},
