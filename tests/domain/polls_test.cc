@@ -101,6 +101,10 @@ TEST_F(PollsTest, VotesAreCheckedAndCounted) {
   EXPECT_EQ(microblog_->vote(b, single.id, {0, 1}).error().code, ErrorCode::kUnprocessable);
   EXPECT_EQ(microblog_->vote(b, single.id, {3}).error().code, ErrorCode::kUnprocessable);
   EXPECT_EQ(microblog_->vote(b, single.id, {}).error().code, ErrorCode::kUnprocessable);
+  // Read (and cached) before the vote, the reader's choices still follow it.
+  auto before = store_->poll_choices(b, {single.id});
+  ASSERT_TRUE(before.ok());
+  EXPECT_TRUE(before->empty());
   auto voted = microblog_->vote(b, single.id, {2});
   ASSERT_TRUE(voted.ok());
   EXPECT_EQ(voted->poll->options[2].votes_count, 1);

@@ -912,9 +912,10 @@ Status SqliteStore::update_status(const Post& st, const PostEdit& previous, bool
                     if (previous.poll_options) s.bind(8, titles_to_json(*previous.poll_options));
                   }));
   if (!st.poll || !old.poll || reset_poll_votes) {
-    // Votes and options cascade with the poll row.
+    // Votes and options cascade with the poll row; the voters' cached choices go too.
     PUBLIUS_TRY(
         run(db_, "DELETE FROM polls WHERE status_id = ?", [&](Stmt& s) { s.bind(1, st.id); }));
+    if (old.poll) viewer_cache_.clear();
     if (st.poll) PUBLIUS_TRY(insert_poll_in(db_, st.id, *st.poll));
   } else {
     PUBLIUS_TRY(run(db_,
@@ -1175,6 +1176,13 @@ Result<SqliteStore::ViewerSets*> SqliteStore::viewer_sets(int64_t account_id) {
     while (stmt.step()) into->insert(stmt.int64(0));
     PUBLIUS_TRY(stmt.status());
   }
+  PUBLIUS_ASSIGN_OR_RETURN(auto votes, db_.prepare_cached("SELECT status_id, choice FROM "
+                                                          "poll_votes WHERE account_id = ? "
+                                                          "ORDER BY status_id, choice"));
+  votes.bind(1, account_id);
+  while (votes.step())
+    sets.poll_choices[votes.int64(0)].push_back(static_cast<int>(votes.int64(1)));
+  PUBLIUS_TRY(votes.status());
   bound(viewer_cache_);
   return &(viewer_cache_[account_id] = std::move(sets));
 }
@@ -2038,6 +2046,8 @@ Result<bool> SqliteStore::add_poll_votes(int64_t account_id, int64_t status_id,
   }
   forget_post(status_id);
   PUBLIUS_TRY(tx.commit());
+  if (auto v = viewer_cache_.find(account_id); v != viewer_cache_.end())
+    v->second.poll_choices[status_id] = choices;
   return true;
 }
 
@@ -2046,17 +2056,10 @@ Result<std::vector<std::pair<int64_t, std::vector<int>>>> SqliteStore::poll_choi
   std::vector<std::pair<int64_t, std::vector<int>>> out;
   if (status_ids.empty()) return out;
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT status_id, choice FROM poll_votes WHERE account_id "
-                                       "= ? AND status_id IN (" +
-                                       id_list(status_ids) + ") ORDER BY status_id, choice"));
-  stmt.bind(1, account_id);
-  while (stmt.step()) {
-    const int64_t status_id = stmt.int64(0);
-    if (out.empty() || out.back().first != status_id) out.push_back({status_id, {}});
-    out.back().second.push_back(static_cast<int>(stmt.int64(1)));
+  PUBLIUS_ASSIGN_OR_RETURN(ViewerSets * sets, viewer_sets(account_id));
+  for (int64_t id : status_ids) {
+    if (auto it = sets->poll_choices.find(id); it != sets->poll_choices.end()) out.push_back(*it);
   }
-  PUBLIUS_TRY(stmt.status());
   return out;
 }
 

@@ -222,11 +222,12 @@ class SqliteStore final : public store::Store {
                                                                std::string_view value_col,
                                                                int64_t key, const store::Page& p);
 
-  // The viewer's own favourites, boosts, bookmarks and pins, as sets: every
-  // rendered status needs four flags, and probing SQL for each costs more than
+  // The viewer's own favourites, boosts, bookmarks, pins and poll choices, as
+  // sets: every rendered status needs four flags, and probing SQL for each costs more than
   // the rest of the render.
   struct ViewerSets {
     std::unordered_set<int64_t> favourited, reblogged, bookmarked, pinned;
+    std::unordered_map<int64_t, std::vector<int>> poll_choices;  // by post id, ascending
   };
   Result<ViewerSets*> viewer_sets(int64_t account_id);
 
