@@ -121,4 +121,12 @@ Result<domain::MediaChange> media_change_from(const http::Params& p,
                                               std::string_view focus_key);
 Result<std::vector<std::string>> approved_categories(const http::Params& p);
 
+// Mastodon's poll[options][], poll[expires_in], poll[multiple], poll[hide_totals]
+// (from a form or JSON alike; API and web UI); none when no poll[...] is given.
+// The web form's empty option fields are left out with `drop_blank_options`, and
+// a form whose options are all blank then means no poll. 422 for a bad number.
+Result<std::optional<domain::NewPoll>> poll_from(const http::Params& p, bool drop_blank_options);
+// The option positions of a vote, `choices[]`; 422 for one that is not a number.
+Result<std::vector<int64_t>> poll_choices_from(const http::Params& p);
+
 }  // namespace publius::api

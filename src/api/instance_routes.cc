@@ -56,10 +56,11 @@ void write_configuration(JsonWriter& w, const domain::InstanceConfig& config,
       .end_object();
   w.key("polls")
       .begin_object()
-      .field("max_options", int64_t{0})
-      .field("max_characters_per_option", int64_t{0})
-      .field("min_expiration", int64_t{0})
-      .field("max_expiration", int64_t{0})
+      .field("max_options", static_cast<int64_t>(config.polls.max_options))
+      .field("max_characters_per_option",
+             static_cast<int64_t>(config.polls.max_characters_per_option))
+      .field("min_expiration", config.polls.min_expiration_s)
+      .field("max_expiration", config.polls.max_expiration_s)
       .end_object();
   if (v2) w.key("translation").begin_object().field("enabled", false).end_object();
   w.end_object();

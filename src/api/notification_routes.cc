@@ -12,7 +12,7 @@ Result<std::vector<domain::NotificationType>> types_param(const http::Params& p,
   std::vector<domain::NotificationType> out;
   for (const auto& name : p.get_all(key)) {
     auto t = domain::parse_notification_type(name);
-    // Types this server never sends (poll, admin.sign_up, ...) simply match nothing.
+    // Types this server never sends (admin.sign_up, ...) simply match nothing.
     if (t) out.push_back(*t);
   }
   return out;

@@ -48,6 +48,7 @@ struct Renderer::Bundle {
   // DELETE's answer: each status carries its source `text` instead of its `content`, so
   // its JSON is neither read from nor put into the cache.
   bool source_requested = false;
+  std::unordered_map<int64_t, std::vector<int>> poll_choices;  // the viewer's, by post id
 };
 
 Renderer::Renderer(store::Store& store, const domain::InstanceConfig& config)
@@ -124,6 +125,12 @@ void Renderer::write_filtered(const Bundle& b, const Post& post, std::string& ou
     for (const auto& m : post.media) {
       text += '\n';
       text += m.description;
+    }
+    if (post.poll) {
+      for (const auto& o : post.poll->options) {
+        text += '\n';
+        text += o.title;
+      }
     }
     bool first = true;
     for (const auto& match : b.filters->match(post.id, text)) {
@@ -324,6 +331,11 @@ Result<Renderer::Bundle> Renderer::load(domain::Viewer viewer, const std::vector
     b.bookmarked.insert(flags.bookmarked.begin(), flags.bookmarked.end());
     b.pinned.insert(flags.pinned.begin(), flags.pinned.end());
     PUBLIUS_ASSIGN_OR_RETURN(b.filters, filters_of(*viewer));
+    std::vector<int64_t> poll_ids;
+    for (const Post* p : all)
+      if (p->poll) poll_ids.push_back(p->id);
+    PUBLIUS_ASSIGN_OR_RETURN(auto choices, store_.poll_choices(*viewer, poll_ids));
+    for (auto& [id, positions] : choices) b.poll_choices.emplace(id, std::move(positions));
   }
   return b;
 }
@@ -385,8 +397,60 @@ std::string Renderer::status_core(const Post& p, Bundle& b) {
   }
   w.end_array();
   w.key("emojis").begin_array().end_array();
-  w.field_null("card").field_null("poll");
+  w.field_null("card");
   if (p.sealed.empty() && !b.source_requested) statuses_.put(p.id, out);
+  return out;
+}
+
+void Renderer::write_poll(const Bundle& b, const Post& p, int64_t now_ms, std::string& out) {
+  const domain::Poll& poll = *p.poll;
+  const bool expired = poll.expired(now_ms);
+  const bool author = b.viewer && *b.viewer == p.account_id;
+  const bool show_tallies = !poll.hide_totals || expired || author;
+  JsonWriter w(out);
+  w.begin_object()
+      .field_id("id", p.id)
+      .field("expires_at", format_iso8601_ms(poll.expires_ms))
+      .field("expired", expired)
+      .field("multiple", poll.multiple)
+      .field("votes_count", poll.votes_count());
+  // As Mastodon documents it: distinct voters only for polls of several choices.
+  if (poll.multiple)
+    w.field("voters_count", poll.voters_count);
+  else
+    w.field_null("voters_count");
+  w.key("options").begin_array();
+  for (const auto& o : poll.options) {
+    w.begin_object().field("title", o.title);
+    if (show_tallies)
+      w.field("votes_count", o.votes_count);
+    else
+      w.field_null("votes_count");
+    w.end_object();
+  }
+  w.end_array();
+  w.key("emojis").begin_array().end_array();
+  if (b.viewer) {
+    auto own = b.poll_choices.find(p.id);
+    // As Mastodon, the author counts as having voted (clients then show the results).
+    w.field("voted", author || own != b.poll_choices.end());
+    w.key("own_votes").begin_array();
+    if (own != b.poll_choices.end())
+      for (int choice : own->second) w.integer(choice);
+    w.end_array();
+  }
+  w.end_object();
+}
+
+Result<std::string> Renderer::poll(domain::Viewer viewer, const Post& post) {
+  Bundle b;
+  b.viewer = viewer;
+  if (viewer) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto choices, store_.poll_choices(*viewer, {post.id}));
+    for (auto& [id, positions] : choices) b.poll_choices.emplace(id, std::move(positions));
+  }
+  std::string out;
+  write_poll(b, post, now_ms(), out);
   return out;
 }
 
@@ -399,6 +463,11 @@ void Renderer::write_status(Bundle& b, const Post& p, std::string& out) {
   }
   out.push_back('{');
   out += status_core(p, b);
+  out += ",\"poll\":";
+  if (p.poll)
+    write_poll(b, p, now_ms(), out);
+  else
+    out += "null";
   out += ",\"account\":";
   out += b.account_json[p.account_id];
   out += ",\"reblog\":";
@@ -571,6 +640,11 @@ Result<std::string> Renderer::history(const Post& post, std::vector<domain::Post
         .key("account")
         .raw(account);
     // `poll` is documented optional and present only for an edit of a poll.
+    if (e.poll_options) {
+      w.key("poll").begin_object().key("options").begin_array();
+      for (const auto& title : *e.poll_options) w.begin_object().field("title", title).end_object();
+      w.end_array().end_object();
+    }
     w.key("media_attachments").begin_array().end_array();
     w.key("emojis").begin_array().end_array();
     w.end_object();

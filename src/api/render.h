@@ -54,6 +54,12 @@ class Renderer final : public domain::ChangeObserver {
                                     domain::ReaderKey& reader);
   Result<std::string> history(const domain::Post& post, std::vector<domain::PostEdit> edits,
                               domain::ReaderKey& reader);
+  // Mastodon's Poll entity for the poll of `post` (which has one), as `viewer`
+  // sees it now: tallies hidden while it runs if the author asked (except from
+  // the author), `voted` and `own_votes` for a signed-in viewer. Statuses carry
+  // the same JSON; it is written for each request and never cached, since it
+  // changes with every vote, with the clock (expired) and with the viewer.
+  Result<std::string> poll(domain::Viewer viewer, const domain::Post& post);
   // Mastodon's MediaAttachment; its files are served under `base_url`/system/media/.
   static std::string media_attachment(const domain::MediaAttachment& m,
                                       const std::string& base_url);
@@ -93,6 +99,8 @@ class Renderer final : public domain::ChangeObserver {
   Result<Bundle> load(domain::Viewer viewer, const std::vector<domain::Post>& posts,
                       domain::ReaderKey& reader, bool source_requested = false);
   void write_status(Bundle& b, const domain::Post& post, std::string& out);
+  static void write_poll(const Bundle& b, const domain::Post& post, int64_t now_ms,
+                         std::string& out);
   std::string status_core(const domain::Post& post, Bundle& b);
   std::string account_json(const domain::Account& a);
 

@@ -1,4 +1,6 @@
 // Statuses: posting, reading, editing, deleting and the per-status actions.
+#include <charconv>
+
 #include "api/api.h"
 #include "util/ids.h"
 #include "util/json_writer.h"
@@ -34,6 +36,35 @@ Result<std::vector<domain::MediaAttributes>> media_attributes_from(const http::P
 
 }  // namespace
 
+Result<std::optional<domain::NewPoll>> poll_from(const http::Params& p, bool drop_blank_options) {
+  if (!p.has("poll")) return std::optional<domain::NewPoll>();
+  domain::NewPoll poll;
+  for (auto& option : p.get_all("poll[options]")) {
+    if (drop_blank_options && option.find_first_not_of(" \t\r\n") == std::string::npos) continue;
+    poll.options.push_back(std::move(option));
+  }
+  if (drop_blank_options && poll.options.empty()) return std::optional<domain::NewPoll>();
+  PUBLIUS_ASSIGN_OR_RETURN(auto expires_in, p.get_int("poll[expires_in]"));
+  poll.expires_in_s = expires_in.value_or(0);
+  PUBLIUS_ASSIGN_OR_RETURN(auto multiple, p.get_bool("poll[multiple]"));
+  poll.multiple = multiple.value_or(false);
+  PUBLIUS_ASSIGN_OR_RETURN(auto hide_totals, p.get_bool("poll[hide_totals]"));
+  poll.hide_totals = hide_totals.value_or(false);
+  return std::optional<domain::NewPoll>(std::move(poll));
+}
+
+Result<std::vector<int64_t>> poll_choices_from(const http::Params& p) {
+  std::vector<int64_t> choices;
+  for (const auto& v : p.get_all("choices")) {
+    int64_t choice = 0;
+    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), choice);
+    if (ec != std::errc() || end != v.data() + v.size() || v.empty())
+      return unprocessable("Validation failed: choices must be option numbers");
+    choices.push_back(choice);
+  }
+  return choices;
+}
+
 void Api::add_status_routes(http::Router& r) {
   r.add("POST", "/api/v1/statuses", [this](http::Request& req) {
     auto c = require_user(req, "write:statuses");
@@ -65,8 +96,9 @@ void Api::add_status_routes(http::Router& r) {
     auto media_ids = media_ids_from(*p);
     if (!media_ids.ok()) return error_response(media_ids.error());
     post.media_ids = std::move(media_ids).value();
-    if (p->has("poll"))
-      return http::Response::error(422, "Validation failed: polls are not supported yet");
+    auto poll = poll_from(*p, false);
+    if (!poll.ok()) return error_response(poll.error());
+    post.poll = std::move(poll).value();
     if (p->has("scheduled_at") && !p->get_or("scheduled_at", "").empty())
       return http::Response::error(422, "Validation failed: scheduled posts are not supported yet");
     if (auto key = req.header("idempotency-key"); !key.empty()) {
@@ -133,6 +165,9 @@ void Api::add_status_routes(http::Router& r) {
     auto attributes = media_attributes_from(*p);
     if (!attributes.ok()) return error_response(attributes.error());
     change.media_attributes = std::move(attributes).value();
+    auto poll = poll_from(*p, false);
+    if (!poll.ok()) return error_response(poll.error());
+    change.poll = std::move(poll).value();
     auto edited = microblog_.edit_status(c->account->id, *id, change);
     if (!edited.ok()) return error_response(edited.error());
     return json_or_error(renderer_.status(c->viewer(), *edited, c->reader));
@@ -235,6 +270,31 @@ void Api::add_status_routes(http::Router& r) {
   action(
       "/api/v1/statuses/:id/unpin", "write:accounts",
       [this](int64_t me, int64_t id, const Params&) { return microblog_.set_pin(me, id, false); });
+
+  // Polls, named by their post's id.
+  r.add("GET", "/api/v1/polls/:id", [this](http::Request& req) {
+    auto c = caller(req);
+    if (!c.ok()) return error_response(c.error());
+    auto id = path_id(req);
+    if (!id.ok()) return error_response(id.error());
+    auto post = microblog_.poll_status(c->viewer(), *id);
+    if (!post.ok()) return error_response(post.error());
+    return json_or_error(renderer_.poll(c->viewer(), *post));
+  });
+
+  r.add("POST", "/api/v1/polls/:id/votes", [this](http::Request& req) {
+    auto c = require_user(req, "write:statuses");
+    if (!c.ok()) return error_response(c.error());
+    auto id = path_id(req);
+    if (!id.ok()) return error_response(id.error());
+    auto p = params(req);
+    if (!p.ok()) return error_response(p.error());
+    auto choices = poll_choices_from(*p);
+    if (!choices.ok()) return error_response(choices.error());
+    auto post = microblog_.vote(c->account->id, *id, *choices);
+    if (!post.ok()) return error_response(post.error());
+    return json_or_error(renderer_.poll(c->viewer(), *post));
+  });
 
   // Who favourited or boosted a status: account pages keyed by the action's row id.
   auto who = [this, &r](const char* path, auto fetch) {

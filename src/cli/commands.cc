@@ -17,6 +17,7 @@
 #include "cli/legal_commands.h"
 #include "domain/instance_rules.h"
 #include "domain/microblog.h"
+#include "domain/poll_closer.h"
 #include "http/server.h"
 #include "legal/desk.h"
 #include "shield/erasure.h"
@@ -45,6 +46,7 @@ struct ServeOptions {
   bool registrations = true;
   int64_t notice_check_seconds = 60;
   int64_t erasure_interval_seconds = 60;
+  int64_t poll_check_seconds = 60;
   std::string onion_location;  // http://<name>.onion, no trailing slash
 };
 
@@ -149,6 +151,8 @@ int serve(ServeOptions o) {
   if (!desk.ok()) return fail(desk.error().message);
   // Held notices go out when their court order expires, not at the next desk call.
   legal::NoticeReleaser releaser(**desk, o.notice_check_seconds * 1000);
+  // Ended polls notify their author and voters (domain/poll_closer.h).
+  domain::PollCloser poll_closer(microblog, std::chrono::seconds(o.poll_check_seconds));
   api::ApiOptions api_options;
   api_options.requests_per_window = o.rate_limit;
   api_options.legal_desk = desk->get();
@@ -402,6 +406,13 @@ int run_cli(int argc, char** argv) {
                    "(they are also sent at the expiry itself)")
       ->envname("PUBLIUS_NOTICE_CHECK_SECONDS")
       ->check(CLI::Range(int64_t{1}, int64_t{86400}))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--poll-check-seconds", serve_opts.poll_check_seconds,
+                   "How often at the latest to look for ended polls to announce (they are also "
+                   "announced at the end itself)")
+      ->envname("PUBLIUS_POLL_CHECK_SECONDS")
+      ->check(CLI::Range(int64_t{1}, int64_t{3600}))
       ->capture_default_str();
   serve_cmd->add_flag("!--closed-registrations", serve_opts.registrations, "Refuse new sign-ups")
       ->envname("PUBLIUS_CLOSED_REGISTRATIONS");

@@ -91,8 +91,8 @@ class FilterMatcher {
   FilterMatcher(std::vector<Filter> filters, int64_t now_ms);
 
   bool empty() const { return filters_.empty(); }
-  // `text` is everything readable of the post: its text, content warning and
-  // media descriptions.
+  // `text` is everything readable of the post: its text, content warning, media
+  // descriptions and poll options.
   std::vector<FilterMatch> match(int64_t status_id, std::string_view text) const;
 
  private:

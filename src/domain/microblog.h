@@ -23,6 +23,15 @@
 
 namespace publius::domain {
 
+// What a poll may be, as Mastodon's defaults; the instance advertises them
+// (configuration.polls).
+struct PollLimits {
+  size_t max_options = 4;
+  size_t max_characters_per_option = 50;
+  int64_t min_expiration_s = 300;
+  int64_t max_expiration_s = 2629746;  // a month
+};
+
 struct InstanceConfig {
   std::string domain = "localhost";  // the public host name, used in acct and URLs
   std::string title = "Publius";
@@ -30,6 +39,7 @@ struct InstanceConfig {
   std::vector<std::string> rules;  // the operator's rules, in order (domain/instance_rules.h)
   size_t max_status_chars = 500;
   size_t max_pinned = 5;
+  PollLimits polls;
   bool registrations_open = true;
   // Where uploaded media files are stored (DATA/media); empty: uploads are refused.
   std::string media_dir;
@@ -50,6 +60,14 @@ struct RegisteredAccount {
   shield::SecretKey key;
 };
 
+// A poll as a client asks for it (poll[options][], poll[expires_in], ...).
+struct NewPoll {
+  std::vector<std::string> options;
+  int64_t expires_in_s = 0;
+  bool multiple = false;
+  bool hide_totals = false;
+};
+
 struct NewPost {
   int64_t author_id = 0;
   std::string text;
@@ -61,6 +79,7 @@ struct NewPost {
   std::optional<int64_t> in_reply_to_id;
   std::optional<std::string> idempotency_key;
   std::vector<int64_t> media_ids;  // the author's unattached uploads, at most kMaxMediaPerPost
+  std::optional<NewPoll> poll;     // not with media, not on a direct post
 };
 
 // A focal point, each coordinate in [-1, 1] (Mastodon's meta.focus).
@@ -112,6 +131,12 @@ struct PostChange {
   // dropped are erased.
   std::optional<std::vector<int64_t>> media_ids;
   std::vector<MediaAttributes> media_attributes;
+  // The post's poll after the edit; absent: the post has none (as in Mastodon,
+  // whose clients send the poll with every edit). Changed options or `multiple`
+  // start the votes over; otherwise they stay.
+  std::optional<NewPoll> poll;
+  // Leave the poll as it is, whatever `poll` says (the web UI edits text only).
+  bool keep_poll = false;
 };
 
 struct Context {
@@ -261,6 +286,21 @@ class Microblog {
   Result<Post> set_pin(int64_t account_id, int64_t status_id, bool on);
   Result<std::vector<PostEdit>> history(Viewer viewer, int64_t status_id);
 
+  // Polls (domain/polls.cc), named by their post's id. poll_status() is the post
+  // of a poll the viewer may see, kNotFound otherwise (no poll, hidden post).
+  // vote() records the account's `choices` (option positions; one unless the
+  // poll is multiple) and returns the post with the new tallies; 422 for an
+  // ended poll, a second vote, one's own poll, or a choice that is no option.
+  Result<Post> poll_status(Viewer viewer, int64_t poll_id);
+  Result<Post> vote(int64_t account_id, int64_t poll_id, const std::vector<int64_t>& choices);
+  // Writes the end notifications of the polls ended at or before `now_ms`, to
+  // their author and to each voter (as Mastodon), each exactly once however often
+  // it runs (Store::end_poll). The PollCloser thread calls it with the wall
+  // clock. Returns how many polls it ended.
+  Result<size_t> end_expired_polls(int64_t now_ms);
+  // When the next poll not yet ended ends (ms since the epoch), if any.
+  Result<std::optional<int64_t>> next_poll_end() { return store_.next_poll_end(); }
+
   // Media (docs/decisions/0002-media-uploads.md). Uploads are processed
   // (media/image_processor.h: decoded, stripped of all metadata, re-encoded) and
   // stored before the attachment is returned. Only the owner may read, change or
@@ -372,6 +412,9 @@ class Microblog {
                                                           store::ProfileUpdate& update);
   // After `update` is stored: erases the files of the pictures of `before` it replaced.
   void erase_replaced_pictures(const Account& before, const store::ProfileUpdate& update);
+  // The poll of a new or edited post from a client's request, ending
+  // `expires_in_s` after `now_ms`; 422 unless it keeps to config().polls.
+  Result<Poll> new_poll(const NewPoll& request, int64_t now_ms) const;
   // The author's attachments for a post, in `ids` order: each must exist, be the
   // author's and be unattached or already on `post_id`; 422 otherwise.
   Result<std::vector<MediaAttachment>> media_for_post(int64_t author_id,
@@ -422,6 +465,10 @@ Status check_media_description(const std::optional<std::string>& description);
 // Direct messages carry no media: they are sealed, and media files are not
 // (docs/decisions/0002-media-uploads.md); 422 for media on a direct post.
 Status check_media_visibility(Visibility visibility, size_t media_count);
+
+// A post carries media or a poll, not both, and a direct post no poll: polls
+// are not sealed, and a vote reveals who read a direct message. 422 otherwise.
+Status check_poll_allowed(Visibility visibility, size_t media_count, bool has_poll);
 
 // A fresh one-time recovery code (80 random bits, grouped xxxx-xxxx-xxxx-xxxx).
 std::string new_recovery_code();

@@ -45,7 +45,7 @@ constexpr std::array<std::pair<Role, std::string_view>, 2> kRoles{{
     {Role::kUser, "user"},
     {Role::kAdmin, "admin"},
 }};
-constexpr std::array<std::pair<NotificationType, std::string_view>, 7> kNotificationTypes{{
+constexpr std::array<std::pair<NotificationType, std::string_view>, 8> kNotificationTypes{{
     {NotificationType::kMention, "mention"},
     {NotificationType::kStatus, "status"},
     {NotificationType::kReblog, "reblog"},
@@ -53,6 +53,7 @@ constexpr std::array<std::pair<NotificationType, std::string_view>, 7> kNotifica
     {NotificationType::kFollowRequest, "follow_request"},
     {NotificationType::kFavourite, "favourite"},
     {NotificationType::kUpdate, "update"},
+    {NotificationType::kPoll, "poll"},
 }};
 constexpr std::array<std::pair<RepliesPolicy, std::string_view>, 3> kRepliesPolicies{{
     {RepliesPolicy::kFollowed, "followed"},
@@ -109,6 +110,11 @@ std::optional<FilterContext> parse_filter_context(std::string_view n) {
 std::string_view filter_action_name(FilterAction a) { return name_of(kFilterActions, a); }
 std::optional<FilterAction> parse_filter_action(std::string_view n) {
   return find_by_name(kFilterActions, n);
+}
+std::vector<std::string> poll_titles(const Poll& poll) {
+  std::vector<std::string> titles;
+  for (const auto& o : poll.options) titles.push_back(o.title);
+  return titles;
 }
 
 std::vector<std::string> media_file_names(const std::vector<MediaAttachment>& media) {

@@ -78,6 +78,29 @@ struct MediaAttachment {
 // The names of the files (originals and previews) of `media`.
 std::vector<std::string> media_file_names(const std::vector<MediaAttachment>& media);
 
+// A poll on a post (Mastodon's Poll). It has no id of its own: the API names it
+// by its post's id. Counts are tallies kept with the poll; who voted which
+// option is stored apart (Store::poll_votes) and never carried here.
+struct PollOption {
+  std::string title;
+  int64_t votes_count = 0;
+};
+
+struct Poll {
+  std::vector<PollOption> options;
+  int64_t expires_ms = 0;
+  bool multiple = false;
+  bool hide_totals = false;
+  int64_t voters_count = 0;  // distinct accounts that voted
+  int64_t votes_count() const {
+    int64_t total = 0;
+    for (const auto& o : options) total += o.votes_count;
+    return total;
+  }
+  bool expired(int64_t now_ms) const { return now_ms >= expires_ms; }
+};
+std::vector<std::string> poll_titles(const Poll& poll);
+
 // A post: what Mastodon's API calls a Status. Named Post inside the server so it
 // never collides with publius::Status, the error value.
 struct Post {
@@ -100,6 +123,7 @@ struct Post {
   std::vector<int64_t> mention_account_ids;
   std::vector<std::string> tags;  // as written
   std::vector<MediaAttachment> media;  // in the order the author gave
+  std::optional<Poll> poll;
   // Direct posts are sealed at rest (shield/sealing.h): the envelope, empty for
   // other posts. Read from the store, a sealed post's text, html, spoiler_text and
   // tags are empty until domain::open_sealed() fills them for a reader who can.
@@ -114,6 +138,8 @@ struct PostEdit {
   bool sensitive = false;
   int64_t created_ms = 0;
   std::string sealed;  // the envelope of a direct post's earlier version, as on Post
+  // The poll's option titles in that version (Mastodon's StatusEdit poll); unset: no poll.
+  std::optional<std::vector<std::string>> poll_options;
 };
 
 struct App {
@@ -151,7 +177,8 @@ enum class NotificationType {
   kFollow,
   kFollowRequest,
   kFavourite,
-  kUpdate
+  kUpdate,
+  kPoll  // a poll the recipient wrote or voted in has ended
 };
 std::string_view notification_type_name(NotificationType t);
 std::optional<NotificationType> parse_notification_type(std::string_view name);

@@ -16,6 +16,15 @@ bool replies_to_other(const Post& post) {
   return post.in_reply_to_account_id && *post.in_reply_to_account_id != post.account_id;
 }
 
+// The version of `post` as its edit history keeps it.
+PostEdit edit_of(const Post& post) {
+  PostEdit edit{post.id,           post.text,      post.html,
+                post.spoiler_text, post.sensitive, post.edited_ms.value_or(post.created_ms),
+                post.sealed,       std::nullopt};
+  if (post.poll) edit.poll_options = poll_titles(*post.poll);
+  return edit;
+}
+
 }  // namespace
 
 std::string Microblog::render_text(std::string_view text, std::vector<int64_t>* mentions,
@@ -147,6 +156,8 @@ Result<Post> Microblog::create_status(const NewPost& request) {
   post.account_id = request.author_id;
   post.visibility = request.visibility.value_or(author->default_visibility);
   PUBLIUS_TRY(check_media_visibility(post.visibility, request.media_ids.size()));
+  PUBLIUS_TRY(
+      check_poll_allowed(post.visibility, request.media_ids.size(), request.poll.has_value()));
   PUBLIUS_ASSIGN_OR_RETURN(post.media,
                            media_for_post(request.author_id, request.media_ids, std::nullopt));
   if (request.in_reply_to_id) {
@@ -164,6 +175,9 @@ Result<Post> Microblog::create_status(const NewPost& request) {
   post.language = request.language.empty() ? author->default_language : request.language;
   post.id = next_id();
   post.created_ms = ms_of_id(post.id);
+  if (request.poll) {
+    PUBLIUS_ASSIGN_OR_RETURN(post.poll, new_poll(*request.poll, post.created_ms));
+  }
   for (auto& m : post.media) m.status_id = post.id;
   // Everything the post causes in the store commits with it, in one transaction.
   store::NewPostEffects effects;
@@ -223,6 +237,19 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
     }
   }
   for (auto& m : updated.media) m.status_id = found->id;
+  // As Mastodon: new options (or a switch between one and several choices) void
+  // the votes cast for the old ones; otherwise they stay.
+  bool reset_poll_votes = false;
+  if (!change.keep_poll) {
+    PUBLIUS_TRY(
+        check_poll_allowed(updated.visibility, updated.media.size(), change.poll.has_value()));
+    updated.poll.reset();
+    if (change.poll) {
+      PUBLIUS_ASSIGN_OR_RETURN(updated.poll, new_poll(*change.poll, now_ms()));
+      reset_poll_votes = !found->poll || found->poll->multiple != updated.poll->multiple ||
+                         poll_titles(*found->poll) != poll_titles(*updated.poll);
+    }
+  }
   if (text.empty() && updated.media.empty())
     return unprocessable("Validation failed: Text can't be blank");
   if (status_length(text) + status_length(change.spoiler_text) > config_.max_status_chars) {
@@ -230,10 +257,7 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
                          std::to_string(config_.max_status_chars) + " exceeded");
   }
   // A sealed post's earlier version moves to the history still sealed, as it was.
-  PostEdit previous{found->id,        found->text,
-                    found->html,      found->spoiler_text,
-                    found->sensitive, found->edited_ms.value_or(found->created_ms),
-                    found->sealed};
+  PostEdit previous = edit_of(*found);
   updated.text = std::string(text);
   std::vector<int64_t> mentions;
   updated.html = render_text(text, &mentions, &updated.tags);
@@ -256,10 +280,10 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
     readers.insert(readers.end(), added.begin(), added.end());
     readers.push_back(updated.account_id);
     PUBLIUS_ASSIGN_OR_RETURN(auto stored, sealed_copy(updated, readers));
-    PUBLIUS_TRY(store_.update_status(stored, previous));
+    PUBLIUS_TRY(store_.update_status(stored, previous, reset_poll_votes));
     updated.sealed = std::move(stored.sealed);
   } else {
-    PUBLIUS_TRY(store_.update_status(updated, previous));
+    PUBLIUS_TRY(store_.update_status(updated, previous, reset_poll_votes));
   }
   post_changed(updated.id);
   // Attachments the edit dropped lost their rows with it; their files go too.
@@ -404,8 +428,7 @@ Result<Post> Microblog::set_pin(int64_t account_id, int64_t status_id, bool on) 
 Result<std::vector<PostEdit>> Microblog::history(Viewer viewer, int64_t status_id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(viewer, status_id));
   PUBLIUS_ASSIGN_OR_RETURN(auto edits, store_.status_edits(post.id));
-  edits.push_back({post.id, post.text, post.html, post.spoiler_text, post.sensitive,
-                   post.edited_ms.value_or(post.created_ms), post.sealed});
+  edits.push_back(edit_of(post));
   return edits;
 }
 

@@ -940,31 +940,19 @@ Result<std::string> LegalDesk::transparency(const TransparencyOptions& options) 
 }
 
 NoticeReleaser::NoticeReleaser(LegalDesk& desk, int64_t poll_ms)
-    : desk_(desk), poll_ms_(std::max<int64_t>(1, poll_ms)), thread_([this] { run(); }) {}
+    : desk_(desk),
+      poll_ms_(std::max<int64_t>(1, poll_ms)),
+      thread_([this] { return release_due(); }) {}
 
-NoticeReleaser::~NoticeReleaser() {
-  {
-    std::lock_guard lock(mu_);
-    stopping_ = true;
+std::chrono::milliseconds NoticeReleaser::release_due() {
+  int64_t wait_ms = poll_ms_;
+  if (auto s = desk_.release_expired_notices(); !s.ok()) {
+    // Retried at the next poll, not at once: an overdue notice would spin here.
+    spdlog::error("legal desk: releasing held notices failed: {}", s.error().message);
+  } else if (auto next = desk_.ms_until_next_release(); next.ok() && *next) {
+    wait_ms = std::min(wait_ms, std::max<int64_t>(1, **next));
   }
-  wake_.notify_all();
-  thread_.join();
-}
-
-void NoticeReleaser::run() {
-  std::unique_lock lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
-    int64_t wait_ms = poll_ms_;
-    if (auto s = desk_.release_expired_notices(); !s.ok()) {
-      // Retried at the next poll, not at once: an overdue notice would spin here.
-      spdlog::error("legal desk: releasing held notices failed: {}", s.error().message);
-    } else if (auto next = desk_.ms_until_next_release(); next.ok() && *next) {
-      wait_ms = std::min(wait_ms, std::max<int64_t>(1, **next));
-    }
-    lock.lock();
-    wake_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return stopping_; });
-  }
+  return std::chrono::milliseconds(wait_ms);
 }
 
 namespace {

@@ -46,6 +46,7 @@
 #include "store/store.h"
 #include "timeline/home_feeds.h"
 #include "util/lock_file.h"
+#include "util/periodic_thread.h"
 
 namespace publius::legal {
 
@@ -166,19 +167,14 @@ class LegalDesk {
 class NoticeReleaser {
  public:
   NoticeReleaser(LegalDesk& desk, int64_t poll_ms);
-  ~NoticeReleaser();
-  NoticeReleaser(const NoticeReleaser&) = delete;
-  NoticeReleaser& operator=(const NoticeReleaser&) = delete;
 
  private:
-  void run();
+  // One wake: releases what is due; returns how long to sleep.
+  std::chrono::milliseconds release_due();
 
   LegalDesk& desk_;
   const int64_t poll_ms_;
-  std::mutex mu_;
-  std::condition_variable wake_;
-  bool stopping_ = false;
-  std::thread thread_;
+  PeriodicThread thread_;  // last: runs release_due() once the above are set
 };
 
 // A POSIX ustar archive of `files` under the directory `root`, each file dated

@@ -80,6 +80,9 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
         {"conversations", c.conversations,
          "direct-message threads in this account's list: the other participants, the newest "
          "message's id and whether it was read; no message content"},
+        {"poll_votes", c.poll_votes,
+         "options this account chose in others' polls (private: shown only to this account); "
+         "no time of voting is kept"},
         {"posting_defaults", 1,
          "settings for new posts: visibility " +
              std::string(domain::visibility_name(c.default_visibility)) +
@@ -138,8 +141,8 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
            ", token last-used days (" + days_list(c.token_last_used_days_ms) +
            "), upload days of unattached images (" + days_list(c.media_upload_days_ms) + "), " +
            plural(c.following, "follows") + ", " + plural(c.followers, "followers") + ", " +
-           plural(c.conversations, "direct-message threads") +
-           " (participants and read state) and the posting defaults"},
+           plural(c.conversations, "direct-message threads") + " (participants and read state), " +
+           plural(c.poll_votes, "poll choices") + " (undated) and the posting defaults"},
       {"content", content_count > 0,
        content_count > 0
            ? plural(c.public_posts, "public") + ", " + plural(c.unlisted_posts, "unlisted") +

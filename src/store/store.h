@@ -156,6 +156,7 @@ struct AccountInventoryCounts {
   int64_t filters = 0;
   int64_t filter_keywords = 0;
   int64_t conversations = 0;     // direct-message threads in the account's list (metadata only)
+  int64_t poll_votes = 0;        // options the account chose in others' polls (no times kept)
   // The account's posting defaults (settings).
   domain::Visibility default_visibility = domain::Visibility::kPublic;
   bool default_sensitive = false;
@@ -187,6 +188,13 @@ struct NewPostEffects {
   std::vector<ConversationFiling> conversations;
   std::vector<Notification> notifications;
   std::optional<std::string> idempotency_key_hash;
+};
+
+// A poll past its end whose end notifications are not yet written (Store::polls_due).
+struct DuePoll {
+  int64_t status_id = 0;
+  int64_t author_id = 0;
+  std::vector<int64_t> voter_ids;  // distinct, ascending
 };
 
 // Outcome of a follow: either an immediate follow or a pending request.
@@ -242,10 +250,35 @@ class Store {
   // reblog ids.
   virtual Result<std::vector<int64_t>> delete_status(int64_t id) = 0;
   // Saves the previous version in the edit history and replaces the content.
-  virtual Status update_status(const Post& s, const PostEdit& previous) = 0;
+  // The post's poll is replaced by `s.poll` (removed when unset): with
+  // `reset_poll_votes` (or when the post had none) it starts with no votes and
+  // zero tallies, otherwise its votes and tallies stay and only its end and
+  // hide_totals change (a new end time makes its end notifications due again).
+  virtual Status update_status(const Post& s, const PostEdit& previous, bool reset_poll_votes) = 0;
   virtual Result<std::vector<PostEdit>> status_edits(int64_t id) = 0;
   virtual Result<std::optional<int64_t>> find_reblog(int64_t account_id, int64_t status_id) = 0;
   virtual Result<std::vector<int64_t>> ancestors(int64_t id, int limit) = 0;
+
+  // Polls (named by their post's id). Loaded posts carry theirs in `poll`, with
+  // the tallies; insert_status() writes it. add_poll_votes() records the
+  // account's `choices` (distinct option positions) and adds them to the tallies
+  // in one transaction, unless the account already voted in the poll: false
+  // then, and nothing changes. Votes carry no time (shield rule) and go with the
+  // voter's account; the tallies stay. poll_choices() gives, for each of
+  // `status_ids` whose poll the account voted in, the positions it chose
+  // (ascending). polls_due() lists up to `limit` polls ended at or before now_ms
+  // whose end is not yet marked; end_poll() marks one ended and writes
+  // `notifications` in the same transaction, or, when it was already marked,
+  // writes nothing and returns false, so each end is announced exactly once.
+  // next_poll_end() is the earliest end not yet marked.
+  virtual Result<bool> add_poll_votes(int64_t account_id, int64_t status_id,
+                                      const std::vector<int>& choices) = 0;
+  virtual Result<std::vector<std::pair<int64_t, std::vector<int>>>> poll_choices(
+      int64_t account_id, const std::vector<int64_t>& status_ids) = 0;
+  virtual Result<std::vector<DuePoll>> polls_due(int64_t now_ms, int limit) = 0;
+  virtual Result<bool> end_poll(int64_t status_id,
+                                const std::vector<Notification>& notifications) = 0;
+  virtual Result<std::optional<int64_t>> next_poll_end() = 0;
 
   // Media (docs/decisions/0002-media-uploads.md). Loaded posts carry their
   // attachments in `media`. insert_status() attaches the post's media in order;

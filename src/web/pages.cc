@@ -1,5 +1,7 @@
 #include "web/pages.h"
 
+#include <algorithm>
+
 #include "domain/microblog.h"
 #include "util/time.h"
 #include "web/assets.h"
@@ -63,6 +65,64 @@ void render_media(Html& h, const Post& p) {
   h.close("div");
 }
 
+// A post's poll: with JavaScript off, a form of radio buttons (or checkboxes)
+// and a Vote button while the viewer may still vote; otherwise the results as
+// text percentages with a <meter>, unless the author hid them until the end.
+void render_poll(Html& h, const Frame& f, const PostView& v) {
+  if (!v.post.poll) return;
+  const domain::Poll& poll = *v.post.poll;
+  const std::string id = std::to_string(v.post.id);
+  const bool expired = poll.expired(now_ms());
+  const bool can_vote = f.viewer && !v.mine && !v.own_votes && !expired;
+  const bool show_tallies = !poll.hide_totals || expired || v.mine;
+  const int64_t total = poll.votes_count();
+  const std::string when = format_iso8601_ms(poll.expires_ms);
+  const std::string end_text = when.substr(0, 10) + " " + when.substr(11, 5) + " UTC";
+  h.open("div", {{"class", "poll"}});
+  if (can_vote) {
+    form_open(h, f, "/statuses/" + id + "/vote");
+    h.open("fieldset");
+    h.element("legend", poll.multiple ? "Poll: choose one or more" : "Poll: choose one");
+    for (size_t i = 0; i < poll.options.size(); ++i) {
+      const std::string input_id = "poll-" + id + "-" + std::to_string(i);
+      h.open("div");
+      h.open("input", {{"type", poll.multiple ? "checkbox" : "radio"},
+                       {"id", input_id},
+                       {"name", "choices[]"},
+                       {"value", std::to_string(i)}});
+      h.element("label", poll.options[i].title, {{"for", input_id}});
+      h.close("div");
+    }
+    h.close("fieldset");
+    h.open("p").element("button", "Vote", {{"type", "submit"}}).close("p");
+    h.close("form");
+  } else {
+    h.open("ul", {{"class", "plain"}, {"aria-label", "Poll results"}});
+    for (size_t i = 0; i < poll.options.size(); ++i) {
+      const auto& option = poll.options[i];
+      const bool chosen = v.own_votes && std::find(v.own_votes->begin(), v.own_votes->end(),
+                                                   static_cast<int>(i)) != v.own_votes->end();
+      h.open("li");
+      if (show_tallies) {
+        const int64_t percent = total > 0 ? (option.votes_count * 100 + total / 2) / total : 0;
+        h.element("meter", std::to_string(percent) + "%",
+                  {{"min", "0"}, {"max", "100"}, {"value", std::to_string(percent)}});
+        h.text(" " + std::to_string(percent) + "% ");
+      }
+      h.text(option.title);
+      if (chosen) h.text(" ✓ (your choice)");
+      h.close("li");
+    }
+    h.close("ul");
+    if (!show_tallies) h.element("p", "Results are shown when the poll ends.", {{"class", "hint"}});
+  }
+  h.element("p",
+            std::to_string(total) + (total == 1 ? " vote · " : " votes · ") +
+                (expired ? "closed " : "ends ") + end_text,
+            {{"class", "muted"}});
+  h.close("div");
+}
+
 void render_post(Html& h, const Frame& f, const PostView& v, bool focus) {
   const Post& p = v.post;
   const std::string path = post_path(v.author, p.id);
@@ -97,10 +157,12 @@ void render_post(Html& h, const Frame& f, const PostView& v, bool focus) {
         .close("summary");
     h.open("div", {{"class", "content"}}).raw(p.html).close("div");
     render_media(h, p);
+    render_poll(h, f, v);
     h.close("details");
   } else {
     h.open("div", {{"class", "content"}}).raw(p.html).close("div");
     render_media(h, p);
+    render_poll(h, f, v);
   }
   h.open("div", {{"class", "actions"}});
   const std::string id = std::to_string(p.id);
@@ -166,6 +228,44 @@ void visibility_select(Html& h, std::string_view label, std::string_view name,
   h.close("select");
 }
 
+// The compose form's optional poll: up to four options (blank ones are left
+// out; all blank, no poll), a duration and whether several may be chosen.
+void poll_fields(Html& h) {
+  h.open("details", {{"class", "poll-fields"}});
+  h.element("summary", "Add a poll");
+  h.element("p",
+            "Two to four options of at most 50 characters. Not on direct messages or posts "
+            "with images.",
+            {{"class", "hint"}});
+  for (int i = 1; i <= 4; ++i) {
+    const std::string n = std::to_string(i);
+    h.element("label", "Option " + n, {{"for", "poll_option_" + n}});
+    h.open("input", {{"type", "text"},
+                     {"id", "poll_option_" + n},
+                     {"name", "poll[options][]"},
+                     {"maxlength", "50"}});
+  }
+  h.open("div", {{"class", "row"}}).open("div");
+  h.element("label", "Duration", {{"for", "poll_expires_in"}});
+  h.open("select", {{"id", "poll_expires_in"}, {"name", "poll[expires_in]"}});
+  constexpr std::pair<int, std::string_view> kDurations[] = {
+      {300, "5 minutes"}, {1800, "30 minutes"}, {3600, "1 hour"},  {21600, "6 hours"},
+      {86400, "1 day"},   {259200, "3 days"},   {604800, "7 days"}};
+  for (const auto& [seconds, label] : kDurations) {
+    h.open("option", {{"value", std::to_string(seconds)}, flag("selected", seconds == 86400)});
+    h.text(label).close("option");
+  }
+  h.close("select");
+  h.close("div").open("div");
+  h.open("input", {{"type", "checkbox"},
+                   {"id", "poll_multiple"},
+                   {"name", "poll[multiple]"},
+                   {"value", "true"}});
+  h.element("label", "Allow several choices", {{"for", "poll_multiple"}});
+  h.close("div").close("div");
+  h.close("details");
+}
+
 void compose_form(Html& h, const Frame& f, std::optional<int64_t> reply_to,
                   Visibility default_visibility) {
   h.open("section", {{"class", "card"}, {"aria-labelledby", reply_to ? "reply" : "compose"}});
@@ -211,6 +311,7 @@ void compose_form(Html& h, const Frame& f, std::optional<int64_t> reply_to,
     }
     h.close("details");
   }
+  poll_fields(h);
   h.open("div", {{"class", "row"}}).open("div");
   h.element("label", "Content warning (optional)", {{"for", "spoiler_text"}});
   h.open(
@@ -714,6 +815,10 @@ std::string notifications_page(const Frame& f, const std::vector<NotificationVie
         break;
       case NotificationType::kUpdate:
         h.text(" edited a post");
+        break;
+      case NotificationType::kPoll:
+        h.text(f.viewer && n.from.id == f.viewer->id ? ": your poll has ended"
+                                                     : ": a poll you voted in has ended");
         break;
     }
     const std::string when = format_iso8601_ms(n.notification.created_ms);

@@ -66,6 +66,8 @@ struct PostView {
   bool favourited = false;
   bool reblogged = false;
   bool mine = false;  // the viewer wrote it
+  // The viewer's choices in the post's poll, once they voted.
+  std::optional<std::vector<int>> own_votes;
 };
 
 // Paging links; empty strings hide a link.

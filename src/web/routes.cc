@@ -232,7 +232,6 @@ void WebUi::sign_out_cookie(Visit& visit) {
 }
 
 Result<std::vector<PostView>> WebUi::views(Visit& visit, const std::vector<domain::Post>& posts) {
-  const domain::Viewer viewer = visit.account ? domain::Viewer(visit.account->id) : std::nullopt;
   std::vector<PostView> out;
   std::vector<int64_t> account_ids, shown_ids;
   for (const auto& p : posts) {
@@ -257,8 +256,15 @@ Result<std::vector<PostView>> WebUi::views(Visit& visit, const std::vector<domai
   std::map<int64_t, domain::Account> by_id;
   for (auto& a : accounts) by_id[a.id] = std::move(a);
   store::ViewerFlags flags;
-  if (viewer) {
-    PUBLIUS_ASSIGN_OR_RETURN(flags, store_.viewer_flags(*viewer, shown_ids));
+  std::map<int64_t, std::vector<int>> poll_choices;
+  if (visit.account) {
+    const int64_t viewer = visit.account->id;
+    PUBLIUS_ASSIGN_OR_RETURN(flags, store_.viewer_flags(viewer, shown_ids));
+    std::vector<int64_t> poll_ids;
+    for (const auto& v : out)
+      if (v.post.poll) poll_ids.push_back(v.post.id);
+    PUBLIUS_ASSIGN_OR_RETURN(auto choices, store_.poll_choices(viewer, poll_ids));
+    for (auto& [id, positions] : choices) poll_choices[id] = std::move(positions);
   }
   auto has = [](const std::vector<int64_t>& list, int64_t id) {
     return std::find(list.begin(), list.end(), id) != list.end();
@@ -276,6 +282,8 @@ Result<std::vector<PostView>> WebUi::views(Visit& visit, const std::vector<domai
     v.favourited = has(flags.favourited, v.post.id);
     v.reblogged = has(flags.reblogged, v.post.id);
     v.mine = visit.account && visit.account->id == v.post.account_id;
+    if (auto own = poll_choices.find(v.post.id); own != poll_choices.end())
+      v.own_votes = std::move(own->second);
     complete.push_back(std::move(v));
   }
   return complete;
@@ -685,6 +693,9 @@ void WebUi::add_action_routes(http::Router& r) {
       if (!post.in_reply_to_id)
         return error(v, not_found("The post you are replying to was not found."));
     }
+    auto poll = api::poll_from(v.params, /*drop_blank_options=*/true);
+    if (!poll.ok()) return error(v, poll.error());
+    post.poll = std::move(poll).value();
     // A resubmitted form (back button, double click) posts once: each rendered
     // compose form carries its own random key.
     if (auto key = v.params.get("form_key"); key && !key->empty() && key->size() <= 64)
@@ -740,6 +751,7 @@ void WebUi::add_action_routes(http::Router& r) {
     domain::PostChange change;
     change.text = v.params.get_or("status", "");
     change.spoiler_text = v.params.get_or("spoiler_text", "");
+    change.keep_poll = true;  // the edit form has no poll fields
     auto edited = microblog_.edit_status(v.account->id, *id, change);
     if (!edited.ok()) return error(v, edited.error());
     return http::Response::redirect(post_path(*v.account, edited->id), 303);
@@ -777,6 +789,17 @@ void WebUi::add_action_routes(http::Router& r) {
   });
   status_action("/statuses/:id/unreblog", [this](int64_t me, int64_t id) {
     return microblog_.set_reblog(me, id, false, std::nullopt);
+  });
+
+  add_page(r, "POST", "/statuses/:id/vote", [this, signed_in](http::Request& req, Visit& v) {
+    if (auto e = signed_in(v)) return *e;
+    auto id = api::path_id(req);
+    if (!id.ok()) return error(v, id.error());
+    auto choices = api::poll_choices_from(v.params);
+    if (!choices.ok()) return error(v, choices.error());
+    auto voted = microblog_.vote(v.account->id, *id, *choices);
+    if (!voted.ok()) return error(v, voted.error());
+    return back(v, "/home");
   });
 
   auto account_action = [this, signed_in, &r](const char* path, auto act) {

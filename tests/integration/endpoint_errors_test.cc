@@ -99,6 +99,9 @@ const std::vector<Route>& api_routes() {
       {"POST", "/api/v1/lists/:id/accounts", Auth::kUser, "write:lists", true},
       {"DELETE", "/api/v1/lists/:id/accounts", Auth::kUser, "write:lists", true},
       {"GET", "/api/v1/accounts/:id/lists", Auth::kUser, "read:lists"},
+      // Polls, named by their post's id
+      {"GET", "/api/v1/polls/:id", Auth::kOptional, ""},
+      {"POST", "/api/v1/polls/:id/votes", Auth::kUser, "write:statuses", true},
       // Filters
       {"GET", "/api/v2/filters", Auth::kUser, "read:filters"},
       {"POST", "/api/v2/filters", Auth::kUser, "write:filters", true},
@@ -211,6 +214,7 @@ const std::vector<WebRoute>& web_routes() {
       {"GET", "/statuses/:id/edit"},
       {"POST", "/statuses/:id/edit"},
       {"POST", "/statuses/:id/delete"},
+      {"POST", "/statuses/:id/vote"},
       {"POST", "/statuses/:id/favourite"},
       {"POST", "/statuses/:id/unfavourite"},
       {"POST", "/statuses/:id/reblog"},
@@ -662,7 +666,7 @@ TEST_F(EndpointErrors, MissingMistypedAndOversizedParameters) {
        "in_reply_to_id"},
       {"POST", "/api/v1/statuses", "{\"status\":\"x\",\"visibility\":[\"public\"]}", 422,
        "visibility"},
-      {"POST", "/api/v1/statuses", "status=x&poll[options][]=a", 422, "polls"},
+      {"POST", "/api/v1/statuses", "status=x&poll[options][]=a", 422, "at least 2 options"},
       {"POST", "/api/v1/statuses", "status=x&scheduled_at=soon", 422, "scheduled"},
       {"POST", "/api/v1/statuses/:own_status/reblog", "visibility=loud", 422, "Visibility"},
       {"PATCH", "/api/v1/accounts/update_credentials", "locked=abc", 400, "locked"},

@@ -201,6 +201,32 @@ TEST(SqliteStoreTest, ProfilePictureMigrationGivesAccountsNoneAndKeysAreStoredOn
   EXPECT_EQ(*names, (std::vector<std::string>{avatar_key + ".png", header_key + ".jpg"}));
 }
 
+// Posts and edits from before polls (schema 15) read back without one.
+TEST(SqliteStoreTest, PollMigrationLeavesEarlierPostsAndEditsWithoutAPoll) {
+  testing::TempDir dir;
+  {
+    auto db = Db::open(dir.path() + "/publius.db");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(migrate(*db, 14).ok());
+    ASSERT_TRUE(db->exec("INSERT INTO accounts (id, username, password_hash, created_day) VALUES "
+                         "(1, 'early', 'h', 0);"
+                         "INSERT INTO statuses (id, account_id, text, html, visibility, "
+                         "created_ms) VALUES (1000, 1, 'now', '<p>now</p>', 0, 1);"
+                         "INSERT INTO status_edits (status_id, text, html, spoiler_text, "
+                         "sensitive, created_ms) VALUES (1000, 'then', '<p>then</p>', '', 0, 1);")
+                    .ok());
+  }
+  auto store = SqliteStore::open(dir.path());
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto post = (*store)->status_by_id(1000);
+  ASSERT_TRUE(post.ok() && *post);
+  EXPECT_FALSE((*post)->poll);
+  auto edits = (*store)->status_edits(1000);
+  ASSERT_TRUE(edits.ok() && edits->size() == 1u);
+  EXPECT_FALSE(edits->front().poll_options);
+  EXPECT_EQ(edits->front().text, "then");
+}
+
 TEST(SqliteStoreTest, DuplicateUsernameIsAConflict) {
   testing::TempDir dir;
   auto store = SqliteStore::open(dir.path());

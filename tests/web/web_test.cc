@@ -539,3 +539,86 @@ TEST_F(WebUiTest, MessagesPageShowsSealedThreadsAndMarksThemRead) {
 
 }  // namespace
 }  // namespace publius::web
+
+namespace publius::web {
+namespace {
+
+// Polls with JavaScript off: the compose form makes one (blank option fields
+// left out), another account votes through the radio-button form, and then
+// sees the results as percentages; blank poll fields make no poll.
+TEST_F(WebUiTest, PollsAreMadeAndVotedThroughForms) {
+  const std::string author = sign_up("asker");
+  auto made = send_multipart("/statuses", author,
+                             {{"csrf", csrf_token(author)},
+                              {"status", "Tea or coffee?"},
+                              {"poll[options][]", "Tea"},
+                              {"poll[options][]", "Coffee"},
+                              {"poll[options][]", ""},
+                              {"poll[options][]", ""},
+                              {"poll[expires_in]", "300"}},
+                             {});
+  ASSERT_EQ(made.status, 303) << made.body;
+  auto asker = store_->account_by_username("asker");
+  ASSERT_TRUE(asker.ok() && *asker);
+  auto ids = store_->account_statuses((*asker)->id, {}, domain::Page{.limit = 5});
+  ASSERT_TRUE(ids.ok() && ids->size() == 1);
+  const std::string id = std::to_string(ids->front());
+  auto post = store_->status_by_id(ids->front());
+  ASSERT_TRUE(post.ok() && *post && (*post)->poll);
+  EXPECT_EQ(domain::poll_titles(*(*post)->poll), (std::vector<std::string>{"Tea", "Coffee"}));
+  const std::string page = "/@asker/" + id;
+  // The author sees the results, not a ballot; the compose form offers a poll.
+  auto own = send("GET", page, author);
+  EXPECT_EQ(own.body.find("name=\"choices[]\""), std::string::npos);
+  EXPECT_NE(send("GET", "/home", author).body.find("name=\"poll[options][]\""), std::string::npos);
+
+  const std::string voter = sign_up("answerer");
+  auto ballot = send("GET", page, voter);
+  ASSERT_EQ(ballot.status, 200);
+  EXPECT_NE(ballot.body.find("type=\"radio\""), std::string::npos) << ballot.body;
+  EXPECT_NE(ballot.body.find("name=\"choices[]\""), std::string::npos);
+  EXPECT_NE(ballot.body.find(">Vote</button>"), std::string::npos);
+  EXPECT_EQ(ballot.body.find("style=\""), std::string::npos);
+
+  const std::string vote_path = "/statuses/" + id + "/vote";
+  EXPECT_EQ(send("POST", vote_path, voter, "csrf=wrong&choices%5B%5D=1").status, 403);
+  auto voted = send("POST", vote_path, voter,
+                    "csrf=" + csrf_token(voter) + "&back=" + page + "&choices%5B%5D=1");
+  ASSERT_EQ(voted.status, 303) << voted.body;
+  auto results = send("GET", page, voter);
+  EXPECT_EQ(results.body.find("type=\"radio\""), std::string::npos);
+  EXPECT_NE(results.body.find("100% Coffee ✓ (your choice)"), std::string::npos) << results.body;
+  EXPECT_NE(results.body.find("0% Tea"), std::string::npos);
+  EXPECT_NE(results.body.find("1 vote · ends"), std::string::npos);
+  auto again = send("POST", vote_path, voter, "csrf=" + csrf_token(voter) + "&choices%5B%5D=0");
+  EXPECT_EQ(again.status, 422);
+  EXPECT_NE(again.body.find("already voted"), std::string::npos);
+  auto none = send("POST", vote_path, sign_up("undecided"), "");
+  EXPECT_NE(none.status, 303) << "no CSRF token, no vote";
+
+  // Once it has ended: closed for everyone, and both hear of it.
+  auto ended = microblog_->end_expired_polls((*post)->poll->expires_ms);
+  ASSERT_TRUE(ended.ok());
+  EXPECT_EQ(*ended, 1u);
+  EXPECT_NE(send("GET", "/notifications", voter).body.find("a poll you voted in has ended"),
+            std::string::npos);
+  EXPECT_NE(send("GET", "/notifications", author).body.find("your poll has ended"),
+            std::string::npos);
+
+  // Blank poll fields (the duration select always sends a value) make no poll.
+  auto plain = send_multipart("/statuses", author,
+                              {{"csrf", csrf_token(author)},
+                               {"status", "no poll here"},
+                               {"poll[options][]", ""},
+                               {"poll[expires_in]", "86400"}},
+                              {});
+  ASSERT_EQ(plain.status, 303) << plain.body;
+  ids = store_->account_statuses((*asker)->id, {}, domain::Page{.limit = 5});
+  ASSERT_TRUE(ids.ok() && ids->size() == 2);
+  auto plain_post = store_->status_by_id(ids->front());
+  ASSERT_TRUE(plain_post.ok() && *plain_post);
+  EXPECT_FALSE((*plain_post)->poll);
+}
+
+}  // namespace
+}  // namespace publius::web

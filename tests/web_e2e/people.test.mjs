@@ -133,6 +133,25 @@ async function peopleFlow(jsEnabled, label) {
   await a.locator('section.thread').filter({ hasText: `a word in private ${suffix}` }).first().waitFor();
   if (!jsEnabled) await shot(a, 'messages');
 
+  // A poll: made from the compose form, voted on by the reader, results shown after.
+  await a.goto(`${base}/home`);
+  await a.getByLabel('Text', { exact: true }).fill(`Tea or coffee? ${suffix}`);
+  await a.locator('details.poll-fields summary').click();
+  await a.getByLabel('Option 1').fill('Tea');
+  await a.getByLabel('Option 2').fill('Coffee');
+  await a.getByLabel('Duration').selectOption('3600');
+  await a.getByRole('button', { name: 'Post', exact: true }).click();
+  await a.waitForURL(`${base}/home`);
+  await b.goto(`${base}/home`);
+  const ballot = b.locator('article.post').filter({ hasText: `Tea or coffee? ${suffix}` }).first();
+  await ballot.getByLabel('Coffee').check();
+  if (!jsEnabled) await shot(b, 'poll-ballot');
+  await ballot.getByRole('button', { name: 'Vote' }).click();
+  await b.waitForURL(`${base}/home`);
+  const results = b.locator('article.post').filter({ hasText: `Tea or coffee? ${suffix}` }).first();
+  assert.match(await results.locator('.poll').innerText(), /100%\s*Coffee ✓ \(your choice\)/);
+  if (!jsEnabled) await shot(b, 'poll-results');
+
   // Search, public timeline, settings: reachable and rendered.
   await a.goto(`${base}/search?q=${encodeURIComponent(author)}`);
   await a.getByRole('link', { name: author }).first().waitFor();

@@ -386,6 +386,42 @@ CREATE INDEX filter_statuses_by_status ON filter_statuses (status_id);
 ALTER TABLE accounts ADD COLUMN avatar_file TEXT NOT NULL DEFAULT '';
 ALTER TABLE accounts ADD COLUMN header_file TEXT NOT NULL DEFAULT '';
 )sql",
+    // Polls (one per post, named by its id) and their options with the tallies.
+    // A vote row says only who chose which option, with no time at all (shield
+    // rule: voting is non-public activity); WITHOUT ROWID, so not even the order
+    // of votes is kept. Votes go with the voter's account, tallies stay (as in
+    // Mastodon). `ended` is set in the transaction that writes the poll-end
+    // notifications, so they are written exactly once, restarts included.
+    // An earlier version's options are kept with the edit (StatusEdit.poll).
+    // SQLite's update hook does not report WITHOUT ROWID rows; every deletion of
+    // votes also deletes a poll, post or account row, which it does report, so
+    // the erasure pass still runs (docs/decisions/0003-polls.md).
+    R"sql(
+CREATE TABLE polls (
+  status_id INTEGER PRIMARY KEY REFERENCES statuses(id) ON DELETE CASCADE,
+  expires_ms INTEGER NOT NULL,
+  multiple INTEGER NOT NULL,
+  hide_totals INTEGER NOT NULL,
+  voters_count INTEGER NOT NULL DEFAULT 0,
+  ended INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX polls_open ON polls(expires_ms) WHERE ended = 0;
+CREATE TABLE poll_options (
+  status_id INTEGER NOT NULL REFERENCES polls(status_id) ON DELETE CASCADE,
+  position INTEGER NOT NULL,
+  title TEXT NOT NULL,
+  votes_count INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (status_id, position)
+) WITHOUT ROWID;
+CREATE TABLE poll_votes (
+  status_id INTEGER NOT NULL REFERENCES polls(status_id) ON DELETE CASCADE,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  choice INTEGER NOT NULL,
+  PRIMARY KEY (status_id, account_id, choice)
+) WITHOUT ROWID;
+CREATE INDEX poll_votes_account ON poll_votes(account_id);
+ALTER TABLE status_edits ADD COLUMN poll_options TEXT;
+)sql",
 };
 
 }  // namespace

@@ -263,6 +263,45 @@ Status save_conversation_in(Db& db, int64_t account_id, const std::vector<int64_
   return stmt.run();
 }
 
+// A poll's option titles as the edit history keeps them: a JSON array of strings.
+std::string titles_to_json(const std::vector<std::string>& titles) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_array();
+  for (const auto& t : titles) w.string(t);
+  w.end_array();
+  return out;
+}
+
+std::vector<std::string> titles_from_json(const std::string& text) {
+  std::vector<std::string> titles;
+  boost::system::error_code ec;
+  auto value = boost::json::parse(text, ec);
+  if (ec || !value.is_array()) return titles;
+  for (const auto& item : value.as_array())
+    if (item.is_string()) titles.emplace_back(item.as_string());
+  return titles;
+}
+
+// A new poll's rows, no votes yet, inside the caller's transaction.
+Status insert_poll_in(Db& db, int64_t status_id, const domain::Poll& poll) {
+  PUBLIUS_TRY(run(db,
+                  "INSERT INTO polls (status_id, expires_ms, multiple, hide_totals) VALUES (?, ?, "
+                  "?, ?)",
+                  [&](Stmt& s) {
+                    s.bind(1, status_id).bind(2, poll.expires_ms).bind(3, poll.multiple);
+                    s.bind(4, poll.hide_totals);
+                  }));
+  for (size_t i = 0; i < poll.options.size(); ++i) {
+    PUBLIUS_TRY(run(db, "INSERT INTO poll_options (status_id, position, title) VALUES (?, ?, ?)",
+                    [&](Stmt& s) {
+                      s.bind(1, status_id).bind(2, static_cast<int64_t>(i));
+                      s.bind(3, poll.options[i].title);
+                    }));
+  }
+  return ok_status();
+}
+
 bool is_searchable(const Post& s) {
   return !s.reblog_of_id && s.sealed.empty() &&
          (s.visibility == Visibility::kPublic || s.visibility == Visibility::kUnlisted);
@@ -681,6 +720,7 @@ Status SqliteStore::insert_status(const Post& st, const NewPostEffects& effects)
                     [&](Stmt& s) { s.bind(1, domain::normalize_tag(tag)).bind(2, st.id); }));
   }
   PUBLIUS_TRY(attach_media(st, false));
+  if (st.poll) PUBLIUS_TRY(insert_poll_in(db_, st.id, *st.poll));
   if (st.reblog_of_id) {
     PUBLIUS_TRY(adjust_count(db_, "statuses", "reblogs_count", *st.reblog_of_id, +1));
   } else {
@@ -756,6 +796,29 @@ Result<std::vector<Post>> SqliteStore::load_statuses(const std::vector<int64_t>&
       it->second->media.push_back(std::move(attachment));
   }
   PUBLIUS_TRY(media.status());
+  PUBLIUS_ASSIGN_OR_RETURN(auto polls, db_.prepare("SELECT status_id, expires_ms, multiple, "
+                                                   "hide_totals, voters_count FROM polls WHERE "
+                                                   "status_id IN (" +
+                                                   id_list(missing) + ")"));
+  while (polls.step()) {
+    if (auto it = loaded.find(polls.int64(0)); it != loaded.end()) {
+      domain::Poll& poll = it->second->poll.emplace();
+      poll.expires_ms = polls.int64(1);
+      poll.multiple = polls.boolean(2);
+      poll.hide_totals = polls.boolean(3);
+      poll.voters_count = polls.int64(4);
+    }
+  }
+  PUBLIUS_TRY(polls.status());
+  PUBLIUS_ASSIGN_OR_RETURN(auto options,
+                           db_.prepare("SELECT status_id, title, votes_count FROM poll_options "
+                                       "WHERE status_id IN (" +
+                                       id_list(missing) + ") ORDER BY status_id, position"));
+  while (options.step()) {
+    if (auto it = loaded.find(options.int64(0)); it != loaded.end() && it->second->poll)
+      it->second->poll->options.push_back({options.text(1), options.int64(2)});
+  }
+  PUBLIUS_TRY(options.status());
   bound(post_cache_);
   for (size_t i = first_loaded; i < out.size(); ++i) post_cache_[out[i].id] = out[i];
   return out;
@@ -836,7 +899,7 @@ Result<std::vector<int64_t>> SqliteStore::delete_status(int64_t id) {
   return reblog_ids;
 }
 
-Status SqliteStore::update_status(const Post& st, const PostEdit& previous) {
+Status SqliteStore::update_status(const Post& st, const PostEdit& previous, bool reset_poll_votes) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
   PUBLIUS_ASSIGN_OR_RETURN(auto found, load_statuses({st.id}));
@@ -844,12 +907,27 @@ Status SqliteStore::update_status(const Post& st, const PostEdit& previous) {
   const Post& old = found.front();
   PUBLIUS_TRY(run(db_,
                   "INSERT INTO status_edits (status_id, text, html, spoiler_text, sensitive, "
-                  "created_ms, sealed) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  "created_ms, sealed, poll_options) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                   [&](Stmt& s) {
                     s.bind(1, st.id).bind(2, previous.text).bind(3, previous.html);
                     s.bind(4, previous.spoiler_text).bind(5, previous.sensitive);
                     s.bind(6, previous.created_ms).bind_blob(7, previous.sealed);
+                    if (previous.poll_options) s.bind(8, titles_to_json(*previous.poll_options));
                   }));
+  if (!st.poll || !old.poll || reset_poll_votes) {
+    // Votes and options cascade with the poll row; the voters' cached choices go too.
+    PUBLIUS_TRY(
+        run(db_, "DELETE FROM polls WHERE status_id = ?", [&](Stmt& s) { s.bind(1, st.id); }));
+    if (old.poll) viewer_cache_.clear();
+    if (st.poll) PUBLIUS_TRY(insert_poll_in(db_, st.id, *st.poll));
+  } else {
+    PUBLIUS_TRY(run(db_,
+                    "UPDATE polls SET ended = CASE WHEN expires_ms = ?1 THEN ended ELSE 0 END, "
+                    "expires_ms = ?1, hide_totals = ?2 WHERE status_id = ?3",
+                    [&](Stmt& s) {
+                      s.bind(1, st.poll->expires_ms).bind(2, st.poll->hide_totals).bind(3, st.id);
+                    }));
+  }
   PUBLIUS_TRY(run(db_,
                   "UPDATE statuses SET text = ?, html = ?, spoiler_text = ?, sensitive = ?, "
                   "language = ?, edited_ms = ?, tags = ?, sealed = ? WHERE id = ?",
@@ -884,12 +962,14 @@ Result<std::vector<PostEdit>> SqliteStore::status_edits(int64_t id) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
                            db_.prepare("SELECT text, html, spoiler_text, sensitive, created_ms, "
-                                       "sealed FROM status_edits WHERE status_id = ? ORDER BY id"));
+                                       "sealed, poll_options FROM status_edits WHERE status_id = "
+                                       "? ORDER BY id"));
   stmt.bind(1, id);
   std::vector<PostEdit> out;
   while (stmt.step()) {
     out.push_back({id, stmt.text(0), stmt.text(1), stmt.text(2), stmt.boolean(3), stmt.int64(4),
                    stmt.blob(5)});
+    if (!stmt.is_null(6)) out.back().poll_options = titles_from_json(stmt.text(6));
   }
   PUBLIUS_TRY(stmt.status());
   return out;
@@ -1099,6 +1179,13 @@ Result<SqliteStore::ViewerSets*> SqliteStore::viewer_sets(int64_t account_id) {
     while (stmt.step()) into->insert(stmt.int64(0));
     PUBLIUS_TRY(stmt.status());
   }
+  PUBLIUS_ASSIGN_OR_RETURN(auto votes, db_.prepare_cached("SELECT status_id, choice FROM "
+                                                          "poll_votes WHERE account_id = ? "
+                                                          "ORDER BY status_id, choice"));
+  votes.bind(1, account_id);
+  while (votes.step())
+    sets.poll_choices[votes.int64(0)].push_back(static_cast<int>(votes.int64(1)));
+  PUBLIUS_TRY(votes.status());
   bound(viewer_cache_);
   return &(viewer_cache_[account_id] = std::move(sets));
 }
@@ -2099,6 +2186,90 @@ Status SqliteStore::revoke_token_of(int64_t account_id, int64_t token_id) {
 
 // ---- Media ----
 
+// ---- Polls ----
+
+Result<bool> SqliteStore::add_poll_votes(int64_t account_id, int64_t status_id,
+                                         const std::vector<int>& choices) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      bool voted, exists(db_, "SELECT 1 FROM poll_votes WHERE status_id = ? AND account_id = ?",
+                         [&](Stmt& s) { s.bind(1, status_id).bind(2, account_id); }));
+  if (voted) return false;
+  PUBLIUS_TRY(run(db_, "UPDATE polls SET voters_count = voters_count + 1 WHERE status_id = ?",
+                  [&](Stmt& s) { s.bind(1, status_id); }));
+  if (db_.changes() == 0) return not_found();
+  for (int choice : choices) {
+    PUBLIUS_TRY(run(db_,
+                    "UPDATE poll_options SET votes_count = votes_count + 1 WHERE status_id = ? "
+                    "AND position = ?",
+                    [&](Stmt& s) { s.bind(1, status_id).bind(2, choice); }));
+    if (db_.changes() == 0) return unprocessable("Validation failed: the choice is not an option");
+    PUBLIUS_TRY(run(db_, "INSERT INTO poll_votes (status_id, account_id, choice) VALUES (?, ?, ?)",
+                    [&](Stmt& s) { s.bind(1, status_id).bind(2, account_id).bind(3, choice); }));
+  }
+  forget_post(status_id);
+  PUBLIUS_TRY(tx.commit());
+  if (auto v = viewer_cache_.find(account_id); v != viewer_cache_.end())
+    v->second.poll_choices[status_id] = choices;
+  return true;
+}
+
+Result<std::vector<std::pair<int64_t, std::vector<int>>>> SqliteStore::poll_choices(
+    int64_t account_id, const std::vector<int64_t>& status_ids) {
+  std::vector<std::pair<int64_t, std::vector<int>>> out;
+  if (status_ids.empty()) return out;
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(ViewerSets * sets, viewer_sets(account_id));
+  for (int64_t id : status_ids) {
+    if (auto it = sets->poll_choices.find(id); it != sets->poll_choices.end()) out.push_back(*it);
+  }
+  return out;
+}
+
+Result<std::vector<DuePoll>> SqliteStore::polls_due(int64_t now_ms, int limit) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("SELECT p.status_id, s.account_id FROM polls p JOIN "
+                                       "statuses s ON s.id = p.status_id WHERE p.ended = 0 AND "
+                                       "p.expires_ms <= ? ORDER BY p.expires_ms LIMIT ?"));
+  stmt.bind(1, now_ms).bind(2, std::max(1, limit));
+  std::vector<DuePoll> due;
+  while (stmt.step()) due.push_back({stmt.int64(0), stmt.int64(1), {}});
+  PUBLIUS_TRY(stmt.status());
+  for (auto& poll : due) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto voters,
+                             db_.prepare("SELECT DISTINCT account_id FROM poll_votes WHERE "
+                                         "status_id = ? ORDER BY account_id"));
+    voters.bind(1, poll.status_id);
+    PUBLIUS_ASSIGN_OR_RETURN(poll.voter_ids, collect_ids(voters));
+  }
+  return due;
+}
+
+Result<bool> SqliteStore::end_poll(int64_t status_id,
+                                   const std::vector<Notification>& notifications) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  PUBLIUS_TRY(run(db_, "UPDATE polls SET ended = 1 WHERE status_id = ? AND ended = 0",
+                  [&](Stmt& s) { s.bind(1, status_id); }));
+  if (db_.changes() == 0) return false;
+  for (const auto& n : notifications) PUBLIUS_TRY(insert_notification_in(db_, n));
+  PUBLIUS_TRY(tx.commit());
+  return true;
+}
+
+Result<std::optional<int64_t>> SqliteStore::next_poll_end() {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("SELECT MIN(expires_ms) FROM polls WHERE ended = 0"));
+  if (!stmt.step()) {
+    PUBLIUS_TRY(stmt.status());
+    return std::optional<int64_t>();
+  }
+  return stmt.optional_int64(0);
+}
+
 Status SqliteStore::insert_media(const MediaAttachment& m) {
   std::lock_guard lock(mu_);
   return run(db_,
@@ -2352,6 +2523,8 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
                                  "k.filter_id WHERE f.account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.conversations,
                            count("SELECT count(*) FROM conversations WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.poll_votes,
+                           count("SELECT count(*) FROM poll_votes WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.following,
                            count("SELECT count(*) FROM follows WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.followers, count("SELECT count(*) FROM follows WHERE target_id = ?1"));

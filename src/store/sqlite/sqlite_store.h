@@ -69,10 +69,19 @@ class SqliteStore final : public store::Store {
   Result<std::optional<store::Post>> status_by_id(int64_t id) override;
   Result<std::vector<store::Post>> statuses_by_ids(const std::vector<int64_t>& ids) override;
   Result<std::vector<int64_t>> delete_status(int64_t id) override;
-  Status update_status(const store::Post& s, const store::PostEdit& previous) override;
+  Status update_status(const store::Post& s, const store::PostEdit& previous,
+                       bool reset_poll_votes) override;
   Result<std::vector<store::PostEdit>> status_edits(int64_t id) override;
   Result<std::optional<int64_t>> find_reblog(int64_t account_id, int64_t status_id) override;
   Result<std::vector<int64_t>> ancestors(int64_t id, int limit) override;
+  Result<bool> add_poll_votes(int64_t account_id, int64_t status_id,
+                              const std::vector<int>& choices) override;
+  Result<std::vector<std::pair<int64_t, std::vector<int>>>> poll_choices(
+      int64_t account_id, const std::vector<int64_t>& status_ids) override;
+  Result<std::vector<store::DuePoll>> polls_due(int64_t now_ms, int limit) override;
+  Result<bool> end_poll(int64_t status_id,
+                        const std::vector<store::Notification>& notifications) override;
+  Result<std::optional<int64_t>> next_poll_end() override;
   Status insert_media(const store::MediaAttachment& m) override;
   Result<std::vector<store::MediaAttachment>> media_by_ids(const std::vector<int64_t>& ids) override;
   Status update_media_description(int64_t id, const std::string& description, double focus_x,
@@ -219,11 +228,12 @@ class SqliteStore final : public store::Store {
                                                                std::string_view value_col,
                                                                int64_t key, const store::Page& p);
 
-  // The viewer's own favourites, boosts, bookmarks and pins, as sets: every
-  // rendered status needs four flags, and probing SQL for each costs more than
+  // The viewer's own favourites, boosts, bookmarks, pins and poll choices, as
+  // sets: every rendered status needs four flags, and probing SQL for each costs more than
   // the rest of the render.
   struct ViewerSets {
     std::unordered_set<int64_t> favourited, reblogged, bookmarked, pinned;
+    std::unordered_map<int64_t, std::vector<int>> poll_choices;  // by post id, ascending
   };
   Result<ViewerSets*> viewer_sets(int64_t account_id);
 

@@ -1,0 +1,110 @@
+// Microblog: polls on posts, voting, and the notifications when a poll ends.
+#include <algorithm>
+
+#include "domain/microblog.h"
+#include "domain/text_format.h"
+#include "util/ids.h"
+#include "util/time.h"
+
+namespace publius::domain {
+
+Status check_poll_allowed(Visibility visibility, size_t media_count, bool has_poll) {
+  if (!has_poll) return ok_status();
+  if (visibility == Visibility::kDirect)
+    return unprocessable("Validation failed: Direct messages cannot carry a poll");
+  if (media_count > 0)
+    return unprocessable("Validation failed: A post cannot carry both media and a poll");
+  return ok_status();
+}
+
+Result<Poll> Microblog::new_poll(const NewPoll& request, int64_t now_ms) const {
+  const PollLimits& limits = config_.polls;
+  if (request.options.size() < 2)
+    return unprocessable("Validation failed: Poll must have at least 2 options");
+  if (request.options.size() > limits.max_options) {
+    return unprocessable("Validation failed: Poll can't contain more than " +
+                         std::to_string(limits.max_options) + " options");
+  }
+  Poll poll;
+  for (const auto& title : request.options) {
+    if (title.empty()) return unprocessable("Validation failed: Poll options can't be blank");
+    if (code_points(title) > limits.max_characters_per_option) {
+      return unprocessable("Validation failed: Poll options can't be longer than " +
+                           std::to_string(limits.max_characters_per_option) + " characters");
+    }
+    if (std::any_of(poll.options.begin(), poll.options.end(),
+                    [&](const PollOption& o) { return o.title == title; }))
+      return unprocessable("Validation failed: Poll options must be unique");
+    poll.options.push_back({title, 0});
+  }
+  if (request.expires_in_s < limits.min_expiration_s)
+    return unprocessable("Validation failed: Poll duration is too short");
+  if (request.expires_in_s > limits.max_expiration_s)
+    return unprocessable("Validation failed: Poll duration is too long");
+  poll.expires_ms = now_ms + request.expires_in_s * 1000;
+  poll.multiple = request.multiple;
+  poll.hide_totals = request.hide_totals;
+  return poll;
+}
+
+Result<Post> Microblog::poll_status(Viewer viewer, int64_t poll_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(viewer, poll_id));
+  if (!post.poll) return not_found();
+  return post;
+}
+
+Result<Post> Microblog::vote(int64_t account_id, int64_t poll_id,
+                             const std::vector<int64_t>& choices) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, poll_status(account_id, poll_id));
+  const Poll& poll = *post.poll;
+  // As Mastodon: the author asks, others answer.
+  if (post.account_id == account_id)
+    return unprocessable("Validation failed: You cannot vote in your own poll");
+  if (poll.expired(now_ms())) return unprocessable("Validation failed: The poll has already ended");
+  if (choices.empty()) return unprocessable("Validation failed: Choose at least one option");
+  if (!poll.multiple && choices.size() > 1)
+    return unprocessable("Validation failed: This poll allows one choice only");
+  std::vector<int> positions;
+  for (int64_t choice : choices) {
+    if (choice < 0 || choice >= static_cast<int64_t>(poll.options.size()))
+      return unprocessable("Validation failed: The choice is not an option of this poll");
+    positions.push_back(static_cast<int>(choice));
+  }
+  std::sort(positions.begin(), positions.end());
+  if (std::adjacent_find(positions.begin(), positions.end()) != positions.end())
+    return unprocessable("Validation failed: Each option can be chosen once");
+  PUBLIUS_ASSIGN_OR_RETURN(bool recorded, store_.add_poll_votes(account_id, post.id, positions));
+  if (!recorded) return unprocessable("Validation failed: You have already voted on this poll");
+  return poll_status(account_id, post.id);
+}
+
+Result<size_t> Microblog::end_expired_polls(int64_t now_ms) {
+  // Batches keep one pass from holding the store long after a long downtime.
+  constexpr int kBatch = 100;
+  size_t ended = 0;
+  for (;;) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto due, store_.polls_due(now_ms, kBatch));
+    for (const auto& poll : due) {
+      // The author hears too, from themself: the one notification that is not
+      // from someone else (notification_for() would drop it).
+      std::vector<int64_t> recipients = poll.voter_ids;
+      recipients.push_back(poll.author_id);
+      std::vector<Notification> notifications;
+      for (int64_t recipient : recipients) {
+        Notification n;
+        n.id = next_id();
+        n.account_id = recipient;
+        n.type = NotificationType::kPoll;
+        n.from_account_id = poll.author_id;
+        n.status_id = poll.status_id;
+        n.created_ms = ms_of_id(n.id);
+        notifications.push_back(n);
+      }
+      PUBLIUS_ASSIGN_OR_RETURN(bool marked, store_.end_poll(poll.status_id, notifications));
+      if (marked) ++ended;
+    }
+    if (due.size() < static_cast<size_t>(kBatch)) return ended;
+  }
+}
+
+}  // namespace publius::domain

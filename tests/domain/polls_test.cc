@@ -1,0 +1,165 @@
+// Poll rules over a real store: voting, the end of a poll (with the clock passed
+// in, so nothing waits five minutes), the poll-end thread, and what an account's
+// deletion does to its votes.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "domain/poll_closer.h"
+#include "shield/inventory.h"
+#include "support/microblog_fixture.h"
+#include "util/time.h"
+
+namespace publius::domain {
+namespace {
+
+class PollsTest : public testing::MicroblogFixture {
+ protected:
+  // A public post with a poll of the minimum duration; returns it.
+  Post poll_post(int64_t author, std::vector<std::string> options, bool multiple = false) {
+    NewPost p;
+    p.author_id = author;
+    p.text = "Which?";
+    p.poll = NewPoll{std::move(options), 300, multiple, false};
+    auto r = microblog_->create_status(p);
+    EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
+    return r.ok() ? *r : Post{};
+  }
+
+  // Ends the poll in the past, written by another connection as a clock jump
+  // would (the store sees another connection's commit and drops its caches).
+  void end_in_the_past(int64_t poll_id) {
+    auto db = sqlite::Db::open(data_dir() + "/publius.db");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(
+        db->exec("UPDATE polls SET expires_ms = 1 WHERE status_id = " + std::to_string(poll_id))
+            .ok());
+  }
+
+  std::vector<Notification> poll_notifications(int64_t account) {
+    store::NotificationQuery q;
+    q.types = {NotificationType::kPoll};
+    auto r = store_->notifications(account, q, Page{.limit = 40});
+    EXPECT_TRUE(r.ok());
+    return r.ok() ? *r : std::vector<Notification>{};
+  }
+};
+
+TEST_F(PollsTest, APollEndsOnceForItsAuthorAndVoters) {
+  const int64_t author = account("author"), voter = account("voter"), other = account("other");
+  const Post post = poll_post(author, {"a", "b"});
+  ASSERT_TRUE(post.poll);
+  EXPECT_EQ(post.poll->expires_ms, post.created_ms + 300 * 1000);
+  ASSERT_TRUE(microblog_->vote(voter, post.id, {0}).ok());
+
+  // Before its end nothing is announced, however often the check runs.
+  auto ended = microblog_->end_expired_polls(post.poll->expires_ms - 1);
+  ASSERT_TRUE(ended.ok());
+  EXPECT_EQ(*ended, 0u);
+  auto next = microblog_->next_poll_end();
+  ASSERT_TRUE(next.ok() && *next);
+  EXPECT_EQ(**next, post.poll->expires_ms);
+
+  ended = microblog_->end_expired_polls(post.poll->expires_ms);
+  ASSERT_TRUE(ended.ok());
+  EXPECT_EQ(*ended, 1u);
+  for (int64_t recipient : {author, voter}) {
+    auto notes = poll_notifications(recipient);
+    ASSERT_EQ(notes.size(), 1u) << recipient;
+    EXPECT_EQ(notes[0].from_account_id, author);
+    EXPECT_EQ(notes[0].status_id, post.id);
+  }
+  EXPECT_TRUE(poll_notifications(other).empty());
+  // A second run (another wake, a restart) announces nothing again.
+  ended = microblog_->end_expired_polls(post.poll->expires_ms + 60 * 1000);
+  ASSERT_TRUE(ended.ok());
+  EXPECT_EQ(*ended, 0u);
+  EXPECT_EQ(poll_notifications(voter).size(), 1u);
+  next = microblog_->next_poll_end();
+  ASSERT_TRUE(next.ok());
+  EXPECT_FALSE(*next) << "no poll is left to end";
+}
+
+TEST_F(PollsTest, TheCloserThreadAnnouncesAPollThatHasEnded) {
+  const int64_t author = account("author");
+  const Post post = poll_post(author, {"a", "b"});
+  end_in_the_past(post.id);
+  {
+    PollCloser closer(*microblog_, std::chrono::hours(1));
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (poll_notifications(author).empty() && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(poll_notifications(author).size(), 1u);
+}
+
+TEST_F(PollsTest, VotesAreCheckedAndCounted) {
+  const int64_t author = account("author"), b = account("bea"), c = account("cal");
+  const Post single = poll_post(author, {"a", "b", "c"});
+  EXPECT_EQ(microblog_->vote(author, single.id, {0}).error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(microblog_->vote(b, single.id, {0, 1}).error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(microblog_->vote(b, single.id, {3}).error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(microblog_->vote(b, single.id, {}).error().code, ErrorCode::kUnprocessable);
+  // Read (and cached) before the vote, the reader's choices still follow it.
+  auto before = store_->poll_choices(b, {single.id});
+  ASSERT_TRUE(before.ok());
+  EXPECT_TRUE(before->empty());
+  auto voted = microblog_->vote(b, single.id, {2});
+  ASSERT_TRUE(voted.ok());
+  EXPECT_EQ(voted->poll->options[2].votes_count, 1);
+  EXPECT_EQ(voted->poll->voters_count, 1);
+  EXPECT_EQ(microblog_->vote(b, single.id, {1}).error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(microblog_->vote(c, post(author, "no poll"), {0}).error().code, ErrorCode::kNotFound);
+
+  const Post multiple = poll_post(author, {"x", "y"}, true);
+  EXPECT_EQ(microblog_->vote(b, multiple.id, {1, 1}).error().code, ErrorCode::kUnprocessable);
+  voted = microblog_->vote(b, multiple.id, {1, 0});
+  ASSERT_TRUE(voted.ok());
+  EXPECT_EQ(voted->poll->votes_count(), 2);
+  EXPECT_EQ(voted->poll->voters_count, 1);
+  auto choices = store_->poll_choices(b, {single.id, multiple.id});
+  ASSERT_TRUE(choices.ok());
+  ASSERT_EQ(choices->size(), 2u);
+  EXPECT_EQ((*choices)[0].second, std::vector<int>{2});
+  EXPECT_EQ((*choices)[1].second, (std::vector<int>{0, 1}));
+
+  // An ended poll takes no more votes.
+  end_in_the_past(single.id);
+  auto late = microblog_->vote(c, single.id, {0});
+  ASSERT_FALSE(late.ok());
+  EXPECT_NE(late.error().message.find("ended"), std::string::npos) << late.error().message;
+}
+
+TEST_F(PollsTest, DeletingAVoterDeletesTheirVotesAndKeepsTheTallies) {
+  const int64_t author = account("author"), voter = account("voter");
+  const Post post = poll_post(author, {"a", "b"});
+  ASSERT_TRUE(microblog_->vote(voter, post.id, {1}).ok());
+  auto inventory = store_->inventory_counts(voter);
+  ASSERT_TRUE(inventory.ok());
+  EXPECT_EQ(inventory->poll_votes, 1);
+  const auto built = shield::build_inventory(*inventory);
+  const auto* records = built.holding("non_content_records");
+  ASSERT_NE(records, nullptr);
+  EXPECT_NE(records->what.find("1 poll choices"), std::string::npos) << records->what;
+
+  ASSERT_TRUE(microblog_->delete_account(voter).ok());
+  auto kept = store_->status_by_id(post.id);
+  ASSERT_TRUE(kept.ok() && *kept && (*kept)->poll);
+  EXPECT_EQ((*kept)->poll->options[1].votes_count, 1) << "tallies stay, as in Mastodon";
+  auto left = store_->with_connection([](sqlite::Db& db) -> Result<int64_t> {
+    PUBLIUS_ASSIGN_OR_RETURN(auto s, db.prepare("SELECT count(*) FROM poll_votes"));
+    if (!s.step()) return internal_error("no row");
+    return s.int64(0);
+  });
+  ASSERT_TRUE(left.ok());
+  EXPECT_EQ(*left, 0);
+  // The ended poll notifies no deleted account.
+  auto ended = microblog_->end_expired_polls(post.poll->expires_ms);
+  ASSERT_TRUE(ended.ok());
+  EXPECT_EQ(*ended, 1u);
+  EXPECT_EQ(poll_notifications(author).size(), 1u);
+}
+
+}  // namespace
+}  // namespace publius::domain
