@@ -44,38 +44,46 @@ std::string json_array(const std::vector<T>& items, Render render) {
   return out;
 }
 
-// Title, context, filter_action and expires_in, where given (all of them are required for a
-// new filter but title and context have no default).
+// `context[]`, where given: the set of contexts a filter applies in.
+Status apply_context(const http::Params& p, domain::Filter& f) {
+  if (!p.has("context")) return ok_status();
+  f.contexts = 0;
+  for (const auto& name : p.get_all("context")) {
+    auto context = domain::parse_filter_context(name);
+    if (!context)
+      return unprocessable(
+          "Validation failed: Context must be home, notifications, public, thread or account");
+    f.contexts |= *context;
+  }
+  return ok_status();
+}
+
+// `expires_in`, where given: seconds from now ("" or null: never), kept to the day.
+Status apply_expiry(const http::Params& p, domain::Filter& f) {
+  if (!p.get("expires_in")) return ok_status();
+  PUBLIUS_ASSIGN_OR_RETURN(auto seconds, p.get_int("expires_in"));
+  if (!seconds) {
+    f.expires_day_ms.reset();
+    return ok_status();
+  }
+  if (*seconds <= 0 || *seconds > kMaxExpiresInSeconds)
+    return unprocessable("Validation failed: expires_in must be between 1 and " +
+                         std::to_string(kMaxExpiresInSeconds) + " seconds");
+  f.expires_day_ms = domain::filter_expiry_day(now_ms(), *seconds);
+  return ok_status();
+}
+
+// Title, context, filter_action and expires_in, where given (a new filter has no default title
+// or context).
 Status apply_filter_fields(const http::Params& p, domain::Filter& f) {
   if (auto title = p.get("title")) f.title = std::string(*title);
-  if (p.has("context")) {
-    f.contexts = 0;
-    for (const auto& name : p.get_all("context")) {
-      auto context = domain::parse_filter_context(name);
-      if (!context)
-        return unprocessable(
-            "Validation failed: Context must be home, notifications, public, "
-            "thread or account");
-      f.contexts |= *context;
-    }
-  }
+  PUBLIUS_TRY(apply_context(p, f));
   if (auto action = p.get("filter_action"); action && !action->empty()) {
     auto parsed = domain::parse_filter_action(*action);
     if (!parsed) return unprocessable("Validation failed: Filter action must be warn or hide");
     f.action = *parsed;
   }
-  if (auto expires = p.get("expires_in")) {
-    PUBLIUS_ASSIGN_OR_RETURN(auto seconds, p.get_int("expires_in"));
-    if (!seconds) {
-      f.expires_day_ms.reset();  // "" or null: never expires
-    } else {
-      if (*seconds <= 0 || *seconds > kMaxExpiresInSeconds)
-        return unprocessable("Validation failed: expires_in must be between 1 and " +
-                             std::to_string(kMaxExpiresInSeconds) + " seconds");
-      f.expires_day_ms = domain::filter_expiry_day(now_ms(), *seconds);
-    }
-  }
-  return ok_status();
+  return apply_expiry(p, f);
 }
 
 // keywords_attributes[N][keyword|whole_word|id|_destroy]: new keywords (no id), changes to
@@ -111,6 +119,41 @@ Status apply_keyword(const http::Params& p, domain::FilterKeyword& k) {
   PUBLIUS_ASSIGN_OR_RETURN(auto whole_word, p.get_bool("whole_word"));
   if (whole_word) k.whole_word = *whole_word;
   return ok_status();
+}
+
+// Mastodon's deprecated V1_Filter: one keyword of a filter, with the filter's settings.
+std::string v1_filter_json(const domain::Filter& f, const domain::FilterKeyword& k) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().field_id("id", k.id).field("phrase", k.keyword);
+  w.key("context").begin_array();
+  for (auto name : domain::filter_context_names(f.contexts)) w.string(name);
+  w.end_array();
+  w.field("whole_word", k.whole_word);
+  if (f.expires_day_ms)
+    w.field("expires_at", format_iso8601_ms(*f.expires_day_ms));
+  else
+    w.field_null("expires_at");
+  w.field("irreversible", f.action == domain::FilterAction::kHide).end_object();
+  return out;
+}
+
+// A v1 filter's parameters: phrase and whole_word for its keyword, context, irreversible and
+// expires_in for the filter that holds it. As in Mastodon, the filter's own settings cannot be
+// changed through v1 once it holds several keywords (v1 could not tell them apart).
+Status apply_v1_fields(const http::Params& p, domain::Filter& f, domain::FilterKeyword& k) {
+  if (auto phrase = p.get("phrase")) k.keyword = std::string(*phrase);
+  PUBLIUS_ASSIGN_OR_RETURN(auto whole_word, p.get_bool("whole_word"));
+  if (whole_word) k.whole_word = *whole_word;
+  const bool filter_level = p.has("context") || p.has("irreversible") || p.has("expires_in");
+  if (filter_level && f.keywords.size() > 1)
+    return unprocessable(
+        "Validation failed: this filter has several keywords; change it through /api/v2/filters");
+  PUBLIUS_TRY(apply_context(p, f));
+  PUBLIUS_ASSIGN_OR_RETURN(auto irreversible, p.get_bool("irreversible"));
+  if (irreversible)
+    f.action = *irreversible ? domain::FilterAction::kHide : domain::FilterAction::kWarn;
+  return apply_expiry(p, f);
 }
 
 }  // namespace
@@ -249,6 +292,62 @@ void Api::add_filter_routes(http::Router& r) {
               f.statuses.erase(status_of(f, id));
               return save(owner, f, [](const domain::Filter&) { return std::string("{}"); });
             });
+
+  // The deprecated v1 filters, over the same filters: each v1 filter is one keyword.
+  r.add("GET", "/api/v1/filters", [this](http::Request& req) {
+    auto c = require_user(req, "read:filters");
+    if (!c.ok()) return error_response(c.error());
+    auto filters = microblog_.filters(c->account->id);
+    if (!filters.ok()) return error_response(filters.error());
+    std::string out = "[";
+    for (const auto& f : *filters) {
+      for (const auto& k : f.keywords) {
+        if (out.size() > 1) out.push_back(',');
+        out += v1_filter_json(f, k);
+      }
+    }
+    out.push_back(']');
+    return http::Response::json(std::move(out));
+  });
+  r.add("POST", "/api/v1/filters", [this, save](http::Request& req) {
+    auto c = require_user(req, "write:filters");
+    if (!c.ok()) return error_response(c.error());
+    auto p = params(req);
+    if (!p.ok()) return error_response(p.error());
+    domain::Filter f;
+    domain::FilterKeyword k;
+    if (auto s = apply_v1_fields(*p, f, k); !s.ok()) return error_response(s.error());
+    f.title = k.keyword;
+    f.keywords.push_back(std::move(k));
+    return save(c->account->id, f, [](const domain::Filter& saved) {
+      return v1_filter_json(saved, saved.keywords.front());
+    });
+  });
+  on_filter("GET", "/api/v1/filters/:id", "read:filters", "id", by_keyword,
+            [keyword_of](int64_t, int64_t id, domain::Filter& f, const http::Params&) {
+              return http::Response::json(v1_filter_json(f, *keyword_of(f, id)));
+            });
+  on_filter(
+      "PUT", "/api/v1/filters/:id", "write:filters", "id", by_keyword,
+      [save, keyword_of](int64_t owner, int64_t id, domain::Filter& f, const http::Params& p) {
+        if (auto s = apply_v1_fields(p, f, *keyword_of(f, id)); !s.ok())
+          return error_response(s.error());
+        return save(owner, f, [&](const domain::Filter& saved) {
+          return v1_filter_json(saved, *keyword_of(saved, id));
+        });
+      });
+  on_filter(
+      "DELETE", "/api/v1/filters/:id", "write:filters", "id", by_keyword,
+      [this, save, keyword_of](int64_t owner, int64_t id, domain::Filter& f, const http::Params&) {
+        f.keywords.erase(keyword_of(f, id));
+        // A filter that only v1 made ends with its one keyword.
+        if (f.keywords.empty() && f.statuses.empty()) {
+          if (auto s = microblog_.delete_filter(owner, f.id); !s.ok())
+            return error_response(s.error());
+          return http::Response::json("{}");
+        }
+        return save(owner, f, [](const domain::Filter&) { return std::string("{}"); });
+      });
 }
 
 }  // namespace publius::api

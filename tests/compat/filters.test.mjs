@@ -83,4 +83,20 @@ describe("filters", () => {
     await rejectsWithStatus(owner.masto.v2.filters.create({ title: "t", context: [] }), 422);
     await rejectsWithStatus(owner.masto.v2.filters.create({ title: "t", context: ["nowhere"] }), 422);
   });
+
+  test("v1 filters: one keyword each, over the same filters", async () => {
+    const owner = await registerUser("filterv1");
+    const v1 = await owner.masto.v1.filters.create({ phrase: "finale", context: ["home"], irreversible: true });
+    assert.equal(v1.phrase, "finale");
+    assert.deepEqual(v1.context, ["home"]);
+    assert.equal(v1.irreversible, true);
+    const listed = await owner.masto.v1.filters.list();
+    assert.deepEqual(listed.map((f) => f.id), [v1.id]);
+    const v2 = await owner.masto.v2.filters.list();
+    assert.equal(v2[0].filterAction, "hide");
+    const updated = await owner.masto.v1.filters.$select(v1.id).update({ phrase: "ending", context: ["home"] });
+    assert.equal(updated.phrase, "ending");
+    await owner.masto.v1.filters.$select(v1.id).remove();
+    assert.deepEqual(await owner.masto.v1.filters.list(), []);
+  });
 });

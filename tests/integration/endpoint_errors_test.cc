@@ -77,7 +77,6 @@ const std::vector<Route>& api_routes() {
       {"GET", "/api/v1/instance/rules", Auth::kNone, ""},
       {"GET", "/api/v1/preferences", Auth::kUser, "read:accounts"},
       {"GET", "/api/v1/custom_emojis", Auth::kNone, ""},
-      {"GET", "/api/v1/filters", Auth::kNone, ""},
       {"GET", "/api/v1/announcements", Auth::kNone, ""},
       {"GET", "/api/v1/trends/tags", Auth::kNone, ""},
       {"GET", "/api/v1/trends/statuses", Auth::kNone, ""},
@@ -117,6 +116,11 @@ const std::vector<Route>& api_routes() {
       {"POST", "/api/v2/filters/:filter_id/statuses", Auth::kUser, "write:filters", true},
       {"GET", "/api/v2/filters/statuses/:id", Auth::kUser, "read:filters"},
       {"DELETE", "/api/v2/filters/statuses/:id", Auth::kUser, "write:filters"},
+      {"GET", "/api/v1/filters", Auth::kUser, "read:filters"},
+      {"POST", "/api/v1/filters", Auth::kUser, "write:filters", true},
+      {"GET", "/api/v1/filters/:id", Auth::kUser, "read:filters"},
+      {"PUT", "/api/v1/filters/:id", Auth::kUser, "write:filters", true},
+      {"DELETE", "/api/v1/filters/:id", Auth::kUser, "write:filters"},
       // Media
       {"POST", "/api/v1/media", Auth::kUser, "write:media", true},
       {"POST", "/api/v2/media", Auth::kUser, "write:media", true},
@@ -813,7 +817,8 @@ TEST_F(EndpointErrors, EveryRouteRefusesMalformedBodiesAndQueries) {
     if (starts_with(route.pattern, "/api/v1/lists/:id")) id = own_list;
     if (starts_with(route.pattern, "/api/v1/media/:id")) id = own_media;
     if (starts_with(route.pattern, "/api/v2/filters/:")) id = str(own_filter, "id");
-    if (starts_with(route.pattern, "/api/v2/filters/keywords/"))
+    if (starts_with(route.pattern, "/api/v2/filters/keywords/") ||
+        starts_with(route.pattern, "/api/v1/filters/:"))
       id = str(own_filter, "keywords.0.id");
     const std::string target = with_id(route.pattern, id);
     const std::string token = token_for(route, u);

@@ -222,5 +222,61 @@ TEST_F(FiltersApiIntegration, BadInputIsRefused) {
             "finale");
 }
 
+// The deprecated v1 API, still used by older clients, over the same filters.
+TEST_F(FiltersApiIntegration, V1FiltersAreOneKeywordEach) {
+  auto owner = new_user("oldclient");
+  auto author = new_user("oldauthor");
+  auto v1 = Api::ok_json(api().post_form("/api/v1/filters",
+                                         form({{"phrase", "Finale"},
+                                               {"context[]", "home"},
+                                               {"irreversible", "true"},
+                                               {"whole_word", "true"}}),
+                                         owner.token));
+  const std::string id = str(v1, "id");
+  EXPECT_EQ(str(v1, "phrase"), "Finale");
+  ASSERT_EQ(arr(v1, "context").size(), 1u);
+  EXPECT_EQ(str(v1, "context.0"), "home");
+  EXPECT_TRUE(boolean(v1, "whole_word"));
+  EXPECT_TRUE(boolean(v1, "irreversible"));
+  EXPECT_TRUE(is_null(v1, "expires_at"));
+
+  // The same filter, seen through v2, and it applies to statuses.
+  auto v2 = Api::ok_json(api().get("/api/v2/filters", owner.token));
+  ASSERT_EQ(arr(v2).size(), 1u);
+  EXPECT_EQ(str(v2, "0.title"), "Finale");
+  EXPECT_EQ(str(v2, "0.filter_action"), "hide");
+  EXPECT_EQ(str(v2, "0.keywords.0.id"), id);
+  EXPECT_EQ(filtered(api().post_id(author, "the finale!"), owner.token).size(), 1u);
+
+  auto changed = Api::ok_json(
+      api().send_form("PUT", "/api/v1/filters/" + id,
+                      form({{"phrase", "ending"}, {"irreversible", "false"}}), owner.token));
+  EXPECT_EQ(str(changed, "phrase"), "ending");
+  EXPECT_FALSE(boolean(changed, "irreversible"));
+  auto listed = Api::ok_json(api().get("/api/v1/filters", owner.token));
+  ASSERT_EQ(arr(listed).size(), 1u);
+  EXPECT_EQ(str(listed, "0.phrase"), "ending");
+
+  // A filter with several keywords keeps its own settings out of v1's reach.
+  const std::string filter_id = str(v2, "0.id");
+  Api::ok_json(api().post_form("/api/v2/filters/" + filter_id + "/keywords",
+                               form({{"keyword", "reveal"}}), owner.token));
+  EXPECT_EQ(arr(Api::ok_json(api().get("/api/v1/filters", owner.token))).size(), 2u);
+  expect_error(
+      api().send_form("PUT", "/api/v1/filters/" + id, form({{"context[]", "public"}}), owner.token),
+      422);
+  auto stranger = new_user("oldstranger");
+  expect_error(api().get("/api/v1/filters/" + id, stranger.token), 404);
+  expect_error(api().del("/api/v1/filters/" + id, stranger.token), 404);
+  expect_error(api().post_form("/api/v1/filters", form({{"phrase", "x"}}), owner.token), 422);
+
+  // Deleting one keyword keeps the filter; deleting the last one ends it.
+  EXPECT_EQ(api().del("/api/v1/filters/" + id, owner.token).status, 200);
+  auto remaining = Api::ok_json(api().get("/api/v1/filters", owner.token));
+  ASSERT_EQ(arr(remaining).size(), 1u);
+  EXPECT_EQ(api().del("/api/v1/filters/" + str(remaining, "0.id"), owner.token).status, 200);
+  EXPECT_EQ(arr(Api::ok_json(api().get("/api/v2/filters", owner.token))).size(), 0u);
+}
+
 }  // namespace
 }  // namespace publius::integration
