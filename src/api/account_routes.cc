@@ -262,6 +262,10 @@ void Api::add_account_routes(http::Router& r) {
                       [this](int64_t me, int64_t target, const http::Params&) {
                         return microblog_.unfollow(me, target);
                       });
+  relationship_action("/api/v1/accounts/:id/remove_from_followers", "write:follows",
+                      [this](int64_t me, int64_t follower, const http::Params&) {
+                        return microblog_.remove_from_followers(me, follower);
+                      });
   relationship_action("/api/v1/accounts/:id/block", "write:blocks",
                       [this](int64_t me, int64_t target, const http::Params&) {
                         return microblog_.block(me, target, true);

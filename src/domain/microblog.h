@@ -350,6 +350,8 @@ class Microblog {
   Result<Relationship> follow(int64_t account_id, int64_t target_id, bool show_reblogs,
                               bool notify);
   Result<Relationship> unfollow(int64_t account_id, int64_t target_id);
+  // Ends `follower_id`'s follow of `account_id` (their lists drop it too, as on unfollow).
+  Result<Relationship> remove_from_followers(int64_t account_id, int64_t follower_id);
   Result<Relationship> block(int64_t account_id, int64_t target_id, bool on);
   Result<Relationship> mute(int64_t account_id, int64_t target_id, bool on, bool notifications);
   Result<Relationship> resolve_follow_request(int64_t target_id, int64_t requester_id, bool accept);

@@ -38,6 +38,17 @@ Result<Relationship> Microblog::unfollow(int64_t account_id, int64_t target_id) 
   return relationship(account_id, target_id);
 }
 
+Result<Relationship> Microblog::remove_from_followers(int64_t account_id, int64_t follower_id) {
+  PUBLIUS_TRY(account(follower_id));
+  PUBLIUS_ASSIGN_OR_RETURN(bool removed, store_.unfollow(follower_id, account_id));
+  if (removed) {
+    feeds_.drop(follower_id);
+    account_changed(account_id);
+    account_changed(follower_id);
+  }
+  return relationship(account_id, follower_id);
+}
+
 Result<Relationship> Microblog::block(int64_t account_id, int64_t target_id, bool on) {
   PUBLIUS_TRY(account(target_id));
   if (target_id == account_id) return forbidden("You cannot block yourself");

@@ -124,6 +124,17 @@ describe("profiles", () => {
 });
 
 describe("following", () => {
+  test("removeFromFollowers ends their follow", async () => {
+    const star = await registerUser("removestar");
+    const fan = await registerUser("removefan");
+    await fan.masto.v1.accounts.$select(star.account.id).follow();
+    await star.masto.v1.accounts.$select(fan.account.id).removeFromFollowers();
+    const [rel] = await star.masto.v1.accounts.relationships.fetch({ id: [fan.account.id] });
+    assert.equal(rel.followedBy, false);
+    const followers = await star.masto.v1.accounts.$select(star.account.id).followers.list();
+    assert.deepEqual(followers, []);
+  });
+
   test("follow and unfollow update relationships, counts and lists", async () => {
     const alice = await registerUser("alice");
     const bob = await registerUser("bob");

@@ -405,6 +405,34 @@ TEST_F(AccountsApiIntegration, FollowersAndFollowingWithLinkHeaders) {
             std::vector<std::string>{});
 }
 
+TEST_F(AccountsApiIntegration, RemoveFromFollowersEndsTheirFollowAndTheirHomeFeedOfUs) {
+  auto star = new_user("shy");
+  auto fan = new_user("fan");
+  api().follow(fan, star);
+  const std::string before = api().post_id(star, "seen by followers", {{"visibility", "private"}});
+  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/timelines/home", fan.token))),
+            std::vector<std::string>{before});
+
+  auto rel =
+      Api::ok_json(api().post("/api/v1/accounts/" + fan.id + "/remove_from_followers", star.token));
+  EXPECT_EQ(str(rel, "id"), fan.id);
+  EXPECT_FALSE(boolean(rel, "followed_by"));
+  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/accounts/" + star.id + "/followers"))),
+            std::vector<std::string>{});
+  EXPECT_EQ(num(api().account(star.id), "followers_count"), 0);
+  EXPECT_EQ(num(api().account(fan.id), "following_count"), 0);
+  // Their home feed no longer holds our followers-only post, and they cannot read it.
+  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/timelines/home", fan.token))),
+            std::vector<std::string>{});
+  expect_error(api().get("/api/v1/statuses/" + before, fan.token), 404);
+  // Someone who does not follow us: nothing changes; an unknown account is 404.
+  auto stranger = new_user("stranger");
+  EXPECT_EQ(
+      api().post("/api/v1/accounts/" + stranger.id + "/remove_from_followers", star.token).status,
+      200);
+  expect_error(api().post("/api/v1/accounts/999999999/remove_from_followers", star.token), 404);
+}
+
 TEST_F(AccountsApiIntegration, RelationshipsForSeveralIds) {
   auto a = new_user("rel");
   auto b = new_user("rel");
