@@ -390,6 +390,8 @@ class Microblog {
   // before the delete) points at its previous post again, or goes when it had none.
   Status repoint_conversations(const std::vector<Conversation>& ended, int64_t deleted_id);
   Result<bool> can_view(Viewer viewer, const Post& post);
+  // Ends a follow, if there is one, and drops the follower's warm home feed.
+  Status end_follow(int64_t follower_id, int64_t followed_id);
   // Every post and boost of the account that a ChangeObserver may hold rendered.
   Result<std::vector<int64_t>> cached_post_ids_of(int64_t account_id);
   Result<std::vector<Post>> hydrate(const std::vector<int64_t>& ids);

@@ -27,25 +27,25 @@ Result<Relationship> Microblog::follow(int64_t account_id, int64_t target_id, bo
   return relationship(account_id, target_id);
 }
 
+Status Microblog::end_follow(int64_t follower_id, int64_t followed_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(bool removed, store_.unfollow(follower_id, followed_id));
+  if (removed) {
+    feeds_.drop(follower_id);
+    account_changed(follower_id);
+    account_changed(followed_id);
+  }
+  return ok_status();
+}
+
 Result<Relationship> Microblog::unfollow(int64_t account_id, int64_t target_id) {
   PUBLIUS_TRY(account(target_id));
-  PUBLIUS_ASSIGN_OR_RETURN(bool removed, store_.unfollow(account_id, target_id));
-  if (removed) {
-    feeds_.drop(account_id);
-    account_changed(account_id);
-    account_changed(target_id);
-  }
+  PUBLIUS_TRY(end_follow(account_id, target_id));
   return relationship(account_id, target_id);
 }
 
 Result<Relationship> Microblog::remove_from_followers(int64_t account_id, int64_t follower_id) {
   PUBLIUS_TRY(account(follower_id));
-  PUBLIUS_ASSIGN_OR_RETURN(bool removed, store_.unfollow(follower_id, account_id));
-  if (removed) {
-    feeds_.drop(follower_id);
-    account_changed(account_id);
-    account_changed(follower_id);
-  }
+  PUBLIUS_TRY(end_follow(follower_id, account_id));
   return relationship(account_id, follower_id);
 }
 
