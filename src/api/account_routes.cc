@@ -142,6 +142,7 @@ void Api::add_account_routes(http::Router& r) {
     if (ids.size() > 100) ids.resize(100);
     auto rels = store_.relationships(c->account->id, ids);
     if (!rels.ok()) return error_response(rels.error());
+    for (auto& rel : *rels) c->reader.open(rel);
     return http::Response::json(Renderer::relationships(*rels));
   });
 
@@ -248,6 +249,7 @@ void Api::add_account_routes(http::Router& r) {
       if (!p.ok()) return error_response(p.error());
       Result<domain::Relationship> rel = action(c->account->id, *id, *p);
       if (!rel.ok()) return error_response(rel.error());
+      c->reader.open(*rel);
       return http::Response::json(Renderer::relationship(*rel));
     });
   };
@@ -261,6 +263,10 @@ void Api::add_account_routes(http::Router& r) {
   relationship_action("/api/v1/accounts/:id/unfollow", "write:follows",
                       [this](int64_t me, int64_t target, const http::Params&) {
                         return microblog_.unfollow(me, target);
+                      });
+  relationship_action("/api/v1/accounts/:id/note", "write:accounts",
+                      [this](int64_t me, int64_t target, const http::Params& p) {
+                        return microblog_.set_note(me, target, p.get_or("comment", ""));
                       });
   relationship_action("/api/v1/accounts/:id/remove_from_followers", "write:follows",
                       [this](int64_t me, int64_t follower, const http::Params&) {

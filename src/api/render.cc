@@ -723,7 +723,7 @@ std::string Renderer::relationship(const domain::Relationship& r) {
       .field("requested_by", r.requested_by)
       .field("domain_blocking", false)
       .field("endorsed", false)
-      .field("note", "")
+      .field("note", r.note)
       .end_object();
   return out;
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "domain/microblog.h"
+#include "domain/text_format.h"
 #include "util/crypto.h"
 
 namespace publius::domain {
@@ -203,6 +204,35 @@ Result<Post> Microblog::sealed_copy(const Post& post, const std::vector<int64_t>
   stored.spoiler_text.clear();
   stored.tags.clear();
   return stored;
+}
+
+Result<Relationship> Microblog::set_note(int64_t account_id, int64_t target_id,
+                                         std::string_view comment) {
+  PUBLIUS_TRY(account(target_id));
+  if (code_points(comment) > kMaxAccountNote)
+    return unprocessable("Validation failed: Comment is too long (maximum is " +
+                         std::to_string(kMaxAccountNote) + " characters)");
+  std::string sealed;
+  if (!comment.empty()) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto keys, store_.public_keys({account_id}));
+    if (keys.empty())
+      return unprocessable(
+          "Notes are sealed to your key, which this account does not have yet: "
+          "sign in again with your password");
+    // Bound to the note's subject, so an envelope cannot be moved onto another account.
+    PUBLIUS_ASSIGN_OR_RETURN(sealed, shield::seal(target_id, {std::string(comment), "", "", {}},
+                                                  {{account_id, std::move(keys.front().second)}}));
+  }
+  PUBLIUS_TRY(store_.set_account_note(account_id, target_id, sealed));
+  return relationship(account_id, target_id);
+}
+
+void ReaderKey::open(Relationship& rel) {
+  if (rel.sealed_note.empty() || !rel.note.empty()) return;
+  if (const shield::SecretKey* k = key()) {
+    auto content = shield::open(rel.sealed_note, rel.target_id, account_id_, *k);
+    if (content.ok()) rel.note = std::move(content->text);
+  }
 }
 
 }  // namespace publius::domain

@@ -191,6 +191,8 @@ class ReaderKey {
   void open(Post& post);
   void open(PostEdit& edit);
   void open(std::vector<Post>& posts);
+  // A relationship's private note; left empty when this sign-in cannot open it.
+  void open(Relationship& rel);
 
  private:
   Microblog* microblog_ = nullptr;
@@ -210,6 +212,8 @@ inline bool is_sealed_unopened(const Post& post) {
 inline constexpr std::string_view kSealedPlaceholderHtml =
     "<p>This direct message is sealed and this sign-in cannot open it. Sign in again with your "
     "password to read it.</p>";
+
+inline constexpr size_t kMaxAccountNote = 2000;
 
 class Microblog {
  public:
@@ -350,6 +354,9 @@ class Microblog {
   Result<Relationship> follow(int64_t account_id, int64_t target_id, bool show_reblogs,
                               bool notify);
   Result<Relationship> unfollow(int64_t account_id, int64_t target_id);
+  // The owner's private note on `target_id` (Mastodon's account note, at most
+  // kMaxAccountNote characters; empty removes it), sealed to the owner's own key.
+  Result<Relationship> set_note(int64_t account_id, int64_t target_id, std::string_view comment);
   // Ends `follower_id`'s follow of `account_id` (their lists drop it too, as on unfollow).
   Result<Relationship> remove_from_followers(int64_t account_id, int64_t follower_id);
   Result<Relationship> block(int64_t account_id, int64_t target_id, bool on);

@@ -205,6 +205,10 @@ struct Relationship {
   bool muting_notifications = false;
   bool requested = false;
   bool requested_by = false;
+  // The owner's private note on the account: stored only sealed to the owner's own key
+  // (domain/keys.cc); `note` is filled in when a ReaderKey opens it.
+  std::string sealed_note;
+  std::string note;
 };
 
 // Id-range paging as Mastodon does it: newest first below max_id and above

@@ -94,7 +94,10 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
          "direct messages written by this account; sealed to their recipients, not producible"},
         {"direct_messages_received", c.direct_messages_received,
          "direct messages addressed to this account; sealed, not producible (who wrote them and "
-         "when is not sealed)"}}});
+         "when is not sealed)"},
+        {"account_notes", c.account_notes,
+         "private notes on other accounts; sealed to this account's key, not producible (which "
+         "accounts have a note is not sealed)"}}});
   std::vector<InventoryItem> times = {
       {"account_created_day", 1, format_day(c.created_day_ms)},
       {"last_active_day", c.last_active_day_ms ? 1 : 0, last_active},

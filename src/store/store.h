@@ -154,6 +154,7 @@ struct AccountInventoryCounts {
   int64_t lists = 0;
   int64_t list_memberships = 0;  // accounts in this account's lists
   int64_t filters = 0;
+  int64_t account_notes = 0;  // sealed private notes this account keeps on others
   int64_t filter_keywords = 0;
   int64_t conversations = 0;     // direct-message threads in the account's list (metadata only)
   int64_t poll_votes = 0;        // options the account chose in others' polls (no times kept)
@@ -421,6 +422,11 @@ class Store {
   virtual Status add_list_members(int64_t list_id, const std::vector<int64_t>& account_ids) = 0;
   virtual Status remove_list_members(int64_t list_id, const std::vector<int64_t>& account_ids) = 0;
   virtual Result<std::vector<int64_t>> list_timeline(const List& list, const Page& p) = 0;
+
+  // The sealed private note `account_id` keeps on `target_id` (an empty envelope deletes it);
+  // relationships() carries it as Relationship::sealed_note.
+  virtual Status set_account_note(int64_t account_id, int64_t target_id,
+                                  const std::string& sealed) = 0;
 
   // Filters, each with its keywords and statuses. filter() returns nothing for an unknown id
   // (the caller checks the owner); filter_of_keyword() and filter_of_status() find the filter

@@ -124,6 +124,17 @@ describe("profiles", () => {
 });
 
 describe("following", () => {
+  test("a private note shows in the writer's relationship only", async () => {
+    const writer = await registerUser("notewriter");
+    const subject = await registerUser("notesubject");
+    const rel = await writer.masto.v1.accounts.$select(subject.account.id).note.create({ comment: "met at the march" });
+    assert.equal(rel.note, "met at the march");
+    const [again] = await writer.masto.v1.accounts.relationships.fetch({ id: [subject.account.id] });
+    assert.equal(again.note, "met at the march");
+    const [theirs] = await subject.masto.v1.accounts.relationships.fetch({ id: [writer.account.id] });
+    assert.equal(theirs.note, "");
+  });
+
   test("removeFromFollowers ends their follow", async () => {
     const star = await registerUser("removestar");
     const fan = await registerUser("removefan");

@@ -433,6 +433,45 @@ TEST_F(AccountsApiIntegration, RemoveFromFollowersEndsTheirFollowAndTheirHomeFee
   expect_error(api().post("/api/v1/accounts/999999999/remove_from_followers", star.token), 404);
 }
 
+TEST_F(AccountsApiIntegration, PrivateNotesAreSealedToTheirWriter) {
+  auto writer = new_user("noter");
+  auto subject = new_user("subject");
+  const std::string note = "Quillfeather Marchbanks from accounting";
+  auto rel = Api::ok_json(api().post_form("/api/v1/accounts/" + subject.id + "/note",
+                                          form({{"comment", note}}), writer.token));
+  EXPECT_EQ(str(rel, "id"), subject.id);
+  EXPECT_EQ(str(rel, "note"), note);
+  auto rels =
+      Api::ok_json(api().get("/api/v1/accounts/relationships?id[]=" + subject.id, writer.token));
+  EXPECT_EQ(str(rels, "0.note"), note);
+  // Nobody else sees it, the subject included.
+  auto theirs =
+      Api::ok_json(api().get("/api/v1/accounts/relationships?id[]=" + writer.id, subject.token));
+  EXPECT_EQ(str(theirs, "0.note"), "");
+  // It is stored sealed: the data directory never holds its words.
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(data_dir_)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(bytes.find("Quillfeather"), std::string::npos) << entry.path();
+  }
+  // Too long is refused; empty removes it; an unknown account is 404.
+  expect_error(api().post_form("/api/v1/accounts/" + subject.id + "/note",
+                               form({{"comment", std::string(2001, 'n')}}), writer.token),
+               422);
+  EXPECT_EQ(str(Api::ok_json(api().post_form("/api/v1/accounts/" + subject.id + "/note",
+                                             form({{"comment", ""}}), writer.token)),
+                "note"),
+            "");
+  EXPECT_EQ(str(Api::ok_json(
+                    api().get("/api/v1/accounts/relationships?id[]=" + subject.id, writer.token)),
+                "0.note"),
+            "");
+  expect_error(
+      api().post_form("/api/v1/accounts/999999999/note", form({{"comment", "x"}}), writer.token),
+      404);
+}
+
 TEST_F(AccountsApiIntegration, RelationshipsForSeveralIds) {
   auto a = new_user("rel");
   auto b = new_user("rel");

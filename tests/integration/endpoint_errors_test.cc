@@ -59,6 +59,7 @@ const std::vector<Route>& api_routes() {
       {"POST", "/api/v1/accounts/:id/follow", Auth::kUser, "write:follows", true},
       {"POST", "/api/v1/accounts/:id/unfollow", Auth::kUser, "write:follows", true},
       {"POST", "/api/v1/accounts/:id/remove_from_followers", Auth::kUser, "write:follows", true},
+      {"POST", "/api/v1/accounts/:id/note", Auth::kUser, "write:accounts", true},
       {"POST", "/api/v1/accounts/:id/block", Auth::kUser, "write:blocks", true},
       {"POST", "/api/v1/accounts/:id/unblock", Auth::kUser, "write:blocks", true},
       {"POST", "/api/v1/accounts/:id/mute", Auth::kUser, "write:mutes", true},

@@ -422,6 +422,18 @@ CREATE TABLE poll_votes (
 CREATE INDEX poll_votes_account ON poll_votes(account_id);
 ALTER TABLE status_edits ADD COLUMN poll_options TEXT;
 )sql",
+    // Private notes on other accounts (Relationship `note`), sealed to the writer's own key:
+    // a note may name the person behind an account, so it is never stored readable.
+    R"sql(
+CREATE TABLE account_notes (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  target_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  sealed BLOB NOT NULL,
+  UNIQUE (account_id, target_id)
+);
+CREATE INDEX account_notes_target ON account_notes (target_id);
+)sql",
 };
 
 }  // namespace

@@ -1385,16 +1385,16 @@ Result<std::vector<Relationship>> SqliteStore::relationships(int64_t account_id,
   std::vector<Relationship> out;
   PUBLIUS_ASSIGN_OR_RETURN(
       auto stmt,
-      db_.prepare(
-          "SELECT"
-          " (SELECT show_reblogs FROM follows WHERE account_id = ?1 AND target_id = ?2),"
-          " (SELECT notify FROM follows WHERE account_id = ?1 AND target_id = ?2),"
-          " EXISTS(SELECT 1 FROM follows WHERE account_id = ?2 AND target_id = ?1),"
-          " EXISTS(SELECT 1 FROM blocks WHERE account_id = ?1 AND target_id = ?2),"
-          " EXISTS(SELECT 1 FROM blocks WHERE account_id = ?2 AND target_id = ?1),"
-          " (SELECT notifications FROM mutes WHERE account_id = ?1 AND target_id = ?2),"
-          " EXISTS(SELECT 1 FROM follow_requests WHERE account_id = ?1 AND target_id = ?2),"
-          " EXISTS(SELECT 1 FROM follow_requests WHERE account_id = ?2 AND target_id = ?1)"));
+      db_.prepare("SELECT"
+                  " (SELECT show_reblogs FROM follows WHERE account_id = ?1 AND target_id = ?2),"
+                  " (SELECT notify FROM follows WHERE account_id = ?1 AND target_id = ?2),"
+                  " EXISTS(SELECT 1 FROM follows WHERE account_id = ?2 AND target_id = ?1),"
+                  " EXISTS(SELECT 1 FROM blocks WHERE account_id = ?1 AND target_id = ?2),"
+                  " EXISTS(SELECT 1 FROM blocks WHERE account_id = ?2 AND target_id = ?1),"
+                  " (SELECT notifications FROM mutes WHERE account_id = ?1 AND target_id = ?2),"
+                  " EXISTS(SELECT 1 FROM follow_requests WHERE account_id = ?1 AND target_id = ?2),"
+                  " EXISTS(SELECT 1 FROM follow_requests WHERE account_id = ?2 AND target_id = ?1),"
+                  " (SELECT sealed FROM account_notes WHERE account_id = ?1 AND target_id = ?2)"));
   for (int64_t id : ids) {
     stmt.bind(1, account_id).bind(2, id);
     Relationship r;
@@ -1410,6 +1410,7 @@ Result<std::vector<Relationship>> SqliteStore::relationships(int64_t account_id,
       r.muting_notifications = r.muting && stmt.boolean(5);
       r.requested = stmt.boolean(6);
       r.requested_by = stmt.boolean(7);
+      r.sealed_note = stmt.blob(8);
     }
     PUBLIUS_TRY(stmt.status());
     stmt.reset();
@@ -1711,6 +1712,19 @@ Status SqliteStore::update_list(const List& list) {
 Status SqliteStore::delete_list(int64_t list_id) {
   std::lock_guard lock(mu_);
   return run(db_, "DELETE FROM lists WHERE id = ?", [&](Stmt& s) { s.bind(1, list_id); });
+}
+
+Status SqliteStore::set_account_note(int64_t account_id, int64_t target_id,
+                                     const std::string& sealed) {
+  std::lock_guard lock(mu_);
+  if (sealed.empty()) {
+    return run(db_, "DELETE FROM account_notes WHERE account_id = ? AND target_id = ?",
+               [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); });
+  }
+  return run(db_,
+             "INSERT INTO account_notes (account_id, target_id, sealed) VALUES (?, ?, ?) "
+             "ON CONFLICT (account_id, target_id) DO UPDATE SET sealed = excluded.sealed",
+             [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id).bind_blob(3, sealed); });
 }
 
 // ---- Filters ----
@@ -2518,6 +2532,8 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
                            count("SELECT count(*) FROM list_members m JOIN lists l ON l.id = "
                                  "m.list_id WHERE l.account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.filters, count("SELECT count(*) FROM filters WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.account_notes,
+                           count("SELECT count(*) FROM account_notes WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.filter_keywords,
                            count("SELECT count(*) FROM filter_keywords k JOIN filters f ON f.id = "
                                  "k.filter_id WHERE f.account_id = ?1"));

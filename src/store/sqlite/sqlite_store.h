@@ -168,6 +168,8 @@ class SqliteStore final : public store::Store {
   Result<std::optional<store::List>> list(int64_t list_id) override;
   Status update_list(const store::List& list) override;
   Status delete_list(int64_t list_id) override;
+  Status set_account_note(int64_t account_id, int64_t target_id,
+                          const std::string& sealed) override;
   Result<std::vector<domain::Filter>> filters_of(int64_t account_id) override;
   Result<std::optional<domain::Filter>> filter(int64_t filter_id) override;
   Result<std::optional<int64_t>> filter_of_keyword(int64_t keyword_id) override;
