@@ -100,7 +100,7 @@ Result<size_t> Microblog::end_expired_polls(int64_t now_ms) {
         n.created_ms = ms_of_id(n.id);
         notifications.push_back(n);
       }
-      PUBLIUS_ASSIGN_OR_RETURN(bool marked, store_.end_poll(poll.status_id, notifications));
+      PUBLIUS_ASSIGN_OR_RETURN(bool marked, store_.end_poll(poll, notifications));
       if (marked) ++ended;
     }
     if (due.size() < static_cast<size_t>(kBatch)) return ended;

@@ -94,6 +94,39 @@ TEST_F(PollsTest, TheCloserThreadAnnouncesAPollThatHasEnded) {
   EXPECT_EQ(poll_notifications(author).size(), 1u);
 }
 
+// Regression: the closer read the due polls, the author then edited the post (a new poll
+// running for days), and end_poll() marked the new poll ended: its voters would hear "ended"
+// at once and nobody at its real end.
+TEST_F(PollsTest, AnEditBetweenReadingAndEndingAPollKeepsTheNewPollRunning) {
+  const int64_t author = account("author"), voter = account("voter");
+  const Post post = poll_post(author, {"a", "b"});
+  ASSERT_TRUE(microblog_->vote(voter, post.id, {0}).ok());
+  end_in_the_past(post.id);
+  auto due = store_->polls_due(now_ms(), 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+
+  PostChange change;
+  change.text = "Which, really?";
+  change.poll = NewPoll{{"c", "d"}, 86400, false, false};
+  auto edited = microblog_->edit_status(author, post.id, change);
+  ASSERT_TRUE(edited.ok()) << edited.error().message;
+
+  Notification n;
+  n.id = 1;
+  n.account_id = voter;
+  n.type = NotificationType::kPoll;
+  n.from_account_id = author;
+  n.status_id = post.id;
+  auto marked = store_->end_poll(due->front(), {n});
+  ASSERT_TRUE(marked.ok());
+  EXPECT_FALSE(*marked) << "the poll read as due is no longer there";
+  EXPECT_TRUE(poll_notifications(voter).empty());
+  auto next = microblog_->next_poll_end();
+  ASSERT_TRUE(next.ok() && *next);
+  EXPECT_EQ(**next, edited->poll->expires_ms) << "the new poll still ends at its own time";
+}
+
 TEST_F(PollsTest, VotesAreCheckedAndCounted) {
   const int64_t author = account("author"), b = account("bea"), c = account("cal");
   const Post single = poll_post(author, {"a", "b", "c"});
