@@ -110,6 +110,21 @@ TEST_F(FiltersApiIntegration, StatusesCarryTheFiltersTheyMatchForTheirOwnerOnly)
   EXPECT_EQ(filtered(matching, owner.token).size(), 0u);
 }
 
+// Regression: every matched status carried the filter's whole keyword and status lists, which
+// Mastodon sends only when the filter itself is asked for (up to 100 keywords per match).
+TEST_F(FiltersApiIntegration, AStatusNamesTheFilterItMatchesWithoutItsRules) {
+  auto owner = new_user("rulesless");
+  auto author = new_user("rulesauthor");
+  auto f = spoiler_filter(owner);
+  auto found = filtered(api().post_id(author, "the finale"), owner.token);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(str(found[0], "filter.id"), str(f, "id"));
+  for (const char* member : {"title", "context", "expires_at", "filter_action"})
+    EXPECT_TRUE(has(found[0], std::string("filter.") + member)) << member;
+  EXPECT_FALSE(has(found[0], "filter.keywords"));
+  EXPECT_FALSE(has(found[0], "filter.statuses"));
+}
+
 TEST_F(FiltersApiIntegration, KeywordsHaveTheirOwnRoutes) {
   auto owner = new_user("kw");
   auto f = spoiler_filter(owner);
