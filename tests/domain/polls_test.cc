@@ -127,6 +127,22 @@ TEST_F(PollsTest, AnEditBetweenReadingAndEndingAPollKeepsTheNewPollRunning) {
   EXPECT_EQ(**next, edited->poll->expires_ms) << "the new poll still ends at its own time";
 }
 
+// Regression: an option of spaces was a poll option, and " yes" another option than "yes".
+TEST_F(PollsTest, OptionsAreTrimmedAndABlankOneIsRefused) {
+  const int64_t author = account("author");
+  NewPost p;
+  p.author_id = author;
+  p.text = "Which?";
+  p.poll = NewPoll{{"yes", " \t "}, 300, false, false};
+  EXPECT_EQ(microblog_->create_status(p).error().code, ErrorCode::kUnprocessable);
+  p.poll->options = {"yes", " yes "};
+  EXPECT_EQ(microblog_->create_status(p).error().code, ErrorCode::kUnprocessable);
+  p.poll->options = {" yes", "no\n"};
+  auto made = microblog_->create_status(p);
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  EXPECT_EQ(poll_titles(*made->poll), (std::vector<std::string>{"yes", "no"}));
+}
+
 TEST_F(PollsTest, VotesAreCheckedAndCounted) {
   const int64_t author = account("author"), b = account("bea"), c = account("cal");
   const Post single = poll_post(author, {"a", "b", "c"});
