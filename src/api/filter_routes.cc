@@ -140,20 +140,26 @@ std::string v1_filter_json(const domain::Filter& f, const domain::FilterKeyword&
 
 // A v1 filter's parameters: phrase and whole_word for its keyword, context, irreversible and
 // expires_in for the filter that holds it. As in Mastodon, the filter's own settings cannot be
-// changed through v1 once it holds several keywords (v1 could not tell them apart).
+// changed through v1 once it holds several keywords (v1 could not tell them apart); sent again
+// unchanged, as v1 clients send the context with every edit, they are no change.
 Status apply_v1_fields(const http::Params& p, domain::Filter& f, domain::FilterKeyword& k) {
   if (auto phrase = p.get("phrase")) k.keyword = std::string(*phrase);
   PUBLIUS_ASSIGN_OR_RETURN(auto whole_word, p.get_bool("whole_word"));
   if (whole_word) k.whole_word = *whole_word;
-  const bool filter_level = p.has("context") || p.has("irreversible") || p.has("expires_in");
-  if (filter_level && f.keywords.size() > 1)
-    return unprocessable(
-        "Validation failed: this filter has several keywords; change it through /api/v2/filters");
+  const auto contexts = f.contexts;
+  const auto action = f.action;
+  const auto expires_day_ms = f.expires_day_ms;
   PUBLIUS_TRY(apply_context(p, f));
   PUBLIUS_ASSIGN_OR_RETURN(auto irreversible, p.get_bool("irreversible"));
   if (irreversible)
     f.action = *irreversible ? domain::FilterAction::kHide : domain::FilterAction::kWarn;
-  return apply_expiry(p, f);
+  PUBLIUS_TRY(apply_expiry(p, f));
+  const bool filter_changed =
+      f.contexts != contexts || f.action != action || f.expires_day_ms != expires_day_ms;
+  if (filter_changed && f.keywords.size() > 1)
+    return unprocessable(
+        "Validation failed: this filter has several keywords; change it through /api/v2/filters");
+  return ok_status();
 }
 
 }  // namespace

@@ -87,10 +87,13 @@ Result<std::shared_ptr<const domain::FilterMatcher>> Renderer::filters_of(int64_
   return matcher;
 }
 
-std::string Renderer::filter(const domain::Filter& f) {
-  std::string out;
-  JsonWriter w(out);
-  w.begin_object().field_id("id", f.id).field("title", f.title);
+namespace {
+
+// The members of a Filter entity other than its rules (keywords and statuses), inside an open
+// object: all a status's `filtered` names, as in Mastodon, which sends the rules only when the
+// filter itself is asked for.
+void write_filter_settings(JsonWriter& w, const domain::Filter& f) {
+  w.field_id("id", f.id).field("title", f.title);
   w.key("context").begin_array();
   for (auto name : domain::filter_context_names(f.contexts)) w.string(name);
   w.end_array();
@@ -99,6 +102,15 @@ std::string Renderer::filter(const domain::Filter& f) {
   else
     w.field_null("expires_at");
   w.field("filter_action", domain::filter_action_name(f.action));
+}
+
+}  // namespace
+
+std::string Renderer::filter(const domain::Filter& f) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object();
+  write_filter_settings(w, f);
   w.key("keywords").begin_array();
   for (const auto& k : f.keywords)
     w.begin_object()
@@ -138,7 +150,9 @@ void Renderer::write_filtered(const Bundle& b, const Post& post, std::string& ou
       first = false;
       std::string entry;
       JsonWriter w(entry);
-      w.begin_object().key("filter").raw(filter(*match.filter));
+      w.begin_object().key("filter").begin_object();
+      write_filter_settings(w, *match.filter);
+      w.end_object();
       w.key("keyword_matches");
       if (match.keyword_matches.empty()) {
         w.null();

@@ -70,7 +70,8 @@ class Renderer final : public domain::ChangeObserver {
   void account_changed(int64_t account_id) override;
   void filters_changed(int64_t account_id) override;
 
-  // Mastodon's Filter entity.
+  // Mastodon's Filter entity with its keywords and statuses (a status's `filtered` names the
+  // filter without them).
   static std::string filter(const domain::Filter& f);
 
  private:

@@ -197,6 +197,7 @@ Status Microblog::delete_account(int64_t account_id) {
   // Caches drop what they hold of the account: its words must not outlive it, even in memory.
   for (int64_t id : own_posts) post_changed(id);
   account_changed(account_id);
+  filters_changed(account_id);
   // Erased from the files now rather than at the next erasure pass. The deletion
   // itself is done, so a busy log is not the caller's failure: the pass retries.
   if (auto erased = store_.erase_deleted(); !erased.ok())

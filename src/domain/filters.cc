@@ -55,6 +55,9 @@ Status validate_filter(const Filter& f) {
   if (f.keywords.size() > kMaxKeywordsPerFilter)
     return unprocessable("Validation failed: a filter has at most " +
                          std::to_string(kMaxKeywordsPerFilter) + " keywords");
+  if (f.statuses.size() > kMaxStatusesPerFilter)
+    return unprocessable("Validation failed: a filter has at most " +
+                         std::to_string(kMaxStatusesPerFilter) + " filtered statuses");
   for (const auto& k : f.keywords) {
     if (blank(k.keyword)) return unprocessable("Validation failed: Keyword can't be blank");
     if (code_points(k.keyword) > kMaxFilterKeyword)

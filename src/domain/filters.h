@@ -64,6 +64,7 @@ struct Filter {
 // Limits that keep matching cheap on every page an account reads.
 inline constexpr size_t kMaxFiltersPerAccount = 100;
 inline constexpr size_t kMaxKeywordsPerFilter = 100;
+inline constexpr size_t kMaxStatusesPerFilter = 1000;
 inline constexpr size_t kMaxFilterTitle = 256;
 inline constexpr size_t kMaxFilterKeyword = 256;
 
@@ -71,8 +72,8 @@ inline constexpr size_t kMaxFilterKeyword = 256;
 // UTC midnight at or after that instant.
 int64_t filter_expiry_day(int64_t now_ms, int64_t expires_in_seconds);
 
-// Checks what a client may set: a title, at least one context, keywords within
-// bounds. kUnprocessable naming the field otherwise.
+// Checks what a client may set: a title, at least one context, keywords and
+// picked posts within bounds. kUnprocessable naming the field otherwise.
 Status validate_filter(const Filter& filter);
 
 // One filter a post matched, and why.

@@ -26,8 +26,13 @@ Result<Poll> Microblog::new_poll(const NewPoll& request, int64_t now_ms) const {
                          std::to_string(limits.max_options) + " options");
   }
   Poll poll;
-  for (const auto& title : request.options) {
-    if (title.empty()) return unprocessable("Validation failed: Poll options can't be blank");
+  for (const auto& option : request.options) {
+    // As Mastodon, an option is kept trimmed: " yes" and "yes" are one option, "  " none.
+    constexpr std::string_view kSpace = " \t\n\v\f\r";
+    const size_t first = option.find_first_not_of(kSpace);
+    if (first == std::string::npos)
+      return unprocessable("Validation failed: Poll options can't be blank");
+    const std::string title = option.substr(first, option.find_last_not_of(kSpace) + 1 - first);
     if (code_points(title) > limits.max_characters_per_option) {
       return unprocessable("Validation failed: Poll options can't be longer than " +
                            std::to_string(limits.max_characters_per_option) + " characters");
@@ -100,7 +105,7 @@ Result<size_t> Microblog::end_expired_polls(int64_t now_ms) {
         n.created_ms = ms_of_id(n.id);
         notifications.push_back(n);
       }
-      PUBLIUS_ASSIGN_OR_RETURN(bool marked, store_.end_poll(poll.status_id, notifications));
+      PUBLIUS_ASSIGN_OR_RETURN(bool marked, store_.end_poll(poll, notifications));
       if (marked) ++ended;
     }
     if (due.size() < static_cast<size_t>(kBatch)) return ended;

@@ -195,6 +195,7 @@ struct NewPostEffects {
 struct DuePoll {
   int64_t status_id = 0;
   int64_t author_id = 0;
+  int64_t expires_ms = 0;  // the end it was listed for: an edit since then makes it another poll
   std::vector<int64_t> voter_ids;  // distinct, ascending
 };
 
@@ -269,15 +270,16 @@ class Store {
   // `status_ids` whose poll the account voted in, the positions it chose
   // (ascending). polls_due() lists up to `limit` polls ended at or before now_ms
   // whose end is not yet marked; end_poll() marks one ended and writes
-  // `notifications` in the same transaction, or, when it was already marked,
-  // writes nothing and returns false, so each end is announced exactly once.
+  // `notifications` in the same transaction, or, when it was already marked or
+  // an edit has changed its end since polls_due() listed it, writes nothing and
+  // returns false, so each end is announced exactly once and only when it came.
   // next_poll_end() is the earliest end not yet marked.
   virtual Result<bool> add_poll_votes(int64_t account_id, int64_t status_id,
                                       const std::vector<int>& choices) = 0;
   virtual Result<std::vector<std::pair<int64_t, std::vector<int>>>> poll_choices(
       int64_t account_id, const std::vector<int64_t>& status_ids) = 0;
   virtual Result<std::vector<DuePoll>> polls_due(int64_t now_ms, int limit) = 0;
-  virtual Result<bool> end_poll(int64_t status_id,
+  virtual Result<bool> end_poll(const DuePoll& poll,
                                 const std::vector<Notification>& notifications) = 0;
   virtual Result<std::optional<int64_t>> next_poll_end() = 0;
 

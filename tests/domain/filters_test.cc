@@ -87,6 +87,17 @@ TEST(FilterValidationTest, RefusesWhatMastodonRefuses) {
   EXPECT_EQ(validate_filter(long_keyword).error().code, ErrorCode::kUnprocessable);
 }
 
+// Regression: a filter took any number of picked posts; every save compared each stored one
+// against all those kept, and every status rendered for the owner scanned them all.
+TEST(FilterValidationTest, RefusesMorePickedPostsThanTheLimit) {
+  Filter f = keyword_filter("ok", true);
+  for (int64_t i = 1; i <= static_cast<int64_t>(kMaxStatusesPerFilter); ++i)
+    f.statuses.push_back({i, i});
+  EXPECT_TRUE(validate_filter(f).ok());
+  f.statuses.push_back({0, 0});
+  EXPECT_EQ(validate_filter(f).error().code, ErrorCode::kUnprocessable);
+}
+
 using FilterRulesTest = publius::testing::MicroblogFixture;
 
 TEST_F(FilterRulesTest, FiltersArePrivateToTheirOwnerAndKeepKeywordIds) {

@@ -94,6 +94,55 @@ TEST_F(PollsTest, TheCloserThreadAnnouncesAPollThatHasEnded) {
   EXPECT_EQ(poll_notifications(author).size(), 1u);
 }
 
+// Regression: the closer read the due polls, the author then edited the post (a new poll
+// running for days), and end_poll() marked the new poll ended: its voters would hear "ended"
+// at once and nobody at its real end.
+TEST_F(PollsTest, AnEditBetweenReadingAndEndingAPollKeepsTheNewPollRunning) {
+  const int64_t author = account("author"), voter = account("voter");
+  const Post post = poll_post(author, {"a", "b"});
+  ASSERT_TRUE(microblog_->vote(voter, post.id, {0}).ok());
+  end_in_the_past(post.id);
+  auto due = store_->polls_due(now_ms(), 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+
+  PostChange change;
+  change.text = "Which, really?";
+  change.poll = NewPoll{{"c", "d"}, 86400, false, false};
+  auto edited = microblog_->edit_status(author, post.id, change);
+  ASSERT_TRUE(edited.ok()) << edited.error().message;
+
+  Notification n;
+  n.id = 1;
+  n.account_id = voter;
+  n.type = NotificationType::kPoll;
+  n.from_account_id = author;
+  n.status_id = post.id;
+  auto marked = store_->end_poll(due->front(), {n});
+  ASSERT_TRUE(marked.ok());
+  EXPECT_FALSE(*marked) << "the poll read as due is no longer there";
+  EXPECT_TRUE(poll_notifications(voter).empty());
+  auto next = microblog_->next_poll_end();
+  ASSERT_TRUE(next.ok() && *next);
+  EXPECT_EQ(**next, edited->poll->expires_ms) << "the new poll still ends at its own time";
+}
+
+// Regression: an option of spaces was a poll option, and " yes" another option than "yes".
+TEST_F(PollsTest, OptionsAreTrimmedAndABlankOneIsRefused) {
+  const int64_t author = account("author");
+  NewPost p;
+  p.author_id = author;
+  p.text = "Which?";
+  p.poll = NewPoll{{"yes", " \t "}, 300, false, false};
+  EXPECT_EQ(microblog_->create_status(p).error().code, ErrorCode::kUnprocessable);
+  p.poll->options = {"yes", " yes "};
+  EXPECT_EQ(microblog_->create_status(p).error().code, ErrorCode::kUnprocessable);
+  p.poll->options = {" yes", "no\n"};
+  auto made = microblog_->create_status(p);
+  ASSERT_TRUE(made.ok()) << made.error().message;
+  EXPECT_EQ(poll_titles(*made->poll), (std::vector<std::string>{"yes", "no"}));
+}
+
 TEST_F(PollsTest, VotesAreCheckedAndCounted) {
   const int64_t author = account("author"), b = account("bea"), c = account("cal");
   const Post single = poll_post(author, {"a", "b", "c"});

@@ -110,6 +110,21 @@ TEST_F(FiltersApiIntegration, StatusesCarryTheFiltersTheyMatchForTheirOwnerOnly)
   EXPECT_EQ(filtered(matching, owner.token).size(), 0u);
 }
 
+// Regression: every matched status carried the filter's whole keyword and status lists, which
+// Mastodon sends only when the filter itself is asked for (up to 100 keywords per match).
+TEST_F(FiltersApiIntegration, AStatusNamesTheFilterItMatchesWithoutItsRules) {
+  auto owner = new_user("rulesless");
+  auto author = new_user("rulesauthor");
+  auto f = spoiler_filter(owner);
+  auto found = filtered(api().post_id(author, "the finale"), owner.token);
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(str(found[0], "filter.id"), str(f, "id"));
+  for (const char* member : {"title", "context", "expires_at", "filter_action"})
+    EXPECT_TRUE(has(found[0], std::string("filter.") + member)) << member;
+  EXPECT_FALSE(has(found[0], "filter.keywords"));
+  EXPECT_FALSE(has(found[0], "filter.statuses"));
+}
+
 TEST_F(FiltersApiIntegration, KeywordsHaveTheirOwnRoutes) {
   auto owner = new_user("kw");
   auto f = spoiler_filter(owner);
@@ -276,6 +291,36 @@ TEST_F(FiltersApiIntegration, V1FiltersAreOneKeywordEach) {
   ASSERT_EQ(arr(remaining).size(), 1u);
   EXPECT_EQ(api().del("/api/v1/filters/" + str(remaining, "0.id"), owner.token).status, 200);
   EXPECT_EQ(arr(Api::ok_json(api().get("/api/v2/filters", owner.token))).size(), 0u);
+}
+
+// Regression: a v1 client sends the filter's context with every edit of a phrase (v1 requires
+// it); on a filter of several keywords that was refused even when the context stayed the same,
+// where Mastodon refuses only a change to the filter's own settings.
+TEST_F(FiltersApiIntegration, V1EditsAPhraseOfAFilterWithSeveralKeywordsWhenItsSettingsStay) {
+  auto owner = new_user("v1phrases");
+  auto f = spoiler_filter(owner);  // home and public, warn, two keywords
+  const std::string id = str(f, "keywords.0.id");
+  auto changed = Api::ok_json(api().send_form("PUT", "/api/v1/filters/" + id,
+                                              form({{"phrase", "ending"},
+                                                    {"context[]", "public"},
+                                                    {"context[]", "home"},
+                                                    {"irreversible", "false"}}),
+                                              owner.token));
+  EXPECT_EQ(str(changed, "phrase"), "ending");
+  auto v2 = Api::ok_json(api().get("/api/v2/filters/" + str(f, "id"), owner.token));
+  EXPECT_EQ(str(v2, "keywords.0.keyword"), "ending");
+  EXPECT_EQ(str(v2, "keywords.1.keyword"), "Plot Twist");
+  expect_error(api().send_form("PUT", "/api/v1/filters/" + id,
+                               form({{"phrase", "ending"}, {"context[]", "home"}}), owner.token),
+               422);
+  expect_error(api().send_form(
+                   "PUT", "/api/v1/filters/" + id,
+                   form({{"context[]", "public"}, {"context[]", "home"}, {"irreversible", "true"}}),
+                   owner.token),
+               422);
+  EXPECT_EQ(arr(Api::ok_json(api().get("/api/v2/filters/" + str(f, "id"), owner.token)), "context")
+                .size(),
+            2u);
 }
 
 }  // namespace

@@ -80,8 +80,10 @@ class RecordingObserver final : public domain::ChangeObserver {
  public:
   void post_changed(int64_t post_id) override { posts.push_back(post_id); }
   void account_changed(int64_t account_id) override { accounts.push_back(account_id); }
+  void filters_changed(int64_t account_id) override { filter_owners.push_back(account_id); }
   std::vector<int64_t> posts;
   std::vector<int64_t> accounts;
+  std::vector<int64_t> filter_owners;
 };
 
 // Regression: caches (the API's rendered JSON) kept a deleted account's posts in memory until
@@ -102,6 +104,23 @@ TEST_F(ErasureTest, DeletedAccountLeavesNothingInTheCaches) {
   for (int64_t id : mallorys) EXPECT_NE(std::ranges::count(observer.posts, id), 0) << id;
   EXPECT_NE(std::ranges::count(observer.posts, boost->id), 0) << "the boost";
   EXPECT_NE(std::ranges::count(observer.accounts, mallory), 0);
+  microblog_->set_observer(nullptr);
+}
+
+// Regression: the renderer's cache of each reader's filters kept a deleted account's filter
+// keywords (words it chose to avoid, private) in memory after the rows were gone.
+TEST_F(ErasureTest, DeletedAccountsFiltersLeaveTheCaches) {
+  const int64_t mallory = account("mallory");
+  domain::Filter filter;
+  filter.title = "spoilers";
+  filter.contexts = domain::kFilterHome;
+  filter.keywords.push_back({0, "xylophonequagga", true});
+  ASSERT_TRUE(microblog_->save_filter(mallory, filter).ok());
+  RecordingObserver observer;
+  microblog_->set_observer(&observer);
+
+  ASSERT_TRUE(microblog_->delete_account(mallory).ok());
+  EXPECT_NE(std::ranges::count(observer.filter_owners, mallory), 0);
   microblog_->set_observer(nullptr);
 }
 

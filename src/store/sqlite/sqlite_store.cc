@@ -2244,12 +2244,13 @@ Result<std::vector<std::pair<int64_t, std::vector<int>>>> SqliteStore::poll_choi
 Result<std::vector<DuePoll>> SqliteStore::polls_due(int64_t now_ms, int limit) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT p.status_id, s.account_id FROM polls p JOIN "
-                                       "statuses s ON s.id = p.status_id WHERE p.ended = 0 AND "
-                                       "p.expires_ms <= ? ORDER BY p.expires_ms LIMIT ?"));
+                           db_.prepare("SELECT p.status_id, s.account_id, p.expires_ms FROM "
+                                       "polls p JOIN statuses s ON s.id = p.status_id WHERE "
+                                       "p.ended = 0 AND p.expires_ms <= ? ORDER BY p.expires_ms "
+                                       "LIMIT ?"));
   stmt.bind(1, now_ms).bind(2, std::max(1, limit));
   std::vector<DuePoll> due;
-  while (stmt.step()) due.push_back({stmt.int64(0), stmt.int64(1), {}});
+  while (stmt.step()) due.push_back({stmt.int64(0), stmt.int64(1), stmt.int64(2), {}});
   PUBLIUS_TRY(stmt.status());
   for (auto& poll : due) {
     PUBLIUS_ASSIGN_OR_RETURN(auto voters,
@@ -2261,12 +2262,13 @@ Result<std::vector<DuePoll>> SqliteStore::polls_due(int64_t now_ms, int limit) {
   return due;
 }
 
-Result<bool> SqliteStore::end_poll(int64_t status_id,
+Result<bool> SqliteStore::end_poll(const DuePoll& poll,
                                    const std::vector<Notification>& notifications) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  PUBLIUS_TRY(run(db_, "UPDATE polls SET ended = 1 WHERE status_id = ? AND ended = 0",
-                  [&](Stmt& s) { s.bind(1, status_id); }));
+  PUBLIUS_TRY(run(db_,
+                  "UPDATE polls SET ended = 1 WHERE status_id = ? AND expires_ms = ? AND ended = 0",
+                  [&](Stmt& s) { s.bind(1, poll.status_id).bind(2, poll.expires_ms); }));
   if (db_.changes() == 0) return false;
   for (const auto& n : notifications) PUBLIUS_TRY(insert_notification_in(db_, n));
   PUBLIUS_TRY(tx.commit());

@@ -79,7 +79,7 @@ class SqliteStore final : public store::Store {
   Result<std::vector<std::pair<int64_t, std::vector<int>>>> poll_choices(
       int64_t account_id, const std::vector<int64_t>& status_ids) override;
   Result<std::vector<store::DuePoll>> polls_due(int64_t now_ms, int limit) override;
-  Result<bool> end_poll(int64_t status_id,
+  Result<bool> end_poll(const store::DuePoll& poll,
                         const std::vector<store::Notification>& notifications) override;
   Result<std::optional<int64_t>> next_poll_end() override;
   Status insert_media(const store::MediaAttachment& m) override;
