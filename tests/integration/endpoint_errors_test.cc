@@ -82,13 +82,17 @@ const std::vector<Route>& api_routes() {
       {"GET", "/api/v1/trends/tags", Auth::kNone, ""},
       {"GET", "/api/v1/trends/statuses", Auth::kNone, ""},
       {"GET", "/api/v1/trends/links", Auth::kNone, ""},
-      {"GET", "/api/v1/followed_tags", Auth::kNone, ""},
       {"GET", "/api/v2/suggestions", Auth::kNone, ""},
       {"GET", "/api/v1/featured_tags", Auth::kNone, ""},
       {"GET", "/api/v1/endorsements", Auth::kNone, ""},
       {"GET", "/avatars/original/missing.png", Auth::kNone, ""},
       {"GET", "/headers/original/missing.png", Auth::kNone, ""},
       {"GET", "/health", Auth::kNone, ""},
+      // Hashtags
+      {"GET", "/api/v1/tags/:hashtag", Auth::kOptional, ""},
+      {"POST", "/api/v1/tags/:hashtag/follow", Auth::kUser, "write:follows"},
+      {"POST", "/api/v1/tags/:hashtag/unfollow", Auth::kUser, "write:follows"},
+      {"GET", "/api/v1/followed_tags", Auth::kUser, "read:follows", true},
       // Lists
       {"GET", "/api/v1/lists", Auth::kUser, "read:lists"},
       {"POST", "/api/v1/lists", Auth::kUser, "write:lists", true},
