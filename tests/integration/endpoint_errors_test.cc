@@ -223,6 +223,8 @@ const std::vector<WebRoute>& web_routes() {
       {"POST", "/statuses/:id/unfavourite"},
       {"POST", "/statuses/:id/reblog"},
       {"POST", "/statuses/:id/unreblog"},
+      {"POST", "/tags/:tag/follow"},
+      {"POST", "/tags/:tag/unfollow"},
       {"POST", "/accounts/:id/follow"},
       {"POST", "/accounts/:id/unfollow"},
       {"POST", "/follow_requests/:id/authorize"},
