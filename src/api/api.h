@@ -54,6 +54,7 @@ class Api {
   void add_instance_routes(http::Router& r);
   void add_list_routes(http::Router& r);
   void add_filter_routes(http::Router& r);
+  void add_tag_routes(http::Router& r);
   void add_legal_routes(http::Router& r);  // admin: legal desk and disclosure inventory
   void add_media_routes(http::Router& r);  // uploads and /system/media files
 

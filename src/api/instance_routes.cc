@@ -183,8 +183,8 @@ void Api::add_instance_routes(http::Router& r) {
   // so clients that call them at start-up keep working.
   for (const char* path :
        {"/api/v1/custom_emojis", "/api/v1/announcements", "/api/v1/trends/tags",
-        "/api/v1/trends/statuses", "/api/v1/trends/links", "/api/v1/followed_tags",
-        "/api/v2/suggestions", "/api/v1/featured_tags", "/api/v1/endorsements"}) {
+        "/api/v1/trends/statuses", "/api/v1/trends/links", "/api/v2/suggestions",
+        "/api/v1/featured_tags", "/api/v1/endorsements"}) {
     r.add("GET", path, [](http::Request&) { return http::Response::json("[]"); });
   }
 

@@ -62,6 +62,18 @@ constexpr bool kDiscoverable = true;
 constexpr bool kIndexable = false;
 constexpr bool kHideCollections = false;
 
+// A JSON array of `items`, each written by `write`.
+template <typename T, typename Write>
+std::string json_array_of(const std::vector<T>& items, Write write) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out += write(items[i]);
+  }
+  out.push_back(']');
+  return out;
+}
+
 }  // namespace
 
 void Renderer::post_changed(int64_t post_id) { statuses_.erase(post_id); }
@@ -404,6 +416,7 @@ std::string Renderer::status_core(const Post& p, Bundle& b) {
         .end_object();
   }
   w.end_array();
+  // Mastodon's shallow tags (name and url): no `following`, which is the viewer's own.
   w.key("tags").begin_array();
   for (const auto& tag : p.tags) {
     const std::string name = domain::normalize_tag(tag);
@@ -719,6 +732,32 @@ std::string Renderer::media_attachment(const domain::MediaAttachment& m,
   return out;
 }
 
+std::string Renderer::tag(const domain::Tag& t) const {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object()
+      .field_id("id", t.id)
+      .field("name", t.name)
+      .field("url", config_.base_url() + "/tags/" + t.name);
+  w.key("history").begin_array();
+  for (const auto& day : t.history) {
+    // Mastodon writes all three as strings: the day as a UNIX time in seconds.
+    w.begin_object()
+        .field("day", std::to_string(day.day_ms / 1000))
+        .field("uses", std::to_string(day.uses))
+        .field("accounts", std::to_string(day.accounts))
+        .end_object();
+  }
+  w.end_array();
+  if (t.following) w.field("following", *t.following);
+  w.end_object();
+  return out;
+}
+
+std::string Renderer::tags(const std::vector<domain::Tag>& tags) const {
+  return json_array_of(tags, [this](const domain::Tag& t) { return tag(t); });
+}
+
 std::string Renderer::relationship(const domain::Relationship& r) {
   std::string out;
   JsonWriter w(out);
@@ -743,13 +782,7 @@ std::string Renderer::relationship(const domain::Relationship& r) {
 }
 
 std::string Renderer::relationships(const std::vector<domain::Relationship>& rs) {
-  std::string out = "[";
-  for (size_t i = 0; i < rs.size(); ++i) {
-    if (i) out.push_back(',');
-    out += relationship(rs[i]);
-  }
-  out.push_back(']');
-  return out;
+  return json_array_of(rs, &Renderer::relationship);
 }
 
 }  // namespace publius::api

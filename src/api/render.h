@@ -63,6 +63,12 @@ class Renderer final : public domain::ChangeObserver {
   // Mastodon's MediaAttachment; its files are served under `base_url`/system/media/.
   static std::string media_attachment(const domain::MediaAttachment& m,
                                       const std::string& base_url);
+  // Mastodon's Tag entity: id, name, url, the week's history and, for a signed-in
+  // viewer, `following`. Written for each request, never cached: `following` is the
+  // viewer's own. (A status's `tags` are the shallow kind, name and url only, as in
+  // Mastodon, so nothing of the viewer enters the cached status JSON.)
+  std::string tag(const domain::Tag& tag) const;
+  std::string tags(const std::vector<domain::Tag>& tags) const;
   static std::string relationship(const domain::Relationship& r);
   static std::string relationships(const std::vector<domain::Relationship>& rs);
 

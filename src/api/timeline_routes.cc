@@ -1,7 +1,6 @@
 // Timelines (home, public, hashtag, list) and search.
 #include "api/api.h"
 #include "domain/text_format.h"
-#include "util/json_writer.h"
 
 namespace publius::api {
 namespace {
@@ -115,19 +114,9 @@ void Api::add_timeline_routes(http::Router& r) {
       if (name.front() == '#') name.remove_prefix(1);
       auto found = store_.search_tags(domain::normalize_tag(name), n);
       if (!found.ok()) return error_response(found.error());
-      hashtags.clear();
-      JsonWriter w(hashtags);
-      w.begin_array();
-      for (const auto& tag : *found) {
-        w.begin_object()
-            .field("name", tag)
-            .field("url", microblog_.config().base_url() + "/tags/" + tag);
-        w.key("history").begin_array().end_array();
-        // Following hashtags is not supported; Mastodon sends the flag to signed-in users only.
-        if (c->account) w.field("following", false);
-        w.end_object();
-      }
-      w.end_array();
+      auto tags = microblog_.tags(c->viewer(), *found);
+      if (!tags.ok()) return error_response(tags.error());
+      hashtags = renderer_.tags(*tags);
     }
     if (!q.empty() && (type.empty() || type == "statuses")) {
       std::vector<int64_t> ids;

@@ -364,6 +364,20 @@ class Microblog {
   Result<Relationship> resolve_follow_request(int64_t target_id, int64_t requester_id, bool accept);
   Result<Relationship> relationship(int64_t account_id, int64_t target_id);
 
+  // Hashtags (domain/tags.cc), named as written without '#' (any case); a name that
+  // is no hashtag (is_valid_tag) is kNotFound, as Mastodon. `following` is set for a
+  // signed-in viewer. follow_tag() (idempotent; at most kMaxFollowedTags per account,
+  // 422 beyond) brings the public posts carrying the tag into the account's home
+  // timeline, earlier ones included, unless their author is blocked, blocking or
+  // muted; unfollow_tag() takes them out again unless they came by another way.
+  // followed_tags() pages the account's followed tags by Tag::id, as every list.
+  Result<Tag> tag(Viewer viewer, std::string_view name);
+  // Those of `names` that are hashtags, in order.
+  Result<std::vector<Tag>> tags(Viewer viewer, const std::vector<std::string>& names);
+  Result<Tag> follow_tag(int64_t account_id, std::string_view name);
+  Result<Tag> unfollow_tag(int64_t account_id, std::string_view name);
+  Result<std::vector<Tag>> followed_tags(int64_t account_id, const Page& page);
+
   // Lists. Each is its owner's alone: another account's list is kNotFound, as
   // if it did not exist. A title is required on creation (1–100 characters);
   // only accounts the owner follows may be added (kUnprocessable otherwise).
@@ -408,6 +422,13 @@ class Microblog {
   Status notify(int64_t recipient, NotificationType type, int64_t from,
                 std::optional<int64_t> status_id);
   Status deliver(const Post& post);
+  // The accounts whose home feed `post` reaches through the hashtags among `tags`
+  // (as written) they follow: public posts only, never boosts or sealed posts, and not
+  // for accounts blocking, blocked by or muting the author. Ascending.
+  Result<std::vector<int64_t>> tag_followers_of(const Post& post,
+                                                const std::vector<std::string>& tags);
+  // Tag entities for normalized `names`, with their history and, for a viewer, `following`.
+  Result<std::vector<Tag>> tag_entities(Viewer viewer, const std::vector<std::string>& names);
   std::string render_text(std::string_view text, std::vector<int64_t>* mentions,
                           std::vector<std::string>* tags);
   // The copy of a direct post the store keeps: content sealed to `readers` (who
@@ -480,6 +501,14 @@ Status check_media_visibility(Visibility visibility, size_t media_count);
 // A post carries media or a poll, not both, and a direct post no poll: polls
 // are not sealed, and a vote reveals who read a direct message. 422 otherwise.
 Status check_poll_allowed(Visibility visibility, size_t media_count, bool has_poll);
+
+// Hashtags: the days of a Tag's history (Mastodon shows a week), and how many tags
+// one account may follow (each page of them is read whole from the store).
+inline constexpr int kTagHistoryDays = 7;
+inline constexpr size_t kMaxFollowedTags = 1000;
+// The stable id of a hashtag, from its normalized name alone: the first 52 bits of
+// its SHA-256, plus one (so never 0, and exact as a JavaScript number).
+int64_t tag_id(std::string_view normalized_name);
 
 // A fresh one-time recovery code (80 random bits, grouped xxxx-xxxx-xxxx-xxxx).
 std::string new_recovery_code();

@@ -245,6 +245,23 @@ struct Conversation {
   bool unread = false;
 };
 
+// One day's use of a hashtag in public posts (Mastodon's Tag history).
+struct TagDay {
+  int64_t day_ms = 0;    // midnight UTC
+  int64_t uses = 0;      // public posts carrying the tag that day
+  int64_t accounts = 0;  // distinct authors of those posts
+};
+
+// A hashtag as Mastodon's Tag entity shows it. Tags are named by their
+// normalized form (domain::normalize_tag); `id` is derived from that name
+// (domain::tag_id), so it is stable without a row of its own.
+struct Tag {
+  int64_t id = 0;
+  std::string name;
+  std::vector<TagDay> history;    // the last kTagHistoryDays days, newest first
+  std::optional<bool> following;  // for a signed-in viewer only
+};
+
 struct Marker {
   std::string timeline;  // "home" | "notifications"
   int64_t last_read_id = 0;

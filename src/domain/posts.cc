@@ -83,6 +83,13 @@ Status Microblog::deliver(const Post& post) {
     });
   }
   recipients.push_back(post.account_id);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tag_followers, tag_followers_of(post, post.tags));
+  if (!tag_followers.empty()) {
+    // One entry per feed, however the post reaches it.
+    recipients.insert(recipients.end(), tag_followers.begin(), tag_followers.end());
+    std::sort(recipients.begin(), recipients.end());
+    recipients.erase(std::unique(recipients.begin(), recipients.end()), recipients.end());
+  }
   feeds_.fan_out(post.id, recipients);
   return ok_status();
 }
@@ -286,6 +293,16 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
     PUBLIUS_TRY(store_.update_status(updated, previous, reset_poll_votes));
   }
   post_changed(updated.id);
+  // As Mastodon: hashtags an edit adds bring the post to their followers' home feeds.
+  std::vector<std::string> added_tags;
+  for (const auto& t : updated.tags) {
+    if (std::none_of(found->tags.begin(), found->tags.end(), [&](const std::string& old) {
+          return normalize_tag(old) == normalize_tag(t);
+        }))
+      added_tags.push_back(t);
+  }
+  PUBLIUS_ASSIGN_OR_RETURN(auto tag_followers, tag_followers_of(updated, added_tags));
+  feeds_.fan_out(updated.id, tag_followers);
   // Attachments the edit dropped lost their rows with it; their files go too.
   std::vector<MediaAttachment> dropped;
   for (const auto& old_media : found->media) {

@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "domain/microblog.h"
+#include "domain/paging.h"
 #include "domain/text_format.h"
 
 namespace publius::domain {
@@ -61,13 +62,7 @@ Result<std::vector<Post>> fill_page(Page page, Read read, Keep keep) {
     }
     if (out.size() >= limit || ids.size() < limit) break;
   }
-  if (out.size() > limit) {
-    // Keep the posts nearest the cursor: the oldest when paging up, the newest otherwise.
-    if (page.min_id)
-      out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(limit));
-    else
-      out.resize(limit);
-  }
+  keep_page_limit(out, page);
   return out;
 }
 

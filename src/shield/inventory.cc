@@ -83,6 +83,8 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
         {"poll_votes", c.poll_votes,
          "options this account chose in others' polls (private: shown only to this account); "
          "no time of voting is kept"},
+        {"followed_tags", c.followed_tags,
+         "hashtags this account follows (private); no time or order of following is kept"},
         {"posting_defaults", 1,
          "settings for new posts: visibility " +
              std::string(domain::visibility_name(c.default_visibility)) +
@@ -145,7 +147,8 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
            "), upload days of unattached images (" + days_list(c.media_upload_days_ms) + "), " +
            plural(c.following, "follows") + ", " + plural(c.followers, "followers") + ", " +
            plural(c.conversations, "direct-message threads") + " (participants and read state), " +
-           plural(c.poll_votes, "poll choices") + " (undated) and the posting defaults"},
+           plural(c.poll_votes, "poll choices") + " (undated), " +
+           plural(c.followed_tags, "followed hashtags") + " (undated) and the posting defaults"},
       {"content", content_count > 0,
        content_count > 0
            ? plural(c.public_posts, "public") + ", " + plural(c.unlisted_posts, "unlisted") +

@@ -158,6 +158,7 @@ struct AccountInventoryCounts {
   int64_t filter_keywords = 0;
   int64_t conversations = 0;     // direct-message threads in the account's list (metadata only)
   int64_t poll_votes = 0;        // options the account chose in others' polls (no times kept)
+  int64_t followed_tags = 0;     // hashtags the account follows (no times kept)
   // The account's posting defaults (settings).
   domain::Visibility default_visibility = domain::Visibility::kPublic;
   bool default_sensitive = false;
@@ -322,8 +323,8 @@ class Store {
   virtual Result<std::vector<int64_t>> tag_timeline(std::string_view normalized_tag, const Page& p,
                                                     bool only_media = false) = 0;
   // Home feed from the tables (used to rebuild the in-memory feed): own posts and
-  // followed accounts' public/unlisted/private posts and reblogs, direct posts addressed to the
-  // owner.
+  // followed accounts' public/unlisted/private posts and reblogs, public posts (not boosts)
+  // carrying a followed hashtag, direct posts addressed to the owner.
   virtual Result<std::vector<int64_t>> home_timeline(int64_t account_id, const Page& p) = 0;
   virtual Result<std::vector<int64_t>> search_statuses(std::string_view query, int limit,
                                                        int offset) = 0;
@@ -371,6 +372,19 @@ class Store {
   virtual Result<std::vector<int64_t>> follower_ids(int64_t account_id) = 0;
   // Followers who asked to be notified of the account's posts (follow with notify=true).
   virtual Result<std::vector<int64_t>> notified_follower_ids(int64_t account_id) = 0;
+  // Followed hashtags, by normalized name. A follow is only (account, tag): no time,
+  // no order. set_tag_follow() says whether it changed anything; followed_tags() gives
+  // all of an account's, ascending by name; tag_follower_ids() the accounts that
+  // follow any of `tags`, ascending, without those who block, are blocked by or mute
+  // `author_id` (one query, however many followers: the fan-out list).
+  virtual Result<bool> set_tag_follow(int64_t account_id, const std::string& tag, bool on) = 0;
+  virtual Result<std::vector<std::string>> followed_tags(int64_t account_id) = 0;
+  virtual Result<std::vector<int64_t>> tag_follower_ids(const std::vector<std::string>& tags,
+                                                        int64_t author_id) = 0;
+  // The days since `since_day_ms` (midnight UTC) on which public posts carried `tag`,
+  // with their counts, in no particular order; days without any are left out.
+  virtual Result<std::vector<domain::TagDay>> tag_history(std::string_view tag,
+                                                          int64_t since_day_ms) = 0;
   // The filter set for the viewer's timelines.
   virtual Result<HiddenAccounts> hidden_accounts(int64_t viewer_id) = 0;
 

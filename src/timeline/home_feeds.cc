@@ -44,7 +44,13 @@ void HomeFeeds::fan_out(int64_t status_id, std::span<const int64_t> recipients) 
     Shard& shard = shards_[s];
     std::lock_guard lock(shard.mu);
     for (size_t i = start[s]; i < start[s + 1]; ++i) {
-      if (Feed* feed = find(shard, by_shard[i])) insert(*feed, status_id);
+      Feed* feed = find(shard, by_shard[i]);
+      // An id older than all a truncated feed holds (an edited old post) lies in the
+      // store's part of the timeline: kept in memory, it would hide the posts between.
+      if (!feed ||
+          (feed->ready && !feed->complete && !feed->ids.empty() && status_id < feed->ids.front()))
+        continue;
+      insert(*feed, status_id);
     }
   }
 }

@@ -31,7 +31,8 @@ class HomeFeeds {
  public:
   explicit HomeFeeds(size_t capacity = 800);
 
-  // Adds status_id to the feed of every account in `recipients` that has a warm feed.
+  // Adds status_id to the feed of every account in `recipients` that has a warm feed,
+  // unless it is older than all a feed holds of a longer history (the store has it there).
   void fan_out(int64_t status_id, std::span<const int64_t> recipients);
 
   // Ids for `page`, newest first, from the warm feed; nullopt when the feed is cold

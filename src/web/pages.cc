@@ -443,6 +443,11 @@ std::string timeline_page(const Frame& f, const TimelinePage& page) {
   if (!page.intro.empty()) h.element("p", page.intro, {{"class", "muted"}});
   if (page.manage)
     h.open("p").element("a", page.manage->label, {{"href", page.manage->href}}).close("p");
+  if (page.action) {
+    h.open("div", {{"class", "actions"}});
+    button_form(h, f, page.action->href, page.action->label);
+    h.close("div");
+  }
   if (page.compose && f.viewer) compose_form(h, f, std::nullopt, f.viewer->default_visibility);
   h.open("section", {{"aria-label", "Posts"}});
   if (page.posts.empty()) h.element("p", page.empty_message, {{"class", "muted"}});
@@ -989,6 +994,22 @@ std::string settings_page(const Frame& f, const SettingsPage& page) {
                    {"required", "required"}});
   h.open("p").element("button", "Make new recovery codes", {{"type", "submit"}}).close("p");
   h.close("form").close("section");
+
+  h.open("section", {{"class", "card"}, {"aria-labelledby", "tags-h"}});
+  h.element("h2", "Followed hashtags", {{"id", "tags-h"}});
+  h.element("p",
+            "Public posts with these hashtags appear in your home timeline. Only you see this "
+            "list; when you followed each is not kept.",
+            {{"class", "muted"}});
+  if (page.followed_tags.empty())
+    h.element("p", "None. Follow a hashtag from its page.", {{"class", "muted"}});
+  h.open("ul", {{"class", "members"}});
+  for (const auto& tag : page.followed_tags) {
+    h.open("li").element("a", "#" + tag, {{"href", "/tags/" + tag}});
+    button_form(h, f, "/tags/" + tag + "/unfollow", "Unfollow", "", "Unfollow #" + tag);
+    h.close("li");
+  }
+  h.close("ul").close("section");
 
   h.open("section", {{"class", "card"}, {"aria-labelledby", "apps-h"}});
   h.element("h2", "Authorized apps", {{"id", "apps-h"}});

@@ -81,6 +81,9 @@ struct TimelinePage {
   std::string intro;              // optional paragraph under the heading
   bool compose = false;           // show the compose form first
   std::optional<NavLink> manage;  // e.g. "Edit this list", under the intro
+  // A one-button POST form under the intro (href: the form's action), e.g. "Follow" on a
+  // hashtag's page.
+  std::optional<NavLink> action;
   std::vector<PostView> posts;
   Pager pager;
   std::string empty_message;
@@ -159,6 +162,7 @@ struct SettingsPage {
   domain::Account account;
   std::vector<AuthorizedApp> apps;
   int64_t recovery_codes_left = 0;
+  std::vector<std::string> followed_tags;  // normalized names, in order
   std::string notice;
   std::string error;
 };

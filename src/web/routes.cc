@@ -488,6 +488,14 @@ void WebUi::add_reading_routes(http::Router& r) {
     content.intro = "Posts tagged #" + *tag + ".";
     content.empty_message = "No posts with this hashtag yet.";
     const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
+    if (viewer) {
+      auto entity = microblog_.tag(viewer, *tag);
+      if (!entity.ok()) return error(v, entity.error());
+      const std::string base = "/tags/" + entity->name;
+      content.action = entity->following.value_or(false)
+                           ? NavLink{base + "/unfollow", "Unfollow #" + *tag}
+                           : NavLink{base + "/follow", "Follow #" + *tag};
+    }
     return timeline(req, v, std::move(content), [&](const domain::Page& p) {
       return microblog_.tag_timeline(viewer, *tag, p);
     });
@@ -669,7 +677,7 @@ void WebUi::add_reading_routes(http::Router& r) {
   });
 }
 
-// ---- Actions: compose, edit, delete, favourite, boost, follow ----
+// ---- Actions: compose, edit, delete, favourite, boost, follow accounts and hashtags ----
 
 void WebUi::add_action_routes(http::Router& r) {
   auto signed_in = [this](Visit& v) -> std::optional<http::Response> {
@@ -814,6 +822,19 @@ void WebUi::add_action_routes(http::Router& r) {
       return back(v, "/home");
     });
   };
+  for (bool follow : {true, false}) {
+    add_page(r, "POST", follow ? "/tags/:tag/follow" : "/tags/:tag/unfollow",
+             [this, signed_in, follow](http::Request& req, Visit& v) {
+               if (auto e = signed_in(v)) return *e;
+               auto tag = http::percent_decode(req.path_param("tag"), false);
+               if (!tag) return error(v, not_found("That is not a hashtag."));
+               auto done = follow ? microblog_.follow_tag(v.account->id, *tag)
+                                  : microblog_.unfollow_tag(v.account->id, *tag);
+               if (!done.ok()) return error(v, done.error());
+               return back(v, "/tags/" + done->name);
+             });
+  }
+
   account_action("/accounts/:id/follow",
                  [this](int64_t me, int64_t id) { return microblog_.follow(me, id, true, false); });
   account_action("/accounts/:id/unfollow",

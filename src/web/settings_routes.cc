@@ -1,4 +1,5 @@
-// Settings: profile, password, recovery codes, authorized apps, account erasure.
+// Settings: profile, password, recovery codes, followed hashtags, authorized apps, account
+// erasure.
 #include "api/api.h"
 #include "util/crypto.h"
 #include "web/web_ui.h"
@@ -41,6 +42,9 @@ void WebUi::add_settings_routes(http::Router& r) {
     auto codes = store_.recovery_codes(v.account->id);
     if (!codes.ok()) return error(v, codes.error());
     content.recovery_codes_left = static_cast<int64_t>(codes->size());
+    auto tags = store_.followed_tags(v.account->id);
+    if (!tags.ok()) return error(v, tags.error());
+    content.followed_tags = std::move(tags).value();
     v.frame.back = "/settings";
     return page(v, settings_page(v.frame, content), status);
   };

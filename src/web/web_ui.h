@@ -10,7 +10,7 @@
 // cookie (web/session.h), and a POST without a matching token is refused.
 //
 // Construct once; call register_routes() after Api::register_routes() (the API's
-// routes must match first; the web UI owns "/", "/@name", "/@name/ID", "/tags/X",
+// routes must match first; the web UI owns "/", "/@name", "/@name/ID", "/tags/X*",
 // "/auth/*", "/home", "/public", "/notifications", "/search", "/settings*",
 // "/statuses/*", "/accounts/*", "/follow_requests*" and "/static/*"). Handlers are
 // then safe to call from any thread. Errors become pages in the site's layout.

@@ -323,6 +323,15 @@ TEST_F(EntityShapes, SearchAndTag) {
   expect_each(at(signed_in, "statuses"), shapes::status(Reader::kPinner), "Search.statuses");
   auto people = Api::ok_json(api().get("/api/v2/search?type=accounts&q=" + alice.username));
   expect_each(at(people, "accounts"), shapes::account(), "Search.accounts");
+  // The Tag entity of its own routes, and its history.
+  const Shape history_day = {must("day", Kind::kString), must("uses", Kind::kString),
+                             must("accounts", Kind::kString)};
+  expect_each(at(anonymous, "hashtags.0.history"), history_day, "Tag.history");
+  expect_shape(Api::ok_json(api().get("/api/v1/tags/" + tag)), shapes::tag(false), "Tag");
+  expect_shape(Api::ok_json(api().post("/api/v1/tags/" + tag + "/follow", alice.token)),
+               shapes::tag(true), "followed Tag");
+  expect_each(Api::ok_json(api().get("/api/v1/followed_tags", alice.token)), shapes::tag(true),
+              "followed_tags Tag");
 }
 
 TEST_F(EntityShapes, ListConversationMarkerAndPreferences) {

@@ -46,6 +46,7 @@ TEST_F(InventoryTest, CountsEveryKindOfDatum) {
   filter.contexts = domain::kFilterHome;
   filter.keywords = {{0, "election", true}, {0, "poll", false}};
   ASSERT_TRUE(microblog_->save_filter(alice, filter).ok());
+  ASSERT_TRUE(microblog_->follow_tag(alice, "Privacy").ok());
 
   StoreDisclosureInventory inventory(*store_);
   auto inv = inventory.for_username("@alice");
@@ -61,6 +62,9 @@ TEST_F(InventoryTest, CountsEveryKindOfDatum) {
   EXPECT_EQ(item(*inv, "non_public_content", "posting_defaults"), 1);
   EXPECT_EQ(item(*inv, "non_public_content", "filters"), 1);
   EXPECT_EQ(item(*inv, "non_public_content", "filter_keywords"), 2);
+  EXPECT_EQ(item(*inv, "non_public_content", "followed_tags"), 1);
+  EXPECT_NE(inv->holding("non_content_records")->what.find("1 followed hashtags (undated)"),
+            std::string::npos);
   EXPECT_EQ(item(*inv, "sealed_content", "direct_messages"), 1);
   EXPECT_EQ(item(*inv, "sealed_content", "direct_messages_received"), 0);
   EXPECT_EQ(item(*inv, "secrets_as_hashes", "public_key"), 1);

@@ -54,6 +54,28 @@ TEST(HomeFeedsTest, TrimsToCapacityAndDefersDeepPagesToTheStore) {
   EXPECT_FALSE(feeds.read(1, Page{.max_id = 5, .limit = 3}).has_value());
 }
 
+TEST(HomeFeedsTest, AnIdOlderThanATruncatedFeedIsLeftToTheStore) {
+  // An edit that adds a followed hashtag fans an old post out again: kept in memory below
+  // the feed's oldest entry, it would make the posts between vanish from deeper pages.
+  HomeFeeds feeds(8);
+  ASSERT_TRUE(feeds.warm(1, loads({})).ok());
+  const std::vector<int64_t> me = {1};
+  // Trimmed back to 8 at 10 entries: 113..120 are held, the rest is the store's.
+  for (int64_t id = 101; id <= 120; ++id) feeds.fan_out(id, me);
+  const auto held = feeds.read(1, Page{.limit = 8});
+  ASSERT_TRUE(held.has_value());
+  ASSERT_EQ(held->back(), 113);
+  feeds.fan_out(2, me);
+  EXPECT_EQ(feeds.read(1, Page{.limit = 8}), held);
+  // The page below the oldest entry held is still the store's (112 and older), never {2}.
+  EXPECT_FALSE(feeds.read(1, Page{.max_id = held->back(), .limit = 1}).has_value());
+  // A feed that holds the whole history takes it where it belongs.
+  HomeFeeds whole(100);
+  ASSERT_TRUE(whole.warm(1, loads({20, 10})).ok());
+  whole.fan_out(2, me);
+  EXPECT_EQ(*whole.read(1, Page{.limit = 10}), (std::vector<int64_t>{20, 10, 2}));
+}
+
 TEST(HomeFeedsTest, DuplicateAndOutOfOrderInsertsStaySortedAndUnique) {
   HomeFeeds feeds(10);
   ASSERT_TRUE(feeds.warm(1, loads({50, 10})).ok());

@@ -509,6 +509,57 @@ TEST_F(WebUiTest, ListsAreMadeAndReadThroughForms) {
   EXPECT_EQ(send("GET", list_path, owner).status, 404);
 }
 
+// Following a hashtag with JavaScript off: a button on the tag's page, the followed tags
+// listed in the settings with a button each to unfollow, and the tag's posts at home.
+TEST_F(WebUiTest, HashtagsAreFollowedAndUnfollowedThroughForms) {
+  const std::string reader = sign_up("tagfan");
+  sign_up("tagposter");
+  auto poster = store_->account_by_username("tagposter");
+  ASSERT_TRUE(poster.ok() && poster->has_value());
+  domain::NewPost post;
+  post.author_id = (*poster)->id;
+  post.text = "a rare #Moth tonight";
+  ASSERT_TRUE(microblog_->create_status(post).ok());
+  const std::string csrf = "csrf=" + csrf_token(reader);
+
+  // Logged out: no button. Signed in: Follow, as a POST form with the CSRF token.
+  EXPECT_EQ(send("GET", "/tags/moth").body.find("/tags/moth/follow"), std::string::npos);
+  auto page = send("GET", "/tags/Moth", reader);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("action=\"/tags/moth/follow\""), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("value=\"" + csrf_token(reader) + "\""), std::string::npos);
+  EXPECT_EQ(send("GET", "/home", reader).body.find("a rare"), std::string::npos);
+
+  // Without the token nothing happens.
+  EXPECT_EQ(send("POST", "/tags/moth/follow", reader, "csrf=forged").status, 403);
+  auto none = store_->followed_tags(microblog_->account_by_acct("tagfan")->id);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+
+  auto followed = send("POST", "/tags/moth/follow", reader, csrf + "&back=/tags/moth");
+  ASSERT_EQ(followed.status, 303) << followed.body;
+  EXPECT_EQ(header(followed, "Location"), "/tags/moth");
+  EXPECT_NE(send("GET", "/tags/moth", reader).body.find("action=\"/tags/moth/unfollow\""),
+            std::string::npos);
+  EXPECT_NE(send("GET", "/home", reader).body.find("a rare"), std::string::npos);
+  auto settings = send("GET", "/settings", reader);
+  EXPECT_NE(settings.body.find("Followed hashtags"), std::string::npos);
+  EXPECT_NE(settings.body.find(">#moth</a>"), std::string::npos) << settings.body;
+  EXPECT_NE(settings.body.find("action=\"/tags/moth/unfollow\""), std::string::npos);
+
+  EXPECT_EQ(send("POST", "/tags/moth/unfollow", reader, csrf + "&back=/settings").status, 303);
+  EXPECT_EQ(send("GET", "/settings", reader).body.find(">#moth</a>"), std::string::npos);
+  EXPECT_EQ(send("GET", "/home", reader).body.find("a rare"), std::string::npos);
+  // Not a hashtag, or not signed in: refused, and nothing is stored.
+  EXPECT_EQ(send("POST", "/tags/12/follow", reader, csrf).status, 404);
+  const std::string anonymous = cookie_of(send("GET", "/"));
+  EXPECT_EQ(send("POST", "/tags/moth/follow", anonymous, "csrf=" + csrf_token(anonymous)).status,
+            401);
+  auto after = store_->followed_tags(microblog_->account_by_acct("tagfan")->id);
+  ASSERT_TRUE(after.ok());
+  EXPECT_TRUE(after->empty());
+}
+
 // Direct messages with JavaScript off: the thread appears, opened with the
 // session's key, marked new once and read after it was shown; others see nothing.
 TEST_F(WebUiTest, MessagesPageShowsSealedThreadsAndMarksThemRead) {

@@ -422,6 +422,18 @@ CREATE TABLE poll_votes (
 CREATE INDEX poll_votes_account ON poll_votes(account_id);
 ALTER TABLE status_edits ADD COLUMN poll_options TEXT;
 )sql",
+    // Followed hashtags: which account follows which tag (normalized), and nothing more.
+    // Following a tag is non-public activity: no time, and WITHOUT ROWID so not even the
+    // order of follows is kept. Rows go with the account. The update hook does not see
+    // this table, so an unfollow marks the erasure pass due itself (SqliteStore).
+    R"sql(
+CREATE TABLE tag_follows (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  tag TEXT NOT NULL,
+  PRIMARY KEY (account_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX tag_follows_by_tag ON tag_follows(tag, account_id);
+)sql",
     // Private notes on other accounts (Relationship `note`), sealed to the writer's own key:
     // a note may name the person behind an account, so it is never stored readable.
     R"sql(

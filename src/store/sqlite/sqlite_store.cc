@@ -8,6 +8,7 @@
 
 #include "domain/text_format.h"
 #include "store/sqlite/schema.h"
+#include "util/ids.h"
 #include "util/json_writer.h"
 #include "util/time.h"
 
@@ -1061,6 +1062,9 @@ Result<std::vector<int64_t>> SqliteStore::home_timeline(int64_t account_id, cons
       "       OR s.in_reply_to_account_id IN (SELECT target_id FROM follows WHERE account_id = "
       "?1)))"
       " OR (s.visibility = 3 AND s.id IN (SELECT status_id FROM mentions WHERE account_id = ?1))"
+      // As deliver() does: public posts carrying a hashtag the owner follows, whoever wrote them.
+      " OR (s.visibility = 0 AND s.reblog_of_id IS NULL AND s.id IN (SELECT t.status_id FROM"
+      "     status_tags t JOIN tag_follows f ON f.tag = t.tag WHERE f.account_id = ?1))"
       ")",
       "s.id", p, [&](Stmt& s) { s.bind(1, account_id); });
 }
@@ -1480,6 +1484,72 @@ Result<HiddenAccounts> SqliteStore::hidden_accounts(int64_t viewer_id) {
   bound(hidden_cache_);
   hidden_cache_[viewer_id] = hidden;
   return hidden;
+}
+
+// ---- Followed hashtags ----
+
+Result<bool> SqliteStore::set_tag_follow(int64_t account_id, const std::string& tag, bool on) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(run(db_,
+                  on ? "INSERT OR IGNORE INTO tag_follows (account_id, tag) VALUES (?, ?)"
+                     : "DELETE FROM tag_follows WHERE account_id = ? AND tag = ?",
+                  [&](Stmt& s) { s.bind(1, account_id).bind(2, tag); }));
+  const bool changed = db_.changes() > 0;
+  // The update hook never sees a WITHOUT ROWID table: the unfollow's old bytes in the
+  // log are the erasure pass's to remove, so say so here.
+  if (changed && !on) old_bytes_in_log_ = true;
+  return changed;
+}
+
+Result<std::vector<std::string>> SqliteStore::followed_tags(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare_cached("SELECT tag FROM tag_follows WHERE account_id = ? ORDER BY tag"));
+  stmt.bind(1, account_id);
+  std::vector<std::string> tags;
+  while (stmt.step()) tags.push_back(stmt.text(0));
+  PUBLIUS_TRY(stmt.status());
+  return tags;
+}
+
+Result<std::vector<int64_t>> SqliteStore::tag_follower_ids(const std::vector<std::string>& tags,
+                                                           int64_t author_id) {
+  if (tags.empty()) return std::vector<int64_t>();
+  std::lock_guard lock(mu_);
+  // ?1 is the author, ?2... the tags.
+  std::string placeholders;
+  for (size_t i = 0; i < tags.size(); ++i)
+    placeholders += (i == 0 ? "?" : ", ?") + std::to_string(i + 2);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare("SELECT DISTINCT f.account_id FROM tag_follows f WHERE f.tag IN (" +
+                  placeholders +
+                  ") AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = f.account_id "
+                  "AND b.target_id = ?1) OR (b.account_id = ?1 AND b.target_id = f.account_id))"
+                  " AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = f.account_id AND "
+                  "m.target_id = ?1) ORDER BY f.account_id"));
+  stmt.bind(1, author_id);
+  for (size_t i = 0; i < tags.size(); ++i) stmt.bind(static_cast<int>(i + 2), tags[i]);
+  return collect_ids(stmt);
+}
+
+Result<std::vector<domain::TagDay>> SqliteStore::tag_history(std::string_view tag,
+                                                             int64_t since_day_ms) {
+  std::lock_guard lock(mu_);
+  // Post ids carry their creation time (util/ids.h): the day is read off the id, and the
+  // range starts at the first id of `since_day_ms`, within the tag's own index.
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare_cached("SELECT ((t.status_id >> 16) / 86400000) * 86400000 AS day, count(*), "
+                         "count(DISTINCT s.account_id) FROM status_tags t JOIN statuses s ON s.id "
+                         "= t.status_id WHERE t.tag = ? AND t.status_id >= ? AND s.visibility = 0 "
+                         "GROUP BY day"));
+  stmt.bind(1, tag).bind(2, id_floor_for_ms(since_day_ms));
+  std::vector<domain::TagDay> days;
+  while (stmt.step()) days.push_back({stmt.int64(0), stmt.int64(1), stmt.int64(2)});
+  PUBLIUS_TRY(stmt.status());
+  return days;
 }
 
 // ---- Notifications ----
@@ -2543,6 +2613,8 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
                            count("SELECT count(*) FROM conversations WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.poll_votes,
                            count("SELECT count(*) FROM poll_votes WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.followed_tags,
+                           count("SELECT count(*) FROM tag_follows WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.following,
                            count("SELECT count(*) FROM follows WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.followers, count("SELECT count(*) FROM follows WHERE target_id = ?1"));

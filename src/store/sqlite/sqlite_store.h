@@ -142,6 +142,12 @@ class SqliteStore final : public store::Store {
   Result<std::vector<int64_t>> follower_ids(int64_t account_id) override;
   Result<std::vector<int64_t>> notified_follower_ids(int64_t account_id) override;
   Result<store::HiddenAccounts> hidden_accounts(int64_t viewer_id) override;
+  Result<bool> set_tag_follow(int64_t account_id, const std::string& tag, bool on) override;
+  Result<std::vector<std::string>> followed_tags(int64_t account_id) override;
+  Result<std::vector<int64_t>> tag_follower_ids(const std::vector<std::string>& tags,
+                                                int64_t author_id) override;
+  Result<std::vector<domain::TagDay>> tag_history(std::string_view tag,
+                                                  int64_t since_day_ms) override;
 
   Status insert_notification(const store::Notification& n) override;
   Result<std::vector<store::Notification>> notifications(int64_t account_id,

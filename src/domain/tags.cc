@@ -1,0 +1,126 @@
+// Microblog: hashtags as entities, and following them. A followed tag's public
+// posts reach the follower's home feed by the same fan-out as a followed
+// account's (deliver() in posts.cc); the store's home timeline query, which
+// rebuilds a feed, includes them the same way.
+#include <algorithm>
+#include <charconv>
+#include <unordered_map>
+
+#include "domain/microblog.h"
+#include "domain/paging.h"
+#include "domain/text_format.h"
+#include "util/crypto.h"
+#include "util/time.h"
+
+namespace publius::domain {
+namespace {
+
+Result<std::string> normalized_name(std::string_view name) {
+  if (!is_valid_tag(name)) return not_found();
+  return normalize_tag(name);
+}
+
+// The page of `tags` Mastodon's id paging asks for, newest (highest id) first.
+std::vector<Tag> page_of(std::vector<Tag> tags, const Page& page) {
+  std::erase_if(tags, [&](const Tag& t) {
+    return (page.max_id && t.id >= *page.max_id) || (page.since_id && t.id <= *page.since_id) ||
+           (page.min_id && t.id <= *page.min_id);
+  });
+  std::sort(tags.begin(), tags.end(), [](const Tag& a, const Tag& b) { return a.id > b.id; });
+  keep_page_limit(tags, page);
+  return tags;
+}
+
+}  // namespace
+
+int64_t tag_id(std::string_view normalized_name) {
+  const std::string digest = sha256_hex(normalized_name);
+  uint64_t bits = 0;
+  std::from_chars(digest.data(), digest.data() + 13, bits, 16);
+  return static_cast<int64_t>(bits) + 1;
+}
+
+Result<std::vector<Tag>> Microblog::tag_entities(Viewer viewer,
+                                                 const std::vector<std::string>& names) {
+  std::vector<std::string> followed;
+  if (viewer) {
+    PUBLIUS_ASSIGN_OR_RETURN(followed, store_.followed_tags(*viewer));
+  }
+  const int64_t today = now_day_ms();
+  const int64_t first_day = today - (kTagHistoryDays - 1) * kDayMs;
+  std::vector<Tag> out;
+  out.reserve(names.size());
+  for (const auto& name : names) {
+    Tag entity;
+    entity.id = tag_id(name);
+    entity.name = name;
+    PUBLIUS_ASSIGN_OR_RETURN(auto used, store_.tag_history(name, first_day));
+    std::unordered_map<int64_t, TagDay> by_day;
+    for (const auto& day : used) by_day[day.day_ms] = day;
+    for (int64_t day = today; day >= first_day; day -= kDayMs) {
+      auto it = by_day.find(day);
+      entity.history.push_back(it == by_day.end() ? TagDay{day, 0, 0} : it->second);
+    }
+    if (viewer) entity.following = std::binary_search(followed.begin(), followed.end(), name);
+    out.push_back(std::move(entity));
+  }
+  return out;
+}
+
+Result<Tag> Microblog::tag(Viewer viewer, std::string_view name) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto normalized, normalized_name(name));
+  PUBLIUS_ASSIGN_OR_RETURN(auto found, tag_entities(viewer, {normalized}));
+  return std::move(found.front());
+}
+
+Result<std::vector<Tag>> Microblog::tags(Viewer viewer, const std::vector<std::string>& names) {
+  std::vector<std::string> normalized;
+  for (const auto& name : names)
+    if (is_valid_tag(name)) normalized.push_back(normalize_tag(name));
+  return tag_entities(viewer, normalized);
+}
+
+Result<Tag> Microblog::follow_tag(int64_t account_id, std::string_view name) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto normalized, normalized_name(name));
+  PUBLIUS_ASSIGN_OR_RETURN(auto followed, store_.followed_tags(account_id));
+  if (!std::binary_search(followed.begin(), followed.end(), normalized)) {
+    if (followed.size() >= kMaxFollowedTags)
+      return unprocessable("Validation failed: you cannot follow more than " +
+                           std::to_string(kMaxFollowedTags) + " hashtags");
+    PUBLIUS_ASSIGN_OR_RETURN(bool added, store_.set_tag_follow(account_id, normalized, true));
+    if (added) feeds_.drop(account_id);  // rebuilt with the tag's posts on the next read
+  }
+  return tag(account_id, normalized);
+}
+
+Result<Tag> Microblog::unfollow_tag(int64_t account_id, std::string_view name) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto normalized, normalized_name(name));
+  PUBLIUS_ASSIGN_OR_RETURN(bool removed, store_.set_tag_follow(account_id, normalized, false));
+  if (removed) feeds_.drop(account_id);
+  return tag(account_id, normalized);
+}
+
+Result<std::vector<Tag>> Microblog::followed_tags(int64_t account_id, const Page& page) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto names, store_.followed_tags(account_id));
+  std::vector<Tag> all;
+  all.reserve(names.size());
+  for (auto& name : names) all.push_back(Tag{tag_id(name), std::move(name), {}, true});
+  // Only the page's tags are looked up in full.
+  std::vector<std::string> shown;
+  for (auto& t : page_of(std::move(all), page)) shown.push_back(std::move(t.name));
+  return tag_entities(account_id, shown);
+}
+
+Result<std::vector<int64_t>> Microblog::tag_followers_of(const Post& post,
+                                                         const std::vector<std::string>& tags) {
+  // Mastodon's rule: only public posts reach hashtag followers, never boosts. A direct
+  // post's tags are sealed content and never leave it.
+  if (post.visibility != Visibility::kPublic || post.reblog_of_id || !post.sealed.empty() ||
+      tags.empty())
+    return std::vector<int64_t>();
+  std::vector<std::string> normalized;
+  for (const auto& t : tags) normalized.push_back(normalize_tag(t));
+  return store_.tag_follower_ids(normalized, post.account_id);
+}
+
+}  // namespace publius::domain
