@@ -63,6 +63,11 @@ class Renderer final : public domain::ChangeObserver {
   // Mastodon's MediaAttachment; its files are served under `base_url`/system/media/.
   static std::string media_attachment(const domain::MediaAttachment& m,
                                       const std::string& base_url);
+  // Mastodon's ScheduledStatus: the time, the parameters it will be posted with
+  // (null where the client gave none) and the uploads reserved for it.
+  static std::string scheduled_status(const domain::ScheduledPost& s, const std::string& base_url);
+  static std::string scheduled_statuses(const std::vector<domain::ScheduledPost>& list,
+                                        const std::string& base_url);
   static std::string relationship(const domain::Relationship& r);
   static std::string relationships(const std::vector<domain::Relationship>& rs);
 
