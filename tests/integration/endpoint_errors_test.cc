@@ -345,17 +345,7 @@ class EndpointErrors : public ApiIntegrationTest {
   }
 
   // Uploads the server's own 1x1 PNG as `u`; the attachment's id.
-  static std::string upload_image(const User& u) {
-    HttpRequest r;
-    r.method = "POST";
-    r.target = "/api/v2/media";
-    r.token = u.token;
-    r.content_type = "multipart/form-data; boundary=EE";
-    r.body = multipart_body(
-        {}, {FilePart{.bytes = api().get("/avatars/original/missing.png").body}}, "EE");
-    auto uploaded = Api::ok_json(api().request(r));
-    return uploaded.is_object() ? str(uploaded, "id") : "";
-  }
+  static std::string upload_image(const User& u) { return upload_default_avatar(api(), u.token); }
 
   // A token that may call `route` (admin routes get the admin's).
   static std::string token_for(const Route& route, const User& user) {

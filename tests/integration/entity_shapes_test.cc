@@ -354,14 +354,7 @@ TEST_F(EntityShapes, ListConversationMarkerAndPreferences) {
 
 TEST_F(EntityShapes, ScheduledStatusWithMediaAndWithAPoll) {
   auto alice = new_user("shape");
-  HttpRequest upload;
-  upload.method = "POST";
-  upload.target = "/api/v2/media";
-  upload.token = alice.token;
-  upload.content_type = "multipart/form-data; boundary=SH";
-  upload.body = multipart_body(
-      {}, {FilePart{.bytes = api().get("/avatars/original/missing.png").body}}, "SH");
-  const std::string media = str(Api::ok_json(api().request(upload)), "id");
+  const std::string media = upload_default_avatar(api(), alice.token);
   auto with_media = Api::ok_json(api().post_form("/api/v1/statuses",
                                                  form({{"status", "later"},
                                                        {"media_ids[]", media},

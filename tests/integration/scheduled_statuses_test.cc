@@ -16,19 +16,6 @@ namespace {
 // An ISO 8601 time `minutes` from now.
 std::string in_minutes(int64_t minutes) { return format_iso8601_ms(now_ms() + minutes * 60000); }
 
-// An upload of the default avatar (a PNG the server has at hand) by `token`; its id.
-std::string upload_png(const Api& api, const std::string& token) {
-  HttpRequest r;
-  r.method = "POST";
-  r.target = "/api/v2/media";
-  r.token = token;
-  r.content_type = "multipart/form-data; boundary=SS";
-  r.body =
-      multipart_body({}, {FilePart{.bytes = api.get("/avatars/original/missing.png").body}}, "SS");
-  auto uploaded = Api::ok_json(api.request(r));
-  return uploaded.is_object() ? str(uploaded, "id") : "";
-}
-
 json::value schedule(const Api& api, const std::string& token, const std::string& body) {
   return Api::ok_json(api.post_form("/api/v1/statuses", body, token));
 }
@@ -121,7 +108,7 @@ TEST_F(ScheduledStatusesApi, TooSoonDirectAndInvalidPostsAre422) {
 
 TEST_F(ScheduledStatusesApi, ReservedUploadsAreKeptForThePostAndReleasedWithIt) {
   const User alice = new_user("schmed");
-  const std::string media = upload_png(api(), alice.token);
+  const std::string media = upload_default_avatar(api(), alice.token);
   ASSERT_FALSE(media.empty());
   auto s = schedule(api(), alice.token,
                     form({{"status", "with a picture"},
@@ -189,7 +176,7 @@ TEST_F(ScheduledPublishServerTest, ADuePostIsPublishedOnceWithItsMedia) {
   Api api(server_.port());
   auto me = Api::ok_json(api.get("/api/v1/accounts/verify_credentials", author));
   Api::ok_json(api.post("/api/v1/accounts/" + str(me, "id") + "/follow", follower));
-  const std::string media = upload_png(api, author);
+  const std::string media = upload_default_avatar(api, author);
   auto s = schedule(api, author,
                     form({{"status", "Published by the clock"},
                           {"media_ids[]", media},
