@@ -272,13 +272,7 @@ TEST_F(ScheduledTest, TheInventoryCountsThemAndDeletingTheAccountErasesThem) {
   ASSERT_TRUE(microblog_->delete_account(alice).ok());
   const auto hits = scanner.scan_path(dir_.path());
   EXPECT_TRUE(hits.empty()) << shield_test::describe(hits);
-  auto left = store_->with_connection([](sqlite::Db& db) -> Result<int64_t> {
-    PUBLIUS_ASSIGN_OR_RETURN(auto s, db.prepare("SELECT count(*) FROM scheduled_statuses"));
-    if (!s.step()) return internal_error("no row");
-    return s.int64(0);
-  });
-  ASSERT_TRUE(left.ok());
-  EXPECT_EQ(*left, 0);
+  EXPECT_EQ(count_rows("scheduled_statuses"), 0);
 }
 
 TEST_F(ScheduledTest, ADeletedScheduledPostLeavesTheFilesAtTheNextErasurePass) {
