@@ -33,6 +33,7 @@ void Api::register_routes(http::Router& router) {
   add_list_routes(router);
   add_filter_routes(router);
   add_tag_routes(router);
+  add_scheduled_routes(router);
   add_legal_routes(router);
   add_media_routes(router);
 }

@@ -55,6 +55,7 @@ class Api {
   void add_list_routes(http::Router& r);
   void add_filter_routes(http::Router& r);
   void add_tag_routes(http::Router& r);
+  void add_scheduled_routes(http::Router& r);  // /api/v1/scheduled_statuses
   void add_legal_routes(http::Router& r);  // admin: legal desk and disclosure inventory
   void add_media_routes(http::Router& r);  // uploads and /system/media files
 
@@ -104,6 +105,10 @@ Result<domain::ListFields> list_fields(const http::Params& p);
 // A page of accounts from rows of (row id, account id), with the Link header for the rows.
 http::Response account_page(Renderer& renderer, const http::Request& req,
                             Result<std::vector<std::pair<int64_t, int64_t>>> rows);
+// Mastodon's `scheduled_at`: an ISO 8601 time, or one without a zone (a web
+// form's datetime-local, "2026-01-02T10:30"), read as UTC. Unset when absent or
+// empty; 422 when it is not a time.
+Result<std::optional<int64_t>> scheduled_at_from(const http::Params& p);
 // The numeric id in path parameter `name`; kNotFound when it is not one.
 Result<int64_t> path_id(const http::Request& req, std::string_view name = "id");
 // Mastodon's Link header for a page whose items have ids newest..oldest.

@@ -701,6 +701,58 @@ void image_meta(JsonWriter& w, int width, int height) {
 
 }  // namespace
 
+std::string Renderer::scheduled_status(const domain::ScheduledPost& s,
+                                       const std::string& base_url) {
+  const domain::NewPost& r = s.request;
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().field_id("id", s.id).field("scheduled_at", format_iso8601_ms(s.scheduled_ms));
+  w.key("params").begin_object().field("text", r.text);
+  if (r.poll) {
+    w.key("poll").raw(domain::new_poll_json(*r.poll));
+  } else {
+    w.field_null("poll");
+  }
+  if (r.media_ids.empty()) {
+    w.field_null("media_ids");
+  } else {
+    w.key("media_ids").begin_array();
+    for (int64_t id : r.media_ids) w.id(id);
+    w.end_array();
+  }
+  if (r.sensitive) {
+    w.field("sensitive", *r.sensitive);
+  } else {
+    w.field_null("sensitive");
+  }
+  w.field_or_null("spoiler_text", r.spoiler_text);
+  if (r.visibility) {
+    w.field("visibility", domain::visibility_name(*r.visibility));
+  } else {
+    w.field_null("visibility");
+  }
+  w.field_optional_id("in_reply_to_id", r.in_reply_to_id).field_or_null("language", r.language);
+  // Posts keep no client app (shield rule); the post is published once, so no second time.
+  w.field_null("application_id").field_null("scheduled_at");
+  w.field_or_null("idempotency", r.idempotency_key.value_or(""));
+  w.field("with_rate_limit", false).end_object();
+  w.key("media_attachments").begin_array();
+  for (const auto& m : s.media) w.raw(media_attachment(m, base_url));
+  w.end_array().end_object();
+  return out;
+}
+
+std::string Renderer::scheduled_statuses(const std::vector<domain::ScheduledPost>& list,
+                                         const std::string& base_url) {
+  std::string out = "[";
+  for (size_t i = 0; i < list.size(); ++i) {
+    if (i) out.push_back(',');
+    out += scheduled_status(list[i], base_url);
+  }
+  out.push_back(']');
+  return out;
+}
+
 std::string Renderer::media_attachment(const domain::MediaAttachment& m,
                                        const std::string& base_url) {
   std::string out;

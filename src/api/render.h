@@ -69,6 +69,11 @@ class Renderer final : public domain::ChangeObserver {
   // Mastodon, so nothing of the viewer enters the cached status JSON.)
   std::string tag(const domain::Tag& tag) const;
   std::string tags(const std::vector<domain::Tag>& tags) const;
+  // Mastodon's ScheduledStatus: the time, the parameters it will be posted with
+  // (null where the client gave none) and the uploads reserved for it.
+  static std::string scheduled_status(const domain::ScheduledPost& s, const std::string& base_url);
+  static std::string scheduled_statuses(const std::vector<domain::ScheduledPost>& list,
+                                        const std::string& base_url);
   static std::string relationship(const domain::Relationship& r);
   static std::string relationships(const std::vector<domain::Relationship>& rs);
 

@@ -4,6 +4,7 @@
 #include "api/api.h"
 #include "util/ids.h"
 #include "util/json_writer.h"
+#include "util/time.h"
 
 namespace publius::api {
 namespace {
@@ -99,11 +100,17 @@ void Api::add_status_routes(http::Router& r) {
     auto poll = poll_from(*p, false);
     if (!poll.ok()) return error_response(poll.error());
     post.poll = std::move(poll).value();
-    if (p->has("scheduled_at") && !p->get_or("scheduled_at", "").empty())
-      return http::Response::error(422, "Validation failed: scheduled posts are not supported yet");
+    auto scheduled_at = scheduled_at_from(*p);
+    if (!scheduled_at.ok()) return error_response(scheduled_at.error());
     if (auto key = req.header("idempotency-key"); !key.empty()) {
       if (key.size() > 256) return http::Response::error(422, "Idempotency-Key is too long");
       post.idempotency_key = std::string(key);
+    }
+    if (*scheduled_at) {
+      auto scheduled = microblog_.schedule_status(post, **scheduled_at, now_ms());
+      if (!scheduled.ok()) return error_response(scheduled.error());
+      return http::Response::json(
+          Renderer::scheduled_status(*scheduled, microblog_.config().base_url()));
     }
     auto created = microblog_.create_status(post);
     if (!created.ok()) return error_response(created.error());

@@ -18,6 +18,7 @@
 #include "domain/instance_rules.h"
 #include "domain/microblog.h"
 #include "domain/poll_closer.h"
+#include "domain/scheduled_publisher.h"
 #include "http/server.h"
 #include "legal/desk.h"
 #include "shield/erasure.h"
@@ -47,6 +48,7 @@ struct ServeOptions {
   int64_t notice_check_seconds = 60;
   int64_t erasure_interval_seconds = 60;
   int64_t poll_check_seconds = 60;
+  int64_t schedule_check_seconds = 60;
   std::string onion_location;  // http://<name>.onion, no trailing slash
 };
 
@@ -153,6 +155,10 @@ int serve(ServeOptions o) {
   legal::NoticeReleaser releaser(**desk, o.notice_check_seconds * 1000);
   // Ended polls notify their author and voters (domain/poll_closer.h).
   domain::PollCloser poll_closer(microblog, std::chrono::seconds(o.poll_check_seconds));
+  // Scheduled posts are published when due, and those due while the server was
+  // down at once (domain/scheduled_publisher.h).
+  domain::ScheduledPublisher scheduled_publisher(microblog,
+                                                 std::chrono::seconds(o.schedule_check_seconds));
   api::ApiOptions api_options;
   api_options.requests_per_window = o.rate_limit;
   api_options.legal_desk = desk->get();
@@ -412,6 +418,13 @@ int run_cli(int argc, char** argv) {
                    "How often at the latest to look for ended polls to announce (they are also "
                    "announced at the end itself)")
       ->envname("PUBLIUS_POLL_CHECK_SECONDS")
+      ->check(CLI::Range(int64_t{1}, int64_t{3600}))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--schedule-check-seconds", serve_opts.schedule_check_seconds,
+                   "How often at the latest to look for scheduled posts to publish (they are "
+                   "also published at their time itself)")
+      ->envname("PUBLIUS_SCHEDULE_CHECK_SECONDS")
       ->check(CLI::Range(int64_t{1}, int64_t{3600}))
       ->capture_default_str();
   serve_cmd->add_flag("!--closed-registrations", serve_opts.registrations, "Refuse new sign-ups")

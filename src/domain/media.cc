@@ -7,18 +7,11 @@
 #include "domain/text_format.h"
 #include "media/image_processor.h"
 #include "util/crypto.h"
+#include "util/ids.h"
 #include "util/time.h"
 
 namespace publius::domain {
 namespace {
-
-// A random positive 63-bit id (see MediaAttachment: not time-sortable on purpose).
-int64_t new_media_id() {
-  for (;;) {
-    const auto id = static_cast<int64_t>(random_u64() >> 1);
-    if (id != 0) return id;
-  }
-}
 
 // Holds one of the places of images decoded at once while alive (see
 // InstanceConfig::max_concurrent_uploads); `others` were already decoding.
@@ -79,7 +72,7 @@ Result<MediaAttachment> Microblog::upload_media(int64_t account_id, std::string_
   PUBLIUS_TRY(slot.granted(config_.max_concurrent_uploads));
   PUBLIUS_ASSIGN_OR_RETURN(auto image, media::process_image(bytes));
   MediaAttachment m;
-  m.id = new_media_id();
+  m.id = random_id();  // not time-sortable on purpose (MediaAttachment)
   m.account_id = account_id;
   m.file_key = media::MediaFiles::new_key();
   m.extension = std::string(media::file_extension(image.format));
@@ -166,6 +159,8 @@ Result<MediaAttachment> Microblog::update_media(int64_t account_id, int64_t medi
   PUBLIUS_ASSIGN_OR_RETURN(auto m, own_media(account_id, media_id));
   // As Mastodon: an attachment in a post changes through the post's edit.
   if (m.status_id) return unprocessable("Validation failed: this media is already in a post");
+  if (m.scheduled_status_id)
+    return unprocessable("Validation failed: this media is in a scheduled post");
   PUBLIUS_TRY(check_media_description(change.description));
   if (change.description) m.description = *change.description;
   if (change.focus) {
@@ -179,6 +174,8 @@ Result<MediaAttachment> Microblog::update_media(int64_t account_id, int64_t medi
 Status Microblog::delete_media(int64_t account_id, int64_t media_id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto m, own_media(account_id, media_id));
   if (m.status_id) return unprocessable("Validation failed: this media is in a post");
+  if (m.scheduled_status_id)
+    return unprocessable("Validation failed: this media is in a scheduled post");
   PUBLIUS_ASSIGN_OR_RETURN(bool deleted, store_.delete_unattached_media(m.id));
   if (!deleted) return unprocessable("Validation failed: this media is in a post");
   media_files_.erase(media_file_names({m}));
@@ -214,9 +211,9 @@ Result<MediaSweep> Microblog::sweep_media(int64_t now_ms) {
   return swept;
 }
 
-Result<std::vector<MediaAttachment>> Microblog::media_for_post(int64_t author_id,
-                                                               const std::vector<int64_t>& ids,
-                                                               std::optional<int64_t> post_id) {
+Result<std::vector<MediaAttachment>> Microblog::media_for_post(
+    int64_t author_id, const std::vector<int64_t>& ids, std::optional<int64_t> post_id,
+    std::optional<int64_t> scheduled_id) {
   if (ids.size() > kMaxMediaPerPost) {
     return unprocessable("Validation failed: at most " + std::to_string(kMaxMediaPerPost) +
                          " media attachments per post");
@@ -228,10 +225,13 @@ Result<std::vector<MediaAttachment>> Microblog::media_for_post(int64_t author_id
       continue;
     auto it = std::find_if(found.begin(), found.end(), [&](const auto& m) { return m.id == id; });
     const bool usable = it != found.end() && it->account_id == author_id &&
-                        (!it->status_id || it->status_id == post_id);
+                        (!it->status_id || it->status_id == post_id) &&
+                        (!it->scheduled_status_id || it->scheduled_status_id == scheduled_id);
     if (!usable) return unprocessable("Validation failed: media attachments were not found");
     ordered.push_back(*it);
-    ordered.back().uploaded_day_ms.reset();  // in a post: no upload day, as stored
+    // In a post: no upload day, and no longer reserved, as stored.
+    ordered.back().uploaded_day_ms.reset();
+    ordered.back().scheduled_status_id.reset();
   }
   return ordered;
 }

@@ -82,6 +82,26 @@ struct NewPost {
   std::optional<NewPoll> poll;     // not with media, not on a direct post
 };
 
+// A post waiting for its publication time (Mastodon's ScheduledStatus), as the
+// domain reads it: the post as it will be made (its visibility fixed when it was
+// scheduled, never direct) and the uploads reserved for it.
+struct ScheduledPost {
+  int64_t id = 0;
+  int64_t scheduled_ms = 0;
+  NewPost request;
+  std::vector<MediaAttachment> media;
+};
+
+// A poll request as JSON, {"options", "expires_in", "multiple", "hide_totals"}:
+// how a scheduled post keeps it and how Mastodon's ScheduledStatus shows it.
+std::string new_poll_json(const NewPoll& poll);
+
+// Mastodon's rules for scheduled posts: at least five minutes ahead, at most 300
+// waiting per account and 25 publishing on one day (UTC).
+inline constexpr int64_t kMinScheduleAheadMs = 5 * 60 * 1000;
+inline constexpr int64_t kMaxScheduledPosts = 300;
+inline constexpr int64_t kMaxScheduledPostsPerDay = 25;
+
 // A focal point, each coordinate in [-1, 1] (Mastodon's meta.focus).
 struct Focus {
   double x = 0, y = 0;
@@ -276,6 +296,31 @@ class Microblog {
 
   // Statuses.
   Result<Post> create_status(const NewPost& request);
+  // Scheduled posts (domain/scheduled.cc). schedule_status() checks `request`
+  // as create_status() would (every rule, in the same place), and the schedule
+  // (check_schedule: 422), refuses direct posts (422: their text would wait
+  // unsealed), reserves its uploads and stores it; the same Idempotency-Key
+  // again returns the post scheduled first. The others are private to the
+  // owner: anyone else's is kNotFound. reschedule_status() changes only the
+  // time, under the same rules; delete_scheduled_status() releases its uploads.
+  Result<ScheduledPost> schedule_status(const NewPost& request, int64_t scheduled_ms,
+                                        int64_t now_ms);
+  Result<std::vector<ScheduledPost>> scheduled_statuses(int64_t account_id, const Page& page);
+  Result<ScheduledPost> own_scheduled_status(int64_t account_id, int64_t id);
+  Result<ScheduledPost> reschedule_status(int64_t account_id, int64_t id, int64_t scheduled_ms,
+                                          int64_t now_ms);
+  Status delete_scheduled_status(int64_t account_id, int64_t id);
+  // Publishes the scheduled posts due at or before `now_ms` through
+  // create_status()'s path (checked again, fanned out, notified, media
+  // attached), each exactly once however often it runs or crashes: the
+  // scheduled row goes in the transaction that stores the post. One that no
+  // longer passes the rules (its reply target deleted, say) is dropped, as
+  // Mastodon does. The ScheduledPublisher thread calls it with the wall clock.
+  // Returns how many it published.
+  Result<size_t> publish_due_statuses(int64_t now_ms);
+  // When the next scheduled post is due (ms since the epoch), if any.
+  Result<std::optional<int64_t>> next_scheduled_time() { return store_.next_scheduled_ms(); }
+
   // Editing and deleting look only among the caller's own posts: kNotFound for anyone else's.
   Result<Post> edit_status(int64_t editor_id, int64_t status_id, const PostChange& change);
   Result<Post> delete_status(int64_t requester_id, int64_t status_id);
@@ -449,9 +494,27 @@ class Microblog {
   Result<Poll> new_poll(const NewPoll& request, int64_t now_ms) const;
   // The author's attachments for a post, in `ids` order: each must exist, be the
   // author's and be unattached or already on `post_id`; 422 otherwise.
-  Result<std::vector<MediaAttachment>> media_for_post(int64_t author_id,
-                                                      const std::vector<int64_t>& ids,
-                                                      std::optional<int64_t> post_id);
+  // With `scheduled_id`, uploads reserved for that scheduled post may be used too.
+  Result<std::vector<MediaAttachment>> media_for_post(
+      int64_t author_id, const std::vector<int64_t>& ids, std::optional<int64_t> post_id,
+      std::optional<int64_t> scheduled_id = std::nullopt);
+  // The post `request` makes, checked against every rule of a new post (the one
+  // place they are: create_status() and scheduling both call it) and complete
+  // with id, HTML, mentions, media and poll, but not stored. With `scheduled_id`,
+  // the uploads reserved for that scheduled post may be attached.
+  Result<Post> new_post(const NewPost& request, std::optional<int64_t> scheduled_id);
+  // Stores `post` (from new_post) with everything it causes in one transaction
+  // and delivers it. With `scheduled_id`, that scheduled post is deleted in the
+  // same transaction (kConflict, nothing stored, when it is already gone).
+  Result<Post> store_new_post(Post post, const NewPost& request,
+                              std::optional<int64_t> scheduled_id);
+  // A stored scheduled post as the domain reads it (its parameters decoded).
+  static Result<ScheduledPost> scheduled_post(const ScheduledStatus& stored);
+  // 422 unless `scheduled_ms` is at least kMinScheduleAheadMs after `now_ms` and
+  // the account keeps within kMaxScheduledPosts and kMaxScheduledPostsPerDay
+  // (not counting `except_id`, the post being rescheduled).
+  Status check_schedule(int64_t account_id, int64_t scheduled_ms, int64_t now_ms,
+                        int64_t except_id);
 
   store::Store& store_;
   timeline::HomeFeeds& feeds_;

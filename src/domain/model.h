@@ -72,11 +72,26 @@ struct MediaAttachment {
   // Midnight UTC of the upload's day while unattached (the sweep's clock; no
   // finer time is kept); unset once in a post.
   std::optional<int64_t> uploaded_day_ms;
+  // The scheduled post it is reserved for while in no post yet (ScheduledStatus).
+  std::optional<int64_t> scheduled_status_id;
   std::string file_name() const { return file_key + "." + extension; }
   std::string small_file_name() const { return file_key + "-small." + extension; }
 };
 // The names of the files (originals and previews) of `media`.
 std::vector<std::string> media_file_names(const std::vector<MediaAttachment>& media);
+
+// A post waiting for its publication time (Mastodon's ScheduledStatus), as
+// stored: the client's parameters as the domain encodes them
+// (domain/scheduled.cc), opaque to the store, and the uploads reserved for it.
+// The id is random, not time-sortable: when a post was scheduled is non-public
+// activity (shield rule); the publication time becomes public with the post.
+struct ScheduledStatus {
+  int64_t id = 0;
+  int64_t account_id = 0;
+  int64_t scheduled_ms = 0;
+  std::string params;
+  std::vector<MediaAttachment> media;  // reserved, in the order the author gave
+};
 
 // A poll on a post (Mastodon's Poll). It has no id of its own: the API names it
 // by its post's id. Counts are tallies kept with the poll; who voted which

@@ -143,6 +143,11 @@ Result<Post> Microblog::create_status(const NewPost& request) {
       if (found) return *found;
     }
   }
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, new_post(request, std::nullopt));
+  return store_new_post(std::move(post), request, std::nullopt);
+}
+
+Result<Post> Microblog::new_post(const NewPost& request, std::optional<int64_t> scheduled_id) {
   std::string_view text = request.text;
   while (!text.empty() &&
          (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' || text.back() == '\t'))
@@ -165,8 +170,8 @@ Result<Post> Microblog::create_status(const NewPost& request) {
   PUBLIUS_TRY(check_media_visibility(post.visibility, request.media_ids.size()));
   PUBLIUS_TRY(
       check_poll_allowed(post.visibility, request.media_ids.size(), request.poll.has_value()));
-  PUBLIUS_ASSIGN_OR_RETURN(post.media,
-                           media_for_post(request.author_id, request.media_ids, std::nullopt));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      post.media, media_for_post(request.author_id, request.media_ids, std::nullopt, scheduled_id));
   if (request.in_reply_to_id) {
     auto parent = visible_status(request.author_id, *request.in_reply_to_id);
     if (!parent.ok()) return not_found("The post you are replying to was not found");
@@ -186,6 +191,11 @@ Result<Post> Microblog::create_status(const NewPost& request) {
     PUBLIUS_ASSIGN_OR_RETURN(post.poll, new_poll(*request.poll, post.created_ms));
   }
   for (auto& m : post.media) m.status_id = post.id;
+  return post;
+}
+
+Result<Post> Microblog::store_new_post(Post post, const NewPost& request,
+                                       std::optional<int64_t> scheduled_id) {
   // Everything the post causes in the store commits with it, in one transaction.
   store::NewPostEffects effects;
   auto add_notification = [&](int64_t recipient, NotificationType type) {
@@ -201,6 +211,7 @@ Result<Post> Microblog::create_status(const NewPost& request) {
     for (int64_t follower : bells) add_notification(follower, NotificationType::kStatus);
   }
   if (request.idempotency_key) effects.idempotency_key_hash = sha256_hex(*request.idempotency_key);
+  effects.scheduled_status_id = scheduled_id;
   if (post.visibility == Visibility::kDirect) {
     std::vector<int64_t> readers = post.mention_account_ids;
     readers.push_back(post.account_id);

@@ -72,6 +72,9 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
          "images in unlisted or followers-only posts, stored without any metadata"},
         {"unattached_media", c.unattached_media,
          "images uploaded but in no post, seen only by this account; stored without metadata"},
+        {"scheduled_posts", c.scheduled_posts,
+         "posts waiting for their publication time, stored in clear with that time (never "
+         "direct messages), seen only by this account until published"},
         {"bookmarks", c.bookmarks, "posts this account bookmarked (private list)"},
         {"lists", c.lists, "this account's lists (titles, private)"},
         {"list_members", c.list_memberships, "accounts placed in this account's lists"},
@@ -123,7 +126,7 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
   const int64_t media_count =
       c.public_media + c.non_public_media + c.unattached_media + c.profile_pictures;
   const int64_t content_count =
-      c.public_posts + c.unlisted_posts + c.followers_only_posts + media_count;
+      c.public_posts + c.unlisted_posts + c.followers_only_posts + c.scheduled_posts + media_count;
   const std::string sealed = plural(c.direct_messages, "direct messages written") + " and " +
                              std::to_string(c.direct_messages_received) +
                              " received are sealed and cannot be produced";
@@ -153,6 +156,7 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
        content_count > 0
            ? plural(c.public_posts, "public") + ", " + plural(c.unlisted_posts, "unlisted") +
                  " and " + plural(c.followers_only_posts, "followers-only posts") + ", " +
+                 plural(c.scheduled_posts, "scheduled posts") + ", " +
                  plural(media_count, "images") + "; " + sealed
            : "no posts; " + sealed},
       {"all_records", true,

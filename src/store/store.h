@@ -35,6 +35,7 @@ using domain::Page;
 using domain::Post;
 using domain::PostEdit;
 using domain::Relationship;
+using domain::ScheduledStatus;
 using domain::Token;
 
 // A recovery code as stored: its Argon2id hash and the account's secret key
@@ -159,6 +160,7 @@ struct AccountInventoryCounts {
   int64_t conversations = 0;     // direct-message threads in the account's list (metadata only)
   int64_t poll_votes = 0;        // options the account chose in others' polls (no times kept)
   int64_t followed_tags = 0;     // hashtags the account follows (no times kept)
+  int64_t scheduled_posts = 0;   // posts waiting for their publication time (text in clear)
   // The account's posting defaults (settings).
   domain::Visibility default_visibility = domain::Visibility::kPublic;
   bool default_sensitive = false;
@@ -184,12 +186,22 @@ struct ConversationFiling {
 };
 
 // What commits together with a new post (Store::insert_status): its place in
-// each participant's conversation (direct posts), the notifications it causes
-// and the idempotency key that names it for its author.
+// each participant's conversation (direct posts), the notifications it causes,
+// the idempotency key that names it for its author and, when it publishes a
+// scheduled post, that post's deletion: if the scheduled post is gone already
+// (published or deleted meanwhile), nothing is stored and the insert is
+// kConflict, so a scheduled post is published exactly once.
 struct NewPostEffects {
   std::vector<ConversationFiling> conversations;
   std::vector<Notification> notifications;
   std::optional<std::string> idempotency_key_hash;
+  std::optional<int64_t> scheduled_status_id;
+};
+
+// How many scheduled posts an account has (Store::scheduled_counts).
+struct ScheduledCounts {
+  int64_t total = 0;
+  int64_t on_day = 0;  // publishing on the day asked for
 };
 
 // A poll past its end whose end notifications are not yet written (Store::polls_due).
@@ -313,6 +325,31 @@ class Store {
   virtual Result<std::vector<std::string>> stored_media_keys(
       const std::vector<std::string>& keys) = 0;
   virtual Result<std::vector<int64_t>> descendants(int64_t id, int limit) = 0;
+
+  // Scheduled posts (domain::ScheduledStatus). insert_scheduled_status() stores
+  // one and reserves its uploads (`media` ids, in order) in one transaction:
+  // each must be the account's, in no post and reserved for no other scheduled
+  // post, else kUnprocessable and nothing is stored. A reserved upload is taken
+  // by no other post and never swept (delete_unattached_media_uploaded_by) or
+  // deleted (delete_unattached_media) until insert_status() publishes its post
+  // (NewPostEffects::scheduled_status_id) or delete_scheduled_status() releases
+  // it. Loaded ones carry their reserved media. scheduled_statuses_of() pages by
+  // id, newest first; scheduled_statuses_due() gives up to `limit` due at or
+  // before now_ms, earliest first; next_scheduled_ms() the earliest time of all.
+  // reschedule_status() and delete_scheduled_status() say whether the row was
+  // there. scheduled_counts() counts the account's, and those of them due on the
+  // day beginning at `day_ms` (midnight UTC), leaving out `except_id`.
+  virtual Status insert_scheduled_status(const ScheduledStatus& s) = 0;
+  virtual Result<std::optional<ScheduledStatus>> scheduled_status(int64_t id) = 0;
+  virtual Result<std::vector<ScheduledStatus>> scheduled_statuses_of(int64_t account_id,
+                                                                     const Page& p) = 0;
+  virtual Result<std::vector<ScheduledStatus>> scheduled_statuses_due(int64_t now_ms,
+                                                                      int limit) = 0;
+  virtual Result<std::optional<int64_t>> next_scheduled_ms() = 0;
+  virtual Result<bool> reschedule_status(int64_t id, int64_t scheduled_ms) = 0;
+  virtual Result<bool> delete_scheduled_status(int64_t id) = 0;
+  virtual Result<ScheduledCounts> scheduled_counts(int64_t account_id, int64_t day_ms,
+                                                   int64_t except_id) = 0;
 
   // Status lists; each returns ids newest first.
   virtual Result<std::vector<int64_t>> account_statuses(int64_t account_id,

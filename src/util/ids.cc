@@ -3,6 +3,7 @@
 #include <atomic>
 #include <charconv>
 
+#include "util/crypto.h"
 #include "util/time.h"
 
 namespace publius {
@@ -20,6 +21,13 @@ int64_t next_id() {
     next = prev >= floor ? prev + 1 : floor;
   } while (!last_id.compare_exchange_weak(prev, next, std::memory_order_relaxed));
   return next;
+}
+
+int64_t random_id() {
+  for (;;) {
+    const auto id = static_cast<int64_t>(random_u64() >> 1);
+    if (id != 0) return id;
+  }
 }
 
 std::optional<int64_t> parse_id(std::string_view text) {

@@ -17,6 +17,10 @@ int64_t next_id();
 inline int64_t id_floor_for_ms(int64_t ms) { return ms << 16; }
 inline int64_t ms_of_id(int64_t id) { return id >> 16; }
 
+// A random positive 63-bit id, for objects whose id must not record when they
+// were made (uploads and scheduled posts: non-public activity, shield rule).
+int64_t random_id();
+
 // Parses a decimal id as clients send it; nullopt for anything else (negative, junk, overflow).
 std::optional<int64_t> parse_id(std::string_view text);
 

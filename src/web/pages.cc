@@ -19,6 +19,11 @@ std::string display_name(const Account& a) {
   return a.display_name.empty() ? a.username : a.display_name;
 }
 
+// "2026-01-02 10:30 UTC" from an ISO 8601 time of format_iso8601_ms().
+std::string minutes_utc(const std::string& iso) {
+  return iso.substr(0, 10) + " " + iso.substr(11, 5) + " UTC";
+}
+
 std::string_view visibility_label(Visibility v) {
   switch (v) {
     case Visibility::kPublic:
@@ -140,7 +145,7 @@ void render_post(Html& h, const Frame& f, const PostView& v, bool focus) {
   h.open("span", {{"class", "meta"}});
   h.open("a", {{"href", path}});
   const std::string when = format_iso8601_ms(p.created_ms);
-  h.element("time", when.substr(0, 10) + " " + when.substr(11, 5) + " UTC", {{"datetime", when}});
+  h.element("time", minutes_utc(when), {{"datetime", when}});
   h.close("a");
   h.text(" · ").text(visibility_label(p.visibility));
   if (p.edited_ms) h.text(" · edited");
@@ -312,6 +317,19 @@ void compose_form(Html& h, const Frame& f, std::optional<int64_t> reply_to,
     h.close("details");
   }
   poll_fields(h);
+  if (!reply_to) {
+    h.element("label", "Publish at (optional, UTC)", {{"for", "scheduled_at"}});
+    h.open("input", {{"type", "datetime-local"},
+                     {"id", "scheduled_at"},
+                     {"name", "scheduled_at"},
+                     {"aria-describedby", "scheduled-hint"}});
+    h.open("p", {{"class", "hint"}, {"id", "scheduled-hint"}});
+    h.text(
+        "Leave empty to post now. The time is in UTC, not your local time; at least 5 minutes "
+        "ahead. Direct messages cannot be scheduled. ");
+    h.element("a", "Your scheduled posts", {{"href", "/scheduled"}});
+    h.close("p");
+  }
   h.open("div", {{"class", "row"}}).open("div");
   h.element("label", "Content warning (optional)", {{"for", "spoiler_text"}});
   h.open(
@@ -739,6 +757,37 @@ std::string profile_page(const Frame& f, const ProfilePage& page) {
   return render_page(f, display_name(a) + " (@" + a.username + ")", h.str());
 }
 
+std::string scheduled_page(const Frame& f, const std::vector<ScheduledView>& posts) {
+  Html h;
+  h.element("h1", "Scheduled posts");
+  h.element("p",
+            "Posts waiting for their time (UTC). Each is published then, to the people its "
+            "visibility names; until then only you see it here. Deleting one keeps its images "
+            "for a day, for another post.",
+            {{"class", "muted"}});
+  if (posts.empty()) h.element("p", "No scheduled posts.", {{"class", "muted"}});
+  h.open("ul", {{"class", "plain"}});
+  for (const auto& p : posts) {
+    h.open("li", {{"class", "card"}});
+    const std::string when = format_iso8601_ms(p.scheduled_ms);
+    h.open("p").element("strong", "At ");
+    h.element("time", minutes_utc(when), {{"datetime", when}});
+    h.text(" · ").text(visibility_label(p.visibility));
+    if (p.reply) h.text(" · a reply");
+    if (p.images > 0) h.text(" · " + std::to_string(p.images) + " image(s)");
+    if (p.poll) h.text(" · with a poll");
+    h.close("p");
+    if (!p.spoiler_text.empty()) h.element("p", "Content warning: " + p.spoiler_text);
+    h.element("p", p.text);
+    h.open("div", {{"class", "actions"}});
+    button_form(h, f, "/scheduled/" + std::to_string(p.id) + "/delete", "Delete", "danger",
+                "Delete the post scheduled at " + when);
+    h.close("div").close("li");
+  }
+  h.close("ul");
+  return render_page(f, "Scheduled posts", h.str());
+}
+
 std::string follow_requests_page(const Frame& f, const std::vector<Account>& requesters) {
   Html h;
   h.element("h1", "Follow requests");
@@ -958,6 +1007,7 @@ std::string settings_page(const Frame& f, const SettingsPage& page) {
   }
   if (a.locked)
     h.open("p").element("a", "Review follow requests", {{"href", "/follow_requests"}}).close("p");
+  h.open("p").element("a", "Your scheduled posts", {{"href", "/scheduled"}}).close("p");
   h.close("section");
 
   h.open("section", {{"class", "card"}, {"aria-labelledby", "password-h"}});

@@ -122,6 +122,20 @@ struct ProfilePage {
 };
 std::string profile_page(const Frame& frame, const ProfilePage& page);
 
+// A scheduled post as the list of them shows it.
+struct ScheduledView {
+  int64_t id = 0;
+  int64_t scheduled_ms = 0;
+  std::string text;
+  std::string spoiler_text;
+  domain::Visibility visibility = domain::Visibility::kPublic;
+  size_t images = 0;
+  bool poll = false;
+  bool reply = false;
+};
+// The signed-in account's scheduled posts, each with a Delete button.
+std::string scheduled_page(const Frame& frame, const std::vector<ScheduledView>& posts);
+
 std::string follow_requests_page(const Frame& frame,
                                  const std::vector<domain::Account>& requesters);
 

@@ -9,6 +9,7 @@
 #include "domain/text_format.h"
 #include "util/crypto.h"
 #include "util/ids.h"
+#include "util/time.h"
 #include "web/assets.h"
 #include "web/html.h"
 #include "web/web_ui.h"
@@ -582,6 +583,22 @@ void WebUi::add_reading_routes(http::Router& r) {
     return page(v, follow_requests_page(v.frame, *accounts));
   });
 
+  add_page(r, "GET", "/scheduled", [this](http::Request&, Visit& v) {
+    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
+    auto posts = microblog_.scheduled_statuses(
+        v.account->id, domain::Page{.limit = static_cast<int>(domain::kMaxScheduledPosts)});
+    if (!posts.ok()) return error(v, posts.error());
+    std::vector<ScheduledView> views;
+    for (const auto& p : *posts)
+      views.push_back({p.id, p.scheduled_ms, p.request.text, p.request.spoiler_text,
+                       p.request.visibility.value_or(domain::Visibility::kPublic), p.media.size(),
+                       p.request.poll.has_value(), p.request.in_reply_to_id.has_value()});
+    std::sort(views.begin(), views.end(), [](const ScheduledView& a, const ScheduledView& b) {
+      return a.scheduled_ms < b.scheduled_ms;
+    });
+    return page(v, scheduled_page(v.frame, views));
+  });
+
   add_page(r, "GET", "/search", [this](http::Request&, Visit& v) {
     SearchResults results;
     results.query = v.params.get_or("q", "");
@@ -704,6 +721,9 @@ void WebUi::add_action_routes(http::Router& r) {
     auto poll = api::poll_from(v.params, /*drop_blank_options=*/true);
     if (!poll.ok()) return error(v, poll.error());
     post.poll = std::move(poll).value();
+    // The form's "Publish at" (datetime-local, UTC as the form says).
+    auto scheduled_at = api::scheduled_at_from(v.params);
+    if (!scheduled_at.ok()) return error(v, scheduled_at.error());
     // A resubmitted form (back button, double click) posts once: each rendered
     // compose form carries its own random key.
     if (auto key = v.params.get("form_key"); key && !key->empty() && key->size() <= 64)
@@ -727,16 +747,22 @@ void WebUi::add_action_routes(http::Router& r) {
       }
       post.media_ids.push_back(uploaded->id);
     }
-    auto created = microblog_.create_status(post);
-    if (!created.ok()) {
-      discard_uploads();
-      return error(v, created.error());
-    }
-    // A resubmitted form finds its earlier post, which took the first copies.
-    if (!post.media_ids.empty() &&
-        (created->media.empty() || created->media.front().id != post.media_ids.front()))
-      discard_uploads();
-    return back(v, "/home");
+    // Posted or scheduled: a resubmitted form finds what it made first, which
+    // took the first copies of the images, and this request's copies go.
+    auto finish = [&](const auto& made, http::Response done) {
+      if (!made.ok()) {
+        discard_uploads();
+        return error(v, made.error());
+      }
+      if (!post.media_ids.empty() &&
+          (made->media.empty() || made->media.front().id != post.media_ids.front()))
+        discard_uploads();
+      return done;
+    };
+    if (*scheduled_at)
+      return finish(microblog_.schedule_status(post, **scheduled_at, now_ms()),
+                    http::Response::redirect("/scheduled", 303));
+    return finish(microblog_.create_status(post), back(v, "/home"));
   });
 
   add_page(r, "GET", "/statuses/:id/edit", [this](http::Request& req, Visit& v) {
@@ -776,6 +802,15 @@ void WebUi::add_action_routes(http::Router& r) {
     if (target.find("/" + std::to_string(*id)) != std::string::npos)
       return http::Response::redirect("/home", 303);
     return http::Response::redirect(target, 303);
+  });
+
+  add_page(r, "POST", "/scheduled/:id/delete", [this, signed_in](http::Request& req, Visit& v) {
+    if (auto e = signed_in(v)) return *e;
+    auto id = api::path_id(req);
+    if (!id.ok()) return error(v, id.error());
+    if (auto deleted = microblog_.delete_scheduled_status(v.account->id, *id); !deleted.ok())
+      return error(v, deleted.error());
+    return http::Response::redirect("/scheduled", 303);
   });
 
   auto status_action = [this, signed_in, &r](const char* path, auto act) {

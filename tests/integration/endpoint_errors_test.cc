@@ -107,6 +107,11 @@ const std::vector<Route>& api_routes() {
       // Polls, named by their post's id
       {"GET", "/api/v1/polls/:id", Auth::kOptional, ""},
       {"POST", "/api/v1/polls/:id/votes", Auth::kUser, "write:statuses", true},
+      // Scheduled statuses (made by POST /api/v1/statuses with scheduled_at)
+      {"GET", "/api/v1/scheduled_statuses", Auth::kUser, "read:statuses", true},
+      {"GET", "/api/v1/scheduled_statuses/:id", Auth::kUser, "read:statuses"},
+      {"PUT", "/api/v1/scheduled_statuses/:id", Auth::kUser, "write:statuses", true},
+      {"DELETE", "/api/v1/scheduled_statuses/:id", Auth::kUser, "write:statuses"},
       // Filters
       {"GET", "/api/v2/filters", Auth::kUser, "read:filters"},
       {"POST", "/api/v2/filters", Auth::kUser, "write:filters", true},
@@ -217,6 +222,7 @@ const std::vector<WebRoute>& web_routes() {
       {"GET", "/messages"},
       {"GET", "/notifications"},
       {"GET", "/follow_requests"},
+      {"GET", "/scheduled"},
       {"GET", "/search"},
       {"GET", "/@:acct"},
       {"GET", "/@:acct/:id"},
@@ -224,6 +230,7 @@ const std::vector<WebRoute>& web_routes() {
       {"GET", "/statuses/:id/edit"},
       {"POST", "/statuses/:id/edit"},
       {"POST", "/statuses/:id/delete"},
+      {"POST", "/scheduled/:id/delete"},
       {"POST", "/statuses/:id/vote"},
       {"POST", "/statuses/:id/favourite"},
       {"POST", "/statuses/:id/unfavourite"},
@@ -350,17 +357,7 @@ class EndpointErrors : public ApiIntegrationTest {
   }
 
   // Uploads the server's own 1x1 PNG as `u`; the attachment's id.
-  static std::string upload_image(const User& u) {
-    HttpRequest r;
-    r.method = "POST";
-    r.target = "/api/v2/media";
-    r.token = u.token;
-    r.content_type = "multipart/form-data; boundary=EE";
-    r.body = multipart_body(
-        {}, {FilePart{.bytes = api().get("/avatars/original/missing.png").body}}, "EE");
-    auto uploaded = Api::ok_json(api().request(r));
-    return uploaded.is_object() ? str(uploaded, "id") : "";
-  }
+  static std::string upload_image(const User& u) { return upload_default_avatar(api(), u.token); }
 
   // A token that may call `route` (admin routes get the admin's).
   static std::string token_for(const Route& route, const User& user) {
@@ -565,6 +562,12 @@ TEST_F(EndpointErrors, OthersListsMediaConversationsAndNotificationsAre404) {
   const std::string group = str(groups, "notification_groups.0.group_key");
   const std::string media = upload_image(owner);
   ASSERT_FALSE(media.empty());
+  const std::string scheduled =
+      str(Api::ok_json(api().post_form(
+              "/api/v1/statuses",
+              form({{"status", "later"}, {"scheduled_at", "2099-01-01T00:00:00Z"}}), owner.token)),
+          "id");
+  const std::string s = "/api/v1/scheduled_statuses/" + scheduled;
 
   struct Case {
     std::string method, target, body;
@@ -588,6 +591,9 @@ TEST_F(EndpointErrors, OthersListsMediaConversationsAndNotificationsAre404) {
            {"GET", "/api/v1/media/" + media, ""},
            {"PUT", "/api/v1/media/" + media, "description=taken"},
            {"DELETE", "/api/v1/media/" + media, ""},
+           {"GET", s, ""},
+           {"PUT", s, "scheduled_at=2099-02-01T00:00:00Z"},
+           {"DELETE", s, ""},
        }) {
     SCOPED_TRACE(c.method + " " + c.target);
     EXPECT_EQ(expect_error(send(c.method, c.target, other.token, c.body), 404), "Record not found");
@@ -601,6 +607,9 @@ TEST_F(EndpointErrors, OthersListsMediaConversationsAndNotificationsAre404) {
       notification);
   auto mine = Api::ok_json(api().get("/api/v1/media/" + media, owner.token));
   EXPECT_TRUE(is_null(mine, "description"));
+  EXPECT_EQ(str(Api::ok_json(api().get(s, owner.token)), "scheduled_at"),
+            "2099-01-01T00:00:00.000Z");
+  EXPECT_TRUE(arr(Api::ok_json(api().get("/api/v1/scheduled_statuses", other.token))).empty());
 }
 
 // ---------------------------------------------------------------------------
@@ -679,7 +688,13 @@ TEST_F(EndpointErrors, MissingMistypedAndOversizedParameters) {
       {"POST", "/api/v1/statuses", "{\"status\":\"x\",\"visibility\":[\"public\"]}", 422,
        "visibility"},
       {"POST", "/api/v1/statuses", "status=x&poll[options][]=a", 422, "at least 2 options"},
-      {"POST", "/api/v1/statuses", "status=x&scheduled_at=soon", 422, "scheduled"},
+      {"POST", "/api/v1/statuses", "status=x&scheduled_at=soon", 422, "Scheduled at"},
+      {"POST", "/api/v1/statuses", "status=x&scheduled_at=2020-01-01T00:00:00Z", 422,
+       "at least 5 minutes"},
+      {"POST", "/api/v1/statuses", "{\"status\":\"x\",\"scheduled_at\":[\"2099-01-01\"]}", 422,
+       "scheduled_at"},
+      {"POST", "/api/v1/statuses", "status=x&visibility=direct&scheduled_at=2099-01-01T00:00:00Z",
+       422, "direct messages cannot be scheduled"},
       {"POST", "/api/v1/statuses/:own_status/reblog", "visibility=loud", 422, "Visibility"},
       {"PATCH", "/api/v1/accounts/update_credentials", "locked=abc", 400, "locked"},
       {"PATCH", "/api/v1/accounts/update_credentials", "{\"bot\":\"abc\"}", 400, "bot"},
@@ -816,6 +831,11 @@ TEST_F(EndpointErrors, EveryRouteRefusesMalformedBodiesAndQueries) {
       "/api/v2/filters",
       json::parse(R"({"title":"kept","context":["home"],"keywords_attributes":[{"keyword":"k"}]})"),
       u.token));
+  const std::string own_scheduled =
+      str(Api::ok_json(api().post_form(
+              "/api/v1/statuses",
+              form({{"status", "later"}, {"scheduled_at", "2099-01-01T00:00:00Z"}}), u.token)),
+          "id");
   int checked = 0;
   for (const auto& route : api_routes()) {
     if (!route.reads_params) continue;
@@ -824,6 +844,7 @@ TEST_F(EndpointErrors, EveryRouteRefusesMalformedBodiesAndQueries) {
     if (contains(route.pattern, "statuses/:id")) id = own_status;
     if (starts_with(route.pattern, "/api/v1/lists/:id")) id = own_list;
     if (starts_with(route.pattern, "/api/v1/media/:id")) id = own_media;
+    if (starts_with(route.pattern, "/api/v1/scheduled_statuses/:id")) id = own_scheduled;
     if (starts_with(route.pattern, "/api/v2/filters/:")) id = str(own_filter, "id");
     if (starts_with(route.pattern, "/api/v2/filters/keywords/") ||
         starts_with(route.pattern, "/api/v1/filters/:"))

@@ -272,6 +272,27 @@ inline Shape media_attachment() {
           null_or("blurhash", Kind::kString)};
 }
 
+// Mastodon's ScheduledStatus and its params (null where the client gave none).
+inline Shape scheduled_status() {
+  return {must("id", Kind::kId), must("scheduled_at", Kind::kDateTime),
+          must("params", Kind::kObject), must("media_attachments", Kind::kArray)};
+}
+
+inline Shape scheduled_status_params() {
+  return {must("text", Kind::kString),
+          null_or("poll", Kind::kObject),
+          null_or("media_ids", Kind::kArray),
+          null_or("sensitive", Kind::kBool),
+          null_or("spoiler_text", Kind::kString),
+          null_or("visibility", Kind::kString),
+          null_or("in_reply_to_id", Kind::kId),
+          null_or("language", Kind::kString),
+          null_or("application_id", Kind::kInt),
+          null_or("scheduled_at", Kind::kDateTime),
+          null_or("idempotency", Kind::kString),
+          must("with_rate_limit", Kind::kBool)};
+}
+
 inline Shape status_edit() {
   return {must("content", Kind::kString),          must("spoiler_text", Kind::kString),
           must("sensitive", Kind::kBool),          must("created_at", Kind::kDateTime),

@@ -361,6 +361,36 @@ TEST_F(EntityShapes, ListConversationMarkerAndPreferences) {
                "Preferences");
 }
 
+TEST_F(EntityShapes, ScheduledStatusWithMediaAndWithAPoll) {
+  auto alice = new_user("shape");
+  const std::string media = upload_default_avatar(api(), alice.token);
+  auto with_media = Api::ok_json(api().post_form("/api/v1/statuses",
+                                                 form({{"status", "later"},
+                                                       {"media_ids[]", media},
+                                                       {"sensitive", "true"},
+                                                       {"spoiler_text", "cw"},
+                                                       {"language", "en"},
+                                                       {"scheduled_at", "2099-03-01T10:00:00Z"}}),
+                                                 alice.token, {{"Idempotency-Key", "shape-key"}}));
+  expect_shape(with_media, shapes::scheduled_status(), "ScheduledStatus");
+  expect_shape(at(with_media, "params"), shapes::scheduled_status_params(),
+               "ScheduledStatus.params");
+  expect_each(at(with_media, "media_attachments"), shapes::media_attachment(),
+              "ScheduledStatus.media_attachments");
+  auto with_poll = Api::ok_json(api().post_json(
+      "/api/v1/statuses",
+      json::object{{"status", "poll later"},
+                   {"scheduled_at", "2099-03-02T10:00:00Z"},
+                   {"poll", json::object{{"options", json::array{"a", "b"}}, {"expires_in", 600}}}},
+      alice.token));
+  expect_shape(at(with_poll, "params.poll"),
+               {must("options", Kind::kArray), must("expires_in", Kind::kInt),
+                must("multiple", Kind::kBool), must("hide_totals", Kind::kBool)},
+               "ScheduledStatus.params.poll");
+  expect_each(Api::ok_json(api().get("/api/v1/scheduled_statuses", alice.token)),
+              shapes::scheduled_status(), "ScheduledStatuses");
+}
+
 TEST_F(EntityShapes, ErrorsAndOAuthServerMetadata) {
   expect_shape(api().get("/api/v1/statuses/1").json(), shapes::error(), "404 Error");
   expect_shape(api().get("/api/v1/timelines/home").json(), shapes::error(), "401 Error");

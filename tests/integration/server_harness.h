@@ -995,6 +995,20 @@ class Api {
   int port_;
 };
 
+// Uploads the default avatar (a PNG the server has at hand, so no image library is
+// needed) as media of `token`'s account; returns the attachment's id ("" on failure).
+inline std::string upload_default_avatar(const Api& api, const std::string& token) {
+  HttpRequest r;
+  r.method = "POST";
+  r.target = "/api/v2/media";
+  r.token = token;
+  r.content_type = "multipart/form-data; boundary=AV";
+  r.body =
+      multipart_body({}, {FilePart{.bytes = api.get("/avatars/original/missing.png").body}}, "AV");
+  auto uploaded = Api::ok_json(api.request(r));
+  return uploaded.is_object() ? str(uploaded, "id") : "";
+}
+
 // The target (path and query) of a Link header entry with the given rel, with its origin
 // removed when it starts with `origin`; "" when absent.
 inline std::string link_url(const std::string& link, std::string_view rel) {

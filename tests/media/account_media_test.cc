@@ -171,6 +171,65 @@ TEST_F(AccountMediaTest, AttachedMediaAreNeverSwept) {
   EXPECT_TRUE(on_disk(m.small_file_name()));
 }
 
+TEST_F(AccountMediaTest, MediaReservedForAScheduledPostWaitWithItUnsweptAndAreAttached) {
+  const int64_t alice = account("alice");
+  const auto m = upload(alice);
+  NewPost p;
+  p.author_id = alice;
+  p.text = "a picture, later";
+  p.media_ids = {m.id};
+  const int64_t at = now_ms() + 30 * kDayMs;
+  auto scheduled = microblog_->schedule_status(p, at, now_ms());
+  ASSERT_TRUE(scheduled.ok()) << scheduled.error().message;
+  ASSERT_EQ(scheduled->media.size(), 1u);
+  EXPECT_EQ(scheduled->media.front().scheduled_status_id, scheduled->id);
+  // Reserved: however long it waits, the sweep leaves it; no one takes or deletes it.
+  auto swept = microblog_->sweep_media(at - kDayMs);
+  ASSERT_TRUE(swept.ok()) << swept.error().message;
+  EXPECT_EQ(swept->expired_files, 0u);
+  EXPECT_TRUE(row_exists(m.id));
+  EXPECT_TRUE(on_disk(m.file_name()));
+  EXPECT_EQ(microblog_->delete_media(alice, m.id).error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(microblog_->update_media(alice, m.id, MediaChange{}).error().code,
+            ErrorCode::kUnprocessable);
+  NewPost other = p;
+  other.text = "now";
+  EXPECT_EQ(microblog_->create_status(other).error().code, ErrorCode::kUnprocessable);
+
+  auto published = microblog_->publish_due_statuses(at);
+  ASSERT_TRUE(published.ok()) << published.error().message;
+  ASSERT_EQ(*published, 1u);
+  auto stored = store_->media_by_ids({m.id});
+  ASSERT_TRUE(stored.ok() && stored->size() == 1u);
+  ASSERT_TRUE(stored->front().status_id);
+  EXPECT_FALSE(stored->front().scheduled_status_id);
+  auto made = microblog_->visible_status(alice, *stored->front().status_id);
+  ASSERT_TRUE(made.ok());
+  EXPECT_EQ(made->text, "a picture, later");
+  ASSERT_EQ(made->media.size(), 1u);
+  EXPECT_EQ(made->media.front().id, m.id);
+}
+
+TEST_F(AccountMediaTest, DeletingAScheduledPostReleasesItsMediaToTheSweep) {
+  const int64_t alice = account("alice");
+  const auto m = upload(alice);
+  NewPost p;
+  p.author_id = alice;
+  p.media_ids = {m.id};  // images alone: no text needed
+  auto scheduled = microblog_->schedule_status(p, now_ms() + 30 * kDayMs, now_ms());
+  ASSERT_TRUE(scheduled.ok()) << scheduled.error().message;
+  ASSERT_TRUE(microblog_->delete_scheduled_status(alice, scheduled->id).ok());
+  auto released = store_->media_by_ids({m.id});
+  ASSERT_TRUE(released.ok() && released->size() == 1u);
+  EXPECT_FALSE(released->front().scheduled_status_id);
+  EXPECT_FALSE(released->front().status_id);
+  auto swept = microblog_->sweep_media(now_ms() + kUnattachedMediaDays * kDayMs);
+  ASSERT_TRUE(swept.ok()) << swept.error().message;
+  EXPECT_EQ(swept->expired_files, 2u) << "original and preview, past their upload day";
+  EXPECT_FALSE(row_exists(m.id));
+  EXPECT_FALSE(on_disk(m.file_name()));
+}
+
 TEST_F(AccountMediaTest, SweepErasesOrphanedFilesButNotWritesInProgress) {
   const int64_t alice = account("alice");
   const auto kept = upload(alice);

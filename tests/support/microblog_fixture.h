@@ -47,6 +47,17 @@ class MicroblogFixture : public ::testing::Test {
     return r.ok() ? r->id : 0;
   }
 
+  // How many rows `table` holds, read through the store's own connection.
+  int64_t count_rows(const std::string& table) {
+    auto n = store_->with_connection([&](sqlite::Db& db) -> Result<int64_t> {
+      PUBLIUS_ASSIGN_OR_RETURN(auto s, db.prepare("SELECT count(*) FROM " + table));
+      if (!s.step()) return internal_error("no row");
+      return s.int64(0);
+    });
+    EXPECT_TRUE(n.ok()) << (n.ok() ? "" : n.error().message);
+    return n.ok() ? *n : -1;
+  }
+
   TempDir dir_;
   std::unique_ptr<sqlite::SqliteStore> store_;
   timeline::HomeFeeds feeds_;

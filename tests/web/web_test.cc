@@ -10,6 +10,7 @@
 #include "support/browser_request.h"
 #include "support/temp_dir.h"
 #include "util/crypto.h"
+#include "util/time.h"
 #include "web/html.h"
 #include "web/pages.h"
 #include "web/session.h"
@@ -669,6 +670,47 @@ TEST_F(WebUiTest, PollsAreMadeAndVotedThroughForms) {
   auto plain_post = store_->status_by_id(ids->front());
   ASSERT_TRUE(plain_post.ok() && *plain_post);
   EXPECT_FALSE((*plain_post)->poll);
+}
+
+TEST_F(WebUiTest, ComposeSchedulesAPostForAUtcTimeAndItsPageDeletesIt) {
+  const std::string session = sign_up("planner");
+  auto home = send("GET", "/home", session);
+  EXPECT_NE(home.body.find(R"(type="datetime-local" id="scheduled_at" name="scheduled_at")"),
+            std::string::npos);
+  EXPECT_NE(home.body.find("Publish at (optional, UTC)"), std::string::npos);
+  // A datetime-local value: no seconds, no zone, read as UTC.
+  const std::string at = format_iso8601_ms(now_ms() + 3 * 3600 * 1000).substr(0, 16);
+  const std::string form =
+      "csrf=" + csrf_token(session) + "&form_key=k1&status=see+you+later&scheduled_at=" + at;
+  auto scheduled = send("POST", "/statuses", session, form);
+  EXPECT_EQ(scheduled.status, 303) << scheduled.body;
+  EXPECT_EQ(header(scheduled, "Location"), "/scheduled");
+  EXPECT_EQ(send("POST", "/statuses", session, form).status, 303) << "a resubmitted form";
+  auto account = store_->account_by_username("planner");
+  ASSERT_TRUE(account.ok() && *account);
+  const int64_t me = (*account)->id;
+  auto waiting = microblog_->scheduled_statuses(me, domain::Page{});
+  ASSERT_TRUE(waiting.ok());
+  ASSERT_EQ(waiting->size(), 1u) << "the form key schedules it once";
+  EXPECT_EQ(format_iso8601_ms(waiting->front().scheduled_ms).substr(0, 16), at);
+  EXPECT_EQ((*account)->statuses_count, 0);
+
+  auto page = send("GET", "/scheduled", session);
+  ASSERT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("see you later"), std::string::npos);
+  const std::string action = "/scheduled/" + std::to_string(waiting->front().id) + "/delete";
+  EXPECT_NE(page.body.find(action), std::string::npos);
+
+  auto too_soon = send("POST", "/statuses", session,
+                       "csrf=" + csrf_token(session) + "&status=now-ish&scheduled_at=" +
+                           format_iso8601_ms(now_ms() + 60 * 1000).substr(0, 16));
+  EXPECT_EQ(too_soon.status, 422);
+  EXPECT_NE(too_soon.body.find("5 minutes"), std::string::npos);
+
+  auto deleted = send("POST", action, session, "csrf=" + csrf_token(session));
+  EXPECT_EQ(deleted.status, 303);
+  EXPECT_NE(send("GET", "/scheduled", session).body.find("No scheduled posts."), std::string::npos);
+  EXPECT_EQ(send("POST", action, session, "csrf=" + csrf_token(session)).status, 404);
 }
 
 }  // namespace

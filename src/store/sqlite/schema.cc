@@ -446,6 +446,25 @@ CREATE TABLE account_notes (
 );
 CREATE INDEX account_notes_target ON account_notes (target_id);
 )sql",
+    // Scheduled posts (Mastodon's scheduled statuses): the client's parameters as
+    // the domain encodes them (never of a direct post: they would sit unsealed)
+    // and the publication time, which becomes public with the post and so is kept
+    // exactly. The id is random, like an upload's: when a post was scheduled is
+    // non-public activity. A scheduled post reserves its uploads (media
+    // .scheduled_status_id) until it is published or deleted, which releases them.
+    R"sql(
+CREATE TABLE scheduled_statuses (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  scheduled_ms INTEGER NOT NULL,
+  params TEXT NOT NULL
+);
+CREATE INDEX scheduled_statuses_due ON scheduled_statuses(scheduled_ms);
+CREATE INDEX scheduled_statuses_by_account ON scheduled_statuses(account_id, id);
+ALTER TABLE media ADD COLUMN scheduled_status_id INTEGER
+  REFERENCES scheduled_statuses(id) ON DELETE SET NULL;
+CREATE INDEX media_scheduled ON media(scheduled_status_id) WHERE scheduled_status_id IS NOT NULL;
+)sql",
 };
 
 }  // namespace

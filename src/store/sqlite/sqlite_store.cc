@@ -125,7 +125,8 @@ Post read_status(const Stmt& s) {
 
 constexpr const char* kMediaColumns =
     "id, account_id, status_id, file_key, extension, width, height, size, small_width, "
-    "small_height, small_size, description, focus_x, focus_y, blurhash, uploaded_day";
+    "small_height, small_size, description, focus_x, focus_y, blurhash, uploaded_day, "
+    "scheduled_status_id";
 
 constexpr const char* kPostsWithMedia =
     "(SELECT status_id FROM media WHERE status_id IS NOT NULL)";
@@ -148,6 +149,7 @@ domain::MediaAttachment read_media(const Stmt& s) {
   m.focus_y = s.real(13);
   m.blurhash = s.text(14);
   m.uploaded_day_ms = s.optional_int64(15);
+  m.scheduled_status_id = s.optional_int64(16);
   return m;
 }
 
@@ -319,6 +321,33 @@ std::pair<const char*, const char*> credential_row(KeyedCredential kind) {
       return {"auth_codes", "code_hash"};
   }
   return {"tokens", "token_hash"};
+}
+
+// The scheduled posts `sql_tail` (a WHERE clause and its order) selects, each
+// with the uploads reserved for it, in order.
+Result<std::vector<ScheduledStatus>> scheduled_rows(Db& db, const std::string& sql_tail,
+                                                    const Binder& bind) {
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db.prepare("SELECT id, account_id, scheduled_ms, params FROM scheduled_statuses " +
+                            sql_tail));
+  bind(stmt);
+  std::vector<ScheduledStatus> rows;
+  while (stmt.step())
+    rows.push_back({stmt.int64(0), stmt.int64(1), stmt.int64(2), stmt.text(3), {}});
+  PUBLIUS_TRY(stmt.status());
+  if (rows.empty()) return rows;
+  std::vector<int64_t> ids;
+  for (const auto& row : rows) ids.push_back(row.id);
+  PUBLIUS_ASSIGN_OR_RETURN(auto media, db.prepare(std::string("SELECT ") + kMediaColumns +
+                                                  " FROM media WHERE scheduled_status_id IN (" +
+                                                  id_list(ids) + ") ORDER BY position"));
+  while (media.step()) {
+    auto attachment = read_media(media);
+    for (auto& row : rows)
+      if (row.id == attachment.scheduled_status_id) row.media.push_back(attachment);
+  }
+  PUBLIUS_TRY(media.status());
+  return rows;
 }
 
 }  // namespace
@@ -701,6 +730,14 @@ Result<std::optional<AuthCode>> SqliteStore::take_auth_code(const std::string& c
 Status SqliteStore::insert_status(const Post& st, const NewPostEffects& effects) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  if (effects.scheduled_status_id) {
+    // First: its deletion releases the uploads it reserved, for this post to take.
+    PUBLIUS_TRY(
+        run(db_, "DELETE FROM scheduled_statuses WHERE id = ? AND account_id = ?",
+            [&](Stmt& s) { s.bind(1, *effects.scheduled_status_id).bind(2, st.account_id); }));
+    if (db_.changes() == 0)
+      return Error{ErrorCode::kConflict, "the scheduled post was already published or deleted"};
+  }
   PUBLIUS_TRY(run(db_,
                   std::string("INSERT INTO statuses (") + kStatusColumns +
                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)",
@@ -835,12 +872,13 @@ Status SqliteStore::attach_media(const Post& st, bool replace) {
   }
   for (size_t i = 0; i < st.media.size(); ++i) {
     const auto& m = st.media[i];
-    // Only the author's own media, unattached or already this post's: the domain
-    // checked, and the WHERE clause keeps a race from taking another post's.
+    // Only the author's own media, unattached (and reserved for no scheduled post)
+    // or already this post's: the domain checked, and the WHERE clause keeps a
+    // race from taking another post's.
     PUBLIUS_TRY(run(db_,
                     "UPDATE media SET status_id = ?1, position = ?2, description = ?3, "
                     "focus_x = ?4, focus_y = ?5, uploaded_day = NULL WHERE id = ?6 AND "
-                    "account_id = ?7 AND "
+                    "account_id = ?7 AND scheduled_status_id IS NULL AND "
                     "(status_id IS NULL OR status_id = ?1)",
                     [&](Stmt& s) {
                       s.bind(1, st.id).bind(2, static_cast<int64_t>(i)).bind(3, m.description);
@@ -2356,11 +2394,103 @@ Result<std::optional<int64_t>> SqliteStore::next_poll_end() {
   return stmt.optional_int64(0);
 }
 
+// ---- Scheduled posts ----
+
+Status SqliteStore::insert_scheduled_status(const ScheduledStatus& sched) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  PUBLIUS_TRY(run(db_,
+                  "INSERT INTO scheduled_statuses (id, account_id, scheduled_ms, params) VALUES "
+                  "(?, ?, ?, ?)",
+                  [&](Stmt& s) {
+                    s.bind(1, sched.id).bind(2, sched.account_id).bind(3, sched.scheduled_ms);
+                    s.bind(4, sched.params);
+                  }));
+  for (size_t i = 0; i < sched.media.size(); ++i) {
+    PUBLIUS_TRY(run(db_,
+                    "UPDATE media SET scheduled_status_id = ?1, position = ?2 WHERE id = ?3 AND "
+                    "account_id = ?4 AND status_id IS NULL AND scheduled_status_id IS NULL",
+                    [&](Stmt& s) {
+                      s.bind(1, sched.id).bind(2, static_cast<int64_t>(i));
+                      s.bind(3, sched.media[i].id).bind(4, sched.account_id);
+                    }));
+    if (db_.changes() == 0)
+      return unprocessable("Validation failed: media attachments were not found");
+  }
+  return tx.commit();
+}
+
+Result<std::optional<ScheduledStatus>> SqliteStore::scheduled_status(int64_t id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto rows,
+                           scheduled_rows(db_, "WHERE id = ?", [&](Stmt& s) { s.bind(1, id); }));
+  if (rows.empty()) return std::optional<ScheduledStatus>();
+  return std::optional<ScheduledStatus>(std::move(rows.front()));
+}
+
+Result<std::vector<ScheduledStatus>> SqliteStore::scheduled_statuses_of(int64_t account_id,
+                                                                        const Page& p) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto rows,
+                           scheduled_rows(db_, "WHERE account_id = ?" + page_clause("id", p),
+                                          [&](Stmt& s) { s.bind(1, account_id); }));
+  if (p.min_id) std::reverse(rows.begin(), rows.end());
+  return rows;
+}
+
+Result<std::vector<ScheduledStatus>> SqliteStore::scheduled_statuses_due(int64_t now_ms,
+                                                                         int limit) {
+  std::lock_guard lock(mu_);
+  return scheduled_rows(db_, "WHERE scheduled_ms <= ? ORDER BY scheduled_ms, id LIMIT ?",
+                        [&](Stmt& s) { s.bind(1, now_ms).bind(2, std::max(1, limit)); });
+}
+
+Result<std::optional<int64_t>> SqliteStore::next_scheduled_ms() {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("SELECT MIN(scheduled_ms) FROM scheduled_statuses"));
+  if (!stmt.step()) {
+    PUBLIUS_TRY(stmt.status());
+    return std::optional<int64_t>();
+  }
+  return stmt.optional_int64(0);
+}
+
+Result<bool> SqliteStore::reschedule_status(int64_t id, int64_t scheduled_ms) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(run(db_, "UPDATE scheduled_statuses SET scheduled_ms = ? WHERE id = ?",
+                  [&](Stmt& s) { s.bind(1, scheduled_ms).bind(2, id); }));
+  return db_.changes() > 0;
+}
+
+Result<bool> SqliteStore::delete_scheduled_status(int64_t id) {
+  std::lock_guard lock(mu_);
+  // Its reserved uploads are released by the foreign key (ON DELETE SET NULL).
+  PUBLIUS_TRY(
+      run(db_, "DELETE FROM scheduled_statuses WHERE id = ?", [&](Stmt& s) { s.bind(1, id); }));
+  return db_.changes() > 0;
+}
+
+Result<ScheduledCounts> SqliteStore::scheduled_counts(int64_t account_id, int64_t day_ms,
+                                                      int64_t except_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare("SELECT count(*), coalesce(sum(scheduled_ms >= ?2 AND scheduled_ms "
+                  "< ?3), 0) FROM scheduled_statuses WHERE account_id = ?1 AND id <> ?4"));
+  stmt.bind(1, account_id).bind(2, day_ms).bind(3, day_ms + kDayMs).bind(4, except_id);
+  if (!stmt.step()) {
+    PUBLIUS_TRY(stmt.status());
+    return ScheduledCounts{};
+  }
+  return ScheduledCounts{stmt.int64(0), stmt.int64(1)};
+}
+
 Status SqliteStore::insert_media(const MediaAttachment& m) {
   std::lock_guard lock(mu_);
   return run(db_,
              std::string("INSERT INTO media (") + kMediaColumns +
-                 ") VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 ") VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
              [&](Stmt& s) {
                s.bind(1, m.id).bind(2, m.account_id).bind(3, m.file_key).bind(4, m.extension);
                s.bind(5, m.width).bind(6, m.height).bind(7, m.size).bind(8, m.small_width);
@@ -2393,7 +2523,9 @@ Status SqliteStore::update_media_description(int64_t id, const std::string& desc
 
 Result<bool> SqliteStore::delete_unattached_media(int64_t id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_TRY(run(db_, "DELETE FROM media WHERE id = ? AND status_id IS NULL",
+  PUBLIUS_TRY(run(db_,
+                  "DELETE FROM media WHERE id = ? AND status_id IS NULL AND scheduled_status_id "
+                  "IS NULL",
                   [&](Stmt& s) { s.bind(1, id); }));
   return db_.changes() > 0;
 }
@@ -2405,7 +2537,8 @@ Result<std::vector<std::string>> SqliteStore::delete_unattached_media_uploaded_b
   // takes it first (status_id set, so it stays) or finds it gone.
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
                            db_.prepare("DELETE FROM media WHERE status_id IS NULL AND "
-                                       "uploaded_day <= ? RETURNING file_key, extension"));
+                                       "scheduled_status_id IS NULL AND uploaded_day <= ? "
+                                       "RETURNING file_key, extension"));
   stmt.bind(1, last_day_ms);
   std::vector<MediaAttachment> deleted;
   while (stmt.step()) {
@@ -2615,6 +2748,8 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
                            count("SELECT count(*) FROM poll_votes WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.followed_tags,
                            count("SELECT count(*) FROM tag_follows WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.scheduled_posts,
+                           count("SELECT count(*) FROM scheduled_statuses WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.following,
                            count("SELECT count(*) FROM follows WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.followers, count("SELECT count(*) FROM follows WHERE target_id = ?1"));

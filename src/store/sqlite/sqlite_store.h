@@ -92,6 +92,17 @@ class SqliteStore final : public store::Store {
       int64_t last_day_ms) override;
   Result<std::vector<std::string>> stored_media_keys(const std::vector<std::string>& keys) override;
   Result<std::vector<int64_t>> descendants(int64_t id, int limit) override;
+  Status insert_scheduled_status(const store::ScheduledStatus& s) override;
+  Result<std::optional<store::ScheduledStatus>> scheduled_status(int64_t id) override;
+  Result<std::vector<store::ScheduledStatus>> scheduled_statuses_of(int64_t account_id,
+                                                                    const store::Page& p) override;
+  Result<std::vector<store::ScheduledStatus>> scheduled_statuses_due(int64_t now_ms,
+                                                                     int limit) override;
+  Result<std::optional<int64_t>> next_scheduled_ms() override;
+  Result<bool> reschedule_status(int64_t id, int64_t scheduled_ms) override;
+  Result<bool> delete_scheduled_status(int64_t id) override;
+  Result<store::ScheduledCounts> scheduled_counts(int64_t account_id, int64_t day_ms,
+                                                  int64_t except_id) override;
 
   Result<std::vector<int64_t>> account_statuses(int64_t account_id,
                                                 const store::AccountStatusesQuery& q,
