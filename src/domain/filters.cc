@@ -114,13 +114,22 @@ Result<Filter> Microblog::own_filter(int64_t owner_id, int64_t filter_id) {
 Result<Filter> Microblog::own_filter_with_keyword(int64_t owner_id, int64_t keyword_id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto filter_id, store_.filter_of_keyword(keyword_id));
   if (!filter_id) return not_found();
-  return own_filter(owner_id, *filter_id);
+  PUBLIUS_ASSIGN_OR_RETURN(auto filter, own_filter(owner_id, *filter_id));
+  // Gone between the two reads (another request deleted it): as if never there.
+  if (std::ranges::none_of(filter.keywords,
+                           [&](const FilterKeyword& k) { return k.id == keyword_id; }))
+    return not_found();
+  return filter;
 }
 
 Result<Filter> Microblog::own_filter_with_status(int64_t owner_id, int64_t filter_status_id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto filter_id, store_.filter_of_status(filter_status_id));
   if (!filter_id) return not_found();
-  return own_filter(owner_id, *filter_id);
+  PUBLIUS_ASSIGN_OR_RETURN(auto filter, own_filter(owner_id, *filter_id));
+  if (std::ranges::none_of(filter.statuses,
+                           [&](const FilterStatus& s) { return s.id == filter_status_id; }))
+    return not_found();
+  return filter;
 }
 
 Result<Filter> Microblog::save_filter(int64_t owner_id, Filter filter) {

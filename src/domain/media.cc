@@ -192,7 +192,8 @@ Result<MediaSweep> Microblog::sweep_media(int64_t now_ms) {
   media_files_.erase(expired);
   swept.expired_files = expired.size();
 
-  const auto candidates = media_files_.names_written_before(now_ms - kOrphanMediaGraceMs);
+  const auto candidates =
+      media_files_.names_written_before(day_floor_ms(now_ms) - (kOrphanMediaAgeDays - 1) * kDayMs);
   std::vector<std::string> keys;
   for (const auto& name : candidates) keys.emplace_back(media::MediaFiles::key_of(name));
   std::sort(keys.begin(), keys.end());

@@ -367,7 +367,7 @@ class Microblog {
   // clock as `now_ms` (ms since the epoch). Deletes the uploads still in no post
   // kUnattachedMediaDays after their upload day and erases their files, then
   // erases the files of DATA/media no attachment names and the temporary files
-  // of interrupted writes, once last written kOrphanMediaGraceMs before now_ms.
+  // of interrupted writes, once their day is kOrphanMediaAgeDays before today.
   Result<MediaSweep> sweep_media(int64_t now_ms);
 
   // Timelines; statuses newest first, already filtered for the viewer.
@@ -439,7 +439,8 @@ class Microblog {
 
   // Filters (domain/filters.h), private to their owner: another's filter, keyword or filtered
   // status is kNotFound. save_filter() creates a filter (id 0) or replaces an own one whole:
-  // keywords and statuses with id 0 are added, those left out are removed. A filtered status
+  // keywords and statuses with id 0 are added, those left out are removed. The filter found by
+  // own_filter_with_keyword() (or _with_status()) holds that keyword (status). A filtered status
   // must be one the owner can see, at most once per filter.
   Result<std::vector<Filter>> filters(int64_t owner_id);
   Result<Filter> own_filter(int64_t owner_id, int64_t filter_id);
@@ -541,13 +542,12 @@ inline constexpr size_t kMaxMediaDescriptionChars = 1500;
 // upload day (midnight UTC), the only time kept of it: it lives at least 24
 // and at most 48 hours, as Mastodon removes unattached media after a day.
 inline constexpr int64_t kUnattachedMediaDays = 2;
-// How long a media file must have gone unmodified before the sweep may call it
-// an orphan. An upload writes its files and then inserts its row within
-// milliseconds, so a younger file without a row may be an upload in progress;
-// one this old without a row is left by a crash between the two. An hour, not
-// startup only: the server restarts within seconds of a crash, when the
-// orphans are still young, and an orphan of a crash is gone an hour later.
-inline constexpr int64_t kOrphanMediaGraceMs = 60 * 60 * 1000;
+// Media files carry only the day they were written: their modification time is
+// set to that UTC midnight (the instant of an upload or a new profile picture is
+// non-public activity). A file no row names is an orphan once its day is at
+// least kOrphanMediaAgeDays before today, so an upload between writing its files
+// and inserting its row, even across midnight, is never taken for one.
+inline constexpr int64_t kOrphanMediaAgeDays = 2;
 // Profile pictures, as Mastodon 4.3 (with libvips) sizes and limits them.
 inline constexpr int kAvatarSide = 400;
 inline constexpr int kHeaderWidth = 1500;

@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "util/crypto.h"
+#include "util/time.h"
 
 namespace publius::media {
 namespace {
@@ -25,6 +26,15 @@ bool write_fully(int fd, std::string_view bytes) {
 }
 
 std::string temporary_name(std::string_view name) { return "." + std::string(name) + ".tmp"; }
+
+// Access and modification times of today's UTC midnight: a file (or the directory) keeps the
+// day it was written, not the instant (shield rule: uploads are non-public activity).
+const timespec* today_times() {
+  static thread_local timespec times[2];
+  const int64_t day_ms = now_day_ms();
+  times[0] = times[1] = timespec{static_cast<time_t>(day_ms / 1000), 0};
+  return times;
+}
 
 bool fsync_path(const std::string& path, int flags) {
   const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
@@ -75,7 +85,7 @@ Status MediaFiles::write_one(const std::string& name, std::string_view bytes) co
   const std::string temp_path = dir_ + "/" + temporary_name(name);
   const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
   if (fd < 0) return internal_error("cannot create a media file");
-  bool ok = write_fully(fd, bytes) && ::fsync(fd) == 0;
+  bool ok = write_fully(fd, bytes) && ::futimens(fd, today_times()) == 0 && ::fsync(fd) == 0;
   ok = (::close(fd) == 0) && ok;
   ok = ok && ::rename(temp_path.c_str(), final_path.c_str()) == 0;
   if (!ok) {
@@ -102,8 +112,10 @@ Status MediaFiles::write_all(const std::vector<std::pair<std::string, std::strin
     }
     written.push_back(name);
   }
-  // The renames are durable only once the directory entry is.
-  if (!fsync_path(dir_, O_RDONLY | O_DIRECTORY)) {
+  // The renames are durable only once the directory entry is; the directory, too, keeps
+  // only the day of its last change.
+  if (::utimensat(AT_FDCWD, dir_.c_str(), today_times(), 0) != 0 ||
+      !fsync_path(dir_, O_RDONLY | O_DIRECTORY)) {
     erase(written);
     return internal_error("cannot sync the media directory");
   }

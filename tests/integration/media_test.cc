@@ -325,7 +325,7 @@ class MediaSweepServerTest : public ::testing::Test {
 };
 
 // When an unattached upload expires depends on the day; account_media_test.cc
-// moves that clock. Here: a file a crash left two hours ago is erased by the
+// moves that clock. Here: a file a crash left three days ago is erased by the
 // running server, while a fresh upload, a write in progress and profile
 // pictures as old as the orphan stay.
 TEST_F(MediaSweepServerTest, ErasurePassErasesOrphanedFilesAndKeepsUploads) {
@@ -345,9 +345,11 @@ TEST_F(MediaSweepServerTest, ErasurePassErasesOrphanedFilesAndKeepsUploads) {
   pictures.method = "PATCH";
   auto account = Api::ok_json(api.request(pictures));
   const std::string avatar_url = str(account, "avatar"), header_url = str(account, "header");
-  const timespec two_hours_ago[2] = {{::time(nullptr) - 7200, 0}, {::time(nullptr) - 7200, 0}};
+  const timespec three_days_ago[2] = {{::time(nullptr) - 3 * 86400, 0},
+                                      {::time(nullptr) - 3 * 86400, 0}};
   for (const std::string& picture : {avatar_url, header_url}) {
-    ASSERT_EQ(::utimensat(AT_FDCWD, media_path(file_name_of(picture)).c_str(), two_hours_ago, 0), 0)
+    ASSERT_EQ(::utimensat(AT_FDCWD, media_path(file_name_of(picture)).c_str(), three_days_ago, 0),
+              0)
         << picture;
   }
 
@@ -355,7 +357,7 @@ TEST_F(MediaSweepServerTest, ErasurePassErasesOrphanedFilesAndKeepsUploads) {
   const std::string in_progress = "." + std::string(32, 'b') + ".png.tmp";
   std::ofstream(media_path(orphan)) << "left by a crash";
   std::ofstream(media_path(in_progress)) << "being written";
-  ASSERT_EQ(::utimensat(AT_FDCWD, media_path(orphan).c_str(), two_hours_ago, 0), 0);
+  ASSERT_EQ(::utimensat(AT_FDCWD, media_path(orphan).c_str(), three_days_ago, 0), 0);
 
   const auto deadline = Clock::now() + 15s;
   while (std::filesystem::exists(media_path(orphan)) && Clock::now() < deadline)

@@ -230,23 +230,47 @@ TEST_F(AccountMediaTest, DeletingAScheduledPostReleasesItsMediaToTheSweep) {
   EXPECT_FALSE(on_disk(m.file_name()));
 }
 
+// Regression: media files and their directory kept the instant of each upload as their
+// modification time, which a seized disk would show.
+TEST_F(AccountMediaTest, FilesAndTheirDirectoryKeepOnlyTheDayTheyWereWritten) {
+  const int64_t alice = account("alice");
+  const auto m = upload(alice);
+  for (const std::string& path :
+       {dir_.path() + "/media/" + m.file_name(), dir_.path() + "/media/" + m.small_file_name(),
+        dir_.path() + "/media"}) {
+    struct stat st {};
+    ASSERT_EQ(::stat(path.c_str(), &st), 0) << path;
+    EXPECT_EQ(st.st_mtim.tv_sec % 86400, 0) << path;
+    EXPECT_EQ(st.st_mtim.tv_nsec, 0) << path;
+    EXPECT_EQ(st.st_atim.tv_sec % 86400, 0) << path;
+    EXPECT_EQ(int64_t{st.st_mtim.tv_sec} * 1000, now_day_ms()) << path;
+  }
+}
+
 TEST_F(AccountMediaTest, SweepErasesOrphanedFilesButNotWritesInProgress) {
   const int64_t alice = account("alice");
   const auto kept = upload(alice);
-  // A crash between writing the files and inserting the row, two hours ago.
+  // In a post, so no later sweep takes it for an upload never posted.
+  NewPost with_picture;
+  with_picture.author_id = alice;
+  with_picture.text = "kept";
+  with_picture.media_ids = {kept.id};
+  ASSERT_TRUE(microblog_->create_status(with_picture).ok());
+  // A crash between writing the files and inserting the row, three days ago.
+  constexpr int64_t kOrphanAge = (kOrphanMediaAgeDays + 1) * kDayMs;
   const std::string orphan_key = media::MediaFiles::new_key();
-  plant_file(orphan_key + ".jpg", 2 * kOrphanMediaGraceMs);
-  plant_file(orphan_key + "-small.jpg", 2 * kOrphanMediaGraceMs);
+  plant_file(orphan_key + ".jpg", kOrphanAge);
+  plant_file(orphan_key + "-small.jpg", kOrphanAge);
   // A temporary file a crash left, and one being written now.
   const std::string stale_temp = "." + media::MediaFiles::new_key() + ".png.tmp";
-  plant_file(stale_temp, 2 * kOrphanMediaGraceMs);
+  plant_file(stale_temp, kOrphanAge);
   const std::string fresh_temp = "." + media::MediaFiles::new_key() + ".png.tmp";
   plant_file(fresh_temp, 0);
   // A fresh pair without a row yet: an upload between its files and its row.
   const std::string fresh_key = media::MediaFiles::new_key();
   plant_file(fresh_key + ".webp", 0);
   // Not a media name: never touched.
-  plant_file("README", 2 * kOrphanMediaGraceMs);
+  plant_file("README", kOrphanAge);
   ASSERT_EQ(files_on_disk(), 8u);
 
   auto swept = microblog_->sweep_media(now_ms());
@@ -262,9 +286,9 @@ TEST_F(AccountMediaTest, SweepErasesOrphanedFilesButNotWritesInProgress) {
   EXPECT_TRUE(on_disk(kept.small_file_name()));
   EXPECT_TRUE(row_exists(kept.id));
 
-  // Once as old as the grace, a write that never finished is an orphan too;
+  // Days later, a write that never finished is an orphan too;
   // the upload with its row stays.
-  swept = microblog_->sweep_media(now_ms() + kOrphanMediaGraceMs + 1000);
+  swept = microblog_->sweep_media(now_ms() + kOrphanAge);
   ASSERT_TRUE(swept.ok()) << swept.error().message;
   EXPECT_FALSE(on_disk(fresh_temp));
   EXPECT_FALSE(on_disk(fresh_key + ".webp"));

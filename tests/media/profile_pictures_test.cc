@@ -128,7 +128,7 @@ TEST_F(ProfilePicturesTest, DeletionInventoryAndSweepKnowThePictures) {
   EXPECT_TRUE(inventory->holding("content")->held);
 
   // Long after the files were written, the sweep still sees them named.
-  auto swept = microblog_->sweep_media(now_ms() + 2 * kOrphanMediaGraceMs);
+  auto swept = microblog_->sweep_media(now_ms() + (kOrphanMediaAgeDays + 1) * kDayMs);
   ASSERT_TRUE(swept.ok());
   EXPECT_EQ(swept->orphaned_files, 0u);
   EXPECT_TRUE(on_disk(a.avatar_file));
