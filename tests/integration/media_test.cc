@@ -20,19 +20,6 @@ using publius::testing::metadata_needles;
 using publius::testing::photo_with_metadata;
 using publius::testing::plain_image;
 
-HttpRequest upload_request(const std::string& token, const std::vector<FilePart>& files,
-                           const std::vector<std::pair<std::string, std::string>>& fields = {},
-                           const std::string& target = "/api/v2/media") {
-  HttpRequest r;
-  r.method = "POST";
-  r.target = target;
-  r.token = token;
-  const std::string boundary = "publius-boundary-" + unique_suffix();
-  r.content_type = "multipart/form-data; boundary=" + boundary;
-  r.body = multipart_body(fields, files, boundary);
-  return r;
-}
-
 class MediaTest : public ApiIntegrationTest {
  protected:
   static HttpResponse upload(const User& u, const std::vector<FilePart>& files,

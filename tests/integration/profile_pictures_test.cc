@@ -20,13 +20,8 @@ class ProfilePicturesApiTest : public ApiIntegrationTest {
  protected:
   static HttpResponse update(const User& u, const std::vector<FilePart>& files,
                              const std::vector<std::pair<std::string, std::string>>& fields = {}) {
-    HttpRequest r;
+    HttpRequest r = upload_request(u.token, files, fields, "/api/v1/accounts/update_credentials");
     r.method = "PATCH";
-    r.target = "/api/v1/accounts/update_credentials";
-    r.token = u.token;
-    const std::string boundary = "publius-boundary-" + unique_suffix();
-    r.content_type = "multipart/form-data; boundary=" + boundary;
-    r.body = multipart_body(fields, files, boundary);
     return api().request(r);
   }
   static FilePart avatar(std::string bytes) {

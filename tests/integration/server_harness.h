@@ -346,6 +346,21 @@ struct HttpRequest {
   }
 };
 
+// A multipart request carrying `files` and `fields` (media uploads, profile pictures).
+inline HttpRequest upload_request(
+    const std::string& token, const std::vector<FilePart>& files,
+    const std::vector<std::pair<std::string, std::string>>& fields = {},
+    const std::string& target = "/api/v2/media") {
+  HttpRequest r;
+  r.method = "POST";
+  r.target = target;
+  r.token = token;
+  const std::string boundary = "publius-boundary-" + unique_suffix();
+  r.content_type = "multipart/form-data; boundary=" + boundary;
+  r.body = multipart_body(fields, files, boundary);
+  return r;
+}
+
 // One client connection to 127.0.0.1:port (or a Unix socket).
 class Connection {
  public:
