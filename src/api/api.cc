@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "http/errors.h"
 #include "http/params.h"
 #include "oauth/scopes.h"
 #include "util/crypto.h"
@@ -38,47 +39,7 @@ void Api::register_routes(http::Router& router) {
   add_media_routes(router);
 }
 
-http::Response error_response(const Error& e) {
-  int status = 500;
-  switch (e.code) {
-    case ErrorCode::kBadRequest:
-      status = 400;
-      break;
-    case ErrorCode::kUnauthorized:
-      status = 401;
-      break;
-    case ErrorCode::kForbidden:
-      status = 403;
-      break;
-    case ErrorCode::kNotFound:
-      status = 404;
-      break;
-    case ErrorCode::kGone:
-      status = 410;
-      break;
-    case ErrorCode::kUnprocessable:
-      status = 422;
-      break;
-    case ErrorCode::kTooManyRequests:
-      status = 429;
-      break;
-    case ErrorCode::kPayloadTooLarge:
-      status = 413;
-      break;
-    case ErrorCode::kConflict:
-      status = 409;
-      break;
-    case ErrorCode::kInternal:
-      status = 500;
-      break;
-  }
-  if (status == 500) {
-    // Storage messages stay in the log (they hold no request data); clients get a generic one.
-    spdlog::error("internal error: {}", e.message);
-    return http::Response::error(500, "Internal server error");
-  }
-  return http::Response::error(status, e.message);
-}
+http::Response error_response(const Error& e) { return http::error_response(e); }
 
 http::Response json_or_error(Result<std::string> json) {
   if (!json.ok()) return error_response(json.error());

@@ -24,6 +24,7 @@ enum class ErrorCode {
   kTooManyRequests,  // 429
   kPayloadTooLarge,  // 413
   kConflict,         // 409
+  kUnavailable,      // busy or temporarily unavailable, worth retrying: 503 with Retry-After
   kInternal,         // storage or invariant failure: 500
 };
 
@@ -39,6 +40,8 @@ inline Error not_found(std::string m = "Record not found") {
   return {ErrorCode::kNotFound, std::move(m)};
 }
 inline Error unprocessable(std::string m) { return {ErrorCode::kUnprocessable, std::move(m)}; }
+inline Error conflict(std::string m) { return {ErrorCode::kConflict, std::move(m)}; }
+inline Error unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m)}; }
 inline Error internal_error(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
 
 template <typename T>

@@ -7,6 +7,7 @@
 
 #include "api/api.h"
 #include "domain/text_format.h"
+#include "http/errors.h"
 #include "util/crypto.h"
 #include "util/ids.h"
 #include "util/time.h"
@@ -18,32 +19,6 @@ namespace publius::web {
 namespace {
 
 constexpr int64_t kSessionCookieSeconds = kSessionIdleDays * 86400;
-
-int http_status(ErrorCode code) {
-  switch (code) {
-    case ErrorCode::kBadRequest:
-      return 400;
-    case ErrorCode::kUnauthorized:
-      return 401;
-    case ErrorCode::kForbidden:
-      return 403;
-    case ErrorCode::kNotFound:
-      return 404;
-    case ErrorCode::kGone:
-      return 410;
-    case ErrorCode::kUnprocessable:
-      return 422;
-    case ErrorCode::kTooManyRequests:
-      return 429;
-    case ErrorCode::kPayloadTooLarge:
-      return 413;
-    case ErrorCode::kConflict:
-      return 409;
-    case ErrorCode::kInternal:
-      return 500;
-  }
-  return 500;
-}
 
 std::string_view advice(int status) {
   switch (status) {
@@ -192,15 +167,18 @@ http::Response WebUi::page(Visit&, std::string html, int status) {
 }
 
 http::Response WebUi::error(Visit& visit, const Error& e) {
-  const int status = http_status(e.code);
+  const int status = http::status_for(e.code);
   std::string what = e.message;
   if (status == 500) {
     spdlog::error("web: internal error: {}", e.message);
     what = "The server could not finish this request.";
   }
+  if (status == 503) what = "The server is busy.";
   if (status == 404 && (what.empty() || what == "Record not found"))
     what = "There is nothing at this address that you can see.";
-  return page(visit, error_page(visit.frame, status, what, advice(status)), status);
+  auto response = page(visit, error_page(visit.frame, status, what, advice(status)), status);
+  http::add_error_headers(response);
+  return response;
 }
 
 http::Response WebUi::back(const Visit& visit, std::string_view fallback) {

@@ -1,0 +1,58 @@
+#include "http/errors.h"
+
+#include <spdlog/spdlog.h>
+
+#include <string>
+
+namespace publius::http {
+
+int status_for(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kBadRequest:
+      return 400;
+    case ErrorCode::kUnauthorized:
+      return 401;
+    case ErrorCode::kForbidden:
+      return 403;
+    case ErrorCode::kNotFound:
+      return 404;
+    case ErrorCode::kGone:
+      return 410;
+    case ErrorCode::kUnprocessable:
+      return 422;
+    case ErrorCode::kTooManyRequests:
+      return 429;
+    case ErrorCode::kPayloadTooLarge:
+      return 413;
+    case ErrorCode::kConflict:
+      return 409;
+    case ErrorCode::kUnavailable:
+      return 503;
+    case ErrorCode::kInternal:
+      return 500;
+  }
+  return 500;
+}
+
+void add_error_headers(Response& response) {
+  if (response.status == 503)
+    response.with_header("Retry-After", std::to_string(kRetryAfterSeconds));
+}
+
+Response error_response(const Error& e) {
+  const int status = status_for(e.code);
+  Response response;
+  if (status == 500) {
+    spdlog::error("internal error: {}", e.message);
+    response = Response::error(500, "Internal server error");
+  } else if (status == 503) {
+    spdlog::warn("unavailable: {}", e.message);
+    response = Response::error(503, "The server is busy; try again shortly");
+  } else {
+    response = Response::error(status, e.message);
+  }
+  add_error_headers(response);
+  return response;
+}
+
+}  // namespace publius::http

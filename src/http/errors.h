@@ -1,0 +1,30 @@
+// The one mapping from a domain error (util/result.h) to an HTTP answer. Every
+// edge that speaks HTTP (the Mastodon API, the web UI) takes its status codes
+// from here, so a code means the same everywhere.
+//
+// Stateless and thread-safe.
+#pragma once
+
+#include <string_view>
+
+#include "http/message.h"
+#include "util/result.h"
+
+namespace publius::http {
+
+// The HTTP status for an error code: 400, 401, 403, 404, 409, 410, 413, 422, 429,
+// 503 (kUnavailable: the client may retry) or 500.
+int status_for(ErrorCode code);
+
+// Seconds a client should wait before retrying a kUnavailable (503) answer.
+inline constexpr int kRetryAfterSeconds = 2;
+
+// Mastodon's {"error": "..."} for `e` with status_for(e.code). A 500 carries a
+// generic message (the error's own goes to the log: storage messages hold no
+// request data); a 503 also carries Retry-After.
+Response error_response(const Error& e);
+
+// The headers every answer of status `status` carries (Retry-After on a 503).
+void add_error_headers(Response& response);
+
+}  // namespace publius::http
