@@ -1,4 +1,6 @@
 // Accounts: registration, credentials, profiles, relationships, follow requests.
+#include <functional>
+
 #include "api/api.h"
 #include "util/crypto.h"
 #include "util/ids.h"
@@ -6,252 +8,209 @@
 
 namespace publius::api {
 
-http::Response account_page(Renderer& renderer, const http::Request& req,
-                            Result<std::vector<std::pair<int64_t, int64_t>>> rows) {
-  if (!rows.ok()) return error_response(rows.error());
+Result<http::Response> account_page(Renderer& renderer, const http::Request& req,
+                                    Result<std::vector<std::pair<int64_t, int64_t>>> rows) {
+  if (!rows.ok()) return rows.take_error();
   std::vector<int64_t> ids;
   for (auto [row, id] : *rows) ids.push_back(id);
-  auto response = json_or_error(renderer.accounts(ids));
-  if (!rows->empty() && response.status == 200)
-    response.with_header("Link", link_header(req, rows->front().first, rows->back().first));
-  return response;
+  PUBLIUS_ASSIGN_OR_RETURN(auto body, renderer.accounts(ids));
+  return paged(http::Response::json(std::move(body)), req, *rows);
 }
 
 void Api::add_account_routes(http::Router& r) {
-  r.add("POST", "/api/v1/accounts", [this](http::Request& req) {
-    auto c = require_token(req, "write:accounts");
-    if (!c.ok()) return error_response(c.error());
-    if (!microblog_.config().registrations_open)
-      return http::Response::error(403, "Registrations are closed on this server");
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    // Shield: only username and password are read. Anything else a client sends
-    // (email, phone, real name, reason) is never looked at, so it cannot be stored.
-    auto agreement = p->get_bool("agreement");
-    if (!agreement.ok()) return error_response(agreement.error());
-    if (!agreement->value_or(false))
-      return http::Response::error(422, "Validation failed: Agreement must be accepted");
-    auto registered =
-        microblog_.register_account(p->get_or("username", ""), p->get_or("password", ""));
-    if (!registered.ok()) return error_response(registered.error());
-    domain::Token token;
-    token.app_id = c->token->app_id;
-    token.account_id = registered->account.id;
-    token.scopes = c->token->scopes;
-    const std::string secret = random_token(32);
-    auto created = store_.create_token(sha256_hex(secret), token);
-    if (!created.ok()) return error_response(created.error());
-    if (auto s = microblog_.wrap_for_credential(shield::Credential::kAccessToken, secret,
-                                                registered->key);
-        !s.ok())
-      return error_response(s.error());
-    std::string out;
-    JsonWriter w(out);
-    w.begin_object()
-        .field("access_token", secret)
-        .field("token_type", "Bearer")
-        .field("scope", token.scopes)
-        .field("created_at", created->created_day_ms / 1000);
-    w.key("recovery_codes").begin_array();
-    for (const auto& code : registered->recovery_codes) w.string(code);
-    w.end_array().end_object();
-    return http::Response::json(std::move(out));
-  });
+  // Registration with an app token (client_credentials), as Mastodon.
+  route(r, "POST", "/api/v1/accounts", http::Policy::app("write:accounts"),
+        [this](Call& c) -> Result<http::Response> {
+          if (!microblog_.config().registrations_open)
+            return forbidden("Registrations are closed on this server");
+          const auto& p = c.params;
+          // Shield: only username and password are read. Anything else a client sends
+          // (email, phone, real name, reason) is never looked at, so it cannot be stored.
+          PUBLIUS_ASSIGN_OR_RETURN(auto agreement, p.get_bool("agreement"));
+          if (!agreement.value_or(false))
+            return unprocessable("Validation failed: Agreement must be accepted");
+          PUBLIUS_ASSIGN_OR_RETURN(
+              auto registered,
+              microblog_.register_account(p.get_or("username", ""), p.get_or("password", "")));
+          domain::Token token;
+          token.app_id = c.token->app_id;
+          token.account_id = registered.account.id;
+          token.scopes = c.token->scopes;
+          const std::string secret = random_token(32);
+          PUBLIUS_ASSIGN_OR_RETURN(auto created, store_.create_token(sha256_hex(secret), token));
+          PUBLIUS_TRY(microblog_.wrap_for_credential(shield::Credential::kAccessToken, secret,
+                                                     registered.key));
+          std::string out;
+          JsonWriter w(out);
+          w.begin_object()
+              .field("access_token", secret)
+              .field("token_type", "Bearer")
+              .field("scope", token.scopes)
+              .field("created_at", created.created_day_ms / 1000);
+          w.key("recovery_codes").begin_array();
+          for (const auto& code : registered.recovery_codes) w.string(code);
+          w.end_array().end_object();
+          return http::Response::json(std::move(out));
+        });
 
-  r.add("GET", "/api/v1/accounts/verify_credentials", [this](http::Request& req) {
-    auto c = require_user(req, "read:accounts");
-    // Only a scope refusal falls back to "profile"; an app token keeps Mastodon's 422.
-    if (!c.ok() && c.error().code == ErrorCode::kForbidden) c = require_user(req, "profile");
-    if (!c.ok()) return error_response(c.error());
-    return json_or_error(renderer_.credential_account(*c->account));
-  });
+  route(r, "GET", "/api/v1/accounts/verify_credentials",
+        http::Policy::user("read:accounts profile"),
+        [this](Call& c) { return json(renderer_.credential_account(c.user())); });
 
-  r.add("PATCH", "/api/v1/accounts/update_credentials", [this](http::Request& req) {
-    auto c = require_user(req, "write:accounts");
-    if (!c.ok()) return error_response(c.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    store::ProfileUpdate u;
-    for (auto [key, into] :
-         {std::pair{"display_name", &u.display_name}, std::pair{"note", &u.note}}) {
-      auto v = single_value(*p, key);
-      if (!v.ok()) return error_response(v.error());
-      if (*v) *into = std::string(**v);
-    }
-    for (const char* key : {"locked", "bot"}) {
-      auto b = p->get_bool(key);
-      if (!b.ok()) return error_response(b.error());
-      (std::string_view(key) == "locked" ? u.locked : u.bot) = *b;
-    }
-    if (p->has("fields_attributes")) {
-      std::vector<domain::ProfileField> fields;
-      for (const auto& index : p->subkeys("fields_attributes")) {
-        const std::string prefix = "fields_attributes[" + index + "]";
-        std::string name = p->get_or(prefix + "[name]", "");
-        std::string value = p->get_or(prefix + "[value]", "");
-        if (name.empty() && value.empty()) continue;  // Mastodon drops blank rows
-        fields.push_back({std::move(name), std::move(value)});
-      }
-      u.fields = std::move(fields);
-    }
-    if (auto privacy = p->get("source[privacy]"); privacy && !privacy->empty()) {
-      u.default_visibility = domain::parse_visibility(*privacy);
-      if (!u.default_visibility)
-        return http::Response::error(
-            422, "Validation failed: source[privacy] must be public, unlisted, private or direct");
-    }
-    auto sensitive = p->get_bool("source[sensitive]");
-    if (!sensitive.ok()) return http::Response::error(422, sensitive.error().message);
-    u.default_sensitive = *sensitive;
-    if (auto language = p->get("source[language]")) u.default_language = std::string(*language);
-    // Multipart files; the bytes are decoded, never stored as sent.
-    domain::NewProfilePictures pictures;
-    if (const http::UploadedFile* avatar = p->file("avatar")) pictures.avatar = avatar->data;
-    if (const http::UploadedFile* header = p->file("header")) pictures.header = header->data;
-    auto updated = microblog_.update_profile(c->account->id, u, pictures);
-    if (!updated.ok()) return error_response(updated.error());
-    return json_or_error(renderer_.credential_account(*updated));
-  });
+  route(r, "PATCH", "/api/v1/accounts/update_credentials", http::Policy::user("write:accounts"),
+        [this](Call& c) -> Result<http::Response> {
+          const auto& p = c.params;
+          store::ProfileUpdate u;
+          for (auto [key, into] :
+               {std::pair{"display_name", &u.display_name}, std::pair{"note", &u.note}}) {
+            PUBLIUS_ASSIGN_OR_RETURN(auto v, single_value(p, key));
+            if (v) *into = std::string(*v);
+          }
+          PUBLIUS_ASSIGN_OR_RETURN(u.locked, p.get_bool("locked"));
+          PUBLIUS_ASSIGN_OR_RETURN(u.bot, p.get_bool("bot"));
+          if (p.has("fields_attributes")) {
+            std::vector<domain::ProfileField> fields;
+            for (const auto& index : p.subkeys("fields_attributes")) {
+              const std::string prefix = "fields_attributes[" + index + "]";
+              std::string name = p.get_or(prefix + "[name]", "");
+              std::string value = p.get_or(prefix + "[value]", "");
+              if (name.empty() && value.empty()) continue;  // Mastodon drops blank rows
+              fields.push_back({std::move(name), std::move(value)});
+            }
+            u.fields = std::move(fields);
+          }
+          if (auto privacy = p.get("source[privacy]"); privacy && !privacy->empty()) {
+            u.default_visibility = domain::parse_visibility(*privacy);
+            if (!u.default_visibility)
+              return unprocessable(
+                  "Validation failed: source[privacy] must be public, unlisted, private or direct");
+          }
+          auto sensitive = p.get_bool("source[sensitive]");
+          if (!sensitive.ok()) return unprocessable(sensitive.error().message);
+          u.default_sensitive = *sensitive;
+          if (auto language = p.get("source[language]"))
+            u.default_language = std::string(*language);
+          // Multipart files; the bytes are decoded, never stored as sent.
+          domain::NewProfilePictures pictures;
+          if (const http::UploadedFile* avatar = p.file("avatar")) pictures.avatar = avatar->data;
+          if (const http::UploadedFile* header = p.file("header")) pictures.header = header->data;
+          PUBLIUS_ASSIGN_OR_RETURN(auto updated,
+                                   microblog_.update_profile(c.user_id(), u, pictures));
+          return json(renderer_.credential_account(updated));
+        });
 
   // Mastodon 4.2+: back to the default pictures.
-  for (const auto& route : {std::pair{"/api/v1/profile/avatar", domain::ProfilePicture::kAvatar},
-                            std::pair{"/api/v1/profile/header", domain::ProfilePicture::kHeader}}) {
-    r.add("DELETE", route.first, [this, which = route.second](http::Request& req) {
-      auto c = require_user(req, "write:accounts");
-      if (!c.ok()) return error_response(c.error());
-      auto updated = microblog_.remove_profile_picture(c->account->id, which);
-      if (!updated.ok()) return error_response(updated.error());
-      return json_or_error(renderer_.credential_account(*updated));
-    });
+  for (const auto& picture :
+       {std::pair{"/api/v1/profile/avatar", domain::ProfilePicture::kAvatar},
+        std::pair{"/api/v1/profile/header", domain::ProfilePicture::kHeader}}) {
+    route(r, "DELETE", picture.first, http::Policy::user("write:accounts"),
+          [this, which = picture.second](Call& c) -> Result<http::Response> {
+            PUBLIUS_ASSIGN_OR_RETURN(auto updated,
+                                     microblog_.remove_profile_picture(c.user_id(), which));
+            return json(renderer_.credential_account(updated));
+          });
   }
 
-  r.add("GET", "/api/v1/accounts/lookup", [this](http::Request& req) {
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    auto account = microblog_.account_by_acct(p->get_or("acct", ""));
-    if (!account.ok()) return error_response(account.error());
-    return json_or_error(renderer_.account(*account));
-  });
+  route(r, "GET", "/api/v1/accounts/lookup", http::Policy::optional("read:accounts"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto account,
+                                   microblog_.account_by_acct(c.params.get_or("acct", "")));
+          return json(renderer_.account(account));
+        });
 
-  r.add("GET", "/api/v1/accounts/relationships", [this](http::Request& req) {
-    auto c = require_user(req, "read:follows");
-    if (!c.ok()) return error_response(c.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    auto ids = id_list(*p);
-    if (ids.size() > 100) ids.resize(100);
-    auto rels = store_.relationships(c->account->id, ids);
-    if (!rels.ok()) return error_response(rels.error());
-    for (auto& rel : *rels) c->reader.open(rel);
-    return http::Response::json(Renderer::relationships(*rels));
-  });
+  route(r, "GET", "/api/v1/accounts/relationships", http::Policy::user("read:follows"),
+        [this](Call& c) -> Result<http::Response> {
+          auto ids = id_list(c.params);
+          if (ids.size() > 100) ids.resize(100);
+          PUBLIUS_ASSIGN_OR_RETURN(auto rels, store_.relationships(c.user_id(), ids));
+          for (auto& rel : rels) c.reader.open(rel);
+          return http::Response::json(Renderer::relationships(rels));
+        });
 
-  r.add("GET", "/api/v1/accounts/search", [this](http::Request& req) {
-    auto c = require_user(req, "read:accounts");
-    if (!c.ok()) return error_response(c.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    auto limit = p->get_int("limit");
-    if (!limit.ok()) return error_response(limit.error());
-    auto offset = search_offset(*p);
-    if (!offset.ok()) return error_response(offset.error());
-    std::string q = p->get_or("q", "");
-    if (!q.empty() && q.front() == '@') q.erase(0, 1);
-    if (auto at = q.find('@'); at != std::string::npos) q.resize(at);
-    // As Mastodon: no query, no accounts (not the whole directory).
-    if (!*offset || q.find_first_not_of(' ') == std::string::npos)
-      return http::Response::json("[]");
-    auto found = store_.search_accounts(
-        q, static_cast<int>(std::clamp<int64_t>(limit->value_or(40), 1, 80)), **offset);
-    if (!found.ok()) return error_response(found.error());
-    std::vector<int64_t> ids;
-    for (const auto& a : *found) ids.push_back(a.id);
-    return json_or_error(renderer_.accounts(ids));
-  });
+  route(r, "GET", "/api/v1/accounts/search", http::Policy::user("read:accounts"),
+        [this](Call& c) -> Result<http::Response> {
+          const auto& p = c.params;
+          PUBLIUS_ASSIGN_OR_RETURN(auto limit, p.get_int("limit"));
+          PUBLIUS_ASSIGN_OR_RETURN(auto offset, search_offset(p));
+          std::string q = p.get_or("q", "");
+          if (!q.empty() && q.front() == '@') q.erase(0, 1);
+          if (auto at = q.find('@'); at != std::string::npos) q.resize(at);
+          // As Mastodon: no query, no accounts (not the whole directory).
+          if (!offset || q.find_first_not_of(' ') == std::string::npos)
+            return http::Response::json("[]");
+          PUBLIUS_ASSIGN_OR_RETURN(
+              auto found,
+              store_.search_accounts(
+                  q, static_cast<int>(std::clamp<int64_t>(limit.value_or(40), 1, 80)), *offset));
+          std::vector<int64_t> ids;
+          for (const auto& a : found) ids.push_back(a.id);
+          return json(renderer_.accounts(ids));
+        });
 
   // Several accounts at once (Mastodon 4.3): unknown ids are left out.
-  r.add("GET", "/api/v1/accounts", [this](http::Request& req) {
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    auto ids = bounded_id_list(*p, 40);
-    if (!ids.ok()) return error_response(ids.error());
-    return json_or_error(renderer_.accounts(*ids));
-  });
+  route(r, "GET", "/api/v1/accounts", http::Policy::optional("read:accounts"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto ids, bounded_id_list(c.params, 40));
+          return json(renderer_.accounts(ids));
+        });
 
-  r.add("GET", "/api/v1/accounts/:id", [this](http::Request& req) {
-    auto id = path_id(req);
-    if (!id.ok()) return error_response(id.error());
-    auto account = microblog_.account(*id);
-    if (!account.ok()) return error_response(account.error());
-    return json_or_error(renderer_.account(*account));
-  });
+  route(r, "GET", "/api/v1/accounts/:id", http::Policy::optional("read:accounts"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          PUBLIUS_ASSIGN_OR_RETURN(auto account, microblog_.account(id));
+          return json(renderer_.account(account));
+        });
 
-  r.add("GET", "/api/v1/accounts/:id/statuses", [this](http::Request& req) {
-    auto c = caller(req);
-    if (!c.ok()) return error_response(c.error());
-    auto id = path_id(req);
-    if (!id.ok()) return error_response(id.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    auto page = page_from(*p);
-    if (!page.ok()) return error_response(page.error());
-    store::AccountStatusesQuery q;
-    for (auto [key, into] :
-         {std::pair{"exclude_replies", &q.exclude_replies},
-          std::pair{"exclude_reblogs", &q.exclude_reblogs}, std::pair{"pinned", &q.only_pinned}}) {
-      auto b = p->get_bool(key);
-      if (!b.ok()) return error_response(b.error());
-      *into = b->value_or(false);
-    }
-    auto only_media = p->get_bool("only_media");
-    if (!only_media.ok()) return error_response(only_media.error());
-    q.only_media = only_media->value_or(false);
-    if (auto tag = p->get("tagged"); tag && !tag->empty()) q.tag = std::string(*tag);
-    auto found = microblog_.account_statuses(c->viewer(), *id, q, *page);
-    if (!found.ok()) return error_response(found.error());
-    std::vector<domain::Post> posts = std::move(found).value();
-    auto response = json_or_error(renderer_.statuses(c->viewer(), posts, c->reader));
-    if (!posts.empty() && response.status == 200 && !q.only_pinned)
-      response.with_header("Link", link_header(req, posts.front().id, posts.back().id));
-    return response;
-  });
+  route(r, "GET", "/api/v1/accounts/:id/statuses", http::Policy::optional("read:statuses"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          const auto& p = c.params;
+          PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(p));
+          store::AccountStatusesQuery q;
+          for (auto [key, into] :
+               {std::pair{"exclude_replies", &q.exclude_replies},
+                std::pair{"exclude_reblogs", &q.exclude_reblogs},
+                std::pair{"pinned", &q.only_pinned}, std::pair{"only_media", &q.only_media}}) {
+            PUBLIUS_ASSIGN_OR_RETURN(auto b, p.get_bool(key));
+            *into = b.value_or(false);
+          }
+          if (auto tag = p.get("tagged"); tag && !tag->empty()) q.tag = std::string(*tag);
+          PUBLIUS_ASSIGN_OR_RETURN(auto posts,
+                                   microblog_.account_statuses(c.viewer(), id, q, page));
+          PUBLIUS_ASSIGN_OR_RETURN(auto body, renderer_.statuses(c.viewer(), posts, c.reader));
+          auto response = http::Response::json(std::move(body));
+          // Pinned posts are one list, not pages.
+          return q.only_pinned ? response : paged(std::move(response), c.request, posts);
+        });
 
-  r.add("GET", "/api/v1/accounts/:id/followers", [this](http::Request& req) {
-    auto id = path_id(req);
-    if (!id.ok()) return error_response(id.error());
-    if (auto a = microblog_.account(*id); !a.ok()) return error_response(a.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    auto page = page_from(*p, 40, 80);
-    if (!page.ok()) return error_response(page.error());
-    return account_page(renderer_, req, store_.followers(*id, *page));
-  });
+  // Followers and following: account pages keyed by the follow's row id.
+  using Rows =
+      std::function<Result<std::vector<std::pair<int64_t, int64_t>>>(int64_t, const domain::Page&)>;
+  auto follow_list = [this, &r](const char* path, Rows fetch) {
+    route(r, "GET", path, http::Policy::optional("read:accounts"),
+          [this, fetch = std::move(fetch)](Call& c) -> Result<http::Response> {
+            PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+            PUBLIUS_TRY(microblog_.account(id));
+            PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 40, 80));
+            return account_page(renderer_, c.request, fetch(id, page));
+          });
+  };
+  follow_list("/api/v1/accounts/:id/followers",
+              [this](int64_t id, const domain::Page& page) { return store_.followers(id, page); });
+  follow_list("/api/v1/accounts/:id/following",
+              [this](int64_t id, const domain::Page& page) { return store_.following(id, page); });
 
-  r.add("GET", "/api/v1/accounts/:id/following", [this](http::Request& req) {
-    auto id = path_id(req);
-    if (!id.ok()) return error_response(id.error());
-    if (auto a = microblog_.account(*id); !a.ok()) return error_response(a.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    auto page = page_from(*p, 40, 80);
-    if (!page.ok()) return error_response(page.error());
-    return account_page(renderer_, req, store_.following(*id, *page));
-  });
-
-  // Relationship-changing actions share one shape: auth, target id, domain call, relationship JSON.
-  auto relationship_action = [this, &r](const char* path, const char* scope, auto action) {
-    r.add("POST", path, [this, scope, action](http::Request& req) {
-      auto c = require_user(req, scope);
-      if (!c.ok()) return error_response(c.error());
-      auto id = path_id(req);
-      if (!id.ok()) return error_response(id.error());
-      auto p = params(req);
-      if (!p.ok()) return error_response(p.error());
-      Result<domain::Relationship> rel = action(c->account->id, *id, *p);
-      if (!rel.ok()) return error_response(rel.error());
-      c->reader.open(*rel);
-      return http::Response::json(Renderer::relationship(*rel));
-    });
+  // Relationship-changing actions share one shape: target id, domain call, relationship JSON.
+  using Act =
+      std::function<Result<domain::Relationship>(int64_t me, int64_t target, const http::Params&)>;
+  auto relationship_action = [this, &r](const char* path, const char* scope, Act act) {
+    route(r, "POST", path, http::Policy::user(scope),
+          [act = std::move(act)](Call& c) -> Result<http::Response> {
+            PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+            PUBLIUS_ASSIGN_OR_RETURN(auto rel, act(c.user_id(), id, c.params));
+            c.reader.open(rel);
+            return http::Response::json(Renderer::relationship(rel));
+          });
   };
   relationship_action(
       "/api/v1/accounts/:id/follow", "write:follows",
@@ -300,16 +259,12 @@ void Api::add_account_routes(http::Router& r) {
                       });
 
   // The signed-in user's own account lists.
-  auto own_list = [this, &r](const char* path, const char* scope, auto fetch) {
-    r.add("GET", path, [this, scope, fetch](http::Request& req) {
-      auto c = require_user(req, scope);
-      if (!c.ok()) return error_response(c.error());
-      auto p = params(req);
-      if (!p.ok()) return error_response(p.error());
-      auto page = page_from(*p, 40, 80);
-      if (!page.ok()) return error_response(page.error());
-      return account_page(renderer_, req, fetch(c->account->id, *page));
-    });
+  auto own_list = [this, &r](const char* path, const char* scope, Rows fetch) {
+    route(r, "GET", path, http::Policy::user(scope),
+          [this, fetch = std::move(fetch)](Call& c) -> Result<http::Response> {
+            PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 40, 80));
+            return account_page(renderer_, c.request, fetch(c.user_id(), page));
+          });
   };
   own_list("/api/v1/follow_requests", "read:follows", [this](int64_t me, const domain::Page& page) {
     return store_.follow_requests(me, page);

@@ -4,6 +4,7 @@
 #include <strings.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "http/errors.h"
 #include "http/params.h"
@@ -41,11 +42,6 @@ void Api::register_routes(http::Router& router) {
 
 http::Response error_response(const Error& e) { return http::error_response(e); }
 
-http::Response json_or_error(Result<std::string> json) {
-  if (!json.ok()) return error_response(json.error());
-  return http::Response::json(std::move(json).value());
-}
-
 http::Response Api::handle(const http::Router& router, http::Request& request) {
   // Rate limit per token when one is presented, else per client.
   const auto auth = request.header("authorization");
@@ -59,7 +55,7 @@ http::Response Api::handle(const http::Router& router, http::Request& request) {
     try {
       response = router.dispatch(request);
     } catch (const std::exception& e) {
-      spdlog::error("unhandled exception in handler for {}", response.route);
+      spdlog::error("unhandled exception in handler for {} {}", request.method, request.route);
       response = http::Response::error(500, "Internal server error");
     }
   }
@@ -75,51 +71,86 @@ http::Response Api::handle(const http::Router& router, http::Request& request) {
   return response;
 }
 
-Result<Api::Caller> Api::caller(const http::Request& req) {
-  Caller c;
-  auto auth = req.header("authorization");
-  if (auth.empty()) return c;
-  constexpr std::string_view kBearer = "Bearer ";
-  if (auth.size() <= kBearer.size() || strncasecmp(auth.data(), "bearer ", kBearer.size()) != 0)
-    return unauthorized("The access token is invalid");
-  auto token_text = auth.substr(kBearer.size());
-  while (!token_text.empty() && token_text.front() == ' ') token_text.remove_prefix(1);
-  PUBLIUS_ASSIGN_OR_RETURN(auto token, store_.token_by_hash(sha256_hex(token_text)));
-  if (!token) return unauthorized("The access token is invalid");
-  c.token = *token;
-  if (token->account_id) {
-    PUBLIUS_ASSIGN_OR_RETURN(auto account, store_.account_by_id(*token->account_id));
-    if (!account) return unauthorized("The access token is invalid");
-    c.account = *account;
-    c.reader =
-        domain::ReaderKey(microblog_, account->id, shield::Credential::kAccessToken, token_text);
-    const int64_t today = now_day_ms();
-    if (token->last_used_day_ms.value_or(0) < today)
-      PUBLIUS_TRY(store_.touch_activity_day(account->id, token->id, today));
+Result<Call> Api::admit(http::Request& request, const http::Policy& policy) {
+  Call call(request);
+  if (policy.access != http::Access::kPublic) {
+    if (auto auth = request.header("authorization"); !auth.empty()) {
+      constexpr std::string_view kBearer = "Bearer ";
+      if (auth.size() <= kBearer.size() || strncasecmp(auth.data(), "bearer ", kBearer.size()) != 0)
+        return unauthorized("The access token is invalid");
+      auto secret = auth.substr(kBearer.size());
+      while (!secret.empty() && secret.front() == ' ') secret.remove_prefix(1);
+      PUBLIUS_ASSIGN_OR_RETURN(auto token, store_.token_by_hash(sha256_hex(secret)));
+      if (!token) return unauthorized("The access token is invalid");
+      if (token->account_id) {
+        PUBLIUS_ASSIGN_OR_RETURN(auto account, store_.account_by_id(*token->account_id));
+        if (!account) return unauthorized("The access token is invalid");
+        // The key opens sealed posts only for a token that may read them.
+        if (oauth::covers(token->scopes, oauth::kSealedContentScope))
+          call.reader =
+              domain::ReaderKey(microblog_, account->id, shield::Credential::kAccessToken, secret);
+        const int64_t today = now_day_ms();
+        if (token->last_used_day_ms.value_or(0) < today)
+          PUBLIUS_TRY(store_.touch_activity_day(account->id, token->id, today));
+        call.account = std::move(*account);
+      }
+      call.token = std::move(*token);
+    }
+    if (call.token || policy.access != http::Access::kOptional) {
+      if (!call.token) return unauthorized("The access token is invalid");
+      if (!oauth::covers_any(call.token->scopes, policy.scope))
+        return forbidden("This action is outside the authorized scopes");
+    }
+    if ((policy.access == http::Access::kUser || policy.access == http::Access::kAdmin) &&
+        !call.account)
+      return unprocessable("This method requires an authenticated user");
+    if (policy.access == http::Access::kAdmin && call.account->role != domain::Role::kAdmin)
+      return forbidden("This action requires the admin role");
   }
-  return c;
+  PUBLIUS_ASSIGN_OR_RETURN(call.params, request_params(request));
+  return call;
 }
 
-Result<Api::Caller> Api::require_token(const http::Request& req, std::string_view scope) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto c, caller(req));
-  if (!c.token) return unauthorized("The access token is invalid");
-  if (!oauth::covers(c.token->scopes, scope))
-    return forbidden("This action is outside the authorized scopes");
-  return c;
+void Api::route(http::Router& r, std::string method, std::string pattern, http::Policy policy,
+                Handler handler, ErrorRenderer render_error) {
+  for (const auto& scope : oauth::split_scopes(policy.scope)) {
+    if (!oauth::all_known(scope))
+      throw std::logic_error(method + " " + pattern + ": unknown scope " + scope);
+  }
+  const http::Policy checked = policy;
+  r.add(std::move(method), std::move(pattern), std::move(policy),
+        [this, checked, handler = std::move(handler), render_error](http::Request& request) {
+          auto call = admit(request, checked);
+          if (!call.ok()) return render_error(call.error());
+          auto response = handler(*call);
+          if (!response.ok()) return render_error(response.error());
+          return std::move(response).value();
+        });
 }
 
-Result<Api::Caller> Api::require_user(const http::Request& req, std::string_view scope) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto c, require_token(req, scope));
-  if (!c.account) return unprocessable("This method requires an authenticated user");
-  return c;
-}
-
-Result<http::Params> Api::params(const http::Request& req) {
+Result<http::Params> request_params(const http::Request& req) {
   PUBLIUS_ASSIGN_OR_RETURN(auto query, http::parse_query(req.query));
   PUBLIUS_ASSIGN_OR_RETURN(auto body, http::parse_body(req.body, req.header("content-type")));
   query.merge(std::move(body));
   for (const auto& [k, v] : req.path_params) query.add(k, v);
   return query;
+}
+
+Result<int64_t> Call::path_id(std::string_view name) const { return http::path_id(request, name); }
+
+Result<http::Response> json(Result<std::string> json) {
+  if (!json.ok()) return json.take_error();
+  return http::Response::json(std::move(json).value());
+}
+
+http::Response paged(http::Response response, const http::Request& req,
+                     const std::vector<std::pair<int64_t, int64_t>>& rows) {
+  return paged(std::move(response), req, rows, [](const auto& row) { return row.first; });
+}
+
+http::Response paged(http::Response response, const http::Request& req,
+                     const std::vector<domain::Post>& posts) {
+  return paged(std::move(response), req, posts, [](const domain::Post& p) { return p.id; });
 }
 
 Result<domain::Page> page_from(const http::Params& p, int default_limit, int max_limit) {
@@ -168,12 +199,6 @@ Result<std::vector<int64_t>> bounded_id_list(const http::Params& p, size_t max_i
   if (ids.size() > max_ids)
     return unprocessable("Validation failed: at most " + std::to_string(max_ids) + " ids");
   return ids;
-}
-
-Result<int64_t> path_id(const http::Request& req, std::string_view name) {
-  auto id = parse_id(req.path_param(name));
-  if (!id) return not_found();
-  return *id;
 }
 
 std::string link_header(const http::Request& req, int64_t newest, int64_t oldest) {

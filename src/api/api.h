@@ -1,7 +1,10 @@
 // Api serves the Mastodon client REST API (and the OAuth endpoints) over the
-// domain: it authenticates the bearer token, applies rate limits, parses
-// parameters, calls domain::Microblog and renders the result. Handlers hold no
-// rules of their own.
+// domain. Every route is registered through route() with its policy (who may
+// call it, with which scope: http::Policy), and route() wraps the handler in the
+// one check of that policy: the handler runs only for an admitted caller, gets a
+// Call (api/call.h) and returns Result<Response>; an error becomes Mastodon's
+// {"error": ...} with the status of http/errors.h. Handlers parse, call
+// domain::Microblog and render; they hold no rules of their own.
 //
 // Construct once, call register_routes() on the router, then handle() from any
 // thread. Nothing thrown escapes handle(): an unexpected exception becomes a
@@ -10,6 +13,7 @@
 
 #include <memory>
 
+#include "api/call.h"
 #include "api/render.h"
 #include "domain/microblog.h"
 #include "domain/notification_groups.h"
@@ -20,6 +24,9 @@
 #include "shield/rate_limiter.h"
 
 namespace publius::api {
+
+// Maps a domain error to its HTTP status and Mastodon's {"error": ...} body.
+http::Response error_response(const Error& e);
 
 struct ApiOptions {
   int64_t requests_per_window = 300;  // per token and per client, as Mastodon
@@ -34,16 +41,20 @@ class Api {
   void register_routes(http::Router& router);
   http::Response handle(const http::Router& router, http::Request& request);
 
-  // Who is calling: the token (if any), its account (if a user token), and the
-  // key that opens the account's sealed posts for this request only.
-  struct Caller {
-    std::optional<domain::Token> token;
-    std::optional<domain::Account> account;
-    domain::ReaderKey reader;
-    domain::Viewer viewer() const { return account ? domain::Viewer(account->id) : std::nullopt; }
-  };
+  using Handler = std::function<Result<http::Response>(Call&)>;
 
  private:
+  // How an error becomes a response: Mastodon's {"error": ...} (error_response) by
+  // default; the OAuth endpoints answer in RFC 6749's shape.
+  using ErrorRenderer = http::Response (*)(const Error&);
+  // Adds a route with its policy; `handler` runs only once admit() let the caller in.
+  void route(http::Router& r, std::string method, std::string pattern, http::Policy policy,
+             Handler handler, ErrorRenderer render_error = &error_response);
+  // The Call for `request` under `policy`: the bearer token verified (401 when it is
+  // not one we issued), its scope checked (403), an account required for kUser and
+  // kAdmin (422 for an app token, as Mastodon), the admin role for kAdmin (403);
+  // then the parameters parsed (400 when malformed).
+  Result<Call> admit(http::Request& request, const http::Policy& policy);
   // Route groups, one file each.
   void add_oauth_routes(http::Router& r);
   void add_account_routes(http::Router& r);
@@ -56,16 +67,9 @@ class Api {
   void add_filter_routes(http::Router& r);
   void add_tag_routes(http::Router& r);
   void add_scheduled_routes(http::Router& r);  // /api/v1/scheduled_statuses
-  void add_legal_routes(http::Router& r);  // admin: legal desk and disclosure inventory
-  void add_media_routes(http::Router& r);  // uploads and /system/media files
+  void add_legal_routes(http::Router& r);      // admin: legal desk and disclosure inventory
+  void add_media_routes(http::Router& r);      // uploads and /system/media files
 
-  // Handler helpers.
-  Result<Caller> caller(const http::Request& req);
-  // A user token with `scope`; 401/403 otherwise.
-  Result<Caller> require_user(const http::Request& req, std::string_view scope);
-  // Any valid token with `scope` (app tokens included).
-  Result<Caller> require_token(const http::Request& req, std::string_view scope);
-  Result<http::Params> params(const http::Request& req);
   // Mastodon's GroupedNotificationsResults for these groups of the account's notifications;
   // groups about posts the account may not see are left out (`shown` counts the rest).
   Result<std::string> grouped_notifications_json(
@@ -79,10 +83,10 @@ class Api {
   ApiOptions options_;
 };
 
-// Maps a domain error to its HTTP status and Mastodon's {"error": ...} body.
-http::Response error_response(const Error& e);
-// 200 with the JSON, or the error's response.
-http::Response json_or_error(Result<std::string> json);
+// 200 with the JSON, or the error.
+Result<http::Response> json(Result<std::string> json);
+// Query, body and path parameters of a request in one list.
+Result<http::Params> request_params(const http::Request& req);
 // Mastodon paging parameters: max_id, since_id, min_id, limit (default 20, capped at `max_limit`).
 Result<domain::Page> page_from(const http::Params& p, int default_limit = 20, int max_limit = 40);
 // The ids in an array parameter (`id[]` by default), first occurrence order, duplicates and
@@ -103,16 +107,29 @@ Result<std::optional<int>> search_offset(const http::Params& p);
 // list forms); exclusive=true is refused (422) rather than ignored.
 Result<domain::ListFields> list_fields(const http::Params& p);
 // A page of accounts from rows of (row id, account id), with the Link header for the rows.
-http::Response account_page(Renderer& renderer, const http::Request& req,
-                            Result<std::vector<std::pair<int64_t, int64_t>>> rows);
+Result<http::Response> account_page(Renderer& renderer, const http::Request& req,
+                                    Result<std::vector<std::pair<int64_t, int64_t>>> rows);
+// Mastodon's Link header for a page whose items have ids newest..oldest.
+std::string link_header(const http::Request& req, int64_t newest, int64_t oldest);
+// `response` with Mastodon's Link header for a page of `items`, newest first, whose ids
+// `id_of` gives; an empty page gets none.
+template <typename Items, typename IdOf>
+http::Response paged(http::Response response, const http::Request& req, const Items& items,
+                     IdOf id_of) {
+  if (!items.empty())
+    response.with_header("Link", link_header(req, id_of(items.front()), id_of(items.back())));
+  return response;
+}
+// A page of rows (row id, item id), paged by row id.
+http::Response paged(http::Response response, const http::Request& req,
+                     const std::vector<std::pair<int64_t, int64_t>>& rows);
+// A page of posts, paged by post id.
+http::Response paged(http::Response response, const http::Request& req,
+                     const std::vector<domain::Post>& posts);
 // Mastodon's `scheduled_at`: an ISO 8601 time, or one without a zone (a web
 // form's datetime-local, "2026-01-02T10:30"), read as UTC. Unset when absent or
 // empty; 422 when it is not a time.
 Result<std::optional<int64_t>> scheduled_at_from(const http::Params& p);
-// The numeric id in path parameter `name`; kNotFound when it is not one.
-Result<int64_t> path_id(const http::Request& req, std::string_view name = "id");
-// Mastodon's Link header for a page whose items have ids newest..oldest.
-std::string link_header(const http::Request& req, int64_t newest, int64_t oldest);
 
 // Legal desk parameters shared by the admin API and the web UI (legal_routes.cc):
 // the files uploaded as `documents[]`, named "document-1", "document-2", ... (the

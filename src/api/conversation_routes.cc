@@ -4,43 +4,30 @@
 namespace publius::api {
 
 void Api::add_conversation_routes(http::Router& r) {
-  r.add("GET", "/api/v1/conversations", [this](http::Request& req) {
-    auto c = require_user(req, "read:statuses");
-    if (!c.ok()) return error_response(c.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    auto page = page_from(*p, 20, 40);
-    if (!page.ok()) return error_response(page.error());
-    auto entries = microblog_.conversations(c->account->id, *page);
-    if (!entries.ok()) return error_response(entries.error());
-    auto response = json_or_error(renderer_.conversations(c->account->id, *entries, c->reader));
-    // Paged by the id of each conversation's newest post, as Mastodon does.
-    if (!entries->empty() && response.status == 200) {
-      response.with_header("Link", link_header(req, entries->front().last_status.id,
-                                               entries->back().last_status.id));
-    }
-    return response;
-  });
+  route(r, "GET", "/api/v1/conversations", http::Policy::user("read:statuses"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 20, 40));
+          PUBLIUS_ASSIGN_OR_RETURN(auto entries, microblog_.conversations(c.user_id(), page));
+          PUBLIUS_ASSIGN_OR_RETURN(auto body,
+                                   renderer_.conversations(c.user_id(), entries, c.reader));
+          // Paged by the id of each conversation's newest post, as Mastodon does.
+          return paged(http::Response::json(std::move(body)), c.request, entries,
+                       [](const domain::ConversationEntry& e) { return e.last_status.id; });
+        });
 
-  r.add("POST", "/api/v1/conversations/:id/read", [this](http::Request& req) {
-    auto c = require_user(req, "write:conversations");
-    if (!c.ok()) return error_response(c.error());
-    auto id = path_id(req);
-    if (!id.ok()) return error_response(id.error());
-    auto entry = microblog_.read_conversation(c->account->id, *id);
-    if (!entry.ok()) return error_response(entry.error());
-    return json_or_error(renderer_.conversation(c->account->id, *entry, c->reader));
-  });
+  route(r, "POST", "/api/v1/conversations/:id/read", http::Policy::user("write:conversations"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          PUBLIUS_ASSIGN_OR_RETURN(auto entry, microblog_.read_conversation(c.user_id(), id));
+          return json(renderer_.conversation(c.user_id(), entry, c.reader));
+        });
 
-  r.add("DELETE", "/api/v1/conversations/:id", [this](http::Request& req) {
-    auto c = require_user(req, "write:conversations");
-    if (!c.ok()) return error_response(c.error());
-    auto id = path_id(req);
-    if (!id.ok()) return error_response(id.error());
-    if (auto s = microblog_.remove_conversation(c->account->id, *id); !s.ok())
-      return error_response(s.error());
-    return http::Response::json("{}");
-  });
+  route(r, "DELETE", "/api/v1/conversations/:id", http::Policy::user("write:conversations"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          PUBLIUS_TRY(microblog_.remove_conversation(c.user_id(), id));
+          return http::Response::json("{}");
+        });
 }
 
 }  // namespace publius::api

@@ -168,103 +168,95 @@ void Api::add_filter_routes(http::Router& r) {
   // A route on one of the caller's filters, found by the id in `param` through `find`
   // (another's filter is 404); `act` answers with the filter and the request's parameters.
   using Find = Result<domain::Filter> (domain::Microblog::*)(int64_t, int64_t);
-  using Act = std::function<http::Response(int64_t owner, int64_t id, domain::Filter&,
-                                           const http::Params&)>;
-  const auto on_filter = [this, &r](const char* method, const char* path, std::string_view scope,
+  using Act = std::function<Result<http::Response>(int64_t owner, int64_t id, domain::Filter&,
+                                                   const http::Params&)>;
+  const auto on_filter = [this, &r](const char* method, const char* path, const char* scope,
                                     const char* param, Find find, Act act) {
-    r.add(method, path, [this, scope, param, find, act](http::Request& req) {
-      auto c = require_user(req, scope);
-      if (!c.ok()) return error_response(c.error());
-      auto id = path_id(req, param);
-      if (!id.ok()) return error_response(id.error());
-      auto f = (microblog_.*find)(c->account->id, *id);
-      if (!f.ok()) return error_response(f.error());
-      auto p = params(req);
-      if (!p.ok()) return error_response(p.error());
-      return act(c->account->id, *id, *f, *p);
-    });
+    route(r, method, path, http::Policy::user(scope),
+          [this, param, find, act = std::move(act)](Call& c) -> Result<http::Response> {
+            PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id(param));
+            PUBLIUS_ASSIGN_OR_RETURN(auto f, (microblog_.*find)(c.user_id(), id));
+            return act(c.user_id(), id, f, c.params);
+          });
   };
   const Find by_id = &domain::Microblog::own_filter;
   const Find by_keyword = &domain::Microblog::own_filter_with_keyword;
   const Find by_status = &domain::Microblog::own_filter_with_status;
   // Saves the changed filter and answers with what `render` makes of the saved one.
   const auto save = [this](int64_t owner, domain::Filter& f,
-                           const std::function<std::string(const domain::Filter&)>& render) {
-    auto saved = microblog_.save_filter(owner, std::move(f));
-    if (!saved.ok()) return error_response(saved.error());
-    return http::Response::json(render(*saved));
+                           const std::function<std::string(const domain::Filter&)>& render)
+      -> Result<http::Response> {
+    PUBLIUS_ASSIGN_OR_RETURN(auto saved, microblog_.save_filter(owner, std::move(f)));
+    return http::Response::json(render(saved));
   };
   const auto keyword_of = [](auto& f, int64_t id) {
     return std::ranges::find_if(f.keywords,
                                 [&](const domain::FilterKeyword& k) { return k.id == id; });
   };
 
-  r.add("GET", "/api/v2/filters", [this](http::Request& req) {
-    auto c = require_user(req, "read:filters");
-    if (!c.ok()) return error_response(c.error());
-    auto filters = microblog_.filters(c->account->id);
-    if (!filters.ok()) return error_response(filters.error());
-    return http::Response::json(json_array(*filters, Renderer::filter));
-  });
+  route(r, "GET", "/api/v2/filters", http::Policy::user("read:filters"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto filters, microblog_.filters(c.user_id()));
+          return http::Response::json(json_array(filters, Renderer::filter));
+        });
 
-  r.add("POST", "/api/v2/filters", [this, save](http::Request& req) {
-    auto c = require_user(req, "write:filters");
-    if (!c.ok()) return error_response(c.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    domain::Filter f;
-    if (auto s = apply_filter_fields(*p, f); !s.ok()) return error_response(s.error());
-    if (auto s = apply_keyword_attributes(*p, f); !s.ok()) return error_response(s.error());
-    return save(c->account->id, f, Renderer::filter);
-  });
+  route(r, "POST", "/api/v2/filters", http::Policy::user("write:filters"),
+        [save](Call& c) -> Result<http::Response> {
+          domain::Filter f;
+          PUBLIUS_TRY(apply_filter_fields(c.params, f));
+          PUBLIUS_TRY(apply_keyword_attributes(c.params, f));
+          return save(c.user_id(), f, Renderer::filter);
+        });
 
   on_filter("GET", "/api/v2/filters/:id", "read:filters", "id", by_id,
-            [](int64_t, int64_t, domain::Filter& f, const http::Params&) {
+            [](int64_t, int64_t, domain::Filter& f, const http::Params&) -> Result<http::Response> {
               return http::Response::json(Renderer::filter(f));
             });
   on_filter("PUT", "/api/v2/filters/:id", "write:filters", "id", by_id,
-            [save](int64_t owner, int64_t, domain::Filter& f, const http::Params& p) {
-              if (auto s = apply_filter_fields(p, f); !s.ok()) return error_response(s.error());
-              if (auto s = apply_keyword_attributes(p, f); !s.ok())
-                return error_response(s.error());
+            [save](int64_t owner, int64_t, domain::Filter& f,
+                   const http::Params& p) -> Result<http::Response> {
+              PUBLIUS_TRY(apply_filter_fields(p, f));
+              PUBLIUS_TRY(apply_keyword_attributes(p, f));
               return save(owner, f, Renderer::filter);
             });
   on_filter("DELETE", "/api/v2/filters/:id", "write:filters", "id", by_id,
-            [this](int64_t owner, int64_t id, domain::Filter&, const http::Params&) {
-              if (auto s = microblog_.delete_filter(owner, id); !s.ok())
-                return error_response(s.error());
+            [this](int64_t owner, int64_t id, domain::Filter&,
+                   const http::Params&) -> Result<http::Response> {
+              PUBLIUS_TRY(microblog_.delete_filter(owner, id));
               return http::Response::json("{}");
             });
 
   // Keywords.
   on_filter("GET", "/api/v2/filters/:filter_id/keywords", "read:filters", "filter_id", by_id,
-            [](int64_t, int64_t, domain::Filter& f, const http::Params&) {
+            [](int64_t, int64_t, domain::Filter& f, const http::Params&) -> Result<http::Response> {
               return http::Response::json(json_array(f.keywords, keyword_json));
             });
   on_filter("POST", "/api/v2/filters/:filter_id/keywords", "write:filters", "filter_id", by_id,
-            [save](int64_t owner, int64_t, domain::Filter& f, const http::Params& p) {
+            [save](int64_t owner, int64_t, domain::Filter& f,
+                   const http::Params& p) -> Result<http::Response> {
               domain::FilterKeyword k;
-              if (auto s = apply_keyword(p, k); !s.ok()) return error_response(s.error());
+              PUBLIUS_TRY(apply_keyword(p, k));
               f.keywords.push_back(std::move(k));
               return save(owner, f, [](const domain::Filter& saved) {
                 return keyword_json(saved.keywords.back());
               });
             });
   on_filter("GET", "/api/v2/filters/keywords/:id", "read:filters", "id", by_keyword,
-            [keyword_of](int64_t, int64_t id, domain::Filter& f, const http::Params&) {
+            [keyword_of](int64_t, int64_t id, domain::Filter& f,
+                         const http::Params&) -> Result<http::Response> {
               return http::Response::json(keyword_json(*keyword_of(f, id)));
             });
-  on_filter(
-      "PUT", "/api/v2/filters/keywords/:id", "write:filters", "id", by_keyword,
-      [save, keyword_of](int64_t owner, int64_t id, domain::Filter& f, const http::Params& p) {
-        if (auto s = apply_keyword(p, *keyword_of(f, id)); !s.ok())
-          return error_response(s.error());
-        return save(owner, f, [&](const domain::Filter& saved) {
-          return keyword_json(*keyword_of(saved, id));
-        });
-      });
+  on_filter("PUT", "/api/v2/filters/keywords/:id", "write:filters", "id", by_keyword,
+            [save, keyword_of](int64_t owner, int64_t id, domain::Filter& f,
+                               const http::Params& p) -> Result<http::Response> {
+              PUBLIUS_TRY(apply_keyword(p, *keyword_of(f, id)));
+              return save(owner, f, [&](const domain::Filter& saved) {
+                return keyword_json(*keyword_of(saved, id));
+              });
+            });
   on_filter("DELETE", "/api/v2/filters/keywords/:id", "write:filters", "id", by_keyword,
-            [save, keyword_of](int64_t owner, int64_t id, domain::Filter& f, const http::Params&) {
+            [save, keyword_of](int64_t owner, int64_t id, domain::Filter& f,
+                               const http::Params&) -> Result<http::Response> {
               f.keywords.erase(keyword_of(f, id));
               return save(owner, f, [](const domain::Filter&) { return std::string("{}"); });
             });
@@ -275,85 +267,80 @@ void Api::add_filter_routes(http::Router& r) {
                                 [&](const domain::FilterStatus& s) { return s.id == id; });
   };
   on_filter("GET", "/api/v2/filters/:filter_id/statuses", "read:filters", "filter_id", by_id,
-            [](int64_t, int64_t, domain::Filter& f, const http::Params&) {
+            [](int64_t, int64_t, domain::Filter& f, const http::Params&) -> Result<http::Response> {
               return http::Response::json(json_array(f.statuses, filter_status_json));
             });
   on_filter("POST", "/api/v2/filters/:filter_id/statuses", "write:filters", "filter_id", by_id,
-            [save](int64_t owner, int64_t, domain::Filter& f, const http::Params& p) {
-              auto status_id = p.get_int("status_id");
-              if (!status_id.ok()) return error_response(status_id.error());
-              if (!*status_id)
-                return http::Response::error(422, "Validation failed: Status can't be blank");
-              f.statuses.push_back({0, **status_id});
+            [save](int64_t owner, int64_t, domain::Filter& f,
+                   const http::Params& p) -> Result<http::Response> {
+              PUBLIUS_ASSIGN_OR_RETURN(auto status_id, p.get_int("status_id"));
+              if (!status_id) return unprocessable("Validation failed: Status can't be blank");
+              f.statuses.push_back({0, *status_id});
               return save(owner, f, [](const domain::Filter& saved) {
                 return filter_status_json(saved.statuses.back());
               });
             });
   on_filter("GET", "/api/v2/filters/statuses/:id", "read:filters", "id", by_status,
-            [status_of](int64_t, int64_t id, domain::Filter& f, const http::Params&) {
+            [status_of](int64_t, int64_t id, domain::Filter& f,
+                        const http::Params&) -> Result<http::Response> {
               return http::Response::json(filter_status_json(*status_of(f, id)));
             });
   on_filter("DELETE", "/api/v2/filters/statuses/:id", "write:filters", "id", by_status,
-            [save, status_of](int64_t owner, int64_t id, domain::Filter& f, const http::Params&) {
+            [save, status_of](int64_t owner, int64_t id, domain::Filter& f,
+                              const http::Params&) -> Result<http::Response> {
               f.statuses.erase(status_of(f, id));
               return save(owner, f, [](const domain::Filter&) { return std::string("{}"); });
             });
 
   // The deprecated v1 filters, over the same filters: each v1 filter is one keyword.
-  r.add("GET", "/api/v1/filters", [this](http::Request& req) {
-    auto c = require_user(req, "read:filters");
-    if (!c.ok()) return error_response(c.error());
-    auto filters = microblog_.filters(c->account->id);
-    if (!filters.ok()) return error_response(filters.error());
-    std::string out = "[";
-    for (const auto& f : *filters) {
-      for (const auto& k : f.keywords) {
-        if (out.size() > 1) out.push_back(',');
-        out += v1_filter_json(f, k);
-      }
-    }
-    out.push_back(']');
-    return http::Response::json(std::move(out));
-  });
-  r.add("POST", "/api/v1/filters", [this, save](http::Request& req) {
-    auto c = require_user(req, "write:filters");
-    if (!c.ok()) return error_response(c.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    domain::Filter f;
-    domain::FilterKeyword k;
-    if (auto s = apply_v1_fields(*p, f, k); !s.ok()) return error_response(s.error());
-    f.title = k.keyword;
-    f.keywords.push_back(std::move(k));
-    return save(c->account->id, f, [](const domain::Filter& saved) {
-      return v1_filter_json(saved, saved.keywords.front());
-    });
-  });
+  route(r, "GET", "/api/v1/filters", http::Policy::user("read:filters"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto filters, microblog_.filters(c.user_id()));
+          std::string out = "[";
+          for (const auto& f : filters) {
+            for (const auto& k : f.keywords) {
+              if (out.size() > 1) out.push_back(',');
+              out += v1_filter_json(f, k);
+            }
+          }
+          out.push_back(']');
+          return http::Response::json(std::move(out));
+        });
+  route(r, "POST", "/api/v1/filters", http::Policy::user("write:filters"),
+        [save](Call& c) -> Result<http::Response> {
+          domain::Filter f;
+          domain::FilterKeyword k;
+          PUBLIUS_TRY(apply_v1_fields(c.params, f, k));
+          f.title = k.keyword;
+          f.keywords.push_back(std::move(k));
+          return save(c.user_id(), f, [](const domain::Filter& saved) {
+            return v1_filter_json(saved, saved.keywords.front());
+          });
+        });
   on_filter("GET", "/api/v1/filters/:id", "read:filters", "id", by_keyword,
-            [keyword_of](int64_t, int64_t id, domain::Filter& f, const http::Params&) {
+            [keyword_of](int64_t, int64_t id, domain::Filter& f,
+                         const http::Params&) -> Result<http::Response> {
               return http::Response::json(v1_filter_json(f, *keyword_of(f, id)));
             });
-  on_filter(
-      "PUT", "/api/v1/filters/:id", "write:filters", "id", by_keyword,
-      [save, keyword_of](int64_t owner, int64_t id, domain::Filter& f, const http::Params& p) {
-        if (auto s = apply_v1_fields(p, f, *keyword_of(f, id)); !s.ok())
-          return error_response(s.error());
-        return save(owner, f, [&](const domain::Filter& saved) {
-          return v1_filter_json(saved, *keyword_of(saved, id));
-        });
-      });
-  on_filter(
-      "DELETE", "/api/v1/filters/:id", "write:filters", "id", by_keyword,
-      [this, save, keyword_of](int64_t owner, int64_t id, domain::Filter& f, const http::Params&) {
-        f.keywords.erase(keyword_of(f, id));
-        // A filter that only v1 made ends with its one keyword.
-        if (f.keywords.empty() && f.statuses.empty()) {
-          if (auto s = microblog_.delete_filter(owner, f.id); !s.ok())
-            return error_response(s.error());
-          return http::Response::json("{}");
-        }
-        return save(owner, f, [](const domain::Filter&) { return std::string("{}"); });
-      });
+  on_filter("PUT", "/api/v1/filters/:id", "write:filters", "id", by_keyword,
+            [save, keyword_of](int64_t owner, int64_t id, domain::Filter& f,
+                               const http::Params& p) -> Result<http::Response> {
+              PUBLIUS_TRY(apply_v1_fields(p, f, *keyword_of(f, id)));
+              return save(owner, f, [&](const domain::Filter& saved) {
+                return v1_filter_json(saved, *keyword_of(saved, id));
+              });
+            });
+  on_filter("DELETE", "/api/v1/filters/:id", "write:filters", "id", by_keyword,
+            [this, save, keyword_of](int64_t owner, int64_t id, domain::Filter& f,
+                                     const http::Params&) -> Result<http::Response> {
+              f.keywords.erase(keyword_of(f, id));
+              // A filter that only v1 made ends with its one keyword.
+              if (f.keywords.empty() && f.statuses.empty()) {
+                PUBLIUS_TRY(microblog_.delete_filter(owner, f.id));
+                return http::Response::json("{}");
+              }
+              return save(owner, f, [](const domain::Filter&) { return std::string("{}"); });
+            });
 }
 
 }  // namespace publius::api

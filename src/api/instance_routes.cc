@@ -82,125 +82,135 @@ void write_rules(JsonWriter& w, const std::vector<std::string>& rules) {
 }  // namespace
 
 void Api::add_instance_routes(http::Router& r) {
-  r.add("GET", "/api/v2/instance", [this](http::Request& req) {
-    const auto& config = microblog_.config();
-    auto stats = store_.instance_stats();
-    if (!stats.ok()) return error_response(stats.error());
-    std::string out;
-    JsonWriter w(out);
-    w.begin_object()
-        .field("domain", config.domain)
-        .field("title", config.title)
-        .field("version", kVersion)
-        .field("source_url", config.base_url())
-        .field("description", config.description);
-    w.key("usage")
-        .begin_object()
-        .key("users")
-        .begin_object()
-        .field("active_month", stats->users)
-        .end_object()
-        .end_object();
-    w.key("thumbnail")
-        .begin_object()
-        .field("url", config.base_url() + "/avatars/original/missing.png")
-        .end_object();
-    w.key("icon").begin_array().end_array();
-    w.key("languages").begin_array().string("en").end_array();
-    write_configuration(w, config, "ws" + req.origin().substr(4), InstanceVersion::kV2);
-    w.key("registrations")
-        .begin_object()
-        .field("enabled", config.registrations_open)
-        .field("approval_required", false)
-        .field_null("message")
-        .field_null("url")
-        .end_object();
-    w.key("api_versions").begin_object().field("mastodon", int64_t{2}).end_object();
-    w.key("contact").begin_object().field("email", "").field_null("account").end_object();
-    w.key("rules");
-    write_rules(w, config.rules);
-    w.end_object();
-    return http::Response::json(std::move(out));
-  });
+  route(r, "GET", "/api/v2/instance", http::Policy::anyone(),
+        [this](Call& c) -> Result<http::Response> {
+          const auto& config = microblog_.config();
+          PUBLIUS_ASSIGN_OR_RETURN(auto stats, store_.instance_stats());
+          std::string out;
+          JsonWriter w(out);
+          w.begin_object()
+              .field("domain", config.domain)
+              .field("title", config.title)
+              .field("version", kVersion)
+              .field("source_url", config.base_url())
+              .field("description", config.description);
+          w.key("usage")
+              .begin_object()
+              .key("users")
+              .begin_object()
+              .field("active_month", stats.users)
+              .end_object()
+              .end_object();
+          w.key("thumbnail")
+              .begin_object()
+              .field("url", config.base_url() + "/avatars/original/missing.png")
+              .end_object();
+          w.key("icon").begin_array().end_array();
+          w.key("languages").begin_array().string("en").end_array();
+          write_configuration(w, config, "ws" + c.request.origin().substr(4), InstanceVersion::kV2);
+          w.key("registrations")
+              .begin_object()
+              .field("enabled", config.registrations_open)
+              .field("approval_required", false)
+              .field_null("message")
+              .field_null("url")
+              .end_object();
+          w.key("api_versions").begin_object().field("mastodon", int64_t{2}).end_object();
+          w.key("contact").begin_object().field("email", "").field_null("account").end_object();
+          w.key("rules");
+          write_rules(w, config.rules);
+          w.end_object();
+          return http::Response::json(std::move(out));
+        });
 
-  r.add("GET", "/api/v1/instance", [this](http::Request& req) {
-    const auto& config = microblog_.config();
-    auto stats = store_.instance_stats();
-    if (!stats.ok()) return error_response(stats.error());
-    std::string out;
-    JsonWriter w(out);
-    w.begin_object()
-        .field("uri", config.domain)
-        .field("title", config.title)
-        .field("short_description", config.description)
-        .field("description", config.description)
-        .field("email", "")
-        .field("version", kVersion);
-    w.key("urls").begin_object().field("streaming_api", "ws" + req.origin().substr(4)).end_object();
-    w.key("stats")
-        .begin_object()
-        .field("user_count", stats->users)
-        .field("status_count", stats->statuses)
-        .field("domain_count", int64_t{0})
-        .end_object();
-    w.field_null("thumbnail");
-    w.key("languages").begin_array().string("en").end_array();
-    w.field("registrations", config.registrations_open)
-        .field("approval_required", false)
-        .field("invites_enabled", false);
-    write_configuration(w, config, "", InstanceVersion::kV1);
-    w.field_null("contact_account");
-    w.key("rules");
-    write_rules(w, config.rules);
-    w.end_object();
-    return http::Response::json(std::move(out));
-  });
+  route(r, "GET", "/api/v1/instance", http::Policy::anyone(),
+        [this](Call& c) -> Result<http::Response> {
+          const auto& config = microblog_.config();
+          PUBLIUS_ASSIGN_OR_RETURN(auto stats, store_.instance_stats());
+          std::string out;
+          JsonWriter w(out);
+          w.begin_object()
+              .field("uri", config.domain)
+              .field("title", config.title)
+              .field("short_description", config.description)
+              .field("description", config.description)
+              .field("email", "")
+              .field("version", kVersion);
+          w.key("urls")
+              .begin_object()
+              .field("streaming_api", "ws" + c.request.origin().substr(4))
+              .end_object();
+          w.key("stats")
+              .begin_object()
+              .field("user_count", stats.users)
+              .field("status_count", stats.statuses)
+              .field("domain_count", int64_t{0})
+              .end_object();
+          w.field_null("thumbnail");
+          w.key("languages").begin_array().string("en").end_array();
+          w.field("registrations", config.registrations_open)
+              .field("approval_required", false)
+              .field("invites_enabled", false);
+          write_configuration(w, config, "", InstanceVersion::kV1);
+          w.field_null("contact_account");
+          w.key("rules");
+          write_rules(w, config.rules);
+          w.end_object();
+          return http::Response::json(std::move(out));
+        });
 
-  r.add("GET", "/api/v1/instance/rules", [this](http::Request&) {
-    std::string out;
-    JsonWriter w(out);
-    write_rules(w, microblog_.config().rules);
-    return http::Response::json(std::move(out));
-  });
+  route(r, "GET", "/api/v1/instance/rules", http::Policy::anyone(),
+        [this](Call&) -> Result<http::Response> {
+          std::string out;
+          JsonWriter w(out);
+          write_rules(w, microblog_.config().rules);
+          return http::Response::json(std::move(out));
+        });
 
-  r.add("GET", "/api/v1/preferences", [this](http::Request& req) {
-    auto c = require_user(req, "read:accounts");
-    if (!c.ok()) return error_response(c.error());
-    const domain::Account& a = *c->account;
-    std::string out;
-    JsonWriter w(out);
-    w.begin_object()
-        .field("posting:default:visibility", domain::visibility_name(a.default_visibility))
-        .field("posting:default:sensitive", a.default_sensitive)
-        .field_or_null("posting:default:language", a.default_language)
-        .field("reading:expand:media", "default")
-        .field("reading:expand:spoilers", false)
-        .end_object();
-    return http::Response::json(std::move(out));
-  });
+  route(r, "GET", "/api/v1/preferences", http::Policy::user("read:accounts"),
+        [](Call& c) -> Result<http::Response> {
+          const domain::Account& a = c.user();
+          std::string out;
+          JsonWriter w(out);
+          w.begin_object()
+              .field("posting:default:visibility", domain::visibility_name(a.default_visibility))
+              .field("posting:default:sensitive", a.default_sensitive)
+              .field_or_null("posting:default:language", a.default_language)
+              .field("reading:expand:media", "default")
+              .field("reading:expand:spoilers", false)
+              .end_object();
+          return http::Response::json(std::move(out));
+        });
 
   // Features this server does not have yet answer with their documented empty value,
   // so clients that call them at start-up keep working.
-  for (const char* path :
-       {"/api/v1/custom_emojis", "/api/v1/announcements", "/api/v1/trends/tags",
-        "/api/v1/trends/statuses", "/api/v1/trends/links", "/api/v2/suggestions",
-        "/api/v1/featured_tags", "/api/v1/endorsements"}) {
-    r.add("GET", path, [](http::Request&) { return http::Response::json("[]"); });
+  // Each guarded as Mastodon guards it (announcements, suggestions, featured tags and
+  // endorsements are the signed-in user's own).
+  for (const auto& [path, policy] :
+       {std::pair{"/api/v1/custom_emojis", http::Policy::anyone()},
+        std::pair{"/api/v1/announcements", http::Policy::user("read")},
+        std::pair{"/api/v1/trends/tags", http::Policy::anyone()},
+        std::pair{"/api/v1/trends/statuses", http::Policy::anyone()},
+        std::pair{"/api/v1/trends/links", http::Policy::anyone()},
+        std::pair{"/api/v2/suggestions", http::Policy::user("read")},
+        std::pair{"/api/v1/featured_tags", http::Policy::user("read:accounts")},
+        std::pair{"/api/v1/endorsements", http::Policy::user("read:accounts")}}) {
+    route(r, "GET", path, policy,
+          [](Call&) -> Result<http::Response> { return http::Response::json("[]"); });
   }
 
   for (const char* path : {"/avatars/original/missing.png", "/headers/original/missing.png"}) {
-    r.add("GET", path, [](http::Request&) {
+    route(r, "GET", path, http::Policy::anyone(), [](Call&) -> Result<http::Response> {
       http::Response res;
       res.content_type = "image/png";
-      res.body.assign(reinterpret_cast<const char*>(kDefaultImage), sizeof kDefaultImage);
+      res.body = std::string(reinterpret_cast<const char*>(kDefaultImage), sizeof kDefaultImage);
       return res;
     });
   }
 
-  r.add("GET", "/health", [](http::Request&) {
-    http::Response res;
+  route(r, "GET", "/health", http::Policy::anyone(), [](Call&) -> Result<http::Response> {
+    auto res = http::Response::json(std::string("OK"));
     res.content_type = "text/plain; charset=utf-8";
-    res.body = "OK";
     return res;
   });
 }

@@ -1,6 +1,6 @@
 // Admin API for the legal desk, the disclosure inventory and account deletion.
 // Every route needs a user token with admin:read (reads) or admin:write
-// (changes) AND the admin role. Handlers only authenticate, parse and call
+// (changes) AND the admin role, declared with the route. Handlers parse and call
 // legal::LegalDesk or the domain.
 #include "api/api.h"
 #include "shield/inventory.h"
@@ -34,144 +34,105 @@ Result<std::vector<std::string>> approved_categories(const http::Params& p) {
 }
 
 void Api::add_legal_routes(http::Router& r) {
-  // A user token with `scope` whose account is an admin.
-  auto admin = [this](const http::Request& req, std::string_view scope) -> Result<Caller> {
-    PUBLIUS_ASSIGN_OR_RETURN(auto c, require_user(req, scope));
-    if (!c.account || c.account->role != domain::Role::kAdmin)
-      return forbidden("This action requires the admin role");
-    return c;
-  };
   auto desk = [this]() -> Result<legal::LegalDesk*> {
     if (!options_.legal_desk) return not_found("The legal desk is not enabled on this server");
     return options_.legal_desk;
   };
 
-  r.add("GET", "/api/v1/admin/accounts/:id/inventory", [this, admin](http::Request& req) {
-    auto c = admin(req, "admin:read");
-    if (!c.ok()) return error_response(c.error());
-    auto id = path_id(req);
-    if (!id.ok()) return error_response(id.error());
-    shield::StoreDisclosureInventory inventory(store_);
-    auto inv = inventory.for_account(*id);
-    if (!inv.ok()) return error_response(inv.error());
-    return http::Response::json(shield::inventory_to_json(*inv));
-  });
-
-  // The operator's deletion: the same erasure as the account's own (Microblog::delete_account).
-  r.add("DELETE", "/api/v1/admin/accounts/:id", [this, admin](http::Request& req) {
-    auto c = admin(req, "admin:write");
-    if (!c.ok()) return error_response(c.error());
-    auto id = path_id(req);
-    if (!id.ok()) return error_response(id.error());
-    if (auto s = microblog_.delete_account(*id); !s.ok()) return error_response(s.error());
-    return http::Response::json("{\"id\":\"" + std::to_string(*id) + "\"}");
-  });
-
-  r.add("GET", "/api/v1/admin/legal/demands", [admin, desk](http::Request& req) {
-    auto c = admin(req, "admin:read");
-    if (!c.ok()) return error_response(c.error());
-    auto d = desk();
-    if (!d.ok()) return error_response(d.error());
-    return json_or_error((*d)->list_json());
-  });
-
-  r.add("POST", "/api/v1/admin/legal/demands", [this, admin, desk](http::Request& req) {
-    auto c = admin(req, "admin:write");
-    if (!c.ok()) return error_response(c.error());
-    auto d = desk();
-    if (!d.ok()) return error_response(d.error());
-    // A JSON body is the demand itself; a multipart body carries it in the `demand`
-    // part and the documents as `documents[]` files. Paths in `documents` would name
-    // files on the server's disk, which only the operator's CLI may read.
-    std::string demand_json = req.body;
-    std::vector<legal::DocumentUpload> uploads;
-    if (req.header("content-type").find("multipart/form-data") != std::string_view::npos) {
-      auto p = params(req);
-      if (!p.ok()) return error_response(p.error());
-      demand_json = p->get_or("demand", "");
-      uploads = document_uploads(*p);
-    }
-    auto parsed = legal::parse_demand(demand_json);
-    if (parsed.ok() && !parsed->documents.empty())
-      return error_response(bad_request(
-          "documents: upload the files as multipart `documents[]` parts; paths are read only by "
-          "`publius legal intake` on the server"));
-    auto out = (*d)->intake(demand_json, uploads);
-    if (!out.ok()) return error_response(out.error());
-    return http::Response::json(std::move(out).value(), 201);
-  });
-
-  r.add("GET", "/api/v1/admin/legal/demands/:id", [admin, desk](http::Request& req) {
-    auto c = admin(req, "admin:read");
-    if (!c.ok()) return error_response(c.error());
-    auto d = desk();
-    if (!d.ok()) return error_response(d.error());
-    return json_or_error((*d)->show_json(std::string(req.path_param("id"))));
-  });
-
-  r.add("POST", "/api/v1/admin/legal/demands/:id/transition",
-        [this, admin, desk](http::Request& req) {
-          auto c = admin(req, "admin:write");
-          if (!c.ok()) return error_response(c.error());
-          auto d = desk();
-          if (!d.ok()) return error_response(d.error());
-          const std::string id(req.path_param("id"));
-          if (auto shown = (*d)->show_json(id); !shown.ok()) return error_response(shown.error());
-          auto p = params(req);
-          if (!p.ok()) return error_response(p.error());
-          return json_or_error((*d)->transition(id, p->get_or("to", ""), p->get_or("reason", "")));
+  route(r, "GET", "/api/v1/admin/accounts/:id/inventory", http::Policy::admin("admin:read"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          shield::StoreDisclosureInventory inventory(store_);
+          PUBLIUS_ASSIGN_OR_RETURN(auto inv, inventory.for_account(id));
+          return http::Response::json(shield::inventory_to_json(inv));
         });
 
-  r.add("POST", "/api/v1/admin/legal/demands/:id/produce", [this, admin, desk](http::Request& req) {
-    auto c = admin(req, "admin:write");
-    if (!c.ok()) return error_response(c.error());
-    auto d = desk();
-    if (!d.ok()) return error_response(d.error());
-    const std::string id(req.path_param("id"));
-    if (auto shown = (*d)->show_json(id); !shown.ok()) return error_response(shown.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    auto approved = approved_categories(*p);
-    if (!approved.ok()) return error_response(approved.error());
-    return json_or_error((*d)->produce_stored(id, *approved));
-  });
+  // The operator's deletion: the same erasure as the account's own (Microblog::delete_account).
+  route(r, "DELETE", "/api/v1/admin/accounts/:id", http::Policy::admin("admin:write"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          PUBLIUS_TRY(microblog_.delete_account(id));
+          return http::Response::json("{\"id\":\"" + std::to_string(id) + "\"}");
+        });
 
-  r.add("GET", "/api/v1/admin/legal/verify", [admin, desk](http::Request& req) {
-    auto c = admin(req, "admin:read");
-    if (!c.ok()) return error_response(c.error());
-    auto d = desk();
-    if (!d.ok()) return error_response(d.error());
-    auto report = (*d)->verify();
-    if (!report.ok()) return error_response(report.error());
-    std::string body = std::string("{\"intact\":") + (report->intact ? "true" : "false") +
-                       ",\"entries\":" + std::to_string(report->entries);
-    if (!report->intact)
-      body += ",\"first_broken_entry\":" + std::to_string(report->first_broken_seq);
-    body += "}";
-    return http::Response::json(std::move(body));
-  });
+  route(r, "GET", "/api/v1/admin/legal/demands", http::Policy::admin("admin:read"),
+        [desk](Call&) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto d, desk());
+          return json(d->list_json());
+        });
 
-  r.add("GET", "/api/v1/admin/legal/transparency", [this, admin, desk](http::Request& req) {
-    auto c = admin(req, "admin:read");
-    if (!c.ok()) return error_response(c.error());
-    auto d = desk();
-    if (!d.ok()) return error_response(d.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    legal::TransparencyOptions options;
-    options.period = p->get_or("period", "");
-    options.format = p->get_or("format", "json");
-    auto band = p->get_bool("band");
-    if (!band.ok()) return error_response(band.error());
-    options.band = band->value_or(false);
-    auto report = (*d)->transparency(options);
-    if (!report.ok()) return error_response(report.error());
-    if (options.format == "json") return http::Response::json(std::move(report).value());
-    if (options.format == "html") return http::Response::html(std::move(report).value());
-    http::Response response = http::Response::json(std::move(report).value());
-    response.content_type = "text/csv; charset=utf-8";
-    return response;
-  });
+  route(r, "POST", "/api/v1/admin/legal/demands", http::Policy::admin("admin:write"),
+        [desk](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto d, desk());
+          // A JSON body is the demand itself; a multipart body carries it in the `demand`
+          // part and the documents as `documents[]` files. Paths in `documents` would name
+          // files on the server's disk, which only the operator's CLI may read.
+          std::string demand_json = c.request.body;
+          std::vector<legal::DocumentUpload> uploads;
+          if (c.request.header("content-type").find("multipart/form-data") !=
+              std::string_view::npos) {
+            demand_json = c.params.get_or("demand", "");
+            uploads = document_uploads(c.params);
+          }
+          auto parsed = legal::parse_demand(demand_json);
+          if (parsed.ok() && !parsed->documents.empty())
+            return bad_request(
+                "documents: upload the files as multipart `documents[]` parts; paths are read "
+                "only by `publius legal intake` on the server");
+          PUBLIUS_ASSIGN_OR_RETURN(auto out, d->intake(demand_json, uploads));
+          return http::Response::json(std::move(out), 201);
+        });
+
+  route(r, "GET", "/api/v1/admin/legal/demands/:id", http::Policy::admin("admin:read"),
+        [desk](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto d, desk());
+          return json(d->show_json(std::string(c.request.path_param("id"))));
+        });
+
+  route(r, "POST", "/api/v1/admin/legal/demands/:id/transition", http::Policy::admin("admin:write"),
+        [desk](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto d, desk());
+          const std::string id(c.request.path_param("id"));
+          PUBLIUS_TRY(d->show_json(id));
+          return json(d->transition(id, c.params.get_or("to", ""), c.params.get_or("reason", "")));
+        });
+
+  route(r, "POST", "/api/v1/admin/legal/demands/:id/produce", http::Policy::admin("admin:write"),
+        [desk](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto d, desk());
+          const std::string id(c.request.path_param("id"));
+          PUBLIUS_TRY(d->show_json(id));
+          PUBLIUS_ASSIGN_OR_RETURN(auto approved, approved_categories(c.params));
+          return json(d->produce_stored(id, approved));
+        });
+
+  route(r, "GET", "/api/v1/admin/legal/verify", http::Policy::admin("admin:read"),
+        [desk](Call&) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto d, desk());
+          PUBLIUS_ASSIGN_OR_RETURN(auto report, d->verify());
+          std::string body = std::string("{\"intact\":") + (report.intact ? "true" : "false") +
+                             ",\"entries\":" + std::to_string(report.entries);
+          if (!report.intact)
+            body += ",\"first_broken_entry\":" + std::to_string(report.first_broken_seq);
+          body += "}";
+          return http::Response::json(std::move(body));
+        });
+
+  route(r, "GET", "/api/v1/admin/legal/transparency", http::Policy::admin("admin:read"),
+        [desk](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto d, desk());
+          legal::TransparencyOptions options;
+          options.period = c.params.get_or("period", "");
+          options.format = c.params.get_or("format", "json");
+          PUBLIUS_ASSIGN_OR_RETURN(auto band, c.params.get_bool("band"));
+          options.band = band.value_or(false);
+          PUBLIUS_ASSIGN_OR_RETURN(auto report, d->transparency(options));
+          if (options.format == "json") return http::Response::json(std::move(report));
+          if (options.format == "html") return http::Response::html(std::move(report));
+          http::Response response = http::Response::json(std::move(report));
+          response.content_type = "text/csv; charset=utf-8";
+          return response;
+        });
 }
 
 }  // namespace publius::api

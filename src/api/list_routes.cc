@@ -1,5 +1,6 @@
 // Lists: an account's private groups of followed accounts (the list timeline
 // itself is in timeline_routes.cc).
+#include <functional>
 #include <limits>
 
 #include "api/api.h"
@@ -18,20 +19,18 @@ void write_list(JsonWriter& w, const domain::List& list) {
       .end_object();
 }
 
-http::Response list_response(const Result<domain::List>& list) {
-  if (!list.ok()) return error_response(list.error());
+http::Response list_response(const domain::List& list) {
   std::string out;
   JsonWriter w(out);
-  write_list(w, *list);
+  write_list(w, list);
   return http::Response::json(std::move(out));
 }
 
-http::Response lists_response(const Result<std::vector<domain::List>>& lists) {
-  if (!lists.ok()) return error_response(lists.error());
+http::Response lists_response(const std::vector<domain::List>& lists) {
   std::string out;
   JsonWriter w(out);
   w.begin_array();
-  for (const auto& list : *lists) write_list(w, list);
+  for (const auto& list : lists) write_list(w, list);
   w.end_array();
   return http::Response::json(std::move(out));
 }
@@ -54,89 +53,66 @@ Result<domain::ListFields> list_fields(const http::Params& p) {
 }
 
 void Api::add_list_routes(http::Router& r) {
-  r.add("GET", "/api/v1/lists", [this](http::Request& req) {
-    auto c = require_user(req, "read:lists");
-    if (!c.ok()) return error_response(c.error());
-    return lists_response(microblog_.lists(c->account->id));
-  });
+  route(r, "GET", "/api/v1/lists", http::Policy::user("read:lists"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto lists, microblog_.lists(c.user_id()));
+          return lists_response(lists);
+        });
 
-  r.add("POST", "/api/v1/lists", [this](http::Request& req) {
-    auto c = require_user(req, "write:lists");
-    if (!c.ok()) return error_response(c.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    auto fields = list_fields(*p);
-    if (!fields.ok()) return error_response(fields.error());
-    return list_response(microblog_.create_list(c->account->id, *fields));
-  });
+  route(r, "POST", "/api/v1/lists", http::Policy::user("write:lists"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto fields, list_fields(c.params));
+          PUBLIUS_ASSIGN_OR_RETURN(auto list, microblog_.create_list(c.user_id(), fields));
+          return list_response(list);
+        });
 
-  r.add("GET", "/api/v1/lists/:id", [this](http::Request& req) {
-    auto c = require_user(req, "read:lists");
-    if (!c.ok()) return error_response(c.error());
-    auto id = path_id(req);
-    if (!id.ok()) return error_response(id.error());
-    return list_response(microblog_.own_list(c->account->id, *id));
-  });
+  route(r, "GET", "/api/v1/lists/:id", http::Policy::user("read:lists"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          PUBLIUS_ASSIGN_OR_RETURN(auto list, microblog_.own_list(c.user_id(), id));
+          return list_response(list);
+        });
 
-  r.add("PUT", "/api/v1/lists/:id", [this](http::Request& req) {
-    auto c = require_user(req, "write:lists");
-    if (!c.ok()) return error_response(c.error());
-    auto id = path_id(req);
-    if (!id.ok()) return error_response(id.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    auto fields = list_fields(*p);
-    if (!fields.ok()) return error_response(fields.error());
-    return list_response(microblog_.update_list(c->account->id, *id, *fields));
-  });
+  route(r, "PUT", "/api/v1/lists/:id", http::Policy::user("write:lists"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          PUBLIUS_ASSIGN_OR_RETURN(auto fields, list_fields(c.params));
+          PUBLIUS_ASSIGN_OR_RETURN(auto list, microblog_.update_list(c.user_id(), id, fields));
+          return list_response(list);
+        });
 
-  r.add("DELETE", "/api/v1/lists/:id", [this](http::Request& req) {
-    auto c = require_user(req, "write:lists");
-    if (!c.ok()) return error_response(c.error());
-    auto id = path_id(req);
-    if (!id.ok()) return error_response(id.error());
-    if (auto s = microblog_.delete_list(c->account->id, *id); !s.ok())
-      return error_response(s.error());
-    return http::Response::json("{}");
-  });
+  route(r, "DELETE", "/api/v1/lists/:id", http::Policy::user("write:lists"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          PUBLIUS_TRY(microblog_.delete_list(c.user_id(), id));
+          return http::Response::json("{}");
+        });
 
-  r.add("GET", "/api/v1/lists/:id/accounts", [this](http::Request& req) {
-    auto c = require_user(req, "read:lists");
-    if (!c.ok()) return error_response(c.error());
-    auto id = path_id(req);
-    if (!id.ok()) return error_response(id.error());
-    if (auto list = microblog_.own_list(c->account->id, *id); !list.ok())
-      return error_response(list.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    // Mastodon: limit=0 means every member at once (clients that show a list's
-    // members ask for that).
-    auto limit = p->get_int("limit");
-    if (!limit.ok()) return error_response(limit.error());
-    auto page = page_from(*p, 40, 80);
-    if (!page.ok()) return error_response(page.error());
-    if (limit->value_or(-1) == 0) page->limit = std::numeric_limits<int>::max();
-    return account_page(renderer_, req, store_.list_members(*id, *page));
-  });
+  route(r, "GET", "/api/v1/lists/:id/accounts", http::Policy::user("read:lists"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          PUBLIUS_TRY(microblog_.own_list(c.user_id(), id));
+          // Mastodon: limit=0 means every member at once (clients that show a list's
+          // members ask for that).
+          PUBLIUS_ASSIGN_OR_RETURN(auto limit, c.params.get_int("limit"));
+          PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 40, 80));
+          if (limit.value_or(-1) == 0) page.limit = std::numeric_limits<int>::max();
+          return account_page(renderer_, c.request, store_.list_members(id, page));
+        });
 
   // Adding and removing members share one shape: the list, then account_ids[].
-  auto members = [this, &r](const char* method, auto change) {
-    r.add(method, "/api/v1/lists/:id/accounts", [this, change](http::Request& req) {
-      auto c = require_user(req, "write:lists");
-      if (!c.ok()) return error_response(c.error());
-      auto id = path_id(req);
-      if (!id.ok()) return error_response(id.error());
-      // Someone else's list is not found, whatever the parameters (as Mastodon).
-      if (auto list = microblog_.own_list(c->account->id, *id); !list.ok())
-        return error_response(list.error());
-      auto p = params(req);
-      if (!p.ok()) return error_response(p.error());
-      auto ids = bounded_id_list(*p, 250, "account_ids");
-      if (!ids.ok()) return error_response(ids.error());
-      if (ids->empty()) return http::Response::error(422, "account_ids[] is required");
-      if (auto s = change(c->account->id, *id, *ids); !s.ok()) return error_response(s.error());
-      return http::Response::json("{}");
-    });
+  using Change = std::function<Status(int64_t me, int64_t list, const std::vector<int64_t>&)>;
+  auto members = [this, &r](const char* method, Change change) {
+    route(r, method, "/api/v1/lists/:id/accounts", http::Policy::user("write:lists"),
+          [this, change = std::move(change)](Call& c) -> Result<http::Response> {
+            PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+            // Someone else's list is not found, whatever the parameters (as Mastodon).
+            PUBLIUS_TRY(microblog_.own_list(c.user_id(), id));
+            PUBLIUS_ASSIGN_OR_RETURN(auto ids, bounded_id_list(c.params, 250, "account_ids"));
+            if (ids.empty()) return unprocessable("account_ids[] is required");
+            PUBLIUS_TRY(change(c.user_id(), id, ids));
+            return http::Response::json("{}");
+          });
   };
   members("POST", [this](int64_t me, int64_t list, const std::vector<int64_t>& ids) {
     return microblog_.add_to_list(me, list, ids);
@@ -145,13 +121,12 @@ void Api::add_list_routes(http::Router& r) {
     return microblog_.remove_from_list(me, list, ids);
   });
 
-  r.add("GET", "/api/v1/accounts/:id/lists", [this](http::Request& req) {
-    auto c = require_user(req, "read:lists");
-    if (!c.ok()) return error_response(c.error());
-    auto id = path_id(req);
-    if (!id.ok()) return error_response(id.error());
-    return lists_response(microblog_.lists_with_member(c->account->id, *id));
-  });
+  route(r, "GET", "/api/v1/accounts/:id/lists", http::Policy::user("read:lists"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          PUBLIUS_ASSIGN_OR_RETURN(auto lists, microblog_.lists_with_member(c.user_id(), id));
+          return lists_response(lists);
+        });
 }
 
 }  // namespace publius::api

@@ -120,140 +120,115 @@ Result<std::string> Api::grouped_notifications_json(
 }
 
 void Api::add_notification_routes(http::Router& r) {
-  r.add("GET", "/api/v1/notifications", [this](http::Request& req) {
-    auto c = require_user(req, "read:notifications");
-    if (!c.ok()) return error_response(c.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    auto page = page_from(*p, 40, 80);
-    if (!page.ok()) return error_response(page.error());
-    auto q = notification_query(*p);
-    if (!q) return http::Response::json("[]");
-    auto list = store_.notifications(c->account->id, *q, *page);
-    if (!list.ok()) return error_response(list.error());
-    auto response = json_or_error(renderer_.notifications(c->account->id, *list, c->reader));
-    if (!list->empty() && response.status == 200)
-      response.with_header("Link", link_header(req, list->front().id, list->back().id));
-    return response;
-  });
+  route(r, "GET", "/api/v1/notifications", http::Policy::user("read:notifications"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 40, 80));
+          auto q = notification_query(c.params);
+          if (!q) return http::Response::json("[]");
+          PUBLIUS_ASSIGN_OR_RETURN(auto list, store_.notifications(c.user_id(), *q, page));
+          PUBLIUS_ASSIGN_OR_RETURN(auto body, renderer_.notifications(c.user_id(), list, c.reader));
+          return paged(http::Response::json(std::move(body)), c.request, list,
+                       [](const domain::Notification& n) { return n.id; });
+        });
 
   // Grouped notifications (Mastodon 4.3): a page of notifications folded into groups.
-  r.add("GET", "/api/v2/notifications", [this](http::Request& req) {
-    auto c = require_user(req, "read:notifications");
-    if (!c.ok()) return error_response(c.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    auto page = page_from(*p, 40, 80);
-    if (!page.ok()) return error_response(page.error());
-    auto q = notification_query(*p);
-    std::vector<domain::Notification> list;
-    if (q) {
-      auto found = store_.notifications(c->account->id, *q, *page);
-      if (!found.ok()) return error_response(found.error());
-      list = std::move(*found);
-    }
-    auto response = json_or_error(grouped_notifications_json(
-        c->account->id, domain::group_notification_page(list, grouped_types_param(*p)), c->reader));
-    if (!list.empty() && response.status == 200)
-      response.with_header("Link", link_header(req, list.front().id, list.back().id));
-    return response;
-  });
+  route(r, "GET", "/api/v2/notifications", http::Policy::user("read:notifications"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 40, 80));
+          std::vector<domain::Notification> list;
+          if (auto q = notification_query(c.params)) {
+            PUBLIUS_ASSIGN_OR_RETURN(list, store_.notifications(c.user_id(), *q, page));
+          }
+          PUBLIUS_ASSIGN_OR_RETURN(
+              auto body,
+              grouped_notifications_json(
+                  c.user_id(), domain::group_notification_page(list, grouped_types_param(c.params)),
+                  c.reader));
+          return paged(http::Response::json(std::move(body)), c.request, list,
+                       [](const domain::Notification& n) { return n.id; });
+        });
 
   // How many groups arrived since the notifications marker, capped at `limit` (default 100).
-  r.add("GET", "/api/v2/notifications/unread_count", [this](http::Request& req) {
-    auto c = require_user(req, "read:notifications");
-    if (!c.ok()) return error_response(c.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    auto limit = p->get_int("limit");
-    if (!limit.ok()) return error_response(limit.error());
-    domain::Page page;
-    page.limit = static_cast<int>(std::clamp<int64_t>(limit->value_or(100), 1, 1000));
-    auto markers = store_.markers(c->account->id);
-    if (!markers.ok()) return error_response(markers.error());
-    for (const auto& m : *markers)
-      if (m.timeline == "notifications") page.since_id = m.last_read_id;
-    size_t count = 0;
-    if (auto q = notification_query(*p)) {
-      auto found = store_.notifications(c->account->id, *q, page);
-      if (!found.ok()) return error_response(found.error());
-      count =
-          std::min<size_t>(domain::group_notification_page(*found, grouped_types_param(*p)).size(),
-                           static_cast<size_t>(page.limit));
-    }
-    return http::Response::json("{\"count\":" + std::to_string(count) + "}");
-  });
+  route(r, "GET", "/api/v2/notifications/unread_count", http::Policy::user("read:notifications"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto limit, c.params.get_int("limit"));
+          domain::Page page;
+          page.limit = static_cast<int>(std::clamp<int64_t>(limit.value_or(100), 1, 1000));
+          PUBLIUS_ASSIGN_OR_RETURN(auto markers, store_.markers(c.user_id()));
+          for (const auto& m : markers)
+            if (m.timeline == "notifications") page.since_id = m.last_read_id;
+          size_t count = 0;
+          if (auto q = notification_query(c.params)) {
+            PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.notifications(c.user_id(), *q, page));
+            count = std::min<size_t>(
+                domain::group_notification_page(found, grouped_types_param(c.params)).size(),
+                static_cast<size_t>(page.limit));
+          }
+          return http::Response::json("{\"count\":" + std::to_string(count) + "}");
+        });
 
-  r.add("GET", "/api/v2/notifications/:group_key", [this](http::Request& req) {
-    auto c = require_user(req, "read:notifications");
-    if (!c.ok()) return error_response(c.error());
-    auto members = domain::notification_group_members(
-        store_, c->account->id, req.path_param("group_key"), kMaxGroupMembers);
-    if (!members.ok()) return error_response(members.error());
-    auto groups = domain::group_notification_page(*members, domain::groupable_notification_types());
-    if (groups.empty()) return http::Response::error(404, "Record not found");
-    size_t shown = 0;
-    auto json = grouped_notifications_json(c->account->id, std::move(groups), c->reader, &shown);
-    if (json.ok() && shown == 0) return http::Response::error(404, "Record not found");
-    return json_or_error(std::move(json));
-  });
+  route(r, "GET", "/api/v2/notifications/:group_key", http::Policy::user("read:notifications"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(
+              auto members,
+              domain::notification_group_members(
+                  store_, c.user_id(), c.request.path_param("group_key"), kMaxGroupMembers));
+          auto groups =
+              domain::group_notification_page(members, domain::groupable_notification_types());
+          if (groups.empty()) return not_found();
+          size_t shown = 0;
+          PUBLIUS_ASSIGN_OR_RETURN(
+              auto body,
+              grouped_notifications_json(c.user_id(), std::move(groups), c.reader, &shown));
+          if (shown == 0) return not_found();
+          return http::Response::json(std::move(body));
+        });
 
-  r.add("GET", "/api/v2/notifications/:group_key/accounts", [this](http::Request& req) {
-    auto c = require_user(req, "read:notifications");
-    if (!c.ok()) return error_response(c.error());
-    auto members = domain::notification_group_members(
-        store_, c->account->id, req.path_param("group_key"), kMaxGroupMembers);
-    if (!members.ok()) return error_response(members.error());
-    std::vector<int64_t> ids;
-    for (const auto& m : *members) append_distinct(ids, m.from_account_id);
-    return json_or_error(renderer_.accounts(ids));
-  });
+  route(r, "GET", "/api/v2/notifications/:group_key/accounts",
+        http::Policy::user("read:notifications"), [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(
+              auto members,
+              domain::notification_group_members(
+                  store_, c.user_id(), c.request.path_param("group_key"), kMaxGroupMembers));
+          std::vector<int64_t> ids;
+          for (const auto& m : members) append_distinct(ids, m.from_account_id);
+          return json(renderer_.accounts(ids));
+        });
 
-  r.add("POST", "/api/v2/notifications/:group_key/dismiss", [this](http::Request& req) {
-    auto c = require_user(req, "write:notifications");
-    if (!c.ok()) return error_response(c.error());
-    auto members = domain::notification_group_members(
-        store_, c->account->id, req.path_param("group_key"), kMaxGroupMembers);
-    if (!members.ok()) return error_response(members.error());
-    for (const auto& m : *members) {
-      if (auto d = store_.dismiss_notification(c->account->id, m.id); !d.ok())
-        return error_response(d.error());
-    }
-    return http::Response::json("{}");
-  });
+  route(r, "POST", "/api/v2/notifications/:group_key/dismiss",
+        http::Policy::user("write:notifications"), [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(
+              auto members,
+              domain::notification_group_members(
+                  store_, c.user_id(), c.request.path_param("group_key"), kMaxGroupMembers));
+          for (const auto& m : members) PUBLIUS_TRY(store_.dismiss_notification(c.user_id(), m.id));
+          return http::Response::json("{}");
+        });
 
-  r.add("GET", "/api/v1/notifications/:id", [this](http::Request& req) {
-    auto c = require_user(req, "read:notifications");
-    if (!c.ok()) return error_response(c.error());
-    auto id = path_id(req);
-    if (!id.ok()) return error_response(id.error());
-    auto n = store_.notification(c->account->id, *id);
-    if (!n.ok()) return error_response(n.error());
-    if (!*n) return http::Response::error(404, "Record not found");
-    auto rendered = renderer_.notifications(c->account->id, {**n}, c->reader);
-    if (!rendered.ok()) return error_response(rendered.error());
-    if (*rendered == "[]") return http::Response::error(404, "Record not found");
-    return http::Response::json(rendered->substr(1, rendered->size() - 2));
-  });
+  route(r, "GET", "/api/v1/notifications/:id", http::Policy::user("read:notifications"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          PUBLIUS_ASSIGN_OR_RETURN(auto n, store_.notification(c.user_id(), id));
+          if (!n) return not_found();
+          PUBLIUS_ASSIGN_OR_RETURN(auto rendered,
+                                   renderer_.notifications(c.user_id(), {*n}, c.reader));
+          if (rendered == "[]") return not_found();
+          return http::Response::json(rendered.substr(1, rendered.size() - 2));
+        });
 
-  r.add("POST", "/api/v1/notifications/:id/dismiss", [this](http::Request& req) {
-    auto c = require_user(req, "write:notifications");
-    if (!c.ok()) return error_response(c.error());
-    auto id = path_id(req);
-    if (!id.ok()) return error_response(id.error());
-    auto dismissed = store_.dismiss_notification(c->account->id, *id);
-    if (!dismissed.ok()) return error_response(dismissed.error());
-    if (!*dismissed) return http::Response::error(404, "Record not found");
-    return http::Response::json("{}");
-  });
+  route(r, "POST", "/api/v1/notifications/:id/dismiss", http::Policy::user("write:notifications"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          PUBLIUS_ASSIGN_OR_RETURN(auto dismissed, store_.dismiss_notification(c.user_id(), id));
+          if (!dismissed) return not_found();
+          return http::Response::json("{}");
+        });
 
-  r.add("POST", "/api/v1/notifications/clear", [this](http::Request& req) {
-    auto c = require_user(req, "write:notifications");
-    if (!c.ok()) return error_response(c.error());
-    if (auto s = store_.clear_notifications(c->account->id); !s.ok())
-      return error_response(s.error());
-    return http::Response::json("{}");
-  });
+  route(r, "POST", "/api/v1/notifications/clear", http::Policy::user("write:notifications"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_TRY(store_.clear_notifications(c.user_id()));
+          return http::Response::json("{}");
+        });
 
   auto markers_json = [](const std::vector<domain::Marker>& markers,
                          const std::vector<std::string>& wanted) {
@@ -274,38 +249,28 @@ void Api::add_notification_routes(http::Router& r) {
     return out;
   };
 
-  r.add("GET", "/api/v1/markers", [this, markers_json](http::Request& req) {
-    auto c = require_user(req, "read:statuses");
-    if (!c.ok()) return error_response(c.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    auto markers = store_.markers(c->account->id);
-    if (!markers.ok()) return error_response(markers.error());
-    return http::Response::json(markers_json(*markers, p->get_all("timeline")));
-  });
+  route(r, "GET", "/api/v1/markers", http::Policy::user("read:statuses"),
+        [this, markers_json](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto markers, store_.markers(c.user_id()));
+          return http::Response::json(markers_json(markers, c.params.get_all("timeline")));
+        });
 
-  r.add("POST", "/api/v1/markers", [this, markers_json](http::Request& req) {
-    auto c = require_user(req, "write:statuses");
-    if (!c.ok()) return error_response(c.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    std::vector<domain::Marker> saved;
-    for (const char* timeline : {"home", "notifications"}) {
-      const std::string key = std::string(timeline) + "[last_read_id]";
-      auto v = p->get(key);
-      if (!v) continue;
-      auto id = parse_id(*v);
-      if (!id)
-        return http::Response::error(422, std::string(timeline) + "[last_read_id] must be an id");
-      auto m = store_.save_marker(c->account->id, timeline, *id);
-      if (!m.ok()) return error_response(m.error());
-      saved.push_back(*m);
-    }
-    if (saved.empty())
-      return http::Response::error(422,
-                                   "home[last_read_id] or notifications[last_read_id] is required");
-    return http::Response::json(markers_json(saved, {}));
-  });
+  route(r, "POST", "/api/v1/markers", http::Policy::user("write:statuses"),
+        [this, markers_json](Call& c) -> Result<http::Response> {
+          std::vector<domain::Marker> saved;
+          for (const char* timeline : {"home", "notifications"}) {
+            const std::string key = std::string(timeline) + "[last_read_id]";
+            auto v = c.params.get(key);
+            if (!v) continue;
+            auto id = parse_id(*v);
+            if (!id) return unprocessable(key + " must be an id");
+            PUBLIUS_ASSIGN_OR_RETURN(auto m, store_.save_marker(c.user_id(), timeline, *id));
+            saved.push_back(std::move(m));
+          }
+          if (saved.empty())
+            return unprocessable("home[last_read_id] or notifications[last_read_id] is required");
+          return http::Response::json(markers_json(saved, {}));
+        });
 }
 
 }  // namespace publius::api

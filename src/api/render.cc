@@ -269,9 +269,14 @@ Result<std::string> Renderer::credential_account(const Account& a) {
         .field("note", a.note);
     s.key("fields").begin_array();
     for (const auto& f : a.fields)
-      s.begin_object().field("name", f.name).field("value", f.value).field_null("verified_at").end_object();
+      s.begin_object()
+          .field("name", f.name)
+          .field("value", f.value)
+          .field_null("verified_at")
+          .end_object();
     s.end_array();
-    PUBLIUS_ASSIGN_OR_RETURN(auto requests, store_.follow_requests(a.id, domain::Page{.limit = 1000}));
+    PUBLIUS_ASSIGN_OR_RETURN(auto requests,
+                             store_.follow_requests(a.id, domain::Page{.limit = 1000}));
     s.field("follow_requests_count", static_cast<int64_t>(requests.size()))
         .field("hide_collections", kHideCollections)
         .field("discoverable", kDiscoverable)
@@ -384,16 +389,22 @@ std::string Renderer::status_core(const Post& p, Bundle& b) {
       .field("sensitive", p.sensitive)
       .field("spoiler_text", p.spoiler_text)
       .field("visibility", domain::visibility_name(p.visibility));
-  if (p.language.empty() || p.reblog_of_id) w.field_null("language");
-  else w.field("language", p.language);
+  if (p.language.empty() || p.reblog_of_id)
+    w.field_null("language");
+  else
+    w.field("language", p.language);
   w.field("uri", base + "/users/" + username + "/statuses/" + std::to_string(p.id));
-  if (p.reblog_of_id) w.field_null("url");
-  else w.field("url", base + "/@" + username + "/" + std::to_string(p.id));
+  if (p.reblog_of_id)
+    w.field_null("url");
+  else
+    w.field("url", base + "/@" + username + "/" + std::to_string(p.id));
   w.field("replies_count", p.replies_count)
       .field("reblogs_count", p.reblogs_count)
       .field("favourites_count", p.favourites_count);
-  if (p.edited_ms) w.field("edited_at", format_iso8601_ms(*p.edited_ms));
-  else w.field_null("edited_at");
+  if (p.edited_ms)
+    w.field("edited_at", format_iso8601_ms(*p.edited_ms));
+  else
+    w.field_null("edited_at");
   if (b.source_requested)
     w.field("text", p.text);
   else
@@ -503,8 +514,10 @@ void Renderer::write_status(Bundle& b, const Post& p, std::string& out) {
     auto it = b.originals.find(*p.reblog_of_id);
     if (it != b.originals.end()) original = &it->second;
   }
-  if (original) write_status(b, *original, out);
-  else out += "null";
+  if (original)
+    write_status(b, *original, out);
+  else
+    out += "null";
   write_filtered(b, original ? *original : p, out);
   if (b.viewer) {
     const int64_t target = original ? original->id : p.id;
@@ -778,8 +791,10 @@ std::string Renderer::media_attachment(const domain::MediaAttachment& m,
       .raw(json_number(m.focus_y))
       .end_object();
   w.end_object();
-  if (m.description.empty()) w.field_null("description");
-  else w.field("description", m.description);
+  if (m.description.empty())
+    w.field_null("description");
+  else
+    w.field("description", m.description);
   w.field("blurhash", m.blurhash).end_object();
   return out;
 }

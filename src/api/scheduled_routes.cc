@@ -20,62 +20,41 @@ Result<std::optional<int64_t>> scheduled_at_from(const http::Params& p) {
 }
 
 void Api::add_scheduled_routes(http::Router& r) {
-  r.add("GET", "/api/v1/scheduled_statuses", [this](http::Request& req) {
-    auto c = require_user(req, "read:statuses");
-    if (!c.ok()) return error_response(c.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    auto page = page_from(*p);
-    if (!page.ok()) return error_response(page.error());
-    auto list = microblog_.scheduled_statuses(c->account->id, *page);
-    if (!list.ok()) return error_response(list.error());
-    auto response =
-        http::Response::json(Renderer::scheduled_statuses(*list, microblog_.config().base_url()));
-    if (!list->empty())
-      response.with_header("Link", link_header(req, list->front().id, list->back().id));
-    return response;
-  });
+  const std::string base_url = microblog_.config().base_url();
+  route(r, "GET", "/api/v1/scheduled_statuses", http::Policy::user("read:statuses"),
+        [this, base_url](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params));
+          PUBLIUS_ASSIGN_OR_RETURN(auto list, microblog_.scheduled_statuses(c.user_id(), page));
+          return paged(http::Response::json(Renderer::scheduled_statuses(list, base_url)),
+                       c.request, list, [](const domain::ScheduledPost& s) { return s.id; });
+        });
 
-  r.add("GET", "/api/v1/scheduled_statuses/:id", [this](http::Request& req) {
-    auto c = require_user(req, "read:statuses");
-    if (!c.ok()) return error_response(c.error());
-    auto id = path_id(req);
-    if (!id.ok()) return error_response(id.error());
-    auto found = microblog_.own_scheduled_status(c->account->id, *id);
-    if (!found.ok()) return error_response(found.error());
-    return http::Response::json(Renderer::scheduled_status(*found, microblog_.config().base_url()));
-  });
+  route(r, "GET", "/api/v1/scheduled_statuses/:id", http::Policy::user("read:statuses"),
+        [this, base_url](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          PUBLIUS_ASSIGN_OR_RETURN(auto found, microblog_.own_scheduled_status(c.user_id(), id));
+          return http::Response::json(Renderer::scheduled_status(found, base_url));
+        });
 
   // As Mastodon: only the time changes.
-  r.add("PUT", "/api/v1/scheduled_statuses/:id", [this](http::Request& req) {
-    auto c = require_user(req, "write:statuses");
-    if (!c.ok()) return error_response(c.error());
-    auto id = path_id(req);
-    if (!id.ok()) return error_response(id.error());
-    // The record first: another's or an unknown one is 404 whatever the parameters.
-    if (auto found = microblog_.own_scheduled_status(c->account->id, *id); !found.ok())
-      return error_response(found.error());
-    auto p = params(req);
-    if (!p.ok()) return error_response(p.error());
-    auto scheduled_at = scheduled_at_from(*p);
-    if (!scheduled_at.ok()) return error_response(scheduled_at.error());
-    if (!*scheduled_at)
-      return http::Response::error(422, "Validation failed: Scheduled at can't be blank");
-    auto changed = microblog_.reschedule_status(c->account->id, *id, **scheduled_at, now_ms());
-    if (!changed.ok()) return error_response(changed.error());
-    return http::Response::json(
-        Renderer::scheduled_status(*changed, microblog_.config().base_url()));
-  });
+  route(r, "PUT", "/api/v1/scheduled_statuses/:id", http::Policy::user("write:statuses"),
+        [this, base_url](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          // The record first: another's or an unknown one is 404 whatever the parameters.
+          PUBLIUS_TRY(microblog_.own_scheduled_status(c.user_id(), id));
+          PUBLIUS_ASSIGN_OR_RETURN(auto scheduled_at, scheduled_at_from(c.params));
+          if (!scheduled_at) return unprocessable("Validation failed: Scheduled at can't be blank");
+          PUBLIUS_ASSIGN_OR_RETURN(
+              auto changed, microblog_.reschedule_status(c.user_id(), id, *scheduled_at, now_ms()));
+          return http::Response::json(Renderer::scheduled_status(changed, base_url));
+        });
 
-  r.add("DELETE", "/api/v1/scheduled_statuses/:id", [this](http::Request& req) {
-    auto c = require_user(req, "write:statuses");
-    if (!c.ok()) return error_response(c.error());
-    auto id = path_id(req);
-    if (!id.ok()) return error_response(id.error());
-    if (auto deleted = microblog_.delete_scheduled_status(c->account->id, *id); !deleted.ok())
-      return error_response(deleted.error());
-    return http::Response::json("{}");
-  });
+  route(r, "DELETE", "/api/v1/scheduled_statuses/:id", http::Policy::user("write:statuses"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          PUBLIUS_TRY(microblog_.delete_scheduled_status(c.user_id(), id));
+          return http::Response::json("{}");
+        });
 }
 
 }  // namespace publius::api

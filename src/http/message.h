@@ -22,6 +22,7 @@ struct Request {
   std::string body;
   std::string client_key;  // opaque, in-memory only (see above)
   std::vector<std::pair<std::string, std::string>> path_params;  // filled by the router
+  std::string route;  // the matched route pattern, set by the router before the handler runs
 
   // Header value or empty; names are case-insensitive.
   std::string_view header(std::string_view name) const;

@@ -8,6 +8,8 @@
 #include <unordered_set>
 #include <utility>
 
+#include "util/ids.h"
+
 namespace publius::http {
 
 // Grants the parsers below access to Params internals they alone may create (markers for empty
@@ -670,6 +672,12 @@ std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space
   std::string out;
   if (!percent_decode_into(s, plus_is_space, out)) return std::nullopt;
   return out;
+}
+
+Result<int64_t> path_id(const Request& request, std::string_view name) {
+  auto id = parse_id(request.path_param(name));
+  if (!id) return not_found();
+  return *id;
 }
 
 }  // namespace publius::http

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "http/message.h"
 #include "util/result.h"
 
 namespace publius::http {
@@ -132,5 +133,9 @@ std::string url_encode(std::string_view s);
 // Decodes %XX escapes (and '+' as space when plus_is_space, the form/query convention; not for
 // paths). nullopt on a malformed escape. Does not check that the result is UTF-8.
 std::optional<std::string> percent_decode(std::string_view s, bool plus_is_space);
+
+// The decimal id in the request's path parameter `name` (Router fills them); kNotFound
+// when it is not one, as for an id that names nothing.
+Result<int64_t> path_id(const Request& request, std::string_view name = "id");
 
 }  // namespace publius::http

@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include <stdexcept>
+
 namespace publius::http {
 namespace {
 
@@ -16,55 +18,112 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return out;
 }
 
-}  // namespace
-
-void Router::add(std::string method, std::string pattern, Handler handler) {
-  Route r{std::move(method), std::move(pattern), {}, std::move(handler)};
-  for (auto s : split_path(r.pattern)) r.segments.emplace_back(s);
-  routes_.push_back(std::move(r));
+// How specific a pattern segment is: a literal (2) beats "prefix:name" (1), which
+// beats ":name" (0).
+int specificity(std::string_view segment) {
+  const auto colon = segment.find(':');
+  if (colon == std::string_view::npos) return 2;
+  return colon > 0 ? 1 : 0;
 }
 
-std::vector<std::string> Router::describe() const {
-  std::vector<std::string> out;
+bool segment_matches(std::string_view want, std::string_view got) {
+  const auto colon = want.find(':');
+  if (colon == std::string_view::npos) return want == got;
+  return got.size() > colon && got.substr(0, colon) == want.substr(0, colon);
+}
+
+// Whether pattern `a` is more specific than `b` (both matching the same path).
+bool more_specific(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  for (size_t i = 0; i < a.size(); ++i) {
+    const int sa = specificity(a[i]), sb = specificity(b[i]);
+    if (sa != sb) return sa > sb;
+  }
+  return false;
+}
+
+// The segments with parameter names dropped: two patterns of one shape match the same paths.
+std::string shape_of(const std::vector<std::string>& segments) {
+  std::string out;
+  for (const auto& s : segments) {
+    const auto colon = s.find(':');
+    out += '/';
+    out += colon == std::string::npos ? s : s.substr(0, colon + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string_view access_name(Access access) {
+  switch (access) {
+    case Access::kPublic:
+      return "public";
+    case Access::kOptional:
+      return "optional";
+    case Access::kApp:
+      return "app";
+    case Access::kUser:
+      return "user";
+    case Access::kAdmin:
+      return "admin";
+  }
+  return "unknown";
+}
+
+void Router::add(std::string method, std::string pattern, Policy policy, Handler handler) {
+  const std::string where = method + " " + pattern;
+  if (policy.access == Access::kPublic && !policy.scope.empty())
+    throw std::logic_error(where + ": a public route takes no scope");
+  if (policy.access != Access::kPublic && policy.scope.empty())
+    throw std::logic_error(where + ": a route that reads credentials must name its scope");
+  Route route{{std::move(method), std::move(pattern), std::move(policy)}, {}, std::move(handler)};
+  for (auto s : split_path(route.info.pattern)) route.segments.emplace_back(s);
+  const std::string shape = shape_of(route.segments);
+  for (const auto& other : routes_) {
+    if (other.info.method == route.info.method && shape_of(other.segments) == shape)
+      throw std::logic_error(where + ": the same route as " + other.info.pattern);
+  }
+  routes_.push_back(std::move(route));
+}
+
+std::vector<RouteInfo> Router::describe() const {
+  std::vector<RouteInfo> out;
   out.reserve(routes_.size());
-  for (const auto& route : routes_) out.push_back(route.method + " " + route.pattern);
+  for (const auto& route : routes_) out.push_back(route.info);
   return out;
 }
 
 Response Router::dispatch(Request& request) const {
   const auto segments = split_path(request.path);
-  bool path_matched = false;
   const bool head = request.method == "HEAD";
+  bool path_matched = false;
+  const Route* best = nullptr;
   for (const auto& route : routes_) {
     if (route.segments.size() != segments.size()) continue;
     bool match = true;
-    for (size_t i = 0; i < segments.size() && match; ++i) {
-      const auto& want = route.segments[i];
-      const auto colon = want.find(':');
-      if (colon == std::string::npos) {
-        match = want == segments[i];
-      } else {
-        // ":name" takes any segment; "prefix:name" only segments starting with prefix.
-        match = segments[i].size() > colon && segments[i].substr(0, colon) == want.substr(0, colon);
-      }
-    }
+    for (size_t i = 0; i < segments.size() && match; ++i)
+      match = segment_matches(route.segments[i], segments[i]);
     if (!match) continue;
     path_matched = true;
-    if (route.method != request.method && !(head && route.method == "GET")) continue;
-    request.path_params.clear();
-    for (size_t i = 0; i < segments.size(); ++i) {
-      const auto colon = route.segments[i].find(':');
-      if (colon != std::string::npos)
-        request.path_params.emplace_back(route.segments[i].substr(colon + 1),
-                                         std::string(segments[i].substr(colon)));
-    }
-    Response response = route.handler(request);
-    response.route = route.pattern;
+    if (route.info.method != request.method && !(head && route.info.method == "GET")) continue;
+    if (!best || more_specific(route.segments, best->segments)) best = &route;
+  }
+  if (!best) {
+    Response response = path_matched ? Response::error(405, "Method not allowed")
+                                     : Response::error(404, "Record not found");
+    response.route = path_matched ? "(method not allowed)" : "(no route)";
     return response;
   }
-  Response response = path_matched ? Response::error(405, "Method not allowed")
-                                   : Response::error(404, "Record not found");
-  response.route = path_matched ? "(method not allowed)" : "(no route)";
+  request.path_params.clear();
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const auto colon = best->segments[i].find(':');
+    if (colon != std::string::npos)
+      request.path_params.emplace_back(best->segments[i].substr(colon + 1),
+                                       std::string(segments[i].substr(colon)));
+  }
+  request.route = best->info.pattern;
+  Response response = best->handler(request);
+  response.route = best->info.pattern;
   return response;
 }
 

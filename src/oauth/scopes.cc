@@ -88,6 +88,12 @@ bool covers(std::string_view granted, std::string_view required) {
   return false;
 }
 
+bool covers_any(std::string_view granted, std::string_view alternatives) {
+  for (const auto& scope : split_scopes(alternatives))
+    if (covers(granted, scope)) return true;
+  return false;
+}
+
 bool subset(std::string_view requested, std::string_view allowed) {
   for (const auto& r : split_scopes(requested))
     if (!covers(allowed, r)) return false;

@@ -22,10 +22,6 @@ std::string_view done_message(std::string_view key) {
   return "";
 }
 
-bool is_admin(const WebUi::Visit& v) {
-  return v.account && v.account->role == domain::Role::kAdmin;
-}
-
 // Errors the operator can fix by correcting the form, as opposed to server faults.
 bool is_input_error(const Error& e) {
   return e.code == ErrorCode::kBadRequest || e.code == ErrorCode::kUnprocessable ||
@@ -115,14 +111,12 @@ http::Response LegalDeskWeb::demand_page(WebUi::Visit& v, const std::string& id,
 }
 
 void LegalDeskWeb::add_desk_routes(http::Router& r) {
-  // Every desk page: admins only; everyone else sees the site's 404.
+  // Every desk page: admins only (everyone else sees the site's 404); reads need
+  // admin:read, changes admin:write.
   auto admin_page = [this, &r](std::string method, std::string pattern,
                                WebUi::PageHandler handler) {
-    ui_.add_page(r, std::move(method), std::move(pattern),
-                 [this, handler](http::Request& req, WebUi::Visit& v) {
-                   if (!is_admin(v)) return ui_.error(v, not_found());
-                   return handler(req, v);
-                 });
+    http::Policy policy = http::Policy::admin(method == "GET" ? "admin:read" : "admin:write");
+    ui_.add_page(r, std::move(method), std::move(pattern), std::move(policy), std::move(handler));
   };
 
   admin_page("GET", "/legal", [this](http::Request& req, WebUi::Visit& v) {
@@ -218,20 +212,21 @@ Result<std::string> LegalDeskWeb::period_of(const http::Params& params) {
 }
 
 void LegalDeskWeb::add_transparency_routes(http::Router& r) {
-  ui_.add_page(r, "GET", "/transparency", [this](http::Request&, WebUi::Visit& v) {
-    auto period = period_of(v.params);
-    if (!period.ok()) return ui_.error(v, period.error());
-    auto periods = desk_.transparency_periods();
-    if (!periods.ok()) return ui_.error(v, periods.error());
-    auto report = desk_.transparency({*period, "json", false});
-    if (!report.ok()) return ui_.error(v, report.error());
-    return http::Response::html(
-        transparency_page(v.frame, json::parse(*report).as_object(), *periods));
-  });
+  ui_.add_page(r, "GET", "/transparency", http::Policy::optional("read"),
+               [this](http::Request&, WebUi::Visit& v) {
+                 auto period = period_of(v.params);
+                 if (!period.ok()) return ui_.error(v, period.error());
+                 auto periods = desk_.transparency_periods();
+                 if (!periods.ok()) return ui_.error(v, periods.error());
+                 auto report = desk_.transparency({*period, "json", false});
+                 if (!report.ok()) return ui_.error(v, report.error());
+                 return http::Response::html(
+                     transparency_page(v.frame, json::parse(*report).as_object(), *periods));
+               });
 
   // The same report as `publius legal transparency`, for download: no session needed.
   auto download = [this, &r](std::string path, std::string format, std::string type) {
-    r.add("GET", path, [this, format, type](http::Request& req) {
+    r.add("GET", path, http::Policy::anyone(), [this, format, type](http::Request& req) {
       auto params = http::parse_query(req.query);
       auto period = params.ok() ? period_of(*params) : Result<std::string>(params.take_error());
       auto report = period.ok() ? desk_.transparency({*period, format, false})

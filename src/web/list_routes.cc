@@ -32,8 +32,7 @@ void WebUi::add_list_routes(http::Router& r) {
   // fix (422) shows the edit page again with the reason.
   auto act = [this, edit](auto action) {
     return [this, edit, action](http::Request& req, Visit& v) -> http::Response {
-      if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
-      auto id = api::path_id(req);
+      auto id = http::path_id(req);
       if (!id.ok()) return error(v, id.error());
       Status done = action(req, v, *id);
       if (!done.ok()) {
@@ -44,38 +43,38 @@ void WebUi::add_list_routes(http::Router& r) {
     };
   };
 
-  add_page(r, "GET", "/lists", [lists](http::Request&, Visit& v) {
-    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
-    return lists(v, {}, 200);
-  });
+  add_page(r, "GET", "/lists", http::Policy::user("read:lists"),
+           [lists](http::Request&, Visit& v) { return lists(v, {}, 200); });
 
-  add_page(r, "POST", "/lists", [this, lists](http::Request&, Visit& v) {
-    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
-    auto fields = api::list_fields(v.params);
-    Result<domain::List> created =
-        fields.ok() ? microblog_.create_list(v.account->id, *fields) : fields.error();
-    if (!created.ok()) {
-      if (created.error().code != ErrorCode::kUnprocessable) return error(v, created.error());
-      return lists(v, FormState{created.error().message, "", ""}, 422);
-    }
-    return http::Response::redirect("/lists/" + std::to_string(created->id) + "/edit", 303);
-  });
+  add_page(r, "POST", "/lists", http::Policy::user("write:lists"),
+           [this, lists](http::Request&, Visit& v) {
+             auto fields = api::list_fields(v.params);
+             Result<domain::List> created =
+                 fields.ok() ? microblog_.create_list(v.account->id, *fields) : fields.error();
+             if (!created.ok()) {
+               if (created.error().code != ErrorCode::kUnprocessable)
+                 return error(v, created.error());
+               return lists(v, FormState{created.error().message, "", ""}, 422);
+             }
+             return http::Response::redirect("/lists/" + std::to_string(created->id) + "/edit",
+                                             303);
+           });
 
-  add_page(r, "GET", "/lists/:id/edit", [edit](http::Request& req, Visit& v) {
-    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
-    auto id = api::path_id(req);
-    if (!id.ok()) return http::Response::redirect("/lists", 303);
-    return edit(v, *id, {}, 200);
-  });
+  add_page(r, "GET", "/lists/:id/edit", http::Policy::user("read:lists"),
+           [edit](http::Request& req, Visit& v) {
+             auto id = http::path_id(req);
+             if (!id.ok()) return http::Response::redirect("/lists", 303);
+             return edit(v, *id, {}, 200);
+           });
 
-  add_page(r, "POST", "/lists/:id/edit",
+  add_page(r, "POST", "/lists/:id/edit", http::Policy::user("write:lists"),
            act([this](http::Request&, Visit& v, int64_t id) -> Status {
              PUBLIUS_ASSIGN_OR_RETURN(auto fields, api::list_fields(v.params));
              PUBLIUS_TRY(microblog_.update_list(v.account->id, id, fields));
              return ok_status();
            }));
 
-  add_page(r, "POST", "/lists/:id/members",
+  add_page(r, "POST", "/lists/:id/members", http::Policy::user("write:lists"),
            act([this](http::Request&, Visit& v, int64_t id) -> Status {
              std::string name = v.params.get_or("username", "");
              if (!name.empty() && name.front() == '@') name.erase(0, 1);
@@ -84,19 +83,20 @@ void WebUi::add_list_routes(http::Router& r) {
              return microblog_.add_to_list(v.account->id, id, {member->id});
            }));
 
-  add_page(r, "POST", "/lists/:id/members/:account_id/remove",
+  add_page(r, "POST", "/lists/:id/members/:account_id/remove", http::Policy::user("write:lists"),
            act([this](http::Request& req, Visit& v, int64_t id) -> Status {
-             PUBLIUS_ASSIGN_OR_RETURN(int64_t member, api::path_id(req, "account_id"));
+             PUBLIUS_ASSIGN_OR_RETURN(int64_t member, http::path_id(req, "account_id"));
              return microblog_.remove_from_list(v.account->id, id, {member});
            }));
 
-  add_page(r, "POST", "/lists/:id/delete", [this](http::Request& req, Visit& v) {
-    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
-    auto id = api::path_id(req);
-    if (!id.ok()) return error(v, id.error());
-    if (auto s = microblog_.delete_list(v.account->id, *id); !s.ok()) return error(v, s.error());
-    return http::Response::redirect("/lists", 303);
-  });
+  add_page(r, "POST", "/lists/:id/delete", http::Policy::user("write:lists"),
+           [this](http::Request& req, Visit& v) {
+             auto id = http::path_id(req);
+             if (!id.ok()) return error(v, id.error());
+             if (auto s = microblog_.delete_list(v.account->id, *id); !s.ok())
+               return error(v, s.error());
+             return http::Response::redirect("/lists", 303);
+           });
 }
 
 }  // namespace publius::web

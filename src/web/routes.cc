@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "domain/text_format.h"
 #include "http/errors.h"
+#include "oauth/scopes.h"
 #include "util/crypto.h"
 #include "util/ids.h"
 #include "util/time.h"
@@ -19,6 +20,12 @@ namespace publius::web {
 namespace {
 
 constexpr int64_t kSessionCookieSeconds = kSessionIdleDays * 86400;
+
+// What a signed-in browser may do: everything an account can, and an admin's desk for admins.
+std::string_view session_scopes(const domain::Account& account) {
+  return account.role == domain::Role::kAdmin ? "read write follow push admin:read admin:write"
+                                              : "read write follow push";
+}
 
 std::string_view advice(int status) {
   switch (status) {
@@ -59,7 +66,7 @@ WebUi::WebUi(domain::Microblog& microblog)
 void WebUi::register_routes(http::Router& router) {
   // Static files first: no session, cacheable for a year (their paths are versioned).
   auto asset = [&router](std::string_view path, std::string_view type, std::string_view body) {
-    router.add("GET", std::string(path), [type, body](http::Request&) {
+    router.add("GET", std::string(path), http::Policy::anyone(), [type, body](http::Request&) {
       http::Response r;
       r.content_type = std::string(type);
       r.body = std::string(body);
@@ -127,39 +134,57 @@ Result<WebUi::Visit> WebUi::begin_visit(http::Request& req) {
 }
 
 void WebUi::add_page(http::Router& router, std::string method, std::string pattern,
-                     PageHandler handler) {
+                     http::Policy policy, PageHandler handler) {
   const bool is_post = method == "POST";
-  router.add(std::move(method), std::move(pattern), [this, is_post, handler](http::Request& req) {
-    http::Response response;
-    auto visit = begin_visit(req);
-    Visit fallback;
-    Visit* v = nullptr;
-    if (!visit.ok()) {
-      fallback.frame.instance_title = microblog_.config().title;
-      response = error(fallback, visit.error());
-      v = &fallback;
-    } else {
-      v = &*visit;
-      // A POST must carry the token derived from this browser's cookie: a form on
-      // another site cannot read the cookie, so it cannot forge the token.
-      if (is_post && !csrf_matches(v->cookie_secret, v->params.get_or("csrf", ""))) {
-        response = page(*v,
-                        error_page(v->frame, 403,
-                                   "This form had expired or did not come from this site, so "
-                                   "nothing was changed.",
-                                   advice(403)),
-                        403);
-      } else {
-        response = handler(req, *v);
-      }
-    }
-    response.with_header("Content-Security-Policy", std::string(kContentSecurityPolicy))
-        .with_header("X-Content-Type-Options", "nosniff")
-        .with_header("X-Frame-Options", "DENY")
-        .with_header("Referrer-Policy", "no-referrer");
-    for (auto& cookie : v->set_cookies) response.with_header("Set-Cookie", cookie.second);
-    return response;
-  });
+  const bool is_get = method == "GET";
+  const http::Policy checked = policy;
+  router.add(std::move(method), std::move(pattern), std::move(policy),
+             [this, is_post, is_get, checked, handler](http::Request& req) {
+               http::Response response;
+               auto visit = begin_visit(req);
+               Visit fallback;
+               Visit* v = nullptr;
+               if (!visit.ok()) {
+                 fallback.frame.instance_title = microblog_.config().title;
+                 response = error(fallback, visit.error());
+                 v = &fallback;
+               } else {
+                 v = &*visit;
+                 response = admit_and_handle(req, *v, checked, is_post, is_get, handler);
+               }
+               response.with_header("Content-Security-Policy", std::string(kContentSecurityPolicy))
+                   .with_header("X-Content-Type-Options", "nosniff")
+                   .with_header("X-Frame-Options", "DENY")
+                   .with_header("Referrer-Policy", "no-referrer");
+               for (auto& cookie : v->set_cookies)
+                 response.with_header("Set-Cookie", cookie.second);
+               return response;
+             });
+}
+
+http::Response WebUi::admit_and_handle(http::Request& req, Visit& v, const http::Policy& policy,
+                                       bool is_post, bool is_get, const PageHandler& handler) {
+  // A POST must carry the token derived from this browser's cookie: a form on
+  // another site cannot read the cookie, so it cannot forge the token.
+  if (is_post && !csrf_matches(v.cookie_secret, v.params.get_or("csrf", "")))
+    return page(v,
+                error_page(v.frame, 403,
+                           "This form had expired or did not come from this site, so nothing was "
+                           "changed.",
+                           advice(403)),
+                403);
+  // Admin pages are not there for anyone else, signed in or not: the site's 404.
+  if (policy.access == http::Access::kAdmin &&
+      (!v.account || v.account->role != domain::Role::kAdmin))
+    return error(v, not_found());
+  if (policy.access == http::Access::kUser && !v.account) {
+    if (is_get) return http::Response::redirect("/auth/sign_in", 303);
+    return error(v, unauthorized("You need to be logged in to do that."));
+  }
+  if (v.account && !oauth::covers_any(session_scopes(*v.account), policy.scope) &&
+      policy.access != http::Access::kPublic)
+    return error(v, forbidden("This page is not open to this account."));
+  return handler(req, v);
 }
 
 http::Response WebUi::page(Visit&, std::string html, int status) {
@@ -292,113 +317,122 @@ Pager WebUi::pager(const http::Request& req, const http::Params& params,
 // ---- Sign-up, log-in, log-out, recovery ----
 
 void WebUi::add_auth_routes(http::Router& r) {
-  add_page(r, "GET", "/auth/sign_up", [this](http::Request&, Visit& v) {
-    return page(v, sign_up_page(v.frame, {}, microblog_.config().registrations_open));
-  });
-  add_page(r, "POST", "/auth/sign_up", [this](http::Request&, Visit& v) {
-    FormState state;
-    state.username = v.params.get_or("username", "");
-    if (!microblog_.config().registrations_open)
-      return page(v, sign_up_page(v.frame, state, false), 403);
-    auto registered = microblog_.register_account(state.username, v.params.get_or("password", ""));
-    if (!registered.ok()) {
-      if (registered.error().code == ErrorCode::kInternal) return error(v, registered.error());
-      state.error = registered.error().message;
-      return page(v, sign_up_page(v.frame, state, true), 422);
-    }
-    if (auto s = sign_in(v, registered->account.id, &registered->key); !s.ok())
-      return error(v, s.error());
-    return page(v, recovery_codes_page(v.frame, "Welcome, @" + registered->account.username,
-                                       registered->recovery_codes, "/home",
-                                       "I saved them: go to my home timeline"));
-  });
+  add_page(r, "GET", "/auth/sign_up", http::Policy::optional("read"),
+           [this](http::Request&, Visit& v) {
+             return page(v, sign_up_page(v.frame, {}, microblog_.config().registrations_open));
+           });
+  add_page(r, "POST", "/auth/sign_up", http::Policy::optional("write:accounts"),
+           [this](http::Request&, Visit& v) {
+             FormState state;
+             state.username = v.params.get_or("username", "");
+             if (!microblog_.config().registrations_open)
+               return page(v, sign_up_page(v.frame, state, false), 403);
+             auto registered =
+                 microblog_.register_account(state.username, v.params.get_or("password", ""));
+             if (!registered.ok()) {
+               if (registered.error().code == ErrorCode::kInternal)
+                 return error(v, registered.error());
+               state.error = registered.error().message;
+               return page(v, sign_up_page(v.frame, state, true), 422);
+             }
+             if (auto s = sign_in(v, registered->account.id, &registered->key); !s.ok())
+               return error(v, s.error());
+             return page(v,
+                         recovery_codes_page(v.frame, "Welcome, @" + registered->account.username,
+                                             registered->recovery_codes, "/home",
+                                             "I saved them: go to my home timeline"));
+           });
 
-  add_page(r, "GET", "/auth/sign_in", [this](http::Request&, Visit& v) {
-    if (v.account) return http::Response::redirect("/home", 303);
-    FormState state;
-    if (v.params.get_or("done", "") == "recovered")
-      state.notice = "Your new password is set. Log in with it.";
-    return page(v, sign_in_page(v.frame, state));
-  });
-  add_page(r, "POST", "/auth/sign_in", [this](http::Request&, Visit& v) {
-    FormState state;
-    state.username = v.params.get_or("username", "");
-    const std::string password = v.params.get_or("password", "");
-    auto account = microblog_.authenticate(state.username, password);
-    if (!account.ok()) {
-      if (account.error().code == ErrorCode::kInternal) return error(v, account.error());
-      state.error = "That username and password do not match. Check both and try again.";
-      return page(v, sign_in_page(v.frame, state), 401);
-    }
-    auto key = microblog_.unlock_with_password(account->id, password);
-    if (!key.ok()) return error(v, key.error());
-    // Whatever session this browser had ends: a fresh secret defeats session fixation.
-    (void)sessions_.end(v.cookie_secret);
-    if (auto s = sign_in(v, account->id, *key ? &**key : nullptr); !s.ok())
-      return error(v, s.error());
-    return http::Response::redirect("/home", 303);
-  });
+  add_page(r, "GET", "/auth/sign_in", http::Policy::optional("read"),
+           [this](http::Request&, Visit& v) {
+             if (v.account) return http::Response::redirect("/home", 303);
+             FormState state;
+             if (v.params.get_or("done", "") == "recovered")
+               state.notice = "Your new password is set. Log in with it.";
+             return page(v, sign_in_page(v.frame, state));
+           });
+  add_page(r, "POST", "/auth/sign_in", http::Policy::optional("read"),
+           [this](http::Request&, Visit& v) {
+             FormState state;
+             state.username = v.params.get_or("username", "");
+             const std::string password = v.params.get_or("password", "");
+             auto account = microblog_.authenticate(state.username, password);
+             if (!account.ok()) {
+               if (account.error().code == ErrorCode::kInternal) return error(v, account.error());
+               state.error = "That username and password do not match. Check both and try again.";
+               return page(v, sign_in_page(v.frame, state), 401);
+             }
+             auto key = microblog_.unlock_with_password(account->id, password);
+             if (!key.ok()) return error(v, key.error());
+             // Whatever session this browser had ends: a fresh secret defeats session fixation.
+             (void)sessions_.end(v.cookie_secret);
+             if (auto s = sign_in(v, account->id, *key ? &**key : nullptr); !s.ok())
+               return error(v, s.error());
+             return http::Response::redirect("/home", 303);
+           });
 
-  add_page(r, "POST", "/auth/sign_out", [this](http::Request&, Visit& v) {
-    if (auto s = sessions_.end(v.cookie_secret); !s.ok()) return error(v, s.error());
-    sign_out_cookie(v);
-    return http::Response::redirect("/", 303);
-  });
+  add_page(r, "POST", "/auth/sign_out", http::Policy::optional("read"),
+           [this](http::Request&, Visit& v) {
+             if (auto s = sessions_.end(v.cookie_secret); !s.ok()) return error(v, s.error());
+             sign_out_cookie(v);
+             return http::Response::redirect("/", 303);
+           });
 
-  add_page(r, "GET", "/auth/recover",
+  add_page(r, "GET", "/auth/recover", http::Policy::optional("read"),
            [this](http::Request&, Visit& v) { return page(v, recover_page(v.frame, {})); });
-  add_page(r, "POST", "/auth/recover", [this](http::Request&, Visit& v) {
-    FormState state;
-    state.username = v.params.get_or("username", "");
-    const std::string code = normalize_recovery_code(v.params.get_or("code", ""));
-    const std::string password = v.params.get_or("password", "");
-    auto fail = [&](std::string message) {
-      state.error = std::move(message);
-      return page(v, recover_page(v.frame, state), 422);
-    };
-    if (password.size() < 8)
-      return fail("The new password is too short (minimum is 8 characters).");
-    if (password.size() > 1024)
-      return fail("The new password is too long (maximum is 1024 characters).");
-    auto account = store_.account_by_username(state.username);
-    if (!account.ok()) return error(v, account.error());
-    std::optional<int64_t> matched;
-    // A code that wraps the account's key restores access to sealed messages too;
-    // its copy goes with the code, so it is unwrapped before the code is spent.
-    std::optional<shield::SecretKey> key;
-    if (*account) {
-      auto codes = store_.recovery_codes((*account)->id);
-      if (!codes.ok()) return error(v, codes.error());
-      for (const auto& c : *codes) {
-        if (!password_verify(c.code_hash, code)) continue;
-        matched = c.id;
-        if (c.wrapped_key.empty()) continue;
-        auto unwrapped =
-            shield::unwrap_with_credential(c.wrapped_key, shield::Credential::kRecoveryCode, code);
-        if (unwrapped.ok()) key = std::move(unwrapped).value();
-      }
-    } else {
-      (void)password_verify(dummy_password_hash(), code);  // same time for unknown names
-    }
-    const std::string mismatch =
-        "That username and recovery code do not match, or the code was already used.";
-    if (!matched) return fail(mismatch);
-    const int64_t id = (*account)->id;
-    auto consumed = store_.consume_recovery_code(id, *matched);
-    if (!consumed.ok()) return error(v, consumed.error());
-    if (!*consumed) return fail(mismatch);
-    if (auto s = microblog_.change_password(id, password, key ? &*key : nullptr); !s.ok())
-      return error(v, s.error());
-    // Whoever had the old password is logged out of every browser.
-    if (auto s = store_.delete_web_sessions_of(id); !s.ok()) return error(v, s.error());
-    return http::Response::redirect("/auth/sign_in?done=recovered", 303);
-  });
+  add_page(r, "POST", "/auth/recover", http::Policy::optional("write:accounts"),
+           [this](http::Request&, Visit& v) {
+             FormState state;
+             state.username = v.params.get_or("username", "");
+             const std::string code = normalize_recovery_code(v.params.get_or("code", ""));
+             const std::string password = v.params.get_or("password", "");
+             auto fail = [&](std::string message) {
+               state.error = std::move(message);
+               return page(v, recover_page(v.frame, state), 422);
+             };
+             if (password.size() < 8)
+               return fail("The new password is too short (minimum is 8 characters).");
+             if (password.size() > 1024)
+               return fail("The new password is too long (maximum is 1024 characters).");
+             auto account = store_.account_by_username(state.username);
+             if (!account.ok()) return error(v, account.error());
+             std::optional<int64_t> matched;
+             // A code that wraps the account's key restores access to sealed messages too;
+             // its copy goes with the code, so it is unwrapped before the code is spent.
+             std::optional<shield::SecretKey> key;
+             if (*account) {
+               auto codes = store_.recovery_codes((*account)->id);
+               if (!codes.ok()) return error(v, codes.error());
+               for (const auto& c : *codes) {
+                 if (!password_verify(c.code_hash, code)) continue;
+                 matched = c.id;
+                 if (c.wrapped_key.empty()) continue;
+                 auto unwrapped = shield::unwrap_with_credential(
+                     c.wrapped_key, shield::Credential::kRecoveryCode, code);
+                 if (unwrapped.ok()) key = std::move(unwrapped).value();
+               }
+             } else {
+               (void)password_verify(dummy_password_hash(), code);  // same time for unknown names
+             }
+             const std::string mismatch =
+                 "That username and recovery code do not match, or the code was already used.";
+             if (!matched) return fail(mismatch);
+             const int64_t id = (*account)->id;
+             auto consumed = store_.consume_recovery_code(id, *matched);
+             if (!consumed.ok()) return error(v, consumed.error());
+             if (!*consumed) return fail(mismatch);
+             if (auto s = microblog_.change_password(id, password, key ? &*key : nullptr); !s.ok())
+               return error(v, s.error());
+             // Whoever had the old password is logged out of every browser.
+             if (auto s = store_.delete_web_sessions_of(id); !s.ok()) return error(v, s.error());
+             return http::Response::redirect("/auth/sign_in?done=recovered", 303);
+           });
 }
 
 // ---- Reading: landing, timelines, posts, profiles, notifications, search ----
 
 void WebUi::add_reading_routes(http::Router& r) {
-  add_page(r, "GET", "/", [this](http::Request&, Visit& v) {
+  add_page(r, "GET", "/", http::Policy::optional("read"), [this](http::Request&, Visit& v) {
     auto stats = store_.instance_stats();
     if (!stats.ok()) return error(v, stats.error());
     const auto& config = microblog_.config();
@@ -420,196 +454,206 @@ void WebUi::add_reading_routes(http::Router& r) {
     return page(v, timeline_page(v.frame, content));
   };
 
-  add_page(r, "GET", "/home", [this, timeline](http::Request& req, Visit& v) {
-    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
-    TimelinePage content;
-    content.title = "Home";
-    content.compose = true;
-    content.empty_message = "Nothing here yet. Follow people from the public timeline or search.";
-    return timeline(req, v, std::move(content), [&](const domain::Page& p) {
-      return microblog_.home_timeline(v.account->id, p);
-    });
-  });
+  add_page(r, "GET", "/home", http::Policy::user("read:statuses"),
+           [this, timeline](http::Request& req, Visit& v) {
+             TimelinePage content;
+             content.title = "Home";
+             content.compose = true;
+             content.empty_message =
+                 "Nothing here yet. Follow people from the public timeline or search.";
+             return timeline(req, v, std::move(content), [&](const domain::Page& p) {
+               return microblog_.home_timeline(v.account->id, p);
+             });
+           });
 
-  add_page(r, "GET", "/public", [this, timeline](http::Request& req, Visit& v) {
-    TimelinePage content;
-    content.title = "Public timeline";
-    content.intro =
-        "Public posts from everyone on " + microblog_.config().title + ", newest first.";
-    content.compose = false;
-    content.empty_message = "No public posts yet.";
-    const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
-    return timeline(req, v, std::move(content),
-                    [&](const domain::Page& p) { return microblog_.public_timeline(viewer, p); });
-  });
+  add_page(r, "GET", "/public", http::Policy::optional("read:statuses"),
+           [this, timeline](http::Request& req, Visit& v) {
+             TimelinePage content;
+             content.title = "Public timeline";
+             content.intro =
+                 "Public posts from everyone on " + microblog_.config().title + ", newest first.";
+             content.compose = false;
+             content.empty_message = "No public posts yet.";
+             const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
+             return timeline(req, v, std::move(content), [&](const domain::Page& p) {
+               return microblog_.public_timeline(viewer, p);
+             });
+           });
 
-  add_page(r, "GET", "/lists/:id", [this, timeline](http::Request& req, Visit& v) {
-    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
-    auto id = api::path_id(req);
-    if (!id.ok()) return error(v, id.error());
-    auto list = microblog_.own_list(v.account->id, *id);
-    if (!list.ok()) return error(v, list.error());
-    TimelinePage content;
-    content.title = list->title;
-    content.intro = "Posts from the accounts in this list, newest first.";
-    content.manage = NavLink{"/lists/" + std::to_string(*id) + "/edit", "Edit this list"};
-    content.empty_message = "No posts from this list's accounts yet. Add people on its edit page.";
-    return timeline(req, v, std::move(content), [&](const domain::Page& p) {
-      return microblog_.list_timeline(v.account->id, *id, p);
-    });
-  });
+  add_page(r, "GET", "/lists/:id", http::Policy::user("read:lists"),
+           [this, timeline](http::Request& req, Visit& v) {
+             auto id = http::path_id(req);
+             if (!id.ok()) return error(v, id.error());
+             auto list = microblog_.own_list(v.account->id, *id);
+             if (!list.ok()) return error(v, list.error());
+             TimelinePage content;
+             content.title = list->title;
+             content.intro = "Posts from the accounts in this list, newest first.";
+             content.manage = NavLink{"/lists/" + std::to_string(*id) + "/edit", "Edit this list"};
+             content.empty_message =
+                 "No posts from this list's accounts yet. Add people on its edit page.";
+             return timeline(req, v, std::move(content), [&](const domain::Page& p) {
+               return microblog_.list_timeline(v.account->id, *id, p);
+             });
+           });
 
-  add_page(r, "GET", "/tags/:tag", [this, timeline](http::Request& req, Visit& v) {
-    auto tag = http::percent_decode(req.path_param("tag"), false);
-    if (!tag || !domain::is_valid_tag(*tag)) return error(v, not_found("That is not a hashtag."));
-    TimelinePage content;
-    content.title = "#" + *tag;
-    content.intro = "Posts tagged #" + *tag + ".";
-    content.empty_message = "No posts with this hashtag yet.";
-    const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
-    if (viewer) {
-      auto entity = microblog_.tag(viewer, *tag);
-      if (!entity.ok()) return error(v, entity.error());
-      const std::string base = "/tags/" + entity->name;
-      content.action = entity->following.value_or(false)
-                           ? NavLink{base + "/unfollow", "Unfollow #" + *tag}
-                           : NavLink{base + "/follow", "Follow #" + *tag};
-    }
-    return timeline(req, v, std::move(content), [&](const domain::Page& p) {
-      return microblog_.tag_timeline(viewer, *tag, p);
-    });
-  });
+  add_page(r, "GET", "/tags/:tag", http::Policy::optional("read:statuses"),
+           [this, timeline](http::Request& req, Visit& v) {
+             auto tag = http::percent_decode(req.path_param("tag"), false);
+             if (!tag || !domain::is_valid_tag(*tag))
+               return error(v, not_found("That is not a hashtag."));
+             TimelinePage content;
+             content.title = "#" + *tag;
+             content.intro = "Posts tagged #" + *tag + ".";
+             content.empty_message = "No posts with this hashtag yet.";
+             const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
+             if (viewer) {
+               auto entity = microblog_.tag(viewer, *tag);
+               if (!entity.ok()) return error(v, entity.error());
+               const std::string base = "/tags/" + entity->name;
+               content.action = entity->following.value_or(false)
+                                    ? NavLink{base + "/unfollow", "Unfollow #" + *tag}
+                                    : NavLink{base + "/follow", "Follow #" + *tag};
+             }
+             return timeline(req, v, std::move(content), [&](const domain::Page& p) {
+               return microblog_.tag_timeline(viewer, *tag, p);
+             });
+           });
 
-  add_page(r, "GET", "/messages", [this](http::Request& req, Visit& v) {
-    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
-    auto paging = api::page_from(v.params, 20, 40);
-    if (!paging.ok()) return error(v, paging.error());
-    auto entries = microblog_.conversations(v.account->id, *paging);
-    if (!entries.ok()) return error(v, entries.error());
-    std::vector<domain::Post> last_posts;
-    for (const auto& e : *entries) last_posts.push_back(e.last_status);
-    auto shown = views(v, last_posts);
-    if (!shown.ok()) return error(v, shown.error());
-    // Every participant of the page in one lookup.
-    std::vector<int64_t> participant_ids;
-    for (const auto& e : *entries)
-      participant_ids.insert(participant_ids.end(), e.conversation.participant_ids.begin(),
-                             e.conversation.participant_ids.end());
-    auto participants = store_.accounts_by_ids(participant_ids);
-    if (!participants.ok()) return error(v, participants.error());
-    std::map<int64_t, domain::Account> by_id;
-    for (auto& a : *participants) by_id[a.id] = std::move(a);
-    std::vector<MessageThread> threads;
-    for (const auto& [c, last] : *entries) {
-      auto view = std::find_if(shown->begin(), shown->end(),
-                               [&](const PostView& p) { return p.post.id == last.id; });
-      if (view == shown->end()) continue;
-      MessageThread thread{c.id, {}, *view, c.unread};
-      for (int64_t id : c.participant_ids)
-        if (auto a = by_id.find(id); a != by_id.end()) thread.with.push_back(a->second);
-      threads.push_back(std::move(thread));
-      // Shown is read, as the API's POST /api/v1/conversations/:id/read (the
-      // thread is already loaded: only the flag is written).
-      if (c.unread) {
-        if (auto read = store_.mark_conversation_read(v.account->id, c.id); !read.ok())
-          return error(v, read.error());
-      }
-    }
-    return page(v, messages_page(v.frame, threads, pager(req, v.params, *shown, paging->limit)));
-  });
+  add_page(r, "GET", "/messages", http::Policy::user("read:statuses"),
+           [this](http::Request& req, Visit& v) {
+             auto paging = api::page_from(v.params, 20, 40);
+             if (!paging.ok()) return error(v, paging.error());
+             auto entries = microblog_.conversations(v.account->id, *paging);
+             if (!entries.ok()) return error(v, entries.error());
+             std::vector<domain::Post> last_posts;
+             for (const auto& e : *entries) last_posts.push_back(e.last_status);
+             auto shown = views(v, last_posts);
+             if (!shown.ok()) return error(v, shown.error());
+             // Every participant of the page in one lookup.
+             std::vector<int64_t> participant_ids;
+             for (const auto& e : *entries)
+               participant_ids.insert(participant_ids.end(), e.conversation.participant_ids.begin(),
+                                      e.conversation.participant_ids.end());
+             auto participants = store_.accounts_by_ids(participant_ids);
+             if (!participants.ok()) return error(v, participants.error());
+             std::map<int64_t, domain::Account> by_id;
+             for (auto& a : *participants) by_id[a.id] = std::move(a);
+             std::vector<MessageThread> threads;
+             for (const auto& [c, last] : *entries) {
+               auto view = std::find_if(shown->begin(), shown->end(),
+                                        [&](const PostView& p) { return p.post.id == last.id; });
+               if (view == shown->end()) continue;
+               MessageThread thread{c.id, {}, *view, c.unread};
+               for (int64_t id : c.participant_ids)
+                 if (auto a = by_id.find(id); a != by_id.end()) thread.with.push_back(a->second);
+               threads.push_back(std::move(thread));
+               // Shown is read, as the API's POST /api/v1/conversations/:id/read (the
+               // thread is already loaded: only the flag is written).
+               if (c.unread) {
+                 if (auto read = store_.mark_conversation_read(v.account->id, c.id); !read.ok())
+                   return error(v, read.error());
+               }
+             }
+             return page(
+                 v, messages_page(v.frame, threads, pager(req, v.params, *shown, paging->limit)));
+           });
 
-  add_page(r, "GET", "/notifications", [this](http::Request& req, Visit& v) {
-    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
-    auto paging = api::page_from(v.params, 30, 80);
-    if (!paging.ok()) return error(v, paging.error());
-    auto list = store_.notifications(v.account->id, {}, *paging);
-    if (!list.ok()) return error(v, list.error());
-    std::vector<NotificationView> items;
-    for (const auto& n : *list) {
-      auto from = store_.account_by_id(n.from_account_id);
-      if (!from.ok()) return error(v, from.error());
-      if (!*from) continue;
-      NotificationView item{n, **from, std::nullopt, {}};
-      if (n.status_id) {
-        auto post = microblog_.visible_status(v.account->id, *n.status_id);
-        if (post.ok()) {
-          auto author = store_.account_by_id(post->account_id);
-          if (author.ok() && *author) {
-            item.post_path = post_path(**author, post->id);
-            v.reader.open(*post);
-            item.post = std::move(post).value();
+  add_page(r, "GET", "/notifications", http::Policy::user("read:notifications"),
+           [this](http::Request& req, Visit& v) {
+             auto paging = api::page_from(v.params, 30, 80);
+             if (!paging.ok()) return error(v, paging.error());
+             auto list = store_.notifications(v.account->id, {}, *paging);
+             if (!list.ok()) return error(v, list.error());
+             std::vector<NotificationView> items;
+             for (const auto& n : *list) {
+               auto from = store_.account_by_id(n.from_account_id);
+               if (!from.ok()) return error(v, from.error());
+               if (!*from) continue;
+               NotificationView item{n, **from, std::nullopt, {}};
+               if (n.status_id) {
+                 auto post = microblog_.visible_status(v.account->id, *n.status_id);
+                 if (post.ok()) {
+                   auto author = store_.account_by_id(post->account_id);
+                   if (author.ok() && *author) {
+                     item.post_path = post_path(**author, post->id);
+                     v.reader.open(*post);
+                     item.post = std::move(post).value();
+                   }
+                 }
+               }
+               items.push_back(std::move(item));
+             }
+             Pager p;
+             if (!list->empty() && static_cast<int>(list->size()) >= paging->limit)
+               p.older = req.path + "?max_id=" + std::to_string(list->back().id);
+             if (v.params.has("max_id")) p.newer = req.path;
+             return page(v, notifications_page(v.frame, items, p));
+           });
+
+  add_page(r, "GET", "/follow_requests", http::Policy::user("read:follows"),
+           [this](http::Request&, Visit& v) {
+             auto rows = store_.follow_requests(v.account->id, domain::Page{.limit = 80});
+             if (!rows.ok()) return error(v, rows.error());
+             std::vector<int64_t> ids;
+             for (auto [row, account] : *rows) ids.push_back(account);
+             auto accounts = store_.accounts_by_ids(ids);
+             if (!accounts.ok()) return error(v, accounts.error());
+             return page(v, follow_requests_page(v.frame, *accounts));
+           });
+
+  add_page(
+      r, "GET", "/scheduled", http::Policy::user("read:statuses"),
+      [this](http::Request&, Visit& v) {
+        auto posts = microblog_.scheduled_statuses(
+            v.account->id, domain::Page{.limit = static_cast<int>(domain::kMaxScheduledPosts)});
+        if (!posts.ok()) return error(v, posts.error());
+        std::vector<ScheduledView> views;
+        for (const auto& p : *posts)
+          views.push_back({p.id, p.scheduled_ms, p.request.text, p.request.spoiler_text,
+                           p.request.visibility.value_or(domain::Visibility::kPublic),
+                           p.media.size(), p.request.poll.has_value(),
+                           p.request.in_reply_to_id.has_value()});
+        std::sort(views.begin(), views.end(), [](const ScheduledView& a, const ScheduledView& b) {
+          return a.scheduled_ms < b.scheduled_ms;
+        });
+        return page(v, scheduled_page(v.frame, views));
+      });
+
+  add_page(
+      r, "GET", "/search", http::Policy::optional("read:search"), [this](http::Request&, Visit& v) {
+        SearchResults results;
+        results.query = v.params.get_or("q", "");
+        const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
+        if (!results.query.empty() && results.query.size() <= 200) {
+          const std::string& q = results.query;
+          std::string name = q.front() == '@' ? q.substr(1) : q;
+          if (auto at = name.find('@'); at != std::string::npos) name.resize(at);
+          auto accounts = store_.search_accounts(name, 10, 0);
+          if (!accounts.ok()) return error(v, accounts.error());
+          results.accounts = std::move(accounts).value();
+          const std::string_view tag = q.front() == '#' ? std::string_view(q).substr(1) : q;
+          auto tags = store_.search_tags(domain::normalize_tag(tag), 10);
+          if (!tags.ok()) return error(v, tags.error());
+          results.tags = std::move(tags).value();
+          std::vector<domain::Post> posts;
+          if (q.front() == '#') {
+            auto found = microblog_.tag_timeline(viewer, q.substr(1), domain::Page{.limit = 20});
+            if (found.ok()) posts = std::move(found).value();
+          } else {
+            auto ids = store_.search_statuses(q, 20, 0);
+            if (!ids.ok()) return error(v, ids.error());
+            for (int64_t id : *ids) {
+              auto post = microblog_.visible_status(viewer, id);
+              if (post.ok()) posts.push_back(std::move(post).value());
+            }
           }
+          auto shown = views(v, posts);
+          if (!shown.ok()) return error(v, shown.error());
+          results.posts = std::move(shown).value();
         }
-      }
-      items.push_back(std::move(item));
-    }
-    Pager p;
-    if (!list->empty() && static_cast<int>(list->size()) >= paging->limit)
-      p.older = req.path + "?max_id=" + std::to_string(list->back().id);
-    if (v.params.has("max_id")) p.newer = req.path;
-    return page(v, notifications_page(v.frame, items, p));
-  });
-
-  add_page(r, "GET", "/follow_requests", [this](http::Request&, Visit& v) {
-    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
-    auto rows = store_.follow_requests(v.account->id, domain::Page{.limit = 80});
-    if (!rows.ok()) return error(v, rows.error());
-    std::vector<int64_t> ids;
-    for (auto [row, account] : *rows) ids.push_back(account);
-    auto accounts = store_.accounts_by_ids(ids);
-    if (!accounts.ok()) return error(v, accounts.error());
-    return page(v, follow_requests_page(v.frame, *accounts));
-  });
-
-  add_page(r, "GET", "/scheduled", [this](http::Request&, Visit& v) {
-    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
-    auto posts = microblog_.scheduled_statuses(
-        v.account->id, domain::Page{.limit = static_cast<int>(domain::kMaxScheduledPosts)});
-    if (!posts.ok()) return error(v, posts.error());
-    std::vector<ScheduledView> views;
-    for (const auto& p : *posts)
-      views.push_back({p.id, p.scheduled_ms, p.request.text, p.request.spoiler_text,
-                       p.request.visibility.value_or(domain::Visibility::kPublic), p.media.size(),
-                       p.request.poll.has_value(), p.request.in_reply_to_id.has_value()});
-    std::sort(views.begin(), views.end(), [](const ScheduledView& a, const ScheduledView& b) {
-      return a.scheduled_ms < b.scheduled_ms;
-    });
-    return page(v, scheduled_page(v.frame, views));
-  });
-
-  add_page(r, "GET", "/search", [this](http::Request&, Visit& v) {
-    SearchResults results;
-    results.query = v.params.get_or("q", "");
-    const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
-    if (!results.query.empty() && results.query.size() <= 200) {
-      const std::string& q = results.query;
-      std::string name = q.front() == '@' ? q.substr(1) : q;
-      if (auto at = name.find('@'); at != std::string::npos) name.resize(at);
-      auto accounts = store_.search_accounts(name, 10, 0);
-      if (!accounts.ok()) return error(v, accounts.error());
-      results.accounts = std::move(accounts).value();
-      const std::string_view tag = q.front() == '#' ? std::string_view(q).substr(1) : q;
-      auto tags = store_.search_tags(domain::normalize_tag(tag), 10);
-      if (!tags.ok()) return error(v, tags.error());
-      results.tags = std::move(tags).value();
-      std::vector<domain::Post> posts;
-      if (q.front() == '#') {
-        auto found = microblog_.tag_timeline(viewer, q.substr(1), domain::Page{.limit = 20});
-        if (found.ok()) posts = std::move(found).value();
-      } else {
-        auto ids = store_.search_statuses(q, 20, 0);
-        if (!ids.ok()) return error(v, ids.error());
-        for (int64_t id : *ids) {
-          auto post = microblog_.visible_status(viewer, id);
-          if (post.ok()) posts.push_back(std::move(post).value());
-        }
-      }
-      auto shown = views(v, posts);
-      if (!shown.ok()) return error(v, shown.error());
-      results.posts = std::move(shown).value();
-    }
-    return page(v, search_page(v.frame, results));
-  });
+        return page(v, search_page(v.frame, results));
+      });
 
   // Profiles and posts live at the URLs the API's `url` fields give: /@name and
   // /@name/ID ("@:acct" matches only segments starting with '@').
@@ -619,226 +663,223 @@ void WebUi::add_reading_routes(http::Router& r) {
     return microblog_.account_by_acct(*name);
   };
 
-  add_page(r, "GET", "/@:acct", [this, account_from_path](http::Request& req, Visit& v) {
-    auto account = account_from_path(req);
-    if (!account.ok()) return error(v, account.error());
-    auto paging = api::page_from(v.params, 20, 40);
-    if (!paging.ok()) return error(v, paging.error());
-    const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
-    auto posts = microblog_.account_statuses(viewer, account->id, {}, *paging);
-    if (!posts.ok()) return error(v, posts.error());
-    auto shown = views(v, *posts);
-    if (!shown.ok()) return error(v, shown.error());
-    ProfilePage content;
-    content.account = *account;
-    content.note_html =
-        domain::format_status_text(account->note, {}, microblog_.config().base_url()).html;
-    if (v.account && v.account->id != account->id) {
-      auto rel = microblog_.relationship(v.account->id, account->id);
-      if (!rel.ok()) return error(v, rel.error());
-      content.relationship = *rel;
-    }
-    content.posts = std::move(shown).value();
-    content.pager = pager(req, v.params, content.posts, paging->limit);
-    return page(v, profile_page(v.frame, content));
-  });
+  add_page(r, "GET", "/@:acct", http::Policy::optional("read:statuses"),
+           [this, account_from_path](http::Request& req, Visit& v) {
+             auto account = account_from_path(req);
+             if (!account.ok()) return error(v, account.error());
+             auto paging = api::page_from(v.params, 20, 40);
+             if (!paging.ok()) return error(v, paging.error());
+             const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
+             auto posts = microblog_.account_statuses(viewer, account->id, {}, *paging);
+             if (!posts.ok()) return error(v, posts.error());
+             auto shown = views(v, *posts);
+             if (!shown.ok()) return error(v, shown.error());
+             ProfilePage content;
+             content.account = *account;
+             content.note_html =
+                 domain::format_status_text(account->note, {}, microblog_.config().base_url()).html;
+             if (v.account && v.account->id != account->id) {
+               auto rel = microblog_.relationship(v.account->id, account->id);
+               if (!rel.ok()) return error(v, rel.error());
+               content.relationship = *rel;
+             }
+             content.posts = std::move(shown).value();
+             content.pager = pager(req, v.params, content.posts, paging->limit);
+             return page(v, profile_page(v.frame, content));
+           });
 
-  add_page(r, "GET", "/@:acct/:id", [this, account_from_path](http::Request& req, Visit& v) {
-    auto account = account_from_path(req);
-    if (!account.ok()) return error(v, account.error());
-    auto id = api::path_id(req);
-    if (!id.ok()) return error(v, id.error());
-    const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
-    auto post = microblog_.visible_status(viewer, *id);
-    if (!post.ok()) return error(v, post.error());
-    if (post->account_id != account->id) return error(v, not_found());
-    if (post->reblog_of_id) {
-      // A boost has no page of its own: show the original.
-      auto original = microblog_.visible_status(viewer, *post->reblog_of_id);
-      if (!original.ok()) return error(v, original.error());
-      auto author = microblog_.account(original->account_id);
-      if (!author.ok()) return error(v, author.error());
-      return http::Response::redirect(post_path(*author, original->id), 303);
-    }
-    auto focus = view(v, *post);
-    if (!focus.ok()) return error(v, focus.error());
-    auto thread = microblog_.context(viewer, *id);
-    if (!thread.ok()) return error(v, thread.error());
-    auto ancestors = views(v, thread->ancestors);
-    if (!ancestors.ok()) return error(v, ancestors.error());
-    auto descendants = views(v, thread->descendants);
-    if (!descendants.ok()) return error(v, descendants.error());
-    return page(v, post_page(v.frame, *focus, *ancestors, *descendants));
-  });
+  add_page(r, "GET", "/@:acct/:id", http::Policy::optional("read:statuses"),
+           [this, account_from_path](http::Request& req, Visit& v) {
+             auto account = account_from_path(req);
+             if (!account.ok()) return error(v, account.error());
+             auto id = http::path_id(req);
+             if (!id.ok()) return error(v, id.error());
+             const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
+             auto post = microblog_.visible_status(viewer, *id);
+             if (!post.ok()) return error(v, post.error());
+             if (post->account_id != account->id) return error(v, not_found());
+             if (post->reblog_of_id) {
+               // A boost has no page of its own: show the original.
+               auto original = microblog_.visible_status(viewer, *post->reblog_of_id);
+               if (!original.ok()) return error(v, original.error());
+               auto author = microblog_.account(original->account_id);
+               if (!author.ok()) return error(v, author.error());
+               return http::Response::redirect(post_path(*author, original->id), 303);
+             }
+             auto focus = view(v, *post);
+             if (!focus.ok()) return error(v, focus.error());
+             auto thread = microblog_.context(viewer, *id);
+             if (!thread.ok()) return error(v, thread.error());
+             auto ancestors = views(v, thread->ancestors);
+             if (!ancestors.ok()) return error(v, ancestors.error());
+             auto descendants = views(v, thread->descendants);
+             if (!descendants.ok()) return error(v, descendants.error());
+             return page(v, post_page(v.frame, *focus, *ancestors, *descendants));
+           });
 }
 
 // ---- Actions: compose, edit, delete, favourite, boost, follow accounts and hashtags ----
 
 void WebUi::add_action_routes(http::Router& r) {
-  auto signed_in = [this](Visit& v) -> std::optional<http::Response> {
-    if (v.account) return std::nullopt;
-    return error(v, unauthorized("You need to be logged in to do that."));
-  };
-
-  add_page(r, "POST", "/statuses", [this, signed_in](http::Request&, Visit& v) {
-    if (auto e = signed_in(v)) return *e;
-    domain::NewPost post;
-    post.author_id = v.account->id;
-    post.text = v.params.get_or("status", "");
-    post.spoiler_text = v.params.get_or("spoiler_text", "");
-    if (auto vis = v.params.get("visibility"); vis && !vis->empty()) {
-      post.visibility = domain::parse_visibility(*vis);
-      if (!post.visibility)
-        return error(v, unprocessable("Choose who can see the post from the list."));
-    }
-    if (auto reply = v.params.get("in_reply_to_id"); reply && !reply->empty()) {
-      post.in_reply_to_id = parse_id(*reply);
-      if (!post.in_reply_to_id)
-        return error(v, not_found("The post you are replying to was not found."));
-    }
-    auto poll = api::poll_from(v.params, /*drop_blank_options=*/true);
-    if (!poll.ok()) return error(v, poll.error());
-    post.poll = std::move(poll).value();
-    // The form's "Publish at" (datetime-local, UTC as the form says).
-    auto scheduled_at = api::scheduled_at_from(v.params);
-    if (!scheduled_at.ok()) return error(v, scheduled_at.error());
-    // A resubmitted form (back button, double click) posts once: each rendered
-    // compose form carries its own random key.
-    if (auto key = v.params.get("form_key"); key && !key->empty() && key->size() <= 64)
-      post.idempotency_key = "web:" + std::string(*key);
-    // The images go through the same upload as the API's; if one is refused or
-    // the post is, the ones already stored are deleted again.
-    auto discard_uploads = [&] {
-      for (int64_t id : post.media_ids) (void)microblog_.delete_media(post.author_id, id);
-    };
-    for (int i = 1; i <= kWebMediaInputs; ++i) {
-      const std::string n = std::to_string(i);
-      const http::UploadedFile* file = v.params.file("media_" + n);
-      if (!file || file->data.empty()) continue;  // an input left empty
-      auto details = api::media_change_from(v.params, "description_" + n, "focus_" + n);
-      auto uploaded = details.ok() ? microblog_.upload_media(post.author_id, file->data, *details)
+  add_page(r, "POST", "/statuses", http::Policy::user("write:statuses"),
+           [this](http::Request&, Visit& v) {
+             domain::NewPost post;
+             post.author_id = v.account->id;
+             post.text = v.params.get_or("status", "");
+             post.spoiler_text = v.params.get_or("spoiler_text", "");
+             if (auto vis = v.params.get("visibility"); vis && !vis->empty()) {
+               post.visibility = domain::parse_visibility(*vis);
+               if (!post.visibility)
+                 return error(v, unprocessable("Choose who can see the post from the list."));
+             }
+             if (auto reply = v.params.get("in_reply_to_id"); reply && !reply->empty()) {
+               post.in_reply_to_id = parse_id(*reply);
+               if (!post.in_reply_to_id)
+                 return error(v, not_found("The post you are replying to was not found."));
+             }
+             auto poll = api::poll_from(v.params, /*drop_blank_options=*/true);
+             if (!poll.ok()) return error(v, poll.error());
+             post.poll = std::move(poll).value();
+             // The form's "Publish at" (datetime-local, UTC as the form says).
+             auto scheduled_at = api::scheduled_at_from(v.params);
+             if (!scheduled_at.ok()) return error(v, scheduled_at.error());
+             // A resubmitted form (back button, double click) posts once: each rendered
+             // compose form carries its own random key.
+             if (auto key = v.params.get("form_key"); key && !key->empty() && key->size() <= 64)
+               post.idempotency_key = "web:" + std::string(*key);
+             // The images go through the same upload as the API's; if one is refused or
+             // the post is, the ones already stored are deleted again.
+             auto discard_uploads = [&] {
+               for (int64_t id : post.media_ids) (void)microblog_.delete_media(post.author_id, id);
+             };
+             for (int i = 1; i <= kWebMediaInputs; ++i) {
+               const std::string n = std::to_string(i);
+               const http::UploadedFile* file = v.params.file("media_" + n);
+               if (!file || file->data.empty()) continue;  // an input left empty
+               auto details = api::media_change_from(v.params, "description_" + n, "focus_" + n);
+               auto uploaded = details.ok()
+                                   ? microblog_.upload_media(post.author_id, file->data, *details)
                                    : Result<domain::MediaAttachment>(details.error());
-      if (!uploaded.ok()) {
-        discard_uploads();
-        return error(v,
-                     Error{uploaded.error().code, "Image " + n + ": " + uploaded.error().message});
-      }
-      post.media_ids.push_back(uploaded->id);
-    }
-    // Posted or scheduled: a resubmitted form finds what it made first, which
-    // took the first copies of the images, and this request's copies go.
-    auto finish = [&](const auto& made, http::Response done) {
-      if (!made.ok()) {
-        discard_uploads();
-        return error(v, made.error());
-      }
-      if (!post.media_ids.empty() &&
-          (made->media.empty() || made->media.front().id != post.media_ids.front()))
-        discard_uploads();
-      return done;
-    };
-    if (*scheduled_at)
-      return finish(microblog_.schedule_status(post, **scheduled_at, now_ms()),
-                    http::Response::redirect("/scheduled", 303));
-    return finish(microblog_.create_status(post), back(v, "/home"));
-  });
+               if (!uploaded.ok()) {
+                 discard_uploads();
+                 return error(v, Error{uploaded.error().code,
+                                       "Image " + n + ": " + uploaded.error().message});
+               }
+               post.media_ids.push_back(uploaded->id);
+             }
+             // Posted or scheduled: a resubmitted form finds what it made first, which
+             // took the first copies of the images, and this request's copies go.
+             auto finish = [&](const auto& made, http::Response done) {
+               if (!made.ok()) {
+                 discard_uploads();
+                 return error(v, made.error());
+               }
+               if (!post.media_ids.empty() &&
+                   (made->media.empty() || made->media.front().id != post.media_ids.front()))
+                 discard_uploads();
+               return done;
+             };
+             if (*scheduled_at)
+               return finish(microblog_.schedule_status(post, **scheduled_at, now_ms()),
+                             http::Response::redirect("/scheduled", 303));
+             return finish(microblog_.create_status(post), back(v, "/home"));
+           });
 
-  add_page(r, "GET", "/statuses/:id/edit", [this](http::Request& req, Visit& v) {
-    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
-    auto id = api::path_id(req);
-    if (!id.ok()) return error(v, id.error());
-    auto post = microblog_.visible_status(v.account->id, *id);
-    if (!post.ok()) return error(v, post.error());
-    if (post->account_id != v.account->id || post->reblog_of_id)
-      return error(v, forbidden("You can only edit your own posts."));
-    v.frame.back = post_path(*v.account, post->id);
-    v.reader.open(*post);
-    return page(v, edit_page(v.frame, *post, ""));
-  });
+  add_page(r, "GET", "/statuses/:id/edit", http::Policy::user("read:statuses"),
+           [this](http::Request& req, Visit& v) {
+             auto id = http::path_id(req);
+             if (!id.ok()) return error(v, id.error());
+             auto post = microblog_.visible_status(v.account->id, *id);
+             if (!post.ok()) return error(v, post.error());
+             if (post->account_id != v.account->id || post->reblog_of_id)
+               return error(v, forbidden("You can only edit your own posts."));
+             v.frame.back = post_path(*v.account, post->id);
+             v.reader.open(*post);
+             return page(v, edit_page(v.frame, *post, ""));
+           });
 
-  add_page(r, "POST", "/statuses/:id/edit", [this, signed_in](http::Request& req, Visit& v) {
-    if (auto e = signed_in(v)) return *e;
-    auto id = api::path_id(req);
-    if (!id.ok()) return error(v, id.error());
-    domain::PostChange change;
-    change.text = v.params.get_or("status", "");
-    change.spoiler_text = v.params.get_or("spoiler_text", "");
-    change.keep_poll = true;  // the edit form has no poll fields
-    auto edited = microblog_.edit_status(v.account->id, *id, change);
-    if (!edited.ok()) return error(v, edited.error());
-    return http::Response::redirect(post_path(*v.account, edited->id), 303);
-  });
+  add_page(r, "POST", "/statuses/:id/edit", http::Policy::user("write:statuses"),
+           [this](http::Request& req, Visit& v) {
+             auto id = http::path_id(req);
+             if (!id.ok()) return error(v, id.error());
+             domain::PostChange change;
+             change.text = v.params.get_or("status", "");
+             change.spoiler_text = v.params.get_or("spoiler_text", "");
+             change.keep_poll = true;  // the edit form has no poll fields
+             auto edited = microblog_.edit_status(v.account->id, *id, change);
+             if (!edited.ok()) return error(v, edited.error());
+             return http::Response::redirect(post_path(*v.account, edited->id), 303);
+           });
 
-  add_page(r, "POST", "/statuses/:id/delete", [this, signed_in](http::Request& req, Visit& v) {
-    if (auto e = signed_in(v)) return *e;
-    auto id = api::path_id(req);
-    if (!id.ok()) return error(v, id.error());
-    auto deleted = microblog_.delete_status(v.account->id, *id);
-    if (!deleted.ok()) return error(v, deleted.error());
-    // Coming back to the deleted post's own page would be a 404.
-    const std::string target = safe_local_path(v.params.get_or("back", ""), "/home");
-    if (target.find("/" + std::to_string(*id)) != std::string::npos)
-      return http::Response::redirect("/home", 303);
-    return http::Response::redirect(target, 303);
-  });
+  add_page(r, "POST", "/statuses/:id/delete", http::Policy::user("write:statuses"),
+           [this](http::Request& req, Visit& v) {
+             auto id = http::path_id(req);
+             if (!id.ok()) return error(v, id.error());
+             auto deleted = microblog_.delete_status(v.account->id, *id);
+             if (!deleted.ok()) return error(v, deleted.error());
+             // Coming back to the deleted post's own page would be a 404.
+             const std::string target = safe_local_path(v.params.get_or("back", ""), "/home");
+             if (target.find("/" + std::to_string(*id)) != std::string::npos)
+               return http::Response::redirect("/home", 303);
+             return http::Response::redirect(target, 303);
+           });
 
-  add_page(r, "POST", "/scheduled/:id/delete", [this, signed_in](http::Request& req, Visit& v) {
-    if (auto e = signed_in(v)) return *e;
-    auto id = api::path_id(req);
-    if (!id.ok()) return error(v, id.error());
-    if (auto deleted = microblog_.delete_scheduled_status(v.account->id, *id); !deleted.ok())
-      return error(v, deleted.error());
-    return http::Response::redirect("/scheduled", 303);
-  });
+  add_page(r, "POST", "/scheduled/:id/delete", http::Policy::user("write:statuses"),
+           [this](http::Request& req, Visit& v) {
+             auto id = http::path_id(req);
+             if (!id.ok()) return error(v, id.error());
+             if (auto deleted = microblog_.delete_scheduled_status(v.account->id, *id);
+                 !deleted.ok())
+               return error(v, deleted.error());
+             return http::Response::redirect("/scheduled", 303);
+           });
 
-  auto status_action = [this, signed_in, &r](const char* path, auto act) {
-    add_page(r, "POST", path, [this, signed_in, act](http::Request& req, Visit& v) {
-      if (auto e = signed_in(v)) return *e;
-      auto id = api::path_id(req);
+  auto status_action = [this, &r](const char* path, const char* scope, auto act) {
+    add_page(r, "POST", path, http::Policy::user(scope), [this, act](http::Request& req, Visit& v) {
+      auto id = http::path_id(req);
       if (!id.ok()) return error(v, id.error());
       Result<domain::Post> done = act(v.account->id, *id);
       if (!done.ok()) return error(v, done.error());
       return back(v, "/home");
     });
   };
-  status_action("/statuses/:id/favourite",
+  status_action("/statuses/:id/favourite", "write:favourites",
                 [this](int64_t me, int64_t id) { return microblog_.set_favourite(me, id, true); });
-  status_action("/statuses/:id/unfavourite",
+  status_action("/statuses/:id/unfavourite", "write:favourites",
                 [this](int64_t me, int64_t id) { return microblog_.set_favourite(me, id, false); });
-  status_action("/statuses/:id/reblog", [this](int64_t me, int64_t id) {
+  status_action("/statuses/:id/reblog", "write:statuses", [this](int64_t me, int64_t id) {
     return microblog_.set_reblog(me, id, true, std::nullopt);
   });
-  status_action("/statuses/:id/unreblog", [this](int64_t me, int64_t id) {
+  status_action("/statuses/:id/unreblog", "write:statuses", [this](int64_t me, int64_t id) {
     return microblog_.set_reblog(me, id, false, std::nullopt);
   });
 
-  add_page(r, "POST", "/statuses/:id/vote", [this, signed_in](http::Request& req, Visit& v) {
-    if (auto e = signed_in(v)) return *e;
-    auto id = api::path_id(req);
-    if (!id.ok()) return error(v, id.error());
-    auto choices = api::poll_choices_from(v.params);
-    if (!choices.ok()) return error(v, choices.error());
-    auto voted = microblog_.vote(v.account->id, *id, *choices);
-    if (!voted.ok()) return error(v, voted.error());
-    return back(v, "/home");
-  });
+  add_page(r, "POST", "/statuses/:id/vote", http::Policy::user("write:statuses"),
+           [this](http::Request& req, Visit& v) {
+             auto id = http::path_id(req);
+             if (!id.ok()) return error(v, id.error());
+             auto choices = api::poll_choices_from(v.params);
+             if (!choices.ok()) return error(v, choices.error());
+             auto voted = microblog_.vote(v.account->id, *id, *choices);
+             if (!voted.ok()) return error(v, voted.error());
+             return back(v, "/home");
+           });
 
-  auto account_action = [this, signed_in, &r](const char* path, auto act) {
-    add_page(r, "POST", path, [this, signed_in, act](http::Request& req, Visit& v) {
-      if (auto e = signed_in(v)) return *e;
-      auto id = api::path_id(req);
-      if (!id.ok()) return error(v, id.error());
-      if (*id == v.account->id)
-        return error(v, unprocessable("That cannot be done to your own account."));
-      Result<domain::Relationship> done = act(v.account->id, *id);
-      if (!done.ok()) return error(v, done.error());
-      return back(v, "/home");
-    });
+  auto account_action = [this, &r](const char* path, auto act) {
+    add_page(r, "POST", path, http::Policy::user("write:follows"),
+             [this, act](http::Request& req, Visit& v) {
+               auto id = http::path_id(req);
+               if (!id.ok()) return error(v, id.error());
+               if (*id == v.account->id)
+                 return error(v, unprocessable("That cannot be done to your own account."));
+               Result<domain::Relationship> done = act(v.account->id, *id);
+               if (!done.ok()) return error(v, done.error());
+               return back(v, "/home");
+             });
   };
   for (bool follow : {true, false}) {
     add_page(r, "POST", follow ? "/tags/:tag/follow" : "/tags/:tag/unfollow",
-             [this, signed_in, follow](http::Request& req, Visit& v) {
-               if (auto e = signed_in(v)) return *e;
+             http::Policy::user("write:follows"), [this, follow](http::Request& req, Visit& v) {
                auto tag = http::percent_decode(req.path_param("tag"), false);
                if (!tag) return error(v, not_found("That is not a hashtag."));
                auto done = follow ? microblog_.follow_tag(v.account->id, *tag)

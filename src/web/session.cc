@@ -4,10 +4,7 @@
 #include "util/time.h"
 
 namespace publius::web {
-namespace {
-
-
-}  // namespace
+namespace {}  // namespace
 
 Result<std::string> Sessions::start(int64_t account_id) {
   std::string secret = random_token(32);

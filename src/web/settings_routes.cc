@@ -56,63 +56,60 @@ void WebUi::add_settings_routes(http::Router& r) {
     if (checked.error().code == ErrorCode::kUnauthorized) return false;
     return checked.take_error();
   };
-  auto signed_in = [this](Visit& v) -> std::optional<http::Response> {
-    if (v.account) return std::nullopt;
-    return error(v, unauthorized("You need to be logged in to do that."));
-  };
   // The account's secret key, unwrapped with the current password password_ok() checked.
   auto unlock = [this](Visit& v) {
     return microblog_.unlock_with_password(v.account->id, v.params.get_or("current_password", ""));
   };
 
-  add_page(r, "GET", "/settings", [settings](http::Request&, Visit& v) {
-    if (!v.account) return http::Response::redirect("/auth/sign_in", 303);
-    return settings(v, std::string(done_message(v.params.get_or("done", ""))), "", 200);
-  });
+  add_page(r, "GET", "/settings", http::Policy::user("read:accounts"),
+           [settings](http::Request&, Visit& v) {
+             return settings(v, std::string(done_message(v.params.get_or("done", ""))), "", 200);
+           });
 
-  add_page(r, "POST", "/settings/profile", [this, settings, signed_in](http::Request&, Visit& v) {
-    if (auto e = signed_in(v)) return *e;
-    store::ProfileUpdate update;
-    update.display_name = v.params.get_or("display_name", "");
-    update.note = v.params.get_or("note", "");
-    // An unchecked checkbox sends nothing: absent means unlocked.
-    auto locked = v.params.get_bool("locked");
-    if (!locked.ok()) return error(v, locked.error());
-    update.locked = locked->value_or(false);
-    if (auto visibility = v.params.get("default_visibility"); visibility && !visibility->empty()) {
-      update.default_visibility = domain::parse_visibility(*visibility);
-      if (!update.default_visibility)
-        return settings(v, "", "Choose a default post visibility from the list.", 422);
-    }
-    std::vector<domain::ProfileField> fields;
-    for (size_t i = 0; i < kProfileFieldRows; ++i) {
-      const std::string key = "fields_attributes[" + std::to_string(i) + "]";
-      domain::ProfileField f{v.params.get_or(key + "[name]", ""),
-                             v.params.get_or(key + "[value]", "")};
-      if (!f.name.empty() || !f.value.empty()) fields.push_back(std::move(f));
-    }
-    update.fields = std::move(fields);
-    // A file input left empty sends an empty part: that picture stays as it is.
-    domain::NewProfilePictures pictures;
-    for (const auto& [name, picture] :
-         {std::pair{"avatar", &pictures.avatar}, std::pair{"header", &pictures.header}}) {
-      const http::UploadedFile* file = v.params.file(name);
-      if (file && !file->data.empty()) *picture = file->data;
-    }
-    auto updated = microblog_.update_profile(v.account->id, update, pictures);
-    if (!updated.ok()) {
-      if (updated.error().code != ErrorCode::kUnprocessable) return error(v, updated.error());
-      return settings(v, "", updated.error().message, 422);
-    }
-    return http::Response::redirect("/settings?done=profile", 303);
-  });
+  add_page(r, "POST", "/settings/profile", http::Policy::user("write:accounts"),
+           [this, settings](http::Request&, Visit& v) {
+             store::ProfileUpdate update;
+             update.display_name = v.params.get_or("display_name", "");
+             update.note = v.params.get_or("note", "");
+             // An unchecked checkbox sends nothing: absent means unlocked.
+             auto locked = v.params.get_bool("locked");
+             if (!locked.ok()) return error(v, locked.error());
+             update.locked = locked->value_or(false);
+             if (auto visibility = v.params.get("default_visibility");
+                 visibility && !visibility->empty()) {
+               update.default_visibility = domain::parse_visibility(*visibility);
+               if (!update.default_visibility)
+                 return settings(v, "", "Choose a default post visibility from the list.", 422);
+             }
+             std::vector<domain::ProfileField> fields;
+             for (size_t i = 0; i < kProfileFieldRows; ++i) {
+               const std::string key = "fields_attributes[" + std::to_string(i) + "]";
+               domain::ProfileField f{v.params.get_or(key + "[name]", ""),
+                                      v.params.get_or(key + "[value]", "")};
+               if (!f.name.empty() || !f.value.empty()) fields.push_back(std::move(f));
+             }
+             update.fields = std::move(fields);
+             // A file input left empty sends an empty part: that picture stays as it is.
+             domain::NewProfilePictures pictures;
+             for (const auto& [name, picture] :
+                  {std::pair{"avatar", &pictures.avatar}, std::pair{"header", &pictures.header}}) {
+               const http::UploadedFile* file = v.params.file(name);
+               if (file && !file->data.empty()) *picture = file->data;
+             }
+             auto updated = microblog_.update_profile(v.account->id, update, pictures);
+             if (!updated.ok()) {
+               if (updated.error().code != ErrorCode::kUnprocessable)
+                 return error(v, updated.error());
+               return settings(v, "", updated.error().message, 422);
+             }
+             return http::Response::redirect("/settings?done=profile", 303);
+           });
 
   for (const auto& route :
        {std::pair{"/settings/avatar/delete", domain::ProfilePicture::kAvatar},
         std::pair{"/settings/header/delete", domain::ProfilePicture::kHeader}}) {
-    add_page(r, "POST", route.first,
-             [this, signed_in, which = route.second](http::Request&, Visit& v) {
-               if (auto e = signed_in(v)) return *e;
+    add_page(r, "POST", route.first, http::Policy::user("write:accounts"),
+             [this, which = route.second](http::Request&, Visit& v) {
                auto updated = microblog_.remove_profile_picture(v.account->id, which);
                if (!updated.ok()) return error(v, updated.error());
                return http::Response::redirect("/settings?done=picture", 303);
@@ -120,9 +117,8 @@ void WebUi::add_settings_routes(http::Router& r) {
   }
 
   add_page(
-      r, "POST", "/settings/password",
-      [this, settings, password_ok, signed_in, unlock](http::Request&, Visit& v) {
-        if (auto e = signed_in(v)) return *e;
+      r, "POST", "/settings/password", http::Policy::user("write:accounts"),
+      [this, settings, password_ok, unlock](http::Request&, Visit& v) {
         auto ok = password_ok(v);
         if (!ok.ok()) return error(v, ok.error());
         if (!*ok)
@@ -143,9 +139,8 @@ void WebUi::add_settings_routes(http::Router& r) {
         return http::Response::redirect("/settings?done=password", 303);
       });
 
-  add_page(r, "POST", "/settings/recovery_codes",
-           [this, settings, password_ok, signed_in, unlock](http::Request&, Visit& v) {
-             if (auto e = signed_in(v)) return *e;
+  add_page(r, "POST", "/settings/recovery_codes", http::Policy::user("write:accounts"),
+           [this, settings, password_ok, unlock](http::Request&, Visit& v) {
              auto ok = password_ok(v);
              if (!ok.ok()) return error(v, ok.error());
              if (!*ok)
@@ -160,19 +155,17 @@ void WebUi::add_settings_routes(http::Router& r) {
                                                 "I saved them: back to settings"));
            });
 
-  add_page(r, "POST", "/settings/tokens/:id/revoke",
-           [this, signed_in](http::Request& req, Visit& v) {
-             if (auto e = signed_in(v)) return *e;
-             auto id = api::path_id(req);
+  add_page(r, "POST", "/settings/tokens/:id/revoke", http::Policy::user("write:accounts"),
+           [this](http::Request& req, Visit& v) {
+             auto id = http::path_id(req);
              if (!id.ok()) return error(v, id.error());
              if (auto s = store_.revoke_token_of(v.account->id, *id); !s.ok())
                return error(v, s.error());
              return http::Response::redirect("/settings?done=revoked", 303);
            });
 
-  add_page(r, "POST", "/settings/delete",
-           [this, settings, password_ok, signed_in](http::Request&, Visit& v) {
-             if (auto e = signed_in(v)) return *e;
+  add_page(r, "POST", "/settings/delete", http::Policy::user("write:accounts"),
+           [this, settings, password_ok](http::Request&, Visit& v) {
              if (v.params.get_or("confirm_username", "") != v.account->username)
                return settings(v, "", "Type your username exactly to confirm; nothing was deleted.",
                                422);

@@ -9,11 +9,12 @@
 // Content-Security-Policy; every form carries a CSRF token tied to the browser's
 // cookie (web/session.h), and a POST without a matching token is refused.
 //
-// Construct once; call register_routes() after Api::register_routes() (the API's
-// routes must match first; the web UI owns "/", "/@name", "/@name/ID", "/tags/X*",
-// "/auth/*", "/home", "/public", "/notifications", "/search", "/settings*",
-// "/statuses/*", "/accounts/*", "/follow_requests*" and "/static/*"). Handlers are
-// then safe to call from any thread. Errors become pages in the site's layout.
+// Construct once and call register_routes() on the router the API uses too (the
+// web UI owns "/", "/@name", "/@name/ID", "/tags/X*", "/auth/*", "/home",
+// "/public", "/notifications", "/search", "/settings*", "/statuses/*",
+// "/accounts/*", "/follow_requests*" and "/static/*"; the router refuses a route
+// registered twice). Handlers are then safe to call from any thread. Errors
+// become pages in the site's layout.
 // The operator's legal desk and /transparency are added by LegalDeskWeb
 // (web/legal_web.h) through add_page() and add_admin_nav().
 #pragma once
@@ -60,9 +61,14 @@ class WebUi {
   };
   using PageHandler = std::function<http::Response(http::Request&, Visit&)>;
 
-  // Adds a route in the site's frame: session lookup, CSRF check on POST,
-  // security headers. Public so other desks (the legal desk) can add pages.
-  void add_page(http::Router& router, std::string method, std::string pattern, PageHandler handler);
+  // Adds a route in the site's frame with its policy: session lookup, CSRF check
+  // on POST, then the policy (an admin page is a 404 to everyone but signed-in
+  // admins; kUser needs a signed-in account: a GET goes to the sign-in page,
+  // anything else is a 401; a session covers every scope of its account), and
+  // security headers on every answer. Public so other desks (the legal desk)
+  // can add pages.
+  void add_page(http::Router& router, std::string method, std::string pattern, http::Policy policy,
+                PageHandler handler);
   // An error page response for `error`, with advice on what to do.
   http::Response error(Visit& visit, const Error& error);
   // A navigation link shown to signed-in admins on every page. Call before serving.
@@ -78,6 +84,9 @@ class WebUi {
   void add_list_routes(http::Router& r);
 
   Result<Visit> begin_visit(http::Request& request);
+  // The checks of add_page() for one visit, then `handler`.
+  http::Response admit_and_handle(http::Request& req, Visit& v, const http::Policy& policy,
+                                  bool is_post, bool is_get, const PageHandler& handler);
   // Signs the browser in: a new session and its cookie on `visit`; the session
   // carries a wrapped copy of `key` when given (docs/sealed-messages.md).
   Status sign_in(Visit& visit, int64_t account_id, const shield::SecretKey* key);

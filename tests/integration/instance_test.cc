@@ -52,13 +52,21 @@ TEST_F(InstanceApiIntegration, V2Instance) {
 }
 
 TEST_F(InstanceApiIntegration, EmptyCollectionsForFeaturesNotYetBuilt) {
-  for (const char* path :
-       {"/api/v1/custom_emojis", "/api/v1/announcements", "/api/v1/trends/tags",
-        "/api/v1/trends/statuses", "/api/v1/instance/rules"}) {
+  for (const char* path : {"/api/v1/custom_emojis", "/api/v1/trends/tags",
+                           "/api/v1/trends/statuses", "/api/v1/instance/rules"}) {
     auto r = api().get(path);
     EXPECT_EQ(r.status, 200) << path << " " << r;
     EXPECT_EQ(r.body, "[]") << path;
     EXPECT_TRUE(r.is_json()) << path;
+  }
+  // A signed-in user's own (as in Mastodon): a token is required.
+  auto u = new_user("empty");
+  for (const char* path : {"/api/v1/announcements", "/api/v2/suggestions", "/api/v1/featured_tags",
+                           "/api/v1/endorsements"}) {
+    auto r = api().get(path, u.token);
+    EXPECT_EQ(r.status, 200) << path << " " << r;
+    EXPECT_EQ(r.body, "[]") << path;
+    expect_error(api().get(path), 401);
   }
 }
 

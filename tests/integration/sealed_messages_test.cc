@@ -354,5 +354,40 @@ TEST_F(SealedMessagesTest, CredentialWithoutAWrappedKeyGetsAPlaceholderNotAnErro
   EXPECT_TRUE(contains(content_seen(id, alice.token), "Beaver4040"));
 }
 
+// A token without read:statuses (write, push, write:media, read:accounts) reads no direct message:
+// the reading routes answer 403 as in Mastodon, and the writes it may make render a sealed
+// post as the placeholder, since its key is never unwrapped.
+TEST_F(SealedMessagesTest, ATokenThatMayNotReadStatusesNeverOpensADirectMessage) {
+  const User alice = new_user("alice"), bob = new_user("bob");
+  const std::string id = send_dm(alice, bob, "Otter7731 stays sealed");
+  for (const std::string scope : {"write", "push", "write:media", "read:accounts"}) {
+    SCOPED_TRACE(scope);
+    const std::string narrow = api_->password_token(app_, bob, scope);
+    ASSERT_FALSE(narrow.empty());
+    for (const std::string& target : std::vector<std::string>{
+             "/api/v1/statuses/" + id, "/api/v1/statuses?id[]=" + id,
+             "/api/v1/statuses/" + id + "/context", "/api/v1/statuses/" + id + "/history",
+             "/api/v1/accounts/" + alice.id + "/statuses", "/api/v1/timelines/home",
+             "/api/v1/timelines/public", "/api/v1/conversations", "/api/v1/notifications",
+             "/api/v2/notifications", "/api/v2/search?q=Otter7731"}) {
+      auto r = api_->get(target, narrow);
+      SCOPED_TRACE(target);
+      EXPECT_EQ(r.status, 403) << r;
+      EXPECT_FALSE(contains(r.body, "Otter7731"));
+    }
+  }
+  // A write-only token may favourite and bookmark the message, but what comes back is sealed.
+  const std::string write_only = api_->password_token(app_, bob, "write");
+  for (const std::string action : {"favourite", "bookmark", "unfavourite"}) {
+    auto r = api_->post_form("/api/v1/statuses/" + id + "/" + action, "", write_only);
+    ASSERT_EQ(r.status, 200) << action << " " << r;
+    EXPECT_FALSE(contains(r.body, "Otter7731")) << action;
+    EXPECT_TRUE(contains(str(r.json(), "content"), "sealed")) << action;
+  }
+  // A token that may read statuses opens it.
+  EXPECT_TRUE(
+      contains(content_seen(id, api_->password_token(app_, bob, "read:statuses")), "Otter7731"));
+}
+
 }  // namespace
 }  // namespace publius::integration

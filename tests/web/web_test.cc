@@ -123,7 +123,7 @@ TEST(PagesTest, EveryPostFormCarriesTheCsrfToken) {
 
 TEST(RouterPrefixTest, PrefixedSegmentsMatchOnlyTheirPrefix) {
   http::Router router;
-  router.add("GET", "/@:acct", [](http::Request& r) {
+  router.add("GET", "/@:acct", http::Policy::anyone(), [](http::Request& r) {
     return http::Response::html(std::string(r.path_param("acct")));
   });
   http::Request req;
