@@ -39,10 +39,11 @@ struct Instance {
     config.domain = "bench.example";
     config.media_dir = dir + "/media";
     microblog = std::make_unique<domain::Microblog>(*store, feeds, config);
-    author_id = microblog->register_account("author", "correct horse battery")->account.id;
+    author_id =
+        microblog->accounts().register_account("author", "correct horse battery")->account.id;
     for (int i = 0; i < kRecipients; ++i) {
       const std::string name = "reader" + std::to_string(i);
-      (void)microblog->register_account(name, "correct horse battery");
+      (void)microblog->accounts().register_account(name, "correct horse battery");
       text += "@" + name + " ";
     }
     text += "the meeting moved to Thursday";
@@ -60,7 +61,7 @@ struct Instance {
     request.text = text;
     request.visibility = visibility;
     for (auto _ : state) {
-      auto posted = microblog->create_status(request);
+      auto posted = microblog->posts().create_status(request);
       if (!posted.ok()) state.SkipWithError(posted.error().message.c_str());
     }
     state.counters["recipients"] = kRecipients;

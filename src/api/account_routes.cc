@@ -30,23 +30,18 @@ void Api::add_account_routes(http::Router& r) {
           if (!agreement.value_or(false))
             return unprocessable("Validation failed: Agreement must be accepted");
           PUBLIUS_ASSIGN_OR_RETURN(
-              auto registered,
-              microblog_.register_account(p.get_or("username", ""), p.get_or("password", "")));
-          domain::Token token;
-          token.app_id = c.token->app_id;
-          token.account_id = registered.account.id;
-          token.scopes = c.token->scopes;
-          const std::string secret = random_token(32);
-          PUBLIUS_ASSIGN_OR_RETURN(auto created, store_.create_token(sha256_hex(secret), token));
-          PUBLIUS_TRY(microblog_.wrap_for_credential(shield::Credential::kAccessToken, secret,
-                                                     registered.key));
+              auto registered, microblog_.accounts().register_account(p.get_or("username", ""),
+                                                                      p.get_or("password", "")));
+          PUBLIUS_ASSIGN_OR_RETURN(auto issued, microblog_.credentials().issue_token(
+                                                    c.token->app_id, registered.account.id,
+                                                    c.token->scopes, &registered.key));
           std::string out;
           JsonWriter w(out);
           w.begin_object()
-              .field("access_token", secret)
+              .field("access_token", issued.secret)
               .field("token_type", "Bearer")
-              .field("scope", token.scopes)
-              .field("created_at", created.created_day_ms / 1000);
+              .field("scope", issued.token.scopes)
+              .field("created_at", issued.token.created_day_ms / 1000);
           w.key("recovery_codes").begin_array();
           for (const auto& code : registered.recovery_codes) w.string(code);
           w.end_array().end_object();
@@ -60,7 +55,7 @@ void Api::add_account_routes(http::Router& r) {
   route(r, "PATCH", "/api/v1/accounts/update_credentials", http::Policy::user("write:accounts"),
         [this](Call& c) -> Result<http::Response> {
           const auto& p = c.params;
-          store::ProfileUpdate u;
+          domain::ProfileChange u;
           for (auto [key, into] :
                {std::pair{"display_name", &u.display_name}, std::pair{"note", &u.note}}) {
             PUBLIUS_ASSIGN_OR_RETURN(auto v, single_value(p, key));
@@ -95,7 +90,7 @@ void Api::add_account_routes(http::Router& r) {
           if (const http::UploadedFile* avatar = p.file("avatar")) pictures.avatar = avatar->data;
           if (const http::UploadedFile* header = p.file("header")) pictures.header = header->data;
           PUBLIUS_ASSIGN_OR_RETURN(auto updated,
-                                   microblog_.update_profile(c.user_id(), u, pictures));
+                                   microblog_.accounts().update_profile(c.user_id(), u, pictures));
           return json(renderer_.credential_account(updated));
         });
 
@@ -105,16 +100,16 @@ void Api::add_account_routes(http::Router& r) {
         std::pair{"/api/v1/profile/header", domain::ProfilePicture::kHeader}}) {
     route(r, "DELETE", picture.first, http::Policy::user("write:accounts"),
           [this, which = picture.second](Call& c) -> Result<http::Response> {
-            PUBLIUS_ASSIGN_OR_RETURN(auto updated,
-                                     microblog_.remove_profile_picture(c.user_id(), which));
+            PUBLIUS_ASSIGN_OR_RETURN(
+                auto updated, microblog_.accounts().remove_profile_picture(c.user_id(), which));
             return json(renderer_.credential_account(updated));
           });
   }
 
   route(r, "GET", "/api/v1/accounts/lookup", http::Policy::optional("read:accounts"),
         [this](Call& c) -> Result<http::Response> {
-          PUBLIUS_ASSIGN_OR_RETURN(auto account,
-                                   microblog_.account_by_acct(c.params.get_or("acct", "")));
+          PUBLIUS_ASSIGN_OR_RETURN(
+              auto account, microblog_.accounts().account_by_acct(c.params.get_or("acct", "")));
           return json(renderer_.account(account));
         });
 
@@ -122,7 +117,8 @@ void Api::add_account_routes(http::Router& r) {
         [this](Call& c) -> Result<http::Response> {
           auto ids = id_list(c.params);
           if (ids.size() > 100) ids.resize(100);
-          PUBLIUS_ASSIGN_OR_RETURN(auto rels, store_.relationships(c.user_id(), ids));
+          PUBLIUS_ASSIGN_OR_RETURN(auto rels,
+                                   microblog_.relationships().relationships(c.user_id(), ids));
           for (auto& rel : rels) c.reader.open(rel);
           return http::Response::json(Renderer::relationships(rels));
         });
@@ -132,16 +128,13 @@ void Api::add_account_routes(http::Router& r) {
           const auto& p = c.params;
           PUBLIUS_ASSIGN_OR_RETURN(auto limit, p.get_int("limit"));
           PUBLIUS_ASSIGN_OR_RETURN(auto offset, search_offset(p));
-          std::string q = p.get_or("q", "");
-          if (!q.empty() && q.front() == '@') q.erase(0, 1);
-          if (auto at = q.find('@'); at != std::string::npos) q.resize(at);
           // As Mastodon: no query, no accounts (not the whole directory).
-          if (!offset || q.find_first_not_of(' ') == std::string::npos)
-            return http::Response::json("[]");
+          if (!offset) return http::Response::json("[]");
           PUBLIUS_ASSIGN_OR_RETURN(
               auto found,
-              store_.search_accounts(
-                  q, static_cast<int>(std::clamp<int64_t>(limit.value_or(40), 1, 80)), *offset));
+              microblog_.search().accounts(
+                  p.get_or("q", ""),
+                  static_cast<int>(std::clamp<int64_t>(limit.value_or(40), 1, 80)), *offset));
           std::vector<int64_t> ids;
           for (const auto& a : found) ids.push_back(a.id);
           return json(renderer_.accounts(ids));
@@ -157,7 +150,7 @@ void Api::add_account_routes(http::Router& r) {
   route(r, "GET", "/api/v1/accounts/:id", http::Policy::optional("read:accounts"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          PUBLIUS_ASSIGN_OR_RETURN(auto account, microblog_.account(id));
+          PUBLIUS_ASSIGN_OR_RETURN(auto account, microblog_.accounts().account(id));
           return json(renderer_.account(account));
         });
 
@@ -166,7 +159,7 @@ void Api::add_account_routes(http::Router& r) {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
           const auto& p = c.params;
           PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(p));
-          store::AccountStatusesQuery q;
+          domain::AccountPostsFilter q;
           for (auto [key, into] :
                {std::pair{"exclude_replies", &q.exclude_replies},
                 std::pair{"exclude_reblogs", &q.exclude_reblogs},
@@ -175,8 +168,8 @@ void Api::add_account_routes(http::Router& r) {
             *into = b.value_or(false);
           }
           if (auto tag = p.get("tagged"); tag && !tag->empty()) q.tag = std::string(*tag);
-          PUBLIUS_ASSIGN_OR_RETURN(auto posts,
-                                   microblog_.account_statuses(c.viewer(), id, q, page));
+          PUBLIUS_ASSIGN_OR_RETURN(
+              auto posts, microblog_.timelines().account_statuses(c.viewer(), id, q, page));
           PUBLIUS_ASSIGN_OR_RETURN(auto body, renderer_.statuses(c.viewer(), posts, c.reader));
           auto response = http::Response::json(std::move(body));
           // Pinned posts are one list, not pages.
@@ -190,15 +183,16 @@ void Api::add_account_routes(http::Router& r) {
     route(r, "GET", path, http::Policy::optional("read:accounts"),
           [this, fetch = std::move(fetch)](Call& c) -> Result<http::Response> {
             PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-            PUBLIUS_TRY(microblog_.account(id));
             PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 40, 80));
             return account_page(renderer_, c.request, fetch(id, page));
           });
   };
-  follow_list("/api/v1/accounts/:id/followers",
-              [this](int64_t id, const domain::Page& page) { return store_.followers(id, page); });
-  follow_list("/api/v1/accounts/:id/following",
-              [this](int64_t id, const domain::Page& page) { return store_.following(id, page); });
+  follow_list("/api/v1/accounts/:id/followers", [this](int64_t id, const domain::Page& page) {
+    return microblog_.relationships().followers(id, page);
+  });
+  follow_list("/api/v1/accounts/:id/following", [this](int64_t id, const domain::Page& page) {
+    return microblog_.relationships().following(id, page);
+  });
 
   // Relationship-changing actions share one shape: target id, domain call, relationship JSON.
   using Act =
@@ -217,45 +211,49 @@ void Api::add_account_routes(http::Router& r) {
       [this](int64_t me, int64_t target, const http::Params& p) -> Result<domain::Relationship> {
         PUBLIUS_ASSIGN_OR_RETURN(auto reblogs, p.get_bool("reblogs"));
         PUBLIUS_ASSIGN_OR_RETURN(auto notify, p.get_bool("notify"));
-        return microblog_.follow(me, target, reblogs.value_or(true), notify.value_or(false));
+        return microblog_.relationships().follow(me, target, reblogs.value_or(true),
+                                                 notify.value_or(false));
       });
   relationship_action("/api/v1/accounts/:id/unfollow", "write:follows",
                       [this](int64_t me, int64_t target, const http::Params&) {
-                        return microblog_.unfollow(me, target);
+                        return microblog_.relationships().unfollow(me, target);
                       });
   relationship_action("/api/v1/accounts/:id/note", "write:accounts",
                       [this](int64_t me, int64_t target, const http::Params& p) {
-                        return microblog_.set_note(me, target, p.get_or("comment", ""));
+                        return microblog_.relationships().set_note(me, target,
+                                                                   p.get_or("comment", ""));
                       });
   relationship_action("/api/v1/accounts/:id/remove_from_followers", "write:follows",
                       [this](int64_t me, int64_t follower, const http::Params&) {
-                        return microblog_.remove_from_followers(me, follower);
+                        return microblog_.relationships().remove_from_followers(me, follower);
                       });
   relationship_action("/api/v1/accounts/:id/block", "write:blocks",
                       [this](int64_t me, int64_t target, const http::Params&) {
-                        return microblog_.block(me, target, true);
+                        return microblog_.relationships().block(me, target, true);
                       });
   relationship_action("/api/v1/accounts/:id/unblock", "write:blocks",
                       [this](int64_t me, int64_t target, const http::Params&) {
-                        return microblog_.block(me, target, false);
+                        return microblog_.relationships().block(me, target, false);
                       });
   relationship_action(
       "/api/v1/accounts/:id/mute", "write:mutes",
       [this](int64_t me, int64_t target, const http::Params& p) -> Result<domain::Relationship> {
         PUBLIUS_ASSIGN_OR_RETURN(auto notifications, p.get_bool("notifications"));
-        return microblog_.mute(me, target, true, notifications.value_or(true));
+        return microblog_.relationships().mute(me, target, true, notifications.value_or(true));
       });
   relationship_action("/api/v1/accounts/:id/unmute", "write:mutes",
                       [this](int64_t me, int64_t target, const http::Params&) {
-                        return microblog_.mute(me, target, false, false);
+                        return microblog_.relationships().mute(me, target, false, false);
                       });
   relationship_action("/api/v1/follow_requests/:id/authorize", "write:follows",
                       [this](int64_t me, int64_t requester, const http::Params&) {
-                        return microblog_.resolve_follow_request(me, requester, true);
+                        return microblog_.relationships().resolve_follow_request(me, requester,
+                                                                                 true);
                       });
   relationship_action("/api/v1/follow_requests/:id/reject", "write:follows",
                       [this](int64_t me, int64_t requester, const http::Params&) {
-                        return microblog_.resolve_follow_request(me, requester, false);
+                        return microblog_.relationships().resolve_follow_request(me, requester,
+                                                                                 false);
                       });
 
   // The signed-in user's own account lists.
@@ -267,12 +265,14 @@ void Api::add_account_routes(http::Router& r) {
           });
   };
   own_list("/api/v1/follow_requests", "read:follows", [this](int64_t me, const domain::Page& page) {
-    return store_.follow_requests(me, page);
+    return microblog_.relationships().follow_requests(me, page);
   });
-  own_list("/api/v1/blocks", "read:blocks",
-           [this](int64_t me, const domain::Page& page) { return store_.blocks_of(me, page); });
-  own_list("/api/v1/mutes", "read:mutes",
-           [this](int64_t me, const domain::Page& page) { return store_.mutes_of(me, page); });
+  own_list("/api/v1/blocks", "read:blocks", [this](int64_t me, const domain::Page& page) {
+    return microblog_.relationships().blocks(me, page);
+  });
+  own_list("/api/v1/mutes", "read:mutes", [this](int64_t me, const domain::Page& page) {
+    return microblog_.relationships().mutes(me, page);
+  });
 }
 
 }  // namespace publius::api

@@ -17,8 +17,7 @@ namespace publius::api {
 
 Api::Api(domain::Microblog& microblog, ApiOptions options)
     : microblog_(microblog),
-      store_(microblog.store()),
-      renderer_(microblog.store(), microblog.config()),
+      renderer_(microblog),
       limiter_(options.requests_per_window, options.window),
       options_(options) {
   microblog_.set_observer(&renderer_);
@@ -80,21 +79,13 @@ Result<Call> Api::admit(http::Request& request, const http::Policy& policy) {
         return unauthorized("The access token is invalid");
       auto secret = auth.substr(kBearer.size());
       while (!secret.empty() && secret.front() == ' ') secret.remove_prefix(1);
-      PUBLIUS_ASSIGN_OR_RETURN(auto token, store_.token_by_hash(sha256_hex(secret)));
-      if (!token) return unauthorized("The access token is invalid");
-      if (token->account_id) {
-        PUBLIUS_ASSIGN_OR_RETURN(auto account, store_.account_by_id(*token->account_id));
-        if (!account) return unauthorized("The access token is invalid");
-        // The key opens sealed posts only for a token that may read them.
-        if (oauth::covers(token->scopes, oauth::kSealedContentScope))
-          call.reader =
-              domain::ReaderKey(microblog_, account->id, shield::Credential::kAccessToken, secret);
-        const int64_t today = now_day_ms();
-        if (token->last_used_day_ms.value_or(0) < today)
-          PUBLIUS_TRY(store_.touch_activity_day(account->id, token->id, today));
-        call.account = std::move(*account);
-      }
-      call.token = std::move(*token);
+      PUBLIUS_ASSIGN_OR_RETURN(auto bearer, microblog_.credentials().bearer(secret));
+      // The key opens sealed posts only for a token that may read them.
+      if (bearer.account && oauth::covers(bearer.token.scopes, oauth::kSealedContentScope))
+        call.reader = domain::ReaderKey(microblog_.keys(), bearer.account->id,
+                                        shield::Credential::kAccessToken, secret);
+      call.token = std::move(bearer.token);
+      call.account = std::move(bearer.account);
     }
     if (call.token || policy.access != http::Access::kOptional) {
       if (!call.token) return unauthorized("The access token is invalid");

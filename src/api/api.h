@@ -21,6 +21,7 @@
 #include "http/params.h"
 #include "http/router.h"
 #include "legal/desk.h"
+#include "shield/inventory.h"
 #include "shield/rate_limiter.h"
 
 namespace publius::api {
@@ -33,6 +34,9 @@ struct ApiOptions {
   std::chrono::seconds window{300};
   // The legal desk behind /api/v1/admin/legal/*; not owned. Null: those routes answer 404.
   legal::LegalDesk* legal_desk = nullptr;
+  // The disclosure inventory behind /api/v1/admin/accounts/:id/inventory; not owned.
+  // Null: that route answers 404.
+  shield::DisclosureInventory* inventory = nullptr;
 };
 
 class Api {
@@ -77,7 +81,6 @@ class Api {
       domain::ReaderKey& reader, size_t* shown = nullptr);
 
   domain::Microblog& microblog_;
-  store::Store& store_;
   Renderer renderer_;
   shield::RateLimiter limiter_;
   ApiOptions options_;

@@ -7,7 +7,8 @@ void Api::add_conversation_routes(http::Router& r) {
   route(r, "GET", "/api/v1/conversations", http::Policy::user("read:statuses"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 20, 40));
-          PUBLIUS_ASSIGN_OR_RETURN(auto entries, microblog_.conversations(c.user_id(), page));
+          PUBLIUS_ASSIGN_OR_RETURN(auto entries,
+                                   microblog_.conversations().conversations(c.user_id(), page));
           PUBLIUS_ASSIGN_OR_RETURN(auto body,
                                    renderer_.conversations(c.user_id(), entries, c.reader));
           // Paged by the id of each conversation's newest post, as Mastodon does.
@@ -18,14 +19,15 @@ void Api::add_conversation_routes(http::Router& r) {
   route(r, "POST", "/api/v1/conversations/:id/read", http::Policy::user("write:conversations"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          PUBLIUS_ASSIGN_OR_RETURN(auto entry, microblog_.read_conversation(c.user_id(), id));
+          PUBLIUS_ASSIGN_OR_RETURN(auto entry,
+                                   microblog_.conversations().read_conversation(c.user_id(), id));
           return json(renderer_.conversation(c.user_id(), entry, c.reader));
         });
 
   route(r, "DELETE", "/api/v1/conversations/:id", http::Policy::user("write:conversations"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          PUBLIUS_TRY(microblog_.remove_conversation(c.user_id(), id));
+          PUBLIUS_TRY(microblog_.conversations().remove_conversation(c.user_id(), id));
           return http::Response::json("{}");
         });
 }

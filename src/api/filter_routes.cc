@@ -167,7 +167,7 @@ Status apply_v1_fields(const http::Params& p, domain::Filter& f, domain::FilterK
 void Api::add_filter_routes(http::Router& r) {
   // A route on one of the caller's filters, found by the id in `param` through `find`
   // (another's filter is 404); `act` answers with the filter and the request's parameters.
-  using Find = Result<domain::Filter> (domain::Microblog::*)(int64_t, int64_t);
+  using Find = Result<domain::Filter> (domain::Filters::*)(int64_t, int64_t);
   using Act = std::function<Result<http::Response>(int64_t owner, int64_t id, domain::Filter&,
                                                    const http::Params&)>;
   const auto on_filter = [this, &r](const char* method, const char* path, const char* scope,
@@ -175,18 +175,18 @@ void Api::add_filter_routes(http::Router& r) {
     route(r, method, path, http::Policy::user(scope),
           [this, param, find, act = std::move(act)](Call& c) -> Result<http::Response> {
             PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id(param));
-            PUBLIUS_ASSIGN_OR_RETURN(auto f, (microblog_.*find)(c.user_id(), id));
+            PUBLIUS_ASSIGN_OR_RETURN(auto f, (microblog_.filters().*find)(c.user_id(), id));
             return act(c.user_id(), id, f, c.params);
           });
   };
-  const Find by_id = &domain::Microblog::own_filter;
-  const Find by_keyword = &domain::Microblog::own_filter_with_keyword;
-  const Find by_status = &domain::Microblog::own_filter_with_status;
+  const Find by_id = &domain::Filters::own_filter;
+  const Find by_keyword = &domain::Filters::own_filter_with_keyword;
+  const Find by_status = &domain::Filters::own_filter_with_status;
   // Saves the changed filter and answers with what `render` makes of the saved one.
   const auto save = [this](int64_t owner, domain::Filter& f,
                            const std::function<std::string(const domain::Filter&)>& render)
       -> Result<http::Response> {
-    PUBLIUS_ASSIGN_OR_RETURN(auto saved, microblog_.save_filter(owner, std::move(f)));
+    PUBLIUS_ASSIGN_OR_RETURN(auto saved, microblog_.filters().save_filter(owner, std::move(f)));
     return http::Response::json(render(saved));
   };
   const auto keyword_of = [](auto& f, int64_t id) {
@@ -196,7 +196,7 @@ void Api::add_filter_routes(http::Router& r) {
 
   route(r, "GET", "/api/v2/filters", http::Policy::user("read:filters"),
         [this](Call& c) -> Result<http::Response> {
-          PUBLIUS_ASSIGN_OR_RETURN(auto filters, microblog_.filters(c.user_id()));
+          PUBLIUS_ASSIGN_OR_RETURN(auto filters, microblog_.filters().filters(c.user_id()));
           return http::Response::json(json_array(filters, Renderer::filter));
         });
 
@@ -222,7 +222,7 @@ void Api::add_filter_routes(http::Router& r) {
   on_filter("DELETE", "/api/v2/filters/:id", "write:filters", "id", by_id,
             [this](int64_t owner, int64_t id, domain::Filter&,
                    const http::Params&) -> Result<http::Response> {
-              PUBLIUS_TRY(microblog_.delete_filter(owner, id));
+              PUBLIUS_TRY(microblog_.filters().delete_filter(owner, id));
               return http::Response::json("{}");
             });
 
@@ -295,7 +295,7 @@ void Api::add_filter_routes(http::Router& r) {
   // The deprecated v1 filters, over the same filters: each v1 filter is one keyword.
   route(r, "GET", "/api/v1/filters", http::Policy::user("read:filters"),
         [this](Call& c) -> Result<http::Response> {
-          PUBLIUS_ASSIGN_OR_RETURN(auto filters, microblog_.filters(c.user_id()));
+          PUBLIUS_ASSIGN_OR_RETURN(auto filters, microblog_.filters().filters(c.user_id()));
           std::string out = "[";
           for (const auto& f : filters) {
             for (const auto& k : f.keywords) {
@@ -336,7 +336,7 @@ void Api::add_filter_routes(http::Router& r) {
               f.keywords.erase(keyword_of(f, id));
               // A filter that only v1 made ends with its one keyword.
               if (f.keywords.empty() && f.statuses.empty()) {
-                PUBLIUS_TRY(microblog_.delete_filter(owner, f.id));
+                PUBLIUS_TRY(microblog_.filters().delete_filter(owner, f.id));
                 return http::Response::json("{}");
               }
               return save(owner, f, [](const domain::Filter&) { return std::string("{}"); });

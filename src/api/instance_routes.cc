@@ -85,7 +85,7 @@ void Api::add_instance_routes(http::Router& r) {
   route(r, "GET", "/api/v2/instance", http::Policy::anyone(),
         [this](Call& c) -> Result<http::Response> {
           const auto& config = microblog_.config();
-          PUBLIUS_ASSIGN_OR_RETURN(auto stats, store_.instance_stats());
+          PUBLIUS_ASSIGN_OR_RETURN(auto stats, microblog_.accounts().instance_stats());
           std::string out;
           JsonWriter w(out);
           w.begin_object()
@@ -126,7 +126,7 @@ void Api::add_instance_routes(http::Router& r) {
   route(r, "GET", "/api/v1/instance", http::Policy::anyone(),
         [this](Call& c) -> Result<http::Response> {
           const auto& config = microblog_.config();
-          PUBLIUS_ASSIGN_OR_RETURN(auto stats, store_.instance_stats());
+          PUBLIUS_ASSIGN_OR_RETURN(auto stats, microblog_.accounts().instance_stats());
           std::string out;
           JsonWriter w(out);
           w.begin_object()

@@ -41,9 +41,9 @@ void Api::add_legal_routes(http::Router& r) {
 
   route(r, "GET", "/api/v1/admin/accounts/:id/inventory", http::Policy::admin("admin:read"),
         [this](Call& c) -> Result<http::Response> {
+          if (!options_.inventory) return not_found("The disclosure inventory is not enabled");
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          shield::StoreDisclosureInventory inventory(store_);
-          PUBLIUS_ASSIGN_OR_RETURN(auto inv, inventory.for_account(id));
+          PUBLIUS_ASSIGN_OR_RETURN(auto inv, options_.inventory->for_account(id));
           return http::Response::json(shield::inventory_to_json(inv));
         });
 
@@ -51,7 +51,7 @@ void Api::add_legal_routes(http::Router& r) {
   route(r, "DELETE", "/api/v1/admin/accounts/:id", http::Policy::admin("admin:write"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          PUBLIUS_TRY(microblog_.delete_account(id));
+          PUBLIUS_TRY(microblog_.accounts().delete_account(id));
           return http::Response::json("{\"id\":\"" + std::to_string(id) + "\"}");
         });
 

@@ -55,21 +55,21 @@ Result<domain::ListFields> list_fields(const http::Params& p) {
 void Api::add_list_routes(http::Router& r) {
   route(r, "GET", "/api/v1/lists", http::Policy::user("read:lists"),
         [this](Call& c) -> Result<http::Response> {
-          PUBLIUS_ASSIGN_OR_RETURN(auto lists, microblog_.lists(c.user_id()));
+          PUBLIUS_ASSIGN_OR_RETURN(auto lists, microblog_.lists().lists(c.user_id()));
           return lists_response(lists);
         });
 
   route(r, "POST", "/api/v1/lists", http::Policy::user("write:lists"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto fields, list_fields(c.params));
-          PUBLIUS_ASSIGN_OR_RETURN(auto list, microblog_.create_list(c.user_id(), fields));
+          PUBLIUS_ASSIGN_OR_RETURN(auto list, microblog_.lists().create_list(c.user_id(), fields));
           return list_response(list);
         });
 
   route(r, "GET", "/api/v1/lists/:id", http::Policy::user("read:lists"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          PUBLIUS_ASSIGN_OR_RETURN(auto list, microblog_.own_list(c.user_id(), id));
+          PUBLIUS_ASSIGN_OR_RETURN(auto list, microblog_.lists().own_list(c.user_id(), id));
           return list_response(list);
         });
 
@@ -77,27 +77,28 @@ void Api::add_list_routes(http::Router& r) {
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
           PUBLIUS_ASSIGN_OR_RETURN(auto fields, list_fields(c.params));
-          PUBLIUS_ASSIGN_OR_RETURN(auto list, microblog_.update_list(c.user_id(), id, fields));
+          PUBLIUS_ASSIGN_OR_RETURN(auto list,
+                                   microblog_.lists().update_list(c.user_id(), id, fields));
           return list_response(list);
         });
 
   route(r, "DELETE", "/api/v1/lists/:id", http::Policy::user("write:lists"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          PUBLIUS_TRY(microblog_.delete_list(c.user_id(), id));
+          PUBLIUS_TRY(microblog_.lists().delete_list(c.user_id(), id));
           return http::Response::json("{}");
         });
 
   route(r, "GET", "/api/v1/lists/:id/accounts", http::Policy::user("read:lists"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          PUBLIUS_TRY(microblog_.own_list(c.user_id(), id));
           // Mastodon: limit=0 means every member at once (clients that show a list's
           // members ask for that).
           PUBLIUS_ASSIGN_OR_RETURN(auto limit, c.params.get_int("limit"));
           PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 40, 80));
           if (limit.value_or(-1) == 0) page.limit = std::numeric_limits<int>::max();
-          return account_page(renderer_, c.request, store_.list_members(id, page));
+          return account_page(renderer_, c.request,
+                              microblog_.lists().members(c.user_id(), id, page));
         });
 
   // Adding and removing members share one shape: the list, then account_ids[].
@@ -107,7 +108,7 @@ void Api::add_list_routes(http::Router& r) {
           [this, change = std::move(change)](Call& c) -> Result<http::Response> {
             PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
             // Someone else's list is not found, whatever the parameters (as Mastodon).
-            PUBLIUS_TRY(microblog_.own_list(c.user_id(), id));
+            PUBLIUS_TRY(microblog_.lists().own_list(c.user_id(), id));
             PUBLIUS_ASSIGN_OR_RETURN(auto ids, bounded_id_list(c.params, 250, "account_ids"));
             if (ids.empty()) return unprocessable("account_ids[] is required");
             PUBLIUS_TRY(change(c.user_id(), id, ids));
@@ -115,16 +116,17 @@ void Api::add_list_routes(http::Router& r) {
           });
   };
   members("POST", [this](int64_t me, int64_t list, const std::vector<int64_t>& ids) {
-    return microblog_.add_to_list(me, list, ids);
+    return microblog_.lists().add_to_list(me, list, ids);
   });
   members("DELETE", [this](int64_t me, int64_t list, const std::vector<int64_t>& ids) {
-    return microblog_.remove_from_list(me, list, ids);
+    return microblog_.lists().remove_from_list(me, list, ids);
   });
 
   route(r, "GET", "/api/v1/accounts/:id/lists", http::Policy::user("read:lists"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          PUBLIUS_ASSIGN_OR_RETURN(auto lists, microblog_.lists_with_member(c.user_id(), id));
+          PUBLIUS_ASSIGN_OR_RETURN(auto lists,
+                                   microblog_.lists().lists_with_member(c.user_id(), id));
           return lists_response(lists);
         });
 }

@@ -21,7 +21,8 @@ void Api::add_media_routes(http::Router& r) {
     const http::UploadedFile* file = c.params.file("file");
     if (!file) return unprocessable("Validation failed: File can't be blank");
     PUBLIUS_ASSIGN_OR_RETURN(auto details, media_change_from(c.params, "description", "focus"));
-    PUBLIUS_ASSIGN_OR_RETURN(auto media, microblog_.upload_media(c.user_id(), file->data, details));
+    PUBLIUS_ASSIGN_OR_RETURN(auto media,
+                             microblog_.media().upload_media(c.user_id(), file->data, details));
     // Processing is synchronous, so the url is set and v2 answers 200, not 202.
     return http::Response::json(Renderer::media_attachment(media, base_url));
   };
@@ -31,7 +32,7 @@ void Api::add_media_routes(http::Router& r) {
   route(r, "GET", "/api/v1/media/:id", http::Policy::user("write:media"),
         [this, base_url](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          PUBLIUS_ASSIGN_OR_RETURN(auto media, microblog_.own_media(c.user_id(), id));
+          PUBLIUS_ASSIGN_OR_RETURN(auto media, microblog_.media().own_media(c.user_id(), id));
           return http::Response::json(Renderer::media_attachment(media, base_url));
         });
 
@@ -39,17 +40,18 @@ void Api::add_media_routes(http::Router& r) {
         [this, base_url](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
           // Someone else's upload is not found, whatever the parameters (as Mastodon).
-          PUBLIUS_TRY(microblog_.own_media(c.user_id(), id));
+          PUBLIUS_TRY(microblog_.media().own_media(c.user_id(), id));
           PUBLIUS_ASSIGN_OR_RETURN(auto change,
                                    media_change_from(c.params, "description", "focus"));
-          PUBLIUS_ASSIGN_OR_RETURN(auto media, microblog_.update_media(c.user_id(), id, change));
+          PUBLIUS_ASSIGN_OR_RETURN(auto media,
+                                   microblog_.media().update_media(c.user_id(), id, change));
           return http::Response::json(Renderer::media_attachment(media, base_url));
         });
 
   route(r, "DELETE", "/api/v1/media/:id", http::Policy::user("write:media"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          PUBLIUS_TRY(microblog_.delete_media(c.user_id(), id));
+          PUBLIUS_TRY(microblog_.media().delete_media(c.user_id(), id));
           return http::Response::json("{}");
         });
 
@@ -58,7 +60,7 @@ void Api::add_media_routes(http::Router& r) {
   route(r, "GET", "/system/media/:name", http::Policy::anyone(),
         [this](Call& c) -> Result<http::Response> {
           const std::string_view name = c.request.path_param("name");
-          PUBLIUS_ASSIGN_OR_RETURN(auto bytes, microblog_.media_file(name));
+          PUBLIUS_ASSIGN_OR_RETURN(auto bytes, microblog_.media().media_file(name));
           http::Response res;
           res.content_type = std::string(media::MediaFiles::content_type_of(name));
           res.body = std::move(bytes);

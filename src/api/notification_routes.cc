@@ -19,8 +19,8 @@ Result<std::vector<domain::NotificationType>> types_param(const http::Params& p,
 }
 
 // The filters both notification lists share; nullopt when they can match nothing.
-std::optional<store::NotificationQuery> notification_query(const http::Params& p) {
-  store::NotificationQuery q;
+std::optional<domain::NotificationFilter> notification_query(const http::Params& p) {
+  domain::NotificationFilter q;
   q.types = *types_param(p, "types");
   q.exclude_types = *types_param(p, "exclude_types");
   // Asked only for types we never send: nothing matches.
@@ -52,7 +52,7 @@ void append_distinct(std::vector<int64_t>& ids, int64_t id) {
 }
 
 constexpr size_t kSampleAccounts = 8;
-constexpr int kMaxGroupMembers = 1000;
+constexpr int kMaxGroupMembers = domain::kMaxNotificationGroupMembers;
 
 }  // namespace
 
@@ -69,8 +69,8 @@ Result<std::string> Api::grouped_notifications_json(
       s.most_recent_id = g.page_max_id;
       s.sample_account_ids = g.page_account_ids;
     } else {
-      PUBLIUS_ASSIGN_OR_RETURN(auto members, domain::notification_group_members(
-                                                 store_, account_id, g.key, kMaxGroupMembers));
+      PUBLIUS_ASSIGN_OR_RETURN(auto members, microblog_.notifications().group_members(
+                                                 account_id, g.key, kMaxGroupMembers));
       if (members.empty()) continue;
       s.count = static_cast<int64_t>(members.size());
       s.most_recent_id = members.front().id;
@@ -85,7 +85,8 @@ Result<std::string> Api::grouped_notifications_json(
     summaries.push_back(std::move(s));
   }
   // A group about a post the owner may no longer see (deleted, now hidden) is left out, as in v1.
-  PUBLIUS_ASSIGN_OR_RETURN(auto posts, microblog_.visible_statuses(account_id, status_ids));
+  PUBLIUS_ASSIGN_OR_RETURN(auto posts,
+                           microblog_.notifications().visible_posts(account_id, status_ids));
   std::erase_if(summaries, [&](const GroupSummary& s) {
     return s.on_page.status_id &&
            std::none_of(posts.begin(), posts.end(),
@@ -125,8 +126,13 @@ void Api::add_notification_routes(http::Router& r) {
           PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 40, 80));
           auto q = notification_query(c.params);
           if (!q) return http::Response::json("[]");
-          PUBLIUS_ASSIGN_OR_RETURN(auto list, store_.notifications(c.user_id(), *q, page));
-          PUBLIUS_ASSIGN_OR_RETURN(auto body, renderer_.notifications(c.user_id(), list, c.reader));
+          // The page as read decides the Link header; what is shown passes the visibility rule.
+          PUBLIUS_ASSIGN_OR_RETURN(auto list,
+                                   microblog_.notifications().page(c.user_id(), *q, page));
+          PUBLIUS_ASSIGN_OR_RETURN(auto entries,
+                                   microblog_.notifications().entries(c.user_id(), list));
+          PUBLIUS_ASSIGN_OR_RETURN(auto body,
+                                   renderer_.notifications(c.user_id(), entries, c.reader));
           return paged(http::Response::json(std::move(body)), c.request, list,
                        [](const domain::Notification& n) { return n.id; });
         });
@@ -137,7 +143,7 @@ void Api::add_notification_routes(http::Router& r) {
           PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 40, 80));
           std::vector<domain::Notification> list;
           if (auto q = notification_query(c.params)) {
-            PUBLIUS_ASSIGN_OR_RETURN(list, store_.notifications(c.user_id(), *q, page));
+            PUBLIUS_ASSIGN_OR_RETURN(list, microblog_.notifications().page(c.user_id(), *q, page));
           }
           PUBLIUS_ASSIGN_OR_RETURN(
               auto body,
@@ -154,14 +160,17 @@ void Api::add_notification_routes(http::Router& r) {
           PUBLIUS_ASSIGN_OR_RETURN(auto limit, c.params.get_int("limit"));
           domain::Page page;
           page.limit = static_cast<int>(std::clamp<int64_t>(limit.value_or(100), 1, 1000));
-          PUBLIUS_ASSIGN_OR_RETURN(auto markers, store_.markers(c.user_id()));
+          PUBLIUS_ASSIGN_OR_RETURN(auto markers, microblog_.notifications().markers(c.user_id()));
           for (const auto& m : markers)
             if (m.timeline == "notifications") page.since_id = m.last_read_id;
           size_t count = 0;
           if (auto q = notification_query(c.params)) {
-            PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.notifications(c.user_id(), *q, page));
+            PUBLIUS_ASSIGN_OR_RETURN(auto found,
+                                     microblog_.notifications().list(c.user_id(), *q, page));
+            std::vector<domain::Notification> shown;
+            for (auto& e : found) shown.push_back(std::move(e.notification));
             count = std::min<size_t>(
-                domain::group_notification_page(found, grouped_types_param(c.params)).size(),
+                domain::group_notification_page(shown, grouped_types_param(c.params)).size(),
                 static_cast<size_t>(page.limit));
           }
           return http::Response::json("{\"count\":" + std::to_string(count) + "}");
@@ -170,9 +179,8 @@ void Api::add_notification_routes(http::Router& r) {
   route(r, "GET", "/api/v2/notifications/:group_key", http::Policy::user("read:notifications"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(
-              auto members,
-              domain::notification_group_members(
-                  store_, c.user_id(), c.request.path_param("group_key"), kMaxGroupMembers));
+              auto members, microblog_.notifications().group_members(
+                                c.user_id(), c.request.path_param("group_key"), kMaxGroupMembers));
           auto groups =
               domain::group_notification_page(members, domain::groupable_notification_types());
           if (groups.empty()) return not_found();
@@ -187,9 +195,8 @@ void Api::add_notification_routes(http::Router& r) {
   route(r, "GET", "/api/v2/notifications/:group_key/accounts",
         http::Policy::user("read:notifications"), [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(
-              auto members,
-              domain::notification_group_members(
-                  store_, c.user_id(), c.request.path_param("group_key"), kMaxGroupMembers));
+              auto members, microblog_.notifications().group_members(
+                                c.user_id(), c.request.path_param("group_key"), kMaxGroupMembers));
           std::vector<int64_t> ids;
           for (const auto& m : members) append_distinct(ids, m.from_account_id);
           return json(renderer_.accounts(ids));
@@ -197,21 +204,18 @@ void Api::add_notification_routes(http::Router& r) {
 
   route(r, "POST", "/api/v2/notifications/:group_key/dismiss",
         http::Policy::user("write:notifications"), [this](Call& c) -> Result<http::Response> {
-          PUBLIUS_ASSIGN_OR_RETURN(
-              auto members,
-              domain::notification_group_members(
-                  store_, c.user_id(), c.request.path_param("group_key"), kMaxGroupMembers));
-          for (const auto& m : members) PUBLIUS_TRY(store_.dismiss_notification(c.user_id(), m.id));
+          PUBLIUS_TRY(microblog_.notifications().dismiss_group(c.user_id(),
+                                                               c.request.path_param("group_key")));
           return http::Response::json("{}");
         });
 
   route(r, "GET", "/api/v1/notifications/:id", http::Policy::user("read:notifications"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          PUBLIUS_ASSIGN_OR_RETURN(auto n, store_.notification(c.user_id(), id));
-          if (!n) return not_found();
+          PUBLIUS_ASSIGN_OR_RETURN(auto n,
+                                   microblog_.notifications().notification(c.user_id(), id));
           PUBLIUS_ASSIGN_OR_RETURN(auto rendered,
-                                   renderer_.notifications(c.user_id(), {*n}, c.reader));
+                                   renderer_.notifications(c.user_id(), {n}, c.reader));
           if (rendered == "[]") return not_found();
           return http::Response::json(rendered.substr(1, rendered.size() - 2));
         });
@@ -219,14 +223,13 @@ void Api::add_notification_routes(http::Router& r) {
   route(r, "POST", "/api/v1/notifications/:id/dismiss", http::Policy::user("write:notifications"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          PUBLIUS_ASSIGN_OR_RETURN(auto dismissed, store_.dismiss_notification(c.user_id(), id));
-          if (!dismissed) return not_found();
+          PUBLIUS_TRY(microblog_.notifications().dismiss(c.user_id(), id));
           return http::Response::json("{}");
         });
 
   route(r, "POST", "/api/v1/notifications/clear", http::Policy::user("write:notifications"),
         [this](Call& c) -> Result<http::Response> {
-          PUBLIUS_TRY(store_.clear_notifications(c.user_id()));
+          PUBLIUS_TRY(microblog_.notifications().clear(c.user_id()));
           return http::Response::json("{}");
         });
 
@@ -251,7 +254,7 @@ void Api::add_notification_routes(http::Router& r) {
 
   route(r, "GET", "/api/v1/markers", http::Policy::user("read:statuses"),
         [this, markers_json](Call& c) -> Result<http::Response> {
-          PUBLIUS_ASSIGN_OR_RETURN(auto markers, store_.markers(c.user_id()));
+          PUBLIUS_ASSIGN_OR_RETURN(auto markers, microblog_.notifications().markers(c.user_id()));
           return http::Response::json(markers_json(markers, c.params.get_all("timeline")));
         });
 
@@ -264,7 +267,8 @@ void Api::add_notification_routes(http::Router& r) {
             if (!v) continue;
             auto id = parse_id(*v);
             if (!id) return unprocessable(key + " must be an id");
-            PUBLIUS_ASSIGN_OR_RETURN(auto m, store_.save_marker(c.user_id(), timeline, *id));
+            PUBLIUS_ASSIGN_OR_RETURN(
+                auto m, microblog_.notifications().save_marker(c.user_id(), timeline, *id));
             saved.push_back(std::move(m));
           }
           if (saved.empty())

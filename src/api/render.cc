@@ -51,8 +51,8 @@ struct Renderer::Bundle {
   std::unordered_map<int64_t, std::vector<int>> poll_choices;  // the viewer's, by post id
 };
 
-Renderer::Renderer(store::Store& store, const domain::InstanceConfig& config)
-    : store_(store), config_(config) {}
+Renderer::Renderer(domain::Microblog& microblog)
+    : microblog_(microblog), config_(microblog.config()) {}
 
 namespace {
 
@@ -91,7 +91,7 @@ Result<std::shared_ptr<const domain::FilterMatcher>> Renderer::filters_of(int64_
     auto it = filters_.find(viewer);
     if (it != filters_.end() && it->second.day_ms == today) return it->second.matcher;
   }
-  PUBLIUS_ASSIGN_OR_RETURN(auto filters, store_.filters_of(viewer));
+  PUBLIUS_ASSIGN_OR_RETURN(auto filters, microblog_.filters().filters(viewer));
   auto matcher = std::make_shared<const domain::FilterMatcher>(std::move(filters), now_ms());
   std::lock_guard lock(filters_mu_);
   if (filters_.size() >= Cache::kMaxPerShard) filters_.clear();
@@ -275,8 +275,8 @@ Result<std::string> Renderer::credential_account(const Account& a) {
           .field_null("verified_at")
           .end_object();
     s.end_array();
-    PUBLIUS_ASSIGN_OR_RETURN(auto requests,
-                             store_.follow_requests(a.id, domain::Page{.limit = 1000}));
+    PUBLIUS_ASSIGN_OR_RETURN(auto requests, microblog_.relationships().follow_requests(
+                                                a.id, domain::Page{.limit = 1000}));
     s.field("follow_requests_count", static_cast<int64_t>(requests.size()))
         .field("hide_collections", kHideCollections)
         .field("discoverable", kDiscoverable)
@@ -303,7 +303,7 @@ Result<std::string> Renderer::credential_account(const Account& a) {
 }
 
 Result<std::string> Renderer::accounts(const std::vector<int64_t>& ids) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto loaded, store_.accounts_by_ids(ids));
+  PUBLIUS_ASSIGN_OR_RETURN(auto loaded, microblog_.accounts().accounts(ids));
   std::unordered_map<int64_t, const Account*> by_id;
   for (const auto& a : loaded) by_id[a.id] = &a;
   std::string out;
@@ -326,7 +326,10 @@ Result<Renderer::Bundle> Renderer::load(domain::Viewer viewer, const std::vector
   std::vector<int64_t> original_ids;
   for (const auto& p : posts)
     if (p.reblog_of_id) original_ids.push_back(*p.reblog_of_id);
-  PUBLIUS_ASSIGN_OR_RETURN(auto originals, store_.statuses_by_ids(original_ids));
+  // A boost was shown only where its original may be seen; the rule decides again.
+  PUBLIUS_ASSIGN_OR_RETURN(auto loaded, microblog_.visibility().load(original_ids));
+  PUBLIUS_ASSIGN_OR_RETURN(auto originals,
+                           microblog_.visibility().keep_visible(viewer, std::move(loaded)));
   for (auto& o : originals) b.originals.emplace(o.id, std::move(o));
 
   std::vector<const Post*> all;
@@ -350,13 +353,13 @@ Result<Renderer::Bundle> Renderer::load(domain::Viewer viewer, const std::vector
                              p->mention_account_ids.end());
     }
   }
-  PUBLIUS_ASSIGN_OR_RETURN(auto accounts, store_.accounts_by_ids(needed_accounts));
+  PUBLIUS_ASSIGN_OR_RETURN(auto accounts, microblog_.accounts().accounts(needed_accounts));
   for (auto& a : accounts) {
     b.account_json[a.id] = account_json(a);
     b.mention_accounts.emplace(a.id, std::move(a));
   }
   if (viewer) {
-    PUBLIUS_ASSIGN_OR_RETURN(auto flags, store_.viewer_flags(*viewer, status_ids));
+    PUBLIUS_ASSIGN_OR_RETURN(auto flags, microblog_.posts().viewer_flags(*viewer, status_ids));
     b.favourited.insert(flags.favourited.begin(), flags.favourited.end());
     b.reblogged.insert(flags.reblogged.begin(), flags.reblogged.end());
     b.bookmarked.insert(flags.bookmarked.begin(), flags.bookmarked.end());
@@ -365,7 +368,7 @@ Result<Renderer::Bundle> Renderer::load(domain::Viewer viewer, const std::vector
     std::vector<int64_t> poll_ids;
     for (const Post* p : all)
       if (p->poll) poll_ids.push_back(p->id);
-    PUBLIUS_ASSIGN_OR_RETURN(auto choices, store_.poll_choices(*viewer, poll_ids));
+    PUBLIUS_ASSIGN_OR_RETURN(auto choices, microblog_.posts().poll_choices(*viewer, poll_ids));
     for (auto& [id, positions] : choices) b.poll_choices.emplace(id, std::move(positions));
   }
   return b;
@@ -378,8 +381,8 @@ std::string Renderer::status_core(const Post& p, Bundle& b) {
   std::string username;
   if (auto it = b.mention_accounts.find(p.account_id); it != b.mention_accounts.end())
     username = it->second.username;
-  else if (auto acc = store_.account_by_id(p.account_id); acc.ok() && *acc)
-    username = (*acc)->username;
+  else if (auto acc = microblog_.accounts().account(p.account_id); acc.ok())
+    username = acc->username;
   std::string out;
   JsonWriter w(out);
   w.field_id("id", p.id)
@@ -484,7 +487,7 @@ Result<std::string> Renderer::poll(domain::Viewer viewer, const Post& post) {
   Bundle b;
   b.viewer = viewer;
   if (viewer) {
-    PUBLIUS_ASSIGN_OR_RETURN(auto choices, store_.poll_choices(*viewer, {post.id}));
+    PUBLIUS_ASSIGN_OR_RETURN(auto choices, microblog_.posts().poll_choices(*viewer, {post.id}));
     for (auto& [id, positions] : choices) b.poll_choices.emplace(id, std::move(positions));
   }
   std::string out;
@@ -579,7 +582,7 @@ Result<std::string> Renderer::conversations(int64_t viewer,
   }
   account_ids.push_back(viewer);
   PUBLIUS_ASSIGN_OR_RETURN(auto b, load(viewer, posts, reader));
-  PUBLIUS_ASSIGN_OR_RETURN(auto loaded, store_.accounts_by_ids(account_ids));
+  PUBLIUS_ASSIGN_OR_RETURN(auto loaded, microblog_.accounts().accounts(account_ids));
   std::unordered_map<int64_t, const Account*> by_id;
   for (const auto& a : loaded) by_id[a.id] = &a;
   std::string out;
@@ -613,31 +616,27 @@ Result<std::string> Renderer::deleted_status(const Post& post, domain::ReaderKey
 }
 
 Result<std::string> Renderer::notifications(int64_t viewer,
-                                            const std::vector<domain::Notification>& list,
+                                            const std::vector<domain::NotificationEntry>& list,
                                             domain::ReaderKey& reader) {
-  std::vector<int64_t> status_ids, account_ids;
-  for (const auto& n : list) {
-    account_ids.push_back(n.from_account_id);
-    if (n.status_id) status_ids.push_back(*n.status_id);
+  std::vector<Post> posts;
+  std::vector<int64_t> account_ids;
+  for (const auto& e : list) {
+    account_ids.push_back(e.notification.from_account_id);
+    if (e.status) posts.push_back(*e.status);
   }
-  PUBLIUS_ASSIGN_OR_RETURN(auto posts, store_.statuses_by_ids(status_ids));
   PUBLIUS_ASSIGN_OR_RETURN(auto b, load(viewer, posts, reader));
   std::unordered_map<int64_t, const Post*> post_by_id;
   for (const auto& p : posts) post_by_id[p.id] = &p;
-  PUBLIUS_ASSIGN_OR_RETURN(auto accounts, store_.accounts_by_ids(account_ids));
+  PUBLIUS_ASSIGN_OR_RETURN(auto accounts, microblog_.accounts().accounts(account_ids));
   std::unordered_map<int64_t, const Account*> account_by_id;
   for (const auto& a : accounts) account_by_id[a.id] = &a;
   std::string out = "[";
   bool first = true;
-  for (const auto& n : list) {
+  for (const auto& e : list) {
+    const domain::Notification& n = e.notification;
     auto acc = account_by_id.find(n.from_account_id);
     if (acc == account_by_id.end()) continue;
-    const Post* post = nullptr;
-    if (n.status_id) {
-      auto it = post_by_id.find(*n.status_id);
-      if (it == post_by_id.end()) continue;  // deleted since
-      post = it->second;
-    }
+    if (n.status_id && !e.status) continue;  // a post no longer seen (domain::Notifications)
     if (!first) out.push_back(',');
     first = false;
     std::string head;
@@ -652,9 +651,9 @@ Result<std::string> Renderer::notifications(int64_t viewer,
         .raw(account_json(*acc->second));
     out += head;
     // Mastodon leaves `status` out, rather than null, for types not about a status (follow).
-    if (post) {
+    if (e.status) {
       out += ",\"status\":";
-      write_status(b, *post, out);
+      write_status(b, *post_by_id.at(e.status->id), out);
     }
     out.push_back('}');
   }
@@ -665,9 +664,8 @@ Result<std::string> Renderer::notifications(int64_t viewer,
 Result<std::string> Renderer::history(const Post& post, std::vector<domain::PostEdit> edits,
                                       domain::ReaderKey& reader) {
   for (auto& e : edits) reader.open(e);
-  PUBLIUS_ASSIGN_OR_RETURN(auto author, store_.account_by_id(post.account_id));
-  if (!author) return not_found();
-  const std::string account = account_json(*author);
+  PUBLIUS_ASSIGN_OR_RETURN(auto author, microblog_.accounts().account(post.account_id));
+  const std::string account = account_json(author);
   std::string out;
   JsonWriter w(out);
   w.begin_array();

@@ -9,7 +9,8 @@
 // posts are opened with the request's `reader` key (or shown as a placeholder)
 // and never cached: their JSON is not viewer-independent.
 //
-// Thread-safe. Errors come from the store (kInternal).
+// Thread-safe. Reads what it renders through the domain's services. Errors come
+// from the store (kInternal).
 #pragma once
 
 #include <array>
@@ -20,13 +21,13 @@
 #include <vector>
 
 #include "domain/microblog.h"
-#include "store/store.h"
 
 namespace publius::api {
 
 class Renderer final : public domain::ChangeObserver {
  public:
-  Renderer(store::Store& store, const domain::InstanceConfig& config);
+  // `microblog` is not owned and must outlive this.
+  explicit Renderer(domain::Microblog& microblog);
 
   Result<std::string> account(const domain::Account& account);
   // verify_credentials / update_credentials: adds `source` and `role`.
@@ -41,8 +42,10 @@ class Renderer final : public domain::ChangeObserver {
   // The deleted post with its source `text` in place of `content`, for redrafting, as
   // Mastodon returns on DELETE.
   Result<std::string> deleted_status(const domain::Post& post, domain::ReaderKey& reader);
+  // Notifications with the posts they are about (domain::Notifications: only
+  // posts the viewer may see).
   Result<std::string> notifications(int64_t viewer,
-                                    const std::vector<domain::Notification>& notifications,
+                                    const std::vector<domain::NotificationEntry>& notifications,
                                     domain::ReaderKey& reader);
   // Mastodon Conversation entities, in order: the other participants (the owner
   // alone for notes to self), the unread flag and the newest post, opened with
@@ -116,7 +119,7 @@ class Renderer final : public domain::ChangeObserver {
   std::string status_core(const domain::Post& post, Bundle& b);
   std::string account_json(const domain::Account& a);
 
-  store::Store& store_;
+  domain::Microblog& microblog_;
   const domain::InstanceConfig& config_;
   Cache accounts_;
   Cache statuses_;

@@ -97,12 +97,12 @@ void Api::add_status_routes(http::Router& r) {
             post.idempotency_key = std::string(key);
           }
           if (scheduled_at) {
-            PUBLIUS_ASSIGN_OR_RETURN(auto scheduled,
-                                     microblog_.schedule_status(post, *scheduled_at, now_ms()));
+            PUBLIUS_ASSIGN_OR_RETURN(
+                auto scheduled, microblog_.posts().schedule_status(post, *scheduled_at, now_ms()));
             return http::Response::json(
                 Renderer::scheduled_status(scheduled, microblog_.config().base_url()));
           }
-          PUBLIUS_ASSIGN_OR_RETURN(auto created, microblog_.create_status(post));
+          PUBLIUS_ASSIGN_OR_RETURN(auto created, microblog_.posts().create_status(post));
           return json(renderer_.status(c.viewer(), created, c.reader));
         });
 
@@ -110,21 +110,21 @@ void Api::add_status_routes(http::Router& r) {
   route(r, "GET", "/api/v1/statuses", http::Policy::optional("read:statuses"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto ids, bounded_id_list(c.params, 20));
-          PUBLIUS_ASSIGN_OR_RETURN(auto posts, microblog_.visible_statuses(c.viewer(), ids));
+          PUBLIUS_ASSIGN_OR_RETURN(auto posts, microblog_.visibility().statuses(c.viewer(), ids));
           return json(renderer_.statuses(c.viewer(), posts, c.reader));
         });
 
   route(r, "GET", "/api/v1/statuses/:id", http::Policy::optional("read:statuses"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          PUBLIUS_ASSIGN_OR_RETURN(auto post, microblog_.visible_status(c.viewer(), id));
+          PUBLIUS_ASSIGN_OR_RETURN(auto post, microblog_.visibility().status(c.viewer(), id));
           return json(renderer_.status(c.viewer(), post, c.reader));
         });
 
   route(r, "DELETE", "/api/v1/statuses/:id", http::Policy::user("write:statuses"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          PUBLIUS_ASSIGN_OR_RETURN(auto deleted, microblog_.delete_status(c.user_id(), id));
+          PUBLIUS_ASSIGN_OR_RETURN(auto deleted, microblog_.posts().delete_status(c.user_id(), id));
           return json(renderer_.deleted_status(deleted, c.reader));
         });
 
@@ -143,22 +143,23 @@ void Api::add_status_routes(http::Router& r) {
           }
           PUBLIUS_ASSIGN_OR_RETURN(change.media_attributes, media_attributes_from(p));
           PUBLIUS_ASSIGN_OR_RETURN(change.poll, poll_from(p, false));
-          PUBLIUS_ASSIGN_OR_RETURN(auto edited, microblog_.edit_status(c.user_id(), id, change));
+          PUBLIUS_ASSIGN_OR_RETURN(auto edited,
+                                   microblog_.posts().edit_status(c.user_id(), id, change));
           return json(renderer_.status(c.viewer(), edited, c.reader));
         });
 
   route(r, "GET", "/api/v1/statuses/:id/history", http::Policy::optional("read:statuses"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          PUBLIUS_ASSIGN_OR_RETURN(auto post, microblog_.visible_status(c.viewer(), id));
-          PUBLIUS_ASSIGN_OR_RETURN(auto edits, microblog_.history(c.viewer(), id));
+          PUBLIUS_ASSIGN_OR_RETURN(auto post, microblog_.visibility().status(c.viewer(), id));
+          PUBLIUS_ASSIGN_OR_RETURN(auto edits, microblog_.posts().history(c.viewer(), id));
           return json(renderer_.history(post, std::move(edits), c.reader));
         });
 
   route(r, "GET", "/api/v1/statuses/:id/source", http::Policy::user("read:statuses"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          PUBLIUS_ASSIGN_OR_RETURN(auto post, microblog_.visible_status(c.viewer(), id));
+          PUBLIUS_ASSIGN_OR_RETURN(auto post, microblog_.visibility().status(c.viewer(), id));
           if (post.account_id != c.user_id()) return not_found();
           c.reader.open(post);
           std::string out;
@@ -174,7 +175,7 @@ void Api::add_status_routes(http::Router& r) {
   route(r, "GET", "/api/v1/statuses/:id/context", http::Policy::optional("read:statuses"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          PUBLIUS_ASSIGN_OR_RETURN(auto ctx, microblog_.context(c.viewer(), id));
+          PUBLIUS_ASSIGN_OR_RETURN(auto ctx, microblog_.posts().context(c.viewer(), id));
           PUBLIUS_ASSIGN_OR_RETURN(auto ancestors,
                                    renderer_.statuses(c.viewer(), ctx.ancestors, c.reader));
           PUBLIUS_ASSIGN_OR_RETURN(auto descendants,
@@ -196,11 +197,11 @@ void Api::add_status_routes(http::Router& r) {
   using Params = http::Params;
   action("/api/v1/statuses/:id/favourite", "write:favourites",
          [this](int64_t me, int64_t id, const Params&) {
-           return microblog_.set_favourite(me, id, true);
+           return microblog_.posts().set_favourite(me, id, true);
          });
   action("/api/v1/statuses/:id/unfavourite", "write:favourites",
          [this](int64_t me, int64_t id, const Params&) {
-           return microblog_.set_favourite(me, id, false);
+           return microblog_.posts().set_favourite(me, id, false);
          });
   action("/api/v1/statuses/:id/reblog", "write:statuses",
          [this](int64_t me, int64_t id, const Params& p) -> Result<domain::Post> {
@@ -210,32 +211,34 @@ void Api::add_status_routes(http::Router& r) {
              visibility = domain::parse_visibility(*v);
              if (!visibility) return unprocessable("Validation failed: Visibility is not valid");
            }
-           return microblog_.set_reblog(me, id, true, visibility);
+           return microblog_.posts().set_reblog(me, id, true, visibility);
          });
   action("/api/v1/statuses/:id/unreblog", "write:statuses",
          [this](int64_t me, int64_t id, const Params&) {
-           return microblog_.set_reblog(me, id, false, std::nullopt);
+           return microblog_.posts().set_reblog(me, id, false, std::nullopt);
          });
   action("/api/v1/statuses/:id/bookmark", "write:bookmarks",
          [this](int64_t me, int64_t id, const Params&) {
-           return microblog_.set_bookmark(me, id, true);
+           return microblog_.posts().set_bookmark(me, id, true);
          });
   action("/api/v1/statuses/:id/unbookmark", "write:bookmarks",
          [this](int64_t me, int64_t id, const Params&) {
-           return microblog_.set_bookmark(me, id, false);
+           return microblog_.posts().set_bookmark(me, id, false);
          });
-  action(
-      "/api/v1/statuses/:id/pin", "write:accounts",
-      [this](int64_t me, int64_t id, const Params&) { return microblog_.set_pin(me, id, true); });
-  action(
-      "/api/v1/statuses/:id/unpin", "write:accounts",
-      [this](int64_t me, int64_t id, const Params&) { return microblog_.set_pin(me, id, false); });
+  action("/api/v1/statuses/:id/pin", "write:accounts",
+         [this](int64_t me, int64_t id, const Params&) {
+           return microblog_.posts().set_pin(me, id, true);
+         });
+  action("/api/v1/statuses/:id/unpin", "write:accounts",
+         [this](int64_t me, int64_t id, const Params&) {
+           return microblog_.posts().set_pin(me, id, false);
+         });
 
   // Polls, named by their post's id.
   route(r, "GET", "/api/v1/polls/:id", http::Policy::optional("read:statuses"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          PUBLIUS_ASSIGN_OR_RETURN(auto post, microblog_.poll_status(c.viewer(), id));
+          PUBLIUS_ASSIGN_OR_RETURN(auto post, microblog_.posts().poll_status(c.viewer(), id));
           return json(renderer_.poll(c.viewer(), post));
         });
 
@@ -243,44 +246,41 @@ void Api::add_status_routes(http::Router& r) {
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
           PUBLIUS_ASSIGN_OR_RETURN(auto choices, poll_choices_from(c.params));
-          PUBLIUS_ASSIGN_OR_RETURN(auto post, microblog_.vote(c.user_id(), id, choices));
+          PUBLIUS_ASSIGN_OR_RETURN(auto post, microblog_.posts().vote(c.user_id(), id, choices));
           return json(renderer_.poll(c.viewer(), post));
         });
 
   // Who favourited or boosted a status: account pages keyed by the action's row id.
-  using Rows =
-      std::function<Result<std::vector<std::pair<int64_t, int64_t>>>(int64_t, const domain::Page&)>;
-  auto who = [this, &r](const char* path, Rows fetch) {
+  using Who = Result<std::vector<std::pair<int64_t, int64_t>>> (domain::Posts::*)(
+      domain::Viewer, int64_t, const domain::Page&);
+  auto who = [this, &r](const char* path, Who fetch) {
     route(r, "GET", path, http::Policy::optional("read:accounts"),
-          [this, fetch = std::move(fetch)](Call& c) -> Result<http::Response> {
+          [this, fetch](Call& c) -> Result<http::Response> {
             PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-            PUBLIUS_ASSIGN_OR_RETURN(auto post, microblog_.visible_status(c.viewer(), id));
             PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 40, 80));
-            return account_page(renderer_, c.request, fetch(post.id, page));
+            return account_page(renderer_, c.request,
+                                (microblog_.posts().*fetch)(c.viewer(), id, page));
           });
   };
-  who("/api/v1/statuses/:id/favourited_by",
-      [this](int64_t id, const domain::Page& page) { return store_.favourited_by(id, page); });
-  who("/api/v1/statuses/:id/reblogged_by",
-      [this](int64_t id, const domain::Page& page) { return store_.reblogged_by(id, page); });
+  who("/api/v1/statuses/:id/favourited_by", &domain::Posts::favourited_by);
+  who("/api/v1/statuses/:id/reblogged_by", &domain::Posts::reblogged_by);
 
   // The signed-in user's favourites and bookmarks, paged by the action's row id.
-  auto saved = [this, &r](const char* path, const char* scope, Rows fetch) {
+  using Saved =
+      Result<domain::Timelines::SavedPage> (domain::Timelines::*)(int64_t, const domain::Page&);
+  auto saved = [this, &r](const char* path, const char* scope, Saved fetch) {
     route(r, "GET", path, http::Policy::user(scope),
-          [this, fetch = std::move(fetch)](Call& c) -> Result<http::Response> {
+          [this, fetch](Call& c) -> Result<http::Response> {
             PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params));
-            PUBLIUS_ASSIGN_OR_RETURN(auto rows, fetch(c.user_id(), page));
-            std::vector<int64_t> ids;
-            for (auto [row, status_id] : rows) ids.push_back(status_id);
-            PUBLIUS_ASSIGN_OR_RETURN(auto posts, microblog_.visible_statuses(c.viewer(), ids));
-            PUBLIUS_ASSIGN_OR_RETURN(auto body, renderer_.statuses(c.viewer(), posts, c.reader));
-            return paged(http::Response::json(std::move(body)), c.request, rows);
+            PUBLIUS_ASSIGN_OR_RETURN(auto found,
+                                     (microblog_.timelines().*fetch)(c.user_id(), page));
+            PUBLIUS_ASSIGN_OR_RETURN(auto body,
+                                     renderer_.statuses(c.viewer(), found.posts, c.reader));
+            return paged(http::Response::json(std::move(body)), c.request, found.rows);
           });
   };
-  saved("/api/v1/favourites", "read:favourites",
-        [this](int64_t me, const domain::Page& page) { return store_.favourites_of(me, page); });
-  saved("/api/v1/bookmarks", "read:bookmarks",
-        [this](int64_t me, const domain::Page& page) { return store_.bookmarks_of(me, page); });
+  saved("/api/v1/favourites", "read:favourites", &domain::Timelines::favourites);
+  saved("/api/v1/bookmarks", "read:bookmarks", &domain::Timelines::bookmarks);
 }
 
 }  // namespace publius::api

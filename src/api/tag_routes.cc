@@ -18,7 +18,7 @@ void Api::add_tag_routes(http::Router& r) {
   route(r, "GET", "/api/v1/tags/:hashtag", http::Policy::optional("read:statuses read:follows"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto name, path_tag(c.request));
-          PUBLIUS_ASSIGN_OR_RETURN(auto tag, microblog_.tag(c.viewer(), name));
+          PUBLIUS_ASSIGN_OR_RETURN(auto tag, microblog_.tags().tag(c.viewer(), name));
           return http::Response::json(renderer_.tag(tag));
         });
 
@@ -26,8 +26,9 @@ void Api::add_tag_routes(http::Router& r) {
     route(r, "POST", follow ? "/api/v1/tags/:hashtag/follow" : "/api/v1/tags/:hashtag/unfollow",
           http::Policy::user("write:follows"), [this, follow](Call& c) -> Result<http::Response> {
             PUBLIUS_ASSIGN_OR_RETURN(auto name, path_tag(c.request));
-            PUBLIUS_ASSIGN_OR_RETURN(auto tag, follow ? microblog_.follow_tag(c.user_id(), name)
-                                                      : microblog_.unfollow_tag(c.user_id(), name));
+            PUBLIUS_ASSIGN_OR_RETURN(auto tag,
+                                     follow ? microblog_.tags().follow_tag(c.user_id(), name)
+                                            : microblog_.tags().unfollow_tag(c.user_id(), name));
             return http::Response::json(renderer_.tag(tag));
           });
   }
@@ -36,7 +37,7 @@ void Api::add_tag_routes(http::Router& r) {
         [this](Call& c) -> Result<http::Response> {
           // Mastodon's page size for followed tags: 100 unless asked, at most 200.
           PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 100, 200));
-          PUBLIUS_ASSIGN_OR_RETURN(auto tags, microblog_.followed_tags(c.user_id(), page));
+          PUBLIUS_ASSIGN_OR_RETURN(auto tags, microblog_.tags().followed_tags(c.user_id(), page));
           return paged(http::Response::json(renderer_.tags(tags)), c.request, tags,
                        [](const domain::Tag& t) { return t.id; });
         });

@@ -134,7 +134,7 @@ int serve(ServeOptions o) {
   // so it stops (with a last pass) before the microblog goes.
   shield::ErasurePass erasure(
       **store, std::chrono::seconds(o.erasure_interval_seconds), [&microblog]() -> Status {
-        PUBLIUS_ASSIGN_OR_RETURN(auto swept, microblog.sweep_media(now_ms()));
+        PUBLIUS_ASSIGN_OR_RETURN(auto swept, microblog.media().sweep_media(now_ms()));
         if (swept.expired_files + swept.orphaned_files > 0)
           spdlog::info("media sweep erased {} files of unattached uploads and {} orphaned files",
                        swept.expired_files, swept.orphaned_files);
@@ -148,8 +148,8 @@ int serve(ServeOptions o) {
   legal::DeskOptions desk_options;
   desk_options.data_dir = o.data_dir;
   desk_options.domain = o.domain;
-  desk_options.feeds = &feeds;  // notices reach warm home feeds at once
-  auto desk = legal::LegalDesk::open(**store, legal_store, desk_options);
+  // Notices are posts of this microblog: they reach warm home feeds and render caches at once.
+  auto desk = legal::LegalDesk::open(microblog, **store, legal_store, desk_options);
   if (!desk.ok()) return fail(desk.error().message);
   // Held notices go out when their court order expires, not at the next desk call.
   legal::NoticeReleaser releaser(**desk, o.notice_check_seconds * 1000);
@@ -162,10 +162,12 @@ int serve(ServeOptions o) {
   api::ApiOptions api_options;
   api_options.requests_per_window = o.rate_limit;
   api_options.legal_desk = desk->get();
+  shield::StoreDisclosureInventory inventory(**store);
+  api_options.inventory = &inventory;
   api::Api api(microblog, api_options);
   http::Router router;
   api.register_routes(router);
-  // The web UI for people; after the API so the API's routes match first.
+  // The web UI for people, on the same router (it refuses a route registered twice).
   web::WebUi web_ui(microblog);
   web_ui.register_routes(router);
   web::LegalDeskWeb legal_web(web_ui, **desk);
@@ -220,31 +222,22 @@ int create_account(const std::string& data_dir, const std::string& username,
     if (auto s = domain::check_password(password); !s.ok())
       return fail("--password-file: " + s.error().message, 2);
   }
-  auto registered = microblog.register_account(username, password, *role);
+  auto registered = microblog.accounts().register_account(username, password, *role);
   if (!registered.ok()) return fail("--username: " + registered.error().message, 2);
   // Operator tokens belong to a built-in app so they can be listed and revoked like any other.
   std::string scopes = "read write follow push profile";
   if (*role == domain::Role::kAdmin) scopes += " admin:read admin:write";
-  domain::App app;
-  app.name = "Publius command line";
-  app.redirect_uris = {"urn:ietf:wg:oauth:2.0:oob"};
-  app.scopes = "read write follow push profile admin:read admin:write";
-  app.client_id = random_token(32);
-  app.client_secret = sha256_hex(random_token(32));
-  auto created_app = (*store)->create_app(app);
-  if (!created_app.ok()) return fail(created_app.error().message);
-  domain::Token token;
-  token.app_id = created_app->id;
-  token.account_id = registered->account.id;
-  token.scopes = scopes;
-  const std::string secret = random_token(32);
-  auto created = (*store)->create_token(sha256_hex(secret), token);
-  if (!created.ok()) return fail(created.error().message);
+  auto app = microblog.credentials().register_app(
+      {"Publius command line",
+       "",
+       {"urn:ietf:wg:oauth:2.0:oob"},
+       "read write follow push profile admin:read admin:write"});
+  if (!app.ok()) return fail(app.error().message);
   // The printed token opens the account's sealed messages like any other credential.
-  if (auto s =
-          microblog.wrap_for_credential(shield::Credential::kAccessToken, secret, registered->key);
-      !s.ok())
-    return fail(s.error().message);
+  auto issued = microblog.credentials().issue_token(app->app.id, registered->account.id, scopes,
+                                                    &registered->key);
+  if (!issued.ok()) return fail(issued.error().message);
+  const std::string& secret = issued->secret;
   std::cout << "account: " << registered->account.username << " (id " << registered->account.id
             << ", role " << role_name << ")\n";
   if (password_file.empty()) std::cout << "password: " << password << "\n";
@@ -260,10 +253,14 @@ int set_role(const std::string& data_dir, const std::string& username,
   if (!role) return fail("ROLE must be 'user' or 'admin', got '" + role_name + "'", 2);
   auto store = sqlite::SqliteStore::open(data_dir);
   if (!store.ok()) return fail(store.error().message);
-  auto account = (*store)->account_by_username(username);
+  timeline::HomeFeeds feeds;
+  domain::Microblog microblog(**store, feeds, {});
+  auto account = microblog.accounts().account_by_acct(username);
+  if (!account.ok() && account.error().code == ErrorCode::kNotFound)
+    return fail("NAME: no account named '" + username + "'", 2);
   if (!account.ok()) return fail(account.error().message);
-  if (!*account) return fail("NAME: no account named '" + username + "'", 2);
-  if (auto s = (*store)->set_role((*account)->id, *role); !s.ok()) return fail(s.error().message);
+  if (auto s = microblog.accounts().set_role(account->id, *role); !s.ok())
+    return fail(s.error().message);
   std::cout << username << " is now " << role_name << "\n";
   return 0;
 }
@@ -275,12 +272,14 @@ int delete_account(const std::string& data_dir, const std::string& username, boo
                 2);
   auto store = sqlite::SqliteStore::open(data_dir);
   if (!store.ok()) return fail(store.error().message);
-  auto account = (*store)->account_by_username(username);
-  if (!account.ok()) return fail(account.error().message);
-  if (!*account) return fail("NAME: no account named '" + username + "'", 2);
   timeline::HomeFeeds feeds;
   domain::Microblog microblog(**store, feeds, {});
-  if (auto s = microblog.delete_account((*account)->id); !s.ok()) return fail(s.error().message);
+  auto account = microblog.accounts().account_by_acct(username);
+  if (!account.ok() && account.error().code == ErrorCode::kNotFound)
+    return fail("NAME: no account named '" + username + "'", 2);
+  if (!account.ok()) return fail(account.error().message);
+  if (auto s = microblog.accounts().delete_account(account->id); !s.ok())
+    return fail(s.error().message);
   std::cout << username << " and everything of it are erased\n";
   return 0;
 }

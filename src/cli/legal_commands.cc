@@ -24,10 +24,12 @@ int report(const Error& e) {
   return e.code == ErrorCode::kInternal ? 1 : 2;
 }
 
-// The stores and the desk one legal command works with.
+// The stores, the microblog (which sends notices) and the desk one legal command works with.
 struct Desk {
   std::unique_ptr<sqlite::SqliteStore> store;
   std::unique_ptr<sqlite::SqliteLegalStore> legal;
+  std::unique_ptr<timeline::HomeFeeds> feeds;
+  std::unique_ptr<domain::Microblog> microblog;
   std::unique_ptr<legal::LegalDesk> desk;
 };
 
@@ -35,10 +37,15 @@ Result<Desk> open_desk(const LegalFlags& f) {
   Desk d;
   PUBLIUS_ASSIGN_OR_RETURN(d.store, sqlite::SqliteStore::open(f.data_dir));
   d.legal = std::make_unique<sqlite::SqliteLegalStore>(*d.store);
+  d.feeds = std::make_unique<timeline::HomeFeeds>();
+  domain::InstanceConfig config;
+  config.domain = f.domain;
+  d.microblog = std::make_unique<domain::Microblog>(*d.store, *d.feeds, std::move(config));
   legal::DeskOptions options;
   options.data_dir = f.data_dir;
   options.domain = f.domain;
-  PUBLIUS_ASSIGN_OR_RETURN(d.desk, legal::LegalDesk::open(*d.store, *d.legal, options));
+  PUBLIUS_ASSIGN_OR_RETURN(d.desk,
+                           legal::LegalDesk::open(*d.microblog, *d.store, *d.legal, options));
   return d;
 }
 

@@ -1,7 +1,8 @@
-// Microblog: accounts and profiles.
+// Accounts: registration, profiles and erasure.
 #include <spdlog/spdlog.h>
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <functional>
 
 #include "domain/microblog.h"
@@ -32,18 +33,6 @@ Result<std::vector<int64_t>> all_ids(
 
 }  // namespace
 
-// 16 random characters from a 32-letter alphabet without look-alikes: 80 bits,
-// grouped for reading aloud or copying by hand.
-std::string new_recovery_code() {
-  static constexpr char kAlphabet[] = "abcdefghjkmnpqrstuvwxyz23456789";
-  std::string code;
-  for (int i = 0; i < 16; ++i) {
-    if (i && i % 4 == 0) code.push_back('-');
-    code.push_back(kAlphabet[random_u64() % (sizeof kAlphabet - 1)]);
-  }
-  return code;
-}
-
 bool is_valid_username(std::string_view username) {
   if (username.empty() || username.size() > 30) return false;
   for (char c : username) {
@@ -54,19 +43,8 @@ bool is_valid_username(std::string_view username) {
   return true;
 }
 
-Microblog::Microblog(store::Store& store, timeline::HomeFeeds& feeds, InstanceConfig config)
-    : store_(store), feeds_(feeds), config_(std::move(config)), media_files_(config_.media_dir) {}
-
-Status check_password(std::string_view password) {
-  if (password.size() < kMinPasswordLength)
-    return unprocessable("Validation failed: Password is too short (minimum is 8 characters)");
-  if (password.size() > kMaxPasswordLength)
-    return unprocessable("Validation failed: Password is too long (maximum is 1024 characters)");
-  return ok_status();
-}
-
-Result<RegisteredAccount> Microblog::register_account(std::string_view username,
-                                                      std::string_view password, Role role) {
+Result<RegisteredAccount> Accounts::register_account(std::string_view username,
+                                                     std::string_view password, Role role) {
   if (!is_valid_username(username))
     return unprocessable(
         "Validation failed: Username must contain only letters, numbers and underscores (at most "
@@ -86,8 +64,8 @@ Result<RegisteredAccount> Microblog::register_account(std::string_view username,
   PUBLIUS_ASSIGN_OR_RETURN(request.password_wrapped_key,
                            shield::wrap_for_password(pair.secret_key, password));
   for (size_t i = 0; i < kRecoveryCodeCount; ++i) out.recovery_codes.push_back(new_recovery_code());
-  PUBLIUS_ASSIGN_OR_RETURN(request.recovery_codes,
-                           recovery_code_records(out.recovery_codes, &pair.secret_key));
+  PUBLIUS_ASSIGN_OR_RETURN(request.recovery_codes, mb_.credentials().recovery_code_records(
+                                                       out.recovery_codes, &pair.secret_key));
   out.key = std::move(pair.secret_key);
   auto created = store_.create_account(request);
   if (!created.ok()) {
@@ -98,26 +76,12 @@ Result<RegisteredAccount> Microblog::register_account(std::string_view username,
   out.account = std::move(created).value();
   return out;
 }
-
-Result<Account> Microblog::authenticate(std::string_view username, std::string_view password) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto account, store_.account_by_username(username));
-  if (!account) {
-    // Spend the same time as a real check so response time does not reveal which names exist.
-    (void)password_verify(dummy_password_hash(), password);
-    return unauthorized("Invalid username or password");
-  }
-  PUBLIUS_ASSIGN_OR_RETURN(auto hash, store_.password_hash(account->id));
-  if (!password_verify(hash, password)) return unauthorized("Invalid username or password");
-  return *account;
-}
-
-Result<Account> Microblog::account(int64_t id) {
+Result<Account> Accounts::account(int64_t id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.account_by_id(id));
   if (!found) return not_found();
   return *found;
 }
-
-Result<Account> Microblog::account_by_acct(std::string_view acct) {
+Result<Account> Accounts::account_by_acct(std::string_view acct) {
   if (!acct.empty() && acct.front() == '@') acct.remove_prefix(1);
   if (auto at = acct.find('@'); at != std::string_view::npos) {
     if (acct.substr(at + 1) != config_.domain) return not_found();
@@ -128,9 +92,8 @@ Result<Account> Microblog::account_by_acct(std::string_view acct) {
   if (!found) return not_found();
   return *found;
 }
-
-Result<Account> Microblog::update_profile(int64_t id, const store::ProfileUpdate& update,
-                                          const NewProfilePictures& pictures) {
+Result<Account> Accounts::update_profile(int64_t id, const ProfileChange& update,
+                                         const NewProfilePictures& pictures) {
   if (update.display_name && code_points(*update.display_name) > kMaxDisplayName)
     return unprocessable("Validation failed: Display name is too long (maximum is 30 characters)");
   if (update.note && code_points(*update.note) > kMaxNote)
@@ -148,18 +111,25 @@ Result<Account> Microblog::update_profile(int64_t id, const store::ProfileUpdate
     return unprocessable(
         "Validation failed: source[language] must be an ISO 639-1 language code such as \"en\"");
   PUBLIUS_ASSIGN_OR_RETURN(auto before, account(id));
-  store::ProfileUpdate stored = update;
-  PUBLIUS_ASSIGN_OR_RETURN(auto written, write_profile_pictures(pictures, stored));
+  store::ProfileUpdate stored;
+  stored.display_name = update.display_name;
+  stored.note = update.note;
+  stored.locked = update.locked;
+  stored.bot = update.bot;
+  stored.fields = update.fields;
+  stored.default_visibility = update.default_visibility;
+  stored.default_sensitive = update.default_sensitive;
+  stored.default_language = update.default_language;
+  PUBLIUS_ASSIGN_OR_RETURN(auto written, mb_.media().write_profile_pictures(pictures, stored));
   if (auto s = store_.update_profile(id, stored); !s.ok()) {
-    media_files_.erase(written);
+    mb_.media().erase_files(written);
     return s.error();
   }
-  erase_replaced_pictures(before, stored);
+  mb_.media().erase_replaced_pictures(before, stored);
   account_changed(id);
   return account(id);
 }
-
-Result<std::vector<int64_t>> Microblog::cached_post_ids_of(int64_t account_id) {
+Result<std::vector<int64_t>> Accounts::cached_post_ids_of(int64_t account_id) {
   // Direct posts are sealed and never cached; every other post and boost may be.
   store::AccountStatusesQuery query;
   query.max_visibility = Visibility::kPrivate;
@@ -173,8 +143,7 @@ Result<std::vector<int64_t>> Microblog::cached_post_ids_of(int64_t account_id) {
     page.max_id = ids.back();
   }
 }
-
-Status Microblog::delete_account(int64_t account_id) {
+Status Accounts::delete_account(int64_t account_id) {
   // Gathered first: the rows that name these accounts and posts cascade away.
   PUBLIUS_ASSIGN_OR_RETURN(auto followers, store_.follower_ids(account_id));
   PUBLIUS_ASSIGN_OR_RETURN(auto followed,
@@ -185,7 +154,7 @@ Status Microblog::delete_account(int64_t account_id) {
   // The media files go once their rows are gone (the store never touches files).
   PUBLIUS_ASSIGN_OR_RETURN(auto media_files, store_.media_file_names_of(account_id));
   PUBLIUS_TRY(store_.delete_account(account_id));
-  media_files_.erase(media_files);
+  mb_.media().erase_files(media_files);
   // Followers' warm feeds hold the account's posts and boosts: rebuilt on their next read.
   feeds_.drop(account_id);
   for (int64_t id : followers) {
@@ -204,6 +173,39 @@ Status Microblog::delete_account(int64_t account_id) {
     spdlog::warn("account deleted; erasing its old bytes is left to the next pass: {}",
                  erased.error().message);
   return ok_status();
+}
+Status Accounts::set_role(int64_t id, Role role) {
+  PUBLIUS_TRY(account(id));
+  PUBLIUS_TRY(store_.set_role(id, role));
+  account_changed(id);
+  return ok_status();
+}
+
+Result<std::vector<Account>> Accounts::accounts(const std::vector<int64_t>& ids) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto loaded, store_.accounts_by_ids(ids));
+  std::vector<Account> ordered;
+  ordered.reserve(ids.size());
+  for (int64_t id : ids) {
+    auto it =
+        std::find_if(loaded.begin(), loaded.end(), [&](const Account& a) { return a.id == id; });
+    if (it != loaded.end()) ordered.push_back(*it);
+  }
+  return ordered;
+}
+
+Result<InstanceStats> Accounts::instance_stats() {
+  PUBLIUS_ASSIGN_OR_RETURN(auto stats, store_.instance_stats());
+  return InstanceStats{stats.users, stats.statuses};
+}
+
+Result<Account> Accounts::remove_profile_picture(int64_t id, ProfilePicture which) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto before, account(id));
+  store::ProfileUpdate update;
+  (which == ProfilePicture::kAvatar ? update.avatar_file : update.header_file) = "";
+  PUBLIUS_TRY(store_.update_profile(id, update));
+  mb_.media().erase_replaced_pictures(before, update);
+  account_changed(id);
+  return account(id);
 }
 
 }  // namespace publius::domain

@@ -1,4 +1,4 @@
-// Microblog: conversations, the direct-message threads of each account.
+// Conversations: the direct-message threads of each account.
 #include <algorithm>
 
 #include "domain/microblog.h"
@@ -22,7 +22,7 @@ std::vector<int64_t> others_in(const Post& post, int64_t owner) {
 
 }  // namespace
 
-std::vector<store::ConversationFiling> Microblog::conversation_filings(const Post& post) {
+std::vector<store::ConversationFiling> Conversations::filings(const Post& post) {
   std::vector<int64_t> accounts = others_in(post, post.account_id);
   accounts.push_back(post.account_id);
   std::vector<store::ConversationFiling> filings;
@@ -31,13 +31,11 @@ std::vector<store::ConversationFiling> Microblog::conversation_filings(const Pos
     filings.push_back({owner, others_in(post, owner), /*unread=*/owner != post.account_id});
   return filings;
 }
-
-Status Microblog::repoint_conversations(const std::vector<Conversation>& ended,
-                                        int64_t deleted_id) {
+Status Conversations::repoint(const std::vector<Conversation>& ended, int64_t deleted_id) {
   for (const auto& c : ended) {
     PUBLIUS_ASSIGN_OR_RETURN(
         auto ids, store_.direct_statuses_of(c.account_id, deleted_id, kRepointScanLimit));
-    PUBLIUS_ASSIGN_OR_RETURN(auto earlier, hydrate(ids));
+    PUBLIUS_ASSIGN_OR_RETURN(auto earlier, mb_.visibility().load(ids));
     auto previous = std::find_if(earlier.begin(), earlier.end(), [&](const Post& p) {
       return others_in(p, c.account_id) == c.participant_ids;
     });
@@ -47,36 +45,39 @@ Status Microblog::repoint_conversations(const std::vector<Conversation>& ended,
   }
   return ok_status();
 }
-
-Result<std::vector<ConversationEntry>> Microblog::conversations(int64_t account_id,
-                                                                const Page& page) {
+Result<std::vector<ConversationEntry>> Conversations::conversations(int64_t account_id,
+                                                                    const Page& page) {
   PUBLIUS_ASSIGN_OR_RETURN(auto threads, store_.conversations(account_id, page));
   std::vector<int64_t> last_ids;
   for (const auto& c : threads) last_ids.push_back(c.last_status_id);
-  PUBLIUS_ASSIGN_OR_RETURN(auto posts, hydrate(last_ids));
+  PUBLIUS_ASSIGN_OR_RETURN(auto posts, mb_.visibility().load(last_ids));
   std::vector<ConversationEntry> entries;
   for (auto& c : threads) {
     auto post = std::find_if(posts.begin(), posts.end(),
                              [&](const Post& p) { return p.id == c.last_status_id; });
     if (post == posts.end()) continue;
-    PUBLIUS_ASSIGN_OR_RETURN(bool visible, can_view(account_id, *post));
+    PUBLIUS_ASSIGN_OR_RETURN(bool visible, mb_.visibility().can_view(account_id, *post));
     if (visible) entries.push_back({std::move(c), std::move(*post)});
   }
   return entries;
 }
-
-Result<ConversationEntry> Microblog::read_conversation(int64_t account_id,
-                                                       int64_t conversation_id) {
+Result<ConversationEntry> Conversations::read_conversation(int64_t account_id,
+                                                           int64_t conversation_id) {
   PUBLIUS_ASSIGN_OR_RETURN(bool had, store_.mark_conversation_read(account_id, conversation_id));
   if (!had) return not_found();
   PUBLIUS_ASSIGN_OR_RETURN(auto c, store_.conversation(account_id, conversation_id));
   if (!c) return not_found();
-  PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(account_id, c->last_status_id));
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, mb_.visibility().status(account_id, c->last_status_id));
   return ConversationEntry{std::move(*c), std::move(post)};
 }
-
-Status Microblog::remove_conversation(int64_t account_id, int64_t conversation_id) {
+Status Conversations::remove_conversation(int64_t account_id, int64_t conversation_id) {
   PUBLIUS_ASSIGN_OR_RETURN(bool had, store_.delete_conversation(account_id, conversation_id));
+  if (!had) return not_found();
+  return ok_status();
+}
+
+Status Conversations::mark_read(int64_t account_id, int64_t conversation_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(bool had, store_.mark_conversation_read(account_id, conversation_id));
   if (!had) return not_found();
   return ok_status();
 }

@@ -1,4 +1,4 @@
-// Microblog: the keys that seal direct messages (docs/sealed-messages.md), and
+// Keys: the keys that seal direct messages (docs/sealed-messages.md), and
 // the credentials they are wrapped under.
 #include <sodium.h>
 #include <spdlog/spdlog.h>
@@ -30,16 +30,16 @@ Result<store::KeyedCredential> stored_as(shield::Credential kind) {
 
 // ---- ReaderKey ----
 
-ReaderKey::ReaderKey(Microblog& microblog, int64_t account_id, shield::Credential kind,
+ReaderKey::ReaderKey(Keys& keys, int64_t account_id, shield::Credential kind,
                      std::string_view secret)
-    : microblog_(&microblog), account_id_(account_id), kind_(kind), secret_(secret) {}
+    : keys_(&keys), account_id_(account_id), kind_(kind), secret_(secret) {}
 
 ReaderKey::~ReaderKey() { sodium_memzero(secret_.data(), secret_.size()); }
 
 ReaderKey& ReaderKey::operator=(ReaderKey&& other) noexcept {
   if (this != &other) {
     sodium_memzero(secret_.data(), secret_.size());
-    microblog_ = other.microblog_;
+    keys_ = other.keys_;
     account_id_ = other.account_id_;
     kind_ = other.kind_;
     secret_ = std::move(other.secret_);
@@ -52,9 +52,9 @@ ReaderKey& ReaderKey::operator=(ReaderKey&& other) noexcept {
 }
 
 const shield::SecretKey* ReaderKey::key() {
-  if (!tried_ && microblog_ && !secret_.empty()) {
+  if (!tried_ && keys_ && !secret_.empty()) {
     tried_ = true;
-    auto unlocked = microblog_->unlock_with_credential(kind_, secret_);
+    auto unlocked = keys_->unlock_with_credential(kind_, secret_);
     if (unlocked.ok()) {
       key_ = std::move(unlocked).value();
     } else {
@@ -102,8 +102,16 @@ void ReaderKey::open(std::vector<Post>& posts) {
 
 // ---- Keys and credentials ----
 
-Result<std::optional<shield::SecretKey>> Microblog::unlock_with_password(
-    int64_t account_id, std::string_view password) {
+void ReaderKey::open(Relationship& rel) {
+  if (rel.sealed_note.empty() || !rel.note.empty()) return;
+  if (const shield::SecretKey* k = key()) {
+    auto content = shield::open(rel.sealed_note, rel.target_id, account_id_, *k);
+    if (content.ok()) rel.note = std::move(content->text);
+  }
+}
+
+Result<std::optional<shield::SecretKey>> Keys::unlock_with_password(int64_t account_id,
+                                                                    std::string_view password) {
   PUBLIUS_ASSIGN_OR_RETURN(auto stored, store_.account_key(account_id));
   if (!stored) {
     // Created before sealing: the first time the password is presented, the account
@@ -124,9 +132,8 @@ Result<std::optional<shield::SecretKey>> Microblog::unlock_with_password(
   }
   return std::optional<shield::SecretKey>(std::move(key).value());
 }
-
-Result<std::optional<shield::SecretKey>> Microblog::unlock_with_credential(
-    shield::Credential kind, std::string_view secret) {
+Result<std::optional<shield::SecretKey>> Keys::unlock_with_credential(shield::Credential kind,
+                                                                      std::string_view secret) {
   if (secret.empty()) return std::optional<shield::SecretKey>();
   PUBLIUS_ASSIGN_OR_RETURN(auto table, stored_as(kind));
   PUBLIUS_ASSIGN_OR_RETURN(auto wrapped, store_.wrapped_key(table, sha256_hex(secret)));
@@ -138,60 +145,22 @@ Result<std::optional<shield::SecretKey>> Microblog::unlock_with_credential(
   }
   return std::optional<shield::SecretKey>(std::move(key).value());
 }
-
-Status Microblog::wrap_for_credential(shield::Credential kind, std::string_view secret,
-                                      const shield::SecretKey& key) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto table, stored_as(kind));
-  PUBLIUS_ASSIGN_OR_RETURN(auto wrapped, shield::wrap_for_credential(key, kind, secret));
-  return store_.set_wrapped_key(table, sha256_hex(secret), wrapped);
+Result<std::string> Keys::wrap_for(shield::Credential kind, std::string_view secret,
+                                   const shield::SecretKey& key) {
+  return shield::wrap_for_credential(key, kind, secret);
 }
 
-Status Microblog::change_password(int64_t account_id, std::string_view new_password,
-                                  const shield::SecretKey* key) {
-  if (new_password.size() < kMinPasswordLength || new_password.size() > kMaxPasswordLength)
-    return unprocessable("Validation failed: Password must be 8 to 1024 characters long");
-  PUBLIUS_ASSIGN_OR_RETURN(auto hash, password_hash(new_password));
-  store::AccountKey stored;
-  if (key) {
-    stored.public_key = key->public_key();
-    PUBLIUS_ASSIGN_OR_RETURN(stored.password_wrapped_key,
-                             shield::wrap_for_password(*key, new_password));
-  } else {
-    shield::KeyPair pair = shield::generate_key_pair();
-    stored.public_key = pair.public_key;
-    PUBLIUS_ASSIGN_OR_RETURN(stored.password_wrapped_key,
-                             shield::wrap_for_password(pair.secret_key, new_password));
-  }
-  PUBLIUS_TRY(store_.set_password_hash(account_id, hash));
-  return store_.set_account_key(account_id, stored);
+Result<std::string> Keys::seal_note(int64_t owner_id, int64_t target_id, std::string_view comment) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto keys, store_.public_keys({owner_id}));
+  if (keys.empty())
+    return unprocessable(
+        "Notes are sealed to your key, which this account does not have yet: "
+        "sign in again with your password");
+  // Bound to the note's subject, so an envelope cannot be moved onto another account.
+  return shield::seal(target_id, {std::string(comment), "", "", {}},
+                      {{owner_id, std::move(keys.front().second)}});
 }
-
-Result<std::vector<store::NewRecoveryCode>> Microblog::recovery_code_records(
-    const std::vector<std::string>& codes, const shield::SecretKey* key) {
-  std::vector<store::NewRecoveryCode> records;
-  for (const auto& code : codes) {
-    store::NewRecoveryCode record;
-    PUBLIUS_ASSIGN_OR_RETURN(record.code_hash, fast_secret_hash(code));
-    if (key) {
-      PUBLIUS_ASSIGN_OR_RETURN(
-          record.wrapped_key,
-          shield::wrap_for_credential(*key, shield::Credential::kRecoveryCode, code));
-    }
-    records.push_back(std::move(record));
-  }
-  return records;
-}
-
-Result<std::vector<std::string>> Microblog::replace_recovery_codes(int64_t account_id,
-                                                                   const shield::SecretKey* key) {
-  std::vector<std::string> codes;
-  for (size_t i = 0; i < kRecoveryCodeCount; ++i) codes.push_back(new_recovery_code());
-  PUBLIUS_ASSIGN_OR_RETURN(auto records, recovery_code_records(codes, key));
-  PUBLIUS_TRY(store_.replace_recovery_codes(account_id, records));
-  return codes;
-}
-
-Result<Post> Microblog::sealed_copy(const Post& post, const std::vector<int64_t>& readers) {
+Result<Post> Keys::sealed_copy(const Post& post, const std::vector<int64_t>& readers) {
   PUBLIUS_ASSIGN_OR_RETURN(auto keys, store_.public_keys(readers));
   std::vector<shield::Recipient> recipients;
   for (auto& [id, public_key] : keys) recipients.push_back({id, std::move(public_key)});
@@ -204,35 +173,6 @@ Result<Post> Microblog::sealed_copy(const Post& post, const std::vector<int64_t>
   stored.spoiler_text.clear();
   stored.tags.clear();
   return stored;
-}
-
-Result<Relationship> Microblog::set_note(int64_t account_id, int64_t target_id,
-                                         std::string_view comment) {
-  PUBLIUS_TRY(account(target_id));
-  if (code_points(comment) > kMaxAccountNote)
-    return unprocessable("Validation failed: Comment is too long (maximum is " +
-                         std::to_string(kMaxAccountNote) + " characters)");
-  std::string sealed;
-  if (!comment.empty()) {
-    PUBLIUS_ASSIGN_OR_RETURN(auto keys, store_.public_keys({account_id}));
-    if (keys.empty())
-      return unprocessable(
-          "Notes are sealed to your key, which this account does not have yet: "
-          "sign in again with your password");
-    // Bound to the note's subject, so an envelope cannot be moved onto another account.
-    PUBLIUS_ASSIGN_OR_RETURN(sealed, shield::seal(target_id, {std::string(comment), "", "", {}},
-                                                  {{account_id, std::move(keys.front().second)}}));
-  }
-  PUBLIUS_TRY(store_.set_account_note(account_id, target_id, sealed));
-  return relationship(account_id, target_id);
-}
-
-void ReaderKey::open(Relationship& rel) {
-  if (rel.sealed_note.empty() || !rel.note.empty()) return;
-  if (const shield::SecretKey* k = key()) {
-    auto content = shield::open(rel.sealed_note, rel.target_id, account_id_, *k);
-    if (content.ok()) rel.note = std::move(content->text);
-  }
 }
 
 }  // namespace publius::domain

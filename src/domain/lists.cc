@@ -1,4 +1,4 @@
-// Microblog: lists, an account's private groups of followed accounts, each with
+// Lists: an account's private groups of followed accounts, each with
 // its own timeline (in timelines.cc).
 #include "domain/microblog.h"
 #include "domain/text_format.h"
@@ -19,20 +19,18 @@ Status check_title(const std::string& title) {
 
 }  // namespace
 
-Result<List> Microblog::create_list(int64_t owner_id, const ListFields& fields) {
+Result<List> Lists::create_list(int64_t owner_id, const ListFields& fields) {
   if (!fields.title) return unprocessable("title can't be blank");
   PUBLIUS_TRY(check_title(*fields.title));
   return store_.create_list(owner_id, *fields.title,
                             fields.replies_policy.value_or(RepliesPolicy::kList));
 }
-
-Result<List> Microblog::own_list(int64_t owner_id, int64_t list_id) {
+Result<List> Lists::own_list(int64_t owner_id, int64_t list_id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto list, store_.list(list_id));
   if (!list || list->account_id != owner_id) return not_found();
   return std::move(*list);
 }
-
-Result<List> Microblog::update_list(int64_t owner_id, int64_t list_id, const ListFields& fields) {
+Result<List> Lists::update_list(int64_t owner_id, int64_t list_id, const ListFields& fields) {
   PUBLIUS_ASSIGN_OR_RETURN(auto list, own_list(owner_id, list_id));
   if (fields.title) {
     PUBLIUS_TRY(check_title(*fields.title));
@@ -42,35 +40,36 @@ Result<List> Microblog::update_list(int64_t owner_id, int64_t list_id, const Lis
   PUBLIUS_TRY(store_.update_list(list));
   return list;
 }
-
-Status Microblog::delete_list(int64_t owner_id, int64_t list_id) {
+Status Lists::delete_list(int64_t owner_id, int64_t list_id) {
   PUBLIUS_TRY(own_list(owner_id, list_id));
   return store_.delete_list(list_id);
 }
-
-Result<std::vector<List>> Microblog::lists(int64_t owner_id) { return store_.lists_of(owner_id); }
-
-Result<std::vector<List>> Microblog::lists_with_member(int64_t owner_id, int64_t member_id) {
-  PUBLIUS_TRY(account(member_id));
+Result<std::vector<List>> Lists::lists(int64_t owner_id) { return store_.lists_of(owner_id); }
+Result<std::vector<List>> Lists::lists_with_member(int64_t owner_id, int64_t member_id) {
+  PUBLIUS_TRY(mb_.accounts().account(member_id));
   return store_.lists_with_member(owner_id, member_id);
 }
-
-Status Microblog::add_to_list(int64_t owner_id, int64_t list_id,
-                              const std::vector<int64_t>& account_ids) {
+Status Lists::add_to_list(int64_t owner_id, int64_t list_id,
+                          const std::vector<int64_t>& account_ids) {
   PUBLIUS_TRY(own_list(owner_id, list_id));
   for (int64_t id : account_ids) {
-    PUBLIUS_ASSIGN_OR_RETURN(auto member, account(id));
-    PUBLIUS_ASSIGN_OR_RETURN(auto rel, relationship(owner_id, id));
+    PUBLIUS_ASSIGN_OR_RETURN(auto member, mb_.accounts().account(id));
+    PUBLIUS_ASSIGN_OR_RETURN(auto rel, mb_.relationships().relationship(owner_id, id));
     if (!rel.following)
       return unprocessable("you must follow @" + member.username + " to add them to a list");
   }
   return store_.add_list_members(list_id, account_ids);
 }
-
-Status Microblog::remove_from_list(int64_t owner_id, int64_t list_id,
-                                   const std::vector<int64_t>& account_ids) {
+Status Lists::remove_from_list(int64_t owner_id, int64_t list_id,
+                               const std::vector<int64_t>& account_ids) {
   PUBLIUS_TRY(own_list(owner_id, list_id));
   return store_.remove_list_members(list_id, account_ids);
+}
+
+Result<std::vector<std::pair<int64_t, int64_t>>> Lists::members(int64_t owner_id, int64_t list_id,
+                                                                const Page& page) {
+  PUBLIUS_TRY(own_list(owner_id, list_id));
+  return store_.list_members(list_id, page);
 }
 
 }  // namespace publius::domain

@@ -1,4 +1,4 @@
-// Microblog: media uploads, their details, and which posts may carry them.
+// Media: uploads, their details, and which posts may carry them.
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -64,10 +64,10 @@ Result<Focus> parse_focus(std::string_view text) {
   return f;
 }
 
-Result<MediaAttachment> Microblog::upload_media(int64_t account_id, std::string_view bytes,
-                                                const MediaChange& details) {
+Result<MediaAttachment> Media::upload_media(int64_t account_id, std::string_view bytes,
+                                            const MediaChange& details) {
   PUBLIUS_TRY(check_media_description(details.description));
-  if (!media_files_.enabled()) return internal_error("media storage is not configured");
+  if (!files_.enabled()) return internal_error("media storage is not configured");
   const DecodeSlot slot(uploads_in_progress_);
   PUBLIUS_TRY(slot.granted(config_.max_concurrent_uploads));
   PUBLIUS_ASSIGN_OR_RETURN(auto image, media::process_image(bytes));
@@ -89,21 +89,20 @@ Result<MediaAttachment> Microblog::upload_media(int64_t account_id, std::string_
   }
   m.blurhash = std::move(image.blurhash);
   m.uploaded_day_ms = now_day_ms();
-  PUBLIUS_TRY(media_files_.write_all({{m.file_name(), std::move(image.original.bytes)},
-                                      {m.small_file_name(), std::move(image.preview.bytes)}}));
+  PUBLIUS_TRY(files_.write_all({{m.file_name(), std::move(image.original.bytes)},
+                                {m.small_file_name(), std::move(image.preview.bytes)}}));
   if (auto stored = store_.insert_media(m); !stored.ok()) {
-    media_files_.erase(media_file_names({m}));
+    mb_.media().erase_files(media_file_names({m}));
     return stored.error();
   }
   return m;
 }
-
-Result<std::vector<std::string>> Microblog::write_profile_pictures(
-    const NewProfilePictures& pictures, store::ProfileUpdate& update) {
+Result<std::vector<std::string>> Media::write_profile_pictures(const NewProfilePictures& pictures,
+                                                               store::ProfileUpdate& update) {
   update.avatar_file.reset();
   update.header_file.reset();
   if (pictures.empty()) return std::vector<std::string>{};
-  if (!media_files_.enabled()) return internal_error("media storage is not configured");
+  if (!files_.enabled()) return internal_error("media storage is not configured");
   const DecodeSlot slot(uploads_in_progress_);
   PUBLIUS_TRY(slot.granted(config_.max_concurrent_uploads));
   media::ImageLimits limits;
@@ -125,37 +124,24 @@ Result<std::vector<std::string>> Microblog::write_profile_pictures(
   };
   PUBLIUS_TRY(process("Avatar", pictures.avatar, kAvatarSide, kAvatarSide, update.avatar_file));
   PUBLIUS_TRY(process("Header", pictures.header, kHeaderWidth, kHeaderHeight, update.header_file));
-  PUBLIUS_TRY(media_files_.write_all(files));
+  PUBLIUS_TRY(files_.write_all(files));
   std::vector<std::string> names;
   for (auto& [name, bytes] : files) names.push_back(std::move(name));
   return names;
 }
-
-void Microblog::erase_replaced_pictures(const Account& before, const store::ProfileUpdate& update) {
+void Media::erase_replaced_pictures(const Account& before, const store::ProfileUpdate& update) {
   std::vector<std::string> replaced;
   if (update.avatar_file && !before.avatar_file.empty()) replaced.push_back(before.avatar_file);
   if (update.header_file && !before.header_file.empty()) replaced.push_back(before.header_file);
-  media_files_.erase(replaced);
+  mb_.media().erase_files(replaced);
 }
-
-Result<Account> Microblog::remove_profile_picture(int64_t id, ProfilePicture which) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto before, account(id));
-  store::ProfileUpdate update;
-  (which == ProfilePicture::kAvatar ? update.avatar_file : update.header_file) = "";
-  PUBLIUS_TRY(store_.update_profile(id, update));
-  erase_replaced_pictures(before, update);
-  account_changed(id);
-  return account(id);
-}
-
-Result<MediaAttachment> Microblog::own_media(int64_t account_id, int64_t media_id) {
+Result<MediaAttachment> Media::own_media(int64_t account_id, int64_t media_id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.media_by_ids({media_id}));
   if (found.empty() || found.front().account_id != account_id) return not_found();
   return found.front();
 }
-
-Result<MediaAttachment> Microblog::update_media(int64_t account_id, int64_t media_id,
-                                                const MediaChange& change) {
+Result<MediaAttachment> Media::update_media(int64_t account_id, int64_t media_id,
+                                            const MediaChange& change) {
   PUBLIUS_ASSIGN_OR_RETURN(auto m, own_media(account_id, media_id));
   // As Mastodon: an attachment in a post changes through the post's edit.
   if (m.status_id) return unprocessable("Validation failed: this media is already in a post");
@@ -170,30 +156,27 @@ Result<MediaAttachment> Microblog::update_media(int64_t account_id, int64_t medi
   PUBLIUS_TRY(store_.update_media_description(m.id, m.description, m.focus_x, m.focus_y));
   return m;
 }
-
-Status Microblog::delete_media(int64_t account_id, int64_t media_id) {
+Status Media::delete_media(int64_t account_id, int64_t media_id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto m, own_media(account_id, media_id));
   if (m.status_id) return unprocessable("Validation failed: this media is in a post");
   if (m.scheduled_status_id)
     return unprocessable("Validation failed: this media is in a scheduled post");
   PUBLIUS_ASSIGN_OR_RETURN(bool deleted, store_.delete_unattached_media(m.id));
   if (!deleted) return unprocessable("Validation failed: this media is in a post");
-  media_files_.erase(media_file_names({m}));
+  mb_.media().erase_files(media_file_names({m}));
   return ok_status();
 }
-
-Result<std::string> Microblog::media_file(std::string_view name) { return media_files_.read(name); }
-
-Result<MediaSweep> Microblog::sweep_media(int64_t now_ms) {
+Result<std::string> Media::media_file(std::string_view name) { return files_.read(name); }
+Result<MediaSweep> Media::sweep_media(int64_t now_ms) {
   MediaSweep swept;
-  if (!media_files_.enabled()) return swept;
+  if (!files_.enabled()) return swept;
   PUBLIUS_ASSIGN_OR_RETURN(auto expired, store_.delete_unattached_media_uploaded_by(
                                              day_floor_ms(now_ms) - kUnattachedMediaDays * kDayMs));
-  media_files_.erase(expired);
+  mb_.media().erase_files(expired);
   swept.expired_files = expired.size();
 
   const auto candidates =
-      media_files_.names_written_before(day_floor_ms(now_ms) - (kOrphanMediaAgeDays - 1) * kDayMs);
+      files_.names_written_before(day_floor_ms(now_ms) - (kOrphanMediaAgeDays - 1) * kDayMs);
   std::vector<std::string> keys;
   for (const auto& name : candidates) keys.emplace_back(media::MediaFiles::key_of(name));
   std::sort(keys.begin(), keys.end());
@@ -207,14 +190,14 @@ Result<MediaSweep> Microblog::sweep_media(int64_t now_ms) {
         !std::binary_search(stored.begin(), stored.end(), media::MediaFiles::key_of(name)))
       orphans.push_back(name);
   }
-  media_files_.erase(orphans);
+  mb_.media().erase_files(orphans);
   swept.orphaned_files = orphans.size();
   return swept;
 }
-
-Result<std::vector<MediaAttachment>> Microblog::media_for_post(
-    int64_t author_id, const std::vector<int64_t>& ids, std::optional<int64_t> post_id,
-    std::optional<int64_t> scheduled_id) {
+Result<std::vector<MediaAttachment>> Media::media_for_post(int64_t author_id,
+                                                           const std::vector<int64_t>& ids,
+                                                           std::optional<int64_t> post_id,
+                                                           std::optional<int64_t> scheduled_id) {
   if (ids.size() > kMaxMediaPerPost) {
     return unprocessable("Validation failed: at most " + std::to_string(kMaxMediaPerPost) +
                          " media attachments per post");

@@ -17,7 +17,7 @@ Status check_poll_allowed(Visibility visibility, size_t media_count, bool has_po
   return ok_status();
 }
 
-Result<Poll> Microblog::new_poll(const NewPoll& request, int64_t now_ms) const {
+Result<Poll> Posts::new_poll(const NewPoll& request, int64_t now_ms) const {
   const PollLimits& limits = config_.polls;
   if (request.options.size() < 2)
     return unprocessable("Validation failed: Poll must have at least 2 options");
@@ -51,15 +51,12 @@ Result<Poll> Microblog::new_poll(const NewPoll& request, int64_t now_ms) const {
   poll.hide_totals = request.hide_totals;
   return poll;
 }
-
-Result<Post> Microblog::poll_status(Viewer viewer, int64_t poll_id) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(viewer, poll_id));
+Result<Post> Posts::poll_status(Viewer viewer, int64_t poll_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, mb_.visibility().status(viewer, poll_id));
   if (!post.poll) return not_found();
   return post;
 }
-
-Result<Post> Microblog::vote(int64_t account_id, int64_t poll_id,
-                             const std::vector<int64_t>& choices) {
+Result<Post> Posts::vote(int64_t account_id, int64_t poll_id, const std::vector<int64_t>& choices) {
   PUBLIUS_ASSIGN_OR_RETURN(auto post, poll_status(account_id, poll_id));
   const Poll& poll = *post.poll;
   // As Mastodon: the author asks, others answer.
@@ -82,8 +79,7 @@ Result<Post> Microblog::vote(int64_t account_id, int64_t poll_id,
   if (!recorded) return unprocessable("Validation failed: You have already voted on this poll");
   return poll_status(account_id, post.id);
 }
-
-Result<size_t> Microblog::end_expired_polls(int64_t now_ms) {
+Result<size_t> Posts::end_expired_polls(int64_t now_ms) {
   // Batches keep one pass from holding the store long after a long downtime.
   constexpr int kBatch = 100;
   size_t ended = 0;
@@ -91,7 +87,7 @@ Result<size_t> Microblog::end_expired_polls(int64_t now_ms) {
     PUBLIUS_ASSIGN_OR_RETURN(auto due, store_.polls_due(now_ms, kBatch));
     for (const auto& poll : due) {
       // The author hears too, from themself: the one notification that is not
-      // from someone else (notification_for() would drop it).
+      // from someone else (Delivery::notification_for() would drop it).
       std::vector<int64_t> recipients = poll.voter_ids;
       recipients.push_back(poll.author_id);
       std::vector<Notification> notifications;
@@ -111,5 +107,12 @@ Result<size_t> Microblog::end_expired_polls(int64_t now_ms) {
     if (due.size() < static_cast<size_t>(kBatch)) return ended;
   }
 }
+
+Result<std::vector<std::pair<int64_t, std::vector<int>>>> Posts::poll_choices(
+    int64_t account_id, const std::vector<int64_t>& poll_ids) {
+  return store_.poll_choices(account_id, poll_ids);
+}
+
+Result<std::optional<int64_t>> Posts::next_poll_end() { return store_.next_poll_end(); }
 
 }  // namespace publius::domain

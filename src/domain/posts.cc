@@ -11,11 +11,6 @@
 namespace publius::domain {
 namespace {
 
-// A reply in a conversation with someone else (not a thread of one's own posts).
-bool replies_to_other(const Post& post) {
-  return post.in_reply_to_account_id && *post.in_reply_to_account_id != post.account_id;
-}
-
 // The version of `post` as its edit history keeps it.
 PostEdit edit_of(const Post& post) {
   PostEdit edit{post.id,           post.text,      post.html,
@@ -27,11 +22,11 @@ PostEdit edit_of(const Post& post) {
 
 }  // namespace
 
-std::string Microblog::render_text(std::string_view text, std::vector<int64_t>* mentions,
-                                   std::vector<std::string>* tags) {
+std::string Posts::render_text(std::string_view text, std::vector<int64_t>* mentions,
+                               std::vector<std::string>* tags) {
   const std::string base = config_.base_url();
   auto resolve = [&](std::string_view acct) -> std::optional<MentionTarget> {
-    auto found = account_by_acct(acct);
+    auto found = mb_.accounts().account_by_acct(acct);
     if (!found.ok()) return std::nullopt;
     return MentionTarget{std::to_string(found->id), found->username, found->username,
                          base + "/@" + found->username};
@@ -44,96 +39,7 @@ std::string Microblog::render_text(std::string_view text, std::vector<int64_t>* 
   if (tags) *tags = std::move(formatted.tags);
   return std::move(formatted.html);
 }
-
-std::optional<Notification> Microblog::notification_for(int64_t recipient, NotificationType type,
-                                                        int64_t from,
-                                                        std::optional<int64_t> status_id) {
-  if (recipient == from) return std::nullopt;
-  Notification n;
-  n.id = next_id();
-  n.account_id = recipient;
-  n.type = type;
-  n.from_account_id = from;
-  n.status_id = status_id;
-  n.created_ms = ms_of_id(n.id);
-  return n;
-}
-
-Status Microblog::notify(int64_t recipient, NotificationType type, int64_t from,
-                         std::optional<int64_t> status_id) {
-  auto n = notification_for(recipient, type, from, status_id);
-  return n ? store_.insert_notification(*n) : ok_status();
-}
-
-Status Microblog::deliver(const Post& post) {
-  std::vector<int64_t> recipients;
-  if (post.visibility == Visibility::kDirect) {
-    recipients = post.mention_account_ids;
-  } else {
-    PUBLIUS_ASSIGN_OR_RETURN(recipients, store_.follower_ids(post.account_id));
-  }
-  if (replies_to_other(post) && post.visibility != Visibility::kDirect) {
-    // As Mastodon: a conversation with someone reaches only the followers who follow them too
-    // (and the one replied to); the rest would see half a conversation.
-    const int64_t other = *post.in_reply_to_account_id;
-    PUBLIUS_ASSIGN_OR_RETURN(auto followers_of_other, store_.follower_ids(other));
-    std::erase_if(recipients, [&](int64_t id) {
-      return id != other &&
-             !std::binary_search(followers_of_other.begin(), followers_of_other.end(), id);
-    });
-  }
-  recipients.push_back(post.account_id);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tag_followers, tag_followers_of(post, post.tags));
-  if (!tag_followers.empty()) {
-    // One entry per feed, however the post reaches it.
-    recipients.insert(recipients.end(), tag_followers.begin(), tag_followers.end());
-    std::sort(recipients.begin(), recipients.end());
-    recipients.erase(std::unique(recipients.begin(), recipients.end()), recipients.end());
-  }
-  feeds_.fan_out(post.id, recipients);
-  return ok_status();
-}
-
-Result<bool> Microblog::can_view(Viewer viewer, const Post& post) {
-  if (post.reblog_of_id) {
-    PUBLIUS_ASSIGN_OR_RETURN(auto original, store_.status_by_id(*post.reblog_of_id));
-    if (!original) return false;
-    PUBLIUS_ASSIGN_OR_RETURN(bool original_visible, can_view(viewer, *original));
-    if (!original_visible) return false;
-  }
-  if (viewer && *viewer == post.account_id) return true;
-  if (!viewer) return post.visibility <= Visibility::kUnlisted;
-  PUBLIUS_ASSIGN_OR_RETURN(auto rels, store_.relationships(*viewer, {post.account_id}));
-  const Relationship& rel = rels.front();
-  if (rel.blocking || rel.blocked_by) return false;
-  const bool mentioned = std::find(post.mention_account_ids.begin(), post.mention_account_ids.end(),
-                                   *viewer) != post.mention_account_ids.end();
-  switch (post.visibility) {
-    case Visibility::kPublic:
-    case Visibility::kUnlisted:
-      return true;
-    case Visibility::kPrivate:
-      return rel.following || mentioned;
-    case Visibility::kDirect:
-      return mentioned;
-  }
-  return false;
-}
-
-Result<std::vector<Post>> Microblog::hydrate(const std::vector<int64_t>& ids) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto loaded, store_.statuses_by_ids(ids));
-  std::unordered_map<int64_t, Post*> by_id;
-  for (auto& p : loaded) by_id[p.id] = &p;
-  std::vector<Post> ordered;
-  ordered.reserve(ids.size());
-  for (int64_t id : ids) {
-    auto it = by_id.find(id);
-    if (it != by_id.end()) ordered.push_back(std::move(*it->second));
-  }
-  return ordered;
-}
-
-Result<Post> Microblog::create_status(const NewPost& request) {
+Result<Post> Posts::create_status(const NewPost& request) {
   if (request.idempotency_key) {
     PUBLIUS_ASSIGN_OR_RETURN(
         auto earlier,
@@ -143,11 +49,16 @@ Result<Post> Microblog::create_status(const NewPost& request) {
       if (found) return *found;
     }
   }
-  PUBLIUS_ASSIGN_OR_RETURN(auto post, new_post(request, std::nullopt));
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, new_post(request, std::nullopt, config_.max_status_chars));
   return store_new_post(std::move(post), request, std::nullopt);
 }
 
-Result<Post> Microblog::new_post(const NewPost& request, std::optional<int64_t> scheduled_id) {
+Result<Post> Posts::create_operator_notice(const NewPost& request) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, new_post(request, std::nullopt, kMaxOperatorNoticeChars));
+  return store_new_post(std::move(post), request, std::nullopt);
+}
+Result<Post> Posts::new_post(const NewPost& request, std::optional<int64_t> scheduled_id,
+                             size_t max_chars) {
   std::string_view text = request.text;
   while (!text.empty() &&
          (text.back() == ' ' || text.back() == '\n' || text.back() == '\r' || text.back() == '\t'))
@@ -155,9 +66,9 @@ Result<Post> Microblog::new_post(const NewPost& request, std::optional<int64_t> 
   // As Mastodon: a post with media may have no text.
   if (text.empty() && request.media_ids.empty())
     return unprocessable("Validation failed: Text can't be blank");
-  if (status_length(text) + status_length(request.spoiler_text) > config_.max_status_chars) {
-    return unprocessable("Validation failed: Text character limit of " +
-                         std::to_string(config_.max_status_chars) + " exceeded");
+  if (status_length(text) + status_length(request.spoiler_text) > max_chars) {
+    return unprocessable("Validation failed: Text character limit of " + std::to_string(max_chars) +
+                         " exceeded");
   }
   if (request.language.size() > 16)
     return unprocessable("Validation failed: Language is not valid");
@@ -171,9 +82,10 @@ Result<Post> Microblog::new_post(const NewPost& request, std::optional<int64_t> 
   PUBLIUS_TRY(
       check_poll_allowed(post.visibility, request.media_ids.size(), request.poll.has_value()));
   PUBLIUS_ASSIGN_OR_RETURN(
-      post.media, media_for_post(request.author_id, request.media_ids, std::nullopt, scheduled_id));
+      post.media,
+      mb_.media().media_for_post(request.author_id, request.media_ids, std::nullopt, scheduled_id));
   if (request.in_reply_to_id) {
-    auto parent = visible_status(request.author_id, *request.in_reply_to_id);
+    auto parent = mb_.visibility().status(request.author_id, *request.in_reply_to_id);
     if (!parent.ok()) return not_found("The post you are replying to was not found");
     if (parent->reblog_of_id) return unprocessable("Validation failed: cannot reply to a boost");
     post.in_reply_to_id = parent->id;
@@ -193,13 +105,12 @@ Result<Post> Microblog::new_post(const NewPost& request, std::optional<int64_t> 
   for (auto& m : post.media) m.status_id = post.id;
   return post;
 }
-
-Result<Post> Microblog::store_new_post(Post post, const NewPost& request,
-                                       std::optional<int64_t> scheduled_id) {
+Result<Post> Posts::store_new_post(Post post, const NewPost& request,
+                                   std::optional<int64_t> scheduled_id) {
   // Everything the post causes in the store commits with it, in one transaction.
   store::NewPostEffects effects;
   auto add_notification = [&](int64_t recipient, NotificationType type) {
-    if (auto n = notification_for(recipient, type, post.account_id, post.id))
+    if (auto n = Delivery::notification_for(recipient, type, post.account_id, post.id))
       effects.notifications.push_back(std::move(*n));
   };
   for (int64_t mentioned : post.mention_account_ids)
@@ -215,8 +126,8 @@ Result<Post> Microblog::store_new_post(Post post, const NewPost& request,
   if (post.visibility == Visibility::kDirect) {
     std::vector<int64_t> readers = post.mention_account_ids;
     readers.push_back(post.account_id);
-    PUBLIUS_ASSIGN_OR_RETURN(auto stored, sealed_copy(post, readers));
-    effects.conversations = conversation_filings(post);
+    PUBLIUS_ASSIGN_OR_RETURN(auto stored, mb_.keys().sealed_copy(post, readers));
+    effects.conversations = Conversations::filings(post);
     PUBLIUS_TRY(store_.insert_status(stored, effects));
     // The author's copy stays open; the envelope marks it sealed for the render caches.
     post.sealed = std::move(stored.sealed);
@@ -225,12 +136,10 @@ Result<Post> Microblog::store_new_post(Post post, const NewPost& request,
   }
   account_changed(post.account_id);
   if (post.in_reply_to_id) post_changed(*post.in_reply_to_id);
-  PUBLIUS_TRY(deliver(post));
+  PUBLIUS_TRY(mb_.delivery().deliver(post));
   return post;
 }
-
-Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
-                                    const PostChange& change) {
+Result<Post> Posts::edit_status(int64_t editor_id, int64_t status_id, const PostChange& change) {
   PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.status_by_id(status_id));
   // Only the author's own posts are looked at: anyone else's is not found (as Mastodon).
   if (!found || found->account_id != editor_id) return not_found();
@@ -240,7 +149,7 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
   if (change.media_ids) {
     PUBLIUS_TRY(check_media_visibility(found->visibility, change.media_ids->size()));
     PUBLIUS_ASSIGN_OR_RETURN(updated.media,
-                             media_for_post(editor_id, *change.media_ids, found->id));
+                             mb_.media().media_for_post(editor_id, *change.media_ids, found->id));
   }
   for (const auto& attributes : change.media_attributes) {
     auto it = std::find_if(updated.media.begin(), updated.media.end(),
@@ -297,7 +206,7 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
     std::vector<int64_t> readers = found->mention_account_ids;
     readers.insert(readers.end(), added.begin(), added.end());
     readers.push_back(updated.account_id);
-    PUBLIUS_ASSIGN_OR_RETURN(auto stored, sealed_copy(updated, readers));
+    PUBLIUS_ASSIGN_OR_RETURN(auto stored, mb_.keys().sealed_copy(updated, readers));
     PUBLIUS_TRY(store_.update_status(stored, previous, reset_poll_votes));
     updated.sealed = std::move(stored.sealed);
   } else {
@@ -312,7 +221,8 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
         }))
       added_tags.push_back(t);
   }
-  PUBLIUS_ASSIGN_OR_RETURN(auto tag_followers, tag_followers_of(updated, added_tags));
+  PUBLIUS_ASSIGN_OR_RETURN(auto tag_followers,
+                           mb_.delivery().tag_followers_of(updated, added_tags));
   feeds_.fan_out(updated.id, tag_followers);
   // Attachments the edit dropped lost their rows with it; their files go too.
   std::vector<MediaAttachment> dropped;
@@ -321,12 +231,13 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
                      [&](const MediaAttachment& m) { return m.id == old_media.id; }))
       dropped.push_back(old_media);
   }
-  media_files_.erase(media_file_names(dropped));
-  for (int64_t m : added) PUBLIUS_TRY(notify(m, NotificationType::kMention, editor_id, updated.id));
+  mb_.media().erase_files(media_file_names(dropped));
+  for (int64_t m : added)
+    PUBLIUS_TRY(mb_.delivery().notify(m, NotificationType::kMention, editor_id, updated.id));
   // Those who boosted it hear of the edit, as in Mastodon.
   PUBLIUS_ASSIGN_OR_RETURN(auto boosters, store_.reblogged_by(updated.id, Page{.limit = 1000}));
   for (auto [row, account] : boosters)
-    PUBLIUS_TRY(notify(account, NotificationType::kUpdate, editor_id, updated.id));
+    PUBLIUS_TRY(mb_.delivery().notify(account, NotificationType::kUpdate, editor_id, updated.id));
   PUBLIUS_ASSIGN_OR_RETURN(auto reloaded, store_.status_by_id(updated.id));
   if (!reloaded) return not_found();
   if (!reloaded->sealed.empty()) {
@@ -338,9 +249,8 @@ Result<Post> Microblog::edit_status(int64_t editor_id, int64_t status_id,
   }
   return *reloaded;
 }
-
-Result<Post> Microblog::delete_status(int64_t requester_id, int64_t status_id) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(requester_id, status_id));
+Result<Post> Posts::delete_status(int64_t requester_id, int64_t status_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, mb_.visibility().status(requester_id, status_id));
   // Only the author's own posts are looked at: anyone else's is not found (as Mastodon).
   if (post.account_id != requester_id) return not_found();
   std::vector<Conversation> ended;
@@ -348,10 +258,10 @@ Result<Post> Microblog::delete_status(int64_t requester_id, int64_t status_id) {
     PUBLIUS_ASSIGN_OR_RETURN(ended, store_.conversations_ending_with(post.id));
   }
   PUBLIUS_ASSIGN_OR_RETURN(auto reblogs, store_.delete_status(status_id));
-  PUBLIUS_TRY(repoint_conversations(ended, post.id));
+  PUBLIUS_TRY(mb_.conversations().repoint(ended, post.id));
   // Unlike Mastodon, which keeps a deleted post's media for redrafting, the
   // files are erased with the post (docs/decisions/0002-media-uploads.md).
-  media_files_.erase(media_file_names(post.media));
+  mb_.media().erase_files(media_file_names(post.media));
   post_changed(post.id);
   for (int64_t r : reblogs) post_changed(r);
   if (post.reblog_of_id) post_changed(*post.reblog_of_id);
@@ -359,41 +269,32 @@ Result<Post> Microblog::delete_status(int64_t requester_id, int64_t status_id) {
   account_changed(post.account_id);
   return post;
 }
-
-Result<Post> Microblog::visible_status(Viewer viewer, int64_t status_id) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.status_by_id(status_id));
-  if (!found) return not_found();
-  PUBLIUS_ASSIGN_OR_RETURN(bool visible, can_view(viewer, *found));
-  if (!visible) return not_found();
-  return *found;
-}
-
-Result<Context> Microblog::context(Viewer viewer, int64_t status_id) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(viewer, status_id));
+Result<Context> Posts::context(Viewer viewer, int64_t status_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, mb_.visibility().status(viewer, status_id));
   constexpr int kMaxContext = 4096;
   PUBLIUS_ASSIGN_OR_RETURN(auto up, store_.ancestors(post.id, kMaxContext));
   PUBLIUS_ASSIGN_OR_RETURN(auto down, store_.descendants(post.id, kMaxContext));
   Context ctx;
-  PUBLIUS_ASSIGN_OR_RETURN(auto ancestors, hydrate(up));
-  PUBLIUS_ASSIGN_OR_RETURN(ctx.ancestors, filter_visible(viewer, std::move(ancestors)));
-  PUBLIUS_ASSIGN_OR_RETURN(auto descendants, hydrate(down));
-  PUBLIUS_ASSIGN_OR_RETURN(ctx.descendants, filter_visible(viewer, std::move(descendants)));
+  PUBLIUS_ASSIGN_OR_RETURN(auto ancestors, mb_.visibility().load(up));
+  PUBLIUS_ASSIGN_OR_RETURN(ctx.ancestors, mb_.visibility().filter(viewer, std::move(ancestors)));
+  PUBLIUS_ASSIGN_OR_RETURN(auto descendants, mb_.visibility().load(down));
+  PUBLIUS_ASSIGN_OR_RETURN(ctx.descendants,
+                           mb_.visibility().filter(viewer, std::move(descendants)));
   return ctx;
 }
-
-Result<Post> Microblog::set_favourite(int64_t account_id, int64_t status_id, bool on) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(account_id, status_id));
+Result<Post> Posts::set_favourite(int64_t account_id, int64_t status_id, bool on) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, mb_.visibility().status(account_id, status_id));
   if (post.reblog_of_id) return set_favourite(account_id, *post.reblog_of_id, on);
   PUBLIUS_ASSIGN_OR_RETURN(bool changed, store_.set_favourite(account_id, post.id, on));
   if (changed) post_changed(post.id);
   if (changed && on)
-    PUBLIUS_TRY(notify(post.account_id, NotificationType::kFavourite, account_id, post.id));
-  return visible_status(account_id, post.id);
+    PUBLIUS_TRY(
+        mb_.delivery().notify(post.account_id, NotificationType::kFavourite, account_id, post.id));
+  return mb_.visibility().status(account_id, post.id);
 }
-
-Result<Post> Microblog::set_reblog(int64_t account_id, int64_t status_id, bool on,
-                                   std::optional<Visibility> visibility) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(account_id, status_id));
+Result<Post> Posts::set_reblog(int64_t account_id, int64_t status_id, bool on,
+                               std::optional<Visibility> visibility) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, mb_.visibility().status(account_id, status_id));
   if (post.reblog_of_id) return set_reblog(account_id, *post.reblog_of_id, on, visibility);
   PUBLIUS_ASSIGN_OR_RETURN(auto existing, store_.find_reblog(account_id, post.id));
   if (!on) {
@@ -402,9 +303,9 @@ Result<Post> Microblog::set_reblog(int64_t account_id, int64_t status_id, bool o
       post_changed(*existing);
       post_changed(post.id);
     }
-    return visible_status(account_id, post.id);
+    return mb_.visibility().status(account_id, post.id);
   }
-  if (existing) return visible_status(account_id, *existing);
+  if (existing) return mb_.visibility().status(account_id, *existing);
   if (post.visibility == Visibility::kDirect ||
       (post.visibility == Visibility::kPrivate && post.account_id != account_id)) {
     return forbidden("This action is not allowed");  // Mastodon's answer, 403
@@ -417,23 +318,22 @@ Result<Post> Microblog::set_reblog(int64_t account_id, int64_t status_id, bool o
   reblog.visibility = visibility.value_or(Visibility::kPublic);
   if (reblog.visibility == Visibility::kDirect) reblog.visibility = Visibility::kPublic;
   store::NewPostEffects effects;
-  if (auto n = notification_for(post.account_id, NotificationType::kReblog, account_id, post.id))
+  if (auto n = Delivery::notification_for(post.account_id, NotificationType::kReblog, account_id,
+                                          post.id))
     effects.notifications.push_back(std::move(*n));
   PUBLIUS_TRY(store_.insert_status(reblog, effects));
   post_changed(post.id);
-  PUBLIUS_TRY(deliver(reblog));
+  PUBLIUS_TRY(mb_.delivery().deliver(reblog));
   return reblog;
 }
-
-Result<Post> Microblog::set_bookmark(int64_t account_id, int64_t status_id, bool on) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(account_id, status_id));
+Result<Post> Posts::set_bookmark(int64_t account_id, int64_t status_id, bool on) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, mb_.visibility().status(account_id, status_id));
   const int64_t target = post.reblog_of_id.value_or(post.id);
   PUBLIUS_TRY(store_.set_bookmark(account_id, target, on));
-  return visible_status(account_id, target);
+  return mb_.visibility().status(account_id, target);
 }
-
-Result<Post> Microblog::set_pin(int64_t account_id, int64_t status_id, bool on) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(account_id, status_id));
+Result<Post> Posts::set_pin(int64_t account_id, int64_t status_id, bool on) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, mb_.visibility().status(account_id, status_id));
   if (post.account_id != account_id || post.reblog_of_id)
     return unprocessable("Validation failed: Only your own posts can be pinned");
   if (on) {
@@ -452,12 +352,29 @@ Result<Post> Microblog::set_pin(int64_t account_id, int64_t status_id, bool on) 
   PUBLIUS_TRY(store_.set_pin(account_id, post.id, on));
   return post;
 }
-
-Result<std::vector<PostEdit>> Microblog::history(Viewer viewer, int64_t status_id) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto post, visible_status(viewer, status_id));
+Result<std::vector<PostEdit>> Posts::history(Viewer viewer, int64_t status_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, mb_.visibility().status(viewer, status_id));
   PUBLIUS_ASSIGN_OR_RETURN(auto edits, store_.status_edits(post.id));
   edits.push_back(edit_of(post));
   return edits;
+}
+
+Result<std::vector<std::pair<int64_t, int64_t>>> Posts::favourited_by(Viewer viewer,
+                                                                      int64_t status_id,
+                                                                      const Page& page) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, mb_.visibility().status(viewer, status_id));
+  return store_.favourited_by(post.id, page);
+}
+
+Result<std::vector<std::pair<int64_t, int64_t>>> Posts::reblogged_by(Viewer viewer,
+                                                                     int64_t status_id,
+                                                                     const Page& page) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, mb_.visibility().status(viewer, status_id));
+  return store_.reblogged_by(post.id, page);
+}
+
+Result<store::ViewerFlags> Posts::viewer_flags(int64_t viewer, const std::vector<int64_t>& ids) {
+  return store_.viewer_flags(viewer, ids);
 }
 
 }  // namespace publius::domain

@@ -1,16 +1,29 @@
-// Microblog: follows, follow requests, blocks and mutes.
+// Relationships: follows, follow requests, blocks and mutes.
 #include "domain/microblog.h"
+#include "domain/text_format.h"
 
 namespace publius::domain {
 
-Result<Relationship> Microblog::relationship(int64_t account_id, int64_t target_id) {
+Result<Relationship> Relationships::set_note(int64_t account_id, int64_t target_id,
+                                             std::string_view comment) {
+  PUBLIUS_TRY(mb_.accounts().account(target_id));
+  if (code_points(comment) > kMaxAccountNote)
+    return unprocessable("Validation failed: Comment is too long (maximum is " +
+                         std::to_string(kMaxAccountNote) + " characters)");
+  std::string sealed;
+  if (!comment.empty()) {
+    PUBLIUS_ASSIGN_OR_RETURN(sealed, mb_.keys().seal_note(account_id, target_id, comment));
+  }
+  PUBLIUS_TRY(store_.set_account_note(account_id, target_id, sealed));
+  return relationship(account_id, target_id);
+}
+Result<Relationship> Relationships::relationship(int64_t account_id, int64_t target_id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto rels, store_.relationships(account_id, {target_id}));
   return rels.front();
 }
-
-Result<Relationship> Microblog::follow(int64_t account_id, int64_t target_id, bool show_reblogs,
-                                       bool notify_on_post) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto target, account(target_id));
+Result<Relationship> Relationships::follow(int64_t account_id, int64_t target_id, bool show_reblogs,
+                                           bool notify_on_post) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto target, mb_.accounts().account(target_id));
   if (target.id == account_id) return forbidden("You cannot follow yourself");
   PUBLIUS_ASSIGN_OR_RETURN(auto rel, relationship(account_id, target_id));
   if (rel.blocking || rel.blocked_by) return forbidden("This action is not allowed");
@@ -19,15 +32,16 @@ Result<Relationship> Microblog::follow(int64_t account_id, int64_t target_id, bo
   if (outcome == store::FollowOutcome::kFollowing) {
     account_changed(account_id);
     account_changed(target_id);
-    PUBLIUS_TRY(notify(target_id, NotificationType::kFollow, account_id, std::nullopt));
+    PUBLIUS_TRY(
+        mb_.delivery().notify(target_id, NotificationType::kFollow, account_id, std::nullopt));
     feeds_.drop(account_id);  // rebuilt with the new account's posts on next read
   } else if (outcome == store::FollowOutcome::kRequested) {
-    PUBLIUS_TRY(notify(target_id, NotificationType::kFollowRequest, account_id, std::nullopt));
+    PUBLIUS_TRY(mb_.delivery().notify(target_id, NotificationType::kFollowRequest, account_id,
+                                      std::nullopt));
   }
   return relationship(account_id, target_id);
 }
-
-Status Microblog::end_follow(int64_t follower_id, int64_t followed_id) {
+Status Relationships::end_follow(int64_t follower_id, int64_t followed_id) {
   PUBLIUS_ASSIGN_OR_RETURN(bool removed, store_.unfollow(follower_id, followed_id));
   if (removed) {
     feeds_.drop(follower_id);
@@ -36,21 +50,18 @@ Status Microblog::end_follow(int64_t follower_id, int64_t followed_id) {
   }
   return ok_status();
 }
-
-Result<Relationship> Microblog::unfollow(int64_t account_id, int64_t target_id) {
-  PUBLIUS_TRY(account(target_id));
+Result<Relationship> Relationships::unfollow(int64_t account_id, int64_t target_id) {
+  PUBLIUS_TRY(mb_.accounts().account(target_id));
   PUBLIUS_TRY(end_follow(account_id, target_id));
   return relationship(account_id, target_id);
 }
-
-Result<Relationship> Microblog::remove_from_followers(int64_t account_id, int64_t follower_id) {
-  PUBLIUS_TRY(account(follower_id));
+Result<Relationship> Relationships::remove_from_followers(int64_t account_id, int64_t follower_id) {
+  PUBLIUS_TRY(mb_.accounts().account(follower_id));
   PUBLIUS_TRY(end_follow(follower_id, account_id));
   return relationship(account_id, follower_id);
 }
-
-Result<Relationship> Microblog::block(int64_t account_id, int64_t target_id, bool on) {
-  PUBLIUS_TRY(account(target_id));
+Result<Relationship> Relationships::block(int64_t account_id, int64_t target_id, bool on) {
+  PUBLIUS_TRY(mb_.accounts().account(target_id));
   if (target_id == account_id) return forbidden("You cannot block yourself");
   PUBLIUS_TRY(store_.set_block(account_id, target_id, on));
   account_changed(account_id);
@@ -59,29 +70,56 @@ Result<Relationship> Microblog::block(int64_t account_id, int64_t target_id, boo
   feeds_.drop(target_id);
   return relationship(account_id, target_id);
 }
-
-Result<Relationship> Microblog::mute(int64_t account_id, int64_t target_id, bool on,
-                                     bool notifications) {
-  PUBLIUS_TRY(account(target_id));
+Result<Relationship> Relationships::mute(int64_t account_id, int64_t target_id, bool on,
+                                         bool notifications) {
+  PUBLIUS_TRY(mb_.accounts().account(target_id));
   if (target_id == account_id) return forbidden("You cannot mute yourself");
   PUBLIUS_TRY(store_.set_mute(account_id, target_id, on, notifications));
   return relationship(account_id, target_id);
 }
-
-Result<Relationship> Microblog::resolve_follow_request(int64_t target_id, int64_t requester_id,
-                                                       bool accept) {
-  PUBLIUS_TRY(account(requester_id));
+Result<Relationship> Relationships::resolve_follow_request(int64_t target_id, int64_t requester_id,
+                                                           bool accept) {
+  PUBLIUS_TRY(mb_.accounts().account(requester_id));
   PUBLIUS_ASSIGN_OR_RETURN(bool found,
                            store_.resolve_follow_request(requester_id, target_id, accept));
   if (!found) return not_found();
   if (accept) {
     account_changed(target_id);
     account_changed(requester_id);
-    PUBLIUS_TRY(notify(target_id, NotificationType::kFollow, requester_id, std::nullopt));
+    PUBLIUS_TRY(
+        mb_.delivery().notify(target_id, NotificationType::kFollow, requester_id, std::nullopt));
     feeds_.drop(requester_id);
   }
   // Reported from the target's side, as Mastodon's authorize/reject endpoints do.
   return relationship(target_id, requester_id);
+}
+
+Result<std::vector<Relationship>> Relationships::relationships(
+    int64_t account_id, const std::vector<int64_t>& target_ids) {
+  return store_.relationships(account_id, target_ids);
+}
+
+Result<Relationships::AccountRows> Relationships::followers(int64_t account_id, const Page& page) {
+  PUBLIUS_TRY(mb_.accounts().account(account_id));
+  return store_.followers(account_id, page);
+}
+
+Result<Relationships::AccountRows> Relationships::following(int64_t account_id, const Page& page) {
+  PUBLIUS_TRY(mb_.accounts().account(account_id));
+  return store_.following(account_id, page);
+}
+
+Result<Relationships::AccountRows> Relationships::follow_requests(int64_t account_id,
+                                                                  const Page& page) {
+  return store_.follow_requests(account_id, page);
+}
+
+Result<Relationships::AccountRows> Relationships::blocks(int64_t account_id, const Page& page) {
+  return store_.blocks_of(account_id, page);
+}
+
+Result<Relationships::AccountRows> Relationships::mutes(int64_t account_id, const Page& page) {
+  return store_.mutes_of(account_id, page);
 }
 
 }  // namespace publius::domain

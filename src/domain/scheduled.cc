@@ -126,13 +126,12 @@ std::string new_poll_json(const NewPoll& poll) {
   return out;
 }
 
-Result<ScheduledPost> Microblog::scheduled_post(const ScheduledStatus& stored) {
+Result<ScheduledPost> Posts::scheduled_post(const ScheduledStatus& stored) {
   PUBLIUS_ASSIGN_OR_RETURN(auto request, decode_request(stored.params, stored.account_id));
   return ScheduledPost{stored.id, stored.scheduled_ms, std::move(request), stored.media};
 }
-
-Status Microblog::check_schedule(int64_t account_id, int64_t scheduled_ms, int64_t now_ms,
-                                 int64_t except_id) {
+Status Posts::check_schedule(int64_t account_id, int64_t scheduled_ms, int64_t now_ms,
+                             int64_t except_id) {
   if (scheduled_ms < now_ms + kMinScheduleAheadMs)
     return unprocessable(
         "Validation failed: Scheduled at The scheduled date must be in the future (at least 5 "
@@ -147,9 +146,8 @@ Status Microblog::check_schedule(int64_t account_id, int64_t scheduled_ms, int64
                          std::to_string(kMaxScheduledPostsPerDay) + " scheduled posts on that day");
   return ok_status();
 }
-
-Result<ScheduledPost> Microblog::schedule_status(const NewPost& request, int64_t scheduled_ms,
-                                                 int64_t now_ms) {
+Result<ScheduledPost> Posts::schedule_status(const NewPost& request, int64_t scheduled_ms,
+                                             int64_t now_ms) {
   if (request.idempotency_key) {
     // As Mastodon: the same key again is the same request; it gets the first answer.
     PUBLIUS_ASSIGN_OR_RETURN(
@@ -159,7 +157,7 @@ Result<ScheduledPost> Microblog::schedule_status(const NewPost& request, int64_t
       if (earlier.request.idempotency_key == request.idempotency_key) return earlier;
   }
   // Every rule of a post, checked now as it will be at publishing.
-  PUBLIUS_ASSIGN_OR_RETURN(auto checked, new_post(request, std::nullopt));
+  PUBLIUS_ASSIGN_OR_RETURN(auto checked, new_post(request, std::nullopt, config_.max_status_chars));
   if (checked.visibility == Visibility::kDirect)
     return unprocessable(
         "Validation failed: direct messages cannot be scheduled: their text would wait unsealed");
@@ -177,9 +175,7 @@ Result<ScheduledPost> Microblog::schedule_status(const NewPost& request, int64_t
   PUBLIUS_TRY(store_.insert_scheduled_status(stored));
   return own_scheduled_status(request.author_id, stored.id);
 }
-
-Result<std::vector<ScheduledPost>> Microblog::scheduled_statuses(int64_t account_id,
-                                                                 const Page& page) {
+Result<std::vector<ScheduledPost>> Posts::scheduled_statuses(int64_t account_id, const Page& page) {
   PUBLIUS_ASSIGN_OR_RETURN(auto stored, store_.scheduled_statuses_of(account_id, page));
   std::vector<ScheduledPost> out;
   for (const auto& s : stored) {
@@ -188,37 +184,34 @@ Result<std::vector<ScheduledPost>> Microblog::scheduled_statuses(int64_t account
   }
   return out;
 }
-
-Result<ScheduledPost> Microblog::own_scheduled_status(int64_t account_id, int64_t id) {
+Result<ScheduledPost> Posts::own_scheduled_status(int64_t account_id, int64_t id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto stored, store_.scheduled_status(id));
   if (!stored || stored->account_id != account_id) return not_found();
   return scheduled_post(*stored);
 }
-
-Result<ScheduledPost> Microblog::reschedule_status(int64_t account_id, int64_t id,
-                                                   int64_t scheduled_ms, int64_t now_ms) {
+Result<ScheduledPost> Posts::reschedule_status(int64_t account_id, int64_t id, int64_t scheduled_ms,
+                                               int64_t now_ms) {
   PUBLIUS_TRY(own_scheduled_status(account_id, id));
   PUBLIUS_TRY(check_schedule(account_id, scheduled_ms, now_ms, id));
   PUBLIUS_ASSIGN_OR_RETURN(bool changed, store_.reschedule_status(id, scheduled_ms));
   if (!changed) return not_found();  // published or deleted meanwhile
   return own_scheduled_status(account_id, id);
 }
-
-Status Microblog::delete_scheduled_status(int64_t account_id, int64_t id) {
+Status Posts::delete_scheduled_status(int64_t account_id, int64_t id) {
   PUBLIUS_TRY(own_scheduled_status(account_id, id));
   PUBLIUS_ASSIGN_OR_RETURN(bool deleted, store_.delete_scheduled_status(id));
   if (!deleted) return not_found();
   return ok_status();
 }
-
-Result<size_t> Microblog::publish_due_statuses(int64_t now_ms) {
+Result<size_t> Posts::publish_due_statuses(int64_t now_ms) {
   size_t published = 0;
   for (;;) {
     PUBLIUS_ASSIGN_OR_RETURN(auto due, store_.scheduled_statuses_due(now_ms, kPublishBatch));
     for (const auto& stored : due) {
       auto scheduled = scheduled_post(stored);
-      Result<Post> post = scheduled.ok() ? new_post(scheduled->request, stored.id)
-                                         : Result<Post>(scheduled.error());
+      Result<Post> post = scheduled.ok()
+                              ? new_post(scheduled->request, stored.id, config_.max_status_chars)
+                              : Result<Post>(scheduled.error());
       if (post.ok()) post = store_new_post(std::move(post).value(), scheduled->request, stored.id);
       if (post.ok()) {
         ++published;
@@ -239,5 +232,7 @@ Result<size_t> Microblog::publish_due_statuses(int64_t now_ms) {
   }
   return published;
 }
+
+Result<std::optional<int64_t>> Posts::next_scheduled_time() { return store_.next_scheduled_ms(); }
 
 }  // namespace publius::domain

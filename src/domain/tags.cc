@@ -40,8 +40,7 @@ int64_t tag_id(std::string_view normalized_name) {
   return static_cast<int64_t>(bits) + 1;
 }
 
-Result<std::vector<Tag>> Microblog::tag_entities(Viewer viewer,
-                                                 const std::vector<std::string>& names) {
+Result<std::vector<Tag>> Tags::tag_entities(Viewer viewer, const std::vector<std::string>& names) {
   std::vector<std::string> followed;
   if (viewer) {
     PUBLIUS_ASSIGN_OR_RETURN(followed, store_.followed_tags(*viewer));
@@ -66,21 +65,18 @@ Result<std::vector<Tag>> Microblog::tag_entities(Viewer viewer,
   }
   return out;
 }
-
-Result<Tag> Microblog::tag(Viewer viewer, std::string_view name) {
+Result<Tag> Tags::tag(Viewer viewer, std::string_view name) {
   PUBLIUS_ASSIGN_OR_RETURN(auto normalized, normalized_name(name));
   PUBLIUS_ASSIGN_OR_RETURN(auto found, tag_entities(viewer, {normalized}));
   return std::move(found.front());
 }
-
-Result<std::vector<Tag>> Microblog::tags(Viewer viewer, const std::vector<std::string>& names) {
+Result<std::vector<Tag>> Tags::tags(Viewer viewer, const std::vector<std::string>& names) {
   std::vector<std::string> normalized;
   for (const auto& name : names)
     if (is_valid_tag(name)) normalized.push_back(normalize_tag(name));
   return tag_entities(viewer, normalized);
 }
-
-Result<Tag> Microblog::follow_tag(int64_t account_id, std::string_view name) {
+Result<Tag> Tags::follow_tag(int64_t account_id, std::string_view name) {
   PUBLIUS_ASSIGN_OR_RETURN(auto normalized, normalized_name(name));
   PUBLIUS_ASSIGN_OR_RETURN(auto followed, store_.followed_tags(account_id));
   if (!std::binary_search(followed.begin(), followed.end(), normalized)) {
@@ -92,15 +88,13 @@ Result<Tag> Microblog::follow_tag(int64_t account_id, std::string_view name) {
   }
   return tag(account_id, normalized);
 }
-
-Result<Tag> Microblog::unfollow_tag(int64_t account_id, std::string_view name) {
+Result<Tag> Tags::unfollow_tag(int64_t account_id, std::string_view name) {
   PUBLIUS_ASSIGN_OR_RETURN(auto normalized, normalized_name(name));
   PUBLIUS_ASSIGN_OR_RETURN(bool removed, store_.set_tag_follow(account_id, normalized, false));
   if (removed) feeds_.drop(account_id);
   return tag(account_id, normalized);
 }
-
-Result<std::vector<Tag>> Microblog::followed_tags(int64_t account_id, const Page& page) {
+Result<std::vector<Tag>> Tags::followed_tags(int64_t account_id, const Page& page) {
   PUBLIUS_ASSIGN_OR_RETURN(auto names, store_.followed_tags(account_id));
   std::vector<Tag> all;
   all.reserve(names.size());
@@ -109,18 +103,6 @@ Result<std::vector<Tag>> Microblog::followed_tags(int64_t account_id, const Page
   std::vector<std::string> shown;
   for (auto& t : page_of(std::move(all), page)) shown.push_back(std::move(t.name));
   return tag_entities(account_id, shown);
-}
-
-Result<std::vector<int64_t>> Microblog::tag_followers_of(const Post& post,
-                                                         const std::vector<std::string>& tags) {
-  // Mastodon's rule: only public posts reach hashtag followers, never boosts. A direct
-  // post's tags are sealed content and never leave it.
-  if (post.visibility != Visibility::kPublic || post.reblog_of_id || !post.sealed.empty() ||
-      tags.empty())
-    return std::vector<int64_t>();
-  std::vector<std::string> normalized;
-  for (const auto& t : tags) normalized.push_back(normalize_tag(t));
-  return store_.tag_follower_ids(normalized, post.account_id);
 }
 
 }  // namespace publius::domain

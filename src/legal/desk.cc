@@ -109,24 +109,21 @@ bool is_legal_move(std::string_view from, std::string_view to) {
   return kMoves.count({from, to}) > 0;
 }
 
-LegalDesk::LegalDesk(store::Store& store, LegalStore& legal, DeskOptions options)
+LegalDesk::LegalDesk(domain::Microblog& microblog, store::Store& store, LegalStore& legal,
+                     DeskOptions options)
     : store_(store),
       legal_(legal),
       options_(std::move(options)),
       legal_dir_(options_.data_dir + "/legal"),
       inventory_(store),
-      notices_(store, options_.feeds ? *options_.feeds : own_feeds_, [&] {
-        domain::InstanceConfig config;
-        config.domain = options_.domain;
-        config.max_status_chars = 20000;  // a notice says everything in one message
-        return config;
-      }()) {
+      microblog_(microblog) {
   if (!options_.clock) options_.clock = [] { return now_ms(); };
 }
 
-Result<std::unique_ptr<LegalDesk>> LegalDesk::open(store::Store& store, LegalStore& legal,
+Result<std::unique_ptr<LegalDesk>> LegalDesk::open(domain::Microblog& microblog,
+                                                   store::Store& store, LegalStore& legal,
                                                    DeskOptions options) {
-  std::unique_ptr<LegalDesk> desk(new LegalDesk(store, legal, std::move(options)));
+  std::unique_ptr<LegalDesk> desk(new LegalDesk(microblog, store, legal, std::move(options)));
   PUBLIUS_TRY(desk->load_files());
   PUBLIUS_TRY(desk->release_expired_notices());
   return desk;
@@ -400,12 +397,13 @@ Result<int64_t> LegalDesk::notice_account_id() {
   for (const char* name : {"legal", "legal_notices", "legal_desk"}) {
     PUBLIUS_ASSIGN_OR_RETURN(auto existing, store_.account_by_username(name));
     if (existing) continue;
-    PUBLIUS_ASSIGN_OR_RETURN(auto created, notices_.register_account(name, random_token(24)));
-    store::ProfileUpdate profile;
+    PUBLIUS_ASSIGN_OR_RETURN(auto created,
+                             microblog_.accounts().register_account(name, random_token(24)));
+    domain::ProfileChange profile;
     profile.display_name = "Legal notices";
     profile.note = "Notices from this server's operator about legal demands for your data.";
     profile.bot = true;
-    PUBLIUS_TRY(notices_.update_profile(created.account.id, profile));
+    PUBLIUS_TRY(microblog_.accounts().update_profile(created.account.id, profile));
     PUBLIUS_TRY(write_file(path, std::string(name) + "\n"));
     return created.account.id;
   }
@@ -440,7 +438,7 @@ Result<int> LegalDesk::send_notice(const DemandRow& row, const Demand& d) {
     post.author_id = from;
     post.text = std::move(text);
     post.visibility = domain::Visibility::kDirect;
-    PUBLIUS_TRY(notices_.create_status(post));
+    PUBLIUS_TRY(microblog_.posts().create_operator_notice(post));
     ++sent;
   }
   return sent;

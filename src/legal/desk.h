@@ -54,9 +54,6 @@ struct DeskOptions {
   std::string data_dir;
   std::string domain = "localhost";  // named in user notices
   std::function<int64_t()> clock;    // ms since the epoch; default: wall clock
-  // The home feeds notices are delivered into: the server passes its own so a
-  // notice reaches the recipient's warm feed at once. Default: the desk's own.
-  timeline::HomeFeeds* feeds = nullptr;
 };
 
 // A demand document given as bytes (an upload) rather than a path.
@@ -82,8 +79,10 @@ bool is_legal_move(std::string_view from, std::string_view to);
 
 class LegalDesk {
  public:
-  static Result<std::unique_ptr<LegalDesk>> open(store::Store& store, LegalStore& legal,
-                                                 DeskOptions options);
+  // `microblog` sends user notices (as direct posts from the notice account) and
+  // must outlive the desk, as must `store` and `legal`.
+  static Result<std::unique_ptr<LegalDesk>> open(domain::Microblog& microblog, store::Store& store,
+                                                 LegalStore& legal, DeskOptions options);
 
   // Records and reviews a demand; returns {"id", "state", "review"}.
   // Document paths in the JSON are read relative to the working directory;
@@ -127,7 +126,8 @@ class LegalDesk {
   // Holds the mutex and the data directory's desk lock for one operation.
   class Exclusive;
 
-  LegalDesk(store::Store& store, LegalStore& legal, DeskOptions options);
+  LegalDesk(domain::Microblog& microblog, store::Store& store, LegalStore& legal,
+            DeskOptions options);
   Status load_files();
   int64_t now() const { return options_.clock(); }
   Status release_locked();
@@ -151,8 +151,7 @@ class LegalDesk {
   std::string counsel_;
   std::optional<AuditSigner> signer_;
   shield::StoreDisclosureInventory inventory_;
-  timeline::HomeFeeds own_feeds_;  // used when DeskOptions::feeds is not given
-  domain::Microblog notices_;      // posts notices; its own feeds, a longer length limit
+  domain::Microblog& microblog_;  // sends the notices, as any post is sent
   std::mutex mu_;
   LockFile lock_file_;  // DATA_DIR/legal/desk.lock
 };

@@ -83,7 +83,7 @@ struct AccountStatusesQuery {
   bool exclude_replies = false;
   bool exclude_reblogs = false;
   bool only_pinned = false;
-  bool only_media = false;  // posts that carry media
+  bool only_media = false;         // posts that carry media
   std::optional<std::string> tag;  // normalized
   // Highest visibility the viewer may see: kPublic shows public+unlisted, kPrivate adds
   // followers-only.
@@ -144,9 +144,9 @@ struct AccountInventoryCounts {
   int64_t followers_only_posts = 0;
   int64_t direct_messages = 0;           // direct posts the account wrote (all sealed)
   int64_t direct_messages_received = 0;  // direct posts addressed to the account
-  int64_t public_media = 0;      // images attached to public posts
-  int64_t non_public_media = 0;  // images attached to unlisted or followers-only posts
-  int64_t unattached_media = 0;  // uploaded, not (yet) in a post
+  int64_t public_media = 0;              // images attached to public posts
+  int64_t non_public_media = 0;          // images attached to unlisted or followers-only posts
+  int64_t unattached_media = 0;          // uploaded, not (yet) in a post
   bool has_public_key = false;
   int64_t wrapped_key_copies = 0;  // the secret key's wrapped copies, all credentials
   int64_t boosts = 0;
@@ -157,10 +157,10 @@ struct AccountInventoryCounts {
   int64_t filters = 0;
   int64_t account_notes = 0;  // sealed private notes this account keeps on others
   int64_t filter_keywords = 0;
-  int64_t conversations = 0;     // direct-message threads in the account's list (metadata only)
-  int64_t poll_votes = 0;        // options the account chose in others' polls (no times kept)
-  int64_t followed_tags = 0;     // hashtags the account follows (no times kept)
-  int64_t scheduled_posts = 0;   // posts waiting for their publication time (text in clear)
+  int64_t conversations = 0;    // direct-message threads in the account's list (metadata only)
+  int64_t poll_votes = 0;       // options the account chose in others' polls (no times kept)
+  int64_t followed_tags = 0;    // hashtags the account follows (no times kept)
+  int64_t scheduled_posts = 0;  // posts waiting for their publication time (text in clear)
   // The account's posting defaults (settings).
   domain::Visibility default_visibility = domain::Visibility::kPublic;
   bool default_sensitive = false;
@@ -245,12 +245,18 @@ class Store {
   virtual Result<App> create_app(const App& app) = 0;
   virtual Result<std::optional<App>> app_by_client_id(std::string_view client_id) = 0;
   virtual Result<std::optional<App>> app_by_id(int64_t id) = 0;
-  virtual Result<Token> create_token(const std::string& token_hash, const Token& t) = 0;
+  // Credentials are created with their wrapped copy of the account's key in the same
+  // write (`wrapped_key` empty: none), so no credential is ever stored without it.
+  virtual Result<Token> create_token(const std::string& token_hash, const Token& t,
+                                     const std::string& wrapped_key) = 0;
   virtual Result<std::optional<Token>> token_by_hash(const std::string& token_hash) = 0;
   virtual Status revoke_token(const std::string& token_hash) = 0;
-  virtual Status create_auth_code(const std::string& code_hash, const AuthCode& c) = 0;
-  // Returns and deletes the code (single use).
-  virtual Result<std::optional<AuthCode>> take_auth_code(const std::string& code_hash) = 0;
+  virtual Status create_auth_code(const std::string& code_hash, const AuthCode& c,
+                                  const std::string& wrapped_key) = 0;
+  // Returns and deletes the code (single use) when it was issued to `app_id`; another
+  // app's attempt finds nothing and spends nothing.
+  virtual Result<std::optional<AuthCode>> take_auth_code(const std::string& code_hash,
+                                                         int64_t app_id) = 0;
 
   // Statuses. insert_status() fills id-dependent counters (account statuses_count,
   // parent replies_count, reblog target reblogs_count) and writes `effects` in the
@@ -505,7 +511,7 @@ class Store {
   // no-op when already that day); delete_web_sessions_of() ends every session of an
   // account (password change, recovery).
   virtual Status create_web_session(const std::string& token_hash, int64_t account_id,
-                                    int64_t day_ms) = 0;
+                                    int64_t day_ms, const std::string& wrapped_key) = 0;
   virtual Result<std::optional<WebSession>> web_session(const std::string& token_hash) = 0;
   virtual Status touch_web_session(const std::string& token_hash, int64_t day_ms) = 0;
   virtual Status delete_web_session(const std::string& token_hash) = 0;
@@ -527,15 +533,12 @@ class Store {
   // account has none yet and says whether it did (two first sign-ins racing keep
   // one pair). public_keys() gives (account id, public key)
   // for those of `ids` that have one. A credential's wrapped copy lives on the
-  // credential's own row: set_wrapped_key() is kNotFound when there is no such
-  // credential, wrapped_key() empty when it has no copy.
+  // credential's own row, written with it: wrapped_key() is empty when it has no copy.
   virtual Result<std::optional<AccountKey>> account_key(int64_t account_id) = 0;
   virtual Status set_account_key(int64_t account_id, const AccountKey& key) = 0;
   virtual Result<bool> add_account_key(int64_t account_id, const AccountKey& key) = 0;
   virtual Result<std::vector<std::pair<int64_t, std::string>>> public_keys(
       const std::vector<int64_t>& ids) = 0;
-  virtual Status set_wrapped_key(KeyedCredential kind, const std::string& credential_hash,
-                                 const std::string& wrapped_key) = 0;
   virtual Result<std::optional<std::string>> wrapped_key(KeyedCredential kind,
                                                          const std::string& credential_hash) = 0;
 
@@ -543,6 +546,8 @@ class Store {
   // one by id; revoke_token_of() is kNotFound when the token is not the account's.
   virtual Result<std::vector<Token>> tokens_of(int64_t account_id) = 0;
   virtual Status revoke_token_of(int64_t account_id, int64_t token_id) = 0;
+  // Revokes every access token of the account (recovery: whoever held the old password).
+  virtual Status revoke_tokens_of(int64_t account_id) = 0;
 
   // Erases the account and everything that cascades from it (posts, boosts,
   // favourites, follows, tokens, sessions, notifications, search index entries),

@@ -11,20 +11,20 @@ namespace publius::web {
 void WebUi::add_list_routes(http::Router& r) {
   // Every list page is the owner's: logged out goes to sign-in, another's list is 404.
   auto lists = [this](Visit& v, const FormState& state, int status) {
-    auto all = microblog_.lists(v.account->id);
+    auto all = microblog_.lists().lists(v.account->id);
     if (!all.ok()) return error(v, all.error());
     return page(v, lists_page(v.frame, *all, state), status);
   };
   auto edit = [this](Visit& v, int64_t list_id, const FormState& state, int status) {
-    auto list = microblog_.own_list(v.account->id, list_id);
+    auto list = microblog_.lists().own_list(v.account->id, list_id);
     if (!list.ok()) return error(v, list.error());
     std::vector<int64_t> ids;
     domain::Page everyone;
     everyone.limit = std::numeric_limits<int>::max();
-    auto rows = store_.list_members(list_id, everyone);
+    auto rows = microblog_.lists().members(v.account->id, list_id, everyone);
     if (!rows.ok()) return error(v, rows.error());
     for (auto [row, id] : *rows) ids.push_back(id);
-    auto members = store_.accounts_by_ids(ids);
+    auto members = microblog_.accounts().accounts(ids);
     if (!members.ok()) return error(v, members.error());
     return page(v, list_edit_page(v.frame, *list, *members, state), status);
   };
@@ -46,19 +46,18 @@ void WebUi::add_list_routes(http::Router& r) {
   add_page(r, "GET", "/lists", http::Policy::user("read:lists"),
            [lists](http::Request&, Visit& v) { return lists(v, {}, 200); });
 
-  add_page(r, "POST", "/lists", http::Policy::user("write:lists"),
-           [this, lists](http::Request&, Visit& v) {
-             auto fields = api::list_fields(v.params);
-             Result<domain::List> created =
-                 fields.ok() ? microblog_.create_list(v.account->id, *fields) : fields.error();
-             if (!created.ok()) {
-               if (created.error().code != ErrorCode::kUnprocessable)
-                 return error(v, created.error());
-               return lists(v, FormState{created.error().message, "", ""}, 422);
-             }
-             return http::Response::redirect("/lists/" + std::to_string(created->id) + "/edit",
-                                             303);
-           });
+  add_page(
+      r, "POST", "/lists", http::Policy::user("write:lists"),
+      [this, lists](http::Request&, Visit& v) {
+        auto fields = api::list_fields(v.params);
+        Result<domain::List> created =
+            fields.ok() ? microblog_.lists().create_list(v.account->id, *fields) : fields.error();
+        if (!created.ok()) {
+          if (created.error().code != ErrorCode::kUnprocessable) return error(v, created.error());
+          return lists(v, FormState{created.error().message, "", ""}, 422);
+        }
+        return http::Response::redirect("/lists/" + std::to_string(created->id) + "/edit", 303);
+      });
 
   add_page(r, "GET", "/lists/:id/edit", http::Policy::user("read:lists"),
            [edit](http::Request& req, Visit& v) {
@@ -70,7 +69,7 @@ void WebUi::add_list_routes(http::Router& r) {
   add_page(r, "POST", "/lists/:id/edit", http::Policy::user("write:lists"),
            act([this](http::Request&, Visit& v, int64_t id) -> Status {
              PUBLIUS_ASSIGN_OR_RETURN(auto fields, api::list_fields(v.params));
-             PUBLIUS_TRY(microblog_.update_list(v.account->id, id, fields));
+             PUBLIUS_TRY(microblog_.lists().update_list(v.account->id, id, fields));
              return ok_status();
            }));
 
@@ -78,22 +77,22 @@ void WebUi::add_list_routes(http::Router& r) {
            act([this](http::Request&, Visit& v, int64_t id) -> Status {
              std::string name = v.params.get_or("username", "");
              if (!name.empty() && name.front() == '@') name.erase(0, 1);
-             auto member = microblog_.account_by_acct(name);
+             auto member = microblog_.accounts().account_by_acct(name);
              if (!member.ok()) return unprocessable("There is no account @" + name + " here.");
-             return microblog_.add_to_list(v.account->id, id, {member->id});
+             return microblog_.lists().add_to_list(v.account->id, id, {member->id});
            }));
 
   add_page(r, "POST", "/lists/:id/members/:account_id/remove", http::Policy::user("write:lists"),
            act([this](http::Request& req, Visit& v, int64_t id) -> Status {
              PUBLIUS_ASSIGN_OR_RETURN(int64_t member, http::path_id(req, "account_id"));
-             return microblog_.remove_from_list(v.account->id, id, {member});
+             return microblog_.lists().remove_from_list(v.account->id, id, {member});
            }));
 
   add_page(r, "POST", "/lists/:id/delete", http::Policy::user("write:lists"),
            [this](http::Request& req, Visit& v) {
              auto id = http::path_id(req);
              if (!id.ok()) return error(v, id.error());
-             if (auto s = microblog_.delete_list(v.account->id, *id); !s.ok())
+             if (auto s = microblog_.lists().delete_list(v.account->id, *id); !s.ok())
                return error(v, s.error());
              return http::Response::redirect("/lists", 303);
            });

@@ -21,6 +21,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/credentials.h"
 #include "domain/model.h"
 
 namespace publius::web {
@@ -166,15 +167,9 @@ struct SearchResults {
 };
 std::string search_page(const Frame& frame, const SearchResults& results);
 
-struct AuthorizedApp {
-  int64_t token_id = 0;
-  std::string app_name;
-  std::string scopes;
-  std::optional<int64_t> last_used_day_ms;
-};
 struct SettingsPage {
   domain::Account account;
-  std::vector<AuthorizedApp> apps;
+  std::vector<domain::AuthorizedApp> apps;
   int64_t recovery_codes_left = 0;
   std::vector<std::string> followed_tags;  // normalized names, in order
   std::string notice;

@@ -19,7 +19,17 @@
 namespace publius::web {
 namespace {
 
-constexpr int64_t kSessionCookieSeconds = kSessionIdleDays * 86400;
+constexpr int64_t kSessionCookieSeconds = domain::kSessionIdleDays * 86400;
+
+// A domain refusal as a form shows it: without the API's "Validation failed: ".
+std::string form_message(const Error& e) {
+  constexpr std::string_view kPrefix = "Validation failed: ";
+  std::string_view m = e.message;
+  if (m.starts_with(kPrefix)) m.remove_prefix(kPrefix.size());
+  std::string out(m);
+  if (!out.empty() && out.back() != '.') out.push_back('.');
+  return out;
+}
 
 // What a signed-in browser may do: everything an account can, and an admin's desk for admins.
 std::string_view session_scopes(const domain::Account& account) {
@@ -60,8 +70,7 @@ void WebUi::Visit::put_cookie(std::string_view name, std::string header) {
   set_cookies.emplace_back(std::string(name), std::move(header));
 }
 
-WebUi::WebUi(domain::Microblog& microblog)
-    : microblog_(microblog), store_(microblog.store()), sessions_(microblog.store()) {}
+WebUi::WebUi(domain::Microblog& microblog) : microblog_(microblog) {}
 
 void WebUi::register_routes(http::Router& router) {
   // Static files first: no session, cacheable for a year (their paths are versioned).
@@ -99,13 +108,14 @@ Result<WebUi::Visit> WebUi::begin_visit(http::Request& req) {
   if (!plausible) {
     v.cookie_secret.clear();
   } else {
-    PUBLIUS_ASSIGN_OR_RETURN(auto account_id, sessions_.account_for(v.cookie_secret));
+    PUBLIUS_ASSIGN_OR_RETURN(auto account_id,
+                             microblog_.credentials().session_account(v.cookie_secret));
     if (account_id) {
-      auto account = microblog_.account(*account_id);
+      auto account = microblog_.accounts().account(*account_id);
       if (account.ok()) {
         v.account = std::move(account).value();
-        v.reader = domain::ReaderKey(microblog_, *account_id, shield::Credential::kWebSession,
-                                     v.cookie_secret);
+        v.reader = domain::ReaderKey(microblog_.keys(), *account_id,
+                                     shield::Credential::kWebSession, v.cookie_secret);
       }
     }
   }
@@ -211,14 +221,13 @@ http::Response WebUi::back(const Visit& visit, std::string_view fallback) {
 }
 
 Status WebUi::sign_in(Visit& visit, int64_t account_id, const shield::SecretKey* key) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto secret, sessions_.start(account_id));
-  if (key)
-    PUBLIUS_TRY(microblog_.wrap_for_credential(shield::Credential::kWebSession, secret, *key));
-  visit.reader = domain::ReaderKey(microblog_, account_id, shield::Credential::kWebSession, secret);
+  PUBLIUS_ASSIGN_OR_RETURN(auto secret, microblog_.credentials().start_session(account_id, key));
+  visit.reader =
+      domain::ReaderKey(microblog_.keys(), account_id, shield::Credential::kWebSession, secret);
   visit.cookie_secret = secret;
   visit.put_cookie(kSessionCookie,
                    set_cookie(kSessionCookie, secret, visit.secure, kSessionCookieSeconds));
-  PUBLIUS_ASSIGN_OR_RETURN(auto account, microblog_.account(account_id));
+  PUBLIUS_ASSIGN_OR_RETURN(auto account, microblog_.accounts().account(account_id));
   visit.account = account;
   visit.frame.viewer = account;
   visit.frame.csrf = csrf_token(secret);
@@ -237,13 +246,21 @@ void WebUi::sign_out_cookie(Visit& visit) {
 
 Result<std::vector<PostView>> WebUi::views(Visit& visit, const std::vector<domain::Post>& posts) {
   std::vector<PostView> out;
-  std::vector<int64_t> account_ids, shown_ids;
+  std::vector<int64_t> account_ids, shown_ids, original_ids;
+  const domain::Viewer viewer = visit.account ? domain::Viewer(visit.account->id) : std::nullopt;
+  for (const auto& p : posts)
+    if (p.reblog_of_id) original_ids.push_back(*p.reblog_of_id);
+  // A boost was shown only where its original may be seen; the rule decides again.
+  PUBLIUS_ASSIGN_OR_RETURN(auto loaded, microblog_.visibility().load(original_ids));
+  PUBLIUS_ASSIGN_OR_RETURN(auto originals,
+                           microblog_.visibility().keep_visible(viewer, std::move(loaded)));
   for (const auto& p : posts) {
     PostView v;
     v.entry_id = p.id;
     if (p.reblog_of_id) {
-      PUBLIUS_ASSIGN_OR_RETURN(auto original, store_.status_by_id(*p.reblog_of_id));
-      if (!original) continue;
+      auto original = std::find_if(originals.begin(), originals.end(),
+                                   [&](const domain::Post& o) { return o.id == *p.reblog_of_id; });
+      if (original == originals.end()) continue;
       v.post = *original;
       v.booster = domain::Account{};
       v.booster->id = p.account_id;
@@ -256,18 +273,18 @@ Result<std::vector<PostView>> WebUi::views(Visit& visit, const std::vector<domai
     shown_ids.push_back(v.post.id);
     out.push_back(std::move(v));
   }
-  PUBLIUS_ASSIGN_OR_RETURN(auto accounts, store_.accounts_by_ids(account_ids));
+  PUBLIUS_ASSIGN_OR_RETURN(auto accounts, microblog_.accounts().accounts(account_ids));
   std::map<int64_t, domain::Account> by_id;
   for (auto& a : accounts) by_id[a.id] = std::move(a);
   store::ViewerFlags flags;
   std::map<int64_t, std::vector<int>> poll_choices;
   if (visit.account) {
-    const int64_t viewer = visit.account->id;
-    PUBLIUS_ASSIGN_OR_RETURN(flags, store_.viewer_flags(viewer, shown_ids));
+    const int64_t reader = visit.account->id;
+    PUBLIUS_ASSIGN_OR_RETURN(flags, microblog_.posts().viewer_flags(reader, shown_ids));
     std::vector<int64_t> poll_ids;
     for (const auto& v : out)
       if (v.post.poll) poll_ids.push_back(v.post.id);
-    PUBLIUS_ASSIGN_OR_RETURN(auto choices, store_.poll_choices(viewer, poll_ids));
+    PUBLIUS_ASSIGN_OR_RETURN(auto choices, microblog_.posts().poll_choices(reader, poll_ids));
     for (auto& [id, positions] : choices) poll_choices[id] = std::move(positions);
   }
   auto has = [](const std::vector<int64_t>& list, int64_t id) {
@@ -321,27 +338,26 @@ void WebUi::add_auth_routes(http::Router& r) {
            [this](http::Request&, Visit& v) {
              return page(v, sign_up_page(v.frame, {}, microblog_.config().registrations_open));
            });
-  add_page(r, "POST", "/auth/sign_up", http::Policy::optional("write:accounts"),
-           [this](http::Request&, Visit& v) {
-             FormState state;
-             state.username = v.params.get_or("username", "");
-             if (!microblog_.config().registrations_open)
-               return page(v, sign_up_page(v.frame, state, false), 403);
-             auto registered =
-                 microblog_.register_account(state.username, v.params.get_or("password", ""));
-             if (!registered.ok()) {
-               if (registered.error().code == ErrorCode::kInternal)
-                 return error(v, registered.error());
-               state.error = registered.error().message;
-               return page(v, sign_up_page(v.frame, state, true), 422);
-             }
-             if (auto s = sign_in(v, registered->account.id, &registered->key); !s.ok())
-               return error(v, s.error());
-             return page(v,
-                         recovery_codes_page(v.frame, "Welcome, @" + registered->account.username,
-                                             registered->recovery_codes, "/home",
-                                             "I saved them: go to my home timeline"));
-           });
+  add_page(
+      r, "POST", "/auth/sign_up", http::Policy::optional("write:accounts"),
+      [this](http::Request&, Visit& v) {
+        FormState state;
+        state.username = v.params.get_or("username", "");
+        if (!microblog_.config().registrations_open)
+          return page(v, sign_up_page(v.frame, state, false), 403);
+        auto registered =
+            microblog_.accounts().register_account(state.username, v.params.get_or("password", ""));
+        if (!registered.ok()) {
+          if (registered.error().code == ErrorCode::kInternal) return error(v, registered.error());
+          state.error = registered.error().message;
+          return page(v, sign_up_page(v.frame, state, true), 422);
+        }
+        if (auto s = sign_in(v, registered->account.id, &registered->key); !s.ok())
+          return error(v, s.error());
+        return page(v, recovery_codes_page(v.frame, "Welcome, @" + registered->account.username,
+                                           registered->recovery_codes, "/home",
+                                           "I saved them: go to my home timeline"));
+      });
 
   add_page(r, "GET", "/auth/sign_in", http::Policy::optional("read"),
            [this](http::Request&, Visit& v) {
@@ -356,16 +372,16 @@ void WebUi::add_auth_routes(http::Router& r) {
              FormState state;
              state.username = v.params.get_or("username", "");
              const std::string password = v.params.get_or("password", "");
-             auto account = microblog_.authenticate(state.username, password);
+             auto account = microblog_.credentials().authenticate(state.username, password);
              if (!account.ok()) {
                if (account.error().code == ErrorCode::kInternal) return error(v, account.error());
                state.error = "That username and password do not match. Check both and try again.";
                return page(v, sign_in_page(v.frame, state), 401);
              }
-             auto key = microblog_.unlock_with_password(account->id, password);
+             auto key = microblog_.keys().unlock_with_password(account->id, password);
              if (!key.ok()) return error(v, key.error());
              // Whatever session this browser had ends: a fresh secret defeats session fixation.
-             (void)sessions_.end(v.cookie_secret);
+             (void)microblog_.credentials().end_session(v.cookie_secret);
              if (auto s = sign_in(v, account->id, *key ? &**key : nullptr); !s.ok())
                return error(v, s.error());
              return http::Response::redirect("/home", 303);
@@ -373,7 +389,8 @@ void WebUi::add_auth_routes(http::Router& r) {
 
   add_page(r, "POST", "/auth/sign_out", http::Policy::optional("read"),
            [this](http::Request&, Visit& v) {
-             if (auto s = sessions_.end(v.cookie_secret); !s.ok()) return error(v, s.error());
+             if (auto s = microblog_.credentials().end_session(v.cookie_secret); !s.ok())
+               return error(v, s.error());
              sign_out_cookie(v);
              return http::Response::redirect("/", 303);
            });
@@ -386,45 +403,13 @@ void WebUi::add_auth_routes(http::Router& r) {
              state.username = v.params.get_or("username", "");
              const std::string code = normalize_recovery_code(v.params.get_or("code", ""));
              const std::string password = v.params.get_or("password", "");
-             auto fail = [&](std::string message) {
-               state.error = std::move(message);
+             auto recovered = microblog_.credentials().recover(state.username, code, password);
+             if (!recovered.ok()) {
+               if (recovered.error().code != ErrorCode::kUnprocessable)
+                 return error(v, recovered.error());
+               state.error = form_message(recovered.error());
                return page(v, recover_page(v.frame, state), 422);
-             };
-             if (password.size() < 8)
-               return fail("The new password is too short (minimum is 8 characters).");
-             if (password.size() > 1024)
-               return fail("The new password is too long (maximum is 1024 characters).");
-             auto account = store_.account_by_username(state.username);
-             if (!account.ok()) return error(v, account.error());
-             std::optional<int64_t> matched;
-             // A code that wraps the account's key restores access to sealed messages too;
-             // its copy goes with the code, so it is unwrapped before the code is spent.
-             std::optional<shield::SecretKey> key;
-             if (*account) {
-               auto codes = store_.recovery_codes((*account)->id);
-               if (!codes.ok()) return error(v, codes.error());
-               for (const auto& c : *codes) {
-                 if (!password_verify(c.code_hash, code)) continue;
-                 matched = c.id;
-                 if (c.wrapped_key.empty()) continue;
-                 auto unwrapped = shield::unwrap_with_credential(
-                     c.wrapped_key, shield::Credential::kRecoveryCode, code);
-                 if (unwrapped.ok()) key = std::move(unwrapped).value();
-               }
-             } else {
-               (void)password_verify(dummy_password_hash(), code);  // same time for unknown names
              }
-             const std::string mismatch =
-                 "That username and recovery code do not match, or the code was already used.";
-             if (!matched) return fail(mismatch);
-             const int64_t id = (*account)->id;
-             auto consumed = store_.consume_recovery_code(id, *matched);
-             if (!consumed.ok()) return error(v, consumed.error());
-             if (!*consumed) return fail(mismatch);
-             if (auto s = microblog_.change_password(id, password, key ? &*key : nullptr); !s.ok())
-               return error(v, s.error());
-             // Whoever had the old password is logged out of every browser.
-             if (auto s = store_.delete_web_sessions_of(id); !s.ok()) return error(v, s.error());
              return http::Response::redirect("/auth/sign_in?done=recovered", 303);
            });
 }
@@ -433,7 +418,7 @@ void WebUi::add_auth_routes(http::Router& r) {
 
 void WebUi::add_reading_routes(http::Router& r) {
   add_page(r, "GET", "/", http::Policy::optional("read"), [this](http::Request&, Visit& v) {
-    auto stats = store_.instance_stats();
+    auto stats = microblog_.accounts().instance_stats();
     if (!stats.ok()) return error(v, stats.error());
     const auto& config = microblog_.config();
     return page(v, landing_page(v.frame, config.description, config.rules,
@@ -462,7 +447,7 @@ void WebUi::add_reading_routes(http::Router& r) {
              content.empty_message =
                  "Nothing here yet. Follow people from the public timeline or search.";
              return timeline(req, v, std::move(content), [&](const domain::Page& p) {
-               return microblog_.home_timeline(v.account->id, p);
+               return microblog_.timelines().home_timeline(v.account->id, p);
              });
            });
 
@@ -476,7 +461,7 @@ void WebUi::add_reading_routes(http::Router& r) {
              content.empty_message = "No public posts yet.";
              const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
              return timeline(req, v, std::move(content), [&](const domain::Page& p) {
-               return microblog_.public_timeline(viewer, p);
+               return microblog_.timelines().public_timeline(viewer, p);
              });
            });
 
@@ -484,7 +469,7 @@ void WebUi::add_reading_routes(http::Router& r) {
            [this, timeline](http::Request& req, Visit& v) {
              auto id = http::path_id(req);
              if (!id.ok()) return error(v, id.error());
-             auto list = microblog_.own_list(v.account->id, *id);
+             auto list = microblog_.lists().own_list(v.account->id, *id);
              if (!list.ok()) return error(v, list.error());
              TimelinePage content;
              content.title = list->title;
@@ -493,7 +478,7 @@ void WebUi::add_reading_routes(http::Router& r) {
              content.empty_message =
                  "No posts from this list's accounts yet. Add people on its edit page.";
              return timeline(req, v, std::move(content), [&](const domain::Page& p) {
-               return microblog_.list_timeline(v.account->id, *id, p);
+               return microblog_.timelines().list_timeline(v.account->id, *id, p);
              });
            });
 
@@ -508,7 +493,7 @@ void WebUi::add_reading_routes(http::Router& r) {
              content.empty_message = "No posts with this hashtag yet.";
              const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
              if (viewer) {
-               auto entity = microblog_.tag(viewer, *tag);
+               auto entity = microblog_.tags().tag(viewer, *tag);
                if (!entity.ok()) return error(v, entity.error());
                const std::string base = "/tags/" + entity->name;
                content.action = entity->following.value_or(false)
@@ -516,7 +501,7 @@ void WebUi::add_reading_routes(http::Router& r) {
                                     : NavLink{base + "/follow", "Follow #" + *tag};
              }
              return timeline(req, v, std::move(content), [&](const domain::Page& p) {
-               return microblog_.tag_timeline(viewer, *tag, p);
+               return microblog_.timelines().tag_timeline(viewer, *tag, p);
              });
            });
 
@@ -524,7 +509,7 @@ void WebUi::add_reading_routes(http::Router& r) {
            [this](http::Request& req, Visit& v) {
              auto paging = api::page_from(v.params, 20, 40);
              if (!paging.ok()) return error(v, paging.error());
-             auto entries = microblog_.conversations(v.account->id, *paging);
+             auto entries = microblog_.conversations().conversations(v.account->id, *paging);
              if (!entries.ok()) return error(v, entries.error());
              std::vector<domain::Post> last_posts;
              for (const auto& e : *entries) last_posts.push_back(e.last_status);
@@ -535,7 +520,7 @@ void WebUi::add_reading_routes(http::Router& r) {
              for (const auto& e : *entries)
                participant_ids.insert(participant_ids.end(), e.conversation.participant_ids.begin(),
                                       e.conversation.participant_ids.end());
-             auto participants = store_.accounts_by_ids(participant_ids);
+             auto participants = microblog_.accounts().accounts(participant_ids);
              if (!participants.ok()) return error(v, participants.error());
              std::map<int64_t, domain::Account> by_id;
              for (auto& a : *participants) by_id[a.id] = std::move(a);
@@ -551,7 +536,8 @@ void WebUi::add_reading_routes(http::Router& r) {
                // Shown is read, as the API's POST /api/v1/conversations/:id/read (the
                // thread is already loaded: only the flag is written).
                if (c.unread) {
-                 if (auto read = store_.mark_conversation_read(v.account->id, c.id); !read.ok())
+                 if (auto read = microblog_.conversations().mark_read(v.account->id, c.id);
+                     !read.ok())
                    return error(v, read.error());
                }
              }
@@ -563,24 +549,30 @@ void WebUi::add_reading_routes(http::Router& r) {
            [this](http::Request& req, Visit& v) {
              auto paging = api::page_from(v.params, 30, 80);
              if (!paging.ok()) return error(v, paging.error());
-             auto list = store_.notifications(v.account->id, {}, *paging);
+             auto list = microblog_.notifications().page(v.account->id, {}, *paging);
              if (!list.ok()) return error(v, list.error());
+             auto entries = microblog_.notifications().entries(v.account->id, *list);
+             if (!entries.ok()) return error(v, entries.error());
+             std::vector<int64_t> account_ids;
+             for (const auto& e : *entries) {
+               account_ids.push_back(e.notification.from_account_id);
+               if (e.status) account_ids.push_back(e.status->account_id);
+             }
+             auto accounts = microblog_.accounts().accounts(account_ids);
+             if (!accounts.ok()) return error(v, accounts.error());
+             std::map<int64_t, domain::Account> by_id;
+             for (auto& a : *accounts) by_id[a.id] = std::move(a);
              std::vector<NotificationView> items;
-             for (const auto& n : *list) {
-               auto from = store_.account_by_id(n.from_account_id);
-               if (!from.ok()) return error(v, from.error());
-               if (!*from) continue;
-               NotificationView item{n, **from, std::nullopt, {}};
-               if (n.status_id) {
-                 auto post = microblog_.visible_status(v.account->id, *n.status_id);
-                 if (post.ok()) {
-                   auto author = store_.account_by_id(post->account_id);
-                   if (author.ok() && *author) {
-                     item.post_path = post_path(**author, post->id);
-                     v.reader.open(*post);
-                     item.post = std::move(post).value();
-                   }
-                 }
+             for (auto& e : *entries) {
+               auto from = by_id.find(e.notification.from_account_id);
+               if (from == by_id.end()) continue;
+               NotificationView item{e.notification, from->second, std::nullopt, {}};
+               if (e.status) {
+                 auto author = by_id.find(e.status->account_id);
+                 if (author == by_id.end()) continue;
+                 item.post_path = post_path(author->second, e.status->id);
+                 v.reader.open(*e.status);
+                 item.post = std::move(e.status);
                }
                items.push_back(std::move(item));
              }
@@ -593,11 +585,12 @@ void WebUi::add_reading_routes(http::Router& r) {
 
   add_page(r, "GET", "/follow_requests", http::Policy::user("read:follows"),
            [this](http::Request&, Visit& v) {
-             auto rows = store_.follow_requests(v.account->id, domain::Page{.limit = 80});
+             auto rows = microblog_.relationships().follow_requests(v.account->id,
+                                                                    domain::Page{.limit = 80});
              if (!rows.ok()) return error(v, rows.error());
              std::vector<int64_t> ids;
              for (auto [row, account] : *rows) ids.push_back(account);
-             auto accounts = store_.accounts_by_ids(ids);
+             auto accounts = microblog_.accounts().accounts(ids);
              if (!accounts.ok()) return error(v, accounts.error());
              return page(v, follow_requests_page(v.frame, *accounts));
            });
@@ -605,7 +598,7 @@ void WebUi::add_reading_routes(http::Router& r) {
   add_page(
       r, "GET", "/scheduled", http::Policy::user("read:statuses"),
       [this](http::Request&, Visit& v) {
-        auto posts = microblog_.scheduled_statuses(
+        auto posts = microblog_.posts().scheduled_statuses(
             v.account->id, domain::Page{.limit = static_cast<int>(domain::kMaxScheduledPosts)});
         if (!posts.ok()) return error(v, posts.error());
         std::vector<ScheduledView> views;
@@ -620,47 +613,32 @@ void WebUi::add_reading_routes(http::Router& r) {
         return page(v, scheduled_page(v.frame, views));
       });
 
-  add_page(
-      r, "GET", "/search", http::Policy::optional("read:search"), [this](http::Request&, Visit& v) {
-        SearchResults results;
-        results.query = v.params.get_or("q", "");
-        const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
-        if (!results.query.empty() && results.query.size() <= 200) {
-          const std::string& q = results.query;
-          std::string name = q.front() == '@' ? q.substr(1) : q;
-          if (auto at = name.find('@'); at != std::string::npos) name.resize(at);
-          auto accounts = store_.search_accounts(name, 10, 0);
-          if (!accounts.ok()) return error(v, accounts.error());
-          results.accounts = std::move(accounts).value();
-          const std::string_view tag = q.front() == '#' ? std::string_view(q).substr(1) : q;
-          auto tags = store_.search_tags(domain::normalize_tag(tag), 10);
-          if (!tags.ok()) return error(v, tags.error());
-          results.tags = std::move(tags).value();
-          std::vector<domain::Post> posts;
-          if (q.front() == '#') {
-            auto found = microblog_.tag_timeline(viewer, q.substr(1), domain::Page{.limit = 20});
-            if (found.ok()) posts = std::move(found).value();
-          } else {
-            auto ids = store_.search_statuses(q, 20, 0);
-            if (!ids.ok()) return error(v, ids.error());
-            for (int64_t id : *ids) {
-              auto post = microblog_.visible_status(viewer, id);
-              if (post.ok()) posts.push_back(std::move(post).value());
-            }
-          }
-          auto shown = views(v, posts);
-          if (!shown.ok()) return error(v, shown.error());
-          results.posts = std::move(shown).value();
-        }
-        return page(v, search_page(v.frame, results));
-      });
+  add_page(r, "GET", "/search", http::Policy::optional("read:search"),
+           [this](http::Request&, Visit& v) {
+             SearchResults results;
+             results.query = v.params.get_or("q", "");
+             const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
+             if (!results.query.empty() && results.query.size() <= 200) {
+               domain::SearchQuery query;
+               query.text = results.query;
+               auto found = microblog_.search().search(viewer, query);
+               if (!found.ok()) return error(v, found.error());
+               results.accounts = std::move(found->accounts);
+               for (const auto& t : found->hashtags) results.tags.push_back(t.name);
+               const std::vector<domain::Post>& posts = found->statuses;
+               auto shown = views(v, posts);
+               if (!shown.ok()) return error(v, shown.error());
+               results.posts = std::move(shown).value();
+             }
+             return page(v, search_page(v.frame, results));
+           });
 
   // Profiles and posts live at the URLs the API's `url` fields give: /@name and
   // /@name/ID ("@:acct" matches only segments starting with '@').
   auto account_from_path = [this](http::Request& req) -> Result<domain::Account> {
     auto name = http::percent_decode(req.path_param("acct"), false);
     if (!name || name->empty()) return not_found();
-    return microblog_.account_by_acct(*name);
+    return microblog_.accounts().account_by_acct(*name);
   };
 
   add_page(r, "GET", "/@:acct", http::Policy::optional("read:statuses"),
@@ -670,7 +648,7 @@ void WebUi::add_reading_routes(http::Router& r) {
              auto paging = api::page_from(v.params, 20, 40);
              if (!paging.ok()) return error(v, paging.error());
              const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
-             auto posts = microblog_.account_statuses(viewer, account->id, {}, *paging);
+             auto posts = microblog_.timelines().account_statuses(viewer, account->id, {}, *paging);
              if (!posts.ok()) return error(v, posts.error());
              auto shown = views(v, *posts);
              if (!shown.ok()) return error(v, shown.error());
@@ -679,7 +657,7 @@ void WebUi::add_reading_routes(http::Router& r) {
              content.note_html =
                  domain::format_status_text(account->note, {}, microblog_.config().base_url()).html;
              if (v.account && v.account->id != account->id) {
-               auto rel = microblog_.relationship(v.account->id, account->id);
+               auto rel = microblog_.relationships().relationship(v.account->id, account->id);
                if (!rel.ok()) return error(v, rel.error());
                content.relationship = *rel;
              }
@@ -695,20 +673,20 @@ void WebUi::add_reading_routes(http::Router& r) {
              auto id = http::path_id(req);
              if (!id.ok()) return error(v, id.error());
              const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
-             auto post = microblog_.visible_status(viewer, *id);
+             auto post = microblog_.visibility().status(viewer, *id);
              if (!post.ok()) return error(v, post.error());
              if (post->account_id != account->id) return error(v, not_found());
              if (post->reblog_of_id) {
                // A boost has no page of its own: show the original.
-               auto original = microblog_.visible_status(viewer, *post->reblog_of_id);
+               auto original = microblog_.visibility().status(viewer, *post->reblog_of_id);
                if (!original.ok()) return error(v, original.error());
-               auto author = microblog_.account(original->account_id);
+               auto author = microblog_.accounts().account(original->account_id);
                if (!author.ok()) return error(v, author.error());
                return http::Response::redirect(post_path(*author, original->id), 303);
              }
              auto focus = view(v, *post);
              if (!focus.ok()) return error(v, focus.error());
-             auto thread = microblog_.context(viewer, *id);
+             auto thread = microblog_.posts().context(viewer, *id);
              if (!thread.ok()) return error(v, thread.error());
              auto ancestors = views(v, thread->ancestors);
              if (!ancestors.ok()) return error(v, ancestors.error());
@@ -750,16 +728,17 @@ void WebUi::add_action_routes(http::Router& r) {
              // The images go through the same upload as the API's; if one is refused or
              // the post is, the ones already stored are deleted again.
              auto discard_uploads = [&] {
-               for (int64_t id : post.media_ids) (void)microblog_.delete_media(post.author_id, id);
+               for (int64_t id : post.media_ids)
+                 (void)microblog_.media().delete_media(post.author_id, id);
              };
              for (int i = 1; i <= kWebMediaInputs; ++i) {
                const std::string n = std::to_string(i);
                const http::UploadedFile* file = v.params.file("media_" + n);
                if (!file || file->data.empty()) continue;  // an input left empty
                auto details = api::media_change_from(v.params, "description_" + n, "focus_" + n);
-               auto uploaded = details.ok()
-                                   ? microblog_.upload_media(post.author_id, file->data, *details)
-                                   : Result<domain::MediaAttachment>(details.error());
+               auto uploaded = details.ok() ? microblog_.media().upload_media(post.author_id,
+                                                                              file->data, *details)
+                                            : Result<domain::MediaAttachment>(details.error());
                if (!uploaded.ok()) {
                  discard_uploads();
                  return error(v, Error{uploaded.error().code,
@@ -780,16 +759,16 @@ void WebUi::add_action_routes(http::Router& r) {
                return done;
              };
              if (*scheduled_at)
-               return finish(microblog_.schedule_status(post, **scheduled_at, now_ms()),
+               return finish(microblog_.posts().schedule_status(post, **scheduled_at, now_ms()),
                              http::Response::redirect("/scheduled", 303));
-             return finish(microblog_.create_status(post), back(v, "/home"));
+             return finish(microblog_.posts().create_status(post), back(v, "/home"));
            });
 
   add_page(r, "GET", "/statuses/:id/edit", http::Policy::user("read:statuses"),
            [this](http::Request& req, Visit& v) {
              auto id = http::path_id(req);
              if (!id.ok()) return error(v, id.error());
-             auto post = microblog_.visible_status(v.account->id, *id);
+             auto post = microblog_.visibility().status(v.account->id, *id);
              if (!post.ok()) return error(v, post.error());
              if (post->account_id != v.account->id || post->reblog_of_id)
                return error(v, forbidden("You can only edit your own posts."));
@@ -806,7 +785,7 @@ void WebUi::add_action_routes(http::Router& r) {
              change.text = v.params.get_or("status", "");
              change.spoiler_text = v.params.get_or("spoiler_text", "");
              change.keep_poll = true;  // the edit form has no poll fields
-             auto edited = microblog_.edit_status(v.account->id, *id, change);
+             auto edited = microblog_.posts().edit_status(v.account->id, *id, change);
              if (!edited.ok()) return error(v, edited.error());
              return http::Response::redirect(post_path(*v.account, edited->id), 303);
            });
@@ -815,7 +794,7 @@ void WebUi::add_action_routes(http::Router& r) {
            [this](http::Request& req, Visit& v) {
              auto id = http::path_id(req);
              if (!id.ok()) return error(v, id.error());
-             auto deleted = microblog_.delete_status(v.account->id, *id);
+             auto deleted = microblog_.posts().delete_status(v.account->id, *id);
              if (!deleted.ok()) return error(v, deleted.error());
              // Coming back to the deleted post's own page would be a 404.
              const std::string target = safe_local_path(v.params.get_or("back", ""), "/home");
@@ -828,7 +807,7 @@ void WebUi::add_action_routes(http::Router& r) {
            [this](http::Request& req, Visit& v) {
              auto id = http::path_id(req);
              if (!id.ok()) return error(v, id.error());
-             if (auto deleted = microblog_.delete_scheduled_status(v.account->id, *id);
+             if (auto deleted = microblog_.posts().delete_scheduled_status(v.account->id, *id);
                  !deleted.ok())
                return error(v, deleted.error());
              return http::Response::redirect("/scheduled", 303);
@@ -843,15 +822,17 @@ void WebUi::add_action_routes(http::Router& r) {
       return back(v, "/home");
     });
   };
-  status_action("/statuses/:id/favourite", "write:favourites",
-                [this](int64_t me, int64_t id) { return microblog_.set_favourite(me, id, true); });
-  status_action("/statuses/:id/unfavourite", "write:favourites",
-                [this](int64_t me, int64_t id) { return microblog_.set_favourite(me, id, false); });
+  status_action("/statuses/:id/favourite", "write:favourites", [this](int64_t me, int64_t id) {
+    return microblog_.posts().set_favourite(me, id, true);
+  });
+  status_action("/statuses/:id/unfavourite", "write:favourites", [this](int64_t me, int64_t id) {
+    return microblog_.posts().set_favourite(me, id, false);
+  });
   status_action("/statuses/:id/reblog", "write:statuses", [this](int64_t me, int64_t id) {
-    return microblog_.set_reblog(me, id, true, std::nullopt);
+    return microblog_.posts().set_reblog(me, id, true, std::nullopt);
   });
   status_action("/statuses/:id/unreblog", "write:statuses", [this](int64_t me, int64_t id) {
-    return microblog_.set_reblog(me, id, false, std::nullopt);
+    return microblog_.posts().set_reblog(me, id, false, std::nullopt);
   });
 
   add_page(r, "POST", "/statuses/:id/vote", http::Policy::user("write:statuses"),
@@ -860,7 +841,7 @@ void WebUi::add_action_routes(http::Router& r) {
              if (!id.ok()) return error(v, id.error());
              auto choices = api::poll_choices_from(v.params);
              if (!choices.ok()) return error(v, choices.error());
-             auto voted = microblog_.vote(v.account->id, *id, *choices);
+             auto voted = microblog_.posts().vote(v.account->id, *id, *choices);
              if (!voted.ok()) return error(v, voted.error());
              return back(v, "/home");
            });
@@ -882,22 +863,24 @@ void WebUi::add_action_routes(http::Router& r) {
              http::Policy::user("write:follows"), [this, follow](http::Request& req, Visit& v) {
                auto tag = http::percent_decode(req.path_param("tag"), false);
                if (!tag) return error(v, not_found("That is not a hashtag."));
-               auto done = follow ? microblog_.follow_tag(v.account->id, *tag)
-                                  : microblog_.unfollow_tag(v.account->id, *tag);
+               auto done = follow ? microblog_.tags().follow_tag(v.account->id, *tag)
+                                  : microblog_.tags().unfollow_tag(v.account->id, *tag);
                if (!done.ok()) return error(v, done.error());
                return back(v, "/tags/" + done->name);
              });
   }
 
-  account_action("/accounts/:id/follow",
-                 [this](int64_t me, int64_t id) { return microblog_.follow(me, id, true, false); });
-  account_action("/accounts/:id/unfollow",
-                 [this](int64_t me, int64_t id) { return microblog_.unfollow(me, id); });
+  account_action("/accounts/:id/follow", [this](int64_t me, int64_t id) {
+    return microblog_.relationships().follow(me, id, true, false);
+  });
+  account_action("/accounts/:id/unfollow", [this](int64_t me, int64_t id) {
+    return microblog_.relationships().unfollow(me, id);
+  });
   account_action("/follow_requests/:id/authorize", [this](int64_t me, int64_t id) {
-    return microblog_.resolve_follow_request(me, id, true);
+    return microblog_.relationships().resolve_follow_request(me, id, true);
   });
   account_action("/follow_requests/:id/reject", [this](int64_t me, int64_t id) {
-    return microblog_.resolve_follow_request(me, id, false);
+    return microblog_.relationships().resolve_follow_request(me, id, false);
   });
 }
 

@@ -1,36 +1,8 @@
 #include "web/session.h"
 
 #include "util/crypto.h"
-#include "util/time.h"
 
 namespace publius::web {
-namespace {}  // namespace
-
-Result<std::string> Sessions::start(int64_t account_id) {
-  std::string secret = random_token(32);
-  PUBLIUS_TRY(store_.create_web_session(sha256_hex(secret), account_id, now_day_ms()));
-  return secret;
-}
-
-Result<std::optional<int64_t>> Sessions::account_for(std::string_view secret) {
-  if (secret.empty()) return std::optional<int64_t>();
-  const std::string hash = sha256_hex(secret);
-  PUBLIUS_ASSIGN_OR_RETURN(auto session, store_.web_session(hash));
-  if (!session) return std::optional<int64_t>();
-  const int64_t today = now_day_ms();
-  if (session->last_seen_day_ms + kSessionIdleDays * kDayMs < today) {
-    PUBLIUS_TRY(store_.delete_web_session(hash));
-    return std::optional<int64_t>();
-  }
-  if (session->last_seen_day_ms < today) PUBLIUS_TRY(store_.touch_web_session(hash, today));
-  return std::optional<int64_t>(session->account_id);
-}
-
-Status Sessions::end(std::string_view secret) {
-  if (secret.empty()) return ok_status();
-  return store_.delete_web_session(sha256_hex(secret));
-}
-
 std::string csrf_token(std::string_view cookie_secret) {
   // The secret is the key: BLAKE2b wants 16..64 bytes, and secrets are 43 characters;
   // a shorter (forged) cookie is stretched by hashing so the call stays defined.

@@ -27,38 +27,31 @@ void WebUi::add_settings_routes(http::Router& r) {
     content.account = *v.account;
     content.notice = std::move(notice);
     content.error = std::move(problem);
-    auto tokens = store_.tokens_of(v.account->id);
-    if (!tokens.ok()) return error(v, tokens.error());
-    for (const auto& t : *tokens) {
-      AuthorizedApp app;
-      app.token_id = t.id;
-      app.scopes = t.scopes;
-      app.last_used_day_ms = t.last_used_day_ms;
-      auto found = store_.app_by_id(t.app_id);
-      if (!found.ok()) return error(v, found.error());
-      app.app_name = *found ? (*found)->name : "Unknown app";
-      content.apps.push_back(std::move(app));
-    }
-    auto codes = store_.recovery_codes(v.account->id);
-    if (!codes.ok()) return error(v, codes.error());
-    content.recovery_codes_left = static_cast<int64_t>(codes->size());
-    auto tags = store_.followed_tags(v.account->id);
+    auto apps = microblog_.credentials().authorized_apps(v.account->id);
+    if (!apps.ok()) return error(v, apps.error());
+    content.apps = std::move(apps).value();
+    auto codes_left = microblog_.credentials().recovery_codes_left(v.account->id);
+    if (!codes_left.ok()) return error(v, codes_left.error());
+    content.recovery_codes_left = *codes_left;
+    auto tags = microblog_.tags().followed_tags(
+        v.account->id, domain::Page{.limit = static_cast<int>(domain::kMaxFollowedTags)});
     if (!tags.ok()) return error(v, tags.error());
-    content.followed_tags = std::move(tags).value();
+    for (const auto& t : *tags) content.followed_tags.push_back(t.name);
     v.frame.back = "/settings";
     return page(v, settings_page(v.frame, content), status);
   };
   // Checks the current password typed into a settings form.
   auto password_ok = [this](Visit& v) -> Result<bool> {
-    auto checked =
-        microblog_.authenticate(v.account->username, v.params.get_or("current_password", ""));
+    auto checked = microblog_.credentials().authenticate(v.account->username,
+                                                         v.params.get_or("current_password", ""));
     if (checked.ok()) return true;
     if (checked.error().code == ErrorCode::kUnauthorized) return false;
     return checked.take_error();
   };
   // The account's secret key, unwrapped with the current password password_ok() checked.
   auto unlock = [this](Visit& v) {
-    return microblog_.unlock_with_password(v.account->id, v.params.get_or("current_password", ""));
+    return microblog_.keys().unlock_with_password(v.account->id,
+                                                  v.params.get_or("current_password", ""));
   };
 
   add_page(r, "GET", "/settings", http::Policy::user("read:accounts"),
@@ -68,7 +61,7 @@ void WebUi::add_settings_routes(http::Router& r) {
 
   add_page(r, "POST", "/settings/profile", http::Policy::user("write:accounts"),
            [this, settings](http::Request&, Visit& v) {
-             store::ProfileUpdate update;
+             domain::ProfileChange update;
              update.display_name = v.params.get_or("display_name", "");
              update.note = v.params.get_or("note", "");
              // An unchecked checkbox sends nothing: absent means unlocked.
@@ -96,7 +89,7 @@ void WebUi::add_settings_routes(http::Router& r) {
                const http::UploadedFile* file = v.params.file(name);
                if (file && !file->data.empty()) *picture = file->data;
              }
-             auto updated = microblog_.update_profile(v.account->id, update, pictures);
+             auto updated = microblog_.accounts().update_profile(v.account->id, update, pictures);
              if (!updated.ok()) {
                if (updated.error().code != ErrorCode::kUnprocessable)
                  return error(v, updated.error());
@@ -110,7 +103,7 @@ void WebUi::add_settings_routes(http::Router& r) {
         std::pair{"/settings/header/delete", domain::ProfilePicture::kHeader}}) {
     add_page(r, "POST", route.first, http::Policy::user("write:accounts"),
              [this, which = route.second](http::Request&, Visit& v) {
-               auto updated = microblog_.remove_profile_picture(v.account->id, which);
+               auto updated = microblog_.accounts().remove_profile_picture(v.account->id, which);
                if (!updated.ok()) return error(v, updated.error());
                return http::Response::redirect("/settings?done=picture", 303);
              });
@@ -130,11 +123,10 @@ void WebUi::add_settings_routes(http::Router& r) {
         auto key = unlock(v);
         if (!key.ok()) return error(v, key.error());
         const shield::SecretKey* unlocked = *key ? &**key : nullptr;
-        if (auto s = microblog_.change_password(v.account->id, fresh, unlocked); !s.ok())
+        if (auto s = microblog_.credentials().change_password(v.account->id, fresh, unlocked);
+            !s.ok())
           return error(v, s.error());
-        // Every other browser is logged out; this one gets a new session.
-        if (auto s = store_.delete_web_sessions_of(v.account->id); !s.ok())
-          return error(v, s.error());
+        // Every other browser was logged out with it; this one gets a new session.
         if (auto s = sign_in(v, v.account->id, unlocked); !s.ok()) return error(v, s.error());
         return http::Response::redirect("/settings?done=password", 303);
       });
@@ -149,7 +141,8 @@ void WebUi::add_settings_routes(http::Router& r) {
              // The new codes wrap the key too, so each can restore sealed messages.
              auto key = unlock(v);
              if (!key.ok()) return error(v, key.error());
-             auto codes = microblog_.replace_recovery_codes(v.account->id, *key ? &**key : nullptr);
+             auto codes = microblog_.credentials().replace_recovery_codes(v.account->id,
+                                                                          *key ? &**key : nullptr);
              if (!codes.ok()) return error(v, codes.error());
              return page(v, recovery_codes_page(v.frame, "New recovery codes", *codes, "/settings",
                                                 "I saved them: back to settings"));
@@ -159,7 +152,7 @@ void WebUi::add_settings_routes(http::Router& r) {
            [this](http::Request& req, Visit& v) {
              auto id = http::path_id(req);
              if (!id.ok()) return error(v, id.error());
-             if (auto s = store_.revoke_token_of(v.account->id, *id); !s.ok())
+             if (auto s = microblog_.credentials().revoke_token_of(v.account->id, *id); !s.ok())
                return error(v, s.error());
              return http::Response::redirect("/settings?done=revoked", 303);
            });
@@ -175,7 +168,8 @@ void WebUi::add_settings_routes(http::Router& r) {
                return settings(v, "", "The current password is not right; nothing was deleted.",
                                422);
              const int64_t id = v.account->id;
-             if (auto s = microblog_.delete_account(id); !s.ok()) return error(v, s.error());
+             if (auto s = microblog_.accounts().delete_account(id); !s.ok())
+               return error(v, s.error());
              sign_out_cookie(v);
              return page(
                  v, message_page(v.frame, "Account deleted",

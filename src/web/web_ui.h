@@ -3,9 +3,8 @@
 // settings. Every page works with JavaScript off (Tor Browser at "Safest"); the
 // one script, a live character counter, only enhances the compose form.
 //
-// Handlers stay thin: parse the request, call domain::Microblog (or, for
-// sessions and credentials that have no domain rule beyond storage, the Store),
-// and render through web/pages.h. Every response carries a strict
+// Handlers stay thin: parse the request, call domain::Microblog's services, and
+// render through web/pages.h; they never reach the store. Every response carries a strict
 // Content-Security-Policy; every form carries a CSRF token tied to the browser's
 // cookie (web/session.h), and a POST without a matching token is refused.
 //
@@ -104,8 +103,6 @@ class WebUi {
   http::Response back(const Visit& visit, std::string_view fallback);
 
   domain::Microblog& microblog_;
-  store::Store& store_;
-  Sessions sessions_;
   std::vector<NavLink> admin_nav_;
   std::vector<NavLink> footer_links_;
 };

@@ -106,28 +106,29 @@ TEST_F(FilterRulesTest, FiltersArePrivateToTheirOwnerAndKeepKeywordIds) {
   Filter f = keyword_filter("spoilers", true);
   f.id = 0;
   f.keywords[0].id = 0;
-  auto saved = microblog_->save_filter(alice, f);
+  auto saved = microblog_->filters().save_filter(alice, f);
   ASSERT_TRUE(saved.ok()) << saved.error().message;
   ASSERT_NE(saved->keywords[0].id, 0);
   const int64_t kept_id = saved->keywords[0].id;
 
-  EXPECT_EQ(microblog_->own_filter(bob, saved->id).error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(microblog_->own_filter_with_keyword(bob, kept_id).error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(microblog_->delete_filter(bob, saved->id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(microblog_->filters().own_filter(bob, saved->id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(microblog_->filters().own_filter_with_keyword(bob, kept_id).error().code,
+            ErrorCode::kNotFound);
+  EXPECT_EQ(microblog_->filters().delete_filter(bob, saved->id).error().code, ErrorCode::kNotFound);
   Filter stolen = *saved;
   stolen.title = "mine now";
-  EXPECT_EQ(microblog_->save_filter(bob, stolen).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(microblog_->filters().save_filter(bob, stolen).error().code, ErrorCode::kNotFound);
 
   Filter changed = *saved;
   changed.keywords.push_back({0, "finale", false});
-  auto resaved = microblog_->save_filter(alice, changed);
+  auto resaved = microblog_->filters().save_filter(alice, changed);
   ASSERT_TRUE(resaved.ok());
   ASSERT_EQ(resaved->keywords.size(), 2u);
   EXPECT_EQ(resaved->keywords[0].id, kept_id);
   resaved->keywords.erase(resaved->keywords.begin());
-  auto trimmed = microblog_->save_filter(alice, *resaved);
+  auto trimmed = microblog_->filters().save_filter(alice, *resaved);
   ASSERT_TRUE(trimmed.ok());
-  auto stored = microblog_->own_filter(alice, saved->id);
+  auto stored = microblog_->filters().own_filter(alice, saved->id);
   ASSERT_TRUE(stored.ok());
   ASSERT_EQ(stored->keywords.size(), 1u);
   EXPECT_EQ(stored->keywords[0].keyword, "finale");
@@ -142,11 +143,11 @@ TEST_F(FilterRulesTest, OnlyVisiblePostsCanBeFilteredAndOnlyOnce) {
   f.id = 0;
   f.keywords[0].id = 0;
   f.statuses.push_back({0, bobs_private});
-  EXPECT_EQ(microblog_->save_filter(alice, f).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(microblog_->filters().save_filter(alice, f).error().code, ErrorCode::kNotFound);
   f.statuses = {{0, bobs_public}, {0, bobs_public}};
-  EXPECT_EQ(microblog_->save_filter(alice, f).error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(microblog_->filters().save_filter(alice, f).error().code, ErrorCode::kUnprocessable);
   f.statuses.pop_back();
-  EXPECT_TRUE(microblog_->save_filter(alice, f).ok());
+  EXPECT_TRUE(microblog_->filters().save_filter(alice, f).ok());
 }
 
 TEST_F(FilterRulesTest, AnAccountHasABoundedNumberOfFilters) {
@@ -155,8 +156,8 @@ TEST_F(FilterRulesTest, AnAccountHasABoundedNumberOfFilters) {
   f.id = 0;
   f.keywords[0].id = 0;
   for (size_t i = 0; i < kMaxFiltersPerAccount; ++i)
-    ASSERT_TRUE(microblog_->save_filter(alice, f).ok());
-  EXPECT_EQ(microblog_->save_filter(alice, f).error().code, ErrorCode::kUnprocessable);
+    ASSERT_TRUE(microblog_->filters().save_filter(alice, f).ok());
+  EXPECT_EQ(microblog_->filters().save_filter(alice, f).error().code, ErrorCode::kUnprocessable);
 }
 
 }  // namespace

@@ -25,12 +25,12 @@ class MicroblogTest : public ::testing::Test {
   }
 
   int64_t make_account(const std::string& name, bool locked = false) {
-    auto r = microblog_->register_account(name, "password123");
+    auto r = microblog_->accounts().register_account(name, "password123");
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     if (locked) {
-      store::ProfileUpdate u;
+      domain::ProfileChange u;
       u.locked = true;
-      EXPECT_TRUE(microblog_->update_profile(r->account.id, u).ok());
+      EXPECT_TRUE(microblog_->accounts().update_profile(r->account.id, u).ok());
     }
     return r->account.id;
   }
@@ -42,7 +42,7 @@ class MicroblogTest : public ::testing::Test {
     p.text = text;
     p.visibility = v;
     p.in_reply_to_id = reply_to;
-    auto r = microblog_->create_status(p);
+    auto r = microblog_->posts().create_status(p);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return r.ok() ? *r : Post{};
   }
@@ -61,20 +61,22 @@ class MicroblogTest : public ::testing::Test {
 };
 
 TEST_F(MicroblogTest, RegistrationValidatesAndHashesEverything) {
-  auto ok = microblog_->register_account("alice_1", "password123");
+  auto ok = microblog_->accounts().register_account("alice_1", "password123");
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->recovery_codes.size(), 10u);
-  EXPECT_EQ(microblog_->register_account("ALICE_1", "password123").error().code,
+  EXPECT_EQ(microblog_->accounts().register_account("ALICE_1", "password123").error().code,
             ErrorCode::kUnprocessable);  // names are case-insensitive
-  EXPECT_EQ(microblog_->register_account("bad name", "password123").error().code,
+  EXPECT_EQ(microblog_->accounts().register_account("bad name", "password123").error().code,
             ErrorCode::kUnprocessable);
-  EXPECT_EQ(microblog_->register_account("bob", "short").error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(microblog_->accounts().register_account("bob", "short").error().code,
+            ErrorCode::kUnprocessable);
   auto hash = store_->password_hash(ok->account.id);
   ASSERT_TRUE(hash.ok());
   EXPECT_EQ(hash->rfind("$argon2id$", 0), 0u);
-  EXPECT_TRUE(microblog_->authenticate("alice_1", "password123").ok());
-  EXPECT_EQ(microblog_->authenticate("alice_1", "nope").error().code, ErrorCode::kUnauthorized);
-  EXPECT_EQ(microblog_->authenticate("nobody", "password123").error().code,
+  EXPECT_TRUE(microblog_->credentials().authenticate("alice_1", "password123").ok());
+  EXPECT_EQ(microblog_->credentials().authenticate("alice_1", "nope").error().code,
+            ErrorCode::kUnauthorized);
+  EXPECT_EQ(microblog_->credentials().authenticate("nobody", "password123").error().code,
             ErrorCode::kUnauthorized);
 }
 
@@ -83,14 +85,14 @@ TEST_F(MicroblogTest, PostValidation) {
   NewPost p;
   p.author_id = a;
   p.text = "   \n ";
-  EXPECT_EQ(microblog_->create_status(p).error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(microblog_->posts().create_status(p).error().code, ErrorCode::kUnprocessable);
   p.text = std::string(501, 'x');
-  EXPECT_EQ(microblog_->create_status(p).error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(microblog_->posts().create_status(p).error().code, ErrorCode::kUnprocessable);
   p.text = std::string(500, 'x');
-  EXPECT_TRUE(microblog_->create_status(p).ok());
+  EXPECT_TRUE(microblog_->posts().create_status(p).ok());
   // A URL counts as 23 characters however long it is.
   p.text = std::string(470, 'x') + " https://example.org/" + std::string(200, 'a');
-  EXPECT_TRUE(microblog_->create_status(p).ok());
+  EXPECT_TRUE(microblog_->posts().create_status(p).ok());
 }
 
 TEST_F(MicroblogTest, IdempotencyKeyReturnsTheSamePost) {
@@ -99,11 +101,11 @@ TEST_F(MicroblogTest, IdempotencyKeyReturnsTheSamePost) {
   p.author_id = a;
   p.text = "once";
   p.idempotency_key = "key-1";
-  auto first = microblog_->create_status(p);
-  auto second = microblog_->create_status(p);
+  auto first = microblog_->posts().create_status(p);
+  auto second = microblog_->posts().create_status(p);
   ASSERT_TRUE(first.ok() && second.ok());
   EXPECT_EQ(first->id, second->id);
-  EXPECT_EQ(microblog_->account(a)->statuses_count, 1);
+  EXPECT_EQ(microblog_->accounts().account(a)->statuses_count, 1);
 }
 
 TEST_F(MicroblogTest, VisibilityRules) {
@@ -111,29 +113,30 @@ TEST_F(MicroblogTest, VisibilityRules) {
   const int64_t follower = make_account("follower");
   const int64_t stranger = make_account("stranger");
   const int64_t friend_ = make_account("friend");
-  ASSERT_TRUE(microblog_->follow(follower, author, true, false).ok());
+  ASSERT_TRUE(microblog_->relationships().follow(follower, author, true, false).ok());
   const Post pub = post(author, "public");
   const Post unlisted = post(author, "unlisted", Visibility::kUnlisted);
   const Post priv = post(author, "followers only", Visibility::kPrivate);
   const Post direct = post(author, "hi @friend", Visibility::kDirect);
 
-  EXPECT_TRUE(microblog_->visible_status(std::nullopt, pub.id).ok());
-  EXPECT_TRUE(microblog_->visible_status(std::nullopt, unlisted.id).ok());
-  EXPECT_FALSE(microblog_->visible_status(std::nullopt, priv.id).ok());
-  EXPECT_TRUE(microblog_->visible_status(follower, priv.id).ok());
-  EXPECT_EQ(microblog_->visible_status(stranger, priv.id).error().code, ErrorCode::kNotFound);
-  EXPECT_TRUE(microblog_->visible_status(friend_, direct.id).ok());
-  EXPECT_FALSE(microblog_->visible_status(follower, direct.id).ok());
-  EXPECT_TRUE(microblog_->visible_status(author, direct.id).ok());
+  EXPECT_TRUE(microblog_->visibility().status(std::nullopt, pub.id).ok());
+  EXPECT_TRUE(microblog_->visibility().status(std::nullopt, unlisted.id).ok());
+  EXPECT_FALSE(microblog_->visibility().status(std::nullopt, priv.id).ok());
+  EXPECT_TRUE(microblog_->visibility().status(follower, priv.id).ok());
+  EXPECT_EQ(microblog_->visibility().status(stranger, priv.id).error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(microblog_->visibility().status(friend_, direct.id).ok());
+  EXPECT_FALSE(microblog_->visibility().status(follower, direct.id).ok());
+  EXPECT_TRUE(microblog_->visibility().status(author, direct.id).ok());
 
   // Only public posts reach the public timeline.
-  EXPECT_EQ(ids(microblog_->public_timeline(std::nullopt, Page{})), (std::vector<int64_t>{pub.id}));
+  EXPECT_EQ(ids(microblog_->timelines().public_timeline(std::nullopt, Page{})),
+            (std::vector<int64_t>{pub.id}));
   // A stranger sees public and unlisted on the profile; a follower also followers-only.
-  EXPECT_EQ(ids(microblog_->account_statuses(stranger, author, {}, Page{})),
+  EXPECT_EQ(ids(microblog_->timelines().account_statuses(stranger, author, {}, Page{})),
             (std::vector<int64_t>{unlisted.id, pub.id}));
-  EXPECT_EQ(ids(microblog_->account_statuses(follower, author, {}, Page{})),
+  EXPECT_EQ(ids(microblog_->timelines().account_statuses(follower, author, {}, Page{})),
             (std::vector<int64_t>{priv.id, unlisted.id, pub.id}));
-  EXPECT_EQ(ids(microblog_->account_statuses(friend_, author, {}, Page{})),
+  EXPECT_EQ(ids(microblog_->timelines().account_statuses(friend_, author, {}, Page{})),
             (std::vector<int64_t>{direct.id, unlisted.id, pub.id}));
 }
 
@@ -141,46 +144,49 @@ TEST_F(MicroblogTest, HomeFeedGetsFollowedPostsAndDirectMessagesOnly) {
   const int64_t me = make_account("reader");
   const int64_t followed = make_account("followed");
   const int64_t other = make_account("other");
-  ASSERT_TRUE(microblog_->follow(me, followed, true, false).ok());
-  EXPECT_TRUE(ids(microblog_->home_timeline(me, Page{})).empty());  // warms the feed
+  ASSERT_TRUE(microblog_->relationships().follow(me, followed, true, false).ok());
+  EXPECT_TRUE(ids(microblog_->timelines().home_timeline(me, Page{})).empty());  // warms the feed
   const Post a = post(followed, "from followed");
   const Post b = post(other, "from a stranger");
   const Post c = post(other, "@reader psst", Visibility::kDirect);
   const Post d = post(me, "my own");
-  EXPECT_EQ(ids(microblog_->home_timeline(me, Page{})), (std::vector<int64_t>{d.id, c.id, a.id}));
+  EXPECT_EQ(ids(microblog_->timelines().home_timeline(me, Page{})),
+            (std::vector<int64_t>{d.id, c.id, a.id}));
   (void)b;
   // Unfollowing drops the feed; the rebuild no longer has the followed account's post.
-  ASSERT_TRUE(microblog_->unfollow(me, followed).ok());
-  EXPECT_EQ(ids(microblog_->home_timeline(me, Page{})), (std::vector<int64_t>{d.id, c.id}));
+  ASSERT_TRUE(microblog_->relationships().unfollow(me, followed).ok());
+  EXPECT_EQ(ids(microblog_->timelines().home_timeline(me, Page{})),
+            (std::vector<int64_t>{d.id, c.id}));
 }
 
 TEST_F(MicroblogTest, UnfollowStopsDeliveryEvenAfterTheFollowerListWasCached) {
   const int64_t me = make_account("leaver");
   const int64_t star = make_account("talker");
-  ASSERT_TRUE(microblog_->follow(me, star, true, false).ok());
-  EXPECT_TRUE(ids(microblog_->home_timeline(me, Page{})).empty());
+  ASSERT_TRUE(microblog_->relationships().follow(me, star, true, false).ok());
+  EXPECT_TRUE(ids(microblog_->timelines().home_timeline(me, Page{})).empty());
   const Post before = post(star, "while followed");  // caches the follower list
-  ASSERT_TRUE(microblog_->unfollow(me, star).ok());
-  EXPECT_TRUE(ids(microblog_->home_timeline(me, Page{})).empty());  // rebuilt, warm again
+  ASSERT_TRUE(microblog_->relationships().unfollow(me, star).ok());
+  EXPECT_TRUE(
+      ids(microblog_->timelines().home_timeline(me, Page{})).empty());  // rebuilt, warm again
   post(star, "after unfollow");
-  EXPECT_TRUE(ids(microblog_->home_timeline(me, Page{})).empty());
-  ASSERT_TRUE(microblog_->follow(me, star, true, false).ok());
+  EXPECT_TRUE(ids(microblog_->timelines().home_timeline(me, Page{})).empty());
+  ASSERT_TRUE(microblog_->relationships().follow(me, star, true, false).ok());
   const Post again = post(star, "followed again");
-  EXPECT_EQ(ids(microblog_->home_timeline(me, Page{})).front(), again.id);
+  EXPECT_EQ(ids(microblog_->timelines().home_timeline(me, Page{})).front(), again.id);
   (void)before;
 }
 
 TEST_F(MicroblogTest, HomeFeedRebuildMatchesFanOut) {
   const int64_t me = make_account("rebuild");
   const int64_t star = make_account("star");
-  ASSERT_TRUE(microblog_->follow(me, star, true, false).ok());
-  EXPECT_TRUE(ids(microblog_->home_timeline(me, Page{})).empty());
+  ASSERT_TRUE(microblog_->relationships().follow(me, star, true, false).ok());
+  EXPECT_TRUE(ids(microblog_->timelines().home_timeline(me, Page{})).empty());
   std::vector<int64_t> expected;
   for (int i = 0; i < 5; ++i)
     expected.insert(expected.begin(), post(star, "post " + std::to_string(i)).id);
-  const auto from_memory = ids(microblog_->home_timeline(me, Page{}));
+  const auto from_memory = ids(microblog_->timelines().home_timeline(me, Page{}));
   feeds_.drop(me);
-  const auto rebuilt = ids(microblog_->home_timeline(me, Page{}));
+  const auto rebuilt = ids(microblog_->timelines().home_timeline(me, Page{}));
   EXPECT_EQ(from_memory, expected);
   EXPECT_EQ(rebuilt, expected);
 }
@@ -198,7 +204,7 @@ TEST_F(MicroblogTest, DirectMessageToManyIsFiledInEveryParticipantsConversation)
   ASSERT_NE(dm.id, 0);
   std::sort(everyone.begin(), everyone.end());
   for (int64_t owner : everyone) {
-    auto threads = microblog_->conversations(owner, Page{});
+    auto threads = microblog_->conversations().conversations(owner, Page{});
     ASSERT_TRUE(threads.ok()) << threads.error().message;
     ASSERT_EQ(threads->size(), 1u) << "account " << owner;
     const Conversation& c = threads->front().conversation;
@@ -213,39 +219,41 @@ TEST_F(MicroblogTest, DirectMessageToManyIsFiledInEveryParticipantsConversation)
 TEST_F(MicroblogTest, BlocksAndMutesHideAndSever) {
   const int64_t me = make_account("blocker");
   const int64_t them = make_account("blocked");
-  ASSERT_TRUE(microblog_->follow(me, them, true, false).ok());
-  ASSERT_TRUE(microblog_->follow(them, me, true, false).ok());
+  ASSERT_TRUE(microblog_->relationships().follow(me, them, true, false).ok());
+  ASSERT_TRUE(microblog_->relationships().follow(them, me, true, false).ok());
   const Post theirs = post(them, "hello");
-  auto rel = microblog_->block(me, them, true);
+  auto rel = microblog_->relationships().block(me, them, true);
   ASSERT_TRUE(rel.ok());
   EXPECT_TRUE(rel->blocking);
   EXPECT_FALSE(rel->following);
   EXPECT_FALSE(rel->followed_by);
-  EXPECT_EQ(microblog_->account(them)->followers_count, 0);
-  EXPECT_FALSE(microblog_->visible_status(me, theirs.id).ok());
-  EXPECT_EQ(microblog_->follow(them, me, true, false).error().code, ErrorCode::kForbidden);
-  EXPECT_TRUE(ids(microblog_->public_timeline(me, Page{})).empty());
+  EXPECT_EQ(microblog_->accounts().account(them)->followers_count, 0);
+  EXPECT_FALSE(microblog_->visibility().status(me, theirs.id).ok());
+  EXPECT_EQ(microblog_->relationships().follow(them, me, true, false).error().code,
+            ErrorCode::kForbidden);
+  EXPECT_TRUE(ids(microblog_->timelines().public_timeline(me, Page{})).empty());
 
   const int64_t muted = make_account("muted");
-  ASSERT_TRUE(microblog_->follow(me, muted, true, false).ok());
+  ASSERT_TRUE(microblog_->relationships().follow(me, muted, true, false).ok());
   const Post noisy = post(muted, "noise");
-  EXPECT_EQ(ids(microblog_->home_timeline(me, Page{})), (std::vector<int64_t>{noisy.id}));
-  ASSERT_TRUE(microblog_->mute(me, muted, true, true).ok());
-  EXPECT_TRUE(ids(microblog_->home_timeline(me, Page{})).empty());
+  EXPECT_EQ(ids(microblog_->timelines().home_timeline(me, Page{})),
+            (std::vector<int64_t>{noisy.id}));
+  ASSERT_TRUE(microblog_->relationships().mute(me, muted, true, true).ok());
+  EXPECT_TRUE(ids(microblog_->timelines().home_timeline(me, Page{})).empty());
 }
 
 TEST_F(MicroblogTest, LockedAccountsTakeFollowRequests) {
   const int64_t owner = make_account("locked", true);
   const int64_t fan = make_account("fan");
-  auto rel = microblog_->follow(fan, owner, true, false);
+  auto rel = microblog_->relationships().follow(fan, owner, true, false);
   ASSERT_TRUE(rel.ok());
   EXPECT_TRUE(rel->requested);
   EXPECT_FALSE(rel->following);
-  auto accepted = microblog_->resolve_follow_request(owner, fan, true);
+  auto accepted = microblog_->relationships().resolve_follow_request(owner, fan, true);
   ASSERT_TRUE(accepted.ok());
   EXPECT_TRUE(accepted->followed_by);
-  EXPECT_EQ(microblog_->account(owner)->followers_count, 1);
-  EXPECT_EQ(microblog_->resolve_follow_request(owner, fan, true).error().code,
+  EXPECT_EQ(microblog_->accounts().account(owner)->followers_count, 1);
+  EXPECT_EQ(microblog_->relationships().resolve_follow_request(owner, fan, true).error().code,
             ErrorCode::kNotFound);
 }
 
@@ -257,13 +265,13 @@ TEST_F(MicroblogTest, RepliesThreadsAndContext) {
   const Post r2 = post(a, "@replier reply to reply", Visibility::kPublic, r1.id);
   const Post hidden = post(b, "secret reply", Visibility::kDirect, root.id);
   EXPECT_EQ(r1.in_reply_to_account_id, a);
-  auto ctx = microblog_->context(std::nullopt, r1.id);
+  auto ctx = microblog_->posts().context(std::nullopt, r1.id);
   ASSERT_TRUE(ctx.ok());
   EXPECT_EQ(ids(ctx->ancestors), (std::vector<int64_t>{root.id}));
   EXPECT_EQ(ids(ctx->descendants), (std::vector<int64_t>{r2.id}));
-  auto root_ctx = microblog_->context(std::nullopt, root.id);
+  auto root_ctx = microblog_->posts().context(std::nullopt, root.id);
   EXPECT_EQ(ids(root_ctx->descendants), (std::vector<int64_t>{r1.id, r2.id}));
-  EXPECT_EQ(microblog_->visible_status(std::nullopt, root.id)->replies_count, 2);
+  EXPECT_EQ(microblog_->visibility().status(std::nullopt, root.id)->replies_count, 2);
   (void)hidden;
 }
 
@@ -271,27 +279,27 @@ TEST_F(MicroblogTest, FavouritesBoostsAndTheirNotifications) {
   const int64_t a = make_account("famous");
   const int64_t b = make_account("fanboy");
   const Post p = post(a, "like me");
-  auto fav = microblog_->set_favourite(b, p.id, true);
+  auto fav = microblog_->posts().set_favourite(b, p.id, true);
   ASSERT_TRUE(fav.ok());
   EXPECT_EQ(fav->favourites_count, 1);
-  EXPECT_EQ(microblog_->set_favourite(b, p.id, true)->favourites_count, 1);  // idempotent
-  auto boost = microblog_->set_reblog(b, p.id, true, std::nullopt);
+  EXPECT_EQ(microblog_->posts().set_favourite(b, p.id, true)->favourites_count, 1);  // idempotent
+  auto boost = microblog_->posts().set_reblog(b, p.id, true, std::nullopt);
   ASSERT_TRUE(boost.ok());
   EXPECT_EQ(boost->reblog_of_id, p.id);
-  EXPECT_EQ(microblog_->set_reblog(b, p.id, true, std::nullopt)->id, boost->id);
-  EXPECT_EQ(microblog_->visible_status(a, p.id)->reblogs_count, 1);
+  EXPECT_EQ(microblog_->posts().set_reblog(b, p.id, true, std::nullopt)->id, boost->id);
+  EXPECT_EQ(microblog_->visibility().status(a, p.id)->reblogs_count, 1);
   auto notes = store_->notifications(a, {}, Page{});
   ASSERT_TRUE(notes.ok());
   ASSERT_EQ(notes->size(), 2u);
   EXPECT_EQ((*notes)[0].type, NotificationType::kReblog);
   EXPECT_EQ((*notes)[1].type, NotificationType::kFavourite);
-  auto unboosted = microblog_->set_reblog(b, p.id, false, std::nullopt);
+  auto unboosted = microblog_->posts().set_reblog(b, p.id, false, std::nullopt);
   ASSERT_TRUE(unboosted.ok());
   EXPECT_EQ(unboosted->reblogs_count, 0);
   // Private posts cannot be boosted by others.
   const Post priv = post(a, "mine", Visibility::kPrivate);
-  ASSERT_TRUE(microblog_->follow(b, a, true, false).ok());
-  EXPECT_EQ(microblog_->set_reblog(b, priv.id, true, std::nullopt).error().code,
+  ASSERT_TRUE(microblog_->relationships().follow(b, a, true, false).ok());
+  EXPECT_EQ(microblog_->posts().set_reblog(b, priv.id, true, std::nullopt).error().code,
             ErrorCode::kForbidden);
 }
 
@@ -299,25 +307,25 @@ TEST_F(MicroblogTest, EditsKeepHistoryAndNotifyBoosters) {
   const int64_t a = make_account("editor");
   const int64_t b = make_account("booster");
   const Post p = post(a, "first #one");
-  ASSERT_TRUE(microblog_->set_reblog(b, p.id, true, std::nullopt).ok());
+  ASSERT_TRUE(microblog_->posts().set_reblog(b, p.id, true, std::nullopt).ok());
   PostChange change;
   change.text = "second #two";
-  auto edited = microblog_->edit_status(a, p.id, change);
+  auto edited = microblog_->posts().edit_status(a, p.id, change);
   ASSERT_TRUE(edited.ok());
   EXPECT_TRUE(edited->edited_ms.has_value());
   EXPECT_EQ(edited->tags, (std::vector<std::string>{"two"}));
-  auto history = microblog_->history(std::nullopt, p.id);
+  auto history = microblog_->posts().history(std::nullopt, p.id);
   ASSERT_TRUE(history.ok());
   ASSERT_EQ(history->size(), 2u);
   EXPECT_EQ((*history)[0].text, "first #one");
   EXPECT_EQ((*history)[1].text, "second #two");
-  EXPECT_EQ(microblog_->edit_status(b, p.id, change).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(microblog_->posts().edit_status(b, p.id, change).error().code, ErrorCode::kNotFound);
   auto notes = store_->notifications(b, {}, Page{});
   ASSERT_TRUE(notes.ok());
   ASSERT_EQ(notes->size(), 1u);
   EXPECT_EQ(notes->front().type, NotificationType::kUpdate);
-  EXPECT_TRUE(ids(microblog_->tag_timeline(std::nullopt, "one", Page{})).empty());
-  EXPECT_EQ(ids(microblog_->tag_timeline(std::nullopt, "TWO", Page{})),
+  EXPECT_TRUE(ids(microblog_->timelines().tag_timeline(std::nullopt, "one", Page{})).empty());
+  EXPECT_EQ(ids(microblog_->timelines().tag_timeline(std::nullopt, "TWO", Page{})),
             (std::vector<int64_t>{p.id}));
 }
 
@@ -325,13 +333,13 @@ TEST_F(MicroblogTest, DeleteRemovesPostBoostsAndCounts) {
   const int64_t a = make_account("deleter");
   const int64_t b = make_account("other_b");
   const Post p = post(a, "soon gone #gone");
-  ASSERT_TRUE(microblog_->set_reblog(b, p.id, true, std::nullopt).ok());
-  EXPECT_EQ(microblog_->delete_status(b, p.id).error().code, ErrorCode::kNotFound);
-  ASSERT_TRUE(microblog_->delete_status(a, p.id).ok());
-  EXPECT_EQ(microblog_->visible_status(a, p.id).error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(microblog_->account(a)->statuses_count, 0);
-  EXPECT_TRUE(ids(microblog_->account_statuses(std::nullopt, b, {}, Page{})).empty());
-  EXPECT_TRUE(ids(microblog_->tag_timeline(std::nullopt, "gone", Page{})).empty());
+  ASSERT_TRUE(microblog_->posts().set_reblog(b, p.id, true, std::nullopt).ok());
+  EXPECT_EQ(microblog_->posts().delete_status(b, p.id).error().code, ErrorCode::kNotFound);
+  ASSERT_TRUE(microblog_->posts().delete_status(a, p.id).ok());
+  EXPECT_EQ(microblog_->visibility().status(a, p.id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(microblog_->accounts().account(a)->statuses_count, 0);
+  EXPECT_TRUE(ids(microblog_->timelines().account_statuses(std::nullopt, b, {}, Page{})).empty());
+  EXPECT_TRUE(ids(microblog_->timelines().tag_timeline(std::nullopt, "gone", Page{})).empty());
   EXPECT_TRUE(store_->search_statuses("soon", 10, 0)->empty());
 }
 
@@ -339,39 +347,39 @@ TEST_F(MicroblogTest, PinsAreOwnAndLimited) {
   const int64_t a = make_account("pinner");
   const int64_t b = make_account("notowner");
   const Post p = post(a, "pin me");
-  EXPECT_EQ(microblog_->set_pin(b, p.id, true).error().code, ErrorCode::kUnprocessable);
-  ASSERT_TRUE(microblog_->set_pin(a, p.id, true).ok());
+  EXPECT_EQ(microblog_->posts().set_pin(b, p.id, true).error().code, ErrorCode::kUnprocessable);
+  ASSERT_TRUE(microblog_->posts().set_pin(a, p.id, true).ok());
   for (int i = 0; i < 4; ++i)
-    ASSERT_TRUE(microblog_->set_pin(a, post(a, "p" + std::to_string(i)).id, true).ok());
-  EXPECT_EQ(microblog_->set_pin(a, post(a, "sixth").id, true).error().code,
+    ASSERT_TRUE(microblog_->posts().set_pin(a, post(a, "p" + std::to_string(i)).id, true).ok());
+  EXPECT_EQ(microblog_->posts().set_pin(a, post(a, "sixth").id, true).error().code,
             ErrorCode::kUnprocessable);
-  store::AccountStatusesQuery q;
+  AccountPostsFilter q;
   q.only_pinned = true;
-  EXPECT_EQ(ids(microblog_->account_statuses(std::nullopt, a, q, Page{})).size(), 5u);
+  EXPECT_EQ(ids(microblog_->timelines().account_statuses(std::nullopt, a, q, Page{})).size(), 5u);
 }
 
 TEST_F(MicroblogTest, ProfileUpdatesAreValidated) {
   const int64_t a = make_account("profile");
-  store::ProfileUpdate u;
+  domain::ProfileChange u;
   u.display_name = std::string(31, 'x');
-  EXPECT_EQ(microblog_->update_profile(a, u).error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(microblog_->accounts().update_profile(a, u).error().code, ErrorCode::kUnprocessable);
   u.display_name = "Publius";
   u.fields = std::vector<ProfileField>{{"site", "https://example.org"}};
-  auto updated = microblog_->update_profile(a, u);
+  auto updated = microblog_->accounts().update_profile(a, u);
   ASSERT_TRUE(updated.ok());
   EXPECT_EQ(updated->display_name, "Publius");
   ASSERT_EQ(updated->fields.size(), 1u);
   EXPECT_EQ(updated->fields[0].value, "https://example.org");
   u.fields = std::vector<ProfileField>(5, ProfileField{"a", "b"});
-  EXPECT_EQ(microblog_->update_profile(a, u).error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(microblog_->accounts().update_profile(a, u).error().code, ErrorCode::kUnprocessable);
 }
 
 TEST_F(MicroblogTest, LookupByAcctAcceptsOwnDomainOnly) {
   const int64_t a = make_account("lookup");
-  EXPECT_EQ(microblog_->account_by_acct("lookup")->id, a);
-  EXPECT_EQ(microblog_->account_by_acct("@lookup@example.org")->id, a);
-  EXPECT_FALSE(microblog_->account_by_acct("lookup@elsewhere.net").ok());
-  EXPECT_FALSE(microblog_->account_by_acct("").ok());
+  EXPECT_EQ(microblog_->accounts().account_by_acct("lookup")->id, a);
+  EXPECT_EQ(microblog_->accounts().account_by_acct("@lookup@example.org")->id, a);
+  EXPECT_FALSE(microblog_->accounts().account_by_acct("lookup@elsewhere.net").ok());
+  EXPECT_FALSE(microblog_->accounts().account_by_acct("").ok());
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ class PollsTest : public testing::MicroblogFixture {
     p.author_id = author;
     p.text = "Which?";
     p.poll = NewPoll{std::move(options), 300, multiple, false};
-    auto r = microblog_->create_status(p);
+    auto r = microblog_->posts().create_status(p);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return r.ok() ? *r : Post{};
   }
@@ -51,17 +51,17 @@ TEST_F(PollsTest, APollEndsOnceForItsAuthorAndVoters) {
   const Post post = poll_post(author, {"a", "b"});
   ASSERT_TRUE(post.poll);
   EXPECT_EQ(post.poll->expires_ms, post.created_ms + 300 * 1000);
-  ASSERT_TRUE(microblog_->vote(voter, post.id, {0}).ok());
+  ASSERT_TRUE(microblog_->posts().vote(voter, post.id, {0}).ok());
 
   // Before its end nothing is announced, however often the check runs.
-  auto ended = microblog_->end_expired_polls(post.poll->expires_ms - 1);
+  auto ended = microblog_->posts().end_expired_polls(post.poll->expires_ms - 1);
   ASSERT_TRUE(ended.ok());
   EXPECT_EQ(*ended, 0u);
-  auto next = microblog_->next_poll_end();
+  auto next = microblog_->posts().next_poll_end();
   ASSERT_TRUE(next.ok() && *next);
   EXPECT_EQ(**next, post.poll->expires_ms);
 
-  ended = microblog_->end_expired_polls(post.poll->expires_ms);
+  ended = microblog_->posts().end_expired_polls(post.poll->expires_ms);
   ASSERT_TRUE(ended.ok());
   EXPECT_EQ(*ended, 1u);
   for (int64_t recipient : {author, voter}) {
@@ -72,11 +72,11 @@ TEST_F(PollsTest, APollEndsOnceForItsAuthorAndVoters) {
   }
   EXPECT_TRUE(poll_notifications(other).empty());
   // A second run (another wake, a restart) announces nothing again.
-  ended = microblog_->end_expired_polls(post.poll->expires_ms + 60 * 1000);
+  ended = microblog_->posts().end_expired_polls(post.poll->expires_ms + 60 * 1000);
   ASSERT_TRUE(ended.ok());
   EXPECT_EQ(*ended, 0u);
   EXPECT_EQ(poll_notifications(voter).size(), 1u);
-  next = microblog_->next_poll_end();
+  next = microblog_->posts().next_poll_end();
   ASSERT_TRUE(next.ok());
   EXPECT_FALSE(*next) << "no poll is left to end";
 }
@@ -100,7 +100,7 @@ TEST_F(PollsTest, TheCloserThreadAnnouncesAPollThatHasEnded) {
 TEST_F(PollsTest, AnEditBetweenReadingAndEndingAPollKeepsTheNewPollRunning) {
   const int64_t author = account("author"), voter = account("voter");
   const Post post = poll_post(author, {"a", "b"});
-  ASSERT_TRUE(microblog_->vote(voter, post.id, {0}).ok());
+  ASSERT_TRUE(microblog_->posts().vote(voter, post.id, {0}).ok());
   end_in_the_past(post.id);
   auto due = store_->polls_due(now_ms(), 10);
   ASSERT_TRUE(due.ok());
@@ -109,7 +109,7 @@ TEST_F(PollsTest, AnEditBetweenReadingAndEndingAPollKeepsTheNewPollRunning) {
   PostChange change;
   change.text = "Which, really?";
   change.poll = NewPoll{{"c", "d"}, 86400, false, false};
-  auto edited = microblog_->edit_status(author, post.id, change);
+  auto edited = microblog_->posts().edit_status(author, post.id, change);
   ASSERT_TRUE(edited.ok()) << edited.error().message;
 
   Notification n;
@@ -122,7 +122,7 @@ TEST_F(PollsTest, AnEditBetweenReadingAndEndingAPollKeepsTheNewPollRunning) {
   ASSERT_TRUE(marked.ok());
   EXPECT_FALSE(*marked) << "the poll read as due is no longer there";
   EXPECT_TRUE(poll_notifications(voter).empty());
-  auto next = microblog_->next_poll_end();
+  auto next = microblog_->posts().next_poll_end();
   ASSERT_TRUE(next.ok() && *next);
   EXPECT_EQ(**next, edited->poll->expires_ms) << "the new poll still ends at its own time";
 }
@@ -134,11 +134,11 @@ TEST_F(PollsTest, OptionsAreTrimmedAndABlankOneIsRefused) {
   p.author_id = author;
   p.text = "Which?";
   p.poll = NewPoll{{"yes", " \t "}, 300, false, false};
-  EXPECT_EQ(microblog_->create_status(p).error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(microblog_->posts().create_status(p).error().code, ErrorCode::kUnprocessable);
   p.poll->options = {"yes", " yes "};
-  EXPECT_EQ(microblog_->create_status(p).error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(microblog_->posts().create_status(p).error().code, ErrorCode::kUnprocessable);
   p.poll->options = {" yes", "no\n"};
-  auto made = microblog_->create_status(p);
+  auto made = microblog_->posts().create_status(p);
   ASSERT_TRUE(made.ok()) << made.error().message;
   EXPECT_EQ(poll_titles(*made->poll), (std::vector<std::string>{"yes", "no"}));
 }
@@ -146,24 +146,27 @@ TEST_F(PollsTest, OptionsAreTrimmedAndABlankOneIsRefused) {
 TEST_F(PollsTest, VotesAreCheckedAndCounted) {
   const int64_t author = account("author"), b = account("bea"), c = account("cal");
   const Post single = poll_post(author, {"a", "b", "c"});
-  EXPECT_EQ(microblog_->vote(author, single.id, {0}).error().code, ErrorCode::kUnprocessable);
-  EXPECT_EQ(microblog_->vote(b, single.id, {0, 1}).error().code, ErrorCode::kUnprocessable);
-  EXPECT_EQ(microblog_->vote(b, single.id, {3}).error().code, ErrorCode::kUnprocessable);
-  EXPECT_EQ(microblog_->vote(b, single.id, {}).error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(microblog_->posts().vote(author, single.id, {0}).error().code,
+            ErrorCode::kUnprocessable);
+  EXPECT_EQ(microblog_->posts().vote(b, single.id, {0, 1}).error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(microblog_->posts().vote(b, single.id, {3}).error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(microblog_->posts().vote(b, single.id, {}).error().code, ErrorCode::kUnprocessable);
   // Read (and cached) before the vote, the reader's choices still follow it.
   auto before = store_->poll_choices(b, {single.id});
   ASSERT_TRUE(before.ok());
   EXPECT_TRUE(before->empty());
-  auto voted = microblog_->vote(b, single.id, {2});
+  auto voted = microblog_->posts().vote(b, single.id, {2});
   ASSERT_TRUE(voted.ok());
   EXPECT_EQ(voted->poll->options[2].votes_count, 1);
   EXPECT_EQ(voted->poll->voters_count, 1);
-  EXPECT_EQ(microblog_->vote(b, single.id, {1}).error().code, ErrorCode::kUnprocessable);
-  EXPECT_EQ(microblog_->vote(c, post(author, "no poll"), {0}).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(microblog_->posts().vote(b, single.id, {1}).error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(microblog_->posts().vote(c, post(author, "no poll"), {0}).error().code,
+            ErrorCode::kNotFound);
 
   const Post multiple = poll_post(author, {"x", "y"}, true);
-  EXPECT_EQ(microblog_->vote(b, multiple.id, {1, 1}).error().code, ErrorCode::kUnprocessable);
-  voted = microblog_->vote(b, multiple.id, {1, 0});
+  EXPECT_EQ(microblog_->posts().vote(b, multiple.id, {1, 1}).error().code,
+            ErrorCode::kUnprocessable);
+  voted = microblog_->posts().vote(b, multiple.id, {1, 0});
   ASSERT_TRUE(voted.ok());
   EXPECT_EQ(voted->poll->votes_count(), 2);
   EXPECT_EQ(voted->poll->voters_count, 1);
@@ -175,7 +178,7 @@ TEST_F(PollsTest, VotesAreCheckedAndCounted) {
 
   // An ended poll takes no more votes.
   end_in_the_past(single.id);
-  auto late = microblog_->vote(c, single.id, {0});
+  auto late = microblog_->posts().vote(c, single.id, {0});
   ASSERT_FALSE(late.ok());
   EXPECT_NE(late.error().message.find("ended"), std::string::npos) << late.error().message;
 }
@@ -183,7 +186,7 @@ TEST_F(PollsTest, VotesAreCheckedAndCounted) {
 TEST_F(PollsTest, DeletingAVoterDeletesTheirVotesAndKeepsTheTallies) {
   const int64_t author = account("author"), voter = account("voter");
   const Post post = poll_post(author, {"a", "b"});
-  ASSERT_TRUE(microblog_->vote(voter, post.id, {1}).ok());
+  ASSERT_TRUE(microblog_->posts().vote(voter, post.id, {1}).ok());
   auto inventory = store_->inventory_counts(voter);
   ASSERT_TRUE(inventory.ok());
   EXPECT_EQ(inventory->poll_votes, 1);
@@ -192,13 +195,13 @@ TEST_F(PollsTest, DeletingAVoterDeletesTheirVotesAndKeepsTheTallies) {
   ASSERT_NE(records, nullptr);
   EXPECT_NE(records->what.find("1 poll choices"), std::string::npos) << records->what;
 
-  ASSERT_TRUE(microblog_->delete_account(voter).ok());
+  ASSERT_TRUE(microblog_->accounts().delete_account(voter).ok());
   auto kept = store_->status_by_id(post.id);
   ASSERT_TRUE(kept.ok() && *kept && (*kept)->poll);
   EXPECT_EQ((*kept)->poll->options[1].votes_count, 1) << "tallies stay, as in Mastodon";
   EXPECT_EQ(count_rows("poll_votes"), 0);
   // The ended poll notifies no deleted account.
-  auto ended = microblog_->end_expired_polls(post.poll->expires_ms);
+  auto ended = microblog_->posts().end_expired_polls(post.poll->expires_ms);
   ASSERT_TRUE(ended.ok());
   EXPECT_EQ(*ended, 1u);
   EXPECT_EQ(poll_notifications(author).size(), 1u);

@@ -26,25 +26,25 @@ class ScheduledTest : public testing::MicroblogFixture {
   }
 
   ScheduledPost schedule(const NewPost& p, int64_t at_ms) {
-    auto r = microblog_->schedule_status(p, at_ms, now_);
+    auto r = microblog_->posts().schedule_status(p, at_ms, now_);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return r.ok() ? *r : ScheduledPost{};
   }
 
   ErrorCode refusal(const NewPost& p, int64_t at_ms) {
-    auto r = microblog_->schedule_status(p, at_ms, now_);
+    auto r = microblog_->posts().schedule_status(p, at_ms, now_);
     EXPECT_FALSE(r.ok());
     return r.ok() ? ErrorCode::kInternal : r.error().code;
   }
 
   std::vector<Post> own_posts(int64_t author) {
-    auto r = microblog_->account_statuses(author, author, {}, Page{.limit = 40});
+    auto r = microblog_->timelines().account_statuses(author, author, {}, Page{.limit = 40});
     EXPECT_TRUE(r.ok());
     return r.ok() ? *r : std::vector<Post>{};
   }
 
   size_t waiting(int64_t author) {
-    auto r = microblog_->scheduled_statuses(author, Page{.limit = 40});
+    auto r = microblog_->posts().scheduled_statuses(author, Page{.limit = 40});
     EXPECT_TRUE(r.ok());
     return r.ok() ? r->size() : 0;
   }
@@ -82,27 +82,28 @@ TEST_F(ScheduledTest, SchedulingChecksEveryRuleOfAPostAndTheTime) {
 
 TEST_F(ScheduledTest, AnAuthorsDefaultOfDirectIsRefusedToo) {
   const int64_t alice = account("alice");
-  store::ProfileUpdate defaults;
+  domain::ProfileChange defaults;
   defaults.default_visibility = Visibility::kDirect;
-  ASSERT_TRUE(microblog_->update_profile(alice, defaults).ok());
+  ASSERT_TRUE(microblog_->accounts().update_profile(alice, defaults).ok());
   EXPECT_EQ(refusal(request(alice, "hello"), now_ + 10 * kMinute), ErrorCode::kUnprocessable);
 }
 
 TEST_F(ScheduledTest, PublishingIsExactlyOnceThroughThePostPath) {
   const int64_t alice = account("alice"), bob = account("bob"), carol = account("carol");
-  ASSERT_TRUE(microblog_->follow(bob, alice, true, true).ok());  // bob rang the bell
-  ASSERT_TRUE(microblog_->home_timeline(bob, {}).ok());          // his feed is warm
+  ASSERT_TRUE(
+      microblog_->relationships().follow(bob, alice, true, true).ok());  // bob rang the bell
+  ASSERT_TRUE(microblog_->timelines().home_timeline(bob, {}).ok());      // his feed is warm
   NewPost p = request(alice, "hello @carol #later");
   p.poll = NewPoll{{"yes", "no"}, 3600, false, false};
   const ScheduledPost s = schedule(p, now_ + 10 * kMinute);
 
-  auto early = microblog_->publish_due_statuses(now_ + 9 * kMinute);
+  auto early = microblog_->posts().publish_due_statuses(now_ + 9 * kMinute);
   ASSERT_TRUE(early.ok());
   EXPECT_EQ(*early, 0u);
   EXPECT_TRUE(own_posts(alice).empty());
 
   const int64_t at = now_ + 10 * kMinute;
-  auto published = microblog_->publish_due_statuses(at);
+  auto published = microblog_->posts().publish_due_statuses(at);
   ASSERT_TRUE(published.ok()) << published.error().message;
   EXPECT_EQ(*published, 1u);
   const auto posts = own_posts(alice);
@@ -114,8 +115,9 @@ TEST_F(ScheduledTest, PublishingIsExactlyOnceThroughThePostPath) {
   EXPECT_GE(made.poll->expires_ms, now_ms() + 3600 * 1000 - kMinute)
       << "the poll runs from publishing, not from scheduling";
   EXPECT_EQ(waiting(alice), 0u);
-  EXPECT_EQ(microblog_->own_scheduled_status(alice, s.id).error().code, ErrorCode::kNotFound);
-  auto home = microblog_->home_timeline(bob, {});
+  EXPECT_EQ(microblog_->posts().own_scheduled_status(alice, s.id).error().code,
+            ErrorCode::kNotFound);
+  auto home = microblog_->timelines().home_timeline(bob, {});
   ASSERT_TRUE(home.ok());
   ASSERT_FALSE(home->empty());
   EXPECT_EQ(home->front().id, made.id) << "fanned out to followers";
@@ -129,7 +131,7 @@ TEST_F(ScheduledTest, PublishingIsExactlyOnceThroughThePostPath) {
   EXPECT_EQ(belled->front().type, NotificationType::kStatus);
 
   // Again, or later: nothing more.
-  auto again = microblog_->publish_due_statuses(at + 60 * kMinute);
+  auto again = microblog_->posts().publish_due_statuses(at + 60 * kMinute);
   ASSERT_TRUE(again.ok());
   EXPECT_EQ(*again, 0u);
   EXPECT_EQ(own_posts(alice).size(), 1u);
@@ -142,14 +144,14 @@ TEST_F(ScheduledTest, TwoPassesRacingPublishEachPostOnce) {
     schedule(request(alice, "post " + std::to_string(i)), now_ + 10 * kMinute + i);
   const int64_t at = now_ + 20 * kMinute;
   Result<size_t> first = size_t{0}, second = size_t{0};
-  std::thread a([&] { first = microblog_->publish_due_statuses(at); });
-  std::thread b([&] { second = microblog_->publish_due_statuses(at); });
+  std::thread a([&] { first = microblog_->posts().publish_due_statuses(at); });
+  std::thread b([&] { second = microblog_->posts().publish_due_statuses(at); });
   a.join();
   b.join();
   ASSERT_TRUE(first.ok() && second.ok());
   EXPECT_EQ(*first + *second, static_cast<size_t>(kPosts));
   EXPECT_EQ(own_posts(alice).size(), static_cast<size_t>(kPosts));
-  auto me = microblog_->account(alice);
+  auto me = microblog_->accounts().account(alice);
   ASSERT_TRUE(me.ok());
   EXPECT_EQ(me->statuses_count, kPosts);
 }
@@ -161,8 +163,8 @@ TEST_F(ScheduledTest, APostThatNoLongerPassesIsDroppedAtPublishing) {
   reply.in_reply_to_id = target;
   schedule(reply, now_ + 10 * kMinute);
   schedule(request(alice, "fine"), now_ + 11 * kMinute);
-  ASSERT_TRUE(microblog_->delete_status(bob, target).ok());
-  auto published = microblog_->publish_due_statuses(now_ + 20 * kMinute);
+  ASSERT_TRUE(microblog_->posts().delete_status(bob, target).ok());
+  auto published = microblog_->posts().publish_due_statuses(now_ + 20 * kMinute);
   ASSERT_TRUE(published.ok());
   EXPECT_EQ(*published, 1u);
   const auto posts = own_posts(alice);
@@ -174,26 +176,30 @@ TEST_F(ScheduledTest, APostThatNoLongerPassesIsDroppedAtPublishing) {
 TEST_F(ScheduledTest, OnlyTheOwnerSeesReschedulesOrDeletes) {
   const int64_t alice = account("alice"), mallory = account("mallory");
   const ScheduledPost s = schedule(request(alice, "mine"), now_ + 10 * kMinute);
-  EXPECT_EQ(microblog_->own_scheduled_status(mallory, s.id).error().code, ErrorCode::kNotFound);
-  EXPECT_EQ(microblog_->reschedule_status(mallory, s.id, now_ + 60 * kMinute, now_).error().code,
+  EXPECT_EQ(microblog_->posts().own_scheduled_status(mallory, s.id).error().code,
             ErrorCode::kNotFound);
-  EXPECT_EQ(microblog_->delete_scheduled_status(mallory, s.id).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(
+      microblog_->posts().reschedule_status(mallory, s.id, now_ + 60 * kMinute, now_).error().code,
+      ErrorCode::kNotFound);
+  EXPECT_EQ(microblog_->posts().delete_scheduled_status(mallory, s.id).error().code,
+            ErrorCode::kNotFound);
   EXPECT_EQ(waiting(mallory), 0u);
 
-  EXPECT_EQ(microblog_->reschedule_status(alice, s.id, now_ + kMinute, now_).error().code,
+  EXPECT_EQ(microblog_->posts().reschedule_status(alice, s.id, now_ + kMinute, now_).error().code,
             ErrorCode::kUnprocessable);
-  auto moved = microblog_->reschedule_status(alice, s.id, now_ + 60 * kMinute, now_);
+  auto moved = microblog_->posts().reschedule_status(alice, s.id, now_ + 60 * kMinute, now_);
   ASSERT_TRUE(moved.ok()) << moved.error().message;
   EXPECT_EQ(moved->scheduled_ms, now_ + 60 * kMinute);
   EXPECT_EQ(moved->request.text, "mine");
-  auto none = microblog_->publish_due_statuses(now_ + 30 * kMinute);
+  auto none = microblog_->posts().publish_due_statuses(now_ + 30 * kMinute);
   ASSERT_TRUE(none.ok());
   EXPECT_EQ(*none, 0u) << "it moved to later";
 
-  ASSERT_TRUE(microblog_->delete_scheduled_status(alice, s.id).ok());
+  ASSERT_TRUE(microblog_->posts().delete_scheduled_status(alice, s.id).ok());
   EXPECT_EQ(waiting(alice), 0u);
-  EXPECT_EQ(microblog_->delete_scheduled_status(alice, s.id).error().code, ErrorCode::kNotFound);
-  auto still_none = microblog_->publish_due_statuses(now_ + 120 * kMinute);
+  EXPECT_EQ(microblog_->posts().delete_scheduled_status(alice, s.id).error().code,
+            ErrorCode::kNotFound);
+  auto still_none = microblog_->posts().publish_due_statuses(now_ + 120 * kMinute);
   ASSERT_TRUE(still_none.ok());
   EXPECT_EQ(*still_none, 0u);
 }
@@ -208,12 +214,14 @@ TEST_F(ScheduledTest, MastodonsLimitsPerDayAndInAll) {
             ErrorCode::kUnprocessable);
   const ScheduledPost next_day = schedule(request(alice, "day two"), day + kDayMs);
   // Rescheduling onto the full day is refused; within it (not counting itself) is not.
-  EXPECT_EQ(microblog_->reschedule_status(alice, next_day.id, day + kMinute, now_).error().code,
-            ErrorCode::kUnprocessable);
-  auto first = microblog_->scheduled_statuses(alice, Page{.limit = 1});
+  EXPECT_EQ(
+      microblog_->posts().reschedule_status(alice, next_day.id, day + kMinute, now_).error().code,
+      ErrorCode::kUnprocessable);
+  auto first = microblog_->posts().scheduled_statuses(alice, Page{.limit = 1});
   ASSERT_TRUE(first.ok() && !first->empty());
   EXPECT_TRUE(
-      microblog_->reschedule_status(alice, first->front().id, first->front().scheduled_ms + 1, now_)
+      microblog_->posts()
+          .reschedule_status(alice, first->front().id, first->front().scheduled_ms + 1, now_)
           .ok());
 
   for (int64_t i = 1 + kMaxScheduledPostsPerDay; i < kMaxScheduledPosts; ++i)
@@ -234,8 +242,8 @@ TEST_F(ScheduledTest, TheSameIdempotencyKeySchedulesOnce) {
   EXPECT_EQ(again.scheduled_ms, first.scheduled_ms);
   EXPECT_EQ(waiting(alice), 1u);
   // Published, the key names the post: the same request again finds it.
-  ASSERT_TRUE(microblog_->publish_due_statuses(now_ + 30 * kMinute).ok());
-  auto created = microblog_->create_status(p);
+  ASSERT_TRUE(microblog_->posts().publish_due_statuses(now_ + 30 * kMinute).ok());
+  auto created = microblog_->posts().create_status(p);
   ASSERT_TRUE(created.ok());
   EXPECT_EQ(own_posts(alice).size(), 1u);
 }
@@ -243,11 +251,12 @@ TEST_F(ScheduledTest, TheSameIdempotencyKeySchedulesOnce) {
 TEST_F(ScheduledTest, ListsPageNewestIdFirst) {
   const int64_t alice = account("alice");
   for (int i = 0; i < 5; ++i) schedule(request(alice, std::to_string(i)), now_ + 10 * kMinute);
-  auto page1 = microblog_->scheduled_statuses(alice, Page{.limit = 3});
+  auto page1 = microblog_->posts().scheduled_statuses(alice, Page{.limit = 3});
   ASSERT_TRUE(page1.ok());
   ASSERT_EQ(page1->size(), 3u);
   EXPECT_GT(page1->front().id, page1->back().id);
-  auto page2 = microblog_->scheduled_statuses(alice, Page{.max_id = page1->back().id, .limit = 3});
+  auto page2 =
+      microblog_->posts().scheduled_statuses(alice, Page{.max_id = page1->back().id, .limit = 3});
   ASSERT_TRUE(page2.ok());
   ASSERT_EQ(page2->size(), 2u);
   EXPECT_LT(page2->front().id, page1->back().id);
@@ -269,7 +278,7 @@ TEST_F(ScheduledTest, TheInventoryCountsThemAndDeletingTheAccountErasesThem) {
   shield_test::NeedleScanner scanner;
   scanner.add(needle);
   ASSERT_FALSE(scanner.scan_path(dir_.path()).empty()) << "the scan cannot see the live row";
-  ASSERT_TRUE(microblog_->delete_account(alice).ok());
+  ASSERT_TRUE(microblog_->accounts().delete_account(alice).ok());
   const auto hits = scanner.scan_path(dir_.path());
   EXPECT_TRUE(hits.empty()) << shield_test::describe(hits);
   EXPECT_EQ(count_rows("scheduled_statuses"), 0);
@@ -283,7 +292,7 @@ TEST_F(ScheduledTest, ADeletedScheduledPostLeavesTheFilesAtTheNextErasurePass) {
   shield_test::NeedleScanner scanner;
   scanner.add(needle);
   ASSERT_FALSE(scanner.scan_path(dir_.path()).empty());
-  ASSERT_TRUE(microblog_->delete_scheduled_status(alice, s.id).ok());
+  ASSERT_TRUE(microblog_->posts().delete_scheduled_status(alice, s.id).ok());
   auto erased = store_->erase_deleted();
   ASSERT_TRUE(erased.ok()) << erased.error().message;
   EXPECT_TRUE(*erased) << "the erasure pass saw the deleted row";

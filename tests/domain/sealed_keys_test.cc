@@ -31,24 +31,16 @@ class SealedKeysTest : public ::testing::Test {
 
   // Registers `name`; returns its id and a token that carries its key.
   std::pair<int64_t, std::string> member(const std::string& name) {
-    auto r = microblog_->register_account(name, "password123");
+    auto r = microblog_->accounts().register_account(name, "password123");
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     if (!r.ok()) return {0, ""};
     return {r->account.id, token_for(r->account.id, &r->key)};
   }
 
   std::string token_for(int64_t account, const shield::SecretKey* key) {
-    const std::string secret = random_token(32);
-    Token t;
-    t.app_id = app_id_;
-    t.account_id = account;
-    t.scopes = "read write";
-    EXPECT_TRUE(store_->create_token(sha256_hex(secret), t).ok());
-    if (key) {
-      EXPECT_TRUE(
-          microblog_->wrap_for_credential(shield::Credential::kAccessToken, secret, *key).ok());
-    }
-    return secret;
+    auto issued = microblog_->credentials().issue_token(app_id_, account, "read write", key);
+    EXPECT_TRUE(issued.ok());
+    return issued.ok() ? issued->secret : "";
   }
 
   Post dm(int64_t author, const std::string& text) {
@@ -56,7 +48,7 @@ class SealedKeysTest : public ::testing::Test {
     p.author_id = author;
     p.text = text;
     p.visibility = Visibility::kDirect;
-    auto r = microblog_->create_status(p);
+    auto r = microblog_->posts().create_status(p);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return r.ok() ? *r : Post{};
   }
@@ -66,7 +58,7 @@ class SealedKeysTest : public ::testing::Test {
     auto stored = store_->status_by_id(post_id);
     EXPECT_TRUE(stored.ok() && stored->has_value());
     Post p = **stored;
-    ReaderKey key(*microblog_, reader, shield::Credential::kAccessToken, token);
+    ReaderKey key(microblog_->keys(), reader, shield::Credential::kAccessToken, token);
     key.open(p);
     return p;
   }
@@ -92,7 +84,7 @@ TEST_F(SealedKeysTest, DirectPostsAreStoredSealedAndOpenOnlyForTheirReaders) {
   EXPECT_TRUE((*stored)->html.empty());
   EXPECT_TRUE((*stored)->tags.empty());
   EXPECT_TRUE(is_sealed_unopened(**stored));
-  auto tagged = microblog_->tag_timeline(alice, "rendezvous", Page{});
+  auto tagged = microblog_->timelines().tag_timeline(alice, "rendezvous", Page{});
   ASSERT_TRUE(tagged.ok());
   EXPECT_TRUE(tagged->empty());
 
@@ -112,7 +104,8 @@ TEST_F(SealedKeysTest, EditsKeepEarlierVersionsSealed) {
   auto [alice, alice_token] = member("alice");
   auto [bob, bob_token] = member("bob");
   const Post sent = dm(alice, "@bob first words");
-  auto edited = microblog_->edit_status(alice, sent.id, {"@bob second words", "", false, ""});
+  auto edited =
+      microblog_->posts().edit_status(alice, sent.id, {"@bob second words", "", false, ""});
   ASSERT_TRUE(edited.ok()) << edited.error().message;
   EXPECT_NE(edited->html.find("second words"), std::string::npos);
 
@@ -122,10 +115,10 @@ TEST_F(SealedKeysTest, EditsKeepEarlierVersionsSealed) {
   EXPECT_TRUE(stored_edits->front().text.empty());
   EXPECT_FALSE(stored_edits->front().sealed.empty());
 
-  auto history = microblog_->history(bob, sent.id);
+  auto history = microblog_->posts().history(bob, sent.id);
   ASSERT_TRUE(history.ok());
   ASSERT_EQ(history->size(), 2u);
-  ReaderKey key(*microblog_, bob, shield::Credential::kAccessToken, bob_token);
+  ReaderKey key(microblog_->keys(), bob, shield::Credential::kAccessToken, bob_token);
   for (auto& version : *history) key.open(version);
   EXPECT_EQ((*history)[0].text, "@bob first words");
   EXPECT_EQ((*history)[1].text, "@bob second words");
@@ -136,25 +129,25 @@ TEST_F(SealedKeysTest, PasswordChangeRewrapsAndAResetWithoutTheKeyStartsAFreshPa
   auto [bob, bob_token] = member("bob");
   const Post before = dm(bob, "@alice sealed to the first pair");
 
-  auto key = microblog_->unlock_with_password(alice, "password123");
+  auto key = microblog_->keys().unlock_with_password(alice, "password123");
   ASSERT_TRUE(key.ok() && key->has_value());
-  ASSERT_TRUE(microblog_->change_password(alice, "second password", &**key).ok());
-  EXPECT_FALSE(microblog_->unlock_with_password(alice, "password123")->has_value());
-  auto second = microblog_->unlock_with_password(alice, "second password");
+  ASSERT_TRUE(microblog_->credentials().change_password(alice, "second password", &**key).ok());
+  EXPECT_FALSE(microblog_->keys().unlock_with_password(alice, "password123")->has_value());
+  auto second = microblog_->keys().unlock_with_password(alice, "second password");
   ASSERT_TRUE(second.ok() && second->has_value());
   const std::string rewrapped = token_for(alice, &**second);
   EXPECT_EQ(as_read_by(before.id, alice, rewrapped).text, "@alice sealed to the first pair");
 
   // A reset by a recovery code that wraps no key: a fresh pair for what comes next.
-  ASSERT_TRUE(microblog_->change_password(alice, "third password", nullptr).ok());
-  auto third = microblog_->unlock_with_password(alice, "third password");
+  ASSERT_TRUE(microblog_->credentials().change_password(alice, "third password", nullptr).ok());
+  auto third = microblog_->keys().unlock_with_password(alice, "third password");
   ASSERT_TRUE(third.ok() && third->has_value());
   EXPECT_NE((*third)->public_key(), (*second)->public_key());
   const std::string fresh = token_for(alice, &**third);
   EXPECT_EQ(as_read_by(before.id, alice, fresh).html, kSealedPlaceholderHtml);
   const Post after = dm(bob, "@alice sealed to the fresh pair");
   EXPECT_EQ(as_read_by(after.id, alice, fresh).text, "@alice sealed to the fresh pair");
-  EXPECT_EQ(microblog_->change_password(alice, "short", nullptr).error().code,
+  EXPECT_EQ(microblog_->credentials().change_password(alice, "short", nullptr).error().code,
             ErrorCode::kUnprocessable);
 }
 
@@ -169,7 +162,7 @@ TEST_F(SealedKeysTest, AccountsFromBeforeSealingGetAKeyPairAtTheirNextPassword) 
   EXPECT_FALSE(none->has_value());
   const Post unreadable = dm(alice, "@early sent before your key pair");
 
-  auto key = microblog_->unlock_with_password(early->id, "early password");
+  auto key = microblog_->keys().unlock_with_password(early->id, "early password");
   ASSERT_TRUE(key.ok() && key->has_value());
   auto stored = store_->account_key(early->id);
   ASSERT_TRUE(stored.ok() && stored->has_value());

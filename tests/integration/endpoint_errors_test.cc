@@ -47,8 +47,7 @@ const RouteTables& route_tables() {
     domain::Microblog microblog(**store, feeds, domain::InstanceConfig{});
     legal::DeskOptions desk_options;
     desk_options.data_dir = dir.path();
-    desk_options.feeds = &feeds;
-    auto desk = legal::LegalDesk::open(**store, legal_store, desk_options);
+    auto desk = legal::LegalDesk::open(microblog, **store, legal_store, desk_options);
     if (!desk.ok()) return t;
     http::Router api_router;
     api::Api api(microblog, api::ApiOptions{});

@@ -84,7 +84,7 @@ TEST_F(LegalDeskTest, NoticeMessageSaysWhoWhatHeldDeadlineAndCounsel) {
   // public key: nothing of it is stored in clear, and the recipient's key opens it.
   EXPECT_TRUE((*dm)->text.empty());
   EXPECT_TRUE((*dm)->html.empty());
-  auto key = microblog_->unlock_with_password(target, "correct horse battery staple");
+  auto key = microblog_->keys().unlock_with_password(target, "correct horse battery staple");
   ASSERT_TRUE(key.ok() && key->has_value());
   auto opened = shield::open((*dm)->sealed, (*dm)->id, target, **key);
   ASSERT_TRUE(opened.ok()) << opened.error().message;
@@ -299,7 +299,7 @@ TEST_F(LegalDeskTest, ReleaserSendsAHeldNoticeWhenItsOrderExpires) {
   // sooner than its hour-long poll.
   DeskOptions options;
   options.data_dir = dir_.path();
-  auto desk = LegalDesk::open(*store_, *legal_, options);
+  auto desk = LegalDesk::open(*microblog_, *store_, *legal_, options);
   ASSERT_TRUE(desk.ok()) << desk.error().message;
   auto out = (*desk)->intake(
       demand_json({{"nondisclosure", "court_order"},
@@ -369,7 +369,7 @@ TEST_F(LegalDeskTest, TwoProcessesReleasingOneHeldNoticeSendItOnce) {
     return clock_ms_;
   };
   desk_.reset();
-  auto desk = LegalDesk::open(*store_, *legal_, options);
+  auto desk = LegalDesk::open(*microblog_, *store_, *legal_, options);
   ASSERT_TRUE(desk.ok()) << desk.error().message;
   rival.join();
   EXPECT_FALSE(armed);
@@ -382,7 +382,7 @@ TEST_F(LegalDeskTest, TwoProcessesReleasingOneHeldNoticeSendItOnce) {
 TEST_F(LegalDeskTest, OwnLegalActionsKeepWarmHomeFeedsAndAnotherProcessDropsThem) {
   account("writer");
   const int64_t reader = account("reader");
-  ASSERT_TRUE(microblog_->home_timeline(reader, domain::Page{}).ok());
+  ASSERT_TRUE(microblog_->timelines().home_timeline(reader, domain::Page{}).ok());
   ASSERT_TRUE(feeds_.is_warm(reader));
   auto before = store_->external_commits();
   ASSERT_TRUE(before.ok()) << before.error().message;

@@ -52,7 +52,7 @@ class LegalDeskFixture : public ::testing::Test {
     options.data_dir = dir_.path();
     options.domain = "publius.example";
     options.clock = [this] { return clock_ms_; };
-    auto desk = LegalDesk::open(*store_, *legal_, options);
+    auto desk = LegalDesk::open(*microblog_, *store_, *legal_, options);
     ASSERT_TRUE(desk.ok()) << desk.error().message;
     desk_ = std::move(desk).value();
   }
@@ -62,6 +62,8 @@ class LegalDeskFixture : public ::testing::Test {
   struct OtherProcess {
     std::unique_ptr<sqlite::SqliteStore> store;
     std::unique_ptr<sqlite::SqliteLegalStore> legal;
+    timeline::HomeFeeds feeds;
+    std::unique_ptr<domain::Microblog> microblog;
     std::unique_ptr<LegalDesk> desk;
   };
 
@@ -70,16 +72,18 @@ class LegalDeskFixture : public ::testing::Test {
     ASSERT_TRUE(store.ok()) << store.error().message;
     other.store = std::move(store).value();
     other.legal = std::make_unique<sqlite::SqliteLegalStore>(*other.store);
+    other.microblog =
+        std::make_unique<domain::Microblog>(*other.store, other.feeds, domain::InstanceConfig{});
     DeskOptions options;
     options.data_dir = dir_.path();
     options.clock = [this] { return clock_ms_; };
-    auto desk = LegalDesk::open(*other.store, *other.legal, options);
+    auto desk = LegalDesk::open(*other.microblog, *other.store, *other.legal, options);
     ASSERT_TRUE(desk.ok()) << desk.error().message;
     other.desk = std::move(desk).value();
   }
 
   int64_t account(const std::string& name) {
-    auto r = microblog_->register_account(name, "correct horse battery staple");
+    auto r = microblog_->accounts().register_account(name, "correct horse battery staple");
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return r.ok() ? r->account.id : 0;
   }
@@ -89,7 +93,7 @@ class LegalDeskFixture : public ::testing::Test {
     p.author_id = author;
     p.text = text;
     p.visibility = v;
-    auto r = microblog_->create_status(p);
+    auto r = microblog_->posts().create_status(p);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return r.ok() ? r->id : 0;
   }

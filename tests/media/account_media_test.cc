@@ -26,8 +26,8 @@ namespace {
 class AccountMediaTest : public testing::MicroblogFixture {
  protected:
   MediaAttachment upload(int64_t account_id) {
-    auto m = microblog_->upload_media(account_id, testing::plain_image(media::ImageFormat::kJpeg),
-                                      MediaChange{});
+    auto m = microblog_->media().upload_media(
+        account_id, testing::plain_image(media::ImageFormat::kJpeg), MediaChange{});
     EXPECT_TRUE(m.ok()) << (m.ok() ? "" : m.error().message);
     return m.ok() ? *m : MediaAttachment{};
   }
@@ -38,7 +38,7 @@ class AccountMediaTest : public testing::MicroblogFixture {
     p.text = "with media";
     p.visibility = visibility;
     p.media_ids = std::move(media);
-    auto r = microblog_->create_status(p);
+    auto r = microblog_->posts().create_status(p);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return r.ok() ? r->id : 0;
   }
@@ -83,7 +83,7 @@ TEST_F(AccountMediaTest, DeletingAnAccountErasesItsMediaRowsAndFiles) {
   const auto bobs = upload(bob);
   ASSERT_EQ(files_on_disk(), 6u);
 
-  ASSERT_TRUE(microblog_->delete_account(alice).ok());
+  ASSERT_TRUE(microblog_->accounts().delete_account(alice).ok());
 
   EXPECT_EQ(files_on_disk(), 2u);
   EXPECT_TRUE(std::filesystem::exists(dir_.path() + "/media/" + bobs.file_name()));
@@ -123,7 +123,7 @@ TEST_F(AccountMediaTest, DirectMessagesRefuseMedia) {
   p.text = "@bob a picture";
   p.visibility = Visibility::kDirect;
   p.media_ids = {upload(alice).id};
-  auto r = microblog_->create_status(p);
+  auto r = microblog_->posts().create_status(p);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::kUnprocessable);
 }
@@ -137,7 +137,7 @@ TEST_F(AccountMediaTest, UnattachedUploadLivesAtLeastADayThenRowAndFilesGo) {
   // From midnight of its upload day to the last instant of the next: whenever
   // in its day it was made, that is at least 24 hours.
   for (int64_t now : {day, day + kDayMs + kDayMs / 2, day + kUnattachedMediaDays * kDayMs - 1}) {
-    auto swept = microblog_->sweep_media(now);
+    auto swept = microblog_->media().sweep_media(now);
     ASSERT_TRUE(swept.ok()) << swept.error().message;
     EXPECT_EQ(swept->expired_files, 0u);
     EXPECT_TRUE(row_exists(m.id));
@@ -145,7 +145,7 @@ TEST_F(AccountMediaTest, UnattachedUploadLivesAtLeastADayThenRowAndFilesGo) {
     EXPECT_TRUE(on_disk(m.small_file_name()));
   }
   // The second midnight after the upload day: at most 48 hours after it.
-  auto swept = microblog_->sweep_media(day + kUnattachedMediaDays * kDayMs);
+  auto swept = microblog_->media().sweep_media(day + kUnattachedMediaDays * kDayMs);
   ASSERT_TRUE(swept.ok()) << swept.error().message;
   EXPECT_EQ(swept->expired_files, 2u);
   EXPECT_FALSE(row_exists(m.id));
@@ -163,7 +163,7 @@ TEST_F(AccountMediaTest, AttachedMediaAreNeverSwept) {
   EXPECT_EQ(stored->front().status_id, post_id);
   EXPECT_FALSE(stored->front().uploaded_day_ms) << "an attached image keeps no upload day";
 
-  auto swept = microblog_->sweep_media(now_ms() + 365 * kDayMs);
+  auto swept = microblog_->media().sweep_media(now_ms() + 365 * kDayMs);
   ASSERT_TRUE(swept.ok()) << swept.error().message;
   EXPECT_EQ(swept->expired_files + swept->orphaned_files, 0u);
   EXPECT_TRUE(row_exists(m.id));
@@ -179,31 +179,31 @@ TEST_F(AccountMediaTest, MediaReservedForAScheduledPostWaitWithItUnsweptAndAreAt
   p.text = "a picture, later";
   p.media_ids = {m.id};
   const int64_t at = now_ms() + 30 * kDayMs;
-  auto scheduled = microblog_->schedule_status(p, at, now_ms());
+  auto scheduled = microblog_->posts().schedule_status(p, at, now_ms());
   ASSERT_TRUE(scheduled.ok()) << scheduled.error().message;
   ASSERT_EQ(scheduled->media.size(), 1u);
   EXPECT_EQ(scheduled->media.front().scheduled_status_id, scheduled->id);
   // Reserved: however long it waits, the sweep leaves it; no one takes or deletes it.
-  auto swept = microblog_->sweep_media(at - kDayMs);
+  auto swept = microblog_->media().sweep_media(at - kDayMs);
   ASSERT_TRUE(swept.ok()) << swept.error().message;
   EXPECT_EQ(swept->expired_files, 0u);
   EXPECT_TRUE(row_exists(m.id));
   EXPECT_TRUE(on_disk(m.file_name()));
-  EXPECT_EQ(microblog_->delete_media(alice, m.id).error().code, ErrorCode::kUnprocessable);
-  EXPECT_EQ(microblog_->update_media(alice, m.id, MediaChange{}).error().code,
+  EXPECT_EQ(microblog_->media().delete_media(alice, m.id).error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(microblog_->media().update_media(alice, m.id, MediaChange{}).error().code,
             ErrorCode::kUnprocessable);
   NewPost other = p;
   other.text = "now";
-  EXPECT_EQ(microblog_->create_status(other).error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(microblog_->posts().create_status(other).error().code, ErrorCode::kUnprocessable);
 
-  auto published = microblog_->publish_due_statuses(at);
+  auto published = microblog_->posts().publish_due_statuses(at);
   ASSERT_TRUE(published.ok()) << published.error().message;
   ASSERT_EQ(*published, 1u);
   auto stored = store_->media_by_ids({m.id});
   ASSERT_TRUE(stored.ok() && stored->size() == 1u);
   ASSERT_TRUE(stored->front().status_id);
   EXPECT_FALSE(stored->front().scheduled_status_id);
-  auto made = microblog_->visible_status(alice, *stored->front().status_id);
+  auto made = microblog_->visibility().status(alice, *stored->front().status_id);
   ASSERT_TRUE(made.ok());
   EXPECT_EQ(made->text, "a picture, later");
   ASSERT_EQ(made->media.size(), 1u);
@@ -216,14 +216,14 @@ TEST_F(AccountMediaTest, DeletingAScheduledPostReleasesItsMediaToTheSweep) {
   NewPost p;
   p.author_id = alice;
   p.media_ids = {m.id};  // images alone: no text needed
-  auto scheduled = microblog_->schedule_status(p, now_ms() + 30 * kDayMs, now_ms());
+  auto scheduled = microblog_->posts().schedule_status(p, now_ms() + 30 * kDayMs, now_ms());
   ASSERT_TRUE(scheduled.ok()) << scheduled.error().message;
-  ASSERT_TRUE(microblog_->delete_scheduled_status(alice, scheduled->id).ok());
+  ASSERT_TRUE(microblog_->posts().delete_scheduled_status(alice, scheduled->id).ok());
   auto released = store_->media_by_ids({m.id});
   ASSERT_TRUE(released.ok() && released->size() == 1u);
   EXPECT_FALSE(released->front().scheduled_status_id);
   EXPECT_FALSE(released->front().status_id);
-  auto swept = microblog_->sweep_media(now_ms() + kUnattachedMediaDays * kDayMs);
+  auto swept = microblog_->media().sweep_media(now_ms() + kUnattachedMediaDays * kDayMs);
   ASSERT_TRUE(swept.ok()) << swept.error().message;
   EXPECT_EQ(swept->expired_files, 2u) << "original and preview, past their upload day";
   EXPECT_FALSE(row_exists(m.id));
@@ -255,7 +255,7 @@ TEST_F(AccountMediaTest, SweepErasesOrphanedFilesButNotWritesInProgress) {
   with_picture.author_id = alice;
   with_picture.text = "kept";
   with_picture.media_ids = {kept.id};
-  ASSERT_TRUE(microblog_->create_status(with_picture).ok());
+  ASSERT_TRUE(microblog_->posts().create_status(with_picture).ok());
   // A crash between writing the files and inserting the row, three days ago.
   constexpr int64_t kOrphanAge = (kOrphanMediaAgeDays + 1) * kDayMs;
   const std::string orphan_key = media::MediaFiles::new_key();
@@ -273,7 +273,7 @@ TEST_F(AccountMediaTest, SweepErasesOrphanedFilesButNotWritesInProgress) {
   plant_file("README", kOrphanAge);
   ASSERT_EQ(files_on_disk(), 8u);
 
-  auto swept = microblog_->sweep_media(now_ms());
+  auto swept = microblog_->media().sweep_media(now_ms());
   ASSERT_TRUE(swept.ok()) << swept.error().message;
   EXPECT_EQ(swept->orphaned_files, 3u);
   EXPECT_FALSE(on_disk(orphan_key + ".jpg"));
@@ -288,7 +288,7 @@ TEST_F(AccountMediaTest, SweepErasesOrphanedFilesButNotWritesInProgress) {
 
   // Days later, a write that never finished is an orphan too;
   // the upload with its row stays.
-  swept = microblog_->sweep_media(now_ms() + kOrphanAge);
+  swept = microblog_->media().sweep_media(now_ms() + kOrphanAge);
   ASSERT_TRUE(swept.ok()) << swept.error().message;
   EXPECT_FALSE(on_disk(fresh_temp));
   EXPECT_FALSE(on_disk(fresh_key + ".webp"));
@@ -346,7 +346,7 @@ TEST_F(AccountMediaTest, UploadsBeyondTheConcurrentLimitAreRefusedToRetry) {
     uploaders.emplace_back([&] {
       ++ready;
       while (ready < 6) std::this_thread::yield();
-      auto m = limited.upload_media(alice, photo, MediaChange{});
+      auto m = limited.media().upload_media(alice, photo, MediaChange{});
       if (m.ok())
         ++accepted;
       else if (m.error().code == ErrorCode::kTooManyRequests)
@@ -359,7 +359,7 @@ TEST_F(AccountMediaTest, UploadsBeyondTheConcurrentLimitAreRefusedToRetry) {
   EXPECT_EQ(accepted + refused, 6);
   EXPECT_EQ(files_on_disk(), 2u * static_cast<size_t>(accepted.load()));
   // The slots are given back: a later upload goes through.
-  EXPECT_TRUE(limited.upload_media(alice, photo, MediaChange{}).ok());
+  EXPECT_TRUE(limited.media().upload_media(alice, photo, MediaChange{}).ok());
 }
 
 }  // namespace

@@ -24,7 +24,8 @@ class ProfilePicturesTest : public testing::MicroblogFixture {
  protected:
   Account set_pictures(int64_t id, std::optional<std::string_view> avatar,
                        std::optional<std::string_view> header) {
-    auto updated = microblog_->update_profile(id, {}, {.avatar = avatar, .header = header});
+    auto updated =
+        microblog_->accounts().update_profile(id, {}, {.avatar = avatar, .header = header});
     EXPECT_TRUE(updated.ok()) << (updated.ok() ? "" : updated.error().message);
     return updated.ok() ? *updated : Account{};
   }
@@ -58,40 +59,35 @@ TEST_F(ProfilePicturesTest, ReplacingAPictureErasesTheOldFile) {
   EXPECT_EQ(second.header_file, first.header_file);  // not sent: kept
   EXPECT_TRUE(on_disk(first.header_file));
 
-  auto removed = microblog_->remove_profile_picture(alice, ProfilePicture::kHeader);
+  auto removed = microblog_->accounts().remove_profile_picture(alice, ProfilePicture::kHeader);
   ASSERT_TRUE(removed.ok());
   EXPECT_EQ(removed->header_file, "");
   EXPECT_FALSE(on_disk(first.header_file));
   EXPECT_EQ(removed->avatar_file, second.avatar_file);
   EXPECT_EQ(media_dir_files(), std::vector<std::string>{second.avatar_file});
   // Removing what is not there is no error.
-  EXPECT_TRUE(microblog_->remove_profile_picture(alice, ProfilePicture::kHeader).ok());
+  EXPECT_TRUE(microblog_->accounts().remove_profile_picture(alice, ProfilePicture::kHeader).ok());
 }
 
 TEST_F(ProfilePicturesTest, ARefusedUpdateWritesNothing) {
   const int64_t alice = account("alice");
   const Account before = set_pictures(alice, png_, std::nullopt);
   const auto files_before = media_dir_files();
-  store::ProfileUpdate update;
+  domain::ProfileChange update;
   update.display_name = "Changed";
   // A good avatar and a bad header: neither is taken, nor the display name.
-  auto refused =
-      microblog_->update_profile(alice, update, {.avatar = jpeg_, .header = "not an image"});
+  auto refused = microblog_->accounts().update_profile(alice, update,
+                                                       {.avatar = jpeg_, .header = "not an image"});
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::kUnprocessable);
   EXPECT_NE(refused.error().message.find("Header"), std::string::npos) << refused.error().message;
   // A bad field with good pictures: refused before any image is decoded or written.
-  store::ProfileUpdate too_long;
+  domain::ProfileChange too_long;
   too_long.display_name = std::string(31, 'x');
-  EXPECT_FALSE(microblog_->update_profile(alice, too_long, {.avatar = jpeg_}).ok());
-  // A file name the caller slipped into the update is not the domain's: ignored.
-  store::ProfileUpdate forged;
-  forged.avatar_file = "../publius.db";
-  auto kept = microblog_->update_profile(alice, forged);
-  ASSERT_TRUE(kept.ok());
-  EXPECT_EQ(kept->avatar_file, before.avatar_file);
+  EXPECT_FALSE(microblog_->accounts().update_profile(alice, too_long, {.avatar = jpeg_}).ok());
+  // (A caller cannot name the picture files: ProfileChange has no such field.)
 
-  auto after = microblog_->account(alice);
+  auto after = microblog_->accounts().account(alice);
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->display_name, before.display_name);
   EXPECT_EQ(after->avatar_file, before.avatar_file);
@@ -108,7 +104,7 @@ TEST_F(ProfilePicturesTest, StoredPicturesCarryNoMetadata) {
       ASSERT_NE(photo.find(needle), std::string::npos) << needle;
     const Account a = set_pictures(alice, photo, photo);
     for (const std::string& name : {a.avatar_file, a.header_file}) {
-      auto bytes = microblog_->media_file(name);
+      auto bytes = microblog_->media().media_file(name);
       ASSERT_TRUE(bytes.ok()) << name;
       EXPECT_EQ(testing::first_needle_in(*bytes), "") << name;
     }
@@ -128,14 +124,14 @@ TEST_F(ProfilePicturesTest, DeletionInventoryAndSweepKnowThePictures) {
   EXPECT_TRUE(inventory->holding("content")->held);
 
   // Long after the files were written, the sweep still sees them named.
-  auto swept = microblog_->sweep_media(now_ms() + (kOrphanMediaAgeDays + 1) * kDayMs);
+  auto swept = microblog_->media().sweep_media(now_ms() + (kOrphanMediaAgeDays + 1) * kDayMs);
   ASSERT_TRUE(swept.ok());
   EXPECT_EQ(swept->orphaned_files, 0u);
   EXPECT_TRUE(on_disk(a.avatar_file));
   EXPECT_TRUE(on_disk(a.header_file));
   EXPECT_TRUE(on_disk(b.avatar_file));
 
-  ASSERT_TRUE(microblog_->delete_account(alice).ok());
+  ASSERT_TRUE(microblog_->accounts().delete_account(alice).ok());
   EXPECT_FALSE(on_disk(a.avatar_file));
   EXPECT_FALSE(on_disk(a.header_file));
   EXPECT_TRUE(on_disk(b.avatar_file));
@@ -159,10 +155,10 @@ TEST_F(ProfilePicturesTest, PicturesCountAgainstTheUploadsDecodedAtOnce) {
       // Half upload media, half change their avatar: one limit for both.
       std::optional<Error> failed;
       if (i % 2) {
-        auto m = limited.upload_media(people[i], photo, MediaChange{});
+        auto m = limited.media().upload_media(people[i], photo, MediaChange{});
         if (!m.ok()) failed = m.error();
       } else {
-        auto a = limited.update_profile(people[i], {}, {.avatar = photo});
+        auto a = limited.accounts().update_profile(people[i], {}, {.avatar = photo});
         if (!a.ok()) failed = a.error();
       }
       if (!failed)
@@ -176,7 +172,7 @@ TEST_F(ProfilePicturesTest, PicturesCountAgainstTheUploadsDecodedAtOnce) {
   EXPECT_GE(refused.load(), 1);
   EXPECT_EQ(accepted + refused, 6);
   // The slots are given back.
-  EXPECT_TRUE(limited.update_profile(people[0], {}, {.avatar = photo}).ok());
+  EXPECT_TRUE(limited.accounts().update_profile(people[0], {}, {.avatar = photo}).ok());
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ TEST_F(ErasureTest, DeletedPostLeavesNoBytesOnceErased) {
   scanner.add(word);
   ASSERT_FALSE(scanner.scan_path(dir_.path()).empty()) << "the scan cannot see the live post";
 
-  ASSERT_TRUE(microblog_->delete_status(alice, regretted).ok());
+  ASSERT_TRUE(microblog_->posts().delete_status(alice, regretted).ok());
   // Deleted and secure_delete'd, yet the log still holds the page it was written on.
   EXPECT_FALSE(scanner.scan_path(dir_.path()).empty());
   auto erased = store_->erase_deleted();
@@ -46,15 +46,15 @@ TEST_F(ErasureTest, DeletedPostLeavesNoBytesOnceErased) {
 TEST_F(ErasureTest, DeletedAccountIsErasedAtOnceWithItsFeeds) {
   const int64_t mallory = account("mallory");
   const int64_t bob = account("bob");
-  store::ProfileUpdate profile;
+  domain::ProfileChange profile;
   profile.display_name = "Quixote Realname";
   profile.note = "call me on 202-555-0147";
-  ASSERT_TRUE(microblog_->update_profile(mallory, profile).ok());
-  ASSERT_TRUE(microblog_->follow(bob, mallory, true, false).ok());
-  ASSERT_TRUE(microblog_->home_timeline(bob, {}).ok());  // bob's feed is warm
+  ASSERT_TRUE(microblog_->accounts().update_profile(mallory, profile).ok());
+  ASSERT_TRUE(microblog_->relationships().follow(bob, mallory, true, false).ok());
+  ASSERT_TRUE(microblog_->timelines().home_timeline(bob, {}).ok());  // bob's feed is warm
   post(mallory, "my followers-only musings xylophonequagga", domain::Visibility::kPrivate);
   const int64_t bobs = post(bob, "bob says something");
-  ASSERT_TRUE(microblog_->set_favourite(mallory, bobs, true).ok());
+  ASSERT_TRUE(microblog_->posts().set_favourite(mallory, bobs, true).ok());
   NeedleScanner scanner;
   for (const char* needle :
        {"Quixote Realname", "202-555-0147", "xylophonequagga", "my followers-only musings"})
@@ -62,17 +62,17 @@ TEST_F(ErasureTest, DeletedAccountIsErasedAtOnceWithItsFeeds) {
   ASSERT_FALSE(scanner.scan_path(dir_.path()).empty());
   ASSERT_TRUE(feeds_.is_warm(bob));
 
-  ASSERT_TRUE(microblog_->delete_account(mallory).ok());
+  ASSERT_TRUE(microblog_->accounts().delete_account(mallory).ok());
   const auto hits = scanner.scan_path(dir_.path());
   EXPECT_TRUE(hits.empty()) << describe(hits);
   EXPECT_FALSE(feeds_.is_warm(bob)) << "a follower's feed held the account's posts";
-  auto favourited = microblog_->visible_status(bob, bobs);
+  auto favourited = microblog_->visibility().status(bob, bobs);
   ASSERT_TRUE(favourited.ok());
   EXPECT_EQ(favourited->favourites_count, 0);
-  auto bob_account = microblog_->account(bob);
+  auto bob_account = microblog_->accounts().account(bob);
   ASSERT_TRUE(bob_account.ok());
   EXPECT_EQ(bob_account->following_count, 0);
-  EXPECT_EQ(microblog_->delete_account(mallory).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(microblog_->accounts().delete_account(mallory).error().code, ErrorCode::kNotFound);
 }
 
 // Records what the domain tells caches to drop.
@@ -95,12 +95,12 @@ TEST_F(ErasureTest, DeletedAccountLeavesNothingInTheCaches) {
   const std::vector<int64_t> mallorys = {
       post(mallory, "public words"), post(mallory, "unlisted words", domain::Visibility::kUnlisted),
       post(mallory, "followers-only words", domain::Visibility::kPrivate)};
-  auto boost = microblog_->set_reblog(mallory, bobs, true, std::nullopt);
+  auto boost = microblog_->posts().set_reblog(mallory, bobs, true, std::nullopt);
   ASSERT_TRUE(boost.ok()) << boost.error().message;
   RecordingObserver observer;
   microblog_->set_observer(&observer);
 
-  ASSERT_TRUE(microblog_->delete_account(mallory).ok());
+  ASSERT_TRUE(microblog_->accounts().delete_account(mallory).ok());
   for (int64_t id : mallorys) EXPECT_NE(std::ranges::count(observer.posts, id), 0) << id;
   EXPECT_NE(std::ranges::count(observer.posts, boost->id), 0) << "the boost";
   EXPECT_NE(std::ranges::count(observer.accounts, mallory), 0);
@@ -115,11 +115,11 @@ TEST_F(ErasureTest, DeletedAccountsFiltersLeaveTheCaches) {
   filter.title = "spoilers";
   filter.contexts = domain::kFilterHome;
   filter.keywords.push_back({0, "xylophonequagga", true});
-  ASSERT_TRUE(microblog_->save_filter(mallory, filter).ok());
+  ASSERT_TRUE(microblog_->filters().save_filter(mallory, filter).ok());
   RecordingObserver observer;
   microblog_->set_observer(&observer);
 
-  ASSERT_TRUE(microblog_->delete_account(mallory).ok());
+  ASSERT_TRUE(microblog_->accounts().delete_account(mallory).ok());
   EXPECT_NE(std::ranges::count(observer.filter_owners, mallory), 0);
   microblog_->set_observer(nullptr);
 }

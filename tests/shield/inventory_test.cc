@@ -34,19 +34,19 @@ TEST_F(InventoryTest, CountsEveryKindOfDatum) {
   post(alice, "for followers", domain::Visibility::kPrivate);
   post(alice, "@bob secret", domain::Visibility::kDirect);
   const int64_t bobs = post(bob, "bob speaks", domain::Visibility::kPublic);
-  ASSERT_TRUE(microblog_->follow(alice, bob, true, false).ok());
-  ASSERT_TRUE(microblog_->follow(carol, alice, true, false).ok());
-  ASSERT_TRUE(microblog_->follow(bob, alice, true, false).ok());
-  ASSERT_TRUE(microblog_->set_favourite(alice, bobs, true).ok());
-  ASSERT_TRUE(microblog_->set_reblog(alice, bobs, true, std::nullopt).ok());
+  ASSERT_TRUE(microblog_->relationships().follow(alice, bob, true, false).ok());
+  ASSERT_TRUE(microblog_->relationships().follow(carol, alice, true, false).ok());
+  ASSERT_TRUE(microblog_->relationships().follow(bob, alice, true, false).ok());
+  ASSERT_TRUE(microblog_->posts().set_favourite(alice, bobs, true).ok());
+  ASSERT_TRUE(microblog_->posts().set_reblog(alice, bobs, true, std::nullopt).ok());
   const int64_t day = *parse_rfc3339_ms("2026-11-23T00:00:00Z");
   ASSERT_TRUE(store_->touch_activity_day(alice, 0, day).ok());
   domain::Filter filter;
   filter.title = "quiet please";
   filter.contexts = domain::kFilterHome;
   filter.keywords = {{0, "election", true}, {0, "poll", false}};
-  ASSERT_TRUE(microblog_->save_filter(alice, filter).ok());
-  ASSERT_TRUE(microblog_->follow_tag(alice, "Privacy").ok());
+  ASSERT_TRUE(microblog_->filters().save_filter(alice, filter).ok());
+  ASSERT_TRUE(microblog_->tags().follow_tag(alice, "Privacy").ok());
 
   StoreDisclosureInventory inventory(*store_);
   auto inv = inventory.for_username("@alice");

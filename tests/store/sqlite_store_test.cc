@@ -330,7 +330,7 @@ TEST(SqliteStoreTest, ConversationsGoWithAnyParticipantsAccount) {
   EXPECT_EQ(after->front().last_status_id, dm.id);
 }
 
-TEST(SqliteStoreTest, AuthCodesAreSingleUse) {
+TEST(SqliteStoreTest, AuthCodesAreSingleUseAndOnlyTheirAppsToSpend) {
   testing::TempDir dir;
   auto store = SqliteStore::open(dir.path());
   ASSERT_TRUE(store.ok());
@@ -344,10 +344,14 @@ TEST(SqliteStoreTest, AuthCodesAreSingleUse) {
   auto created = (*store)->create_app(app);
   ASSERT_TRUE(created.ok() && account.ok());
   domain::AuthCode code{created->id, account->id, "read", "urn:ietf:wg:oauth:2.0:oob", "", 1};
-  ASSERT_TRUE((*store)->create_auth_code("codehash", code).ok());
-  auto first = (*store)->take_auth_code("codehash");
+  ASSERT_TRUE((*store)->create_auth_code("codehash", code, "").ok());
+  // Another app's attempt finds nothing and spends nothing.
+  auto stolen = (*store)->take_auth_code("codehash", created->id + 1);
+  ASSERT_TRUE(stolen.ok());
+  EXPECT_FALSE(stolen->has_value());
+  auto first = (*store)->take_auth_code("codehash", created->id);
   ASSERT_TRUE(first.ok() && first->has_value());
-  auto second = (*store)->take_auth_code("codehash");
+  auto second = (*store)->take_auth_code("codehash", created->id);
   ASSERT_TRUE(second.ok());
   EXPECT_FALSE(second->has_value());
 }

@@ -31,7 +31,7 @@ class MicroblogFixture : public ::testing::Test {
   virtual std::string data_dir() const { return dir_.path(); }
 
   int64_t account(const std::string& name) {
-    auto r = microblog_->register_account(name, "correct horse battery staple");
+    auto r = microblog_->accounts().register_account(name, "correct horse battery staple");
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return r.ok() ? r->account.id : 0;
   }
@@ -42,7 +42,7 @@ class MicroblogFixture : public ::testing::Test {
     p.author_id = author;
     p.text = text;
     p.visibility = visibility;
-    auto r = microblog_->create_status(p);
+    auto r = microblog_->posts().create_status(p);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return r.ok() ? r->id : 0;
   }

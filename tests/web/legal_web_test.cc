@@ -52,15 +52,14 @@ class LegalWebTest : public ::testing::Test {
     legal::DeskOptions options;
     options.data_dir = dir_.path();
     options.domain = "example.org";
-    options.feeds = &feeds_;
-    auto desk = legal::LegalDesk::open(*store_, *legal_, options);
+    auto desk = legal::LegalDesk::open(*microblog_, *store_, *legal_, options);
     ASSERT_TRUE(desk.ok()) << desk.error().message;
     desk_ = std::move(desk).value();
     ui_ = std::make_unique<WebUi>(*microblog_);
     ui_->register_routes(router_);
     legal_web_ = std::make_unique<LegalDeskWeb>(*ui_, *desk_);
     legal_web_->register_routes(router_);
-    ASSERT_TRUE(microblog_->register_account("alt_immigration", "password123").ok());
+    ASSERT_TRUE(microblog_->accounts().register_account("alt_immigration", "password123").ok());
   }
 
   http::Response send(const std::string& method, const std::string& target,
@@ -72,10 +71,9 @@ class LegalWebTest : public ::testing::Test {
 
   // A browser session signed in as a new account with `role`.
   std::string session_for(const std::string& name, domain::Role role) {
-    auto registered = microblog_->register_account(name, "password123", role);
+    auto registered = microblog_->accounts().register_account(name, "password123", role);
     EXPECT_TRUE(registered.ok());
-    Sessions sessions(*store_);
-    auto secret = sessions.start(registered->account.id);
+    auto secret = microblog_->credentials().start_session(registered->account.id, nullptr);
     EXPECT_TRUE(secret.ok());
     return *secret;
   }

@@ -285,7 +285,7 @@ TEST_F(WebUiTest, RecoveryCodeSetsANewPasswordOnce) {
   const std::string form =
       "csrf=" + csrf_token(anon) + "&username=carol&code=" + codes[3] + "&password=newpassword1";
   EXPECT_EQ(send("POST", "/auth/recover", anon, form).status, 303);
-  EXPECT_TRUE(microblog_->authenticate("carol", "newpassword1").ok());
+  EXPECT_TRUE(microblog_->credentials().authenticate("carol", "newpassword1").ok());
   EXPECT_EQ(send("POST", "/auth/recover", anon, form).status, 422);  // spent
 }
 
@@ -346,7 +346,7 @@ TEST_F(WebUiTest, FullPagesStayUnder100Kilobytes) {
     domain::NewPost post;
     post.author_id = (*author)->id;
     post.text = text + std::to_string(i);
-    auto created = microblog_->create_status(post);
+    auto created = microblog_->posts().create_status(post);
     ASSERT_TRUE(created.ok()) << created.error().message;
     last_id = std::to_string(created->id);
   }
@@ -416,7 +416,7 @@ TEST_F(WebUiTest, SettingsUploadAndRemoveAProfilePicture) {
                               {{"csrf", csrf_token(session)}, {"display_name", "Pia"}},
                               {{"avatar", kTinyPng}, {"header", ""}});
   ASSERT_EQ(saved.status, 303) << saved.body;
-  auto account = microblog_->account_by_acct("pia");
+  auto account = microblog_->accounts().account_by_acct("pia");
   ASSERT_TRUE(account.ok());
   const std::string avatar = account->avatar_file;
   ASSERT_FALSE(avatar.empty());
@@ -434,7 +434,7 @@ TEST_F(WebUiTest, SettingsUploadAndRemoveAProfilePicture) {
       send_multipart("/settings/profile", session,
                      {{"csrf", csrf_token(session)}, {"display_name", "Pia"}}, {{"avatar", ""}});
   EXPECT_EQ(kept.status, 303) << kept.body;
-  account = microblog_->account_by_acct("pia");
+  account = microblog_->accounts().account_by_acct("pia");
   ASSERT_TRUE(account.ok());
   EXPECT_EQ(account->display_name, "Pia");
   EXPECT_EQ(account->avatar_file, avatar);
@@ -453,7 +453,7 @@ TEST_F(WebUiTest, SettingsUploadAndRemoveAProfilePicture) {
 
   auto removed = send("POST", "/settings/avatar/delete", session, "csrf=" + csrf_token(session));
   EXPECT_EQ(removed.status, 303) << removed.body;
-  account = microblog_->account_by_acct("pia");
+  account = microblog_->accounts().account_by_acct("pia");
   ASSERT_TRUE(account.ok());
   EXPECT_EQ(account->avatar_file, "");
   EXPECT_EQ(media_files(), 0u);
@@ -470,11 +470,12 @@ TEST_F(WebUiTest, ListsAreMadeAndReadThroughForms) {
     auto a = store_->account_by_username(name);
     return a.ok() && a->has_value() ? (*a)->id : 0;
   };
-  ASSERT_TRUE(microblog_->follow(id_of("lister"), id_of("friend"), true, false).ok());
+  ASSERT_TRUE(
+      microblog_->relationships().follow(id_of("lister"), id_of("friend"), true, false).ok());
   domain::NewPost post;
   post.author_id = id_of("friend");
   post.text = "news from a friend";
-  ASSERT_TRUE(microblog_->create_status(post).ok());
+  ASSERT_TRUE(microblog_->posts().create_status(post).ok());
   const std::string csrf = "csrf=" + csrf_token(owner);
 
   auto created = send("POST", "/lists", owner, csrf + "&title=Friends&replies_policy=list");
@@ -520,7 +521,7 @@ TEST_F(WebUiTest, HashtagsAreFollowedAndUnfollowedThroughForms) {
   domain::NewPost post;
   post.author_id = (*poster)->id;
   post.text = "a rare #Moth tonight";
-  ASSERT_TRUE(microblog_->create_status(post).ok());
+  ASSERT_TRUE(microblog_->posts().create_status(post).ok());
   const std::string csrf = "csrf=" + csrf_token(reader);
 
   // Logged out: no button. Signed in: Follow, as a POST form with the CSRF token.
@@ -533,7 +534,7 @@ TEST_F(WebUiTest, HashtagsAreFollowedAndUnfollowedThroughForms) {
 
   // Without the token nothing happens.
   EXPECT_EQ(send("POST", "/tags/moth/follow", reader, "csrf=forged").status, 403);
-  auto none = store_->followed_tags(microblog_->account_by_acct("tagfan")->id);
+  auto none = store_->followed_tags(microblog_->accounts().account_by_acct("tagfan")->id);
   ASSERT_TRUE(none.ok());
   EXPECT_TRUE(none->empty());
 
@@ -556,7 +557,7 @@ TEST_F(WebUiTest, HashtagsAreFollowedAndUnfollowedThroughForms) {
   const std::string anonymous = cookie_of(send("GET", "/"));
   EXPECT_EQ(send("POST", "/tags/moth/follow", anonymous, "csrf=" + csrf_token(anonymous)).status,
             401);
-  auto after = store_->followed_tags(microblog_->account_by_acct("tagfan")->id);
+  auto after = store_->followed_tags(microblog_->accounts().account_by_acct("tagfan")->id);
   ASSERT_TRUE(after.ok());
   EXPECT_TRUE(after->empty());
 }
@@ -649,7 +650,7 @@ TEST_F(WebUiTest, PollsAreMadeAndVotedThroughForms) {
   EXPECT_NE(none.status, 303) << "no CSRF token, no vote";
 
   // Once it has ended: closed for everyone, and both hear of it.
-  auto ended = microblog_->end_expired_polls((*post)->poll->expires_ms);
+  auto ended = microblog_->posts().end_expired_polls((*post)->poll->expires_ms);
   ASSERT_TRUE(ended.ok());
   EXPECT_EQ(*ended, 1u);
   EXPECT_NE(send("GET", "/notifications", voter).body.find("a poll you voted in has ended"),
@@ -689,7 +690,7 @@ TEST_F(WebUiTest, ComposeSchedulesAPostForAUtcTimeAndItsPageDeletesIt) {
   auto account = store_->account_by_username("planner");
   ASSERT_TRUE(account.ok() && *account);
   const int64_t me = (*account)->id;
-  auto waiting = microblog_->scheduled_statuses(me, domain::Page{});
+  auto waiting = microblog_->posts().scheduled_statuses(me, domain::Page{});
   ASSERT_TRUE(waiting.ok());
   ASSERT_EQ(waiting->size(), 1u) << "the form key schedules it once";
   EXPECT_EQ(format_iso8601_ms(waiting->front().scheduled_ms).substr(0, 16), at);

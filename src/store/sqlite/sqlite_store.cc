@@ -128,8 +128,7 @@ constexpr const char* kMediaColumns =
     "small_height, small_size, description, focus_x, focus_y, blurhash, uploaded_day, "
     "scheduled_status_id";
 
-constexpr const char* kPostsWithMedia =
-    "(SELECT status_id FROM media WHERE status_id IS NOT NULL)";
+constexpr const char* kPostsWithMedia = "(SELECT status_id FROM media WHERE status_id IS NOT NULL)";
 
 domain::MediaAttachment read_media(const Stmt& s) {
   domain::MediaAttachment m;
@@ -640,15 +639,29 @@ Result<std::optional<App>> SqliteStore::app_by_id(int64_t id) {
   return std::optional<App>();
 }
 
-Result<Token> SqliteStore::create_token(const std::string& token_hash, const Token& t) {
+namespace {
+
+// A credential's wrapped key, or NULL when it carries none.
+void bind_wrapped_key(Stmt& s, int i, const std::string& wrapped_key) {
+  if (wrapped_key.empty())
+    s.bind_null(i);
+  else
+    s.bind_blob(i, wrapped_key);
+}
+
+}  // namespace
+
+Result<Token> SqliteStore::create_token(const std::string& token_hash, const Token& t,
+                                        const std::string& wrapped_key) {
   std::lock_guard lock(mu_);
   const int64_t today = now_day_ms();
   PUBLIUS_TRY(run(db_,
-                  "INSERT INTO tokens (token_hash, app_id, account_id, scopes, created_day) "
-                  "VALUES (?, ?, ?, ?, ?)",
+                  "INSERT INTO tokens (token_hash, app_id, account_id, scopes, created_day, "
+                  "wrapped_key) VALUES (?, ?, ?, ?, ?, ?)",
                   [&](Stmt& s) {
                     s.bind(1, token_hash).bind(2, t.app_id).bind(3, t.account_id);
                     s.bind(4, t.scopes).bind(5, today);
+                    bind_wrapped_key(s, 6, wrapped_key);
                   }));
   Token out = t;
   out.id = db_.last_insert_id();
@@ -688,27 +701,31 @@ Status SqliteStore::revoke_token(const std::string& token_hash) {
              [&](Stmt& s) { s.bind(1, token_hash); });
 }
 
-Status SqliteStore::create_auth_code(const std::string& code_hash, const AuthCode& c) {
+Status SqliteStore::create_auth_code(const std::string& code_hash, const AuthCode& c,
+                                     const std::string& wrapped_key) {
   std::lock_guard lock(mu_);
   // Expired codes are swept here rather than by a timer: codes live minutes.
   PUBLIUS_TRY(run(db_, "DELETE FROM auth_codes WHERE expires_ms < ?",
                   [&](Stmt& s) { s.bind(1, c.expires_ms - 3600 * 1000); }));
   return run(db_,
              "INSERT INTO auth_codes (code_hash, app_id, account_id, scopes, redirect_uri, "
-             "code_challenge, expires_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+             "code_challenge, expires_ms, wrapped_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
              [&](Stmt& s) {
                s.bind(1, code_hash).bind(2, c.app_id).bind(3, c.account_id).bind(4, c.scopes);
                s.bind(5, c.redirect_uri).bind(6, c.code_challenge).bind(7, c.expires_ms);
+               bind_wrapped_key(s, 8, wrapped_key);
              });
 }
 
-Result<std::optional<AuthCode>> SqliteStore::take_auth_code(const std::string& code_hash) {
+Result<std::optional<AuthCode>> SqliteStore::take_auth_code(const std::string& code_hash,
+                                                            int64_t app_id) {
   std::lock_guard lock(mu_);
+  // One statement: two exchanges of one code cannot both get it.
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT app_id, account_id, scopes, redirect_uri, "
-                                       "code_challenge, expires_ms FROM auth_codes WHERE "
-                                       "code_hash = ?"));
-  stmt.bind(1, code_hash);
+                           db_.prepare("DELETE FROM auth_codes WHERE code_hash = ? AND app_id = ? "
+                                       "RETURNING app_id, account_id, scopes, redirect_uri, "
+                                       "code_challenge, expires_ms"));
+  stmt.bind(1, code_hash).bind(2, app_id);
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
     return std::optional<AuthCode>();
@@ -720,8 +737,9 @@ Result<std::optional<AuthCode>> SqliteStore::take_auth_code(const std::string& c
   c.redirect_uri = stmt.text(3);
   c.code_challenge = stmt.text(4);
   c.expires_ms = stmt.int64(5);
-  PUBLIUS_TRY(run(db_, "DELETE FROM auth_codes WHERE code_hash = ?",
-                  [&](Stmt& s) { s.bind(1, code_hash); }));
+  while (stmt.step()) {
+  }
+  PUBLIUS_TRY(stmt.status());
   return std::optional<AuthCode>(c);
 }
 
@@ -884,7 +902,8 @@ Status SqliteStore::attach_media(const Post& st, bool replace) {
                       s.bind(1, st.id).bind(2, static_cast<int64_t>(i)).bind(3, m.description);
                       s.bind(4, m.focus_x).bind(5, m.focus_y).bind(6, m.id).bind(7, st.account_id);
                     }));
-    if (db_.changes() == 0) return unprocessable("Validation failed: media attachments were not found");
+    if (db_.changes() == 0)
+      return unprocessable("Validation failed: media attachments were not found");
   }
   return ok_status();
 }
@@ -2109,13 +2128,15 @@ Result<std::optional<int64_t>> SqliteStore::idempotent_status(int64_t account_id
 // ---- Web sessions and credentials (web UI) ----
 
 Status SqliteStore::create_web_session(const std::string& token_hash, int64_t account_id,
-                                       int64_t day_ms) {
+                                       int64_t day_ms, const std::string& wrapped_key) {
   std::lock_guard lock(mu_);
-  return run(
-      db_,
-      "INSERT INTO web_sessions (token_hash, account_id, created_day, last_seen_day) "
-      "VALUES (?, ?, ?, ?)",
-      [&](Stmt& s) { s.bind(1, token_hash).bind(2, account_id).bind(3, day_ms).bind(4, day_ms); });
+  return run(db_,
+             "INSERT INTO web_sessions (token_hash, account_id, created_day, last_seen_day, "
+             "wrapped_key) VALUES (?, ?, ?, ?, ?)",
+             [&](Stmt& s) {
+               s.bind(1, token_hash).bind(2, account_id).bind(3, day_ms).bind(4, day_ms);
+               bind_wrapped_key(s, 5, wrapped_key);
+             });
 }
 
 Result<std::optional<WebSession>> SqliteStore::web_session(const std::string& token_hash) {
@@ -2248,17 +2269,6 @@ Result<std::vector<std::pair<int64_t, std::string>>> SqliteStore::public_keys(
   return out;
 }
 
-Status SqliteStore::set_wrapped_key(KeyedCredential kind, const std::string& credential_hash,
-                                    const std::string& wrapped_key) {
-  std::lock_guard lock(mu_);
-  const auto [table, column] = credential_row(kind);
-  PUBLIUS_TRY(run(db_,
-                  std::string("UPDATE ") + table + " SET wrapped_key = ? WHERE " + column + " = ?",
-                  [&](Stmt& s) { s.bind_blob(1, wrapped_key).bind(2, credential_hash); }));
-  if (db_.changes() == 0) return not_found();
-  return ok_status();
-}
-
 Result<std::optional<std::string>> SqliteStore::wrapped_key(KeyedCredential kind,
                                                             const std::string& credential_hash) {
   std::lock_guard lock(mu_);
@@ -2303,6 +2313,15 @@ Status SqliteStore::revoke_token_of(int64_t account_id, int64_t token_id) {
   if (db_.changes() == 0) return not_found();
   // The cache is keyed by hash; drop the entry whose id matches.
   std::erase_if(token_cache_, [&](const auto& entry) { return entry.second.id == token_id; });
+  return ok_status();
+}
+
+Status SqliteStore::revoke_tokens_of(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(
+      run(db_, "DELETE FROM tokens WHERE account_id = ?", [&](Stmt& s) { s.bind(1, account_id); }));
+  std::erase_if(token_cache_,
+                [&](const auto& entry) { return entry.second.account_id == account_id; });
   return ok_status();
 }
 
@@ -2504,9 +2523,9 @@ Result<std::vector<MediaAttachment>> SqliteStore::media_by_ids(const std::vector
   std::lock_guard lock(mu_);
   std::vector<MediaAttachment> out;
   if (ids.empty()) return out;
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kMediaColumns +
-                                                  " FROM media WHERE id IN (" + id_list(ids) +
-                                                  ")"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare(std::string("SELECT ") + kMediaColumns + " FROM media WHERE id IN (" +
+                             id_list(ids) + ")"));
   while (stmt.step()) out.push_back(read_media(stmt));
   PUBLIUS_TRY(stmt.status());
   return out;
@@ -2515,8 +2534,9 @@ Result<std::vector<MediaAttachment>> SqliteStore::media_by_ids(const std::vector
 Status SqliteStore::update_media_description(int64_t id, const std::string& description,
                                              double focus_x, double focus_y) {
   std::lock_guard lock(mu_);
-  PUBLIUS_TRY(run(db_, "UPDATE media SET description = ?, focus_x = ?, focus_y = ? WHERE id = ?",
-                  [&](Stmt& s) { s.bind(1, description).bind(2, focus_x).bind(3, focus_y).bind(4, id); }));
+  PUBLIUS_TRY(
+      run(db_, "UPDATE media SET description = ?, focus_x = ?, focus_y = ? WHERE id = ?",
+          [&](Stmt& s) { s.bind(1, description).bind(2, focus_x).bind(3, focus_y).bind(4, id); }));
   if (db_.changes() == 0) return not_found();
   return ok_status();
 }
@@ -2707,8 +2727,7 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
   const char* kOwnMedia =
       "SELECT count(*) FROM media m LEFT JOIN statuses s ON s.id = m.status_id WHERE "
       "m.account_id = ?1 AND ";
-  PUBLIUS_ASSIGN_OR_RETURN(c.public_media,
-                           count(std::string(kOwnMedia) + "s.visibility = 0"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.public_media, count(std::string(kOwnMedia) + "s.visibility = 0"));
   PUBLIUS_ASSIGN_OR_RETURN(c.non_public_media,
                            count(std::string(kOwnMedia) + "s.visibility IN (1, 2, 3)"));
   PUBLIUS_ASSIGN_OR_RETURN(c.unattached_media,

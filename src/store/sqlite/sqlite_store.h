@@ -59,11 +59,14 @@ class SqliteStore final : public store::Store {
   Result<store::App> create_app(const store::App& app) override;
   Result<std::optional<store::App>> app_by_client_id(std::string_view client_id) override;
   Result<std::optional<store::App>> app_by_id(int64_t id) override;
-  Result<store::Token> create_token(const std::string& token_hash, const store::Token& t) override;
+  Result<store::Token> create_token(const std::string& token_hash, const store::Token& t,
+                                    const std::string& wrapped_key) override;
   Result<std::optional<store::Token>> token_by_hash(const std::string& token_hash) override;
   Status revoke_token(const std::string& token_hash) override;
-  Status create_auth_code(const std::string& code_hash, const store::AuthCode& c) override;
-  Result<std::optional<store::AuthCode>> take_auth_code(const std::string& code_hash) override;
+  Status create_auth_code(const std::string& code_hash, const store::AuthCode& c,
+                          const std::string& wrapped_key) override;
+  Result<std::optional<store::AuthCode>> take_auth_code(const std::string& code_hash,
+                                                        int64_t app_id) override;
 
   Status insert_status(const store::Post& s, const store::NewPostEffects& effects) override;
   Result<std::optional<store::Post>> status_by_id(int64_t id) override;
@@ -83,7 +86,8 @@ class SqliteStore final : public store::Store {
                         const std::vector<store::Notification>& notifications) override;
   Result<std::optional<int64_t>> next_poll_end() override;
   Status insert_media(const store::MediaAttachment& m) override;
-  Result<std::vector<store::MediaAttachment>> media_by_ids(const std::vector<int64_t>& ids) override;
+  Result<std::vector<store::MediaAttachment>> media_by_ids(
+      const std::vector<int64_t>& ids) override;
   Status update_media_description(int64_t id, const std::string& description, double focus_x,
                                   double focus_y) override;
   Result<bool> delete_unattached_media(int64_t id) override;
@@ -207,8 +211,8 @@ class SqliteStore final : public store::Store {
   Result<std::optional<int64_t>> idempotent_status(int64_t account_id,
                                                    const std::string& key_hash) override;
 
-  Status create_web_session(const std::string& token_hash, int64_t account_id,
-                            int64_t day_ms) override;
+  Status create_web_session(const std::string& token_hash, int64_t account_id, int64_t day_ms,
+                            const std::string& wrapped_key) override;
   Result<std::optional<store::WebSession>> web_session(const std::string& token_hash) override;
   Status touch_web_session(const std::string& token_hash, int64_t day_ms) override;
   Status delete_web_session(const std::string& token_hash) override;
@@ -223,12 +227,11 @@ class SqliteStore final : public store::Store {
   Result<bool> add_account_key(int64_t account_id, const store::AccountKey& key) override;
   Result<std::vector<std::pair<int64_t, std::string>>> public_keys(
       const std::vector<int64_t>& ids) override;
-  Status set_wrapped_key(store::KeyedCredential kind, const std::string& credential_hash,
-                         const std::string& wrapped_key) override;
   Result<std::optional<std::string>> wrapped_key(store::KeyedCredential kind,
                                                  const std::string& credential_hash) override;
   Result<std::vector<store::Token>> tokens_of(int64_t account_id) override;
   Status revoke_token_of(int64_t account_id, int64_t token_id) override;
+  Status revoke_tokens_of(int64_t account_id) override;
   Status delete_account(int64_t account_id) override;
   Result<bool> erase_deleted() override;
 

@@ -1,0 +1,53 @@
+// Accounts: registration, profiles, lookups and erasure. Account ids are plain
+// sequence numbers (they must not reveal when an account was made).
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "domain/service.h"
+
+namespace publius::domain {
+
+class Accounts final : private ServiceBase {
+ public:
+  explicit Accounts(Microblog& microblog) : ServiceBase(microblog) {}
+
+  // A new account with its key pair and recovery codes; 422 for a name that is
+  // not one (is_valid_username) or taken, or a password outside the rule.
+  Result<RegisteredAccount> register_account(std::string_view username, std::string_view password,
+                                             Role role = Role::kUser);
+  Result<Account> account(int64_t id);
+  Result<Account> account_by_acct(std::string_view acct);  // "name" or "name@our.domain"
+  // The accounts of `ids` that exist, in that order.
+  Result<std::vector<Account>> accounts(const std::vector<int64_t>& ids);
+  // Profile and posting defaults; a default language must be ISO 639-1 (or empty).
+  // New profile pictures are processed as media uploads are (every byte of
+  // metadata dropped), cropped to Mastodon's sizes (kAvatarSide square,
+  // kHeaderWidth x kHeaderHeight) and count against the uploads decoded at once
+  // (429 beyond). Everything is checked before anything is written, so a bad
+  // field or image (422) changes nothing; the files of replaced pictures are
+  // erased.
+  Result<Account> update_profile(int64_t id, const ProfileChange& change,
+                                 const NewProfilePictures& pictures = {});
+  // Back to the default picture, its file erased; unchanged when there was none.
+  Result<Account> remove_profile_picture(int64_t id, ProfilePicture which);
+  // Sets an account's role (the operator's command).
+  Status set_role(int64_t id, Role role);
+  // Erases the account and everything of it (store::Store::delete_account), drops
+  // the warm home feeds that held its posts, and erases the old bytes from the
+  // store's files at once (store::Store::erase_deleted). kNotFound for an unknown
+  // account. The one path for self-service (web settings), operator CLI and admin API.
+  Status delete_account(int64_t account_id);
+  // What anyone may know of the instance: accounts, and posts anyone may see.
+  Result<InstanceStats> instance_stats();
+
+ private:
+  // Every post and boost of the account that a ChangeObserver may hold rendered.
+  Result<std::vector<int64_t>> cached_post_ids_of(int64_t account_id);
+};
+
+// Username rule: 1-30 of [A-Za-z0-9_], as Mastodon.
+bool is_valid_username(std::string_view username);
+
+}  // namespace publius::domain

@@ -1,0 +1,182 @@
+// Credentials: everything that proves who is acting, in one place. Passwords
+// and recovery codes, OAuth apps and the grants that issue access tokens
+// (password, authorization code with PKCE, client credentials), bearer tokens
+// and web sessions. Every credential issued for an account carries a copy of
+// the account's sealed-message key wrapped under it (docs/sealed-messages.md),
+// written in the same store write as the credential itself.
+//
+// Secrets (passwords, tokens, codes, session cookies) are returned once, when
+// issued, and stored only hashed; none appears in a log or an error message.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/service.h"
+#include "shield/sealing.h"
+
+namespace publius::domain {
+
+// An access token as issued: its secret, shown once, and its row.
+struct IssuedToken {
+  std::string secret;
+  Token token;
+};
+
+// Who a bearer token speaks for: the token, and its account unless it is an app's.
+struct Bearer {
+  Token token;
+  std::optional<Account> account;
+};
+
+// An app registration as a client asks for it (POST /api/v1/apps).
+struct NewApp {
+  std::string name;
+  std::string website;
+  std::vector<std::string> redirect_uris;
+  std::string scopes;  // space-separated
+};
+
+// A registered app with its client secret, shown once.
+struct RegisteredApp {
+  App app;
+  std::string client_secret;
+};
+
+// An authorization request (/oauth/authorize) as the app made it.
+struct AuthorizationRequest {
+  std::string client_id;
+  std::string redirect_uri;
+  std::string scopes;
+  std::string code_challenge;
+  std::string code_challenge_method;
+};
+
+// A token request (POST /oauth/token).
+struct TokenRequest {
+  std::string grant_type;
+  std::string client_id;
+  std::string client_secret;
+  std::string scopes;  // requested; password and client_credentials grants (default "read")
+  std::string username, password;                 // password grant
+  std::string code, redirect_uri, code_verifier;  // authorization_code grant
+};
+
+// Why a token request was refused, in RFC 6749's terms (section 5.2).
+enum class GrantRefusal { kInvalidClient, kInvalidGrant, kInvalidScope, kUnsupportedGrantType };
+
+// The outcome of a token request: a token, or a refusal the client is told.
+struct TokenGrant {
+  std::optional<IssuedToken> issued;
+  GrantRefusal refusal = GrantRefusal::kInvalidGrant;
+  std::string description;
+};
+
+// An app the account has authorized, as the settings page lists it.
+struct AuthorizedApp {
+  int64_t token_id = 0;
+  std::string app_name;
+  std::string scopes;
+  std::optional<int64_t> last_used_day_ms;
+};
+
+class Credentials final : private ServiceBase {
+ public:
+  explicit Credentials(Microblog& microblog) : ServiceBase(microblog) {}
+
+  // The account whose password this is; kUnauthorized otherwise, in the same time
+  // whether or not the name exists.
+  Result<Account> authenticate(std::string_view username, std::string_view password);
+
+  // Bearer tokens.
+  //
+  // The token and account a bearer secret speaks for, marking the day it was used;
+  // kUnauthorized for a secret never issued or revoked.
+  Result<Bearer> bearer(std::string_view secret);
+  // A new access token for the app (and account), with `key` wrapped under it.
+  Result<IssuedToken> issue_token(int64_t app_id, std::optional<int64_t> account_id,
+                                  std::string scopes, const shield::SecretKey* key);
+
+  // OAuth (RFC 6749, as Mastodon does it).
+  //
+  // Registers an app; 422 for a blank name, no or an unsafe redirect URI
+  // (oauth::check_redirect_uri), unknown scopes or an overlong website.
+  Result<RegisteredApp> register_app(const NewApp& request);
+  // The app a token was issued to; kUnauthorized when it is gone.
+  Result<App> app_of(const Token& token);
+  // The app an authorization request names, checked: known client, a redirect URI
+  // it registered, scopes within its own, PKCE S256 only. kBadRequest (with a
+  // message for the page) otherwise.
+  Result<App> check_authorization(const AuthorizationRequest& request);
+  // The code for an authorization the account granted by its password (checked
+  // by the caller through authenticate()), valid for ten minutes; the account's
+  // key rides on it to the token.
+  Result<std::string> issue_authorization_code(const App& app, int64_t account_id,
+                                               const AuthorizationRequest& request,
+                                               std::string_view password);
+  // POST /oauth/token: client authentication, then the grant. A code is spent only
+  // by the app it was issued to, with the redirect URI and PKCE verifier it was
+  // issued for. Storage failures are errors; refusals are a TokenGrant.
+  Result<TokenGrant> grant_token(const TokenRequest& request);
+  // POST /oauth/revoke: the app revokes one of its own tokens (an unknown token
+  // is no error, RFC 7009); kForbidden when the client does not authenticate or
+  // the token is another app's.
+  Status revoke_token(std::string_view client_id, std::string_view client_secret,
+                      std::string_view token_secret);
+
+  // Web sessions (the web UI's sign-in).
+  //
+  // A new session for the account with `key` wrapped under it; its cookie secret.
+  Result<std::string> start_session(int64_t account_id, const shield::SecretKey* key);
+  // The account a session secret is signed in as, if the session exists and is
+  // not idle for longer than kSessionIdleDays; marks it seen today.
+  Result<std::optional<int64_t>> session_account(std::string_view secret);
+  // Ends the session (an unknown secret is no error).
+  Status end_session(std::string_view secret);
+
+  // Passwords and recovery.
+  //
+  // A new password (8..1024 characters) and the key re-wrapped under it (a fresh
+  // key pair without `key`: what was sealed to the old one stays sealed). Every
+  // web session of the account ends: the browser that changed it signs in again.
+  Status change_password(int64_t account_id, std::string_view new_password,
+                         const shield::SecretKey* key);
+  // Replaces the account's recovery codes with fresh ones, each wrapping `key`
+  // when given; returns them in plain text (shown once, stored only hashed).
+  Result<std::vector<std::string>> replace_recovery_codes(int64_t account_id,
+                                                          const shield::SecretKey* key);
+  // How many unspent recovery codes the account holds.
+  Result<int64_t> recovery_codes_left(int64_t account_id);
+  // Spends a recovery code to set a new password. Whoever held the old password
+  // loses access: every access token and web session of the account ends. A code
+  // that wraps the account's key restores access to its sealed messages. 422
+  // (one message, whether the name exists or not) for a wrong pair or a code spent.
+  Status recover(std::string_view username, std::string_view code, std::string_view new_password);
+
+  // Hashes (and, with `key`, wraps it under) `codes` fresh recovery codes, for a
+  // new account (Accounts::register_account) or a replacement set.
+  Result<std::vector<store::NewRecoveryCode>> recovery_code_records(
+      const std::vector<std::string>& codes, const shield::SecretKey* key);
+
+  // The apps the account authorized (its tokens), and revoking one.
+  Result<std::vector<AuthorizedApp>> authorized_apps(int64_t account_id);
+  Status revoke_token_of(int64_t account_id, int64_t token_id);
+  // Ends every web session of the account.
+  Status end_sessions_of(int64_t account_id);
+};
+
+// A fresh one-time recovery code (80 random bits, grouped xxxx-xxxx-xxxx-xxxx).
+std::string new_recovery_code();
+// How many recovery codes an account holds after sign-up or regeneration.
+inline constexpr size_t kRecoveryCodeCount = 10;
+// Password length rule, in bytes.
+inline constexpr size_t kMinPasswordLength = 8;
+inline constexpr size_t kMaxPasswordLength = 1024;
+// Password rule: 8 to 1024 bytes; a 422 naming the rule otherwise.
+Status check_password(std::string_view password);
+// Web sessions unused for this long are refused (and deleted when presented).
+inline constexpr int64_t kSessionIdleDays = 30;
+
+}  // namespace publius::domain

@@ -1,0 +1,52 @@
+// Relationships: follows and follow requests, blocks, mutes, and the private
+// note one account keeps on another. Each action returns the new relationship
+// as seen from the acting account.
+#pragma once
+
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "domain/service.h"
+
+namespace publius::domain {
+
+class Relationships final : private ServiceBase {
+ public:
+  explicit Relationships(Microblog& microblog) : ServiceBase(microblog) {}
+
+  Result<Relationship> relationship(int64_t account_id, int64_t target_id);
+  // Relationships with each of `target_ids` (unknown ones included, all false).
+  Result<std::vector<Relationship>> relationships(int64_t account_id,
+                                                  const std::vector<int64_t>& target_ids);
+  Result<Relationship> follow(int64_t account_id, int64_t target_id, bool show_reblogs,
+                              bool notify);
+  Result<Relationship> unfollow(int64_t account_id, int64_t target_id);
+  // The owner's private note on `target_id` (Mastodon's account note, at most
+  // kMaxAccountNote characters; empty removes it), sealed to the owner's own key.
+  Result<Relationship> set_note(int64_t account_id, int64_t target_id, std::string_view comment);
+  // Ends `follower_id`'s follow of `account_id` (their lists drop it too, as on unfollow).
+  Result<Relationship> remove_from_followers(int64_t account_id, int64_t follower_id);
+  Result<Relationship> block(int64_t account_id, int64_t target_id, bool on);
+  Result<Relationship> mute(int64_t account_id, int64_t target_id, bool on, bool notifications);
+  // Reported from the target's side, as Mastodon's authorize/reject endpoints do.
+  Result<Relationship> resolve_follow_request(int64_t target_id, int64_t requester_id, bool accept);
+
+  // Lists of accounts, each a page of rows (row id, account id), newest first.
+  // Followers and following of an account (kNotFound for an unknown one).
+  using AccountRows = std::vector<std::pair<int64_t, int64_t>>;
+  Result<AccountRows> followers(int64_t account_id, const Page& page);
+  Result<AccountRows> following(int64_t account_id, const Page& page);
+  // The account's own: who asks to follow it, whom it blocks and mutes.
+  Result<AccountRows> follow_requests(int64_t account_id, const Page& page);
+  Result<AccountRows> blocks(int64_t account_id, const Page& page);
+  Result<AccountRows> mutes(int64_t account_id, const Page& page);
+
+ private:
+  // Ends a follow, if there is one, and drops the follower's warm home feed.
+  Status end_follow(int64_t follower_id, int64_t followed_id);
+};
+
+inline constexpr size_t kMaxAccountNote = 2000;
+
+}  // namespace publius::domain

@@ -1,0 +1,44 @@
+// Search: accounts, hashtags and posts, through the visibility rule.
+#include "domain/microblog.h"
+#include "domain/text_format.h"
+
+namespace publius::domain {
+
+Result<std::vector<Account>> Search::accounts(std::string_view text, int limit, int offset) {
+  std::string_view name = text;
+  if (!name.empty() && name.front() == '@') name.remove_prefix(1);
+  if (auto at = name.find('@'); at != std::string_view::npos) name = name.substr(0, at);
+  if (name.find_first_not_of(' ') == std::string_view::npos) return std::vector<Account>();
+  return store_.search_accounts(name, limit, offset);
+}
+
+Result<SearchResults> Search::search(Viewer viewer, const SearchQuery& query) {
+  SearchResults out;
+  const std::string& q = query.text;
+  if (q.empty()) return out;
+  if (query.accounts) {
+    PUBLIUS_ASSIGN_OR_RETURN(out.accounts, accounts(q, query.limit, query.offset));
+  }
+  if (query.hashtags) {
+    std::string_view name = q;
+    if (name.front() == '#') name.remove_prefix(1);
+    // Only tags that posts anyone may see carry (the store indexes no others).
+    PUBLIUS_ASSIGN_OR_RETURN(auto names, store_.search_tags(normalize_tag(name), query.limit));
+    PUBLIUS_ASSIGN_OR_RETURN(out.hashtags, mb_.tags().tags(viewer, names));
+  }
+  if (query.statuses) {
+    if (q.front() == '#') {
+      PUBLIUS_ASSIGN_OR_RETURN(
+          auto found, mb_.timelines().tag_timeline(viewer, q.substr(1),
+                                                   Page{.limit = query.limit + query.offset}));
+      for (size_t i = static_cast<size_t>(query.offset); i < found.size(); ++i)
+        out.statuses.push_back(std::move(found[i]));
+    } else {
+      PUBLIUS_ASSIGN_OR_RETURN(auto ids, store_.search_statuses(q, query.limit, query.offset));
+      PUBLIUS_ASSIGN_OR_RETURN(out.statuses, mb_.visibility().statuses(viewer, ids));
+    }
+  }
+  return out;
+}
+
+}  // namespace publius::domain
