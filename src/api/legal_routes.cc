@@ -47,7 +47,7 @@ void Api::add_legal_routes(http::Router& r) {
           return http::Response::json(shield::inventory_to_json(inv));
         });
 
-  // The operator's deletion: the same erasure as the account's own (Microblog::delete_account).
+  // The operator's deletion: the same erasure as the account's own (Accounts::delete_account).
   route(r, "DELETE", "/api/v1/admin/accounts/:id", http::Policy::admin("admin:write"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());

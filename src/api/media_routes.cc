@@ -1,5 +1,5 @@
 // Media: uploading images, their alt text and focal point, and serving the
-// processed files. The processing itself is the domain's (Microblog::upload_media).
+// processed files. The processing itself is the domain's (Media::upload_media).
 #include "api/api.h"
 
 namespace publius::api {

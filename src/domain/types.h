@@ -106,7 +106,7 @@ struct NewProfilePictures {
   bool empty() const { return !avatar && !header; }
 };
 
-// What one media sweep removed (Microblog::sweep_media).
+// What one media sweep removed (Media::sweep_media).
 struct MediaSweep {
   size_t expired_files = 0;   // of unattached uploads past their day (rows deleted too)
   size_t orphaned_files = 0;  // that no attachment named, temporaries included

@@ -5,7 +5,7 @@
 // write-ahead log, whose old page images secure_delete does not reach
 // (docs/erasure.md). Account deletion erases at once and does not wait for it.
 // A pass first runs its `sweep`, when given: deletions that are due by time
-// (Microblog::sweep_media), whose old bytes the same pass then erases.
+// (Media::sweep_media), whose old bytes the same pass then erases.
 //
 // Ownership: `store` is not owned and must outlive the pass. The destructor
 // runs one last pass (so a clean shutdown leaves nothing behind), then stops

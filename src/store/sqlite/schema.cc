@@ -340,7 +340,7 @@ CREATE INDEX media_account ON media(account_id);
 CREATE INDEX media_status ON media(status_id, position);
 )sql",
     // The day (midnight UTC) an unattached upload was made, so uploads never
-    // posted are swept after a day (Microblog::sweep_media); no finer time is
+    // posted are swept after a day (Media::sweep_media); no finer time is
     // kept (shield rule), and attaching clears it: a post has its own time.
     // Uploads already waiting get today, a full day's grace.
     R"sql(
