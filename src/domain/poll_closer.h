@@ -1,5 +1,5 @@
 // PollCloser: the serve process's thread that announces ended polls. It calls
-// Microblog::end_expired_polls() with the wall clock when the next poll ends,
+// Posts::end_expired_polls() with the wall clock when the next poll ends,
 // and at least every `max_wait` (a poll made meanwhile, or by another process,
 // ends no sooner than PollLimits::min_expiration_s after it was made).
 //

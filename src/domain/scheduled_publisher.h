@@ -1,5 +1,5 @@
 // ScheduledPublisher: the serve process's thread that publishes scheduled posts
-// when they are due. It calls Microblog::publish_due_statuses() with the wall
+// when they are due. It calls Posts::publish_due_statuses() with the wall
 // clock when the next one is due, and at least every `max_wait` (a post
 // scheduled meanwhile is due no sooner than kMinScheduleAheadMs after, and one
 // scheduled by another process is seen at the next wake).
