@@ -1,0 +1,148 @@
+#include "http/request_reader.h"
+
+#include <algorithm>
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http.hpp>
+#include <cctype>
+#include <cstdint>
+#include <iterator>
+
+namespace publius::http {
+
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+
+struct RequestReader::Impl {
+  explicit Impl(const RequestLimits& l) : limits(l) { parser.body_limit(limits.max_body_bytes); }
+
+  void refuse(int status) {
+    if (!refused) refused = status;
+  }
+
+  // Consumed header bytes: a line feed followed by a space or tab starts a folded line.
+  void scan_header(std::string_view consumed) {
+    for (const char c : consumed) {
+      if (previous == '\n' && (c == ' ' || c == '\t')) refuse(400);
+      previous = c;
+    }
+    header_consumed += consumed.size();
+  }
+
+  // The framing rules of RFC 9112 section 6 that Beast leaves open (see the header).
+  void check_framing() {
+    const auto& message = parser.get();
+    int encodings = 0, lengths = 0;
+    std::string_view encoding, length;
+    for (const auto& field : message) {
+      ++header_fields;
+      if (field.name() == bhttp::field::transfer_encoding) {
+        ++encodings;
+        encoding = field.value();
+      } else if (field.name() == bhttp::field::content_length) {
+        ++lengths;
+        length = field.value();
+      }
+    }
+    if (encodings > 0 && (encodings > 1 || lengths > 0 || message.version() < 11 ||
+                          !beast::iequals(encoding, "chunked")))
+      refuse(400);
+    if (lengths > 1) refuse(400);
+    if (lengths == 1 && (length.empty() || !std::all_of(length.begin(), length.end(), [](char c) {
+                           return c >= '0' && c <= '9';
+                         })))
+      refuse(400);
+  }
+
+  RequestLimits limits;
+  bhttp::request_parser<bhttp::string_body> parser;
+  size_t header_consumed = 0;
+  char previous = 0;         // the last header byte consumed
+  size_t header_fields = 0;  // fields before the body; trailer fields come after them
+  int refused = 0;           // the answer's status once refused
+};
+
+RequestReader::RequestReader(const RequestLimits& limits) : impl_(std::make_unique<Impl>(limits)) {}
+RequestReader::~RequestReader() = default;
+RequestReader::RequestReader(RequestReader&&) noexcept = default;
+RequestReader& RequestReader::operator=(RequestReader&&) noexcept = default;
+
+size_t RequestReader::feed(std::string_view bytes) {
+  auto& im = *impl_;
+  size_t used = 0;
+  while (!im.refused && !im.parser.is_done() && used < bytes.size()) {
+    const std::string_view rest = bytes.substr(used);
+    const bool in_header = !im.parser.is_header_done();
+    // Beast's limit counts only the bytes of one call; this one counts the whole header.
+    if (in_header)
+      im.parser.header_limit(
+          static_cast<std::uint32_t>(im.limits.max_header_bytes - im.header_consumed));
+    beast::error_code ec;
+    const size_t n = im.parser.put(boost::asio::buffer(rest.data(), rest.size()), ec);
+    if (in_header) im.scan_header(rest.substr(0, n));
+    used += n;
+    if (ec == bhttp::error::need_more) {
+      // Beast waits for a whole chunk-size line or trailer section, unbounded by itself.
+      if (!in_header && rest.size() - n > im.limits.max_header_bytes) im.refuse(400);
+      break;
+    }
+    if (ec == bhttp::error::body_limit) im.refuse(413);
+    if (ec == bhttp::error::header_limit) im.refuse(431);
+    if (ec) im.refuse(400);
+    if (in_header && im.parser.is_header_done()) {
+      im.check_framing();
+      // Stop after the header; from here on, one call reads as much body as it is given.
+      im.parser.eager(true);
+      break;
+    }
+  }
+  return used;
+}
+
+bool RequestReader::header_done() const {
+  return !impl_->refused && impl_->parser.is_header_done();
+}
+
+bool RequestReader::done() const { return !impl_->refused && impl_->parser.is_done(); }
+
+bool RequestReader::failed() const { return impl_->refused != 0; }
+
+Response RequestReader::refusal() const {
+  switch (impl_->refused) {
+    case 413:
+      return Response::error(413, "Request body is too large");
+    case 431:
+      return Response::error(431, "Request headers are too large");
+    default:
+      return Response::error(400, "Malformed HTTP request");
+  }
+}
+
+bool RequestReader::expects_continue() const {
+  const auto& message = impl_->parser.get();
+  return !done() && message.version() >= 11 &&
+         beast::iequals(message[bhttp::field::expect], "100-continue");
+}
+
+bool RequestReader::keep_alive() const { return impl_->parser.get().keep_alive(); }
+
+unsigned RequestReader::version() const { return impl_->parser.get().version(); }
+
+Request RequestReader::take_request() {
+  auto& message = impl_->parser.get();
+  Request req;
+  req.method = std::string(message.method_string());
+  const std::string_view target = message.target();
+  const auto q = target.find('?');
+  req.path = std::string(target.substr(0, q));
+  if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
+  auto field = message.begin();
+  for (size_t i = 0; i < impl_->header_fields; ++i, ++field) {
+    std::string name(field->name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    req.headers.emplace_back(std::move(name), std::string(field->value()));
+  }
+  req.body = std::move(message.body());
+  return req;
+}
+
+}  // namespace publius::http
