@@ -13,6 +13,8 @@
 // - Content-Length that is not exactly one field of one run of digits (no list,
 //   repeat, sign or overflow);
 // - a field line folded onto the previous one (obs-fold, RFC 9112 5.2).
+// A request-target must be origin-form ("/path?query"), absolute-form or "*"
+// (OPTIONS); anything else Beast lets through is a 400 too.
 // Trailer fields after a chunked body are read and dropped, never merged into
 // the header (RFC 9110 6.5.1).
 //

@@ -10,9 +10,12 @@
 // When accepting fails (no file descriptors left: EMFILE, ENFILE), the listener
 // pauses for a moment instead of retrying at once, and logs once per episode.
 // A connection waits at most idle_timeout for a request's first byte; from
-// there its header must be complete within header_timeout; its body must arrive,
-// and the response be taken, within transfer_timeout plus one second per
-// min_transfer_rate bytes. A client that overstays is disconnected unanswered.
+// there its header must be complete within header_timeout (a header dribbled in
+// byte by byte is cut off); its body gets transfer_timeout plus one second for
+// every min_transfer_rate bytes received (so a slow body must keep that average
+// rate), and a response transfer_timeout plus one second for every
+// min_transfer_rate bytes it holds. A client that overstays is disconnected
+// unanswered.
 //
 // run() blocks until stop() (or SIGTERM/SIGINT when handle_signals is set):
 // then the listener closes, in-flight requests finish (up to drain_timeout),

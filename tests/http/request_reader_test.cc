@@ -45,10 +45,29 @@ TEST(RequestReader, ReadsTheSameRequestHoweverItIsSplit) {
   }
 }
 
+// Beast takes any run of visible characters as the target.
+TEST(RequestReader, ATargetOfNoFormIsRefused) {
+  for (const std::string request_line :
+       {"GET ?a HTTP/1.1", "GET api/v1/instance HTTP/1.1", "GET * HTTP/1.1",
+        "CONNECT example.org:443 HTTP/1.1", "GET ://x/ HTTP/1.1", "GET 1http://x/ HTTP/1.1"}) {
+    RequestReader reader{RequestLimits{}};
+    reader.feed(request_line + "\r\nHost: a\r\n\r\n");
+    ASSERT_TRUE(reader.failed()) << request_line;
+    EXPECT_EQ(reader.refusal().status, 400);
+  }
+  for (const std::string request_line :
+       {"GET /?a HTTP/1.1", "OPTIONS * HTTP/1.1", "GET https://example.org/a HTTP/1.1"}) {
+    RequestReader reader{RequestLimits{}};
+    reader.feed(request_line + "\r\nHost: a\r\n\r\n");
+    EXPECT_TRUE(reader.done()) << request_line;
+  }
+}
+
 TEST(RequestReader, TheHeaderLimitCountsTheWholeHeaderHoweverItArrives) {
   RequestLimits limits;
   limits.max_header_bytes = 1024;
-  std::string header = "GET / HTTP/1.1\r\nHost: a\r\n";
+  // Beast, given it all at once, limits the request line and the fields each on its own.
+  std::string header = "GET /" + std::string(600, 'p') + " HTTP/1.1\r\nHost: a\r\n";
   while (header.size() < 1100) header += "X-Field: " + std::string(20, 'v') + "\r\n";
   header += "\r\n";
   for (size_t piece : {size_t{30}, size_t{500}, header.size()}) {
