@@ -89,12 +89,16 @@ size_t RequestReader::feed(std::string_view bytes) {
   auto& im = *impl_;
   size_t used = 0;
   while (!im.refused && !im.parser.is_done() && used < bytes.size()) {
-    const std::string_view rest = bytes.substr(used);
+    std::string_view rest = bytes.substr(used);
     const bool in_header = !im.parser.is_header_done();
+    const bool chunked_body = !in_header && im.parser.chunked();
     // Beast 1.81 asserts that a chunked body's last chunk is re-read with at least 5 bytes,
     // which "0\r\n" then one more byte breaks (boostorg/beast pull request 2861). Wait
     // for them: a chunked body ends in "0\r\n\r\n", which Beast keeps until it is whole.
-    if (!in_header && im.parser.chunked() && rest.size() < 5) break;
+    if (chunked_body && rest.size() < 5) break;
+    // Beast keeps a chunk-size line or the trailer section whole before it reads it, with no
+    // limit of its own: it gets max_header_bytes at a time, and what does not fit is refused.
+    if (chunked_body) rest = rest.substr(0, im.limits.max_header_bytes);
     // Beast's limit counts only the bytes of one call; this one counts the whole header.
     if (in_header)
       im.parser.header_limit(
@@ -108,9 +112,9 @@ size_t RequestReader::feed(std::string_view bytes) {
     }
     used += n;
     if (ec == bhttp::error::need_more) {
-      // Beast waits for a whole chunk-size line or trailer section, unbounded by itself.
-      if (!in_header && rest.size() - n > im.limits.max_header_bytes) im.refuse(400);
-      break;
+      if (chunked_body && n == 0 && rest.size() == im.limits.max_header_bytes) im.refuse(400);
+      if (n == 0) break;
+      continue;
     }
     if (ec == bhttp::error::body_limit) im.refuse(413);
     if (ec == bhttp::error::header_limit) im.refuse(431);
