@@ -5,7 +5,9 @@
 #include <boost/beast/http.hpp>
 #include <cctype>
 #include <cstdint>
-#include <iterator>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace publius::http {
 
@@ -46,14 +48,18 @@ struct RequestReader::Impl {
     header_consumed += consumed.size();
   }
 
-  // The rules Beast leaves open (see the header): the request-target's form, and framing.
-  void check_header() {
+  // At the end of the header: keeps what the request will carry of it, and applies the rules
+  // Beast leaves open (see the header): the request-target's form, and framing.
+  void finish_header() {
     const auto& message = parser.get();
+    keep_alive = message.keep_alive();
     if (!is_request_target(message.target(), message.method())) refuse(400);
     int encodings = 0, lengths = 0;
     std::string_view encoding, length;
     for (const auto& field : message) {
-      ++header_fields;
+      std::string name(field.name_string());
+      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      headers.emplace_back(std::move(name), std::string(field.value()));
       if (field.name() == bhttp::field::transfer_encoding) {
         ++encodings;
         encoding = field.value();
@@ -75,9 +81,12 @@ struct RequestReader::Impl {
   RequestLimits limits;
   bhttp::request_parser<bhttp::string_body> parser;
   size_t header_consumed = 0;
-  char previous = 0;         // the last header byte consumed
-  size_t header_fields = 0;  // fields before the body; trailer fields come after them
-  int refused = 0;           // the answer's status once refused
+  char previous = 0;  // the last header byte consumed
+  // The header's fields as the request will carry them, taken when the header ends: Beast adds
+  // trailer fields to the same list, each next to a header field of the same name.
+  std::vector<std::pair<std::string, std::string>> headers;
+  bool keep_alive = false;
+  int refused = 0;  // the answer's status once refused
 };
 
 RequestReader::RequestReader(const RequestLimits& limits) : impl_(std::make_unique<Impl>(limits)) {}
@@ -120,7 +129,7 @@ size_t RequestReader::feed(std::string_view bytes) {
     if (ec == bhttp::error::header_limit) im.refuse(431);
     if (ec) im.refuse(400);
     if (in_header && im.parser.is_header_done()) {
-      im.check_header();
+      im.finish_header();
       // Stop after the header; from here on, one call reads as much body as it is given.
       im.parser.eager(true);
       break;
@@ -154,7 +163,7 @@ bool RequestReader::expects_continue() const {
          beast::iequals(message[bhttp::field::expect], "100-continue");
 }
 
-bool RequestReader::keep_alive() const { return impl_->parser.get().keep_alive(); }
+bool RequestReader::keep_alive() const { return impl_->keep_alive; }
 
 unsigned RequestReader::version() const { return impl_->parser.get().version(); }
 
@@ -166,12 +175,7 @@ Request RequestReader::take_request() {
   const auto q = target.find('?');
   req.path = std::string(target.substr(0, q));
   if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
-  auto field = message.begin();
-  for (size_t i = 0; i < impl_->header_fields; ++i, ++field) {
-    std::string name(field->name_string());
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    req.headers.emplace_back(std::move(name), std::string(field->value()));
-  }
+  req.headers = std::move(impl_->headers);
   req.body = std::move(message.body());
   return req;
 }

@@ -80,16 +80,18 @@ TEST(RequestReader, TheHeaderLimitCountsTheWholeHeaderHoweverItArrives) {
 
 TEST(RequestReader, TrailerFieldsAreDropped) {
   RequestReader reader{RequestLimits{}};
-  feed_in_pieces(reader,
-                 "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
-                 "1\r\nx\r\n0\r\nHost: evil\r\nX-Forwarded-Proto: https\r\n\r\n",
-                 3);
+  feed_in_pieces(
+      reader,
+      "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "1\r\nx\r\n0\r\nHost: evil\r\nX-Forwarded-Proto: https\r\nConnection: close\r\n\r\n",
+      3);
   ASSERT_TRUE(reader.done());
   const Request req = reader.take_request();
-  EXPECT_EQ(req.headers.size(), 2u);
-  EXPECT_EQ(req.header("host"), "a");
-  EXPECT_EQ(req.header("x-forwarded-proto"), "");
+  // Beast files a trailer field next to a header field of the same name.
+  EXPECT_EQ(req.headers, (std::vector<std::pair<std::string, std::string>>{
+                             {"host", "a"}, {"transfer-encoding", "chunked"}}));
   EXPECT_EQ(req.body, "x");
+  EXPECT_TRUE(reader.keep_alive());
 }
 
 TEST(RequestReader, ExpectContinueIsSeenAtTheEndOfTheHeader) {

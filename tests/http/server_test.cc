@@ -206,7 +206,8 @@ TEST_F(ServerTest, TrailerFieldsAreNotHeaders) {
   start();
   const auto responses = exchange(
       "POST /t HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-      "1\r\nx\r\n0\r\nX-Forwarded-Host: evil.example\r\nAuthorization: Bearer t\r\n\r\n");
+      "1\r\nx\r\n0\r\nX-Forwarded-Host: evil.example\r\nAuthorization: Bearer t\r\n"
+      "Host: evil.example\r\n\r\n");
   ASSERT_EQ(responses.size(), 1u);
   EXPECT_EQ(responses[0].status, 200);
   EXPECT_EQ(responses[0].body.find("evil.example"), std::string::npos) << responses[0].body;
