@@ -101,10 +101,10 @@ size_t RequestReader::feed(std::string_view bytes) {
     std::string_view rest = bytes.substr(used);
     const bool in_header = !im.parser.is_header_done();
     const bool chunked_body = !in_header && im.parser.chunked();
-    // Beast 1.81 asserts that a chunked body's last chunk is re-read with at least 5 bytes,
-    // which "0\r\n" then one more byte breaks (boostorg/beast pull request 2861). Wait
-    // for them: a chunked body ends in "0\r\n\r\n", which Beast keeps until it is whole.
-    if (chunked_body && rest.size() < 5) break;
+    // Beast 1.81 asserts that a chunked body's last chunk ("0\r\n" and the trailers, kept until
+    // they end) is re-read with at least 5 bytes, which "0\r\n" then one more byte breaks
+    // (boostorg/beast pull request 2861). Wait for them: the body ends in "0\r\n\r\n".
+    if (chunked_body && rest.size() < 5 && rest.starts_with('0')) break;
     // Beast keeps a chunk-size line or the trailer section whole before it reads it, with no
     // limit of its own: it gets max_header_bytes at a time, and what does not fit is refused.
     if (chunked_body) rest = rest.substr(0, im.limits.max_header_bytes);
