@@ -42,6 +42,7 @@ struct ServeOptions {
   std::string description = domain::InstanceConfig{}.description;
   std::string rules_file;
   int threads = 4;
+  int max_connections = http::ServerOptions{}.max_connections;
   int64_t rate_limit = 300;
   bool access_log = true;
   bool registrations = true;
@@ -175,6 +176,7 @@ int serve(ServeOptions o) {
   http::ServerOptions server_options;
   server_options.listen = o.listen;
   server_options.threads = o.threads;
+  server_options.max_connections = o.max_connections;
   server_options.access_log = o.access_log;
   http::Server server(server_options, [&](http::Request& req) {
     auto res = api.handle(router, req);
@@ -394,6 +396,13 @@ int run_cli(int argc, char** argv) {
   serve_cmd->add_option("--threads", serve_opts.threads, "Worker threads")
       ->envname("PUBLIUS_THREADS")
       ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--max-connections", serve_opts.max_connections,
+                   "Connections served at once; beyond it a new connection is closed unanswered "
+                   "(keep it below the open-file limit, ulimit -n)")
+      ->envname("PUBLIUS_MAX_CONNECTIONS")
+      ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   serve_cmd
       ->add_option("--rate-limit", serve_opts.rate_limit,

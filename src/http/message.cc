@@ -6,6 +6,26 @@
 
 namespace publius::http {
 
+namespace {
+
+// Why `value` cannot be a header value, or null when it can.
+const char* header_value_fault(std::string_view value) {
+  if (value.size() > kMaxHeaderValueBytes) return "a header value is too long";
+  for (const char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte < 0x20 && c != '\t') || byte == 0x7f)
+      return "a header value holds a control character";
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+Result<std::string> header_value(std::string value) {
+  if (const char* fault = header_value_fault(value)) return bad_request(fault);
+  return value;
+}
+
 std::string_view Request::header(std::string_view name) const {
   for (const auto& [k, v] : headers)
     if (k.size() == name.size() && strncasecmp(k.data(), name.data(), k.size()) == 0) return v;
@@ -62,8 +82,28 @@ Response Response::redirect(std::string location, int status) {
   Response r;
   r.status = status;
   r.content_type = "text/plain; charset=utf-8";
-  r.headers.emplace_back("Location", std::move(location));
-  return r;
+  return r.with_header("Location", std::move(location));
+}
+
+Response Response::header_refused() {
+  return error(400, "The request holds data that cannot be sent back in a response header");
+}
+
+Response& Response::with_header(std::string name, std::string value) {
+  auto checked = header_value(std::move(value));
+  if (!checked.ok()) {
+    *this = header_refused();
+    return *this;
+  }
+  headers.emplace_back(std::move(name), std::move(checked).value());
+  return *this;
+}
+
+bool Response::headers_pass() const {
+  if (header_value_fault(content_type)) return false;
+  for (const auto& [name, value] : headers)
+    if (header_value_fault(value)) return false;
+  return true;
 }
 
 }  // namespace publius::http

@@ -1,18 +1,37 @@
 // Request and Response: the server's own HTTP message types, so that handlers,
-// the router and tests never see Beast (kept to one translation unit,
-// http/server.cc, for build time). Plain values; not synchronized.
+// the router and tests never see Beast (kept to http/server.cc and
+// http/request_reader.cc, for build time). Plain values; not synchronized.
 //
 // Shield rule: a Request carries no client address. The server gives it only
 // `client_key`, a keyed hash of the address under a key that lives in memory
 // and rotates, good for rate limiting and useless to anyone holding the disk.
+//
+// Response headers: every value passes header_value(), once when a handler adds
+// it (Response::with_header) and again in the server before it is written, so
+// request data cannot end a header line and write headers or a body of its own
+// (response splitting).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "util/result.h"
+
 namespace publius::http {
+
+// The longest header value the server sends. Beast throws for a value over 64 KiB
+// (which would drop the connection unanswered); request data copied into a header
+// (a query string kept in a Link header, an OAuth state) stays far below this.
+inline constexpr size_t kMaxHeaderValueBytes = 32 * 1024;
+
+// `value` as a response header value, or kBadRequest when it holds a control
+// character other than HTAB (CR, LF and NUL among them) or is longer than
+// kMaxHeaderValueBytes. The one check every header value the server sends
+// passes; bytes 0x80 and above (obs-text) are allowed.
+Result<std::string> header_value(std::string value);
 
 struct Request {
   std::string method;  // upper case, e.g. "GET"
@@ -46,10 +65,17 @@ struct Response {
   // Mastodon's error shape: {"error": "..."}.
   static Response error(int status, std::string_view message);
   static Response redirect(std::string location, int status = 302);
-  Response& with_header(std::string name, std::string value) {
-    headers.emplace_back(std::move(name), std::move(value));
-    return *this;
-  }
+  // The answer when a value cannot be sent as a header (header_value() refuses it):
+  // such a value comes from the request, so it is a 400.
+  static Response header_refused();
+
+  // Adds `name: value` (after any header of the same name). A value header_value()
+  // refuses is not sent: the whole response becomes header_refused().
+  Response& with_header(std::string name, std::string value);
+  // Whether every header, content_type included, passes header_value(). The server
+  // sends header_refused() instead of a response for which this is false (one whose
+  // handler appended to `headers` directly).
+  bool headers_pass() const;
 };
 
 }  // namespace publius::http

@@ -4,12 +4,12 @@
 
 #include <atomic>
 #include <boost/asio.hpp>
-#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast.hpp>
 #include <filesystem>
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <utility>
 
 #include "util/crypto.h"
 
@@ -53,42 +53,59 @@ bool parse_listen(const std::string& listen, std::string& host, std::string& por
   return !port.empty();
 }
 
+// Counts one thing (an open connection, a request in flight) for as long as it lives.
+class Counted {
+ public:
+  explicit Counted(std::atomic<int>& count) : count_(&count) { ++*count_; }
+  Counted(Counted&& other) noexcept : count_(std::exchange(other.count_, nullptr)) {}
+  Counted& operator=(Counted&&) = delete;
+  ~Counted() {
+    if (count_) --*count_;
+  }
+
+ private:
+  std::atomic<int>* count_;
+};
+
+std::string client_address(tcp::socket& socket) {
+  beast::error_code ec;
+  socket.set_option(tcp::no_delay(true), ec);
+  return socket.remote_endpoint(ec).address().to_string();
+}
+
+// Onion-service deployments connect over a Unix socket: there is no client address at all.
+std::string client_address(unix_socket::socket&) { return "unix"; }
+
+// How long the listener waits before accepting again after accept failed.
+constexpr auto kAcceptPause = std::chrono::milliseconds(100);
+// The most a connection reads at once.
+constexpr size_t kReadChunkBytes = 64 * 1024;
+
 }  // namespace
 
 struct Server::Impl {
+  using Clock = std::chrono::steady_clock;
+
   ServerOptions options;
   App app;
+  // Before ioc: sessions still in ioc when it is destroyed give back their counts.
+  std::atomic<int> active_requests{0};
+  std::atomic<int> open_connections{0};
   asio::io_context ioc;
   std::optional<tcp::acceptor> tcp_acceptor;
   std::optional<unix_socket::acceptor> unix_acceptor;
   asio::signal_set signals{ioc};
   std::atomic<bool> stopping{false};
-  std::atomic<int> active_requests{0};
-  std::atomic<int> open_sessions{0};
   ClientKeyer keyer;
-  std::mutex sockets_mu;
-  std::vector<std::weak_ptr<beast::tcp_stream>> tcp_streams;
 
   Impl(ServerOptions o, App a) : options(std::move(o)), app(std::move(a)) {}
 
-  Request to_request(bhttp::request<bhttp::string_body>& msg, std::string_view address) {
-    Request req;
-    req.method = std::string(msg.method_string());
-    const std::string_view target = msg.target();
-    const auto q = target.find('?');
-    req.path = std::string(target.substr(0, q));
-    if (q != std::string_view::npos) req.query = std::string(target.substr(q + 1));
-    for (const auto& field : msg) {
-      std::string name(field.name_string());
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      req.headers.emplace_back(std::move(name), std::string(field.value()));
-    }
-    req.body = std::move(msg.body());
-    req.client_key = keyer.key_for(address);
-    return req;
-  }
-
   bhttp::response<bhttp::string_body> to_message(Response&& r, unsigned version, bool keep_alive) {
+    if (!r.headers_pass()) {
+      // A handler appended a header past with_header(); the value is not sent.
+      spdlog::warn("route {} built a header value that cannot be sent; answered 400", r.route);
+      r = Response::header_refused();
+    }
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
     res.set(bhttp::field::server, "Publius");
     res.set(bhttp::field::content_type, r.content_type);
@@ -100,74 +117,94 @@ struct Server::Impl {
     return res;
   }
 
-  static int status_for(const beast::error_code& ec) {
-    if (ec == bhttp::error::body_limit) return 413;
-    if (ec == bhttp::error::header_limit) return 431;
-    return 400;
+  // Writes `res` within transfer_timeout plus the time its size takes at min_transfer_rate.
+  template <typename Stream>
+  asio::awaitable<beast::error_code> write(Stream& stream,
+                                           bhttp::response<bhttp::string_body>& res) {
+    stream.expires_after(transfer_allowance(res.body().size()));
+    beast::error_code ec;
+    co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+    co_return ec;
   }
 
-  // Counts one request in flight for as long as it lives.
-  class InFlight {
-   public:
-    explicit InFlight(std::atomic<int>& count) : count_(count) { ++count_; }
-    InFlight(const InFlight&) = delete;
-    InFlight& operator=(const InFlight&) = delete;
-    ~InFlight() { --count_; }
+  std::chrono::milliseconds transfer_allowance(size_t bytes) const {
+    const auto rate = std::max<size_t>(options.min_transfer_rate, 1);
+    return options.transfer_timeout + std::chrono::milliseconds(bytes * 1000 / rate);
+  }
 
-   private:
-    std::atomic<int>& count_;
-  };
+  // Reads one request into `reader` from `pending` (bytes received and not consumed yet, kept
+  // for the next request) and the stream, under the connection's deadlines. Returns false when
+  // the connection is to close unanswered: the client left or overstayed a deadline.
+  template <typename Stream>
+  asio::awaitable<bool> read_request(Stream& stream, beast::flat_buffer& pending,
+                                     RequestReader& reader, std::optional<Counted>& in_flight) {
+    Clock::time_point header_deadline{}, body_started{};
+    size_t body_bytes = 0;
+    for (;;) {
+      if (pending.size() > 0 && header_deadline == Clock::time_point{})
+        header_deadline = Clock::now() + options.header_timeout;
+      while (pending.size() > 0 && !reader.done() && !reader.failed()) {
+        const bool had_header = reader.header_done();
+        const size_t used = reader.feed(
+            std::string_view(static_cast<const char*>(pending.data().data()), pending.size()));
+        pending.consume(used);
+        if (had_header) body_bytes += used;
+        if (!had_header && reader.header_done()) {
+          // From its header on, a request is in flight: a draining server waits for its body too.
+          in_flight.emplace(active_requests);
+          body_started = Clock::now();
+          // A client that sent "Expect: 100-continue" waits for this before sending the body
+          // (RFC 9110 10.1.1); without it, curl-based clients stall for a second on every post.
+          if (reader.expects_continue()) {
+            bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
+            stream.expires_after(options.transfer_timeout);
+            beast::error_code ec;
+            co_await bhttp::async_write(stream, go_on,
+                                        asio::redirect_error(asio::use_awaitable, ec));
+            if (ec) co_return false;
+          }
+        } else if (used == 0) {
+          break;
+        }
+      }
+      if (reader.done() || reader.failed()) co_return true;
+      if (header_deadline == Clock::time_point{}) {
+        stream.expires_after(options.idle_timeout);
+      } else if (!reader.header_done()) {
+        stream.expires_at(header_deadline);
+      } else {
+        stream.expires_at(body_started + transfer_allowance(body_bytes));
+      }
+      beast::error_code ec;
+      const size_t n = co_await stream.async_read_some(
+          pending.prepare(kReadChunkBytes), asio::redirect_error(asio::use_awaitable, ec));
+      pending.commit(n);
+      if (ec) co_return false;
+    }
+  }
 
   template <typename Stream>
-  asio::awaitable<void> session(Stream stream, std::string address) {
-    ++open_sessions;
-    beast::flat_buffer buffer;
-    beast::error_code ec;
+  asio::awaitable<void> session(Stream stream, std::string address,
+                                [[maybe_unused]] Counted connection) {
+    beast::flat_buffer pending;
     for (;;) {
-      bhttp::request_parser<bhttp::string_body> parser;
-      parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
-      parser.body_limit(options.max_body_bytes);
-      stream.expires_after(options.read_timeout);
-      co_await bhttp::async_read_header(stream, buffer, parser,
-                                        asio::redirect_error(asio::use_awaitable, ec));
-      // From its header on, a request is in flight: a draining server waits for its body too.
-      std::optional<InFlight> in_flight;
-      if (!ec) in_flight.emplace(active_requests);
-      // A client that sent "Expect: 100-continue" waits for this before sending the body
-      // (RFC 9110 10.1.1); without it, curl-based clients stall for a second on every post.
-      if (!ec && !parser.is_done() && parser.get().version() >= 11 &&
-          beast::iequals(parser.get()[bhttp::field::expect], "100-continue")) {
-        bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, 11};
-        co_await bhttp::async_write(stream, go_on, asio::redirect_error(asio::use_awaitable, ec));
-      }
-      if (!ec && !parser.is_done()) {
-        co_await bhttp::async_read(stream, buffer, parser,
-                                   asio::redirect_error(asio::use_awaitable, ec));
-      }
-      if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted ||
-          ec == beast::error::timeout || ec == asio::error::connection_reset ||
-          ec == asio::error::eof) {
-        break;
-      }
-      if (ec) {
-        // Malformed or oversized: answer once in Mastodon's shape, then close.
-        Response r = Response::error(status_for(ec),
-                                     status_for(ec) == 413   ? "Request body is too large"
-                                     : status_for(ec) == 431 ? "Request headers are too large"
-                                                             : "Malformed HTTP request");
-        auto res = to_message(std::move(r), 11, false);
+      RequestReader reader(options.limits);
+      std::optional<Counted> in_flight;
+      if (!co_await read_request(stream, pending, reader, in_flight)) break;
+      if (reader.failed()) {
+        // Malformed, ambiguous or oversized: answer once in Mastodon's shape, then close.
+        auto res = to_message(reader.refusal(), 11, false);
         // Logged before the write: once the client has its answer it may stop the server, and a
         // draining server does not wait for sessions that never became a request.
         if (options.access_log) spdlog::info("request rejected status={}", res.result_int());
-        stream.expires_after(std::chrono::seconds(5));
-        co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+        co_await write(stream, res);
         break;
       }
-      auto msg = parser.release();
-      const bool keep_alive = msg.keep_alive();
-      const unsigned version = msg.version();
-      const auto started = std::chrono::steady_clock::now();
-      Request req = to_request(msg, address);
+      const bool keep_alive = reader.keep_alive();
+      const unsigned version = reader.version();
+      const auto started = Clock::now();
+      Request req = reader.take_request();
+      req.client_key = keyer.key_for(address);
       const bool head = req.method == "HEAD";
       Response response = app(req);
       const std::string route = response.route;
@@ -179,50 +216,54 @@ struct Server::Impl {
         res.body().clear();
         res.content_length(length);
       }
-      stream.expires_after(options.read_timeout);
-      co_await bhttp::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+      const beast::error_code ec = co_await write(stream, res);
       if (options.access_log) {
-        const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
-                                std::chrono::steady_clock::now() - started)
-                                .count();
+        const auto micros =
+            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
         spdlog::info("{} {} status={} latency_us={}", req.method, route, status, micros);
       }
       if (ec || !res.keep_alive()) break;
     }
     beast::error_code ignored;
     stream.socket().shutdown(asio::socket_base::shutdown_both, ignored);
-    --open_sessions;
   }
 
-  asio::awaitable<void> accept_tcp() {
+  template <typename Acceptor>
+  asio::awaitable<void> accept_loop(Acceptor& acceptor) {
+    using Protocol = typename Acceptor::protocol_type;
+    asio::steady_timer pause(ioc);
+    bool accept_failing = false, at_capacity = false;
     while (!stopping) {
       beast::error_code ec;
-      tcp::socket socket(ioc);
-      co_await tcp_acceptor->async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
+      typename Protocol::socket socket(ioc);
+      co_await acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
+      if (stopping) break;
+      if (ec == asio::error::connection_aborted) continue;
       if (ec) {
-        if (stopping) break;
+        // Out of file descriptors (or memory): the connection stays queued and accept fails
+        // again at once, so retrying now would spin a core and answer nobody.
+        if (!std::exchange(accept_failing, true))
+          spdlog::warn("cannot accept connections ({}); retrying every {} ms", ec.message(),
+                       kAcceptPause.count());
+        pause.expires_after(kAcceptPause);
+        co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         continue;
       }
-      std::string address = socket.remote_endpoint(ec).address().to_string();
-      socket.set_option(tcp::no_delay(true), ec);
-      asio::co_spawn(ioc, session(beast::tcp_stream(std::move(socket)), std::move(address)),
+      if (std::exchange(accept_failing, false)) spdlog::info("accepting connections again");
+      if (open_connections.load() >= options.max_connections) {
+        if (!std::exchange(at_capacity, true))
+          spdlog::warn("connection limit reached ({} open); closing new connections until one ends",
+                       options.max_connections);
+        socket.close(ec);
+        continue;
+      }
+      at_capacity = false;
+      Counted connection(open_connections);
+      std::string address = client_address(socket);
+      asio::co_spawn(ioc,
+                     session(beast::basic_stream<Protocol>(std::move(socket)), std::move(address),
+                             std::move(connection)),
                      asio::detached);
-    }
-  }
-
-  asio::awaitable<void> accept_unix() {
-    while (!stopping) {
-      beast::error_code ec;
-      unix_socket::socket socket(ioc);
-      co_await unix_acceptor->async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) {
-        if (stopping) break;
-        continue;
-      }
-      // Onion-service deployments connect over a Unix socket: there is no client address at all.
-      asio::co_spawn(
-          ioc, session(beast::basic_stream<unix_socket>(std::move(socket)), std::string("unix")),
-          asio::detached);
     }
   }
 
@@ -305,8 +346,8 @@ void Server::run() {
       }
     });
   }
-  if (im.tcp_acceptor) asio::co_spawn(im.ioc, im.accept_tcp(), asio::detached);
-  if (im.unix_acceptor) asio::co_spawn(im.ioc, im.accept_unix(), asio::detached);
+  if (im.tcp_acceptor) asio::co_spawn(im.ioc, im.accept_loop(*im.tcp_acceptor), asio::detached);
+  if (im.unix_acceptor) asio::co_spawn(im.ioc, im.accept_loop(*im.unix_acceptor), asio::detached);
   std::vector<std::thread> workers;
   for (int i = 1; i < std::max(1, im.options.threads); ++i)
     workers.emplace_back([&] { im.ioc.run(); });

@@ -1,7 +1,21 @@
 // Server: the HTTP/1.1 front end (Boost.Beast on Asio with C++20 coroutines).
 // A listener accepts connections on TCP or a Unix socket; each connection is a
-// session coroutine that reads requests under size limits, hands each to the
-// application handler and writes the response, with keep-alive.
+// session coroutine that reads requests through http::RequestReader (size limits,
+// framing by RFC 9112), hands each to the application handler and writes the
+// response, with keep-alive.
+//
+// Connections are bounded in number and in time. Beyond max_connections, a new
+// connection is accepted and closed at once (the client sees it end unanswered
+// and may retry), which keeps file descriptors for the connections being served.
+// When accepting fails (no file descriptors left: EMFILE, ENFILE), the listener
+// pauses for a moment instead of retrying at once, and logs once per episode.
+// A connection waits at most idle_timeout for a request's first byte; from
+// there its header must be complete within header_timeout (a header dribbled in
+// byte by byte is cut off); its body gets transfer_timeout plus one second for
+// every min_transfer_rate bytes received (so a slow body must keep that average
+// rate), and a response transfer_timeout plus one second for every
+// min_transfer_rate bytes it holds. A client that overstays is disconnected
+// unanswered.
 //
 // run() blocks until stop() (or SIGTERM/SIGINT when handle_signals is set):
 // then the listener closes, in-flight requests finish (up to drain_timeout),
@@ -18,6 +32,7 @@
 #include <string>
 
 #include "http/message.h"
+#include "http/request_reader.h"
 #include "util/result.h"
 
 namespace publius::http {
@@ -25,9 +40,12 @@ namespace publius::http {
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // "host:port", "[v6]:port" or "unix:/path"
   int threads = 4;
-  size_t max_header_bytes = 16 * 1024;
-  size_t max_body_bytes = 16 * 1024 * 1024;
-  std::chrono::seconds read_timeout{30};
+  RequestLimits limits;
+  int max_connections = 512;
+  std::chrono::milliseconds idle_timeout{20'000};
+  std::chrono::milliseconds header_timeout{30'000};
+  std::chrono::milliseconds transfer_timeout{30'000};
+  size_t min_transfer_rate = 500;  // bytes per second; Apache's mod_reqtimeout default
   std::chrono::seconds drain_timeout{10};
   bool handle_signals = true;
   bool access_log = true;

@@ -295,6 +295,20 @@ TEST_F(BadInputApiIntegration, GarbageIsRejectedAndServingContinues) {
   expect_still_serving();
 }
 
+// The transparency download names its file after the period asked for, and the period reader
+// lets whitespace through: "%0D%0A12" is the year 12. No request data ends a header line.
+TEST_F(BadInputApiIntegration, RequestDataCannotSplitAResponseHeader) {
+  for (const std::string target : {"/transparency.json?period=%0D%0A12",
+                                   "/transparency.csv?period=%0D%0A%0D%0A12-01..12-02"}) {
+    auto r = send_raw(port(), "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    EXPECT_EQ(expect_error(r, 400),
+              "The request holds data that cannot be sent back in a response header")
+        << target;
+    EXPECT_FALSE(r.has_header("content-disposition")) << target;
+  }
+  expect_still_serving();
+}
+
 TEST_F(BadInputApiIntegration, KeepAliveAndPipelining) {
   Connection c;
   ASSERT_TRUE(c.open(port()));
@@ -469,8 +483,8 @@ TEST_F(BadInputApiIntegration, MissingOrInvalidTokensAre401) {
   };
   for (const auto& c : protected_endpoints) {
     for (const std::string& auth : {std::string(""), std::string("Bearer not-a-real-token"),
-                                   std::string("Basic dXNlcjpwYXNz"), std::string("Bearer "),
-                                   std::string("Bearer"), "Token " + u.token}) {
+                                    std::string("Basic dXNlcjpwYXNz"), std::string("Bearer "),
+                                    std::string("Bearer"), "Token " + u.token}) {
       HttpRequest r;
       r.method = c.method;
       r.target = c.path;

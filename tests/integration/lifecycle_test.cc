@@ -422,6 +422,24 @@ TEST_F(LifecycleIntegration, ServesOverAUnixSocket) {
   expect_clean_stop(s);
 }
 
+TEST_F(LifecycleIntegration, MaxConnectionsClosesConnectionsBeyondTheCap) {
+  ServerProcess s;
+  ASSERT_TRUE(s.start(dir_, {"--max-connections", "1"}));
+  const auto deadline = Clock::now() + 15s;
+  HttpRequest req;
+  req.target = "/api/v1/instance";
+  req.close = false;
+  Connection first, second;
+  ASSERT_TRUE(first.open(s.port()));
+  ASSERT_TRUE(first.send(req.serialize(), deadline));
+  ASSERT_EQ(first.read_response(deadline).status, 200);
+  ASSERT_TRUE(second.open(s.port()));
+  (void)second.send(req.serialize(), deadline);
+  EXPECT_EQ(second.read_response(deadline).status, 0) << "served beyond --max-connections 1";
+  EXPECT_TRUE(contains(s.log(), "connection limit reached")) << s.log();
+  expect_clean_stop(s);
+}
+
 TEST_F(LifecycleIntegration, RateLimitPerClientAndPerToken) {
   ServerProcess s;
   s.rate_limit = "5";
