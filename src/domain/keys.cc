@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "domain/microblog.h"
+#include "domain/store_errors.h"
 #include "domain/text_format.h"
 #include "util/crypto.h"
 
@@ -223,7 +224,7 @@ Result<Relationship> Microblog::set_note(int64_t account_id, int64_t target_id,
     PUBLIUS_ASSIGN_OR_RETURN(sealed, shield::seal(target_id, {std::string(comment), "", "", {}},
                                                   {{account_id, std::move(keys.front().second)}}));
   }
-  PUBLIUS_TRY(store_.set_account_note(account_id, target_id, sealed));
+  PUBLIUS_TRY(phrase_store_error(store_.set_account_note(account_id, target_id, sealed)));
   return relationship(account_id, target_id);
 }
 

@@ -1,5 +1,6 @@
 // Microblog: follows, follow requests, blocks and mutes.
 #include "domain/microblog.h"
+#include "domain/store_errors.h"
 
 namespace publius::domain {
 
@@ -14,8 +15,9 @@ Result<Relationship> Microblog::follow(int64_t account_id, int64_t target_id, bo
   if (target.id == account_id) return forbidden("You cannot follow yourself");
   PUBLIUS_ASSIGN_OR_RETURN(auto rel, relationship(account_id, target_id));
   if (rel.blocking || rel.blocked_by) return forbidden("This action is not allowed");
-  PUBLIUS_ASSIGN_OR_RETURN(auto outcome, store_.follow(account_id, target_id, target.locked,
-                                                       show_reblogs, notify_on_post));
+  PUBLIUS_ASSIGN_OR_RETURN(auto outcome,
+                           phrase_store_error(store_.follow(account_id, target_id, target.locked,
+                                                            show_reblogs, notify_on_post)));
   if (outcome == store::FollowOutcome::kFollowing) {
     account_changed(account_id);
     account_changed(target_id);
@@ -52,7 +54,7 @@ Result<Relationship> Microblog::remove_from_followers(int64_t account_id, int64_
 Result<Relationship> Microblog::block(int64_t account_id, int64_t target_id, bool on) {
   PUBLIUS_TRY(account(target_id));
   if (target_id == account_id) return forbidden("You cannot block yourself");
-  PUBLIUS_TRY(store_.set_block(account_id, target_id, on));
+  PUBLIUS_TRY(phrase_store_error(store_.set_block(account_id, target_id, on)));
   account_changed(account_id);
   account_changed(target_id);
   feeds_.drop(account_id);
@@ -64,7 +66,7 @@ Result<Relationship> Microblog::mute(int64_t account_id, int64_t target_id, bool
                                      bool notifications) {
   PUBLIUS_TRY(account(target_id));
   if (target_id == account_id) return forbidden("You cannot mute yourself");
-  PUBLIUS_TRY(store_.set_mute(account_id, target_id, on, notifications));
+  PUBLIUS_TRY(phrase_store_error(store_.set_mute(account_id, target_id, on, notifications)));
   return relationship(account_id, target_id);
 }
 
