@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "domain/microblog.h"
+#include "domain/store_errors.h"
 
 namespace publius::domain {
 
@@ -50,7 +51,7 @@ Result<Filter> Filters::save_filter(int64_t owner_id, Filter filter) {
       if (filter.statuses[j].status_id == status_id)
         return unprocessable("Validation failed: Status has already been taken");
   }
-  PUBLIUS_ASSIGN_OR_RETURN(auto saved, store_.save_filter(filter));
+  PUBLIUS_ASSIGN_OR_RETURN(auto saved, phrase_store_error(store_.save_filter(filter)));
   filters_changed(owner_id);
   return saved;
 }

@@ -1,6 +1,7 @@
 // Lists: an account's private groups of followed accounts, each with
 // its own timeline (in timelines.cc).
 #include "domain/microblog.h"
+#include "domain/store_errors.h"
 #include "domain/text_format.h"
 
 namespace publius::domain {
@@ -58,7 +59,7 @@ Status Lists::add_to_list(int64_t owner_id, int64_t list_id,
     if (!rel.following)
       return unprocessable("you must follow @" + member.username + " to add them to a list");
   }
-  return store_.add_list_members(list_id, account_ids);
+  return phrase_store_error(store_.add_list_members(list_id, account_ids));
 }
 Status Lists::remove_from_list(int64_t owner_id, int64_t list_id,
                                const std::vector<int64_t>& account_ids) {

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "domain/microblog.h"
+#include "domain/store_errors.h"
 #include "domain/text_format.h"
 #include "media/image_processor.h"
 #include "util/crypto.h"
@@ -211,7 +212,7 @@ Result<std::vector<MediaAttachment>> Media::media_for_post(int64_t author_id,
     const bool usable = it != found.end() && it->account_id == author_id &&
                         (!it->status_id || it->status_id == post_id) &&
                         (!it->scheduled_status_id || it->scheduled_status_id == scheduled_id);
-    if (!usable) return unprocessable("Validation failed: media attachments were not found");
+    if (!usable) return unprocessable(std::string(kMediaNotAttachable));
     ordered.push_back(*it);
     // In a post: no upload day, and no longer reserved, as stored.
     ordered.back().uploaded_day_ms.reset();

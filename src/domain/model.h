@@ -91,6 +91,9 @@ struct ScheduledStatus {
   int64_t scheduled_ms = 0;
   std::string params;
   std::vector<MediaAttachment> media;  // reserved, in the order the author gave
+  // The hash of the Idempotency-Key it was scheduled with: one waiting post per
+  // account and key (Store::insert_scheduled_status).
+  std::optional<std::string> idempotency_key_hash;
 };
 
 // A poll on a post (Mastodon's Poll). It has no id of its own: the API names it
@@ -136,7 +139,7 @@ struct Post {
   int64_t reblogs_count = 0;
   int64_t favourites_count = 0;
   std::vector<int64_t> mention_account_ids;
-  std::vector<std::string> tags;  // as written
+  std::vector<std::string> tags;       // as written
   std::vector<MediaAttachment> media;  // in the order the author gave
   std::optional<Poll> poll;
   // Direct posts are sealed at rest (shield/sealing.h): the envelope, empty for

@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "domain/microblog.h"
+#include "domain/store_errors.h"
 #include "domain/text_format.h"
 #include "util/ids.h"
 #include "util/time.h"
@@ -66,16 +67,21 @@ Result<Post> Posts::vote(int64_t account_id, int64_t poll_id, const std::vector<
   if (choices.empty()) return unprocessable("Validation failed: Choose at least one option");
   if (!poll.multiple && choices.size() > 1)
     return unprocessable("Validation failed: This poll allows one choice only");
+  constexpr std::string_view kNotAnOption =
+      "Validation failed: The choice is not an option of this poll";
   std::vector<int> positions;
   for (int64_t choice : choices) {
     if (choice < 0 || choice >= static_cast<int64_t>(poll.options.size()))
-      return unprocessable("Validation failed: The choice is not an option of this poll");
+      return unprocessable(std::string(kNotAnOption));
     positions.push_back(static_cast<int>(choice));
   }
   std::sort(positions.begin(), positions.end());
   if (std::adjacent_find(positions.begin(), positions.end()) != positions.end())
     return unprocessable("Validation failed: Each option can be chosen once");
-  PUBLIUS_ASSIGN_OR_RETURN(bool recorded, store_.add_poll_votes(account_id, post.id, positions));
+  // The poll may be edited or deleted meanwhile: options gone, or the post.
+  PUBLIUS_ASSIGN_OR_RETURN(
+      bool recorded,
+      phrase_store_error(store_.add_poll_votes(account_id, post.id, positions), kNotAnOption));
   if (!recorded) return unprocessable("Validation failed: You have already voted on this poll");
   return poll_status(account_id, post.id);
 }

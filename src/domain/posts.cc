@@ -3,6 +3,7 @@
 #include <unordered_map>
 
 #include "domain/microblog.h"
+#include "domain/store_errors.h"
 #include "domain/text_format.h"
 #include "util/crypto.h"
 #include "util/ids.h"
@@ -40,17 +41,25 @@ std::string Posts::render_text(std::string_view text, std::vector<int64_t>* ment
   return std::move(formatted.html);
 }
 Result<Post> Posts::create_status(const NewPost& request) {
-  if (request.idempotency_key) {
+  // The post the request's Idempotency-Key already names, if any: a retry gets it again.
+  auto earlier = [&]() -> Result<std::optional<Post>> {
+    if (!request.idempotency_key) return std::optional<Post>();
     PUBLIUS_ASSIGN_OR_RETURN(
-        auto earlier,
-        store_.idempotent_status(request.author_id, sha256_hex(*request.idempotency_key)));
-    if (earlier) {
-      PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.status_by_id(*earlier));
-      if (found) return *found;
-    }
-  }
-  PUBLIUS_ASSIGN_OR_RETURN(auto post, new_post(request, std::nullopt, config_.max_status_chars));
-  return store_new_post(std::move(post), request, std::nullopt);
+        auto id, store_.idempotent_status(request.author_id, sha256_hex(*request.idempotency_key)));
+    if (!id) return std::optional<Post>();
+    return store_.status_by_id(*id);
+  };
+  PUBLIUS_ASSIGN_OR_RETURN(auto first, earlier());
+  if (first) return std::move(*first);
+  auto created = new_post(request, std::nullopt, config_.max_status_chars);
+  if (created.ok()) created = store_new_post(std::move(created).value(), request, std::nullopt);
+  if (created.ok() || !request.idempotency_key) return created;
+  // Requests racing with one key: one stores its post and claims the key (the store
+  // refuses a second claim), and the others, whatever stopped them (the claim, or
+  // uploads the first one took), answer with that post.
+  PUBLIUS_ASSIGN_OR_RETURN(first, earlier());
+  if (first) return std::move(*first);
+  return created;
 }
 
 Result<Post> Posts::create_operator_notice(const NewPost& request) {
@@ -128,11 +137,11 @@ Result<Post> Posts::store_new_post(Post post, const NewPost& request,
     readers.push_back(post.account_id);
     PUBLIUS_ASSIGN_OR_RETURN(auto stored, mb_.keys().sealed_copy(post, readers));
     effects.conversations = Conversations::filings(post);
-    PUBLIUS_TRY(store_.insert_status(stored, effects));
+    PUBLIUS_TRY(phrase_store_error(store_.insert_status(stored, effects), kMediaNotAttachable));
     // The author's copy stays open; the envelope marks it sealed for the render caches.
     post.sealed = std::move(stored.sealed);
   } else {
-    PUBLIUS_TRY(store_.insert_status(post, effects));
+    PUBLIUS_TRY(phrase_store_error(store_.insert_status(post, effects), kMediaNotAttachable));
   }
   account_changed(post.account_id);
   if (post.in_reply_to_id) post_changed(*post.in_reply_to_id);
@@ -154,8 +163,7 @@ Result<Post> Posts::edit_status(int64_t editor_id, int64_t status_id, const Post
   for (const auto& attributes : change.media_attributes) {
     auto it = std::find_if(updated.media.begin(), updated.media.end(),
                            [&](const MediaAttachment& m) { return m.id == attributes.id; });
-    if (it == updated.media.end())
-      return unprocessable("Validation failed: media attachments were not found");
+    if (it == updated.media.end()) return unprocessable(std::string(kMediaNotAttachable));
     PUBLIUS_TRY(check_media_description(attributes.change.description));
     if (attributes.change.description) it->description = *attributes.change.description;
     if (attributes.change.focus) {
@@ -207,10 +215,12 @@ Result<Post> Posts::edit_status(int64_t editor_id, int64_t status_id, const Post
     readers.insert(readers.end(), added.begin(), added.end());
     readers.push_back(updated.account_id);
     PUBLIUS_ASSIGN_OR_RETURN(auto stored, mb_.keys().sealed_copy(updated, readers));
-    PUBLIUS_TRY(store_.update_status(stored, previous, reset_poll_votes));
+    PUBLIUS_TRY(phrase_store_error(store_.update_status(stored, previous, reset_poll_votes),
+                                   kMediaNotAttachable));
     updated.sealed = std::move(stored.sealed);
   } else {
-    PUBLIUS_TRY(store_.update_status(updated, previous, reset_poll_votes));
+    PUBLIUS_TRY(phrase_store_error(store_.update_status(updated, previous, reset_poll_votes),
+                                   kMediaNotAttachable));
   }
   post_changed(updated.id);
   // As Mastodon: hashtags an edit adds bring the post to their followers' home feeds.
@@ -285,7 +295,8 @@ Result<Context> Posts::context(Viewer viewer, int64_t status_id) {
 Result<Post> Posts::set_favourite(int64_t account_id, int64_t status_id, bool on) {
   PUBLIUS_ASSIGN_OR_RETURN(auto post, mb_.visibility().status(account_id, status_id));
   if (post.reblog_of_id) return set_favourite(account_id, *post.reblog_of_id, on);
-  PUBLIUS_ASSIGN_OR_RETURN(bool changed, store_.set_favourite(account_id, post.id, on));
+  PUBLIUS_ASSIGN_OR_RETURN(bool changed,
+                           phrase_store_error(store_.set_favourite(account_id, post.id, on)));
   if (changed) post_changed(post.id);
   if (changed && on)
     PUBLIUS_TRY(
@@ -321,7 +332,7 @@ Result<Post> Posts::set_reblog(int64_t account_id, int64_t status_id, bool on,
   if (auto n = Delivery::notification_for(post.account_id, NotificationType::kReblog, account_id,
                                           post.id))
     effects.notifications.push_back(std::move(*n));
-  PUBLIUS_TRY(store_.insert_status(reblog, effects));
+  PUBLIUS_TRY(phrase_store_error(store_.insert_status(reblog, effects)));
   post_changed(post.id);
   PUBLIUS_TRY(mb_.delivery().deliver(reblog));
   return reblog;
@@ -329,7 +340,7 @@ Result<Post> Posts::set_reblog(int64_t account_id, int64_t status_id, bool on,
 Result<Post> Posts::set_bookmark(int64_t account_id, int64_t status_id, bool on) {
   PUBLIUS_ASSIGN_OR_RETURN(auto post, mb_.visibility().status(account_id, status_id));
   const int64_t target = post.reblog_of_id.value_or(post.id);
-  PUBLIUS_TRY(store_.set_bookmark(account_id, target, on));
+  PUBLIUS_TRY(phrase_store_error(store_.set_bookmark(account_id, target, on)));
   return mb_.visibility().status(account_id, target);
 }
 Result<Post> Posts::set_pin(int64_t account_id, int64_t status_id, bool on) {
@@ -349,7 +360,7 @@ Result<Post> Posts::set_pin(int64_t account_id, int64_t status_id, bool on) {
       return unprocessable(
           "Validation failed: You have already pinned the maximum number of posts");
   }
-  PUBLIUS_TRY(store_.set_pin(account_id, post.id, on));
+  PUBLIUS_TRY(phrase_store_error(store_.set_pin(account_id, post.id, on)));
   return post;
 }
 Result<std::vector<PostEdit>> Posts::history(Viewer viewer, int64_t status_id) {

@@ -1,6 +1,7 @@
 // Relationships: follows, follow requests, blocks and mutes.
 #include "domain/microblog.h"
 #include "domain/text_format.h"
+#include "domain/store_errors.h"
 
 namespace publius::domain {
 
@@ -14,7 +15,7 @@ Result<Relationship> Relationships::set_note(int64_t account_id, int64_t target_
   if (!comment.empty()) {
     PUBLIUS_ASSIGN_OR_RETURN(sealed, mb_.keys().seal_note(account_id, target_id, comment));
   }
-  PUBLIUS_TRY(store_.set_account_note(account_id, target_id, sealed));
+  PUBLIUS_TRY(phrase_store_error(store_.set_account_note(account_id, target_id, sealed)));
   return relationship(account_id, target_id);
 }
 Result<Relationship> Relationships::relationship(int64_t account_id, int64_t target_id) {
@@ -27,8 +28,9 @@ Result<Relationship> Relationships::follow(int64_t account_id, int64_t target_id
   if (target.id == account_id) return forbidden("You cannot follow yourself");
   PUBLIUS_ASSIGN_OR_RETURN(auto rel, relationship(account_id, target_id));
   if (rel.blocking || rel.blocked_by) return forbidden("This action is not allowed");
-  PUBLIUS_ASSIGN_OR_RETURN(auto outcome, store_.follow(account_id, target_id, target.locked,
-                                                       show_reblogs, notify_on_post));
+  PUBLIUS_ASSIGN_OR_RETURN(auto outcome,
+                           phrase_store_error(store_.follow(account_id, target_id, target.locked,
+                                                            show_reblogs, notify_on_post)));
   if (outcome == store::FollowOutcome::kFollowing) {
     account_changed(account_id);
     account_changed(target_id);
@@ -63,7 +65,7 @@ Result<Relationship> Relationships::remove_from_followers(int64_t account_id, in
 Result<Relationship> Relationships::block(int64_t account_id, int64_t target_id, bool on) {
   PUBLIUS_TRY(mb_.accounts().account(target_id));
   if (target_id == account_id) return forbidden("You cannot block yourself");
-  PUBLIUS_TRY(store_.set_block(account_id, target_id, on));
+  PUBLIUS_TRY(phrase_store_error(store_.set_block(account_id, target_id, on)));
   account_changed(account_id);
   account_changed(target_id);
   feeds_.drop(account_id);
@@ -74,7 +76,7 @@ Result<Relationship> Relationships::mute(int64_t account_id, int64_t target_id, 
                                          bool notifications) {
   PUBLIUS_TRY(mb_.accounts().account(target_id));
   if (target_id == account_id) return forbidden("You cannot mute yourself");
-  PUBLIUS_TRY(store_.set_mute(account_id, target_id, on, notifications));
+  PUBLIUS_TRY(phrase_store_error(store_.set_mute(account_id, target_id, on, notifications)));
   return relationship(account_id, target_id);
 }
 Result<Relationship> Relationships::resolve_follow_request(int64_t target_id, int64_t requester_id,

@@ -5,6 +5,7 @@
 #include <boost/json.hpp>
 
 #include "domain/microblog.h"
+#include "domain/store_errors.h"
 #include "util/crypto.h"
 #include "util/ids.h"
 #include "util/json_writer.h"
@@ -147,33 +148,49 @@ Status Posts::check_schedule(int64_t account_id, int64_t scheduled_ms, int64_t n
   return ok_status();
 }
 Result<ScheduledPost> Posts::schedule_status(const NewPost& request, int64_t scheduled_ms,
-                                             int64_t now_ms) {
-  if (request.idempotency_key) {
-    // As Mastodon: the same key again is the same request; it gets the first answer.
+                                                 int64_t now_ms) {
+  // As Mastodon: the same key again is the same request; it gets the first answer.
+  auto earlier = [&]() -> Result<std::optional<ScheduledPost>> {
+    if (!request.idempotency_key) return std::optional<ScheduledPost>();
     PUBLIUS_ASSIGN_OR_RETURN(
         auto waiting,
         scheduled_statuses(request.author_id, Page{.limit = static_cast<int>(kMaxScheduledPosts)}));
-    for (auto& earlier : waiting)
-      if (earlier.request.idempotency_key == request.idempotency_key) return earlier;
-  }
+    for (auto& post : waiting)
+      if (post.request.idempotency_key == request.idempotency_key)
+        return std::optional<ScheduledPost>(std::move(post));
+    return std::optional<ScheduledPost>();
+  };
   // Every rule of a post, checked now as it will be at publishing.
-  PUBLIUS_ASSIGN_OR_RETURN(auto checked, new_post(request, std::nullopt, config_.max_status_chars));
-  if (checked.visibility == Visibility::kDirect)
-    return unprocessable(
-        "Validation failed: direct messages cannot be scheduled: their text would wait unsealed");
-  PUBLIUS_TRY(check_schedule(request.author_id, scheduled_ms, now_ms, 0));
-  NewPost fixed = request;
-  // The visibility is fixed now: a later change of the author's default must not
-  // turn a post scheduled in the clear into a direct one, or the other way round.
-  fixed.visibility = checked.visibility;
-  ScheduledStatus stored;
-  stored.id = random_id();
-  stored.account_id = request.author_id;
-  stored.scheduled_ms = scheduled_ms;
-  stored.params = encode_request(fixed);
-  stored.media = std::move(checked.media);
-  PUBLIUS_TRY(store_.insert_scheduled_status(stored));
-  return own_scheduled_status(request.author_id, stored.id);
+  auto schedule = [&]() -> Result<ScheduledPost> {
+    PUBLIUS_ASSIGN_OR_RETURN(auto checked, new_post(request, std::nullopt, config_.max_status_chars));
+    if (checked.visibility == Visibility::kDirect)
+      return unprocessable(
+          "Validation failed: direct messages cannot be scheduled: their text would wait "
+          "unsealed");
+    PUBLIUS_TRY(check_schedule(request.author_id, scheduled_ms, now_ms, 0));
+    NewPost fixed = request;
+    // The visibility is fixed now: a later change of the author's default must not
+    // turn a post scheduled in the clear into a direct one, or the other way round.
+    fixed.visibility = checked.visibility;
+    ScheduledStatus stored;
+    stored.id = random_id();
+    stored.account_id = request.author_id;
+    stored.scheduled_ms = scheduled_ms;
+    stored.params = encode_request(fixed);
+    stored.media = std::move(checked.media);
+    if (request.idempotency_key) stored.idempotency_key_hash = sha256_hex(*request.idempotency_key);
+    PUBLIUS_TRY(phrase_store_error(store_.insert_scheduled_status(stored), kMediaNotAttachable));
+    return own_scheduled_status(request.author_id, stored.id);
+  };
+  PUBLIUS_ASSIGN_OR_RETURN(auto first, earlier());
+  if (first) return std::move(*first);
+  auto scheduled = schedule();
+  if (scheduled.ok() || !request.idempotency_key) return scheduled;
+  // Requests racing with one key: one stores its post (the store refuses a second
+  // with the key), and the others, whatever stopped them, answer with it.
+  PUBLIUS_ASSIGN_OR_RETURN(first, earlier());
+  if (first) return std::move(*first);
+  return scheduled;
 }
 Result<std::vector<ScheduledPost>> Posts::scheduled_statuses(int64_t account_id, const Page& page) {
   PUBLIUS_ASSIGN_OR_RETURN(auto stored, store_.scheduled_statuses_of(account_id, page));
@@ -209,9 +226,16 @@ Result<size_t> Posts::publish_due_statuses(int64_t now_ms) {
     PUBLIUS_ASSIGN_OR_RETURN(auto due, store_.scheduled_statuses_due(now_ms, kPublishBatch));
     for (const auto& stored : due) {
       auto scheduled = scheduled_post(stored);
-      Result<Post> post = scheduled.ok()
-                              ? new_post(scheduled->request, stored.id, config_.max_status_chars)
-                              : Result<Post>(scheduled.error());
+      // The post claims the request's Idempotency-Key, unless the key already names a
+      // post made with it meanwhile: that one stays the key's answer.
+      if (scheduled.ok() && scheduled->request.idempotency_key) {
+        PUBLIUS_ASSIGN_OR_RETURN(
+            auto claimed, store_.idempotent_status(
+                              stored.account_id, sha256_hex(*scheduled->request.idempotency_key)));
+        if (claimed) scheduled->request.idempotency_key.reset();
+      }
+      Result<Post> post = scheduled.ok() ? new_post(scheduled->request, stored.id, config_.max_status_chars)
+                                         : Result<Post>(scheduled.error());
       if (post.ok()) post = store_new_post(std::move(post).value(), scheduled->request, stored.id);
       if (post.ok()) {
         ++published;

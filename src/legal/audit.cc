@@ -1,13 +1,13 @@
 #include "legal/audit.h"
 
 #include <sodium.h>
-#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "util/crypto.h"
+#include "util/durable_file.h"
 
 namespace publius::legal {
 
@@ -21,21 +21,6 @@ Result<std::string> from_hex(std::string_view hex) {
       len != out.size())
     return bad_request("not hex");
   return out;
-}
-
-Status write_private_file(const std::string& path, const std::string& text) {
-  const std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    if (!out) return internal_error("cannot write " + temp);
-    ::chmod(temp.c_str(), 0600);
-    out << text;
-    if (!out.flush()) return internal_error("cannot write " + temp);
-  }
-  std::error_code ec;
-  std::filesystem::rename(temp, path, ec);
-  if (ec) return internal_error("cannot write " + path + ": " + ec.message());
-  return ok_status();
 }
 
 }  // namespace
@@ -63,8 +48,8 @@ Result<AuditSigner> AuditSigner::open(const std::string& legal_dir) {
     signer.public_key_.resize(crypto_sign_PUBLICKEYBYTES);
     crypto_sign_keypair(reinterpret_cast<unsigned char*>(signer.public_key_.data()),
                         reinterpret_cast<unsigned char*>(signer.secret_key_.data()));
-    PUBLIUS_TRY(write_private_file(path, to_hex(signer.secret_key_) + "\n"));
-    PUBLIUS_TRY(write_private_file(legal_dir + "/signing.pub", to_hex(signer.public_key_) + "\n"));
+    PUBLIUS_TRY(write_file_durably(path, to_hex(signer.secret_key_) + "\n"));
+    PUBLIUS_TRY(write_file_durably(legal_dir + "/signing.pub", to_hex(signer.public_key_) + "\n"));
   }
   signer.public_key_hex_ = to_hex(signer.public_key_);
   return signer;
@@ -108,7 +93,7 @@ AuditEntry AuditSigner::seal(AuditEntry entry) const {
 Status write_audit_head(const std::string& legal_dir, const AuditSigner& signer,
                         const AuditHead& head) {
   const std::string body = std::to_string(head.seq) + " " + head.entry_hash;
-  return write_private_file(legal_dir + "/audit.head", body + " " + signer.sign_hex(body) + "\n");
+  return write_file_durably(legal_dir + "/audit.head", body + " " + signer.sign_hex(body) + "\n");
 }
 
 Result<std::optional<AuditHead>> read_audit_head(const std::string& legal_dir,

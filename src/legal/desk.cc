@@ -14,6 +14,7 @@
 #include "domain/text_format.h"
 #include "legal/default_rules.h"
 #include "util/crypto.h"
+#include "util/durable_file.h"
 #include "util/time.h"
 
 namespace publius::legal {
@@ -54,17 +55,9 @@ Result<std::string> read_file(const std::string& path, std::string_view what) {
   return out.str();
 }
 
-Status write_file(const std::string& path, std::string_view text) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return internal_error("cannot write " + path);
-  out << text;
-  if (!out.flush()) return internal_error("cannot write " + path);
-  return ok_status();
-}
-
 // Writes `fallback` to path when absent, then reads path.
 Result<std::string> file_or_default(const std::string& path, std::string_view fallback) {
-  if (!fs::exists(path)) PUBLIUS_TRY(write_file(path, fallback));
+  if (!fs::exists(path)) PUBLIUS_TRY(write_file_durably(path, fallback));
   return read_file(path, path);
 }
 
@@ -233,7 +226,7 @@ Result<std::string> LegalDesk::intake(std::string_view demand_json,
         {row.id, doc.sha256, doc.name, static_cast<int64_t>(doc.bytes.size())});
     const std::string path = legal_dir_ + "/documents/" + doc.sha256;
     if (!fs::exists(path)) {
-      PUBLIUS_TRY(write_file(path, doc.bytes));
+      PUBLIUS_TRY(write_file_durably(path, doc.bytes));
       written.push_back(path);
     }
   }
@@ -404,7 +397,7 @@ Result<int64_t> LegalDesk::notice_account_id() {
     profile.note = "Notices from this server's operator about legal demands for your data.";
     profile.bot = true;
     PUBLIUS_TRY(microblog_.accounts().update_profile(created.account.id, profile));
-    PUBLIUS_TRY(write_file(path, std::string(name) + "\n"));
+    PUBLIUS_TRY(write_file_durably(path, std::string(name) + "\n"));
     return created.account.id;
   }
   return internal_error("no free username for the legal notice account");
@@ -628,23 +621,35 @@ Result<std::string> LegalDesk::produce_locked(const std::string& id,
   bool produced_any = false;
   auto add_file = [&](const std::string& relative, const std::string& text) -> Status {
     fs::create_directories(fs::path(out_dir) / fs::path(relative).parent_path(), ec);
-    PUBLIUS_TRY(write_file((fs::path(out_dir) / relative).string(), text));
+    PUBLIUS_TRY(write_file_durably((fs::path(out_dir) / relative).string(), text));
     files.push_back(json::object{{"path", relative},
                                  {"sha256", sha256_hex(text)},
                                  {"bytes", static_cast<int64_t>(text.size())}});
     return ok_status();
   };
-  for (const auto& [target, inventory] : targets) {
-    if (!inventory) {
+  for (const auto& [target, listed] : targets) {
+    // One snapshot of each account: its statements, records and content describe it as
+    // it was at one moment, whatever is written while the production is read.
+    std::optional<store::AccountRecords> records;
+    if (listed) {
+      auto read = store_.account_records(listed->counts.account_id, wants("content"));
+      if (read.ok()) {
+        records = std::move(read).value();
+      } else if (read.error().code != ErrorCode::kNotFound) {  // not found: deleted meanwhile
+        return read.take_error();
+      }
+    }
+    if (!records) {
       statements.push_back(json::object{
           {"target", target},
           {"category", "all"},
           {"statement", "@" + target + " is not an account on this server; nothing is held."}});
       continue;
     }
-    const auto& c = inventory->counts;
+    const shield::AccountInventory inventory = shield::build_inventory(records->counts);
+    const auto& c = inventory.counts;
     for (const auto& category : demand.categories_requested) {
-      const auto* holding = inventory->holding(category);
+      const auto* holding = inventory.holding(category);
       if (!holding || !holding->held)
         statements.push_back(
             json::object{{"target", target},
@@ -671,26 +676,14 @@ Result<std::string> LegalDesk::produce_locked(const std::string& id,
       produced_any = true;
     }
     if (wants("content")) {
-      store::AccountStatusesQuery q;
-      q.exclude_reblogs = true;
-      q.max_visibility = domain::Visibility::kPrivate;  // never direct: sealed
-      domain::Page page;
-      page.limit = 200;
       json::array posts;
-      while (true) {
-        PUBLIUS_ASSIGN_OR_RETURN(auto ids, store_.account_statuses(c.account_id, q, page));
-        if (ids.empty()) break;
-        PUBLIUS_ASSIGN_OR_RETURN(auto batch, store_.statuses_by_ids(ids));
-        for (const auto& p : batch) {
-          if (p.visibility == domain::Visibility::kDirect) continue;
-          posts.push_back(
-              json::object{{"id", std::to_string(p.id)},
-                           {"created_at", format_iso8601_ms(p.created_ms)},
-                           {"visibility", std::string(domain::visibility_name(p.visibility))},
-                           {"spoiler_text", p.spoiler_text},
-                           {"text", p.text}});
-        }
-        page.max_id = ids.back();
+      for (const auto& p : records->posts) {  // never direct: sealed, and not read
+        posts.push_back(
+            json::object{{"id", std::to_string(p.id)},
+                         {"created_at", format_iso8601_ms(p.created_ms)},
+                         {"visibility", std::string(domain::visibility_name(p.visibility))},
+                         {"spoiler_text", p.spoiler_text},
+                         {"text", p.text}});
       }
       if (!posts.empty()) {
         PUBLIUS_TRY(add_file(
@@ -713,7 +706,7 @@ Result<std::string> LegalDesk::produce_locked(const std::string& id,
                         {"statements", statements},
                         {"sealed_direct_messages", sealed}};
   const std::string manifest_text = json::serialize(manifest);
-  PUBLIUS_TRY(write_file((fs::path(out_dir) / "manifest.json").string(), manifest_text));
+  PUBLIUS_TRY(write_file_durably((fs::path(out_dir) / "manifest.json").string(), manifest_text));
 
   json::object summary{{"approved_categories", approved_json},
                        {"files", static_cast<int64_t>(files.size())},

@@ -8,24 +8,11 @@
 #include <filesystem>
 
 #include "util/crypto.h"
+#include "util/durable_file.h"
 #include "util/time.h"
 
 namespace publius::media {
 namespace {
-
-bool write_fully(int fd, std::string_view bytes) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    bytes.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
-std::string temporary_name(std::string_view name) { return "." + std::string(name) + ".tmp"; }
 
 // Access and modification times of today's UTC midnight: a file (or the directory) keeps the
 // day it was written, not the instant (shield rule: uploads are non-public activity).
@@ -34,14 +21,6 @@ const timespec* today_times() {
   const int64_t day_ms = now_day_ms();
   times[0] = times[1] = timespec{static_cast<time_t>(day_ms / 1000), 0};
   return times;
-}
-
-bool fsync_path(const std::string& path, int flags) {
-  const int fd = ::open(path.c_str(), flags | O_CLOEXEC);
-  if (fd < 0) return false;
-  const bool ok = ::fsync(fd) == 0;
-  ::close(fd);
-  return ok;
 }
 
 }  // namespace
@@ -80,21 +59,6 @@ std::string_view MediaFiles::key_of(std::string_view name) {
   return name.substr(name.starts_with('.') ? 1 : 0, 32);
 }
 
-Status MediaFiles::write_one(const std::string& name, std::string_view bytes) const {
-  const std::string final_path = dir_ + "/" + name;
-  const std::string temp_path = dir_ + "/" + temporary_name(name);
-  const int fd = ::open(temp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-  if (fd < 0) return internal_error("cannot create a media file");
-  bool ok = write_fully(fd, bytes) && ::futimens(fd, today_times()) == 0 && ::fsync(fd) == 0;
-  ok = (::close(fd) == 0) && ok;
-  ok = ok && ::rename(temp_path.c_str(), final_path.c_str()) == 0;
-  if (!ok) {
-    ::unlink(temp_path.c_str());
-    return internal_error("cannot write a media file");
-  }
-  return ok_status();
-}
-
 Status MediaFiles::write_all(const std::vector<std::pair<std::string, std::string>>& files) {
   if (!enabled()) return internal_error("media storage is not configured");
   std::error_code ec;
@@ -106,16 +70,18 @@ Status MediaFiles::write_all(const std::vector<std::pair<std::string, std::strin
       erase(written);
       return internal_error("invalid media file name");
     }
-    if (auto s = write_one(name, bytes); !s.ok()) {
+    // The directory is synced once, after the last file.
+    if (!write_file_durably(dir_ + "/" + name, bytes,
+                            {.mode = 0640, .times = today_times(), .sync_directory = false})
+             .ok()) {
       erase(written);
-      return s;
+      return internal_error("cannot write a media file");
     }
     written.push_back(name);
   }
   // The renames are durable only once the directory entry is; the directory, too, keeps
   // only the day of its last change.
-  if (::utimensat(AT_FDCWD, dir_.c_str(), today_times(), 0) != 0 ||
-      !fsync_path(dir_, O_RDONLY | O_DIRECTORY)) {
+  if (::utimensat(AT_FDCWD, dir_.c_str(), today_times(), 0) != 0 || !sync_directory(dir_).ok()) {
     erase(written);
     return internal_error("cannot sync the media directory");
   }
@@ -161,7 +127,7 @@ void MediaFiles::erase(const std::vector<std::string>& names) const {
     }
     ::unlink(path.c_str());
   }
-  fsync_path(dir_, O_RDONLY | O_DIRECTORY);
+  (void)sync_directory(dir_);  // best effort, as the erasure itself
 }
 
 std::vector<std::string> MediaFiles::names_written_before(int64_t cutoff_ms) const {

@@ -33,7 +33,8 @@ class MediaFiles {
   static bool is_valid_name(std::string_view name);
   // "image/jpeg", ... by the name's extension; empty for an invalid name.
   static std::string_view content_type_of(std::string_view name);
-  // Whether `name` is ".<valid name>.tmp", the temporary file a write renames.
+  // Whether `name` is ".<valid name>.tmp", the temporary file a write renames
+  // (temporary_file_name(), util/durable_file.h).
   static bool is_temporary_name(std::string_view name);
   // The 32-hex key of a valid or temporary name (MediaAttachment::file_key).
   static std::string_view key_of(std::string_view name);
@@ -54,7 +55,6 @@ class MediaFiles {
   std::vector<std::string> names_written_before(int64_t cutoff_ms) const;
 
  private:
-  Status write_one(const std::string& name, std::string_view bytes) const;
   std::string dir_;
 };
 

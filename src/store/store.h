@@ -5,8 +5,12 @@
 // entirely or not at all, and returns only after it is durable.
 //
 // Thread-safety: implementations are safe to call from any thread.
-// Errors: Result values; kNotFound for missing rows where the caller named one,
-// kConflict for uniqueness violations, kInternal for storage failures.
+// Errors: Result values with technical messages (the domain phrases what a client
+// reads): kNotFound for missing rows where the caller named one, a write naming a
+// row that is gone (deleted meanwhile: a post being favourited, an account being
+// followed) included; kConflict for uniqueness violations; kUnprocessable where a
+// method says so; kUnavailable when the storage stays busy (another writer), worth
+// retrying; kInternal for storage failures. A failed write leaves nothing of itself.
 // Shield rule: no method accepts a client address, user agent or contact detail,
 // so no implementation can store one.
 #pragma once
@@ -176,6 +180,14 @@ struct AccountInventoryCounts {
   int64_t token_hashes = 0;
 };
 
+// What a legal production takes from one account (Store::account_records): its
+// inventory counts and, when asked, its own posts, boosts and direct posts left out
+// (direct posts are sealed), newest first.
+struct AccountRecords {
+  AccountInventoryCounts counts;
+  std::vector<Post> posts;
+};
+
 // A new direct post's place in one account's conversations: the owner's thread
 // with `participant_ids` (the other accounts of the post, ascending) gets the
 // post as its newest, with that unread flag.
@@ -238,8 +250,12 @@ class Store {
   virtual Result<std::string> password_hash(int64_t account_id) = 0;
   // Marks the account and token as used today (day precision; a no-op when already today).
   virtual Status touch_activity_day(int64_t account_id, int64_t token_id, int64_t day_ms) = 0;
-  // Counts of everything held about the account; kNotFound if there is no such account.
+  // Counts of everything held about the account, read in one snapshot (what another
+  // connection commits meanwhile is in all of them or in none); kNotFound if there is
+  // no such account. account_records() adds, with `with_posts`, the account's posts
+  // from the same snapshot.
   virtual Result<AccountInventoryCounts> inventory_counts(int64_t account_id) = 0;
+  virtual Result<AccountRecords> account_records(int64_t account_id, bool with_posts) = 0;
 
   // OAuth.
   virtual Result<App> create_app(const App& app) = 0;
@@ -268,7 +284,10 @@ class Store {
   virtual Result<std::optional<Post>> status_by_id(int64_t id) = 0;
   virtual Result<std::vector<Post>> statuses_by_ids(const std::vector<int64_t>& ids) = 0;
   // Deletes the status, its reblogs, favourites, bookmarks, pins, notifications; returns deleted
-  // reblog ids.
+  // reblog ids. insert_status() is kNotFound, nothing stored, when the post it boosts or
+  // replies to is gone, and kConflict when effects.idempotency_key_hash already names a
+  // post of the author (the key is claimed in the same transaction); mentions,
+  // notifications and conversation threads of accounts that are gone are left out.
   virtual Result<std::vector<int64_t>> delete_status(int64_t id) = 0;
   // Saves the previous version in the edit history and replaces the content.
   // The post's poll is replaced by `s.poll` (removed when unset): with
@@ -335,9 +354,10 @@ class Store {
   // Scheduled posts (domain::ScheduledStatus). insert_scheduled_status() stores
   // one and reserves its uploads (`media` ids, in order) in one transaction:
   // each must be the account's, in no post and reserved for no other scheduled
-  // post, else kUnprocessable and nothing is stored. A reserved upload is taken
-  // by no other post and never swept (delete_unattached_media_uploaded_by) or
-  // deleted (delete_unattached_media) until insert_status() publishes its post
+  // post, else kUnprocessable and nothing is stored; kConflict, nothing stored,
+  // when another waiting post of the account has its idempotency_key_hash. A reserved upload is
+  // taken by no other post and never swept (delete_unattached_media_uploaded_by) or deleted
+  // (delete_unattached_media) until insert_status() publishes its post
   // (NewPostEffects::scheduled_status_id) or delete_scheduled_status() releases
   // it. Loaded ones carry their reserved media. scheduled_statuses_of() pages by
   // id, newest first; scheduled_statuses_due() gives up to `limit` due at or
@@ -431,7 +451,8 @@ class Store {
   // The filter set for the viewer's timelines.
   virtual Result<HiddenAccounts> hidden_accounts(int64_t viewer_id) = 0;
 
-  // Notifications.
+  // Notifications. insert_notification() writes none when its recipient, sender or
+  // post is gone (their deletion would have taken it).
   virtual Status insert_notification(const Notification& n) = 0;
   virtual Result<std::vector<Notification>> notifications(int64_t account_id,
                                                           const NotificationQuery& q,
@@ -443,7 +464,8 @@ class Store {
   // Conversations (direct-message threads), one per owner and set of other
   // participants. save_conversation() makes `last_status_id` the thread's newest
   // post (unless it already has a newer one) with that unread flag, creating the
-  // thread when the owner has none (or removed it). conversations() pages by
+  // thread when the owner has none (or removed it), and does nothing when the owner
+  // or the post is gone. conversations() pages by
   // last_status_id, newest first. conversations_ending_with() lists every thread
   // whose newest post is `status_id`; direct_statuses_of() gives the ids of direct
   // posts the account wrote or was addressed in, below `before_id`, newest first.

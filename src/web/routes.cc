@@ -348,7 +348,7 @@ void WebUi::add_auth_routes(http::Router& r) {
         auto registered =
             microblog_.accounts().register_account(state.username, v.params.get_or("password", ""));
         if (!registered.ok()) {
-          if (registered.error().code == ErrorCode::kInternal) return error(v, registered.error());
+          if (http::status_for(registered.error().code) >= 500) return error(v, registered.error());
           state.error = registered.error().message;
           return page(v, sign_up_page(v.frame, state, true), 422);
         }
@@ -374,7 +374,7 @@ void WebUi::add_auth_routes(http::Router& r) {
              const std::string password = v.params.get_or("password", "");
              auto account = microblog_.credentials().authenticate(state.username, password);
              if (!account.ok()) {
-               if (account.error().code == ErrorCode::kInternal) return error(v, account.error());
+               if (http::status_for(account.error().code) >= 500) return error(v, account.error());
                state.error = "That username and password do not match. Check both and try again.";
                return page(v, sign_in_page(v.frame, state), 401);
              }

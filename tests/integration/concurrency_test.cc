@@ -101,5 +101,71 @@ TEST_F(ConcurrencyApiIntegration, ParallelPostsGetUniqueIdsAndExactCounts) {
     EXPECT_GT(std::stoll(home[i - 1]), std::stoll(home[i])) << "home is not newest first at " << i;
 }
 
+// The probe's finding: three posts sent at once with one Idempotency-Key made two or three
+// posts. One is made; every request is answered with it, as Mastodon answers a retry.
+TEST_F(ConcurrencyApiIntegration, ConcurrentPostsWithOneIdempotencyKeyMakeOnePost) {
+  constexpr int kRounds = 4, kRequests = 3;
+  auto author = new_user("cidem");
+  for (int round = 0; round < kRounds; ++round) {
+    HttpRequest post;
+    post.method = "POST";
+    post.target = "/api/v1/statuses";
+    post.content_type = "application/x-www-form-urlencoded";
+    post.body = form({{"status", "once " + std::to_string(round)}});
+    post.token = author.token;
+    post.headers = {{"Idempotency-Key", "retry-" + std::to_string(round) + "-" + author.id}};
+    const std::string bytes = post.serialize();
+    // All but the last byte first, then the last bytes together: the server has the
+    // requests at once.
+    const auto deadline = Clock::now() + 15s;
+    std::vector<Connection> connections(kRequests);
+    for (auto& c : connections) {
+      ASSERT_TRUE(c.open(port()));
+      ASSERT_TRUE(c.send(std::string_view(bytes).substr(0, bytes.size() - 1), deadline));
+    }
+    for (auto& c : connections)
+      ASSERT_TRUE(c.send(std::string_view(bytes).substr(bytes.size() - 1), deadline));
+    std::vector<HttpResponse> answers;
+    for (auto& c : connections) {
+      answers.push_back(c.read_response(deadline));
+      ASSERT_EQ(answers.back().status, 200) << answers.back();
+    }
+    // The same status for each (its author's counters may be read at different moments).
+    auto status_of = [](const HttpResponse& r) {
+      json::value v = r.json();
+      v.as_object().erase("account");
+      return json::serialize(v);
+    };
+    for (const auto& answer : answers) EXPECT_EQ(status_of(answer), status_of(answers.front()));
+    EXPECT_EQ(num(api().account(author.id), "statuses_count"), round + 1);
+  }
+}
+
+// The probe's finding: a favourite, boost or bookmark racing the post's deletion was a 500
+// ("FOREIGN KEY constraint failed"). A write whose post is gone is a 404, and leaves nothing.
+TEST_F(ConcurrencyApiIntegration, ActionsRacingTheirPostsDeletionAre200Or404) {
+  constexpr int kRounds = 12;
+  auto author = new_user("cdel");
+  auto reader = new_user("cact");
+  for (const char* action : {"favourite", "reblog", "bookmark"}) {
+    for (int round = 0; round < kRounds; ++round) {
+      const std::string post = api().post_id(author, std::string(action) + " target");
+      int acted = 0, deleted = 0;
+      parallel(2, [&](int i) {
+        if (i == 0)
+          acted = api().post("/api/v1/statuses/" + post + "/" + action, reader.token).status;
+        else
+          deleted = api().del("/api/v1/statuses/" + post, author.token).status;
+      });
+      EXPECT_TRUE(acted == 200 || acted == 404) << action << " answered " << acted;
+      EXPECT_EQ(deleted, 200);
+    }
+  }
+  // Nothing of the deleted posts stays with the reader.
+  EXPECT_EQ(arr(Api::ok_json(api().get("/api/v1/favourites", reader.token))).size(), 0u);
+  EXPECT_EQ(arr(Api::ok_json(api().get("/api/v1/bookmarks", reader.token))).size(), 0u);
+  EXPECT_EQ(num(api().account(reader.id, reader.token), "statuses_count"), 0);
+}
+
 }  // namespace
 }  // namespace publius::integration

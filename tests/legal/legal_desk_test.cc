@@ -1,11 +1,14 @@
 // The legal desk end to end over real stores: the 2017 CBP summons, the other
 // instrument types, the workflow's refusals, strict intake, notices, production.
 #include <gtest/gtest.h>
+#include <sys/resource.h>
 
 #include <atomic>
+#include <csignal>
 #include <thread>
 
 #include "legal/legal_fixture.h"
+#include "support/statement_hook.h"
 
 namespace publius::legal {
 namespace {
@@ -431,6 +434,35 @@ TEST_F(LegalDeskTest, RulesFileIsWrittenAndOperatorEditsAreRead) {
             std::string::npos);
 }
 
+// The files the desk writes for the operator are whole or absent: a write cut short (here
+// by a file size limit, as a full disk would) leaves no half rules.json that every later
+// start would refuse, and the next start writes it whole.
+TEST_F(LegalDeskTest, RulesFileIsWrittenWholeOrNotAtAll) {
+  const std::string legal_dir = desk_->legal_dir();
+  const std::string path = legal_dir + "/rules.json";
+  const std::string whole = read_text(path);
+  ASSERT_GT(whole.size(), 64u);
+  desk_.reset();
+  ASSERT_TRUE(std::filesystem::remove(path));
+  rlimit before{};
+  ASSERT_EQ(::getrlimit(RLIMIT_FSIZE, &before), 0);
+  const auto previous_handler = std::signal(SIGXFSZ, SIG_IGN);  // a short write, not a signal
+  rlimit small = before;
+  small.rlim_cur = 64;
+  ASSERT_EQ(::setrlimit(RLIMIT_FSIZE, &small), 0);
+  DeskOptions options;
+  options.data_dir = dir_.path();
+  auto cut_short = LegalDesk::open(*microblog_, *store_, *legal_, options);
+  ::setrlimit(RLIMIT_FSIZE, &before);
+  std::signal(SIGXFSZ, previous_handler);
+  EXPECT_FALSE(cut_short.ok());
+  EXPECT_FALSE(std::filesystem::exists(path)) << read_text(path).size() << " bytes written";
+  for (const auto& entry : std::filesystem::directory_iterator(legal_dir))
+    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
+  open_desk();
+  EXPECT_EQ(read_text(path), whole);
+}
+
 TEST_F(LegalDeskTest, ProductionHoldsOnlyApprovedExistingDataWithHashes) {
   const int64_t writer = account("writer");
   const int64_t friend_id = account("friend");
@@ -498,6 +530,42 @@ TEST_F(LegalDeskTest, ContentProductionExcludesSealedDirectMessages) {
   EXPECT_NE(content.find("followers words"), std::string::npos);
   EXPECT_EQ(content.find("SEALED-DM-TEXT"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(pkg + "/writer/non_content_records.json"));
+}
+
+// A production describes each account as it was at one moment: a post written by another
+// connection while the production is read (here: while the desk counts the account's data)
+// is in both its statements and its content, or in neither; never "content: not held"
+// beside a content file.
+TEST_F(LegalDeskTest, ProductionIsOneSnapshotOfEachAccount) {
+  const int64_t writer = account("writer");
+  auto out = intake(demand_json({}));
+  const std::string id(out.at("id").as_string());
+  auto other = sqlite::Db::open(dir_.path() + "/publius.db");
+  ASSERT_TRUE(other.ok());
+  Status written = ok_status();
+  const std::string pkg = dir_.path() + "/production";
+  Result<std::string> manifest_text = internal_error("not produced");
+  {
+    publius::testing::StatementHook midway(
+        *store_, [](std::string_view sql) { return sql.find("FROM favourites") != sql.npos; },
+        [&] {
+          written = other->exec(
+              "INSERT INTO statuses (id, account_id, text, html, visibility, created_ms) VALUES "
+              "(1, " +
+              std::to_string(writer) + ", 'ARRIVED-MIDWAY', '<p>ARRIVED-MIDWAY</p>', 0, 1)");
+        });
+    manifest_text = desk_->produce(id, {"content"}, pkg);
+    ASSERT_TRUE(midway.fired());
+  }
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  ASSERT_TRUE(manifest_text.ok()) << manifest_text.error().message;
+  bool said_not_held = false;
+  const json::value manifest = json::parse(*manifest_text);
+  for (const auto& statement : manifest.at("statements").as_array())
+    if (statement.at("category").as_string() == "content") said_not_held = true;
+  const bool produced = std::filesystem::exists(pkg + "/writer/content.json");
+  EXPECT_NE(said_not_held, produced) << "content said " << (said_not_held ? "not held" : "held")
+                                     << ", content file " << (produced ? "written" : "absent");
 }
 
 TEST_F(LegalDeskTest, TransparencyFormatsAndPeriods) {

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "store/sqlite/schema.h"
+#include "support/statement_hook.h"
 #include "support/temp_dir.h"
 #include "util/time.h"
 
@@ -375,6 +376,296 @@ TEST(SqliteStoreTest, SearchTreatsQueryAsPlainWords) {
   for (const char* q : {"\"", "summons OR", "NEAR(", "*", "a:b", "-x"}) {
     EXPECT_TRUE((*store)->search_statuses(q, 10, 0).ok()) << q;
   }
+}
+
+// A store with helpers for the write tests below.
+class SqliteStoreWritesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto store = SqliteStore::open(dir_.path());
+    ASSERT_TRUE(store.ok()) << store.error().message;
+    store_ = std::move(store).value();
+  }
+
+  int64_t account(const std::string& name) {
+    auto a = store_->create_account({name, "h", domain::Role::kUser, {}});
+    EXPECT_TRUE(a.ok()) << (a.ok() ? "" : a.error().message);
+    return a.ok() ? a->id : 0;
+  }
+
+  // A public post of `author` with the id `id`, with a two-option poll when asked.
+  store::Post post_of(int64_t author, int64_t id, bool with_poll = false) {
+    store::Post p;
+    p.id = id;
+    p.account_id = author;
+    p.text = "post " + std::to_string(id);
+    p.html = "<p>" + p.text + "</p>";
+    p.created_ms = 1;
+    if (with_poll) p.poll = domain::Poll{.options = {{"yes", 0}, {"no", 0}}, .expires_ms = 1};
+    return p;
+  }
+  int64_t post(int64_t author, int64_t id, bool with_poll = false) {
+    EXPECT_TRUE(store_->insert_status(post_of(author, id, with_poll), {}).ok());
+    return id;
+  }
+
+  // The single number `sql` selects, read through the store's own connection.
+  int64_t number(const std::string& sql) {
+    auto n = store_->with_connection([&](Db& db) -> Result<int64_t> {
+      PUBLIUS_ASSIGN_OR_RETURN(auto s, db.prepare(sql));
+      if (!s.step()) return internal_error("no row");
+      return s.int64(0);
+    });
+    EXPECT_TRUE(n.ok()) << (n.ok() ? "" : n.error().message);
+    return n.ok() ? *n : -1;
+  }
+
+  template <typename T>
+  static ErrorCode code_of(const Result<T>& r) {
+    return r.ok() ? ErrorCode{} : r.error().code;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<SqliteStore> store_;
+};
+
+// The domain checks a post, then writes; the post may be deleted in between. The
+// write is then a 404 (kNotFound) and leaves nothing, never a 500.
+TEST_F(SqliteStoreWritesTest, WritesNamingAPostThatIsGoneAreNotFoundAndLeaveNothing) {
+  const int64_t author = account("author"), reader = account("reader");
+  const int64_t gone = post(author, 1000, /*with_poll=*/true);
+  ASSERT_TRUE(store_->delete_status(gone).ok());
+
+  EXPECT_EQ(code_of(store_->set_favourite(reader, gone, true)), ErrorCode::kNotFound);
+  EXPECT_EQ(code_of(store_->set_bookmark(reader, gone, true)), ErrorCode::kNotFound);
+  EXPECT_EQ(code_of(store_->set_pin(author, gone, true)), ErrorCode::kNotFound);
+  EXPECT_EQ(code_of(store_->add_poll_votes(reader, gone, {0})), ErrorCode::kNotFound);
+  store::Post boost = post_of(reader, 2000);
+  boost.reblog_of_id = gone;
+  EXPECT_EQ(code_of(store_->insert_status(boost, {})), ErrorCode::kNotFound);
+  store::Post reply = post_of(reader, 2001);
+  reply.in_reply_to_id = gone;
+  reply.in_reply_to_account_id = author;
+  EXPECT_EQ(code_of(store_->insert_status(reply, {})), ErrorCode::kNotFound);
+  domain::Filter filter;
+  filter.account_id = reader;
+  filter.title = "f";
+  filter.statuses = {{0, gone}};
+  EXPECT_EQ(code_of(store_->save_filter(filter)), ErrorCode::kNotFound);
+
+  for (const char* table : {"favourites", "bookmarks", "pins", "poll_votes", "statuses", "filters",
+                            "filter_statuses", "notifications"})
+    EXPECT_EQ(number(std::string("SELECT count(*) FROM ") + table), 0) << table;
+  auto account_row = store_->account_by_id(reader);
+  ASSERT_TRUE(account_row.ok() && account_row->has_value());
+  EXPECT_EQ((*account_row)->statuses_count, 0);
+  auto flags = store_->viewer_flags(reader, {gone});
+  ASSERT_TRUE(flags.ok());
+  EXPECT_TRUE(flags->favourited.empty() && flags->reblogged.empty() && flags->bookmarked.empty());
+}
+
+TEST_F(SqliteStoreWritesTest, WritesNamingAnAccountThatIsGoneAreNotFoundAndLeaveNothing) {
+  const int64_t owner = account("owner"), gone = account("gone");
+  auto list = store_->create_list(owner, "friends", domain::RepliesPolicy::kList);
+  ASSERT_TRUE(list.ok());
+  ASSERT_TRUE(store_->delete_account(gone).ok());
+
+  EXPECT_EQ(code_of(store_->follow(owner, gone, false, true, false)), ErrorCode::kNotFound);
+  EXPECT_EQ(code_of(store_->follow(owner, gone, true, true, false)), ErrorCode::kNotFound);
+  EXPECT_EQ(code_of(store_->set_block(owner, gone, true)), ErrorCode::kNotFound);
+  EXPECT_EQ(code_of(store_->set_mute(owner, gone, true, true)), ErrorCode::kNotFound);
+  EXPECT_EQ(code_of(store_->set_account_note(owner, gone, "sealed")), ErrorCode::kNotFound);
+  EXPECT_EQ(code_of(store_->add_list_members(list->id, {gone})), ErrorCode::kNotFound);
+  // And a list deleted meanwhile.
+  ASSERT_TRUE(store_->delete_list(list->id).ok());
+  EXPECT_EQ(code_of(store_->add_list_members(list->id, {owner})), ErrorCode::kNotFound);
+
+  for (const char* table :
+       {"follows", "follow_requests", "blocks", "mutes", "account_notes", "list_members"})
+    EXPECT_EQ(number(std::string("SELECT count(*) FROM ") + table), 0) << table;
+  auto row = store_->account_by_id(owner);
+  ASSERT_TRUE(row.ok() && row->has_value());
+  EXPECT_EQ((*row)->following_count, 0);
+}
+
+// What a post causes for accounts deleted since the domain read its text (mentions,
+// notifications, conversation threads) is left out; the post itself is stored.
+TEST_F(SqliteStoreWritesTest, APostsEffectsOnAccountsThatAreGoneAreLeftOut) {
+  const int64_t author = account("writer"), stays = account("stays"), gone = account("leaves");
+  ASSERT_TRUE(store_->delete_account(gone).ok());
+  store::Post dm = post_of(author, 3000);
+  dm.visibility = domain::Visibility::kDirect;
+  dm.mention_account_ids = {stays, gone};
+  store::NewPostEffects effects;
+  for (int64_t recipient : {stays, gone})
+    effects.notifications.push_back(
+        {recipient * 10, recipient, domain::NotificationType::kMention, author, dm.id, 1});
+  effects.conversations = {
+      {author, {stays, gone}, false}, {stays, {author, gone}, true}, {gone, {author, stays}, true}};
+  auto inserted = store_->insert_status(dm, effects);
+  ASSERT_TRUE(inserted.ok()) << inserted.error().message;
+  EXPECT_EQ(number("SELECT count(*) FROM mentions"), 1);
+  EXPECT_EQ(number("SELECT count(*) FROM notifications"), 1);
+  EXPECT_EQ(number("SELECT count(*) FROM conversations"), 2);
+  // A notification about a post that is gone is not written either.
+  ASSERT_TRUE(store_->delete_status(dm.id).ok());
+  EXPECT_TRUE(
+      store_
+          ->insert_notification({99, stays, domain::NotificationType::kFavourite, author, dm.id, 1})
+          .ok());
+  EXPECT_EQ(number("SELECT count(*) FROM notifications"), 0);
+}
+
+// An idempotency key is claimed with its post: a second post with the key stores nothing.
+TEST_F(SqliteStoreWritesTest, AnIdempotencyKeyNamesOnePost) {
+  const int64_t author = account("retrier");
+  store::NewPostEffects effects;
+  effects.idempotency_key_hash = "keyhash";
+  ASSERT_TRUE(store_->insert_status(post_of(author, 4000), effects).ok());
+  auto second = store_->insert_status(post_of(author, 4001), effects);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(number("SELECT count(*) FROM statuses"), 1);
+  auto named = store_->idempotent_status(author, "keyhash");
+  ASSERT_TRUE(named.ok() && named->has_value());
+  EXPECT_EQ(**named, 4000);
+  // Another account's key of the same text is its own.
+  const int64_t other = account("other");
+  EXPECT_TRUE(store_->insert_status(post_of(other, 4002), effects).ok());
+}
+
+// The store speaks in codes and technical words; the domain phrases what a client reads.
+TEST_F(SqliteStoreWritesTest, ErrorsCarryNoClientWording) {
+  const int64_t author = account("phrases");
+  domain::MediaAttachment m;
+  m.id = 77;
+  m.account_id = author;
+  m.file_key = "0123456789abcdef0123456789abcdef";
+  m.extension = "png";
+  m.blurhash = "x";
+  ASSERT_TRUE(store_->insert_media(m).ok());
+  store::Post first = post_of(author, 5000, /*with_poll=*/true);
+  first.media = {m};
+  ASSERT_TRUE(store_->insert_status(first, {}).ok());
+  store::Post second = post_of(author, 5001);
+  second.media = {m};  // taken by the first meanwhile
+  const auto taken = store_->insert_status(second, {});
+  const auto not_an_option = store_->add_poll_votes(account("voter"), first.id, {5});
+  const auto same_name = store_->create_account({"Phrases", "h", domain::Role::kUser, {}});
+  ASSERT_FALSE(taken.ok() || not_an_option.ok() || same_name.ok());
+  for (const Error* e : {&taken.error(), &not_an_option.error(), &same_name.error()}) {
+    EXPECT_EQ(e->message.find("Validation failed"), std::string::npos) << e->message;
+    EXPECT_EQ(e->message.find("Username"), std::string::npos) << e->message;
+  }
+  EXPECT_EQ(taken.error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(not_an_option.error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(same_name.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(number("SELECT count(*) FROM statuses"), 1);
+  EXPECT_EQ(number("SELECT count(*) FROM poll_votes"), 0);
+}
+
+// Makes the connection's next commits fail (after `allowed` more succeed), as a
+// full disk or an I/O error would, until the object is gone.
+class FailingCommits {
+ public:
+  FailingCommits(SqliteStore& store, int allowed) : store_(store), allowed_(allowed) {
+    store_.with_connection([this](Db& db) { sqlite3_commit_hook(db.handle(), &refuse, this); });
+  }
+  ~FailingCommits() {
+    store_.with_connection([](Db& db) { sqlite3_commit_hook(db.handle(), nullptr, nullptr); });
+  }
+
+ private:
+  static int refuse(void* self) {
+    auto* f = static_cast<FailingCommits*>(self);
+    return f->allowed_-- > 0 ? 0 : 1;  // non-zero turns the commit into a rollback
+  }
+  SqliteStore& store_;
+  int allowed_;
+};
+
+// Caches change only with a commit: a failed one leaves them as the file is.
+TEST_F(SqliteStoreWritesTest, CachesStayExactWhenACommitFails) {
+  const int64_t author = account("cached"), viewer = account("viewer");
+  const int64_t original = post(author, 6000);
+  auto flags = [&] {
+    auto f = store_->viewer_flags(viewer, {original});
+    EXPECT_TRUE(f.ok());
+    return f.ok() ? *f : store::ViewerFlags{};
+  };
+  EXPECT_TRUE(flags().reblogged.empty());  // the viewer's sets are now cached
+  store::Post boost = post_of(viewer, 6001);
+  boost.reblog_of_id = original;
+  {
+    FailingCommits failing(*store_, 0);
+    EXPECT_FALSE(store_->insert_status(boost, {}).ok());
+    EXPECT_FALSE(store_->set_favourite(viewer, original, true).ok());
+  }
+  EXPECT_EQ(number("SELECT count(*) FROM statuses WHERE reblog_of_id IS NOT NULL"), 0);
+  EXPECT_TRUE(flags().reblogged.empty());
+  EXPECT_TRUE(flags().favourited.empty());
+
+  ASSERT_TRUE(store_->insert_status(boost, {}).ok());
+  ASSERT_EQ(flags().reblogged, std::vector<int64_t>{original});
+  {
+    FailingCommits failing(*store_, 0);
+    EXPECT_FALSE(store_->delete_status(boost.id).ok());
+  }
+  EXPECT_EQ(flags().reblogged, std::vector<int64_t>{original});
+
+  // A token's day of use: the account's row commits, the token's fails.
+  domain::App app;
+  app.name = "a";
+  app.client_id = "client";
+  app.client_secret = "secret";
+  app.scopes = "read";
+  auto created_app = store_->create_app(app);
+  ASSERT_TRUE(created_app.ok());
+  domain::Token t;
+  t.app_id = created_app->id;
+  t.account_id = viewer;
+  t.scopes = "read";
+  auto token = store_->create_token("tokenhash", t, "");
+  ASSERT_TRUE(token.ok());
+  ASSERT_TRUE(store_->token_by_hash("tokenhash").ok());  // cached
+  {
+    FailingCommits failing(*store_, 1);
+    EXPECT_FALSE(store_->touch_activity_day(viewer, token->id, 86400000).ok());
+  }
+  auto cached = store_->token_by_hash("tokenhash");
+  ASSERT_TRUE(cached.ok() && cached->has_value());
+  EXPECT_FALSE((*cached)->last_used_day_ms);
+}
+
+// The disclosure inventory is one snapshot: a commit by another connection while it
+// is being read (here: between its counts of posts and of favourites) is in all of its
+// counts or in none.
+TEST_F(SqliteStoreWritesTest, InventoryCountsAreOneSnapshot) {
+  const int64_t target = account("target"), other = account("someone");
+  const int64_t theirs = post(other, 7000);
+  auto writer = Db::open(dir_.path() + "/publius.db");
+  ASSERT_TRUE(writer.ok());
+  const std::string a = std::to_string(target);
+  Status written = ok_status();
+  Result<store::AccountInventoryCounts> counts = internal_error("not read");
+  {
+    testing::StatementHook midway(
+        *store_, [](std::string_view sql) { return sql.find("FROM favourites") != sql.npos; },
+        [&] {
+          written = writer->exec(
+              "BEGIN; INSERT INTO statuses (id, account_id, text, html, visibility, created_ms) "
+              "VALUES (7001, " +
+              a +
+              ", 'x', 'x', 0, 1); INSERT INTO favourites (account_id, "
+              "status_id) VALUES (" +
+              a + ", " + std::to_string(theirs) + "); COMMIT;");
+        });
+    counts = store_->inventory_counts(target);
+    ASSERT_TRUE(midway.fired());
+  }
+  ASSERT_TRUE(written.ok()) << written.error().message;
+  ASSERT_TRUE(counts.ok()) << counts.error().message;
+  EXPECT_EQ(counts->public_posts, counts->favourites);
 }
 
 }  // namespace

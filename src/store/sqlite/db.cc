@@ -2,8 +2,26 @@
 
 namespace publius::sqlite {
 namespace {
+// The store's error contract (store/store.h) from SQLite's extended result code
+// of the call that just failed on `db`.
 Error sqlite_error(sqlite3* db, std::string_view what) {
-  return internal_error(std::string(what) + ": " + sqlite3_errmsg(db));
+  std::string message = std::string(what) + ": " + sqlite3_errmsg(db);
+  const int code = sqlite3_extended_errcode(db);
+  switch (code) {
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      return conflict(std::move(message));
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      // Every reference in the schema cascades (or nulls) when its row is deleted, so
+      // a failed foreign key is a write naming a row that is gone: deleted meanwhile.
+      return Error{ErrorCode::kNotFound, std::move(message)};
+    default:
+      break;
+  }
+  // Still busy after the busy timeout: another writer holds the file; worth retrying.
+  if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+    return unavailable(std::move(message));
+  return internal_error(std::move(message));
 }
 }  // namespace
 
@@ -73,17 +91,17 @@ std::optional<int64_t> Stmt::optional_int64(int col) const {
 
 Result<Db> Db::open(const std::string& path) {
   sqlite3* raw = nullptr;
-  const int rc = sqlite3_open_v2(path.c_str(), &raw,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(path.c_str(), &raw,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   Db db(raw);
   if (rc != SQLITE_OK) return sqlite_error(raw, "cannot open database");
   sqlite3_busy_timeout(raw, 10000);
   // secure_delete overwrites freed pages so deleted posts and accounts do not
   // linger in a seized file; FULL sync makes every acknowledged write durable.
-  PUBLIUS_TRY(db.exec(
-      "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-      "PRAGMA secure_delete=ON; PRAGMA temp_store=MEMORY;"));
+  PUBLIUS_TRY(
+      db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
+              "PRAGMA secure_delete=ON; PRAGMA temp_store=MEMORY;"));
   return db;
 }
 
@@ -140,6 +158,11 @@ Status Db::exec(std::string_view sql) {
 
 Result<Transaction> Transaction::begin(Db& db) {
   PUBLIUS_TRY(db.exec("BEGIN IMMEDIATE"));
+  return Transaction(&db);
+}
+
+Result<Transaction> Transaction::begin_read(Db& db) {
+  PUBLIUS_TRY(db.exec("BEGIN DEFERRED"));
   return Transaction(&db);
 }
 

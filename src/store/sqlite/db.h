@@ -1,7 +1,11 @@
 // A minimal RAII layer over the SQLite C API: Db owns a connection, Stmt a
 // prepared statement. Neither is thread-safe; a Db is used by one thread at a
 // time (SqliteStore serializes access). Errors come back as Status values whose
-// messages carry SQLite's text, which never contains bound parameter values.
+// messages carry SQLite's text, which never contains bound parameter values, and
+// whose codes keep the store's contract (store/store.h): a uniqueness violation
+// is kConflict, a foreign key naming a row that is gone kNotFound, a file still
+// locked by another writer after the busy timeout kUnavailable, anything else
+// kInternal.
 #pragma once
 
 #include <sqlite3.h>
@@ -90,10 +94,15 @@ class Db {
   std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
-// Begins an IMMEDIATE transaction; rolls back on destruction unless commit() ran.
+// A transaction; rolls back on destruction unless commit() ran.
 class Transaction {
  public:
+  // BEGIN IMMEDIATE: takes the write lock now, so the reads that decide a write
+  // and the write itself see one state.
   static Result<Transaction> begin(Db& db);
+  // BEGIN DEFERRED, for reads only: every read until commit() sees the one
+  // snapshot taken by the first, whatever other connections commit meanwhile.
+  static Result<Transaction> begin_read(Db& db);
   Transaction(Transaction&& o) noexcept : db_(o.db_) { o.db_ = nullptr; }
   ~Transaction();
   Status commit();

@@ -465,6 +465,14 @@ ALTER TABLE media ADD COLUMN scheduled_status_id INTEGER
   REFERENCES scheduled_statuses(id) ON DELETE SET NULL;
 CREATE INDEX media_scheduled ON media(scheduled_status_id) WHERE scheduled_status_id IS NOT NULL;
 )sql",
+    // A scheduled post claims its Idempotency-Key (the key's hash, as idempotency_keys
+    // keeps it) in the row itself, unique per account, so two requests racing with one
+    // key store one post. Posts scheduled earlier keep theirs in `params` only.
+    R"sql(
+ALTER TABLE scheduled_statuses ADD COLUMN idempotency_key_hash TEXT;
+CREATE UNIQUE INDEX scheduled_statuses_idempotency ON scheduled_statuses(account_id,
+  idempotency_key_hash) WHERE idempotency_key_hash IS NOT NULL;
+)sql",
 };
 
 }  // namespace

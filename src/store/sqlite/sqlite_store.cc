@@ -219,11 +219,15 @@ Status adjust_count(Db& db, std::string_view table, std::string_view column, int
              [&](Stmt& s) { s.bind(1, delta).bind(2, id); });
 }
 
-// A notification row (insert_notification(), and insert_status() inside its transaction).
+// A notification row (insert_notification(), and insert_status() inside its transaction);
+// none when its recipient, its sender or its post is gone, as their deletion would have
+// taken it.
 Status insert_notification_in(Db& db, const Notification& n) {
   return run(db,
              "INSERT INTO notifications (id, account_id, type, from_account_id, status_id, "
-             "created_ms) VALUES (?, ?, ?, ?, ?, ?)",
+             "created_ms) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM accounts "
+             "WHERE id = ?2) AND EXISTS (SELECT 1 FROM accounts WHERE id = ?4) AND (?5 IS NULL "
+             "OR EXISTS (SELECT 1 FROM statuses WHERE id = ?5))",
              [&](Stmt& s) {
                s.bind(1, n.id).bind(2, n.account_id).bind(3, static_cast<int64_t>(n.type));
                s.bind(4, n.from_account_id).bind(5, n.status_id).bind(6, n.created_ms);
@@ -250,19 +254,33 @@ Result<bool> remove_follow(Db& db, int64_t account_id, int64_t target_id) {
 std::string participants_key(const std::vector<int64_t>& ids) { return join_ids(ids, ' '); }
 
 // Store::save_conversation() inside the caller's transaction (if any). The SQL
-// is compiled once: a direct message files one thread per account in it.
+// is compiled once: a direct message files one thread per account in it. No
+// thread for an owner or post that is gone (deleted meanwhile).
 Status save_conversation_in(Db& db, int64_t account_id, const std::vector<int64_t>& participant_ids,
                             int64_t last_status_id, bool unread) {
   PUBLIUS_ASSIGN_OR_RETURN(
       auto stmt,
       db.prepare_cached("INSERT INTO conversations (account_id, participants, last_status_id, "
-                        "unread) VALUES (?, ?, ?, ?) ON CONFLICT (account_id, participants) DO "
-                        "UPDATE SET last_status_id = excluded.last_status_id, unread = "
-                        "excluded.unread WHERE excluded.last_status_id > "
-                        "conversations.last_status_id"));
+                        "unread) SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM accounts WHERE "
+                        "id = ?1) AND EXISTS (SELECT 1 FROM statuses WHERE id = ?3) ON CONFLICT "
+                        "(account_id, participants) DO UPDATE SET last_status_id = "
+                        "excluded.last_status_id, unread = excluded.unread WHERE "
+                        "excluded.last_status_id > conversations.last_status_id"));
   stmt.bind(1, account_id).bind(2, participants_key(participant_ids));
   stmt.bind(3, last_status_id).bind(4, unread);
   return stmt.run();
+}
+
+// The post's mention rows, inside the caller's transaction: none for an account that is
+// gone (deleted since the text was read), as its deletion would have taken the row.
+Status insert_mentions_in(Db& db, const Post& st) {
+  for (int64_t account : st.mention_account_ids) {
+    PUBLIUS_TRY(run(db,
+                    "INSERT OR IGNORE INTO mentions (status_id, account_id) SELECT ?1, id FROM "
+                    "accounts WHERE id = ?2",
+                    [&](Stmt& s) { s.bind(1, st.id).bind(2, account); }));
+  }
+  return ok_status();
 }
 
 // A poll's option titles as the edit history keeps them: a JSON array of strings.
@@ -327,12 +345,15 @@ std::pair<const char*, const char*> credential_row(KeyedCredential kind) {
 Result<std::vector<ScheduledStatus>> scheduled_rows(Db& db, const std::string& sql_tail,
                                                     const Binder& bind) {
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db.prepare("SELECT id, account_id, scheduled_ms, params FROM scheduled_statuses " +
+      auto stmt, db.prepare("SELECT id, account_id, scheduled_ms, params, idempotency_key_hash "
+                            "FROM scheduled_statuses " +
                             sql_tail));
   bind(stmt);
   std::vector<ScheduledStatus> rows;
-  while (stmt.step())
-    rows.push_back({stmt.int64(0), stmt.int64(1), stmt.int64(2), stmt.text(3), {}});
+  while (stmt.step()) {
+    rows.push_back({stmt.int64(0), stmt.int64(1), stmt.int64(2), stmt.text(3), {}, {}});
+    if (!stmt.is_null(4)) rows.back().idempotency_key_hash = stmt.text(4);
+  }
   PUBLIUS_TRY(stmt.status());
   if (rows.empty()) return rows;
   std::vector<int64_t> ids;
@@ -423,11 +444,9 @@ Result<uint64_t> SqliteStore::external_commits() {
 Result<Account> SqliteStore::create_account(const NewAccount& a) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  PUBLIUS_ASSIGN_OR_RETURN(bool taken, exists(db_, "SELECT 1 FROM accounts WHERE username = ?",
-                                              [&](Stmt& s) { s.bind(1, a.username); }));
-  if (taken) return Error{ErrorCode::kConflict, "Username is already taken"};
   const int64_t today = now_day_ms();
   // Ids stay dense (home feeds are indexed by them) but are never reused after a deletion.
+  // A name already taken (in any letter case) fails the insert: kConflict, nothing stored.
   PUBLIUS_TRY(db_.exec("UPDATE account_id_high_water SET last_id = last_id + 1"));
   PUBLIUS_TRY(run(db_,
                   "INSERT INTO accounts (id, username, password_hash, role, created_day, "
@@ -579,12 +598,13 @@ Status SqliteStore::touch_activity_day(int64_t account_id, int64_t token_id, int
                   "UPDATE accounts SET last_active_day = ?1 WHERE id = ?2 AND "
                   "(last_active_day IS NULL OR last_active_day < ?1)",
                   [&](Stmt& s) { s.bind(1, day_ms).bind(2, account_id); }));
+  PUBLIUS_TRY(run(db_,
+                  "UPDATE tokens SET last_used_day = ?1 WHERE id = ?2 AND "
+                  "(last_used_day IS NULL OR last_used_day < ?1)",
+                  [&](Stmt& s) { s.bind(1, day_ms).bind(2, token_id); }));
   for (auto& [hash, token] : token_cache_)
     if (token.id == token_id) token.last_used_day_ms = day_ms;
-  return run(db_,
-             "UPDATE tokens SET last_used_day = ?1 WHERE id = ?2 AND "
-             "(last_used_day IS NULL OR last_used_day < ?1)",
-             [&](Stmt& s) { s.bind(1, day_ms).bind(2, token_id); });
+  return ok_status();
 }
 
 // ---- OAuth ----
@@ -753,8 +773,24 @@ Status SqliteStore::insert_status(const Post& st, const NewPostEffects& effects)
     PUBLIUS_TRY(
         run(db_, "DELETE FROM scheduled_statuses WHERE id = ? AND account_id = ?",
             [&](Stmt& s) { s.bind(1, *effects.scheduled_status_id).bind(2, st.account_id); }));
-    if (db_.changes() == 0)
-      return Error{ErrorCode::kConflict, "the scheduled post was already published or deleted"};
+    if (db_.changes() == 0) return conflict("scheduled post already published or deleted");
+  }
+  if (effects.idempotency_key_hash) {
+    // The key is claimed with the post, under the (account, key) primary key: of
+    // two posts racing with one key, the second finds it here (or, on another
+    // backend, fails on the constraint) and stores nothing.
+    PUBLIUS_ASSIGN_OR_RETURN(
+        bool claimed,
+        exists(db_, "SELECT 1 FROM idempotency_keys WHERE account_id = ? AND key_hash = ?",
+               [&](Stmt& s) { s.bind(1, st.account_id).bind(2, *effects.idempotency_key_hash); }));
+    if (claimed) return conflict("idempotency key already names a post");
+  }
+  if (st.in_reply_to_id) {
+    // A reply names its parent without a foreign key (replies outlive it): a parent
+    // deleted since the domain looked is a vanished target all the same.
+    PUBLIUS_ASSIGN_OR_RETURN(bool parent, exists(db_, "SELECT 1 FROM statuses WHERE id = ?",
+                                                 [&](Stmt& s) { s.bind(1, *st.in_reply_to_id); }));
+    if (!parent) return not_found("reply parent is gone");
   }
   PUBLIUS_TRY(run(db_,
                   std::string("INSERT INTO statuses (") + kStatusColumns +
@@ -767,10 +803,7 @@ Status SqliteStore::insert_status(const Post& st, const NewPostEffects& effects)
                     s.bind(12, st.created_ms).bind(13, st.edited_ms);
                     s.bind(14, join_tags(st.tags)).bind_blob(15, st.sealed);
                   }));
-  for (int64_t account : st.mention_account_ids) {
-    PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO mentions (status_id, account_id) VALUES (?, ?)",
-                    [&](Stmt& s) { s.bind(1, st.id).bind(2, account); }));
-  }
+  PUBLIUS_TRY(insert_mentions_in(db_, st));
   for (const auto& tag : st.tags) {
     PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO status_tags (tag, status_id) VALUES (?, ?)",
                     [&](Stmt& s) { s.bind(1, domain::normalize_tag(tag)).bind(2, st.id); }));
@@ -796,21 +829,20 @@ Status SqliteStore::insert_status(const Post& st, const NewPostEffects& effects)
   for (const auto& n : effects.notifications) PUBLIUS_TRY(insert_notification_in(db_, n));
   if (effects.idempotency_key_hash) {
     PUBLIUS_TRY(
-        run(db_,
-            "INSERT OR REPLACE INTO idempotency_keys (account_id, key_hash, status_id) "
-            "VALUES (?, ?, ?)",
+        run(db_, "INSERT INTO idempotency_keys (account_id, key_hash, status_id) VALUES (?, ?, ?)",
             [&](Stmt& s) {
               s.bind(1, st.account_id).bind(2, *effects.idempotency_key_hash).bind(3, st.id);
             }));
   }
   forget_account(st.account_id);
+  if (st.reblog_of_id) forget_post(*st.reblog_of_id);
+  if (st.in_reply_to_id) forget_post(*st.in_reply_to_id);
+  PUBLIUS_TRY(tx.commit());
   if (st.reblog_of_id) {
-    forget_post(*st.reblog_of_id);
     if (auto v = viewer_cache_.find(st.account_id); v != viewer_cache_.end())
       v->second.reblogged.insert(*st.reblog_of_id);
   }
-  if (st.in_reply_to_id) forget_post(*st.in_reply_to_id);
-  return tx.commit();
+  return ok_status();
 }
 
 Result<std::vector<Post>> SqliteStore::load_statuses(const std::vector<int64_t>& ids) {
@@ -903,7 +935,7 @@ Status SqliteStore::attach_media(const Post& st, bool replace) {
                       s.bind(4, m.focus_x).bind(5, m.focus_y).bind(6, m.id).bind(7, st.account_id);
                     }));
     if (db_.changes() == 0)
-      return unprocessable("Validation failed: media attachments were not found");
+      return unprocessable("media " + std::to_string(m.id) + " is not the author's to attach");
   }
   return ok_status();
 }
@@ -946,14 +978,14 @@ Result<std::vector<int64_t>> SqliteStore::delete_status(int64_t id) {
   PUBLIUS_TRY(run(db_, "DELETE FROM statuses WHERE id = ?", [&](Stmt& s) { s.bind(1, id); }));
   forget_post(id);
   for (int64_t r : reblog_ids) forget_post(r);
-  if (st.reblog_of_id) {
-    forget_post(*st.reblog_of_id);
-    if (auto v = viewer_cache_.find(st.account_id); v != viewer_cache_.end())
-      v->second.reblogged.erase(*st.reblog_of_id);
-  }
+  if (st.reblog_of_id) forget_post(*st.reblog_of_id);
   if (st.in_reply_to_id) forget_post(*st.in_reply_to_id);
   forget_account(st.account_id);
   PUBLIUS_TRY(tx.commit());
+  if (st.reblog_of_id) {
+    if (auto v = viewer_cache_.find(st.account_id); v != viewer_cache_.end())
+      v->second.reblogged.erase(*st.reblog_of_id);
+  }
   return reblog_ids;
 }
 
@@ -1000,10 +1032,7 @@ Status SqliteStore::update_status(const Post& st, const PostEdit& previous, bool
     PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO status_tags (tag, status_id) VALUES (?, ?)",
                     [&](Stmt& s) { s.bind(1, domain::normalize_tag(tag)).bind(2, st.id); }));
   }
-  for (int64_t account : st.mention_account_ids) {
-    PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO mentions (status_id, account_id) VALUES (?, ?)",
-                    [&](Stmt& s) { s.bind(1, st.id).bind(2, account); }));
-  }
+  PUBLIUS_TRY(insert_mentions_in(db_, st));
   PUBLIUS_TRY(attach_media(st, true));
   if (is_searchable(old)) {
     PUBLIUS_TRY(
@@ -1172,55 +1201,54 @@ Result<std::vector<std::string>> SqliteStore::search_tags(std::string_view prefi
 // ---- Favourites, bookmarks, pins ----
 
 namespace {
-// Adds or removes the (account, status) row in a link table; true when changed.
+// Adds or removes the (account, status) row in a link table; true when changed. A
+// post (or account) that is gone fails the insert's foreign key: kNotFound.
 Result<bool> set_link(Db& db, std::string_view table, int64_t account_id, int64_t status_id,
-                      bool on, std::unordered_set<int64_t>* cached) {
+                      bool on) {
   const std::string t(table);
   PUBLIUS_TRY(run(db,
                   on ? "INSERT OR IGNORE INTO " + t + " (account_id, status_id) VALUES (?, ?)"
                      : "DELETE FROM " + t + " WHERE account_id = ? AND status_id = ?",
                   [&](Stmt& s) { s.bind(1, account_id).bind(2, status_id); }));
-  if (cached) {
-    if (on)
-      cached->insert(status_id);
-    else
-      cached->erase(status_id);
-  }
   return db.changes() > 0;
 }
 }  // namespace
 
+void SqliteStore::note_link(int64_t account_id, std::unordered_set<int64_t> ViewerSets::*set,
+                            int64_t status_id, bool on) {
+  auto cached = viewer_cache_.find(account_id);
+  if (cached == viewer_cache_.end()) return;
+  auto& ids = cached->second.*set;
+  if (on)
+    ids.insert(status_id);
+  else
+    ids.erase(status_id);
+}
+
 Result<bool> SqliteStore::set_favourite(int64_t account_id, int64_t status_id, bool on) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  auto cached = viewer_cache_.find(account_id);
-  PUBLIUS_ASSIGN_OR_RETURN(
-      bool changed, set_link(db_, "favourites", account_id, status_id, on,
-                             cached == viewer_cache_.end() ? nullptr : &cached->second.favourited));
+  PUBLIUS_ASSIGN_OR_RETURN(bool changed, set_link(db_, "favourites", account_id, status_id, on));
+  if (changed)
+    PUBLIUS_TRY(adjust_count(db_, "statuses", "favourites_count", status_id, on ? 1 : -1));
   forget_post(status_id);
-  Status committed = changed
-                         ? adjust_count(db_, "statuses", "favourites_count", status_id, on ? 1 : -1)
-                         : ok_status();
-  if (committed.ok()) committed = tx.commit();
-  if (!committed.ok()) {
-    viewer_cache_.erase(account_id);  // the set already changed; reload it from the truth
-    return committed.take_error();
-  }
+  PUBLIUS_TRY(tx.commit());
+  note_link(account_id, &ViewerSets::favourited, status_id, on);
   return changed;
 }
 
 Result<bool> SqliteStore::set_bookmark(int64_t account_id, int64_t status_id, bool on) {
   std::lock_guard lock(mu_);
-  auto cached = viewer_cache_.find(account_id);
-  return set_link(db_, "bookmarks", account_id, status_id, on,
-                  cached == viewer_cache_.end() ? nullptr : &cached->second.bookmarked);
+  PUBLIUS_ASSIGN_OR_RETURN(bool changed, set_link(db_, "bookmarks", account_id, status_id, on));
+  note_link(account_id, &ViewerSets::bookmarked, status_id, on);
+  return changed;
 }
 
 Result<bool> SqliteStore::set_pin(int64_t account_id, int64_t status_id, bool on) {
   std::lock_guard lock(mu_);
-  auto cached = viewer_cache_.find(account_id);
-  return set_link(db_, "pins", account_id, status_id, on,
-                  cached == viewer_cache_.end() ? nullptr : &cached->second.pinned);
+  PUBLIUS_ASSIGN_OR_RETURN(bool changed, set_link(db_, "pins", account_id, status_id, on));
+  note_link(account_id, &ViewerSets::pinned, status_id, on);
+  return changed;
 }
 
 Result<SqliteStore::ViewerSets*> SqliteStore::viewer_sets(int64_t account_id) {
@@ -1977,6 +2005,7 @@ Result<domain::Filter> SqliteStore::save_filter(const domain::Filter& filter) {
                       bind_fields(s);
                       s.bind(5, saved.id);
                     }));
+    if (db_.changes() == 0) return not_found("filter is gone");
   }
   std::vector<int64_t> kept_keywords, kept_statuses;
   for (const auto& k : saved.keywords)
@@ -2345,9 +2374,13 @@ Result<bool> SqliteStore::add_poll_votes(int64_t account_id, int64_t status_id,
                     "UPDATE poll_options SET votes_count = votes_count + 1 WHERE status_id = ? "
                     "AND position = ?",
                     [&](Stmt& s) { s.bind(1, status_id).bind(2, choice); }));
-    if (db_.changes() == 0) return unprocessable("Validation failed: the choice is not an option");
-    PUBLIUS_TRY(run(db_, "INSERT INTO poll_votes (status_id, account_id, choice) VALUES (?, ?, ?)",
-                    [&](Stmt& s) { s.bind(1, status_id).bind(2, account_id).bind(3, choice); }));
+    if (db_.changes() == 0)
+      return unprocessable("poll has no option at position " + std::to_string(choice));
+    auto vote = run(db_, "INSERT INTO poll_votes (status_id, account_id, choice) VALUES (?, ?, ?)",
+                    [&](Stmt& s) { s.bind(1, status_id).bind(2, account_id).bind(3, choice); });
+    // The primary key backs the check above: a vote already there is "voted", never a 500.
+    if (!vote.ok() && vote.error().code == ErrorCode::kConflict) return false;
+    PUBLIUS_TRY(vote);
   }
   forget_post(status_id);
   PUBLIUS_TRY(tx.commit());
@@ -2419,11 +2452,12 @@ Status SqliteStore::insert_scheduled_status(const ScheduledStatus& sched) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
   PUBLIUS_TRY(run(db_,
-                  "INSERT INTO scheduled_statuses (id, account_id, scheduled_ms, params) VALUES "
-                  "(?, ?, ?, ?)",
+                  "INSERT INTO scheduled_statuses (id, account_id, scheduled_ms, params, "
+                  "idempotency_key_hash) VALUES (?, ?, ?, ?, ?)",
                   [&](Stmt& s) {
                     s.bind(1, sched.id).bind(2, sched.account_id).bind(3, sched.scheduled_ms);
                     s.bind(4, sched.params);
+                    if (sched.idempotency_key_hash) s.bind(5, *sched.idempotency_key_hash);
                   }));
   for (size_t i = 0; i < sched.media.size(); ++i) {
     PUBLIUS_TRY(run(db_,
@@ -2434,7 +2468,8 @@ Status SqliteStore::insert_scheduled_status(const ScheduledStatus& sched) {
                       s.bind(3, sched.media[i].id).bind(4, sched.account_id);
                     }));
     if (db_.changes() == 0)
-      return unprocessable("Validation failed: media attachments were not found");
+      return unprocessable("media " + std::to_string(sched.media[i].id) +
+                           " is not the author's to reserve");
   }
   return tx.commit();
 }
@@ -2674,14 +2709,16 @@ Status SqliteStore::delete_account(int64_t account_id) {
 
 namespace publius::sqlite {
 
-Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id) {
-  std::lock_guard lock(mu_);
+namespace {
+
+// The inventory counts of `account_id`, inside the caller's read transaction.
+Result<AccountInventoryCounts> inventory_counts_in(Db& db, int64_t account_id) {
   AccountInventoryCounts c;
   c.account_id = account_id;
   {
     PUBLIUS_ASSIGN_OR_RETURN(
         auto s,
-        db_.prepare(
+        db.prepare(
             "SELECT username, display_name, note <> '', json_array_length(fields), "
             "password_hash <> '', created_day, last_active_day, default_visibility, "
             "default_sensitive, default_language, (avatar_file <> '') + (header_file <> '') FROM "
@@ -2705,7 +2742,7 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
   }
   // One scalar count per query keeps each statement obvious to audit.
   auto count = [&](std::string_view sql) -> Result<int64_t> {
-    PUBLIUS_ASSIGN_OR_RETURN(auto s, db_.prepare(sql));
+    PUBLIUS_ASSIGN_OR_RETURN(auto s, db.prepare(sql));
     s.bind(1, account_id);
     if (!s.step()) {
       PUBLIUS_TRY(s.status());
@@ -2777,18 +2814,47 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
   PUBLIUS_ASSIGN_OR_RETURN(c.token_hashes,
                            count("SELECT count(*) FROM tokens WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto days, db_.prepare("SELECT DISTINCT last_used_day FROM tokens WHERE account_id = ? AND "
-                             "last_used_day IS NOT NULL ORDER BY last_used_day"));
+      auto days, db.prepare("SELECT DISTINCT last_used_day FROM tokens WHERE account_id = ? AND "
+                            "last_used_day IS NOT NULL ORDER BY last_used_day"));
   days.bind(1, account_id);
   while (days.step()) c.token_last_used_days_ms.push_back(days.int64(0));
   PUBLIUS_TRY(days.status());
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto upload_days, db_.prepare("SELECT DISTINCT uploaded_day FROM media WHERE account_id = ? "
-                                    "AND uploaded_day IS NOT NULL ORDER BY uploaded_day"));
+      auto upload_days, db.prepare("SELECT DISTINCT uploaded_day FROM media WHERE account_id = ? "
+                                   "AND uploaded_day IS NOT NULL ORDER BY uploaded_day"));
   upload_days.bind(1, account_id);
   while (upload_days.step()) c.media_upload_days_ms.push_back(upload_days.int64(0));
   PUBLIUS_TRY(upload_days.status());
   return c;
+}
+
+}  // namespace
+
+Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto records, account_records(account_id, false));
+  return std::move(records.counts);
+}
+
+Result<AccountRecords> SqliteStore::account_records(int64_t account_id, bool with_posts) {
+  std::lock_guard lock(mu_);
+  // One snapshot: a legal production reports the account as it was at one moment,
+  // whatever other connections (the admin CLI) commit while it is read.
+  PUBLIUS_ASSIGN_OR_RETURN(auto snapshot, Transaction::begin_read(db_));
+  AccountRecords records;
+  PUBLIUS_ASSIGN_OR_RETURN(records.counts, inventory_counts_in(db_, account_id));
+  if (with_posts) {
+    // Read apart from the post cache, which holds what this connection saw last, not
+    // this snapshot.
+    PUBLIUS_ASSIGN_OR_RETURN(
+        auto posts, db_.prepare(std::string("SELECT ") + kStatusColumns +
+                                " FROM statuses WHERE account_id = ? AND reblog_of_id IS NULL "
+                                "AND visibility <> 3 ORDER BY id DESC"));
+    posts.bind(1, account_id);
+    while (posts.step()) records.posts.push_back(read_status(posts));
+    PUBLIUS_TRY(posts.status());
+  }
+  PUBLIUS_TRY(snapshot.commit());
+  return records;
 }
 
 }  // namespace publius::sqlite

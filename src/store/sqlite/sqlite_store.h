@@ -55,6 +55,7 @@ class SqliteStore final : public store::Store {
   Result<std::string> password_hash(int64_t account_id) override;
   Status touch_activity_day(int64_t account_id, int64_t token_id, int64_t day_ms) override;
   Result<store::AccountInventoryCounts> inventory_counts(int64_t account_id) override;
+  Result<store::AccountRecords> account_records(int64_t account_id, bool with_posts) override;
 
   Result<store::App> create_app(const store::App& app) override;
   Result<std::optional<store::App>> app_by_client_id(std::string_view client_id) override;
@@ -258,8 +259,14 @@ class SqliteStore final : public store::Store {
     std::unordered_map<int64_t, std::vector<int>> poll_choices;  // by post id, ascending
   };
   Result<ViewerSets*> viewer_sets(int64_t account_id);
+  // After a committed favourite, bookmark or pin: the account's cached `set`, if
+  // loaded, holds `status_id` exactly when `on`.
+  void note_link(int64_t account_id, std::unordered_set<int64_t> ViewerSets::*set,
+                 int64_t status_id, bool on);
 
-  // Cache upkeep; all under mu_.
+  // Cache upkeep; all under mu_. An entry is filled or changed only after the
+  // commit that makes it true (a failed commit leaves the cache as it was);
+  // dropping one may come first, since the next read reloads it from the file.
   Status sync_caches();
   void forget_post(int64_t id) { post_cache_.erase(id); }
   void forget_account(int64_t id) { account_cache_.erase(id); }
