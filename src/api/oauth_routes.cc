@@ -1,7 +1,9 @@
 // OAuth 2 and app registration: /api/v1/apps, /oauth/authorize, /oauth/token,
 // /oauth/revoke and the RFC 8414 metadata document.
 #include "api/api.h"
+#include "http/errors.h"
 #include "oauth/authorize_page.h"
+#include "oauth/redirect_uri.h"
 #include "oauth/scopes.h"
 #include "util/crypto.h"
 #include "util/json_writer.h"
@@ -10,7 +12,7 @@
 namespace publius::api {
 namespace {
 
-constexpr std::string_view kOob = "urn:ietf:wg:oauth:2.0:oob";
+constexpr std::string_view kOob = oauth::kOutOfBandRedirectUri;
 constexpr int64_t kCodeLifetimeMs = 10 * 60 * 1000;
 
 // RFC 6749 error bodies: {"error": code, "error_description": text}.
@@ -24,18 +26,9 @@ http::Response oauth_error(int status, std::string_view code, std::string_view d
   return http::Response::json(std::move(body), status);
 }
 
-bool valid_redirect_uri(std::string_view uri) {
-  if (uri == kOob) return true;
-  // An absolute URI with a scheme; custom schemes (app callbacks) are allowed as in Mastodon.
-  const auto colon = uri.find(':');
-  if (colon == std::string_view::npos || colon == 0 || uri.size() > 2000) return false;
-  for (char c : uri)
-    if (static_cast<unsigned char>(c) <= ' ' || c == '<' || c == '>' || c == '"') return false;
-  for (char c : uri.substr(0, colon)) {
-    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
-    if (!ok) return false;
-  }
-  return uri.find('#') == std::string_view::npos;
+// The OAuth pages: HTML under their own Content-Security-Policy.
+http::Response oauth_page(std::string html, int status = 200) {
+  return http::Response::html(std::move(html), status, oauth::page_policy());
 }
 
 std::string app_json(const domain::App& app, bool with_secret, const std::string& secret) {
@@ -103,8 +96,8 @@ void Api::add_oauth_routes(http::Router& r) {
     }
     if (uris.empty()) return http::Response::error(422, "Validation failed: Redirect URI can't be blank");
     for (const auto& u : uris)
-      if (!valid_redirect_uri(u))
-        return http::Response::error(422, "Validation failed: Redirect URI must be an absolute URI");
+      if (auto checked = oauth::check_redirect_uri(u); !checked.ok())
+        return error_response(checked.error());
     std::string scopes = p->get_or("scopes", "read");
     for (auto& c : scopes)
       if (c == '+') c = ' ';
@@ -155,6 +148,8 @@ void Api::add_oauth_routes(http::Router& r) {
     if (std::find(app->redirect_uris.begin(), app->redirect_uris.end(), a.redirect_uri) ==
         app->redirect_uris.end())
       return bad_request("The redirect_uri is not one the application registered.");
+    if (!oauth::check_redirect_uri(a.redirect_uri).ok())
+      return bad_request("The redirect_uri could run script or read local files: it is refused.");
     if (!oauth::all_known(a.scope) || !oauth::subset(a.scope, app->scopes))
       return bad_request("The requested scope is invalid or not allowed for this application.");
     if (!a.code_challenge.empty() && a.code_challenge_method != "S256")
@@ -167,13 +162,14 @@ void Api::add_oauth_routes(http::Router& r) {
     if (!p.ok()) return error_response(p.error());
     const auto a = authorize_request(*p);
     if (p->get_or("response_type", "code") != "code")
-      return http::Response::html(oauth::authorize_error_page(microblog_.config().title,
-                                                              "Only response_type=code is supported."),
-                                  400);
+      return oauth_page(oauth::authorize_error_page(microblog_.config().title,
+                                                    "Only response_type=code is supported."),
+                        400);
     auto app = check_authorize(a);
     if (!app.ok())
-      return http::Response::html(oauth::authorize_error_page(microblog_.config().title, app.error().message), 400);
-    return http::Response::html(oauth::authorize_page(microblog_.config().title, app->name, a, ""));
+      return oauth_page(oauth::authorize_error_page(microblog_.config().title, app.error().message),
+                        400);
+    return oauth_page(oauth::authorize_page(microblog_.config().title, app->name, a, ""));
   });
 
   r.add("POST", "/oauth/authorize", [this, authorize_request, check_authorize](http::Request& req) {
@@ -182,13 +178,18 @@ void Api::add_oauth_routes(http::Router& r) {
     const auto a = authorize_request(*p);
     auto app = check_authorize(a);
     if (!app.ok())
-      return http::Response::html(oauth::authorize_error_page(microblog_.config().title, app.error().message), 400);
+      return oauth_page(oauth::authorize_error_page(microblog_.config().title, app.error().message),
+                        400);
     const std::string password = p->get_or("password", "");
-    auto account = microblog_.authenticate(p->get_or("username", ""), password);
+    auto account = microblog_.authenticate(p->get_or("username", ""), password, req.client_key);
     if (!account.ok()) {
-      return http::Response::html(
-          oauth::authorize_page(microblog_.config().title, app->name, a, "Invalid username or password."),
-          401);
+      const bool throttled = account.error().code == ErrorCode::kTooManyRequests;
+      auto page = oauth_page(oauth::authorize_page(microblog_.config().title, app->name, a,
+                                                   throttled ? account.error().message
+                                                             : "Invalid username or password."),
+                             throttled ? 429 : 401);
+      http::add_error_headers(page, account.error());
+      return page;
     }
     // The password is presented here, not at the token exchange: the key rides on
     // the code until then.
@@ -204,7 +205,7 @@ void Api::add_oauth_routes(http::Router& r) {
         return error_response(s.error());
     }
     if (a.redirect_uri == kOob)
-      return http::Response::html(oauth::oob_code_page(microblog_.config().title, app->name, code));
+      return oauth_page(oauth::oob_code_page(microblog_.config().title, app->name, code));
     std::string location = a.redirect_uri;
     location += location.find('?') == std::string::npos ? '?' : '&';
     location += "code=" + code;
@@ -232,7 +233,9 @@ void Api::add_oauth_routes(http::Router& r) {
       token.scopes = p->get_or("scope", "read");
     } else if (grant == "password") {
       const std::string password = p->get_or("password", "");
-      auto account = microblog_.authenticate(p->get_or("username", ""), password);
+      auto account = microblog_.authenticate(p->get_or("username", ""), password, req.client_key);
+      if (!account.ok() && account.error().code == ErrorCode::kTooManyRequests)
+        return error_response(account.error());
       if (!account.ok())
         return oauth_error(400, "invalid_grant", "The provided authorization grant is invalid.");
       auto unlocked = microblog_.unlock_with_password(account->id, password);

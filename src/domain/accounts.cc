@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 #include <utf8proc.h>
 
+#include <cctype>
 #include <functional>
 
 #include "domain/microblog.h"
@@ -55,7 +56,11 @@ bool is_valid_username(std::string_view username) {
 }
 
 Microblog::Microblog(store::Store& store, timeline::HomeFeeds& feeds, InstanceConfig config)
-    : store_(store), feeds_(feeds), config_(std::move(config)), media_files_(config_.media_dir) {}
+    : store_(store),
+      feeds_(feeds),
+      config_(std::move(config)),
+      media_files_(config_.media_dir),
+      auth_throttle_(config_.auth_throttle) {}
 
 Status check_password(std::string_view password) {
   if (password.size() < kMinPasswordLength)
@@ -99,7 +104,17 @@ Result<RegisteredAccount> Microblog::register_account(std::string_view username,
   return out;
 }
 
-Result<Account> Microblog::authenticate(std::string_view username, std::string_view password) {
+Result<shield::AuthThrottle::Attempt> Microblog::begin_credential_check(
+    std::string_view username, std::string_view client_key) {
+  // Names match without regard to ASCII case (the store's COLLATE NOCASE): so must their counts.
+  std::string name(username);
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return auth_throttle_.begin(name, client_key);
+}
+
+Result<Account> Microblog::authenticate(std::string_view username, std::string_view password,
+                                        std::string_view client_key) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto attempt, begin_credential_check(username, client_key));
   PUBLIUS_ASSIGN_OR_RETURN(auto account, store_.account_by_username(username));
   if (!account) {
     // Spend the same time as a real check so response time does not reveal which names exist.
@@ -108,6 +123,7 @@ Result<Account> Microblog::authenticate(std::string_view username, std::string_v
   }
   PUBLIUS_ASSIGN_OR_RETURN(auto hash, store_.password_hash(account->id));
   if (!password_verify(hash, password)) return unauthorized("Invalid username or password");
+  attempt.succeeded();
   return *account;
 }
 

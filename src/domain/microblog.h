@@ -4,7 +4,8 @@
 // Store below. Handlers parse and render; they never decide.
 //
 // Thread-safe: holds no mutable state of its own beyond the Store and the
-// HomeFeeds, both thread-safe, and an atomic count of uploads in progress. Errors are Result values
+// HomeFeeds, both thread-safe, an atomic count of uploads in progress and the
+// credential-guessing throttle (shield/auth_throttle.h, memory only). Errors are Result values
 // whose messages are fit to show the client (Mastodon's {"error": ...}).
 #pragma once
 
@@ -16,6 +17,7 @@
 
 #include "domain/model.h"
 #include "media/media_files.h"
+#include "shield/auth_throttle.h"
 #include "shield/sealing.h"
 #include "store/store.h"
 #include "timeline/home_feeds.h"
@@ -50,6 +52,8 @@ struct InstanceConfig {
   // Where clients reach the server; "https://" + domain unless set (e.g. http on loopback).
   std::string public_url;
   std::string base_url() const { return public_url.empty() ? "https://" + domain : public_url; }
+  // How credential guessing is slowed (docs/authentication-throttling.md).
+  shield::AuthThrottle::Options auth_throttle;
 };
 
 struct RegisteredAccount {
@@ -247,7 +251,17 @@ class Microblog {
   // Accounts.
   Result<RegisteredAccount> register_account(std::string_view username, std::string_view password,
                                              Role role = Role::kUser);
-  Result<Account> authenticate(std::string_view username, std::string_view password);
+  // The account named `username` if `password` is its password; kUnauthorized
+  // otherwise, the same for an unknown name. Throttled as begin_credential_check.
+  Result<Account> authenticate(std::string_view username, std::string_view password,
+                               std::string_view client_key);
+  // Admits one check of a credential (password, recovery code) of the account
+  // named `username` (any case) from the client `client_key`
+  // (http::Request::client_key), or refuses it with kTooManyRequests and
+  // Error::retry_after_s. The check counts as a failed guess unless the caller
+  // calls succeeded() on the attempt (shield/auth_throttle.h).
+  Result<shield::AuthThrottle::Attempt> begin_credential_check(std::string_view username,
+                                                               std::string_view client_key);
   // A new password for the account (8..1024 characters): its hash, and the
   // account's secret key wrapped under it. Without `key` (recovery with a code
   // that wraps none) the account gets a fresh key pair: messages sealed to the
@@ -533,6 +547,7 @@ class Microblog {
   ChangeObserver* observer_ = nullptr;
   media::MediaFiles media_files_;
   std::atomic<int> uploads_in_progress_{0};
+  shield::AuthThrottle auth_throttle_;
 };
 
 // Media rules, as Mastodon's.

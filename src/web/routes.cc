@@ -82,6 +82,7 @@ void WebUi::register_routes(http::Router& router) {
 Result<WebUi::Visit> WebUi::begin_visit(http::Request& req) {
   Visit v;
   v.secure = req.scheme() == "https";
+  v.client_key = req.client_key;
   v.cookie_secret = cookie_value(req, kSessionCookie);
   // Anything that is not a token we could have issued is replaced.
   const bool plausible =
@@ -153,10 +154,7 @@ void WebUi::add_page(http::Router& router, std::string method, std::string patte
         response = handler(req, *v);
       }
     }
-    response.with_header("Content-Security-Policy", std::string(kContentSecurityPolicy))
-        .with_header("X-Content-Type-Options", "nosniff")
-        .with_header("X-Frame-Options", "DENY")
-        .with_header("Referrer-Policy", "no-referrer");
+    // Pages carry their security headers from http::Response::html.
     for (auto& cookie : v->set_cookies) response.with_header("Set-Cookie", cookie.second);
     return response;
   });
@@ -177,7 +175,7 @@ http::Response WebUi::error(Visit& visit, const Error& e) {
   if (status == 404 && (what.empty() || what == "Record not found"))
     what = "There is nothing at this address that you can see.";
   auto response = page(visit, error_page(visit.frame, status, what, advice(status)), status);
-  http::add_error_headers(response);
+  http::add_error_headers(response, e);
   return response;
 }
 
@@ -324,9 +322,9 @@ void WebUi::add_auth_routes(http::Router& r) {
     FormState state;
     state.username = v.params.get_or("username", "");
     const std::string password = v.params.get_or("password", "");
-    auto account = microblog_.authenticate(state.username, password);
+    auto account = microblog_.authenticate(state.username, password, v.client_key);
     if (!account.ok()) {
-      if (account.error().code == ErrorCode::kInternal) return error(v, account.error());
+      if (account.error().code != ErrorCode::kUnauthorized) return error(v, account.error());
       state.error = "That username and password do not match. Check both and try again.";
       return page(v, sign_in_page(v.frame, state), 401);
     }
@@ -360,6 +358,9 @@ void WebUi::add_auth_routes(http::Router& r) {
       return fail("The new password is too short (minimum is 8 characters).");
     if (password.size() > 1024)
       return fail("The new password is too long (maximum is 1024 characters).");
+    // Counted with password guesses at the same account; a failure unless succeeded() below.
+    auto attempt = microblog_.begin_credential_check(state.username, v.client_key);
+    if (!attempt.ok()) return error(v, attempt.error());
     auto account = store_.account_by_username(state.username);
     if (!account.ok()) return error(v, account.error());
     std::optional<int64_t> matched;
@@ -391,6 +392,7 @@ void WebUi::add_auth_routes(http::Router& r) {
       return error(v, s.error());
     // Whoever had the old password is logged out of every browser.
     if (auto s = store_.delete_web_sessions_of(id); !s.ok()) return error(v, s.error());
+    attempt->succeeded();
     return http::Response::redirect("/auth/sign_in?done=recovered", 303);
   });
 }

@@ -5,9 +5,10 @@
 //
 // Handlers stay thin: parse the request, call domain::Microblog (or, for
 // sessions and credentials that have no domain rule beyond storage, the Store),
-// and render through web/pages.h. Every response carries a strict
-// Content-Security-Policy; every form carries a CSRF token tied to the browser's
-// cookie (web/session.h), and a POST without a matching token is refused.
+// and render through web/pages.h. Every page carries a strict Content-Security-Policy
+// (http::kSameOriginPagePolicy, set by http::Response::html); every form carries a CSRF
+// token tied to the browser's cookie (web/session.h), and a POST without a matching token
+// is refused.
 //
 // Construct once; call register_routes() after Api::register_routes() (the API's
 // routes must match first; the web UI owns "/", "/@name", "/@name/ID", "/tags/X*",
@@ -31,11 +32,6 @@
 
 namespace publius::web {
 
-// Headers every web response carries (CSP and friends), exposed for tests.
-inline constexpr std::string_view kContentSecurityPolicy =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
 class WebUi {
  public:
   explicit WebUi(domain::Microblog& microblog);
@@ -51,8 +47,9 @@ class WebUi {
     std::string cookie_secret;
     // The cookies to set, by name: each becomes its own Set-Cookie header.
     std::vector<std::pair<std::string, std::string>> set_cookies;
-    bool secure = false;  // the request came over HTTPS
-    http::Params params;  // query, then form body (POST)
+    bool secure = false;     // the request came over HTTPS
+    std::string client_key;  // http::Request::client_key: throttles credential checks
+    http::Params params;     // query, then form body (POST)
 
     // Sets cookie `name` to the Set-Cookie value `header` (web/session.h),
     // replacing what this visit set for that name earlier.
@@ -61,7 +58,7 @@ class WebUi {
   using PageHandler = std::function<http::Response(http::Request&, Visit&)>;
 
   // Adds a route in the site's frame: session lookup, CSRF check on POST,
-  // security headers. Public so other desks (the legal desk) can add pages.
+  // cookies. Public so other desks (the legal desk) can add pages.
   void add_page(http::Router& router, std::string method, std::string pattern, PageHandler handler);
   // An error page response for `error`, with advice on what to do.
   http::Response error(Visit& visit, const Error& error);
