@@ -14,6 +14,19 @@
 #include "util/time.h"
 
 namespace publius::api {
+namespace {
+
+// The secret of an "Authorization: Bearer <token>" header; nullopt for any other header.
+std::optional<std::string_view> bearer_secret(std::string_view auth) {
+  constexpr std::string_view kBearer = "Bearer ";
+  if (auth.size() <= kBearer.size() || strncasecmp(auth.data(), "bearer ", kBearer.size()) != 0)
+    return std::nullopt;
+  auto secret = auth.substr(kBearer.size());
+  while (!secret.empty() && secret.front() == ' ') secret.remove_prefix(1);
+  return secret;
+}
+
+}  // namespace
 
 Api::Api(domain::Microblog& microblog, ApiOptions options)
     : microblog_(microblog),
@@ -42,9 +55,13 @@ void Api::register_routes(http::Router& router) {
 http::Response error_response(const Error& e) { return http::error_response(e); }
 
 http::Response Api::handle(const http::Router& router, http::Request& request) {
-  // Rate limit per token when one is presented, else per client.
-  const auto auth = request.header("authorization");
-  const std::string key = auth.empty() ? "c:" + request.client_key : "t:" + sha256_hex(auth);
+  // Rate limit per token once it is verified, else per client: a made-up Authorization
+  // header must not buy a budget of its own.
+  std::string key = "c:" + request.client_key;
+  if (const auto secret = bearer_secret(request.header("authorization"))) {
+    if (auto token = microblog_.credentials().token_id(*secret); token.ok() && *token)
+      key = "t:" + std::to_string(**token);
+  }
   const auto decision = limiter_.hit(key);
   http::Response response;
   if (!decision.allowed) {
@@ -74,16 +91,13 @@ Result<Call> Api::admit(http::Request& request, const http::Policy& policy) {
   Call call(request);
   if (policy.access != http::Access::kPublic) {
     if (auto auth = request.header("authorization"); !auth.empty()) {
-      constexpr std::string_view kBearer = "Bearer ";
-      if (auth.size() <= kBearer.size() || strncasecmp(auth.data(), "bearer ", kBearer.size()) != 0)
-        return unauthorized("The access token is invalid");
-      auto secret = auth.substr(kBearer.size());
-      while (!secret.empty() && secret.front() == ' ') secret.remove_prefix(1);
-      PUBLIUS_ASSIGN_OR_RETURN(auto bearer, microblog_.credentials().bearer(secret));
+      const auto secret = bearer_secret(auth);
+      if (!secret) return unauthorized("The access token is invalid");
+      PUBLIUS_ASSIGN_OR_RETURN(auto bearer, microblog_.credentials().bearer(*secret));
       // The key opens sealed posts only for a token that may read them.
       if (bearer.account && oauth::covers(bearer.token.scopes, oauth::kSealedContentScope))
         call.reader = domain::ReaderKey(microblog_.keys(), bearer.account->id,
-                                        shield::Credential::kAccessToken, secret);
+                                        shield::Credential::kAccessToken, *secret);
       call.token = std::move(bearer.token);
       call.account = std::move(bearer.account);
     }

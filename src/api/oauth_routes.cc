@@ -3,6 +3,7 @@
 #include "api/api.h"
 #include "http/errors.h"
 #include "oauth/authorize_page.h"
+#include "oauth/redirect_uri.h"
 #include "oauth/scopes.h"
 #include "util/crypto.h"
 #include "util/json_writer.h"
@@ -11,7 +12,12 @@
 namespace publius::api {
 namespace {
 
-constexpr std::string_view kOob = "urn:ietf:wg:oauth:2.0:oob";
+constexpr std::string_view kOob = oauth::kOutOfBandRedirectUri;
+
+// The OAuth pages: HTML under their own Content-Security-Policy.
+http::Response oauth_page(std::string html, int status = 200) {
+  return http::Response::html(std::move(html), status, oauth::page_policy());
+}
 
 // RFC 6749 error bodies: {"error": code, "error_description": text}.
 http::Response oauth_error(int status, std::string_view code, std::string_view description) {
@@ -25,9 +31,10 @@ http::Response oauth_error(int status, std::string_view code, std::string_view d
 }
 
 // Any other error of the token and revocation endpoints, in the same shape.
+// (A throttled password grant and server failures answer as every API route does.)
 http::Response oauth_error_response(const Error& e) {
   const int status = http::status_for(e.code);
-  if (status >= 500) return error_response(e);
+  if (status >= 500 || status == 429) return error_response(e);
   return oauth_error(status, "invalid_request", e.message);
 }
 
@@ -140,16 +147,14 @@ void Api::add_oauth_routes(http::Router& r) {
           const auto& p = c.params;
           const auto a = authorize_request(p);
           if (p.get_or("response_type", "code") != "code")
-            return http::Response::html(
-                oauth::authorize_error_page(microblog_.config().title,
-                                            "Only response_type=code is supported."),
-                400);
+            return oauth_page(oauth::authorize_error_page(microblog_.config().title,
+                                                          "Only response_type=code is supported."),
+                              400);
           auto app = check_authorize(a);
           if (!app.ok())
-            return http::Response::html(
+            return oauth_page(
                 oauth::authorize_error_page(microblog_.config().title, app.error().message), 400);
-          return http::Response::html(
-              oauth::authorize_page(microblog_.config().title, app->name, a, ""));
+          return oauth_page(oauth::authorize_page(microblog_.config().title, app->name, a, ""));
         });
 
   route(r, "POST", "/oauth/authorize", http::Policy::anyone(),
@@ -158,14 +163,21 @@ void Api::add_oauth_routes(http::Router& r) {
           const auto a = authorize_request(p);
           auto app = check_authorize(a);
           if (!app.ok())
-            return http::Response::html(
+            return oauth_page(
                 oauth::authorize_error_page(microblog_.config().title, app.error().message), 400);
           const std::string password = p.get_or("password", "");
-          auto account = microblog_.credentials().authenticate(p.get_or("username", ""), password);
+          auto account = microblog_.credentials().authenticate(p.get_or("username", ""), password,
+                                                               c.request.client_key);
           if (!account.ok()) {
-            return http::Response::html(oauth::authorize_page(microblog_.config().title, app->name,
-                                                              a, "Invalid username or password."),
-                                        401);
+            if (http::status_for(account.error().code) >= 500) return account.take_error();
+            const bool throttled = account.error().code == ErrorCode::kTooManyRequests;
+            auto page =
+                oauth_page(oauth::authorize_page(microblog_.config().title, app->name, a,
+                                                 throttled ? account.error().message
+                                                           : "Invalid username or password."),
+                           throttled ? 429 : 401);
+            http::add_error_headers(page, account.error());
+            return page;
           }
           PUBLIUS_ASSIGN_OR_RETURN(auto code, microblog_.credentials().issue_authorization_code(
                                                   *app, account->id,
@@ -173,8 +185,7 @@ void Api::add_oauth_routes(http::Router& r) {
                                                    a.code_challenge, a.code_challenge_method},
                                                   password));
           if (a.redirect_uri == kOob)
-            return http::Response::html(
-                oauth::oob_code_page(microblog_.config().title, app->name, code));
+            return oauth_page(oauth::oob_code_page(microblog_.config().title, app->name, code));
           std::string location = a.redirect_uri;
           location += location.find('?') == std::string::npos ? '?' : '&';
           location += "code=" + code;
@@ -197,6 +208,7 @@ void Api::add_oauth_routes(http::Router& r) {
         request.code = p.get_or("code", "");
         request.redirect_uri = p.get_or("redirect_uri", "");
         request.code_verifier = p.get_or("code_verifier", "");
+        request.client_key = c.request.client_key;
         PUBLIUS_ASSIGN_OR_RETURN(auto grant, microblog_.credentials().grant_token(request));
         if (grant.issued)
           return http::Response::json(token_json(grant.issued->secret, grant.issued->token.scopes,

@@ -1,8 +1,10 @@
 // Credentials: passwords, recovery codes, OAuth apps and grants, tokens, web sessions.
 #include <algorithm>
+#include <cctype>
 
 #include "domain/microblog.h"
 #include "oauth/authorize_page.h"
+#include "oauth/redirect_uri.h"
 #include "oauth/scopes.h"
 #include "util/crypto.h"
 #include "util/time.h"
@@ -10,27 +12,12 @@
 namespace publius::domain {
 namespace {
 
-constexpr std::string_view kOutOfBand = "urn:ietf:wg:oauth:2.0:oob";
 constexpr int64_t kCodeLifetimeMs = 10 * 60 * 1000;
 
 // Scopes as clients write them: '+' for a space (form-encoded by hand).
 std::string scopes_from(std::string text) {
   std::replace(text.begin(), text.end(), '+', ' ');
   return text;
-}
-
-bool valid_redirect_uri(std::string_view uri) {
-  if (uri == kOutOfBand) return true;
-  // An absolute URI with a scheme; custom schemes (app callbacks) are allowed as in Mastodon.
-  const auto colon = uri.find(':');
-  if (colon == std::string_view::npos || colon == 0 || uri.size() > 2000) return false;
-  for (char c : uri)
-    if (static_cast<unsigned char>(c) <= ' ' || c == '<' || c == '>' || c == '"') return false;
-  for (char c : uri.substr(0, colon)) {
-    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
-    if (!ok) return false;
-  }
-  return uri.find('#') == std::string_view::npos;
 }
 
 TokenGrant refused(GrantRefusal why, std::string description) {
@@ -62,7 +49,20 @@ Status check_password(std::string_view password) {
   return ok_status();
 }
 
-Result<Account> Credentials::authenticate(std::string_view username, std::string_view password) {
+Credentials::Credentials(Microblog& microblog)
+    : ServiceBase(microblog), throttle_(config_.auth_throttle) {}
+
+Result<shield::AuthThrottle::Attempt> Credentials::begin_check(std::string_view username,
+                                                               std::string_view client_key) {
+  // Names match without regard to ASCII case (the store's COLLATE NOCASE): so must their counts.
+  std::string name(username);
+  for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return throttle_.begin(name, client_key);
+}
+
+Result<Account> Credentials::authenticate(std::string_view username, std::string_view password,
+                                          std::string_view client_key) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto attempt, begin_check(username, client_key));
   PUBLIUS_ASSIGN_OR_RETURN(auto account, store_.account_by_username(username));
   if (!account) {
     // Spend the same time as a real check so response time does not reveal which names exist.
@@ -71,6 +71,7 @@ Result<Account> Credentials::authenticate(std::string_view username, std::string
   }
   PUBLIUS_ASSIGN_OR_RETURN(auto hash, store_.password_hash(account->id));
   if (!password_verify(hash, password)) return unauthorized("Invalid username or password");
+  attempt.succeeded();
   return *account;
 }
 Status Credentials::change_password(int64_t account_id, std::string_view new_password,
@@ -133,6 +134,12 @@ Result<Bearer> Credentials::bearer(std::string_view secret) {
   return out;
 }
 
+Result<std::optional<int64_t>> Credentials::token_id(std::string_view secret) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto token, store_.token_by_hash(sha256_hex(secret)));
+  if (!token) return std::optional<int64_t>();
+  return std::optional<int64_t>(token->id);
+}
+
 Result<IssuedToken> Credentials::issue_token(int64_t app_id, std::optional<int64_t> account_id,
                                              std::string scopes, const shield::SecretKey* key) {
   IssuedToken out;
@@ -155,9 +162,7 @@ Result<RegisteredApp> Credentials::register_app(const NewApp& request) {
     return unprocessable("Validation failed: Application name can't be blank");
   if (request.redirect_uris.empty())
     return unprocessable("Validation failed: Redirect URI can't be blank");
-  for (const auto& u : request.redirect_uris)
-    if (!valid_redirect_uri(u))
-      return unprocessable("Validation failed: Redirect URI must be an absolute URI");
+  for (const auto& u : request.redirect_uris) PUBLIUS_TRY(oauth::check_redirect_uri(u));
   const std::string scopes = scopes_from(request.scopes.empty() ? "read" : request.scopes);
   if (!oauth::all_known(scopes)) return unprocessable("Validation failed: Scopes are not valid");
   if (request.website.size() > 2000) return unprocessable("Validation failed: Website is too long");
@@ -186,6 +191,9 @@ Result<App> Credentials::check_authorization(const AuthorizationRequest& request
   if (std::find(app->redirect_uris.begin(), app->redirect_uris.end(), request.redirect_uri) ==
       app->redirect_uris.end())
     return bad_request("The redirect_uri is not one the application registered.");
+  // One registered before the rule (or since refused) is not followed either.
+  if (!oauth::check_redirect_uri(request.redirect_uri).ok())
+    return bad_request("The redirect_uri could run script or read local files: it is refused.");
   const std::string scopes = scopes_from(request.scopes);
   if (!oauth::all_known(scopes) || !oauth::subset(scopes, app->scopes))
     return bad_request("The requested scope is invalid or not allowed for this application.");
@@ -231,7 +239,7 @@ Result<TokenGrant> Credentials::grant_token(const TokenRequest& request) {
   if (request.grant_type == "client_credentials") {
     scopes = scopes_from(request.scopes.empty() ? "read" : request.scopes);
   } else if (request.grant_type == "password") {
-    auto account = authenticate(request.username, request.password);
+    auto account = authenticate(request.username, request.password, request.client_key);
     if (!account.ok()) {
       if (account.error().code != ErrorCode::kUnauthorized) return account.take_error();
       return refused(GrantRefusal::kInvalidGrant, "The provided authorization grant is invalid.");
@@ -320,8 +328,10 @@ Status Credentials::end_sessions_of(int64_t account_id) {
 }
 
 Status Credentials::recover(std::string_view username, std::string_view code,
-                            std::string_view new_password) {
+                            std::string_view new_password, std::string_view client_key) {
   PUBLIUS_TRY(check_password(new_password));
+  // Counted with password guesses at the same account; a failure unless it succeeds below.
+  PUBLIUS_ASSIGN_OR_RETURN(auto attempt, begin_check(username, client_key));
   const Error mismatch =
       unprocessable("That username and recovery code do not match, or the code was already used.");
   PUBLIUS_ASSIGN_OR_RETURN(auto account, store_.account_by_username(username));
@@ -348,6 +358,7 @@ Status Credentials::recover(std::string_view username, std::string_view code,
   PUBLIUS_TRY(change_password(account->id, new_password, key ? &*key : nullptr));
   // Whoever had the old password loses every way in: tokens as well as sessions.
   PUBLIUS_TRY(store_.revoke_tokens_of(account->id));
+  attempt.succeeded();
   return ok_status();
 }
 

@@ -62,6 +62,7 @@ struct TokenRequest {
   std::string scopes;  // requested; password and client_credentials grants (default "read")
   std::string username, password;                 // password grant
   std::string code, redirect_uri, code_verifier;  // authorization_code grant
+  std::string client_key;  // http::Request::client_key: throttles password guesses
 };
 
 // Why a token request was refused, in RFC 6749's terms (section 5.2).
@@ -84,17 +85,26 @@ struct AuthorizedApp {
 
 class Credentials final : private ServiceBase {
  public:
-  explicit Credentials(Microblog& microblog) : ServiceBase(microblog) {}
+  explicit Credentials(Microblog& microblog);
 
+  // Every check of a password or a recovery code is throttled per account and per
+  // client (shield/auth_throttle.h, docs/authentication-throttling.md): `client_key`
+  // is http::Request::client_key (empty from the operator's command line). A refused
+  // check is kTooManyRequests with Error::retry_after_s, and checks nothing.
+  //
   // The account whose password this is; kUnauthorized otherwise, in the same time
   // whether or not the name exists.
-  Result<Account> authenticate(std::string_view username, std::string_view password);
+  Result<Account> authenticate(std::string_view username, std::string_view password,
+                               std::string_view client_key);
 
   // Bearer tokens.
   //
   // The token and account a bearer secret speaks for, marking the day it was used;
   // kUnauthorized for a secret never issued or revoked.
   Result<Bearer> bearer(std::string_view secret);
+  // The id of the token a bearer secret names, if it names one (for rate limiting:
+  // nothing is marked used).
+  Result<std::optional<int64_t>> token_id(std::string_view secret);
   // A new access token for the app (and account), with `key` wrapped under it.
   Result<IssuedToken> issue_token(int64_t app_id, std::optional<int64_t> account_id,
                                   std::string scopes, const shield::SecretKey* key);
@@ -153,7 +163,8 @@ class Credentials final : private ServiceBase {
   // loses access: every access token and web session of the account ends. A code
   // that wraps the account's key restores access to its sealed messages. 422
   // (one message, whether the name exists or not) for a wrong pair or a code spent.
-  Status recover(std::string_view username, std::string_view code, std::string_view new_password);
+  Status recover(std::string_view username, std::string_view code, std::string_view new_password,
+                 std::string_view client_key);
 
   // Hashes (and, with `key`, wraps it under) `codes` fresh recovery codes, for a
   // new account (Accounts::register_account) or a replacement set.
@@ -165,6 +176,15 @@ class Credentials final : private ServiceBase {
   Status revoke_token_of(int64_t account_id, int64_t token_id);
   // Ends every web session of the account.
   Status end_sessions_of(int64_t account_id);
+
+ private:
+  // Admits one check of a credential of the account named `username` (any case)
+  // from `client_key`, or refuses it; the check counts as a failed guess unless the
+  // caller calls succeeded() on the attempt.
+  Result<shield::AuthThrottle::Attempt> begin_check(std::string_view username,
+                                                    std::string_view client_key);
+
+  shield::AuthThrottle throttle_;
 };
 
 // A fresh one-time recovery code (80 random bits, grouped xxxx-xxxx-xxxx-xxxx).

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "domain/model.h"
+#include "shield/auth_throttle.h"
 #include "shield/sealing.h"
 
 namespace publius::domain {
@@ -42,6 +43,8 @@ struct InstanceConfig {
   // Where clients reach the server; "https://" + domain unless set (e.g. http on loopback).
   std::string public_url;
   std::string base_url() const { return public_url.empty() ? "https://" + domain : public_url; }
+  // How credential guessing is slowed (docs/authentication-throttling.md).
+  shield::AuthThrottle::Options auth_throttle;
 };
 
 struct RegisteredAccount {

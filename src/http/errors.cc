@@ -34,8 +34,10 @@ int status_for(ErrorCode code) {
   return 500;
 }
 
-void add_error_headers(Response& response) {
-  if (response.status == 503)
+void add_error_headers(Response& response, const Error& e) {
+  if (e.retry_after_s > 0)
+    response.with_header("Retry-After", std::to_string(e.retry_after_s));
+  else if (response.status == 503)
     response.with_header("Retry-After", std::to_string(kRetryAfterSeconds));
 }
 
@@ -51,7 +53,7 @@ Response error_response(const Error& e) {
   } else {
     response = Response::error(status, e.message);
   }
-  add_error_headers(response);
+  add_error_headers(response, e);
   return response;
 }
 

@@ -21,10 +21,11 @@ inline constexpr int kRetryAfterSeconds = 2;
 
 // Mastodon's {"error": "..."} for `e` with status_for(e.code). A 500 carries a
 // generic message (the error's own goes to the log: storage messages hold no
-// request data); a 503 also carries Retry-After.
+// request data); a 503, and an error that says when to retry, also carry Retry-After.
 Response error_response(const Error& e);
 
-// The headers every answer of status `status` carries (Retry-After on a 503).
-void add_error_headers(Response& response);
+// The headers every answer for `e` carries: Retry-After with e.retry_after_s when
+// set, else kRetryAfterSeconds on a 503.
+void add_error_headers(Response& response, const Error& e);
 
 }  // namespace publius::http

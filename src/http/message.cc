@@ -64,11 +64,15 @@ Response Response::json(std::string body, int status) {
   return r;
 }
 
-Response Response::html(std::string body, int status) {
+Response Response::html(std::string body, int status, std::string_view policy) {
   Response r;
   r.status = status;
   r.content_type = "text/html; charset=utf-8";
   r.body = std::move(body);
+  r.with_header("Content-Security-Policy", std::string(policy) + "; frame-ancestors 'none'")
+      .with_header("X-Frame-Options", "DENY")
+      .with_header("X-Content-Type-Options", "nosniff")
+      .with_header("Referrer-Policy", "no-referrer");
   return r;
 }
 

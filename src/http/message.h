@@ -52,6 +52,13 @@ struct Request {
   std::string origin() const;
 };
 
+// The Content-Security-Policy of an HTML page that loads everything from its own
+// origin and posts forms only there (the web UI). Response::html adds
+// frame-ancestors 'none' to this or to any policy a page names.
+inline constexpr std::string_view kSameOriginPagePolicy =
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "form-action 'self'; base-uri 'none'";
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json; charset=utf-8";
@@ -61,7 +68,11 @@ struct Response {
   std::string route;  // the matched route template, for the access log
 
   static Response json(std::string body, int status = 200);
-  static Response html(std::string body, int status = 200);
+  // An HTML page: the only way one is made, so that every page carries
+  // Content-Security-Policy `policy` plus frame-ancestors 'none', X-Frame-Options:
+  // DENY (no other site may frame it: clickjacking), nosniff and no-referrer.
+  static Response html(std::string body, int status = 200,
+                       std::string_view policy = kSameOriginPagePolicy);
   // Mastodon's error shape: {"error": "..."}.
   static Response error(int status, std::string_view message);
   static Response redirect(std::string location, int status = 302);

@@ -10,21 +10,35 @@ namespace {
 
 using domain::html_escape;
 
+// The pages' one style sheet, inline: its hash is in page_policy().
+constexpr std::string_view kStyle =
+    "body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem "
+    "auto;padding:0 1rem;line-height:1.5}label{display:block;margin-top:1rem}"
+    "input{width:100%;padding:.5rem;box-sizing:border-box}button{margin-top:1rem;padding:.5rem "
+    "1rem}.error{color:#b00020}@media(prefers-color-scheme:dark){body{background:#111;color:#eee}"
+    "}";
+
 std::string page(std::string_view title, std::string_view body) {
   std::string out =
       "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
       "<meta name=\"referrer\" content=\"no-referrer\"><title>";
   out += html_escape(title);
-  out +=
-      "</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem "
-      "auto;padding:0 1rem;line-height:1.5}label{display:block;margin-top:1rem}"
-      "input{width:100%;padding:.5rem;box-sizing:border-box}button{margin-top:1rem;padding:.5rem "
-      "1rem}.error{color:#b00020}@media(prefers-color-scheme:dark){body{background:#111;color:#eee}"
-      "}</style></head><body><main>";
+  out += "</title><style>";
+  out += kStyle;
+  out += "</style></head><body><main>";
   out += body;
   out += "</main></body></html>";
   return out;
+}
+
+// SHA-256 of `data` in libsodium's base64 `variant`.
+std::string sha256_base64(std::string_view data, int variant) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  char encoded[sodium_base64_ENCODED_LEN(sizeof digest, sodium_base64_VARIANT_ORIGINAL)];
+  sodium_bin2base64(encoded, sizeof encoded, digest, sizeof digest, variant);
+  return encoded;
 }
 
 void hidden(std::string& out, std::string_view name, std::string_view value) {
@@ -81,16 +95,17 @@ std::string authorize_error_page(std::string_view instance_title, std::string_vi
               "<h1>Cannot authorize</h1><p class=\"error\">" + html_escape(message) + "</p>");
 }
 
+std::string_view page_policy() {
+  static const std::string policy = "default-src 'none'; style-src 'sha256-" +
+                                    sha256_base64(kStyle, sodium_base64_VARIANT_ORIGINAL) +
+                                    "'; base-uri 'none'";
+  return policy;
+}
+
 bool pkce_s256_matches(std::string_view verifier, std::string_view challenge) {
   // RFC 7636: the verifier is 43-128 characters of [A-Za-z0-9-._~].
   if (verifier.size() < 43 || verifier.size() > 128) return false;
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(verifier.data()),
-                     verifier.size());
-  char encoded[sodium_base64_ENCODED_LEN(sizeof digest, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
-  sodium_bin2base64(encoded, sizeof encoded, digest, sizeof digest,
-                    sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  return std::string_view(encoded) == challenge;
+  return sha256_base64(verifier, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == challenge;
 }
 
 }  // namespace publius::oauth

@@ -24,6 +24,12 @@ std::string oob_code_page(std::string_view instance_title, std::string_view app_
 // A minimal page for an authorization request that cannot proceed at all.
 std::string authorize_error_page(std::string_view instance_title, std::string_view message);
 
+// The Content-Security-Policy of these pages (http::Response::html adds
+// frame-ancestors 'none'): nothing loads, the inline style sheet by its hash.
+// No form-action: browsers apply it to the redirect that follows the form, and
+// that goes to the app's redirect URI, often a scheme of its own (myapp://).
+std::string_view page_policy();
+
 // PKCE (RFC 7636) S256: BASE64URL(SHA256(verifier)) == challenge.
 bool pkce_s256_matches(std::string_view verifier, std::string_view challenge);
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cassert>
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <variant>
@@ -31,6 +32,9 @@ enum class ErrorCode {
 struct Error {
   ErrorCode code;
   std::string message;
+  // Seconds after which a retry may succeed, when the error knows (a throttled
+  // sign-in); 0: it does not. The edge sends it as Retry-After.
+  int64_t retry_after_s = 0;
 };
 
 inline Error bad_request(std::string m) { return {ErrorCode::kBadRequest, std::move(m)}; }
@@ -42,6 +46,9 @@ inline Error not_found(std::string m = "Record not found") {
 inline Error unprocessable(std::string m) { return {ErrorCode::kUnprocessable, std::move(m)}; }
 inline Error conflict(std::string m) { return {ErrorCode::kConflict, std::move(m)}; }
 inline Error unavailable(std::string m) { return {ErrorCode::kUnavailable, std::move(m)}; }
+inline Error too_many_requests(std::string m, int64_t retry_after_s) {
+  return {ErrorCode::kTooManyRequests, std::move(m), retry_after_s};
+}
 inline Error internal_error(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
 
 template <typename T>

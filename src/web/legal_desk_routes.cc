@@ -192,7 +192,8 @@ void LegalDeskWeb::add_desk_routes(http::Router& r) {
     response.content_type = "application/x-tar";
     response.body = std::move(tar).value();
     response.with_header("Content-Disposition", "attachment; filename=\"" + id + ".tar\"")
-        .with_header("Cache-Control", "no-store");
+        .with_header("Cache-Control", "no-store")
+        .with_header("X-Content-Type-Options", "nosniff");
     return response;
   });
 

@@ -98,6 +98,7 @@ void WebUi::register_routes(http::Router& router) {
 Result<WebUi::Visit> WebUi::begin_visit(http::Request& req) {
   Visit v;
   v.secure = req.scheme() == "https";
+  v.client_key = req.client_key;
   v.cookie_secret = cookie_value(req, kSessionCookie);
   // Anything that is not a token we could have issued is replaced.
   const bool plausible =
@@ -162,10 +163,7 @@ void WebUi::add_page(http::Router& router, std::string method, std::string patte
                  v = &*visit;
                  response = admit_and_handle(req, *v, checked, is_post, is_get, handler);
                }
-               response.with_header("Content-Security-Policy", std::string(kContentSecurityPolicy))
-                   .with_header("X-Content-Type-Options", "nosniff")
-                   .with_header("X-Frame-Options", "DENY")
-                   .with_header("Referrer-Policy", "no-referrer");
+               // Pages carry their security headers from http::Response::html.
                for (auto& cookie : v->set_cookies)
                  response.with_header("Set-Cookie", cookie.second);
                return response;
@@ -212,7 +210,7 @@ http::Response WebUi::error(Visit& visit, const Error& e) {
   if (status == 404 && (what.empty() || what == "Record not found"))
     what = "There is nothing at this address that you can see.";
   auto response = page(visit, error_page(visit.frame, status, what, advice(status)), status);
-  http::add_error_headers(response);
+  http::add_error_headers(response, e);
   return response;
 }
 
@@ -372,9 +370,12 @@ void WebUi::add_auth_routes(http::Router& r) {
              FormState state;
              state.username = v.params.get_or("username", "");
              const std::string password = v.params.get_or("password", "");
-             auto account = microblog_.credentials().authenticate(state.username, password);
+             auto account =
+                 microblog_.credentials().authenticate(state.username, password, v.client_key);
              if (!account.ok()) {
-               if (http::status_for(account.error().code) >= 500) return error(v, account.error());
+               // Refused (throttled) or failed: an error page; a wrong password: the form again.
+               if (account.error().code != ErrorCode::kUnauthorized)
+                 return error(v, account.error());
                state.error = "That username and password do not match. Check both and try again.";
                return page(v, sign_in_page(v.frame, state), 401);
              }
@@ -403,7 +404,8 @@ void WebUi::add_auth_routes(http::Router& r) {
              state.username = v.params.get_or("username", "");
              const std::string code = normalize_recovery_code(v.params.get_or("code", ""));
              const std::string password = v.params.get_or("password", "");
-             auto recovered = microblog_.credentials().recover(state.username, code, password);
+             auto recovered =
+                 microblog_.credentials().recover(state.username, code, password, v.client_key);
              if (!recovered.ok()) {
                if (recovered.error().code != ErrorCode::kUnprocessable)
                  return error(v, recovered.error());

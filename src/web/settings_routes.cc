@@ -42,8 +42,8 @@ void WebUi::add_settings_routes(http::Router& r) {
   };
   // Checks the current password typed into a settings form.
   auto password_ok = [this](Visit& v) -> Result<bool> {
-    auto checked = microblog_.credentials().authenticate(v.account->username,
-                                                         v.params.get_or("current_password", ""));
+    auto checked = microblog_.credentials().authenticate(
+        v.account->username, v.params.get_or("current_password", ""), v.client_key);
     if (checked.ok()) return true;
     if (checked.error().code == ErrorCode::kUnauthorized) return false;
     return checked.take_error();

@@ -4,9 +4,10 @@
 // one script, a live character counter, only enhances the compose form.
 //
 // Handlers stay thin: parse the request, call domain::Microblog's services, and
-// render through web/pages.h; they never reach the store. Every response carries a strict
-// Content-Security-Policy; every form carries a CSRF token tied to the browser's
-// cookie (web/session.h), and a POST without a matching token is refused.
+// render through web/pages.h; they never reach the store. Every page carries a strict
+// Content-Security-Policy (http::kSameOriginPagePolicy, set by http::Response::html); every form
+// carries a CSRF token tied to the browser's cookie (web/session.h), and a POST without a matching
+// token is refused.
 //
 // Construct once and call register_routes() on the router the API uses too (the
 // web UI owns "/", "/@name", "/@name/ID", "/tags/X*", "/auth/*", "/home",
@@ -31,11 +32,6 @@
 
 namespace publius::web {
 
-// Headers every web response carries (CSP and friends), exposed for tests.
-inline constexpr std::string_view kContentSecurityPolicy =
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
-
 class WebUi {
  public:
   explicit WebUi(domain::Microblog& microblog);
@@ -51,8 +47,9 @@ class WebUi {
     std::string cookie_secret;
     // The cookies to set, by name: each becomes its own Set-Cookie header.
     std::vector<std::pair<std::string, std::string>> set_cookies;
-    bool secure = false;  // the request came over HTTPS
-    http::Params params;  // query, then form body (POST)
+    bool secure = false;     // the request came over HTTPS
+    std::string client_key;  // http::Request::client_key: throttles credential checks
+    http::Params params;     // query, then form body (POST)
 
     // Sets cookie `name` to the Set-Cookie value `header` (web/session.h),
     // replacing what this visit set for that name earlier.

@@ -73,10 +73,10 @@ TEST_F(MicroblogTest, RegistrationValidatesAndHashesEverything) {
   auto hash = store_->password_hash(ok->account.id);
   ASSERT_TRUE(hash.ok());
   EXPECT_EQ(hash->rfind("$argon2id$", 0), 0u);
-  EXPECT_TRUE(microblog_->credentials().authenticate("alice_1", "password123").ok());
-  EXPECT_EQ(microblog_->credentials().authenticate("alice_1", "nope").error().code,
+  EXPECT_TRUE(microblog_->credentials().authenticate("alice_1", "password123", "").ok());
+  EXPECT_EQ(microblog_->credentials().authenticate("alice_1", "nope", "").error().code,
             ErrorCode::kUnauthorized);
-  EXPECT_EQ(microblog_->credentials().authenticate("nobody", "password123").error().code,
+  EXPECT_EQ(microblog_->credentials().authenticate("nobody", "password123", "").error().code,
             ErrorCode::kUnauthorized);
 }
 

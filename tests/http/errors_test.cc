@@ -33,6 +33,13 @@ TEST(HttpErrors, UnavailableIsARetryable503) {
   EXPECT_EQ(r.body.find("locked"), std::string::npos);
 }
 
+TEST(HttpErrors, AThrottledAnswerSaysWhenToRetry) {
+  const auto r = error_response(too_many_requests("Too many failed attempts", 17));
+  EXPECT_EQ(r.status, 429);
+  EXPECT_EQ(header_of(r, "Retry-After"), "17");
+  EXPECT_EQ(r.body, R"({"error":"Too many failed attempts"})");
+}
+
 TEST(HttpErrors, InternalErrorsHideTheirMessage) {
   const auto r = error_response(internal_error("disk I/O error at /var/secret"));
   EXPECT_EQ(r.status, 500);

@@ -18,6 +18,7 @@
 #include "store/sqlite/db.h"
 #include "store/sqlite/legal_store.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/app_fixture.h"
 #include "support/browser_request.h"
 #include "support/temp_dir.h"
 #include "util/crypto.h"
@@ -38,27 +39,10 @@ constexpr std::string_view kSeedSummons =
     "deadline": "2017-03-13T11:45:00-04:00", "nondisclosure": "requested",
     "offense_stated": null, "notes": "\"><img src=x onerror=alert(1)>"})J";
 
-class LegalWebTest : public ::testing::Test {
+class LegalWebTest : public testing::AppFixture {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(crypto_init().ok());
-    auto store = sqlite::SqliteStore::open(dir_.path());
-    ASSERT_TRUE(store.ok()) << store.error().message;
-    store_ = std::move(store).value();
-    legal_ = std::make_unique<sqlite::SqliteLegalStore>(*store_);
-    domain::InstanceConfig config;
-    config.domain = "example.org";
-    microblog_ = std::make_unique<domain::Microblog>(*store_, feeds_, config);
-    legal::DeskOptions options;
-    options.data_dir = dir_.path();
-    options.domain = "example.org";
-    auto desk = legal::LegalDesk::open(*microblog_, *store_, *legal_, options);
-    ASSERT_TRUE(desk.ok()) << desk.error().message;
-    desk_ = std::move(desk).value();
-    ui_ = std::make_unique<WebUi>(*microblog_);
-    ui_->register_routes(router_);
-    legal_web_ = std::make_unique<LegalDeskWeb>(*ui_, *desk_);
-    legal_web_->register_routes(router_);
+    ASSERT_NO_FATAL_FAILURE(AppFixture::SetUp());
     ASSERT_TRUE(microblog_->accounts().register_account("alt_immigration", "password123").ok());
   }
 
@@ -67,15 +51,6 @@ class LegalWebTest : public ::testing::Test {
                       const std::string& content_type = "application/x-www-form-urlencoded") {
     auto req = testing::browser_request(method, target, cookie, body, content_type);
     return router_.dispatch(req);
-  }
-
-  // A browser session signed in as a new account with `role`.
-  std::string session_for(const std::string& name, domain::Role role) {
-    auto registered = microblog_->accounts().register_account(name, "password123", role);
-    EXPECT_TRUE(registered.ok());
-    auto secret = microblog_->credentials().start_session(registered->account.id, nullptr);
-    EXPECT_TRUE(secret.ok());
-    return *secret;
   }
 
   std::string intake_seed() {
@@ -110,16 +85,6 @@ class LegalWebTest : public ::testing::Test {
     EXPECT_EQ(html.find("<script>"), std::string::npos);  // and inline scripts
     EXPECT_LT(html.size(), 100u * 1024);
   }
-
-  testing::TempDir dir_;
-  std::unique_ptr<sqlite::SqliteStore> store_;
-  std::unique_ptr<sqlite::SqliteLegalStore> legal_;
-  timeline::HomeFeeds feeds_;
-  std::unique_ptr<domain::Microblog> microblog_;
-  std::unique_ptr<legal::LegalDesk> desk_;
-  std::unique_ptr<WebUi> ui_;
-  std::unique_ptr<LegalDeskWeb> legal_web_;
-  http::Router router_;
 };
 
 TEST_F(LegalWebTest, DeskPagesAreForAdminsOnly) {
