@@ -81,16 +81,25 @@ std::string authorize_error_page(std::string_view instance_title, std::string_vi
               "<h1>Cannot authorize</h1><p class=\"error\">" + html_escape(message) + "</p>");
 }
 
-bool pkce_s256_matches(std::string_view verifier, std::string_view challenge) {
-  // RFC 7636: the verifier is 43-128 characters of [A-Za-z0-9-._~].
-  if (verifier.size() < 43 || verifier.size() > 128) return false;
+std::string pkce_s256_challenge(std::string_view verifier) {
   unsigned char digest[crypto_hash_sha256_BYTES];
   crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(verifier.data()),
                      verifier.size());
   char encoded[sodium_base64_ENCODED_LEN(sizeof digest, sodium_base64_VARIANT_URLSAFE_NO_PADDING)];
   sodium_bin2base64(encoded, sizeof encoded, digest, sizeof digest,
                     sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  return std::string_view(encoded) == challenge;
+  return encoded;
+}
+
+bool pkce_s256_matches(std::string_view verifier, std::string_view challenge) {
+  // RFC 7636 4.1: the verifier is 43-128 characters of [A-Za-z0-9-._~].
+  if (verifier.size() < 43 || verifier.size() > 128) return false;
+  for (char c : verifier) {
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    if (!unreserved) return false;
+  }
+  return pkce_s256_challenge(verifier) == challenge;
 }
 
 }  // namespace publius::oauth
