@@ -200,7 +200,7 @@ Result<Post> Microblog::store_new_post(Post post, const NewPost& request,
   store::NewPostEffects effects;
   auto add_notification = [&](int64_t recipient, NotificationType type) {
     if (auto n = notification_for(recipient, type, post.account_id, post.id))
-      effects.notifications.push_back(std::move(*n));
+      effects.notifications.push_back(*n);
   };
   for (int64_t mentioned : post.mention_account_ids)
     add_notification(mentioned, NotificationType::kMention);
@@ -418,7 +418,7 @@ Result<Post> Microblog::set_reblog(int64_t account_id, int64_t status_id, bool o
   if (reblog.visibility == Visibility::kDirect) reblog.visibility = Visibility::kPublic;
   store::NewPostEffects effects;
   if (auto n = notification_for(post.account_id, NotificationType::kReblog, account_id, post.id))
-    effects.notifications.push_back(std::move(*n));
+    effects.notifications.push_back(*n);
   PUBLIUS_TRY(store_.insert_status(reblog, effects));
   post_changed(post.id);
   PUBLIUS_TRY(deliver(reblog));
