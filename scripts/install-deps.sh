@@ -9,6 +9,8 @@ packages=(cmake ninja-build g++ pkg-config
   libsodium-dev libsqlite3-dev libspdlog-dev libcli11-dev libutf8proc-dev libvips-dev)
 if [[ ${1:-} == --test ]]; then
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev libssl-dev)
+  # scripts/tidy.sh (clang-tidy 14 and its run-clang-tidy driver).
+  packages+=(clang-tidy)
   # The web UI's end-to-end tests drive Debian's Chromium with playwright-core.
   packages+=(chromium)
   command -v node >/dev/null 2>&1 || packages+=(nodejs)

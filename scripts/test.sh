@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what it needs, builds, then runs the GoogleTest
-# suite (unit and integration tests, through ctest) and the client-compatibility
+# suite (unit and integration tests, through ctest) in the Release build and again under
+# the sanitizers, clang-tidy over src/, and the client-compatibility
 # suite with the real masto.js client and the web UI's browser suite (playwright-core and
 # Chromium), each against a freshly started server.
 set -euo pipefail
@@ -8,6 +9,9 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 scripts/build.sh -DPUBLIUS_WERROR=ON
 (cd build && ctest --output-on-failure -j2)
+# The same suite under AddressSanitizer and UBSan, then clang-tidy (docs/checks.md).
+scripts/test-sanitized.sh
+scripts/tidy.sh
 if [[ -f tests/compat/package.json ]]; then
   tests/compat/run.sh build/publius
 fi

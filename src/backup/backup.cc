@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <system_error>
 #include <vector>
 
 namespace publius::backup {
@@ -69,7 +70,7 @@ constexpr char kDatabaseFile[] = "publius.db";
 constexpr char kKdfContext[crypto_kdf_CONTEXTBYTES] = {'p', 'u', 'b', 'l', 'b', 'k', 'u', 'p'};
 
 BackupError io_error(const std::string& what) {
-  return {BackupProblem::kIo, what + ": " + std::strerror(errno)};
+  return {BackupProblem::kIo, what + ": " + std::generic_category().message(errno)};
 }
 
 void put_u64(std::string& out, uint64_t v) {

@@ -395,11 +395,8 @@ std::vector<Entity> scan_entities(const std::vector<char32_t>& cps, bool hashtag
         i = end;
         continue;
       }
-    } else if (c == '@' && match_mention(cps, i, e)) {
-      out.push_back(e);
-      i = e.end;
-      continue;
-    } else if (c == '#' && hashtags && match_hashtag(cps, i, e)) {
+    } else if ((c == '@' && match_mention(cps, i, e)) ||
+               (c == '#' && hashtags && match_hashtag(cps, i, e))) {
       out.push_back(e);
       i = e.end;
       continue;

@@ -110,7 +110,7 @@ Result<Demand> parse_demand(std::string_view text) {
                                                             "notes"};
   for (const auto& [key, value] : o)
     if (!kKnown.count(std::string_view(key)))
-      return field_error(std::string_view(key), "unknown field");
+      return field_error(key.empty() ? "\"\"" : std::string_view(key), "unknown field");
 
   Demand d;
   PUBLIUS_ASSIGN_OR_RETURN(auto received, optional_time(o, "received_at"));

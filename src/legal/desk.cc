@@ -773,6 +773,7 @@ Result<Period> parse_period(const std::string& p) {
   char half = 0;
   int consumed = 0;
   std::optional<int64_t> from, to;
+  // NOLINTBEGIN(cert-err34-c): the fixed length and the %n count check that all of it converted.
   if (p.size() == 4 && std::sscanf(p.c_str(), "%4d%n", &y1, &consumed) == 1 && consumed == 4) {
     from = month_start(y1, 1);
     to = month_start(y1 + 1, 1);
@@ -788,6 +789,7 @@ Result<Period> parse_period(const std::string& p) {
   } else {
     return bad();
   }
+  // NOLINTEND(cert-err34-c)
   if (!from || !to || *to <= *from) return bad();
   return Period{p, *from, *to};
 }
@@ -853,6 +855,7 @@ Result<std::string> LegalDesk::transparency(const TransparencyOptions& options) 
     return json::value(n);
   };
   const double percent =
+      // NOLINTNEXTLINE(bugprone-integer-division): truncates to a tenth of a percent on purpose.
       requests == 0 ? 0.0 : static_cast<double>(produced * 1000 / requests) / 10.0;
   json::object report;
   report["period"] = period.label;
@@ -962,6 +965,7 @@ Result<std::string> ustar_archive(const std::string& root, const std::vector<Pac
   auto header = [&](const std::string& name, char type, uint64_t size) -> Status {
     if (name.size() >= 100) return bad_request("package: path too long for ustar: " + name);
     char h[512] = {};
+    // NOLINTNEXTLINE(bugprone-not-null-terminated-result): h is zeroed and name shorter than 100.
     std::memcpy(h, name.data(), name.size());
     octal(h + 100, 8, type == '5' ? 0755 : 0644);  // mode
     octal(h + 108, 8, 0);                          // uid
@@ -971,6 +975,7 @@ Result<std::string> ustar_archive(const std::string& root, const std::vector<Pac
     std::memset(h + 148, ' ', 8);  // the checksum is computed with its own field as spaces
     h[156] = type;
     std::memcpy(h + 257, "ustar", 6);  // magic with NUL, then version "00"
+    // NOLINTNEXTLINE(bugprone-not-null-terminated-result): ustar's version has no NUL.
     std::memcpy(h + 263, "00", 2);
     unsigned sum = 0;
     for (unsigned char c : h) sum += c;

@@ -25,11 +25,14 @@ double srgb_to_linear(uint8_t value) {
   return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
 }
 
+// NOLINTBEGIN(bugprone-incorrect-roundings): v is clamped to [0, 1], so adding 0.5 rounds
+// half up exactly as the BlurHash reference does.
 int linear_to_srgb(double value) {
   const double v = std::clamp(value, 0.0, 1.0);
   if (v <= 0.0031308) return static_cast<int>(v * 12.92 * 255 + 0.5);
   return static_cast<int>((1.055 * std::pow(v, 1 / 2.4) - 0.055) * 255 + 0.5);
 }
+// NOLINTEND(bugprone-incorrect-roundings)
 
 double sign_pow(double value, double exponent) {
   return std::copysign(std::pow(std::abs(value), exponent), value);

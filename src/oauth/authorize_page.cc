@@ -102,10 +102,19 @@ std::string_view page_policy() {
   return policy;
 }
 
+std::string pkce_s256_challenge(std::string_view verifier) {
+  return sha256_base64(verifier, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
 bool pkce_s256_matches(std::string_view verifier, std::string_view challenge) {
-  // RFC 7636: the verifier is 43-128 characters of [A-Za-z0-9-._~].
+  // RFC 7636 4.1: the verifier is 43-128 characters of [A-Za-z0-9-._~].
   if (verifier.size() < 43 || verifier.size() > 128) return false;
-  return sha256_base64(verifier, sodium_base64_VARIANT_URLSAFE_NO_PADDING) == challenge;
+  for (char c : verifier) {
+    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+    if (!unreserved) return false;
+  }
+  return pkce_s256_challenge(verifier) == challenge;
 }
 
 }  // namespace publius::oauth

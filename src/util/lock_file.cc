@@ -5,7 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstring>
+#include <system_error>
 #include <utility>
 
 namespace publius {
@@ -29,14 +29,16 @@ LockFile& LockFile::operator=(LockFile&& other) noexcept {
 Result<LockFile> LockFile::open(const std::string& path) {
   LockFile file;
   file.fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (file.fd_ < 0) return internal_error("cannot open " + path + ": " + std::strerror(errno));
+  if (file.fd_ < 0)
+    return internal_error("cannot open " + path + ": " + std::generic_category().message(errno));
   file.path_ = path;
   return file;
 }
 
 Status LockFile::lock() {
   while (::flock(fd_, LOCK_EX) != 0) {
-    if (errno != EINTR) return internal_error("cannot lock " + path_ + ": " + std::strerror(errno));
+    if (errno != EINTR)
+      return internal_error("cannot lock " + path_ + ": " + std::generic_category().message(errno));
   }
   return ok_status();
 }

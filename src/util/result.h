@@ -104,11 +104,11 @@ inline Status ok_status() { return Ok{}; }
     if (!publius_try_result_.ok()) return publius_try_result_.take_error(); \
   } while (0)
 
-// Binds the value of a Result expression to `lhs`, or returns its error.
+// Binds a Result's value to `lhs`, or returns its error. NOLINT: lhs may be "auto x", no parens.
 #define PUBLIUS_ASSIGN_OR_RETURN(lhs, expr)                    \
   auto PUBLIUS_CONCAT_(publius_r_, __LINE__) = (expr);         \
   if (!PUBLIUS_CONCAT_(publius_r_, __LINE__).ok())             \
     return PUBLIUS_CONCAT_(publius_r_, __LINE__).take_error(); \
-  lhs = std::move(PUBLIUS_CONCAT_(publius_r_, __LINE__)).value()
+  lhs = std::move(PUBLIUS_CONCAT_(publius_r_, __LINE__)).value()  // NOLINT
 #define PUBLIUS_CONCAT_INNER_(a, b) a##b
 #define PUBLIUS_CONCAT_(a, b) PUBLIUS_CONCAT_INNER_(a, b)

@@ -35,6 +35,10 @@ int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+// 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z.
+const int64_t kFirstFourDigitYearMs = days_from_civil(0, 1, 1) * kDayMs;
+const int64_t kPastFourDigitYearsMs = days_from_civil(10000, 1, 1) * kDayMs;
+
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 }  // namespace
@@ -91,14 +95,21 @@ std::optional<int64_t> parse_rfc3339_ms(std::string_view s) {
     ms += frac;
   }
   if (pos == s.size()) return std::nullopt;
-  if ((s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) return ms;
-  if ((s[pos] == '+' || s[pos] == '-') && pos + 6 == s.size() && s[pos + 3] == ':') {
+  int64_t utc;
+  if ((s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) {
+    utc = ms;
+  } else if ((s[pos] == '+' || s[pos] == '-') && pos + 6 == s.size() && s[pos + 3] == ':') {
     auto oh = digits(pos + 1, 2), om = digits(pos + 4, 2);
     if (!oh || !om || *oh > 23 || *om > 59) return std::nullopt;
     const int64_t offset = (*oh * 60LL + *om) * 60000;
-    return s[pos] == '+' ? ms - offset : ms + offset;
+    utc = s[pos] == '+' ? ms - offset : ms + offset;
+  } else {
+    return std::nullopt;
   }
-  return std::nullopt;
+  // An offset (or a leap second) can carry year 0000 or 9999 out of the four-digit years
+  // that format_iso8601_ms() writes and this function reads back.
+  if (utc < kFirstFourDigitYearMs || utc >= kPastFourDigitYearsMs) return std::nullopt;
+  return utc;
 }
 
 }  // namespace publius

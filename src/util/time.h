@@ -19,7 +19,7 @@ std::string format_iso8601_ms(int64_t ms);
 // "2017-03-14": the only precision at which non-public activity is kept (shield rule).
 std::string format_day(int64_t ms);
 // Parses RFC 3339 ("2017-03-14T09:30:00Z", fractional seconds and offsets allowed); nullopt if
-// malformed.
+// malformed or outside years 0000-9999 in UTC (what format_iso8601_ms() writes).
 std::optional<int64_t> parse_rfc3339_ms(std::string_view text);
 
 }  // namespace publius

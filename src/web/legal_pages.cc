@@ -1,6 +1,7 @@
 #include "web/legal_pages.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "legal/demand.h"
@@ -141,7 +142,7 @@ void bar_chart(Html& h, std::string_view id, std::string_view title, std::string
   for (size_t i = 0; i < bars.size(); ++i) {
     const Bar& b = bars[i];
     const int y = kPad + kRow * static_cast<int>(i);
-    const int width = max > 0 ? static_cast<int>(b.value / max * kBarSpace + 0.5) : 0;
+    const int width = max > 0 ? static_cast<int>(std::lround(b.value / max * kBarSpace)) : 0;
     std::string label = b.label;
     if (label.size() > 30) label = label.substr(0, 28) + "…";  // the table has it in full
     h.element("text", label,

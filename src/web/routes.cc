@@ -529,7 +529,7 @@ void WebUi::add_reading_routes(http::Router& r) {
              std::vector<MessageThread> threads;
              for (const auto& [c, last] : *entries) {
                auto view = std::find_if(shown->begin(), shown->end(),
-                                        [&](const PostView& p) { return p.post.id == last.id; });
+                                        [id = last.id](const PostView& p) { return p.post.id == id; });
                if (view == shown->end()) continue;
                MessageThread thread{c.id, {}, *view, c.unread};
                for (int64_t id : c.participant_ids)

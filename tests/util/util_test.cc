@@ -30,6 +30,21 @@ TEST(TimeTest, ParsesRfc3339) {
   EXPECT_FALSE(parse_rfc3339_ms(""));
 }
 
+// Found by fuzz/demand_fuzz (corpus/demand_fuzz/year_before_zero, year_after_9999): an offset
+// moved a time out of the four-digit years, so a demand was stored in a form it cannot be read
+// back from.
+TEST(TimeTest, ReadsBackEveryTimeItAccepts) {
+  EXPECT_FALSE(parse_rfc3339_ms("0000-01-01T00:00:00+01:00"));
+  EXPECT_FALSE(parse_rfc3339_ms("9999-12-31T23:30:00-01:00"));
+  EXPECT_FALSE(parse_rfc3339_ms("9999-12-31T23:59:60Z"));
+  for (std::string_view text : {"0000-01-01T00:00:00Z", "0000-01-01T00:30:00+00:30",
+                                "9999-12-31T23:59:59.999Z", "9999-12-31T22:00:00-01:00"}) {
+    const auto ms = parse_rfc3339_ms(text);
+    ASSERT_TRUE(ms) << text;
+    EXPECT_EQ(parse_rfc3339_ms(format_iso8601_ms(*ms)), ms) << text;
+  }
+}
+
 TEST(IdsTest, IncreaseStrictlyAndEncodeTime) {
   std::set<int64_t> seen;
   int64_t prev = 0;

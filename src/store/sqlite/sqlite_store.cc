@@ -1443,7 +1443,7 @@ Result<bool> SqliteStore::set_block(int64_t account_id, int64_t target_id, bool 
   // A block severs follows both ways and pending requests, as in Mastodon.
   for (auto [from, to] : {std::pair{account_id, target_id}, std::pair{target_id, account_id}}) {
     PUBLIUS_TRY(run(db_, "DELETE FROM follow_requests WHERE account_id = ? AND target_id = ?",
-                    [&](Stmt& s) { s.bind(1, from).bind(2, to); }));
+                    [from = from, to = to](Stmt& s) { s.bind(1, from).bind(2, to); }));
     PUBLIUS_TRY(remove_follow(db_, from, to));
   }
   PUBLIUS_TRY(tx.commit());
