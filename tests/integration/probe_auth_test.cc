@@ -1,0 +1,290 @@
+// Probe (issue 10, §3): authentication that cannot be guessed, redirect URIs that cannot run
+// script, OAuth pages that cannot be framed, and credentials that end when they should.
+#include "integration/server_harness.h"
+#include "util/crypto.h"
+#include "web/session.h"
+
+namespace publius::integration {
+namespace {
+
+// A browser of the web UI: its session cookie, kept across requests, from one loopback address.
+struct Browser {
+  std::string cookie;
+  std::string source_address;
+};
+
+HttpResponse browse(const Api& api, Browser& b, const std::string& method,
+                    const std::string& target, const std::string& body = "",
+                    std::vector<std::pair<std::string, std::string>> headers = {}) {
+  HttpRequest r;
+  r.method = method;
+  r.target = target;
+  r.source_address = b.source_address;
+  r.headers = std::move(headers);
+  if (!b.cookie.empty())
+    r.headers.push_back({"Cookie", std::string(web::kSessionCookie) + "=" + b.cookie});
+  if (method == "POST") {
+    r.content_type = "application/x-www-form-urlencoded";
+    r.body = body + "&csrf=" + web::csrf_token(b.cookie);
+  }
+  auto response = api.request(std::move(r));
+  const std::string set = response.header("set-cookie");
+  if (!set.empty()) {
+    const auto eq = set.find('=');
+    b.cookie = set.substr(eq + 1, set.find(';') - eq - 1);
+  }
+  return response;
+}
+
+// An Authorization header no one issued, fresh for every request.
+std::pair<std::string, std::string> random_bearer() {
+  return {"Authorization", "Bearer " + random_token(24)};
+}
+
+// ---------------------------------------------------------------------------
+// Guessing passwords: a server of its own with a small rate limit, so a throttle is reached
+// within a few dozen attempts. Each test attacks from its own loopback address.
+
+constexpr int kRateLimit = 10;
+// Six times the server's limit, and more than Mastodon's 25 sign-in attempts per address in five
+// minutes: a throttle keyed on the client or on the target account must have answered 429 by then.
+constexpr int kMaxAttempts = 6 * kRateLimit;
+
+class ProbeThrottleTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    ASSERT_TRUE(crypto_init().ok());
+    server_ = new ServerProcess;
+    server_->rate_limit = std::to_string(kRateLimit);
+    data_dir_ = make_temp_dir();
+    ASSERT_TRUE(server_->start(data_dir_));
+    api_ = new Api(server_->port());
+    app_ = api_->create_app("read write follow push", "urn:ietf:wg:oauth:2.0:oob", "Throttle");
+    const std::string app_token = api_->app_token(app_);
+    victim_ = api_->register_user(app_token, "victim");
+  }
+  static void TearDownTestSuite() {
+    if (server_ && server_->alive()) server_->stop();
+    delete api_;
+    delete server_;
+    api_ = nullptr;
+    server_ = nullptr;
+    std::error_code ec;
+    std::filesystem::remove_all(data_dir_, ec);
+  }
+  void SetUp() override {
+    ASSERT_TRUE(server_ && server_->alive());
+    ASSERT_FALSE(victim_.id.empty());
+  }
+
+  // Sends `attempt()` until it is answered 429 or kMaxAttempts went by; the number of attempts
+  // it took, or 0 when none was refused. Every other answer must be a refused guess (401/400/422).
+  template <typename Attempt>
+  static int attempts_until_throttled(Attempt attempt) {
+    for (int i = 1; i <= kMaxAttempts; ++i) {
+      const HttpResponse r = attempt();
+      if (r.status == 429) return i;
+      EXPECT_TRUE(r.status == 400 || r.status == 401 || r.status == 422) << r;
+      if (r.status == 0 || r.status == 200 || r.status == 303) return 0;
+    }
+    return 0;
+  }
+
+  static inline ServerProcess* server_ = nullptr;
+  static inline Api* api_ = nullptr;
+  static inline std::string data_dir_;
+  static inline AppCredentials app_;
+  static inline User victim_;
+};
+
+// Defect 4: the limiter is keyed on the unverified Authorization header, so a fresh random bearer
+// on each POST /auth/sign_in buys a fresh budget: unlimited password guesses.
+TEST_F(ProbeThrottleTest, WebSignInGuessesWithFreshBearerHeadersAreThrottled) {
+  Browser b{"", "127.0.0.31"};
+  browse(*api_, b, "GET", "/auth/sign_in");
+  const int n = attempts_until_throttled([&] {
+    return browse(*api_, b, "POST", "/auth/sign_in",
+                  form({{"username", victim_.username}, {"password", "wrong " + random_token(8)}}),
+                  {random_bearer()});
+  });
+  EXPECT_GT(n, 0) << kMaxAttempts << " wrong passwords for one account, none refused with 429";
+}
+
+// Defect 4, the OAuth password grant (POST /oauth/token grant_type=password).
+TEST_F(ProbeThrottleTest, PasswordGrantGuessesWithFreshBearerHeadersAreThrottled) {
+  const int n = attempts_until_throttled([&] {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = "/oauth/token";
+    r.source_address = "127.0.0.32";
+    r.content_type = "application/x-www-form-urlencoded";
+    r.body = form({{"grant_type", "password"},
+                   {"client_id", app_.client_id},
+                   {"client_secret", app_.client_secret},
+                   {"username", victim_.username},
+                   {"password", "wrong " + random_token(8)},
+                   {"scope", "read"}});
+    r.headers.push_back(random_bearer());
+    return api_->request(r);
+  });
+  EXPECT_GT(n, 0) << kMaxAttempts << " wrong passwords for one account, none refused with 429";
+}
+
+// Defect 4, the OAuth consent form (POST /oauth/authorize takes the password too).
+TEST_F(ProbeThrottleTest, AuthorizeFormGuessesWithFreshBearerHeadersAreThrottled) {
+  const int n = attempts_until_throttled([&] {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = "/oauth/authorize";
+    r.source_address = "127.0.0.33";
+    r.content_type = "application/x-www-form-urlencoded";
+    r.body = form({{"client_id", app_.client_id},
+                   {"redirect_uri", "urn:ietf:wg:oauth:2.0:oob"},
+                   {"response_type", "code"},
+                   {"scope", "read"},
+                   {"username", victim_.username},
+                   {"password", "wrong " + random_token(8)}});
+    r.headers.push_back(random_bearer());
+    return api_->request(r);
+  });
+  EXPECT_GT(n, 0) << kMaxAttempts << " wrong passwords for one account, none refused with 429";
+}
+
+// Defect 4, recovery codes (POST /auth/recover): a code resets the password.
+TEST_F(ProbeThrottleTest, RecoveryCodeGuessesWithFreshBearerHeadersAreThrottled) {
+  Browser b{"", "127.0.0.34"};
+  browse(*api_, b, "GET", "/auth/recover");
+  const int n = attempts_until_throttled([&] {
+    return browse(*api_, b, "POST", "/auth/recover",
+                  form({{"username", victim_.username},
+                        {"code", "aaaa-bbbb-cccc-dddd"},
+                        {"password", "a new password " + random_token(4)}}),
+                  {random_bearer()});
+  });
+  EXPECT_GT(n, 0) << kMaxAttempts << " wrong recovery codes for one account, none refused";
+}
+
+// ---------------------------------------------------------------------------
+
+class ProbeAuthTest : public ApiIntegrationTest {};
+
+// Defect 5: POST /api/v1/apps accepts redirect URIs that run script or read local files when the
+// authorize flow sends the browser there (`javascript:`, `data:`, `vbscript:`, `file:`), in any
+// case and among other URIs.
+TEST_F(ProbeAuthTest, AppRegistrationRefusesScriptAndFileRedirectUris) {
+  for (const std::string uri :
+       {"javascript:alert(document.cookie)", "JavaScript:alert(1)",
+        "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==", "vbscript:msgbox(1)",
+        "file:///etc/passwd", "https://ok.example/cb\njavascript:alert(1)"}) {
+    auto r = api().post_form("/api/v1/apps", form({{"client_name", "Evil " + unique_suffix()},
+                                                   {"redirect_uris", uri},
+                                                   {"scopes", "read"}}));
+    EXPECT_EQ(r.status, 422) << "registered with redirect_uris=" << uri << ": " << r;
+  }
+}
+
+// Defect 5: the OAuth HTML pages (consent form, its error page, a failed sign-in, the
+// out-of-band code page) can be framed: no `frame-ancestors 'none'`, no `X-Frame-Options: DENY`.
+// A framed consent page is a clickjacking target that takes the password.
+TEST_F(ProbeAuthTest, OAuthPagesCannotBeFramed) {
+  const auto app = api().create_app("read", "urn:ietf:wg:oauth:2.0:oob");
+  const User u = new_user("framed");
+  const std::string query = "client_id=" + app.client_id +
+                            "&redirect_uri=urn:ietf:wg:oauth:2.0:oob&response_type=code&scope=read";
+  auto form_body = [&](const std::string& password) {
+    return form({{"client_id", app.client_id},
+                 {"redirect_uri", "urn:ietf:wg:oauth:2.0:oob"},
+                 {"response_type", "code"},
+                 {"scope", "read"},
+                 {"username", u.username},
+                 {"password", password}});
+  };
+  const std::vector<std::pair<std::string, HttpResponse>> pages = {
+      {"the consent page", api().get("/oauth/authorize?" + query)},
+      {"the error page", api().get("/oauth/authorize?client_id=nope&redirect_uri=x")},
+      {"a failed sign-in", api().post_form("/oauth/authorize", form_body("wrong password"))},
+      {"the out-of-band code page", api().post_form("/oauth/authorize", form_body(u.password))},
+  };
+  for (const auto& [what, r] : pages) {
+    ASSERT_TRUE(contains(r.header("content-type"), "text/html")) << what << " " << r;
+    EXPECT_TRUE(contains(r.header("content-security-policy"), "frame-ancestors 'none'"))
+        << what << " can be framed: Content-Security-Policy '"
+        << r.header("content-security-policy") << "'";
+    EXPECT_EQ(r.header("x-frame-options"), "DENY") << what << " can be framed";
+  }
+}
+
+// Recovery is Mastodon's password reset, which ends every session and revokes every access token
+// (Auth::PasswordsController#update: revoke_access!). Publius ends the web sessions only: whoever
+// had the old password keeps the API tokens it minted, and with them the key that opens new DMs.
+TEST_F(ProbeAuthTest, RecoveryRevokesTheAccountsAccessTokens) {
+  User u;
+  u.username = "recov_" + unique_suffix();
+  u.password = "correct horse battery staple";
+  auto registered = Api::ok_json(api().post_form(
+      "/api/v1/accounts",
+      form({{"username", u.username}, {"password", u.password}, {"agreement", "true"}}),
+      app_token_));
+  ASSERT_FALSE(arr(registered, "recovery_codes").empty());
+  const std::string code = str(registered, "recovery_codes.0");
+  const std::string intruder_token = api().password_token(app_, u);
+  ASSERT_EQ(api().get("/api/v1/accounts/verify_credentials", intruder_token).status, 200);
+
+  Browser b;
+  browse(api(), b, "GET", "/auth/recover");
+  auto recovered = browse(
+      api(), b, "POST", "/auth/recover",
+      form({{"username", u.username}, {"code", code}, {"password", "a brand new password"}}));
+  ASSERT_EQ(recovered.status, 303) << recovered;
+  EXPECT_EQ(api().get("/api/v1/accounts/verify_credentials", intruder_token).status, 401)
+      << "a token minted with the old password survives recovery";
+  EXPECT_EQ(
+      api().get("/api/v1/accounts/verify_credentials", str(registered, "access_token")).status, 401)
+      << "the sign-up token survives recovery";
+}
+
+// Coverage (passes today): a token revoked through /oauth/revoke or the web settings, and a web
+// session after sign-out, stop working at once (the store's token and session caches included).
+TEST_F(ProbeAuthTest, RevokedTokensAndEndedSessionsStopWorking) {
+  const User u = new_user("revoke");
+  const std::string token = api().password_token(app_, u);
+  ASSERT_EQ(api().get("/api/v1/accounts/verify_credentials", token).status, 200);
+  Api::ok_json(api().post_form("/oauth/revoke", form({{"client_id", app_.client_id},
+                                                      {"client_secret", app_.client_secret},
+                                                      {"token", token}})));
+  EXPECT_EQ(api().get("/api/v1/accounts/verify_credentials", token).status, 401);
+
+  Browser b;
+  browse(api(), b, "GET", "/auth/sign_in");
+  ASSERT_EQ(browse(api(), b, "POST", "/auth/sign_in",
+                   form({{"username", u.username}, {"password", u.password}}))
+                .status,
+            303);
+  const std::string session = b.cookie;
+  ASSERT_EQ(browse(api(), b, "GET", "/settings").status, 200);
+  browse(api(), b, "POST", "/auth/sign_out");
+  Browser replay{session, ""};
+  EXPECT_EQ(browse(api(), replay, "GET", "/settings").status, 303)
+      << "a signed-out session still opens the settings";
+}
+
+// Coverage (passes today): no token gets more scopes than its app registered, by any grant.
+TEST_F(ProbeAuthTest, TokenScopesNeverExceedTheAppsScopes) {
+  const auto app = api().create_app("read", "urn:ietf:wg:oauth:2.0:oob");
+  const User u = new_user("scopes");
+  for (const char* grant : {"password", "client_credentials"}) {
+    auto r = api().post_form("/oauth/token", form({{"grant_type", grant},
+                                                   {"client_id", app.client_id},
+                                                   {"client_secret", app.client_secret},
+                                                   {"username", u.username},
+                                                   {"password", u.password},
+                                                   {"scope", "read write admin:read"}}));
+    EXPECT_EQ(r.status, 400) << grant << " " << r;
+  }
+  auto page = api().get("/oauth/authorize?client_id=" + app.client_id +
+                        "&redirect_uri=urn:ietf:wg:oauth:2.0:oob&response_type=code&scope=write");
+  EXPECT_EQ(page.status, 400) << page;
+}
+
+}  // namespace
+}  // namespace publius::integration
