@@ -46,9 +46,9 @@ std::pair<std::string, std::string> random_bearer() {
 // within a few dozen attempts. Each test attacks from its own loopback address.
 
 constexpr int kRateLimit = 10;
-// Six times the server's limit, and more than Mastodon's 25 sign-in attempts per address in five
+// Four times the server's limit, and more than Mastodon's 25 sign-in attempts per address in five
 // minutes: a throttle keyed on the client or on the target account must have answered 429 by then.
-constexpr int kMaxAttempts = 6 * kRateLimit;
+constexpr int kMaxAttempts = 4 * kRateLimit;
 
 class ProbeThrottleTest : public ::testing::Test {
  protected:
@@ -259,6 +259,51 @@ TEST_F(ProbeAuthTest, RecoveryRevokesTheAccountsAccessTokens) {
   EXPECT_EQ(
       api().get("/api/v1/accounts/verify_credentials", str(registered, "access_token")).status, 401)
       << "the sign-up token survives recovery";
+}
+
+// The authorization code exchange (POST /oauth/token grant_type=authorization_code) accepts a
+// request without redirect_uri, which RFC 6749 §4.1.3 requires when the authorization request
+// had one (it always has here) and Doorkeeper refuses; and it spends the code before checking
+// that the client presenting it is the one it was issued to, so anyone holding a leaked code and
+// any app's credentials voids the rightful app's sign-in (Doorkeeper checks the client first).
+TEST_F(ProbeAuthTest, CodeExchangeNeedsTheRedirectUriAndTheRightClientBeforeSpendingTheCode) {
+  const std::string oob = "urn:ietf:wg:oauth:2.0:oob";
+  const auto app = api().create_app("read", oob);
+  const auto other_app = api().create_app("read", oob);
+  const User u = new_user("code");
+  auto code_for = [&] {
+    auto page = api().post_form("/oauth/authorize", form({{"client_id", app.client_id},
+                                                          {"redirect_uri", oob},
+                                                          {"response_type", "code"},
+                                                          {"scope", "read"},
+                                                          {"username", u.username},
+                                                          {"password", u.password}}));
+    const std::string marker = "aria-label=\"Authorization code\" value=\"";
+    const auto at = page.body.find(marker);
+    if (at == std::string::npos) return std::string();
+    const auto start = at + marker.size();
+    return page.body.substr(start, page.body.find('"', start) - start);
+  };
+  auto exchange = [&](const AppCredentials& client, const std::string& code,
+                      std::optional<std::string> redirect_uri) {
+    std::string body = form({{"grant_type", "authorization_code"},
+                             {"client_id", client.client_id},
+                             {"client_secret", client.client_secret},
+                             {"code", code}});
+    if (redirect_uri) body += "&redirect_uri=" + enc(*redirect_uri);
+    return api().post_form("/oauth/token", body);
+  };
+
+  const std::string without_redirect = code_for();
+  ASSERT_FALSE(without_redirect.empty());
+  EXPECT_EQ(exchange(app, without_redirect, std::nullopt).status, 400)
+      << "a code is exchanged without its redirect_uri";
+
+  const std::string leaked = code_for();
+  ASSERT_FALSE(leaked.empty());
+  EXPECT_EQ(exchange(other_app, leaked, oob).status, 400);
+  auto rightful = exchange(app, leaked, oob);
+  EXPECT_EQ(rightful.status, 200) << "another client's failed attempt spent the code: " << rightful;
 }
 
 }  // namespace
