@@ -201,10 +201,11 @@ TEST_F(ProbeAuthTest, AppRegistrationRefusesScriptAndFileRedirectUris) {
   }
 }
 
-// Defect 5: the OAuth HTML pages (consent form, its error page, a failed sign-in, the
-// out-of-band code page) can be framed: no `frame-ancestors 'none'`, no `X-Frame-Options: DENY`.
-// A framed consent page is a clickjacking target that takes the password.
-TEST_F(ProbeAuthTest, OAuthPagesCannotBeFramed) {
+// Defect 5: the HTML pages served outside the web UI's frame (the OAuth consent form, its error
+// page, a failed sign-in, the out-of-band code page, the admin API's HTML transparency report)
+// can be framed: no `frame-ancestors 'none'`, no `X-Frame-Options: DENY`. A framed consent page
+// is a clickjacking target that takes the password.
+TEST_F(ProbeAuthTest, HtmlPagesOutsideTheWebUiCannotBeFramed) {
   const auto app = api().create_app("read", "urn:ietf:wg:oauth:2.0:oob");
   const User u = new_user("framed");
   const std::string query = "client_id=" + app.client_id +
@@ -222,6 +223,9 @@ TEST_F(ProbeAuthTest, OAuthPagesCannotBeFramed) {
       {"the error page", api().get("/oauth/authorize?client_id=nope&redirect_uri=x")},
       {"a failed sign-in", api().post_form("/oauth/authorize", form_body("wrong password"))},
       {"the out-of-band code page", api().post_form("/oauth/authorize", form_body(u.password))},
+      {"the admin API's HTML transparency report",
+       api().get("/api/v1/admin/legal/transparency?format=html&period=2026",
+                 create_account_with_cli(data_dir_, "adm" + unique_suffix(), "admin"))},
   };
   for (const auto& [what, r] : pages) {
     ASSERT_TRUE(contains(r.header("content-type"), "text/html")) << what << " " << r;
