@@ -1,40 +1,11 @@
 // Probe (issue 10, §3): authentication that cannot be guessed, redirect URIs that cannot run
 // script, OAuth pages that cannot be framed, and credentials that end when they should.
 #include "integration/server_harness.h"
+#include "integration/web_browser.h"
 #include "util/crypto.h"
-#include "web/session.h"
 
 namespace publius::integration {
 namespace {
-
-// A browser of the web UI: its session cookie, kept across requests, from one loopback address.
-struct Browser {
-  std::string cookie;
-  std::string source_address;
-};
-
-HttpResponse browse(const Api& api, Browser& b, const std::string& method,
-                    const std::string& target, const std::string& body = "",
-                    std::vector<std::pair<std::string, std::string>> headers = {}) {
-  HttpRequest r;
-  r.method = method;
-  r.target = target;
-  r.source_address = b.source_address;
-  r.headers = std::move(headers);
-  if (!b.cookie.empty())
-    r.headers.push_back({"Cookie", std::string(web::kSessionCookie) + "=" + b.cookie});
-  if (method == "POST") {
-    r.content_type = "application/x-www-form-urlencoded";
-    r.body = body + "&csrf=" + web::csrf_token(b.cookie);
-  }
-  auto response = api.request(std::move(r));
-  const std::string set = response.header("set-cookie");
-  if (!set.empty()) {
-    const auto eq = set.find('=');
-    b.cookie = set.substr(eq + 1, set.find(';') - eq - 1);
-  }
-  return response;
-}
 
 // An Authorization header no one issued, fresh for every request.
 std::pair<std::string, std::string> random_bearer() {
@@ -77,6 +48,20 @@ class ProbeThrottleTest : public ::testing::Test {
     ASSERT_FALSE(victim_.id.empty());
   }
 
+  // A form POST from `source_address` carrying an Authorization header no one issued.
+  static HttpResponse post_with_random_bearer(const std::string& target,
+                                              const std::string& source_address,
+                                              const std::string& body) {
+    HttpRequest r;
+    r.method = "POST";
+    r.target = target;
+    r.source_address = source_address;
+    r.content_type = "application/x-www-form-urlencoded";
+    r.body = body;
+    r.headers.push_back(random_bearer());
+    return api_->request(r);
+  }
+
   // Sends `attempt()` until it is answered 429 or kMaxAttempts went by; the number of attempts
   // it took, or 0 when none was refused.
   template <typename Attempt>
@@ -102,12 +87,13 @@ class ProbeThrottleTest : public ::testing::Test {
 // Defect 4: the limiter is keyed on the unverified Authorization header, so a fresh random bearer
 // on each POST /auth/sign_in buys a fresh budget: unlimited password guesses.
 TEST_F(ProbeThrottleTest, WebSignInGuessesWithFreshBearerHeadersAreThrottled) {
-  Browser b{"", "127.0.0.31"};
-  browse(*api_, b, "GET", "/auth/sign_in");
+  WebBrowser b{"", "127.0.0.31"};
+  b.request(*api_, "GET", "/auth/sign_in");
   const int n = attempts_until_throttled([&] {
-    return browse(*api_, b, "POST", "/auth/sign_in",
-                  form({{"username", victim_.username}, {"password", "wrong " + random_token(8)}}),
-                  {random_bearer()});
+    return b.request(
+        *api_, "POST", "/auth/sign_in",
+        form({{"username", victim_.username}, {"password", "wrong " + random_token(8)}}),
+        {random_bearer()});
   });
   EXPECT_GT(n, 0) << kMaxAttempts << " wrong passwords for one account, none refused with 429";
 }
@@ -115,19 +101,13 @@ TEST_F(ProbeThrottleTest, WebSignInGuessesWithFreshBearerHeadersAreThrottled) {
 // Defect 4, the OAuth password grant (POST /oauth/token grant_type=password).
 TEST_F(ProbeThrottleTest, PasswordGrantGuessesWithFreshBearerHeadersAreThrottled) {
   const int n = attempts_until_throttled([&] {
-    HttpRequest r;
-    r.method = "POST";
-    r.target = "/oauth/token";
-    r.source_address = "127.0.0.32";
-    r.content_type = "application/x-www-form-urlencoded";
-    r.body = form({{"grant_type", "password"},
-                   {"client_id", app_.client_id},
-                   {"client_secret", app_.client_secret},
-                   {"username", victim_.username},
-                   {"password", "wrong " + random_token(8)},
-                   {"scope", "read"}});
-    r.headers.push_back(random_bearer());
-    return api_->request(r);
+    return post_with_random_bearer("/oauth/token", "127.0.0.32",
+                                   form({{"grant_type", "password"},
+                                         {"client_id", app_.client_id},
+                                         {"client_secret", app_.client_secret},
+                                         {"username", victim_.username},
+                                         {"password", "wrong " + random_token(8)},
+                                         {"scope", "read"}}));
   });
   EXPECT_GT(n, 0) << kMaxAttempts << " wrong passwords for one account, none refused with 429";
 }
@@ -135,33 +115,27 @@ TEST_F(ProbeThrottleTest, PasswordGrantGuessesWithFreshBearerHeadersAreThrottled
 // Defect 4, the OAuth consent form (POST /oauth/authorize takes the password too).
 TEST_F(ProbeThrottleTest, AuthorizeFormGuessesWithFreshBearerHeadersAreThrottled) {
   const int n = attempts_until_throttled([&] {
-    HttpRequest r;
-    r.method = "POST";
-    r.target = "/oauth/authorize";
-    r.source_address = "127.0.0.33";
-    r.content_type = "application/x-www-form-urlencoded";
-    r.body = form({{"client_id", app_.client_id},
-                   {"redirect_uri", "urn:ietf:wg:oauth:2.0:oob"},
-                   {"response_type", "code"},
-                   {"scope", "read"},
-                   {"username", victim_.username},
-                   {"password", "wrong " + random_token(8)}});
-    r.headers.push_back(random_bearer());
-    return api_->request(r);
+    return post_with_random_bearer("/oauth/authorize", "127.0.0.33",
+                                   form({{"client_id", app_.client_id},
+                                         {"redirect_uri", "urn:ietf:wg:oauth:2.0:oob"},
+                                         {"response_type", "code"},
+                                         {"scope", "read"},
+                                         {"username", victim_.username},
+                                         {"password", "wrong " + random_token(8)}}));
   });
   EXPECT_GT(n, 0) << kMaxAttempts << " wrong passwords for one account, none refused with 429";
 }
 
 // Defect 4, recovery codes (POST /auth/recover): a code resets the password.
 TEST_F(ProbeThrottleTest, RecoveryCodeGuessesWithFreshBearerHeadersAreThrottled) {
-  Browser b{"", "127.0.0.34"};
-  browse(*api_, b, "GET", "/auth/recover");
+  WebBrowser b{"", "127.0.0.34"};
+  b.request(*api_, "GET", "/auth/recover");
   const int n = attempts_until_throttled([&] {
-    return browse(*api_, b, "POST", "/auth/recover",
-                  form({{"username", victim_.username},
-                        {"code", "aaaa-bbbb-cccc-dddd"},
-                        {"password", "a new password " + random_token(4)}}),
-                  {random_bearer()});
+    return b.request(*api_, "POST", "/auth/recover",
+                     form({{"username", victim_.username},
+                           {"code", "aaaa-bbbb-cccc-dddd"},
+                           {"password", "a new password " + random_token(4)}}),
+                     {random_bearer()});
   });
   EXPECT_GT(n, 0) << kMaxAttempts << " wrong recovery codes for one account, none refused";
 }
@@ -170,12 +144,12 @@ TEST_F(ProbeThrottleTest, RecoveryCodeGuessesWithFreshBearerHeadersAreThrottled)
 // client creates accounts without limit (Mastodon throttles sign-ups per address), each costing
 // the server an Argon2id hash and a key pair.
 TEST_F(ProbeThrottleTest, WebSignUpsWithFreshBearerHeadersAreThrottled) {
-  Browser b{"", "127.0.0.35"};
-  browse(*api_, b, "GET", "/auth/sign_up");
+  WebBrowser b{"", "127.0.0.35"};
+  b.request(*api_, "GET", "/auth/sign_up");
   const int n = attempts_until_throttled([&] {
-    Browser fresh{b.cookie, b.source_address};  // each sign-up signs in: keep the first cookie
-    return browse(
-        *api_, fresh, "POST", "/auth/sign_up",
+    WebBrowser fresh = b;  // each sign-up signs in: keep the first cookie
+    return fresh.request(
+        *api_, "POST", "/auth/sign_up",
         form({{"username", "su" + unique_suffix()}, {"password", "a long enough password"}}),
         {random_bearer()});
   });
@@ -252,10 +226,10 @@ TEST_F(ProbeAuthTest, RecoveryRevokesTheAccountsAccessTokens) {
   const std::string intruder_token = api().password_token(app_, u);
   ASSERT_EQ(api().get("/api/v1/accounts/verify_credentials", intruder_token).status, 200);
 
-  Browser b;
-  browse(api(), b, "GET", "/auth/recover");
-  auto recovered = browse(
-      api(), b, "POST", "/auth/recover",
+  WebBrowser b;
+  b.request(api(), "GET", "/auth/recover");
+  auto recovered = b.request(
+      api(), "POST", "/auth/recover",
       form({{"username", u.username}, {"code", code}, {"password", "a brand new password"}}));
   ASSERT_EQ(recovered.status, 303) << recovered;
   EXPECT_EQ(api().get("/api/v1/accounts/verify_credentials", intruder_token).status, 401)

@@ -21,6 +21,29 @@ class ProbeVisibilityTest : public ApiIntegrationTest {
         api().send_form("PUT", "/api/v1/statuses/" + id, form({{"status", text}}), author.token));
   }
 
+  // An author, a follower who rang the bell, and a followers-only post carrying `secret` whose
+  // status notification reached the follower.
+  struct BellScene {
+    User author, follower;
+    std::string secret, id;
+  };
+  BellScene bell_scene() {
+    BellScene s{new_user("author"), new_user("bell"), "fosecret" + unique_suffix(), ""};
+    follow_with_bell(s.follower, s.author);
+    s.id = api().post_id(s.author, s.secret + " first", {{"visibility", "private"}});
+    EXPECT_FALSE(notification_about(s.follower, "status", s.id).empty()) << "the bell did not ring";
+    return s;
+  }
+
+  // `author` cuts `reader` off (POST /api/v1/accounts/:reader/`action`: block,
+  // remove_from_followers), then edits the post to `text`, which `reader` may no longer see.
+  void cut_off_then_edit(const User& author, const User& reader, const std::string& action,
+                         const std::string& id, const std::string& text) {
+    Api::ok_json(api().post("/api/v1/accounts/" + reader.id + "/" + action, author.token));
+    edit(author, id, text);
+    ASSERT_EQ(api().get("/api/v1/statuses/" + id, reader.token).status, 404);
+  }
+
   // The id of `owner`'s newest notification of `type` about `status_id` ("" when none).
   std::string notification_about(const User& owner, const std::string& type,
                                  const std::string& status_id) {
@@ -36,17 +59,9 @@ class ProbeVisibilityTest : public ApiIntegrationTest {
 // it. A follower who rang the bell and was then blocked keeps reading the followers-only post,
 // and every later edit of it, through v1 (list and single notification).
 TEST_F(ProbeVisibilityTest, BlockedBellFollowerCannotReadFollowersOnlyPostThroughV1Notifications) {
-  const User author = new_user("author");
-  const User follower = new_user("bell");
-  follow_with_bell(follower, author);
-  const std::string secret = "fosecret" + unique_suffix();
-  const std::string id = api().post_id(author, secret + " first", {{"visibility", "private"}});
+  const auto [author, follower, secret, id] = bell_scene();
   const std::string notification = notification_about(follower, "status", id);
-  ASSERT_FALSE(notification.empty()) << "the bell did not ring";
-
-  Api::ok_json(api().post("/api/v1/accounts/" + follower.id + "/block", author.token));
-  edit(author, id, secret + " edited after the block");
-  ASSERT_EQ(api().get("/api/v1/statuses/" + id, follower.token).status, 404);
+  cut_off_then_edit(author, follower, "block", id, secret + " edited after the block");
 
   auto list = api().get("/api/v1/notifications", follower.token);
   EXPECT_EQ(list.status, 200);
@@ -60,17 +75,8 @@ TEST_F(ProbeVisibilityTest, BlockedBellFollowerCannotReadFollowersOnlyPostThroug
 // Defect 2, another way out of the followers: removed from them (remove_from_followers), the
 // former follower still reads the followers-only post and its edits through v1 notifications.
 TEST_F(ProbeVisibilityTest, RemovedFollowerCannotReadFollowersOnlyEditsThroughV1Notifications) {
-  const User author = new_user("author");
-  const User follower = new_user("bell");
-  follow_with_bell(follower, author);
-  const std::string secret = "fosecret" + unique_suffix();
-  const std::string id = api().post_id(author, "first version", {{"visibility", "private"}});
-  ASSERT_FALSE(notification_about(follower, "status", id).empty());
-
-  Api::ok_json(
-      api().post("/api/v1/accounts/" + follower.id + "/remove_from_followers", author.token));
-  edit(author, id, secret + " for followers only");
-  ASSERT_EQ(api().get("/api/v1/statuses/" + id, follower.token).status, 404);
+  const auto [author, follower, secret, id] = bell_scene();
+  cut_off_then_edit(author, follower, "remove_from_followers", id, secret + " for followers only");
 
   auto list = api().get("/api/v1/notifications", follower.token);
   EXPECT_FALSE(contains(list.body, secret))
@@ -88,9 +94,7 @@ TEST_F(ProbeVisibilityTest, BlockedMentionedAccountCannotReadLaterEditsThroughV1
       api().post_id(author, "@" + mentioned.username + " hello", {{"visibility", "private"}});
   ASSERT_FALSE(notification_about(mentioned, "mention", id).empty());
 
-  Api::ok_json(api().post("/api/v1/accounts/" + mentioned.id + "/block", author.token));
-  edit(author, id, "@" + mentioned.username + " " + secret);
-  ASSERT_EQ(api().get("/api/v1/statuses/" + id, mentioned.token).status, 404);
+  cut_off_then_edit(author, mentioned, "block", id, "@" + mentioned.username + " " + secret);
 
   auto list = api().get("/api/v1/notifications", mentioned.token);
   EXPECT_FALSE(contains(list.body, secret))
@@ -100,14 +104,8 @@ TEST_F(ProbeVisibilityTest, BlockedMentionedAccountCannotReadLaterEditsThroughV1
 // Coverage for defect 2 (passes today): v2 grouped notifications and the conversations list
 // already leave out a post the owner may no longer see; the restructuring must keep it so.
 TEST_F(ProbeVisibilityTest, BlockedFollowerSeesNoHiddenPostInGroupedNotificationsOrConversations) {
-  const User author = new_user("author");
-  const User follower = new_user("bell");
-  follow_with_bell(follower, author);
-  const std::string secret = "fosecret" + unique_suffix();
-  const std::string id = api().post_id(author, secret, {{"visibility", "private"}});
-  const std::string dm = api().post_id(author, "@" + follower.username + " " + secret + " dm",
-                                       {{"visibility", "direct"}});
-  ASSERT_FALSE(notification_about(follower, "status", id).empty());
+  const auto [author, follower, secret, id] = bell_scene();
+  api().post_id(author, "@" + follower.username + " " + secret + " dm", {{"visibility", "direct"}});
   Api::ok_json(api().post("/api/v1/accounts/" + follower.id + "/block", author.token));
 
   auto grouped = api().get("/api/v2/notifications", follower.token);

@@ -1,43 +1,16 @@
 // Probe (issue 10, §2) through the web UI: the pages must apply the same visibility rule and the
 // same aggregates as the API. Server-level: the real binary, a browser's cookie and CSRF token.
 #include "integration/server_harness.h"
-#include "web/session.h"
+#include "integration/web_browser.h"
 
 namespace publius::integration {
 namespace {
 
 class ProbeWebTest : public ApiIntegrationTest {
  protected:
-  struct Browser {
-    std::string cookie;
-  };
-
-  HttpResponse browse(Browser& b, const std::string& method, const std::string& target,
-                      const std::string& body = "") {
-    HttpRequest r;
-    r.method = method;
-    r.target = target;
-    if (!b.cookie.empty())
-      r.headers.push_back({"Cookie", std::string(web::kSessionCookie) + "=" + b.cookie});
-    if (method == "POST") {
-      r.content_type = "application/x-www-form-urlencoded";
-      r.body = body + "&csrf=" + web::csrf_token(b.cookie);
-    }
-    auto response = api().request(std::move(r));
-    const std::string set = response.header("set-cookie");
-    if (!set.empty()) {
-      const auto eq = set.find('=');
-      b.cookie = set.substr(eq + 1, set.find(';') - eq - 1);
-    }
-    return response;
-  }
-
-  Browser signed_in(const User& u) {
-    Browser b;
-    browse(b, "GET", "/auth/sign_in");
-    auto r = browse(b, "POST", "/auth/sign_in",
-                    form({{"username", u.username}, {"password", u.password}}));
-    EXPECT_EQ(r.status, 303) << r;
+  static WebBrowser signed_in(const User& u) {
+    WebBrowser b;
+    EXPECT_TRUE(b.sign_in(api(), u.username, u.password)) << u.username;
     return b;
   }
 
@@ -59,11 +32,11 @@ TEST_F(ProbeWebTest, SearchPageDoesNotListHashtagUsedOnlyInFollowersOnlyPosts) {
   const User stranger = new_user("stranger");
   const std::string tag = "webhidden" + unique_suffix();
   api().post_id(author, "for followers #" + tag, {{"visibility", "private"}});
-  Browser anonymous;
-  Browser member = signed_in(stranger);
-  for (Browser* b : {&anonymous, &member}) {
+  WebBrowser anonymous;
+  WebBrowser member = signed_in(stranger);
+  for (WebBrowser* b : {&anonymous, &member}) {
     for (const std::string& q : {tag, "#" + tag}) {
-      auto page = browse(*b, "GET", "/search?q=" + enc(q));
+      auto page = b->request(api(), "GET", "/search?q=" + enc(q));
       EXPECT_EQ(page.status, 200);
       EXPECT_FALSE(contains(page.body, "href=\"/tags/" + tag + "\""))
           << "/search?q=" << q << " lists a hashtag used only in followers-only posts ("
@@ -77,16 +50,16 @@ TEST_F(ProbeWebTest, SearchPageDoesNotListHashtagUsedOnlyInFollowersOnlyPosts) {
 TEST_F(ProbeWebTest, PostCountsOnPagesLeaveDirectMessagesOut) {
   const User author = new_user("author");
   const User recipient = new_user("recipient");
-  Browser anonymous;
-  auto landing_before = browse(anonymous, "GET", "/");
+  WebBrowser anonymous;
+  auto landing_before = anonymous.request(api(), "GET", "/");
   api().post_id(author, "@" + recipient.username + " only for you", {{"visibility", "direct"}});
-  auto landing_after = browse(anonymous, "GET", "/");
+  auto landing_after = anonymous.request(api(), "GET", "/");
   ASSERT_EQ(landing_after.status, 200);
   const std::string before = number_before(landing_before.body, " posts</p>");
   ASSERT_FALSE(before.empty()) << landing_before;
   EXPECT_EQ(number_before(landing_after.body, " posts</p>"), before)
       << "the landing page's post count grows with a direct message";
-  auto profile = browse(anonymous, "GET", "/@" + author.username);
+  auto profile = anonymous.request(api(), "GET", "/@" + author.username);
   ASSERT_EQ(profile.status, 200);
   EXPECT_EQ(number_before(profile.body, " posts</span>"), "0")
       << "the profile page counts a direct message";
@@ -98,8 +71,8 @@ TEST_F(ProbeWebTest, SearchPageDoesNotFindUnlistedPosts) {
   const User author = new_user("author");
   const std::string word = "webquiet" + unique_suffix();
   api().post_id(author, "quiet post " + word, {{"visibility", "unlisted"}});
-  Browser anonymous;
-  auto page = browse(anonymous, "GET", "/search?q=" + word);
+  WebBrowser anonymous;
+  auto page = anonymous.request(api(), "GET", "/search?q=" + word);
   EXPECT_EQ(page.status, 200);
   EXPECT_TRUE(contains(page.body, "No posts found."))
       << "an anonymous visitor finds an unlisted post on /search";
@@ -114,10 +87,10 @@ TEST_F(ProbeWebTest, NotificationsPageHidesPostFromBlockedBellFollower) {
                                form({{"notify", "true"}}), follower.token));
   const std::string secret = "websecret" + unique_suffix();
   api().post_id(author, secret, {{"visibility", "private"}});
-  Browser b = signed_in(follower);
-  ASSERT_TRUE(contains(browse(b, "GET", "/notifications").body, secret));
+  WebBrowser b = signed_in(follower);
+  ASSERT_TRUE(contains(b.request(api(), "GET", "/notifications").body, secret));
   Api::ok_json(api().post("/api/v1/accounts/" + follower.id + "/block", author.token));
-  EXPECT_FALSE(contains(browse(b, "GET", "/notifications").body, secret));
+  EXPECT_FALSE(contains(b.request(api(), "GET", "/notifications").body, secret));
 }
 
 }  // namespace
