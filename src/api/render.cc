@@ -1,5 +1,6 @@
 #include "api/render.h"
 
+#include <algorithm>
 #include <charconv>
 #include <unordered_set>
 
@@ -13,25 +14,28 @@ namespace publius::api {
 using domain::Account;
 using domain::Post;
 
-bool Renderer::Cache::get(int64_t id, std::string& out) {
-  auto& shard = shards[static_cast<size_t>(id) % kShards];
+template <typename Source>
+bool Renderer::Cache<Source>::get(const Source& now, std::string& out) {
+  auto& shard = shard_of(now.id);
   std::lock_guard lock(shard.mu);
-  auto it = shard.entries.find(id);
-  if (it == shard.entries.end()) return false;
-  out = it->second;
+  auto it = shard.entries.find(now.id);
+  if (it == shard.entries.end() || !(it->second.source == now)) return false;
+  out = it->second.json;
   return true;
 }
 
-void Renderer::Cache::put(int64_t id, const std::string& json) {
-  auto& shard = shards[static_cast<size_t>(id) % kShards];
+template <typename Source>
+void Renderer::Cache<Source>::put(const Source& source, const std::string& json) {
+  auto& shard = shard_of(source.id);
   std::lock_guard lock(shard.mu);
   // Crude but bounded: a full shard starts over. Entries are cheap to rebuild.
   if (shard.entries.size() >= kMaxPerShard) shard.entries.clear();
-  shard.entries[id] = json;
+  shard.entries.insert_or_assign(source.id, Entry{source, json});
 }
 
-void Renderer::Cache::erase(int64_t id) {
-  auto& shard = shards[static_cast<size_t>(id) % kShards];
+template <typename Source>
+void Renderer::Cache<Source>::erase(int64_t id) {
+  auto& shard = shard_of(id);
   std::lock_guard lock(shard.mu);
   shard.entries.erase(id);
 }
@@ -82,19 +86,24 @@ void Renderer::account_changed(int64_t account_id) { accounts_.erase(account_id)
 void Renderer::filters_changed(int64_t account_id) {
   std::lock_guard lock(filters_mu_);
   filters_.erase(account_id);
+  ++filters_changes_;
 }
 
 Result<std::shared_ptr<const domain::FilterMatcher>> Renderer::filters_of(int64_t viewer) {
   const int64_t today = now_day_ms();
+  uint64_t changes_before_reading = 0;
   {
     std::lock_guard lock(filters_mu_);
     auto it = filters_.find(viewer);
     if (it != filters_.end() && it->second.day_ms == today) return it->second.matcher;
+    changes_before_reading = filters_changes_;
   }
   PUBLIUS_ASSIGN_OR_RETURN(auto filters, microblog_.filters().filters(viewer));
   auto matcher = std::make_shared<const domain::FilterMatcher>(std::move(filters), now_ms());
   std::lock_guard lock(filters_mu_);
-  if (filters_.size() >= Cache::kMaxPerShard) filters_.clear();
+  // A change since the read may have been missed by it: keep nothing, the next request reads again.
+  if (filters_changes_ != changes_before_reading) return matcher;
+  if (filters_.size() >= Cache<domain::Post>::kMaxPerShard) filters_.clear();
   filters_[viewer] = {today, matcher};
   return matcher;
 }
@@ -200,7 +209,7 @@ std::string profile_picture_path(const Account& a, domain::ProfilePicture which)
 
 std::string Renderer::account_json(const Account& a) {
   std::string cached;
-  if (accounts_.get(a.id, cached)) return cached;
+  if (accounts_.get(a, cached)) return cached;
   const std::string base = config_.base_url();
   const std::string url = base + "/@" + a.username;
   // A stored picture is never animated (a GIF is kept as a PNG still): its own static version.
@@ -247,7 +256,7 @@ std::string Renderer::account_json(const Account& a) {
         .end_object();
   }
   w.end_array().end_object();
-  accounts_.put(a.id, out);
+  accounts_.put(a, out);
   return out;
 }
 
@@ -336,23 +345,23 @@ Result<Renderer::Bundle> Renderer::load(domain::Viewer viewer, const std::vector
   for (const auto& p : posts) all.push_back(&p);
   for (const auto& [id, o] : b.originals) all.push_back(&o);
 
+  // Every author is read (from the store's cache, usually): a cached account JSON is
+  // served only for the account as it is now.
   std::vector<int64_t> needed_accounts, status_ids;
   for (const Post* p : all) {
     status_ids.push_back(p->id);
-    std::string json;
-    if (accounts_.get(p->account_id, json)) {
-      b.account_json[p->account_id] = std::move(json);
-    } else {
-      needed_accounts.push_back(p->account_id);
-    }
+    needed_accounts.push_back(p->account_id);
     std::string core;
-    if (p->sealed.empty() && !source_requested && statuses_.get(p->id, core)) {
+    if (p->sealed.empty() && !source_requested && statuses_.get(*p, core)) {
       b.cores[p->id] = std::move(core);
     } else {
       needed_accounts.insert(needed_accounts.end(), p->mention_account_ids.begin(),
                              p->mention_account_ids.end());
     }
   }
+  std::sort(needed_accounts.begin(), needed_accounts.end());
+  needed_accounts.erase(std::unique(needed_accounts.begin(), needed_accounts.end()),
+                        needed_accounts.end());
   PUBLIUS_ASSIGN_OR_RETURN(auto accounts, microblog_.accounts().accounts(needed_accounts));
   for (auto& a : accounts) {
     b.account_json[a.id] = account_json(a);
@@ -439,7 +448,7 @@ std::string Renderer::status_core(const Post& p, Bundle& b) {
   w.end_array();
   w.key("emojis").begin_array().end_array();
   w.field_null("card");
-  if (p.sealed.empty() && !b.source_requested) statuses_.put(p.id, out);
+  if (p.sealed.empty() && !b.source_requested) statuses_.put(p, out);
   return out;
 }
 

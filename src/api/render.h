@@ -4,8 +4,10 @@
 // Rendering is on the timeline hot path, so the viewer-independent part of
 // every status and every account is rendered once and cached as JSON text;
 // a page is then assembled by concatenation plus the viewer's own flags
-// (favourited, reblogged, ...). The cache is kept exact by the domain's change
-// notifications (domain::ChangeObserver) and bounded in size. Sealed direct
+// (favourited, reblogged, ...). A cached JSON is served only for an entity equal
+// to the one it was rendered from, so it is exact however renders and changes
+// interleave; the domain's change notifications (domain::ChangeObserver) free
+// entries early, and the cache is bounded in size. Sealed direct
 // posts are opened with the request's `reader` key (or shown as a placeholder)
 // and never cached: their JSON is not viewer-independent.
 //
@@ -89,17 +91,32 @@ class Renderer final : public domain::ChangeObserver {
   static std::string filter(const domain::Filter& f);
 
  private:
-  struct Cache {
+  // Rendered JSON by id, each entry kept with the entity it was rendered from and served
+  // only for an equal one. So a render that read an entity just before a change and
+  // stores its JSON after the change's invalidation (two requests racing) leaves an
+  // entry no one is served: the next reader holds the changed entity and renders
+  // anew. Invalidation (post_changed, account_changed) only frees memory early.
+  template <typename Source>
+  class Cache {
+   public:
     static constexpr size_t kShards = 16;
     static constexpr size_t kMaxPerShard = 8192;
+    // The JSON rendered from an entity equal to `now`, if cached.
+    bool get(const Source& now, std::string& out);
+    void put(const Source& source, const std::string& json);
+    void erase(int64_t id);
+
+   private:
+    struct Entry {
+      Source source;
+      std::string json;
+    };
     struct Shard {
       std::mutex mu;
-      std::unordered_map<int64_t, std::string> entries;
+      std::unordered_map<int64_t, Entry> entries;
     };
-    std::array<Shard, kShards> shards;
-    bool get(int64_t id, std::string& out);
-    void put(int64_t id, const std::string& json);
-    void erase(int64_t id);
+    Shard& shard_of(int64_t id) { return shards_[static_cast<size_t>(id) % kShards]; }
+    std::array<Shard, kShards> shards_;
   };
   struct Bundle;  // everything one page of statuses needs, loaded in batches
 
@@ -121,10 +138,13 @@ class Renderer final : public domain::ChangeObserver {
 
   domain::Microblog& microblog_;
   const domain::InstanceConfig& config_;
-  Cache accounts_;
-  Cache statuses_;
+  Cache<domain::Account> accounts_;
+  Cache<domain::Post> statuses_;
   std::mutex filters_mu_;
   std::unordered_map<int64_t, ViewerFilters> filters_;  // bounded like a cache shard
+  // Counts filters_changed() calls, so that filters read before a change are not kept
+  // after it (filters_of).
+  uint64_t filters_changes_ = 0;
 };
 
 }  // namespace publius::api

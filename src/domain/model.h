@@ -24,6 +24,7 @@ std::optional<Role> parse_role(std::string_view name);
 struct ProfileField {
   std::string name;
   std::string value;
+  bool operator==(const ProfileField&) const = default;
 };
 
 struct Account {
@@ -49,6 +50,7 @@ struct Account {
   // empty: none, the default picture is shown.
   std::string avatar_file;
   std::string header_file;
+  bool operator==(const Account&) const = default;
 };
 
 // An uploaded image, after processing (media/image_processor.h): the stored
@@ -74,6 +76,7 @@ struct MediaAttachment {
   std::optional<int64_t> uploaded_day_ms;
   // The scheduled post it is reserved for while in no post yet (ScheduledStatus).
   std::optional<int64_t> scheduled_status_id;
+  bool operator==(const MediaAttachment&) const = default;
   std::string file_name() const { return file_key + "." + extension; }
   std::string small_file_name() const { return file_key + "-small." + extension; }
 };
@@ -102,6 +105,7 @@ struct ScheduledStatus {
 struct PollOption {
   std::string title;
   int64_t votes_count = 0;
+  bool operator==(const PollOption&) const = default;
 };
 
 struct Poll {
@@ -110,6 +114,7 @@ struct Poll {
   bool multiple = false;
   bool hide_totals = false;
   int64_t voters_count = 0;  // distinct accounts that voted
+  bool operator==(const Poll&) const = default;
   int64_t votes_count() const {
     int64_t total = 0;
     for (const auto& o : options) total += o.votes_count;
@@ -146,6 +151,7 @@ struct Post {
   // other posts. Read from the store, a sealed post's text, html, spoiler_text and
   // tags are empty until domain::open_sealed() fills them for a reader who can.
   std::string sealed;
+  bool operator==(const Post&) const = default;
 };
 
 struct PostEdit {
