@@ -118,6 +118,7 @@ Result<Post> Posts::store_new_post(Post post, const NewPost& request,
                                    std::optional<int64_t> scheduled_id) {
   // Everything the post causes in the store commits with it, in one transaction.
   store::NewPostEffects effects;
+  effects.listing = listing_of(post);
   auto add_notification = [&](int64_t recipient, NotificationType type) {
     if (auto n = Delivery::notification_for(recipient, type, post.account_id, post.id))
       effects.notifications.push_back(std::move(*n));
@@ -329,6 +330,7 @@ Result<Post> Posts::set_reblog(int64_t account_id, int64_t status_id, bool on,
   reblog.visibility = visibility.value_or(Visibility::kPublic);
   if (reblog.visibility == Visibility::kDirect) reblog.visibility = Visibility::kPublic;
   store::NewPostEffects effects;
+  effects.listing = listing_of(reblog);
   if (auto n = Delivery::notification_for(post.account_id, NotificationType::kReblog, account_id,
                                           post.id))
     effects.notifications.push_back(std::move(*n));

@@ -70,6 +70,19 @@ Result<std::vector<Post>> keep(std::vector<Post> posts, const Originals& origina
 
 }  // namespace
 
+store::PostListing listing_of(const Post& post) {
+  const bool original = !post.reblog_of_id;
+  const bool seen_by_anyone = sees(std::nullopt, post, false, false);
+  const bool in_public = original && post.visibility == Visibility::kPublic;
+  return store::PostListing{
+      .counted = original && post.visibility != Visibility::kDirect,
+      .counted_as_reply = post.in_reply_to_id.has_value() && seen_by_anyone,
+      .in_search = in_public,
+      .tags_in_search = original && seen_by_anyone,
+      .in_public_timelines = in_public,
+  };
+}
+
 Result<bool> VisibilityRule::can_view(Viewer viewer, const Post& post) {
   if (post.reblog_of_id) {
     PUBLIUS_ASSIGN_OR_RETURN(auto original, store_.status_by_id(*post.reblog_of_id));

@@ -38,4 +38,12 @@ class VisibilityRule final : private ServiceBase {
   Result<std::vector<Post>> load(const std::vector<int64_t>& ids);
 };
 
+// Where `post` counts and is found beyond its own page (store::PostListing), by
+// the rule above: only what anyone may see (public and unlisted posts) counts
+// as a reply or lists its hashtags, as in Mastodon; only public posts are in
+// full-text search and the public timelines (unlisted means "not in search");
+// every post but boosts and direct messages counts on its author's profile.
+// Decided once, when the post is written: a post's visibility never changes.
+store::PostListing listing_of(const Post& post);
+
 }  // namespace publius::domain

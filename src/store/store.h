@@ -197,13 +197,28 @@ struct ConversationFiling {
   bool unread = false;
 };
 
-// What commits together with a new post (Store::insert_status): its place in
-// each participant's conversation (direct posts), the notifications it causes,
-// the idempotency key that names it for its author and, when it publishes a
-// scheduled post, that post's deletion: if the scheduled post is gone already
-// (published or deleted meanwhile), nothing is stored and the insert is
-// kConflict, so a scheduled post is published exactly once.
+// Where a post counts and is found beyond its own page and the timelines of
+// those who may see it. The domain decides it once per post
+// (domain::listing_of, domain/visibility.h); the store keeps it with the post,
+// applies it when the post is stored and reverses exactly that when the post
+// (or its author) is deleted, with no rule of its own.
+struct PostListing {
+  bool counted = false;           // its author's statuses_count and last status day
+  bool counted_as_reply = false;  // its parent's replies_count
+  bool in_search = false;         // full-text search finds it by its words
+  bool tags_in_search = false;    // hashtag search lists its hashtags
+  // The public and hashtag timelines, and the history of use of its hashtags.
+  bool in_public_timelines = false;
+};
+
+// What commits together with a new post (Store::insert_status): how it is
+// listed, its place in each participant's conversation (direct posts), the
+// notifications it causes, the idempotency key that names it for its author
+// and, when it publishes a scheduled post, that post's deletion: if the
+// scheduled post is gone already (published or deleted meanwhile), nothing is
+// stored and the insert is kConflict, so a scheduled post is published exactly once.
 struct NewPostEffects {
+  PostListing listing;
   std::vector<ConversationFiling> conversations;
   std::vector<Notification> notifications;
   std::optional<std::string> idempotency_key_hash;
@@ -274,12 +289,15 @@ class Store {
   virtual Result<std::optional<AuthCode>> take_auth_code(const std::string& code_hash,
                                                          int64_t app_id) = 0;
 
-  // Statuses. insert_status() fills id-dependent counters (account statuses_count,
-  // parent replies_count, reblog target reblogs_count) and writes `effects` in the
-  // same transaction: the post's conversation threads (as save_conversation()
-  // would, one per filing), its notifications and its idempotency key. A post that
-  // mentions or messages many accounts costs one commit, and an acknowledged post
-  // is never stored without them.
+  // Statuses. insert_status() writes `effects` in the same transaction: the
+  // counters and indexes its listing names (account statuses_count and last
+  // status day, parent replies_count, the search indexes; a boost always adds to
+  // its original's reblogs_count), the post's conversation threads (as
+  // save_conversation() would, one per filing), its notifications and its
+  // idempotency key. A post that mentions or messages many accounts costs one
+  // commit, and an acknowledged post is never stored without them. Deleting a
+  // post, or its author's account, reverses what its listing added; an edit
+  // re-indexes its words only if its listing has it in search.
   virtual Status insert_status(const Post& s, const NewPostEffects& effects) = 0;
   virtual Result<std::optional<Post>> status_by_id(int64_t id) = 0;
   virtual Result<std::vector<Post>> statuses_by_ids(const std::vector<int64_t>& ids) = 0;
@@ -381,7 +399,8 @@ class Store {
   virtual Result<std::vector<int64_t>> account_statuses(int64_t account_id,
                                                         const AccountStatusesQuery& q,
                                                         const Page& p) = 0;
-  // With only_media, posts that carry media only.
+  // Posts listed in_public_timelines (PostListing), all or those carrying
+  // `normalized_tag`; with only_media, those that carry media only.
   virtual Result<std::vector<int64_t>> public_timeline(const Page& p, bool only_media = false) = 0;
   virtual Result<std::vector<int64_t>> tag_timeline(std::string_view normalized_tag, const Page& p,
                                                     bool only_media = false) = 0;
@@ -389,8 +408,11 @@ class Store {
   // followed accounts' public/unlisted/private posts and reblogs, public posts (not boosts)
   // carrying a followed hashtag, direct posts addressed to the owner.
   virtual Result<std::vector<int64_t>> home_timeline(int64_t account_id, const Page& p) = 0;
+  // Posts listed in_search whose words contain every word of `query`, newest first.
   virtual Result<std::vector<int64_t>> search_statuses(std::string_view query, int limit,
                                                        int offset) = 0;
+  // Hashtags beginning with `prefix` (normalized) that posts listed tags_in_search
+  // carry, the most used first.
   virtual Result<std::vector<std::string>> search_tags(std::string_view prefix, int limit) = 0;
 
   // Favourites, bookmarks, pins: true when the call changed something.
@@ -444,8 +466,9 @@ class Store {
   virtual Result<std::vector<std::string>> followed_tags(int64_t account_id) = 0;
   virtual Result<std::vector<int64_t>> tag_follower_ids(const std::vector<std::string>& tags,
                                                         int64_t author_id) = 0;
-  // The days since `since_day_ms` (midnight UTC) on which public posts carried `tag`,
-  // with their counts, in no particular order; days without any are left out.
+  // The days since `since_day_ms` (midnight UTC) on which posts listed
+  // in_public_timelines carried `tag`, with their counts, in no particular order;
+  // days without any are left out.
   virtual Result<std::vector<domain::TagDay>> tag_history(std::string_view tag,
                                                           int64_t since_day_ms) = 0;
   // The filter set for the viewer's timelines.
@@ -482,7 +505,7 @@ class Store {
   virtual Result<bool> mark_conversation_read(int64_t account_id, int64_t id) = 0;
   virtual Result<bool> delete_conversation(int64_t account_id, int64_t id) = 0;
 
-  // Counts for /api/v1/instance.
+  // Counts for /api/v1/instance: the accounts, and the posts listed `counted`.
   virtual Result<InstanceStats> instance_stats() = 0;
 
   // Lists. list() returns nothing for an unknown id (the caller checks the owner);

@@ -322,9 +322,22 @@ Status insert_poll_in(Db& db, int64_t status_id, const domain::Poll& poll) {
   return ok_status();
 }
 
-bool is_searchable(const Post& s) {
-  return !s.reblog_of_id && s.sealed.empty() &&
-         (s.visibility == Visibility::kPublic || s.visibility == Visibility::kUnlisted);
+// The text the full-text index holds for a post listed in_search.
+std::string search_text(const Post& st) { return st.spoiler_text + "\n" + st.text; }
+
+// A post's stored listing (PostListing), inside the caller's transaction; none
+// when the post is gone.
+Result<std::optional<PostListing>> listing_in(Db& db, int64_t status_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT counted, counted_as_reply, in_search, "
+                                                 "tags_in_search, in_public_timelines FROM "
+                                                 "statuses WHERE id = ?"));
+  stmt.bind(1, status_id);
+  if (!stmt.step()) {
+    PUBLIUS_TRY(stmt.status());
+    return std::optional<PostListing>();
+  }
+  return std::optional<PostListing>(PostListing{stmt.boolean(0), stmt.boolean(1), stmt.boolean(2),
+                                                stmt.boolean(3), stmt.boolean(4)});
 }
 
 // The table and key column holding a credential's wrapped copy of its account's key.
@@ -792,9 +805,12 @@ Status SqliteStore::insert_status(const Post& st, const NewPostEffects& effects)
                                                  [&](Stmt& s) { s.bind(1, *st.in_reply_to_id); }));
     if (!parent) return not_found("reply parent is gone");
   }
+  const PostListing& listing = effects.listing;
   PUBLIUS_TRY(run(db_,
                   std::string("INSERT INTO statuses (") + kStatusColumns +
-                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)",
+                      ", counted, counted_as_reply, in_search, tags_in_search, "
+                      "in_public_timelines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, "
+                      "0, ?, ?, ?, ?, ?, ?, ?)",
                   [&](Stmt& s) {
                     s.bind(1, st.id).bind(2, st.account_id).bind(3, st.text).bind(4, st.html);
                     s.bind(5, st.spoiler_text).bind(6, static_cast<int64_t>(st.visibility));
@@ -802,6 +818,9 @@ Status SqliteStore::insert_status(const Post& st, const NewPostEffects& effects)
                     s.bind(10, st.in_reply_to_account_id).bind(11, st.reblog_of_id);
                     s.bind(12, st.created_ms).bind(13, st.edited_ms);
                     s.bind(14, join_tags(st.tags)).bind_blob(15, st.sealed);
+                    s.bind(16, listing.counted).bind(17, listing.counted_as_reply);
+                    s.bind(18, listing.in_search).bind(19, listing.tags_in_search);
+                    s.bind(20, listing.in_public_timelines);
                   }));
   PUBLIUS_TRY(insert_mentions_in(db_, st));
   for (const auto& tag : st.tags) {
@@ -810,19 +829,19 @@ Status SqliteStore::insert_status(const Post& st, const NewPostEffects& effects)
   }
   PUBLIUS_TRY(attach_media(st, false));
   if (st.poll) PUBLIUS_TRY(insert_poll_in(db_, st.id, *st.poll));
-  if (st.reblog_of_id) {
+  if (st.reblog_of_id)
     PUBLIUS_TRY(adjust_count(db_, "statuses", "reblogs_count", *st.reblog_of_id, +1));
-  } else {
+  if (listing.counted) {
     PUBLIUS_TRY(adjust_count(db_, "accounts", "statuses_count", st.account_id, +1));
     PUBLIUS_TRY(run(db_, "UPDATE accounts SET last_status_day = ? WHERE id = ?", [&](Stmt& s) {
       s.bind(1, day_floor_ms(st.created_ms)).bind(2, st.account_id);
     }));
   }
-  if (st.in_reply_to_id)
+  if (listing.counted_as_reply && st.in_reply_to_id)
     PUBLIUS_TRY(adjust_count(db_, "statuses", "replies_count", *st.in_reply_to_id, +1));
-  if (is_searchable(st)) {
+  if (listing.in_search) {
     PUBLIUS_TRY(run(db_, "INSERT INTO statuses_fts (rowid, text) VALUES (?, ?)",
-                    [&](Stmt& s) { s.bind(1, st.id).bind(2, st.spoiler_text + "\n" + st.text); }));
+                    [&](Stmt& s) { s.bind(1, st.id).bind(2, search_text(st)); }));
   }
   for (const auto& c : effects.conversations)
     PUBLIUS_TRY(save_conversation_in(db_, c.account_id, c.participant_ids, st.id, c.unread));
@@ -958,21 +977,23 @@ Result<std::vector<int64_t>> SqliteStore::delete_status(int64_t id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto found, load_statuses({id}));
   if (found.empty()) return not_found();
   const Post& st = found.front();
+  PUBLIUS_ASSIGN_OR_RETURN(auto listed, listing_in(db_, id));
+  if (!listed) return not_found();
+  const PostListing& listing = *listed;
   PUBLIUS_ASSIGN_OR_RETURN(auto reblogs_stmt,
                            db_.prepare("SELECT id FROM statuses WHERE reblog_of_id = ?"));
   reblogs_stmt.bind(1, id);
   PUBLIUS_ASSIGN_OR_RETURN(auto reblog_ids, collect_ids(reblogs_stmt));
-  if (is_searchable(st)) {
+  if (listing.in_search) {
     PUBLIUS_TRY(run(db_,
                     "INSERT INTO statuses_fts (statuses_fts, rowid, text) VALUES ('delete', ?, ?)",
-                    [&](Stmt& s) { s.bind(1, st.id).bind(2, st.spoiler_text + "\n" + st.text); }));
+                    [&](Stmt& s) { s.bind(1, st.id).bind(2, search_text(st)); }));
   }
-  if (st.reblog_of_id) {
+  if (st.reblog_of_id)
     PUBLIUS_TRY(adjust_count(db_, "statuses", "reblogs_count", *st.reblog_of_id, -1));
-  } else {
+  if (listing.counted)
     PUBLIUS_TRY(adjust_count(db_, "accounts", "statuses_count", st.account_id, -1));
-  }
-  if (st.in_reply_to_id)
+  if (listing.counted_as_reply && st.in_reply_to_id)
     PUBLIUS_TRY(adjust_count(db_, "statuses", "replies_count", *st.in_reply_to_id, -1));
   // Replies stay (as in Mastodon) but lose their parent link's target.
   PUBLIUS_TRY(run(db_, "DELETE FROM statuses WHERE id = ?", [&](Stmt& s) { s.bind(1, id); }));
@@ -995,6 +1016,8 @@ Status SqliteStore::update_status(const Post& st, const PostEdit& previous, bool
   PUBLIUS_ASSIGN_OR_RETURN(auto found, load_statuses({st.id}));
   if (found.empty()) return not_found();
   const Post& old = found.front();
+  PUBLIUS_ASSIGN_OR_RETURN(auto listed, listing_in(db_, st.id));
+  if (!listed) return not_found();
   PUBLIUS_TRY(run(db_,
                   "INSERT INTO status_edits (status_id, text, html, spoiler_text, sensitive, "
                   "created_ms, sealed, poll_options) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -1034,12 +1057,12 @@ Status SqliteStore::update_status(const Post& st, const PostEdit& previous, bool
   }
   PUBLIUS_TRY(insert_mentions_in(db_, st));
   PUBLIUS_TRY(attach_media(st, true));
-  if (is_searchable(old)) {
-    PUBLIUS_TRY(
-        run(db_, "INSERT INTO statuses_fts (statuses_fts, rowid, text) VALUES ('delete', ?, ?)",
-            [&](Stmt& s) { s.bind(1, old.id).bind(2, old.spoiler_text + "\n" + old.text); }));
+  if (listed->in_search) {
+    PUBLIUS_TRY(run(db_,
+                    "INSERT INTO statuses_fts (statuses_fts, rowid, text) VALUES ('delete', ?, ?)",
+                    [&](Stmt& s) { s.bind(1, old.id).bind(2, search_text(old)); }));
     PUBLIUS_TRY(run(db_, "INSERT INTO statuses_fts (rowid, text) VALUES (?, ?)",
-                    [&](Stmt& s) { s.bind(1, st.id).bind(2, st.spoiler_text + "\n" + st.text); }));
+                    [&](Stmt& s) { s.bind(1, st.id).bind(2, search_text(st)); }));
   }
   forget_post(st.id);
   return tx.commit();
@@ -1119,7 +1142,7 @@ Result<std::vector<int64_t>> SqliteStore::account_statuses(int64_t account_id,
 
 Result<std::vector<int64_t>> SqliteStore::public_timeline(const Page& p, bool only_media) {
   std::lock_guard lock(mu_);
-  std::string sql = "SELECT id FROM statuses WHERE visibility = 0 AND reblog_of_id IS NULL";
+  std::string sql = "SELECT id FROM statuses WHERE in_public_timelines = 1";
   if (only_media) sql += std::string(" AND id IN ") + kPostsWithMedia;
   return paged_ids(db_, sql, "id", p, [](Stmt&) {});
 }
@@ -1129,7 +1152,7 @@ Result<std::vector<int64_t>> SqliteStore::tag_timeline(std::string_view tag, con
   std::lock_guard lock(mu_);
   std::string sql =
       "SELECT t.status_id FROM status_tags t JOIN statuses s ON s.id = t.status_id "
-      "WHERE t.tag = ? AND s.visibility = 0";
+      "WHERE t.tag = ? AND s.in_public_timelines = 1";
   if (only_media) sql += std::string(" AND s.id IN ") + kPostsWithMedia;
   return paged_ids(db_, sql, "t.status_id", p, [&](Stmt& s) { s.bind(1, tag); });
 }
@@ -1189,8 +1212,10 @@ Result<std::vector<int64_t>> SqliteStore::search_statuses(std::string_view query
 Result<std::vector<std::string>> SqliteStore::search_tags(std::string_view prefix, int limit) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare("SELECT tag FROM status_tags WHERE tag >= ?1 AND tag < ?1 "
-                             "|| x'ff' GROUP BY tag ORDER BY COUNT(*) DESC, tag LIMIT ?2"));
+      auto stmt,
+      db_.prepare("SELECT t.tag FROM status_tags t JOIN statuses s ON s.id = t.status_id WHERE "
+                  "t.tag >= ?1 AND t.tag < ?1 || x'ff' AND s.tags_in_search = 1 GROUP BY t.tag "
+                  "ORDER BY COUNT(*) DESC, t.tag LIMIT ?2"));
   stmt.bind(1, prefix).bind(2, limit);
   std::vector<std::string> out;
   while (stmt.step()) out.push_back(stmt.text(0));
@@ -1626,10 +1651,11 @@ Result<std::vector<domain::TagDay>> SqliteStore::tag_history(std::string_view ta
   // range starts at the first id of `since_day_ms`, within the tag's own index.
   PUBLIUS_ASSIGN_OR_RETURN(
       auto stmt,
-      db_.prepare_cached("SELECT ((t.status_id >> 16) / 86400000) * 86400000 AS day, count(*), "
-                         "count(DISTINCT s.account_id) FROM status_tags t JOIN statuses s ON s.id "
-                         "= t.status_id WHERE t.tag = ? AND t.status_id >= ? AND s.visibility = 0 "
-                         "GROUP BY day"));
+      db_.prepare_cached(
+          "SELECT ((t.status_id >> 16) / 86400000) * 86400000 AS day, count(*), "
+          "count(DISTINCT s.account_id) FROM status_tags t JOIN statuses s ON s.id "
+          "= t.status_id WHERE t.tag = ? AND t.status_id >= ? AND s.in_public_timelines = 1 "
+          "GROUP BY day"));
   stmt.bind(1, tag).bind(2, id_floor_for_ms(since_day_ms));
   std::vector<domain::TagDay> days;
   while (stmt.step()) days.push_back({stmt.int64(0), stmt.int64(1), stmt.int64(2)});
@@ -1811,8 +1837,8 @@ Result<bool> SqliteStore::delete_conversation(int64_t account_id, int64_t id) {
 Result<InstanceStats> SqliteStore::instance_stats() {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT (SELECT COUNT(*) FROM accounts), (SELECT COUNT(*) "
-                                       "FROM statuses WHERE reblog_of_id IS NULL)"));
+                           db_.prepare("SELECT COUNT(*), COALESCE(SUM(statuses_count), 0) FROM "
+                                       "accounts"));
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
     return InstanceStats{};
@@ -2662,8 +2688,7 @@ Status SqliteStore::delete_account(int64_t account_id) {
   // The contentless search index keeps no link to its rows: remove its entries by text.
   PUBLIUS_TRY(exec_for(
       "INSERT INTO statuses_fts (statuses_fts, rowid, text) SELECT 'delete', id, "
-      "spoiler_text || char(10) || text FROM statuses WHERE account_id = ?1 AND reblog_of_id IS "
-      "NULL AND visibility IN (0, 1)"));
+      "spoiler_text || char(10) || text FROM statuses WHERE account_id = ?1 AND in_search = 1"));
   // Counters the account contributed to elsewhere.
   PUBLIUS_TRY(exec_for(
       "UPDATE accounts SET following_count = MAX(0, following_count - 1) WHERE id IN (SELECT "
@@ -2681,9 +2706,9 @@ Status SqliteStore::delete_account(int64_t account_id) {
       "NULL)"));
   PUBLIUS_TRY(exec_for(
       "UPDATE statuses SET replies_count = MAX(0, replies_count - (SELECT COUNT(*) FROM statuses "
-      "r WHERE r.account_id = ?1 AND r.in_reply_to_id = statuses.id)) WHERE account_id != ?1 AND "
-      "id IN (SELECT in_reply_to_id FROM statuses WHERE account_id = ?1 AND in_reply_to_id IS NOT "
-      "NULL)"));
+      "r WHERE r.account_id = ?1 AND r.in_reply_to_id = statuses.id AND r.counted_as_reply = 1)) "
+      "WHERE account_id != ?1 AND id IN (SELECT in_reply_to_id FROM statuses WHERE account_id = "
+      "?1 AND counted_as_reply = 1)"));
   // Others' threads with the account name it in their participant key, which no
   // foreign key reaches.
   PUBLIUS_TRY(exec_for(
