@@ -232,9 +232,7 @@ Result<Post> Posts::edit_status(int64_t editor_id, int64_t status_id, const Post
         }))
       added_tags.push_back(t);
   }
-  PUBLIUS_ASSIGN_OR_RETURN(auto tag_followers,
-                           mb_.delivery().tag_followers_of(updated, added_tags));
-  feeds_.fan_out(updated.id, tag_followers);
+  PUBLIUS_TRY(mb_.delivery().deliver_to_added_tags(updated, added_tags));
   // Attachments the edit dropped lost their rows with it; their files go too.
   std::vector<MediaAttachment> dropped;
   for (const auto& old_media : found->media) {

@@ -6,12 +6,13 @@
 #include "domain/microblog.h"
 
 namespace publius::domain {
-namespace {
 
 bool mentions(const Post& post, int64_t account_id) {
   return std::find(post.mention_account_ids.begin(), post.mention_account_ids.end(), account_id) !=
          post.mention_account_ids.end();
 }
+
+namespace {
 
 // The rule for a post that is not a boost, given what decides it: whether
 // blocks stand between viewer and author, and whether the viewer follows the author.

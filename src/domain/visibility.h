@@ -38,6 +38,9 @@ class VisibilityRule final : private ServiceBase {
   Result<std::vector<Post>> load(const std::vector<int64_t>& ids);
 };
 
+// Whether `post` mentions (for a direct post: is addressed to) `account_id`.
+bool mentions(const Post& post, int64_t account_id);
+
 // Where `post` counts and is found beyond its own page (store::PostListing), by
 // the rule above: only what anyone may see (public and unlisted posts) counts
 // as a reply or lists its hashtags, as in Mastodon; only public posts are in

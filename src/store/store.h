@@ -112,6 +112,22 @@ struct HiddenAccounts {
   std::vector<int64_t> reblogs_from;  // followed with reblogs off: their boosts are not shown
 };
 
+// The other side of HiddenAccounts: the accounts that keep one account out of
+// their view (Store::hidden_by), each list ascending.
+struct HiddenBy {
+  std::vector<int64_t> accounts;  // blocking it, blocked by it, or muting it
+  std::vector<int64_t> boosts;    // following it with its boosts switched off
+};
+
+// Where the posts a home feed is rebuilt from come from (Store::feed_candidates):
+// written by one of `authors`, mentioning `mentioned`, or carrying one of
+// `tags` (normalized). Which of them reach the feed is the domain's rule.
+struct FeedSources {
+  std::vector<int64_t> authors;
+  int64_t mentioned = 0;
+  std::vector<std::string> tags;
+};
+
 struct InstanceStats {
   int64_t users = 0;
   int64_t statuses = 0;
@@ -404,10 +420,10 @@ class Store {
   virtual Result<std::vector<int64_t>> public_timeline(const Page& p, bool only_media = false) = 0;
   virtual Result<std::vector<int64_t>> tag_timeline(std::string_view normalized_tag, const Page& p,
                                                     bool only_media = false) = 0;
-  // Home feed from the tables (used to rebuild the in-memory feed): own posts and
-  // followed accounts' public/unlisted/private posts and reblogs, public posts (not boosts)
-  // carrying a followed hashtag, direct posts addressed to the owner.
-  virtual Result<std::vector<int64_t>> home_timeline(int64_t account_id, const Page& p) = 0;
+  // The posts `sources` names, whatever their visibility: what a home feed is
+  // rebuilt from (domain::Timelines), the domain keeping those that reach it.
+  virtual Result<std::vector<int64_t>> feed_candidates(const FeedSources& sources,
+                                                       const Page& p) = 0;
   // Posts listed in_search whose words contain every word of `query`, newest first.
   virtual Result<std::vector<int64_t>> search_statuses(std::string_view query, int limit,
                                                        int offset) = 0;
@@ -455,17 +471,17 @@ class Store {
                                                                     const Page& p) = 0;
   // Every follower id of an account, ascending: the fan-out list.
   virtual Result<std::vector<int64_t>> follower_ids(int64_t account_id) = 0;
+  // Every account `account_id` follows, ascending.
+  virtual Result<std::vector<int64_t>> followed_ids(int64_t account_id) = 0;
   // Followers who asked to be notified of the account's posts (follow with notify=true).
   virtual Result<std::vector<int64_t>> notified_follower_ids(int64_t account_id) = 0;
   // Followed hashtags, by normalized name. A follow is only (account, tag): no time,
   // no order. set_tag_follow() says whether it changed anything; followed_tags() gives
   // all of an account's, ascending by name; tag_follower_ids() the accounts that
-  // follow any of `tags`, ascending, without those who block, are blocked by or mute
-  // `author_id` (one query, however many followers: the fan-out list).
+  // follow any of `tags`, ascending (one query, however many followers).
   virtual Result<bool> set_tag_follow(int64_t account_id, const std::string& tag, bool on) = 0;
   virtual Result<std::vector<std::string>> followed_tags(int64_t account_id) = 0;
-  virtual Result<std::vector<int64_t>> tag_follower_ids(const std::vector<std::string>& tags,
-                                                        int64_t author_id) = 0;
+  virtual Result<std::vector<int64_t>> tag_follower_ids(const std::vector<std::string>& tags) = 0;
   // The days since `since_day_ms` (midnight UTC) on which posts listed
   // in_public_timelines carried `tag`, with their counts, in no particular order;
   // days without any are left out.
@@ -473,6 +489,8 @@ class Store {
                                                           int64_t since_day_ms) = 0;
   // The filter set for the viewer's timelines.
   virtual Result<HiddenAccounts> hidden_accounts(int64_t viewer_id) = 0;
+  // Who keeps `account_id` out of their view (the fan-out's exclusions).
+  virtual Result<HiddenBy> hidden_by(int64_t account_id) = 0;
 
   // Notifications. insert_notification() writes none when its recipient, sender or
   // post is gone (their deletion would have taken it).

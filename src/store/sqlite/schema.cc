@@ -508,6 +508,13 @@ DROP INDEX statuses_public;
 CREATE INDEX statuses_public_timelines ON statuses(id) WHERE in_public_timelines = 1;
 INSERT INTO statuses_fts (statuses_fts) VALUES ('optimize');
 )sql",
+    // Fan-out asks who keeps an author out of view (Store::hidden_by) for every
+    // post: the accounts muting it, and the followers who switched its boosts off,
+    // found without reading every mute or every follower.
+    R"sql(
+CREATE INDEX mutes_target ON mutes(target_id);
+CREATE INDEX follows_hiding_boosts ON follows(target_id, account_id) WHERE show_reblogs = 0;
+)sql",
 };
 
 }  // namespace

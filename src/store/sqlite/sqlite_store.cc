@@ -1157,25 +1157,25 @@ Result<std::vector<int64_t>> SqliteStore::tag_timeline(std::string_view tag, con
   return paged_ids(db_, sql, "t.status_id", p, [&](Stmt& s) { s.bind(1, tag); });
 }
 
-Result<std::vector<int64_t>> SqliteStore::home_timeline(int64_t account_id, const Page& p) {
+Result<std::vector<int64_t>> SqliteStore::feed_candidates(const FeedSources& sources,
+                                                          const Page& p) {
   std::lock_guard lock(mu_);
-  return paged_ids(
-      db_,
-      "SELECT s.id FROM statuses s WHERE ("
-      " (s.account_id = ?1)"
-      " OR (s.account_id IN (SELECT target_id FROM follows WHERE account_id = ?1) AND"
-      "     s.visibility <= 2 AND (s.reblog_of_id IS NULL OR s.account_id IN"
-      "       (SELECT target_id FROM follows WHERE account_id = ?1 AND show_reblogs = 1))"
-      // As deliver() does: a reply to someone else only when the owner follows them too.
-      "     AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id IN (s.account_id, ?1)"
-      "       OR s.in_reply_to_account_id IN (SELECT target_id FROM follows WHERE account_id = "
-      "?1)))"
-      " OR (s.visibility = 3 AND s.id IN (SELECT status_id FROM mentions WHERE account_id = ?1))"
-      // As deliver() does: public posts carrying a hashtag the owner follows, whoever wrote them.
-      " OR (s.visibility = 0 AND s.reblog_of_id IS NULL AND s.id IN (SELECT t.status_id FROM"
-      "     status_tags t JOIN tag_follows f ON f.tag = t.tag WHERE f.account_id = ?1))"
-      ")",
-      "s.id", p, [&](Stmt& s) { s.bind(1, account_id); });
+  // ?1 the mentioned account, ?2... the tags.
+  std::string sql = "SELECT s.id FROM statuses s WHERE (s.account_id IN (" +
+                    id_list(sources.authors) +
+                    ") OR s.id IN (SELECT status_id FROM mentions WHERE account_id = ?1)";
+  if (!sources.tags.empty()) {
+    sql += " OR s.id IN (SELECT status_id FROM status_tags WHERE tag IN (";
+    for (size_t i = 0; i < sources.tags.size(); ++i)
+      sql += (i == 0 ? "?" : ", ?") + std::to_string(i + 2);
+    sql += "))";
+  }
+  sql += ")";
+  return paged_ids(db_, sql, "s.id", p, [&](Stmt& s) {
+    s.bind(1, sources.mentioned);
+    for (size_t i = 0; i < sources.tags.size(); ++i)
+      s.bind(static_cast<int>(i + 2), sources.tags[i]);
+  });
 }
 
 Result<std::vector<int64_t>> SqliteStore::search_statuses(std::string_view query, int limit,
@@ -1568,6 +1568,15 @@ Result<std::vector<int64_t>> SqliteStore::follower_ids(int64_t account_id) {
   return ids;
 }
 
+Result<std::vector<int64_t>> SqliteStore::followed_ids(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare_cached("SELECT target_id FROM follows WHERE account_id = ? ORDER BY target_id"));
+  stmt.bind(1, account_id);
+  return collect_ids(stmt);
+}
+
 Result<std::vector<int64_t>> SqliteStore::notified_follower_ids(int64_t account_id) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
@@ -1593,6 +1602,24 @@ Result<HiddenAccounts> SqliteStore::hidden_accounts(int64_t viewer_id) {
   PUBLIUS_ASSIGN_OR_RETURN(hidden.reblogs_from, collect_ids(reblogs));
   bound(hidden_cache_);
   hidden_cache_[viewer_id] = hidden;
+  return hidden;
+}
+
+Result<HiddenBy> SqliteStore::hidden_by(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  HiddenBy hidden;
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare_cached("SELECT account_id FROM blocks WHERE target_id = ?1 UNION "
+                         "SELECT target_id FROM blocks WHERE account_id = ?1 UNION "
+                         "SELECT account_id FROM mutes WHERE target_id = ?1 ORDER BY 1"));
+  stmt.bind(1, account_id);
+  PUBLIUS_ASSIGN_OR_RETURN(hidden.accounts, collect_ids(stmt));
+  PUBLIUS_ASSIGN_OR_RETURN(auto boosts,
+                           db_.prepare_cached("SELECT account_id FROM follows WHERE target_id = ? "
+                                              "AND show_reblogs = 0 ORDER BY account_id"));
+  boosts.bind(1, account_id);
+  PUBLIUS_ASSIGN_OR_RETURN(hidden.boosts, collect_ids(boosts));
   return hidden;
 }
 
@@ -1623,24 +1650,15 @@ Result<std::vector<std::string>> SqliteStore::followed_tags(int64_t account_id) 
   return tags;
 }
 
-Result<std::vector<int64_t>> SqliteStore::tag_follower_ids(const std::vector<std::string>& tags,
-                                                           int64_t author_id) {
+Result<std::vector<int64_t>> SqliteStore::tag_follower_ids(const std::vector<std::string>& tags) {
   if (tags.empty()) return std::vector<int64_t>();
   std::lock_guard lock(mu_);
-  // ?1 is the author, ?2... the tags.
   std::string placeholders;
-  for (size_t i = 0; i < tags.size(); ++i)
-    placeholders += (i == 0 ? "?" : ", ?") + std::to_string(i + 2);
+  for (size_t i = 0; i < tags.size(); ++i) placeholders += i == 0 ? "?" : ", ?";
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt,
-      db_.prepare("SELECT DISTINCT f.account_id FROM tag_follows f WHERE f.tag IN (" +
-                  placeholders +
-                  ") AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = f.account_id "
-                  "AND b.target_id = ?1) OR (b.account_id = ?1 AND b.target_id = f.account_id))"
-                  " AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = f.account_id AND "
-                  "m.target_id = ?1) ORDER BY f.account_id"));
-  stmt.bind(1, author_id);
-  for (size_t i = 0; i < tags.size(); ++i) stmt.bind(static_cast<int>(i + 2), tags[i]);
+      auto stmt, db_.prepare("SELECT DISTINCT account_id FROM tag_follows WHERE tag IN (" +
+                             placeholders + ") ORDER BY account_id"));
+  for (size_t i = 0; i < tags.size(); ++i) stmt.bind(static_cast<int>(i + 1), tags[i]);
   return collect_ids(stmt);
 }
 

@@ -116,7 +116,8 @@ class SqliteStore final : public store::Store {
                                                bool only_media = false) override;
   Result<std::vector<int64_t>> tag_timeline(std::string_view normalized_tag, const store::Page& p,
                                             bool only_media = false) override;
-  Result<std::vector<int64_t>> home_timeline(int64_t account_id, const store::Page& p) override;
+  Result<std::vector<int64_t>> feed_candidates(const store::FeedSources& sources,
+                                               const store::Page& p) override;
   Result<std::vector<int64_t>> search_statuses(std::string_view query, int limit,
                                                int offset) override;
   Result<std::vector<std::string>> search_tags(std::string_view prefix, int limit) override;
@@ -156,12 +157,13 @@ class SqliteStore final : public store::Store {
   Result<std::vector<std::pair<int64_t, int64_t>>> mutes_of(int64_t account_id,
                                                             const store::Page& p) override;
   Result<std::vector<int64_t>> follower_ids(int64_t account_id) override;
+  Result<std::vector<int64_t>> followed_ids(int64_t account_id) override;
   Result<std::vector<int64_t>> notified_follower_ids(int64_t account_id) override;
   Result<store::HiddenAccounts> hidden_accounts(int64_t viewer_id) override;
+  Result<store::HiddenBy> hidden_by(int64_t account_id) override;
   Result<bool> set_tag_follow(int64_t account_id, const std::string& tag, bool on) override;
   Result<std::vector<std::string>> followed_tags(int64_t account_id) override;
-  Result<std::vector<int64_t>> tag_follower_ids(const std::vector<std::string>& tags,
-                                                int64_t author_id) override;
+  Result<std::vector<int64_t>> tag_follower_ids(const std::vector<std::string>& tags) override;
   Result<std::vector<domain::TagDay>> tag_history(std::string_view tag,
                                                   int64_t since_day_ms) override;
 
