@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "oauth/authorize_page.h"
+#include "oauth/pkce.h"
 #include "oauth/scopes.h"
 
 namespace {

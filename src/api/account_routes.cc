@@ -2,6 +2,7 @@
 #include <functional>
 
 #include "api/api.h"
+#include "input/readers.h"
 #include "util/crypto.h"
 #include "util/ids.h"
 #include "util/json_writer.h"
@@ -58,7 +59,7 @@ void Api::add_account_routes(http::Router& r) {
           domain::ProfileChange u;
           for (auto [key, into] :
                {std::pair{"display_name", &u.display_name}, std::pair{"note", &u.note}}) {
-            PUBLIUS_ASSIGN_OR_RETURN(auto v, single_value(p, key));
+            PUBLIUS_ASSIGN_OR_RETURN(auto v, input::single_value(p, key));
             if (v) *into = std::string(*v);
           }
           PUBLIUS_ASSIGN_OR_RETURN(u.locked, p.get_bool("locked"));
@@ -115,7 +116,7 @@ void Api::add_account_routes(http::Router& r) {
 
   route(r, "GET", "/api/v1/accounts/relationships", http::Policy::user("read:follows"),
         [this](Call& c) -> Result<http::Response> {
-          auto ids = id_list(c.params);
+          auto ids = input::id_list(c.params);
           if (ids.size() > 100) ids.resize(100);
           PUBLIUS_ASSIGN_OR_RETURN(auto rels,
                                    microblog_.relationships().relationships(c.user_id(), ids));
@@ -127,7 +128,7 @@ void Api::add_account_routes(http::Router& r) {
         [this](Call& c) -> Result<http::Response> {
           const auto& p = c.params;
           PUBLIUS_ASSIGN_OR_RETURN(auto limit, p.get_int("limit"));
-          PUBLIUS_ASSIGN_OR_RETURN(auto offset, search_offset(p));
+          PUBLIUS_ASSIGN_OR_RETURN(auto offset, input::search_offset(p));
           // As Mastodon: no query, no accounts (not the whole directory).
           if (!offset) return http::Response::json("[]");
           PUBLIUS_ASSIGN_OR_RETURN(
@@ -143,7 +144,7 @@ void Api::add_account_routes(http::Router& r) {
   // Several accounts at once (Mastodon 4.3): unknown ids are left out.
   route(r, "GET", "/api/v1/accounts", http::Policy::optional("read:accounts"),
         [this](Call& c) -> Result<http::Response> {
-          PUBLIUS_ASSIGN_OR_RETURN(auto ids, bounded_id_list(c.params, 40));
+          PUBLIUS_ASSIGN_OR_RETURN(auto ids, input::bounded_id_list(c.params, 40));
           return json(renderer_.accounts(ids));
         });
 
@@ -158,7 +159,7 @@ void Api::add_account_routes(http::Router& r) {
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
           const auto& p = c.params;
-          PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(p));
+          PUBLIUS_ASSIGN_OR_RETURN(auto page, input::page_from(p));
           domain::AccountPostsFilter q;
           for (auto [key, into] :
                {std::pair{"exclude_replies", &q.exclude_replies},
@@ -183,7 +184,7 @@ void Api::add_account_routes(http::Router& r) {
     route(r, "GET", path, http::Policy::optional("read:accounts"),
           [this, fetch = std::move(fetch)](Call& c) -> Result<http::Response> {
             PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-            PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 40, 80));
+            PUBLIUS_ASSIGN_OR_RETURN(auto page, input::page_from(c.params, 40, 80));
             return account_page(renderer_, c.request, fetch(id, page));
           });
   };
@@ -260,7 +261,7 @@ void Api::add_account_routes(http::Router& r) {
   auto own_list = [this, &r](const char* path, const char* scope, Rows fetch) {
     route(r, "GET", path, http::Policy::user(scope),
           [this, fetch = std::move(fetch)](Call& c) -> Result<http::Response> {
-            PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 40, 80));
+            PUBLIUS_ASSIGN_OR_RETURN(auto page, input::page_from(c.params, 40, 80));
             return account_page(renderer_, c.request, fetch(c.user_id(), page));
           });
   };

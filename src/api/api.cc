@@ -158,54 +158,6 @@ http::Response paged(http::Response response, const http::Request& req,
   return paged(std::move(response), req, posts, [](const domain::Post& p) { return p.id; });
 }
 
-Result<domain::Page> page_from(const http::Params& p, int default_limit, int max_limit) {
-  domain::Page page;
-  auto id_param = [&](std::string_view name, std::optional<int64_t>& into) -> Status {
-    auto v = p.get(name);
-    if (!v || v->empty()) return ok_status();
-    into = parse_id(*v);
-    if (!into) return bad_request(std::string(name) + " must be an id");
-    return ok_status();
-  };
-  PUBLIUS_TRY(id_param("max_id", page.max_id));
-  PUBLIUS_TRY(id_param("since_id", page.since_id));
-  PUBLIUS_TRY(id_param("min_id", page.min_id));
-  PUBLIUS_ASSIGN_OR_RETURN(auto limit, p.get_int("limit"));
-  page.limit = static_cast<int>(std::clamp<int64_t>(limit.value_or(default_limit), 1, max_limit));
-  return page;
-}
-
-Result<std::optional<std::string_view>> single_value(const http::Params& p, std::string_view key) {
-  auto v = p.get(key);
-  if (!v && p.has(key))
-    return unprocessable("Validation failed: " + std::string(key) +
-                         " must be a single value, not a list or an object");
-  return v;
-}
-
-Result<std::optional<int>> search_offset(const http::Params& p) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto offset, p.get_int("offset"));
-  if (offset.value_or(0) > kMaxSearchOffset) return std::optional<int>();
-  return std::optional<int>(static_cast<int>(std::max<int64_t>(0, offset.value_or(0))));
-}
-
-std::vector<int64_t> id_list(const http::Params& p, std::string_view name) {
-  std::vector<int64_t> ids;
-  for (const auto& text : p.get_all(name)) {
-    auto id = parse_id(text);
-    if (id && std::find(ids.begin(), ids.end(), *id) == ids.end()) ids.push_back(*id);
-  }
-  return ids;
-}
-
-Result<std::vector<int64_t>> bounded_id_list(const http::Params& p, size_t max_ids,
-                                             std::string_view name) {
-  auto ids = id_list(p, name);
-  if (ids.size() > max_ids)
-    return unprocessable("Validation failed: at most " + std::to_string(max_ids) + " ids");
-  return ids;
-}
-
 std::string link_header(const http::Request& req, int64_t newest, int64_t oldest) {
   // Keep the caller's other query parameters (e.g. types[], only_media) on both links.
   std::string kept;

@@ -1,12 +1,13 @@
 // Conversations: the signed-in user's direct-message threads.
 #include "api/api.h"
+#include "input/readers.h"
 
 namespace publius::api {
 
 void Api::add_conversation_routes(http::Router& r) {
   route(r, "GET", "/api/v1/conversations", http::Policy::user("read:statuses"),
         [this](Call& c) -> Result<http::Response> {
-          PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 20, 40));
+          PUBLIUS_ASSIGN_OR_RETURN(auto page, input::page_from(c.params, 20, 40));
           PUBLIUS_ASSIGN_OR_RETURN(auto entries,
                                    microblog_.conversations().conversations(c.user_id(), page));
           PUBLIUS_ASSIGN_OR_RETURN(auto body,

@@ -3,35 +3,10 @@
 // (changes) AND the admin role, declared with the route. Handlers parse and call
 // legal::LegalDesk or the domain.
 #include "api/api.h"
+#include "input/readers.h"
 #include "shield/inventory.h"
 
 namespace publius::api {
-
-std::vector<legal::DocumentUpload> document_uploads(const http::Params& p) {
-  std::vector<legal::DocumentUpload> out;
-  for (const auto& file : p.files())
-    if (file.field == "documents[]" || file.field == "documents")
-      out.push_back({"document-" + std::to_string(out.size() + 1), file.data});
-  return out;
-}
-
-Result<std::vector<std::string>> approved_categories(const http::Params& p) {
-  std::vector<std::string> out;
-  // get_all reads `approve[]` entries and repeated `approve` alike.
-  for (const auto& value : p.get_all("approve")) {
-    size_t start = 0;
-    while (start <= value.size()) {
-      const size_t comma = value.find(',', start);
-      const std::string item =
-          value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (!item.empty()) out.push_back(item);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
-    }
-  }
-  if (out.empty()) return bad_request("approve: name at least one category");
-  return out;
-}
 
 void Api::add_legal_routes(http::Router& r) {
   auto desk = [this]() -> Result<legal::LegalDesk*> {
@@ -72,7 +47,7 @@ void Api::add_legal_routes(http::Router& r) {
           if (c.request.header("content-type").find("multipart/form-data") !=
               std::string_view::npos) {
             demand_json = c.params.get_or("demand", "");
-            uploads = document_uploads(c.params);
+            uploads = input::document_uploads(c.params);
           }
           auto parsed = legal::parse_demand(demand_json);
           if (parsed.ok() && !parsed->documents.empty())
@@ -102,7 +77,7 @@ void Api::add_legal_routes(http::Router& r) {
           PUBLIUS_ASSIGN_OR_RETURN(auto d, desk());
           const std::string id(c.request.path_param("id"));
           PUBLIUS_TRY(d->show_json(id));
-          PUBLIUS_ASSIGN_OR_RETURN(auto approved, approved_categories(c.params));
+          PUBLIUS_ASSIGN_OR_RETURN(auto approved, input::approved_categories(c.params));
           return json(d->produce_stored(id, approved));
         });
 

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "api/api.h"
+#include "input/readers.h"
 #include "util/json_writer.h"
 
 namespace publius::api {
@@ -37,21 +38,6 @@ http::Response lists_response(const std::vector<domain::List>& lists) {
 
 }  // namespace
 
-Result<domain::ListFields> list_fields(const http::Params& p) {
-  domain::ListFields fields;
-  PUBLIUS_ASSIGN_OR_RETURN(auto title, single_value(p, "title"));
-  if (title) fields.title = std::string(*title);
-  if (auto policy = p.get("replies_policy"); policy && !policy->empty()) {
-    fields.replies_policy = domain::parse_replies_policy(*policy);
-    if (!fields.replies_policy)
-      return unprocessable("replies_policy must be followed, list or none");
-  }
-  PUBLIUS_ASSIGN_OR_RETURN(auto exclusive, p.get_bool("exclusive"));
-  if (exclusive.value_or(false))
-    return unprocessable("exclusive lists are not supported on this server");
-  return fields;
-}
-
 void Api::add_list_routes(http::Router& r) {
   route(r, "GET", "/api/v1/lists", http::Policy::user("read:lists"),
         [this](Call& c) -> Result<http::Response> {
@@ -61,7 +47,7 @@ void Api::add_list_routes(http::Router& r) {
 
   route(r, "POST", "/api/v1/lists", http::Policy::user("write:lists"),
         [this](Call& c) -> Result<http::Response> {
-          PUBLIUS_ASSIGN_OR_RETURN(auto fields, list_fields(c.params));
+          PUBLIUS_ASSIGN_OR_RETURN(auto fields, input::list_fields(c.params));
           PUBLIUS_ASSIGN_OR_RETURN(auto list, microblog_.lists().create_list(c.user_id(), fields));
           return list_response(list);
         });
@@ -76,7 +62,7 @@ void Api::add_list_routes(http::Router& r) {
   route(r, "PUT", "/api/v1/lists/:id", http::Policy::user("write:lists"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          PUBLIUS_ASSIGN_OR_RETURN(auto fields, list_fields(c.params));
+          PUBLIUS_ASSIGN_OR_RETURN(auto fields, input::list_fields(c.params));
           PUBLIUS_ASSIGN_OR_RETURN(auto list,
                                    microblog_.lists().update_list(c.user_id(), id, fields));
           return list_response(list);
@@ -95,7 +81,7 @@ void Api::add_list_routes(http::Router& r) {
           // Mastodon: limit=0 means every member at once (clients that show a list's
           // members ask for that).
           PUBLIUS_ASSIGN_OR_RETURN(auto limit, c.params.get_int("limit"));
-          PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 40, 80));
+          PUBLIUS_ASSIGN_OR_RETURN(auto page, input::page_from(c.params, 40, 80));
           if (limit.value_or(-1) == 0) page.limit = std::numeric_limits<int>::max();
           return account_page(renderer_, c.request,
                               microblog_.lists().members(c.user_id(), id, page));
@@ -109,7 +95,8 @@ void Api::add_list_routes(http::Router& r) {
             PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
             // Someone else's list is not found, whatever the parameters (as Mastodon).
             PUBLIUS_TRY(microblog_.lists().own_list(c.user_id(), id));
-            PUBLIUS_ASSIGN_OR_RETURN(auto ids, bounded_id_list(c.params, 250, "account_ids"));
+            PUBLIUS_ASSIGN_OR_RETURN(auto ids,
+                                     input::bounded_id_list(c.params, 250, "account_ids"));
             if (ids.empty()) return unprocessable("account_ids[] is required");
             PUBLIUS_TRY(change(c.user_id(), id, ids));
             return http::Response::json("{}");

@@ -1,26 +1,17 @@
 // Media: uploading images, their alt text and focal point, and serving the
 // processed files. The processing itself is the domain's (Media::upload_media).
 #include "api/api.h"
+#include "input/readers.h"
 
 namespace publius::api {
-
-Result<domain::MediaChange> media_change_from(const http::Params& p,
-                                              std::string_view description_key,
-                                              std::string_view focus_key) {
-  domain::MediaChange change;
-  if (auto d = p.get(description_key)) change.description = std::string(*d);
-  if (auto f = p.get(focus_key); f && !f->empty()) {
-    PUBLIUS_ASSIGN_OR_RETURN(change.focus, domain::parse_focus(*f));
-  }
-  return change;
-}
 
 void Api::add_media_routes(http::Router& r) {
   const std::string base_url = microblog_.config().base_url();
   const auto upload = [this, base_url](Call& c) -> Result<http::Response> {
     const http::UploadedFile* file = c.params.file("file");
     if (!file) return unprocessable("Validation failed: File can't be blank");
-    PUBLIUS_ASSIGN_OR_RETURN(auto details, media_change_from(c.params, "description", "focus"));
+    PUBLIUS_ASSIGN_OR_RETURN(auto details,
+                             input::media_change_from(c.params, "description", "focus"));
     PUBLIUS_ASSIGN_OR_RETURN(auto media,
                              microblog_.media().upload_media(c.user_id(), file->data, details));
     // Processing is synchronous, so the url is set and v2 answers 200, not 202.
@@ -42,7 +33,7 @@ void Api::add_media_routes(http::Router& r) {
           // Someone else's upload is not found, whatever the parameters (as Mastodon).
           PUBLIUS_TRY(microblog_.media().own_media(c.user_id(), id));
           PUBLIUS_ASSIGN_OR_RETURN(auto change,
-                                   media_change_from(c.params, "description", "focus"));
+                                   input::media_change_from(c.params, "description", "focus"));
           PUBLIUS_ASSIGN_OR_RETURN(auto media,
                                    microblog_.media().update_media(c.user_id(), id, change));
           return http::Response::json(Renderer::media_attachment(media, base_url));

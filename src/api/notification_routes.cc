@@ -1,5 +1,6 @@
 // Notifications and read markers.
 #include "api/api.h"
+#include "input/readers.h"
 #include "util/ids.h"
 #include "util/json_writer.h"
 #include "util/time.h"
@@ -123,7 +124,7 @@ Result<std::string> Api::grouped_notifications_json(
 void Api::add_notification_routes(http::Router& r) {
   route(r, "GET", "/api/v1/notifications", http::Policy::user("read:notifications"),
         [this](Call& c) -> Result<http::Response> {
-          PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 40, 80));
+          PUBLIUS_ASSIGN_OR_RETURN(auto page, input::page_from(c.params, 40, 80));
           auto q = notification_query(c.params);
           if (!q) return http::Response::json("[]");
           // The page as read decides the Link header; what is shown passes the visibility rule.
@@ -140,7 +141,7 @@ void Api::add_notification_routes(http::Router& r) {
   // Grouped notifications (Mastodon 4.3): a page of notifications folded into groups.
   route(r, "GET", "/api/v2/notifications", http::Policy::user("read:notifications"),
         [this](Call& c) -> Result<http::Response> {
-          PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 40, 80));
+          PUBLIUS_ASSIGN_OR_RETURN(auto page, input::page_from(c.params, 40, 80));
           std::vector<domain::Notification> list;
           if (auto q = notification_query(c.params)) {
             PUBLIUS_ASSIGN_OR_RETURN(list, microblog_.notifications().page(c.user_id(), *q, page));

@@ -2,28 +2,16 @@
 // account's posts waiting for their time. They are made by POST /api/v1/statuses
 // with scheduled_at (status_routes.cc); the rules are in domain/scheduled.cc.
 #include "api/api.h"
+#include "input/readers.h"
 #include "util/time.h"
 
 namespace publius::api {
-
-Result<std::optional<int64_t>> scheduled_at_from(const http::Params& p) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto value, single_value(p, "scheduled_at"));
-  if (!value || value->empty()) return std::optional<int64_t>();
-  std::string text(*value);
-  auto parsed = parse_rfc3339_ms(text);
-  // Without a zone (an HTML datetime-local field): UTC, as the form says.
-  if (!parsed && text.size() == 16) parsed = parse_rfc3339_ms(text + ":00Z");
-  if (!parsed && text.size() == 19) parsed = parse_rfc3339_ms(text + "Z");
-  if (!parsed)
-    return unprocessable("Validation failed: Scheduled at must be an ISO 8601 date and time");
-  return std::optional<int64_t>(*parsed);
-}
 
 void Api::add_scheduled_routes(http::Router& r) {
   const std::string base_url = microblog_.config().base_url();
   route(r, "GET", "/api/v1/scheduled_statuses", http::Policy::user("read:statuses"),
         [this, base_url](Call& c) -> Result<http::Response> {
-          PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params));
+          PUBLIUS_ASSIGN_OR_RETURN(auto page, input::page_from(c.params));
           PUBLIUS_ASSIGN_OR_RETURN(auto list,
                                    microblog_.posts().scheduled_statuses(c.user_id(), page));
           return paged(http::Response::json(Renderer::scheduled_statuses(list, base_url)),
@@ -44,7 +32,7 @@ void Api::add_scheduled_routes(http::Router& r) {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
           // The record first: another's or an unknown one is 404 whatever the parameters.
           PUBLIUS_TRY(microblog_.posts().own_scheduled_status(c.user_id(), id));
-          PUBLIUS_ASSIGN_OR_RETURN(auto scheduled_at, scheduled_at_from(c.params));
+          PUBLIUS_ASSIGN_OR_RETURN(auto scheduled_at, input::scheduled_at_from(c.params));
           if (!scheduled_at) return unprocessable("Validation failed: Scheduled at can't be blank");
           PUBLIUS_ASSIGN_OR_RETURN(auto changed, microblog_.posts().reschedule_status(
                                                      c.user_id(), id, *scheduled_at, now_ms()));

@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "api/api.h"
+#include "input/readers.h"
 #include "util/ids.h"
 #include "util/json_writer.h"
 #include "util/time.h"
@@ -29,43 +30,14 @@ Result<std::vector<domain::MediaAttributes>> media_attributes_from(const http::P
     const std::string prefix = "media_attributes[" + index + "]";
     auto id = parse_id(p.get_or(prefix + "[id]", ""));
     if (!id) return unprocessable("Validation failed: media attachments were not found");
-    PUBLIUS_ASSIGN_OR_RETURN(auto change,
-                             media_change_from(p, prefix + "[description]", prefix + "[focus]"));
+    PUBLIUS_ASSIGN_OR_RETURN(
+        auto change, input::media_change_from(p, prefix + "[description]", prefix + "[focus]"));
     out.push_back({*id, std::move(change)});
   }
   return out;
 }
 
 }  // namespace
-
-Result<std::optional<domain::NewPoll>> poll_from(const http::Params& p, bool drop_blank_options) {
-  if (!p.has("poll")) return std::optional<domain::NewPoll>();
-  domain::NewPoll poll;
-  for (auto& option : p.get_all("poll[options]")) {
-    if (drop_blank_options && option.find_first_not_of(" \t\r\n") == std::string::npos) continue;
-    poll.options.push_back(std::move(option));
-  }
-  if (drop_blank_options && poll.options.empty()) return std::optional<domain::NewPoll>();
-  PUBLIUS_ASSIGN_OR_RETURN(auto expires_in, p.get_int("poll[expires_in]"));
-  poll.expires_in_s = expires_in.value_or(0);
-  PUBLIUS_ASSIGN_OR_RETURN(auto multiple, p.get_bool("poll[multiple]"));
-  poll.multiple = multiple.value_or(false);
-  PUBLIUS_ASSIGN_OR_RETURN(auto hide_totals, p.get_bool("poll[hide_totals]"));
-  poll.hide_totals = hide_totals.value_or(false);
-  return std::optional<domain::NewPoll>(std::move(poll));
-}
-
-Result<std::vector<int64_t>> poll_choices_from(const http::Params& p) {
-  std::vector<int64_t> choices;
-  for (const auto& v : p.get_all("choices")) {
-    int64_t choice = 0;
-    auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), choice);
-    if (ec != std::errc() || end != v.data() + v.size() || v.empty())
-      return unprocessable("Validation failed: choices must be option numbers");
-    choices.push_back(choice);
-  }
-  return choices;
-}
 
 void Api::add_status_routes(http::Router& r) {
   route(r, "POST", "/api/v1/statuses", http::Policy::user("write:statuses"),
@@ -76,22 +48,22 @@ void Api::add_status_routes(http::Router& r) {
           post.text = p.get_or("status", "");
           post.spoiler_text = p.get_or("spoiler_text", "");
           post.language = p.get_or("language", "");
-          PUBLIUS_ASSIGN_OR_RETURN(auto visibility, single_value(p, "visibility"));
+          PUBLIUS_ASSIGN_OR_RETURN(auto visibility, input::single_value(p, "visibility"));
           if (visibility && !visibility->empty()) {
             post.visibility = domain::parse_visibility(*visibility);
             if (!post.visibility)
               return unprocessable("Validation failed: Visibility is not valid");
           }
           PUBLIUS_ASSIGN_OR_RETURN(post.sensitive, p.get_bool("sensitive"));
-          PUBLIUS_ASSIGN_OR_RETURN(auto in_reply_to, single_value(p, "in_reply_to_id"));
+          PUBLIUS_ASSIGN_OR_RETURN(auto in_reply_to, input::single_value(p, "in_reply_to_id"));
           if (in_reply_to && !in_reply_to->empty()) {
             post.in_reply_to_id = parse_id(*in_reply_to);
             if (!post.in_reply_to_id)
               return not_found("The post you are replying to was not found");
           }
           PUBLIUS_ASSIGN_OR_RETURN(post.media_ids, media_ids_from(p));
-          PUBLIUS_ASSIGN_OR_RETURN(post.poll, poll_from(p, false));
-          PUBLIUS_ASSIGN_OR_RETURN(auto scheduled_at, scheduled_at_from(p));
+          PUBLIUS_ASSIGN_OR_RETURN(post.poll, input::poll_from(p, false));
+          PUBLIUS_ASSIGN_OR_RETURN(auto scheduled_at, input::scheduled_at_from(p));
           if (auto key = c.request.header("idempotency-key"); !key.empty()) {
             if (key.size() > 256) return unprocessable("Idempotency-Key is too long");
             post.idempotency_key = std::string(key);
@@ -109,7 +81,7 @@ void Api::add_status_routes(http::Router& r) {
   // Several statuses at once (Mastodon 4.3): ones the caller may not see are left out.
   route(r, "GET", "/api/v1/statuses", http::Policy::optional("read:statuses"),
         [this](Call& c) -> Result<http::Response> {
-          PUBLIUS_ASSIGN_OR_RETURN(auto ids, bounded_id_list(c.params, 20));
+          PUBLIUS_ASSIGN_OR_RETURN(auto ids, input::bounded_id_list(c.params, 20));
           PUBLIUS_ASSIGN_OR_RETURN(auto posts, microblog_.visibility().statuses(c.viewer(), ids));
           return json(renderer_.statuses(c.viewer(), posts, c.reader));
         });
@@ -142,7 +114,7 @@ void Api::add_status_routes(http::Router& r) {
             PUBLIUS_ASSIGN_OR_RETURN(change.media_ids, media_ids_from(p));
           }
           PUBLIUS_ASSIGN_OR_RETURN(change.media_attributes, media_attributes_from(p));
-          PUBLIUS_ASSIGN_OR_RETURN(change.poll, poll_from(p, false));
+          PUBLIUS_ASSIGN_OR_RETURN(change.poll, input::poll_from(p, false));
           PUBLIUS_ASSIGN_OR_RETURN(auto edited,
                                    microblog_.posts().edit_status(c.user_id(), id, change));
           return json(renderer_.status(c.viewer(), edited, c.reader));
@@ -206,7 +178,7 @@ void Api::add_status_routes(http::Router& r) {
   action("/api/v1/statuses/:id/reblog", "write:statuses",
          [this](int64_t me, int64_t id, const Params& p) -> Result<domain::Post> {
            std::optional<domain::Visibility> visibility;
-           PUBLIUS_ASSIGN_OR_RETURN(auto v, single_value(p, "visibility"));
+           PUBLIUS_ASSIGN_OR_RETURN(auto v, input::single_value(p, "visibility"));
            if (v && !v->empty()) {
              visibility = domain::parse_visibility(*v);
              if (!visibility) return unprocessable("Validation failed: Visibility is not valid");
@@ -245,7 +217,7 @@ void Api::add_status_routes(http::Router& r) {
   route(r, "POST", "/api/v1/polls/:id/votes", http::Policy::user("write:statuses"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-          PUBLIUS_ASSIGN_OR_RETURN(auto choices, poll_choices_from(c.params));
+          PUBLIUS_ASSIGN_OR_RETURN(auto choices, input::poll_choices_from(c.params));
           PUBLIUS_ASSIGN_OR_RETURN(auto post, microblog_.posts().vote(c.user_id(), id, choices));
           return json(renderer_.poll(c.viewer(), post));
         });
@@ -257,7 +229,7 @@ void Api::add_status_routes(http::Router& r) {
     route(r, "GET", path, http::Policy::optional("read:accounts"),
           [this, fetch](Call& c) -> Result<http::Response> {
             PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
-            PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 40, 80));
+            PUBLIUS_ASSIGN_OR_RETURN(auto page, input::page_from(c.params, 40, 80));
             return account_page(renderer_, c.request,
                                 (microblog_.posts().*fetch)(c.viewer(), id, page));
           });
@@ -271,7 +243,7 @@ void Api::add_status_routes(http::Router& r) {
   auto saved = [this, &r](const char* path, const char* scope, Saved fetch) {
     route(r, "GET", path, http::Policy::user(scope),
           [this, fetch](Call& c) -> Result<http::Response> {
-            PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params));
+            PUBLIUS_ASSIGN_OR_RETURN(auto page, input::page_from(c.params));
             PUBLIUS_ASSIGN_OR_RETURN(auto found,
                                      (microblog_.timelines().*fetch)(c.user_id(), page));
             PUBLIUS_ASSIGN_OR_RETURN(auto body,

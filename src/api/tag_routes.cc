@@ -1,5 +1,6 @@
 // Hashtags: a tag's entity, following and unfollowing it, the followed tags.
 #include "api/api.h"
+#include "input/readers.h"
 
 namespace publius::api {
 namespace {
@@ -36,7 +37,7 @@ void Api::add_tag_routes(http::Router& r) {
   route(r, "GET", "/api/v1/followed_tags", http::Policy::user("read:follows"),
         [this](Call& c) -> Result<http::Response> {
           // Mastodon's page size for followed tags: 100 unless asked, at most 200.
-          PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params, 100, 200));
+          PUBLIUS_ASSIGN_OR_RETURN(auto page, input::page_from(c.params, 100, 200));
           PUBLIUS_ASSIGN_OR_RETURN(auto tags, microblog_.tags().followed_tags(c.user_id(), page));
           return paged(http::Response::json(renderer_.tags(tags)), c.request, tags,
                        [](const domain::Tag& t) { return t.id; });

@@ -1,5 +1,6 @@
 // Timelines (home, public, hashtag, list) and search.
 #include "api/api.h"
+#include "input/readers.h"
 
 namespace publius::api {
 
@@ -14,13 +15,13 @@ void Api::add_timeline_routes(http::Router& r) {
 
   route(r, "GET", "/api/v1/timelines/home", http::Policy::user("read:statuses"),
         [this, timeline](Call& c) -> Result<http::Response> {
-          PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params));
+          PUBLIUS_ASSIGN_OR_RETURN(auto page, input::page_from(c.params));
           return timeline(c, microblog_.timelines().home_timeline(c.user_id(), page));
         });
 
   route(r, "GET", "/api/v1/timelines/public", http::Policy::optional("read:statuses"),
         [this, timeline](Call& c) -> Result<http::Response> {
-          PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params));
+          PUBLIUS_ASSIGN_OR_RETURN(auto page, input::page_from(c.params));
           // Every post is local until federation arrives: local-only is everything and
           // remote-only is empty.
           PUBLIUS_TRY(c.params.get_bool("local"));
@@ -33,7 +34,7 @@ void Api::add_timeline_routes(http::Router& r) {
 
   route(r, "GET", "/api/v1/timelines/tag/:hashtag", http::Policy::optional("read:statuses"),
         [this, timeline](Call& c) -> Result<http::Response> {
-          PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params));
+          PUBLIUS_ASSIGN_OR_RETURN(auto page, input::page_from(c.params));
           auto tag = http::percent_decode(c.request.path_param("hashtag"), false);
           if (!tag) return bad_request("Invalid hashtag");
           PUBLIUS_ASSIGN_OR_RETURN(auto only_media, c.params.get_bool("only_media"));
@@ -44,7 +45,7 @@ void Api::add_timeline_routes(http::Router& r) {
   route(r, "GET", "/api/v1/timelines/list/:list_id", http::Policy::user("read:lists"),
         [this, timeline](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id("list_id"));
-          PUBLIUS_ASSIGN_OR_RETURN(auto page, page_from(c.params));
+          PUBLIUS_ASSIGN_OR_RETURN(auto page, input::page_from(c.params));
           return timeline(c, microblog_.timelines().list_timeline(c.user_id(), id, page));
         });
 
@@ -56,7 +57,7 @@ void Api::add_timeline_routes(http::Router& r) {
           if (!type.empty() && type != "accounts" && type != "hashtags" && type != "statuses")
             return bad_request("type must be accounts, hashtags or statuses");
           PUBLIUS_ASSIGN_OR_RETURN(auto limit, p.get_int("limit"));
-          PUBLIUS_ASSIGN_OR_RETURN(auto offset, search_offset(p));
+          PUBLIUS_ASSIGN_OR_RETURN(auto offset, input::search_offset(p));
           const int n = static_cast<int>(std::clamp<int64_t>(limit.value_or(20), 1, 40));
           // Mastodon answers offset searches only to signed-in users (nullopt: a huge offset).
           if (offset.value_or(1) > 0 && !c.account)

@@ -16,31 +16,12 @@
 namespace publius::backup {
 namespace fs = std::filesystem;
 
-int exit_code(BackupProblem problem) {
-  switch (problem) {
-    case BackupProblem::kIo:
-      return 1;
-    case BackupProblem::kUsage:
-      return 2;
-    case BackupProblem::kNotABackup:
-      return 3;
-    case BackupProblem::kWrongPassphrase:
-      return 4;
-    case BackupProblem::kTruncated:
-      return 5;
-    case BackupProblem::kTampered:
-      return 6;
-  }
-  return 1;
-}
-
-BackupOutcome check_passphrase(std::string_view passphrase, std::string_view flag) {
+Status check_passphrase(std::string_view passphrase, std::string_view flag) {
   if (passphrase.size() < kMinPassphraseBytes || passphrase.size() > kMaxPassphraseBytes)
-    return BackupError{BackupProblem::kUsage, std::string(flag) + ": the passphrase must be " +
-                                                  std::to_string(kMinPassphraseBytes) + " to " +
-                                                  std::to_string(kMaxPassphraseBytes) +
-                                                  " bytes long (its first line)"};
-  return std::nullopt;
+    return bad_request(std::string(flag) + ": the passphrase must be " +
+                       std::to_string(kMinPassphraseBytes) + " to " +
+                       std::to_string(kMaxPassphraseBytes) + " bytes long (its first line)");
+  return ok_status();
 }
 
 namespace {
@@ -69,8 +50,8 @@ constexpr uint64_t kProgressEveryBytes = 8ull << 20;
 constexpr char kDatabaseFile[] = "publius.db";
 constexpr char kKdfContext[crypto_kdf_CONTEXTBYTES] = {'p', 'u', 'b', 'l', 'b', 'k', 'u', 'p'};
 
-BackupError io_error(const std::string& what) {
-  return {BackupProblem::kIo, what + ": " + std::generic_category().message(errno)};
+Error io_error(const std::string& what) {
+  return internal_error(what + ": " + std::generic_category().message(errno));
 }
 
 void put_u64(std::string& out, uint64_t v) {
@@ -140,16 +121,16 @@ struct Keys {
   }
 };
 
-BackupOutcome derive_keys(std::string_view passphrase, const unsigned char* salt,
-                          const KdfCost& cost, Keys& keys) {
+Status derive_keys(std::string_view passphrase, const unsigned char* salt, const KdfCost& cost,
+                   Keys& keys) {
   std::array<unsigned char, crypto_kdf_KEYBYTES> master{};
   if (crypto_pwhash(master.data(), master.size(), passphrase.data(), passphrase.size(), salt,
                     cost.opslimit, cost.memlimit, crypto_pwhash_ALG_ARGON2ID13) != 0)
-    return BackupError{BackupProblem::kIo, "Argon2id failed (out of memory?)"};
+    return internal_error("Argon2id failed (out of memory?)");
   crypto_kdf_derive_from_key(keys.stream.data(), keys.stream.size(), 1, kKdfContext, master.data());
   crypto_kdf_derive_from_key(keys.check.data(), keys.check.size(), 2, kKdfContext, master.data());
   sodium_memzero(master.data(), master.size());
-  return std::nullopt;
+  return ok_status();
 }
 
 std::array<unsigned char, kCheckBytes> key_check(const Keys& keys, std::string_view header) {
@@ -189,7 +170,7 @@ class SealedWriter {
   SealedWriter(int fd, ProgressFn progress) : fd_(fd), progress_(std::move(progress)) {}
   ~SealedWriter() { sodium_memzero(buffer_.data(), buffer_.size()); }
 
-  BackupOutcome begin(std::string_view passphrase, const KdfCost& cost) {
+  Status begin(std::string_view passphrase, const KdfCost& cost) {
     std::string header(kMagic.begin(), kMagic.end());
     header.push_back(static_cast<char>(kVersion));
     header.push_back(static_cast<char>(kKdfArgon2id13));
@@ -199,7 +180,7 @@ class SealedWriter {
     randombytes_buf(salt.data(), salt.size());
     header.append(reinterpret_cast<const char*>(salt.data()), salt.size());
     Keys keys;
-    if (auto e = derive_keys(passphrase, salt.data(), cost, keys)) return e;
+    PUBLIUS_TRY(derive_keys(passphrase, salt.data(), cost, keys));
     std::array<unsigned char, crypto_secretstream_xchacha20poly1305_HEADERBYTES> stream_header{};
     crypto_secretstream_xchacha20poly1305_init_push(&state_, stream_header.data(),
                                                     keys.stream.data());
@@ -207,28 +188,28 @@ class SealedWriter {
     const auto check = key_check(keys, header);
     header.append(reinterpret_cast<const char*>(check.data()), check.size());
     if (!write_all(fd_, header.data(), header.size())) return io_error("writing the backup");
-    return std::nullopt;
+    return ok_status();
   }
 
-  BackupOutcome write(std::string_view plain) {
+  Status write(std::string_view plain) {
     while (!plain.empty()) {
       const size_t take = std::min(plain.size(), kChunkBytes - buffer_.size());
       buffer_.insert(buffer_.end(), plain.begin(), plain.begin() + static_cast<ptrdiff_t>(take));
       plain.remove_prefix(take);
       progress_.add_bytes(take);
       if (buffer_.size() == kChunkBytes) {
-        if (auto e = push(0)) return e;
+        PUBLIUS_TRY(push(0));
       }
     }
-    return std::nullopt;
+    return ok_status();
   }
 
   void entry_done() { progress_.entry_done(); }
 
-  BackupOutcome finish() { return push(crypto_secretstream_xchacha20poly1305_TAG_FINAL); }
+  Status finish() { return push(crypto_secretstream_xchacha20poly1305_TAG_FINAL); }
 
  private:
-  BackupOutcome push(unsigned char tag) {
+  Status push(unsigned char tag) {
     std::vector<unsigned char> out(buffer_.size() + crypto_secretstream_xchacha20poly1305_ABYTES);
     unsigned long long out_len = 0;
     crypto_secretstream_xchacha20poly1305_push(&state_, out.data(), &out_len, buffer_.data(),
@@ -239,7 +220,7 @@ class SealedWriter {
     for (int i = 0; i < 4; ++i) length.push_back(static_cast<char>((out_len >> (8 * i)) & 0xff));
     if (!write_all(fd_, length.data(), length.size()) || !write_all(fd_, out.data(), out_len))
       return io_error("writing the backup");
-    return std::nullopt;
+    return ok_status();
   }
 
   int fd_;
@@ -254,88 +235,84 @@ class SealedReader {
   SealedReader(int fd, ProgressFn progress) : fd_(fd), progress_(std::move(progress)) {}
   ~SealedReader() { sodium_memzero(plain_.data(), plain_.size()); }
 
-  BackupOutcome begin(std::string_view passphrase) {
+  Status begin(std::string_view passphrase) {
     std::array<unsigned char, kHeaderBytes> header{};
     const ssize_t got = read_full(fd_, header.data(), header.size());
     if (got < 0) return io_error("reading the backup");
     const size_t n = static_cast<size_t>(got);
     if (n < kMagic.size() || std::memcmp(header.data(), kMagic.data(), kMagic.size()) != 0)
-      return BackupError{BackupProblem::kNotABackup, "--in: not a Publius backup (no magic bytes)"};
+      return unprocessable("--in: not a Publius backup (no magic bytes)");
     if (n < kMagic.size() + 1 || header[kMagic.size()] != kVersion)
-      return BackupError{
-          n < kMagic.size() + 1 ? BackupProblem::kTruncated : BackupProblem::kNotABackup,
-          n < kMagic.size() + 1
-              ? "--in: the backup is truncated (it ends inside its header)"
-              : "--in: backup format version " + std::to_string(header[kMagic.size()]) +
-                    " is not supported by this Publius (it reads version 1)"};
+      return unprocessable(n < kMagic.size() + 1
+                               ? "--in: the backup is truncated (it ends inside its header)"
+                               : "--in: backup format version " +
+                                     std::to_string(header[kMagic.size()]) +
+                                     " is not supported by this Publius (it reads version 1)");
     if (n < kHeaderBytes)
-      return BackupError{BackupProblem::kTruncated,
-                         "--in: the backup is truncated (it ends inside its header)"};
+      return unprocessable("--in: the backup is truncated (it ends inside its header)");
     const unsigned char* p = header.data() + kMagic.size() + 1;
-    if (*p++ != kKdfArgon2id13)
-      return BackupError{BackupProblem::kNotABackup, "--in: unknown key derivation in the header"};
+    if (*p++ != kKdfArgon2id13) return unprocessable("--in: unknown key derivation in the header");
     KdfCost cost;
     cost.opslimit = get_u64(p);
     cost.memlimit = get_u64(p + 8);
     p += 16;
     if (cost.opslimit < crypto_pwhash_OPSLIMIT_MIN || cost.opslimit > kMaxOpslimit ||
         cost.memlimit < crypto_pwhash_MEMLIMIT_MIN || cost.memlimit > kMaxMemlimit)
-      return BackupError{BackupProblem::kNotABackup,
-                         "--in: the header's Argon2id cost is outside what restore accepts"};
+      return unprocessable("--in: the header's Argon2id cost is outside what restore accepts");
     const unsigned char* salt = p;
     const unsigned char* stream_header = salt + crypto_pwhash_SALTBYTES;
     const unsigned char* check = stream_header + crypto_secretstream_xchacha20poly1305_HEADERBYTES;
     Keys keys;
-    if (auto e = derive_keys(passphrase, salt, cost, keys)) return e;
+    PUBLIUS_TRY(derive_keys(passphrase, salt, cost, keys));
     const auto expected = key_check(
         keys,
         std::string_view(reinterpret_cast<const char*>(header.data()), kHeaderBytes - kCheckBytes));
     if (sodium_memcmp(expected.data(), check, kCheckBytes) != 0)
-      return BackupError{BackupProblem::kWrongPassphrase,
-                         "--passphrase-file: the passphrase does not open this backup (or its "
-                         "header was altered)"};
+      return unauthorized(
+          "--passphrase-file: the passphrase does not open this backup (or its "
+          "header was altered)");
     if (crypto_secretstream_xchacha20poly1305_init_pull(&state_, stream_header,
                                                         keys.stream.data()) != 0)
       return tampered("its stream header is invalid");
-    return std::nullopt;
+    return ok_status();
   }
 
   // Exactly `size` bytes of the archive into `out`.
-  BackupOutcome read(size_t size, std::string& out) {
+  Status read(size_t size, std::string& out) {
     out.clear();
     while (out.size() < size) {
       if (offset_ == plain_.size()) {
-        if (auto e = pull()) return e;
+        PUBLIUS_TRY(pull());
       }
       const size_t take = std::min(size - out.size(), plain_.size() - offset_);
       out.append(reinterpret_cast<const char*>(plain_.data()) + offset_, take);
       offset_ += take;
       progress_.add_bytes(take);
     }
-    return std::nullopt;
+    return ok_status();
   }
 
   void entry_done() { progress_.entry_done(); }
 
   // After the end record: the stream must have ended there, and the file too.
-  BackupOutcome expect_end() {
+  Status expect_end() {
     if (offset_ != plain_.size() || !final_) return tampered("data follows its end record");
     unsigned char extra = 0;
     if (read_full(fd_, &extra, 1) != 0) return tampered("bytes follow its final chunk");
-    return std::nullopt;
+    return ok_status();
   }
 
-  static BackupError tampered(const std::string& why) {
-    return {BackupProblem::kTampered, "--in: the backup was altered or damaged: " + why};
+  static Error tampered(const std::string& why) {
+    return unprocessable("--in: the backup was altered or damaged: " + why);
   }
-  static BackupError truncated() {
-    return {BackupProblem::kTruncated,
-            "--in: the backup is truncated (it ends before its end "
-            "record)"};
+  static Error truncated() {
+    return unprocessable(
+        "--in: the backup is truncated (it ends before its end "
+        "record)");
   }
 
  private:
-  BackupOutcome pull() {
+  Status pull() {
     if (final_) return tampered("its final chunk ends inside an entry");
     unsigned char length[4];
     const ssize_t got = read_full(fd_, length, sizeof length);
@@ -361,7 +338,7 @@ class SealedReader {
     plain_.resize(plain_len);
     offset_ = 0;
     final_ = tag == crypto_secretstream_xchacha20poly1305_TAG_FINAL;
-    return std::nullopt;
+    return ok_status();
   }
 
   int fd_;
@@ -388,9 +365,8 @@ class DatabaseImage {
     }
   }
 
-  BackupOutcome take(const std::string& path) {
-    if (!fs::is_regular_file(path))
-      return BackupError{BackupProblem::kUsage, "--data-dir: " + path + " does not exist"};
+  Status take(const std::string& path) {
+    if (!fs::is_regular_file(path)) return bad_request("--data-dir: " + path + " does not exist");
     sqlite3* source = nullptr;
     sqlite3* memory = nullptr;
     auto close_both = [&] {
@@ -399,8 +375,8 @@ class DatabaseImage {
     };
     if (sqlite3_open_v2(path.c_str(), &source, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK ||
         sqlite3_open_v2(":memory:", &memory, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
-      BackupError e{BackupProblem::kIo, std::string("cannot open the database: ") +
-                                            sqlite3_errmsg(source ? source : memory)};
+      Error e = internal_error(std::string("cannot open the database: ") +
+                               sqlite3_errmsg(source ? source : memory));
       close_both();
       return e;
     }
@@ -414,15 +390,15 @@ class DatabaseImage {
     }
     if (copy) sqlite3_backup_finish(copy);
     if (rc != SQLITE_DONE) {
-      BackupError e{BackupProblem::kIo,
-                    std::string("cannot snapshot the database: ") + sqlite3_errmsg(memory)};
+      Error e =
+          internal_error(std::string("cannot snapshot the database: ") + sqlite3_errmsg(memory));
       close_both();
       return e;
     }
     bytes_ = sqlite3_serialize(memory, "main", &size_, 0);
     close_both();
-    if (!bytes_) return BackupError{BackupProblem::kIo, "cannot serialize the database snapshot"};
-    return std::nullopt;
+    if (!bytes_) return internal_error("cannot serialize the database snapshot");
+    return ok_status();
   }
 
   std::string_view bytes() const {
@@ -434,7 +410,7 @@ class DatabaseImage {
   sqlite3_int64 size_ = 0;
 };
 
-BackupOutcome write_entry_header(SealedWriter& writer, const std::string& path, uint64_t size) {
+Status write_entry_header(SealedWriter& writer, const std::string& path, uint64_t size) {
   std::string head = "F";
   head.push_back(static_cast<char>(path.size() & 0xff));
   head.push_back(static_cast<char>(path.size() >> 8));
@@ -453,12 +429,12 @@ bool belongs_in_backup(const std::string& relative, const fs::path& absolute,
            absolute.filename().string().rfind(output_prefix, 0) == 0);
 }
 
-BackupOutcome write_archive(const BackupOptions& o, SealedWriter& writer, const fs::path& out) {
+Status write_archive(const BackupOptions& o, SealedWriter& writer, const fs::path& out) {
   {
     DatabaseImage image;
-    if (auto e = image.take(o.data_dir + "/" + kDatabaseFile)) return e;
-    if (auto e = write_entry_header(writer, kDatabaseFile, image.bytes().size())) return e;
-    if (auto e = writer.write(image.bytes())) return e;
+    PUBLIUS_TRY(image.take(o.data_dir + "/" + kDatabaseFile));
+    PUBLIUS_TRY(write_entry_header(writer, kDatabaseFile, image.bytes().size()));
+    PUBLIUS_TRY(writer.write(image.bytes()));
     writer.entry_done();
   }
   const fs::path root = fs::canonical(o.data_dir);
@@ -472,26 +448,25 @@ BackupOutcome write_archive(const BackupOptions& o, SealedWriter& writer, const 
     const std::string relative = it->path().lexically_relative(root).generic_string();
     if (!belongs_in_backup(relative, it->path(), out_dir, out_prefix)) continue;
     if (relative.size() > 0xffff)
-      return BackupError{BackupProblem::kIo, "a path under --data-dir is too long: " + relative};
+      return internal_error("a path under --data-dir is too long: " + relative);
     Fd in(::open(it->path().c_str(), O_RDONLY | O_CLOEXEC));
     struct stat st {};
     if (!in.ok() || ::fstat(in.get(), &st) != 0) return io_error("reading " + relative);
     const uint64_t size = static_cast<uint64_t>(st.st_size);
-    if (auto e = write_entry_header(writer, relative, size)) return e;
+    PUBLIUS_TRY(write_entry_header(writer, relative, size));
     std::vector<char> buffer(kChunkBytes);
     for (uint64_t left = size; left > 0;) {
       const ssize_t n = read_full(in.get(), buffer.data(), std::min<uint64_t>(left, buffer.size()));
       if (n < 0) return io_error("reading " + relative);
-      if (n == 0)
-        return BackupError{BackupProblem::kIo, relative + " shrank while being backed up"};
-      if (auto e = writer.write({buffer.data(), static_cast<size_t>(n)})) return e;
+      if (n == 0) return internal_error(relative + " shrank while being backed up");
+      PUBLIUS_TRY(writer.write({buffer.data(), static_cast<size_t>(n)}));
       left -= static_cast<uint64_t>(n);
     }
     sodium_memzero(buffer.data(), buffer.size());
     writer.entry_done();
   }
-  if (ec) return BackupError{BackupProblem::kIo, "cannot list --data-dir: " + ec.message()};
-  if (auto e = writer.write("E")) return e;
+  if (ec) return internal_error("cannot list --data-dir: " + ec.message());
+  PUBLIUS_TRY(writer.write("E"));
   return writer.finish();
 }
 
@@ -503,21 +478,21 @@ bool safe_relative_path(const std::string& path) {
   return true;
 }
 
-BackupOutcome read_archive(SealedReader& reader, const fs::path& target) {
+Status read_archive(SealedReader& reader, const fs::path& target) {
   std::string field;
   bool saw_database = false;
   for (;;) {
-    if (auto e = reader.read(1, field)) return e;
+    PUBLIUS_TRY(reader.read(1, field));
     if (field == "E") break;
     if (field != "F") return SealedReader::tampered("an entry has an unknown type");
-    if (auto e = reader.read(2, field)) return e;
+    PUBLIUS_TRY(reader.read(2, field));
     const size_t path_size = static_cast<unsigned char>(field[0]) |
                              (static_cast<size_t>(static_cast<unsigned char>(field[1])) << 8);
     std::string path;
-    if (auto e = reader.read(path_size, path)) return e;
+    PUBLIUS_TRY(reader.read(path_size, path));
     if (!safe_relative_path(path))
       return SealedReader::tampered("an entry's path leaves the data directory");
-    if (auto e = reader.read(8, field)) return e;
+    PUBLIUS_TRY(reader.read(8, field));
     uint64_t left = get_u64(reinterpret_cast<const unsigned char*>(field.data()));
     const fs::path file = target / path;
     std::error_code ec;
@@ -527,7 +502,7 @@ BackupOutcome read_archive(SealedReader& reader, const fs::path& target) {
     std::string chunk;
     while (left > 0) {
       const size_t take = static_cast<size_t>(std::min<uint64_t>(left, kChunkBytes));
-      if (auto e = reader.read(take, chunk)) return e;
+      PUBLIUS_TRY(reader.read(take, chunk));
       if (!write_all(out.get(), chunk.data(), chunk.size()))
         return io_error("writing " + file.string());
       left -= take;
@@ -537,70 +512,67 @@ BackupOutcome read_archive(SealedReader& reader, const fs::path& target) {
     saw_database = saw_database || path == kDatabaseFile;
     reader.entry_done();
   }
-  if (auto e = reader.expect_end()) return e;
+  PUBLIUS_TRY(reader.expect_end());
   if (!saw_database) return SealedReader::tampered("it holds no database");
-  return std::nullopt;
+  return ok_status();
 }
 
 }  // namespace
 
-BackupOutcome create_backup(const BackupOptions& o) {
-  if (auto e = check_passphrase(o.passphrase, "--passphrase-file")) return e;
+Status create_backup(const BackupOptions& o) {
+  PUBLIUS_TRY(check_passphrase(o.passphrase, "--passphrase-file"));
   if (!fs::is_directory(o.data_dir))
-    return BackupError{BackupProblem::kUsage, "--data-dir: " + o.data_dir + " is not a directory"};
+    return bad_request("--data-dir: " + o.data_dir + " is not a directory");
   const fs::path out(o.out_path);
   const fs::path out_dir = out.parent_path().empty() ? fs::path(".") : out.parent_path();
   if (out.filename().empty() || !fs::is_directory(out_dir))
-    return BackupError{BackupProblem::kUsage,
-                       "--out: " + o.out_path + " is not a file in an existing directory"};
+    return bad_request("--out: " + o.out_path + " is not a file in an existing directory");
   std::string temp = (out_dir / (out.filename().string() + ".partial-XXXXXX")).string();
   Fd fd(::mkostemp(temp.data(), O_CLOEXEC));  // mode 0600
   if (!fd.ok()) return io_error("--out: cannot create a file beside " + o.out_path);
-  BackupOutcome outcome;
+  Status outcome = ok_status();
   {
     SealedWriter writer(fd.get(), o.progress);
     outcome = writer.begin(o.passphrase, o.cost);
-    if (!outcome) outcome = write_archive(o, writer, out);
+    if (outcome.ok()) outcome = write_archive(o, writer, out);
   }
-  if (!outcome && ::fsync(fd.get()) != 0) outcome = io_error("syncing the backup");
-  if (!outcome && ::rename(temp.c_str(), o.out_path.c_str()) != 0)
+  if (outcome.ok() && ::fsync(fd.get()) != 0) outcome = io_error("syncing the backup");
+  if (outcome.ok() && ::rename(temp.c_str(), o.out_path.c_str()) != 0)
     outcome = io_error("--out: cannot rename the finished backup to " + o.out_path);
-  if (outcome) {
+  if (!outcome.ok()) {
     ::unlink(temp.c_str());
     return outcome;
   }
   if (!fsync_dir(out_dir)) return io_error("syncing the directory of --out");
-  return std::nullopt;
+  return ok_status();
 }
 
-BackupOutcome restore_backup(const RestoreOptions& o) {
+Status restore_backup(const RestoreOptions& o) {
   const fs::path target(o.data_dir);
   std::error_code ec;
   if (fs::exists(target, ec) && !(fs::is_directory(target, ec) && fs::is_empty(target, ec)))
-    return BackupError{BackupProblem::kUsage,
-                       "--data-dir: " + o.data_dir + " exists and is not an empty directory"};
+    return bad_request("--data-dir: " + o.data_dir + " exists and is not an empty directory");
   const fs::path parent = target.parent_path().empty() ? fs::path(".") : target.parent_path();
   if (target.filename().empty() || !fs::is_directory(parent, ec))
-    return BackupError{BackupProblem::kUsage,
-                       "--data-dir: the parent directory of " + o.data_dir + " does not exist"};
+    return bad_request("--data-dir: the parent directory of " + o.data_dir + " does not exist");
   Fd in(::open(o.in_path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!in.ok()) return io_error("--in: cannot open " + o.in_path);
   std::string temp = (parent / (target.filename().string() + ".restoring-XXXXXX")).string();
   if (!::mkdtemp(temp.data())) return io_error("--data-dir: cannot create a directory beside it");
-  BackupOutcome outcome;
+  Status outcome = ok_status();
   {
     SealedReader reader(in.get(), o.progress);
     outcome = reader.begin(o.passphrase);
-    if (!outcome) outcome = read_archive(reader, temp);
+    if (outcome.ok()) outcome = read_archive(reader, temp);
   }
-  if (!outcome) {
+  if (outcome.ok()) {
     // rename() replaces an empty directory; a missing one is simply created.
     if (::rename(temp.c_str(), target.c_str()) != 0)
       outcome = io_error("--data-dir: cannot move the restored directory into place");
     else if (!fsync_dir(parent))
       outcome = io_error("--data-dir: cannot sync its parent directory");
   }
-  if (outcome) fs::remove_all(temp, ec);
+  if (!outcome.ok()) fs::remove_all(temp, ec);
   return outcome;
 }
 

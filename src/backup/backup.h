@@ -21,29 +21,19 @@
 
 #include <cstdint>
 #include <functional>
-#include <optional>
 #include <string>
 #include <string_view>
 
+#include "util/result.h"
+
 namespace publius::backup {
 
-// What went wrong; each is its own exit status of `publius backup` / `restore`.
-enum class BackupProblem {
-  kUsage,            // 2: a flag's value is unusable (short passphrase, non-empty target)
-  kIo,               // 1: reading the data directory or writing the output failed
-  kNotABackup,       // 3: the input is not a Publius backup, or of a newer format
-  kWrongPassphrase,  // 4: the passphrase does not open the backup
-  kTruncated,        // 5: the backup ends early
-  kTampered,         // 6: the backup's contents fail authentication
-};
-int exit_code(BackupProblem problem);
-
-struct BackupError {
-  BackupProblem problem;
-  std::string message;
-};
-// Empty on success.
-using BackupOutcome = std::optional<BackupError>;
+// Errors are the common Result values (util/result.h): kBadRequest for an unusable
+// flag (short passphrase, non-empty target), kUnauthorized when the passphrase does
+// not open the backup, kUnprocessable for a file that is no Publius backup, one of a
+// newer format, one that ends early or one whose contents fail authentication (the
+// message says which), kInternal when reading the data directory or writing the
+// output failed. The command line maps them to exit statuses (cli/exit_status.h).
 
 // Passphrase length rule, in bytes. A backup leaves the server, so its key must
 // resist offline guessing: Argon2id slows each guess, the length does the rest.
@@ -73,7 +63,7 @@ struct BackupOptions {
   KdfCost cost;
   ProgressFn progress;  // may be empty
 };
-BackupOutcome create_backup(const BackupOptions& options);
+Status create_backup(const BackupOptions& options);
 
 struct RestoreOptions {
   std::string in_path;
@@ -81,9 +71,9 @@ struct RestoreOptions {
   std::string_view passphrase;  // not owned
   ProgressFn progress;          // may be empty
 };
-BackupOutcome restore_backup(const RestoreOptions& options);
+Status restore_backup(const RestoreOptions& options);
 
-// The passphrase rule; the message names `flag`. Empty when the passphrase is usable.
-BackupOutcome check_passphrase(std::string_view passphrase, std::string_view flag);
+// The passphrase rule; the message names `flag`.
+Status check_passphrase(std::string_view passphrase, std::string_view flag);
 
 }  // namespace publius::backup

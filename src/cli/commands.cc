@@ -14,6 +14,7 @@
 
 #include "api/api.h"
 #include "backup/backup.h"
+#include "cli/exit_status.h"
 #include "cli/legal_commands.h"
 #include "domain/instance_rules.h"
 #include "domain/microblog.h"
@@ -61,11 +62,6 @@ void forbid_core_dumps() {
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
-int fail(const std::string& message, int code = 1) {
-  std::cerr << "publius: " << message << "\n";
-  return code;
-}
-
 // The rules in --rules-file (domain/instance_rules.h); none without one.
 Result<std::vector<std::string>> read_rules_file(const std::string& path) {
   if (path.empty()) return std::vector<std::string>();
@@ -110,14 +106,14 @@ Result<std::string> onion_base(std::string url) {
 int serve(ServeOptions o) {
   forbid_core_dumps();
   auto rules = read_rules_file(o.rules_file);
-  if (!rules.ok()) return fail(rules.error().message, 2);
+  if (!rules.ok()) return report(rules.error());
   if (!o.onion_location.empty()) {
     auto base = onion_base(o.onion_location);
-    if (!base.ok()) return fail(base.error().message, 2);
+    if (!base.ok()) return report(base.error());
     o.onion_location = *base;
   }
   auto store = sqlite::SqliteStore::open(o.data_dir);
-  if (!store.ok()) return fail(store.error().message);
+  if (!store.ok()) return report(store.error());
   timeline::HomeFeeds feeds;
   domain::InstanceConfig config;
   config.domain = o.domain;
@@ -151,7 +147,7 @@ int serve(ServeOptions o) {
   desk_options.domain = o.domain;
   // Notices are posts of this microblog: they reach warm home feeds and render caches at once.
   auto desk = legal::LegalDesk::open(microblog, **store, legal_store, desk_options);
-  if (!desk.ok()) return fail(desk.error().message);
+  if (!desk.ok()) return report(desk.error());
   // Held notices go out when their court order expires, not at the next desk call.
   legal::NoticeReleaser releaser(**desk, o.notice_check_seconds * 1000);
   // Ended polls notify their author and voters (domain/poll_closer.h).
@@ -183,7 +179,7 @@ int serve(ServeOptions o) {
     if (!o.onion_location.empty()) add_onion_location(o.onion_location, req, res);
     return res;
   });
-  if (auto s = server.bind(); !s.ok()) return fail(s.error().message);
+  if (auto s = server.bind(); !s.ok()) return report(s.error());
   spdlog::info("publius {} serving {} on {} (data in {})", PUBLIUS_VERSION, o.domain, o.listen,
                o.data_dir);
   if (server.port() != 0) std::cout << "listening on port " << server.port() << std::endl;
@@ -209,9 +205,10 @@ Result<std::string> read_secret_file(const std::string& path, const std::string&
 int create_account(const std::string& data_dir, const std::string& username,
                    const std::string& role_name, const std::string& password_file) {
   auto role = domain::parse_role(role_name);
-  if (!role) return fail("--role must be 'user' or 'admin', got '" + role_name + "'", 2);
+  if (!role)
+    return report(bad_request("--role must be 'user' or 'admin', got '" + role_name + "'"));
   auto store = sqlite::SqliteStore::open(data_dir);
-  if (!store.ok()) return fail(store.error().message);
+  if (!store.ok()) return report(store.error());
   timeline::HomeFeeds feeds;
   domain::Microblog microblog(**store, feeds, {});
   std::string password;
@@ -219,13 +216,13 @@ int create_account(const std::string& data_dir, const std::string& username,
     password = random_token(18);
   } else {
     auto read = read_secret_file(password_file, "--password-file");
-    if (!read.ok()) return fail(read.error().message, 2);
+    if (!read.ok()) return report(read.error());
     password = *read;
     if (auto s = domain::check_password(password); !s.ok())
-      return fail("--password-file: " + s.error().message, 2);
+      return report(about_flag("--password-file", s.error()));
   }
   auto registered = microblog.accounts().register_account(username, password, *role);
-  if (!registered.ok()) return fail("--username: " + registered.error().message, 2);
+  if (!registered.ok()) return report(about_flag("--username", registered.error()));
   // Operator tokens belong to a built-in app so they can be listed and revoked like any other.
   std::string scopes = "read write follow push profile";
   if (*role == domain::Role::kAdmin) scopes += " admin:read admin:write";
@@ -234,11 +231,11 @@ int create_account(const std::string& data_dir, const std::string& username,
        "",
        {"urn:ietf:wg:oauth:2.0:oob"},
        "read write follow push profile admin:read admin:write"});
-  if (!app.ok()) return fail(app.error().message);
+  if (!app.ok()) return report(app.error());
   // The printed token opens the account's sealed messages like any other credential.
   auto issued = microblog.credentials().issue_token(app->app.id, registered->account.id, scopes,
                                                     &registered->key);
-  if (!issued.ok()) return fail(issued.error().message);
+  if (!issued.ok()) return report(issued.error());
   const std::string& secret = issued->secret;
   std::cout << "account: " << registered->account.username << " (id " << registered->account.id
             << ", role " << role_name << ")\n";
@@ -252,36 +249,33 @@ int create_account(const std::string& data_dir, const std::string& username,
 int set_role(const std::string& data_dir, const std::string& username,
              const std::string& role_name) {
   auto role = domain::parse_role(role_name);
-  if (!role) return fail("ROLE must be 'user' or 'admin', got '" + role_name + "'", 2);
+  if (!role) return report(bad_request("ROLE must be 'user' or 'admin', got '" + role_name + "'"));
   auto store = sqlite::SqliteStore::open(data_dir);
-  if (!store.ok()) return fail(store.error().message);
+  if (!store.ok()) return report(store.error());
   timeline::HomeFeeds feeds;
   domain::Microblog microblog(**store, feeds, {});
   auto account = microblog.accounts().account_by_acct(username);
   if (!account.ok() && account.error().code == ErrorCode::kNotFound)
-    return fail("NAME: no account named '" + username + "'", 2);
-  if (!account.ok()) return fail(account.error().message);
-  if (auto s = microblog.accounts().set_role(account->id, *role); !s.ok())
-    return fail(s.error().message);
+    return report(bad_request("NAME: no account named '" + username + "'"));
+  if (!account.ok()) return report(account.error());
+  if (auto s = microblog.accounts().set_role(account->id, *role); !s.ok()) return report(s.error());
   std::cout << username << " is now " << role_name << "\n";
   return 0;
 }
 
 int delete_account(const std::string& data_dir, const std::string& username, bool confirmed) {
   if (!confirmed)
-    return fail("admin delete-account erases '" + username +
-                    "' and everything of it for good; add --yes to confirm",
-                2);
+    return report(bad_request("admin delete-account erases '" + username +
+                              "' and everything of it for good; add --yes to confirm"));
   auto store = sqlite::SqliteStore::open(data_dir);
-  if (!store.ok()) return fail(store.error().message);
+  if (!store.ok()) return report(store.error());
   timeline::HomeFeeds feeds;
   domain::Microblog microblog(**store, feeds, {});
   auto account = microblog.accounts().account_by_acct(username);
   if (!account.ok() && account.error().code == ErrorCode::kNotFound)
-    return fail("NAME: no account named '" + username + "'", 2);
-  if (!account.ok()) return fail(account.error().message);
-  if (auto s = microblog.accounts().delete_account(account->id); !s.ok())
-    return fail(s.error().message);
+    return report(bad_request("NAME: no account named '" + username + "'"));
+  if (!account.ok()) return report(account.error());
+  if (auto s = microblog.accounts().delete_account(account->id); !s.ok()) return report(s.error());
   std::cout << username << " and everything of it are erased\n";
   return 0;
 }
@@ -312,15 +306,14 @@ class ProgressPrinter {
 
 // Reads the passphrase, runs `operation` with it and a progress printer, wipes
 // it, and turns the outcome into the exit status (docs/backup.md).
-int with_passphrase(
-    const std::string& passphrase_file, std::string verb,
-    const std::function<backup::BackupOutcome(std::string_view, backup::ProgressFn)>& operation) {
+int with_passphrase(const std::string& passphrase_file, std::string verb,
+                    const std::function<Status(std::string_view, backup::ProgressFn)>& operation) {
   auto passphrase = read_secret_file(passphrase_file, "--passphrase-file");
-  if (!passphrase.ok()) return fail(passphrase.error().message, 2);
+  if (!passphrase.ok()) return report(passphrase.error());
   ProgressPrinter progress(std::move(verb));
   const auto outcome = operation(*passphrase, progress.callback());
   sodium_memzero(passphrase->data(), passphrase->size());
-  if (outcome) return fail(outcome->message, backup::exit_code(outcome->problem));
+  if (!outcome.ok()) return report(outcome.error());
   progress.print();
   return 0;
 }
@@ -344,7 +337,7 @@ int restore(const std::string& in, const std::string& data_dir,
 }  // namespace
 
 int run_cli(int argc, char** argv) {
-  if (auto s = crypto_init(); !s.ok()) return fail(s.error().message);
+  if (auto s = crypto_init(); !s.ok()) return report(s.error());
   auto logger = spdlog::stderr_color_mt("publius");
   spdlog::set_default_logger(logger);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
@@ -521,7 +514,7 @@ int run_cli(int argc, char** argv) {
   if (delete_cmd->parsed()) return delete_account(data_dir, delete_name, delete_confirmed);
   if (backup_cmd->parsed()) return make_backup(backup_dir, backup_out, passphrase_file);
   if (restore_cmd->parsed()) return restore(backup_in, backup_dir, passphrase_file);
-  return fail("unknown command", 2);
+  return report(bad_request("unknown command"));
 }
 
 }  // namespace publius::cli

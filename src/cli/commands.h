@@ -1,7 +1,7 @@
 // The `publius` command line: `serve` and the operator commands (`admin ...`).
 // Every flag also reads a PUBLIUS_* environment variable. run_cli() returns the
-// process exit status: 0 on success, 1 on a runtime failure, 2 on bad usage;
-// errors are printed to stderr naming the offending flag or value.
+// process exit status: 0 on success, otherwise the status of the error
+// (cli/exit_status.h); errors are printed to stderr naming the offending flag or value.
 #pragma once
 
 namespace publius::cli {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <sstream>
 
+#include "cli/exit_status.h"
 #include "legal/desk.h"
 #include "shield/inventory.h"
 #include "store/sqlite/legal_store.h"
@@ -18,11 +19,6 @@ struct LegalFlags {
                         format = "json";
   bool json = false, band = false;
 };
-
-int report(const Error& e) {
-  std::cerr << "publius: " << e.message << "\n";
-  return e.code == ErrorCode::kInternal ? 1 : 2;
-}
 
 // The stores, the microblog (which sends notices) and the desk one legal command works with.
 struct Desk {

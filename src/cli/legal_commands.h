@@ -3,8 +3,8 @@
 // verify|transparency`. add_legal_commands() registers them on the top-level app
 // and returns a runner to call after parsing: it returns the exit status when
 // one of these commands was parsed, nullopt otherwise. Exit status: 0 success,
-// 1 runtime failure (or a broken audit chain for `verify`), 2 bad input, with a
-// message on stderr naming the offending field or flag.
+// 1 for a broken audit chain from `verify`, otherwise that of the error
+// (cli/exit_status.h), with a message on stderr naming the offending field or flag.
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -3,7 +3,7 @@
 #include <cctype>
 
 #include "domain/microblog.h"
-#include "oauth/authorize_page.h"
+#include "oauth/pkce.h"
 #include "oauth/redirect_uri.h"
 #include "oauth/scopes.h"
 #include "util/crypto.h"

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "domain/microblog.h"
 #include "domain/text_format.h"
 #include "util/time.h"
 

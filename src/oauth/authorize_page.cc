@@ -1,9 +1,8 @@
 #include "oauth/authorize_page.h"
 
-#include <sodium.h>
-
 #include "domain/text_format.h"
 #include "oauth/scopes.h"
+#include "util/crypto.h"
 
 namespace publius::oauth {
 namespace {
@@ -30,15 +29,6 @@ std::string page(std::string_view title, std::string_view body) {
   out += body;
   out += "</main></body></html>";
   return out;
-}
-
-// SHA-256 of `data` in libsodium's base64 `variant`.
-std::string sha256_base64(std::string_view data, int variant) {
-  unsigned char digest[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
-  char encoded[sodium_base64_ENCODED_LEN(sizeof digest, sodium_base64_VARIANT_ORIGINAL)];
-  sodium_bin2base64(encoded, sizeof encoded, digest, sizeof digest, variant);
-  return encoded;
 }
 
 void hidden(std::string& out, std::string_view name, std::string_view value) {
@@ -97,24 +87,9 @@ std::string authorize_error_page(std::string_view instance_title, std::string_vi
 
 std::string_view page_policy() {
   static const std::string policy = "default-src 'none'; style-src 'sha256-" +
-                                    sha256_base64(kStyle, sodium_base64_VARIANT_ORIGINAL) +
+                                    sha256_base64(kStyle, Base64::kStandard) +
                                     "'; base-uri 'none'";
   return policy;
-}
-
-std::string pkce_s256_challenge(std::string_view verifier) {
-  return sha256_base64(verifier, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-}
-
-bool pkce_s256_matches(std::string_view verifier, std::string_view challenge) {
-  // RFC 7636 4.1: the verifier is 43-128 characters of [A-Za-z0-9-._~].
-  if (verifier.size() < 43 || verifier.size() > 128) return false;
-  for (char c : verifier) {
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-    if (!unreserved) return false;
-  }
-  return pkce_s256_challenge(verifier) == challenge;
 }
 
 }  // namespace publius::oauth

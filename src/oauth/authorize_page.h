@@ -30,10 +30,4 @@ std::string authorize_error_page(std::string_view instance_title, std::string_vi
 // that goes to the app's redirect URI, often a scheme of its own (myapp://).
 std::string_view page_policy();
 
-// PKCE (RFC 7636) S256: BASE64URL(SHA256(verifier)), without padding.
-std::string pkce_s256_challenge(std::string_view verifier);
-// True when verifier is a valid RFC 7636 verifier (43-128 characters of [A-Za-z0-9-._~]) and
-// challenge is its S256 challenge.
-bool pkce_s256_matches(std::string_view verifier, std::string_view challenge);
-
 }  // namespace publius::oauth

@@ -83,4 +83,14 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
+std::string sha256_base64(std::string_view data, Base64 variant) {
+  unsigned char digest[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(digest, reinterpret_cast<const unsigned char*>(data.data()), data.size());
+  char encoded[sodium_base64_ENCODED_LEN(sizeof digest, sodium_base64_VARIANT_ORIGINAL)];
+  sodium_bin2base64(encoded, sizeof encoded, digest, sizeof digest,
+                    variant == Base64::kStandard ? sodium_base64_VARIANT_ORIGINAL
+                                                 : sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+  return encoded;
+}
+
 }  // namespace publius

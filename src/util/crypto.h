@@ -22,6 +22,10 @@ std::string to_hex(std::string_view bytes);
 // SHA-256 of data, as 64 hex chars. Used for access tokens: they are 256-bit
 // random, so a fast hash is as strong as a slow one and lookups stay O(1).
 std::string sha256_hex(std::string_view data);
+// SHA-256 of `data` in base64: standard with padding (a CSP hash source), or URL-safe without
+// padding (a PKCE challenge, RFC 7636).
+enum class Base64 { kStandard, kUrlSafeNoPadding };
+std::string sha256_base64(std::string_view data, Base64 variant);
 // Keyed BLAKE2b-256 of data under key (16..64 bytes), raw bytes.
 std::string keyed_hash(std::string_view key, std::string_view data);
 

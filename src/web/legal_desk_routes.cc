@@ -2,7 +2,8 @@
 #include <algorithm>
 #include <boost/json.hpp>
 
-#include "api/api.h"
+#include "http/errors.h"
+#include "input/readers.h"
 #include "util/time.h"
 #include "web/legal_pages.h"
 #include "web/legal_web.h"
@@ -142,7 +143,7 @@ void LegalDeskWeb::add_desk_routes(http::Router& r) {
 
   admin_page("POST", "/legal/demands", [this](http::Request&, WebUi::Visit& v) {
     IntakeForm form = intake_form(v.params);
-    auto recorded = desk_.intake(intake_json(form), api::document_uploads(v.params));
+    auto recorded = desk_.intake(intake_json(form), input::document_uploads(v.params));
     if (!recorded.ok()) {
       if (!is_input_error(recorded.error())) return ui_.error(v, recorded.error());
       form.error = recorded.error().message +
@@ -170,7 +171,7 @@ void LegalDeskWeb::add_desk_routes(http::Router& r) {
 
   admin_page("POST", "/legal/demands/:id/produce", [this](http::Request& req, WebUi::Visit& v) {
     const std::string id(req.path_param("id"));
-    auto approved = api::approved_categories(v.params);
+    auto approved = input::approved_categories(v.params);
     Result<std::string> produced = approved.ok() ? desk_.produce_stored(id, *approved)
                                                  : Result<std::string>(approved.take_error());
     if (!produced.ok()) {
@@ -232,7 +233,7 @@ void LegalDeskWeb::add_transparency_routes(http::Router& r) {
       auto period = params.ok() ? period_of(*params) : Result<std::string>(params.take_error());
       auto report = period.ok() ? desk_.transparency({*period, format, false})
                                 : Result<std::string>(period.take_error());
-      if (!report.ok()) return api::error_response(report.error());
+      if (!report.ok()) return http::error_response(report.error());
       http::Response response;
       response.content_type = type;
       response.body = std::move(report).value();

@@ -3,7 +3,7 @@
 // the API; the list's timeline page is with the other timelines (routes.cc).
 #include <limits>
 
-#include "api/api.h"
+#include "input/readers.h"
 #include "web/web_ui.h"
 
 namespace publius::web {
@@ -49,7 +49,7 @@ void WebUi::add_list_routes(http::Router& r) {
   add_page(
       r, "POST", "/lists", http::Policy::user("write:lists"),
       [this, lists](http::Request&, Visit& v) {
-        auto fields = api::list_fields(v.params);
+        auto fields = input::list_fields(v.params);
         Result<domain::List> created =
             fields.ok() ? microblog_.lists().create_list(v.account->id, *fields) : fields.error();
         if (!created.ok()) {
@@ -68,7 +68,7 @@ void WebUi::add_list_routes(http::Router& r) {
 
   add_page(r, "POST", "/lists/:id/edit", http::Policy::user("write:lists"),
            act([this](http::Request&, Visit& v, int64_t id) -> Status {
-             PUBLIUS_ASSIGN_OR_RETURN(auto fields, api::list_fields(v.params));
+             PUBLIUS_ASSIGN_OR_RETURN(auto fields, input::list_fields(v.params));
              PUBLIUS_TRY(microblog_.lists().update_list(v.account->id, id, fields));
              return ok_status();
            }));

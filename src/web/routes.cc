@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <map>
 
-#include "api/api.h"
 #include "domain/text_format.h"
 #include "http/errors.h"
+#include "input/readers.h"
 #include "oauth/scopes.h"
 #include "util/crypto.h"
 #include "util/ids.h"
@@ -430,7 +430,7 @@ void WebUi::add_reading_routes(http::Router& r) {
   // A timeline page: the domain call differs, the rest is shared.
   auto timeline = [this](http::Request& req, Visit& v, TimelinePage content,
                          auto fetch) -> http::Response {
-    auto paging = api::page_from(v.params, 20, 40);
+    auto paging = input::page_from(v.params, 20, 40);
     if (!paging.ok()) return error(v, paging.error());
     Result<std::vector<domain::Post>> posts = fetch(*paging);
     if (!posts.ok()) return error(v, posts.error());
@@ -507,49 +507,49 @@ void WebUi::add_reading_routes(http::Router& r) {
              });
            });
 
-  add_page(r, "GET", "/messages", http::Policy::user("read:statuses"),
-           [this](http::Request& req, Visit& v) {
-             auto paging = api::page_from(v.params, 20, 40);
-             if (!paging.ok()) return error(v, paging.error());
-             auto entries = microblog_.conversations().conversations(v.account->id, *paging);
-             if (!entries.ok()) return error(v, entries.error());
-             std::vector<domain::Post> last_posts;
-             for (const auto& e : *entries) last_posts.push_back(e.last_status);
-             auto shown = views(v, last_posts);
-             if (!shown.ok()) return error(v, shown.error());
-             // Every participant of the page in one lookup.
-             std::vector<int64_t> participant_ids;
-             for (const auto& e : *entries)
-               participant_ids.insert(participant_ids.end(), e.conversation.participant_ids.begin(),
-                                      e.conversation.participant_ids.end());
-             auto participants = microblog_.accounts().accounts(participant_ids);
-             if (!participants.ok()) return error(v, participants.error());
-             std::map<int64_t, domain::Account> by_id;
-             for (auto& a : *participants) by_id[a.id] = std::move(a);
-             std::vector<MessageThread> threads;
-             for (const auto& [c, last] : *entries) {
-               auto view = std::find_if(shown->begin(), shown->end(),
-                                        [id = last.id](const PostView& p) { return p.post.id == id; });
-               if (view == shown->end()) continue;
-               MessageThread thread{c.id, {}, *view, c.unread};
-               for (int64_t id : c.participant_ids)
-                 if (auto a = by_id.find(id); a != by_id.end()) thread.with.push_back(a->second);
-               threads.push_back(std::move(thread));
-               // Shown is read, as the API's POST /api/v1/conversations/:id/read (the
-               // thread is already loaded: only the flag is written).
-               if (c.unread) {
-                 if (auto read = microblog_.conversations().mark_read(v.account->id, c.id);
-                     !read.ok())
-                   return error(v, read.error());
-               }
-             }
-             return page(
-                 v, messages_page(v.frame, threads, pager(req, v.params, *shown, paging->limit)));
-           });
+  add_page(
+      r, "GET", "/messages", http::Policy::user("read:statuses"),
+      [this](http::Request& req, Visit& v) {
+        auto paging = input::page_from(v.params, 20, 40);
+        if (!paging.ok()) return error(v, paging.error());
+        auto entries = microblog_.conversations().conversations(v.account->id, *paging);
+        if (!entries.ok()) return error(v, entries.error());
+        std::vector<domain::Post> last_posts;
+        for (const auto& e : *entries) last_posts.push_back(e.last_status);
+        auto shown = views(v, last_posts);
+        if (!shown.ok()) return error(v, shown.error());
+        // Every participant of the page in one lookup.
+        std::vector<int64_t> participant_ids;
+        for (const auto& e : *entries)
+          participant_ids.insert(participant_ids.end(), e.conversation.participant_ids.begin(),
+                                 e.conversation.participant_ids.end());
+        auto participants = microblog_.accounts().accounts(participant_ids);
+        if (!participants.ok()) return error(v, participants.error());
+        std::map<int64_t, domain::Account> by_id;
+        for (auto& a : *participants) by_id[a.id] = std::move(a);
+        std::vector<MessageThread> threads;
+        for (const auto& [c, last] : *entries) {
+          auto view = std::find_if(shown->begin(), shown->end(),
+                                   [id = last.id](const PostView& p) { return p.post.id == id; });
+          if (view == shown->end()) continue;
+          MessageThread thread{c.id, {}, *view, c.unread};
+          for (int64_t id : c.participant_ids)
+            if (auto a = by_id.find(id); a != by_id.end()) thread.with.push_back(a->second);
+          threads.push_back(std::move(thread));
+          // Shown is read, as the API's POST /api/v1/conversations/:id/read (the
+          // thread is already loaded: only the flag is written).
+          if (c.unread) {
+            if (auto read = microblog_.conversations().mark_read(v.account->id, c.id); !read.ok())
+              return error(v, read.error());
+          }
+        }
+        return page(v,
+                    messages_page(v.frame, threads, pager(req, v.params, *shown, paging->limit)));
+      });
 
   add_page(r, "GET", "/notifications", http::Policy::user("read:notifications"),
            [this](http::Request& req, Visit& v) {
-             auto paging = api::page_from(v.params, 30, 80);
+             auto paging = input::page_from(v.params, 30, 80);
              if (!paging.ok()) return error(v, paging.error());
              auto list = microblog_.notifications().page(v.account->id, {}, *paging);
              if (!list.ok()) return error(v, list.error());
@@ -647,7 +647,7 @@ void WebUi::add_reading_routes(http::Router& r) {
            [this, account_from_path](http::Request& req, Visit& v) {
              auto account = account_from_path(req);
              if (!account.ok()) return error(v, account.error());
-             auto paging = api::page_from(v.params, 20, 40);
+             auto paging = input::page_from(v.params, 20, 40);
              if (!paging.ok()) return error(v, paging.error());
              const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
              auto posts = microblog_.timelines().account_statuses(viewer, account->id, {}, *paging);
@@ -717,11 +717,11 @@ void WebUi::add_action_routes(http::Router& r) {
                if (!post.in_reply_to_id)
                  return error(v, not_found("The post you are replying to was not found."));
              }
-             auto poll = api::poll_from(v.params, /*drop_blank_options=*/true);
+             auto poll = input::poll_from(v.params, /*drop_blank_options=*/true);
              if (!poll.ok()) return error(v, poll.error());
              post.poll = std::move(poll).value();
              // The form's "Publish at" (datetime-local, UTC as the form says).
-             auto scheduled_at = api::scheduled_at_from(v.params);
+             auto scheduled_at = input::scheduled_at_from(v.params);
              if (!scheduled_at.ok()) return error(v, scheduled_at.error());
              // A resubmitted form (back button, double click) posts once: each rendered
              // compose form carries its own random key.
@@ -737,7 +737,7 @@ void WebUi::add_action_routes(http::Router& r) {
                const std::string n = std::to_string(i);
                const http::UploadedFile* file = v.params.file("media_" + n);
                if (!file || file->data.empty()) continue;  // an input left empty
-               auto details = api::media_change_from(v.params, "description_" + n, "focus_" + n);
+               auto details = input::media_change_from(v.params, "description_" + n, "focus_" + n);
                auto uploaded = details.ok() ? microblog_.media().upload_media(post.author_id,
                                                                               file->data, *details)
                                             : Result<domain::MediaAttachment>(details.error());
@@ -841,7 +841,7 @@ void WebUi::add_action_routes(http::Router& r) {
            [this](http::Request& req, Visit& v) {
              auto id = http::path_id(req);
              if (!id.ok()) return error(v, id.error());
-             auto choices = api::poll_choices_from(v.params);
+             auto choices = input::poll_choices_from(v.params);
              if (!choices.ok()) return error(v, choices.error());
              auto voted = microblog_.posts().vote(v.account->id, *id, *choices);
              if (!voted.ok()) return error(v, voted.error());

@@ -1,6 +1,5 @@
 // Settings: profile, password, recovery codes, followed hashtags, authorized apps, account
 // erasure.
-#include "api/api.h"
 #include "util/crypto.h"
 #include "web/web_ui.h"
 

@@ -45,7 +45,7 @@ class BackupTest : public publius::testing::MicroblogFixture {
   }
 
   // Cheap Argon2id: these tests check the format, not the cost.
-  BackupOutcome backup(const std::string& out, const std::string& passphrase = kPassphrase) {
+  Status backup(const std::string& out, const std::string& passphrase = kPassphrase) {
     BackupOptions o;
     o.data_dir = data_;
     o.out_path = out;
@@ -54,8 +54,8 @@ class BackupTest : public publius::testing::MicroblogFixture {
     o.progress = [this](const Progress& p) { last_progress_ = p; };
     return create_backup(o);
   }
-  BackupOutcome restore(const std::string& in, const std::string& target,
-                        const std::string& passphrase = kPassphrase) {
+  Status restore(const std::string& in, const std::string& target,
+                 const std::string& passphrase = kPassphrase) {
     RestoreOptions o;
     o.in_path = in;
     o.data_dir = target;
@@ -78,7 +78,7 @@ class BackupTest : public publius::testing::MicroblogFixture {
 
 TEST_F(BackupTest, RoundTripRestoresDatabaseAndFilesWhileTheStoreIsOpen) {
   const std::string out = dir_.path() + "/backup.pbk";
-  ASSERT_FALSE(backup(out));
+  ASSERT_TRUE(backup(out).ok());
   EXPECT_EQ(last_progress_.entries, 2u);  // the database and the media file
   EXPECT_GT(last_progress_.bytes, media_.size());
   const std::string sealed = slurp(out);
@@ -88,7 +88,7 @@ TEST_F(BackupTest, RoundTripRestoresDatabaseAndFilesWhileTheStoreIsOpen) {
   EXPECT_EQ(fs::status(out).permissions() & fs::perms::group_all, fs::perms::none);
 
   const std::string target = dir_.path() + "/restored";
-  ASSERT_FALSE(restore(out, target));
+  ASSERT_TRUE(restore(out, target).ok());
   EXPECT_EQ(slurp(target + "/media/ab/cdef.jpg"), media_);
   EXPECT_FALSE(fs::exists(target + "/publius.db-wal"));
   auto restored = sqlite::SqliteStore::open(target);
@@ -100,46 +100,47 @@ TEST_F(BackupTest, RoundTripRestoresDatabaseAndFilesWhileTheStoreIsOpen) {
 
 TEST_F(BackupTest, RestoresIntoAnEmptyDirectoryButNotOverData) {
   const std::string out = dir_.path() + "/backup.pbk";
-  ASSERT_FALSE(backup(out));
+  ASSERT_TRUE(backup(out).ok());
   const std::string empty = dir_.path() + "/empty";
   fs::create_directory(empty);
-  EXPECT_FALSE(restore(out, empty));
+  EXPECT_TRUE(restore(out, empty).ok());
   EXPECT_TRUE(fs::exists(empty + "/publius.db"));
   auto again = restore(out, empty);
-  ASSERT_TRUE(again);
-  EXPECT_EQ(again->problem, BackupProblem::kUsage);
-  EXPECT_NE(again->message.find("--data-dir"), std::string::npos);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kBadRequest);
+  EXPECT_NE(again.error().message.find("--data-dir"), std::string::npos);
 }
 
 TEST_F(BackupTest, WrongPassphraseIsNamed) {
   const std::string out = dir_.path() + "/backup.pbk";
-  ASSERT_FALSE(backup(out));
+  ASSERT_TRUE(backup(out).ok());
   const std::string target = dir_.path() + "/restored";
   auto wrong = restore(out, target, "not the passphrase at all");
-  ASSERT_TRUE(wrong);
-  EXPECT_EQ(wrong->problem, BackupProblem::kWrongPassphrase);
-  EXPECT_NE(wrong->message.find("--passphrase-file"), std::string::npos);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.error().code, ErrorCode::kUnauthorized);
+  EXPECT_NE(wrong.error().message.find("--passphrase-file"), std::string::npos);
   expect_nothing_restored(target);
 }
 
 TEST_F(BackupTest, TruncatedBackupIsRefusedAndLeavesNothing) {
   const std::string out = dir_.path() + "/backup.pbk";
-  ASSERT_FALSE(backup(out));
+  ASSERT_TRUE(backup(out).ok());
   const std::string whole = slurp(out);
   const std::string target = dir_.path() + "/restored";
   // Inside the header, at a chunk boundary's length field, inside a chunk, just before the end.
   for (size_t size : {size_t{40}, size_t{98}, size_t{5000}, whole.size() - 1}) {
     spit(out, whole.substr(0, size));
     auto r = restore(out, target);
-    ASSERT_TRUE(r) << size;
-    EXPECT_EQ(r->problem, BackupProblem::kTruncated) << size << ": " << r->message;
+    ASSERT_FALSE(r.ok()) << size;
+    EXPECT_EQ(r.error().code, ErrorCode::kUnprocessable) << size << ": " << r.error().message;
+    EXPECT_NE(r.error().message.find("truncated"), std::string::npos) << r.error().message;
     expect_nothing_restored(target);
   }
 }
 
 TEST_F(BackupTest, TamperedBackupIsRefusedAndLeavesNothing) {
   const std::string out = dir_.path() + "/backup.pbk";
-  ASSERT_FALSE(backup(out));
+  ASSERT_TRUE(backup(out).ok());
   const std::string whole = slurp(out);
   const std::string target = dir_.path() + "/restored";
   for (size_t at : {size_t{200}, whole.size() / 2, whole.size() - 3}) {
@@ -147,21 +148,24 @@ TEST_F(BackupTest, TamperedBackupIsRefusedAndLeavesNothing) {
     bad[at] = static_cast<char>(bad[at] ^ 0x01);
     spit(out, bad);
     auto r = restore(out, target);
-    ASSERT_TRUE(r) << at;
-    EXPECT_EQ(r->problem, BackupProblem::kTampered) << at << ": " << r->message;
+    ASSERT_FALSE(r.ok()) << at;
+    EXPECT_EQ(r.error().code, ErrorCode::kUnprocessable) << at << ": " << r.error().message;
+    EXPECT_NE(r.error().message.find("altered or damaged"), std::string::npos) << r.error().message;
     expect_nothing_restored(target);
   }
   spit(out, whole + "x");
   auto trailing = restore(out, target);
-  ASSERT_TRUE(trailing);
-  EXPECT_EQ(trailing->problem, BackupProblem::kTampered);
+  ASSERT_FALSE(trailing.ok());
+  EXPECT_EQ(trailing.error().code, ErrorCode::kUnprocessable);
+  EXPECT_NE(trailing.error().message.find("altered or damaged"), std::string::npos)
+      << trailing.error().message;
   // A changed salt or cost in the header reads as a wrong passphrase: the key check fails.
   std::string header = whole;
   header[30] = static_cast<char>(header[30] ^ 0x01);
   spit(out, header);
   auto altered = restore(out, target);
-  ASSERT_TRUE(altered);
-  EXPECT_EQ(altered->problem, BackupProblem::kWrongPassphrase);
+  ASSERT_FALSE(altered.ok());
+  EXPECT_EQ(altered.error().code, ErrorCode::kUnauthorized);
   expect_nothing_restored(target);
 }
 
@@ -169,30 +173,29 @@ TEST_F(BackupTest, NotABackupAndNewerFormatsAreNamed) {
   const std::string other = dir_.path() + "/other";
   spit(other, "SQLite format 3\0 and so on");
   auto r = restore(other, dir_.path() + "/restored");
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->problem, BackupProblem::kNotABackup);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kUnprocessable);
   spit(other, std::string("PUBLBKUP\x02", 9) + std::string(100, '\0'));
   r = restore(other, dir_.path() + "/restored");
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->problem, BackupProblem::kNotABackup);
-  EXPECT_NE(r->message.find("version 2"), std::string::npos);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kUnprocessable);
+  EXPECT_NE(r.error().message.find("version 2"), std::string::npos);
 }
 
 TEST_F(BackupTest, ShortPassphraseIsRefusedNamingTheFlag) {
   const std::string out = dir_.path() + "/backup.pbk";
   auto r = backup(out, "short");
-  ASSERT_TRUE(r);
-  EXPECT_EQ(r->problem, BackupProblem::kUsage);
-  EXPECT_NE(r->message.find("--passphrase-file"), std::string::npos);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::kBadRequest);
+  EXPECT_NE(r.error().message.find("--passphrase-file"), std::string::npos);
   EXPECT_FALSE(fs::exists(out));
-  EXPECT_EQ(exit_code(BackupProblem::kUsage), 2);
 }
 
 TEST_F(BackupTest, FailedBackupLeavesNoPartialFile) {
   const std::string out = dir_.path() + "/backup.pbk";
   fs::remove(data_ + "/publius.db");  // the store's open connection keeps its inode
   auto r = backup(out);
-  ASSERT_TRUE(r);
+  ASSERT_FALSE(r.ok());
   EXPECT_FALSE(fs::exists(out));
   for (const auto& entry : fs::directory_iterator(dir_.path()))
     EXPECT_EQ(entry.path().filename().string().find(".partial-"), std::string::npos);

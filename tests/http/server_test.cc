@@ -326,6 +326,12 @@ std::chrono::nanoseconds thread_cpu_time(pthread_t handle) {
 }
 
 TEST_F(ServerTest, RunningOutOfFileDescriptorsPausesAcceptingInsteadOfSpinning) {
+#ifdef PUBLIUS_SANITIZED
+  // UBSan checks a virtual call by probing memory through a pipe it opens, which fails with no
+  // descriptor left and is then reported as an invalid object (seen in CI). The release suite
+  // runs this test.
+  GTEST_SKIP() << "the sanitizer runtime needs descriptors of its own";
+#endif
   start();
   Connection waiting;
   std::chrono::nanoseconds cpu_used{};

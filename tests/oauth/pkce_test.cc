@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "oauth/authorize_page.h"
+#include "oauth/pkce.h"
 
 namespace publius::oauth {
 namespace {
