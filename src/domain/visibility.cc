@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "domain/microblog.h"
+#include "domain/text_format.h"
 
 namespace publius::domain {
 
@@ -82,6 +83,15 @@ store::PostListing listing_of(const Post& post) {
       .tags_in_search = original && seen_by_anyone,
       .in_public_timelines = in_public,
   };
+}
+
+std::vector<std::string> listed_tag_keys(const Post& post) {
+  std::vector<std::string> keys;
+  if (post.visibility == Visibility::kDirect) return keys;
+  for (const auto& tag : post.tags) keys.push_back(normalize_tag(tag));
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
 }
 
 Result<bool> VisibilityRule::can_view(Viewer viewer, const Post& post) {

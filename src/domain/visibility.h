@@ -48,5 +48,8 @@ bool mentions(const Post& post, int64_t account_id);
 // every post but boosts and direct messages counts on its author's profile.
 // Decided once, when the post is written: a post's visibility never changes.
 store::PostListing listing_of(const Post& post);
+// The keys under which `post` is found by its hashtags (normalize_tag, each once):
+// none for a direct post, whose hashtags are sealed with it.
+std::vector<std::string> listed_tag_keys(const Post& post);
 
 }  // namespace publius::domain

@@ -235,6 +235,8 @@ struct PostListing {
 // stored and the insert is kConflict, so a scheduled post is published exactly once.
 struct NewPostEffects {
   PostListing listing;
+  // The keys its hashtags are found under (domain::listed_tag_keys).
+  std::vector<std::string> tag_keys;
   std::vector<ConversationFiling> conversations;
   std::vector<Notification> notifications;
   std::optional<std::string> idempotency_key_hash;
@@ -257,6 +259,17 @@ struct DuePoll {
 
 // Outcome of a follow: either an immediate follow or a pending request.
 enum class FollowOutcome { kFollowing, kRequested, kAlready };
+
+// A follow that a change ends, committed with it (Store::end_follow, set_block):
+// the follow and any pending request for it go, the counts follow, and with
+// `leave_lists` the followed account leaves the follower's lists. Which follows
+// an unfollow or a block ends, and what else goes with them, is the domain's
+// rule (domain::Relationships).
+struct EndedFollow {
+  int64_t follower_id = 0;
+  int64_t followed_id = 0;
+  bool leave_lists = false;
+};
 
 class Store {
  public:
@@ -328,7 +341,9 @@ class Store {
   // `reset_poll_votes` (or when the post had none) it starts with no votes and
   // zero tallies, otherwise its votes and tallies stay and only its end and
   // hide_totals change (a new end time makes its end notifications due again).
-  virtual Status update_status(const Post& s, const PostEdit& previous, bool reset_poll_votes) = 0;
+  // The post is found by its hashtags under `tag_keys` (domain::listed_tag_keys) only.
+  virtual Status update_status(const Post& s, const PostEdit& previous,
+                               const std::vector<std::string>& tag_keys, bool reset_poll_votes) = 0;
   virtual Result<std::vector<PostEdit>> status_edits(int64_t id) = 0;
   virtual Result<std::optional<int64_t>> find_reblog(int64_t account_id, int64_t status_id) = 0;
   virtual Result<std::vector<int64_t>> ancestors(int64_t id, int limit) = 0;
@@ -451,12 +466,16 @@ class Store {
   // Relationships.
   virtual Result<FollowOutcome> follow(int64_t account_id, int64_t target_id, bool locked_target,
                                        bool show_reblogs, bool notify) = 0;
-  virtual Result<bool> unfollow(int64_t account_id, int64_t target_id) = 0;
+  // Whether there was a follow to end (a pending request alone is not one).
+  virtual Result<bool> end_follow(const EndedFollow& ended) = 0;
   virtual Result<bool> resolve_follow_request(int64_t requester_id, int64_t target_id,
                                               bool accept) = 0;
   virtual Result<std::vector<std::pair<int64_t, int64_t>>> follow_requests(int64_t target_id,
                                                                            const Page& p) = 0;
-  virtual Result<bool> set_block(int64_t account_id, int64_t target_id, bool on) = 0;
+  // Blocks (on) or unblocks; a block ends the follows in `ended` with it. Whether
+  // the block changed.
+  virtual Result<bool> set_block(int64_t account_id, int64_t target_id, bool on,
+                                 const std::vector<EndedFollow>& ended) = 0;
   virtual Result<bool> set_mute(int64_t account_id, int64_t target_id, bool on,
                                 bool notifications) = 0;
   virtual Result<std::vector<Relationship>> relationships(int64_t account_id,

@@ -191,6 +191,27 @@ TEST_F(MicroblogTest, HomeFeedRebuildMatchesFanOut) {
   EXPECT_EQ(rebuilt, expected);
 }
 
+// What reached a warm feed depended on a mute or on whether a followed account's boosts are
+// shown; changing either rebuilds the feed by the rule, as it stands now.
+TEST_F(MicroblogTest, UnmutingOrShowingBoostsAgainBringsBackWhatTheFeedLeftOut) {
+  const int64_t me = make_account("changer");
+  const int64_t chatty = make_account("chatty");
+  const int64_t booster = make_account("booster");
+  ASSERT_TRUE(microblog_->relationships().follow(me, chatty, true, false).ok());
+  ASSERT_TRUE(microblog_->relationships().follow(me, booster, false, false).ok());
+  ASSERT_TRUE(microblog_->relationships().mute(me, chatty, true, true).ok());
+  EXPECT_TRUE(ids(microblog_->timelines().home_timeline(me, Page{})).empty());  // warm
+  const Post muted = post(chatty, "while muted");
+  auto boost = microblog_->posts().set_reblog(booster, muted.id, true, Visibility::kPublic);
+  ASSERT_TRUE(boost.ok());
+  EXPECT_TRUE(ids(microblog_->timelines().home_timeline(me, Page{})).empty());
+  ASSERT_TRUE(microblog_->relationships().mute(me, chatty, false, true).ok());
+  EXPECT_EQ(ids(microblog_->timelines().home_timeline(me, Page{})), std::vector<int64_t>{muted.id});
+  ASSERT_TRUE(microblog_->relationships().follow(me, booster, true, false).ok());
+  EXPECT_EQ(ids(microblog_->timelines().home_timeline(me, Page{})),
+            (std::vector<int64_t>{boost->id, muted.id}));
+}
+
 TEST_F(MicroblogTest, DirectMessageToManyIsFiledInEveryParticipantsConversation) {
   const int64_t author = make_account("dm_author");
   std::vector<int64_t> everyone = {author};

@@ -529,7 +529,7 @@ TEST_F(SqliteStoreWritesTest, WritesNamingAnAccountThatIsGoneAreNotFoundAndLeave
 
   EXPECT_EQ(code_of(store_->follow(owner, gone, false, true, false)), ErrorCode::kNotFound);
   EXPECT_EQ(code_of(store_->follow(owner, gone, true, true, false)), ErrorCode::kNotFound);
-  EXPECT_EQ(code_of(store_->set_block(owner, gone, true)), ErrorCode::kNotFound);
+  EXPECT_EQ(code_of(store_->set_block(owner, gone, true, {})), ErrorCode::kNotFound);
   EXPECT_EQ(code_of(store_->set_mute(owner, gone, true, true)), ErrorCode::kNotFound);
   EXPECT_EQ(code_of(store_->set_account_note(owner, gone, "sealed")), ErrorCode::kNotFound);
   EXPECT_EQ(code_of(store_->add_list_members(list->id, {gone})), ErrorCode::kNotFound);

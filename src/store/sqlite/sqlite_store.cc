@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <functional>
 
-#include "domain/text_format.h"
 #include "store/sqlite/schema.h"
 #include "util/ids.h"
 #include "util/json_writer.h"
@@ -237,16 +236,21 @@ Status insert_notification_in(Db& db, const Notification& n) {
 // Ends a follow inside the caller's transaction: the row, both counters, and the
 // followed account's places in the follower's lists (lists hold only followed
 // accounts, as in Mastodon). True when there was a follow.
-Result<bool> remove_follow(Db& db, int64_t account_id, int64_t target_id) {
-  PUBLIUS_TRY(run(db, "DELETE FROM follows WHERE account_id = ? AND target_id = ?",
-                  [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
+// Store::end_follow() inside the caller's transaction.
+Result<bool> end_follow_in(Db& db, const EndedFollow& ended) {
+  const auto bind_pair = [&](Stmt& s) { s.bind(1, ended.follower_id).bind(2, ended.followed_id); };
+  PUBLIUS_TRY(
+      run(db, "DELETE FROM follow_requests WHERE account_id = ? AND target_id = ?", bind_pair));
+  PUBLIUS_TRY(run(db, "DELETE FROM follows WHERE account_id = ? AND target_id = ?", bind_pair));
   if (db.changes() == 0) return false;
-  PUBLIUS_TRY(adjust_count(db, "accounts", "following_count", account_id, -1));
-  PUBLIUS_TRY(adjust_count(db, "accounts", "followers_count", target_id, -1));
-  PUBLIUS_TRY(run(db,
-                  "DELETE FROM list_members WHERE account_id = ?2 AND list_id IN (SELECT id FROM "
-                  "lists WHERE account_id = ?1)",
-                  [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
+  PUBLIUS_TRY(adjust_count(db, "accounts", "following_count", ended.follower_id, -1));
+  PUBLIUS_TRY(adjust_count(db, "accounts", "followers_count", ended.followed_id, -1));
+  if (ended.leave_lists) {
+    PUBLIUS_TRY(run(db,
+                    "DELETE FROM list_members WHERE account_id = ?2 AND list_id IN (SELECT id "
+                    "FROM lists WHERE account_id = ?1)",
+                    bind_pair));
+  }
   return true;
 }
 
@@ -823,9 +827,9 @@ Status SqliteStore::insert_status(const Post& st, const NewPostEffects& effects)
                     s.bind(20, listing.in_public_timelines);
                   }));
   PUBLIUS_TRY(insert_mentions_in(db_, st));
-  for (const auto& tag : st.tags) {
+  for (const auto& key : effects.tag_keys) {
     PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO status_tags (tag, status_id) VALUES (?, ?)",
-                    [&](Stmt& s) { s.bind(1, domain::normalize_tag(tag)).bind(2, st.id); }));
+                    [&](Stmt& s) { s.bind(1, key).bind(2, st.id); }));
   }
   PUBLIUS_TRY(attach_media(st, false));
   if (st.poll) PUBLIUS_TRY(insert_poll_in(db_, st.id, *st.poll));
@@ -1010,7 +1014,8 @@ Result<std::vector<int64_t>> SqliteStore::delete_status(int64_t id) {
   return reblog_ids;
 }
 
-Status SqliteStore::update_status(const Post& st, const PostEdit& previous, bool reset_poll_votes) {
+Status SqliteStore::update_status(const Post& st, const PostEdit& previous,
+                                  const std::vector<std::string>& tag_keys, bool reset_poll_votes) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
   PUBLIUS_ASSIGN_OR_RETURN(auto found, load_statuses({st.id}));
@@ -1051,9 +1056,9 @@ Status SqliteStore::update_status(const Post& st, const PostEdit& previous, bool
                   }));
   PUBLIUS_TRY(
       run(db_, "DELETE FROM status_tags WHERE status_id = ?", [&](Stmt& s) { s.bind(1, st.id); }));
-  for (const auto& tag : st.tags) {
+  for (const auto& key : tag_keys) {
     PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO status_tags (tag, status_id) VALUES (?, ?)",
-                    [&](Stmt& s) { s.bind(1, domain::normalize_tag(tag)).bind(2, st.id); }));
+                    [&](Stmt& s) { s.bind(1, key).bind(2, st.id); }));
   }
   PUBLIUS_TRY(insert_mentions_in(db_, st));
   PUBLIUS_TRY(attach_media(st, true));
@@ -1401,13 +1406,11 @@ Result<FollowOutcome> SqliteStore::follow(int64_t account_id, int64_t target_id,
   return FollowOutcome::kFollowing;
 }
 
-Result<bool> SqliteStore::unfollow(int64_t account_id, int64_t target_id) {
+Result<bool> SqliteStore::end_follow(const EndedFollow& ended) {
   std::lock_guard lock(mu_);
-  forget_follow(account_id, target_id);
+  forget_follow(ended.follower_id, ended.followed_id);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  PUBLIUS_TRY(run(db_, "DELETE FROM follow_requests WHERE account_id = ? AND target_id = ?",
-                  [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
-  PUBLIUS_ASSIGN_OR_RETURN(const bool removed, remove_follow(db_, account_id, target_id));
+  PUBLIUS_ASSIGN_OR_RETURN(const bool removed, end_follow_in(db_, ended));
   PUBLIUS_TRY(tx.commit());
   return removed;
 }
@@ -1451,26 +1454,18 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::follow_requests(in
   return paged_pairs("follow_requests", "target_id", "account_id", target_id, p);
 }
 
-Result<bool> SqliteStore::set_block(int64_t account_id, int64_t target_id, bool on) {
+Result<bool> SqliteStore::set_block(int64_t account_id, int64_t target_id, bool on,
+                                    const std::vector<EndedFollow>& ended) {
   std::lock_guard lock(mu_);
   forget_follow(account_id, target_id);
+  for (const auto& e : ended) forget_follow(e.follower_id, e.followed_id);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  if (!on) {
-    PUBLIUS_TRY(run(db_, "DELETE FROM blocks WHERE account_id = ? AND target_id = ?",
-                    [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
-    const bool changed = db_.changes() > 0;
-    PUBLIUS_TRY(tx.commit());
-    return changed;
-  }
-  PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO blocks (account_id, target_id) VALUES (?, ?)",
+  PUBLIUS_TRY(run(db_,
+                  on ? "INSERT OR IGNORE INTO blocks (account_id, target_id) VALUES (?, ?)"
+                     : "DELETE FROM blocks WHERE account_id = ? AND target_id = ?",
                   [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
   const bool changed = db_.changes() > 0;
-  // A block severs follows both ways and pending requests, as in Mastodon.
-  for (auto [from, to] : {std::pair{account_id, target_id}, std::pair{target_id, account_id}}) {
-    PUBLIUS_TRY(run(db_, "DELETE FROM follow_requests WHERE account_id = ? AND target_id = ?",
-                    [from = from, to = to](Stmt& s) { s.bind(1, from).bind(2, to); }));
-    PUBLIUS_TRY(remove_follow(db_, from, to));
-  }
+  for (const auto& e : ended) PUBLIUS_TRY(end_follow_in(db_, e));
   PUBLIUS_TRY(tx.commit());
   return changed;
 }
