@@ -1,6 +1,7 @@
 // Fan-out on write for a viral account: one post delivered into the home feeds of
-// 158,000 followers (the @ALT_USCIS case). Measures the in-memory delivery alone
-// and the whole path the server takes (follower list from SQLite + delivery).
+// 158,000 followers (the @ALT_USCIS case). Measures the in-memory delivery alone,
+// the follower list from SQLite with it, and the whole path the server takes
+// (domain::Delivery::deliver: every store read the rule needs, the rule, the feeds).
 // The Redis reference (Mastodon's per-follower ZADD) is bench/redis_fanout.sh.
 //
 //   build/fanout_bench --benchmark_counters_tabular=true
@@ -9,6 +10,7 @@
 #include <filesystem>
 #include <memory>
 
+#include "domain/microblog.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/sqlite_store.h"
 #include "timeline/home_feeds.h"
@@ -91,6 +93,24 @@ void BM_FanOutWithFollowerQuery(benchmark::State& state) {
   state.counters["followers"] = static_cast<double>(followers);
 }
 BENCHMARK(BM_FanOutWithFollowerQuery)->Arg(158000)->Unit(benchmark::kMillisecond);
+
+// A public post of the star through Delivery::deliver, as Posts::create_status
+// hands it over once it is stored.
+void BM_DeliverThroughDomain(benchmark::State& state) {
+  const int64_t followers = state.range(0);
+  SeededStore seeded(followers);
+  auto feeds = warm_feeds(followers, 20);
+  domain::Microblog microblog(*seeded.store, *feeds, domain::InstanceConfig{});
+  for (auto _ : state) {
+    domain::Post post;
+    post.id = next_id();
+    post.account_id = kStar;
+    post.created_ms = ms_of_id(post.id);
+    if (!microblog.delivery().deliver(post).ok()) state.SkipWithError("deliver failed");
+  }
+  state.counters["followers"] = static_cast<double>(followers);
+}
+BENCHMARK(BM_DeliverThroughDomain)->Arg(158000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace publius

@@ -1,14 +1,55 @@
 // Delivery: fan-out of new posts to home feeds, and notifications.
 #include <algorithm>
+#include <iterator>
 
 #include "domain/microblog.h"
 #include "domain/text_format.h"
 #include "util/ids.h"
 
 namespace publius::domain {
+namespace {
+
+// Membership in an ascending list of ids, asked in ascending order: a walk
+// through the list, so asking about every follower of an account costs one pass.
+class AscendingIds {
+ public:
+  explicit AscendingIds(const std::vector<int64_t>& ids) : ids_(ids) {}
+  bool contains(int64_t id) {
+    while (at_ < ids_.size() && ids_[at_] < id) ++at_;
+    return at_ < ids_.size() && ids_[at_] == id;
+  }
+
+ private:
+  const std::vector<int64_t>& ids_;
+  size_t at_ = 0;
+};
+
+std::vector<int64_t> ascending_union(const std::vector<int64_t>& a, const std::vector<int64_t>& b) {
+  std::vector<int64_t> out;
+  out.reserve(a.size() + b.size());
+  std::set_union(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
+}  // namespace
 
 bool replies_to_other(const Post& post) {
   return post.in_reply_to_account_id && *post.in_reply_to_account_id != post.account_id;
+}
+
+bool reaches_tag_followers(const Post& post) {
+  return post.visibility == Visibility::kPublic && !post.reblog_of_id;
+}
+
+bool reaches_home(const Post& post, const HomeFacts& facts) {
+  if (post.account_id == facts.account_id) return true;
+  if (facts.hides_author) return false;
+  if (post.visibility == Visibility::kDirect) return mentions(post, facts.account_id);
+  const bool as_follower =
+      facts.follows_author && !(post.reblog_of_id && facts.hides_author_boosts) &&
+      (!replies_to_other(post) || *post.in_reply_to_account_id == facts.account_id ||
+       facts.follows_replied_to);
+  return as_follower || (facts.follows_a_tag && reaches_tag_followers(post));
 }
 
 std::optional<Notification> Delivery::notification_for(int64_t recipient, NotificationType type,
@@ -30,43 +71,56 @@ Status Delivery::notify(int64_t recipient, NotificationType type, int64_t from,
   return n ? store_.insert_notification(*n) : ok_status();
 }
 Status Delivery::deliver(const Post& post) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto followers, store_.follower_ids(post.account_id));
+  std::vector<int64_t> tag_followers;
+  if (reaches_tag_followers(post)) {
+    PUBLIUS_ASSIGN_OR_RETURN(tag_followers, tag_follower_ids(post.tags));
+  }
+  std::vector<int64_t> named = post.mention_account_ids;
+  named.push_back(post.account_id);
+  std::sort(named.begin(), named.end());
+  named.erase(std::unique(named.begin(), named.end()), named.end());
+  const auto candidates = ascending_union(ascending_union(followers, tag_followers), named);
+  return fan_out(post, candidates, followers, tag_followers);
+}
+Status Delivery::deliver_to_added_tags(const Post& post,
+                                       const std::vector<std::string>& added_tags) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto tag_followers, tag_follower_ids(added_tags));
+  if (tag_followers.empty()) return ok_status();
+  PUBLIUS_ASSIGN_OR_RETURN(auto followers, store_.follower_ids(post.account_id));
+  return fan_out(post, tag_followers, followers, tag_followers);
+}
+Result<std::vector<int64_t>> Delivery::tag_follower_ids(const std::vector<std::string>& tags) {
+  std::vector<std::string> normalized;
+  for (const auto& t : tags) normalized.push_back(normalize_tag(t));
+  return store_.tag_follower_ids(normalized);
+}
+Status Delivery::fan_out(const Post& post, const std::vector<int64_t>& candidates,
+                         const std::vector<int64_t>& followers,
+                         const std::vector<int64_t>& tag_followers) {
+  std::vector<int64_t> followers_of_replied;
+  if (replies_to_other(post)) {
+    PUBLIUS_ASSIGN_OR_RETURN(followers_of_replied,
+                             store_.follower_ids(*post.in_reply_to_account_id));
+  }
+  PUBLIUS_ASSIGN_OR_RETURN(auto hidden_by, store_.hidden_by(post.account_id));
+  AscendingIds follow_author(followers), follow_replied(followers_of_replied),
+      follow_tag(tag_followers), hide_author(hidden_by.accounts), hide_boosts(hidden_by.boosts);
   std::vector<int64_t> recipients;
-  if (post.visibility == Visibility::kDirect) {
-    recipients = post.mention_account_ids;
-  } else {
-    PUBLIUS_ASSIGN_OR_RETURN(recipients, store_.follower_ids(post.account_id));
-  }
-  if (replies_to_other(post) && post.visibility != Visibility::kDirect) {
-    // As Mastodon: a conversation with someone reaches only the followers who follow them too
-    // (and the one replied to); the rest would see half a conversation.
-    const int64_t other = *post.in_reply_to_account_id;
-    PUBLIUS_ASSIGN_OR_RETURN(auto followers_of_other, store_.follower_ids(other));
-    std::erase_if(recipients, [&](int64_t id) {
-      return id != other &&
-             !std::binary_search(followers_of_other.begin(), followers_of_other.end(), id);
-    });
-  }
-  recipients.push_back(post.account_id);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tag_followers, tag_followers_of(post, post.tags));
-  if (!tag_followers.empty()) {
-    // One entry per feed, however the post reaches it.
-    recipients.insert(recipients.end(), tag_followers.begin(), tag_followers.end());
-    std::sort(recipients.begin(), recipients.end());
-    recipients.erase(std::unique(recipients.begin(), recipients.end()), recipients.end());
+  recipients.reserve(candidates.size());
+  for (int64_t account : candidates) {
+    const HomeFacts facts{
+        .account_id = account,
+        .follows_author = follow_author.contains(account),
+        .hides_author_boosts = hide_boosts.contains(account),
+        .follows_replied_to = follow_replied.contains(account),
+        .follows_a_tag = follow_tag.contains(account),
+        .hides_author = hide_author.contains(account),
+    };
+    if (reaches_home(post, facts)) recipients.push_back(account);
   }
   feeds_.fan_out(post.id, recipients);
   return ok_status();
-}
-Result<std::vector<int64_t>> Delivery::tag_followers_of(const Post& post,
-                                                        const std::vector<std::string>& tags) {
-  // Mastodon's rule: only public posts reach hashtag followers, never boosts. A direct
-  // post's tags are sealed content and never leave it.
-  if (post.visibility != Visibility::kPublic || post.reblog_of_id || !post.sealed.empty() ||
-      tags.empty())
-    return std::vector<int64_t>();
-  std::vector<std::string> normalized;
-  for (const auto& t : tags) normalized.push_back(normalize_tag(t));
-  return store_.tag_follower_ids(normalized, post.account_id);
 }
 
 }  // namespace publius::domain

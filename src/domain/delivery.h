@@ -1,7 +1,9 @@
 // Delivery: who hears of what. Home feeds receive a new post by fan-out on
 // write (timeline/home_feeds.h), to the accounts reaches_home() admits; the
 // accounts it concerns are notified. Used by the services that make posts and
-// relationships; not by handlers.
+// relationships; not by handlers. A feed rebuilt from the store
+// (Timelines::home_timeline) keeps the posts the same reaches_home() admits, so
+// a feed holds the same posts however it was filled.
 #pragma once
 
 #include <optional>
@@ -12,29 +14,57 @@
 
 namespace publius::domain {
 
+// What decides whether a post reaches one account's home feed: that account,
+// and what it is to the post's author and to the post (reaches_home()).
+struct HomeFacts {
+  int64_t account_id = 0;            // whose home feed
+  bool follows_author = false;       // follows the post's author
+  bool hides_author_boosts = false;  // follows the author with their boosts switched off
+  bool follows_replied_to = false;   // follows the account the post replies to
+  bool follows_a_tag = false;        // follows one of the post's hashtags
+  bool hides_author = false;         // blocks the author, is blocked by them, or mutes them
+};
+
+// The home-feed rule, as Mastodon's. One's own posts always reach one's feed.
+// Nothing reaches it from an author hidden either way. A direct post reaches
+// the accounts it mentions. Another post reaches its author's followers, a boost
+// only those who want the author's boosts, and a reply to someone else only
+// those who follow that someone too (or are them): the rest would see half a
+// conversation. A public original (reaches_tag_followers()) also reaches the
+// followers of its hashtags. Pure.
+bool reaches_home(const Post& post, const HomeFacts& facts);
+// Whether `post` can reach the followers of its hashtags: public originals only,
+// never boosts (as Mastodon).
+bool reaches_tag_followers(const Post& post);
+// A reply in a conversation with someone else (not a thread of one's own posts).
+bool replies_to_other(const Post& post);
+
 class Delivery final : private ServiceBase {
  public:
   explicit Delivery(Microblog& microblog) : ServiceBase(microblog) {}
 
-  // Appends `post` to the warm home feed of every account it reaches: its
-  // author's, its followers' (a reply to someone else only where the follower
-  // follows them too), the accounts a direct post names, and the followers of its
-  // hashtags (public posts only).
+  // Appends `post` to the warm home feed of every account reaches_home()
+  // admits, among its author, its author's followers, the accounts it mentions
+  // and the followers of its hashtags.
   Status deliver(const Post& post);
-  // The accounts whose home feed `post` reaches through the hashtags among `tags`
-  // (as written) they follow: public posts only, never boosts or sealed posts, and not
-  // for accounts blocking, blocked by or muting the author. Ascending.
-  Result<std::vector<int64_t>> tag_followers_of(const Post& post,
-                                                const std::vector<std::string>& tags);
+  // After an edit added `added_tags` (as written) to `post`: appends it to the warm
+  // home feeds of those followers of the added hashtags whom it now reaches.
+  Status deliver_to_added_tags(const Post& post, const std::vector<std::string>& added_tags);
   // The notification `from` causes `recipient`, or none when they are the same account.
   static std::optional<Notification> notification_for(int64_t recipient, NotificationType type,
                                                       int64_t from,
                                                       std::optional<int64_t> status_id);
   Status notify(int64_t recipient, NotificationType type, int64_t from,
                 std::optional<int64_t> status_id);
-};
 
-// A reply in a conversation with someone else (not a thread of one's own posts).
-bool replies_to_other(const Post& post);
+ private:
+  // The accounts following any of `tags` (as written), ascending.
+  Result<std::vector<int64_t>> tag_follower_ids(const std::vector<std::string>& tags);
+  // Appends `post` to the feeds of those of `candidates` (ascending) that
+  // reaches_home() admits, given the author's `followers` and the `tag_followers`
+  // of the post (both ascending); reads the other facts once for all of them.
+  Status fan_out(const Post& post, const std::vector<int64_t>& candidates,
+                 const std::vector<int64_t>& followers, const std::vector<int64_t>& tag_followers);
+};
 
 }  // namespace publius::domain

@@ -118,6 +118,8 @@ Result<Post> Posts::store_new_post(Post post, const NewPost& request,
                                    std::optional<int64_t> scheduled_id) {
   // Everything the post causes in the store commits with it, in one transaction.
   store::NewPostEffects effects;
+  effects.listing = listing_of(post);
+  effects.tag_keys = listed_tag_keys(post);
   auto add_notification = [&](int64_t recipient, NotificationType type) {
     if (auto n = Delivery::notification_for(recipient, type, post.account_id, post.id))
       effects.notifications.push_back(std::move(*n));
@@ -215,12 +217,14 @@ Result<Post> Posts::edit_status(int64_t editor_id, int64_t status_id, const Post
     readers.insert(readers.end(), added.begin(), added.end());
     readers.push_back(updated.account_id);
     PUBLIUS_ASSIGN_OR_RETURN(auto stored, mb_.keys().sealed_copy(updated, readers));
-    PUBLIUS_TRY(phrase_store_error(store_.update_status(stored, previous, reset_poll_votes),
-                                   kMediaNotAttachable));
+    PUBLIUS_TRY(phrase_store_error(
+        store_.update_status(stored, previous, listed_tag_keys(updated), reset_poll_votes),
+        kMediaNotAttachable));
     updated.sealed = std::move(stored.sealed);
   } else {
-    PUBLIUS_TRY(phrase_store_error(store_.update_status(updated, previous, reset_poll_votes),
-                                   kMediaNotAttachable));
+    PUBLIUS_TRY(phrase_store_error(
+        store_.update_status(updated, previous, listed_tag_keys(updated), reset_poll_votes),
+        kMediaNotAttachable));
   }
   post_changed(updated.id);
   // As Mastodon: hashtags an edit adds bring the post to their followers' home feeds.
@@ -231,9 +235,7 @@ Result<Post> Posts::edit_status(int64_t editor_id, int64_t status_id, const Post
         }))
       added_tags.push_back(t);
   }
-  PUBLIUS_ASSIGN_OR_RETURN(auto tag_followers,
-                           mb_.delivery().tag_followers_of(updated, added_tags));
-  feeds_.fan_out(updated.id, tag_followers);
+  PUBLIUS_TRY(mb_.delivery().deliver_to_added_tags(updated, added_tags));
   // Attachments the edit dropped lost their rows with it; their files go too.
   std::vector<MediaAttachment> dropped;
   for (const auto& old_media : found->media) {
@@ -329,6 +331,7 @@ Result<Post> Posts::set_reblog(int64_t account_id, int64_t status_id, bool on,
   reblog.visibility = visibility.value_or(Visibility::kPublic);
   if (reblog.visibility == Visibility::kDirect) reblog.visibility = Visibility::kPublic;
   store::NewPostEffects effects;
+  effects.listing = listing_of(reblog);
   if (auto n = Delivery::notification_for(post.account_id, NotificationType::kReblog, account_id,
                                           post.id))
     effects.notifications.push_back(std::move(*n));

@@ -1,7 +1,7 @@
 // Relationships: follows, follow requests, blocks and mutes.
 #include "domain/microblog.h"
-#include "domain/text_format.h"
 #include "domain/store_errors.h"
+#include "domain/text_format.h"
 
 namespace publius::domain {
 
@@ -37,14 +37,20 @@ Result<Relationship> Relationships::follow(int64_t account_id, int64_t target_id
     PUBLIUS_TRY(
         mb_.delivery().notify(target_id, NotificationType::kFollow, account_id, std::nullopt));
     feeds_.drop(account_id);  // rebuilt with the new account's posts on next read
+  } else if (outcome == store::FollowOutcome::kAlready) {
+    feeds_.drop(account_id);  // rebuilt as its boosts, now shown or not, decide (reaches_home)
   } else if (outcome == store::FollowOutcome::kRequested) {
     PUBLIUS_TRY(mb_.delivery().notify(target_id, NotificationType::kFollowRequest, account_id,
                                       std::nullopt));
   }
   return relationship(account_id, target_id);
 }
+store::EndedFollow Relationships::ending(int64_t follower_id, int64_t followed_id) {
+  // Mastodon's lists hold only accounts their owner follows.
+  return {.follower_id = follower_id, .followed_id = followed_id, .leave_lists = true};
+}
 Status Relationships::end_follow(int64_t follower_id, int64_t followed_id) {
-  PUBLIUS_ASSIGN_OR_RETURN(bool removed, store_.unfollow(follower_id, followed_id));
+  PUBLIUS_ASSIGN_OR_RETURN(bool removed, store_.end_follow(ending(follower_id, followed_id)));
   if (removed) {
     feeds_.drop(follower_id);
     account_changed(follower_id);
@@ -65,7 +71,10 @@ Result<Relationship> Relationships::remove_from_followers(int64_t account_id, in
 Result<Relationship> Relationships::block(int64_t account_id, int64_t target_id, bool on) {
   PUBLIUS_TRY(mb_.accounts().account(target_id));
   if (target_id == account_id) return forbidden("You cannot block yourself");
-  PUBLIUS_TRY(phrase_store_error(store_.set_block(account_id, target_id, on)));
+  // A block severs follows both ways, and the requests for them, as in Mastodon.
+  std::vector<store::EndedFollow> ended;
+  if (on) ended = {ending(account_id, target_id), ending(target_id, account_id)};
+  PUBLIUS_TRY(phrase_store_error(store_.set_block(account_id, target_id, on, ended)));
   account_changed(account_id);
   account_changed(target_id);
   feeds_.drop(account_id);
@@ -77,6 +86,9 @@ Result<Relationship> Relationships::mute(int64_t account_id, int64_t target_id, 
   PUBLIUS_TRY(mb_.accounts().account(target_id));
   if (target_id == account_id) return forbidden("You cannot mute yourself");
   PUBLIUS_TRY(phrase_store_error(store_.set_mute(account_id, target_id, on, notifications)));
+  // What reached the feed depended on the mute (reaches_home): rebuilt on the next read, a
+  // muted author's posts are out of it and an unmuted one's back in, as Mastodon merges them.
+  feeds_.drop(account_id);
   return relationship(account_id, target_id);
 }
 Result<Relationship> Relationships::resolve_follow_request(int64_t target_id, int64_t requester_id,

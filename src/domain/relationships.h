@@ -43,6 +43,8 @@ class Relationships final : private ServiceBase {
   Result<AccountRows> mutes(int64_t account_id, const Page& page);
 
  private:
+  // What ending the follow of `followed_id` by `follower_id` takes with it.
+  static store::EndedFollow ending(int64_t follower_id, int64_t followed_id);
   // Ends a follow, if there is one, and drops the follower's warm home feed.
   Status end_follow(int64_t follower_id, int64_t followed_id);
 };

@@ -1,6 +1,7 @@
 // Timelines. Home reads come from the in-memory feeds (fan-out on
 // write); public, tag and profile timelines are index scans in the store.
 #include <algorithm>
+#include <limits>
 
 #include "domain/microblog.h"
 #include "domain/paging.h"
@@ -12,14 +13,14 @@ namespace {
 // Timelines are filtered after reading (hidden accounts, deleted posts), so one read can come
 // back short or even empty while older posts remain, and an empty page tells Mastodon clients
 // the timeline has ended. Reads on past the filtered posts until `page.limit` survive or the
-// source runs out (bounded, so a flood of hidden posts cannot make one request unbounded).
-// `read` gives one page of ids, newest first; `keep` hydrates and filters them, in order.
+// source runs out (after at most `max_reads`, so a flood of hidden posts cannot make one
+// request unbounded). `read` gives one page of ids, newest first; `keep` hydrates and filters
+// them, in order.
 template <typename Read, typename Keep>
-Result<std::vector<Post>> fill_page(Page page, Read read, Keep keep) {
-  constexpr int kMaxReads = 10;
+Result<std::vector<Post>> fill_page(Page page, Read read, Keep keep, int max_reads = 10) {
   const size_t limit = static_cast<size_t>(std::max(page.limit, 1));
   std::vector<Post> out;
-  for (int reads = 0; reads < kMaxReads; ++reads) {
+  for (int reads = 0; reads < max_reads; ++reads) {
     PUBLIUS_ASSIGN_OR_RETURN(std::vector<int64_t> ids, read(page));
     if (ids.empty()) break;
     PUBLIUS_ASSIGN_OR_RETURN(std::vector<Post> kept, keep(ids));
@@ -40,17 +41,78 @@ Result<std::vector<Post>> fill_page(Page page, Read read, Keep keep) {
   return out;
 }
 
+bool contains(const std::vector<int64_t>& ascending, int64_t id) {
+  return std::binary_search(ascending.begin(), ascending.end(), id);
+}
+
+std::vector<int64_t> ascending(std::vector<int64_t> ids) {
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+// What one account has set that decides what reaches its home feed.
+struct HomeOwner {
+  int64_t id = 0;
+  std::vector<int64_t> followed;    // ascending
+  std::vector<std::string> tags;    // followed, normalized, ascending
+  std::vector<int64_t> hidden;      // blocking, blocked by or muted, ascending
+  std::vector<int64_t> boosts_off;  // followed with boosts switched off, ascending
+
+  HomeFacts facts_about(const Post& post) const {
+    return HomeFacts{
+        .account_id = id,
+        .follows_author = contains(followed, post.account_id),
+        .hides_author_boosts = contains(boosts_off, post.account_id),
+        .follows_replied_to =
+            post.in_reply_to_account_id && contains(followed, *post.in_reply_to_account_id),
+        .follows_a_tag = std::any_of(post.tags.begin(), post.tags.end(),
+                                     [&](const std::string& tag) {
+                                       return std::binary_search(tags.begin(), tags.end(),
+                                                                 normalize_tag(tag));
+                                     }),
+        .hides_author = contains(hidden, post.account_id),
+    };
+  }
+};
+
 }  // namespace
+
+Result<std::vector<int64_t>> Timelines::home_from_store(int64_t account_id, const Page& page) {
+  HomeOwner owner{.id = account_id};
+  PUBLIUS_ASSIGN_OR_RETURN(owner.followed, store_.followed_ids(account_id));
+  PUBLIUS_ASSIGN_OR_RETURN(owner.tags, store_.followed_tags(account_id));
+  PUBLIUS_ASSIGN_OR_RETURN(auto hidden, store_.hidden_accounts(account_id));
+  owner.hidden = ascending(std::move(hidden.accounts));
+  owner.boosts_off = ascending(std::move(hidden.reblogs_from));
+  store::FeedSources sources{
+      .authors = owner.followed, .mentioned = account_id, .tags = owner.tags};
+  sources.authors.push_back(account_id);
+  auto keep = [&](const std::vector<int64_t>& ids) -> Result<std::vector<Post>> {
+    PUBLIUS_ASSIGN_OR_RETURN(auto posts, mb_.visibility().load(ids));
+    std::erase_if(posts, [&](const Post& p) { return !reaches_home(p, owner.facts_about(p)); });
+    return posts;
+  };
+  // Read to the end if need be: a feed warmed short of its capacity counts as the whole
+  // history (timeline::HomeFeeds::warm), so the rebuild must not stop early.
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto posts, fill_page(
+                      page, [&](const Page& p) { return store_.feed_candidates(sources, p); }, keep,
+                      std::numeric_limits<int>::max()));
+  std::vector<int64_t> ids;
+  ids.reserve(posts.size());
+  for (const auto& p : posts) ids.push_back(p.id);
+  return ids;
+}
 
 Result<std::vector<Post>> Timelines::home_timeline(int64_t account_id, const Page& page) {
   PUBLIUS_ASSIGN_OR_RETURN(uint64_t external_commits, store_.external_commits());
   feeds_.drop_all_after(external_commits);
   PUBLIUS_TRY(feeds_.warm(account_id, [&] {
-    return store_.home_timeline(account_id, Page{.limit = static_cast<int>(feeds_.capacity())});
+    return home_from_store(account_id, Page{.limit = static_cast<int>(feeds_.capacity())});
   }));
   auto read = [&](const Page& p) -> Result<std::vector<int64_t>> {
     if (auto from_memory = feeds_.read(account_id, p)) return std::move(*from_memory);
-    return store_.home_timeline(account_id, p);
+    return home_from_store(account_id, p);
   };
   auto keep = [&](const std::vector<int64_t>& ids) {
     return mb_.visibility().statuses(account_id, ids);

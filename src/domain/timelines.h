@@ -37,6 +37,11 @@ class Timelines final : private ServiceBase {
   Result<SavedPage> bookmarks(int64_t account_id, const Page& page);
 
  private:
+  // A page of the account's home feed read from the store: the posts of the
+  // accounts it follows, its own, those mentioning it and those carrying a
+  // hashtag it follows, of which reaches_home() (delivery.h) keeps what fan-out
+  // would have delivered.
+  Result<std::vector<int64_t>> home_from_store(int64_t account_id, const Page& page);
   // The page of `rows` (row id, post id) with the posts the account may still see.
   Result<SavedPage> saved_page(int64_t account_id, AccountRows rows);
 };

@@ -4,14 +4,16 @@
 #include <unordered_set>
 
 #include "domain/microblog.h"
+#include "domain/text_format.h"
 
 namespace publius::domain {
-namespace {
 
 bool mentions(const Post& post, int64_t account_id) {
   return std::find(post.mention_account_ids.begin(), post.mention_account_ids.end(), account_id) !=
          post.mention_account_ids.end();
 }
+
+namespace {
 
 // The rule for a post that is not a boost, given what decides it: whether
 // blocks stand between viewer and author, and whether the viewer follows the author.
@@ -69,6 +71,28 @@ Result<std::vector<Post>> keep(std::vector<Post> posts, const Originals& origina
 }
 
 }  // namespace
+
+store::PostListing listing_of(const Post& post) {
+  const bool original = !post.reblog_of_id;
+  const bool seen_by_anyone = sees(std::nullopt, post, false, false);
+  const bool in_public = original && post.visibility == Visibility::kPublic;
+  return store::PostListing{
+      .counted = original && post.visibility != Visibility::kDirect,
+      .counted_as_reply = post.in_reply_to_id.has_value() && seen_by_anyone,
+      .in_search = in_public,
+      .tags_in_search = original && seen_by_anyone,
+      .in_public_timelines = in_public,
+  };
+}
+
+std::vector<std::string> listed_tag_keys(const Post& post) {
+  std::vector<std::string> keys;
+  if (post.visibility == Visibility::kDirect) return keys;
+  for (const auto& tag : post.tags) keys.push_back(normalize_tag(tag));
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
 
 Result<bool> VisibilityRule::can_view(Viewer viewer, const Post& post) {
   if (post.reblog_of_id) {

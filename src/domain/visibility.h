@@ -38,4 +38,18 @@ class VisibilityRule final : private ServiceBase {
   Result<std::vector<Post>> load(const std::vector<int64_t>& ids);
 };
 
+// Whether `post` mentions (for a direct post: is addressed to) `account_id`.
+bool mentions(const Post& post, int64_t account_id);
+
+// Where `post` counts and is found beyond its own page (store::PostListing), by
+// the rule above: only what anyone may see (public and unlisted posts) counts
+// as a reply or lists its hashtags, as in Mastodon; only public posts are in
+// full-text search and the public timelines (unlisted means "not in search");
+// every post but boosts and direct messages counts on its author's profile.
+// Decided once, when the post is written: a post's visibility never changes.
+store::PostListing listing_of(const Post& post);
+// The keys under which `post` is found by its hashtags (normalize_tag, each once):
+// none for a direct post, whose hashtags are sealed with it.
+std::vector<std::string> listed_tag_keys(const Post& post);
+
 }  // namespace publius::domain

@@ -112,6 +112,22 @@ struct HiddenAccounts {
   std::vector<int64_t> reblogs_from;  // followed with reblogs off: their boosts are not shown
 };
 
+// The other side of HiddenAccounts: the accounts that keep one account out of
+// their view (Store::hidden_by), each list ascending.
+struct HiddenBy {
+  std::vector<int64_t> accounts;  // blocking it, blocked by it, or muting it
+  std::vector<int64_t> boosts;    // following it with its boosts switched off
+};
+
+// Where the posts a home feed is rebuilt from come from (Store::feed_candidates):
+// written by one of `authors`, mentioning `mentioned`, or carrying one of
+// `tags` (normalized). Which of them reach the feed is the domain's rule.
+struct FeedSources {
+  std::vector<int64_t> authors;
+  int64_t mentioned = 0;
+  std::vector<std::string> tags;
+};
+
 struct InstanceStats {
   int64_t users = 0;
   int64_t statuses = 0;
@@ -197,13 +213,30 @@ struct ConversationFiling {
   bool unread = false;
 };
 
-// What commits together with a new post (Store::insert_status): its place in
-// each participant's conversation (direct posts), the notifications it causes,
-// the idempotency key that names it for its author and, when it publishes a
-// scheduled post, that post's deletion: if the scheduled post is gone already
-// (published or deleted meanwhile), nothing is stored and the insert is
-// kConflict, so a scheduled post is published exactly once.
+// Where a post counts and is found beyond its own page and the timelines of
+// those who may see it. The domain decides it once per post
+// (domain::listing_of, domain/visibility.h); the store keeps it with the post,
+// applies it when the post is stored and reverses exactly that when the post
+// (or its author) is deleted, with no rule of its own.
+struct PostListing {
+  bool counted = false;           // its author's statuses_count and last status day
+  bool counted_as_reply = false;  // its parent's replies_count
+  bool in_search = false;         // full-text search finds it by its words
+  bool tags_in_search = false;    // hashtag search lists its hashtags
+  // The public and hashtag timelines, and the history of use of its hashtags.
+  bool in_public_timelines = false;
+};
+
+// What commits together with a new post (Store::insert_status): how it is
+// listed, its place in each participant's conversation (direct posts), the
+// notifications it causes, the idempotency key that names it for its author
+// and, when it publishes a scheduled post, that post's deletion: if the
+// scheduled post is gone already (published or deleted meanwhile), nothing is
+// stored and the insert is kConflict, so a scheduled post is published exactly once.
 struct NewPostEffects {
+  PostListing listing;
+  // The keys its hashtags are found under (domain::listed_tag_keys).
+  std::vector<std::string> tag_keys;
   std::vector<ConversationFiling> conversations;
   std::vector<Notification> notifications;
   std::optional<std::string> idempotency_key_hash;
@@ -226,6 +259,17 @@ struct DuePoll {
 
 // Outcome of a follow: either an immediate follow or a pending request.
 enum class FollowOutcome { kFollowing, kRequested, kAlready };
+
+// A follow that a change ends, committed with it (Store::end_follow, set_block):
+// the follow and any pending request for it go, the counts follow, and with
+// `leave_lists` the followed account leaves the follower's lists. Which follows
+// an unfollow or a block ends, and what else goes with them, is the domain's
+// rule (domain::Relationships).
+struct EndedFollow {
+  int64_t follower_id = 0;
+  int64_t followed_id = 0;
+  bool leave_lists = false;
+};
 
 class Store {
  public:
@@ -274,12 +318,15 @@ class Store {
   virtual Result<std::optional<AuthCode>> take_auth_code(const std::string& code_hash,
                                                          int64_t app_id) = 0;
 
-  // Statuses. insert_status() fills id-dependent counters (account statuses_count,
-  // parent replies_count, reblog target reblogs_count) and writes `effects` in the
-  // same transaction: the post's conversation threads (as save_conversation()
-  // would, one per filing), its notifications and its idempotency key. A post that
-  // mentions or messages many accounts costs one commit, and an acknowledged post
-  // is never stored without them.
+  // Statuses. insert_status() writes `effects` in the same transaction: the
+  // counters and indexes its listing names (account statuses_count and last
+  // status day, parent replies_count, the search indexes; a boost always adds to
+  // its original's reblogs_count), the post's conversation threads (as
+  // save_conversation() would, one per filing), its notifications and its
+  // idempotency key. A post that mentions or messages many accounts costs one
+  // commit, and an acknowledged post is never stored without them. Deleting a
+  // post, or its author's account, reverses what its listing added; an edit
+  // re-indexes its words only if its listing has it in search.
   virtual Status insert_status(const Post& s, const NewPostEffects& effects) = 0;
   virtual Result<std::optional<Post>> status_by_id(int64_t id) = 0;
   virtual Result<std::vector<Post>> statuses_by_ids(const std::vector<int64_t>& ids) = 0;
@@ -294,7 +341,9 @@ class Store {
   // `reset_poll_votes` (or when the post had none) it starts with no votes and
   // zero tallies, otherwise its votes and tallies stay and only its end and
   // hide_totals change (a new end time makes its end notifications due again).
-  virtual Status update_status(const Post& s, const PostEdit& previous, bool reset_poll_votes) = 0;
+  // The post is found by its hashtags under `tag_keys` (domain::listed_tag_keys) only.
+  virtual Status update_status(const Post& s, const PostEdit& previous,
+                               const std::vector<std::string>& tag_keys, bool reset_poll_votes) = 0;
   virtual Result<std::vector<PostEdit>> status_edits(int64_t id) = 0;
   virtual Result<std::optional<int64_t>> find_reblog(int64_t account_id, int64_t status_id) = 0;
   virtual Result<std::vector<int64_t>> ancestors(int64_t id, int limit) = 0;
@@ -381,16 +430,20 @@ class Store {
   virtual Result<std::vector<int64_t>> account_statuses(int64_t account_id,
                                                         const AccountStatusesQuery& q,
                                                         const Page& p) = 0;
-  // With only_media, posts that carry media only.
+  // Posts listed in_public_timelines (PostListing), all or those carrying
+  // `normalized_tag`; with only_media, those that carry media only.
   virtual Result<std::vector<int64_t>> public_timeline(const Page& p, bool only_media = false) = 0;
   virtual Result<std::vector<int64_t>> tag_timeline(std::string_view normalized_tag, const Page& p,
                                                     bool only_media = false) = 0;
-  // Home feed from the tables (used to rebuild the in-memory feed): own posts and
-  // followed accounts' public/unlisted/private posts and reblogs, public posts (not boosts)
-  // carrying a followed hashtag, direct posts addressed to the owner.
-  virtual Result<std::vector<int64_t>> home_timeline(int64_t account_id, const Page& p) = 0;
+  // The posts `sources` names, whatever their visibility: what a home feed is
+  // rebuilt from (domain::Timelines), the domain keeping those that reach it.
+  virtual Result<std::vector<int64_t>> feed_candidates(const FeedSources& sources,
+                                                       const Page& p) = 0;
+  // Posts listed in_search whose words contain every word of `query`, newest first.
   virtual Result<std::vector<int64_t>> search_statuses(std::string_view query, int limit,
                                                        int offset) = 0;
+  // Hashtags beginning with `prefix` (normalized) that posts listed tags_in_search
+  // carry, the most used first.
   virtual Result<std::vector<std::string>> search_tags(std::string_view prefix, int limit) = 0;
 
   // Favourites, bookmarks, pins: true when the call changed something.
@@ -413,12 +466,16 @@ class Store {
   // Relationships.
   virtual Result<FollowOutcome> follow(int64_t account_id, int64_t target_id, bool locked_target,
                                        bool show_reblogs, bool notify) = 0;
-  virtual Result<bool> unfollow(int64_t account_id, int64_t target_id) = 0;
+  // Whether there was a follow to end (a pending request alone is not one).
+  virtual Result<bool> end_follow(const EndedFollow& ended) = 0;
   virtual Result<bool> resolve_follow_request(int64_t requester_id, int64_t target_id,
                                               bool accept) = 0;
   virtual Result<std::vector<std::pair<int64_t, int64_t>>> follow_requests(int64_t target_id,
                                                                            const Page& p) = 0;
-  virtual Result<bool> set_block(int64_t account_id, int64_t target_id, bool on) = 0;
+  // Blocks (on) or unblocks; a block ends the follows in `ended` with it. Whether
+  // the block changed.
+  virtual Result<bool> set_block(int64_t account_id, int64_t target_id, bool on,
+                                 const std::vector<EndedFollow>& ended) = 0;
   virtual Result<bool> set_mute(int64_t account_id, int64_t target_id, bool on,
                                 bool notifications) = 0;
   virtual Result<std::vector<Relationship>> relationships(int64_t account_id,
@@ -433,23 +490,26 @@ class Store {
                                                                     const Page& p) = 0;
   // Every follower id of an account, ascending: the fan-out list.
   virtual Result<std::vector<int64_t>> follower_ids(int64_t account_id) = 0;
+  // Every account `account_id` follows, ascending.
+  virtual Result<std::vector<int64_t>> followed_ids(int64_t account_id) = 0;
   // Followers who asked to be notified of the account's posts (follow with notify=true).
   virtual Result<std::vector<int64_t>> notified_follower_ids(int64_t account_id) = 0;
   // Followed hashtags, by normalized name. A follow is only (account, tag): no time,
   // no order. set_tag_follow() says whether it changed anything; followed_tags() gives
   // all of an account's, ascending by name; tag_follower_ids() the accounts that
-  // follow any of `tags`, ascending, without those who block, are blocked by or mute
-  // `author_id` (one query, however many followers: the fan-out list).
+  // follow any of `tags`, ascending (one query, however many followers).
   virtual Result<bool> set_tag_follow(int64_t account_id, const std::string& tag, bool on) = 0;
   virtual Result<std::vector<std::string>> followed_tags(int64_t account_id) = 0;
-  virtual Result<std::vector<int64_t>> tag_follower_ids(const std::vector<std::string>& tags,
-                                                        int64_t author_id) = 0;
-  // The days since `since_day_ms` (midnight UTC) on which public posts carried `tag`,
-  // with their counts, in no particular order; days without any are left out.
+  virtual Result<std::vector<int64_t>> tag_follower_ids(const std::vector<std::string>& tags) = 0;
+  // The days since `since_day_ms` (midnight UTC) on which posts listed
+  // in_public_timelines carried `tag`, with their counts, in no particular order;
+  // days without any are left out.
   virtual Result<std::vector<domain::TagDay>> tag_history(std::string_view tag,
                                                           int64_t since_day_ms) = 0;
   // The filter set for the viewer's timelines.
   virtual Result<HiddenAccounts> hidden_accounts(int64_t viewer_id) = 0;
+  // Who keeps `account_id` out of their view (the fan-out's exclusions).
+  virtual Result<HiddenBy> hidden_by(int64_t account_id) = 0;
 
   // Notifications. insert_notification() writes none when its recipient, sender or
   // post is gone (their deletion would have taken it).
@@ -482,7 +542,7 @@ class Store {
   virtual Result<bool> mark_conversation_read(int64_t account_id, int64_t id) = 0;
   virtual Result<bool> delete_conversation(int64_t account_id, int64_t id) = 0;
 
-  // Counts for /api/v1/instance.
+  // Counts for /api/v1/instance: the accounts, and the posts listed `counted`.
   virtual Result<InstanceStats> instance_stats() = 0;
 
   // Lists. list() returns nothing for an unknown id (the caller checks the owner);

@@ -191,6 +191,27 @@ TEST_F(MicroblogTest, HomeFeedRebuildMatchesFanOut) {
   EXPECT_EQ(rebuilt, expected);
 }
 
+// What reached a warm feed depended on a mute or on whether a followed account's boosts are
+// shown; changing either rebuilds the feed by the rule, as it stands now.
+TEST_F(MicroblogTest, UnmutingOrShowingBoostsAgainBringsBackWhatTheFeedLeftOut) {
+  const int64_t me = make_account("changer");
+  const int64_t chatty = make_account("chatty");
+  const int64_t booster = make_account("booster");
+  ASSERT_TRUE(microblog_->relationships().follow(me, chatty, true, false).ok());
+  ASSERT_TRUE(microblog_->relationships().follow(me, booster, false, false).ok());
+  ASSERT_TRUE(microblog_->relationships().mute(me, chatty, true, true).ok());
+  EXPECT_TRUE(ids(microblog_->timelines().home_timeline(me, Page{})).empty());  // warm
+  const Post muted = post(chatty, "while muted");
+  auto boost = microblog_->posts().set_reblog(booster, muted.id, true, Visibility::kPublic);
+  ASSERT_TRUE(boost.ok());
+  EXPECT_TRUE(ids(microblog_->timelines().home_timeline(me, Page{})).empty());
+  ASSERT_TRUE(microblog_->relationships().mute(me, chatty, false, true).ok());
+  EXPECT_EQ(ids(microblog_->timelines().home_timeline(me, Page{})), std::vector<int64_t>{muted.id});
+  ASSERT_TRUE(microblog_->relationships().follow(me, booster, true, false).ok());
+  EXPECT_EQ(ids(microblog_->timelines().home_timeline(me, Page{})),
+            (std::vector<int64_t>{boost->id, muted.id}));
+}
+
 TEST_F(MicroblogTest, DirectMessageToManyIsFiledInEveryParticipantsConversation) {
   const int64_t author = make_account("dm_author");
   std::vector<int64_t> everyone = {author};
@@ -271,8 +292,77 @@ TEST_F(MicroblogTest, RepliesThreadsAndContext) {
   EXPECT_EQ(ids(ctx->descendants), (std::vector<int64_t>{r2.id}));
   auto root_ctx = microblog_->posts().context(std::nullopt, root.id);
   EXPECT_EQ(ids(root_ctx->descendants), (std::vector<int64_t>{r1.id, r2.id}));
-  EXPECT_EQ(microblog_->visibility().status(std::nullopt, root.id)->replies_count, 2);
+  // The direct reply is nobody else's business: the root counts the public one only.
+  EXPECT_EQ(microblog_->visibility().status(std::nullopt, root.id)->replies_count, 1);
   (void)hidden;
+}
+
+// A post's listing is decided when it is written and deleting it (or its author) takes back
+// exactly what it added: a direct message never counted, nor did a followers-only reply in
+// its parent's replies_count, so neither leaves a hole when it goes.
+TEST_F(MicroblogTest, DeletingTakesBackOnlyWhatAPostsListingAdded) {
+  const int64_t a = make_account("listed");
+  const int64_t b = make_account("lister");
+  const int64_t c = make_account("whisperer");
+  const Post root = post(a, "root");
+  const Post open_reply = post(b, "@listed open", Visibility::kPublic, root.id);
+  const Post quiet_reply = post(b, "@listed quiet", Visibility::kPrivate, root.id);
+  const Post dm = post(b, "@listed direct", Visibility::kDirect, root.id);
+  ASSERT_TRUE(post(c, "@listed only followers", Visibility::kPrivate, root.id).id);
+  auto replies = [&] { return microblog_->visibility().status(a, root.id)->replies_count; };
+  auto statuses = [&](int64_t id) { return microblog_->accounts().account(id)->statuses_count; };
+  EXPECT_EQ(replies(), 1);
+  EXPECT_EQ(statuses(b), 2);
+  EXPECT_EQ(statuses(c), 1);
+
+  ASSERT_TRUE(microblog_->posts().delete_status(b, dm.id).ok());
+  EXPECT_EQ(statuses(b), 2);
+  EXPECT_EQ(replies(), 1);
+  ASSERT_TRUE(microblog_->posts().delete_status(b, quiet_reply.id).ok());
+  EXPECT_EQ(statuses(b), 1);
+  EXPECT_EQ(replies(), 1);
+  ASSERT_TRUE(microblog_->accounts().delete_account(c).ok());
+  EXPECT_EQ(replies(), 1);
+  ASSERT_TRUE(microblog_->posts().delete_status(b, open_reply.id).ok());
+  EXPECT_EQ(replies(), 0);
+  EXPECT_EQ(statuses(b), 0);
+}
+
+// Search finds what anyone may find: public posts by their words, the hashtags of public and
+// unlisted posts; an edit keeps a post's words in the index only when it was there.
+TEST_F(MicroblogTest, SearchFindsPublicWordsAndHashtagsAnyoneMaySee) {
+  const int64_t a = make_account("searched");
+  const Post pub = post(a, "plainword #opentag");
+  post(a, "quietword #quiettag", Visibility::kUnlisted);
+  post(a, "privateword #closedtag", Visibility::kPrivate);
+  auto words = [&](const std::string& q) {
+    std::vector<int64_t> found_ids;
+    auto found = microblog_->search().search(
+        std::nullopt, {.text = q, .accounts = false, .hashtags = false, .statuses = true});
+    if (found.ok())
+      for (const auto& p : found->statuses) found_ids.push_back(p.id);
+    return found_ids;
+  };
+  auto tags = [&](const std::string& q) {
+    std::vector<std::string> names;
+    auto found = microblog_->search().search(
+        std::nullopt, {.text = q, .accounts = false, .hashtags = true, .statuses = false});
+    if (found.ok())
+      for (const auto& t : found->hashtags) names.push_back(t.name);
+    return names;
+  };
+  EXPECT_EQ(words("plainword"), (std::vector<int64_t>{pub.id}));
+  EXPECT_TRUE(words("quietword").empty());
+  EXPECT_TRUE(words("privateword").empty());
+  EXPECT_EQ(tags("opentag"), (std::vector<std::string>{"opentag"}));
+  EXPECT_EQ(tags("#quiettag"), (std::vector<std::string>{"quiettag"}));
+  EXPECT_TRUE(tags("closedtag").empty());
+
+  PostChange change;
+  change.text = "editedword";
+  ASSERT_TRUE(microblog_->posts().edit_status(a, pub.id, change).ok());
+  EXPECT_TRUE(words("plainword").empty());
+  EXPECT_EQ(words("editedword"), (std::vector<int64_t>{pub.id}));
 }
 
 TEST_F(MicroblogTest, FavouritesBoostsAndTheirNotifications) {

@@ -27,7 +27,7 @@ class ProbeWebTest : public ApiIntegrationTest {
 
 // Defect 3 on the web: /search lists a hashtag used only in followers-only posts to anyone,
 // signed in or not (store search_tags counts every post's tags).
-TEST_F(ProbeWebTest, DISABLED_SearchPageDoesNotListHashtagUsedOnlyInFollowersOnlyPosts) {
+TEST_F(ProbeWebTest, SearchPageDoesNotListHashtagUsedOnlyInFollowersOnlyPosts) {
   const User author = new_user("author");
   const User stranger = new_user("stranger");
   const std::string tag = "webhidden" + unique_suffix();
@@ -47,7 +47,7 @@ TEST_F(ProbeWebTest, DISABLED_SearchPageDoesNotListHashtagUsedOnlyInFollowersOnl
 
 // Aggregates on the web: the landing page's "N posts" and a profile's "N posts" count direct
 // messages (Mastodon's statuses_count leaves them out), so anyone can watch an account send one.
-TEST_F(ProbeWebTest, DISABLED_PostCountsOnPagesLeaveDirectMessagesOut) {
+TEST_F(ProbeWebTest, PostCountsOnPagesLeaveDirectMessagesOut) {
   const User author = new_user("author");
   const User recipient = new_user("recipient");
   WebBrowser anonymous;
@@ -67,7 +67,7 @@ TEST_F(ProbeWebTest, DISABLED_PostCountsOnPagesLeaveDirectMessagesOut) {
 
 // The web search finds unlisted posts by their words for anyone (store search_statuses indexes
 // unlisted posts), as the API's search does; unlisted posts are not for search.
-TEST_F(ProbeWebTest, DISABLED_SearchPageDoesNotFindUnlistedPosts) {
+TEST_F(ProbeWebTest, SearchPageDoesNotFindUnlistedPosts) {
   const User author = new_user("author");
   const std::string word = "webquiet" + unique_suffix();
   api().post_id(author, "quiet post " + word, {{"visibility", "unlisted"}});

@@ -228,6 +228,63 @@ TEST(SqliteStoreTest, PollMigrationLeavesEarlierPostsAndEditsWithoutAPoll) {
   EXPECT_EQ(edits->front().text, "then");
 }
 
+// Posts from before listings (schema 19) as the store counted them then:
+// a direct message in its author's statuses_count and last status day, every reply in its
+// parent's replies_count, unlisted posts in full-text search, every post's hashtags in hashtag
+// search. The migration lists them by today's rule and recounts.
+TEST(SqliteStoreTest, ListingMigrationRecountsOnlyWhatAnyoneMaySee) {
+  constexpr int kSchemaBeforeListings = 19;
+  const int64_t day = 86400000;
+  testing::TempDir dir;
+  {
+    auto db = Db::open(dir.path() + "/publius.db");
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE(migrate(*db, kSchemaBeforeListings).ok());
+    auto post = [](int64_t id, int64_t account, int visibility, int64_t created_ms,
+                   const std::string& text, const std::string& reply_to) {
+      return "INSERT INTO statuses (id, account_id, text, html, visibility, created_ms, "
+             "in_reply_to_id, sealed) VALUES (" +
+             std::to_string(id) + ", " + std::to_string(account) + ", '" + text + "', '', " +
+             std::to_string(visibility) + ", " + std::to_string(created_ms) + ", " + reply_to +
+             ", " + (visibility == 3 ? "x'01'" : "NULL") + ");" +
+             (visibility <= 1 ? "INSERT INTO statuses_fts (rowid, text) VALUES (" +
+                                    std::to_string(id) + ", char(10) || '" + text + "');"
+                              : "");
+    };
+    const auto inserted = db->exec(
+        "INSERT INTO accounts (id, username, password_hash, created_day, statuses_count, "
+        "last_status_day) VALUES (1, 'early', 'h', 0, 5, " +
+        std::to_string(3 * day) + "), (2, 'other', 'h', 0, 1, 0);" +
+        post(2000, 2, 0, 1, "rootword", "NULL") + post(1000, 1, 0, day + 5, "publicword", "NULL") +
+        post(1001, 1, 1, day + 6, "unlistedword", "NULL") +
+        post(1002, 1, 3, 3 * day + 7, "", "NULL") + post(1003, 1, 2, day + 8, "x", "2000") +
+        post(1004, 1, 1, day + 9, "replyword", "2000") +
+        "UPDATE statuses SET replies_count = 2 WHERE id = 2000;"
+        "INSERT INTO status_tags (tag, status_id) VALUES ('closedtag', 1003), ('quiettag', 1004);");
+    ASSERT_TRUE(inserted.ok()) << inserted.error().message;
+  }
+  auto store = SqliteStore::open(dir.path());
+  ASSERT_TRUE(store.ok()) << store.error().message;
+  auto early = (*store)->account_by_id(1);
+  ASSERT_TRUE(early.ok() && *early);
+  EXPECT_EQ((*early)->statuses_count, 4);
+  EXPECT_EQ((*early)->last_status_day_ms, day);
+  EXPECT_EQ((*store)->status_by_id(2000).value()->replies_count, 1);
+  EXPECT_EQ((*store)->instance_stats()->statuses, 5);
+  EXPECT_EQ(*(*store)->search_statuses("publicword", 10, 0), (std::vector<int64_t>{1000}));
+  EXPECT_TRUE((*store)->search_statuses("unlistedword", 10, 0)->empty());
+  EXPECT_TRUE((*store)->search_statuses("replyword", 10, 0)->empty());
+  EXPECT_EQ(*(*store)->search_tags("quiet", 10), (std::vector<std::string>{"quiettag"}));
+  EXPECT_TRUE((*store)->search_tags("closed", 10)->empty());
+  EXPECT_EQ(*(*store)->public_timeline(domain::Page{}), (std::vector<int64_t>{2000, 1000}));
+  // What the migration listed, deletion takes back: the public post leaves search.
+  ASSERT_TRUE((*store)->delete_status(1000).ok());
+  EXPECT_TRUE((*store)->search_statuses("publicword", 10, 0)->empty());
+  ASSERT_TRUE((*store)->delete_status(1003).ok());
+  EXPECT_EQ((*store)->status_by_id(2000).value()->replies_count, 1);
+  EXPECT_EQ((*store)->account_by_id(1).value()->statuses_count, 2);
+}
+
 TEST(SqliteStoreTest, DuplicateUsernameIsAConflict) {
   testing::TempDir dir;
   auto store = SqliteStore::open(dir.path());
@@ -369,7 +426,7 @@ TEST(SqliteStoreTest, SearchTreatsQueryAsPlainWords) {
   p.text = "customs summons withdrawn";
   p.html = "<p>customs summons withdrawn</p>";
   p.created_ms = 1;
-  ASSERT_TRUE((*store)->insert_status(p, {}).ok());
+  ASSERT_TRUE((*store)->insert_status(p, {.listing = {.in_search = true}}).ok());
   EXPECT_EQ(*(*store)->search_statuses("summons", 10, 0), (std::vector<int64_t>{1000}));
   EXPECT_EQ(*(*store)->search_statuses("SUMMONS customs", 10, 0), (std::vector<int64_t>{1000}));
   // FTS syntax in user input is just text, never an error.
@@ -472,7 +529,7 @@ TEST_F(SqliteStoreWritesTest, WritesNamingAnAccountThatIsGoneAreNotFoundAndLeave
 
   EXPECT_EQ(code_of(store_->follow(owner, gone, false, true, false)), ErrorCode::kNotFound);
   EXPECT_EQ(code_of(store_->follow(owner, gone, true, true, false)), ErrorCode::kNotFound);
-  EXPECT_EQ(code_of(store_->set_block(owner, gone, true)), ErrorCode::kNotFound);
+  EXPECT_EQ(code_of(store_->set_block(owner, gone, true, {})), ErrorCode::kNotFound);
   EXPECT_EQ(code_of(store_->set_mute(owner, gone, true, true)), ErrorCode::kNotFound);
   EXPECT_EQ(code_of(store_->set_account_note(owner, gone, "sealed")), ErrorCode::kNotFound);
   EXPECT_EQ(code_of(store_->add_list_members(list->id, {gone})), ErrorCode::kNotFound);

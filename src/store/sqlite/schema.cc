@@ -473,6 +473,48 @@ ALTER TABLE scheduled_statuses ADD COLUMN idempotency_key_hash TEXT;
 CREATE UNIQUE INDEX scheduled_statuses_idempotency ON scheduled_statuses(account_id,
   idempotency_key_hash) WHERE idempotency_key_hash IS NOT NULL;
 )sql",
+    // How each post is listed (store::PostListing), as the domain decides it
+    // (domain::listing_of), kept with the post so that deleting it reverses exactly
+    // what it added. Earlier posts are listed by the rule of this version: a post
+    // counts on its author's profile unless it is a boost or direct; a reply counts
+    // in its parent's replies_count, and a post's hashtags are searchable, when
+    // anyone may see it (public or unlisted); only public posts are in full-text
+    // search and the public timelines. The search index and every counter are made
+    // to match: unlisted posts leave the index (merged into one segment at once),
+    // and direct messages and hidden replies leave the counts (and an account's
+    // last status day with them).
+    R"sql(
+ALTER TABLE statuses ADD COLUMN counted INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE statuses ADD COLUMN counted_as_reply INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE statuses ADD COLUMN in_search INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE statuses ADD COLUMN tags_in_search INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE statuses ADD COLUMN in_public_timelines INTEGER NOT NULL DEFAULT 0;
+UPDATE statuses SET
+  counted = (reblog_of_id IS NULL AND visibility <> 3),
+  counted_as_reply = (in_reply_to_id IS NOT NULL AND visibility IN (0, 1)),
+  in_search = (reblog_of_id IS NULL AND visibility = 0),
+  tags_in_search = (reblog_of_id IS NULL AND visibility IN (0, 1)),
+  in_public_timelines = (reblog_of_id IS NULL AND visibility = 0);
+INSERT INTO statuses_fts (statuses_fts, rowid, text) SELECT 'delete', id,
+  spoiler_text || char(10) || text FROM statuses WHERE reblog_of_id IS NULL AND visibility = 1;
+UPDATE accounts SET
+  statuses_count = (SELECT count(*) FROM statuses s WHERE s.account_id = accounts.id AND
+    s.counted = 1),
+  last_status_day = (SELECT (max(s.created_ms) / 86400000) * 86400000 FROM statuses s WHERE
+    s.account_id = accounts.id AND s.counted = 1);
+UPDATE statuses SET replies_count = (SELECT count(*) FROM statuses r WHERE
+  r.in_reply_to_id = statuses.id AND r.counted_as_reply = 1);
+DROP INDEX statuses_public;
+CREATE INDEX statuses_public_timelines ON statuses(id) WHERE in_public_timelines = 1;
+INSERT INTO statuses_fts (statuses_fts) VALUES ('optimize');
+)sql",
+    // Fan-out asks who keeps an author out of view (Store::hidden_by) for every
+    // post: the accounts muting it, and the followers who switched its boosts off,
+    // found without reading every mute or every follower.
+    R"sql(
+CREATE INDEX mutes_target ON mutes(target_id);
+CREATE INDEX follows_hiding_boosts ON follows(target_id, account_id) WHERE show_reblogs = 0;
+)sql",
 };
 
 }  // namespace

@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <functional>
 
-#include "domain/text_format.h"
 #include "store/sqlite/schema.h"
 #include "util/ids.h"
 #include "util/json_writer.h"
@@ -237,16 +236,21 @@ Status insert_notification_in(Db& db, const Notification& n) {
 // Ends a follow inside the caller's transaction: the row, both counters, and the
 // followed account's places in the follower's lists (lists hold only followed
 // accounts, as in Mastodon). True when there was a follow.
-Result<bool> remove_follow(Db& db, int64_t account_id, int64_t target_id) {
-  PUBLIUS_TRY(run(db, "DELETE FROM follows WHERE account_id = ? AND target_id = ?",
-                  [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
+// Store::end_follow() inside the caller's transaction.
+Result<bool> end_follow_in(Db& db, const EndedFollow& ended) {
+  const auto bind_pair = [&](Stmt& s) { s.bind(1, ended.follower_id).bind(2, ended.followed_id); };
+  PUBLIUS_TRY(
+      run(db, "DELETE FROM follow_requests WHERE account_id = ? AND target_id = ?", bind_pair));
+  PUBLIUS_TRY(run(db, "DELETE FROM follows WHERE account_id = ? AND target_id = ?", bind_pair));
   if (db.changes() == 0) return false;
-  PUBLIUS_TRY(adjust_count(db, "accounts", "following_count", account_id, -1));
-  PUBLIUS_TRY(adjust_count(db, "accounts", "followers_count", target_id, -1));
-  PUBLIUS_TRY(run(db,
-                  "DELETE FROM list_members WHERE account_id = ?2 AND list_id IN (SELECT id FROM "
-                  "lists WHERE account_id = ?1)",
-                  [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
+  PUBLIUS_TRY(adjust_count(db, "accounts", "following_count", ended.follower_id, -1));
+  PUBLIUS_TRY(adjust_count(db, "accounts", "followers_count", ended.followed_id, -1));
+  if (ended.leave_lists) {
+    PUBLIUS_TRY(run(db,
+                    "DELETE FROM list_members WHERE account_id = ?2 AND list_id IN (SELECT id "
+                    "FROM lists WHERE account_id = ?1)",
+                    bind_pair));
+  }
   return true;
 }
 
@@ -322,9 +326,22 @@ Status insert_poll_in(Db& db, int64_t status_id, const domain::Poll& poll) {
   return ok_status();
 }
 
-bool is_searchable(const Post& s) {
-  return !s.reblog_of_id && s.sealed.empty() &&
-         (s.visibility == Visibility::kPublic || s.visibility == Visibility::kUnlisted);
+// The text the full-text index holds for a post listed in_search.
+std::string search_text(const Post& st) { return st.spoiler_text + "\n" + st.text; }
+
+// A post's stored listing (PostListing), inside the caller's transaction; none
+// when the post is gone.
+Result<std::optional<PostListing>> listing_in(Db& db, int64_t status_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT counted, counted_as_reply, in_search, "
+                                                 "tags_in_search, in_public_timelines FROM "
+                                                 "statuses WHERE id = ?"));
+  stmt.bind(1, status_id);
+  if (!stmt.step()) {
+    PUBLIUS_TRY(stmt.status());
+    return std::optional<PostListing>();
+  }
+  return std::optional<PostListing>(PostListing{stmt.boolean(0), stmt.boolean(1), stmt.boolean(2),
+                                                stmt.boolean(3), stmt.boolean(4)});
 }
 
 // The table and key column holding a credential's wrapped copy of its account's key.
@@ -792,9 +809,12 @@ Status SqliteStore::insert_status(const Post& st, const NewPostEffects& effects)
                                                  [&](Stmt& s) { s.bind(1, *st.in_reply_to_id); }));
     if (!parent) return not_found("reply parent is gone");
   }
+  const PostListing& listing = effects.listing;
   PUBLIUS_TRY(run(db_,
                   std::string("INSERT INTO statuses (") + kStatusColumns +
-                      ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?)",
+                      ", counted, counted_as_reply, in_search, tags_in_search, "
+                      "in_public_timelines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, "
+                      "0, ?, ?, ?, ?, ?, ?, ?)",
                   [&](Stmt& s) {
                     s.bind(1, st.id).bind(2, st.account_id).bind(3, st.text).bind(4, st.html);
                     s.bind(5, st.spoiler_text).bind(6, static_cast<int64_t>(st.visibility));
@@ -802,27 +822,30 @@ Status SqliteStore::insert_status(const Post& st, const NewPostEffects& effects)
                     s.bind(10, st.in_reply_to_account_id).bind(11, st.reblog_of_id);
                     s.bind(12, st.created_ms).bind(13, st.edited_ms);
                     s.bind(14, join_tags(st.tags)).bind_blob(15, st.sealed);
+                    s.bind(16, listing.counted).bind(17, listing.counted_as_reply);
+                    s.bind(18, listing.in_search).bind(19, listing.tags_in_search);
+                    s.bind(20, listing.in_public_timelines);
                   }));
   PUBLIUS_TRY(insert_mentions_in(db_, st));
-  for (const auto& tag : st.tags) {
+  for (const auto& key : effects.tag_keys) {
     PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO status_tags (tag, status_id) VALUES (?, ?)",
-                    [&](Stmt& s) { s.bind(1, domain::normalize_tag(tag)).bind(2, st.id); }));
+                    [&](Stmt& s) { s.bind(1, key).bind(2, st.id); }));
   }
   PUBLIUS_TRY(attach_media(st, false));
   if (st.poll) PUBLIUS_TRY(insert_poll_in(db_, st.id, *st.poll));
-  if (st.reblog_of_id) {
+  if (st.reblog_of_id)
     PUBLIUS_TRY(adjust_count(db_, "statuses", "reblogs_count", *st.reblog_of_id, +1));
-  } else {
+  if (listing.counted) {
     PUBLIUS_TRY(adjust_count(db_, "accounts", "statuses_count", st.account_id, +1));
     PUBLIUS_TRY(run(db_, "UPDATE accounts SET last_status_day = ? WHERE id = ?", [&](Stmt& s) {
       s.bind(1, day_floor_ms(st.created_ms)).bind(2, st.account_id);
     }));
   }
-  if (st.in_reply_to_id)
+  if (listing.counted_as_reply && st.in_reply_to_id)
     PUBLIUS_TRY(adjust_count(db_, "statuses", "replies_count", *st.in_reply_to_id, +1));
-  if (is_searchable(st)) {
+  if (listing.in_search) {
     PUBLIUS_TRY(run(db_, "INSERT INTO statuses_fts (rowid, text) VALUES (?, ?)",
-                    [&](Stmt& s) { s.bind(1, st.id).bind(2, st.spoiler_text + "\n" + st.text); }));
+                    [&](Stmt& s) { s.bind(1, st.id).bind(2, search_text(st)); }));
   }
   for (const auto& c : effects.conversations)
     PUBLIUS_TRY(save_conversation_in(db_, c.account_id, c.participant_ids, st.id, c.unread));
@@ -958,21 +981,23 @@ Result<std::vector<int64_t>> SqliteStore::delete_status(int64_t id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto found, load_statuses({id}));
   if (found.empty()) return not_found();
   const Post& st = found.front();
+  PUBLIUS_ASSIGN_OR_RETURN(auto listed, listing_in(db_, id));
+  if (!listed) return not_found();
+  const PostListing& listing = *listed;
   PUBLIUS_ASSIGN_OR_RETURN(auto reblogs_stmt,
                            db_.prepare("SELECT id FROM statuses WHERE reblog_of_id = ?"));
   reblogs_stmt.bind(1, id);
   PUBLIUS_ASSIGN_OR_RETURN(auto reblog_ids, collect_ids(reblogs_stmt));
-  if (is_searchable(st)) {
+  if (listing.in_search) {
     PUBLIUS_TRY(run(db_,
                     "INSERT INTO statuses_fts (statuses_fts, rowid, text) VALUES ('delete', ?, ?)",
-                    [&](Stmt& s) { s.bind(1, st.id).bind(2, st.spoiler_text + "\n" + st.text); }));
+                    [&](Stmt& s) { s.bind(1, st.id).bind(2, search_text(st)); }));
   }
-  if (st.reblog_of_id) {
+  if (st.reblog_of_id)
     PUBLIUS_TRY(adjust_count(db_, "statuses", "reblogs_count", *st.reblog_of_id, -1));
-  } else {
+  if (listing.counted)
     PUBLIUS_TRY(adjust_count(db_, "accounts", "statuses_count", st.account_id, -1));
-  }
-  if (st.in_reply_to_id)
+  if (listing.counted_as_reply && st.in_reply_to_id)
     PUBLIUS_TRY(adjust_count(db_, "statuses", "replies_count", *st.in_reply_to_id, -1));
   // Replies stay (as in Mastodon) but lose their parent link's target.
   PUBLIUS_TRY(run(db_, "DELETE FROM statuses WHERE id = ?", [&](Stmt& s) { s.bind(1, id); }));
@@ -989,12 +1014,15 @@ Result<std::vector<int64_t>> SqliteStore::delete_status(int64_t id) {
   return reblog_ids;
 }
 
-Status SqliteStore::update_status(const Post& st, const PostEdit& previous, bool reset_poll_votes) {
+Status SqliteStore::update_status(const Post& st, const PostEdit& previous,
+                                  const std::vector<std::string>& tag_keys, bool reset_poll_votes) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
   PUBLIUS_ASSIGN_OR_RETURN(auto found, load_statuses({st.id}));
   if (found.empty()) return not_found();
   const Post& old = found.front();
+  PUBLIUS_ASSIGN_OR_RETURN(auto listed, listing_in(db_, st.id));
+  if (!listed) return not_found();
   PUBLIUS_TRY(run(db_,
                   "INSERT INTO status_edits (status_id, text, html, spoiler_text, sensitive, "
                   "created_ms, sealed, poll_options) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -1028,18 +1056,18 @@ Status SqliteStore::update_status(const Post& st, const PostEdit& previous, bool
                   }));
   PUBLIUS_TRY(
       run(db_, "DELETE FROM status_tags WHERE status_id = ?", [&](Stmt& s) { s.bind(1, st.id); }));
-  for (const auto& tag : st.tags) {
+  for (const auto& key : tag_keys) {
     PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO status_tags (tag, status_id) VALUES (?, ?)",
-                    [&](Stmt& s) { s.bind(1, domain::normalize_tag(tag)).bind(2, st.id); }));
+                    [&](Stmt& s) { s.bind(1, key).bind(2, st.id); }));
   }
   PUBLIUS_TRY(insert_mentions_in(db_, st));
   PUBLIUS_TRY(attach_media(st, true));
-  if (is_searchable(old)) {
-    PUBLIUS_TRY(
-        run(db_, "INSERT INTO statuses_fts (statuses_fts, rowid, text) VALUES ('delete', ?, ?)",
-            [&](Stmt& s) { s.bind(1, old.id).bind(2, old.spoiler_text + "\n" + old.text); }));
+  if (listed->in_search) {
+    PUBLIUS_TRY(run(db_,
+                    "INSERT INTO statuses_fts (statuses_fts, rowid, text) VALUES ('delete', ?, ?)",
+                    [&](Stmt& s) { s.bind(1, old.id).bind(2, search_text(old)); }));
     PUBLIUS_TRY(run(db_, "INSERT INTO statuses_fts (rowid, text) VALUES (?, ?)",
-                    [&](Stmt& s) { s.bind(1, st.id).bind(2, st.spoiler_text + "\n" + st.text); }));
+                    [&](Stmt& s) { s.bind(1, st.id).bind(2, search_text(st)); }));
   }
   forget_post(st.id);
   return tx.commit();
@@ -1119,7 +1147,7 @@ Result<std::vector<int64_t>> SqliteStore::account_statuses(int64_t account_id,
 
 Result<std::vector<int64_t>> SqliteStore::public_timeline(const Page& p, bool only_media) {
   std::lock_guard lock(mu_);
-  std::string sql = "SELECT id FROM statuses WHERE visibility = 0 AND reblog_of_id IS NULL";
+  std::string sql = "SELECT id FROM statuses WHERE in_public_timelines = 1";
   if (only_media) sql += std::string(" AND id IN ") + kPostsWithMedia;
   return paged_ids(db_, sql, "id", p, [](Stmt&) {});
 }
@@ -1129,30 +1157,30 @@ Result<std::vector<int64_t>> SqliteStore::tag_timeline(std::string_view tag, con
   std::lock_guard lock(mu_);
   std::string sql =
       "SELECT t.status_id FROM status_tags t JOIN statuses s ON s.id = t.status_id "
-      "WHERE t.tag = ? AND s.visibility = 0";
+      "WHERE t.tag = ? AND s.in_public_timelines = 1";
   if (only_media) sql += std::string(" AND s.id IN ") + kPostsWithMedia;
   return paged_ids(db_, sql, "t.status_id", p, [&](Stmt& s) { s.bind(1, tag); });
 }
 
-Result<std::vector<int64_t>> SqliteStore::home_timeline(int64_t account_id, const Page& p) {
+Result<std::vector<int64_t>> SqliteStore::feed_candidates(const FeedSources& sources,
+                                                          const Page& p) {
   std::lock_guard lock(mu_);
-  return paged_ids(
-      db_,
-      "SELECT s.id FROM statuses s WHERE ("
-      " (s.account_id = ?1)"
-      " OR (s.account_id IN (SELECT target_id FROM follows WHERE account_id = ?1) AND"
-      "     s.visibility <= 2 AND (s.reblog_of_id IS NULL OR s.account_id IN"
-      "       (SELECT target_id FROM follows WHERE account_id = ?1 AND show_reblogs = 1))"
-      // As deliver() does: a reply to someone else only when the owner follows them too.
-      "     AND (s.in_reply_to_account_id IS NULL OR s.in_reply_to_account_id IN (s.account_id, ?1)"
-      "       OR s.in_reply_to_account_id IN (SELECT target_id FROM follows WHERE account_id = "
-      "?1)))"
-      " OR (s.visibility = 3 AND s.id IN (SELECT status_id FROM mentions WHERE account_id = ?1))"
-      // As deliver() does: public posts carrying a hashtag the owner follows, whoever wrote them.
-      " OR (s.visibility = 0 AND s.reblog_of_id IS NULL AND s.id IN (SELECT t.status_id FROM"
-      "     status_tags t JOIN tag_follows f ON f.tag = t.tag WHERE f.account_id = ?1))"
-      ")",
-      "s.id", p, [&](Stmt& s) { s.bind(1, account_id); });
+  // ?1 the mentioned account, ?2... the tags.
+  std::string sql = "SELECT s.id FROM statuses s WHERE (s.account_id IN (" +
+                    id_list(sources.authors) +
+                    ") OR s.id IN (SELECT status_id FROM mentions WHERE account_id = ?1)";
+  if (!sources.tags.empty()) {
+    sql += " OR s.id IN (SELECT status_id FROM status_tags WHERE tag IN (";
+    for (size_t i = 0; i < sources.tags.size(); ++i)
+      sql += (i == 0 ? "?" : ", ?") + std::to_string(i + 2);
+    sql += "))";
+  }
+  sql += ")";
+  return paged_ids(db_, sql, "s.id", p, [&](Stmt& s) {
+    s.bind(1, sources.mentioned);
+    for (size_t i = 0; i < sources.tags.size(); ++i)
+      s.bind(static_cast<int>(i + 2), sources.tags[i]);
+  });
 }
 
 Result<std::vector<int64_t>> SqliteStore::search_statuses(std::string_view query, int limit,
@@ -1189,8 +1217,10 @@ Result<std::vector<int64_t>> SqliteStore::search_statuses(std::string_view query
 Result<std::vector<std::string>> SqliteStore::search_tags(std::string_view prefix, int limit) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare("SELECT tag FROM status_tags WHERE tag >= ?1 AND tag < ?1 "
-                             "|| x'ff' GROUP BY tag ORDER BY COUNT(*) DESC, tag LIMIT ?2"));
+      auto stmt,
+      db_.prepare("SELECT t.tag FROM status_tags t JOIN statuses s ON s.id = t.status_id WHERE "
+                  "t.tag >= ?1 AND t.tag < ?1 || x'ff' AND s.tags_in_search = 1 GROUP BY t.tag "
+                  "ORDER BY COUNT(*) DESC, t.tag LIMIT ?2"));
   stmt.bind(1, prefix).bind(2, limit);
   std::vector<std::string> out;
   while (stmt.step()) out.push_back(stmt.text(0));
@@ -1376,13 +1406,11 @@ Result<FollowOutcome> SqliteStore::follow(int64_t account_id, int64_t target_id,
   return FollowOutcome::kFollowing;
 }
 
-Result<bool> SqliteStore::unfollow(int64_t account_id, int64_t target_id) {
+Result<bool> SqliteStore::end_follow(const EndedFollow& ended) {
   std::lock_guard lock(mu_);
-  forget_follow(account_id, target_id);
+  forget_follow(ended.follower_id, ended.followed_id);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  PUBLIUS_TRY(run(db_, "DELETE FROM follow_requests WHERE account_id = ? AND target_id = ?",
-                  [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
-  PUBLIUS_ASSIGN_OR_RETURN(const bool removed, remove_follow(db_, account_id, target_id));
+  PUBLIUS_ASSIGN_OR_RETURN(const bool removed, end_follow_in(db_, ended));
   PUBLIUS_TRY(tx.commit());
   return removed;
 }
@@ -1426,26 +1454,18 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::follow_requests(in
   return paged_pairs("follow_requests", "target_id", "account_id", target_id, p);
 }
 
-Result<bool> SqliteStore::set_block(int64_t account_id, int64_t target_id, bool on) {
+Result<bool> SqliteStore::set_block(int64_t account_id, int64_t target_id, bool on,
+                                    const std::vector<EndedFollow>& ended) {
   std::lock_guard lock(mu_);
   forget_follow(account_id, target_id);
+  for (const auto& e : ended) forget_follow(e.follower_id, e.followed_id);
   PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  if (!on) {
-    PUBLIUS_TRY(run(db_, "DELETE FROM blocks WHERE account_id = ? AND target_id = ?",
-                    [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
-    const bool changed = db_.changes() > 0;
-    PUBLIUS_TRY(tx.commit());
-    return changed;
-  }
-  PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO blocks (account_id, target_id) VALUES (?, ?)",
+  PUBLIUS_TRY(run(db_,
+                  on ? "INSERT OR IGNORE INTO blocks (account_id, target_id) VALUES (?, ?)"
+                     : "DELETE FROM blocks WHERE account_id = ? AND target_id = ?",
                   [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
   const bool changed = db_.changes() > 0;
-  // A block severs follows both ways and pending requests, as in Mastodon.
-  for (auto [from, to] : {std::pair{account_id, target_id}, std::pair{target_id, account_id}}) {
-    PUBLIUS_TRY(run(db_, "DELETE FROM follow_requests WHERE account_id = ? AND target_id = ?",
-                    [from = from, to = to](Stmt& s) { s.bind(1, from).bind(2, to); }));
-    PUBLIUS_TRY(remove_follow(db_, from, to));
-  }
+  for (const auto& e : ended) PUBLIUS_TRY(end_follow_in(db_, e));
   PUBLIUS_TRY(tx.commit());
   return changed;
 }
@@ -1543,6 +1563,15 @@ Result<std::vector<int64_t>> SqliteStore::follower_ids(int64_t account_id) {
   return ids;
 }
 
+Result<std::vector<int64_t>> SqliteStore::followed_ids(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare_cached("SELECT target_id FROM follows WHERE account_id = ? ORDER BY target_id"));
+  stmt.bind(1, account_id);
+  return collect_ids(stmt);
+}
+
 Result<std::vector<int64_t>> SqliteStore::notified_follower_ids(int64_t account_id) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
@@ -1568,6 +1597,24 @@ Result<HiddenAccounts> SqliteStore::hidden_accounts(int64_t viewer_id) {
   PUBLIUS_ASSIGN_OR_RETURN(hidden.reblogs_from, collect_ids(reblogs));
   bound(hidden_cache_);
   hidden_cache_[viewer_id] = hidden;
+  return hidden;
+}
+
+Result<HiddenBy> SqliteStore::hidden_by(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  HiddenBy hidden;
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare_cached("SELECT account_id FROM blocks WHERE target_id = ?1 UNION "
+                         "SELECT target_id FROM blocks WHERE account_id = ?1 UNION "
+                         "SELECT account_id FROM mutes WHERE target_id = ?1 ORDER BY 1"));
+  stmt.bind(1, account_id);
+  PUBLIUS_ASSIGN_OR_RETURN(hidden.accounts, collect_ids(stmt));
+  PUBLIUS_ASSIGN_OR_RETURN(auto boosts,
+                           db_.prepare_cached("SELECT account_id FROM follows WHERE target_id = ? "
+                                              "AND show_reblogs = 0 ORDER BY account_id"));
+  boosts.bind(1, account_id);
+  PUBLIUS_ASSIGN_OR_RETURN(hidden.boosts, collect_ids(boosts));
   return hidden;
 }
 
@@ -1598,24 +1645,15 @@ Result<std::vector<std::string>> SqliteStore::followed_tags(int64_t account_id) 
   return tags;
 }
 
-Result<std::vector<int64_t>> SqliteStore::tag_follower_ids(const std::vector<std::string>& tags,
-                                                           int64_t author_id) {
+Result<std::vector<int64_t>> SqliteStore::tag_follower_ids(const std::vector<std::string>& tags) {
   if (tags.empty()) return std::vector<int64_t>();
   std::lock_guard lock(mu_);
-  // ?1 is the author, ?2... the tags.
   std::string placeholders;
-  for (size_t i = 0; i < tags.size(); ++i)
-    placeholders += (i == 0 ? "?" : ", ?") + std::to_string(i + 2);
+  for (size_t i = 0; i < tags.size(); ++i) placeholders += i == 0 ? "?" : ", ?";
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt,
-      db_.prepare("SELECT DISTINCT f.account_id FROM tag_follows f WHERE f.tag IN (" +
-                  placeholders +
-                  ") AND NOT EXISTS (SELECT 1 FROM blocks b WHERE (b.account_id = f.account_id "
-                  "AND b.target_id = ?1) OR (b.account_id = ?1 AND b.target_id = f.account_id))"
-                  " AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = f.account_id AND "
-                  "m.target_id = ?1) ORDER BY f.account_id"));
-  stmt.bind(1, author_id);
-  for (size_t i = 0; i < tags.size(); ++i) stmt.bind(static_cast<int>(i + 2), tags[i]);
+      auto stmt, db_.prepare("SELECT DISTINCT account_id FROM tag_follows WHERE tag IN (" +
+                             placeholders + ") ORDER BY account_id"));
+  for (size_t i = 0; i < tags.size(); ++i) stmt.bind(static_cast<int>(i + 1), tags[i]);
   return collect_ids(stmt);
 }
 
@@ -1626,10 +1664,11 @@ Result<std::vector<domain::TagDay>> SqliteStore::tag_history(std::string_view ta
   // range starts at the first id of `since_day_ms`, within the tag's own index.
   PUBLIUS_ASSIGN_OR_RETURN(
       auto stmt,
-      db_.prepare_cached("SELECT ((t.status_id >> 16) / 86400000) * 86400000 AS day, count(*), "
-                         "count(DISTINCT s.account_id) FROM status_tags t JOIN statuses s ON s.id "
-                         "= t.status_id WHERE t.tag = ? AND t.status_id >= ? AND s.visibility = 0 "
-                         "GROUP BY day"));
+      db_.prepare_cached(
+          "SELECT ((t.status_id >> 16) / 86400000) * 86400000 AS day, count(*), "
+          "count(DISTINCT s.account_id) FROM status_tags t JOIN statuses s ON s.id "
+          "= t.status_id WHERE t.tag = ? AND t.status_id >= ? AND s.in_public_timelines = 1 "
+          "GROUP BY day"));
   stmt.bind(1, tag).bind(2, id_floor_for_ms(since_day_ms));
   std::vector<domain::TagDay> days;
   while (stmt.step()) days.push_back({stmt.int64(0), stmt.int64(1), stmt.int64(2)});
@@ -1811,8 +1850,8 @@ Result<bool> SqliteStore::delete_conversation(int64_t account_id, int64_t id) {
 Result<InstanceStats> SqliteStore::instance_stats() {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT (SELECT COUNT(*) FROM accounts), (SELECT COUNT(*) "
-                                       "FROM statuses WHERE reblog_of_id IS NULL)"));
+                           db_.prepare("SELECT COUNT(*), COALESCE(SUM(statuses_count), 0) FROM "
+                                       "accounts"));
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
     return InstanceStats{};
@@ -2662,8 +2701,7 @@ Status SqliteStore::delete_account(int64_t account_id) {
   // The contentless search index keeps no link to its rows: remove its entries by text.
   PUBLIUS_TRY(exec_for(
       "INSERT INTO statuses_fts (statuses_fts, rowid, text) SELECT 'delete', id, "
-      "spoiler_text || char(10) || text FROM statuses WHERE account_id = ?1 AND reblog_of_id IS "
-      "NULL AND visibility IN (0, 1)"));
+      "spoiler_text || char(10) || text FROM statuses WHERE account_id = ?1 AND in_search = 1"));
   // Counters the account contributed to elsewhere.
   PUBLIUS_TRY(exec_for(
       "UPDATE accounts SET following_count = MAX(0, following_count - 1) WHERE id IN (SELECT "
@@ -2681,9 +2719,9 @@ Status SqliteStore::delete_account(int64_t account_id) {
       "NULL)"));
   PUBLIUS_TRY(exec_for(
       "UPDATE statuses SET replies_count = MAX(0, replies_count - (SELECT COUNT(*) FROM statuses "
-      "r WHERE r.account_id = ?1 AND r.in_reply_to_id = statuses.id)) WHERE account_id != ?1 AND "
-      "id IN (SELECT in_reply_to_id FROM statuses WHERE account_id = ?1 AND in_reply_to_id IS NOT "
-      "NULL)"));
+      "r WHERE r.account_id = ?1 AND r.in_reply_to_id = statuses.id AND r.counted_as_reply = 1)) "
+      "WHERE account_id != ?1 AND id IN (SELECT in_reply_to_id FROM statuses WHERE account_id = "
+      "?1 AND counted_as_reply = 1)"));
   // Others' threads with the account name it in their participant key, which no
   // foreign key reaches.
   PUBLIUS_TRY(exec_for(

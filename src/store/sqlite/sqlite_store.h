@@ -74,7 +74,7 @@ class SqliteStore final : public store::Store {
   Result<std::vector<store::Post>> statuses_by_ids(const std::vector<int64_t>& ids) override;
   Result<std::vector<int64_t>> delete_status(int64_t id) override;
   Status update_status(const store::Post& s, const store::PostEdit& previous,
-                       bool reset_poll_votes) override;
+                       const std::vector<std::string>& tag_keys, bool reset_poll_votes) override;
   Result<std::vector<store::PostEdit>> status_edits(int64_t id) override;
   Result<std::optional<int64_t>> find_reblog(int64_t account_id, int64_t status_id) override;
   Result<std::vector<int64_t>> ancestors(int64_t id, int limit) override;
@@ -116,7 +116,8 @@ class SqliteStore final : public store::Store {
                                                bool only_media = false) override;
   Result<std::vector<int64_t>> tag_timeline(std::string_view normalized_tag, const store::Page& p,
                                             bool only_media = false) override;
-  Result<std::vector<int64_t>> home_timeline(int64_t account_id, const store::Page& p) override;
+  Result<std::vector<int64_t>> feed_candidates(const store::FeedSources& sources,
+                                               const store::Page& p) override;
   Result<std::vector<int64_t>> search_statuses(std::string_view query, int limit,
                                                int offset) override;
   Result<std::vector<std::string>> search_tags(std::string_view prefix, int limit) override;
@@ -137,12 +138,13 @@ class SqliteStore final : public store::Store {
 
   Result<store::FollowOutcome> follow(int64_t account_id, int64_t target_id, bool locked_target,
                                       bool show_reblogs, bool notify) override;
-  Result<bool> unfollow(int64_t account_id, int64_t target_id) override;
+  Result<bool> end_follow(const store::EndedFollow& ended) override;
   Result<bool> resolve_follow_request(int64_t requester_id, int64_t target_id,
                                       bool accept) override;
   Result<std::vector<std::pair<int64_t, int64_t>>> follow_requests(int64_t target_id,
                                                                    const store::Page& p) override;
-  Result<bool> set_block(int64_t account_id, int64_t target_id, bool on) override;
+  Result<bool> set_block(int64_t account_id, int64_t target_id, bool on,
+                         const std::vector<store::EndedFollow>& ended) override;
   Result<bool> set_mute(int64_t account_id, int64_t target_id, bool on,
                         bool notifications) override;
   Result<std::vector<store::Relationship>> relationships(int64_t account_id,
@@ -156,12 +158,13 @@ class SqliteStore final : public store::Store {
   Result<std::vector<std::pair<int64_t, int64_t>>> mutes_of(int64_t account_id,
                                                             const store::Page& p) override;
   Result<std::vector<int64_t>> follower_ids(int64_t account_id) override;
+  Result<std::vector<int64_t>> followed_ids(int64_t account_id) override;
   Result<std::vector<int64_t>> notified_follower_ids(int64_t account_id) override;
   Result<store::HiddenAccounts> hidden_accounts(int64_t viewer_id) override;
+  Result<store::HiddenBy> hidden_by(int64_t account_id) override;
   Result<bool> set_tag_follow(int64_t account_id, const std::string& tag, bool on) override;
   Result<std::vector<std::string>> followed_tags(int64_t account_id) override;
-  Result<std::vector<int64_t>> tag_follower_ids(const std::vector<std::string>& tags,
-                                                int64_t author_id) override;
+  Result<std::vector<int64_t>> tag_follower_ids(const std::vector<std::string>& tags) override;
   Result<std::vector<domain::TagDay>> tag_history(std::string_view tag,
                                                   int64_t since_day_ms) override;
 
