@@ -37,6 +37,20 @@ bool replies_to_other(const Post& post) {
   return post.in_reply_to_account_id && *post.in_reply_to_account_id != post.account_id;
 }
 
+bool reaches_list(const Post& post, const ListFacts& facts) {
+  if (post.visibility == Visibility::kDirect) return false;
+  if (!replies_to_other(post)) return true;
+  switch (facts.replies_policy) {
+    case RepliesPolicy::kFollowed:
+      return facts.owner_is_replied_to || facts.owner_follows_replied_to;
+    case RepliesPolicy::kList:
+      return facts.replied_to_is_member;
+    case RepliesPolicy::kNone:
+      return false;
+  }
+  return false;
+}
+
 bool reaches_tag_followers(const Post& post) {
   return post.visibility == Visibility::kPublic && !post.reblog_of_id;
 }

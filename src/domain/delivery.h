@@ -39,6 +39,21 @@ bool reaches_tag_followers(const Post& post);
 // A reply in a conversation with someone else (not a thread of one's own posts).
 bool replies_to_other(const Post& post);
 
+// What decides whether a post by a member of a list shows in it (reaches_list()),
+// about the account the post replies to, if any.
+struct ListFacts {
+  RepliesPolicy replies_policy = RepliesPolicy::kList;
+  bool owner_is_replied_to = false;       // the list's owner wrote the post replied to
+  bool owner_follows_replied_to = false;  // the owner follows its author
+  bool replied_to_is_member = false;      // its author is a member of the list
+};
+// The list rule, as Mastodon's: direct posts never show in lists (they reach home
+// feeds only); a reply to someone else shows as the list's replies_policy says:
+// kFollowed when the owner is or follows the one replied to, kList when that one is
+// a member of the list, kNone never. Who may see the post at all is the
+// VisibilityRule's. Pure.
+bool reaches_list(const Post& post, const ListFacts& facts);
+
 class Delivery final : private ServiceBase {
  public:
   explicit Delivery(Microblog& microblog) : ServiceBase(microblog) {}

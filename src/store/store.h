@@ -119,12 +119,12 @@ struct HiddenBy {
   std::vector<int64_t> boosts;    // following it with its boosts switched off
 };
 
-// Where the posts a home feed is rebuilt from come from (Store::feed_candidates):
-// written by one of `authors`, mentioning `mentioned`, or carrying one of
-// `tags` (normalized). Which of them reach the feed is the domain's rule.
+// Where the posts of a home feed or a list are read from (Store::feed_candidates):
+// written by one of `authors`, mentioning `mentioned` (if set), or carrying one
+// of `tags` (normalized). Which of them reach the feed is the domain's rule.
 struct FeedSources {
   std::vector<int64_t> authors;
-  int64_t mentioned = 0;
+  std::optional<int64_t> mentioned;
   std::vector<std::string> tags;
 };
 
@@ -436,7 +436,8 @@ class Store {
   virtual Result<std::vector<int64_t>> tag_timeline(std::string_view normalized_tag, const Page& p,
                                                     bool only_media = false) = 0;
   // The posts `sources` names, whatever their visibility: what a home feed is
-  // rebuilt from (domain::Timelines), the domain keeping those that reach it.
+  // rebuilt from and a list read from (domain::Timelines), the domain keeping
+  // those that reach it.
   virtual Result<std::vector<int64_t>> feed_candidates(const FeedSources& sources,
                                                        const Page& p) = 0;
   // Posts listed in_search whose words contain every word of `query`, newest first.
@@ -547,9 +548,8 @@ class Store {
 
   // Lists. list() returns nothing for an unknown id (the caller checks the owner);
   // list_members() pages by membership row: pairs of (row id, account id);
-  // add_list_members() ignores accounts already in the list. list_timeline() gives
-  // public, unlisted and (from accounts the owner follows) followers-only posts
-  // and boosts by the list's members, with replies as its replies_policy says.
+  // add_list_members() ignores accounts already in the list; list_member_ids()
+  // gives them all, ascending.
   virtual Result<List> create_list(int64_t owner_id, const std::string& title,
                                    domain::RepliesPolicy replies_policy) = 0;
   virtual Result<std::optional<List>> list(int64_t list_id) = 0;
@@ -562,7 +562,7 @@ class Store {
                                                                         const Page& p) = 0;
   virtual Status add_list_members(int64_t list_id, const std::vector<int64_t>& account_ids) = 0;
   virtual Status remove_list_members(int64_t list_id, const std::vector<int64_t>& account_ids) = 0;
-  virtual Result<std::vector<int64_t>> list_timeline(const List& list, const Page& p) = 0;
+  virtual Result<std::vector<int64_t>> list_member_ids(int64_t list_id) = 0;
 
   // The sealed private note `account_id` keeps on `target_id` (an empty envelope deletes it);
   // relationships() carries it as Relationship::sealed_note.

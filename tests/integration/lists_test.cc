@@ -149,6 +149,9 @@ TEST_F(ListsApiIntegration, TimelineShowsMembersPostsWithRepliesAsThePolicySays)
       api().post_id(member, "followers only", {{"visibility", "private"}});
   const std::string dm =
       api().post_id(member, "@listtlf a direct message", {{"visibility", "direct"}});
+  // The owner may read this one, but it reaches their home feed only (as in Mastodon).
+  const std::string dm_to_owner =
+      api().post_id(member, "@listtl for the owner alone", {{"visibility", "direct"}});
   const std::string self_reply = api().post_id(member, "thread", {{"in_reply_to_id", plain}});
   const std::string to_member =
       api().post_id(member, "to a member", {{"in_reply_to_id", to_member_root}});
@@ -157,6 +160,7 @@ TEST_F(ListsApiIntegration, TimelineShowsMembersPostsWithRepliesAsThePolicySays)
   const std::string to_stranger =
       api().post_id(member, "to a stranger", {{"in_reply_to_id", to_stranger_root}});
   (void)dm;
+  (void)dm_to_owner;
   (void)to_stranger;
 
   EXPECT_EQ(get_ids("/api/v1/timelines/list/" + by_list, owner.token),

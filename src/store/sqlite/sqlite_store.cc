@@ -1166,9 +1166,10 @@ Result<std::vector<int64_t>> SqliteStore::feed_candidates(const FeedSources& sou
                                                           const Page& p) {
   std::lock_guard lock(mu_);
   // ?1 the mentioned account, ?2... the tags.
-  std::string sql = "SELECT s.id FROM statuses s WHERE (s.account_id IN (" +
-                    id_list(sources.authors) +
-                    ") OR s.id IN (SELECT status_id FROM mentions WHERE account_id = ?1)";
+  std::string sql =
+      "SELECT s.id FROM statuses s WHERE (s.account_id IN (" + id_list(sources.authors) + ")";
+  if (sources.mentioned)
+    sql += " OR s.id IN (SELECT status_id FROM mentions WHERE account_id = ?1)";
   if (!sources.tags.empty()) {
     sql += " OR s.id IN (SELECT status_id FROM status_tags WHERE tag IN (";
     for (size_t i = 0; i < sources.tags.size(); ++i)
@@ -1177,7 +1178,7 @@ Result<std::vector<int64_t>> SqliteStore::feed_candidates(const FeedSources& sou
   }
   sql += ")";
   return paged_ids(db_, sql, "s.id", p, [&](Stmt& s) {
-    s.bind(1, sources.mentioned);
+    if (sources.mentioned) s.bind(1, *sources.mentioned);
     for (size_t i = 0; i < sources.tags.size(); ++i)
       s.bind(static_cast<int>(i + 2), sources.tags[i]);
   });
@@ -2126,24 +2127,13 @@ Status SqliteStore::remove_list_members(int64_t list_id, const std::vector<int64
   return tx.commit();
 }
 
-Result<std::vector<int64_t>> SqliteStore::list_timeline(const List& list, const Page& p) {
+Result<std::vector<int64_t>> SqliteStore::list_member_ids(int64_t list_id) {
   std::lock_guard lock(mu_);
-  // ?1 list, ?2 owner, ?3 replies policy (0 followed, 1 list, 2 none). A reply to
-  // oneself (a thread) always shows, as in Mastodon.
-  return paged_ids(
-      db_,
-      "SELECT s.id FROM statuses s WHERE s.account_id IN (SELECT account_id FROM list_members "
-      "WHERE list_id = ?1) AND (s.visibility <= 1 OR (s.visibility = 2 AND s.account_id IN "
-      "(SELECT target_id FROM follows WHERE account_id = ?2))) AND (s.in_reply_to_account_id IS "
-      "NULL OR s.in_reply_to_account_id = s.account_id OR (?3 = 0 AND (s.in_reply_to_account_id "
-      "= ?2 OR s.in_reply_to_account_id IN (SELECT target_id FROM follows WHERE account_id = "
-      "?2))) OR (?3 = 1 AND s.in_reply_to_account_id IN (SELECT account_id FROM list_members "
-      "WHERE list_id = ?1)))",
-      "s.id", p, [&](Stmt& s) {
-        s.bind(1, list.id)
-            .bind(2, list.account_id)
-            .bind(3, static_cast<int64_t>(list.replies_policy));
-      });
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare_cached(
+                     "SELECT account_id FROM list_members WHERE list_id = ? ORDER BY account_id"));
+  stmt.bind(1, list_id);
+  return collect_ids(stmt);
 }
 
 // ---- Markers, idempotency ----

@@ -207,8 +207,7 @@ class SqliteStore final : public store::Store {
                                                                 const store::Page& p) override;
   Status add_list_members(int64_t list_id, const std::vector<int64_t>& account_ids) override;
   Status remove_list_members(int64_t list_id, const std::vector<int64_t>& account_ids) override;
-  Result<std::vector<int64_t>> list_timeline(const store::List& list,
-                                             const store::Page& p) override;
+  Result<std::vector<int64_t>> list_member_ids(int64_t list_id) override;
   Result<std::vector<store::Marker>> markers(int64_t account_id) override;
   Result<store::Marker> save_marker(int64_t account_id, const std::string& timeline,
                                     int64_t last_read_id) override;
