@@ -122,7 +122,7 @@ Result<Post> Posts::store_new_post(Post post, const NewPost& request,
   effects.tag_keys = listed_tag_keys(post);
   auto add_notification = [&](int64_t recipient, NotificationType type) {
     if (auto n = Delivery::notification_for(recipient, type, post.account_id, post.id))
-      effects.notifications.push_back(std::move(*n));
+      effects.notifications.push_back(*n);
   };
   for (int64_t mentioned : post.mention_account_ids)
     add_notification(mentioned, NotificationType::kMention);
@@ -334,7 +334,7 @@ Result<Post> Posts::set_reblog(int64_t account_id, int64_t status_id, bool on,
   effects.listing = listing_of(reblog);
   if (auto n = Delivery::notification_for(post.account_id, NotificationType::kReblog, account_id,
                                           post.id))
-    effects.notifications.push_back(std::move(*n));
+    effects.notifications.push_back(*n);
   PUBLIUS_TRY(phrase_store_error(store_.insert_status(reblog, effects)));
   post_changed(post.id);
   PUBLIUS_TRY(mb_.delivery().deliver(reblog));
