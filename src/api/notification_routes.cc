@@ -169,7 +169,7 @@ void Api::add_notification_routes(http::Router& r) {
             PUBLIUS_ASSIGN_OR_RETURN(auto found,
                                      microblog_.notifications().list(c.user_id(), *q, page));
             std::vector<domain::Notification> shown;
-            for (auto& e : found) shown.push_back(std::move(e.notification));
+            for (const auto& e : found) shown.push_back(e.notification);
             count = std::min<size_t>(
                 domain::group_notification_page(shown, grouped_types_param(c.params)).size(),
                 static_cast<size_t>(page.limit));

@@ -33,8 +33,8 @@ Result<std::vector<NotificationEntry>> Notifications::entries(
   for (auto& p : posts) post_by_id[p.id] = &p;
   std::vector<NotificationEntry> out;
   out.reserve(notifications.size());
-  for (auto& n : notifications) {
-    NotificationEntry entry{std::move(n), std::nullopt};
+  for (const auto& n : notifications) {
+    NotificationEntry entry{n, std::nullopt};
     if (entry.notification.status_id) {
       auto post = post_by_id.find(*entry.notification.status_id);
       if (post == post_by_id.end()) continue;  // deleted, or no longer the account's to see

@@ -6,12 +6,14 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <system_error>
 
 namespace publius {
 namespace {
 
 Error failure(std::string_view what, const std::string& path) {
-  return internal_error("cannot " + std::string(what) + " " + path + ": " + std::strerror(errno));
+  return internal_error("cannot " + std::string(what) + " " + path + ": " +
+                        std::error_code(errno, std::generic_category()).message());
 }
 
 }  // namespace
