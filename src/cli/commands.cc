@@ -246,10 +246,10 @@ int create_account(const std::string& data_dir, const std::string& username,
   return 0;
 }
 
-int set_role(const std::string& data_dir, const std::string& username,
-             const std::string& role_name) {
-  auto role = domain::parse_role(role_name);
-  if (!role) return report(bad_request("ROLE must be 'user' or 'admin', got '" + role_name + "'"));
+// Opens the data directory and runs `act` on the account named `username` through a
+// Microblog of its own; reports a missing account as the operator's error (NAME).
+template <typename Act>
+int with_named_account(const std::string& data_dir, const std::string& username, Act act) {
   auto store = sqlite::SqliteStore::open(data_dir);
   if (!store.ok()) return report(store.error());
   timeline::HomeFeeds feeds;
@@ -258,26 +258,30 @@ int set_role(const std::string& data_dir, const std::string& username,
   if (!account.ok() && account.error().code == ErrorCode::kNotFound)
     return report(bad_request("NAME: no account named '" + username + "'"));
   if (!account.ok()) return report(account.error());
-  if (auto s = microblog.accounts().set_role(account->id, *role); !s.ok()) return report(s.error());
-  std::cout << username << " is now " << role_name << "\n";
+  if (auto s = act(microblog.accounts(), account->id); !s.ok()) return report(s.error());
   return 0;
+}
+
+int set_role(const std::string& data_dir, const std::string& username,
+             const std::string& role_name) {
+  auto role = domain::parse_role(role_name);
+  if (!role) return report(bad_request("ROLE must be 'user' or 'admin', got '" + role_name + "'"));
+  const int status = with_named_account(
+      data_dir, username,
+      [&](domain::Accounts& accounts, int64_t id) { return accounts.set_role(id, *role); });
+  if (status == 0) std::cout << username << " is now " << role_name << "\n";
+  return status;
 }
 
 int delete_account(const std::string& data_dir, const std::string& username, bool confirmed) {
   if (!confirmed)
     return report(bad_request("admin delete-account erases '" + username +
                               "' and everything of it for good; add --yes to confirm"));
-  auto store = sqlite::SqliteStore::open(data_dir);
-  if (!store.ok()) return report(store.error());
-  timeline::HomeFeeds feeds;
-  domain::Microblog microblog(**store, feeds, {});
-  auto account = microblog.accounts().account_by_acct(username);
-  if (!account.ok() && account.error().code == ErrorCode::kNotFound)
-    return report(bad_request("NAME: no account named '" + username + "'"));
-  if (!account.ok()) return report(account.error());
-  if (auto s = microblog.accounts().delete_account(account->id); !s.ok()) return report(s.error());
-  std::cout << username << " and everything of it are erased\n";
-  return 0;
+  const int status = with_named_account(
+      data_dir, username,
+      [](domain::Accounts& accounts, int64_t id) { return accounts.delete_account(id); });
+  if (status == 0) std::cout << username << " and everything of it are erased\n";
+  return status;
 }
 
 // Progress on stderr at most once a second, and the totals at the end.

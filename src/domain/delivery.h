@@ -33,6 +33,9 @@ struct HomeFacts {
 // conversation. A public original (reaches_tag_followers()) also reaches the
 // followers of its hashtags. Pure.
 bool reaches_home(const Post& post, const HomeFacts& facts);
+// Whether `post` can reach its author's followers as such: every post but a direct
+// one, which reaches the accounts it mentions only.
+bool reaches_followers(const Post& post);
 // Whether `post` can reach the followers of its hashtags: public originals only,
 // never boosts (as Mastodon).
 bool reaches_tag_followers(const Post& post);
