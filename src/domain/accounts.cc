@@ -132,7 +132,7 @@ Result<Account> Accounts::update_profile(int64_t id, const ProfileChange& update
 Result<std::vector<int64_t>> Accounts::cached_post_ids_of(int64_t account_id) {
   // Direct posts are sealed and never cached; every other post and boost may be.
   store::AccountStatusesQuery query;
-  query.max_visibility = Visibility::kPrivate;
+  query.visibilities = visibilities_in_clear();
   std::vector<int64_t> out;
   Page page;
   page.limit = 1000;

@@ -34,7 +34,8 @@ std::vector<store::ConversationFiling> Conversations::filings(const Post& post) 
 Status Conversations::repoint(const std::vector<Conversation>& ended, int64_t deleted_id) {
   for (const auto& c : ended) {
     PUBLIUS_ASSIGN_OR_RETURN(
-        auto ids, store_.direct_statuses_of(c.account_id, deleted_id, kRepointScanLimit));
+        auto ids, store_.statuses_with_visibility_of(c.account_id, Visibility::kDirect, deleted_id,
+                                                     kRepointScanLimit));
     PUBLIUS_ASSIGN_OR_RETURN(auto earlier, mb_.visibility().load(ids));
     auto previous = std::find_if(earlier.begin(), earlier.end(), [&](const Post& p) {
       return others_in(p, c.account_id) == c.participant_ids;

@@ -85,6 +85,11 @@ std::string_view visibility_name(Visibility v) { return name_of(kVisibilities, v
 std::optional<Visibility> parse_visibility(std::string_view n) {
   return find_by_name(kVisibilities, n);
 }
+const std::vector<Visibility>& visibilities_in_clear() {
+  static const std::vector<Visibility> kInClear = {Visibility::kPublic, Visibility::kUnlisted,
+                                                   Visibility::kPrivate};
+  return kInClear;
+}
 std::string_view replies_policy_name(RepliesPolicy p) { return name_of(kRepliesPolicies, p); }
 std::optional<RepliesPolicy> parse_replies_policy(std::string_view n) {
   return find_by_name(kRepliesPolicies, n);

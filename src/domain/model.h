@@ -14,6 +14,8 @@ namespace publius::domain {
 enum class Visibility { kPublic = 0, kUnlisted = 1, kPrivate = 2, kDirect = 3 };
 std::string_view visibility_name(Visibility v);
 std::optional<Visibility> parse_visibility(std::string_view name);
+// The visibilities whose posts are stored in clear: all but direct, whose posts are sealed.
+const std::vector<Visibility>& visibilities_in_clear();
 // Whether `code` is a two-letter ISO 639-1 language code ("en"; lower case).
 bool is_language_code(std::string_view code);
 

@@ -355,7 +355,7 @@ Result<Post> Posts::set_pin(int64_t account_id, int64_t status_id, bool on) {
       return unprocessable("Validation failed: Direct posts cannot be pinned");
     store::AccountStatusesQuery pinned;
     pinned.only_pinned = true;
-    pinned.max_visibility = Visibility::kPrivate;
+    pinned.visibilities = visibilities_in_clear();
     PUBLIUS_ASSIGN_OR_RETURN(auto current,
                              store_.account_statuses(account_id, pinned, Page{.limit = 100}));
     const bool already = std::find(current.begin(), current.end(), post.id) != current.end();

@@ -148,7 +148,7 @@ Status Posts::check_schedule(int64_t account_id, int64_t scheduled_ms, int64_t n
   return ok_status();
 }
 Result<ScheduledPost> Posts::schedule_status(const NewPost& request, int64_t scheduled_ms,
-                                                 int64_t now_ms) {
+                                             int64_t now_ms) {
   // As Mastodon: the same key again is the same request; it gets the first answer.
   auto earlier = [&]() -> Result<std::optional<ScheduledPost>> {
     if (!request.idempotency_key) return std::optional<ScheduledPost>();
@@ -162,7 +162,8 @@ Result<ScheduledPost> Posts::schedule_status(const NewPost& request, int64_t sch
   };
   // Every rule of a post, checked now as it will be at publishing.
   auto schedule = [&]() -> Result<ScheduledPost> {
-    PUBLIUS_ASSIGN_OR_RETURN(auto checked, new_post(request, std::nullopt, config_.max_status_chars));
+    PUBLIUS_ASSIGN_OR_RETURN(auto checked,
+                             new_post(request, std::nullopt, config_.max_status_chars));
     if (checked.visibility == Visibility::kDirect)
       return unprocessable(
           "Validation failed: direct messages cannot be scheduled: their text would wait "
@@ -234,8 +235,9 @@ Result<size_t> Posts::publish_due_statuses(int64_t now_ms) {
                               stored.account_id, sha256_hex(*scheduled->request.idempotency_key)));
         if (claimed) scheduled->request.idempotency_key.reset();
       }
-      Result<Post> post = scheduled.ok() ? new_post(scheduled->request, stored.id, config_.max_status_chars)
-                                         : Result<Post>(scheduled.error());
+      Result<Post> post = scheduled.ok()
+                              ? new_post(scheduled->request, stored.id, config_.max_status_chars)
+                              : Result<Post>(scheduled.error());
       if (post.ok()) post = store_new_post(std::move(post).value(), scheduled->request, stored.id);
       if (post.ok()) {
         ++published;

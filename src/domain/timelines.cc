@@ -161,6 +161,7 @@ Result<std::vector<Post>> Timelines::list_timeline(int64_t owner_id, int64_t lis
   return fill_page(
       page, [&](const Page& p) { return store_.feed_candidates(sources, p); }, keep);
 }
+
 Result<std::vector<Post>> Timelines::account_statuses(Viewer viewer, int64_t account_id,
                                                       const AccountPostsFilter& filter,
                                                       const Page& page) {
@@ -171,19 +172,22 @@ Result<std::vector<Post>> Timelines::account_statuses(Viewer viewer, int64_t acc
   query.only_pinned = filter.only_pinned;
   query.only_media = filter.only_media;
   if (filter.tag) query.tag = normalize_tag(*filter.tag);
-  // What the store reads: the widest visibility this reader might see; the rule decides below.
-  query.max_visibility = Visibility::kUnlisted;
+  // What the store reads: the widest set this reader might see; the rule decides below.
   if (viewer && *viewer == owner.id) {
-    query.max_visibility = Visibility::kDirect;
+    query.visibilities.push_back(Visibility::kPrivate);
+    query.visibilities.push_back(Visibility::kDirect);
   } else if (viewer) {
     PUBLIUS_ASSIGN_OR_RETURN(auto rel, mb_.relationships().relationship(*viewer, owner.id));
     if (rel.blocking || rel.blocked_by) return std::vector<Post>();
-    if (rel.following) query.max_visibility = Visibility::kPrivate;
-    query.direct_viewer = viewer;
+    if (rel.following) query.visibilities.push_back(Visibility::kPrivate);
+    query.or_mentioning = viewer;
   }
-  PUBLIUS_ASSIGN_OR_RETURN(auto ids, store_.account_statuses(owner.id, query, page));
-  PUBLIUS_ASSIGN_OR_RETURN(auto posts, mb_.visibility().load(ids));
-  return mb_.visibility().keep_visible(viewer, std::move(posts));
+  auto keep = [&](const std::vector<int64_t>& ids) -> Result<std::vector<Post>> {
+    PUBLIUS_ASSIGN_OR_RETURN(auto posts, mb_.visibility().load(ids));
+    return mb_.visibility().keep_visible(viewer, std::move(posts));
+  };
+  return fill_page(
+      page, [&](const Page& p) { return store_.account_statuses(owner.id, query, p); }, keep);
 }
 
 Result<Timelines::SavedPage> Timelines::saved_page(int64_t account_id, AccountRows rows) {

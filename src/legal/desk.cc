@@ -632,7 +632,9 @@ Result<std::string> LegalDesk::produce_locked(const std::string& id,
     // it was at one moment, whatever is written while the production is read.
     std::optional<store::AccountRecords> records;
     if (listed) {
-      auto read = store_.account_records(listed->counts.account_id, wants("content"));
+      auto read = store_.account_records(
+          listed->counts.account_id,
+          wants("content") ? domain::visibilities_in_clear() : std::vector<domain::Visibility>());
       if (read.ok()) {
         records = std::move(read).value();
       } else if (read.error().code != ErrorCode::kNotFound) {  // not found: deleted meanwhile

@@ -46,6 +46,16 @@ std::string plural(int64_t n, std::string_view what) {
 AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
   AccountInventory inv;
   inv.counts = c;
+  using domain::Visibility;
+  const int64_t public_posts = c.own_posts[Visibility::kPublic];
+  const int64_t unlisted_posts = c.own_posts[Visibility::kUnlisted];
+  const int64_t followers_only_posts = c.own_posts[Visibility::kPrivate];
+  const int64_t direct_messages = c.own_posts[Visibility::kDirect];
+  const int64_t direct_messages_received = c.posts_mentioning[Visibility::kDirect];
+  const int64_t public_media = c.media_in_own_posts[Visibility::kPublic];
+  const int64_t non_public_media = c.media_in_own_posts[Visibility::kUnlisted] +
+                                   c.media_in_own_posts[Visibility::kPrivate] +
+                                   c.media_in_own_posts[Visibility::kDirect];
   const std::string last_active =
       c.last_active_day_ms ? format_day(*c.last_active_day_ms) : std::string("never");
   inv.groups.push_back(
@@ -57,18 +67,18 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
              plural(c.profile_fields, "profile fields")},
         {"profile_pictures", c.profile_pictures,
          "avatar and header images, stored without any metadata"},
-        {"public_posts", c.public_posts, "posts anyone can read"},
-        {"public_media", c.public_media, "images in public posts, stored without any metadata"},
+        {"public_posts", public_posts, "posts anyone can read"},
+        {"public_media", public_media, "images in public posts, stored without any metadata"},
         {"following", c.following, "accounts this account follows"},
         {"followers", c.followers, "accounts following this account"},
         {"favourites", c.favourites, "posts this account favourited"},
         {"boosts", c.boosts, "posts this account boosted"}}});
   inv.groups.push_back(
       {"non_public_content",
-       {{"followers_only_posts", c.followers_only_posts,
+       {{"followers_only_posts", followers_only_posts,
          "posts every follower can read, stored in clear"},
-        {"unlisted_posts", c.unlisted_posts, "public posts kept off public timelines"},
-        {"non_public_media", c.non_public_media,
+        {"unlisted_posts", unlisted_posts, "public posts kept off public timelines"},
+        {"non_public_media", non_public_media,
          "images in unlisted or followers-only posts, stored without any metadata"},
         {"unattached_media", c.unattached_media,
          "images uploaded but in no post, seen only by this account; stored without metadata"},
@@ -95,9 +105,9 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
              ", language " + (c.default_language.empty() ? "none" : c.default_language)}}});
   inv.groups.push_back(
       {"sealed_content",
-       {{"direct_messages", c.direct_messages,
+       {{"direct_messages", direct_messages,
          "direct messages written by this account; sealed to their recipients, not producible"},
-        {"direct_messages_received", c.direct_messages_received,
+        {"direct_messages_received", direct_messages_received,
          "direct messages addressed to this account; sealed, not producible (who wrote them and "
          "when is not sealed)"},
         {"account_notes", c.account_notes,
@@ -124,11 +134,11 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
          "the password or a live credential; the server holds none of them"}}});
 
   const int64_t media_count =
-      c.public_media + c.non_public_media + c.unattached_media + c.profile_pictures;
+      public_media + non_public_media + c.unattached_media + c.profile_pictures;
   const int64_t content_count =
-      c.public_posts + c.unlisted_posts + c.followers_only_posts + c.scheduled_posts + media_count;
-  const std::string sealed = plural(c.direct_messages, "direct messages written") + " and " +
-                             std::to_string(c.direct_messages_received) +
+      public_posts + unlisted_posts + followers_only_posts + c.scheduled_posts + media_count;
+  const std::string sealed = plural(direct_messages, "direct messages written") + " and " +
+                             std::to_string(direct_messages_received) +
                              " received are sealed and cannot be produced";
   const std::string no_column = "not held: the schema has no column for ";
   inv.categories = {
@@ -154,8 +164,8 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
            plural(c.followed_tags, "followed hashtags") + " (undated) and the posting defaults"},
       {"content", content_count > 0,
        content_count > 0
-           ? plural(c.public_posts, "public") + ", " + plural(c.unlisted_posts, "unlisted") +
-                 " and " + plural(c.followers_only_posts, "followers-only posts") + ", " +
+           ? plural(public_posts, "public") + ", " + plural(unlisted_posts, "unlisted") + " and " +
+                 plural(followers_only_posts, "followers-only posts") + ", " +
                  plural(c.scheduled_posts, "scheduled posts") + ", " +
                  plural(media_count, "images") + "; " + sealed
            : "no posts; " + sealed},

@@ -15,6 +15,7 @@
 // so no implementation can store one.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -89,10 +90,12 @@ struct AccountStatusesQuery {
   bool only_pinned = false;
   bool only_media = false;         // posts that carry media
   std::optional<std::string> tag;  // normalized
-  // Highest visibility the viewer may see: kPublic shows public+unlisted, kPrivate adds
-  // followers-only.
-  domain::Visibility max_visibility = domain::Visibility::kUnlisted;
-  std::optional<int64_t> direct_viewer;  // also include direct posts mentioning this account
+  // Which posts to read: those with one of `visibilities`, and with `or_mentioning` also
+  // those that mention that account. Data selection only: the domain chooses the sets
+  // and its visibility rule decides afterwards who sees each post.
+  std::vector<domain::Visibility> visibilities = {domain::Visibility::kPublic,
+                                                  domain::Visibility::kUnlisted};
+  std::optional<int64_t> or_mentioning;
 };
 
 // The viewer's own flags on a set of statuses.
@@ -149,6 +152,15 @@ struct RecoveryCodeHash {
   std::string wrapped_key;
 };
 
+// Counts of posts (or of what is attached to them) indexed by their domain::Visibility.
+struct VisibilityCounts {
+  std::array<int64_t, 4> by_visibility{};
+  int64_t& operator[](domain::Visibility v) { return by_visibility.at(static_cast<size_t>(v)); }
+  int64_t operator[](domain::Visibility v) const {
+    return by_visibility.at(static_cast<size_t>(v));
+  }
+};
+
 // Every datum the store holds about one account, as counts and days: what the
 // disclosure inventory (shield/inventory.h) reports and the legal desk produces
 // from. Secrets are counted, never returned.
@@ -159,14 +171,11 @@ struct AccountInventoryCounts {
   bool has_profile_note = false;
   int64_t profile_fields = 0;
   int64_t profile_pictures = 0;  // avatar and header images (0 to 2)
-  int64_t public_posts = 0;
-  int64_t unlisted_posts = 0;
-  int64_t followers_only_posts = 0;
-  int64_t direct_messages = 0;           // direct posts the account wrote (all sealed)
-  int64_t direct_messages_received = 0;  // direct posts addressed to the account
-  int64_t public_media = 0;              // images attached to public posts
-  int64_t non_public_media = 0;          // images attached to unlisted or followers-only posts
-  int64_t unattached_media = 0;          // uploaded, not (yet) in a post
+  // By visibility (the store counts; shield/inventory.h says what each count means).
+  VisibilityCounts own_posts{};           // the account's posts, boosts not included
+  VisibilityCounts posts_mentioning{};    // others' posts that mention the account
+  VisibilityCounts media_in_own_posts{};  // images attached to the account's posts
+  int64_t unattached_media = 0;           // uploaded, not (yet) in a post
   bool has_public_key = false;
   int64_t wrapped_key_copies = 0;  // the secret key's wrapped copies, all credentials
   int64_t boosts = 0;
@@ -197,8 +206,7 @@ struct AccountInventoryCounts {
 };
 
 // What a legal production takes from one account (Store::account_records): its
-// inventory counts and, when asked, its own posts, boosts and direct posts left out
-// (direct posts are sealed), newest first.
+// inventory counts and the own posts (boosts left out) the caller asked for, newest first.
 struct AccountRecords {
   AccountInventoryCounts counts;
   std::vector<Post> posts;
@@ -296,10 +304,11 @@ class Store {
   virtual Status touch_activity_day(int64_t account_id, int64_t token_id, int64_t day_ms) = 0;
   // Counts of everything held about the account, read in one snapshot (what another
   // connection commits meanwhile is in all of them or in none); kNotFound if there is
-  // no such account. account_records() adds, with `with_posts`, the account's posts
-  // from the same snapshot.
+  // no such account. account_records() adds the account's posts with one of
+  // `post_visibilities` (none: no posts) from the same snapshot.
   virtual Result<AccountInventoryCounts> inventory_counts(int64_t account_id) = 0;
-  virtual Result<AccountRecords> account_records(int64_t account_id, bool with_posts) = 0;
+  virtual Result<AccountRecords> account_records(
+      int64_t account_id, const std::vector<domain::Visibility>& post_visibilities) = 0;
 
   // OAuth.
   virtual Result<App> create_app(const App& app) = 0;
@@ -528,8 +537,9 @@ class Store {
   // thread when the owner has none (or removed it), and does nothing when the owner
   // or the post is gone. conversations() pages by
   // last_status_id, newest first. conversations_ending_with() lists every thread
-  // whose newest post is `status_id`; direct_statuses_of() gives the ids of direct
-  // posts the account wrote or was addressed in, below `before_id`, newest first.
+  // whose newest post is `status_id`; statuses_with_visibility_of() gives the ids of
+  // the posts with `visibility` the account wrote or is mentioned in, below
+  // `before_id`, newest first.
   // A thread goes with its owner's account, its newest post and any participant's
   // account; mark_conversation_read() and delete_conversation() say whether the
   // owner had it.
@@ -538,8 +548,10 @@ class Store {
   virtual Result<std::vector<Conversation>> conversations(int64_t account_id, const Page& p) = 0;
   virtual Result<std::optional<Conversation>> conversation(int64_t account_id, int64_t id) = 0;
   virtual Result<std::vector<Conversation>> conversations_ending_with(int64_t status_id) = 0;
-  virtual Result<std::vector<int64_t>> direct_statuses_of(int64_t account_id, int64_t before_id,
-                                                          int limit) = 0;
+  virtual Result<std::vector<int64_t>> statuses_with_visibility_of(int64_t account_id,
+                                                                   domain::Visibility visibility,
+                                                                   int64_t before_id,
+                                                                   int limit) = 0;
   virtual Result<bool> mark_conversation_read(int64_t account_id, int64_t id) = 0;
   virtual Result<bool> delete_conversation(int64_t account_id, int64_t id) = 0;
 

@@ -140,6 +140,22 @@ TEST_F(MicroblogTest, VisibilityRules) {
             (std::vector<int64_t>{direct.id, unlisted.id, pub.id}));
 }
 
+TEST_F(MicroblogTest, AProfilePageReadsOnPastBoostsTheReaderMayNotSee) {
+  const int64_t reader = make_account("reader");
+  const int64_t owner = make_account("owner");
+  const int64_t blocker = make_account("blocker");
+  const Post own = post(owner, "older, own post");
+  // A full page of boosts of someone who blocks the reader: hidden from the reader.
+  for (int i = 0; i < 3; ++i) {
+    const Post original = post(blocker, "boosted " + std::to_string(i));
+    ASSERT_TRUE(microblog_->posts().set_reblog(owner, original.id, true, std::nullopt).ok());
+  }
+  ASSERT_TRUE(microblog_->relationships().block(blocker, reader, true).ok());
+  // An empty page would tell the client the profile has ended; the own post is below.
+  EXPECT_EQ(ids(microblog_->timelines().account_statuses(reader, owner, {}, Page{.limit = 3})),
+            (std::vector<int64_t>{own.id}));
+}
+
 TEST_F(MicroblogTest, HomeFeedGetsFollowedPostsAndDirectMessagesOnly) {
   const int64_t me = make_account("reader");
   const int64_t followed = make_account("followed");

@@ -100,8 +100,9 @@ TEST_F(AccountMediaTest, InventoryCountsImagesByWhoMaySeeThem) {
   ASSERT_TRUE(unattached.uploaded_day_ms);
   auto counts = store_->inventory_counts(alice);
   ASSERT_TRUE(counts.ok());
-  EXPECT_EQ(counts->public_media, 2);
-  EXPECT_EQ(counts->non_public_media, 1);
+  EXPECT_EQ(counts->media_in_own_posts[Visibility::kPublic], 2);
+  EXPECT_EQ(counts->media_in_own_posts[Visibility::kPrivate], 1);
+  EXPECT_EQ(counts->media_in_own_posts[Visibility::kUnlisted], 0);
   EXPECT_EQ(counts->unattached_media, 1);
   // Its upload day is the only time held of it; attached images keep none.
   EXPECT_EQ(counts->media_upload_days_ms, std::vector<int64_t>{*unattached.uploaded_day_ms});

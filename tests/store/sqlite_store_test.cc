@@ -722,7 +722,7 @@ TEST_F(SqliteStoreWritesTest, InventoryCountsAreOneSnapshot) {
   }
   ASSERT_TRUE(written.ok()) << written.error().message;
   ASSERT_TRUE(counts.ok()) << counts.error().message;
-  EXPECT_EQ(counts->public_posts, counts->favourites);
+  EXPECT_EQ(counts->own_posts[domain::Visibility::kPublic], counts->favourites);
 }
 
 }  // namespace

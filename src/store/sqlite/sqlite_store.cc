@@ -163,6 +163,13 @@ std::string join_ids(const std::vector<int64_t>& ids, char separator) {
 // Ids for an SQL IN (...) list.
 std::string id_list(const std::vector<int64_t>& ids) { return join_ids(ids, ','); }
 
+// The stored codes of `visibilities`, for an IN (...) list.
+std::string visibility_list(const std::vector<Visibility>& visibilities) {
+  std::vector<int64_t> codes;
+  for (Visibility v : visibilities) codes.push_back(static_cast<int64_t>(v));
+  return id_list(codes);
+}
+
 // Appends Mastodon's id-range paging to a query whose WHERE clause is open.
 std::string page_clause(std::string_view col, const Page& p) {
   std::string sql;
@@ -1133,14 +1140,12 @@ Result<std::vector<int64_t>> SqliteStore::account_statuses(int64_t account_id,
   if (q.exclude_reblogs) sql += " AND s.reblog_of_id IS NULL";
   if (q.only_media) sql += std::string(" AND s.id IN ") + kPostsWithMedia;
   if (q.tag) sql += " AND s.id IN (SELECT status_id FROM status_tags WHERE tag = ?3)";
-  sql += " AND (s.visibility <= " + std::to_string(static_cast<int>(q.max_visibility));
-  if (q.direct_viewer)
-    sql +=
-        " OR (s.visibility = 3 AND s.id IN (SELECT status_id FROM mentions WHERE account_id = ?2))";
+  sql += " AND (s.visibility IN (" + visibility_list(q.visibilities) + ")";
+  if (q.or_mentioning) sql += " OR s.id IN (SELECT status_id FROM mentions WHERE account_id = ?2)";
   sql += ")";
   return paged_ids(db_, sql, "s.id", p, [&](Stmt& s) {
     s.bind(1, account_id);
-    if (q.direct_viewer) s.bind(2, *q.direct_viewer);
+    if (q.or_mentioning) s.bind(2, *q.or_mentioning);
     if (q.tag) s.bind(3, *q.tag);
   });
 }
@@ -1822,15 +1827,18 @@ Result<std::vector<Conversation>> SqliteStore::conversations_ending_with(int64_t
   return collect_conversations(stmt);
 }
 
-Result<std::vector<int64_t>> SqliteStore::direct_statuses_of(int64_t account_id, int64_t before_id,
-                                                             int limit) {
+Result<std::vector<int64_t>> SqliteStore::statuses_with_visibility_of(int64_t account_id,
+                                                                      Visibility visibility,
+                                                                      int64_t before_id,
+                                                                      int limit) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
       auto stmt,
-      db_.prepare("SELECT id FROM statuses WHERE visibility = 3 AND id < ?2 AND (account_id = ?1 "
+      db_.prepare("SELECT id FROM statuses WHERE visibility = ?4 AND id < ?2 AND (account_id = ?1 "
                   "OR id IN (SELECT status_id FROM mentions WHERE account_id = ?1 AND status_id < "
                   "?2)) ORDER BY id DESC LIMIT ?3"));
   stmt.bind(1, account_id).bind(2, before_id).bind(3, static_cast<int64_t>(limit));
+  stmt.bind(4, static_cast<int64_t>(visibility));
   return collect_ids(stmt);
 }
 
@@ -2778,25 +2786,35 @@ Result<AccountInventoryCounts> inventory_counts_in(Db& db, int64_t account_id) {
     }
     return s.int64(0);
   };
-  const char* kOwnPosts =
-      "SELECT count(*) FROM statuses WHERE account_id = ?1 AND reblog_of_id IS NULL AND visibility "
-      "= ";
-  PUBLIUS_ASSIGN_OR_RETURN(c.public_posts, count(std::string(kOwnPosts) + "0"));
-  PUBLIUS_ASSIGN_OR_RETURN(c.unlisted_posts, count(std::string(kOwnPosts) + "1"));
-  PUBLIUS_ASSIGN_OR_RETURN(c.followers_only_posts, count(std::string(kOwnPosts) + "2"));
-  PUBLIUS_ASSIGN_OR_RETURN(c.direct_messages, count(std::string(kOwnPosts) + "3"));
+  // Counts grouped by the counted posts' visibility; ?1 is the account.
+  auto count_by_visibility = [&](std::string_view sql) -> Result<VisibilityCounts> {
+    PUBLIUS_ASSIGN_OR_RETURN(auto s, db.prepare(sql));
+    s.bind(1, account_id);
+    VisibilityCounts counts;
+    while (s.step()) {
+      const int64_t code = s.int64(0);
+      if (code < 0 || code >= static_cast<int64_t>(counts.by_visibility.size()))
+        return internal_error("a post has an unknown visibility code");
+      counts[static_cast<Visibility>(code)] = s.int64(1);
+    }
+    PUBLIUS_TRY(s.status());
+    return counts;
+  };
   PUBLIUS_ASSIGN_OR_RETURN(
-      c.direct_messages_received,
-      count("SELECT count(*) FROM mentions m JOIN statuses s ON s.id = m.status_id WHERE "
-            "m.account_id = ?1 AND s.visibility = 3 AND s.account_id <> ?1"));
-  const char* kOwnMedia =
-      "SELECT count(*) FROM media m LEFT JOIN statuses s ON s.id = m.status_id WHERE "
-      "m.account_id = ?1 AND ";
-  PUBLIUS_ASSIGN_OR_RETURN(c.public_media, count(std::string(kOwnMedia) + "s.visibility = 0"));
-  PUBLIUS_ASSIGN_OR_RETURN(c.non_public_media,
-                           count(std::string(kOwnMedia) + "s.visibility IN (1, 2, 3)"));
-  PUBLIUS_ASSIGN_OR_RETURN(c.unattached_media,
-                           count(std::string(kOwnMedia) + "m.status_id IS NULL"));
+      c.own_posts, count_by_visibility("SELECT visibility, count(*) FROM statuses WHERE "
+                                       "account_id = ?1 AND reblog_of_id IS NULL GROUP BY 1"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      c.posts_mentioning,
+      count_by_visibility("SELECT s.visibility, count(*) FROM mentions m JOIN statuses s ON "
+                          "s.id = m.status_id WHERE m.account_id = ?1 AND s.account_id <> ?1 "
+                          "GROUP BY 1"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      c.media_in_own_posts,
+      count_by_visibility("SELECT s.visibility, count(*) FROM media m JOIN statuses s ON s.id = "
+                          "m.status_id WHERE m.account_id = ?1 GROUP BY 1"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      c.unattached_media,
+      count("SELECT count(*) FROM media WHERE account_id = ?1 AND status_id IS NULL"));
   PUBLIUS_ASSIGN_OR_RETURN(
       int64_t public_key,
       count("SELECT count(*) FROM accounts WHERE id = ?1 AND public_key IS NOT NULL"));
@@ -2859,24 +2877,26 @@ Result<AccountInventoryCounts> inventory_counts_in(Db& db, int64_t account_id) {
 }  // namespace
 
 Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto records, account_records(account_id, false));
+  PUBLIUS_ASSIGN_OR_RETURN(auto records, account_records(account_id, {}));
   return std::move(records.counts);
 }
 
-Result<AccountRecords> SqliteStore::account_records(int64_t account_id, bool with_posts) {
+Result<AccountRecords> SqliteStore::account_records(
+    int64_t account_id, const std::vector<Visibility>& post_visibilities) {
   std::lock_guard lock(mu_);
   // One snapshot: a legal production reports the account as it was at one moment,
   // whatever other connections (the admin CLI) commit while it is read.
   PUBLIUS_ASSIGN_OR_RETURN(auto snapshot, Transaction::begin_read(db_));
   AccountRecords records;
   PUBLIUS_ASSIGN_OR_RETURN(records.counts, inventory_counts_in(db_, account_id));
-  if (with_posts) {
+  if (!post_visibilities.empty()) {
     // Read apart from the post cache, which holds what this connection saw last, not
     // this snapshot.
     PUBLIUS_ASSIGN_OR_RETURN(
         auto posts, db_.prepare(std::string("SELECT ") + kStatusColumns +
                                 " FROM statuses WHERE account_id = ? AND reblog_of_id IS NULL "
-                                "AND visibility <> 3 ORDER BY id DESC"));
+                                "AND visibility IN (" +
+                                visibility_list(post_visibilities) + ") ORDER BY id DESC"));
     posts.bind(1, account_id);
     while (posts.step()) records.posts.push_back(read_status(posts));
     PUBLIUS_TRY(posts.status());

@@ -55,7 +55,8 @@ class SqliteStore final : public store::Store {
   Result<std::string> password_hash(int64_t account_id) override;
   Status touch_activity_day(int64_t account_id, int64_t token_id, int64_t day_ms) override;
   Result<store::AccountInventoryCounts> inventory_counts(int64_t account_id) override;
-  Result<store::AccountRecords> account_records(int64_t account_id, bool with_posts) override;
+  Result<store::AccountRecords> account_records(
+      int64_t account_id, const std::vector<domain::Visibility>& post_visibilities) override;
 
   Result<store::App> create_app(const store::App& app) override;
   Result<std::optional<store::App>> app_by_client_id(std::string_view client_id) override;
@@ -182,8 +183,9 @@ class SqliteStore final : public store::Store {
                                                          const store::Page& p) override;
   Result<std::optional<store::Conversation>> conversation(int64_t account_id, int64_t id) override;
   Result<std::vector<store::Conversation>> conversations_ending_with(int64_t status_id) override;
-  Result<std::vector<int64_t>> direct_statuses_of(int64_t account_id, int64_t before_id,
-                                                  int limit) override;
+  Result<std::vector<int64_t>> statuses_with_visibility_of(int64_t account_id,
+                                                           domain::Visibility visibility,
+                                                           int64_t before_id, int limit) override;
   Result<bool> mark_conversation_read(int64_t account_id, int64_t id) override;
   Result<bool> delete_conversation(int64_t account_id, int64_t id) override;
 
