@@ -180,20 +180,24 @@ void Api::add_account_routes(http::Router& r) {
   // Followers and following: account pages keyed by the follow's row id.
   using Rows =
       std::function<Result<std::vector<std::pair<int64_t, int64_t>>>(int64_t, const domain::Page&)>;
-  auto follow_list = [this, &r](const char* path, Rows fetch) {
+  using RowsSeenBy = std::function<Result<std::vector<std::pair<int64_t, int64_t>>>(
+      domain::Viewer, int64_t, const domain::Page&)>;
+  auto follow_list = [this, &r](const char* path, RowsSeenBy fetch) {
     route(r, "GET", path, http::Policy::optional("read:accounts"),
           [this, fetch = std::move(fetch)](Call& c) -> Result<http::Response> {
             PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
             PUBLIUS_ASSIGN_OR_RETURN(auto page, input::page_from(c.params, 40, 80));
-            return account_page(renderer_, c.request, fetch(id, page));
+            return account_page(renderer_, c.request, fetch(c.viewer(), id, page));
           });
   };
-  follow_list("/api/v1/accounts/:id/followers", [this](int64_t id, const domain::Page& page) {
-    return microblog_.relationships().followers(id, page);
-  });
-  follow_list("/api/v1/accounts/:id/following", [this](int64_t id, const domain::Page& page) {
-    return microblog_.relationships().following(id, page);
-  });
+  follow_list("/api/v1/accounts/:id/followers",
+              [this](domain::Viewer viewer, int64_t id, const domain::Page& page) {
+                return microblog_.relationships().followers(viewer, id, page);
+              });
+  follow_list("/api/v1/accounts/:id/following",
+              [this](domain::Viewer viewer, int64_t id, const domain::Page& page) {
+                return microblog_.relationships().following(viewer, id, page);
+              });
 
   // Relationship-changing actions share one shape: target id, domain call, relationship JSON.
   using Act =

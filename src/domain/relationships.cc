@@ -113,13 +113,24 @@ Result<std::vector<Relationship>> Relationships::relationships(
   return store_.relationships(account_id, target_ids);
 }
 
-Result<Relationships::AccountRows> Relationships::followers(int64_t account_id, const Page& page) {
+Result<bool> Relationships::shows_follow_lists(Viewer viewer, int64_t account_id) {
   PUBLIUS_TRY(mb_.accounts().account(account_id));
+  if (!viewer || *viewer == account_id) return true;
+  PUBLIUS_ASSIGN_OR_RETURN(auto rel, relationship(*viewer, account_id));
+  return !rel.blocked_by;
+}
+
+Result<Relationships::AccountRows> Relationships::followers(Viewer viewer, int64_t account_id,
+                                                            const Page& page) {
+  PUBLIUS_ASSIGN_OR_RETURN(bool shown, shows_follow_lists(viewer, account_id));
+  if (!shown) return AccountRows();
   return store_.followers(account_id, page);
 }
 
-Result<Relationships::AccountRows> Relationships::following(int64_t account_id, const Page& page) {
-  PUBLIUS_TRY(mb_.accounts().account(account_id));
+Result<Relationships::AccountRows> Relationships::following(Viewer viewer, int64_t account_id,
+                                                            const Page& page) {
+  PUBLIUS_ASSIGN_OR_RETURN(bool shown, shows_follow_lists(viewer, account_id));
+  if (!shown) return AccountRows();
   return store_.following(account_id, page);
 }
 

@@ -33,16 +33,20 @@ class Relationships final : private ServiceBase {
   Result<Relationship> resolve_follow_request(int64_t target_id, int64_t requester_id, bool accept);
 
   // Lists of accounts, each a page of rows (row id, account id), newest first.
-  // Followers and following of an account (kNotFound for an unknown one).
+  // Followers and following of an account (kNotFound for an unknown one), as `viewer`
+  // may see them: an account that blocks the viewer shows it neither (an empty list,
+  // as Mastodon answers).
   using AccountRows = std::vector<std::pair<int64_t, int64_t>>;
-  Result<AccountRows> followers(int64_t account_id, const Page& page);
-  Result<AccountRows> following(int64_t account_id, const Page& page);
+  Result<AccountRows> followers(Viewer viewer, int64_t account_id, const Page& page);
+  Result<AccountRows> following(Viewer viewer, int64_t account_id, const Page& page);
   // The account's own: who asks to follow it, whom it blocks and mutes.
   Result<AccountRows> follow_requests(int64_t account_id, const Page& page);
   Result<AccountRows> blocks(int64_t account_id, const Page& page);
   Result<AccountRows> mutes(int64_t account_id, const Page& page);
 
  private:
+  // Whether `viewer` may see the follow lists of `account_id` (kNotFound: no such account).
+  Result<bool> shows_follow_lists(Viewer viewer, int64_t account_id);
   // What ending the follow of `followed_id` by `follower_id` takes with it.
   static store::EndedFollow ending(int64_t follower_id, int64_t followed_id);
   // Ends a follow, if there is one, and drops the follower's warm home feed.

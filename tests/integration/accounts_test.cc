@@ -405,6 +405,24 @@ TEST_F(AccountsApiIntegration, FollowersAndFollowingWithLinkHeaders) {
             std::vector<std::string>{});
 }
 
+TEST_F(AccountsApiIntegration, AnAccountThatBlocksTheViewerShowsItNoFollowLists) {
+  auto star = new_user("star");
+  auto fan = new_user("fan");
+  auto blocked = new_user("blocked");
+  api().follow(fan, star);
+  api().follow(star, fan);
+  Api::ok_json(api().post("/api/v1/accounts/" + blocked.id + "/block", star.token));
+  for (const char* list : {"/followers", "/following"}) {
+    const std::string path = "/api/v1/accounts/" + star.id + list;
+    EXPECT_EQ(ids(Api::ok_json(api().get(path, blocked.token))), std::vector<std::string>{})
+        << path;
+    // Anyone else, signed in or not, and the account itself still see the list.
+    EXPECT_EQ(ids(Api::ok_json(api().get(path, fan.token))), std::vector<std::string>{fan.id});
+    EXPECT_EQ(ids(Api::ok_json(api().get(path))), std::vector<std::string>{fan.id});
+    EXPECT_EQ(ids(Api::ok_json(api().get(path, star.token))), std::vector<std::string>{fan.id});
+  }
+}
+
 TEST_F(AccountsApiIntegration, RemoveFromFollowersEndsTheirFollowAndTheirHomeFeedOfUs) {
   auto star = new_user("shy");
   auto fan = new_user("fan");
