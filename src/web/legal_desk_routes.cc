@@ -91,12 +91,11 @@ void LegalDeskWeb::register_routes(http::Router& router) {
   add_transparency_routes(router);
 }
 
-http::Response LegalDeskWeb::demand_page(WebUi::Visit& v, const std::string& id,
-                                         std::string_view notice, std::string_view problem,
-                                         int status) {
-  auto shown = desk_.show_json(id);
-  if (!shown.ok()) return ui_.error(v, shown.error());
-  const json::object demand = json::parse(*shown).as_object();
+Result<http::Response> LegalDeskWeb::demand_page(WebUi::Visit& v, const std::string& id,
+                                                 std::string_view notice, std::string_view problem,
+                                                 int status) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto shown, desk_.show_json(id));
+  const json::object demand = json::parse(shown).as_object();
   const std::string state(demand.at("state").as_string());
   const bool held = demand.at("notice").at("status").as_string() == "held";
   DemandActions actions;
@@ -120,89 +119,92 @@ void LegalDeskWeb::add_desk_routes(http::Router& r) {
     ui_.add_page(r, std::move(method), std::move(pattern), std::move(policy), std::move(handler));
   };
 
-  admin_page("GET", "/legal", [this](http::Request& req, WebUi::Visit& v) {
-    auto list = desk_.list_json();
-    if (!list.ok()) return ui_.error(v, list.error());
-    const json::array all = json::parse(*list).as_array();
-    auto page = v.params.get_int("page");
-    if (!page.ok()) return ui_.error(v, page.error());
-    const size_t number = static_cast<size_t>(std::max<int64_t>(1, page->value_or(1)));
-    const size_t from = std::min(all.size(), (number - 1) * kDemandsPerPage);
-    const size_t to = std::min(all.size(), from + kDemandsPerPage);
-    json::array shown(all.begin() + static_cast<std::ptrdiff_t>(from),
-                      all.begin() + static_cast<std::ptrdiff_t>(to));
-    Pager pager;
-    if (number > 1) pager.newer = req.path + "?page=" + std::to_string(number - 1);
-    if (to < all.size()) pager.older = req.path + "?page=" + std::to_string(number + 1);
-    return http::Response::html(legal_list_page(v.frame, shown, pager));
-  });
+  admin_page("GET", "/legal",
+             [this](http::Request& req, WebUi::Visit& v) -> Result<http::Response> {
+               PUBLIUS_ASSIGN_OR_RETURN(auto list, desk_.list_json());
+               const json::array all = json::parse(list).as_array();
+               PUBLIUS_ASSIGN_OR_RETURN(auto page, v.params.get_int("page"));
+               const size_t number = static_cast<size_t>(std::max<int64_t>(1, page.value_or(1)));
+               const size_t from = std::min(all.size(), (number - 1) * kDemandsPerPage);
+               const size_t to = std::min(all.size(), from + kDemandsPerPage);
+               json::array shown(all.begin() + static_cast<std::ptrdiff_t>(from),
+                                 all.begin() + static_cast<std::ptrdiff_t>(to));
+               Pager pager;
+               if (number > 1) pager.newer = req.path + "?page=" + std::to_string(number - 1);
+               if (to < all.size()) pager.older = req.path + "?page=" + std::to_string(number + 1);
+               return http::Response::html(legal_list_page(v.frame, shown, pager));
+             });
 
   admin_page("GET", "/legal/new", [](http::Request&, WebUi::Visit& v) {
     return http::Response::html(legal_intake_page(v.frame, {}));
   });
 
-  admin_page("POST", "/legal/demands", [this](http::Request&, WebUi::Visit& v) {
-    IntakeForm form = intake_form(v.params);
-    auto recorded = desk_.intake(intake_json(form), input::document_uploads(v.params));
-    if (!recorded.ok()) {
-      if (!is_input_error(recorded.error())) return ui_.error(v, recorded.error());
-      form.error = recorded.error().message +
-                   ". Correct it and submit again; attach the documents again too.";
-      return http::Response::html(legal_intake_page(v.frame, form), 422);
-    }
-    const std::string id(json::parse(*recorded).at("id").as_string());
-    return http::Response::redirect("/legal/demands/" + id + "?done=recorded", 303);
-  });
+  admin_page("POST", "/legal/demands",
+             [this](http::Request&, WebUi::Visit& v) -> Result<http::Response> {
+               IntakeForm form = intake_form(v.params);
+               auto recorded = desk_.intake(intake_json(form), input::document_uploads(v.params));
+               if (!recorded.ok()) {
+                 if (!is_input_error(recorded.error())) return recorded.take_error();
+                 form.error = recorded.error().message +
+                              ". Correct it and submit again; attach the documents again too.";
+                 return http::Response::html(legal_intake_page(v.frame, form), 422);
+               }
+               const std::string id(json::parse(*recorded).at("id").as_string());
+               return http::Response::redirect("/legal/demands/" + id + "?done=recorded", 303);
+             });
 
   admin_page("GET", "/legal/demands/:id", [this](http::Request& req, WebUi::Visit& v) {
     return demand_page(v, std::string(req.path_param("id")),
                        done_message(v.params.get_or("done", "")), "", 200);
   });
 
-  admin_page("POST", "/legal/demands/:id/transition", [this](http::Request& req, WebUi::Visit& v) {
-    const std::string id(req.path_param("id"));
-    auto moved = desk_.transition(id, v.params.get_or("to", ""), v.params.get_or("reason", ""));
-    if (!moved.ok()) {
-      if (!is_input_error(moved.error())) return ui_.error(v, moved.error());
-      return demand_page(v, id, "", moved.error().message + ". Nothing was changed.", 422);
-    }
-    return http::Response::redirect("/legal/demands/" + id + "?done=moved", 303);
-  });
+  admin_page(
+      "POST", "/legal/demands/:id/transition",
+      [this](http::Request& req, WebUi::Visit& v) -> Result<http::Response> {
+        const std::string id(req.path_param("id"));
+        auto moved = desk_.transition(id, v.params.get_or("to", ""), v.params.get_or("reason", ""));
+        if (!moved.ok()) {
+          if (!is_input_error(moved.error())) return moved.take_error();
+          return demand_page(v, id, "", moved.error().message + ". Nothing was changed.", 422);
+        }
+        return http::Response::redirect("/legal/demands/" + id + "?done=moved", 303);
+      });
 
-  admin_page("POST", "/legal/demands/:id/produce", [this](http::Request& req, WebUi::Visit& v) {
-    const std::string id(req.path_param("id"));
-    auto approved = input::approved_categories(v.params);
-    Result<std::string> produced = approved.ok() ? desk_.produce_stored(id, *approved)
-                                                 : Result<std::string>(approved.take_error());
-    if (!produced.ok()) {
-      if (!is_input_error(produced.error())) return ui_.error(v, produced.error());
-      return demand_page(v, id, "",
-                         produced.error().message + ". Tick the approved categories and try again.",
-                         422);
-    }
-    return http::Response::redirect("/legal/demands/" + id + "?done=produced", 303);
-  });
+  admin_page(
+      "POST", "/legal/demands/:id/produce",
+      [this](http::Request& req, WebUi::Visit& v) -> Result<http::Response> {
+        const std::string id(req.path_param("id"));
+        auto approved = input::approved_categories(v.params);
+        Result<std::string> produced = approved.ok() ? desk_.produce_stored(id, *approved)
+                                                     : Result<std::string>(approved.take_error());
+        if (!produced.ok()) {
+          if (!is_input_error(produced.error())) return produced.take_error();
+          return demand_page(
+              v, id, "", produced.error().message + ". Tick the approved categories and try again.",
+              422);
+        }
+        return http::Response::redirect("/legal/demands/" + id + "?done=produced", 303);
+      });
 
-  admin_page("GET", "/legal/demands/:id/package.tar", [this](http::Request& req, WebUi::Visit& v) {
-    const std::string id(req.path_param("id"));
-    auto files = desk_.stored_package(id);
-    if (!files.ok()) return ui_.error(v, files.error());
-    auto tar = legal::ustar_archive(id, *files, now_ms() / 1000);
-    if (!tar.ok()) return ui_.error(v, tar.error());
-    http::Response response;
-    response.content_type = "application/x-tar";
-    response.body = std::move(tar).value();
-    response.with_header("Content-Disposition", "attachment; filename=\"" + id + ".tar\"")
-        .with_header("Cache-Control", "no-store")
-        .with_header("X-Content-Type-Options", "nosniff");
-    return response;
-  });
+  admin_page(
+      "GET", "/legal/demands/:id/package.tar",
+      [this](http::Request& req, WebUi::Visit&) -> Result<http::Response> {
+        const std::string id(req.path_param("id"));
+        PUBLIUS_ASSIGN_OR_RETURN(auto files, desk_.stored_package(id));
+        http::Response response;
+        PUBLIUS_ASSIGN_OR_RETURN(response.body, legal::ustar_archive(id, files, now_ms() / 1000));
+        response.content_type = "application/x-tar";
+        response.with_header("Content-Disposition", "attachment; filename=\"" + id + ".tar\"")
+            .with_header("Cache-Control", "no-store")
+            .with_header("X-Content-Type-Options", "nosniff");
+        return response;
+      });
 
-  admin_page("GET", "/legal/audit", [this](http::Request&, WebUi::Visit& v) {
-    auto report = desk_.verify();
-    if (!report.ok()) return ui_.error(v, report.error());
-    return http::Response::html(legal_audit_page(v.frame, *report));
-  });
+  admin_page("GET", "/legal/audit",
+             [this](http::Request&, WebUi::Visit& v) -> Result<http::Response> {
+               PUBLIUS_ASSIGN_OR_RETURN(auto report, desk_.verify());
+               return http::Response::html(legal_audit_page(v.frame, report));
+             });
 }
 
 Result<std::string> LegalDeskWeb::period_of(const http::Params& params) {
@@ -215,15 +217,12 @@ Result<std::string> LegalDeskWeb::period_of(const http::Params& params) {
 
 void LegalDeskWeb::add_transparency_routes(http::Router& r) {
   ui_.add_page(r, "GET", "/transparency", http::Policy::optional("read"),
-               [this](http::Request&, WebUi::Visit& v) {
-                 auto period = period_of(v.params);
-                 if (!period.ok()) return ui_.error(v, period.error());
-                 auto periods = desk_.transparency_periods();
-                 if (!periods.ok()) return ui_.error(v, periods.error());
-                 auto report = desk_.transparency({*period, "json", false});
-                 if (!report.ok()) return ui_.error(v, report.error());
+               [this](http::Request&, WebUi::Visit& v) -> Result<http::Response> {
+                 PUBLIUS_ASSIGN_OR_RETURN(auto period, period_of(v.params));
+                 PUBLIUS_ASSIGN_OR_RETURN(auto periods, desk_.transparency_periods());
+                 PUBLIUS_ASSIGN_OR_RETURN(auto report, desk_.transparency({period, "json", false}));
                  return http::Response::html(
-                     transparency_page(v.frame, json::parse(*report).as_object(), *periods));
+                     transparency_page(v.frame, json::parse(report).as_object(), periods));
                });
 
   // The same report as `publius legal transparency`, for download: no session needed.

@@ -28,8 +28,8 @@ class LegalDeskWeb {
   void add_desk_routes(http::Router& r);
   void add_transparency_routes(http::Router& r);
   // The demand page with a message (after an action) or an error (refused action).
-  http::Response demand_page(WebUi::Visit& v, const std::string& id, std::string_view notice,
-                             std::string_view problem, int status);
+  Result<http::Response> demand_page(WebUi::Visit& v, const std::string& id,
+                                     std::string_view notice, std::string_view problem, int status);
   // The `period` parameter, or the newest half-year with demands (the current one when none).
   Result<std::string> period_of(const http::Params& params);
 

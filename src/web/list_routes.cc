@@ -10,36 +10,33 @@ namespace publius::web {
 
 void WebUi::add_list_routes(http::Router& r) {
   // Every list page is the owner's: logged out goes to sign-in, another's list is 404.
-  auto lists = [this](Visit& v, const FormState& state, int status) {
-    auto all = microblog_.lists().lists(v.account->id);
-    if (!all.ok()) return error(v, all.error());
-    return page(v, lists_page(v.frame, *all, state), status);
+  auto lists = [this](Visit& v, const FormState& state, int status) -> Result<http::Response> {
+    PUBLIUS_ASSIGN_OR_RETURN(auto all, microblog_.lists().lists(v.account->id));
+    return page(v, lists_page(v.frame, all, state), status);
   };
-  auto edit = [this](Visit& v, int64_t list_id, const FormState& state, int status) {
-    auto list = microblog_.lists().own_list(v.account->id, list_id);
-    if (!list.ok()) return error(v, list.error());
+  auto edit = [this](Visit& v, int64_t list_id, const FormState& state,
+                     int status) -> Result<http::Response> {
+    PUBLIUS_ASSIGN_OR_RETURN(auto list, microblog_.lists().own_list(v.account->id, list_id));
     std::vector<int64_t> ids;
     domain::Page everyone;
     everyone.limit = std::numeric_limits<int>::max();
-    auto rows = microblog_.lists().members(v.account->id, list_id, everyone);
-    if (!rows.ok()) return error(v, rows.error());
-    for (auto [row, id] : *rows) ids.push_back(id);
-    auto members = microblog_.accounts().accounts(ids);
-    if (!members.ok()) return error(v, members.error());
-    return page(v, list_edit_page(v.frame, *list, *members, state), status);
+    PUBLIUS_ASSIGN_OR_RETURN(auto rows,
+                             microblog_.lists().members(v.account->id, list_id, everyone));
+    for (auto [row, id] : rows) ids.push_back(id);
+    PUBLIUS_ASSIGN_OR_RETURN(auto members, microblog_.accounts().accounts(ids));
+    return page(v, list_edit_page(v.frame, list, members, state), status);
   };
   // A list action: signed in, the list's id, then `act`; a refusal the user can
   // fix (422) shows the edit page again with the reason.
-  auto act = [this, edit](auto action) {
-    return [this, edit, action](http::Request& req, Visit& v) -> http::Response {
-      auto id = http::path_id(req);
-      if (!id.ok()) return error(v, id.error());
-      Status done = action(req, v, *id);
+  auto act = [edit](auto action) {
+    return [edit, action](http::Request& req, Visit& v) -> Result<http::Response> {
+      PUBLIUS_ASSIGN_OR_RETURN(int64_t id, http::path_id(req));
+      Status done = action(req, v, id);
       if (!done.ok()) {
-        if (done.error().code != ErrorCode::kUnprocessable) return error(v, done.error());
-        return edit(v, *id, FormState{done.error().message, "", ""}, 422);
+        if (done.error().code != ErrorCode::kUnprocessable) return done.take_error();
+        return edit(v, id, FormState{done.error().message, "", ""}, 422);
       }
-      return http::Response::redirect("/lists/" + std::to_string(*id) + "/edit", 303);
+      return http::Response::redirect("/lists/" + std::to_string(id) + "/edit", 303);
     };
   };
 
@@ -48,19 +45,19 @@ void WebUi::add_list_routes(http::Router& r) {
 
   add_page(
       r, "POST", "/lists", http::Policy::user("write:lists"),
-      [this, lists](http::Request&, Visit& v) {
+      [this, lists](http::Request&, Visit& v) -> Result<http::Response> {
         auto fields = input::list_fields(v.params);
         Result<domain::List> created =
             fields.ok() ? microblog_.lists().create_list(v.account->id, *fields) : fields.error();
         if (!created.ok()) {
-          if (created.error().code != ErrorCode::kUnprocessable) return error(v, created.error());
+          if (created.error().code != ErrorCode::kUnprocessable) return created.take_error();
           return lists(v, FormState{created.error().message, "", ""}, 422);
         }
         return http::Response::redirect("/lists/" + std::to_string(created->id) + "/edit", 303);
       });
 
   add_page(r, "GET", "/lists/:id/edit", http::Policy::user("read:lists"),
-           [edit](http::Request& req, Visit& v) {
+           [edit](http::Request& req, Visit& v) -> Result<http::Response> {
              auto id = http::path_id(req);
              if (!id.ok()) return http::Response::redirect("/lists", 303);
              return edit(v, *id, {}, 200);
@@ -89,11 +86,9 @@ void WebUi::add_list_routes(http::Router& r) {
            }));
 
   add_page(r, "POST", "/lists/:id/delete", http::Policy::user("write:lists"),
-           [this](http::Request& req, Visit& v) {
-             auto id = http::path_id(req);
-             if (!id.ok()) return error(v, id.error());
-             if (auto s = microblog_.lists().delete_list(v.account->id, *id); !s.ok())
-               return error(v, s.error());
+           [this](http::Request& req, Visit& v) -> Result<http::Response> {
+             PUBLIUS_ASSIGN_OR_RETURN(int64_t id, http::path_id(req));
+             PUBLIUS_TRY(microblog_.lists().delete_list(v.account->id, id));
              return http::Response::redirect("/lists", 303);
            });
 }

@@ -151,27 +151,25 @@ void WebUi::add_page(http::Router& router, std::string method, std::string patte
   const http::Policy checked = policy;
   router.add(std::move(method), std::move(pattern), std::move(policy),
              [this, is_post, is_get, checked, handler](http::Request& req) {
-               http::Response response;
                auto visit = begin_visit(req);
-               Visit fallback;
-               Visit* v = nullptr;
                if (!visit.ok()) {
+                 Visit fallback;
                  fallback.frame.instance_title = microblog_.config().title;
-                 response = error(fallback, visit.error());
-                 v = &fallback;
-               } else {
-                 v = &*visit;
-                 response = admit_and_handle(req, *v, checked, is_post, is_get, handler);
+                 return error(fallback, visit.error());
                }
+               Visit& v = *visit;
+               auto handled = admit_and_handle(req, v, checked, is_post, is_get, handler);
+               http::Response response =
+                   handled.ok() ? std::move(handled).value() : error(v, handled.error());
                // Pages carry their security headers from http::Response::html.
-               for (auto& cookie : v->set_cookies)
-                 response.with_header("Set-Cookie", cookie.second);
+               for (auto& cookie : v.set_cookies) response.with_header("Set-Cookie", cookie.second);
                return response;
              });
 }
 
-http::Response WebUi::admit_and_handle(http::Request& req, Visit& v, const http::Policy& policy,
-                                       bool is_post, bool is_get, const PageHandler& handler) {
+Result<http::Response> WebUi::admit_and_handle(http::Request& req, Visit& v,
+                                               const http::Policy& policy, bool is_post,
+                                               bool is_get, const PageHandler& handler) {
   // A POST must carry the token derived from this browser's cookie: a form on
   // another site cannot read the cookie, so it cannot forge the token.
   if (is_post && !csrf_matches(v.cookie_secret, v.params.get_or("csrf", "")))
@@ -184,14 +182,14 @@ http::Response WebUi::admit_and_handle(http::Request& req, Visit& v, const http:
   // Admin pages are not there for anyone else, signed in or not: the site's 404.
   if (policy.access == http::Access::kAdmin &&
       (!v.account || v.account->role != domain::Role::kAdmin))
-    return error(v, not_found());
+    return not_found();
   if (policy.access == http::Access::kUser && !v.account) {
     if (is_get) return http::Response::redirect("/auth/sign_in", 303);
-    return error(v, unauthorized("You need to be logged in to do that."));
+    return unauthorized("You need to be logged in to do that.");
   }
   if (v.account && !oauth::covers_any(session_scopes(*v.account), policy.scope) &&
       policy.access != http::Access::kPublic)
-    return error(v, forbidden("This page is not open to this account."));
+    return forbidden("This page is not open to this account.");
   return handler(req, v);
 }
 
@@ -338,7 +336,7 @@ void WebUi::add_auth_routes(http::Router& r) {
            });
   add_page(
       r, "POST", "/auth/sign_up", http::Policy::optional("write:accounts"),
-      [this](http::Request&, Visit& v) {
+      [this](http::Request&, Visit& v) -> Result<http::Response> {
         FormState state;
         state.username = v.params.get_or("username", "");
         if (!microblog_.config().registrations_open)
@@ -346,12 +344,11 @@ void WebUi::add_auth_routes(http::Router& r) {
         auto registered =
             microblog_.accounts().register_account(state.username, v.params.get_or("password", ""));
         if (!registered.ok()) {
-          if (http::status_for(registered.error().code) >= 500) return error(v, registered.error());
+          if (http::status_for(registered.error().code) >= 500) return registered.take_error();
           state.error = registered.error().message;
           return page(v, sign_up_page(v.frame, state, true), 422);
         }
-        if (auto s = sign_in(v, registered->account.id, &registered->key); !s.ok())
-          return error(v, s.error());
+        PUBLIUS_TRY(sign_in(v, registered->account.id, &registered->key));
         return page(v, recovery_codes_page(v.frame, "Welcome, @" + registered->account.username,
                                            registered->recovery_codes, "/home",
                                            "I saved them: go to my home timeline"));
@@ -366,7 +363,7 @@ void WebUi::add_auth_routes(http::Router& r) {
              return page(v, sign_in_page(v.frame, state));
            });
   add_page(r, "POST", "/auth/sign_in", http::Policy::optional("read"),
-           [this](http::Request&, Visit& v) {
+           [this](http::Request&, Visit& v) -> Result<http::Response> {
              FormState state;
              state.username = v.params.get_or("username", "");
              const std::string password = v.params.get_or("password", "");
@@ -374,24 +371,21 @@ void WebUi::add_auth_routes(http::Router& r) {
                  microblog_.credentials().authenticate(state.username, password, v.client_key);
              if (!account.ok()) {
                // Refused (throttled) or failed: an error page; a wrong password: the form again.
-               if (account.error().code != ErrorCode::kUnauthorized)
-                 return error(v, account.error());
+               if (account.error().code != ErrorCode::kUnauthorized) return account.take_error();
                state.error = "That username and password do not match. Check both and try again.";
                return page(v, sign_in_page(v.frame, state), 401);
              }
-             auto key = microblog_.keys().unlock_with_password(account->id, password);
-             if (!key.ok()) return error(v, key.error());
+             PUBLIUS_ASSIGN_OR_RETURN(
+                 auto key, microblog_.keys().unlock_with_password(account->id, password));
              // Whatever session this browser had ends: a fresh secret defeats session fixation.
              (void)microblog_.credentials().end_session(v.cookie_secret);
-             if (auto s = sign_in(v, account->id, *key ? &**key : nullptr); !s.ok())
-               return error(v, s.error());
+             PUBLIUS_TRY(sign_in(v, account->id, key ? &*key : nullptr));
              return http::Response::redirect("/home", 303);
            });
 
   add_page(r, "POST", "/auth/sign_out", http::Policy::optional("read"),
-           [this](http::Request&, Visit& v) {
-             if (auto s = microblog_.credentials().end_session(v.cookie_secret); !s.ok())
-               return error(v, s.error());
+           [this](http::Request&, Visit& v) -> Result<http::Response> {
+             PUBLIUS_TRY(microblog_.credentials().end_session(v.cookie_secret));
              sign_out_cookie(v);
              return http::Response::redirect("/", 303);
            });
@@ -399,7 +393,7 @@ void WebUi::add_auth_routes(http::Router& r) {
   add_page(r, "GET", "/auth/recover", http::Policy::optional("read"),
            [this](http::Request&, Visit& v) { return page(v, recover_page(v.frame, {})); });
   add_page(r, "POST", "/auth/recover", http::Policy::optional("write:accounts"),
-           [this](http::Request&, Visit& v) {
+           [this](http::Request&, Visit& v) -> Result<http::Response> {
              FormState state;
              state.username = v.params.get_or("username", "");
              const std::string code = normalize_recovery_code(v.params.get_or("code", ""));
@@ -408,7 +402,7 @@ void WebUi::add_auth_routes(http::Router& r) {
                  microblog_.credentials().recover(state.username, code, password, v.client_key);
              if (!recovered.ok()) {
                if (recovered.error().code != ErrorCode::kUnprocessable)
-                 return error(v, recovered.error());
+                 return recovered.take_error();
                state.error = form_message(recovered.error());
                return page(v, recover_page(v.frame, state), 422);
              }
@@ -419,25 +413,21 @@ void WebUi::add_auth_routes(http::Router& r) {
 // ---- Reading: landing, timelines, posts, profiles, notifications, search ----
 
 void WebUi::add_reading_routes(http::Router& r) {
-  add_page(r, "GET", "/", http::Policy::optional("read"), [this](http::Request&, Visit& v) {
-    auto stats = microblog_.accounts().instance_stats();
-    if (!stats.ok()) return error(v, stats.error());
-    const auto& config = microblog_.config();
-    return page(v, landing_page(v.frame, config.description, config.rules,
-                                config.registrations_open, stats->users, stats->statuses));
-  });
+  add_page(r, "GET", "/", http::Policy::optional("read"),
+           [this](http::Request&, Visit& v) -> Result<http::Response> {
+             PUBLIUS_ASSIGN_OR_RETURN(auto stats, microblog_.accounts().instance_stats());
+             const auto& config = microblog_.config();
+             return page(v, landing_page(v.frame, config.description, config.rules,
+                                         config.registrations_open, stats.users, stats.statuses));
+           });
 
   // A timeline page: the domain call differs, the rest is shared.
   auto timeline = [this](http::Request& req, Visit& v, TimelinePage content,
-                         auto fetch) -> http::Response {
-    auto paging = input::page_from(v.params, 20, 40);
-    if (!paging.ok()) return error(v, paging.error());
-    Result<std::vector<domain::Post>> posts = fetch(*paging);
-    if (!posts.ok()) return error(v, posts.error());
-    auto shown = views(v, *posts);
-    if (!shown.ok()) return error(v, shown.error());
-    content.posts = std::move(shown).value();
-    content.pager = pager(req, v.params, content.posts, paging->limit);
+                         auto fetch) -> Result<http::Response> {
+    PUBLIUS_ASSIGN_OR_RETURN(auto paging, input::page_from(v.params, 20, 40));
+    PUBLIUS_ASSIGN_OR_RETURN(std::vector<domain::Post> posts, fetch(paging));
+    PUBLIUS_ASSIGN_OR_RETURN(content.posts, views(v, posts));
+    content.pager = pager(req, v.params, content.posts, paging.limit);
     return page(v, timeline_page(v.frame, content));
   };
 
@@ -468,37 +458,33 @@ void WebUi::add_reading_routes(http::Router& r) {
            });
 
   add_page(r, "GET", "/lists/:id", http::Policy::user("read:lists"),
-           [this, timeline](http::Request& req, Visit& v) {
-             auto id = http::path_id(req);
-             if (!id.ok()) return error(v, id.error());
-             auto list = microblog_.lists().own_list(v.account->id, *id);
-             if (!list.ok()) return error(v, list.error());
+           [this, timeline](http::Request& req, Visit& v) -> Result<http::Response> {
+             PUBLIUS_ASSIGN_OR_RETURN(int64_t id, http::path_id(req));
+             PUBLIUS_ASSIGN_OR_RETURN(auto list, microblog_.lists().own_list(v.account->id, id));
              TimelinePage content;
-             content.title = list->title;
+             content.title = list.title;
              content.intro = "Posts from the accounts in this list, newest first.";
-             content.manage = NavLink{"/lists/" + std::to_string(*id) + "/edit", "Edit this list"};
+             content.manage = NavLink{"/lists/" + std::to_string(id) + "/edit", "Edit this list"};
              content.empty_message =
                  "No posts from this list's accounts yet. Add people on its edit page.";
              return timeline(req, v, std::move(content), [&](const domain::Page& p) {
-               return microblog_.timelines().list_timeline(v.account->id, *id, p);
+               return microblog_.timelines().list_timeline(v.account->id, id, p);
              });
            });
 
   add_page(r, "GET", "/tags/:tag", http::Policy::optional("read:statuses"),
-           [this, timeline](http::Request& req, Visit& v) {
+           [this, timeline](http::Request& req, Visit& v) -> Result<http::Response> {
              auto tag = http::percent_decode(req.path_param("tag"), false);
-             if (!tag || !domain::is_valid_tag(*tag))
-               return error(v, not_found("That is not a hashtag."));
+             if (!tag || !domain::is_valid_tag(*tag)) return not_found("That is not a hashtag.");
              TimelinePage content;
              content.title = "#" + *tag;
              content.intro = "Posts tagged #" + *tag + ".";
              content.empty_message = "No posts with this hashtag yet.";
              const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
              if (viewer) {
-               auto entity = microblog_.tags().tag(viewer, *tag);
-               if (!entity.ok()) return error(v, entity.error());
-               const std::string base = "/tags/" + entity->name;
-               content.action = entity->following.value_or(false)
+               PUBLIUS_ASSIGN_OR_RETURN(auto entity, microblog_.tags().tag(viewer, *tag));
+               const std::string base = "/tags/" + entity.name;
+               content.action = entity.following.value_or(false)
                                     ? NavLink{base + "/unfollow", "Unfollow #" + *tag}
                                     : NavLink{base + "/follow", "Follow #" + *tag};
              }
@@ -509,29 +495,27 @@ void WebUi::add_reading_routes(http::Router& r) {
 
   add_page(
       r, "GET", "/messages", http::Policy::user("read:statuses"),
-      [this](http::Request& req, Visit& v) {
-        auto paging = input::page_from(v.params, 20, 40);
-        if (!paging.ok()) return error(v, paging.error());
-        auto entries = microblog_.conversations().conversations(v.account->id, *paging);
-        if (!entries.ok()) return error(v, entries.error());
+      [this](http::Request& req, Visit& v) -> Result<http::Response> {
+        PUBLIUS_ASSIGN_OR_RETURN(auto paging, input::page_from(v.params, 20, 40));
+        PUBLIUS_ASSIGN_OR_RETURN(auto entries,
+                                 microblog_.conversations().conversations(v.account->id, paging));
         std::vector<domain::Post> last_posts;
-        for (const auto& e : *entries) last_posts.push_back(e.last_status);
-        auto shown = views(v, last_posts);
-        if (!shown.ok()) return error(v, shown.error());
+        for (const auto& e : entries) last_posts.push_back(e.last_status);
+        PUBLIUS_ASSIGN_OR_RETURN(auto shown, views(v, last_posts));
         // Every participant of the page in one lookup.
         std::vector<int64_t> participant_ids;
-        for (const auto& e : *entries)
+        for (const auto& e : entries)
           participant_ids.insert(participant_ids.end(), e.conversation.participant_ids.begin(),
                                  e.conversation.participant_ids.end());
-        auto participants = microblog_.accounts().accounts(participant_ids);
-        if (!participants.ok()) return error(v, participants.error());
+        PUBLIUS_ASSIGN_OR_RETURN(auto participants,
+                                 microblog_.accounts().accounts(participant_ids));
         std::map<int64_t, domain::Account> by_id;
-        for (auto& a : *participants) by_id[a.id] = std::move(a);
+        for (auto& a : participants) by_id[a.id] = std::move(a);
         std::vector<MessageThread> threads;
-        for (const auto& [c, last] : *entries) {
-          auto view = std::find_if(shown->begin(), shown->end(),
+        for (const auto& [c, last] : entries) {
+          auto view = std::find_if(shown.begin(), shown.end(),
                                    [id = last.id](const PostView& p) { return p.post.id == id; });
-          if (view == shown->end()) continue;
+          if (view == shown.end()) continue;
           MessageThread thread{c.id, {}, *view, c.unread};
           for (int64_t id : c.participant_ids)
             if (auto a = by_id.find(id); a != by_id.end()) thread.with.push_back(a->second);
@@ -539,33 +523,29 @@ void WebUi::add_reading_routes(http::Router& r) {
           // Shown is read, as the API's POST /api/v1/conversations/:id/read (the
           // thread is already loaded: only the flag is written).
           if (c.unread) {
-            if (auto read = microblog_.conversations().mark_read(v.account->id, c.id); !read.ok())
-              return error(v, read.error());
+            PUBLIUS_TRY(microblog_.conversations().mark_read(v.account->id, c.id));
           }
         }
-        return page(v,
-                    messages_page(v.frame, threads, pager(req, v.params, *shown, paging->limit)));
+        return page(v, messages_page(v.frame, threads, pager(req, v.params, shown, paging.limit)));
       });
 
   add_page(r, "GET", "/notifications", http::Policy::user("read:notifications"),
-           [this](http::Request& req, Visit& v) {
-             auto paging = input::page_from(v.params, 30, 80);
-             if (!paging.ok()) return error(v, paging.error());
-             auto list = microblog_.notifications().page(v.account->id, {}, *paging);
-             if (!list.ok()) return error(v, list.error());
-             auto entries = microblog_.notifications().entries(v.account->id, *list);
-             if (!entries.ok()) return error(v, entries.error());
+           [this](http::Request& req, Visit& v) -> Result<http::Response> {
+             PUBLIUS_ASSIGN_OR_RETURN(auto paging, input::page_from(v.params, 30, 80));
+             PUBLIUS_ASSIGN_OR_RETURN(auto list,
+                                      microblog_.notifications().page(v.account->id, {}, paging));
+             PUBLIUS_ASSIGN_OR_RETURN(auto entries,
+                                      microblog_.notifications().entries(v.account->id, list));
              std::vector<int64_t> account_ids;
-             for (const auto& e : *entries) {
+             for (const auto& e : entries) {
                account_ids.push_back(e.notification.from_account_id);
                if (e.status) account_ids.push_back(e.status->account_id);
              }
-             auto accounts = microblog_.accounts().accounts(account_ids);
-             if (!accounts.ok()) return error(v, accounts.error());
+             PUBLIUS_ASSIGN_OR_RETURN(auto accounts, microblog_.accounts().accounts(account_ids));
              std::map<int64_t, domain::Account> by_id;
-             for (auto& a : *accounts) by_id[a.id] = std::move(a);
+             for (auto& a : accounts) by_id[a.id] = std::move(a);
              std::vector<NotificationView> items;
-             for (auto& e : *entries) {
+             for (auto& e : entries) {
                auto from = by_id.find(e.notification.from_account_id);
                if (from == by_id.end()) continue;
                NotificationView item{e.notification, from->second, std::nullopt, {}};
@@ -579,32 +559,31 @@ void WebUi::add_reading_routes(http::Router& r) {
                items.push_back(std::move(item));
              }
              Pager p;
-             if (!list->empty() && static_cast<int>(list->size()) >= paging->limit)
-               p.older = req.path + "?max_id=" + std::to_string(list->back().id);
+             if (!list.empty() && static_cast<int>(list.size()) >= paging.limit)
+               p.older = req.path + "?max_id=" + std::to_string(list.back().id);
              if (v.params.has("max_id")) p.newer = req.path;
              return page(v, notifications_page(v.frame, items, p));
            });
 
   add_page(r, "GET", "/follow_requests", http::Policy::user("read:follows"),
-           [this](http::Request&, Visit& v) {
-             auto rows = microblog_.relationships().follow_requests(v.account->id,
-                                                                    domain::Page{.limit = 80});
-             if (!rows.ok()) return error(v, rows.error());
+           [this](http::Request&, Visit& v) -> Result<http::Response> {
+             PUBLIUS_ASSIGN_OR_RETURN(auto rows, microblog_.relationships().follow_requests(
+                                                     v.account->id, domain::Page{.limit = 80}));
              std::vector<int64_t> ids;
-             for (auto [row, account] : *rows) ids.push_back(account);
-             auto accounts = microblog_.accounts().accounts(ids);
-             if (!accounts.ok()) return error(v, accounts.error());
-             return page(v, follow_requests_page(v.frame, *accounts));
+             for (auto [row, account] : rows) ids.push_back(account);
+             PUBLIUS_ASSIGN_OR_RETURN(auto accounts, microblog_.accounts().accounts(ids));
+             return page(v, follow_requests_page(v.frame, accounts));
            });
 
   add_page(
       r, "GET", "/scheduled", http::Policy::user("read:statuses"),
-      [this](http::Request&, Visit& v) {
-        auto posts = microblog_.posts().scheduled_statuses(
-            v.account->id, domain::Page{.limit = static_cast<int>(domain::kMaxScheduledPosts)});
-        if (!posts.ok()) return error(v, posts.error());
+      [this](http::Request&, Visit& v) -> Result<http::Response> {
+        PUBLIUS_ASSIGN_OR_RETURN(
+            auto posts, microblog_.posts().scheduled_statuses(
+                            v.account->id,
+                            domain::Page{.limit = static_cast<int>(domain::kMaxScheduledPosts)}));
         std::vector<ScheduledView> views;
-        for (const auto& p : *posts)
+        for (const auto& p : posts)
           views.push_back({p.id, p.scheduled_ms, p.request.text, p.request.spoiler_text,
                            p.request.visibility.value_or(domain::Visibility::kPublic),
                            p.media.size(), p.request.poll.has_value(),
@@ -616,21 +595,17 @@ void WebUi::add_reading_routes(http::Router& r) {
       });
 
   add_page(r, "GET", "/search", http::Policy::optional("read:search"),
-           [this](http::Request&, Visit& v) {
+           [this](http::Request&, Visit& v) -> Result<http::Response> {
              SearchResults results;
              results.query = v.params.get_or("q", "");
              const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
              if (!results.query.empty() && results.query.size() <= 200) {
                domain::SearchQuery query;
                query.text = results.query;
-               auto found = microblog_.search().search(viewer, query);
-               if (!found.ok()) return error(v, found.error());
-               results.accounts = std::move(found->accounts);
-               for (const auto& t : found->hashtags) results.tags.push_back(t.name);
-               const std::vector<domain::Post>& posts = found->statuses;
-               auto shown = views(v, posts);
-               if (!shown.ok()) return error(v, shown.error());
-               results.posts = std::move(shown).value();
+               PUBLIUS_ASSIGN_OR_RETURN(auto found, microblog_.search().search(viewer, query));
+               results.accounts = std::move(found.accounts);
+               for (const auto& t : found.hashtags) results.tags.push_back(t.name);
+               PUBLIUS_ASSIGN_OR_RETURN(results.posts, views(v, found.statuses));
              }
              return page(v, search_page(v.frame, results));
            });
@@ -644,185 +619,162 @@ void WebUi::add_reading_routes(http::Router& r) {
   };
 
   add_page(r, "GET", "/@:acct", http::Policy::optional("read:statuses"),
-           [this, account_from_path](http::Request& req, Visit& v) {
-             auto account = account_from_path(req);
-             if (!account.ok()) return error(v, account.error());
-             auto paging = input::page_from(v.params, 20, 40);
-             if (!paging.ok()) return error(v, paging.error());
+           [this, account_from_path](http::Request& req, Visit& v) -> Result<http::Response> {
+             PUBLIUS_ASSIGN_OR_RETURN(auto account, account_from_path(req));
+             PUBLIUS_ASSIGN_OR_RETURN(auto paging, input::page_from(v.params, 20, 40));
              const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
-             auto posts = microblog_.timelines().account_statuses(viewer, account->id, {}, *paging);
-             if (!posts.ok()) return error(v, posts.error());
-             auto shown = views(v, *posts);
-             if (!shown.ok()) return error(v, shown.error());
+             PUBLIUS_ASSIGN_OR_RETURN(auto posts, microblog_.timelines().account_statuses(
+                                                      viewer, account.id, {}, paging));
+             PUBLIUS_ASSIGN_OR_RETURN(auto shown, views(v, posts));
              ProfilePage content;
-             content.account = *account;
+             content.account = account;
              content.note_html =
-                 domain::format_status_text(account->note, {}, microblog_.config().base_url()).html;
-             if (v.account && v.account->id != account->id) {
-               auto rel = microblog_.relationships().relationship(v.account->id, account->id);
-               if (!rel.ok()) return error(v, rel.error());
-               content.relationship = *rel;
+                 domain::format_status_text(account.note, {}, microblog_.config().base_url()).html;
+             if (v.account && v.account->id != account.id) {
+               PUBLIUS_ASSIGN_OR_RETURN(
+                   content.relationship,
+                   microblog_.relationships().relationship(v.account->id, account.id));
              }
-             content.posts = std::move(shown).value();
-             content.pager = pager(req, v.params, content.posts, paging->limit);
+             content.posts = std::move(shown);
+             content.pager = pager(req, v.params, content.posts, paging.limit);
              return page(v, profile_page(v.frame, content));
            });
 
   add_page(r, "GET", "/@:acct/:id", http::Policy::optional("read:statuses"),
-           [this, account_from_path](http::Request& req, Visit& v) {
-             auto account = account_from_path(req);
-             if (!account.ok()) return error(v, account.error());
-             auto id = http::path_id(req);
-             if (!id.ok()) return error(v, id.error());
+           [this, account_from_path](http::Request& req, Visit& v) -> Result<http::Response> {
+             PUBLIUS_ASSIGN_OR_RETURN(auto account, account_from_path(req));
+             PUBLIUS_ASSIGN_OR_RETURN(int64_t id, http::path_id(req));
              const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
-             auto post = microblog_.visibility().status(viewer, *id);
-             if (!post.ok()) return error(v, post.error());
-             if (post->account_id != account->id) return error(v, not_found());
-             if (post->reblog_of_id) {
+             PUBLIUS_ASSIGN_OR_RETURN(auto post, microblog_.visibility().status(viewer, id));
+             if (post.account_id != account.id) return not_found();
+             if (post.reblog_of_id) {
                // A boost has no page of its own: show the original.
-               auto original = microblog_.visibility().status(viewer, *post->reblog_of_id);
-               if (!original.ok()) return error(v, original.error());
-               auto author = microblog_.accounts().account(original->account_id);
-               if (!author.ok()) return error(v, author.error());
-               return http::Response::redirect(post_path(*author, original->id), 303);
+               PUBLIUS_ASSIGN_OR_RETURN(auto original,
+                                        microblog_.visibility().status(viewer, *post.reblog_of_id));
+               PUBLIUS_ASSIGN_OR_RETURN(auto author,
+                                        microblog_.accounts().account(original.account_id));
+               return http::Response::redirect(post_path(author, original.id), 303);
              }
-             auto focus = view(v, *post);
-             if (!focus.ok()) return error(v, focus.error());
-             auto thread = microblog_.posts().context(viewer, *id);
-             if (!thread.ok()) return error(v, thread.error());
-             auto ancestors = views(v, thread->ancestors);
-             if (!ancestors.ok()) return error(v, ancestors.error());
-             auto descendants = views(v, thread->descendants);
-             if (!descendants.ok()) return error(v, descendants.error());
-             return page(v, post_page(v.frame, *focus, *ancestors, *descendants));
+             PUBLIUS_ASSIGN_OR_RETURN(auto focus, view(v, post));
+             PUBLIUS_ASSIGN_OR_RETURN(auto thread, microblog_.posts().context(viewer, id));
+             PUBLIUS_ASSIGN_OR_RETURN(auto ancestors, views(v, thread.ancestors));
+             PUBLIUS_ASSIGN_OR_RETURN(auto descendants, views(v, thread.descendants));
+             return page(v, post_page(v.frame, focus, ancestors, descendants));
            });
 }
 
 // ---- Actions: compose, edit, delete, favourite, boost, follow accounts and hashtags ----
 
 void WebUi::add_action_routes(http::Router& r) {
-  add_page(r, "POST", "/statuses", http::Policy::user("write:statuses"),
-           [this](http::Request&, Visit& v) {
-             domain::NewPost post;
-             post.author_id = v.account->id;
-             post.text = v.params.get_or("status", "");
-             post.spoiler_text = v.params.get_or("spoiler_text", "");
-             if (auto vis = v.params.get("visibility"); vis && !vis->empty()) {
-               post.visibility = domain::parse_visibility(*vis);
-               if (!post.visibility)
-                 return error(v, unprocessable("Choose who can see the post from the list."));
-             }
-             if (auto reply = v.params.get("in_reply_to_id"); reply && !reply->empty()) {
-               post.in_reply_to_id = parse_id(*reply);
-               if (!post.in_reply_to_id)
-                 return error(v, not_found("The post you are replying to was not found."));
-             }
-             auto poll = input::poll_from(v.params, /*drop_blank_options=*/true);
-             if (!poll.ok()) return error(v, poll.error());
-             post.poll = std::move(poll).value();
-             // The form's "Publish at" (datetime-local, UTC as the form says).
-             auto scheduled_at = input::scheduled_at_from(v.params);
-             if (!scheduled_at.ok()) return error(v, scheduled_at.error());
-             // A resubmitted form (back button, double click) posts once: each rendered
-             // compose form carries its own random key.
-             if (auto key = v.params.get("form_key"); key && !key->empty() && key->size() <= 64)
-               post.idempotency_key = "web:" + std::string(*key);
-             // The images go through the same upload as the API's; if one is refused or
-             // the post is, the ones already stored are deleted again.
-             auto discard_uploads = [&] {
-               for (int64_t id : post.media_ids)
-                 (void)microblog_.media().delete_media(post.author_id, id);
-             };
-             for (int i = 1; i <= kWebMediaInputs; ++i) {
-               const std::string n = std::to_string(i);
-               const http::UploadedFile* file = v.params.file("media_" + n);
-               if (!file || file->data.empty()) continue;  // an input left empty
-               auto details = input::media_change_from(v.params, "description_" + n, "focus_" + n);
-               auto uploaded = details.ok() ? microblog_.media().upload_media(post.author_id,
-                                                                              file->data, *details)
-                                            : Result<domain::MediaAttachment>(details.error());
-               if (!uploaded.ok()) {
-                 discard_uploads();
-                 return error(v, Error{uploaded.error().code,
-                                       "Image " + n + ": " + uploaded.error().message});
-               }
-               post.media_ids.push_back(uploaded->id);
-             }
-             // Posted or scheduled: a resubmitted form finds what it made first, which
-             // took the first copies of the images, and this request's copies go.
-             auto finish = [&](const auto& made, http::Response done) {
-               if (!made.ok()) {
-                 discard_uploads();
-                 return error(v, made.error());
-               }
-               if (!post.media_ids.empty() &&
-                   (made->media.empty() || made->media.front().id != post.media_ids.front()))
-                 discard_uploads();
-               return done;
-             };
-             if (*scheduled_at)
-               return finish(microblog_.posts().schedule_status(post, **scheduled_at, now_ms()),
-                             http::Response::redirect("/scheduled", 303));
-             return finish(microblog_.posts().create_status(post), back(v, "/home"));
-           });
+  add_page(
+      r, "POST", "/statuses", http::Policy::user("write:statuses"),
+      [this](http::Request&, Visit& v) -> Result<http::Response> {
+        domain::NewPost post;
+        post.author_id = v.account->id;
+        post.text = v.params.get_or("status", "");
+        post.spoiler_text = v.params.get_or("spoiler_text", "");
+        if (auto vis = v.params.get("visibility"); vis && !vis->empty()) {
+          post.visibility = domain::parse_visibility(*vis);
+          if (!post.visibility) return unprocessable("Choose who can see the post from the list.");
+        }
+        if (auto reply = v.params.get("in_reply_to_id"); reply && !reply->empty()) {
+          post.in_reply_to_id = parse_id(*reply);
+          if (!post.in_reply_to_id) return not_found("The post you are replying to was not found.");
+        }
+        PUBLIUS_ASSIGN_OR_RETURN(post.poll,
+                                 input::poll_from(v.params, /*drop_blank_options=*/true));
+        // The form's "Publish at" (datetime-local, UTC as the form says).
+        PUBLIUS_ASSIGN_OR_RETURN(auto scheduled_at, input::scheduled_at_from(v.params));
+        // A resubmitted form (back button, double click) posts once: each rendered
+        // compose form carries its own random key.
+        if (auto key = v.params.get("form_key"); key && !key->empty() && key->size() <= 64)
+          post.idempotency_key = "web:" + std::string(*key);
+        // The images go through the same upload as the API's; if one is refused or
+        // the post is, the ones already stored are deleted again.
+        auto discard_uploads = [&] {
+          for (int64_t id : post.media_ids)
+            (void)microblog_.media().delete_media(post.author_id, id);
+        };
+        for (int i = 1; i <= kWebMediaInputs; ++i) {
+          const std::string n = std::to_string(i);
+          const http::UploadedFile* file = v.params.file("media_" + n);
+          if (!file || file->data.empty()) continue;  // an input left empty
+          auto details = input::media_change_from(v.params, "description_" + n, "focus_" + n);
+          auto uploaded =
+              details.ok() ? microblog_.media().upload_media(post.author_id, file->data, *details)
+                           : Result<domain::MediaAttachment>(details.error());
+          if (!uploaded.ok()) {
+            discard_uploads();
+            return Error{uploaded.error().code, "Image " + n + ": " + uploaded.error().message};
+          }
+          post.media_ids.push_back(uploaded->id);
+        }
+        // Posted or scheduled: a resubmitted form finds what it made first, which
+        // took the first copies of the images, and this request's copies go.
+        auto finish = [&](const auto& made, http::Response done) -> Result<http::Response> {
+          if (!made.ok()) {
+            discard_uploads();
+            return made.error();
+          }
+          if (!post.media_ids.empty() &&
+              (made->media.empty() || made->media.front().id != post.media_ids.front()))
+            discard_uploads();
+          return done;
+        };
+        if (scheduled_at)
+          return finish(microblog_.posts().schedule_status(post, *scheduled_at, now_ms()),
+                        http::Response::redirect("/scheduled", 303));
+        return finish(microblog_.posts().create_status(post), back(v, "/home"));
+      });
 
   add_page(r, "GET", "/statuses/:id/edit", http::Policy::user("read:statuses"),
-           [this](http::Request& req, Visit& v) {
-             auto id = http::path_id(req);
-             if (!id.ok()) return error(v, id.error());
-             auto post = microblog_.visibility().status(v.account->id, *id);
-             if (!post.ok()) return error(v, post.error());
-             if (post->account_id != v.account->id || post->reblog_of_id)
-               return error(v, forbidden("You can only edit your own posts."));
-             v.frame.back = post_path(*v.account, post->id);
-             v.reader.open(*post);
-             return page(v, edit_page(v.frame, *post, ""));
+           [this](http::Request& req, Visit& v) -> Result<http::Response> {
+             PUBLIUS_ASSIGN_OR_RETURN(int64_t id, http::path_id(req));
+             PUBLIUS_ASSIGN_OR_RETURN(auto post, microblog_.visibility().status(v.account->id, id));
+             if (post.account_id != v.account->id || post.reblog_of_id)
+               return forbidden("You can only edit your own posts.");
+             v.frame.back = post_path(*v.account, post.id);
+             v.reader.open(post);
+             return page(v, edit_page(v.frame, post, ""));
            });
 
   add_page(r, "POST", "/statuses/:id/edit", http::Policy::user("write:statuses"),
-           [this](http::Request& req, Visit& v) {
-             auto id = http::path_id(req);
-             if (!id.ok()) return error(v, id.error());
+           [this](http::Request& req, Visit& v) -> Result<http::Response> {
+             PUBLIUS_ASSIGN_OR_RETURN(int64_t id, http::path_id(req));
              domain::PostChange change;
              change.text = v.params.get_or("status", "");
              change.spoiler_text = v.params.get_or("spoiler_text", "");
              change.keep_poll = true;  // the edit form has no poll fields
-             auto edited = microblog_.posts().edit_status(v.account->id, *id, change);
-             if (!edited.ok()) return error(v, edited.error());
-             return http::Response::redirect(post_path(*v.account, edited->id), 303);
+             PUBLIUS_ASSIGN_OR_RETURN(auto edited,
+                                      microblog_.posts().edit_status(v.account->id, id, change));
+             return http::Response::redirect(post_path(*v.account, edited.id), 303);
            });
 
   add_page(r, "POST", "/statuses/:id/delete", http::Policy::user("write:statuses"),
-           [this](http::Request& req, Visit& v) {
-             auto id = http::path_id(req);
-             if (!id.ok()) return error(v, id.error());
-             auto deleted = microblog_.posts().delete_status(v.account->id, *id);
-             if (!deleted.ok()) return error(v, deleted.error());
+           [this](http::Request& req, Visit& v) -> Result<http::Response> {
+             PUBLIUS_ASSIGN_OR_RETURN(int64_t id, http::path_id(req));
+             PUBLIUS_TRY(microblog_.posts().delete_status(v.account->id, id));
              // Coming back to the deleted post's own page would be a 404.
              const std::string target = safe_local_path(v.params.get_or("back", ""), "/home");
-             if (target.find("/" + std::to_string(*id)) != std::string::npos)
+             if (target.find("/" + std::to_string(id)) != std::string::npos)
                return http::Response::redirect("/home", 303);
              return http::Response::redirect(target, 303);
            });
 
   add_page(r, "POST", "/scheduled/:id/delete", http::Policy::user("write:statuses"),
-           [this](http::Request& req, Visit& v) {
-             auto id = http::path_id(req);
-             if (!id.ok()) return error(v, id.error());
-             if (auto deleted = microblog_.posts().delete_scheduled_status(v.account->id, *id);
-                 !deleted.ok())
-               return error(v, deleted.error());
+           [this](http::Request& req, Visit& v) -> Result<http::Response> {
+             PUBLIUS_ASSIGN_OR_RETURN(int64_t id, http::path_id(req));
+             PUBLIUS_TRY(microblog_.posts().delete_scheduled_status(v.account->id, id));
              return http::Response::redirect("/scheduled", 303);
            });
 
   auto status_action = [this, &r](const char* path, const char* scope, auto act) {
-    add_page(r, "POST", path, http::Policy::user(scope), [this, act](http::Request& req, Visit& v) {
-      auto id = http::path_id(req);
-      if (!id.ok()) return error(v, id.error());
-      Result<domain::Post> done = act(v.account->id, *id);
-      if (!done.ok()) return error(v, done.error());
-      return back(v, "/home");
-    });
+    add_page(r, "POST", path, http::Policy::user(scope),
+             [this, act](http::Request& req, Visit& v) -> Result<http::Response> {
+               PUBLIUS_ASSIGN_OR_RETURN(int64_t id, http::path_id(req));
+               PUBLIUS_TRY(act(v.account->id, id));
+               return back(v, "/home");
+             });
   };
   status_action("/statuses/:id/favourite", "write:favourites", [this](int64_t me, int64_t id) {
     return microblog_.posts().set_favourite(me, id, true);
@@ -838,37 +790,33 @@ void WebUi::add_action_routes(http::Router& r) {
   });
 
   add_page(r, "POST", "/statuses/:id/vote", http::Policy::user("write:statuses"),
-           [this](http::Request& req, Visit& v) {
-             auto id = http::path_id(req);
-             if (!id.ok()) return error(v, id.error());
-             auto choices = input::poll_choices_from(v.params);
-             if (!choices.ok()) return error(v, choices.error());
-             auto voted = microblog_.posts().vote(v.account->id, *id, *choices);
-             if (!voted.ok()) return error(v, voted.error());
+           [this](http::Request& req, Visit& v) -> Result<http::Response> {
+             PUBLIUS_ASSIGN_OR_RETURN(int64_t id, http::path_id(req));
+             PUBLIUS_ASSIGN_OR_RETURN(auto choices, input::poll_choices_from(v.params));
+             PUBLIUS_TRY(microblog_.posts().vote(v.account->id, id, choices));
              return back(v, "/home");
            });
 
   auto account_action = [this, &r](const char* path, auto act) {
     add_page(r, "POST", path, http::Policy::user("write:follows"),
-             [this, act](http::Request& req, Visit& v) {
-               auto id = http::path_id(req);
-               if (!id.ok()) return error(v, id.error());
-               if (*id == v.account->id)
-                 return error(v, unprocessable("That cannot be done to your own account."));
-               Result<domain::Relationship> done = act(v.account->id, *id);
-               if (!done.ok()) return error(v, done.error());
+             [this, act](http::Request& req, Visit& v) -> Result<http::Response> {
+               PUBLIUS_ASSIGN_OR_RETURN(int64_t id, http::path_id(req));
+               if (id == v.account->id)
+                 return unprocessable("That cannot be done to your own account.");
+               PUBLIUS_TRY(act(v.account->id, id));
                return back(v, "/home");
              });
   };
   for (bool follow : {true, false}) {
     add_page(r, "POST", follow ? "/tags/:tag/follow" : "/tags/:tag/unfollow",
-             http::Policy::user("write:follows"), [this, follow](http::Request& req, Visit& v) {
+             http::Policy::user("write:follows"),
+             [this, follow](http::Request& req, Visit& v) -> Result<http::Response> {
                auto tag = http::percent_decode(req.path_param("tag"), false);
-               if (!tag) return error(v, not_found("That is not a hashtag."));
-               auto done = follow ? microblog_.tags().follow_tag(v.account->id, *tag)
-                                  : microblog_.tags().unfollow_tag(v.account->id, *tag);
-               if (!done.ok()) return error(v, done.error());
-               return back(v, "/tags/" + done->name);
+               if (!tag) return not_found("That is not a hashtag.");
+               PUBLIUS_ASSIGN_OR_RETURN(
+                   auto done, follow ? microblog_.tags().follow_tag(v.account->id, *tag)
+                                     : microblog_.tags().unfollow_tag(v.account->id, *tag));
+               return back(v, "/tags/" + done.name);
              });
   }
 

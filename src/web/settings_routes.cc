@@ -21,21 +21,20 @@ std::string_view done_message(std::string_view key) {
 
 void WebUi::add_settings_routes(http::Router& r) {
   // Renders the settings page for the signed-in account, with a message.
-  auto settings = [this](Visit& v, std::string notice, std::string problem, int status) {
+  auto settings = [this](Visit& v, std::string notice, std::string problem,
+                         int status) -> Result<http::Response> {
     SettingsPage content;
     content.account = *v.account;
     content.notice = std::move(notice);
     content.error = std::move(problem);
-    auto apps = microblog_.credentials().authorized_apps(v.account->id);
-    if (!apps.ok()) return error(v, apps.error());
-    content.apps = std::move(apps).value();
-    auto codes_left = microblog_.credentials().recovery_codes_left(v.account->id);
-    if (!codes_left.ok()) return error(v, codes_left.error());
-    content.recovery_codes_left = *codes_left;
-    auto tags = microblog_.tags().followed_tags(
-        v.account->id, domain::Page{.limit = static_cast<int>(domain::kMaxFollowedTags)});
-    if (!tags.ok()) return error(v, tags.error());
-    for (const auto& t : *tags) content.followed_tags.push_back(t.name);
+    PUBLIUS_ASSIGN_OR_RETURN(content.apps, microblog_.credentials().authorized_apps(v.account->id));
+    PUBLIUS_ASSIGN_OR_RETURN(content.recovery_codes_left,
+                             microblog_.credentials().recovery_codes_left(v.account->id));
+    PUBLIUS_ASSIGN_OR_RETURN(
+        auto tags,
+        microblog_.tags().followed_tags(
+            v.account->id, domain::Page{.limit = static_cast<int>(domain::kMaxFollowedTags)}));
+    for (const auto& t : tags) content.followed_tags.push_back(t.name);
     v.frame.back = "/settings";
     return page(v, settings_page(v.frame, content), status);
   };
@@ -59,14 +58,13 @@ void WebUi::add_settings_routes(http::Router& r) {
            });
 
   add_page(r, "POST", "/settings/profile", http::Policy::user("write:accounts"),
-           [this, settings](http::Request&, Visit& v) {
+           [this, settings](http::Request&, Visit& v) -> Result<http::Response> {
              domain::ProfileChange update;
              update.display_name = v.params.get_or("display_name", "");
              update.note = v.params.get_or("note", "");
              // An unchecked checkbox sends nothing: absent means unlocked.
-             auto locked = v.params.get_bool("locked");
-             if (!locked.ok()) return error(v, locked.error());
-             update.locked = locked->value_or(false);
+             PUBLIUS_ASSIGN_OR_RETURN(auto locked, v.params.get_bool("locked"));
+             update.locked = locked.value_or(false);
              if (auto visibility = v.params.get("default_visibility");
                  visibility && !visibility->empty()) {
                update.default_visibility = domain::parse_visibility(*visibility);
@@ -90,8 +88,7 @@ void WebUi::add_settings_routes(http::Router& r) {
              }
              auto updated = microblog_.accounts().update_profile(v.account->id, update, pictures);
              if (!updated.ok()) {
-               if (updated.error().code != ErrorCode::kUnprocessable)
-                 return error(v, updated.error());
+               if (updated.error().code != ErrorCode::kUnprocessable) return updated.take_error();
                return settings(v, "", updated.error().message, 422);
              }
              return http::Response::redirect("/settings?done=profile", 303);
@@ -101,74 +98,63 @@ void WebUi::add_settings_routes(http::Router& r) {
        {std::pair{"/settings/avatar/delete", domain::ProfilePicture::kAvatar},
         std::pair{"/settings/header/delete", domain::ProfilePicture::kHeader}}) {
     add_page(r, "POST", route.first, http::Policy::user("write:accounts"),
-             [this, which = route.second](http::Request&, Visit& v) {
-               auto updated = microblog_.accounts().remove_profile_picture(v.account->id, which);
-               if (!updated.ok()) return error(v, updated.error());
+             [this, which = route.second](http::Request&, Visit& v) -> Result<http::Response> {
+               PUBLIUS_TRY(microblog_.accounts().remove_profile_picture(v.account->id, which));
                return http::Response::redirect("/settings?done=picture", 303);
              });
   }
 
   add_page(
       r, "POST", "/settings/password", http::Policy::user("write:accounts"),
-      [this, settings, password_ok, unlock](http::Request&, Visit& v) {
-        auto ok = password_ok(v);
-        if (!ok.ok()) return error(v, ok.error());
-        if (!*ok)
+      [this, settings, password_ok, unlock](http::Request&, Visit& v) -> Result<http::Response> {
+        PUBLIUS_ASSIGN_OR_RETURN(bool ok, password_ok(v));
+        if (!ok)
           return settings(v, "", "The current password is not right; nothing was changed.", 422);
         const std::string fresh = v.params.get_or("new_password", "");
         if (fresh.size() < domain::kMinPasswordLength || fresh.size() > domain::kMaxPasswordLength)
           return settings(v, "", "The new password must be 8 to 1024 characters long.", 422);
         // The key sealed messages open with is re-wrapped under the new password.
-        auto key = unlock(v);
-        if (!key.ok()) return error(v, key.error());
-        const shield::SecretKey* unlocked = *key ? &**key : nullptr;
-        if (auto s = microblog_.credentials().change_password(v.account->id, fresh, unlocked);
-            !s.ok())
-          return error(v, s.error());
+        PUBLIUS_ASSIGN_OR_RETURN(auto key, unlock(v));
+        const shield::SecretKey* unlocked = key ? &*key : nullptr;
+        PUBLIUS_TRY(microblog_.credentials().change_password(v.account->id, fresh, unlocked));
         // Every other browser was logged out with it; this one gets a new session.
-        if (auto s = sign_in(v, v.account->id, unlocked); !s.ok()) return error(v, s.error());
+        PUBLIUS_TRY(sign_in(v, v.account->id, unlocked));
         return http::Response::redirect("/settings?done=password", 303);
       });
 
-  add_page(r, "POST", "/settings/recovery_codes", http::Policy::user("write:accounts"),
-           [this, settings, password_ok, unlock](http::Request&, Visit& v) {
-             auto ok = password_ok(v);
-             if (!ok.ok()) return error(v, ok.error());
-             if (!*ok)
-               return settings(v, "",
-                               "The current password is not right; the old codes still work.", 422);
-             // The new codes wrap the key too, so each can restore sealed messages.
-             auto key = unlock(v);
-             if (!key.ok()) return error(v, key.error());
-             auto codes = microblog_.credentials().replace_recovery_codes(v.account->id,
-                                                                          *key ? &**key : nullptr);
-             if (!codes.ok()) return error(v, codes.error());
-             return page(v, recovery_codes_page(v.frame, "New recovery codes", *codes, "/settings",
-                                                "I saved them: back to settings"));
-           });
+  add_page(
+      r, "POST", "/settings/recovery_codes", http::Policy::user("write:accounts"),
+      [this, settings, password_ok, unlock](http::Request&, Visit& v) -> Result<http::Response> {
+        PUBLIUS_ASSIGN_OR_RETURN(bool ok, password_ok(v));
+        if (!ok)
+          return settings(v, "", "The current password is not right; the old codes still work.",
+                          422);
+        // The new codes wrap the key too, so each can restore sealed messages.
+        PUBLIUS_ASSIGN_OR_RETURN(auto key, unlock(v));
+        PUBLIUS_ASSIGN_OR_RETURN(auto codes, microblog_.credentials().replace_recovery_codes(
+                                                 v.account->id, key ? &*key : nullptr));
+        return page(v, recovery_codes_page(v.frame, "New recovery codes", codes, "/settings",
+                                           "I saved them: back to settings"));
+      });
 
   add_page(r, "POST", "/settings/tokens/:id/revoke", http::Policy::user("write:accounts"),
-           [this](http::Request& req, Visit& v) {
-             auto id = http::path_id(req);
-             if (!id.ok()) return error(v, id.error());
-             if (auto s = microblog_.credentials().revoke_token_of(v.account->id, *id); !s.ok())
-               return error(v, s.error());
+           [this](http::Request& req, Visit& v) -> Result<http::Response> {
+             PUBLIUS_ASSIGN_OR_RETURN(int64_t id, http::path_id(req));
+             PUBLIUS_TRY(microblog_.credentials().revoke_token_of(v.account->id, id));
              return http::Response::redirect("/settings?done=revoked", 303);
            });
 
   add_page(r, "POST", "/settings/delete", http::Policy::user("write:accounts"),
-           [this, settings, password_ok](http::Request&, Visit& v) {
+           [this, settings, password_ok](http::Request&, Visit& v) -> Result<http::Response> {
              if (v.params.get_or("confirm_username", "") != v.account->username)
                return settings(v, "", "Type your username exactly to confirm; nothing was deleted.",
                                422);
-             auto ok = password_ok(v);
-             if (!ok.ok()) return error(v, ok.error());
-             if (!*ok)
+             PUBLIUS_ASSIGN_OR_RETURN(bool ok, password_ok(v));
+             if (!ok)
                return settings(v, "", "The current password is not right; nothing was deleted.",
                                422);
              const int64_t id = v.account->id;
-             if (auto s = microblog_.accounts().delete_account(id); !s.ok())
-               return error(v, s.error());
+             PUBLIUS_TRY(microblog_.accounts().delete_account(id));
              sign_out_cookie(v);
              return page(
                  v, message_page(v.frame, "Account deleted",

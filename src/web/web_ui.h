@@ -13,8 +13,13 @@
 // web UI owns "/", "/@name", "/@name/ID", "/tags/X*", "/auth/*", "/home",
 // "/public", "/notifications", "/search", "/settings*", "/statuses/*",
 // "/accounts/*", "/follow_requests*" and "/static/*"; the router refuses a route
-// registered twice). Handlers are then safe to call from any thread. Errors
-// become pages in the site's layout.
+// registered twice). Handlers are then safe to call from any thread.
+//
+// Errors: a page handler returns the domain's Error as it is, and the one wrapper
+// (add_page) phrases it as the site's error page in the layout, with the status
+// http/errors.h maps its code to (a 500 names no detail; a 503 carries
+// Retry-After). A handler renders a page of its own only for a refusal the person
+// can fix on the same form (a 422 form with its message, a failed sign-in).
 // The operator's legal desk and /transparency are added by LegalDeskWeb
 // (web/legal_web.h) through add_page() and add_admin_nav().
 #pragma once
@@ -55,18 +60,18 @@ class WebUi {
     // replacing what this visit set for that name earlier.
     void put_cookie(std::string_view name, std::string header);
   };
-  using PageHandler = std::function<http::Response(http::Request&, Visit&)>;
+  // A page: its response, or the error the site's error page shows (see Errors above).
+  using PageHandler = std::function<Result<http::Response>(http::Request&, Visit&)>;
 
   // Adds a route in the site's frame with its policy: session lookup, CSRF check
   // on POST, then the policy (an admin page is a 404 to everyone but signed-in
   // admins; kUser needs a signed-in account: a GET goes to the sign-in page,
   // anything else is a 401; a session covers every scope of its account), and
-  // security headers on every answer. Public so other desks (the legal desk)
-  // can add pages.
+  // security headers on every answer. An error `handler` returns becomes the
+  // site's error page; the cookies the visit set go out with either answer.
+  // Public so other desks (the legal desk) can add pages.
   void add_page(http::Router& router, std::string method, std::string pattern, http::Policy policy,
                 PageHandler handler);
-  // An error page response for `error`, with advice on what to do.
-  http::Response error(Visit& visit, const Error& error);
   // A navigation link shown to signed-in admins on every page. Call before serving.
   void add_admin_nav(NavLink link) { admin_nav_.push_back(std::move(link)); }
   // A link in every page's footer, for everyone. Call before serving.
@@ -81,8 +86,11 @@ class WebUi {
 
   Result<Visit> begin_visit(http::Request& request);
   // The checks of add_page() for one visit, then `handler`.
-  http::Response admit_and_handle(http::Request& req, Visit& v, const http::Policy& policy,
-                                  bool is_post, bool is_get, const PageHandler& handler);
+  Result<http::Response> admit_and_handle(http::Request& req, Visit& v, const http::Policy& policy,
+                                          bool is_post, bool is_get, const PageHandler& handler);
+  // The site's error page for `error`: the status http/errors.h maps its code to, a
+  // message fit to show (none of a 500's detail), advice on what to do, Retry-After.
+  http::Response error(Visit& visit, const Error& error);
   // Signs the browser in: a new session and its cookie on `visit`; the session
   // carries a wrapped copy of `key` when given (docs/sealed-messages.md).
   Status sign_in(Visit& visit, int64_t account_id, const shield::SecretKey* key);
