@@ -30,6 +30,16 @@ bool is_request_target(std::string_view target, bhttp::verb method) {
          });
 }
 
+// RFC 9112 3.2 / RFC 3986 3.2.2: uri-host [ ":" port ], where a host is an IP literal in
+// brackets or a reg-name of unreserved, percent-encoded and sub-delimiter characters. Empty is
+// allowed (a target with no authority).
+bool is_host_value(std::string_view value) {
+  return std::all_of(value.begin(), value.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) ||
+           std::string_view("-._~%!$&'()*+,;=:[]").find(c) != std::string_view::npos;
+  });
+}
+
 }  // namespace
 
 struct RequestReader::Impl {
@@ -54,7 +64,7 @@ struct RequestReader::Impl {
     const auto& message = parser.get();
     keep_alive = message.keep_alive();
     if (!is_request_target(message.target(), message.method())) refuse(400);
-    int encodings = 0, lengths = 0;
+    int encodings = 0, lengths = 0, hosts = 0;
     std::string_view encoding, length;
     for (const auto& field : message) {
       std::string name(field.name_string());
@@ -66,8 +76,13 @@ struct RequestReader::Impl {
       } else if (field.name() == bhttp::field::content_length) {
         ++lengths;
         length = field.value();
+      } else if (field.name() == bhttp::field::host) {
+        ++hosts;
+        if (!is_host_value(field.value())) refuse(400);
       }
     }
+    // RFC 9112 3.2: an HTTP/1.1 request names exactly one host; any request at most one.
+    if (hosts > 1 || (hosts == 0 && message.version() >= 11)) refuse(400);
     if (encodings > 0 && (encodings > 1 || lengths > 0 || message.version() < 11 ||
                           !beast::iequals(encoding, "chunked")))
       refuse(400);

@@ -12,7 +12,10 @@
 //   HTTP/1.0 request, or together with Content-Length;
 // - Content-Length that is not exactly one field of one run of digits (no list,
 //   repeat, sign or overflow);
-// - a field line folded onto the previous one (obs-fold, RFC 9112 5.2).
+// - a field line folded onto the previous one (obs-fold, RFC 9112 5.2);
+// - an HTTP/1.1 request without a Host field, any request with more than one, or
+//   a Host value that is no host[:port] (RFC 9112 3.2): the host names which
+//   site a request is for, so two readings of it must not exist either.
 // A request-target must be origin-form ("/path?query"), absolute-form or "*"
 // (OPTIONS); anything else Beast lets through is a 400 too.
 // Trailer fields after a chunked body are read and dropped, never merged into

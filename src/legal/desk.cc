@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <charconv>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -767,31 +768,43 @@ std::optional<int64_t> month_start(int year, int month) {
   return parse_rfc3339_ms(text);
 }
 
+// The number `text` writes in decimal digits only (no sign, space or anything else).
+std::optional<int> decimal(std::string_view text) {
+  int n = 0;
+  if (text.empty() ||
+      !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return std::nullopt;
+  if (std::from_chars(text.data(), text.data() + text.size(), n).ec != std::errc())
+    return std::nullopt;
+  return n;
+}
+
 Result<Period> parse_period(const std::string& p) {
   auto bad = [&] {
     return bad_request("--period: '" + p + "' must be YYYY, YYYYH1, YYYYH2 or YYYY-MM..YYYY-MM");
   };
-  int y1 = 0, m1 = 0, y2 = 0, m2 = 0;
-  char half = 0;
-  int consumed = 0;
+  const std::string_view text = p;
+  const auto year = decimal(text.substr(0, 4));
   std::optional<int64_t> from, to;
-  // NOLINTBEGIN(cert-err34-c): the fixed length and the %n count check that all of it converted.
-  if (p.size() == 4 && std::sscanf(p.c_str(), "%4d%n", &y1, &consumed) == 1 && consumed == 4) {
-    from = month_start(y1, 1);
-    to = month_start(y1 + 1, 1);
-  } else if (p.size() == 6 && std::sscanf(p.c_str(), "%4dH%c%n", &y1, &half, &consumed) == 2 &&
-             consumed == 6 && (half == '1' || half == '2')) {
-    from = month_start(y1, half == '1' ? 1 : 7);
-    to = half == '1' ? month_start(y1, 7) : month_start(y1 + 1, 1);
-  } else if (p.size() == 16 &&
-             std::sscanf(p.c_str(), "%4d-%2d..%4d-%2d%n", &y1, &m1, &y2, &m2, &consumed) == 4 &&
-             consumed == 16 && m1 >= 1 && m1 <= 12 && m2 >= 1 && m2 <= 12) {
-    from = month_start(y1, m1);
-    to = month_start(y2, m2 + 1);
+  if (text.size() == 4 && year) {
+    from = month_start(*year, 1);
+    to = month_start(*year + 1, 1);
+  } else if (text.size() == 6 && year && (text.substr(4) == "H1" || text.substr(4) == "H2")) {
+    const bool first_half = text[5] == '1';
+    from = month_start(*year, first_half ? 1 : 7);
+    to = first_half ? month_start(*year, 7) : month_start(*year + 1, 1);
+  } else if (text.size() == 16 && year && text[4] == '-' && text.substr(7, 2) == ".." &&
+             text[13] == '-') {
+    const auto first_month = decimal(text.substr(5, 2));
+    const auto last_year = decimal(text.substr(9, 4));
+    const auto last_month = decimal(text.substr(14, 2));
+    auto is_month = [](std::optional<int> m) { return m && *m >= 1 && *m <= 12; };
+    if (!is_month(first_month) || !last_year || !is_month(last_month)) return bad();
+    from = month_start(*year, *first_month);
+    to = month_start(*last_year, *last_month + 1);
   } else {
     return bad();
   }
-  // NOLINTEND(cert-err34-c)
   if (!from || !to || *to <= *from) return bad();
   return Period{p, *from, *to};
 }

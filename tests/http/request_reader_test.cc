@@ -28,7 +28,7 @@ TEST(RequestReader, ReadsTheSameRequestHoweverItIsSplit) {
   const std::string request =
       "POST /api/v1/statuses?x=1 HTTP/1.1\r\nHost: example.org\r\nAuthorization: Bearer t\r\n"
       "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n";
-  const std::string next = "GET / HTTP/1.1\r\n\r\n";
+  const std::string next = "GET / HTTP/1.1\r\nHost: example.org\r\n\r\n";
   for (size_t piece : {size_t{1}, size_t{2}, size_t{7}, size_t{64}, request.size() + next.size()}) {
     RequestReader reader{RequestLimits{}};
     const std::string rest = feed_in_pieces(reader, request + next, piece);
@@ -60,6 +60,28 @@ TEST(RequestReader, ATargetOfNoFormIsRefused) {
     RequestReader reader{RequestLimits{}};
     reader.feed(request_line + "\r\nHost: a\r\n\r\n");
     EXPECT_TRUE(reader.done()) << request_line;
+  }
+}
+
+// RFC 9112 3.2: exactly one Host on HTTP/1.1, at most one on HTTP/1.0, and a host[:port] value.
+TEST(RequestReader, AMissingRepeatedOrMalformedHostIsRefused) {
+  for (const std::string header :
+       {"GET / HTTP/1.1\r\n", "GET / HTTP/1.1\r\nHost: a\r\nHost: a\r\n",
+        "GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n", "GET / HTTP/1.1\r\nHost: a b\r\n",
+        "GET / HTTP/1.1\r\nHost: a/b\r\n", "GET / HTTP/1.1\r\nHost: a@b\r\n",
+        "GET / HTTP/1.1\r\nHost: \"a\"\r\n"}) {
+    RequestReader reader{RequestLimits{}};
+    reader.feed(header + "\r\n");
+    ASSERT_TRUE(reader.failed()) << header;
+    EXPECT_EQ(reader.refusal().status, 400) << header;
+  }
+  for (const std::string header :
+       {"GET / HTTP/1.0\r\n", "GET / HTTP/1.1\r\nHost: example.org:8080\r\n",
+        "GET / HTTP/1.1\r\nHost: [::1]:443\r\n", "GET / HTTP/1.1\r\nHost:\r\n",
+        "GET / HTTP/1.1\r\nhOsT: xn--bcher-kva.example\r\n"}) {
+    RequestReader reader{RequestLimits{}};
+    reader.feed(header + "\r\n");
+    EXPECT_TRUE(reader.done()) << header;
   }
 }
 

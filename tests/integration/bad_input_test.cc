@@ -275,6 +275,8 @@ TEST_F(BadInputApiIntegration, GarbageIsRejectedAndServingContinues) {
   for (const std::string& garbage :
        {std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03 garbage\r\n\r\n"s),
         std::string("HELLO THERE\r\n\r\n"), std::string("GET / HTTP/1.1\r\nNo colon here\r\n\r\n"),
+        std::string("GET / HTTP/1.1\r\n\r\n"),
+        std::string("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"),
         std::string(
             "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 7\r\n\r\nabcde"),
         std::string("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n"),
@@ -289,7 +291,7 @@ TEST_F(BadInputApiIntegration, GarbageIsRejectedAndServingContinues) {
     ASSERT_TRUE(silent.open(port()));
     Connection partial;
     ASSERT_TRUE(partial.open(port()));
-    partial.send("POST /api/v1/statuses HTTP/1.1\r\nContent-Length: 100\r\n\r\nsta",
+    partial.send("POST /api/v1/statuses HTTP/1.1\r\nHost: a\r\nContent-Length: 100\r\n\r\nsta",
                  Clock::now() + 5s);
   }
   expect_still_serving();

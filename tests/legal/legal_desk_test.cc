@@ -580,7 +580,10 @@ TEST_F(LegalDeskTest, TransparencyFormatsAndPeriods) {
     EXPECT_NE(r->find("requests"), std::string::npos);
     EXPECT_NE(r->find("As of 2026-11-23"), std::string::npos);
   }
-  for (const char* bad : {"2017H3", "17", "2017-13..2017-14", "2017-06..2017-01", ""}) {
+  // Nothing but digits where digits go: no sign, space or short number reads as a year or month.
+  for (const char* bad : {"2017H3", "17", "2017-13..2017-14", "2017-06..2017-01", "", "+201",
+                          " 201", "-201", "+201H1", "2017- 1..2017-02", "2017-+1..2017-02",
+                          "2017-01..+201-02", "2017-01..2017-+2", "2017-01,,2017-02", "2017h1"}) {
     TransparencyOptions options;
     options.period = bad;
     auto r = desk_->transparency(options);
