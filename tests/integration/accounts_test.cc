@@ -134,6 +134,47 @@ TEST_F(RegistrationApiIntegration, PasswordAndUsernameRules) {
   EXPECT_FALSE(str(v, "access_token").empty());
 }
 
+TEST_F(RegistrationApiIntegration, ErrorsNameEachRefusedFieldWithMastodonsCodes) {
+  // The first error of `field` in the answer's details, as {"error": code, "description": ...}.
+  auto first_detail = [](const HttpResponse& r, const std::string& field) -> std::string {
+    auto v = r.json();
+    const auto& errors = at(v, "details." + field, false);
+    if (!errors.is_array() || errors.as_array().empty()) return "(none)";
+    EXPECT_FALSE(str(errors.as_array()[0], "description").empty()) << r;
+    return str(errors.as_array()[0], "error");
+  };
+  // Everything missing: every field is named at once, and the message names them too.
+  auto empty = register_with("", app_token_);
+  auto text = expect_error(empty, 422);
+  EXPECT_TRUE(starts_with(text, "Validation failed: Username can't be blank")) << text;
+  EXPECT_EQ(first_detail(empty, "username"), "ERR_BLANK");
+  EXPECT_EQ(first_detail(empty, "password"), "ERR_BLANK");
+  EXPECT_EQ(first_detail(empty, "agreement"), "ERR_ACCEPTED");
+
+  const auto taken = new_user("taken");
+  for (const auto& [name, code] :
+       std::vector<std::pair<std::string, std::string>>{{taken.username, "ERR_TAKEN"},
+                                                        {"bad name", "ERR_INVALID"},
+                                                        {std::string(31, 'a'), "ERR_TOO_LONG"},
+                                                        {"admin", "ERR_RESERVED"},
+                                                        {"Support", "ERR_RESERVED"}}) {
+    auto r = register_with(
+        form({{"username", name}, {"password", "password123"}, {"agreement", "true"}}), app_token_);
+    expect_error(r, 422);
+    EXPECT_EQ(first_detail(r, "username"), code) << name << ": " << r;
+    EXPECT_EQ(first_detail(r, "password"), "(none)") << r;
+  }
+  auto short_password = register_with(form({{"username", "shortpw_" + unique_suffix()},
+                                            {"password", "1234567"},
+                                            {"agreement", "true"}}),
+                                      app_token_);
+  expect_error(short_password, 422);
+  EXPECT_EQ(first_detail(short_password, "password"), "ERR_TOO_SHORT");
+  EXPECT_EQ(first_detail(short_password, "username"), "(none)");
+  // A reserved name is refused to a newcomer whatever its case; none of these made an account.
+  expect_error(api().get("/api/v1/accounts/lookup?acct=admin"), 404);
+}
+
 TEST_F(RegistrationApiIntegration, NeedsAnAppTokenWithWriteAccounts) {
   const std::string body = form(
       {{"username", "tok_" + unique_suffix()}, {"password", "password123"}, {"agreement", "true"}});
