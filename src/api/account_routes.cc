@@ -63,6 +63,9 @@ void Api::add_account_routes(http::Router& r) {
           }
           PUBLIUS_ASSIGN_OR_RETURN(u.locked, p.get_bool("locked"));
           PUBLIUS_ASSIGN_OR_RETURN(u.bot, p.get_bool("bot"));
+          PUBLIUS_ASSIGN_OR_RETURN(u.discoverable, p.get_bool("discoverable"));
+          PUBLIUS_ASSIGN_OR_RETURN(u.indexable, p.get_bool("indexable"));
+          PUBLIUS_ASSIGN_OR_RETURN(u.hide_collections, p.get_bool("hide_collections"));
           if (p.has("fields_attributes")) {
             std::vector<domain::ProfileField> fields;
             for (const auto& index : p.subkeys("fields_attributes")) {

@@ -61,12 +61,6 @@ Renderer::Renderer(domain::Microblog& microblog)
 
 namespace {
 
-// Profile discovery is not configurable yet: every account shows the same values, and the
-// owner's `source` repeats them as Mastodon does.
-constexpr bool kDiscoverable = true;
-constexpr bool kIndexable = false;
-constexpr bool kHideCollections = false;
-
 // A JSON array of `items`, each written by `write`.
 template <typename T, typename Write>
 std::string json_array_of(const std::vector<T>& items, Write write) {
@@ -226,8 +220,8 @@ std::string Renderer::account_json(const Account& a) {
       .field("display_name", a.display_name)
       .field("locked", a.locked)
       .field("bot", a.bot)
-      .field("discoverable", kDiscoverable)
-      .field("indexable", kIndexable)
+      .field("discoverable", a.discoverable)
+      .field("indexable", a.indexable)
       .field("group", false)
       .field("created_at", format_iso8601_ms(a.created_day_ms))
       .field("note", domain::format_status_text(a.note, no_mentions, base).html)
@@ -245,7 +239,7 @@ std::string Renderer::account_json(const Account& a) {
   } else {
     w.field_null("last_status_at");
   }
-  w.field("hide_collections", kHideCollections).field("noindex", true);
+  w.field("hide_collections", a.hide_collections).field("noindex", true);
   w.key("emojis").begin_array().end_array();
   w.key("roles").begin_array().end_array();
   w.key("fields").begin_array();
@@ -288,9 +282,10 @@ Result<std::string> Renderer::credential_account(const Account& a) {
     PUBLIUS_ASSIGN_OR_RETURN(auto requests, microblog_.relationships().follow_requests(
                                                 a.id, domain::Page{.limit = 1000}));
     s.field("follow_requests_count", static_cast<int64_t>(requests.size()))
-        .field("hide_collections", kHideCollections)
-        .field("discoverable", kDiscoverable)
-        .field("indexable", kIndexable)
+        // As Mastodon: the owner's `source` repeats the profile settings.
+        .field("hide_collections", a.hide_collections)
+        .field("discoverable", a.discoverable)
+        .field("indexable", a.indexable)
         .end_object();
     out += source;
   }

@@ -147,6 +147,9 @@ Result<Account> Accounts::update_profile(int64_t id, const ProfileChange& update
   stored.default_visibility = update.default_visibility;
   stored.default_sensitive = update.default_sensitive;
   stored.default_language = update.default_language;
+  stored.discoverable = update.discoverable;
+  stored.indexable = update.indexable;
+  stored.hide_collections = update.hide_collections;
   PUBLIUS_ASSIGN_OR_RETURN(auto written, mb_.media().write_profile_pictures(pictures, stored));
   if (auto s = store_.update_profile(id, stored); !s.ok()) {
     mb_.media().erase_files(written);

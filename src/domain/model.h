@@ -52,6 +52,11 @@ struct Account {
   // empty: none, the default picture is shown.
   std::string avatar_file;
   std::string header_file;
+  // Mastodon's profile settings: listed in the profile directory (opt-in); posts
+  // found by full-text search; follower and followed lists hidden from others.
+  bool discoverable = false;
+  bool indexable = true;
+  bool hide_collections = false;
   bool operator==(const Account&) const = default;
 };
 

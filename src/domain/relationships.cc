@@ -113,8 +113,11 @@ Result<std::vector<Relationship>> Relationships::relationships(
 }
 
 Result<bool> Relationships::shows_follow_lists(Viewer viewer, int64_t account_id) {
-  PUBLIUS_TRY(mb_.accounts().account(account_id));
-  if (!viewer || *viewer == account_id) return true;
+  PUBLIUS_ASSIGN_OR_RETURN(auto account, mb_.accounts().account(account_id));
+  if (viewer && *viewer == account_id) return true;
+  // An account that hides its collections shows them to itself alone (its counts stay).
+  if (account.hide_collections) return false;
+  if (!viewer) return true;
   PUBLIUS_ASSIGN_OR_RETURN(auto rel, relationship(*viewer, account_id));
   return !rel.blocked_by;
 }

@@ -162,6 +162,9 @@ struct ProfileChange {
   std::optional<Visibility> default_visibility;
   std::optional<bool> default_sensitive;
   std::optional<std::string> default_language;  // empty: none
+  std::optional<bool> discoverable;
+  std::optional<bool> indexable;
+  std::optional<bool> hide_collections;
 };
 
 // Which of an account's posts a profile page lists (Mastodon's

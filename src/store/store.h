@@ -79,6 +79,9 @@ struct ProfileUpdate {
   std::optional<domain::Visibility> default_visibility;
   std::optional<bool> default_sensitive;
   std::optional<std::string> default_language;  // empty: none
+  std::optional<bool> discoverable;
+  std::optional<bool> indexable;
+  std::optional<bool> hide_collections;
   // Set by the domain only, after writing the files (Account::avatar_file); empty: none.
   std::optional<std::string> avatar_file;
   std::optional<std::string> header_file;

@@ -464,6 +464,67 @@ TEST_F(AccountsApiIntegration, AnAccountThatBlocksTheViewerShowsItNoFollowLists)
   }
 }
 
+TEST_F(AccountsApiIntegration, ProfileSettingsAreKeptShownAndObeyed) {
+  auto shy = new_user("hide");
+  auto fan = new_user("hidefan");
+  api().follow(fan, shy);
+  api().follow(shy, fan);
+  auto me = Api::ok_json(api().get("/api/v1/accounts/verify_credentials", shy.token));
+  EXPECT_FALSE(boolean(me, "discoverable")) << "the directory is opt-in";
+  EXPECT_TRUE(boolean(me, "indexable"));
+  EXPECT_FALSE(boolean(me, "hide_collections"));
+  const std::string word = "zebraquill" + std::to_string(getpid());
+  const std::string post = api().post_id(shy, "a post with " + word);
+  auto found = [&](const User& searcher) {
+    return ids(Api::ok_json(api().get("/api/v2/search?type=statuses&q=" + word, searcher.token))
+                   .at("statuses"));
+  };
+  EXPECT_EQ(found(fan), std::vector<std::string>{post});
+
+  auto updated = Api::ok_json(api().send_form(
+      "PATCH", "/api/v1/accounts/update_credentials",
+      form({{"discoverable", "true"}, {"indexable", "false"}, {"hide_collections", "1"}}),
+      shy.token));
+  for (const char* field : {"", "source."}) {
+    EXPECT_TRUE(boolean(updated, std::string(field) + "discoverable")) << field;
+    EXPECT_FALSE(boolean(updated, std::string(field) + "indexable")) << field;
+    EXPECT_TRUE(boolean(updated, std::string(field) + "hide_collections")) << field;
+  }
+  auto seen = api().account(shy.id, fan.token);
+  EXPECT_TRUE(boolean(seen, "hide_collections"));
+  EXPECT_FALSE(boolean(seen, "indexable"));
+
+  // Hidden collections: empty lists for everyone but the account itself; the counts stay.
+  for (const char* list : {"/followers", "/following"}) {
+    const std::string path = "/api/v1/accounts/" + shy.id + list;
+    EXPECT_EQ(ids(Api::ok_json(api().get(path, fan.token))), std::vector<std::string>{}) << path;
+    EXPECT_EQ(ids(Api::ok_json(api().get(path))), std::vector<std::string>{}) << path;
+    EXPECT_EQ(ids(Api::ok_json(api().get(path, shy.token))), std::vector<std::string>{fan.id});
+  }
+  EXPECT_EQ(num(seen, "followers_count"), 1);
+  EXPECT_EQ(num(seen, "following_count"), 1);
+  // Not indexable: its words find its posts for itself only.
+  EXPECT_EQ(found(fan), std::vector<std::string>{});
+  EXPECT_EQ(found(shy), std::vector<std::string>{post});
+
+  Api::ok_json(api().send_json("PATCH", "/api/v1/accounts/update_credentials",
+                               json::object{{"indexable", true}, {"hide_collections", false}},
+                               shy.token));
+  EXPECT_EQ(found(fan), std::vector<std::string>{post});
+  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/accounts/" + shy.id + "/followers", fan.token))),
+            std::vector<std::string>{fan.id});
+  EXPECT_TRUE(boolean(api().account(shy.id), "discoverable")) << "unchanged when not sent";
+
+  // A value that is no boolean is refused, naming the field, and changes nothing.
+  EXPECT_TRUE(contains(expect_error(api().send_form("PATCH", "/api/v1/accounts/update_credentials",
+                                                    form({{"hide_collections", "sometimes"},
+                                                          {"indexable", "false"}}),
+                                                    shy.token),
+                                    400),
+                       "hide_collections"));
+  EXPECT_TRUE(boolean(api().account(shy.id), "indexable"));
+}
+
 TEST_F(AccountsApiIntegration, RemoveFromFollowersEndsTheirFollowAndTheirHomeFeedOfUs) {
   auto star = new_user("shy");
   auto fan = new_user("fan");

@@ -556,6 +556,14 @@ CREATE INDEX thread_mutes_account ON thread_mutes(account_id);
     R"sql(
 ALTER TABLE lists ADD COLUMN exclusive INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // Profile settings (Mastodon's `discoverable`, `indexable`, `hide_collections`). New
+    // and existing accounts keep what this server did before: posts found by full-text
+    // search, follow lists shown; the profile directory is opt-in, as in Mastodon.
+    R"sql(
+ALTER TABLE accounts ADD COLUMN discoverable INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN indexable INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE accounts ADD COLUMN hide_collections INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace

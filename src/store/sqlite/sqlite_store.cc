@@ -26,7 +26,7 @@ constexpr const char* kStatusColumns =
 constexpr const char* kAccountColumns =
     "id, username, display_name, note, locked, bot, fields, role, created_day, last_status_day, "
     "statuses_count, followers_count, following_count, default_visibility, default_sensitive, "
-    "default_language, avatar_file, header_file";
+    "default_language, avatar_file, header_file, discoverable, indexable, hide_collections";
 
 std::string fields_to_json(const std::vector<domain::ProfileField>& fields) {
   std::string out;
@@ -96,6 +96,9 @@ Account read_account(const Stmt& s) {
   a.default_language = s.text(15);
   a.avatar_file = s.text(16);
   a.header_file = s.text(17);
+  a.discoverable = s.boolean(18);
+  a.indexable = s.boolean(19);
+  a.hide_collections = s.boolean(20);
   return a;
 }
 
@@ -596,6 +599,9 @@ Status SqliteStore::update_profile(int64_t id, const ProfileUpdate& u) {
   PUBLIUS_TRY(set_text("default_language", u.default_language));
   PUBLIUS_TRY(set_text("avatar_file", u.avatar_file));
   PUBLIUS_TRY(set_text("header_file", u.header_file));
+  PUBLIUS_TRY(set_bool("discoverable", u.discoverable));
+  PUBLIUS_TRY(set_bool("indexable", u.indexable));
+  PUBLIUS_TRY(set_bool("hide_collections", u.hide_collections));
   forget_account(id);
   return tx.commit();
 }
