@@ -28,11 +28,10 @@ void Api::add_account_routes(http::Router& r) {
           // Shield: only username and password are read. Anything else a client sends
           // (email, phone, real name, reason) is never looked at, so it cannot be stored.
           PUBLIUS_ASSIGN_OR_RETURN(auto agreement, p.get_bool("agreement"));
-          if (!agreement.value_or(false))
-            return unprocessable("Validation failed: Agreement must be accepted");
-          PUBLIUS_ASSIGN_OR_RETURN(
-              auto registered, microblog_.accounts().register_account(p.get_or("username", ""),
-                                                                      p.get_or("password", "")));
+          PUBLIUS_ASSIGN_OR_RETURN(auto registered,
+                                   microblog_.accounts().register_account(
+                                       p.get_or("username", ""), p.get_or("password", ""),
+                                       domain::Role::kUser, agreement.value_or(false)));
           PUBLIUS_ASSIGN_OR_RETURN(auto issued, microblog_.credentials().issue_token(
                                                     c.token->app_id, registered.account.id,
                                                     c.token->scopes, &registered.key));
@@ -64,6 +63,9 @@ void Api::add_account_routes(http::Router& r) {
           }
           PUBLIUS_ASSIGN_OR_RETURN(u.locked, p.get_bool("locked"));
           PUBLIUS_ASSIGN_OR_RETURN(u.bot, p.get_bool("bot"));
+          PUBLIUS_ASSIGN_OR_RETURN(u.discoverable, p.get_bool("discoverable"));
+          PUBLIUS_ASSIGN_OR_RETURN(u.indexable, p.get_bool("indexable"));
+          PUBLIUS_ASSIGN_OR_RETURN(u.hide_collections, p.get_bool("hide_collections"));
           if (p.has("fields_attributes")) {
             std::vector<domain::ProfileField> fields;
             for (const auto& index : p.subkeys("fields_attributes")) {

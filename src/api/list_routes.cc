@@ -15,8 +15,7 @@ void write_list(JsonWriter& w, const domain::List& list) {
       .field("id", std::to_string(list.id))
       .field("title", list.title)
       .field("replies_policy", domain::replies_policy_name(list.replies_policy))
-      // Exclusive lists (kept off home) are not supported; creating one is refused.
-      .field("exclusive", false)
+      .field("exclusive", list.exclusive)
       .end_object();
 }
 

@@ -19,18 +19,71 @@ Result<std::vector<domain::NotificationType>> types_param(const http::Params& p,
   return out;
 }
 
-// The filters both notification lists share; nullopt when they can match nothing.
-std::optional<domain::NotificationFilter> notification_query(const http::Params& p) {
+// The filters every notification list and count shares; nullopt when they can match
+// nothing. Types this server does not know are passed over, as Mastodon does.
+Result<std::optional<domain::NotificationFilter>> notification_query(const http::Params& p) {
+  using Filter = std::optional<domain::NotificationFilter>;
   domain::NotificationFilter q;
   q.types = *types_param(p, "types");
   q.exclude_types = *types_param(p, "exclude_types");
+  PUBLIUS_ASSIGN_OR_RETURN(auto include_filtered, p.get_bool("include_filtered"));
+  q.include_filtered = include_filtered.value_or(false);
   // Asked only for types we never send: nothing matches.
-  if (q.types.empty() && !p.get_all("types").empty()) return std::nullopt;
+  if (q.types.empty() && !p.get_all("types").empty()) return Filter();
   if (auto from = p.get("account_id"); from && !from->empty()) {
     q.from_account_id = parse_id(*from);
-    if (!q.from_account_id) return std::nullopt;
+    if (!q.from_account_id) return Filter();
   }
-  return q;
+  return Filter(std::move(q));
+}
+
+// The `id[]` of a bulk action on notification requests: at least one, at most 100.
+Result<std::vector<int64_t>> request_ids(const http::Params& p) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto ids, input::bounded_id_list(p, 100));
+  if (ids.empty()) return unprocessable("id[] is required");
+  return ids;
+}
+
+// Each of Mastodon's notification policy parameters with the condition it sets.
+Result<domain::NotificationPolicyChange> policy_change(const http::Params& p) {
+  domain::NotificationPolicyChange change;
+  using Field = std::optional<domain::PolicyAction> domain::NotificationPolicyChange::*;
+  const std::pair<const char*, Field> fields[] = {
+      {"for_not_following", &domain::NotificationPolicyChange::for_not_following},
+      {"for_not_followers", &domain::NotificationPolicyChange::for_not_followers},
+      {"for_new_accounts", &domain::NotificationPolicyChange::for_new_accounts},
+      {"for_private_mentions", &domain::NotificationPolicyChange::for_private_mentions},
+      // No moderator limits accounts here, so this condition never holds and is not kept;
+      // a valid value is still accepted, as clients send the whole policy.
+      {"for_limited_accounts", nullptr},
+  };
+  for (const auto& [key, field] : fields) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto value, input::single_value(p, key));
+    if (!value || value->empty()) continue;
+    auto action = domain::parse_policy_action(*value);
+    if (!action) return unprocessable(std::string(key) + " must be accept, filter or drop");
+    if (field) change.*field = *action;
+  }
+  return change;
+}
+
+std::string policy_json(const domain::NotificationPolicyView& v) {
+  std::string out;
+  JsonWriter w(out);
+  const auto name = [](domain::PolicyAction a) { return domain::policy_action_name(a); };
+  w.begin_object()
+      .field("for_not_following", name(v.policy.for_not_following))
+      .field("for_not_followers", name(v.policy.for_not_followers))
+      .field("for_new_accounts", name(v.policy.for_new_accounts))
+      .field("for_private_mentions", name(v.policy.for_private_mentions))
+      .field("for_limited_accounts", name(domain::PolicyAction::kAccept))
+      .key("summary")
+      .begin_object()
+      .field("pending_requests_count", v.pending_requests_count)
+      .field("pending_notifications_count", v.pending_notifications_count)
+      .end_object()
+      .end_object();
+  return out;
 }
 
 // grouped_types[] narrows which types fold into groups; absent, all groupable types do.
@@ -125,7 +178,7 @@ void Api::add_notification_routes(http::Router& r) {
   route(r, "GET", "/api/v1/notifications", http::Policy::user("read:notifications"),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto page, input::page_from(c.params, 40, 80));
-          auto q = notification_query(c.params);
+          PUBLIUS_ASSIGN_OR_RETURN(auto q, notification_query(c.params));
           if (!q) return http::Response::json("[]");
           // The page as read decides the Link header; what is shown passes the visibility rule.
           PUBLIUS_ASSIGN_OR_RETURN(auto list,
@@ -143,7 +196,8 @@ void Api::add_notification_routes(http::Router& r) {
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto page, input::page_from(c.params, 40, 80));
           std::vector<domain::Notification> list;
-          if (auto q = notification_query(c.params)) {
+          PUBLIUS_ASSIGN_OR_RETURN(auto q, notification_query(c.params));
+          if (q) {
             PUBLIUS_ASSIGN_OR_RETURN(list, microblog_.notifications().page(c.user_id(), *q, page));
           }
           PUBLIUS_ASSIGN_OR_RETURN(
@@ -155,27 +209,87 @@ void Api::add_notification_routes(http::Router& r) {
                        [](const domain::Notification& n) { return n.id; });
         });
 
-  // How many groups arrived since the notifications marker, capped at `limit` (default 100).
-  route(r, "GET", "/api/v2/notifications/unread_count", http::Policy::user("read:notifications"),
+  // How many notifications (v1) or groups of them (v2) arrived since the notifications
+  // marker, at most `limit` (default 100, at most 1000).
+  for (const bool grouped : {false, true}) {
+    route(r, "GET",
+          grouped ? "/api/v2/notifications/unread_count" : "/api/v1/notifications/unread_count",
+          http::Policy::user("read:notifications"),
+          [this, grouped](Call& c) -> Result<http::Response> {
+            PUBLIUS_ASSIGN_OR_RETURN(auto asked, c.params.get_int("limit"));
+            const int limit = static_cast<int>(std::clamp<int64_t>(asked.value_or(100), 1, 1000));
+            PUBLIUS_ASSIGN_OR_RETURN(auto q, notification_query(c.params));
+            std::vector<domain::Notification> unread;
+            if (q) {
+              PUBLIUS_ASSIGN_OR_RETURN(unread,
+                                       microblog_.notifications().unread(c.user_id(), *q, limit));
+            }
+            size_t count = unread.size();
+            if (grouped)
+              count = std::min<size_t>(
+                  domain::group_notification_page(unread, grouped_types_param(c.params)).size(),
+                  static_cast<size_t>(limit));
+            return http::Response::json("{\"count\":" + std::to_string(count) + "}");
+          });
+  }
+
+  route(r, "GET", "/api/v2/notifications/policy", http::Policy::user("read:notifications"),
         [this](Call& c) -> Result<http::Response> {
-          PUBLIUS_ASSIGN_OR_RETURN(auto limit, c.params.get_int("limit"));
-          domain::Page page;
-          page.limit = static_cast<int>(std::clamp<int64_t>(limit.value_or(100), 1, 1000));
-          PUBLIUS_ASSIGN_OR_RETURN(auto markers, microblog_.notifications().markers(c.user_id()));
-          for (const auto& m : markers)
-            if (m.timeline == "notifications") page.since_id = m.last_read_id;
-          size_t count = 0;
-          if (auto q = notification_query(c.params)) {
-            PUBLIUS_ASSIGN_OR_RETURN(auto found,
-                                     microblog_.notifications().list(c.user_id(), *q, page));
-            std::vector<domain::Notification> shown;
-            for (const auto& e : found) shown.push_back(e.notification);
-            count = std::min<size_t>(
-                domain::group_notification_page(shown, grouped_types_param(c.params)).size(),
-                static_cast<size_t>(page.limit));
-          }
-          return http::Response::json("{\"count\":" + std::to_string(count) + "}");
+          PUBLIUS_ASSIGN_OR_RETURN(auto policy, microblog_.notifications().policy(c.user_id()));
+          return http::Response::json(policy_json(policy));
         });
+  // Rails' `resource` takes an update by PATCH or PUT alike (masto.js sends PUT).
+  for (const char* method : {"PATCH", "PUT"}) {
+    route(r, method, "/api/v2/notifications/policy", http::Policy::user("write:notifications"),
+          [this](Call& c) -> Result<http::Response> {
+            PUBLIUS_ASSIGN_OR_RETURN(auto change, policy_change(c.params));
+            PUBLIUS_ASSIGN_OR_RETURN(auto policy,
+                                     microblog_.notifications().update_policy(c.user_id(), change));
+            return http::Response::json(policy_json(policy));
+          });
+  }
+
+  // Notification requests: what the policy held back, one request per sender.
+  route(r, "GET", "/api/v1/notifications/requests", http::Policy::user("read:notifications"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto page, input::page_from(c.params, 40, 80));
+          PUBLIUS_ASSIGN_OR_RETURN(auto requests,
+                                   microblog_.notifications().requests(c.user_id(), page));
+          PUBLIUS_ASSIGN_OR_RETURN(
+              auto body, renderer_.notification_requests(c.user_id(), requests, c.reader));
+          return paged(http::Response::json(std::move(body)), c.request, requests,
+                       [](const domain::NotificationRequestEntry& e) { return e.request.id; });
+        });
+  // Accepting merges at once here, so there is never a merge still to wait for.
+  route(r, "GET", "/api/v1/notifications/requests/merged", http::Policy::user("read:notifications"),
+        [](Call&) -> Result<http::Response> { return http::Response::json("{\"merged\":true}"); });
+  route(r, "GET", "/api/v1/notifications/requests/:id", http::Policy::user("read:notifications"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          PUBLIUS_ASSIGN_OR_RETURN(auto request,
+                                   microblog_.notifications().request(c.user_id(), id));
+          PUBLIUS_ASSIGN_OR_RETURN(
+              auto rendered, renderer_.notification_requests(c.user_id(), {request}, c.reader));
+          if (rendered == "[]") return not_found();
+          return http::Response::json(rendered.substr(1, rendered.size() - 2));
+        });
+  for (const bool accept : {true, false}) {
+    const std::string verb = accept ? "accept" : "dismiss";
+    route(r, "POST", "/api/v1/notifications/requests/:id/" + verb,
+          http::Policy::user("write:notifications"),
+          [this, accept](Call& c) -> Result<http::Response> {
+            PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+            PUBLIUS_TRY(microblog_.notifications().resolve_request(c.user_id(), id, accept));
+            return http::Response::json("{}");
+          });
+    route(r, "POST", "/api/v1/notifications/requests/" + verb,
+          http::Policy::user("write:notifications"),
+          [this, accept](Call& c) -> Result<http::Response> {
+            PUBLIUS_ASSIGN_OR_RETURN(auto ids, request_ids(c.params));
+            PUBLIUS_TRY(microblog_.notifications().resolve_requests(c.user_id(), ids, accept));
+            return http::Response::json("{}");
+          });
+  }
 
   route(r, "GET", "/api/v2/notifications/:group_key", http::Policy::user("read:notifications"),
         [this](Call& c) -> Result<http::Response> {

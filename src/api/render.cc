@@ -6,6 +6,7 @@
 
 #include "domain/notification_groups.h"
 #include "domain/text_format.h"
+#include "util/ids.h"
 #include "util/json_writer.h"
 #include "util/time.h"
 
@@ -47,7 +48,7 @@ struct Renderer::Bundle {
   std::unordered_map<int64_t, std::string> cores;
   std::unordered_map<int64_t, std::string> account_json;
   std::unordered_map<int64_t, Account> mention_accounts;
-  std::unordered_set<int64_t> favourited, reblogged, bookmarked, pinned;
+  std::unordered_set<int64_t> favourited, reblogged, bookmarked, pinned, muted;
   std::shared_ptr<const domain::FilterMatcher> filters;  // the viewer's; null: none
   // DELETE's answer: each status carries its source `text` instead of its `content`, so
   // its JSON is neither read from nor put into the cache.
@@ -59,12 +60,6 @@ Renderer::Renderer(domain::Microblog& microblog)
     : microblog_(microblog), config_(microblog.config()) {}
 
 namespace {
-
-// Profile discovery is not configurable yet: every account shows the same values, and the
-// owner's `source` repeats them as Mastodon does.
-constexpr bool kDiscoverable = true;
-constexpr bool kIndexable = false;
-constexpr bool kHideCollections = false;
 
 // A JSON array of `items`, each written by `write`.
 template <typename T, typename Write>
@@ -225,8 +220,8 @@ std::string Renderer::account_json(const Account& a) {
       .field("display_name", a.display_name)
       .field("locked", a.locked)
       .field("bot", a.bot)
-      .field("discoverable", kDiscoverable)
-      .field("indexable", kIndexable)
+      .field("discoverable", a.discoverable)
+      .field("indexable", a.indexable)
       .field("group", false)
       .field("created_at", format_iso8601_ms(a.created_day_ms))
       .field("note", domain::format_status_text(a.note, no_mentions, base).html)
@@ -244,7 +239,7 @@ std::string Renderer::account_json(const Account& a) {
   } else {
     w.field_null("last_status_at");
   }
-  w.field("hide_collections", kHideCollections).field("noindex", true);
+  w.field("hide_collections", a.hide_collections).field("noindex", true);
   w.key("emojis").begin_array().end_array();
   w.key("roles").begin_array().end_array();
   w.key("fields").begin_array();
@@ -287,9 +282,10 @@ Result<std::string> Renderer::credential_account(const Account& a) {
     PUBLIUS_ASSIGN_OR_RETURN(auto requests, microblog_.relationships().follow_requests(
                                                 a.id, domain::Page{.limit = 1000}));
     s.field("follow_requests_count", static_cast<int64_t>(requests.size()))
-        .field("hide_collections", kHideCollections)
-        .field("discoverable", kDiscoverable)
-        .field("indexable", kIndexable)
+        // As Mastodon: the owner's `source` repeats the profile settings.
+        .field("hide_collections", a.hide_collections)
+        .field("discoverable", a.discoverable)
+        .field("indexable", a.indexable)
         .end_object();
     out += source;
   }
@@ -373,6 +369,7 @@ Result<Renderer::Bundle> Renderer::load(domain::Viewer viewer, const std::vector
     b.reblogged.insert(flags.reblogged.begin(), flags.reblogged.end());
     b.bookmarked.insert(flags.bookmarked.begin(), flags.bookmarked.end());
     b.pinned.insert(flags.pinned.begin(), flags.pinned.end());
+    b.muted.insert(flags.muted.begin(), flags.muted.end());
     PUBLIUS_ASSIGN_OR_RETURN(b.filters, filters_of(*viewer));
     std::vector<int64_t> poll_ids;
     for (const Post* p : all)
@@ -538,7 +535,9 @@ void Renderer::write_status(Bundle& b, const Post& p, std::string& out) {
     out += b.favourited.count(target) ? "true" : "false";
     out += ",\"reblogged\":";
     out += b.reblogged.count(target) ? "true" : "false";
-    out += ",\"muted\":false,\"bookmarked\":";
+    out += ",\"muted\":";
+    out += b.muted.count(target) ? "true" : "false";
+    out += ",\"bookmarked\":";
     out += b.bookmarked.count(target) ? "true" : "false";
     // Mastodon sends `pinned` only where the viewer could pin: own posts that are neither
     // boosts nor direct.
@@ -624,6 +623,14 @@ Result<std::string> Renderer::deleted_status(const Post& post, domain::ReaderKey
   return out;
 }
 
+Result<std::unordered_map<int64_t, Account>> Renderer::accounts_by_id(
+    const std::vector<int64_t>& ids) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto accounts, microblog_.accounts().accounts(ids));
+  std::unordered_map<int64_t, Account> by_id;
+  for (auto& a : accounts) by_id.emplace(a.id, std::move(a));
+  return by_id;
+}
+
 Result<std::string> Renderer::notifications(int64_t viewer,
                                             const std::vector<domain::NotificationEntry>& list,
                                             domain::ReaderKey& reader) {
@@ -636,9 +643,7 @@ Result<std::string> Renderer::notifications(int64_t viewer,
   PUBLIUS_ASSIGN_OR_RETURN(auto b, load(viewer, posts, reader));
   std::unordered_map<int64_t, const Post*> post_by_id;
   for (const auto& p : posts) post_by_id[p.id] = &p;
-  PUBLIUS_ASSIGN_OR_RETURN(auto accounts, microblog_.accounts().accounts(account_ids));
-  std::unordered_map<int64_t, const Account*> account_by_id;
-  for (const auto& a : accounts) account_by_id[a.id] = &a;
+  PUBLIUS_ASSIGN_OR_RETURN(auto account_by_id, accounts_by_id(account_ids));
   std::string out = "[";
   bool first = true;
   for (const auto& e : list) {
@@ -657,13 +662,51 @@ Result<std::string> Renderer::notifications(int64_t viewer,
         .field("group_key",
                domain::notification_group_key(n, domain::groupable_notification_types()))
         .key("account")
-        .raw(account_json(*acc->second));
+        .raw(account_json(acc->second));
     out += head;
     // Mastodon leaves `status` out, rather than null, for types not about a status (follow).
     if (e.status) {
       out += ",\"status\":";
       write_status(b, *post_by_id.at(e.status->id), out);
     }
+    out.push_back('}');
+  }
+  out.push_back(']');
+  return out;
+}
+
+Result<std::string> Renderer::notification_requests(
+    int64_t viewer, const std::vector<domain::NotificationRequestEntry>& list,
+    domain::ReaderKey& reader) {
+  std::vector<Post> posts;
+  std::vector<int64_t> account_ids;
+  for (const auto& e : list) {
+    account_ids.push_back(e.request.from_account_id);
+    if (e.last_status) posts.push_back(*e.last_status);
+  }
+  PUBLIUS_ASSIGN_OR_RETURN(auto b, load(viewer, posts, reader));
+  PUBLIUS_ASSIGN_OR_RETURN(auto account_by_id, accounts_by_id(account_ids));
+  std::string out = "[";
+  for (size_t i = 0; i < list.size(); ++i) {
+    const domain::NotificationRequest& r = list[i].request;
+    auto acc = account_by_id.find(r.from_account_id);
+    if (acc == account_by_id.end()) continue;
+    if (out.size() > 1) out.push_back(',');
+    std::string head;
+    JsonWriter w(head);
+    // Mastodon sends the count as a string.
+    w.begin_object()
+        .field_id("id", r.id)
+        .field("created_at", format_iso8601_ms(ms_of_id(r.id)))
+        .field("updated_at", format_iso8601_ms(ms_of_id(r.newest_notification_id)))
+        .field("notifications_count", std::to_string(r.notifications_count))
+        .key("account")
+        .raw(account_json(acc->second));
+    out += head + ",\"last_status\":";
+    if (list[i].last_status)
+      write_status(b, *list[i].last_status, out);
+    else
+      out += "null";
     out.push_back('}');
   }
   out.push_back(']');

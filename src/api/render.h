@@ -49,6 +49,11 @@ class Renderer final : public domain::ChangeObserver {
   Result<std::string> notifications(int64_t viewer,
                                     const std::vector<domain::NotificationEntry>& notifications,
                                     domain::ReaderKey& reader);
+  // Mastodon NotificationRequest entities, in order: the sender's account, the count
+  // (a string, as Mastodon sends it) and the newest post (null when none or unseen).
+  Result<std::string> notification_requests(
+      int64_t viewer, const std::vector<domain::NotificationRequestEntry>& requests,
+      domain::ReaderKey& reader);
   // Mastodon Conversation entities, in order: the other participants (the owner
   // alone for notes to self), the unread flag and the newest post, opened with
   // `reader` when sealed. conversation() writes one object, conversations() an array.
@@ -135,6 +140,9 @@ class Renderer final : public domain::ChangeObserver {
                          std::string& out);
   std::string status_core(const domain::Post& post, Bundle& b);
   std::string account_json(const domain::Account& a);
+  // The accounts of `ids` that exist, by id.
+  Result<std::unordered_map<int64_t, domain::Account>> accounts_by_id(
+      const std::vector<int64_t>& ids);
 
   domain::Microblog& microblog_;
   const domain::InstanceConfig& config_;

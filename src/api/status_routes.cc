@@ -205,6 +205,14 @@ void Api::add_status_routes(http::Router& r) {
          [this](int64_t me, int64_t id, const Params&) {
            return microblog_.posts().set_pin(me, id, false);
          });
+  // Conversation mutes (Mastodon's name): the post's thread stops notifying.
+  action("/api/v1/statuses/:id/mute", "write:mutes", [this](int64_t me, int64_t id, const Params&) {
+    return microblog_.posts().set_thread_mute(me, id, true);
+  });
+  action("/api/v1/statuses/:id/unmute", "write:mutes",
+         [this](int64_t me, int64_t id, const Params&) {
+           return microblog_.posts().set_thread_mute(me, id, false);
+         });
 
   // Polls, named by their post's id.
   route(r, "GET", "/api/v1/polls/:id", http::Policy::optional("read:statuses"),

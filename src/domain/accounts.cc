@@ -12,6 +12,7 @@
 namespace publius::domain {
 namespace {
 
+constexpr size_t kMaxUsername = 30;
 constexpr size_t kMaxDisplayName = 30;
 constexpr size_t kMaxNote = 500;
 constexpr size_t kMaxFields = 4;
@@ -34,24 +35,51 @@ Result<std::vector<int64_t>> all_ids(
 }  // namespace
 
 bool is_valid_username(std::string_view username) {
-  if (username.empty() || username.size() > 30) return false;
-  for (char c : username) {
-    const bool ok =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-    if (!ok) return false;
-  }
-  return true;
+  return !username.empty() && username_errors(username).empty();
+}
+
+std::vector<FieldError> username_errors(std::string_view username) {
+  if (username.empty()) return {{"username", "ERR_BLANK", "can't be blank"}};
+  std::vector<FieldError> errors;
+  const bool letters_digits_underscores = std::all_of(username.begin(), username.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+  });
+  if (!letters_digits_underscores)
+    errors.push_back(
+        {"username", "ERR_INVALID", "must contain only letters, numbers and underscores"});
+  if (username.size() > kMaxUsername)
+    errors.push_back({"username", "ERR_TOO_LONG",
+                      "is too long (maximum is " + std::to_string(kMaxUsername) + " characters)"});
+  return errors;
+}
+
+bool is_reserved_username(std::string_view username) {
+  // Mastodon's default list: names a newcomer could use to pass for the operator.
+  static constexpr std::string_view kReserved[] = {
+      "admin", "support", "help", "root", "webmaster", "administrator", "mod", "moderator"};
+  return std::any_of(std::begin(kReserved), std::end(kReserved), [&](std::string_view r) {
+    return r.size() == username.size() &&
+           std::equal(r.begin(), r.end(), username.begin(), [](char a, char b) {
+             return a == std::tolower(static_cast<unsigned char>(b));
+           });
+  });
 }
 
 Result<RegisteredAccount> Accounts::register_account(std::string_view username,
-                                                     std::string_view password, Role role) {
-  if (!is_valid_username(username))
-    return unprocessable(
-        "Validation failed: Username must contain only letters, numbers and underscores (at most "
-        "30)");
-  PUBLIUS_TRY(check_password(password));
-  PUBLIUS_ASSIGN_OR_RETURN(auto existing, store_.account_by_username(username));
-  if (existing) return unprocessable("Validation failed: Username has already been taken");
+                                                     std::string_view password, Role role,
+                                                     std::optional<bool> agreement) {
+  const FieldError taken{"username", "ERR_TAKEN", "has already been taken"};
+  // Every refused field is reported at once, as Mastodon does, so a client can mark each.
+  std::vector<FieldError> errors = username_errors(username);
+  if (errors.empty() && is_reserved_username(username))
+    errors.push_back({"username", "ERR_RESERVED", "is reserved"});
+  if (errors.empty()) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto existing, store_.account_by_username(username));
+    if (existing) errors.push_back(taken);
+  }
+  for (auto& e : password_errors(password)) errors.push_back(std::move(e));
+  if (agreement && !*agreement) errors.push_back({"agreement", "ERR_ACCEPTED", "must be accepted"});
+  if (!errors.empty()) return validation_failed(std::move(errors));
   store::NewAccount request;
   request.username = std::string(username);
   request.role = role;
@@ -69,8 +97,7 @@ Result<RegisteredAccount> Accounts::register_account(std::string_view username,
   out.key = std::move(pair.secret_key);
   auto created = store_.create_account(request);
   if (!created.ok()) {
-    if (created.error().code == ErrorCode::kConflict)
-      return unprocessable("Validation failed: Username has already been taken");
+    if (created.error().code == ErrorCode::kConflict) return validation_failed({taken});
     return created.take_error();
   }
   out.account = std::move(created).value();
@@ -120,6 +147,9 @@ Result<Account> Accounts::update_profile(int64_t id, const ProfileChange& update
   stored.default_visibility = update.default_visibility;
   stored.default_sensitive = update.default_sensitive;
   stored.default_language = update.default_language;
+  stored.discoverable = update.discoverable;
+  stored.indexable = update.indexable;
+  stored.hide_collections = update.hide_collections;
   PUBLIUS_ASSIGN_OR_RETURN(auto written, mb_.media().write_profile_pictures(pictures, stored));
   if (auto s = store_.update_profile(id, stored); !s.ok()) {
     mb_.media().erase_files(written);

@@ -2,6 +2,7 @@
 // sequence numbers (they must not reveal when an account was made).
 #pragma once
 
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -13,10 +14,16 @@ class Accounts final : private ServiceBase {
  public:
   explicit Accounts(Microblog& microblog) : ServiceBase(microblog) {}
 
-  // A new account with its key pair and recovery codes; 422 for a name that is
-  // not one (is_valid_username) or taken, or a password outside the rule.
+  // A new account with its key pair and recovery codes. A 422 names every refused
+  // field with Mastodon's codes (util/result.h validation_failed): a username that
+  // is not one (username_errors), reserved (is_reserved_username) or taken
+  // (ERR_TAKEN), a password outside the rule (password_errors), and, where the
+  // way of signing up asks for it (the API's `agreement` to the server's rules;
+  // the web form and the operator's command do not), an agreement not given
+  // (ERR_ACCEPTED).
   Result<RegisteredAccount> register_account(std::string_view username, std::string_view password,
-                                             Role role = Role::kUser);
+                                             Role role = Role::kUser,
+                                             std::optional<bool> agreement = std::nullopt);
   Result<Account> account(int64_t id);
   Result<Account> account_by_acct(std::string_view acct);  // "name" or "name@our.domain"
   // The accounts of `ids` that exist, in that order.
@@ -47,7 +54,12 @@ class Accounts final : private ServiceBase {
   Result<std::vector<int64_t>> cached_post_ids_of(int64_t account_id);
 };
 
-// Username rule: 1-30 of [A-Za-z0-9_], as Mastodon.
+// Username rule: 1-30 of [A-Za-z0-9_], as Mastodon. username_errors() says what
+// breaks it, under the field "username" (ERR_BLANK, ERR_INVALID, ERR_TOO_LONG).
 bool is_valid_username(std::string_view username);
+std::vector<FieldError> username_errors(std::string_view username);
+// Names no one may sign up with (ASCII case ignored): Mastodon's reserved ones,
+// which a newcomer could use to pass for the operator ("admin", "support", ...).
+bool is_reserved_username(std::string_view username);
 
 }  // namespace publius::domain

@@ -41,12 +41,21 @@ std::string new_recovery_code() {
   return code;
 }
 
-Status check_password(std::string_view password) {
+std::vector<FieldError> password_errors(std::string_view password) {
+  if (password.empty()) return {{"password", "ERR_BLANK", "can't be blank"}};
   if (password.size() < kMinPasswordLength)
-    return unprocessable("Validation failed: Password is too short (minimum is 8 characters)");
+    return {{"password", "ERR_TOO_SHORT",
+             "is too short (minimum is " + std::to_string(kMinPasswordLength) + " characters)"}};
   if (password.size() > kMaxPasswordLength)
-    return unprocessable("Validation failed: Password is too long (maximum is 1024 characters)");
-  return ok_status();
+    return {{"password", "ERR_TOO_LONG",
+             "is too long (maximum is " + std::to_string(kMaxPasswordLength) + " characters)"}};
+  return {};
+}
+
+Status check_password(std::string_view password) {
+  auto errors = password_errors(password);
+  if (errors.empty()) return ok_status();
+  return validation_failed(std::move(errors));
 }
 
 Credentials::Credentials(Microblog& microblog)

@@ -194,7 +194,10 @@ inline constexpr size_t kRecoveryCodeCount = 10;
 // Password length rule, in bytes.
 inline constexpr size_t kMinPasswordLength = 8;
 inline constexpr size_t kMaxPasswordLength = 1024;
-// Password rule: 8 to 1024 bytes; a 422 naming the rule otherwise.
+// Password rule: 8 to 1024 bytes. password_errors() says what breaks it, under the
+// field "password" with Mastodon's codes (ERR_BLANK, ERR_TOO_SHORT, ERR_TOO_LONG);
+// check_password() is a 422 naming them (util/result.h validation_failed).
+std::vector<FieldError> password_errors(std::string_view password);
 Status check_password(std::string_view password);
 // Web sessions unused for this long are refused (and deleted when presented).
 inline constexpr int64_t kSessionIdleDays = 30;

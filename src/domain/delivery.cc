@@ -1,10 +1,13 @@
 // Delivery: fan-out of new posts to home feeds, and notifications.
 #include <algorithm>
 #include <iterator>
+#include <unordered_map>
 
 #include "domain/microblog.h"
+#include "domain/notification_policy.h"
 #include "domain/text_format.h"
 #include "util/ids.h"
+#include "util/time.h"
 
 namespace publius::domain {
 namespace {
@@ -60,31 +63,100 @@ bool reaches_tag_followers(const Post& post) {
 bool reaches_home(const Post& post, const HomeFacts& facts) {
   if (post.account_id == facts.account_id) return true;
   if (facts.hides_author) return false;
+  const bool as_tag_follower = facts.follows_a_tag && reaches_tag_followers(post);
+  // As Mastodon, whose hashtag fan-out does not look at lists.
+  if (facts.author_in_exclusive_list) return as_tag_follower;
   if (!reaches_followers(post)) return mentions(post, facts.account_id);
   const bool as_follower =
       facts.follows_author && !(post.reblog_of_id && facts.hides_author_boosts) &&
       (!replies_to_other(post) || *post.in_reply_to_account_id == facts.account_id ||
        facts.follows_replied_to);
-  return as_follower || (facts.follows_a_tag && reaches_tag_followers(post));
+  return as_follower || as_tag_follower;
 }
 
-std::optional<Notification> Delivery::notification_for(int64_t recipient, NotificationType type,
-                                                       int64_t from,
-                                                       std::optional<int64_t> status_id) {
-  if (recipient == from) return std::nullopt;
-  Notification n;
-  n.id = next_id();
-  n.account_id = recipient;
-  n.type = type;
-  n.from_account_id = from;
-  n.status_id = status_id;
-  n.created_ms = ms_of_id(n.id);
-  return n;
+Result<std::vector<int64_t>> Delivery::thread_above(const Post& post) {
+  if (!post.in_reply_to_id) return std::vector<int64_t>();
+  PUBLIUS_ASSIGN_OR_RETURN(auto above, store_.ancestors(*post.in_reply_to_id, kMaxThreadDepth));
+  above.push_back(*post.in_reply_to_id);
+  std::sort(above.begin(), above.end());
+  return above;
 }
-Status Delivery::notify(int64_t recipient, NotificationType type, int64_t from,
-                        std::optional<int64_t> status_id) {
-  auto n = notification_for(recipient, type, from, status_id);
-  return n ? store_.insert_notification(*n) : ok_status();
+
+Result<std::vector<Notification>> Delivery::notifications_for(
+    const std::vector<int64_t>& recipients, NotificationType type, int64_t from, const Post* post,
+    bool from_operator) {
+  std::vector<int64_t> ids;
+  for (int64_t r : recipients)
+    if (r != from || type == NotificationType::kPoll) ids.push_back(r);
+  std::sort(ids.begin(), ids.end());
+  ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+  std::vector<Notification> out;
+  if (ids.empty()) return out;
+  std::vector<int64_t> thread, muters;
+  if (post) {
+    PUBLIUS_ASSIGN_OR_RETURN(thread, thread_above(*post));
+    PUBLIUS_ASSIGN_OR_RETURN(muters, store_.thread_muters(thread.empty() ? post->id : thread[0]));
+  }
+  std::unordered_map<int64_t, NotificationPolicy> policies;
+  std::vector<int64_t> accepted, followers, followed, answered;
+  bool sender_is_new = false, from_staff = from_operator;
+  // Only the facts the rule can use are read: no policy holds back a poll's end or an edit.
+  const bool filterable = is_filterable(type);
+  if (filterable) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto stored, store_.notification_policies(ids));
+    for (auto& [account, policy] : stored) policies.emplace(account, policy);
+    PUBLIUS_ASSIGN_OR_RETURN(accepted, store_.notification_permissions(from, ids));
+    PUBLIUS_ASSIGN_OR_RETURN(followers, store_.follower_ids(from));
+    PUBLIUS_ASSIGN_OR_RETURN(followed, store_.followed_ids(from));
+    PUBLIUS_ASSIGN_OR_RETURN(auto sender, store_.account_by_id(from));
+    sender_is_new = sender && sender->created_day_ms > now_ms() - kNewAccountDays * kDayMs;
+    from_staff = from_staff || (sender && sender->role == Role::kAdmin);
+  }
+  const bool private_mention = filterable && type == NotificationType::kMention && post &&
+                               post->visibility == Visibility::kDirect;
+  if (private_mention && !thread.empty()) {
+    // Those who wrote to the sender privately up the thread: this mention answers them.
+    PUBLIUS_ASSIGN_OR_RETURN(auto above, store_.statuses_by_ids(thread));
+    for (const auto& p : above)
+      if (p.visibility == Visibility::kDirect && mentions(p, from))
+        answered.push_back(p.account_id);
+  }
+  auto has = [](const std::vector<int64_t>& list, int64_t id) {
+    return std::find(list.begin(), list.end(), id) != list.end();
+  };
+  for (int64_t recipient : ids) {
+    const auto policy = policies.find(recipient);
+    const NotificationFacts facts{
+        .type = type,
+        .from_staff = from_staff,
+        .thread_muted = std::binary_search(muters.begin(), muters.end(), recipient),
+        .sender_accepted = has(accepted, recipient),
+        .follows_sender = std::binary_search(followers.begin(), followers.end(), recipient),
+        .followed_by_sender = std::binary_search(followed.begin(), followed.end(), recipient),
+        .sender_is_new = sender_is_new,
+        .unsolicited_private_mention = private_mention && !has(answered, recipient),
+    };
+    const PolicyAction outcome = notification_outcome(
+        policy == policies.end() ? NotificationPolicy{} : policy->second, facts);
+    if (outcome == PolicyAction::kDrop) continue;
+    Notification n;
+    n.id = next_id();
+    n.account_id = recipient;
+    n.type = type;
+    n.from_account_id = from;
+    if (post) n.status_id = post->id;
+    n.created_ms = ms_of_id(n.id);
+    n.filtered = outcome == PolicyAction::kFilter;
+    out.push_back(n);
+  }
+  return out;
+}
+
+Status Delivery::notify(const std::vector<int64_t>& recipients, NotificationType type, int64_t from,
+                        const Post* post) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto notifications, notifications_for(recipients, type, from, post));
+  for (const auto& n : notifications) PUBLIUS_TRY(store_.insert_notification(n));
+  return ok_status();
 }
 Status Delivery::deliver(const Post& post) {
   // Only facts the rule can use are read: a direct post from an account with 158,000
@@ -125,8 +197,10 @@ Status Delivery::fan_out(const Post& post, const std::vector<int64_t>& candidate
                              store_.follower_ids(*post.in_reply_to_account_id));
   }
   PUBLIUS_ASSIGN_OR_RETURN(auto hidden_by, store_.hidden_by(post.account_id));
+  PUBLIUS_ASSIGN_OR_RETURN(auto exclusive_owners, store_.exclusive_list_owners(post.account_id));
   AscendingIds follow_author(followers), follow_replied(followers_of_replied),
-      follow_tag(tag_followers), hide_author(hidden_by.accounts), hide_boosts(hidden_by.boosts);
+      follow_tag(tag_followers), hide_author(hidden_by.accounts), hide_boosts(hidden_by.boosts),
+      in_exclusive_list(exclusive_owners);
   std::vector<int64_t> recipients;
   recipients.reserve(candidates.size());
   for (int64_t account : candidates) {
@@ -137,6 +211,7 @@ Status Delivery::fan_out(const Post& post, const std::vector<int64_t>& candidate
         .follows_replied_to = follow_replied.contains(account),
         .follows_a_tag = follow_tag.contains(account),
         .hides_author = hide_author.contains(account),
+        .author_in_exclusive_list = in_exclusive_list.contains(account),
     };
     if (reaches_home(post, facts)) recipients.push_back(account);
   }

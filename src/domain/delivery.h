@@ -17,12 +17,13 @@ namespace publius::domain {
 // What decides whether a post reaches one account's home feed: that account,
 // and what it is to the post's author and to the post (reaches_home()).
 struct HomeFacts {
-  int64_t account_id = 0;            // whose home feed
-  bool follows_author = false;       // follows the post's author
-  bool hides_author_boosts = false;  // follows the author with their boosts switched off
-  bool follows_replied_to = false;   // follows the account the post replies to
-  bool follows_a_tag = false;        // follows one of the post's hashtags
-  bool hides_author = false;         // blocks the author, is blocked by them, or mutes them
+  int64_t account_id = 0;                 // whose home feed
+  bool follows_author = false;            // follows the post's author
+  bool hides_author_boosts = false;       // follows the author with their boosts switched off
+  bool follows_replied_to = false;        // follows the account the post replies to
+  bool follows_a_tag = false;             // follows one of the post's hashtags
+  bool hides_author = false;              // blocks the author, is blocked by them, or mutes them
+  bool author_in_exclusive_list = false;  // has the author in one of its exclusive lists
 };
 
 // The home-feed rule, as Mastodon's. One's own posts always reach one's feed.
@@ -31,7 +32,8 @@ struct HomeFacts {
 // only those who want the author's boosts, and a reply to someone else only
 // those who follow that someone too (or are them): the rest would see half a
 // conversation. A public original (reaches_tag_followers()) also reaches the
-// followers of its hashtags. Pure.
+// followers of its hashtags. An author in one of the account's exclusive lists
+// reaches it only that way (the list shows the rest). Pure.
 bool reaches_home(const Post& post, const HomeFacts& facts);
 // Whether `post` can reach its author's followers as such: every post but a direct
 // one, which reaches the accounts it mentions only.
@@ -57,6 +59,10 @@ struct ListFacts {
 // VisibilityRule's. Pure.
 bool reaches_list(const Post& post, const ListFacts& facts);
 
+// How far up its replies a post's thread is read (to its first post); as deep as a
+// status's context goes.
+inline constexpr int kMaxThreadDepth = 4096;
+
 class Delivery final : private ServiceBase {
  public:
   explicit Delivery(Microblog& microblog) : ServiceBase(microblog) {}
@@ -68,12 +74,22 @@ class Delivery final : private ServiceBase {
   // After an edit added `added_tags` (as written) to `post`: appends it to the warm
   // home feeds of those followers of the added hashtags whom it now reaches.
   Status deliver_to_added_tags(const Post& post, const std::vector<std::string>& added_tags);
-  // The notification `from` causes `recipient`, or none when they are the same account.
-  static std::optional<Notification> notification_for(int64_t recipient, NotificationType type,
-                                                      int64_t from,
-                                                      std::optional<int64_t> status_id);
-  Status notify(int64_t recipient, NotificationType type, int64_t from,
-                std::optional<int64_t> status_id);
+  // The notifications `from` causes `recipients` about `post` (null: about no post,
+  // a follow), each as its recipient's notification policy and muted threads decide
+  // (notification_outcome()): none where dropped, marked filtered where held back.
+  // None for `from` itself, but at the end of a poll, which its author hears of too.
+  // `post` may be one not stored yet (a new post's mentions). Mentions from an admin,
+  // or in a notice of the operator's (`from_operator`), count as from staff.
+  Result<std::vector<Notification>> notifications_for(const std::vector<int64_t>& recipients,
+                                                      NotificationType type, int64_t from,
+                                                      const Post* post, bool from_operator = false);
+  // Stores the notifications_for() those arguments.
+  Status notify(const std::vector<int64_t>& recipients, NotificationType type, int64_t from,
+                const Post* post);
+  // The ids of the posts above `post` in its thread (what it replies to, and so on up
+  // to the first post), ascending: the first is the thread's, which names it for
+  // muting; empty for a post that replies to none.
+  Result<std::vector<int64_t>> thread_above(const Post& post);
 
  private:
   // The accounts following any of `tags` (as written), ascending.

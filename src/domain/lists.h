@@ -2,7 +2,9 @@
 // timeline (Timelines::list_timeline). Each is its owner's alone: another
 // account's list is kNotFound, as if it did not exist. A title is required on
 // creation (1-100 characters); only accounts the owner follows may be added
-// (kUnprocessable otherwise).
+// (kUnprocessable otherwise). The posts of an exclusive list's members stay out
+// of its owner's home feed (reaches_home()); a change to what that keeps out
+// drops the owner's warm feed, rebuilt on its next read.
 #pragma once
 
 #include <vector>

@@ -55,6 +55,11 @@ constexpr std::array<std::pair<NotificationType, std::string_view>, 8> kNotifica
     {NotificationType::kUpdate, "update"},
     {NotificationType::kPoll, "poll"},
 }};
+constexpr std::array<std::pair<PolicyAction, std::string_view>, 3> kPolicyActions{{
+    {PolicyAction::kAccept, "accept"},
+    {PolicyAction::kFilter, "filter"},
+    {PolicyAction::kDrop, "drop"},
+}};
 constexpr std::array<std::pair<RepliesPolicy, std::string_view>, 3> kRepliesPolicies{{
     {RepliesPolicy::kFollowed, "followed"},
     {RepliesPolicy::kList, "list"},
@@ -101,6 +106,10 @@ std::string_view notification_type_name(NotificationType t) {
 }
 std::optional<NotificationType> parse_notification_type(std::string_view n) {
   return find_by_name(kNotificationTypes, n);
+}
+std::string_view policy_action_name(PolicyAction a) { return name_of(kPolicyActions, a); }
+std::optional<PolicyAction> parse_policy_action(std::string_view n) {
+  return find_by_name(kPolicyActions, n);
 }
 
 std::vector<std::string_view> filter_context_names(uint8_t contexts) {

@@ -52,6 +52,11 @@ struct Account {
   // empty: none, the default picture is shown.
   std::string avatar_file;
   std::string header_file;
+  // Mastodon's profile settings: listed in the profile directory (opt-in); posts
+  // found by full-text search; follower and followed lists hidden from others.
+  bool discoverable = false;
+  bool indexable = true;
+  bool hide_collections = false;
   bool operator==(const Account&) const = default;
 };
 
@@ -216,6 +221,40 @@ struct Notification {
   int64_t from_account_id = 0;  // who acted
   std::optional<int64_t> status_id;
   int64_t created_ms = 0;
+  // Held back by the recipient's notification policy: listed only among the
+  // notification requests until the recipient accepts its sender's.
+  bool filtered = false;
+};
+
+// What a notification policy does with the notifications a condition of it
+// concerns (Mastodon 4.3's NotificationPolicy values): shows them, holds them
+// back as a notification request, or writes none at all.
+enum class PolicyAction { kAccept = 0, kFilter = 1, kDrop = 2 };
+std::string_view policy_action_name(PolicyAction a);
+std::optional<PolicyAction> parse_policy_action(std::string_view name);
+
+// An account's notification policy, each condition with its action (Mastodon's
+// defaults: only private mentions from strangers are filtered). What each
+// condition means is domain::notification_outcome()'s.
+struct NotificationPolicy {
+  PolicyAction for_not_following = PolicyAction::kAccept;
+  PolicyAction for_not_followers = PolicyAction::kAccept;
+  PolicyAction for_new_accounts = PolicyAction::kAccept;
+  PolicyAction for_private_mentions = PolicyAction::kFilter;
+  bool operator==(const NotificationPolicy&) const = default;
+};
+
+// The filtered notifications one account holds from one sender (Mastodon's
+// NotificationRequest). Not a row of its own: it exists while such notifications
+// do, and is named by the oldest of them, so its id holds until it is accepted or
+// dismissed however many more arrive.
+struct NotificationRequest {
+  int64_t id = 0;
+  int64_t account_id = 0;       // whose
+  int64_t from_account_id = 0;  // the sender
+  int64_t notifications_count = 0;
+  int64_t newest_notification_id = 0;
+  std::optional<int64_t> last_status_id;  // the post of the newest one about a post
 };
 
 // The viewer's relationship to another account, as /api/v1/accounts/relationships reports it.
@@ -258,6 +297,8 @@ struct List {
   int64_t account_id = 0;  // the owner
   std::string title;
   RepliesPolicy replies_policy = RepliesPolicy::kList;
+  // Its members' posts stay out of the owner's home feed (reaches_home()).
+  bool exclusive = false;
 };
 
 // A direct-message thread in one account's list (Mastodon's Conversation): the

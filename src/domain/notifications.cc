@@ -14,6 +14,7 @@ Result<std::vector<Notification>> Notifications::page(int64_t account_id,
   query.types = filter.types;
   query.exclude_types = filter.exclude_types;
   query.from_account_id = filter.from_account_id;
+  query.include_filtered = filter.include_filtered;
   return store_.notifications(account_id, query, page);
 }
 
@@ -79,6 +80,89 @@ Status Notifications::dismiss_group(int64_t account_id, std::string_view group_k
                            group_members(account_id, group_key, kMaxNotificationGroupMembers));
   for (const auto& m : members) PUBLIUS_TRY(store_.dismiss_notification(account_id, m.id));
   return ok_status();
+}
+
+Result<std::vector<Notification>> Notifications::unread(int64_t account_id,
+                                                        const NotificationFilter& filter,
+                                                        int limit) {
+  Page since_marker{.limit = limit};
+  PUBLIUS_ASSIGN_OR_RETURN(auto saved, markers(account_id));
+  for (const auto& m : saved)
+    if (m.timeline == "notifications") since_marker.since_id = m.last_read_id;
+  PUBLIUS_ASSIGN_OR_RETURN(auto shown, list(account_id, filter, since_marker));
+  std::vector<Notification> out;
+  out.reserve(shown.size());
+  for (auto& e : shown) out.push_back(std::move(e.notification));
+  return out;
+}
+
+Result<NotificationPolicyView> Notifications::policy(int64_t account_id) {
+  NotificationPolicyView view;
+  PUBLIUS_ASSIGN_OR_RETURN(auto stored, store_.notification_policies({account_id}));
+  if (!stored.empty()) view.policy = stored.front().second;
+  PUBLIUS_ASSIGN_OR_RETURN(auto pending, store_.notification_requests(
+                                             account_id, Page{.limit = kMaxMeaningfulRequests}));
+  view.pending_requests_count = static_cast<int64_t>(pending.size());
+  for (const auto& r : pending) view.pending_notifications_count += r.notifications_count;
+  return view;
+}
+
+Result<NotificationPolicyView> Notifications::update_policy(
+    int64_t account_id, const NotificationPolicyChange& change) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto current, policy(account_id));
+  NotificationPolicy& p = current.policy;
+  p.for_not_following = change.for_not_following.value_or(p.for_not_following);
+  p.for_not_followers = change.for_not_followers.value_or(p.for_not_followers);
+  p.for_new_accounts = change.for_new_accounts.value_or(p.for_new_accounts);
+  p.for_private_mentions = change.for_private_mentions.value_or(p.for_private_mentions);
+  PUBLIUS_TRY(store_.save_notification_policy(account_id, p));
+  return current;
+}
+
+Result<std::vector<NotificationRequestEntry>> Notifications::requests(int64_t account_id,
+                                                                      const Page& page) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.notification_requests(account_id, page));
+  std::vector<int64_t> status_ids;
+  for (const auto& r : found)
+    if (r.last_status_id) status_ids.push_back(*r.last_status_id);
+  PUBLIUS_ASSIGN_OR_RETURN(auto posts, visible_posts(account_id, status_ids));
+  std::vector<NotificationRequestEntry> out;
+  out.reserve(found.size());
+  for (auto& r : found) {
+    NotificationRequestEntry entry{std::move(r), std::nullopt};
+    for (const auto& p : posts)
+      if (entry.request.last_status_id == p.id) entry.last_status = p;
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+Result<NotificationRequestEntry> Notifications::request(int64_t account_id, int64_t id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.notification_request(account_id, id));
+  if (!found) return not_found();
+  NotificationRequestEntry entry{std::move(*found), std::nullopt};
+  if (entry.request.last_status_id) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto posts,
+                             visible_posts(account_id, {*entry.request.last_status_id}));
+    if (!posts.empty()) entry.last_status = std::move(posts.front());
+  }
+  return entry;
+}
+
+Status Notifications::resolve_request(int64_t account_id, int64_t id, bool accept) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.notification_request(account_id, id));
+  if (!found) return not_found();
+  return store_.resolve_notification_requests(account_id, {found->from_account_id}, accept);
+}
+
+Status Notifications::resolve_requests(int64_t account_id, const std::vector<int64_t>& ids,
+                                       bool accept) {
+  std::vector<int64_t> senders;
+  for (int64_t id : ids) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.notification_request(account_id, id));
+    if (found) senders.push_back(found->from_account_id);
+  }
+  return store_.resolve_notification_requests(account_id, senders, accept);
 }
 
 Result<std::vector<Marker>> Notifications::markers(int64_t account_id) {

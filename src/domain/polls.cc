@@ -92,20 +92,15 @@ Result<size_t> Posts::end_expired_polls(int64_t now_ms) {
   for (;;) {
     PUBLIUS_ASSIGN_OR_RETURN(auto due, store_.polls_due(now_ms, kBatch));
     for (const auto& poll : due) {
-      // The author hears too, from themself: the one notification that is not
-      // from someone else (Delivery::notification_for() would drop it).
+      // The author hears too, from themself (Delivery lets a poll's end through).
       std::vector<int64_t> recipients = poll.voter_ids;
       recipients.push_back(poll.author_id);
+      PUBLIUS_ASSIGN_OR_RETURN(auto post, store_.status_by_id(poll.status_id));
       std::vector<Notification> notifications;
-      for (int64_t recipient : recipients) {
-        Notification n;
-        n.id = next_id();
-        n.account_id = recipient;
-        n.type = NotificationType::kPoll;
-        n.from_account_id = poll.author_id;
-        n.status_id = poll.status_id;
-        n.created_ms = ms_of_id(n.id);
-        notifications.push_back(n);
+      if (post) {
+        PUBLIUS_ASSIGN_OR_RETURN(
+            notifications, mb_.delivery().notifications_for(recipients, NotificationType::kPoll,
+                                                            poll.author_id, &*post));
       }
       PUBLIUS_ASSIGN_OR_RETURN(bool marked, store_.end_poll(poll, notifications));
       if (marked) ++ended;

@@ -64,7 +64,7 @@ Result<Post> Posts::create_status(const NewPost& request) {
 
 Result<Post> Posts::create_operator_notice(const NewPost& request) {
   PUBLIUS_ASSIGN_OR_RETURN(auto post, new_post(request, std::nullopt, kMaxOperatorNoticeChars));
-  return store_new_post(std::move(post), request, std::nullopt);
+  return store_new_post(std::move(post), request, std::nullopt, /*operator_notice=*/true);
 }
 Result<Post> Posts::new_post(const NewPost& request, std::optional<int64_t> scheduled_id,
                              size_t max_chars) {
@@ -115,22 +115,26 @@ Result<Post> Posts::new_post(const NewPost& request, std::optional<int64_t> sche
   return post;
 }
 Result<Post> Posts::store_new_post(Post post, const NewPost& request,
-                                   std::optional<int64_t> scheduled_id) {
+                                   std::optional<int64_t> scheduled_id, bool operator_notice) {
   // Everything the post causes in the store commits with it, in one transaction.
   store::NewPostEffects effects;
   effects.listing = listing_of(post);
   effects.tag_keys = listed_tag_keys(post);
-  auto add_notification = [&](int64_t recipient, NotificationType type) {
-    if (auto n = Delivery::notification_for(recipient, type, post.account_id, post.id))
-      effects.notifications.push_back(*n);
+  auto add_notifications = [&](const std::vector<int64_t>& recipients,
+                               NotificationType type) -> Status {
+    PUBLIUS_ASSIGN_OR_RETURN(auto notifications,
+                             mb_.delivery().notifications_for(recipients, type, post.account_id,
+                                                              &post, operator_notice));
+    effects.notifications.insert(effects.notifications.end(), notifications.begin(),
+                                 notifications.end());
+    return ok_status();
   };
-  for (int64_t mentioned : post.mention_account_ids)
-    add_notification(mentioned, NotificationType::kMention);
+  PUBLIUS_TRY(add_notifications(post.mention_account_ids, NotificationType::kMention));
   // Followers who rang the bell hear of each new post they can see, as in Mastodon: not of
   // direct posts nor of replies to others.
   if (post.visibility != Visibility::kDirect && !replies_to_other(post)) {
     PUBLIUS_ASSIGN_OR_RETURN(auto bells, store_.notified_follower_ids(post.account_id));
-    for (int64_t follower : bells) add_notification(follower, NotificationType::kStatus);
+    PUBLIUS_TRY(add_notifications(bells, NotificationType::kStatus));
   }
   if (request.idempotency_key) effects.idempotency_key_hash = sha256_hex(*request.idempotency_key);
   effects.scheduled_status_id = scheduled_id;
@@ -244,12 +248,12 @@ Result<Post> Posts::edit_status(int64_t editor_id, int64_t status_id, const Post
       dropped.push_back(old_media);
   }
   mb_.media().erase_files(media_file_names(dropped));
-  for (int64_t m : added)
-    PUBLIUS_TRY(mb_.delivery().notify(m, NotificationType::kMention, editor_id, updated.id));
+  PUBLIUS_TRY(mb_.delivery().notify(added, NotificationType::kMention, editor_id, &updated));
   // Those who boosted it hear of the edit, as in Mastodon.
-  PUBLIUS_ASSIGN_OR_RETURN(auto boosters, store_.reblogged_by(updated.id, Page{.limit = 1000}));
-  for (auto [row, account] : boosters)
-    PUBLIUS_TRY(mb_.delivery().notify(account, NotificationType::kUpdate, editor_id, updated.id));
+  PUBLIUS_ASSIGN_OR_RETURN(auto boosts, store_.reblogged_by(updated.id, Page{.limit = 1000}));
+  std::vector<int64_t> boosters;
+  for (auto [row, account] : boosts) boosters.push_back(account);
+  PUBLIUS_TRY(mb_.delivery().notify(boosters, NotificationType::kUpdate, editor_id, &updated));
   PUBLIUS_ASSIGN_OR_RETURN(auto reloaded, store_.status_by_id(updated.id));
   if (!reloaded) return not_found();
   if (!reloaded->sealed.empty()) {
@@ -302,7 +306,7 @@ Result<Post> Posts::set_favourite(int64_t account_id, int64_t status_id, bool on
   if (changed) post_changed(post.id);
   if (changed && on)
     PUBLIUS_TRY(
-        mb_.delivery().notify(post.account_id, NotificationType::kFavourite, account_id, post.id));
+        mb_.delivery().notify({post.account_id}, NotificationType::kFavourite, account_id, &post));
   return mb_.visibility().status(account_id, post.id);
 }
 Result<Post> Posts::set_reblog(int64_t account_id, int64_t status_id, bool on,
@@ -332,9 +336,9 @@ Result<Post> Posts::set_reblog(int64_t account_id, int64_t status_id, bool on,
   if (reblog.visibility == Visibility::kDirect) reblog.visibility = Visibility::kPublic;
   store::NewPostEffects effects;
   effects.listing = listing_of(reblog);
-  if (auto n = Delivery::notification_for(post.account_id, NotificationType::kReblog, account_id,
-                                          post.id))
-    effects.notifications.push_back(*n);
+  PUBLIUS_ASSIGN_OR_RETURN(effects.notifications,
+                           mb_.delivery().notifications_for(
+                               {post.account_id}, NotificationType::kReblog, account_id, &post));
   PUBLIUS_TRY(phrase_store_error(store_.insert_status(reblog, effects)));
   post_changed(post.id);
   PUBLIUS_TRY(mb_.delivery().deliver(reblog));
@@ -345,6 +349,14 @@ Result<Post> Posts::set_bookmark(int64_t account_id, int64_t status_id, bool on)
   const int64_t target = post.reblog_of_id.value_or(post.id);
   PUBLIUS_TRY(phrase_store_error(store_.set_bookmark(account_id, target, on)));
   return mb_.visibility().status(account_id, target);
+}
+Result<Post> Posts::set_thread_mute(int64_t account_id, int64_t status_id, bool on) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, mb_.visibility().status(account_id, status_id));
+  if (post.reblog_of_id) return set_thread_mute(account_id, *post.reblog_of_id, on);
+  PUBLIUS_ASSIGN_OR_RETURN(auto above, mb_.delivery().thread_above(post));
+  PUBLIUS_TRY(phrase_store_error(
+      store_.set_thread_mute(account_id, above.empty() ? post.id : above.front(), on)));
+  return post;
 }
 Result<Post> Posts::set_pin(int64_t account_id, int64_t status_id, bool on) {
   PUBLIUS_ASSIGN_OR_RETURN(auto post, mb_.visibility().status(account_id, status_id));

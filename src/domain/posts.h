@@ -33,13 +33,18 @@ class Posts final : private ServiceBase {
                           std::optional<Visibility> visibility);
   Result<Post> set_bookmark(int64_t account_id, int64_t status_id, bool on);
   Result<Post> set_pin(int64_t account_id, int64_t status_id, bool on);
+  // Mutes (on) or unmutes the thread of a post the account may see (Mastodon's
+  // conversation mute; a boost's is its original's): the account hears of nothing
+  // in it until unmuted (Delivery::notifications_for), and the posts show `muted`.
+  // Returns the post as the account sees it.
+  Result<Post> set_thread_mute(int64_t account_id, int64_t status_id, bool on);
   // Who favourited or boosted a post `viewer` may see: rows of (row id, account id),
   // newest first, paged by row id.
   Result<std::vector<std::pair<int64_t, int64_t>>> favourited_by(Viewer viewer, int64_t status_id,
                                                                  const Page& page);
   Result<std::vector<std::pair<int64_t, int64_t>>> reblogged_by(Viewer viewer, int64_t status_id,
                                                                 const Page& page);
-  // The viewer's own flags (favourited, boosted, bookmarked, pinned) on `ids`.
+  // The viewer's own flags (favourited, boosted, bookmarked, pinned, thread muted) on `ids`.
   Result<store::ViewerFlags> viewer_flags(int64_t viewer, const std::vector<int64_t>& ids);
 
   // Polls (domain/polls.cc), named by their post's id. poll_status() is the post
@@ -100,9 +105,10 @@ class Posts final : private ServiceBase {
                         size_t max_chars);
   // Stores `post` (from new_post) with everything it causes in one transaction
   // and delivers it. With `scheduled_id`, that scheduled post is deleted in the
-  // same transaction (kConflict, nothing stored, when it is already gone).
+  // same transaction (kConflict, nothing stored, when it is already gone). An
+  // operator's notice reaches those it mentions whatever their notification policy.
   Result<Post> store_new_post(Post post, const NewPost& request,
-                              std::optional<int64_t> scheduled_id);
+                              std::optional<int64_t> scheduled_id, bool operator_notice = false);
   // A stored scheduled post as the domain reads it (its parameters decoded).
   static Result<ScheduledPost> scheduled_post(const ScheduledStatus& stored);
   // 422 unless `scheduled_ms` is at least kMinScheduleAheadMs after `now_ms` and

@@ -34,14 +34,13 @@ Result<Relationship> Relationships::follow(int64_t account_id, int64_t target_id
   if (outcome == store::FollowOutcome::kFollowing) {
     account_changed(account_id);
     account_changed(target_id);
-    PUBLIUS_TRY(
-        mb_.delivery().notify(target_id, NotificationType::kFollow, account_id, std::nullopt));
+    PUBLIUS_TRY(mb_.delivery().notify({target_id}, NotificationType::kFollow, account_id, nullptr));
     feeds_.drop(account_id);  // rebuilt with the new account's posts on next read
   } else if (outcome == store::FollowOutcome::kAlready) {
     feeds_.drop(account_id);  // rebuilt as its boosts, now shown or not, decide (reaches_home)
   } else if (outcome == store::FollowOutcome::kRequested) {
-    PUBLIUS_TRY(mb_.delivery().notify(target_id, NotificationType::kFollowRequest, account_id,
-                                      std::nullopt));
+    PUBLIUS_TRY(
+        mb_.delivery().notify({target_id}, NotificationType::kFollowRequest, account_id, nullptr));
   }
   return relationship(account_id, target_id);
 }
@@ -101,7 +100,7 @@ Result<Relationship> Relationships::resolve_follow_request(int64_t target_id, in
     account_changed(target_id);
     account_changed(requester_id);
     PUBLIUS_TRY(
-        mb_.delivery().notify(target_id, NotificationType::kFollow, requester_id, std::nullopt));
+        mb_.delivery().notify({target_id}, NotificationType::kFollow, requester_id, nullptr));
     feeds_.drop(requester_id);
   }
   // Reported from the target's side, as Mastodon's authorize/reject endpoints do.
@@ -114,8 +113,11 @@ Result<std::vector<Relationship>> Relationships::relationships(
 }
 
 Result<bool> Relationships::shows_follow_lists(Viewer viewer, int64_t account_id) {
-  PUBLIUS_TRY(mb_.accounts().account(account_id));
-  if (!viewer || *viewer == account_id) return true;
+  PUBLIUS_ASSIGN_OR_RETURN(auto account, mb_.accounts().account(account_id));
+  if (viewer && *viewer == account_id) return true;
+  // An account that hides its collections shows them to itself alone (its counts stay).
+  if (account.hide_collections) return false;
+  if (!viewer) return true;
   PUBLIUS_ASSIGN_OR_RETURN(auto rel, relationship(*viewer, account_id));
   return !rel.blocked_by;
 }

@@ -34,8 +34,9 @@ class Relationships final : private ServiceBase {
 
   // Lists of accounts, each a page of rows (row id, account id), newest first.
   // Followers and following of an account (kNotFound for an unknown one), as `viewer`
-  // may see them: an account that blocks the viewer shows it neither (an empty list,
-  // as Mastodon answers).
+  // may see them: an account that blocks the viewer, or that hides its collections
+  // (Account::hide_collections) from anyone but itself, shows neither (an empty list,
+  // as Mastodon answers; the counts stay).
   using AccountRows = std::vector<std::pair<int64_t, int64_t>>;
   Result<AccountRows> followers(Viewer viewer, int64_t account_id, const Page& page);
   Result<AccountRows> following(Viewer viewer, int64_t account_id, const Page& page);

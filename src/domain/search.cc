@@ -1,4 +1,6 @@
 // Search: accounts, hashtags and posts, through the visibility rule.
+#include <algorithm>
+
 #include "domain/microblog.h"
 #include "domain/text_format.h"
 
@@ -10,6 +12,21 @@ Result<std::vector<Account>> Search::accounts(std::string_view text, int limit, 
   if (auto at = name.find('@'); at != std::string_view::npos) name = name.substr(0, at);
   if (name.find_first_not_of(' ') == std::string_view::npos) return std::vector<Account>();
   return store_.search_accounts(name, limit, offset);
+}
+
+Status Search::keep_indexable(Viewer viewer, std::vector<Post>& found) {
+  std::vector<int64_t> author_ids;
+  for (const auto& p : found) author_ids.push_back(p.account_id);
+  PUBLIUS_ASSIGN_OR_RETURN(auto authors, mb_.accounts().accounts(author_ids));
+  auto indexable = [&](int64_t author_id) {
+    return std::any_of(authors.begin(), authors.end(),
+                       [&](const Account& a) { return a.id == author_id && a.indexable; });
+  };
+  std::erase_if(found, [&](const Post& p) {
+    const bool concerns_viewer = viewer && (p.account_id == *viewer || mentions(p, *viewer));
+    return !concerns_viewer && !indexable(p.account_id);
+  });
+  return ok_status();
 }
 
 Result<SearchResults> Search::search(Viewer viewer, const SearchQuery& query) {
@@ -36,6 +53,7 @@ Result<SearchResults> Search::search(Viewer viewer, const SearchQuery& query) {
     } else {
       PUBLIUS_ASSIGN_OR_RETURN(auto ids, store_.search_statuses(q, query.limit, query.offset));
       PUBLIUS_ASSIGN_OR_RETURN(out.statuses, mb_.visibility().statuses(viewer, ids));
+      PUBLIUS_TRY(keep_indexable(viewer, out.statuses));
     }
   }
   return out;

@@ -1,7 +1,9 @@
 // Search: accounts by name, hashtags by name and posts by their words, for the
 // API's /api/v2/search and the web UI's search page alike. Only what the reader
 // may see is found: a hashtag only once a post anyone may see carries it, posts
-// only through Visibility.
+// only through Visibility. Words find the posts of an account that is not
+// indexable (Account::indexable) only for the posts' author and the accounts they
+// mention, as in Mastodon.
 #pragma once
 
 #include <string>
@@ -33,6 +35,11 @@ class Search final : private ServiceBase {
   Result<SearchResults> search(Viewer viewer, const SearchQuery& query);
   // Accounts whose name starts with `text` ("@" and any "@domain" dropped).
   Result<std::vector<Account>> accounts(std::string_view text, int limit, int offset);
+
+ private:
+  // Leaves out of `found` the posts of authors who are not indexable, but for the
+  // viewer's own and those that mention the viewer.
+  Status keep_indexable(Viewer viewer, std::vector<Post>& found);
 };
 
 }  // namespace publius::domain

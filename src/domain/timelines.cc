@@ -57,6 +57,7 @@ struct HomeOwner {
   std::vector<std::string> tags;    // followed, normalized, ascending
   std::vector<int64_t> hidden;      // blocking, blocked by or muted, ascending
   std::vector<int64_t> boosts_off;  // followed with boosts switched off, ascending
+  std::vector<int64_t> exclusive;   // members of its exclusive lists, ascending
 
   HomeFacts facts_about(const Post& post) const {
     return HomeFacts{
@@ -71,6 +72,7 @@ struct HomeOwner {
                                                                  normalize_tag(tag));
                                      }),
         .hides_author = contains(hidden, post.account_id),
+        .author_in_exclusive_list = contains(exclusive, post.account_id),
     };
   }
 };
@@ -84,6 +86,13 @@ Result<std::vector<int64_t>> Timelines::home_from_store(int64_t account_id, cons
   PUBLIUS_ASSIGN_OR_RETURN(auto hidden, store_.hidden_accounts(account_id));
   owner.hidden = ascending(std::move(hidden.accounts));
   owner.boosts_off = ascending(std::move(hidden.reblogs_from));
+  PUBLIUS_ASSIGN_OR_RETURN(auto lists, store_.lists_of(account_id));
+  for (const auto& list : lists) {
+    if (!list.exclusive) continue;
+    PUBLIUS_ASSIGN_OR_RETURN(auto members, store_.list_member_ids(list.id));
+    owner.exclusive.insert(owner.exclusive.end(), members.begin(), members.end());
+  }
+  owner.exclusive = ascending(std::move(owner.exclusive));
   store::FeedSources sources{
       .authors = owner.followed, .mentioned = account_id, .tags = owner.tags};
   sources.authors.push_back(account_id);

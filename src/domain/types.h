@@ -125,6 +125,7 @@ struct MediaAttributes {
 struct ListFields {
   std::optional<std::string> title;
   std::optional<RepliesPolicy> replies_policy;
+  std::optional<bool> exclusive;
 };
 
 struct PostChange {
@@ -161,6 +162,9 @@ struct ProfileChange {
   std::optional<Visibility> default_visibility;
   std::optional<bool> default_sensitive;
   std::optional<std::string> default_language;  // empty: none
+  std::optional<bool> discoverable;
+  std::optional<bool> indexable;
+  std::optional<bool> hide_collections;
 };
 
 // Which of an account's posts a profile page lists (Mastodon's
@@ -178,6 +182,29 @@ struct NotificationFilter {
   std::vector<NotificationType> types;
   std::vector<NotificationType> exclude_types;
   std::optional<int64_t> from_account_id;
+  bool include_filtered = false;  // those the policy held back too (Mastodon's include_filtered)
+};
+
+// A notification policy change as a client asks for it; unset conditions keep their action.
+struct NotificationPolicyChange {
+  std::optional<PolicyAction> for_not_following;
+  std::optional<PolicyAction> for_not_followers;
+  std::optional<PolicyAction> for_new_accounts;
+  std::optional<PolicyAction> for_private_mentions;
+};
+
+// An account's notification policy with what it holds back now (Mastodon's summary):
+// the pending requests, at most kMaxMeaningfulRequests of them, and their notifications.
+struct NotificationPolicyView {
+  NotificationPolicy policy;
+  int64_t pending_requests_count = 0;
+  int64_t pending_notifications_count = 0;
+};
+
+// A notification request with its newest post, when the account may see it.
+struct NotificationRequestEntry {
+  NotificationRequest request;
+  std::optional<Post> last_status;
 };
 
 // A notification with the post it is about, when it is about one the

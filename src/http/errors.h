@@ -19,9 +19,10 @@ int status_for(ErrorCode code);
 // Seconds a client should wait before retrying a kUnavailable (503) answer.
 inline constexpr int kRetryAfterSeconds = 2;
 
-// Mastodon's {"error": "..."} for `e` with status_for(e.code). A 500 carries a
-// generic message (the error's own goes to the log: storage messages hold no
-// request data); a 503, and an error that says when to retry, also carry Retry-After.
+// Mastodon's {"error": "..."} for `e` with status_for(e.code), and, when `e` names
+// refused fields, Mastodon's "details": {"field": [{"error": code, "description": ...}]}.
+// A 500 carries a generic message (the error's own goes to the log: storage messages
+// hold no request data); a 503, and an error that says when to retry, also carry Retry-After.
 Response error_response(const Error& e);
 
 // The headers every answer for `e` carries: Retry-After with e.retry_after_s when

@@ -66,9 +66,7 @@ Result<domain::ListFields> list_fields(const http::Params& p) {
     if (!fields.replies_policy)
       return unprocessable("replies_policy must be followed, list or none");
   }
-  PUBLIUS_ASSIGN_OR_RETURN(auto exclusive, p.get_bool("exclusive"));
-  if (exclusive.value_or(false))
-    return unprocessable("exclusive lists are not supported on this server");
+  PUBLIUS_ASSIGN_OR_RETURN(fields.exclusive, p.get_bool("exclusive"));
   return fields;
 }
 

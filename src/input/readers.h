@@ -35,8 +35,8 @@ Result<std::optional<std::string_view>> single_value(const http::Params& p, std:
 // there, however large the number (it must never wrap round to the first page).
 inline constexpr int64_t kMaxSearchOffset = 10'000;
 Result<std::optional<int>> search_offset(const http::Params& p);
-// A list's title and replies_policy as a client sent them (also the web UI's
-// list forms); exclusive=true is refused (422) rather than ignored.
+// A list's title, replies_policy and exclusive as a client sent them (also the web
+// UI's list forms); a replies_policy that is none of Mastodon's is a 422.
 Result<domain::ListFields> list_fields(const http::Params& p);
 // Legal desk parameters shared by the admin API and the web UI (legal_routes.cc):
 // the files uploaded as `documents[]`, named "document-1", "document-2", ... (the

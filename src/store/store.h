@@ -79,6 +79,9 @@ struct ProfileUpdate {
   std::optional<domain::Visibility> default_visibility;
   std::optional<bool> default_sensitive;
   std::optional<std::string> default_language;  // empty: none
+  std::optional<bool> discoverable;
+  std::optional<bool> indexable;
+  std::optional<bool> hide_collections;
   // Set by the domain only, after writing the files (Account::avatar_file); empty: none.
   std::optional<std::string> avatar_file;
   std::optional<std::string> header_file;
@@ -98,9 +101,10 @@ struct AccountStatusesQuery {
   std::optional<int64_t> or_mentioning;
 };
 
-// The viewer's own flags on a set of statuses.
+// The viewer's own flags on a set of statuses. `muted`: those in a thread the viewer
+// muted (Store::set_thread_mute).
 struct ViewerFlags {
-  std::vector<int64_t> favourited, reblogged, bookmarked, pinned;
+  std::vector<int64_t> favourited, reblogged, bookmarked, pinned, muted;
 };
 
 struct NotificationQuery {
@@ -108,6 +112,7 @@ struct NotificationQuery {
   std::vector<NotificationType> exclude_types;
   std::optional<int64_t> from_account_id;
   std::optional<int64_t> status_id;  // only notifications about this status
+  bool include_filtered = false;     // filtered ones too (Notification::filtered)
 };
 
 struct HiddenAccounts {
@@ -531,6 +536,41 @@ class Store {
   virtual Result<bool> dismiss_notification(int64_t account_id, int64_t id) = 0;
   virtual Status clear_notifications(int64_t account_id) = 0;
 
+  // Notification policies and requests (Mastodon 4.3; what they mean is the
+  // domain's). notification_policies() gives the stored policy of those of
+  // `account_ids` that have one; save_notification_policy() replaces one.
+  // notification_permissions() gives those of `account_ids` that accepted a
+  // request from `from_account_id`, ascending. notification_requests() pages the
+  // account's requests (domain::NotificationRequest: one per sender of filtered
+  // notifications, named by the oldest) by that id, newest first, leaving out
+  // senders whose notifications notifications() hides; notification_request()
+  // finds one by id (nothing for an id that names none of the account's).
+  // resolve_notification_requests() ends the requests from `from_account_ids` in
+  // one transaction: accepted, their notifications stop being filtered and the
+  // senders are recorded as accepted (notification_permissions()); dismissed,
+  // their filtered notifications are deleted.
+  virtual Result<std::vector<std::pair<int64_t, domain::NotificationPolicy>>> notification_policies(
+      const std::vector<int64_t>& account_ids) = 0;
+  virtual Status save_notification_policy(int64_t account_id,
+                                          const domain::NotificationPolicy& policy) = 0;
+  virtual Result<std::vector<int64_t>> notification_permissions(
+      int64_t from_account_id, const std::vector<int64_t>& account_ids) = 0;
+  virtual Result<std::vector<domain::NotificationRequest>> notification_requests(int64_t account_id,
+                                                                                 const Page& p) = 0;
+  virtual Result<std::optional<domain::NotificationRequest>> notification_request(
+      int64_t account_id, int64_t id) = 0;
+  virtual Status resolve_notification_requests(int64_t account_id,
+                                               const std::vector<int64_t>& from_account_ids,
+                                               bool accept) = 0;
+
+  // Muted threads (Mastodon's conversation mutes), each named by the first post of
+  // the thread (the one its replies lead up to); a mute goes with that post and with
+  // the account. set_thread_mute() says whether it changed anything;
+  // thread_muters() gives the accounts muting the thread of `root_id`, ascending.
+  // ViewerFlags::muted tells which posts lie in a thread the viewer muted.
+  virtual Result<bool> set_thread_mute(int64_t account_id, int64_t root_id, bool on) = 0;
+  virtual Result<std::vector<int64_t>> thread_muters(int64_t root_id) = 0;
+
   // Conversations (direct-message threads), one per owner and set of other
   // participants. save_conversation() makes `last_status_id` the thread's newest
   // post (unless it already has a newer one) with that unread flag, creating the
@@ -558,12 +598,13 @@ class Store {
   // Counts for /api/v1/instance: the accounts, and the posts listed `counted`.
   virtual Result<InstanceStats> instance_stats() = 0;
 
-  // Lists. list() returns nothing for an unknown id (the caller checks the owner);
+  // Lists. create_list() stores `list` (its id is ignored) and returns it with its
+  // id; list() returns nothing for an unknown id (the caller checks the owner);
   // list_members() pages by membership row: pairs of (row id, account id);
   // add_list_members() ignores accounts already in the list; list_member_ids()
-  // gives them all, ascending.
-  virtual Result<List> create_list(int64_t owner_id, const std::string& title,
-                                   domain::RepliesPolicy replies_policy) = 0;
+  // gives them all, ascending; exclusive_list_owners() the owners of the lists
+  // marked exclusive that `member_id` is in, ascending.
+  virtual Result<List> create_list(const List& list) = 0;
   virtual Result<std::optional<List>> list(int64_t list_id) = 0;
   virtual Status update_list(const List& list) = 0;
   virtual Status delete_list(int64_t list_id) = 0;
@@ -575,6 +616,7 @@ class Store {
   virtual Status add_list_members(int64_t list_id, const std::vector<int64_t>& account_ids) = 0;
   virtual Status remove_list_members(int64_t list_id, const std::vector<int64_t>& account_ids) = 0;
   virtual Result<std::vector<int64_t>> list_member_ids(int64_t list_id) = 0;
+  virtual Result<std::vector<int64_t>> exclusive_list_owners(int64_t member_id) = 0;
 
   // The sealed private note `account_id` keeps on `target_id` (an empty envelope deletes it);
   // relationships() carries it as Relationship::sealed_note.

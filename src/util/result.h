@@ -12,6 +12,7 @@
 #include <string>
 #include <utility>
 #include <variant>
+#include <vector>
 
 namespace publius {
 
@@ -29,12 +30,25 @@ enum class ErrorCode {
   kInternal,         // storage or invariant failure: 500
 };
 
+// Why one field of the input was refused, for clients that point at the field:
+// the field's name as the client sent it ("username"), a stable code naming the
+// reason ("ERR_TAKEN", as Mastodon's) and the reason in words ("has already been taken").
+struct FieldError {
+  std::string field;
+  std::string code;
+  std::string description;
+  bool operator==(const FieldError&) const = default;
+};
+
 struct Error {
   ErrorCode code;
   std::string message;
   // Seconds after which a retry may succeed, when the error knows (a throttled
   // sign-in); 0: it does not. The edge sends it as Retry-After.
   int64_t retry_after_s = 0;
+  // Each refused field, in the order found, when the error is about fields of the
+  // input (a registration); empty otherwise. The edge sends them beside the message.
+  std::vector<FieldError> details = {};
 };
 
 inline Error bad_request(std::string m) { return {ErrorCode::kBadRequest, std::move(m)}; }
@@ -50,6 +64,18 @@ inline Error too_many_requests(std::string m, int64_t retry_after_s) {
   return {ErrorCode::kTooManyRequests, std::move(m), retry_after_s};
 }
 inline Error internal_error(std::string m) { return {ErrorCode::kInternal, std::move(m)}; }
+// A 422 about fields of the input, phrased as Mastodon does: "Validation failed: "
+// then each field's name, capitalized, with its description, joined by ", "
+// ("Validation failed: Username has already been taken").
+inline Error validation_failed(std::vector<FieldError> details) {
+  std::string message = "Validation failed: ";
+  for (size_t i = 0; i < details.size(); ++i) {
+    std::string field = details[i].field;
+    if (!field.empty() && field[0] >= 'a' && field[0] <= 'z') field[0] = field[0] - 'a' + 'A';
+    message += (i ? ", " : "") + field + " " + details[i].description;
+  }
+  return {ErrorCode::kUnprocessable, std::move(message), 0, std::move(details)};
+}
 
 template <typename T>
 class [[nodiscard]] Result {

@@ -78,6 +78,26 @@ describe("profiles", () => {
     assert.match(neither.header, /\/headers\/original\/missing\.png$/);
   });
 
+  test("update_credentials keeps discoverable, indexable and hide_collections; hidden collections list nothing", async () => {
+    const shy = await registerUser("shy");
+    const fan = await registerUser("shyfan");
+    await fan.masto.v1.accounts.$select(shy.account.id).follow();
+    const updated = await shy.masto.v1.accounts.updateCredentials({
+      discoverable: true, indexable: false, hideCollections: true,
+    });
+    assert.equal(updated.discoverable, true);
+    assert.equal(updated.indexable, false);
+    assert.equal(updated.hideCollections, true);
+    assert.equal(updated.source.indexable, false);
+    assert.equal(updated.source.hideCollections, true);
+    const seen = await fan.masto.v1.accounts.$select(shy.account.id).fetch();
+    assert.equal(seen.hideCollections, true);
+    assert.equal(seen.followersCount, 1);
+    assert.deepEqual(await fan.masto.v1.accounts.$select(shy.account.id).followers.list(), []);
+    const own = await shy.masto.v1.accounts.$select(shy.account.id).followers.list();
+    assert.deepEqual(own.map((a) => a.id), [fan.account.id]);
+  });
+
   test("update_credentials rejects an over-long display name (422)", async () => {
     const { masto } = await registerUser("long");
     await rejectsWithStatus(masto.v1.accounts.updateCredentials({ displayName: "x".repeat(31) }), 422);

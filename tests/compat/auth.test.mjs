@@ -1,8 +1,8 @@
 // App registration, OAuth tokens, account registration and verify_credentials.
 import { describe, test } from "node:test";
 import {
-  assert, anonymousClient, appToken, assertAccountShape, clientFor, createApp, oauthClient,
-  OOB, PASSWORD, registerUser, rejectsWithStatus, SCOPES, uniqueName,
+  assert, anonymousClient, appToken, assertAccountShape, clientFor, createApp, MastoHttpError,
+  oauthClient, OOB, PASSWORD, registerUser, rejectsWithStatus, SCOPES, uniqueName,
 } from "./lib.mjs";
 
 describe("apps and tokens", () => {
@@ -134,6 +134,30 @@ describe("account registration", () => {
     await rejectsWithStatus(
       client.v1.accounts.create({ username, password: PASSWORD, agreement: true, locale: "en", email: "y@example.org" }),
       422,
+    );
+  });
+
+  test("registration errors name each refused field with Mastodon's codes", async () => {
+    const app = await createApp("compat registration details");
+    const client = clientFor((await appToken(app)).accessToken);
+    await assert.rejects(
+      client.v1.accounts.create({ username: "bad name!", password: "short", agreement: false, locale: "en" }),
+      (error) => {
+        assert.ok(error instanceof MastoHttpError);
+        assert.equal(error.statusCode, 422);
+        assert.match(error.message, /^Validation failed: /);
+        assert.equal(error.details?.username?.[0]?.error, "ERR_INVALID");
+        assert.equal(error.details?.password?.[0]?.error, "ERR_TOO_SHORT");
+        assert.equal(error.details?.agreement?.[0]?.error, "ERR_ACCEPTED");
+        assert.equal(typeof error.details.username[0].description, "string");
+        return true;
+      },
+    );
+    const taken = uniqueName("taken");
+    await client.v1.accounts.create({ username: taken, password: PASSWORD, agreement: true, locale: "en" });
+    await assert.rejects(
+      client.v1.accounts.create({ username: taken, password: PASSWORD, agreement: true, locale: "en" }),
+      (error) => error.details?.username?.[0]?.error === "ERR_TAKEN",
     );
   });
 

@@ -53,4 +53,22 @@ describe("lists", () => {
     await owner.masto.v1.lists.$select(list.id).remove();
     assert.deepEqual(await owner.masto.v1.lists.list(), []);
   });
+  test("an exclusive list keeps its members' posts out of home, and says so", async () => {
+    const owner = await registerUser("exclowner");
+    const member = await registerUser("exclmember");
+    const friend = await registerUser("exclfriend");
+    await owner.masto.v1.accounts.$select(member.account.id).follow();
+    await owner.masto.v1.accounts.$select(friend.account.id).follow();
+    const list = await owner.masto.v1.lists.create({ title: "Close", exclusive: true });
+    assert.equal(list.exclusive, true);
+    await owner.masto.v1.lists.$select(list.id).accounts.create({ accountIds: [member.account.id] });
+    await owner.masto.v1.timelines.home.list();  // warm
+    const listed = await member.masto.v1.statuses.create({ status: "list only" });
+    const homed = await friend.masto.v1.statuses.create({ status: "home" });
+    assert.deepEqual((await owner.masto.v1.timelines.home.list()).map((s) => s.id), [homed.id]);
+    assert.deepEqual((await owner.masto.v1.timelines.list.$select(list.id).list()).map((s) => s.id), [listed.id]);
+    const opened = await owner.masto.v1.lists.$select(list.id).update({ title: "Close", exclusive: false });
+    assert.equal(opened.exclusive, false);
+    assert.deepEqual((await owner.masto.v1.timelines.home.list()).map((s) => s.id), [homed.id, listed.id]);
+  });
 });

@@ -155,3 +155,101 @@ describe("markers", () => {
     assert.equal(moved.notifications, undefined);
   });
 });
+
+describe("unread count", () => {
+  test("counts notifications newer than the notifications marker, with types and a limit", async () => {
+    const me = await registerUser("unread");
+    const other = await registerUser("unreader");
+    const post = await me.masto.v1.statuses.create({ status: "count these" });
+    await other.masto.v1.statuses.$select(post.id).favourite();
+    await other.masto.v1.accounts.$select(me.account.id).follow();
+    assert.equal((await me.masto.v1.notifications.unreadCount.fetch()).count, 2);
+    assert.equal((await me.masto.v1.notifications.unreadCount.fetch({ limit: 1 })).count, 1);
+    assert.equal((await me.masto.v1.notifications.unreadCount.fetch({ types: ["follow"] })).count, 1);
+    assert.equal((await me.masto.v1.notifications.unreadCount.fetch({ excludeTypes: ["follow"] })).count, 1);
+    const [newest] = await me.masto.v1.notifications.list({ limit: 1 });
+    await me.masto.v1.markers.create({ notifications: { lastReadId: newest.id } });
+    assert.equal((await me.masto.v1.notifications.unreadCount.fetch()).count, 0);
+  });
+});
+
+describe("notification policy and requests", () => {
+  test("private mentions from strangers wait as a request until accepted", async () => {
+    const me = await registerUser("policy");
+    const stranger = await registerUser("stranger");
+    const policy = await me.masto.v2.notifications.policy.fetch();
+    assert.equal(policy.forNotFollowing, "accept");
+    assert.equal(policy.forPrivateMentions, "filter");
+    assert.equal(policy.summary.pendingRequestsCount, 0);
+
+    const dm = await stranger.masto.v1.statuses.create({ status: `@${me.username} a tip`, visibility: "direct" });
+    assert.deepEqual(await me.masto.v1.notifications.list(), []);
+    const held = await me.masto.v2.notifications.policy.fetch();
+    assert.equal(held.summary.pendingRequestsCount, 1);
+    assert.equal(held.summary.pendingNotificationsCount, 1);
+
+    const requests = (await collectPages(me.masto.v1.notifications.requests.list())).flat();
+    assert.equal(requests.length, 1);
+    const [request] = requests;
+    assert.equal(request.account.id, stranger.account.id);
+    assertAccountShape(request.account);
+    assert.equal(Number(request.notificationsCount), 1);
+    assert.equal(request.lastStatus?.id, dm.id);
+    assertStatusShape(request.lastStatus);
+    assert.ok(!Number.isNaN(Date.parse(request.createdAt)));
+    assert.equal((await me.masto.v1.notifications.requests.$select(request.id).fetch()).id, request.id);
+
+    await me.masto.v1.notifications.requests.$select(request.id).accept();
+    assert.equal((await me.masto.v1.notifications.requests.merged.fetch()).merged, true);
+    const shown = await me.masto.v1.notifications.list();
+    assert.deepEqual(shown.map((n) => [n.type, n.status?.id]), [["mention", dm.id]]);
+    assert.deepEqual((await collectPages(me.masto.v1.notifications.requests.list())).flat(), []);
+    await rejectsWithStatus(me.masto.v1.notifications.requests.$select(request.id).fetch(), 404);
+  });
+
+  test("update changes what is held back; bulk accept and dismiss take ids", async () => {
+    const me = await registerUser("policyup");
+    const a = await registerUser("knocka");
+    const b = await registerUser("knockb");
+    const updated = await me.masto.v2.notifications.policy.update({ forNotFollowing: "filter" });
+    assert.equal(updated.forNotFollowing, "filter");
+    assert.equal(updated.forPrivateMentions, "filter");
+    await a.masto.v1.statuses.create({ status: `@${me.username} hello` });
+    await b.masto.v1.statuses.create({ status: `@${me.username} hello too` });
+    assert.deepEqual(await me.masto.v1.notifications.list(), []);
+    const [ofB, ofA] = (await collectPages(me.masto.v1.notifications.requests.list())).flat();
+    assert.equal(ofA.account.id, a.account.id);
+    assert.equal(ofB.account.id, b.account.id);
+
+    await me.masto.v1.notifications.requests.accept({ id: [ofA.id] });
+    await me.masto.v1.notifications.requests.dismiss({ id: [ofB.id] });
+    const shown = await me.masto.v1.notifications.list();
+    assert.deepEqual(shown.map((n) => n.account.id), [a.account.id]);
+    assert.deepEqual((await collectPages(me.masto.v1.notifications.requests.list())).flat(), []);
+
+    await me.masto.v2.notifications.policy.update({ forNotFollowing: "drop" });
+    await b.masto.v1.statuses.create({ status: `@${me.username} dropped` });
+    assert.deepEqual((await collectPages(me.masto.v1.notifications.requests.list())).flat(), []);
+    assert.equal((await me.masto.v1.notifications.list()).length, 1);
+    await rejectsWithStatus(me.masto.v2.notifications.policy.update({ forNewAccounts: "maybe" }), 422);
+  });
+});
+
+describe("muted threads", () => {
+  test("mute stops a thread's notifications and shows on the status; unmute restores them", async () => {
+    const me = await registerUser("threadmuter");
+    const other = await registerUser("threadother");
+    const root = await me.masto.v1.statuses.create({ status: "my thread" });
+    const muted = await me.masto.v1.statuses.$select(root.id).mute();
+    assert.equal(muted.id, root.id);
+    assert.equal(muted.muted, true);
+    await other.masto.v1.statuses.$select(root.id).favourite();
+    await other.masto.v1.statuses.create({ status: `@${me.username} in the thread`, inReplyToId: root.id });
+    assert.deepEqual(await me.masto.v1.notifications.list(), []);
+    const unmuted = await me.masto.v1.statuses.$select(root.id).unmute();
+    assert.equal(unmuted.muted, false);
+    await other.masto.v1.statuses.$select(root.id).reblog();
+    assert.deepEqual((await me.masto.v1.notifications.list()).map((n) => n.type), ["reblog"]);
+    await rejectsWithStatus(me.masto.v1.statuses.$select("1").mute(), 404);
+  });
+});

@@ -207,6 +207,33 @@ TEST_F(MicroblogTest, HomeFeedRebuildMatchesFanOut) {
   EXPECT_EQ(rebuilt, expected);
 }
 
+// An exclusive list's members reach the owner's home only through a followed hashtag (as in
+// Mastodon), by fan-out and by rebuild alike.
+TEST_F(MicroblogTest, ExclusiveListMembersStayOutOfHomeByFanOutAndRebuild) {
+  const int64_t me = make_account("excl_owner");
+  const int64_t member = make_account("excl_member");
+  const int64_t other = make_account("excl_other");
+  ASSERT_TRUE(microblog_->relationships().follow(me, member, true, false).ok());
+  ASSERT_TRUE(microblog_->relationships().follow(me, other, true, false).ok());
+  ASSERT_TRUE(microblog_->tags().follow_tag(me, "leaks").ok());
+  ListFields fields;
+  fields.title = "inner circle";
+  fields.exclusive = true;
+  auto list = microblog_->lists().create_list(me, fields);
+  ASSERT_TRUE(list.ok());
+  ASSERT_TRUE(microblog_->lists().add_to_list(me, list->id, {member}).ok());
+  EXPECT_TRUE(ids(microblog_->timelines().home_timeline(me, Page{})).empty());  // warm
+  const Post listed = post(member, "in the list only");
+  const Post tagged = post(member, "news for all #leaks");
+  const Post followed = post(other, "from outside the list");
+  const std::vector<int64_t> expected{followed.id, tagged.id};
+  EXPECT_EQ(ids(microblog_->timelines().home_timeline(me, Page{})), expected) << "fan-out";
+  feeds_.drop(me);
+  EXPECT_EQ(ids(microblog_->timelines().home_timeline(me, Page{})), expected) << "rebuild";
+  EXPECT_EQ(ids(microblog_->timelines().list_timeline(me, list->id, Page{})),
+            (std::vector<int64_t>{tagged.id, listed.id}));
+}
+
 // What reached a warm feed depended on a mute or on whether a followed account's boosts are
 // shown; changing either rebuilds the feed by the rule, as it stands now.
 TEST_F(MicroblogTest, UnmutingOrShowingBoostsAgainBringsBackWhatTheFeedLeftOut) {

@@ -53,5 +53,17 @@ TEST(HttpErrors, ClientErrorsKeepTheirMessage) {
   EXPECT_EQ(r.body, R"({"error":"Validation failed: Text can't be blank"})");
 }
 
+TEST(HttpErrors, FieldErrorsGoInMastodonsDetailsEachFieldOnce) {
+  const auto r = error_response(validation_failed({{"username", "ERR_INVALID", "is invalid"},
+                                                   {"password", "ERR_BLANK", "can't be blank"},
+                                                   {"username", "ERR_TOO_LONG", "is too long"}}));
+  EXPECT_EQ(r.status, 422);
+  EXPECT_EQ(r.body,
+            R"({"error":"Validation failed: Username is invalid, Password can't be blank, )"
+            R"(Username is too long","details":{"username":[{"error":"ERR_INVALID",)"
+            R"("description":"is invalid"},{"error":"ERR_TOO_LONG","description":"is too long"}],)"
+            R"("password":[{"error":"ERR_BLANK","description":"can't be blank"}]}})");
+}
+
 }  // namespace
 }  // namespace publius::http

@@ -134,6 +134,47 @@ TEST_F(RegistrationApiIntegration, PasswordAndUsernameRules) {
   EXPECT_FALSE(str(v, "access_token").empty());
 }
 
+TEST_F(RegistrationApiIntegration, ErrorsNameEachRefusedFieldWithMastodonsCodes) {
+  // The first error of `field` in the answer's details, as {"error": code, "description": ...}.
+  auto first_detail = [](const HttpResponse& r, const std::string& field) -> std::string {
+    auto v = r.json();
+    const auto& errors = at(v, "details." + field, false);
+    if (!errors.is_array() || errors.as_array().empty()) return "(none)";
+    EXPECT_FALSE(str(errors.as_array()[0], "description").empty()) << r;
+    return str(errors.as_array()[0], "error");
+  };
+  // Everything missing: every field is named at once, and the message names them too.
+  auto empty = register_with("", app_token_);
+  auto text = expect_error(empty, 422);
+  EXPECT_TRUE(starts_with(text, "Validation failed: Username can't be blank")) << text;
+  EXPECT_EQ(first_detail(empty, "username"), "ERR_BLANK");
+  EXPECT_EQ(first_detail(empty, "password"), "ERR_BLANK");
+  EXPECT_EQ(first_detail(empty, "agreement"), "ERR_ACCEPTED");
+
+  const auto taken = new_user("taken");
+  for (const auto& [name, code] :
+       std::vector<std::pair<std::string, std::string>>{{taken.username, "ERR_TAKEN"},
+                                                        {"bad name", "ERR_INVALID"},
+                                                        {std::string(31, 'a'), "ERR_TOO_LONG"},
+                                                        {"admin", "ERR_RESERVED"},
+                                                        {"Support", "ERR_RESERVED"}}) {
+    auto r = register_with(
+        form({{"username", name}, {"password", "password123"}, {"agreement", "true"}}), app_token_);
+    expect_error(r, 422);
+    EXPECT_EQ(first_detail(r, "username"), code) << name << ": " << r;
+    EXPECT_EQ(first_detail(r, "password"), "(none)") << r;
+  }
+  auto short_password = register_with(form({{"username", "shortpw_" + unique_suffix()},
+                                            {"password", "1234567"},
+                                            {"agreement", "true"}}),
+                                      app_token_);
+  expect_error(short_password, 422);
+  EXPECT_EQ(first_detail(short_password, "password"), "ERR_TOO_SHORT");
+  EXPECT_EQ(first_detail(short_password, "username"), "(none)");
+  // A reserved name is refused to a newcomer whatever its case; none of these made an account.
+  expect_error(api().get("/api/v1/accounts/lookup?acct=admin"), 404);
+}
+
 TEST_F(RegistrationApiIntegration, NeedsAnAppTokenWithWriteAccounts) {
   const std::string body = form(
       {{"username", "tok_" + unique_suffix()}, {"password", "password123"}, {"agreement", "true"}});
@@ -421,6 +462,67 @@ TEST_F(AccountsApiIntegration, AnAccountThatBlocksTheViewerShowsItNoFollowLists)
     EXPECT_EQ(ids(Api::ok_json(api().get(path))), std::vector<std::string>{fan.id});
     EXPECT_EQ(ids(Api::ok_json(api().get(path, star.token))), std::vector<std::string>{fan.id});
   }
+}
+
+TEST_F(AccountsApiIntegration, ProfileSettingsAreKeptShownAndObeyed) {
+  auto shy = new_user("hide");
+  auto fan = new_user("hidefan");
+  api().follow(fan, shy);
+  api().follow(shy, fan);
+  auto me = Api::ok_json(api().get("/api/v1/accounts/verify_credentials", shy.token));
+  EXPECT_FALSE(boolean(me, "discoverable")) << "the directory is opt-in";
+  EXPECT_TRUE(boolean(me, "indexable"));
+  EXPECT_FALSE(boolean(me, "hide_collections"));
+  const std::string word = "zebraquill" + std::to_string(getpid());
+  const std::string post = api().post_id(shy, "a post with " + word);
+  auto found = [&](const User& searcher) {
+    return ids(Api::ok_json(api().get("/api/v2/search?type=statuses&q=" + word, searcher.token))
+                   .at("statuses"));
+  };
+  EXPECT_EQ(found(fan), std::vector<std::string>{post});
+
+  auto updated = Api::ok_json(api().send_form(
+      "PATCH", "/api/v1/accounts/update_credentials",
+      form({{"discoverable", "true"}, {"indexable", "false"}, {"hide_collections", "1"}}),
+      shy.token));
+  for (const char* field : {"", "source."}) {
+    EXPECT_TRUE(boolean(updated, std::string(field) + "discoverable")) << field;
+    EXPECT_FALSE(boolean(updated, std::string(field) + "indexable")) << field;
+    EXPECT_TRUE(boolean(updated, std::string(field) + "hide_collections")) << field;
+  }
+  auto seen = api().account(shy.id, fan.token);
+  EXPECT_TRUE(boolean(seen, "hide_collections"));
+  EXPECT_FALSE(boolean(seen, "indexable"));
+
+  // Hidden collections: empty lists for everyone but the account itself; the counts stay.
+  for (const char* list : {"/followers", "/following"}) {
+    const std::string path = "/api/v1/accounts/" + shy.id + list;
+    EXPECT_EQ(ids(Api::ok_json(api().get(path, fan.token))), std::vector<std::string>{}) << path;
+    EXPECT_EQ(ids(Api::ok_json(api().get(path))), std::vector<std::string>{}) << path;
+    EXPECT_EQ(ids(Api::ok_json(api().get(path, shy.token))), std::vector<std::string>{fan.id});
+  }
+  EXPECT_EQ(num(seen, "followers_count"), 1);
+  EXPECT_EQ(num(seen, "following_count"), 1);
+  // Not indexable: its words find its posts for itself only.
+  EXPECT_EQ(found(fan), std::vector<std::string>{});
+  EXPECT_EQ(found(shy), std::vector<std::string>{post});
+
+  Api::ok_json(api().send_json("PATCH", "/api/v1/accounts/update_credentials",
+                               json::object{{"indexable", true}, {"hide_collections", false}},
+                               shy.token));
+  EXPECT_EQ(found(fan), std::vector<std::string>{post});
+  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/accounts/" + shy.id + "/followers", fan.token))),
+            std::vector<std::string>{fan.id});
+  EXPECT_TRUE(boolean(api().account(shy.id), "discoverable")) << "unchanged when not sent";
+
+  // A value that is no boolean is refused, naming the field, and changes nothing.
+  EXPECT_TRUE(contains(expect_error(api().send_form("PATCH", "/api/v1/accounts/update_credentials",
+                                                    form({{"hide_collections", "sometimes"},
+                                                          {"indexable", "false"}}),
+                                                    shy.token),
+                                    400),
+                       "hide_collections"));
+  EXPECT_TRUE(boolean(api().account(shy.id), "indexable"));
 }
 
 TEST_F(AccountsApiIntegration, RemoveFromFollowersEndsTheirFollowAndTheirHomeFeedOfUs) {

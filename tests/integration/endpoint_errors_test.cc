@@ -191,6 +191,13 @@ TEST(EndpointErrorsTables, SensitiveRoutesDeclareThePolicyMastodonUses) {
       {"GET", "/api/v1/timelines/home", Access::kUser, "read:statuses"},
       {"GET", "/api/v1/conversations", Access::kUser, "read:statuses"},
       {"GET", "/api/v1/notifications", Access::kUser, "read:notifications"},
+      {"GET", "/api/v1/notifications/unread_count", Access::kUser, "read:notifications"},
+      {"GET", "/api/v2/notifications/policy", Access::kUser, "read:notifications"},
+      {"PATCH", "/api/v2/notifications/policy", Access::kUser, "write:notifications"},
+      {"GET", "/api/v1/notifications/requests", Access::kUser, "read:notifications"},
+      {"POST", "/api/v1/notifications/requests/:id/accept", Access::kUser, "write:notifications"},
+      {"POST", "/api/v1/notifications/requests/dismiss", Access::kUser, "write:notifications"},
+      {"POST", "/api/v1/statuses/:id/mute", Access::kUser, "write:mutes"},
       {"GET", "/api/v2/search", Access::kOptional, "read:search"},
       {"GET", "/api/v1/accounts/:id", Access::kOptional, "read:accounts"},
       {"POST", "/api/v1/accounts", Access::kApp, "write:accounts"},
@@ -322,7 +329,7 @@ TEST_F(EndpointErrors, PrivateAndDirectPostsOfOthersAre404OnEveryStatusRoute) {
     }
     ++checked;
   }
-  EXPECT_EQ(checked, 16);
+  EXPECT_EQ(checked, 18);
   // The multi-get leaves them out instead.
   auto many = Api::ok_json(
       send("GET", "/api/v1/statuses?id[]=" + priv + "&id[]=" + direct, stranger.token));
@@ -457,6 +464,8 @@ TEST_F(EndpointErrors, MissingMistypedAndOversizedParameters) {
       {"POST", "/api/v1/lists/:own_list/accounts", "", 422, "account_ids[] is required"},
       {"DELETE", "/api/v1/lists/:own_list/accounts", "", 422, "account_ids[] is required"},
       {"POST", "/api/v1/markers", "", 422, "is required"},
+      {"POST", "/api/v1/notifications/requests/accept", "", 422, "id[] is required"},
+      {"POST", "/api/v1/notifications/requests/dismiss", "id[]=abc", 422, "id[] is required"},
       {"POST", "/api/v2/media", "", 422, "File can't be blank"},
       {"POST", "/api/v1/media", "description=no file", 422, "File can't be blank"},
       {"POST", "/api/v1/apps", "", 422, "Application name can't be blank"},
@@ -477,6 +486,13 @@ TEST_F(EndpointErrors, MissingMistypedAndOversizedParameters) {
       {"GET", "/api/v2/search?q=a&offset=abc", "", 400, "offset"},
       {"GET", "/api/v2/search?q=a&type=people", "", 400, "type"},
       {"GET", "/api/v2/notifications/unread_count?limit=abc", "", 400, "limit"},
+      {"GET", "/api/v1/notifications/unread_count?limit=abc", "", 400, "limit"},
+      {"GET", "/api/v1/notifications?include_filtered=abc", "", 400, "include_filtered"},
+      {"GET", "/api/v1/notifications/requests?limit=abc", "", 400, "limit"},
+      {"PATCH", "/api/v2/notifications/policy", "for_not_following=maybe", 422,
+       "for_not_following must be accept, filter or drop"},
+      {"PATCH", "/api/v2/notifications/policy", "{\"for_private_mentions\":[\"drop\"]}", 422,
+       "for_private_mentions"},
       {"GET", "/api/v1/lists/:own_list/accounts?limit=abc", "", 400, "limit"},
       {"GET", "/api/v1/timelines/home?max_id=abc", "", 400, "max_id"},
       {"GET", "/api/v1/notifications?since_id=-1", "", 400, "since_id"},
@@ -508,6 +524,10 @@ TEST_F(EndpointErrors, MissingMistypedAndOversizedParameters) {
       {"POST", "/api/v1/statuses/:own_status/reblog", "visibility=loud", 422, "Visibility"},
       {"PATCH", "/api/v1/accounts/update_credentials", "locked=abc", 400, "locked"},
       {"PATCH", "/api/v1/accounts/update_credentials", "{\"bot\":\"abc\"}", 400, "bot"},
+      {"PATCH", "/api/v1/accounts/update_credentials", "discoverable=abc", 400, "discoverable"},
+      {"PATCH", "/api/v1/accounts/update_credentials", "indexable=abc", 400, "indexable"},
+      {"PATCH", "/api/v1/accounts/update_credentials", "hide_collections=2", 400,
+       "hide_collections"},
       {"PATCH", "/api/v1/accounts/update_credentials", "source[privacy]=abc", 422, "privacy"},
       {"PATCH", "/api/v1/accounts/update_credentials", "source[sensitive]=abc", 422, "sensitive"},
       {"PATCH", "/api/v1/accounts/update_credentials", "{\"display_name\":[\"a\",\"b\"]}", 422,
@@ -515,6 +535,7 @@ TEST_F(EndpointErrors, MissingMistypedAndOversizedParameters) {
       {"PATCH", "/api/v1/accounts/update_credentials", "{\"note\":{\"a\":1}}", 422, "note"},
       {"POST", "/api/v1/lists", "title=x&replies_policy=all", 422, "replies_policy"},
       {"POST", "/api/v1/lists", "title=x&exclusive=abc", 400, "exclusive"},
+      {"PUT", "/api/v1/lists/:own_list", "exclusive=abc", 400, "exclusive"},
       {"POST", "/api/v1/lists", "{\"title\":[\"x\"]}", 422, "title"},
       {"POST", "/api/v1/accounts/:other/follow", "reblogs=sometimes", 400, "reblogs"},
       {"POST", "/api/v1/accounts/:other/follow", "{\"notify\":\"abc\"}", 400, "notify"},

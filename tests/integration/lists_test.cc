@@ -62,10 +62,12 @@ TEST_F(ListsApiIntegration, BadInputIsRefusedWithTheFieldNamed) {
                          422)
                 .find("replies_policy"),
             std::string::npos);
-  // Exclusive lists would have to leave home; refused rather than silently ignored.
-  expect_error(
-      api().post_form("/api/v1/lists", form({{"title", "t"}, {"exclusive", "true"}}), owner.token),
-      422);
+  EXPECT_NE(
+      expect_error(api().post_form("/api/v1/lists",
+                                   form({{"title", "t"}, {"exclusive", "perhaps"}}), owner.token),
+                   400)
+          .find("exclusive"),
+      std::string::npos);
   const std::string id = create_list(owner, "ok");
   expect_error(api().post_form("/api/v1/lists/" + id + "/accounts", "", owner.token), 422);
   expect_error(api().get("/api/v1/lists"), 401);
@@ -180,6 +182,45 @@ TEST_F(ListsApiIntegration, TimelineShowsMembersPostsWithRepliesAsThePolicySays)
   // Unfollowed members leave the list, and their posts its timeline.
   Api::ok_json(api().post("/api/v1/accounts/" + member.id + "/unfollow", owner.token));
   EXPECT_EQ(get_ids("/api/v1/timelines/list/" + by_list, owner.token), Ids{to_member_root});
+}
+
+// An exclusive list's members stay out of the owner's home feed, whether the feed is warm
+// when they post (fan-out) or rebuilt from the store later; the list itself shows them.
+TEST_F(ListsApiIntegration, ExclusiveListsKeepTheirMembersOutOfHome) {
+  auto owner = new_user("excl");
+  auto member = new_user("exclm");
+  auto followed = new_user("exclf");
+  for (const User* u : {&member, &followed}) api().follow(owner, *u);
+  auto created = Api::ok_json(api().post_form(
+      "/api/v1/lists", form({{"title", "Close ones"}, {"exclusive", "true"}}), owner.token));
+  EXPECT_TRUE(boolean(created, "exclusive"));
+  const std::string list = str(created, "id");
+  add(owner, list, member);
+  EXPECT_TRUE(boolean(Api::ok_json(api().get("/api/v1/lists/" + list, owner.token)), "exclusive"));
+  auto home = [&] { return get_ids("/api/v1/timelines/home", owner.token); };
+  EXPECT_EQ(home(), Ids{});  // warms the feed
+
+  const std::string in_list = api().post_id(member, "for the list");
+  const std::string in_home = api().post_id(followed, "for home");
+  EXPECT_EQ(home(), Ids{in_home}) << "fan-out";
+  EXPECT_EQ(get_ids("/api/v1/timelines/list/" + list, owner.token), Ids{in_list});
+
+  // No longer exclusive: the feed is rebuilt with the member's posts.
+  auto changed = Api::ok_json(api().send_json("PUT", "/api/v1/lists/" + list,
+                                              json::object{{"exclusive", false}}, owner.token));
+  EXPECT_FALSE(boolean(changed, "exclusive"));
+  EXPECT_EQ(str(changed, "title"), "Close ones");
+  EXPECT_EQ(home(), (Ids{in_home, in_list}));
+  const std::string shared = api().post_id(member, "now in both");
+  EXPECT_EQ(home(), (Ids{shared, in_home, in_list}));
+  // Exclusive again: the rebuilt feed leaves them out.
+  Api::ok_json(
+      api().send_form("PUT", "/api/v1/lists/" + list, form({{"exclusive", "1"}}), owner.token));
+  EXPECT_EQ(home(), Ids{in_home}) << "rebuild";
+  // Leaving the list brings them back.
+  Api::ok_json(
+      api().del("/api/v1/lists/" + list + "/accounts?account_ids[]=" + member.id, owner.token));
+  EXPECT_EQ(home(), (Ids{shared, in_home, in_list}));
 }
 
 }  // namespace

@@ -16,6 +16,14 @@ class NotificationsApiIntegration : public ApiIntegrationTest {
   static json::value notifications(const User& u, const std::string& query = "") {
     return Api::ok_json(api().get("/api/v1/notifications" + query, u.token));
   }
+  // Three notifications for `me` in two groups: `a` and `b` favourite a post of its, then
+  // `a` follows it.
+  static void favourites_and_a_follow(const User& me, const User& a, const User& b) {
+    const std::string mine = api().post_id(me, "count me");
+    Api::ok_json(api().post("/api/v1/statuses/" + mine + "/favourite", a.token));
+    Api::ok_json(api().post("/api/v1/statuses/" + mine + "/favourite", b.token));
+    api().follow(a, me);
+  }
 };
 
 TEST_F(NotificationsApiIntegration, EveryTypeIsDeliveredWithItsAccountAndStatus) {
@@ -339,10 +347,7 @@ TEST_F(NotificationsApiIntegration, UnreadGroupCountFollowsTheMarker) {
   auto me = new_user("unr");
   auto a = new_user("unr");
   auto b = new_user("unr");
-  const std::string mine = api().post_id(me, "count me");
-  Api::ok_json(api().post("/api/v1/statuses/" + mine + "/favourite", a.token));
-  Api::ok_json(api().post("/api/v1/statuses/" + mine + "/favourite", b.token));
-  api().follow(a, me);
+  favourites_and_a_follow(me, a, b);
   auto count = [&](const std::string& query = "") {
     return num(Api::ok_json(api().get("/api/v2/notifications/unread_count" + query, me.token)),
                "count");
@@ -355,6 +360,315 @@ TEST_F(NotificationsApiIntegration, UnreadGroupCountFollowsTheMarker) {
   EXPECT_EQ(count(), 0);
   api().follow(b, me);
   EXPECT_EQ(count(), 1);
+}
+
+TEST_F(NotificationsApiIntegration, UnreadCountCountsNotificationsSinceTheMarker) {
+  auto me = new_user("unc");
+  auto a = new_user("unc");
+  auto b = new_user("unc");
+  favourites_and_a_follow(me, a, b);
+  auto count = [&](const std::string& query = "") {
+    auto r = api().get("/api/v1/notifications/unread_count" + query, me.token);
+    EXPECT_EQ(r.body.find("\"id\""), std::string::npos) << "not a notification: " << r;
+    return num(Api::ok_json(r), "count");
+  };
+  // Not grouped: each favourite counts (v2 counts the group once).
+  EXPECT_EQ(count(), 3);
+  EXPECT_EQ(count("?limit=2"), 2);
+  EXPECT_EQ(count("?types[]=favourite"), 2);
+  EXPECT_EQ(count("?exclude_types[]=favourite"), 1);
+  EXPECT_EQ(count("?account_id=" + a.id), 2);
+  auto newest = Api::ok_json(api().get("/api/v1/notifications?limit=1", me.token));
+  Api::ok_json(api().post_form(
+      "/api/v1/markers", form({{"notifications[last_read_id]", str(newest, "0.id")}}), me.token));
+  EXPECT_EQ(count(), 0);
+  api().follow(b, me);
+  EXPECT_EQ(count(), 1);
+  expect_error(api().get("/api/v1/notifications/unread_count?limit=lots", me.token), 400);
+  expect_error(api().get("/api/v1/notifications/unread_count"), 401);
+}
+
+TEST_F(NotificationsApiIntegration, UnknownTypesAreIgnoredOnEveryNotificationList) {
+  auto me = new_user("unk");
+  auto b = new_user("unk");
+  api().follow(b, me);
+  api().post_id(b, "@" + me.username + " typed");
+  const std::string unknown = "types[]=mention&types[]=no_such_type&types[]=severed_relationships";
+  const std::string exclude_unknown = "exclude_types[]=no_such_type&exclude_types[]=admin.sign_up";
+  EXPECT_EQ(types(notifications(me, "?" + unknown)), Strings{"mention"});
+  EXPECT_EQ(types(notifications(me, "?" + exclude_unknown)), (Strings{"mention", "follow"}));
+  auto grouped = [&](const std::string& query) {
+    Strings out;
+    auto v = Api::ok_json(api().get("/api/v2/notifications?" + query, me.token));
+    for (const auto& g : arr(v.at("notification_groups"))) out.push_back(str(g, "type"));
+    return out;
+  };
+  EXPECT_EQ(grouped(unknown), Strings{"mention"});
+  EXPECT_EQ(grouped(exclude_unknown + "&grouped_types[]=no_such_type"),
+            (Strings{"mention", "follow"}));
+  for (const char* version : {"v1", "v2"}) {
+    const std::string path = std::string("/api/") + version + "/notifications/unread_count?";
+    EXPECT_EQ(num(Api::ok_json(api().get(path + unknown, me.token)), "count"), 1) << version;
+    EXPECT_EQ(num(Api::ok_json(api().get(path + exclude_unknown, me.token)), "count"), 2)
+        << version;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Notification policy and requests (Mastodon 4.3)
+
+class NotificationPolicyIntegration : public NotificationsApiIntegration {
+ protected:
+  static json::value policy(const User& u) {
+    return Api::ok_json(api().get("/api/v2/notifications/policy", u.token));
+  }
+  static json::value set_policy(const User& u, const std::string& body) {
+    return Api::ok_json(api().send_form("PATCH", "/api/v2/notifications/policy", body, u.token));
+  }
+  static json::value requests(const User& u) {
+    return Api::ok_json(api().get("/api/v1/notifications/requests", u.token));
+  }
+  // The senders whose requests `u` holds, newest request first.
+  static Strings request_senders(const User& u) {
+    Strings out;
+    const auto list = requests(u);
+    for (const auto& r : arr(list)) out.push_back(str(r, "account.id"));
+    return out;
+  }
+  static Strings senders(const json::value& list) {
+    Strings out;
+    for (const auto& n : arr(list)) out.push_back(str(n, "account.id"));
+    return out;
+  }
+  static std::string dm(const User& from, const User& to, const std::string& text,
+                        const std::string& in_reply_to = "") {
+    if (in_reply_to.empty())
+      return api().post_id(from, "@" + to.username + " " + text, {{"visibility", "direct"}});
+    return api().post_id(from, "@" + to.username + " " + text,
+                         {{"visibility", "direct"}, {"in_reply_to_id", in_reply_to}});
+  }
+};
+
+TEST_F(NotificationPolicyIntegration, PrivateMentionsFromStrangersWaitAsRequestsUntilAccepted) {
+  auto me = new_user("pol");
+  auto stranger = new_user("pols");
+  auto v = policy(me);
+  EXPECT_EQ(str(v, "for_not_following"), "accept");
+  EXPECT_EQ(str(v, "for_not_followers"), "accept");
+  EXPECT_EQ(str(v, "for_new_accounts"), "accept");
+  EXPECT_EQ(str(v, "for_private_mentions"), "filter");
+  EXPECT_EQ(str(v, "for_limited_accounts"), "accept");
+  EXPECT_EQ(num(v, "summary.pending_requests_count"), 0);
+
+  const std::string first = dm(stranger, me, "a tip");
+  const std::string second = dm(stranger, me, "more of it");
+  api().post_id(stranger, "@" + me.username + " in public");  // not private: accepted
+  EXPECT_EQ(types(notifications(me)), Strings{"mention"});
+  EXPECT_EQ(num(Api::ok_json(api().get("/api/v1/notifications/unread_count", me.token)), "count"),
+            1);
+  EXPECT_EQ(types(notifications(me, "?include_filtered=true")),
+            (Strings{"mention", "mention", "mention"}));
+  v = policy(me);
+  EXPECT_EQ(num(v, "summary.pending_requests_count"), 1);
+  EXPECT_EQ(num(v, "summary.pending_notifications_count"), 2);
+
+  auto listed = api().get("/api/v1/notifications/requests", me.token);
+  auto list = Api::ok_json(listed);
+  ASSERT_EQ(arr(list).size(), 1u);
+  EXPECT_EQ(str(list, "0.account.id"), stranger.id);
+  EXPECT_EQ(str(list, "0.notifications_count"), "2");
+  EXPECT_EQ(str(list, "0.last_status.id"), second);
+  EXPECT_EQ(str(list, "0.last_status.content"), str(api().status(second, me.token), "content"))
+      << "the sealed message opens for its recipient";
+  EXPECT_TRUE(contains(listed.header("link"), "/api/v1/notifications/requests?max_id="))
+      << listed.header("link");
+  const std::string request = str(list, "0.id");
+  auto one = Api::ok_json(api().get("/api/v1/notifications/requests/" + request, me.token));
+  EXPECT_EQ(str(one, "id"), request);
+  // Another message keeps the request and its id.
+  dm(stranger, me, "last one");
+  EXPECT_EQ(str(requests(me), "0.id"), request);
+  EXPECT_EQ(str(requests(me), "0.notifications_count"), "3");
+
+  Api::ok_json(api().post("/api/v1/notifications/requests/" + request + "/accept", me.token));
+  EXPECT_EQ(arr(requests(me)).size(), 0u);
+  EXPECT_EQ(types(notifications(me)), (Strings{"mention", "mention", "mention", "mention"}));
+  EXPECT_EQ(str(notifications(me), "3.status.id"), first);
+  EXPECT_TRUE(boolean(Api::ok_json(api().get("/api/v1/notifications/requests/merged", me.token)),
+                      "merged"));
+  EXPECT_EQ(num(policy(me), "summary.pending_requests_count"), 0);
+  // The sender is accepted from now on.
+  const std::string later = dm(stranger, me, "after accepting");
+  EXPECT_EQ(str(notifications(me), "0.status.id"), later);
+  expect_error(api().get("/api/v1/notifications/requests/" + request, me.token), 404);
+}
+
+TEST_F(NotificationPolicyIntegration, AnAnswerToOnesOwnPrivateMentionIsNotHeldBack) {
+  auto me = new_user("pola");
+  auto source = new_user("polb");
+  const std::string asked = dm(me, source, "can we talk?");
+  dm(source, me, "yes", asked);
+  EXPECT_EQ(types(notifications(me)), Strings{"mention"});
+  EXPECT_EQ(arr(requests(me)).size(), 0u);
+  // A message that answers nothing of mine is unsolicited again.
+  dm(source, me, "and another thing");
+  EXPECT_EQ(request_senders(me), Strings{source.id});
+}
+
+TEST_F(NotificationPolicyIntegration, EveryStoredValueChangesWhatIsNotified) {
+  auto me = new_user("polv");
+  auto followed = new_user("polf");
+  auto follower = new_user("polr");
+  auto stranger = new_user("polx");
+  api().follow(me, followed);
+  api().follow(follower, me);
+  auto mention_me = [&](const User& from) { api().post_id(from, "@" + me.username + " hi"); };
+  auto clear = [&] {
+    Api::ok_json(api().post("/api/v1/notifications/clear", me.token));
+    const auto pending = requests(me);
+    for (const auto& r : arr(pending))
+      Api::ok_json(
+          api().post("/api/v1/notifications/requests/" + str(r, "id") + "/dismiss", me.token));
+  };
+  clear();
+
+  // Not following the sender: filtered, the others shown.
+  {
+    auto v = set_policy(me, form({{"for_not_following", "filter"}}));
+    EXPECT_EQ(str(v, "for_not_following"), "filter");
+    EXPECT_EQ(str(v, "for_private_mentions"), "filter") << "untouched";
+    for (const auto* u : {&followed, &follower, &stranger}) mention_me(*u);
+    EXPECT_EQ(senders(notifications(me)), Strings{followed.id});
+    EXPECT_EQ(request_senders(me), (Strings{stranger.id, follower.id}));
+    clear();
+  }
+  // Not followed by the sender: dropped, not even a request.
+  set_policy(me, form({{"for_not_following", "accept"}, {"for_not_followers", "drop"}}));
+  for (const auto* u : {&followed, &follower, &stranger}) mention_me(*u);
+  EXPECT_EQ(senders(notifications(me)), Strings{follower.id});
+  EXPECT_EQ(senders(notifications(me, "?include_filtered=true")), Strings{follower.id});
+  EXPECT_EQ(arr(requests(me)).size(), 0u);
+  clear();
+  // New accounts (every account here is): filtered, even the one followed.
+  set_policy(me, form({{"for_not_followers", "accept"}, {"for_new_accounts", "filter"}}));
+  for (const auto* u : {&followed, &follower}) mention_me(*u);
+  EXPECT_EQ(arr(notifications(me)).size(), 0u);
+  EXPECT_EQ(request_senders(me), (Strings{follower.id, followed.id}));
+  clear();
+  // Private mentions from strangers: dropped.
+  set_policy(me, form({{"for_new_accounts", "accept"}, {"for_private_mentions", "drop"}}));
+  dm(stranger, me, "dropped");
+  dm(followed, me, "from someone I follow");
+  EXPECT_EQ(senders(notifications(me)), Strings{followed.id});
+  EXPECT_EQ(arr(requests(me)).size(), 0u);
+  // ...and all of it accepted again.
+  set_policy(me, form({{"for_private_mentions", "accept"}}));
+  dm(stranger, me, "welcome now");
+  EXPECT_EQ(str(notifications(me), "0.account.id"), stranger.id);
+}
+
+TEST_F(NotificationPolicyIntegration, DismissingDeletesAndBulkActionsTakeIds) {
+  auto me = new_user("pold");
+  auto a = new_user("polda");
+  auto b = new_user("poldb");
+  auto c = new_user("poldc");
+  set_policy(me, form({{"for_not_following", "filter"}}));
+  for (const auto* u : {&a, &b, &c}) api().post_id(*u, "@" + me.username + " knock");
+  auto list = requests(me);
+  ASSERT_EQ(arr(list).size(), 3u);
+  const std::string of_c = str(list, "0.id"), of_b = str(list, "1.id"), of_a = str(list, "2.id");
+  // Paging by request id.
+  auto first = api().get("/api/v1/notifications/requests?limit=2", me.token);
+  EXPECT_EQ(arr(Api::ok_json(first)).size(), 2u);
+  auto rest =
+      Api::ok_json(api().get(strip_origin(link_url(first.header("link"), "next")), me.token));
+  ASSERT_EQ(arr(rest).size(), 1u);
+  EXPECT_EQ(str(rest, "0.id"), of_a);
+
+  Api::ok_json(api().post("/api/v1/notifications/requests/" + of_c + "/dismiss", me.token));
+  EXPECT_EQ(request_senders(me), (Strings{b.id, a.id}));
+  EXPECT_EQ(arr(notifications(me, "?include_filtered=true")).size(), 2u) << "c's were deleted";
+  // c's next one is a new request.
+  api().post_id(c, "@" + me.username + " again");
+  EXPECT_NE(str(requests(me), "0.id"), of_c);
+  EXPECT_EQ(request_senders(me), (Strings{c.id, b.id, a.id}));
+
+  Api::ok_json(api().post_form("/api/v1/notifications/requests/accept",
+                               form({{"id[]", of_a}, {"id[]", of_b}, {"id[]", "12345"}}),
+                               me.token));
+  EXPECT_EQ(request_senders(me), Strings{c.id});
+  EXPECT_EQ(senders(notifications(me)), (Strings{b.id, a.id}));
+  Api::ok_json(api().post_form("/api/v1/notifications/requests/dismiss",
+                               form({{"id[]", str(requests(me), "0.id")}}), me.token));
+  EXPECT_EQ(arr(requests(me)).size(), 0u);
+
+  // Bad input: a clear 4xx, and nothing changed.
+  auto other = new_user("polo");
+  set_policy(other, form({{"for_not_following", "filter"}}));
+  api().post_id(a, "@" + other.username + " theirs");
+  const std::string theirs = str(requests(other), "0.id");
+  expect_error(api().get("/api/v1/notifications/requests/" + theirs, me.token), 404);
+  expect_error(api().post("/api/v1/notifications/requests/" + theirs + "/accept", me.token), 404);
+  expect_error(api().post("/api/v1/notifications/requests/" + theirs + "/dismiss", me.token), 404);
+  expect_error(api().get("/api/v1/notifications/requests/nope", me.token), 404);
+  EXPECT_TRUE(contains(
+      expect_error(api().post_form("/api/v1/notifications/requests/accept", "", me.token), 422),
+      "id[]"));
+  EXPECT_TRUE(
+      contains(expect_error(api().send_form("PATCH", "/api/v2/notifications/policy",
+                                            form({{"for_new_accounts", "maybe"}}), me.token),
+                            422),
+               "for_new_accounts"));
+  // A moderator's limit never applies here: any valid value is taken, and the answer says so.
+  EXPECT_EQ(str(set_policy(me, form({{"for_limited_accounts", "drop"}})), "for_limited_accounts"),
+            "accept");
+  expect_error(api().send_form("PATCH", "/api/v2/notifications/policy",
+                               form({{"for_limited_accounts", "sometimes"}}), me.token),
+               422);
+  EXPECT_EQ(str(requests(other), "0.id"), theirs);
+  expect_error(api().get("/api/v2/notifications/policy"), 401);
+  expect_error(api().get("/api/v1/notifications/requests"), 401);
+}
+
+// ---------------------------------------------------------------------------
+// Muted threads (Mastodon's conversation mutes)
+
+TEST_F(NotificationsApiIntegration, AMutedThreadNotifiesNothingUntilUnmuted) {
+  auto me = new_user("thr");
+  auto a = new_user("thra");
+  auto b = new_user("thrb");
+  const std::string root = api().post_id(me, "a thread of mine");
+  const std::string reply =
+      api().post_id(a, "@" + me.username + " a reply", {{"in_reply_to_id", root}});
+  EXPECT_EQ(types(notifications(me)), Strings{"mention"});
+  Api::ok_json(api().post("/api/v1/notifications/clear", me.token));
+
+  // Muting through any post of the thread mutes the whole thread.
+  auto muted = Api::ok_json(api().post("/api/v1/statuses/" + reply + "/mute", me.token));
+  EXPECT_EQ(str(muted, "id"), reply);
+  EXPECT_TRUE(boolean(muted, "muted"));
+  EXPECT_TRUE(boolean(api().status(root, me.token), "muted"));
+  EXPECT_FALSE(boolean(api().status(root, a.token), "muted")) << "the mute is mine alone";
+  Api::ok_json(api().post("/api/v1/statuses/" + root + "/favourite", b.token));
+  Api::ok_json(api().post("/api/v1/statuses/" + root + "/reblog", b.token));
+  api().post_id(b, "@" + me.username + " deeper", {{"in_reply_to_id", reply}});
+  EXPECT_EQ(types(notifications(me, "?include_filtered=true")), Strings{});
+  // Elsewhere, notifications go on.
+  const std::string other = api().post_id(me, "another thread");
+  Api::ok_json(api().post("/api/v1/statuses/" + other + "/favourite", b.token));
+  EXPECT_EQ(types(notifications(me)), Strings{"favourite"});
+  EXPECT_FALSE(boolean(api().status(other, me.token), "muted"));
+
+  auto unmuted = Api::ok_json(api().post("/api/v1/statuses/" + root + "/unmute", me.token));
+  EXPECT_FALSE(boolean(unmuted, "muted"));
+  Api::ok_json(api().post("/api/v1/statuses/" + root + "/favourite", a.token));
+  EXPECT_EQ(types(notifications(me)), (Strings{"favourite", "favourite"}));
+
+  // A post the caller may not see is not found; no token, no mute.
+  const std::string hidden = api().post_id(a, "followers only", {{"visibility", "private"}});
+  expect_error(api().post("/api/v1/statuses/" + hidden + "/mute", b.token), 404);
+  expect_error(api().post("/api/v1/statuses/nope/mute", me.token), 404);
+  expect_error(api().post("/api/v1/statuses/" + root + "/mute"), 401);
 }
 
 }  // namespace

@@ -137,8 +137,11 @@ TEST_F(SealedMessagesTest, SenderAndRecipientReadAThirdAccountCannotAndNothingIs
   auto home = Api::ok_json(api_->get("/api/v1/timelines/home", bob.token));
   ASSERT_TRUE(has_id(home, id));
   EXPECT_TRUE(contains(json::serialize(home), secret));
-  auto notes = Api::ok_json(api_->get("/api/v1/notifications", bob.token));
+  // Bob does not follow Alice: her message waits among his notification requests.
+  auto notes = Api::ok_json(api_->get("/api/v1/notifications?include_filtered=true", bob.token));
   EXPECT_TRUE(contains(json::serialize(notes), secret));
+  auto requests = Api::ok_json(api_->get("/api/v1/notifications/requests", bob.token));
+  EXPECT_TRUE(contains(json::serialize(requests), secret));
   auto own = Api::ok_json(api_->get("/api/v1/accounts/" + alice.id + "/statuses", alice.token));
   EXPECT_TRUE(contains(json::serialize(own), secret));
   auto source = Api::ok_json(api_->get("/api/v1/statuses/" + id + "/source", alice.token));
@@ -330,6 +333,11 @@ TEST_F(SealedMessagesTest, MessageToAnAccountNotSignedInOpensAfterItSignsIn) {
   EXPECT_TRUE(contains(content_seen(id, printed), "Puffin1212"));
   const std::string fresh = password_token(absent);
   EXPECT_TRUE(contains(content_seen(id, fresh), "Puffin1212"));
+  // Its notification waits as a request from a stranger until accepted.
+  auto requests = Api::ok_json(api_->get("/api/v1/notifications/requests", fresh));
+  ASSERT_EQ(arr(requests).size(), 1u);
+  Api::ok_json(
+      api_->post("/api/v1/notifications/requests/" + str(requests, "0.id") + "/accept", fresh));
   Browser browser = sign_in(absent, absent.password);
   EXPECT_TRUE(contains(web(browser, "GET", "/notifications").body, "Puffin1212"));
 }

@@ -579,9 +579,13 @@ TEST_F(VisibilityApiIntegration, DirectPostsReachOnlyMentioned) {
   EXPECT_TRUE(has_id(Api::ok_json(api().get(profile, to.token)), id));
   EXPECT_FALSE(has_id(Api::ok_json(api().get(profile, follower.token)), id));
   EXPECT_TRUE(has_id(Api::ok_json(api().get(profile, author.token)), id));
-  // The mentioned account was notified.
-  auto notes = Api::ok_json(api().get("/api/v1/notifications?types[]=mention", to.token));
+  // The mentioned account was notified, held back as a request from someone it does not
+  // follow (Mastodon's default notification policy).
+  auto notes = Api::ok_json(
+      api().get("/api/v1/notifications?types[]=mention&include_filtered=true", to.token));
   EXPECT_EQ(str(notes, "0.status.id"), id);
+  auto requests = Api::ok_json(api().get("/api/v1/notifications/requests", to.token));
+  EXPECT_EQ(str(requests, "0.last_status.id"), id);
 }
 
 TEST_F(VisibilityApiIntegration, UnlistedPostsStayOffPublicTimelinesButOnProfiles) {

@@ -523,7 +523,8 @@ TEST_F(SqliteStoreWritesTest, WritesNamingAPostThatIsGoneAreNotFoundAndLeaveNoth
 
 TEST_F(SqliteStoreWritesTest, WritesNamingAnAccountThatIsGoneAreNotFoundAndLeaveNothing) {
   const int64_t owner = account("owner"), gone = account("gone");
-  auto list = store_->create_list(owner, "friends", domain::RepliesPolicy::kList);
+  auto list = store_->create_list(
+      {.account_id = owner, .title = "friends", .replies_policy = domain::RepliesPolicy::kList});
   ASSERT_TRUE(list.ok());
   ASSERT_TRUE(store_->delete_account(gone).ok());
 

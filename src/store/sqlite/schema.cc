@@ -515,6 +515,55 @@ INSERT INTO statuses_fts (statuses_fts) VALUES ('optimize');
 CREATE INDEX mutes_target ON mutes(target_id);
 CREATE INDEX follows_hiding_boosts ON follows(target_id, account_id) WHERE show_reblogs = 0;
 )sql",
+    // Notification policies and requests (Mastodon 4.3): a notification the recipient's
+    // policy holds back is kept `filtered` until the recipient accepts its sender (a
+    // permission, so the sender's later ones are accepted too) or dismisses it (deleted).
+    // A policy is four actions (domain::PolicyAction); an account without a row has the
+    // default one. Neither keeps a time: when someone changed a setting or accepted a
+    // sender is non-public activity.
+    R"sql(
+ALTER TABLE notifications ADD COLUMN filtered INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX notifications_filtered ON notifications(account_id, from_account_id)
+  WHERE filtered = 1;
+CREATE TABLE notification_policies (
+  account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  for_not_following INTEGER NOT NULL,
+  for_not_followers INTEGER NOT NULL,
+  for_new_accounts INTEGER NOT NULL,
+  for_private_mentions INTEGER NOT NULL
+);
+CREATE TABLE notification_permissions (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  from_account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  UNIQUE (from_account_id, account_id)
+);
+CREATE INDEX notification_permissions_account ON notification_permissions(account_id);
+)sql",
+    // Threads muted (Mastodon's conversation mutes): their notifications stop for the
+    // account. Named by the thread's first post, and no time: muting is non-public activity.
+    R"sql(
+CREATE TABLE thread_mutes (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  status_id INTEGER NOT NULL REFERENCES statuses(id) ON DELETE CASCADE,
+  UNIQUE (status_id, account_id)
+);
+CREATE INDEX thread_mutes_account ON thread_mutes(account_id);
+)sql",
+    // Exclusive lists (Mastodon's `exclusive`): their members' posts stay out of the
+    // owner's home feed.
+    R"sql(
+ALTER TABLE lists ADD COLUMN exclusive INTEGER NOT NULL DEFAULT 0;
+)sql",
+    // Profile settings (Mastodon's `discoverable`, `indexable`, `hide_collections`). New
+    // and existing accounts keep what this server did before: posts found by full-text
+    // search, follow lists shown; the profile directory is opt-in, as in Mastodon.
+    R"sql(
+ALTER TABLE accounts ADD COLUMN discoverable INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN indexable INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE accounts ADD COLUMN hide_collections INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace

@@ -26,7 +26,7 @@ constexpr const char* kStatusColumns =
 constexpr const char* kAccountColumns =
     "id, username, display_name, note, locked, bot, fields, role, created_day, last_status_day, "
     "statuses_count, followers_count, following_count, default_visibility, default_sensitive, "
-    "default_language, avatar_file, header_file";
+    "default_language, avatar_file, header_file, discoverable, indexable, hide_collections";
 
 std::string fields_to_json(const std::vector<domain::ProfileField>& fields) {
   std::string out;
@@ -96,6 +96,9 @@ Account read_account(const Stmt& s) {
   a.default_language = s.text(15);
   a.avatar_file = s.text(16);
   a.header_file = s.text(17);
+  a.discoverable = s.boolean(18);
+  a.indexable = s.boolean(19);
+  a.hide_collections = s.boolean(20);
   return a;
 }
 
@@ -231,12 +234,13 @@ Status adjust_count(Db& db, std::string_view table, std::string_view column, int
 Status insert_notification_in(Db& db, const Notification& n) {
   return run(db,
              "INSERT INTO notifications (id, account_id, type, from_account_id, status_id, "
-             "created_ms) SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM accounts "
-             "WHERE id = ?2) AND EXISTS (SELECT 1 FROM accounts WHERE id = ?4) AND (?5 IS NULL "
-             "OR EXISTS (SELECT 1 FROM statuses WHERE id = ?5))",
+             "created_ms, filtered) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 WHERE EXISTS (SELECT 1 FROM "
+             "accounts WHERE id = ?2) AND EXISTS (SELECT 1 FROM accounts WHERE id = ?4) AND (?5 "
+             "IS NULL OR EXISTS (SELECT 1 FROM statuses WHERE id = ?5))",
              [&](Stmt& s) {
                s.bind(1, n.id).bind(2, n.account_id).bind(3, static_cast<int64_t>(n.type));
                s.bind(4, n.from_account_id).bind(5, n.status_id).bind(6, n.created_ms);
+               s.bind(7, n.filtered);
              });
 }
 
@@ -595,6 +599,9 @@ Status SqliteStore::update_profile(int64_t id, const ProfileUpdate& u) {
   PUBLIUS_TRY(set_text("default_language", u.default_language));
   PUBLIUS_TRY(set_text("avatar_file", u.avatar_file));
   PUBLIUS_TRY(set_text("header_file", u.header_file));
+  PUBLIUS_TRY(set_bool("discoverable", u.discoverable));
+  PUBLIUS_TRY(set_bool("indexable", u.indexable));
+  PUBLIUS_TRY(set_bool("hide_collections", u.hide_collections));
   forget_account(id);
   return tx.commit();
 }
@@ -1297,6 +1304,7 @@ Result<SqliteStore::ViewerSets*> SqliteStore::viewer_sets(int64_t account_id) {
        &sets.reblogged},
       {"SELECT status_id FROM bookmarks WHERE account_id = ?", &sets.bookmarked},
       {"SELECT status_id FROM pins WHERE account_id = ?", &sets.pinned},
+      {"SELECT status_id FROM thread_mutes WHERE account_id = ?", &sets.muted_threads},
   };
   for (const auto& [sql, into] : sources) {
     PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare_cached(sql));
@@ -1327,6 +1335,20 @@ Result<ViewerFlags> SqliteStore::viewer_flags(int64_t account_id,
     if (sets->bookmarked.count(id)) flags.bookmarked.push_back(id);
     if (sets->pinned.count(id)) flags.pinned.push_back(id);
   }
+  if (sets->muted_threads.empty()) return flags;
+  // Each post's thread is named by its first post: the oldest, so the least id, on the way
+  // up its replies (as deep as Store::ancestors() reads in context).
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare("WITH RECURSIVE up(start, id, parent, depth) AS (SELECT id, id, in_reply_to_id, "
+                  "0 FROM statuses WHERE id IN (" +
+                  id_list(status_ids) +
+                  ") UNION ALL SELECT up.start, s.id, s.in_reply_to_id, up.depth + 1 FROM "
+                  "statuses s JOIN up ON s.id = up.parent WHERE up.depth < 4096) SELECT start, "
+                  "min(id) FROM up GROUP BY start"));
+  while (stmt.step())
+    if (sets->muted_threads.count(stmt.int64(1))) flags.muted.push_back(stmt.int64(0));
+  PUBLIUS_TRY(stmt.status());
   return flags;
 }
 
@@ -1690,6 +1712,9 @@ Status SqliteStore::insert_notification(const Notification& n) {
 }
 
 namespace {
+constexpr const char* kNotificationColumns =
+    "id, account_id, type, from_account_id, status_id, created_ms, filtered";
+
 Notification read_notification(const Stmt& s) {
   Notification n;
   n.id = s.int64(0);
@@ -1698,8 +1723,15 @@ Notification read_notification(const Stmt& s) {
   n.from_account_id = s.int64(3);
   n.status_id = s.optional_int64(4);
   n.created_ms = s.int64(5);
+  n.filtered = s.boolean(6);
   return n;
 }
+
+// The senders whose notifications to ?1 are kept out of sight: those it blocks, and
+// those it mutes with their notifications.
+constexpr const char* kSilencedSenders =
+    "(SELECT target_id FROM blocks WHERE account_id = ?1 UNION SELECT target_id FROM mutes "
+    "WHERE account_id = ?1 AND notifications = 1)";
 std::string type_list(const std::vector<NotificationType>& types) {
   std::vector<int64_t> ids;
   for (auto t : types) ids.push_back(static_cast<int64_t>(t));
@@ -1712,17 +1744,14 @@ Result<std::vector<Notification>> SqliteStore::notifications(int64_t account_id,
                                                              const Page& p) {
   std::lock_guard lock(mu_);
   std::string sql =
-      "SELECT id, account_id, type, from_account_id, status_id, created_ms FROM notifications "
-      "WHERE account_id = ?1";
+      std::string("SELECT ") + kNotificationColumns + " FROM notifications WHERE account_id = ?1";
   if (!q.types.empty()) sql += " AND type IN (" + type_list(q.types) + ")";
   if (!q.exclude_types.empty()) sql += " AND type NOT IN (" + type_list(q.exclude_types) + ")";
   if (q.from_account_id) sql += " AND from_account_id = ?2";
   if (q.status_id) sql += " AND status_id = ?3";
+  if (!q.include_filtered) sql += " AND filtered = 0";
   // Notifications from accounts the owner blocks or mutes (with notifications) are hidden.
-  sql +=
-      " AND from_account_id NOT IN (SELECT target_id FROM blocks WHERE account_id = ?1)"
-      " AND from_account_id NOT IN (SELECT target_id FROM mutes WHERE account_id = ?1 AND "
-      "notifications = 1)";
+  sql += std::string(" AND from_account_id NOT IN ") + kSilencedSenders;
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(sql + page_clause("id", p)));
   stmt.bind(1, account_id);
   if (q.from_account_id) stmt.bind(2, *q.from_account_id);
@@ -1736,9 +1765,9 @@ Result<std::vector<Notification>> SqliteStore::notifications(int64_t account_id,
 
 Result<std::optional<Notification>> SqliteStore::notification(int64_t account_id, int64_t id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare("SELECT id, account_id, type, from_account_id, status_id, created_ms "
-                             "FROM notifications WHERE account_id = ? AND id = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare(std::string("SELECT ") + kNotificationColumns +
+                                       " FROM notifications WHERE account_id = ? AND id = ?"));
   stmt.bind(1, account_id).bind(2, id);
   if (stmt.step()) return std::optional<Notification>(read_notification(stmt));
   PUBLIUS_TRY(stmt.status());
@@ -1756,6 +1785,142 @@ Status SqliteStore::clear_notifications(int64_t account_id) {
   std::lock_guard lock(mu_);
   return run(db_, "DELETE FROM notifications WHERE account_id = ?",
              [&](Stmt& s) { s.bind(1, account_id); });
+}
+
+Result<std::vector<std::pair<int64_t, domain::NotificationPolicy>>>
+SqliteStore::notification_policies(const std::vector<int64_t>& account_ids) {
+  std::vector<std::pair<int64_t, domain::NotificationPolicy>> out;
+  if (account_ids.empty()) return out;
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare("SELECT account_id, for_not_following, for_not_followers, for_new_accounts, "
+                  "for_private_mentions FROM notification_policies WHERE account_id IN (" +
+                  id_list(account_ids) + ")"));
+  auto action = [&](int column) { return static_cast<domain::PolicyAction>(stmt.int64(column)); };
+  while (stmt.step())
+    out.emplace_back(stmt.int64(0),
+                     domain::NotificationPolicy{action(1), action(2), action(3), action(4)});
+  PUBLIUS_TRY(stmt.status());
+  return out;
+}
+
+Status SqliteStore::save_notification_policy(int64_t account_id,
+                                             const domain::NotificationPolicy& policy) {
+  std::lock_guard lock(mu_);
+  return run(db_,
+             "INSERT OR REPLACE INTO notification_policies (account_id, for_not_following, "
+             "for_not_followers, for_new_accounts, for_private_mentions) VALUES (?, ?, ?, ?, ?)",
+             [&](Stmt& s) {
+               s.bind(1, account_id).bind(2, static_cast<int64_t>(policy.for_not_following));
+               s.bind(3, static_cast<int64_t>(policy.for_not_followers));
+               s.bind(4, static_cast<int64_t>(policy.for_new_accounts));
+               s.bind(5, static_cast<int64_t>(policy.for_private_mentions));
+             });
+}
+
+Result<std::vector<int64_t>> SqliteStore::notification_permissions(
+    int64_t from_account_id, const std::vector<int64_t>& account_ids) {
+  if (account_ids.empty()) return std::vector<int64_t>();
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("SELECT account_id FROM notification_permissions WHERE "
+                                       "from_account_id = ? AND account_id IN (" +
+                                       id_list(account_ids) + ") ORDER BY account_id"));
+  stmt.bind(1, from_account_id);
+  return collect_ids(stmt);
+}
+
+namespace {
+
+// The account's requests (?1), one row per sender of filtered notifications: (request
+// id, sender, count, newest id, newest post), as a table to page on `id`.
+constexpr const char* kNotificationRequests =
+    "SELECT * FROM (SELECT min(n.id) AS id, n.from_account_id, count(*), max(n.id), (SELECT "
+    "s.status_id FROM notifications s WHERE s.account_id = ?1 AND s.from_account_id = "
+    "n.from_account_id AND s.filtered = 1 AND s.status_id IS NOT NULL ORDER BY s.id DESC LIMIT "
+    "1) FROM notifications n WHERE n.account_id = ?1 AND n.filtered = 1 GROUP BY "
+    "n.from_account_id) WHERE from_account_id NOT IN ";
+
+domain::NotificationRequest read_notification_request(const Stmt& s, int64_t account_id) {
+  return {s.int64(0), account_id, s.int64(1), s.int64(2), s.int64(3), s.optional_int64(4)};
+}
+
+}  // namespace
+
+Result<std::vector<domain::NotificationRequest>> SqliteStore::notification_requests(
+    int64_t account_id, const Page& p) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string(kNotificationRequests) +
+                                                  kSilencedSenders + page_clause("id", p)));
+  stmt.bind(1, account_id);
+  std::vector<domain::NotificationRequest> out;
+  while (stmt.step()) out.push_back(read_notification_request(stmt, account_id));
+  PUBLIUS_TRY(stmt.status());
+  if (p.min_id) std::reverse(out.begin(), out.end());
+  return out;
+}
+
+Result<std::optional<domain::NotificationRequest>> SqliteStore::notification_request(
+    int64_t account_id, int64_t id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string(kNotificationRequests) +
+                                                  kSilencedSenders + " AND id = ?2"));
+  stmt.bind(1, account_id).bind(2, id);
+  if (stmt.step())
+    return std::optional<domain::NotificationRequest>(read_notification_request(stmt, account_id));
+  PUBLIUS_TRY(stmt.status());
+  return std::optional<domain::NotificationRequest>();
+}
+
+Status SqliteStore::resolve_notification_requests(int64_t account_id,
+                                                  const std::vector<int64_t>& from_account_ids,
+                                                  bool accept) {
+  if (from_account_ids.empty()) return ok_status();
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  const std::string senders = id_list(from_account_ids);
+  PUBLIUS_TRY(run(
+      db_,
+      std::string(accept ? "UPDATE notifications SET filtered = 0" : "DELETE FROM notifications") +
+          " WHERE account_id = ? AND filtered = 1 AND from_account_id IN (" + senders + ")",
+      [&](Stmt& s) { s.bind(1, account_id); }));
+  if (accept) {
+    for (int64_t from : from_account_ids) {
+      PUBLIUS_TRY(run(db_,
+                      "INSERT OR IGNORE INTO notification_permissions (account_id, "
+                      "from_account_id) SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM accounts WHERE "
+                      "id = ?2)",
+                      [&](Stmt& s) { s.bind(1, account_id).bind(2, from); }));
+    }
+  }
+  return tx.commit();
+}
+
+Result<bool> SqliteStore::set_thread_mute(int64_t account_id, int64_t root_id, bool on) {
+  std::lock_guard lock(mu_);
+  if (on) {
+    PUBLIUS_TRY(run(db_,
+                    "INSERT OR IGNORE INTO thread_mutes (account_id, status_id) SELECT ?1, ?2 "
+                    "WHERE EXISTS (SELECT 1 FROM statuses WHERE id = ?2)",
+                    [&](Stmt& s) { s.bind(1, account_id).bind(2, root_id); }));
+  } else {
+    PUBLIUS_TRY(run(db_, "DELETE FROM thread_mutes WHERE account_id = ? AND status_id = ?",
+                    [&](Stmt& s) { s.bind(1, account_id).bind(2, root_id); }));
+  }
+  const bool changed = db_.changes() > 0;
+  note_link(account_id, &ViewerSets::muted_threads, root_id, on);
+  return changed;
+}
+
+Result<std::vector<int64_t>> SqliteStore::thread_muters(int64_t root_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare_cached(
+          "SELECT account_id FROM thread_mutes WHERE status_id = ? ORDER BY account_id"));
+  stmt.bind(1, root_id);
+  return collect_ids(stmt);
 }
 
 namespace {
@@ -1872,27 +2037,31 @@ Result<InstanceStats> SqliteStore::instance_stats() {
 
 namespace {
 
-constexpr const char* kListColumns = "l.id, l.account_id, l.title, l.replies_policy";
+constexpr const char* kListColumns = "l.id, l.account_id, l.title, l.replies_policy, l.exclusive";
 
 Result<std::vector<List>> lists_from(Stmt& stmt) {
   std::vector<List> out;
   while (stmt.step())
     out.push_back({stmt.int64(0), stmt.int64(1), stmt.text(2),
-                   static_cast<domain::RepliesPolicy>(stmt.int64(3))});
+                   static_cast<domain::RepliesPolicy>(stmt.int64(3)), stmt.boolean(4)});
   PUBLIUS_TRY(stmt.status());
   return out;
 }
 
 }  // namespace
 
-Result<List> SqliteStore::create_list(int64_t owner_id, const std::string& title,
-                                      domain::RepliesPolicy replies_policy) {
+Result<List> SqliteStore::create_list(const List& list) {
   std::lock_guard lock(mu_);
-  PUBLIUS_TRY(run(
-      db_, "INSERT INTO lists (account_id, title, replies_policy) VALUES (?, ?, ?)", [&](Stmt& s) {
-        s.bind(1, owner_id).bind(2, title).bind(3, static_cast<int64_t>(replies_policy));
-      }));
-  return List{db_.last_insert_id(), owner_id, title, replies_policy};
+  PUBLIUS_TRY(run(db_,
+                  "INSERT INTO lists (account_id, title, replies_policy, exclusive) "
+                  "VALUES (?, ?, ?, ?)",
+                  [&](Stmt& s) {
+                    s.bind(1, list.account_id).bind(2, list.title);
+                    s.bind(3, static_cast<int64_t>(list.replies_policy)).bind(4, list.exclusive);
+                  }));
+  List created = list;
+  created.id = db_.last_insert_id();
+  return created;
 }
 
 Result<std::optional<List>> SqliteStore::list(int64_t list_id) {
@@ -1907,9 +2076,11 @@ Result<std::optional<List>> SqliteStore::list(int64_t list_id) {
 
 Status SqliteStore::update_list(const List& list) {
   std::lock_guard lock(mu_);
-  return run(db_, "UPDATE lists SET title = ?, replies_policy = ? WHERE id = ?", [&](Stmt& s) {
-    s.bind(1, list.title).bind(2, static_cast<int64_t>(list.replies_policy)).bind(3, list.id);
-  });
+  return run(db_, "UPDATE lists SET title = ?, replies_policy = ?, exclusive = ? WHERE id = ?",
+             [&](Stmt& s) {
+               s.bind(1, list.title).bind(2, static_cast<int64_t>(list.replies_policy));
+               s.bind(3, list.exclusive).bind(4, list.id);
+             });
 }
 
 Status SqliteStore::delete_list(int64_t list_id) {
@@ -2141,6 +2312,17 @@ Result<std::vector<int64_t>> SqliteStore::list_member_ids(int64_t list_id) {
       auto stmt, db_.prepare_cached(
                      "SELECT account_id FROM list_members WHERE list_id = ? ORDER BY account_id"));
   stmt.bind(1, list_id);
+  return collect_ids(stmt);
+}
+
+Result<std::vector<int64_t>> SqliteStore::exclusive_list_owners(int64_t member_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare_cached("SELECT DISTINCT l.account_id FROM lists l JOIN list_members m "
+                         "ON m.list_id = l.id WHERE m.account_id = ? AND l.exclusive = 1 "
+                         "ORDER BY l.account_id"));
+  stmt.bind(1, member_id);
   return collect_ids(stmt);
 }
 

@@ -176,6 +176,21 @@ class SqliteStore final : public store::Store {
   Result<std::optional<store::Notification>> notification(int64_t account_id, int64_t id) override;
   Result<bool> dismiss_notification(int64_t account_id, int64_t id) override;
   Status clear_notifications(int64_t account_id) override;
+  Result<std::vector<std::pair<int64_t, domain::NotificationPolicy>>> notification_policies(
+      const std::vector<int64_t>& account_ids) override;
+  Status save_notification_policy(int64_t account_id,
+                                  const domain::NotificationPolicy& policy) override;
+  Result<std::vector<int64_t>> notification_permissions(
+      int64_t from_account_id, const std::vector<int64_t>& account_ids) override;
+  Result<std::vector<domain::NotificationRequest>> notification_requests(
+      int64_t account_id, const store::Page& p) override;
+  Result<std::optional<domain::NotificationRequest>> notification_request(int64_t account_id,
+                                                                          int64_t id) override;
+  Status resolve_notification_requests(int64_t account_id,
+                                       const std::vector<int64_t>& from_account_ids,
+                                       bool accept) override;
+  Result<bool> set_thread_mute(int64_t account_id, int64_t root_id, bool on) override;
+  Result<std::vector<int64_t>> thread_muters(int64_t root_id) override;
 
   Status save_conversation(int64_t account_id, const std::vector<int64_t>& participant_ids,
                            int64_t last_status_id, bool unread) override;
@@ -190,8 +205,7 @@ class SqliteStore final : public store::Store {
   Result<bool> delete_conversation(int64_t account_id, int64_t id) override;
 
   Result<store::InstanceStats> instance_stats() override;
-  Result<store::List> create_list(int64_t owner_id, const std::string& title,
-                                  domain::RepliesPolicy replies_policy) override;
+  Result<store::List> create_list(const store::List& list) override;
   Result<std::optional<store::List>> list(int64_t list_id) override;
   Status update_list(const store::List& list) override;
   Status delete_list(int64_t list_id) override;
@@ -210,6 +224,7 @@ class SqliteStore final : public store::Store {
   Status add_list_members(int64_t list_id, const std::vector<int64_t>& account_ids) override;
   Status remove_list_members(int64_t list_id, const std::vector<int64_t>& account_ids) override;
   Result<std::vector<int64_t>> list_member_ids(int64_t list_id) override;
+  Result<std::vector<int64_t>> exclusive_list_owners(int64_t member_id) override;
   Result<std::vector<store::Marker>> markers(int64_t account_id) override;
   Result<store::Marker> save_marker(int64_t account_id, const std::string& timeline,
                                     int64_t last_read_id) override;
@@ -260,6 +275,7 @@ class SqliteStore final : public store::Store {
   // the rest of the render.
   struct ViewerSets {
     std::unordered_set<int64_t> favourited, reblogged, bookmarked, pinned;
+    std::unordered_set<int64_t> muted_threads;                   // first posts of the threads muted
     std::unordered_map<int64_t, std::vector<int>> poll_choices;  // by post id, ascending
   };
   Result<ViewerSets*> viewer_sets(int64_t account_id);
