@@ -297,15 +297,15 @@ TEST_F(BadInputApiIntegration, GarbageIsRejectedAndServingContinues) {
   expect_still_serving();
 }
 
-// The transparency download names its file after the period asked for, and the period reader
-// lets whitespace through: "%0D%0A12" is the year 12. No request data ends a header line.
+// The transparency download names its file after the period asked for. The period reader once
+// let whitespace through ("%0D%0A12" was the year 12) and the CR LF reached Content-Disposition;
+// now it reads digits only, and header_value() (tests/http/message_test.cc) refuses a CR or LF
+// in any header the server sends. No request data ends a header line.
 TEST_F(BadInputApiIntegration, RequestDataCannotSplitAResponseHeader) {
   for (const std::string target : {"/transparency.json?period=%0D%0A12",
                                    "/transparency.csv?period=%0D%0A%0D%0A12-01..12-02"}) {
     auto r = send_raw(port(), "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-    EXPECT_EQ(expect_error(r, 400),
-              "The request holds data that cannot be sent back in a response header")
-        << target;
+    EXPECT_TRUE(starts_with(expect_error(r, 400), "--period: ")) << target;
     EXPECT_FALSE(r.has_header("content-disposition")) << target;
   }
   expect_still_serving();

@@ -191,9 +191,13 @@ TEST_F(TimelinesApiIntegration, LinkHeaderUsesTheHostTheClientAddressed) {
   EXPECT_TRUE(
       starts_with(r.header("link"), "<https://example.test:1234/api/v1/timelines/home?max_id="))
       << r.header("link");
-  // A hostile Host header cannot inject Link parameters.
+  // A hostile Host header is no host (RFC 9112 3.2: 400), and a hostile X-Forwarded-Host
+  // cannot inject Link parameters either.
   req.headers.clear();
   req.host = "evil.test\">; rel=\"payload";
+  EXPECT_EQ(expect_error(api().request(req), 400), "Malformed HTTP request");
+  req.host = "127.0.0.1";
+  req.headers = {{"X-Forwarded-Host", "evil.test\">; rel=\"payload"}};
   r = api().request(req);
   ASSERT_EQ(r.status, 200) << r;
   const std::string link = r.header("link");
