@@ -7,6 +7,21 @@ import WebSocket from "ws";
 import { createStreamingAPIClient } from "masto";
 import { anonymousClient, registerUser } from "./lib.mjs";
 
+// Node 20 has no global WebSocket, which masto.js's streaming client also reads its constants
+// from, nor Promise.withResolvers, which it uses (Node 22 has both).
+globalThis.WebSocket ??= WebSocket;
+if (!Promise.withResolvers) {
+  Promise.withResolvers = function withResolvers() {
+    let resolve;
+    let reject;
+    const promise = new this((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    return { promise, resolve, reject };
+  };
+}
+
 async function streamingFor(user) {
   const instance = await anonymousClient().v2.instance.fetch();
   return createStreamingAPIClient({
