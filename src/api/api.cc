@@ -90,8 +90,18 @@ http::Response Api::handle(const http::Router& router, http::Request& request) {
 Result<Call> Api::admit(http::Request& request, const http::Policy& policy) {
   Call call(request);
   if (policy.access != http::Access::kPublic) {
-    if (auto auth = request.header("authorization"); !auth.empty()) {
-      const auto secret = bearer_secret(auth);
+    std::optional<std::string> query_secret;
+    if (policy.credentials_in_query && request.header("authorization").empty()) {
+      PUBLIUS_ASSIGN_OR_RETURN(auto query, http::parse_query(request.query));
+      if (auto token = query.get("access_token"); token && !token->empty()) {
+        query_secret = std::string(*token);
+      } else if (auto protocol = request.header("sec-websocket-protocol"); !protocol.empty()) {
+        query_secret = std::string(protocol);
+      }
+    }
+    if (auto auth = request.header("authorization"); !auth.empty() || query_secret) {
+      const auto secret =
+          query_secret ? std::optional<std::string_view>(*query_secret) : bearer_secret(auth);
       if (!secret) return unauthorized("The access token is invalid");
       PUBLIUS_ASSIGN_OR_RETURN(auto bearer, microblog_.credentials().bearer(*secret));
       // The key opens sealed posts only for a token that may read them.

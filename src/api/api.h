@@ -46,6 +46,14 @@ class Api {
   http::Response handle(const http::Router& router, http::Request& request);
 
   using Handler = std::function<Result<http::Response>(Call&)>;
+  // Adds a route served like the API's own (its policy checked, errors in Mastodon's
+  // shape), for subsystems above the API (the streaming API). Call before serving.
+  void add_route(http::Router& r, std::string method, std::string pattern, http::Policy policy,
+                 Handler handler) {
+    route(r, std::move(method), std::move(pattern), std::move(policy), std::move(handler));
+  }
+  // The renderer of every entity the API sends; thread-safe.
+  Renderer& renderer() { return renderer_; }
 
  private:
   // How an error becomes a response: Mastodon's {"error": ...} (error_response) by

@@ -103,6 +103,11 @@ Result<std::shared_ptr<const domain::FilterMatcher>> Renderer::filters_of(int64_
   return matcher;
 }
 
+Result<bool> Renderer::has_filters(int64_t viewer) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto matcher, filters_of(viewer));
+  return !matcher->empty();
+}
+
 namespace {
 
 // The members of a Filter entity other than its rules (keywords and statuses), inside an open

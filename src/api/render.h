@@ -87,6 +87,9 @@ class Renderer final : public domain::ChangeObserver {
   static std::string relationship(const domain::Relationship& r);
   static std::string relationships(const std::vector<domain::Relationship>& rs);
 
+  // Whether `viewer` has filters in force today (statuses then carry `filtered` for them).
+  Result<bool> has_filters(int64_t viewer);
+
   void post_changed(int64_t post_id) override;
   void account_changed(int64_t account_id) override;
   void filters_changed(int64_t account_id) override;

@@ -25,6 +25,7 @@
 #include "shield/erasure.h"
 #include "store/sqlite/legal_store.h"
 #include "store/sqlite/sqlite_store.h"
+#include "streaming/routes.h"
 #include "timeline/home_feeds.h"
 #include "util/crypto.h"
 #include "util/time.h"
@@ -148,14 +149,6 @@ int serve(ServeOptions o) {
   // Notices are posts of this microblog: they reach warm home feeds and render caches at once.
   auto desk = legal::LegalDesk::open(microblog, **store, legal_store, desk_options);
   if (!desk.ok()) return report(desk.error());
-  // Held notices go out when their court order expires, not at the next desk call.
-  legal::NoticeReleaser releaser(**desk, o.notice_check_seconds * 1000);
-  // Ended polls notify their author and voters (domain/poll_closer.h).
-  domain::PollCloser poll_closer(microblog, std::chrono::seconds(o.poll_check_seconds));
-  // Scheduled posts are published when due, and those due while the server was
-  // down at once (domain/scheduled_publisher.h).
-  domain::ScheduledPublisher scheduled_publisher(microblog,
-                                                 std::chrono::seconds(o.schedule_check_seconds));
   api::ApiOptions api_options;
   api_options.requests_per_window = o.rate_limit;
   api_options.legal_desk = desk->get();
@@ -164,11 +157,25 @@ int serve(ServeOptions o) {
   api::Api api(microblog, api_options);
   http::Router router;
   api.register_routes(router);
+  // The streaming API: live events for every open stream, from the domain's changes.
+  streaming::Hub hub(microblog, api.renderer());
+  microblog.set_live_observer(&hub);
+  streaming::register_routes(api, router, hub);
   // The web UI for people, on the same router (it refuses a route registered twice).
   web::WebUi web_ui(microblog);
   web_ui.register_routes(router);
   web::LegalDeskWeb legal_web(web_ui, **desk);
   legal_web.register_routes(router);
+  // The background workers change posts, so they start after, and stop before, the
+  // observers they tell (the renderer's caches, the streaming hub).
+  // Held notices go out when their court order expires, not at the next desk call.
+  legal::NoticeReleaser releaser(**desk, o.notice_check_seconds * 1000);
+  // Ended polls notify their author and voters (domain/poll_closer.h).
+  domain::PollCloser poll_closer(microblog, std::chrono::seconds(o.poll_check_seconds));
+  // Scheduled posts are published when due, and those due while the server was
+  // down at once (domain/scheduled_publisher.h).
+  domain::ScheduledPublisher scheduled_publisher(microblog,
+                                                 std::chrono::seconds(o.schedule_check_seconds));
   http::ServerOptions server_options;
   server_options.listen = o.listen;
   server_options.threads = o.threads;

@@ -184,6 +184,7 @@ Status Accounts::delete_account(int64_t account_id) {
   // The media files go once their rows are gone (the store never touches files).
   PUBLIUS_ASSIGN_OR_RETURN(auto media_files, store_.media_file_names_of(account_id));
   PUBLIUS_TRY(store_.delete_account(account_id));
+  if (live()) live()->tokens_of_account_revoked(account_id);
   mb_.media().erase_files(media_files);
   // Followers' warm feeds hold the account's posts and boosts: rebuilt on their next read.
   feeds_.drop(account_id);

@@ -299,7 +299,9 @@ Status Credentials::revoke_token(std::string_view client_id, std::string_view cl
   // RFC 7009: revoking an unknown token also succeeds.
   if (!token) return ok_status();
   if (token->app_id != app->id) return forbidden("You are not authorized to revoke this token");
-  return store_.revoke_token(hash);
+  PUBLIUS_TRY(store_.revoke_token(hash));
+  if (live()) live()->token_revoked(token->id);
+  return ok_status();
 }
 
 Result<std::string> Credentials::start_session(int64_t account_id, const shield::SecretKey* key) {
@@ -367,6 +369,7 @@ Status Credentials::recover(std::string_view username, std::string_view code,
   PUBLIUS_TRY(change_password(account->id, new_password, key ? &*key : nullptr));
   // Whoever had the old password loses every way in: tokens as well as sessions.
   PUBLIUS_TRY(store_.revoke_tokens_of(account->id));
+  if (live()) live()->tokens_of_account_revoked(account->id);
   attempt.succeeded();
   return ok_status();
 }
@@ -392,7 +395,9 @@ Result<std::vector<AuthorizedApp>> Credentials::authorized_apps(int64_t account_
 }
 
 Status Credentials::revoke_token_of(int64_t account_id, int64_t token_id) {
-  return store_.revoke_token_of(account_id, token_id);
+  PUBLIUS_TRY(store_.revoke_token_of(account_id, token_id));
+  if (live()) live()->token_revoked(token_id);
+  return ok_status();
 }
 
 }  // namespace publius::domain

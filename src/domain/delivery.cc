@@ -156,41 +156,74 @@ Status Delivery::notify(const std::vector<int64_t>& recipients, NotificationType
                         const Post* post) {
   PUBLIUS_ASSIGN_OR_RETURN(auto notifications, notifications_for(recipients, type, from, post));
   for (const auto& n : notifications) PUBLIUS_TRY(store_.insert_notification(n));
+  announce(notifications);
   return ok_status();
 }
-Status Delivery::deliver(const Post& post) {
+void Delivery::announce(const std::vector<Notification>& notifications) {
+  if (!live()) return;
+  std::vector<Notification> shown;
+  for (const auto& n : notifications)
+    if (!n.filtered) shown.push_back(n);
+  if (!shown.empty()) live()->notified(shown);
+}
+Result<Delivery::Audience> Delivery::audience_of(const Post& post) {
   // Only facts the rule can use are read: a direct post from an account with 158,000
   // followers weighs no more than its mentions.
-  std::vector<int64_t> followers;
+  Audience audience;
   if (reaches_followers(post)) {
-    PUBLIUS_ASSIGN_OR_RETURN(followers, store_.follower_ids(post.account_id));
+    PUBLIUS_ASSIGN_OR_RETURN(audience.followers, store_.follower_ids(post.account_id));
   }
-  std::vector<int64_t> tag_followers;
   if (reaches_tag_followers(post)) {
-    PUBLIUS_ASSIGN_OR_RETURN(tag_followers, tag_follower_ids(post.tags));
+    PUBLIUS_ASSIGN_OR_RETURN(audience.tag_followers, tag_follower_ids(post.tags));
   }
   std::vector<int64_t> named = post.mention_account_ids;
   named.push_back(post.account_id);
   std::sort(named.begin(), named.end());
   named.erase(std::unique(named.begin(), named.end()), named.end());
-  const auto candidates = ascending_union(ascending_union(followers, tag_followers), named);
-  return fan_out(post, candidates, followers, tag_followers);
+  audience.candidates =
+      ascending_union(ascending_union(audience.followers, audience.tag_followers), named);
+  return audience;
+}
+Result<std::vector<int64_t>> Delivery::homes_of(const Post& post) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto audience, audience_of(post));
+  return admitted(post, audience.candidates, audience.followers, audience.tag_followers);
+}
+Status Delivery::deliver(const Post& post) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto homes, homes_of(post));
+  feeds_.fan_out(post.id, homes);
+  if (live()) live()->published(post, homes);
+  return ok_status();
+}
+Status Delivery::announce_edit(const Post& post) {
+  if (!live()) return ok_status();
+  PUBLIUS_ASSIGN_OR_RETURN(auto homes, homes_of(post));
+  live()->edited(post, homes);
+  return ok_status();
+}
+Status Delivery::announce_deletion(const Post& post) {
+  if (!live()) return ok_status();
+  PUBLIUS_ASSIGN_OR_RETURN(auto homes, homes_of(post));
+  live()->deleted(post, homes);
+  return ok_status();
 }
 Status Delivery::deliver_to_added_tags(const Post& post,
                                        const std::vector<std::string>& added_tags) {
   PUBLIUS_ASSIGN_OR_RETURN(auto tag_followers, tag_follower_ids(added_tags));
   if (tag_followers.empty()) return ok_status();
   PUBLIUS_ASSIGN_OR_RETURN(auto followers, store_.follower_ids(post.account_id));
-  return fan_out(post, tag_followers, followers, tag_followers);
+  PUBLIUS_ASSIGN_OR_RETURN(auto homes, admitted(post, tag_followers, followers, tag_followers));
+  feeds_.fan_out(post.id, homes);
+  return ok_status();
 }
 Result<std::vector<int64_t>> Delivery::tag_follower_ids(const std::vector<std::string>& tags) {
   std::vector<std::string> normalized;
   for (const auto& t : tags) normalized.push_back(normalize_tag(t));
   return store_.tag_follower_ids(normalized);
 }
-Status Delivery::fan_out(const Post& post, const std::vector<int64_t>& candidates,
-                         const std::vector<int64_t>& followers,
-                         const std::vector<int64_t>& tag_followers) {
+Result<std::vector<int64_t>> Delivery::admitted(const Post& post,
+                                                const std::vector<int64_t>& candidates,
+                                                const std::vector<int64_t>& followers,
+                                                const std::vector<int64_t>& tag_followers) {
   std::vector<int64_t> followers_of_replied;
   if (reaches_followers(post) && replies_to_other(post)) {
     PUBLIUS_ASSIGN_OR_RETURN(followers_of_replied,
@@ -215,8 +248,7 @@ Status Delivery::fan_out(const Post& post, const std::vector<int64_t>& candidate
     };
     if (reaches_home(post, facts)) recipients.push_back(account);
   }
-  feeds_.fan_out(post.id, recipients);
-  return ok_status();
+  return recipients;
 }
 
 }  // namespace publius::domain

@@ -90,15 +90,30 @@ class Delivery final : private ServiceBase {
   // to the first post), ascending: the first is the thread's, which names it for
   // muting; empty for a post that replies to none.
   Result<std::vector<int64_t>> thread_above(const Post& post);
+  // Tells live readers (LiveObserver) of stored notifications; those held back as
+  // filtered (requests) are not announced.
+  void announce(const std::vector<Notification>& notifications);
+  // The accounts whose home feeds reaches_home() lets `post` into (ascending), whether
+  // warm or not: the feeds a live reader hears it in, or of its edit or deletion.
+  Result<std::vector<int64_t>> homes_of(const Post& post);
+  // Tells live readers of an edit or a deletion of `post`, in the feeds homes_of() names.
+  Status announce_edit(const Post& post);
+  Status announce_deletion(const Post& post);
 
  private:
   // The accounts following any of `tags` (as written), ascending.
   Result<std::vector<int64_t>> tag_follower_ids(const std::vector<std::string>& tags);
-  // Appends `post` to the feeds of those of `candidates` (ascending) that
-  // reaches_home() admits, given the author's `followers` and the `tag_followers`
-  // of the post (both ascending); reads the other facts once for all of them.
-  Status fan_out(const Post& post, const std::vector<int64_t>& candidates,
-                 const std::vector<int64_t>& followers, const std::vector<int64_t>& tag_followers);
+  // Those of `candidates` (ascending) that reaches_home() admits for `post`, given the
+  // author's `followers` and the `tag_followers` of the post (both ascending); reads
+  // the other facts once for all of them.
+  Result<std::vector<int64_t>> admitted(const Post& post, const std::vector<int64_t>& candidates,
+                                        const std::vector<int64_t>& followers,
+                                        const std::vector<int64_t>& tag_followers);
+  // Every account reaches_home() might admit for `post`, with the facts admitted() needs.
+  struct Audience {
+    std::vector<int64_t> candidates, followers, tag_followers;
+  };
+  Result<Audience> audience_of(const Post& post);
 };
 
 }  // namespace publius::domain

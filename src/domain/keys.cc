@@ -168,11 +168,15 @@ Result<Post> Keys::sealed_copy(const Post& post, const std::vector<int64_t>& rea
   PUBLIUS_ASSIGN_OR_RETURN(
       stored.sealed,
       shield::seal(post.id, {post.text, post.html, post.spoiler_text, post.tags}, recipients));
-  stored.text.clear();
-  stored.html.clear();
-  stored.spoiler_text.clear();
-  stored.tags.clear();
-  return stored;
+  return without_sealed_content(std::move(stored));
+}
+
+Post without_sealed_content(Post post) {
+  post.text.clear();
+  post.html.clear();
+  post.spoiler_text.clear();
+  post.tags.clear();
+  return post;
 }
 
 }  // namespace publius::domain

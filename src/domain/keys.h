@@ -75,6 +75,10 @@ class ReaderKey {
   std::optional<shield::SecretKey> key_;
 };
 
+// `post` with the content a seal covers (text, HTML, spoiler text, hashtags) removed: the
+// stored copy of a sealed post, which each reader opens with its own key.
+Post without_sealed_content(Post post);
+
 // Whether a post is sealed and not yet opened for the reader (its content empty).
 inline bool is_sealed_unopened(const Post& post) {
   return !post.sealed.empty() && post.html.empty();

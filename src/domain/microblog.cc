@@ -21,6 +21,9 @@ void ServiceBase::account_changed(int64_t account_id) {
 
 void ServiceBase::filters_changed(int64_t account_id) {
   if (mb_.observer_) mb_.observer_->filters_changed(account_id);
+  if (mb_.live_observer_) mb_.live_observer_->filters_changed(account_id);
 }
+
+LiveObserver* ServiceBase::live() { return mb_.live_observer_; }
 
 }  // namespace publius::domain

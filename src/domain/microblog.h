@@ -29,6 +29,7 @@
 #include "domain/filters_service.h"
 #include "domain/keys.h"
 #include "domain/lists.h"
+#include "domain/live_observer.h"
 #include "domain/media.h"
 #include "domain/notifications.h"
 #include "domain/posts.h"
@@ -54,6 +55,9 @@ class Microblog {
   // Not owned; set once at start-up before serving. Told of every change that
   // alters how a post or an account renders.
   void set_observer(ChangeObserver* observer) { observer_ = observer; }
+  // Not owned; set once at start-up before serving. Told of what live readers hear
+  // of (domain/live_observer.h).
+  void set_live_observer(LiveObserver* observer) { live_observer_ = observer; }
 
   Accounts& accounts() { return accounts_; }
   Credentials& credentials() { return credentials_; }
@@ -78,6 +82,7 @@ class Microblog {
   timeline::HomeFeeds& feeds_;
   InstanceConfig config_;
   ChangeObserver* observer_ = nullptr;
+  LiveObserver* live_observer_ = nullptr;
 
   Accounts accounts_{*this};
   Credentials credentials_{*this};

@@ -103,7 +103,10 @@ Result<size_t> Posts::end_expired_polls(int64_t now_ms) {
                                                             poll.author_id, &*post));
       }
       PUBLIUS_ASSIGN_OR_RETURN(bool marked, store_.end_poll(poll, notifications));
-      if (marked) ++ended;
+      if (marked) {
+        ++ended;
+        mb_.delivery().announce(notifications);
+      }
     }
     if (due.size() < static_cast<size_t>(kBatch)) return ended;
   }

@@ -152,6 +152,7 @@ Result<Post> Posts::store_new_post(Post post, const NewPost& request,
   account_changed(post.account_id);
   if (post.in_reply_to_id) post_changed(*post.in_reply_to_id);
   PUBLIUS_TRY(mb_.delivery().deliver(post));
+  mb_.delivery().announce(effects.notifications);
   return post;
 }
 Result<Post> Posts::edit_status(int64_t editor_id, int64_t status_id, const PostChange& change) {
@@ -256,6 +257,7 @@ Result<Post> Posts::edit_status(int64_t editor_id, int64_t status_id, const Post
   PUBLIUS_TRY(mb_.delivery().notify(boosters, NotificationType::kUpdate, editor_id, &updated));
   PUBLIUS_ASSIGN_OR_RETURN(auto reloaded, store_.status_by_id(updated.id));
   if (!reloaded) return not_found();
+  PUBLIUS_TRY(mb_.delivery().announce_edit(*reloaded));
   if (!reloaded->sealed.empty()) {
     // The editor wrote it: hand back the content open, as create_status does.
     reloaded->text = updated.text;
@@ -283,6 +285,7 @@ Result<Post> Posts::delete_status(int64_t requester_id, int64_t status_id) {
   if (post.reblog_of_id) post_changed(*post.reblog_of_id);
   if (post.in_reply_to_id) post_changed(*post.in_reply_to_id);
   account_changed(post.account_id);
+  PUBLIUS_TRY(mb_.delivery().announce_deletion(post));
   return post;
 }
 Result<Context> Posts::context(Viewer viewer, int64_t status_id) {
@@ -316,9 +319,11 @@ Result<Post> Posts::set_reblog(int64_t account_id, int64_t status_id, bool on,
   PUBLIUS_ASSIGN_OR_RETURN(auto existing, store_.find_reblog(account_id, post.id));
   if (!on) {
     if (existing) {
+      PUBLIUS_ASSIGN_OR_RETURN(auto reblog, store_.status_by_id(*existing));
       PUBLIUS_TRY(store_.delete_status(*existing));
       post_changed(*existing);
       post_changed(post.id);
+      if (reblog) PUBLIUS_TRY(mb_.delivery().announce_deletion(*reblog));
     }
     return mb_.visibility().status(account_id, post.id);
   }
@@ -342,6 +347,7 @@ Result<Post> Posts::set_reblog(int64_t account_id, int64_t status_id, bool on,
   PUBLIUS_TRY(phrase_store_error(store_.insert_status(reblog, effects)));
   post_changed(post.id);
   PUBLIUS_TRY(mb_.delivery().deliver(reblog));
+  mb_.delivery().announce(effects.notifications);
   return reblog;
 }
 Result<Post> Posts::set_bookmark(int64_t account_id, int64_t status_id, bool on) {

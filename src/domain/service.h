@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include "domain/change_observer.h"
+#include "domain/live_observer.h"
 #include "domain/types.h"
 #include "store/store.h"
 #include "timeline/home_feeds.h"
@@ -28,6 +29,8 @@ class ServiceBase {
   void post_changed(int64_t post_id);
   void account_changed(int64_t account_id);
   void filters_changed(int64_t account_id);
+  // The LiveObserver, or null when none listens.
+  LiveObserver* live();
 
   Microblog& mb_;
   store::Store& store_;

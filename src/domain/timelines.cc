@@ -146,29 +146,43 @@ Result<std::vector<Post>> Timelines::tag_timeline(Viewer viewer, std::string_vie
   return fill_page(
       page, [&](const Page& p) { return store_.tag_timeline(name, p, only_media); }, keep);
 }
+Result<Timelines::ListView> Timelines::list_view(int64_t owner_id, int64_t list_id) {
+  ListView view;
+  PUBLIUS_ASSIGN_OR_RETURN(view.list, mb_.lists().own_list(owner_id, list_id));
+  PUBLIUS_ASSIGN_OR_RETURN(view.members, store_.list_member_ids(view.list.id));
+  PUBLIUS_ASSIGN_OR_RETURN(view.followed, store_.followed_ids(owner_id));
+  return view;
+}
+
+ListFacts Timelines::ListView::facts_about(const Post& post) const {
+  ListFacts facts{.replies_policy = list.replies_policy};
+  if (const auto replied_to = post.in_reply_to_account_id) {
+    facts.owner_is_replied_to = *replied_to == list.account_id;
+    facts.owner_follows_replied_to = contains(followed, *replied_to);
+    facts.replied_to_is_member = contains(members, *replied_to);
+  }
+  return facts;
+}
+
 // Read from the store, not fanned out: lists are read far less often than home.
 Result<std::vector<Post>> Timelines::list_timeline(int64_t owner_id, int64_t list_id,
                                                    const Page& page) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto list, mb_.lists().own_list(owner_id, list_id));
-  PUBLIUS_ASSIGN_OR_RETURN(auto members, store_.list_member_ids(list.id));
-  PUBLIUS_ASSIGN_OR_RETURN(auto followed, store_.followed_ids(owner_id));
-  auto facts_about = [&](const Post& post) {
-    ListFacts facts{.replies_policy = list.replies_policy};
-    if (const auto replied_to = post.in_reply_to_account_id) {
-      facts.owner_is_replied_to = *replied_to == owner_id;
-      facts.owner_follows_replied_to = contains(followed, *replied_to);
-      facts.replied_to_is_member = contains(members, *replied_to);
-    }
-    return facts;
-  };
-  const store::FeedSources sources{.authors = members};
+  PUBLIUS_ASSIGN_OR_RETURN(auto view, list_view(owner_id, list_id));
+  const store::FeedSources sources{.authors = view.members};
   auto keep = [&](const std::vector<int64_t>& ids) -> Result<std::vector<Post>> {
     PUBLIUS_ASSIGN_OR_RETURN(auto posts, mb_.visibility().statuses(owner_id, ids));
-    std::erase_if(posts, [&](const Post& p) { return !reaches_list(p, facts_about(p)); });
+    std::erase_if(posts, [&](const Post& p) { return !reaches_list(p, view.facts_about(p)); });
     return posts;
   };
   return fill_page(
       page, [&](const Page& p) { return store_.feed_candidates(sources, p); }, keep);
+}
+
+Result<bool> Timelines::list_shows(int64_t owner_id, int64_t list_id, const Post& post) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto view, list_view(owner_id, list_id));
+  if (!contains(view.members, post.account_id)) return false;
+  PUBLIUS_ASSIGN_OR_RETURN(auto kept, mb_.visibility().filter(owner_id, {post}));
+  return !kept.empty() && reaches_list(post, view.facts_about(post));
 }
 
 Result<std::vector<Post>> Timelines::account_statuses(Viewer viewer, int64_t account_id,

@@ -23,6 +23,10 @@ class Timelines final : private ServiceBase {
                                          bool only_media = false);
   // A list's posts; the list must be the owner's (kNotFound otherwise).
   Result<std::vector<Post>> list_timeline(int64_t owner_id, int64_t list_id, const Page& page);
+  // Whether `post` shows in the owner's list (its author a member, the owner may see
+  // it, reaches_list() admits it), as list_timeline() would show it; kNotFound when
+  // the list is not the owner's.
+  Result<bool> list_shows(int64_t owner_id, int64_t list_id, const Post& post);
   // An account's posts as `viewer` may see them (its profile).
   Result<std::vector<Post>> account_statuses(Viewer viewer, int64_t account_id,
                                              const AccountPostsFilter& filter, const Page& page);
@@ -42,6 +46,14 @@ class Timelines final : private ServiceBase {
   // hashtag it follows, of which reaches_home() (delivery.h) keeps what fan-out
   // would have delivered.
   Result<std::vector<int64_t>> home_from_store(int64_t account_id, const Page& page);
+  // What reaches_list() needs to know of the owner's list, read once for many posts.
+  struct ListView {
+    List list;
+    std::vector<int64_t> members;   // ascending
+    std::vector<int64_t> followed;  // by the owner, ascending
+    ListFacts facts_about(const Post& post) const;
+  };
+  Result<ListView> list_view(int64_t owner_id, int64_t list_id);
   // The page of `rows` (row id, post id) with the posts the account may still see.
   Result<SavedPage> saved_page(int64_t account_id, AccountRows rows);
 };

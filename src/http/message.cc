@@ -2,6 +2,9 @@
 
 #include <strings.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "util/json_writer.h"
 
 namespace publius::http {
@@ -55,6 +58,49 @@ std::string Request::origin() const {
   }
   if (clean.empty()) clean = "localhost";
   return std::string(scheme()) + "://" + clean;
+}
+
+namespace {
+
+// Whether the comma-separated header value `list` holds `token`, case-insensitively.
+bool has_token(std::string_view list, std::string_view token) {
+  while (!list.empty()) {
+    const size_t comma = list.find(',');
+    std::string_view item = list.substr(0, comma);
+    while (!item.empty() && (item.front() == ' ' || item.front() == '\t')) item.remove_prefix(1);
+    while (!item.empty() && (item.back() == ' ' || item.back() == '\t')) item.remove_suffix(1);
+    if (item.size() == token.size() &&
+        std::equal(item.begin(), item.end(), token.begin(),
+                   [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; }))
+      return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
+}  // namespace
+
+bool is_websocket_upgrade(const Request& request) {
+  return request.method == "GET" && has_token(request.header("upgrade"), "websocket") &&
+         has_token(request.header("connection"), "upgrade");
+}
+
+Response Response::websocket(std::shared_ptr<StreamHandler> handler, std::string subprotocol) {
+  Response r;
+  r.status = 101;
+  r.content_type.clear();
+  r.stream = std::make_shared<StreamOpening>(
+      StreamOpening{StreamKind::kWebSocket, std::move(handler), std::move(subprotocol)});
+  return r;
+}
+
+Response Response::event_stream(std::shared_ptr<StreamHandler> handler) {
+  Response r;
+  r.content_type = "text/event-stream";
+  r.stream = std::make_shared<StreamOpening>(
+      StreamOpening{StreamKind::kEventStream, std::move(handler), std::string()});
+  return r;
 }
 
 Response Response::json(std::string body, int status) {

@@ -13,11 +13,13 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "http/stream.h"
 #include "util/result.h"
 
 namespace publius::http {
@@ -32,6 +34,11 @@ inline constexpr size_t kMaxHeaderValueBytes = 32 * 1024;
 // kMaxHeaderValueBytes. The one check every header value the server sends
 // passes; bytes 0x80 and above (obs-text) are allowed.
 Result<std::string> header_value(std::string value);
+
+// Whether `request` asks to become a WebSocket: a GET with "Upgrade: websocket" and
+// "Connection: upgrade" (the server checks the rest of the handshake).
+struct Request;
+bool is_websocket_upgrade(const Request& request);
 
 struct Request {
   std::string method;  // upper case, e.g. "GET"
@@ -66,8 +73,15 @@ struct Response {
   // Sent in order, each as its own header line: a name may repeat (Set-Cookie).
   std::vector<std::pair<std::string, std::string>> headers;
   std::string route;  // the matched route template, for the access log
+  // Set when the response opens a stream (http/stream.h) instead of carrying a body.
+  std::shared_ptr<StreamOpening> stream;
 
   static Response json(std::string body, int status = 200);
+  // Accepts a WebSocket upgrade (is_websocket_upgrade() must hold for the request),
+  // selecting `subprotocol` when not empty; `handler` serves the socket.
+  static Response websocket(std::shared_ptr<StreamHandler> handler, std::string subprotocol = {});
+  // A 200 text/event-stream whose events `handler` sends.
+  static Response event_stream(std::shared_ptr<StreamHandler> handler);
   // An HTML page: the only way one is made, so that every page carries
   // Content-Security-Policy `policy` plus frame-ancestors 'none', X-Frame-Options:
   // DENY (no other site may frame it: clickjacking), nosniff and no-referrer.

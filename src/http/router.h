@@ -45,6 +45,10 @@ struct Policy {
   // OAuth scopes, any one of which admits (space-separated: "read:accounts profile").
   // Required for every access but kPublic, which takes none.
   std::string scope;
+  // The credentials may also come as the `access_token` query parameter or the
+  // Sec-WebSocket-Protocol header: browsers set no Authorization header on a
+  // WebSocket or an EventSource (the streaming API).
+  bool credentials_in_query = false;
 
   static Policy anyone() { return {Access::kPublic, ""}; }
   static Policy optional(std::string scope) { return {Access::kOptional, std::move(scope)}; }

@@ -4,7 +4,10 @@
 
 #include <atomic>
 #include <boost/asio.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast.hpp>
+#include <boost/beast/websocket.hpp>
+#include <deque>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -18,6 +21,8 @@ namespace publius::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
+namespace websocket = beast::websocket;
+using namespace asio::experimental::awaitable_operators;
 using tcp = asio::ip::tcp;
 using unix_socket = asio::local::stream_protocol;
 
@@ -78,8 +83,141 @@ std::string client_address(unix_socket::socket&) { return "unix"; }
 
 // How long the listener waits before accepting again after accept failed.
 constexpr auto kAcceptPause = std::chrono::milliseconds(100);
+// How long a stopping server waits for clients to answer their streams' close.
+constexpr auto kStreamCloseGrace = std::chrono::seconds(1);
 // The most a connection reads at once.
 constexpr size_t kReadChunkBytes = 64 * 1024;
+
+// One open stream's queue: what the application sends (from any thread) waits here for the
+// connection's writer, which runs on the stream's strand.
+class QueuedSink final : public StreamSink, public std::enable_shared_from_this<QueuedSink> {
+ public:
+  QueuedSink(const asio::any_io_executor& strand, size_t max_bytes)
+      : strand_(strand), wake_(strand), max_bytes_(max_bytes) {}
+
+  bool send(std::string message) override {
+    bool queued = false;
+    {
+      std::lock_guard lock(mu_);
+      if (ended_ || closing_) return false;
+      if (queued_bytes_ + message.size() > max_bytes_) {
+        // Too slow to keep up: dropped now, even if a write to it is under way.
+        ended_ = dropped_ = true;
+      } else {
+        queued_bytes_ += message.size();
+        queue_.push_back(std::move(message));
+        queued = true;
+      }
+    }
+    wake_writer();
+    return queued;
+  }
+
+  void close(int code, std::string reason) override {
+    {
+      std::lock_guard lock(mu_);
+      if (ended_ || closing_) return;
+      closing_ = true;
+      close_code_ = code;
+      close_reason_ = std::move(reason);
+    }
+    wake_writer();
+  }
+
+  // What the writer is to do next, taken on the strand.
+  struct Work {
+    std::deque<std::string> messages;
+    bool closing = false;  // close after the messages
+    bool ended = false;    // stop at once: the reader ended, or the client was dropped
+    int close_code = 1000;
+    std::string close_reason;
+  };
+  Work take() {
+    std::lock_guard lock(mu_);
+    Work work;
+    work.ended = ended_;
+    if (!ended_) work.messages.swap(queue_);
+    queued_bytes_ = 0;
+    work.closing = closing_;
+    work.close_code = close_code_;
+    work.close_reason = close_reason_;
+    return work;
+  }
+  // The stream has ended (the client left, or a write failed): sends fail from now on, and
+  // the writer, if waiting, stops.
+  void end() {
+    finish();
+    wake_writer();
+  }
+  // The same, once the writer is gone (nothing left to wake).
+  void finish() {
+    std::lock_guard lock(mu_);
+    ended_ = true;
+  }
+  // What cuts the connection when the client is dropped while a write to it waits; set and
+  // cleared on the strand, by the coroutine that owns the connection.
+  void set_abort(std::function<void()> abort) { abort_ = std::move(abort); }
+  // The writer's wait for more work: cancelled by every send() and close().
+  asio::steady_timer& wake() { return wake_; }
+
+ private:
+  void wake_writer() {
+    asio::post(strand_, [self = shared_from_this()] {
+      self->wake_.cancel();
+      bool dropped;
+      {
+        std::lock_guard lock(self->mu_);
+        dropped = self->dropped_;
+      }
+      if (dropped && self->abort_) std::exchange(self->abort_, nullptr)();
+    });
+  }
+
+  asio::any_io_executor strand_;
+  asio::steady_timer wake_;      // touched on the strand only
+  std::function<void()> abort_;  // touched on the strand only
+  const size_t max_bytes_;
+  std::mutex mu_;
+  std::deque<std::string> queue_;
+  size_t queued_bytes_ = 0;
+  bool closing_ = false, ended_ = false, dropped_ = false;
+  int close_code_ = 1000;
+  std::string close_reason_;
+};
+
+// The request as Beast's WebSocket handshake reads it.
+bhttp::request<bhttp::empty_body> upgrade_message(const Request& req) {
+  bhttp::request<bhttp::empty_body> message{
+      bhttp::verb::get, req.path + (req.query.empty() ? "" : "?" + req.query), 11};
+  for (const auto& [name, value] : req.headers) message.insert(name, value);
+  return message;
+}
+
+// Ends the stream on the sink's side: sends fail from now on, and nothing may cut the
+// connection any more. On the stream's strand.
+void end_stream(const std::shared_ptr<QueuedSink>& sink) {
+  sink->set_abort(nullptr);
+  sink->end();
+}
+
+// Tells the application a stream ended, exactly once, however its coroutine ends: also
+// when a stopped server destroys it unfinished.
+class EndsStream {
+ public:
+  EndsStream(StreamHandler& handler, std::shared_ptr<QueuedSink> sink)
+      : handler_(handler), sink_(std::move(sink)) {}
+  EndsStream(const EndsStream&) = delete;
+  EndsStream& operator=(const EndsStream&) = delete;
+  ~EndsStream() {
+    sink_->set_abort(nullptr);
+    sink_->finish();
+    handler_.on_close();
+  }
+
+ private:
+  StreamHandler& handler_;
+  std::shared_ptr<QueuedSink> sink_;
+};
 
 }  // namespace
 
@@ -91,11 +229,16 @@ struct Server::Impl {
   // Before ioc: sessions still in ioc when it is destroyed give back their counts.
   std::atomic<int> active_requests{0};
   std::atomic<int> open_connections{0};
+  std::atomic<int> open_streams{0};
+  // Every open stream's sink, to close them all when the server stops.
+  std::mutex streams_mu;
+  std::vector<std::weak_ptr<QueuedSink>> streams;
   asio::io_context ioc;
   std::optional<tcp::acceptor> tcp_acceptor;
   std::optional<unix_socket::acceptor> unix_acceptor;
   asio::signal_set signals{ioc};
   std::atomic<bool> stopping{false};
+  Clock::time_point stop_requested;  // set once, by begin_stop()
   ClientKeyer keyer;
 
   Impl(ServerOptions o, App a) : options(std::move(o)), app(std::move(a)) {}
@@ -207,6 +350,15 @@ struct Server::Impl {
       req.client_key = keyer.key_for(address);
       const bool head = req.method == "HEAD";
       Response response = app(req);
+      if (response.stream) {
+        // From here the connection is a stream and no longer a request in flight.
+        in_flight.reset();
+        if (options.access_log)
+          spdlog::info("{} {} status={} (stream)", req.method, response.route,
+                       response.stream->kind == StreamKind::kWebSocket ? 101 : response.status);
+        co_await serve_stream(std::move(stream), req, std::move(response), version);
+        co_return;
+      }
       const std::string route = response.route;
       const int status = response.status;
       auto res = to_message(std::move(response), version, keep_alive);
@@ -226,6 +378,200 @@ struct Server::Impl {
     }
     beast::error_code ignored;
     stream.socket().shutdown(asio::socket_base::shutdown_both, ignored);
+  }
+
+  // Keeps the connection of `response` as the stream it opens, until the stream ends.
+  template <typename Stream>
+  asio::awaitable<void> serve_stream(Stream stream, const Request& req, Response response,
+                                     unsigned version) {
+    const auto opening = response.stream;
+    if (opening->kind == StreamKind::kWebSocket && !is_websocket_upgrade(req)) {
+      opening->handler->on_close();
+      auto res = to_message(Response::error(400, "Expected a WebSocket upgrade"), version, false);
+      co_await write(stream, res);
+      co_return;
+    }
+    Counted counted(open_streams);
+    auto strand = asio::make_strand(ioc);
+    if (opening->kind == StreamKind::kWebSocket) {
+      co_await asio::co_spawn(strand,
+                              serve_websocket(std::move(stream), upgrade_message(req), opening),
+                              asio::use_awaitable);
+    } else {
+      co_await asio::co_spawn(strand, serve_events(std::move(stream), std::move(response), version),
+                              asio::use_awaitable);
+    }
+  }
+
+  std::shared_ptr<QueuedSink> open_sink(const asio::any_io_executor& strand) {
+    auto sink = std::make_shared<QueuedSink>(strand, options.stream_queue_bytes);
+    std::lock_guard lock(streams_mu);
+    std::erase_if(streams, [](const auto& weak) { return weak.expired(); });
+    streams.push_back(sink);
+    if (stopping) sink->close(1001, "server stopping");
+    return sink;
+  }
+
+  // On the stream's strand.
+  template <typename Stream>
+  asio::awaitable<void> serve_websocket(Stream stream, bhttp::request<bhttp::empty_body> upgrade,
+                                        std::shared_ptr<StreamOpening> opening) {
+    const auto strand = co_await asio::this_coro::executor;
+    websocket::stream<Stream> ws(std::move(stream));
+    beast::get_lowest_layer(ws).expires_never();
+    websocket::stream_base::timeout timeouts;
+    timeouts.handshake_timeout = options.transfer_timeout;
+    timeouts.idle_timeout = options.stream_idle_timeout;
+    timeouts.keep_alive_pings = true;
+    ws.set_option(timeouts);
+    ws.set_option(websocket::stream_base::decorator(
+        [subprotocol = opening->subprotocol](websocket::response_type& res) {
+          res.set(bhttp::field::server, "Publius");
+          if (!subprotocol.empty()) res.set(bhttp::field::sec_websocket_protocol, subprotocol);
+        }));
+    ws.read_message_max(options.max_stream_message_bytes);
+    // Open before the handshake completes: whatever happens once the client has its answer
+    // (an event it may be waiting for) is already queued for it.
+    auto sink = open_sink(strand);
+    opening->handler->on_open(sink);
+    const EndsStream ends(*opening->handler, sink);
+    beast::error_code ec;
+    co_await ws.async_accept(upgrade, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+    sink->set_abort([&ws] {
+      beast::error_code ignored;
+      beast::get_lowest_layer(ws).socket().close(ignored);
+    });
+    co_await (read_websocket(ws, *opening->handler, sink) && write_websocket(ws, sink));
+  }
+
+  template <typename WebSocket>
+  asio::awaitable<void> read_websocket(WebSocket& ws, StreamHandler& handler,
+                                       std::shared_ptr<QueuedSink> sink) {
+    for (;;) {
+      beast::flat_buffer buffer;
+      beast::error_code ec;
+      co_await ws.async_read(buffer, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) break;  // closed, failed, or a message over the limit (closed with 1009)
+      if (ws.got_text()) handler.on_message(beast::buffers_to_string(buffer.data()));
+    }
+    end_stream(sink);
+  }
+
+  template <typename WebSocket>
+  asio::awaitable<void> write_websocket(WebSocket& ws, std::shared_ptr<QueuedSink> sink) {
+    beast::error_code ec;
+    for (;;) {
+      auto work = sink->take();
+      if (work.ended) co_return;
+      for (auto& message : work.messages) {
+        ws.text(true);
+        co_await ws.async_write(asio::buffer(message),
+                                asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) {
+          end_stream(sink);
+          co_return;
+        }
+      }
+      if (work.closing) {
+        co_await ws.async_close(
+            websocket::close_reason(static_cast<websocket::close_code>(work.close_code),
+                                    work.close_reason),
+            asio::redirect_error(asio::use_awaitable, ec));
+        end_stream(sink);
+        co_return;
+      }
+      if (work.messages.empty()) {
+        sink->wake().expires_at(asio::steady_timer::time_point::max());
+        co_await sink->wake().async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      }
+    }
+  }
+
+  // On the stream's strand: a chunked text/event-stream (HTTP/1.0: until the connection closes).
+  template <typename Stream>
+  asio::awaitable<void> serve_events(Stream stream, Response response, unsigned version) {
+    const auto strand = co_await asio::this_coro::executor;
+    const auto opening = response.stream;
+    bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(response.status), version};
+    head.set(bhttp::field::server, "Publius");
+    head.set(bhttp::field::content_type, response.content_type);
+    for (auto& [k, v] : response.headers) head.insert(k, v);
+    // Proxies that buffer responses (nginx) would hold events back.
+    head.set("X-Accel-Buffering", "no");
+    const bool chunked = version >= 11;
+    if (chunked) head.chunked(true);
+    head.keep_alive(false);
+    // Open before the header goes out, as for a WebSocket.
+    auto sink = open_sink(strand);
+    opening->handler->on_open(sink);
+    const EndsStream ends(*opening->handler, sink);
+    bhttp::response_serializer<bhttp::empty_body> serializer{head};
+    beast::error_code ec;
+    stream.expires_after(options.transfer_timeout);
+    co_await bhttp::async_write_header(stream, serializer,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+    stream.expires_never();
+    sink->set_abort([&stream] {
+      beast::error_code ignored;
+      stream.socket().close(ignored);
+    });
+    // Whichever ends first (the client leaving, or the writer closing) ends the other.
+    co_await (watch_event_reader(stream, sink) || write_events(stream, sink, chunked));
+    beast::error_code ignored;
+    stream.socket().shutdown(asio::socket_base::shutdown_both, ignored);
+  }
+
+  // An event stream's client sends nothing more; its connection ending ends the stream.
+  template <typename Stream>
+  asio::awaitable<void> watch_event_reader(Stream& stream, std::shared_ptr<QueuedSink> sink) {
+    std::array<char, 512> discard;
+    beast::error_code ec;
+    while (!ec)
+      co_await stream.socket().async_read_some(asio::buffer(discard),
+                                               asio::redirect_error(asio::use_awaitable, ec));
+    end_stream(sink);
+  }
+
+  template <typename Stream>
+  asio::awaitable<void> write_events(Stream& stream, std::shared_ptr<QueuedSink> sink,
+                                     bool chunked) {
+    beast::error_code ec;
+    auto put = [&](std::string_view text) -> asio::awaitable<bool> {
+      stream.expires_after(transfer_allowance(text.size()));
+      if (chunked) {
+        co_await asio::async_write(stream, bhttp::make_chunk(asio::buffer(text)),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+      } else {
+        co_await asio::async_write(stream, asio::buffer(text),
+                                   asio::redirect_error(asio::use_awaitable, ec));
+      }
+      stream.expires_never();
+      co_return !ec;
+    };
+    // Mastodon's streaming server opens with a comment too; clients see the stream live.
+    if (!co_await put(":)\n")) co_return end_stream(sink);
+    for (;;) {
+      auto work = sink->take();
+      if (work.ended) co_return;
+      for (auto& message : work.messages)
+        if (!co_await put(message)) co_return end_stream(sink);
+      if (work.closing) {
+        if (chunked) {
+          stream.expires_after(options.transfer_timeout);
+          co_await asio::async_write(stream, bhttp::make_chunk_last(),
+                                     asio::redirect_error(asio::use_awaitable, ec));
+        }
+        co_return end_stream(sink);
+      }
+      if (work.messages.empty()) {
+        sink->wake().expires_after(options.event_stream_heartbeat);
+        co_await sink->wake().async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        // Timed out: nothing was sent for a heartbeat's time.
+        if (!ec && !co_await put(":thump\n")) co_return end_stream(sink);
+      }
+    }
   }
 
   template <typename Acceptor>
@@ -270,11 +616,18 @@ struct Server::Impl {
   void begin_stop() {
     if (stopping.exchange(true)) return;
     asio::post(ioc, [this] {
+      stop_requested = Clock::now();
       beast::error_code ec;
       if (tcp_acceptor) tcp_acceptor->close(ec);
       if (unix_acceptor) unix_acceptor->close(ec);
       signals.cancel(ec);
-      // Let in-flight requests finish, then stop; idle keep-alive sessions end with the loop.
+      {
+        std::lock_guard lock(streams_mu);
+        for (const auto& weak : streams)
+          if (auto sink = weak.lock()) sink->close(1001, "server stopping");
+      }
+      // Let in-flight requests finish and streams close, then stop; idle keep-alive sessions
+      // end with the loop.
       auto deadline = std::chrono::steady_clock::now() + options.drain_timeout;
       auto timer = std::make_shared<asio::steady_timer>(ioc);
       drain_poll(timer, deadline);
@@ -283,7 +636,12 @@ struct Server::Impl {
 
   void drain_poll(std::shared_ptr<asio::steady_timer> timer,
                   std::chrono::steady_clock::time_point deadline) {
-    if (active_requests.load() == 0 || std::chrono::steady_clock::now() >= deadline) {
+    // Streams were sent their close when the stop began; a client slow to answer it is not
+    // waited for long.
+    const bool streams_done =
+        open_streams.load() == 0 || Clock::now() - stop_requested >= kStreamCloseGrace;
+    if ((active_requests.load() == 0 && streams_done) ||
+        std::chrono::steady_clock::now() >= deadline) {
       ioc.stop();
       return;
     }

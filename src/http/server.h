@@ -17,9 +17,13 @@
 // min_transfer_rate bytes it holds. A client that overstays is disconnected
 // unanswered.
 //
+// A response that opens a stream (http/stream.h: WebSocket or server-sent
+// events) keeps its connection as that stream; it still counts against
+// max_connections.
+//
 // run() blocks until stop() (or SIGTERM/SIGINT when handle_signals is set):
-// then the listener closes, in-flight requests finish (up to drain_timeout),
-// idle connections close, and run() returns.
+// then the listener closes, open streams are closed, in-flight requests finish
+// (up to drain_timeout), idle connections close, and run() returns.
 //
 // Shield rule: the client address never leaves this file. Sessions turn it into
 // Request::client_key (keyed BLAKE2b under an in-memory key rotated daily) and
@@ -49,6 +53,14 @@ struct ServerOptions {
   std::chrono::seconds drain_timeout{10};
   bool handle_signals = true;
   bool access_log = true;
+  // Open streams (http/stream.h): the bytes of messages one may hold queued for a
+  // slow client before it is dropped, the longest message a client may send, how
+  // long a WebSocket may stay silent (it is pinged at half of this) and how often
+  // an event stream sends a heartbeat.
+  size_t stream_queue_bytes = 1024 * 1024;
+  size_t max_stream_message_bytes = 4096;
+  std::chrono::milliseconds stream_idle_timeout{60'000};
+  std::chrono::milliseconds event_stream_heartbeat{15'000};
 };
 
 class Server {

@@ -489,6 +489,19 @@ class Connection {
     return r;
   }
 
+  // The bytes received up to and including the first `marker`, taken off what is buffered;
+  // empty when the connection ends or the deadline passes first. For streamed answers
+  // (server-sent events) that read_response() does not take.
+  std::string read_until(std::string_view marker, Clock::time_point deadline) {
+    size_t at;
+    while ((at = buffer_.find(marker)) == std::string::npos) {
+      if (!fill(deadline)) return {};
+    }
+    std::string out = buffer_.substr(0, at + marker.size());
+    buffer_.erase(0, at + marker.size());
+    return out;
+  }
+
   // True once the server has closed the connection (EOF or reset) before the deadline.
   bool wait_closed(Clock::time_point deadline) {
     for (;;) {

@@ -1,0 +1,445 @@
+#include "streaming/hub.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <boost/json.hpp>
+#include <charconv>
+
+#include "domain/text_format.h"
+#include "oauth/scopes.h"
+#include "util/ids.h"
+#include "util/json_writer.h"
+
+namespace publius::streaming {
+
+namespace json = boost::json;
+using domain::Post;
+
+namespace {
+
+constexpr std::array<std::pair<Channel, std::string_view>, 9> kChannels{{
+    {Channel::kUser, "user"},
+    {Channel::kUserNotification, "user:notification"},
+    {Channel::kPublic, "public"},
+    {Channel::kPublicLocal, "public:local"},
+    {Channel::kPublicRemote, "public:remote"},
+    {Channel::kHashtag, "hashtag"},
+    {Channel::kHashtagLocal, "hashtag:local"},
+    {Channel::kList, "list"},
+    {Channel::kDirect, "direct"},
+}};
+
+// The scopes that admit a channel, any one of them (as Mastodon's streaming server).
+std::string_view scopes_for(Channel channel) {
+  switch (channel) {
+    case Channel::kUserNotification:
+      return "read:notifications";
+    case Channel::kList:
+      return "read:lists";
+    default:
+      return "read:statuses";
+  }
+}
+
+bool needs_account(Channel channel) {
+  return channel == Channel::kUser || channel == Channel::kUserNotification ||
+         channel == Channel::kList || channel == Channel::kDirect;
+}
+
+bool is_hashtag(Channel channel) {
+  return channel == Channel::kHashtag || channel == Channel::kHashtagLocal;
+}
+
+// Mastodon's "stream" array of an event: ["user"], ["hashtag", "tag"], ["list", "123"].
+void write_stream_name(JsonWriter& w, const Subscription& sub) {
+  w.begin_array().string(channel_name(sub.channel));
+  if (is_hashtag(sub.channel)) w.string(sub.tag);
+  if (sub.channel == Channel::kList) w.string(std::to_string(sub.list_id));
+  w.end_array();
+}
+
+// The object of a one-element JSON array, as the renderer writes lists.
+std::string only_element(std::string array) {
+  if (array.size() >= 2 && array.front() == '[' && array.back() == ']')
+    return array.substr(1, array.size() - 2);
+  return array;
+}
+
+// Whether a post listed this way shows on the public and hashtag channels: where the public
+// and hashtag timelines list it (store::PostListing, decided by domain::listing_of).
+bool in_public_channels(const Post& post) { return domain::listing_of(post).in_public_timelines; }
+
+}  // namespace
+
+std::optional<Channel> parse_channel(std::string_view name) {
+  for (const auto& [channel, text] : kChannels)
+    if (text == name) return channel;
+  return std::nullopt;
+}
+
+std::string_view channel_name(Channel channel) {
+  for (const auto& [c, text] : kChannels)
+    if (c == channel) return text;
+  return "";
+}
+
+// One open client stream. Its subscriptions and its key are guarded by its own mutex; the
+// hub's list of streams by the hub's.
+class Hub::Stream final : public http::StreamHandler,
+                          public std::enable_shared_from_this<Hub::Stream> {
+ public:
+  Stream(Hub& hub, StreamReader reader, domain::ReaderKey key, bool websocket)
+      : reader(std::move(reader)), hub_(hub), key_(std::move(key)), websocket_(websocket) {}
+
+  void on_open(std::shared_ptr<http::StreamSink> sink) override {
+    {
+      std::lock_guard lock(mu_);
+      sink_ = std::move(sink);
+    }
+    hub_.attach(shared_from_this());
+  }
+
+  void on_message(std::string_view text) override {
+    if (!websocket_) return;
+    if (auto s = apply(text); !s.ok()) send_error(s.error());
+  }
+
+  void on_close() override {
+    {
+      std::lock_guard lock(mu_);
+      sink_.reset();
+    }
+    hub_.detach(this);
+  }
+
+  void subscribe(Subscription sub) {
+    std::lock_guard lock(mu_);
+    if (std::find(subs_.begin(), subs_.end(), sub) == subs_.end()) subs_.push_back(std::move(sub));
+  }
+
+  std::vector<Subscription> subscriptions() const {
+    std::lock_guard lock(mu_);
+    return subs_;
+  }
+
+  // Sends `event` to the client as the event of `sub`, with `payload` (a JSON text or an id;
+  // none for filters_changed).
+  void send(const Subscription& sub, std::string_view event,
+            std::optional<std::string_view> payload) {
+    std::string message;
+    if (websocket_) {
+      JsonWriter w(message);
+      w.begin_object().key("stream");
+      write_stream_name(w, sub);
+      w.field("event", event);
+      if (payload) w.field("payload", *payload);
+      w.end_object();
+    } else {
+      message.append("event: ").append(event).append("\ndata: ");
+      if (payload) message.append(*payload);
+      message.append("\n\n");
+    }
+    std::shared_ptr<http::StreamSink> sink;
+    {
+      std::lock_guard lock(mu_);
+      sink = sink_;
+    }
+    if (sink) sink->send(std::move(message));
+  }
+
+  void close(int code, std::string reason) {
+    std::shared_ptr<http::StreamSink> sink;
+    {
+      std::lock_guard lock(mu_);
+      sink = sink_;
+    }
+    if (sink) sink->close(code, std::move(reason));
+  }
+
+  // Renders with this stream's key (sealed posts open only for their readers).
+  template <typename Render>
+  auto with_key(Render render) {
+    std::lock_guard lock(mu_);
+    return render(key_);
+  }
+
+  const StreamReader reader;
+
+ private:
+  // A client message: {"type": "subscribe" | "unsubscribe", "stream": ..., "tag": ...,
+  // "list": ...}.
+  Status apply(std::string_view text) {
+    json::error_code ec;
+    const json::value parsed = json::parse(text, ec);
+    if (ec || !parsed.is_object()) return bad_request("Could not parse the message as JSON");
+    const auto& message = parsed.as_object();
+    auto text_field = [&](std::string_view name) -> std::optional<std::string> {
+      const auto* v = message.if_contains(name);
+      if (v && v->is_string()) return std::string(v->as_string());
+      return std::nullopt;
+    };
+    const auto type = text_field("type");
+    if (!type || (*type != "subscribe" && *type != "unsubscribe"))
+      return bad_request("Unknown message type: type must be subscribe or unsubscribe");
+    const auto name = text_field("stream");
+    const auto channel = name ? parse_channel(*name) : std::nullopt;
+    if (!channel) return bad_request("Unknown stream type");
+    Subscription sub{.channel = *channel};
+    if (is_hashtag(sub.channel)) sub.tag = text_field("tag").value_or("");
+    if (sub.channel == Channel::kList) {
+      const auto* list = message.if_contains("list");
+      std::optional<int64_t> id;
+      if (list && list->is_string()) id = parse_id(list->as_string());
+      if (list && list->is_int64() && list->as_int64() > 0) id = list->as_int64();
+      if (!id) return bad_request("Missing list name parameter");
+      sub.list_id = *id;
+    }
+    PUBLIUS_TRY(hub_.check(reader, sub));
+    if (*type == "subscribe") {
+      subscribe(std::move(sub));
+    } else {
+      std::lock_guard lock(mu_);
+      std::erase(subs_, sub);
+    }
+    return ok_status();
+  }
+
+  // Mastodon's error message on a WebSocket: {"error": ..., "status": ...}.
+  void send_error(const Error& e) {
+    std::string message;
+    JsonWriter w(message);
+    w.begin_object().field("error", e.message);
+    w.field("status", static_cast<int64_t>(e.code == ErrorCode::kUnauthorized ? 401
+                                           : e.code == ErrorCode::kForbidden  ? 403
+                                           : e.code == ErrorCode::kNotFound   ? 404
+                                                                              : 400));
+    w.end_object();
+    std::shared_ptr<http::StreamSink> sink;
+    {
+      std::lock_guard lock(mu_);
+      sink = sink_;
+    }
+    if (sink) sink->send(std::move(message));
+  }
+
+  Hub& hub_;
+  mutable std::mutex mu_;
+  domain::ReaderKey key_;
+  std::vector<Subscription> subs_;
+  std::shared_ptr<http::StreamSink> sink_;
+  const bool websocket_;
+};
+
+Hub::Hub(domain::Microblog& microblog, api::Renderer& renderer, HubLimits limits)
+    : microblog_(microblog), renderer_(renderer), limits_(limits) {}
+
+Hub::~Hub() = default;
+
+Status Hub::check(const StreamReader& reader, Subscription& sub) {
+  if (needs_account(sub.channel) && !reader.viewer) return unauthorized("Missing access token");
+  if (reader.token_id && !oauth::covers_any(reader.scopes, scopes_for(sub.channel)))
+    return forbidden("Access token does not have the required scopes");
+  if (is_hashtag(sub.channel)) {
+    if (sub.tag.empty()) return bad_request("Missing tag name parameter");
+    if (!domain::is_valid_tag(sub.tag)) return bad_request("Invalid tag name parameter");
+    sub.tag = domain::normalize_tag(sub.tag);
+  }
+  if (sub.channel == Channel::kList) {
+    auto list = microblog_.lists().own_list(*reader.viewer, sub.list_id);
+    if (!list.ok()) return not_found("List not found");
+  }
+  return ok_status();
+}
+
+Result<std::shared_ptr<http::StreamHandler>> Hub::open(StreamReader reader, domain::ReaderKey key,
+                                                       bool websocket,
+                                                       std::optional<Subscription> fixed) {
+  {
+    std::lock_guard lock(mu_);
+    if (reserved_ >= limits_.max_streams)
+      return too_many_requests("Too many streams are open on this server", 5);
+    if (reader.token_id && per_token_[*reader.token_id] >= limits_.max_streams_per_token)
+      return too_many_requests("Too many streams are open with this access token", 5);
+    ++reserved_;
+    if (reader.token_id) ++per_token_[*reader.token_id];
+  }
+  auto stream = std::make_shared<Stream>(*this, std::move(reader), std::move(key), websocket);
+  if (fixed) stream->subscribe(std::move(*fixed));
+  return std::shared_ptr<http::StreamHandler>(stream);
+}
+
+size_t Hub::stream_count() const {
+  std::lock_guard lock(mu_);
+  return streams_.size();
+}
+
+void Hub::attach(const std::shared_ptr<Stream>& stream) {
+  std::lock_guard lock(mu_);
+  streams_.push_back(stream);
+}
+
+void Hub::detach(const Stream* stream) {
+  std::lock_guard lock(mu_);
+  std::erase_if(streams_, [&](const auto& s) { return s.get() == stream; });
+  --reserved_;
+  if (const auto token = stream->reader.token_id) {
+    if (--per_token_[*token] == 0) per_token_.erase(*token);
+  }
+}
+
+std::vector<std::shared_ptr<Hub::Stream>> Hub::snapshot() const {
+  std::lock_guard lock(mu_);
+  return streams_;
+}
+
+void Hub::post_event(PostEvent event, const Post& post, const std::vector<int64_t>& homes) {
+  const auto streams = snapshot();
+  if (streams.empty()) return;
+  const bool in_public = in_public_channels(post);
+  const auto tags = domain::listed_tag_keys(post);
+  const std::string_view name = event == PostEvent::kUpdate         ? "update"
+                                : event == PostEvent::kStatusUpdate ? "status.update"
+                                                                    : "delete";
+  const std::string id = std::to_string(post.id);
+  // One rendering for every reader who would get the same JSON: a new post that is no boost,
+  // not sealed and in no thread (which a reader may have muted), for readers without filters:
+  // no reader can have acted on it yet.
+  const bool shareable = event == PostEvent::kUpdate && !post.reblog_of_id &&
+                         post.sealed.empty() && !post.in_reply_to_id;
+  std::optional<std::string> shared_json;
+  for (const auto& stream : streams) {
+    const domain::Viewer viewer = stream->reader.viewer;
+    std::vector<Subscription> matched;
+    for (const auto& sub : stream->subscriptions()) {
+      bool gets = false;
+      switch (sub.channel) {
+        case Channel::kUser:
+          gets = viewer && std::binary_search(homes.begin(), homes.end(), *viewer);
+          break;
+        case Channel::kPublic:
+        case Channel::kPublicLocal:
+          gets = in_public;
+          break;
+        case Channel::kHashtag:
+        case Channel::kHashtagLocal:
+          gets = in_public && std::find(tags.begin(), tags.end(), sub.tag) != tags.end();
+          break;
+        case Channel::kList: {
+          auto shows = microblog_.timelines().list_shows(*viewer, sub.list_id, post);
+          gets = shows.ok() && *shows;
+          break;
+        }
+        case Channel::kUserNotification:
+        case Channel::kPublicRemote:
+        case Channel::kDirect:
+          break;
+      }
+      if (gets) matched.push_back(sub);
+    }
+    if (matched.empty()) continue;
+    if (event == PostEvent::kDelete) {
+      for (const auto& sub : matched) stream->send(sub, name, id);
+      continue;
+    }
+    // The one visibility rule, for this reader (blocks and mutes hide too, as in timelines).
+    auto visible = microblog_.visibility().filter(viewer, {post});
+    if (!visible.ok() || visible->empty()) continue;
+    bool filters = false;
+    if (viewer) {
+      auto has = renderer_.has_filters(*viewer);
+      filters = !has.ok() || *has;
+    }
+    // Shared among signed-in readers only: an anonymous reader's JSON has no flags at all.
+    const bool share = shareable && viewer && !filters;
+    std::string json;
+    if (share && shared_json) {
+      json = *shared_json;
+    } else {
+      auto rendered = stream->with_key(
+          [&](domain::ReaderKey& key) { return renderer_.status(viewer, visible->front(), key); });
+      if (!rendered.ok()) {
+        spdlog::warn("streaming: a status could not be rendered: {}", rendered.error().message);
+        continue;
+      }
+      json = std::move(rendered).value();
+      if (share) shared_json = json;
+    }
+    for (const auto& sub : matched) stream->send(sub, name, json);
+  }
+}
+
+void Hub::published(const Post& written, const std::vector<int64_t>& homes) {
+  // The author's copy of a sealed post is open: each stream opens its own with its key.
+  const Post post = written.sealed.empty() ? written : domain::without_sealed_content(written);
+  post_event(PostEvent::kUpdate, post, homes);
+  if (post.visibility != domain::Visibility::kDirect || post.reblog_of_id) return;
+  // The direct channel: each participant's conversation, with this post its newest.
+  for (const auto& stream : snapshot()) {
+    const domain::Viewer viewer = stream->reader.viewer;
+    if (!viewer || (*viewer != post.account_id && !domain::mentions(post, *viewer))) continue;
+    const auto subs = stream->subscriptions();
+    const auto direct = std::find_if(subs.begin(), subs.end(), [](const Subscription& s) {
+      return s.channel == Channel::kDirect;
+    });
+    if (direct == subs.end()) continue;
+    auto newest = microblog_.conversations().conversations(*viewer, domain::Page{.limit = 1});
+    if (!newest.ok() || newest->empty() || newest->front().last_status.id != post.id) continue;
+    auto json = stream->with_key([&](domain::ReaderKey& key) {
+      return renderer_.conversation(*viewer, newest->front(), key);
+    });
+    if (json.ok()) stream->send(*direct, "conversation", *json);
+  }
+}
+
+void Hub::edited(const Post& post, const std::vector<int64_t>& homes) {
+  post_event(PostEvent::kStatusUpdate, post, homes);
+}
+
+void Hub::deleted(const Post& post, const std::vector<int64_t>& homes) {
+  post_event(PostEvent::kDelete, post, homes);
+}
+
+void Hub::notified(const std::vector<domain::Notification>& notifications) {
+  const auto streams = snapshot();
+  for (const auto& n : notifications) {
+    for (const auto& stream : streams) {
+      if (stream->reader.viewer != n.account_id) continue;
+      std::vector<Subscription> matched;
+      for (const auto& sub : stream->subscriptions())
+        if (sub.channel == Channel::kUser || sub.channel == Channel::kUserNotification)
+          matched.push_back(sub);
+      if (matched.empty()) continue;
+      // As GET /api/v1/notifications/:id would show it, or not at all.
+      auto entries = microblog_.notifications().entries(n.account_id, {n});
+      if (!entries.ok() || entries->empty()) continue;
+      auto json = stream->with_key([&](domain::ReaderKey& key) {
+        return renderer_.notifications(n.account_id, *entries, key);
+      });
+      if (!json.ok()) continue;
+      const std::string payload = only_element(std::move(json).value());
+      for (const auto& sub : matched) stream->send(sub, "notification", payload);
+    }
+  }
+}
+
+void Hub::filters_changed(int64_t account_id) {
+  for (const auto& stream : snapshot()) {
+    if (stream->reader.viewer != account_id) continue;
+    for (const auto& sub : stream->subscriptions())
+      if (sub.channel == Channel::kUser) stream->send(sub, "filters_changed", std::nullopt);
+  }
+}
+
+void Hub::token_revoked(int64_t token_id) {
+  for (const auto& stream : snapshot())
+    if (stream->reader.token_id == token_id) stream->close(1008, "access token revoked");
+}
+
+void Hub::tokens_of_account_revoked(int64_t account_id) {
+  for (const auto& stream : snapshot())
+    if (stream->reader.viewer == account_id) stream->close(1008, "access token revoked");
+}
+
+}  // namespace publius::streaming

@@ -1,0 +1,226 @@
+// The streaming API against the running server: server-sent events and a
+// WebSocket carry each reader's events as the REST API would show them (the
+// visibility rule, blocks, sealed direct messages opened with the stream's own
+// key), refuse bad requests before any upgrade, keep a socket's other
+// subscriptions alive after a malformed message, and close when the token is
+// revoked.
+#include <sys/socket.h>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include "integration/server_harness.h"
+
+namespace publius::integration {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace websocket = beast::websocket;
+
+// One server-sent event stream.
+class EventStream {
+ public:
+  // Opens `target` with `token`; the status of the answer (200 once streaming).
+  int open(int port, const std::string& target, const std::string& token = "") {
+    if (!c_.open(port)) return 0;
+    std::string request = "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\n";
+    if (!token.empty()) request += "Authorization: Bearer " + token + "\r\n";
+    request += "\r\n";
+    if (!c_.send(request, deadline())) return 0;
+    const std::string head = c_.read_until("\r\n\r\n", deadline());
+    if (head.size() < 12) return 0;
+    return std::atoi(head.substr(9, 3).c_str());
+  }
+  // The data of the next event named `name` (others are skipped); nullopt if none comes.
+  std::optional<std::string> next(const std::string& name) {
+    for (;;) {
+      const std::string marker = "event: " + name + "\ndata: ";
+      std::string skipped = c_.read_until(marker, deadline());
+      if (skipped.empty()) return std::nullopt;
+      std::string data = c_.read_until("\n", deadline());
+      if (data.empty()) return std::nullopt;
+      data.pop_back();
+      return data;
+    }
+  }
+  // Whether the server ends the stream.
+  bool ends() { return c_.wait_closed(deadline()); }
+
+ private:
+  static Clock::time_point deadline() { return Clock::now() + 10s; }
+  Connection c_;
+};
+
+// One WebSocket to /api/v1/streaming.
+class Socket {
+ public:
+  beast::error_code open(int port, const std::string& target, const std::string& subprotocol = "") {
+    beast::error_code ec;
+    ws_.next_layer().connect(
+        {asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)}, ec);
+    if (ec) return ec;
+    timeval timeout{10, 0};
+    setsockopt(ws_.next_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    if (!subprotocol.empty())
+      ws_.set_option(websocket::stream_base::decorator([subprotocol](websocket::request_type& r) {
+        r.set(beast::http::field::sec_websocket_protocol, subprotocol);
+      }));
+    ws_.handshake(response, "127.0.0.1", target, ec);
+    return ec;
+  }
+  void send(const std::string& text) { ws_.write(asio::buffer(text)); }
+  // The next message; empty when the socket ends or nothing comes in 10 s.
+  json::value next() {
+    beast::flat_buffer buffer;
+    beast::error_code ec;
+    ws_.read(buffer, ec);
+    if (ec) {
+      ended = ec;
+      return nullptr;
+    }
+    return parse_json(beast::buffers_to_string(buffer.data()));
+  }
+  // The next event named `event`, skipping others.
+  // The next event named `event`, skipping others; with "", the next error message.
+  json::value next_event(const std::string& event) {
+    for (;;) {
+      auto m = next();
+      if (!m.is_object()) return m;
+      const auto& o = m.as_object();
+      if (event.empty() ? o.contains("error") : o.contains("event") && str(m, "event") == event)
+        return m;
+    }
+  }
+  websocket::response_type response;
+  beast::error_code ended;
+  int close_code() const { return ws_.reason().code; }
+
+ private:
+  asio::io_context ioc_;
+  websocket::stream<asio::ip::tcp::socket> ws_{ioc_};
+};
+
+class StreamingApiIntegration : public ApiIntegrationTest {};
+
+TEST_F(StreamingApiIntegration, HealthAnswersOk) {
+  auto r = api().get("/api/v1/streaming/health");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "OK");
+}
+
+TEST_F(StreamingApiIntegration, TheUserStreamCarriesHomePostsDeletesAndNotifications) {
+  auto reader = new_user("reader");
+  auto author = new_user("author");
+  api().follow(reader, author);
+  EventStream home;
+  ASSERT_EQ(home.open(port(), "/api/v1/streaming/user", reader.token), 200);
+  const std::string id = api().post_id(author, "live from the author");
+  auto update = home.next("update");
+  ASSERT_TRUE(update);
+  auto status = parse_json(*update);
+  EXPECT_EQ(str(status, "id"), id);
+  EXPECT_TRUE(contains(str(status, "content"), "live from the author"));
+  EXPECT_FALSE(boolean(status, "favourited")) << "a signed-in reader's status carries its flags";
+  // A notification: the author favourites the reader's post.
+  const std::string mine = api().post_id(reader, "mine");
+  Api::ok_json(api().post("/api/v1/statuses/" + mine + "/favourite", author.token));
+  auto notification = home.next("notification");
+  ASSERT_TRUE(notification);
+  EXPECT_EQ(str(parse_json(*notification), "type"), "favourite");
+  Api::ok_json(api().del("/api/v1/statuses/" + id, author.token));
+  EXPECT_EQ(home.next("delete"), id);
+}
+
+TEST_F(StreamingApiIntegration, EveryPostPassesTheVisibilityRuleForItsReader) {
+  auto reader = new_user("reader");
+  auto blocker = new_user("blocker");
+  auto stranger = new_user("stranger");
+  Api::ok_json(api().post("/api/v1/accounts/" + reader.id + "/block", blocker.token));
+  EventStream local;
+  ASSERT_EQ(local.open(port(), "/api/v1/streaming/public/local", reader.token), 200);
+  api().post_id(blocker, "the reader is blocked from this");
+  api().post_id(stranger, "followers only", {{"visibility", "private"}});
+  api().post_id(stranger, "unlisted", {{"visibility", "unlisted"}});
+  const std::string seen = api().post_id(stranger, "for everyone");
+  auto update = local.next("update");
+  ASSERT_TRUE(update);
+  EXPECT_EQ(str(parse_json(*update), "id"), seen) << "the first update is the public post";
+}
+
+TEST_F(StreamingApiIntegration, ASealedDirectMessageOpensWithTheStreamsOwnKey) {
+  auto reader = new_user("reader");
+  auto writer = new_user("writer");
+  EventStream home;
+  ASSERT_EQ(home.open(port(), "/api/v1/streaming/user", reader.token), 200);
+  api().post_id(writer, "@" + reader.username + " for your eyes only", {{"visibility", "direct"}});
+  auto update = home.next("update");
+  ASSERT_TRUE(update);
+  EXPECT_TRUE(contains(str(parse_json(*update), "content"), "for your eyes only")) << *update;
+}
+
+TEST_F(StreamingApiIntegration, AWebSocketMultiplexesSubscriptionsAndSurvivesBadMessages) {
+  auto reader = new_user("reader");
+  auto author = new_user("author");
+  Socket socket;
+  // The token as the subprotocol, as browsers send it: echoed back.
+  ASSERT_FALSE(socket.open(port(), "/api/v1/streaming", reader.token));
+  EXPECT_EQ(socket.response[beast::http::field::sec_websocket_protocol], reader.token);
+  socket.send(R"({"type":"subscribe","stream":"hashtag","tag":"LiveTag"})");
+  socket.send("not json at all");
+  auto error = socket.next();
+  ASSERT_TRUE(error.is_object()) << socket.ended.message();
+  EXPECT_TRUE(error.as_object().contains("error"));
+  socket.send(R"({"type":"subscribe","stream":"no such stream"})");
+  EXPECT_TRUE(socket.next().as_object().contains("error"));
+  const std::string id = api().post_id(author, "about #livetag");
+  auto event = socket.next_event("update");
+  ASSERT_TRUE(event.is_object()) << socket.ended.message();
+  EXPECT_EQ(json::serialize(event.at("stream")), R"(["hashtag","livetag"])");
+  EXPECT_EQ(str(parse_json(str(event, "payload")), "id"), id);
+  socket.send(R"({"type":"unsubscribe","stream":"hashtag","tag":"livetag"})");
+  socket.send(R"({"type":"subscribe","stream":"public"})");
+  // Messages are handled in order: the answer to a bad one means the others took effect.
+  socket.send("sync");
+  EXPECT_TRUE(socket.next_event("").is_object());
+  const std::string second = api().post_id(author, "again #livetag");
+  event = socket.next_event("update");
+  EXPECT_EQ(json::serialize(event.at("stream")), R"(["public"])");
+  EXPECT_EQ(str(parse_json(str(event, "payload")), "id"), second);
+}
+
+TEST_F(StreamingApiIntegration, BadRequestsAreRefusedBeforeAnyUpgrade) {
+  auto reader = new_user("reader");
+  expect_error(api().get("/api/v1/streaming/hashtag", reader.token), 400);
+  expect_error(api().get("/api/v1/streaming/list?list=123", reader.token), 404);
+  expect_error(api().get("/api/v1/streaming/user"), 401);
+  expect_error(api().get("/api/v1/streaming/user", app_token_), 422);
+  expect_error(api().get("/api/v1/streaming?stream=bogus&access_token=" + reader.token), 400);
+  expect_error(api().get("/api/v1/streaming/user?access_token=not-a-token"), 401);
+  // A token without the scope of the stream.
+  const std::string push_only =
+      api().password_token(app_, User{reader.id, reader.username, reader.password, ""}, "push");
+  expect_error(api().get("/api/v1/streaming/user/notification", push_only), 403);
+  Socket socket;
+  EXPECT_TRUE(socket.open(port(), "/api/v1/streaming?stream=user&access_token=" + push_only));
+}
+
+TEST_F(StreamingApiIntegration, RevokingTheTokenClosesItsStreams) {
+  auto reader = new_user("reader");
+  Socket socket;
+  ASSERT_FALSE(socket.open(port(), "/api/v1/streaming?stream=user&access_token=" + reader.token));
+  EventStream events;
+  ASSERT_EQ(events.open(port(), "/api/v1/streaming/user", reader.token), 200);
+  auto r = api().post_form("/oauth/revoke", form({{"client_id", app_.client_id},
+                                                  {"client_secret", app_.client_secret},
+                                                  {"token", reader.token}}));
+  ASSERT_EQ(r.status, 200) << r;
+  EXPECT_TRUE(socket.next().is_null());
+  EXPECT_EQ(socket.ended, websocket::error::closed) << socket.ended.message();
+  EXPECT_EQ(socket.close_code(), 1008);
+  EXPECT_TRUE(events.ends());
+}
+
+}  // namespace
+}  // namespace publius::integration
