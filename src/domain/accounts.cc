@@ -120,6 +120,7 @@ Result<Account> Accounts::update_profile(int64_t id, const ProfileChange& update
   stored.default_visibility = update.default_visibility;
   stored.default_sensitive = update.default_sensitive;
   stored.default_language = update.default_language;
+  stored.discoverable = update.discoverable;
   PUBLIUS_ASSIGN_OR_RETURN(auto written, mb_.media().write_profile_pictures(pictures, stored));
   if (auto s = store_.update_profile(id, stored); !s.ok()) {
     mb_.media().erase_files(written);
@@ -128,6 +129,16 @@ Result<Account> Accounts::update_profile(int64_t id, const ProfileChange& update
   mb_.media().erase_replaced_pictures(before, stored);
   account_changed(id);
   return account(id);
+}
+Result<std::vector<Account>> Accounts::directory(Viewer viewer, DirectoryOrder order,
+                                                 int64_t offset, int limit) {
+  store::DirectoryQuery query{.order = order, .offset = offset, .limit = limit};
+  if (viewer) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto hidden, store_.hidden_accounts(*viewer));
+    query.excluded = std::move(hidden.accounts);
+  }
+  PUBLIUS_ASSIGN_OR_RETURN(auto ids, store_.directory(query));
+  return accounts(ids);
 }
 Result<std::vector<int64_t>> Accounts::cached_post_ids_of(int64_t account_id) {
   // Direct posts are sealed and never cached; every other post and boost may be.

@@ -161,6 +161,7 @@ struct ProfileChange {
   std::optional<Visibility> default_visibility;
   std::optional<bool> default_sensitive;
   std::optional<std::string> default_language;  // empty: none
+  std::optional<bool> discoverable;
 };
 
 // Which of an account's posts a profile page lists (Mastodon's
@@ -178,6 +179,22 @@ struct NotificationFilter {
   std::vector<NotificationType> types;
   std::vector<NotificationType> exclude_types;
   std::optional<int64_t> from_account_id;
+};
+
+// A report as its reporter files it (Mastodon's POST /api/v1/reports).
+struct NewReport {
+  int64_t target_id = 0;
+  std::vector<int64_t> status_ids;
+  std::string comment;
+  std::optional<ReportCategory> category;  // unset: `other`, or `violation` with rules
+  std::vector<int> rule_ids;
+};
+
+// Which reports a moderator lists (Mastodon's admin report filters).
+struct ReportFilter {
+  bool resolved = false;
+  std::optional<int64_t> reporter_id;
+  std::optional<int64_t> target_id;
 };
 
 // A notification with the post it is about, when it is about one the
