@@ -1,4 +1,5 @@
-// Accounts: registration, credentials, profiles, relationships, follow requests.
+// Accounts: registration, credentials, profiles, relationships, follow requests,
+// endorsements and familiar followers.
 #include <functional>
 
 #include "api/api.h"
@@ -126,6 +127,22 @@ void Api::add_account_routes(http::Router& r) {
           return http::Response::json(Renderer::relationships(rels));
         });
 
+  // Mastodon's FamiliarFollowers: for each account asked about, the followers the caller
+  // follows.
+  route(r, "GET", "/api/v1/accounts/familiar_followers", http::Policy::user("read:follows"),
+        [this](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto ids, input::bounded_id_list(c.params, 40));
+          PUBLIUS_ASSIGN_OR_RETURN(auto familiar,
+                                   microblog_.relationships().familiar_followers(c.user_id(), ids));
+          std::string out = "[";
+          for (const auto& [id, followers] : familiar) {
+            if (out.size() > 1) out += ',';
+            PUBLIUS_ASSIGN_OR_RETURN(auto accounts, renderer_.accounts(followers));
+            out += "{\"id\":\"" + std::to_string(id) + "\",\"accounts\":" + accounts + "}";
+          }
+          return http::Response::json(out + "]");
+        });
+
   route(r, "GET", "/api/v1/accounts/search", http::Policy::user("read:accounts"),
         [this](Call& c) -> Result<http::Response> {
           const auto& p = c.params;
@@ -140,6 +157,30 @@ void Api::add_account_routes(http::Router& r) {
                   static_cast<int>(std::clamp<int64_t>(limit.value_or(40), 1, 80)), *offset));
           std::vector<int64_t> ids;
           for (const auto& a : found) ids.push_back(a.id);
+          return json(renderer_.accounts(ids));
+        });
+
+  // The profile directory: accounts whose owners chose to be listed. Every account here is
+  // local, so `local` changes nothing, but it must be a boolean.
+  route(r, "GET", "/api/v1/directory", http::Policy::optional("read:accounts"),
+        [this](Call& c) -> Result<http::Response> {
+          const auto& p = c.params;
+          PUBLIUS_ASSIGN_OR_RETURN(auto limit, p.get_int("limit"));
+          PUBLIUS_ASSIGN_OR_RETURN(auto offset, p.get_int("offset"));
+          PUBLIUS_TRY(p.get_bool("local"));
+          PUBLIUS_ASSIGN_OR_RETURN(auto order_name, input::single_value(p, "order"));
+          domain::DirectoryOrder order = domain::DirectoryOrder::kActive;
+          if (order_name && *order_name == "new") {
+            order = domain::DirectoryOrder::kNew;
+          } else if (order_name && !order_name->empty() && *order_name != "active") {
+            return bad_request("order must be active or new");
+          }
+          PUBLIUS_ASSIGN_OR_RETURN(
+              auto listed, microblog_.accounts().directory(
+                               c.viewer(), order, std::max<int64_t>(0, offset.value_or(0)),
+                               static_cast<int>(std::clamp<int64_t>(limit.value_or(40), 1, 80))));
+          std::vector<int64_t> ids;
+          for (const auto& a : listed) ids.push_back(a.id);
           return json(renderer_.accounts(ids));
         });
 
@@ -252,6 +293,14 @@ void Api::add_account_routes(http::Router& r) {
                       [this](int64_t me, int64_t target, const http::Params&) {
                         return microblog_.relationships().mute(me, target, false, false);
                       });
+  // Endorsements (Mastodon 4.3's pin and unpin).
+  for (bool on : {true, false}) {
+    relationship_action(on ? "/api/v1/accounts/:id/pin" : "/api/v1/accounts/:id/unpin",
+                        "write:accounts",
+                        [this, on](int64_t me, int64_t target, const http::Params&) {
+                          return microblog_.relationships().endorse(me, target, on);
+                        });
+  }
   relationship_action("/api/v1/follow_requests/:id/authorize", "write:follows",
                       [this](int64_t me, int64_t requester, const http::Params&) {
                         return microblog_.relationships().resolve_follow_request(me, requester,
@@ -279,6 +328,9 @@ void Api::add_account_routes(http::Router& r) {
   });
   own_list("/api/v1/mutes", "read:mutes", [this](int64_t me, const domain::Page& page) {
     return microblog_.relationships().mutes(me, page);
+  });
+  own_list("/api/v1/endorsements", "read:accounts", [this](int64_t me, const domain::Page& page) {
+    return microblog_.relationships().endorsements(me, page);
   });
 }
 

@@ -81,6 +81,7 @@ class Api {
   void add_scheduled_routes(http::Router& r);  // /api/v1/scheduled_statuses
   void add_legal_routes(http::Router& r);      // admin: legal desk and disclosure inventory
   void add_media_routes(http::Router& r);      // uploads and /system/media files
+  void add_report_routes(http::Router& r);     // filing reports, and the moderators' side
 
   // Mastodon's GroupedNotificationsResults for these groups of the account's notifications;
   // groups about posts the account may not see are left out (`shown` counts the rest).

@@ -1,7 +1,9 @@
 // Instance metadata and the small endpoints clients call at start-up.
 #include "api/api.h"
+#include "domain/text_format.h"
 #include "media/image_processor.h"
 #include "util/json_writer.h"
+#include "util/time.h"
 
 namespace publius::api {
 namespace {
@@ -28,7 +30,9 @@ void write_configuration(JsonWriter& w, const domain::InstanceConfig& config,
     w.key("urls").begin_object().field("streaming", streaming).field_null("status").end_object();
     w.key("vapid").begin_object().field("public_key", "").end_object();
   }
-  w.key("accounts").begin_object().field("max_featured_tags", int64_t{0});
+  w.key("accounts")
+      .begin_object()
+      .field("max_featured_tags", static_cast<int64_t>(domain::kMaxFeaturedTags));
   if (v2) w.field("max_pinned_statuses", static_cast<int64_t>(config.max_pinned));
   w.end_object();
   w.key("statuses")
@@ -69,13 +73,8 @@ void write_configuration(JsonWriter& w, const domain::InstanceConfig& config,
 // Mastodon's Rule entities; a rule's id is its 1-based position.
 void write_rules(JsonWriter& w, const std::vector<std::string>& rules) {
   w.begin_array();
-  for (size_t i = 0; i < rules.size(); ++i) {
-    w.begin_object()
-        .field("id", std::to_string(i + 1))
-        .field("text", rules[i])
-        .field("hint", "")
-        .end_object();
-  }
+  for (size_t i = 0; i < rules.size(); ++i)
+    w.raw(Renderer::rule(static_cast<int>(i + 1), rules[i]));
   w.end_array();
 }
 
@@ -167,6 +166,51 @@ void Api::add_instance_routes(http::Router& r) {
           return http::Response::json(std::move(out));
         });
 
+  // Mastodon's ExtendedDescription: the operator's description and rules as HTML (escaped,
+  // links made), as of the day the server read them: they change only with a restart.
+  route(r, "GET", "/api/v1/instance/extended_description", http::Policy::anyone(),
+        [this, read_day = now_day_ms()](Call&) -> Result<http::Response> {
+          const auto& config = microblog_.config();
+          const auto as_html = [&](std::string_view text) {
+            return domain::format_status_text(text, {}, config.base_url()).html;
+          };
+          std::string content = as_html(config.description);
+          if (!config.rules.empty()) {
+            content += "<h2>Rules</h2><ol>";
+            for (const auto& rule : config.rules) content += "<li>" + as_html(rule) + "</li>";
+            content += "</ol>";
+          }
+          std::string out;
+          JsonWriter w(out);
+          w.begin_object()
+              .field("updated_at", format_iso8601_ms(read_day))
+              .field("content", content)
+              .end_object();
+          return http::Response::json(std::move(out));
+        });
+
+  // Every language a post or an account's default may be in (ISO 639-1), as Mastodon lists
+  // the languages it knows.
+  route(r, "GET", "/api/v1/instance/languages", http::Policy::anyone(),
+        [](Call&) -> Result<http::Response> {
+          std::string out;
+          JsonWriter w(out);
+          w.begin_array();
+          for (const auto& language : domain::languages())
+            w.begin_object().field("code", language.code).field("name", language.name).end_object();
+          w.end_array();
+          return http::Response::json(std::move(out));
+        });
+
+  // Weekly activity would publish how many accounts signed in each week, which is
+  // non-public activity, and no login history exists to count it from; a server that
+  // does not federate has no peers. Both answer with an empty list, as the shield allows
+  // (docs/decisions/0005-instance-activity-and-peers.md).
+  for (const char* path : {"/api/v1/instance/activity", "/api/v1/instance/peers"}) {
+    route(r, "GET", path, http::Policy::anyone(),
+          [](Call&) -> Result<http::Response> { return http::Response::json("[]"); });
+  }
+
   route(r, "GET", "/api/v1/preferences", http::Policy::user("read:accounts"),
         [](Call& c) -> Result<http::Response> {
           const domain::Account& a = c.user();
@@ -184,17 +228,15 @@ void Api::add_instance_routes(http::Router& r) {
 
   // Features this server does not have yet answer with their documented empty value,
   // so clients that call them at start-up keep working.
-  // Each guarded as Mastodon guards it (announcements, suggestions, featured tags and
-  // endorsements are the signed-in user's own).
+  // Each guarded as Mastodon guards it (announcements and suggestions are the signed-in
+  // user's own).
   for (const auto& [path, policy] :
        {std::pair{"/api/v1/custom_emojis", http::Policy::anyone()},
         std::pair{"/api/v1/announcements", http::Policy::user("read")},
         std::pair{"/api/v1/trends/tags", http::Policy::anyone()},
         std::pair{"/api/v1/trends/statuses", http::Policy::anyone()},
         std::pair{"/api/v1/trends/links", http::Policy::anyone()},
-        std::pair{"/api/v2/suggestions", http::Policy::user("read")},
-        std::pair{"/api/v1/featured_tags", http::Policy::user("read:accounts")},
-        std::pair{"/api/v1/endorsements", http::Policy::user("read:accounts")}}) {
+        std::pair{"/api/v2/suggestions", http::Policy::user("read")}}) {
     route(r, "GET", path, policy,
           [](Call&) -> Result<http::Response> { return http::Response::json("[]"); });
   }

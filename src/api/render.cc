@@ -294,21 +294,21 @@ Result<std::string> Renderer::credential_account(const Account& a) {
         .end_object();
     out += source;
   }
-  out += ",\"role\":";
-  {
-    std::string role;
-    JsonWriter r(role);
-    const bool admin = a.role == domain::Role::kAdmin;
-    r.begin_object()
-        .field("id", admin ? "3" : "-99")
-        .field("name", admin ? "Admin" : "")
-        .field("color", "")
-        .field("permissions", admin ? "1" : "0")
-        .field("highlighted", admin)
-        .end_object();
-    out += role;
-  }
-  out.push_back('}');
+  out += ",\"role\":" + role(a) + "}";
+  return out;
+}
+
+std::string Renderer::role(const Account& a) {
+  std::string out;
+  JsonWriter r(out);
+  const bool admin = a.role == domain::Role::kAdmin;
+  r.begin_object()
+      .field("id", admin ? "3" : "-99")
+      .field("name", admin ? "Admin" : "")
+      .field("color", "")
+      .field("permissions", admin ? "1" : "0")
+      .field("highlighted", admin)
+      .end_object();
   return out;
 }
 
@@ -880,6 +880,28 @@ std::string Renderer::tags(const std::vector<domain::Tag>& tags) const {
   return json_array_of(tags, [this](const domain::Tag& t) { return tag(t); });
 }
 
+std::string Renderer::featured_tag(const domain::Account& owner,
+                                   const domain::FeaturedTag& f) const {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object()
+      .field_id("id", f.id)
+      .field("name", f.name)
+      .field("url", config_.base_url() + "/@" + owner.username + "?tagged=" + f.name)
+      .field("statuses_count", std::to_string(f.statuses_count));
+  if (f.last_status_ms)
+    w.field("last_status_at", format_day(*f.last_status_ms));
+  else
+    w.field_null("last_status_at");
+  w.end_object();
+  return out;
+}
+
+std::string Renderer::featured_tags(const domain::Account& owner,
+                                    const std::vector<domain::FeaturedTag>& list) const {
+  return json_array_of(list, [&](const domain::FeaturedTag& f) { return featured_tag(owner, f); });
+}
+
 std::string Renderer::relationship(const domain::Relationship& r) {
   std::string out;
   JsonWriter w(out);
@@ -897,7 +919,7 @@ std::string Renderer::relationship(const domain::Relationship& r) {
       .field("requested", r.requested)
       .field("requested_by", r.requested_by)
       .field("domain_blocking", false)
-      .field("endorsed", false)
+      .field("endorsed", r.endorsed)
       .field("note", r.note)
       .end_object();
   return out;

@@ -79,6 +79,23 @@ class Renderer final : public domain::ChangeObserver {
   // Mastodon, so nothing of the viewer enters the cached status JSON.)
   std::string tag(const domain::Tag& tag) const;
   std::string tags(const std::vector<domain::Tag>& tags) const;
+  // Mastodon's Role of an account: Admin (with the administrator permission) or none.
+  static std::string role(const domain::Account& account);
+  // Mastodon's Rule: the operator's rule at 1-based `position` (its id).
+  static std::string rule(int position, std::string_view text);
+  // Mastodon's Report, as its reporter reads it.
+  Result<std::string> report(const domain::Report& report);
+  // Mastodon's Admin::Report for moderators: the accounts as Admin::Account (the
+  // reporter's null once the report is resolved and the link erased), the attached
+  // `posts` as `moderator` reads them, the cited rules.
+  Result<std::string> admin_report(const domain::Report& report,
+                                   const std::vector<domain::Post>& posts, int64_t moderator,
+                                   domain::ReaderKey& reader);
+  // Mastodon's FeaturedTag: statuses_count as a string, last_status_at a day, and the
+  // url of `owner`'s profile page listing its posts with the tag.
+  std::string featured_tag(const domain::Account& owner, const domain::FeaturedTag& f) const;
+  std::string featured_tags(const domain::Account& owner,
+                            const std::vector<domain::FeaturedTag>& list) const;
   // Mastodon's ScheduledStatus: the time, the parameters it will be posted with
   // (null where the client gave none) and the uploads reserved for it.
   static std::string scheduled_status(const domain::ScheduledPost& s, const std::string& base_url);

@@ -159,6 +159,16 @@ Result<Account> Accounts::update_profile(int64_t id, const ProfileChange& update
   account_changed(id);
   return account(id);
 }
+Result<std::vector<Account>> Accounts::directory(Viewer viewer, DirectoryOrder order,
+                                                 int64_t offset, int limit) {
+  store::DirectoryQuery query{.order = order, .offset = offset, .limit = limit};
+  if (viewer) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto hidden, store_.hidden_accounts(*viewer));
+    query.excluded = std::move(hidden.accounts);
+  }
+  PUBLIUS_ASSIGN_OR_RETURN(auto ids, store_.directory(query));
+  return accounts(ids);
+}
 Result<std::vector<int64_t>> Accounts::cached_post_ids_of(int64_t account_id) {
   // Direct posts are sealed and never cached; every other post and boost may be.
   store::AccountStatusesQuery query;

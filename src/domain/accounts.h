@@ -39,6 +39,11 @@ class Accounts final : private ServiceBase {
                                  const NewProfilePictures& pictures = {});
   // Back to the default picture, its file erased; unchanged when there was none.
   Result<Account> remove_profile_picture(int64_t id, ProfilePicture which);
+  // The profile directory: the accounts whose owners chose to be listed
+  // (Account::discoverable), in `order`, from `offset`; a signed-in viewer's blocked,
+  // blocking and muted accounts are left out, as Mastodon does.
+  Result<std::vector<Account>> directory(Viewer viewer, DirectoryOrder order, int64_t offset,
+                                         int limit);
   // Sets an account's role (the operator's command).
   Status set_role(int64_t id, Role role);
   // Erases the account and everything of it (store::Store::delete_account), drops

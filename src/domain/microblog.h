@@ -14,6 +14,7 @@
 //   relationships()  follows, requests, blocks, mutes, notes
 //   conversations()  direct-message threads
 //   lists(), filters(), tags(), media()
+//   reports()        reports to the moderators and their handling
 //   delivery()       fan-out to home feeds and notifying (for the services)
 //
 // Thread-safe: the services hold no mutable state of their own beyond the
@@ -34,6 +35,7 @@
 #include "domain/notifications.h"
 #include "domain/posts.h"
 #include "domain/relationships.h"
+#include "domain/reports.h"
 #include "domain/search.h"
 #include "domain/tags.h"
 #include "domain/timelines.h"
@@ -73,6 +75,7 @@ class Microblog {
   Filters& filters() { return filters_; }
   Tags& tags() { return tags_; }
   Media& media() { return media_; }
+  Reports& reports() { return reports_; }
   Delivery& delivery() { return delivery_; }
 
  private:
@@ -98,6 +101,7 @@ class Microblog {
   Filters filters_{*this};
   Tags tags_{*this};
   Media media_{*this, config_.media_dir};
+  Reports reports_{*this};
   Delivery delivery_{*this};
 };
 

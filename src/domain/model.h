@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,13 @@ std::optional<Visibility> parse_visibility(std::string_view name);
 const std::vector<Visibility>& visibilities_in_clear();
 // Whether `code` is a two-letter ISO 639-1 language code ("en"; lower case).
 bool is_language_code(std::string_view code);
+// An ISO 639-1 language: its code and English name.
+struct Language {
+  std::string_view code;
+  std::string_view name;
+};
+// Every ISO 639-1 language, by code (what is_language_code accepts).
+std::span<const Language> languages();
 
 enum class Role { kUser = 0, kAdmin = 1 };
 std::string_view role_name(Role r);
@@ -59,6 +67,10 @@ struct Account {
   bool hide_collections = false;
   bool operator==(const Account&) const = default;
 };
+
+// The orders of the profile directory (Mastodon's /api/v1/directory): by the day of
+// the latest post, or the newest accounts first.
+enum class DirectoryOrder { kActive, kNew };
 
 // An uploaded image, after processing (media/image_processor.h): the stored
 // files are <file_key>.<extension> and <file_key>-small.<extension> in the
@@ -270,6 +282,7 @@ struct Relationship {
   bool muting_notifications = false;
   bool requested = false;
   bool requested_by = false;
+  bool endorsed = false;  // featured on the viewer's profile (Mastodon's account pin)
   // The owner's private note on the account: stored only sealed to the owner's own key
   // (domain/keys.cc); `note` is filled in when a ReaderKey opens it.
   std::string sealed_note;
@@ -327,6 +340,43 @@ struct Tag {
   std::string name;
   std::vector<TagDay> history;    // the last kTagHistoryDays days, newest first
   std::optional<bool> following;  // for a signed-in viewer only
+};
+
+// A hashtag an account features on its profile (Mastodon's FeaturedTag): a row of
+// its own, whose id names it, and the account's posts that carry the tag among those
+// anyone may see (store::PostListing::tags_in_search): how many, and the newest's time.
+struct FeaturedTag {
+  int64_t id = 0;
+  int64_t account_id = 0;
+  std::string name;  // normalized (domain::normalize_tag)
+  int64_t statuses_count = 0;
+  std::optional<int64_t> last_status_ms;
+};
+
+// Why a report was filed (Mastodon's report categories).
+enum class ReportCategory { kOther = 0, kSpam = 1, kLegal = 2, kViolation = 3 };
+std::string_view report_category_name(ReportCategory c);
+std::optional<ReportCategory> parse_report_category(std::string_view name);
+
+// A report to the server's moderators (Mastodon's Report): an account, some of its
+// posts, why, and what the moderators did. Times are days (shield rule). Who filed
+// it is kept only while it is open: resolving it erases the link
+// (docs/decisions/0006-reports.md).
+struct Report {
+  int64_t id = 0;
+  std::optional<int64_t> reporter_id;
+  int64_t target_id = 0;
+  ReportCategory category = ReportCategory::kOther;
+  std::string comment;
+  std::vector<int64_t> status_ids;  // the target's posts attached, ascending; deleted ones go
+  std::vector<int> rule_ids;        // the operator's rules broken, by 1-based position
+  int64_t created_day_ms = 0;
+  int64_t updated_day_ms = 0;
+  std::optional<int64_t> action_taken_day_ms;  // set while resolved
+  std::optional<int64_t> action_taken_by_id;   // the moderator who resolved it
+  std::optional<int64_t> assigned_id;          // the moderator handling it
+  bool resolved() const { return action_taken_day_ms.has_value(); }
+  bool operator==(const Report&) const = default;
 };
 
 struct Marker {

@@ -1,4 +1,6 @@
-// Relationships: follows, follow requests, blocks and mutes.
+// Relationships: follows, follow requests, blocks, mutes and endorsements.
+#include <algorithm>
+
 #include "domain/microblog.h"
 #include "domain/store_errors.h"
 #include "domain/text_format.h"
@@ -45,8 +47,12 @@ Result<Relationship> Relationships::follow(int64_t account_id, int64_t target_id
   return relationship(account_id, target_id);
 }
 store::EndedFollow Relationships::ending(int64_t follower_id, int64_t followed_id) {
-  // Mastodon's lists hold only accounts their owner follows.
-  return {.follower_id = follower_id, .followed_id = followed_id, .leave_lists = true};
+  // Mastodon's lists hold only accounts their owner follows, and one endorses only whom
+  // one follows.
+  return {.follower_id = follower_id,
+          .followed_id = followed_id,
+          .leave_lists = true,
+          .unendorse = true};
 }
 Status Relationships::end_follow(int64_t follower_id, int64_t followed_id) {
   PUBLIUS_ASSIGN_OR_RETURN(bool removed, store_.end_follow(ending(follower_id, followed_id)));
@@ -107,6 +113,38 @@ Result<Relationship> Relationships::resolve_follow_request(int64_t target_id, in
   return relationship(target_id, requester_id);
 }
 
+Result<Relationship> Relationships::endorse(int64_t account_id, int64_t target_id, bool on) {
+  PUBLIUS_TRY(mb_.accounts().account(target_id));
+  constexpr std::string_view kNotFollowing =
+      "Validation failed: You must be already following the person you want to endorse";
+  if (on) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto rel, relationship(account_id, target_id));
+    if (!rel.following) return unprocessable(std::string(kNotFollowing));
+  }
+  PUBLIUS_TRY(phrase_store_error(store_.set_endorsement(account_id, target_id, on), kNotFollowing));
+  return relationship(account_id, target_id);
+}
+
+Result<std::vector<Relationships::FamiliarFollowers>> Relationships::familiar_followers(
+    int64_t viewer, const std::vector<int64_t>& account_ids) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto hidden, store_.hidden_accounts(viewer));
+  std::sort(hidden.accounts.begin(), hidden.accounts.end());
+  std::vector<FamiliarFollowers> out;
+  for (int64_t id : account_ids) {
+    FamiliarFollowers entry{id, {}};
+    auto shown = shows_follow_lists(viewer, id);
+    if (!shown.ok() && shown.error().code != ErrorCode::kNotFound) return shown.take_error();
+    if (shown.ok() && *shown) {
+      PUBLIUS_ASSIGN_OR_RETURN(entry.second, store_.followers_followed_by(id, viewer));
+      std::erase_if(entry.second, [&](int64_t follower) {
+        return std::binary_search(hidden.accounts.begin(), hidden.accounts.end(), follower);
+      });
+    }
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
 Result<std::vector<Relationship>> Relationships::relationships(
     int64_t account_id, const std::vector<int64_t>& target_ids) {
   return store_.relationships(account_id, target_ids);
@@ -147,6 +185,11 @@ Result<Relationships::AccountRows> Relationships::blocks(int64_t account_id, con
 
 Result<Relationships::AccountRows> Relationships::mutes(int64_t account_id, const Page& page) {
   return store_.mutes_of(account_id, page);
+}
+
+Result<Relationships::AccountRows> Relationships::endorsements(int64_t account_id,
+                                                               const Page& page) {
+  return store_.endorsements(account_id, page);
 }
 
 }  // namespace publius::domain

@@ -1,5 +1,6 @@
-// Relationships: follows and follow requests, blocks, mutes, and the private
-// note one account keeps on another. Each action returns the new relationship
+// Relationships: follows and follow requests, blocks, mutes, endorsements
+// (accounts featured on a profile), and the private note one account keeps on
+// another. Each action returns the new relationship
 // as seen from the acting account.
 #pragma once
 
@@ -31,6 +32,16 @@ class Relationships final : private ServiceBase {
   Result<Relationship> mute(int64_t account_id, int64_t target_id, bool on, bool notifications);
   // Reported from the target's side, as Mastodon's authorize/reject endpoints do.
   Result<Relationship> resolve_follow_request(int64_t target_id, int64_t requester_id, bool accept);
+  // Features `target_id` on the account's profile (Mastodon's endorsement, "pin"), or
+  // stops; idempotent. Only an account it follows (422 otherwise); whatever ends the
+  // follow (unfollow, removal from followers, a block) ends the endorsement with it.
+  Result<Relationship> endorse(int64_t account_id, int64_t target_id, bool on);
+  // For each of `account_ids` in order (unknown ones included): its followers that
+  // `viewer` follows (Mastodon's familiar followers), without the accounts the viewer
+  // blocks, is blocked by or mutes; none of an account that blocks the viewer.
+  using FamiliarFollowers = std::pair<int64_t, std::vector<int64_t>>;
+  Result<std::vector<FamiliarFollowers>> familiar_followers(
+      int64_t viewer, const std::vector<int64_t>& account_ids);
 
   // Lists of accounts, each a page of rows (row id, account id), newest first.
   // Followers and following of an account (kNotFound for an unknown one), as `viewer`
@@ -44,6 +55,7 @@ class Relationships final : private ServiceBase {
   Result<AccountRows> follow_requests(int64_t account_id, const Page& page);
   Result<AccountRows> blocks(int64_t account_id, const Page& page);
   Result<AccountRows> mutes(int64_t account_id, const Page& page);
+  Result<AccountRows> endorsements(int64_t account_id, const Page& page);
 
  private:
   // Whether `viewer` may see the follow lists of `account_id` (kNotFound: no such account).

@@ -1,4 +1,4 @@
-// Microblog: hashtags as entities, and following them. A followed tag's public
+// Microblog: hashtags as entities, following them and featuring them. A followed tag's public
 // posts reach the follower's home feed by the same fan-out as a followed
 // account's (deliver() in posts.cc); the store's home timeline query, which
 // rebuilds a feed, includes them the same way.
@@ -103,6 +103,44 @@ Result<std::vector<Tag>> Tags::followed_tags(int64_t account_id, const Page& pag
   std::vector<std::string> shown;
   for (auto& t : page_of(std::move(all), page)) shown.push_back(std::move(t.name));
   return tag_entities(account_id, shown);
+}
+
+Result<std::vector<FeaturedTag>> Tags::featured_tags(int64_t account_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto account, store_.account_by_id(account_id));
+  if (!account) return not_found();
+  return store_.featured_tags(account_id);
+}
+Result<FeaturedTag> Tags::feature_tag(int64_t account_id, std::string_view name) {
+  if (!name.empty() && name.front() == '#') name.remove_prefix(1);
+  if (name.empty()) return unprocessable("Validation failed: Name can't be blank");
+  if (!is_valid_tag(name)) return unprocessable("Validation failed: Tag is invalid");
+  const std::string normalized = normalize_tag(name);
+  PUBLIUS_ASSIGN_OR_RETURN(auto id, store_.feature_tag(account_id, normalized, kMaxFeaturedTags));
+  if (!id)
+    return unprocessable("Validation failed: you cannot feature more than " +
+                         std::to_string(kMaxFeaturedTags) + " hashtags");
+  PUBLIUS_ASSIGN_OR_RETURN(auto featured, store_.featured_tags(account_id));
+  for (auto& f : featured)
+    if (f.id == *id) return std::move(f);
+  return not_found();  // unfeatured meanwhile
+}
+Status Tags::unfeature_tag(int64_t account_id, int64_t featured_tag_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(bool removed, store_.unfeature_tag(account_id, featured_tag_id));
+  if (!removed) return not_found();
+  return ok_status();
+}
+Result<std::vector<Tag>> Tags::featured_tag_suggestions(int64_t account_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto featured, store_.featured_tags(account_id));
+  // Asking for as many more as are featured leaves enough once those are left out.
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto used,
+      store_.listed_tags_of(account_id, static_cast<int>(kMaxFeaturedTags + featured.size())));
+  std::erase_if(used, [&](const std::string& name) {
+    return std::any_of(featured.begin(), featured.end(),
+                       [&](const FeaturedTag& f) { return f.name == name; });
+  });
+  if (used.size() > kMaxFeaturedTags) used.resize(kMaxFeaturedTags);
+  return tag_entities(account_id, used);
 }
 
 }  // namespace publius::domain

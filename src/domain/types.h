@@ -207,6 +207,22 @@ struct NotificationRequestEntry {
   std::optional<Post> last_status;
 };
 
+// A report as its reporter files it (Mastodon's POST /api/v1/reports).
+struct NewReport {
+  int64_t target_id = 0;
+  std::vector<int64_t> status_ids;
+  std::string comment;
+  std::optional<ReportCategory> category;  // unset: `other`, or `violation` with rules
+  std::vector<int> rule_ids;
+};
+
+// Which reports a moderator lists (Mastodon's admin report filters).
+struct ReportFilter {
+  bool resolved = false;
+  std::optional<int64_t> reporter_id;
+  std::optional<int64_t> target_id;
+};
+
 // A notification with the post it is about, when it is about one the
 // recipient may see (sealed until the reader's key opens it).
 struct NotificationEntry {

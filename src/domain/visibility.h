@@ -1,6 +1,8 @@
 // VisibilityRule: the one rule of who may see a post. Every post that leaves the
 // server (API, web UI, notifications, search, conversations, a boost's
-// original, a reply's parent, the legal desk's notices) passes through it.
+// original, a reply's parent, the legal desk's notices) passes through it, once:
+// the posts attached to a report passed it for their reporter, who shows them to
+// the moderators (Reports::reported_posts).
 //
 // A post is visible to its author; to anyone (signed in or not) when public or
 // unlisted; when followers-only, to followers and the accounts it mentions;
@@ -43,7 +45,8 @@ bool mentions(const Post& post, int64_t account_id);
 
 // Where `post` counts and is found beyond its own page (store::PostListing), by
 // the rule above: only what anyone may see (public and unlisted posts) counts
-// as a reply or lists its hashtags, as in Mastodon; only public posts are in
+// as a reply or lists its hashtags (hashtag search, its author's featured
+// tags), as in Mastodon; only public posts are in
 // full-text search and the public timelines (unlisted means "not in search");
 // every post but boosts and direct messages counts on its author's profile.
 // Decided once, when the post is written: a post's visibility never changes.

@@ -72,7 +72,11 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
         {"following", c.following, "accounts this account follows"},
         {"followers", c.followers, "accounts following this account"},
         {"favourites", c.favourites, "posts this account favourited"},
-        {"boosts", c.boosts, "posts this account boosted"}}});
+        {"boosts", c.boosts, "posts this account boosted"},
+        {"featured_tags", c.featured_tags,
+         "hashtags shown on this account's profile; no time of featuring is kept"},
+        {"endorsements", c.endorsements,
+         "accounts this account features on its profile; no time of featuring is kept"}}});
   inv.groups.push_back(
       {"non_public_content",
        {{"followers_only_posts", followers_only_posts,
@@ -98,6 +102,14 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
          "no time of voting is kept"},
         {"followed_tags", c.followed_tags,
          "hashtags this account follows (private); no time or order of following is kept"},
+        {"reports_filed", c.reports_filed,
+         "open reports this account filed to the moderators (the reported account and posts, "
+         "category, rules and comment); the link to this account is erased when a report is "
+         "resolved, and only days are kept"},
+        {"reports_about", c.reports_about,
+         "reports to the moderators naming this account, open or resolved (its posts, category, "
+         "rules and the reporter's comment); who filed them is no part of this account's "
+         "records"},
         {"posting_defaults", 1,
          "settings for new posts: visibility " +
              std::string(domain::visibility_name(c.default_visibility)) +
@@ -161,7 +173,9 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
            plural(c.following, "follows") + ", " + plural(c.followers, "followers") + ", " +
            plural(c.conversations, "direct-message threads") + " (participants and read state), " +
            plural(c.poll_votes, "poll choices") + " (undated), " +
-           plural(c.followed_tags, "followed hashtags") + " (undated) and the posting defaults"},
+           plural(c.followed_tags, "followed hashtags") + " (undated), " +
+           plural(c.reports_filed, "open reports filed") + " and " +
+           plural(c.reports_about, "reports about it") + " (by day), and the posting defaults"},
       {"content", content_count > 0,
        content_count > 0
            ? plural(public_posts, "public") + ", " + plural(unlisted_posts, "unlisted") + " and " +

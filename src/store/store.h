@@ -141,6 +141,25 @@ struct InstanceStats {
   int64_t statuses = 0;
 };
 
+// A page of the profile directory (Store::directory): the accounts whose owners
+// listed them (Account::discoverable) but those in `excluded`, in `order` (kActive:
+// the latest post day first, accounts that never posted last; ties and kNew: the
+// newest account first), from `offset`.
+struct DirectoryQuery {
+  domain::DirectoryOrder order = domain::DirectoryOrder::kActive;
+  std::vector<int64_t> excluded;
+  int64_t offset = 0;
+  int limit = 40;
+};
+
+// Which reports Store::reports() reads: those resolved or open (unset: both), filed by
+// `reporter_id` (while the link is kept) and about `target_id`.
+struct ReportQuery {
+  std::optional<bool> resolved;
+  std::optional<int64_t> reporter_id;
+  std::optional<int64_t> target_id;
+};
+
 // A browser session of the web UI (web/session.h). Keyed by a hash of the
 // cookie's secret; only days are kept (shield rule), never a client address.
 struct WebSession {
@@ -194,6 +213,10 @@ struct AccountInventoryCounts {
   int64_t conversations = 0;    // direct-message threads in the account's list (metadata only)
   int64_t poll_votes = 0;       // options the account chose in others' polls (no times kept)
   int64_t followed_tags = 0;    // hashtags the account follows (no times kept)
+  int64_t featured_tags = 0;    // hashtags the account features on its profile (public)
+  int64_t endorsements = 0;     // accounts it features on its profile (public)
+  int64_t reports_filed = 0;    // open reports it filed (resolving one erases the link)
+  int64_t reports_about = 0;    // reports naming it, open or resolved
   int64_t scheduled_posts = 0;  // posts waiting for their publication time (text in clear)
   // The account's posting defaults (settings).
   domain::Visibility default_visibility = domain::Visibility::kPublic;
@@ -235,7 +258,8 @@ struct PostListing {
   bool counted = false;           // its author's statuses_count and last status day
   bool counted_as_reply = false;  // its parent's replies_count
   bool in_search = false;         // full-text search finds it by its words
-  bool tags_in_search = false;    // hashtag search lists its hashtags
+  // Hashtag search lists its hashtags, and they count on its author's featured tags.
+  bool tags_in_search = false;
   // The public and hashtag timelines, and the history of use of its hashtags.
   bool in_public_timelines = false;
 };
@@ -282,6 +306,7 @@ struct EndedFollow {
   int64_t follower_id = 0;
   int64_t followed_id = 0;
   bool leave_lists = false;
+  bool unendorse = false;  // the follower's endorsement of the followed account goes too
 };
 
 class Store {
@@ -302,6 +327,7 @@ class Store {
   virtual Result<std::vector<Account>> accounts_by_ids(const std::vector<int64_t>& ids) = 0;
   virtual Result<std::vector<Account>> search_accounts(std::string_view prefix, int limit,
                                                        int offset) = 0;
+  virtual Result<std::vector<int64_t>> directory(const DirectoryQuery& q) = 0;
   virtual Status update_profile(int64_t id, const ProfileUpdate& u) = 0;
   virtual Status set_role(int64_t id, domain::Role role) = 0;
   virtual Result<std::string> password_hash(int64_t account_id) = 0;
@@ -503,6 +529,18 @@ class Store {
                                                                      const Page& p) = 0;
   virtual Result<std::vector<std::pair<int64_t, int64_t>>> mutes_of(int64_t account_id,
                                                                     const Page& p) = 0;
+  // Endorsements (Mastodon's account pins: accounts featured on a profile), one row
+  // each. set_endorsement() says whether it changed anything; endorsing writes only
+  // while `account_id` follows `target_id`, checked in the same transaction (the
+  // domain endorses only whom one follows, and EndedFollow::unendorse ends both
+  // together): kUnprocessable when there is no such follow. endorsements() pages an
+  // account's by row id: pairs of (row id, account id).
+  virtual Result<bool> set_endorsement(int64_t account_id, int64_t target_id, bool on) = 0;
+  virtual Result<std::vector<std::pair<int64_t, int64_t>>> endorsements(int64_t account_id,
+                                                                        const Page& p) = 0;
+  // The followers of `account_id` that `viewer_id` follows, ascending.
+  virtual Result<std::vector<int64_t>> followers_followed_by(int64_t account_id,
+                                                             int64_t viewer_id) = 0;
   // Every follower id of an account, ascending: the fan-out list.
   virtual Result<std::vector<int64_t>> follower_ids(int64_t account_id) = 0;
   // Every account `account_id` follows, ascending.
@@ -516,6 +554,19 @@ class Store {
   virtual Result<bool> set_tag_follow(int64_t account_id, const std::string& tag, bool on) = 0;
   virtual Result<std::vector<std::string>> followed_tags(int64_t account_id) = 0;
   virtual Result<std::vector<int64_t>> tag_follower_ids(const std::vector<std::string>& tags) = 0;
+  // Featured hashtags (Mastodon's FeaturedTag), by normalized name, one row each
+  // (its id names it). featured_tags() gives the account's, oldest feature first, each
+  // with the account's posts listed tags_in_search that carry it; feature_tag()
+  // features `tag` and gives the feature's id (the existing one when the tag is
+  // featured already), or nullopt when the account features `at_most` tags already;
+  // unfeature_tag() says whether the account had that feature. listed_tags_of() gives
+  // the hashtags of the account's posts listed tags_in_search, the most recently used
+  // first, at most `limit`.
+  virtual Result<std::vector<domain::FeaturedTag>> featured_tags(int64_t account_id) = 0;
+  virtual Result<std::optional<int64_t>> feature_tag(int64_t account_id, const std::string& tag,
+                                                     size_t at_most) = 0;
+  virtual Result<bool> unfeature_tag(int64_t account_id, int64_t featured_tag_id) = 0;
+  virtual Result<std::vector<std::string>> listed_tags_of(int64_t account_id, int limit) = 0;
   // The days since `since_day_ms` (midnight UTC) on which posts listed
   // in_public_timelines carried `tag`, with their counts, in no particular order;
   // days without any are left out.
@@ -594,6 +645,16 @@ class Store {
                                                                    int limit) = 0;
   virtual Result<bool> mark_conversation_read(int64_t account_id, int64_t id) = 0;
   virtual Result<bool> delete_conversation(int64_t account_id, int64_t id) = 0;
+
+  // Reports (domain::Report). insert_report() stores a new one with its posts and gives
+  // it its id (kNotFound when an account or post it names is gone); report() gives
+  // nothing for an unknown id; reports() pages by id, newest first; update_report()
+  // makes the stored report's reporter, resolution, assignment and updated day those of
+  // `r` (kNotFound when it is gone).
+  virtual Result<domain::Report> insert_report(const domain::Report& r) = 0;
+  virtual Result<std::optional<domain::Report>> report(int64_t id) = 0;
+  virtual Result<std::vector<domain::Report>> reports(const ReportQuery& q, const Page& p) = 0;
+  virtual Status update_report(const domain::Report& r) = 0;
 
   // Counts for /api/v1/instance: the accounts, and the posts listed `counted`.
   virtual Result<InstanceStats> instance_stats() = 0;

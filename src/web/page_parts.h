@@ -1,5 +1,6 @@
-// Markup pieces shared by the page renderers (pages.cc, legal_pages.cc): forms
-// that always carry the CSRF token, one-button action forms and form messages.
+// Markup pieces shared by the page renderers (pages.cc, legal_pages.cc,
+// report_pages.cc): forms that always carry the CSRF token, one-button action
+// forms, form messages, posts as timeline entries and an account's one-line name.
 // Pure; thread-safe.
 #pragma once
 
@@ -20,5 +21,14 @@ void button_form(Html& h, const Frame& f, std::string_view action, std::string_v
 
 // The error (role=alert) and notice (role=status) paragraphs of a form page.
 void form_messages(Html& h, std::string_view error, std::string_view notice);
+
+// Newer/older links under a list; nothing when both are empty.
+void render_pager(Html& h, const Pager& p);
+
+// Posts as timeline entries, each with the viewer's actions.
+void render_posts(Html& h, const Frame& f, const std::vector<PostView>& posts);
+
+// An account's avatar, linked display name and @username on one line.
+void account_line(Html& h, const domain::Account& a);
 
 }  // namespace publius::web

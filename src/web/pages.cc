@@ -205,21 +205,6 @@ void render_post(Html& h, const Frame& f, const PostView& v, bool focus) {
   h.close("div").close("article");
 }
 
-void render_posts(Html& h, const Frame& f, const std::vector<PostView>& posts) {
-  for (const auto& v : posts) render_post(h, f, v, false);
-}
-
-void render_pager(Html& h, const Pager& p) {
-  if (p.newer.empty() && p.older.empty()) return;
-  h.open("nav", {{"class", "pager"}, {"aria-label", "Pages"}});
-  if (!p.newer.empty())
-    h.element("a", "← Newer", {{"href", p.newer}, {"rel", "prev"}});
-  else
-    h.raw("<span></span>");
-  if (!p.older.empty()) h.element("a", "Older →", {{"href", p.older}, {"rel", "next"}});
-  h.close("nav");
-}
-
 // A labelled select of the four visibilities; `name` is both its id and form field.
 void visibility_select(Html& h, std::string_view label, std::string_view name,
                        Visibility selected) {
@@ -346,13 +331,28 @@ std::string format_day_text(int64_t ms) { return format_day(ms); }
 
 void form_messages(Html& h, const FormState& s) { web::form_messages(h, s.error, s.notice); }
 
+}  // namespace
+
+void render_pager(Html& h, const Pager& p) {
+  if (p.newer.empty() && p.older.empty()) return;
+  h.open("nav", {{"class", "pager"}, {"aria-label", "Pages"}});
+  if (!p.newer.empty())
+    h.element("a", "← Newer", {{"href", p.newer}, {"rel", "prev"}});
+  else
+    h.raw("<span></span>");
+  if (!p.older.empty()) h.element("a", "Older →", {{"href", p.older}, {"rel", "next"}});
+  h.close("nav");
+}
+
+void render_posts(Html& h, const Frame& f, const std::vector<PostView>& posts) {
+  for (const auto& v : posts) render_post(h, f, v, false);
+}
+
 void account_line(Html& h, const Account& a) {
   render_avatar(h, a, 24);
   h.element("a", display_name(a), {{"href", profile_path(a)}});
   h.text(" ").element("span", "@" + a.username, {{"class", "muted"}});
 }
-
-}  // namespace
 
 void form_open(Html& h, const Frame& f, std::string_view action, std::string_view enctype) {
   h.open("form", {{"method", "post"}, {"action", action}, {"enctype", enctype, !enctype.empty()}});

@@ -185,6 +185,21 @@ std::string lists_page(const Frame& frame, const std::vector<domain::List>& list
 std::string list_edit_page(const Frame& frame, const domain::List& list,
                            const std::vector<domain::Account>& members, const FormState& state);
 
+// One report as the moderators' page shows it (report_pages.cc).
+struct ReportView {
+  domain::Report report;
+  domain::Account target;
+  std::optional<domain::Account> reporter;  // known while the report is open
+  std::optional<domain::Account> assigned;
+  std::vector<std::string> rules;  // the texts of the rules it cites
+  std::vector<PostView> posts;     // the attached posts that still exist
+};
+// The moderators' reports (admins only): the open ones, or with `resolved` the
+// resolved ones, newest first, each with its posts and the buttons to resolve,
+// reopen and take it.
+std::string reports_page(const Frame& frame, const std::vector<ReportView>& reports, bool resolved,
+                         const Pager& pager);
+
 // Path helpers: the public URLs of accounts and posts (as the API's `url` fields).
 std::string profile_path(const domain::Account& account);
 std::string post_path(const domain::Account& author, int64_t post_id);

@@ -89,6 +89,7 @@ void WebUi::register_routes(http::Router& router) {
   add_auth_routes(router);
   add_settings_routes(router);
   add_list_routes(router);
+  add_report_routes(router);
   add_action_routes(router);
   add_reading_routes(router);
 }
@@ -623,8 +624,12 @@ void WebUi::add_reading_routes(http::Router& r) {
              PUBLIUS_ASSIGN_OR_RETURN(auto account, account_from_path(req));
              PUBLIUS_ASSIGN_OR_RETURN(auto paging, input::page_from(v.params, 20, 40));
              const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
+             // ?tagged=: the posts with one hashtag (a featured tag's `url`).
+             domain::AccountPostsFilter filter;
+             if (auto tag = v.params.get("tagged"); tag && !tag->empty())
+               filter.tag = std::string(*tag);
              PUBLIUS_ASSIGN_OR_RETURN(auto posts, microblog_.timelines().account_statuses(
-                                                      viewer, account.id, {}, paging));
+                                                      viewer, account.id, filter, paging));
              PUBLIUS_ASSIGN_OR_RETURN(auto shown, views(v, posts));
              ProfilePage content;
              content.account = account;
@@ -637,6 +642,11 @@ void WebUi::add_reading_routes(http::Router& r) {
              }
              content.posts = std::move(shown);
              content.pager = pager(req, v.params, content.posts, paging.limit);
+             for (std::string* link : {&content.pager.older, &content.pager.newer}) {
+               if (filter.tag && !link->empty())
+                 *link += (link->find('?') == std::string::npos ? "?tagged=" : "&tagged=") +
+                          http::url_encode(*filter.tag);
+             }
              return page(v, profile_page(v.frame, content));
            });
 

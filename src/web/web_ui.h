@@ -12,7 +12,7 @@
 // Construct once and call register_routes() on the router the API uses too (the
 // web UI owns "/", "/@name", "/@name/ID", "/tags/X*", "/auth/*", "/home",
 // "/public", "/notifications", "/search", "/settings*", "/statuses/*",
-// "/accounts/*", "/follow_requests*" and "/static/*"; the router refuses a route
+// "/accounts/*", "/follow_requests*", "/admin/reports*" and "/static/*"; the router refuses a route
 // registered twice). Handlers are then safe to call from any thread.
 //
 // Errors: a page handler returns the domain's Error as it is, and the one wrapper
@@ -83,6 +83,7 @@ class WebUi {
   void add_action_routes(http::Router& r);
   void add_settings_routes(http::Router& r);
   void add_list_routes(http::Router& r);
+  void add_report_routes(http::Router& r);  // the moderators' reports, admins only
 
   Result<Visit> begin_visit(http::Request& request);
   // The checks of add_page() for one visit, then `handler`.

@@ -314,3 +314,89 @@ describe("blocks and mutes", () => {
     assert.deepEqual(await me.masto.v1.mutes.list(), []);
   });
 });
+
+describe("featured tags", () => {
+  test("feature, list (own and anyone's), suggestions and unfeature", async () => {
+    const { masto, account } = await registerUser("feat");
+    const tag = `Compat${account.id}`;
+    await masto.v1.statuses.create({ status: `#${tag} in the open` });
+    await masto.v1.statuses.create({ status: `#${tag} for friends`, visibility: "private" });
+    await masto.v1.statuses.create({ status: `#Suggested${account.id} too` });
+
+    const featured = await masto.v1.featuredTags.create({ name: tag });
+    assert.equal(featured.name, tag.toLowerCase());
+    // Only the post anyone may see counts; Mastodon sends the count as a string.
+    assert.equal(String(featured.statusesCount), "1");
+    assert.match(featured.lastStatusAt, /^\d{4}-\d{2}-\d{2}/);
+    assert.equal((await masto.v1.featuredTags.create({ name: `#${tag}` })).id, featured.id);
+
+    assert.deepEqual((await masto.v1.featuredTags.list()).map((f) => f.id), [featured.id]);
+    const shown = await anonymousClient().v1.accounts.$select(account.id).featuredTags.list();
+    assert.deepEqual(shown.map((f) => f.name), [tag.toLowerCase()]);
+
+    const suggested = await masto.v1.featuredTags.suggestions.list();
+    assert.deepEqual(suggested.map((t) => t.name), [`suggested${account.id}`]);
+    assert.equal(suggested[0].history.length, 7);
+
+    await masto.v1.featuredTags.$select(featured.id).remove();
+    assert.deepEqual(await masto.v1.featuredTags.list(), []);
+    await rejectsWithStatus(masto.v1.featuredTags.$select(featured.id).remove(), 404);
+    await rejectsWithStatus(masto.v1.featuredTags.create({ name: "123" }), 422);
+  });
+});
+
+describe("endorsements and familiar followers", () => {
+  test("pin only whom you follow; endorsed in relationships; listed; unpin", async () => {
+    const me = await registerUser("pinner");
+    const them = await registerUser("pinned");
+    await rejectsWithStatus(me.masto.v1.accounts.$select(them.account.id).pin(), 422);
+    await me.masto.v1.accounts.$select(them.account.id).follow();
+    const rel = await me.masto.v1.accounts.$select(them.account.id).pin();
+    assert.equal(rel.endorsed, true);
+    const [again] = await me.masto.v1.accounts.relationships.fetch({ id: [them.account.id] });
+    assert.equal(again.endorsed, true);
+    const endorsed = await me.masto.v1.endorsements.list();
+    assert.deepEqual(endorsed.map((a) => a.id), [them.account.id]);
+    assertAccountShape(endorsed[0]);
+    const unpinned = await me.masto.v1.accounts.$select(them.account.id).unpin();
+    assert.equal(unpinned.endorsed, false);
+    assert.deepEqual(await me.masto.v1.endorsements.list(), []);
+    await rejectsWithStatus(me.masto.v1.accounts.$select("999999999").pin(), 404);
+  });
+
+  test("familiar followers are the followers you follow", async () => {
+    const me = await registerUser("fam");
+    const friend = await registerUser("famfriend");
+    const target = await registerUser("famtarget");
+    await me.masto.v1.accounts.$select(friend.account.id).follow();
+    await friend.masto.v1.accounts.$select(target.account.id).follow();
+    const familiar = await me.masto.v1.accounts.familiarFollowers.fetch({
+      id: [target.account.id, friend.account.id],
+    });
+    assert.equal(familiar.length, 2);
+    assert.equal(familiar[0].id, target.account.id);
+    assert.deepEqual(familiar[0].accounts.map((a) => a.id), [friend.account.id]);
+    assert.deepEqual(familiar[1].accounts, []);
+  });
+});
+
+describe("directory", () => {
+  test("lists only accounts that chose to be discoverable, in either order", async () => {
+    const listed = await registerUser("dirlisted");
+    const quiet = await registerUser("dirquiet");
+    assert.equal(listed.account.discoverable, false);
+    const updated = await listed.masto.v1.accounts.updateCredentials({ discoverable: true });
+    assert.equal(updated.discoverable, true);
+    await listed.masto.v1.statuses.create({ status: "I am in the directory" });
+
+    const newest = await anonymousClient().v1.directory.list({ order: "new", limit: 80 });
+    assert.ok(newest.some((a) => a.id === listed.account.id));
+    assert.ok(!newest.some((a) => a.id === quiet.account.id));
+    const active = await quiet.masto.v1.directory.list({ order: "active", local: true });
+    assert.ok(active.some((a) => a.id === listed.account.id));
+    active.forEach(assertAccountShape);
+    const skipped = await anonymousClient().v1.directory.list({ order: "new", offset: 100000 });
+    assert.deepEqual(skipped, []);
+    await rejectsWithStatus(anonymousClient().v1.directory.list({ order: "oldest" }), 400);
+  });
+});

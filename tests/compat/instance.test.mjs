@@ -64,4 +64,21 @@ describe("instance", () => {
     assert.deepEqual(await masto.v2.filters.list(), []);
     assert.deepEqual(await masto.v1.announcements.list(), []);
   });
+
+  test("extended description, languages, activity and peers", async () => {
+    const client = anonymousClient();
+    const extended = await client.v1.instance.extendedDescription.fetch();
+    assert.ok(!Number.isNaN(Date.parse(extended.updatedAt)));
+    assert.match(extended.content, /^<p>/);
+    const languages = await client.v1.instance.languages.list();
+    assert.ok(languages.length > 100);
+    assert.deepEqual(languages.find((l) => l.code === "en"), { code: "en", name: "English" });
+    // Weekly activity and peers are published as empty lists
+    // (docs/decisions/0005-instance-activity-and-peers.md).
+    assert.deepEqual(await client.v1.instance.activity.list(), []);
+    assert.deepEqual(await client.v1.instance.peers.list(), []);
+    const instance = await client.v2.instance.fetch();
+    assert.equal(instance.configuration.accounts.maxFeaturedTags, 10);
+    assert.equal(instance.apiVersions.mastodon, 2);
+  });
 });

@@ -61,13 +61,44 @@ TEST_F(InstanceApiIntegration, EmptyCollectionsForFeaturesNotYetBuilt) {
   }
   // A signed-in user's own (as in Mastodon): a token is required.
   auto u = new_user("empty");
-  for (const char* path : {"/api/v1/announcements", "/api/v2/suggestions", "/api/v1/featured_tags",
-                           "/api/v1/endorsements"}) {
+  for (const char* path : {"/api/v1/announcements", "/api/v2/suggestions"}) {
     auto r = api().get(path, u.token);
     EXPECT_EQ(r.status, 200) << path << " " << r;
     EXPECT_EQ(r.body, "[]") << path;
     expect_error(api().get(path), 401);
   }
+}
+
+// Mastodon's ExtendedDescription (the operator's texts as HTML), the languages it knows, and
+// the weekly activity and peers the shield leaves empty
+// (docs/decisions/0005-instance-activity-and-peers.md); anyone may read them.
+TEST_F(InstanceApiIntegration, ExtendedDescriptionLanguagesActivityAndPeers) {
+  auto extended = Api::ok_json(api().get("/api/v1/instance/extended_description"));
+  EXPECT_TRUE(contains(str(extended, "updated_at"), "T00:00:00.000Z"))
+      << str(extended, "updated_at");
+  EXPECT_TRUE(starts_with(str(extended, "content"), "<p>")) << str(extended, "content");
+  auto languages = Api::ok_json(api().get("/api/v1/instance/languages"));
+  ASSERT_EQ(arr(languages).size(), 183u) << "every ISO 639-1 code";
+  EXPECT_EQ(str(languages, "0.code"), "aa");
+  EXPECT_EQ(str(languages, "0.name"), "Afar");
+  bool english = false;
+  for (const auto& l : arr(languages))
+    english |= str(l, "code") == "en" && str(l, "name") == "English";
+  EXPECT_TRUE(english);
+  for (const char* path : {"/api/v1/instance/activity", "/api/v1/instance/peers"}) {
+    auto r = api().get(path);
+    EXPECT_EQ(r.status, 200) << path;
+    EXPECT_EQ(r.body, "[]") << path;
+    EXPECT_TRUE(r.is_json()) << path;
+    // A token is not read here, so even an invalid one changes nothing.
+    EXPECT_EQ(api().get(path, "not-a-token").status, 200) << path;
+  }
+  auto v2 = Api::ok_json(api().get("/api/v2/instance"));
+  EXPECT_EQ(num(v2, "api_versions.mastodon"), 2);
+  EXPECT_EQ(num(v2, "configuration.accounts.max_featured_tags"), 10);
+  EXPECT_EQ(
+      num(Api::ok_json(api().get("/api/v1/instance")), "configuration.accounts.max_featured_tags"),
+      10);
 }
 
 TEST_F(InstanceApiIntegration, Preferences) {

@@ -345,6 +345,11 @@ TEST_F(LifecycleIntegration, DescriptionAndRulesReachTheInstanceApiAndLandingPag
   shapes::expect_each(rules, shapes::rule(), "Rule");
   shapes::expect_each(at(v1, "rules"), shapes::rule(), "V1::Instance.rules");
   EXPECT_EQ(str(rules, "1.id"), "2");
+  // The extended description is both, as HTML with the rules in order.
+  auto extended = Api::ok_json(api.get("/api/v1/instance/extended_description"));
+  EXPECT_EQ(str(extended, "content"),
+            "<p>A quiet place.</p><h2>Rules</h2><ol><li><p>No harassment.</p></li><li><p>Keep it "
+            "legal.</p></li></ol>");
   auto landing = api.get("/");
   EXPECT_TRUE(contains(landing.body, "<li>Keep it legal.</li>")) << landing.body;
   EXPECT_TRUE(contains(landing.body, "A quiet place.")) << landing.body;

@@ -1071,10 +1071,14 @@ inline std::string file_name_of(const std::string& url) { return url.substr(url.
 
 class ApiIntegrationTest : public ::testing::Test {
  protected:
-  static void SetUpTestSuite() {
+  static void SetUpTestSuite() { start_suite_server(); }
+
+  // Starts the suite's server with `extra` serve flags (a suite whose server needs them
+  // calls this from its own SetUpTestSuite), its app and app token.
+  static void start_suite_server(const std::vector<std::string>& extra = {}) {
     server_ = new ServerProcess;
     data_dir_ = make_temp_dir();
-    if (data_dir_.empty() || !server_->start(data_dir_)) return;
+    if (data_dir_.empty() || !server_->start(data_dir_, extra)) return;
     api_ = new Api(server_->port());
     app_ = api_->create_app("read write follow push", "urn:ietf:wg:oauth:2.0:oob",
                             "Integration Suite");

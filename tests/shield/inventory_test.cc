@@ -47,6 +47,9 @@ TEST_F(InventoryTest, CountsEveryKindOfDatum) {
   filter.keywords = {{0, "election", true}, {0, "poll", false}};
   ASSERT_TRUE(microblog_->filters().save_filter(alice, filter).ok());
   ASSERT_TRUE(microblog_->tags().follow_tag(alice, "Privacy").ok());
+  ASSERT_TRUE(microblog_->tags().feature_tag(alice, "Federalist").ok());
+  ASSERT_TRUE(microblog_->relationships().endorse(alice, bob, true).ok());
+  ASSERT_TRUE(microblog_->reports().file_report(alice, {.target_id = carol}).ok());
 
   StoreDisclosureInventory inventory(*store_);
   auto inv = inventory.for_username("@alice");
@@ -63,6 +66,10 @@ TEST_F(InventoryTest, CountsEveryKindOfDatum) {
   EXPECT_EQ(item(*inv, "non_public_content", "filters"), 1);
   EXPECT_EQ(item(*inv, "non_public_content", "filter_keywords"), 2);
   EXPECT_EQ(item(*inv, "non_public_content", "followed_tags"), 1);
+  EXPECT_EQ(item(*inv, "public", "featured_tags"), 1);
+  EXPECT_EQ(item(*inv, "public", "endorsements"), 1);
+  EXPECT_EQ(item(*inv, "non_public_content", "reports_filed"), 1);
+  EXPECT_EQ(item(*inv, "non_public_content", "reports_about"), 0);
   EXPECT_NE(inv->holding("non_content_records")->what.find("1 followed hashtags (undated)"),
             std::string::npos);
   EXPECT_EQ(item(*inv, "sealed_content", "direct_messages"), 1);
@@ -94,6 +101,10 @@ TEST_F(InventoryTest, CountsEveryKindOfDatum) {
   ASSERT_TRUE(bobs_inventory.ok());
   EXPECT_EQ(item(*bobs_inventory, "sealed_content", "direct_messages_received"), 1);
   EXPECT_EQ(item(*bobs_inventory, "non_public_content", "conversations"), 1);
+  auto carols_inventory = inventory.for_account(carol);
+  ASSERT_TRUE(carols_inventory.ok());
+  EXPECT_EQ(item(*carols_inventory, "non_public_content", "reports_about"), 1);
+  EXPECT_EQ(item(*carols_inventory, "non_public_content", "reports_filed"), 0);
 
   auto json = boost::json::parse(inventory_to_json(*inv)).as_object();
   EXPECT_EQ(json.at("groups").at("sealed_content").at("direct_messages").at("count").as_int64(), 1);

@@ -564,6 +564,60 @@ ALTER TABLE accounts ADD COLUMN discoverable INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE accounts ADD COLUMN indexable INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE accounts ADD COLUMN hide_collections INTEGER NOT NULL DEFAULT 0;
 )sql",
+    // Featured hashtags (Mastodon's FeaturedTag): which account shows which tag
+    // (normalized) on its profile, which is public; the row id names the feature. No
+    // time is kept: the counts shown with a feature are read from the posts.
+    R"sql(
+CREATE TABLE featured_tags (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  tag TEXT NOT NULL,
+  UNIQUE (account_id, tag)
+);
+)sql",
+    // Endorsements (Mastodon's account pins): the accounts one features on one's
+    // profile, only while following them. Featuring is public; the row id orders them
+    // and no time is kept.
+    R"sql(
+CREATE TABLE endorsements (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  target_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  UNIQUE (account_id, target_id)
+);
+CREATE INDEX endorsements_target ON endorsements(target_id);
+)sql",
+    // Reports to the moderators (domain::Report): the reported account and posts, why,
+    // and the moderators' handling, with days only. The reporter's account is kept while
+    // the report is open and erased when it is resolved (docs/decisions/0006-reports.md);
+    // no address or user agent exists to keep. A report goes with the reported account;
+    // an attached post that is deleted leaves it.
+    R"sql(
+CREATE TABLE reports (
+  id INTEGER PRIMARY KEY,
+  reporter_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+  target_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  category INTEGER NOT NULL,
+  comment TEXT NOT NULL,
+  rule_ids TEXT NOT NULL DEFAULT '',
+  created_day INTEGER NOT NULL,
+  updated_day INTEGER NOT NULL,
+  action_taken_day INTEGER,
+  action_taken_by_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL,
+  assigned_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL
+);
+CREATE INDEX reports_target ON reports(target_id);
+CREATE INDEX reports_reporter ON reports(reporter_id) WHERE reporter_id IS NOT NULL;
+CREATE INDEX reports_open ON reports(id) WHERE action_taken_day IS NULL;
+CREATE INDEX reports_resolved_by ON reports(action_taken_by_id) WHERE action_taken_by_id IS NOT NULL;
+CREATE INDEX reports_assigned ON reports(assigned_id) WHERE assigned_id IS NOT NULL;
+CREATE TABLE report_statuses (
+  report_id INTEGER NOT NULL REFERENCES reports(id) ON DELETE CASCADE,
+  status_id INTEGER NOT NULL REFERENCES statuses(id) ON DELETE CASCADE,
+  PRIMARY KEY (report_id, status_id)
+) WITHOUT ROWID;
+CREATE INDEX report_statuses_status ON report_statuses(status_id);
+)sql",
 };
 
 }  // namespace

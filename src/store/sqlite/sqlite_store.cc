@@ -262,6 +262,10 @@ Result<bool> end_follow_in(Db& db, const EndedFollow& ended) {
                     "FROM lists WHERE account_id = ?1)",
                     bind_pair));
   }
+  if (ended.unendorse) {
+    PUBLIUS_TRY(
+        run(db, "DELETE FROM endorsements WHERE account_id = ? AND target_id = ?", bind_pair));
+  }
   return true;
 }
 
@@ -570,6 +574,18 @@ Result<std::vector<Account>> SqliteStore::search_accounts(std::string_view prefi
   while (stmt.step()) out.push_back(read_account(stmt));
   PUBLIUS_TRY(stmt.status());
   return out;
+}
+
+Result<std::vector<int64_t>> SqliteStore::directory(const DirectoryQuery& q) {
+  std::lock_guard lock(mu_);
+  std::string sql = "SELECT id FROM accounts WHERE discoverable = 1";
+  if (!q.excluded.empty()) sql += " AND id NOT IN (" + id_list(q.excluded) + ")";
+  sql += q.order == domain::DirectoryOrder::kActive
+             ? " ORDER BY last_status_day IS NULL, last_status_day DESC, id DESC"
+             : " ORDER BY id DESC";
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(sql + " LIMIT ? OFFSET ?"));
+  stmt.bind(1, std::max(1, q.limit)).bind(2, std::max<int64_t>(0, q.offset));
+  return collect_ids(stmt);
 }
 
 Status SqliteStore::update_profile(int64_t id, const ProfileUpdate& u) {
@@ -1531,7 +1547,8 @@ Result<std::vector<Relationship>> SqliteStore::relationships(int64_t account_id,
                   " (SELECT notifications FROM mutes WHERE account_id = ?1 AND target_id = ?2),"
                   " EXISTS(SELECT 1 FROM follow_requests WHERE account_id = ?1 AND target_id = ?2),"
                   " EXISTS(SELECT 1 FROM follow_requests WHERE account_id = ?2 AND target_id = ?1),"
-                  " (SELECT sealed FROM account_notes WHERE account_id = ?1 AND target_id = ?2)"));
+                  " (SELECT sealed FROM account_notes WHERE account_id = ?1 AND target_id = ?2),"
+                  " EXISTS(SELECT 1 FROM endorsements WHERE account_id = ?1 AND target_id = ?2)"));
   for (int64_t id : ids) {
     stmt.bind(1, account_id).bind(2, id);
     Relationship r;
@@ -1548,6 +1565,7 @@ Result<std::vector<Relationship>> SqliteStore::relationships(int64_t account_id,
       r.requested = stmt.boolean(6);
       r.requested_by = stmt.boolean(7);
       r.sealed_note = stmt.blob(8);
+      r.endorsed = stmt.boolean(9);
     }
     PUBLIUS_TRY(stmt.status());
     stmt.reset();
@@ -1575,6 +1593,45 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::mutes_of(int64_t a
                                                                        const Page& p) {
   std::lock_guard lock(mu_);
   return paged_pairs("mutes", "account_id", "target_id", account_id, p);
+}
+
+Result<bool> SqliteStore::set_endorsement(int64_t account_id, int64_t target_id, bool on) {
+  std::lock_guard lock(mu_);
+  const auto bind_pair = [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); };
+  if (!on) {
+    PUBLIUS_TRY(
+        run(db_, "DELETE FROM endorsements WHERE account_id = ? AND target_id = ?", bind_pair));
+    return db_.changes() > 0;
+  }
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      bool following,
+      exists(db_, "SELECT 1 FROM follows WHERE account_id = ? AND target_id = ?", bind_pair));
+  if (!following) return unprocessable("no follow to endorse");
+  PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO endorsements (account_id, target_id) VALUES (?, ?)",
+                  bind_pair));
+  const bool added = db_.changes() > 0;
+  PUBLIUS_TRY(tx.commit());
+  return added;
+}
+
+Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::endorsements(int64_t account_id,
+                                                                           const Page& p) {
+  std::lock_guard lock(mu_);
+  return paged_pairs("endorsements", "account_id", "target_id", account_id, p);
+}
+
+Result<std::vector<int64_t>> SqliteStore::followers_followed_by(int64_t account_id,
+                                                                int64_t viewer_id) {
+  std::lock_guard lock(mu_);
+  // From the viewer's follows (usually far fewer than a popular account's followers).
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare_cached("SELECT mine.target_id FROM follows mine JOIN follows theirs ON "
+                         "theirs.account_id = mine.target_id AND theirs.target_id = ?1 WHERE "
+                         "mine.account_id = ?2 ORDER BY mine.target_id"));
+  stmt.bind(1, account_id).bind(2, viewer_id);
+  return collect_ids(stmt);
 }
 
 Result<std::vector<int64_t>> SqliteStore::follower_ids(int64_t account_id) {
@@ -1702,6 +1759,74 @@ Result<std::vector<domain::TagDay>> SqliteStore::tag_history(std::string_view ta
   while (stmt.step()) days.push_back({stmt.int64(0), stmt.int64(1), stmt.int64(2)});
   PUBLIUS_TRY(stmt.status());
   return days;
+}
+
+// ---- Featured hashtags ----
+
+Result<std::vector<domain::FeaturedTag>> SqliteStore::featured_tags(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  // Each feature's posts are found from the account's own (statuses_account), then
+  // looked up by tag: a popular tag's other authors are never read.
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare_cached("SELECT f.id, f.tag, (SELECT count(*) FROM statuses s JOIN status_tags "
+                         "t ON t.status_id = s.id AND t.tag = f.tag WHERE s.account_id = "
+                         "f.account_id AND s.tags_in_search = 1), (SELECT max(s.created_ms) FROM "
+                         "statuses s JOIN status_tags t ON t.status_id = s.id AND t.tag = f.tag "
+                         "WHERE s.account_id = f.account_id AND s.tags_in_search = 1) FROM "
+                         "featured_tags f WHERE f.account_id = ? ORDER BY f.id"));
+  stmt.bind(1, account_id);
+  std::vector<domain::FeaturedTag> out;
+  while (stmt.step()) {
+    out.push_back({.id = stmt.int64(0),
+                   .account_id = account_id,
+                   .name = stmt.text(1),
+                   .statuses_count = stmt.int64(2),
+                   .last_status_ms = stmt.optional_int64(3)});
+  }
+  PUBLIUS_TRY(stmt.status());
+  return out;
+}
+
+Result<std::optional<int64_t>> SqliteStore::feature_tag(int64_t account_id, const std::string& tag,
+                                                        size_t at_most) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto existing, db_.prepare("SELECT id FROM featured_tags WHERE account_id = ? AND tag = ?"));
+  existing.bind(1, account_id).bind(2, tag);
+  if (existing.step()) return std::optional<int64_t>(existing.int64(0));
+  PUBLIUS_TRY(existing.status());
+  PUBLIUS_TRY(run(
+      db_,
+      "INSERT INTO featured_tags (account_id, tag) SELECT ?1, ?2 WHERE (SELECT "
+      "count(*) FROM featured_tags WHERE account_id = ?1) < ?3",
+      [&](Stmt& s) { s.bind(1, account_id).bind(2, tag).bind(3, static_cast<int64_t>(at_most)); }));
+  if (db_.changes() == 0) return std::optional<int64_t>();
+  const int64_t id = db_.last_insert_id();
+  PUBLIUS_TRY(tx.commit());
+  return std::optional<int64_t>(id);
+}
+
+Result<bool> SqliteStore::unfeature_tag(int64_t account_id, int64_t featured_tag_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(run(db_, "DELETE FROM featured_tags WHERE id = ? AND account_id = ?",
+                  [&](Stmt& s) { s.bind(1, featured_tag_id).bind(2, account_id); }));
+  return db_.changes() > 0;
+}
+
+Result<std::vector<std::string>> SqliteStore::listed_tags_of(int64_t account_id, int limit) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare_cached("SELECT t.tag FROM statuses s JOIN status_tags t ON t.status_id = s.id "
+                         "WHERE s.account_id = ? AND s.tags_in_search = 1 GROUP BY t.tag ORDER "
+                         "BY max(s.id) DESC LIMIT ?"));
+  stmt.bind(1, account_id).bind(2, std::max(0, limit));
+  std::vector<std::string> tags;
+  while (stmt.step()) tags.push_back(stmt.text(0));
+  PUBLIUS_TRY(stmt.status());
+  return tags;
 }
 
 // ---- Notifications ----
@@ -2019,6 +2144,128 @@ Result<bool> SqliteStore::delete_conversation(int64_t account_id, int64_t id) {
   PUBLIUS_TRY(run(db_, "DELETE FROM conversations WHERE account_id = ? AND id = ?",
                   [&](Stmt& s) { s.bind(1, account_id).bind(2, id); }));
   return db_.changes() > 0;
+}
+
+// ---- Reports ----
+
+namespace {
+
+constexpr const char* kReportColumns =
+    "id, reporter_id, target_id, category, comment, rule_ids, created_day, updated_day, "
+    "action_taken_day, action_taken_by_id, assigned_id";
+
+// A report row, with its posts read after.
+domain::Report read_report(const Stmt& s) {
+  domain::Report r;
+  r.id = s.int64(0);
+  r.reporter_id = s.optional_int64(1);
+  r.target_id = s.int64(2);
+  r.category = static_cast<domain::ReportCategory>(s.int64(3));
+  r.comment = s.text(4);
+  // Rule positions, space-separated.
+  const std::string rules = s.text(5);
+  for (const char *at = rules.data(), *end = at + rules.size(); at < end;) {
+    int position = 0;
+    const auto parsed = std::from_chars(at, end, position);
+    if (parsed.ec == std::errc()) r.rule_ids.push_back(position);
+    at = parsed.ptr + 1;
+  }
+  r.created_day_ms = s.int64(6);
+  r.updated_day_ms = s.int64(7);
+  r.action_taken_day_ms = s.optional_int64(8);
+  r.action_taken_by_id = s.optional_int64(9);
+  r.assigned_id = s.optional_int64(10);
+  return r;
+}
+
+// Fills in each report's posts, ascending.
+Status read_report_statuses(Db& db, std::vector<domain::Report>& reports) {
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db.prepare_cached("SELECT status_id FROM report_statuses WHERE report_id = ? "
+                                   "ORDER BY status_id"));
+  for (auto& r : reports) {
+    stmt.bind(1, r.id);
+    PUBLIUS_ASSIGN_OR_RETURN(r.status_ids, collect_ids(stmt));
+    stmt.reset();
+  }
+  return ok_status();
+}
+
+}  // namespace
+
+Result<domain::Report> SqliteStore::insert_report(const domain::Report& r) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
+  std::vector<int64_t> rules(r.rule_ids.begin(), r.rule_ids.end());
+  PUBLIUS_TRY(run(db_,
+                  "INSERT INTO reports (reporter_id, target_id, category, comment, rule_ids, "
+                  "created_day, updated_day, action_taken_day, action_taken_by_id, assigned_id) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  [&](Stmt& s) {
+                    s.bind(1, r.reporter_id).bind(2, r.target_id);
+                    s.bind(3, static_cast<int64_t>(r.category)).bind(4, r.comment);
+                    s.bind(5, join_ids(rules, ' ')).bind(6, r.created_day_ms);
+                    s.bind(7, r.updated_day_ms).bind(8, r.action_taken_day_ms);
+                    s.bind(9, r.action_taken_by_id).bind(10, r.assigned_id);
+                  }));
+  domain::Report stored = r;
+  stored.id = db_.last_insert_id();
+  for (int64_t status_id : r.status_ids) {
+    PUBLIUS_TRY(run(db_,
+                    "INSERT OR IGNORE INTO report_statuses (report_id, status_id) VALUES (?, ?)",
+                    [&](Stmt& s) { s.bind(1, stored.id).bind(2, status_id); }));
+  }
+  PUBLIUS_TRY(tx.commit());
+  std::sort(stored.status_ids.begin(), stored.status_ids.end());
+  stored.status_ids.erase(std::unique(stored.status_ids.begin(), stored.status_ids.end()),
+                          stored.status_ids.end());
+  return stored;
+}
+
+Result<std::optional<domain::Report>> SqliteStore::report(int64_t id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kReportColumns +
+                                                  " FROM reports WHERE id = ?"));
+  stmt.bind(1, id);
+  if (!stmt.step()) {
+    PUBLIUS_TRY(stmt.status());
+    return std::optional<domain::Report>();
+  }
+  std::vector<domain::Report> found = {read_report(stmt)};
+  PUBLIUS_TRY(read_report_statuses(db_, found));
+  return std::optional<domain::Report>(std::move(found.front()));
+}
+
+Result<std::vector<domain::Report>> SqliteStore::reports(const ReportQuery& q, const Page& p) {
+  std::lock_guard lock(mu_);
+  std::string sql = std::string("SELECT ") + kReportColumns + " FROM reports WHERE 1";
+  if (q.resolved)
+    sql += *q.resolved ? " AND action_taken_day IS NOT NULL" : " AND action_taken_day IS NULL";
+  if (q.reporter_id) sql += " AND reporter_id = ?1";
+  if (q.target_id) sql += " AND target_id = ?2";
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(sql + page_clause("id", p)));
+  if (q.reporter_id) stmt.bind(1, *q.reporter_id);
+  if (q.target_id) stmt.bind(2, *q.target_id);
+  std::vector<domain::Report> out;
+  while (stmt.step()) out.push_back(read_report(stmt));
+  PUBLIUS_TRY(stmt.status());
+  if (p.min_id) std::reverse(out.begin(), out.end());
+  PUBLIUS_TRY(read_report_statuses(db_, out));
+  return out;
+}
+
+Status SqliteStore::update_report(const domain::Report& r) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_TRY(run(db_,
+                  "UPDATE reports SET reporter_id = ?, updated_day = ?, action_taken_day = ?, "
+                  "action_taken_by_id = ?, assigned_id = ? WHERE id = ?",
+                  [&](Stmt& s) {
+                    s.bind(1, r.reporter_id).bind(2, r.updated_day_ms);
+                    s.bind(3, r.action_taken_day_ms).bind(4, r.action_taken_by_id);
+                    s.bind(5, r.assigned_id).bind(6, r.id);
+                  }));
+  if (db_.changes() == 0) return not_found("no such report");
+  return ok_status();
 }
 
 Result<InstanceStats> SqliteStore::instance_stats() {
@@ -3032,6 +3279,14 @@ Result<AccountInventoryCounts> inventory_counts_in(Db& db, int64_t account_id) {
                            count("SELECT count(*) FROM poll_votes WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.followed_tags,
                            count("SELECT count(*) FROM tag_follows WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.featured_tags,
+                           count("SELECT count(*) FROM featured_tags WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.endorsements,
+                           count("SELECT count(*) FROM endorsements WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.reports_filed,
+                           count("SELECT count(*) FROM reports WHERE reporter_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.reports_about,
+                           count("SELECT count(*) FROM reports WHERE target_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.scheduled_posts,
                            count("SELECT count(*) FROM scheduled_statuses WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.following,

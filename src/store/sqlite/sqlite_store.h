@@ -50,6 +50,7 @@ class SqliteStore final : public store::Store {
   Result<std::vector<store::Account>> accounts_by_ids(const std::vector<int64_t>& ids) override;
   Result<std::vector<store::Account>> search_accounts(std::string_view prefix, int limit,
                                                       int offset) override;
+  Result<std::vector<int64_t>> directory(const store::DirectoryQuery& q) override;
   Status update_profile(int64_t id, const store::ProfileUpdate& u) override;
   Status set_role(int64_t id, domain::Role role) override;
   Result<std::string> password_hash(int64_t account_id) override;
@@ -158,6 +159,11 @@ class SqliteStore final : public store::Store {
                                                              const store::Page& p) override;
   Result<std::vector<std::pair<int64_t, int64_t>>> mutes_of(int64_t account_id,
                                                             const store::Page& p) override;
+  Result<bool> set_endorsement(int64_t account_id, int64_t target_id, bool on) override;
+  Result<std::vector<std::pair<int64_t, int64_t>>> endorsements(int64_t account_id,
+                                                                const store::Page& p) override;
+  Result<std::vector<int64_t>> followers_followed_by(int64_t account_id,
+                                                     int64_t viewer_id) override;
   Result<std::vector<int64_t>> follower_ids(int64_t account_id) override;
   Result<std::vector<int64_t>> followed_ids(int64_t account_id) override;
   Result<std::vector<int64_t>> notified_follower_ids(int64_t account_id) override;
@@ -166,6 +172,11 @@ class SqliteStore final : public store::Store {
   Result<bool> set_tag_follow(int64_t account_id, const std::string& tag, bool on) override;
   Result<std::vector<std::string>> followed_tags(int64_t account_id) override;
   Result<std::vector<int64_t>> tag_follower_ids(const std::vector<std::string>& tags) override;
+  Result<std::vector<domain::FeaturedTag>> featured_tags(int64_t account_id) override;
+  Result<std::optional<int64_t>> feature_tag(int64_t account_id, const std::string& tag,
+                                             size_t at_most) override;
+  Result<bool> unfeature_tag(int64_t account_id, int64_t featured_tag_id) override;
+  Result<std::vector<std::string>> listed_tags_of(int64_t account_id, int limit) override;
   Result<std::vector<domain::TagDay>> tag_history(std::string_view tag,
                                                   int64_t since_day_ms) override;
 
@@ -204,6 +215,11 @@ class SqliteStore final : public store::Store {
   Result<bool> mark_conversation_read(int64_t account_id, int64_t id) override;
   Result<bool> delete_conversation(int64_t account_id, int64_t id) override;
 
+  Result<domain::Report> insert_report(const domain::Report& r) override;
+  Result<std::optional<domain::Report>> report(int64_t id) override;
+  Result<std::vector<domain::Report>> reports(const store::ReportQuery& q,
+                                              const store::Page& p) override;
+  Status update_report(const domain::Report& r) override;
   Result<store::InstanceStats> instance_stats() override;
   Result<store::List> create_list(const store::List& list) override;
   Result<std::optional<store::List>> list(int64_t list_id) override;

@@ -1,0 +1,92 @@
+// Reports: filing them, and the moderators' handling.
+#include "domain/reports.h"
+
+#include <algorithm>
+
+#include "domain/microblog.h"
+#include "domain/store_errors.h"
+#include "domain/text_format.h"
+#include "util/time.h"
+
+namespace publius::domain {
+
+Result<Report> Reports::file_report(int64_t reporter_id, const NewReport& in) {
+  PUBLIUS_TRY(mb_.accounts().account(in.target_id));
+  if (code_points(in.comment) > kMaxReportComment)
+    return unprocessable("Validation failed: Comment is too long (maximum is " +
+                         std::to_string(kMaxReportComment) + " characters)");
+  Report report;
+  report.reporter_id = reporter_id;
+  report.target_id = in.target_id;
+  report.comment = in.comment;
+  // As Mastodon: citing rules makes a report a violation, whatever category was given.
+  report.category = in.rule_ids.empty() ? in.category.value_or(ReportCategory::kOther)
+                                        : ReportCategory::kViolation;
+  const size_t rules = config_.rules.size();
+  for (int rule : in.rule_ids) {
+    if (rule < 1 || static_cast<size_t>(rule) > rules)
+      return unprocessable("Validation failed: Rule ids does not reference valid rules");
+    if (std::find(report.rule_ids.begin(), report.rule_ids.end(), rule) == report.rule_ids.end())
+      report.rule_ids.push_back(rule);
+  }
+  if (report.category == ReportCategory::kViolation && report.rule_ids.empty())
+    return unprocessable("Validation failed: Rule ids does not reference valid rules");
+  for (int64_t id : in.status_ids) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto post, mb_.visibility().status(reporter_id, id));
+    if (post.account_id != in.target_id) return not_found();
+    report.status_ids.push_back(id);
+  }
+  std::sort(report.status_ids.begin(), report.status_ids.end());
+  report.status_ids.erase(std::unique(report.status_ids.begin(), report.status_ids.end()),
+                          report.status_ids.end());
+  report.created_day_ms = report.updated_day_ms = now_day_ms();
+  return phrase_store_error(store_.insert_report(report));
+}
+
+Result<std::vector<Report>> Reports::reports(const ReportFilter& filter, const Page& page) {
+  store::ReportQuery query{.resolved = filter.resolved,
+                           .reporter_id = filter.reporter_id,
+                           .target_id = filter.target_id};
+  return store_.reports(query, page);
+}
+
+Result<Report> Reports::report(int64_t id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.report(id));
+  if (!found) return not_found();
+  return std::move(*found);
+}
+
+Result<std::vector<Post>> Reports::reported_posts(const Report& report) {
+  return mb_.visibility().load(report.status_ids);
+}
+
+Result<Report> Reports::act(int64_t id, int64_t moderator_id, ReportAction action) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto report, this->report(id));
+  Report changed = report;
+  const int64_t today = now_day_ms();
+  switch (action) {
+    case ReportAction::kResolve:
+      if (changed.resolved()) break;
+      changed.action_taken_day_ms = today;
+      changed.action_taken_by_id = moderator_id;
+      // The reporter could be told the outcome while the report was open; now the link goes.
+      changed.reporter_id.reset();
+      break;
+    case ReportAction::kReopen:
+      changed.action_taken_day_ms.reset();
+      changed.action_taken_by_id.reset();
+      break;
+    case ReportAction::kAssignToSelf:
+      changed.assigned_id = moderator_id;
+      break;
+    case ReportAction::kUnassign:
+      changed.assigned_id.reset();
+      break;
+  }
+  if (changed == report) return report;
+  changed.updated_day_ms = today;
+  PUBLIUS_TRY(phrase_store_error(store_.update_report(changed)));
+  return changed;
+}
+
+}  // namespace publius::domain
