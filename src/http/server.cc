@@ -433,15 +433,15 @@ struct Server::Impl {
     // Open before the handshake completes: whatever happens once the client has its answer
     // (an event it may be waiting for) is already queued for it.
     auto sink = open_sink(strand);
+    sink->set_abort([&ws] {
+      beast::error_code ignored;
+      beast::get_lowest_layer(ws).socket().close(ignored);
+    });
     opening->handler->on_open(sink);
     const EndsStream ends(*opening->handler, sink);
     beast::error_code ec;
     co_await ws.async_accept(upgrade, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return;
-    sink->set_abort([&ws] {
-      beast::error_code ignored;
-      beast::get_lowest_layer(ws).socket().close(ignored);
-    });
     co_await (read_websocket(ws, *opening->handler, sink) && write_websocket(ws, sink));
   }
 
@@ -463,7 +463,11 @@ struct Server::Impl {
     beast::error_code ec;
     for (;;) {
       auto work = sink->take();
-      if (work.ended) co_return;
+      if (work.ended) {
+        // The client left, or is dropped: whatever the reader still waits for will not come.
+        beast::get_lowest_layer(ws).socket().close(ec);
+        co_return;
+      }
       for (auto& message : work.messages) {
         ws.text(true);
         co_await ws.async_write(asio::buffer(message),
