@@ -93,7 +93,7 @@ constexpr size_t kReadChunkBytes = 64 * 1024;
 class QueuedSink final : public StreamSink, public std::enable_shared_from_this<QueuedSink> {
  public:
   QueuedSink(const asio::any_io_executor& strand, size_t max_bytes)
-      : strand_(strand), wake_(strand), max_bytes_(max_bytes) {}
+      : strand_(strand), max_bytes_(max_bytes) {}
 
   bool send(std::string message) override {
     bool queued = false;
@@ -108,8 +108,8 @@ class QueuedSink final : public StreamSink, public std::enable_shared_from_this<
         queue_.push_back(std::move(message));
         queued = true;
       }
+      wake_writer();
     }
-    wake_writer();
     return queued;
   }
 
@@ -120,8 +120,8 @@ class QueuedSink final : public StreamSink, public std::enable_shared_from_this<
       closing_ = true;
       close_code_ = code;
       close_reason_ = std::move(reason);
+      wake_writer();
     }
-    wake_writer();
   }
 
   // What the writer is to do next, taken on the strand.
@@ -146,24 +146,33 @@ class QueuedSink final : public StreamSink, public std::enable_shared_from_this<
   // The stream has ended (the client left, or a write failed): sends fail from now on, and
   // the writer, if waiting, stops.
   void end() {
-    finish();
+    std::lock_guard lock(mu_);
+    if (ended_) return;
+    ended_ = true;
     wake_writer();
   }
-  // The same, once the writer is gone (nothing left to wake).
+  // The same, once the stream's coroutine ends: nothing is left to wake, and the sink lets go
+  // of the strand, which must not outlive the io_context the application's copy of the sink
+  // may outlive.
   void finish() {
     std::lock_guard lock(mu_);
     ended_ = true;
+    strand_.reset();
   }
   // What cuts the connection when the client is dropped while a write to it waits; set and
   // cleared on the strand, by the coroutine that owns the connection.
   void set_abort(std::function<void()> abort) { abort_ = std::move(abort); }
-  // The writer's wait for more work: cancelled by every send() and close().
-  asio::steady_timer& wake() { return wake_; }
+  // The writer's wait for more work, which every send() and close() cancels; owned by the
+  // coroutine that serves the stream, set and cleared (nullptr) by it on the strand.
+  void set_wake(asio::steady_timer* wake) { wake_ = wake; }
 
  private:
+  // With mu_ held and the stream not ended: its coroutine, and so the strand and the
+  // io_context under it, still run.
   void wake_writer() {
-    asio::post(strand_, [self = shared_from_this()] {
-      self->wake_.cancel();
+    if (!strand_) return;
+    asio::post(*strand_, [self = shared_from_this()] {
+      if (self->wake_) self->wake_->cancel();
       bool dropped;
       {
         std::lock_guard lock(self->mu_);
@@ -173,9 +182,9 @@ class QueuedSink final : public StreamSink, public std::enable_shared_from_this<
     });
   }
 
-  asio::any_io_executor strand_;
-  asio::steady_timer wake_;      // touched on the strand only
-  std::function<void()> abort_;  // touched on the strand only
+  std::optional<asio::any_io_executor> strand_;  // guarded by mu_; none once finished
+  asio::steady_timer* wake_ = nullptr;           // touched on the strand only
+  std::function<void()> abort_;                  // touched on the strand only
   const size_t max_bytes_;
   std::mutex mu_;
   std::deque<std::string> queue_;
@@ -210,6 +219,7 @@ class EndsStream {
   EndsStream& operator=(const EndsStream&) = delete;
   ~EndsStream() {
     sink_->set_abort(nullptr);
+    sink_->set_wake(nullptr);
     sink_->finish();
     handler_.on_close();
   }
@@ -434,7 +444,9 @@ struct Server::Impl {
     ws.read_message_max(options.max_stream_message_bytes);
     // Open before the handshake completes: whatever happens once the client has its answer
     // (an event it may be waiting for) is already queued for it.
+    asio::steady_timer wake(strand);  // outlives `ends`, which unhooks it from the sink
     auto sink = open_sink(strand);
+    sink->set_wake(&wake);
     sink->set_abort([&ws] {
       beast::error_code ignored;
       beast::get_lowest_layer(ws).socket().close(ignored);
@@ -444,7 +456,7 @@ struct Server::Impl {
     beast::error_code ec;
     co_await ws.async_accept(upgrade, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return;
-    co_await (read_websocket(ws, *opening->handler, sink) && write_websocket(ws, sink));
+    co_await (read_websocket(ws, *opening->handler, sink) && write_websocket(ws, sink, wake));
   }
 
   template <typename WebSocket>
@@ -461,7 +473,8 @@ struct Server::Impl {
   }
 
   template <typename WebSocket>
-  asio::awaitable<void> write_websocket(WebSocket& ws, std::shared_ptr<QueuedSink> sink) {
+  asio::awaitable<void> write_websocket(WebSocket& ws, std::shared_ptr<QueuedSink> sink,
+                                        asio::steady_timer& wake) {
     beast::error_code ec;
     for (;;) {
       auto work = sink->take();
@@ -488,8 +501,8 @@ struct Server::Impl {
         co_return;
       }
       if (work.messages.empty()) {
-        sink->wake().expires_at(asio::steady_timer::time_point::max());
-        co_await sink->wake().async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        wake.expires_at(asio::steady_timer::time_point::max());
+        co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
       }
     }
   }
@@ -509,7 +522,9 @@ struct Server::Impl {
     if (chunked) head.chunked(true);
     head.keep_alive(false);
     // Open before the header goes out, as for a WebSocket.
+    asio::steady_timer wake(strand);  // outlives `ends`, which unhooks it from the sink
     auto sink = open_sink(strand);
+    sink->set_wake(&wake);
     opening->handler->on_open(sink);
     const EndsStream ends(*opening->handler, sink);
     bhttp::response_serializer<bhttp::empty_body> serializer{head};
@@ -524,7 +539,7 @@ struct Server::Impl {
       stream.socket().close(ignored);
     });
     // Whichever ends first (the client leaving, or the writer closing) ends the other.
-    co_await (watch_event_reader(stream, sink) || write_events(stream, sink, chunked));
+    co_await (watch_event_reader(stream, sink) || write_events(stream, sink, wake, chunked));
     beast::error_code ignored;
     stream.socket().shutdown(asio::socket_base::shutdown_both, ignored);
   }
@@ -542,7 +557,7 @@ struct Server::Impl {
 
   template <typename Stream>
   asio::awaitable<void> write_events(Stream& stream, std::shared_ptr<QueuedSink> sink,
-                                     bool chunked) {
+                                     asio::steady_timer& wake, bool chunked) {
     beast::error_code ec;
     auto put = [&](std::string_view text) -> asio::awaitable<bool> {
       stream.expires_after(transfer_allowance(text.size()));
@@ -572,8 +587,8 @@ struct Server::Impl {
         co_return end_stream(sink);
       }
       if (work.messages.empty()) {
-        sink->wake().expires_after(options.event_stream_heartbeat);
-        co_await sink->wake().async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        wake.expires_after(options.event_stream_heartbeat);
+        co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         // Timed out: nothing was sent for a heartbeat's time.
         if (!ec && !co_await put(":thump\n")) co_return end_stream(sink);
       }
