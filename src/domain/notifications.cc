@@ -92,7 +92,7 @@ Result<std::vector<Notification>> Notifications::unread(int64_t account_id,
   PUBLIUS_ASSIGN_OR_RETURN(auto shown, list(account_id, filter, since_marker));
   std::vector<Notification> out;
   out.reserve(shown.size());
-  for (auto& e : shown) out.push_back(std::move(e.notification));
+  for (const auto& e : shown) out.push_back(e.notification);
   return out;
 }
 
@@ -128,8 +128,8 @@ Result<std::vector<NotificationRequestEntry>> Notifications::requests(int64_t ac
   PUBLIUS_ASSIGN_OR_RETURN(auto posts, visible_posts(account_id, status_ids));
   std::vector<NotificationRequestEntry> out;
   out.reserve(found.size());
-  for (auto& r : found) {
-    NotificationRequestEntry entry{std::move(r), std::nullopt};
+  for (const auto& r : found) {
+    NotificationRequestEntry entry{r, std::nullopt};
     for (const auto& p : posts)
       if (entry.request.last_status_id == p.id) entry.last_status = p;
     out.push_back(std::move(entry));
@@ -140,7 +140,7 @@ Result<std::vector<NotificationRequestEntry>> Notifications::requests(int64_t ac
 Result<NotificationRequestEntry> Notifications::request(int64_t account_id, int64_t id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.notification_request(account_id, id));
   if (!found) return not_found();
-  NotificationRequestEntry entry{std::move(*found), std::nullopt};
+  NotificationRequestEntry entry{*found, std::nullopt};
   if (entry.request.last_status_id) {
     PUBLIUS_ASSIGN_OR_RETURN(auto posts,
                              visible_posts(account_id, {*entry.request.last_status_id}));
