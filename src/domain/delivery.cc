@@ -195,13 +195,13 @@ Status Delivery::deliver(const Post& post) {
   return ok_status();
 }
 Status Delivery::announce_edit(const Post& post) {
-  if (!live()) return ok_status();
+  if (!live() || !live()->listening()) return ok_status();
   PUBLIUS_ASSIGN_OR_RETURN(auto homes, homes_of(post));
   live()->edited(post, homes);
   return ok_status();
 }
 Status Delivery::announce_deletion(const Post& post) {
-  if (!live()) return ok_status();
+  if (!live() || !live()->listening()) return ok_status();
   PUBLIUS_ASSIGN_OR_RETURN(auto homes, homes_of(post));
   live()->deleted(post, homes);
   return ok_status();

@@ -16,6 +16,9 @@ namespace publius::domain {
 class LiveObserver {
  public:
   virtual ~LiveObserver() = default;
+  // Whether any live reader is connected. When none is, the domain skips working out
+  // who would hear of an edit or a deletion (a read of every follower).
+  virtual bool listening() const = 0;
   // A new post or boost, after its fan-out: `homes` are the accounts whose home
   // feeds it reached by reaches_home() (ascending; the author among them).
   virtual void published(const Post& post, const std::vector<int64_t>& homes) = 0;

@@ -5,22 +5,10 @@
 #include <utility>
 
 #include "domain/filters.h"
+#include "util/name_table.h"
 
 namespace publius::domain {
 namespace {
-template <typename E, size_t N>
-std::optional<E> find_by_name(const std::array<std::pair<E, std::string_view>, N>& table,
-                              std::string_view name) {
-  for (const auto& [value, text] : table)
-    if (text == name) return value;
-  return std::nullopt;
-}
-template <typename E, size_t N>
-std::string_view name_of(const std::array<std::pair<E, std::string_view>, N>& table, E value) {
-  for (const auto& [v, text] : table)
-    if (v == value) return text;
-  return {};
-}
 
 constexpr std::array<std::pair<FilterContext, std::string_view>, 5> kFilterContexts{{
     {kFilterHome, "home"},

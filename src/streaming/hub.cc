@@ -8,9 +8,11 @@
 #include <charconv>
 
 #include "domain/text_format.h"
+#include "http/errors.h"
 #include "oauth/scopes.h"
 #include "util/ids.h"
 #include "util/json_writer.h"
+#include "util/name_table.h"
 
 namespace publius::streaming {
 
@@ -19,7 +21,7 @@ using domain::Post;
 
 namespace {
 
-constexpr std::array<std::pair<Channel, std::string_view>, 9> kChannels{{
+constexpr NameTable<Channel, 9> kChannels{{
     {Channel::kUser, "user"},
     {Channel::kUserNotification, "user:notification"},
     {Channel::kPublic, "public"},
@@ -74,16 +76,10 @@ bool in_public_channels(const Post& post) { return domain::listing_of(post).in_p
 }  // namespace
 
 std::optional<Channel> parse_channel(std::string_view name) {
-  for (const auto& [channel, text] : kChannels)
-    if (text == name) return channel;
-  return std::nullopt;
+  return find_by_name(kChannels, name);
 }
 
-std::string_view channel_name(Channel channel) {
-  for (const auto& [c, text] : kChannels)
-    if (c == channel) return text;
-  return "";
-}
+std::string_view channel_name(Channel channel) { return name_of(kChannels, channel); }
 
 // One open client stream. Its subscriptions and its key are guarded by its own mutex; the
 // hub's list of streams by the hub's.
@@ -211,11 +207,7 @@ class Hub::Stream final : public http::StreamHandler,
     std::string message;
     JsonWriter w(message);
     w.begin_object().field("error", e.message);
-    w.field("status", static_cast<int64_t>(e.code == ErrorCode::kUnauthorized ? 401
-                                           : e.code == ErrorCode::kForbidden  ? 403
-                                           : e.code == ErrorCode::kNotFound   ? 404
-                                                                              : 400));
-    w.end_object();
+    w.field("status", http::status_for(e.code)).end_object();
     std::shared_ptr<http::StreamSink> sink;
     {
       std::lock_guard lock(mu_);
@@ -306,8 +298,8 @@ void Hub::post_event(PostEvent event, const Post& post, const std::vector<int64_
   // One rendering for every reader who would get the same JSON: a new post that is no boost,
   // not sealed and in no thread (which a reader may have muted), for readers without filters:
   // no reader can have acted on it yet.
-  const bool shareable = event == PostEvent::kUpdate && !post.reblog_of_id &&
-                         post.sealed.empty() && !post.in_reply_to_id;
+  const bool shareable = event == PostEvent::kUpdate && !post.reblog_of_id && post.sealed.empty() &&
+                         !post.in_reply_to_id;
   std::optional<std::string> shared_json;
   for (const auto& stream : streams) {
     const domain::Viewer viewer = stream->reader.viewer;
@@ -346,13 +338,13 @@ void Hub::post_event(PostEvent event, const Post& post, const std::vector<int64_
     // The one visibility rule, for this reader (blocks and mutes hide too, as in timelines).
     auto visible = microblog_.visibility().filter(viewer, {post});
     if (!visible.ok() || visible->empty()) continue;
-    bool filters = false;
-    if (viewer) {
+    // Shared among signed-in readers without filters only: an anonymous reader's JSON has no
+    // flags at all, and a filtering reader's has its own `filtered`.
+    bool share = shareable && viewer;
+    if (share) {
       auto has = renderer_.has_filters(*viewer);
-      filters = !has.ok() || *has;
+      share = has.ok() && !*has;
     }
-    // Shared among signed-in readers only: an anonymous reader's JSON has no flags at all.
-    const bool share = shareable && viewer && !filters;
     std::string json;
     if (share && shared_json) {
       json = *shared_json;

@@ -101,6 +101,7 @@ class Hub final : public domain::LiveObserver {
   size_t stream_count() const;
 
   // domain::LiveObserver
+  bool listening() const override { return stream_count() > 0; }
   void published(const domain::Post& post, const std::vector<int64_t>& homes) override;
   void edited(const domain::Post& post, const std::vector<int64_t>& homes) override;
   void deleted(const domain::Post& post, const std::vector<int64_t>& homes) override;
