@@ -45,6 +45,7 @@ struct ServeOptions {
   std::string rules_file;
   int threads = 4;
   int max_connections = http::ServerOptions{}.max_connections;
+  size_t max_streams = streaming::HubLimits{}.max_streams;
   int64_t rate_limit = 300;
   bool access_log = true;
   bool registrations = true;
@@ -158,7 +159,9 @@ int serve(ServeOptions o) {
   http::Router router;
   api.register_routes(router);
   // The streaming API: live events for every open stream, from the domain's changes.
-  streaming::Hub hub(microblog, api.renderer());
+  streaming::HubLimits stream_limits;
+  stream_limits.max_streams = o.max_streams;
+  streaming::Hub hub(microblog, api.renderer(), stream_limits);
   microblog.set_live_observer(&hub);
   streaming::register_routes(api, router, hub);
   // The web UI for people, on the same router (it refuses a route registered twice).
@@ -407,6 +410,13 @@ int run_cli(int argc, char** argv) {
                    "(keep it below the open-file limit, ulimit -n)")
       ->envname("PUBLIUS_MAX_CONNECTIONS")
       ->check(CLI::Range(1, 1000000))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--max-streams", serve_opts.max_streams,
+                   "Streaming API connections open at once (they count as connections too); "
+                   "beyond it a new one gets 429")
+      ->envname("PUBLIUS_MAX_STREAMS")
+      ->check(CLI::Range(size_t{1}, size_t{1000000}))
       ->capture_default_str();
   serve_cmd
       ->add_option("--rate-limit", serve_opts.rate_limit,

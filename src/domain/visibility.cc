@@ -1,5 +1,6 @@
 // VisibilityRule: who may see a post.
 #include <algorithm>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -191,6 +192,59 @@ Result<std::vector<Post>> VisibilityRule::filter(Viewer viewer, std::vector<Post
     }
     return sees(viewer, p, blocked_or_muted, follower);
   });
+}
+
+namespace {
+
+// The facts filter() decides one post by, for every viewer at once: who keeps its author out
+// of view and who follows the author (read only for a followers-only post). Ascending lists.
+struct Audience {
+  const Post* post = nullptr;
+  store::HiddenBy hidden_by;
+  std::vector<int64_t> followers;
+
+  bool admits(int64_t viewer) const {
+    const bool hidden =
+        std::binary_search(hidden_by.accounts.begin(), hidden_by.accounts.end(), viewer);
+    const bool follower = post->visibility == Visibility::kPrivate &&
+                          std::binary_search(followers.begin(), followers.end(), viewer);
+    return sees(viewer, *post, hidden, follower);
+  }
+};
+
+Result<Audience> audience_of(store::Store& store, const Post& post) {
+  Audience out{.post = &post};
+  PUBLIUS_ASSIGN_OR_RETURN(out.hidden_by, store.hidden_by(post.account_id));
+  if (post.visibility == Visibility::kPrivate) {
+    PUBLIUS_ASSIGN_OR_RETURN(out.followers, store.follower_ids(post.account_id));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<int64_t>> VisibilityRule::filter_readers(const Post& post,
+                                                            const std::vector<int64_t>& viewers) {
+  std::vector<int64_t> out;
+  std::optional<Post> original;
+  if (post.reblog_of_id) {
+    PUBLIUS_ASSIGN_OR_RETURN(original, store_.status_by_id(*post.reblog_of_id));
+    if (!original) return out;
+  }
+  PUBLIUS_ASSIGN_OR_RETURN(const Audience of_post, audience_of(store_, post));
+  std::optional<Audience> of_original;
+  if (original) {
+    PUBLIUS_ASSIGN_OR_RETURN(of_original, audience_of(store_, *original));
+  }
+  const auto& boosts_off = of_post.hidden_by.boosts;
+  for (const int64_t viewer : viewers) {
+    if (post.reblog_of_id && std::binary_search(boosts_off.begin(), boosts_off.end(), viewer))
+      continue;
+    if (!of_post.admits(viewer)) continue;
+    if (of_original && !of_original->admits(viewer)) continue;
+    out.push_back(viewer);
+  }
+  return out;
 }
 
 }  // namespace publius::domain

@@ -35,6 +35,11 @@ class VisibilityRule final : private ServiceBase {
   // viewer blocks, is blocked by or mutes, and boosts by accounts followed with
   // boosts switched off.
   Result<std::vector<Post>> filter(Viewer viewer, std::vector<Post> posts);
+  // Of the signed-in `viewers` (ascending), those for whom filter() keeps `post`,
+  // ascending: the same rule, its facts read once for all of them (a live event
+  // going out to many readers).
+  Result<std::vector<int64_t>> filter_readers(const Post& post,
+                                              const std::vector<int64_t>& viewers);
   // The posts of `ids` that exist, in the order of `ids`. Not checked: for the
   // domain's own use before filter().
   Result<std::vector<Post>> load(const std::vector<int64_t>& ids);

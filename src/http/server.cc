@@ -7,7 +7,6 @@
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast.hpp>
 #include <boost/beast/websocket.hpp>
-#include <deque>
 #include <filesystem>
 #include <mutex>
 #include <optional>
@@ -85,8 +84,9 @@ std::string client_address(unix_socket::socket&) { return "unix"; }
 constexpr auto kAcceptPause = std::chrono::milliseconds(100);
 // How long a stopping server waits for clients to answer their streams' close.
 constexpr auto kStreamCloseGrace = std::chrono::seconds(1);
-// The most a connection reads at once.
+// The most a connection reads at once: a request's body, and before it its header.
 constexpr size_t kReadChunkBytes = 64 * 1024;
+constexpr size_t kHeaderReadBytes = 4 * 1024;
 
 // One open stream's queue: what the application sends (from any thread) waits here for the
 // connection's writer, which runs on the stream's strand.
@@ -95,16 +95,17 @@ class QueuedSink final : public StreamSink, public std::enable_shared_from_this<
   QueuedSink(const asio::any_io_executor& strand, size_t max_bytes)
       : strand_(strand), max_bytes_(max_bytes) {}
 
-  bool send(std::string message) override {
+  using StreamSink::send;
+  bool send(StreamMessage message) override {
     bool queued = false;
     {
       std::lock_guard lock(mu_);
       if (ended_ || closing_) return false;
-      if (queued_bytes_ + message.size() > max_bytes_) {
+      if (queued_bytes_ + message->size() > max_bytes_) {
         // Too slow to keep up: dropped now, even if a write to it is under way.
         ended_ = dropped_ = true;
       } else {
-        queued_bytes_ += message.size();
+        queued_bytes_ += message->size();
         queue_.push_back(std::move(message));
         queued = true;
       }
@@ -126,7 +127,7 @@ class QueuedSink final : public StreamSink, public std::enable_shared_from_this<
 
   // What the writer is to do next, taken on the strand.
   struct Work {
-    std::deque<std::string> messages;
+    std::vector<StreamMessage> messages;
     bool closing = false;  // close after the messages
     bool ended = false;    // stop at once: the reader ended, or the client was dropped
     int close_code = 1000;
@@ -187,7 +188,7 @@ class QueuedSink final : public StreamSink, public std::enable_shared_from_this<
   std::function<void()> abort_;                  // touched on the strand only
   const size_t max_bytes_;
   std::mutex mu_;
-  std::deque<std::string> queue_;
+  std::vector<StreamMessage> queue_;
   size_t queued_bytes_ = 0;
   bool closing_ = false, ended_ = false, dropped_ = false;
   int close_code_ = 1000;
@@ -329,8 +330,11 @@ struct Server::Impl {
         stream.expires_at(body_started + transfer_allowance(body_bytes));
       }
       beast::error_code ec;
+      // Small reads until a body comes: most requests are a few hundred bytes, and an idle
+      // connection (or a stream's) then holds no large buffer.
+      const size_t chunk = reader.header_done() ? kReadChunkBytes : kHeaderReadBytes;
       const size_t n = co_await stream.async_read_some(
-          pending.prepare(kReadChunkBytes), asio::redirect_error(asio::use_awaitable, ec));
+          pending.prepare(chunk), asio::redirect_error(asio::use_awaitable, ec));
       pending.commit(n);
       if (ec) co_return false;
     }
@@ -366,7 +370,10 @@ struct Server::Impl {
         if (options.access_log)
           spdlog::info("{} {} status={} (stream)", req.method, response.route,
                        response.stream->kind == StreamKind::kWebSocket ? 101 : response.status);
-        co_await serve_stream(std::move(stream), req, std::move(response), version);
+        // A stream's client sends nothing before the answer, and the read buffer would
+        // otherwise stay allocated for as long as the stream is open.
+        pending = beast::flat_buffer();
+        co_await serve_stream(stream, req, std::move(response), version);
         co_return;
       }
       const std::string route = response.route;
@@ -390,9 +397,12 @@ struct Server::Impl {
     stream.socket().shutdown(asio::socket_base::shutdown_both, ignored);
   }
 
-  // Keeps the connection of `response` as the stream it opens, until the stream ends.
+  // Keeps the connection of `response` as the stream it opens, until the stream ends. The
+  // connection is borrowed from the session, which awaits this: Beast's streams allocate a
+  // new state on every move and the moved-from one lives on in its coroutine's frame, which
+  // would cost each open stream a few KB for nothing.
   template <typename Stream>
-  asio::awaitable<void> serve_stream(Stream stream, const Request& req, Response response,
+  asio::awaitable<void> serve_stream(Stream& stream, const Request& req, Response response,
                                      unsigned version) {
     const auto opening = response.stream;
     if (opening->kind == StreamKind::kWebSocket && !is_websocket_upgrade(req)) {
@@ -406,11 +416,10 @@ struct Server::Impl {
     Counted counted(open_streams);
     auto strand = asio::make_strand(ioc);
     if (opening->kind == StreamKind::kWebSocket) {
-      co_await asio::co_spawn(strand,
-                              serve_websocket(std::move(stream), upgrade_message(req), opening),
+      co_await asio::co_spawn(strand, serve_websocket(stream, upgrade_message(req), opening),
                               asio::use_awaitable);
     } else {
-      co_await asio::co_spawn(strand, serve_events(std::move(stream), std::move(response), version),
+      co_await asio::co_spawn(strand, serve_events(stream, std::move(response), version),
                               asio::use_awaitable);
     }
   }
@@ -426,11 +435,13 @@ struct Server::Impl {
 
   // On the stream's strand.
   template <typename Stream>
-  asio::awaitable<void> serve_websocket(Stream stream, bhttp::request<bhttp::empty_body> upgrade,
+  asio::awaitable<void> serve_websocket(Stream& stream, bhttp::request<bhttp::empty_body> upgrade,
                                         std::shared_ptr<StreamOpening> opening) {
     const auto strand = co_await asio::this_coro::executor;
-    websocket::stream<Stream> ws(std::move(stream));
-    beast::get_lowest_layer(ws).expires_never();
+    // Straight over the socket: the WebSocket keeps its own deadlines (`timeouts`), and
+    // Beast's timed stream would arm and disarm a timer around every frame written.
+    stream.expires_never();
+    websocket::stream<typename Stream::socket_type&> ws(stream.socket());
     websocket::stream_base::timeout timeouts;
     timeouts.handshake_timeout = options.transfer_timeout;
     timeouts.idle_timeout = options.stream_idle_timeout;
@@ -449,13 +460,14 @@ struct Server::Impl {
     sink->set_wake(&wake);
     sink->set_abort([&ws] {
       beast::error_code ignored;
-      beast::get_lowest_layer(ws).socket().close(ignored);
+      beast::get_lowest_layer(ws).close(ignored);
     });
     opening->handler->on_open(sink);
     const EndsStream ends(*opening->handler, sink);
     beast::error_code ec;
     co_await ws.async_accept(upgrade, asio::redirect_error(asio::use_awaitable, ec));
     if (ec) co_return;
+    upgrade = {};  // its headers are not needed for as long as the stream is open
     co_await (read_websocket(ws, *opening->handler, sink) && write_websocket(ws, sink, wake));
   }
 
@@ -480,12 +492,12 @@ struct Server::Impl {
       auto work = sink->take();
       if (work.ended) {
         // The client left, or is dropped: whatever the reader still waits for will not come.
-        beast::get_lowest_layer(ws).socket().close(ec);
+        beast::get_lowest_layer(ws).close(ec);
         co_return;
       }
       for (auto& message : work.messages) {
         ws.text(true);
-        co_await ws.async_write(asio::buffer(message),
+        co_await ws.async_write(asio::buffer(*message),
                                 asio::redirect_error(asio::use_awaitable, ec));
         if (ec) {
           end_stream(sink);
@@ -509,7 +521,7 @@ struct Server::Impl {
 
   // On the stream's strand: a chunked text/event-stream (HTTP/1.0: until the connection closes).
   template <typename Stream>
-  asio::awaitable<void> serve_events(Stream stream, Response response, unsigned version) {
+  asio::awaitable<void> serve_events(Stream& stream, Response response, unsigned version) {
     const auto strand = co_await asio::this_coro::executor;
     const auto opening = response.stream;
     bhttp::response<bhttp::empty_body> head{static_cast<bhttp::status>(response.status), version};
@@ -577,7 +589,7 @@ struct Server::Impl {
       auto work = sink->take();
       if (work.ended) co_return;
       for (auto& message : work.messages)
-        if (!co_await put(message)) co_return end_stream(sink);
+        if (!co_await put(*message)) co_return end_stream(sink);
       if (work.closing) {
         if (chunked) {
           stream.expires_after(options.transfer_timeout);

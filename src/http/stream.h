@@ -25,14 +25,22 @@
 
 namespace publius::http {
 
+// One message for a stream. Immutable and shared, so that one event sent to many
+// streams is one buffer however many queues hold it.
+using StreamMessage = std::shared_ptr<const std::string>;
+
 // The server's side of one open stream. Thread-safe; every call is valid for the
 // sink's lifetime, and does nothing once the stream has ended.
 class StreamSink {
  public:
   virtual ~StreamSink() = default;
-  // Queues one message. False when the stream has ended, or when the queue is
-  // full: the stream is then ended (the client reads too slowly to keep up).
-  virtual bool send(std::string message) = 0;
+  // Queues one message (not null). False when the stream has ended, or when the
+  // queue is full: the stream is then ended (the client reads too slowly to keep
+  // up). Each queue counts the message's full size against its bound.
+  virtual bool send(StreamMessage message) = 0;
+  bool send(std::string message) {
+    return send(std::make_shared<const std::string>(std::move(message)));
+  }
   // Ends the stream once the messages queued before are sent (a WebSocket with a
   // close frame of `code` and `reason`; an event stream with its last chunk).
   virtual void close(int code = 1000, std::string reason = {}) = 0;

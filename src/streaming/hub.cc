@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <boost/json.hpp>
 #include <charconv>
+#include <map>
 
 #include "domain/text_format.h"
 #include "http/errors.h"
@@ -69,6 +71,27 @@ std::string only_element(std::string array) {
   return array;
 }
 
+// The text of `event` of `sub` with `payload` (a JSON text or an id; none for
+// filters_changed): on a WebSocket Mastodon's {"stream":[...],"event":...,"payload":"..."},
+// on an event stream "event: ...\ndata: ...\n\n".
+std::string event_message(bool websocket, const Subscription& sub, std::string_view event,
+                          std::optional<std::string_view> payload) {
+  std::string message;
+  if (websocket) {
+    JsonWriter w(message);
+    w.begin_object().key("stream");
+    write_stream_name(w, sub);
+    w.field("event", event);
+    if (payload) w.field("payload", *payload);
+    w.end_object();
+  } else {
+    message.append("event: ").append(event).append("\ndata: ");
+    if (payload) message.append(*payload);
+    message.append("\n\n");
+  }
+  return message;
+}
+
 // Whether a post listed this way shows on the public and hashtag channels: where the public
 // and hashtag timelines list it (store::PostListing, decided by domain::listing_of).
 bool in_public_channels(const Post& post) { return domain::listing_of(post).in_public_timelines; }
@@ -120,23 +143,13 @@ class Hub::Stream final : public http::StreamHandler,
     return subs_;
   }
 
-  // Sends `event` to the client as the event of `sub`, with `payload` (a JSON text or an id;
-  // none for filters_changed).
+  // Sends `event` to the client as the event of `sub` (event_message()).
   void send(const Subscription& sub, std::string_view event,
             std::optional<std::string_view> payload) {
-    std::string message;
-    if (websocket_) {
-      JsonWriter w(message);
-      w.begin_object().key("stream");
-      write_stream_name(w, sub);
-      w.field("event", event);
-      if (payload) w.field("payload", *payload);
-      w.end_object();
-    } else {
-      message.append("event: ").append(event).append("\ndata: ");
-      if (payload) message.append(*payload);
-      message.append("\n\n");
-    }
+    send(std::make_shared<const std::string>(event_message(websocket_, sub, event, payload)));
+  }
+  // Sends a message already made for this kind of stream (websocket()).
+  void send(http::StreamMessage message) {
     std::shared_ptr<http::StreamSink> sink;
     {
       std::lock_guard lock(mu_);
@@ -144,6 +157,13 @@ class Hub::Stream final : public http::StreamHandler,
     }
     if (sink) sink->send(std::move(message));
   }
+  bool websocket() const { return websocket_; }
+
+  // Whether the reader has filters (their statuses' JSON is then their own), remembered
+  // until the hub hears that they changed. A filter that expires meanwhile costs no more
+  // than a rendering of the reader's own.
+  enum class Filters : uint8_t { kUnknown, kNone, kSome };
+  std::atomic<Filters> filters{Filters::kUnknown};
 
   void close(int code, std::string reason) {
     std::shared_ptr<http::StreamSink> sink;
@@ -259,6 +279,8 @@ Result<std::shared_ptr<http::StreamHandler>> Hub::open(StreamReader reader, doma
   }
   auto stream = std::make_shared<Stream>(*this, std::move(reader), std::move(key), websocket);
   if (fixed) stream->subscribe(std::move(*fixed));
+  // Read now rather than while an event is going out to every stream.
+  if (stream->reader.viewer) has_filters(*stream);
   return std::shared_ptr<http::StreamHandler>(stream);
 }
 
@@ -294,16 +316,17 @@ void Hub::post_event(PostEvent event, const Post& post, const std::vector<int64_
   const std::string_view name = event == PostEvent::kUpdate         ? "update"
                                 : event == PostEvent::kStatusUpdate ? "status.update"
                                                                     : "delete";
-  const std::string id = std::to_string(post.id);
-  // One rendering for every reader who would get the same JSON: a new post that is no boost,
-  // not sealed and in no thread (which a reader may have muted), for readers without filters:
-  // no reader can have acted on it yet.
-  const bool shareable = event == PostEvent::kUpdate && !post.reblog_of_id && post.sealed.empty() &&
-                         !post.in_reply_to_id;
-  std::optional<std::string> shared_json;
+  // The streams the event concerns, with the subscriptions it comes on.
+  struct Addressee {
+    std::shared_ptr<Stream> stream;
+    std::vector<Subscription> subs;
+  };
+  std::vector<Addressee> addressees;
+  std::vector<int64_t> viewers;
+  bool anonymous = false;
   for (const auto& stream : streams) {
     const domain::Viewer viewer = stream->reader.viewer;
-    std::vector<Subscription> matched;
+    Addressee addressee{.stream = stream};
     for (const auto& sub : stream->subscriptions()) {
       bool gets = false;
       switch (sub.channel) {
@@ -328,37 +351,78 @@ void Hub::post_event(PostEvent event, const Post& post, const std::vector<int64_
         case Channel::kDirect:
           break;
       }
-      if (gets) matched.push_back(sub);
+      if (gets) addressee.subs.push_back(sub);
     }
-    if (matched.empty()) continue;
-    if (event == PostEvent::kDelete) {
-      for (const auto& sub : matched) stream->send(sub, name, id);
+    if (addressee.subs.empty()) continue;
+    if (viewer) {
+      viewers.push_back(*viewer);
+    } else {
+      anonymous = true;
+    }
+    addressees.push_back(std::move(addressee));
+  }
+  if (addressees.empty()) return;
+  // A message shared by every stream it goes to on the same subscription: one buffer for all.
+  std::map<std::pair<bool, std::string>, http::StreamMessage> shared_messages;
+  auto shared_message = [&](const Stream& stream, const Subscription& sub,
+                            std::string_view payload) {
+    std::string stream_name;
+    JsonWriter w(stream_name);
+    write_stream_name(w, sub);
+    auto& message = shared_messages[{stream.websocket(), std::move(stream_name)}];
+    if (!message)
+      message = std::make_shared<const std::string>(
+          event_message(stream.websocket(), sub, name, payload));
+    return message;
+  };
+  if (event == PostEvent::kDelete) {
+    const std::string id = std::to_string(post.id);
+    for (const auto& [stream, subs] : addressees)
+      for (const auto& sub : subs) stream->send(shared_message(*stream, sub, id));
+    return;
+  }
+  // The one visibility rule (blocks and mutes hide too, as in timelines), its facts read once
+  // for all the signed-in readers.
+  std::sort(viewers.begin(), viewers.end());
+  viewers.erase(std::unique(viewers.begin(), viewers.end()), viewers.end());
+  auto readers = microblog_.visibility().filter_readers(post, viewers);
+  if (!readers.ok()) {
+    spdlog::warn("streaming: who sees a status could not be read: {}", readers.error().message);
+    return;
+  }
+  bool anonymous_sees = false;
+  if (anonymous) {
+    auto visible = microblog_.visibility().filter(std::nullopt, {post});
+    anonymous_sees = visible.ok() && !visible->empty();
+  }
+  // One rendering for every reader who would get the same JSON: a new post that is no boost,
+  // not sealed and in no thread (which a reader may have muted), for readers without filters:
+  // no reader can have acted on it yet. An anonymous reader's JSON has no flags at all, and a
+  // filtering reader's has its own `filtered`.
+  const bool shareable = event == PostEvent::kUpdate && !post.reblog_of_id && post.sealed.empty() &&
+                         !post.in_reply_to_id;
+  std::optional<std::string> shared_json;
+  for (const auto& [stream, subs] : addressees) {
+    const domain::Viewer viewer = stream->reader.viewer;
+    if (viewer ? !std::binary_search(readers->begin(), readers->end(), *viewer) : !anonymous_sees)
+      continue;
+    const bool share = shareable && viewer && !has_filters(*stream);
+    if (share && shared_json) {
+      for (const auto& sub : subs) stream->send(shared_message(*stream, sub, *shared_json));
       continue;
     }
-    // The one visibility rule, for this reader (blocks and mutes hide too, as in timelines).
-    auto visible = microblog_.visibility().filter(viewer, {post});
-    if (!visible.ok() || visible->empty()) continue;
-    // Shared among signed-in readers without filters only: an anonymous reader's JSON has no
-    // flags at all, and a filtering reader's has its own `filtered`.
-    bool share = shareable && viewer;
+    auto rendered = stream->with_key(
+        [&](domain::ReaderKey& key) { return renderer_.status(viewer, post, key); });
+    if (!rendered.ok()) {
+      spdlog::warn("streaming: a status could not be rendered: {}", rendered.error().message);
+      continue;
+    }
     if (share) {
-      auto has = renderer_.has_filters(*viewer);
-      share = has.ok() && !*has;
-    }
-    std::string json;
-    if (share && shared_json) {
-      json = *shared_json;
+      shared_json = std::move(rendered).value();
+      for (const auto& sub : subs) stream->send(shared_message(*stream, sub, *shared_json));
     } else {
-      auto rendered = stream->with_key(
-          [&](domain::ReaderKey& key) { return renderer_.status(viewer, visible->front(), key); });
-      if (!rendered.ok()) {
-        spdlog::warn("streaming: a status could not be rendered: {}", rendered.error().message);
-        continue;
-      }
-      json = std::move(rendered).value();
-      if (share) shared_json = json;
+      for (const auto& sub : subs) stream->send(sub, name, *rendered);
     }
-    for (const auto& sub : matched) stream->send(sub, name, json);
   }
 }
 
@@ -416,9 +480,22 @@ void Hub::notified(const std::vector<domain::Notification>& notifications) {
   }
 }
 
+bool Hub::has_filters(Stream& stream) {
+  using Filters = Stream::Filters;
+  const Filters known = stream.filters.load();
+  if (known != Filters::kUnknown) return known == Filters::kSome;
+  auto has = renderer_.has_filters(*stream.reader.viewer);
+  if (!has.ok()) return true;  // a rendering of its own is right in every case
+  // Not over a change heard meanwhile (filters_changed() made it unknown again).
+  Filters expected = Filters::kUnknown;
+  stream.filters.compare_exchange_strong(expected, *has ? Filters::kSome : Filters::kNone);
+  return *has;
+}
+
 void Hub::filters_changed(int64_t account_id) {
   for (const auto& stream : snapshot()) {
     if (stream->reader.viewer != account_id) continue;
+    stream->filters = Stream::Filters::kUnknown;
     for (const auto& sub : stream->subscriptions())
       if (sub.channel == Channel::kUser) stream->send(sub, "filters_changed", std::nullopt);
   }

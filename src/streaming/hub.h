@@ -117,6 +117,8 @@ class Hub final : public domain::LiveObserver {
   enum class PostEvent { kUpdate, kStatusUpdate, kDelete };
   void post_event(PostEvent event, const domain::Post& post, const std::vector<int64_t>& homes);
   std::vector<std::shared_ptr<Stream>> snapshot() const;
+  // Whether the signed-in reader of `stream` has filters, read once and kept on the stream.
+  bool has_filters(Stream& stream);
   void attach(const std::shared_ptr<Stream>& stream);
   void detach(const Stream* stream);
 

@@ -140,6 +140,67 @@ TEST_F(MicroblogTest, VisibilityRules) {
             (std::vector<int64_t>{direct.id, unlisted.id, pub.id}));
 }
 
+// filter_readers() decides for many readers at once what filter() decides for each: every
+// kind of post (each visibility, a boost, a boost of a followers-only post) against readers in
+// every relation to its author and booster (following, mentioned, blocking, blocked, muting,
+// boosts switched off, the author itself, a stranger).
+TEST_F(MicroblogTest, FilterReadersDecidesAsFilterDoesForEachReader) {
+  const int64_t author = make_account("author");
+  const int64_t booster = make_account("booster");
+  const int64_t follower = make_account("follower");
+  const int64_t mentioned = make_account("mentioned");
+  const int64_t blocking = make_account("blocking");
+  const int64_t blocked = make_account("blocked");
+  const int64_t muting = make_account("muting");
+  const int64_t no_boosts = make_account("no_boosts");
+  const int64_t stranger = make_account("stranger");
+  auto& rel = microblog_->relationships();
+  for (int64_t reader : {follower, blocking, blocked, muting, no_boosts})
+    ASSERT_TRUE(rel.follow(reader, author, true, false).ok());
+  ASSERT_TRUE(rel.follow(booster, author, true, false).ok());
+  ASSERT_TRUE(rel.follow(no_boosts, booster, /*show_reblogs=*/false, false).ok());
+  ASSERT_TRUE(rel.follow(follower, booster, true, false).ok());
+  ASSERT_TRUE(rel.block(blocking, author, true).ok());
+  ASSERT_TRUE(rel.block(author, blocked, true).ok());
+  ASSERT_TRUE(rel.mute(muting, booster, true, true).ok());
+  const Post priv = post(author, "for followers and @mentioned", Visibility::kPrivate);
+  std::vector<Post> posts = {post(author, "public @mentioned"),
+                             post(author, "unlisted", Visibility::kUnlisted), priv,
+                             post(author, "only @mentioned", Visibility::kDirect)};
+  // A boost by another account, and the author's own boost of its followers-only post.
+  for (const auto& [by, original] : {std::pair{booster, posts[0]}, std::pair{author, priv}}) {
+    auto boost = microblog_->posts().set_reblog(by, original.id, true, std::nullopt);
+    ASSERT_TRUE(boost.ok()) << boost.error().message;
+    auto loaded = microblog_->visibility().load({boost->id});
+    ASSERT_TRUE(loaded.ok() && loaded->size() == 1u);
+    posts.push_back(loaded->front());
+  }
+  std::vector<int64_t> readers = {author,  booster, follower,  mentioned, blocking,
+                                  blocked, muting,  no_boosts, stranger};
+  std::sort(readers.begin(), readers.end());
+  auto& rule = microblog_->visibility();
+  for (const Post& p : posts) {
+    std::vector<int64_t> expected;
+    for (int64_t reader : readers)
+      if (!ids(rule.filter(reader, {p})).empty()) expected.push_back(reader);
+    auto decided = rule.filter_readers(p, readers);
+    ASSERT_TRUE(decided.ok()) << decided.error().message;
+    EXPECT_EQ(*decided, expected) << "post " << p.id << " (" << p.text << ")";
+  }
+  // Not a vacuous agreement: the rule does tell these readers apart.
+  auto of_boost = rule.filter_readers(posts[4], readers);
+  ASSERT_TRUE(of_boost.ok());
+  EXPECT_FALSE(std::binary_search(of_boost->begin(), of_boost->end(), no_boosts));
+  EXPECT_FALSE(std::binary_search(of_boost->begin(), of_boost->end(), muting));
+  EXPECT_FALSE(std::binary_search(of_boost->begin(), of_boost->end(), blocking));
+  EXPECT_TRUE(std::binary_search(of_boost->begin(), of_boost->end(), follower));
+  EXPECT_TRUE(std::binary_search(of_boost->begin(), of_boost->end(), stranger));
+  auto of_private_boost = rule.filter_readers(posts[5], readers);
+  ASSERT_TRUE(of_private_boost.ok());
+  EXPECT_FALSE(std::binary_search(of_private_boost->begin(), of_private_boost->end(), stranger));
+  EXPECT_TRUE(std::binary_search(of_private_boost->begin(), of_private_boost->end(), mentioned));
+}
+
 TEST_F(MicroblogTest, AProfilePageReadsOnPastBoostsTheReaderMayNotSee) {
   const int64_t reader = make_account("reader");
   const int64_t owner = make_account("owner");

@@ -149,6 +149,36 @@ TEST_F(StreamingApiIntegration, EveryPostPassesTheVisibilityRuleForItsReader) {
   EXPECT_EQ(str(parse_json(*update), "id"), seen) << "the first update is the public post";
 }
 
+// Readers without filters share one rendering of a new post; a reader who adds a filter while
+// connected must get its own, with `filtered`, from the next post on.
+TEST_F(StreamingApiIntegration, AFilterAddedWhileConnectedMarksTheNextPosts) {
+  auto author = new_user("author");
+  auto plain = new_user("plain");
+  auto careful = new_user("careful");
+  api().follow(plain, author);
+  api().follow(careful, author);
+  EventStream plain_home, careful_home;
+  ASSERT_EQ(plain_home.open(port(), "/api/v1/streaming/user", plain.token), 200);
+  ASSERT_EQ(careful_home.open(port(), "/api/v1/streaming/user", careful.token), 200);
+  api().post_id(author, "before the finale");
+  for (auto* home : {&plain_home, &careful_home}) {
+    auto update = home->next("update");
+    ASSERT_TRUE(update);
+    EXPECT_TRUE(arr(parse_json(*update), "filtered").empty()) << *update;
+  }
+  Api::ok_json(api().post_json("/api/v2/filters", json::parse(R"({"title":"Spoilers",
+      "context":["home"],"filter_action":"warn","keywords_attributes":[{"keyword":"finale"}]})"),
+                               careful.token));
+  EXPECT_TRUE(careful_home.next("filters_changed"));
+  api().post_id(author, "the finale, spoiled");
+  auto plain_update = plain_home.next("update");
+  ASSERT_TRUE(plain_update);
+  EXPECT_TRUE(arr(parse_json(*plain_update), "filtered").empty()) << *plain_update;
+  auto careful_update = careful_home.next("update");
+  ASSERT_TRUE(careful_update);
+  EXPECT_EQ(arr(parse_json(*careful_update), "filtered").size(), 1u) << *careful_update;
+}
+
 TEST_F(StreamingApiIntegration, ASealedDirectMessageOpensWithTheStreamsOwnKey) {
   auto reader = new_user("reader");
   auto writer = new_user("writer");
