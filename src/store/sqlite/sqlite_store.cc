@@ -5,6 +5,7 @@
 #include <charconv>
 #include <filesystem>
 #include <functional>
+#include <optional>
 
 #include "store/sqlite/schema.h"
 #include "util/ids.h"
@@ -416,8 +417,21 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& data_d
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
 }
 
-SqliteStore::SqliteStore(Db db) : db_(std::move(db)) {
+SqliteStore::SqliteStore(Db db)
+    : db_(std::move(db)), committer_(db_, mu_, [this] { drop_caches(); }) {
   sqlite3_update_hook(db_.handle(), &SqliteStore::note_change, this);
+}
+
+template <typename Body>
+auto SqliteStore::write(Body&& body) -> decltype(body()) {
+  std::optional<decltype(body())> result;
+  Status durable = committer_.run([&](Db&) -> Status {
+    result.emplace(body());
+    if (!result->ok()) return result->error();
+    return ok_status();
+  });
+  if (!durable.ok()) return durable.take_error();
+  return std::move(*result);
 }
 
 void SqliteStore::note_change(void* self, int op, const char*, const char* table, sqlite3_int64) {
@@ -453,16 +467,20 @@ Status SqliteStore::sync_caches() {
   if (!stmt.step()) return stmt.status();
   const int64_t version = stmt.int64(0);
   if (version != data_version_) {
-    post_cache_.clear();
-    account_cache_.clear();
-    token_cache_.clear();
-    hidden_cache_.clear();
-    viewer_cache_.clear();
-    followers_cache_.clear();
+    drop_caches();
     if (data_version_ != -1) ++external_commits_;
     data_version_ = version;
   }
   return ok_status();
+}
+
+void SqliteStore::drop_caches() {
+  post_cache_.clear();
+  account_cache_.clear();
+  token_cache_.clear();
+  hidden_cache_.clear();
+  viewer_cache_.clear();
+  followers_cache_.clear();
 }
 
 Result<uint64_t> SqliteStore::external_commits() {
@@ -474,34 +492,33 @@ Result<uint64_t> SqliteStore::external_commits() {
 // ---- Accounts ----
 
 Result<Account> SqliteStore::create_account(const NewAccount& a) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  const int64_t today = now_day_ms();
-  // Ids stay dense (home feeds are indexed by them) but are never reused after a deletion.
-  // A name already taken (in any letter case) fails the insert: kConflict, nothing stored.
-  PUBLIUS_TRY(db_.exec("UPDATE account_id_high_water SET last_id = last_id + 1"));
-  PUBLIUS_TRY(run(db_,
-                  "INSERT INTO accounts (id, username, password_hash, role, created_day, "
-                  "public_key, wrapped_key) VALUES ((SELECT last_id FROM account_id_high_water), "
-                  "?, ?, ?, ?, ?, ?)",
-                  [&](Stmt& s) {
-                    s.bind(1, a.username).bind(2, a.password_hash);
-                    s.bind(3, static_cast<int64_t>(a.role)).bind(4, today);
-                    s.bind_blob(5, a.public_key).bind_blob(6, a.password_wrapped_key);
-                  }));
-  const int64_t id = db_.last_insert_id();
-  for (const auto& code : a.recovery_codes) {
-    PUBLIUS_TRY(run(
-        db_, "INSERT INTO recovery_codes (account_id, code_hash, wrapped_key) VALUES (?, ?, ?)",
-        [&](Stmt& s) { s.bind(1, id).bind(2, code.code_hash).bind_blob(3, code.wrapped_key); }));
-  }
-  PUBLIUS_TRY(tx.commit());
-  Account out;
-  out.id = id;
-  out.username = a.username;
-  out.role = a.role;
-  out.created_day_ms = today;
-  return out;
+  return write([&]() -> Result<Account> {
+    const int64_t today = now_day_ms();
+    // Ids stay dense (home feeds are indexed by them) but are never reused after a deletion.
+    // A name already taken (in any letter case) fails the insert: kConflict, nothing stored.
+    PUBLIUS_TRY(db_.exec("UPDATE account_id_high_water SET last_id = last_id + 1"));
+    PUBLIUS_TRY(run(db_,
+                    "INSERT INTO accounts (id, username, password_hash, role, created_day, "
+                    "public_key, wrapped_key) VALUES ((SELECT last_id FROM account_id_high_water), "
+                    "?, ?, ?, ?, ?, ?)",
+                    [&](Stmt& s) {
+                      s.bind(1, a.username).bind(2, a.password_hash);
+                      s.bind(3, static_cast<int64_t>(a.role)).bind(4, today);
+                      s.bind_blob(5, a.public_key).bind_blob(6, a.password_wrapped_key);
+                    }));
+    const int64_t id = db_.last_insert_id();
+    for (const auto& code : a.recovery_codes) {
+      PUBLIUS_TRY(run(
+          db_, "INSERT INTO recovery_codes (account_id, code_hash, wrapped_key) VALUES (?, ?, ?)",
+          [&](Stmt& s) { s.bind(1, id).bind(2, code.code_hash).bind_blob(3, code.wrapped_key); }));
+    }
+    Account out;
+    out.id = id;
+    out.username = a.username;
+    out.role = a.role;
+    out.created_day_ms = today;
+    return out;
+  });
 }
 
 Result<std::optional<Account>> SqliteStore::account_by_id(int64_t id) {
@@ -589,44 +606,45 @@ Result<std::vector<int64_t>> SqliteStore::directory(const DirectoryQuery& q) {
 }
 
 Status SqliteStore::update_profile(int64_t id, const ProfileUpdate& u) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  auto set_text = [&](const char* col, const std::optional<std::string>& v) -> Status {
-    if (!v) return ok_status();
-    return run(db_, std::string("UPDATE accounts SET ") + col + " = ? WHERE id = ?",
-               [&](Stmt& s) { s.bind(1, *v).bind(2, id); });
-  };
-  auto set_bool = [&](const char* col, std::optional<bool> v) -> Status {
-    if (!v) return ok_status();
-    return run(db_, std::string("UPDATE accounts SET ") + col + " = ? WHERE id = ?",
-               [&](Stmt& s) { s.bind(1, *v).bind(2, id); });
-  };
-  PUBLIUS_TRY(set_text("display_name", u.display_name));
-  PUBLIUS_TRY(set_text("note", u.note));
-  PUBLIUS_TRY(set_bool("locked", u.locked));
-  PUBLIUS_TRY(set_bool("bot", u.bot));
-  if (u.fields) PUBLIUS_TRY(set_text("fields", fields_to_json(*u.fields)));
-  if (u.default_visibility) {
-    PUBLIUS_TRY(run(db_, "UPDATE accounts SET default_visibility = ? WHERE id = ?", [&](Stmt& s) {
-      s.bind(1, static_cast<int64_t>(*u.default_visibility)).bind(2, id);
-    }));
-  }
-  PUBLIUS_TRY(set_bool("default_sensitive", u.default_sensitive));
-  PUBLIUS_TRY(set_text("default_language", u.default_language));
-  PUBLIUS_TRY(set_text("avatar_file", u.avatar_file));
-  PUBLIUS_TRY(set_text("header_file", u.header_file));
-  PUBLIUS_TRY(set_bool("discoverable", u.discoverable));
-  PUBLIUS_TRY(set_bool("indexable", u.indexable));
-  PUBLIUS_TRY(set_bool("hide_collections", u.hide_collections));
-  forget_account(id);
-  return tx.commit();
+  return write([&]() -> Status {
+    auto set_text = [&](const char* col, const std::optional<std::string>& v) -> Status {
+      if (!v) return ok_status();
+      return run(db_, std::string("UPDATE accounts SET ") + col + " = ? WHERE id = ?",
+                 [&](Stmt& s) { s.bind(1, *v).bind(2, id); });
+    };
+    auto set_bool = [&](const char* col, std::optional<bool> v) -> Status {
+      if (!v) return ok_status();
+      return run(db_, std::string("UPDATE accounts SET ") + col + " = ? WHERE id = ?",
+                 [&](Stmt& s) { s.bind(1, *v).bind(2, id); });
+    };
+    PUBLIUS_TRY(set_text("display_name", u.display_name));
+    PUBLIUS_TRY(set_text("note", u.note));
+    PUBLIUS_TRY(set_bool("locked", u.locked));
+    PUBLIUS_TRY(set_bool("bot", u.bot));
+    if (u.fields) PUBLIUS_TRY(set_text("fields", fields_to_json(*u.fields)));
+    if (u.default_visibility) {
+      PUBLIUS_TRY(run(db_, "UPDATE accounts SET default_visibility = ? WHERE id = ?", [&](Stmt& s) {
+        s.bind(1, static_cast<int64_t>(*u.default_visibility)).bind(2, id);
+      }));
+    }
+    PUBLIUS_TRY(set_bool("default_sensitive", u.default_sensitive));
+    PUBLIUS_TRY(set_text("default_language", u.default_language));
+    PUBLIUS_TRY(set_text("avatar_file", u.avatar_file));
+    PUBLIUS_TRY(set_text("header_file", u.header_file));
+    PUBLIUS_TRY(set_bool("discoverable", u.discoverable));
+    PUBLIUS_TRY(set_bool("indexable", u.indexable));
+    PUBLIUS_TRY(set_bool("hide_collections", u.hide_collections));
+    forget_account(id);
+    return ok_status();
+  });
 }
 
 Status SqliteStore::set_role(int64_t id, domain::Role role) {
-  std::lock_guard lock(mu_);
-  forget_account(id);
-  return run(db_, "UPDATE accounts SET role = ? WHERE id = ?",
-             [&](Stmt& s) { s.bind(1, static_cast<int64_t>(role)).bind(2, id); });
+  return write([&]() -> Status {
+    forget_account(id);
+    return run(db_, "UPDATE accounts SET role = ? WHERE id = ?",
+               [&](Stmt& s) { s.bind(1, static_cast<int64_t>(role)).bind(2, id); });
+  });
 }
 
 Result<std::string> SqliteStore::password_hash(int64_t account_id) {
@@ -640,18 +658,19 @@ Result<std::string> SqliteStore::password_hash(int64_t account_id) {
 }
 
 Status SqliteStore::touch_activity_day(int64_t account_id, int64_t token_id, int64_t day_ms) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_TRY(run(db_,
-                  "UPDATE accounts SET last_active_day = ?1 WHERE id = ?2 AND "
-                  "(last_active_day IS NULL OR last_active_day < ?1)",
-                  [&](Stmt& s) { s.bind(1, day_ms).bind(2, account_id); }));
-  PUBLIUS_TRY(run(db_,
-                  "UPDATE tokens SET last_used_day = ?1 WHERE id = ?2 AND "
-                  "(last_used_day IS NULL OR last_used_day < ?1)",
-                  [&](Stmt& s) { s.bind(1, day_ms).bind(2, token_id); }));
-  for (auto& [hash, token] : token_cache_)
-    if (token.id == token_id) token.last_used_day_ms = day_ms;
-  return ok_status();
+  return write([&]() -> Status {
+    PUBLIUS_TRY(run(db_,
+                    "UPDATE accounts SET last_active_day = ?1 WHERE id = ?2 AND "
+                    "(last_active_day IS NULL OR last_active_day < ?1)",
+                    [&](Stmt& s) { s.bind(1, day_ms).bind(2, account_id); }));
+    PUBLIUS_TRY(run(db_,
+                    "UPDATE tokens SET last_used_day = ?1 WHERE id = ?2 AND "
+                    "(last_used_day IS NULL OR last_used_day < ?1)",
+                    [&](Stmt& s) { s.bind(1, day_ms).bind(2, token_id); }));
+    for (auto& [hash, token] : token_cache_)
+      if (token.id == token_id) token.last_used_day_ms = day_ms;
+    return ok_status();
+  });
 }
 
 // ---- OAuth ----
@@ -673,17 +692,19 @@ constexpr const char* kAppColumns =
 }  // namespace
 
 Result<App> SqliteStore::create_app(const App& app) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_TRY(run(db_,
-                  "INSERT INTO apps (name, website, redirect_uris, scopes, client_id, "
-                  "client_secret) VALUES (?, ?, ?, ?, ?, ?)",
-                  [&](Stmt& s) {
-                    s.bind(1, app.name).bind(2, app.website).bind(3, join_tags(app.redirect_uris));
-                    s.bind(4, app.scopes).bind(5, app.client_id).bind(6, app.client_secret);
-                  }));
-  App out = app;
-  out.id = db_.last_insert_id();
-  return out;
+  return write([&]() -> Result<App> {
+    PUBLIUS_TRY(
+        run(db_,
+            "INSERT INTO apps (name, website, redirect_uris, scopes, client_id, "
+            "client_secret) VALUES (?, ?, ?, ?, ?, ?)",
+            [&](Stmt& s) {
+              s.bind(1, app.name).bind(2, app.website).bind(3, join_tags(app.redirect_uris));
+              s.bind(4, app.scopes).bind(5, app.client_id).bind(6, app.client_secret);
+            }));
+    App out = app;
+    out.id = db_.last_insert_id();
+    return out;
+  });
 }
 
 Result<std::optional<App>> SqliteStore::app_by_client_id(std::string_view client_id) {
@@ -720,20 +741,21 @@ void bind_wrapped_key(Stmt& s, int i, const std::string& wrapped_key) {
 
 Result<Token> SqliteStore::create_token(const std::string& token_hash, const Token& t,
                                         const std::string& wrapped_key) {
-  std::lock_guard lock(mu_);
-  const int64_t today = now_day_ms();
-  PUBLIUS_TRY(run(db_,
-                  "INSERT INTO tokens (token_hash, app_id, account_id, scopes, created_day, "
-                  "wrapped_key) VALUES (?, ?, ?, ?, ?, ?)",
-                  [&](Stmt& s) {
-                    s.bind(1, token_hash).bind(2, t.app_id).bind(3, t.account_id);
-                    s.bind(4, t.scopes).bind(5, today);
-                    bind_wrapped_key(s, 6, wrapped_key);
-                  }));
-  Token out = t;
-  out.id = db_.last_insert_id();
-  out.created_day_ms = today;
-  return out;
+  return write([&]() -> Result<Token> {
+    const int64_t today = now_day_ms();
+    PUBLIUS_TRY(run(db_,
+                    "INSERT INTO tokens (token_hash, app_id, account_id, scopes, created_day, "
+                    "wrapped_key) VALUES (?, ?, ?, ?, ?, ?)",
+                    [&](Stmt& s) {
+                      s.bind(1, token_hash).bind(2, t.app_id).bind(3, t.account_id);
+                      s.bind(4, t.scopes).bind(5, today);
+                      bind_wrapped_key(s, 6, wrapped_key);
+                    }));
+    Token out = t;
+    out.id = db_.last_insert_id();
+    out.created_day_ms = today;
+    return out;
+  });
 }
 
 Result<std::optional<Token>> SqliteStore::token_by_hash(const std::string& token_hash) {
@@ -762,140 +784,144 @@ Result<std::optional<Token>> SqliteStore::token_by_hash(const std::string& token
 }
 
 Status SqliteStore::revoke_token(const std::string& token_hash) {
-  std::lock_guard lock(mu_);
-  token_cache_.erase(token_hash);
-  return run(db_, "DELETE FROM tokens WHERE token_hash = ?",
-             [&](Stmt& s) { s.bind(1, token_hash); });
+  return write([&]() -> Status {
+    token_cache_.erase(token_hash);
+    return run(db_, "DELETE FROM tokens WHERE token_hash = ?",
+               [&](Stmt& s) { s.bind(1, token_hash); });
+  });
 }
 
 Status SqliteStore::create_auth_code(const std::string& code_hash, const AuthCode& c,
                                      const std::string& wrapped_key) {
-  std::lock_guard lock(mu_);
-  // Expired codes are swept here rather than by a timer: codes live minutes.
-  PUBLIUS_TRY(run(db_, "DELETE FROM auth_codes WHERE expires_ms < ?",
-                  [&](Stmt& s) { s.bind(1, c.expires_ms - 3600 * 1000); }));
-  return run(db_,
-             "INSERT INTO auth_codes (code_hash, app_id, account_id, scopes, redirect_uri, "
-             "code_challenge, expires_ms, wrapped_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-             [&](Stmt& s) {
-               s.bind(1, code_hash).bind(2, c.app_id).bind(3, c.account_id).bind(4, c.scopes);
-               s.bind(5, c.redirect_uri).bind(6, c.code_challenge).bind(7, c.expires_ms);
-               bind_wrapped_key(s, 8, wrapped_key);
-             });
+  return write([&]() -> Status {
+    // Expired codes are swept here rather than by a timer: codes live minutes.
+    PUBLIUS_TRY(run(db_, "DELETE FROM auth_codes WHERE expires_ms < ?",
+                    [&](Stmt& s) { s.bind(1, c.expires_ms - 3600 * 1000); }));
+    return run(db_,
+               "INSERT INTO auth_codes (code_hash, app_id, account_id, scopes, redirect_uri, "
+               "code_challenge, expires_ms, wrapped_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               [&](Stmt& s) {
+                 s.bind(1, code_hash).bind(2, c.app_id).bind(3, c.account_id).bind(4, c.scopes);
+                 s.bind(5, c.redirect_uri).bind(6, c.code_challenge).bind(7, c.expires_ms);
+                 bind_wrapped_key(s, 8, wrapped_key);
+               });
+  });
 }
 
 Result<std::optional<AuthCode>> SqliteStore::take_auth_code(const std::string& code_hash,
                                                             int64_t app_id) {
-  std::lock_guard lock(mu_);
-  // One statement: two exchanges of one code cannot both get it.
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("DELETE FROM auth_codes WHERE code_hash = ? AND app_id = ? "
-                                       "RETURNING app_id, account_id, scopes, redirect_uri, "
-                                       "code_challenge, expires_ms"));
-  stmt.bind(1, code_hash).bind(2, app_id);
-  if (!stmt.step()) {
+  return write([&]() -> Result<std::optional<AuthCode>> {
+    // One statement: two exchanges of one code cannot both get it.
+    PUBLIUS_ASSIGN_OR_RETURN(
+        auto stmt, db_.prepare("DELETE FROM auth_codes WHERE code_hash = ? AND app_id = ? "
+                               "RETURNING app_id, account_id, scopes, redirect_uri, "
+                               "code_challenge, expires_ms"));
+    stmt.bind(1, code_hash).bind(2, app_id);
+    if (!stmt.step()) {
+      PUBLIUS_TRY(stmt.status());
+      return std::optional<AuthCode>();
+    }
+    AuthCode c;
+    c.app_id = stmt.int64(0);
+    c.account_id = stmt.int64(1);
+    c.scopes = stmt.text(2);
+    c.redirect_uri = stmt.text(3);
+    c.code_challenge = stmt.text(4);
+    c.expires_ms = stmt.int64(5);
+    while (stmt.step()) {
+    }
     PUBLIUS_TRY(stmt.status());
-    return std::optional<AuthCode>();
-  }
-  AuthCode c;
-  c.app_id = stmt.int64(0);
-  c.account_id = stmt.int64(1);
-  c.scopes = stmt.text(2);
-  c.redirect_uri = stmt.text(3);
-  c.code_challenge = stmt.text(4);
-  c.expires_ms = stmt.int64(5);
-  while (stmt.step()) {
-  }
-  PUBLIUS_TRY(stmt.status());
-  return std::optional<AuthCode>(c);
+    return std::optional<AuthCode>(c);
+  });
 }
 
 // ---- Statuses ----
 
 Status SqliteStore::insert_status(const Post& st, const NewPostEffects& effects) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  if (effects.scheduled_status_id) {
-    // First: its deletion releases the uploads it reserved, for this post to take.
-    PUBLIUS_TRY(
-        run(db_, "DELETE FROM scheduled_statuses WHERE id = ? AND account_id = ?",
-            [&](Stmt& s) { s.bind(1, *effects.scheduled_status_id).bind(2, st.account_id); }));
-    if (db_.changes() == 0) return conflict("scheduled post already published or deleted");
-  }
-  if (effects.idempotency_key_hash) {
-    // The key is claimed with the post, under the (account, key) primary key: of
-    // two posts racing with one key, the second finds it here (or, on another
-    // backend, fails on the constraint) and stores nothing.
-    PUBLIUS_ASSIGN_OR_RETURN(
-        bool claimed,
-        exists(db_, "SELECT 1 FROM idempotency_keys WHERE account_id = ? AND key_hash = ?",
-               [&](Stmt& s) { s.bind(1, st.account_id).bind(2, *effects.idempotency_key_hash); }));
-    if (claimed) return conflict("idempotency key already names a post");
-  }
-  if (st.in_reply_to_id) {
-    // A reply names its parent without a foreign key (replies outlive it): a parent
-    // deleted since the domain looked is a vanished target all the same.
-    PUBLIUS_ASSIGN_OR_RETURN(bool parent, exists(db_, "SELECT 1 FROM statuses WHERE id = ?",
-                                                 [&](Stmt& s) { s.bind(1, *st.in_reply_to_id); }));
-    if (!parent) return not_found("reply parent is gone");
-  }
-  const PostListing& listing = effects.listing;
-  PUBLIUS_TRY(run(db_,
-                  std::string("INSERT INTO statuses (") + kStatusColumns +
-                      ", counted, counted_as_reply, in_search, tags_in_search, "
-                      "in_public_timelines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, "
-                      "0, ?, ?, ?, ?, ?, ?, ?)",
-                  [&](Stmt& s) {
-                    s.bind(1, st.id).bind(2, st.account_id).bind(3, st.text).bind(4, st.html);
-                    s.bind(5, st.spoiler_text).bind(6, static_cast<int64_t>(st.visibility));
-                    s.bind(7, st.sensitive).bind(8, st.language).bind(9, st.in_reply_to_id);
-                    s.bind(10, st.in_reply_to_account_id).bind(11, st.reblog_of_id);
-                    s.bind(12, st.created_ms).bind(13, st.edited_ms);
-                    s.bind(14, join_tags(st.tags)).bind_blob(15, st.sealed);
-                    s.bind(16, listing.counted).bind(17, listing.counted_as_reply);
-                    s.bind(18, listing.in_search).bind(19, listing.tags_in_search);
-                    s.bind(20, listing.in_public_timelines);
-                  }));
-  PUBLIUS_TRY(insert_mentions_in(db_, st));
-  for (const auto& key : effects.tag_keys) {
-    PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO status_tags (tag, status_id) VALUES (?, ?)",
-                    [&](Stmt& s) { s.bind(1, key).bind(2, st.id); }));
-  }
-  PUBLIUS_TRY(attach_media(st, false));
-  if (st.poll) PUBLIUS_TRY(insert_poll_in(db_, st.id, *st.poll));
-  if (st.reblog_of_id)
-    PUBLIUS_TRY(adjust_count(db_, "statuses", "reblogs_count", *st.reblog_of_id, +1));
-  if (listing.counted) {
-    PUBLIUS_TRY(adjust_count(db_, "accounts", "statuses_count", st.account_id, +1));
-    PUBLIUS_TRY(run(db_, "UPDATE accounts SET last_status_day = ? WHERE id = ?", [&](Stmt& s) {
-      s.bind(1, day_floor_ms(st.created_ms)).bind(2, st.account_id);
-    }));
-  }
-  if (listing.counted_as_reply && st.in_reply_to_id)
-    PUBLIUS_TRY(adjust_count(db_, "statuses", "replies_count", *st.in_reply_to_id, +1));
-  if (listing.in_search) {
-    PUBLIUS_TRY(run(db_, "INSERT INTO statuses_fts (rowid, text) VALUES (?, ?)",
-                    [&](Stmt& s) { s.bind(1, st.id).bind(2, search_text(st)); }));
-  }
-  for (const auto& c : effects.conversations)
-    PUBLIUS_TRY(save_conversation_in(db_, c.account_id, c.participant_ids, st.id, c.unread));
-  for (const auto& n : effects.notifications) PUBLIUS_TRY(insert_notification_in(db_, n));
-  if (effects.idempotency_key_hash) {
-    PUBLIUS_TRY(
-        run(db_, "INSERT INTO idempotency_keys (account_id, key_hash, status_id) VALUES (?, ?, ?)",
-            [&](Stmt& s) {
-              s.bind(1, st.account_id).bind(2, *effects.idempotency_key_hash).bind(3, st.id);
-            }));
-  }
-  forget_account(st.account_id);
-  if (st.reblog_of_id) forget_post(*st.reblog_of_id);
-  if (st.in_reply_to_id) forget_post(*st.in_reply_to_id);
-  PUBLIUS_TRY(tx.commit());
-  if (st.reblog_of_id) {
-    if (auto v = viewer_cache_.find(st.account_id); v != viewer_cache_.end())
-      v->second.reblogged.insert(*st.reblog_of_id);
-  }
-  return ok_status();
+  return write([&]() -> Status {
+    if (effects.scheduled_status_id) {
+      // First: its deletion releases the uploads it reserved, for this post to take.
+      PUBLIUS_TRY(
+          run(db_, "DELETE FROM scheduled_statuses WHERE id = ? AND account_id = ?",
+              [&](Stmt& s) { s.bind(1, *effects.scheduled_status_id).bind(2, st.account_id); }));
+      if (db_.changes() == 0) return conflict("scheduled post already published or deleted");
+    }
+    if (effects.idempotency_key_hash) {
+      // The key is claimed with the post, under the (account, key) primary key: of
+      // two posts racing with one key, the second finds it here (or, on another
+      // backend, fails on the constraint) and stores nothing.
+      PUBLIUS_ASSIGN_OR_RETURN(
+          bool claimed,
+          exists(
+              db_, "SELECT 1 FROM idempotency_keys WHERE account_id = ? AND key_hash = ?",
+              [&](Stmt& s) { s.bind(1, st.account_id).bind(2, *effects.idempotency_key_hash); }));
+      if (claimed) return conflict("idempotency key already names a post");
+    }
+    if (st.in_reply_to_id) {
+      // A reply names its parent without a foreign key (replies outlive it): a parent
+      // deleted since the domain looked is a vanished target all the same.
+      PUBLIUS_ASSIGN_OR_RETURN(bool parent,
+                               exists(db_, "SELECT 1 FROM statuses WHERE id = ?",
+                                      [&](Stmt& s) { s.bind(1, *st.in_reply_to_id); }));
+      if (!parent) return not_found("reply parent is gone");
+    }
+    const PostListing& listing = effects.listing;
+    PUBLIUS_TRY(run(db_,
+                    std::string("INSERT INTO statuses (") + kStatusColumns +
+                        ", counted, counted_as_reply, in_search, tags_in_search, "
+                        "in_public_timelines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, "
+                        "0, ?, ?, ?, ?, ?, ?, ?)",
+                    [&](Stmt& s) {
+                      s.bind(1, st.id).bind(2, st.account_id).bind(3, st.text).bind(4, st.html);
+                      s.bind(5, st.spoiler_text).bind(6, static_cast<int64_t>(st.visibility));
+                      s.bind(7, st.sensitive).bind(8, st.language).bind(9, st.in_reply_to_id);
+                      s.bind(10, st.in_reply_to_account_id).bind(11, st.reblog_of_id);
+                      s.bind(12, st.created_ms).bind(13, st.edited_ms);
+                      s.bind(14, join_tags(st.tags)).bind_blob(15, st.sealed);
+                      s.bind(16, listing.counted).bind(17, listing.counted_as_reply);
+                      s.bind(18, listing.in_search).bind(19, listing.tags_in_search);
+                      s.bind(20, listing.in_public_timelines);
+                    }));
+    PUBLIUS_TRY(insert_mentions_in(db_, st));
+    for (const auto& key : effects.tag_keys) {
+      PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO status_tags (tag, status_id) VALUES (?, ?)",
+                      [&](Stmt& s) { s.bind(1, key).bind(2, st.id); }));
+    }
+    PUBLIUS_TRY(attach_media(st, false));
+    if (st.poll) PUBLIUS_TRY(insert_poll_in(db_, st.id, *st.poll));
+    if (st.reblog_of_id)
+      PUBLIUS_TRY(adjust_count(db_, "statuses", "reblogs_count", *st.reblog_of_id, +1));
+    if (listing.counted) {
+      PUBLIUS_TRY(adjust_count(db_, "accounts", "statuses_count", st.account_id, +1));
+      PUBLIUS_TRY(run(db_, "UPDATE accounts SET last_status_day = ? WHERE id = ?", [&](Stmt& s) {
+        s.bind(1, day_floor_ms(st.created_ms)).bind(2, st.account_id);
+      }));
+    }
+    if (listing.counted_as_reply && st.in_reply_to_id)
+      PUBLIUS_TRY(adjust_count(db_, "statuses", "replies_count", *st.in_reply_to_id, +1));
+    if (listing.in_search) {
+      PUBLIUS_TRY(run(db_, "INSERT INTO statuses_fts (rowid, text) VALUES (?, ?)",
+                      [&](Stmt& s) { s.bind(1, st.id).bind(2, search_text(st)); }));
+    }
+    for (const auto& c : effects.conversations)
+      PUBLIUS_TRY(save_conversation_in(db_, c.account_id, c.participant_ids, st.id, c.unread));
+    for (const auto& n : effects.notifications) PUBLIUS_TRY(insert_notification_in(db_, n));
+    if (effects.idempotency_key_hash) {
+      PUBLIUS_TRY(run(
+          db_, "INSERT INTO idempotency_keys (account_id, key_hash, status_id) VALUES (?, ?, ?)",
+          [&](Stmt& s) {
+            s.bind(1, st.account_id).bind(2, *effects.idempotency_key_hash).bind(3, st.id);
+          }));
+    }
+    forget_account(st.account_id);
+    if (st.reblog_of_id) forget_post(*st.reblog_of_id);
+    if (st.in_reply_to_id) forget_post(*st.in_reply_to_id);
+    if (st.reblog_of_id) {
+      if (auto v = viewer_cache_.find(st.account_id); v != viewer_cache_.end())
+        v->second.reblogged.insert(*st.reblog_of_id);
+    }
+    return ok_status();
+  });
 }
 
 Result<std::vector<Post>> SqliteStore::load_statuses(const std::vector<int64_t>& ids) {
@@ -1006,101 +1032,100 @@ Result<std::vector<Post>> SqliteStore::statuses_by_ids(const std::vector<int64_t
 }
 
 Result<std::vector<int64_t>> SqliteStore::delete_status(int64_t id) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  PUBLIUS_ASSIGN_OR_RETURN(auto found, load_statuses({id}));
-  if (found.empty()) return not_found();
-  const Post& st = found.front();
-  PUBLIUS_ASSIGN_OR_RETURN(auto listed, listing_in(db_, id));
-  if (!listed) return not_found();
-  const PostListing& listing = *listed;
-  PUBLIUS_ASSIGN_OR_RETURN(auto reblogs_stmt,
-                           db_.prepare("SELECT id FROM statuses WHERE reblog_of_id = ?"));
-  reblogs_stmt.bind(1, id);
-  PUBLIUS_ASSIGN_OR_RETURN(auto reblog_ids, collect_ids(reblogs_stmt));
-  if (listing.in_search) {
-    PUBLIUS_TRY(run(db_,
-                    "INSERT INTO statuses_fts (statuses_fts, rowid, text) VALUES ('delete', ?, ?)",
-                    [&](Stmt& s) { s.bind(1, st.id).bind(2, search_text(st)); }));
-  }
-  if (st.reblog_of_id)
-    PUBLIUS_TRY(adjust_count(db_, "statuses", "reblogs_count", *st.reblog_of_id, -1));
-  if (listing.counted)
-    PUBLIUS_TRY(adjust_count(db_, "accounts", "statuses_count", st.account_id, -1));
-  if (listing.counted_as_reply && st.in_reply_to_id)
-    PUBLIUS_TRY(adjust_count(db_, "statuses", "replies_count", *st.in_reply_to_id, -1));
-  // Replies stay (as in Mastodon) but lose their parent link's target.
-  PUBLIUS_TRY(run(db_, "DELETE FROM statuses WHERE id = ?", [&](Stmt& s) { s.bind(1, id); }));
-  forget_post(id);
-  for (int64_t r : reblog_ids) forget_post(r);
-  if (st.reblog_of_id) forget_post(*st.reblog_of_id);
-  if (st.in_reply_to_id) forget_post(*st.in_reply_to_id);
-  forget_account(st.account_id);
-  PUBLIUS_TRY(tx.commit());
-  if (st.reblog_of_id) {
-    if (auto v = viewer_cache_.find(st.account_id); v != viewer_cache_.end())
-      v->second.reblogged.erase(*st.reblog_of_id);
-  }
-  return reblog_ids;
+  return write([&]() -> Result<std::vector<int64_t>> {
+    PUBLIUS_ASSIGN_OR_RETURN(auto found, load_statuses({id}));
+    if (found.empty()) return not_found();
+    const Post& st = found.front();
+    PUBLIUS_ASSIGN_OR_RETURN(auto listed, listing_in(db_, id));
+    if (!listed) return not_found();
+    const PostListing& listing = *listed;
+    PUBLIUS_ASSIGN_OR_RETURN(auto reblogs_stmt,
+                             db_.prepare("SELECT id FROM statuses WHERE reblog_of_id = ?"));
+    reblogs_stmt.bind(1, id);
+    PUBLIUS_ASSIGN_OR_RETURN(auto reblog_ids, collect_ids(reblogs_stmt));
+    if (listing.in_search) {
+      PUBLIUS_TRY(
+          run(db_, "INSERT INTO statuses_fts (statuses_fts, rowid, text) VALUES ('delete', ?, ?)",
+              [&](Stmt& s) { s.bind(1, st.id).bind(2, search_text(st)); }));
+    }
+    if (st.reblog_of_id)
+      PUBLIUS_TRY(adjust_count(db_, "statuses", "reblogs_count", *st.reblog_of_id, -1));
+    if (listing.counted)
+      PUBLIUS_TRY(adjust_count(db_, "accounts", "statuses_count", st.account_id, -1));
+    if (listing.counted_as_reply && st.in_reply_to_id)
+      PUBLIUS_TRY(adjust_count(db_, "statuses", "replies_count", *st.in_reply_to_id, -1));
+    // Replies stay (as in Mastodon) but lose their parent link's target.
+    PUBLIUS_TRY(run(db_, "DELETE FROM statuses WHERE id = ?", [&](Stmt& s) { s.bind(1, id); }));
+    forget_post(id);
+    for (int64_t r : reblog_ids) forget_post(r);
+    if (st.reblog_of_id) forget_post(*st.reblog_of_id);
+    if (st.in_reply_to_id) forget_post(*st.in_reply_to_id);
+    forget_account(st.account_id);
+    if (st.reblog_of_id) {
+      if (auto v = viewer_cache_.find(st.account_id); v != viewer_cache_.end())
+        v->second.reblogged.erase(*st.reblog_of_id);
+    }
+    return reblog_ids;
+  });
 }
 
 Status SqliteStore::update_status(const Post& st, const PostEdit& previous,
                                   const std::vector<std::string>& tag_keys, bool reset_poll_votes) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  PUBLIUS_ASSIGN_OR_RETURN(auto found, load_statuses({st.id}));
-  if (found.empty()) return not_found();
-  const Post& old = found.front();
-  PUBLIUS_ASSIGN_OR_RETURN(auto listed, listing_in(db_, st.id));
-  if (!listed) return not_found();
-  PUBLIUS_TRY(run(db_,
-                  "INSERT INTO status_edits (status_id, text, html, spoiler_text, sensitive, "
-                  "created_ms, sealed, poll_options) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                  [&](Stmt& s) {
-                    s.bind(1, st.id).bind(2, previous.text).bind(3, previous.html);
-                    s.bind(4, previous.spoiler_text).bind(5, previous.sensitive);
-                    s.bind(6, previous.created_ms).bind_blob(7, previous.sealed);
-                    if (previous.poll_options) s.bind(8, titles_to_json(*previous.poll_options));
-                  }));
-  if (!st.poll || !old.poll || reset_poll_votes) {
-    // Votes and options cascade with the poll row; the voters' cached choices go too.
-    PUBLIUS_TRY(
-        run(db_, "DELETE FROM polls WHERE status_id = ?", [&](Stmt& s) { s.bind(1, st.id); }));
-    if (old.poll) viewer_cache_.clear();
-    if (st.poll) PUBLIUS_TRY(insert_poll_in(db_, st.id, *st.poll));
-  } else {
+  return write([&]() -> Status {
+    PUBLIUS_ASSIGN_OR_RETURN(auto found, load_statuses({st.id}));
+    if (found.empty()) return not_found();
+    const Post& old = found.front();
+    PUBLIUS_ASSIGN_OR_RETURN(auto listed, listing_in(db_, st.id));
+    if (!listed) return not_found();
     PUBLIUS_TRY(run(db_,
-                    "UPDATE polls SET ended = CASE WHEN expires_ms = ?1 THEN ended ELSE 0 END, "
-                    "expires_ms = ?1, hide_totals = ?2 WHERE status_id = ?3",
+                    "INSERT INTO status_edits (status_id, text, html, spoiler_text, sensitive, "
+                    "created_ms, sealed, poll_options) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     [&](Stmt& s) {
-                      s.bind(1, st.poll->expires_ms).bind(2, st.poll->hide_totals).bind(3, st.id);
+                      s.bind(1, st.id).bind(2, previous.text).bind(3, previous.html);
+                      s.bind(4, previous.spoiler_text).bind(5, previous.sensitive);
+                      s.bind(6, previous.created_ms).bind_blob(7, previous.sealed);
+                      if (previous.poll_options) s.bind(8, titles_to_json(*previous.poll_options));
                     }));
-  }
-  PUBLIUS_TRY(run(db_,
-                  "UPDATE statuses SET text = ?, html = ?, spoiler_text = ?, sensitive = ?, "
-                  "language = ?, edited_ms = ?, tags = ?, sealed = ? WHERE id = ?",
-                  [&](Stmt& s) {
-                    s.bind(1, st.text).bind(2, st.html).bind(3, st.spoiler_text);
-                    s.bind(4, st.sensitive).bind(5, st.language).bind(6, st.edited_ms);
-                    s.bind(7, join_tags(st.tags)).bind_blob(8, st.sealed).bind(9, st.id);
-                  }));
-  PUBLIUS_TRY(
-      run(db_, "DELETE FROM status_tags WHERE status_id = ?", [&](Stmt& s) { s.bind(1, st.id); }));
-  for (const auto& key : tag_keys) {
-    PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO status_tags (tag, status_id) VALUES (?, ?)",
-                    [&](Stmt& s) { s.bind(1, key).bind(2, st.id); }));
-  }
-  PUBLIUS_TRY(insert_mentions_in(db_, st));
-  PUBLIUS_TRY(attach_media(st, true));
-  if (listed->in_search) {
+    if (!st.poll || !old.poll || reset_poll_votes) {
+      // Votes and options cascade with the poll row; the voters' cached choices go too.
+      PUBLIUS_TRY(
+          run(db_, "DELETE FROM polls WHERE status_id = ?", [&](Stmt& s) { s.bind(1, st.id); }));
+      if (old.poll) viewer_cache_.clear();
+      if (st.poll) PUBLIUS_TRY(insert_poll_in(db_, st.id, *st.poll));
+    } else {
+      PUBLIUS_TRY(run(db_,
+                      "UPDATE polls SET ended = CASE WHEN expires_ms = ?1 THEN ended ELSE 0 END, "
+                      "expires_ms = ?1, hide_totals = ?2 WHERE status_id = ?3",
+                      [&](Stmt& s) {
+                        s.bind(1, st.poll->expires_ms).bind(2, st.poll->hide_totals).bind(3, st.id);
+                      }));
+    }
     PUBLIUS_TRY(run(db_,
-                    "INSERT INTO statuses_fts (statuses_fts, rowid, text) VALUES ('delete', ?, ?)",
-                    [&](Stmt& s) { s.bind(1, old.id).bind(2, search_text(old)); }));
-    PUBLIUS_TRY(run(db_, "INSERT INTO statuses_fts (rowid, text) VALUES (?, ?)",
-                    [&](Stmt& s) { s.bind(1, st.id).bind(2, search_text(st)); }));
-  }
-  forget_post(st.id);
-  return tx.commit();
+                    "UPDATE statuses SET text = ?, html = ?, spoiler_text = ?, sensitive = ?, "
+                    "language = ?, edited_ms = ?, tags = ?, sealed = ? WHERE id = ?",
+                    [&](Stmt& s) {
+                      s.bind(1, st.text).bind(2, st.html).bind(3, st.spoiler_text);
+                      s.bind(4, st.sensitive).bind(5, st.language).bind(6, st.edited_ms);
+                      s.bind(7, join_tags(st.tags)).bind_blob(8, st.sealed).bind(9, st.id);
+                    }));
+    PUBLIUS_TRY(run(db_, "DELETE FROM status_tags WHERE status_id = ?",
+                    [&](Stmt& s) { s.bind(1, st.id); }));
+    for (const auto& key : tag_keys) {
+      PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO status_tags (tag, status_id) VALUES (?, ?)",
+                      [&](Stmt& s) { s.bind(1, key).bind(2, st.id); }));
+    }
+    PUBLIUS_TRY(insert_mentions_in(db_, st));
+    PUBLIUS_TRY(attach_media(st, true));
+    if (listed->in_search) {
+      PUBLIUS_TRY(
+          run(db_, "INSERT INTO statuses_fts (statuses_fts, rowid, text) VALUES ('delete', ?, ?)",
+              [&](Stmt& s) { s.bind(1, old.id).bind(2, search_text(old)); }));
+      PUBLIUS_TRY(run(db_, "INSERT INTO statuses_fts (rowid, text) VALUES (?, ?)",
+                      [&](Stmt& s) { s.bind(1, st.id).bind(2, search_text(st)); }));
+    }
+    forget_post(st.id);
+    return ok_status();
+  });
 }
 
 Result<std::vector<PostEdit>> SqliteStore::status_edits(int64_t id) {
@@ -1285,29 +1310,30 @@ void SqliteStore::note_link(int64_t account_id, std::unordered_set<int64_t> View
 }
 
 Result<bool> SqliteStore::set_favourite(int64_t account_id, int64_t status_id, bool on) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  PUBLIUS_ASSIGN_OR_RETURN(bool changed, set_link(db_, "favourites", account_id, status_id, on));
-  if (changed)
-    PUBLIUS_TRY(adjust_count(db_, "statuses", "favourites_count", status_id, on ? 1 : -1));
-  forget_post(status_id);
-  PUBLIUS_TRY(tx.commit());
-  note_link(account_id, &ViewerSets::favourited, status_id, on);
-  return changed;
+  return write([&]() -> Result<bool> {
+    PUBLIUS_ASSIGN_OR_RETURN(bool changed, set_link(db_, "favourites", account_id, status_id, on));
+    if (changed)
+      PUBLIUS_TRY(adjust_count(db_, "statuses", "favourites_count", status_id, on ? 1 : -1));
+    forget_post(status_id);
+    note_link(account_id, &ViewerSets::favourited, status_id, on);
+    return changed;
+  });
 }
 
 Result<bool> SqliteStore::set_bookmark(int64_t account_id, int64_t status_id, bool on) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(bool changed, set_link(db_, "bookmarks", account_id, status_id, on));
-  note_link(account_id, &ViewerSets::bookmarked, status_id, on);
-  return changed;
+  return write([&]() -> Result<bool> {
+    PUBLIUS_ASSIGN_OR_RETURN(bool changed, set_link(db_, "bookmarks", account_id, status_id, on));
+    note_link(account_id, &ViewerSets::bookmarked, status_id, on);
+    return changed;
+  });
 }
 
 Result<bool> SqliteStore::set_pin(int64_t account_id, int64_t status_id, bool on) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(bool changed, set_link(db_, "pins", account_id, status_id, on));
-  note_link(account_id, &ViewerSets::pinned, status_id, on);
-  return changed;
+  return write([&]() -> Result<bool> {
+    PUBLIUS_ASSIGN_OR_RETURN(bool changed, set_link(db_, "pins", account_id, status_id, on));
+    note_link(account_id, &ViewerSets::pinned, status_id, on);
+    return changed;
+  });
 }
 
 Result<SqliteStore::ViewerSets*> SqliteStore::viewer_sets(int64_t account_id) {
@@ -1408,88 +1434,84 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::reblogged_by(int64
 
 Result<FollowOutcome> SqliteStore::follow(int64_t account_id, int64_t target_id, bool locked_target,
                                           bool show_reblogs, bool notify) {
-  std::lock_guard lock(mu_);
-  forget_follow(account_id, target_id);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  PUBLIUS_ASSIGN_OR_RETURN(
-      bool already, exists(db_, "SELECT 1 FROM follows WHERE account_id = ? AND target_id = ?",
-                           [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
-  if (already) {
-    // Re-following updates the options, as Mastodon does.
+  return write([&]() -> Result<FollowOutcome> {
+    forget_follow(account_id, target_id);
+    PUBLIUS_ASSIGN_OR_RETURN(
+        bool already, exists(db_, "SELECT 1 FROM follows WHERE account_id = ? AND target_id = ?",
+                             [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
+    if (already) {
+      // Re-following updates the options, as Mastodon does.
+      PUBLIUS_TRY(
+          run(db_,
+              "UPDATE follows SET show_reblogs = ?, notify = ? WHERE account_id = ? AND "
+              "target_id = ?",
+              [&](Stmt& s) {
+                s.bind(1, show_reblogs).bind(2, notify).bind(3, account_id).bind(4, target_id);
+              }));
+      return FollowOutcome::kAlready;
+    }
+    if (locked_target) {
+      PUBLIUS_TRY(
+          run(db_,
+              "INSERT OR IGNORE INTO follow_requests (account_id, target_id, show_reblogs, "
+              "notify) VALUES (?, ?, ?, ?)",
+              [&](Stmt& s) {
+                s.bind(1, account_id).bind(2, target_id).bind(3, show_reblogs).bind(4, notify);
+              }));
+      const bool created = db_.changes() > 0;
+      return created ? FollowOutcome::kRequested : FollowOutcome::kAlready;
+    }
     PUBLIUS_TRY(
         run(db_,
-            "UPDATE follows SET show_reblogs = ?, notify = ? WHERE account_id = ? AND "
-            "target_id = ?",
-            [&](Stmt& s) {
-              s.bind(1, show_reblogs).bind(2, notify).bind(3, account_id).bind(4, target_id);
-            }));
-    PUBLIUS_TRY(tx.commit());
-    return FollowOutcome::kAlready;
-  }
-  if (locked_target) {
-    PUBLIUS_TRY(
-        run(db_,
-            "INSERT OR IGNORE INTO follow_requests (account_id, target_id, show_reblogs, "
-            "notify) VALUES (?, ?, ?, ?)",
+            "INSERT INTO follows (account_id, target_id, show_reblogs, notify) VALUES (?, ?, "
+            "?, ?)",
             [&](Stmt& s) {
               s.bind(1, account_id).bind(2, target_id).bind(3, show_reblogs).bind(4, notify);
             }));
-    const bool created = db_.changes() > 0;
-    PUBLIUS_TRY(tx.commit());
-    return created ? FollowOutcome::kRequested : FollowOutcome::kAlready;
-  }
-  PUBLIUS_TRY(run(db_,
-                  "INSERT INTO follows (account_id, target_id, show_reblogs, notify) VALUES (?, ?, "
-                  "?, ?)",
-                  [&](Stmt& s) {
-                    s.bind(1, account_id).bind(2, target_id).bind(3, show_reblogs).bind(4, notify);
-                  }));
-  PUBLIUS_TRY(adjust_count(db_, "accounts", "following_count", account_id, +1));
-  PUBLIUS_TRY(adjust_count(db_, "accounts", "followers_count", target_id, +1));
-  PUBLIUS_TRY(tx.commit());
-  return FollowOutcome::kFollowing;
+    PUBLIUS_TRY(adjust_count(db_, "accounts", "following_count", account_id, +1));
+    PUBLIUS_TRY(adjust_count(db_, "accounts", "followers_count", target_id, +1));
+    return FollowOutcome::kFollowing;
+  });
 }
 
 Result<bool> SqliteStore::end_follow(const EndedFollow& ended) {
-  std::lock_guard lock(mu_);
-  forget_follow(ended.follower_id, ended.followed_id);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  PUBLIUS_ASSIGN_OR_RETURN(const bool removed, end_follow_in(db_, ended));
-  PUBLIUS_TRY(tx.commit());
-  return removed;
+  return write([&]() -> Result<bool> {
+    forget_follow(ended.follower_id, ended.followed_id);
+    PUBLIUS_ASSIGN_OR_RETURN(const bool removed, end_follow_in(db_, ended));
+    return removed;
+  });
 }
 
 Result<bool> SqliteStore::resolve_follow_request(int64_t requester_id, int64_t target_id,
                                                  bool accept) {
-  std::lock_guard lock(mu_);
-  forget_follow(requester_id, target_id);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT show_reblogs, notify FROM "
-                                                  "follow_requests WHERE account_id = ? AND "
-                                                  "target_id = ?"));
-  stmt.bind(1, requester_id).bind(2, target_id);
-  if (!stmt.step()) {
-    PUBLIUS_TRY(stmt.status());
-    return false;
-  }
-  const bool show_reblogs = stmt.boolean(0), notify = stmt.boolean(1);
-  PUBLIUS_TRY(run(db_, "DELETE FROM follow_requests WHERE account_id = ? AND target_id = ?",
-                  [&](Stmt& s) { s.bind(1, requester_id).bind(2, target_id); }));
-  if (accept) {
-    PUBLIUS_TRY(run(db_,
-                    "INSERT OR IGNORE INTO follows (account_id, target_id, show_reblogs, notify) "
-                    "VALUES (?, ?, ?, ?)",
-                    [&](Stmt& s) {
-                      s.bind(1, requester_id).bind(2, target_id).bind(3, show_reblogs);
-                      s.bind(4, notify);
-                    }));
-    if (db_.changes() > 0) {
-      PUBLIUS_TRY(adjust_count(db_, "accounts", "following_count", requester_id, +1));
-      PUBLIUS_TRY(adjust_count(db_, "accounts", "followers_count", target_id, +1));
+  return write([&]() -> Result<bool> {
+    forget_follow(requester_id, target_id);
+    PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT show_reblogs, notify FROM "
+                                                    "follow_requests WHERE account_id = ? AND "
+                                                    "target_id = ?"));
+    stmt.bind(1, requester_id).bind(2, target_id);
+    if (!stmt.step()) {
+      PUBLIUS_TRY(stmt.status());
+      return false;
     }
-  }
-  PUBLIUS_TRY(tx.commit());
-  return true;
+    const bool show_reblogs = stmt.boolean(0), notify = stmt.boolean(1);
+    PUBLIUS_TRY(run(db_, "DELETE FROM follow_requests WHERE account_id = ? AND target_id = ?",
+                    [&](Stmt& s) { s.bind(1, requester_id).bind(2, target_id); }));
+    if (accept) {
+      PUBLIUS_TRY(run(db_,
+                      "INSERT OR IGNORE INTO follows (account_id, target_id, show_reblogs, notify) "
+                      "VALUES (?, ?, ?, ?)",
+                      [&](Stmt& s) {
+                        s.bind(1, requester_id).bind(2, target_id).bind(3, show_reblogs);
+                        s.bind(4, notify);
+                      }));
+      if (db_.changes() > 0) {
+        PUBLIUS_TRY(adjust_count(db_, "accounts", "following_count", requester_id, +1));
+        PUBLIUS_TRY(adjust_count(db_, "accounts", "followers_count", target_id, +1));
+      }
+    }
+    return true;
+  });
 }
 
 Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::follow_requests(int64_t target_id,
@@ -1500,36 +1522,36 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::follow_requests(in
 
 Result<bool> SqliteStore::set_block(int64_t account_id, int64_t target_id, bool on,
                                     const std::vector<EndedFollow>& ended) {
-  std::lock_guard lock(mu_);
-  forget_follow(account_id, target_id);
-  for (const auto& e : ended) forget_follow(e.follower_id, e.followed_id);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  PUBLIUS_TRY(run(db_,
-                  on ? "INSERT OR IGNORE INTO blocks (account_id, target_id) VALUES (?, ?)"
-                     : "DELETE FROM blocks WHERE account_id = ? AND target_id = ?",
-                  [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
-  const bool changed = db_.changes() > 0;
-  for (const auto& e : ended) PUBLIUS_TRY(end_follow_in(db_, e));
-  PUBLIUS_TRY(tx.commit());
-  return changed;
+  return write([&]() -> Result<bool> {
+    forget_follow(account_id, target_id);
+    for (const auto& e : ended) forget_follow(e.follower_id, e.followed_id);
+    PUBLIUS_TRY(run(db_,
+                    on ? "INSERT OR IGNORE INTO blocks (account_id, target_id) VALUES (?, ?)"
+                       : "DELETE FROM blocks WHERE account_id = ? AND target_id = ?",
+                    [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
+    const bool changed = db_.changes() > 0;
+    for (const auto& e : ended) PUBLIUS_TRY(end_follow_in(db_, e));
+    return changed;
+  });
 }
 
 Result<bool> SqliteStore::set_mute(int64_t account_id, int64_t target_id, bool on,
                                    bool notifications) {
-  std::lock_guard lock(mu_);
-  forget_hidden(account_id, target_id);
-  if (on) {
-    PUBLIUS_TRY(
-        run(db_,
-            "INSERT INTO mutes (account_id, target_id, notifications) VALUES (?, ?, ?) "
-            "ON CONFLICT (account_id, target_id) DO UPDATE SET notifications = "
-            "excluded.notifications",
-            [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id).bind(3, notifications); }));
-  } else {
-    PUBLIUS_TRY(run(db_, "DELETE FROM mutes WHERE account_id = ? AND target_id = ?",
-                    [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
-  }
-  return db_.changes() > 0;
+  return write([&]() -> Result<bool> {
+    forget_hidden(account_id, target_id);
+    if (on) {
+      PUBLIUS_TRY(
+          run(db_,
+              "INSERT INTO mutes (account_id, target_id, notifications) VALUES (?, ?, ?) "
+              "ON CONFLICT (account_id, target_id) DO UPDATE SET notifications = "
+              "excluded.notifications",
+              [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id).bind(3, notifications); }));
+    } else {
+      PUBLIUS_TRY(run(db_, "DELETE FROM mutes WHERE account_id = ? AND target_id = ?",
+                      [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
+    }
+    return db_.changes() > 0;
+  });
 }
 
 Result<std::vector<Relationship>> SqliteStore::relationships(int64_t account_id,
@@ -1596,23 +1618,22 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::mutes_of(int64_t a
 }
 
 Result<bool> SqliteStore::set_endorsement(int64_t account_id, int64_t target_id, bool on) {
-  std::lock_guard lock(mu_);
-  const auto bind_pair = [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); };
-  if (!on) {
-    PUBLIUS_TRY(
-        run(db_, "DELETE FROM endorsements WHERE account_id = ? AND target_id = ?", bind_pair));
-    return db_.changes() > 0;
-  }
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  PUBLIUS_ASSIGN_OR_RETURN(
-      bool following,
-      exists(db_, "SELECT 1 FROM follows WHERE account_id = ? AND target_id = ?", bind_pair));
-  if (!following) return unprocessable("no follow to endorse");
-  PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO endorsements (account_id, target_id) VALUES (?, ?)",
-                  bind_pair));
-  const bool added = db_.changes() > 0;
-  PUBLIUS_TRY(tx.commit());
-  return added;
+  return write([&]() -> Result<bool> {
+    const auto bind_pair = [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); };
+    if (!on) {
+      PUBLIUS_TRY(
+          run(db_, "DELETE FROM endorsements WHERE account_id = ? AND target_id = ?", bind_pair));
+      return db_.changes() > 0;
+    }
+    PUBLIUS_ASSIGN_OR_RETURN(
+        bool following,
+        exists(db_, "SELECT 1 FROM follows WHERE account_id = ? AND target_id = ?", bind_pair));
+    if (!following) return unprocessable("no follow to endorse");
+    PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO endorsements (account_id, target_id) VALUES (?, ?)",
+                    bind_pair));
+    const bool added = db_.changes() > 0;
+    return added;
+  });
 }
 
 Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::endorsements(int64_t account_id,
@@ -1706,16 +1727,17 @@ Result<HiddenBy> SqliteStore::hidden_by(int64_t account_id) {
 // ---- Followed hashtags ----
 
 Result<bool> SqliteStore::set_tag_follow(int64_t account_id, const std::string& tag, bool on) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_TRY(run(db_,
-                  on ? "INSERT OR IGNORE INTO tag_follows (account_id, tag) VALUES (?, ?)"
-                     : "DELETE FROM tag_follows WHERE account_id = ? AND tag = ?",
-                  [&](Stmt& s) { s.bind(1, account_id).bind(2, tag); }));
-  const bool changed = db_.changes() > 0;
-  // The update hook never sees a WITHOUT ROWID table: the unfollow's old bytes in the
-  // log are the erasure pass's to remove, so say so here.
-  if (changed && !on) old_bytes_in_log_ = true;
-  return changed;
+  return write([&]() -> Result<bool> {
+    PUBLIUS_TRY(run(db_,
+                    on ? "INSERT OR IGNORE INTO tag_follows (account_id, tag) VALUES (?, ?)"
+                       : "DELETE FROM tag_follows WHERE account_id = ? AND tag = ?",
+                    [&](Stmt& s) { s.bind(1, account_id).bind(2, tag); }));
+    const bool changed = db_.changes() > 0;
+    // The update hook never sees a WITHOUT ROWID table: the unfollow's old bytes in the
+    // log are the erasure pass's to remove, so say so here.
+    if (changed && !on) old_bytes_in_log_ = true;
+    return changed;
+  });
 }
 
 Result<std::vector<std::string>> SqliteStore::followed_tags(int64_t account_id) {
@@ -1790,29 +1812,31 @@ Result<std::vector<domain::FeaturedTag>> SqliteStore::featured_tags(int64_t acco
 
 Result<std::optional<int64_t>> SqliteStore::feature_tag(int64_t account_id, const std::string& tag,
                                                         size_t at_most) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  PUBLIUS_ASSIGN_OR_RETURN(
-      auto existing, db_.prepare("SELECT id FROM featured_tags WHERE account_id = ? AND tag = ?"));
-  existing.bind(1, account_id).bind(2, tag);
-  if (existing.step()) return std::optional<int64_t>(existing.int64(0));
-  PUBLIUS_TRY(existing.status());
-  PUBLIUS_TRY(run(
-      db_,
-      "INSERT INTO featured_tags (account_id, tag) SELECT ?1, ?2 WHERE (SELECT "
-      "count(*) FROM featured_tags WHERE account_id = ?1) < ?3",
-      [&](Stmt& s) { s.bind(1, account_id).bind(2, tag).bind(3, static_cast<int64_t>(at_most)); }));
-  if (db_.changes() == 0) return std::optional<int64_t>();
-  const int64_t id = db_.last_insert_id();
-  PUBLIUS_TRY(tx.commit());
-  return std::optional<int64_t>(id);
+  return write([&]() -> Result<std::optional<int64_t>> {
+    PUBLIUS_ASSIGN_OR_RETURN(
+        auto existing,
+        db_.prepare("SELECT id FROM featured_tags WHERE account_id = ? AND tag = ?"));
+    existing.bind(1, account_id).bind(2, tag);
+    if (existing.step()) return std::optional<int64_t>(existing.int64(0));
+    PUBLIUS_TRY(existing.status());
+    PUBLIUS_TRY(run(db_,
+                    "INSERT INTO featured_tags (account_id, tag) SELECT ?1, ?2 WHERE (SELECT "
+                    "count(*) FROM featured_tags WHERE account_id = ?1) < ?3",
+                    [&](Stmt& s) {
+                      s.bind(1, account_id).bind(2, tag).bind(3, static_cast<int64_t>(at_most));
+                    }));
+    if (db_.changes() == 0) return std::optional<int64_t>();
+    const int64_t id = db_.last_insert_id();
+    return std::optional<int64_t>(id);
+  });
 }
 
 Result<bool> SqliteStore::unfeature_tag(int64_t account_id, int64_t featured_tag_id) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_TRY(run(db_, "DELETE FROM featured_tags WHERE id = ? AND account_id = ?",
-                  [&](Stmt& s) { s.bind(1, featured_tag_id).bind(2, account_id); }));
-  return db_.changes() > 0;
+  return write([&]() -> Result<bool> {
+    PUBLIUS_TRY(run(db_, "DELETE FROM featured_tags WHERE id = ? AND account_id = ?",
+                    [&](Stmt& s) { s.bind(1, featured_tag_id).bind(2, account_id); }));
+    return db_.changes() > 0;
+  });
 }
 
 Result<std::vector<std::string>> SqliteStore::listed_tags_of(int64_t account_id, int limit) {
@@ -1832,8 +1856,7 @@ Result<std::vector<std::string>> SqliteStore::listed_tags_of(int64_t account_id,
 // ---- Notifications ----
 
 Status SqliteStore::insert_notification(const Notification& n) {
-  std::lock_guard lock(mu_);
-  return insert_notification_in(db_, n);
+  return write([&]() -> Status { return insert_notification_in(db_, n); });
 }
 
 namespace {
@@ -1900,16 +1923,18 @@ Result<std::optional<Notification>> SqliteStore::notification(int64_t account_id
 }
 
 Result<bool> SqliteStore::dismiss_notification(int64_t account_id, int64_t id) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_TRY(run(db_, "DELETE FROM notifications WHERE account_id = ? AND id = ?",
-                  [&](Stmt& s) { s.bind(1, account_id).bind(2, id); }));
-  return db_.changes() > 0;
+  return write([&]() -> Result<bool> {
+    PUBLIUS_TRY(run(db_, "DELETE FROM notifications WHERE account_id = ? AND id = ?",
+                    [&](Stmt& s) { s.bind(1, account_id).bind(2, id); }));
+    return db_.changes() > 0;
+  });
 }
 
 Status SqliteStore::clear_notifications(int64_t account_id) {
-  std::lock_guard lock(mu_);
-  return run(db_, "DELETE FROM notifications WHERE account_id = ?",
-             [&](Stmt& s) { s.bind(1, account_id); });
+  return write([&]() -> Status {
+    return run(db_, "DELETE FROM notifications WHERE account_id = ?",
+               [&](Stmt& s) { s.bind(1, account_id); });
+  });
 }
 
 Result<std::vector<std::pair<int64_t, domain::NotificationPolicy>>>
@@ -1932,16 +1957,17 @@ SqliteStore::notification_policies(const std::vector<int64_t>& account_ids) {
 
 Status SqliteStore::save_notification_policy(int64_t account_id,
                                              const domain::NotificationPolicy& policy) {
-  std::lock_guard lock(mu_);
-  return run(db_,
-             "INSERT OR REPLACE INTO notification_policies (account_id, for_not_following, "
-             "for_not_followers, for_new_accounts, for_private_mentions) VALUES (?, ?, ?, ?, ?)",
-             [&](Stmt& s) {
-               s.bind(1, account_id).bind(2, static_cast<int64_t>(policy.for_not_following));
-               s.bind(3, static_cast<int64_t>(policy.for_not_followers));
-               s.bind(4, static_cast<int64_t>(policy.for_new_accounts));
-               s.bind(5, static_cast<int64_t>(policy.for_private_mentions));
-             });
+  return write([&]() -> Status {
+    return run(db_,
+               "INSERT OR REPLACE INTO notification_policies (account_id, for_not_following, "
+               "for_not_followers, for_new_accounts, for_private_mentions) VALUES (?, ?, ?, ?, ?)",
+               [&](Stmt& s) {
+                 s.bind(1, account_id).bind(2, static_cast<int64_t>(policy.for_not_following));
+                 s.bind(3, static_cast<int64_t>(policy.for_not_followers));
+                 s.bind(4, static_cast<int64_t>(policy.for_new_accounts));
+                 s.bind(5, static_cast<int64_t>(policy.for_private_mentions));
+               });
+  });
 }
 
 Result<std::vector<int64_t>> SqliteStore::notification_permissions(
@@ -2002,40 +2028,42 @@ Status SqliteStore::resolve_notification_requests(int64_t account_id,
                                                   const std::vector<int64_t>& from_account_ids,
                                                   bool accept) {
   if (from_account_ids.empty()) return ok_status();
-  std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  const std::string senders = id_list(from_account_ids);
-  PUBLIUS_TRY(run(
-      db_,
-      std::string(accept ? "UPDATE notifications SET filtered = 0" : "DELETE FROM notifications") +
-          " WHERE account_id = ? AND filtered = 1 AND from_account_id IN (" + senders + ")",
-      [&](Stmt& s) { s.bind(1, account_id); }));
-  if (accept) {
-    for (int64_t from : from_account_ids) {
-      PUBLIUS_TRY(run(db_,
-                      "INSERT OR IGNORE INTO notification_permissions (account_id, "
-                      "from_account_id) SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM accounts WHERE "
-                      "id = ?2)",
-                      [&](Stmt& s) { s.bind(1, account_id).bind(2, from); }));
+  return write([&]() -> Status {
+    const std::string senders = id_list(from_account_ids);
+    PUBLIUS_TRY(run(db_,
+                    std::string(accept ? "UPDATE notifications SET filtered = 0"
+                                       : "DELETE FROM notifications") +
+                        " WHERE account_id = ? AND filtered = 1 AND from_account_id IN (" +
+                        senders + ")",
+                    [&](Stmt& s) { s.bind(1, account_id); }));
+    if (accept) {
+      for (int64_t from : from_account_ids) {
+        PUBLIUS_TRY(run(db_,
+                        "INSERT OR IGNORE INTO notification_permissions (account_id, "
+                        "from_account_id) SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM accounts WHERE "
+                        "id = ?2)",
+                        [&](Stmt& s) { s.bind(1, account_id).bind(2, from); }));
+      }
     }
-  }
-  return tx.commit();
+    return ok_status();
+  });
 }
 
 Result<bool> SqliteStore::set_thread_mute(int64_t account_id, int64_t root_id, bool on) {
-  std::lock_guard lock(mu_);
-  if (on) {
-    PUBLIUS_TRY(run(db_,
-                    "INSERT OR IGNORE INTO thread_mutes (account_id, status_id) SELECT ?1, ?2 "
-                    "WHERE EXISTS (SELECT 1 FROM statuses WHERE id = ?2)",
-                    [&](Stmt& s) { s.bind(1, account_id).bind(2, root_id); }));
-  } else {
-    PUBLIUS_TRY(run(db_, "DELETE FROM thread_mutes WHERE account_id = ? AND status_id = ?",
-                    [&](Stmt& s) { s.bind(1, account_id).bind(2, root_id); }));
-  }
-  const bool changed = db_.changes() > 0;
-  note_link(account_id, &ViewerSets::muted_threads, root_id, on);
-  return changed;
+  return write([&]() -> Result<bool> {
+    if (on) {
+      PUBLIUS_TRY(run(db_,
+                      "INSERT OR IGNORE INTO thread_mutes (account_id, status_id) SELECT ?1, ?2 "
+                      "WHERE EXISTS (SELECT 1 FROM statuses WHERE id = ?2)",
+                      [&](Stmt& s) { s.bind(1, account_id).bind(2, root_id); }));
+    } else {
+      PUBLIUS_TRY(run(db_, "DELETE FROM thread_mutes WHERE account_id = ? AND status_id = ?",
+                      [&](Stmt& s) { s.bind(1, account_id).bind(2, root_id); }));
+    }
+    const bool changed = db_.changes() > 0;
+    note_link(account_id, &ViewerSets::muted_threads, root_id, on);
+    return changed;
+  });
 }
 
 Result<std::vector<int64_t>> SqliteStore::thread_muters(int64_t root_id) {
@@ -2083,8 +2111,9 @@ Result<std::vector<Conversation>> collect_conversations(Stmt& stmt) {
 Status SqliteStore::save_conversation(int64_t account_id,
                                       const std::vector<int64_t>& participant_ids,
                                       int64_t last_status_id, bool unread) {
-  std::lock_guard lock(mu_);
-  return save_conversation_in(db_, account_id, participant_ids, last_status_id, unread);
+  return write([&]() -> Status {
+    return save_conversation_in(db_, account_id, participant_ids, last_status_id, unread);
+  });
 }
 
 Result<std::vector<Conversation>> SqliteStore::conversations(int64_t account_id, const Page& p) {
@@ -2133,17 +2162,19 @@ Result<std::vector<int64_t>> SqliteStore::statuses_with_visibility_of(int64_t ac
 }
 
 Result<bool> SqliteStore::mark_conversation_read(int64_t account_id, int64_t id) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_TRY(run(db_, "UPDATE conversations SET unread = 0 WHERE account_id = ? AND id = ?",
-                  [&](Stmt& s) { s.bind(1, account_id).bind(2, id); }));
-  return db_.changes() > 0;
+  return write([&]() -> Result<bool> {
+    PUBLIUS_TRY(run(db_, "UPDATE conversations SET unread = 0 WHERE account_id = ? AND id = ?",
+                    [&](Stmt& s) { s.bind(1, account_id).bind(2, id); }));
+    return db_.changes() > 0;
+  });
 }
 
 Result<bool> SqliteStore::delete_conversation(int64_t account_id, int64_t id) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_TRY(run(db_, "DELETE FROM conversations WHERE account_id = ? AND id = ?",
-                  [&](Stmt& s) { s.bind(1, account_id).bind(2, id); }));
-  return db_.changes() > 0;
+  return write([&]() -> Result<bool> {
+    PUBLIUS_TRY(run(db_, "DELETE FROM conversations WHERE account_id = ? AND id = ?",
+                    [&](Stmt& s) { s.bind(1, account_id).bind(2, id); }));
+    return db_.changes() > 0;
+  });
 }
 
 // ---- Reports ----
@@ -2194,32 +2225,31 @@ Status read_report_statuses(Db& db, std::vector<domain::Report>& reports) {
 }  // namespace
 
 Result<domain::Report> SqliteStore::insert_report(const domain::Report& r) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  std::vector<int64_t> rules(r.rule_ids.begin(), r.rule_ids.end());
-  PUBLIUS_TRY(run(db_,
-                  "INSERT INTO reports (reporter_id, target_id, category, comment, rule_ids, "
-                  "created_day, updated_day, action_taken_day, action_taken_by_id, assigned_id) "
-                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                  [&](Stmt& s) {
-                    s.bind(1, r.reporter_id).bind(2, r.target_id);
-                    s.bind(3, static_cast<int64_t>(r.category)).bind(4, r.comment);
-                    s.bind(5, join_ids(rules, ' ')).bind(6, r.created_day_ms);
-                    s.bind(7, r.updated_day_ms).bind(8, r.action_taken_day_ms);
-                    s.bind(9, r.action_taken_by_id).bind(10, r.assigned_id);
-                  }));
-  domain::Report stored = r;
-  stored.id = db_.last_insert_id();
-  for (int64_t status_id : r.status_ids) {
+  return write([&]() -> Result<domain::Report> {
+    std::vector<int64_t> rules(r.rule_ids.begin(), r.rule_ids.end());
     PUBLIUS_TRY(run(db_,
-                    "INSERT OR IGNORE INTO report_statuses (report_id, status_id) VALUES (?, ?)",
-                    [&](Stmt& s) { s.bind(1, stored.id).bind(2, status_id); }));
-  }
-  PUBLIUS_TRY(tx.commit());
-  std::sort(stored.status_ids.begin(), stored.status_ids.end());
-  stored.status_ids.erase(std::unique(stored.status_ids.begin(), stored.status_ids.end()),
-                          stored.status_ids.end());
-  return stored;
+                    "INSERT INTO reports (reporter_id, target_id, category, comment, rule_ids, "
+                    "created_day, updated_day, action_taken_day, action_taken_by_id, assigned_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [&](Stmt& s) {
+                      s.bind(1, r.reporter_id).bind(2, r.target_id);
+                      s.bind(3, static_cast<int64_t>(r.category)).bind(4, r.comment);
+                      s.bind(5, join_ids(rules, ' ')).bind(6, r.created_day_ms);
+                      s.bind(7, r.updated_day_ms).bind(8, r.action_taken_day_ms);
+                      s.bind(9, r.action_taken_by_id).bind(10, r.assigned_id);
+                    }));
+    domain::Report stored = r;
+    stored.id = db_.last_insert_id();
+    for (int64_t status_id : r.status_ids) {
+      PUBLIUS_TRY(run(db_,
+                      "INSERT OR IGNORE INTO report_statuses (report_id, status_id) VALUES (?, ?)",
+                      [&](Stmt& s) { s.bind(1, stored.id).bind(2, status_id); }));
+    }
+    std::sort(stored.status_ids.begin(), stored.status_ids.end());
+    stored.status_ids.erase(std::unique(stored.status_ids.begin(), stored.status_ids.end()),
+                            stored.status_ids.end());
+    return stored;
+  });
 }
 
 Result<std::optional<domain::Report>> SqliteStore::report(int64_t id) {
@@ -2255,17 +2285,18 @@ Result<std::vector<domain::Report>> SqliteStore::reports(const ReportQuery& q, c
 }
 
 Status SqliteStore::update_report(const domain::Report& r) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_TRY(run(db_,
-                  "UPDATE reports SET reporter_id = ?, updated_day = ?, action_taken_day = ?, "
-                  "action_taken_by_id = ?, assigned_id = ? WHERE id = ?",
-                  [&](Stmt& s) {
-                    s.bind(1, r.reporter_id).bind(2, r.updated_day_ms);
-                    s.bind(3, r.action_taken_day_ms).bind(4, r.action_taken_by_id);
-                    s.bind(5, r.assigned_id).bind(6, r.id);
-                  }));
-  if (db_.changes() == 0) return not_found("no such report");
-  return ok_status();
+  return write([&]() -> Status {
+    PUBLIUS_TRY(run(db_,
+                    "UPDATE reports SET reporter_id = ?, updated_day = ?, action_taken_day = ?, "
+                    "action_taken_by_id = ?, assigned_id = ? WHERE id = ?",
+                    [&](Stmt& s) {
+                      s.bind(1, r.reporter_id).bind(2, r.updated_day_ms);
+                      s.bind(3, r.action_taken_day_ms).bind(4, r.action_taken_by_id);
+                      s.bind(5, r.assigned_id).bind(6, r.id);
+                    }));
+    if (db_.changes() == 0) return not_found("no such report");
+    return ok_status();
+  });
 }
 
 Result<InstanceStats> SqliteStore::instance_stats() {
@@ -2298,17 +2329,18 @@ Result<std::vector<List>> lists_from(Stmt& stmt) {
 }  // namespace
 
 Result<List> SqliteStore::create_list(const List& list) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_TRY(run(db_,
-                  "INSERT INTO lists (account_id, title, replies_policy, exclusive) "
-                  "VALUES (?, ?, ?, ?)",
-                  [&](Stmt& s) {
-                    s.bind(1, list.account_id).bind(2, list.title);
-                    s.bind(3, static_cast<int64_t>(list.replies_policy)).bind(4, list.exclusive);
-                  }));
-  List created = list;
-  created.id = db_.last_insert_id();
-  return created;
+  return write([&]() -> Result<List> {
+    PUBLIUS_TRY(run(db_,
+                    "INSERT INTO lists (account_id, title, replies_policy, exclusive) "
+                    "VALUES (?, ?, ?, ?)",
+                    [&](Stmt& s) {
+                      s.bind(1, list.account_id).bind(2, list.title);
+                      s.bind(3, static_cast<int64_t>(list.replies_policy)).bind(4, list.exclusive);
+                    }));
+    List created = list;
+    created.id = db_.last_insert_id();
+    return created;
+  });
 }
 
 Result<std::optional<List>> SqliteStore::list(int64_t list_id) {
@@ -2322,30 +2354,33 @@ Result<std::optional<List>> SqliteStore::list(int64_t list_id) {
 }
 
 Status SqliteStore::update_list(const List& list) {
-  std::lock_guard lock(mu_);
-  return run(db_, "UPDATE lists SET title = ?, replies_policy = ?, exclusive = ? WHERE id = ?",
-             [&](Stmt& s) {
-               s.bind(1, list.title).bind(2, static_cast<int64_t>(list.replies_policy));
-               s.bind(3, list.exclusive).bind(4, list.id);
-             });
+  return write([&]() -> Status {
+    return run(db_, "UPDATE lists SET title = ?, replies_policy = ?, exclusive = ? WHERE id = ?",
+               [&](Stmt& s) {
+                 s.bind(1, list.title).bind(2, static_cast<int64_t>(list.replies_policy));
+                 s.bind(3, list.exclusive).bind(4, list.id);
+               });
+  });
 }
 
 Status SqliteStore::delete_list(int64_t list_id) {
-  std::lock_guard lock(mu_);
-  return run(db_, "DELETE FROM lists WHERE id = ?", [&](Stmt& s) { s.bind(1, list_id); });
+  return write([&]() -> Status {
+    return run(db_, "DELETE FROM lists WHERE id = ?", [&](Stmt& s) { s.bind(1, list_id); });
+  });
 }
 
 Status SqliteStore::set_account_note(int64_t account_id, int64_t target_id,
                                      const std::string& sealed) {
-  std::lock_guard lock(mu_);
-  if (sealed.empty()) {
-    return run(db_, "DELETE FROM account_notes WHERE account_id = ? AND target_id = ?",
-               [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); });
-  }
-  return run(db_,
-             "INSERT INTO account_notes (account_id, target_id, sealed) VALUES (?, ?, ?) "
-             "ON CONFLICT (account_id, target_id) DO UPDATE SET sealed = excluded.sealed",
-             [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id).bind_blob(3, sealed); });
+  return write([&]() -> Status {
+    if (sealed.empty()) {
+      return run(db_, "DELETE FROM account_notes WHERE account_id = ? AND target_id = ?",
+                 [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); });
+    }
+    return run(db_,
+               "INSERT INTO account_notes (account_id, target_id, sealed) VALUES (?, ?, ?) "
+               "ON CONFLICT (account_id, target_id) DO UPDATE SET sealed = excluded.sealed",
+               [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id).bind_blob(3, sealed); });
+  });
 }
 
 // ---- Filters ----
@@ -2447,67 +2482,68 @@ Result<std::optional<int64_t>> SqliteStore::filter_of_status(int64_t filter_stat
 }
 
 Result<domain::Filter> SqliteStore::save_filter(const domain::Filter& filter) {
-  std::lock_guard lock(mu_);
-  domain::Filter saved = filter;
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  const auto bind_fields = [&](Stmt& s) {
-    s.bind(1, saved.title).bind(2, static_cast<int64_t>(saved.contexts));
-    s.bind(3, static_cast<int64_t>(saved.action)).bind(4, saved.expires_day_ms);
-  };
-  if (saved.id == 0) {
-    PUBLIUS_TRY(run(db_,
-                    "INSERT INTO filters (title, contexts, action, expires_day, account_id) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    [&](Stmt& s) {
-                      bind_fields(s);
-                      s.bind(5, saved.account_id);
-                    }));
-    saved.id = db_.last_insert_id();
-  } else {
-    PUBLIUS_TRY(run(db_,
-                    "UPDATE filters SET title = ?, contexts = ?, action = ?, expires_day = ? "
-                    "WHERE id = ?",
-                    [&](Stmt& s) {
-                      bind_fields(s);
-                      s.bind(5, saved.id);
-                    }));
-    if (db_.changes() == 0) return not_found("filter is gone");
-  }
-  std::vector<int64_t> kept_keywords, kept_statuses;
-  for (const auto& k : saved.keywords)
-    if (k.id) kept_keywords.push_back(k.id);
-  for (const auto& st : saved.statuses)
-    if (st.id) kept_statuses.push_back(st.id);
-  PUBLIUS_TRY(delete_rows_not_kept(db_, "filter_keywords", saved.id, kept_keywords));
-  PUBLIUS_TRY(delete_rows_not_kept(db_, "filter_statuses", saved.id, kept_statuses));
-  for (auto& k : saved.keywords) {
-    if (k.id) {
+  return write([&]() -> Result<domain::Filter> {
+    domain::Filter saved = filter;
+    const auto bind_fields = [&](Stmt& s) {
+      s.bind(1, saved.title).bind(2, static_cast<int64_t>(saved.contexts));
+      s.bind(3, static_cast<int64_t>(saved.action)).bind(4, saved.expires_day_ms);
+    };
+    if (saved.id == 0) {
       PUBLIUS_TRY(run(db_,
-                      "UPDATE filter_keywords SET keyword = ?, whole_word = ? "
-                      "WHERE id = ? AND filter_id = ?",
+                      "INSERT INTO filters (title, contexts, action, expires_day, account_id) "
+                      "VALUES (?, ?, ?, ?, ?)",
                       [&](Stmt& s) {
-                        s.bind(1, k.keyword).bind(2, k.whole_word).bind(3, k.id).bind(4, saved.id);
+                        bind_fields(s);
+                        s.bind(5, saved.account_id);
                       }));
-      continue;
+      saved.id = db_.last_insert_id();
+    } else {
+      PUBLIUS_TRY(run(db_,
+                      "UPDATE filters SET title = ?, contexts = ?, action = ?, expires_day = ? "
+                      "WHERE id = ?",
+                      [&](Stmt& s) {
+                        bind_fields(s);
+                        s.bind(5, saved.id);
+                      }));
+      if (db_.changes() == 0) return not_found("filter is gone");
     }
-    PUBLIUS_TRY(
-        run(db_, "INSERT INTO filter_keywords (filter_id, keyword, whole_word) VALUES (?, ?, ?)",
-            [&](Stmt& s) { s.bind(1, saved.id).bind(2, k.keyword).bind(3, k.whole_word); }));
-    k.id = db_.last_insert_id();
-  }
-  for (auto& st : saved.statuses) {
-    if (st.id) continue;  // a filtered status is added or removed, never changed
-    PUBLIUS_TRY(run(db_, "INSERT INTO filter_statuses (filter_id, status_id) VALUES (?, ?)",
-                    [&](Stmt& s) { s.bind(1, saved.id).bind(2, st.status_id); }));
-    st.id = db_.last_insert_id();
-  }
-  PUBLIUS_TRY(tx.commit());
-  return saved;
+    std::vector<int64_t> kept_keywords, kept_statuses;
+    for (const auto& k : saved.keywords)
+      if (k.id) kept_keywords.push_back(k.id);
+    for (const auto& st : saved.statuses)
+      if (st.id) kept_statuses.push_back(st.id);
+    PUBLIUS_TRY(delete_rows_not_kept(db_, "filter_keywords", saved.id, kept_keywords));
+    PUBLIUS_TRY(delete_rows_not_kept(db_, "filter_statuses", saved.id, kept_statuses));
+    for (auto& k : saved.keywords) {
+      if (k.id) {
+        PUBLIUS_TRY(
+            run(db_,
+                "UPDATE filter_keywords SET keyword = ?, whole_word = ? "
+                "WHERE id = ? AND filter_id = ?",
+                [&](Stmt& s) {
+                  s.bind(1, k.keyword).bind(2, k.whole_word).bind(3, k.id).bind(4, saved.id);
+                }));
+        continue;
+      }
+      PUBLIUS_TRY(
+          run(db_, "INSERT INTO filter_keywords (filter_id, keyword, whole_word) VALUES (?, ?, ?)",
+              [&](Stmt& s) { s.bind(1, saved.id).bind(2, k.keyword).bind(3, k.whole_word); }));
+      k.id = db_.last_insert_id();
+    }
+    for (auto& st : saved.statuses) {
+      if (st.id) continue;  // a filtered status is added or removed, never changed
+      PUBLIUS_TRY(run(db_, "INSERT INTO filter_statuses (filter_id, status_id) VALUES (?, ?)",
+                      [&](Stmt& s) { s.bind(1, saved.id).bind(2, st.status_id); }));
+      st.id = db_.last_insert_id();
+    }
+    return saved;
+  });
 }
 
 Status SqliteStore::delete_filter(int64_t filter_id) {
-  std::lock_guard lock(mu_);
-  return run(db_, "DELETE FROM filters WHERE id = ?", [&](Stmt& s) { s.bind(1, filter_id); });
+  return write([&]() -> Status {
+    return run(db_, "DELETE FROM filters WHERE id = ?", [&](Stmt& s) { s.bind(1, filter_id); });
+  });
 }
 
 Result<std::vector<List>> SqliteStore::lists_of(int64_t owner_id) {
@@ -2536,21 +2572,21 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::list_members(int64
 }
 
 Status SqliteStore::add_list_members(int64_t list_id, const std::vector<int64_t>& account_ids) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  for (int64_t id : account_ids)
-    PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO list_members (list_id, account_id) VALUES (?, ?)",
-                    [&](Stmt& s) { s.bind(1, list_id).bind(2, id); }));
-  return tx.commit();
+  return write([&]() -> Status {
+    for (int64_t id : account_ids)
+      PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO list_members (list_id, account_id) VALUES (?, ?)",
+                      [&](Stmt& s) { s.bind(1, list_id).bind(2, id); }));
+    return ok_status();
+  });
 }
 
 Status SqliteStore::remove_list_members(int64_t list_id, const std::vector<int64_t>& account_ids) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  for (int64_t id : account_ids)
-    PUBLIUS_TRY(run(db_, "DELETE FROM list_members WHERE list_id = ? AND account_id = ?",
-                    [&](Stmt& s) { s.bind(1, list_id).bind(2, id); }));
-  return tx.commit();
+  return write([&]() -> Status {
+    for (int64_t id : account_ids)
+      PUBLIUS_TRY(run(db_, "DELETE FROM list_members WHERE list_id = ? AND account_id = ?",
+                      [&](Stmt& s) { s.bind(1, list_id).bind(2, id); }));
+    return ok_status();
+  });
 }
 
 Result<std::vector<int64_t>> SqliteStore::list_member_ids(int64_t list_id) {
@@ -2589,24 +2625,25 @@ Result<std::vector<Marker>> SqliteStore::markers(int64_t account_id) {
 
 Result<Marker> SqliteStore::save_marker(int64_t account_id, const std::string& timeline,
                                         int64_t last_read_id) {
-  std::lock_guard lock(mu_);
-  // The day only: when someone read their timeline is non-public activity.
-  const int64_t now = now_day_ms();
-  PUBLIUS_TRY(run(db_,
-                  "INSERT INTO markers (account_id, timeline, last_read_id, version, updated_ms) "
-                  "VALUES (?, ?, ?, 1, ?) ON CONFLICT (account_id, timeline) DO UPDATE SET "
-                  "last_read_id = excluded.last_read_id, version = version + 1, updated_ms = "
-                  "excluded.updated_ms",
-                  [&](Stmt& s) {
-                    s.bind(1, account_id).bind(2, timeline).bind(3, last_read_id).bind(4, now);
-                  }));
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT version FROM markers WHERE account_id "
-                                                  "= ? AND timeline = ?"));
-  stmt.bind(1, account_id).bind(2, timeline);
-  int64_t version = 1;
-  if (stmt.step()) version = stmt.int64(0);
-  PUBLIUS_TRY(stmt.status());
-  return Marker{timeline, last_read_id, version, now};
+  return write([&]() -> Result<Marker> {
+    // The day only: when someone read their timeline is non-public activity.
+    const int64_t now = now_day_ms();
+    PUBLIUS_TRY(run(db_,
+                    "INSERT INTO markers (account_id, timeline, last_read_id, version, updated_ms) "
+                    "VALUES (?, ?, ?, 1, ?) ON CONFLICT (account_id, timeline) DO UPDATE SET "
+                    "last_read_id = excluded.last_read_id, version = version + 1, updated_ms = "
+                    "excluded.updated_ms",
+                    [&](Stmt& s) {
+                      s.bind(1, account_id).bind(2, timeline).bind(3, last_read_id).bind(4, now);
+                    }));
+    PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT version FROM markers WHERE account_id "
+                                                    "= ? AND timeline = ?"));
+    stmt.bind(1, account_id).bind(2, timeline);
+    int64_t version = 1;
+    if (stmt.step()) version = stmt.int64(0);
+    PUBLIUS_TRY(stmt.status());
+    return Marker{timeline, last_read_id, version, now};
+  });
 }
 
 Result<std::optional<int64_t>> SqliteStore::idempotent_status(int64_t account_id,
@@ -2624,14 +2661,15 @@ Result<std::optional<int64_t>> SqliteStore::idempotent_status(int64_t account_id
 
 Status SqliteStore::create_web_session(const std::string& token_hash, int64_t account_id,
                                        int64_t day_ms, const std::string& wrapped_key) {
-  std::lock_guard lock(mu_);
-  return run(db_,
-             "INSERT INTO web_sessions (token_hash, account_id, created_day, last_seen_day, "
-             "wrapped_key) VALUES (?, ?, ?, ?, ?)",
-             [&](Stmt& s) {
-               s.bind(1, token_hash).bind(2, account_id).bind(3, day_ms).bind(4, day_ms);
-               bind_wrapped_key(s, 5, wrapped_key);
-             });
+  return write([&]() -> Status {
+    return run(db_,
+               "INSERT INTO web_sessions (token_hash, account_id, created_day, last_seen_day, "
+               "wrapped_key) VALUES (?, ?, ?, ?, ?)",
+               [&](Stmt& s) {
+                 s.bind(1, token_hash).bind(2, account_id).bind(3, day_ms).bind(4, day_ms);
+                 bind_wrapped_key(s, 5, wrapped_key);
+               });
+  });
 }
 
 Result<std::optional<WebSession>> SqliteStore::web_session(const std::string& token_hash) {
@@ -2652,31 +2690,35 @@ Result<std::optional<WebSession>> SqliteStore::web_session(const std::string& to
 }
 
 Status SqliteStore::touch_web_session(const std::string& token_hash, int64_t day_ms) {
-  std::lock_guard lock(mu_);
-  return run(db_,
-             "UPDATE web_sessions SET last_seen_day = ?1 WHERE token_hash = ?2 AND "
-             "last_seen_day < ?1",
-             [&](Stmt& s) { s.bind(1, day_ms).bind(2, token_hash); });
+  return write([&]() -> Status {
+    return run(db_,
+               "UPDATE web_sessions SET last_seen_day = ?1 WHERE token_hash = ?2 AND "
+               "last_seen_day < ?1",
+               [&](Stmt& s) { s.bind(1, day_ms).bind(2, token_hash); });
+  });
 }
 
 Status SqliteStore::delete_web_session(const std::string& token_hash) {
-  std::lock_guard lock(mu_);
-  return run(db_, "DELETE FROM web_sessions WHERE token_hash = ?",
-             [&](Stmt& s) { s.bind(1, token_hash); });
+  return write([&]() -> Status {
+    return run(db_, "DELETE FROM web_sessions WHERE token_hash = ?",
+               [&](Stmt& s) { s.bind(1, token_hash); });
+  });
 }
 
 Status SqliteStore::delete_web_sessions_of(int64_t account_id) {
-  std::lock_guard lock(mu_);
-  return run(db_, "DELETE FROM web_sessions WHERE account_id = ?",
-             [&](Stmt& s) { s.bind(1, account_id); });
+  return write([&]() -> Status {
+    return run(db_, "DELETE FROM web_sessions WHERE account_id = ?",
+               [&](Stmt& s) { s.bind(1, account_id); });
+  });
 }
 
 Status SqliteStore::set_password_hash(int64_t account_id, const std::string& password_hash) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_TRY(run(db_, "UPDATE accounts SET password_hash = ? WHERE id = ?",
-                  [&](Stmt& s) { s.bind(1, password_hash).bind(2, account_id); }));
-  if (db_.changes() == 0) return not_found();
-  return ok_status();
+  return write([&]() -> Status {
+    PUBLIUS_TRY(run(db_, "UPDATE accounts SET password_hash = ? WHERE id = ?",
+                    [&](Stmt& s) { s.bind(1, password_hash).bind(2, account_id); }));
+    if (db_.changes() == 0) return not_found();
+    return ok_status();
+  });
 }
 
 Result<std::vector<RecoveryCodeHash>> SqliteStore::recovery_codes(int64_t account_id) {
@@ -2692,26 +2734,27 @@ Result<std::vector<RecoveryCodeHash>> SqliteStore::recovery_codes(int64_t accoun
 }
 
 Result<bool> SqliteStore::consume_recovery_code(int64_t account_id, int64_t code_id) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_TRY(run(db_, "DELETE FROM recovery_codes WHERE id = ? AND account_id = ?",
-                  [&](Stmt& s) { s.bind(1, code_id).bind(2, account_id); }));
-  return db_.changes() > 0;
+  return write([&]() -> Result<bool> {
+    PUBLIUS_TRY(run(db_, "DELETE FROM recovery_codes WHERE id = ? AND account_id = ?",
+                    [&](Stmt& s) { s.bind(1, code_id).bind(2, account_id); }));
+    return db_.changes() > 0;
+  });
 }
 
 Status SqliteStore::replace_recovery_codes(int64_t account_id,
                                            const std::vector<NewRecoveryCode>& codes) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  PUBLIUS_TRY(run(db_, "DELETE FROM recovery_codes WHERE account_id = ?",
-                  [&](Stmt& s) { s.bind(1, account_id); }));
-  for (const auto& code : codes) {
-    PUBLIUS_TRY(
-        run(db_, "INSERT INTO recovery_codes (account_id, code_hash, wrapped_key) VALUES (?, ?, ?)",
-            [&](Stmt& s) {
-              s.bind(1, account_id).bind(2, code.code_hash).bind_blob(3, code.wrapped_key);
-            }));
-  }
-  return tx.commit();
+  return write([&]() -> Status {
+    PUBLIUS_TRY(run(db_, "DELETE FROM recovery_codes WHERE account_id = ?",
+                    [&](Stmt& s) { s.bind(1, account_id); }));
+    for (const auto& code : codes) {
+      PUBLIUS_TRY(run(
+          db_, "INSERT INTO recovery_codes (account_id, code_hash, wrapped_key) VALUES (?, ?, ?)",
+          [&](Stmt& s) {
+            s.bind(1, account_id).bind(2, code.code_hash).bind_blob(3, code.wrapped_key);
+          }));
+    }
+    return ok_status();
+  });
 }
 
 // ---- Sealed-message keys ----
@@ -2729,26 +2772,28 @@ Result<std::optional<AccountKey>> SqliteStore::account_key(int64_t account_id) {
 }
 
 Status SqliteStore::set_account_key(int64_t account_id, const AccountKey& key) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_TRY(
-      run(db_, "UPDATE accounts SET public_key = ?, wrapped_key = ? WHERE id = ?", [&](Stmt& s) {
-        s.bind_blob(1, key.public_key).bind_blob(2, key.password_wrapped_key);
-        s.bind(3, account_id);
-      }));
-  if (db_.changes() == 0) return not_found();
-  return ok_status();
+  return write([&]() -> Status {
+    PUBLIUS_TRY(
+        run(db_, "UPDATE accounts SET public_key = ?, wrapped_key = ? WHERE id = ?", [&](Stmt& s) {
+          s.bind_blob(1, key.public_key).bind_blob(2, key.password_wrapped_key);
+          s.bind(3, account_id);
+        }));
+    if (db_.changes() == 0) return not_found();
+    return ok_status();
+  });
 }
 
 Result<bool> SqliteStore::add_account_key(int64_t account_id, const AccountKey& key) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_TRY(run(db_,
-                  "UPDATE accounts SET public_key = ?, wrapped_key = ? WHERE id = ? AND "
-                  "public_key IS NULL",
-                  [&](Stmt& s) {
-                    s.bind_blob(1, key.public_key).bind_blob(2, key.password_wrapped_key);
-                    s.bind(3, account_id);
-                  }));
-  return db_.changes() > 0;
+  return write([&]() -> Result<bool> {
+    PUBLIUS_TRY(run(db_,
+                    "UPDATE accounts SET public_key = ?, wrapped_key = ? WHERE id = ? AND "
+                    "public_key IS NULL",
+                    [&](Stmt& s) {
+                      s.bind_blob(1, key.public_key).bind_blob(2, key.password_wrapped_key);
+                      s.bind(3, account_id);
+                    }));
+    return db_.changes() > 0;
+  });
 }
 
 Result<std::vector<std::pair<int64_t, std::string>>> SqliteStore::public_keys(
@@ -2802,22 +2847,24 @@ Result<std::vector<Token>> SqliteStore::tokens_of(int64_t account_id) {
 }
 
 Status SqliteStore::revoke_token_of(int64_t account_id, int64_t token_id) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_TRY(run(db_, "DELETE FROM tokens WHERE id = ? AND account_id = ?",
-                  [&](Stmt& s) { s.bind(1, token_id).bind(2, account_id); }));
-  if (db_.changes() == 0) return not_found();
-  // The cache is keyed by hash; drop the entry whose id matches.
-  std::erase_if(token_cache_, [&](const auto& entry) { return entry.second.id == token_id; });
-  return ok_status();
+  return write([&]() -> Status {
+    PUBLIUS_TRY(run(db_, "DELETE FROM tokens WHERE id = ? AND account_id = ?",
+                    [&](Stmt& s) { s.bind(1, token_id).bind(2, account_id); }));
+    if (db_.changes() == 0) return not_found();
+    // The cache is keyed by hash; drop the entry whose id matches.
+    std::erase_if(token_cache_, [&](const auto& entry) { return entry.second.id == token_id; });
+    return ok_status();
+  });
 }
 
 Status SqliteStore::revoke_tokens_of(int64_t account_id) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_TRY(
-      run(db_, "DELETE FROM tokens WHERE account_id = ?", [&](Stmt& s) { s.bind(1, account_id); }));
-  std::erase_if(token_cache_,
-                [&](const auto& entry) { return entry.second.account_id == account_id; });
-  return ok_status();
+  return write([&]() -> Status {
+    PUBLIUS_TRY(run(db_, "DELETE FROM tokens WHERE account_id = ?",
+                    [&](Stmt& s) { s.bind(1, account_id); }));
+    std::erase_if(token_cache_,
+                  [&](const auto& entry) { return entry.second.account_id == account_id; });
+    return ok_status();
+  });
 }
 
 // ---- Media ----
@@ -2826,33 +2873,33 @@ Status SqliteStore::revoke_tokens_of(int64_t account_id) {
 
 Result<bool> SqliteStore::add_poll_votes(int64_t account_id, int64_t status_id,
                                          const std::vector<int>& choices) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  PUBLIUS_ASSIGN_OR_RETURN(
-      bool voted, exists(db_, "SELECT 1 FROM poll_votes WHERE status_id = ? AND account_id = ?",
-                         [&](Stmt& s) { s.bind(1, status_id).bind(2, account_id); }));
-  if (voted) return false;
-  PUBLIUS_TRY(run(db_, "UPDATE polls SET voters_count = voters_count + 1 WHERE status_id = ?",
-                  [&](Stmt& s) { s.bind(1, status_id); }));
-  if (db_.changes() == 0) return not_found();
-  for (int choice : choices) {
-    PUBLIUS_TRY(run(db_,
-                    "UPDATE poll_options SET votes_count = votes_count + 1 WHERE status_id = ? "
-                    "AND position = ?",
-                    [&](Stmt& s) { s.bind(1, status_id).bind(2, choice); }));
-    if (db_.changes() == 0)
-      return unprocessable("poll has no option at position " + std::to_string(choice));
-    auto vote = run(db_, "INSERT INTO poll_votes (status_id, account_id, choice) VALUES (?, ?, ?)",
-                    [&](Stmt& s) { s.bind(1, status_id).bind(2, account_id).bind(3, choice); });
-    // The primary key backs the check above: a vote already there is "voted", never a 500.
-    if (!vote.ok() && vote.error().code == ErrorCode::kConflict) return false;
-    PUBLIUS_TRY(vote);
-  }
-  forget_post(status_id);
-  PUBLIUS_TRY(tx.commit());
-  if (auto v = viewer_cache_.find(account_id); v != viewer_cache_.end())
-    v->second.poll_choices[status_id] = choices;
-  return true;
+  return write([&]() -> Result<bool> {
+    PUBLIUS_ASSIGN_OR_RETURN(
+        bool voted, exists(db_, "SELECT 1 FROM poll_votes WHERE status_id = ? AND account_id = ?",
+                           [&](Stmt& s) { s.bind(1, status_id).bind(2, account_id); }));
+    if (voted) return false;
+    PUBLIUS_TRY(run(db_, "UPDATE polls SET voters_count = voters_count + 1 WHERE status_id = ?",
+                    [&](Stmt& s) { s.bind(1, status_id); }));
+    if (db_.changes() == 0) return not_found();
+    for (int choice : choices) {
+      PUBLIUS_TRY(run(db_,
+                      "UPDATE poll_options SET votes_count = votes_count + 1 WHERE status_id = ? "
+                      "AND position = ?",
+                      [&](Stmt& s) { s.bind(1, status_id).bind(2, choice); }));
+      if (db_.changes() == 0)
+        return unprocessable("poll has no option at position " + std::to_string(choice));
+      auto vote =
+          run(db_, "INSERT INTO poll_votes (status_id, account_id, choice) VALUES (?, ?, ?)",
+              [&](Stmt& s) { s.bind(1, status_id).bind(2, account_id).bind(3, choice); });
+      // The primary key backs the check above: a vote already there is "voted", never a 500.
+      if (!vote.ok() && vote.error().code == ErrorCode::kConflict) return false;
+      PUBLIUS_TRY(vote);
+    }
+    forget_post(status_id);
+    if (auto v = viewer_cache_.find(account_id); v != viewer_cache_.end())
+      v->second.poll_choices[status_id] = choices;
+    return true;
+  });
 }
 
 Result<std::vector<std::pair<int64_t, std::vector<int>>>> SqliteStore::poll_choices(
@@ -2890,15 +2937,14 @@ Result<std::vector<DuePoll>> SqliteStore::polls_due(int64_t now_ms, int limit) {
 
 Result<bool> SqliteStore::end_poll(const DuePoll& poll,
                                    const std::vector<Notification>& notifications) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  PUBLIUS_TRY(run(db_,
-                  "UPDATE polls SET ended = 1 WHERE status_id = ? AND expires_ms = ? AND ended = 0",
-                  [&](Stmt& s) { s.bind(1, poll.status_id).bind(2, poll.expires_ms); }));
-  if (db_.changes() == 0) return false;
-  for (const auto& n : notifications) PUBLIUS_TRY(insert_notification_in(db_, n));
-  PUBLIUS_TRY(tx.commit());
-  return true;
+  return write([&]() -> Result<bool> {
+    PUBLIUS_TRY(
+        run(db_, "UPDATE polls SET ended = 1 WHERE status_id = ? AND expires_ms = ? AND ended = 0",
+            [&](Stmt& s) { s.bind(1, poll.status_id).bind(2, poll.expires_ms); }));
+    if (db_.changes() == 0) return false;
+    for (const auto& n : notifications) PUBLIUS_TRY(insert_notification_in(db_, n));
+    return true;
+  });
 }
 
 Result<std::optional<int64_t>> SqliteStore::next_poll_end() {
@@ -2915,29 +2961,29 @@ Result<std::optional<int64_t>> SqliteStore::next_poll_end() {
 // ---- Scheduled posts ----
 
 Status SqliteStore::insert_scheduled_status(const ScheduledStatus& sched) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  PUBLIUS_TRY(run(db_,
-                  "INSERT INTO scheduled_statuses (id, account_id, scheduled_ms, params, "
-                  "idempotency_key_hash) VALUES (?, ?, ?, ?, ?)",
-                  [&](Stmt& s) {
-                    s.bind(1, sched.id).bind(2, sched.account_id).bind(3, sched.scheduled_ms);
-                    s.bind(4, sched.params);
-                    if (sched.idempotency_key_hash) s.bind(5, *sched.idempotency_key_hash);
-                  }));
-  for (size_t i = 0; i < sched.media.size(); ++i) {
+  return write([&]() -> Status {
     PUBLIUS_TRY(run(db_,
-                    "UPDATE media SET scheduled_status_id = ?1, position = ?2 WHERE id = ?3 AND "
-                    "account_id = ?4 AND status_id IS NULL AND scheduled_status_id IS NULL",
+                    "INSERT INTO scheduled_statuses (id, account_id, scheduled_ms, params, "
+                    "idempotency_key_hash) VALUES (?, ?, ?, ?, ?)",
                     [&](Stmt& s) {
-                      s.bind(1, sched.id).bind(2, static_cast<int64_t>(i));
-                      s.bind(3, sched.media[i].id).bind(4, sched.account_id);
+                      s.bind(1, sched.id).bind(2, sched.account_id).bind(3, sched.scheduled_ms);
+                      s.bind(4, sched.params);
+                      if (sched.idempotency_key_hash) s.bind(5, *sched.idempotency_key_hash);
                     }));
-    if (db_.changes() == 0)
-      return unprocessable("media " + std::to_string(sched.media[i].id) +
-                           " is not the author's to reserve");
-  }
-  return tx.commit();
+    for (size_t i = 0; i < sched.media.size(); ++i) {
+      PUBLIUS_TRY(run(db_,
+                      "UPDATE media SET scheduled_status_id = ?1, position = ?2 WHERE id = ?3 AND "
+                      "account_id = ?4 AND status_id IS NULL AND scheduled_status_id IS NULL",
+                      [&](Stmt& s) {
+                        s.bind(1, sched.id).bind(2, static_cast<int64_t>(i));
+                        s.bind(3, sched.media[i].id).bind(4, sched.account_id);
+                      }));
+      if (db_.changes() == 0)
+        return unprocessable("media " + std::to_string(sched.media[i].id) +
+                             " is not the author's to reserve");
+    }
+    return ok_status();
+  });
 }
 
 Result<std::optional<ScheduledStatus>> SqliteStore::scheduled_status(int64_t id) {
@@ -2977,18 +3023,20 @@ Result<std::optional<int64_t>> SqliteStore::next_scheduled_ms() {
 }
 
 Result<bool> SqliteStore::reschedule_status(int64_t id, int64_t scheduled_ms) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_TRY(run(db_, "UPDATE scheduled_statuses SET scheduled_ms = ? WHERE id = ?",
-                  [&](Stmt& s) { s.bind(1, scheduled_ms).bind(2, id); }));
-  return db_.changes() > 0;
+  return write([&]() -> Result<bool> {
+    PUBLIUS_TRY(run(db_, "UPDATE scheduled_statuses SET scheduled_ms = ? WHERE id = ?",
+                    [&](Stmt& s) { s.bind(1, scheduled_ms).bind(2, id); }));
+    return db_.changes() > 0;
+  });
 }
 
 Result<bool> SqliteStore::delete_scheduled_status(int64_t id) {
-  std::lock_guard lock(mu_);
-  // Its reserved uploads are released by the foreign key (ON DELETE SET NULL).
-  PUBLIUS_TRY(
-      run(db_, "DELETE FROM scheduled_statuses WHERE id = ?", [&](Stmt& s) { s.bind(1, id); }));
-  return db_.changes() > 0;
+  return write([&]() -> Result<bool> {
+    // Its reserved uploads are released by the foreign key (ON DELETE SET NULL).
+    PUBLIUS_TRY(
+        run(db_, "DELETE FROM scheduled_statuses WHERE id = ?", [&](Stmt& s) { s.bind(1, id); }));
+    return db_.changes() > 0;
+  });
 }
 
 Result<ScheduledCounts> SqliteStore::scheduled_counts(int64_t account_id, int64_t day_ms,
@@ -3007,17 +3055,18 @@ Result<ScheduledCounts> SqliteStore::scheduled_counts(int64_t account_id, int64_
 }
 
 Status SqliteStore::insert_media(const MediaAttachment& m) {
-  std::lock_guard lock(mu_);
-  return run(db_,
-             std::string("INSERT INTO media (") + kMediaColumns +
-                 ") VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-             [&](Stmt& s) {
-               s.bind(1, m.id).bind(2, m.account_id).bind(3, m.file_key).bind(4, m.extension);
-               s.bind(5, m.width).bind(6, m.height).bind(7, m.size).bind(8, m.small_width);
-               s.bind(9, m.small_height).bind(10, m.small_size).bind(11, m.description);
-               s.bind(12, m.focus_x).bind(13, m.focus_y).bind(14, m.blurhash);
-               s.bind(15, m.uploaded_day_ms);
-             });
+  return write([&]() -> Status {
+    return run(db_,
+               std::string("INSERT INTO media (") + kMediaColumns +
+                   ") VALUES (?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+               [&](Stmt& s) {
+                 s.bind(1, m.id).bind(2, m.account_id).bind(3, m.file_key).bind(4, m.extension);
+                 s.bind(5, m.width).bind(6, m.height).bind(7, m.size).bind(8, m.small_width);
+                 s.bind(9, m.small_height).bind(10, m.small_size).bind(11, m.description);
+                 s.bind(12, m.focus_x).bind(13, m.focus_y).bind(14, m.blurhash);
+                 s.bind(15, m.uploaded_day_ms);
+               });
+  });
 }
 
 Result<std::vector<MediaAttachment>> SqliteStore::media_by_ids(const std::vector<int64_t>& ids) {
@@ -3034,42 +3083,45 @@ Result<std::vector<MediaAttachment>> SqliteStore::media_by_ids(const std::vector
 
 Status SqliteStore::update_media_description(int64_t id, const std::string& description,
                                              double focus_x, double focus_y) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_TRY(
-      run(db_, "UPDATE media SET description = ?, focus_x = ?, focus_y = ? WHERE id = ?",
-          [&](Stmt& s) { s.bind(1, description).bind(2, focus_x).bind(3, focus_y).bind(4, id); }));
-  if (db_.changes() == 0) return not_found();
-  return ok_status();
+  return write([&]() -> Status {
+    PUBLIUS_TRY(run(
+        db_, "UPDATE media SET description = ?, focus_x = ?, focus_y = ? WHERE id = ?",
+        [&](Stmt& s) { s.bind(1, description).bind(2, focus_x).bind(3, focus_y).bind(4, id); }));
+    if (db_.changes() == 0) return not_found();
+    return ok_status();
+  });
 }
 
 Result<bool> SqliteStore::delete_unattached_media(int64_t id) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_TRY(run(db_,
-                  "DELETE FROM media WHERE id = ? AND status_id IS NULL AND scheduled_status_id "
-                  "IS NULL",
-                  [&](Stmt& s) { s.bind(1, id); }));
-  return db_.changes() > 0;
+  return write([&]() -> Result<bool> {
+    PUBLIUS_TRY(run(db_,
+                    "DELETE FROM media WHERE id = ? AND status_id IS NULL AND scheduled_status_id "
+                    "IS NULL",
+                    [&](Stmt& s) { s.bind(1, id); }));
+    return db_.changes() > 0;
+  });
 }
 
 Result<std::vector<std::string>> SqliteStore::delete_unattached_media_uploaded_by(
     int64_t last_day_ms) {
-  std::lock_guard lock(mu_);
-  // One statement: a post attaching one of these at the same moment either
-  // takes it first (status_id set, so it stays) or finds it gone.
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("DELETE FROM media WHERE status_id IS NULL AND "
-                                       "scheduled_status_id IS NULL AND uploaded_day <= ? "
-                                       "RETURNING file_key, extension"));
-  stmt.bind(1, last_day_ms);
-  std::vector<MediaAttachment> deleted;
-  while (stmt.step()) {
-    MediaAttachment m;
-    m.file_key = stmt.text(0);
-    m.extension = stmt.text(1);
-    deleted.push_back(std::move(m));
-  }
-  PUBLIUS_TRY(stmt.status());
-  return domain::media_file_names(deleted);
+  return write([&]() -> Result<std::vector<std::string>> {
+    // One statement: a post attaching one of these at the same moment either
+    // takes it first (status_id set, so it stays) or finds it gone.
+    PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                             db_.prepare("DELETE FROM media WHERE status_id IS NULL AND "
+                                         "scheduled_status_id IS NULL AND uploaded_day <= ? "
+                                         "RETURNING file_key, extension"));
+    stmt.bind(1, last_day_ms);
+    std::vector<MediaAttachment> deleted;
+    while (stmt.step()) {
+      MediaAttachment m;
+      m.file_key = stmt.text(0);
+      m.extension = stmt.text(1);
+      deleted.push_back(std::move(m));
+    }
+    PUBLIUS_TRY(stmt.status());
+    return domain::media_file_names(deleted);
+  });
 }
 
 Result<std::vector<std::string>> SqliteStore::stored_media_keys(
@@ -3120,52 +3172,51 @@ Result<std::vector<std::string>> SqliteStore::media_file_names_of(int64_t accoun
 }
 
 Status SqliteStore::delete_account(int64_t account_id) {
-  std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto tx, Transaction::begin(db_));
-  auto exec_for = [&](const char* sql) {
-    return run(db_, sql, [&](Stmt& s) { s.bind(1, account_id); });
-  };
-  // The contentless search index keeps no link to its rows: remove its entries by text.
-  PUBLIUS_TRY(exec_for(
-      "INSERT INTO statuses_fts (statuses_fts, rowid, text) SELECT 'delete', id, "
-      "spoiler_text || char(10) || text FROM statuses WHERE account_id = ?1 AND in_search = 1"));
-  // Counters the account contributed to elsewhere.
-  PUBLIUS_TRY(exec_for(
-      "UPDATE accounts SET following_count = MAX(0, following_count - 1) WHERE id IN (SELECT "
-      "account_id FROM follows WHERE target_id = ?1)"));
-  PUBLIUS_TRY(exec_for(
-      "UPDATE accounts SET followers_count = MAX(0, followers_count - 1) WHERE id IN (SELECT "
-      "target_id FROM follows WHERE account_id = ?1)"));
-  PUBLIUS_TRY(exec_for(
-      "UPDATE statuses SET favourites_count = MAX(0, favourites_count - 1) WHERE id IN (SELECT "
-      "status_id FROM favourites WHERE account_id = ?1)"));
-  PUBLIUS_TRY(exec_for(
-      "UPDATE statuses SET reblogs_count = MAX(0, reblogs_count - (SELECT COUNT(*) FROM statuses "
-      "r WHERE r.account_id = ?1 AND r.reblog_of_id = statuses.id)) WHERE account_id != ?1 AND "
-      "id IN (SELECT reblog_of_id FROM statuses WHERE account_id = ?1 AND reblog_of_id IS NOT "
-      "NULL)"));
-  PUBLIUS_TRY(exec_for(
-      "UPDATE statuses SET replies_count = MAX(0, replies_count - (SELECT COUNT(*) FROM statuses "
-      "r WHERE r.account_id = ?1 AND r.in_reply_to_id = statuses.id AND r.counted_as_reply = 1)) "
-      "WHERE account_id != ?1 AND id IN (SELECT in_reply_to_id FROM statuses WHERE account_id = "
-      "?1 AND counted_as_reply = 1)"));
-  // Others' threads with the account name it in their participant key, which no
-  // foreign key reaches.
-  PUBLIUS_TRY(exec_for(
-      "DELETE FROM conversations WHERE ' ' || participants || ' ' LIKE '% ' || ?1 || ' %'"));
-  // Others' boosts of the account's posts cascade away with them; their own search
-  // entries are not indexed (boosts never are). Everything else cascades from the row.
-  PUBLIUS_TRY(exec_for("DELETE FROM accounts WHERE id = ?1"));
-  if (db_.changes() == 0) return not_found();
-  PUBLIUS_TRY(tx.commit());
-  // Counters and lists of many rows changed: start every cache afresh.
-  post_cache_.clear();
-  account_cache_.clear();
-  token_cache_.clear();
-  hidden_cache_.clear();
-  viewer_cache_.clear();
-  followers_cache_.clear();
-  return ok_status();
+  return write([&]() -> Status {
+    auto exec_for = [&](const char* sql) {
+      return run(db_, sql, [&](Stmt& s) { s.bind(1, account_id); });
+    };
+    // The contentless search index keeps no link to its rows: remove its entries by text.
+    PUBLIUS_TRY(exec_for(
+        "INSERT INTO statuses_fts (statuses_fts, rowid, text) SELECT 'delete', id, "
+        "spoiler_text || char(10) || text FROM statuses WHERE account_id = ?1 AND in_search = 1"));
+    // Counters the account contributed to elsewhere.
+    PUBLIUS_TRY(exec_for(
+        "UPDATE accounts SET following_count = MAX(0, following_count - 1) WHERE id IN (SELECT "
+        "account_id FROM follows WHERE target_id = ?1)"));
+    PUBLIUS_TRY(exec_for(
+        "UPDATE accounts SET followers_count = MAX(0, followers_count - 1) WHERE id IN (SELECT "
+        "target_id FROM follows WHERE account_id = ?1)"));
+    PUBLIUS_TRY(exec_for(
+        "UPDATE statuses SET favourites_count = MAX(0, favourites_count - 1) WHERE id IN (SELECT "
+        "status_id FROM favourites WHERE account_id = ?1)"));
+    PUBLIUS_TRY(exec_for(
+        "UPDATE statuses SET reblogs_count = MAX(0, reblogs_count - (SELECT COUNT(*) FROM statuses "
+        "r WHERE r.account_id = ?1 AND r.reblog_of_id = statuses.id)) WHERE account_id != ?1 AND "
+        "id IN (SELECT reblog_of_id FROM statuses WHERE account_id = ?1 AND reblog_of_id IS NOT "
+        "NULL)"));
+    PUBLIUS_TRY(exec_for(
+        "UPDATE statuses SET replies_count = MAX(0, replies_count - (SELECT COUNT(*) FROM statuses "
+        "r WHERE r.account_id = ?1 AND r.in_reply_to_id = statuses.id AND r.counted_as_reply = 1)) "
+        "WHERE account_id != ?1 AND id IN (SELECT in_reply_to_id FROM statuses WHERE account_id = "
+        "?1 AND counted_as_reply = 1)"));
+    // Others' threads with the account name it in their participant key, which no
+    // foreign key reaches.
+    PUBLIUS_TRY(exec_for(
+        "DELETE FROM conversations WHERE ' ' || participants || ' ' LIKE '% ' || ?1 || ' %'"));
+    // Others' boosts of the account's posts cascade away with them; their own search
+    // entries are not indexed (boosts never are). Everything else cascades from the row.
+    PUBLIUS_TRY(exec_for("DELETE FROM accounts WHERE id = ?1"));
+    if (db_.changes() == 0) return not_found();
+    // Counters and lists of many rows changed: start every cache afresh.
+    post_cache_.clear();
+    account_cache_.clear();
+    token_cache_.clear();
+    hidden_cache_.clear();
+    viewer_cache_.clear();
+    followers_cache_.clear();
+    return ok_status();
+  });
 }
 
 }  // namespace publius::sqlite

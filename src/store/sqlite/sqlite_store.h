@@ -3,6 +3,9 @@
 // on one connection under a mutex: SQLite serializes writers anyway, and the
 // rows every request reads (tokens, accounts, posts, block/mute lists) are kept
 // in read-through caches, so the hot paths rarely reach SQL (docs/performance.md).
+// Writes are group-committed (GroupCommitter): the writes of concurrent callers
+// share one transaction and one fsync, each in a savepoint of its own, and every
+// write call returns only once its write is durable (or has failed, alone).
 //
 // The caches are exact: every write through this store updates them, and a
 // commit by another connection (the admin CLI against a running server) is seen
@@ -19,6 +22,7 @@
 #include <vector>
 
 #include "store/sqlite/db.h"
+#include "store/sqlite/group_commit.h"
 #include "store/store.h"
 
 namespace publius::sqlite {
@@ -29,6 +33,10 @@ class SqliteStore final : public store::Store {
   static Result<std::unique_ptr<SqliteStore>> open(const std::string& data_dir);
 
   Result<uint64_t> external_commits() override;
+
+  // How the writes so far were batched (writes against transactions): for tests
+  // and metrics. Never blocks on the connection.
+  GroupCommitter::Stats write_stats() const { return committer_.stats(); }
 
   // Runs `work(db)` on this store's connection under its mutex and returns what
   // it returns: for a store of other tables in the same file (SqliteLegalStore),
@@ -273,6 +281,11 @@ class SqliteStore final : public store::Store {
 
  private:
   explicit SqliteStore(Db db);
+  // Runs `body` (a callable returning a Result, using db_ and the caches as if
+  // under mu_) as one write of the next group commit, and returns its result
+  // once durable, or the batch's error if the batch was lost.
+  template <typename Body>
+  auto write(Body&& body) -> decltype(body());
   // SQLite's update hook: notes every row this connection deletes or
   // overwrites, cascades included, for erase_deleted().
   static void note_change(void* self, int op, const char* db_name, const char* table,
@@ -300,10 +313,13 @@ class SqliteStore final : public store::Store {
   void note_link(int64_t account_id, std::unordered_set<int64_t> ViewerSets::*set,
                  int64_t status_id, bool on);
 
-  // Cache upkeep; all under mu_. An entry is filled or changed only after the
-  // commit that makes it true (a failed commit leaves the cache as it was);
+  // Cache upkeep; all under mu_. A write fills or changes an entry only after
+  // the last of its statements that can fail (a write that fails leaves the cache
+  // as it was), and a batch lost at COMMIT drops every cache (drop_caches());
   // dropping one may come first, since the next read reloads it from the file.
   Status sync_caches();
+  // Empties every cache: after another connection's commit, or a lost batch.
+  void drop_caches();
   void forget_post(int64_t id) { post_cache_.erase(id); }
   void forget_account(int64_t id) { account_cache_.erase(id); }
   // A follow edge between a and b changed.
@@ -339,6 +355,7 @@ class SqliteStore final : public store::Store {
   // Follower lists of accounts that posted recently: a viral account's next
   // post fans out without reading 158,000 rows again.
   std::unordered_map<int64_t, std::vector<int64_t>> followers_cache_;
+  GroupCommitter committer_;  // last: borrows db_ and mu_
 };
 
 }  // namespace publius::sqlite

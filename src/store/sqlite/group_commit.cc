@@ -1,0 +1,83 @@
+#include "store/sqlite/group_commit.h"
+
+#include <exception>
+#include <utility>
+
+namespace publius::sqlite {
+
+GroupCommitter::GroupCommitter(Db& db, std::mutex& connection_mu,
+                               std::function<void()> on_lost_batch)
+    : db_(db), connection_mu_(connection_mu), on_lost_batch_(std::move(on_lost_batch)) {}
+
+Status GroupCommitter::run(const Write& write) {
+  Pending me{&write};
+  std::unique_lock queue(queue_mu_);
+  queue_.push_back(&me);
+  while (!me.done) {
+    if (leader_active_) {
+      batch_done_.wait(queue);
+      continue;
+    }
+    leader_active_ = true;
+    queue.unlock();
+    std::vector<Pending*> batch;
+    {
+      // The batch is taken only once the connection is ours: writes arriving
+      // while readers still hold it join this batch instead of the next.
+      std::lock_guard connection(connection_mu_);
+      {
+        std::lock_guard taking(queue_mu_);
+        batch.swap(queue_);
+      }
+      commit_batch(batch);
+    }
+    queue.lock();
+    for (Pending* p : batch) p->done = true;
+    stats_.writes += batch.size();
+    ++stats_.batches;
+    leader_active_ = false;
+    batch_done_.notify_all();
+  }
+  return std::move(me.status);
+}
+
+void GroupCommitter::commit_batch(const std::vector<Pending*>& batch) {
+  // Every write not failed on its own fails with `cause`, and whatever the
+  // batch's writes cached is dropped.
+  const auto lose = [&](const Status& cause) {
+    if (in_transaction()) (void)db_.exec("ROLLBACK");
+    for (Pending* p : batch)
+      if (p->status.ok()) p->status = cause;
+    on_lost_batch_();
+  };
+  if (Status begun = db_.exec("BEGIN IMMEDIATE"); !begun.ok()) return lose(begun);
+  for (Pending* p : batch) {
+    if (Status opened = db_.exec("SAVEPOINT batched_write"); !opened.ok()) return lose(opened);
+    try {
+      p->status = (*p->write)(db_);
+    } catch (const std::exception&) {
+      // Not a way writes fail (errors are values), but the batch's other writers
+      // are waiting on this thread: fail this write alone rather than them all.
+      p->status = internal_error("a write was interrupted");
+    }
+    // Some errors (a full disk, an I/O error) make SQLite roll back the whole
+    // transaction: the writes before this one are gone too.
+    if (!in_transaction())
+      return lose(p->status.ok() ? internal_error("a write ended its batch's transaction")
+                                 : p->status);
+    const Status closed = p->status.ok()
+                              ? db_.exec("RELEASE batched_write")
+                              : db_.exec("ROLLBACK TO batched_write; RELEASE batched_write");
+    if (!closed.ok()) return lose(closed);
+  }
+  if (Status committed = db_.exec("COMMIT"); !committed.ok()) lose(committed);
+}
+
+GroupCommitter::Stats GroupCommitter::stats() const {
+  std::lock_guard lock(queue_mu_);
+  Stats out = stats_;
+  out.waiting = queue_.size();
+  return out;
+}
+
+}  // namespace publius::sqlite
