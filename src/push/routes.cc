@@ -44,7 +44,10 @@ Result<DataChange> read_data(const http::Params& p) {
     change.mask |= bit;
     if (**value) change.values |= bit;
   }
-  if (auto policy = p.get("data[policy]")) {
+  // Mastodon reads data[policy]; masto.js sends a top-level `policy`.
+  auto policy = p.get("data[policy]");
+  if (!policy) policy = p.get("policy");
+  if (policy) {
     change.policy = parse_push_policy(*policy);
     if (!change.policy)
       return unprocessable(

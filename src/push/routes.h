@@ -2,7 +2,8 @@
 // (a user token with the `push` scope, declared in the route table):
 //   POST   /api/v1/push/subscription   subscribe (replacing the token's earlier one):
 //          subscription[endpoint], subscription[keys][p256dh], subscription[keys][auth],
-//          subscription[standard], data[alerts][<type>], data[policy]
+//          subscription[standard], data[alerts][<type>], data[policy] (or `policy`,
+//          as masto.js sends it)
 //   GET    /api/v1/push/subscription   the token's subscription (404 without one)
 //   PUT    /api/v1/push/subscription   change data[alerts][...] and data[policy]; alerts
 //          not named keep their value
