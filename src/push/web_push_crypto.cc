@@ -192,7 +192,7 @@ Result<std::string> random_bytes(size_t n) {
   return out;
 }
 
-// The receiver's public key from a key pair given with its private half.
+// The receiving side of a decryption: a valid key pair and a 16-byte secret.
 Status check_receiver(const P256KeyPair& receiver, std::string_view auth_secret) {
   PUBLIUS_TRY(check_p256_key_pair(receiver));
   if (auth_secret.size() != kAuthSecretBytes)
