@@ -14,9 +14,6 @@
 #include "util/time.h"
 
 namespace publius::api {
-namespace {
-
-// The secret of an "Authorization: Bearer <token>" header; nullopt for any other header.
 std::optional<std::string_view> bearer_secret(std::string_view auth) {
   constexpr std::string_view kBearer = "Bearer ";
   if (auth.size() <= kBearer.size() || strncasecmp(auth.data(), "bearer ", kBearer.size()) != 0)
@@ -25,8 +22,6 @@ std::optional<std::string_view> bearer_secret(std::string_view auth) {
   while (!secret.empty() && secret.front() == ' ') secret.remove_prefix(1);
   return secret;
 }
-
-}  // namespace
 
 Api::Api(domain::Microblog& microblog, ApiOptions options)
     : microblog_(microblog),

@@ -37,6 +37,9 @@ struct ApiOptions {
   // The disclosure inventory behind /api/v1/admin/accounts/:id/inventory; not owned.
   // Null: that route answers 404.
   shield::DisclosureInventory* inventory = nullptr;
+  // The instance's VAPID public key (base64url), advertised in the app and instance
+  // entities for Web Push (push/vapid.h); empty: none.
+  std::string vapid_public_key;
 };
 
 class Api {
@@ -97,6 +100,8 @@ class Api {
 
 // 200 with the JSON, or the error.
 Result<http::Response> json(Result<std::string> json);
+// The secret of an "Authorization: Bearer <token>" header; nullopt for any other header.
+std::optional<std::string_view> bearer_secret(std::string_view authorization);
 // Query, body and path parameters of a request in one list.
 Result<http::Params> request_params(const http::Request& req);
 // A page of accounts from rows of (row id, account id), with the Link header for the rows.

@@ -23,12 +23,13 @@ constexpr unsigned char kDefaultImage[] = {
 enum class InstanceVersion { kV1, kV2 };
 
 void write_configuration(JsonWriter& w, const domain::InstanceConfig& config,
-                         const std::string& streaming, InstanceVersion version) {
+                         const std::string& streaming, const std::string& vapid_key,
+                         InstanceVersion version) {
   const bool v2 = version == InstanceVersion::kV2;
   w.key("configuration").begin_object();
   if (v2) {
     w.key("urls").begin_object().field("streaming", streaming).field_null("status").end_object();
-    w.key("vapid").begin_object().field("public_key", "").end_object();
+    w.key("vapid").begin_object().field("public_key", vapid_key).end_object();
   }
   w.key("accounts")
       .begin_object()
@@ -106,7 +107,8 @@ void Api::add_instance_routes(http::Router& r) {
               .end_object();
           w.key("icon").begin_array().end_array();
           w.key("languages").begin_array().string("en").end_array();
-          write_configuration(w, config, "ws" + c.request.origin().substr(4), InstanceVersion::kV2);
+          write_configuration(w, config, "ws" + c.request.origin().substr(4),
+                              options_.vapid_public_key, InstanceVersion::kV2);
           w.key("registrations")
               .begin_object()
               .field("enabled", config.registrations_open)
@@ -150,7 +152,7 @@ void Api::add_instance_routes(http::Router& r) {
           w.field("registrations", config.registrations_open)
               .field("approval_required", false)
               .field("invites_enabled", false);
-          write_configuration(w, config, "", InstanceVersion::kV1);
+          write_configuration(w, config, "", options_.vapid_public_key, InstanceVersion::kV1);
           w.field_null("contact_account");
           w.key("rules");
           write_rules(w, config.rules);

@@ -38,7 +38,8 @@ http::Response oauth_error_response(const Error& e) {
   return oauth_error(status, "invalid_request", e.message);
 }
 
-std::string app_json(const domain::App& app, bool with_secret, const std::string& secret) {
+std::string app_json(const domain::App& app, bool with_secret, const std::string& secret,
+                     const std::string& vapid_key) {
   std::string out;
   JsonWriter w(out);
   w.begin_object().field_id("id", app.id).field("name", app.name);
@@ -55,9 +56,9 @@ std::string app_json(const domain::App& app, bool with_secret, const std::string
   w.key("redirect_uris").begin_array();
   for (const auto& u : app.redirect_uris) w.string(u);
   w.end_array();
-  // Deprecated but still a string in 4.3: the instance's VAPID key, which is empty here
-  // (configuration.vapid.public_key of /api/v2/instance) as Web Push is not offered.
-  w.field("vapid_key", "");
+  // Deprecated but still a string in 4.3: the instance's VAPID key
+  // (configuration.vapid.public_key of /api/v2/instance).
+  w.field("vapid_key", vapid_key);
   if (with_secret) {
     w.field("client_id", app.client_id)
         .field("client_secret", secret)
@@ -110,7 +111,8 @@ void Api::add_oauth_routes(http::Router& r) {
             }
           }
           PUBLIUS_ASSIGN_OR_RETURN(auto registered, microblog_.credentials().register_app(app));
-          return http::Response::json(app_json(registered.app, true, registered.client_secret));
+          return http::Response::json(
+              app_json(registered.app, true, registered.client_secret, options_.vapid_public_key));
         });
 
   // Any valid token, whatever its scopes (Mastodon 4.3).
@@ -120,7 +122,7 @@ void Api::add_oauth_routes(http::Router& r) {
   route(r, "GET", "/api/v1/apps/verify_credentials", http::Policy::app(any_scope),
         [this](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto app, microblog_.credentials().app_of(*c.token));
-          return http::Response::json(app_json(app, false, ""));
+          return http::Response::json(app_json(app, false, "", options_.vapid_public_key));
         });
 
   auto authorize_request = [](const http::Params& p) {

@@ -17,11 +17,14 @@
 #include "cli/exit_status.h"
 #include "cli/legal_commands.h"
 #include "domain/instance_rules.h"
+#include "domain/live_observers.h"
 #include "domain/microblog.h"
 #include "domain/poll_closer.h"
 #include "domain/scheduled_publisher.h"
 #include "http/server.h"
 #include "legal/desk.h"
+#include "push/routes.h"
+#include "push/sender.h"
 #include "shield/erasure.h"
 #include "store/sqlite/legal_store.h"
 #include "store/sqlite/sqlite_store.h"
@@ -53,7 +56,8 @@ struct ServeOptions {
   int64_t erasure_interval_seconds = 60;
   int64_t poll_check_seconds = 60;
   int64_t schedule_check_seconds = 60;
-  std::string onion_location;  // http://<name>.onion, no trailing slash
+  std::string onion_location;          // http://<name>.onion, no trailing slash
+  bool push_to_loopback_http = false;  // tests: Web Push to http://127.0.0.1
 };
 
 // The shield forbids core dumps: a dump of a running server holds tokens and
@@ -150,7 +154,11 @@ int serve(ServeOptions o) {
   // Notices are posts of this microblog: they reach warm home feeds and render caches at once.
   auto desk = legal::LegalDesk::open(microblog, **store, legal_store, desk_options);
   if (!desk.ok()) return report(desk.error());
+  // Web Push: the instance's VAPID key, kept with its other secrets.
+  auto vapid = push::VapidKey::open(o.data_dir);
+  if (!vapid.ok()) return report(vapid.error());
   api::ApiOptions api_options;
+  api_options.vapid_public_key = vapid->public_key_base64url();
   api_options.requests_per_window = o.rate_limit;
   api_options.legal_desk = desk->get();
   shield::StoreDisclosureInventory inventory(**store);
@@ -162,8 +170,21 @@ int serve(ServeOptions o) {
   streaming::HubLimits stream_limits;
   stream_limits.max_streams = o.max_streams;
   streaming::Hub hub(microblog, api.renderer(), stream_limits);
-  microblog.set_live_observer(&hub);
   streaming::register_routes(api, router, hub);
+  // Web Push: subscriptions in memory only (docs/decisions/0007), pushes sent off the
+  // request threads.
+  push::PushSubscriptions push_subscriptions;
+  push::register_routes(api, router, push_subscriptions, *vapid,
+                        {.allow_loopback_http = o.push_to_loopback_http});
+  const std::string base_url = config.base_url();
+  push::PushSender push_sender(
+      microblog, api.renderer(), push_subscriptions, *vapid,
+      {.subject = base_url.starts_with("https://") ? base_url : "https://" + o.domain,
+       .allow_http = o.push_to_loopback_http});
+  domain::LiveObservers live_observers;
+  live_observers.add(hub);
+  live_observers.add(push_sender);
+  microblog.set_live_observer(&live_observers);
   // The web UI for people, on the same router (it refuses a route registered twice).
   web::WebUi web_ui(microblog);
   web_ui.register_routes(router);
@@ -463,6 +484,9 @@ int run_cli(int argc, char** argv) {
                    "http://NAME.onion of this server's Tor onion service: HTML pages then carry "
                    "an Onion-Location header (docs/deploy-onion.md)")
       ->envname("PUBLIUS_ONION_LOCATION");
+  serve_cmd->add_flag("--push-to-loopback-http", serve_opts.push_to_loopback_http,
+                      "Accept Web Push endpoints at http://127.0.0.1 (tests only: real push "
+                      "services are https)");
 
   std::string backup_dir, backup_out, backup_in, passphrase_file;
   auto* backup_cmd = app.add_subcommand(

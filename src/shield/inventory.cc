@@ -110,6 +110,11 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
          "reports to the moderators naming this account, open or resolved (its posts, category, "
          "rules and the reporter's comment); who filed them is no part of this account's "
          "records"},
+        {"push_subscriptions_on_disk", 0,
+         "none: Web Push subscriptions (a push service's endpoint naming the device, and the "
+         "device's keys) are held in the running server's memory only, never written to disk or "
+         "logs, and end with a restart, a revoked token or the account's erasure "
+         "(docs/decisions/0007-web-push-subscriptions.md)"},
         {"posting_defaults", 1,
          "settings for new posts: visibility " +
              std::string(domain::visibility_name(c.default_visibility)) +
@@ -184,7 +189,8 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
                  plural(media_count, "images") + "; " + sealed
            : "no posts; " + sealed},
       {"all_records", true,
-       "only the non-content records and content listed above; nothing else exists"}};
+       "only the non-content records and content listed above; nothing else exists on disk (Web "
+       "Push subscriptions live in the running server's memory only)"}};
   return inv;
 }
 

@@ -76,7 +76,9 @@ TEST_F(OAuthApiIntegration, CreateAppWithJsonBody) {
   EXPECT_GE(str(v, "client_secret").size(), 32u);
   EXPECT_NE(str(v, "client_id"), str(v, "client_secret"));
   EXPECT_EQ(num(v, "client_secret_expires_at"), 0);
-  EXPECT_EQ(str(v, "vapid_key"), "") << "a string, empty as Web Push is not offered";
+  EXPECT_EQ(str(v, "vapid_key"),
+            str(Api::ok_json(api().get("/api/v2/instance")), "configuration.vapid.public_key"))
+      << "the instance's Web Push key";
   EXPECT_FALSE(str(v, "id").empty());
 }
 

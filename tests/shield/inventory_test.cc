@@ -96,6 +96,12 @@ TEST_F(InventoryTest, CountsEveryKindOfDatum) {
             "no login history is kept; last active day 2026-11-23 and token last-used days "
             "(none) only");
   EXPECT_NE(inv->holding("ip_addresses")->what.find("no column"), std::string::npos);
+  // Web Push subscriptions are said to exist in memory only.
+  EXPECT_EQ(item(*inv, "non_public_content", "push_subscriptions_on_disk"), 0);
+  EXPECT_NE(inv->holding("all_records")
+                ->what.find("Web Push subscriptions live in the running "
+                            "server's memory only"),
+            std::string::npos);
 
   auto bobs_inventory = inventory.for_account(bob);
   ASSERT_TRUE(bobs_inventory.ok());

@@ -7,7 +7,8 @@
 // everything an adversary could take is searched: every file
 // under the data directory, the backup, and every line the server printed. No
 // needle (a client address, forwarded address, user agent, e-mail address,
-// phone number, real name, direct-message text or deleted post text) may be
+// phone number, real name, direct-message text, deleted post text, or a Web Push
+// subscription's endpoint and device keys) may be
 // found, as written or encoded (shield/needle_scan.h); nor any of the metadata
 // of the photos people share or wear as profile pictures (GPS position, camera
 // serial, ...) or the names their phones gave the files. Usernames, public posts and alt text are
@@ -21,6 +22,7 @@
 #include <thread>
 
 #include "integration/server_harness.h"
+#include "push/web_push_crypto.h"
 #include "shield/needle_scan.h"
 #include "support/images.h"
 #include "web/session.h"
@@ -225,6 +227,30 @@ class Seizure : public ::testing::Test {
       }
   }
 
+  // Each phone subscribes to Web Push: its endpoint names the device at its push service
+  // (here a loopback port nothing listens on, so no push leaves the machine; the sender
+  // tries and gives up). The direct messages below then notify, and try to push.
+  void subscribe_to_web_push() {
+    for (int i = 0; i < kApiPeople; ++i) {
+      const Person& p = people_[static_cast<size_t>(i)];
+      const std::string device = distinctive("fcm-device-registration", i);
+      const std::string endpoint = "https://127.0.0.1:1/fcm/send/" + device;
+      auto keys = push::generate_p256_key_pair();
+      ASSERT_TRUE(keys.ok());
+      const std::string p256dh = push::base64url(keys->public_key);
+      const std::string auth =
+          push::base64url((distinctive("auth", i) + "_padding_16_").substr(0, 16));
+      for (const auto& secret : {device, endpoint, p256dh, auth}) needle(secret);
+      auto r = form_post(p, "/api/v1/push/subscription",
+                         form({{"subscription[endpoint]", endpoint},
+                               {"subscription[keys][p256dh]", p256dh},
+                               {"subscription[keys][auth]", auth},
+                               {"subscription[standard]", i % 2 == 0 ? "true" : "false"},
+                               {"data[alerts][mention]", "true"}}));
+      ASSERT_EQ(r.status, 200) << r;
+    }
+  }
+
   void post_publicly_and_to_followers() {
     for (int i = 0; i < kApiPeople; ++i) {
       const Person& p = people_[static_cast<size_t>(i)];
@@ -414,6 +440,7 @@ class Seizure : public ::testing::Test {
         {"register through the API", [this] { register_through_the_api(); }},
         {"sign up and in on the web", [this] { sign_up_and_in_on_the_web(); }},
         {"follow each other", [this] { follow_each_other(); }},
+        {"subscribe to Web Push", [this] { subscribe_to_web_push(); }},
         {"post publicly and to followers", [this] { post_publicly_and_to_followers(); }},
         {"send direct messages", [this] { send_direct_messages(); }},
         {"share photos with metadata", [this] { share_photos_with_metadata(); }},

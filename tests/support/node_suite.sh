@@ -7,7 +7,7 @@
 #
 # Usage: tests/support/node_suite.sh SUITE_DIR PATH_TO_PUBLIUS_BINARY [node --test flags...]
 # Exits with the test runner's status. Set PUBLIUS_SUITE_SERVER_LOG=FILE to keep a copy of
-# the server log.
+# the server log, and PUBLIUS_SUITE_SERVE_FLAGS to give `serve` more flags.
 set -euo pipefail
 
 if [[ $# -lt 2 ]]; then
@@ -71,7 +71,7 @@ for attempt in 1 2 3; do
   url="http://127.0.0.1:$port"
   mkdir -p "$tmp/data"
   "$binary" serve --data-dir "$tmp/data" --listen "127.0.0.1:$port" --domain localhost \
-    --public-url "$url" --rate-limit 100000 >"$tmp/server.log" 2>&1 &
+    --public-url "$url" --rate-limit 100000 ${PUBLIUS_SUITE_SERVE_FLAGS:-} >"$tmp/server.log" 2>&1 &
   server_pid=$!
   deadline=$((SECONDS + 20))
   while ((SECONDS < deadline)); do
