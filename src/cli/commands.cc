@@ -11,6 +11,7 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
+#include <thread>
 
 #include "api/api.h"
 #include "backup/backup.h"
@@ -46,7 +47,8 @@ struct ServeOptions {
   std::string title = "Publius";
   std::string description = domain::InstanceConfig{}.description;
   std::string rules_file;
-  int threads = 4;
+  int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  int write_threads = http::ServerOptions{}.write_threads;
   int max_connections = http::ServerOptions{}.max_connections;
   size_t max_streams = streaming::HubLimits{}.max_streams;
   int64_t rate_limit = 300;
@@ -203,6 +205,7 @@ int serve(ServeOptions o) {
   http::ServerOptions server_options;
   server_options.listen = o.listen;
   server_options.threads = o.threads;
+  server_options.write_threads = o.write_threads;
   server_options.max_connections = o.max_connections;
   server_options.access_log = o.access_log;
   http::Server server(server_options, [&](http::Request& req) {
@@ -421,9 +424,19 @@ int run_cli(int argc, char** argv) {
                    "The server's rules, one per line (at most 300 characters each; blank lines "
                    "and lines starting with # are skipped)")
       ->envname("PUBLIUS_RULES_FILE");
-  serve_cmd->add_option("--threads", serve_opts.threads, "Worker threads")
+  serve_cmd
+      ->add_option("--threads", serve_opts.threads,
+                   "Threads serving connections and the requests that only read (default: one "
+                   "per core)")
       ->envname("PUBLIUS_THREADS")
       ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--write-threads", serve_opts.write_threads,
+                   "Threads for the requests that write; writes waiting at once share one "
+                   "durable commit")
+      ->envname("PUBLIUS_WRITE_THREADS")
+      ->check(CLI::Range(1, 1024))
       ->capture_default_str();
   serve_cmd
       ->add_option("--max-connections", serve_opts.max_connections,

@@ -245,6 +245,7 @@ struct Server::Impl {
   std::mutex streams_mu;
   std::vector<std::weak_ptr<QueuedSink>> streams;
   asio::io_context ioc;
+  asio::thread_pool write_pool{static_cast<size_t>(std::max(1, options.write_threads))};
   std::optional<tcp::acceptor> tcp_acceptor;
   std::optional<unix_socket::acceptor> unix_acceptor;
   asio::signal_set signals{ioc};
@@ -363,7 +364,13 @@ struct Server::Impl {
       Request req = reader.take_request();
       req.client_key = keyer.key_for(address);
       const bool head = req.method == "HEAD";
-      Response response = app(req);
+      // Not a conditional expression: GCC 12 miscompiles co_await inside one.
+      Response response;
+      if (only_reads(req.method)) {
+        response = app(req);
+      } else {
+        response = co_await asio::co_spawn(write_pool, call_app(req), asio::use_awaitable);
+      }
       if (response.stream) {
         // From here the connection is a stream and no longer a request in flight.
         in_flight.reset();
@@ -396,6 +403,12 @@ struct Server::Impl {
     beast::error_code ignored;
     stream.socket().shutdown(asio::socket_base::shutdown_both, ignored);
   }
+
+  static bool only_reads(std::string_view method) {
+    return method == "GET" || method == "HEAD" || method == "OPTIONS";
+  }
+  // On the write pool: the application answering a request that may write.
+  asio::awaitable<Response> call_app(Request& req) { co_return app(req); }
 
   // Keeps the connection of `response` as the stream it opens, until the stream ends. The
   // connection is borrowed from the session, which awaits this: Beast's streams allocate a
@@ -744,6 +757,8 @@ void Server::run() {
     workers.emplace_back([&] { im.ioc.run(); });
   im.ioc.run();
   for (auto& t : workers) t.join();
+  // Every request has been answered: no write is left to run.
+  im.write_pool.join();
 }
 
 void Server::stop() { impl_->begin_stop(); }

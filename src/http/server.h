@@ -43,7 +43,14 @@ namespace publius::http {
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // "host:port", "[v6]:port" or "unix:/path"
+  // Threads serving connections and running the requests that only read: as many as
+  // there are cores (more only switch among themselves).
   int threads = 4;
+  // Threads running the requests that may write (every method but GET, HEAD and
+  // OPTIONS). A write waits for its durable commit; the store commits the writes
+  // waiting together with one fsync, so more of them waiting at once share more.
+  // They wait here rather than holding a thread that serves connections.
+  int write_threads = 16;
   RequestLimits limits;
   int max_connections = 512;
   std::chrono::milliseconds idle_timeout{20'000};

@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <sys/resource.h>
 
+#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <mutex>
@@ -111,6 +112,53 @@ TEST_F(ServerTest, RepeatedHeadersAreEachSent) {
   for (const auto& [name, value] : responses[0].headers)
     if (name == "set-cookie") cookies.push_back(value);
   EXPECT_EQ(cookies, (std::vector<std::string>{"session=a; Path=/; HttpOnly", "csrf=b; Path=/"}));
+}
+
+// A request that may write waits for its durable commit on the write threads, not on a thread
+// serving connections: with one such thread, reads go on while writes wait, and several writes
+// wait at once (so the store can commit them together).
+TEST_F(ServerTest, WritesWaitOffTheThreadsThatServeReads) {
+  std::mutex mu;
+  std::condition_variable changed;
+  int writes_waiting = 0;
+  bool release = false;
+  ServerOptions options;
+  options.write_threads = 4;
+  start(options, [&](Request& req) {
+    if (req.method == "POST") {
+      std::unique_lock lock(mu);
+      ++writes_waiting;
+      changed.notify_all();
+      changed.wait(lock, [&] { return release; });
+    }
+    return Response::json("{}");
+  });
+  auto let_writes_go = [&] {
+    {
+      std::lock_guard lock(mu);
+      release = true;
+    }
+    changed.notify_all();
+  };
+  // Also when an assertion below fails: the server cannot stop while a write waits.
+  const std::unique_ptr<void, std::function<void(void*)>> released_at_exit(
+      &release, [&](void*) { let_writes_go(); });
+  const auto deadline = Clock::now() + 10s;
+  std::vector<Connection> writers(3);
+  for (auto& c : writers) {
+    ASSERT_TRUE(c.open(port())) << c.error();
+    ASSERT_TRUE(c.send("POST /w HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n", deadline));
+  }
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(changed.wait_until(lock, deadline, [&] { return writes_waiting == 3; }))
+        << "only " << writes_waiting << " writes waited at once";
+  }
+  const auto read = exchange("GET /r HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  ASSERT_EQ(read.size(), 1u) << "a read waited for the writes";
+  EXPECT_EQ(read[0].status, 200);
+  let_writes_go();
+  for (auto& c : writers) EXPECT_EQ(c.read_response(deadline).status, 200);
 }
 
 TEST_F(ServerTest, HeaderValuesThatWouldSplitTheResponseAreNotSent) {
