@@ -4,7 +4,10 @@
 #   1. GET /api/v1/timelines/home (20 statuses a page): req/s and p99, against
 #      nginx serving the very same response bytes from a file;
 #   2. POST /api/v1/statuses: durable post creations per second (each one fsynced
-#      by SQLite before the response), against nginx answering a POST with a fixed body.
+#      by SQLite before the response), against nginx answering a POST with a fixed body,
+#      and against PostgreSQL's one-row INSERT transactions per second from 8 pgbench
+#      clients with default durability on the same disk (bench/pg_insert.sh; skipped
+#      when PostgreSQL is not installed).
 # Usage: bench/http_load.sh [BUILD_DIR] [DURATION_SECONDS]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -93,14 +96,23 @@ read -r ngx_rps ngx_p99 _ < <(run_wrk "http://127.0.0.1:$nginx_port/api/v1/timel
 read -r post_rps post_p99 post_err < <(run_wrk "$base/api/v1/statuses" "$work/post.lua" 8)
 read -r ngx_post_rps ngx_post_p99 _ < <(run_wrk "http://127.0.0.1:$nginx_port/api/v1/statuses" "$work/post.lua" 8)
 bytes=$(wc -c <"$work/home.json")
+pg_tps=0
+if pg_out=$(bench/pg_insert.sh "$duration" 8); then
+  pg_tps=$(echo "$pg_out" | sed -n 's/^tps //p')
+else
+  echo "http_load: the PostgreSQL reference was skipped (see above)" >&2
+fi
 
-python3 - "$home_rps" "$home_p99" "$ngx_rps" "$ngx_p99" "$post_rps" "$post_p99" "$ngx_post_rps" "$ngx_post_p99" "$bytes" "$home_err" "$post_err" <<'PY'
+python3 - "$home_rps" "$home_p99" "$ngx_rps" "$ngx_p99" "$post_rps" "$post_p99" "$ngx_post_rps" "$ngx_post_p99" "$bytes" "$home_err" "$post_err" "$pg_tps" <<'PY'
 import sys
-h, hp, n, np_, p, pp, npost, npp, size, herr, perr = sys.argv[1:]
-h, hp, n, np_, p, pp, npost, npp = map(float, (h, hp, n, np_, p, pp, npost, npp))
+h, hp, n, np_, p, pp, npost, npp, size, herr, perr, pg = sys.argv[1:]
+h, hp, n, np_, p, pp, npost, npp, pg = map(float, (h, hp, n, np_, p, pp, npost, npp, pg))
 print(f"| benchmark | Publius req/s | p99 ms | nginx req/s | nginx p99 ms | Publius / nginx |")
 print(f"|---|---|---|---|---|---|")
 print(f"| GET home timeline, 20 statuses ({size} bytes) | {h:.0f} | {hp:.2f} | {n:.0f} | {np_:.2f} | {h/n:.2f} |")
-print(f"| POST status, durable (fsync per post) | {p:.0f} | {pp:.2f} | {npost:.0f} | {npp:.2f} | {p/npost:.3f} |")
+print(f"| POST status, durable (acknowledged after its fsync) | {p:.0f} | {pp:.2f} | {npost:.0f} | {npp:.2f} | {p/npost:.3f} |")
+if pg > 0:
+    print(f"PostgreSQL one-row INSERT transactions/s, 8 pgbench clients, default durability: {pg:.0f}")
+    print(f"posts/s / PostgreSQL INSERT/s: {p/pg:.2f}")
 print(f"non-2xx responses: home {herr}, post {perr}")
 PY

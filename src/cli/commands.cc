@@ -17,6 +17,7 @@
 #include "backup/backup.h"
 #include "cli/exit_status.h"
 #include "cli/legal_commands.h"
+#include "cli/server_metrics.h"
 #include "domain/instance_rules.h"
 #include "domain/live_observers.h"
 #include "domain/microblog.h"
@@ -42,6 +43,7 @@ namespace {
 struct ServeOptions {
   std::string data_dir;
   std::string listen = "127.0.0.1:8080";
+  std::string metrics_listen;  // none: no metrics served
   std::string domain = "localhost";
   std::string public_url;
   std::string title = "Publius";
@@ -208,6 +210,17 @@ int serve(ServeOptions o) {
   server_options.write_threads = o.write_threads;
   server_options.max_connections = o.max_connections;
   server_options.access_log = o.access_log;
+  http::RequestMetrics request_metrics;
+  const auto registry =
+      server_metrics({request_metrics, **store, microblog.delivery(), feeds, hub});
+  std::unique_ptr<http::Server> metrics;
+  if (!o.metrics_listen.empty()) {
+    server_options.request_metrics = &request_metrics;
+    metrics = metrics_server(o.metrics_listen, registry);
+    if (auto s = metrics->bind(); !s.ok()) return report(s.error());
+    // Before the main port's line, which tells a supervisor (and the tests) the server is up.
+    if (metrics->port() != 0) std::cout << "metrics on port " << metrics->port() << std::endl;
+  }
   http::Server server(server_options, [&](http::Request& req) {
     auto res = api.handle(router, req);
     if (!o.onion_location.empty()) add_onion_location(o.onion_location, req, res);
@@ -217,7 +230,11 @@ int serve(ServeOptions o) {
   spdlog::info("publius {} serving {} on {} (data in {})", PUBLIUS_VERSION, o.domain, o.listen,
                o.data_dir);
   if (server.port() != 0) std::cout << "listening on port " << server.port() << std::endl;
+  std::jthread metrics_thread;
+  if (metrics) metrics_thread = std::jthread([&metrics] { metrics->run(); });
   server.run();
+  if (metrics) metrics->stop();
+  if (metrics_thread.joinable()) metrics_thread.join();
   spdlog::info("stopped cleanly");
   return 0;
 }
@@ -407,6 +424,11 @@ int run_cli(int argc, char** argv) {
                    "Base URL clients reach (default https://DOMAIN; e.g. http://127.0.0.1:8080 for "
                    "local use)")
       ->envname("PUBLIUS_PUBLIC_URL");
+  serve_cmd
+      ->add_option("--metrics-listen", serve_opts.metrics_listen,
+                   "HOST:PORT (or unix:/path) on which to serve GET /metrics in Prometheus' text "
+                   "format, apart from --listen; none by default")
+      ->envname("PUBLIUS_METRICS_LISTEN");
   serve_cmd->add_option("--title", serve_opts.title, "Instance title")
       ->envname("PUBLIUS_TITLE")
       ->capture_default_str();

@@ -1,5 +1,6 @@
 // Delivery: fan-out of new posts to home feeds, and notifications.
 #include <algorithm>
+#include <chrono>
 #include <iterator>
 #include <unordered_map>
 
@@ -189,8 +190,12 @@ Result<std::vector<int64_t>> Delivery::homes_of(const Post& post) {
   return admitted(post, audience.candidates, audience.followers, audience.tag_followers);
 }
 Status Delivery::deliver(const Post& post) {
+  const auto started = std::chrono::steady_clock::now();
   PUBLIUS_ASSIGN_OR_RETURN(auto homes, homes_of(post));
   feeds_.fan_out(post.id, homes);
+  fan_out_seconds_.observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  fan_out_recipients_.observe(static_cast<double>(homes.size()));
   if (live()) live()->published(post, homes);
   return ok_status();
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "domain/service.h"
+#include "util/metrics.h"
 
 namespace publius::domain {
 
@@ -71,6 +72,11 @@ class Delivery final : private ServiceBase {
   // admits, among its author, its author's followers, the accounts it mentions
   // and the followers of its hashtags.
   Status deliver(const Post& post);
+  // For metrics: how long each deliver() took to find a post's home feeds and
+  // append it to the warm ones (not telling live readers), and how many feeds
+  // it was for, warm or not. Thread-safe.
+  const metrics::Histogram& fan_out_seconds() const { return fan_out_seconds_; }
+  const metrics::Histogram& fan_out_recipients() const { return fan_out_recipients_; }
   // After an edit added `added_tags` (as written) to `post`: appends it to the warm
   // home feeds of those followers of the added hashtags whom it now reaches.
   Status deliver_to_added_tags(const Post& post, const std::vector<std::string>& added_tags);
@@ -114,6 +120,9 @@ class Delivery final : private ServiceBase {
     std::vector<int64_t> candidates, followers, tag_followers;
   };
   Result<Audience> audience_of(const Post& post);
+
+  metrics::Histogram fan_out_seconds_{metrics::latency_buckets()};
+  metrics::Histogram fan_out_recipients_{metrics::power_of_two_buckets(1 << 20)};
 };
 
 }  // namespace publius::domain

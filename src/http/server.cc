@@ -355,6 +355,9 @@ struct Server::Impl {
         // Logged before the write: once the client has its answer it may stop the server, and a
         // draining server does not wait for sessions that never became a request.
         if (options.access_log) spdlog::info("request rejected status={}", res.result_int());
+        if (options.request_metrics)
+          options.request_metrics->record("", "(refused)", res.result_int(),
+                                          Clock::duration::zero());
         co_await write(stream, res);
         break;
       }
@@ -393,9 +396,11 @@ struct Server::Impl {
         res.content_length(length);
       }
       const beast::error_code ec = co_await write(stream, res);
+      const auto elapsed = Clock::now() - started;
+      if (options.request_metrics)
+        options.request_metrics->record(req.method, route, status, elapsed);
       if (options.access_log) {
-        const auto micros =
-            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started).count();
+        const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
         spdlog::info("{} {} status={} latency_us={}", req.method, route, status, micros);
       }
       if (ec || !res.keep_alive()) break;

@@ -36,6 +36,7 @@
 #include <string>
 
 #include "http/message.h"
+#include "http/request_metrics.h"
 #include "http/request_reader.h"
 #include "util/result.h"
 
@@ -68,6 +69,8 @@ struct ServerOptions {
   size_t max_stream_message_bytes = 4096;
   std::chrono::milliseconds stream_idle_timeout{60'000};
   std::chrono::milliseconds event_stream_heartbeat{15'000};
+  // Counts and times every answered request when set (not owned; must outlive the server).
+  RequestMetrics* request_metrics = nullptr;
 };
 
 class Server {

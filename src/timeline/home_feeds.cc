@@ -116,6 +116,22 @@ Status HomeFeeds::warm(int64_t account_id,
   return ok_status();
 }
 
+HomeFeeds::Usage HomeFeeds::usage() const {
+  Usage usage;
+  for (size_t s = 0; s < kShards; ++s) {
+    const Shard& shard = shards_[s];
+    std::lock_guard lock(shard.mu);
+    usage.bytes += shard.feeds.capacity() * sizeof(shard.feeds[0]);
+    for (const auto& feed : shard.feeds) {
+      if (!feed) continue;
+      if (feed->ready) ++usage.warm_feeds;
+      usage.entries += feed->ids.size();
+      usage.bytes += sizeof(Feed) + feed->ids.capacity() * sizeof(int64_t);
+    }
+  }
+  return usage;
+}
+
 void HomeFeeds::drop(int64_t account_id) {
   Shard& shard = shards_[static_cast<size_t>(account_id) % kShards];
   std::lock_guard lock(shard.mu);

@@ -54,6 +54,16 @@ class HomeFeeds {
   void drop_all_after(uint64_t external_commits);
 
   bool is_warm(int64_t account_id) const;
+
+  // What the feeds hold now, for metrics: walks every shard under its lock, so
+  // it costs a pass over the feed slots (one per account id up to the highest
+  // warm one), not a pass over the ids.
+  struct Usage {
+    size_t warm_feeds = 0;  // ready to read (a feed being rebuilt is not yet)
+    size_t entries = 0;     // status ids held in all feeds
+    size_t bytes = 0;       // memory the feeds and their slots take, allocated capacity included
+  };
+  Usage usage() const;
   size_t capacity() const { return capacity_; }
 
  private:

@@ -816,6 +816,12 @@ class ServerProcess {
   }
 
   int port() const { return port_; }
+  // The port of `--metrics-listen HOST:0`, which the server reports before its main port;
+  // 0 when it reported none.
+  int metrics_port() const {
+    const auto pos = stdout_.find("metrics on port ");
+    return pos == std::string::npos ? 0 : std::atoi(stdout_.c_str() + pos + 16);
+  }
   pid_t pid() const { return pid_; }
   int raw_status() const { return raw_status_; }
   const std::string& data_dir() const { return data_dir_; }

@@ -74,6 +74,18 @@ TEST_F(GroupCommitterTest, WritesWaitingTogetherShareOneTransaction) {
   EXPECT_EQ(count("parent"), 4);
 }
 
+TEST_F(GroupCommitterTest, HistogramsCountEachBatchItsSizeAndItsCommit) {
+  run_as_one_batch({insert_parent("a"), insert_parent("b"), insert_parent("c")});
+  run_as_one_batch({insert_parent("d")});
+  const auto sizes = committer_->batch_sizes().snapshot();
+  EXPECT_EQ(sizes.count, 2u);
+  EXPECT_EQ(sizes.sum, 4);
+  ASSERT_GE(sizes.upper_bounds.size(), 2u);
+  EXPECT_EQ(sizes.upper_bounds[0], 1);
+  EXPECT_EQ(sizes.cumulative[0], 1u);  // the batch of one
+  EXPECT_EQ(committer_->commit_seconds().snapshot().count, 2u);
+}
+
 // The failing write ran a statement before the one that failed: both are taken
 // back, its neighbours' rows stay.
 TEST_F(GroupCommitterTest, AFailingWriteTakesBackOnlyItsOwnStatements) {

@@ -32,6 +32,23 @@ TEST(HomeFeedsTest, WarmFeedReceivesFanOutNewestFirst) {
   EXPECT_FALSE(feeds.is_warm(8));
 }
 
+TEST(HomeFeedsTest, UsageCountsWarmFeedsTheirIdsAndMemory) {
+  HomeFeeds feeds(8);
+  EXPECT_EQ(feeds.usage().warm_feeds, 0u);
+  EXPECT_EQ(feeds.usage().entries, 0u);
+  ASSERT_TRUE(feeds.warm(7, loads({30, 20, 10})).ok());
+  ASSERT_TRUE(feeds.warm(500, loads({})).ok());
+  const std::vector<int64_t> recipients = {7, 500, 9};
+  feeds.fan_out(40, recipients);
+  const auto usage = feeds.usage();
+  EXPECT_EQ(usage.warm_feeds, 2u);
+  EXPECT_EQ(usage.entries, 5u);
+  EXPECT_GE(usage.bytes, 5 * sizeof(int64_t));
+  feeds.drop(7);
+  EXPECT_EQ(feeds.usage().warm_feeds, 1u);
+  EXPECT_EQ(feeds.usage().entries, 1u);
+}
+
 TEST(HomeFeedsTest, PagesByMaxSinceAndMinId) {
   HomeFeeds feeds(100);
   ASSERT_TRUE(feeds.warm(1, loads({60, 50, 40, 30, 20, 10})).ok());

@@ -1,5 +1,6 @@
 #include "store/sqlite/group_commit.h"
 
+#include <chrono>
 #include <exception>
 #include <utility>
 
@@ -35,6 +36,7 @@ Status GroupCommitter::run(const Write& write) {
     for (Pending* p : batch) p->done = true;
     stats_.writes += batch.size();
     ++stats_.batches;
+    batch_sizes_.observe(static_cast<double>(batch.size()));
     leader_active_ = false;
     batch_done_.notify_all();
   }
@@ -70,7 +72,11 @@ void GroupCommitter::commit_batch(const std::vector<Pending*>& batch) {
                               : db_.exec("ROLLBACK TO batched_write; RELEASE batched_write");
     if (!closed.ok()) return lose(closed);
   }
-  if (Status committed = db_.exec("COMMIT"); !committed.ok()) lose(committed);
+  const auto commit_started = std::chrono::steady_clock::now();
+  Status committed = db_.exec("COMMIT");
+  commit_seconds_.observe(
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - commit_started).count());
+  if (!committed.ok()) lose(committed);
 }
 
 GroupCommitter::Stats GroupCommitter::stats() const {

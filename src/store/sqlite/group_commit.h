@@ -14,7 +14,7 @@
 // most one write per thread blocked in the store.
 //
 // Ownership: borrows the connection and its mutex, which must outlive it.
-// Thread-safety: run() and stats() may be called from any thread. A write runs
+// Thread-safety: run(), stats() and the histograms may be called from any thread. A write runs
 // on the leader's thread while the connection's mutex is held, so it must not
 // take that mutex (nor call run()), and must leave the connection inside the
 // transaction it found (it may use savepoints of its own).
@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "store/sqlite/db.h"
+#include "util/metrics.h"
 #include "util/result.h"
 
 namespace publius::sqlite {
@@ -57,6 +58,9 @@ class GroupCommitter {
   Status run(const Write& write);
 
   Stats stats() const;
+  // Writes per batch, and the seconds each batch's COMMIT took (the fsync, mostly).
+  const metrics::Histogram& batch_sizes() const { return batch_sizes_; }
+  const metrics::Histogram& commit_seconds() const { return commit_seconds_; }
 
  private:
   struct Pending {
@@ -78,6 +82,8 @@ class GroupCommitter {
   std::vector<Pending*> queue_;  // waiting for the next batch, in arrival order
   bool leader_active_ = false;
   Stats stats_;
+  metrics::Histogram batch_sizes_{metrics::power_of_two_buckets(1024)};
+  metrics::Histogram commit_seconds_{metrics::latency_buckets()};
 };
 
 }  // namespace publius::sqlite

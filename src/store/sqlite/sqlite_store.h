@@ -37,6 +37,8 @@ class SqliteStore final : public store::Store {
   // How the writes so far were batched (writes against transactions): for tests
   // and metrics. Never blocks on the connection.
   GroupCommitter::Stats write_stats() const { return committer_.stats(); }
+  // The batches' sizes and commit times: for metrics.
+  const GroupCommitter& committer() const { return committer_; }
 
   // Runs `work(db)` on this store's connection under its mutex and returns what
   // it returns: for a store of other tables in the same file (SqliteLegalStore),
