@@ -216,6 +216,13 @@ struct NewReport {
   std::vector<int> rule_ids;
 };
 
+// A moderator's change of what a report is about (Mastodon's PUT /api/v1/admin/reports/:id):
+// an unset field keeps the report's.
+struct ReportChange {
+  std::optional<ReportCategory> category;
+  std::optional<std::vector<int>> rule_ids;  // set and empty: cite no rule
+};
+
 // Which reports a moderator lists (Mastodon's admin report filters).
 struct ReportFilter {
   bool resolved = false;

@@ -2286,13 +2286,16 @@ Result<std::vector<domain::Report>> SqliteStore::reports(const ReportQuery& q, c
 
 Status SqliteStore::update_report(const domain::Report& r) {
   return write([&]() -> Status {
+    std::vector<int64_t> rules(r.rule_ids.begin(), r.rule_ids.end());
     PUBLIUS_TRY(run(db_,
-                    "UPDATE reports SET reporter_id = ?, updated_day = ?, action_taken_day = ?, "
-                    "action_taken_by_id = ?, assigned_id = ? WHERE id = ?",
+                    "UPDATE reports SET reporter_id = ?, category = ?, rule_ids = ?, "
+                    "updated_day = ?, action_taken_day = ?, action_taken_by_id = ?, "
+                    "assigned_id = ? WHERE id = ?",
                     [&](Stmt& s) {
-                      s.bind(1, r.reporter_id).bind(2, r.updated_day_ms);
-                      s.bind(3, r.action_taken_day_ms).bind(4, r.action_taken_by_id);
-                      s.bind(5, r.assigned_id).bind(6, r.id);
+                      s.bind(1, r.reporter_id).bind(2, static_cast<int64_t>(r.category));
+                      s.bind(3, join_ids(rules, ' ')).bind(4, r.updated_day_ms);
+                      s.bind(5, r.action_taken_day_ms).bind(6, r.action_taken_by_id);
+                      s.bind(7, r.assigned_id).bind(8, r.id);
                     }));
     if (db_.changes() == 0) return not_found("no such report");
     return ok_status();
