@@ -115,6 +115,7 @@ Result<NotificationPolicyView> Notifications::update_policy(
   p.for_not_followers = change.for_not_followers.value_or(p.for_not_followers);
   p.for_new_accounts = change.for_new_accounts.value_or(p.for_new_accounts);
   p.for_private_mentions = change.for_private_mentions.value_or(p.for_private_mentions);
+  p.for_limited_accounts = change.for_limited_accounts.value_or(p.for_limited_accounts);
   PUBLIUS_TRY(store_.save_notification_policy(account_id, p));
   return current;
 }

@@ -191,6 +191,7 @@ struct NotificationPolicyChange {
   std::optional<PolicyAction> for_not_followers;
   std::optional<PolicyAction> for_new_accounts;
   std::optional<PolicyAction> for_private_mentions;
+  std::optional<PolicyAction> for_limited_accounts;
 };
 
 // An account's notification policy with what it holds back now (Mastodon's summary):
