@@ -53,16 +53,14 @@ Result<domain::NotificationPolicyChange> policy_change(const http::Params& p) {
       {"for_not_followers", &domain::NotificationPolicyChange::for_not_followers},
       {"for_new_accounts", &domain::NotificationPolicyChange::for_new_accounts},
       {"for_private_mentions", &domain::NotificationPolicyChange::for_private_mentions},
-      // No moderator limits accounts here, so this condition never holds and is not kept;
-      // a valid value is still accepted, as clients send the whole policy.
-      {"for_limited_accounts", nullptr},
+      {"for_limited_accounts", &domain::NotificationPolicyChange::for_limited_accounts},
   };
   for (const auto& [key, field] : fields) {
     PUBLIUS_ASSIGN_OR_RETURN(auto value, input::single_value(p, key));
     if (!value || value->empty()) continue;
     auto action = domain::parse_policy_action(*value);
     if (!action) return unprocessable(std::string(key) + " must be accept, filter or drop");
-    if (field) change.*field = *action;
+    change.*field = *action;
   }
   return change;
 }
@@ -76,7 +74,7 @@ std::string policy_json(const domain::NotificationPolicyView& v) {
       .field("for_not_followers", name(v.policy.for_not_followers))
       .field("for_new_accounts", name(v.policy.for_new_accounts))
       .field("for_private_mentions", name(v.policy.for_private_mentions))
-      .field("for_limited_accounts", name(domain::PolicyAction::kAccept))
+      .field("for_limited_accounts", name(v.policy.for_limited_accounts))
       .key("summary")
       .begin_object()
       .field("pending_requests_count", v.pending_requests_count)

@@ -27,6 +27,30 @@ Result<std::optional<int64_t>> id_filter(const http::Params& p, std::string_view
   return id;
 }
 
+// The report category in `category`, unset when absent or empty; 422 for one Mastodon
+// does not have.
+Result<std::optional<domain::ReportCategory>> report_category(const http::Params& p) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto name, input::single_value(p, "category"));
+  if (!name || name->empty()) return std::optional<domain::ReportCategory>();
+  auto category = domain::parse_report_category(*name);
+  if (!category)
+    return unprocessable("Validation failed: Category must be spam, legal, violation or other");
+  return category;
+}
+
+// The rule positions in `rule_ids[]`; 422 for one that is not a position (whether the
+// operator has that rule is the domain's to say).
+Result<std::vector<int>> rule_ids(const http::Params& p) {
+  std::vector<int> positions;
+  for (const auto& value : p.get_all("rule_ids[]")) {
+    auto position = parse_id(value);
+    if (!position || *position > 1000)
+      return unprocessable("Validation failed: Rule ids does not reference valid rules");
+    positions.push_back(static_cast<int>(*position));
+  }
+  return positions;
+}
+
 Result<domain::NewReport> new_report(const http::Params& p) {
   domain::NewReport report;
   PUBLIUS_ASSIGN_OR_RETURN(report.target_id, record_id(p, "account_id"));
@@ -37,21 +61,22 @@ Result<domain::NewReport> new_report(const http::Params& p) {
   }
   PUBLIUS_ASSIGN_OR_RETURN(auto comment, input::single_value(p, "comment"));
   report.comment = std::string(comment.value_or(""));
-  PUBLIUS_ASSIGN_OR_RETURN(auto category, input::single_value(p, "category"));
-  if (category && !category->empty()) {
-    report.category = domain::parse_report_category(*category);
-    if (!report.category)
-      return unprocessable("Validation failed: Category must be spam, legal, violation or other");
-  }
-  for (const auto& value : p.get_all("rule_ids[]")) {
-    auto position = parse_id(value);
-    if (!position || *position > 1000)
-      return unprocessable("Validation failed: Rule ids does not reference valid rules");
-    report.rule_ids.push_back(static_cast<int>(*position));
-  }
+  PUBLIUS_ASSIGN_OR_RETURN(report.category, report_category(p));
+  PUBLIUS_ASSIGN_OR_RETURN(report.rule_ids, rule_ids(p));
   // Forwarding to another server has no meaning on a server that does not federate.
   PUBLIUS_TRY(p.get_bool("forward"));
   return report;
+}
+
+// A moderator's change (PUT /api/v1/admin/reports/:id): `rule_ids[]` given empty cites
+// no rule; absent keeps the report's.
+Result<domain::ReportChange> report_change(const http::Params& p) {
+  domain::ReportChange change;
+  PUBLIUS_ASSIGN_OR_RETURN(change.category, report_category(p));
+  if (p.has("rule_ids")) {
+    PUBLIUS_ASSIGN_OR_RETURN(change.rule_ids, rule_ids(p));
+  }
+  return change;
 }
 
 }  // namespace
@@ -95,6 +120,14 @@ void Api::add_report_routes(http::Router& r) {
         [this, admin_report](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
           PUBLIUS_ASSIGN_OR_RETURN(auto report, microblog_.reports().report(id));
+          return admin_report(c, report);
+        });
+
+  route(r, "PUT", "/api/v1/admin/reports/:id", http::Policy::admin("admin:write:reports"),
+        [this, admin_report](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          PUBLIUS_ASSIGN_OR_RETURN(auto change, report_change(c.params));
+          PUBLIUS_ASSIGN_OR_RETURN(auto report, microblog_.reports().update(id, change));
           return admin_report(c, report);
         });
 

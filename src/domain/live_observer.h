@@ -30,6 +30,9 @@ class LiveObserver {
   virtual void notified(const std::vector<Notification>& notifications) = 0;
   // The account's filters changed.
   virtual void filters_changed(int64_t account_id) = 0;
+  // Notifications the account's policy held back joined its notifications (it accepted
+  // notification requests): its clients should read them again. Only the streams care.
+  virtual void notifications_merged(int64_t /*account_id*/) {}
   // An access token was revoked.
   virtual void token_revoked(int64_t token_id) = 0;
   // Every access token of the account ended (recovery, erasure).

@@ -34,6 +34,9 @@ class LiveObservers final : public LiveObserver {
   void filters_changed(int64_t account_id) override {
     for (auto* o : observers_) o->filters_changed(account_id);
   }
+  void notifications_merged(int64_t account_id) override {
+    for (auto* o : observers_) o->notifications_merged(account_id);
+  }
   void token_revoked(int64_t token_id) override {
     for (auto* o : observers_) o->token_revoked(token_id);
   }

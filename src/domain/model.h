@@ -253,6 +253,10 @@ struct NotificationPolicy {
   PolicyAction for_not_followers = PolicyAction::kAccept;
   PolicyAction for_new_accounts = PolicyAction::kAccept;
   PolicyAction for_private_mentions = PolicyAction::kFilter;
+  // Mastodon's condition for senders its moderators limited. Publius has no limiting of
+  // accounts, so the condition never holds and this filters nothing; it is kept and
+  // answered back because clients send and show the whole policy.
+  PolicyAction for_limited_accounts = PolicyAction::kFilter;
   bool operator==(const NotificationPolicy&) const = default;
 };
 

@@ -40,7 +40,8 @@ bool is_filterable(NotificationType type);
 // follow the recipient: any follow counts, since no follow's age is kept, where
 // Mastodon wants it 3 days old), for_new_accounts (a new sender) and
 // for_private_mentions (an unsolicited private mention from someone the recipient
-// does not follow).
+// does not follow). for_limited_accounts never applies: no account is limited here
+// (NotificationPolicy).
 PolicyAction notification_outcome(const NotificationPolicy& policy, const NotificationFacts& facts);
 
 }  // namespace publius::domain

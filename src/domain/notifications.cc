@@ -115,6 +115,7 @@ Result<NotificationPolicyView> Notifications::update_policy(
   p.for_not_followers = change.for_not_followers.value_or(p.for_not_followers);
   p.for_new_accounts = change.for_new_accounts.value_or(p.for_new_accounts);
   p.for_private_mentions = change.for_private_mentions.value_or(p.for_private_mentions);
+  p.for_limited_accounts = change.for_limited_accounts.value_or(p.for_limited_accounts);
   PUBLIUS_TRY(store_.save_notification_policy(account_id, p));
   return current;
 }
@@ -152,7 +153,7 @@ Result<NotificationRequestEntry> Notifications::request(int64_t account_id, int6
 Status Notifications::resolve_request(int64_t account_id, int64_t id, bool accept) {
   PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.notification_request(account_id, id));
   if (!found) return not_found();
-  return store_.resolve_notification_requests(account_id, {found->from_account_id}, accept);
+  return resolve_senders(account_id, {found->from_account_id}, accept);
 }
 
 Status Notifications::resolve_requests(int64_t account_id, const std::vector<int64_t>& ids,
@@ -162,7 +163,14 @@ Status Notifications::resolve_requests(int64_t account_id, const std::vector<int
     PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.notification_request(account_id, id));
     if (found) senders.push_back(found->from_account_id);
   }
-  return store_.resolve_notification_requests(account_id, senders, accept);
+  return resolve_senders(account_id, senders, accept);
+}
+
+Status Notifications::resolve_senders(int64_t account_id, const std::vector<int64_t>& senders,
+                                      bool accept) {
+  PUBLIUS_TRY(store_.resolve_notification_requests(account_id, senders, accept));
+  if (accept && !senders.empty() && live()) live()->notifications_merged(account_id);
+  return ok_status();
 }
 
 Result<std::vector<Marker>> Notifications::markers(int64_t account_id) {

@@ -64,7 +64,8 @@ class Notifications final : private ServiceBase {
   Result<NotificationRequestEntry> request(int64_t account_id, int64_t id);
   // Accepting a request shows its notifications and accepts its sender's from then
   // on; dismissing one deletes its notifications (the sender's next filtered one
-  // starts a new request). kNotFound for an id that names none of the account's.
+  // starts a new request). Accepting tells the live observer the notifications merged.
+  // kNotFound for an id that names none of the account's.
   Status resolve_request(int64_t account_id, int64_t id, bool accept);
   // The same for each of `ids` that names one of the account's requests; the others
   // are passed over, as Mastodon does.
@@ -73,6 +74,10 @@ class Notifications final : private ServiceBase {
   // Read markers (Mastodon's /api/v1/markers): "home" and "notifications".
   Result<std::vector<Marker>> markers(int64_t account_id);
   Result<Marker> save_marker(int64_t account_id, const std::string& timeline, int64_t last_read_id);
+
+ private:
+  // Resolves the account's requests from `senders` (resolve_request()).
+  Status resolve_senders(int64_t account_id, const std::vector<int64_t>& senders, bool accept);
 };
 
 // Notification groups read at most this many members.

@@ -9,6 +9,28 @@
 #include "util/time.h"
 
 namespace publius::domain {
+namespace {
+
+// Gives `report` the rules in `rule_ids` (each once, in the order given) and its category:
+// `asked`, or a violation when it cites rules whatever was asked, as Mastodon files
+// reports. 422 for a rule that is not among the operator's `rule_count`, or a violation
+// citing none.
+Status cite_rules(Report& report, ReportCategory asked, const std::vector<int>& rule_ids,
+                  size_t rule_count) {
+  report.rule_ids.clear();
+  for (int rule : rule_ids) {
+    if (rule < 1 || static_cast<size_t>(rule) > rule_count)
+      return unprocessable("Validation failed: Rule ids does not reference valid rules");
+    if (std::find(report.rule_ids.begin(), report.rule_ids.end(), rule) == report.rule_ids.end())
+      report.rule_ids.push_back(rule);
+  }
+  report.category = report.rule_ids.empty() ? asked : ReportCategory::kViolation;
+  if (report.category == ReportCategory::kViolation && report.rule_ids.empty())
+    return unprocessable("Validation failed: Rule ids does not reference valid rules");
+  return ok_status();
+}
+
+}  // namespace
 
 Result<Report> Reports::file_report(int64_t reporter_id, const NewReport& in) {
   PUBLIUS_TRY(mb_.accounts().account(in.target_id));
@@ -19,18 +41,8 @@ Result<Report> Reports::file_report(int64_t reporter_id, const NewReport& in) {
   report.reporter_id = reporter_id;
   report.target_id = in.target_id;
   report.comment = in.comment;
-  // As Mastodon: citing rules makes a report a violation, whatever category was given.
-  report.category = in.rule_ids.empty() ? in.category.value_or(ReportCategory::kOther)
-                                        : ReportCategory::kViolation;
-  const size_t rules = config_.rules.size();
-  for (int rule : in.rule_ids) {
-    if (rule < 1 || static_cast<size_t>(rule) > rules)
-      return unprocessable("Validation failed: Rule ids does not reference valid rules");
-    if (std::find(report.rule_ids.begin(), report.rule_ids.end(), rule) == report.rule_ids.end())
-      report.rule_ids.push_back(rule);
-  }
-  if (report.category == ReportCategory::kViolation && report.rule_ids.empty())
-    return unprocessable("Validation failed: Rule ids does not reference valid rules");
+  PUBLIUS_TRY(cite_rules(report, in.category.value_or(ReportCategory::kOther), in.rule_ids,
+                         config_.rules.size()));
   for (int64_t id : in.status_ids) {
     PUBLIUS_ASSIGN_OR_RETURN(auto post, mb_.visibility().status(reporter_id, id));
     if (post.account_id != in.target_id) return not_found();
@@ -85,6 +97,22 @@ Result<Report> Reports::act(int64_t id, int64_t moderator_id, ReportAction actio
   }
   if (changed == report) return report;
   changed.updated_day_ms = today;
+  PUBLIUS_TRY(phrase_store_error(store_.update_report(changed)));
+  return changed;
+}
+
+Result<Report> Reports::update(int64_t id, const ReportChange& change) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto report, this->report(id));
+  Report changed = report;
+  const ReportCategory asked = change.category.value_or(report.category);
+  // A category given without rules keeps the rules only while it is still a violation.
+  const std::vector<int> no_rules;
+  const std::vector<int>& rule_ids =
+      change.rule_ids ? *change.rule_ids
+                      : (asked == ReportCategory::kViolation ? report.rule_ids : no_rules);
+  PUBLIUS_TRY(cite_rules(changed, asked, rule_ids, config_.rules.size()));
+  if (changed == report) return report;
+  changed.updated_day_ms = now_day_ms();
   PUBLIUS_TRY(phrase_store_error(store_.update_report(changed)));
   return changed;
 }

@@ -59,6 +59,12 @@ class Reports final : private ServiceBase {
   // A moderator's action on a report (ReportAction); idempotent. kNotFound for an
   // unknown id.
   Result<Report> act(int64_t id, int64_t moderator_id, ReportAction action);
+  // A moderator's change of a report's category and cited rules, under the rules of
+  // filing: citing rules makes it a violation, a violation must cite some, and another
+  // category given without rules drops the rules cited. kNotFound for an unknown id;
+  // 422 for rules that are not the operator's or a violation citing none (nothing is
+  // changed then).
+  Result<Report> update(int64_t id, const ReportChange& change);
 };
 
 // The longest comment a report may carry, as Mastodon.

@@ -191,6 +191,7 @@ struct NotificationPolicyChange {
   std::optional<PolicyAction> for_not_followers;
   std::optional<PolicyAction> for_new_accounts;
   std::optional<PolicyAction> for_private_mentions;
+  std::optional<PolicyAction> for_limited_accounts;
 };
 
 // An account's notification policy with what it holds back now (Mastodon's summary):
@@ -214,6 +215,13 @@ struct NewReport {
   std::string comment;
   std::optional<ReportCategory> category;  // unset: `other`, or `violation` with rules
   std::vector<int> rule_ids;
+};
+
+// A moderator's change of what a report is about (Mastodon's PUT /api/v1/admin/reports/:id):
+// an unset field keeps the report's.
+struct ReportChange {
+  std::optional<ReportCategory> category;
+  std::optional<std::vector<int>> rule_ids;  // set and empty: cite no rule
 };
 
 // Which reports a moderator lists (Mastodon's admin report filters).

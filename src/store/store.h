@@ -649,8 +649,8 @@ class Store {
   // Reports (domain::Report). insert_report() stores a new one with its posts and gives
   // it its id (kNotFound when an account or post it names is gone); report() gives
   // nothing for an unknown id; reports() pages by id, newest first; update_report()
-  // makes the stored report's reporter, resolution, assignment and updated day those of
-  // `r` (kNotFound when it is gone).
+  // makes the stored report's reporter, category, rules, resolution, assignment and
+  // updated day those of `r` (kNotFound when it is gone).
   virtual Result<domain::Report> insert_report(const domain::Report& r) = 0;
   virtual Result<std::optional<domain::Report>> report(int64_t id) = 0;
   virtual Result<std::vector<domain::Report>> reports(const ReportQuery& q, const Page& p) = 0;

@@ -71,7 +71,7 @@ std::string only_element(std::string array) {
   return array;
 }
 
-// The text of `event` of `sub` with `payload` (a JSON text or an id; none for
+// The text of `event` of `sub` with `payload` (a JSON text, an id or a signal; none for
 // filters_changed): on a WebSocket Mastodon's {"stream":[...],"event":...,"payload":"..."},
 // on an event stream "event: ...\ndata: ...\n\n".
 std::string event_message(bool websocket, const Subscription& sub, std::string_view event,
@@ -498,6 +498,16 @@ void Hub::filters_changed(int64_t account_id) {
     stream->filters = Stream::Filters::kUnknown;
     for (const auto& sub : stream->subscriptions())
       if (sub.channel == Channel::kUser) stream->send(sub, "filters_changed", std::nullopt);
+  }
+}
+
+void Hub::notifications_merged(int64_t account_id) {
+  for (const auto& stream : snapshot()) {
+    if (stream->reader.viewer != account_id) continue;
+    // Mastodon's payload: the string "1", a signal to read the notifications again.
+    for (const auto& sub : stream->subscriptions())
+      if (sub.channel == Channel::kUser || sub.channel == Channel::kUserNotification)
+        stream->send(sub, "notifications_merged", "1");
   }
 }
 

@@ -4,8 +4,8 @@
 // the domain what happened (domain::LiveObserver), sends each stream the events
 // of its subscriptions:
 //   user               update (home feed), delete, status.update, notification,
-//                      filters_changed, conversation
-//   user:notification  notification
+//                      filters_changed, conversation, notifications_merged
+//   user:notification  notification, notifications_merged
 //   public, public:local   update, delete, status.update of posts in the public
 //                      timelines; public:remote is empty until federation
 //   hashtag, hashtag:local  the same, for posts carrying the hashtag
@@ -107,6 +107,7 @@ class Hub final : public domain::LiveObserver {
   void deleted(const domain::Post& post, const std::vector<int64_t>& homes) override;
   void notified(const std::vector<domain::Notification>& notifications) override;
   void filters_changed(int64_t account_id) override;
+  void notifications_merged(int64_t account_id) override;
   void token_revoked(int64_t token_id) override;
   void tokens_of_account_revoked(int64_t account_id) override;
 

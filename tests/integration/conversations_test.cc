@@ -58,6 +58,22 @@ TEST_F(ConversationsApiIntegration, ADirectMessageStartsAThreadUnreadForTheRecip
   EXPECT_EQ(list(alice).as_array().size(), 1u);
 }
 
+// As Mastodon: a thread whose newest message the reader's filter hides stays listed, and its
+// last_status says which filter matched (clients hide it), the sealed text matched once opened.
+TEST_F(ConversationsApiIntegration, AFilteredMessageIsMarkedNotTakenOffTheList) {
+  auto alice = new_user("cfa"), bob = new_user("cfb");
+  Api::ok_json(api().post_json("/api/v2/filters", json::parse(R"({"title":"Quiet",
+      "context":["thread"],"filter_action":"hide","keywords_attributes":[{"keyword":"Umbral"}]})"),
+                               bob.token));
+  const std::string id = dm(alice, {&bob}, "Umbral plans");
+  auto theirs = list(bob);
+  ASSERT_EQ(theirs.as_array().size(), 1u);
+  EXPECT_EQ(str(theirs, "0.last_status.id"), id);
+  ASSERT_EQ(arr(theirs, "0.last_status.filtered").size(), 1u);
+  EXPECT_EQ(str(theirs, "0.last_status.filtered.0.filter.filter_action"), "hide");
+  EXPECT_TRUE(arr(list(alice), "0.last_status.filtered").empty()) << "the filter is bob's";
+}
+
 TEST_F(ConversationsApiIntegration, ThreadsAreKeyedByTheirParticipantsAndPaged) {
   auto alice = new_user("pa"), bob = new_user("pb"), carol = new_user("pc");
   const std::string with_bob = dm(alice, {&bob}, "one");

@@ -457,7 +457,7 @@ TEST_F(NotificationPolicyIntegration, PrivateMentionsFromStrangersWaitAsRequests
   EXPECT_EQ(str(v, "for_not_followers"), "accept");
   EXPECT_EQ(str(v, "for_new_accounts"), "accept");
   EXPECT_EQ(str(v, "for_private_mentions"), "filter");
-  EXPECT_EQ(str(v, "for_limited_accounts"), "accept");
+  EXPECT_EQ(str(v, "for_limited_accounts"), "filter") << "Mastodon 4.3's default";
   EXPECT_EQ(num(v, "summary.pending_requests_count"), 0);
 
   const std::string first = dm(stranger, me, "a tip");
@@ -561,8 +561,8 @@ TEST_F(NotificationPolicyIntegration, EveryStoredValueChangesWhatIsNotified) {
   dm(followed, me, "from someone I follow");
   EXPECT_EQ(senders(notifications(me)), Strings{followed.id});
   EXPECT_EQ(arr(requests(me)).size(), 0u);
-  // ...and all of it accepted again.
-  set_policy(me, form({{"for_private_mentions", "accept"}}));
+  // ...and all of it accepted again; no account is limited, so for_limited_accounts drops none.
+  set_policy(me, form({{"for_private_mentions", "accept"}, {"for_limited_accounts", "drop"}}));
   dm(stranger, me, "welcome now");
   EXPECT_EQ(str(notifications(me), "0.account.id"), stranger.id);
 }
@@ -619,9 +619,11 @@ TEST_F(NotificationPolicyIntegration, DismissingDeletesAndBulkActionsTakeIds) {
                                             form({{"for_new_accounts", "maybe"}}), me.token),
                             422),
                "for_new_accounts"));
-  // A moderator's limit never applies here: any valid value is taken, and the answer says so.
+  // No account is limited here, so the condition filters nothing, but it is kept as set.
   EXPECT_EQ(str(set_policy(me, form({{"for_limited_accounts", "drop"}})), "for_limited_accounts"),
-            "accept");
+            "drop");
+  EXPECT_EQ(str(policy(me), "for_limited_accounts"), "drop");
+  EXPECT_EQ(str(policy(me), "for_private_mentions"), "filter") << "untouched";
   expect_error(api().send_form("PATCH", "/api/v2/notifications/policy",
                                form({{"for_limited_accounts", "sometimes"}}), me.token),
                422);

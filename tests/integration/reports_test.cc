@@ -1,6 +1,7 @@
 // Reports against the running server (with two rules from a rules file): filing one with posts,
-// category and rules, checked as Mastodon checks them; the moderators' Admin::Report list and
-// actions for admins only; the reporter's link erased at resolution; bad input on every route.
+// category and rules, checked as Mastodon checks them; the moderators' Admin::Report list,
+// actions and changes of category and rules for admins only; the reporter's link erased at
+// resolution; bad input on every route.
 #include <fstream>
 
 #include "integration/server_harness.h"
@@ -121,6 +122,71 @@ TEST_F(ReportsIntegration, ModeratorsListShowResolveReopenAndTakeReports) {
   EXPECT_TRUE(is_null(reopened, "account"));
   // Idempotent.
   EXPECT_FALSE(boolean(admin_post("/api/v1/admin/reports/" + id + "/reopen"), "action_taken"));
+}
+
+TEST_F(ReportsIntegration, ModeratorsChangeWhatAReportIsAbout) {
+  const User reporter = new_user("repput"), target = new_user("repputt");
+  const std::string id =
+      str(Api::ok_json(file(
+              reporter, json::parse(R"({"account_id":")" + target.id + R"(","category":"spam"})"))),
+          "id");
+  const std::string path = "/api/v1/admin/reports/" + id;
+  auto put = [&](const std::string& body, const std::string& token = admin_token_) {
+    return api().send_json("PUT", path, json::parse(body), token);
+  };
+
+  auto cited = Api::ok_json(put(R"({"category":"violation","rule_ids":["2"]})"));
+  EXPECT_EQ(str(cited, "id"), id);
+  EXPECT_EQ(str(cited, "category"), "violation");
+  ASSERT_EQ(arr(cited, "rules").size(), 1u);
+  EXPECT_EQ(str(cited, "rules.0.id"), "2");
+  EXPECT_EQ(str(cited, "rules.0.text"), "No spam.");
+  EXPECT_EQ(str(cited, "target_account.id"), target.id) << "an Admin::Report";
+  // Rules alone: still a violation, now citing both.
+  EXPECT_EQ(arr(Api::ok_json(put(R"({"rule_ids":["1","2"]})")), "rules").size(), 2u);
+  // Another category drops the rules; citing rules again makes it a violation, as filing does.
+  auto legal = Api::ok_json(put(R"({"category":"legal"})"));
+  EXPECT_EQ(str(legal, "category"), "legal");
+  EXPECT_TRUE(arr(legal, "rules").empty());
+  auto again =
+      Api::ok_json(api().send_form("PUT", path, form({{"rule_ids[]", "1"}}), admin_token_));
+  EXPECT_EQ(str(again, "category"), "violation");
+  EXPECT_EQ(str(again, "rules.0.id"), "1");
+  // Kept: the list of reports shows it.
+  EXPECT_EQ(str(admin_get("/api/v1/admin/reports?target_account_id=" + target.id), "0.category"),
+            "violation");
+
+  // Bad input: a 422 naming the field, and the report unchanged.
+  struct Case {
+    std::string body;
+    std::string error_has;
+  };
+  for (const Case& c : std::vector<Case>{
+           {R"({"category":"rudeness"})", "Category"},
+           {R"({"rule_ids":["3"]})", "Rule ids"},
+           {R"({"rule_ids":["0"]})", "Rule ids"},
+           {R"({"rule_ids":["x"]})", "Rule ids"},
+           {R"({"rule_ids":[]})", "Rule ids"},
+           {R"({"category":"spam","rule_ids":["1","7"]})", "Rule ids"},
+           {R"({"category":["spam","legal"]})", "category"},
+       }) {
+    SCOPED_TRACE(c.body);
+    EXPECT_TRUE(contains(expect_error(put(c.body), 422), c.error_has));
+  }
+  auto unchanged = admin_get(path);
+  EXPECT_EQ(str(unchanged, "category"), "violation");
+  ASSERT_EQ(arr(unchanged, "rules").size(), 1u);
+  EXPECT_EQ(str(unchanged, "rules.0.id"), "1");
+  // A violation must cite rules: from another category, asking for one without them fails.
+  Api::ok_json(put(R"({"category":"other"})"));
+  EXPECT_TRUE(contains(expect_error(put(R"({"category":"violation"})"), 422), "Rule ids"));
+  EXPECT_EQ(str(admin_get(path), "category"), "other");
+
+  expect_error(put(R"({"category":"spam"})", reporter.token), 403);
+  expect_error(put(R"({"category":"spam"})", ""), 401);
+  expect_error(api().send_json("PUT", "/api/v1/admin/reports/999999999",
+                               json::parse(R"({"category":"spam"})"), admin_token_),
+               404);
 }
 
 TEST_F(ReportsIntegration, ModeratorsSeeAttachedPostsWhateverTheirVisibility) {

@@ -2,10 +2,11 @@
 // WebSocket carry each reader's events as the REST API would show them (the
 // visibility rule, blocks, sealed direct messages opened with the stream's own
 // key), refuse bad requests before any upgrade, keep a socket's other
-// subscriptions alive after a malformed message, and close when the token is
-// revoked.
+// subscriptions alive after a malformed message, tell of merged notification
+// requests, and close when the token is revoked.
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/websocket.hpp>
@@ -234,6 +235,74 @@ TEST_F(StreamingApiIntegration, BadRequestsAreRefusedBeforeAnyUpgrade) {
   expect_error(api().get("/api/v1/streaming/user/notification", push_only), 403);
   Socket socket;
   EXPECT_TRUE(socket.open(port(), "/api/v1/streaming?stream=user&access_token=" + push_only));
+}
+
+// Accepting notification requests (one, or in bulk) tells the account's user and
+// user:notification streams to read its notifications again, as Mastodon's
+// notifications_merged; dismissing one tells nothing, and nobody else hears of it.
+TEST_F(StreamingApiIntegration, AcceptedNotificationRequestsAreMergedOnTheAccountsStreams) {
+  auto reader = new_user("reader");
+  auto bystander = new_user("bystander");
+  auto strangers =
+      std::vector<User>{new_user("stranger"), new_user("stranger"), new_user("stranger")};
+  // Private mentions from strangers wait as requests (the default policy).
+  for (const auto& s : strangers)
+    api().post_id(s, "@" + reader.username + " hello", {{"visibility", "direct"}});
+  auto request_of = [&](const User& sender) {
+    auto list = Api::ok_json(api().get("/api/v1/notifications/requests", reader.token));
+    for (const auto& r : arr(list))
+      if (str(r, "account.id") == sender.id) return str(r, "id");
+    return std::string();
+  };
+  const std::string dismissed = request_of(strangers[0]), accepted = request_of(strangers[1]),
+                    bulk = request_of(strangers[2]);
+  ASSERT_FALSE(dismissed.empty() || accepted.empty() || bulk.empty());
+
+  Socket socket, other;
+  ASSERT_FALSE(socket.open(port(), "/api/v1/streaming?stream=user&access_token=" + reader.token));
+  socket.send(R"({"type":"subscribe","stream":"user:notification"})");
+  socket.send("sync");  // its error answer means the subscription took effect
+  ASSERT_TRUE(socket.next_event("").is_object());
+  ASSERT_FALSE(other.open(port(), "/api/v1/streaming?stream=user&access_token=" + bystander.token));
+  EventStream notifications;
+  ASSERT_EQ(notifications.open(port(), "/api/v1/streaming/user/notification", reader.token), 200);
+  // The notifications_merged events on `s` (each as its stream and payload) before the
+  // filters_changed that a new filter of `owner`'s causes: a read with nothing to come would
+  // wait for ever.
+  const json::value keyword_filter =
+      json::parse(R"({"title":"f","context":["home"],"keywords_attributes":[{"keyword":"zzz"}]})");
+  auto merges_before_filter_change = [&](Socket& s, const User& owner) {
+    Api::ok_json(api().post_json("/api/v2/filters", keyword_filter, owner.token));
+    std::vector<std::string> merges;
+    for (;;) {
+      auto m = s.next();
+      if (!m.is_object()) {
+        ADD_FAILURE() << "the socket ended: " << s.ended.message();
+        break;
+      }
+      const std::string event = m.as_object().contains("event") ? str(m, "event") : "";
+      if (event == "filters_changed") break;
+      if (event == "notifications_merged")
+        merges.push_back(json::serialize(m.at("stream")) + " " + str(m, "payload"));
+    }
+    std::sort(merges.begin(), merges.end());
+    return merges;
+  };
+  // On both subscriptions, with the payload "1" (a string), as Mastodon.
+  const std::vector<std::string> both = {R"(["user"] 1)", R"(["user:notification"] 1)"};
+
+  Api::ok_json(
+      api().post("/api/v1/notifications/requests/" + dismissed + "/dismiss", reader.token));
+  EXPECT_TRUE(merges_before_filter_change(socket, reader).empty()) << "nothing for a dismissal";
+
+  Api::ok_json(api().post("/api/v1/notifications/requests/" + accepted + "/accept", reader.token));
+  EXPECT_EQ(merges_before_filter_change(socket, reader), both);
+  EXPECT_EQ(notifications.next("notifications_merged"), "1");
+  Api::ok_json(api().post_form("/api/v1/notifications/requests/accept", form({{"id[]", bulk}}),
+                               reader.token));
+  EXPECT_EQ(merges_before_filter_change(socket, reader), both);
+  EXPECT_EQ(notifications.next("notifications_merged"), "1");
+  EXPECT_TRUE(merges_before_filter_change(other, bystander).empty()) << "only the account's";
 }
 
 TEST_F(StreamingApiIntegration, RevokingTheTokenClosesItsStreams) {

@@ -618,6 +618,11 @@ CREATE TABLE report_statuses (
 ) WITHOUT ROWID;
 CREATE INDEX report_statuses_status ON report_statuses(status_id);
 )sql",
+    // The notification policy's for_limited_accounts (domain::NotificationPolicy),
+    // kept so that it answers back what was set; filter (1) by default, as Mastodon 4.3.
+    R"sql(
+ALTER TABLE notification_policies ADD COLUMN for_limited_accounts INTEGER NOT NULL DEFAULT 1;
+)sql",
 };
 
 }  // namespace

@@ -1945,12 +1945,13 @@ SqliteStore::notification_policies(const std::vector<int64_t>& account_ids) {
   PUBLIUS_ASSIGN_OR_RETURN(
       auto stmt,
       db_.prepare("SELECT account_id, for_not_following, for_not_followers, for_new_accounts, "
-                  "for_private_mentions FROM notification_policies WHERE account_id IN (" +
+                  "for_private_mentions, for_limited_accounts FROM notification_policies WHERE "
+                  "account_id IN (" +
                   id_list(account_ids) + ")"));
   auto action = [&](int column) { return static_cast<domain::PolicyAction>(stmt.int64(column)); };
   while (stmt.step())
-    out.emplace_back(stmt.int64(0),
-                     domain::NotificationPolicy{action(1), action(2), action(3), action(4)});
+    out.emplace_back(stmt.int64(0), domain::NotificationPolicy{action(1), action(2), action(3),
+                                                               action(4), action(5)});
   PUBLIUS_TRY(stmt.status());
   return out;
 }
@@ -1960,12 +1961,14 @@ Status SqliteStore::save_notification_policy(int64_t account_id,
   return write([&]() -> Status {
     return run(db_,
                "INSERT OR REPLACE INTO notification_policies (account_id, for_not_following, "
-               "for_not_followers, for_new_accounts, for_private_mentions) VALUES (?, ?, ?, ?, ?)",
+               "for_not_followers, for_new_accounts, for_private_mentions, for_limited_accounts) "
+               "VALUES (?, ?, ?, ?, ?, ?)",
                [&](Stmt& s) {
                  s.bind(1, account_id).bind(2, static_cast<int64_t>(policy.for_not_following));
                  s.bind(3, static_cast<int64_t>(policy.for_not_followers));
                  s.bind(4, static_cast<int64_t>(policy.for_new_accounts));
                  s.bind(5, static_cast<int64_t>(policy.for_private_mentions));
+                 s.bind(6, static_cast<int64_t>(policy.for_limited_accounts));
                });
   });
 }
@@ -2286,13 +2289,16 @@ Result<std::vector<domain::Report>> SqliteStore::reports(const ReportQuery& q, c
 
 Status SqliteStore::update_report(const domain::Report& r) {
   return write([&]() -> Status {
+    std::vector<int64_t> rules(r.rule_ids.begin(), r.rule_ids.end());
     PUBLIUS_TRY(run(db_,
-                    "UPDATE reports SET reporter_id = ?, updated_day = ?, action_taken_day = ?, "
-                    "action_taken_by_id = ?, assigned_id = ? WHERE id = ?",
+                    "UPDATE reports SET reporter_id = ?, category = ?, rule_ids = ?, "
+                    "updated_day = ?, action_taken_day = ?, action_taken_by_id = ?, "
+                    "assigned_id = ? WHERE id = ?",
                     [&](Stmt& s) {
-                      s.bind(1, r.reporter_id).bind(2, r.updated_day_ms);
-                      s.bind(3, r.action_taken_day_ms).bind(4, r.action_taken_by_id);
-                      s.bind(5, r.assigned_id).bind(6, r.id);
+                      s.bind(1, r.reporter_id).bind(2, static_cast<int64_t>(r.category));
+                      s.bind(3, join_ids(rules, ' ')).bind(4, r.updated_day_ms);
+                      s.bind(5, r.action_taken_day_ms).bind(6, r.action_taken_by_id);
+                      s.bind(7, r.assigned_id).bind(8, r.id);
                     }));
     if (db_.changes() == 0) return not_found("no such report");
     return ok_status();
