@@ -167,15 +167,22 @@ Result<SignatureHeaders> sign_request(const OutgoingRequest& request, std::strin
                                       std::string_view private_key_pem, int64_t now_unix_s) {
   SignatureHeaders out;
   out.date = format_http_date(now_unix_s);
-  std::string covered = "(request-target) host date";
-  std::string text = "(request-target): " + ascii_lowercase(request.method) + " " +
-                     std::string(request.target) + "\nhost: " + std::string(request.host) +
-                     "\ndate: " + out.date;
+  std::vector<std::string> covered = {"(request-target)", "host", "date"};
   if (!request.body.empty()) {
     out.digest = body_digest(request.body);
-    covered += " digest";
-    text += "\ndigest: " + out.digest;
+    covered.emplace_back("digest");
   }
+  // The string is built as the verifier rebuilds it, from the headers the request will carry.
+  const IncomingRequest as_sent{request.method, request.target,
+                                [&](std::string_view name) -> std::optional<std::string_view> {
+                                  if (name == "host") return request.host;
+                                  if (name == "date") return out.date;
+                                  return out.digest;
+                                },
+                                request.body};
+  PUBLIUS_ASSIGN_OR_RETURN(auto text, signing_string(as_sent, covered));
+  std::string covered_list;
+  for (const auto& name : covered) covered_list += (covered_list.empty() ? "" : " ") + name;
 
   Bio bio(BIO_new_mem_buf(private_key_pem.data(), static_cast<int>(private_key_pem.size())));
   Pkey key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
@@ -195,7 +202,7 @@ Result<SignatureHeaders> sign_request(const OutgoingRequest& request, std::strin
     return internal_error("signing failed");
   signature.resize(size);
   out.signature = "keyId=\"" + std::string(key_id) + "\",algorithm=\"rsa-sha256\",headers=\"" +
-                  covered + "\",signature=\"" + to_base64(signature) + "\"";
+                  covered_list + "\",signature=\"" + to_base64(signature) + "\"";
   return out;
 }
 

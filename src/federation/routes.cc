@@ -179,7 +179,7 @@ std::string actor_json(const domain::Account& a, const store::ActorKey& key,
       .field("discoverable", a.discoverable)
       .field("indexable", a.indexable)
       // Day precision only: the account's creation is kept no finer (shield rule).
-      .field("published", format_iso8601_ms(a.created_day_ms).substr(0, 10) + "T00:00:00Z");
+      .field("published", format_day(a.created_day_ms) + "T00:00:00Z");
   w.key("publicKey")
       .begin_object()
       .field("id", actor + "#main-key")
