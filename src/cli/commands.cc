@@ -23,6 +23,7 @@
 #include "domain/microblog.h"
 #include "domain/poll_closer.h"
 #include "domain/scheduled_publisher.h"
+#include "federation/routes.h"
 #include "http/server.h"
 #include "legal/desk.h"
 #include "push/routes.h"
@@ -194,6 +195,13 @@ int serve(ServeOptions o) {
   web_ui.register_routes(router);
   web::LegalDeskWeb legal_web(web_ui, **desk);
   legal_web.register_routes(router);
+  // Federation's public documents: WebFinger, host-meta, NodeInfo, actors (also at the
+  // profile page's URL, for an ActivityPub Accept).
+  federation::register_routes(microblog, router, PUBLIUS_VERSION);
+  web_ui.set_profile_alternative(
+      [&microblog](const http::Request& req, const domain::Account& account) {
+        return federation::actor_if_asked(microblog, req, account);
+      });
   // The background workers change posts, so they start after, and stop before, the
   // observers they tell (the renderer's caches, the streaming hub).
   // Held notices go out when their court order expires, not at the next desk call.

@@ -8,6 +8,7 @@
 #include "domain/microblog.h"
 #include "domain/text_format.h"
 #include "util/crypto.h"
+#include "util/time.h"
 
 namespace publius::domain {
 namespace {
@@ -237,6 +238,32 @@ Result<std::vector<Account>> Accounts::accounts(const std::vector<int64_t>& ids)
 Result<InstanceStats> Accounts::instance_stats() {
   PUBLIUS_ASSIGN_OR_RETURN(auto stats, store_.instance_stats());
   return InstanceStats{stats.users, stats.statuses};
+}
+
+int64_t round_up_coarsely(int64_t n) {
+  if (n <= 0) return 0;
+  for (int64_t decade = 1;; decade *= 10) {
+    for (int64_t step : {1, 2, 5})
+      if (n <= step * decade) return step * decade;
+    if (decade > INT64_MAX / 100) return n;
+  }
+}
+
+Result<InstanceUsage> Accounts::usage(int64_t now_ms) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto stats, store_.instance_stats());
+  const int64_t today = day_floor_ms(now_ms);
+  PUBLIUS_ASSIGN_OR_RETURN(int64_t month, store_.accounts_active_since(today - 29 * kDayMs));
+  PUBLIUS_ASSIGN_OR_RETURN(int64_t halfyear, store_.accounts_active_since(today - 179 * kDayMs));
+  return InstanceUsage{round_up_coarsely(stats.users), round_up_coarsely(month),
+                       round_up_coarsely(halfyear), round_up_coarsely(stats.statuses)};
+}
+
+Result<store::ActorKey> Accounts::actor_key(int64_t account_id,
+                                            const std::function<Result<store::ActorKey>()>& make) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto kept, store_.actor_key(account_id));
+  if (kept) return std::move(*kept);
+  PUBLIUS_ASSIGN_OR_RETURN(auto made, make());
+  return store_.add_actor_key(account_id, made);
 }
 
 Result<Account> Accounts::remove_profile_picture(int64_t id, ProfilePicture which) {

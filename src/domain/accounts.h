@@ -2,6 +2,7 @@
 // sequence numbers (they must not reveal when an account was made).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -53,11 +54,22 @@ class Accounts final : private ServiceBase {
   Status delete_account(int64_t account_id);
   // What anyone may know of the instance: accounts, and posts anyone may see.
   Result<InstanceStats> instance_stats();
+  // The same with activity, for NodeInfo, every figure rounded (round_up_coarsely): a
+  // sign-in or a post moves a figure only when it crosses a bucket, so watching the
+  // figures does not tell when anyone was active.
+  Result<InstanceUsage> usage(int64_t now_ms);
+  // The account's ActivityPub actor key, made by `make` and kept on first need, so
+  // registration does not pay for an RSA key. kNotFound for an unknown account.
+  Result<store::ActorKey> actor_key(int64_t account_id,
+                                    const std::function<Result<store::ActorKey>()>& make);
 
  private:
   // Every post and boost of the account that a ChangeObserver may hold rendered.
   Result<std::vector<int64_t>> cached_post_ids_of(int64_t account_id);
 };
+
+// `n` rounded up to the next of 1, 2, 5, 10, 20, 50, ... (0 stays 0).
+int64_t round_up_coarsely(int64_t n);
 
 // Username rule: 1-30 of [A-Za-z0-9_], as Mastodon. username_errors() says what
 // breaks it, under the field "username" (ERR_BLANK, ERR_INVALID, ERR_TOO_LONG).

@@ -245,6 +245,16 @@ struct InstanceStats {
   int64_t statuses = 0;
 };
 
+// The usage NodeInfo publishes, every figure rounded up to the 1-2-5 series
+// (Accounts::usage): accounts, those active within 30 and 180 days, and posts anyone
+// may see.
+struct InstanceUsage {
+  int64_t users = 0;
+  int64_t active_month = 0;
+  int64_t active_halfyear = 0;
+  int64_t local_posts = 0;
+};
+
 // One of an account's conversations with its newest post, as stored: a sealed
 // post stays sealed until the reader's key opens it.
 struct ConversationEntry {

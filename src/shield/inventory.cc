@@ -146,6 +146,10 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
          "SHA-256 hashes of access tokens; the tokens are not held"},
         {"public_key", c.has_public_key ? 1 : 0,
          "X25519 public key direct messages are sealed to; it opens nothing"},
+        {"actor_key", c.has_actor_key ? 1 : 0,
+         "the RSA-2048 key pair federation signs this account's requests with, made by the "
+         "server: the public half is published, the private half is held in clear to sign; "
+         "random, it says nothing about anyone"},
         {"wrapped_secret_key_copies", c.wrapped_key_copies,
          "the secret key that opens sealed messages, each copy encrypted under a key derived from "
          "the password or a live credential; the server holds none of them"}}});

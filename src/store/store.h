@@ -66,6 +66,15 @@ struct AccountKey {
   std::string password_wrapped_key;
 };
 
+// An account's ActivityPub actor key pair (RSA-2048, PEM): the public half is published
+// in the account's actor document, the private half signs its federation requests. It is
+// random, made by the server, and says nothing about anyone.
+struct ActorKey {
+  std::string public_pem;
+  std::string private_pem;
+  bool operator==(const ActorKey&) const = default;
+};
+
 // The credentials stored by the hash of their secret that can carry a wrapped
 // copy of their account's secret key; deleting the credential deletes the copy.
 enum class KeyedCredential { kAccessToken, kWebSession, kAuthCode };
@@ -201,6 +210,7 @@ struct AccountInventoryCounts {
   VisibilityCounts media_in_own_posts{};  // images attached to the account's posts
   int64_t unattached_media = 0;           // uploaded, not (yet) in a post
   bool has_public_key = false;
+  bool has_actor_key = false;      // the federation key pair (Store::actor_key)
   int64_t wrapped_key_copies = 0;  // the secret key's wrapped copies, all credentials
   int64_t boosts = 0;
   int64_t favourites = 0;
@@ -338,6 +348,14 @@ class Store {
   // no such account. account_records() adds the account's posts with one of
   // `post_visibilities` (none: no posts) from the same snapshot.
   virtual Result<AccountInventoryCounts> inventory_counts(int64_t account_id) = 0;
+  // How many accounts were active (Store::touch_activity_day) on `day_ms` or later.
+  virtual Result<int64_t> accounts_active_since(int64_t day_ms) = 0;
+  // The account's actor key; nullopt when it has none yet. add_actor_key() keeps `key`
+  // unless the account already has one and returns the one kept, so of callers racing to
+  // make the first, all get the same; kNotFound if the account is gone. The key goes
+  // with its account.
+  virtual Result<std::optional<ActorKey>> actor_key(int64_t account_id) = 0;
+  virtual Result<ActorKey> add_actor_key(int64_t account_id, const ActorKey& key) = 0;
   virtual Result<AccountRecords> account_records(
       int64_t account_id, const std::vector<domain::Visibility>& post_visibilities) = 0;
 

@@ -622,6 +622,8 @@ void WebUi::add_reading_routes(http::Router& r) {
   add_page(r, "GET", "/@:acct", http::Policy::optional("read:statuses"),
            [this, account_from_path](http::Request& req, Visit& v) -> Result<http::Response> {
              PUBLIUS_ASSIGN_OR_RETURN(auto account, account_from_path(req));
+             if (profile_alternative_)
+               if (auto other = profile_alternative_(req, account)) return std::move(*other);
              PUBLIUS_ASSIGN_OR_RETURN(auto paging, input::page_from(v.params, 20, 40));
              const domain::Viewer viewer = v.account ? domain::Viewer(v.account->id) : std::nullopt;
              // ?tagged=: the posts with one hashtag (a featured tag's `url`).

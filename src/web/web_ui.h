@@ -74,6 +74,12 @@ class WebUi {
                 PageHandler handler);
   // A navigation link shown to signed-in admins on every page. Call before serving.
   void add_admin_nav(NavLink link) { admin_nav_.push_back(std::move(link)); }
+  // Another representation of a profile (/@name) for clients whose Accept asks for it
+  // (federation's ActivityPub actor document): when it answers, its answer replaces the
+  // page. Call before serving.
+  using ProfileAlternative = std::function<std::optional<Result<http::Response>>(
+      const http::Request&, const domain::Account&)>;
+  void set_profile_alternative(ProfileAlternative f) { profile_alternative_ = std::move(f); }
   // A link in every page's footer, for everyone. Call before serving.
   void add_footer_link(NavLink link) { footer_links_.push_back(std::move(link)); }
 
@@ -111,6 +117,7 @@ class WebUi {
   domain::Microblog& microblog_;
   std::vector<NavLink> admin_nav_;
   std::vector<NavLink> footer_links_;
+  ProfileAlternative profile_alternative_;
 };
 
 }  // namespace publius::web

@@ -576,5 +576,42 @@ TEST_F(MicroblogTest, LookupByAcctAcceptsOwnDomainOnly) {
   EXPECT_FALSE(microblog_->accounts().account_by_acct("").ok());
 }
 
+TEST(RoundUpCoarsely, RoundsUpToTheOneTwoFiveSeries) {
+  for (auto [n, rounded] : {std::pair<int64_t, int64_t>{0, 0},
+                            {1, 1},
+                            {2, 2},
+                            {3, 5},
+                            {5, 5},
+                            {6, 10},
+                            {11, 20},
+                            {37, 50},
+                            {51, 100},
+                            {158'000, 200'000}})
+    EXPECT_EQ(round_up_coarsely(n), rounded) << n;
+}
+
+// The actor key is made on first need, once: registration makes none, and later uses get
+// the kept one without making another.
+TEST_F(MicroblogTest, ActorKeyIsMadeOnFirstNeedOnly) {
+  const int64_t id = make_account("keyholder");
+  auto stored = store_->actor_key(id);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_FALSE(stored->has_value()) << "registration makes no actor key";
+  int made = 0;
+  const auto make = [&made]() -> Result<store::ActorKey> {
+    ++made;
+    return store::ActorKey{"public " + std::to_string(made), "private"};
+  };
+  auto first = microblog_->accounts().actor_key(id, make);
+  auto again = microblog_->accounts().actor_key(id, make);
+  ASSERT_TRUE(first.ok() && again.ok());
+  EXPECT_EQ(made, 1);
+  EXPECT_EQ(first->public_pem, "public 1");
+  EXPECT_EQ(*again, *first);
+  auto unknown = microblog_->accounts().actor_key(id + 1000, make);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace publius::domain

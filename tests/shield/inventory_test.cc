@@ -106,6 +106,13 @@ TEST_F(InventoryTest, CountsEveryKindOfDatum) {
   auto bobs_inventory = inventory.for_account(bob);
   ASSERT_TRUE(bobs_inventory.ok());
   EXPECT_EQ(item(*bobs_inventory, "sealed_content", "direct_messages_received"), 1);
+  // The federation key pair is said to exist once made, and its secret half is never shown.
+  EXPECT_EQ(item(*bobs_inventory, "secrets_as_hashes", "actor_key"), 0);
+  ASSERT_TRUE(store_->add_actor_key(bob, {"PUBLIC-PEM-VALUE", "PRIVATE-PEM-VALUE"}).ok());
+  bobs_inventory = inventory.for_account(bob);
+  ASSERT_TRUE(bobs_inventory.ok());
+  EXPECT_EQ(item(*bobs_inventory, "secrets_as_hashes", "actor_key"), 1);
+  EXPECT_EQ(inventory_to_json(*bobs_inventory).find("PRIVATE-PEM-VALUE"), std::string::npos);
   EXPECT_EQ(item(*bobs_inventory, "non_public_content", "conversations"), 1);
   auto carols_inventory = inventory.for_account(carol);
   ASSERT_TRUE(carols_inventory.ok());

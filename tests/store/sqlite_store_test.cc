@@ -835,5 +835,47 @@ TEST_F(SqliteStoreWritesTest, InventoryCountsAreOneSnapshot) {
   EXPECT_EQ(counts->own_posts[domain::Visibility::kPublic], counts->favourites);
 }
 
+// An account's actor key is kept once: a second key offered later (a racing first use)
+// is not kept, both get the first; the key goes with its account and counts in the
+// inventory; an account that is gone gets none.
+TEST_F(SqliteStoreWritesTest, ActorKeyIsKeptOnceAndGoesWithItsAccount) {
+  const int64_t alice = account("alice"), gone = account("gone");
+  auto none = store_->actor_key(alice);
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
+  const store::ActorKey first{"public one", "private one"}, second{"public two", "private two"};
+  auto kept = store_->add_actor_key(alice, first);
+  ASSERT_TRUE(kept.ok()) << kept.error().message;
+  EXPECT_EQ(*kept, first);
+  auto raced = store_->add_actor_key(alice, second);
+  ASSERT_TRUE(raced.ok());
+  EXPECT_EQ(*raced, first);
+  auto read = store_->actor_key(alice);
+  ASSERT_TRUE(read.ok() && read->has_value());
+  EXPECT_EQ(**read, first);
+  auto counts = store_->inventory_counts(alice);
+  ASSERT_TRUE(counts.ok());
+  EXPECT_TRUE(counts->has_actor_key);
+
+  ASSERT_TRUE(store_->delete_account(gone).ok());
+  EXPECT_EQ(code_of(store_->add_actor_key(gone, first)), ErrorCode::kNotFound);
+  ASSERT_TRUE(store_->delete_account(alice).ok());
+  EXPECT_EQ(number("SELECT count(*) FROM actor_keys"), 0);
+}
+
+TEST_F(SqliteStoreWritesTest, AccountsActiveSinceCountsByLastActiveDay) {
+  const int64_t a = account("active_a"), b = account("active_b");
+  account("never_active");
+  const int64_t day = 86'400'000;
+  ASSERT_TRUE(store_->touch_activity_day(a, 0, 10 * day).ok());
+  ASSERT_TRUE(store_->touch_activity_day(b, 0, 20 * day).ok());
+  for (auto [since, expected] :
+       {std::pair{int64_t{0}, 2}, {10 * day, 2}, {11 * day, 1}, {20 * day, 1}, {21 * day, 0}}) {
+    auto n = store_->accounts_active_since(since);
+    ASSERT_TRUE(n.ok());
+    EXPECT_EQ(*n, expected) << since;
+  }
+}
+
 }  // namespace
 }  // namespace publius::sqlite

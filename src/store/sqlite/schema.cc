@@ -623,6 +623,17 @@ CREATE INDEX report_statuses_status ON report_statuses(status_id);
     R"sql(
 ALTER TABLE notification_policies ADD COLUMN for_limited_accounts INTEGER NOT NULL DEFAULT 1;
 )sql",
+    // Each local account's ActivityPub actor key pair (federation/http_signature.h), made
+    // on first need rather than at registration: the public half is published in the actor
+    // document, the private half signs the account's federation requests. Random, it says
+    // nothing about anyone; it goes with its account.
+    R"sql(
+CREATE TABLE actor_keys (
+  account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  public_pem TEXT NOT NULL,
+  private_pem TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace

@@ -657,6 +657,40 @@ Result<std::string> SqliteStore::password_hash(int64_t account_id) {
   return not_found();
 }
 
+Result<int64_t> SqliteStore::accounts_active_since(int64_t day_ms) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("SELECT count(*) FROM accounts WHERE last_active_day >= ?"));
+  stmt.bind(1, day_ms);
+  if (stmt.step()) return stmt.int64(0);
+  PUBLIUS_TRY(stmt.status());
+  return int64_t{0};
+}
+
+Result<std::optional<store::ActorKey>> SqliteStore::actor_key(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare("SELECT public_pem, private_pem FROM actor_keys WHERE account_id = ?"));
+  stmt.bind(1, account_id);
+  if (stmt.step()) return std::optional(store::ActorKey{stmt.text(0), stmt.text(1)});
+  PUBLIUS_TRY(stmt.status());
+  return std::optional<store::ActorKey>();
+}
+
+Result<store::ActorKey> SqliteStore::add_actor_key(int64_t account_id, const store::ActorKey& key) {
+  PUBLIUS_TRY(write([&]() -> Status {
+    return run(
+        db_,
+        "INSERT INTO actor_keys (account_id, public_pem, private_pem) VALUES (?, ?, ?) "
+        "ON CONFLICT (account_id) DO NOTHING",
+        [&](Stmt& s) { s.bind(1, account_id).bind(2, key.public_pem).bind(3, key.private_pem); });
+  }));
+  PUBLIUS_ASSIGN_OR_RETURN(auto kept, actor_key(account_id));
+  if (!kept) return not_found();
+  return std::move(*kept);
+}
+
 Status SqliteStore::touch_activity_day(int64_t account_id, int64_t token_id, int64_t day_ms) {
   return write([&]() -> Status {
     PUBLIUS_TRY(run(db_,
@@ -3305,6 +3339,9 @@ Result<AccountInventoryCounts> inventory_counts_in(Db& db, int64_t account_id) {
       int64_t public_key,
       count("SELECT count(*) FROM accounts WHERE id = ?1 AND public_key IS NOT NULL"));
   c.has_public_key = public_key > 0;
+  PUBLIUS_ASSIGN_OR_RETURN(int64_t actor_key,
+                           count("SELECT count(*) FROM actor_keys WHERE account_id = ?1"));
+  c.has_actor_key = actor_key > 0;
   PUBLIUS_ASSIGN_OR_RETURN(
       c.wrapped_key_copies,
       count("SELECT (SELECT count(*) FROM accounts WHERE id = ?1 AND wrapped_key IS NOT NULL) + "

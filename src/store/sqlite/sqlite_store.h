@@ -66,6 +66,9 @@ class SqliteStore final : public store::Store {
   Result<std::string> password_hash(int64_t account_id) override;
   Status touch_activity_day(int64_t account_id, int64_t token_id, int64_t day_ms) override;
   Result<store::AccountInventoryCounts> inventory_counts(int64_t account_id) override;
+  Result<int64_t> accounts_active_since(int64_t day_ms) override;
+  Result<std::optional<store::ActorKey>> actor_key(int64_t account_id) override;
+  Result<store::ActorKey> add_actor_key(int64_t account_id, const store::ActorKey& key) override;
   Result<store::AccountRecords> account_records(
       int64_t account_id, const std::vector<domain::Visibility>& post_visibilities) override;
 

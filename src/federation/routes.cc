@@ -1,0 +1,304 @@
+#include "federation/routes.h"
+
+#include "domain/text_format.h"
+#include "federation/http_signature.h"
+#include "http/errors.h"
+#include "http/params.h"
+#include "util/json_writer.h"
+#include "util/time.h"
+
+namespace publius::federation {
+namespace {
+
+constexpr std::string_view kNodeInfoSchema = "http://nodeinfo.diaspora.software/ns/schema/";
+constexpr std::string_view kProfilePageRel = "http://webfinger.net/rel/profile-page";
+
+using PublicHandler = std::function<Result<http::Response>(http::Request&)>;
+
+// A public route whose errors answer as {"error": ...} with http/errors.h's status.
+void add_public(http::Router& router, std::string pattern, PublicHandler handler) {
+  router.add("GET", std::move(pattern), http::Policy::anyone(),
+             [handler = std::move(handler)](http::Request& req) {
+               auto res = handler(req);
+               return res.ok() ? std::move(res).value() : http::error_response(res.error());
+             });
+}
+
+// The username a WebFinger resource names on this server: "acct:name@domain" (the
+// "acct:" and a leading '@' optional, as Mastodon accepts), the actor URL or the profile
+// URL. kBadRequest for a resource of no such form, kNotFound for another server's.
+Result<std::string> username_of_resource(std::string_view resource,
+                                         const domain::InstanceConfig& config) {
+  const std::string base = config.base_url();
+  for (const std::string& prefix : {base + "/users/", base + "/@"}) {
+    if (resource.starts_with(prefix)) {
+      std::string_view name = resource.substr(prefix.size());
+      if (name.empty() || name.find_first_of("/?#@") != std::string_view::npos) return not_found();
+      return std::string(name);
+    }
+  }
+  if (resource.starts_with("https://") || resource.starts_with("http://")) return not_found();
+  if (resource.starts_with("acct:")) resource.remove_prefix(5);
+  if (resource.starts_with("@")) resource.remove_prefix(1);
+  const size_t at = resource.find('@');
+  if (at == std::string_view::npos || at == 0 || at + 1 == resource.size())
+    return bad_request("resource must be acct:user@domain or an actor URL");
+  if (ascii_lowercase(resource.substr(at + 1)) != ascii_lowercase(config.domain))
+    return not_found();
+  return std::string(resource.substr(0, at));
+}
+
+std::string webfinger_json(const domain::Account& a, const domain::InstanceConfig& config) {
+  const std::string actor = actor_url(config, a.username);
+  const std::string profile = config.base_url() + "/@" + a.username;
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object()
+      .field("subject", "acct:" + a.username + "@" + config.domain)
+      .key("aliases")
+      .begin_array()
+      .string(profile)
+      .string(actor)
+      .end_array()
+      .key("links")
+      .begin_array()
+      .begin_object()
+      .field("rel", kProfilePageRel)
+      .field("type", "text/html")
+      .field("href", profile)
+      .end_object()
+      .begin_object()
+      .field("rel", "self")
+      .field("type", kActivityJson)
+      .field("href", actor)
+      .end_object()
+      .end_array()
+      .end_object();
+  return out;
+}
+
+std::string nodeinfo_json(std::string_view schema_version, std::string_view software_version,
+                          const domain::InstanceUsage& usage,
+                          const domain::InstanceConfig& config) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object()
+      .field("version", schema_version)
+      .key("software")
+      .begin_object()
+      .field("name", "publius")
+      .field("version", software_version)
+      .end_object()
+      .key("protocols")
+      .begin_array()
+      .string("activitypub")
+      .end_array()
+      .key("services")
+      .begin_object()
+      .key("outbound")
+      .begin_array()
+      .end_array()
+      .key("inbound")
+      .begin_array()
+      .end_array()
+      .end_object()
+      .key("usage")
+      .begin_object()
+      .key("users")
+      .begin_object()
+      .field("total", usage.users)
+      .field("activeMonth", usage.active_month)
+      .field("activeHalfyear", usage.active_halfyear)
+      .end_object()
+      .field("localPosts", usage.local_posts)
+      .end_object()
+      .field("openRegistrations", config.registrations_open)
+      .key("metadata")
+      .begin_object()
+      .field("nodeName", config.title)
+      .field("nodeDescription", config.description)
+      .end_object()
+      .end_object();
+  return out;
+}
+
+// The media type of a stored picture, from its file name's extension; empty when unknown.
+std::string_view image_type(std::string_view file) {
+  const std::string ext = ascii_lowercase(file.substr(file.rfind('.') + 1));
+  if (ext == "png") return "image/png";
+  if (ext == "jpg" || ext == "jpeg") return "image/jpeg";
+  if (ext == "webp") return "image/webp";
+  return {};
+}
+
+void write_image(JsonWriter& w, std::string_view key, const std::string& file,
+                 const std::string& base) {
+  if (file.empty()) return;
+  w.key(key).begin_object().field("type", "Image");
+  if (auto type = image_type(file); !type.empty()) w.field("mediaType", type);
+  w.field("url", base + "/system/media/" + file).end_object();
+}
+
+std::string actor_json(const domain::Account& a, const store::ActorKey& key,
+                       const domain::InstanceConfig& config) {
+  const std::string base = config.base_url();
+  const std::string actor = actor_url(config, a.username);
+  const auto no_mentions = [](std::string_view) { return std::optional<domain::MentionTarget>(); };
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().key("@context").begin_array();
+  w.string("https://www.w3.org/ns/activitystreams").string("https://w3id.org/security/v1");
+  // The terms Mastodon adds beyond ActivityStreams, so JSON-LD processors read them.
+  w.begin_object()
+      .field("manuallyApprovesFollowers", "as:manuallyApprovesFollowers")
+      .field("toot", "http://joinmastodon.org/ns#")
+      .key("featured")
+      .begin_object()
+      .field("@id", "toot:featured")
+      .field("@type", "@id")
+      .end_object()
+      .field("discoverable", "toot:discoverable")
+      .field("indexable", "toot:indexable")
+      .field("schema", "http://schema.org#")
+      .field("PropertyValue", "schema:PropertyValue")
+      .field("value", "schema:value")
+      .end_object()
+      .end_array();
+  w.field("id", actor)
+      .field("type", "Person")
+      .field("following", actor + "/following")
+      .field("followers", actor + "/followers")
+      .field("inbox", actor + "/inbox")
+      .field("outbox", actor + "/outbox")
+      .field("featured", actor + "/collections/featured")
+      .field("preferredUsername", a.username)
+      .field("name", a.display_name)
+      .field("summary", domain::format_status_text(a.note, no_mentions, base).html)
+      .field("url", base + "/@" + a.username)
+      .field("manuallyApprovesFollowers", a.locked)
+      .field("discoverable", a.discoverable)
+      .field("indexable", a.indexable)
+      // Day precision only: the account's creation is kept no finer (shield rule).
+      .field("published", format_day(a.created_day_ms) + "T00:00:00Z");
+  w.key("publicKey")
+      .begin_object()
+      .field("id", actor + "#main-key")
+      .field("owner", actor)
+      .field("publicKeyPem", key.public_pem)
+      .end_object();
+  w.key("endpoints").begin_object().field("sharedInbox", base + "/inbox").end_object();
+  w.key("attachment").begin_array();
+  for (const auto& f : a.fields)
+    w.begin_object()
+        .field("type", "PropertyValue")
+        .field("name", f.name)
+        .field("value", domain::format_status_text(f.value, no_mentions, base).html)
+        .end_object();
+  w.end_array();
+  write_image(w, "icon", a.avatar_file, base);
+  write_image(w, "image", a.header_file, base);
+  w.end_object();
+  return out;
+}
+
+Result<store::ActorKey> make_actor_key() {
+  PUBLIUS_ASSIGN_OR_RETURN(auto pair, generate_rsa_key_pair());
+  return store::ActorKey{std::move(pair.public_pem), std::move(pair.private_pem)};
+}
+
+}  // namespace
+
+bool wants_activity_json(std::string_view accept) {
+  const std::string a = ascii_lowercase(accept);
+  if (a.find(kActivityJson) != std::string::npos) return true;
+  // ld+json counts only with the ActivityStreams profile, as the ActivityPub spec says.
+  return a.find("application/ld+json") != std::string::npos &&
+         a.find("https://www.w3.org/ns/activitystreams") != std::string::npos;
+}
+
+std::string actor_url(const domain::InstanceConfig& config, std::string_view username) {
+  return config.base_url() + "/users/" + std::string(username);
+}
+
+std::optional<Result<http::Response>> actor_if_asked(domain::Microblog& microblog,
+                                                     const http::Request& request,
+                                                     const domain::Account& account) {
+  if (!wants_activity_json(request.header("accept"))) return std::nullopt;
+  auto key = microblog.accounts().actor_key(account.id, make_actor_key);
+  if (!key.ok()) return Result<http::Response>(key.error());
+  auto res = http::Response::json(actor_json(account, *key, microblog.config()));
+  res.content_type = std::string(kActivityJson) + "; charset=utf-8";
+  res.with_header("Vary", "Accept");
+  return Result<http::Response>(std::move(res));
+}
+
+void register_routes(domain::Microblog& microblog, http::Router& router,
+                     std::string software_version) {
+  const domain::InstanceConfig& config = microblog.config();
+
+  add_public(router, "/.well-known/webfinger",
+             [&microblog, &config](http::Request& req) -> Result<http::Response> {
+               PUBLIUS_ASSIGN_OR_RETURN(auto params, http::parse_query(req.query));
+               auto resource = params.get("resource");
+               if (!resource || resource->empty())
+                 return bad_request("Missing parameter: resource");
+               PUBLIUS_ASSIGN_OR_RETURN(auto username, username_of_resource(*resource, config));
+               PUBLIUS_ASSIGN_OR_RETURN(auto account,
+                                        microblog.accounts().account_by_acct(username));
+               auto res = http::Response::json(webfinger_json(account, config));
+               res.content_type = "application/jrd+json; charset=utf-8";
+               return std::move(res.with_header("Access-Control-Allow-Origin", "*"));
+             });
+
+  add_public(router, "/.well-known/host-meta", [&config](http::Request&) -> Result<http::Response> {
+    http::Response res;
+    res.content_type = "application/xrd+xml; charset=utf-8";
+    res.body =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<XRD xmlns=\"http://docs.oasis-open.org/ns/xri/xrd-1.0\">\n"
+        "  <Link rel=\"lrdd\" template=\"" +
+        domain::html_escape(config.base_url()) +
+        "/.well-known/webfinger?resource={uri}\"/>\n</XRD>\n";
+    return std::move(res.with_header("Access-Control-Allow-Origin", "*"));
+  });
+
+  add_public(router, "/.well-known/nodeinfo", [&config](http::Request&) -> Result<http::Response> {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object().key("links").begin_array();
+    for (std::string_view version : {"2.0", "2.1"})
+      w.begin_object()
+          .field("rel", std::string(kNodeInfoSchema) + std::string(version))
+          .field("href", config.base_url() + "/nodeinfo/" + std::string(version))
+          .end_object();
+    w.end_array().end_object();
+    return http::Response::json(std::move(out));
+  });
+
+  for (std::string_view version : {"2.0", "2.1"}) {
+    add_public(
+        router, "/nodeinfo/" + std::string(version),
+        [&microblog, &config, version, software_version](http::Request&) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto usage, microblog.accounts().usage(now_ms()));
+          auto res = http::Response::json(nodeinfo_json(version, software_version, usage, config));
+          res.content_type = "application/json; profile=\"" + std::string(kNodeInfoSchema) +
+                             std::string(version) + "#\"";
+          return std::move(res.with_header("Access-Control-Allow-Origin", "*"));
+        });
+  }
+
+  add_public(router, "/users/:username",
+             [&microblog, &config](http::Request& req) -> Result<http::Response> {
+               auto name = http::percent_decode(req.path_param("username"), false);
+               if (!name || name->empty() || name->find('@') != std::string::npos)
+                 return not_found();
+               PUBLIUS_ASSIGN_OR_RETURN(auto account, microblog.accounts().account_by_acct(*name));
+               if (auto actor = actor_if_asked(microblog, req, account)) return std::move(*actor);
+               // A person's browser: the profile page, as Mastodon redirects.
+               return std::move(http::Response::redirect(config.base_url() + "/@" +
+                                                         http::url_encode(account.username))
+                                    .with_header("Vary", "Accept"));
+             });
+}
+
+}  // namespace publius::federation
