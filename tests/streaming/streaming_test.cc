@@ -62,8 +62,6 @@ class Socket {
     ws_.next_layer().connect(
         {asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)}, ec);
     if (ec) return ec;
-    timeval timeout{10, 0};
-    setsockopt(ws_.next_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
     if (!subprotocol.empty())
       ws_.set_option(websocket::stream_base::decorator([subprotocol](websocket::request_type& r) {
         r.set(beast::http::field::sec_websocket_protocol, subprotocol);
@@ -72,18 +70,29 @@ class Socket {
     return ec;
   }
   void send(const std::string& text) { ws_.write(asio::buffer(text)); }
-  // The next message; empty when the socket ends or nothing comes in 10 s.
-  json::value next() {
+  // The next message; empty when the socket ends or nothing comes in `wait` (then the socket is
+  // closed, so that a missing event fails the test rather than hanging it: a blocking read
+  // would wait again after a socket receive timeout).
+  json::value next(std::chrono::milliseconds wait = 10s) {
     beast::flat_buffer buffer;
-    beast::error_code ec;
-    ws_.read(buffer, ec);
-    if (ec) {
-      ended = ec;
+    std::optional<beast::error_code> result;
+    ws_.async_read(buffer, [&](beast::error_code ec, size_t) { result = ec; });
+    ioc_.restart();
+    ioc_.run_for(wait);
+    if (!result) {
+      beast::error_code ignored;
+      ws_.next_layer().close(ignored);
+      ioc_.restart();
+      ioc_.run();
+      ended = asio::error::timed_out;
+      return nullptr;
+    }
+    if (*result) {
+      ended = *result;
       return nullptr;
     }
     return parse_json(beast::buffers_to_string(buffer.data()));
   }
-  // The next event named `event`, skipping others.
   // The next event named `event`, skipping others; with "", the next error message.
   json::value next_event(const std::string& event) {
     for (;;) {
@@ -219,6 +228,16 @@ TEST_F(StreamingApiIntegration, AWebSocketMultiplexesSubscriptionsAndSurvivesBad
   event = socket.next_event("update");
   EXPECT_EQ(json::serialize(event.at("stream")), R"(["public"])");
   EXPECT_EQ(str(parse_json(str(event, "payload")), "id"), second);
+}
+
+// The test's own WebSocket reader gives up on an event that never comes, so a missing event
+// fails a test instead of hanging the suite.
+TEST_F(StreamingApiIntegration, AWaitForAnEventThatNeverComesEnds) {
+  auto reader = new_user("reader");
+  Socket socket;
+  ASSERT_FALSE(socket.open(port(), "/api/v1/streaming?stream=user&access_token=" + reader.token));
+  EXPECT_TRUE(socket.next(200ms).is_null());
+  EXPECT_EQ(socket.ended, asio::error::timed_out);
 }
 
 TEST_F(StreamingApiIntegration, BadRequestsAreRefusedBeforeAnyUpgrade) {
