@@ -6,9 +6,12 @@ set -euo pipefail
 
 packages=(cmake ninja-build g++ pkg-config
   libboost1.81-dev libboost-json1.81-dev
-  libsodium-dev libsqlite3-dev libspdlog-dev libcli11-dev libutf8proc-dev libvips-dev)
+  libsodium-dev libsqlite3-dev libspdlog-dev libcli11-dev libutf8proc-dev libvips-dev
+  libssl-dev libcurl4-openssl-dev)
 if [[ ${1:-} == --test ]]; then
-  packages+=(libgtest-dev libgmock-dev libbenchmark-dev libssl-dev)
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev)
+  # Checks written in Python (tests/scripts/).
+  packages+=(python3)
   # scripts/tidy.sh (clang-tidy 14 and its run-clang-tidy driver).
   packages+=(clang-tidy)
   # The web UI's end-to-end tests drive Debian's Chromium with playwright-core.

@@ -5,6 +5,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh
+# Only the server: the test suite and the benchmarks need packages that only
+# `install-deps.sh --test` installs.
+scripts/build.sh -DPUBLIUS_BUILD_TESTS=OFF -DPUBLIUS_BUILD_BENCH=OFF
 exec build/publius serve --data-dir "${PUBLIUS_DATA_DIR:-data}" --listen "${PUBLIUS_LISTEN:-127.0.0.1:8080}" \
   --domain "${PUBLIUS_DOMAIN:-localhost:8080}" --public-url "${PUBLIUS_PUBLIC_URL:-http://localhost:8080}" "$@"

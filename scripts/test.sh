@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
-scripts/build.sh -DPUBLIUS_WERROR=ON
+scripts/build.sh -DPUBLIUS_WERROR=ON -DPUBLIUS_BUILD_TESTS=ON -DPUBLIUS_BUILD_BENCH=ON
 (cd build && ctest --output-on-failure -j2)
 # The same suite under AddressSanitizer and UBSan, then clang-tidy (docs/checks.md).
 scripts/test-sanitized.sh
