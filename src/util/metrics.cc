@@ -46,7 +46,8 @@ std::vector<double> latency_buckets() {
 
 std::vector<double> power_of_two_buckets(double largest) {
   std::vector<double> bounds;
-  for (double b = 1; b <= largest; b *= 2) bounds.push_back(b);
+  for (int exponent = 0; std::ldexp(1.0, exponent) <= largest; ++exponent)
+    bounds.push_back(std::ldexp(1.0, exponent));
   return bounds;
 }
 
