@@ -7,7 +7,6 @@
 #include <atomic>
 #include <boost/json.hpp>
 #include <charconv>
-#include <map>
 
 #include "domain/text_format.h"
 #include "http/errors.h"
@@ -363,16 +362,21 @@ void Hub::post_event(PostEvent event, const Post& post, const std::vector<int64_
   }
   if (addressees.empty()) return;
   // A message shared by every stream it goes to on the same subscription: one buffer for all.
-  std::map<std::pair<bool, std::string>, http::StreamMessage> shared_messages;
+  // An event comes on a few distinct subscriptions at most, so they are looked up in a list,
+  // without building anything per reader.
+  struct SharedMessage {
+    bool websocket;
+    Subscription sub;
+    http::StreamMessage message;
+  };
+  std::vector<SharedMessage> shared_messages;
   auto shared_message = [&](const Stream& stream, const Subscription& sub,
                             std::string_view payload) {
-    std::string stream_name;
-    JsonWriter w(stream_name);
-    write_stream_name(w, sub);
-    auto& message = shared_messages[{stream.websocket(), std::move(stream_name)}];
-    if (!message)
-      message = std::make_shared<const std::string>(
-          event_message(stream.websocket(), sub, name, payload));
+    for (const auto& shared : shared_messages)
+      if (shared.websocket == stream.websocket() && shared.sub == sub) return shared.message;
+    auto message =
+        std::make_shared<const std::string>(event_message(stream.websocket(), sub, name, payload));
+    shared_messages.push_back({stream.websocket(), sub, message});
     return message;
   };
   if (event == PostEvent::kDelete) {
