@@ -55,11 +55,12 @@ python3 - "$publius" "$reference" "$(wc -c <"$work/payload")" <<'PY'
 import json, sys
 p, r = json.loads(sys.argv[1]), json.loads(sys.argv[2])
 print(f"{p['clients']} readers, {p['rounds']} rounds, a {sys.argv[3]}-byte message each")
-print("| server | last reader p50 ms | p99 ms | each reader p50 ms | p99 ms | RSS idle MiB | RSS connected MiB | RSS after MiB |")
-print("|---|---|---|---|---|---|---|---|")
+print("| server | last reader p50 ms | p99 ms | each reader p50 ms | p99 ms | server CPU ms per post | RSS idle MiB | RSS connected MiB | RSS after MiB |")
+print("|---|---|---|---|---|---|---|---|---|")
 for name, d in (("Publius", p), ("Node ws broadcast (reference)", r)):
     l, e, m = d["last_reader_ms"], d["each_reader_ms"], d["server_rss_mib"]
-    print(f"| {name} | {l['p50']} | {l['p99']} | {e['p50']} | {e['p99']} | {m['idle']} | {m['connected']} | {m['after']} |")
+    print(f"| {name} | {l['p50']} | {l['p99']} | {e['p50']} | {e['p99']} | {d['server_cpu_ms_per_round']} | {m['idle']} | {m['connected']} | {m['after']} |")
 print(f"Publius / reference, last reader p50: {p['last_reader_ms']['p50'] / r['last_reader_ms']['p50']:.2f} "
-      f"(below 1 is faster); RSS connected: {p['server_rss_mib']['connected'] / r['server_rss_mib']['connected']:.2f}")
+      f"(below 1 is faster); server CPU per post: {p['server_cpu_ms_per_round'] / r['server_cpu_ms_per_round']:.2f}; "
+      f"RSS connected: {p['server_rss_mib']['connected'] / r['server_rss_mib']['connected']:.2f}")
 PY

@@ -5,15 +5,19 @@
 // Usage: node stream_load.mjs --ws URL --post URL --tokens FILE --rounds R
 //          [--workers W] [--server-pid PID] [--payload-out FILE]
 //   --tokens FILE     the author's access token on the first line, then one per reader
-//   --server-pid PID  read the server's resident memory (VmRSS) idle and with every client on
+//   --server-pid PID  read the server's resident memory (VmRSS) idle and with every client on,
+//                     and the CPU time it spends on the rounds (user + system)
 //   --payload-out F   write the last update message received, byte for byte (the reference
 //                     server then sends exactly these bytes)
 // Prints one JSON object: clients, rounds, the time from the POST to the last reader per round
-// (p50, p99, max) and to each reader (p50, p99), and the server's RSS.
+// (p50, p99, max) and to each reader (p50, p99), the server's RSS and its CPU time per round.
+// CPU time is the steadier figure on a shared machine: the latencies also count whatever
+// else runs there, the generator itself included.
 //
 // The readers are spread over worker threads so that the generator itself is not the slowest
 // reader; times are taken with performance.timeOrigin + performance.now(), comparable across
 // the threads of one process.
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import WebSocket from "ws";
@@ -50,6 +54,16 @@ function rssMiB(pid) {
   return Math.round(kib / 1024);
 }
 
+// CPU time (user + system) the process has used so far, in ms.
+function cpuMs(pid) {
+  if (!pid) return null;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const ticksPerSecond = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }));
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;  // utime, stime
+}
+
 function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
@@ -79,6 +93,7 @@ async function main() {
   const lastPerRound = [];
   const perReader = [];
   let payload = "";
+  const cpuBefore = cpuMs(args.serverPid);
   for (let round = 0; round < args.rounds; ++round) {
     workers.forEach((worker) => worker.postMessage({ round }));
     await Promise.all(inboxes.map((next) => next()));  // armed
@@ -103,6 +118,7 @@ async function main() {
     await new Promise((r) => setTimeout(r, 200));
   }
   const rssAfter = rssMiB(args.serverPid);
+  const cpuPerRound = args.serverPid ? (cpuMs(args.serverPid) - cpuBefore) / args.rounds : null;
   workers.forEach((worker) => worker.postMessage({ stop: true }));
   if (args.payloadOut) writeFileSync(args.payloadOut, payload);
   lastPerRound.sort((a, b) => a - b);
@@ -115,6 +131,7 @@ async function main() {
     last_reader_ms: { p50: ms(percentile(lastPerRound, 50)), p99: ms(percentile(lastPerRound, 99)), max: ms(lastPerRound.at(-1)) },
     each_reader_ms: { p50: ms(percentile(perReader, 50)), p99: ms(percentile(perReader, 99)) },
     server_rss_mib: { idle: rssIdle, connected: rssConnected, after: rssAfter },
+    server_cpu_ms_per_round: cpuPerRound === null ? null : ms(cpuPerRound),
   }));
   process.exit(0);
 }

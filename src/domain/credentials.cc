@@ -129,7 +129,8 @@ Result<std::vector<std::string>> Credentials::replace_recovery_codes(int64_t acc
 }
 
 Result<Bearer> Credentials::bearer(std::string_view secret) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto token, store_.token_by_hash(sha256_hex(secret)));
+  const std::string hash = sha256_hex(secret);
+  PUBLIUS_ASSIGN_OR_RETURN(auto token, store_.token_by_hash(hash));
   if (!token) return unauthorized("The access token is invalid");
   Bearer out{*token, std::nullopt};
   if (token->account_id) {
@@ -138,7 +139,7 @@ Result<Bearer> Credentials::bearer(std::string_view secret) {
     out.account = std::move(*account);
     const int64_t today = now_day_ms();
     if (token->last_used_day_ms.value_or(0) < today)
-      PUBLIUS_TRY(store_.touch_activity_day(out.account->id, token->id, today));
+      PUBLIUS_TRY(store_.touch_activity_day(out.account->id, token->id, hash, today));
   }
   return out;
 }

@@ -6,13 +6,15 @@
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/beast.hpp>
-#include <boost/beast/websocket.hpp>
 #include <filesystem>
 #include <mutex>
 #include <optional>
 #include <thread>
 #include <utility>
 
+#include "http/queued_sink.h"
+#include "http/websocket_connection.h"
+#include "http/websocket_frames.h"
 #include "util/crypto.h"
 
 namespace publius::http {
@@ -20,7 +22,6 @@ namespace publius::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
-namespace websocket = beast::websocket;
 using namespace asio::experimental::awaitable_operators;
 using tcp = asio::ip::tcp;
 using unix_socket = asio::local::stream_protocol;
@@ -88,148 +89,6 @@ constexpr auto kStreamCloseGrace = std::chrono::seconds(1);
 constexpr size_t kReadChunkBytes = 64 * 1024;
 constexpr size_t kHeaderReadBytes = 4 * 1024;
 
-// One open stream's queue: what the application sends (from any thread) waits here for the
-// connection's writer, which runs on the stream's strand.
-class QueuedSink final : public StreamSink, public std::enable_shared_from_this<QueuedSink> {
- public:
-  QueuedSink(const asio::any_io_executor& strand, size_t max_bytes)
-      : strand_(strand), max_bytes_(max_bytes) {}
-
-  using StreamSink::send;
-  bool send(StreamMessage message) override {
-    bool queued = false;
-    {
-      std::lock_guard lock(mu_);
-      if (ended_ || closing_) return false;
-      if (queued_bytes_ + message->size() > max_bytes_) {
-        // Too slow to keep up: dropped now, even if a write to it is under way.
-        ended_ = dropped_ = true;
-      } else {
-        queued_bytes_ += message->size();
-        queue_.push_back(std::move(message));
-        queued = true;
-      }
-      wake_writer();
-    }
-    return queued;
-  }
-
-  void close(int code, std::string reason) override {
-    {
-      std::lock_guard lock(mu_);
-      if (ended_ || closing_) return;
-      closing_ = true;
-      close_code_ = code;
-      close_reason_ = std::move(reason);
-      wake_writer();
-    }
-  }
-
-  // What the writer is to do next, taken on the strand.
-  struct Work {
-    std::vector<StreamMessage> messages;
-    bool closing = false;  // close after the messages
-    bool ended = false;    // stop at once: the reader ended, or the client was dropped
-    int close_code = 1000;
-    std::string close_reason;
-  };
-  Work take() {
-    std::lock_guard lock(mu_);
-    Work work;
-    work.ended = ended_;
-    if (!ended_) work.messages.swap(queue_);
-    queued_bytes_ = 0;
-    work.closing = closing_;
-    work.close_code = close_code_;
-    work.close_reason = close_reason_;
-    return work;
-  }
-  // The stream has ended (the client left, or a write failed): sends fail from now on, and
-  // the writer, if waiting, stops.
-  void end() {
-    std::lock_guard lock(mu_);
-    if (ended_) return;
-    ended_ = true;
-    wake_writer();
-  }
-  // The same, once the stream's coroutine ends: nothing is left to wake, and the sink lets go
-  // of the strand, which must not outlive the io_context the application's copy of the sink
-  // may outlive.
-  void finish() {
-    std::lock_guard lock(mu_);
-    ended_ = true;
-    strand_.reset();
-  }
-  // What cuts the connection when the client is dropped while a write to it waits; set and
-  // cleared on the strand, by the coroutine that owns the connection.
-  void set_abort(std::function<void()> abort) { abort_ = std::move(abort); }
-  // The writer's wait for more work, which every send() and close() cancels; owned by the
-  // coroutine that serves the stream, set and cleared (nullptr) by it on the strand.
-  void set_wake(asio::steady_timer* wake) { wake_ = wake; }
-
- private:
-  // With mu_ held and the stream not ended: its coroutine, and so the strand and the
-  // io_context under it, still run.
-  void wake_writer() {
-    if (!strand_) return;
-    asio::post(*strand_, [self = shared_from_this()] {
-      if (self->wake_) self->wake_->cancel();
-      bool dropped;
-      {
-        std::lock_guard lock(self->mu_);
-        dropped = self->dropped_;
-      }
-      if (dropped && self->abort_) std::exchange(self->abort_, nullptr)();
-    });
-  }
-
-  std::optional<asio::any_io_executor> strand_;  // guarded by mu_; none once finished
-  asio::steady_timer* wake_ = nullptr;           // touched on the strand only
-  std::function<void()> abort_;                  // touched on the strand only
-  const size_t max_bytes_;
-  std::mutex mu_;
-  std::vector<StreamMessage> queue_;
-  size_t queued_bytes_ = 0;
-  bool closing_ = false, ended_ = false, dropped_ = false;
-  int close_code_ = 1000;
-  std::string close_reason_;
-};
-
-// The request as Beast's WebSocket handshake reads it.
-bhttp::request<bhttp::empty_body> upgrade_message(const Request& req) {
-  bhttp::request<bhttp::empty_body> message{
-      bhttp::verb::get, req.path + (req.query.empty() ? "" : "?" + req.query), 11};
-  for (const auto& [name, value] : req.headers) message.insert(name, value);
-  return message;
-}
-
-// Ends the stream on the sink's side: sends fail from now on, and nothing may cut the
-// connection any more. On the stream's strand.
-void end_stream(const std::shared_ptr<QueuedSink>& sink) {
-  sink->set_abort(nullptr);
-  sink->end();
-}
-
-// Tells the application a stream ended, exactly once, however its coroutine ends: also
-// when a stopped server destroys it unfinished.
-class EndsStream {
- public:
-  EndsStream(StreamHandler& handler, std::shared_ptr<QueuedSink> sink)
-      : handler_(handler), sink_(std::move(sink)) {}
-  EndsStream(const EndsStream&) = delete;
-  EndsStream& operator=(const EndsStream&) = delete;
-  ~EndsStream() {
-    sink_->set_abort(nullptr);
-    sink_->set_wake(nullptr);
-    sink_->finish();
-    handler_.on_close();
-  }
-
- private:
-  StreamHandler& handler_;
-  std::shared_ptr<QueuedSink> sink_;
-};
-
 }  // namespace
 
 struct Server::Impl {
@@ -244,6 +103,7 @@ struct Server::Impl {
   // Every open stream's sink, to close them all when the server stops.
   std::mutex streams_mu;
   std::vector<std::weak_ptr<QueuedSink>> streams;
+  size_t streams_pruned_at = 64;  // guarded by streams_mu
   asio::io_context ioc;
   asio::thread_pool write_pool{static_cast<size_t>(std::max(1, options.write_threads))};
   std::optional<tcp::acceptor> tcp_acceptor;
@@ -342,8 +202,7 @@ struct Server::Impl {
   }
 
   template <typename Stream>
-  asio::awaitable<void> session(Stream stream, std::string address,
-                                [[maybe_unused]] Counted connection) {
+  asio::awaitable<void> session(Stream stream, std::string address, Counted connection) {
     beast::flat_buffer pending;
     for (;;) {
       RequestReader reader(options.limits);
@@ -383,7 +242,7 @@ struct Server::Impl {
         // A stream's client sends nothing before the answer, and the read buffer would
         // otherwise stay allocated for as long as the stream is open.
         pending = beast::flat_buffer();
-        co_await serve_stream(stream, req, std::move(response), version);
+        co_await serve_stream(stream, connection, req, std::move(response), version);
         co_return;
       }
       const std::string route = response.route;
@@ -415,126 +274,70 @@ struct Server::Impl {
   // On the write pool: the application answering a request that may write.
   asio::awaitable<Response> call_app(Request& req) { co_return app(req); }
 
-  // Keeps the connection of `response` as the stream it opens, until the stream ends. The
-  // connection is borrowed from the session, which awaits this: Beast's streams allocate a
-  // new state on every move and the moved-from one lives on in its coroutine's frame, which
-  // would cost each open stream a few KB for nothing.
+  // Keeps the connection of `response` as the stream it opens. An event stream is served here,
+  // until it ends: the connection is borrowed from the session, which awaits this (Beast's
+  // streams allocate a new state on every move). A WebSocket takes the socket and the
+  // connection's count into a connection object of its own, and the session ends at once:
+  // the coroutine frames of a session would cost each open socket several KB for nothing.
   template <typename Stream>
-  asio::awaitable<void> serve_stream(Stream& stream, const Request& req, Response response,
-                                     unsigned version) {
+  asio::awaitable<void> serve_stream(Stream& stream, Counted& connection, const Request& req,
+                                     Response response, unsigned version) {
     const auto opening = response.stream;
-    if (opening->kind == StreamKind::kWebSocket && !is_websocket_upgrade(req)) {
-      opening->handler->on_close();
-      auto res = to_message(Response::error(400, "Expected a WebSocket upgrade"), version, false);
-      // clang-tidy 14 reads the coroutine's suspension points as a loop: this path returns
-      // before `response` is ever moved.
-      co_await write(stream, res);  // NOLINT(bugprone-use-after-move)
+    if (opening->kind == StreamKind::kEventStream) {
+      Counted counted(open_streams);
+      co_await asio::co_spawn(asio::make_strand(ioc),
+                              serve_events(stream, std::move(response), version),
+                              asio::use_awaitable);
       co_return;
     }
-    Counted counted(open_streams);
-    auto strand = asio::make_strand(ioc);
-    if (opening->kind == StreamKind::kWebSocket) {
-      co_await asio::co_spawn(strand, serve_websocket(stream, upgrade_message(req), opening),
-                              asio::use_awaitable);
-    } else {
-      co_await asio::co_spawn(strand, serve_events(stream, std::move(response), version),
-                              asio::use_awaitable);
+    std::variant<std::string, Response> handshake =
+        Response::error(400, "Expected a WebSocket upgrade");
+    if (is_websocket_upgrade(req)) handshake = check_websocket_handshake(req, version);
+    if (auto* refusal = std::get_if<Response>(&handshake)) {
+      opening->handler->on_close();
+      auto res = to_message(std::move(*refusal), version, false);
+      co_await write(stream, res);
+      co_return;
     }
+    std::string answer =
+        "HTTP/1.1 101 Switching Protocols\r\nServer: Publius\r\nUpgrade: websocket\r\n"
+        "Connection: Upgrade\r\nSec-WebSocket-Accept: " +
+        std::get<std::string>(handshake) + "\r\n";
+    if (!opening->subprotocol.empty()) {
+      auto subprotocol = header_value(opening->subprotocol);
+      if (subprotocol.ok()) answer += "Sec-WebSocket-Protocol: " + *subprotocol + "\r\n";
+    }
+    answer += "\r\n";
+    using Socket = typename Stream::socket_type;
+    struct Lease {
+      Counted connection, stream;
+    };
+    auto strand = asio::make_strand(stream.socket().get_executor());
+    // Open before the answer goes out: whatever happens once the client has it (an event it
+    // may be waiting for) is already queued for it.
+    auto sink = open_sink(strand);
+    opening->handler->on_open(sink);
+    WebSocketSettings settings;
+    settings.max_message_bytes = options.max_stream_message_bytes;
+    settings.idle_timeout = options.stream_idle_timeout;
+    settings.close_grace = options.transfer_timeout;
+    std::make_shared<WebSocketConnection<Socket, Lease>>(
+        stream.release_socket(), std::move(strand), std::move(sink), opening->handler, settings,
+        std::move(answer), Lease{std::move(connection), Counted(open_streams)})
+        ->start();
   }
 
   std::shared_ptr<QueuedSink> open_sink(const asio::any_io_executor& strand) {
     auto sink = std::make_shared<QueuedSink>(strand, options.stream_queue_bytes);
     std::lock_guard lock(streams_mu);
-    std::erase_if(streams, [](const auto& weak) { return weak.expired(); });
+    // Pruned when the list has doubled since: each opening costs the same however many are open.
+    if (streams.size() >= streams_pruned_at) {
+      std::erase_if(streams, [](const auto& weak) { return weak.expired(); });
+      streams_pruned_at = std::max<size_t>(64, 2 * streams.size());
+    }
     streams.push_back(sink);
     if (stopping) sink->close(1001, "server stopping");
     return sink;
-  }
-
-  // On the stream's strand.
-  template <typename Stream>
-  asio::awaitable<void> serve_websocket(Stream& stream, bhttp::request<bhttp::empty_body> upgrade,
-                                        std::shared_ptr<StreamOpening> opening) {
-    const auto strand = co_await asio::this_coro::executor;
-    // Straight over the socket: the WebSocket keeps its own deadlines (`timeouts`), and
-    // Beast's timed stream would arm and disarm a timer around every frame written.
-    stream.expires_never();
-    websocket::stream<typename Stream::socket_type&> ws(stream.socket());
-    websocket::stream_base::timeout timeouts;
-    timeouts.handshake_timeout = options.transfer_timeout;
-    timeouts.idle_timeout = options.stream_idle_timeout;
-    timeouts.keep_alive_pings = true;
-    ws.set_option(timeouts);
-    ws.set_option(websocket::stream_base::decorator(
-        [subprotocol = opening->subprotocol](websocket::response_type& res) {
-          res.set(bhttp::field::server, "Publius");
-          if (!subprotocol.empty()) res.set(bhttp::field::sec_websocket_protocol, subprotocol);
-        }));
-    ws.read_message_max(options.max_stream_message_bytes);
-    // Open before the handshake completes: whatever happens once the client has its answer
-    // (an event it may be waiting for) is already queued for it.
-    asio::steady_timer wake(strand);  // outlives `ends`, which unhooks it from the sink
-    auto sink = open_sink(strand);
-    sink->set_wake(&wake);
-    sink->set_abort([&ws] {
-      beast::error_code ignored;
-      beast::get_lowest_layer(ws).close(ignored);
-    });
-    opening->handler->on_open(sink);
-    const EndsStream ends(*opening->handler, sink);
-    beast::error_code ec;
-    co_await ws.async_accept(upgrade, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return;
-    upgrade = {};  // its headers are not needed for as long as the stream is open
-    co_await (read_websocket(ws, *opening->handler, sink) && write_websocket(ws, sink, wake));
-  }
-
-  template <typename WebSocket>
-  asio::awaitable<void> read_websocket(WebSocket& ws, StreamHandler& handler,
-                                       std::shared_ptr<QueuedSink> sink) {
-    for (;;) {
-      beast::flat_buffer buffer;
-      beast::error_code ec;
-      co_await ws.async_read(buffer, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) break;  // closed, failed, or a message over the limit (closed with 1009)
-      if (ws.got_text()) handler.on_message(beast::buffers_to_string(buffer.data()));
-    }
-    end_stream(sink);
-  }
-
-  template <typename WebSocket>
-  asio::awaitable<void> write_websocket(WebSocket& ws, std::shared_ptr<QueuedSink> sink,
-                                        asio::steady_timer& wake) {
-    beast::error_code ec;
-    for (;;) {
-      auto work = sink->take();
-      if (work.ended) {
-        // The client left, or is dropped: whatever the reader still waits for will not come.
-        beast::get_lowest_layer(ws).close(ec);
-        co_return;
-      }
-      for (auto& message : work.messages) {
-        ws.text(true);
-        co_await ws.async_write(asio::buffer(*message),
-                                asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) {
-          end_stream(sink);
-          co_return;
-        }
-      }
-      if (work.closing) {
-        co_await ws.async_close(
-            websocket::close_reason(static_cast<websocket::close_code>(work.close_code),
-                                    work.close_reason),
-            asio::redirect_error(asio::use_awaitable, ec));
-        end_stream(sink);
-        co_return;
-      }
-      if (work.messages.empty()) {
-        wake.expires_at(asio::steady_timer::time_point::max());
-        co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      }
-    }
   }
 
   // On the stream's strand: a chunked text/event-stream (HTTP/1.0: until the connection closes).
@@ -554,7 +357,7 @@ struct Server::Impl {
     // Open before the header goes out, as for a WebSocket.
     asio::steady_timer wake(strand);  // outlives `ends`, which unhooks it from the sink
     auto sink = open_sink(strand);
-    sink->set_wake(&wake);
+    sink->set_wake([&wake] { wake.cancel(); });
     opening->handler->on_open(sink);
     const EndsStream ends(*opening->handler, sink);
     bhttp::response_serializer<bhttp::empty_body> serializer{head};
@@ -582,7 +385,7 @@ struct Server::Impl {
     while (!ec)
       co_await stream.socket().async_read_some(asio::buffer(discard),
                                                asio::redirect_error(asio::use_awaitable, ec));
-    end_stream(sink);
+    end_stream(*sink);
   }
 
   template <typename Stream>
@@ -602,25 +405,25 @@ struct Server::Impl {
       co_return !ec;
     };
     // Mastodon's streaming server opens with a comment too; clients see the stream live.
-    if (!co_await put(":)\n")) co_return end_stream(sink);
+    if (!co_await put(":)\n")) co_return end_stream(*sink);
     for (;;) {
       auto work = sink->take();
       if (work.ended) co_return;
       for (auto& message : work.messages)
-        if (!co_await put(*message)) co_return end_stream(sink);
+        if (!co_await put(*message)) co_return end_stream(*sink);
       if (work.closing) {
         if (chunked) {
           stream.expires_after(options.transfer_timeout);
           co_await asio::async_write(stream, bhttp::make_chunk_last(),
                                      asio::redirect_error(asio::use_awaitable, ec));
         }
-        co_return end_stream(sink);
+        co_return end_stream(*sink);
       }
       if (work.messages.empty()) {
         wake.expires_after(options.event_stream_heartbeat);
         co_await wake.async_wait(asio::redirect_error(asio::use_awaitable, ec));
         // Timed out: nothing was sent for a heartbeat's time.
-        if (!ec && !co_await put(":thump\n")) co_return end_stream(sink);
+        if (!ec && !co_await put(":thump\n")) co_return end_stream(*sink);
       }
     }
   }

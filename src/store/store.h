@@ -341,8 +341,10 @@ class Store {
   virtual Status update_profile(int64_t id, const ProfileUpdate& u) = 0;
   virtual Status set_role(int64_t id, domain::Role role) = 0;
   virtual Result<std::string> password_hash(int64_t account_id) = 0;
-  // Marks the account and token as used today (day precision; a no-op when already today).
-  virtual Status touch_activity_day(int64_t account_id, int64_t token_id, int64_t day_ms) = 0;
+  // Marks the account and the token (`token_id`, whose hash is `token_hash`) as used today
+  // (day precision; a no-op when already today).
+  virtual Status touch_activity_day(int64_t account_id, int64_t token_id,
+                                    std::string_view token_hash, int64_t day_ms) = 0;
   // Counts of everything held about the account, read in one snapshot (what another
   // connection commits meanwhile is in all of them or in none); kNotFound if there is
   // no such account. account_records() adds the account's posts with one of

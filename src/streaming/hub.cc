@@ -7,6 +7,8 @@
 #include <atomic>
 #include <boost/json.hpp>
 #include <charconv>
+#include <optional>
+#include <utility>
 
 #include "domain/text_format.h"
 #include "http/errors.h"
@@ -181,6 +183,8 @@ class Hub::Stream final : public http::StreamHandler,
   }
 
   const StreamReader reader;
+  // Where the stream is in Hub::streams_ while attached; guarded by Hub::mu_.
+  std::optional<size_t> hub_position;
 
  private:
   // A client message: {"type": "subscribe" | "unsubscribe", "stream": ..., "tag": ...,
@@ -290,12 +294,19 @@ size_t Hub::stream_count() const {
 
 void Hub::attach(const std::shared_ptr<Stream>& stream) {
   std::lock_guard lock(mu_);
+  stream->hub_position = streams_.size();
   streams_.push_back(stream);
 }
 
-void Hub::detach(const Stream* stream) {
+void Hub::detach(Stream* stream) {
   std::lock_guard lock(mu_);
-  std::erase_if(streams_, [&](const auto& s) { return s.get() == stream; });
+  // The last stream takes its place: when thousands of readers leave at once, each leaving
+  // costs the same whatever the number still open.
+  if (const auto position = std::exchange(stream->hub_position, std::nullopt)) {
+    streams_[*position] = std::move(streams_.back());
+    streams_[*position]->hub_position = *position;
+    streams_.pop_back();
+  }
   --reserved_;
   if (const auto token = stream->reader.token_id) {
     if (--per_token_[*token] == 0) per_token_.erase(*token);

@@ -121,7 +121,7 @@ class Hub final : public domain::LiveObserver {
   // Whether the signed-in reader of `stream` has filters, read once and kept on the stream.
   bool has_filters(Stream& stream);
   void attach(const std::shared_ptr<Stream>& stream);
-  void detach(const Stream* stream);
+  void detach(Stream* stream);
 
   domain::Microblog& microblog_;
   api::Renderer& renderer_;

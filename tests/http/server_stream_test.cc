@@ -1,8 +1,10 @@
 // Streams over real sockets (http/stream.h): a WebSocket echoes through the
 // application's handler, selects the subprotocol asked for, closes a socket that
 // sends an oversized message without touching another, drops a client too slow
-// to read; an event stream sends queued events and heartbeats; stopping the
-// server closes every stream.
+// to read, answers pings and closes, pings a silent client and cuts it, and closes
+// with RFC 6455's code a client that breaks the protocol (a raw client, which sends
+// what a library would refuse to); an event stream sends queued events and
+// heartbeats; stopping the server closes every stream.
 #include <gtest/gtest.h>
 #include <sys/socket.h>
 
@@ -13,8 +15,12 @@
 #include <condition_variable>
 #include <mutex>
 #include <thread>
+#include <tuple>
+#include <utility>
+#include <vector>
 
 #include "http/server.h"
+#include "http/websocket_frames.h"
 #include "integration/server_harness.h"
 
 namespace publius::http {
@@ -126,6 +132,52 @@ class ServerStreamTest : public ::testing::Test {
       return beast::buffers_to_string(buffer.data());
     }
     websocket::response_type response;
+  };
+
+  // A WebSocket client on a plain socket, which sends any bytes at all.
+  struct RawClient {
+    integration::Connection connection;
+    Clock::time_point deadline = Clock::now() + 10s;
+    // The status line of the server's answer to the upgrade.
+    std::string connect(int port, std::string_view version = "13") {
+      if (!connection.open(port)) return {};
+      connection.send(
+          "GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+          "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          "Sec-WebSocket-Version: " +
+              std::string(version) + "\r\n\r\n",
+          deadline);
+      const std::string head = connection.read_until("\r\n\r\n", deadline);
+      return head.substr(0, head.find("\r\n"));
+    }
+    // Sends one frame, masked as a client must, unless `masked` is false.
+    void send(uint8_t first_byte, std::string_view payload, bool masked = true) {
+      const std::string mask = "\x01\x02\x03\x04";
+      std::string frame(1, static_cast<char>(first_byte));
+      frame += static_cast<char>((masked ? 0x80 : 0) | payload.size());  // under 126 bytes
+      if (masked) frame += mask;
+      for (size_t i = 0; i < payload.size(); ++i)
+        frame += static_cast<char>(payload[i] ^ (masked ? mask[i % 4] : 0));
+      connection.send(frame, deadline);
+    }
+    // The next frame from the server (its first byte, then its payload); first byte 0 when
+    // the connection ended.
+    std::pair<uint8_t, std::string> read() {
+      const std::string head = connection.read_bytes(2, deadline);
+      if (head.size() < 2) return {0, {}};
+      size_t length = static_cast<uint8_t>(head[1]) & 0x7F;
+      if (length == 126) {
+        const std::string extended = connection.read_bytes(2, deadline);
+        length = static_cast<uint8_t>(extended[0]) << 8 | static_cast<uint8_t>(extended[1]);
+      }
+      return {static_cast<uint8_t>(head[0]), connection.read_bytes(length, deadline)};
+    }
+    // The code of the close frame the server sends next, 0 when something else comes.
+    int read_close_code() {
+      const auto [first_byte, payload] = read();
+      if (first_byte != 0x88 || payload.size() < 2) return 0;
+      return static_cast<uint8_t>(payload[0]) << 8 | static_cast<uint8_t>(payload[1]);
+    }
   };
 
   std::unique_ptr<Server> server_;
@@ -253,6 +305,66 @@ TEST_F(ServerStreamTest, StoppingTheServerClosesEveryStream) {
   EXPECT_TRUE(events.wait_closed(Clock::now() + 10s));
   EXPECT_TRUE(handler(0)->wait_closed());
   EXPECT_TRUE(handler(1)->wait_closed());
+}
+
+TEST_F(ServerStreamTest, TheHandshakeAnswerIsRfc6455sAndAWrongVersionGetsA426) {
+  start();
+  RawClient client;
+  EXPECT_EQ(client.connect(server_->port()), "HTTP/1.1 101 Switching Protocols");
+  RawClient old;
+  EXPECT_EQ(old.connect(server_->port(), "8"), "HTTP/1.1 426 Upgrade Required");
+}
+
+TEST_F(ServerStreamTest, APingIsAnsweredWithItsPayloadAndAClientsCloseIsAnswered) {
+  start();
+  RawClient client;
+  ASSERT_EQ(client.connect(server_->port()), "HTTP/1.1 101 Switching Protocols");
+  client.send(0x89, "are you there");
+  EXPECT_EQ(client.read(), std::make_pair(uint8_t{0x8A}, std::string("are you there")));
+  client.send(0x81, "after the ping");
+  EXPECT_EQ(client.read(), std::make_pair(uint8_t{0x81}, std::string("echo:after the ping")));
+  client.send(0x88, std::string("\x0F\xA0", 2));  // 4000, an application's own code
+  EXPECT_EQ(client.read_close_code(), 4000);
+  EXPECT_TRUE(client.connection.wait_closed(client.deadline));
+  EXPECT_TRUE(handler(0)->wait_closed());
+  EXPECT_FALSE(handler(0)->sink()->send("after the end"));
+}
+
+TEST_F(ServerStreamTest, AClientThatBreaksTheProtocolIsClosedWithItsCode) {
+  start();
+  const std::vector<std::tuple<std::string, uint8_t, std::string, bool, int>> cases = {
+      {"unmasked", 0x81, "hi", false, 1002},
+      {"compressed (no extension agreed)", 0xC1, "hi", true, 1002},
+      {"reserved opcode", 0x83, "hi", true, 1002},
+      {"text not UTF-8", 0x81, "\xC3\x28", true, 1007},
+  };
+  for (const auto& [what, first_byte, payload, masked, code] : cases) {
+    RawClient client;
+    ASSERT_EQ(client.connect(server_->port()), "HTTP/1.1 101 Switching Protocols") << what;
+    client.send(first_byte, payload, masked);
+    EXPECT_EQ(client.read_close_code(), code) << what;
+    EXPECT_TRUE(client.connection.wait_closed(client.deadline)) << what;
+  }
+  for (size_t i = 0; i < cases.size(); ++i) EXPECT_TRUE(handler(i)->wait_closed());
+}
+
+TEST_F(ServerStreamTest, ASilentClientIsPingedThenCut) {
+  ServerOptions options;
+  options.stream_idle_timeout = 400ms;
+  start(options);
+  RawClient answers, silent;
+  ASSERT_EQ(answers.connect(server_->port()), "HTTP/1.1 101 Switching Protocols");
+  ASSERT_EQ(silent.connect(server_->port()), "HTTP/1.1 101 Switching Protocols");
+  EXPECT_EQ(silent.read(), std::make_pair(uint8_t{0x89}, std::string()));
+  // Three idle timeouts: a client that answers each ping stays.
+  for (int i = 0; i < 6; ++i) {
+    ASSERT_EQ(answers.read(), std::make_pair(uint8_t{0x89}, std::string())) << "ping " << i;
+    answers.send(0x8A, "");
+  }
+  EXPECT_TRUE(silent.connection.wait_closed(silent.deadline));
+  EXPECT_TRUE(handler(1)->wait_closed());
+  answers.send(0x81, "still here");
+  EXPECT_EQ(answers.read(), std::make_pair(uint8_t{0x81}, std::string("echo:still here")));
 }
 
 }  // namespace

@@ -502,6 +502,17 @@ class Connection {
     return out;
   }
 
+  // The next `count` bytes received, taken off what is buffered; empty when the connection
+  // ends or the deadline passes first. For framed streams (a WebSocket's frames).
+  std::string read_bytes(size_t count, Clock::time_point deadline) {
+    while (buffer_.size() < count) {
+      if (!fill(deadline)) return {};
+    }
+    std::string out = buffer_.substr(0, count);
+    buffer_.erase(0, count);
+    return out;
+  }
+
   // True once the server has closed the connection (EOF or reset) before the deadline.
   bool wait_closed(Clock::time_point deadline) {
     for (;;) {

@@ -40,7 +40,7 @@ TEST_F(InventoryTest, CountsEveryKindOfDatum) {
   ASSERT_TRUE(microblog_->posts().set_favourite(alice, bobs, true).ok());
   ASSERT_TRUE(microblog_->posts().set_reblog(alice, bobs, true, std::nullopt).ok());
   const int64_t day = *parse_rfc3339_ms("2026-11-23T00:00:00Z");
-  ASSERT_TRUE(store_->touch_activity_day(alice, 0, day).ok());
+  ASSERT_TRUE(store_->touch_activity_day(alice, 0, "", day).ok());
   domain::Filter filter;
   filter.title = "quiet please";
   filter.contexts = domain::kFilterHome;

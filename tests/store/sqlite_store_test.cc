@@ -797,11 +797,16 @@ TEST_F(SqliteStoreWritesTest, CachesStayExactWhenACommitFails) {
   ASSERT_TRUE(store_->token_by_hash("tokenhash").ok());  // cached
   {
     FailingCommits failing(*store_, 0);
-    EXPECT_FALSE(store_->touch_activity_day(viewer, token->id, 86400000).ok());
+    EXPECT_FALSE(store_->touch_activity_day(viewer, token->id, "tokenhash", 86400000).ok());
   }
   auto cached = store_->token_by_hash("tokenhash");
   ASSERT_TRUE(cached.ok() && cached->has_value());
   EXPECT_FALSE((*cached)->last_used_day_ms);
+  // A commit that succeeds updates the cached token, found by its hash.
+  ASSERT_TRUE(store_->touch_activity_day(viewer, token->id, "tokenhash", 86400000).ok());
+  cached = store_->token_by_hash("tokenhash");
+  ASSERT_TRUE(cached.ok() && cached->has_value());
+  EXPECT_EQ((*cached)->last_used_day_ms, 86400000);
 }
 
 // The disclosure inventory is one snapshot: a commit by another connection while it
@@ -867,8 +872,8 @@ TEST_F(SqliteStoreWritesTest, AccountsActiveSinceCountsByLastActiveDay) {
   const int64_t a = account("active_a"), b = account("active_b");
   account("never_active");
   const int64_t day = 86'400'000;
-  ASSERT_TRUE(store_->touch_activity_day(a, 0, 10 * day).ok());
-  ASSERT_TRUE(store_->touch_activity_day(b, 0, 20 * day).ok());
+  ASSERT_TRUE(store_->touch_activity_day(a, 0, "", 10 * day).ok());
+  ASSERT_TRUE(store_->touch_activity_day(b, 0, "", 20 * day).ok());
   for (auto [since, expected] :
        {std::pair{int64_t{0}, 2}, {10 * day, 2}, {11 * day, 1}, {20 * day, 1}, {21 * day, 0}}) {
     auto n = store_->accounts_active_since(since);

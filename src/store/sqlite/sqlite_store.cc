@@ -691,7 +691,8 @@ Result<store::ActorKey> SqliteStore::add_actor_key(int64_t account_id, const sto
   return std::move(*kept);
 }
 
-Status SqliteStore::touch_activity_day(int64_t account_id, int64_t token_id, int64_t day_ms) {
+Status SqliteStore::touch_activity_day(int64_t account_id, int64_t token_id,
+                                       std::string_view token_hash, int64_t day_ms) {
   return write([&]() -> Status {
     PUBLIUS_TRY(run(db_,
                     "UPDATE accounts SET last_active_day = ?1 WHERE id = ?2 AND "
@@ -701,8 +702,9 @@ Status SqliteStore::touch_activity_day(int64_t account_id, int64_t token_id, int
                     "UPDATE tokens SET last_used_day = ?1 WHERE id = ?2 AND "
                     "(last_used_day IS NULL OR last_used_day < ?1)",
                     [&](Stmt& s) { s.bind(1, day_ms).bind(2, token_id); }));
-    for (auto& [hash, token] : token_cache_)
-      if (token.id == token_id) token.last_used_day_ms = day_ms;
+    // By hash: a scan for the id would cost every first use of a day the whole cache.
+    if (auto it = token_cache_.find(std::string(token_hash)); it != token_cache_.end())
+      it->second.last_used_day_ms = day_ms;
     return ok_status();
   });
 }

@@ -64,7 +64,8 @@ class SqliteStore final : public store::Store {
   Status update_profile(int64_t id, const store::ProfileUpdate& u) override;
   Status set_role(int64_t id, domain::Role role) override;
   Result<std::string> password_hash(int64_t account_id) override;
-  Status touch_activity_day(int64_t account_id, int64_t token_id, int64_t day_ms) override;
+  Status touch_activity_day(int64_t account_id, int64_t token_id, std::string_view token_hash,
+                            int64_t day_ms) override;
   Result<store::AccountInventoryCounts> inventory_counts(int64_t account_id) override;
   Result<int64_t> accounts_active_since(int64_t day_ms) override;
   Result<std::optional<store::ActorKey>> actor_key(int64_t account_id) override;
