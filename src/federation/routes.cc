@@ -1,6 +1,7 @@
 #include "federation/routes.h"
 
 #include "domain/text_format.h"
+#include "federation/activities.h"
 #include "federation/http_signature.h"
 #include "http/errors.h"
 #include "http/params.h"
@@ -199,11 +200,6 @@ std::string actor_json(const domain::Account& a, const store::ActorKey& key,
   write_image(w, "image", a.header_file, base);
   w.end_object();
   return out;
-}
-
-Result<store::ActorKey> make_actor_key() {
-  PUBLIUS_ASSIGN_OR_RETURN(auto pair, generate_rsa_key_pair());
-  return store::ActorKey{std::move(pair.public_pem), std::move(pair.private_pem)};
 }
 
 }  // namespace
