@@ -211,6 +211,10 @@ TEST_F(FederationInbox, RemoteFollowerIsAcceptedAndReceivesPostsSigned) {
   EXPECT_EQ(str(deletion->activity, "type"), "Delete");
   EXPECT_EQ(str(deletion->activity, "object.id"), str(create->activity, "object.id"));
   expect_signed_by(*deletion, b.username);
+  // The worker removes a delivery once the receiver answered, just after it received it.
+  const auto deadline = Clock::now() + 20s;
+  while (rows("federation_deliveries") != 0 && Clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
   EXPECT_EQ(rows("federation_deliveries"), 0) << "sent deliveries leave the queue";
 
   // Undo(Follow) ends the follow.
