@@ -5,6 +5,7 @@
 #include "federation/http_signature.h"
 #include "http/errors.h"
 #include "http/params.h"
+#include "util/ids.h"
 #include "util/json_writer.h"
 #include "util/time.h"
 
@@ -294,6 +295,29 @@ void register_routes(domain::Microblog& microblog, http::Router& router,
                return std::move(http::Response::redirect(config.base_url() + "/@" +
                                                          http::url_encode(account.username))
                                     .with_header("Vary", "Accept"));
+             });
+
+  // A post at its ActivityPub id: the Note for an ActivityPub Accept when anyone may see it
+  // (public or unlisted), else the post's page.
+  add_public(router, "/users/:username/statuses/:id",
+             [&microblog, &config](http::Request& req) -> Result<http::Response> {
+               auto name = http::percent_decode(req.path_param("username"), false);
+               if (!name || name->empty() || name->find('@') != std::string::npos)
+                 return not_found();
+               PUBLIUS_ASSIGN_OR_RETURN(auto account, microblog.accounts().account_by_acct(*name));
+               const auto id = parse_id(req.path_param("id"));
+               if (!id) return not_found();
+               PUBLIUS_ASSIGN_OR_RETURN(auto post,
+                                        microblog.visibility().status(std::nullopt, *id));
+               if (post.account_id != account.id || post.reblog_of_id) return not_found();
+               if (!wants_activity_json(req.header("accept")))
+                 return std::move(http::Response::redirect(config.base_url() + "/@" +
+                                                           http::url_encode(account.username) +
+                                                           "/" + std::to_string(post.id))
+                                      .with_header("Vary", "Accept"));
+               auto res = http::Response::json(note_json(config, account, post));
+               res.content_type = std::string(kActivityJson) + "; charset=utf-8";
+               return std::move(res.with_header("Vary", "Accept"));
              });
 }
 
