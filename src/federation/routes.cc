@@ -203,6 +203,13 @@ std::string actor_json(const domain::Account& a, const store::ActorKey& key,
   return out;
 }
 
+// The local account a request's :username names (percent-decoded; no user@host).
+Result<domain::Account> local_account(domain::Microblog& microblog, const http::Request& req) {
+  auto name = http::percent_decode(req.path_param("username"), false);
+  if (!name || name->empty() || name->find('@') != std::string::npos) return not_found();
+  return microblog.accounts().account_by_acct(*name);
+}
+
 }  // namespace
 
 bool wants_activity_json(std::string_view accept) {
@@ -286,10 +293,7 @@ void register_routes(domain::Microblog& microblog, http::Router& router,
 
   add_public(router, "/users/:username",
              [&microblog, &config](http::Request& req) -> Result<http::Response> {
-               auto name = http::percent_decode(req.path_param("username"), false);
-               if (!name || name->empty() || name->find('@') != std::string::npos)
-                 return not_found();
-               PUBLIUS_ASSIGN_OR_RETURN(auto account, microblog.accounts().account_by_acct(*name));
+               PUBLIUS_ASSIGN_OR_RETURN(auto account, local_account(microblog, req));
                if (auto actor = actor_if_asked(microblog, req, account)) return std::move(*actor);
                // A person's browser: the profile page, as Mastodon redirects.
                return std::move(http::Response::redirect(config.base_url() + "/@" +
@@ -301,10 +305,7 @@ void register_routes(domain::Microblog& microblog, http::Router& router,
   // (public or unlisted), else the post's page.
   add_public(router, "/users/:username/statuses/:id",
              [&microblog, &config](http::Request& req) -> Result<http::Response> {
-               auto name = http::percent_decode(req.path_param("username"), false);
-               if (!name || name->empty() || name->find('@') != std::string::npos)
-                 return not_found();
-               PUBLIUS_ASSIGN_OR_RETURN(auto account, microblog.accounts().account_by_acct(*name));
+               PUBLIUS_ASSIGN_OR_RETURN(auto account, local_account(microblog, req));
                const auto id = parse_id(req.path_param("id"));
                if (!id) return not_found();
                PUBLIUS_ASSIGN_OR_RETURN(auto post,
