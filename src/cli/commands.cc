@@ -23,6 +23,9 @@
 #include "domain/microblog.h"
 #include "domain/poll_closer.h"
 #include "domain/scheduled_publisher.h"
+#include "federation/delivery_worker.h"
+#include "federation/fetcher.h"
+#include "federation/inbox.h"
 #include "federation/routes.h"
 #include "http/server.h"
 #include "legal/desk.h"
@@ -63,7 +66,15 @@ struct ServeOptions {
   int64_t schedule_check_seconds = 60;
   std::string onion_location;          // http://<name>.onion, no trailing slash
   bool push_to_loopback_http = false;  // tests: Web Push to http://127.0.0.1
+  std::string federation_proxy;        // socks5h://host:port, or none
+  bool federation_loopback_testing = false;
 };
+
+// Whether `listen` (HOST:PORT) is a loopback address, as --federation-loopback-testing needs.
+bool listens_on_loopback(const std::string& listen) {
+  return listen.starts_with("127.") || listen.starts_with("[::1]:") ||
+         listen.starts_with("localhost:");
+}
 
 // The shield forbids core dumps: a dump of a running server holds tokens and
 // request data in memory.
@@ -123,6 +134,13 @@ int serve(ServeOptions o) {
     if (!base.ok()) return report(base.error());
     o.onion_location = *base;
   }
+  if (o.federation_loopback_testing && !listens_on_loopback(o.listen))
+    return report(bad_request(
+        "--federation-loopback-testing needs a loopback --listen (127.0.0.1:PORT or [::1]:PORT)"));
+  if (!o.federation_proxy.empty() && !o.federation_proxy.starts_with("socks5h://"))
+    return report(
+        bad_request("--federation-proxy must be socks5h://HOST:PORT (the proxy resolves names, so "
+                    "onion services work and no name is looked up here)"));
   auto store = sqlite::SqliteStore::open(o.data_dir);
   if (!store.ok()) return report(store.error());
   timeline::HomeFeeds feeds;
@@ -198,6 +216,11 @@ int serve(ServeOptions o) {
   // Federation's public documents: WebFinger, host-meta, NodeInfo, actors (also at the
   // profile page's URL, for an ActivityPub Accept).
   federation::register_routes(microblog, router, PUBLIUS_VERSION);
+  // Every outgoing federation request goes through the one SSRF-safe fetcher.
+  federation::Fetcher fetcher(
+      {.proxy = o.federation_proxy, .allow_loopback = o.federation_loopback_testing});
+  federation::Inbox inbox(microblog, fetcher);
+  inbox.register_routes(router);
   web_ui.set_profile_alternative(
       [&microblog](const http::Request& req, const domain::Account& account) {
         return federation::actor_if_asked(microblog, req, account);
@@ -212,6 +235,8 @@ int serve(ServeOptions o) {
   // down at once (domain/scheduled_publisher.h).
   domain::ScheduledPublisher scheduled_publisher(microblog,
                                                  std::chrono::seconds(o.schedule_check_seconds));
+  // The federation delivery queue is sent (domain/federation.h).
+  federation::DeliveryWorker delivery_worker(microblog, fetcher);
   http::ServerOptions server_options;
   server_options.listen = o.listen;
   server_options.threads = o.threads;
@@ -530,6 +555,14 @@ int run_cli(int argc, char** argv) {
   serve_cmd->add_flag("--push-to-loopback-http", serve_opts.push_to_loopback_http,
                       "Accept Web Push endpoints at http://127.0.0.1 (tests only: real push "
                       "services are https)");
+  serve_cmd
+      ->add_option("--federation-proxy", serve_opts.federation_proxy,
+                   "socks5h://HOST:PORT through which every outgoing federation request goes "
+                   "(Tor: socks5h://127.0.0.1:9050)")
+      ->envname("PUBLIUS_FEDERATION_PROXY");
+  serve_cmd->add_flag("--federation-loopback-testing", serve_opts.federation_loopback_testing,
+                      "Let federation reach http://127.0.0.1 actors (tests only; needs a "
+                      "loopback --listen)");
 
   std::string backup_dir, backup_out, backup_in, passphrase_file;
   auto* backup_cmd = app.add_subcommand(

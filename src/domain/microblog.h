@@ -16,6 +16,7 @@
 //   lists(), filters(), tags(), media()
 //   reports()        reports to the moderators and their handling
 //   delivery()       fan-out to home feeds and notifying (for the services)
+//   federation()     remote actors, inbound follows, the outgoing delivery queue
 //
 // Thread-safe: the services hold no mutable state of their own beyond the
 // Store and the HomeFeeds, both thread-safe, and an atomic count of uploads in
@@ -27,6 +28,7 @@
 #include "domain/conversations.h"
 #include "domain/credentials.h"
 #include "domain/delivery.h"
+#include "domain/federation.h"
 #include "domain/filters_service.h"
 #include "domain/keys.h"
 #include "domain/lists.h"
@@ -77,6 +79,7 @@ class Microblog {
   Media& media() { return media_; }
   Reports& reports() { return reports_; }
   Delivery& delivery() { return delivery_; }
+  Federation& federation() { return federation_; }
 
  private:
   friend class ServiceBase;
@@ -103,6 +106,7 @@ class Microblog {
   Media media_{*this, config_.media_dir};
   Reports reports_{*this};
   Delivery delivery_{*this};
+  Federation federation_{*this};
 };
 
 }  // namespace publius::domain

@@ -153,6 +153,7 @@ Result<Post> Posts::store_new_post(Post post, const NewPost& request,
   if (post.in_reply_to_id) post_changed(*post.in_reply_to_id);
   PUBLIUS_TRY(mb_.delivery().deliver(post));
   mb_.delivery().announce(effects.notifications);
+  PUBLIUS_TRY(mb_.federation().published(post));
   return post;
 }
 Result<Post> Posts::edit_status(int64_t editor_id, int64_t status_id, const PostChange& change) {
@@ -286,6 +287,7 @@ Result<Post> Posts::delete_status(int64_t requester_id, int64_t status_id) {
   if (post.in_reply_to_id) post_changed(*post.in_reply_to_id);
   account_changed(post.account_id);
   PUBLIUS_TRY(mb_.delivery().announce_deletion(post));
+  PUBLIUS_TRY(mb_.federation().deleted(post));
   return post;
 }
 Result<Context> Posts::context(Viewer viewer, int64_t status_id) {

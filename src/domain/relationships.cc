@@ -109,6 +109,8 @@ Result<Relationship> Relationships::resolve_follow_request(int64_t target_id, in
         mb_.delivery().notify({target_id}, NotificationType::kFollow, requester_id, nullptr));
     feeds_.drop(requester_id);
   }
+  // A remote requester hears the decision.
+  PUBLIUS_TRY(mb_.federation().follow_request_resolved(target_id, requester_id, accept));
   // Reported from the target's side, as Mastodon's authorize/reject endpoints do.
   return relationship(target_id, requester_id);
 }

@@ -1,9 +1,11 @@
 #include "federation/routes.h"
 
 #include "domain/text_format.h"
+#include "federation/activities.h"
 #include "federation/http_signature.h"
 #include "http/errors.h"
 #include "http/params.h"
+#include "util/ids.h"
 #include "util/json_writer.h"
 #include "util/time.h"
 
@@ -201,9 +203,11 @@ std::string actor_json(const domain::Account& a, const store::ActorKey& key,
   return out;
 }
 
-Result<store::ActorKey> make_actor_key() {
-  PUBLIUS_ASSIGN_OR_RETURN(auto pair, generate_rsa_key_pair());
-  return store::ActorKey{std::move(pair.public_pem), std::move(pair.private_pem)};
+// The local account a request's :username names (percent-decoded; no user@host).
+Result<domain::Account> local_account(domain::Microblog& microblog, const http::Request& req) {
+  auto name = http::percent_decode(req.path_param("username"), false);
+  if (!name || name->empty() || name->find('@') != std::string::npos) return not_found();
+  return microblog.accounts().account_by_acct(*name);
 }
 
 }  // namespace
@@ -289,15 +293,32 @@ void register_routes(domain::Microblog& microblog, http::Router& router,
 
   add_public(router, "/users/:username",
              [&microblog, &config](http::Request& req) -> Result<http::Response> {
-               auto name = http::percent_decode(req.path_param("username"), false);
-               if (!name || name->empty() || name->find('@') != std::string::npos)
-                 return not_found();
-               PUBLIUS_ASSIGN_OR_RETURN(auto account, microblog.accounts().account_by_acct(*name));
+               PUBLIUS_ASSIGN_OR_RETURN(auto account, local_account(microblog, req));
                if (auto actor = actor_if_asked(microblog, req, account)) return std::move(*actor);
                // A person's browser: the profile page, as Mastodon redirects.
                return std::move(http::Response::redirect(config.base_url() + "/@" +
                                                          http::url_encode(account.username))
                                     .with_header("Vary", "Accept"));
+             });
+
+  // A post at its ActivityPub id: the Note for an ActivityPub Accept when anyone may see it
+  // (public or unlisted), else the post's page.
+  add_public(router, "/users/:username/statuses/:id",
+             [&microblog, &config](http::Request& req) -> Result<http::Response> {
+               PUBLIUS_ASSIGN_OR_RETURN(auto account, local_account(microblog, req));
+               const auto id = parse_id(req.path_param("id"));
+               if (!id) return not_found();
+               PUBLIUS_ASSIGN_OR_RETURN(auto post,
+                                        microblog.visibility().status(std::nullopt, *id));
+               if (post.account_id != account.id || post.reblog_of_id) return not_found();
+               if (!wants_activity_json(req.header("accept")))
+                 return std::move(http::Response::redirect(config.base_url() + "/@" +
+                                                           http::url_encode(account.username) +
+                                                           "/" + std::to_string(post.id))
+                                      .with_header("Vary", "Accept"));
+               auto res = http::Response::json(note_json(config, account, post));
+               res.content_type = std::string(kActivityJson) + "; charset=utf-8";
+               return std::move(res.with_header("Vary", "Accept"));
              });
 }
 

@@ -13,6 +13,9 @@
 //       with any other Accept a redirect to the profile page /@username, as Mastodon does.
 //       The web UI's profile page /@username answers with the same document for an
 //       ActivityPub Accept (actor_if_asked, which the command line hands the web UI).
+//   GET /users/:username/statuses/:id: a post at its ActivityPub id: the Note for an
+//       ActivityPub Accept when anyone may see the post, a redirect to its page otherwise;
+//       404 for a post not the account's, a boost, or one not public or unlisted.
 // Errors are {"error": "..."} with http/errors.h's status. URLs are built on the instance's
 // public URL (domain::InstanceConfig::base_url).
 #pragma once

@@ -75,6 +75,47 @@ struct ActorKey {
   bool operator==(const ActorKey&) const = default;
 };
 
+// A remote ActivityPub actor (issue 12): an `accounts` row (username "user@host",
+// no password, so no one signs in as it) and what federation needs to address it and
+// check its signatures. Only its public documents: nothing about who reads it.
+struct RemoteActor {
+  int64_t account_id = 0;
+  std::string uri;           // its id, https://host/users/name
+  std::string inbox;         // its own inbox
+  std::string shared_inbox;  // its server's shared inbox; empty: none
+  std::string url;           // its profile page; empty: none
+  std::string key_id;        // https://host/users/name#main-key
+  std::string public_pem;
+  bool operator==(const RemoteActor&) const = default;
+};
+
+// A remote actor's profile, as save_remote_actor() writes it on its account row.
+struct RemoteProfile {
+  std::string acct;  // "user@host"
+  std::string display_name;
+  std::string note;  // plain text
+  bool locked = false;
+  bool bot = false;
+};
+
+// What a queued federation delivery sends: the activity is rendered when it is sent,
+// from the rows it names, so a post deleted before its Create went out is never sent.
+enum class DeliveryKind { kAcceptFollow = 0, kRejectFollow = 1, kCreateNote = 2, kDeleteNote = 3 };
+
+// One POST to one inbox, signed by `account_id` (a local account). `object_id` is the
+// post (kCreateNote, kDeleteNote) or the remote follower's account (kAcceptFollow,
+// kRejectFollow, whose Follow activity `object_uri` names).
+struct FederationDelivery {
+  int64_t id = 0;
+  std::string inbox;
+  DeliveryKind kind = DeliveryKind::kCreateNote;
+  int64_t account_id = 0;
+  int64_t object_id = 0;
+  std::string object_uri;
+  int attempts = 0;  // failed attempts so far
+  bool operator==(const FederationDelivery&) const = default;
+};
+
 // The credentials stored by the hash of their secret that can carry a wrapped
 // copy of their account's secret key; deleting the credential deletes the copy.
 enum class KeyedCredential { kAccessToken, kWebSession, kAuthCode };
@@ -779,6 +820,41 @@ class Store {
   // anything to erase. kInternal when another connection keeps the log busy;
   // the next call tries again.
   virtual Result<bool> erase_deleted() = 0;
+
+  // Federation (issue 12). save_remote_actor() creates the actor's account row and its
+  // RemoteActor, or updates both when `actor.uri` is known; it returns the account id.
+  // kConflict when the acct is another account's. The remote_actor readers find one by
+  // its account, its id or its key id; nullopt when unknown.
+  virtual Result<int64_t> save_remote_actor(const RemoteActor& actor,
+                                            const RemoteProfile& profile) = 0;
+  virtual Result<std::optional<RemoteActor>> remote_actor(int64_t account_id) = 0;
+  virtual Result<std::optional<RemoteActor>> remote_actor_by_uri(std::string_view uri) = 0;
+  virtual Result<std::optional<RemoteActor>> remote_actor_by_key_id(std::string_view key_id) = 0;
+  // The distinct inboxes that reach the remote followers of `account_id`: each
+  // follower's server's shared inbox, or its own inbox when it has none.
+  virtual Result<std::vector<std::string>> follower_inboxes(int64_t account_id) = 0;
+  // The id of the Follow activity by which a remote `follower_id` asked to follow
+  // `target_id`, kept while the request waits; take_follow_activity() returns and
+  // forgets it (nullopt when none).
+  virtual Status keep_follow_activity(int64_t follower_id, int64_t target_id,
+                                      const std::string& uri) = 0;
+  virtual Result<std::optional<std::string>> take_follow_activity(int64_t follower_id,
+                                                                  int64_t target_id) = 0;
+  // The durable delivery queue. enqueue_deliveries() adds each of `deliveries` (ids
+  // ignored) due at `due_ms`, in one transaction. claim_deliveries() hands out up to
+  // `limit` due ones not claimed by anyone else and claims them until now_ms +
+  // lease_ms, so of workers (or processes) claiming at once each gets its own and a
+  // worker that died releases its claims by their expiry. finish_delivery() removes
+  // one (sent, or given up); retry_delivery() counts a failed attempt and makes it
+  // due again at `due_ms`, unclaimed. A delivery goes with its signing account.
+  virtual Status enqueue_deliveries(const std::vector<FederationDelivery>& deliveries,
+                                    int64_t due_ms) = 0;
+  virtual Result<std::vector<FederationDelivery>> claim_deliveries(int64_t now_ms, int64_t lease_ms,
+                                                                   int limit) = 0;
+  virtual Status finish_delivery(int64_t id) = 0;
+  virtual Status retry_delivery(int64_t id, int64_t due_ms) = 0;
+  // When the earliest delivery not claimed is due; nullopt when none waits.
+  virtual Result<std::optional<int64_t>> next_delivery_ms() = 0;
 };
 
 }  // namespace publius::store

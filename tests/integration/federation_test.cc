@@ -181,6 +181,34 @@ TEST_F(FederationIntegration, ProfilePageAnswersActivityPubClientsWithTheActor) 
   EXPECT_EQ(str(v, "type"), "Person");
 }
 
+TEST_F(FederationIntegration, PostIsANoteAtItsUriForActivityPubClients) {
+  auto u = new_user("note");
+  const std::string id = api().post_id(u, "a public note");
+  const std::string uri = std::string(kBase) + "/users/" + u.username + "/statuses/" + id;
+  auto r = api().get("/users/" + u.username + "/statuses/" + id, "", {{"Accept", kActivityAccept}});
+  ASSERT_EQ(r.status, 200) << r;
+  EXPECT_TRUE(starts_with(r.header("content-type"), "application/activity+json"));
+  auto v = json::parse(r.body);
+  EXPECT_EQ(str(v, "type"), "Note");
+  EXPECT_EQ(str(v, "id"), uri);
+  EXPECT_EQ(str(v, "attributedTo"), std::string(kBase) + "/users/" + u.username);
+  EXPECT_TRUE(contains(str(v, "content"), "a public note"));
+  auto page = api().get("/users/" + u.username + "/statuses/" + id, "", {{"Accept", "text/html"}});
+  EXPECT_EQ(page.status, 302) << page;
+  EXPECT_EQ(page.header("location"), std::string(kBase) + "/@" + u.username + "/" + id);
+  // Followers-only and direct posts are not for anyone who asks; another's id is not found.
+  auto other = new_user("note");
+  for (const std::string& hidden : {api().post_id(u, "followers only", {{"visibility", "private"}}),
+                                    api().post_id(u, "direct", {{"visibility", "direct"}})}) {
+    auto refused = api().get("/users/" + u.username + "/statuses/" + hidden, "",
+                             {{"Accept", kActivityAccept}});
+    expect_error(refused, 404);
+  }
+  expect_error(
+      api().get("/users/" + other.username + "/statuses/" + id, "", {{"Accept", kActivityAccept}}),
+      404);
+}
+
 TEST_F(FederationIntegration, UnknownActorIs404Json) {
   for (const char* path :
        {"/users/no_such_user", "/users/no%20such", "/users/a@elsewhere.example"}) {

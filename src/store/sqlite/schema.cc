@@ -634,6 +634,44 @@ CREATE TABLE actor_keys (
   private_pem TEXT NOT NULL
 );
 )sql",
+    // Federation (issue 12): remote actors, each with an accounts row named "user@host"
+    // (no password: no one signs in as it) so that follows, requests and counts work as
+    // for local accounts; the id of a remote's Follow while its request waits (for the
+    // Accept or Reject); and the durable delivery queue, one row per inbox and activity,
+    // naming rows rather than holding content (rendered when sent), claimed until
+    // claimed_until so each is sent once. Only public documents of remote actors are
+    // kept: nothing about who reads what.
+    R"sql(
+CREATE TABLE remote_actors (
+  account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  uri TEXT NOT NULL UNIQUE,
+  inbox TEXT NOT NULL,
+  shared_inbox TEXT NOT NULL DEFAULT '',
+  url TEXT NOT NULL DEFAULT '',
+  key_id TEXT NOT NULL,
+  public_pem TEXT NOT NULL
+);
+CREATE INDEX remote_actors_key ON remote_actors(key_id);
+CREATE TABLE follow_activities (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  target_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  uri TEXT NOT NULL,
+  PRIMARY KEY (account_id, target_id)
+) WITHOUT ROWID;
+CREATE TABLE federation_deliveries (
+  id INTEGER PRIMARY KEY,
+  inbox TEXT NOT NULL,
+  kind INTEGER NOT NULL,
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  object_id INTEGER NOT NULL,
+  object_uri TEXT NOT NULL DEFAULT '',
+  attempts INTEGER NOT NULL DEFAULT 0,
+  due_ms INTEGER NOT NULL,
+  claimed_until_ms INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX federation_deliveries_due ON federation_deliveries(due_ms);
+CREATE INDEX federation_deliveries_account ON federation_deliveries(account_id);
+)sql",
 };
 
 }  // namespace

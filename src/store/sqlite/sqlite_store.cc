@@ -2345,7 +2345,8 @@ Result<InstanceStats> SqliteStore::instance_stats() {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
                            db_.prepare("SELECT COUNT(*), COALESCE(SUM(statuses_count), 0) FROM "
-                                       "accounts"));
+                                       "accounts WHERE id NOT IN (SELECT account_id FROM "
+                                       "remote_actors)"));
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
     return InstanceStats{};
@@ -3436,6 +3437,188 @@ Result<AccountRecords> SqliteStore::account_records(
   }
   PUBLIUS_TRY(snapshot.commit());
   return records;
+}
+
+// ---- Federation ----
+
+namespace {
+
+constexpr const char* kRemoteActorColumns =
+    "account_id, uri, inbox, shared_inbox, url, key_id, public_pem";
+
+// The remote actor whose `column` equals the value `bind` binds as parameter 1.
+Result<std::optional<store::RemoteActor>> remote_actor_where(Db& db, std::string_view column,
+                                                             const Binder& bind) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto s,
+                           db.prepare(std::string("SELECT ") + kRemoteActorColumns +
+                                      " FROM remote_actors WHERE " + std::string(column) + " = ?"));
+  bind(s);
+  if (s.step())
+    return std::optional(store::RemoteActor{s.int64(0), s.text(1), s.text(2), s.text(3), s.text(4),
+                                            s.text(5), s.text(6)});
+  PUBLIUS_TRY(s.status());
+  return std::optional<store::RemoteActor>();
+}
+
+}  // namespace
+
+Result<int64_t> SqliteStore::save_remote_actor(const store::RemoteActor& actor,
+                                               const store::RemoteProfile& profile) {
+  return write([&]() -> Result<int64_t> {
+    std::optional<int64_t> id;
+    {
+      PUBLIUS_ASSIGN_OR_RETURN(auto found,
+                               db_.prepare("SELECT account_id FROM remote_actors WHERE uri = ?"));
+      found.bind(1, actor.uri);
+      if (found.step()) id = found.int64(0);
+      PUBLIUS_TRY(found.status());
+    }
+    if (!id) {
+      // Ids come from the same sequence as local accounts' (home feeds are indexed by them).
+      PUBLIUS_TRY(db_.exec("UPDATE account_id_high_water SET last_id = last_id + 1"));
+      PUBLIUS_TRY(run(db_,
+                      "INSERT INTO accounts (id, username, password_hash, role, created_day) "
+                      "VALUES ((SELECT last_id FROM account_id_high_water), ?, '', 0, ?)",
+                      [&](Stmt& s) { s.bind(1, profile.acct).bind(2, now_day_ms()); }));
+      id = db_.last_insert_id();
+    }
+    PUBLIUS_TRY(run(db_,
+                    "UPDATE accounts SET username = ?, display_name = ?, note = ?, locked = ?, "
+                    "bot = ? WHERE id = ?",
+                    [&](Stmt& s) {
+                      s.bind(1, profile.acct).bind(2, profile.display_name).bind(3, profile.note);
+                      s.bind(4, profile.locked).bind(5, profile.bot).bind(6, *id);
+                    }));
+    PUBLIUS_TRY(run(db_,
+                    "INSERT INTO remote_actors (account_id, uri, inbox, shared_inbox, url, "
+                    "key_id, public_pem) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id) "
+                    "DO UPDATE SET inbox = excluded.inbox, shared_inbox = excluded.shared_inbox, "
+                    "url = excluded.url, key_id = excluded.key_id, "
+                    "public_pem = excluded.public_pem",
+                    [&](Stmt& s) {
+                      s.bind(1, *id).bind(2, actor.uri).bind(3, actor.inbox);
+                      s.bind(4, actor.shared_inbox).bind(5, actor.url).bind(6, actor.key_id);
+                      s.bind(7, actor.public_pem);
+                    }));
+    forget_account(*id);
+    return *id;
+  });
+}
+
+Result<std::optional<store::RemoteActor>> SqliteStore::remote_actor(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  return remote_actor_where(db_, "account_id", [&](Stmt& s) { s.bind(1, account_id); });
+}
+
+Result<std::optional<store::RemoteActor>> SqliteStore::remote_actor_by_uri(std::string_view uri) {
+  std::lock_guard lock(mu_);
+  return remote_actor_where(db_, "uri", [&](Stmt& s) { s.bind(1, uri); });
+}
+
+Result<std::optional<store::RemoteActor>> SqliteStore::remote_actor_by_key_id(
+    std::string_view key_id) {
+  std::lock_guard lock(mu_);
+  return remote_actor_where(db_, "key_id", [&](Stmt& s) { s.bind(1, key_id); });
+}
+
+Result<std::vector<std::string>> SqliteStore::follower_inboxes(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare("SELECT DISTINCT CASE r.shared_inbox WHEN '' THEN r.inbox ELSE "
+                             "r.shared_inbox END FROM follows f JOIN remote_actors r ON "
+                             "r.account_id = f.account_id WHERE f.target_id = ? ORDER BY 1"));
+  stmt.bind(1, account_id);
+  std::vector<std::string> out;
+  while (stmt.step()) out.push_back(stmt.text(0));
+  PUBLIUS_TRY(stmt.status());
+  return out;
+}
+
+Status SqliteStore::keep_follow_activity(int64_t follower_id, int64_t target_id,
+                                         const std::string& uri) {
+  return write([&]() -> Status {
+    return run(db_,
+               "INSERT INTO follow_activities (account_id, target_id, uri) VALUES (?, ?, ?) "
+               "ON CONFLICT (account_id, target_id) DO UPDATE SET uri = excluded.uri",
+               [&](Stmt& s) { s.bind(1, follower_id).bind(2, target_id).bind(3, uri); });
+  });
+}
+
+Result<std::optional<std::string>> SqliteStore::take_follow_activity(int64_t follower_id,
+                                                                     int64_t target_id) {
+  return write([&]() -> Result<std::optional<std::string>> {
+    PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                             db_.prepare("DELETE FROM follow_activities WHERE account_id = ? "
+                                         "AND target_id = ? RETURNING uri"));
+    stmt.bind(1, follower_id).bind(2, target_id);
+    std::optional<std::string> uri;
+    if (stmt.step()) uri = stmt.text(0);
+    PUBLIUS_TRY(stmt.status());
+    return uri;
+  });
+}
+
+Status SqliteStore::enqueue_deliveries(const std::vector<store::FederationDelivery>& deliveries,
+                                       int64_t due_ms) {
+  if (deliveries.empty()) return ok_status();
+  return write([&]() -> Status {
+    PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                             db_.prepare("INSERT INTO federation_deliveries (inbox, kind, "
+                                         "account_id, object_id, object_uri, due_ms) VALUES "
+                                         "(?, ?, ?, ?, ?, ?)"));
+    for (const auto& d : deliveries) {
+      stmt.reset();
+      stmt.bind(1, d.inbox).bind(2, static_cast<int64_t>(d.kind)).bind(3, d.account_id);
+      stmt.bind(4, d.object_id).bind(5, d.object_uri).bind(6, due_ms);
+      PUBLIUS_TRY(stmt.run());
+    }
+    return ok_status();
+  });
+}
+
+Result<std::vector<store::FederationDelivery>> SqliteStore::claim_deliveries(int64_t now_ms,
+                                                                             int64_t lease_ms,
+                                                                             int limit) {
+  return write([&]() -> Result<std::vector<store::FederationDelivery>> {
+    PUBLIUS_ASSIGN_OR_RETURN(
+        auto stmt,
+        db_.prepare("UPDATE federation_deliveries SET claimed_until_ms = ?1 WHERE id IN "
+                    "(SELECT id FROM federation_deliveries WHERE due_ms <= ?2 AND "
+                    "claimed_until_ms <= ?2 ORDER BY due_ms LIMIT ?3) RETURNING id, inbox, "
+                    "kind, account_id, object_id, object_uri, attempts"));
+    stmt.bind(1, now_ms + lease_ms).bind(2, now_ms).bind(3, static_cast<int64_t>(limit));
+    std::vector<store::FederationDelivery> out;
+    while (stmt.step())
+      out.push_back({stmt.int64(0), stmt.text(1), static_cast<store::DeliveryKind>(stmt.int64(2)),
+                     stmt.int64(3), stmt.int64(4), stmt.text(5), static_cast<int>(stmt.int64(6))});
+    PUBLIUS_TRY(stmt.status());
+    return out;
+  });
+}
+
+Status SqliteStore::finish_delivery(int64_t id) {
+  return write([&]() -> Status {
+    return run(db_, "DELETE FROM federation_deliveries WHERE id = ?",
+               [&](Stmt& s) { s.bind(1, id); });
+  });
+}
+
+Status SqliteStore::retry_delivery(int64_t id, int64_t due_ms) {
+  return write([&]() -> Status {
+    return run(db_,
+               "UPDATE federation_deliveries SET attempts = attempts + 1, due_ms = ?, "
+               "claimed_until_ms = 0 WHERE id = ?",
+               [&](Stmt& s) { s.bind(1, due_ms).bind(2, id); });
+  });
+}
+
+Result<std::optional<int64_t>> SqliteStore::next_delivery_ms() {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT min(max(due_ms, claimed_until_ms)) FROM "
+                                                  "federation_deliveries"));
+  if (stmt.step()) return stmt.optional_int64(0);
+  PUBLIUS_TRY(stmt.status());
+  return std::optional<int64_t>();
 }
 
 }  // namespace publius::sqlite

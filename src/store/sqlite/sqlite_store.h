@@ -284,6 +284,24 @@ class SqliteStore final : public store::Store {
   Status revoke_tokens_of(int64_t account_id) override;
   Status delete_account(int64_t account_id) override;
   Result<bool> erase_deleted() override;
+  Result<int64_t> save_remote_actor(const store::RemoteActor& actor,
+                                    const store::RemoteProfile& profile) override;
+  Result<std::optional<store::RemoteActor>> remote_actor(int64_t account_id) override;
+  Result<std::optional<store::RemoteActor>> remote_actor_by_uri(std::string_view uri) override;
+  Result<std::optional<store::RemoteActor>> remote_actor_by_key_id(
+      std::string_view key_id) override;
+  Result<std::vector<std::string>> follower_inboxes(int64_t account_id) override;
+  Status keep_follow_activity(int64_t follower_id, int64_t target_id,
+                              const std::string& uri) override;
+  Result<std::optional<std::string>> take_follow_activity(int64_t follower_id,
+                                                          int64_t target_id) override;
+  Status enqueue_deliveries(const std::vector<store::FederationDelivery>& deliveries,
+                            int64_t due_ms) override;
+  Result<std::vector<store::FederationDelivery>> claim_deliveries(int64_t now_ms, int64_t lease_ms,
+                                                                  int limit) override;
+  Status finish_delivery(int64_t id) override;
+  Status retry_delivery(int64_t id, int64_t due_ms) override;
+  Result<std::optional<int64_t>> next_delivery_ms() override;
 
  private:
   explicit SqliteStore(Db db);

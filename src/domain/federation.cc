@@ -1,0 +1,174 @@
+// Federation: remote actors, inbound follows and the delivery queue (federation.h).
+#include "domain/federation.h"
+
+#include <algorithm>
+
+#include "domain/microblog.h"
+#include "domain/store_errors.h"
+#include "util/time.h"
+
+namespace publius::domain {
+namespace {
+
+std::string lowercase(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// A remote username as ActivityPub servers make them: Mastodon's letters, digits and
+// underscores, plus the dots and dashes others allow.
+bool plausible_remote_username(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+  });
+}
+
+}  // namespace
+
+std::string url_origin(std::string_view url) {
+  const auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return {};
+  const std::string scheme = lowercase(url.substr(0, scheme_end));
+  if (scheme != "https" && scheme != "http") return {};
+  const auto rest = url.substr(scheme_end + 3);
+  const auto authority = rest.substr(0, rest.find_first_of("/?#"));
+  if (authority.empty() || authority.find('@') != std::string_view::npos) return {};
+  return scheme + "://" + lowercase(authority);
+}
+
+Result<int64_t> Federation::save_remote_actor(const RemoteActorDocument& actor) {
+  const std::string origin = url_origin(actor.uri);
+  if (origin.empty()) return unprocessable("Actor id is not an http(s) URL");
+  if (origin == url_origin(config_.base_url())) return unprocessable("Actor is on this server");
+  if (actor.key_owner != actor.uri) return unprocessable("Key owner is not the actor");
+  if (url_origin(actor.key_id) != origin) return unprocessable("Key is on another host");
+  if (url_origin(actor.inbox) != origin) return unprocessable("Inbox is on another host");
+  if (!actor.shared_inbox.empty() && url_origin(actor.shared_inbox) != origin)
+    return unprocessable("Shared inbox is on another host");
+  if (!plausible_remote_username(actor.preferred_username))
+    return unprocessable("Actor has no usable preferredUsername");
+  store::RemoteActor stored{.uri = actor.uri,
+                            .inbox = actor.inbox,
+                            .shared_inbox = actor.shared_inbox,
+                            .url = url_origin(actor.url) == origin ? actor.url : std::string(),
+                            .key_id = actor.key_id,
+                            .public_pem = actor.public_pem};
+  // user@host, the host with its port as Mastodon names accounts.
+  const std::string acct = actor.preferred_username + "@" + origin.substr(origin.find("://") + 3);
+  store::RemoteProfile profile{.acct = acct,
+                               .display_name = actor.name,
+                               .note = actor.summary_text,
+                               .locked = actor.locked,
+                               .bot = actor.bot};
+  PUBLIUS_ASSIGN_OR_RETURN(auto id, phrase_store_error(store_.save_remote_actor(stored, profile)));
+  account_changed(id);
+  return id;
+}
+
+Result<std::optional<store::RemoteActor>> Federation::remote_actor(int64_t account_id) {
+  return store_.remote_actor(account_id);
+}
+Result<std::optional<store::RemoteActor>> Federation::remote_actor_by_uri(std::string_view uri) {
+  return store_.remote_actor_by_uri(uri);
+}
+Result<std::optional<store::RemoteActor>> Federation::remote_actor_by_key_id(
+    std::string_view key_id) {
+  return store_.remote_actor_by_key_id(key_id);
+}
+
+Status Federation::receive_follow(int64_t remote_id, int64_t local_id,
+                                  std::string_view follow_uri) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto local, store_.remote_actor(local_id));
+  if (local) return unprocessable("Follow of an account that is not on this server");
+  auto followed = mb_.relationships().follow(remote_id, local_id, true, false);
+  if (!followed.ok()) {
+    // A block (or a vanished account) refuses the follow: the follower hears so.
+    if (followed.error().code != ErrorCode::kForbidden) return followed.take_error();
+    return answer_follow(local_id, remote_id, follow_uri, false);
+  }
+  if (followed->requested) {
+    return store_.keep_follow_activity(remote_id, local_id, std::string(follow_uri));
+  }
+  return answer_follow(local_id, remote_id, follow_uri, followed->following);
+}
+
+Status Federation::receive_undo_follow(int64_t remote_id, int64_t local_id) {
+  PUBLIUS_TRY(mb_.relationships().unfollow(remote_id, local_id));
+  // A request still waiting is withdrawn with it; its Follow's id goes too.
+  PUBLIUS_TRY(store_.resolve_follow_request(remote_id, local_id, false));
+  PUBLIUS_TRY(store_.take_follow_activity(remote_id, local_id));
+  return ok_status();
+}
+
+Status Federation::follow_request_resolved(int64_t target_id, int64_t requester_id, bool accepted) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto uri, store_.take_follow_activity(requester_id, target_id));
+  if (!uri) return ok_status();  // a local requester, or none asked by federation
+  return answer_follow(target_id, requester_id, *uri, accepted);
+}
+
+Status Federation::answer_follow(int64_t local_id, int64_t remote_id, std::string_view follow_uri,
+                                 bool accepted) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(remote_id));
+  if (!remote) return ok_status();
+  store::FederationDelivery d{
+      .inbox = remote->inbox,
+      .kind = accepted ? store::DeliveryKind::kAcceptFollow : store::DeliveryKind::kRejectFollow,
+      .account_id = local_id,
+      .object_id = remote_id,
+      .object_uri = std::string(follow_uri)};
+  return store_.enqueue_deliveries({d}, now_ms());
+}
+
+Result<bool> Federation::federated(const Post& post) {
+  if (post.reblog_of_id || post.visibility == Visibility::kDirect) return false;
+  PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(post.account_id));
+  return !remote.has_value();
+}
+
+Status Federation::to_follower_inboxes(const Post& post, store::DeliveryKind kind) {
+  PUBLIUS_ASSIGN_OR_RETURN(bool federate, federated(post));
+  if (!federate) return ok_status();
+  PUBLIUS_ASSIGN_OR_RETURN(auto inboxes, store_.follower_inboxes(post.account_id));
+  std::vector<store::FederationDelivery> deliveries;
+  for (auto& inbox : inboxes)
+    deliveries.push_back({.inbox = std::move(inbox),
+                          .kind = kind,
+                          .account_id = post.account_id,
+                          .object_id = post.id});
+  return store_.enqueue_deliveries(deliveries, now_ms());
+}
+
+Status Federation::published(const Post& post) {
+  return to_follower_inboxes(post, store::DeliveryKind::kCreateNote);
+}
+
+Status Federation::deleted(const Post& post) {
+  return to_follower_inboxes(post, store::DeliveryKind::kDeleteNote);
+}
+
+Result<std::vector<store::FederationDelivery>> Federation::claim_deliveries(int64_t now_ms,
+                                                                            int limit) {
+  return store_.claim_deliveries(now_ms, kClaimLeaseMs, limit);
+}
+
+Status Federation::delivered(int64_t delivery_id) { return store_.finish_delivery(delivery_id); }
+
+Status Federation::delivery_failed(const store::FederationDelivery& delivery, int64_t now_ms) {
+  if (delivery.attempts + 1 >= kMaxAttempts) return store_.finish_delivery(delivery.id);
+  return store_.retry_delivery(delivery.id, now_ms + (kFirstRetryDelayMs << delivery.attempts));
+}
+
+Result<std::optional<int64_t>> Federation::next_delivery_ms() { return store_.next_delivery_ms(); }
+
+Result<std::optional<Post>> Federation::post_to_deliver(int64_t post_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, store_.status_by_id(post_id));
+  if (!post) return std::optional<Post>();
+  PUBLIUS_ASSIGN_OR_RETURN(bool federate, federated(*post));
+  if (!federate) return std::optional<Post>();
+  return post;
+}
+
+}  // namespace publius::domain

@@ -1,0 +1,106 @@
+// Federation: the rules of exchanges with other ActivityPub servers (issue 12) that
+// are not about their wire format (federation/ parses, verifies signatures and
+// renders; it decides nothing here).
+//
+// Remote actors are accounts (store::RemoteActor): an accounts row named "user@host"
+// with no password, so follows, follow requests, counts and the Mastodon API treat
+// them as any account. An actor is kept only when everything it names for itself
+// (its key and the key's owner, its inboxes) is on its own host, so no server can
+// speak for another's actors.
+//
+// Inbound: a remote Follow follows a local account as a local follow would (a
+// request for a locked account, a refusal where a block stands) and answers it: an
+// Accept at once for an unlocked account, an Accept or Reject when the local owner
+// decides the request (Relationships::resolve_follow_request tells
+// follow_request_resolved), a Reject for a refused follow. Undo(Follow) ends the
+// follow or withdraws the request.
+//
+// Outbound: the durable delivery queue (store::FederationDelivery). A local post
+// that is public, unlisted or followers-only goes to the inbox of every server where
+// its author has followers, once per server (shared inboxes); so does its deletion.
+// Direct posts are never queued: their plaintext must not sit in a durable queue,
+// and remote direct addressing is not federated yet. Boosts are not federated yet.
+// Deliveries are claimed so each is sent once, and a failed one is tried again after
+// exponentially growing delays (kFirstRetryDelayMs doubled each time), for days,
+// then dropped.
+//
+// Thread-safe as every service.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/service.h"
+
+namespace publius::domain {
+
+// What federation/ read from a remote actor document.
+struct RemoteActorDocument {
+  std::string uri;
+  std::string preferred_username;
+  std::string name;
+  std::string summary_text;  // the summary's HTML reduced to plain text
+  std::string inbox;
+  std::string shared_inbox;  // empty: none
+  std::string url;
+  bool locked = false;  // manuallyApprovesFollowers
+  bool bot = false;     // a Service or Application actor
+  std::string key_id;
+  std::string key_owner;
+  std::string public_pem;
+};
+
+// The scheme and authority of an http(s) URL, lowercased ("https://example.com:8443");
+// empty when `url` is not one.
+std::string url_origin(std::string_view url);
+
+class Federation final : private ServiceBase {
+ public:
+  static constexpr int64_t kFirstRetryDelayMs = 30'000;
+  static constexpr int kMaxAttempts = 15;  // the last about 6 days after the first
+  // How long a claimed delivery stays the claimant's before another may take it.
+  static constexpr int64_t kClaimLeaseMs = 5 * 60'000;
+
+  explicit Federation(Microblog& microblog) : ServiceBase(microblog) {}
+
+  // Keeps (creates or updates) the actor and its profile; returns its account id.
+  // kUnprocessable when the key or an inbox is on another host than the actor's id,
+  // the key's owner is not the actor, the actor is on this server, or its
+  // preferredUsername is not a plausible name; kConflict when another actor already
+  // holds its user@host.
+  Result<int64_t> save_remote_actor(const RemoteActorDocument& actor);
+  Result<std::optional<store::RemoteActor>> remote_actor(int64_t account_id);
+  Result<std::optional<store::RemoteActor>> remote_actor_by_uri(std::string_view uri);
+  Result<std::optional<store::RemoteActor>> remote_actor_by_key_id(std::string_view key_id);
+
+  // Inbound activities, from a verified remote actor to a local account.
+  Status receive_follow(int64_t remote_id, int64_t local_id, std::string_view follow_uri);
+  Status receive_undo_follow(int64_t remote_id, int64_t local_id);
+
+  // What the services tell once a change is durable.
+  Status published(const Post& post);
+  Status deleted(const Post& post);
+  Status follow_request_resolved(int64_t target_id, int64_t requester_id, bool accepted);
+
+  // The delivery worker's (federation/delivery_worker.h).
+  Result<std::vector<store::FederationDelivery>> claim_deliveries(int64_t now_ms, int limit);
+  Status delivered(int64_t delivery_id);
+  // Counts a failed attempt: due again after the next delay, or dropped after the last.
+  Status delivery_failed(const store::FederationDelivery& delivery, int64_t now_ms);
+  Result<std::optional<int64_t>> next_delivery_ms();
+  // The post a delivery names, when it still exists and may be federated; nullopt
+  // when it is gone (its Create is then not sent).
+  Result<std::optional<Post>> post_to_deliver(int64_t post_id);
+
+ private:
+  // Whether the post is one federation sends: a local author's own post, not a boost,
+  // not direct.
+  Result<bool> federated(const Post& post);
+  Status to_follower_inboxes(const Post& post, store::DeliveryKind kind);
+  Status answer_follow(int64_t local_id, int64_t remote_id, std::string_view follow_uri,
+                       bool accepted);
+};
+
+}  // namespace publius::domain

@@ -1,0 +1,244 @@
+#include "federation/activities.h"
+
+#include <boost/json.hpp>
+
+#include "federation/http_signature.h"
+#include "util/crypto.h"
+#include "util/json_writer.h"
+#include "util/time.h"
+
+namespace publius::federation {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::string_view kActivityStreams = "https://www.w3.org/ns/activitystreams";
+constexpr std::string_view kPublic = "https://www.w3.org/ns/activitystreams#Public";
+
+std::string actor_of(const domain::InstanceConfig& config, std::string_view username) {
+  return config.base_url() + "/users/" + std::string(username);
+}
+
+// A string member, or empty when absent or not a string.
+std::string string_at(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+// A link member: a string, or an object with an href (as some servers write url).
+std::string link_at(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (!v) return {};
+  if (v->is_string()) return std::string(v->as_string());
+  if (v->is_object()) return string_at(v->as_object(), "href");
+  return {};
+}
+
+const json::object* public_key_of(const json::object& actor) {
+  const auto* key = actor.if_contains("publicKey");
+  if (!key) return nullptr;
+  if (key->is_object()) return &key->as_object();
+  if (key->is_array() && !key->as_array().empty() && key->as_array().front().is_object())
+    return &key->as_array().front().as_object();
+  return nullptr;
+}
+
+// The addressing of a post's visibility, as Mastodon writes it.
+void write_addressing(JsonWriter& w, const std::string& followers, domain::Visibility v) {
+  w.key("to").begin_array();
+  if (v == domain::Visibility::kPublic)
+    w.string(kPublic);
+  else
+    w.string(followers);
+  w.end_array().key("cc").begin_array();
+  if (v == domain::Visibility::kPublic) w.string(followers);
+  if (v == domain::Visibility::kUnlisted) w.string(kPublic);
+  w.end_array();
+}
+
+// The Note of `post`; with `as_document`, with its own @context (served alone, not
+// inside an activity).
+void write_note(JsonWriter& w, const domain::InstanceConfig& config, const domain::Account& author,
+                const domain::Post& post, bool as_document) {
+  const std::string actor = actor_of(config, author.username);
+  w.begin_object();
+  if (as_document) w.field("@context", kActivityStreams);
+  w.field("id", note_uri(config, author.username, post.id))
+      .field("type", "Note")
+      .field("attributedTo", actor)
+      .field("url", config.base_url() + "/@" + author.username + "/" + std::to_string(post.id))
+      .field("published", format_iso8601_ms(post.created_ms))
+      .field("content", post.html)
+      .field("sensitive", post.sensitive);
+  if (post.spoiler_text.empty())
+    w.field_null("summary");
+  else
+    w.field("summary", post.spoiler_text);
+  if (!post.language.empty())
+    w.key("contentMap").begin_object().field(post.language, post.html).end_object();
+  write_addressing(w, actor + "/followers", post.visibility);
+  w.end_object();
+}
+
+}  // namespace
+
+Result<store::ActorKey> make_actor_key() {
+  PUBLIUS_ASSIGN_OR_RETURN(auto pair, generate_rsa_key_pair());
+  return store::ActorKey{std::move(pair.public_pem), std::move(pair.private_pem)};
+}
+
+std::string html_to_text(std::string_view html) {
+  std::string out;
+  size_t i = 0;
+  std::string_view skipping;  // "script" or "style" while inside one
+  while (i < html.size()) {
+    if (html[i] == '<') {
+      const size_t end = html.find('>', i);
+      if (end == std::string_view::npos) break;
+      std::string tag = ascii_lowercase(html.substr(i + 1, end - i - 1));
+      const bool closing = !tag.empty() && tag.front() == '/';
+      std::string name = tag.substr(closing ? 1 : 0);
+      name = name.substr(0, name.find_first_of(" \t\n/"));
+      if (!skipping.empty()) {
+        if (closing && name == skipping) skipping = {};
+      } else if (!closing && (name == "script" || name == "style")) {
+        skipping = name == "script" ? "script" : "style";
+      } else if (name == "br" || (closing && name == "p")) {
+        out += '\n';
+      }
+      i = end + 1;
+      continue;
+    }
+    if (!skipping.empty()) {
+      ++i;
+      continue;
+    }
+    if (html[i] == '&') {
+      static constexpr std::pair<std::string_view, std::string_view> kEntities[] = {
+          {"&amp;", "&"}, {"&lt;", "<"},   {"&gt;", ">"},  {"&quot;", "\""},
+          {"&#39;", "'"}, {"&apos;", "'"}, {"&nbsp;", " "}};
+      bool decoded = false;
+      for (const auto& [entity, text] : kEntities) {
+        if (html.substr(i, entity.size()) == entity) {
+          out += text;
+          i += entity.size();
+          decoded = true;
+          break;
+        }
+      }
+      if (decoded) continue;
+    }
+    out += html[i++];
+  }
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+Result<domain::RemoteActorDocument> parse_actor(std::string_view text) {
+  boost::system::error_code ec;
+  const json::value value = json::parse(text, ec);
+  if (ec || !value.is_object()) return bad_request("Actor document is not a JSON object");
+  const auto& o = value.as_object();
+  const std::string type = string_at(o, "type");
+  if (type != "Person" && type != "Service" && type != "Application" && type != "Group" &&
+      type != "Organization")
+    return bad_request("Not an actor");
+  domain::RemoteActorDocument d;
+  d.uri = string_at(o, "id");
+  d.preferred_username = string_at(o, "preferredUsername");
+  d.name = html_to_text(string_at(o, "name"));
+  d.summary_text = html_to_text(string_at(o, "summary"));
+  d.inbox = string_at(o, "inbox");
+  if (const auto* endpoints = o.if_contains("endpoints"); endpoints && endpoints->is_object())
+    d.shared_inbox = string_at(endpoints->as_object(), "sharedInbox");
+  d.url = link_at(o, "url");
+  if (const auto* locked = o.if_contains("manuallyApprovesFollowers"); locked && locked->is_bool())
+    d.locked = locked->as_bool();
+  d.bot = type == "Service" || type == "Application";
+  const json::object* key = public_key_of(o);
+  if (d.uri.empty() || d.inbox.empty() || !key) return bad_request("Actor lacks id, inbox or key");
+  d.key_id = string_at(*key, "id");
+  d.key_owner = string_at(*key, "owner");
+  d.public_pem = string_at(*key, "publicKeyPem");
+  if (d.key_id.empty() || d.public_pem.empty()) return bad_request("Actor key unreadable");
+  return d;
+}
+
+std::string note_uri(const domain::InstanceConfig& config, std::string_view username,
+                     int64_t post_id) {
+  return actor_of(config, username) + "/statuses/" + std::to_string(post_id);
+}
+
+std::string note_json(const domain::InstanceConfig& config, const domain::Account& author,
+                      const domain::Post& post) {
+  std::string out;
+  JsonWriter w(out);
+  write_note(w, config, author, post, true);
+  return out;
+}
+
+std::string create_note_json(const domain::InstanceConfig& config, const domain::Account& author,
+                             const domain::Post& post) {
+  const std::string actor = actor_of(config, author.username);
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object()
+      .field("@context", kActivityStreams)
+      .field("id", note_uri(config, author.username, post.id) + "/activity")
+      .field("type", "Create")
+      .field("actor", actor)
+      .field("published", format_iso8601_ms(post.created_ms));
+  write_addressing(w, actor + "/followers", post.visibility);
+  w.key("object");
+  write_note(w, config, author, post, false);
+  w.end_object();
+  return out;
+}
+
+std::string delete_note_json(const domain::InstanceConfig& config, const domain::Account& author,
+                             int64_t post_id) {
+  const std::string uri = note_uri(config, author.username, post_id);
+  std::string out;
+  JsonWriter(out)
+      .begin_object()
+      .field("@context", kActivityStreams)
+      .field("id", uri + "#delete")
+      .field("type", "Delete")
+      .field("actor", actor_of(config, author.username))
+      .key("to")
+      .begin_array()
+      .string(kPublic)
+      .end_array()
+      .key("object")
+      .begin_object()
+      .field("id", uri)
+      .field("type", "Tombstone")
+      .end_object()
+      .end_object();
+  return out;
+}
+
+std::string follow_answer_json(const domain::InstanceConfig& config,
+                               const domain::Account& followed, std::string_view follower_uri,
+                               std::string_view follow_uri, bool accepted) {
+  const std::string actor = actor_of(config, followed.username);
+  const std::string type = accepted ? "Accept" : "Reject";
+  std::string out;
+  JsonWriter(out)
+      .begin_object()
+      .field("@context", kActivityStreams)
+      .field("id", actor + "#" + ascii_lowercase(type) + "s/follows/" + random_token(12))
+      .field("type", type)
+      .field("actor", actor)
+      .key("object")
+      .begin_object()
+      .field("id", follow_uri)
+      .field("type", "Follow")
+      .field("actor", follower_uri)
+      .field("object", actor)
+      .end_object()
+      .end_object();
+  return out;
+}
+
+}  // namespace publius::federation

@@ -1,0 +1,52 @@
+// ActivityPub documents in and out: reading a remote actor document, and rendering
+// the activities this server sends (Accept/Reject of a Follow, Create and Delete of
+// a Note) and the Note itself. Pure functions over domain values; thread-safe.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "domain/federation.h"
+#include "domain/model.h"
+#include "domain/types.h"
+#include "store/store.h"
+#include "util/result.h"
+
+namespace publius::federation {
+
+// A fresh RSA-2048 actor key for a local account (Accounts::actor_key makes one on first
+// need with this).
+Result<store::ActorKey> make_actor_key();
+
+// `html` as plain text: tags dropped (their contents kept, but for script and style),
+// <br> and the end of a <p> as line breaks, the common character references decoded.
+// What a remote summary becomes before it is stored: rendered again like a local note,
+// nothing of the remote markup reaches a reader.
+std::string html_to_text(std::string_view html);
+
+// Reads an actor document (a Person, Service, Application, Group or Organization with
+// an inbox and a publicKey). kBadRequest when it is not JSON or not such an actor.
+// The host rules (key and inboxes on the actor's host) are the domain's
+// (Federation::save_remote_actor).
+Result<domain::RemoteActorDocument> parse_actor(std::string_view json);
+
+// The URL of a local post as ActivityPub names it: <actor>/statuses/<id>.
+std::string note_uri(const domain::InstanceConfig& config, std::string_view username,
+                     int64_t post_id);
+
+// The Note of a local post (public, unlisted or followers-only), addressed as
+// Mastodon addresses its visibility.
+std::string note_json(const domain::InstanceConfig& config, const domain::Account& author,
+                      const domain::Post& post);
+// Create(Note) and Delete(Tombstone) of a post, by its author.
+std::string create_note_json(const domain::InstanceConfig& config, const domain::Account& author,
+                             const domain::Post& post);
+std::string delete_note_json(const domain::InstanceConfig& config, const domain::Account& author,
+                             int64_t post_id);
+// Accept or Reject of the Follow `follow_uri` by `follower_uri` of the local `followed`.
+std::string follow_answer_json(const domain::InstanceConfig& config,
+                               const domain::Account& followed, std::string_view follower_uri,
+                               std::string_view follow_uri, bool accepted);
+
+}  // namespace publius::federation

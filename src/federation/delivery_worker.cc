@@ -1,0 +1,99 @@
+#include "federation/delivery_worker.h"
+
+#include "federation/activities.h"
+#include "federation/http_signature.h"
+#include "federation/routes.h"
+#include "util/time.h"
+
+namespace publius::federation {
+
+DeliveryWorker::DeliveryWorker(domain::Microblog& microblog, const Fetcher& fetcher,
+                               DeliveryWorkerOptions options)
+    : microblog_(microblog),
+      fetcher_(fetcher),
+      options_(options),
+      thread_([this] { return pass(); }) {}
+
+DeliveryWorker::~DeliveryWorker() { stopping_ = true; }
+
+std::chrono::milliseconds DeliveryWorker::pass() {
+  auto& federation = microblog_.federation();
+  // Reading when the next is due costs no write; only a due delivery is claimed.
+  const int64_t now = now_ms();
+  auto next = federation.next_delivery_ms();
+  if (!next.ok() || !next->has_value()) return options_.poll_interval;
+  if (**next > now)
+    return std::min(options_.poll_interval, std::chrono::milliseconds(**next - now));
+  auto claimed = federation.claim_deliveries(now, options_.batch);
+  if (!claimed.ok()) return options_.poll_interval;
+  for (const auto& d : *claimed) {
+    if (stopping_) break;
+    if (send(d) == Outcome::kDone)
+      (void)federation.delivered(d.id);
+    else
+      (void)federation.delivery_failed(d, now_ms());
+  }
+  return claimed->empty() ? options_.poll_interval : std::chrono::milliseconds(0);
+}
+
+Result<std::optional<std::string>> DeliveryWorker::render(
+    const store::FederationDelivery& delivery) {
+  using Kind = store::DeliveryKind;
+  const auto& config = microblog_.config();
+  PUBLIUS_ASSIGN_OR_RETURN(auto author, microblog_.accounts().account(delivery.account_id));
+  switch (delivery.kind) {
+    case Kind::kAcceptFollow:
+    case Kind::kRejectFollow: {
+      PUBLIUS_ASSIGN_OR_RETURN(auto follower,
+                               microblog_.federation().remote_actor(delivery.object_id));
+      if (!follower) return std::optional<std::string>();
+      return std::optional(follow_answer_json(config, author, follower->uri, delivery.object_uri,
+                                              delivery.kind == Kind::kAcceptFollow));
+    }
+    case Kind::kCreateNote: {
+      PUBLIUS_ASSIGN_OR_RETURN(auto post,
+                               microblog_.federation().post_to_deliver(delivery.object_id));
+      if (!post) return std::optional<std::string>();
+      return std::optional(create_note_json(config, author, *post));
+    }
+    case Kind::kDeleteNote:
+      return std::optional(delete_note_json(config, author, delivery.object_id));
+  }
+  return std::optional<std::string>();
+}
+
+DeliveryWorker::Outcome DeliveryWorker::send(const store::FederationDelivery& delivery) {
+  auto body = render(delivery);
+  if (!body.ok()) {
+    // Its account or post is gone (not found): nothing to send. A storage error: later.
+    return body.error().code == ErrorCode::kNotFound ? Outcome::kDone : Outcome::kRetry;
+  }
+  if (!*body) return Outcome::kDone;
+  auto url = parse_url(delivery.inbox);
+  if (!url.ok()) return Outcome::kDone;
+  auto author = microblog_.accounts().account(delivery.account_id);
+  if (!author.ok()) return Outcome::kRetry;
+  auto key = microblog_.accounts().actor_key(delivery.account_id, make_actor_key);
+  if (!key.ok()) return Outcome::kRetry;
+  const std::string host = url->authority();
+  auto signed_headers =
+      sign_request({.method = "POST", .target = url->target, .host = host, .body = **body},
+                   actor_url(microblog_.config(), author->username) + "#main-key", key->private_pem,
+                   now_ms() / 1000);
+  if (!signed_headers.ok()) return Outcome::kRetry;
+  auto response = fetcher_.fetch(
+      {.method = "POST",
+       .url = delivery.inbox,
+       .headers = {"Content-Type: application/activity+json", "Accept: application/activity+json",
+                   "Date: " + signed_headers->date, "Digest: " + signed_headers->digest,
+                   "Signature: " + signed_headers->signature},
+       .body = std::move(**body)});
+  if (!response.ok())
+    return response.error().code == ErrorCode::kUnavailable ? Outcome::kRetry : Outcome::kDone;
+  const long status = response->status;
+  if (status >= 200 && status < 300) return Outcome::kDone;
+  if (status == 408 || status == 429 || status >= 500) return Outcome::kRetry;
+  return Outcome::kDone;  // refused for good (4xx)
+}
+
+}  // namespace publius::federation

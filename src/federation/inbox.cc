@@ -1,0 +1,167 @@
+#include "federation/inbox.h"
+
+#include "federation/activities.h"
+#include "federation/routes.h"
+#include "http/errors.h"
+#include "http/params.h"
+#include "util/time.h"
+
+namespace publius::federation {
+namespace {
+
+namespace json = boost::json;
+
+std::string string_at(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+// An activity's object as a URL: the string itself, or an embedded object's id.
+std::string object_id(const json::object& activity) {
+  const auto* v = activity.if_contains("object");
+  if (!v) return {};
+  if (v->is_string()) return std::string(v->as_string());
+  if (v->is_object()) return string_at(v->as_object(), "id");
+  return {};
+}
+
+// The request as the verifier reads it; `target` (path and query) is kept by the caller.
+IncomingRequest incoming(const http::Request& request, const std::string& target) {
+  return {.method = request.method,
+          .target = target,
+          .header = [&request](std::string_view name) -> std::optional<std::string_view> {
+            for (const auto& [k, v] : request.headers)
+              if (k == name) return std::string_view(v);
+            return std::nullopt;
+          },
+          .body = request.body};
+}
+
+}  // namespace
+
+Inbox::Inbox(domain::Microblog& microblog, const Fetcher& fetcher, InboxOptions options)
+    : microblog_(microblog), fetcher_(fetcher), options_(options) {}
+
+void Inbox::register_routes(http::Router& router) {
+  const auto route = [this](bool shared) {
+    return [this, shared](http::Request& req) {
+      std::string username;
+      if (!shared) {
+        auto name = http::percent_decode(req.path_param("username"), false);
+        if (!name || name->empty()) return http::error_response(not_found());
+        username = std::move(*name);
+      }
+      auto res = receive(req, username);
+      return res.ok() ? std::move(res).value() : http::error_response(res.error());
+    };
+  };
+  router.add("POST", "/users/:username/inbox", http::Policy::anyone(), route(false));
+  router.add("POST", "/inbox", http::Policy::anyone(), route(true));
+}
+
+Result<http::Response> Inbox::receive(const http::Request& request, std::string_view username) {
+  if (request.body.size() > options_.max_body_bytes)
+    return Error{ErrorCode::kPayloadTooLarge, "Activity too large"};
+  if (!username.empty()) PUBLIUS_TRY(microblog_.accounts().account_by_acct(username));
+  PUBLIUS_ASSIGN_OR_RETURN(auto sender, verified_sender(request));
+  boost::system::error_code ec;
+  const json::value activity = json::parse(request.body, ec);
+  if (ec || !activity.is_object()) return bad_request("Activity is not a JSON object");
+  // The signer speaks for itself only.
+  if (string_at(activity.as_object(), "actor") != sender.uri)
+    return unauthorized("Activity actor is not the signer");
+  PUBLIUS_TRY(dispatch(sender, activity.as_object()));
+  return http::Response::json("{}", 202);
+}
+
+Result<store::RemoteActor> Inbox::verified_sender(const http::Request& request) {
+  const auto header = request.header("signature");
+  if (header.empty()) return unauthorized(std::string(signature_error::kMissing));
+  PUBLIUS_ASSIGN_OR_RETURN(auto signature, parse_signature_header(header));
+  const std::string target =
+      request.query.empty() ? request.path : request.path + "?" + request.query;
+  const IncomingRequest in = incoming(request, target);
+  const VerifyOptions verify{.now_unix_s = now_ms() / 1000, .max_skew_s = options_.max_skew_s};
+  // Every check but the key's first: with no key, only a request that passed the others
+  // fails at the key. A stale, tampered or incomplete request costs no fetch.
+  if (auto s = verify_request(in, signature, "", verify);
+      s.ok() || s.error().message != signature_error::kKey)
+    return s.ok() ? unauthorized(std::string(signature_error::kKey)) : s.take_error();
+  // The JSON is read before any fetch, too.
+  boost::system::error_code ec;
+  if (const auto value = json::parse(request.body, ec); ec || !value.is_object())
+    return bad_request("Activity is not a JSON object");
+
+  PUBLIUS_ASSIGN_OR_RETURN(auto known,
+                           microblog_.federation().remote_actor_by_key_id(signature.key_id));
+  if (known && verify_request(in, signature, known->public_pem, verify).ok()) return *known;
+  // Unknown, or known but failing (a rotated key): the actor is fetched, once.
+  auto fetched = fetch_actor(signature.key_id);
+  if (!fetched.ok()) return unauthorized("Signing key unknown or unreachable");
+  if (fetched->key_id != signature.key_id)
+    return unauthorized("Signing key unknown or unreachable");
+  PUBLIUS_TRY(verify_request(in, signature, fetched->public_pem, verify));
+  auto saved = microblog_.federation().save_remote_actor(*fetched);
+  if (!saved.ok()) return unauthorized("Signing actor refused: " + saved.error().message);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stored, microblog_.federation().remote_actor(*saved));
+  if (!stored) return unauthorized("Signing key unknown or unreachable");
+  return *stored;
+}
+
+Result<domain::RemoteActorDocument> Inbox::fetch_actor(std::string_view key_id) {
+  std::string url(key_id.substr(0, key_id.find('#')));
+  // A key published apart from its actor names the actor as its owner: one more hop.
+  for (int hop = 0; hop < 2; ++hop) {
+    PUBLIUS_ASSIGN_OR_RETURN(
+        auto response,
+        fetcher_.fetch({.url = url,
+                        .headers = {"Accept: application/activity+json, application/ld+json; "
+                                    "profile=\"https://www.w3.org/ns/activitystreams\""}}));
+    if (response.status != 200) return unavailable("Actor not found");
+    auto actor = parse_actor(response.body);
+    if (actor.ok()) {
+      // A document answered from elsewhere than asked (a redirect) is not that actor's.
+      if (domain::url_origin(actor->uri) != domain::url_origin(url))
+        return unauthorized("Actor served from another host");
+      return actor;
+    }
+    boost::system::error_code ec;
+    const json::value key = json::parse(response.body, ec);
+    if (ec || !key.is_object()) return actor.take_error();
+    url = string_at(key.as_object(), "owner");
+    if (url.empty() || domain::url_origin(url) != domain::url_origin(key_id))
+      return actor.take_error();
+  }
+  return bad_request("Actor not found");
+}
+
+Result<domain::Account> Inbox::local_actor(std::string_view url) {
+  const std::string prefix = microblog_.config().base_url() + "/users/";
+  if (!url.starts_with(prefix)) return not_found();
+  const std::string_view name = url.substr(prefix.size());
+  if (name.empty() || name.find_first_of("/?#@") != std::string_view::npos) return not_found();
+  return microblog_.accounts().account_by_acct(name);
+}
+
+Status Inbox::dispatch(const store::RemoteActor& sender, const json::object& activity) {
+  const std::string type = string_at(activity, "type");
+  if (type == "Follow") {
+    const std::string id = string_at(activity, "id");
+    if (id.empty()) return bad_request("Follow without an id");
+    PUBLIUS_ASSIGN_OR_RETURN(auto local, local_actor(object_id(activity)));
+    return microblog_.federation().receive_follow(sender.account_id, local.id, id);
+  }
+  if (type == "Undo") {
+    const auto* object = activity.if_contains("object");
+    if (!object || !object->is_object()) return ok_status();  // an Undo of what we never kept
+    const auto& undone = object->as_object();
+    if (string_at(undone, "type") != "Follow") return ok_status();
+    if (const auto actor = string_at(undone, "actor"); !actor.empty() && actor != sender.uri)
+      return unauthorized("Undo of another actor's Follow");
+    PUBLIUS_ASSIGN_OR_RETURN(auto local, local_actor(object_id(undone)));
+    return microblog_.federation().receive_undo_follow(sender.account_id, local.id);
+  }
+  return ok_status();  // accepted; not handled in this slice
+}
+
+}  // namespace publius::federation
