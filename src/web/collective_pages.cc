@@ -135,7 +135,9 @@ std::string join_page(const Frame& f, const FormState& state) {
   h.element("p",
             "With the invite code the account's owner gave you, choose a password of your own. "
             "You sign in with the account's name and this password; no name, email or phone "
-            "number of yours is asked for or kept.");
+            "number of yours is asked for or kept. Choose a long password you use nowhere else: "
+            "two members of one account cannot share a password, and a refused one spends the "
+            "invite code.");
   form_messages(h, state.error, state.notice);
   form_open(h, f, "/join");
   h.element("label", "Invite code", {{"for", "code"}});
