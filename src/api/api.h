@@ -85,6 +85,8 @@ class Api {
   void add_legal_routes(http::Router& r);      // admin: legal desk and disclosure inventory
   void add_media_routes(http::Router& r);      // uploads and /system/media files
   void add_report_routes(http::Router& r);     // filing reports, and the moderators' side
+  // Accounts run by several members (docs/collective-accounts.md).
+  void add_collective_routes(http::Router& r);
 
   // Mastodon's GroupedNotificationsResults for these groups of the account's notifications;
   // groups about posts the account may not see are left out (`shown` counts the rest).

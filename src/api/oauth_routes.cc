@@ -168,8 +168,8 @@ void Api::add_oauth_routes(http::Router& r) {
             return oauth_page(
                 oauth::authorize_error_page(microblog_.config().title, app.error().message), 400);
           const std::string password = p.get_or("password", "");
-          auto account = microblog_.credentials().authenticate(p.get_or("username", ""), password,
-                                                               c.request.client_key);
+          auto account = microblog_.credentials().sign_in(p.get_or("username", ""), password,
+                                                          c.request.client_key);
           if (!account.ok()) {
             if (http::status_for(account.error().code) >= 500) return account.take_error();
             const bool throttled = account.error().code == ErrorCode::kTooManyRequests;
@@ -182,10 +182,9 @@ void Api::add_oauth_routes(http::Router& r) {
             return page;
           }
           PUBLIUS_ASSIGN_OR_RETURN(auto code, microblog_.credentials().issue_authorization_code(
-                                                  *app, account->id,
+                                                  *app, *account,
                                                   {a.client_id, a.redirect_uri, a.scope,
-                                                   a.code_challenge, a.code_challenge_method},
-                                                  password));
+                                                   a.code_challenge, a.code_challenge_method}));
           if (a.redirect_uri == kOob)
             return oauth_page(oauth::oob_code_page(microblog_.config().title, app->name, code));
           std::string location = a.redirect_uri;

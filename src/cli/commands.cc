@@ -342,7 +342,7 @@ int with_named_account(const std::string& data_dir, const std::string& username,
   if (!account.ok() && account.error().code == ErrorCode::kNotFound)
     return report(bad_request("NAME: no account named '" + username + "'"));
   if (!account.ok()) return report(account.error());
-  if (auto s = act(microblog.accounts(), account->id); !s.ok()) return report(s.error());
+  if (auto s = act(microblog, account->id); !s.ok()) return report(s.error());
   return 0;
 }
 
@@ -350,9 +350,9 @@ int set_role(const std::string& data_dir, const std::string& username,
              const std::string& role_name) {
   auto role = domain::parse_role(role_name);
   if (!role) return report(bad_request("ROLE must be 'user' or 'admin', got '" + role_name + "'"));
-  const int status = with_named_account(
-      data_dir, username,
-      [&](domain::Accounts& accounts, int64_t id) { return accounts.set_role(id, *role); });
+  const int status = with_named_account(data_dir, username, [&](domain::Microblog& mb, int64_t id) {
+    return mb.accounts().set_role(id, *role);
+  });
   if (status == 0) std::cout << username << " is now " << role_name << "\n";
   return status;
 }
@@ -361,11 +361,64 @@ int delete_account(const std::string& data_dir, const std::string& username, boo
   if (!confirmed)
     return report(bad_request("admin delete-account erases '" + username +
                               "' and everything of it for good; add --yes to confirm"));
-  const int status = with_named_account(
-      data_dir, username,
-      [](domain::Accounts& accounts, int64_t id) { return accounts.delete_account(id); });
+  const int status = with_named_account(data_dir, username, [](domain::Microblog& mb, int64_t id) {
+    return mb.accounts().delete_account(id);
+  });
   if (status == 0) std::cout << username << " and everything of it are erased\n";
   return status;
+}
+
+// Collective accounts (docs/collective-accounts.md). The operator can make an account
+// collective with its password, list its members as numbers and join days, remove one
+// or hand the ownership over, but never invite: an invite carries the account's keys,
+// which only a signed-in member holds.
+int make_collective(const std::string& data_dir, const std::string& username,
+                    const std::string& password_file) {
+  auto password = read_secret_file(password_file, "--password-file");
+  if (!password.ok()) return report(password.error());
+  return with_named_account(data_dir, username, [&](domain::Microblog& mb, int64_t id) -> Status {
+    PUBLIUS_ASSIGN_OR_RETURN(auto made, mb.collectives().make_collective(id, *password, ""));
+    std::cout << username << " is collective; its owner is member 1\n"
+              << "member 1's recovery codes (shown once; each works one time):\n";
+    for (const auto& code : made.recovery_codes) std::cout << "  " << code << "\n";
+    return ok_status();
+  });
+}
+
+// The id of member `number` (1, 2, 3 in join order) of the account.
+Result<int64_t> member_numbered(domain::Microblog& mb, int64_t account_id, int64_t number) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto members, mb.collectives().members(account_id, std::nullopt));
+  for (const auto& m : members)
+    if (m.number == number) return m.id;
+  return bad_request("NUMBER: the account has no member " + std::to_string(number));
+}
+
+int collective_members(const std::string& data_dir, const std::string& username) {
+  return with_named_account(data_dir, username, [&](domain::Microblog& mb, int64_t id) -> Status {
+    PUBLIUS_ASSIGN_OR_RETURN(bool collective, mb.collectives().is_collective(id));
+    if (!collective) return bad_request("NAME: " + username + " is not a collective account");
+    PUBLIUS_ASSIGN_OR_RETURN(auto members, mb.collectives().members(id, std::nullopt));
+    for (const auto& m : members)
+      std::cout << "member " << m.number << (m.owner ? " (owner)" : "") << ", joined "
+                << format_day(m.joined_day_ms) << "\n";
+    return ok_status();
+  });
+}
+
+int change_member(const std::string& data_dir, const std::string& username, int64_t number,
+                  bool hand_over) {
+  return with_named_account(data_dir, username, [&](domain::Microblog& mb, int64_t id) -> Status {
+    PUBLIUS_ASSIGN_OR_RETURN(int64_t member, member_numbered(mb, id, number));
+    if (hand_over) {
+      PUBLIUS_TRY(mb.collectives().hand_over(id, std::nullopt, member));
+      std::cout << "member " << number << " now owns " << username << "\n";
+    } else {
+      PUBLIUS_TRY(mb.collectives().remove(id, std::nullopt, member));
+      std::cout << "member " << number << " is removed from " << username
+                << ", and the account has a new key\n";
+    }
+    return ok_status();
+  });
 }
 
 // Progress on stderr at most once a second, and the totals at the end.
@@ -621,6 +674,30 @@ int run_cli(int argc, char** argv) {
   delete_cmd->add_option("NAME", delete_name, "Username")->required();
   delete_cmd->add_flag("--yes", delete_confirmed, "Confirm: the erasure cannot be undone");
 
+  std::string collective_name, collective_password_file;
+  int64_t member_number = 0;
+  auto* make_collective_cmd = admin->add_subcommand(
+      "make-collective", "Make an account collective; its owner becomes member 1.");
+  auto* members_cmd =
+      admin->add_subcommand("members", "List a collective account's members and join days.");
+  auto* remove_member_cmd = admin->add_subcommand(
+      "remove-member", "Remove a member of a collective account and re-key the account.");
+  auto* hand_over_cmd =
+      admin->add_subcommand("hand-over", "Make a member the owner of a collective account.");
+  for (auto* cmd : {make_collective_cmd, members_cmd, remove_member_cmd, hand_over_cmd}) {
+    cmd->add_option("--data-dir", data_dir, "The server's data directory")
+        ->envname("PUBLIUS_DATA_DIR")
+        ->required();
+    cmd->add_option("NAME", collective_name, "Username")->required();
+  }
+  make_collective_cmd
+      ->add_option("--password-file", collective_password_file,
+                   "Read the account's password from this file ('-' for stdin)")
+      ->required();
+  for (auto* cmd : {remove_member_cmd, hand_over_cmd})
+    cmd->add_option("NUMBER", member_number, "The member's number, as `admin members` lists it")
+        ->required();
+
   auto run_legal_command = add_legal_commands(app);
 
   try {
@@ -633,6 +710,12 @@ int run_cli(int argc, char** argv) {
   if (create->parsed()) return create_account(data_dir, username, role, password_file);
   if (role_cmd->parsed()) return set_role(data_dir, set_name, set_role_value);
   if (delete_cmd->parsed()) return delete_account(data_dir, delete_name, delete_confirmed);
+  if (make_collective_cmd->parsed())
+    return make_collective(data_dir, collective_name, collective_password_file);
+  if (members_cmd->parsed()) return collective_members(data_dir, collective_name);
+  if (remove_member_cmd->parsed())
+    return change_member(data_dir, collective_name, member_number, false);
+  if (hand_over_cmd->parsed()) return change_member(data_dir, collective_name, member_number, true);
   if (backup_cmd->parsed()) return make_backup(backup_dir, backup_out, passphrase_file);
   if (restore_cmd->parsed()) return restore(backup_in, backup_dir, passphrase_file);
   return report(bad_request("unknown command"));

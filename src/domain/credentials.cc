@@ -69,8 +69,8 @@ Result<shield::AuthThrottle::Attempt> Credentials::begin_check(std::string_view 
   return throttle_.begin(name, client_key);
 }
 
-Result<Account> Credentials::authenticate(std::string_view username, std::string_view password,
-                                          std::string_view client_key) {
+Result<SignIn> Credentials::check(std::string_view username, std::string_view password,
+                                  std::string_view client_key, bool unlock) {
   PUBLIUS_ASSIGN_OR_RETURN(auto attempt, begin_check(username, client_key));
   PUBLIUS_ASSIGN_OR_RETURN(auto account, store_.account_by_username(username));
   if (!account) {
@@ -78,15 +78,44 @@ Result<Account> Credentials::authenticate(std::string_view username, std::string
     (void)password_verify(dummy_password_hash(), password);
     return unauthorized("Invalid username or password");
   }
-  PUBLIUS_ASSIGN_OR_RETURN(auto hash, store_.password_hash(account->id));
-  if (!password_verify(hash, password)) return unauthorized("Invalid username or password");
+  SignIn out{*account, std::nullopt, std::nullopt};
+  PUBLIUS_ASSIGN_OR_RETURN(bool collective, mb_.collectives().is_collective(account->id));
+  if (collective) {
+    // One Argon2id, as for a one-person account, however many members there are.
+    PUBLIUS_ASSIGN_OR_RETURN(auto member, mb_.collectives().find_member(account->id, password));
+    if (!member) return unauthorized("Invalid username or password");
+    out.member_id = member->member_id;
+    out.key = std::move(member->key);
+  } else {
+    PUBLIUS_ASSIGN_OR_RETURN(auto hash, store_.password_hash(account->id));
+    if (!password_verify(hash, password)) return unauthorized("Invalid username or password");
+    if (unlock) {
+      PUBLIUS_ASSIGN_OR_RETURN(out.key, mb_.keys().unlock_with_password(account->id, password));
+    }
+  }
   attempt.succeeded();
-  return *account;
+  return out;
+}
+
+Result<Account> Credentials::authenticate(std::string_view username, std::string_view password,
+                                          std::string_view client_key) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto signed_in, check(username, password, client_key, false));
+  return std::move(signed_in.account);
+}
+
+Result<SignIn> Credentials::sign_in(std::string_view username, std::string_view password,
+                                    std::string_view client_key) {
+  return check(username, password, client_key, true);
 }
 Status Credentials::change_password(int64_t account_id, std::string_view new_password,
                                     const shield::SecretKey* key) {
   if (new_password.size() < kMinPasswordLength || new_password.size() > kMaxPasswordLength)
     return unprocessable("Validation failed: Password must be 8 to 1024 characters long");
+  PUBLIUS_ASSIGN_OR_RETURN(bool collective, mb_.collectives().is_collective(account_id));
+  if (collective)
+    return unprocessable(
+        "A collective account has no password of its own: each member changes "
+        "theirs.");
   PUBLIUS_ASSIGN_OR_RETURN(auto hash, password_hash(new_password));
   store::AccountKey stored;
   if (key) {
@@ -138,7 +167,8 @@ Result<Bearer> Credentials::bearer(std::string_view secret) {
     if (!account) return unauthorized("The access token is invalid");
     out.account = std::move(*account);
     const int64_t today = now_day_ms();
-    if (token->last_used_day_ms.value_or(0) < today)
+    // A member's token keeps no day of use: it would say which member was active when.
+    if (!token->member_id && token->last_used_day_ms.value_or(0) < today)
       PUBLIUS_TRY(store_.touch_activity_day(out.account->id, token->id, hash, today));
   }
   return out;
@@ -151,7 +181,8 @@ Result<std::optional<int64_t>> Credentials::token_id(std::string_view secret) {
 }
 
 Result<IssuedToken> Credentials::issue_token(int64_t app_id, std::optional<int64_t> account_id,
-                                             std::string scopes, const shield::SecretKey* key) {
+                                             std::string scopes, const shield::SecretKey* key,
+                                             std::optional<int64_t> member_id) {
   IssuedToken out;
   out.secret = random_token(32);
   std::string wrapped;
@@ -162,6 +193,7 @@ Result<IssuedToken> Credentials::issue_token(int64_t app_id, std::optional<int64
   Token token;
   token.app_id = app_id;
   token.account_id = account_id;
+  token.member_id = member_id;
   token.scopes = std::move(scopes);
   PUBLIUS_ASSIGN_OR_RETURN(out.token, store_.create_token(sha256_hex(out.secret), token, wrapped));
   return out;
@@ -212,24 +244,23 @@ Result<App> Credentials::check_authorization(const AuthorizationRequest& request
   return *app;
 }
 
-Result<std::string> Credentials::issue_authorization_code(const App& app, int64_t account_id,
-                                                          const AuthorizationRequest& request,
-                                                          std::string_view password) {
-  // The password is presented here, not at the token exchange: the key rides on
-  // the code until then.
-  PUBLIUS_ASSIGN_OR_RETURN(auto key, mb_.keys().unlock_with_password(account_id, password));
+Result<std::string> Credentials::issue_authorization_code(const App& app, const SignIn& signed_in,
+                                                          const AuthorizationRequest& request) {
+  // The password is presented at authorization, not at the token exchange: the key
+  // rides on the code until then.
   std::string code = random_token(32);
   std::string wrapped;
-  if (key) {
-    PUBLIUS_ASSIGN_OR_RETURN(wrapped,
-                             mb_.keys().wrap_for(shield::Credential::kAuthCode, code, *key));
+  if (signed_in.key) {
+    PUBLIUS_ASSIGN_OR_RETURN(
+        wrapped, mb_.keys().wrap_for(shield::Credential::kAuthCode, code, *signed_in.key));
   }
   const AuthCode record{app.id,
-                        account_id,
+                        signed_in.account.id,
                         scopes_from(request.scopes),
                         request.redirect_uri,
                         request.code_challenge,
-                        now_ms() + kCodeLifetimeMs};
+                        now_ms() + kCodeLifetimeMs,
+                        signed_in.member_id};
   PUBLIUS_TRY(store_.create_auth_code(sha256_hex(code), record, wrapped));
   return code;
 }
@@ -243,19 +274,21 @@ Result<TokenGrant> Credentials::grant_token(const TokenRequest& request) {
                    "Client authentication failed due to unknown client, no client authentication "
                    "included, or unsupported authentication method.");
   std::optional<int64_t> account_id;
+  std::optional<int64_t> member_id;
   std::string scopes;
   // The account's secret key when the grant unlocks it, to wrap under the new token.
   std::optional<shield::SecretKey> key;
   if (request.grant_type == "client_credentials") {
     scopes = scopes_from(request.scopes.empty() ? "read" : request.scopes);
   } else if (request.grant_type == "password") {
-    auto account = authenticate(request.username, request.password, request.client_key);
-    if (!account.ok()) {
-      if (account.error().code != ErrorCode::kUnauthorized) return account.take_error();
+    auto signed_in = sign_in(request.username, request.password, request.client_key);
+    if (!signed_in.ok()) {
+      if (signed_in.error().code != ErrorCode::kUnauthorized) return signed_in.take_error();
       return refused(GrantRefusal::kInvalidGrant, "The provided authorization grant is invalid.");
     }
-    PUBLIUS_ASSIGN_OR_RETURN(key, mb_.keys().unlock_with_password(account->id, request.password));
-    account_id = account->id;
+    key = std::move(signed_in->key);
+    account_id = signed_in->account.id;
+    member_id = signed_in->member_id;
     scopes = scopes_from(request.scopes.empty() ? "read" : request.scopes);
   } else if (request.grant_type == "authorization_code") {
     const std::string code_hash = sha256_hex(request.code);
@@ -275,6 +308,7 @@ Result<TokenGrant> Credentials::grant_token(const TokenRequest& request) {
       return refused(GrantRefusal::kInvalidGrant,
                      "The code_verifier does not match the code_challenge.");
     account_id = code->account_id;
+    member_id = code->member_id;
     scopes = code->scopes;
   } else {
     return refused(GrantRefusal::kUnsupportedGrantType,
@@ -283,8 +317,8 @@ Result<TokenGrant> Credentials::grant_token(const TokenRequest& request) {
   if (!oauth::all_known(scopes) || !oauth::subset(scopes, app->scopes))
     return refused(GrantRefusal::kInvalidScope,
                    "The requested scope is invalid, unknown, or malformed.");
-  PUBLIUS_ASSIGN_OR_RETURN(auto issued,
-                           issue_token(app->id, account_id, scopes, key ? &*key : nullptr));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto issued, issue_token(app->id, account_id, scopes, key ? &*key : nullptr, member_id));
   TokenGrant out;
   out.issued = std::move(issued);
   return out;
@@ -305,29 +339,33 @@ Status Credentials::revoke_token(std::string_view client_id, std::string_view cl
   return ok_status();
 }
 
-Result<std::string> Credentials::start_session(int64_t account_id, const shield::SecretKey* key) {
+Result<std::string> Credentials::start_session(int64_t account_id, const shield::SecretKey* key,
+                                               std::optional<int64_t> member_id) {
   std::string secret = random_token(32);
   std::string wrapped;
   if (key) {
     PUBLIUS_ASSIGN_OR_RETURN(wrapped,
                              mb_.keys().wrap_for(shield::Credential::kWebSession, secret, *key));
   }
-  PUBLIUS_TRY(store_.create_web_session(sha256_hex(secret), account_id, now_day_ms(), wrapped));
+  PUBLIUS_TRY(
+      store_.create_web_session(sha256_hex(secret), account_id, member_id, now_day_ms(), wrapped));
   return secret;
 }
 
-Result<std::optional<int64_t>> Credentials::session_account(std::string_view secret) {
-  if (secret.empty()) return std::optional<int64_t>();
+Result<std::optional<Holder>> Credentials::session_holder(std::string_view secret) {
+  if (secret.empty()) return std::optional<Holder>();
   const std::string hash = sha256_hex(secret);
   PUBLIUS_ASSIGN_OR_RETURN(auto session, store_.web_session(hash));
-  if (!session) return std::optional<int64_t>();
+  if (!session) return std::optional<Holder>();
   const int64_t today = now_day_ms();
   if (session->last_seen_day_ms + kSessionIdleDays * kDayMs < today) {
     PUBLIUS_TRY(store_.delete_web_session(hash));
-    return std::optional<int64_t>();
+    return std::optional<Holder>();
   }
-  if (session->last_seen_day_ms < today) PUBLIUS_TRY(store_.touch_web_session(hash, today));
-  return std::optional<int64_t>(session->account_id);
+  // A member's session keeps no day it was seen on: that would say which member was active.
+  if (!session->member_id && session->last_seen_day_ms < today)
+    PUBLIUS_TRY(store_.touch_web_session(hash, today));
+  return std::optional<Holder>(Holder{session->account_id, session->member_id});
 }
 
 Status Credentials::end_session(std::string_view secret) {
@@ -347,6 +385,16 @@ Status Credentials::recover(std::string_view username, std::string_view code,
   const Error mismatch =
       unprocessable("That username and recovery code do not match, or the code was already used.");
   PUBLIUS_ASSIGN_OR_RETURN(auto account, store_.account_by_username(username));
+  if (account) {
+    PUBLIUS_ASSIGN_OR_RETURN(bool collective, mb_.collectives().is_collective(account->id));
+    if (collective) {
+      PUBLIUS_ASSIGN_OR_RETURN(bool recovered,
+                               mb_.collectives().recover(account->id, code, new_password));
+      if (!recovered) return mismatch;
+      attempt.succeeded();
+      return ok_status();
+    }
+  }
   std::optional<int64_t> matched;
   // A code that wraps the account's key restores access to sealed messages too;
   // its copy goes with the code, so it is unwrapped before the code is spent.

@@ -19,6 +19,24 @@
 
 namespace publius::domain {
 
+// Whom a credential is issued to: an account and, on a collective account
+// (domain/collectives.h), the member, so that removing the member revokes it.
+struct Holder {
+  int64_t account_id = 0;
+  std::optional<int64_t> member_id;
+};
+
+// A password that was right: its account, the member of a collective account whose
+// password it was, and the key the credentials issued for this sign-in wrap (the
+// account's key; a member's own key) when it opened.
+struct SignIn {
+  Account account;
+  std::optional<int64_t> member_id;
+  std::optional<shield::SecretKey> key;
+  Holder holder() const { return {account.id, member_id}; }
+  const shield::SecretKey* key_or_null() const { return key ? &*key : nullptr; }
+};
+
 // An access token as issued: its secret, shown once, and its row.
 struct IssuedToken {
   std::string secret;
@@ -93,9 +111,13 @@ class Credentials final : private ServiceBase {
   // check is kTooManyRequests with Error::retry_after_s, and checks nothing.
   //
   // The account whose password this is; kUnauthorized otherwise, in the same time
-  // whether or not the name exists.
+  // whether or not the name exists. On a collective account any member's password is
+  // right, found with one Argon2id whatever the number of members.
   Result<Account> authenticate(std::string_view username, std::string_view password,
                                std::string_view client_key);
+  // authenticate(), and the key the password opens (SignIn).
+  Result<SignIn> sign_in(std::string_view username, std::string_view password,
+                         std::string_view client_key);
 
   // Bearer tokens.
   //
@@ -105,9 +127,10 @@ class Credentials final : private ServiceBase {
   // The id of the token a bearer secret names, if it names one (for rate limiting:
   // nothing is marked used).
   Result<std::optional<int64_t>> token_id(std::string_view secret);
-  // A new access token for the app (and account), with `key` wrapped under it.
+  // A new access token for the app (and account, and member), with `key` wrapped under it.
   Result<IssuedToken> issue_token(int64_t app_id, std::optional<int64_t> account_id,
-                                  std::string scopes, const shield::SecretKey* key);
+                                  std::string scopes, const shield::SecretKey* key,
+                                  std::optional<int64_t> member_id = std::nullopt);
 
   // OAuth (RFC 6749, as Mastodon does it).
   //
@@ -120,12 +143,11 @@ class Credentials final : private ServiceBase {
   // it registered, scopes within its own, PKCE S256 only. kBadRequest (with a
   // message for the page) otherwise.
   Result<App> check_authorization(const AuthorizationRequest& request);
-  // The code for an authorization the account granted by its password (checked
-  // by the caller through authenticate()), valid for ten minutes; the account's
-  // key rides on it to the token.
-  Result<std::string> issue_authorization_code(const App& app, int64_t account_id,
-                                               const AuthorizationRequest& request,
-                                               std::string_view password);
+  // The code for an authorization granted by a password (checked by the caller
+  // through sign_in()), valid for ten minutes; the sign-in's key and member ride on
+  // it to the token.
+  Result<std::string> issue_authorization_code(const App& app, const SignIn& signed_in,
+                                               const AuthorizationRequest& request);
   // POST /oauth/token: client authentication, then the grant. A code is spent only
   // by the app it was issued to, with the redirect URI and PKCE verifier it was
   // issued for. Storage failures are errors; refusals are a TokenGrant.
@@ -138,11 +160,14 @@ class Credentials final : private ServiceBase {
 
   // Web sessions (the web UI's sign-in).
   //
-  // A new session for the account with `key` wrapped under it; its cookie secret.
-  Result<std::string> start_session(int64_t account_id, const shield::SecretKey* key);
-  // The account a session secret is signed in as, if the session exists and is
-  // not idle for longer than kSessionIdleDays; marks it seen today.
-  Result<std::optional<int64_t>> session_account(std::string_view secret);
+  // A new session for the account (and member) with `key` wrapped under it; its
+  // cookie secret.
+  Result<std::string> start_session(int64_t account_id, const shield::SecretKey* key,
+                                    std::optional<int64_t> member_id = std::nullopt);
+  // Whom a session secret is signed in as, if the session exists and is not idle for
+  // longer than kSessionIdleDays; marks it seen today. A member's session is never
+  // marked: it ends kSessionIdleDays after it began.
+  Result<std::optional<Holder>> session_holder(std::string_view secret);
   // Ends the session (an unknown secret is no error).
   Status end_session(std::string_view secret);
 
@@ -183,6 +208,9 @@ class Credentials final : private ServiceBase {
   // caller calls succeeded() on the attempt.
   Result<shield::AuthThrottle::Attempt> begin_check(std::string_view username,
                                                     std::string_view client_key);
+  // authenticate() and sign_in(): with `unlock`, also the key the password opens.
+  Result<SignIn> check(std::string_view username, std::string_view password,
+                       std::string_view client_key, bool unlock);
 
   shield::AuthThrottle throttle_;
 };

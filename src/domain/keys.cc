@@ -21,9 +21,10 @@ Result<store::KeyedCredential> stored_as(shield::Credential kind) {
     case shield::Credential::kAuthCode:
       return store::KeyedCredential::kAuthCode;
     case shield::Credential::kRecoveryCode:
+    case shield::Credential::kInviteCode:
       break;
   }
-  return internal_error("recovery codes keep their wrapped key with the code");
+  return internal_error("recovery and invite codes keep their wrapped keys with the code");
 }
 
 }  // namespace
@@ -45,53 +46,64 @@ ReaderKey& ReaderKey::operator=(ReaderKey&& other) noexcept {
     secret_ = std::move(other.secret_);
     other.secret_.clear();
     tried_ = other.tried_;
-    key_ = std::move(other.key_);
-    other.key_.reset();
+    keys_ring_ = std::move(other.keys_ring_);
+    other.keys_ring_.clear();
   }
   return *this;
 }
 
-const shield::SecretKey* ReaderKey::key() {
+const KeyRing& ReaderKey::keyring() {
   if (!tried_ && keys_ && !secret_.empty()) {
     tried_ = true;
-    auto unlocked = keys_->unlock_with_credential(kind_, secret_);
+    auto unlocked = keys_->keyring(kind_, secret_);
     if (unlocked.ok()) {
-      key_ = std::move(unlocked).value();
+      keys_ring_ = std::move(unlocked).value();
     } else {
       spdlog::error("sealed messages: a credential's key could not be read: {}",
                     unlocked.error().message);
     }
   }
-  return key_ ? &*key_ : nullptr;
+  return keys_ring_;
 }
+
+const shield::SecretKey* ReaderKey::key() {
+  const KeyRing& ring = keyring();
+  return ring.empty() ? nullptr : &ring.front().key;
+}
+
+namespace {
+
+// The content of a sealed envelope opened by the first generation of `ring` it was sealed to.
+std::optional<shield::SealedContent> open_with(const KeyRing& ring, std::string_view envelope,
+                                               int64_t bound_to, int64_t account_id) {
+  for (const auto& generation : ring) {
+    auto content = shield::open(envelope, bound_to, account_id, generation.key);
+    if (content.ok()) return std::move(content).value();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 void ReaderKey::open(Post& post) {
   if (!is_sealed_unopened(post)) return;
-  const shield::SecretKey* k = key();
-  if (k) {
-    auto content = shield::open(post.sealed, post.id, account_id_, *k);
-    if (content.ok()) {
-      post.text = std::move(content->text);
-      post.html = std::move(content->html);
-      post.spoiler_text = std::move(content->spoiler_text);
-      post.tags = std::move(content->tags);
-      return;
-    }
+  if (auto content = open_with(keyring(), post.sealed, post.id, account_id_)) {
+    post.text = std::move(content->text);
+    post.html = std::move(content->html);
+    post.spoiler_text = std::move(content->spoiler_text);
+    post.tags = std::move(content->tags);
+    return;
   }
   post.html = std::string(kSealedPlaceholderHtml);
 }
 
 void ReaderKey::open(PostEdit& edit) {
   if (edit.sealed.empty() || !edit.html.empty()) return;
-  const shield::SecretKey* k = key();
-  if (k) {
-    auto content = shield::open(edit.sealed, edit.status_id, account_id_, *k);
-    if (content.ok()) {
-      edit.text = std::move(content->text);
-      edit.html = std::move(content->html);
-      edit.spoiler_text = std::move(content->spoiler_text);
-      return;
-    }
+  if (auto content = open_with(keyring(), edit.sealed, edit.status_id, account_id_)) {
+    edit.text = std::move(content->text);
+    edit.html = std::move(content->html);
+    edit.spoiler_text = std::move(content->spoiler_text);
+    return;
   }
   edit.html = std::string(kSealedPlaceholderHtml);
 }
@@ -104,10 +116,8 @@ void ReaderKey::open(std::vector<Post>& posts) {
 
 void ReaderKey::open(Relationship& rel) {
   if (rel.sealed_note.empty() || !rel.note.empty()) return;
-  if (const shield::SecretKey* k = key()) {
-    auto content = shield::open(rel.sealed_note, rel.target_id, account_id_, *k);
-    if (content.ok()) rel.note = std::move(content->text);
-  }
+  auto content = open_with(keyring(), rel.sealed_note, rel.target_id, account_id_);
+  if (content) rel.note = std::move(content->text);
 }
 
 Result<std::optional<shield::SecretKey>> Keys::unlock_with_password(int64_t account_id,
@@ -138,13 +148,39 @@ Result<std::optional<shield::SecretKey>> Keys::unlock_with_credential(shield::Cr
   PUBLIUS_ASSIGN_OR_RETURN(auto table, stored_as(kind));
   PUBLIUS_ASSIGN_OR_RETURN(auto wrapped, store_.wrapped_key(table, sha256_hex(secret)));
   if (!wrapped) return std::optional<shield::SecretKey>();
-  auto key = shield::unwrap_with_credential(*wrapped, kind, secret);
+  auto key = shield::unwrap_with_credential(wrapped->wrapped_key, kind, secret);
   if (!key.ok()) {
     if (key.error().code != ErrorCode::kUnauthorized) return key.take_error();
     return std::optional<shield::SecretKey>();
   }
   return std::optional<shield::SecretKey>(std::move(key).value());
 }
+Result<KeyRing> Keys::keyring(shield::Credential kind, std::string_view secret) {
+  KeyRing ring;
+  if (secret.empty()) return ring;
+  PUBLIUS_ASSIGN_OR_RETURN(auto table, stored_as(kind));
+  PUBLIUS_ASSIGN_OR_RETURN(auto wrapped, store_.wrapped_key(table, sha256_hex(secret)));
+  if (!wrapped) return ring;
+  auto key = shield::unwrap_with_credential(wrapped->wrapped_key, kind, secret);
+  if (!key.ok()) {
+    if (key.error().code != ErrorCode::kUnauthorized) return key.take_error();
+    return ring;
+  }
+  if (wrapped->member_id) return member_keyring(*wrapped->member_id, *key);
+  ring.push_back({1, std::move(key).value()});
+  return ring;
+}
+
+Result<KeyRing> Keys::member_keyring(int64_t member_id, const shield::SecretKey& member_key) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto copies, store_.key_copies(member_id));
+  KeyRing ring;
+  for (const auto& copy : copies) {
+    auto key = shield::open_sealed_key(copy.sealed, member_key);
+    if (key.ok()) ring.push_back({copy.generation, std::move(key).value()});
+  }
+  return ring;
+}
+
 Result<std::string> Keys::wrap_for(shield::Credential kind, std::string_view secret,
                                    const shield::SecretKey& key) {
   return shield::wrap_for_credential(key, kind, secret);

@@ -3,6 +3,11 @@
 // password (Argon2id) and under each credential issued (token, session,
 // authorization code, recovery code: keyed BLAKE2b of the credential). No
 // secret key is kept beyond the call, or the ReaderKey, that unwrapped it.
+//
+// A collective account (docs/collective-accounts.md) adds one indirection: each
+// member has a key pair of its own, its credentials wrap the member's secret key,
+// and every generation of the account's key pair is sealed to each member's public
+// key. Removing a member makes a new generation sealed to those who stay.
 #pragma once
 
 #include <optional>
@@ -15,6 +20,15 @@
 
 namespace publius::domain {
 
+// One generation of an account's sealed-message secret key. A one-person account has
+// one, generation 1; a collective account gains one each time a member goes.
+struct KeyGeneration {
+  int64_t generation = 0;
+  shield::SecretKey key;
+};
+// The generations one sign-in holds, newest first.
+using KeyRing = std::vector<KeyGeneration>;
+
 class Keys final : private ServiceBase {
  public:
   explicit Keys(Microblog& microblog) : ServiceBase(microblog) {}
@@ -25,9 +39,15 @@ class Keys final : private ServiceBase {
   Result<std::optional<shield::SecretKey>> unlock_with_password(int64_t account_id,
                                                                 std::string_view password);
   // The secret key wrapped under a token, session or authorization code, or
-  // empty when that credential carries no copy (or no longer exists).
+  // empty when that credential carries no copy (or no longer exists). For a member's
+  // credential this is the member's own key (member_keyring() opens the account's).
   Result<std::optional<shield::SecretKey>> unlock_with_credential(shield::Credential kind,
                                                                   std::string_view secret);
+  // Every key generation a credential opens: the account's key, or for a member's
+  // credential each generation sealed to that member. Empty when it opens none.
+  Result<KeyRing> keyring(shield::Credential kind, std::string_view secret);
+  // The generations sealed to member `member_id`, opened with its secret key.
+  Result<KeyRing> member_keyring(int64_t member_id, const shield::SecretKey& member_key);
   // `key` wrapped under the credential `secret` of `kind`, for storing with it.
   Result<std::string> wrap_for(shield::Credential kind, std::string_view secret,
                                const shield::SecretKey& key);
@@ -55,9 +75,11 @@ class ReaderKey {
   ReaderKey(ReaderKey&&) noexcept = default;
   ReaderKey& operator=(ReaderKey&& other) noexcept;  // wipes the credential it replaces
 
-  // The reader's unlocked secret key; nullptr when the credential wraps none
-  // (issued before sealing) or does not open it.
+  // The reader's unlocked secret key (the newest generation); nullptr when the
+  // credential wraps none (issued before sealing) or does not open it.
   const shield::SecretKey* key();
+  // Every generation the credential opens, newest first (empty: none).
+  const KeyRing& keyring();
   // Fills a sealed post's (or earlier version's) content in place when this
   // reader can open it, else sets a placeholder; others are left as they are.
   void open(Post& post);
@@ -72,7 +94,7 @@ class ReaderKey {
   shield::Credential kind_ = shield::Credential::kAccessToken;
   std::string secret_;
   bool tried_ = false;
-  std::optional<shield::SecretKey> key_;
+  KeyRing keys_ring_;
 };
 
 // `post` with the content a seal covers (text, HTML, spoiler text, hashtags) removed: the

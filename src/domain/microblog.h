@@ -5,6 +5,7 @@
 //
 //   accounts()       registration, profiles, lookups, erasure
 //   credentials()    passwords, recovery, OAuth apps and grants, tokens, sessions
+//   collectives()    accounts run by several members (docs/collective-accounts.md)
 //   keys()           the sealed-message keys (and ReaderKey, which opens them)
 //   posts()          writing, editing, deleting, favourites, boosts, polls, scheduling
 //   visibility()     the one rule of who may see a post
@@ -25,6 +26,7 @@
 
 #include "domain/accounts.h"
 #include "domain/change_observer.h"
+#include "domain/collectives.h"
 #include "domain/conversations.h"
 #include "domain/credentials.h"
 #include "domain/delivery.h"
@@ -65,6 +67,7 @@ class Microblog {
 
   Accounts& accounts() { return accounts_; }
   Credentials& credentials() { return credentials_; }
+  Collectives& collectives() { return collectives_; }
   Keys& keys() { return keys_; }
   Posts& posts() { return posts_; }
   VisibilityRule& visibility() { return visibility_; }
@@ -92,6 +95,7 @@ class Microblog {
 
   Accounts accounts_{*this};
   Credentials credentials_{*this};
+  Collectives collectives_{*this};
   Keys keys_{*this};
   Posts posts_{*this};
   VisibilityRule visibility_{*this};

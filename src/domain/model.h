@@ -199,6 +199,10 @@ struct Token {
   int64_t id = 0;
   int64_t app_id = 0;
   std::optional<int64_t> account_id;  // absent for client_credentials tokens
+  // The member of a collective account it was issued to, so that removing the member
+  // revokes it (docs/collective-accounts.md); absent otherwise. Such a token keeps no
+  // last-used day.
+  std::optional<int64_t> member_id;
   std::string scopes;
   int64_t created_day_ms = 0;
   std::optional<int64_t> last_used_day_ms;
@@ -211,6 +215,7 @@ struct AuthCode {
   std::string redirect_uri;
   std::string code_challenge;  // PKCE S256, empty when not used
   int64_t expires_ms = 0;
+  std::optional<int64_t> member_id;  // as Token::member_id
 };
 
 enum class NotificationType {

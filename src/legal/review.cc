@@ -156,8 +156,19 @@ Review review_demand(
     const Rules& rules, const Demand& d,
     const std::map<std::string, std::optional<shield::AccountInventory>>& targets) {
   Review review;
+  // Findings newer than an operator's copy of the rules fall back to the built-in text.
+  static const std::map<std::string, FindingRule, std::less<>> kBuiltIn = {
+      {"collective_attribution_not_held",
+       {"info",
+        "@{target} is a collective account run by {members} members. Which member performed any "
+        "action, including who wrote any given post, is not recorded anywhere: the attribution "
+        "the demand seeks is not held and cannot be produced.",
+        "Publius disclosure inventory (publius inventory --account {target}); "
+        "docs/collective-accounts.md"}}};
   auto add = [&](std::string code, const std::map<std::string, std::string>& values) -> Finding& {
-    const FindingRule& rule = rules.findings.find(code)->second;
+    auto found = rules.findings.find(code);
+    const FindingRule& rule =
+        found != rules.findings.end() ? found->second : kBuiltIn.find(code)->second;
     Finding f;
     f.code = std::move(code);
     f.severity = rule.severity;
@@ -282,6 +293,17 @@ Review review_demand(
       Finding& f = add("target_unknown", {{"target", target}});
       f.target = target;
       continue;
+    }
+    // A collective account: whoever of its members did anything is not held, whatever the
+    // demand calls it (a name, login records, "the person who posted X").
+    const auto members = inventory->counts.member_join_days_ms.size();
+    const bool seeks_a_person = seeks_identity || contains(requested, "member_attribution") ||
+                                contains(requested, "login_records") ||
+                                contains(requested, "all_records");
+    if (members > 0 && seeks_a_person) {
+      Finding& f = add("collective_attribution_not_held",
+                       {{"target", target}, {"members", std::to_string(members)}});
+      f.target = target;
     }
     for (const auto& c : requested) {
       const auto* holding = inventory->holding(c);

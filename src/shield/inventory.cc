@@ -9,9 +9,9 @@ namespace publius::shield {
 
 const std::vector<std::string>& demand_category_names() {
   static const std::vector<std::string> kNames = {
-      "subscriber_name", "login_records",   "phone_numbers",   "mailing_addresses",
-      "ip_addresses",    "email_addresses", "payment_records", "non_content_records",
-      "content",         "all_records"};
+      "subscriber_name", "login_records",   "phone_numbers",     "mailing_addresses",
+      "ip_addresses",    "email_addresses", "payment_records",   "non_content_records",
+      "content",         "all_records",     "member_attribution"};
   return kNames;
 }
 
@@ -138,6 +138,24 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
       {"unattached_media_upload_days", static_cast<int64_t>(c.media_upload_days_ms.size()),
        days_list(c.media_upload_days_ms)}};
   inv.groups.push_back({"timestamps", std::move(times)});
+  const auto members = static_cast<int64_t>(c.member_join_days_ms.size());
+  const bool collective = members > 0;
+  if (collective) {
+    inv.groups.push_back(
+        {"collective_account",
+         {{"members", members,
+           "people who may act for this account, each known only by a number in the order they "
+           "joined and the day they joined (" +
+               days_list(c.member_join_days_ms) +
+               "); each holds a password, recovery codes and keys of their own, and no name, "
+               "contact or activity of any member is held"},
+          {"member_attribution", 0,
+           "none: which member wrote, edited, favourited, boosted, followed, sent or changed "
+           "anything is not recorded anywhere; every action is the account's, and members' "
+           "tokens and sessions keep no days of use"},
+          {"member_invites", c.member_invites,
+           "unused invite codes (SHA-256 hashes, each with its last valid day)"}}});
+  }
   inv.groups.push_back(
       {"secrets_as_hashes",
        {{"password_hash", c.has_password_hash ? 1 : 0, "Argon2id hash; the password is not held"},
@@ -162,10 +180,15 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
                              std::to_string(direct_messages_received) +
                              " received are sealed and cannot be produced";
   const std::string no_column = "not held: the schema has no column for ";
+  const std::string run_by = collective
+                                 ? "a collective account run by " + plural(members, "members") +
+                                       " (joined " + days_list(c.member_join_days_ms) + ")"
+                                 : std::string();
   inv.categories = {
       {"subscriber_name", false,
        "not held: no real name is ever asked for or stored; only the pseudonymous username @" +
-           c.username + " and its display name, both public"},
+           c.username + " and its display name, both public" +
+           (collective ? "; " + run_by + ", none of whom gave a name" : "")},
       {"login_records", false,
        "no login history is kept; last active day " + last_active + " and token last-used days (" +
            days_list(c.token_last_used_days_ms) + ") only"},
@@ -194,7 +217,15 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
            : "no posts; " + sealed},
       {"all_records", true,
        "only the non-content records and content listed above; nothing else exists on disk (Web "
-       "Push subscriptions live in the running server's memory only)"}};
+       "Push subscriptions live in the running server's memory only)"},
+      {"member_attribution", false,
+       collective ? "not held: @" + c.username + " is " + run_by +
+                        "; which member performed any action (a post, reply, boost, favourite, "
+                        "follow, direct message, edit or setting) is recorded nowhere, so the "
+                        "person who posted any given post cannot be named"
+                  : "not held: @" + c.username +
+                        " is a one-person account; who that person is is not held "
+                        "(see subscriber_name)"}};
   return inv;
 }
 

@@ -40,6 +40,8 @@ std::string_view context_of(Credential kind) {
       return "publius/kek/auth-code/v1";
     case Credential::kRecoveryCode:
       return "publius/kek/recovery-code/v1";
+    case Credential::kInviteCode:
+      return "publius/kek/invite-code/v1";
   }
   return "publius/kek/unknown/v1";
 }
@@ -206,6 +208,79 @@ Result<SecretKey> unwrap_with_password(std::string_view wrapped, std::string_vie
   Kek kek;
   PUBLIUS_TRY(derive_password_kek(password, bytes(wrapped), kek));
   return unwrap(wrapped.substr(kSaltBytes), kek, kPasswordAd);
+}
+
+std::string new_member_salt() {
+  std::string salt(kSaltBytes, '\0');
+  randombytes_buf(salt.data(), salt.size());
+  return salt;
+}
+
+namespace {
+constexpr std::string_view kMemberLookupContext = "publius/member-lookup/v1";
+constexpr std::string_view kMemberWrapContext = "publius/kek/member-password/v1";
+constexpr std::string_view kMemberAd = "publius/wrap/v1/member-password";
+
+std::string_view key_view(const std::array<unsigned char, 32>& bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+}  // namespace
+
+Result<MemberPasswordKey> MemberPasswordKey::derive(std::string_view password,
+                                                    std::string_view salt) {
+  if (salt.size() != kSaltBytes) return internal_error("a member salt has the wrong size");
+  MemberPasswordKey out;
+  Kek kek;
+  PUBLIUS_TRY(derive_password_kek(password, bytes(salt), kek));
+  out.bytes_ = kek.bytes;
+  return out;
+}
+
+MemberPasswordKey::~MemberPasswordKey() { sodium_memzero(bytes_.data(), bytes_.size()); }
+
+MemberPasswordKey::MemberPasswordKey(MemberPasswordKey&& other) noexcept : bytes_(other.bytes_) {
+  sodium_memzero(other.bytes_.data(), other.bytes_.size());
+}
+
+std::string MemberPasswordKey::lookup() const {
+  return keyed_hash(key_view(bytes_), kMemberLookupContext);
+}
+
+std::string MemberPasswordKey::wrap(const SecretKey& key) const {
+  Kek kek;
+  std::string derived = keyed_hash(key_view(bytes_), kMemberWrapContext);
+  std::copy_n(derived.begin(), kKekBytes, kek.bytes.begin());
+  sodium_memzero(derived.data(), derived.size());
+  return shield::wrap(key, kek, kMemberAd);
+}
+
+Result<SecretKey> MemberPasswordKey::unwrap(std::string_view wrapped) const {
+  Kek kek;
+  std::string derived = keyed_hash(key_view(bytes_), kMemberWrapContext);
+  std::copy_n(derived.begin(), kKekBytes, kek.bytes.begin());
+  sodium_memzero(derived.data(), derived.size());
+  return shield::unwrap(wrapped, kek, kMemberAd);
+}
+
+Result<std::string> seal_key(const SecretKey& key, std::string_view recipient_public_key) {
+  if (recipient_public_key.size() != crypto_box_PUBLICKEYBYTES)
+    return internal_error("a member's public key is malformed");
+  std::string sealed(crypto_box_SEALBYTES + SecretKey::kBytes, '\0');
+  if (crypto_box_seal(reinterpret_cast<unsigned char*>(sealed.data()), key.data(),
+                      SecretKey::kBytes, bytes(recipient_public_key)) != 0)
+    return internal_error("sealing a key failed");
+  return sealed;
+}
+
+Result<SecretKey> open_sealed_key(std::string_view sealed, const SecretKey& recipient) {
+  if (sealed.size() != crypto_box_SEALBYTES + SecretKey::kBytes)
+    return unauthorized("the sealed key is malformed");
+  SecretKey key;
+  const std::string public_key = recipient.public_key();
+  if (crypto_box_seal_open(key.data(), bytes(sealed), sealed.size(), bytes(public_key),
+                           recipient.data()) != 0)
+    return unauthorized("the sealed key does not open with this key");
+  return key;
 }
 
 Result<std::string> seal(int64_t post_id, const SealedContent& content,

@@ -60,7 +60,7 @@ KeyPair generate_key_pair();
 
 // The kinds of high-entropy credential a secret key can be wrapped under. Each
 // has its own derivation context, so one kind's secret never opens another's copy.
-enum class Credential { kAccessToken, kWebSession, kAuthCode, kRecoveryCode };
+enum class Credential { kAccessToken, kWebSession, kAuthCode, kRecoveryCode, kInviteCode };
 
 // Wraps `key` under a key derived from the credential `secret` (as issued to the
 // client, e.g. the bearer token). Returns nonce || ciphertext.
@@ -76,6 +76,43 @@ Result<SecretKey> unwrap_with_credential(std::string_view wrapped, Credential ki
 Result<std::string> wrap_for_password(const SecretKey& key, std::string_view password);
 // The key wrapped by wrap_for_password(); kUnauthorized on a wrong password.
 Result<SecretKey> unwrap_with_password(std::string_view wrapped, std::string_view password);
+
+// Collective accounts (docs/collective-accounts.md). A member's password is stretched
+// once, by Argon2id under the account's salt (new_member_salt(), one per account), into a
+// MemberPasswordKey; from that key keyed BLAKE2b gives both the value the store finds the
+// member by (lookup()) and the key the member's own secret key is wrapped under. So a
+// sign-in costs one Argon2id however many members the account has.
+std::string new_member_salt();
+
+// The key one member password gives under one account's salt. Move-only; wiped on
+// destruction.
+class MemberPasswordKey {
+ public:
+  // kInternal if Argon2id runs out of memory or the salt is not new_member_salt()'s size.
+  static Result<MemberPasswordKey> derive(std::string_view password, std::string_view salt);
+  ~MemberPasswordKey();
+  MemberPasswordKey(MemberPasswordKey&& other) noexcept;
+  MemberPasswordKey& operator=(MemberPasswordKey&&) = delete;
+  MemberPasswordKey(const MemberPasswordKey&) = delete;
+  MemberPasswordKey& operator=(const MemberPasswordKey&) = delete;
+
+  // What the store finds the member by (32 raw bytes); it does not give the wrapping key.
+  std::string lookup() const;
+  // `key` (the member's secret key) wrapped under this password, and unwrapped again
+  // (kUnauthorized when the blob is not this password's).
+  std::string wrap(const SecretKey& key) const;
+  Result<SecretKey> unwrap(std::string_view wrapped) const;
+
+ private:
+  MemberPasswordKey() = default;
+  std::array<unsigned char, 32> bytes_{};
+};
+
+// A secret key sealed (crypto_box_seal) to a public key, and opened again with the
+// matching secret key: how each member holds each generation of its account's key, so
+// re-keying needs no member's password. kUnauthorized when it does not open.
+Result<std::string> seal_key(const SecretKey& key, std::string_view recipient_public_key);
+Result<SecretKey> open_sealed_key(std::string_view sealed, const SecretKey& recipient);
 
 // The content of a direct post that only its recipients may read.
 struct SealedContent {

@@ -43,6 +43,89 @@ using domain::Relationship;
 using domain::ScheduledStatus;
 using domain::Token;
 
+// A credential's wrapped copy of its key (Store::wrapped_key): the account's secret key,
+// or for a member of a collective account (`member_id` set) the member's own secret key.
+struct WrappedCopy {
+  std::string wrapped_key;
+  std::optional<int64_t> member_id;
+};
+
+// ---- Collective accounts (docs/collective-accounts.md) ----
+//
+// A member is a row of credentials and nothing else: no name, no contact, no activity,
+// and no row that any post, favourite, DM, edit or setting refers to. It holds the
+// lookup value its password gives (shield::MemberPasswordKey), its own X25519 key pair
+// (the public half in clear, the secret half wrapped under the password) and each
+// generation of the account's sealed-message key sealed to its public key.
+struct Member {
+  int64_t id = 0;
+  int64_t account_id = 0;
+  bool owner = false;
+  int64_t joined_day_ms = 0;
+  std::string public_key;
+  std::string wrapped_key;
+};
+
+// One generation of an account's sealed-message secret key, as one holder keeps it:
+// sealed to a member's public key (member_keys) or wrapped under an invite code.
+struct KeyCopy {
+  int64_t generation = 0;
+  std::string sealed;
+};
+
+// A member's recovery code as stored: found by a keyed hash of the code under the
+// account's salt (80 random bits: a fast hash suffices), with the member's secret key
+// wrapped under the code.
+struct MemberRecoveryCode {
+  int64_t id = 0;
+  int64_t member_id = 0;
+  std::string wrapped_key;
+};
+struct NewMemberRecoveryCode {
+  std::string lookup;
+  std::string wrapped_key;
+};
+
+struct NewMember {
+  std::string lookup;  // shield::MemberPasswordKey::lookup()
+  std::string public_key;
+  std::string wrapped_key;
+  std::vector<KeyCopy> key_copies;  // every generation of the account's key
+  std::vector<NewMemberRecoveryCode> recovery_codes;
+};
+
+// A collective account's shared facts: the salt member passwords are stretched under
+// and the generation of its current key pair.
+struct Collective {
+  std::string salt;
+  int64_t key_generation = 1;
+};
+
+// An invite code as stored (by SHA-256 of the code): its account, the last day it is
+// good for, and the account's key generations wrapped under the code.
+struct Invite {
+  int64_t account_id = 0;
+  int64_t expires_day_ms = 0;
+  std::vector<KeyCopy> wrapped_keys;
+};
+
+// What joining with an invite did: the new member, or why not (`invite_missing`: no
+// such code, expired or spent, nothing written; `lookup_taken`: another member's
+// password gives the same lookup, and the code is spent).
+struct JoinOutcome {
+  std::optional<int64_t> member_id;
+  bool invite_missing = false;
+  bool lookup_taken = false;
+};
+
+// A new generation of the account's key pair when a member goes: its public key and the
+// copies of its secret key for each member who stays (member id, sealed copy).
+struct Rekey {
+  int64_t generation = 0;
+  std::string public_key;
+  std::vector<std::pair<int64_t, std::string>> copies;
+};
+
 // A recovery code as stored: its Argon2id hash and the account's secret key
 // wrapped under the code (shield/sealing.h; empty when the code wraps none).
 struct NewRecoveryCode {
@@ -214,6 +297,7 @@ struct ReportQuery {
 // cookie's secret; only days are kept (shield rule), never a client address.
 struct WebSession {
   int64_t account_id = 0;
+  std::optional<int64_t> member_id;  // a collective account's member (Token::member_id)
   int64_t created_day_ms = 0;
   int64_t last_seen_day_ms = 0;
 };
@@ -282,6 +366,10 @@ struct AccountInventoryCounts {
   bool has_password_hash = false;
   int64_t recovery_code_hashes = 0;
   int64_t token_hashes = 0;
+  // A collective account's members' join days, in join order (empty: one person), and its
+  // unspent invite codes.
+  std::vector<int64_t> member_join_days_ms;
+  int64_t member_invites = 0;
 };
 
 // What a legal production takes from one account (Store::account_records): its
@@ -769,7 +857,8 @@ class Store {
   // no-op when already that day); delete_web_sessions_of() ends every session of an
   // account (password change, recovery).
   virtual Status create_web_session(const std::string& token_hash, int64_t account_id,
-                                    int64_t day_ms, const std::string& wrapped_key) = 0;
+                                    std::optional<int64_t> member_id, int64_t day_ms,
+                                    const std::string& wrapped_key) = 0;
   virtual Result<std::optional<WebSession>> web_session(const std::string& token_hash) = 0;
   virtual Status touch_web_session(const std::string& token_hash, int64_t day_ms) = 0;
   virtual Status delete_web_session(const std::string& token_hash) = 0;
@@ -797,7 +886,7 @@ class Store {
   virtual Result<bool> add_account_key(int64_t account_id, const AccountKey& key) = 0;
   virtual Result<std::vector<std::pair<int64_t, std::string>>> public_keys(
       const std::vector<int64_t>& ids) = 0;
-  virtual Result<std::optional<std::string>> wrapped_key(KeyedCredential kind,
+  virtual Result<std::optional<WrappedCopy>> wrapped_key(KeyedCredential kind,
                                                          const std::string& credential_hash) = 0;
 
   // The account's user tokens (apps it authorized), newest first, and revoking
@@ -806,6 +895,55 @@ class Store {
   virtual Status revoke_token_of(int64_t account_id, int64_t token_id) = 0;
   // Revokes every access token of the account (recovery: whoever held the old password).
   virtual Status revoke_tokens_of(int64_t account_id) = 0;
+
+  // Collective accounts (docs/collective-accounts.md). Tokens, web sessions and
+  // authorization codes are created with their member (Token::member_id,
+  // WebSession::member_id, AuthCode::member_id); deleting a member deletes them, its
+  // key copies and its recovery codes in the same write.
+  //
+  // collective() is empty for a one-person account. make_collective() turns the account
+  // into one whose first member, `owner`, is its owner, at key generation 1 (the
+  // account's current key pair, public half `public_key`): its password hash, its
+  // password-wrapped key and recovery codes are cleared and every token, authorization
+  // code and web session it had is deleted; kConflict when it already is collective,
+  // kNotFound when the account is gone. Returns the owner's member id.
+  virtual Result<std::optional<Collective>> collective(int64_t account_id) = 0;
+  virtual Result<int64_t> make_collective(int64_t account_id, const std::string& salt,
+                                          const NewMember& owner, int64_t day_ms) = 0;
+  // The account's members in the order they joined; one member by id (any account).
+  virtual Result<std::vector<Member>> members(int64_t account_id) = 0;
+  virtual Result<std::optional<Member>> member(int64_t member_id) = 0;
+  virtual Result<std::optional<Member>> member_by_lookup(int64_t account_id,
+                                                         const std::string& lookup) = 0;
+  // The member's copies of the account's key, newest generation first.
+  virtual Result<std::vector<KeyCopy>> key_copies(int64_t member_id) = 0;
+  // Invites. invite() is empty for a code unknown, spent or expired before `today_ms`.
+  // join_collective() spends the code and adds the member in one write (JoinOutcome).
+  virtual Status create_invite(const std::string& code_hash, const Invite& invite) = 0;
+  virtual Result<std::optional<Invite>> invite(const std::string& code_hash, int64_t today_ms) = 0;
+  virtual Result<JoinOutcome> join_collective(const std::string& code_hash, int64_t today_ms,
+                                              const NewMember& member, int64_t day_ms) = 0;
+  // Deletes the member (with its tokens, sessions, codes and key copies), every unspent
+  // invite of the account (they carry the old keys), and writes the new generation: the
+  // account's public key and each staying member's copy. kNotFound when the member is
+  // gone; kConflict when it is the owner or the last member, or when `rekey` does not
+  // hold a copy for exactly the members who stay (one joined meanwhile). Returns the ids
+  // of the tokens deleted.
+  virtual Result<std::vector<int64_t>> remove_member(int64_t member_id, const Rekey& rekey) = 0;
+  // Makes `to` the owner instead of `from` (both of one account); kNotFound otherwise.
+  virtual Status hand_over(int64_t from_member_id, int64_t to_member_id) = 0;
+  // A member's new password: lookup and wrapped key. kConflict when another member of the
+  // account has that lookup. With `code_id`, also spends that recovery code (returning
+  // false, with nothing written, when it was spent meanwhile) and deletes the member's
+  // tokens and web sessions, whose ids are returned.
+  virtual Result<std::optional<std::vector<int64_t>>> set_member_password(
+      int64_t member_id, const std::string& lookup, const std::string& wrapped_key,
+      std::optional<int64_t> code_id) = 0;
+  virtual Result<std::optional<MemberRecoveryCode>> member_recovery_code(
+      int64_t account_id, const std::string& lookup) = 0;
+  virtual Result<int64_t> member_recovery_codes_left(int64_t member_id) = 0;
+  virtual Status replace_member_recovery_codes(int64_t member_id,
+                                               const std::vector<NewMemberRecoveryCode>& codes) = 0;
 
   // Erases the account and everything that cascades from it (posts, boosts,
   // favourites, follows, tokens, sessions, notifications, search index entries),

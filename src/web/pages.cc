@@ -929,6 +929,11 @@ std::string settings_page(const Frame& f, const SettingsPage& page) {
   if (!page.error.empty()) h.element("p", page.error, {{"class", "error"}, {"role", "alert"}});
   if (!page.notice.empty()) h.element("p", page.notice, {{"class", "notice"}, {"role", "status"}});
 
+  h.open("p")
+      .text("Run this account with other people, or see who runs it: ")
+      .element("a", "Collective account", {{"href", "/settings/collective"}})
+      .close("p");
+
   h.open("section", {{"class", "card"}, {"aria-labelledby", "profile"}});
   h.element("h2", "Profile", {{"id", "profile"}});
   form_open(h, f, "/settings/profile", "multipart/form-data");

@@ -90,6 +90,7 @@ void WebUi::register_routes(http::Router& router) {
   add_settings_routes(router);
   add_list_routes(router);
   add_report_routes(router);
+  add_collective_routes(router);
   add_action_routes(router);
   add_reading_routes(router);
 }
@@ -110,13 +111,13 @@ Result<WebUi::Visit> WebUi::begin_visit(http::Request& req) {
   if (!plausible) {
     v.cookie_secret.clear();
   } else {
-    PUBLIUS_ASSIGN_OR_RETURN(auto account_id,
-                             microblog_.credentials().session_account(v.cookie_secret));
-    if (account_id) {
-      auto account = microblog_.accounts().account(*account_id);
+    PUBLIUS_ASSIGN_OR_RETURN(auto holder, microblog_.credentials().session_holder(v.cookie_secret));
+    if (holder) {
+      auto account = microblog_.accounts().account(holder->account_id);
       if (account.ok()) {
         v.account = std::move(account).value();
-        v.reader = domain::ReaderKey(microblog_.keys(), *account_id,
+        v.member_id = holder->member_id;
+        v.reader = domain::ReaderKey(microblog_.keys(), holder->account_id,
                                      shield::Credential::kWebSession, v.cookie_secret);
       }
     }
@@ -217,8 +218,11 @@ http::Response WebUi::back(const Visit& visit, std::string_view fallback) {
   return http::Response::redirect(safe_local_path(visit.params.get_or("back", ""), fallback), 303);
 }
 
-Status WebUi::sign_in(Visit& visit, int64_t account_id, const shield::SecretKey* key) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto secret, microblog_.credentials().start_session(account_id, key));
+Status WebUi::sign_in(Visit& visit, int64_t account_id, const shield::SecretKey* key,
+                      std::optional<int64_t> member_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto secret,
+                           microblog_.credentials().start_session(account_id, key, member_id));
+  visit.member_id = member_id;
   visit.reader =
       domain::ReaderKey(microblog_.keys(), account_id, shield::Credential::kWebSession, secret);
   visit.cookie_secret = secret;
@@ -368,19 +372,19 @@ void WebUi::add_auth_routes(http::Router& r) {
              FormState state;
              state.username = v.params.get_or("username", "");
              const std::string password = v.params.get_or("password", "");
-             auto account =
-                 microblog_.credentials().authenticate(state.username, password, v.client_key);
-             if (!account.ok()) {
+             auto signed_in =
+                 microblog_.credentials().sign_in(state.username, password, v.client_key);
+             if (!signed_in.ok()) {
                // Refused (throttled) or failed: an error page; a wrong password: the form again.
-               if (account.error().code != ErrorCode::kUnauthorized) return account.take_error();
+               if (signed_in.error().code != ErrorCode::kUnauthorized)
+                 return signed_in.take_error();
                state.error = "That username and password do not match. Check both and try again.";
                return page(v, sign_in_page(v.frame, state), 401);
              }
-             PUBLIUS_ASSIGN_OR_RETURN(
-                 auto key, microblog_.keys().unlock_with_password(account->id, password));
              // Whatever session this browser had ends: a fresh secret defeats session fixation.
              (void)microblog_.credentials().end_session(v.cookie_secret);
-             PUBLIUS_TRY(sign_in(v, account->id, key ? &*key : nullptr));
+             PUBLIUS_TRY(
+                 sign_in(v, signed_in->account.id, signed_in->key_or_null(), signed_in->member_id));
              return http::Response::redirect("/home", 303);
            });
 

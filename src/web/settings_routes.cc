@@ -38,11 +38,26 @@ void WebUi::add_settings_routes(http::Router& r) {
     v.frame.back = "/settings";
     return page(v, settings_page(v.frame, content), status);
   };
-  // Checks the current password typed into a settings form.
+  // Checks the current password typed into a settings form: on a collective account,
+  // the signed-in member's own, and only the owner's may erase the account.
   auto password_ok = [this](Visit& v) -> Result<bool> {
-    auto checked = microblog_.credentials().authenticate(
-        v.account->username, v.params.get_or("current_password", ""), v.client_key);
-    if (checked.ok()) return true;
+    const std::string current = v.params.get_or("current_password", "");
+    if (!v.member_id) {
+      auto checked =
+          microblog_.credentials().authenticate(v.account->username, current, v.client_key);
+      if (checked.ok()) return true;
+      if (checked.error().code == ErrorCode::kUnauthorized) return false;
+      return checked.take_error();
+    }
+    auto checked = microblog_.credentials().sign_in(v.account->username, current, v.client_key);
+    if (checked.ok()) {
+      if (checked->member_id != v.member_id) return false;
+      PUBLIUS_ASSIGN_OR_RETURN(auto members,
+                               microblog_.collectives().members(v.account->id, v.member_id));
+      for (const auto& m : members)
+        if (m.you) return m.owner;
+      return false;
+    }
     if (checked.error().code == ErrorCode::kUnauthorized) return false;
     return checked.take_error();
   };
@@ -107,6 +122,17 @@ void WebUi::add_settings_routes(http::Router& r) {
   add_page(
       r, "POST", "/settings/password", http::Policy::user("write:accounts"),
       [this, settings, password_ok, unlock](http::Request&, Visit& v) -> Result<http::Response> {
+        if (v.member_id) {
+          // A member of a collective account changes only its own password.
+          auto changed = microblog_.collectives().change_password(
+              v.account->id, *v.member_id, v.params.get_or("current_password", ""),
+              v.params.get_or("new_password", ""), v.client_key);
+          if (!changed.ok()) {
+            if (changed.error().code != ErrorCode::kUnprocessable) return changed.take_error();
+            return settings(v, "", changed.error().message, 422);
+          }
+          return http::Response::redirect("/settings?done=password", 303);
+        }
         PUBLIUS_ASSIGN_OR_RETURN(bool ok, password_ok(v));
         if (!ok)
           return settings(v, "", "The current password is not right; nothing was changed.", 422);
@@ -125,6 +151,17 @@ void WebUi::add_settings_routes(http::Router& r) {
   add_page(
       r, "POST", "/settings/recovery_codes", http::Policy::user("write:accounts"),
       [this, settings, password_ok, unlock](http::Request&, Visit& v) -> Result<http::Response> {
+        if (v.member_id) {
+          // A member of a collective account replaces only its own codes.
+          auto codes = microblog_.collectives().replace_recovery_codes(
+              v.account->id, *v.member_id, v.params.get_or("current_password", ""), v.client_key);
+          if (!codes.ok()) {
+            if (codes.error().code != ErrorCode::kUnprocessable) return codes.take_error();
+            return settings(v, "", codes.error().message, 422);
+          }
+          return page(v, recovery_codes_page(v.frame, "New recovery codes", *codes, "/settings",
+                                             "I saved them: back to settings"));
+        }
         PUBLIUS_ASSIGN_OR_RETURN(bool ok, password_ok(v));
         if (!ok)
           return settings(v, "", "The current password is not right; the old codes still work.",
@@ -151,7 +188,11 @@ void WebUi::add_settings_routes(http::Router& r) {
                                422);
              PUBLIUS_ASSIGN_OR_RETURN(bool ok, password_ok(v));
              if (!ok)
-               return settings(v, "", "The current password is not right; nothing was deleted.",
+               return settings(v, "",
+                               v.member_id ? "Only the owner can delete a collective account, "
+                                             "with the owner's password; nothing was deleted."
+                                           : "The current password is not right; nothing was "
+                                             "deleted.",
                                422);
              const int64_t id = v.account->id;
              PUBLIUS_TRY(microblog_.accounts().delete_account(id));

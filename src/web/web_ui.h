@@ -48,6 +48,8 @@ class WebUi {
   struct Visit {
     Frame frame;
     std::optional<domain::Account> account;
+    // The member of a collective account this browser is signed in as (its session's).
+    std::optional<int64_t> member_id;
     domain::ReaderKey reader;
     std::string cookie_secret;
     // The cookies to set, by name: each becomes its own Set-Cookie header.
@@ -90,6 +92,8 @@ class WebUi {
   void add_settings_routes(http::Router& r);
   void add_list_routes(http::Router& r);
   void add_report_routes(http::Router& r);  // the moderators' reports, admins only
+  // Accounts run by several members (docs/collective-accounts.md).
+  void add_collective_routes(http::Router& r);
 
   Result<Visit> begin_visit(http::Request& request);
   // The checks of add_page() for one visit, then `handler`.
@@ -100,7 +104,8 @@ class WebUi {
   http::Response error(Visit& visit, const Error& error);
   // Signs the browser in: a new session and its cookie on `visit`; the session
   // carries a wrapped copy of `key` when given (docs/sealed-messages.md).
-  Status sign_in(Visit& visit, int64_t account_id, const shield::SecretKey* key);
+  Status sign_in(Visit& visit, int64_t account_id, const shield::SecretKey* key,
+                 std::optional<int64_t> member_id = std::nullopt);
   // Replaces the cookie with a fresh anonymous secret (after sign-out or erasure).
   void sign_out_cookie(Visit& visit);
   // Loads authors, boosted originals and the viewer's flags for a list of posts,

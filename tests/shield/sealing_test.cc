@@ -120,5 +120,38 @@ TEST_F(SealingTest, NoRecipientsStillSealsAndBadKeysAreSkipped) {
   EXPECT_FALSE(open(*skipped, 1, 4, reader.secret_key).ok());
 }
 
+TEST_F(SealingTest, AMemberPasswordGivesOneLookupPerSaltAndWrapsOnlyForItself) {
+  const std::string salt = new_member_salt();
+  auto key = MemberPasswordKey::derive("member password", salt);
+  auto again = MemberPasswordKey::derive("member password", salt);
+  auto other_salt = MemberPasswordKey::derive("member password", new_member_salt());
+  auto other_password = MemberPasswordKey::derive("other password", salt);
+  ASSERT_TRUE(key.ok() && again.ok() && other_salt.ok() && other_password.ok());
+  EXPECT_EQ(key->lookup(), again->lookup());
+  EXPECT_NE(key->lookup(), other_salt->lookup());
+  EXPECT_NE(key->lookup(), other_password->lookup());
+  const KeyPair member = generate_key_pair();
+  const std::string wrapped = key->wrap(member.secret_key);
+  auto opened = again->unwrap(wrapped);
+  ASSERT_TRUE(opened.ok());
+  EXPECT_EQ(opened->public_key(), member.public_key);
+  EXPECT_EQ(other_password->unwrap(wrapped).error().code, ErrorCode::kUnauthorized);
+  EXPECT_FALSE(MemberPasswordKey::derive("member password", "short salt").ok());
+}
+
+TEST_F(SealingTest, ASealedKeyOpensOnlyForItsRecipient) {
+  const KeyPair account = generate_key_pair();
+  const KeyPair member = generate_key_pair();
+  const KeyPair stranger = generate_key_pair();
+  auto sealed = seal_key(account.secret_key, member.public_key);
+  ASSERT_TRUE(sealed.ok());
+  auto opened = open_sealed_key(*sealed, member.secret_key);
+  ASSERT_TRUE(opened.ok());
+  EXPECT_EQ(opened->public_key(), account.public_key);
+  EXPECT_EQ(open_sealed_key(*sealed, stranger.secret_key).error().code, ErrorCode::kUnauthorized);
+  EXPECT_EQ(open_sealed_key("short", member.secret_key).error().code, ErrorCode::kUnauthorized);
+  EXPECT_FALSE(seal_key(account.secret_key, "not a key").ok());
+}
+
 }  // namespace
 }  // namespace publius::shield

@@ -14,6 +14,10 @@
 // serial, ...) or the names their phones gave the files. Usernames, public posts and alt text are
 // public and are not needles.
 //
+// A collective account runs among them (docs/collective-accounts.md): its members,
+// each from their own device, post, favourite and send direct messages; afterwards
+// no row on disk puts a member's credentials beside anything the account did.
+//
 // The workload is a list of named steps (Seizure::steps()); a new kind of
 // activity is one more entry there.
 #include <gtest/gtest.h>
@@ -24,6 +28,7 @@
 #include "integration/server_harness.h"
 #include "push/web_push_crypto.h"
 #include "shield/needle_scan.h"
+#include "store/sqlite/db.h"
 #include "support/images.h"
 #include "web/session.h"
 
@@ -170,6 +175,7 @@ class Seizure : public ::testing::Test {
                                  {"scope", "read write follow push"}}));
     ASSERT_EQ(token.status, 200) << token;
     const std::string app_token = str(token.json(), "access_token");
+    app_token_ = app_token;
     for (int i = 0; i < kApiPeople; ++i) {
       Person& p = people_[static_cast<size_t>(i)];
       // Clients send what a sign-up form asked for; none of it may be kept.
@@ -412,6 +418,105 @@ class Seizure : public ::testing::Test {
     EXPECT_EQ(deleted.status, 200) << deleted;
   }
 
+  // One of the citizens makes their account collective and invites two members, who
+  // join from devices of their own; then each member posts, favourites and sends a
+  // direct message as the account.
+  void run_a_collective_account() {
+    Person& owner = people_[kCollectiveOwner];
+    auto made = form_post(owner, "/api/v1/collective", form({{"password", owner.password}}));
+    ASSERT_EQ(made.status, 200) << made;
+    owner.token = str(made.json(), "access_token");
+    collective_.push_back(owner);
+    for (int k = 0; k < 2; ++k) {
+      Person member = person("member", k);
+      member.username = owner.username;
+      member.password = distinctive("member password", k);
+      auto invited = call(owner, "POST", "/api/v1/collective/invites");
+      ASSERT_EQ(invited.status, 200) << invited;
+      auto joined = form_post(
+          member, "/api/v1/collective/join",
+          form({{"code", str(invited.json(), "code")}, {"password", member.password}}), app_token_);
+      ASSERT_EQ(joined.status, 200) << joined;
+      member.token = str(joined.json(), "access_token");
+      collective_.push_back(member);
+    }
+    for (size_t k = 0; k < collective_.size(); ++k) {
+      const Person& m = collective_[k];
+      collective_posts_.push_back(
+          status_id(m, "the collective speaks, part " + std::to_string(k), "public"));
+      const std::string& liked = public_posts_[k];
+      EXPECT_EQ(call(m, "POST", "/api/v1/statuses/" + liked + "/favourite").status, 200);
+      collective_posts_.push_back(liked);
+      const std::string secret = distinctive("the collective's source is in accounting", int(k));
+      needle(secret);
+      collective_posts_.push_back(status_id(m, "@" + people_[0].username + " " + secret, "direct"));
+    }
+    auto listed = call(owner, "GET", "/api/v1/collective");
+    ASSERT_EQ(listed.status, 200) << listed;
+    EXPECT_EQ(listed.json().at("members").as_array().size(), collective_.size());
+  }
+
+  // No row of any table holding a member's credentials names anything the collective
+  // did, no table of what accounts do has a column for a member or a credential, and
+  // members' tokens and sessions hold no days of use.
+  void expect_no_member_beside_any_action() {
+    auto db = sqlite::Db::open(data_ + "/publius.db");
+    ASSERT_TRUE(db.ok()) << db.error().message;
+    std::vector<std::string> tables;
+    {
+      auto s = db->prepare("SELECT name FROM sqlite_master WHERE type = 'table'");
+      ASSERT_TRUE(s.ok());
+      while (s->step()) tables.push_back(s->text(0));
+    }
+    auto column_names = [&](const std::string& table) {
+      std::vector<std::string> names;
+      auto s = db->prepare("SELECT name FROM pragma_table_info('" + table + "')");
+      EXPECT_TRUE(s.ok());
+      while (s.ok() && s->step()) names.push_back(s->text(0));
+      return names;
+    };
+    auto references = [&](const std::string& table, const std::string& target) {
+      auto s = db->prepare("SELECT count(*) FROM pragma_foreign_key_list('" + table +
+                           "') WHERE \"table\" = '" + target + "'");
+      return s.ok() && s->step() && s->int64(0) > 0;
+    };
+    int credential_tables = 0;
+    for (const auto& table : tables) {
+      const auto columns = column_names(table);
+      const bool holds_members =
+          table == "members" || references(table, "members") ||
+          std::find(columns.begin(), columns.end(), "member_id") != columns.end();
+      const bool holds_credentials =
+          holds_members || table == "tokens" || table == "web_sessions" || table == "auth_codes";
+      const bool holds_actions = references(table, "statuses");
+      EXPECT_FALSE(holds_members && holds_actions) << table << " links members to posts";
+      if (holds_actions) {
+        for (const char* credential : {"members", "tokens", "web_sessions", "auth_codes"})
+          EXPECT_FALSE(references(table, credential)) << table << " names a " << credential;
+      }
+      if (!holds_credentials) continue;
+      ++credential_tables;
+      // Not one cell of a credential row equals an id of what the collective did.
+      auto s = db->prepare("SELECT * FROM \"" + table + "\"");
+      ASSERT_TRUE(s.ok());
+      while (s->step())
+        for (int col = 0; col < static_cast<int>(columns.size()); ++col) {
+          const std::string cell = s->text(col);
+          EXPECT_TRUE(std::find(collective_posts_.begin(), collective_posts_.end(), cell) ==
+                      collective_posts_.end())
+              << table << "." << columns[static_cast<size_t>(col)] << " holds post " << cell;
+        }
+    }
+    EXPECT_GE(credential_tables, 6);
+    auto days = db->prepare(
+        "SELECT (SELECT count(*) FROM tokens WHERE member_id IS NOT NULL) + (SELECT count(*) FROM "
+        "members), (SELECT count(*) FROM tokens WHERE member_id IS NOT NULL AND last_used_day "
+        "IS NOT NULL)");
+    ASSERT_TRUE(days.ok() && days->step());
+    EXPECT_GE(days->int64(0), static_cast<int64_t>(2 * collective_.size()));
+    EXPECT_EQ(days->int64(1), 0) << "a member's token kept a day of use";
+  }
+
   void back_up_while_serving() {
     // The server keeps taking posts while the backup snapshots the database.
     CommandResult backup;
@@ -447,6 +552,7 @@ class Seizure : public ::testing::Test {
         {"put on profile pictures", [this] { put_on_profile_pictures(); }},
         {"favourite and boost", [this] { favourite_and_boost(); }},
         {"delete regretted posts", [this] { delete_regretted_posts(); }},
+        {"run a collective account", [this] { run_a_collective_account(); }},
         {"delete accounts", [this] { delete_accounts(); }},
         {"back up while serving", [this] { back_up_while_serving(); }},
     };
@@ -459,6 +565,12 @@ class Seizure : public ::testing::Test {
   std::vector<Person> people_;
   Person admin_;
   std::vector<std::string> public_posts_;
+  std::string app_token_;  // the API people's app, client credentials
+  // The collective account's members (the owner first), and the ids of its posts,
+  // favourited posts and direct messages.
+  static constexpr size_t kCollectiveOwner = kApiPeople - 3;
+  std::vector<Person> collective_;
+  std::vector<std::string> collective_posts_;
   NeedleScanner needles_;
   int needle_count_ = 0;
   std::vector<std::pair<std::string, std::string>> logs_;  // (name, text)
@@ -496,6 +608,7 @@ TEST_F(Seizure, NothingIdentifyingSurvivesOnDiskInTheBackupOrInTheLogs) {
                             << " needles in " << needles_.encodings() << " encodings:\n"
                             << describe(hits);
   EXPECT_GT(needle_count_, 6 * (kApiPeople + kWebPeople));
+  expect_no_member_beside_any_action();
 }
 
 // The scan above proves nothing unless it can find what it looks for: each

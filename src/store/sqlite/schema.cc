@@ -672,6 +672,63 @@ CREATE TABLE federation_deliveries (
 CREATE INDEX federation_deliveries_due ON federation_deliveries(due_ms);
 CREATE INDEX federation_deliveries_account ON federation_deliveries(account_id);
 )sql",
+    // Collective accounts (docs/collective-accounts.md): one pseudonym, several members,
+    // and no row that says which member did anything. A member is credentials only: the
+    // lookup its password gives under the account's salt, its own key pair, the account's
+    // key generations sealed to it, its recovery codes. Tokens, sessions and codes name
+    // their member only so that removing the member deletes them; a member's token keeps
+    // no last-used day and its session no last-seen day beyond the day it began.
+    R"sql(
+CREATE TABLE collectives (
+  account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+  salt BLOB NOT NULL,
+  key_generation INTEGER NOT NULL
+);
+CREATE TABLE members (
+  id INTEGER PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES collectives(account_id) ON DELETE CASCADE,
+  lookup BLOB NOT NULL,
+  owner INTEGER NOT NULL DEFAULT 0,
+  joined_day INTEGER NOT NULL,
+  public_key BLOB NOT NULL,
+  wrapped_key BLOB NOT NULL,
+  UNIQUE (account_id, lookup)
+);
+CREATE UNIQUE INDEX members_owner ON members(account_id) WHERE owner;
+CREATE TABLE member_keys (
+  member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+  generation INTEGER NOT NULL,
+  sealed BLOB NOT NULL,
+  PRIMARY KEY (member_id, generation)
+) WITHOUT ROWID;
+CREATE TABLE member_recovery_codes (
+  id INTEGER PRIMARY KEY,
+  member_id INTEGER NOT NULL REFERENCES members(id) ON DELETE CASCADE,
+  account_id INTEGER NOT NULL REFERENCES collectives(account_id) ON DELETE CASCADE,
+  lookup BLOB NOT NULL,
+  wrapped_key BLOB NOT NULL,
+  UNIQUE (account_id, lookup)
+);
+CREATE INDEX member_recovery_codes_member ON member_recovery_codes(member_id);
+CREATE TABLE member_invites (
+  code_hash TEXT PRIMARY KEY,
+  account_id INTEGER NOT NULL REFERENCES collectives(account_id) ON DELETE CASCADE,
+  expires_day INTEGER NOT NULL
+);
+CREATE INDEX member_invites_account ON member_invites(account_id);
+CREATE TABLE invite_keys (
+  code_hash TEXT NOT NULL REFERENCES member_invites(code_hash) ON DELETE CASCADE,
+  generation INTEGER NOT NULL,
+  wrapped BLOB NOT NULL,
+  PRIMARY KEY (code_hash, generation)
+) WITHOUT ROWID;
+ALTER TABLE tokens ADD COLUMN member_id INTEGER REFERENCES members(id) ON DELETE CASCADE;
+ALTER TABLE web_sessions ADD COLUMN member_id INTEGER REFERENCES members(id) ON DELETE CASCADE;
+ALTER TABLE auth_codes ADD COLUMN member_id INTEGER REFERENCES members(id) ON DELETE CASCADE;
+CREATE INDEX tokens_member ON tokens(member_id) WHERE member_id IS NOT NULL;
+CREATE INDEX web_sessions_member ON web_sessions(member_id) WHERE member_id IS NOT NULL;
+CREATE INDEX auth_codes_member ON auth_codes(member_id) WHERE member_id IS NOT NULL;
+)sql",
 };
 
 }  // namespace

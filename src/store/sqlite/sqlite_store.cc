@@ -781,11 +781,12 @@ Result<Token> SqliteStore::create_token(const std::string& token_hash, const Tok
     const int64_t today = now_day_ms();
     PUBLIUS_TRY(run(db_,
                     "INSERT INTO tokens (token_hash, app_id, account_id, scopes, created_day, "
-                    "wrapped_key) VALUES (?, ?, ?, ?, ?, ?)",
+                    "wrapped_key, member_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [&](Stmt& s) {
                       s.bind(1, token_hash).bind(2, t.app_id).bind(3, t.account_id);
                       s.bind(4, t.scopes).bind(5, today);
                       bind_wrapped_key(s, 6, wrapped_key);
+                      s.bind(7, t.member_id);
                     }));
     Token out = t;
     out.id = db_.last_insert_id();
@@ -799,9 +800,9 @@ Result<std::optional<Token>> SqliteStore::token_by_hash(const std::string& token
   PUBLIUS_TRY(sync_caches());
   if (auto it = token_cache_.find(token_hash); it != token_cache_.end())
     return std::optional<Token>(it->second);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT id, app_id, account_id, scopes, created_day, "
-                                       "last_used_day FROM tokens WHERE token_hash = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare("SELECT id, app_id, account_id, scopes, created_day, "
+                             "last_used_day, member_id FROM tokens WHERE token_hash = ?"));
   stmt.bind(1, token_hash);
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
@@ -814,6 +815,7 @@ Result<std::optional<Token>> SqliteStore::token_by_hash(const std::string& token
   t.scopes = stmt.text(3);
   t.created_day_ms = stmt.int64(4);
   t.last_used_day_ms = stmt.optional_int64(5);
+  t.member_id = stmt.optional_int64(6);
   bound(token_cache_);
   token_cache_[token_hash] = t;
   return std::optional<Token>(t);
@@ -835,11 +837,13 @@ Status SqliteStore::create_auth_code(const std::string& code_hash, const AuthCod
                     [&](Stmt& s) { s.bind(1, c.expires_ms - 3600 * 1000); }));
     return run(db_,
                "INSERT INTO auth_codes (code_hash, app_id, account_id, scopes, redirect_uri, "
-               "code_challenge, expires_ms, wrapped_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+               "code_challenge, expires_ms, wrapped_key, member_id) VALUES (?, ?, ?, ?, ?, ?, ?, "
+               "?, ?)",
                [&](Stmt& s) {
                  s.bind(1, code_hash).bind(2, c.app_id).bind(3, c.account_id).bind(4, c.scopes);
                  s.bind(5, c.redirect_uri).bind(6, c.code_challenge).bind(7, c.expires_ms);
                  bind_wrapped_key(s, 8, wrapped_key);
+                 s.bind(9, c.member_id);
                });
   });
 }
@@ -851,7 +855,7 @@ Result<std::optional<AuthCode>> SqliteStore::take_auth_code(const std::string& c
     PUBLIUS_ASSIGN_OR_RETURN(
         auto stmt, db_.prepare("DELETE FROM auth_codes WHERE code_hash = ? AND app_id = ? "
                                "RETURNING app_id, account_id, scopes, redirect_uri, "
-                               "code_challenge, expires_ms"));
+                               "code_challenge, expires_ms, member_id"));
     stmt.bind(1, code_hash).bind(2, app_id);
     if (!stmt.step()) {
       PUBLIUS_TRY(stmt.status());
@@ -864,6 +868,7 @@ Result<std::optional<AuthCode>> SqliteStore::take_auth_code(const std::string& c
     c.redirect_uri = stmt.text(3);
     c.code_challenge = stmt.text(4);
     c.expires_ms = stmt.int64(5);
+    c.member_id = stmt.optional_int64(6);
     while (stmt.step()) {
     }
     PUBLIUS_TRY(stmt.status());
@@ -2703,14 +2708,16 @@ Result<std::optional<int64_t>> SqliteStore::idempotent_status(int64_t account_id
 // ---- Web sessions and credentials (web UI) ----
 
 Status SqliteStore::create_web_session(const std::string& token_hash, int64_t account_id,
-                                       int64_t day_ms, const std::string& wrapped_key) {
+                                       std::optional<int64_t> member_id, int64_t day_ms,
+                                       const std::string& wrapped_key) {
   return write([&]() -> Status {
     return run(db_,
                "INSERT INTO web_sessions (token_hash, account_id, created_day, last_seen_day, "
-               "wrapped_key) VALUES (?, ?, ?, ?, ?)",
+               "wrapped_key, member_id) VALUES (?, ?, ?, ?, ?, ?)",
                [&](Stmt& s) {
                  s.bind(1, token_hash).bind(2, account_id).bind(3, day_ms).bind(4, day_ms);
                  bind_wrapped_key(s, 5, wrapped_key);
+                 s.bind(6, member_id);
                });
   });
 }
@@ -2718,8 +2725,8 @@ Status SqliteStore::create_web_session(const std::string& token_hash, int64_t ac
 Result<std::optional<WebSession>> SqliteStore::web_session(const std::string& token_hash) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare_cached("SELECT account_id, created_day, last_seen_day FROM "
-                                              "web_sessions WHERE token_hash = ?"));
+                           db_.prepare_cached("SELECT account_id, created_day, last_seen_day, "
+                                              "member_id FROM web_sessions WHERE token_hash = ?"));
   stmt.bind(1, token_hash);
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
@@ -2729,6 +2736,7 @@ Result<std::optional<WebSession>> SqliteStore::web_session(const std::string& to
   out.account_id = stmt.int64(0);
   out.created_day_ms = stmt.int64(1);
   out.last_seen_day_ms = stmt.int64(2);
+  out.member_id = stmt.optional_int64(3);
   return std::optional<WebSession>(out);
 }
 
@@ -2852,27 +2860,27 @@ Result<std::vector<std::pair<int64_t, std::string>>> SqliteStore::public_keys(
   return out;
 }
 
-Result<std::optional<std::string>> SqliteStore::wrapped_key(KeyedCredential kind,
-                                                            const std::string& credential_hash) {
+Result<std::optional<store::WrappedCopy>> SqliteStore::wrapped_key(
+    KeyedCredential kind, const std::string& credential_hash) {
   std::lock_guard lock(mu_);
   const auto [table, column] = credential_row(kind);
-  PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare(std::string("SELECT wrapped_key FROM ") + table + " WHERE " + column +
-                             " = ? AND wrapped_key IS NOT NULL"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare(std::string("SELECT wrapped_key, member_id FROM ") + table +
+                                       " WHERE " + column + " = ? AND wrapped_key IS NOT NULL"));
   stmt.bind(1, credential_hash);
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
-    return std::optional<std::string>();
+    return std::optional<store::WrappedCopy>();
   }
-  return std::optional<std::string>(stmt.blob(0));
+  return std::optional<store::WrappedCopy>({stmt.blob(0), stmt.optional_int64(1)});
 }
 
 Result<std::vector<Token>> SqliteStore::tokens_of(int64_t account_id) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
                            db_.prepare("SELECT id, app_id, account_id, scopes, created_day, "
-                                       "last_used_day FROM tokens WHERE account_id = ? ORDER BY "
-                                       "id DESC"));
+                                       "last_used_day, member_id FROM tokens WHERE account_id = ? "
+                                       "ORDER BY id DESC"));
   stmt.bind(1, account_id);
   std::vector<Token> out;
   while (stmt.step()) {
@@ -2883,6 +2891,7 @@ Result<std::vector<Token>> SqliteStore::tokens_of(int64_t account_id) {
     t.scopes = stmt.text(3);
     t.created_day_ms = stmt.int64(4);
     t.last_used_day_ms = stmt.optional_int64(5);
+    t.member_id = stmt.optional_int64(6);
     out.push_back(std::move(t));
   }
   PUBLIUS_TRY(stmt.status());
@@ -2906,6 +2915,346 @@ Status SqliteStore::revoke_tokens_of(int64_t account_id) {
                     [&](Stmt& s) { s.bind(1, account_id); }));
     std::erase_if(token_cache_,
                   [&](const auto& entry) { return entry.second.account_id == account_id; });
+    return ok_status();
+  });
+}
+
+// ---- Collective accounts ----
+
+namespace {
+
+Member read_member(const Stmt& s) {
+  Member m;
+  m.id = s.int64(0);
+  m.account_id = s.int64(1);
+  m.owner = s.boolean(2);
+  m.joined_day_ms = s.int64(3);
+  m.public_key = s.blob(4);
+  m.wrapped_key = s.blob(5);
+  return m;
+}
+
+constexpr const char* kMemberColumns =
+    "id, account_id, owner, joined_day, public_key, wrapped_key FROM members";
+
+// Inserts a member of `account_id` with its key copies and recovery codes; kConflict
+// when its lookup is another member's.
+Result<int64_t> insert_member_in(Db& db, int64_t account_id, const NewMember& m, bool owner,
+                                 int64_t day_ms) {
+  PUBLIUS_TRY(run(db,
+                  "INSERT INTO members (account_id, lookup, owner, joined_day, public_key, "
+                  "wrapped_key) VALUES (?, ?, ?, ?, ?, ?)",
+                  [&](Stmt& s) {
+                    s.bind(1, account_id).bind_blob(2, m.lookup).bind(3, owner).bind(4, day_ms);
+                    s.bind_blob(5, m.public_key).bind_blob(6, m.wrapped_key);
+                  }));
+  const int64_t id = db.last_insert_id();
+  for (const auto& copy : m.key_copies)
+    PUBLIUS_TRY(
+        run(db, "INSERT INTO member_keys (member_id, generation, sealed) VALUES (?, ?, ?)",
+            [&](Stmt& s) { s.bind(1, id).bind(2, copy.generation).bind_blob(3, copy.sealed); }));
+  for (const auto& code : m.recovery_codes)
+    PUBLIUS_TRY(run(db,
+                    "INSERT INTO member_recovery_codes (member_id, account_id, lookup, "
+                    "wrapped_key) VALUES (?, ?, ?, ?)",
+                    [&](Stmt& s) {
+                      s.bind(1, id).bind(2, account_id).bind_blob(3, code.lookup);
+                      s.bind_blob(4, code.wrapped_key);
+                    }));
+  return id;
+}
+
+// The ids of the member's tokens, before they are deleted with it.
+Result<std::vector<int64_t>> member_token_ids_in(Db& db, int64_t member_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT id FROM tokens WHERE member_id = ?"));
+  stmt.bind(1, member_id);
+  return collect_ids(stmt);
+}
+
+}  // namespace
+
+Result<std::optional<store::Collective>> SqliteStore::collective(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare_cached("SELECT salt, key_generation FROM collectives WHERE account_id = ?"));
+  stmt.bind(1, account_id);
+  if (!stmt.step()) {
+    PUBLIUS_TRY(stmt.status());
+    return std::optional<store::Collective>();
+  }
+  return std::optional<store::Collective>({stmt.blob(0), stmt.int64(1)});
+}
+
+Result<int64_t> SqliteStore::make_collective(int64_t account_id, const std::string& salt,
+                                             const NewMember& owner, int64_t day_ms) {
+  return write([&]() -> Result<int64_t> {
+    PUBLIUS_TRY(run(db_,
+                    "INSERT INTO collectives (account_id, salt, key_generation) VALUES (?, ?, 1)",
+                    [&](Stmt& s) { s.bind(1, account_id).bind_blob(2, salt); }));
+    PUBLIUS_ASSIGN_OR_RETURN(int64_t id, insert_member_in(db_, account_id, owner, true, day_ms));
+    PUBLIUS_TRY(run(db_, "UPDATE accounts SET password_hash = '', wrapped_key = NULL WHERE id = ?",
+                    [&](Stmt& s) { s.bind(1, account_id); }));
+    if (db_.changes() == 0) return not_found();
+    for (const char* sql :
+         {"DELETE FROM recovery_codes WHERE account_id = ?",
+          "DELETE FROM tokens WHERE account_id = ?", "DELETE FROM auth_codes WHERE account_id = ?",
+          "DELETE FROM web_sessions WHERE account_id = ?"})
+      PUBLIUS_TRY(run(db_, sql, [&](Stmt& s) { s.bind(1, account_id); }));
+    std::erase_if(token_cache_,
+                  [&](const auto& entry) { return entry.second.account_id == account_id; });
+    return id;
+  });
+}
+
+Result<std::vector<Member>> SqliteStore::members(int64_t account_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kMemberColumns +
+                                                  " WHERE account_id = ? ORDER BY id"));
+  stmt.bind(1, account_id);
+  std::vector<Member> out;
+  while (stmt.step()) out.push_back(read_member(stmt));
+  PUBLIUS_TRY(stmt.status());
+  return out;
+}
+
+Result<std::optional<Member>> SqliteStore::member(int64_t member_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare(std::string("SELECT ") + kMemberColumns + " WHERE id = ?"));
+  stmt.bind(1, member_id);
+  if (!stmt.step()) {
+    PUBLIUS_TRY(stmt.status());
+    return std::optional<Member>();
+  }
+  return std::optional<Member>(read_member(stmt));
+}
+
+Result<std::optional<Member>> SqliteStore::member_by_lookup(int64_t account_id,
+                                                            const std::string& lookup) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kMemberColumns +
+                                                  " WHERE account_id = ? AND lookup = ?"));
+  stmt.bind(1, account_id).bind_blob(2, lookup);
+  if (!stmt.step()) {
+    PUBLIUS_TRY(stmt.status());
+    return std::optional<Member>();
+  }
+  return std::optional<Member>(read_member(stmt));
+}
+
+Result<std::vector<store::KeyCopy>> SqliteStore::key_copies(int64_t member_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT generation, sealed FROM member_keys "
+                                                  "WHERE member_id = ? ORDER BY generation DESC"));
+  stmt.bind(1, member_id);
+  std::vector<store::KeyCopy> out;
+  while (stmt.step()) out.push_back({stmt.int64(0), stmt.blob(1)});
+  PUBLIUS_TRY(stmt.status());
+  return out;
+}
+
+Status SqliteStore::create_invite(const std::string& code_hash, const store::Invite& invite) {
+  return write([&]() -> Status {
+    // Spent and expired codes are swept here: an invite lives days.
+    PUBLIUS_TRY(run(db_, "DELETE FROM member_invites WHERE expires_day < ?",
+                    [&](Stmt& s) { s.bind(1, now_day_ms()); }));
+    PUBLIUS_TRY(
+        run(db_,
+            "INSERT INTO member_invites (code_hash, account_id, expires_day) VALUES (?, "
+            "?, ?)",
+            [&](Stmt& s) {
+              s.bind(1, code_hash).bind(2, invite.account_id).bind(3, invite.expires_day_ms);
+            }));
+    for (const auto& copy : invite.wrapped_keys)
+      PUBLIUS_TRY(run(db_,
+                      "INSERT INTO invite_keys (code_hash, generation, wrapped) VALUES (?, ?, ?)",
+                      [&](Stmt& s) {
+                        s.bind(1, code_hash).bind(2, copy.generation).bind_blob(3, copy.sealed);
+                      }));
+    return ok_status();
+  });
+}
+
+Result<std::optional<store::Invite>> SqliteStore::invite(const std::string& code_hash,
+                                                         int64_t today_ms) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT account_id, expires_day FROM "
+                                                  "member_invites WHERE code_hash = ? AND "
+                                                  "expires_day >= ?"));
+  stmt.bind(1, code_hash).bind(2, today_ms);
+  if (!stmt.step()) {
+    PUBLIUS_TRY(stmt.status());
+    return std::optional<store::Invite>();
+  }
+  store::Invite out;
+  out.account_id = stmt.int64(0);
+  out.expires_day_ms = stmt.int64(1);
+  PUBLIUS_ASSIGN_OR_RETURN(auto keys, db_.prepare("SELECT generation, wrapped FROM invite_keys "
+                                                  "WHERE code_hash = ? ORDER BY generation DESC"));
+  keys.bind(1, code_hash);
+  while (keys.step()) out.wrapped_keys.push_back({keys.int64(0), keys.blob(1)});
+  PUBLIUS_TRY(keys.status());
+  return std::optional<store::Invite>(std::move(out));
+}
+
+Result<store::JoinOutcome> SqliteStore::join_collective(const std::string& code_hash,
+                                                        int64_t today_ms, const NewMember& member,
+                                                        int64_t day_ms) {
+  return write([&]() -> Result<store::JoinOutcome> {
+    store::JoinOutcome out;
+    PUBLIUS_ASSIGN_OR_RETURN(auto taken,
+                             db_.prepare("DELETE FROM member_invites WHERE code_hash = ? AND "
+                                         "expires_day >= ? RETURNING account_id"));
+    taken.bind(1, code_hash).bind(2, today_ms);
+    std::optional<int64_t> account_id;
+    while (taken.step()) account_id = taken.int64(0);
+    PUBLIUS_TRY(taken.status());
+    if (!account_id) {
+      out.invite_missing = true;
+      return out;
+    }
+    PUBLIUS_ASSIGN_OR_RETURN(
+        bool collides,
+        exists(db_, "SELECT 1 FROM members WHERE account_id = ? AND lookup = ?",
+               [&](Stmt& s) { s.bind(1, *account_id).bind_blob(2, member.lookup); }));
+    if (collides) {
+      // The code stays spent: one invite, one guess at another member's password.
+      out.lookup_taken = true;
+      return out;
+    }
+    PUBLIUS_ASSIGN_OR_RETURN(auto id, insert_member_in(db_, *account_id, member, false, day_ms));
+    out.member_id = id;
+    return out;
+  });
+}
+
+Result<std::vector<int64_t>> SqliteStore::remove_member(int64_t member_id,
+                                                        const store::Rekey& rekey) {
+  return write([&]() -> Result<std::vector<int64_t>> {
+    PUBLIUS_ASSIGN_OR_RETURN(auto gone, db_.prepare("SELECT account_id, owner FROM members WHERE "
+                                                    "id = ?"));
+    gone.bind(1, member_id);
+    if (!gone.step()) {
+      PUBLIUS_TRY(gone.status());
+      return not_found("no such member");
+    }
+    const int64_t account_id = gone.int64(0);
+    const bool owner = gone.boolean(1);
+    if (owner) return conflict("the owner hands the account over before leaving");
+    PUBLIUS_ASSIGN_OR_RETURN(auto staying_stmt,
+                             db_.prepare("SELECT id FROM members WHERE account_id = ? AND id <> ? "
+                                         "ORDER BY id"));
+    staying_stmt.bind(1, account_id).bind(2, member_id);
+    PUBLIUS_ASSIGN_OR_RETURN(auto staying, collect_ids(staying_stmt));
+    if (staying.empty()) return conflict("the last member cannot leave");
+    std::vector<int64_t> copied;
+    for (const auto& [id, sealed] : rekey.copies) copied.push_back(id);
+    std::sort(copied.begin(), copied.end());
+    if (copied != staying) return conflict("the members changed while the account was re-keyed");
+    PUBLIUS_ASSIGN_OR_RETURN(auto token_ids, member_token_ids_in(db_, member_id));
+    PUBLIUS_TRY(
+        run(db_, "DELETE FROM members WHERE id = ?", [&](Stmt& s) { s.bind(1, member_id); }));
+    PUBLIUS_TRY(run(db_, "DELETE FROM member_invites WHERE account_id = ?",
+                    [&](Stmt& s) { s.bind(1, account_id); }));
+    for (const auto& [id, sealed] : rekey.copies)
+      PUBLIUS_TRY(
+          run(db_, "INSERT INTO member_keys (member_id, generation, sealed) VALUES (?, ?, ?)",
+              [&](Stmt& s) { s.bind(1, id).bind(2, rekey.generation).bind_blob(3, sealed); }));
+    PUBLIUS_TRY(run(db_, "UPDATE collectives SET key_generation = ? WHERE account_id = ?",
+                    [&](Stmt& s) { s.bind(1, rekey.generation).bind(2, account_id); }));
+    PUBLIUS_TRY(run(db_, "UPDATE accounts SET public_key = ? WHERE id = ?",
+                    [&](Stmt& s) { s.bind_blob(1, rekey.public_key).bind(2, account_id); }));
+    std::erase_if(token_cache_, [&](const auto& entry) {
+      return std::find(token_ids.begin(), token_ids.end(), entry.second.id) != token_ids.end();
+    });
+    return token_ids;
+  });
+}
+
+Status SqliteStore::hand_over(int64_t from_member_id, int64_t to_member_id) {
+  return write([&]() -> Status {
+    PUBLIUS_ASSIGN_OR_RETURN(
+        bool same_account,
+        exists(db_,
+               "SELECT 1 FROM members a JOIN members b ON a.account_id = b.account_id WHERE a.id "
+               "= ? AND a.owner AND b.id = ? AND a.id <> b.id",
+               [&](Stmt& s) { s.bind(1, from_member_id).bind(2, to_member_id); }));
+    if (!same_account) return not_found("no such member");
+    PUBLIUS_TRY(run(db_, "UPDATE members SET owner = 0 WHERE id = ?",
+                    [&](Stmt& s) { s.bind(1, from_member_id); }));
+    return run(db_, "UPDATE members SET owner = 1 WHERE id = ?",
+               [&](Stmt& s) { s.bind(1, to_member_id); });
+  });
+}
+
+Result<std::optional<std::vector<int64_t>>> SqliteStore::set_member_password(
+    int64_t member_id, const std::string& lookup, const std::string& wrapped_key,
+    std::optional<int64_t> code_id) {
+  using Out = std::optional<std::vector<int64_t>>;
+  return write([&]() -> Result<Out> {
+    std::vector<int64_t> token_ids;
+    if (code_id) {
+      PUBLIUS_TRY(run(db_, "DELETE FROM member_recovery_codes WHERE id = ? AND member_id = ?",
+                      [&](Stmt& s) { s.bind(1, *code_id).bind(2, member_id); }));
+      if (db_.changes() == 0) return Out();
+      PUBLIUS_ASSIGN_OR_RETURN(token_ids, member_token_ids_in(db_, member_id));
+      for (const char* sql :
+           {"DELETE FROM tokens WHERE member_id = ?", "DELETE FROM auth_codes WHERE member_id = ?",
+            "DELETE FROM web_sessions WHERE member_id = ?"})
+        PUBLIUS_TRY(run(db_, sql, [&](Stmt& s) { s.bind(1, member_id); }));
+    }
+    // A lookup another member holds fails here on UNIQUE (account_id, lookup): kConflict.
+    PUBLIUS_TRY(
+        run(db_, "UPDATE members SET lookup = ?, wrapped_key = ? WHERE id = ?",
+            [&](Stmt& s) { s.bind_blob(1, lookup).bind_blob(2, wrapped_key).bind(3, member_id); }));
+    if (db_.changes() == 0) return not_found("no such member");
+    std::erase_if(token_cache_, [&](const auto& entry) {
+      return std::find(token_ids.begin(), token_ids.end(), entry.second.id) != token_ids.end();
+    });
+    return Out(std::move(token_ids));
+  });
+}
+
+Result<std::optional<store::MemberRecoveryCode>> SqliteStore::member_recovery_code(
+    int64_t account_id, const std::string& lookup) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare("SELECT id, member_id, wrapped_key FROM "
+                             "member_recovery_codes WHERE account_id = ? AND lookup = ?"));
+  stmt.bind(1, account_id).bind_blob(2, lookup);
+  if (!stmt.step()) {
+    PUBLIUS_TRY(stmt.status());
+    return std::optional<store::MemberRecoveryCode>();
+  }
+  return std::optional<store::MemberRecoveryCode>({stmt.int64(0), stmt.int64(1), stmt.blob(2)});
+}
+
+Result<int64_t> SqliteStore::member_recovery_codes_left(int64_t member_id) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare("SELECT count(*) FROM member_recovery_codes WHERE member_id = ?"));
+  stmt.bind(1, member_id);
+  if (!stmt.step()) {
+    PUBLIUS_TRY(stmt.status());
+    return internal_error("count returned no row");
+  }
+  return stmt.int64(0);
+}
+
+Status SqliteStore::replace_member_recovery_codes(
+    int64_t member_id, const std::vector<store::NewMemberRecoveryCode>& codes) {
+  return write([&]() -> Status {
+    PUBLIUS_TRY(run(db_, "DELETE FROM member_recovery_codes WHERE member_id = ?",
+                    [&](Stmt& s) { s.bind(1, member_id); }));
+    for (const auto& code : codes)
+      PUBLIUS_TRY(
+          run(db_,
+              "INSERT INTO member_recovery_codes (member_id, account_id, lookup, "
+              "wrapped_key) SELECT id, account_id, ?, ? FROM members WHERE id = ?",
+              [&](Stmt& s) {
+                s.bind_blob(1, code.lookup).bind_blob(2, code.wrapped_key).bind(3, member_id);
+              }));
     return ok_status();
   });
 }
@@ -3352,7 +3701,11 @@ Result<AccountInventoryCounts> inventory_counts_in(Db& db, int64_t account_id) {
             "(SELECT count(*) FROM web_sessions WHERE account_id = ?1 AND wrapped_key IS NOT "
             "NULL) + (SELECT count(*) FROM auth_codes WHERE account_id = ?1 AND wrapped_key IS "
             "NOT NULL) + (SELECT count(*) FROM recovery_codes WHERE account_id = ?1 AND "
-            "wrapped_key IS NOT NULL)"));
+            "wrapped_key IS NOT NULL) + (SELECT count(*) FROM members WHERE account_id = ?1) + "
+            "(SELECT count(*) FROM member_keys JOIN members ON members.id = member_id WHERE "
+            "account_id = ?1) + (SELECT count(*) FROM member_recovery_codes WHERE account_id = "
+            "?1) + (SELECT count(*) FROM invite_keys JOIN member_invites USING (code_hash) WHERE "
+            "account_id = ?1)"));
   PUBLIUS_ASSIGN_OR_RETURN(
       c.boosts,
       count("SELECT count(*) FROM statuses WHERE account_id = ?1 AND reblog_of_id IS NOT NULL"));
@@ -3389,8 +3742,18 @@ Result<AccountInventoryCounts> inventory_counts_in(Db& db, int64_t account_id) {
   PUBLIUS_ASSIGN_OR_RETURN(c.following,
                            count("SELECT count(*) FROM follows WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(c.followers, count("SELECT count(*) FROM follows WHERE target_id = ?1"));
-  PUBLIUS_ASSIGN_OR_RETURN(c.recovery_code_hashes,
-                           count("SELECT count(*) FROM recovery_codes WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      c.recovery_code_hashes,
+      count("SELECT (SELECT count(*) FROM recovery_codes WHERE account_id = ?1) + (SELECT "
+            "count(*) FROM member_recovery_codes WHERE account_id = ?1)"));
+  PUBLIUS_ASSIGN_OR_RETURN(c.member_invites,
+                           count("SELECT count(*) FROM member_invites WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto joined,
+                           db.prepare("SELECT joined_day FROM members WHERE account_id = ? "
+                                      "ORDER BY id"));
+  joined.bind(1, account_id);
+  while (joined.step()) c.member_join_days_ms.push_back(joined.int64(0));
+  PUBLIUS_TRY(joined.status());
   PUBLIUS_ASSIGN_OR_RETURN(c.token_hashes,
                            count("SELECT count(*) FROM tokens WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(

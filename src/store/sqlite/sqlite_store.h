@@ -261,7 +261,8 @@ class SqliteStore final : public store::Store {
   Result<std::optional<int64_t>> idempotent_status(int64_t account_id,
                                                    const std::string& key_hash) override;
 
-  Status create_web_session(const std::string& token_hash, int64_t account_id, int64_t day_ms,
+  Status create_web_session(const std::string& token_hash, int64_t account_id,
+                            std::optional<int64_t> member_id, int64_t day_ms,
                             const std::string& wrapped_key) override;
   Result<std::optional<store::WebSession>> web_session(const std::string& token_hash) override;
   Status touch_web_session(const std::string& token_hash, int64_t day_ms) override;
@@ -277,11 +278,35 @@ class SqliteStore final : public store::Store {
   Result<bool> add_account_key(int64_t account_id, const store::AccountKey& key) override;
   Result<std::vector<std::pair<int64_t, std::string>>> public_keys(
       const std::vector<int64_t>& ids) override;
-  Result<std::optional<std::string>> wrapped_key(store::KeyedCredential kind,
-                                                 const std::string& credential_hash) override;
+  Result<std::optional<store::WrappedCopy>> wrapped_key(
+      store::KeyedCredential kind, const std::string& credential_hash) override;
   Result<std::vector<store::Token>> tokens_of(int64_t account_id) override;
   Status revoke_token_of(int64_t account_id, int64_t token_id) override;
   Status revoke_tokens_of(int64_t account_id) override;
+  Result<std::optional<store::Collective>> collective(int64_t account_id) override;
+  Result<int64_t> make_collective(int64_t account_id, const std::string& salt,
+                                  const store::NewMember& owner, int64_t day_ms) override;
+  Result<std::vector<store::Member>> members(int64_t account_id) override;
+  Result<std::optional<store::Member>> member(int64_t member_id) override;
+  Result<std::optional<store::Member>> member_by_lookup(int64_t account_id,
+                                                        const std::string& lookup) override;
+  Result<std::vector<store::KeyCopy>> key_copies(int64_t member_id) override;
+  Status create_invite(const std::string& code_hash, const store::Invite& invite) override;
+  Result<std::optional<store::Invite>> invite(const std::string& code_hash,
+                                              int64_t today_ms) override;
+  Result<store::JoinOutcome> join_collective(const std::string& code_hash, int64_t today_ms,
+                                             const store::NewMember& member,
+                                             int64_t day_ms) override;
+  Result<std::vector<int64_t>> remove_member(int64_t member_id, const store::Rekey& rekey) override;
+  Status hand_over(int64_t from_member_id, int64_t to_member_id) override;
+  Result<std::optional<std::vector<int64_t>>> set_member_password(
+      int64_t member_id, const std::string& lookup, const std::string& wrapped_key,
+      std::optional<int64_t> code_id) override;
+  Result<std::optional<store::MemberRecoveryCode>> member_recovery_code(
+      int64_t account_id, const std::string& lookup) override;
+  Result<int64_t> member_recovery_codes_left(int64_t member_id) override;
+  Status replace_member_recovery_codes(
+      int64_t member_id, const std::vector<store::NewMemberRecoveryCode>& codes) override;
   Status delete_account(int64_t account_id) override;
   Result<bool> erase_deleted() override;
   Result<int64_t> save_remote_actor(const store::RemoteActor& actor,
