@@ -112,8 +112,9 @@ void Api::add_account_routes(http::Router& r) {
 
   route(r, "GET", "/api/v1/accounts/lookup", http::Policy::optional("read:accounts"),
         [this](Call& c) -> Result<http::Response> {
-          PUBLIUS_ASSIGN_OR_RETURN(
-              auto account, microblog_.accounts().account_by_acct(c.params.get_or("acct", "")));
+          // A remote account not known yet is looked up on its server (WebFinger).
+          PUBLIUS_ASSIGN_OR_RETURN(auto account, microblog_.federation().account_by_acct(
+                                                     c.params.get_or("acct", ""), true));
           return json(renderer_.account(account));
         });
 

@@ -71,6 +71,8 @@ void Api::add_timeline_routes(http::Router& r) {
           query.statuses = type.empty() || type == "statuses";
           query.limit = n;
           query.offset = *offset;
+          PUBLIUS_ASSIGN_OR_RETURN(auto resolve, p.get_bool("resolve"));
+          query.resolve = resolve.value_or(false);
           PUBLIUS_ASSIGN_OR_RETURN(auto found, microblog_.search().search(c.viewer(), query));
           std::vector<int64_t> account_ids;
           for (const auto& a : found.accounts) account_ids.push_back(a.id);

@@ -26,6 +26,7 @@
 #include "federation/delivery_worker.h"
 #include "federation/fetcher.h"
 #include "federation/inbox.h"
+#include "federation/resolver.h"
 #include "federation/routes.h"
 #include "http/server.h"
 #include "legal/desk.h"
@@ -221,6 +222,9 @@ int serve(ServeOptions o) {
       {.proxy = o.federation_proxy, .allow_loopback = o.federation_loopback_testing});
   federation::Inbox inbox(microblog, fetcher);
   inbox.register_routes(router);
+  // Remote accounts not known yet are found by WebFinger (lookup, search?resolve=true).
+  federation::Resolver resolver(fetcher);
+  microblog.federation().set_actor_resolver(&resolver);
   web_ui.set_profile_alternative(
       [&microblog](const http::Request& req, const domain::Account& account) {
         return federation::actor_if_asked(microblog, req, account);

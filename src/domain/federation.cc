@@ -79,6 +79,28 @@ Result<std::optional<store::RemoteActor>> Federation::remote_actor_by_key_id(
   return store_.remote_actor_by_key_id(key_id);
 }
 
+Result<Account> Federation::account_by_acct(std::string_view acct, bool resolve) {
+  if (!acct.empty() && acct.front() == '@') acct.remove_prefix(1);
+  const auto at = acct.find('@');
+  if (at == std::string_view::npos || lowercase(acct.substr(at + 1)) == config_.domain)
+    return mb_.accounts().account_by_acct(acct);
+  const std::string_view user = acct.substr(0, at);
+  const std::string host = lowercase(acct.substr(at + 1));
+  if (!plausible_remote_username(user) || host.empty() ||
+      host.find_first_of("/?#@ ") != std::string::npos)
+    return not_found();
+  PUBLIUS_ASSIGN_OR_RETURN(auto known, store_.account_by_username(std::string(user) + "@" + host));
+  if (known) return *known;
+  if (!resolve || !resolver_) return not_found();
+  // A server that cannot be reached, knows no such account or names an actor that
+  // may not be kept finds nothing, as in Mastodon.
+  auto actor = resolver_->actor_for_acct(user, host);
+  if (!actor.ok()) return not_found();
+  auto id = save_remote_actor(*actor);
+  if (!id.ok()) return not_found();
+  return mb_.accounts().account(*id);
+}
+
 Status Federation::receive_follow(int64_t remote_id, int64_t local_id,
                                   std::string_view follow_uri) {
   PUBLIUS_ASSIGN_OR_RETURN(auto local, store_.remote_actor(local_id));
@@ -103,6 +125,26 @@ Status Federation::receive_undo_follow(int64_t remote_id, int64_t local_id) {
   return ok_status();
 }
 
+Status Federation::receive_follow_answer(int64_t remote_id, int64_t local_id, bool accepted) {
+  PUBLIUS_ASSIGN_OR_RETURN(bool requested,
+                           store_.resolve_follow_request(local_id, remote_id, accepted));
+  if (!accepted) PUBLIUS_TRY(mb_.relationships().end_follow(local_id, remote_id));
+  if (requested && accepted) {
+    account_changed(local_id);
+    account_changed(remote_id);
+    feeds_.drop(local_id);  // rebuilt with the followed account's posts on next read
+  }
+  return ok_status();
+}
+
+Status Federation::follow_asked(int64_t follower_id, int64_t followed_id) {
+  return to_remote_inbox(follower_id, followed_id, store::DeliveryKind::kFollow, {});
+}
+
+Status Federation::follow_withdrawn(int64_t follower_id, int64_t followed_id) {
+  return to_remote_inbox(follower_id, followed_id, store::DeliveryKind::kUndoFollow, {});
+}
+
 Status Federation::follow_request_resolved(int64_t target_id, int64_t requester_id, bool accepted) {
   PUBLIUS_ASSIGN_OR_RETURN(auto uri, store_.take_follow_activity(requester_id, target_id));
   if (!uri) return ok_status();  // a local requester, or none asked by federation
@@ -111,14 +153,21 @@ Status Federation::follow_request_resolved(int64_t target_id, int64_t requester_
 
 Status Federation::answer_follow(int64_t local_id, int64_t remote_id, std::string_view follow_uri,
                                  bool accepted) {
+  return to_remote_inbox(
+      local_id, remote_id,
+      accepted ? store::DeliveryKind::kAcceptFollow : store::DeliveryKind::kRejectFollow,
+      follow_uri);
+}
+
+Status Federation::to_remote_inbox(int64_t local_id, int64_t remote_id, store::DeliveryKind kind,
+                                   std::string_view object_uri) {
   PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(remote_id));
   if (!remote) return ok_status();
-  store::FederationDelivery d{
-      .inbox = remote->inbox,
-      .kind = accepted ? store::DeliveryKind::kAcceptFollow : store::DeliveryKind::kRejectFollow,
-      .account_id = local_id,
-      .object_id = remote_id,
-      .object_uri = std::string(follow_uri)};
+  store::FederationDelivery d{.inbox = remote->inbox,
+                              .kind = kind,
+                              .account_id = local_id,
+                              .object_id = remote_id,
+                              .object_uri = std::string(object_uri)};
   return store_.enqueue_deliveries({d}, now_ms());
 }
 

@@ -15,6 +15,13 @@
 // follow_request_resolved), a Reject for a refused follow. Undo(Follow) ends the
 // follow or withdraws the request.
 //
+// Outgoing follows: a local account's follow of a remote account is a follow request
+// until the remote server answers; a Follow goes to the remote actor's inbox, its
+// Accept makes the request a follow, its Reject (also later, of a follow) ends either.
+// Unfollowing (or withdrawing the request) sends Undo(Follow). A remote account not
+// known yet is found by its user@host through the ActorResolver (WebFinger, then its
+// actor document), which federation/ provides.
+//
 // Outbound: the durable delivery queue (store::FederationDelivery). A local post
 // that is public, unlisted or followers-only goes to the inbox of every server where
 // its author has followers, once per server (shared inboxes); so does its deletion.
@@ -52,6 +59,18 @@ struct RemoteActorDocument {
   std::string public_pem;
 };
 
+// How the domain finds a remote actor it does not know yet: federation/ implements it
+// with WebFinger and the SSRF-safe fetcher (federation/resolver.h). Thread-safe.
+class ActorResolver {
+ public:
+  virtual ~ActorResolver() = default;
+  // The actor document that WebFinger names for `user`@`host`. kNotFound when the
+  // server knows no such account, kUnavailable when it cannot be reached, kBadRequest
+  // when what it answers is not an actor.
+  virtual Result<RemoteActorDocument> actor_for_acct(std::string_view user,
+                                                     std::string_view host) const = 0;
+};
+
 // The scheme and authority of an http(s) URL, lowercased ("https://example.com:8443");
 // empty when `url` is not one.
 std::string url_origin(std::string_view url);
@@ -75,14 +94,32 @@ class Federation final : private ServiceBase {
   Result<std::optional<store::RemoteActor>> remote_actor_by_uri(std::string_view uri);
   Result<std::optional<store::RemoteActor>> remote_actor_by_key_id(std::string_view key_id);
 
+  // The resolver used to find unknown remote accounts; null (the default): none is
+  // looked up. Not owned; set before serving, it must outlive this.
+  void set_actor_resolver(const ActorResolver* resolver) { resolver_ = resolver; }
+  // The account `acct` names ("name", "name@this.domain", "user@host", with or without
+  // a leading @). A remote one not known yet is looked up through the resolver when
+  // `resolve` is set (and kept as save_remote_actor() keeps actors); kNotFound otherwise,
+  // also when its server cannot be reached or its actor may not be kept.
+  Result<Account> account_by_acct(std::string_view acct, bool resolve);
+
   // Inbound activities, from a verified remote actor to a local account.
   Status receive_follow(int64_t remote_id, int64_t local_id, std::string_view follow_uri);
   Status receive_undo_follow(int64_t remote_id, int64_t local_id);
+  // The remote account's Accept (`accepted`) or Reject of local `local_id`'s follow:
+  // an Accept turns the request into a follow, a Reject ends the request or the follow.
+  // An Accept of nothing asked is ignored.
+  Status receive_follow_answer(int64_t remote_id, int64_t local_id, bool accepted);
 
   // What the services tell once a change is durable.
   Status published(const Post& post);
   Status deleted(const Post& post);
   Status follow_request_resolved(int64_t target_id, int64_t requester_id, bool accepted);
+  // A local account asked to follow a remote one (Relationships::follow): the Follow
+  // is queued. And it stopped following or asking (Relationships::unfollow): the
+  // Undo(Follow) is queued. Nothing for a local target.
+  Status follow_asked(int64_t follower_id, int64_t followed_id);
+  Status follow_withdrawn(int64_t follower_id, int64_t followed_id);
 
   // The delivery worker's (federation/delivery_worker.h).
   Result<std::vector<store::FederationDelivery>> claim_deliveries(int64_t now_ms, int limit);
@@ -99,8 +136,13 @@ class Federation final : private ServiceBase {
   // not direct.
   Result<bool> federated(const Post& post);
   Status to_follower_inboxes(const Post& post, store::DeliveryKind kind);
+  // Queues a delivery of `kind` about remote `remote_id` to its inbox, signed by `local_id`.
+  Status to_remote_inbox(int64_t local_id, int64_t remote_id, store::DeliveryKind kind,
+                         std::string_view object_uri);
   Status answer_follow(int64_t local_id, int64_t remote_id, std::string_view follow_uri,
                        bool accepted);
+
+  const ActorResolver* resolver_ = nullptr;
 };
 
 }  // namespace publius::domain

@@ -30,9 +30,11 @@ Result<Relationship> Relationships::follow(int64_t account_id, int64_t target_id
   if (target.id == account_id) return forbidden("You cannot follow yourself");
   PUBLIUS_ASSIGN_OR_RETURN(auto rel, relationship(account_id, target_id));
   if (rel.blocking || rel.blocked_by) return forbidden("This action is not allowed");
-  PUBLIUS_ASSIGN_OR_RETURN(auto outcome,
-                           phrase_store_error(store_.follow(account_id, target_id, target.locked,
-                                                            show_reblogs, notify_on_post)));
+  PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(target_id));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto outcome,
+      phrase_store_error(store_.follow(account_id, target_id, target.locked || remote.has_value(),
+                                       show_reblogs, notify_on_post)));
   if (outcome == store::FollowOutcome::kFollowing) {
     account_changed(account_id);
     account_changed(target_id);
@@ -40,6 +42,8 @@ Result<Relationship> Relationships::follow(int64_t account_id, int64_t target_id
     feeds_.drop(account_id);  // rebuilt with the new account's posts on next read
   } else if (outcome == store::FollowOutcome::kAlready) {
     feeds_.drop(account_id);  // rebuilt as its boosts, now shown or not, decide (reaches_home)
+  } else if (outcome == store::FollowOutcome::kRequested && remote) {
+    PUBLIUS_TRY(mb_.federation().follow_asked(account_id, target_id));
   } else if (outcome == store::FollowOutcome::kRequested) {
     PUBLIUS_TRY(
         mb_.delivery().notify({target_id}, NotificationType::kFollowRequest, account_id, nullptr));
@@ -65,7 +69,13 @@ Status Relationships::end_follow(int64_t follower_id, int64_t followed_id) {
 }
 Result<Relationship> Relationships::unfollow(int64_t account_id, int64_t target_id) {
   PUBLIUS_TRY(mb_.accounts().account(target_id));
+  PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(target_id));
+  PUBLIUS_ASSIGN_OR_RETURN(auto before, relationship(account_id, target_id));
   PUBLIUS_TRY(end_follow(account_id, target_id));
+  if (remote && (before.following || before.requested)) {
+    PUBLIUS_TRY(store_.resolve_follow_request(account_id, target_id, false));
+    PUBLIUS_TRY(mb_.federation().follow_withdrawn(account_id, target_id));
+  }
   return relationship(account_id, target_id);
 }
 Result<Relationship> Relationships::remove_from_followers(int64_t account_id, int64_t follower_id) {

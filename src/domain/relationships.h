@@ -20,6 +20,9 @@ class Relationships final : private ServiceBase {
   // Relationships with each of `target_ids` (unknown ones included, all false).
   Result<std::vector<Relationship>> relationships(int64_t account_id,
                                                   const std::vector<int64_t>& target_ids);
+  // A remote target is always asked (a follow request until its server accepts, which
+  // federation tells it: Federation::follow_asked); unfollowing it also withdraws a
+  // request, and its server hears (Federation::follow_withdrawn).
   Result<Relationship> follow(int64_t account_id, int64_t target_id, bool show_reblogs,
                               bool notify);
   Result<Relationship> unfollow(int64_t account_id, int64_t target_id);
@@ -56,14 +59,15 @@ class Relationships final : private ServiceBase {
   Result<AccountRows> blocks(int64_t account_id, const Page& page);
   Result<AccountRows> mutes(int64_t account_id, const Page& page);
   Result<AccountRows> endorsements(int64_t account_id, const Page& page);
+  // Ends a follow, if there is one, and drops the follower's warm home feed (what a
+  // remote Reject of a follow does, with nothing sent back).
+  Status end_follow(int64_t follower_id, int64_t followed_id);
 
  private:
   // Whether `viewer` may see the follow lists of `account_id` (kNotFound: no such account).
   Result<bool> shows_follow_lists(Viewer viewer, int64_t account_id);
   // What ending the follow of `followed_id` by `follower_id` takes with it.
   static store::EndedFollow ending(int64_t follower_id, int64_t followed_id);
-  // Ends a follow, if there is one, and drops the follower's warm home feed.
-  Status end_follow(int64_t follower_id, int64_t followed_id);
 };
 
 inline constexpr size_t kMaxAccountNote = 2000;

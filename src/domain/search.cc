@@ -35,6 +35,14 @@ Result<SearchResults> Search::search(Viewer viewer, const SearchQuery& query) {
   if (q.empty()) return out;
   if (query.accounts) {
     PUBLIUS_ASSIGN_OR_RETURN(out.accounts, accounts(q, query.limit, query.offset));
+    if (query.resolve && viewer && query.offset == 0 &&
+        std::count(q.begin(), q.end(), '@') == (q.front() == '@' ? 2 : 1)) {
+      // A server that cannot be reached or knows no such account finds nothing more.
+      auto remote = mb_.federation().account_by_acct(q, true);
+      if (remote.ok() && std::none_of(out.accounts.begin(), out.accounts.end(),
+                                      [&](const Account& a) { return a.id == remote->id; }))
+        out.accounts.insert(out.accounts.begin(), *remote);
+    }
   }
   if (query.hashtags) {
     std::string_view name = q;

@@ -20,6 +20,9 @@ struct SearchQuery {
   bool statuses = true;
   int limit = 20;  // per kind
   int offset = 0;
+  // Mastodon's resolve=true: a "@user@host" not known yet is looked up on its server
+  // (Federation::account_by_acct), for a signed-in viewer's first page only.
+  bool resolve = false;
 };
 
 struct SearchResults {

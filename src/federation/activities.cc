@@ -1,6 +1,7 @@
 #include "federation/activities.h"
 
 #include <boost/json.hpp>
+#include <charconv>
 
 #include "federation/http_signature.h"
 #include "util/crypto.h"
@@ -78,6 +79,20 @@ void write_note(JsonWriter& w, const domain::InstanceConfig& config, const domai
     w.key("contentMap").begin_object().field(post.language, post.html).end_object();
   write_addressing(w, actor + "/followers", post.visibility);
   w.end_object();
+}
+
+// A Follow of `followed_uri` by local `follower`; with `as_document`, with its own
+// @context (sent alone, not inside an Undo).
+void write_follow(JsonWriter& w, const domain::InstanceConfig& config,
+                  const domain::Account& follower, int64_t followed_id,
+                  std::string_view followed_uri, bool as_document) {
+  w.begin_object();
+  if (as_document) w.field("@context", kActivityStreams);
+  w.field("id", follow_uri(config, follower.username, followed_id))
+      .field("type", "Follow")
+      .field("actor", actor_of(config, follower.username))
+      .field("object", followed_uri)
+      .end_object();
 }
 
 }  // namespace
@@ -238,6 +253,50 @@ std::string follow_answer_json(const domain::InstanceConfig& config,
       .field("object", actor)
       .end_object()
       .end_object();
+  return out;
+}
+
+std::string follow_uri(const domain::InstanceConfig& config, std::string_view follower,
+                       int64_t followed_id) {
+  return actor_of(config, follower) + "/follows/" + std::to_string(followed_id);
+}
+
+std::optional<FollowUriParts> parse_follow_uri(const domain::InstanceConfig& config,
+                                               std::string_view uri) {
+  const std::string prefix = actor_of(config, "");
+  if (!uri.starts_with(prefix)) return std::nullopt;
+  uri.remove_prefix(prefix.size());
+  const auto slash = uri.find("/follows/");
+  if (slash == 0 || slash == std::string_view::npos) return std::nullopt;
+  FollowUriParts parts{.follower = std::string(uri.substr(0, slash))};
+  if (parts.follower.find_first_of("/?#@") != std::string::npos) return std::nullopt;
+  const std::string_view id = uri.substr(slash + 9);
+  const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), parts.followed_id);
+  if (ec != std::errc() || end != id.data() + id.size() || parts.followed_id <= 0)
+    return std::nullopt;
+  return parts;
+}
+
+std::string follow_json(const domain::InstanceConfig& config, const domain::Account& follower,
+                        int64_t followed_id, std::string_view followed_uri) {
+  std::string out;
+  JsonWriter w(out);
+  write_follow(w, config, follower, followed_id, followed_uri, true);
+  return out;
+}
+
+std::string undo_follow_json(const domain::InstanceConfig& config, const domain::Account& follower,
+                             int64_t followed_id, std::string_view followed_uri) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object()
+      .field("@context", kActivityStreams)
+      .field("id", follow_uri(config, follower.username, followed_id) + "/undo/" + random_token(12))
+      .field("type", "Undo")
+      .field("actor", actor_of(config, follower.username))
+      .key("object");
+  write_follow(w, config, follower, followed_id, followed_uri, false);
+  w.end_object();
   return out;
 }
 

@@ -1,6 +1,7 @@
 // ActivityPub documents in and out: reading a remote actor document, and rendering
 // the activities this server sends (Accept/Reject of a Follow, Create and Delete of
-// a Note) and the Note itself. Pure functions over domain values; thread-safe.
+// a Note, Follow and Undo(Follow)) and the Note itself. Pure functions over domain values;
+// thread-safe.
 #pragma once
 
 #include <optional>
@@ -48,5 +49,24 @@ std::string delete_note_json(const domain::InstanceConfig& config, const domain:
 std::string follow_answer_json(const domain::InstanceConfig& config,
                                const domain::Account& followed, std::string_view follower_uri,
                                std::string_view follow_uri, bool accepted);
+
+// The id of the Follow by which local `follower` asks to follow the remote account
+// `followed_id`: <actor>/follows/<followed_id>, the same each time, so that an Accept or
+// Reject names whom it answers (followed_id_in_follow_uri()).
+std::string follow_uri(const domain::InstanceConfig& config, std::string_view follower,
+                       int64_t followed_id);
+// The follower's username and the followed account's id in a follow_uri() of this
+// server; nullopt for any other URL.
+struct FollowUriParts {
+  std::string follower;
+  int64_t followed_id = 0;
+};
+std::optional<FollowUriParts> parse_follow_uri(const domain::InstanceConfig& config,
+                                               std::string_view uri);
+// Follow of `followed_uri` by local `follower`, and its Undo.
+std::string follow_json(const domain::InstanceConfig& config, const domain::Account& follower,
+                        int64_t followed_id, std::string_view followed_uri);
+std::string undo_follow_json(const domain::InstanceConfig& config, const domain::Account& follower,
+                             int64_t followed_id, std::string_view followed_uri);
 
 }  // namespace publius::federation

@@ -50,6 +50,16 @@ Result<std::optional<std::string>> DeliveryWorker::render(
       return std::optional(follow_answer_json(config, author, follower->uri, delivery.object_uri,
                                               delivery.kind == Kind::kAcceptFollow));
     }
+    case Kind::kFollow:
+    case Kind::kUndoFollow: {
+      PUBLIUS_ASSIGN_OR_RETURN(auto followed,
+                               microblog_.federation().remote_actor(delivery.object_id));
+      if (!followed) return std::optional<std::string>();
+      return std::optional(
+          delivery.kind == Kind::kFollow
+              ? follow_json(config, author, delivery.object_id, followed->uri)
+              : undo_follow_json(config, author, delivery.object_id, followed->uri));
+    }
     case Kind::kCreateNote: {
       PUBLIUS_ASSIGN_OR_RETURN(auto post,
                                microblog_.federation().post_to_deliver(delivery.object_id));

@@ -40,7 +40,7 @@ IncomingRequest incoming(const http::Request& request, const std::string& target
 }  // namespace
 
 Inbox::Inbox(domain::Microblog& microblog, const Fetcher& fetcher, InboxOptions options)
-    : microblog_(microblog), fetcher_(fetcher), options_(options) {}
+    : microblog_(microblog), resolver_(fetcher), options_(options) {}
 
 void Inbox::register_routes(http::Router& router) {
   const auto route = [this](bool shared) {
@@ -96,7 +96,7 @@ Result<store::RemoteActor> Inbox::verified_sender(const http::Request& request) 
                            microblog_.federation().remote_actor_by_key_id(signature.key_id));
   if (known && verify_request(in, signature, known->public_pem, verify).ok()) return *known;
   // Unknown, or known but failing (a rotated key): the actor is fetched, once.
-  auto fetched = fetch_actor(signature.key_id);
+  auto fetched = resolver_.actor_for_key(signature.key_id);
   if (!fetched.ok()) return unauthorized("Signing key unknown or unreachable");
   if (fetched->key_id != signature.key_id)
     return unauthorized("Signing key unknown or unreachable");
@@ -106,33 +106,6 @@ Result<store::RemoteActor> Inbox::verified_sender(const http::Request& request) 
   PUBLIUS_ASSIGN_OR_RETURN(auto stored, microblog_.federation().remote_actor(*saved));
   if (!stored) return unauthorized("Signing key unknown or unreachable");
   return *stored;
-}
-
-Result<domain::RemoteActorDocument> Inbox::fetch_actor(std::string_view key_id) {
-  std::string url(key_id.substr(0, key_id.find('#')));
-  // A key published apart from its actor names the actor as its owner: one more hop.
-  for (int hop = 0; hop < 2; ++hop) {
-    PUBLIUS_ASSIGN_OR_RETURN(
-        auto response,
-        fetcher_.fetch({.url = url,
-                        .headers = {"Accept: application/activity+json, application/ld+json; "
-                                    "profile=\"https://www.w3.org/ns/activitystreams\""}}));
-    if (response.status != 200) return unavailable("Actor not found");
-    auto actor = parse_actor(response.body);
-    if (actor.ok()) {
-      // A document answered from elsewhere than asked (a redirect) is not that actor's.
-      if (domain::url_origin(actor->uri) != domain::url_origin(url))
-        return unauthorized("Actor served from another host");
-      return actor;
-    }
-    boost::system::error_code ec;
-    const json::value key = json::parse(response.body, ec);
-    if (ec || !key.is_object()) return actor.take_error();
-    url = string_at(key.as_object(), "owner");
-    if (url.empty() || domain::url_origin(url) != domain::url_origin(key_id))
-      return actor.take_error();
-  }
-  return bad_request("Actor not found");
 }
 
 Result<domain::Account> Inbox::local_actor(std::string_view url) {
@@ -160,6 +133,14 @@ Status Inbox::dispatch(const store::RemoteActor& sender, const json::object& act
       return unauthorized("Undo of another actor's Follow");
     PUBLIUS_ASSIGN_OR_RETURN(auto local, local_actor(object_id(undone)));
     return microblog_.federation().receive_undo_follow(sender.account_id, local.id);
+  }
+  if (type == "Accept" || type == "Reject") {
+    // Of a Follow this server sent for one of its accounts, to the sender itself.
+    const auto follow = parse_follow_uri(microblog_.config(), object_id(activity));
+    if (!follow || follow->followed_id != sender.account_id) return ok_status();
+    PUBLIUS_ASSIGN_OR_RETURN(auto local, microblog_.accounts().account_by_acct(follow->follower));
+    return microblog_.federation().receive_follow_answer(sender.account_id, local.id,
+                                                         type == "Accept");
   }
   return ok_status();  // accepted; not handled in this slice
 }

@@ -11,8 +11,8 @@
 // in case the actor rotated it. An unknown or unreachable key, a signature that does
 // not verify, or an activity whose actor is not the key's owner is a 401 and nothing
 // is stored. A verified activity is handed to the domain (domain::Federation):
-// Follow and Undo(Follow) of a local account; others are accepted (202) and ignored
-// for now.
+// Follow and Undo(Follow) of a local account, Accept and Reject of a local account's
+// Follow (only the followed actor's own); others are accepted (202) and ignored for now.
 //
 // The shield: nothing of the request but the activity's content reaches the domain;
 // no address, user agent or header is logged or stored. Thread-safe.
@@ -24,6 +24,7 @@
 #include "domain/microblog.h"
 #include "federation/fetcher.h"
 #include "federation/http_signature.h"
+#include "federation/resolver.h"
 #include "http/message.h"
 #include "http/router.h"
 
@@ -48,14 +49,12 @@ class Inbox {
  private:
   // The remote account that signed `request`, after the checks the header comment lists.
   Result<store::RemoteActor> verified_sender(const http::Request& request);
-  // The actor document that `key_id` leads to (the actor itself, or a key naming it).
-  Result<domain::RemoteActorDocument> fetch_actor(std::string_view key_id);
   Status dispatch(const store::RemoteActor& sender, const boost::json::object& activity);
   // The local account an actor URL of this server names; kNotFound otherwise.
   Result<domain::Account> local_actor(std::string_view url);
 
   domain::Microblog& microblog_;
-  const Fetcher& fetcher_;
+  const Resolver resolver_;
   const InboxOptions options_;
 };
 

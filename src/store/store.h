@@ -183,11 +183,19 @@ struct RemoteProfile {
 
 // What a queued federation delivery sends: the activity is rendered when it is sent,
 // from the rows it names, so a post deleted before its Create went out is never sent.
-enum class DeliveryKind { kAcceptFollow = 0, kRejectFollow = 1, kCreateNote = 2, kDeleteNote = 3 };
+enum class DeliveryKind {
+  kAcceptFollow = 0,
+  kRejectFollow = 1,
+  kCreateNote = 2,
+  kDeleteNote = 3,
+  kFollow = 4,
+  kUndoFollow = 5,
+};
 
 // One POST to one inbox, signed by `account_id` (a local account). `object_id` is the
-// post (kCreateNote, kDeleteNote) or the remote follower's account (kAcceptFollow,
-// kRejectFollow, whose Follow activity `object_uri` names).
+// post (kCreateNote, kDeleteNote), the remote follower's account (kAcceptFollow,
+// kRejectFollow, whose Follow activity `object_uri` names) or the remote account
+// followed (kFollow, kUndoFollow, whose Follow activity `object_uri` names).
 struct FederationDelivery {
   int64_t id = 0;
   std::string inbox;

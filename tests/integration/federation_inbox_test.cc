@@ -3,7 +3,9 @@
 // follows a local account through its inbox, receives the signed Accept, then the
 // signed Create and Delete of the account's posts at its shared inbox; a locked
 // account's owner decides the request through the follow-request API. Tampered,
-// stale, unsigned, oversized and malformed requests are refused and store nothing.
+// stale, unsigned, oversized and malformed requests are refused and store nothing. A
+// local account finds a remote one by WebFinger and follows it (Follow, Accept, Reject,
+// Undo).
 #include <sqlite3.h>
 
 #include <condition_variable>
@@ -31,6 +33,10 @@ class RemoteServer {
   RemoteServer() : server_([this](http::Request& req) { return answer(req); }) {}
 
   std::string actor(const std::string& name) const { return server_.url("/users/" + name); }
+  // name@127.0.0.1:PORT, as the Mastodon API names the remote account.
+  std::string acct(const std::string& name) const {
+    return name + "@127.0.0.1:" + std::to_string(server_.port());
+  }
   std::string key_id(const std::string& name) const { return actor(name) + "#main-key"; }
   const federation::RsaKeyPair& key() const { return key_; }
   // Serve `name`'s key as `other`'s public key instead (a server that lies).
@@ -47,6 +53,20 @@ class RemoteServer {
 
  private:
   http::Response answer(http::Request& req) {
+    if (req.method == "GET" && req.path == "/.well-known/webfinger") {
+      // Any acct:NAME@this-host names the actor NAME.
+      const std::string prefix = "resource=" + http::url_encode("acct:");
+      const std::string suffix = http::url_encode("@127.0.0.1:" + std::to_string(server_.port()));
+      if (!req.query.starts_with(prefix) || !req.query.ends_with(suffix))
+        return http::Response::json("{}", 404);
+      const std::string name =
+          req.query.substr(prefix.size(), req.query.size() - prefix.size() - suffix.size());
+      json::object jrd{{"subject", "acct:" + acct(name)},
+                       {"links", json::array{json::object{{"rel", "self"},
+                                                          {"type", "application/activity+json"},
+                                                          {"href", actor(name)}}}}};
+      return http::Response::json(json::serialize(jrd));
+    }
     if (req.method == "GET" && req.path.starts_with("/users/")) {
       const std::string name = req.path.substr(7);
       const std::string uri = actor(name);
@@ -313,6 +333,84 @@ TEST_F(FederationInbox, ActorServingAnotherKeyIsRefused) {
   EXPECT_EQ(r.status, 401) << r;
   EXPECT_EQ(rows("remote_actors"), before);
   EXPECT_EQ(num(api().account(b.id, b.token), "followers_count"), 0);
+}
+
+TEST_F(FederationInbox, LocalAccountFollowsRemoteAccountFoundByWebFinger) {
+  RemoteServer remote;
+  auto a = new_user("fedout");
+  // Unknown until looked up: lookup finds it by WebFinger, then its actor document.
+  auto found =
+      Api::ok_json(api().get("/api/v1/accounts/lookup?acct=" + enc(remote.acct("bob")), a.token));
+  EXPECT_EQ(str(found, "acct"), remote.acct("bob"));
+  EXPECT_EQ(str(found, "display_name"), "Remote bob");
+  const std::string bob = str(found, "id");
+  // search finds an unknown account only with resolve=true.
+  auto unresolved = Api::ok_json(
+      api().get("/api/v2/search?type=accounts&q=" + enc("@" + remote.acct("dave")), a.token));
+  EXPECT_TRUE(arr(unresolved, "accounts").empty());
+  auto resolved = Api::ok_json(api().get(
+      "/api/v2/search?type=accounts&resolve=true&q=" + enc("@" + remote.acct("dave")), a.token));
+  ASSERT_EQ(arr(resolved, "accounts").size(), 1u) << resolved;
+  EXPECT_EQ(str(resolved, "accounts.0.acct"), remote.acct("dave"));
+  EXPECT_EQ(api().get("/api/v1/accounts/lookup?acct=" + enc("nobody@127.0.0.1:1"), a.token).status,
+            404)
+      << "an unreachable server finds nothing";
+
+  // Following is a request until bob's server accepts; the Follow goes to bob's inbox.
+  auto rel = Api::ok_json(api().post("/api/v1/accounts/" + bob + "/follow", a.token));
+  EXPECT_TRUE(boolean(rel, "requested"));
+  EXPECT_FALSE(boolean(rel, "following"));
+  auto follow = remote.next();
+  ASSERT_TRUE(follow) << "no Follow arrived";
+  EXPECT_EQ(follow->path, "/users/bob/inbox");
+  EXPECT_EQ(str(follow->activity, "type"), "Follow");
+  EXPECT_EQ(str(follow->activity, "actor"), std::string(kBase) + "/users/" + a.username);
+  EXPECT_EQ(str(follow->activity, "object"), remote.actor("bob"));
+  expect_signed_by(*follow, a.username);
+
+  const auto answer = [&](const std::string& from, const std::string& type) {
+    json::object activity{{"@context", "https://www.w3.org/ns/activitystreams"},
+                          {"id", remote.actor(from) + "/answers/" + unique_suffix()},
+                          {"type", type},
+                          {"actor", remote.actor(from)},
+                          {"object", follow->activity}};
+    return post_signed("/inbox", json::serialize(activity), remote.key_id(from),
+                       remote.key().private_pem)
+        .status;
+  };
+  const auto relationship = [&] {
+    return Api::ok_json(api().get("/api/v1/accounts/relationships?id[]=" + bob, a.token))
+        .as_array()
+        .at(0);
+  };
+  // Another actor cannot accept bob's follow.
+  ASSERT_EQ(answer("carol", "Accept"), 202);
+  EXPECT_TRUE(boolean(relationship(), "requested"));
+  EXPECT_FALSE(boolean(relationship(), "following"));
+
+  ASSERT_EQ(answer("bob", "Accept"), 202);
+  EXPECT_TRUE(boolean(relationship(), "following"));
+  EXPECT_FALSE(boolean(relationship(), "requested"));
+  EXPECT_EQ(num(api().account(a.id, a.token), "following_count"), 1);
+
+  // Unfollowing sends Undo(Follow).
+  Api::ok_json(api().post("/api/v1/accounts/" + bob + "/unfollow", a.token));
+  auto undo = remote.next();
+  ASSERT_TRUE(undo) << "no Undo arrived";
+  EXPECT_EQ(str(undo->activity, "type"), "Undo");
+  EXPECT_EQ(str(undo->activity, "object.type"), "Follow");
+  EXPECT_EQ(str(undo->activity, "object.object"), remote.actor("bob"));
+  expect_signed_by(*undo, a.username);
+  EXPECT_FALSE(boolean(relationship(), "following"));
+
+  // A Reject removes the request.
+  Api::ok_json(api().post("/api/v1/accounts/" + bob + "/follow", a.token));
+  follow = remote.next();
+  ASSERT_TRUE(follow) << "no second Follow arrived";
+  EXPECT_TRUE(boolean(relationship(), "requested"));
+  ASSERT_EQ(answer("bob", "Reject"), 202);
+  EXPECT_FALSE(boolean(relationship(), "requested"));
+  EXPECT_FALSE(boolean(relationship(), "following"));
 }
 
 TEST(FederationFlags, LoopbackTestingNeedsALoopbackListenAndTheProxySocks5h) {
