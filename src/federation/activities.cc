@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "federation/http_signature.h"
+#include "federation/json_fields.h"
 #include "util/crypto.h"
 #include "util/json_writer.h"
 #include "util/time.h"
@@ -18,12 +19,6 @@ constexpr std::string_view kPublic = "https://www.w3.org/ns/activitystreams#Publ
 
 std::string actor_of(const domain::InstanceConfig& config, std::string_view username) {
   return config.base_url() + "/users/" + std::string(username);
-}
-
-// A string member, or empty when absent or not a string.
-std::string string_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
 // A link member: a string, or an object with an href (as some servers write url).
@@ -96,6 +91,11 @@ void write_follow(JsonWriter& w, const domain::InstanceConfig& config,
 }
 
 }  // namespace
+
+std::string string_at(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
 
 Result<store::ActorKey> make_actor_key() {
   PUBLIUS_ASSIGN_OR_RETURN(auto pair, generate_rsa_key_pair());

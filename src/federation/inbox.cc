@@ -1,6 +1,7 @@
 #include "federation/inbox.h"
 
 #include "federation/activities.h"
+#include "federation/json_fields.h"
 #include "federation/routes.h"
 #include "http/errors.h"
 #include "http/params.h"
@@ -10,11 +11,6 @@ namespace publius::federation {
 namespace {
 
 namespace json = boost::json;
-
-std::string string_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 
 // An activity's object as a URL: the string itself, or an embedded object's id.
 std::string object_id(const json::object& activity) {

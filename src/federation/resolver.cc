@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 
 #include "federation/activities.h"
+#include "federation/json_fields.h"
 #include "http/params.h"
 
 namespace publius::federation {
@@ -13,11 +14,6 @@ namespace json = boost::json;
 constexpr const char* kActivityAccept =
     "Accept: application/activity+json, application/ld+json; "
     "profile=\"https://www.w3.org/ns/activitystreams\"";
-
-std::string string_at(const json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v && v->is_string() ? std::string(v->as_string()) : std::string();
-}
 
 // The `self` link of a WebFinger JRD that is an ActivityPub actor; empty when none.
 std::string actor_link(const json::object& jrd) {
