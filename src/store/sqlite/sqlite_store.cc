@@ -3157,10 +3157,13 @@ Result<std::vector<int64_t>> SqliteStore::remove_member(int64_t member_id,
         run(db_, "DELETE FROM members WHERE id = ?", [&](Stmt& s) { s.bind(1, member_id); }));
     PUBLIUS_TRY(run(db_, "DELETE FROM member_invites WHERE account_id = ?",
                     [&](Stmt& s) { s.bind(1, account_id); }));
-    for (const auto& [id, sealed] : rekey.copies)
-      PUBLIUS_TRY(
-          run(db_, "INSERT INTO member_keys (member_id, generation, sealed) VALUES (?, ?, ?)",
-              [&](Stmt& s) { s.bind(1, id).bind(2, rekey.generation).bind_blob(3, sealed); }));
+    // Not a structured binding: clang 14 (clang-tidy) cannot capture one in the lambda.
+    for (const auto& copy : rekey.copies)
+      PUBLIUS_TRY(run(db_,
+                      "INSERT INTO member_keys (member_id, generation, sealed) VALUES (?, ?, ?)",
+                      [&](Stmt& s) {
+                        s.bind(1, copy.first).bind(2, rekey.generation).bind_blob(3, copy.second);
+                      }));
     PUBLIUS_TRY(run(db_, "UPDATE collectives SET key_generation = ? WHERE account_id = ?",
                     [&](Stmt& s) { s.bind(1, rekey.generation).bind(2, account_id); }));
     PUBLIUS_TRY(run(db_, "UPDATE accounts SET public_key = ? WHERE id = ?",
