@@ -7,6 +7,14 @@ namespace publius::http {
 bool QueuedSink::send(StreamMessage message) {
   std::lock_guard lock(mu_);
   if (ended_ || closing_) return false;
+  if (direct_write_ && !writer_busy_ && queue_.empty() && unwritten_.empty()) {
+    unwritten_ = direct_write_(message);
+    if (unwritten_.empty()) return true;
+    // The client's buffers are full: the rest waits for the writer, counted like a message.
+    queued_bytes_ += unwritten_.size();
+    wake_writer();
+    return true;
+  }
   bool queued = false;
   if (queued_bytes_ + message->size() > max_bytes_) {
     // Too slow to keep up: dropped now, even if a write to it is under way.
@@ -33,12 +41,25 @@ QueuedSink::Work QueuedSink::take() {
   std::lock_guard lock(mu_);
   Work work;
   work.ended = ended_;
+  // Even once ended: a frame begun must be finished before the close frame that may follow.
+  work.unwritten.swap(unwritten_);
   if (!ended_) work.messages.swap(queue_);
   queued_bytes_ = 0;
+  writer_busy_ = true;
   work.closing = closing_;
   work.close_code = close_code_;
   work.close_reason = close_reason_;
   return work;
+}
+
+void QueuedSink::writer_idle() {
+  std::lock_guard lock(mu_);
+  writer_busy_ = false;
+}
+
+void QueuedSink::set_direct_write(DirectWrite write) {
+  std::lock_guard lock(mu_);
+  direct_write_ = std::move(write);
 }
 
 void QueuedSink::end() {
@@ -52,6 +73,7 @@ void QueuedSink::finish() {
   std::lock_guard lock(mu_);
   ended_ = true;
   strand_.reset();
+  direct_write_ = nullptr;
 }
 
 void QueuedSink::wake_writer() {

@@ -1,8 +1,11 @@
 // The server's StreamSink (http/stream.h): one open stream's bounded queue. What the
 // application sends, from any thread, waits here for the connection's writer, which
 // runs on the stream's strand and is woken by one handler posted there per burst of
-// sends, not one per message. Internal to the server (server.cc and the connections
-// it keeps as streams).
+// sends, not one per message. A connection may also let send() write a message itself
+// when nothing waits and its writer is idle (set_direct_write): one event sent to
+// thousands of sockets then goes out from the sending thread, as fast as the system
+// calls go, without a turn on each stream's strand. Internal to the server (server.cc
+// and the connections it keeps as streams).
 #pragma once
 
 #include <boost/asio/any_io_executor.hpp>
@@ -27,8 +30,10 @@ class QueuedSink final : public StreamSink, public std::enable_shared_from_this<
   bool send(StreamMessage message) override;
   void close(int code, std::string reason) override;
 
-  // What the writer is to do next, taken on the strand.
+  // What the writer is to do next, taken on the strand. From take() until writer_idle() the
+  // writer counts as busy, and send() writes nothing itself.
   struct Work {
+    std::string unwritten;  // the rest of a frame a direct write began: it goes first, always
     std::vector<StreamMessage> messages;
     bool closing = false;  // close after the messages
     bool ended = false;    // stop at once: the reader ended, or the client was dropped
@@ -36,6 +41,17 @@ class QueuedSink final : public StreamSink, public std::enable_shared_from_this<
     std::string close_reason;
   };
   Work take();
+  // The writer has nothing in flight (called on the strand).
+  void writer_idle();
+
+  // Writes `message` as a frame straight to the client without blocking, and returns the
+  // bytes of the frame it could not write (empty when all went): they are then sent
+  // before anything else.
+  using DirectWrite = std::function<std::string(const StreamMessage& message)>;
+  // Lets send() call `write` (under the sink's lock, from the sending thread) when nothing is
+  // queued and the writer is idle; nullptr stops it. The connection clears it before it
+  // closes its socket: a write under way finishes first, and none starts after.
+  void set_direct_write(DirectWrite write);
 
   // The stream has ended (the client left, or a write failed): sends fail from now on, and
   // the writer, if waiting, is woken to stop.
@@ -62,7 +78,10 @@ class QueuedSink final : public StreamSink, public std::enable_shared_from_this<
   const size_t max_bytes_;
   std::mutex mu_;
   std::vector<StreamMessage> queue_;
+  std::string unwritten_;
   size_t queued_bytes_ = 0;
+  DirectWrite direct_write_;
+  bool writer_busy_ = false;
   bool wake_posted_ = false;
   bool closing_ = false, ended_ = false, dropped_ = false;
   int close_code_ = 1000;

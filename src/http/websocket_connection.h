@@ -6,7 +6,9 @@
 // idle it holds its socket, a timer and a wait for the client's next bytes, no read
 // buffer (bytes are read into a buffer of the thread that reads them) and no write
 // buffer (the messages it sends are the application's shared buffers, written
-// with their frame headers in one gathered write).
+// with their frame headers in one gathered write). Once the handshake is out, a
+// message sent while nothing waits is written by the sending thread itself
+// (QueuedSink::set_direct_write).
 //
 // It sends the handshake's answer, then every message its QueuedSink takes as a text
 // frame; hands each text message the client sends to the StreamHandler; answers pings;
@@ -15,6 +17,9 @@
 // the stopping server closes (cut after `close_grace` if the client does not answer).
 // A client breaking the protocol gets the close code RFC 6455 gives it.
 #pragma once
+
+#include <sys/socket.h>
+#include <sys/uio.h>
 
 #include <array>
 #include <boost/asio/bind_executor.hpp>
@@ -150,23 +155,25 @@ class WebSocketConnection
   // Writing: everything waiting goes out in one gathered write, on the strand.
   void write_more() {
     if (writing_ || cut_) return;
+    auto work = sink_->take();
+    // The rest of a frame a direct write began goes before anything else, a close included.
+    control_out_.insert(0, work.unwritten);
     if (!close_sent_) {
-      auto work = sink_->take();
       // Dropped as too slow to read: nothing more goes to this client.
       if (work.ended) return cut();
-      {
-        frame_messages(std::move(work.messages));
-        if (work.closing) {
-          control_after_messages_ = close_frame(work.close_code, work.close_reason);
-          close_sent_ = true;
-          end_stream(*sink_);
-          timer_.expires_after(settings_.close_grace);
-          wait_timer();
-        }
+      frame_messages(std::move(work.messages));
+      if (work.closing) {
+        control_after_messages_ = close_frame(work.close_code, work.close_reason);
+        close_sent_ = true;
+        end_stream(*sink_);
+        timer_.expires_after(settings_.close_grace);
+        wait_timer();
       }
     }
-    if (control_out_.empty() && writing_messages_.empty() && control_after_messages_.empty())
+    if (control_out_.empty() && writing_messages_.empty() && control_after_messages_.empty()) {
+      sink_->writer_idle();
       return;
+    }
     writing_control_ = std::exchange(control_out_, std::string());
     buffers_.reserve(1 + 2 * writing_messages_.size() + 1);
     if (!writing_control_.empty()) buffers_.push_back(boost::asio::buffer(writing_control_));
@@ -220,7 +227,32 @@ class WebSocketConnection
     buffers_ = {};
     if (ec) return client_gone();
     if (cut_after_write_) return cut();
+    if (!writes_directly_ && !close_sent_) {
+      // The handshake's answer is out: from now on a sending thread may write itself.
+      writes_directly_ = true;
+      sink_->set_direct_write([fd = socket_.native_handle()](const StreamMessage& message) {
+        return write_frame_now(fd, *message);
+      });
+    }
     write_more();
+  }
+
+  // Writes a text frame of `payload` to `fd` as far as it goes without blocking; the bytes of
+  // the frame not written. A failure writes nothing: the connection's own writer meets it.
+  static std::string write_frame_now(int fd, const std::string& payload) {
+    FrameHeader header;
+    const size_t header_bytes = write_frame_header(WebSocketOpcode::kText, payload.size(), header);
+    iovec parts[2] = {{header.data(), header_bytes},
+                      {const_cast<char*>(payload.data()), payload.size()}};
+    msghdr message{};
+    message.msg_iov = parts;
+    message.msg_iovlen = 2;
+    const ssize_t sent = ::sendmsg(fd, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
+    const size_t written = sent > 0 ? static_cast<size_t>(sent) : 0;
+    std::string rest;
+    if (written < header_bytes) rest.assign(header.data() + written, header_bytes - written);
+    rest.append(payload, written > header_bytes ? written - header_bytes : 0);
+    return rest;
   }
 
   // Keep-alive: a client silent for half the idle timeout is pinged, and cut when it stays
@@ -258,6 +290,8 @@ class WebSocketConnection
   void cut() {
     if (std::exchange(cut_, true)) return;
     sink_->set_abort(nullptr);
+    // Waits for a direct write under way; none starts after, so none meets a closed socket.
+    sink_->set_direct_write(nullptr);
     error_code ignored;
     socket_.shutdown(Socket::shutdown_both, ignored);
     socket_.close(ignored);
@@ -281,6 +315,7 @@ class WebSocketConnection
   std::string control_after_messages_;
   std::vector<boost::asio::const_buffer> buffers_;
   bool writing_ = false;
+  bool writes_directly_ = false;
   bool heard_from_client_ = false, ping_sent_ = false;
   bool close_sent_ = false, cut_after_write_ = false, cut_ = false;
   Lease lease_;
