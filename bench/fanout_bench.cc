@@ -94,6 +94,15 @@ void BM_FanOutWithFollowerQuery(benchmark::State& state) {
 }
 BENCHMARK(BM_FanOutWithFollowerQuery)->Arg(158000)->Unit(benchmark::kMillisecond);
 
+// A new public post of the star, as Posts::create_status stores it.
+domain::Post new_post_of_star() {
+  domain::Post post;
+  post.id = next_id();
+  post.account_id = kStar;
+  post.created_ms = ms_of_id(post.id);
+  return post;
+}
+
 // A public post of the star through Delivery::deliver, as Posts::create_status
 // hands it over once it is stored.
 void BM_DeliverThroughDomain(benchmark::State& state) {
@@ -101,16 +110,27 @@ void BM_DeliverThroughDomain(benchmark::State& state) {
   SeededStore seeded(followers);
   auto feeds = warm_feeds(followers, 20);
   domain::Microblog microblog(*seeded.store, *feeds, domain::InstanceConfig{});
-  for (auto _ : state) {
-    domain::Post post;
-    post.id = next_id();
-    post.account_id = kStar;
-    post.created_ms = ms_of_id(post.id);
-    if (!microblog.delivery().deliver(post).ok()) state.SkipWithError("deliver failed");
-  }
+  for (auto _ : state)
+    if (!microblog.delivery().deliver(new_post_of_star()).ok())
+      state.SkipWithError("deliver failed");
   state.counters["followers"] = static_cast<double>(followers);
 }
 BENCHMARK(BM_DeliverThroughDomain)->Arg(158000)->Unit(benchmark::kMillisecond);
+
+// What a post of the star costs federation on top (Federation::published, as
+// Posts::create_status calls it after delivery): finding the inboxes of its remote
+// followers, of which the star here has none, among 158,000 local ones.
+void BM_FederationAfterPost(benchmark::State& state) {
+  const int64_t followers = state.range(0);
+  SeededStore seeded(followers);
+  auto feeds = warm_feeds(followers, 20);
+  domain::Microblog microblog(*seeded.store, *feeds, domain::InstanceConfig{});
+  for (auto _ : state)
+    if (!microblog.federation().published(new_post_of_star()).ok())
+      state.SkipWithError("published failed");
+  state.counters["followers"] = static_cast<double>(followers);
+}
+BENCHMARK(BM_FederationAfterPost)->Arg(158000)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace publius

@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "api/api.h"
+#include "api/token_json.h"
 #include "input/readers.h"
 #include "util/crypto.h"
 #include "util/ids.h"
@@ -36,17 +37,7 @@ void Api::add_account_routes(http::Router& r) {
           PUBLIUS_ASSIGN_OR_RETURN(auto issued, microblog_.credentials().issue_token(
                                                     c.token->app_id, registered.account.id,
                                                     c.token->scopes, &registered.key));
-          std::string out;
-          JsonWriter w(out);
-          w.begin_object()
-              .field("access_token", issued.secret)
-              .field("token_type", "Bearer")
-              .field("scope", issued.token.scopes)
-              .field("created_at", issued.token.created_day_ms / 1000);
-          w.key("recovery_codes").begin_array();
-          for (const auto& code : registered.recovery_codes) w.string(code);
-          w.end_array().end_object();
-          return http::Response::json(std::move(out));
+          return http::Response::json(token_json(issued, &registered.recovery_codes));
         });
 
   route(r, "GET", "/api/v1/accounts/verify_credentials",

@@ -3,29 +3,11 @@
 // has none of this, and an ordinary Mastodon app signs in as a member through OAuth
 // with the account's name and the member's password.
 #include "api/api.h"
+#include "api/token_json.h"
 #include "util/json_writer.h"
 #include "util/time.h"
 
 namespace publius::api {
-namespace {
-
-// A token issued to a member, with the member's recovery codes (shown once).
-std::string membership_json(const domain::IssuedToken& issued,
-                            const std::vector<std::string>& recovery_codes) {
-  std::string out;
-  JsonWriter w(out);
-  w.begin_object()
-      .field("access_token", issued.secret)
-      .field("token_type", "Bearer")
-      .field("scope", issued.token.scopes)
-      .field("created_at", issued.token.created_day_ms / 1000);
-  w.key("recovery_codes").begin_array();
-  for (const auto& code : recovery_codes) w.string(code);
-  w.end_array().end_object();
-  return out;
-}
-
-}  // namespace
 
 void Api::add_collective_routes(http::Router& r) {
   // The member list: "member 1, 2, 3 (you)", join days, who owns it. Nothing else exists.
@@ -62,7 +44,7 @@ void Api::add_collective_routes(http::Router& r) {
           PUBLIUS_ASSIGN_OR_RETURN(auto issued, microblog_.credentials().issue_token(
                                                     c.token->app_id, made.account.id,
                                                     c.token->scopes, &made.key, made.member_id));
-          return http::Response::json(membership_json(issued, made.recovery_codes));
+          return http::Response::json(token_json(issued, &made.recovery_codes));
         });
 
   route(r, "POST", "/api/v1/collective/invites", http::Policy::user("write:accounts"),
@@ -94,7 +76,7 @@ void Api::add_collective_routes(http::Router& r) {
               auto issued,
               microblog_.credentials().issue_token(c.token->app_id, joined.account.id,
                                                    c.token->scopes, &joined.key, joined.member_id));
-          return http::Response::json(membership_json(issued, joined.recovery_codes));
+          return http::Response::json(token_json(issued, &joined.recovery_codes));
         });
 
   // Removing a member: the owner removes another, a member removes itself (leaves).

@@ -1,6 +1,7 @@
 // OAuth 2 and app registration: /api/v1/apps, /oauth/authorize, /oauth/token,
 // /oauth/revoke and the RFC 8414 metadata document.
 #include "api/api.h"
+#include "api/token_json.h"
 #include "http/errors.h"
 #include "oauth/authorize_page.h"
 #include "oauth/redirect_uri.h"
@@ -65,19 +66,6 @@ std::string app_json(const domain::App& app, bool with_secret, const std::string
         .field("client_secret_expires_at", int64_t{0});
   }
   w.end_object();
-  return out;
-}
-
-std::string token_json(const std::string& token, const std::string& scopes,
-                       int64_t created_day_ms) {
-  std::string out;
-  JsonWriter(out)
-      .begin_object()
-      .field("access_token", token)
-      .field("token_type", "Bearer")
-      .field("scope", scopes)
-      .field("created_at", created_day_ms / 1000)
-      .end_object();
   return out;
 }
 
@@ -211,9 +199,7 @@ void Api::add_oauth_routes(http::Router& r) {
         request.code_verifier = p.get_or("code_verifier", "");
         request.client_key = c.request.client_key;
         PUBLIUS_ASSIGN_OR_RETURN(auto grant, microblog_.credentials().grant_token(request));
-        if (grant.issued)
-          return http::Response::json(token_json(grant.issued->secret, grant.issued->token.scopes,
-                                                 grant.issued->token.created_day_ms));
+        if (grant.issued) return http::Response::json(token_json(*grant.issued));
         switch (grant.refusal) {
           case domain::GrantRefusal::kInvalidClient:
             return oauth_error(401, "invalid_client", grant.description);

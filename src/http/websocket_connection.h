@@ -30,6 +30,7 @@
 #include <boost/asio/write.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -129,7 +130,9 @@ class WebSocketConnection
       case Kind::kPong:
         return;
       case Kind::kPing:
-        if (!close_sent_) control_out_ += control_frame(WebSocketOpcode::kPong, event.payload);
+        // Only the latest ping waiting for its pong is answered (RFC 6455 5.5.3): a client
+        // pinging without reading cannot make the server hold a pong for each.
+        if (!close_sent_) pong_payload_ = std::move(event.payload);
         return write_more();
       case Kind::kClose:
         end_stream(*sink_);
@@ -158,6 +161,10 @@ class WebSocketConnection
     auto work = sink_->take();
     // The rest of a frame a direct write began goes before anything else, a close included.
     control_out_.insert(0, work.unwritten);
+    if (pong_payload_) {
+      control_out_ += control_frame(WebSocketOpcode::kPong, *pong_payload_);
+      pong_payload_.reset();
+    }
     if (!close_sent_) {
       // Dropped as too slow to read: nothing more goes to this client.
       if (work.ended) return cut();
@@ -306,7 +313,8 @@ class WebSocketConnection
   EndsStream ends_;  // after sink_ and handler_: tells the handler first thing on destruction
   const WebSocketSettings settings_;
   WebSocketReader reader_;
-  std::string control_out_;  // the handshake's answer, pongs and pings waiting to go
+  std::string control_out_;  // the handshake's answer, pings and pongs waiting to go
+  std::optional<std::string> pong_payload_;  // the latest ping not answered yet
   // The write under way: control frames, then messages with their headers, then a close.
   std::string writing_control_;
   std::vector<StreamMessage> writing_messages_;

@@ -7,7 +7,7 @@
 
 #include "domain/microblog.h"
 #include "store/sqlite/sqlite_store.h"
-#include "support/temp_dir.h"
+#include "support/microblog_fixture.h"
 #include "util/crypto.h"
 #include "util/time.h"
 
@@ -16,21 +16,12 @@ namespace {
 
 constexpr const char* kOwnerPassword = "owner password 1";
 
-class CollectivesTest : public ::testing::Test {
+class CollectivesTest : public testing::MicroblogFixture {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(crypto_init().ok());
-    auto opened = sqlite::SqliteStore::open(dir_.path());
-    ASSERT_TRUE(opened.ok()) << opened.error().message;
-    store_ = std::move(opened).value();
-    microblog_ = std::make_unique<Microblog>(*store_, feeds_, InstanceConfig{});
-    App app;
-    app.name = "test";
-    app.scopes = "read write";
-    app.client_id = random_token(32);
-    auto created = store_->create_app(app);
-    ASSERT_TRUE(created.ok());
-    app_id_ = created->id;
+    MicroblogFixture::SetUp();
+    app_id_ = app();
+    ASSERT_NE(app_id_, 0);
     auto alt = microblog_->accounts().register_account("alt_agency", kOwnerPassword);
     ASSERT_TRUE(alt.ok());
     account_ = alt->account.id;
@@ -102,10 +93,6 @@ class CollectivesTest : public ::testing::Test {
     return p.text;
   }
 
-  testing::TempDir dir_;
-  std::unique_ptr<sqlite::SqliteStore> store_;
-  timeline::HomeFeeds feeds_;
-  std::unique_ptr<Microblog> microblog_;
   int64_t app_id_ = 0;
   int64_t account_ = 0;
   int64_t bob_ = 0;
@@ -326,15 +313,9 @@ TEST_F(CollectivesTest, AMemberChangesOnlyTheirOwnPassword) {
 TEST_F(CollectivesTest, DeletingTheAccountErasesEveryMember) {
   join("second member pw");
   ASSERT_TRUE(microblog_->accounts().delete_account(account_).ok());
-  auto count = store_->with_connection([](sqlite::Db& db) -> Result<int64_t> {
-    PUBLIUS_ASSIGN_OR_RETURN(auto s, db.prepare("SELECT (SELECT count(*) FROM members) + (SELECT "
-                                                "count(*) FROM member_keys) + (SELECT count(*) "
-                                                "FROM member_recovery_codes)"));
-    if (!s.step()) return internal_error("no row");
-    return s.int64(0);
-  });
-  ASSERT_TRUE(count.ok());
-  EXPECT_EQ(*count, 0);
+  EXPECT_EQ(count_rows("members"), 0);
+  EXPECT_EQ(count_rows("member_keys"), 0);
+  EXPECT_EQ(count_rows("member_recovery_codes"), 0);
 }
 
 }  // namespace

@@ -42,6 +42,11 @@ class EchoHandler final : public StreamHandler {
     changed_.notify_all();
   }
   void on_message(std::string_view text) override {
+    {
+      std::lock_guard lock(mu_);
+      ++messages_;
+      changed_.notify_all();
+    }
     if (text == "bye") return sink()->close(1000, "bye");
     sink()->send("echo:" + std::string(text));
   }
@@ -60,6 +65,10 @@ class EchoHandler final : public StreamHandler {
   bool wait_closed() {
     return wait([&] { return closed_; });
   }
+  // Until the handler has had `count` messages from the client.
+  bool wait_messages(int count) {
+    return wait([&] { return messages_ >= count; });
+  }
 
  private:
   template <typename Predicate>
@@ -71,6 +80,7 @@ class EchoHandler final : public StreamHandler {
   std::condition_variable changed_;
   std::shared_ptr<StreamSink> sink_;
   bool opened_ = false, closed_ = false;
+  int messages_ = 0;
 };
 
 class ServerStreamTest : public ::testing::Test {
@@ -365,6 +375,37 @@ TEST_F(ServerStreamTest, ASilentClientIsPingedThenCut) {
   EXPECT_TRUE(handler(1)->wait_closed());
   answers.send(0x81, "still here");
   EXPECT_EQ(answers.read(), std::make_pair(uint8_t{0x81}, std::string("echo:still here")));
+}
+
+TEST_F(ServerStreamTest, PingsFromAClientThatDoesNotReadAreAnsweredOnceNotHeldEach) {
+  ServerOptions options;
+  options.stream_queue_bytes = 64 * 1024 * 1024;
+  start(options);
+  RawClient client;
+  ASSERT_EQ(client.connect(server_->port()), "HTTP/1.1 101 Switching Protocols");
+  ASSERT_TRUE(handler(0)->wait_opened());
+  // The client reads nothing: the server's writes stop once the socket buffers are full.
+  const std::string chunk(60 * 1024, 'y');
+  constexpr int kChunks = 300;
+  for (int i = 0; i < kChunks; ++i) ASSERT_TRUE(handler(0)->sink()->send(chunk));
+  constexpr int kPings = 5000;
+  std::string pings;
+  for (int i = 0; i < kPings; ++i) pings += std::string("\x89\x80\x01\x02\x03\x04", 6);
+  ASSERT_TRUE(client.connection.send(pings, client.deadline));
+  client.send(0x81, "after the pings");  // read after every ping, as the handler tells
+  ASSERT_TRUE(handler(0)->wait_messages(1));
+  // The echo was queued after every chunk, and after the pings were read: the pongs come
+  // before it.
+  int pongs = 0, chunks = 0;
+  for (;;) {
+    const auto [first_byte, payload] = client.read();
+    ASSERT_NE(first_byte, 0) << "the connection ended after " << chunks << " chunks";
+    if (first_byte == 0x8A) ++pongs;
+    if (first_byte == 0x81 && payload == chunk) ++chunks;
+    if (first_byte == 0x81 && payload == "echo:after the pings") break;
+  }
+  EXPECT_EQ(chunks, kChunks);
+  EXPECT_EQ(pongs, 1) << "a pong for each ping was held while the client read nothing";
 }
 
 }  // namespace

@@ -30,6 +30,17 @@ class MicroblogFixture : public ::testing::Test {
   // Where the store lives: the temporary directory itself unless a fixture says otherwise.
   virtual std::string data_dir() const { return dir_.path(); }
 
+  // A registered app asking for `scopes`; its id.
+  int64_t app(const std::string& scopes = "read write") {
+    domain::App app;
+    app.name = "test";
+    app.scopes = scopes;
+    app.client_id = random_token(32);
+    auto created = store_->create_app(app);
+    EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
+    return created.ok() ? created->id : 0;
+  }
+
   int64_t account(const std::string& name) {
     auto r = microblog_->accounts().register_account(name, "correct horse battery staple");
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);

@@ -4,26 +4,14 @@
 // password of their own, signs in with the account's name and that password, and posts as
 // the account. Both see the member list as numbers and join days only; the owner removes
 // the member, whose session ends at once and whose password no longer signs in.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium, shot } from './browser.mjs';
+import { chromiumForSuite, shot } from './browser.mjs';
 
 const base = process.env.PUBLIUS_URL;
 if (!base) throw new Error('PUBLIUS_URL is not set (run through tests/web_e2e/run.sh)');
 
-let browser;
-
-before(async () => {
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-function newPerson() {
-  return browser.newContext({ javaScriptEnabled: false, viewport: { width: 1000, height: 900 } });
-}
+const { newPerson } = chromiumForSuite();
 
 async function recoveryCodesShown(page) {
   const codes = await page.locator('ol.codes li').allTextContents();

@@ -4,14 +4,14 @@
 // with the page's buttons, checks the audit chain, and finds the 2017H1 numbers on the
 // public /transparency page with its SVG charts. Screenshots go next to the people
 // suite's.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchChromium, shot } from './browser.mjs';
+import { chromiumForSuite, shot } from './browser.mjs';
 
 const base = process.env.PUBLIUS_URL;
 const binary = process.env.PUBLIUS_BINARY;
@@ -22,15 +22,7 @@ if (!base || !binary || !dataDir) {
 const here = path.dirname(fileURLToPath(import.meta.url));
 const seed = JSON.parse(readFileSync(path.join(here, '../legal/fixtures/cbp_2017_summons.json'), 'utf8'));
 
-let browser;
-
-before(async () => {
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-});
+const { newPerson } = chromiumForSuite();
 
 // Operator set-up through the admin command, which works while the server runs.
 function createAccount(username, role, password) {
@@ -44,7 +36,7 @@ test('an admin records, reviews and walks the 2017 summons; /transparency report
   createAccount(admin, 'admin', password);
   createAccount(seed.targets[0].replace(/^@/, ''), 'user', 'the account they want');
 
-  const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1000, height: 900 } });
+  const ctx = await newPerson();
   const page = await ctx.newPage();
   await page.goto(`${base}/auth/sign_in`);
   await page.getByLabel('Username').fill(admin);
@@ -116,7 +108,7 @@ test('an admin records, reviews and walks the 2017 summons; /transparency report
 
   // The public report, for someone who is not signed in, in both themes.
   for (const colorScheme of ['light', 'dark']) {
-    const visitor = await browser.newContext({ javaScriptEnabled: false, colorScheme, viewport: { width: 1000, height: 900 } });
+    const visitor = await newPerson({ colorScheme });
     const pub = await visitor.newPage();
     await pub.goto(`${base}/transparency?period=2017H1`);
     await pub.locator('figure.chart svg[role="img"]').first().waitFor();

@@ -2,28 +2,16 @@
 // follow, see the post in the other's home timeline, favourite, see the
 // notification, delete. Run once with JavaScript on and once with it off (Tor
 // Browser at "Safest"), and save screenshots of the main pages for review.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { launchChromium, shot } from './browser.mjs';
+import { chromiumForSuite, shot } from './browser.mjs';
 
 const base = process.env.PUBLIUS_URL;
 if (!base) throw new Error('PUBLIUS_URL is not set (run through tests/web_e2e/run.sh)');
 
 // One Chromium for the suite; Playwright gives it a fresh, temporary profile directory
 // (the equivalent of a new --user-data-dir), and each person gets their own context.
-let browser;
-
-before(async () => {
-  browser = await launchChromium();
-});
-
-after(async () => {
-  await browser?.close();
-});
-
-function newPerson(jsEnabled) {
-  return browser.newContext({ javaScriptEnabled: jsEnabled, viewport: { width: 1000, height: 900 } });
-}
+const { newPerson } = chromiumForSuite();
 
 async function signUp(page, username, password) {
   await page.goto(`${base}/auth/sign_up`);
@@ -41,8 +29,8 @@ async function peopleFlow(jsEnabled, label) {
   const suffix = Math.random().toString(36).slice(2, 7);
   const author = `${label}_a_${suffix}`;
   const reader = `${label}_b_${suffix}`;
-  const a = await (await newPerson(jsEnabled)).newPage();
-  const b = await (await newPerson(jsEnabled)).newPage();
+  const a = await (await newPerson({ javaScriptEnabled: jsEnabled })).newPage();
+  const b = await (await newPerson({ javaScriptEnabled: jsEnabled })).newPage();
   const pass = 'correct horse battery';
 
   if (!jsEnabled) {
@@ -199,7 +187,7 @@ test('people flows with JavaScript disabled (Tor Browser Safest)', async () => {
 });
 
 test('a phone-sized viewport renders the public timeline', async () => {
-  const ctx = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 375, height: 740 } });
+  const ctx = await newPerson({ viewport: { width: 375, height: 740 } });
   const page = await ctx.newPage();
   await page.goto(`${base}/public`);
   await page.getByRole('heading', { name: 'Public timeline' }).waitFor();
@@ -221,7 +209,7 @@ const PNG_WITH_TEXT = Buffer.from(
 
 test('an image with alt text, posted with JavaScript disabled', async () => {
   assert.ok(PNG_WITH_TEXT.includes(PNG_NEEDLE), 'the upload carries the needle');
-  const ctx = await newPerson(false);
+  const ctx = await newPerson();
   const page = await ctx.newPage();
   const suffix = Math.random().toString(36).slice(2, 7);
   await signUp(page, `img_${suffix}`, 'correct horse battery');
@@ -252,7 +240,7 @@ test('an image with alt text, posted with JavaScript disabled', async () => {
 });
 
 test('an avatar, uploaded in settings with JavaScript disabled', async () => {
-  const ctx = await newPerson(false);
+  const ctx = await newPerson();
   const page = await ctx.newPage();
   const suffix = Math.random().toString(36).slice(2, 7);
   const name = `face_${suffix}`;

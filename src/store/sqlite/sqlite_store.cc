@@ -3892,7 +3892,8 @@ Result<std::vector<std::string>> SqliteStore::follower_inboxes(int64_t account_i
   PUBLIUS_ASSIGN_OR_RETURN(
       auto stmt, db_.prepare("SELECT DISTINCT CASE r.shared_inbox WHEN '' THEN r.inbox ELSE "
                              "r.shared_inbox END FROM follows f JOIN remote_actors r ON "
-                             "r.account_id = f.account_id WHERE f.target_id = ? ORDER BY 1"));
+                             "r.account_id = f.account_id WHERE f.target_id = ? AND f.by_remote "
+                             "ORDER BY 1"));
   stmt.bind(1, account_id);
   std::vector<std::string> out;
   while (stmt.step()) out.push_back(stmt.text(0));
