@@ -2,8 +2,9 @@
 # The whole test suite: installs what it needs, builds, then runs the GoogleTest
 # suite (unit and integration tests, through ctest) in the Release build and again under
 # the sanitizers, clang-tidy over src/, and the client-compatibility
-# suite with the real masto.js client and the web UI's browser suite (playwright-core and
-# Chromium), each against a freshly started server.
+# suite with the real masto.js client, the web UI's browser suite (playwright-core and
+# Chromium) and the federation interop suite (a Fedify peer), each against a freshly started
+# server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
@@ -17,4 +18,7 @@ if [[ -f tests/compat/package.json ]]; then
 fi
 if [[ -f tests/web_e2e/package.json ]]; then
   tests/web_e2e/run.sh build/publius
+fi
+if [[ -f tests/federation_interop/package.json ]]; then
+  tests/federation_interop/run.sh build/publius
 fi

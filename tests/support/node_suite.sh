@@ -3,11 +3,13 @@
 # starts the server on a free local port with an empty data directory, runs
 # `node --test` in SUITE_DIR with PUBLIUS_URL (and PUBLIUS_BINARY, PUBLIUS_DATA_DIR for
 # operator set-up through admin commands) set, then stops the server with SIGTERM.
-# Shared by tests/compat (masto.js) and tests/web_e2e (playwright-core + Chromium).
+# Shared by tests/compat (masto.js), tests/web_e2e (playwright-core + Chromium) and
+# tests/federation_interop (Fedify).
 #
 # Usage: tests/support/node_suite.sh SUITE_DIR PATH_TO_PUBLIUS_BINARY [node --test flags...]
 # Exits with the test runner's status. Set PUBLIUS_SUITE_SERVER_LOG=FILE to keep a copy of
-# the server log, and PUBLIUS_SUITE_SERVE_FLAGS to give `serve` more flags.
+# the server log, PUBLIUS_SUITE_SERVE_FLAGS to give `serve` more flags, and
+# PUBLIUS_SUITE_DOMAIN_IS_ADDRESS=1 to make the domain 127.0.0.1:PORT instead of localhost.
 set -euo pipefail
 
 if [[ $# -lt 2 ]]; then
@@ -69,8 +71,10 @@ started=""
 for attempt in 1 2 3; do
   port=$(free_port)
   url="http://127.0.0.1:$port"
+  domain=localhost
+  if [[ -n ${PUBLIUS_SUITE_DOMAIN_IS_ADDRESS:-} ]]; then domain="127.0.0.1:$port"; fi
   mkdir -p "$tmp/data"
-  "$binary" serve --data-dir "$tmp/data" --listen "127.0.0.1:$port" --domain localhost \
+  "$binary" serve --data-dir "$tmp/data" --listen "127.0.0.1:$port" --domain "$domain" \
     --public-url "$url" --rate-limit 100000 ${PUBLIUS_SUITE_SERVE_FLAGS:-} >"$tmp/server.log" 2>&1 &
   server_pid=$!
   deadline=$((SECONDS + 20))
