@@ -1,5 +1,7 @@
 #include "federation/delivery_worker.h"
 
+#include <algorithm>
+
 #include "federation/activities.h"
 #include "federation/http_signature.h"
 #include "federation/routes.h"
@@ -9,12 +11,15 @@ namespace publius::federation {
 
 DeliveryWorker::DeliveryWorker(domain::Microblog& microblog, const Fetcher& fetcher,
                                DeliveryWorkerOptions options)
-    : microblog_(microblog),
-      fetcher_(fetcher),
-      options_(options),
-      thread_([this] { return pass(); }) {}
+    : microblog_(microblog), fetcher_(fetcher), options_(options) {
+  for (int i = 0; i < std::max(1, options_.senders); ++i)
+    threads_.push_back(std::make_unique<PeriodicThread>([this] { return pass(); }));
+}
 
-DeliveryWorker::~DeliveryWorker() { stopping_ = true; }
+DeliveryWorker::~DeliveryWorker() {
+  stopping_ = true;
+  threads_.clear();  // joins each after its delivery in progress
+}
 
 std::chrono::milliseconds DeliveryWorker::pass() {
   auto& federation = microblog_.federation();
@@ -72,6 +77,19 @@ Result<std::optional<std::string>> DeliveryWorker::render(
   return std::optional<std::string>();
 }
 
+Result<SigningKey> DeliveryWorker::signing_key(int64_t account_id) {
+  // Held while a missing key is read too: senders starting together on an account whose
+  // key is not made yet would otherwise each make an RSA key (Accounts::actor_key keeps
+  // only the first).
+  std::lock_guard lock(keys_mu_);
+  if (auto it = keys_.find(account_id); it != keys_.end()) return it->second;
+  PUBLIUS_ASSIGN_OR_RETURN(auto pem, microblog_.accounts().actor_key(account_id, make_actor_key));
+  PUBLIUS_ASSIGN_OR_RETURN(auto key, SigningKey::from_pem(pem.private_pem));
+  if (keys_.size() >= kMaxKeys) keys_.clear();
+  keys_.insert_or_assign(account_id, key);
+  return key;
+}
+
 DeliveryWorker::Outcome DeliveryWorker::send(const store::FederationDelivery& delivery) {
   auto body = render(delivery);
   if (!body.ok()) {
@@ -83,13 +101,12 @@ DeliveryWorker::Outcome DeliveryWorker::send(const store::FederationDelivery& de
   if (!url.ok()) return Outcome::kDone;
   auto author = microblog_.accounts().account(delivery.account_id);
   if (!author.ok()) return Outcome::kRetry;
-  auto key = microblog_.accounts().actor_key(delivery.account_id, make_actor_key);
+  auto key = signing_key(delivery.account_id);
   if (!key.ok()) return Outcome::kRetry;
   const std::string host = url->authority();
-  auto signed_headers =
-      sign_request({.method = "POST", .target = url->target, .host = host, .body = **body},
-                   actor_url(microblog_.config(), author->username) + "#main-key", key->private_pem,
-                   now_ms() / 1000);
+  auto signed_headers = sign_request(
+      {.method = "POST", .target = url->target, .host = host, .body = **body},
+      actor_url(microblog_.config(), author->username) + "#main-key", *key, now_ms() / 1000);
   if (!signed_headers.ok()) return Outcome::kRetry;
   auto response = fetcher_.fetch(
       {.method = "POST",

@@ -1,6 +1,9 @@
-// DeliveryWorker: the serve process's thread that sends the durable delivery queue
-// (domain::Federation), on a util/PeriodicThread. It waits until a delivery is due
-// (looking at the queue every poll_interval at the latest), claims a batch, and for each renders
+// DeliveryWorker: the serve process's threads that send the durable delivery queue
+// (domain::Federation), each a util/PeriodicThread. A delivery mostly waits on the
+// network, so `senders` threads send at once, each on its own: it waits until a delivery
+// is due (looking at the queue every poll_interval at the latest), claims a small batch (the
+// store's claim keeps two claimants from taking the same row, so one slow server holds up
+// only its own thread's batch), and for each renders
 // the activity from the rows it names (federation/activities.h: a post deleted
 // meanwhile is not sent), signs the POST as its local account (draft-cavage
 // rsa-sha256 over (request-target), host, date and digest) and sends it with the
@@ -9,22 +12,30 @@
 // later (Federation::delivery_failed).
 //
 // The shield: the queue holds only inboxes and the ids of what to send; nothing is
-// logged about a delivery. The destructor stops the thread after the delivery in
+// logged about a delivery. The destructor stops the threads after the deliveries in
 // progress; what is claimed and unsent is claimed by the next start once the claim expires.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <memory>
+#include <mutex>
+#include <unordered_map>
+#include <vector>
 
 #include "domain/microblog.h"
 #include "federation/fetcher.h"
+#include "federation/http_signature.h"
 #include "util/periodic_thread.h"
 
 namespace publius::federation {
 
 struct DeliveryWorkerOptions {
   std::chrono::milliseconds poll_interval{1000};
-  int batch = 64;
+  // Deliveries one thread claims at a time.
+  int batch = 8;
+  // Threads sending at once (at least 1).
+  int senders = 16;
 };
 
 class DeliveryWorker {
@@ -37,7 +48,7 @@ class DeliveryWorker {
   DeliveryWorker& operator=(const DeliveryWorker&) = delete;
 
   enum class Outcome { kDone, kRetry };
-  // Sends one delivery (what the thread does for each it claims).
+  // Sends one delivery (what a thread does for each it claims).
   Outcome send(const store::FederationDelivery& delivery);
 
  private:
@@ -45,12 +56,19 @@ class DeliveryWorker {
   std::chrono::milliseconds pass();
   // The body to POST for `delivery`; nullopt when there is nothing left to send.
   Result<std::optional<std::string>> render(const store::FederationDelivery& delivery);
+  // The account's actor key, read once and kept: a post to 5,000 servers is 5,000
+  // signatures with one key, and reading the key costs several signatures. At most
+  // kMaxKeys are kept (all are dropped when full); they stay in memory only.
+  Result<SigningKey> signing_key(int64_t account_id);
+  static constexpr size_t kMaxKeys = 1024;
 
   domain::Microblog& microblog_;
   const Fetcher& fetcher_;
   const DeliveryWorkerOptions options_;
+  std::mutex keys_mu_;
+  std::unordered_map<int64_t, SigningKey> keys_;
   std::atomic<bool> stopping_ = false;
-  PeriodicThread thread_;  // last: starts after everything it uses
+  std::vector<std::unique_ptr<PeriodicThread>> threads_;  // last: start after everything they use
 };
 
 }  // namespace publius::federation

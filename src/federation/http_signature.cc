@@ -163,8 +163,24 @@ std::optional<int64_t> parse_http_date(std::string_view text) {
   return static_cast<int64_t>(timegm(&tm));
 }
 
+Result<SigningKey> SigningKey::from_pem(std::string_view private_key_pem) {
+  Bio bio(BIO_new_mem_buf(private_key_pem.data(), static_cast<int>(private_key_pem.size())));
+  EVP_PKEY* key = bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr;
+  if (!key) {
+    ERR_clear_error();
+    return internal_error("private key unreadable");
+  }
+  return SigningKey(std::shared_ptr<EVP_PKEY>(key, PkeyFree()));
+}
+
 Result<SignatureHeaders> sign_request(const OutgoingRequest& request, std::string_view key_id,
                                       std::string_view private_key_pem, int64_t now_unix_s) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto key, SigningKey::from_pem(private_key_pem));
+  return sign_request(request, key_id, key, now_unix_s);
+}
+
+Result<SignatureHeaders> sign_request(const OutgoingRequest& request, std::string_view key_id,
+                                      const SigningKey& key, int64_t now_unix_s) {
   SignatureHeaders out;
   out.date = format_http_date(now_unix_s);
   std::vector<std::string> covered = {"(request-target)", "host", "date"};
@@ -184,12 +200,6 @@ Result<SignatureHeaders> sign_request(const OutgoingRequest& request, std::strin
   std::string covered_list;
   for (const auto& name : covered) covered_list += (covered_list.empty() ? "" : " ") + name;
 
-  Bio bio(BIO_new_mem_buf(private_key_pem.data(), static_cast<int>(private_key_pem.size())));
-  Pkey key(bio ? PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr) : nullptr);
-  if (!key) {
-    ERR_clear_error();
-    return internal_error("private key unreadable");
-  }
   std::unique_ptr<EVP_MD_CTX, MdCtxFree> md(EVP_MD_CTX_new());
   size_t size = 0;
   if (!md || EVP_DigestSignInit(md.get(), nullptr, EVP_sha256(), nullptr, key.get()) != 1 ||

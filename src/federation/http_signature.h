@@ -17,12 +17,15 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "util/result.h"
+
+struct evp_pkey_st;  // OpenSSL's EVP_PKEY
 
 namespace publius::federation {
 
@@ -74,9 +77,27 @@ struct SignatureHeaders {
   std::string signature;
 };
 
+// A private key read once, for signing many requests: reading a PEM key and preparing it
+// for its first signature (RSA blinding) costs several times one signature, so a sender of
+// many requests keeps this rather than the PEM. Cheap to copy (the key is shared), never
+// changed, and safe to sign with from several threads at once.
+class SigningKey {
+ public:
+  // The key in `private_key_pem` (any form OpenSSL reads); kInternal if it cannot be read.
+  static Result<SigningKey> from_pem(std::string_view private_key_pem);
+  // OpenSSL's key, for its signing calls (which do not change it).
+  evp_pkey_st* get() const { return key_.get(); }
+
+ private:
+  explicit SigningKey(std::shared_ptr<evp_pkey_st> key) : key_(std::move(key)) {}
+  std::shared_ptr<evp_pkey_st> key_;
+};
+
 // Signs `request` at `now_unix_s` with the private key, naming `key_id` (the actor's key
 // URL, "https://host/users/a#main-key"). Covers digest whenever the body is not empty.
-// kInternal if the key cannot be read or OpenSSL fails.
+// kInternal if OpenSSL fails (or, given as PEM, the key cannot be read).
+Result<SignatureHeaders> sign_request(const OutgoingRequest& request, std::string_view key_id,
+                                      const SigningKey& key, int64_t now_unix_s);
 Result<SignatureHeaders> sign_request(const OutgoingRequest& request, std::string_view key_id,
                                       std::string_view private_key_pem, int64_t now_unix_s);
 

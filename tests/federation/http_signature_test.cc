@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <thread>
 
 namespace publius::federation {
 namespace {
@@ -114,6 +115,30 @@ TEST(HttpSignature, SigningTheDraftRequestGivesTheDraftSignature) {
   EXPECT_EQ(headers->date, kDraftDate);
   EXPECT_EQ(headers->digest, "") << "no body, no digest";
   EXPECT_EQ(headers->signature, kDraftBasicSignature);
+}
+
+TEST(HttpSignature, AKeyReadOnceSignsAsItsPemFromSeveralThreads) {
+  // The delivery worker signs with a key read once; its signatures are the PEM's, also
+  // when several threads sign with it at once (RSASSA-PKCS1-v1_5 is deterministic).
+  auto key = SigningKey::from_pem(kDraftPrivateKey);
+  ASSERT_TRUE(key.ok()) << key.error().message;
+  std::vector<std::string> signatures(8);
+  {
+    std::vector<std::jthread> threads;
+    for (auto& out : signatures)
+      threads.emplace_back([&key, &out] {
+        for (int i = 0; i < 20; ++i) {
+          auto headers = sign_request({"POST", "/foo?param=value&pet=dog", "example.com", ""},
+                                      "Test", *key, draft_now());
+          out = headers.ok() ? headers->signature : headers.error().message;
+        }
+      });
+  }
+  for (const auto& signature : signatures) EXPECT_EQ(signature, kDraftBasicSignature);
+
+  auto unreadable = SigningKey::from_pem("-----BEGIN PRIVATE KEY-----\nnot a key\n");
+  ASSERT_FALSE(unreadable.ok());
+  EXPECT_EQ(unreadable.error().code, ErrorCode::kInternal);
 }
 
 // A POST signed the way this server sends them, with its own fresh RSA-2048 key.
