@@ -13,9 +13,8 @@ import { Create, createFederation, Endpoints, MemoryKvStore, Note, Person, PUBLI
 
 const [mode, ...args] = process.argv.slice(2);
 
-async function progress(receivers) {
-  const all = await Promise.all(receivers.map(async (r) => (await fetch(`${r}/progress`)).json()));
-  return all;
+function progress(receivers) {
+  return Promise.all(receivers.map(async (r) => (await fetch(`${r}/progress`)).json()));
 }
 
 // Waits until `objectId` reached `servers` inboxes across the receivers; returns when the
