@@ -7,17 +7,23 @@
 # server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh --test
-scripts/build.sh -DPUBLIUS_WERROR=ON -DPUBLIUS_BUILD_TESTS=ON -DPUBLIUS_BUILD_BENCH=ON
-(cd build && ctest --output-on-failure -j2)
+# Runs one step and says how long it took: CI must stay well inside its time.
+step() {
+  local started=$SECONDS
+  "$@"
+  echo "test.sh: '$*' took $((SECONDS - started)) s (total $SECONDS s)" >&2
+}
+step scripts/install-deps.sh --test
+step scripts/build.sh -DPUBLIUS_WERROR=ON -DPUBLIUS_BUILD_TESTS=ON -DPUBLIUS_BUILD_BENCH=ON
+step bash -c 'cd build && ctest --output-on-failure -j2'
 # The same suite under AddressSanitizer and UBSan, then clang-tidy (docs/checks.md).
-scripts/test-sanitized.sh
-scripts/tidy.sh
+step scripts/test-sanitized.sh
+step scripts/tidy.sh
 if [[ -f tests/compat/package.json ]]; then
-  tests/compat/run.sh build/publius
+  step tests/compat/run.sh build/publius
 fi
 if [[ -f tests/web_e2e/package.json ]]; then
-  tests/web_e2e/run.sh build/publius
+  step tests/web_e2e/run.sh build/publius
 fi
 if [[ -f tests/federation_interop/package.json ]]; then
   tests/federation_interop/run.sh build/publius

@@ -57,7 +57,7 @@ struct ServeOptions {
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   int write_threads = http::ServerOptions{}.write_threads;
   int max_connections = http::ServerOptions{}.max_connections;
-  size_t max_streams = streaming::HubLimits{}.max_streams;
+  size_t max_streams = streaming::HubOptions{}.max_streams;
   int64_t rate_limit = 300;
   bool access_log = true;
   bool registrations = true;
@@ -191,9 +191,9 @@ int serve(ServeOptions o) {
   http::Router router;
   api.register_routes(router);
   // The streaming API: live events for every open stream, from the domain's changes.
-  streaming::HubLimits stream_limits;
-  stream_limits.max_streams = o.max_streams;
-  streaming::Hub hub(microblog, api.renderer(), stream_limits);
+  streaming::Hub hub(
+      microblog, api.renderer(),
+      {.max_streams = o.max_streams, .sending_threads = static_cast<size_t>(o.threads)});
   streaming::register_routes(api, router, hub);
   // Web Push: subscriptions in memory only (docs/decisions/0007), pushes sent off the
   // request threads.
@@ -538,8 +538,8 @@ int run_cli(int argc, char** argv) {
       ->envname("PUBLIUS_RULES_FILE");
   serve_cmd
       ->add_option("--threads", serve_opts.threads,
-                   "Threads serving connections and the requests that only read (default: one "
-                   "per core)")
+                   "Threads serving connections and the requests that only read, and sending "
+                   "each streaming event to its readers (default: one per core)")
       ->envname("PUBLIUS_THREADS")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();

@@ -247,8 +247,11 @@ class Hub::Stream final : public http::StreamHandler,
   const bool websocket_;
 };
 
-Hub::Hub(domain::Microblog& microblog, api::Renderer& renderer, HubLimits limits)
-    : microblog_(microblog), renderer_(renderer), limits_(limits) {}
+Hub::Hub(domain::Microblog& microblog, api::Renderer& renderer, HubOptions options)
+    : microblog_(microblog),
+      renderer_(renderer),
+      options_(options),
+      senders_(std::max<size_t>(options.sending_threads, 1) - 1) {}
 
 Hub::~Hub() = default;
 
@@ -273,9 +276,9 @@ Result<std::shared_ptr<http::StreamHandler>> Hub::open(StreamReader reader, doma
                                                        std::optional<Subscription> fixed) {
   {
     std::lock_guard lock(mu_);
-    if (reserved_ >= limits_.max_streams)
+    if (reserved_ >= options_.max_streams)
       return too_many_requests("Too many streams are open on this server", 5);
-    if (reader.token_id && per_token_[*reader.token_id] >= limits_.max_streams_per_token)
+    if (reader.token_id && per_token_[*reader.token_id] >= options_.max_streams_per_token)
       return too_many_requests("Too many streams are open with this access token", 5);
     ++reserved_;
     if (reader.token_id) ++per_token_[*reader.token_id];
@@ -330,6 +333,7 @@ void Hub::post_event(PostEvent event, const Post& post, const std::vector<int64_
   struct Addressee {
     std::shared_ptr<Stream> stream;
     std::vector<Subscription> subs;
+    bool shares = false;  // gets the JSON every reader without filters gets
   };
   std::vector<Addressee> addressees;
   std::vector<int64_t> viewers;
@@ -374,26 +378,37 @@ void Hub::post_event(PostEvent event, const Post& post, const std::vector<int64_
   if (addressees.empty()) return;
   // A message shared by every stream it goes to on the same subscription: one buffer for all.
   // An event comes on a few distinct subscriptions at most, so they are looked up in a list,
-  // without building anything per reader.
+  // without building anything per reader. All are made before the sending starts, so the
+  // threads that send only read the list.
   struct SharedMessage {
     bool websocket;
     Subscription sub;
     http::StreamMessage message;
   };
   std::vector<SharedMessage> shared_messages;
-  auto shared_message = [&](const Stream& stream, const Subscription& sub,
-                            std::string_view payload) {
+  auto shared_message = [&](const Stream& stream, const Subscription& sub) {
     for (const auto& shared : shared_messages)
       if (shared.websocket == stream.websocket() && shared.sub == sub) return shared.message;
-    auto message =
-        std::make_shared<const std::string>(event_message(stream.websocket(), sub, name, payload));
-    shared_messages.push_back({stream.websocket(), sub, message});
-    return message;
+    return http::StreamMessage();
+  };
+  auto make_shared_messages = [&](const Addressee& addressee, std::string_view payload) {
+    for (const auto& sub : addressee.subs) {
+      if (shared_message(*addressee.stream, sub)) continue;
+      shared_messages.push_back({addressee.stream->websocket(), sub,
+                                 std::make_shared<const std::string>(event_message(
+                                     addressee.stream->websocket(), sub, name, payload))});
+    }
+  };
+  auto send_shared = [&](const Addressee& addressee) {
+    for (const auto& sub : addressee.subs)
+      addressee.stream->send(shared_message(*addressee.stream, sub));
   };
   if (event == PostEvent::kDelete) {
     const std::string id = std::to_string(post.id);
-    for (const auto& [stream, subs] : addressees)
-      for (const auto& sub : subs) stream->send(shared_message(*stream, sub, id));
+    for (const auto& addressee : addressees) make_shared_messages(addressee, id);
+    senders_.run(addressees.size(), [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) send_shared(addressees[i]);
+    });
     return;
   }
   // The one visibility rule (blocks and mutes hide too, as in timelines), its facts read once
@@ -410,6 +425,11 @@ void Hub::post_event(PostEvent event, const Post& post, const std::vector<int64_
     auto visible = microblog_.visibility().filter(std::nullopt, {post});
     anonymous_sees = visible.ok() && !visible->empty();
   }
+  std::erase_if(addressees, [&](const Addressee& addressee) {
+    const domain::Viewer viewer = addressee.stream->reader.viewer;
+    return viewer ? !std::binary_search(readers->begin(), readers->end(), *viewer)
+                  : !anonymous_sees;
+  });
   // One rendering for every reader who would get the same JSON: a new post that is no boost,
   // not sealed and in no thread (which a reader may have muted), for readers without filters:
   // no reader can have acted on it yet. An anonymous reader's JSON has no flags at all, and a
@@ -417,28 +437,41 @@ void Hub::post_event(PostEvent event, const Post& post, const std::vector<int64_
   const bool shareable = event == PostEvent::kUpdate && !post.reblog_of_id && post.sealed.empty() &&
                          !post.in_reply_to_id;
   std::optional<std::string> shared_json;
-  for (const auto& [stream, subs] : addressees) {
-    const domain::Viewer viewer = stream->reader.viewer;
-    if (viewer ? !std::binary_search(readers->begin(), readers->end(), *viewer) : !anonymous_sees)
-      continue;
-    const bool share = shareable && viewer && !has_filters(*stream);
-    if (share && shared_json) {
-      for (const auto& sub : subs) stream->send(shared_message(*stream, sub, *shared_json));
-      continue;
-    }
-    auto rendered = stream->with_key(
-        [&](domain::ReaderKey& key) { return renderer_.status(viewer, post, key); });
-    if (!rendered.ok()) {
-      spdlog::warn("streaming: a status could not be rendered: {}", rendered.error().message);
-      continue;
-    }
-    if (share) {
+  for (auto& addressee : addressees) {
+    Stream& stream = *addressee.stream;
+    addressee.shares = shareable && stream.reader.viewer && !has_filters(stream);
+    if (!addressee.shares) continue;
+    if (!shared_json) {
+      auto rendered = stream.with_key([&](domain::ReaderKey& key) {
+        return renderer_.status(stream.reader.viewer, post, key);
+      });
+      if (!rendered.ok()) {
+        spdlog::warn("streaming: a status could not be rendered: {}", rendered.error().message);
+        return;
+      }
       shared_json = std::move(rendered).value();
-      for (const auto& sub : subs) stream->send(shared_message(*stream, sub, *shared_json));
-    } else {
-      for (const auto& sub : subs) stream->send(sub, name, *rendered);
     }
+    make_shared_messages(addressee, *shared_json);
   }
+  // The sending, on every core: each write to a socket is a system call.
+  senders_.run(addressees.size(), [&](size_t begin, size_t end) {
+    for (size_t i = begin; i < end; ++i) {
+      const Addressee& addressee = addressees[i];
+      if (addressee.shares) {
+        send_shared(addressee);
+        continue;
+      }
+      Stream& stream = *addressee.stream;
+      auto rendered = stream.with_key([&](domain::ReaderKey& key) {
+        return renderer_.status(stream.reader.viewer, post, key);
+      });
+      if (!rendered.ok()) {
+        spdlog::warn("streaming: a status could not be rendered: {}", rendered.error().message);
+        continue;
+      }
+      for (const auto& sub : addressee.subs) stream.send(sub, name, *rendered);
+    }
+  });
 }
 
 void Hub::published(const Post& written, const std::vector<int64_t>& homes) {

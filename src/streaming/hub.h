@@ -22,7 +22,8 @@
 // Streams end when their client leaves, when their token is revoked or its
 // account's tokens end, or when the server stops. Limits: at most
 // max_streams open in all and max_streams_per_token per token (open() refuses
-// beyond them with 429).
+// beyond them with 429). An event for thousands of streams is sent by
+// sending_threads threads at once (util/parallel_loop.h).
 //
 // Thread-safe: events arrive on the threads that made the changes; streams send
 // through their http::StreamSink, which never blocks.
@@ -40,6 +41,7 @@
 #include "domain/live_observer.h"
 #include "domain/microblog.h"
 #include "http/stream.h"
+#include "util/parallel_loop.h"
 
 namespace publius::streaming {
 
@@ -73,15 +75,18 @@ struct StreamReader {
   std::string scopes;
 };
 
-struct HubLimits {
+struct HubOptions {
   size_t max_streams = 10'000;
   size_t max_streams_per_token = 32;
+  // Threads that send one event to its streams at once, the one the event came on included
+  // (each socket write is a system call, the loopback receiver's included): one per core.
+  size_t sending_threads = 1;
 };
 
 class Hub final : public domain::LiveObserver {
  public:
   // `microblog` and `renderer` are not owned and must outlive this.
-  Hub(domain::Microblog& microblog, api::Renderer& renderer, HubLimits limits = {});
+  Hub(domain::Microblog& microblog, api::Renderer& renderer, HubOptions options = {});
   ~Hub() override;
   Hub(const Hub&) = delete;
   Hub& operator=(const Hub&) = delete;
@@ -125,7 +130,8 @@ class Hub final : public domain::LiveObserver {
 
   domain::Microblog& microblog_;
   api::Renderer& renderer_;
-  const HubLimits limits_;
+  const HubOptions options_;
+  ParallelLoop senders_;  // the sending of one event
   mutable std::mutex mu_;
   std::vector<std::shared_ptr<Stream>> streams_;  // open ones
   size_t reserved_ = 0;                           // opened or about to open

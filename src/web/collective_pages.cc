@@ -91,7 +91,10 @@ void own_credentials_section(Html& h, const Frame& f, const CollectivePage& page
   password_input(h, "current_password", "Current password", "current-password");
   password_input(h, "new_password", "New password", "new-password");
   submit(h, "Change my password");
-  h.close("form");
+  h.close("form").close("section");
+  // A section of its own, so that its password field's label is not the one above again.
+  h.open("section", {{"class", "card"}, {"aria-labelledby", "own_codes"}});
+  h.element("h2", "Your recovery codes", {{"id", "own_codes"}});
   h.element("p", "You have " + std::to_string(page.recovery_codes_left) +
                      " unused recovery codes of your own.");
   form_open(h, f, "/settings/collective/recovery_codes");

@@ -274,6 +274,16 @@ TEST_F(CollectiveTest, TheOwnerInvitesAndAMemberJoinsAndPostsOnTheWeb) {
   ASSERT_EQ(listing.status, 200);
   EXPECT_NE(listing.body.find("Member 1 (owner)"), std::string::npos);
   EXPECT_NE(listing.body.find("Member 2 (you)"), std::string::npos);
+  // Each password field is told apart by its section: no section labels two fields alike.
+  for (size_t at = listing.body.find("<section"); at != std::string::npos;) {
+    const size_t next = listing.body.find("<section", at + 1);
+    const std::string section = listing.body.substr(at, next - at);
+    const size_t first = section.find(">Current password<");
+    EXPECT_TRUE(first == std::string::npos ||
+                section.find(">Current password<", first + 1) == std::string::npos)
+        << section;
+    at = next;
+  }
   auto listing_owner = browse("GET", "/settings/collective", owner);
   EXPECT_NE(listing_owner.body.find("Member 1 (owner) (you)"), std::string::npos);
   const auto remove_at = listing_owner.body.find("/settings/collective/members/");

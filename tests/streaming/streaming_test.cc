@@ -46,6 +46,13 @@ class EventStream {
       return data;
     }
   }
+  // The name of the next event, skipping heartbeats; empty if none comes.
+  std::string next_any() {
+    if (c_.read_until("event: ", deadline()).empty()) return "";
+    std::string name = c_.read_until("\n", deadline());
+    if (!name.empty()) name.pop_back();
+    return name;
+  }
   // Whether the server ends the stream.
   bool ends() { return c_.wait_closed(deadline()); }
 
@@ -157,6 +164,50 @@ TEST_F(StreamingApiIntegration, EveryPostPassesTheVisibilityRuleForItsReader) {
   auto update = local.next("update");
   ASSERT_TRUE(update);
   EXPECT_EQ(str(parse_json(*update), "id"), seen) << "the first update is the public post";
+}
+
+// An event for more streams than one thread sends alone (util/parallel_loop.h) still reaches
+// each stream exactly once and in order: readers sharing one rendering on the user stream, and
+// anonymous readers each rendered on their own on the public one.
+TEST_F(StreamingApiIntegration, AnEventForHundredsOfStreamsReachesEachOnceInOrder) {
+  auto author = new_user("author");
+  // 300 streams in all: more than the hub sends from one thread, fewer than --max-connections.
+  constexpr int kReaders = 6, kSocketsEach = 25, kAnonymous = 150;
+  std::vector<std::unique_ptr<Socket>> homes;
+  for (int r = 0; r < kReaders; ++r) {
+    auto reader = new_user("reader");
+    api().follow(reader, author);
+    for (int i = 0; i < kSocketsEach; ++i) {
+      homes.push_back(std::make_unique<Socket>());
+      ASSERT_FALSE(homes.back()->open(port(), "/api/v1/streaming?stream=user", reader.token));
+    }
+  }
+  std::vector<std::unique_ptr<EventStream>> publics;
+  for (int i = 0; i < kAnonymous; ++i) {
+    publics.push_back(std::make_unique<EventStream>());
+    ASSERT_EQ(publics.back()->open(port(), "/api/v1/streaming/public"), 200);
+  }
+  const std::string id = api().post_id(author, "to every reader at once");
+  Api::ok_json(api().del("/api/v1/statuses/" + id, author.token));
+  for (auto& home : homes) {
+    auto update = home->next();
+    ASSERT_TRUE(update.is_object()) << home->ended.message();
+    EXPECT_EQ(str(update, "event"), "update");
+    EXPECT_EQ(str(parse_json(str(update, "payload")), "id"), id);
+    // Next comes the delete, not a second copy of the update.
+    auto deleted = home->next();
+    ASSERT_TRUE(deleted.is_object()) << home->ended.message();
+    EXPECT_EQ(str(deleted, "event"), "delete");
+    EXPECT_EQ(str(deleted, "payload"), id);
+  }
+  for (auto& reader : publics) {
+    auto update = reader->next("update");
+    ASSERT_TRUE(update);
+    EXPECT_EQ(str(parse_json(*update), "id"), id);
+    EXPECT_FALSE(parse_json(*update).as_object().contains("favourited"))
+        << "an anonymous reader's status has no flags";
+    EXPECT_EQ(reader->next_any(), "delete");
+  }
 }
 
 // Readers without filters share one rendering of a new post; a reader who adds a filter while
