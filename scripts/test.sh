@@ -26,5 +26,5 @@ if [[ -f tests/web_e2e/package.json ]]; then
   step tests/web_e2e/run.sh build/publius
 fi
 if [[ -f tests/federation_interop/package.json ]]; then
-  tests/federation_interop/run.sh build/publius
+  step tests/federation_interop/run.sh build/publius
 fi
