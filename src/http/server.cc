@@ -254,10 +254,13 @@ struct Server::Impl {
         res.body().clear();
         res.content_length(length);
       }
-      const beast::error_code ec = co_await write(stream, res);
+      // Counted before the answer goes out, so that a client that has its answer finds it
+      // counted (a scrape right after sees it); the time is the server's, not the
+      // client's network's.
       const auto elapsed = Clock::now() - started;
       if (options.request_metrics)
         options.request_metrics->record(req.method, route, status, elapsed);
+      const beast::error_code ec = co_await write(stream, res);
       if (options.access_log) {
         const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
         spdlog::info("{} {} status={} latency_us={}", req.method, route, status, micros);
