@@ -6,32 +6,35 @@
 
 #include "domain/notification_groups.h"
 #include "domain/text_format.h"
+#include "util/buffer_pool.h"
 #include "util/ids.h"
 #include "util/json_writer.h"
 #include "util/time.h"
 
 namespace publius::api {
 
+using namespace std::string_view_literals;
 using domain::Account;
 using domain::Post;
 
 template <typename Source>
-bool Renderer::Cache<Source>::get(const Source& now, std::string& out) {
+Renderer::Json Renderer::Cache<Source>::get(const Source& now) {
   auto& shard = shard_of(now.id);
   std::lock_guard lock(shard.mu);
   auto it = shard.entries.find(now.id);
-  if (it == shard.entries.end() || !(it->second.source == now)) return false;
-  out = it->second.json;
-  return true;
+  if (it == shard.entries.end() || !(it->second.source == now)) return nullptr;
+  return it->second.json;
 }
 
 template <typename Source>
-void Renderer::Cache<Source>::put(const Source& source, const std::string& json) {
+Renderer::Json Renderer::Cache<Source>::put(const Source& source, std::string json) {
+  auto shared = std::make_shared<const std::string>(std::move(json));
   auto& shard = shard_of(source.id);
   std::lock_guard lock(shard.mu);
   // Crude but bounded: a full shard starts over. Entries are cheap to rebuild.
   if (shard.entries.size() >= kMaxPerShard) shard.entries.clear();
-  shard.entries.insert_or_assign(source.id, Entry{source, json});
+  shard.entries.insert_or_assign(source.id, Entry{source, shared});
+  return shared;
 }
 
 template <typename Source>
@@ -45,8 +48,8 @@ struct Renderer::Bundle {
   domain::Viewer viewer;
   domain::ReaderKey* reader = nullptr;
   std::unordered_map<int64_t, Post> originals;
-  std::unordered_map<int64_t, std::string> cores;
-  std::unordered_map<int64_t, std::string> account_json;
+  std::unordered_map<int64_t, Json> cores;
+  std::unordered_map<int64_t, Json> account_json;
   std::unordered_map<int64_t, Account> mention_accounts;
   std::unordered_set<int64_t> favourited, reblogged, bookmarked, pinned, muted;
   std::shared_ptr<const domain::FilterMatcher> filters;  // the viewer's; null: none
@@ -207,9 +210,8 @@ std::string profile_picture_path(const Account& a, domain::ProfilePicture which)
 
 }  // namespace
 
-std::string Renderer::account_json(const Account& a) {
-  std::string cached;
-  if (accounts_.get(a, cached)) return cached;
+Renderer::Json Renderer::account_json(const Account& a) {
+  if (auto cached = accounts_.get(a)) return cached;
   const std::string base = config_.base_url();
   const std::string url = base + "/@" + a.username;
   // A stored picture is never animated (a GIF is kept as a PNG still): its own static version.
@@ -256,14 +258,13 @@ std::string Renderer::account_json(const Account& a) {
         .end_object();
   }
   w.end_array().end_object();
-  accounts_.put(a, out);
-  return out;
+  return accounts_.put(a, std::move(out));
 }
 
-Result<std::string> Renderer::account(const Account& a) { return account_json(a); }
+Result<std::string> Renderer::account(const Account& a) { return *account_json(a); }
 
 Result<std::string> Renderer::credential_account(const Account& a) {
-  std::string out = account_json(a);
+  std::string out = *account_json(a);
   // Reopen the object (the account JSON always has members) to append the owner-only ones.
   out.pop_back();
   out += ",\"source\":";
@@ -321,7 +322,7 @@ Result<std::string> Renderer::accounts(const std::vector<int64_t>& ids) {
   w.begin_array();
   for (int64_t id : ids) {
     auto it = by_id.find(id);
-    if (it != by_id.end()) w.raw(account_json(*it->second));
+    if (it != by_id.end()) w.raw(*account_json(*it->second));
   }
   w.end_array();
   return out;
@@ -352,9 +353,9 @@ Result<Renderer::Bundle> Renderer::load(domain::Viewer viewer, const std::vector
   for (const Post* p : all) {
     status_ids.push_back(p->id);
     needed_accounts.push_back(p->account_id);
-    std::string core;
-    if (p->sealed.empty() && !source_requested && statuses_.get(*p, core)) {
-      b.cores[p->id] = std::move(core);
+    Json core;
+    if (p->sealed.empty() && !source_requested && (core = statuses_.get(*p))) {
+      b.cores.emplace(p->id, std::move(core));
     } else {
       needed_accounts.insert(needed_accounts.end(), p->mention_account_ids.begin(),
                              p->mention_account_ids.end());
@@ -385,7 +386,7 @@ Result<Renderer::Bundle> Renderer::load(domain::Viewer viewer, const std::vector
   return b;
 }
 
-std::string Renderer::status_core(const Post& p, Bundle& b) {
+Renderer::Json Renderer::status_core(const Post& p, Bundle& b) {
   auto cached = b.cores.find(p.id);
   if (cached != b.cores.end()) return cached->second;
   const std::string base = config_.base_url();
@@ -450,8 +451,8 @@ std::string Renderer::status_core(const Post& p, Bundle& b) {
   w.end_array();
   w.key("emojis").begin_array().end_array();
   w.field_null("card");
-  if (p.sealed.empty() && !b.source_requested) statuses_.put(p, out);
-  return out;
+  if (p.sealed.empty() && !b.source_requested) return statuses_.put(p, std::move(out));
+  return std::make_shared<const std::string>(std::move(out));
 }
 
 void Renderer::write_poll(const Bundle& b, const Post& p, int64_t now_ms, std::string& out) {
@@ -514,15 +515,15 @@ void Renderer::write_status(Bundle& b, const Post& p, std::string& out) {
     return;
   }
   out.push_back('{');
-  out += status_core(p, b);
-  out += ",\"poll\":";
+  out += *status_core(p, b);
+  out += ",\"poll\":"sv;
   if (p.poll)
     write_poll(b, p, now_ms(), out);
   else
-    out += "null";
-  out += ",\"account\":";
-  out += b.account_json[p.account_id];
-  out += ",\"reblog\":";
+    out += "null"sv;
+  out += ",\"account\":"sv;
+  if (auto it = b.account_json.find(p.account_id); it != b.account_json.end()) out += *it->second;
+  out += ",\"reblog\":"sv;
   const Post* original = nullptr;
   if (p.reblog_of_id) {
     auto it = b.originals.find(*p.reblog_of_id);
@@ -531,24 +532,24 @@ void Renderer::write_status(Bundle& b, const Post& p, std::string& out) {
   if (original)
     write_status(b, *original, out);
   else
-    out += "null";
+    out += "null"sv;
   write_filtered(b, original ? *original : p, out);
   if (b.viewer) {
     const int64_t target = original ? original->id : p.id;
     const bool own = p.account_id == *b.viewer;
-    out += ",\"favourited\":";
-    out += b.favourited.count(target) ? "true" : "false";
-    out += ",\"reblogged\":";
-    out += b.reblogged.count(target) ? "true" : "false";
-    out += ",\"muted\":";
-    out += b.muted.count(target) ? "true" : "false";
-    out += ",\"bookmarked\":";
-    out += b.bookmarked.count(target) ? "true" : "false";
+    out += ",\"favourited\":"sv;
+    out += b.favourited.count(target) ? "true"sv : "false"sv;
+    out += ",\"reblogged\":"sv;
+    out += b.reblogged.count(target) ? "true"sv : "false"sv;
+    out += ",\"muted\":"sv;
+    out += b.muted.count(target) ? "true"sv : "false"sv;
+    out += ",\"bookmarked\":"sv;
+    out += b.bookmarked.count(target) ? "true"sv : "false"sv;
     // Mastodon sends `pinned` only where the viewer could pin: own posts that are neither
     // boosts nor direct.
     if (own && !p.reblog_of_id && p.visibility != domain::Visibility::kDirect) {
-      out += ",\"pinned\":";
-      out += b.pinned.count(p.id) ? "true" : "false";
+      out += ",\"pinned\":"sv;
+      out += b.pinned.count(p.id) ? "true"sv : "false"sv;
     }
   }
   out.push_back('}');
@@ -565,8 +566,7 @@ Result<std::string> Renderer::status(domain::Viewer viewer, const Post& post,
 Result<std::string> Renderer::statuses(domain::Viewer viewer, const std::vector<Post>& posts,
                                        domain::ReaderKey& reader) {
   PUBLIUS_ASSIGN_OR_RETURN(auto b, load(viewer, posts, reader));
-  std::string out;
-  out.reserve(posts.size() * 2048);
+  std::string out = take_buffer(posts.size() * 2048);  // the server gives it back once sent
   out.push_back('[');
   for (size_t i = 0; i < posts.size(); ++i) {
     if (i) out.push_back(',');
@@ -607,7 +607,7 @@ Result<std::string> Renderer::conversations(int64_t viewer,
     w.key("accounts").begin_array();
     const std::vector<int64_t> self{viewer};
     for (int64_t id : c.participant_ids.empty() ? self : c.participant_ids) {
-      if (auto it = by_id.find(id); it != by_id.end()) w.raw(account_json(*it->second));
+      if (auto it = by_id.find(id); it != by_id.end()) w.raw(*account_json(*it->second));
     }
     w.end_array();
     std::string status;
@@ -667,7 +667,7 @@ Result<std::string> Renderer::notifications(int64_t viewer,
         .field("group_key",
                domain::notification_group_key(n, domain::groupable_notification_types()))
         .key("account")
-        .raw(account_json(acc->second));
+        .raw(*account_json(acc->second));
     out += head;
     // Mastodon leaves `status` out, rather than null, for types not about a status (follow).
     if (e.status) {
@@ -706,7 +706,7 @@ Result<std::string> Renderer::notification_requests(
         .field("updated_at", format_iso8601_ms(ms_of_id(r.newest_notification_id)))
         .field("notifications_count", std::to_string(r.notifications_count))
         .key("account")
-        .raw(account_json(acc->second));
+        .raw(*account_json(acc->second));
     out += head + ",\"last_status\":";
     if (list[i].last_status)
       write_status(b, *list[i].last_status, out);
@@ -722,7 +722,7 @@ Result<std::string> Renderer::history(const Post& post, std::vector<domain::Post
                                       domain::ReaderKey& reader) {
   for (auto& e : edits) reader.open(e);
   PUBLIUS_ASSIGN_OR_RETURN(auto author, microblog_.accounts().account(post.account_id));
-  const std::string account = account_json(author);
+  const Json account = account_json(author);
   std::string out;
   JsonWriter w(out);
   w.begin_array();
@@ -733,7 +733,7 @@ Result<std::string> Renderer::history(const Post& post, std::vector<domain::Post
         .field("sensitive", e.sensitive)
         .field("created_at", format_iso8601_ms(e.created_ms))
         .key("account")
-        .raw(account);
+        .raw(*account);
     // `poll` is documented optional and present only for an edit of a poll.
     if (e.poll_options) {
       w.key("poll").begin_object().key("options").begin_array();

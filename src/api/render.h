@@ -116,6 +116,8 @@ class Renderer final : public domain::ChangeObserver {
   static std::string filter(const domain::Filter& f);
 
  private:
+  // A rendered JSON text, shared by the cache and the pages being written from it (no copy).
+  using Json = std::shared_ptr<const std::string>;
   // Rendered JSON by id, each entry kept with the entity it was rendered from and served
   // only for an equal one. So a render that read an entity just before a change and
   // stores its JSON after the change's invalidation (two requests racing) leaves an
@@ -126,15 +128,16 @@ class Renderer final : public domain::ChangeObserver {
    public:
     static constexpr size_t kShards = 16;
     static constexpr size_t kMaxPerShard = 8192;
-    // The JSON rendered from an entity equal to `now`, if cached.
-    bool get(const Source& now, std::string& out);
-    void put(const Source& source, const std::string& json);
+    // The JSON rendered from an entity equal to `now`, or null.
+    Json get(const Source& now);
+    // Keeps `json`, rendered from `source`, and returns it shared.
+    Json put(const Source& source, std::string json);
     void erase(int64_t id);
 
    private:
     struct Entry {
       Source source;
-      std::string json;
+      Json json;
     };
     struct Shard {
       std::mutex mu;
@@ -158,8 +161,9 @@ class Renderer final : public domain::ChangeObserver {
   void write_status(Bundle& b, const domain::Post& post, std::string& out);
   static void write_poll(const Bundle& b, const domain::Post& post, int64_t now_ms,
                          std::string& out);
-  std::string status_core(const domain::Post& post, Bundle& b);
-  std::string account_json(const domain::Account& a);
+  // The viewer-independent members of a status (cached unless sealed), and an account's JSON.
+  Json status_core(const domain::Post& post, Bundle& b);
+  Json account_json(const domain::Account& a);
   // The accounts of `ids` that exist, by id.
   Result<std::unordered_map<int64_t, domain::Account>> accounts_by_id(
       const std::vector<int64_t>& ids);

@@ -55,7 +55,7 @@ Result<std::string> Renderer::report(const domain::Report& r) {
     for (int rule : r.rule_ids) w.string(std::to_string(rule));
     w.end_array();
   }
-  w.key("target_account").raw(account_json(target));
+  w.key("target_account").raw(*account_json(target));
   w.end_object();
   return out;
 }
@@ -91,7 +91,7 @@ Result<std::string> Renderer::admin_report(const domain::Report& r,
           .field("sensitized", false)
           .field("silenced", false)
           .field("suspended", false);
-      w.key("account").raw(account_json(a));
+      w.key("account").raw(*account_json(a));
       w.end_object();
       return out;
     }

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
@@ -15,6 +16,7 @@
 #include "http/queued_sink.h"
 #include "http/websocket_connection.h"
 #include "http/websocket_frames.h"
+#include "util/buffer_pool.h"
 #include "util/crypto.h"
 
 namespace publius::http {
@@ -32,20 +34,31 @@ namespace {
 // replaced every 24 hours so even the in-memory keys stop linking days.
 class ClientKeyer {
  public:
-  std::string key_for(std::string_view address) {
+  // A connection's client key, as of the key it was made with.
+  struct ClientKey {
+    std::string key;
+    uint64_t generation = 0;  // 0: none yet
+  };
+  // Makes `client` the key of `address` under the current key; a connection keeps it
+  // for its requests until the key is replaced (hashing once, not on every request).
+  void refresh(ClientKey& client, std::string_view address) {
     std::lock_guard lock(mu_);
     const auto now = std::chrono::steady_clock::now();
     if (key_.empty() || now - created_ > std::chrono::hours(24)) {
       key_ = random_token(32);
       created_ = now;
+      ++generation_;
     }
-    return to_hex(keyed_hash(key_, address));
+    if (client.generation == generation_) return;
+    client.key = to_hex(keyed_hash(key_, address));
+    client.generation = generation_;
   }
 
  private:
   std::mutex mu_;
   std::string key_;
   std::chrono::steady_clock::time_point created_;
+  uint64_t generation_ = 0;
 };
 
 bool parse_listen(const std::string& listen, std::string& host, std::string& port) {
@@ -115,12 +128,15 @@ struct Server::Impl {
 
   Impl(ServerOptions o, App a) : options(std::move(o)), app(std::move(a)) {}
 
+  static void refuse_unsendable_headers(Response& r) {
+    if (r.headers_pass()) return;
+    // A handler appended a header past with_header(); the value is not sent.
+    spdlog::warn("route {} built a header value that cannot be sent; answered 400", r.route);
+    r = Response::header_refused();
+  }
+
   bhttp::response<bhttp::string_body> to_message(Response&& r, unsigned version, bool keep_alive) {
-    if (!r.headers_pass()) {
-      // A handler appended a header past with_header(); the value is not sent.
-      spdlog::warn("route {} built a header value that cannot be sent; answered 400", r.route);
-      r = Response::header_refused();
-    }
+    refuse_unsendable_headers(r);
     bhttp::response<bhttp::string_body> res{static_cast<bhttp::status>(r.status), version};
     res.set(bhttp::field::server, "Publius");
     res.set(bhttp::field::content_type, r.content_type);
@@ -130,6 +146,54 @@ struct Server::Impl {
     res.keep_alive(keep_alive && !stopping.load());
     res.prepare_payload();
     return res;
+  }
+
+  // The status line and header fields of `r` as to_message() and Beast's serializer would
+  // write them, in one string: an answer is sent as this and its body in one gathered write.
+  // `body_bytes` is the Content-Length (for HEAD, the GET body's).
+  static std::string response_head(const Response& r, unsigned version, bool keep_alive,
+                                   size_t body_bytes) {
+    std::string head;
+    head.reserve(512);
+    head += version >= 11 ? "HTTP/1.1 " : "HTTP/1.0 ";
+    head += std::to_string(r.status);
+    head += ' ';
+    head += bhttp::obsolete_reason(static_cast<bhttp::status>(r.status));
+    head += "\r\nServer: Publius\r\nContent-Type: ";
+    head += r.content_type;
+    head += "\r\n";
+    for (const auto& [name, value] : r.headers) {
+      head += name;
+      head += ": ";
+      head += value;
+      head += "\r\n";
+    }
+    // As Beast's prepare_payload(): these answers carry no body and no length.
+    const bool bodiless = r.status / 100 == 1 || r.status == 204 || r.status == 304;
+    if (!bodiless) {
+      head += "Content-Length: ";
+      head += std::to_string(body_bytes);
+      head += "\r\n";
+    }
+    if (version >= 11 && !keep_alive) head += "Connection: close\r\n";
+    if (version < 11 && keep_alive) head += "Connection: keep-alive\r\n";
+    head += "\r\n";
+    return head;
+  }
+
+  // Writes the answer `r` (its head, then its body unless `head_only`) within transfer_timeout
+  // plus the time its size takes at min_transfer_rate.
+  template <typename Stream>
+  asio::awaitable<beast::error_code> write_answer(Stream& stream, const Response& r,
+                                                  unsigned version, bool keep_alive,
+                                                  bool head_only) {
+    const std::string head = response_head(r, version, keep_alive, r.body.size());
+    const std::string_view body = head_only ? std::string_view() : std::string_view(r.body);
+    stream.expires_after(transfer_allowance(head.size() + body.size()));
+    const std::array<asio::const_buffer, 2> buffers{asio::buffer(head), asio::buffer(body)};
+    beast::error_code ec;
+    co_await asio::async_write(stream, buffers, asio::redirect_error(asio::use_awaitable, ec));
+    co_return ec;
   }
 
   // Writes `res` within transfer_timeout plus the time its size takes at min_transfer_rate.
@@ -204,6 +268,7 @@ struct Server::Impl {
   template <typename Stream>
   asio::awaitable<void> session(Stream stream, std::string address, Counted connection) {
     beast::flat_buffer pending;
+    ClientKeyer::ClientKey client_key;
     for (;;) {
       RequestReader reader(options.limits);
       std::optional<Counted> in_flight;
@@ -224,7 +289,8 @@ struct Server::Impl {
       const unsigned version = reader.version();
       const auto started = Clock::now();
       Request req = reader.take_request();
-      req.client_key = keyer.key_for(address);
+      keyer.refresh(client_key, address);
+      req.client_key = client_key.key;
       const bool head = req.method == "HEAD";
       // Not a conditional expression: GCC 12 miscompiles co_await inside one.
       Response response;
@@ -247,25 +313,22 @@ struct Server::Impl {
       }
       const std::string route = response.route;
       const int status = response.status;
-      auto res = to_message(std::move(response), version, keep_alive);
-      if (head) {
-        // Keep Content-Length of the GET body but send none.
-        const auto length = res.body().size();
-        res.body().clear();
-        res.content_length(length);
-      }
+      refuse_unsendable_headers(response);
+      const bool keep = keep_alive && !stopping.load();
       // Counted before the answer goes out, so that a client that has its answer finds it
       // counted (a scrape right after sees it); the time is the server's, not the
       // client's network's.
       const auto elapsed = Clock::now() - started;
       if (options.request_metrics)
         options.request_metrics->record(req.method, route, status, elapsed);
-      const beast::error_code ec = co_await write(stream, res);
+      // A HEAD answer keeps the Content-Length of the GET body but sends none.
+      const beast::error_code ec = co_await write_answer(stream, response, version, keep, head);
+      give_back(std::move(response.body));
       if (options.access_log) {
         const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count();
         spdlog::info("{} {} status={} latency_us={}", req.method, route, status, micros);
       }
-      if (ec || !res.keep_alive()) break;
+      if (ec || !keep) break;
     }
     beast::error_code ignored;
     stream.socket().shutdown(asio::socket_base::shutdown_both, ignored);

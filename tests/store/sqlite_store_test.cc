@@ -812,6 +812,58 @@ TEST_F(SqliteStoreWritesTest, CachesStayExactWhenACommitFails) {
 // The disclosure inventory is one snapshot: a commit by another connection while it
 // is being read (here: between its counts of posts and of favourites) is in all of its
 // counts or in none.
+// A read the caches can answer runs no statement, not even PRAGMA data_version (a read
+// transaction, with its file locks), so it never waits for the connection a batch holds
+// while it syncs.
+TEST_F(SqliteStoreWritesTest, ReadsTheCachesAnswerRunNoStatement) {
+  const int64_t author = account("cachedauthor"), viewer = account("cachedviewer");
+  const int64_t id = post(author, 7000);
+  const auto read_all = [&] {
+    EXPECT_TRUE(store_->account_by_id(author).ok());
+    EXPECT_TRUE(store_->accounts_by_ids({author, viewer}).ok());
+    EXPECT_TRUE(store_->status_by_id(id).ok());
+    EXPECT_TRUE(store_->statuses_by_ids({id}).ok());
+    EXPECT_TRUE(store_->viewer_flags(viewer, {id}).ok());
+    EXPECT_TRUE(store_->poll_choices(viewer, {id}).ok());
+    EXPECT_TRUE(store_->hidden_accounts(viewer).ok());
+    EXPECT_TRUE(store_->follower_ids(author).ok());
+    EXPECT_TRUE(store_->external_commits().ok());
+  };
+  read_all();  // fills the caches
+  testing::StatementHook any(
+      *store_, [](std::string_view) { return true; }, [] {});
+  read_all();
+  EXPECT_FALSE(any.fired());
+}
+
+// Reads the caches answer still see what another connection committed (the admin CLI, or
+// any SQLite client), and count it as another's commit.
+TEST_F(SqliteStoreWritesTest, CachedReadsSeeAnotherConnectionsCommit) {
+  const int64_t author = account("seenauthor");
+  const int64_t id = post(author, 7100);
+  ASSERT_TRUE(store_->account_by_id(author).ok());
+  ASSERT_TRUE(store_->status_by_id(id).ok());
+  auto before = store_->external_commits();
+  ASSERT_TRUE(before.ok());
+
+  auto other = Db::open(dir_.path() + "/publius.db");
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(other
+                  ->exec("UPDATE accounts SET display_name = 'Renamed' WHERE username = "
+                         "'seenauthor'; UPDATE statuses SET text = 'edited' WHERE id = 7100")
+                  .ok());
+
+  auto account = store_->account_by_id(author);
+  ASSERT_TRUE(account.ok() && account->has_value());
+  EXPECT_EQ((*account)->display_name, "Renamed");
+  auto status = store_->status_by_id(id);
+  ASSERT_TRUE(status.ok() && status->has_value());
+  EXPECT_EQ((*status)->text, "edited");
+  auto after = store_->external_commits();
+  ASSERT_TRUE(after.ok());
+  EXPECT_GT(*after, *before);
+}
+
 TEST_F(SqliteStoreWritesTest, InventoryCountsAreOneSnapshot) {
   const int64_t target = account("target"), other = account("someone");
   const int64_t theirs = post(other, 7000);

@@ -148,6 +148,11 @@ Result<Stmt> Db::prepare(std::string_view sql) {
   return Stmt(db_, stmt);
 }
 
+Status Db::exec_cached(std::string_view sql) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, prepare_cached(sql));
+  return stmt.run();
+}
+
 Status Db::exec(std::string_view sql) {
   const std::string text(sql);
   if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {

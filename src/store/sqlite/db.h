@@ -83,6 +83,9 @@ class Db {
   Result<Stmt> prepare_cached(std::string_view sql);
   // Runs one or more statements without parameters.
   Status exec(std::string_view sql);
+  // Runs one statement that returns no rows, compiled once and kept (prepare_cached):
+  // for the few statements run on every write (BEGIN, SAVEPOINT, RELEASE, COMMIT).
+  Status exec_cached(std::string_view sql);
   int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
   int changes() const { return sqlite3_changes(db_); }
   sqlite3* handle() { return db_; }

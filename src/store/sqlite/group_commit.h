@@ -23,6 +23,8 @@
 // error such as a full disk made SQLite roll it back), every write of the batch
 // fails with that error, nothing of the batch is stored, and `on_lost_batch` runs
 // (under the connection's mutex) so the owner can drop what its writes cached.
+// After a batch's COMMIT succeeds, `on_committed` runs (under the connection's
+// mutex, before its writers are woken), so the owner can publish what is durable now.
 #pragma once
 
 #include <condition_variable>
@@ -50,7 +52,8 @@ class GroupCommitter {
     uint64_t waiting = 0;  // writes queued now for the next batch
   };
 
-  GroupCommitter(Db& db, std::mutex& connection_mu, std::function<void()> on_lost_batch);
+  GroupCommitter(Db& db, std::mutex& connection_mu, std::function<void()> on_lost_batch,
+                 std::function<void()> on_committed = {});
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
 
@@ -76,6 +79,7 @@ class GroupCommitter {
   Db& db_;
   std::mutex& connection_mu_;
   std::function<void()> on_lost_batch_;
+  std::function<void()> on_committed_;
 
   mutable std::mutex queue_mu_;  // guards everything below
   std::condition_variable batch_done_;

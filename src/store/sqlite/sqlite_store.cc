@@ -207,14 +207,30 @@ Result<std::vector<int64_t>> collect_ids(Stmt& stmt) {
   return ids;
 }
 
+// The entries of `ids` in `cache`, in order; nullopt unless all are there.
+template <typename Map>
+std::optional<std::vector<typename Map::mapped_type>> all_cached(const Map& cache,
+                                                                 const std::vector<int64_t>& ids) {
+  std::vector<typename Map::mapped_type> found;
+  found.reserve(ids.size());
+  for (int64_t id : ids) {
+    auto it = cache.find(id);
+    if (it == cache.end()) return std::nullopt;
+    found.push_back(it->second);
+  }
+  return found;
+}
+
+// Both compile `sql` once per connection (Db::prepare_cached): compiling costs more than
+// running most of these statements, and their texts are few (no id lists).
 Status run(Db& db, std::string_view sql, const Binder& bind) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db.prepare(sql));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db.prepare_cached(sql));
   bind(stmt);
   return stmt.run();
 }
 
 Result<bool> exists(Db& db, std::string_view sql, const Binder& bind) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db.prepare(sql));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db.prepare_cached(sql));
   bind(stmt);
   const bool found = stmt.step();
   PUBLIUS_TRY(stmt.status());
@@ -414,11 +430,20 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& data_d
                                std::filesystem::perm_options::replace, ec);
   PUBLIUS_ASSIGN_OR_RETURN(auto db, Db::open(data_dir + "/publius.db"));
   PUBLIUS_TRY(migrate(db));
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), data_dir + "/publius.db"));
 }
 
-SqliteStore::SqliteStore(Db db)
-    : db_(std::move(db)), committer_(db_, mu_, [this] { drop_caches(); }) {
+SqliteStore::SqliteStore(Db db, const std::string& path)
+    : db_(std::move(db)),
+      wal_index_(path),
+      committer_(
+          db_, mu_,
+          [this] {
+            auto caches = lock_caches();
+            commit_effects_.clear();
+            drop_caches();
+          },
+          [this] { batch_committed(); }) {
   sqlite3_update_hook(db_.handle(), &SqliteStore::note_change, this);
 }
 
@@ -426,8 +451,22 @@ template <typename Body>
 auto SqliteStore::write(Body&& body) -> decltype(body()) {
   std::optional<decltype(body())> result;
   Status durable = committer_.run([&](Db&) -> Status {
-    result.emplace(body());
-    if (!result->ok()) return result->error();
+    const size_t effects_before = commit_effects_.size();
+    {
+      // Readers of the caches wait while a write's body changes them, not for its fsync.
+      std::unique_lock caches(cache_mu_);
+      writing_ = true;
+      struct EndWriting {
+        bool& writing;
+        ~EndWriting() { writing = false; }
+      } end_writing{writing_};
+      result.emplace(body());
+    }
+    if (!result->ok()) {
+      commit_effects_.erase(commit_effects_.begin() + static_cast<ptrdiff_t>(effects_before),
+                            commit_effects_.end());
+      return result->error();
+    }
     return ok_status();
   });
   if (!durable.ok()) return durable.take_error();
@@ -463,15 +502,33 @@ Result<bool> SqliteStore::erase_deleted() {
 }
 
 Status SqliteStore::sync_caches() {
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare_cached("PRAGMA data_version"));
-  if (!stmt.step()) return stmt.status();
-  const int64_t version = stmt.int64(0);
+  // Looked at before data_version: a commit landing after that read shows as a header
+  // changed since, and is checked then.
+  const auto header = wal_index_.snapshot();
+  int64_t version = 0;
+  {
+    PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare_cached("PRAGMA data_version"));
+    if (!stmt.step()) return stmt.status();
+    version = stmt.int64(0);
+  }
+  auto caches = lock_caches();
   if (version != data_version_) {
     drop_caches();
     if (data_version_ != -1) ++external_commits_;
     data_version_ = version;
   }
+  synced_header_ = header;
   return ok_status();
+}
+
+void SqliteStore::batch_committed() {
+  {
+    auto caches = lock_caches();
+    for (auto& effect : commit_effects_) effect();
+    commit_effects_.clear();
+  }
+  // Failing leaves the caches marked stale: the next read checks again.
+  (void)sync_caches();
 }
 
 void SqliteStore::drop_caches() {
@@ -484,6 +541,8 @@ void SqliteStore::drop_caches() {
 }
 
 Result<uint64_t> SqliteStore::external_commits() {
+  if (auto seen = from_caches([&] { return std::optional<uint64_t>(external_commits_); }))
+    return *seen;
   std::lock_guard lock(mu_);
   PUBLIUS_TRY(sync_caches());
   return external_commits_;
@@ -522,16 +581,26 @@ Result<Account> SqliteStore::create_account(const NewAccount& a) {
 }
 
 Result<std::optional<Account>> SqliteStore::account_by_id(int64_t id) {
+  const auto cached = [&]() -> std::optional<std::optional<Account>> {
+    if (auto it = account_cache_.find(id); it != account_cache_.end())
+      return std::optional<Account>(it->second);
+    return std::nullopt;
+  };
+  if (auto hit = from_caches(cached)) return std::move(*hit);
   std::lock_guard lock(mu_);
   PUBLIUS_TRY(sync_caches());
-  if (auto it = account_cache_.find(id); it != account_cache_.end())
-    return std::optional<Account>(it->second);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kAccountColumns +
-                                                  " FROM accounts WHERE id = ?"));
+  if (auto hit = cached()) return std::move(*hit);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare_cached(std::string("SELECT ") + kAccountColumns +
+                                                         " FROM accounts WHERE id = ?"));
   stmt.bind(1, id);
   if (stmt.step()) {
-    bound(account_cache_);
-    return std::optional<Account>(account_cache_[id] = read_account(stmt));
+    Account account = read_account(stmt);
+    if (may_fill()) {
+      auto caches = lock_caches();
+      bound(account_cache_);
+      account_cache_[id] = account;
+    }
+    return std::optional<Account>(std::move(account));
   }
   PUBLIUS_TRY(stmt.status());
   return std::optional<Account>();
@@ -550,6 +619,8 @@ Result<std::optional<Account>> SqliteStore::account_by_username(std::string_view
 Result<std::vector<Account>> SqliteStore::accounts_by_ids(const std::vector<int64_t>& ids) {
   std::vector<Account> out;
   if (ids.empty()) return out;
+  if (auto hit = from_caches([&] { return all_cached(account_cache_, ids); }))
+    return std::move(*hit);
   std::lock_guard lock(mu_);
   PUBLIUS_TRY(sync_caches());
   std::vector<int64_t> missing;
@@ -561,15 +632,23 @@ Result<std::vector<Account>> SqliteStore::accounts_by_ids(const std::vector<int6
     }
   }
   if (missing.empty()) return out;
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare(std::string("SELECT ") + kAccountColumns +
-                                       " FROM accounts WHERE id IN (" + id_list(missing) + ")"));
-  bound(account_cache_);
-  while (stmt.step()) {
-    out.push_back(read_account(stmt));
-    account_cache_[out.back().id] = out.back();
+  std::sort(missing.begin(), missing.end());
+  missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+  // One compiled statement stepped per id: compiling an IN list costs more than the lookups.
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare_cached(std::string("SELECT ") + kAccountColumns +
+                                                         " FROM accounts WHERE id = ?"));
+  const size_t first_loaded = out.size();
+  for (int64_t id : missing) {
+    stmt.reset();
+    stmt.bind(1, id);
+    if (stmt.step()) out.push_back(read_account(stmt));
+    PUBLIUS_TRY(stmt.status());
   }
-  PUBLIUS_TRY(stmt.status());
+  if (may_fill()) {
+    auto caches = lock_caches();
+    bound(account_cache_);
+    for (size_t i = first_loaded; i < out.size(); ++i) account_cache_[out[i].id] = out[i];
+  }
   return out;
 }
 
@@ -703,8 +782,10 @@ Status SqliteStore::touch_activity_day(int64_t account_id, int64_t token_id,
                     "(last_used_day IS NULL OR last_used_day < ?1)",
                     [&](Stmt& s) { s.bind(1, day_ms).bind(2, token_id); }));
     // By hash: a scan for the id would cost every first use of a day the whole cache.
-    if (auto it = token_cache_.find(std::string(token_hash)); it != token_cache_.end())
-      it->second.last_used_day_ms = day_ms;
+    after_commit([this, hash = std::string(token_hash), day_ms] {
+      if (auto it = token_cache_.find(hash); it != token_cache_.end())
+        it->second.last_used_day_ms = day_ms;
+    });
     return ok_status();
   });
 }
@@ -796,10 +877,15 @@ Result<Token> SqliteStore::create_token(const std::string& token_hash, const Tok
 }
 
 Result<std::optional<Token>> SqliteStore::token_by_hash(const std::string& token_hash) {
+  const auto cached = [&]() -> std::optional<std::optional<Token>> {
+    if (auto it = token_cache_.find(token_hash); it != token_cache_.end())
+      return std::optional<Token>(it->second);
+    return std::nullopt;
+  };
+  if (auto hit = from_caches(cached)) return std::move(*hit);
   std::lock_guard lock(mu_);
   PUBLIUS_TRY(sync_caches());
-  if (auto it = token_cache_.find(token_hash); it != token_cache_.end())
-    return std::optional<Token>(it->second);
+  if (auto hit = cached()) return std::move(*hit);
   PUBLIUS_ASSIGN_OR_RETURN(
       auto stmt, db_.prepare("SELECT id, app_id, account_id, scopes, created_day, "
                              "last_used_day, member_id FROM tokens WHERE token_hash = ?"));
@@ -816,8 +902,11 @@ Result<std::optional<Token>> SqliteStore::token_by_hash(const std::string& token
   t.created_day_ms = stmt.int64(4);
   t.last_used_day_ms = stmt.optional_int64(5);
   t.member_id = stmt.optional_int64(6);
-  bound(token_cache_);
-  token_cache_[token_hash] = t;
+  if (may_fill()) {
+    auto caches = lock_caches();
+    bound(token_cache_);
+    token_cache_[token_hash] = t;
+  }
   return std::optional<Token>(t);
 }
 
@@ -957,12 +1046,14 @@ Status SqliteStore::insert_status(const Post& st, const NewPostEffects& effects)
     forget_account(st.account_id);
     if (st.reblog_of_id) forget_post(*st.reblog_of_id);
     if (st.in_reply_to_id) forget_post(*st.in_reply_to_id);
-    if (st.reblog_of_id) {
-      if (auto v = viewer_cache_.find(st.account_id); v != viewer_cache_.end())
-        v->second.reblogged.insert(*st.reblog_of_id);
-    }
+    if (st.reblog_of_id) note_link(st.account_id, &ViewerSets::reblogged, *st.reblog_of_id, true);
     return ok_status();
   });
+}
+
+std::optional<std::vector<Post>> SqliteStore::cached_statuses(
+    const std::vector<int64_t>& ids) const {
+  return from_caches([&] { return all_cached(post_cache_, ids); });
 }
 
 Result<std::vector<Post>> SqliteStore::load_statuses(const std::vector<int64_t>& ids) {
@@ -1027,8 +1118,11 @@ Result<std::vector<Post>> SqliteStore::load_statuses(const std::vector<int64_t>&
       it->second->poll->options.push_back({options.text(1), options.int64(2)});
   }
   PUBLIUS_TRY(options.status());
-  bound(post_cache_);
-  for (size_t i = first_loaded; i < out.size(); ++i) post_cache_[out[i].id] = out[i];
+  if (may_fill()) {
+    auto caches = lock_caches();
+    bound(post_cache_);
+    for (size_t i = first_loaded; i < out.size(); ++i) post_cache_[out[i].id] = out[i];
+  }
   return out;
 }
 
@@ -1061,6 +1155,7 @@ Status SqliteStore::attach_media(const Post& st, bool replace) {
 }
 
 Result<std::optional<Post>> SqliteStore::status_by_id(int64_t id) {
+  if (auto hit = cached_statuses({id})) return std::optional<Post>(std::move(hit->front()));
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto found, load_statuses({id}));
   if (found.empty()) return std::optional<Post>();
@@ -1068,6 +1163,8 @@ Result<std::optional<Post>> SqliteStore::status_by_id(int64_t id) {
 }
 
 Result<std::vector<Post>> SqliteStore::statuses_by_ids(const std::vector<int64_t>& ids) {
+  if (ids.empty()) return std::vector<Post>();
+  if (auto hit = cached_statuses(ids)) return std::move(*hit);
   std::lock_guard lock(mu_);
   return load_statuses(ids);
 }
@@ -1102,10 +1199,7 @@ Result<std::vector<int64_t>> SqliteStore::delete_status(int64_t id) {
     if (st.reblog_of_id) forget_post(*st.reblog_of_id);
     if (st.in_reply_to_id) forget_post(*st.in_reply_to_id);
     forget_account(st.account_id);
-    if (st.reblog_of_id) {
-      if (auto v = viewer_cache_.find(st.account_id); v != viewer_cache_.end())
-        v->second.reblogged.erase(*st.reblog_of_id);
-    }
+    if (st.reblog_of_id) note_link(st.account_id, &ViewerSets::reblogged, *st.reblog_of_id, false);
     return reblog_ids;
   });
 }
@@ -1341,13 +1435,15 @@ Result<bool> set_link(Db& db, std::string_view table, int64_t account_id, int64_
 
 void SqliteStore::note_link(int64_t account_id, std::unordered_set<int64_t> ViewerSets::*set,
                             int64_t status_id, bool on) {
-  auto cached = viewer_cache_.find(account_id);
-  if (cached == viewer_cache_.end()) return;
-  auto& ids = cached->second.*set;
-  if (on)
-    ids.insert(status_id);
-  else
-    ids.erase(status_id);
+  after_commit([this, account_id, set, status_id, on] {
+    auto cached = viewer_cache_.find(account_id);
+    if (cached == viewer_cache_.end()) return;
+    auto& ids = cached->second.*set;
+    if (on)
+      ids.insert(status_id);
+    else
+      ids.erase(status_id);
+  });
 }
 
 Result<bool> SqliteStore::set_favourite(int64_t account_id, int64_t status_id, bool on) {
@@ -1402,6 +1498,7 @@ Result<SqliteStore::ViewerSets*> SqliteStore::viewer_sets(int64_t account_id) {
   while (votes.step())
     sets.poll_choices[votes.int64(0)].push_back(static_cast<int>(votes.int64(1)));
   PUBLIUS_TRY(votes.status());
+  auto caches = lock_caches();
   bound(viewer_cache_);
   return &(viewer_cache_[account_id] = std::move(sets));
 }
@@ -1410,14 +1507,26 @@ Result<ViewerFlags> SqliteStore::viewer_flags(int64_t account_id,
                                               const std::vector<int64_t>& status_ids) {
   ViewerFlags flags;
   if (status_ids.empty()) return flags;
+  const auto set_flags = [&](const ViewerSets& sets) {
+    for (int64_t id : status_ids) {
+      if (sets.favourited.count(id)) flags.favourited.push_back(id);
+      if (sets.reblogged.count(id)) flags.reblogged.push_back(id);
+      if (sets.bookmarked.count(id)) flags.bookmarked.push_back(id);
+      if (sets.pinned.count(id)) flags.pinned.push_back(id);
+    }
+  };
+  // Without muted threads the cached sets decide every flag; muted ones need the threads read.
+  const bool answered = from_caches([&]() -> std::optional<bool> {
+                          auto it = viewer_cache_.find(account_id);
+                          if (it == viewer_cache_.end() || !it->second.muted_threads.empty())
+                            return std::nullopt;
+                          set_flags(it->second);
+                          return true;
+                        }).has_value();
+  if (answered) return flags;
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(ViewerSets * sets, viewer_sets(account_id));
-  for (int64_t id : status_ids) {
-    if (sets->favourited.count(id)) flags.favourited.push_back(id);
-    if (sets->reblogged.count(id)) flags.reblogged.push_back(id);
-    if (sets->bookmarked.count(id)) flags.bookmarked.push_back(id);
-    if (sets->pinned.count(id)) flags.pinned.push_back(id);
-  }
+  set_flags(*sets);
   if (sets->muted_threads.empty()) return flags;
   // Each post's thread is named by its first post: the oldest, so the least id, on the way
   // up its replies (as deep as Store::ancestors() reads in context).
@@ -1697,16 +1806,25 @@ Result<std::vector<int64_t>> SqliteStore::followers_followed_by(int64_t account_
 }
 
 Result<std::vector<int64_t>> SqliteStore::follower_ids(int64_t account_id) {
+  const auto cached = [&]() -> std::optional<std::vector<int64_t>> {
+    if (auto it = followers_cache_.find(account_id); it != followers_cache_.end())
+      return it->second;
+    return std::nullopt;
+  };
+  if (auto hit = from_caches(cached)) return std::move(*hit);
   std::lock_guard lock(mu_);
   PUBLIUS_TRY(sync_caches());
-  if (auto it = followers_cache_.find(account_id); it != followers_cache_.end()) return it->second;
+  if (auto hit = cached()) return std::move(*hit);
   PUBLIUS_ASSIGN_OR_RETURN(
       auto stmt,
       db_.prepare_cached("SELECT account_id FROM follows WHERE target_id = ? ORDER BY account_id"));
   stmt.bind(1, account_id);
   PUBLIUS_ASSIGN_OR_RETURN(auto ids, collect_ids(stmt));
-  bound(followers_cache_);
-  followers_cache_[account_id] = ids;
+  if (may_fill()) {
+    auto caches = lock_caches();
+    bound(followers_cache_);
+    followers_cache_[account_id] = ids;
+  }
   return ids;
 }
 
@@ -1722,15 +1840,21 @@ Result<std::vector<int64_t>> SqliteStore::followed_ids(int64_t account_id) {
 Result<std::vector<int64_t>> SqliteStore::notified_follower_ids(int64_t account_id) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare("SELECT account_id FROM follows WHERE target_id = ? AND notify = 1"));
+      auto stmt,
+      db_.prepare_cached("SELECT account_id FROM follows WHERE target_id = ? AND notify = 1"));
   stmt.bind(1, account_id);
   return collect_ids(stmt);
 }
 
 Result<HiddenAccounts> SqliteStore::hidden_accounts(int64_t viewer_id) {
+  const auto cached = [&]() -> std::optional<HiddenAccounts> {
+    if (auto it = hidden_cache_.find(viewer_id); it != hidden_cache_.end()) return it->second;
+    return std::nullopt;
+  };
+  if (auto hit = from_caches(cached)) return std::move(*hit);
   std::lock_guard lock(mu_);
   PUBLIUS_TRY(sync_caches());
-  if (auto it = hidden_cache_.find(viewer_id); it != hidden_cache_.end()) return it->second;
+  if (auto hit = cached()) return std::move(*hit);
   HiddenAccounts hidden;
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
                            db_.prepare("SELECT target_id FROM blocks WHERE account_id = ?1 UNION "
@@ -1742,8 +1866,11 @@ Result<HiddenAccounts> SqliteStore::hidden_accounts(int64_t viewer_id) {
                                                      "account_id = ? AND show_reblogs = 0"));
   reblogs.bind(1, viewer_id);
   PUBLIUS_ASSIGN_OR_RETURN(hidden.reblogs_from, collect_ids(reblogs));
-  bound(hidden_cache_);
-  hidden_cache_[viewer_id] = hidden;
+  if (may_fill()) {
+    auto caches = lock_caches();
+    bound(hidden_cache_);
+    hidden_cache_[viewer_id] = hidden;
+  }
   return hidden;
 }
 
@@ -1799,8 +1926,9 @@ Result<std::vector<int64_t>> SqliteStore::tag_follower_ids(const std::vector<std
   std::string placeholders;
   for (size_t i = 0; i < tags.size(); ++i) placeholders += i == 0 ? "?" : ", ?";
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare("SELECT DISTINCT account_id FROM tag_follows WHERE tag IN (" +
-                             placeholders + ") ORDER BY account_id"));
+      // One text per number of tags a post has: few enough to keep compiled.
+      auto stmt, db_.prepare_cached("SELECT DISTINCT account_id FROM tag_follows WHERE tag IN (" +
+                                    placeholders + ") ORDER BY account_id"));
   for (size_t i = 0; i < tags.size(); ++i) stmt.bind(static_cast<int>(i + 1), tags[i]);
   return collect_ids(stmt);
 }
@@ -3291,8 +3419,10 @@ Result<bool> SqliteStore::add_poll_votes(int64_t account_id, int64_t status_id,
       PUBLIUS_TRY(vote);
     }
     forget_post(status_id);
-    if (auto v = viewer_cache_.find(account_id); v != viewer_cache_.end())
-      v->second.poll_choices[status_id] = choices;
+    after_commit([this, account_id, status_id, choices] {
+      if (auto v = viewer_cache_.find(account_id); v != viewer_cache_.end())
+        v->second.poll_choices[status_id] = choices;
+    });
     return true;
   });
 }
@@ -3301,11 +3431,21 @@ Result<std::vector<std::pair<int64_t, std::vector<int>>>> SqliteStore::poll_choi
     int64_t account_id, const std::vector<int64_t>& status_ids) {
   std::vector<std::pair<int64_t, std::vector<int>>> out;
   if (status_ids.empty()) return out;
+  const auto add_choices = [&](const ViewerSets& sets) {
+    for (int64_t id : status_ids) {
+      if (auto it = sets.poll_choices.find(id); it != sets.poll_choices.end()) out.push_back(*it);
+    }
+  };
+  const bool answered = from_caches([&]() -> std::optional<bool> {
+                          auto it = viewer_cache_.find(account_id);
+                          if (it == viewer_cache_.end()) return std::nullopt;
+                          add_choices(it->second);
+                          return true;
+                        }).has_value();
+  if (answered) return out;
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(ViewerSets * sets, viewer_sets(account_id));
-  for (int64_t id : status_ids) {
-    if (auto it = sets->poll_choices.find(id); it != sets->poll_choices.end()) out.push_back(*it);
-  }
+  add_choices(*sets);
   return out;
 }
 
@@ -3815,9 +3955,9 @@ constexpr const char* kRemoteActorColumns =
 // The remote actor whose `column` equals the value `bind` binds as parameter 1.
 Result<std::optional<store::RemoteActor>> remote_actor_where(Db& db, std::string_view column,
                                                              const Binder& bind) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto s,
-                           db.prepare(std::string("SELECT ") + kRemoteActorColumns +
-                                      " FROM remote_actors WHERE " + std::string(column) + " = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto s, db.prepare_cached(std::string("SELECT ") + kRemoteActorColumns +
+                                " FROM remote_actors WHERE " + std::string(column) + " = ?"));
   bind(s);
   if (s.step())
     return std::optional(store::RemoteActor{s.int64(0), s.text(1), s.text(2), s.text(3), s.text(4),
@@ -3890,10 +4030,11 @@ Result<std::optional<store::RemoteActor>> SqliteStore::remote_actor_by_key_id(
 Result<std::vector<std::string>> SqliteStore::follower_inboxes(int64_t account_id) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare("SELECT DISTINCT CASE r.shared_inbox WHEN '' THEN r.inbox ELSE "
-                             "r.shared_inbox END FROM follows f JOIN remote_actors r ON "
-                             "r.account_id = f.account_id WHERE f.target_id = ? AND f.by_remote "
-                             "ORDER BY 1"));
+      auto stmt,
+      db_.prepare_cached("SELECT DISTINCT CASE r.shared_inbox WHEN '' THEN r.inbox ELSE "
+                         "r.shared_inbox END FROM follows f JOIN remote_actors r ON "
+                         "r.account_id = f.account_id WHERE f.target_id = ? AND f.by_remote "
+                         "ORDER BY 1"));
   stmt.bind(1, account_id);
   std::vector<std::string> out;
   while (stmt.step()) out.push_back(stmt.text(0));

@@ -9,13 +9,21 @@
 //
 // The caches are exact: every write through this store updates them, and a
 // commit by another connection (the admin CLI against a running server) is seen
-// through PRAGMA data_version and empties them. The legal desk's tables in the
-// same file are written through this store's connection (SqliteLegalStore), so
-// the server's own legal actions are not mistaken for another process's.
+// through PRAGMA data_version and empties them. A read the caches can answer
+// takes neither the connection nor its mutex (so it never waits for a batch's
+// fsync) and runs no SQL: it looks at the WAL index's header in shared memory
+// (WalIndexWatch), and only when a commit has changed it since the caches were
+// last checked does it take the connection to ask data_version whose commit it
+// was. A write changes what the caches say only once its batch is durable. The legal desk's tables
+// in the same file are written through this store's connection (SqliteLegalStore), so the server's
+// own legal actions are not mistaken for another process's.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <shared_mutex>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -23,6 +31,7 @@
 
 #include "store/sqlite/db.h"
 #include "store/sqlite/group_commit.h"
+#include "store/sqlite/wal_index.h"
 #include "store/store.h"
 
 namespace publius::sqlite {
@@ -329,7 +338,7 @@ class SqliteStore final : public store::Store {
   Result<std::optional<int64_t>> next_delivery_ms() override;
 
  private:
-  explicit SqliteStore(Db db);
+  SqliteStore(Db db, const std::string& path);
   // Runs `body` (a callable returning a Result, using db_ and the caches as if
   // under mu_) as one write of the next group commit, and returns its result
   // once durable, or the batch's error if the batch was lost.
@@ -339,7 +348,10 @@ class SqliteStore final : public store::Store {
   // overwrites, cascades included, for erase_deleted().
   static void note_change(void* self, int op, const char* db_name, const char* table,
                           sqlite3_int64 rowid);
+  // Under mu_: the posts of `ids` that exist, from the caches or the file.
   Result<std::vector<store::Post>> load_statuses(const std::vector<int64_t>& ids);
+  // The posts of `ids` from the caches alone, without mu_; nullopt unless all are there.
+  std::optional<std::vector<store::Post>> cached_statuses(const std::vector<int64_t>& ids) const;
   // Points the post's attachments at it, in order; with `replace`, first deletes
   // the rows of those it no longer lists.
   Status attach_media(const store::Post& post, bool replace);
@@ -356,19 +368,54 @@ class SqliteStore final : public store::Store {
     std::unordered_set<int64_t> muted_threads;                   // first posts of the threads muted
     std::unordered_map<int64_t, std::vector<int>> poll_choices;  // by post id, ascending
   };
+  // Under mu_, never in a write's body (it fills the cache).
   Result<ViewerSets*> viewer_sets(int64_t account_id);
-  // After a committed favourite, bookmark or pin: the account's cached `set`, if
-  // loaded, holds `status_id` exactly when `on`.
+  // In the body of a favourite, boost, bookmark, pin or thread mute: once its batch
+  // is durable, the account's cached `set`, if loaded, holds `status_id` exactly when `on`.
   void note_link(int64_t account_id, std::unordered_set<int64_t> ViewerSets::*set,
                  int64_t status_id, bool on);
 
-  // Cache upkeep; all under mu_. A write fills or changes an entry only after
-  // the last of its statements that can fail (a write that fails leaves the cache
-  // as it was), and a batch lost at COMMIT drops every cache (drop_caches());
-  // dropping one may come first, since the next read reloads it from the file.
+  // Cache upkeep. The caches change only under mu_ and cache_mu_ (exclusive),
+  // and are read under either. A write's body holds both; it may drop entries
+  // (the next read reloads them from the file, waiting for mu_ and so for the
+  // batch's commit), but changes an entry's content only through
+  // after_commit(), once its batch is durable, and only after the last of its
+  // statements that can fail (a write that fails leaves the caches as they were).
+  // A batch lost at COMMIT drops every cache (drop_caches()).
+  //
+  // Under mu_: drops the caches if another connection committed since the last
+  // look, and notes the WAL index's header the caches are now current with.
   Status sync_caches();
-  // Empties every cache: after another connection's commit, or a lost batch.
+  // Empties every cache: after another connection's commit, or a lost batch. Under
+  // mu_ and cache_mu_.
   void drop_caches();
+  // Under cache_mu_ (shared suffices): no commit since sync_caches() last looked, so
+  // what the caches hold is what the file holds.
+  bool caches_current() const {
+    const auto now = wal_index_.snapshot();
+    return now && synced_header_ && *now == *synced_header_;
+  }
+  // Answers a read from the caches alone, without mu_, when they are current:
+  // `lookup` runs under cache_mu_ (shared) and returns the answer, or nullopt when
+  // the caches lack some of it (the caller then reads under mu_).
+  template <typename Lookup>
+  auto from_caches(Lookup&& lookup) const -> decltype(lookup()) {
+    std::shared_lock caches(cache_mu_);
+    if (!caches_current()) return std::nullopt;
+    return lookup();
+  }
+  // Under mu_: exclusive use of the caches (a write's body holds it already).
+  std::unique_lock<std::shared_mutex> lock_caches() {
+    return writing_ ? std::unique_lock<std::shared_mutex>()
+                    : std::unique_lock<std::shared_mutex>(cache_mu_);
+  }
+  // Under mu_: whether what was just read may be kept in the caches. Not inside a
+  // write: the rows it reads may be its batch's, not committed yet.
+  bool may_fill() const { return !writing_; }
+  // In a write's body: `effect` changes the caches once the batch is durable.
+  void after_commit(std::function<void()> effect) { commit_effects_.push_back(std::move(effect)); }
+  // After each durable batch, under mu_: its writes' effects, then the caches' check.
+  void batch_committed();
   void forget_post(int64_t id) { post_cache_.erase(id); }
   void forget_account(int64_t id) { account_cache_.erase(id); }
   // A follow edge between a and b changed.
@@ -391,6 +438,12 @@ class SqliteStore final : public store::Store {
 
   std::mutex mu_;
   Db db_;
+  mutable std::shared_mutex cache_mu_;  // see "Cache upkeep" above
+  WalIndexWatch wal_index_;
+  std::optional<WalIndexWatch::Header> synced_header_;  // under mu_ and cache_mu_
+  bool writing_ = false;  // under mu_: a write's body runs (and holds cache_mu_)
+  // The cache changes of the running batch's writes, applied once it is durable (under mu_).
+  std::vector<std::function<void()>> commit_effects_;
   int64_t data_version_ = -1;
   uint64_t external_commits_ = 0;  // data_version changes after the first look
   // Set by note_change() (under mu_, on the writing thread), cleared by erase_deleted().
