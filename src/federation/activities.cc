@@ -3,6 +3,7 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "federation/html_sanitizer.h"
 #include "federation/http_signature.h"
 #include "federation/json_fields.h"
 #include "util/crypto.h"
@@ -100,53 +101,6 @@ std::string string_at(const json::object& o, std::string_view key) {
 Result<store::ActorKey> make_actor_key() {
   PUBLIUS_ASSIGN_OR_RETURN(auto pair, generate_rsa_key_pair());
   return store::ActorKey{std::move(pair.public_pem), std::move(pair.private_pem)};
-}
-
-std::string html_to_text(std::string_view html) {
-  std::string out;
-  size_t i = 0;
-  std::string_view skipping;  // "script" or "style" while inside one
-  while (i < html.size()) {
-    if (html[i] == '<') {
-      const size_t end = html.find('>', i);
-      if (end == std::string_view::npos) break;
-      std::string tag = ascii_lowercase(html.substr(i + 1, end - i - 1));
-      const bool closing = !tag.empty() && tag.front() == '/';
-      std::string name = tag.substr(closing ? 1 : 0);
-      name = name.substr(0, name.find_first_of(" \t\n/"));
-      if (!skipping.empty()) {
-        if (closing && name == skipping) skipping = {};
-      } else if (!closing && (name == "script" || name == "style")) {
-        skipping = name == "script" ? "script" : "style";
-      } else if (name == "br" || (closing && name == "p")) {
-        out += '\n';
-      }
-      i = end + 1;
-      continue;
-    }
-    if (!skipping.empty()) {
-      ++i;
-      continue;
-    }
-    if (html[i] == '&') {
-      static constexpr std::pair<std::string_view, std::string_view> kEntities[] = {
-          {"&amp;", "&"}, {"&lt;", "<"},   {"&gt;", ">"},  {"&quot;", "\""},
-          {"&#39;", "'"}, {"&apos;", "'"}, {"&nbsp;", " "}};
-      bool decoded = false;
-      for (const auto& [entity, text] : kEntities) {
-        if (html.substr(i, entity.size()) == entity) {
-          out += text;
-          i += entity.size();
-          decoded = true;
-          break;
-        }
-      }
-      if (decoded) continue;
-    }
-    out += html[i++];
-  }
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
 }
 
 Result<domain::RemoteActorDocument> parse_actor(std::string_view text) {

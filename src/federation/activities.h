@@ -20,12 +20,6 @@ namespace publius::federation {
 // need with this).
 Result<store::ActorKey> make_actor_key();
 
-// `html` as plain text: tags dropped (their contents kept, but for script and style),
-// <br> and the end of a <p> as line breaks, the common character references decoded.
-// What a remote summary becomes before it is stored: rendered again like a local note,
-// nothing of the remote markup reaches a reader.
-std::string html_to_text(std::string_view html);
-
 // Reads an actor document (a Person, Service, Application, Group or Organization with
 // an inbox and a publicKey). kBadRequest when it is not JSON or not such an actor.
 // The host rules (key and inboxes on the actor's host) are the domain's
