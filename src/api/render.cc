@@ -442,7 +442,8 @@ std::string Renderer::status_core(const Post& p, Bundle& b) {
     if (it == b.mention_accounts.end()) continue;
     w.begin_object()
         .field_id("id", id)
-        .field("username", it->second.username)
+        .field("username",
+               std::string_view(it->second.username).substr(0, it->second.username.find('@')))
         .field("url", base + "/@" + it->second.username)
         .field("acct", it->second.username)
         .end_object();

@@ -26,10 +26,13 @@ PostEdit edit_of(const Post& post) {
 std::string Posts::render_text(std::string_view text, std::vector<int64_t>* mentions,
                                std::vector<std::string>* tags) {
   const std::string base = config_.base_url();
+  // A remote account already known here is mentioned too (none is looked up for it):
+  // shown by its user, as Mastodon shows it.
   auto resolve = [&](std::string_view acct) -> std::optional<MentionTarget> {
-    auto found = mb_.accounts().account_by_acct(acct);
+    auto found = mb_.federation().account_by_acct(acct, /*resolve=*/false);
     if (!found.ok()) return std::nullopt;
-    return MentionTarget{std::to_string(found->id), found->username, found->username,
+    return MentionTarget{std::to_string(found->id),
+                         found->username.substr(0, found->username.find('@')), found->username,
                          base + "/@" + found->username};
   };
   FormattedText formatted = format_status_text(text, resolve, base);
