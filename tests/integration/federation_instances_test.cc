@@ -2,7 +2,8 @@
 // its own http://127.0.0.1:PORT: an account on B finds one on A by WebFinger and follows
 // it; A's post with a hashtag and a mention of B's account reaches B's home timeline as
 // A's (acct user@host, its own uri, its HTML as A rendered it, sanitized), B's account
-// hears of the mention, and A's deletion takes it away on B.
+// hears of the mention, the post streams on public:remote (not public:local), and A's
+// deletion takes it away on B.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -55,6 +56,27 @@ struct Instance {
   }
 };
 
+// A server-sent event stream of the streaming API, read for its `update` events.
+struct Updates {
+  Connection connection;
+  bool open(int port, const std::string& path, const std::string& token) {
+    const auto deadline = Clock::now() + 10s;
+    return connection.open(port) &&
+           connection.send("GET " + path +
+                               " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
+                               "\r\n\r\n",
+                           deadline) &&
+           contains(connection.read_until("\r\n\r\n", deadline), " 200 ");
+  }
+  // The id of the status the next update carries; empty when none comes in 10 s.
+  std::string next_id() {
+    const auto deadline = Clock::now() + 10s;
+    if (connection.read_until("event: update\ndata: ", deadline).empty()) return {};
+    const std::string data = connection.read_until("\n", deadline);
+    return data.empty() ? std::string() : str(json::parse(data), "id");
+  }
+};
+
 // Asks `read` until `done` holds of its answer or 20 s pass; the last answer.
 json::value until(const std::function<json::value()>& read,
                   const std::function<bool(const json::value&)>& done) {
@@ -88,6 +110,11 @@ TEST(FederationInstances, FollowedAccountsPostsReachTheOtherServerAndLeaveWithTh
       [](const json::value& v) { return boolean(v.as_array().at(0), "following"); });
   ASSERT_TRUE(boolean(relationship.as_array().at(0), "following")) << relationship;
 
+  // Bob's server streams remote posts on public:remote only.
+  Updates remote_updates, local_updates;
+  ASSERT_TRUE(remote_updates.open(b.server.port(), "/api/v1/streaming/public/remote", bob.token));
+  ASSERT_TRUE(local_updates.open(b.server.port(), "/api/v1/streaming/public/local", bob.token));
+
   // Alice posts, mentioning bob (whom A knows from his Follow) with a hashtag.
   const std::string post_id =
       a.api->post_id(alice, "Hello @" + bob.username + "@" + b.host + " <b>not bold</b> #fedtest");
@@ -107,6 +134,9 @@ TEST(FederationInstances, FollowedAccountsPostsReachTheOtherServerAndLeaveWithTh
   EXPECT_EQ(str(timeline, "0.tags.0.name"), "fedtest");
   EXPECT_EQ(str(timeline, "0.mentions.0.id"), bob.id);
   const std::string on_b = str(timeline, "0.id");
+  EXPECT_EQ(remote_updates.next_id(), on_b);
+  const std::string local_post = b.api->post_id(bob, "a local one");
+  EXPECT_EQ(local_updates.next_id(), local_post) << "public:local skips the remote post";
   auto mentions = Api::ok_json(b.api->get("/api/v1/notifications?types[]=mention", bob.token));
   ASSERT_EQ(arr(mentions).size(), 1u) << mentions;
   EXPECT_EQ(str(mentions, "0.account.acct"), alice_acct);
@@ -114,8 +144,8 @@ TEST(FederationInstances, FollowedAccountsPostsReachTheOtherServerAndLeaveWithTh
 
   // Alice deletes it: gone on B.
   ASSERT_EQ(a.api->del("/api/v1/statuses/" + post_id, alice.token).status, 200);
-  timeline = until(home, [](const json::value& v) { return arr(v).empty(); });
-  EXPECT_TRUE(arr(timeline).empty()) << timeline;
+  timeline = until(home, [&](const json::value& v) { return !has_id(v, on_b); });
+  EXPECT_FALSE(has_id(timeline, on_b)) << timeline;
   EXPECT_EQ(b.api->get("/api/v1/statuses/" + on_b, bob.token).status, 404);
 }
 
