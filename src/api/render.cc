@@ -222,7 +222,8 @@ Renderer::Json Renderer::account_json(const Account& a) {
   const auto no_mentions = [](std::string_view) { return std::optional<domain::MentionTarget>(); };
   w.begin_object()
       .field_id("id", a.id)
-      .field("username", a.username)
+      // A remote account's name is user@host: its username is the user, its acct all.
+      .field("username", std::string_view(a.username).substr(0, a.username.find('@')))
       .field("acct", a.username)
       .field("display_name", a.display_name)
       .field("locked", a.locked)
@@ -408,9 +409,15 @@ Renderer::Json Renderer::status_core(const Post& p, Bundle& b) {
     w.field_null("language");
   else
     w.field("language", p.language);
-  w.field("uri", base + "/users/" + username + "/statuses/" + std::to_string(p.id));
+  // A remote post keeps the id and page its server gave it.
+  if (!p.uri.empty())
+    w.field("uri", p.uri);
+  else
+    w.field("uri", base + "/users/" + username + "/statuses/" + std::to_string(p.id));
   if (p.reblog_of_id)
     w.field_null("url");
+  else if (!p.uri.empty())
+    w.field("url", p.url.empty() ? p.uri : p.url);
   else
     w.field("url", base + "/@" + username + "/" + std::to_string(p.id));
   w.field("replies_count", p.replies_count)
@@ -436,7 +443,8 @@ Renderer::Json Renderer::status_core(const Post& p, Bundle& b) {
     if (it == b.mention_accounts.end()) continue;
     w.begin_object()
         .field_id("id", id)
-        .field("username", it->second.username)
+        .field("username",
+               std::string_view(it->second.username).substr(0, it->second.username.find('@')))
         .field("url", base + "/@" + it->second.username)
         .field("acct", it->second.username)
         .end_object();

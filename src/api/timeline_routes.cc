@@ -22,14 +22,15 @@ void Api::add_timeline_routes(http::Router& r) {
   route(r, "GET", "/api/v1/timelines/public", http::Policy::optional("read:statuses"),
         [this, timeline](Call& c) -> Result<http::Response> {
           PUBLIUS_ASSIGN_OR_RETURN(auto page, input::page_from(c.params));
-          // Every post is local until federation arrives: local-only is everything and
-          // remote-only is empty.
-          PUBLIUS_TRY(c.params.get_bool("local"));
+          // As Mastodon: local wins over remote when both are asked.
+          PUBLIUS_ASSIGN_OR_RETURN(auto local, c.params.get_bool("local"));
           PUBLIUS_ASSIGN_OR_RETURN(auto remote, c.params.get_bool("remote"));
-          if (remote.value_or(false)) return timeline(c, std::vector<domain::Post>());
+          const auto origin = local.value_or(false)    ? domain::PostOrigin::kLocal
+                              : remote.value_or(false) ? domain::PostOrigin::kRemote
+                                                       : domain::PostOrigin::kAny;
           PUBLIUS_ASSIGN_OR_RETURN(auto only_media, c.params.get_bool("only_media"));
-          return timeline(c, microblog_.timelines().public_timeline(c.viewer(), page,
-                                                                    only_media.value_or(false)));
+          return timeline(c, microblog_.timelines().public_timeline(
+                                 c.viewer(), page, only_media.value_or(false), origin));
         });
 
   route(r, "GET", "/api/v1/timelines/tag/:hashtag", http::Policy::optional("read:statuses"),

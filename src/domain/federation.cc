@@ -5,6 +5,8 @@
 
 #include "domain/microblog.h"
 #include "domain/store_errors.h"
+#include "domain/text_format.h"
+#include "util/ids.h"
 #include "util/time.h"
 
 namespace publius::domain {
@@ -137,6 +139,129 @@ Status Federation::receive_follow_answer(int64_t remote_id, int64_t local_id, bo
   return ok_status();
 }
 
+namespace {
+
+constexpr std::string_view kPublicCollection = "https://www.w3.org/ns/activitystreams#Public";
+
+bool names_public(const std::vector<std::string>& audience) {
+  return std::any_of(audience.begin(), audience.end(), [](const std::string& a) {
+    return a == kPublicCollection || a == "as:Public" || a == "Public";
+  });
+}
+
+bool contains(const std::vector<std::string>& list, std::string_view value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// The visibility of a Note from `actor_uri` by its addressing, as Mastodon reads it.
+Visibility visibility_of(const RemoteNote& note, std::string_view actor_uri) {
+  if (names_public(note.to)) return Visibility::kPublic;
+  if (names_public(note.cc)) return Visibility::kUnlisted;
+  const std::string followers = std::string(actor_uri) + "/followers";
+  if (contains(note.to, followers) || contains(note.cc, followers)) return Visibility::kPrivate;
+  return Visibility::kDirect;
+}
+
+}  // namespace
+
+Result<Post> Federation::remote_post(int64_t remote_id, const RemoteNote& note) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto actor, store_.remote_actor(remote_id));
+  if (!actor) return not_found();
+  // A server speaks for its own actors' Notes only, and an actor for its own.
+  if (note.attributed_to != actor->uri) return unauthorized("Note attributed to another actor");
+  if (url_origin(note.uri) != url_origin(actor->uri))
+    return unauthorized("Note is on another host than its author");
+  if (note.html.empty()) return unprocessable("Note has no content");
+  Post post;
+  post.account_id = remote_id;
+  post.visibility = visibility_of(note, actor->uri);
+  // Direct messages are sealed at rest here; one arriving in clear is not kept.
+  if (post.visibility == Visibility::kDirect)
+    return unprocessable("Direct messages from other servers are not accepted yet");
+  post.uri = note.uri;
+  if (!url_origin(note.url).empty()) post.url = note.url;
+  post.html = note.html;
+  post.text = note.text;
+  post.spoiler_text = note.summary_text;
+  post.sensitive = note.sensitive || !note.summary_text.empty();
+  if (note.language.size() <= 16) post.language = note.language;
+  for (int64_t id : note.mentioned_local_ids) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(id));
+    if (!remote && std::find(post.mention_account_ids.begin(), post.mention_account_ids.end(),
+                             id) == post.mention_account_ids.end())
+      post.mention_account_ids.push_back(id);
+  }
+  for (const auto& tag : note.hashtags)
+    if (is_valid_tag(tag)) post.tags.push_back(tag);
+  // A reply to a post here, or known here, that its author may see.
+  std::optional<int64_t> parent_id = note.in_reply_to_local_id;
+  if (!parent_id && !note.in_reply_to_uri.empty()) {
+    PUBLIUS_ASSIGN_OR_RETURN(parent_id, store_.status_id_by_uri(note.in_reply_to_uri));
+  }
+  if (parent_id) {
+    if (auto parent = mb_.visibility().status(remote_id, *parent_id);
+        parent.ok() && !parent->reblog_of_id) {
+      post.in_reply_to_id = parent->id;
+      post.in_reply_to_account_id = parent->account_id;
+    }
+  }
+  post.id = next_id();
+  // Its own time, never one still to come.
+  post.created_ms = std::min(note.published_ms.value_or(ms_of_id(post.id)), ms_of_id(post.id));
+  return post;
+}
+
+Result<int64_t> Federation::receive_note(int64_t remote_id, const RemoteNote& note) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto known, store_.status_id_by_uri(note.uri));
+  if (known) return *known;
+  PUBLIUS_ASSIGN_OR_RETURN(auto post, remote_post(remote_id, note));
+  auto stored = mb_.posts().store_remote_status(std::move(post));
+  if (stored.ok()) return stored->id;
+  // The same Note arriving twice at once: one stores it, the other finds it.
+  PUBLIUS_ASSIGN_OR_RETURN(known, store_.status_id_by_uri(note.uri));
+  if (known) return *known;
+  return stored.take_error();
+}
+
+Status Federation::receive_note_update(int64_t remote_id, const RemoteNote& note) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto known, store_.status_id_by_uri(note.uri));
+  if (!known) {
+    PUBLIUS_TRY(receive_note(remote_id, note));
+    return ok_status();
+  }
+  PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.status_by_id(*known));
+  if (!found) return ok_status();
+  if (found->account_id != remote_id) return unauthorized("Update of another actor's Note");
+  PUBLIUS_ASSIGN_OR_RETURN(auto version, remote_post(remote_id, note));
+  // The post keeps what an edit does not change: its id, time, visibility and thread.
+  Post updated = *found;
+  updated.html = std::move(version.html);
+  updated.text = std::move(version.text);
+  updated.spoiler_text = std::move(version.spoiler_text);
+  updated.sensitive = version.sensitive;
+  if (!version.language.empty()) updated.language = std::move(version.language);
+  updated.tags = std::move(version.tags);
+  updated.mention_account_ids = std::move(version.mention_account_ids);
+  updated.edited_ms = now_ms();
+  PUBLIUS_TRY(mb_.posts().store_remote_edit(*found, std::move(updated)));
+  return ok_status();
+}
+
+Status Federation::receive_note_delete(int64_t remote_id, std::string_view uri) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto known, store_.status_id_by_uri(uri));
+  if (!known) return ok_status();
+  PUBLIUS_ASSIGN_OR_RETURN(auto found, store_.status_by_id(*known));
+  if (!found || found->account_id != remote_id) return ok_status();
+  PUBLIUS_TRY(mb_.posts().delete_status(remote_id, *known));
+  return ok_status();
+}
+
+Status Federation::receive_actor_delete(int64_t remote_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto actor, store_.remote_actor(remote_id));
+  if (!actor) return ok_status();  // only a remote account is ever erased from here
+  return mb_.accounts().delete_account(remote_id);
+}
+
 Status Federation::follow_asked(int64_t follower_id, int64_t followed_id) {
   return to_remote_inbox(follower_id, followed_id, store::DeliveryKind::kFollow, {});
 }
@@ -172,7 +297,8 @@ Status Federation::to_remote_inbox(int64_t local_id, int64_t remote_id, store::D
 }
 
 Result<bool> Federation::federated(const Post& post) {
-  if (post.reblog_of_id || post.visibility == Visibility::kDirect) return false;
+  if (post.reblog_of_id || post.visibility == Visibility::kDirect || !post.uri.empty())
+    return false;
   PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(post.account_id));
   return !remote.has_value();
 }
@@ -211,6 +337,16 @@ Status Federation::delivery_failed(const store::FederationDelivery& delivery, in
 }
 
 Result<std::optional<int64_t>> Federation::next_delivery_ms() { return store_.next_delivery_ms(); }
+
+Result<std::vector<NoteMention>> Federation::note_mentions(const Post& post) {
+  std::vector<NoteMention> out;
+  PUBLIUS_ASSIGN_OR_RETURN(auto accounts, mb_.accounts().accounts(post.mention_account_ids));
+  for (const auto& account : accounts) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(account.id));
+    out.push_back({.acct = account.username, .remote_uri = remote ? remote->uri : std::string()});
+  }
+  return out;
+}
 
 Result<std::optional<Post>> Federation::post_to_deliver(int64_t post_id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto post, store_.status_by_id(post_id));

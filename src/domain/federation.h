@@ -15,6 +15,20 @@
 // follow_request_resolved), a Reject for a refused follow. Undo(Follow) ends the
 // follow or withdraws the request.
 //
+// Inbound posts: a remote actor's Note (Create) becomes a post of its account, with
+// the Note's id as its uri (one post per id however often it comes), its content as
+// federation/ sanitized it, and a visibility read from its addressing as Mastodon
+// reads it: the Public collection in `to` public, in `cc` unlisted, the author's
+// followers collection private. A Note addressed to its mentions only is a direct
+// message, and refused (kUnprocessable, nothing stored): direct messages are sealed
+// here and a remote one would have to be sealed as it arrives, which is not done yet.
+// It is stored as a local post is (Posts::store_remote_status): its author's local
+// followers' home feeds, the public timelines (public only), its hashtags, a mention
+// notification for each local account it mentions, its parent when it replies to a
+// post here or known here that its author may see. It is never sent on. Update(Note)
+// edits it as an edit here would; Delete(Note) by its author deletes it; Delete of the
+// actor itself erases the account with everything of it (Accounts::delete_account).
+//
 // Outgoing follows: a local account's follow of a remote account is a follow request
 // until the remote server answers; a Follow goes to the remote actor's inbox, its
 // Accept makes the request a follow, its Reject (also later, of a follow) ends either.
@@ -71,6 +85,35 @@ class ActorResolver {
                                                      std::string_view host) const = 0;
 };
 
+// What federation/ read from a Note (or a Question, read as a Note: its options are
+// not kept), its markup already sanitized (federation/html_sanitizer.h).
+struct RemoteNote {
+  std::string uri;            // its id
+  std::string url;            // its page, an http(s) URL; empty: none
+  std::string attributed_to;  // its author's actor id
+  std::string html;           // sanitized content
+  std::string text;           // the content as plain text: what search and filters read
+  std::string summary_text;   // the content warning, as plain text
+  bool sensitive = false;
+  std::string language;  // the first of its contentMap; empty: none
+  std::optional<int64_t> published_ms;
+  // The post it replies to: a post of this server (federation/ read its id) or the
+  // id of a remote one.
+  std::optional<int64_t> in_reply_to_local_id;
+  std::string in_reply_to_uri;
+  std::vector<std::string> to, cc;           // its addressing
+  std::vector<std::string> mention_uris;     // the actor ids its Mention tags name
+  std::vector<int64_t> mentioned_local_ids;  // those of them that are accounts here
+  std::vector<std::string> hashtags;         // its Hashtag tags' names, without '#'
+};
+
+// An account a post mentions, as its Note names it: its acct, and a remote account's
+// actor id (empty for an account here).
+struct NoteMention {
+  std::string acct;
+  std::string remote_uri;
+};
+
 // The scheme and authority of an http(s) URL, lowercased ("https://example.com:8443");
 // empty when `url` is not one.
 std::string url_origin(std::string_view url);
@@ -111,6 +154,21 @@ class Federation final : private ServiceBase {
   // An Accept of nothing asked is ignored.
   Status receive_follow_answer(int64_t remote_id, int64_t local_id, bool accepted);
 
+  // A Note from `remote_id`, which must be its attributedTo and on the host of its id
+  // (kUnauthorized otherwise, nothing stored). kUnprocessable for a direct message, a
+  // Note without an http(s) id or with no content. A Note already kept is left as it
+  // is (kept once by its id). Returns the post's id.
+  Result<int64_t> receive_note(int64_t remote_id, const RemoteNote& note);
+  // Update(Note): the new version of a post of `remote_id`'s, kept in its history as
+  // a local edit is. A Note not kept here is taken as a Create would be; one kept as
+  // another actor's is kUnauthorized.
+  Status receive_note_update(int64_t remote_id, const RemoteNote& note);
+  // Delete(Note) of `uri`: the post is deleted when it is `remote_id`'s; a Note not
+  // kept, or another's, is ignored.
+  Status receive_note_delete(int64_t remote_id, std::string_view uri);
+  // Delete of the remote actor itself: its account goes, with its posts and follows.
+  Status receive_actor_delete(int64_t remote_id);
+
   // What the services tell once a change is durable.
   Status published(const Post& post);
   Status deleted(const Post& post);
@@ -130,6 +188,8 @@ class Federation final : private ServiceBase {
   // The post a delivery names, when it still exists and may be federated; nullopt
   // when it is gone (its Create is then not sent).
   Result<std::optional<Post>> post_to_deliver(int64_t post_id);
+  // The accounts `post` mentions, for its Note's Mention tags; those gone are left out.
+  Result<std::vector<NoteMention>> note_mentions(const Post& post);
 
  private:
   // Whether the post is one federation sends: a local author's own post, not a boost,
@@ -141,6 +201,8 @@ class Federation final : private ServiceBase {
                          std::string_view object_uri);
   Status answer_follow(int64_t local_id, int64_t remote_id, std::string_view follow_uri,
                        bool accepted);
+  // The post `note` makes for `remote_id` (not stored), after receive_note()'s checks.
+  Result<Post> remote_post(int64_t remote_id, const RemoteNote& note);
 
   const ActorResolver* resolver_ = nullptr;
 };

@@ -13,6 +13,9 @@
 namespace publius::domain {
 
 enum class Visibility { kPublic = 0, kUnlisted = 1, kPrivate = 2, kDirect = 3 };
+// Where posts were written, as the public timeline's `local` and `remote` choose them:
+// either, here, or on other servers (Post::uri set).
+enum class PostOrigin { kAny, kLocal, kRemote };
 std::string_view visibility_name(Visibility v);
 std::optional<Visibility> parse_visibility(std::string_view name);
 // The visibilities whose posts are stored in clear: all but direct, whose posts are sealed.
@@ -170,6 +173,10 @@ struct Post {
   // other posts. Read from the store, a sealed post's text, html, spoiler_text and
   // tags are empty until domain::open_sealed() fills them for a reader who can.
   std::string sealed;
+  // A post from another server (domain::Federation::receive_note): its ActivityPub id
+  // and its page there; both empty for a post written here.
+  std::string uri;
+  std::string url;
   bool operator==(const Post&) const = default;
 };
 

@@ -26,10 +26,13 @@ PostEdit edit_of(const Post& post) {
 std::string Posts::render_text(std::string_view text, std::vector<int64_t>* mentions,
                                std::vector<std::string>* tags) {
   const std::string base = config_.base_url();
+  // A remote account already known here is mentioned too (none is looked up for it):
+  // shown by its user, as Mastodon shows it.
   auto resolve = [&](std::string_view acct) -> std::optional<MentionTarget> {
-    auto found = mb_.accounts().account_by_acct(acct);
+    auto found = mb_.federation().account_by_acct(acct, /*resolve=*/false);
     if (!found.ok()) return std::nullopt;
-    return MentionTarget{std::to_string(found->id), found->username, found->username,
+    return MentionTarget{std::to_string(found->id),
+                         found->username.substr(0, found->username.find('@')), found->username,
                          base + "/@" + found->username};
   };
   FormattedText formatted = format_status_text(text, resolve, base);
@@ -199,8 +202,6 @@ Result<Post> Posts::edit_status(int64_t editor_id, int64_t status_id, const Post
     return unprocessable("Validation failed: Text character limit of " +
                          std::to_string(config_.max_status_chars) + " exceeded");
   }
-  // A sealed post's earlier version moves to the history still sealed, as it was.
-  PostEdit previous = edit_of(*found);
   updated.text = std::string(text);
   std::vector<int64_t> mentions;
   updated.html = render_text(text, &mentions, &updated.tags);
@@ -217,9 +218,16 @@ Result<Post> Posts::edit_status(int64_t editor_id, int64_t status_id, const Post
   updated.language = change.language.empty() ? found->language : change.language;
   updated.edited_ms = now_ms();
   updated.sealed.clear();
+  return store_edit(*found, std::move(updated), added, reset_poll_votes);
+}
+Result<Post> Posts::store_edit(const Post& found, Post updated, const std::vector<int64_t>& added,
+                               bool reset_poll_votes) {
+  const int64_t editor_id = found.account_id;
+  // A sealed post's earlier version moves to the history still sealed, as it was.
+  PostEdit previous = edit_of(found);
   if (updated.visibility == Visibility::kDirect) {
     // Everyone ever addressed stays a reader, as the mention rows do.
-    std::vector<int64_t> readers = found->mention_account_ids;
+    std::vector<int64_t> readers = found.mention_account_ids;
     readers.insert(readers.end(), added.begin(), added.end());
     readers.push_back(updated.account_id);
     PUBLIUS_ASSIGN_OR_RETURN(auto stored, mb_.keys().sealed_copy(updated, readers));
@@ -236,7 +244,7 @@ Result<Post> Posts::edit_status(int64_t editor_id, int64_t status_id, const Post
   // As Mastodon: hashtags an edit adds bring the post to their followers' home feeds.
   std::vector<std::string> added_tags;
   for (const auto& t : updated.tags) {
-    if (std::none_of(found->tags.begin(), found->tags.end(), [&](const std::string& old) {
+    if (std::none_of(found.tags.begin(), found.tags.end(), [&](const std::string& old) {
           return normalize_tag(old) == normalize_tag(t);
         }))
       added_tags.push_back(t);
@@ -244,7 +252,7 @@ Result<Post> Posts::edit_status(int64_t editor_id, int64_t status_id, const Post
   PUBLIUS_TRY(mb_.delivery().deliver_to_added_tags(updated, added_tags));
   // Attachments the edit dropped lost their rows with it; their files go too.
   std::vector<MediaAttachment> dropped;
-  for (const auto& old_media : found->media) {
+  for (const auto& old_media : found.media) {
     if (std::none_of(updated.media.begin(), updated.media.end(),
                      [&](const MediaAttachment& m) { return m.id == old_media.id; }))
       dropped.push_back(old_media);
@@ -267,6 +275,18 @@ Result<Post> Posts::edit_status(int64_t editor_id, int64_t status_id, const Post
     reloaded->tags = updated.tags;
   }
   return *reloaded;
+}
+Result<Post> Posts::store_remote_status(Post post) {
+  const NewPost request{.author_id = post.account_id};
+  return store_new_post(std::move(post), request, std::nullopt);
+}
+Result<Post> Posts::store_remote_edit(const Post& found, Post updated) {
+  std::vector<int64_t> added;
+  for (int64_t m : updated.mention_account_ids)
+    if (std::find(found.mention_account_ids.begin(), found.mention_account_ids.end(), m) ==
+        found.mention_account_ids.end())
+      added.push_back(m);
+  return store_edit(found, std::move(updated), added, false);
 }
 Result<Post> Posts::delete_status(int64_t requester_id, int64_t status_id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto post, mb_.visibility().status(requester_id, status_id));

@@ -25,6 +25,12 @@ class Posts final : private ServiceBase {
   // Editing and deleting look only among the caller's own posts: kNotFound for anyone else's.
   Result<Post> edit_status(int64_t editor_id, int64_t status_id, const PostChange& change);
   Result<Post> delete_status(int64_t requester_id, int64_t status_id);
+  // A post from another server, or its new version, as domain::Federation made it
+  // from a Note (which checked it): stored, fanned out, notified and announced as
+  // create_status() and edit_status() do with a local post's, and never sent on. The
+  // edit's `mention_account_ids` are all the version names; those it adds hear of it.
+  Result<Post> store_remote_status(Post post);
+  Result<Post> store_remote_edit(const Post& found, Post updated);
   Result<Context> context(Viewer viewer, int64_t status_id);
   Result<std::vector<PostEdit>> history(Viewer viewer, int64_t status_id);
   Result<Post> set_favourite(int64_t account_id, int64_t status_id, bool on);
@@ -109,6 +115,12 @@ class Posts final : private ServiceBase {
   // operator's notice reaches those it mentions whatever their notification policy.
   Result<Post> store_new_post(Post post, const NewPost& request,
                               std::optional<int64_t> scheduled_id, bool operator_notice = false);
+  // Stores `updated`, the new version of `found` (its poll votes voided with
+  // `reset_poll_votes`), with its edit history, fan-out to hashtags it adds, the
+  // mention notifications of `added` accounts and the update notifications of those
+  // who boosted it, and returns it as stored.
+  Result<Post> store_edit(const Post& found, Post updated, const std::vector<int64_t>& added,
+                          bool reset_poll_votes);
   // A stored scheduled post as the domain reads it (its parameters decoded).
   static Result<ScheduledPost> scheduled_post(const ScheduledStatus& stored);
   // 422 unless `scheduled_ms` is at least kMinScheduleAheadMs after `now_ms` and

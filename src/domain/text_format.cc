@@ -310,8 +310,9 @@ bool is_latin_accent(char32_t cp) {
   return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || (cp >= 0x1E00 && cp <= 0x1EFF);
 }
 
-// Matches Mastodon's mention pattern at cps[i] == '@': "@user" or "@user@domain". Returns false if
-// there is no mention here; on success fills e.end and e.name_end.
+// Matches Mastodon's mention pattern at cps[i] == '@': "@user" or "@user@domain", the domain with
+// a port when it has one ("@user@host:8443", as accounts on a server on another port are named).
+// Returns false if there is no mention here; on success fills e.end and e.name_end.
 bool match_mention(const std::vector<char32_t>& cps, size_t i, Entity& e) {
   const size_t n = cps.size();
   if (i > 0) {
@@ -336,6 +337,10 @@ bool match_mention(const std::vector<char32_t>& cps, size_t i, Entity& e) {
       if (is_word(cps[d - 1])) domain_end = d;
     }
     end = domain_end;
+    size_t port_end = end + 1;
+    while (port_end < n && cps[port_end] >= '0' && cps[port_end] <= '9') ++port_end;
+    const bool port = end < n && cps[end] == ':' && port_end > end + 1 && port_end - end <= 6;
+    if (port && (port_end == n || !is_word(cps[port_end]))) end = port_end;
   }
   // As in Mastodon's extractor: "@alice@", "@aliceé" and "@host://" are not mentions.
   if (end < n) {

@@ -129,12 +129,12 @@ Result<std::vector<Post>> Timelines::home_timeline(int64_t account_id, const Pag
   return fill_page(page, read, keep);
 }
 Result<std::vector<Post>> Timelines::public_timeline(Viewer viewer, const Page& page,
-                                                     bool only_media) {
+                                                     bool only_media, PostOrigin origin) {
   auto keep = [&](const std::vector<int64_t>& ids) {
     return mb_.visibility().statuses(viewer, ids);
   };
   return fill_page(
-      page, [&](const Page& p) { return store_.public_timeline(p, only_media); }, keep);
+      page, [&](const Page& p) { return store_.public_timeline(p, only_media, origin); }, keep);
 }
 Result<std::vector<Post>> Timelines::tag_timeline(Viewer viewer, std::string_view tag,
                                                   const Page& page, bool only_media) {

@@ -16,9 +16,10 @@ class Timelines final : private ServiceBase {
   explicit Timelines(Microblog& microblog) : ServiceBase(microblog) {}
 
   Result<std::vector<Post>> home_timeline(int64_t account_id, const Page& page);
-  // With only_media, posts that carry media only.
+  // With only_media, posts that carry media only; of `origin` only.
   Result<std::vector<Post>> public_timeline(Viewer viewer, const Page& page,
-                                            bool only_media = false);
+                                            bool only_media = false,
+                                            PostOrigin origin = PostOrigin::kAny);
   Result<std::vector<Post>> tag_timeline(Viewer viewer, std::string_view tag, const Page& page,
                                          bool only_media = false);
   // A list's posts; the list must be the owner's (kNotFound otherwise).

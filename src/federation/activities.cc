@@ -3,6 +3,8 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "domain/text_format.h"
+#include "federation/html_sanitizer.h"
 #include "federation/http_signature.h"
 #include "federation/json_fields.h"
 #include "util/crypto.h"
@@ -39,8 +41,10 @@ const json::object* public_key_of(const json::object& actor) {
   return nullptr;
 }
 
-// The addressing of a post's visibility, as Mastodon writes it.
-void write_addressing(JsonWriter& w, const std::string& followers, domain::Visibility v) {
+// The addressing of a post's visibility, as Mastodon writes it, and the remote accounts
+// it mentions.
+void write_addressing(JsonWriter& w, const std::string& followers, domain::Visibility v,
+                      const std::vector<domain::NoteMention>& mentions) {
   w.key("to").begin_array();
   if (v == domain::Visibility::kPublic)
     w.string(kPublic);
@@ -49,13 +53,39 @@ void write_addressing(JsonWriter& w, const std::string& followers, domain::Visib
   w.end_array().key("cc").begin_array();
   if (v == domain::Visibility::kPublic) w.string(followers);
   if (v == domain::Visibility::kUnlisted) w.string(kPublic);
+  for (const auto& m : mentions)
+    if (!m.remote_uri.empty()) w.string(m.remote_uri);
+  w.end_array();
+}
+
+// A Note's tag array: its mentions and hashtags, as Mastodon writes them.
+void write_tags(JsonWriter& w, const domain::InstanceConfig& config, const domain::Post& post,
+                const std::vector<domain::NoteMention>& mentions) {
+  w.key("tag").begin_array();
+  for (const auto& m : mentions) {
+    const bool remote = !m.remote_uri.empty();
+    w.begin_object()
+        .field("type", "Mention")
+        .field("href", remote ? m.remote_uri : actor_of(config, m.acct))
+        .field("name", "@" + m.acct + (remote ? "" : "@" + config.domain))
+        .end_object();
+  }
+  for (const auto& tag : post.tags) {
+    const std::string name = domain::normalize_tag(tag);
+    w.begin_object()
+        .field("type", "Hashtag")
+        .field("href", config.base_url() + "/tags/" + name)
+        .field("name", "#" + name)
+        .end_object();
+  }
   w.end_array();
 }
 
 // The Note of `post`; with `as_document`, with its own @context (served alone, not
 // inside an activity).
 void write_note(JsonWriter& w, const domain::InstanceConfig& config, const domain::Account& author,
-                const domain::Post& post, bool as_document) {
+                const domain::Post& post, const std::vector<domain::NoteMention>& mentions,
+                bool as_document) {
   const std::string actor = actor_of(config, author.username);
   w.begin_object();
   if (as_document) w.field("@context", kActivityStreams);
@@ -72,7 +102,8 @@ void write_note(JsonWriter& w, const domain::InstanceConfig& config, const domai
     w.field("summary", post.spoiler_text);
   if (!post.language.empty())
     w.key("contentMap").begin_object().field(post.language, post.html).end_object();
-  write_addressing(w, actor + "/followers", post.visibility);
+  write_addressing(w, actor + "/followers", post.visibility, mentions);
+  write_tags(w, config, post, mentions);
   w.end_object();
 }
 
@@ -100,53 +131,6 @@ std::string string_at(const json::object& o, std::string_view key) {
 Result<store::ActorKey> make_actor_key() {
   PUBLIUS_ASSIGN_OR_RETURN(auto pair, generate_rsa_key_pair());
   return store::ActorKey{std::move(pair.public_pem), std::move(pair.private_pem)};
-}
-
-std::string html_to_text(std::string_view html) {
-  std::string out;
-  size_t i = 0;
-  std::string_view skipping;  // "script" or "style" while inside one
-  while (i < html.size()) {
-    if (html[i] == '<') {
-      const size_t end = html.find('>', i);
-      if (end == std::string_view::npos) break;
-      std::string tag = ascii_lowercase(html.substr(i + 1, end - i - 1));
-      const bool closing = !tag.empty() && tag.front() == '/';
-      std::string name = tag.substr(closing ? 1 : 0);
-      name = name.substr(0, name.find_first_of(" \t\n/"));
-      if (!skipping.empty()) {
-        if (closing && name == skipping) skipping = {};
-      } else if (!closing && (name == "script" || name == "style")) {
-        skipping = name == "script" ? "script" : "style";
-      } else if (name == "br" || (closing && name == "p")) {
-        out += '\n';
-      }
-      i = end + 1;
-      continue;
-    }
-    if (!skipping.empty()) {
-      ++i;
-      continue;
-    }
-    if (html[i] == '&') {
-      static constexpr std::pair<std::string_view, std::string_view> kEntities[] = {
-          {"&amp;", "&"}, {"&lt;", "<"},   {"&gt;", ">"},  {"&quot;", "\""},
-          {"&#39;", "'"}, {"&apos;", "'"}, {"&nbsp;", " "}};
-      bool decoded = false;
-      for (const auto& [entity, text] : kEntities) {
-        if (html.substr(i, entity.size()) == entity) {
-          out += text;
-          i += entity.size();
-          decoded = true;
-          break;
-        }
-      }
-      if (decoded) continue;
-    }
-    out += html[i++];
-  }
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
 }
 
 Result<domain::RemoteActorDocument> parse_actor(std::string_view text) {
@@ -179,21 +163,134 @@ Result<domain::RemoteActorDocument> parse_actor(std::string_view text) {
   return d;
 }
 
+namespace {
+
+// <actor>/<segment>/<id> of a local actor, as follow_uri() and note_uri() make them: the
+// actor's username and the id; nullopt for any other URL.
+std::optional<FollowUriParts> parse_actor_path(const domain::InstanceConfig& config,
+                                               std::string_view uri, std::string_view segment) {
+  const std::string prefix = actor_of(config, "");
+  if (!uri.starts_with(prefix)) return std::nullopt;
+  uri.remove_prefix(prefix.size());
+  const auto slash = uri.find(segment);
+  if (slash == 0 || slash == std::string_view::npos) return std::nullopt;
+  FollowUriParts parts{.follower = std::string(uri.substr(0, slash))};
+  if (parts.follower.find_first_of("/?#@") != std::string::npos) return std::nullopt;
+  const std::string_view id = uri.substr(slash + segment.size());
+  const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), parts.followed_id);
+  if (ec != std::errc() || end != id.data() + id.size() || parts.followed_id <= 0)
+    return std::nullopt;
+  return parts;
+}
+
+// A member that may be one id or several: a string, an object's id, or an array of them.
+std::vector<std::string> ids_at(const json::object& o, std::string_view key) {
+  std::vector<std::string> out;
+  const auto* v = o.if_contains(key);
+  if (!v) return out;
+  const auto add = [&out](const json::value& item) {
+    if (item.is_string()) out.emplace_back(item.as_string());
+    if (item.is_object() && !string_at(item.as_object(), "id").empty())
+      out.push_back(string_at(item.as_object(), "id"));
+  };
+  if (v->is_array()) {
+    for (const auto& item : v->as_array()) add(item);
+  } else {
+    add(*v);
+  }
+  return out;
+}
+
+std::string first_of(const std::vector<std::string>& list) {
+  return list.empty() ? std::string() : list.front();
+}
+
+// The objects of a member that may be one object or an array of them.
+std::vector<const json::object*> objects_at(const json::object& o, std::string_view key) {
+  std::vector<const json::object*> out;
+  const auto* v = o.if_contains(key);
+  if (!v) return out;
+  if (v->is_object()) out.push_back(&v->as_object());
+  if (v->is_array())
+    for (const auto& item : v->as_array())
+      if (item.is_object()) out.push_back(&item.as_object());
+  return out;
+}
+
+// The first link of a url member: a string, a Link object's href, or an array of them.
+std::string first_link(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v && v->is_array()) {
+    for (const auto& item : v->as_array()) {
+      if (item.is_string()) return std::string(item.as_string());
+      if (item.is_object() && !string_at(item.as_object(), "href").empty())
+        return string_at(item.as_object(), "href");
+    }
+    return {};
+  }
+  return link_at(o, key);
+}
+
+}  // namespace
+
+Result<domain::RemoteNote> parse_note(const json::object& o) {
+  const std::string type = string_at(o, "type");
+  if (type != "Note" && type != "Question") return bad_request("Not a Note");
+  domain::RemoteNote n;
+  n.uri = string_at(o, "id");
+  n.attributed_to = first_of(ids_at(o, "attributedTo"));
+  if (n.uri.empty() || n.attributed_to.empty()) return bad_request("Note lacks id or author");
+  n.url = first_link(o, "url");
+  std::string content = string_at(o, "content");
+  if (const auto* map = o.if_contains("contentMap"); map && map->is_object()) {
+    for (const auto& [language, text] : map->as_object()) {
+      if (!text.is_string()) continue;
+      n.language = std::string(language);
+      if (content.empty()) content = std::string(text.as_string());
+      break;
+    }
+  }
+  n.html = sanitize_html(content);
+  n.text = html_to_text(n.html);
+  n.summary_text = html_to_text(string_at(o, "summary"));
+  if (const auto* sensitive = o.if_contains("sensitive"); sensitive && sensitive->is_bool())
+    n.sensitive = sensitive->as_bool();
+  n.published_ms = parse_rfc3339_ms(string_at(o, "published"));
+  n.in_reply_to_uri = first_of(ids_at(o, "inReplyTo"));
+  n.to = ids_at(o, "to");
+  n.cc = ids_at(o, "cc");
+  for (const json::object* tag : objects_at(o, "tag")) {
+    const std::string tag_type = string_at(*tag, "type");
+    if (tag_type == "Mention" && !string_at(*tag, "href").empty())
+      n.mention_uris.push_back(string_at(*tag, "href"));
+    std::string name = string_at(*tag, "name");
+    if (tag_type == "Hashtag" && name.size() > 1 && name.front() == '#')
+      n.hashtags.push_back(name.substr(1));
+  }
+  return n;
+}
+
 std::string note_uri(const domain::InstanceConfig& config, std::string_view username,
                      int64_t post_id) {
   return actor_of(config, username) + "/statuses/" + std::to_string(post_id);
 }
 
+std::optional<int64_t> parse_note_uri(const domain::InstanceConfig& config, std::string_view uri) {
+  const auto parts = parse_actor_path(config, uri, "/statuses/");
+  return parts ? std::optional(parts->followed_id) : std::nullopt;
+}
+
 std::string note_json(const domain::InstanceConfig& config, const domain::Account& author,
-                      const domain::Post& post) {
+                      const domain::Post& post, const std::vector<domain::NoteMention>& mentions) {
   std::string out;
   JsonWriter w(out);
-  write_note(w, config, author, post, true);
+  write_note(w, config, author, post, mentions, true);
   return out;
 }
 
 std::string create_note_json(const domain::InstanceConfig& config, const domain::Account& author,
-                             const domain::Post& post) {
+                             const domain::Post& post,
+                             const std::vector<domain::NoteMention>& mentions) {
   const std::string actor = actor_of(config, author.username);
   std::string out;
   JsonWriter w(out);
@@ -203,9 +300,9 @@ std::string create_note_json(const domain::InstanceConfig& config, const domain:
       .field("type", "Create")
       .field("actor", actor)
       .field("published", format_iso8601_ms(post.created_ms));
-  write_addressing(w, actor + "/followers", post.visibility);
+  write_addressing(w, actor + "/followers", post.visibility, mentions);
   w.key("object");
-  write_note(w, config, author, post, false);
+  write_note(w, config, author, post, mentions, false);
   w.end_object();
   return out;
 }
@@ -263,18 +360,7 @@ std::string follow_uri(const domain::InstanceConfig& config, std::string_view fo
 
 std::optional<FollowUriParts> parse_follow_uri(const domain::InstanceConfig& config,
                                                std::string_view uri) {
-  const std::string prefix = actor_of(config, "");
-  if (!uri.starts_with(prefix)) return std::nullopt;
-  uri.remove_prefix(prefix.size());
-  const auto slash = uri.find("/follows/");
-  if (slash == 0 || slash == std::string_view::npos) return std::nullopt;
-  FollowUriParts parts{.follower = std::string(uri.substr(0, slash))};
-  if (parts.follower.find_first_of("/?#@") != std::string::npos) return std::nullopt;
-  const std::string_view id = uri.substr(slash + 9);
-  const auto [end, ec] = std::from_chars(id.data(), id.data() + id.size(), parts.followed_id);
-  if (ec != std::errc() || end != id.data() + id.size() || parts.followed_id <= 0)
-    return std::nullopt;
-  return parts;
+  return parse_actor_path(config, uri, "/follows/");
 }
 
 std::string follow_json(const domain::InstanceConfig& config, const domain::Account& follower,

@@ -1,9 +1,10 @@
-// ActivityPub documents in and out: reading a remote actor document, and rendering
+// ActivityPub documents in and out: reading a remote actor document and a Note, and rendering
 // the activities this server sends (Accept/Reject of a Follow, Create and Delete of
 // a Note, Follow and Undo(Follow)) and the Note itself. Pure functions over domain values;
 // thread-safe.
 #pragma once
 
+#include <boost/json/fwd.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,29 +21,35 @@ namespace publius::federation {
 // need with this).
 Result<store::ActorKey> make_actor_key();
 
-// `html` as plain text: tags dropped (their contents kept, but for script and style),
-// <br> and the end of a <p> as line breaks, the common character references decoded.
-// What a remote summary becomes before it is stored: rendered again like a local note,
-// nothing of the remote markup reaches a reader.
-std::string html_to_text(std::string_view html);
-
 // Reads an actor document (a Person, Service, Application, Group or Organization with
 // an inbox and a publicKey). kBadRequest when it is not JSON or not such an actor.
 // The host rules (key and inboxes on the actor's host) are the domain's
 // (Federation::save_remote_actor).
 Result<domain::RemoteActorDocument> parse_actor(std::string_view json);
 
+// Reads a Note, or a Question as a Note (its options left out), embedded in an
+// activity: its content sanitized (sanitize_html), its summary as text, its addressing,
+// Mention and Hashtag tags and inReplyTo as written (an id, or an object's id). What
+// names this server (local mentions, a reply to a local post) the inbox resolves.
+// kBadRequest when it is no such object or has no id or author.
+Result<domain::RemoteNote> parse_note(const boost::json::object& note);
+
 // The URL of a local post as ActivityPub names it: <actor>/statuses/<id>.
 std::string note_uri(const domain::InstanceConfig& config, std::string_view username,
                      int64_t post_id);
+// The post id in a note_uri() of this server; nullopt for any other URL.
+std::optional<int64_t> parse_note_uri(const domain::InstanceConfig& config, std::string_view uri);
 
 // The Note of a local post (public, unlisted or followers-only), addressed as
-// Mastodon addresses its visibility.
+// Mastodon addresses its visibility and to the remote accounts it mentions, with a
+// Mention tag for each of `mentions` (Federation::note_mentions) and a Hashtag tag
+// for each of its hashtags.
 std::string note_json(const domain::InstanceConfig& config, const domain::Account& author,
-                      const domain::Post& post);
+                      const domain::Post& post, const std::vector<domain::NoteMention>& mentions);
 // Create(Note) and Delete(Tombstone) of a post, by its author.
 std::string create_note_json(const domain::InstanceConfig& config, const domain::Account& author,
-                             const domain::Post& post);
+                             const domain::Post& post,
+                             const std::vector<domain::NoteMention>& mentions);
 std::string delete_note_json(const domain::InstanceConfig& config, const domain::Account& author,
                              int64_t post_id);
 // Accept or Reject of the Follow `follow_uri` by `follower_uri` of the local `followed`.

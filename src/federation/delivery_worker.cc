@@ -69,7 +69,8 @@ Result<std::optional<std::string>> DeliveryWorker::render(
       PUBLIUS_ASSIGN_OR_RETURN(auto post,
                                microblog_.federation().post_to_deliver(delivery.object_id));
       if (!post) return std::optional<std::string>();
-      return std::optional(create_note_json(config, author, *post));
+      PUBLIUS_ASSIGN_OR_RETURN(auto mentions, microblog_.federation().note_mentions(*post));
+      return std::optional(create_note_json(config, author, *post, mentions));
     }
     case Kind::kDeleteNote:
       return std::optional(delete_note_json(config, author, delivery.object_id));

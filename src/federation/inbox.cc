@@ -105,9 +105,15 @@ Result<store::RemoteActor> Inbox::verified_sender(const http::Request& request) 
 }
 
 Result<domain::Account> Inbox::local_actor(std::string_view url) {
-  const std::string prefix = microblog_.config().base_url() + "/users/";
-  if (!url.starts_with(prefix)) return not_found();
-  const std::string_view name = url.substr(prefix.size());
+  // The actor id, or the profile page some servers name in a Mention's href.
+  const std::string base = microblog_.config().base_url();
+  std::string_view name;
+  if (url.starts_with(base + "/users/"))
+    name = url.substr(base.size() + 7);
+  else if (url.starts_with(base + "/@"))
+    name = url.substr(base.size() + 2);
+  else
+    return not_found();
   if (name.empty() || name.find_first_of("/?#@") != std::string_view::npos) return not_found();
   return microblog_.accounts().account_by_acct(name);
 }
@@ -138,7 +144,27 @@ Status Inbox::dispatch(const store::RemoteActor& sender, const json::object& act
     return microblog_.federation().receive_follow_answer(sender.account_id, local.id,
                                                          type == "Accept");
   }
-  return ok_status();  // accepted; not handled in this slice
+  if (type == "Create" || type == "Update") {
+    // Only an embedded Note (or Question) is read: nothing is fetched for an id alone.
+    const auto* object = activity.if_contains("object");
+    if (!object || !object->is_object()) return ok_status();
+    const std::string object_type = string_at(object->as_object(), "type");
+    if (object_type != "Note" && object_type != "Question") return ok_status();
+    PUBLIUS_ASSIGN_OR_RETURN(auto note, parse_note(object->as_object()));
+    note.in_reply_to_local_id = parse_note_uri(microblog_.config(), note.in_reply_to_uri);
+    for (const auto& uri : note.mention_uris)
+      if (auto local = local_actor(uri); local.ok()) note.mentioned_local_ids.push_back(local->id);
+    if (type == "Update")
+      return microblog_.federation().receive_note_update(sender.account_id, note);
+    PUBLIUS_TRY(microblog_.federation().receive_note(sender.account_id, note));
+    return ok_status();
+  }
+  if (type == "Delete") {
+    const std::string id = object_id(activity);
+    if (id == sender.uri) return microblog_.federation().receive_actor_delete(sender.account_id);
+    return microblog_.federation().receive_note_delete(sender.account_id, id);
+  }
+  return ok_status();  // accepted; not handled yet
 }
 
 }  // namespace publius::federation

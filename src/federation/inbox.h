@@ -12,7 +12,10 @@
 // not verify, or an activity whose actor is not the key's owner is a 401 and nothing
 // is stored. A verified activity is handed to the domain (domain::Federation):
 // Follow and Undo(Follow) of a local account, Accept and Reject of a local account's
-// Follow (only the followed actor's own); others are accepted (202) and ignored for now.
+// Follow (only the followed actor's own), Create and Update of an embedded Note or
+// Question (its markup sanitized, its mentions of local actors and a reply to a local
+// post resolved here; nothing is fetched), Delete of a Note or of the actor itself;
+// others are accepted (202) and ignored for now.
 //
 // The shield: nothing of the request but the activity's content reaches the domain;
 // no address, user agent or header is logged or stored. Thread-safe.
@@ -50,7 +53,8 @@ class Inbox {
   // The remote account that signed `request`, after the checks the header comment lists.
   Result<store::RemoteActor> verified_sender(const http::Request& request);
   Status dispatch(const store::RemoteActor& sender, const boost::json::object& activity);
-  // The local account an actor URL of this server names; kNotFound otherwise.
+  // The local account an actor URL (or profile page) of this server names; kNotFound
+  // otherwise.
   Result<domain::Account> local_actor(std::string_view url);
 
   domain::Microblog& microblog_;

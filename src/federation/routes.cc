@@ -316,7 +316,8 @@ void register_routes(domain::Microblog& microblog, http::Router& router,
                                                            http::url_encode(account.username) +
                                                            "/" + std::to_string(post.id))
                                       .with_header("Vary", "Accept"));
-               auto res = http::Response::json(note_json(config, account, post));
+               PUBLIUS_ASSIGN_OR_RETURN(auto mentions, microblog.federation().note_mentions(post));
+               auto res = http::Response::json(note_json(config, account, post, mentions));
                res.content_type = std::string(kActivityJson) + "; charset=utf-8";
                return std::move(res.with_header("Vary", "Accept"));
              });

@@ -628,8 +628,11 @@ class Store {
                                                         const AccountStatusesQuery& q,
                                                         const Page& p) = 0;
   // Posts listed in_public_timelines (PostListing), all or those carrying
-  // `normalized_tag`; with only_media, those that carry media only.
-  virtual Result<std::vector<int64_t>> public_timeline(const Page& p, bool only_media = false) = 0;
+  // `normalized_tag`; with only_media, those that carry media only; public_timeline()
+  // those of `origin` only.
+  virtual Result<std::vector<int64_t>> public_timeline(
+      const Page& p, bool only_media = false,
+      domain::PostOrigin origin = domain::PostOrigin::kAny) = 0;
   virtual Result<std::vector<int64_t>> tag_timeline(std::string_view normalized_tag, const Page& p,
                                                     bool only_media = false) = 0;
   // The posts `sources` names, whatever their visibility: what a home feed is
@@ -976,6 +979,8 @@ class Store {
   virtual Result<std::optional<RemoteActor>> remote_actor(int64_t account_id) = 0;
   virtual Result<std::optional<RemoteActor>> remote_actor_by_uri(std::string_view uri) = 0;
   virtual Result<std::optional<RemoteActor>> remote_actor_by_key_id(std::string_view key_id) = 0;
+  // The post from another server whose ActivityPub id is `uri` (Post::uri), if kept.
+  virtual Result<std::optional<int64_t>> status_id_by_uri(std::string_view uri) = 0;
   // The distinct inboxes that reach the remote followers of `account_id`: each
   // follower's server's shared inbox, or its own inbox when it has none.
   virtual Result<std::vector<std::string>> follower_inboxes(int64_t account_id) = 0;

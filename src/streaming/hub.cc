@@ -348,12 +348,18 @@ void Hub::post_event(PostEvent event, const Post& post, const std::vector<int64_
           gets = viewer && std::binary_search(homes.begin(), homes.end(), *viewer);
           break;
         case Channel::kPublic:
-        case Channel::kPublicLocal:
           gets = in_public;
+          break;
+        case Channel::kPublicLocal:
+          gets = in_public && post.uri.empty();
+          break;
+        case Channel::kPublicRemote:
+          gets = in_public && !post.uri.empty();
           break;
         case Channel::kHashtag:
         case Channel::kHashtagLocal:
-          gets = in_public && std::find(tags.begin(), tags.end(), sub.tag) != tags.end();
+          gets = in_public && (sub.channel == Channel::kHashtag || post.uri.empty()) &&
+                 std::find(tags.begin(), tags.end(), sub.tag) != tags.end();
           break;
         case Channel::kList: {
           auto shows = microblog_.timelines().list_shows(*viewer, sub.list_id, post);
@@ -361,7 +367,6 @@ void Hub::post_event(PostEvent event, const Post& post, const std::vector<int64_
           break;
         }
         case Channel::kUserNotification:
-        case Channel::kPublicRemote:
         case Channel::kDirect:
           break;
       }

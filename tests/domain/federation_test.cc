@@ -1,7 +1,9 @@
 // domain::Federation: remote actors kept only when they speak for their own host,
 // remote follows (accepted at once, or held for a locked account and answered when
 // the owner decides), and the delivery queue: one delivery per remote server, none
-// for direct posts, each claimed once, retried with growing delays.
+// for direct posts, each claimed once, retried with growing delays. Remote Notes:
+// stored as posts of their author's account (visibility from their addressing, once
+// per id, direct ones and others' refused), edited, deleted, and gone with their actor.
 #include "domain/federation.h"
 
 #include <gtest/gtest.h>
@@ -30,6 +32,27 @@ class FederationTest : public testing::MicroblogFixture {
     return d;
   }
   Federation& federation() { return microblog_->federation(); }
+  // A public Note by `author` (a remote() actor) with id .../statuses/<n>.
+  static RemoteNote note(const RemoteActorDocument& author, const std::string& n,
+                         const std::string& html = "<p>hello</p>") {
+    RemoteNote d;
+    d.uri = author.uri + "/statuses/" + n;
+    d.url = "https://" + author.uri.substr(8, author.uri.find('/', 8) - 8) + "/@x/" + n;
+    d.attributed_to = author.uri;
+    d.html = html;
+    d.text = "hello";
+    d.to = {"https://www.w3.org/ns/activitystreams#Public"};
+    d.cc = {author.uri + "/followers"};
+    return d;
+  }
+  std::vector<int64_t> home_ids(int64_t account_id) {
+    auto home = microblog_->timelines().home_timeline(account_id, Page{});
+    EXPECT_TRUE(home.ok());
+    std::vector<int64_t> ids;
+    if (home.ok())
+      for (const auto& p : *home) ids.push_back(p.id);
+    return ids;
+  }
   std::vector<store::FederationDelivery> claim_all() {
     auto claimed = federation().claim_deliveries(now_ms() + 1, 1000);
     EXPECT_TRUE(claimed.ok());
@@ -183,6 +206,159 @@ TEST_F(FederationTest, ClaimsAreExclusiveAndFailuresBackOff) {
   last.attempts = Federation::kMaxAttempts - 1;
   ASSERT_TRUE(federation().delivery_failed(last, now).ok());
   EXPECT_EQ(count_rows("federation_deliveries"), 0);
+}
+
+TEST_F(FederationTest, RemoteNoteIsAPostOfItsAuthorInFollowersHomesAndPublic) {
+  const int64_t reader = account("reader");
+  const int64_t mentioned = account("mentioned");
+  const auto alice = remote("social.example", "alice");
+  const int64_t alice_id = *federation().save_remote_actor(alice);
+  ASSERT_TRUE(microblog_->relationships().follow(reader, alice_id, true, false).ok());
+  ASSERT_TRUE(federation().receive_follow_answer(alice_id, reader, true).ok());
+  claim_all();  // the Follow
+
+  auto n = note(alice, "1");
+  n.summary_text = "cw";
+  n.language = "en";
+  n.hashtags = {"cats", "not a tag"};
+  n.mentioned_local_ids = {mentioned};
+  auto id = federation().receive_note(alice_id, n);
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  auto post = *microblog_->visibility().status(std::nullopt, *id);
+  EXPECT_EQ(post.account_id, alice_id);
+  EXPECT_EQ(post.uri, n.uri);
+  EXPECT_EQ(post.url, n.url);
+  EXPECT_EQ(post.html, "<p>hello</p>");
+  EXPECT_EQ(post.spoiler_text, "cw");
+  EXPECT_TRUE(post.sensitive) << "a content warning makes it sensitive";
+  EXPECT_EQ(post.language, "en");
+  EXPECT_EQ(post.visibility, Visibility::kPublic);
+  EXPECT_EQ(post.tags, std::vector<std::string>{"cats"});
+  EXPECT_EQ(post.mention_account_ids, std::vector<int64_t>{mentioned});
+  EXPECT_EQ(home_ids(reader), std::vector<int64_t>{*id}) << "in the local follower's home";
+  auto remote_only =
+      microblog_->timelines().public_timeline(std::nullopt, Page{}, false, PostOrigin::kRemote);
+  ASSERT_EQ(remote_only->size(), 1u);
+  EXPECT_TRUE(microblog_->timelines()
+                  .public_timeline(std::nullopt, Page{}, false, PostOrigin::kLocal)
+                  ->empty());
+  auto mentions = microblog_->notifications().list(mentioned, {}, Page{});
+  ASSERT_EQ(mentions->size(), 1u);
+  EXPECT_EQ(mentions->front().notification.type, NotificationType::kMention);
+  EXPECT_EQ(mentions->front().notification.from_account_id, alice_id);
+  EXPECT_TRUE(claim_all().empty()) << "a remote post is never sent on";
+
+  // The same Note again is the same post.
+  EXPECT_EQ(*federation().receive_note(alice_id, n), *id);
+  EXPECT_EQ(count_rows("statuses"), 1);
+
+  // A local reply, and a remote reply to it, make one thread.
+  NewPost reply{.author_id = reader, .text = "hi back", .in_reply_to_id = *id};
+  auto local_reply = microblog_->posts().create_status(reply);
+  ASSERT_TRUE(local_reply.ok());
+  auto answer = note(alice, "2");
+  answer.in_reply_to_local_id = local_reply->id;
+  auto answer_id = federation().receive_note(alice_id, answer);
+  ASSERT_TRUE(answer_id.ok());
+  auto thread = microblog_->posts().context(reader, *id);
+  ASSERT_EQ(thread->descendants.size(), 2u);
+  EXPECT_EQ(thread->descendants[1].id, *answer_id);
+  auto by_uri = note(alice, "3");
+  by_uri.in_reply_to_uri = n.uri;
+  EXPECT_EQ(microblog_->visibility()
+                .status(std::nullopt, *federation().receive_note(alice_id, by_uri))
+                ->in_reply_to_id,
+            *id);
+}
+
+TEST_F(FederationTest, RemoteNoteVisibilityComesFromItsAddressing) {
+  const auto alice = remote("social.example", "alice");
+  const int64_t alice_id = *federation().save_remote_actor(alice);
+  const std::string followers = alice.uri + "/followers";
+  const std::string pub = "https://www.w3.org/ns/activitystreams#Public";
+  struct Case {
+    std::vector<std::string> to, cc;
+    Visibility expected;
+  };
+  int n = 0;
+  for (const Case& c :
+       {Case{{pub}, {followers}, Visibility::kPublic}, Case{{"as:Public"}, {}, Visibility::kPublic},
+        Case{{followers}, {pub}, Visibility::kUnlisted},
+        Case{{followers}, {}, Visibility::kPrivate}, Case{{}, {followers}, Visibility::kPrivate}}) {
+    auto d = note(alice, std::to_string(++n));
+    d.to = c.to;
+    d.cc = c.cc;
+    auto id = federation().receive_note(alice_id, d);
+    ASSERT_TRUE(id.ok()) << id.error().message;
+    EXPECT_EQ(microblog_->visibility().status(alice_id, *id)->visibility, c.expected) << n;
+  }
+  // Addressed to its mentions only (or to a collection not its followers): a direct
+  // message, not kept unsealed.
+  for (const auto& to : {std::vector<std::string>{"https://localhost/users/someone"},
+                         std::vector<std::string>{"https://social.example/users/bob/followers"}}) {
+    auto d = note(alice, std::to_string(++n));
+    d.to = to;
+    d.cc = {};
+    auto refused = federation().receive_note(alice_id, d);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, ErrorCode::kUnprocessable);
+  }
+  EXPECT_EQ(count_rows("statuses"), 5);
+}
+
+TEST_F(FederationTest, RemoteNoteOfAnotherActorOrHostIsRefused) {
+  const auto alice = remote("social.example", "alice");
+  const int64_t alice_id = *federation().save_remote_actor(alice);
+  auto other_author = note(alice, "1");
+  other_author.attributed_to = "https://evil.example/users/alice";
+  auto other_host = note(alice, "2");
+  other_host.uri = "https://evil.example/users/alice/statuses/2";
+  auto same_host_other_actor = note(alice, "3");
+  same_host_other_actor.attributed_to = "https://social.example/users/bob";
+  for (const auto& d : {other_author, other_host, same_host_other_actor}) {
+    auto r = federation().receive_note(alice_id, d);
+    ASSERT_FALSE(r.ok()) << d.uri;
+    EXPECT_EQ(r.error().code, ErrorCode::kUnauthorized);
+  }
+  EXPECT_EQ(count_rows("statuses"), 0);
+}
+
+TEST_F(FederationTest, RemoteNoteIsEditedAndDeletedOnlyByItsAuthor) {
+  const auto alice = remote("social.example", "alice");
+  const auto mallory = remote("social.example", "mallory");
+  const int64_t alice_id = *federation().save_remote_actor(alice);
+  const int64_t mallory_id = *federation().save_remote_actor(mallory);
+  const int64_t mentioned = account("mentioned");
+  auto d = note(alice, "1");
+  const int64_t id = *federation().receive_note(alice_id, d);
+
+  auto edited = d;
+  edited.html = "<p>edited</p>";
+  edited.mentioned_local_ids = {mentioned};
+  auto forged = edited;
+  forged.attributed_to = mallory.uri;
+  EXPECT_EQ(federation().receive_note_update(mallory_id, forged).error().code,
+            ErrorCode::kUnauthorized);
+  ASSERT_TRUE(federation().receive_note_update(alice_id, edited).ok());
+  auto post = *microblog_->visibility().status(std::nullopt, id);
+  EXPECT_EQ(post.html, "<p>edited</p>");
+  EXPECT_TRUE(post.edited_ms.has_value());
+  EXPECT_EQ(microblog_->posts().history(std::nullopt, id)->size(), 2u);
+  EXPECT_EQ(microblog_->notifications().list(mentioned, {}, Page{})->size(), 1u)
+      << "an account an edit mentions first hears of it";
+
+  ASSERT_TRUE(federation().receive_note_delete(mallory_id, d.uri).ok());
+  EXPECT_TRUE(microblog_->visibility().status(std::nullopt, id).ok()) << "not mallory's to delete";
+  ASSERT_TRUE(federation().receive_note_delete(alice_id, d.uri).ok());
+  EXPECT_FALSE(microblog_->visibility().status(std::nullopt, id).ok());
+  ASSERT_TRUE(federation().receive_note_delete(alice_id, d.uri).ok()) << "twice is no error";
+
+  // Delete of the actor: its account goes with its posts.
+  const int64_t second = *federation().receive_note(alice_id, note(alice, "2"));
+  ASSERT_TRUE(federation().receive_actor_delete(alice_id).ok());
+  EXPECT_FALSE(microblog_->visibility().status(std::nullopt, second).ok());
+  EXPECT_FALSE(microblog_->accounts().account(alice_id).ok());
+  EXPECT_FALSE(federation().remote_actor_by_uri(alice.uri)->has_value());
 }
 
 }  // namespace

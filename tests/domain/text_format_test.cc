@@ -223,6 +223,14 @@ TEST(FormatStatusTextTest, RemoteMentionShowsUsername) {
   EXPECT_EQ(f.mentions[0].acct, "bob@remote.example");
 }
 
+TEST(FormatStatusTextTest, RemoteMentionMayNameAPort) {
+  FakeDirectory dir;
+  format_status_text("cc @bob@remote.example:8443, @carol@remote.example: hi @dan@x.example:80a",
+                     dir.resolver(), kBase);
+  EXPECT_EQ(dir.lookups, (std::vector<std::string>{"bob@remote.example:8443",
+                                                   "carol@remote.example", "dan@x.example"}));
+}
+
 TEST(FormatStatusTextTest, EmailAddressIsNotMention) {
   FakeDirectory dir;
   const FormattedText f =

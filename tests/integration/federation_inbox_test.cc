@@ -5,7 +5,9 @@
 // account's owner decides the request through the follow-request API. Tampered,
 // stale, unsigned, oversized and malformed requests are refused and store nothing. A
 // local account finds a remote one by WebFinger and follows it (Follow, Accept, Reject,
-// Undo).
+// Undo), and then sees its posts: sanitized, in its home timeline and the federated one,
+// as user@host with their own uri and url, mentions notified, gone with their Delete; a
+// Note from another host than its signer's is refused.
 #include <sqlite3.h>
 
 #include <condition_variable>
@@ -411,6 +413,96 @@ TEST_F(FederationInbox, LocalAccountFollowsRemoteAccountFoundByWebFinger) {
   ASSERT_EQ(answer("bob", "Reject"), 202);
   EXPECT_FALSE(boolean(relationship(), "requested"));
   EXPECT_FALSE(boolean(relationship(), "following"));
+}
+
+TEST_F(FederationInbox, RemotePostsReachLocalFollowersSanitizedUntilDeleted) {
+  RemoteServer remote;
+  auto reader = new_user("fedread");
+  auto mentioned = new_user("fedment");
+  const std::string alice =
+      str(Api::ok_json(
+              api().get("/api/v1/accounts/lookup?acct=" + enc(remote.acct("alice")), reader.token)),
+          "id");
+  Api::ok_json(api().post("/api/v1/accounts/" + alice + "/follow", reader.token));
+  auto follow = remote.next();
+  ASSERT_TRUE(follow) << "no Follow arrived";
+  const auto send = [&](const std::string& type, json::value object) {
+    json::object activity{{"@context", "https://www.w3.org/ns/activitystreams"},
+                          {"id", remote.actor("alice") + "/activities/" + unique_suffix()},
+                          {"type", type},
+                          {"actor", remote.actor("alice")},
+                          {"object", std::move(object)}};
+    return post_signed("/inbox", json::serialize(activity), remote.key_id("alice"),
+                       remote.key().private_pem);
+  };
+  ASSERT_EQ(send("Accept", follow->activity).status, 202);
+
+  const std::string note_id = remote.actor("alice") + "/statuses/1";
+  const std::string mention_href = std::string(kBase) + "/users/" + mentioned.username;
+  const auto note = [&](const std::string& id, const std::string& author) {
+    return json::object{
+        {"id", id},
+        {"type", "Note"},
+        {"attributedTo", author},
+        {"url", remote.actor("alice") + "/notes/1"},
+        {"published", "2026-12-01T10:00:00Z"},
+        {"content",
+         "<p onclick=\"x()\">Hi <a href=\"" + mention_href + "\" class=\"u-url mention\">@<span>" +
+             mentioned.username +
+             "</span></a> <a href=\"javascript:alert(1)\">click</a><script>alert(1)</script>"
+             "<img src=x onerror=alert(1)><iframe src=\"https://evil.example\"></iframe> "
+             "#fedtag</p>"},
+        {"to", json::array{"https://www.w3.org/ns/activitystreams#Public"}},
+        {"cc", json::array{remote.actor("alice") + "/followers", mention_href}},
+        {"tag", json::array{json::object{{"type", "Mention"}, {"href", mention_href}},
+                            json::object{{"type", "Hashtag"}, {"name", "#fedtag"}}}}};
+  };
+  ASSERT_EQ(send("Create", note(note_id, remote.actor("alice"))).status, 202);
+  ASSERT_EQ(send("Create", note(note_id, remote.actor("alice"))).status, 202) << "again: once";
+
+  auto home = Api::ok_json(api().get("/api/v1/timelines/home", reader.token));
+  ASSERT_EQ(arr(home).size(), 1u) << home;
+  const std::string id = str(home, "0.id");
+  EXPECT_EQ(str(home, "0.content"),
+            "<p>Hi <a href=\"" + mention_href +
+                "\" rel=\"nofollow noopener\" target=\"_blank\" class=\"u-url mention\">@<span>" +
+                mentioned.username + "</span></a> click #fedtag</p>");
+  EXPECT_EQ(str(home, "0.account.acct"), remote.acct("alice"));
+  EXPECT_EQ(str(home, "0.account.username"), "alice");
+  EXPECT_EQ(str(home, "0.uri"), note_id);
+  EXPECT_EQ(str(home, "0.url"), remote.actor("alice") + "/notes/1");
+  EXPECT_EQ(str(home, "0.visibility"), "public");
+  EXPECT_EQ(str(home, "0.created_at"), "2026-12-01T10:00:00.000Z");
+  EXPECT_EQ(str(home, "0.tags.0.name"), "fedtag");
+  EXPECT_EQ(str(home, "0.mentions.0.id"), mentioned.id);
+  // The federated timeline has it; the local one does not.
+  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/timelines/public?remote=true"))),
+            std::vector<std::string>{id});
+  for (const auto& p : ids(Api::ok_json(api().get("/api/v1/timelines/public?local=true"))))
+    EXPECT_NE(p, id);
+  EXPECT_EQ(ids(Api::ok_json(api().get("/api/v1/accounts/" + alice + "/statuses"))),
+            std::vector<std::string>{id});
+  auto mentions = Api::ok_json(api().get("/api/v1/notifications?types[]=mention", mentioned.token));
+  ASSERT_EQ(arr(mentions).size(), 1u) << mentions;
+  EXPECT_EQ(str(mentions, "0.status.id"), id);
+  EXPECT_EQ(str(mentions, "0.account.acct"), remote.acct("alice"));
+
+  // A Note whose author or id is on another host than the signer's is refused.
+  const int64_t statuses = rows("statuses");
+  EXPECT_EQ(
+      send("Create", note("https://elsewhere.example/statuses/2", remote.actor("alice"))).status,
+      401);
+  EXPECT_EQ(send("Create", note(remote.actor("alice") + "/statuses/3",
+                                "https://elsewhere.example/users/alice"))
+                .status,
+            401);
+  EXPECT_EQ(rows("statuses"), statuses) << "nothing stored";
+
+  // Its Delete takes it away everywhere.
+  ASSERT_EQ(send("Delete", json::object{{"id", note_id}, {"type", "Tombstone"}}).status, 202);
+  EXPECT_EQ(api().get("/api/v1/statuses/" + id, reader.token).status, 404);
+  EXPECT_TRUE(arr(Api::ok_json(api().get("/api/v1/timelines/home", reader.token))).empty());
+  EXPECT_EQ(rows("statuses"), statuses - 1);
 }
 
 TEST(FederationFlags, LoopbackTestingNeedsALoopbackListenAndTheProxySocks5h) {

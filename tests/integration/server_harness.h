@@ -708,8 +708,11 @@ class ServerProcess {
     }
   }
 
-  // Set before start(): where to listen, and whether to keep the access log on.
+  // Set before start(): where to listen, the server's name and public URL, and whether
+  // to keep the access log on.
   std::string listen = "127.0.0.1:0";
+  std::string domain = "localhost";
+  std::string public_url = "http://127.0.0.1";
   std::string rate_limit = "100000";
   bool access_log = false;
 
@@ -717,9 +720,8 @@ class ServerProcess {
   // (CLI11 refuses a single-value option given twice).
   std::vector<std::string> default_args(const std::string& data_dir) const {
     std::vector<std::string> args = {
-        "serve",     "--data-dir",   data_dir,           "--listen",     listen,     "--domain",
-        "localhost", "--public-url", "http://127.0.0.1", "--rate-limit", rate_limit, "--threads",
-        "2"};
+        "serve",        "--data-dir", data_dir,       "--listen", listen,      "--domain", domain,
+        "--public-url", public_url,   "--rate-limit", rate_limit, "--threads", "2"};
     if (!access_log) args.push_back("--no-access-log");
     return args;
   }

@@ -18,6 +18,7 @@ PACKAGE_OF = {
     "sqlite3": "libsqlite3-dev",
     "libutf8proc": "libutf8proc-dev",
     "vips": "libvips-dev",
+    "gumbo": "libgumbo-dev",
     "spdlog": "libspdlog-dev",
     "CLI11": "libcli11-dev",
     "Threads": None,  # the C library

@@ -742,6 +742,14 @@ BEGIN
   UPDATE follows SET by_remote = 1 WHERE id = NEW.id;
 END;
 )sql",
+    // Federation: posts from other servers are statuses of their remote authors, with
+    // their ActivityPub id (one row per id, so a Create received twice stores one post)
+    // and their page there. Local posts keep both empty.
+    R"sql(
+ALTER TABLE statuses ADD COLUMN uri TEXT NOT NULL DEFAULT '';
+ALTER TABLE statuses ADD COLUMN url TEXT NOT NULL DEFAULT '';
+CREATE UNIQUE INDEX statuses_uri ON statuses(uri) WHERE uri != '';
+)sql",
 };
 
 }  // namespace

@@ -22,7 +22,7 @@ namespace {
 constexpr const char* kStatusColumns =
     "id, account_id, text, html, spoiler_text, visibility, sensitive, language, in_reply_to_id, "
     "in_reply_to_account_id, reblog_of_id, created_ms, edited_ms, replies_count, "
-    "reblogs_count, favourites_count, tags, sealed";
+    "reblogs_count, favourites_count, tags, sealed, uri, url";
 
 constexpr const char* kAccountColumns =
     "id, username, display_name, note, locked, bot, fields, role, created_day, last_status_day, "
@@ -123,6 +123,8 @@ Post read_status(const Stmt& s) {
   st.favourites_count = s.int64(15);
   st.tags = split_tags(s.text(16));
   st.sealed = s.blob(17);
+  st.uri = s.text(18);
+  st.url = s.text(19);
   return st;
 }
 
@@ -1000,7 +1002,7 @@ Status SqliteStore::insert_status(const Post& st, const NewPostEffects& effects)
                     std::string("INSERT INTO statuses (") + kStatusColumns +
                         ", counted, counted_as_reply, in_search, tags_in_search, "
                         "in_public_timelines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, "
-                        "0, ?, ?, ?, ?, ?, ?, ?)",
+                        "0, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [&](Stmt& s) {
                       s.bind(1, st.id).bind(2, st.account_id).bind(3, st.text).bind(4, st.html);
                       s.bind(5, st.spoiler_text).bind(6, static_cast<int64_t>(st.visibility));
@@ -1008,9 +1010,10 @@ Status SqliteStore::insert_status(const Post& st, const NewPostEffects& effects)
                       s.bind(10, st.in_reply_to_account_id).bind(11, st.reblog_of_id);
                       s.bind(12, st.created_ms).bind(13, st.edited_ms);
                       s.bind(14, join_tags(st.tags)).bind_blob(15, st.sealed);
-                      s.bind(16, listing.counted).bind(17, listing.counted_as_reply);
-                      s.bind(18, listing.in_search).bind(19, listing.tags_in_search);
-                      s.bind(20, listing.in_public_timelines);
+                      s.bind(16, st.uri).bind(17, st.url);
+                      s.bind(18, listing.counted).bind(19, listing.counted_as_reply);
+                      s.bind(20, listing.in_search).bind(21, listing.tags_in_search);
+                      s.bind(22, listing.in_public_timelines);
                     }));
     PUBLIUS_TRY(insert_mentions_in(db_, st));
     for (const auto& key : effects.tag_keys) {
@@ -1333,9 +1336,12 @@ Result<std::vector<int64_t>> SqliteStore::account_statuses(int64_t account_id,
   });
 }
 
-Result<std::vector<int64_t>> SqliteStore::public_timeline(const Page& p, bool only_media) {
+Result<std::vector<int64_t>> SqliteStore::public_timeline(const Page& p, bool only_media,
+                                                          domain::PostOrigin origin) {
   std::lock_guard lock(mu_);
   std::string sql = "SELECT id FROM statuses WHERE in_public_timelines = 1";
+  if (origin == domain::PostOrigin::kLocal) sql += " AND uri = ''";
+  if (origin == domain::PostOrigin::kRemote) sql += " AND uri != ''";
   if (only_media) sql += std::string(" AND id IN ") + kPostsWithMedia;
   return paged_ids(db_, sql, "id", p, [](Stmt&) {});
 }
@@ -4025,6 +4031,16 @@ Result<std::optional<store::RemoteActor>> SqliteStore::remote_actor_by_key_id(
     std::string_view key_id) {
   std::lock_guard lock(mu_);
   return remote_actor_where(db_, "key_id", [&](Stmt& s) { s.bind(1, key_id); });
+}
+
+Result<std::optional<int64_t>> SqliteStore::status_id_by_uri(std::string_view uri) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto s, db_.prepare_cached("SELECT id FROM statuses WHERE uri = ? AND uri != ''"));
+  s.bind(1, uri);
+  if (s.step()) return std::optional<int64_t>(s.int64(0));
+  PUBLIUS_TRY(s.status());
+  return std::optional<int64_t>();
 }
 
 Result<std::vector<std::string>> SqliteStore::follower_inboxes(int64_t account_id) {

@@ -137,8 +137,9 @@ class SqliteStore final : public store::Store {
   Result<std::vector<int64_t>> account_statuses(int64_t account_id,
                                                 const store::AccountStatusesQuery& q,
                                                 const store::Page& p) override;
-  Result<std::vector<int64_t>> public_timeline(const store::Page& p,
-                                               bool only_media = false) override;
+  Result<std::vector<int64_t>> public_timeline(
+      const store::Page& p, bool only_media = false,
+      domain::PostOrigin origin = domain::PostOrigin::kAny) override;
   Result<std::vector<int64_t>> tag_timeline(std::string_view normalized_tag, const store::Page& p,
                                             bool only_media = false) override;
   Result<std::vector<int64_t>> feed_candidates(const store::FeedSources& sources,
@@ -324,6 +325,7 @@ class SqliteStore final : public store::Store {
   Result<std::optional<store::RemoteActor>> remote_actor_by_uri(std::string_view uri) override;
   Result<std::optional<store::RemoteActor>> remote_actor_by_key_id(
       std::string_view key_id) override;
+  Result<std::optional<int64_t>> status_id_by_uri(std::string_view uri) override;
   Result<std::vector<std::string>> follower_inboxes(int64_t account_id) override;
   Status keep_follow_activity(int64_t follower_id, int64_t target_id,
                               const std::string& uri) override;
