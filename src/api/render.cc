@@ -410,13 +410,13 @@ Renderer::Json Renderer::status_core(const Post& p, Bundle& b) {
   else
     w.field("language", p.language);
   // A remote post keeps the id and page its server gave it.
-  if (!p.uri.empty())
+  if (p.remote())
     w.field("uri", p.uri);
   else
     w.field("uri", base + "/users/" + username + "/statuses/" + std::to_string(p.id));
   if (p.reblog_of_id)
     w.field_null("url");
-  else if (!p.uri.empty())
+  else if (p.remote())
     w.field("url", p.url.empty() ? p.uri : p.url);
   else
     w.field("url", base + "/@" + username + "/" + std::to_string(p.id));

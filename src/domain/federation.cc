@@ -297,8 +297,7 @@ Status Federation::to_remote_inbox(int64_t local_id, int64_t remote_id, store::D
 }
 
 Result<bool> Federation::federated(const Post& post) {
-  if (post.reblog_of_id || post.visibility == Visibility::kDirect || !post.uri.empty())
-    return false;
+  if (post.reblog_of_id || post.visibility == Visibility::kDirect || post.remote()) return false;
   PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(post.account_id));
   return !remote.has_value();
 }

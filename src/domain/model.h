@@ -177,6 +177,8 @@ struct Post {
   // and its page there; both empty for a post written here.
   std::string uri;
   std::string url;
+  // Whether another server's account wrote it (it has a uri of its own).
+  bool remote() const { return !uri.empty(); }
   bool operator==(const Post&) const = default;
 };
 

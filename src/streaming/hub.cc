@@ -351,14 +351,14 @@ void Hub::post_event(PostEvent event, const Post& post, const std::vector<int64_
           gets = in_public;
           break;
         case Channel::kPublicLocal:
-          gets = in_public && post.uri.empty();
+          gets = in_public && !post.remote();
           break;
         case Channel::kPublicRemote:
-          gets = in_public && !post.uri.empty();
+          gets = in_public && post.remote();
           break;
         case Channel::kHashtag:
         case Channel::kHashtagLocal:
-          gets = in_public && (sub.channel == Channel::kHashtag || post.uri.empty()) &&
+          gets = in_public && (sub.channel == Channel::kHashtag || !post.remote()) &&
                  std::find(tags.begin(), tags.end(), sub.tag) != tags.end();
           break;
         case Channel::kList: {
