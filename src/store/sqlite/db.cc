@@ -156,6 +156,11 @@ Status Db::exec(std::string_view sql) {
   return ok_status();
 }
 
+Status Db::exec_cached(std::string_view sql) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, prepare_cached(sql));
+  return stmt.run();
+}
+
 Result<Transaction> Transaction::begin(Db& db) {
   PUBLIUS_TRY(db.exec("BEGIN IMMEDIATE"));
   return Transaction(&db);

@@ -83,6 +83,9 @@ class Db {
   Result<Stmt> prepare_cached(std::string_view sql);
   // Runs one or more statements without parameters.
   Status exec(std::string_view sql);
+  // Runs one statement without parameters, compiled once per connection like
+  // prepare_cached(): for the transaction statements every write runs.
+  Status exec_cached(std::string_view sql);
   int64_t last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
   int changes() const { return sqlite3_changes(db_); }
   sqlite3* handle() { return db_; }

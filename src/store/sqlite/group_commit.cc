@@ -52,9 +52,10 @@ void GroupCommitter::commit_batch(const std::vector<Pending*>& batch) {
       if (p->status.ok()) p->status = cause;
     on_lost_batch_();
   };
-  if (Status begun = db_.exec("BEGIN IMMEDIATE"); !begun.ok()) return lose(begun);
+  if (Status begun = db_.exec_cached("BEGIN IMMEDIATE"); !begun.ok()) return lose(begun);
   for (Pending* p : batch) {
-    if (Status opened = db_.exec("SAVEPOINT batched_write"); !opened.ok()) return lose(opened);
+    if (Status opened = db_.exec_cached("SAVEPOINT batched_write"); !opened.ok())
+      return lose(opened);
     try {
       p->status = (*p->write)(db_);
     } catch (const std::exception&) {
@@ -68,12 +69,12 @@ void GroupCommitter::commit_batch(const std::vector<Pending*>& batch) {
       return lose(p->status.ok() ? internal_error("a write ended its batch's transaction")
                                  : p->status);
     const Status closed = p->status.ok()
-                              ? db_.exec("RELEASE batched_write")
+                              ? db_.exec_cached("RELEASE batched_write")
                               : db_.exec("ROLLBACK TO batched_write; RELEASE batched_write");
     if (!closed.ok()) return lose(closed);
   }
   const auto commit_started = std::chrono::steady_clock::now();
-  Status committed = db_.exec("COMMIT");
+  Status committed = db_.exec_cached("COMMIT");
   commit_seconds_.observe(
       std::chrono::duration<double>(std::chrono::steady_clock::now() - commit_started).count());
   if (!committed.ok()) lose(committed);
