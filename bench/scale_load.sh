@@ -56,8 +56,8 @@ home_at=$(date +%s.%N)
 rss_kib() { awk '/VmRSS/ {print $2}' "/proc/$server/status"; }
 rss_idle=$(rss_kib)
 
-# Readers: tokens 2..warm+1, split between wrk's two threads, each read once (warming)
-# or round and round (the load).
+# Readers: tokens 2..warm+1, split between wrk's two threads, round and round: until
+# publius_home_feeds_warm counts them all (warming), then for the load.
 cat >"$work/readers.lua" <<LUA
 local next_id = 1
 function setup(thread)
@@ -65,33 +65,32 @@ function setup(thread)
   next_id = next_id + 1
 end
 function init(args)
-  once = args[1] == "once"
   tokens = {}
   local i = 0
   for line in io.lines("$data/tokens") do
     if i >= 1 and i <= $warm and i % 2 == tid - 1 then table.insert(tokens, line) end
     i = i + 1
   end
-  sent, answered = 0, 0
+  sent = 0
 end
 function request()
   sent = sent + 1
   local token = tokens[(sent - 1) % #tokens + 1]
   return wrk.format("GET", "/api/v1/timelines/home?limit=20", {["Authorization"] = "Bearer " .. token})
 end
-function response(status, headers, body)
-  answered = answered + 1
-  if once and answered >= #tokens then wrk.thread:stop() end
-end
 LUA
-wrk -t2 -c8 -d1200s -s "$work/readers.lua" "$base" -- once >"$work/warm.out" 2>&1
-warm_s=$(sed -n 's/.* requests in \([0-9.]*\)s.*/\1/p' "$work/warm.out")
 metric() { curl -sf "http://127.0.0.1:$metrics_port/metrics" | awk -v m="$1" '$1 == m {print $2}'; }
+warm_start=$(date +%s.%N)
+wrk -t2 -c8 -d1200s -s "$work/readers.lua" "$base" >"$work/warm.out" 2>&1 &
+load=$!
+until [[ $(metric publius_home_feeds_warm) -ge $warm ]]; do sleep 0.2; done
+warm_s=$(python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$warm_start" "$(date +%s.%N)")
+kill -INT $load; wait $load || true
 warm_feeds=$(metric publius_home_feeds_warm)
 feed_bytes=$(metric publius_home_feed_bytes)
 rss_warm=$(rss_kib)
 
-wrk -t2 -c32 -d"${duration}s" --latency -s "$work/readers.lua" "$base" -- loop >"$work/home.out" 2>&1
+wrk -t2 -c32 -d"${duration}s" --latency -s "$work/readers.lua" "$base" >"$work/home.out" 2>&1
 
 author=$(sed -n 1p "$data/tokens")
 fan_sum0=$(metric publius_fanout_seconds_sum); fan_n0=$(metric publius_fanout_seconds_count)

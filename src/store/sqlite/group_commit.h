@@ -70,6 +70,8 @@ class GroupCommitter {
   };
   // The leader's work, under the connection's mutex: one transaction for `batch`.
   void commit_batch(const std::vector<Pending*>& batch);
+  // Runs one pending write's body; an exception becomes its error.
+  Status run_write(Pending& p);
   // True when SQLite still has the batch's transaction open.
   bool in_transaction() { return sqlite3_get_autocommit(db_.handle()) == 0; }
 
