@@ -47,6 +47,16 @@ Status GroupCommitter::run(const Write& write) {
   return std::move(me.status);
 }
 
+Status GroupCommitter::run_write(Pending& p) {
+  try {
+    return (*p.write)(db_);
+  } catch (const std::exception&) {
+    // Not a way writes fail (errors are values), but the batch's other writers
+    // are waiting on this thread: fail this write alone rather than them all.
+    return internal_error("a write was interrupted");
+  }
+}
+
 void GroupCommitter::commit_batch(const std::vector<Pending*>& batch) {
   // Every write not failed on its own fails with `cause`, and whatever the
   // batch's writes cached is dropped.
@@ -57,21 +67,27 @@ void GroupCommitter::commit_batch(const std::vector<Pending*>& batch) {
     on_lost_batch_();
   };
   if (Status begun = db_.exec_cached("BEGIN IMMEDIATE"); !begun.ok()) return lose(begun);
+  // A write alone in its batch needs no savepoint: if it fails, the batch is lost with
+  // it and nothing else. It also keeps a large write (a bulk load) fast: while a
+  // savepoint is open, SQLite keeps the pages it changes in a sub-journal that every
+  // later statement of the write walks from its start.
+  const bool alone = batch.size() == 1;
   for (Pending* p : batch) {
-    if (Status opened = db_.exec_cached("SAVEPOINT batched_write"); !opened.ok())
+    if (Status opened = alone ? ok_status() : db_.exec_cached("SAVEPOINT batched_write");
+        !opened.ok())
       return lose(opened);
-    try {
-      p->status = (*p->write)(db_);
-    } catch (const std::exception&) {
-      // Not a way writes fail (errors are values), but the batch's other writers
-      // are waiting on this thread: fail this write alone rather than them all.
-      p->status = internal_error("a write was interrupted");
-    }
+    p->status = run_write(*p);
     // Some errors (a full disk, an I/O error) make SQLite roll back the whole
     // transaction: the writes before this one are gone too.
     if (!in_transaction())
       return lose(p->status.ok() ? internal_error("a write ended its batch's transaction")
                                  : p->status);
+    if (alone) {
+      if (p->status.ok()) break;
+      // It fails alone, as from its savepoint: what it cached waits for its success.
+      (void)db_.exec("ROLLBACK");
+      return;
+    }
     const Status closed = p->status.ok()
                               ? db_.exec_cached("RELEASE batched_write")
                               : db_.exec("ROLLBACK TO batched_write; RELEASE batched_write");

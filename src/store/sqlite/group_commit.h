@@ -6,12 +6,13 @@
 // A writer calls run(write) and blocks. The first writer to find no batch in
 // progress becomes the leader: it takes the connection's mutex, then every write
 // queued by then (its own included), and runs them in order inside one
-// BEGIN IMMEDIATE ... COMMIT, each in a savepoint of its own. A write that
-// returns an error is rolled back to its savepoint and fails alone; the others
-// stay in the batch. After COMMIT the leader wakes the batch's writers, each of
-// which returns only then: a write is acknowledged after the fsync covering it.
-// Writes arriving while a batch runs wait for the next one, so a batch holds at
-// most one write per thread blocked in the store.
+// BEGIN IMMEDIATE ... COMMIT, each in a savepoint of its own (a write alone in
+// its batch needs none: the transaction is its own). A write that returns an
+// error is rolled back to its savepoint (or with the transaction, when alone)
+// and fails alone; the others stay in the batch. After COMMIT the leader wakes the batch's writers,
+// each of which returns only then: a write is acknowledged after the fsync covering it. Writes
+// arriving while a batch runs wait for the next one, so a batch holds at most one write per thread
+// blocked in the store.
 //
 // Ownership: borrows the connection and its mutex, which must outlive it.
 // Thread-safety: run(), stats() and the histograms may be called from any thread. A write runs
@@ -73,6 +74,8 @@ class GroupCommitter {
   };
   // The leader's work, under the connection's mutex: one transaction for `batch`.
   void commit_batch(const std::vector<Pending*>& batch);
+  // Runs one pending write's body; an exception becomes its error.
+  Status run_write(Pending& p);
   // True when SQLite still has the batch's transaction open.
   bool in_transaction() { return sqlite3_get_autocommit(db_.handle()) == 0; }
 

@@ -552,33 +552,98 @@ Result<uint64_t> SqliteStore::external_commits() {
 
 // ---- Accounts ----
 
+Result<Account> SqliteStore::create_account_in(const NewAccount& a) {
+  const int64_t today = now_day_ms();
+  // Ids stay dense (home feeds are indexed by them) but are never reused after a deletion.
+  // A name already taken (in any letter case) fails the insert: kConflict, nothing stored.
+  PUBLIUS_TRY(run(db_, "UPDATE account_id_high_water SET last_id = last_id + 1", [](Stmt&) {}));
+  PUBLIUS_TRY(run(db_,
+                  "INSERT INTO accounts (id, username, password_hash, role, created_day, "
+                  "public_key, wrapped_key) VALUES ((SELECT last_id FROM account_id_high_water), "
+                  "?, ?, ?, ?, ?, ?)",
+                  [&](Stmt& s) {
+                    s.bind(1, a.username).bind(2, a.password_hash);
+                    s.bind(3, static_cast<int64_t>(a.role)).bind(4, today);
+                    s.bind_blob(5, a.public_key).bind_blob(6, a.password_wrapped_key);
+                  }));
+  const int64_t id = db_.last_insert_id();
+  for (const auto& code : a.recovery_codes) {
+    PUBLIUS_TRY(run(
+        db_, "INSERT INTO recovery_codes (account_id, code_hash, wrapped_key) VALUES (?, ?, ?)",
+        [&](Stmt& s) { s.bind(1, id).bind(2, code.code_hash).bind_blob(3, code.wrapped_key); }));
+  }
+  Account out;
+  out.id = id;
+  out.username = a.username;
+  out.role = a.role;
+  out.created_day_ms = today;
+  return out;
+}
+
 Result<Account> SqliteStore::create_account(const NewAccount& a) {
-  return write([&]() -> Result<Account> {
-    const int64_t today = now_day_ms();
-    // Ids stay dense (home feeds are indexed by them) but are never reused after a deletion.
-    // A name already taken (in any letter case) fails the insert: kConflict, nothing stored.
-    PUBLIUS_TRY(db_.exec("UPDATE account_id_high_water SET last_id = last_id + 1"));
-    PUBLIUS_TRY(run(db_,
-                    "INSERT INTO accounts (id, username, password_hash, role, created_day, "
-                    "public_key, wrapped_key) VALUES ((SELECT last_id FROM account_id_high_water), "
-                    "?, ?, ?, ?, ?, ?)",
-                    [&](Stmt& s) {
-                      s.bind(1, a.username).bind(2, a.password_hash);
-                      s.bind(3, static_cast<int64_t>(a.role)).bind(4, today);
-                      s.bind_blob(5, a.public_key).bind_blob(6, a.password_wrapped_key);
-                    }));
-    const int64_t id = db_.last_insert_id();
-    for (const auto& code : a.recovery_codes) {
-      PUBLIUS_TRY(run(
-          db_, "INSERT INTO recovery_codes (account_id, code_hash, wrapped_key) VALUES (?, ?, ?)",
-          [&](Stmt& s) { s.bind(1, id).bind(2, code.code_hash).bind_blob(3, code.wrapped_key); }));
+  return write([&] { return create_account_in(a); });
+}
+
+// ---- Bulk loading ----
+
+Result<std::vector<Account>> SqliteStore::create_accounts(const std::vector<NewAccount>& accounts) {
+  return write([&]() -> Result<std::vector<Account>> {
+    std::vector<Account> out;
+    out.reserve(accounts.size());
+    for (const auto& a : accounts) {
+      PUBLIUS_ASSIGN_OR_RETURN(auto created, create_account_in(a));
+      out.push_back(std::move(created));
     }
-    Account out;
-    out.id = id;
-    out.username = a.username;
-    out.role = a.role;
-    out.created_day_ms = today;
     return out;
+  });
+}
+
+Result<std::vector<Token>> SqliteStore::create_tokens(const std::vector<NewToken>& tokens) {
+  return write([&]() -> Result<std::vector<Token>> {
+    std::vector<Token> out;
+    out.reserve(tokens.size());
+    for (const auto& t : tokens) {
+      PUBLIUS_ASSIGN_OR_RETURN(auto created, create_token_in(t.token_hash, t.token, t.wrapped_key));
+      out.push_back(std::move(created));
+    }
+    return out;
+  });
+}
+
+Status SqliteStore::insert_follows(const std::vector<std::pair<int64_t, int64_t>>& follows) {
+  return write([&]() -> Status {
+    // The counters move once per account with the batch's sum, not once per row: the
+    // same values follow() leaves, in a fraction of the updates.
+    std::unordered_map<int64_t, int64_t> following, followers;
+    for (const auto& [account_id, target_id] : follows) {
+      PUBLIUS_TRY(run(db_,
+                      "INSERT INTO follows (account_id, target_id, show_reblogs, notify) "
+                      "VALUES (?, ?, 1, 0)",
+                      [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
+      ++following[account_id];
+      ++followers[target_id];
+    }
+    auto add_counts = [&](const char* sql,
+                          const std::unordered_map<int64_t, int64_t>& counts) -> Status {
+      for (const auto& [id, count] : counts) {
+        PUBLIUS_TRY(run(db_, sql, [&](Stmt& s) { s.bind(1, count).bind(2, id); }));
+        if (db_.changes() == 0) return not_found("bulk follow names a missing account");
+      }
+      return ok_status();
+    };
+    PUBLIUS_TRY(add_counts("UPDATE accounts SET following_count = following_count + ? WHERE id = ?",
+                           following));
+    PUBLIUS_TRY(add_counts("UPDATE accounts SET followers_count = followers_count + ? WHERE id = ?",
+                           followers));
+    drop_caches();
+    return ok_status();
+  });
+}
+
+Status SqliteStore::insert_statuses(const std::vector<std::pair<Post, NewPostEffects>>& posts) {
+  return write([&]() -> Status {
+    for (const auto& [post, effects] : posts) PUBLIUS_TRY(insert_status_in(post, effects));
+    return ok_status();
   });
 }
 
@@ -858,24 +923,27 @@ void bind_wrapped_key(Stmt& s, int i, const std::string& wrapped_key) {
 
 }  // namespace
 
+Result<Token> SqliteStore::create_token_in(const std::string& token_hash, const Token& t,
+                                           const std::string& wrapped_key) {
+  const int64_t today = now_day_ms();
+  PUBLIUS_TRY(run(db_,
+                  "INSERT INTO tokens (token_hash, app_id, account_id, scopes, created_day, "
+                  "wrapped_key, member_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  [&](Stmt& s) {
+                    s.bind(1, token_hash).bind(2, t.app_id).bind(3, t.account_id);
+                    s.bind(4, t.scopes).bind(5, today);
+                    bind_wrapped_key(s, 6, wrapped_key);
+                    s.bind(7, t.member_id);
+                  }));
+  Token out = t;
+  out.id = db_.last_insert_id();
+  out.created_day_ms = today;
+  return out;
+}
+
 Result<Token> SqliteStore::create_token(const std::string& token_hash, const Token& t,
                                         const std::string& wrapped_key) {
-  return write([&]() -> Result<Token> {
-    const int64_t today = now_day_ms();
-    PUBLIUS_TRY(run(db_,
-                    "INSERT INTO tokens (token_hash, app_id, account_id, scopes, created_day, "
-                    "wrapped_key, member_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [&](Stmt& s) {
-                      s.bind(1, token_hash).bind(2, t.app_id).bind(3, t.account_id);
-                      s.bind(4, t.scopes).bind(5, today);
-                      bind_wrapped_key(s, 6, wrapped_key);
-                      s.bind(7, t.member_id);
-                    }));
-    Token out = t;
-    out.id = db_.last_insert_id();
-    out.created_day_ms = today;
-    return out;
-  });
+  return write([&] { return create_token_in(token_hash, t, wrapped_key); });
 }
 
 Result<std::optional<Token>> SqliteStore::token_by_hash(const std::string& token_hash) {
@@ -889,8 +957,8 @@ Result<std::optional<Token>> SqliteStore::token_by_hash(const std::string& token
   PUBLIUS_TRY(sync_caches());
   if (auto hit = cached()) return std::move(*hit);
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare("SELECT id, app_id, account_id, scopes, created_day, "
-                             "last_used_day, member_id FROM tokens WHERE token_hash = ?"));
+      auto stmt, db_.prepare_cached("SELECT id, app_id, account_id, scopes, created_day, "
+                                    "last_used_day, member_id FROM tokens WHERE token_hash = ?"));
   stmt.bind(1, token_hash);
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
@@ -969,89 +1037,89 @@ Result<std::optional<AuthCode>> SqliteStore::take_auth_code(const std::string& c
 
 // ---- Statuses ----
 
+Status SqliteStore::insert_status_in(const Post& st, const NewPostEffects& effects) {
+  if (effects.scheduled_status_id) {
+    // First: its deletion releases the uploads it reserved, for this post to take.
+    PUBLIUS_TRY(
+        run(db_, "DELETE FROM scheduled_statuses WHERE id = ? AND account_id = ?",
+            [&](Stmt& s) { s.bind(1, *effects.scheduled_status_id).bind(2, st.account_id); }));
+    if (db_.changes() == 0) return conflict("scheduled post already published or deleted");
+  }
+  if (effects.idempotency_key_hash) {
+    // The key is claimed with the post, under the (account, key) primary key: of
+    // two posts racing with one key, the second finds it here (or, on another
+    // backend, fails on the constraint) and stores nothing.
+    PUBLIUS_ASSIGN_OR_RETURN(
+        bool claimed,
+        exists(db_, "SELECT 1 FROM idempotency_keys WHERE account_id = ? AND key_hash = ?",
+               [&](Stmt& s) { s.bind(1, st.account_id).bind(2, *effects.idempotency_key_hash); }));
+    if (claimed) return conflict("idempotency key already names a post");
+  }
+  if (st.in_reply_to_id) {
+    // A reply names its parent without a foreign key (replies outlive it): a parent
+    // deleted since the domain looked is a vanished target all the same.
+    PUBLIUS_ASSIGN_OR_RETURN(bool parent, exists(db_, "SELECT 1 FROM statuses WHERE id = ?",
+                                                 [&](Stmt& s) { s.bind(1, *st.in_reply_to_id); }));
+    if (!parent) return not_found("reply parent is gone");
+  }
+  const PostListing& listing = effects.listing;
+  PUBLIUS_TRY(run(db_,
+                  std::string("INSERT INTO statuses (") + kStatusColumns +
+                      ", counted, counted_as_reply, in_search, tags_in_search, "
+                      "in_public_timelines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, "
+                      "0, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                  [&](Stmt& s) {
+                    s.bind(1, st.id).bind(2, st.account_id).bind(3, st.text).bind(4, st.html);
+                    s.bind(5, st.spoiler_text).bind(6, static_cast<int64_t>(st.visibility));
+                    s.bind(7, st.sensitive).bind(8, st.language).bind(9, st.in_reply_to_id);
+                    s.bind(10, st.in_reply_to_account_id).bind(11, st.reblog_of_id);
+                    s.bind(12, st.created_ms).bind(13, st.edited_ms);
+                    s.bind(14, join_tags(st.tags)).bind_blob(15, st.sealed);
+                    s.bind(16, st.uri).bind(17, st.url);
+                    s.bind(18, listing.counted).bind(19, listing.counted_as_reply);
+                    s.bind(20, listing.in_search).bind(21, listing.tags_in_search);
+                    s.bind(22, listing.in_public_timelines);
+                  }));
+  PUBLIUS_TRY(insert_mentions_in(db_, st));
+  for (const auto& key : effects.tag_keys) {
+    PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO status_tags (tag, status_id) VALUES (?, ?)",
+                    [&](Stmt& s) { s.bind(1, key).bind(2, st.id); }));
+  }
+  PUBLIUS_TRY(attach_media(st, false));
+  if (st.poll) PUBLIUS_TRY(insert_poll_in(db_, st.id, *st.poll));
+  if (st.reblog_of_id)
+    PUBLIUS_TRY(adjust_count(db_, "statuses", "reblogs_count", *st.reblog_of_id, +1));
+  if (listing.counted) {
+    PUBLIUS_TRY(adjust_count(db_, "accounts", "statuses_count", st.account_id, +1));
+    PUBLIUS_TRY(run(db_, "UPDATE accounts SET last_status_day = ? WHERE id = ?", [&](Stmt& s) {
+      s.bind(1, day_floor_ms(st.created_ms)).bind(2, st.account_id);
+    }));
+  }
+  if (listing.counted_as_reply && st.in_reply_to_id)
+    PUBLIUS_TRY(adjust_count(db_, "statuses", "replies_count", *st.in_reply_to_id, +1));
+  if (listing.in_search) {
+    PUBLIUS_TRY(run(db_, "INSERT INTO statuses_fts (rowid, text) VALUES (?, ?)",
+                    [&](Stmt& s) { s.bind(1, st.id).bind(2, search_text(st)); }));
+  }
+  for (const auto& c : effects.conversations)
+    PUBLIUS_TRY(save_conversation_in(db_, c.account_id, c.participant_ids, st.id, c.unread));
+  for (const auto& n : effects.notifications) PUBLIUS_TRY(insert_notification_in(db_, n));
+  if (effects.idempotency_key_hash) {
+    PUBLIUS_TRY(
+        run(db_, "INSERT INTO idempotency_keys (account_id, key_hash, status_id) VALUES (?, ?, ?)",
+            [&](Stmt& s) {
+              s.bind(1, st.account_id).bind(2, *effects.idempotency_key_hash).bind(3, st.id);
+            }));
+  }
+  forget_account(st.account_id);
+  if (st.reblog_of_id) forget_post(*st.reblog_of_id);
+  if (st.in_reply_to_id) forget_post(*st.in_reply_to_id);
+  if (st.reblog_of_id) note_link(st.account_id, &ViewerSets::reblogged, *st.reblog_of_id, true);
+  return ok_status();
+}
+
 Status SqliteStore::insert_status(const Post& st, const NewPostEffects& effects) {
-  return write([&]() -> Status {
-    if (effects.scheduled_status_id) {
-      // First: its deletion releases the uploads it reserved, for this post to take.
-      PUBLIUS_TRY(
-          run(db_, "DELETE FROM scheduled_statuses WHERE id = ? AND account_id = ?",
-              [&](Stmt& s) { s.bind(1, *effects.scheduled_status_id).bind(2, st.account_id); }));
-      if (db_.changes() == 0) return conflict("scheduled post already published or deleted");
-    }
-    if (effects.idempotency_key_hash) {
-      // The key is claimed with the post, under the (account, key) primary key: of
-      // two posts racing with one key, the second finds it here (or, on another
-      // backend, fails on the constraint) and stores nothing.
-      PUBLIUS_ASSIGN_OR_RETURN(
-          bool claimed,
-          exists(
-              db_, "SELECT 1 FROM idempotency_keys WHERE account_id = ? AND key_hash = ?",
-              [&](Stmt& s) { s.bind(1, st.account_id).bind(2, *effects.idempotency_key_hash); }));
-      if (claimed) return conflict("idempotency key already names a post");
-    }
-    if (st.in_reply_to_id) {
-      // A reply names its parent without a foreign key (replies outlive it): a parent
-      // deleted since the domain looked is a vanished target all the same.
-      PUBLIUS_ASSIGN_OR_RETURN(bool parent,
-                               exists(db_, "SELECT 1 FROM statuses WHERE id = ?",
-                                      [&](Stmt& s) { s.bind(1, *st.in_reply_to_id); }));
-      if (!parent) return not_found("reply parent is gone");
-    }
-    const PostListing& listing = effects.listing;
-    PUBLIUS_TRY(run(db_,
-                    std::string("INSERT INTO statuses (") + kStatusColumns +
-                        ", counted, counted_as_reply, in_search, tags_in_search, "
-                        "in_public_timelines) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, "
-                        "0, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [&](Stmt& s) {
-                      s.bind(1, st.id).bind(2, st.account_id).bind(3, st.text).bind(4, st.html);
-                      s.bind(5, st.spoiler_text).bind(6, static_cast<int64_t>(st.visibility));
-                      s.bind(7, st.sensitive).bind(8, st.language).bind(9, st.in_reply_to_id);
-                      s.bind(10, st.in_reply_to_account_id).bind(11, st.reblog_of_id);
-                      s.bind(12, st.created_ms).bind(13, st.edited_ms);
-                      s.bind(14, join_tags(st.tags)).bind_blob(15, st.sealed);
-                      s.bind(16, st.uri).bind(17, st.url);
-                      s.bind(18, listing.counted).bind(19, listing.counted_as_reply);
-                      s.bind(20, listing.in_search).bind(21, listing.tags_in_search);
-                      s.bind(22, listing.in_public_timelines);
-                    }));
-    PUBLIUS_TRY(insert_mentions_in(db_, st));
-    for (const auto& key : effects.tag_keys) {
-      PUBLIUS_TRY(run(db_, "INSERT OR IGNORE INTO status_tags (tag, status_id) VALUES (?, ?)",
-                      [&](Stmt& s) { s.bind(1, key).bind(2, st.id); }));
-    }
-    PUBLIUS_TRY(attach_media(st, false));
-    if (st.poll) PUBLIUS_TRY(insert_poll_in(db_, st.id, *st.poll));
-    if (st.reblog_of_id)
-      PUBLIUS_TRY(adjust_count(db_, "statuses", "reblogs_count", *st.reblog_of_id, +1));
-    if (listing.counted) {
-      PUBLIUS_TRY(adjust_count(db_, "accounts", "statuses_count", st.account_id, +1));
-      PUBLIUS_TRY(run(db_, "UPDATE accounts SET last_status_day = ? WHERE id = ?", [&](Stmt& s) {
-        s.bind(1, day_floor_ms(st.created_ms)).bind(2, st.account_id);
-      }));
-    }
-    if (listing.counted_as_reply && st.in_reply_to_id)
-      PUBLIUS_TRY(adjust_count(db_, "statuses", "replies_count", *st.in_reply_to_id, +1));
-    if (listing.in_search) {
-      PUBLIUS_TRY(run(db_, "INSERT INTO statuses_fts (rowid, text) VALUES (?, ?)",
-                      [&](Stmt& s) { s.bind(1, st.id).bind(2, search_text(st)); }));
-    }
-    for (const auto& c : effects.conversations)
-      PUBLIUS_TRY(save_conversation_in(db_, c.account_id, c.participant_ids, st.id, c.unread));
-    for (const auto& n : effects.notifications) PUBLIUS_TRY(insert_notification_in(db_, n));
-    if (effects.idempotency_key_hash) {
-      PUBLIUS_TRY(run(
-          db_, "INSERT INTO idempotency_keys (account_id, key_hash, status_id) VALUES (?, ?, ?)",
-          [&](Stmt& s) {
-            s.bind(1, st.account_id).bind(2, *effects.idempotency_key_hash).bind(3, st.id);
-          }));
-    }
-    forget_account(st.account_id);
-    if (st.reblog_of_id) forget_post(*st.reblog_of_id);
-    if (st.in_reply_to_id) forget_post(*st.in_reply_to_id);
-    if (st.reblog_of_id) note_link(st.account_id, &ViewerSets::reblogged, *st.reblog_of_id, true);
-    return ok_status();
-  });
+  return write([&]() -> Status { return insert_status_in(st, effects); });
 }
 
 std::optional<std::vector<Post>> SqliteStore::cached_statuses(
@@ -1716,17 +1784,18 @@ Result<std::vector<Relationship>> SqliteStore::relationships(int64_t account_id,
   std::vector<Relationship> out;
   PUBLIUS_ASSIGN_OR_RETURN(
       auto stmt,
-      db_.prepare("SELECT"
-                  " (SELECT show_reblogs FROM follows WHERE account_id = ?1 AND target_id = ?2),"
-                  " (SELECT notify FROM follows WHERE account_id = ?1 AND target_id = ?2),"
-                  " EXISTS(SELECT 1 FROM follows WHERE account_id = ?2 AND target_id = ?1),"
-                  " EXISTS(SELECT 1 FROM blocks WHERE account_id = ?1 AND target_id = ?2),"
-                  " EXISTS(SELECT 1 FROM blocks WHERE account_id = ?2 AND target_id = ?1),"
-                  " (SELECT notifications FROM mutes WHERE account_id = ?1 AND target_id = ?2),"
-                  " EXISTS(SELECT 1 FROM follow_requests WHERE account_id = ?1 AND target_id = ?2),"
-                  " EXISTS(SELECT 1 FROM follow_requests WHERE account_id = ?2 AND target_id = ?1),"
-                  " (SELECT sealed FROM account_notes WHERE account_id = ?1 AND target_id = ?2),"
-                  " EXISTS(SELECT 1 FROM endorsements WHERE account_id = ?1 AND target_id = ?2)"));
+      db_.prepare_cached(
+          "SELECT"
+          " (SELECT show_reblogs FROM follows WHERE account_id = ?1 AND target_id = ?2),"
+          " (SELECT notify FROM follows WHERE account_id = ?1 AND target_id = ?2),"
+          " EXISTS(SELECT 1 FROM follows WHERE account_id = ?2 AND target_id = ?1),"
+          " EXISTS(SELECT 1 FROM blocks WHERE account_id = ?1 AND target_id = ?2),"
+          " EXISTS(SELECT 1 FROM blocks WHERE account_id = ?2 AND target_id = ?1),"
+          " (SELECT notifications FROM mutes WHERE account_id = ?1 AND target_id = ?2),"
+          " EXISTS(SELECT 1 FROM follow_requests WHERE account_id = ?1 AND target_id = ?2),"
+          " EXISTS(SELECT 1 FROM follow_requests WHERE account_id = ?2 AND target_id = ?1),"
+          " (SELECT sealed FROM account_notes WHERE account_id = ?1 AND target_id = ?2),"
+          " EXISTS(SELECT 1 FROM endorsements WHERE account_id = ?1 AND target_id = ?2)"));
   for (int64_t id : ids) {
     stmt.bind(1, account_id).bind(2, id);
     Relationship r;

@@ -339,6 +339,33 @@ class SqliteStore final : public store::Store {
   Status retry_delivery(int64_t id, int64_t due_ms) override;
   Result<std::optional<int64_t>> next_delivery_ms() override;
 
+  // ---- Bulk loading (benchmark data: bench/seed.cc) ----
+  // Each call writes its whole batch as one write of the group commit: one
+  // transaction and one fsync, statements compiled once. A batch leaves in the
+  // file exactly what the single writes, one after another, would have left
+  // (rows, counters, search index), so a server reads it like anything else;
+  // a batch that fails leaves nothing of itself. Thread-safe like every write.
+  // Batches of about 10,000 to 100,000 rows keep the log and memory bounded.
+
+  // As create_account() for each, in order; ids ascend.
+  Result<std::vector<store::Account>> create_accounts(
+      const std::vector<store::NewAccount>& accounts);
+  // A token to create: create_token()'s arguments.
+  struct NewToken {
+    std::string token_hash;
+    store::Token token;
+    std::string wrapped_key;
+  };
+  // As create_token() for each, in order.
+  Result<std::vector<store::Token>> create_tokens(const std::vector<NewToken>& tokens);
+  // New follows (follower, followed) of unlocked accounts, showing boosts, without
+  // notifications: what follow(follower, followed, false, true, false) does for a
+  // pair not yet following. A pair already following, repeated or naming an
+  // account that does not exist fails the batch (kConflict or kNotFound).
+  Status insert_follows(const std::vector<std::pair<int64_t, int64_t>>& follows);
+  // As insert_status() for each, in order.
+  Status insert_statuses(const std::vector<std::pair<store::Post, store::NewPostEffects>>& posts);
+
  private:
   SqliteStore(Db db, const std::string& path);
   // Runs `body` (a callable returning a Result, using db_ and the caches as if
@@ -350,6 +377,12 @@ class SqliteStore final : public store::Store {
   // overwrites, cascades included, for erase_deleted().
   static void note_change(void* self, int op, const char* db_name, const char* table,
                           sqlite3_int64 rowid);
+  // The bodies of create_account(), create_token() and insert_status(), run inside
+  // a write (one row each, or a bulk batch of them).
+  Result<store::Account> create_account_in(const store::NewAccount& a);
+  Result<store::Token> create_token_in(const std::string& token_hash, const store::Token& t,
+                                       const std::string& wrapped_key);
+  Status insert_status_in(const store::Post& s, const store::NewPostEffects& effects);
   // Under mu_: the posts of `ids` that exist, from the caches or the file.
   Result<std::vector<store::Post>> load_statuses(const std::vector<int64_t>& ids);
   // The posts of `ids` from the caches alone, without mu_; nullopt unless all are there.
