@@ -1,8 +1,11 @@
 // Persistence guarantees of the SQLite store that the domain tests do not show.
 #include "store/sqlite/sqlite_store.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -862,6 +865,46 @@ TEST_F(SqliteStoreWritesTest, CachedReadsSeeAnotherConnectionsCommit) {
   auto after = store_->external_commits();
   ASSERT_TRUE(after.ok());
   EXPECT_GT(*after, *before);
+}
+
+// The store watches SQLite's shared-memory WAL index without a descriptor of its own: closing
+// one would drop the process's fcntl locks on the -shm file, SQLite's included, and the next
+// process to open the database would take the file over and truncate it under the server's
+// mappings (the server died of SIGBUS when a test read the database from outside).
+TEST_F(SqliteStoreWritesTest, AnotherProcessFindsTheWalIndexInUseAndLeavesItWhole) {
+  const int64_t author = account("shmauthor");
+  const int64_t id = post(author, 7200);
+  ASSERT_TRUE(store_->status_by_id(id).ok());
+  const std::string path = dir_.path() + "/publius.db";
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    // SQLite's "dead man switch": the byte every user of the WAL index holds a read lock on.
+    constexpr off_t kDeadManSwitch = 128;
+    const int fd = ::open((path + "-shm").c_str(), O_RDWR | O_CLOEXEC);
+    struct flock lock {};
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;
+    lock.l_start = kDeadManSwitch;
+    lock.l_len = 1;
+    if (fd < 0 || ::fcntl(fd, F_GETLK, &lock) != 0 || lock.l_type == F_UNLCK) ::_exit(1);
+    // A reader from outside, as the admin CLI or any SQLite client would be.
+    sqlite3* db = nullptr;
+    if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK ||
+        sqlite3_exec(db, "SELECT count(*) FROM statuses", nullptr, nullptr, nullptr) != SQLITE_OK)
+      ::_exit(2);
+    sqlite3_close(db);
+    ::_exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "1: nobody holds the WAL index; 2: the reader failed";
+  // The server's reads and writes go on over the same mappings.
+  const int64_t second = post(author, 7201);
+  auto both = store_->statuses_by_ids({id, second});
+  ASSERT_TRUE(both.ok());
+  EXPECT_EQ(both->size(), 2u);
 }
 
 TEST_F(SqliteStoreWritesTest, InventoryCountsAreOneSnapshot) {

@@ -432,12 +432,12 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& data_d
                                std::filesystem::perm_options::replace, ec);
   PUBLIUS_ASSIGN_OR_RETURN(auto db, Db::open(data_dir + "/publius.db"));
   PUBLIUS_TRY(migrate(db));
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db), data_dir + "/publius.db"));
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(db)));
 }
 
-SqliteStore::SqliteStore(Db db, const std::string& path)
+SqliteStore::SqliteStore(Db db)
     : db_(std::move(db)),
-      wal_index_(path),
+      wal_index_(db_.handle()),
       committer_(
           db_, mu_,
           [this] {

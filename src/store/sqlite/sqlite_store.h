@@ -367,7 +367,7 @@ class SqliteStore final : public store::Store {
   Status insert_statuses(const std::vector<std::pair<store::Post, store::NewPostEffects>>& posts);
 
  private:
-  SqliteStore(Db db, const std::string& path);
+  explicit SqliteStore(Db db);
   // Runs `body` (a callable returning a Result, using db_ and the caches as if
   // under mu_) as one write of the next group commit, and returns its result
   // once durable, or the batch's error if the batch was lost.

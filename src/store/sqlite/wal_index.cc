@@ -1,10 +1,5 @@
 #include "store/sqlite/wal_index.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <atomic>
 
 namespace publius::sqlite {
@@ -13,25 +8,19 @@ namespace {
 // The header's copies: words 0-11 and 12-23; byte 12 of a copy is isInit.
 constexpr size_t kHeaderWords = 12;
 constexpr size_t kIsInitByte = 12;
-constexpr size_t kMappedBytes = 4096;  // the file is at least 32 KiB once initialized
+// The WAL index is mapped in regions of this size; the header is at the start of the first.
+constexpr int kRegionBytes = 32768;
 }  // namespace
 
-WalIndexWatch::WalIndexWatch(const std::string& db_path) {
-  const int fd = ::open((db_path + "-shm").c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return;
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && st.st_size >= static_cast<off_t>(kMappedBytes)) {
-    void* mapped = ::mmap(nullptr, kMappedBytes, PROT_READ, MAP_SHARED, fd, 0);
-    if (mapped != MAP_FAILED) {
-      words_ = static_cast<const volatile uint32_t*>(mapped);
-      mapped_bytes_ = kMappedBytes;
-    }
-  }
-  ::close(fd);
-}
-
-WalIndexWatch::~WalIndexWatch() {
-  if (words_) ::munmap(const_cast<uint32_t*>(words_), mapped_bytes_);
+WalIndexWatch::WalIndexWatch(sqlite3* db) {
+  sqlite3_file* file = nullptr;
+  if (sqlite3_file_control(db, "main", SQLITE_FCNTL_FILE_POINTER, &file) != SQLITE_OK ||
+      file == nullptr || file->pMethods == nullptr || file->pMethods->iVersion < 2 ||
+      file->pMethods->xShmMap == nullptr)
+    return;
+  void volatile* region = nullptr;
+  if (file->pMethods->xShmMap(file, 0, kRegionBytes, /*bExtend=*/0, &region) == SQLITE_OK)
+    words_ = static_cast<const volatile uint32_t*>(region);
 }
 
 std::optional<WalIndexWatch::Header> WalIndexWatch::snapshot() const {
