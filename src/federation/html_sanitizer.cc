@@ -8,6 +8,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "domain/text_format.h"
 #include "util/utf8.h"
 
 namespace publius::federation {
@@ -54,30 +55,6 @@ class Allocations {
  private:
   std::unordered_set<void*> live_;
 };
-
-void append_escaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-}
 
 bool ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -142,7 +119,7 @@ bool open_tag(std::string& out, GumboTag tag, const GumboElement& e) {
     const std::string_view href = attribute(e, "href");
     if (!allowed_href(href)) return false;
     out += "<a href=\"";
-    append_escaped(out, href);
+    domain::append_html_escaped(out, href);
     out += "\" rel=\"nofollow noopener\" target=\"_blank\"";
   } else {
     out += '<';
@@ -152,7 +129,7 @@ bool open_tag(std::string& out, GumboTag tag, const GumboElement& e) {
     const std::string classes = allowed_classes(attribute(e, "class"));
     if (!classes.empty()) {
       out += " class=\"";
-      append_escaped(out, classes);
+      domain::append_html_escaped(out, classes);
       out += '"';
     }
   }
@@ -175,7 +152,7 @@ std::string paragraph_of(std::string_view text) {
   while (at <= text.size()) {
     const size_t end = std::min(text.find('\n', at), text.size());
     if (at > 0) out += "<br />";
-    append_escaped(out, text.substr(at, end - at));
+    domain::append_html_escaped(out, text.substr(at, end - at));
     at = end + 1;
   }
   return out + "</p>";
@@ -219,7 +196,7 @@ std::string sanitize_html(std::string_view html) {
       case GUMBO_NODE_TEXT:
       case GUMBO_NODE_WHITESPACE:
       case GUMBO_NODE_CDATA:
-        append_escaped(out, node->v.text.text);
+        domain::append_html_escaped(out, node->v.text.text);
         break;
       case GUMBO_NODE_ELEMENT: {
         const GumboTag tag = node->v.element.tag;
