@@ -4,90 +4,10 @@
 // A's (acct user@host, its own uri, its HTML as A rendered it, sanitized), B's account
 // hears of the mention, the post streams on public:remote (not public:local), and A's
 // deletion takes it away on B.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
-#include "integration/server_harness.h"
+#include "integration/federation_instances.h"
 
 namespace publius::integration {
 namespace {
-
-// A loopback port nothing listens on now, for a server that must know its URL before
-// it binds.
-int unused_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0)
-    port = ntohs(addr.sin_port);
-  ::close(fd);
-  return port;
-}
-
-// One of the two servers, named 127.0.0.1:PORT, with an app token to register users.
-struct Instance {
-  ServerProcess server;
-  std::string data_dir = make_temp_dir();
-  std::string host;
-  std::unique_ptr<Api> api;
-  std::string app_token;
-
-  bool start() {
-    const int port = unused_port();
-    host = "127.0.0.1:" + std::to_string(port);
-    server.listen = host;
-    server.domain = host;
-    server.public_url = "http://" + host;
-    if (port == 0 || !server.start(data_dir, {"--federation-loopback-testing"})) return false;
-    api = std::make_unique<Api>(server.port());
-    app_token =
-        api->app_token(api->create_app("read write follow push", "urn:ietf:wg:oauth:2.0:oob"));
-    return true;
-  }
-  ~Instance() {
-    server.stop(5s);
-    std::error_code ec;
-    std::filesystem::remove_all(data_dir, ec);
-  }
-};
-
-// A server-sent event stream of the streaming API, read for its `update` events.
-struct Updates {
-  Connection connection;
-  bool open(int port, const std::string& path, const std::string& token) {
-    const auto deadline = Clock::now() + 10s;
-    return connection.open(port) &&
-           connection.send("GET " + path +
-                               " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + token +
-                               "\r\n\r\n",
-                           deadline) &&
-           contains(connection.read_until("\r\n\r\n", deadline), " 200 ");
-  }
-  // The id of the status the next update carries; empty when none comes in 10 s.
-  std::string next_id() {
-    const auto deadline = Clock::now() + 10s;
-    if (connection.read_until("event: update\ndata: ", deadline).empty()) return {};
-    const std::string data = connection.read_until("\n", deadline);
-    return data.empty() ? std::string() : str(json::parse(data), "id");
-  }
-};
-
-// Asks `read` until `done` holds of its answer or 20 s pass; the last answer.
-json::value until(const std::function<json::value()>& read,
-                  const std::function<bool(const json::value&)>& done) {
-  const auto deadline = Clock::now() + 20s;
-  json::value v = read();
-  while (!done(v) && Clock::now() < deadline) {
-    std::this_thread::sleep_for(50ms);
-    v = read();
-  }
-  return v;
-}
 
 TEST(FederationInstances, FollowedAccountsPostsReachTheOtherServerAndLeaveWithTheirDeletion) {
   Instance a, b;
@@ -98,17 +18,8 @@ TEST(FederationInstances, FollowedAccountsPostsReachTheOtherServerAndLeaveWithTh
   const std::string alice_acct = alice.username + "@" + a.host;
 
   // Bob finds alice by WebFinger and follows her; A accepts at once.
-  const std::string alice_on_b = str(
-      Api::ok_json(b.api->get("/api/v1/accounts/lookup?acct=" + enc(alice_acct), bob.token)), "id");
+  const std::string alice_on_b = follow_across(b, bob, a, alice);
   ASSERT_FALSE(alice_on_b.empty());
-  Api::ok_json(b.api->post("/api/v1/accounts/" + alice_on_b + "/follow", bob.token));
-  auto relationship = until(
-      [&] {
-        return Api::ok_json(
-            b.api->get("/api/v1/accounts/relationships?id[]=" + alice_on_b, bob.token));
-      },
-      [](const json::value& v) { return boolean(v.as_array().at(0), "following"); });
-  ASSERT_TRUE(boolean(relationship.as_array().at(0), "following")) << relationship;
 
   // Bob's server streams remote posts on public:remote only.
   Updates remote_updates, local_updates;
