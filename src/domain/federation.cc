@@ -30,6 +30,14 @@ bool plausible_remote_username(std::string_view name) {
 
 }  // namespace
 
+bool is_valid_remote_acct(std::string_view acct) {
+  const auto at = acct.find('@');
+  if (at == std::string_view::npos) return false;
+  const std::string_view host = acct.substr(at + 1);
+  return plausible_remote_username(acct.substr(0, at)) && !host.empty() &&
+         host.find_first_of("/?#@ ") == std::string_view::npos;
+}
+
 std::string url_origin(std::string_view url) {
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return {};
@@ -86,11 +94,9 @@ Result<Account> Federation::account_by_acct(std::string_view acct, bool resolve)
   const auto at = acct.find('@');
   if (at == std::string_view::npos || lowercase(acct.substr(at + 1)) == config_.domain)
     return mb_.accounts().account_by_acct(acct);
+  if (!is_valid_remote_acct(acct)) return not_found();
   const std::string_view user = acct.substr(0, at);
   const std::string host = lowercase(acct.substr(at + 1));
-  if (!plausible_remote_username(user) || host.empty() ||
-      host.find_first_of("/?#@ ") != std::string::npos)
-    return not_found();
   PUBLIUS_ASSIGN_OR_RETURN(auto known, store_.account_by_username(std::string(user) + "@" + host));
   if (known) return *known;
   if (!resolve || !resolver_) return not_found();

@@ -114,6 +114,11 @@ struct NoteMention {
   std::string remote_uri;
 };
 
+// Whether `acct` names an account of another server as "user@host": a user of
+// letters, digits, '_', '.' or '-' (as ActivityPub servers make them) and a host
+// (with its port, if any) holding no '/', '?', '#', '@' or space.
+bool is_valid_remote_acct(std::string_view acct);
+
 // The scheme and authority of an http(s) URL, lowercased ("https://example.com:8443");
 // empty when `url` is not one.
 std::string url_origin(std::string_view url);

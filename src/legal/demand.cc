@@ -4,6 +4,7 @@
 #include <boost/json.hpp>
 #include <set>
 
+#include "domain/federation.h"
 #include "domain/microblog.h"
 #include "shield/inventory.h"
 #include "util/time.h"
@@ -134,8 +135,8 @@ Result<Demand> parse_demand(std::string_view text) {
   if (targets.empty()) return field_error("targets", "must name at least one account");
   for (auto& t : targets) {
     if (t.front() == '@') t.erase(0, 1);
-    if (!domain::is_valid_username(t))
-      return field_error("targets", "'" + t + "' is not a local account name");
+    if (!domain::is_valid_username(t) && !domain::is_valid_remote_acct(t))
+      return field_error("targets", "'" + t + "' is not an account name (name or user@host)");
     if (std::find(d.targets.begin(), d.targets.end(), t) == d.targets.end()) d.targets.push_back(t);
   }
   PUBLIUS_ASSIGN_OR_RETURN(auto categories, string_array(o, "categories_requested", true));

@@ -164,7 +164,15 @@ Review review_demand(
         "action, including who wrote any given post, is not recorded anywhere: the attribution "
         "the demand seeks is not held and cannot be produced.",
         "Publius disclosure inventory (publius inventory --account {target}); "
-        "docs/collective-accounts.md"}}};
+        "docs/collective-accounts.md"}},
+      {"target_on_another_server",
+       {"info",
+        "@{target} is an account of another server ({actor}). Its account records, login "
+        "records and whatever identifies its owner are that server's, not this one's: this "
+        "server holds only what that server published or sent here, listed in its inventory. "
+        "A demand for its owner's identity belongs with that server's operator.",
+        "Publius disclosure inventory (publius inventory --account {target}); "
+        "docs/federation.md"}}};
   auto add = [&](std::string code, const std::map<std::string, std::string>& values) -> Finding& {
     auto found = rules.findings.find(code);
     const FindingRule& rule =
@@ -293,6 +301,11 @@ Review review_demand(
       Finding& f = add("target_unknown", {{"target", target}});
       f.target = target;
       continue;
+    }
+    if (inventory->counts.remote) {
+      Finding& f = add("target_on_another_server",
+                       {{"target", target}, {"actor", inventory->counts.remote->actor_uri}});
+      f.target = target;
     }
     // A collective account: whoever of its members did anything is not held, whatever the
     // demand calls it (a name, login records, "the person who posted X").

@@ -41,9 +41,100 @@ std::string plural(int64_t n, std::string_view what) {
   return std::to_string(n) + " " + std::string(what);
 }
 
+// An account of another server: only what its server published and what reached this one
+// because local accounts follow, mention or answer it. It never signs in here, so none of
+// the local account's records (credentials, settings, private lists) can exist for it.
+AccountInventory build_remote_inventory(const store::AccountInventoryCounts& c) {
+  AccountInventory inv;
+  inv.counts = c;
+  using domain::Visibility;
+  const int64_t public_posts = c.own_posts[Visibility::kPublic];
+  const int64_t unlisted_posts = c.own_posts[Visibility::kUnlisted];
+  const int64_t followers_only_posts = c.own_posts[Visibility::kPrivate];
+  const int64_t direct_messages = c.own_posts[Visibility::kDirect];
+  const int64_t media =
+      c.media_in_own_posts[Visibility::kPublic] + c.media_in_own_posts[Visibility::kUnlisted] +
+      c.media_in_own_posts[Visibility::kPrivate] + c.media_in_own_posts[Visibility::kDirect];
+  const std::string& actor = c.remote->actor_uri;
+  inv.groups.push_back(
+      {"remote_account",
+       {{"actor", 1,
+         "an account of another server, " + actor + ": its id, inbox" +
+             (c.remote->has_shared_inbox ? ", its server's shared inbox" : "") +
+             (c.remote->has_profile_url ? ", profile page" : "") +
+             " and public key, as its server publishes them"},
+        {"queued_deliveries", c.queued_deliveries,
+         "activities of local accounts waiting to be sent to its own inbox (those to its "
+         "server's shared inbox name no account)"}}});
+  inv.groups.push_back(
+      {"public",
+       {{"username", 1, "@" + c.username},
+        {"display_name", c.display_name.empty() ? 0 : 1, c.display_name},
+        {"profile", (c.has_profile_note ? 1 : 0) + c.profile_fields,
+         std::string(c.has_profile_note ? "its profile note, as plain text" : "no profile note")},
+        {"profile_pictures", c.profile_pictures,
+         "its avatar and header as copied here, stored without any metadata"},
+        {"public_posts", public_posts, "its public posts that reached this server"},
+        {"following", c.following, "local accounts it follows"},
+        {"followers", c.followers, "local accounts following it"},
+        {"favourites", c.favourites, "posts here it favourited"},
+        {"boosts", c.boosts, "posts it boosted that reached this server"}}});
+  inv.groups.push_back(
+      {"non_public_content",
+       {{"unlisted_posts", unlisted_posts, "its unlisted posts that reached this server"},
+        {"followers_only_posts", followers_only_posts,
+         "its followers-only posts, sent here because local accounts follow it; stored in "
+         "clear"},
+        {"media", media, "images in its posts, copied here without any metadata"},
+        {"reports_about", c.reports_about, "reports to this server's moderators naming it"}}});
+  inv.groups.push_back(
+      {"sealed_content",
+       {{"direct_messages", direct_messages,
+         "direct messages it sent to local accounts; sealed to their recipients, not "
+         "producible"}}});
+  inv.groups.push_back({"timestamps", {{"first_seen_day", 1, format_day(c.created_day_ms)}}});
+  const std::string elsewhere =
+      "not held: an account of another server never signs in here; what its own server "
+      "holds about it is that server's";
+  const std::string no_column = "not held: the schema has no column for ";
+  const int64_t content_count = public_posts + unlisted_posts + followers_only_posts + media;
+  inv.categories = {
+      {"subscriber_name", false,
+       "not held: only the name @" + c.username + " and display name its server publishes"},
+      {"login_records", false, elsewhere},
+      {"phone_numbers", false, no_column + "phone numbers"},
+      {"mailing_addresses", false, no_column + "mailing addresses"},
+      {"ip_addresses", false,
+       no_column +
+           "addresses: neither its server's nor any reader's address is written to disk or logs"},
+      {"email_addresses", false, no_column + "email addresses"},
+      {"payment_records", false, no_column + "payments; the server takes none"},
+      {"non_content_records", true,
+       "the day it was first seen here (" + format_day(c.created_day_ms) + "), its actor " + actor +
+           " with its inboxes and public key, " + plural(c.following, "follows") +
+           " of local accounts, " + plural(c.followers, "local followers") + ", " +
+           plural(c.queued_deliveries, "deliveries waiting") + " and " +
+           plural(c.reports_about, "reports about it") +
+           "; who on this server read its posts "
+           "is recorded nowhere"},
+      {"content", content_count > 0,
+       plural(public_posts, "public") + ", " + plural(unlisted_posts, "unlisted") + " and " +
+           plural(followers_only_posts, "followers-only posts") + " and " +
+           plural(media, "images") + " that reached this server; " +
+           plural(direct_messages, "direct messages") +
+           " to local accounts are sealed and "
+           "cannot be produced"},
+      {"all_records", true,
+       "only the records and content listed above, which its own server sent or published"},
+      {"member_attribution", false,
+       "not held: who operates an account of another server is not known here"}};
+  return inv;
+}
+
 }  // namespace
 
 AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
+  if (c.remote) return build_remote_inventory(c);
   AccountInventory inv;
   inv.counts = c;
   using domain::Visibility;
@@ -70,7 +161,9 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
         {"public_posts", public_posts, "posts anyone can read"},
         {"public_media", public_media, "images in public posts, stored without any metadata"},
         {"following", c.following, "accounts this account follows"},
-        {"followers", c.followers, "accounts following this account"},
+        {"followers", c.followers,
+         "accounts following this account, " + std::to_string(c.remote_followers) +
+             " of them on other servers (which servers hold them is public)"},
         {"favourites", c.favourites, "posts this account favourited"},
         {"boosts", c.boosts, "posts this account boosted"},
         {"featured_tags", c.featured_tags,
@@ -110,6 +203,10 @@ AccountInventory build_inventory(const store::AccountInventoryCounts& c) {
          "reports to the moderators naming this account, open or resolved (its posts, category, "
          "rules and the reporter's comment); who filed them is no part of this account's "
          "records"},
+        {"queued_deliveries", c.queued_deliveries,
+         "activities of this account waiting to be sent to other servers: each names the "
+         "receiving inbox, the kind of activity and the post or account it concerns, and is "
+         "removed once sent or given up"},
         {"push_subscriptions_on_disk", 0,
          "none: Web Push subscriptions (a push service's endpoint naming the device, and the "
          "device's keys) are held in the running server's memory only, never written to disk or "
@@ -237,7 +334,7 @@ Result<AccountInventory> StoreDisclosureInventory::for_account(int64_t account_i
 Result<AccountInventory> StoreDisclosureInventory::for_username(std::string_view username) {
   if (!username.empty() && username.front() == '@') username.remove_prefix(1);
   PUBLIUS_ASSIGN_OR_RETURN(auto account, store_.account_by_username(username));
-  if (!account) return not_found("no local account named '" + std::string(username) + "'");
+  if (!account) return not_found("no account named '" + std::string(username) + "'");
   return for_account(account->id);
 }
 

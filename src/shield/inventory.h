@@ -54,7 +54,8 @@ class DisclosureInventory {
  public:
   virtual ~DisclosureInventory() = default;
   virtual Result<AccountInventory> for_account(int64_t account_id) = 0;
-  // Username with or without a leading '@'; kNotFound when not a local account.
+  // A local username, or user@host for an account of another server, with or without a
+  // leading '@'; kNotFound when no such account is held.
   virtual Result<AccountInventory> for_username(std::string_view username) = 0;
 };
 
@@ -68,7 +69,9 @@ class StoreDisclosureInventory final : public DisclosureInventory {
   store::Store& store_;
 };
 
-// Builds the report from raw counts (pure; exposed for tests and other stores).
+// Builds the report from raw counts (pure; exposed for tests and other stores). An account
+// of another server (counts.remote) gets its own report: what its server published and
+// what reached this one, none of a local account's records.
 AccountInventory build_inventory(const store::AccountInventoryCounts& counts);
 
 // {"account": ..., "groups": {...}, "demand_categories": {...}}.

@@ -378,6 +378,18 @@ struct AccountInventoryCounts {
   // unspent invite codes.
   std::vector<int64_t> member_join_days_ms;
   int64_t member_invites = 0;
+  // Federation. Of `followers`, those on other servers.
+  int64_t remote_followers = 0;
+  // Deliveries waiting in the queue: signed by this account when it is local, addressed
+  // to its own inbox when it is remote (those to its server's shared inbox name no one).
+  int64_t queued_deliveries = 0;
+  // Set when the account is another server's: what that server published about it.
+  struct Remote {
+    std::string actor_uri;  // its ActivityPub id
+    bool has_shared_inbox = false;
+    bool has_profile_url = false;
+  };
+  std::optional<Remote> remote;
 };
 
 // What a legal production takes from one account (Store::account_records): its

@@ -150,6 +150,22 @@ TEST_F(LegalDeskTest, UnknownTargetIsReported) {
   EXPECT_EQ(out.at("review").at("recommendation").as_string(), "reject_defective");
 }
 
+TEST_F(LegalDeskTest, AnAccountOfAnotherServerIsReviewedAsThatServersAccount) {
+  auto remote = store_->save_remote_actor({.uri = "https://remote.example/users/ext",
+                                           .inbox = "https://remote.example/users/ext/inbox",
+                                           .key_id = "https://remote.example/users/ext#main-key",
+                                           .public_pem = "-----BEGIN PUBLIC KEY-----"},
+                                          {.acct = "ext@remote.example"});
+  ASSERT_TRUE(remote.ok()) << remote.error().message;
+  auto out = intake(demand_json({{"targets", json::array{"@ext@remote.example"}}}));
+  EXPECT_EQ(count_code(out, "target_on_another_server"), 1);
+  EXPECT_EQ(count_code(out, "target_unknown"), 0);
+  // Not a name of any kind: refused at intake, naming the field.
+  auto refused = desk_->intake(demand_json({{"targets", json::array{"ext@remote example"}}}));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.error().message.find("targets"), std::string::npos);
+}
+
 TEST_F(LegalDeskTest, EmergencyRequestIsVoluntaryAndCountedApart) {
   account("writer");
   auto out = intake(

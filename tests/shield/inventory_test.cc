@@ -140,6 +140,57 @@ TEST_F(InventoryTest, AnAccountWithoutPostsHoldsNoContent) {
   EXPECT_EQ(item(*inv, "timestamps", "last_active_day"), 0);
 }
 
+TEST_F(InventoryTest, AnAccountOfAnotherServerListsWhatReachedThisOneAndNoLocalRecords) {
+  const int64_t alice = account("alice");
+  auto remote = store_->save_remote_actor(
+      {.uri = "https://remote.example/users/ext",
+       .inbox = "https://remote.example/users/ext/inbox",
+       .shared_inbox = "https://remote.example/inbox",
+       .key_id = "https://remote.example/users/ext#main-key",
+       .public_pem = "-----BEGIN PUBLIC KEY-----"},
+      {.acct = "ext@remote.example", .display_name = "Ext", .note = "elsewhere"});
+  ASSERT_TRUE(remote.ok()) << remote.error().message;
+  ASSERT_TRUE(microblog_->relationships().follow(*remote, alice, true, false).ok());
+  post(*remote, "from afar", domain::Visibility::kPublic);
+  post(*remote, "for its followers", domain::Visibility::kPrivate);
+  ASSERT_TRUE(store_
+                  ->enqueue_deliveries({{.inbox = "https://remote.example/users/ext/inbox",
+                                         .kind = store::DeliveryKind::kAcceptFollow,
+                                         .account_id = alice,
+                                         .object_id = *remote,
+                                         .object_uri = "https://remote.example/follows/1"}},
+                                       0)
+                  .ok());
+
+  StoreDisclosureInventory inventory(*store_);
+  auto inv = inventory.for_username("@ext@remote.example");
+  ASSERT_TRUE(inv.ok()) << inv.error().message;
+  EXPECT_EQ(item(*inv, "remote_account", "actor"), 1);
+  EXPECT_EQ(item(*inv, "remote_account", "queued_deliveries"), 1);
+  EXPECT_EQ(item(*inv, "public", "public_posts"), 1);
+  EXPECT_EQ(item(*inv, "public", "following"), 1);
+  EXPECT_EQ(item(*inv, "non_public_content", "followers_only_posts"), 1);
+  for (const auto& group : inv->groups) {
+    EXPECT_NE(group.name, "secrets_as_hashes") << "it never signs in here";
+    for (const auto& i : group.items) EXPECT_NE(i.name, "token_last_used_days");
+  }
+  EXPECT_TRUE(inv->holding("content")->held);
+  EXPECT_TRUE(inv->holding("non_content_records")->held);
+  for (const char* category : {"subscriber_name", "login_records", "ip_addresses",
+                               "email_addresses", "member_attribution"})
+    EXPECT_FALSE(inv->holding(category)->held) << category;
+  EXPECT_NE(inv->holding("non_content_records")->what.find("https://remote.example/users/ext"),
+            std::string::npos);
+  EXPECT_NE(inventory_to_json(*inv).find("\"remote_account\""), std::string::npos);
+
+  // The local account it follows: one follower, on another server; its queued Accept.
+  auto local = inventory.for_account(alice);
+  ASSERT_TRUE(local.ok());
+  EXPECT_EQ(local->counts.remote_followers, 1);
+  EXPECT_FALSE(local->counts.remote.has_value());
+  EXPECT_EQ(item(*local, "non_public_content", "queued_deliveries"), 1);
+}
+
 TEST_F(InventoryTest, UnknownAccountIsNotFound) {
   StoreDisclosureInventory inventory(*store_);
   auto inv = inventory.for_username("nobody");

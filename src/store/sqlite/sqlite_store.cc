@@ -3989,6 +3989,22 @@ Result<AccountInventoryCounts> inventory_counts_in(Db& db, int64_t account_id) {
   upload_days.bind(1, account_id);
   while (upload_days.step()) c.media_upload_days_ms.push_back(upload_days.int64(0));
   PUBLIUS_TRY(upload_days.status());
+  PUBLIUS_ASSIGN_OR_RETURN(
+      c.remote_followers, count("SELECT count(*) FROM follows WHERE target_id = ?1 AND by_remote"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto remote, db.prepare("SELECT uri, shared_inbox <> '', url <> '' "
+                                                   "FROM remote_actors WHERE account_id = ?"));
+  remote.bind(1, account_id);
+  if (remote.step()) {
+    c.remote = AccountInventoryCounts::Remote{remote.text(0), remote.boolean(1), remote.boolean(2)};
+    PUBLIUS_ASSIGN_OR_RETURN(c.queued_deliveries,
+                             count("SELECT count(*) FROM federation_deliveries WHERE inbox = "
+                                   "(SELECT inbox FROM remote_actors WHERE account_id = ?1)"));
+  } else {
+    PUBLIUS_TRY(remote.status());
+    PUBLIUS_ASSIGN_OR_RETURN(
+        c.queued_deliveries,
+        count("SELECT count(*) FROM federation_deliveries WHERE account_id = ?1"));
+  }
   return c;
 }
 
