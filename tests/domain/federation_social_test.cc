@@ -115,7 +115,7 @@ TEST_F(FederationSocialTest, RemoteLikesOfLocalPostsAreFavouritesUntilUndone) {
   // A post it may not see, one not here, and a remote post held here count nothing.
   const int64_t followers_only = post(author, "mine", Visibility::kPrivate);
   EXPECT_TRUE(federation().receive_like(liker, followers_only, true).ok());
-  EXPECT_EQ(status(followers_only).favourites_count, 0);
+  EXPECT_EQ(microblog_->visibility().status(author, followers_only)->favourites_count, 0);
   EXPECT_TRUE(federation().receive_like(liker, 987654321, true).ok());
   const int64_t other = remote("other.example", "other");
   const int64_t held = remote_post(other, "other.example", "other", "1");
