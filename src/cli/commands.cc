@@ -222,8 +222,9 @@ int serve(ServeOptions o) {
       {.proxy = o.federation_proxy, .allow_loopback = o.federation_loopback_testing});
   federation::Inbox inbox(microblog, fetcher);
   inbox.register_routes(router);
-  // Remote accounts not known yet are found by WebFinger (lookup, search?resolve=true).
-  federation::Resolver resolver(fetcher);
+  // Remote accounts not known yet are found by WebFinger (lookup, search?resolve=true),
+  // and Notes by their id (boosts, parents of replies, search for a post's URL).
+  federation::Resolver resolver(fetcher, &microblog);
   microblog.federation().set_actor_resolver(&resolver);
   web_ui.set_profile_alternative(
       [&microblog](const http::Request& req, const domain::Account& account) {

@@ -159,16 +159,17 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
-// The visibility of a Note from `actor_uri` by its addressing, as Mastodon reads it.
-Visibility visibility_of(const RemoteNote& note, std::string_view actor_uri) {
-  if (names_public(note.to)) return Visibility::kPublic;
-  if (names_public(note.cc)) return Visibility::kUnlisted;
+}  // namespace
+
+Visibility visibility_of_addressing(const std::vector<std::string>& to,
+                                    const std::vector<std::string>& cc,
+                                    std::string_view actor_uri) {
+  if (names_public(to)) return Visibility::kPublic;
+  if (names_public(cc)) return Visibility::kUnlisted;
   const std::string followers = std::string(actor_uri) + "/followers";
-  if (contains(note.to, followers) || contains(note.cc, followers)) return Visibility::kPrivate;
+  if (contains(to, followers) || contains(cc, followers)) return Visibility::kPrivate;
   return Visibility::kDirect;
 }
-
-}  // namespace
 
 Result<Post> Federation::remote_post(int64_t remote_id, const RemoteNote& note) {
   PUBLIUS_ASSIGN_OR_RETURN(auto actor, store_.remote_actor(remote_id));
@@ -180,7 +181,7 @@ Result<Post> Federation::remote_post(int64_t remote_id, const RemoteNote& note) 
   if (note.html.empty()) return unprocessable("Note has no content");
   Post post;
   post.account_id = remote_id;
-  post.visibility = visibility_of(note, actor->uri);
+  post.visibility = visibility_of_addressing(note.to, note.cc, actor->uri);
   // Direct messages are sealed at rest here; one arriving in clear is not kept.
   if (post.visibility == Visibility::kDirect)
     return unprocessable("Direct messages from other servers are not accepted yet");
@@ -218,8 +219,17 @@ Result<Post> Federation::remote_post(int64_t remote_id, const RemoteNote& note) 
 }
 
 Result<int64_t> Federation::receive_note(int64_t remote_id, const RemoteNote& note) {
+  return receive_note_within(remote_id, note, kMaxParentHops);
+}
+
+Result<int64_t> Federation::receive_note_within(int64_t remote_id, const RemoteNote& note,
+                                                int hops) {
   PUBLIUS_ASSIGN_OR_RETURN(auto known, store_.status_id_by_uri(note.uri));
   if (known) return *known;
+  // A parent not known here is fetched first, so the reply joins its thread; one that
+  // cannot be had leaves it a reply to nothing.
+  if (!note.in_reply_to_local_id && !note.in_reply_to_uri.empty() && hops > 0)
+    (void)resolve_note(note.in_reply_to_uri, hops - 1);
   PUBLIUS_ASSIGN_OR_RETURN(auto post, remote_post(remote_id, note));
   auto stored = mb_.posts().store_remote_status(std::move(post));
   if (stored.ok()) return stored->id;
@@ -312,6 +322,7 @@ Status Federation::to_follower_inboxes(const Post& post, store::DeliveryKind kin
   PUBLIUS_ASSIGN_OR_RETURN(bool federate, federated(post));
   if (!federate) return ok_status();
   PUBLIUS_ASSIGN_OR_RETURN(auto inboxes, store_.follower_inboxes(post.account_id));
+  PUBLIUS_TRY(add_addressee_inboxes(post, inboxes));
   std::vector<store::FederationDelivery> deliveries;
   for (auto& inbox : inboxes)
     deliveries.push_back({.inbox = std::move(inbox),

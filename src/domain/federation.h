@@ -40,7 +40,8 @@
 // that is public, unlisted or followers-only goes to the inbox of every server where
 // its author has followers, once per server (shared inboxes); so does its deletion.
 // Direct posts are never queued: their plaintext must not sit in a durable queue,
-// and remote direct addressing is not federated yet. Boosts are not federated yet.
+// and remote direct addressing is not federated yet. Remote accounts a post replies
+// to or mentions get it too, followers or not.
 // Deliveries are claimed so each is sent once, and a failed one is tried again after
 // exponentially growing delays (kFirstRetryDelayMs doubled each time), for days,
 // then dropped.
@@ -73,6 +74,8 @@ struct RemoteActorDocument {
   std::string public_pem;
 };
 
+struct RemoteNote;
+
 // How the domain finds a remote actor it does not know yet: federation/ implements it
 // with WebFinger and the SSRF-safe fetcher (federation/resolver.h). Thread-safe.
 class ActorResolver {
@@ -83,6 +86,13 @@ class ActorResolver {
   // when what it answers is not an actor.
   virtual Result<RemoteActorDocument> actor_for_acct(std::string_view user,
                                                      std::string_view host) const = 0;
+  // The actor document at `uri`. Errors as actor_for_acct().
+  virtual Result<RemoteActorDocument> actor_at(std::string_view uri) const = 0;
+  // The Note (or Question) whose id is `uri`, sanitized and with its references to this
+  // server resolved as an inbox resolves them; kUnauthorized when the id it carries is
+  // on another host than `uri`, kBadRequest when it is no Note, other errors as
+  // actor_for_acct().
+  virtual Result<RemoteNote> note_at(std::string_view uri) const = 0;
 };
 
 // What federation/ read from a Note (or a Question, read as a Note: its options are
@@ -118,6 +128,12 @@ struct NoteMention {
 // letters, digits, '_', '.' or '-' (as ActivityPub servers make them) and a host
 // (with its port, if any) holding no '/', '?', '#', '@' or space.
 bool is_valid_remote_acct(std::string_view acct);
+
+// The visibility of a post or boost by `actor_uri` addressed `to` and `cc`, as Mastodon
+// reads it: the Public collection in `to` public, in `cc` unlisted, the actor's
+// followers collection private, anything else direct.
+Visibility visibility_of_addressing(const std::vector<std::string>& to,
+                                    const std::vector<std::string>& cc, std::string_view actor_uri);
 
 // The scheme and authority of an http(s) URL, lowercased ("https://example.com:8443");
 // empty when `url` is not one.
@@ -196,6 +212,49 @@ class Federation final : private ServiceBase {
   // The accounts `post` mentions, for its Note's Mention tags; those gone are left out.
   Result<std::vector<NoteMention>> note_mentions(const Post& post);
 
+  // Likes, boosts and blocks across servers, and Notes fetched by their id
+  // (federation_social.cc).
+  //
+  // How many replies up a chain of parents not known here is fetched (each a Note
+  // fetched by its id), so that a long or looping chain cannot run away.
+  static constexpr int kMaxParentHops = 3;
+  // The post whose ActivityPub id is `uri`: the one kept here, or the Note fetched by
+  // that id through the resolver (its id on the host of `uri`, its author on the same
+  // host, the author fetched and kept as a signing actor would be) and stored as an
+  // inbound Create stores it; its unknown parents are fetched up to `hops` more.
+  // kNotFound when no resolver is set or the Note cannot be had; other errors as
+  // receive_note().
+  Result<int64_t> resolve_note(std::string_view uri, int hops = kMaxParentHops);
+  // Like (`on`) or Undo(Like) of local post `post_id` by remote `remote_id`: a favourite
+  // of it, notified as one. A post it may not see, or not here, is ignored.
+  Status receive_like(int64_t remote_id, int64_t post_id, bool on);
+  // Announce by remote `remote_id` of the post `object_uri` names (a local post when
+  // `local_post_id` is set), addressed `to` and `cc`: a boost of a local post counts as
+  // one and is notified; a boost of a remote post is kept (its Note fetched when not
+  // known) only when someone here follows the booster, and reaches their home
+  // timelines as Mastodon shows a boost.
+  Status receive_announce(int64_t remote_id, std::optional<int64_t> local_post_id,
+                          std::string_view object_uri, const std::vector<std::string>& to,
+                          const std::vector<std::string>& cc);
+  // Undo(Announce): the boost goes. One of nothing kept is ignored.
+  Status receive_undo_announce(int64_t remote_id, std::optional<int64_t> local_post_id,
+                               std::string_view object_uri);
+  // Block (`on`) or Undo(Block) of local `local_id` by remote `remote_id`: a block as a
+  // local one is (follows both ways end; `local_id` cannot follow or see `remote_id`).
+  Status receive_block(int64_t remote_id, int64_t local_id, bool on);
+  // What the services tell: local `account_id` favourited (or not) a remote `post`
+  // (Like / Undo(Like) to its author's inbox); boosted (or not) a public or unlisted
+  // `post` with `reblog_id` (Announce / Undo(Announce) to its followers' servers and a
+  // remote author's inbox); blocked (or not) `target_id`, which `was_following` before
+  // (Block / Undo(Block) to a remote target, after its Undo(Follow)). Nothing for a
+  // remote account's own doing.
+  Status favourite_changed(int64_t account_id, const Post& post, bool on);
+  Status reblog_changed(int64_t account_id, const Post& post, bool on);
+  Status block_changed(int64_t account_id, int64_t target_id, bool on, bool was_following);
+  // The post a Like or Announce delivery names, when it still exists and is not a
+  // boost; nullopt when it is gone.
+  Result<std::optional<Post>> shared_post(int64_t post_id);
+
  private:
   // Whether the post is one federation sends: a local author's own post, not a boost,
   // not direct.
@@ -208,6 +267,13 @@ class Federation final : private ServiceBase {
                        bool accepted);
   // The post `note` makes for `remote_id` (not stored), after receive_note()'s checks.
   Result<Post> remote_post(int64_t remote_id, const RemoteNote& note);
+  // receive_note(), fetching an unknown parent up to `hops` replies up.
+  Result<int64_t> receive_note_within(int64_t remote_id, const RemoteNote& note, int hops);
+  // The inboxes beside its author's followers' that a post goes to: those of the remote
+  // accounts it replies to or mentions (their shared inbox when they have one).
+  Status add_addressee_inboxes(const Post& post, std::vector<std::string>& inboxes);
+  // The inbox (shared when there is one) of remote `account_id`; empty for a local one.
+  Result<std::string> inbox_of(int64_t account_id, bool shared);
 
   const ActorResolver* resolver_ = nullptr;
 };

@@ -332,6 +332,7 @@ Result<Post> Posts::set_favourite(int64_t account_id, int64_t status_id, bool on
   if (changed && on)
     PUBLIUS_TRY(
         mb_.delivery().notify({post.account_id}, NotificationType::kFavourite, account_id, &post));
+  if (changed) PUBLIUS_TRY(mb_.federation().favourite_changed(account_id, post, on));
   return mb_.visibility().status(account_id, post.id);
 }
 Result<Post> Posts::set_reblog(int64_t account_id, int64_t status_id, bool on,
@@ -346,6 +347,7 @@ Result<Post> Posts::set_reblog(int64_t account_id, int64_t status_id, bool on,
       post_changed(*existing);
       post_changed(post.id);
       if (reblog) PUBLIUS_TRY(mb_.delivery().announce_deletion(*reblog));
+      PUBLIUS_TRY(mb_.federation().reblog_changed(account_id, post, false));
     }
     return mb_.visibility().status(account_id, post.id);
   }
@@ -370,6 +372,7 @@ Result<Post> Posts::set_reblog(int64_t account_id, int64_t status_id, bool on,
   post_changed(post.id);
   PUBLIUS_TRY(mb_.delivery().deliver(reblog));
   mb_.delivery().announce(effects.notifications);
+  PUBLIUS_TRY(mb_.federation().reblog_changed(account_id, post, true));
   return reblog;
 }
 Result<Post> Posts::set_bookmark(int64_t account_id, int64_t status_id, bool on) {

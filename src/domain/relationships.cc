@@ -86,6 +86,7 @@ Result<Relationship> Relationships::remove_from_followers(int64_t account_id, in
 Result<Relationship> Relationships::block(int64_t account_id, int64_t target_id, bool on) {
   PUBLIUS_TRY(mb_.accounts().account(target_id));
   if (target_id == account_id) return forbidden("You cannot block yourself");
+  PUBLIUS_ASSIGN_OR_RETURN(auto before, relationship(account_id, target_id));
   // A block severs follows both ways, and the requests for them, as in Mastodon.
   std::vector<store::EndedFollow> ended;
   if (on) ended = {ending(account_id, target_id), ending(target_id, account_id)};
@@ -94,6 +95,9 @@ Result<Relationship> Relationships::block(int64_t account_id, int64_t target_id,
   account_changed(target_id);
   feeds_.drop(account_id);
   feeds_.drop(target_id);
+  if (before.blocking != on)
+    PUBLIUS_TRY(mb_.federation().block_changed(account_id, target_id, on,
+                                               before.following || before.requested));
   return relationship(account_id, target_id);
 }
 Result<Relationship> Relationships::mute(int64_t account_id, int64_t target_id, bool on,

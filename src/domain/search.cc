@@ -52,7 +52,14 @@ Result<SearchResults> Search::search(Viewer viewer, const SearchQuery& query) {
     PUBLIUS_ASSIGN_OR_RETURN(out.hashtags, mb_.tags().tags(viewer, names));
   }
   if (query.statuses) {
-    if (q.front() == '#') {
+    if (query.resolve && viewer && query.offset == 0 && !url_origin(q).empty()) {
+      // A post's URL: the post, fetched by it when not known (Federation::resolve_note).
+      // One that cannot be had, or that the viewer may not see, finds nothing.
+      auto id = mb_.federation().resolve_note(q);
+      if (!id.ok()) return out;
+      auto post = mb_.visibility().status(viewer, *id);
+      if (post.ok()) out.statuses.push_back(std::move(*post));
+    } else if (q.front() == '#') {
       PUBLIUS_ASSIGN_OR_RETURN(
           auto found, mb_.timelines().tag_timeline(viewer, q.substr(1),
                                                    Page{.limit = query.limit + query.offset}));

@@ -85,7 +85,7 @@ void write_tags(JsonWriter& w, const domain::InstanceConfig& config, const domai
 // inside an activity).
 void write_note(JsonWriter& w, const domain::InstanceConfig& config, const domain::Account& author,
                 const domain::Post& post, const std::vector<domain::NoteMention>& mentions,
-                bool as_document) {
+                std::string_view in_reply_to, bool as_document) {
   const std::string actor = actor_of(config, author.username);
   w.begin_object();
   if (as_document) w.field("@context", kActivityStreams);
@@ -96,6 +96,10 @@ void write_note(JsonWriter& w, const domain::InstanceConfig& config, const domai
       .field("published", format_iso8601_ms(post.created_ms))
       .field("content", post.html)
       .field("sensitive", post.sensitive);
+  if (in_reply_to.empty())
+    w.field_null("inReplyTo");
+  else
+    w.field("inReplyTo", in_reply_to);
   if (post.spoiler_text.empty())
     w.field_null("summary");
   else
@@ -281,16 +285,18 @@ std::optional<int64_t> parse_note_uri(const domain::InstanceConfig& config, std:
 }
 
 std::string note_json(const domain::InstanceConfig& config, const domain::Account& author,
-                      const domain::Post& post, const std::vector<domain::NoteMention>& mentions) {
+                      const domain::Post& post, const std::vector<domain::NoteMention>& mentions,
+                      std::string_view in_reply_to) {
   std::string out;
   JsonWriter w(out);
-  write_note(w, config, author, post, mentions, true);
+  write_note(w, config, author, post, mentions, in_reply_to, true);
   return out;
 }
 
 std::string create_note_json(const domain::InstanceConfig& config, const domain::Account& author,
                              const domain::Post& post,
-                             const std::vector<domain::NoteMention>& mentions) {
+                             const std::vector<domain::NoteMention>& mentions,
+                             std::string_view in_reply_to) {
   const std::string actor = actor_of(config, author.username);
   std::string out;
   JsonWriter w(out);
@@ -302,7 +308,7 @@ std::string create_note_json(const domain::InstanceConfig& config, const domain:
       .field("published", format_iso8601_ms(post.created_ms));
   write_addressing(w, actor + "/followers", post.visibility, mentions);
   w.key("object");
-  write_note(w, config, author, post, mentions, false);
+  write_note(w, config, author, post, mentions, in_reply_to, false);
   w.end_object();
   return out;
 }
@@ -384,6 +390,79 @@ std::string undo_follow_json(const domain::InstanceConfig& config, const domain:
   write_follow(w, config, follower, followed_id, followed_uri, false);
   w.end_object();
   return out;
+}
+
+std::vector<std::string> ids_of(const json::object& o, std::string_view key) {
+  return ids_at(o, key);
+}
+
+namespace {
+
+// The @context, id, type and actor every activity below starts with.
+void begin_activity(JsonWriter& w, std::string_view id, std::string_view type,
+                    std::string_view actor, bool as_document) {
+  w.begin_object();
+  if (as_document) w.field("@context", kActivityStreams);
+  w.field("id", id).field("type", type).field("actor", actor);
+}
+
+// An activity of local `account` about `object`, whose id is <actor><id_path>, sent
+// alone or, with `undo`, inside an Undo that names it.
+template <typename WriteActivity>
+std::string maybe_undone(const domain::InstanceConfig& config, const domain::Account& account,
+                         std::string_view id_path, bool undo, const WriteActivity& write) {
+  const std::string actor = actor_of(config, account.username);
+  const std::string id = actor + std::string(id_path);
+  std::string out;
+  JsonWriter w(out);
+  if (undo) {
+    begin_activity(w, id + "/undo/" + random_token(12), "Undo", actor, true);
+    w.key("object");
+  }
+  write(w, actor, id, !undo);
+  if (undo) w.end_object();
+  return out;
+}
+
+}  // namespace
+
+std::string like_json(const domain::InstanceConfig& config, const domain::Account& liker,
+                      int64_t post_id, std::string_view note_uri, std::string_view note_author_uri,
+                      bool undo) {
+  return maybe_undone(
+      config, liker, "#likes/" + std::to_string(post_id), undo,
+      [&](JsonWriter& w, const std::string& actor, const std::string& id, bool as_document) {
+        begin_activity(w, id, "Like", actor, as_document);
+        w.key("to").begin_array().string(note_author_uri).end_array();
+        w.field("object", note_uri).end_object();
+      });
+}
+
+std::string announce_json(const domain::InstanceConfig& config, const domain::Account& booster,
+                          int64_t post_id, std::string_view note_uri,
+                          std::string_view note_author_uri, domain::Visibility visibility,
+                          bool undo) {
+  return maybe_undone(
+      config, booster, "/announces/" + std::to_string(post_id), undo,
+      [&](JsonWriter& w, const std::string& actor, const std::string& id, bool as_document) {
+        begin_activity(w, id, "Announce", actor, as_document);
+        const bool is_public = visibility == domain::Visibility::kPublic;
+        w.key("to").begin_array().string(is_public ? kPublic : actor + "/followers");
+        w.end_array().key("cc").begin_array();
+        w.string(is_public ? actor + "/followers" : std::string(kPublic));
+        w.string(note_author_uri).end_array();
+        w.field("object", note_uri).end_object();
+      });
+}
+
+std::string block_json(const domain::InstanceConfig& config, const domain::Account& blocker,
+                       int64_t blocked_id, std::string_view blocked_uri, bool undo) {
+  return maybe_undone(
+      config, blocker, "/blocks/" + std::to_string(blocked_id), undo,
+      [&](JsonWriter& w, const std::string& actor, const std::string& id, bool as_document) {
+        begin_activity(w, id, "Block", actor, as_document);
+        w.field("object", blocked_uri).end_object();
+      });
 }
 
 }  // namespace publius::federation

@@ -44,12 +44,15 @@ std::optional<int64_t> parse_note_uri(const domain::InstanceConfig& config, std:
 // Mastodon addresses its visibility and to the remote accounts it mentions, with a
 // Mention tag for each of `mentions` (Federation::note_mentions) and a Hashtag tag
 // for each of its hashtags.
+// `in_reply_to` is the id of the post it replies to (empty: none).
 std::string note_json(const domain::InstanceConfig& config, const domain::Account& author,
-                      const domain::Post& post, const std::vector<domain::NoteMention>& mentions);
+                      const domain::Post& post, const std::vector<domain::NoteMention>& mentions,
+                      std::string_view in_reply_to = {});
 // Create(Note) and Delete(Tombstone) of a post, by its author.
 std::string create_note_json(const domain::InstanceConfig& config, const domain::Account& author,
                              const domain::Post& post,
-                             const std::vector<domain::NoteMention>& mentions);
+                             const std::vector<domain::NoteMention>& mentions,
+                             std::string_view in_reply_to = {});
 std::string delete_note_json(const domain::InstanceConfig& config, const domain::Account& author,
                              int64_t post_id);
 // Accept or Reject of the Follow `follow_uri` by `follower_uri` of the local `followed`.
@@ -75,5 +78,25 @@ std::string follow_json(const domain::InstanceConfig& config, const domain::Acco
                         int64_t followed_id, std::string_view followed_uri);
 std::string undo_follow_json(const domain::InstanceConfig& config, const domain::Account& follower,
                              int64_t followed_id, std::string_view followed_uri);
+
+// The ids a member names: a string, an object's id, or an array of them (an activity's
+// `to` and `cc`).
+std::vector<std::string> ids_of(const boost::json::object& o, std::string_view key);
+
+// Like of the post `note_uri` (by `note_author_uri`) by local `liker`, or its Undo. The
+// Like's id is <actor>#likes/<post_id>, the same each time, so its Undo names it.
+std::string like_json(const domain::InstanceConfig& config, const domain::Account& liker,
+                      int64_t post_id, std::string_view note_uri, std::string_view note_author_uri,
+                      bool undo);
+// Announce (a boost) of the public or unlisted post `note_uri` by local `booster`,
+// addressed as the post is, or its Undo. Its id is <actor>/announces/<post_id>.
+std::string announce_json(const domain::InstanceConfig& config, const domain::Account& booster,
+                          int64_t post_id, std::string_view note_uri,
+                          std::string_view note_author_uri, domain::Visibility visibility,
+                          bool undo);
+// Block of remote `blocked_uri` by local `blocker`, or its Undo. Its id is
+// <actor>/blocks/<blocked_id>.
+std::string block_json(const domain::InstanceConfig& config, const domain::Account& blocker,
+                       int64_t blocked_id, std::string_view blocked_uri, bool undo);
 
 }  // namespace publius::federation

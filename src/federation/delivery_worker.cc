@@ -70,10 +70,18 @@ Result<std::optional<std::string>> DeliveryWorker::render(
                                microblog_.federation().post_to_deliver(delivery.object_id));
       if (!post) return std::optional<std::string>();
       PUBLIUS_ASSIGN_OR_RETURN(auto mentions, microblog_.federation().note_mentions(*post));
-      return std::optional(create_note_json(config, author, *post, mentions));
+      PUBLIUS_ASSIGN_OR_RETURN(auto parent, parent_note_uri(microblog_, *post));
+      return std::optional(create_note_json(config, author, *post, mentions, parent));
     }
     case Kind::kDeleteNote:
       return std::optional(delete_note_json(config, author, delivery.object_id));
+    case Kind::kLike:
+    case Kind::kUndoLike:
+    case Kind::kAnnounce:
+    case Kind::kUndoAnnounce:
+    case Kind::kBlock:
+    case Kind::kUndoBlock:
+      return render_social(delivery, author);
   }
   return std::optional<std::string>();
 }

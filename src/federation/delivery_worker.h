@@ -56,6 +56,10 @@ class DeliveryWorker {
   std::chrono::milliseconds pass();
   // The body to POST for `delivery`; nullopt when there is nothing left to send.
   Result<std::optional<std::string>> render(const store::FederationDelivery& delivery);
+  // Like, Announce and Block and their Undo (delivery_social.cc).
+  Result<std::optional<std::string>> render_social(const store::FederationDelivery& delivery,
+                                                   const domain::Account& author);
+
   // The account's actor key, read once and kept: a post to 5,000 servers is 5,000
   // signatures with one key, and reading the key costs several signatures. At most
   // kMaxKeys are kept (all are dropped when full); they stay in memory only.

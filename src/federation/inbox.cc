@@ -12,15 +12,6 @@ namespace {
 
 namespace json = boost::json;
 
-// An activity's object as a URL: the string itself, or an embedded object's id.
-std::string object_id(const json::object& activity) {
-  const auto* v = activity.if_contains("object");
-  if (!v) return {};
-  if (v->is_string()) return std::string(v->as_string());
-  if (v->is_object()) return string_at(v->as_object(), "id");
-  return {};
-}
-
 // The request as the verifier reads it; `target` (path and query) is kept by the caller.
 IncomingRequest incoming(const http::Request& request, const std::string& target) {
   return {.method = request.method,
@@ -35,8 +26,16 @@ IncomingRequest incoming(const http::Request& request, const std::string& target
 
 }  // namespace
 
+std::string object_id(const json::object& activity) {
+  const auto* v = activity.if_contains("object");
+  if (!v) return {};
+  if (v->is_string()) return std::string(v->as_string());
+  if (v->is_object()) return string_at(v->as_object(), "id");
+  return {};
+}
+
 Inbox::Inbox(domain::Microblog& microblog, const Fetcher& fetcher, InboxOptions options)
-    : microblog_(microblog), resolver_(fetcher), options_(options) {}
+    : microblog_(microblog), resolver_(fetcher, &microblog), options_(options) {}
 
 void Inbox::register_routes(http::Router& router) {
   const auto route = [this](bool shared) {
@@ -105,21 +104,13 @@ Result<store::RemoteActor> Inbox::verified_sender(const http::Request& request) 
 }
 
 Result<domain::Account> Inbox::local_actor(std::string_view url) {
-  // The actor id, or the profile page some servers name in a Mention's href.
-  const std::string base = microblog_.config().base_url();
-  std::string_view name;
-  if (url.starts_with(base + "/users/"))
-    name = url.substr(base.size() + 7);
-  else if (url.starts_with(base + "/@"))
-    name = url.substr(base.size() + 2);
-  else
-    return not_found();
-  if (name.empty() || name.find_first_of("/?#@") != std::string_view::npos) return not_found();
-  return microblog_.accounts().account_by_acct(name);
+  return local_account_at(microblog_, url);
 }
 
 Status Inbox::dispatch(const store::RemoteActor& sender, const json::object& activity) {
   const std::string type = string_at(activity, "type");
+  if (type == "Like" || type == "Announce" || type == "Block")
+    return dispatch_social(sender, activity);
   if (type == "Follow") {
     const std::string id = string_at(activity, "id");
     if (id.empty()) return bad_request("Follow without an id");
@@ -130,7 +121,7 @@ Status Inbox::dispatch(const store::RemoteActor& sender, const json::object& act
     const auto* object = activity.if_contains("object");
     if (!object || !object->is_object()) return ok_status();  // an Undo of what we never kept
     const auto& undone = object->as_object();
-    if (string_at(undone, "type") != "Follow") return ok_status();
+    if (string_at(undone, "type") != "Follow") return undo_social(sender, undone);
     if (const auto actor = string_at(undone, "actor"); !actor.empty() && actor != sender.uri)
       return unauthorized("Undo of another actor's Follow");
     PUBLIUS_ASSIGN_OR_RETURN(auto local, local_actor(object_id(undone)));
@@ -151,9 +142,7 @@ Status Inbox::dispatch(const store::RemoteActor& sender, const json::object& act
     const std::string object_type = string_at(object->as_object(), "type");
     if (object_type != "Note" && object_type != "Question") return ok_status();
     PUBLIUS_ASSIGN_OR_RETURN(auto note, parse_note(object->as_object()));
-    note.in_reply_to_local_id = parse_note_uri(microblog_.config(), note.in_reply_to_uri);
-    for (const auto& uri : note.mention_uris)
-      if (auto local = local_actor(uri); local.ok()) note.mentioned_local_ids.push_back(local->id);
+    resolve_local_references(microblog_, note);
     if (type == "Update")
       return microblog_.federation().receive_note_update(sender.account_id, note);
     PUBLIUS_TRY(microblog_.federation().receive_note(sender.account_id, note));

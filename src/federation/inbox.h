@@ -14,8 +14,10 @@
 // Follow and Undo(Follow) of a local account, Accept and Reject of a local account's
 // Follow (only the followed actor's own), Create and Update of an embedded Note or
 // Question (its markup sanitized, its mentions of local actors and a reply to a local
-// post resolved here; nothing is fetched), Delete of a Note or of the actor itself;
-// others are accepted (202) and ignored for now.
+// post resolved here; a parent not known is fetched by its id, a few hops up), Delete
+// of a Note or of the actor itself, Like and Announce of a post (a Note not known
+// fetched by its id), Block of a local account, and the Undo of each; others are
+// accepted (202) and ignored for now.
 //
 // The shield: nothing of the request but the activity's content reaches the domain;
 // no address, user agent or header is logged or stored. Thread-safe.
@@ -38,6 +40,10 @@ struct InboxOptions {
   int64_t max_skew_s = 12 * 3600;
 };
 
+// An activity's object as a URL: the string itself, or an embedded object's id; empty
+// when it is neither.
+std::string object_id(const boost::json::object& activity);
+
 class Inbox {
  public:
   // `microblog` and `fetcher` are not owned and must outlive this.
@@ -53,6 +59,10 @@ class Inbox {
   // The remote account that signed `request`, after the checks the header comment lists.
   Result<store::RemoteActor> verified_sender(const http::Request& request);
   Status dispatch(const store::RemoteActor& sender, const boost::json::object& activity);
+  // Like, Announce and Block (inbox_social.cc), and the Undo of each (`undone`: the
+  // embedded activity, whose actor, when named, must be the sender's).
+  Status dispatch_social(const store::RemoteActor& sender, const boost::json::object& activity);
+  Status undo_social(const store::RemoteActor& sender, const boost::json::object& undone);
   // The local account an actor URL (or profile page) of this server names; kNotFound
   // otherwise.
   Result<domain::Account> local_actor(std::string_view url);

@@ -85,4 +85,48 @@ Result<domain::RemoteActorDocument> Resolver::actor_for_acct(std::string_view us
   return actor;
 }
 
+Result<domain::RemoteActorDocument> Resolver::actor_at(std::string_view uri) const {
+  const std::string url(uri.substr(0, uri.find('#')));
+  PUBLIUS_ASSIGN_OR_RETURN(auto response, get(url, kActivityAccept));
+  PUBLIUS_ASSIGN_OR_RETURN(auto actor, parse_actor(response.body));
+  if (domain::url_origin(actor.uri) != domain::url_origin(url))
+    return unauthorized("Actor served from another host");
+  return actor;
+}
+
+Result<domain::RemoteNote> Resolver::note_at(std::string_view uri) const {
+  const std::string url(uri.substr(0, uri.find('#')));
+  PUBLIUS_ASSIGN_OR_RETURN(auto response, get(url, kActivityAccept));
+  boost::system::error_code ec;
+  const json::value value = json::parse(response.body, ec);
+  if (ec || !value.is_object()) return bad_request("Note is not a JSON object");
+  PUBLIUS_ASSIGN_OR_RETURN(auto note, parse_note(value.as_object()));
+  // A server speaks for its own Notes only (a redirect elsewhere included).
+  if (domain::url_origin(note.uri) != domain::url_origin(url))
+    return unauthorized("Note served from another host");
+  if (microblog_) resolve_local_references(*microblog_, note);
+  return note;
+}
+
+Result<domain::Account> local_account_at(domain::Microblog& microblog, std::string_view url) {
+  // The actor id, or the profile page some servers name in a Mention's href.
+  const std::string base = microblog.config().base_url();
+  std::string_view name;
+  if (url.starts_with(base + "/users/"))
+    name = url.substr(base.size() + 7);
+  else if (url.starts_with(base + "/@"))
+    name = url.substr(base.size() + 2);
+  else
+    return not_found();
+  if (name.empty() || name.find_first_of("/?#@") != std::string_view::npos) return not_found();
+  return microblog.accounts().account_by_acct(name);
+}
+
+void resolve_local_references(domain::Microblog& microblog, domain::RemoteNote& note) {
+  note.in_reply_to_local_id = parse_note_uri(microblog.config(), note.in_reply_to_uri);
+  for (const auto& uri : note.mention_uris)
+    if (auto local = local_account_at(microblog, uri); local.ok())
+      note.mentioned_local_ids.push_back(local->id);
+}
+
 }  // namespace publius::federation

@@ -14,24 +14,37 @@
 #include <string_view>
 
 #include "domain/federation.h"
+#include "domain/microblog.h"
 #include "federation/fetcher.h"
 
 namespace publius::federation {
 
 class Resolver final : public domain::ActorResolver {
  public:
-  // `fetcher` is not owned and must outlive this.
-  explicit Resolver(const Fetcher& fetcher) : fetcher_(fetcher) {}
+  // `fetcher` and `microblog` are not owned and must outlive this. Without `microblog`,
+  // note_at() leaves a Note's references to this server unresolved.
+  explicit Resolver(const Fetcher& fetcher, domain::Microblog* microblog = nullptr)
+      : fetcher_(fetcher), microblog_(microblog) {}
 
   // The actor document that `key_id` leads to.
   Result<domain::RemoteActorDocument> actor_for_key(std::string_view key_id) const;
   Result<domain::RemoteActorDocument> actor_for_acct(std::string_view user,
                                                      std::string_view host) const override;
+  Result<domain::RemoteActorDocument> actor_at(std::string_view uri) const override;
+  Result<domain::RemoteNote> note_at(std::string_view uri) const override;
 
  private:
   Result<FetchResponse> get(const std::string& url, const char* accept) const;
 
   const Fetcher& fetcher_;
+  domain::Microblog* const microblog_;
 };
+
+// The local account an actor URL (or profile page) of this server names; kNotFound
+// otherwise.
+Result<domain::Account> local_account_at(domain::Microblog& microblog, std::string_view url);
+// Resolves what a Note names of this server: the local post it replies to and the local
+// accounts it mentions.
+void resolve_local_references(domain::Microblog& microblog, domain::RemoteNote& note);
 
 }  // namespace publius::federation

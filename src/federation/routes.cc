@@ -317,7 +317,8 @@ void register_routes(domain::Microblog& microblog, http::Router& router,
                                                            "/" + std::to_string(post.id))
                                       .with_header("Vary", "Accept"));
                PUBLIUS_ASSIGN_OR_RETURN(auto mentions, microblog.federation().note_mentions(post));
-               auto res = http::Response::json(note_json(config, account, post, mentions));
+               PUBLIUS_ASSIGN_OR_RETURN(auto parent, parent_note_uri(microblog, post));
+               auto res = http::Response::json(note_json(config, account, post, mentions, parent));
                res.content_type = std::string(kActivityJson) + "; charset=utf-8";
                return std::move(res.with_header("Vary", "Accept"));
              });

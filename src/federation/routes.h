@@ -45,6 +45,17 @@ std::optional<Result<http::Response>> actor_if_asked(domain::Microblog& microblo
                                                      const http::Request& request,
                                                      const domain::Account& account);
 
+// The ActivityPub ids of a post (a local one's note_uri(), a remote one's own uri) and
+// of its author's actor; kNotFound when its remote author is gone.
+struct PostActivityIds {
+  std::string note;
+  std::string author;
+};
+Result<PostActivityIds> post_activity_ids(domain::Microblog& microblog, const domain::Post& post);
+// The ActivityPub id of the post `post` replies to, for its Note's inReplyTo; empty when
+// it replies to none, or to one gone.
+Result<std::string> parent_note_uri(domain::Microblog& microblog, const domain::Post& post);
+
 // Adds the routes. `microblog` is not owned and must outlive the router's use; the
 // handlers are thread-safe as the microblog is.
 void register_routes(domain::Microblog& microblog, http::Router& router,

@@ -190,12 +190,20 @@ enum class DeliveryKind {
   kDeleteNote = 3,
   kFollow = 4,
   kUndoFollow = 5,
+  kLike = 6,
+  kUndoLike = 7,
+  kAnnounce = 8,
+  kUndoAnnounce = 9,
+  kBlock = 10,
+  kUndoBlock = 11,
 };
 
 // One POST to one inbox, signed by `account_id` (a local account). `object_id` is the
 // post (kCreateNote, kDeleteNote), the remote follower's account (kAcceptFollow,
 // kRejectFollow, whose Follow activity `object_uri` names) or the remote account
-// followed (kFollow, kUndoFollow, whose Follow activity `object_uri` names).
+// followed (kFollow, kUndoFollow, whose Follow activity `object_uri` names), the post
+// liked (kLike, kUndoLike) or boosted (kAnnounce, kUndoAnnounce, whose Announce
+// activity `object_uri` names), or the remote account blocked (kBlock, kUndoBlock).
 struct FederationDelivery {
   int64_t id = 0;
   std::string inbox;
