@@ -14,7 +14,8 @@
 // Follow and Undo(Follow) of a local account, Accept and Reject of a local account's
 // Follow (only the followed actor's own), Create and Update of an embedded Note or
 // Question (its markup sanitized, its mentions of local actors and a reply to a local
-// post resolved here; nothing is fetched), Delete of a Note or of the actor itself;
+// post resolved here; nothing is fetched), Update of the actor itself (its profile and
+// key), Move of the actor itself, Delete of a Note or of the actor itself;
 // others are accepted (202) and ignored for now.
 //
 // The shield: nothing of the request but the activity's content reaches the domain;
@@ -53,6 +54,13 @@ class Inbox {
   // The remote account that signed `request`, after the checks the header comment lists.
   Result<store::RemoteActor> verified_sender(const http::Request& request);
   Status dispatch(const store::RemoteActor& sender, const boost::json::object& activity);
+  // Update(Person) (or another actor type) of the sender's own actor document: its
+  // profile and key; 401 for another actor's.
+  Status receive_actor_update(const store::RemoteActor& sender,
+                              const boost::json::object& activity);
+  // Move of the sender to its `target` (a local actor, or a remote one fetched again):
+  // 422 unless the target's alsoKnownAs names the sender; 401 for another's Move.
+  Status receive_move(const store::RemoteActor& sender, const boost::json::object& activity);
   // The local account an actor URL (or profile page) of this server names; kNotFound
   // otherwise.
   Result<domain::Account> local_actor(std::string_view url);
