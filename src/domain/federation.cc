@@ -474,13 +474,8 @@ Result<Account> Federation::add_alias(int64_t account_id, std::string_view acct)
   if (contains(account.also_known_as, uri)) return account;
   if (account.also_known_as.size() >= kMaxAliases)
     return unprocessable("Validation failed: at most 10 aliases");
-  store::ProfileUpdate update;
-  update.also_known_as = account.also_known_as;
-  update.also_known_as->push_back(uri);
-  PUBLIUS_TRY(store_.update_profile(account_id, update));
-  account_changed(account_id);
-  PUBLIUS_TRY(profile_changed(account_id));
-  return mb_.accounts().account(account_id);
+  account.also_known_as.push_back(std::move(uri));
+  return set_aliases(account);
 }
 
 Result<Account> Federation::remove_alias(int64_t account_id, std::string_view acct) {
@@ -489,13 +484,18 @@ Result<Account> Federation::remove_alias(int64_t account_id, std::string_view ac
   if (!alias.ok()) return account;
   PUBLIUS_ASSIGN_OR_RETURN(auto uri, actor_uri(alias->id));
   if (!contains(account.also_known_as, uri)) return account;
+  std::erase(account.also_known_as, uri);
+  return set_aliases(account);
+}
+
+Result<Account> Federation::set_aliases(const Account& account) {
   store::ProfileUpdate update;
   update.also_known_as = account.also_known_as;
-  std::erase(*update.also_known_as, uri);
-  PUBLIUS_TRY(store_.update_profile(account_id, update));
-  account_changed(account_id);
-  PUBLIUS_TRY(profile_changed(account_id));
-  return mb_.accounts().account(account_id);
+  PUBLIUS_TRY(store_.update_profile(account.id, update));
+  account_changed(account.id);
+  // The servers of its followers hear, so that an account moving here can be checked.
+  PUBLIUS_TRY(profile_changed(account.id));
+  return mb_.accounts().account(account.id);
 }
 
 Result<Account> Federation::move_to(int64_t account_id, std::string_view acct) {

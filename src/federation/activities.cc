@@ -149,6 +149,28 @@ std::vector<std::string> ids_at(const json::object& o, std::string_view key) {
   return out;
 }
 
+// A Create or Update (`type`, with id `id`) of the Note of `post`, by its author,
+// addressed as the Note is.
+std::string note_activity_json(const domain::InstanceConfig& config, const domain::Account& author,
+                               const domain::Post& post,
+                               const std::vector<domain::NoteMention>& mentions,
+                               std::string_view type, const std::string& id, int64_t published_ms) {
+  const std::string actor = actor_of(config, author.username);
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object()
+      .field("@context", kActivityStreams)
+      .field("id", id)
+      .field("type", type)
+      .field("actor", actor)
+      .field("published", format_iso8601_ms(published_ms));
+  write_addressing(w, config, actor + "/followers", post.visibility, mentions);
+  w.key("object");
+  write_note(w, config, author, post, mentions, false);
+  w.end_object();
+  return out;
+}
+
 }  // namespace
 
 std::string string_at(const json::object& o, std::string_view key) {
@@ -305,20 +327,9 @@ std::string note_json(const domain::InstanceConfig& config, const domain::Accoun
 std::string create_note_json(const domain::InstanceConfig& config, const domain::Account& author,
                              const domain::Post& post,
                              const std::vector<domain::NoteMention>& mentions) {
-  const std::string actor = actor_of(config, author.username);
-  std::string out;
-  JsonWriter w(out);
-  w.begin_object()
-      .field("@context", kActivityStreams)
-      .field("id", note_uri(config, author.username, post.id) + "/activity")
-      .field("type", "Create")
-      .field("actor", actor)
-      .field("published", format_iso8601_ms(post.created_ms));
-  write_addressing(w, config, actor + "/followers", post.visibility, mentions);
-  w.key("object");
-  write_note(w, config, author, post, mentions, false);
-  w.end_object();
-  return out;
+  return note_activity_json(config, author, post, mentions, "Create",
+                            note_uri(config, author.username, post.id) + "/activity",
+                            post.created_ms);
 }
 
 std::string delete_note_json(const domain::InstanceConfig& config, const domain::Account& author,
@@ -403,22 +414,10 @@ std::string undo_follow_json(const domain::InstanceConfig& config, const domain:
 std::string update_note_json(const domain::InstanceConfig& config, const domain::Account& author,
                              const domain::Post& post,
                              const std::vector<domain::NoteMention>& mentions) {
-  const std::string actor = actor_of(config, author.username);
   const int64_t updated = post.edited_ms.value_or(post.created_ms);
-  std::string out;
-  JsonWriter w(out);
-  w.begin_object()
-      .field("@context", kActivityStreams)
-      .field("id",
-             note_uri(config, author.username, post.id) + "#updates/" + std::to_string(updated))
-      .field("type", "Update")
-      .field("actor", actor)
-      .field("published", format_iso8601_ms(updated));
-  write_addressing(w, config, actor + "/followers", post.visibility, mentions);
-  w.key("object");
-  write_note(w, config, author, post, mentions, false);
-  w.end_object();
-  return out;
+  return note_activity_json(
+      config, author, post, mentions, "Update",
+      note_uri(config, author.username, post.id) + "#updates/" + std::to_string(updated), updated);
 }
 
 std::string update_person_json(const domain::InstanceConfig& config, const domain::Account& account,

@@ -78,28 +78,6 @@ std::vector<std::string> split_tags(const std::string& joined) {
   return tags;
 }
 
-// Account::also_known_as is kept one actor id a line (no id holds a line break).
-std::string join_lines(const std::vector<std::string>& lines) {
-  std::string out;
-  for (const auto& line : lines) {
-    if (!out.empty()) out.push_back('\n');
-    out += line;
-  }
-  return out;
-}
-
-std::vector<std::string> split_lines(const std::string& joined) {
-  std::vector<std::string> lines;
-  size_t start = 0;
-  while (start < joined.size()) {
-    size_t end = joined.find('\n', start);
-    if (end == std::string::npos) end = joined.size();
-    if (end > start) lines.push_back(joined.substr(start, end - start));
-    start = end + 1;
-  }
-  return lines;
-}
-
 Account read_account(const Stmt& s) {
   Account a;
   a.id = s.int64(0);
@@ -123,7 +101,7 @@ Account read_account(const Stmt& s) {
   a.discoverable = s.boolean(18);
   a.indexable = s.boolean(19);
   a.hide_collections = s.boolean(20);
-  a.also_known_as = split_lines(s.text(21));
+  a.also_known_as = split_tags(s.text(21));  // space-separated like tags
   a.moved_to_id = s.optional_int64(22);
   return a;
 }
@@ -808,7 +786,7 @@ Status SqliteStore::update_profile(int64_t id, const ProfileUpdate& u) {
     PUBLIUS_TRY(set_bool("discoverable", u.discoverable));
     PUBLIUS_TRY(set_bool("indexable", u.indexable));
     PUBLIUS_TRY(set_bool("hide_collections", u.hide_collections));
-    if (u.also_known_as) PUBLIUS_TRY(set_text("also_known_as", join_lines(*u.also_known_as)));
+    if (u.also_known_as) PUBLIUS_TRY(set_text("also_known_as", join_tags(*u.also_known_as)));
     if (u.moved_to_id) {
       PUBLIUS_TRY(run(db_, "UPDATE accounts SET moved_to_id = ? WHERE id = ?",
                       [&](Stmt& s) { s.bind(1, *u.moved_to_id).bind(2, id); }));
@@ -4102,7 +4080,7 @@ Result<int64_t> SqliteStore::save_remote_actor(const store::RemoteActor& actor,
                     [&](Stmt& s) {
                       s.bind(1, profile.acct).bind(2, profile.display_name).bind(3, profile.note);
                       s.bind(4, profile.locked).bind(5, profile.bot);
-                      s.bind(6, join_lines(profile.also_known_as)).bind(7, *id);
+                      s.bind(6, join_tags(profile.also_known_as)).bind(7, *id);
                     }));
     PUBLIUS_TRY(run(db_,
                     "INSERT INTO remote_actors (account_id, uri, inbox, shared_inbox, url, "
