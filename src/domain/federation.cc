@@ -475,7 +475,13 @@ Result<Account> Federation::add_alias(int64_t account_id, std::string_view acct)
   if (account.also_known_as.size() >= kMaxAliases)
     return unprocessable("Validation failed: at most 10 aliases");
   account.also_known_as.push_back(std::move(uri));
-  return set_aliases(account);
+  store::ProfileUpdate update;
+  update.also_known_as = account.also_known_as;
+  PUBLIUS_TRY(store_.update_profile(account_id, update));
+  account_changed(account_id);
+  // Its followers' servers hear, so that an account moving here can be checked.
+  PUBLIUS_TRY(profile_changed(account_id));
+  return mb_.accounts().account(account_id);
 }
 
 Result<Account> Federation::remove_alias(int64_t account_id, std::string_view acct) {
@@ -485,17 +491,13 @@ Result<Account> Federation::remove_alias(int64_t account_id, std::string_view ac
   PUBLIUS_ASSIGN_OR_RETURN(auto uri, actor_uri(alias->id));
   if (!contains(account.also_known_as, uri)) return account;
   std::erase(account.also_known_as, uri);
-  return set_aliases(account);
-}
-
-Result<Account> Federation::set_aliases(const Account& account) {
   store::ProfileUpdate update;
   update.also_known_as = account.also_known_as;
-  PUBLIUS_TRY(store_.update_profile(account.id, update));
-  account_changed(account.id);
-  // The servers of its followers hear, so that an account moving here can be checked.
-  PUBLIUS_TRY(profile_changed(account.id));
-  return mb_.accounts().account(account.id);
+  PUBLIUS_TRY(store_.update_profile(account_id, update));
+  account_changed(account_id);
+  // Its followers' servers hear, so that an account moving here can be checked.
+  PUBLIUS_TRY(profile_changed(account_id));
+  return mb_.accounts().account(account_id);
 }
 
 Result<Account> Federation::move_to(int64_t account_id, std::string_view acct) {

@@ -257,8 +257,6 @@ class Federation final : private ServiceBase {
   Status to_mentioned_in_memory(const Post& post, store::DeliveryKind kind);
   // The inboxes (shared ones where they exist) of the remote accounts `post` mentions.
   Result<std::vector<std::string>> mentioned_inboxes(const Post& post);
-  // Stores `account`'s also_known_as and tells its followers' servers (Update(Person)).
-  Result<Account> set_aliases(const Account& account);
   // Marks `old_id` moved to `target_id`, and moves its local followers along.
   Status move_followers(int64_t old_id, int64_t target_id);
   // Whether the post is one federation sends: a local author's own post, not a boost,
