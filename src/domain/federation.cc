@@ -64,7 +64,8 @@ Result<int64_t> Federation::save_remote_actor(const RemoteActorDocument& actor) 
                                .display_name = actor.name,
                                .note = actor.summary_text,
                                .locked = actor.locked,
-                               .bot = actor.bot};
+                               .bot = actor.bot,
+                               .also_known_as = actor.also_known_as};
   PUBLIUS_ASSIGN_OR_RETURN(auto id, phrase_store_error(store_.save_remote_actor(stored, profile)));
   account_changed(id);
   return id;

@@ -48,7 +48,8 @@ TEST_F(FederationDirectTest, RemoteDirectMessageIsSealedToItsLocalReaders) {
                        " AND text = '' AND html = '' AND length(sealed) > 0"),
             1);
   EXPECT_EQ(count_rows("statuses WHERE text LIKE '%Sealedword%' OR html LIKE '%Sealedword%'"), 0);
-  EXPECT_EQ(count_rows("conversations"), 1) << "the reader's thread";
+  EXPECT_EQ(count_rows("conversations WHERE account_id = " + std::to_string(reader)), 1)
+      << "the reader's thread";
   EXPECT_EQ(count_rows("federation_deliveries"), 0) << "never sent on";
   EXPECT_FALSE(federation().next_direct_delivery_ms().has_value());
 
