@@ -47,6 +47,7 @@ void Api::register_routes(http::Router& router) {
   add_media_routes(router);
   add_report_routes(router);
   add_collective_routes(router);
+  add_migration_routes(router);
 }
 
 http::Response error_response(const Error& e) { return http::error_response(e); }

@@ -87,6 +87,8 @@ class Api {
   void add_report_routes(http::Router& r);     // filing reports, and the moderators' side
   // Accounts run by several members (docs/collective-accounts.md).
   void add_collective_routes(http::Router& r);
+  // Account aliases and moving away (ActivityPub Move).
+  void add_migration_routes(http::Router& r);
 
   // Mastodon's GroupedNotificationsResults for these groups of the account's notifications;
   // groups about posts the account may not see are left out (`shown` counts the rest).

@@ -213,7 +213,15 @@ std::string profile_picture_path(const Account& a, domain::ProfilePicture which)
 Renderer::Json Renderer::account_json(const Account& a) {
   if (auto cached = accounts_.get(a)) return cached;
   const std::string base = config_.base_url();
-  const std::string url = base + "/@" + a.username;
+  std::string url = base + "/@" + a.username;
+  std::string uri = base + "/users/" + a.username;
+  // A remote account's page and id are its own, from its actor document.
+  if (a.username.find('@') != std::string::npos) {
+    if (auto remote = microblog_.federation().remote_actor(a.id); remote.ok() && *remote) {
+      uri = (*remote)->uri;
+      url = (*remote)->url.empty() ? uri : (*remote)->url;
+    }
+  }
   // A stored picture is never animated (a GIF is kept as a PNG still): its own static version.
   const std::string avatar = base + profile_picture_path(a, domain::ProfilePicture::kAvatar);
   const std::string header = base + profile_picture_path(a, domain::ProfilePicture::kHeader);
@@ -234,7 +242,7 @@ Renderer::Json Renderer::account_json(const Account& a) {
       .field("created_at", format_iso8601_ms(a.created_day_ms))
       .field("note", domain::format_status_text(a.note, no_mentions, base).html)
       .field("url", url)
-      .field("uri", base + "/users/" + a.username)
+      .field("uri", uri)
       .field("avatar", avatar)
       .field("avatar_static", avatar)
       .field("header", header)
@@ -258,7 +266,14 @@ Renderer::Json Renderer::account_json(const Account& a) {
         .field_null("verified_at")
         .end_object();
   }
-  w.end_array().end_object();
+  w.end_array();
+  // The account it moved to, itself not moved (so no chain of moves is followed).
+  if (a.moved_to_id) {
+    if (auto target = microblog_.accounts().account(*a.moved_to_id);
+        target.ok() && !target->moved_to_id)
+      w.key("moved").raw(*account_json(*target));
+  }
+  w.end_object();
   return accounts_.put(a, std::move(out));
 }
 

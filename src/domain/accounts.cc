@@ -158,6 +158,7 @@ Result<Account> Accounts::update_profile(int64_t id, const ProfileChange& update
   }
   mb_.media().erase_replaced_pictures(before, stored);
   account_changed(id);
+  PUBLIUS_TRY(mb_.federation().profile_changed(id));
   return account(id);
 }
 Result<std::vector<Account>> Accounts::directory(Viewer viewer, DirectoryOrder order,
@@ -273,6 +274,7 @@ Result<Account> Accounts::remove_profile_picture(int64_t id, ProfilePicture whic
   PUBLIUS_TRY(store_.update_profile(id, update));
   mb_.media().erase_replaced_pictures(before, update);
   account_changed(id);
+  PUBLIUS_TRY(mb_.federation().profile_changed(id));
   return account(id);
 }
 

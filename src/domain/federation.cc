@@ -72,7 +72,8 @@ Result<int64_t> Federation::save_remote_actor(const RemoteActorDocument& actor) 
                                .display_name = actor.name,
                                .note = actor.summary_text,
                                .locked = actor.locked,
-                               .bot = actor.bot};
+                               .bot = actor.bot,
+                               .also_known_as = actor.also_known_as};
   PUBLIUS_ASSIGN_OR_RETURN(auto id, phrase_store_error(store_.save_remote_actor(stored, profile)));
   account_changed(id);
   return id;
@@ -182,9 +183,6 @@ Result<Post> Federation::remote_post(int64_t remote_id, const RemoteNote& note) 
   Post post;
   post.account_id = remote_id;
   post.visibility = visibility_of_addressing(note.to, note.cc, actor->uri);
-  // Direct messages are sealed at rest here; one arriving in clear is not kept.
-  if (post.visibility == Visibility::kDirect)
-    return unprocessable("Direct messages from other servers are not accepted yet");
   post.uri = note.uri;
   if (!url_origin(note.url).empty()) post.url = note.url;
   post.html = note.html;
@@ -198,6 +196,10 @@ Result<Post> Federation::remote_post(int64_t remote_id, const RemoteNote& note) 
                              id) == post.mention_account_ids.end())
       post.mention_account_ids.push_back(id);
   }
+  // A direct message is sealed to its readers here (store_new_post): with none, no
+  // one could ever open it.
+  if (post.visibility == Visibility::kDirect && post.mention_account_ids.empty())
+    return unprocessable("Direct message to no account on this server");
   for (const auto& tag : note.hashtags)
     if (is_valid_tag(tag)) post.tags.push_back(tag);
   // A reply to a post here, or known here, that its author may see.
@@ -312,6 +314,12 @@ Status Federation::to_remote_inbox(int64_t local_id, int64_t remote_id, store::D
   return store_.enqueue_deliveries({d}, now_ms());
 }
 
+Result<bool> Federation::local_direct(const Post& post) {
+  if (post.reblog_of_id || post.visibility != Visibility::kDirect || post.remote()) return false;
+  PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(post.account_id));
+  return !remote.has_value();
+}
+
 Result<bool> Federation::federated(const Post& post) {
   if (post.reblog_of_id || post.visibility == Visibility::kDirect || post.remote()) return false;
   PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(post.account_id));
@@ -333,10 +341,23 @@ Status Federation::to_follower_inboxes(const Post& post, store::DeliveryKind kin
 }
 
 Status Federation::published(const Post& post) {
+  PUBLIUS_TRY(to_mentioned_in_memory(post, store::DeliveryKind::kCreateNote));
   return to_follower_inboxes(post, store::DeliveryKind::kCreateNote);
 }
 
 Status Federation::deleted(const Post& post) {
+  PUBLIUS_ASSIGN_OR_RETURN(bool direct, local_direct(post));
+  if (direct) {
+    // A Delete names the post only: it may wait in the durable queue.
+    PUBLIUS_ASSIGN_OR_RETURN(auto inboxes, mentioned_inboxes(post));
+    std::vector<store::FederationDelivery> deliveries;
+    for (auto& inbox : inboxes)
+      deliveries.push_back({.inbox = std::move(inbox),
+                            .kind = store::DeliveryKind::kDeleteNote,
+                            .account_id = post.account_id,
+                            .object_id = post.id});
+    return store_.enqueue_deliveries(deliveries, now_ms());
+  }
   return to_follower_inboxes(post, store::DeliveryKind::kDeleteNote);
 }
 
@@ -370,6 +391,194 @@ Result<std::optional<Post>> Federation::post_to_deliver(int64_t post_id) {
   PUBLIUS_ASSIGN_OR_RETURN(bool federate, federated(*post));
   if (!federate) return std::optional<Post>();
   return post;
+}
+
+Status Federation::edited(const Post& post) {
+  PUBLIUS_TRY(to_mentioned_in_memory(post, store::DeliveryKind::kUpdateNote));
+  return to_follower_inboxes(post, store::DeliveryKind::kUpdateNote);
+}
+
+Status Federation::profile_changed(int64_t account_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(account_id));
+  if (remote) return ok_status();
+  PUBLIUS_ASSIGN_OR_RETURN(auto inboxes, store_.follower_inboxes(account_id));
+  std::vector<store::FederationDelivery> deliveries;
+  for (auto& inbox : inboxes)
+    deliveries.push_back({.inbox = std::move(inbox),
+                          .kind = store::DeliveryKind::kUpdatePerson,
+                          .account_id = account_id,
+                          .object_id = account_id});
+  return store_.enqueue_deliveries(deliveries, now_ms());
+}
+
+Status Federation::receive_actor_update(int64_t remote_id, const RemoteActorDocument& actor) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto known, store_.remote_actor(remote_id));
+  if (!known || known->uri != actor.uri) return unauthorized("Update of another actor");
+  PUBLIUS_ASSIGN_OR_RETURN(int64_t saved, save_remote_actor(actor));
+  if (saved != remote_id) return unauthorized("Update of another actor");
+  return ok_status();
+}
+
+Result<std::vector<std::string>> Federation::mentioned_inboxes(const Post& post) {
+  std::vector<std::string> inboxes;
+  for (int64_t id : post.mention_account_ids) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(id));
+    if (!remote) continue;
+    std::string inbox = remote->shared_inbox.empty() ? remote->inbox : remote->shared_inbox;
+    if (std::find(inboxes.begin(), inboxes.end(), inbox) == inboxes.end())
+      inboxes.push_back(std::move(inbox));
+  }
+  return inboxes;
+}
+
+Status Federation::to_mentioned_in_memory(const Post& post, store::DeliveryKind kind) {
+  PUBLIUS_ASSIGN_OR_RETURN(bool direct, local_direct(post));
+  if (!direct) return ok_status();
+  PUBLIUS_ASSIGN_OR_RETURN(auto inboxes, mentioned_inboxes(post));
+  const int64_t now = now_ms();
+  std::lock_guard lock(direct_mu_);
+  for (auto& inbox : inboxes) {
+    if (direct_.size() >= kMaxDirectDeliveries) direct_.pop_front();
+    direct_.push_back({.inbox = std::move(inbox), .kind = kind, .post = post, .due_ms = now});
+  }
+  return ok_status();
+}
+
+std::vector<DirectDelivery> Federation::claim_direct_deliveries(int64_t now_ms, int limit) {
+  std::vector<DirectDelivery> claimed;
+  std::lock_guard lock(direct_mu_);
+  for (auto it = direct_.begin();
+       it != direct_.end() && claimed.size() < static_cast<size_t>(limit);) {
+    if (it->due_ms > now_ms) {
+      ++it;
+      continue;
+    }
+    claimed.push_back(std::move(*it));
+    it = direct_.erase(it);
+  }
+  return claimed;
+}
+
+void Federation::direct_delivery_failed(DirectDelivery delivery, int64_t now_ms) {
+  if (delivery.attempts + 1 >= kMaxAttempts) return;
+  delivery.due_ms = now_ms + (kFirstRetryDelayMs << delivery.attempts);
+  ++delivery.attempts;
+  std::lock_guard lock(direct_mu_);
+  if (direct_.size() >= kMaxDirectDeliveries) direct_.pop_front();
+  direct_.push_back(std::move(delivery));
+}
+
+std::optional<int64_t> Federation::next_direct_delivery_ms() {
+  std::lock_guard lock(direct_mu_);
+  std::optional<int64_t> next;
+  for (const auto& d : direct_)
+    if (!next || d.due_ms < *next) next = d.due_ms;
+  return next;
+}
+
+Result<std::string> Federation::actor_uri(int64_t account_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(account_id));
+  if (remote) return remote->uri;
+  PUBLIUS_ASSIGN_OR_RETURN(auto account, mb_.accounts().account(account_id));
+  return config_.base_url() + "/users/" + account.username;
+}
+
+Result<Account> Federation::add_alias(int64_t account_id, std::string_view acct) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto account, mb_.accounts().account(account_id));
+  auto alias = account_by_acct(acct, /*resolve=*/true);
+  if (!alias.ok()) return unprocessable("Validation failed: acct names no account");
+  if (alias->id == account_id) return unprocessable("Validation failed: acct is this account");
+  PUBLIUS_ASSIGN_OR_RETURN(auto uri, actor_uri(alias->id));
+  if (contains(account.also_known_as, uri)) return account;
+  if (account.also_known_as.size() >= kMaxAliases)
+    return unprocessable("Validation failed: at most 10 aliases");
+  account.also_known_as.push_back(std::move(uri));
+  store::ProfileUpdate update;
+  update.also_known_as = account.also_known_as;
+  PUBLIUS_TRY(store_.update_profile(account_id, update));
+  account_changed(account_id);
+  // Its followers' servers hear, so that an account moving here can be checked.
+  PUBLIUS_TRY(profile_changed(account_id));
+  return mb_.accounts().account(account_id);
+}
+
+Result<Account> Federation::remove_alias(int64_t account_id, std::string_view acct) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto account, mb_.accounts().account(account_id));
+  auto alias = account_by_acct(acct, /*resolve=*/false);
+  if (!alias.ok()) return account;
+  PUBLIUS_ASSIGN_OR_RETURN(auto uri, actor_uri(alias->id));
+  if (!contains(account.also_known_as, uri)) return account;
+  std::erase(account.also_known_as, uri);
+  store::ProfileUpdate update;
+  update.also_known_as = account.also_known_as;
+  PUBLIUS_TRY(store_.update_profile(account_id, update));
+  account_changed(account_id);
+  // Its followers' servers hear, so that an account moving here can be checked.
+  PUBLIUS_TRY(profile_changed(account_id));
+  return mb_.accounts().account(account_id);
+}
+
+Result<Account> Federation::move_to(int64_t account_id, std::string_view acct) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto account, mb_.accounts().account(account_id));
+  if (account.moved_to_id) return unprocessable("Validation failed: this account has moved");
+  auto found = account_by_acct(acct, /*resolve=*/true);
+  if (!found.ok()) return unprocessable("Validation failed: acct names no account");
+  const int64_t target_id = found->id;
+  if (target_id == account_id) return unprocessable("Validation failed: acct is this account");
+  PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(target_id));
+  if (remote && resolver_) {
+    // Its aliases as they are now: the alias may have been added a moment ago.
+    const std::string& name = found->username;
+    const auto at = name.find('@');
+    auto fresh = resolver_->actor_for_acct(std::string_view(name).substr(0, at),
+                                           std::string_view(name).substr(at + 1));
+    if (!fresh.ok() || fresh->uri != remote->uri)
+      return unprocessable("Validation failed: the account to move to cannot be reached");
+    PUBLIUS_TRY(save_remote_actor(*fresh));
+  }
+  PUBLIUS_ASSIGN_OR_RETURN(auto target, mb_.accounts().account(target_id));
+  PUBLIUS_ASSIGN_OR_RETURN(auto own_uri, actor_uri(account_id));
+  if (!contains(target.also_known_as, own_uri))
+    return unprocessable(
+        "Validation failed: the account to move to must name this one as an alias first");
+  PUBLIUS_ASSIGN_OR_RETURN(auto inboxes, store_.follower_inboxes(account_id));
+  PUBLIUS_TRY(move_followers(account_id, target_id));
+  std::vector<store::FederationDelivery> deliveries;
+  for (auto& inbox : inboxes)
+    deliveries.push_back({.inbox = std::move(inbox),
+                          .kind = store::DeliveryKind::kMove,
+                          .account_id = account_id,
+                          .object_id = target_id});
+  PUBLIUS_TRY(store_.enqueue_deliveries(deliveries, now_ms()));
+  return mb_.accounts().account(account_id);
+}
+
+Status Federation::receive_move(int64_t remote_id, int64_t target_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto mover, store_.remote_actor(remote_id));
+  if (!mover) return not_found();
+  if (target_id == remote_id) return unprocessable("Move to the same account");
+  PUBLIUS_ASSIGN_OR_RETURN(auto target, mb_.accounts().account(target_id));
+  if (!contains(target.also_known_as, mover->uri))
+    return unprocessable("Move target does not name the actor in alsoKnownAs");
+  return move_followers(remote_id, target_id);
+}
+
+Status Federation::move_followers(int64_t old_id, int64_t target_id) {
+  store::ProfileUpdate moved;
+  moved.moved_to_id = target_id;
+  PUBLIUS_TRY(store_.update_profile(old_id, moved));
+  account_changed(old_id);
+  PUBLIUS_ASSIGN_OR_RETURN(auto followers, store_.follower_ids(old_id));
+  for (int64_t follower : followers) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(follower));
+    if (remote || follower == target_id) continue;  // remote followers hear the Move
+    // A follower the target blocks stays where it was, as in Mastodon.
+    auto followed = mb_.relationships().follow(follower, target_id, true, false);
+    if (!followed.ok() && followed.error().code != ErrorCode::kForbidden)
+      return followed.take_error();
+    if (followed.ok()) PUBLIUS_TRY(mb_.relationships().unfollow(follower, old_id));
+  }
+  return ok_status();
 }
 
 }  // namespace publius::domain

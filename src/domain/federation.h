@@ -19,14 +19,14 @@
 // the Note's id as its uri (one post per id however often it comes), its content as
 // federation/ sanitized it, and a visibility read from its addressing as Mastodon
 // reads it: the Public collection in `to` public, in `cc` unlisted, the author's
-// followers collection private. A Note addressed to its mentions only is a direct
-// message, and refused (kUnprocessable, nothing stored): direct messages are sealed
-// here and a remote one would have to be sealed as it arrives, which is not done yet.
-// It is stored as a local post is (Posts::store_remote_status): its author's local
-// followers' home feeds, the public timelines (public only), its hashtags, a mention
-// notification for each local account it mentions, its parent when it replies to a
-// post here or known here that its author may see. It is never sent on. Update(Note)
-// edits it as an edit here would; Delete(Note) by its author deletes it; Delete of the
+// followers collection private, anything else (its mentions only) direct. A direct
+// one is sealed as it arrives to the local accounts it mentions, exactly as a local
+// direct message is (Posts::store_new_post), so its text is never stored in clear;
+// one that mentions no account here is refused (kUnprocessable). A Note is stored as a local post
+// is (Posts::store_remote_status): its author's local followers' home feeds, the public timelines
+// (public only), its hashtags, a mention notification for each local account it mentions, its
+// parent when it replies to a post here or known here that its author may see. It is never sent on.
+// Update(Note) edits it as an edit here would; Delete(Note) by its author deletes it; Delete of the
 // actor itself erases the account with everything of it (Accounts::delete_account).
 //
 // Outgoing follows: a local account's follow of a remote account is a follow request
@@ -39,9 +39,14 @@
 // Outbound: the durable delivery queue (store::FederationDelivery). A local post
 // that is public, unlisted or followers-only goes to the inbox of every server where
 // its author has followers, once per server (shared inboxes); so does its deletion.
-// Direct posts are never queued: their plaintext must not sit in a durable queue,
-// and remote direct addressing is not federated yet. Remote accounts a post replies
-// to or mentions get it too, followers or not.
+// Its edit goes as Update(Note) the same way, and a profile change as Update(Person)
+// to every server where the account has followers. Remote accounts a post replies to
+// or mentions get it too, followers or not. Direct posts are never in the durable
+// queue: their plaintext must not sit on disk. A direct post (and its edit) to remote
+// accounts waits in memory only (DirectDelivery), with the same retries; a restart
+// loses what is still waiting there. Its deletion names no content and is queued
+// durably to the same inboxes. Likes, boosts and blocks go as Like, Announce and Block
+// (and their Undo) through the durable queue.
 // Deliveries are claimed so each is sent once, and a failed one is tried again after
 // exponentially growing delays (kFirstRetryDelayMs doubled each time), for days,
 // then dropped.
@@ -49,6 +54,8 @@
 // Thread-safe as every service.
 #pragma once
 
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -72,6 +79,7 @@ struct RemoteActorDocument {
   std::string key_id;
   std::string key_owner;
   std::string public_pem;
+  std::vector<std::string> also_known_as;  // its aliases' actor ids
 };
 
 struct RemoteNote;
@@ -134,6 +142,17 @@ bool is_valid_remote_acct(std::string_view acct);
 // followers collection private, anything else direct.
 Visibility visibility_of_addressing(const std::vector<std::string>& to,
                                     const std::vector<std::string>& cc, std::string_view actor_uri);
+
+// A delivery of a direct post (kCreateNote or kUpdateNote) to a remote inbox: held in
+// memory only, with the post's content open, since the durable queue must never hold
+// a direct message's plaintext.
+struct DirectDelivery {
+  std::string inbox;
+  store::DeliveryKind kind = store::DeliveryKind::kCreateNote;
+  Post post;
+  int attempts = 0;  // failed attempts so far
+  int64_t due_ms = 0;
+};
 
 // The scheme and authority of an http(s) URL, lowercased ("https://example.com:8443");
 // empty when `url` is not one.
@@ -255,10 +274,61 @@ class Federation final : private ServiceBase {
   // boost; nullopt when it is gone.
   Result<std::optional<Post>> shared_post(int64_t post_id);
 
+  // A local post was edited (Posts::store_edit): its Update(Note) goes where its
+  // Create went. And a local account's profile changed: Update(Person) to every server
+  // where it has followers.
+  Status edited(const Post& post);
+  Status profile_changed(int64_t account_id);
+  // Update(Person) from `remote_id` of its own actor document (federation/ checked the
+  // object is the sender): its profile and key are kept as save_remote_actor() keeps
+  // them, so later signatures with a rotated key verify. kUnauthorized when `actor`
+  // is not `remote_id`'s.
+  Status receive_actor_update(int64_t remote_id, const RemoteActorDocument& actor);
+
+  // The in-memory queue of direct deliveries (DirectDelivery), for the delivery
+  // worker: up to `limit` due ones, taken out of the queue (each sent once); a failed
+  // one is put back due after the same delays as a durable delivery, or dropped after
+  // the last attempt; when the next one is due (nullopt: none waits). At most
+  // kMaxDirectDeliveries wait: beyond, the oldest is dropped.
+  std::vector<DirectDelivery> claim_direct_deliveries(int64_t now_ms, int limit);
+  void direct_delivery_failed(DirectDelivery delivery, int64_t now_ms);
+  std::optional<int64_t> next_direct_delivery_ms();
+  static constexpr size_t kMaxDirectDeliveries = 10'000;
+
+  // Account migration (ActivityPub Move), as Mastodon does it. The actor id of an
+  // account: a local one's <base>/users/<name>, a remote one's own.
+  Result<std::string> actor_uri(int64_t account_id);
+  // Local `account_id` names `acct` (user@host, found as account_by_acct(resolve) finds
+  // it; or a local account) as an alias: an account that may move to it. Its actor
+  // document lists the alias in alsoKnownAs, and its followers' servers hear
+  // (Update(Person)). remove_alias() takes one away. At most kMaxAliases.
+  Result<Account> add_alias(int64_t account_id, std::string_view acct);
+  Result<Account> remove_alias(int64_t account_id, std::string_view acct);
+  static constexpr size_t kMaxAliases = 10;
+  // Local `account_id` moves to `acct`, whose actor (fetched again, for a remote one)
+  // must list this account in its alsoKnownAs (kUnprocessable otherwise). The account
+  // is marked moved, its followers' servers get Move, and its local followers follow
+  // the new account and leave this one. kUnprocessable when already moved, or to itself.
+  Result<Account> move_to(int64_t account_id, std::string_view acct);
+  // Move of remote `remote_id` to `target_id` (an account here, local or remote, whose
+  // actor federation/ fetched again). kUnprocessable unless the target's alsoKnownAs
+  // lists the mover. The mover is marked moved; its local followers follow the target
+  // and leave it.
+  Status receive_move(int64_t remote_id, int64_t target_id);
+
  private:
+  // Queues `post` (direct, local, open) in memory to the inbox of each remote account
+  // it mentions, once per server.
+  Status to_mentioned_in_memory(const Post& post, store::DeliveryKind kind);
+  // The inboxes (shared ones where they exist) of the remote accounts `post` mentions.
+  Result<std::vector<std::string>> mentioned_inboxes(const Post& post);
+  // Marks `old_id` moved to `target_id`, and moves its local followers along.
+  Status move_followers(int64_t old_id, int64_t target_id);
   // Whether the post is one federation sends: a local author's own post, not a boost,
   // not direct.
   Result<bool> federated(const Post& post);
+  // Whether the post is a local author's own direct post (not a boost).
+  Result<bool> local_direct(const Post& post);
   Status to_follower_inboxes(const Post& post, store::DeliveryKind kind);
   // Queues a delivery of `kind` about remote `remote_id` to its inbox, signed by `local_id`.
   Status to_remote_inbox(int64_t local_id, int64_t remote_id, store::DeliveryKind kind,
@@ -276,6 +346,8 @@ class Federation final : private ServiceBase {
   Result<std::string> inbox_of(int64_t account_id, bool shared);
 
   const ActorResolver* resolver_ = nullptr;
+  std::mutex direct_mu_;
+  std::deque<DirectDelivery> direct_;  // guarded by direct_mu_
 };
 
 }  // namespace publius::domain

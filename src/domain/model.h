@@ -68,6 +68,10 @@ struct Account {
   bool discoverable = false;
   bool indexable = true;
   bool hide_collections = false;
+  // Account migration (ActivityPub Move): the actor ids this account is also known as
+  // (its aliases: those that may move to it), and the account it moved to.
+  std::vector<std::string> also_known_as;
+  std::optional<int64_t> moved_to_id;
   bool operator==(const Account&) const = default;
 };
 

@@ -274,6 +274,7 @@ Result<Post> Posts::store_edit(const Post& found, Post updated, const std::vecto
     reloaded->spoiler_text = updated.spoiler_text;
     reloaded->tags = updated.tags;
   }
+  PUBLIUS_TRY(mb_.federation().edited(*reloaded));
   return *reloaded;
 }
 Result<Post> Posts::store_remote_status(Post post) {

@@ -43,8 +43,17 @@ const json::object* public_key_of(const json::object& actor) {
 
 // The addressing of a post's visibility, as Mastodon writes it, and the remote accounts
 // it mentions.
-void write_addressing(JsonWriter& w, const std::string& followers, domain::Visibility v,
+void write_addressing(JsonWriter& w, const domain::InstanceConfig& config,
+                      const std::string& followers, domain::Visibility v,
                       const std::vector<domain::NoteMention>& mentions) {
+  if (v == domain::Visibility::kDirect) {
+    // Its mentions only: neither the Public collection nor the followers.
+    w.key("to").begin_array();
+    for (const auto& m : mentions)
+      w.string(m.remote_uri.empty() ? actor_of(config, m.acct) : m.remote_uri);
+    w.end_array().key("cc").begin_array().end_array();
+    return;
+  }
   w.key("to").begin_array();
   if (v == domain::Visibility::kPublic)
     w.string(kPublic);
@@ -100,13 +109,14 @@ void write_note(JsonWriter& w, const domain::InstanceConfig& config, const domai
     w.field_null("inReplyTo");
   else
     w.field("inReplyTo", in_reply_to);
+  if (post.edited_ms) w.field("updated", format_iso8601_ms(*post.edited_ms));
   if (post.spoiler_text.empty())
     w.field_null("summary");
   else
     w.field("summary", post.spoiler_text);
   if (!post.language.empty())
     w.key("contentMap").begin_object().field(post.language, post.html).end_object();
-  write_addressing(w, actor + "/followers", post.visibility, mentions);
+  write_addressing(w, config, actor + "/followers", post.visibility, mentions);
   write_tags(w, config, post, mentions);
   w.end_object();
 }
@@ -125,6 +135,47 @@ void write_follow(JsonWriter& w, const domain::InstanceConfig& config,
       .end_object();
 }
 
+// A member that may be one id or several: a string, an object's id, or an array of them.
+std::vector<std::string> ids_at(const json::object& o, std::string_view key) {
+  std::vector<std::string> out;
+  const auto* v = o.if_contains(key);
+  if (!v) return out;
+  const auto add = [&out](const json::value& item) {
+    if (item.is_string()) out.emplace_back(item.as_string());
+    if (item.is_object() && !string_at(item.as_object(), "id").empty())
+      out.push_back(string_at(item.as_object(), "id"));
+  };
+  if (v->is_array()) {
+    for (const auto& item : v->as_array()) add(item);
+  } else {
+    add(*v);
+  }
+  return out;
+}
+
+// A Create or Update (`type`, with id `id`) of the Note of `post` (replying to
+// `in_reply_to`, empty: none), by its author, addressed as the Note is.
+std::string note_activity_json(const domain::InstanceConfig& config, const domain::Account& author,
+                               const domain::Post& post,
+                               const std::vector<domain::NoteMention>& mentions,
+                               std::string_view in_reply_to, std::string_view type,
+                               const std::string& id, int64_t published_ms) {
+  const std::string actor = actor_of(config, author.username);
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object()
+      .field("@context", kActivityStreams)
+      .field("id", id)
+      .field("type", type)
+      .field("actor", actor)
+      .field("published", format_iso8601_ms(published_ms));
+  write_addressing(w, config, actor + "/followers", post.visibility, mentions);
+  w.key("object");
+  write_note(w, config, author, post, mentions, in_reply_to, false);
+  w.end_object();
+  return out;
+}
+
 }  // namespace
 
 std::string string_at(const json::object& o, std::string_view key) {
@@ -141,7 +192,10 @@ Result<domain::RemoteActorDocument> parse_actor(std::string_view text) {
   boost::system::error_code ec;
   const json::value value = json::parse(text, ec);
   if (ec || !value.is_object()) return bad_request("Actor document is not a JSON object");
-  const auto& o = value.as_object();
+  return parse_actor_object(value.as_object());
+}
+
+Result<domain::RemoteActorDocument> parse_actor_object(const json::object& o) {
   const std::string type = string_at(o, "type");
   if (type != "Person" && type != "Service" && type != "Application" && type != "Group" &&
       type != "Organization")
@@ -164,6 +218,7 @@ Result<domain::RemoteActorDocument> parse_actor(std::string_view text) {
   d.key_owner = string_at(*key, "owner");
   d.public_pem = string_at(*key, "publicKeyPem");
   if (d.key_id.empty() || d.public_pem.empty()) return bad_request("Actor key unreadable");
+  d.also_known_as = ids_at(o, "alsoKnownAs");
   return d;
 }
 
@@ -185,24 +240,6 @@ std::optional<FollowUriParts> parse_actor_path(const domain::InstanceConfig& con
   if (ec != std::errc() || end != id.data() + id.size() || parts.followed_id <= 0)
     return std::nullopt;
   return parts;
-}
-
-// A member that may be one id or several: a string, an object's id, or an array of them.
-std::vector<std::string> ids_at(const json::object& o, std::string_view key) {
-  std::vector<std::string> out;
-  const auto* v = o.if_contains(key);
-  if (!v) return out;
-  const auto add = [&out](const json::value& item) {
-    if (item.is_string()) out.emplace_back(item.as_string());
-    if (item.is_object() && !string_at(item.as_object(), "id").empty())
-      out.push_back(string_at(item.as_object(), "id"));
-  };
-  if (v->is_array()) {
-    for (const auto& item : v->as_array()) add(item);
-  } else {
-    add(*v);
-  }
-  return out;
 }
 
 std::string first_of(const std::vector<std::string>& list) {
@@ -297,20 +334,9 @@ std::string create_note_json(const domain::InstanceConfig& config, const domain:
                              const domain::Post& post,
                              const std::vector<domain::NoteMention>& mentions,
                              std::string_view in_reply_to) {
-  const std::string actor = actor_of(config, author.username);
-  std::string out;
-  JsonWriter w(out);
-  w.begin_object()
-      .field("@context", kActivityStreams)
-      .field("id", note_uri(config, author.username, post.id) + "/activity")
-      .field("type", "Create")
-      .field("actor", actor)
-      .field("published", format_iso8601_ms(post.created_ms));
-  write_addressing(w, actor + "/followers", post.visibility, mentions);
-  w.key("object");
-  write_note(w, config, author, post, mentions, in_reply_to, false);
-  w.end_object();
-  return out;
+  return note_activity_json(config, author, post, mentions, in_reply_to, "Create",
+                            note_uri(config, author.username, post.id) + "/activity",
+                            post.created_ms);
 }
 
 std::string delete_note_json(const domain::InstanceConfig& config, const domain::Account& author,
@@ -463,6 +489,56 @@ std::string block_json(const domain::InstanceConfig& config, const domain::Accou
         begin_activity(w, id, "Block", actor, as_document);
         w.field("object", blocked_uri).end_object();
       });
+}
+
+std::string update_note_json(const domain::InstanceConfig& config, const domain::Account& author,
+                             const domain::Post& post,
+                             const std::vector<domain::NoteMention>& mentions,
+                             std::string_view in_reply_to) {
+  const int64_t updated = post.edited_ms.value_or(post.created_ms);
+  return note_activity_json(
+      config, author, post, mentions, in_reply_to, "Update",
+      note_uri(config, author.username, post.id) + "#updates/" + std::to_string(updated), updated);
+}
+
+std::string update_person_json(const domain::InstanceConfig& config, const domain::Account& account,
+                               std::string_view actor_document) {
+  const std::string actor = actor_of(config, account.username);
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object()
+      .field("@context", kActivityStreams)
+      .field("id", actor + "#updates/" + random_token(12))
+      .field("type", "Update")
+      .field("actor", actor)
+      .key("to")
+      .begin_array()
+      .string(kPublic)
+      .end_array()
+      .key("object")
+      .raw(actor_document)
+      .end_object();
+  return out;
+}
+
+std::string move_json(const domain::InstanceConfig& config, const domain::Account& account,
+                      std::string_view target_uri) {
+  const std::string actor = actor_of(config, account.username);
+  std::string out;
+  JsonWriter(out)
+      .begin_object()
+      .field("@context", kActivityStreams)
+      .field("id", actor + "#moves/" + random_token(12))
+      .field("type", "Move")
+      .field("actor", actor)
+      .field("object", actor)
+      .field("target", target_uri)
+      .key("to")
+      .begin_array()
+      .string(actor + "/followers")
+      .end_array()
+      .end_object();
+  return out;
 }
 
 }  // namespace publius::federation

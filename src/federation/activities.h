@@ -26,6 +26,8 @@ Result<store::ActorKey> make_actor_key();
 // The host rules (key and inboxes on the actor's host) are the domain's
 // (Federation::save_remote_actor).
 Result<domain::RemoteActorDocument> parse_actor(std::string_view json);
+// The same, of an actor already parsed (the object of an Update(Person)).
+Result<domain::RemoteActorDocument> parse_actor_object(const boost::json::object& actor);
 
 // Reads a Note, or a Question as a Note (its options left out), embedded in an
 // activity: its content sanitized (sanitize_html), its summary as text, its addressing,
@@ -40,8 +42,9 @@ std::string note_uri(const domain::InstanceConfig& config, std::string_view user
 // The post id in a note_uri() of this server; nullopt for any other URL.
 std::optional<int64_t> parse_note_uri(const domain::InstanceConfig& config, std::string_view uri);
 
-// The Note of a local post (public, unlisted or followers-only), addressed as
-// Mastodon addresses its visibility and to the remote accounts it mentions, with a
+// The Note of a local post, addressed as
+// Mastodon addresses its visibility (a direct one to its mentions only) and to the
+// remote accounts it mentions, with a
 // Mention tag for each of `mentions` (Federation::note_mentions) and a Hashtag tag
 // for each of its hashtags.
 // `in_reply_to` is the id of the post it replies to (empty: none).
@@ -55,6 +58,17 @@ std::string create_note_json(const domain::InstanceConfig& config, const domain:
                              std::string_view in_reply_to = {});
 std::string delete_note_json(const domain::InstanceConfig& config, const domain::Account& author,
                              int64_t post_id);
+// Update(Note) of an edited post, by its author, addressed as its Create was.
+std::string update_note_json(const domain::InstanceConfig& config, const domain::Account& author,
+                             const domain::Post& post,
+                             const std::vector<domain::NoteMention>& mentions,
+                             std::string_view in_reply_to = {});
+// Update(Person) of a local account, carrying its actor document (routes.h actor_json).
+std::string update_person_json(const domain::InstanceConfig& config, const domain::Account& account,
+                               std::string_view actor_document);
+// Move of local `account` to the actor `target_uri`, to its followers.
+std::string move_json(const domain::InstanceConfig& config, const domain::Account& account,
+                      std::string_view target_uri);
 // Accept or Reject of the Follow `follow_uri` by `follower_uri` of the local `followed`.
 std::string follow_answer_json(const domain::InstanceConfig& config,
                                const domain::Account& followed, std::string_view follower_uri,

@@ -21,7 +21,23 @@ DeliveryWorker::~DeliveryWorker() {
   threads_.clear();  // joins each after its delivery in progress
 }
 
-std::chrono::milliseconds DeliveryWorker::pass() {
+std::chrono::milliseconds DeliveryWorker::pass() { return std::min(send_direct(), send_queued()); }
+
+std::chrono::milliseconds DeliveryWorker::send_direct() {
+  auto& federation = microblog_.federation();
+  const int64_t now = now_ms();
+  const auto next = federation.next_direct_delivery_ms();
+  if (!next) return options_.poll_interval;
+  if (*next > now) return std::min(options_.poll_interval, std::chrono::milliseconds(*next - now));
+  auto claimed = federation.claim_direct_deliveries(now, options_.batch);
+  for (auto& d : claimed) {
+    if (stopping_) break;  // what is claimed and unsent is lost with the process anyway
+    if (send(d) == Outcome::kRetry) federation.direct_delivery_failed(std::move(d), now_ms());
+  }
+  return claimed.empty() ? options_.poll_interval : std::chrono::milliseconds(0);
+}
+
+std::chrono::milliseconds DeliveryWorker::send_queued() {
   auto& federation = microblog_.federation();
   // Reading when the next is due costs no write; only a due delivery is claimed.
   const int64_t now = now_ms();
@@ -82,6 +98,22 @@ Result<std::optional<std::string>> DeliveryWorker::render(
     case Kind::kBlock:
     case Kind::kUndoBlock:
       return render_social(delivery, author);
+    case Kind::kUpdateNote: {
+      PUBLIUS_ASSIGN_OR_RETURN(auto post,
+                               microblog_.federation().post_to_deliver(delivery.object_id));
+      if (!post) return std::optional<std::string>();
+      PUBLIUS_ASSIGN_OR_RETURN(auto mentions, microblog_.federation().note_mentions(*post));
+      PUBLIUS_ASSIGN_OR_RETURN(auto parent, parent_note_uri(microblog_, *post));
+      return std::optional(update_note_json(config, author, *post, mentions, parent));
+    }
+    case Kind::kUpdatePerson: {
+      PUBLIUS_ASSIGN_OR_RETURN(auto document, actor_document(microblog_, author));
+      return std::optional(update_person_json(config, author, document));
+    }
+    case Kind::kMove: {
+      PUBLIUS_ASSIGN_OR_RETURN(auto target, microblog_.federation().actor_uri(delivery.object_id));
+      return std::optional(move_json(config, author, target));
+    }
   }
   return std::optional<std::string>();
 }
@@ -106,24 +138,44 @@ DeliveryWorker::Outcome DeliveryWorker::send(const store::FederationDelivery& de
     return body.error().code == ErrorCode::kNotFound ? Outcome::kDone : Outcome::kRetry;
   }
   if (!*body) return Outcome::kDone;
-  auto url = parse_url(delivery.inbox);
+  return post_signed(delivery.inbox, delivery.account_id, std::move(**body));
+}
+
+DeliveryWorker::Outcome DeliveryWorker::send(const domain::DirectDelivery& delivery) {
+  auto author = microblog_.accounts().account(delivery.post.account_id);
+  if (!author.ok())
+    return author.error().code == ErrorCode::kNotFound ? Outcome::kDone : Outcome::kRetry;
+  auto mentions = microblog_.federation().note_mentions(delivery.post);
+  if (!mentions.ok()) return Outcome::kRetry;
+  auto parent = parent_note_uri(microblog_, delivery.post);
+  if (!parent.ok()) return Outcome::kRetry;
+  const auto& config = microblog_.config();
+  std::string body = delivery.kind == store::DeliveryKind::kUpdateNote
+                         ? update_note_json(config, *author, delivery.post, *mentions, *parent)
+                         : create_note_json(config, *author, delivery.post, *mentions, *parent);
+  return post_signed(delivery.inbox, delivery.post.account_id, std::move(body));
+}
+
+DeliveryWorker::Outcome DeliveryWorker::post_signed(const std::string& inbox, int64_t account_id,
+                                                    std::string body) {
+  auto url = parse_url(inbox);
   if (!url.ok()) return Outcome::kDone;
-  auto author = microblog_.accounts().account(delivery.account_id);
+  auto author = microblog_.accounts().account(account_id);
   if (!author.ok()) return Outcome::kRetry;
-  auto key = signing_key(delivery.account_id);
+  auto key = signing_key(account_id);
   if (!key.ok()) return Outcome::kRetry;
   const std::string host = url->authority();
   auto signed_headers = sign_request(
-      {.method = "POST", .target = url->target, .host = host, .body = **body},
+      {.method = "POST", .target = url->target, .host = host, .body = body},
       actor_url(microblog_.config(), author->username) + "#main-key", *key, now_ms() / 1000);
   if (!signed_headers.ok()) return Outcome::kRetry;
   auto response = fetcher_.fetch(
       {.method = "POST",
-       .url = delivery.inbox,
+       .url = inbox,
        .headers = {"Content-Type: application/activity+json", "Accept: application/activity+json",
                    "Date: " + signed_headers->date, "Digest: " + signed_headers->digest,
                    "Signature: " + signed_headers->signature},
-       .body = std::move(**body)});
+       .body = std::move(body)});
   if (!response.ok())
     return response.error().code == ErrorCode::kUnavailable ? Outcome::kRetry : Outcome::kDone;
   const long status = response->status;

@@ -11,6 +11,10 @@
 // or an activity with nothing left to send is dropped; anything else is tried again
 // later (Federation::delivery_failed).
 //
+// Direct messages are not in the durable queue: each thread also sends the domain's
+// in-memory direct deliveries (Federation::claim_direct_deliveries), rendered from the
+// open post they hold, retried on the same schedule.
+//
 // The shield: the queue holds only inboxes and the ids of what to send; nothing is
 // logged about a delivery. The destructor stops the threads after the deliveries in
 // progress; what is claimed and unsent is claimed by the next start once the claim expires.
@@ -50,10 +54,17 @@ class DeliveryWorker {
   enum class Outcome { kDone, kRetry };
   // Sends one delivery (what a thread does for each it claims).
   Outcome send(const store::FederationDelivery& delivery);
+  // Sends one direct message held in memory (domain::DirectDelivery).
+  Outcome send(const domain::DirectDelivery& delivery);
 
  private:
-  // Sends what is due; returns how long to wait before looking again.
+  // Sends what is due, held in memory and queued; returns how long to wait before
+  // looking again.
   std::chrono::milliseconds pass();
+  std::chrono::milliseconds send_direct();
+  std::chrono::milliseconds send_queued();
+  // Signs `body` as `account_id` and POSTs it to `inbox`.
+  Outcome post_signed(const std::string& inbox, int64_t account_id, std::string body);
   // The body to POST for `delivery`; nullopt when there is nothing left to send.
   Result<std::optional<std::string>> render(const store::FederationDelivery& delivery);
   // Like, Announce and Block and their Undo (delivery_social.cc).

@@ -24,10 +24,19 @@ IncomingRequest incoming(const http::Request& request, const std::string& target
           .body = request.body};
 }
 
+// Whether an activity's object is an embedded actor document.
+bool is_actor(const json::object& activity) {
+  const auto* object = activity.if_contains("object");
+  if (!object || !object->is_object()) return false;
+  const std::string type = string_at(object->as_object(), "type");
+  return type == "Person" || type == "Service" || type == "Application" || type == "Group" ||
+         type == "Organization";
+}
+
 }  // namespace
 
-std::string object_id(const json::object& activity) {
-  const auto* v = activity.if_contains("object");
+std::string object_id(const json::object& activity, std::string_view member) {
+  const auto* v = activity.if_contains(member);
   if (!v) return {};
   if (v->is_string()) return std::string(v->as_string());
   if (v->is_object()) return string_at(v->as_object(), "id");
@@ -135,6 +144,8 @@ Status Inbox::dispatch(const store::RemoteActor& sender, const json::object& act
     return microblog_.federation().receive_follow_answer(sender.account_id, local.id,
                                                          type == "Accept");
   }
+  if (type == "Update" && is_actor(activity)) return receive_actor_update(sender, activity);
+  if (type == "Move") return receive_move(sender, activity);
   if (type == "Create" || type == "Update") {
     // Only an embedded Note (or Question) is read: nothing is fetched for an id alone.
     const auto* object = activity.if_contains("object");
@@ -154,6 +165,30 @@ Status Inbox::dispatch(const store::RemoteActor& sender, const json::object& act
     return microblog_.federation().receive_note_delete(sender.account_id, id);
   }
   return ok_status();  // accepted; not handled yet
+}
+
+Status Inbox::receive_actor_update(const store::RemoteActor& sender, const json::object& activity) {
+  const auto& object = activity.at("object").as_object();
+  // An actor updates itself only.
+  if (string_at(object, "id") != sender.uri) return unauthorized("Update of another actor");
+  PUBLIUS_ASSIGN_OR_RETURN(auto actor, parse_actor_object(object));
+  return microblog_.federation().receive_actor_update(sender.account_id, actor);
+}
+
+Status Inbox::receive_move(const store::RemoteActor& sender, const json::object& activity) {
+  // An actor moves itself only.
+  if (object_id(activity) != sender.uri) return unauthorized("Move of another actor");
+  const std::string target = object_id(activity, "target");
+  if (target.empty()) return bad_request("Move without a target");
+  if (auto local = local_actor(target); local.ok())
+    return microblog_.federation().receive_move(sender.account_id, local->id);
+  // The target's aliases as its own server says now, not as anyone kept them.
+  auto fetched = resolver_.actor_for_key(target);
+  if (!fetched.ok() || fetched->uri != target)
+    return unprocessable("Move target cannot be fetched");
+  auto saved = microblog_.federation().save_remote_actor(*fetched);
+  if (!saved.ok()) return unprocessable("Move target refused: " + saved.error().message);
+  return microblog_.federation().receive_move(sender.account_id, *saved);
 }
 
 }  // namespace publius::federation

@@ -14,10 +14,11 @@
 // Follow and Undo(Follow) of a local account, Accept and Reject of a local account's
 // Follow (only the followed actor's own), Create and Update of an embedded Note or
 // Question (its markup sanitized, its mentions of local actors and a reply to a local
-// post resolved here; a parent not known is fetched by its id, a few hops up), Delete
-// of a Note or of the actor itself, Like and Announce of a post (a Note not known
-// fetched by its id), Block of a local account, and the Undo of each; others are
-// accepted (202) and ignored for now.
+// post resolved here; a parent not known is fetched by its id, a few hops up), Update
+// of the actor itself (its profile and key), Move of the actor itself, Delete of a Note
+// or of the actor itself, Like and Announce of a post (a Note not known fetched by its
+// id), Block of a local account, and the Undo of each; others are accepted (202) and
+// ignored for now.
 //
 // The shield: nothing of the request but the activity's content reaches the domain;
 // no address, user agent or header is logged or stored. Thread-safe.
@@ -40,9 +41,9 @@ struct InboxOptions {
   int64_t max_skew_s = 12 * 3600;
 };
 
-// An activity's object as a URL: the string itself, or an embedded object's id; empty
-// when it is neither.
-std::string object_id(const boost::json::object& activity);
+// An activity's object (or another `member` naming one, e.g. a Move's "target") as a
+// URL: the string itself, or an embedded object's id; empty when it is neither.
+std::string object_id(const boost::json::object& activity, std::string_view member = "object");
 
 class Inbox {
  public:
@@ -63,6 +64,13 @@ class Inbox {
   // embedded activity, whose actor, when named, must be the sender's).
   Status dispatch_social(const store::RemoteActor& sender, const boost::json::object& activity);
   Status undo_social(const store::RemoteActor& sender, const boost::json::object& undone);
+  // Update(Person) (or another actor type) of the sender's own actor document: its
+  // profile and key; 401 for another actor's.
+  Status receive_actor_update(const store::RemoteActor& sender,
+                              const boost::json::object& activity);
+  // Move of the sender to its `target` (a local actor, or a remote one fetched again):
+  // 422 unless the target's alsoKnownAs names the sender; 401 for another's Move.
+  Status receive_move(const store::RemoteActor& sender, const boost::json::object& activity);
   // The local account an actor URL (or profile page) of this server names; kNotFound
   // otherwise.
   Result<domain::Account> local_actor(std::string_view url);

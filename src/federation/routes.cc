@@ -141,8 +141,9 @@ void write_image(JsonWriter& w, std::string_view key, const std::string& file,
   w.field("url", base + "/system/media/" + file).end_object();
 }
 
+// The actor document of `a`; `moved_to_uri` is the actor it moved to (empty: none).
 std::string actor_json(const domain::Account& a, const store::ActorKey& key,
-                       const domain::InstanceConfig& config) {
+                       const domain::InstanceConfig& config, std::string_view moved_to_uri) {
   const std::string base = config.base_url();
   const std::string actor = actor_url(config, a.username);
   const auto no_mentions = [](std::string_view) { return std::optional<domain::MentionTarget>(); };
@@ -164,6 +165,16 @@ std::string actor_json(const domain::Account& a, const store::ActorKey& key,
       .field("schema", "http://schema.org#")
       .field("PropertyValue", "schema:PropertyValue")
       .field("value", "schema:value")
+      .key("alsoKnownAs")
+      .begin_object()
+      .field("@id", "as:alsoKnownAs")
+      .field("@type", "@id")
+      .end_object()
+      .key("movedTo")
+      .begin_object()
+      .field("@id", "as:movedTo")
+      .field("@type", "@id")
+      .end_object()
       .end_object()
       .end_array();
   w.field("id", actor)
@@ -189,6 +200,12 @@ std::string actor_json(const domain::Account& a, const store::ActorKey& key,
       .field("publicKeyPem", key.public_pem)
       .end_object();
   w.key("endpoints").begin_object().field("sharedInbox", base + "/inbox").end_object();
+  if (!a.also_known_as.empty()) {
+    w.key("alsoKnownAs").begin_array();
+    for (const auto& alias : a.also_known_as) w.string(alias);
+    w.end_array();
+  }
+  if (!moved_to_uri.empty()) w.field("movedTo", moved_to_uri);
   w.key("attachment").begin_array();
   for (const auto& f : a.fields)
     w.begin_object()
@@ -224,13 +241,22 @@ std::string actor_url(const domain::InstanceConfig& config, std::string_view use
   return config.base_url() + "/users/" + std::string(username);
 }
 
+Result<std::string> actor_document(domain::Microblog& microblog, const domain::Account& account) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto key, microblog.accounts().actor_key(account.id, make_actor_key));
+  std::string moved_to;
+  if (account.moved_to_id) {
+    PUBLIUS_ASSIGN_OR_RETURN(moved_to, microblog.federation().actor_uri(*account.moved_to_id));
+  }
+  return actor_json(account, key, microblog.config(), moved_to);
+}
+
 std::optional<Result<http::Response>> actor_if_asked(domain::Microblog& microblog,
                                                      const http::Request& request,
                                                      const domain::Account& account) {
   if (!wants_activity_json(request.header("accept"))) return std::nullopt;
-  auto key = microblog.accounts().actor_key(account.id, make_actor_key);
-  if (!key.ok()) return Result<http::Response>(key.error());
-  auto res = http::Response::json(actor_json(account, *key, microblog.config()));
+  auto document = actor_document(microblog, account);
+  if (!document.ok()) return Result<http::Response>(document.error());
+  auto res = http::Response::json(std::move(*document));
   res.content_type = std::string(kActivityJson) + "; charset=utf-8";
   res.with_header("Vary", "Accept");
   return Result<http::Response>(std::move(res));

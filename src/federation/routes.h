@@ -39,6 +39,10 @@ bool wants_activity_json(std::string_view accept);
 // The actor URL of a local account: <base>/users/<username>.
 std::string actor_url(const domain::InstanceConfig& config, std::string_view username);
 
+// The actor document (a Person) of local `account`, with its actor key (made on first
+// need), its alsoKnownAs and the movedTo of a moved account.
+Result<std::string> actor_document(domain::Microblog& microblog, const domain::Account& account);
+
 // The actor document of `account` (made with its actor key, made on first need) when the
 // request's Accept asks for ActivityPub JSON; nullopt otherwise.
 std::optional<Result<http::Response>> actor_if_asked(domain::Microblog& microblog,

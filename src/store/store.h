@@ -179,6 +179,7 @@ struct RemoteProfile {
   std::string note;  // plain text
   bool locked = false;
   bool bot = false;
+  std::vector<std::string> also_known_as;  // its alsoKnownAs
 };
 
 // What a queued federation delivery sends: the activity is rendered when it is sent,
@@ -196,10 +197,14 @@ enum class DeliveryKind {
   kUndoAnnounce = 9,
   kBlock = 10,
   kUndoBlock = 11,
+  kUpdateNote = 12,
+  kUpdatePerson = 13,
+  kMove = 14,
 };
 
 // One POST to one inbox, signed by `account_id` (a local account). `object_id` is the
-// post (kCreateNote, kDeleteNote), the remote follower's account (kAcceptFollow,
+// post (kCreateNote, kDeleteNote, kUpdateNote), the account itself (kUpdatePerson), the
+// account moved to (kMove), the remote follower's account (kAcceptFollow,
 // kRejectFollow, whose Follow activity `object_uri` names) or the remote account
 // followed (kFollow, kUndoFollow, whose Follow activity `object_uri` names), the post
 // liked (kLike, kUndoLike) or boosted (kAnnounce, kUndoAnnounce, whose Announce
@@ -234,6 +239,9 @@ struct ProfileUpdate {
   // Set by the domain only, after writing the files (Account::avatar_file); empty: none.
   std::optional<std::string> avatar_file;
   std::optional<std::string> header_file;
+  // Account migration (Account::also_known_as, moved_to_id); set by the domain only.
+  std::optional<std::vector<std::string>> also_known_as;
+  std::optional<int64_t> moved_to_id;
 };
 
 struct AccountStatusesQuery {

@@ -1089,6 +1089,48 @@ std::string settings_page(const Frame& f, const SettingsPage& page) {
   }
   h.close("section");
 
+  h.open("section", {{"class", "card"}, {"aria-labelledby", "move-h"}});
+  h.element("h2", "Moving accounts", {{"id", "move-h"}});
+  h.element("p",
+            "Before an account on another server can move here, name it as an alias. To move "
+            "this account away, the other account must name this one as its alias first; your "
+            "followers then follow it, and this account shows where it went.",
+            {{"class", "muted"}});
+  h.open("ul", {{"class", "members"}});
+  for (const auto& alias : a.also_known_as) h.element("li", alias);
+  h.close("ul");
+  form_open(h, f, "/settings/aliases");
+  h.element("label", "Alias to add (user@server)", {{"for", "alias_acct"}});
+  h.open("input", {{"type", "text"},
+                   {"id", "alias_acct"},
+                   {"name", "acct"},
+                   {"autocomplete", "off"},
+                   {"required", "required"}});
+  h.open("p").element("button", "Add alias", {{"type", "submit"}}).close("p");
+  h.close("form");
+  if (a.moved_to_id) {
+    h.element("p", "This account has moved.", {{"class", "notice"}});
+  } else {
+    form_open(h, f, "/settings/move");
+    h.element("label", "Move to (user@server)", {{"for", "move_acct"}});
+    h.open("input", {{"type", "text"},
+                     {"id", "move_acct"},
+                     {"name", "acct"},
+                     {"autocomplete", "off"},
+                     {"required", "required"}});
+    h.element("label", "Current password", {{"for", "move_password"}});
+    h.open("input", {{"type", "password"},
+                     {"id", "move_password"},
+                     {"name", "current_password"},
+                     {"autocomplete", "current-password"},
+                     {"required", "required"}});
+    h.open("p")
+        .element("button", "Move this account", {{"type", "submit"}, {"class", "danger"}})
+        .close("p");
+    h.close("form");
+  }
+  h.close("section");
+
   h.open("section", {{"class", "card"}, {"aria-labelledby", "delete-h"}});
   h.element("h2", "Delete account", {{"id", "delete-h"}});
   h.element("p",

@@ -1,5 +1,5 @@
-// Settings: profile, password, recovery codes, followed hashtags, authorized apps, account
-// erasure.
+// Settings: profile, password, recovery codes, followed hashtags, aliases and moving the
+// account (domain::Federation::add_alias, move_to), authorized apps, account erasure.
 #include "util/crypto.h"
 #include "web/web_ui.h"
 
@@ -14,6 +14,8 @@ std::string_view done_message(std::string_view key) {
   if (key == "password") return "Your password is changed. Other browsers were logged out.";
   if (key == "revoked") return "The app can no longer use your account.";
   if (key == "picture") return "The picture is removed.";
+  if (key == "alias") return "The alias is added.";
+  if (key == "moved") return "This account has moved. Your followers are following the new one.";
   return "";
 }
 
@@ -173,6 +175,31 @@ void WebUi::add_settings_routes(http::Router& r) {
         return page(v, recovery_codes_page(v.frame, "New recovery codes", codes, "/settings",
                                            "I saved them: back to settings"));
       });
+
+  add_page(r, "POST", "/settings/aliases", http::Policy::user("write:accounts"),
+           [this, settings](http::Request&, Visit& v) -> Result<http::Response> {
+             auto added =
+                 microblog_.federation().add_alias(v.account->id, v.params.get_or("acct", ""));
+             if (!added.ok()) {
+               if (added.error().code != ErrorCode::kUnprocessable) return added.take_error();
+               return settings(v, "", added.error().message, 422);
+             }
+             return http::Response::redirect("/settings?done=alias", 303);
+           });
+
+  add_page(r, "POST", "/settings/move", http::Policy::user("write:accounts"),
+           [this, settings, password_ok](http::Request&, Visit& v) -> Result<http::Response> {
+             PUBLIUS_ASSIGN_OR_RETURN(bool ok, password_ok(v));
+             if (!ok)
+               return settings(v, "", "The current password is not right; nothing was moved.", 422);
+             auto moved =
+                 microblog_.federation().move_to(v.account->id, v.params.get_or("acct", ""));
+             if (!moved.ok()) {
+               if (moved.error().code != ErrorCode::kUnprocessable) return moved.take_error();
+               return settings(v, "", moved.error().message, 422);
+             }
+             return http::Response::redirect("/settings?done=moved", 303);
+           });
 
   add_page(r, "POST", "/settings/tokens/:id/revoke", http::Policy::user("write:accounts"),
            [this](http::Request& req, Visit& v) -> Result<http::Response> {

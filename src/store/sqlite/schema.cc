@@ -750,6 +750,12 @@ ALTER TABLE statuses ADD COLUMN uri TEXT NOT NULL DEFAULT '';
 ALTER TABLE statuses ADD COLUMN url TEXT NOT NULL DEFAULT '';
 CREATE UNIQUE INDEX statuses_uri ON statuses(uri) WHERE uri != '';
 )sql",
+    // Account migration (ActivityPub Move): the actor ids an account is also known as,
+    // space-separated (a URL holds no space), and the account it moved to.
+    R"sql(
+ALTER TABLE accounts ADD COLUMN also_known_as TEXT NOT NULL DEFAULT '';
+ALTER TABLE accounts ADD COLUMN moved_to_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL;
+)sql",
 };
 
 }  // namespace

@@ -27,7 +27,8 @@ constexpr const char* kStatusColumns =
 constexpr const char* kAccountColumns =
     "id, username, display_name, note, locked, bot, fields, role, created_day, last_status_day, "
     "statuses_count, followers_count, following_count, default_visibility, default_sensitive, "
-    "default_language, avatar_file, header_file, discoverable, indexable, hide_collections";
+    "default_language, avatar_file, header_file, discoverable, indexable, hide_collections, "
+    "also_known_as, moved_to_id";
 
 std::string fields_to_json(const std::vector<domain::ProfileField>& fields) {
   std::string out;
@@ -100,6 +101,8 @@ Account read_account(const Stmt& s) {
   a.discoverable = s.boolean(18);
   a.indexable = s.boolean(19);
   a.hide_collections = s.boolean(20);
+  a.also_known_as = split_tags(s.text(21));  // space-separated like tags
+  a.moved_to_id = s.optional_int64(22);
   return a;
 }
 
@@ -783,6 +786,11 @@ Status SqliteStore::update_profile(int64_t id, const ProfileUpdate& u) {
     PUBLIUS_TRY(set_bool("discoverable", u.discoverable));
     PUBLIUS_TRY(set_bool("indexable", u.indexable));
     PUBLIUS_TRY(set_bool("hide_collections", u.hide_collections));
+    if (u.also_known_as) PUBLIUS_TRY(set_text("also_known_as", join_tags(*u.also_known_as)));
+    if (u.moved_to_id) {
+      PUBLIUS_TRY(run(db_, "UPDATE accounts SET moved_to_id = ? WHERE id = ?",
+                      [&](Stmt& s) { s.bind(1, *u.moved_to_id).bind(2, id); }));
+    }
     forget_account(id);
     return ok_status();
   });
@@ -4084,10 +4092,11 @@ Result<int64_t> SqliteStore::save_remote_actor(const store::RemoteActor& actor,
     }
     PUBLIUS_TRY(run(db_,
                     "UPDATE accounts SET username = ?, display_name = ?, note = ?, locked = ?, "
-                    "bot = ? WHERE id = ?",
+                    "bot = ?, also_known_as = ? WHERE id = ?",
                     [&](Stmt& s) {
                       s.bind(1, profile.acct).bind(2, profile.display_name).bind(3, profile.note);
-                      s.bind(4, profile.locked).bind(5, profile.bot).bind(6, *id);
+                      s.bind(4, profile.locked).bind(5, profile.bot);
+                      s.bind(6, join_tags(profile.also_known_as)).bind(7, *id);
                     }));
     PUBLIUS_TRY(run(db_,
                     "INSERT INTO remote_actors (account_id, uri, inbox, shared_inbox, url, "
