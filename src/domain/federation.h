@@ -48,6 +48,7 @@
 // Thread-safe as every service.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -112,6 +113,14 @@ struct RemoteNote {
 struct NoteMention {
   std::string acct;
   std::string remote_uri;
+};
+
+// What federation/ read from a Flag: the local account it reports, the local posts of
+// that account it names, and its comment (plain text).
+struct RemoteFlag {
+  int64_t target_id = 0;
+  std::vector<int64_t> status_ids;
+  std::string comment;
 };
 
 // The scheme and authority of an http(s) URL, lowercased ("https://example.com:8443");
@@ -190,6 +199,24 @@ class Federation final : private ServiceBase {
   Result<std::optional<Post>> post_to_deliver(int64_t post_id);
   // The accounts `post` mentions, for its Note's Mention tags; those gone are left out.
   Result<std::vector<NoteMention>> note_mentions(const Post& post);
+
+  // Reports across servers (Mastodon's Flag). receive_flag(): a Flag from `remote_id`
+  // about a local account becomes a report filed by that remote account (the server's
+  // actor, usually), unless its server's reports are refused (DomainBlocks: then
+  // nothing is kept and 0 is returned); the report's id otherwise.
+  Result<int64_t> receive_flag(int64_t remote_id, const RemoteFlag& flag);
+  // A local report about a remote account, to forward: a Flag to the account's server
+  // is queued, signed by the instance actor so the reporter stays unknown there. Nothing
+  // for a local account.
+  Status report_forwarded(const Report& report);
+  // The delivery worker's: the report a kFlag delivery names (nullopt when gone), and
+  // the ActivityPub ids of the remote posts among `ids`.
+  Result<std::optional<Report>> report_to_forward(int64_t report_id);
+  Result<std::vector<std::string>> post_uris(const std::vector<int64_t>& ids);
+
+  // The instance actor's key (the server speaking as itself: forwarded reports, signed
+  // fetches), made by `make` and kept on first need.
+  Result<store::ActorKey> instance_actor_key(const std::function<Result<store::ActorKey>()>& make);
 
  private:
   // Whether the post is one federation sends: a local author's own post, not a boost,

@@ -76,4 +76,18 @@ std::string follow_json(const domain::InstanceConfig& config, const domain::Acco
 std::string undo_follow_json(const domain::InstanceConfig& config, const domain::Account& follower,
                              int64_t followed_id, std::string_view followed_uri);
 
+// The instance actor: the server speaking as itself (Mastodon's, at /actor, an
+// Application named by the domain), which signs forwarded reports and fetches so that
+// no account is named. Its id, and its key's id (<actor>#main-key).
+std::string instance_actor_url(const domain::InstanceConfig& config);
+std::string instance_key_id(const domain::InstanceConfig& config);
+// Its actor document, with the public half of `key`.
+std::string instance_actor_json(const domain::InstanceConfig& config, const store::ActorKey& key);
+
+// A Flag (a forwarded report) by the instance actor about the remote account
+// `target_uri` and its posts `post_uris`, carrying the report's comment: the reporter is
+// not named.
+std::string flag_json(const domain::InstanceConfig& config, std::string_view target_uri,
+                      const std::vector<std::string>& post_uris, std::string_view comment);
+
 }  // namespace publius::federation

@@ -11,13 +11,18 @@ namespace publius::federation {
 
 DeliveryWorker::DeliveryWorker(domain::Microblog& microblog, const Fetcher& fetcher,
                                DeliveryWorkerOptions options)
-    : microblog_(microblog), fetcher_(fetcher), options_(options) {
+    : microblog_(microblog),
+      fetcher_(fetcher),
+      options_(options),
+      instance_(microblog),
+      hosts_(options.hosts) {
   for (int i = 0; i < std::max(1, options_.senders); ++i)
     threads_.push_back(std::make_unique<PeriodicThread>([this] { return pass(); }));
 }
 
 DeliveryWorker::~DeliveryWorker() {
   stopping_ = true;
+  hosts_.wake_all();  // a sender waiting for a busy server's slot stops waiting
   threads_.clear();  // joins each after its delivery in progress
 }
 
@@ -31,14 +36,33 @@ std::chrono::milliseconds DeliveryWorker::pass() {
     return std::min(options_.poll_interval, std::chrono::milliseconds(**next - now));
   auto claimed = federation.claim_deliveries(now, options_.batch);
   if (!claimed.ok()) return options_.poll_interval;
+  // Servers with a free slot first; those busy after the rest, each once a slot frees.
+  std::vector<std::pair<const store::FederationDelivery*, std::string>> waiting;
   for (const auto& d : *claimed) {
     if (stopping_) break;
-    if (send(d) == Outcome::kDone)
-      (void)federation.delivered(d.id);
-    else
-      (void)federation.delivery_failed(d, now_ms());
+    std::string host = domain::url_authority(d.inbox);
+    if (hosts_.unavailable(host, now)) {
+      (void)federation.delivered(d.id);  // a server gone for days: dropped unsent
+    } else if (hosts_.try_take(host)) {
+      finish(d, host);
+    } else {
+      waiting.emplace_back(&d, std::move(host));
+    }
+  }
+  for (const auto& w : waiting) {
+    if (!hosts_.take(w.second, stopping_)) break;  // stopping: the claim expires
+    finish(*w.first, w.second);
   }
   return claimed->empty() ? options_.poll_interval : std::chrono::milliseconds(0);
+}
+
+void DeliveryWorker::finish(const store::FederationDelivery& delivery, const std::string& host) {
+  const Outcome outcome = send(delivery);
+  hosts_.give_back(host);
+  if (outcome == Outcome::kDone)
+    (void)microblog_.federation().delivered(delivery.id);
+  else
+    (void)microblog_.federation().delivery_failed(delivery, now_ms());
 }
 
 Result<std::optional<std::string>> DeliveryWorker::render(
@@ -74,6 +98,16 @@ Result<std::optional<std::string>> DeliveryWorker::render(
     }
     case Kind::kDeleteNote:
       return std::optional(delete_note_json(config, author, delivery.object_id));
+    case Kind::kFlag: {
+      // `author` is the reported remote account here; the instance actor signs.
+      PUBLIUS_ASSIGN_OR_RETURN(auto target,
+                               microblog_.federation().remote_actor(delivery.account_id));
+      PUBLIUS_ASSIGN_OR_RETURN(auto report,
+                               microblog_.federation().report_to_forward(delivery.object_id));
+      if (!target || !report) return std::optional<std::string>();
+      PUBLIUS_ASSIGN_OR_RETURN(auto uris, microblog_.federation().post_uris(report->status_ids));
+      return std::optional(flag_json(config, target->uri, uris, report->comment));
+    }
   }
   return std::optional<std::string>();
 }
@@ -92,6 +126,10 @@ Result<SigningKey> DeliveryWorker::signing_key(int64_t account_id) {
 }
 
 DeliveryWorker::Outcome DeliveryWorker::send(const store::FederationDelivery& delivery) {
+  // Nothing goes to a suspended server: what was queued before the block is dropped.
+  if (auto suspended = microblog_.domain_blocks().suspends(domain::url_authority(delivery.inbox));
+      !suspended.ok() || *suspended)
+    return suspended.ok() ? Outcome::kDone : Outcome::kRetry;
   auto body = render(delivery);
   if (!body.ok()) {
     // Its account or post is gone (not found): nothing to send. A storage error: later.
@@ -102,12 +140,16 @@ DeliveryWorker::Outcome DeliveryWorker::send(const store::FederationDelivery& de
   if (!url.ok()) return Outcome::kDone;
   auto author = microblog_.accounts().account(delivery.account_id);
   if (!author.ok()) return Outcome::kRetry;
-  auto key = signing_key(delivery.account_id);
+  // The instance actor signs a forwarded report (kFlag); the account signs the rest.
+  const bool as_instance = delivery.kind == store::DeliveryKind::kFlag;
+  auto key = as_instance ? instance_.key() : signing_key(delivery.account_id);
   if (!key.ok()) return Outcome::kRetry;
   const std::string host = url->authority();
-  auto signed_headers = sign_request(
-      {.method = "POST", .target = url->target, .host = host, .body = **body},
-      actor_url(microblog_.config(), author->username) + "#main-key", *key, now_ms() / 1000);
+  auto signed_headers =
+      sign_request({.method = "POST", .target = url->target, .host = host, .body = **body},
+                   as_instance ? instance_.key_id()
+                               : actor_url(microblog_.config(), author->username) + "#main-key",
+                   *key, now_ms() / 1000);
   if (!signed_headers.ok()) return Outcome::kRetry;
   auto response = fetcher_.fetch(
       {.method = "POST",
@@ -116,12 +158,18 @@ DeliveryWorker::Outcome DeliveryWorker::send(const store::FederationDelivery& de
                    "Date: " + signed_headers->date, "Digest: " + signed_headers->digest,
                    "Signature: " + signed_headers->signature},
        .body = std::move(**body)});
-  if (!response.ok())
-    return response.error().code == ErrorCode::kUnavailable ? Outcome::kRetry : Outcome::kDone;
+  if (!response.ok()) {
+    if (response.error().code != ErrorCode::kUnavailable) return Outcome::kDone;
+    hosts_.failed(domain::url_authority(delivery.inbox), now_ms());
+    return Outcome::kRetry;
+  }
   const long status = response->status;
-  if (status >= 200 && status < 300) return Outcome::kDone;
-  if (status == 408 || status == 429 || status >= 500) return Outcome::kRetry;
-  return Outcome::kDone;  // refused for good (4xx)
+  if (status == 408 || status == 429 || status >= 500) {
+    hosts_.failed(domain::url_authority(delivery.inbox), now_ms());
+    return Outcome::kRetry;
+  }
+  hosts_.answered(domain::url_authority(delivery.inbox));
+  return Outcome::kDone;  // sent (2xx), or refused for good (4xx)
 }
 
 }  // namespace publius::federation

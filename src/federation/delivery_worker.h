@@ -7,9 +7,13 @@
 // the activity from the rows it names (federation/activities.h: a post deleted
 // meanwhile is not sent), signs the POST as its local account (draft-cavage
 // rsa-sha256 over (request-target), host, date and digest) and sends it with the
-// SSRF-safe Fetcher. A 2xx is done; a refused address, a 4xx other than 408 and 429,
+// SSRF-safe Fetcher, at most DeliveryHostOptions::max_in_flight at once to one server (a
+// delivery whose server is busy waits for a slot after the rest of its batch), and none to
+// a server failing for long (DeliveryHosts: dropped unsent). A 2xx is done; a refused address, a 4xx other than 408 and 429,
 // or an activity with nothing left to send is dropped; anything else is tried again
-// later (Federation::delivery_failed).
+// later (Federation::delivery_failed). A delivery to a suspended server
+// (domain::DomainBlocks) is dropped unsent; a forwarded report (kFlag) is signed by
+// the instance actor, never by an account.
 //
 // The shield: the queue holds only inboxes and the ids of what to send; nothing is
 // logged about a delivery. The destructor stops the threads after the deliveries in
@@ -24,8 +28,10 @@
 #include <vector>
 
 #include "domain/microblog.h"
+#include "federation/delivery_hosts.h"
 #include "federation/fetcher.h"
 #include "federation/http_signature.h"
+#include "federation/instance_signer.h"
 #include "util/periodic_thread.h"
 
 namespace publius::federation {
@@ -36,6 +42,8 @@ struct DeliveryWorkerOptions {
   int batch = 8;
   // Threads sending at once (at least 1).
   int senders = 16;
+  // Per server: deliveries in flight at once, and when a failing one is taken for gone.
+  DeliveryHostOptions hosts;
 };
 
 class DeliveryWorker {
@@ -50,6 +58,8 @@ class DeliveryWorker {
   enum class Outcome { kDone, kRetry };
   // Sends one delivery (what a thread does for each it claims).
   Outcome send(const store::FederationDelivery& delivery);
+  // The servers delivered to: the inboxes tell it of servers heard from.
+  DeliveryHosts& hosts() { return hosts_; }
 
  private:
   // Sends what is due; returns how long to wait before looking again.
@@ -67,6 +77,12 @@ class DeliveryWorker {
   const DeliveryWorkerOptions options_;
   std::mutex keys_mu_;
   std::unordered_map<int64_t, SigningKey> keys_;
+  InstanceSigner instance_;  // signs forwarded reports
+  // Sends one claimed delivery holding a slot of `host`, gives the slot back and records
+  // the outcome in the queue.
+  void finish(const store::FederationDelivery& delivery, const std::string& host);
+
+  DeliveryHosts hosts_;
   std::atomic<bool> stopping_ = false;
   std::vector<std::unique_ptr<PeriodicThread>> threads_;  // last: start after everything they use
 };

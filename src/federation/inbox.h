@@ -14,14 +14,18 @@
 // Follow and Undo(Follow) of a local account, Accept and Reject of a local account's
 // Follow (only the followed actor's own), Create and Update of an embedded Note or
 // Question (its markup sanitized, its mentions of local actors and a reply to a local
-// post resolved here; nothing is fetched), Delete of a Note or of the actor itself;
-// others are accepted (202) and ignored for now.
+// post resolved here; nothing is fetched), Delete of a Note or of the actor itself,
+// Flag (a report) of a local account and its posts; others are accepted (202) and
+// ignored for now. A request signed by a key on a suspended server
+// (domain::DomainBlocks) is a 403 before anything is fetched or stored. POST
+// /actor/inbox, the instance actor's inbox, is the shared inbox.
 //
 // The shield: nothing of the request but the activity's content reaches the domain;
 // no address, user agent or header is logged or stored. Thread-safe.
 #pragma once
 
 #include <boost/json.hpp>
+#include <functional>
 #include <string_view>
 
 #include "domain/microblog.h"
@@ -45,6 +49,11 @@ class Inbox {
 
   // Adds both inbox routes. The router holds a reference to this.
   void register_routes(http::Router& router);
+  // Told the server (host[:port]) of every verified request, so deliveries to a server
+  // taken for gone resume (DeliveryHosts::heard_from). Set before serving.
+  void on_heard_from(std::function<void(std::string_view host)> heard) {
+    heard_from_ = std::move(heard);
+  }
 
   // Receives one POST (the shared inbox when `username` is empty): 202 once handled.
   Result<http::Response> receive(const http::Request& request, std::string_view username);
@@ -53,6 +62,8 @@ class Inbox {
   // The remote account that signed `request`, after the checks the header comment lists.
   Result<store::RemoteActor> verified_sender(const http::Request& request);
   Status dispatch(const store::RemoteActor& sender, const boost::json::object& activity);
+  // A Flag (a report from another server) about a local account and its posts.
+  Status receive_flag(const store::RemoteActor& sender, const boost::json::object& activity);
   // The local account an actor URL (or profile page) of this server names; kNotFound
   // otherwise.
   Result<domain::Account> local_actor(std::string_view url);
@@ -60,6 +71,7 @@ class Inbox {
   domain::Microblog& microblog_;
   const Resolver resolver_;
   const InboxOptions options_;
+  std::function<void(std::string_view host)> heard_from_;
 };
 
 }  // namespace publius::federation
