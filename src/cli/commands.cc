@@ -226,6 +226,9 @@ int serve(ServeOptions o) {
   federation::Fetcher fetcher(
       {.proxy = o.federation_proxy, .allow_loopback = o.federation_loopback_testing});
   federation::InstanceSigner instance_signer(microblog);
+  // Its key is made (on a data directory's first start) before serving, not during the
+  // first fetch, which a remote server waits on.
+  if (auto key = instance_signer.key(); !key.ok()) return report(key.error());
   fetcher.sign_gets_with([&instance_signer](const federation::ParsedUrl& url) {
     return instance_signer.get_headers(url);
   });
@@ -253,8 +256,8 @@ int serve(ServeOptions o) {
   domain::ScheduledPublisher scheduled_publisher(microblog,
                                                  std::chrono::seconds(o.schedule_check_seconds));
   // The federation delivery queue is sent (domain/federation.h).
-  federation::DeliveryWorker delivery_worker(
-      microblog, fetcher, {.hosts = {.max_in_flight = o.delivery_per_host}});
+  federation::DeliveryWorker delivery_worker(microblog, fetcher,
+                                             {.hosts = {.max_in_flight = o.delivery_per_host}});
   // A server heard from again is delivered to again.
   inbox.on_heard_from(
       [&delivery_worker](std::string_view host) { delivery_worker.hosts().heard_from(host); });

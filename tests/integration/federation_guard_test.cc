@@ -39,7 +39,8 @@ class DomainBlocksIntegration : public ApiIntegrationTest {
   }
   // The block of `domain` the API lists; null when none.
   static json::value listed(const std::string& domain) {
-    for (const auto& b : blocks().as_array())
+    const json::value all = blocks();
+    for (const auto& b : all.as_array())
       if (str(b, "domain") == domain) return b;
     return nullptr;
   }
