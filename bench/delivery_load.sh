@@ -11,7 +11,9 @@
 #
 # The servers are distinct inbox URLs, not distinct hosts: http://127.0.0.1:PORT/s/N/inbox,
 # served by RECEIVERS Node processes (bench/delivery/receiver.mjs), server N on the
-# (N mod RECEIVERS)th. Publius runs with --federation-loopback-testing so it may deliver there.
+# (N mod RECEIVERS)th. Publius runs with --federation-loopback-testing so it may deliver there,
+# and with --delivery-per-host 16: its limit of deliveries in flight to one server counts
+# host and port, and here RECEIVERS ports stand for SERVERS servers.
 # Usage: bench/delivery_load.sh [BUILD_DIR] [FOLLOWERS] [SERVERS] [RECEIVERS]
 # Needs the benchmark build (build/publius_seed), Node 20, npm (installs Fedify here), openssl.
 set -euo pipefail
@@ -58,7 +60,7 @@ for origin in "${origins[@]}"; do
 done
 "$build/publius" serve --data-dir "$work/data" --listen "127.0.0.1:$port" --domain localhost \
   --public-url "http://127.0.0.1:$port" --rate-limit 1000000000 --no-access-log \
-  --federation-loopback-testing >"$work/server.log" 2>&1 &
+  --federation-loopback-testing --delivery-per-host 16 >"$work/server.log" 2>&1 &
 server=$!
 pids+=("$server")
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done

@@ -46,6 +46,7 @@ void Api::register_routes(http::Router& router) {
   add_legal_routes(router);
   add_media_routes(router);
   add_report_routes(router);
+  add_domain_block_routes(router);
   add_collective_routes(router);
   add_migration_routes(router);
 }

@@ -81,10 +81,11 @@ class Api {
   void add_list_routes(http::Router& r);
   void add_filter_routes(http::Router& r);
   void add_tag_routes(http::Router& r);
-  void add_scheduled_routes(http::Router& r);  // /api/v1/scheduled_statuses
-  void add_legal_routes(http::Router& r);      // admin: legal desk and disclosure inventory
-  void add_media_routes(http::Router& r);      // uploads and /system/media files
-  void add_report_routes(http::Router& r);     // filing reports, and the moderators' side
+  void add_scheduled_routes(http::Router& r);     // /api/v1/scheduled_statuses
+  void add_legal_routes(http::Router& r);         // admin: legal desk and disclosure inventory
+  void add_media_routes(http::Router& r);         // uploads and /system/media files
+  void add_report_routes(http::Router& r);        // filing reports, and the moderators' side
+  void add_domain_block_routes(http::Router& r);  // admin: the operator's domain blocks
   // Accounts run by several members (docs/collective-accounts.md).
   void add_collective_routes(http::Router& r);
   // Account aliases and moving away (ActivityPub Move).

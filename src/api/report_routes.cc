@@ -63,8 +63,8 @@ Result<domain::NewReport> new_report(const http::Params& p) {
   report.comment = std::string(comment.value_or(""));
   PUBLIUS_ASSIGN_OR_RETURN(report.category, report_category(p));
   PUBLIUS_ASSIGN_OR_RETURN(report.rule_ids, rule_ids(p));
-  // Forwarding to another server has no meaning on a server that does not federate.
-  PUBLIUS_TRY(p.get_bool("forward"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto forward, p.get_bool("forward"));
+  report.forward = forward.value_or(false);
   return report;
 }
 

@@ -15,6 +15,7 @@
 
 #include "api/api.h"
 #include "backup/backup.h"
+#include "cli/domain_block_commands.h"
 #include "cli/exit_status.h"
 #include "cli/legal_commands.h"
 #include "cli/server_metrics.h"
@@ -26,8 +27,10 @@
 #include "federation/delivery_worker.h"
 #include "federation/fetcher.h"
 #include "federation/inbox.h"
+#include "federation/instance_signer.h"
 #include "federation/resolver.h"
 #include "federation/routes.h"
+#include "federation/signed_requests.h"
 #include "http/server.h"
 #include "legal/desk.h"
 #include "push/routes.h"
@@ -69,6 +72,8 @@ struct ServeOptions {
   bool push_to_loopback_http = false;  // tests: Web Push to http://127.0.0.1
   std::string federation_proxy;        // socks5h://host:port, or none
   bool federation_loopback_testing = false;
+  bool authorized_fetch = false;  // actor documents and Notes for signed GETs only
+  int delivery_per_host = 4;      // deliveries in flight at once to one server
 };
 
 // Whether `listen` (HOST:PORT) is a loopback address, as --federation-loopback-testing needs.
@@ -216,10 +221,21 @@ int serve(ServeOptions o) {
   legal_web.register_routes(router);
   // Federation's public documents: WebFinger, host-meta, NodeInfo, actors (also at the
   // profile page's URL, for an ActivityPub Accept).
-  federation::register_routes(microblog, router, PUBLIUS_VERSION);
-  // Every outgoing federation request goes through the one SSRF-safe fetcher.
+  // Every outgoing federation request goes through the one SSRF-safe fetcher, and every
+  // GET it makes is signed by the instance actor.
   federation::Fetcher fetcher(
       {.proxy = o.federation_proxy, .allow_loopback = o.federation_loopback_testing});
+  federation::InstanceSigner instance_signer(microblog);
+  // Its key is made (on a data directory's first start) before serving, not during the
+  // first fetch, which a remote server waits on.
+  if (auto key = instance_signer.key(); !key.ok()) return report(key.error());
+  fetcher.sign_gets_with([&instance_signer](const federation::ParsedUrl& url) {
+    return instance_signer.get_headers(url);
+  });
+  // --authorized-fetch: actor documents and Notes only for signed requests.
+  federation::AuthorizedFetch authorized_fetch(microblog, fetcher);
+  const federation::AuthorizedFetch* gate = o.authorized_fetch ? &authorized_fetch : nullptr;
+  federation::register_routes(microblog, router, PUBLIUS_VERSION, gate);
   federation::Inbox inbox(microblog, fetcher);
   inbox.register_routes(router);
   // Remote accounts not known yet are found by WebFinger (lookup, search?resolve=true),
@@ -227,8 +243,8 @@ int serve(ServeOptions o) {
   federation::Resolver resolver(fetcher, &microblog);
   microblog.federation().set_actor_resolver(&resolver);
   web_ui.set_profile_alternative(
-      [&microblog](const http::Request& req, const domain::Account& account) {
-        return federation::actor_if_asked(microblog, req, account);
+      [&microblog, gate](const http::Request& req, const domain::Account& account) {
+        return federation::actor_if_asked(microblog, req, account, gate);
       });
   // The background workers change posts, so they start after, and stop before, the
   // observers they tell (the renderer's caches, the streaming hub).
@@ -241,7 +257,11 @@ int serve(ServeOptions o) {
   domain::ScheduledPublisher scheduled_publisher(microblog,
                                                  std::chrono::seconds(o.schedule_check_seconds));
   // The federation delivery queue is sent (domain/federation.h).
-  federation::DeliveryWorker delivery_worker(microblog, fetcher);
+  federation::DeliveryWorker delivery_worker(microblog, fetcher,
+                                             {.hosts = {.max_in_flight = o.delivery_per_host}});
+  // A server heard from again is delivered to again.
+  inbox.on_heard_from(
+      [&delivery_worker](std::string_view host) { delivery_worker.hosts().heard_from(host); });
   http::ServerOptions server_options;
   server_options.listen = o.listen;
   server_options.threads = o.threads;
@@ -621,6 +641,17 @@ int run_cli(int argc, char** argv) {
   serve_cmd->add_flag("--federation-loopback-testing", serve_opts.federation_loopback_testing,
                       "Let federation reach http://127.0.0.1 actors (tests only; needs a "
                       "loopback --listen)");
+  serve_cmd
+      ->add_flag("--authorized-fetch", serve_opts.authorized_fetch,
+                 "Serve actor documents and posts to other servers only on signed requests "
+                 "(Mastodon's AUTHORIZED_FETCH)")
+      ->envname("PUBLIUS_AUTHORIZED_FETCH");
+  serve_cmd
+      ->add_option("--delivery-per-host", serve_opts.delivery_per_host,
+                   "Federation deliveries in flight at once to one server (host and port)")
+      ->envname("PUBLIUS_DELIVERY_PER_HOST")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
 
   std::string backup_dir, backup_out, backup_in, passphrase_file;
   auto* backup_cmd = app.add_subcommand(
@@ -703,6 +734,7 @@ int run_cli(int argc, char** argv) {
     cmd->add_option("NUMBER", member_number, "The member's number, as `admin members` lists it")
         ->required();
 
+  auto run_domain_block_command = add_domain_block_commands(*admin);
   auto run_legal_command = add_legal_commands(app);
 
   try {
@@ -711,6 +743,7 @@ int run_cli(int argc, char** argv) {
     return app.exit(e);
   }
   if (auto status = run_legal_command()) return *status;
+  if (auto status = run_domain_block_command()) return *status;
   if (serve_cmd->parsed()) return serve(serve_opts);
   if (create->parsed()) return create_account(data_dir, username, role, password_file);
   if (role_cmd->parsed()) return set_role(data_dir, set_name, set_role_value);

@@ -20,11 +20,13 @@ std::string lowercase(std::string_view s) {
 }
 
 // A remote username as ActivityPub servers make them: Mastodon's letters, digits and
-// underscores, plus the dots and dashes others allow.
+// underscores, plus the dots and dashes others allow, and the colon of an instance actor
+// named by its domain with a port, as Mastodon names its instance actor.
 bool plausible_remote_username(std::string_view name) {
   if (name.empty() || name.size() > 64) return false;
   return std::all_of(name.begin(), name.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-';
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' ||
+           c == ':';
   });
 }
 
@@ -60,6 +62,8 @@ Result<int64_t> Federation::save_remote_actor(const RemoteActorDocument& actor) 
     return unprocessable("Shared inbox is on another host");
   if (!plausible_remote_username(actor.preferred_username))
     return unprocessable("Actor has no usable preferredUsername");
+  PUBLIUS_ASSIGN_OR_RETURN(bool suspended, mb_.domain_blocks().suspends(url_authority(actor.uri)));
+  if (suspended) return forbidden("Domain is blocked");
   store::RemoteActor stored{.uri = actor.uri,
                             .inbox = actor.inbox,
                             .shared_inbox = actor.shared_inbox,
@@ -98,6 +102,9 @@ Result<Account> Federation::account_by_acct(std::string_view acct, bool resolve)
   if (!is_valid_remote_acct(acct)) return not_found();
   const std::string_view user = acct.substr(0, at);
   const std::string host = lowercase(acct.substr(at + 1));
+  // Nothing of a suspended server is found, known or not.
+  PUBLIUS_ASSIGN_OR_RETURN(bool suspended, mb_.domain_blocks().suspends(host));
+  if (suspended) return not_found();
   PUBLIUS_ASSIGN_OR_RETURN(auto known, store_.account_by_username(std::string(user) + "@" + host));
   if (known) return *known;
   if (!resolve || !resolver_) return not_found();
@@ -579,6 +586,49 @@ Status Federation::move_followers(int64_t old_id, int64_t target_id) {
     if (followed.ok()) PUBLIUS_TRY(mb_.relationships().unfollow(follower, old_id));
   }
   return ok_status();
+}
+
+Result<int64_t> Federation::receive_flag(int64_t remote_id, const RemoteFlag& flag) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto actor, store_.remote_actor(remote_id));
+  if (!actor) return not_found();
+  PUBLIUS_ASSIGN_OR_RETURN(bool refused,
+                           mb_.domain_blocks().rejects_reports(url_authority(actor->uri)));
+  if (refused) return int64_t{0};
+  return mb_.reports().receive_remote_report(remote_id, flag.target_id, flag.status_ids,
+                                             flag.comment);
+}
+
+Status Federation::report_forwarded(const Report& report) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(report.target_id));
+  if (!remote) return ok_status();  // a local account's report stays here
+  store::FederationDelivery d{
+      .inbox = remote->shared_inbox.empty() ? remote->inbox : remote->shared_inbox,
+      .kind = store::DeliveryKind::kFlag,
+      .account_id = report.target_id,
+      .object_id = report.id};
+  return store_.enqueue_deliveries({d}, now_ms());
+}
+
+Result<std::optional<Report>> Federation::report_to_forward(int64_t report_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto report, store_.report(report_id));
+  return report;
+}
+
+Result<std::vector<std::string>> Federation::post_uris(const std::vector<int64_t>& ids) {
+  std::vector<std::string> out;
+  for (int64_t id : ids) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto post, store_.status_by_id(id));
+    if (post && post->remote()) out.push_back(post->uri);
+  }
+  return out;
+}
+
+Result<store::ActorKey> Federation::instance_actor_key(
+    const std::function<Result<store::ActorKey>()>& make) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto kept, store_.instance_actor_key());
+  if (kept) return std::move(*kept);
+  PUBLIUS_ASSIGN_OR_RETURN(auto made, make());
+  return store_.add_instance_actor_key(made);
 }
 
 }  // namespace publius::domain

@@ -55,6 +55,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -152,6 +153,14 @@ struct DirectDelivery {
   Post post;
   int attempts = 0;  // failed attempts so far
   int64_t due_ms = 0;
+};
+
+// What federation/ read from a Flag: the local account it reports, the local posts of
+// that account it names, and its comment (plain text).
+struct RemoteFlag {
+  int64_t target_id = 0;
+  std::vector<int64_t> status_ids;
+  std::string comment;
 };
 
 // The scheme and authority of an http(s) URL, lowercased ("https://example.com:8443");
@@ -315,6 +324,24 @@ class Federation final : private ServiceBase {
   // lists the mover. The mover is marked moved; its local followers follow the target
   // and leave it.
   Status receive_move(int64_t remote_id, int64_t target_id);
+
+  // Reports across servers (Mastodon's Flag). receive_flag(): a Flag from `remote_id`
+  // about a local account becomes a report filed by that remote account (the server's
+  // actor, usually), unless its server's reports are refused (DomainBlocks: then
+  // nothing is kept and 0 is returned); the report's id otherwise.
+  Result<int64_t> receive_flag(int64_t remote_id, const RemoteFlag& flag);
+  // A local report about a remote account, to forward: a Flag to the account's server
+  // is queued, signed by the instance actor so the reporter stays unknown there. Nothing
+  // for a local account.
+  Status report_forwarded(const Report& report);
+  // The delivery worker's: the report a kFlag delivery names (nullopt when gone), and
+  // the ActivityPub ids of the remote posts among `ids`.
+  Result<std::optional<Report>> report_to_forward(int64_t report_id);
+  Result<std::vector<std::string>> post_uris(const std::vector<int64_t>& ids);
+
+  // The instance actor's key (the server speaking as itself: forwarded reports, signed
+  // fetches), made by `make` and kept on first need.
+  Result<store::ActorKey> instance_actor_key(const std::function<Result<store::ActorKey>()>& make);
 
  private:
   // Queues `post` (direct, local, open) in memory to the inbox of each remote account

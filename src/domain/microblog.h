@@ -30,6 +30,7 @@
 #include "domain/conversations.h"
 #include "domain/credentials.h"
 #include "domain/delivery.h"
+#include "domain/domain_blocks.h"
 #include "domain/federation.h"
 #include "domain/filters_service.h"
 #include "domain/keys.h"
@@ -83,6 +84,7 @@ class Microblog {
   Reports& reports() { return reports_; }
   Delivery& delivery() { return delivery_; }
   Federation& federation() { return federation_; }
+  DomainBlocks& domain_blocks() { return domain_blocks_; }
 
  private:
   friend class ServiceBase;
@@ -111,6 +113,7 @@ class Microblog {
   Reports reports_{*this};
   Delivery delivery_{*this};
   Federation federation_{*this};
+  DomainBlocks domain_blocks_{*this};
 };
 
 }  // namespace publius::domain

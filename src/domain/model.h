@@ -408,4 +408,21 @@ struct Marker {
   int64_t updated_ms = 0;  // midnight UTC of the day it was saved (shield: day precision)
 };
 
+// An operator's block of another server (Mastodon's admin domain blocks): how hard
+// (DomainBlockSeverity), whether its media and reports are refused, and the operator's
+// comments, the public one for everyone, the private one for moderators only. `domain`
+// is lowercase, as a host or host:port, and covers its subdomains too. Days only.
+enum class DomainBlockSeverity { kNoop = 0, kSilence = 1, kSuspend = 2 };
+struct DomainBlock {
+  int64_t id = 0;
+  std::string domain;
+  DomainBlockSeverity severity = DomainBlockSeverity::kSilence;
+  bool reject_media = false;
+  bool reject_reports = false;
+  std::string private_comment;
+  std::string public_comment;
+  int64_t created_day_ms = 0;
+  bool operator==(const DomainBlock&) const = default;
+};
+
 }  // namespace publius::domain

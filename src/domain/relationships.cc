@@ -31,9 +31,11 @@ Result<Relationship> Relationships::follow(int64_t account_id, int64_t target_id
   PUBLIUS_ASSIGN_OR_RETURN(auto rel, relationship(account_id, target_id));
   if (rel.blocking || rel.blocked_by) return forbidden("This action is not allowed");
   PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(target_id));
+  // A silenced server's actors ask, whether the account is locked or not (Mastodon).
+  PUBLIUS_ASSIGN_OR_RETURN(bool silenced, mb_.domain_blocks().silences_account(account_id));
   PUBLIUS_ASSIGN_OR_RETURN(
       auto outcome,
-      phrase_store_error(store_.follow(account_id, target_id, target.locked || remote.has_value(),
+      phrase_store_error(store_.follow(account_id, target_id, target.locked || remote || silenced,
                                        show_reblogs, notify_on_post)));
   if (outcome == store::FollowOutcome::kFollowing) {
     account_changed(account_id);

@@ -52,7 +52,9 @@ Result<Report> Reports::file_report(int64_t reporter_id, const NewReport& in) {
   report.status_ids.erase(std::unique(report.status_ids.begin(), report.status_ids.end()),
                           report.status_ids.end());
   report.created_day_ms = report.updated_day_ms = now_day_ms();
-  return phrase_store_error(store_.insert_report(report));
+  PUBLIUS_ASSIGN_OR_RETURN(auto filed, phrase_store_error(store_.insert_report(report)));
+  if (in.forward) PUBLIUS_TRY(mb_.federation().report_forwarded(filed));
+  return filed;
 }
 
 Result<std::vector<Report>> Reports::reports(const ReportFilter& filter, const Page& page) {
@@ -115,6 +117,38 @@ Result<Report> Reports::update(int64_t id, const ReportChange& change) {
   changed.updated_day_ms = now_day_ms();
   PUBLIUS_TRY(phrase_store_error(store_.update_report(changed)));
   return changed;
+}
+
+Result<int64_t> Reports::receive_remote_report(int64_t remote_id, int64_t target_id,
+                                               const std::vector<int64_t>& status_ids,
+                                               std::string_view comment) {
+  PUBLIUS_TRY(mb_.accounts().account(target_id));
+  PUBLIUS_ASSIGN_OR_RETURN(auto remote_target, store_.remote_actor(target_id));
+  if (remote_target) return not_found();
+  Report report;
+  report.reporter_id = remote_id;
+  report.target_id = target_id;
+  // Cut before the first character past the limit (a UTF-8 lead or ASCII byte).
+  size_t characters = 0;
+  size_t cut = comment.size();
+  for (size_t i = 0; i < comment.size(); ++i) {
+    if ((static_cast<unsigned char>(comment[i]) & 0xC0) == 0x80) continue;
+    if (characters++ == kMaxReportComment) {
+      cut = i;
+      break;
+    }
+  }
+  report.comment = std::string(comment.substr(0, cut));
+  for (int64_t id : status_ids) {
+    auto post = mb_.visibility().status(remote_id, id);
+    if (post.ok() && post->account_id == target_id) report.status_ids.push_back(id);
+  }
+  std::sort(report.status_ids.begin(), report.status_ids.end());
+  report.status_ids.erase(std::unique(report.status_ids.begin(), report.status_ids.end()),
+                          report.status_ids.end());
+  report.created_day_ms = report.updated_day_ms = now_day_ms();
+  PUBLIUS_ASSIGN_OR_RETURN(auto filed, phrase_store_error(store_.insert_report(report)));
+  return filed.id;
 }
 
 }  // namespace publius::domain

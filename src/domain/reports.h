@@ -42,11 +42,21 @@ class Reports final : private ServiceBase {
  public:
   explicit Reports(Microblog& microblog) : ServiceBase(microblog) {}
 
-  // Files a report by `reporter_id`. kNotFound for an unknown account, or a post that
+  // Files a report by `reporter_id`; with `forward`, a report about a remote account
+  // also goes to its server (Federation::report_forwarded), from this server itself. kNotFound for an unknown account, or a post that
   // is not the reported account's or that the reporter may not see; 422 for a
   // comment over kMaxReportComment characters, or rules that are not the operator's
   // (a report citing rules is a `violation`, and a `violation` must cite some).
   Result<Report> file_report(int64_t reporter_id, const NewReport& report);
+
+  // A report that remote account `remote_id` filed through its server (a Flag,
+  // Federation::receive_flag): about local account `target_id` and those of
+  // `status_ids` that are its posts and that the remote account may see (others are
+  // left out), with `comment` cut to kMaxReportComment characters. kNotFound when the
+  // target is not a local account. Returns the report's id.
+  Result<int64_t> receive_remote_report(int64_t remote_id, int64_t target_id,
+                                        const std::vector<int64_t>& status_ids,
+                                        std::string_view comment);
 
   // For moderators. reports() pages by id, newest first; report() is kNotFound for
   // an unknown id.

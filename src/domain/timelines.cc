@@ -130,8 +130,19 @@ Result<std::vector<Post>> Timelines::home_timeline(int64_t account_id, const Pag
 }
 Result<std::vector<Post>> Timelines::public_timeline(Viewer viewer, const Page& page,
                                                      bool only_media, PostOrigin origin) {
-  auto keep = [&](const std::vector<int64_t>& ids) {
-    return mb_.visibility().statuses(viewer, ids);
+  auto keep = [&](const std::vector<int64_t>& ids) -> Result<std::vector<Post>> {
+    PUBLIUS_ASSIGN_OR_RETURN(auto posts, mb_.visibility().statuses(viewer, ids));
+    // A silenced server's posts stay out (a remote post's id is on its author's host).
+    std::vector<Post> kept;
+    for (auto& post : posts) {
+      if (post.remote()) {
+        PUBLIUS_ASSIGN_OR_RETURN(bool silenced,
+                                 mb_.domain_blocks().silences(url_authority(post.uri)));
+        if (silenced) continue;
+      }
+      kept.push_back(std::move(post));
+    }
+    return kept;
   };
   return fill_page(
       page, [&](const Page& p) { return store_.public_timeline(p, only_media, origin); }, keep);

@@ -215,6 +215,9 @@ struct NewReport {
   std::string comment;
   std::optional<ReportCategory> category;  // unset: `other`, or `violation` with rules
   std::vector<int> rule_ids;
+  // Mastodon's `forward`: a report about a remote account is also sent to its server, as
+  // a Flag from this server (Federation::report_forwarded), never naming the reporter.
+  bool forward = false;
 };
 
 // A moderator's change of what a report is about (Mastodon's PUT /api/v1/admin/reports/:id):

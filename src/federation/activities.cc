@@ -541,4 +541,54 @@ std::string move_json(const domain::InstanceConfig& config, const domain::Accoun
   return out;
 }
 
+std::string instance_actor_url(const domain::InstanceConfig& config) {
+  return config.base_url() + "/actor";
+}
+
+std::string instance_key_id(const domain::InstanceConfig& config) {
+  return instance_actor_url(config) + "#main-key";
+}
+
+std::string instance_actor_json(const domain::InstanceConfig& config, const store::ActorKey& key) {
+  const std::string actor = instance_actor_url(config);
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object().key("@context").begin_array();
+  w.string(kActivityStreams).string("https://w3id.org/security/v1").end_array();
+  w.field("id", actor)
+      .field("type", "Application")
+      .field("preferredUsername", config.domain)
+      .field("inbox", actor + "/inbox")
+      .field("outbox", actor + "/outbox")
+      .field("url", config.base_url() + "/about")
+      .field("manuallyApprovesFollowers", true);
+  w.key("publicKey")
+      .begin_object()
+      .field("id", instance_key_id(config))
+      .field("owner", actor)
+      .field("publicKeyPem", key.public_pem)
+      .end_object();
+  w.key("endpoints").begin_object().field("sharedInbox", config.base_url() + "/inbox").end_object();
+  w.end_object();
+  return out;
+}
+
+std::string flag_json(const domain::InstanceConfig& config, std::string_view target_uri,
+                      const std::vector<std::string>& post_uris, std::string_view comment) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object()
+      .field("@context", kActivityStreams)
+      .field("id", config.base_url() + "/flags/" + random_token(16))
+      .field("type", "Flag")
+      .field("actor", instance_actor_url(config))
+      .field("content", comment)
+      .key("object")
+      .begin_array()
+      .string(target_uri);
+  for (const auto& uri : post_uris) w.string(uri);
+  w.end_array().end_object();
+  return out;
+}
+
 }  // namespace publius::federation

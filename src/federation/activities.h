@@ -113,4 +113,18 @@ std::string announce_json(const domain::InstanceConfig& config, const domain::Ac
 std::string block_json(const domain::InstanceConfig& config, const domain::Account& blocker,
                        int64_t blocked_id, std::string_view blocked_uri, bool undo);
 
+// The instance actor: the server speaking as itself (Mastodon's, at /actor, an
+// Application named by the domain), which signs forwarded reports and fetches so that
+// no account is named. Its id, and its key's id (<actor>#main-key).
+std::string instance_actor_url(const domain::InstanceConfig& config);
+std::string instance_key_id(const domain::InstanceConfig& config);
+// Its actor document, with the public half of `key`.
+std::string instance_actor_json(const domain::InstanceConfig& config, const store::ActorKey& key);
+
+// A Flag (a forwarded report) by the instance actor about the remote account
+// `target_uri` and its posts `post_uris`, carrying the report's comment: the reporter is
+// not named.
+std::string flag_json(const domain::InstanceConfig& config, std::string_view target_uri,
+                      const std::vector<std::string>& post_uris, std::string_view comment);
+
 }  // namespace publius::federation

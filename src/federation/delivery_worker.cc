@@ -11,13 +11,18 @@ namespace publius::federation {
 
 DeliveryWorker::DeliveryWorker(domain::Microblog& microblog, const Fetcher& fetcher,
                                DeliveryWorkerOptions options)
-    : microblog_(microblog), fetcher_(fetcher), options_(options) {
+    : microblog_(microblog),
+      fetcher_(fetcher),
+      options_(options),
+      instance_(microblog),
+      hosts_(options.hosts) {
   for (int i = 0; i < std::max(1, options_.senders); ++i)
     threads_.push_back(std::make_unique<PeriodicThread>([this] { return pass(); }));
 }
 
 DeliveryWorker::~DeliveryWorker() {
   stopping_ = true;
+  hosts_.wake_all();  // a sender waiting for a busy server's slot stops waiting
   threads_.clear();  // joins each after its delivery in progress
 }
 
@@ -47,14 +52,33 @@ std::chrono::milliseconds DeliveryWorker::send_queued() {
     return std::min(options_.poll_interval, std::chrono::milliseconds(**next - now));
   auto claimed = federation.claim_deliveries(now, options_.batch);
   if (!claimed.ok()) return options_.poll_interval;
+  // Servers with a free slot first; those busy after the rest, each once a slot frees.
+  std::vector<std::pair<const store::FederationDelivery*, std::string>> waiting;
   for (const auto& d : *claimed) {
     if (stopping_) break;
-    if (send(d) == Outcome::kDone)
-      (void)federation.delivered(d.id);
-    else
-      (void)federation.delivery_failed(d, now_ms());
+    std::string host = domain::url_authority(d.inbox);
+    if (hosts_.unavailable(host, now)) {
+      (void)federation.delivered(d.id);  // a server gone for days: dropped unsent
+    } else if (hosts_.try_take(host)) {
+      finish(d, host);
+    } else {
+      waiting.emplace_back(&d, std::move(host));
+    }
+  }
+  for (const auto& w : waiting) {
+    if (!hosts_.take(w.second, stopping_)) break;  // stopping: the claim expires
+    finish(*w.first, w.second);
   }
   return claimed->empty() ? options_.poll_interval : std::chrono::milliseconds(0);
+}
+
+void DeliveryWorker::finish(const store::FederationDelivery& delivery, const std::string& host) {
+  const Outcome outcome = send(delivery);
+  hosts_.give_back(host);
+  if (outcome == Outcome::kDone)
+    (void)microblog_.federation().delivered(delivery.id);
+  else
+    (void)microblog_.federation().delivery_failed(delivery, now_ms());
 }
 
 Result<std::optional<std::string>> DeliveryWorker::render(
@@ -114,6 +138,16 @@ Result<std::optional<std::string>> DeliveryWorker::render(
       PUBLIUS_ASSIGN_OR_RETURN(auto target, microblog_.federation().actor_uri(delivery.object_id));
       return std::optional(move_json(config, author, target));
     }
+    case Kind::kFlag: {
+      // `author` is the reported remote account here; the instance actor signs.
+      PUBLIUS_ASSIGN_OR_RETURN(auto target,
+                               microblog_.federation().remote_actor(delivery.account_id));
+      PUBLIUS_ASSIGN_OR_RETURN(auto report,
+                               microblog_.federation().report_to_forward(delivery.object_id));
+      if (!target || !report) return std::optional<std::string>();
+      PUBLIUS_ASSIGN_OR_RETURN(auto uris, microblog_.federation().post_uris(report->status_ids));
+      return std::optional(flag_json(config, target->uri, uris, report->comment));
+    }
   }
   return std::optional<std::string>();
 }
@@ -138,7 +172,8 @@ DeliveryWorker::Outcome DeliveryWorker::send(const store::FederationDelivery& de
     return body.error().code == ErrorCode::kNotFound ? Outcome::kDone : Outcome::kRetry;
   }
   if (!*body) return Outcome::kDone;
-  return post_signed(delivery.inbox, delivery.account_id, std::move(**body));
+  return post_signed(delivery.inbox, delivery.account_id,
+                     delivery.kind == store::DeliveryKind::kFlag, std::move(**body));
 }
 
 DeliveryWorker::Outcome DeliveryWorker::send(const domain::DirectDelivery& delivery) {
@@ -153,21 +188,28 @@ DeliveryWorker::Outcome DeliveryWorker::send(const domain::DirectDelivery& deliv
   std::string body = delivery.kind == store::DeliveryKind::kUpdateNote
                          ? update_note_json(config, *author, delivery.post, *mentions, *parent)
                          : create_note_json(config, *author, delivery.post, *mentions, *parent);
-  return post_signed(delivery.inbox, delivery.post.account_id, std::move(body));
+  return post_signed(delivery.inbox, delivery.post.account_id, false, std::move(body));
 }
 
 DeliveryWorker::Outcome DeliveryWorker::post_signed(const std::string& inbox, int64_t account_id,
-                                                    std::string body) {
+                                                    bool as_instance, std::string body) {
+  // Nothing goes to a suspended server: what was queued before the block is dropped.
+  if (auto suspended = microblog_.domain_blocks().suspends(domain::url_authority(inbox));
+      !suspended.ok() || *suspended)
+    return suspended.ok() ? Outcome::kDone : Outcome::kRetry;
   auto url = parse_url(inbox);
   if (!url.ok()) return Outcome::kDone;
   auto author = microblog_.accounts().account(account_id);
   if (!author.ok()) return Outcome::kRetry;
-  auto key = signing_key(account_id);
+  // The instance actor signs a forwarded report (kFlag); the account signs the rest.
+  auto key = as_instance ? instance_.key() : signing_key(account_id);
   if (!key.ok()) return Outcome::kRetry;
   const std::string host = url->authority();
-  auto signed_headers = sign_request(
-      {.method = "POST", .target = url->target, .host = host, .body = body},
-      actor_url(microblog_.config(), author->username) + "#main-key", *key, now_ms() / 1000);
+  auto signed_headers =
+      sign_request({.method = "POST", .target = url->target, .host = host, .body = body},
+                   as_instance ? instance_.key_id()
+                               : actor_url(microblog_.config(), author->username) + "#main-key",
+                   *key, now_ms() / 1000);
   if (!signed_headers.ok()) return Outcome::kRetry;
   auto response = fetcher_.fetch(
       {.method = "POST",
@@ -176,12 +218,18 @@ DeliveryWorker::Outcome DeliveryWorker::post_signed(const std::string& inbox, in
                    "Date: " + signed_headers->date, "Digest: " + signed_headers->digest,
                    "Signature: " + signed_headers->signature},
        .body = std::move(body)});
-  if (!response.ok())
-    return response.error().code == ErrorCode::kUnavailable ? Outcome::kRetry : Outcome::kDone;
+  if (!response.ok()) {
+    if (response.error().code != ErrorCode::kUnavailable) return Outcome::kDone;
+    hosts_.failed(domain::url_authority(inbox), now_ms());
+    return Outcome::kRetry;
+  }
   const long status = response->status;
-  if (status >= 200 && status < 300) return Outcome::kDone;
-  if (status == 408 || status == 429 || status >= 500) return Outcome::kRetry;
-  return Outcome::kDone;  // refused for good (4xx)
+  if (status == 408 || status == 429 || status >= 500) {
+    hosts_.failed(domain::url_authority(inbox), now_ms());
+    return Outcome::kRetry;
+  }
+  hosts_.answered(domain::url_authority(inbox));
+  return Outcome::kDone;  // sent (2xx), or refused for good (4xx)
 }
 
 }  // namespace publius::federation

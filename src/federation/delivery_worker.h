@@ -7,9 +7,13 @@
 // the activity from the rows it names (federation/activities.h: a post deleted
 // meanwhile is not sent), signs the POST as its local account (draft-cavage
 // rsa-sha256 over (request-target), host, date and digest) and sends it with the
-// SSRF-safe Fetcher. A 2xx is done; a refused address, a 4xx other than 408 and 429,
+// SSRF-safe Fetcher, at most DeliveryHostOptions::max_in_flight at once to one server (a
+// delivery whose server is busy waits for a slot after the rest of its batch), and none to
+// a server failing for long (DeliveryHosts: dropped unsent). A 2xx is done; a refused address, a 4xx other than 408 and 429,
 // or an activity with nothing left to send is dropped; anything else is tried again
-// later (Federation::delivery_failed).
+// later (Federation::delivery_failed). A delivery to a suspended server
+// (domain::DomainBlocks) is dropped unsent; a forwarded report (kFlag) is signed by
+// the instance actor, never by an account.
 //
 // Direct messages are not in the durable queue: each thread also sends the domain's
 // in-memory direct deliveries (Federation::claim_direct_deliveries), rendered from the
@@ -28,8 +32,10 @@
 #include <vector>
 
 #include "domain/microblog.h"
+#include "federation/delivery_hosts.h"
 #include "federation/fetcher.h"
 #include "federation/http_signature.h"
+#include "federation/instance_signer.h"
 #include "util/periodic_thread.h"
 
 namespace publius::federation {
@@ -40,6 +46,8 @@ struct DeliveryWorkerOptions {
   int batch = 8;
   // Threads sending at once (at least 1).
   int senders = 16;
+  // Per server: deliveries in flight at once, and when a failing one is taken for gone.
+  DeliveryHostOptions hosts;
 };
 
 class DeliveryWorker {
@@ -56,6 +64,8 @@ class DeliveryWorker {
   Outcome send(const store::FederationDelivery& delivery);
   // Sends one direct message held in memory (domain::DirectDelivery).
   Outcome send(const domain::DirectDelivery& delivery);
+  // The servers delivered to: the inboxes tell it of servers heard from.
+  DeliveryHosts& hosts() { return hosts_; }
 
  private:
   // Sends what is due, held in memory and queued; returns how long to wait before
@@ -63,8 +73,10 @@ class DeliveryWorker {
   std::chrono::milliseconds pass();
   std::chrono::milliseconds send_direct();
   std::chrono::milliseconds send_queued();
-  // Signs `body` as `account_id` and POSTs it to `inbox`.
-  Outcome post_signed(const std::string& inbox, int64_t account_id, std::string body);
+  // Signs `body` as `account_id` (as the instance actor when `as_instance`) and POSTs it
+  // to `inbox`; nothing goes to a suspended server (kDone).
+  Outcome post_signed(const std::string& inbox, int64_t account_id, bool as_instance,
+                      std::string body);
   // The body to POST for `delivery`; nullopt when there is nothing left to send.
   Result<std::optional<std::string>> render(const store::FederationDelivery& delivery);
   // Like, Announce and Block and their Undo (delivery_social.cc).
@@ -82,6 +94,12 @@ class DeliveryWorker {
   const DeliveryWorkerOptions options_;
   std::mutex keys_mu_;
   std::unordered_map<int64_t, SigningKey> keys_;
+  InstanceSigner instance_;  // signs forwarded reports
+  // Sends one claimed delivery holding a slot of `host`, gives the slot back and records
+  // the outcome in the queue.
+  void finish(const store::FederationDelivery& delivery, const std::string& host);
+
+  DeliveryHosts hosts_;
   std::atomic<bool> stopping_ = false;
   std::vector<std::unique_ptr<PeriodicThread>> threads_;  // last: start after everything they use
 };

@@ -230,8 +230,13 @@ Result<FetchResponse> Fetcher::fetch_once(const FetchRequest& request,
   transfer.allow_loopback = options_.allow_loopback;
   transfer.through_proxy = !options_.proxy.empty();
   transfer.max_body_bytes = options_.max_body_bytes;
+  std::vector<std::string> signature;
+  if (request.method == "GET" && get_signer_) {
+    PUBLIUS_ASSIGN_OR_RETURN(signature, get_signer_(url));
+  }
   curl_slist* list = nullptr;
   for (const auto& h : request.headers) list = curl_slist_append(list, h.c_str());
+  for (const auto& h : signature) list = curl_slist_append(list, h.c_str());
   list = curl_slist_append(list, "Expect:");
   std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> headers(list, curl_slist_free_all);
   CURL* c = curl.get();

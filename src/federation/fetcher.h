@@ -29,6 +29,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -111,11 +112,18 @@ class Fetcher {
 
   const FetcherOptions& options() const { return options_; }
 
+  // Headers signing a GET of `url` (each "Name: value"): the serve process signs every
+  // fetch as its instance actor (federation/instance_signer.h). Set before the first
+  // fetch; unset, GETs go unsigned. A GET whose signing fails is not made (its error).
+  using GetSigner = std::function<Result<std::vector<std::string>>(const ParsedUrl& url)>;
+  void sign_gets_with(GetSigner signer) { get_signer_ = std::move(signer); }
+
  private:
   Result<FetchResponse> fetch_once(const FetchRequest& request, std::string* location) const;
   Status check_url(const ParsedUrl& url) const;
 
   const FetcherOptions options_;
+  GetSigner get_signer_;
 };
 
 }  // namespace publius::federation

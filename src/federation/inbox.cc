@@ -1,8 +1,10 @@
 #include "federation/inbox.h"
 
 #include "federation/activities.h"
+#include "federation/html_sanitizer.h"
 #include "federation/json_fields.h"
 #include "federation/routes.h"
+#include "federation/signed_requests.h"
 #include "http/errors.h"
 #include "http/params.h"
 #include "util/time.h"
@@ -61,6 +63,7 @@ void Inbox::register_routes(http::Router& router) {
   };
   router.add("POST", "/users/:username/inbox", http::Policy::anyone(), route(false));
   router.add("POST", "/inbox", http::Policy::anyone(), route(true));
+  router.add("POST", "/actor/inbox", http::Policy::anyone(), route(true));
 }
 
 Result<http::Response> Inbox::receive(const http::Request& request, std::string_view username) {
@@ -68,6 +71,7 @@ Result<http::Response> Inbox::receive(const http::Request& request, std::string_
     return Error{ErrorCode::kPayloadTooLarge, "Activity too large"};
   if (!username.empty()) PUBLIUS_TRY(microblog_.accounts().account_by_acct(username));
   PUBLIUS_ASSIGN_OR_RETURN(auto sender, verified_sender(request));
+  if (heard_from_) heard_from_(domain::url_authority(sender.uri));
   boost::system::error_code ec;
   const json::value activity = json::parse(request.body, ec);
   if (ec || !activity.is_object()) return bad_request("Activity is not a JSON object");
@@ -79,37 +83,13 @@ Result<http::Response> Inbox::receive(const http::Request& request, std::string_
 }
 
 Result<store::RemoteActor> Inbox::verified_sender(const http::Request& request) {
-  const auto header = request.header("signature");
-  if (header.empty()) return unauthorized(std::string(signature_error::kMissing));
-  PUBLIUS_ASSIGN_OR_RETURN(auto signature, parse_signature_header(header));
-  const std::string target =
-      request.query.empty() ? request.path : request.path + "?" + request.query;
-  const IncomingRequest in = incoming(request, target);
-  const VerifyOptions verify{.now_unix_s = now_ms() / 1000, .max_skew_s = options_.max_skew_s};
-  // Every check but the key's first: with no key, only a request that passed the others
-  // fails at the key. A stale, tampered or incomplete request costs no fetch.
-  if (auto s = verify_request(in, signature, "", verify);
-      s.ok() || s.error().message != signature_error::kKey)
-    return s.ok() ? unauthorized(std::string(signature_error::kKey)) : s.take_error();
   // The JSON is read before any fetch, too.
-  boost::system::error_code ec;
-  if (const auto value = json::parse(request.body, ec); ec || !value.is_object())
-    return bad_request("Activity is not a JSON object");
-
-  PUBLIUS_ASSIGN_OR_RETURN(auto known,
-                           microblog_.federation().remote_actor_by_key_id(signature.key_id));
-  if (known && verify_request(in, signature, known->public_pem, verify).ok()) return *known;
-  // Unknown, or known but failing (a rotated key): the actor is fetched, once.
-  auto fetched = resolver_.actor_for_key(signature.key_id);
-  if (!fetched.ok()) return unauthorized("Signing key unknown or unreachable");
-  if (fetched->key_id != signature.key_id)
-    return unauthorized("Signing key unknown or unreachable");
-  PUBLIUS_TRY(verify_request(in, signature, fetched->public_pem, verify));
-  auto saved = microblog_.federation().save_remote_actor(*fetched);
-  if (!saved.ok()) return unauthorized("Signing actor refused: " + saved.error().message);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stored, microblog_.federation().remote_actor(*saved));
-  if (!stored) return unauthorized("Signing key unknown or unreachable");
-  return *stored;
+  return verified_signer(microblog_, resolver_, request, options_.max_skew_s, [&]() -> Status {
+    boost::system::error_code ec;
+    if (const auto value = json::parse(request.body, ec); ec || !value.is_object())
+      return bad_request("Activity is not a JSON object");
+    return ok_status();
+  });
 }
 
 Result<domain::Account> Inbox::local_actor(std::string_view url) {
@@ -164,6 +144,7 @@ Status Inbox::dispatch(const store::RemoteActor& sender, const json::object& act
     if (id == sender.uri) return microblog_.federation().receive_actor_delete(sender.account_id);
     return microblog_.federation().receive_note_delete(sender.account_id, id);
   }
+  if (type == "Flag") return receive_flag(sender, activity);
   return ok_status();  // accepted; not handled yet
 }
 
@@ -189,6 +170,29 @@ Status Inbox::receive_move(const store::RemoteActor& sender, const json::object&
   auto saved = microblog_.federation().save_remote_actor(*fetched);
   if (!saved.ok()) return unprocessable("Move target refused: " + saved.error().message);
   return microblog_.federation().receive_move(sender.account_id, *saved);
+}
+
+Status Inbox::receive_flag(const store::RemoteActor& sender, const json::object& activity) {
+  // Its object: the reported account here and any of its posts, each an id (Mastodon
+  // sends an array; one id alone is read too).
+  std::vector<std::string> objects;
+  if (const auto* v = activity.if_contains("object"); v && v->is_array()) {
+    for (const auto& item : v->as_array())
+      if (item.is_string()) objects.emplace_back(item.as_string());
+  } else {
+    objects.push_back(object_id(activity));
+  }
+  domain::RemoteFlag flag{.comment = html_to_text(string_at(activity, "content"))};
+  for (const auto& uri : objects) {
+    if (auto post = parse_note_uri(microblog_.config(), uri)) {
+      flag.status_ids.push_back(*post);
+    } else if (auto account = local_actor(uri); account.ok() && flag.target_id == 0) {
+      flag.target_id = account->id;
+    }
+  }
+  if (flag.target_id == 0) return ok_status();  // about no account here: nothing to keep
+  PUBLIUS_TRY(microblog_.federation().receive_flag(sender.account_id, flag));
+  return ok_status();
 }
 
 }  // namespace publius::federation

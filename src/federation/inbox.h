@@ -17,14 +17,17 @@
 // post resolved here; a parent not known is fetched by its id, a few hops up), Update
 // of the actor itself (its profile and key), Move of the actor itself, Delete of a Note
 // or of the actor itself, Like and Announce of a post (a Note not known fetched by its
-// id), Block of a local account, and the Undo of each; others are accepted (202) and
-// ignored for now.
+// id), Block of a local account, and the Undo of each, Flag (a report) of a local account
+// and its posts; others are accepted (202) and ignored for now. A request signed by a key
+// on a suspended server (domain::DomainBlocks) is a 403 before anything is fetched or
+// stored. POST /actor/inbox, the instance actor's inbox, is the shared inbox.
 //
 // The shield: nothing of the request but the activity's content reaches the domain;
 // no address, user agent or header is logged or stored. Thread-safe.
 #pragma once
 
 #include <boost/json.hpp>
+#include <functional>
 #include <string_view>
 
 #include "domain/microblog.h"
@@ -52,6 +55,11 @@ class Inbox {
 
   // Adds both inbox routes. The router holds a reference to this.
   void register_routes(http::Router& router);
+  // Told the server (host[:port]) of every verified request, so deliveries to a server
+  // taken for gone resume (DeliveryHosts::heard_from). Set before serving.
+  void on_heard_from(std::function<void(std::string_view host)> heard) {
+    heard_from_ = std::move(heard);
+  }
 
   // Receives one POST (the shared inbox when `username` is empty): 202 once handled.
   Result<http::Response> receive(const http::Request& request, std::string_view username);
@@ -71,6 +79,8 @@ class Inbox {
   // Move of the sender to its `target` (a local actor, or a remote one fetched again):
   // 422 unless the target's alsoKnownAs names the sender; 401 for another's Move.
   Status receive_move(const store::RemoteActor& sender, const boost::json::object& activity);
+  // A Flag (a report from another server) about a local account and its posts.
+  Status receive_flag(const store::RemoteActor& sender, const boost::json::object& activity);
   // The local account an actor URL (or profile page) of this server names; kNotFound
   // otherwise.
   Result<domain::Account> local_actor(std::string_view url);
@@ -78,6 +88,7 @@ class Inbox {
   domain::Microblog& microblog_;
   const Resolver resolver_;
   const InboxOptions options_;
+  std::function<void(std::string_view host)> heard_from_;
 };
 
 }  // namespace publius::federation

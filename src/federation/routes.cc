@@ -252,8 +252,13 @@ Result<std::string> actor_document(domain::Microblog& microblog, const domain::A
 
 std::optional<Result<http::Response>> actor_if_asked(domain::Microblog& microblog,
                                                      const http::Request& request,
-                                                     const domain::Account& account) {
+                                                     const domain::Account& account,
+                                                     const AuthorizedFetch* gate) {
   if (!wants_activity_json(request.header("accept"))) return std::nullopt;
+  if (gate) {
+    if (auto admitted = gate->admit(request); !admitted.ok())
+      return Result<http::Response>(admitted.error());
+  }
   auto document = actor_document(microblog, account);
   if (!document.ok()) return Result<http::Response>(document.error());
   auto res = http::Response::json(std::move(*document));
@@ -263,7 +268,7 @@ std::optional<Result<http::Response>> actor_if_asked(domain::Microblog& microblo
 }
 
 void register_routes(domain::Microblog& microblog, http::Router& router,
-                     std::string software_version) {
+                     std::string software_version, const AuthorizedFetch* gate) {
   const domain::InstanceConfig& config = microblog.config();
 
   add_public(router, "/.well-known/webfinger",
@@ -317,10 +322,20 @@ void register_routes(domain::Microblog& microblog, http::Router& router,
         });
   }
 
+  // The instance actor, which signs what the server says as itself; JSON for everyone,
+  // as Mastodon serves it (a server verifying a signature may ask with any Accept).
+  add_public(router, "/actor", [&microblog, &config](http::Request&) -> Result<http::Response> {
+    PUBLIUS_ASSIGN_OR_RETURN(auto key, microblog.federation().instance_actor_key(make_actor_key));
+    auto res = http::Response::json(instance_actor_json(config, key));
+    res.content_type = std::string(kActivityJson) + "; charset=utf-8";
+    return res;
+  });
+
   add_public(router, "/users/:username",
-             [&microblog, &config](http::Request& req) -> Result<http::Response> {
+             [&microblog, &config, gate](http::Request& req) -> Result<http::Response> {
                PUBLIUS_ASSIGN_OR_RETURN(auto account, local_account(microblog, req));
-               if (auto actor = actor_if_asked(microblog, req, account)) return std::move(*actor);
+               if (auto actor = actor_if_asked(microblog, req, account, gate))
+                 return std::move(*actor);
                // A person's browser: the profile page, as Mastodon redirects.
                return std::move(http::Response::redirect(config.base_url() + "/@" +
                                                          http::url_encode(account.username))
@@ -330,7 +345,7 @@ void register_routes(domain::Microblog& microblog, http::Router& router,
   // A post at its ActivityPub id: the Note for an ActivityPub Accept when anyone may see it
   // (public or unlisted), else the post's page.
   add_public(router, "/users/:username/statuses/:id",
-             [&microblog, &config](http::Request& req) -> Result<http::Response> {
+             [&microblog, &config, gate](http::Request& req) -> Result<http::Response> {
                PUBLIUS_ASSIGN_OR_RETURN(auto account, local_account(microblog, req));
                const auto id = parse_id(req.path_param("id"));
                if (!id) return not_found();
@@ -342,6 +357,7 @@ void register_routes(domain::Microblog& microblog, http::Router& router,
                                                            http::url_encode(account.username) +
                                                            "/" + std::to_string(post.id))
                                       .with_header("Vary", "Accept"));
+               if (gate) PUBLIUS_TRY(gate->admit(req));
                PUBLIUS_ASSIGN_OR_RETURN(auto mentions, microblog.federation().note_mentions(post));
                PUBLIUS_ASSIGN_OR_RETURN(auto parent, parent_note_uri(microblog, post));
                auto res = http::Response::json(note_json(config, account, post, mentions, parent));

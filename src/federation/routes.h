@@ -16,6 +16,8 @@
 //   GET /users/:username/statuses/:id: a post at its ActivityPub id: the Note for an
 //       ActivityPub Accept when anyone may see the post, a redirect to its page otherwise;
 //       404 for a post not the account's, a boost, or one not public or unlisted.
+//   GET /actor: the instance actor (an Application named by the domain, with its own
+//       key), which signs what the server says as itself (forwarded reports).
 // Errors are {"error": "..."} with http/errors.h's status. URLs are built on the instance's
 // public URL (domain::InstanceConfig::base_url).
 #pragma once
@@ -25,6 +27,7 @@
 #include <string_view>
 
 #include "domain/microblog.h"
+#include "federation/signed_requests.h"
 #include "http/message.h"
 #include "http/router.h"
 
@@ -45,9 +48,12 @@ Result<std::string> actor_document(domain::Microblog& microblog, const domain::A
 
 // The actor document of `account` (made with its actor key, made on first need) when the
 // request's Accept asks for ActivityPub JSON; nullopt otherwise.
+// Under authorized fetch (`gate` given) the document goes only to a signed request
+// (AuthorizedFetch::admit: 401 or 403 otherwise).
 std::optional<Result<http::Response>> actor_if_asked(domain::Microblog& microblog,
                                                      const http::Request& request,
-                                                     const domain::Account& account);
+                                                     const domain::Account& account,
+                                                     const AuthorizedFetch* gate = nullptr);
 
 // The ActivityPub ids of a post (a local one's note_uri(), a remote one's own uri) and
 // of its author's actor; kNotFound when its remote author is gone.
@@ -60,9 +66,10 @@ Result<PostActivityIds> post_activity_ids(domain::Microblog& microblog, const do
 // it replies to none, or to one gone.
 Result<std::string> parent_note_uri(domain::Microblog& microblog, const domain::Post& post);
 
-// Adds the routes. `microblog` is not owned and must outlive the router's use; the
-// handlers are thread-safe as the microblog is.
+// Adds the routes. `microblog` (and `gate`, when given: authorized fetch for the actor
+// documents and Notes) is not owned and must outlive the router's use; the handlers are
+// thread-safe as the microblog is.
 void register_routes(domain::Microblog& microblog, http::Router& router,
-                     std::string software_version);
+                     std::string software_version, const AuthorizedFetch* gate = nullptr);
 
 }  // namespace publius::federation

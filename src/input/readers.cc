@@ -149,4 +149,22 @@ Result<std::vector<std::string>> approved_categories(const http::Params& p) {
   return out;
 }
 
+Result<domain::DomainBlockChange> domain_block_change(const http::Params& p) {
+  domain::DomainBlockChange change;
+  PUBLIUS_ASSIGN_OR_RETURN(auto severity, single_value(p, "severity"));
+  if (severity && !severity->empty()) {
+    change.severity = domain::parse_domain_block_severity(*severity);
+    if (!change.severity)
+      return unprocessable("Validation failed: Severity must be suspend, silence or noop");
+  }
+  PUBLIUS_ASSIGN_OR_RETURN(change.reject_media, p.get_bool("reject_media"));
+  PUBLIUS_ASSIGN_OR_RETURN(change.reject_reports, p.get_bool("reject_reports"));
+  for (auto [key, into] : {std::pair{"private_comment", &change.private_comment},
+                           std::pair{"public_comment", &change.public_comment}}) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto value, single_value(p, key));
+    if (value) *into = std::string(*value);
+  }
+  return change;
+}
+
 }  // namespace publius::input

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/domain_blocks.h"
 #include "domain/types.h"
 #include "http/params.h"
 #include "legal/desk.h"
@@ -63,5 +64,11 @@ Result<std::vector<int64_t>> poll_choices_from(const http::Params& p);
 // form's datetime-local, "2026-01-02T10:30"), read as UTC. Unset when absent or
 // empty; 422 when it is not a time.
 Result<std::optional<int64_t>> scheduled_at_from(const http::Params& p);
+
+// A domain block's fields as Mastodon's admin API names them (also the web UI's admin
+// form): `severity` (suspend, silence or noop; 422 naming it otherwise), `reject_media`
+// and `reject_reports` (booleans; 400 naming them otherwise), `private_comment` and
+// `public_comment`. Absent fields are unset.
+Result<domain::DomainBlockChange> domain_block_change(const http::Params& p);
 
 }  // namespace publius::input

@@ -200,6 +200,7 @@ enum class DeliveryKind {
   kUpdateNote = 12,
   kUpdatePerson = 13,
   kMove = 14,
+  kFlag = 15,  // a report forwarded to the reported account's server, signed by the instance
 };
 
 // One POST to one inbox, signed by `account_id` (a local account). `object_id` is the
@@ -208,7 +209,9 @@ enum class DeliveryKind {
 // kRejectFollow, whose Follow activity `object_uri` names) or the remote account
 // followed (kFollow, kUndoFollow, whose Follow activity `object_uri` names), the post
 // liked (kLike, kUndoLike) or boosted (kAnnounce, kUndoAnnounce, whose Announce
-// activity `object_uri` names), or the remote account blocked (kBlock, kUndoBlock).
+// activity `object_uri` names), or the remote account blocked (kBlock, kUndoBlock). For
+// kFlag `account_id` is the reported remote account (the report names no reporter to
+// anyone outside) and `object_id` the report.
 struct FederationDelivery {
   int64_t id = 0;
   std::string inbox;
@@ -1034,6 +1037,24 @@ class Store {
   virtual Status retry_delivery(int64_t id, int64_t due_ms) = 0;
   // When the earliest delivery not claimed is due; nullopt when none waits.
   virtual Result<std::optional<int64_t>> next_delivery_ms() = 0;
+
+  // Domain blocks (domain::DomainBlock). insert_domain_block() gives the new one its id
+  // (kConflict when its domain is blocked already); update_domain_block() rewrites one
+  // (kNotFound when gone); delete_domain_block() says whether one went; domain_blocks()
+  // reads them all, by id.
+  virtual Result<domain::DomainBlock> insert_domain_block(const domain::DomainBlock& block) = 0;
+  virtual Status update_domain_block(const domain::DomainBlock& block) = 0;
+  virtual Result<bool> delete_domain_block(int64_t id) = 0;
+  virtual Result<std::vector<domain::DomainBlock>> domain_blocks() = 0;
+  // The remote accounts whose acct contains `text` (id and acct): the candidates the
+  // domain sorts by host rule.
+  virtual Result<std::vector<std::pair<int64_t, std::string>>> remote_accounts_containing(
+      std::string_view text) = 0;
+  // The instance actor's key pair (federation's own, not an account's); nullopt before
+  // the first. add_instance_actor_key() keeps `key` unless one is kept, and returns the
+  // one kept.
+  virtual Result<std::optional<ActorKey>> instance_actor_key() = 0;
+  virtual Result<ActorKey> add_instance_actor_key(const ActorKey& key) = 0;
 };
 
 }  // namespace publius::store

@@ -200,6 +200,12 @@ struct ReportView {
 std::string reports_page(const Frame& frame, const std::vector<ReportView>& reports, bool resolved,
                          const Pager& pager);
 
+// The operator's domain blocks (admins only, domain_block_pages.cc): each block with a
+// form to change it and a button to lift it, and the form to block a domain; `state`
+// carries a refusal to show (the form keeps what was typed in `state.username`).
+std::string domain_blocks_page(const Frame& frame, const std::vector<domain::DomainBlock>& blocks,
+                               const FormState& state);
+
 // Path helpers: the public URLs of accounts and posts (as the API's `url` fields).
 std::string profile_path(const domain::Account& account);
 std::string post_path(const domain::Account& author, int64_t post_id);

@@ -90,6 +90,7 @@ void WebUi::register_routes(http::Router& router) {
   add_settings_routes(router);
   add_list_routes(router);
   add_report_routes(router);
+  add_domain_block_routes(router);
   add_collective_routes(router);
   add_action_routes(router);
   add_reading_routes(router);

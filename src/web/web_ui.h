@@ -12,8 +12,9 @@
 // Construct once and call register_routes() on the router the API uses too (the
 // web UI owns "/", "/@name", "/@name/ID", "/tags/X*", "/auth/*", "/home",
 // "/public", "/notifications", "/search", "/settings*", "/statuses/*",
-// "/accounts/*", "/follow_requests*", "/admin/reports*" and "/static/*"; the router refuses a route
-// registered twice). Handlers are then safe to call from any thread.
+// "/accounts/*", "/follow_requests*", "/admin/reports*", "/admin/domain_blocks*" and
+// "/static/*"; the router refuses a route registered twice). Handlers are then safe to call from
+// any thread.
 //
 // Errors: a page handler returns the domain's Error as it is, and the one wrapper
 // (add_page) phrases it as the site's error page in the layout, with the status
@@ -91,7 +92,8 @@ class WebUi {
   void add_action_routes(http::Router& r);
   void add_settings_routes(http::Router& r);
   void add_list_routes(http::Router& r);
-  void add_report_routes(http::Router& r);  // the moderators' reports, admins only
+  void add_report_routes(http::Router& r);        // the moderators' reports, admins only
+  void add_domain_block_routes(http::Router& r);  // the operator's domain blocks, admins only
   // Accounts run by several members (docs/collective-accounts.md).
   void add_collective_routes(http::Router& r);
 

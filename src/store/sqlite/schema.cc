@@ -756,6 +756,26 @@ CREATE UNIQUE INDEX statuses_uri ON statuses(uri) WHERE uri != '';
 ALTER TABLE accounts ADD COLUMN also_known_as TEXT NOT NULL DEFAULT '';
 ALTER TABLE accounts ADD COLUMN moved_to_id INTEGER REFERENCES accounts(id) ON DELETE SET NULL;
 )sql",
+    // Federation safety: the operator's domain blocks (Mastodon's admin domain blocks),
+    // which name servers, not people; and the instance actor's key pair, which signs
+    // what the server says as itself (forwarded reports, fetches), so no account is named.
+    R"sql(
+CREATE TABLE domain_blocks (
+  id INTEGER PRIMARY KEY,
+  domain TEXT NOT NULL UNIQUE,
+  severity INTEGER NOT NULL,
+  reject_media INTEGER NOT NULL DEFAULT 0,
+  reject_reports INTEGER NOT NULL DEFAULT 0,
+  private_comment TEXT NOT NULL DEFAULT '',
+  public_comment TEXT NOT NULL DEFAULT '',
+  created_day INTEGER NOT NULL
+);
+CREATE TABLE instance_actor_key (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  public_pem TEXT NOT NULL,
+  private_pem TEXT NOT NULL
+);
+)sql",
 };
 
 }  // namespace

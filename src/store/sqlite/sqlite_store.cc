@@ -4242,4 +4242,106 @@ Result<std::optional<int64_t>> SqliteStore::next_delivery_ms() {
   return std::optional<int64_t>();
 }
 
+namespace {
+
+void bind_domain_block(Stmt& s, const domain::DomainBlock& b) {
+  s.bind(1, b.domain).bind(2, static_cast<int64_t>(b.severity)).bind(3, b.reject_media);
+  s.bind(4, b.reject_reports).bind(5, b.private_comment).bind(6, b.public_comment);
+}
+
+}  // namespace
+
+Result<domain::DomainBlock> SqliteStore::insert_domain_block(const domain::DomainBlock& block) {
+  return write([&]() -> Result<domain::DomainBlock> {
+    PUBLIUS_TRY(run(db_,
+                    "INSERT INTO domain_blocks (domain, severity, reject_media, reject_reports, "
+                    "private_comment, public_comment, created_day) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [&](Stmt& s) {
+                      bind_domain_block(s, block);
+                      s.bind(7, block.created_day_ms);
+                    }));
+    domain::DomainBlock kept = block;
+    kept.id = db_.last_insert_id();
+    return kept;
+  });
+}
+
+Status SqliteStore::update_domain_block(const domain::DomainBlock& block) {
+  return write([&]() -> Status {
+    PUBLIUS_TRY(run(db_,
+                    "UPDATE domain_blocks SET domain = ?, severity = ?, reject_media = ?, "
+                    "reject_reports = ?, private_comment = ?, public_comment = ? WHERE id = ?",
+                    [&](Stmt& s) {
+                      bind_domain_block(s, block);
+                      s.bind(7, block.id);
+                    }));
+    if (db_.changes() == 0) return not_found();
+    return ok_status();
+  });
+}
+
+Result<bool> SqliteStore::delete_domain_block(int64_t id) {
+  return write([&]() -> Result<bool> {
+    PUBLIUS_TRY(
+        run(db_, "DELETE FROM domain_blocks WHERE id = ?", [&](Stmt& s) { s.bind(1, id); }));
+    return db_.changes() > 0;
+  });
+}
+
+Result<std::vector<domain::DomainBlock>> SqliteStore::domain_blocks() {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare_cached("SELECT id, domain, severity, reject_media, reject_reports, "
+                                    "private_comment, public_comment, created_day FROM "
+                                    "domain_blocks ORDER BY id"));
+  std::vector<domain::DomainBlock> out;
+  while (stmt.step())
+    out.push_back({.id = stmt.int64(0),
+                   .domain = stmt.text(1),
+                   .severity = static_cast<domain::DomainBlockSeverity>(stmt.int64(2)),
+                   .reject_media = stmt.int64(3) != 0,
+                   .reject_reports = stmt.int64(4) != 0,
+                   .private_comment = stmt.text(5),
+                   .public_comment = stmt.text(6),
+                   .created_day_ms = stmt.int64(7)});
+  PUBLIUS_TRY(stmt.status());
+  return out;
+}
+
+Result<std::vector<std::pair<int64_t, std::string>>> SqliteStore::remote_accounts_containing(
+    std::string_view text) {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare("SELECT a.id, a.username FROM remote_actors r JOIN "
+                                       "accounts a ON a.id = r.account_id WHERE "
+                                       "instr(a.username, ?) > 0 ORDER BY a.id"));
+  stmt.bind(1, text);
+  std::vector<std::pair<int64_t, std::string>> out;
+  while (stmt.step()) out.emplace_back(stmt.int64(0), stmt.text(1));
+  PUBLIUS_TRY(stmt.status());
+  return out;
+}
+
+Result<std::optional<store::ActorKey>> SqliteStore::instance_actor_key() {
+  std::lock_guard lock(mu_);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt,
+      db_.prepare("SELECT public_pem, private_pem FROM instance_actor_key WHERE id = 1"));
+  if (stmt.step()) return std::optional(store::ActorKey{stmt.text(0), stmt.text(1)});
+  PUBLIUS_TRY(stmt.status());
+  return std::optional<store::ActorKey>();
+}
+
+Result<store::ActorKey> SqliteStore::add_instance_actor_key(const store::ActorKey& key) {
+  PUBLIUS_TRY(write([&]() -> Status {
+    return run(db_,
+               "INSERT INTO instance_actor_key (id, public_pem, private_pem) VALUES (1, ?, ?) "
+               "ON CONFLICT (id) DO NOTHING",
+               [&](Stmt& s) { s.bind(1, key.public_pem).bind(2, key.private_pem); });
+  }));
+  PUBLIUS_ASSIGN_OR_RETURN(auto kept, instance_actor_key());
+  if (!kept) return not_found();
+  return std::move(*kept);
+}
+
 }  // namespace publius::sqlite

@@ -338,6 +338,14 @@ class SqliteStore final : public store::Store {
   Status finish_delivery(int64_t id) override;
   Status retry_delivery(int64_t id, int64_t due_ms) override;
   Result<std::optional<int64_t>> next_delivery_ms() override;
+  Result<domain::DomainBlock> insert_domain_block(const domain::DomainBlock& block) override;
+  Status update_domain_block(const domain::DomainBlock& block) override;
+  Result<bool> delete_domain_block(int64_t id) override;
+  Result<std::vector<domain::DomainBlock>> domain_blocks() override;
+  Result<std::vector<std::pair<int64_t, std::string>>> remote_accounts_containing(
+      std::string_view text) override;
+  Result<std::optional<store::ActorKey>> instance_actor_key() override;
+  Result<store::ActorKey> add_instance_actor_key(const store::ActorKey& key) override;
 
   // ---- Bulk loading (benchmark data: bench/seed.cc) ----
   // Each call writes its whole batch as one write of the group commit: one

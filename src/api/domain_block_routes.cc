@@ -1,0 +1,94 @@
+// The operator's domain blocks under /api/v1/admin/domain_blocks (admins, with the
+// admin:read:domain_blocks and admin:write:domain_blocks scopes declared with each
+// route), Mastodon's Admin::DomainBlock entities. Handlers parse and call
+// domain::DomainBlocks, as the command line and the web UI's admin pages do.
+#include "api/api.h"
+#include "input/readers.h"
+#include "util/crypto.h"
+#include "util/json_writer.h"
+#include "util/time.h"
+
+namespace publius::api {
+namespace {
+
+void write_optional_text(JsonWriter& w, std::string_view key, const std::string& text) {
+  if (text.empty())
+    w.field_null(key);
+  else
+    w.field(key, text);
+}
+
+void write_domain_block(JsonWriter& w, const domain::DomainBlock& b) {
+  w.begin_object()
+      .field("id", std::to_string(b.id))
+      .field("domain", b.domain)
+      .field("digest", sha256_hex(b.domain))
+      .field("created_at", format_iso8601_ms(b.created_day_ms))
+      .field("severity", domain::domain_block_severity_name(b.severity))
+      .field("reject_media", b.reject_media)
+      .field("reject_reports", b.reject_reports);
+  write_optional_text(w, "private_comment", b.private_comment);
+  write_optional_text(w, "public_comment", b.public_comment);
+  w.field("obfuscate", false).end_object();
+}
+
+std::string domain_block_json(const domain::DomainBlock& b) {
+  std::string out;
+  JsonWriter w(out);
+  write_domain_block(w, b);
+  return out;
+}
+
+}  // namespace
+
+void Api::add_domain_block_routes(http::Router& r) {
+  auto& blocks = microblog_.domain_blocks();
+
+  route(r, "GET", "/api/v1/admin/domain_blocks", http::Policy::admin("admin:read:domain_blocks"),
+        [&blocks](Call&) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto all, blocks.blocks());
+          std::string out;
+          JsonWriter w(out);
+          w.begin_array();
+          for (const auto& b : all) write_domain_block(w, b);
+          w.end_array();
+          return http::Response::json(std::move(out));
+        });
+
+  route(r, "GET", "/api/v1/admin/domain_blocks/:id",
+        http::Policy::admin("admin:read:domain_blocks"),
+        [&blocks](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          PUBLIUS_ASSIGN_OR_RETURN(auto block, blocks.block_by_id(id));
+          return http::Response::json(domain_block_json(block));
+        });
+
+  route(r, "POST", "/api/v1/admin/domain_blocks", http::Policy::admin("admin:write:domain_blocks"),
+        [&blocks](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto domain, input::single_value(c.params, "domain"));
+          if (!domain || domain->empty())
+            return unprocessable("Validation failed: Domain can't be blank");
+          PUBLIUS_ASSIGN_OR_RETURN(auto change, input::domain_block_change(c.params));
+          PUBLIUS_ASSIGN_OR_RETURN(auto block, blocks.block(*domain, change));
+          return http::Response::json(domain_block_json(block));
+        });
+
+  route(r, "PUT", "/api/v1/admin/domain_blocks/:id",
+        http::Policy::admin("admin:write:domain_blocks"),
+        [&blocks](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          PUBLIUS_ASSIGN_OR_RETURN(auto change, input::domain_block_change(c.params));
+          PUBLIUS_ASSIGN_OR_RETURN(auto block, blocks.update(id, change));
+          return http::Response::json(domain_block_json(block));
+        });
+
+  route(r, "DELETE", "/api/v1/admin/domain_blocks/:id",
+        http::Policy::admin("admin:write:domain_blocks"),
+        [&blocks](Call& c) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto id, c.path_id());
+          PUBLIUS_TRY(blocks.unblock(id));
+          return http::Response::json("{}");
+        });
+}
+
+}  // namespace publius::api
