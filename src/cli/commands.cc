@@ -26,6 +26,7 @@
 #include "federation/delivery_worker.h"
 #include "federation/fetcher.h"
 #include "federation/inbox.h"
+#include "federation/media_fetcher.h"
 #include "federation/resolver.h"
 #include "federation/routes.h"
 #include "http/server.h"
@@ -225,6 +226,9 @@ int serve(ServeOptions o) {
   // Remote accounts not known yet are found by WebFinger (lookup, search?resolve=true).
   federation::Resolver resolver(fetcher);
   microblog.federation().set_actor_resolver(&resolver);
+  // Remote attachments, avatars and headers are fetched, stripped and served from here.
+  federation::MediaFetcher media_fetcher(fetcher.options());
+  microblog.federation().set_media_fetcher(&media_fetcher);
   web_ui.set_profile_alternative(
       [&microblog](const http::Request& req, const domain::Account& account) {
         return federation::actor_if_asked(microblog, req, account);

@@ -14,7 +14,8 @@
 // Follow and Undo(Follow) of a local account, Accept and Reject of a local account's
 // Follow (only the followed actor's own), Create and Update of an embedded Note or
 // Question (its markup sanitized, its mentions of local actors and a reply to a local
-// post resolved here; nothing is fetched), Delete of a Note or of the actor itself;
+// post resolved here; only its image attachments are fetched, by the domain's
+// MediaFetcher, within this request), Delete of a Note or of the actor itself;
 // others are accepted (202) and ignored for now.
 //
 // The shield: nothing of the request but the activity's content reaches the domain;
