@@ -1,7 +1,6 @@
 #include "api/render.h"
 
 #include <algorithm>
-#include <charconv>
 #include <unordered_set>
 
 #include "domain/notification_groups.h"
@@ -773,20 +772,13 @@ Result<std::string> Renderer::history(const Post& post, std::vector<domain::Post
 
 namespace {
 
-// The shortest text that reads back as `v` (JsonWriter has no floating point).
-std::string json_number(double v) {
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return ec == std::errc() ? std::string(buf, end) : "0";
-}
-
 void image_meta(JsonWriter& w, int width, int height) {
   w.begin_object()
       .field("width", width)
       .field("height", height)
       .field("size", std::to_string(width) + "x" + std::to_string(height))
       .key("aspect")
-      .raw(json_number(height > 0 ? static_cast<double>(width) / height : 0))
+      .number(height > 0 ? static_cast<double>(width) / height : 0)
       .end_object();
 }
 
@@ -861,13 +853,7 @@ std::string Renderer::media_attachment(const domain::MediaAttachment& m,
   image_meta(w, m.width, m.height);
   w.key("small");
   image_meta(w, m.small_width, m.small_height);
-  w.key("focus")
-      .begin_object()
-      .key("x")
-      .raw(json_number(m.focus_x))
-      .key("y")
-      .raw(json_number(m.focus_y))
-      .end_object();
+  w.key("focus").begin_object().key("x").number(m.focus_x).key("y").number(m.focus_y).end_object();
   w.end_object();
   if (m.description.empty())
     w.field_null("description");

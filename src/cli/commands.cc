@@ -28,6 +28,7 @@
 #include "federation/fetcher.h"
 #include "federation/inbox.h"
 #include "federation/instance_signer.h"
+#include "federation/media_fetcher.h"
 #include "federation/resolver.h"
 #include "federation/routes.h"
 #include "federation/signed_requests.h"
@@ -242,6 +243,9 @@ int serve(ServeOptions o) {
   // and Notes by their id (boosts, parents of replies, search for a post's URL).
   federation::Resolver resolver(fetcher, &microblog);
   microblog.federation().set_actor_resolver(&resolver);
+  // Remote attachments, avatars and headers are fetched, stripped and served from here.
+  federation::MediaFetcher media_fetcher(fetcher.options());
+  microblog.federation().set_media_fetcher(&media_fetcher);
   web_ui.set_profile_alternative(
       [&microblog, gate](const http::Request& req, const domain::Account& account) {
         return federation::actor_if_asked(microblog, req, account, gate);

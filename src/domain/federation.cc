@@ -30,6 +30,16 @@ bool plausible_remote_username(std::string_view name) {
   });
 }
 
+// The first `limit` code points of UTF-8 `text` (a remote alt text longer than ours).
+std::string truncate_code_points(std::string_view text, size_t limit) {
+  size_t seen = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const bool lead = (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+    if (lead && seen++ == limit) return std::string(text.substr(0, i));
+  }
+  return std::string(text);
+}
+
 }  // namespace
 
 bool is_valid_remote_acct(std::string_view acct) {
@@ -79,8 +89,71 @@ Result<int64_t> Federation::save_remote_actor(const RemoteActorDocument& actor) 
                                .bot = actor.bot,
                                .also_known_as = actor.also_known_as};
   PUBLIUS_ASSIGN_OR_RETURN(auto id, phrase_store_error(store_.save_remote_actor(stored, profile)));
+  fetch_profile_pictures(id, actor);
   account_changed(id);
   return id;
+}
+
+bool Federation::may_fetch_media(std::string_view url) const {
+  if (url_origin(url).empty()) return false;
+  // A server whose media the operator rejects (or suspends) is not fetched from; when
+  // the blocks cannot be read, nothing is.
+  auto rejected = mb_.domain_blocks().rejects_media(url_authority(url));
+  return rejected.ok() && !*rejected;
+}
+
+void Federation::fetch_profile_pictures(int64_t account_id, const RemoteActorDocument& actor) {
+  if (!media_fetcher_) return;
+  std::vector<std::string> urls;
+  for (const std::string* url : {&actor.icon_url, &actor.image_url})
+    if (!url->empty() && may_fetch_media(*url)) urls.push_back(*url);
+  if (urls.empty()) return;
+  auto fetched = media_fetcher_->fetch_media(urls);
+  NewProfilePictures pictures;
+  for (size_t i = 0; i < urls.size(); ++i) {
+    if (!fetched[i].ok()) continue;
+    if (urls[i] == actor.icon_url) pictures.avatar = *fetched[i];
+    if (urls[i] == actor.image_url) pictures.header = *fetched[i];
+  }
+  // Each picture on its own: a header that does not decode keeps no avatar from changing.
+  const auto store_picture = [&](NewProfilePictures one) {
+    auto before = store_.account_by_id(account_id);
+    if (!before.ok() || !*before) return;
+    store::ProfileUpdate update;
+    auto written = mb_.media().write_profile_pictures(one, update);
+    if (!written.ok()) return;
+    if (!store_.update_profile(account_id, update).ok()) {
+      mb_.media().erase_files(*written);
+      return;
+    }
+    mb_.media().erase_replaced_pictures(**before, update);
+  };
+  if (pictures.avatar) store_picture({.avatar = pictures.avatar});
+  if (pictures.header) store_picture({.header = pictures.header});
+}
+
+std::vector<MediaAttachment> Federation::remote_media(
+    int64_t remote_id, const std::vector<RemoteAttachment>& attachments) {
+  std::vector<const RemoteAttachment*> wanted;
+  std::vector<std::string> urls;
+  for (const auto& a : attachments) {
+    if (wanted.size() == kMaxMediaPerPost) break;
+    if (!may_fetch_media(a.url)) continue;
+    wanted.push_back(&a);
+    urls.push_back(a.url);
+  }
+  std::vector<MediaAttachment> media;
+  if (!media_fetcher_ || urls.empty()) return media;
+  auto fetched = media_fetcher_->fetch_media(urls);
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    if (!fetched[i].ok()) continue;
+    MediaChange details{
+        .description = truncate_code_points(wanted[i]->description, kMaxMediaDescriptionChars),
+        .focus = wanted[i]->focus};
+    auto stored = mb_.media().upload_media(remote_id, *fetched[i], details);
+    if (stored.ok()) media.push_back(std::move(stored).value());
+  }
+  return media;
 }
 
 Result<std::optional<store::RemoteActor>> Federation::remote_actor(int64_t account_id) {
@@ -186,7 +259,8 @@ Result<Post> Federation::remote_post(int64_t remote_id, const RemoteNote& note) 
   if (note.attributed_to != actor->uri) return unauthorized("Note attributed to another actor");
   if (url_origin(note.uri) != url_origin(actor->uri))
     return unauthorized("Note is on another host than its author");
-  if (note.html.empty()) return unprocessable("Note has no content");
+  // As a local post: media without text will do (checked again once they are fetched).
+  if (note.html.empty() && note.attachments.empty()) return unprocessable("Note has no content");
   Post post;
   post.account_id = remote_id;
   post.visibility = visibility_of_addressing(note.to, note.cc, actor->uri);
@@ -240,8 +314,15 @@ Result<int64_t> Federation::receive_note_within(int64_t remote_id, const RemoteN
   if (!note.in_reply_to_local_id && !note.in_reply_to_uri.empty() && hops > 0)
     (void)resolve_note(note.in_reply_to_uri, hops - 1);
   PUBLIUS_ASSIGN_OR_RETURN(auto post, remote_post(remote_id, note));
+  post.media = remote_media(remote_id, note.attachments);
+  if (post.html.empty() && post.media.empty()) return unprocessable("Note has no content");
+  for (auto& m : post.media) {
+    m.status_id = post.id;
+    m.uploaded_day_ms.reset();
+  }
   auto stored = mb_.posts().store_remote_status(std::move(post));
   if (stored.ok()) return stored->id;
+  // Its media stay unattached uploads, which the media sweep erases.
   // The same Note arriving twice at once: one stores it, the other finds it.
   PUBLIUS_ASSIGN_OR_RETURN(known, store_.status_id_by_uri(note.uri));
   if (known) return *known;

@@ -22,10 +22,16 @@
 // followers collection private, anything else (its mentions only) direct. A direct
 // one is sealed as it arrives to the local accounts it mentions, exactly as a local
 // direct message is (Posts::store_new_post), so its text is never stored in clear;
-// one that mentions no account here is refused (kUnprocessable). A Note is stored as a local post
-// is (Posts::store_remote_status): its author's local followers' home feeds, the public timelines
-// (public only), its hashtags, a mention notification for each local account it mentions, its
-// parent when it replies to a post here or known here that its author may see. It is never sent on.
+// one that mentions no account here is refused (kUnprocessable). A Note is stored as a
+// local post is (Posts::store_remote_status): its author's local followers' home feeds,
+// the public timelines (public only), its hashtags, a mention notification for each
+// local account it mentions, its parent when it replies to a post here or known here
+// that its author may see. Its image attachments are fetched through the MediaFetcher
+// (when may_fetch_media() allows their host) and stored as uploads of its author are,
+// stripped (Media::upload_media), so no reader is ever sent to the other server; one
+// that fails is left out, and a Note left with neither text nor media is
+// kUnprocessable. The actor's avatar and header are kept the same way whenever its
+// document is saved. It is never sent on.
 // Update(Note) edits it as an edit here would; Delete(Note) by its author deletes it; Delete of the
 // actor itself erases the account with everything of it (Accounts::delete_account).
 //
@@ -81,6 +87,9 @@ struct RemoteActorDocument {
   std::string key_owner;
   std::string public_pem;
   std::vector<std::string> also_known_as;  // its aliases' actor ids
+  // Its `icon` (avatar) and `image` (header) URLs, http(s); empty: none.
+  std::string icon_url;
+  std::string image_url;
 };
 
 struct RemoteNote;
@@ -104,6 +113,26 @@ class ActorResolver {
   virtual Result<RemoteNote> note_at(std::string_view uri) const = 0;
 };
 
+// An attachment of a Note as federation/ read it: an image (or an attachment of no
+// stated type, judged by its bytes) at an http(s) URL.
+struct RemoteAttachment {
+  std::string url;
+  std::string description;  // its `name`: the alt text
+  std::optional<Focus> focus;
+};
+
+// How the domain fetches remote media files: federation/ implements it with the
+// SSRF-safe fetcher (federation/media_fetcher.h), capped at the size local uploads
+// accept and bounded in time. Thread-safe.
+class MediaFetcher {
+ public:
+  virtual ~MediaFetcher() = default;
+  // The bytes at each of `urls`, in their order, fetched at once; an entry is an
+  // error when its fetch failed (unreachable, refused, too large, not a 200).
+  virtual std::vector<Result<std::string>> fetch_media(
+      const std::vector<std::string>& urls) const = 0;
+};
+
 // What federation/ read from a Note (or a Question, read as a Note: its options are
 // not kept), its markup already sanitized (federation/html_sanitizer.h).
 struct RemoteNote {
@@ -120,10 +149,11 @@ struct RemoteNote {
   // id of a remote one.
   std::optional<int64_t> in_reply_to_local_id;
   std::string in_reply_to_uri;
-  std::vector<std::string> to, cc;           // its addressing
-  std::vector<std::string> mention_uris;     // the actor ids its Mention tags name
-  std::vector<int64_t> mentioned_local_ids;  // those of them that are accounts here
-  std::vector<std::string> hashtags;         // its Hashtag tags' names, without '#'
+  std::vector<std::string> to, cc;            // its addressing
+  std::vector<std::string> mention_uris;      // the actor ids its Mention tags name
+  std::vector<int64_t> mentioned_local_ids;   // those of them that are accounts here
+  std::vector<std::string> hashtags;          // its Hashtag tags' names, without '#'
+  std::vector<RemoteAttachment> attachments;  // at most kMaxMediaPerPost
 };
 
 // An account a post mentions, as its Note names it: its acct, and a remote account's
@@ -194,6 +224,15 @@ class Federation final : private ServiceBase {
   // `resolve` is set (and kept as save_remote_actor() keeps actors); kNotFound otherwise,
   // also when its server cannot be reached or its actor may not be kept.
   Result<Account> account_by_acct(std::string_view acct, bool resolve);
+
+  // The fetcher of remote media (attachments, avatars, headers); null (the default):
+  // none is fetched, and remote posts keep no media. Not owned; set before serving,
+  // it must outlive this.
+  void set_media_fetcher(const MediaFetcher* fetcher) { media_fetcher_ = fetcher; }
+  // Whether media may be fetched from `url`'s host: the one place this is asked, for
+  // every attachment, avatar and header. Never from a server whose media a domain block
+  // rejects (reject_media, or suspend), nor for a URL that is not http(s).
+  bool may_fetch_media(std::string_view url) const;
 
   // Inbound activities, from a verified remote actor to a local account.
   Status receive_follow(int64_t remote_id, int64_t local_id, std::string_view follow_uri);
@@ -372,7 +411,18 @@ class Federation final : private ServiceBase {
   // The inbox (shared when there is one) of remote `account_id`; empty for a local one.
   Result<std::string> inbox_of(int64_t account_id, bool shared);
 
+  // The attachments of a remote post, fetched (those may_fetch_media() allows) and
+  // processed as uploads of `remote_id` (stripped of all metadata, stored here,
+  // unattached until the post takes them). One that fails to fetch or to decode is
+  // left out.
+  std::vector<MediaAttachment> remote_media(int64_t remote_id,
+                                            const std::vector<RemoteAttachment>& attachments);
+  // The actor's avatar and header fetched and stored as its profile pictures; a
+  // picture that fails is left as it was.
+  void fetch_profile_pictures(int64_t account_id, const RemoteActorDocument& actor);
+
   const ActorResolver* resolver_ = nullptr;
+  const MediaFetcher* media_fetcher_ = nullptr;
   std::mutex direct_mu_;
   std::deque<DirectDelivery> direct_;  // guarded by direct_mu_
 };

@@ -3,10 +3,12 @@
 #include <boost/json.hpp>
 #include <charconv>
 
+#include "domain/media.h"
 #include "domain/text_format.h"
 #include "federation/html_sanitizer.h"
 #include "federation/http_signature.h"
 #include "federation/json_fields.h"
+#include "media/media_files.h"
 #include "util/crypto.h"
 #include "util/json_writer.h"
 #include "util/time.h"
@@ -30,6 +32,21 @@ std::string link_at(const json::object& o, std::string_view key) {
   if (v->is_string()) return std::string(v->as_string());
   if (v->is_object()) return string_at(v->as_object(), "href");
   return {};
+}
+
+// The http(s) URL of an image member (an Image object's url, a Link's href, or the
+// URL itself; the first of an array); empty when none.
+std::string image_url_at(const json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  if (v && v->is_array() && !v->as_array().empty()) v = &v->as_array().front();
+  std::string url;
+  if (v && v->is_string()) url = std::string(v->as_string());
+  if (v && v->is_object()) {
+    const auto& image = v->as_object();
+    url = link_at(image, "url");
+    if (url.empty()) url = string_at(image, "href");
+  }
+  return domain::url_origin(url).empty() ? std::string() : url;
 }
 
 const json::object* public_key_of(const json::object& actor) {
@@ -90,6 +107,26 @@ void write_tags(JsonWriter& w, const domain::InstanceConfig& config, const domai
   w.end_array();
 }
 
+// A Note's attachment array: its media as Mastodon writes them, served from here.
+void write_attachments(JsonWriter& w, const domain::InstanceConfig& config,
+                       const domain::Post& post) {
+  w.key("attachment").begin_array();
+  for (const auto& m : post.media) {
+    w.begin_object()
+        .field("type", "Document")
+        .field("mediaType", media::MediaFiles::content_type_of(m.file_name()))
+        .field("url", config.base_url() + "/system/media/" + m.file_name());
+    if (m.description.empty())
+      w.field_null("name");
+    else
+      w.field("name", m.description);
+    w.field("blurhash", m.blurhash);
+    w.key("focalPoint").begin_array().number(m.focus_x).number(m.focus_y).end_array();
+    w.field("width", m.width).field("height", m.height).end_object();
+  }
+  w.end_array();
+}
+
 // The Note of `post`; with `as_document`, with its own @context (served alone, not
 // inside an activity).
 void write_note(JsonWriter& w, const domain::InstanceConfig& config, const domain::Account& author,
@@ -118,6 +155,7 @@ void write_note(JsonWriter& w, const domain::InstanceConfig& config, const domai
     w.key("contentMap").begin_object().field(post.language, post.html).end_object();
   write_addressing(w, config, actor + "/followers", post.visibility, mentions);
   write_tags(w, config, post, mentions);
+  write_attachments(w, config, post);
   w.end_object();
 }
 
@@ -212,6 +250,8 @@ Result<domain::RemoteActorDocument> parse_actor_object(const json::object& o) {
   if (const auto* locked = o.if_contains("manuallyApprovesFollowers"); locked && locked->is_bool())
     d.locked = locked->as_bool();
   d.bot = type == "Service" || type == "Application";
+  d.icon_url = image_url_at(o, "icon");
+  d.image_url = image_url_at(o, "image");
   const json::object* key = public_key_of(o);
   if (d.uri.empty() || d.inbox.empty() || !key) return bad_request("Actor lacks id, inbox or key");
   d.key_id = string_at(*key, "id");
@@ -272,7 +312,43 @@ std::string first_link(const json::object& o, std::string_view key) {
   return link_at(o, key);
 }
 
+// A number in [-1, 1], or nullopt.
+std::optional<double> unit_number(const json::value& v) {
+  if (!v.is_number()) return std::nullopt;
+  const double d = v.to_number<double>();
+  if (!(d >= -1 && d <= 1)) return std::nullopt;
+  return d;
+}
+
+// A focal point written as Mastodon writes it: [x, y], each in [-1, 1].
+std::optional<domain::Focus> focal_point_at(const json::object& o) {
+  const auto* v = o.if_contains("focalPoint");
+  if (!v || !v->is_array() || v->as_array().size() != 2) return std::nullopt;
+  const auto x = unit_number(v->as_array()[0]);
+  const auto y = unit_number(v->as_array()[1]);
+  if (!x || !y) return std::nullopt;
+  return domain::Focus{.x = *x, .y = *y};
+}
+
 }  // namespace
+
+std::vector<domain::RemoteAttachment> parse_attachments(const json::object& note) {
+  std::vector<domain::RemoteAttachment> out;
+  for (const json::object* item : objects_at(note, "attachment")) {
+    if (out.size() == domain::kMaxMediaPerPost) break;
+    const std::string type = string_at(*item, "type");
+    if (type != "Document" && type != "Image") continue;  // video and audio are not kept
+    const std::string media_type = string_at(*item, "mediaType");
+    if (!media_type.empty() && !media_type.starts_with("image/")) continue;
+    domain::RemoteAttachment a;
+    a.url = first_link(*item, "url");
+    if (domain::url_origin(a.url).empty()) continue;  // only http(s) is ever fetched
+    a.description = html_to_text(string_at(*item, "name"));
+    a.focus = focal_point_at(*item);
+    out.push_back(std::move(a));
+  }
+  return out;
+}
 
 Result<domain::RemoteNote> parse_note(const json::object& o) {
   const std::string type = string_at(o, "type");
@@ -308,6 +384,7 @@ Result<domain::RemoteNote> parse_note(const json::object& o) {
     if (tag_type == "Hashtag" && name.size() > 1 && name.front() == '#')
       n.hashtags.push_back(name.substr(1));
   }
+  n.attachments = parse_attachments(o);
   return n;
 }
 

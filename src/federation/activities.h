@@ -31,10 +31,18 @@ Result<domain::RemoteActorDocument> parse_actor_object(const boost::json::object
 
 // Reads a Note, or a Question as a Note (its options left out), embedded in an
 // activity: its content sanitized (sanitize_html), its summary as text, its addressing,
-// Mention and Hashtag tags and inReplyTo as written (an id, or an object's id). What
+// Mention and Hashtag tags, attachments (parse_attachments) and inReplyTo as written
+// (an id, or an object's id). What
 // names this server (local mentions, a reply to a local post) the inbox resolves.
 // kBadRequest when it is no such object or has no id or author.
 Result<domain::RemoteNote> parse_note(const boost::json::object& note);
+
+// A Note's `attachment` images, at most kMaxMediaPerPost: each a Document or Image
+// whose mediaType (when given) is image/*, at an http(s) `url` (a string, a Link's
+// href, or the first of them), its `name` as alt text (reduced to text) and its
+// `focalPoint` when it is two numbers in [-1, 1]. Any other entry (video, audio, no
+// URL, another scheme, not an object) is left out; nothing here fails.
+std::vector<domain::RemoteAttachment> parse_attachments(const boost::json::object& note);
 
 // The URL of a local post as ActivityPub names it: <actor>/statuses/<id>.
 std::string note_uri(const domain::InstanceConfig& config, std::string_view username,
@@ -42,11 +50,11 @@ std::string note_uri(const domain::InstanceConfig& config, std::string_view user
 // The post id in a note_uri() of this server; nullopt for any other URL.
 std::optional<int64_t> parse_note_uri(const domain::InstanceConfig& config, std::string_view uri);
 
-// The Note of a local post, addressed as
-// Mastodon addresses its visibility (a direct one to its mentions only) and to the
-// remote accounts it mentions, with a
-// Mention tag for each of `mentions` (Federation::note_mentions) and a Hashtag tag
-// for each of its hashtags.
+// The Note of a local post, addressed as Mastodon addresses its visibility (a direct
+// one to its mentions only) and to the remote accounts it mentions, with a Mention tag
+// for each of `mentions` (Federation::note_mentions), a Hashtag tag for each of its
+// hashtags, and a Document attachment for each of its media (its file's URL here,
+// mediaType, alt text as name, blurhash, focalPoint, size).
 // `in_reply_to` is the id of the post it replies to (empty: none).
 std::string note_json(const domain::InstanceConfig& config, const domain::Account& author,
                       const domain::Post& post, const std::vector<domain::NoteMention>& mentions,

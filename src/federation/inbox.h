@@ -14,12 +14,13 @@
 // Follow and Undo(Follow) of a local account, Accept and Reject of a local account's
 // Follow (only the followed actor's own), Create and Update of an embedded Note or
 // Question (its markup sanitized, its mentions of local actors and a reply to a local
-// post resolved here; a parent not known is fetched by its id, a few hops up), Update
-// of the actor itself (its profile and key), Move of the actor itself, Delete of a Note
-// or of the actor itself, Like and Announce of a post (a Note not known fetched by its
-// id), Block of a local account, and the Undo of each, Flag (a report) of a local account
-// and its posts; others are accepted (202) and ignored for now. A request signed by a key
-// on a suspended server (domain::DomainBlocks) is a 403 before anything is fetched or
+// post resolved here; a parent not known is fetched by its id, a few hops up, and its
+// image attachments by the domain's MediaFetcher, within this request), Update of the
+// actor itself (its profile and key), Move of the actor itself, Delete of a Note or of
+// the actor itself, Like and Announce of a post (a Note not known fetched by its id),
+// Block of a local account, and the Undo of each, Flag (a report) of a local account and
+// its posts; others are accepted (202) and ignored for now. A request signed by a key on
+// a suspended server (domain::DomainBlocks) is a 403 before anything is fetched or
 // stored. POST /actor/inbox, the instance actor's inbox, is the shared inbox.
 //
 // The shield: nothing of the request but the activity's content reaches the domain;

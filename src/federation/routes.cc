@@ -227,6 +227,121 @@ Result<domain::Account> local_account(domain::Microblog& microblog, const http::
   return microblog.accounts().account_by_acct(*name);
 }
 
+// The collections' pages hold this many items, as Mastodon's outbox.
+constexpr int kCollectionPageSize = 20;
+
+// An ActivityPub answer (the document as application/activity+json), or the profile page
+// for a browser, as the actor and Note routes answer.
+Result<http::Response> activity_or_profile(const http::Request& req,
+                                           const domain::InstanceConfig& config,
+                                           const domain::Account& account, std::string json) {
+  if (!wants_activity_json(req.header("accept")))
+    return std::move(
+        http::Response::redirect(config.base_url() + "/@" + http::url_encode(account.username))
+            .with_header("Vary", "Accept"));
+  auto res = http::Response::json(std::move(json));
+  res.content_type = std::string(kActivityJson) + "; charset=utf-8";
+  return std::move(res.with_header("Vary", "Accept"));
+}
+
+// The page a collection request asks for: nullopt for the collection itself (no `page`),
+// else the paging (`max_id` the last item of the page before). kBadRequest for a
+// malformed max_id.
+Result<std::optional<domain::Page>> collection_page(const http::Request& req) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto params, http::parse_query(req.query));
+  if (!params.get("page")) return std::optional<domain::Page>();
+  domain::Page page{.limit = kCollectionPageSize};
+  if (auto max_id = params.get("max_id")) {
+    page.max_id = parse_id(*max_id);
+    if (!page.max_id) return bad_request("max_id must be an id");
+  }
+  return std::optional(page);
+}
+
+// An OrderedCollection: its count, and its first page's URL unless `hidden` (an account
+// that hides its social graph shows counts only, as Mastodon does).
+std::string collection_json(const std::string& id, int64_t total, bool hidden) {
+  std::string out;
+  JsonWriter w(out);
+  w.begin_object()
+      .field("@context", "https://www.w3.org/ns/activitystreams")
+      .field("id", id)
+      .field("type", "OrderedCollection")
+      .field("totalItems", total);
+  if (!hidden) w.field("first", id + "?page=true");
+  w.end_object();
+  return out;
+}
+
+// One OrderedCollectionPage of `items` (each pre-rendered JSON), with a `next` page after
+// `last_id` when the page is full.
+std::string collection_page_json(const std::string& collection, const domain::Page& page,
+                                 const std::vector<std::string>& items, int64_t last_id) {
+  std::string out;
+  JsonWriter w(out);
+  std::string id = collection + "?page=true";
+  if (page.max_id) id += "&max_id=" + std::to_string(*page.max_id);
+  w.begin_object()
+      .field("@context", "https://www.w3.org/ns/activitystreams")
+      .field("id", id)
+      .field("type", "OrderedCollectionPage")
+      .field("partOf", collection);
+  if (static_cast<int>(items.size()) == page.limit && last_id > 0)
+    w.field("next", collection + "?page=true&max_id=" + std::to_string(last_id));
+  w.key("orderedItems").begin_array();
+  for (const auto& item : items) w.raw(item);
+  w.end_array().end_object();
+  return out;
+}
+
+// The actor URL of an account here or elsewhere.
+Result<std::string> actor_uri_of(domain::Microblog& microblog, int64_t account_id) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto remote, microblog.federation().remote_actor(account_id));
+  if (remote) return remote->uri;
+  PUBLIUS_ASSIGN_OR_RETURN(auto account, microblog.accounts().account(account_id));
+  return actor_url(microblog.config(), account.username);
+}
+
+// The account's public and unlisted posts of `page` (its own, not boosts): what anyone
+// may see of them.
+Result<std::vector<domain::Post>> public_posts(domain::Microblog& microblog, int64_t account_id,
+                                               const domain::AccountPostsFilter& filter,
+                                               const domain::Page& page) {
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto posts, microblog.timelines().account_statuses(std::nullopt, account_id, filter, page));
+  std::erase_if(posts, [](const domain::Post& p) {
+    return p.reblog_of_id || (p.visibility != domain::Visibility::kPublic &&
+                              p.visibility != domain::Visibility::kUnlisted);
+  });
+  return posts;
+}
+
+// GET /users/:username/followers or /following.
+Result<http::Response> follow_collection(domain::Microblog& microblog, http::Request& req,
+                                         bool followers) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto account, local_account(microblog, req));
+  const std::string id =
+      actor_url(microblog.config(), account.username) + (followers ? "/followers" : "/following");
+  PUBLIUS_ASSIGN_OR_RETURN(auto page, collection_page(req));
+  const int64_t total = followers ? account.followers_count : account.following_count;
+  if (!page || account.hide_collections)
+    return activity_or_profile(req, microblog.config(), account,
+                               collection_json(id, total, account.hide_collections));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto rows, followers ? microblog.relationships().followers(std::nullopt, account.id, *page)
+                           : microblog.relationships().following(std::nullopt, account.id, *page));
+  std::vector<std::string> items;
+  for (const auto& row : rows) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto uri, actor_uri_of(microblog, row.second));
+    std::string item;
+    JsonWriter(item).string(uri);
+    items.push_back(std::move(item));
+  }
+  const int64_t last = rows.empty() ? 0 : rows.back().first;
+  return activity_or_profile(req, microblog.config(), account,
+                             collection_page_json(id, *page, items, last));
+}
+
 }  // namespace
 
 bool wants_activity_json(std::string_view accept) {
@@ -363,6 +478,57 @@ void register_routes(domain::Microblog& microblog, http::Router& router,
                auto res = http::Response::json(note_json(config, account, post, mentions, parent));
                res.content_type = std::string(kActivityJson) + "; charset=utf-8";
                return std::move(res.with_header("Vary", "Accept"));
+             });
+
+  // The actor's collections (Mastodon's): its outbox of Create(Note) of its public and
+  // unlisted posts, its followers and following (counts only when it hides them), and its
+  // pinned posts. Followers-only and direct posts never appear.
+  add_public(
+      router, "/users/:username/outbox",
+      [&microblog, &config](http::Request& req) -> Result<http::Response> {
+        PUBLIUS_ASSIGN_OR_RETURN(auto account, local_account(microblog, req));
+        const std::string id = actor_url(config, account.username) + "/outbox";
+        PUBLIUS_ASSIGN_OR_RETURN(auto page, collection_page(req));
+        if (!page)
+          return activity_or_profile(req, config, account,
+                                     collection_json(id, account.statuses_count, false));
+        PUBLIUS_ASSIGN_OR_RETURN(
+            auto posts, public_posts(microblog, account.id, {.exclude_reblogs = true}, *page));
+        std::vector<std::string> items;
+        for (const auto& post : posts) {
+          PUBLIUS_ASSIGN_OR_RETURN(auto mentions, microblog.federation().note_mentions(post));
+          items.push_back(create_note_json(config, account, post, mentions));
+        }
+        const int64_t last = posts.empty() ? 0 : posts.back().id;
+        return activity_or_profile(req, config, account,
+                                   collection_page_json(id, *page, items, last));
+      });
+  add_public(router, "/users/:username/followers",
+             [&microblog](http::Request& req) { return follow_collection(microblog, req, true); });
+  add_public(router, "/users/:username/following",
+             [&microblog](http::Request& req) { return follow_collection(microblog, req, false); });
+  add_public(router, "/users/:username/collections/featured",
+             [&microblog, &config](http::Request& req) -> Result<http::Response> {
+               PUBLIUS_ASSIGN_OR_RETURN(auto account, local_account(microblog, req));
+               PUBLIUS_ASSIGN_OR_RETURN(auto posts,
+                                        public_posts(microblog, account.id, {.only_pinned = true},
+                                                     {.limit = kCollectionPageSize}));
+               std::string out;
+               JsonWriter w(out);
+               w.begin_object()
+                   .field("@context", "https://www.w3.org/ns/activitystreams")
+                   .field("id", actor_url(config, account.username) + "/collections/featured")
+                   .field("type", "OrderedCollection")
+                   .field("totalItems", static_cast<int64_t>(posts.size()))
+                   .key("orderedItems")
+                   .begin_array();
+               for (const auto& post : posts) {
+                 PUBLIUS_ASSIGN_OR_RETURN(auto mentions,
+                                          microblog.federation().note_mentions(post));
+                 w.raw(note_json(config, account, post, mentions));
+               }
+               w.end_array().end_object();
+               return activity_or_profile(req, config, account, std::move(out));
              });
 }
 

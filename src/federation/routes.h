@@ -18,6 +18,13 @@
 //       404 for a post not the account's, a boost, or one not public or unlisted.
 //   GET /actor: the instance actor (an Application named by the domain, with its own
 //       key), which signs what the server says as itself (forwarded reports).
+//   GET /users/:username/outbox, /followers, /following, /collections/featured: the
+//       actor's collections as Mastodon serves them (OrderedCollection with totalItems
+//       and `first`; `?page=true[&max_id=ID]` an OrderedCollectionPage of 20 with
+//       `next`): Create(Note) of its public and unlisted posts, the actor ids of its
+//       followers and follows (totalItems only when the account hides its collections),
+//       its pinned public and unlisted posts as Notes; 400 for a malformed max_id. A
+//       browser is redirected to the profile page.
 // Errors are {"error": "..."} with http/errors.h's status. URLs are built on the instance's
 // public URL (domain::InstanceConfig::base_url).
 #pragma once

@@ -1,6 +1,7 @@
 #include "util/json_writer.h"
 
 #include <charconv>
+#include <cmath>
 
 namespace publius {
 
@@ -51,6 +52,17 @@ JsonWriter& JsonWriter::integer(int64_t v) {
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
   out_.append(buf, end);
+  return *this;
+}
+JsonWriter& JsonWriter::number(double v) {
+  separate();
+  char buf[32];
+  auto [end, ec] = std::isfinite(v) ? std::to_chars(buf, buf + sizeof buf, v)
+                                    : std::to_chars_result{buf, std::errc::invalid_argument};
+  if (ec == std::errc())
+    out_.append(buf, end);
+  else
+    out_.push_back('0');
   return *this;
 }
 JsonWriter& JsonWriter::id(int64_t v) {

@@ -25,6 +25,8 @@ class JsonWriter {
 
   JsonWriter& string(std::string_view s);
   JsonWriter& integer(int64_t v);
+  // A finite number in its shortest exact form; 0 for NaN and infinities (not JSON).
+  JsonWriter& number(double v);
   JsonWriter& boolean(bool v);
   JsonWriter& null();
   // Pre-rendered JSON (e.g. a cached entity) inserted as one value.
