@@ -86,6 +86,19 @@ Result<std::vector<int64_t>> Delivery::thread_above(const Post& post) {
 Result<std::vector<Notification>> Delivery::notifications_for(
     const std::vector<int64_t>& recipients, NotificationType type, int64_t from, const Post* post,
     bool from_operator) {
+  return notifications_with(recipients, type, from, post, from_operator, false);
+}
+
+Result<std::vector<Notification>> Delivery::follow_notifications(int64_t target,
+                                                                 NotificationType type,
+                                                                 int64_t from) {
+  return notifications_with({target}, type, from, nullptr, false,
+                            type == NotificationType::kFollow);
+}
+
+Result<std::vector<Notification>> Delivery::notifications_with(
+    const std::vector<int64_t>& recipients, NotificationType type, int64_t from, const Post* post,
+    bool from_operator, bool sender_follows_recipients) {
   std::vector<int64_t> ids;
   for (int64_t r : recipients)
     if (r != from || type == NotificationType::kPoll) ids.push_back(r);
@@ -133,7 +146,8 @@ Result<std::vector<Notification>> Delivery::notifications_for(
         .thread_muted = std::binary_search(muters.begin(), muters.end(), recipient),
         .sender_accepted = has(accepted, recipient),
         .follows_sender = std::binary_search(followers.begin(), followers.end(), recipient),
-        .followed_by_sender = std::binary_search(followed.begin(), followed.end(), recipient),
+        .followed_by_sender = sender_follows_recipients ||
+                              std::binary_search(followed.begin(), followed.end(), recipient),
         .sender_is_new = sender_is_new,
         .unsolicited_private_mention = private_mention && !has(answered, recipient),
     };

@@ -89,6 +89,11 @@ class Delivery final : private ServiceBase {
   Result<std::vector<Notification>> notifications_for(const std::vector<int64_t>& recipients,
                                                       NotificationType type, int64_t from,
                                                       const Post* post, bool from_operator = false);
+  // The notification of `from`'s follow of `target` (kFollow), or of its request to
+  // follow it (kFollowRequest), as notifications_for() would find it once the follow is
+  // stored: made before, to commit with the follow (Store::follow).
+  Result<std::vector<Notification>> follow_notifications(int64_t target, NotificationType type,
+                                                         int64_t from);
   // Stores the notifications_for() those arguments.
   Status notify(const std::vector<int64_t>& recipients, NotificationType type, int64_t from,
                 const Post* post);
@@ -107,6 +112,12 @@ class Delivery final : private ServiceBase {
   Status announce_deletion(const Post& post);
 
  private:
+  // notifications_for(), where `sender_follows_recipients` counts every recipient as
+  // followed by `from` whatever the store says (a follow not stored yet).
+  Result<std::vector<Notification>> notifications_with(const std::vector<int64_t>& recipients,
+                                                       NotificationType type, int64_t from,
+                                                       const Post* post, bool from_operator,
+                                                       bool sender_follows_recipients);
   // The accounts following any of `tags` (as written), ascending.
   Result<std::vector<int64_t>> tag_follower_ids(const std::vector<std::string>& tags);
   // Those of `candidates` (ascending) that reaches_home() admits for `post`, given the

@@ -33,22 +33,30 @@ Result<Relationship> Relationships::follow(int64_t account_id, int64_t target_id
   PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(target_id));
   // A silenced server's actors ask, whether the account is locked or not (Mastodon).
   PUBLIUS_ASSIGN_OR_RETURN(bool silenced, mb_.domain_blocks().silences_account(account_id));
+  const bool asks = target.locked || remote.has_value() || silenced;
+  // A local target hears of the follow, or of the request, in the write that makes it.
+  std::vector<Notification> notifications;
+  if (!remote) {
+    PUBLIUS_ASSIGN_OR_RETURN(
+        notifications,
+        mb_.delivery().follow_notifications(
+            target_id, asks ? NotificationType::kFollowRequest : NotificationType::kFollow,
+            account_id));
+  }
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto outcome,
-      phrase_store_error(store_.follow(account_id, target_id, target.locked || remote || silenced,
-                                       show_reblogs, notify_on_post)));
+      auto outcome, phrase_store_error(store_.follow(account_id, target_id, asks, show_reblogs,
+                                                     notify_on_post, notifications)));
   if (outcome == store::FollowOutcome::kFollowing) {
     account_changed(account_id);
     account_changed(target_id);
-    PUBLIUS_TRY(mb_.delivery().notify({target_id}, NotificationType::kFollow, account_id, nullptr));
+    mb_.delivery().announce(notifications);
     feeds_.drop(account_id);  // rebuilt with the new account's posts on next read
   } else if (outcome == store::FollowOutcome::kAlready) {
     feeds_.drop(account_id);  // rebuilt as its boosts, now shown or not, decide (reaches_home)
-  } else if (outcome == store::FollowOutcome::kRequested && remote) {
+  } else if (remote) {
     PUBLIUS_TRY(mb_.federation().follow_asked(account_id, target_id));
-  } else if (outcome == store::FollowOutcome::kRequested) {
-    PUBLIUS_TRY(
-        mb_.delivery().notify({target_id}, NotificationType::kFollowRequest, account_id, nullptr));
+  } else {
+    mb_.delivery().announce(notifications);
   }
   return relationship(account_id, target_id);
 }

@@ -696,8 +696,12 @@ class Store {
                                                                         const Page& p) = 0;
 
   // Relationships.
+  // follow() commits `notifications` (the follow's own, or its request's) in the same
+  // transaction when the follow or request is new (kFollowing, kRequested), and none
+  // when it was there already (kAlready): a new follow is never stored without them.
   virtual Result<FollowOutcome> follow(int64_t account_id, int64_t target_id, bool locked_target,
-                                       bool show_reblogs, bool notify) = 0;
+                                       bool show_reblogs, bool notify,
+                                       const std::vector<Notification>& notifications) = 0;
   // Whether there was a follow to end (a pending request alone is not one).
   virtual Result<bool> end_follow(const EndedFollow& ended) = 0;
   virtual Result<bool> resolve_follow_request(int64_t requester_id, int64_t target_id,

@@ -143,7 +143,7 @@ TEST_F(StoreRacesTest, ActionsOnAnAccountDeletedMidwayAreNotFoundAndLeaveNothing
   for (const auto& [name, action] : actions) {
     const int64_t target = bare_account("racedtarget_" + name);
     if (name == "list") {
-      ASSERT_TRUE(store_->follow(owner, target, false, true, false).ok());
+      ASSERT_TRUE(store_->follow(owner, target, false, true, false, {}).ok());
     }
     auto acted = with_target_vanishing<Ok>([&] { return action(target); },
                                            [&] {

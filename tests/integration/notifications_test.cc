@@ -567,6 +567,23 @@ TEST_F(NotificationPolicyIntegration, EveryStoredValueChangesWhatIsNotified) {
   EXPECT_EQ(str(notifications(me), "0.account.id"), stranger.id);
 }
 
+// A follow's notification is decided before the follow is stored (it commits with it),
+// yet as of after it: the new follower counts as following the account it follows,
+// so "not followers: drop" keeps it, while "not following: filter" holds it back.
+TEST_F(NotificationPolicyIntegration, AFollowIsNotifiedAsFromAFollower) {
+  auto me = new_user("polfw");
+  auto first = new_user("polf1");
+  auto second = new_user("polf2");
+  set_policy(me, form({{"for_not_followers", "drop"}}));
+  api().follow(first, me);
+  EXPECT_EQ(types(notifications(me)), Strings{"follow"});
+  EXPECT_EQ(senders(notifications(me)), Strings{first.id});
+  set_policy(me, form({{"for_not_followers", "accept"}, {"for_not_following", "filter"}}));
+  api().follow(second, me);
+  EXPECT_EQ(senders(notifications(me)), Strings{first.id});
+  EXPECT_EQ(request_senders(me), Strings{second.id});
+}
+
 TEST_F(NotificationPolicyIntegration, DismissingDeletesAndBulkActionsTakeIds) {
   auto me = new_user("pold");
   auto a = new_user("polda");

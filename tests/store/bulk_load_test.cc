@@ -81,7 +81,7 @@ TEST_F(BulkLoadTest, BulkWritesLeaveWhatSingleWritesLeave) {
   ASSERT_TRUE(single_->create_app(app).ok());
   ASSERT_TRUE(single_->create_token("hash", token, "").ok());
   for (const auto& [from, to] : follows)
-    ASSERT_TRUE(single_->follow(from, to, false, true, false).ok());
+    ASSERT_TRUE(single_->follow(from, to, false, true, false, {}).ok());
   for (const auto& [post, effects] : posts) ASSERT_TRUE(single_->insert_status(post, effects).ok());
 
   std::vector<store::NewAccount> accounts;

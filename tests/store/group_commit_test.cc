@@ -153,5 +153,41 @@ TEST_F(GroupCommitterTest, AWriteAloneRunsWithoutASavepointAndFailsAlone) {
   EXPECT_EQ(count("parent"), 2);
 }
 
+// An enqueue()d write waits, with nobody blocked on it, for the next batch someone
+// leads: the next run() commits it in the same transaction as its own write.
+TEST_F(GroupCommitterTest, AnEnqueuedWriteCommitsInTheNextRunsBatch) {
+  committer_->enqueue(insert_parent("queued"));
+  auto stats = committer_->stats();
+  EXPECT_EQ(stats.waiting, 1u);
+  EXPECT_EQ(stats.enqueued, 1u);
+  EXPECT_EQ(count("parent"), 0);
+  EXPECT_TRUE(committer_->run(insert_parent("mine")).ok());
+  stats = committer_->stats();
+  EXPECT_EQ(stats.writes, 2u);
+  EXPECT_EQ(stats.batches, 1u);
+  EXPECT_EQ(stats.waiting, 0u);
+  EXPECT_EQ(stats.enqueued, 0u);
+  EXPECT_EQ(count("parent"), 2);
+}
+
+// An enqueue()d write that fails is taken back alone, as any write in a batch: the
+// run() beside it commits, and the failure is the enqueued write's own to record.
+TEST_F(GroupCommitterTest, AnEnqueuedWriteFailingFailsAlone) {
+  ASSERT_TRUE(db_->exec("INSERT INTO parent (name) VALUES ('taken')").ok());
+  Status queued_outcome = ok_status();
+  committer_->enqueue([&](Db& db) -> Status {
+    PUBLIUS_TRY(db.exec("INSERT INTO parent (name) VALUES ('half')"));
+    queued_outcome = insert_parent("taken")(db);
+    return queued_outcome;
+  });
+  EXPECT_TRUE(committer_->run(insert_parent("mine")).ok());
+  ASSERT_FALSE(queued_outcome.ok());
+  EXPECT_EQ(queued_outcome.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(committer_->stats().batches, 1u);
+  EXPECT_EQ(count("parent"), 2);  // taken, mine
+  EXPECT_EQ(count("parent WHERE name = 'half'"), 0);
+  EXPECT_EQ(lost_batches_, 0);
+}
+
 }  // namespace
 }  // namespace publius::sqlite

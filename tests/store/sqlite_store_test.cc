@@ -545,8 +545,8 @@ TEST_F(SqliteStoreWritesTest, WritesNamingAnAccountThatIsGoneAreNotFoundAndLeave
   ASSERT_TRUE(list.ok());
   ASSERT_TRUE(store_->delete_account(gone).ok());
 
-  EXPECT_EQ(code_of(store_->follow(owner, gone, false, true, false)), ErrorCode::kNotFound);
-  EXPECT_EQ(code_of(store_->follow(owner, gone, true, true, false)), ErrorCode::kNotFound);
+  EXPECT_EQ(code_of(store_->follow(owner, gone, false, true, false, {})), ErrorCode::kNotFound);
+  EXPECT_EQ(code_of(store_->follow(owner, gone, true, true, false, {})), ErrorCode::kNotFound);
   EXPECT_EQ(code_of(store_->set_block(owner, gone, true, {})), ErrorCode::kNotFound);
   EXPECT_EQ(code_of(store_->set_mute(owner, gone, true, true)), ErrorCode::kNotFound);
   EXPECT_EQ(code_of(store_->set_account_note(owner, gone, "sealed")), ErrorCode::kNotFound);
@@ -649,7 +649,7 @@ TEST_F(SqliteStoreWritesTest, ConcurrentWritesAreAllStoredAndCounted) {
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
-      EXPECT_TRUE(store_->follow(readers[t], author, false, true, false).ok());
+      EXPECT_TRUE(store_->follow(readers[t], author, false, true, false, {}).ok());
       for (int i = 0; i < kPostsEach; ++i) {
         const int64_t id = 10000 + t * kPostsEach + i;
         store::NewPostEffects counted;
@@ -799,17 +799,129 @@ TEST_F(SqliteStoreWritesTest, CachesStayExactWhenACommitFails) {
   ASSERT_TRUE(token.ok());
   ASSERT_TRUE(store_->token_by_hash("tokenhash").ok());  // cached
   {
+    // The day is queued, and lost with the batch that carries it.
     FailingCommits failing(*store_, 0);
-    EXPECT_FALSE(store_->touch_activity_day(viewer, token->id, "tokenhash", 86400000).ok());
+    EXPECT_TRUE(store_->touch_activity_day(viewer, token->id, "tokenhash", 86400000).ok());
+    EXPECT_FALSE(store_->set_favourite(viewer, original, true).ok());
   }
   auto cached = store_->token_by_hash("tokenhash");
   ASSERT_TRUE(cached.ok() && cached->has_value());
   EXPECT_FALSE((*cached)->last_used_day_ms);
-  // A commit that succeeds updates the cached token, found by its hash.
+  EXPECT_EQ(number("SELECT count(*) FROM tokens WHERE last_used_day IS NOT NULL"), 0);
+  // Queued again (the lost one is forgotten), a commit that succeeds updates the cached
+  // token, found by its hash.
   ASSERT_TRUE(store_->touch_activity_day(viewer, token->id, "tokenhash", 86400000).ok());
+  ASSERT_TRUE(store_->set_favourite(viewer, original, true).ok());
   cached = store_->token_by_hash("tokenhash");
   ASSERT_TRUE(cached.ok() && cached->has_value());
   EXPECT_EQ((*cached)->last_used_day_ms, 86400000);
+}
+
+// A token's day of use is queued, not waited for: it commits with the next write (here
+// a follow, whose request made the token's first use of the day), durable when that
+// write returns, as another connection sees; or, with no write to carry it, within
+// kQueuedWritesFlush; and a read of the days commits it first.
+TEST_F(SqliteStoreWritesTest, ATokensDayOfUseCommitsWithTheNextWrite) {
+  const int64_t follower = account("dayfollower"), target = account("daytarget");
+  domain::App app;
+  app.name = "a";
+  app.client_id = "dayclient";
+  app.client_secret = "secret";
+  app.scopes = "read";
+  auto created_app = store_->create_app(app);
+  ASSERT_TRUE(created_app.ok());
+  domain::Token t;
+  t.app_id = created_app->id;
+  t.account_id = follower;
+  t.scopes = "read follow";
+  auto token = store_->create_token("dayhash", t, "");
+  ASSERT_TRUE(token.ok());
+  constexpr int64_t kDay = 20 * 86400000LL;
+  const auto other_sees = [&](const std::string& sql) {
+    auto other = Db::open(dir_.path() + "/publius.db");
+    EXPECT_TRUE(other.ok());
+    auto s = other->prepare(sql);
+    EXPECT_TRUE(s.ok() && s->step());
+    return s.ok() ? s->int64(0) : -1;
+  };
+
+  ASSERT_TRUE(store_->touch_activity_day(follower, token->id, "dayhash", kDay).ok());
+  // Queued once a day: a second use the same day queues nothing more.
+  ASSERT_TRUE(store_->touch_activity_day(follower, token->id, "dayhash", kDay).ok());
+  EXPECT_LE(store_->write_stats().enqueued, 1u);
+  ASSERT_TRUE(store_->follow(follower, target, false, true, false, {}).ok());
+  EXPECT_EQ(other_sees("SELECT last_used_day FROM tokens WHERE id = " + std::to_string(token->id)),
+            kDay);
+  EXPECT_EQ(
+      other_sees("SELECT last_active_day FROM accounts WHERE id = " + std::to_string(follower)),
+      kDay);
+  auto cached = store_->token_by_hash("dayhash");
+  ASSERT_TRUE(cached.ok() && cached->has_value());
+  EXPECT_EQ((*cached)->last_used_day_ms, kDay);
+
+  // The next day, with no write after it: the flusher commits it.
+  ASSERT_TRUE(store_->touch_activity_day(follower, token->id, "dayhash", kDay + 86400000).ok());
+  const auto deadline = std::chrono::steady_clock::now() + 10 * SqliteStore::kQueuedWritesFlush;
+  while (other_sees("SELECT last_used_day FROM tokens WHERE id = " + std::to_string(token->id)) !=
+             kDay + 86400000 &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  EXPECT_EQ(other_sees("SELECT last_used_day FROM tokens WHERE id = " + std::to_string(token->id)),
+            kDay + 86400000);
+
+  // A read of the days commits what is queued before it reads.
+  const int64_t reader = account("dayreader");
+  ASSERT_TRUE(store_->touch_activity_day(reader, 0, "", kDay + 2 * 86400000).ok());
+  auto active = store_->accounts_active_since(kDay + 2 * 86400000);
+  ASSERT_TRUE(active.ok());
+  EXPECT_EQ(*active, 1);
+}
+
+// A follow and the notification it causes commit together or not at all, and a
+// follow that was there already notifies nothing again.
+TEST_F(SqliteStoreWritesTest, AFollowAndItsNotificationCommitTogether) {
+  const int64_t follower = account("nfollower"), target = account("ntarget");
+  const auto notification = [&](int64_t id) {
+    domain::Notification n;
+    n.id = id;
+    n.account_id = target;
+    n.type = domain::NotificationType::kFollow;
+    n.from_account_id = follower;
+    n.created_ms = 1;
+    return std::vector<domain::Notification>{n};
+  };
+  {
+    FailingCommits failing(*store_, 0);
+    EXPECT_FALSE(store_->follow(follower, target, false, true, false, notification(101)).ok());
+  }
+  EXPECT_EQ(number("SELECT count(*) FROM follows"), 0);
+  EXPECT_EQ(number("SELECT count(*) FROM notifications"), 0);
+
+  auto followed = store_->follow(follower, target, false, true, false, notification(102));
+  ASSERT_TRUE(followed.ok());
+  EXPECT_EQ(*followed, store::FollowOutcome::kFollowing);
+  EXPECT_EQ(number("SELECT count(*) FROM follows"), 1);
+  EXPECT_EQ(number("SELECT count(*) FROM notifications WHERE id = 102"), 1);
+
+  auto again = store_->follow(follower, target, false, true, false, notification(103));
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(*again, store::FollowOutcome::kAlready);
+  EXPECT_EQ(number("SELECT count(*) FROM notifications"), 1);
+
+  // A request to a locked account carries its own notification the same way.
+  const int64_t locked = account("nlocked");
+  auto request = notification(104);
+  request[0].account_id = locked;
+  request[0].type = domain::NotificationType::kFollowRequest;
+  auto asked = store_->follow(follower, locked, true, true, false, request);
+  ASSERT_TRUE(asked.ok());
+  EXPECT_EQ(*asked, store::FollowOutcome::kRequested);
+  EXPECT_EQ(number("SELECT count(*) FROM notifications WHERE id = 104"), 1);
+  request[0].id = 105;
+  asked = store_->follow(follower, locked, true, true, false, request);
+  ASSERT_TRUE(asked.ok());
+  EXPECT_EQ(*asked, store::FollowOutcome::kAlready);
+  EXPECT_EQ(number("SELECT count(*) FROM notifications WHERE id = 105"), 0);
 }
 
 // The disclosure inventory is one snapshot: a commit by another connection while it

@@ -38,6 +38,7 @@ Status GroupCommitter::run(const Write& write) {
     }
     queue.lock();
     for (Pending* p : batch) p->done = true;
+    enqueued_.remove_if([](const Pending& p) { return p.done; });
     stats_.writes += batch.size();
     ++stats_.batches;
     batch_sizes_.observe(static_cast<double>(batch.size()));
@@ -45,6 +46,14 @@ Status GroupCommitter::run(const Write& write) {
     batch_done_.notify_all();
   }
   return std::move(me.status);
+}
+
+void GroupCommitter::enqueue(Write write) {
+  std::lock_guard queue(queue_mu_);
+  Pending& p = enqueued_.emplace_back(Pending{nullptr});
+  p.queued = std::move(write);
+  p.write = &p.queued;
+  queue_.push_back(&p);
 }
 
 Status GroupCommitter::run_write(Pending& p) {
@@ -105,6 +114,8 @@ GroupCommitter::Stats GroupCommitter::stats() const {
   std::lock_guard lock(queue_mu_);
   Stats out = stats_;
   out.waiting = queue_.size();
+  for (const Pending* p : queue_)
+    if (p->queued) ++out.enqueued;
   return out;
 }
 

@@ -12,7 +12,9 @@
 // and fails alone; the others stay in the batch. After COMMIT the leader wakes the batch's writers,
 // each of which returns only then: a write is acknowledged after the fsync covering it. Writes
 // arriving while a batch runs wait for the next one, so a batch holds at most one write per thread
-// blocked in the store.
+// blocked in the store. A write queued with enqueue() has no waiting caller: it runs, in
+// a savepoint of its own, in the next batch whoever leads it (the next write its thread
+// makes shares that transaction and fsync), and records its own outcome.
 //
 // Ownership: borrows the connection and its mutex, which must outlive it.
 // Thread-safety: run(), stats() and the histograms may be called from any thread. A write runs
@@ -31,6 +33,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <list>
 #include <mutex>
 #include <vector>
 
@@ -48,9 +51,10 @@ class GroupCommitter {
   using Write = std::function<Status(Db&)>;
 
   struct Stats {
-    uint64_t writes = 0;   // writes run, failed ones included
-    uint64_t batches = 0;  // transactions (fsyncs) they ran in
-    uint64_t waiting = 0;  // writes queued now for the next batch
+    uint64_t writes = 0;    // writes run, failed ones included
+    uint64_t batches = 0;   // transactions (fsyncs) they ran in
+    uint64_t waiting = 0;   // writes queued now for the next batch
+    uint64_t enqueued = 0;  // of those, enqueue()d ones (no caller leads their batch)
   };
 
   GroupCommitter(Db& db, std::mutex& connection_mu, std::function<void()> on_lost_batch,
@@ -60,6 +64,10 @@ class GroupCommitter {
 
   // Runs `write` in the next batch; returns once that batch is durable or lost.
   Status run(const Write& write);
+  // Queues `write` for the next batch and returns at once. It is run (and durable) only
+  // when some run() leads a batch; its error, or its batch's, is not reported, so it
+  // must record whatever it needs to know of its outcome.
+  void enqueue(Write write);
 
   Stats stats() const;
   // Writes per batch, and the seconds each batch's COMMIT took (the fsync, mostly).
@@ -71,6 +79,7 @@ class GroupCommitter {
     const Write* write;
     Status status = ok_status();
     bool done = false;
+    Write queued{};  // an enqueue()d write, which `write` points to: nobody waits for it
   };
   // The leader's work, under the connection's mutex: one transaction for `batch`.
   void commit_batch(const std::vector<Pending*>& batch);
@@ -87,6 +96,7 @@ class GroupCommitter {
   mutable std::mutex queue_mu_;  // guards everything below
   std::condition_variable batch_done_;
   std::vector<Pending*> queue_;  // waiting for the next batch, in arrival order
+  std::list<Pending> enqueued_;  // the enqueue()d writes' records, until their batch ends
   bool leader_active_ = false;
   Stats stats_;
   metrics::Histogram batch_sizes_{metrics::power_of_two_buckets(1024)};

@@ -444,34 +444,55 @@ SqliteStore::SqliteStore(Db db)
       committer_(
           db_, mu_,
           [this] {
-            auto caches = lock_caches();
-            commit_effects_.clear();
-            drop_caches();
+            {
+              auto caches = lock_caches();
+              commit_effects_.clear();
+              drop_caches();
+            }
+            std::lock_guard queued(queued_days_mu_);
+            queued_days_.clear();
           },
-          [this] { batch_committed(); }) {
+          [this] { batch_committed(); }),
+      queued_writes_flusher_([this] {
+        (void)commit_queued_writes();  // failing, they wait for the next batch
+        return kQueuedWritesFlush;
+      }) {
   sqlite3_update_hook(db_.handle(), &SqliteStore::note_change, this);
+}
+
+SqliteStore::~SqliteStore() { (void)commit_queued_writes(); }
+
+Status SqliteStore::commit_queued_writes() {
+  if (committer_.stats().enqueued == 0) return ok_status();
+  return committer_.run([](Db&) { return ok_status(); });
+}
+
+template <typename Body>
+auto SqliteStore::write_body(Body&& body) -> decltype(body()) {
+  const size_t effects_before = commit_effects_.size();
+  std::optional<decltype(body())> result;
+  {
+    // Readers of the caches wait while a write's body changes them, not for its fsync.
+    std::unique_lock caches(cache_mu_);
+    writing_ = true;
+    struct EndWriting {
+      bool& writing;
+      ~EndWriting() { writing = false; }
+    } end_writing{writing_};
+    result.emplace(body());
+  }
+  if (!result->ok())
+    commit_effects_.erase(commit_effects_.begin() + static_cast<ptrdiff_t>(effects_before),
+                          commit_effects_.end());
+  return std::move(*result);
 }
 
 template <typename Body>
 auto SqliteStore::write(Body&& body) -> decltype(body()) {
   std::optional<decltype(body())> result;
   Status durable = committer_.run([&](Db&) -> Status {
-    const size_t effects_before = commit_effects_.size();
-    {
-      // Readers of the caches wait while a write's body changes them, not for its fsync.
-      std::unique_lock caches(cache_mu_);
-      writing_ = true;
-      struct EndWriting {
-        bool& writing;
-        ~EndWriting() { writing = false; }
-      } end_writing{writing_};
-      result.emplace(body());
-    }
-    if (!result->ok()) {
-      commit_effects_.erase(commit_effects_.begin() + static_cast<ptrdiff_t>(effects_before),
-                            commit_effects_.end());
-      return result->error();
-    }
+    result.emplace(write_body(body));
+    if (!result->ok()) return result->error();
     return ok_status();
   });
   if (!durable.ok()) return durable.take_error();
@@ -815,6 +836,7 @@ Result<std::string> SqliteStore::password_hash(int64_t account_id) {
 }
 
 Result<int64_t> SqliteStore::accounts_active_since(int64_t day_ms) {
+  PUBLIUS_TRY(commit_queued_writes());
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
                            db_.prepare("SELECT count(*) FROM accounts WHERE last_active_day >= ?"));
@@ -850,22 +872,41 @@ Result<store::ActorKey> SqliteStore::add_actor_key(int64_t account_id, const sto
 
 Status SqliteStore::touch_activity_day(int64_t account_id, int64_t token_id,
                                        std::string_view token_hash, int64_t day_ms) {
-  return write([&]() -> Status {
-    PUBLIUS_TRY(run(db_,
-                    "UPDATE accounts SET last_active_day = ?1 WHERE id = ?2 AND "
-                    "(last_active_day IS NULL OR last_active_day < ?1)",
-                    [&](Stmt& s) { s.bind(1, day_ms).bind(2, account_id); }));
-    PUBLIUS_TRY(run(db_,
-                    "UPDATE tokens SET last_used_day = ?1 WHERE id = ?2 AND "
-                    "(last_used_day IS NULL OR last_used_day < ?1)",
-                    [&](Stmt& s) { s.bind(1, day_ms).bind(2, token_id); }));
-    // By hash: a scan for the id would cost every first use of a day the whole cache.
-    after_commit([this, hash = std::string(token_hash), day_ms] {
-      if (auto it = token_cache_.find(hash); it != token_cache_.end())
-        it->second.last_used_day_ms = day_ms;
+  const std::pair<int64_t, int64_t> key{account_id, token_id};
+  {
+    std::lock_guard queued(queued_days_mu_);
+    int64_t& queued_day = queued_days_[key];
+    if (queued_day >= day_ms) return ok_status();
+    queued_day = day_ms;
+  }
+  committer_.enqueue([this, key, hash = std::string(token_hash), day_ms](Db&) -> Status {
+    Status written = write_body([&]() -> Status {
+      PUBLIUS_TRY(run(db_,
+                      "UPDATE accounts SET last_active_day = ?1 WHERE id = ?2 AND "
+                      "(last_active_day IS NULL OR last_active_day < ?1)",
+                      [&](Stmt& s) { s.bind(1, day_ms).bind(2, key.first); }));
+      PUBLIUS_TRY(run(db_,
+                      "UPDATE tokens SET last_used_day = ?1 WHERE id = ?2 AND "
+                      "(last_used_day IS NULL OR last_used_day < ?1)",
+                      [&](Stmt& s) { s.bind(1, day_ms).bind(2, key.second); }));
+      // By hash: a scan for the id would cost every first use of a day the whole cache.
+      after_commit([this, hash, key, day_ms] {
+        if (auto it = token_cache_.find(hash); it != token_cache_.end())
+          it->second.last_used_day_ms = day_ms;
+        std::lock_guard queued(queued_days_mu_);
+        if (auto it = queued_days_.find(key); it != queued_days_.end() && it->second <= day_ms)
+          queued_days_.erase(it);
+      });
+      return ok_status();
     });
-    return ok_status();
+    if (!written.ok()) {
+      // Not written: the next use of the token queues its day again.
+      std::lock_guard queued(queued_days_mu_);
+      queued_days_.erase(key);
+    }
+    return written;
   });
+  return ok_status();
 }
 
 // ---- OAuth ----
@@ -1668,9 +1709,14 @@ Result<std::vector<std::pair<int64_t, int64_t>>> SqliteStore::reblogged_by(int64
 // ---- Relationships ----
 
 Result<FollowOutcome> SqliteStore::follow(int64_t account_id, int64_t target_id, bool locked_target,
-                                          bool show_reblogs, bool notify) {
+                                          bool show_reblogs, bool notify,
+                                          const std::vector<Notification>& notifications) {
   return write([&]() -> Result<FollowOutcome> {
-    forget_follow(account_id, target_id);
+    // The accounts stay cached: only a new follow changes them (its counts, below).
+    for (int64_t id : {account_id, target_id}) {
+      followers_cache_.erase(id);
+      hidden_cache_.erase(id);
+    }
     PUBLIUS_ASSIGN_OR_RETURN(
         bool already, exists(db_, "SELECT 1 FROM follows WHERE account_id = ? AND target_id = ?",
                              [&](Stmt& s) { s.bind(1, account_id).bind(2, target_id); }));
@@ -1693,8 +1739,9 @@ Result<FollowOutcome> SqliteStore::follow(int64_t account_id, int64_t target_id,
               [&](Stmt& s) {
                 s.bind(1, account_id).bind(2, target_id).bind(3, show_reblogs).bind(4, notify);
               }));
-      const bool created = db_.changes() > 0;
-      return created ? FollowOutcome::kRequested : FollowOutcome::kAlready;
+      if (db_.changes() == 0) return FollowOutcome::kAlready;
+      for (const auto& n : notifications) PUBLIUS_TRY(insert_notification_in(db_, n));
+      return FollowOutcome::kRequested;
     }
     PUBLIUS_TRY(
         run(db_,
@@ -1705,6 +1752,15 @@ Result<FollowOutcome> SqliteStore::follow(int64_t account_id, int64_t target_id,
             }));
     PUBLIUS_TRY(adjust_count(db_, "accounts", "following_count", account_id, +1));
     PUBLIUS_TRY(adjust_count(db_, "accounts", "followers_count", target_id, +1));
+    for (const auto& n : notifications) PUBLIUS_TRY(insert_notification_in(db_, n));
+    // Counted in the cached accounts as in their rows, rather than dropped: in a surge
+    // every follow would read the followed account's row again.
+    after_commit([this, account_id, target_id] {
+      if (auto it = account_cache_.find(account_id); it != account_cache_.end())
+        ++it->second.following_count;
+      if (auto it = account_cache_.find(target_id); it != account_cache_.end())
+        ++it->second.followers_count;
+    });
     return FollowOutcome::kFollowing;
   });
 }
@@ -2195,19 +2251,23 @@ Status SqliteStore::clear_notifications(int64_t account_id) {
 Result<std::vector<std::pair<int64_t, domain::NotificationPolicy>>>
 SqliteStore::notification_policies(const std::vector<int64_t>& account_ids) {
   std::vector<std::pair<int64_t, domain::NotificationPolicy>> out;
-  if (account_ids.empty()) return out;
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt,
-      db_.prepare("SELECT account_id, for_not_following, for_not_followers, for_new_accounts, "
-                  "for_private_mentions, for_limited_accounts FROM notification_policies WHERE "
-                  "account_id IN (" +
-                  id_list(account_ids) + ")"));
-  auto action = [&](int column) { return static_cast<domain::PolicyAction>(stmt.int64(column)); };
-  while (stmt.step())
-    out.emplace_back(stmt.int64(0), domain::NotificationPolicy{action(1), action(2), action(3),
-                                                               action(4), action(5)});
-  PUBLIUS_TRY(stmt.status());
+  // One lookup per account, by a statement compiled once: most calls ask for one or a
+  // few accounts, and an IN list would be compiled each time (or, bound as a table,
+  // built into a temporary index each time).
+  for (int64_t id : account_ids) {
+    PUBLIUS_ASSIGN_OR_RETURN(
+        auto stmt,
+        db_.prepare_cached("SELECT for_not_following, for_not_followers, for_new_accounts, "
+                           "for_private_mentions, for_limited_accounts FROM "
+                           "notification_policies WHERE account_id = ?"));
+    stmt.bind(1, id);
+    auto action = [&](int column) { return static_cast<domain::PolicyAction>(stmt.int64(column)); };
+    if (stmt.step())
+      out.emplace_back(
+          id, domain::NotificationPolicy{action(0), action(1), action(2), action(3), action(4)});
+    PUBLIUS_TRY(stmt.status());
+  }
   return out;
 }
 
@@ -2230,14 +2290,20 @@ Status SqliteStore::save_notification_policy(int64_t account_id,
 
 Result<std::vector<int64_t>> SqliteStore::notification_permissions(
     int64_t from_account_id, const std::vector<int64_t>& account_ids) {
-  if (account_ids.empty()) return std::vector<int64_t>();
+  std::vector<int64_t> out;
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT account_id FROM notification_permissions WHERE "
-                                       "from_account_id = ? AND account_id IN (" +
-                                       id_list(account_ids) + ") ORDER BY account_id"));
-  stmt.bind(1, from_account_id);
-  return collect_ids(stmt);
+  // One lookup per account, as notification_policies() does.
+  for (int64_t id : account_ids) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                             db_.prepare_cached("SELECT 1 FROM notification_permissions WHERE "
+                                                "from_account_id = ? AND account_id = ?"));
+    stmt.bind(1, from_account_id).bind(2, id);
+    if (stmt.step()) out.push_back(id);
+    PUBLIUS_TRY(stmt.status());
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 namespace {
@@ -3090,6 +3156,7 @@ Result<std::optional<store::WrappedCopy>> SqliteStore::wrapped_key(
 }
 
 Result<std::vector<Token>> SqliteStore::tokens_of(int64_t account_id) {
+  PUBLIUS_TRY(commit_queued_writes());
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
                            db_.prepare("SELECT id, app_id, account_id, scopes, created_day, "
@@ -4025,6 +4092,7 @@ Result<AccountInventoryCounts> SqliteStore::inventory_counts(int64_t account_id)
 
 Result<AccountRecords> SqliteStore::account_records(
     int64_t account_id, const std::vector<Visibility>& post_visibilities) {
+  PUBLIUS_TRY(commit_queued_writes());
   std::lock_guard lock(mu_);
   // One snapshot: a legal production reports the account as it was at one moment,
   // whatever other connections (the admin CLI) commit while it is read.

@@ -19,7 +19,9 @@
 // own legal actions are not mistaken for another process's.
 #pragma once
 
+#include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -33,6 +35,7 @@
 #include "store/sqlite/group_commit.h"
 #include "store/sqlite/wal_index.h"
 #include "store/store.h"
+#include "util/periodic_thread.h"
 
 namespace publius::sqlite {
 
@@ -41,7 +44,14 @@ class SqliteStore final : public store::Store {
   // Opens DIR/publius.db, creating and migrating it as needed.
   static Result<std::unique_ptr<SqliteStore>> open(const std::string& data_dir);
 
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
   Result<uint64_t> external_commits() override;
+
+  // How long a queued write (touch_activity_day) waits at most for a batch to carry it.
+  static constexpr std::chrono::milliseconds kQueuedWritesFlush{1000};
 
   // How the writes so far were batched (writes against transactions): for tests
   // and metrics. Never blocks on the connection.
@@ -73,6 +83,10 @@ class SqliteStore final : public store::Store {
   Status update_profile(int64_t id, const store::ProfileUpdate& u) override;
   Status set_role(int64_t id, domain::Role role) override;
   Result<std::string> password_hash(int64_t account_id) override;
+  // Queues the day's write (GroupCommitter::enqueue) and returns at once: it commits in
+  // the next batch (with the caller's next write, if it makes one), or within
+  // kQueuedWritesFlush when no write comes. Reads of the days (accounts_active_since,
+  // tokens_of, the inventory) commit what is queued first.
   Status touch_activity_day(int64_t account_id, int64_t token_id, std::string_view token_hash,
                             int64_t day_ms) override;
   Result<store::AccountInventoryCounts> inventory_counts(int64_t account_id) override;
@@ -162,8 +176,9 @@ class SqliteStore final : public store::Store {
   Result<std::vector<std::pair<int64_t, int64_t>>> reblogged_by(int64_t status_id,
                                                                 const store::Page& p) override;
 
-  Result<store::FollowOutcome> follow(int64_t account_id, int64_t target_id, bool locked_target,
-                                      bool show_reblogs, bool notify) override;
+  Result<store::FollowOutcome> follow(
+      int64_t account_id, int64_t target_id, bool locked_target, bool show_reblogs, bool notify,
+      const std::vector<store::Notification>& notifications) override;
   Result<bool> end_follow(const store::EndedFollow& ended) override;
   Result<bool> resolve_follow_request(int64_t requester_id, int64_t target_id,
                                       bool accept) override;
@@ -381,6 +396,13 @@ class SqliteStore final : public store::Store {
   // once durable, or the batch's error if the batch was lost.
   template <typename Body>
   auto write(Body&& body) -> decltype(body());
+  // Runs `body` as a write's body (inside the running batch, on its leader's thread):
+  // holds the caches while it runs, and drops the cache effects it noted if it fails.
+  template <typename Body>
+  auto write_body(Body&& body) -> decltype(body());
+  // Commits the writes queued with GroupCommitter::enqueue, if any (an empty write
+  // leads their batch).
+  Status commit_queued_writes();
   // SQLite's update hook: notes every row this connection deletes or
   // overwrites, cascades included, for erase_deleted().
   static void note_change(void* self, int op, const char* db_name, const char* table,
@@ -500,7 +522,14 @@ class SqliteStore final : public store::Store {
   // Follower lists of accounts that posted recently: a viral account's next
   // post fans out without reading 158,000 rows again.
   std::unordered_map<int64_t, std::vector<int64_t>> followers_cache_;
-  GroupCommitter committer_;  // last: borrows db_ and mu_
+  // The activity days queued by touch_activity_day() and not yet durable, by
+  // (account, token): a day queued already is not queued again. Emptied when a
+  // batch is lost, so the next use queues its day again.
+  std::mutex queued_days_mu_;
+  std::map<std::pair<int64_t, int64_t>, int64_t> queued_days_;
+  GroupCommitter committer_;  // borrows db_ and mu_
+  // Leads a batch for queued writes when no other write comes (kQueuedWritesFlush).
+  PeriodicThread queued_writes_flusher_;  // last: uses the committer
 };
 
 }  // namespace publius::sqlite
