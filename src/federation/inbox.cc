@@ -14,18 +14,6 @@ namespace {
 
 namespace json = boost::json;
 
-// The request as the verifier reads it; `target` (path and query) is kept by the caller.
-IncomingRequest incoming(const http::Request& request, const std::string& target) {
-  return {.method = request.method,
-          .target = target,
-          .header = [&request](std::string_view name) -> std::optional<std::string_view> {
-            for (const auto& [k, v] : request.headers)
-              if (k == name) return std::string_view(v);
-            return std::nullopt;
-          },
-          .body = request.body};
-}
-
 // Whether an activity's object is an embedded actor document.
 bool is_actor(const json::object& activity) {
   const auto* object = activity.if_contains("object");
