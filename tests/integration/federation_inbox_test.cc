@@ -115,6 +115,14 @@ class FederationInbox : public ApiIntegrationTest {
                            const std::string& key_id, const std::string& private_pem,
                            const std::function<void(HttpRequest&)>& tamper = {},
                            int64_t at_unix_s = now_unix_s()) {
+    return post_signed_to(api(), target, body, key_id, private_pem, tamper, at_unix_s);
+  }
+  // The same to the server `to` answers for.
+  static HttpResponse post_signed_to(const Api& to, const std::string& target,
+                                     const std::string& body, const std::string& key_id,
+                                     const std::string& private_pem,
+                                     const std::function<void(HttpRequest&)>& tamper = {},
+                                     int64_t at_unix_s = now_unix_s()) {
     auto headers = federation::sign_request(
         {.method = "POST", .target = target, .host = "127.0.0.1", .body = body}, key_id,
         private_pem, at_unix_s);
@@ -127,7 +135,7 @@ class FederationInbox : public ApiIntegrationTest {
     req.headers = {
         {"Date", headers->date}, {"Digest", headers->digest}, {"Signature", headers->signature}};
     if (tamper) tamper(req);
-    return api().request(req);
+    return to.request(req);
   }
 
   static int64_t now_unix_s() {
@@ -503,6 +511,58 @@ TEST_F(FederationInbox, RemotePostsReachLocalFollowersSanitizedUntilDeleted) {
   EXPECT_EQ(api().get("/api/v1/statuses/" + id, reader.token).status, 404);
   EXPECT_TRUE(arr(Api::ok_json(api().get("/api/v1/timelines/home", reader.token))).empty());
   EXPECT_EQ(rows("statuses"), statuses - 1);
+}
+
+// A server that federates with onion services only hears no other: an actor it knew from
+// before is refused (403), and one it does not know cannot even be fetched to check its
+// signature (401); nothing of either is stored.
+TEST_F(FederationInbox, OnionOnlyHearsNoActorOffTheOnionNetwork) {
+  RemoteServer remote;
+  const std::string dir = make_temp_dir();
+  ServerProcess server;
+  ASSERT_TRUE(server.start(dir, {"--federation-loopback-testing"}));
+  std::string username, token;
+  {
+    Api before(server.port());
+    const auto app =
+        before.app_token(before.create_app("read write follow", "urn:ietf:wg:oauth:2.0:oob"));
+    const auto user = before.register_user(app, "onion");
+    username = user.username;
+    token = user.token;
+    auto heard =
+        post_signed_to(before, "/users/" + username + "/inbox",
+                       follow(remote, "alice", username, remote.actor("alice") + "/follows/1"),
+                       remote.key_id("alice"), remote.key().private_pem);
+    ASSERT_EQ(heard.status, 202) << heard;
+  }
+  server.stop(5s);
+  ASSERT_TRUE(server.start(dir, {"--federation-loopback-testing", "--federation-onion-only",
+                                 "--federation-proxy", "socks5h://127.0.0.1:9"}));
+  Api after(server.port());
+  auto known =
+      post_signed_to(after, "/users/" + username + "/inbox",
+                     follow(remote, "alice", username, remote.actor("alice") + "/follows/2"),
+                     remote.key_id("alice"), remote.key().private_pem);
+  EXPECT_EQ(known.status, 403) << known;
+  auto unknown =
+      post_signed_to(after, "/users/" + username + "/inbox",
+                     follow(remote, "carol", username, remote.actor("carol") + "/follows/3"),
+                     remote.key_id("carol"), remote.key().private_pem);
+  EXPECT_EQ(unknown.status, 401) << unknown;
+  // Nor is any account off the onion network looked up (a signed-in lookup resolves).
+  auto lookup = after.get("/api/v1/accounts/lookup?acct=" + enc(remote.acct("carol")), token);
+  EXPECT_EQ(lookup.status, 404) << lookup;
+  server.stop(5s);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(FederationFlags, OnionOnlyNeedsTheProxy) {
+  const std::string dir = make_temp_dir();
+  auto alone = run_command(
+      {"serve", "--data-dir", dir, "--listen", "127.0.0.1:0", "--federation-onion-only"});
+  EXPECT_NE(alone.exit_code, 0);
+  EXPECT_TRUE(contains(alone.err, "--federation-onion-only needs --federation-proxy")) << alone.err;
+  std::filesystem::remove_all(dir);
 }
 
 TEST(FederationFlags, LoopbackTestingNeedsALoopbackListenAndTheProxySocks5h) {
