@@ -166,7 +166,7 @@ TEST(OnionHostTest, NamesOnlyOnionServicesWithOrWithoutAPort) {
 // an onion service gets as far as the proxy (none listens here: unavailable).
 TEST_F(FetcherTest, OnionOnlyReachesNoOtherHost) {
   Fetcher fetcher({.proxy = "socks5h://127.0.0.1:9", .allow_loopback = true, .onion_only = true});
-  for (const std::string url : {server_.url("/ok"), std::string("https://example.com/users/a")}) {
+  for (const std::string& url : {server_.url("/ok"), std::string("https://example.com/users/a")}) {
     auto r = fetcher.fetch({.url = url});
     ASSERT_FALSE(r.ok()) << url;
     EXPECT_EQ(r.error().code, ErrorCode::kBadRequest) << url;
