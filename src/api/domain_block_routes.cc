@@ -11,13 +11,6 @@
 namespace publius::api {
 namespace {
 
-void write_optional_text(JsonWriter& w, std::string_view key, const std::string& text) {
-  if (text.empty())
-    w.field_null(key);
-  else
-    w.field(key, text);
-}
-
 void write_domain_block(JsonWriter& w, const domain::DomainBlock& b) {
   w.begin_object()
       .field("id", std::to_string(b.id))
@@ -27,9 +20,10 @@ void write_domain_block(JsonWriter& w, const domain::DomainBlock& b) {
       .field("severity", domain::domain_block_severity_name(b.severity))
       .field("reject_media", b.reject_media)
       .field("reject_reports", b.reject_reports);
-  write_optional_text(w, "private_comment", b.private_comment);
-  write_optional_text(w, "public_comment", b.public_comment);
-  w.field("obfuscate", false).end_object();
+  w.field_or_null("private_comment", b.private_comment)
+      .field_or_null("public_comment", b.public_comment)
+      .field("obfuscate", false)
+      .end_object();
 }
 
 std::string domain_block_json(const domain::DomainBlock& b) {

@@ -6,17 +6,11 @@
 #include "domain/microblog.h"
 #include "domain/store_errors.h"
 #include "domain/text_format.h"
+#include "util/ascii.h"
 #include "util/time.h"
 
 namespace publius::domain {
 namespace {
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // `domain` as blocks keep it, or the reason it is not a host or host:port.
 Result<std::string> normalized_domain(std::string_view domain, std::string_view own_domain) {
@@ -24,7 +18,7 @@ Result<std::string> normalized_domain(std::string_view domain, std::string_view 
     domain.remove_prefix(1);
   while (!domain.empty() && std::isspace(static_cast<unsigned char>(domain.back())))
     domain.remove_suffix(1);
-  std::string d = lowercase(domain);
+  std::string d = ascii_lowercase(domain);
   if (d.starts_with("*.")) d.erase(0, 2);  // Mastodon's wildcard: subdomains are covered anyway
   const auto colon = d.find(':');
   std::string host = d.substr(0, colon);
@@ -47,7 +41,7 @@ Result<std::string> normalized_domain(std::string_view domain, std::string_view 
       return invalid;
     host += ":" + std::string(port);
   }
-  if (host == lowercase(own_domain))
+  if (host == ascii_lowercase(own_domain))
     return unprocessable("Validation failed: Domain is this server's own");
   return host;
 }
@@ -145,68 +139,83 @@ Status DomainBlocks::unblock(int64_t id) {
   return gone ? ok_status() : Status(not_found());
 }
 
-Result<std::vector<DomainBlock>> DomainBlocks::blocks() { return cached(); }
+Result<std::vector<DomainBlock>> DomainBlocks::blocks() {
+  PUBLIUS_ASSIGN_OR_RETURN(auto all, cached());
+  return *all;
+}
 
 Result<DomainBlock> DomainBlocks::block_by_id(int64_t id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto all, cached());
-  for (auto& b : all)
-    if (b.id == id) return std::move(b);
+  for (const auto& b : *all)
+    if (b.id == id) return b;
   return not_found();
 }
 
 Result<std::optional<DomainBlock>> DomainBlocks::block_of_domain(std::string_view domain) {
   PUBLIUS_ASSIGN_OR_RETURN(auto normalized, normalized_domain(domain, config_.domain));
   PUBLIUS_ASSIGN_OR_RETURN(auto all, cached());
-  for (auto& b : all)
-    if (b.domain == normalized) return std::optional(std::move(b));
+  for (const auto& b : *all)
+    if (b.domain == normalized) return std::optional(b);
   return std::optional<DomainBlock>();
 }
 
-Result<std::optional<DomainBlock>> DomainBlocks::block_for(std::string_view host) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto all, cached());
-  const std::string h = lowercase(host);
-  std::optional<DomainBlock> found;
-  for (auto& b : all)
-    if (covers(b.domain, h) && (!found || b.domain.size() > found->domain.size()))
-      found = std::move(b);
+const DomainBlock* DomainBlocks::covering(const std::vector<DomainBlock>& all,
+                                          std::string_view host) {
+  const std::string h = ascii_lowercase(host);
+  const DomainBlock* found = nullptr;
+  for (const auto& b : all)
+    if (covers(b.domain, h) && (!found || b.domain.size() > found->domain.size())) found = &b;
   return found;
 }
 
+Result<bool> DomainBlocks::covered_by(std::string_view host,
+                                      bool (*rule)(const DomainBlock& block)) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto all, cached());
+  const DomainBlock* b = covering(*all, host);
+  return b && rule(*b);
+}
+
 Result<bool> DomainBlocks::suspends(std::string_view host) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto b, block_for(host));
-  return b && b->severity == DomainBlockSeverity::kSuspend;
+  return covered_by(
+      host, [](const DomainBlock& b) { return b.severity == DomainBlockSeverity::kSuspend; });
 }
 
 Result<bool> DomainBlocks::silences(std::string_view host) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto b, block_for(host));
-  return b && b->severity != DomainBlockSeverity::kNoop;
+  return covered_by(host,
+                    [](const DomainBlock& b) { return b.severity != DomainBlockSeverity::kNoop; });
 }
 
 Result<bool> DomainBlocks::rejects_media(std::string_view host) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto b, block_for(host));
-  return b && (b->reject_media || b->severity == DomainBlockSeverity::kSuspend);
+  return covered_by(host, [](const DomainBlock& b) {
+    return b.reject_media || b.severity == DomainBlockSeverity::kSuspend;
+  });
 }
 
 Result<bool> DomainBlocks::rejects_reports(std::string_view host) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto b, block_for(host));
-  return b && (b->reject_reports || b->severity == DomainBlockSeverity::kSuspend);
+  return covered_by(host, [](const DomainBlock& b) {
+    return b.reject_reports || b.severity == DomainBlockSeverity::kSuspend;
+  });
 }
 
 Result<bool> DomainBlocks::silences_account(int64_t account_id) {
+  // Asked on every follow: with no block at all, no account is read.
+  PUBLIUS_ASSIGN_OR_RETURN(auto all, cached());
+  if (all->empty()) return false;
   PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(account_id));
   if (!remote) return false;
   return silences(url_authority(remote->uri));
 }
 
-Result<std::vector<DomainBlock>> DomainBlocks::cached() {
+Result<DomainBlocks::Blocks> DomainBlocks::cached() {
   PUBLIUS_ASSIGN_OR_RETURN(uint64_t commits, store_.external_commits());
   uint64_t generation = 0;
   {
     std::lock_guard lock(mu_);
-    if (cache_ && cache_commits_ == commits) return *cache_;
+    if (cache_ && cache_commits_ == commits) return cache_;
     generation = generation_;
   }
-  PUBLIUS_ASSIGN_OR_RETURN(auto all, store_.domain_blocks());
+  PUBLIUS_ASSIGN_OR_RETURN(auto read, store_.domain_blocks());
+  Blocks all = std::make_shared<const std::vector<DomainBlock>>(std::move(read));
   std::lock_guard lock(mu_);
   // A write since the read began makes what was read stale: it is not kept.
   if (generation == generation_) {
@@ -228,7 +237,7 @@ Status DomainBlocks::apply(const DomainBlock& block) {
   const std::string_view host_part = domain.substr(0, domain.find(':'));
   PUBLIUS_ASSIGN_OR_RETURN(auto candidates, store_.remote_accounts_containing(host_part));
   for (const auto& candidate : candidates) {
-    if (!covers(domain, lowercase(acct_host(candidate.second)))) continue;
+    if (!covers(domain, ascii_lowercase(acct_host(candidate.second)))) continue;
     auto erased = mb_.accounts().delete_account(candidate.first);
     if (!erased.ok() && erased.error().code != ErrorCode::kNotFound) return erased;
   }

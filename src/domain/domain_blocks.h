@@ -28,6 +28,7 @@
 // runs), which the store counts (Store::external_commits).
 #pragma once
 
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -75,8 +76,8 @@ class DomainBlocks final : private ServiceBase {
   // The block of exactly `domain` (normalized as block() does), if any.
   Result<std::optional<DomainBlock>> block_of_domain(std::string_view domain);
 
-  // The block that covers `host` (host[:port]), the most specific; nullopt when none.
-  Result<std::optional<DomainBlock>> block_for(std::string_view host);
+  // Whether the block that covers `host` (host[:port]), the most specific, suspends,
+  // silences (or suspends), rejects its media or its reports.
   Result<bool> suspends(std::string_view host);
   Result<bool> silences(std::string_view host);
   Result<bool> rejects_media(std::string_view host);
@@ -85,13 +86,19 @@ class DomainBlocks final : private ServiceBase {
   Result<bool> silences_account(int64_t account_id);
 
  private:
-  // The blocks, read again when this process wrote them or another committed.
-  Result<std::vector<DomainBlock>> cached();
+  // The blocks, read again when this process wrote them or another committed; shared,
+  // not copied, since every delivery, inbox POST and public timeline page asks.
+  using Blocks = std::shared_ptr<const std::vector<DomainBlock>>;
+  Result<Blocks> cached();
+  // Whether the most specific block covering `host` holds `rule`; false when none does.
+  Result<bool> covered_by(std::string_view host, bool (*rule)(const DomainBlock& block));
+  // The most specific block covering `host`; nullptr when none (points into `all`).
+  static const DomainBlock* covering(const std::vector<DomainBlock>& all, std::string_view host);
   Status apply(const DomainBlock& block);  // erases a suspended domain's accounts
   void forget();
 
   std::mutex mu_;
-  std::optional<std::vector<DomainBlock>> cache_;
+  Blocks cache_;  // null: not read yet, or forgotten
   uint64_t cache_commits_ = 0;
   uint64_t generation_ = 0;  // counts forget(): a read racing a write is not kept
 };

@@ -6,18 +6,12 @@
 #include "domain/microblog.h"
 #include "domain/store_errors.h"
 #include "domain/text_format.h"
+#include "util/ascii.h"
 #include "util/ids.h"
 #include "util/time.h"
 
 namespace publius::domain {
 namespace {
-
-std::string lowercase(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 // A remote username as ActivityPub servers make them: Mastodon's letters, digits and
 // underscores, plus the dots and dashes others allow, and the colon of an instance actor
@@ -28,16 +22,6 @@ bool plausible_remote_username(std::string_view name) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-' ||
            c == ':';
   });
-}
-
-// The first `limit` code points of UTF-8 `text` (a remote alt text longer than ours).
-std::string truncate_code_points(std::string_view text, size_t limit) {
-  size_t seen = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const bool lead = (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
-    if (lead && seen++ == limit) return std::string(text.substr(0, i));
-  }
-  return std::string(text);
 }
 
 }  // namespace
@@ -53,12 +37,12 @@ bool is_valid_remote_acct(std::string_view acct) {
 std::string url_origin(std::string_view url) {
   const auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return {};
-  const std::string scheme = lowercase(url.substr(0, scheme_end));
+  const std::string scheme = ascii_lowercase(url.substr(0, scheme_end));
   if (scheme != "https" && scheme != "http") return {};
   const auto rest = url.substr(scheme_end + 3);
   const auto authority = rest.substr(0, rest.find_first_of("/?#"));
   if (authority.empty() || authority.find('@') != std::string_view::npos) return {};
-  return scheme + "://" + lowercase(authority);
+  return scheme + "://" + ascii_lowercase(authority);
 }
 
 Result<int64_t> Federation::save_remote_actor(const RemoteActorDocument& actor) {
@@ -147,9 +131,10 @@ std::vector<MediaAttachment> Federation::remote_media(
   auto fetched = media_fetcher_->fetch_media(urls);
   for (size_t i = 0; i < wanted.size(); ++i) {
     if (!fetched[i].ok()) continue;
-    MediaChange details{
-        .description = truncate_code_points(wanted[i]->description, kMaxMediaDescriptionChars),
-        .focus = wanted[i]->focus};
+    MediaChange details{// A remote alt text longer than ours is cut.
+                        .description = std::string(
+                            first_code_points(wanted[i]->description, kMaxMediaDescriptionChars)),
+                        .focus = wanted[i]->focus};
     auto stored = mb_.media().upload_media(remote_id, *fetched[i], details);
     if (stored.ok()) media.push_back(std::move(stored).value());
   }
@@ -170,11 +155,11 @@ Result<std::optional<store::RemoteActor>> Federation::remote_actor_by_key_id(
 Result<Account> Federation::account_by_acct(std::string_view acct, bool resolve) {
   if (!acct.empty() && acct.front() == '@') acct.remove_prefix(1);
   const auto at = acct.find('@');
-  if (at == std::string_view::npos || lowercase(acct.substr(at + 1)) == config_.domain)
+  if (at == std::string_view::npos || ascii_lowercase(acct.substr(at + 1)) == config_.domain)
     return mb_.accounts().account_by_acct(acct);
   if (!is_valid_remote_acct(acct)) return not_found();
   const std::string_view user = acct.substr(0, at);
-  const std::string host = lowercase(acct.substr(at + 1));
+  const std::string host = ascii_lowercase(acct.substr(at + 1));
   // Nothing of a suspended server is found, known or not.
   PUBLIUS_ASSIGN_OR_RETURN(bool suspended, mb_.domain_blocks().suspends(host));
   if (suspended) return not_found();
@@ -606,13 +591,7 @@ Result<Account> Federation::add_alias(int64_t account_id, std::string_view acct)
   if (account.also_known_as.size() >= kMaxAliases)
     return unprocessable("Validation failed: at most 10 aliases");
   account.also_known_as.push_back(std::move(uri));
-  store::ProfileUpdate update;
-  update.also_known_as = account.also_known_as;
-  PUBLIUS_TRY(store_.update_profile(account_id, update));
-  account_changed(account_id);
-  // Its followers' servers hear, so that an account moving here can be checked.
-  PUBLIUS_TRY(profile_changed(account_id));
-  return mb_.accounts().account(account_id);
+  return save_aliases(account_id, account.also_known_as);
 }
 
 Result<Account> Federation::remove_alias(int64_t account_id, std::string_view acct) {
@@ -622,8 +601,13 @@ Result<Account> Federation::remove_alias(int64_t account_id, std::string_view ac
   PUBLIUS_ASSIGN_OR_RETURN(auto uri, actor_uri(alias->id));
   if (!contains(account.also_known_as, uri)) return account;
   std::erase(account.also_known_as, uri);
+  return save_aliases(account_id, account.also_known_as);
+}
+
+Result<Account> Federation::save_aliases(int64_t account_id,
+                                         const std::vector<std::string>& aliases) {
   store::ProfileUpdate update;
-  update.also_known_as = account.also_known_as;
+  update.also_known_as = aliases;
   PUBLIUS_TRY(store_.update_profile(account_id, update));
   account_changed(account_id);
   // Its followers' servers hear, so that an account moving here can be checked.

@@ -415,6 +415,8 @@ class Federation final : private ServiceBase {
                        bool accepted);
   // The post `note` makes for `remote_id` (not stored), after receive_note()'s checks.
   Result<Post> remote_post(int64_t remote_id, const RemoteNote& note);
+  // Keeps `aliases` as local `account_id`'s alsoKnownAs and tells its followers' servers.
+  Result<Account> save_aliases(int64_t account_id, const std::vector<std::string>& aliases);
   // receive_note(), fetching an unknown parent up to `hops` replies up.
   Result<int64_t> receive_note_within(int64_t remote_id, const RemoteNote& note, int hops);
   // The inboxes beside its author's followers' that a post goes to: those of the remote

@@ -128,17 +128,8 @@ Result<int64_t> Reports::receive_remote_report(int64_t remote_id, int64_t target
   Report report;
   report.reporter_id = remote_id;
   report.target_id = target_id;
-  // Cut before the first character past the limit (a UTF-8 lead or ASCII byte).
-  size_t characters = 0;
-  size_t cut = comment.size();
-  for (size_t i = 0; i < comment.size(); ++i) {
-    if ((static_cast<unsigned char>(comment[i]) & 0xC0) == 0x80) continue;
-    if (characters++ == kMaxReportComment) {
-      cut = i;
-      break;
-    }
-  }
-  report.comment = std::string(comment.substr(0, cut));
+  // Another server's comment longer than ours is cut, not refused.
+  report.comment = std::string(first_code_points(comment, kMaxReportComment));
   for (int64_t id : status_ids) {
     auto post = mb_.visibility().status(remote_id, id);
     if (post.ok() && post->account_id == target_id) report.status_ids.push_back(id);

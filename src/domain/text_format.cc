@@ -561,6 +561,15 @@ size_t code_points(std::string_view s) {
   return n;
 }
 
+std::string_view first_code_points(std::string_view s, size_t n) {
+  size_t seen = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    const bool lead = (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
+    if (lead && seen++ == n) return s.substr(0, i);
+  }
+  return s;
+}
+
 size_t status_length(std::string_view text) {
   const DecodedText t = decode_text(strip(text));
   if (is_blank(t)) return 0;

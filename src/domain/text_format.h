@@ -48,6 +48,9 @@ FormattedText format_status_text(std::string_view text, const MentionResolver& r
 
 // Unicode code points in UTF-8 text (each byte of an invalid sequence counts as one).
 size_t code_points(std::string_view s);
+// The first `n` code points of UTF-8 text `s` (all of it when it has no more), counted as
+// code_points() counts them, so no code point is cut in two.
+std::string_view first_code_points(std::string_view s, size_t n);
 
 // Mastodon's status length: the stripped text counted in Unicode code points, except that every
 // URL counts as 23 and a mention "@user@domain" counts as "@user". Each byte of an invalid UTF-8

@@ -9,6 +9,7 @@
 #include "federation/http_signature.h"
 #include "federation/json_fields.h"
 #include "media/media_files.h"
+#include "util/ascii.h"
 #include "util/crypto.h"
 #include "util/json_writer.h"
 #include "util/time.h"
@@ -116,10 +117,7 @@ void write_attachments(JsonWriter& w, const domain::InstanceConfig& config,
         .field("type", "Document")
         .field("mediaType", media::MediaFiles::content_type_of(m.file_name()))
         .field("url", config.base_url() + "/system/media/" + m.file_name());
-    if (m.description.empty())
-      w.field_null("name");
-    else
-      w.field("name", m.description);
+    w.field_or_null("name", m.description);
     w.field("blurhash", m.blurhash);
     w.key("focalPoint").begin_array().number(m.focus_x).number(m.focus_y).end_array();
     w.field("width", m.width).field("height", m.height).end_object();
@@ -142,15 +140,9 @@ void write_note(JsonWriter& w, const domain::InstanceConfig& config, const domai
       .field("published", format_iso8601_ms(post.created_ms))
       .field("content", post.html)
       .field("sensitive", post.sensitive);
-  if (in_reply_to.empty())
-    w.field_null("inReplyTo");
-  else
-    w.field("inReplyTo", in_reply_to);
+  w.field_or_null("inReplyTo", in_reply_to);
   if (post.edited_ms) w.field("updated", format_iso8601_ms(*post.edited_ms));
-  if (post.spoiler_text.empty())
-    w.field_null("summary");
-  else
-    w.field("summary", post.spoiler_text);
+  w.field_or_null("summary", post.spoiler_text);
   if (!post.language.empty())
     w.key("contentMap").begin_object().field(post.language, post.html).end_object();
   write_addressing(w, config, actor + "/followers", post.visibility, mentions);

@@ -9,7 +9,7 @@
 #include <cstring>
 #include <memory>
 
-#include "federation/http_signature.h"
+#include "util/ascii.h"
 
 namespace publius::federation {
 namespace {

@@ -13,6 +13,7 @@
 #include <ctime>
 #include <memory>
 
+#include "util/ascii.h"
 #include "util/crypto.h"
 
 namespace publius::federation {
@@ -97,13 +98,6 @@ constexpr std::array<std::string_view, 7> kWeekdays = {"Sun", "Mon", "Tue", "Wed
                                                        "Thu", "Fri", "Sat"};
 
 }  // namespace
-
-std::string ascii_lowercase(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 Result<RsaKeyPair> generate_rsa_key_pair() {
   std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_RSA, nullptr));

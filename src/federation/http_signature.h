@@ -51,9 +51,6 @@ struct RsaKeyPair {
 // A fresh RSA-2048 key pair (e = 65537). kInternal if OpenSSL fails.
 Result<RsaKeyPair> generate_rsa_key_pair();
 
-// `s` with ASCII letters lowercased: header names, algorithm and host names compare so.
-std::string ascii_lowercase(std::string_view s);
-
 // `Digest` header value for a body: "SHA-256=" and the base64 of its SHA-256.
 std::string body_digest(std::string_view body);
 

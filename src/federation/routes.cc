@@ -5,6 +5,7 @@
 #include "federation/http_signature.h"
 #include "http/errors.h"
 #include "http/params.h"
+#include "util/ascii.h"
 #include "util/ids.h"
 #include "util/json_writer.h"
 #include "util/time.h"
@@ -230,15 +231,25 @@ Result<domain::Account> local_account(domain::Microblog& microblog, const http::
 // The collections' pages hold this many items, as Mastodon's outbox.
 constexpr int kCollectionPageSize = 20;
 
-// An ActivityPub answer (the document as application/activity+json), or the profile page
-// for a browser, as the actor and Note routes answer.
-Result<http::Response> activity_or_profile(const http::Request& req,
-                                           const domain::InstanceConfig& config,
-                                           const domain::Account& account, std::string json) {
+// A collection of `account` is asked for: a browser is sent to the profile page and,
+// with authorized fetch (`gate`), an unsigned or refused request gets its error, before
+// anything is read; nullopt when the collection is to be rendered (activity_json()).
+std::optional<Result<http::Response>> profile_or_refusal(const http::Request& req,
+                                                         const domain::InstanceConfig& config,
+                                                         const domain::Account& account,
+                                                         const AuthorizedFetch* gate) {
   if (!wants_activity_json(req.header("accept")))
-    return std::move(
+    return Result<http::Response>(std::move(
         http::Response::redirect(config.base_url() + "/@" + http::url_encode(account.username))
-            .with_header("Vary", "Accept"));
+            .with_header("Vary", "Accept")));
+  if (gate) {
+    if (auto admitted = gate->admit(req); !admitted.ok())
+      return Result<http::Response>(admitted.error());
+  }
+  return std::nullopt;
+}
+
+http::Response activity_json(std::string json) {
   auto res = http::Response::json(std::move(json));
   res.content_type = std::string(kActivityJson) + "; charset=utf-8";
   return std::move(res.with_header("Vary", "Accept"));
@@ -302,31 +313,34 @@ Result<std::string> actor_uri_of(domain::Microblog& microblog, int64_t account_i
   return actor_url(microblog.config(), account.username);
 }
 
-// The account's public and unlisted posts of `page` (its own, not boosts): what anyone
-// may see of them.
+// The account's posts of `page` that anyone may see (the one visibility rule, for no
+// reader): public and unlisted.
 Result<std::vector<domain::Post>> public_posts(domain::Microblog& microblog, int64_t account_id,
                                                const domain::AccountPostsFilter& filter,
                                                const domain::Page& page) {
-  PUBLIUS_ASSIGN_OR_RETURN(
-      auto posts, microblog.timelines().account_statuses(std::nullopt, account_id, filter, page));
-  std::erase_if(posts, [](const domain::Post& p) {
-    return p.reblog_of_id || (p.visibility != domain::Visibility::kPublic &&
-                              p.visibility != domain::Visibility::kUnlisted);
-  });
-  return posts;
+  return microblog.timelines().account_statuses(std::nullopt, account_id, filter, page);
+}
+
+// The Note of a local post, with its inReplyTo.
+Result<std::string> note_of(domain::Microblog& microblog, const domain::Account& author,
+                            const domain::Post& post) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto mentions, microblog.federation().note_mentions(post));
+  PUBLIUS_ASSIGN_OR_RETURN(auto parent, parent_note_uri(microblog, post));
+  return note_json(microblog.config(), author, post, mentions, parent);
 }
 
 // GET /users/:username/followers or /following.
 Result<http::Response> follow_collection(domain::Microblog& microblog, http::Request& req,
-                                         bool followers) {
+                                         const AuthorizedFetch* gate, bool followers) {
   PUBLIUS_ASSIGN_OR_RETURN(auto account, local_account(microblog, req));
+  if (auto early = profile_or_refusal(req, microblog.config(), account, gate))
+    return std::move(*early);
   const std::string id =
       actor_url(microblog.config(), account.username) + (followers ? "/followers" : "/following");
   PUBLIUS_ASSIGN_OR_RETURN(auto page, collection_page(req));
   const int64_t total = followers ? account.followers_count : account.following_count;
   if (!page || account.hide_collections)
-    return activity_or_profile(req, microblog.config(), account,
-                               collection_json(id, total, account.hide_collections));
+    return activity_json(collection_json(id, total, account.hide_collections));
   PUBLIUS_ASSIGN_OR_RETURN(
       auto rows, followers ? microblog.relationships().followers(std::nullopt, account.id, *page)
                            : microblog.relationships().following(std::nullopt, account.id, *page));
@@ -338,8 +352,7 @@ Result<http::Response> follow_collection(domain::Microblog& microblog, http::Req
     items.push_back(std::move(item));
   }
   const int64_t last = rows.empty() ? 0 : rows.back().first;
-  return activity_or_profile(req, microblog.config(), account,
-                             collection_page_json(id, *page, items, last));
+  return activity_json(collection_page_json(id, *page, items, last));
 }
 
 }  // namespace
@@ -473,11 +486,8 @@ void register_routes(domain::Microblog& microblog, http::Router& router,
                                                            "/" + std::to_string(post.id))
                                       .with_header("Vary", "Accept"));
                if (gate) PUBLIUS_TRY(gate->admit(req));
-               PUBLIUS_ASSIGN_OR_RETURN(auto mentions, microblog.federation().note_mentions(post));
-               PUBLIUS_ASSIGN_OR_RETURN(auto parent, parent_note_uri(microblog, post));
-               auto res = http::Response::json(note_json(config, account, post, mentions, parent));
-               res.content_type = std::string(kActivityJson) + "; charset=utf-8";
-               return std::move(res.with_header("Vary", "Accept"));
+               PUBLIUS_ASSIGN_OR_RETURN(auto note, note_of(microblog, account, post));
+               return activity_json(std::move(note));
              });
 
   // The actor's collections (Mastodon's): its outbox of Create(Note) of its public and
@@ -485,31 +495,34 @@ void register_routes(domain::Microblog& microblog, http::Router& router,
   // pinned posts. Followers-only and direct posts never appear.
   add_public(
       router, "/users/:username/outbox",
-      [&microblog, &config](http::Request& req) -> Result<http::Response> {
+      [&microblog, &config, gate](http::Request& req) -> Result<http::Response> {
         PUBLIUS_ASSIGN_OR_RETURN(auto account, local_account(microblog, req));
+        if (auto early = profile_or_refusal(req, config, account, gate)) return std::move(*early);
         const std::string id = actor_url(config, account.username) + "/outbox";
         PUBLIUS_ASSIGN_OR_RETURN(auto page, collection_page(req));
-        if (!page)
-          return activity_or_profile(req, config, account,
-                                     collection_json(id, account.statuses_count, false));
+        if (!page) return activity_json(collection_json(id, account.statuses_count, false));
         PUBLIUS_ASSIGN_OR_RETURN(
             auto posts, public_posts(microblog, account.id, {.exclude_reblogs = true}, *page));
         std::vector<std::string> items;
         for (const auto& post : posts) {
           PUBLIUS_ASSIGN_OR_RETURN(auto mentions, microblog.federation().note_mentions(post));
-          items.push_back(create_note_json(config, account, post, mentions));
+          PUBLIUS_ASSIGN_OR_RETURN(auto parent, parent_note_uri(microblog, post));
+          items.push_back(create_note_json(config, account, post, mentions, parent));
         }
         const int64_t last = posts.empty() ? 0 : posts.back().id;
-        return activity_or_profile(req, config, account,
-                                   collection_page_json(id, *page, items, last));
+        return activity_json(collection_page_json(id, *page, items, last));
       });
-  add_public(router, "/users/:username/followers",
-             [&microblog](http::Request& req) { return follow_collection(microblog, req, true); });
-  add_public(router, "/users/:username/following",
-             [&microblog](http::Request& req) { return follow_collection(microblog, req, false); });
+  add_public(router, "/users/:username/followers", [&microblog, gate](http::Request& req) {
+    return follow_collection(microblog, req, gate, true);
+  });
+  add_public(router, "/users/:username/following", [&microblog, gate](http::Request& req) {
+    return follow_collection(microblog, req, gate, false);
+  });
   add_public(router, "/users/:username/collections/featured",
-             [&microblog, &config](http::Request& req) -> Result<http::Response> {
+             [&microblog, &config, gate](http::Request& req) -> Result<http::Response> {
                PUBLIUS_ASSIGN_OR_RETURN(auto account, local_account(microblog, req));
+               if (auto early = profile_or_refusal(req, config, account, gate))
+                 return std::move(*early);
                PUBLIUS_ASSIGN_OR_RETURN(auto posts,
                                         public_posts(microblog, account.id, {.only_pinned = true},
                                                      {.limit = kCollectionPageSize}));
@@ -523,12 +536,11 @@ void register_routes(domain::Microblog& microblog, http::Router& router,
                    .key("orderedItems")
                    .begin_array();
                for (const auto& post : posts) {
-                 PUBLIUS_ASSIGN_OR_RETURN(auto mentions,
-                                          microblog.federation().note_mentions(post));
-                 w.raw(note_json(config, account, post, mentions));
+                 PUBLIUS_ASSIGN_OR_RETURN(auto note, note_of(microblog, account, post));
+                 w.raw(note);
                }
                w.end_array().end_object();
-               return activity_or_profile(req, config, account, std::move(out));
+               return activity_json(std::move(out));
              });
 }
 

@@ -4,6 +4,7 @@
 
 #include <boost/json.hpp>
 
+#include "domain/text_format.h"
 #include "oauth/scopes.h"
 #include "util/json_writer.h"
 #include "util/time.h"
@@ -46,17 +47,8 @@ std::string title_of(domain::NotificationType type, const std::string& name) {
 
 // `text` cut to `max` code points (UTF-8), the last one an ellipsis when cut.
 std::string truncated(const std::string& text, size_t max) {
-  size_t points = 0;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) == 0x80) continue;
-    if (++points == max) {
-      size_t rest = i + 1;
-      while (rest < text.size() && (static_cast<unsigned char>(text[rest]) & 0xC0) == 0x80) ++rest;
-      if (rest < text.size()) return text.substr(0, i) + "\u2026";
-      return text;
-    }
-  }
-  return text;
+  if (max == 0 || domain::code_points(text) <= max) return text;
+  return std::string(domain::first_code_points(text, max - 1)) + "\u2026";
 }
 
 // The static avatar URL of an account's rendered entity.

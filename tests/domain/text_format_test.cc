@@ -79,6 +79,16 @@ bool IsValidUtf8(std::string_view s) {
 
 // ----- html_escape -------------------------------------------------------------------------
 
+TEST(CodePointsTest, FirstCodePointsNeverCutsOneInTwo) {
+  const std::string text = "a\xC3\xA9\xF0\x9F\x98\x80z";  // a, e-acute, an emoji, z
+  EXPECT_EQ(code_points(text), 4u);
+  EXPECT_EQ(first_code_points(text, 0), "");
+  EXPECT_EQ(first_code_points(text, 2), "a\xC3\xA9");
+  EXPECT_EQ(first_code_points(text, 3), "a\xC3\xA9\xF0\x9F\x98\x80");
+  EXPECT_EQ(first_code_points(text, 4), text);
+  EXPECT_EQ(first_code_points(text, 100), text);
+}
+
 TEST(HtmlEscapeTest, EscapesAllFiveCharacters) {
   EXPECT_EQ(html_escape("<a href=\"x\">'&'</a>"),
             "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");

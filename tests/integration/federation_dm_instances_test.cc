@@ -6,10 +6,10 @@
 // carried it; an account moving from A to B with its followers on both servers
 // following along; and the refusals: Update(Person) of another actor, Move to an
 // account that does not name the mover in alsoKnownAs.
-#include <sqlite3.h>
 
 #include "federation/http_signature.h"
 #include "integration/federation_instances.h"
+#include "integration/signed_inbox_post.h"
 #include "integration/web_browser.h"
 
 namespace publius::integration {
@@ -26,42 +26,14 @@ std::string data_dir_bytes(const Instance& instance) {
 // The private actor key of local account `account_id` on `instance`, read from its
 // database as a server holding it would sign with it.
 std::string actor_private_pem(const Instance& instance, const std::string& account_id) {
-  sqlite3* db = nullptr;
-  std::string pem;
-  if (sqlite3_open_v2((instance.data_dir + "/publius.db").c_str(), &db, SQLITE_OPEN_READONLY,
-                      nullptr) == SQLITE_OK) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT private_pem FROM actor_keys WHERE account_id = ?", -1, &stmt,
-                           nullptr) == SQLITE_OK) {
-      sqlite3_bind_int64(stmt, 1, std::stoll(account_id));
-      if (sqlite3_step(stmt) == SQLITE_ROW)
-        pem = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-    }
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close(db);
-  return pem;
+  return read_database(instance.data_dir, "SELECT private_pem FROM actor_keys WHERE account_id = ?",
+                       account_id);
 }
 
 // `activity` POSTed to `to`'s shared inbox, signed with `private_pem` under `key_id`.
 HttpResponse post_signed(const Instance& to, const json::object& activity,
                          const std::string& key_id, const std::string& private_pem) {
-  const std::string body = json::serialize(activity);
-  const auto now = std::chrono::duration_cast<std::chrono::seconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
-  auto headers = federation::sign_request(
-      {.method = "POST", .target = "/inbox", .host = "127.0.0.1", .body = body}, key_id,
-      private_pem, now);
-  EXPECT_TRUE(headers.ok());
-  HttpRequest req;
-  req.method = "POST";
-  req.target = "/inbox";
-  req.body = body;
-  req.content_type = "application/activity+json";
-  req.headers = {
-      {"Date", headers->date}, {"Digest", headers->digest}, {"Signature", headers->signature}};
-  return to.api->request(req);
+  return post_signed(*to.api, "/inbox", json::serialize(activity), key_id, private_pem);
 }
 
 std::string actor_of(const Instance& instance, const User& user) {

@@ -7,29 +7,12 @@
 // A's server, not by the member. Under authorized fetch A serves its actors only to signed
 // requests: B, which signs its fetches, still finds and follows A's accounts, an unsigned
 // request is a 401, and once A suspends B, B's signed fetches are refused.
-#include <sqlite3.h>
 
 #include "integration/federation_instances.h"
+#include "integration/signed_inbox_post.h"
 
 namespace publius::integration {
 namespace {
-
-// Rows of `table` matching `where` in the database of the server at `data_dir`.
-int64_t rows(const std::string& data_dir, const std::string& table, const std::string& where) {
-  sqlite3* db = nullptr;
-  int64_t n = -1;
-  if (sqlite3_open_v2((data_dir + "/publius.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
-      SQLITE_OK) {
-    sqlite3_stmt* stmt = nullptr;
-    const std::string sql = "SELECT count(*) FROM " + table + " WHERE " + where;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW)
-      n = sqlite3_column_int64(stmt, 0);
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close(db);
-  return n;
-}
 
 // An admin of `instance`, made with the command line while it runs; its token, once the
 // server has seen the new account.
@@ -68,16 +51,18 @@ TEST(FederationGuardInstances, SuspendedServerIsNotHeardFromUntilTheBlockIsLifte
   // B's accounts on A are erased with their posts and follows.
   EXPECT_EQ(a.api->get("/api/v1/accounts/" + bob_on_a, alice.token).status, 404);
   EXPECT_TRUE(arr(home()).empty());
-  EXPECT_EQ(rows(a.data_dir, "remote_actors", "1"), 0);
-  EXPECT_EQ(rows(a.data_dir, "statuses", "uri != ''"), 0);
+  EXPECT_EQ(count_rows(a.data_dir, "remote_actors", "1"), 0);
+  EXPECT_EQ(count_rows(a.data_dir, "statuses", "uri != ''"), 0);
 
   // B still has alice as a follower and delivers bob's next post: A refuses it (B drops
   // it at once) and stores nothing.
   b.api->post_id(bob, "after the block");
-  const auto b_queue = [&] { return json::value(rows(b.data_dir, "federation_deliveries", "1")); };
+  const auto b_queue = [&] {
+    return json::value(count_rows(b.data_dir, "federation_deliveries", "1"));
+  };
   EXPECT_EQ(until(b_queue, [](const json::value& v) { return v.as_int64() == 0; }).as_int64(), 0);
-  EXPECT_EQ(rows(a.data_dir, "remote_actors", "1"), 0);
-  EXPECT_EQ(rows(a.data_dir, "statuses", "uri != ''"), 0);
+  EXPECT_EQ(count_rows(a.data_dir, "remote_actors", "1"), 0);
+  EXPECT_EQ(count_rows(a.data_dir, "statuses", "uri != ''"), 0);
   EXPECT_TRUE(arr(Api::ok_json(a.api->get("/api/v1/timelines/public", alice.token))).empty());
   // Nor can anyone on A find B's accounts.
   const std::string lookup = "/api/v1/accounts/lookup?acct=" + enc(bob.username + "@" + b.host);
@@ -199,6 +184,10 @@ TEST(FederationGuardInstances, AuthorizedFetchServesActorsToSignedRequestsOnly) 
   EXPECT_EQ(a.api->get("/@" + alice.username, "", as_activity).status, 401);
   const std::string post = a.api->post_id(alice, "for signed eyes");
   expect_error(a.api->get("/users/" + alice.username + "/statuses/" + post, "", as_activity), 401);
+  // Nor any of its collections, pages included.
+  for (const char* collection : {"/outbox", "/outbox?page=true", "/followers",
+                                 "/following?page=true", "/collections/featured"})
+    expect_error(a.api->get("/users/" + alice.username + collection, "", as_activity), 401);
   // What finding and checking keys needs stays public.
   EXPECT_EQ(a.api->get("/actor", "", as_activity).status, 200);
   EXPECT_EQ(

@@ -15,6 +15,7 @@
 
 #include "federation/http_signature.h"
 #include "integration/server_harness.h"
+#include "integration/signed_inbox_post.h"
 #include "support/local_http_server.h"
 
 namespace publius::integration {
@@ -109,39 +110,12 @@ class FederationInbox : public ApiIntegrationTest {
  protected:
   static void SetUpTestSuite() { start_suite_server({"--federation-loopback-testing"}); }
 
-  // A signed POST of `activity` to `target` on the server, signed with `private_pem` under
-  // `key_id`; `tamper` may change the request after signing.
+  // A signed POST of `body` to `target` on the suite's server (signed_inbox_post.h).
   HttpResponse post_signed(const std::string& target, const std::string& body,
                            const std::string& key_id, const std::string& private_pem,
                            const std::function<void(HttpRequest&)>& tamper = {},
-                           int64_t at_unix_s = now_unix_s()) {
-    return post_signed_to(api(), target, body, key_id, private_pem, tamper, at_unix_s);
-  }
-  // The same to the server `to` answers for.
-  static HttpResponse post_signed_to(const Api& to, const std::string& target,
-                                     const std::string& body, const std::string& key_id,
-                                     const std::string& private_pem,
-                                     const std::function<void(HttpRequest&)>& tamper = {},
-                                     int64_t at_unix_s = now_unix_s()) {
-    auto headers = federation::sign_request(
-        {.method = "POST", .target = target, .host = "127.0.0.1", .body = body}, key_id,
-        private_pem, at_unix_s);
-    EXPECT_TRUE(headers.ok());
-    HttpRequest req;
-    req.method = "POST";
-    req.target = target;
-    req.body = body;
-    req.content_type = "application/activity+json";
-    req.headers = {
-        {"Date", headers->date}, {"Digest", headers->digest}, {"Signature", headers->signature}};
-    if (tamper) tamper(req);
-    return to.request(req);
-  }
-
-  static int64_t now_unix_s() {
-    return std::chrono::duration_cast<std::chrono::seconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
+                           int64_t at_unix_s = unix_now_s()) {
+    return integration::post_signed(api(), target, body, key_id, private_pem, tamper, at_unix_s);
   }
 
   static std::string follow(const RemoteServer& remote, const std::string& from,
@@ -174,26 +148,12 @@ class FederationInbox : public ApiIntegrationTest {
         },
         .body = d.request.body};
     auto verified = federation::verify_request(in, *parsed, public_key_of(username),
-                                               {.now_unix_s = now_unix_s()});
+                                               {.now_unix_s = unix_now_s()});
     EXPECT_TRUE(verified.ok()) << verified.error().message;
   }
 
   // Rows of `table` in the server's database.
-  static int64_t rows(const std::string& table) {
-    sqlite3* db = nullptr;
-    int64_t n = -1;
-    if (sqlite3_open_v2((data_dir_ + "/publius.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
-        SQLITE_OK) {
-      sqlite3_stmt* stmt = nullptr;
-      if (sqlite3_prepare_v2(db, ("SELECT count(*) FROM " + table).c_str(), -1, &stmt, nullptr) ==
-              SQLITE_OK &&
-          sqlite3_step(stmt) == SQLITE_ROW)
-        n = sqlite3_column_int64(stmt, 0);
-      sqlite3_finalize(stmt);
-    }
-    sqlite3_close(db);
-    return n;
-  }
+  static int64_t rows(const std::string& table) { return count_rows(data_dir_, table); }
 };
 
 TEST_F(FederationInbox, RemoteFollowerIsAcceptedAndReceivesPostsSigned) {
@@ -315,7 +275,7 @@ TEST_F(FederationInbox, BadRequestsAreRefusedAndStoreNothing) {
                      for (auto& [k, v] : r.headers)
                        if (k == "Digest") v = federation::body_digest("other");
                    })},
-      {"stale date", 401, post_signed(target, body, key_id, pem, {}, now_unix_s() - 13 * 3600)},
+      {"stale date", 401, post_signed(target, body, key_id, pem, {}, unix_now_s() - 13 * 3600)},
       {"signed by another key", 401, post_signed(target, body, key_id, other_key.private_pem)},
       {"unknown key", 401, post_signed(target, body, remote.actor("nobody") + "/missing#key", pem)},
       {"malformed JSON", 400, post_signed(target, "{\"type\": \"Follow\",", key_id, pem)},
@@ -530,7 +490,7 @@ TEST_F(FederationInbox, OnionOnlyHearsNoActorOffTheOnionNetwork) {
     username = user.username;
     token = user.token;
     auto heard =
-        post_signed_to(before, "/users/" + username + "/inbox",
+        integration::post_signed(before, "/users/" + username + "/inbox",
                        follow(remote, "alice", username, remote.actor("alice") + "/follows/1"),
                        remote.key_id("alice"), remote.key().private_pem);
     ASSERT_EQ(heard.status, 202) << heard;
@@ -540,12 +500,12 @@ TEST_F(FederationInbox, OnionOnlyHearsNoActorOffTheOnionNetwork) {
                                  "--federation-proxy", "socks5h://127.0.0.1:9"}));
   Api after(server.port());
   auto known =
-      post_signed_to(after, "/users/" + username + "/inbox",
+      integration::post_signed(after, "/users/" + username + "/inbox",
                      follow(remote, "alice", username, remote.actor("alice") + "/follows/2"),
                      remote.key_id("alice"), remote.key().private_pem);
   EXPECT_EQ(known.status, 403) << known;
   auto unknown =
-      post_signed_to(after, "/users/" + username + "/inbox",
+      integration::post_signed(after, "/users/" + username + "/inbox",
                      follow(remote, "carol", username, remote.actor("carol") + "/follows/3"),
                      remote.key_id("carol"), remote.key().private_pem);
   EXPECT_EQ(unknown.status, 401) << unknown;

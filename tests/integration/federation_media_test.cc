@@ -12,6 +12,7 @@
 
 #include "federation/http_signature.h"
 #include "integration/server_harness.h"
+#include "integration/signed_inbox_post.h"
 #include "support/images.h"
 #include "support/local_http_server.h"
 
@@ -102,22 +103,8 @@ class FederationMedia : public ApiIntegrationTest {
                           {"type", type},
                           {"actor", remote.actor(name)},
                           {"object", std::move(object)}};
-    const std::string body = json::serialize(activity);
-    auto headers = federation::sign_request(
-        {.method = "POST", .target = "/inbox", .host = "127.0.0.1", .body = body},
-        remote.key_id(name), remote.key().private_pem,
-        std::chrono::duration_cast<std::chrono::seconds>(
-            std::chrono::system_clock::now().time_since_epoch())
-            .count());
-    EXPECT_TRUE(headers.ok());
-    HttpRequest req;
-    req.method = "POST";
-    req.target = "/inbox";
-    req.body = body;
-    req.content_type = "application/activity+json";
-    req.headers = {
-        {"Date", headers->date}, {"Digest", headers->digest}, {"Signature", headers->signature}};
-    return api().request(req);
+    return post_signed(api(), "/inbox", json::serialize(activity), remote.key_id(name),
+                       remote.key().private_pem);
   }
 
   // A public Note by the remote's `name` with `content` and `attachments`.

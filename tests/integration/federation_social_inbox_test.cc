@@ -3,12 +3,12 @@
 // takes it back; a Like or an Undo(Like) whose actor is not the signer is a 401; an
 // Announce of a Note served with an id, or an author, on another host than its URL is a
 // 401 and stores nothing; a Like, Announce or Block without an object is a 400.
-#include <sqlite3.h>
 
 #include <mutex>
 
 #include "federation/http_signature.h"
 #include "integration/server_harness.h"
+#include "integration/signed_inbox_post.h"
 #include "support/local_http_server.h"
 
 namespace publius::integration {
@@ -79,22 +79,8 @@ class FederationSocialInbox : public ApiIntegrationTest {
   HttpResponse send(const Remote& remote, const std::string& signer, json::object activity) {
     if (!activity.contains("id"))
       activity["id"] = remote.actor(signer) + "/activities/" + unique_suffix();
-    const std::string body = json::serialize(activity);
-    auto headers = federation::sign_request(
-        {.method = "POST", .target = "/inbox", .host = "127.0.0.1", .body = body},
-        remote.actor(signer) + "#main-key", remote.key().private_pem,
-        std::chrono::duration_cast<std::chrono::seconds>(
-            std::chrono::system_clock::now().time_since_epoch())
-            .count());
-    EXPECT_TRUE(headers.ok());
-    HttpRequest req;
-    req.method = "POST";
-    req.target = "/inbox";
-    req.body = body;
-    req.content_type = "application/activity+json";
-    req.headers = {
-        {"Date", headers->date}, {"Digest", headers->digest}, {"Signature", headers->signature}};
-    return api().request(req);
+    return post_signed(api(), "/inbox", json::serialize(activity),
+                       remote.actor(signer) + "#main-key", remote.key().private_pem);
   }
   static json::object activity(const Remote& remote, const std::string& actor,
                                const std::string& type, json::value object) {
@@ -110,21 +96,7 @@ class FederationSocialInbox : public ApiIntegrationTest {
   int64_t favourites(const std::string& id) {
     return num(Api::ok_json(api().get("/api/v1/statuses/" + id)), "favourites_count");
   }
-  static int64_t statuses() {
-    sqlite3* db = nullptr;
-    int64_t n = -1;
-    if (sqlite3_open_v2((data_dir_ + "/publius.db").c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
-        SQLITE_OK) {
-      sqlite3_stmt* stmt = nullptr;
-      if (sqlite3_prepare_v2(db, "SELECT count(*) FROM statuses", -1, &stmt, nullptr) ==
-              SQLITE_OK &&
-          sqlite3_step(stmt) == SQLITE_ROW)
-        n = sqlite3_column_int64(stmt, 0);
-      sqlite3_finalize(stmt);
-    }
-    sqlite3_close(db);
-    return n;
-  }
+  static int64_t statuses() { return count_rows(data_dir_, "statuses"); }
 };
 
 TEST_F(FederationSocialInbox, LikesCountOnlyFromTheirSigner) {

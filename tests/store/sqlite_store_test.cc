@@ -472,6 +472,24 @@ class SqliteStoreWritesTest : public ::testing::Test {
     return id;
   }
 
+  // A token of `account_id` stored under `hash` (with its own app); its id.
+  int64_t token(int64_t account_id, const std::string& hash, const std::string& scopes) {
+    domain::App app;
+    app.name = "a";
+    app.client_id = "client-" + hash;
+    app.client_secret = "secret";
+    app.scopes = scopes;
+    auto created_app = store_->create_app(app);
+    EXPECT_TRUE(created_app.ok());
+    domain::Token t;
+    t.app_id = created_app.ok() ? created_app->id : 0;
+    t.account_id = account_id;
+    t.scopes = scopes;
+    auto created = store_->create_token(hash, t, "");
+    EXPECT_TRUE(created.ok());
+    return created.ok() ? created->id : 0;
+  }
+
   // The single number `sql` selects, read through the store's own connection.
   int64_t number(const std::string& sql) {
     auto n = store_->with_connection([&](Db& db) -> Result<int64_t> {
@@ -784,24 +802,13 @@ TEST_F(SqliteStoreWritesTest, CachesStayExactWhenACommitFails) {
   EXPECT_EQ(flags().reblogged, std::vector<int64_t>{original});
 
   // A token's day of use: the account's row and the token's fail together.
-  domain::App app;
-  app.name = "a";
-  app.client_id = "client";
-  app.client_secret = "secret";
-  app.scopes = "read";
-  auto created_app = store_->create_app(app);
-  ASSERT_TRUE(created_app.ok());
-  domain::Token t;
-  t.app_id = created_app->id;
-  t.account_id = viewer;
-  t.scopes = "read";
-  auto token = store_->create_token("tokenhash", t, "");
-  ASSERT_TRUE(token.ok());
+  const int64_t token_id = token(viewer, "tokenhash", "read");
+  ASSERT_NE(token_id, 0);
   ASSERT_TRUE(store_->token_by_hash("tokenhash").ok());  // cached
   {
     // The day is queued, and lost with the batch that carries it.
     FailingCommits failing(*store_, 0);
-    EXPECT_TRUE(store_->touch_activity_day(viewer, token->id, "tokenhash", 86400000).ok());
+    EXPECT_TRUE(store_->touch_activity_day(viewer, token_id, "tokenhash", 86400000).ok());
     EXPECT_FALSE(store_->set_favourite(viewer, original, true).ok());
   }
   auto cached = store_->token_by_hash("tokenhash");
@@ -810,7 +817,7 @@ TEST_F(SqliteStoreWritesTest, CachesStayExactWhenACommitFails) {
   EXPECT_EQ(number("SELECT count(*) FROM tokens WHERE last_used_day IS NOT NULL"), 0);
   // Queued again (the lost one is forgotten), a commit that succeeds updates the cached
   // token, found by its hash.
-  ASSERT_TRUE(store_->touch_activity_day(viewer, token->id, "tokenhash", 86400000).ok());
+  ASSERT_TRUE(store_->touch_activity_day(viewer, token_id, "tokenhash", 86400000).ok());
   ASSERT_TRUE(store_->set_favourite(viewer, original, true).ok());
   cached = store_->token_by_hash("tokenhash");
   ASSERT_TRUE(cached.ok() && cached->has_value());
@@ -823,19 +830,8 @@ TEST_F(SqliteStoreWritesTest, CachesStayExactWhenACommitFails) {
 // kQueuedWritesFlush; and a read of the days commits it first.
 TEST_F(SqliteStoreWritesTest, ATokensDayOfUseCommitsWithTheNextWrite) {
   const int64_t follower = account("dayfollower"), target = account("daytarget");
-  domain::App app;
-  app.name = "a";
-  app.client_id = "dayclient";
-  app.client_secret = "secret";
-  app.scopes = "read";
-  auto created_app = store_->create_app(app);
-  ASSERT_TRUE(created_app.ok());
-  domain::Token t;
-  t.app_id = created_app->id;
-  t.account_id = follower;
-  t.scopes = "read follow";
-  auto token = store_->create_token("dayhash", t, "");
-  ASSERT_TRUE(token.ok());
+  const int64_t token_id = token(follower, "dayhash", "read follow");
+  ASSERT_NE(token_id, 0);
   constexpr int64_t kDay = 20 * 86400000LL;
   const auto other_sees = [&](const std::string& sql) {
     auto other = Db::open(dir_.path() + "/publius.db");
@@ -845,12 +841,12 @@ TEST_F(SqliteStoreWritesTest, ATokensDayOfUseCommitsWithTheNextWrite) {
     return s.ok() ? s->int64(0) : -1;
   };
 
-  ASSERT_TRUE(store_->touch_activity_day(follower, token->id, "dayhash", kDay).ok());
+  ASSERT_TRUE(store_->touch_activity_day(follower, token_id, "dayhash", kDay).ok());
   // Queued once a day: a second use the same day queues nothing more.
-  ASSERT_TRUE(store_->touch_activity_day(follower, token->id, "dayhash", kDay).ok());
+  ASSERT_TRUE(store_->touch_activity_day(follower, token_id, "dayhash", kDay).ok());
   EXPECT_LE(store_->write_stats().enqueued, 1u);
   ASSERT_TRUE(store_->follow(follower, target, false, true, false, {}).ok());
-  EXPECT_EQ(other_sees("SELECT last_used_day FROM tokens WHERE id = " + std::to_string(token->id)),
+  EXPECT_EQ(other_sees("SELECT last_used_day FROM tokens WHERE id = " + std::to_string(token_id)),
             kDay);
   EXPECT_EQ(
       other_sees("SELECT last_active_day FROM accounts WHERE id = " + std::to_string(follower)),
@@ -860,13 +856,13 @@ TEST_F(SqliteStoreWritesTest, ATokensDayOfUseCommitsWithTheNextWrite) {
   EXPECT_EQ((*cached)->last_used_day_ms, kDay);
 
   // The next day, with no write after it: the flusher commits it.
-  ASSERT_TRUE(store_->touch_activity_day(follower, token->id, "dayhash", kDay + 86400000).ok());
+  ASSERT_TRUE(store_->touch_activity_day(follower, token_id, "dayhash", kDay + 86400000).ok());
   const auto deadline = std::chrono::steady_clock::now() + 10 * SqliteStore::kQueuedWritesFlush;
-  while (other_sees("SELECT last_used_day FROM tokens WHERE id = " + std::to_string(token->id)) !=
+  while (other_sees("SELECT last_used_day FROM tokens WHERE id = " + std::to_string(token_id)) !=
              kDay + 86400000 &&
          std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  EXPECT_EQ(other_sees("SELECT last_used_day FROM tokens WHERE id = " + std::to_string(token->id)),
+  EXPECT_EQ(other_sees("SELECT last_used_day FROM tokens WHERE id = " + std::to_string(token_id)),
             kDay + 86400000);
 
   // A read of the days commits what is queued before it reads.

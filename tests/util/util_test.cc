@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "util/ascii.h"
 #include "util/crypto.h"
 #include "util/ids.h"
 #include "util/json_writer.h"
@@ -9,6 +10,13 @@
 
 namespace publius {
 namespace {
+
+TEST(AsciiTest, LowercasesAsciiLettersOnly) {
+  EXPECT_EQ(ascii_lowercase("Example.COM:8443"), "example.com:8443");
+  // Bytes outside ASCII (UTF-8 here) are left as they are, not folded by any locale.
+  EXPECT_EQ(ascii_lowercase("\xC3\x89T\xC3\xA9"), "\xC3\x89t\xC3\xA9");
+  EXPECT_EQ(ascii_lowercase(""), "");
+}
 
 TEST(TimeTest, FormatsIsoAndDay) {
   EXPECT_EQ(format_iso8601_ms(0), "1970-01-01T00:00:00.000Z");
