@@ -199,8 +199,8 @@ Fetcher::~Fetcher() { curl_global_cleanup(); }
 
 bool is_onion_host(std::string_view authority) {
   const auto colon = authority.rfind(':');
-  std::string host(authority.substr(0, colon == std::string_view::npos ? authority.size() : colon));
-  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string host = ascii_lowercase(
+      authority.substr(0, colon == std::string_view::npos ? authority.size() : colon));
   return host.ends_with(".onion") && host.size() > 6;
 }
 

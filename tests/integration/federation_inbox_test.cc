@@ -484,30 +484,29 @@ TEST_F(FederationInbox, OnionOnlyHearsNoActorOffTheOnionNetwork) {
   std::string username, token;
   {
     Api before(server.port());
-    const auto app =
-        before.app_token(before.create_app("read write follow", "urn:ietf:wg:oauth:2.0:oob"));
+    const auto app = before.app_token(before.create_app());
     const auto user = before.register_user(app, "onion");
     username = user.username;
     token = user.token;
-    auto heard =
-        integration::post_signed(before, "/users/" + username + "/inbox",
-                       follow(remote, "alice", username, remote.actor("alice") + "/follows/1"),
-                       remote.key_id("alice"), remote.key().private_pem);
+    auto heard = integration::post_signed(
+        before, "/users/" + username + "/inbox",
+        follow(remote, "alice", username, remote.actor("alice") + "/follows/1"),
+        remote.key_id("alice"), remote.key().private_pem);
     ASSERT_EQ(heard.status, 202) << heard;
   }
   server.stop(5s);
   ASSERT_TRUE(server.start(dir, {"--federation-loopback-testing", "--federation-onion-only",
                                  "--federation-proxy", "socks5h://127.0.0.1:9"}));
   Api after(server.port());
-  auto known =
-      integration::post_signed(after, "/users/" + username + "/inbox",
-                     follow(remote, "alice", username, remote.actor("alice") + "/follows/2"),
-                     remote.key_id("alice"), remote.key().private_pem);
+  auto known = integration::post_signed(
+      after, "/users/" + username + "/inbox",
+      follow(remote, "alice", username, remote.actor("alice") + "/follows/2"),
+      remote.key_id("alice"), remote.key().private_pem);
   EXPECT_EQ(known.status, 403) << known;
-  auto unknown =
-      integration::post_signed(after, "/users/" + username + "/inbox",
-                     follow(remote, "carol", username, remote.actor("carol") + "/follows/3"),
-                     remote.key_id("carol"), remote.key().private_pem);
+  auto unknown = integration::post_signed(
+      after, "/users/" + username + "/inbox",
+      follow(remote, "carol", username, remote.actor("carol") + "/follows/3"),
+      remote.key_id("carol"), remote.key().private_pem);
   EXPECT_EQ(unknown.status, 401) << unknown;
   // Nor is any account off the onion network looked up (a signed-in lookup resolves).
   auto lookup = after.get("/api/v1/accounts/lookup?acct=" + enc(remote.acct("carol")), token);
