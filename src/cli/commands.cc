@@ -73,8 +73,9 @@ struct ServeOptions {
   bool push_to_loopback_http = false;  // tests: Web Push to http://127.0.0.1
   std::string federation_proxy;        // socks5h://host:port, or none
   bool federation_loopback_testing = false;
-  bool authorized_fetch = false;  // actor documents and Notes for signed GETs only
-  int delivery_per_host = 4;      // deliveries in flight at once to one server
+  bool federation_onion_only = false;  // reach and hear .onion peers only
+  bool authorized_fetch = false;       // actor documents and Notes for signed GETs only
+  int delivery_per_host = 4;           // deliveries in flight at once to one server
 };
 
 // Whether `listen` (HOST:PORT) is a loopback address, as --federation-loopback-testing needs.
@@ -148,6 +149,10 @@ int serve(ServeOptions o) {
     return report(
         bad_request("--federation-proxy must be socks5h://HOST:PORT (the proxy resolves names, so "
                     "onion services work and no name is looked up here)"));
+  if (o.federation_onion_only && o.federation_proxy.empty())
+    return report(bad_request(
+        "--federation-onion-only needs --federation-proxy socks5h://HOST:PORT (Tor), through "
+        "which onion services are reached"));
   auto store = sqlite::SqliteStore::open(o.data_dir);
   if (!store.ok()) return report(store.error());
   timeline::HomeFeeds feeds;
@@ -224,8 +229,9 @@ int serve(ServeOptions o) {
   // profile page's URL, for an ActivityPub Accept).
   // Every outgoing federation request goes through the one SSRF-safe fetcher, and every
   // GET it makes is signed by the instance actor.
-  federation::Fetcher fetcher(
-      {.proxy = o.federation_proxy, .allow_loopback = o.federation_loopback_testing});
+  federation::Fetcher fetcher({.proxy = o.federation_proxy,
+                               .allow_loopback = o.federation_loopback_testing,
+                               .onion_only = o.federation_onion_only});
   federation::InstanceSigner instance_signer(microblog);
   // Its key is made (on a data directory's first start) before serving, not during the
   // first fetch, which a remote server waits on.
@@ -237,7 +243,7 @@ int serve(ServeOptions o) {
   federation::AuthorizedFetch authorized_fetch(microblog, fetcher);
   const federation::AuthorizedFetch* gate = o.authorized_fetch ? &authorized_fetch : nullptr;
   federation::register_routes(microblog, router, PUBLIUS_VERSION, gate);
-  federation::Inbox inbox(microblog, fetcher);
+  federation::Inbox inbox(microblog, fetcher, {.onion_only = o.federation_onion_only});
   inbox.register_routes(router);
   // Remote accounts not known yet are found by WebFinger (lookup, search?resolve=true),
   // and Notes by their id (boosts, parents of replies, search for a post's URL).
@@ -642,6 +648,11 @@ int run_cli(int argc, char** argv) {
                    "socks5h://HOST:PORT through which every outgoing federation request goes "
                    "(Tor: socks5h://127.0.0.1:9050)")
       ->envname("PUBLIUS_FEDERATION_PROXY");
+  serve_cmd
+      ->add_flag("--federation-onion-only", serve_opts.federation_onion_only,
+                 "Federate with onion services only: no other server is fetched from, "
+                 "delivered to or heard (needs --federation-proxy)")
+      ->envname("PUBLIUS_FEDERATION_ONION_ONLY");
   serve_cmd->add_flag("--federation-loopback-testing", serve_opts.federation_loopback_testing,
                       "Let federation reach http://127.0.0.1 actors (tests only; needs a "
                       "loopback --listen)");

@@ -195,6 +195,9 @@ Status Accounts::delete_account(int64_t account_id) {
   PUBLIUS_ASSIGN_OR_RETURN(auto own_posts, cached_post_ids_of(account_id));
   // The media files go once their rows are gone (the store never touches files).
   PUBLIUS_ASSIGN_OR_RETURN(auto media_files, store_.media_file_names_of(account_id));
+  // Other servers that know the account hear of its deletion (its key held in memory only
+  // until they have).
+  PUBLIUS_TRY(mb_.federation().account_erasing(account_id, followed));
   PUBLIUS_TRY(store_.delete_account(account_id));
   if (live()) live()->tokens_of_account_revoked(account_id);
   mb_.media().erase_files(media_files);

@@ -418,6 +418,31 @@ Status Federation::published(const Post& post) {
   return to_follower_inboxes(post, store::DeliveryKind::kCreateNote);
 }
 
+Status Federation::account_erasing(int64_t account_id, const std::vector<int64_t>& followed) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(account_id));
+  if (remote) return ok_status();
+  PUBLIUS_ASSIGN_OR_RETURN(auto key, store_.actor_key(account_id));
+  if (!key) return ok_status();
+  PUBLIUS_ASSIGN_OR_RETURN(auto account, mb_.accounts().account(account_id));
+  PUBLIUS_ASSIGN_OR_RETURN(auto inboxes, store_.follower_inboxes(account_id));
+  for (int64_t id : followed) {
+    PUBLIUS_ASSIGN_OR_RETURN(auto inbox, inbox_of(id, true));
+    if (!inbox.empty() && std::find(inboxes.begin(), inboxes.end(), inbox) == inboxes.end())
+      inboxes.push_back(std::move(inbox));
+  }
+  const int64_t now = now_ms();
+  std::lock_guard lock(direct_mu_);
+  for (auto& inbox : inboxes) {
+    if (direct_.size() >= kMaxDirectDeliveries) direct_.pop_front();
+    direct_.push_back({.inbox = std::move(inbox),
+                       .kind = store::DeliveryKind::kDeleteActor,
+                       .username = account.username,
+                       .private_pem = key->private_pem,
+                       .due_ms = now});
+  }
+  return ok_status();
+}
+
 Status Federation::deleted(const Post& post) {
   PUBLIUS_ASSIGN_OR_RETURN(bool direct, local_direct(post));
   if (direct) {

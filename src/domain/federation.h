@@ -174,13 +174,17 @@ bool is_valid_remote_acct(std::string_view acct);
 Visibility visibility_of_addressing(const std::vector<std::string>& to,
                                     const std::vector<std::string>& cc, std::string_view actor_uri);
 
-// A delivery of a direct post (kCreateNote or kUpdateNote) to a remote inbox: held in
-// memory only, with the post's content open, since the durable queue must never hold
-// a direct message's plaintext.
+// A delivery held in memory only, never in the durable queue: a direct post's Create or
+// Update (kCreateNote, kUpdateNote: `post`, with its content open, since the durable queue
+// must never hold a direct message's plaintext), or the Delete of an erased local
+// account's actor (kDeleteActor: `username` and the account's `private_pem` to sign it,
+// since the account, its key and any row naming it are gone from the store).
 struct DirectDelivery {
   std::string inbox;
   store::DeliveryKind kind = store::DeliveryKind::kCreateNote;
   Post post;
+  std::string username;
+  std::string private_pem;
   int attempts = 0;  // failed attempts so far
   int64_t due_ms = 0;
 };
@@ -332,6 +336,14 @@ class Federation final : private ServiceBase {
   // them, so later signatures with a rotated key verify. kUnauthorized when `actor`
   // is not `remote_id`'s.
   Status receive_actor_update(int64_t remote_id, const RemoteActorDocument& actor);
+
+  // Local `account_id`, which follows `followed`, is about to be erased
+  // (Accounts::delete_account): a Delete of its actor is to reach every server that knows
+  // it (its remote followers' and those of the remote accounts it follows), held in
+  // memory with its private key until sent, so those servers drop their copies. Nothing
+  // when it never had an actor key (no server was ever sent anything of it) or is a
+  // remote account.
+  Status account_erasing(int64_t account_id, const std::vector<int64_t>& followed);
 
   // The in-memory queue of direct deliveries (DirectDelivery), for the delivery
   // worker: up to `limit` due ones, taken out of the queue (each sent once); a failed

@@ -408,6 +408,24 @@ std::string create_note_json(const domain::InstanceConfig& config, const domain:
                             post.created_ms);
 }
 
+std::string delete_actor_json(const domain::InstanceConfig& config, std::string_view username) {
+  const std::string actor = actor_of(config, username);
+  std::string out;
+  JsonWriter(out)
+      .begin_object()
+      .field("@context", kActivityStreams)
+      .field("id", actor + "#delete")
+      .field("type", "Delete")
+      .field("actor", actor)
+      .key("to")
+      .begin_array()
+      .string(kPublic)
+      .end_array()
+      .field("object", actor)
+      .end_object();
+  return out;
+}
+
 std::string delete_note_json(const domain::InstanceConfig& config, const domain::Account& author,
                              int64_t post_id) {
   const std::string uri = note_uri(config, author.username, post_id);

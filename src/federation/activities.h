@@ -66,6 +66,9 @@ std::string create_note_json(const domain::InstanceConfig& config, const domain:
                              std::string_view in_reply_to = {});
 std::string delete_note_json(const domain::InstanceConfig& config, const domain::Account& author,
                              int64_t post_id);
+// Delete of the actor of the local account `username`, erased here: the other servers
+// drop their copy of it.
+std::string delete_actor_json(const domain::InstanceConfig& config, std::string_view username);
 // Update(Note) of an edited post, by its author, addressed as its Create was.
 std::string update_note_json(const domain::InstanceConfig& config, const domain::Account& author,
                              const domain::Post& post,

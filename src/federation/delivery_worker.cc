@@ -23,7 +23,7 @@ DeliveryWorker::DeliveryWorker(domain::Microblog& microblog, const Fetcher& fetc
 DeliveryWorker::~DeliveryWorker() {
   stopping_ = true;
   hosts_.wake_all();  // a sender waiting for a busy server's slot stops waiting
-  threads_.clear();  // joins each after its delivery in progress
+  threads_.clear();   // joins each after its delivery in progress
 }
 
 std::chrono::milliseconds DeliveryWorker::pass() { return std::min(send_direct(), send_queued()); }
@@ -138,6 +138,8 @@ Result<std::optional<std::string>> DeliveryWorker::render(
       PUBLIUS_ASSIGN_OR_RETURN(auto target, microblog_.federation().actor_uri(delivery.object_id));
       return std::optional(move_json(config, author, target));
     }
+    case Kind::kDeleteActor:  // held in memory only (send(DirectDelivery)), never queued
+      return std::optional<std::string>();
     case Kind::kFlag: {
       // `author` is the reported remote account here; the instance actor signs.
       PUBLIUS_ASSIGN_OR_RETURN(auto target,
@@ -157,11 +159,13 @@ Result<SigningKey> DeliveryWorker::signing_key(int64_t account_id) {
   // key is not made yet would otherwise each make an RSA key (Accounts::actor_key keeps
   // only the first).
   std::lock_guard lock(keys_mu_);
-  if (auto it = keys_.find(account_id); it != keys_.end()) return it->second;
   PUBLIUS_ASSIGN_OR_RETURN(auto pem, microblog_.accounts().actor_key(account_id, make_actor_key));
+  // Found by the key itself, not the account's id: an erased account's id may be given to
+  // a new account, whose deliveries must never be signed with the old key.
+  if (auto it = keys_.find(pem.private_pem); it != keys_.end()) return it->second;
   PUBLIUS_ASSIGN_OR_RETURN(auto key, SigningKey::from_pem(pem.private_pem));
   if (keys_.size() >= kMaxKeys) keys_.clear();
-  keys_.insert_or_assign(account_id, key);
+  keys_.insert_or_assign(std::move(pem.private_pem), key);
   return key;
 }
 
@@ -172,11 +176,24 @@ DeliveryWorker::Outcome DeliveryWorker::send(const store::FederationDelivery& de
     return body.error().code == ErrorCode::kNotFound ? Outcome::kDone : Outcome::kRetry;
   }
   if (!*body) return Outcome::kDone;
-  return post_signed(delivery.inbox, delivery.account_id,
-                     delivery.kind == store::DeliveryKind::kFlag, std::move(**body));
+  // The instance actor signs a forwarded report (kFlag); the account signs the rest.
+  if (delivery.kind == store::DeliveryKind::kFlag) {
+    auto key = instance_.key();
+    if (!key.ok()) return Outcome::kRetry;
+    return post_signed(delivery.inbox, *key, instance_.key_id(), std::move(**body));
+  }
+  return post_signed_as(delivery.inbox, delivery.account_id, std::move(**body));
 }
 
 DeliveryWorker::Outcome DeliveryWorker::send(const domain::DirectDelivery& delivery) {
+  const auto& config = microblog_.config();
+  if (delivery.kind == store::DeliveryKind::kDeleteActor) {
+    // The account is gone: its key came along in memory.
+    auto key = SigningKey::from_pem(delivery.private_pem);
+    if (!key.ok()) return Outcome::kDone;
+    return post_signed(delivery.inbox, *key, actor_url(config, delivery.username) + "#main-key",
+                       delete_actor_json(config, delivery.username));
+  }
   auto author = microblog_.accounts().account(delivery.post.account_id);
   if (!author.ok())
     return author.error().code == ErrorCode::kNotFound ? Outcome::kDone : Outcome::kRetry;
@@ -184,32 +201,35 @@ DeliveryWorker::Outcome DeliveryWorker::send(const domain::DirectDelivery& deliv
   if (!mentions.ok()) return Outcome::kRetry;
   auto parent = parent_note_uri(microblog_, delivery.post);
   if (!parent.ok()) return Outcome::kRetry;
-  const auto& config = microblog_.config();
   std::string body = delivery.kind == store::DeliveryKind::kUpdateNote
                          ? update_note_json(config, *author, delivery.post, *mentions, *parent)
                          : create_note_json(config, *author, delivery.post, *mentions, *parent);
-  return post_signed(delivery.inbox, delivery.post.account_id, false, std::move(body));
+  return post_signed_as(delivery.inbox, delivery.post.account_id, std::move(body));
 }
 
-DeliveryWorker::Outcome DeliveryWorker::post_signed(const std::string& inbox, int64_t account_id,
-                                                    bool as_instance, std::string body) {
+DeliveryWorker::Outcome DeliveryWorker::post_signed_as(const std::string& inbox, int64_t account_id,
+                                                       std::string body) {
+  auto author = microblog_.accounts().account(account_id);
+  if (!author.ok())
+    return author.error().code == ErrorCode::kNotFound ? Outcome::kDone : Outcome::kRetry;
+  auto key = signing_key(account_id);
+  if (!key.ok()) return Outcome::kRetry;
+  return post_signed(inbox, *key, actor_url(microblog_.config(), author->username) + "#main-key",
+                     std::move(body));
+}
+
+DeliveryWorker::Outcome DeliveryWorker::post_signed(const std::string& inbox, const SigningKey& key,
+                                                    const std::string& key_id, std::string body) {
   // Nothing goes to a suspended server: what was queued before the block is dropped.
   if (auto suspended = microblog_.domain_blocks().suspends(domain::url_authority(inbox));
       !suspended.ok() || *suspended)
     return suspended.ok() ? Outcome::kDone : Outcome::kRetry;
   auto url = parse_url(inbox);
   if (!url.ok()) return Outcome::kDone;
-  auto author = microblog_.accounts().account(account_id);
-  if (!author.ok()) return Outcome::kRetry;
-  // The instance actor signs a forwarded report (kFlag); the account signs the rest.
-  auto key = as_instance ? instance_.key() : signing_key(account_id);
-  if (!key.ok()) return Outcome::kRetry;
   const std::string host = url->authority();
   auto signed_headers =
-      sign_request({.method = "POST", .target = url->target, .host = host, .body = body},
-                   as_instance ? instance_.key_id()
-                               : actor_url(microblog_.config(), author->username) + "#main-key",
-                   *key, now_ms() / 1000);
+      sign_request({.method = "POST", .target = url->target, .host = host, .body = body}, key_id,
+                   key, now_ms() / 1000);
   if (!signed_headers.ok()) return Outcome::kRetry;
   auto response = fetcher_.fetch(
       {.method = "POST",

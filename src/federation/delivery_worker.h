@@ -9,9 +9,9 @@
 // rsa-sha256 over (request-target), host, date and digest) and sends it with the
 // SSRF-safe Fetcher, at most DeliveryHostOptions::max_in_flight at once to one server (a
 // delivery whose server is busy waits for a slot after the rest of its batch), and none to
-// a server failing for long (DeliveryHosts: dropped unsent). A 2xx is done; a refused address, a 4xx other than 408 and 429,
-// or an activity with nothing left to send is dropped; anything else is tried again
-// later (Federation::delivery_failed). A delivery to a suspended server
+// a server failing for long (DeliveryHosts: dropped unsent). A 2xx is done; a refused address, a
+// 4xx other than 408 and 429, or an activity with nothing left to send is dropped; anything else is
+// tried again later (Federation::delivery_failed). A delivery to a suspended server
 // (domain::DomainBlocks) is dropped unsent; a forwarded report (kFlag) is signed by
 // the instance actor, never by an account.
 //
@@ -73,19 +73,23 @@ class DeliveryWorker {
   std::chrono::milliseconds pass();
   std::chrono::milliseconds send_direct();
   std::chrono::milliseconds send_queued();
-  // Signs `body` as `account_id` (as the instance actor when `as_instance`) and POSTs it
-  // to `inbox`; nothing goes to a suspended server (kDone).
-  Outcome post_signed(const std::string& inbox, int64_t account_id, bool as_instance,
+  // Signs `body` with `key` (named `key_id`) and POSTs it to `inbox`; nothing goes to a
+  // suspended server (kDone). post_signed_as() signs as local `account_id` (kDone when
+  // the account is gone).
+  Outcome post_signed(const std::string& inbox, const SigningKey& key, const std::string& key_id,
                       std::string body);
+  Outcome post_signed_as(const std::string& inbox, int64_t account_id, std::string body);
   // The body to POST for `delivery`; nullopt when there is nothing left to send.
   Result<std::optional<std::string>> render(const store::FederationDelivery& delivery);
   // Like, Announce and Block and their Undo (delivery_social.cc).
   Result<std::optional<std::string>> render_social(const store::FederationDelivery& delivery,
                                                    const domain::Account& author);
 
-  // The account's actor key, read once and kept: a post to 5,000 servers is 5,000
-  // signatures with one key, and reading the key costs several signatures. At most
-  // kMaxKeys are kept (all are dropped when full); they stay in memory only.
+  // The account's actor key, parsed once and kept by its PEM (read from the store each
+  // time, so an account id reused after an erasure never gets the old key): a post to
+  // 5,000 servers is 5,000 signatures with one key, and parsing the key costs several
+  // signatures. At most kMaxKeys are kept (all are dropped when full); they stay in
+  // memory only.
   Result<SigningKey> signing_key(int64_t account_id);
   static constexpr size_t kMaxKeys = 1024;
 
@@ -93,8 +97,8 @@ class DeliveryWorker {
   const Fetcher& fetcher_;
   const DeliveryWorkerOptions options_;
   std::mutex keys_mu_;
-  std::unordered_map<int64_t, SigningKey> keys_;
-  InstanceSigner instance_;  // signs forwarded reports
+  std::unordered_map<std::string, SigningKey> keys_;  // by private PEM
+  InstanceSigner instance_;                           // signs forwarded reports
   // Sends one claimed delivery holding a slot of `host`, gives the slot back and records
   // the outcome in the queue.
   void finish(const store::FederationDelivery& delivery, const std::string& host);

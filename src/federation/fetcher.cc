@@ -197,10 +197,19 @@ Fetcher::Fetcher(FetcherOptions options) : options_(std::move(options)) {
 
 Fetcher::~Fetcher() { curl_global_cleanup(); }
 
+bool is_onion_host(std::string_view authority) {
+  const auto colon = authority.rfind(':');
+  const std::string host = ascii_lowercase(
+      authority.substr(0, colon == std::string_view::npos ? authority.size() : colon));
+  return host.ends_with(".onion") && host.size() > 6;
+}
+
 Status Fetcher::check_url(const ParsedUrl& url) const {
-  const bool onion = url.host.ends_with(".onion");
+  const bool onion = is_onion_host(url.host);
   if (onion && options_.proxy.empty())
     return bad_request("Cannot reach an onion service without a proxy");
+  if (options_.onion_only && !onion)
+    return bad_request("Only onion services are reached (--federation-onion-only)");
   if (url.scheme == "http" && !options_.allow_loopback && !onion)
     return bad_request("Only https: URLs are fetched");
   const AddressKind literal = classify_address(url.host);

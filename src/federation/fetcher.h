@@ -58,6 +58,9 @@ enum class AddressKind {
 AddressKind classify_address(const sockaddr* address);
 // The same for an address in text ("10.0.0.1", "::1"); kUnparseable otherwise.
 AddressKind classify_address(std::string_view text);
+// Whether `authority` (host or host:port) is an onion service's.
+bool is_onion_host(std::string_view authority);
+
 // Whether federation may connect to an address of `kind`: public always, loopback
 // only in loopback testing.
 bool may_connect(AddressKind kind, bool allow_loopback);
@@ -70,6 +73,10 @@ struct FetcherOptions {
   std::string proxy;
   // --federation-loopback-testing: loopback addresses and http: allowed (tests only).
   bool allow_loopback = false;
+  // --federation-onion-only: only .onion hosts are reached (through the proxy, which
+  // this requires); any other URL is refused before a connection (kBadRequest), so the
+  // server never connects to a clearnet peer, even through Tor's exits.
+  bool onion_only = false;
   std::string user_agent = "Publius";
 };
 

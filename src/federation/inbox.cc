@@ -59,6 +59,9 @@ Result<http::Response> Inbox::receive(const http::Request& request, std::string_
     return Error{ErrorCode::kPayloadTooLarge, "Activity too large"};
   if (!username.empty()) PUBLIUS_TRY(microblog_.accounts().account_by_acct(username));
   PUBLIUS_ASSIGN_OR_RETURN(auto sender, verified_sender(request));
+  // An actor verified earlier, before the server went onion-only, is heard no more.
+  if (options_.onion_only && !is_onion_host(domain::url_authority(sender.uri)))
+    return forbidden("This server federates with onion services only");
   if (heard_from_) heard_from_(domain::url_authority(sender.uri));
   boost::system::error_code ec;
   const json::value activity = json::parse(request.body, ec);

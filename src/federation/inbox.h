@@ -43,6 +43,9 @@ namespace publius::federation {
 struct InboxOptions {
   size_t max_body_bytes = 256 * 1024;
   int64_t max_skew_s = 12 * 3600;
+  // --federation-onion-only: activities are taken from actors on .onion hosts only
+  // (others are 403, nothing stored), as the fetcher reaches no other host.
+  bool onion_only = false;
 };
 
 // An activity's object (or another `member` naming one, e.g. a Move's "target") as a

@@ -67,7 +67,7 @@ Result<domain::RemoteActorDocument> Resolver::actor_for_acct(std::string_view us
   // https: always, but where the fetcher allows http: (a .onion peer through the
   // proxy, loopback testing); the fetcher refuses what it must.
   const bool plain = fetcher_.options().allow_loopback ||
-                     (!fetcher_.options().proxy.empty() && host.ends_with(".onion"));
+                     (!fetcher_.options().proxy.empty() && is_onion_host(host));
   const std::string acct = "acct:" + std::string(user) + "@" + std::string(host);
   PUBLIUS_ASSIGN_OR_RETURN(auto response,
                            get(std::string(plain ? "http://" : "https://") + std::string(host) +

@@ -201,6 +201,9 @@ enum class DeliveryKind {
   kUpdatePerson = 13,
   kMove = 14,
   kFlag = 15,  // a report forwarded to the reported account's server, signed by the instance
+  // Delete of a local account's actor, sent as the account is erased: held in memory only
+  // (domain::DirectDelivery), since no row may name an account that is gone.
+  kDeleteActor = 16,
 };
 
 // One POST to one inbox, signed by `account_id` (a local account). `object_id` is the

@@ -154,6 +154,29 @@ TEST_F(FetcherTest, StopsRedirectLoopsAndOversizedBodies) {
   EXPECT_EQ(big.error().code, ErrorCode::kPayloadTooLarge);
 }
 
+TEST(OnionHostTest, NamesOnlyOnionServicesWithOrWithoutAPort) {
+  EXPECT_TRUE(is_onion_host("abcdefghijklmnop.onion"));
+  EXPECT_TRUE(is_onion_host("ABCDEFGHIJKLMNOP.ONION:8080"));
+  for (const char* other : {"onion", ".onion", "example.com", "onion.example.com",
+                            "example.onion.com", "127.0.0.1:80", "::1", ""})
+    EXPECT_FALSE(is_onion_host(other)) << other;
+}
+
+// Onion-only: nothing but an onion service is reached, before any connection is made;
+// an onion service gets as far as the proxy (none listens here: unavailable).
+TEST_F(FetcherTest, OnionOnlyReachesNoOtherHost) {
+  Fetcher fetcher({.proxy = "socks5h://127.0.0.1:9", .allow_loopback = true, .onion_only = true});
+  for (const std::string& url : {server_.url("/ok"), std::string("https://example.com/users/a")}) {
+    auto r = fetcher.fetch({.url = url});
+    ASSERT_FALSE(r.ok()) << url;
+    EXPECT_EQ(r.error().code, ErrorCode::kBadRequest) << url;
+    EXPECT_NE(r.error().message.find("onion"), std::string::npos) << r.error().message;
+  }
+  auto onion = fetcher.fetch({.url = "http://abcdefghijklmnop.onion/users/a"});
+  ASSERT_FALSE(onion.ok());
+  EXPECT_EQ(onion.error().code, ErrorCode::kUnavailable) << onion.error().message;
+}
+
 TEST_F(FetcherTest, OnionNeedsTheProxy) {
   Fetcher fetcher({});
   auto r = fetcher.fetch({.url = "http://abcdefghijklmnop.onion/users/a"});

@@ -473,6 +473,57 @@ TEST_F(FederationInbox, RemotePostsReachLocalFollowersSanitizedUntilDeleted) {
   EXPECT_EQ(rows("statuses"), statuses - 1);
 }
 
+// A server that federates with onion services only hears no other: an actor it knew from
+// before is refused (403), and one it does not know cannot even be fetched to check its
+// signature (401); nothing of either is stored.
+TEST_F(FederationInbox, OnionOnlyHearsNoActorOffTheOnionNetwork) {
+  RemoteServer remote;
+  const std::string dir = make_temp_dir();
+  ServerProcess server;
+  ASSERT_TRUE(server.start(dir, {"--federation-loopback-testing"}));
+  std::string username, token;
+  {
+    Api before(server.port());
+    const auto app = before.app_token(before.create_app());
+    const auto user = before.register_user(app, "onion");
+    username = user.username;
+    token = user.token;
+    auto heard = integration::post_signed(
+        before, "/users/" + username + "/inbox",
+        follow(remote, "alice", username, remote.actor("alice") + "/follows/1"),
+        remote.key_id("alice"), remote.key().private_pem);
+    ASSERT_EQ(heard.status, 202) << heard;
+  }
+  server.stop(5s);
+  ASSERT_TRUE(server.start(dir, {"--federation-loopback-testing", "--federation-onion-only",
+                                 "--federation-proxy", "socks5h://127.0.0.1:9"}));
+  Api after(server.port());
+  auto known = integration::post_signed(
+      after, "/users/" + username + "/inbox",
+      follow(remote, "alice", username, remote.actor("alice") + "/follows/2"),
+      remote.key_id("alice"), remote.key().private_pem);
+  EXPECT_EQ(known.status, 403) << known;
+  auto unknown = integration::post_signed(
+      after, "/users/" + username + "/inbox",
+      follow(remote, "carol", username, remote.actor("carol") + "/follows/3"),
+      remote.key_id("carol"), remote.key().private_pem);
+  EXPECT_EQ(unknown.status, 401) << unknown;
+  // Nor is any account off the onion network looked up (a signed-in lookup resolves).
+  auto lookup = after.get("/api/v1/accounts/lookup?acct=" + enc(remote.acct("carol")), token);
+  EXPECT_EQ(lookup.status, 404) << lookup;
+  server.stop(5s);
+  std::filesystem::remove_all(dir);
+}
+
+TEST(FederationFlags, OnionOnlyNeedsTheProxy) {
+  const std::string dir = make_temp_dir();
+  auto alone = run_command(
+      {"serve", "--data-dir", dir, "--listen", "127.0.0.1:0", "--federation-onion-only"});
+  EXPECT_NE(alone.exit_code, 0);
+  EXPECT_TRUE(contains(alone.err, "--federation-onion-only needs --federation-proxy")) << alone.err;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(FederationFlags, LoopbackTestingNeedsALoopbackListenAndTheProxySocks5h) {
   const std::string dir = make_temp_dir();
   auto open = run_command(
