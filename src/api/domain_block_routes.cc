@@ -1,6 +1,7 @@
 // The operator's domain blocks under /api/v1/admin/domain_blocks (admins, with the
 // admin:read:domain_blocks and admin:write:domain_blocks scopes declared with each
-// route), Mastodon's Admin::DomainBlock entities. Handlers parse and call
+// route), Mastodon's Admin::DomainBlock entities, and their public list at
+// /api/v1/instance/domain_blocks (Mastodon's DomainBlock). Handlers parse and call
 // domain::DomainBlocks, as the command line and the web UI's admin pages do.
 #include "api/api.h"
 #include "input/readers.h"
@@ -37,6 +38,29 @@ std::string domain_block_json(const domain::DomainBlock& b) {
 
 void Api::add_domain_block_routes(http::Router& r) {
   auto& blocks = microblog_.domain_blocks();
+
+  // The servers this one limits or suspends, with the operator's public comment, as
+  // Mastodon lists them for anyone (its show_domain_blocks: "all"): which servers an
+  // instance keeps away is what a reader choosing a server needs, and names no one.
+  // Blocks that limit nothing (noop) are not listed.
+  route(r, "GET", "/api/v1/instance/domain_blocks", http::Policy::anyone(),
+        [&blocks](Call&) -> Result<http::Response> {
+          PUBLIUS_ASSIGN_OR_RETURN(auto all, blocks.blocks());
+          std::string out;
+          JsonWriter w(out);
+          w.begin_array();
+          for (const auto& b : all) {
+            if (b.severity == domain::DomainBlockSeverity::kNoop) continue;
+            w.begin_object()
+                .field("domain", b.domain)
+                .field("digest", sha256_hex(b.domain))
+                .field("severity", domain::domain_block_severity_name(b.severity))
+                .field_or_null("comment", b.public_comment)
+                .end_object();
+          }
+          w.end_array();
+          return http::Response::json(std::move(out));
+        });
 
   route(r, "GET", "/api/v1/admin/domain_blocks", http::Policy::admin("admin:read:domain_blocks"),
         [&blocks](Call&) -> Result<http::Response> {

@@ -205,8 +205,9 @@ void Api::add_instance_routes(http::Router& r) {
         });
 
   // Weekly activity would publish how many accounts signed in each week, which is
-  // non-public activity, and no login history exists to count it from; a server that
-  // does not federate has no peers. Both answer with an empty list, as the shield allows
+  // non-public activity, and no login history exists to count it from; the list of peers
+  // would tell which servers the accounts here talk to, what an account hiding its
+  // follows keeps to itself. Both answer with an empty list
   // (docs/decisions/0005-instance-activity-and-peers.md).
   for (const char* path : {"/api/v1/instance/activity", "/api/v1/instance/peers"}) {
     route(r, "GET", path, http::Policy::anyone(),

@@ -15,7 +15,7 @@ void write_report_core(JsonWriter& w, const domain::Report& r) {
     w.null();
   w.field("category", domain::report_category_name(r.category))
       .field("comment", r.comment)
-      .field("forwarded", false)
+      .field("forwarded", r.forwarded)
       .field("created_at", format_iso8601_ms(r.created_day_ms));
 }
 

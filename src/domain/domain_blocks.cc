@@ -206,6 +206,22 @@ Result<bool> DomainBlocks::silences_account(int64_t account_id) {
   return silences(url_authority(remote->uri));
 }
 
+Result<bool> DomainBlocks::silences_post(const Post& post) {
+  if (!post.remote()) return false;
+  return silences(url_authority(post.uri));
+}
+
+Status DomainBlocks::drop_silenced(std::vector<Post>& posts) {
+  Status failed = ok_status();
+  std::erase_if(posts, [&](const Post& post) {
+    if (!failed.ok()) return false;
+    auto silenced = silences_post(post);
+    if (!silenced.ok()) failed = silenced.take_error();
+    return silenced.ok() && *silenced;
+  });
+  return failed;
+}
+
 Result<DomainBlocks::Blocks> DomainBlocks::cached() {
   PUBLIUS_ASSIGN_OR_RETURN(uint64_t commits, store_.external_commits());
   uint64_t generation = 0;

@@ -12,8 +12,9 @@
 //            accounts of its actors already kept are erased with their posts and follows
 //            (Mastodon deletes a suspended domain's content locally too; here the
 //            accounts go as well, since a remote account is only a copy of its server's);
-//   silence  its posts stay out of the public timelines, and its actors' follows of
-//            local accounts are follow requests, whether the account is locked or not;
+//   silence  its posts stay out of the public and hashtag timelines and streams and the
+//            search for posts (silences_post), and its actors' follows of local accounts
+//            are follow requests, whether the account is locked or not;
 //   noop     only the flags below.
 // reject_media: its media is not fetched or proxied (rejects_media(), for the media
 // proxy); reject_reports: its Flags (reports) are ignored.
@@ -84,6 +85,11 @@ class DomainBlocks final : private ServiceBase {
   Result<bool> rejects_reports(std::string_view host);
   // Whether account `account_id` is a remote account of a silenced (or suspended) server.
   Result<bool> silences_account(int64_t account_id);
+  // Whether `post` comes from a silenced (or suspended) server (a remote post's, or
+  // boost's, uri is on its author's host): the public and hashtag timelines and streams
+  // and the search for posts leave it out. drop_silenced() takes such posts out of `posts`.
+  Result<bool> silences_post(const Post& post);
+  Status drop_silenced(std::vector<Post>& posts);
 
  private:
   // The blocks, read again when this process wrote them or another committed; shared,

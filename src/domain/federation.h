@@ -304,12 +304,18 @@ class Federation final : private ServiceBase {
   // one and is notified; a boost of a remote post is kept (its Note fetched when not
   // known) only when someone here follows the booster, and reaches their home
   // timelines as Mastodon shows a boost.
+  // The boost keeps `announce_uri`, the Announce's own id (empty when it is not on the
+  // booster's host), for an Undo that names only that id.
   Status receive_announce(int64_t remote_id, std::optional<int64_t> local_post_id,
-                          std::string_view object_uri, const std::vector<std::string>& to,
-                          const std::vector<std::string>& cc);
+                          std::string_view object_uri, std::string announce_uri,
+                          const std::vector<std::string>& to, const std::vector<std::string>& cc);
   // Undo(Announce): the boost goes. One of nothing kept is ignored.
   Status receive_undo_announce(int64_t remote_id, std::optional<int64_t> local_post_id,
                                std::string_view object_uri);
+  // An Undo by remote `remote_id` naming only the id of what it undoes: of the
+  // activities an Undo takes back, only a boost's Announce id is kept (as the boost's
+  // uri), so that boost goes; any other id is ignored.
+  Status receive_undo_of_id(int64_t remote_id, std::string_view activity_uri);
   // Block (`on`) or Undo(Block) of local `local_id` by remote `remote_id`: a block as a
   // local one is (follows both ways end; `local_id` cannot follow or see `remote_id`).
   Status receive_block(int64_t remote_id, int64_t local_id, bool on);

@@ -56,7 +56,8 @@ Status Federation::receive_like(int64_t remote_id, int64_t post_id, bool on) {
 }
 
 Status Federation::receive_announce(int64_t remote_id, std::optional<int64_t> local_post_id,
-                                    std::string_view object_uri, const std::vector<std::string>& to,
+                                    std::string_view object_uri, std::string announce_uri,
+                                    const std::vector<std::string>& to,
                                     const std::vector<std::string>& cc) {
   PUBLIUS_ASSIGN_OR_RETURN(auto actor, store_.remote_actor(remote_id));
   if (!actor) return not_found();
@@ -79,7 +80,9 @@ Status Federation::receive_announce(int64_t remote_id, std::optional<int64_t> lo
     }
     post_id = *resolved;
   }
-  auto boosted = mb_.posts().set_reblog(remote_id, *post_id, true, visibility);
+  if (url_authority(announce_uri) != url_authority(actor->uri)) announce_uri.clear();
+  auto boosted =
+      mb_.posts().set_reblog(remote_id, *post_id, true, visibility, std::move(announce_uri));
   if (!boosted.ok() && !ignorable(boosted.error())) return boosted.take_error();
   return ok_status();
 }
@@ -92,6 +95,16 @@ Status Federation::receive_undo_announce(int64_t remote_id, std::optional<int64_
   }
   if (!post_id) return ok_status();
   auto undone = mb_.posts().set_reblog(remote_id, *post_id, false, std::nullopt);
+  if (!undone.ok() && !ignorable(undone.error())) return undone.take_error();
+  return ok_status();
+}
+
+Status Federation::receive_undo_of_id(int64_t remote_id, std::string_view activity_uri) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto id, store_.status_id_by_uri(activity_uri));
+  if (!id) return ok_status();
+  PUBLIUS_ASSIGN_OR_RETURN(auto boost, store_.status_by_id(*id));
+  if (!boost || boost->account_id != remote_id || !boost->reblog_of_id) return ok_status();
+  auto undone = mb_.posts().set_reblog(remote_id, *boost->reblog_of_id, false, std::nullopt);
   if (!undone.ok() && !ignorable(undone.error())) return undone.take_error();
   return ok_status();
 }

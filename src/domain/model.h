@@ -397,6 +397,7 @@ struct Report {
   std::optional<int64_t> action_taken_day_ms;  // set while resolved
   std::optional<int64_t> action_taken_by_id;   // the moderator who resolved it
   std::optional<int64_t> assigned_id;          // the moderator handling it
+  bool forwarded = false;  // also sent to the reported remote account's server (a Flag)
   bool resolved() const { return action_taken_day_ms.has_value(); }
   bool operator==(const Report&) const = default;
 };

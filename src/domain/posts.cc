@@ -337,9 +337,10 @@ Result<Post> Posts::set_favourite(int64_t account_id, int64_t status_id, bool on
   return mb_.visibility().status(account_id, post.id);
 }
 Result<Post> Posts::set_reblog(int64_t account_id, int64_t status_id, bool on,
-                               std::optional<Visibility> visibility) {
+                               std::optional<Visibility> visibility, std::string announce_uri) {
   PUBLIUS_ASSIGN_OR_RETURN(auto post, mb_.visibility().status(account_id, status_id));
-  if (post.reblog_of_id) return set_reblog(account_id, *post.reblog_of_id, on, visibility);
+  if (post.reblog_of_id)
+    return set_reblog(account_id, *post.reblog_of_id, on, visibility, std::move(announce_uri));
   PUBLIUS_ASSIGN_OR_RETURN(auto existing, store_.find_reblog(account_id, post.id));
   if (!on) {
     if (existing) {
@@ -362,6 +363,7 @@ Result<Post> Posts::set_reblog(int64_t account_id, int64_t status_id, bool on,
   reblog.created_ms = ms_of_id(reblog.id);
   reblog.account_id = account_id;
   reblog.reblog_of_id = post.id;
+  reblog.uri = std::move(announce_uri);
   reblog.visibility = visibility.value_or(Visibility::kPublic);
   if (reblog.visibility == Visibility::kDirect) reblog.visibility = Visibility::kPublic;
   store::NewPostEffects effects;

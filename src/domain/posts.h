@@ -34,9 +34,10 @@ class Posts final : private ServiceBase {
   Result<Context> context(Viewer viewer, int64_t status_id);
   Result<std::vector<PostEdit>> history(Viewer viewer, int64_t status_id);
   Result<Post> set_favourite(int64_t account_id, int64_t status_id, bool on);
-  // Returns the reblog (on) or the original (off).
+  // Returns the reblog (on) or the original (off). A remote account's boost keeps
+  // `announce_uri`, its Announce's id, as its uri, so an Undo naming only that id finds it.
   Result<Post> set_reblog(int64_t account_id, int64_t status_id, bool on,
-                          std::optional<Visibility> visibility);
+                          std::optional<Visibility> visibility, std::string announce_uri = {});
   Result<Post> set_bookmark(int64_t account_id, int64_t status_id, bool on);
   Result<Post> set_pin(int64_t account_id, int64_t status_id, bool on);
   // Mutes (on) or unmutes the thread of a post the account may see (Mastodon's

@@ -52,8 +52,13 @@ Result<Report> Reports::file_report(int64_t reporter_id, const NewReport& in) {
   report.status_ids.erase(std::unique(report.status_ids.begin(), report.status_ids.end()),
                           report.status_ids.end());
   report.created_day_ms = report.updated_day_ms = now_day_ms();
+  if (in.forward) {
+    // Only a remote account's report goes anywhere.
+    PUBLIUS_ASSIGN_OR_RETURN(auto remote, store_.remote_actor(in.target_id));
+    report.forwarded = remote.has_value();
+  }
   PUBLIUS_ASSIGN_OR_RETURN(auto filed, phrase_store_error(store_.insert_report(report)));
-  if (in.forward) PUBLIUS_TRY(mb_.federation().report_forwarded(filed));
+  if (filed.forwarded) PUBLIUS_TRY(mb_.federation().report_forwarded(filed));
   return filed;
 }
 

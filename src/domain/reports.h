@@ -43,9 +43,9 @@ class Reports final : private ServiceBase {
   explicit Reports(Microblog& microblog) : ServiceBase(microblog) {}
 
   // Files a report by `reporter_id`; with `forward`, a report about a remote account
-  // also goes to its server (Federation::report_forwarded), from this server itself. kNotFound for an unknown account, or a post that
-  // is not the reported account's or that the reporter may not see; 422 for a
-  // comment over kMaxReportComment characters, or rules that are not the operator's
+  // also goes to its server (Federation::report_forwarded), from this server itself. kNotFound for
+  // an unknown account, or a post that is not the reported account's or that the reporter may not
+  // see; 422 for a comment over kMaxReportComment characters, or rules that are not the operator's
   // (a report citing rules is a `violation`, and a `violation` must cite some).
   Result<Report> file_report(int64_t reporter_id, const NewReport& report);
 

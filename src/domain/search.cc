@@ -69,6 +69,7 @@ Result<SearchResults> Search::search(Viewer viewer, const SearchQuery& query) {
       PUBLIUS_ASSIGN_OR_RETURN(auto ids, store_.search_statuses(q, query.limit, query.offset));
       PUBLIUS_ASSIGN_OR_RETURN(out.statuses, mb_.visibility().statuses(viewer, ids));
       PUBLIUS_TRY(keep_indexable(viewer, out.statuses));
+      PUBLIUS_TRY(mb_.domain_blocks().drop_silenced(out.statuses));
     }
   }
   return out;

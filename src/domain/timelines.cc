@@ -132,17 +132,8 @@ Result<std::vector<Post>> Timelines::public_timeline(Viewer viewer, const Page& 
                                                      bool only_media, PostOrigin origin) {
   auto keep = [&](const std::vector<int64_t>& ids) -> Result<std::vector<Post>> {
     PUBLIUS_ASSIGN_OR_RETURN(auto posts, mb_.visibility().statuses(viewer, ids));
-    // A silenced server's posts stay out (a remote post's id is on its author's host).
-    std::vector<Post> kept;
-    for (auto& post : posts) {
-      if (post.remote()) {
-        PUBLIUS_ASSIGN_OR_RETURN(bool silenced,
-                                 mb_.domain_blocks().silences(url_authority(post.uri)));
-        if (silenced) continue;
-      }
-      kept.push_back(std::move(post));
-    }
-    return kept;
+    PUBLIUS_TRY(mb_.domain_blocks().drop_silenced(posts));
+    return posts;
   };
   return fill_page(
       page, [&](const Page& p) { return store_.public_timeline(p, only_media, origin); }, keep);
@@ -151,8 +142,10 @@ Result<std::vector<Post>> Timelines::tag_timeline(Viewer viewer, std::string_vie
                                                   const Page& page, bool only_media) {
   if (!is_valid_tag(tag)) return std::vector<Post>();
   const std::string name = normalize_tag(tag);
-  auto keep = [&](const std::vector<int64_t>& ids) {
-    return mb_.visibility().statuses(viewer, ids);
+  auto keep = [&](const std::vector<int64_t>& ids) -> Result<std::vector<Post>> {
+    PUBLIUS_ASSIGN_OR_RETURN(auto posts, mb_.visibility().statuses(viewer, ids));
+    PUBLIUS_TRY(mb_.domain_blocks().drop_silenced(posts));
+    return posts;
   };
   return fill_page(
       page, [&](const Page& p) { return store_.tag_timeline(name, p, only_media); }, keep);

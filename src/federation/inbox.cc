@@ -99,7 +99,9 @@ Status Inbox::dispatch(const store::RemoteActor& sender, const json::object& act
   }
   if (type == "Undo") {
     const auto* object = activity.if_contains("object");
-    if (!object || !object->is_object()) return ok_status();  // an Undo of what we never kept
+    if (object && object->is_string())
+      return microblog_.federation().receive_undo_of_id(sender.account_id, object->as_string());
+    if (!object || !object->is_object()) return bad_request("Undo without an object");
     const auto& undone = object->as_object();
     if (string_at(undone, "type") != "Follow") return undo_social(sender, undone);
     if (const auto actor = string_at(undone, "actor"); !actor.empty() && actor != sender.uri)

@@ -20,9 +20,9 @@ Status Inbox::dispatch_social(const store::RemoteActor& sender,
     return federation.receive_like(sender.account_id, *post_id, true);
   }
   if (type == "Announce") {
-    return federation.receive_announce(sender.account_id,
-                                       parse_note_uri(microblog_.config(), object), object,
-                                       ids_of(activity, "to"), ids_of(activity, "cc"));
+    return federation.receive_announce(
+        sender.account_id, parse_note_uri(microblog_.config(), object), object,
+        string_at(activity, "id"), ids_of(activity, "to"), ids_of(activity, "cc"));
   }
   // A Block, of a local account.
   auto local = local_actor(object);

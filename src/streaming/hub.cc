@@ -324,7 +324,10 @@ std::vector<std::shared_ptr<Hub::Stream>> Hub::snapshot() const {
 void Hub::post_event(PostEvent event, const Post& post, const std::vector<int64_t>& homes) {
   const auto streams = snapshot();
   if (streams.empty()) return;
-  const bool in_public = in_public_channels(post);
+  // A silenced server's posts stay off the public and hashtag channels, as off their
+  // timelines (domain::DomainBlocks::drop_silenced).
+  const auto silenced = microblog_.domain_blocks().silences_post(post);
+  const bool in_public = in_public_channels(post) && silenced.ok() && !*silenced;
   const auto tags = domain::listed_tag_keys(post);
   const std::string_view name = event == PostEvent::kUpdate         ? "update"
                                 : event == PostEvent::kStatusUpdate ? "status.update"

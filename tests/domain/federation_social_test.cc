@@ -180,12 +180,12 @@ TEST_F(FederationSocialTest, RemoteAnnouncesAreBoostsOfLocalPostsAndOfFollowedBo
   const int64_t booster = remote("social.example", "booster");
   const int64_t target = post(author, "hello");
   const std::vector<std::string> to{kPublic};
-  ASSERT_TRUE(federation().receive_announce(booster, target, "", to, {}).ok());
+  ASSERT_TRUE(federation().receive_announce(booster, target, "", "", to, {}).ok());
   EXPECT_EQ(status(target).reblogs_count, 1);
   ASSERT_TRUE(federation().receive_undo_announce(booster, target, "").ok());
   EXPECT_EQ(status(target).reblogs_count, 0);
   // Addressed to no one: no boost.
-  ASSERT_TRUE(federation().receive_announce(booster, target, "", {}, {}).ok());
+  ASSERT_TRUE(federation().receive_announce(booster, target, "", "", {}, {}).ok());
   EXPECT_EQ(status(target).reblogs_count, 0);
 
   // Another server's post, boosted by an actor no one here follows: nothing kept or asked.
@@ -193,14 +193,14 @@ TEST_F(FederationSocialTest, RemoteAnnouncesAreBoostsOfLocalPostsAndOfFollowedBo
   resolver_.actors[actor("social.example", "writer").uri] = actor("social.example", "writer");
   resolver_.notes[uri] = note(actor("social.example", "writer").uri, uri);
   const int64_t statuses = count_rows("statuses");
-  ASSERT_TRUE(federation().receive_announce(booster, std::nullopt, uri, to, {}).ok());
+  ASSERT_TRUE(federation().receive_announce(booster, std::nullopt, uri, "", to, {}).ok());
   EXPECT_EQ(count_rows("statuses"), statuses);
   EXPECT_EQ(resolver_.notes_asked, 0);
   // Followed, its boost reaches the follower's home, the post fetched by its id.
   const int64_t reader = account("reader");
   ASSERT_TRUE(microblog_->relationships().follow(reader, booster, true, false).ok());
   ASSERT_TRUE(federation().receive_follow_answer(booster, reader, true).ok());
-  ASSERT_TRUE(federation().receive_announce(booster, std::nullopt, uri, to, {}).ok());
+  ASSERT_TRUE(federation().receive_announce(booster, std::nullopt, uri, "", to, {}).ok());
   EXPECT_EQ(resolver_.notes_asked, 1);
   auto home = microblog_->timelines().home_timeline(reader, Page{});
   ASSERT_TRUE(home.ok());

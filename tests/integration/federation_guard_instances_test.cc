@@ -83,17 +83,31 @@ TEST(FederationGuardInstances, SilencedServerStaysOutOfThePublicTimelineAndItsFo
   auto carol = b.api->register_user(b.app_token, "carol");
   ASSERT_FALSE(follow_across(a, alice, b, bob).empty());
   block(a, admin_of(a), b.host, "silence");
+  // Anyone can see which servers A limits.
+  auto listed = Api::ok_json(a.api->get("/api/v1/instance/domain_blocks"));
+  ASSERT_EQ(arr(listed).size(), 1u) << listed;
+  EXPECT_EQ(str(listed, "0.domain"), b.host);
+  EXPECT_EQ(str(listed, "0.severity"), "silence");
+  EXPECT_EQ(str(listed, "0.digest").size(), 64u);
 
-  // Bob's public post reaches alice, who follows him, but not A's public timelines.
-  const std::string local = a.api->post_id(dave, "a local public post");
-  b.api->post_id(bob, "silenced hello");
+  // Bob's public post reaches alice, who follows him, but not A's public and hashtag
+  // timelines or streams.
+  Updates public_updates, tag_updates;
+  ASSERT_TRUE(public_updates.open(a.server.port(), "/api/v1/streaming/public", alice.token));
+  ASSERT_TRUE(
+      tag_updates.open(a.server.port(), "/api/v1/streaming/hashtag?tag=hushed", alice.token));
+  b.api->post_id(bob, "silenced hello #hushed");
   auto timeline =
       until([&] { return Api::ok_json(a.api->get("/api/v1/timelines/home", alice.token)); },
             [](const json::value& v) { return !arr(v).empty(); });
   ASSERT_EQ(arr(timeline).size(), 1u) << timeline;
   const std::string on_a = str(timeline, "0.id");
-  for (const std::string path :
-       {"/api/v1/timelines/public", "/api/v1/timelines/public?remote=true"}) {
+  // Posted once the silenced post is here: the streams' next post is this one.
+  const std::string local = a.api->post_id(dave, "a local public post #hushed");
+  EXPECT_EQ(public_updates.next_id(), local) << "the public stream skips the silenced post";
+  EXPECT_EQ(tag_updates.next_id(), local) << "the hashtag stream skips the silenced post";
+  for (const std::string path : {"/api/v1/timelines/public", "/api/v1/timelines/public?remote=true",
+                                 "/api/v1/timelines/tag/hushed"}) {
     auto shown = Api::ok_json(a.api->get(path, alice.token));
     EXPECT_FALSE(has_id(shown, on_a)) << path << shown;
     if (!contains(path, "remote")) {
@@ -132,11 +146,12 @@ TEST(FederationGuardInstances, ForwardedReportReachesTheOtherServerFromItsInstan
             [](const json::value& v) { return !arr(v).empty(); });
   ASSERT_EQ(arr(timeline).size(), 1u) << timeline;
 
-  Api::ok_json(a.api->post_json(
+  auto filed = Api::ok_json(a.api->post_json(
       "/api/v1/reports",
       json::parse(R"({"account_id":")" + bob_on_a + R"(","status_ids":[")" + str(timeline, "0.id") +
                   R"("],"comment":"spam bot","forward":true})"),
       alice.token));
+  EXPECT_TRUE(boolean(filed, "forwarded")) << filed;
 
   const std::string b_admin = admin_of(b);
   auto reports = until([&] { return Api::ok_json(b.api->get("/api/v1/admin/reports", b_admin)); },

@@ -2,7 +2,8 @@
 // mode), from a remote ActivityPub server in this process: a Like counts and its Undo
 // takes it back; a Like or an Undo(Like) whose actor is not the signer is a 401; an
 // Announce of a Note served with an id, or an author, on another host than its URL is a
-// 401 and stores nothing; a Like, Announce or Block without an object is a 400.
+// 401 and stores nothing; a Like, Announce, Block or Undo without an object is a 400; an
+// Undo naming only its Announce's id takes back that boost, and only its own actor's.
 
 #include <mutex>
 
@@ -129,8 +130,42 @@ TEST_F(FederationSocialInbox, LikesCountOnlyFromTheirSigner) {
             202);
 }
 
+TEST_F(FederationSocialInbox, AnUndoNamingOnlyItsAnnounceTakesTheBoostBack) {
+  Remote remote;
+  auto author = new_user("boosted");
+  const std::string post = api().post_id(author, "boost me");
+  const auto reblogs = [&] {
+    return num(Api::ok_json(api().get("/api/v1/statuses/" + post)), "reblogs_count");
+  };
+  const std::string announce_id = remote.actor("alice") + "/statuses/77/activity";
+  auto announce = activity(remote, "alice", "Announce", note_uri(author, post));
+  announce["id"] = announce_id;
+  announce["to"] = json::array{kPublic};
+  ASSERT_EQ(send(remote, "alice", announce).status, 202);
+  ASSERT_EQ(reblogs(), 1);
+  auto boosts = Api::ok_json(
+      api().get("/api/v1/accounts/" +
+                str(Api::ok_json(api().get(
+                        "/api/v1/accounts/lookup?acct=" + enc(remote.acct("alice")), author.token)),
+                    "id") +
+                "/statuses"));
+  ASSERT_EQ(arr(boosts).size(), 1u) << boosts;
+  EXPECT_EQ(str(boosts, "0.uri"), announce_id) << "the boost keeps its Announce's id";
+
+  // Mallory's Undo of alice's Announce id is ignored; alice's takes the boost back.
+  ASSERT_EQ(send(remote, "mallory", activity(remote, "mallory", "Undo", announce_id)).status, 202);
+  EXPECT_EQ(reblogs(), 1);
+  ASSERT_EQ(send(remote, "alice", activity(remote, "alice", "Undo", announce_id)).status, 202);
+  EXPECT_EQ(reblogs(), 0);
+  // An Undo of an id never kept is accepted and ignored.
+  EXPECT_EQ(send(remote, "alice", activity(remote, "alice", "Undo", remote.url("/x"))).status, 202);
+}
+
 TEST_F(FederationSocialInbox, MalformedActivitiesAreBadRequests) {
   Remote remote;
+  auto undo = activity(remote, "alice", "Undo", json::value(nullptr));
+  undo.erase("object");
+  EXPECT_EQ(send(remote, "alice", undo).status, 400);
   for (const std::string type : {"Like", "Announce", "Block"}) {
     auto without = activity(remote, "alice", type, json::value(nullptr));
     without.erase("object");

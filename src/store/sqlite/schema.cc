@@ -776,6 +776,11 @@ CREATE TABLE instance_actor_key (
   private_pem TEXT NOT NULL
 );
 )sql",
+    // Whether a report about a remote account was also sent to its server, which
+    // Mastodon's Report shows as `forwarded`.
+    R"sql(
+ALTER TABLE reports ADD COLUMN forwarded INTEGER NOT NULL DEFAULT 0;
+)sql",
 };
 
 }  // namespace

@@ -2507,7 +2507,7 @@ namespace {
 
 constexpr const char* kReportColumns =
     "id, reporter_id, target_id, category, comment, rule_ids, created_day, updated_day, "
-    "action_taken_day, action_taken_by_id, assigned_id";
+    "action_taken_day, action_taken_by_id, assigned_id, forwarded";
 
 // A report row, with its posts read after.
 domain::Report read_report(const Stmt& s) {
@@ -2530,6 +2530,7 @@ domain::Report read_report(const Stmt& s) {
   r.action_taken_day_ms = s.optional_int64(8);
   r.action_taken_by_id = s.optional_int64(9);
   r.assigned_id = s.optional_int64(10);
+  r.forwarded = s.int64(11) != 0;
   return r;
 }
 
@@ -2553,14 +2554,15 @@ Result<domain::Report> SqliteStore::insert_report(const domain::Report& r) {
     std::vector<int64_t> rules(r.rule_ids.begin(), r.rule_ids.end());
     PUBLIUS_TRY(run(db_,
                     "INSERT INTO reports (reporter_id, target_id, category, comment, rule_ids, "
-                    "created_day, updated_day, action_taken_day, action_taken_by_id, assigned_id) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "created_day, updated_day, action_taken_day, action_taken_by_id, assigned_id, "
+                    "forwarded) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [&](Stmt& s) {
                       s.bind(1, r.reporter_id).bind(2, r.target_id);
                       s.bind(3, static_cast<int64_t>(r.category)).bind(4, r.comment);
                       s.bind(5, join_ids(rules, ' ')).bind(6, r.created_day_ms);
                       s.bind(7, r.updated_day_ms).bind(8, r.action_taken_day_ms);
                       s.bind(9, r.action_taken_by_id).bind(10, r.assigned_id);
+                      s.bind(11, static_cast<int64_t>(r.forwarded));
                     }));
     domain::Report stored = r;
     stored.id = db_.last_insert_id();
