@@ -6,11 +6,13 @@ import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import {
   Accept,
+  Announce,
   Create,
   createFederation,
   Delete,
   Endpoints,
   Follow,
+  Like,
   MemoryKvStore,
   Person,
   Undo,
@@ -175,7 +177,9 @@ export async function startPeer() {
       }));
     })
     .on(Accept, record)
+    .on(Announce, record)
     .on(Create, record)
+    .on(Like, record)
     .on(Delete, record)
     .on(Undo, record);
 
