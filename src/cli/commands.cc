@@ -399,7 +399,13 @@ int delete_account(const std::string& data_dir, const std::string& username, boo
   const int status = with_named_account(data_dir, username, [](domain::Microblog& mb, int64_t id) {
     return mb.accounts().delete_account(id);
   });
-  if (status == 0) std::cout << username << " and everything of it are erased\n";
+  // This process knows nothing of the server's --federation-proxy, so it sends nothing: a
+  // Delete sent around the proxy would show other servers this one's address.
+  if (status == 0)
+    std::cout << username
+              << " and everything of it are erased\n"
+                 "Other servers were not told: erase accounts through the running server "
+                 "(DELETE /api/v1/admin/accounts/:id) for a Delete of its actor to reach them\n";
   return status;
 }
 

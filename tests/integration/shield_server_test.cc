@@ -62,6 +62,7 @@ TEST_F(ShieldServerTest, CliDeleteAccountRefusesWithoutYes) {
   EXPECT_NE(unknown.err.find("NAME"), std::string::npos) << unknown.err;
   auto done = run_command({"admin", "delete-account", "gina", "--data-dir", data(), "--yes"});
   EXPECT_EQ(done.exit_code, 0) << done.err;
+  EXPECT_NE(done.out.find("Other servers were not told"), std::string::npos) << done.out;
   EXPECT_EQ(api.get("/api/v1/accounts/lookup?acct=gina").status, 404);
 }
 
