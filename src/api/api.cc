@@ -58,8 +58,10 @@ http::Response Api::handle(const http::Router& router, http::Request& request) {
   // header must not buy a budget of its own.
   std::string key = "c:" + request.client_key;
   if (const auto secret = bearer_secret(request.header("authorization"))) {
-    if (auto token = microblog_.credentials().token_id(*secret); token.ok() && *token)
+    auto digest = domain::Credentials::digest(*secret);
+    if (auto token = microblog_.credentials().token_id(digest); token.ok() && *token)
       key = "t:" + std::to_string(**token);
+    request.bearer_digest = std::move(digest.hex);
   }
   const auto decision = limiter_.hit(key);
   http::Response response;
@@ -102,7 +104,10 @@ Result<Call> Api::admit(http::Request& request, const http::Policy& policy) {
       const auto secret =
           query_secret ? std::optional<std::string_view>(*query_secret) : bearer_secret(auth);
       if (!secret) return unauthorized("The access token is invalid");
-      PUBLIUS_ASSIGN_OR_RETURN(auto bearer, microblog_.credentials().bearer(*secret));
+      const domain::BearerDigest digest = !query_secret && !request.bearer_digest.empty()
+                                              ? domain::BearerDigest{request.bearer_digest}
+                                              : domain::Credentials::digest(*secret);
+      PUBLIUS_ASSIGN_OR_RETURN(auto bearer, microblog_.credentials().bearer(digest));
       // The key opens sealed posts only for a token that may read them.
       if (bearer.account && oauth::covers(bearer.token.scopes, oauth::kSealedContentScope))
         call.reader = domain::ReaderKey(microblog_.keys(), bearer.account->id,

@@ -157,8 +157,10 @@ Result<std::vector<std::string>> Credentials::replace_recovery_codes(int64_t acc
   return codes;
 }
 
-Result<Bearer> Credentials::bearer(std::string_view secret) {
-  const std::string hash = sha256_hex(secret);
+BearerDigest Credentials::digest(std::string_view secret) { return {sha256_hex(secret)}; }
+
+Result<Bearer> Credentials::bearer(const BearerDigest& digest) {
+  const std::string& hash = digest.hex;
   PUBLIUS_ASSIGN_OR_RETURN(auto token, store_.token_by_hash(hash));
   if (!token) return unauthorized("The access token is invalid");
   Bearer out{*token, std::nullopt};
@@ -174,8 +176,8 @@ Result<Bearer> Credentials::bearer(std::string_view secret) {
   return out;
 }
 
-Result<std::optional<int64_t>> Credentials::token_id(std::string_view secret) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto token, store_.token_by_hash(sha256_hex(secret)));
+Result<std::optional<int64_t>> Credentials::token_id(const BearerDigest& digest) {
+  PUBLIUS_ASSIGN_OR_RETURN(auto token, store_.token_by_hash(digest.hex));
   if (!token) return std::optional<int64_t>();
   return std::optional<int64_t>(token->id);
 }

@@ -43,6 +43,11 @@ struct IssuedToken {
   Token token;
 };
 
+// What a bearer secret is looked up by (Credentials::digest): hex SHA-256.
+struct BearerDigest {
+  std::string hex;
+};
+
 // Who a bearer token speaks for: the token, and its account unless it is an app's.
 struct Bearer {
   Token token;
@@ -121,12 +126,16 @@ class Credentials final : private ServiceBase {
 
   // Bearer tokens.
   //
+  // The digest under which a bearer secret's token is stored (the secret itself never
+  // is): what bearer() and token_id() look tokens up by, so that a request's secret,
+  // asked about twice (rate limit, then authentication), is hashed once.
+  static BearerDigest digest(std::string_view secret);
   // The token and account a bearer secret speaks for, marking the day it was used;
   // kUnauthorized for a secret never issued or revoked.
-  Result<Bearer> bearer(std::string_view secret);
+  Result<Bearer> bearer(const BearerDigest& digest);
   // The id of the token a bearer secret names, if it names one (for rate limiting:
   // nothing is marked used).
-  Result<std::optional<int64_t>> token_id(std::string_view secret);
+  Result<std::optional<int64_t>> token_id(const BearerDigest& digest);
   // A new access token for the app (and account, and member), with `key` wrapped under it.
   Result<IssuedToken> issue_token(int64_t app_id, std::optional<int64_t> account_id,
                                   std::string scopes, const shield::SecretKey* key,

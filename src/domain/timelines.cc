@@ -31,8 +31,11 @@ Result<std::vector<Post>> fill_page(Page page, Read read, Keep keep, int max_rea
       out = std::move(kept);
       page.min_id = ids.front();
     } else {
-      out.insert(out.end(), std::make_move_iterator(kept.begin()),
-                 std::make_move_iterator(kept.end()));
+      if (out.empty())
+        out = std::move(kept);  // the usual page: one read, taken whole
+      else
+        out.insert(out.end(), std::make_move_iterator(kept.begin()),
+                   std::make_move_iterator(kept.end()));
       page.max_id = ids.back();
     }
     if (out.size() >= limit || ids.size() < limit) break;

@@ -55,9 +55,10 @@ Result<Originals> originals_of(store::Store& store, const std::vector<Post>& pos
 template <typename Visible>
 Result<std::vector<Post>> keep(std::vector<Post> posts, const Originals& originals,
                                Visible visible) {
-  std::vector<Post> out;
-  out.reserve(posts.size());
-  for (auto& p : posts) {
+  // Compacted in place: a post is moved only when one before it was dropped.
+  size_t kept = 0;
+  for (size_t i = 0; i < posts.size(); ++i) {
+    const Post& p = posts[i];
     PUBLIUS_ASSIGN_OR_RETURN(bool shown, visible(p));
     if (!shown) continue;
     if (p.reblog_of_id) {
@@ -66,9 +67,11 @@ Result<std::vector<Post>> keep(std::vector<Post> posts, const Originals& origina
       PUBLIUS_ASSIGN_OR_RETURN(bool original_shown, visible(*original->second));
       if (!original_shown) continue;
     }
-    out.push_back(std::move(p));
+    if (kept != i) posts[kept] = std::move(posts[i]);
+    ++kept;
   }
-  return out;
+  posts.erase(posts.begin() + static_cast<std::ptrdiff_t>(kept), posts.end());
+  return posts;
 }
 
 }  // namespace
@@ -110,6 +113,13 @@ Result<bool> VisibilityRule::can_view(Viewer viewer, const Post& post) {
 
 Result<std::vector<Post>> VisibilityRule::load(const std::vector<int64_t>& ids) {
   PUBLIUS_ASSIGN_OR_RETURN(auto loaded, store_.statuses_by_ids(ids));
+  // Read from the caches, a timeline's posts (newest first, so no id twice) come in the
+  // order asked: nothing to reorder.
+  if (loaded.size() == ids.size() &&
+      std::adjacent_find(ids.begin(), ids.end(), std::less_equal<>()) == ids.end() &&
+      std::equal(loaded.begin(), loaded.end(), ids.begin(),
+                 [](const Post& p, int64_t id) { return p.id == id; }))
+    return loaded;
   std::unordered_map<int64_t, Post*> by_id;
   for (auto& p : loaded) by_id[p.id] = &p;
   std::vector<Post> ordered;

@@ -49,6 +49,10 @@ struct Request {
   std::string client_key;  // opaque, in-memory only (see above)
   std::vector<std::pair<std::string, std::string>> path_params;  // filled by the router
   std::string route;  // the matched route pattern, set by the router before the handler runs
+  // The digest of the Authorization header's bearer secret, set by the API layer when it
+  // first looks the token up (rate limiting), so that authenticating the request does not
+  // hash the secret again; empty until then.
+  std::string bearer_digest;
 
   // Header value or empty; names are case-insensitive.
   std::string_view header(std::string_view name) const;

@@ -1,5 +1,6 @@
 #include "http/router.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace publius::http {
@@ -83,7 +84,26 @@ void Router::add(std::string method, std::string pattern, Policy policy, Handler
     if (other.info.method == route.info.method && shape_of(other.segments) == shape)
       throw std::logic_error(where + ": the same route as " + other.info.pattern);
   }
+  const bool literal_head = std::none_of(
+      route.segments.begin(),
+      route.segments.begin() +
+          static_cast<std::ptrdiff_t>(std::min(kIndexedSegments, route.segments.size())),
+      [](const std::string& s) { return s.find(':') != std::string::npos; });
+  if (literal_head)
+    by_literal_head_[index_key(route.segments)].push_back(routes_.size());
+  else
+    by_segment_count_[route.segments.size()].push_back(routes_.size());
   routes_.push_back(std::move(route));
+}
+
+template <typename Segments>
+std::string Router::index_key(const Segments& segments) {
+  std::string key = std::to_string(segments.size());
+  for (size_t i = 0; i < std::min(kIndexedSegments, segments.size()); ++i) {
+    key += '/';
+    key += segments[i];
+  }
+  return key;
 }
 
 std::vector<RouteInfo> Router::describe() const {
@@ -98,16 +118,19 @@ Response Router::dispatch(Request& request) const {
   const bool head = request.method == "HEAD";
   bool path_matched = false;
   const Route* best = nullptr;
-  for (const auto& route : routes_) {
-    if (route.segments.size() != segments.size()) continue;
+  const auto consider = [&](const Route& route) {
     bool match = true;
     for (size_t i = 0; i < segments.size() && match; ++i)
       match = segment_matches(route.segments[i], segments[i]);
-    if (!match) continue;
+    if (!match) return;
     path_matched = true;
-    if (route.info.method != request.method && !(head && route.info.method == "GET")) continue;
+    if (route.info.method != request.method && !(head && route.info.method == "GET")) return;
     if (!best || more_specific(route.segments, best->segments)) best = &route;
-  }
+  };
+  if (auto it = by_literal_head_.find(index_key(segments)); it != by_literal_head_.end())
+    for (size_t i : it->second) consider(routes_[i]);
+  if (auto it = by_segment_count_.find(segments.size()); it != by_segment_count_.end())
+    for (size_t i : it->second) consider(routes_[i]);
   if (!best) {
     Response response = path_matched ? Response::error(405, "Method not allowed")
                                      : Response::error(404, "Record not found");

@@ -22,6 +22,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "http/message.h"
@@ -80,7 +81,16 @@ class Router {
     std::vector<std::string> segments;
     Handler handler;
   };
+  // The routes a path may match, by position in routes_, so dispatch() tries a few
+  // rather than the whole table: a route whose first kIndexedSegments segments are
+  // literals is found by them and its segment count (index_key()); any other, by its
+  // segment count alone.
+  static constexpr size_t kIndexedSegments = 3;
+  template <typename Segments>
+  static std::string index_key(const Segments& segments);
   std::vector<Route> routes_;
+  std::unordered_map<std::string, std::vector<size_t>> by_literal_head_;
+  std::unordered_map<size_t, std::vector<size_t>> by_segment_count_;
 };
 
 }  // namespace publius::http

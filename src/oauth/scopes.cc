@@ -52,18 +52,29 @@ bool covers_one(std::string_view granted, std::string_view required) {
          std::find(kFollowCovers.begin(), kFollowCovers.end(), required) != kFollowCovers.end();
 }
 
-}  // namespace
-
-std::vector<std::string> split_scopes(std::string_view scopes) {
-  std::vector<std::string> out;
+// Calls `each` with every scope of the space- (or '+'-) separated `scopes`, in order,
+// until it returns true; whether one did. Allocates nothing: asked on every request.
+template <typename Each>
+bool any_scope(std::string_view scopes, Each each) {
   size_t i = 0;
   while (i < scopes.size()) {
     while (i < scopes.size() && (scopes[i] == ' ' || scopes[i] == '+')) ++i;
     size_t j = i;
     while (j < scopes.size() && scopes[j] != ' ' && scopes[j] != '+') ++j;
-    if (j > i) out.emplace_back(scopes.substr(i, j - i));
+    if (j > i && each(scopes.substr(i, j - i))) return true;
     i = j;
   }
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::string> split_scopes(std::string_view scopes) {
+  std::vector<std::string> out;
+  any_scope(scopes, [&](std::string_view scope) {
+    out.emplace_back(scope);
+    return false;
+  });
   return out;
 }
 
@@ -83,15 +94,11 @@ bool all_known(std::string_view scopes) {
 }
 
 bool covers(std::string_view granted, std::string_view required) {
-  for (const auto& g : split_scopes(granted))
-    if (covers_one(g, required)) return true;
-  return false;
+  return any_scope(granted, [&](std::string_view g) { return covers_one(g, required); });
 }
 
 bool covers_any(std::string_view granted, std::string_view alternatives) {
-  for (const auto& scope : split_scopes(alternatives))
-    if (covers(granted, scope)) return true;
-  return false;
+  return any_scope(alternatives, [&](std::string_view scope) { return covers(granted, scope); });
 }
 
 bool subset(std::string_view requested, std::string_view allowed) {

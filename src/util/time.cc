@@ -52,12 +52,29 @@ std::string format_iso8601_ms(int64_t ms) {
   const int64_t days = floor_div(ms, kDayMs);
   const int64_t rem = ms - days * kDayMs;
   const Civil c = civil_from_days(days);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
-                static_cast<long long>(c.y), c.m, c.d, static_cast<long long>(rem / 3600000),
-                static_cast<long long>(rem / 60000 % 60), static_cast<long long>(rem / 1000 % 60),
-                static_cast<long long>(rem % 1000));
-  return buf;
+  if (c.y < 0 || c.y > 9999) {  // outside four digits: the general form
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld.%03lldZ",
+                  static_cast<long long>(c.y), c.m, c.d, static_cast<long long>(rem / 3600000),
+                  static_cast<long long>(rem / 60000 % 60), static_cast<long long>(rem / 1000 % 60),
+                  static_cast<long long>(rem % 1000));
+    return buf;
+  }
+  // Written digit by digit: every API response carries one (X-RateLimit-Reset), and
+  // snprintf cost more than the rest of the header.
+  std::string out = "0000-00-00T00:00:00.000Z";
+  const auto put = [&out](size_t at, int64_t value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10)
+      out[at + static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
+  };
+  put(0, c.y, 4);
+  put(5, c.m, 2);
+  put(8, c.d, 2);
+  put(11, rem / 3600000, 2);
+  put(14, rem / 60000 % 60, 2);
+  put(17, rem / 1000 % 60, 2);
+  put(20, rem % 1000, 3);
+  return out;
 }
 
 std::string format_day(int64_t ms) { return format_iso8601_ms(ms).substr(0, 10); }

@@ -45,6 +45,28 @@ TEST(RouterTest, APrefixedSegmentWinsOverAPlainParameter) {
   EXPECT_EQ(call(r, "GET", "/about").body, "\"page\"");
 }
 
+// dispatch() looks routes up by their leading literal segments, and routes with a
+// parameter among those by their length alone: the most specific still wins across both.
+TEST(RouterTest, RoutesWithLiteralAndParameterHeadsCompeteForOnePath) {
+  Router r;
+  const auto answer = [](std::string name) {
+    return [name](Request&) { return Response::json("\"" + name + "\""); };
+  };
+  r.add("GET", "/users/:name/inbox", Policy::anyone(), answer("any user's"));
+  r.add("GET", "/users/instance/inbox", Policy::anyone(), answer("the instance's"));
+  r.add("POST", "/:kind/:name/inbox", Policy::anyone(), answer("posted"));
+  r.add("GET", "/a/b/c/:d", Policy::anyone(), answer("four"));
+  r.add("GET", "/a/b/c", Policy::anyone(), answer("three"));
+  EXPECT_EQ(call(r, "GET", "/users/alice/inbox").body, "\"any user's\"");
+  EXPECT_EQ(call(r, "GET", "/users/instance/inbox").body, "\"the instance's\"");
+  EXPECT_EQ(call(r, "POST", "/users/instance/inbox").body, "\"posted\"");
+  EXPECT_EQ(call(r, "DELETE", "/users/instance/inbox").status, 405);
+  EXPECT_EQ(call(r, "GET", "/a/b/c/d").body, "\"four\"");
+  EXPECT_EQ(call(r, "GET", "/a/b/c").body, "\"three\"");
+  EXPECT_EQ(call(r, "GET", "/a/b/x/d").status, 404);
+  EXPECT_EQ(call(r, "GET", "/a/b").status, 404);
+}
+
 TEST(RouterTest, TheHandlerSeesTheMatchedRoute) {
   Router r;
   std::string seen;

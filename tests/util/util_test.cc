@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <array>
+#include <cstdio>
+#include <ctime>
+#include <random>
 #include <set>
 
 #include "util/ascii.h"
@@ -23,6 +27,26 @@ TEST(TimeTest, FormatsIsoAndDay) {
   EXPECT_EQ(format_iso8601_ms(1489483800123), "2017-03-14T09:30:00.123Z");
   EXPECT_EQ(format_day(1489483800123), "2017-03-14");
   EXPECT_EQ(day_floor_ms(1489483800123), 1489449600000);
+}
+
+// The four-digit years are written digit by digit: they must agree with the C library's
+// calendar everywhere, before 1970 and after 2038 too.
+TEST(TimeTest, FormatsAsTheCLibraryDoes) {
+  std::mt19937_64 random(42);
+  std::uniform_int_distribution<int64_t> any_ms(-62167219200000, 253402300799999);  // 0000-9999
+  for (int i = 0; i < 5000; ++i) {
+    const int64_t ms =
+        i < 3 ? std::array<int64_t, 3>{-1, 951782400000, 253402300799999}[i] : any_ms(random);
+    const int64_t seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000;
+    const time_t t = seconds;
+    tm parts{};
+    ASSERT_NE(gmtime_r(&t, &parts), nullptr);
+    char expected[64];
+    std::snprintf(expected, sizeof expected, "%04d-%02d-%02dT%02d:%02d:%02d.%03lldZ",
+                  parts.tm_year + 1900, parts.tm_mon + 1, parts.tm_mday, parts.tm_hour,
+                  parts.tm_min, parts.tm_sec, static_cast<long long>(ms - seconds * 1000));
+    ASSERT_EQ(format_iso8601_ms(ms), expected) << ms;
+  }
 }
 
 TEST(TimeTest, ParsesRfc3339) {
