@@ -7,7 +7,7 @@ set -euo pipefail
 packages=(cmake ninja-build g++ pkg-config
   libboost1.81-dev libboost-json1.81-dev
   libsodium-dev libsqlite3-dev libspdlog-dev libcli11-dev libutf8proc-dev libvips-dev
-  libssl-dev libcurl4-openssl-dev libgumbo-dev)
+  libssl-dev libcurl4-openssl-dev libgumbo-dev libjemalloc-dev)
 if [[ ${1:-} == --test ]]; then
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev)
   # Checks written in Python (tests/scripts/).

@@ -19,6 +19,7 @@ PACKAGE_OF = {
     "libutf8proc": "libutf8proc-dev",
     "vips": "libvips-dev",
     "gumbo": "libgumbo-dev",
+    "jemalloc": "libjemalloc-dev",
     "spdlog": "libspdlog-dev",
     "CLI11": "libcli11-dev",
     "Threads": None,  # the C library
