@@ -1,6 +1,7 @@
 #include "api/render.h"
 
 #include <algorithm>
+#include <array>
 #include <unordered_set>
 
 #include "domain/notification_groups.h"
@@ -42,6 +43,24 @@ void Renderer::Cache<Source>::erase(int64_t id) {
   std::lock_guard lock(shard.mu);
   shard.entries.erase(id);
 }
+
+namespace {
+
+// `,"favourited":…,"reblogged":…,"muted":…,"bookmarked":…` for one status: one of sixteen
+// strings made once, appended whole (a page appends it twenty times).
+std::string_view viewer_flags_json(bool favourited, bool reblogged, bool muted, bool bookmarked) {
+  static const std::array<std::string, 16> all = [] {
+    std::array<std::string, 16> made;
+    const auto flag = [](bool on) { return on ? "true" : "false"; };
+    for (unsigned i = 0; i < made.size(); ++i)
+      made[i] = std::string(",\"favourited\":") + flag(i & 1) + ",\"reblogged\":" + flag(i & 2) +
+                ",\"muted\":" + flag(i & 4) + ",\"bookmarked\":" + flag(i & 8);
+    return made;
+  }();
+  return all[(favourited ? 1 : 0) | (reblogged ? 2 : 0) | (muted ? 4 : 0) | (bookmarked ? 8 : 0)];
+}
+
+}  // namespace
 
 struct Renderer::Bundle {
   domain::Viewer viewer;
@@ -538,12 +557,13 @@ void Renderer::write_status(Bundle& b, const Post& p, std::string& out) {
   }
   out.push_back('{');
   out += *status_core(p, b);
-  out += ",\"poll\":"sv;
-  if (p.poll)
+  if (p.poll) {
+    out += ",\"poll\":"sv;
     write_poll(b, p, now_ms(), out);
-  else
-    out += "null"sv;
-  out += ",\"account\":"sv;
+    out += ",\"account\":"sv;
+  } else {
+    out += ",\"poll\":null,\"account\":"sv;
+  }
   if (auto it = b.account_json.find(p.account_id); it != b.account_json.end()) out += *it->second;
   out += ",\"reblog\":"sv;
   const Post* original = nullptr;
@@ -559,14 +579,8 @@ void Renderer::write_status(Bundle& b, const Post& p, std::string& out) {
   if (b.viewer) {
     const int64_t target = original ? original->id : p.id;
     const bool own = p.account_id == *b.viewer;
-    out += ",\"favourited\":"sv;
-    out += b.favourited.count(target) ? "true"sv : "false"sv;
-    out += ",\"reblogged\":"sv;
-    out += b.reblogged.count(target) ? "true"sv : "false"sv;
-    out += ",\"muted\":"sv;
-    out += b.muted.count(target) ? "true"sv : "false"sv;
-    out += ",\"bookmarked\":"sv;
-    out += b.bookmarked.count(target) ? "true"sv : "false"sv;
+    out += viewer_flags_json(b.favourited.count(target) > 0, b.reblogged.count(target) > 0,
+                             b.muted.count(target) > 0, b.bookmarked.count(target) > 0);
     // Mastodon sends `pinned` only where the viewer could pin: own posts that are neither
     // boosts nor direct.
     if (own && !p.reblog_of_id && p.visibility != domain::Visibility::kDirect) {
