@@ -117,14 +117,7 @@ struct Server::Impl {
   std::mutex streams_mu;
   std::vector<std::weak_ptr<QueuedSink>> streams;
   size_t streams_pruned_at = 64;  // guarded by streams_mu
-  // The first thread's loop: the acceptors, signals and the stop run here, and it serves
-  // connections like the others. Each further thread runs a loop of its own (`loops`),
-  // and each connection lives on one loop, as nginx's workers do: no handler wakes
-  // another thread, as one loop shared by every thread did on each completion.
-  asio::io_context ioc{1};
-  std::vector<std::unique_ptr<asio::io_context>> loops;
-  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> loops_kept;
-  size_t next_loop = 0;  // on ioc only (the accept loops)
+  asio::io_context ioc;
   asio::thread_pool write_pool{static_cast<size_t>(std::max(1, options.write_threads))};
   std::optional<tcp::acceptor> tcp_acceptor;
   std::optional<unix_socket::acceptor> unix_acceptor;
@@ -508,10 +501,7 @@ struct Server::Impl {
     bool accept_failing = false, at_capacity = false;
     while (!stopping) {
       beast::error_code ec;
-      // The connection's loop, in turn: the first thread's, then each other's.
-      asio::io_context& loop = next_loop == 0 ? ioc : *loops[next_loop - 1];
-      next_loop = (next_loop + 1) % (loops.size() + 1);
-      typename Protocol::socket socket(loop);
+      typename Protocol::socket socket(ioc);
       co_await acceptor.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
       if (stopping) break;
       if (ec == asio::error::connection_aborted) continue;
@@ -536,7 +526,7 @@ struct Server::Impl {
       at_capacity = false;
       Counted connection(open_connections);
       std::string address = client_address(socket);
-      asio::co_spawn(loop,
+      asio::co_spawn(ioc,
                      session(beast::basic_stream<Protocol>(std::move(socket)), std::move(address),
                              std::move(connection)),
                      asio::detached);
@@ -572,7 +562,6 @@ struct Server::Impl {
         open_streams.load() == 0 || Clock::now() - stop_requested >= kStreamCloseGrace;
     if ((active_requests.load() == 0 && streams_done) ||
         std::chrono::steady_clock::now() >= deadline) {
-      for (auto& loop : loops) loop->stop();
       ioc.stop();
       return;
     }
@@ -638,11 +627,8 @@ void Server::run() {
   if (im.tcp_acceptor) asio::co_spawn(im.ioc, im.accept_loop(*im.tcp_acceptor), asio::detached);
   if (im.unix_acceptor) asio::co_spawn(im.ioc, im.accept_loop(*im.unix_acceptor), asio::detached);
   std::vector<std::thread> workers;
-  for (int i = 1; i < std::max(1, im.options.threads); ++i) {
-    im.loops.push_back(std::make_unique<asio::io_context>(1));
-    im.loops_kept.push_back(asio::make_work_guard(*im.loops.back()));
-  }
-  for (auto& loop : im.loops) workers.emplace_back([&loop] { loop->run(); });
+  for (int i = 1; i < std::max(1, im.options.threads); ++i)
+    workers.emplace_back([&] { im.ioc.run(); });
   im.ioc.run();
   for (auto& t : workers) t.join();
   // Every request has been answered: no write is left to run.

@@ -45,8 +45,7 @@ namespace publius::http {
 struct ServerOptions {
   std::string listen = "127.0.0.1:8080";  // "host:port", "[v6]:port" or "unix:/path"
   // Threads serving connections and running the requests that only read: as many as
-  // there are cores (more only switch among themselves). Each runs an event loop of its
-  // own, and each connection stays on the loop it was accepted to (in turn).
+  // there are cores (more only switch among themselves).
   int threads = 4;
   // Threads running the requests that may write (every method but GET, HEAD and
   // OPTIONS). A write waits for its durable commit; the store commits the writes
