@@ -19,6 +19,21 @@ TEST(HeaderValue, RefusesControlCharactersAndOverlongValues) {
   }
 }
 
+// Values are read eight bytes at a time: every byte value, at every place of a word and of
+// the tail after the last whole word, is refused exactly when it is a control character.
+TEST(HeaderValue, EveryByteAtEveryPlaceIsJudgedAlike) {
+  for (size_t length : {1u, 7u, 8u, 9u, 16u, 21u}) {
+    for (size_t at = 0; at < length; ++at) {
+      for (int byte = 0; byte < 256; ++byte) {
+        std::string value(length, 'a');
+        value[at] = static_cast<char>(byte);
+        const bool control = (byte < 0x20 && byte != '\t') || byte == 0x7f;
+        EXPECT_EQ(header_value(value).ok(), !control) << length << " " << at << " " << byte;
+      }
+    }
+  }
+}
+
 TEST(HeaderValue, KeepsTabsSpacesAndNonAscii) {
   for (const std::string& good :
        {std::string(""), std::string("attachment; filename=\"a b\tc\""), std::string("caf\xc3\xa9"),
