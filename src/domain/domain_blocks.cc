@@ -180,10 +180,12 @@ Result<bool> DomainBlocks::suspends(std::string_view host) {
       host, [](const DomainBlock& b) { return b.severity == DomainBlockSeverity::kSuspend; });
 }
 
-Result<bool> DomainBlocks::silences(std::string_view host) {
-  return covered_by(host,
-                    [](const DomainBlock& b) { return b.severity != DomainBlockSeverity::kNoop; });
-}
+namespace {
+// A silence, or a suspension, which silences too.
+bool silencing(const DomainBlock& b) { return b.severity != DomainBlockSeverity::kNoop; }
+}  // namespace
+
+Result<bool> DomainBlocks::silences(std::string_view host) { return covered_by(host, silencing); }
 
 Result<bool> DomainBlocks::rejects_media(std::string_view host) {
   return covered_by(host, [](const DomainBlock& b) {
@@ -212,14 +214,15 @@ Result<bool> DomainBlocks::silences_post(const Post& post) {
 }
 
 Status DomainBlocks::drop_silenced(std::vector<Post>& posts) {
-  Status failed = ok_status();
+  // The blocks are read once for the whole page, not once per post.
+  PUBLIUS_ASSIGN_OR_RETURN(auto all, cached());
+  if (all->empty()) return ok_status();
   std::erase_if(posts, [&](const Post& post) {
-    if (!failed.ok()) return false;
-    auto silenced = silences_post(post);
-    if (!silenced.ok()) failed = silenced.take_error();
-    return silenced.ok() && *silenced;
+    if (!post.remote()) return false;
+    const DomainBlock* b = covering(*all, url_authority(post.uri));
+    return b && silencing(*b);
   });
-  return failed;
+  return ok_status();
 }
 
 Result<DomainBlocks::Blocks> DomainBlocks::cached() {

@@ -160,12 +160,16 @@ Result<SigningKey> DeliveryWorker::signing_key(int64_t account_id) {
   // only the first).
   std::lock_guard lock(keys_mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto pem, microblog_.accounts().actor_key(account_id, make_actor_key));
+  return key_of_pem(pem.private_pem);
+}
+
+Result<SigningKey> DeliveryWorker::key_of_pem(const std::string& private_pem) {
   // Found by the key itself, not the account's id: an erased account's id may be given to
   // a new account, whose deliveries must never be signed with the old key.
-  if (auto it = keys_.find(pem.private_pem); it != keys_.end()) return it->second;
-  PUBLIUS_ASSIGN_OR_RETURN(auto key, SigningKey::from_pem(pem.private_pem));
+  if (auto it = keys_.find(private_pem); it != keys_.end()) return it->second;
+  PUBLIUS_ASSIGN_OR_RETURN(auto key, SigningKey::from_pem(private_pem));
   if (keys_.size() >= kMaxKeys) keys_.clear();
-  keys_.insert_or_assign(std::move(pem.private_pem), key);
+  keys_.insert_or_assign(private_pem, key);
   return key;
 }
 
@@ -188,8 +192,11 @@ DeliveryWorker::Outcome DeliveryWorker::send(const store::FederationDelivery& de
 DeliveryWorker::Outcome DeliveryWorker::send(const domain::DirectDelivery& delivery) {
   const auto& config = microblog_.config();
   if (delivery.kind == store::DeliveryKind::kDeleteActor) {
-    // The account is gone: its key came along in memory.
-    auto key = SigningKey::from_pem(delivery.private_pem);
+    // The account is gone: its key came along in memory (parsed once for all its servers).
+    auto key = [&] {
+      std::lock_guard lock(keys_mu_);
+      return key_of_pem(delivery.private_pem);
+    }();
     if (!key.ok()) return Outcome::kDone;
     return post_signed(delivery.inbox, *key, actor_url(config, delivery.username) + "#main-key",
                        delete_actor_json(config, delivery.username));

@@ -91,12 +91,15 @@ class DeliveryWorker {
   // signatures. At most kMaxKeys are kept (all are dropped when full); they stay in
   // memory only.
   Result<SigningKey> signing_key(int64_t account_id);
+  // The key of `private_pem`, parsed once and kept (also an erased account's, whose Delete
+  // goes to each of its servers with the key it came with). Under keys_mu_.
+  Result<SigningKey> key_of_pem(const std::string& private_pem);
   static constexpr size_t kMaxKeys = 1024;
 
   domain::Microblog& microblog_;
   const Fetcher& fetcher_;
   const DeliveryWorkerOptions options_;
-  std::mutex keys_mu_;
+  std::mutex keys_mu_;  // guards keys_, and the making of a missing key
   std::unordered_map<std::string, SigningKey> keys_;  // by private PEM
   InstanceSigner instance_;                           // signs forwarded reports
   // Sends one claimed delivery holding a slot of `host`, gives the slot back and records

@@ -850,7 +850,7 @@ Result<std::optional<store::ActorKey>> SqliteStore::actor_key(int64_t account_id
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
       auto stmt,
-      db_.prepare("SELECT public_pem, private_pem FROM actor_keys WHERE account_id = ?"));
+      db_.prepare_cached("SELECT public_pem, private_pem FROM actor_keys WHERE account_id = ?"));
   stmt.bind(1, account_id);
   if (stmt.step()) return std::optional(store::ActorKey{stmt.text(0), stmt.text(1)});
   PUBLIUS_TRY(stmt.status());
