@@ -295,6 +295,10 @@ int serve(ServeOptions o) {
     return res;
   });
   if (auto s = server.bind(); !s.ok()) return report(s.error());
+  if (&work_factors() == &kInsecureTestWorkFactors)
+    spdlog::warn(
+        "PUBLIUS_INSECURE_TEST_CRYPTO=1: passwords are hashed and actor keys made with the test "
+        "suite's cheap work factors, which anyone holding them can break; never serve people so");
   spdlog::info("publius {} serving {} on {} (data in {})", PUBLIUS_VERSION, o.domain, o.listen,
                o.data_dir);
   if (server.port() != 0) std::cout << "listening on port " << server.port() << std::endl;

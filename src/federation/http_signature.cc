@@ -99,11 +99,11 @@ constexpr std::array<std::string_view, 7> kWeekdays = {"Sun", "Mon", "Tue", "Wed
 
 }  // namespace
 
-Result<RsaKeyPair> generate_rsa_key_pair() {
+Result<RsaKeyPair> generate_rsa_key_pair(int bits) {
   std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree> ctx(EVP_PKEY_CTX_new_id(EVP_PKEY_RSA, nullptr));
   EVP_PKEY* raw = nullptr;
   if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 ||
-      EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), 2048) != 1 ||
+      EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), bits) != 1 ||
       EVP_PKEY_keygen(ctx.get(), &raw) != 1)
     return internal_error("RSA key generation failed");
   Pkey key(raw);

@@ -23,6 +23,7 @@
 #include <string_view>
 #include <vector>
 
+#include "util/crypto.h"
 #include "util/result.h"
 
 struct evp_pkey_st;  // OpenSSL's EVP_PKEY
@@ -48,8 +49,9 @@ struct RsaKeyPair {
   std::string public_pem;
   std::string private_pem;
 };
-// A fresh RSA-2048 key pair (e = 65537). kInternal if OpenSSL fails.
-Result<RsaKeyPair> generate_rsa_key_pair();
+// A fresh RSA key pair of `bits` (e = 65537): 2,048 but in the test suite
+// (util/crypto.h, WorkFactors). kInternal if OpenSSL fails.
+Result<RsaKeyPair> generate_rsa_key_pair(int bits = work_factors().rsa_bits);
 
 // `Digest` header value for a body: "SHA-256=" and the base64 of its SHA-256.
 std::string body_digest(std::string_view body);

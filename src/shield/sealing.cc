@@ -84,7 +84,7 @@ constexpr std::string_view kPasswordAd = "publius/wrap/v1/password";
 
 Status derive_password_kek(std::string_view password, const unsigned char* salt, Kek& out) {
   if (crypto_pwhash(out.bytes.data(), out.bytes.size(), password.data(), password.size(), salt,
-                    crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                    work_factors().argon2_ops, work_factors().argon2_memory_bytes,
                     crypto_pwhash_ALG_ARGON2ID13) != 0)
     return internal_error("password key derivation ran out of memory");
   return ok_status();

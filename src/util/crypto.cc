@@ -2,7 +2,28 @@
 
 #include <sodium.h>
 
+#include <cstdlib>
+#include <string_view>
+
 namespace publius {
+
+const WorkFactors kProductionWorkFactors{crypto_pwhash_OPSLIMIT_INTERACTIVE,
+                                         crypto_pwhash_MEMLIMIT_INTERACTIVE, 2048};
+const WorkFactors kInsecureTestWorkFactors{crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN,
+                                           1024};
+
+const WorkFactors& work_factors_for(const char* insecure_test_crypto) {
+  return insecure_test_crypto != nullptr && std::string_view(insecure_test_crypto) == "1"
+             ? kInsecureTestWorkFactors
+             : kProductionWorkFactors;
+}
+
+const WorkFactors& work_factors() {
+  // Read once. getenv races only with setenv, which nothing in the server or its tests calls.
+  static const WorkFactors& factors = work_factors_for(
+      std::getenv("PUBLIUS_INSECURE_TEST_CRYPTO"));  // NOLINT(concurrency-mt-unsafe)
+  return factors;
+}
 
 Status crypto_init() {
   if (sodium_init() < 0) return internal_error("libsodium failed to initialize");
@@ -48,10 +69,10 @@ std::string keyed_hash(std::string_view key, std::string_view data) {
   return out;
 }
 
-Result<std::string> password_hash(std::string_view password) {
+Result<std::string> password_hash(std::string_view password, const WorkFactors& factors) {
   char out[crypto_pwhash_STRBYTES];
-  if (crypto_pwhash_str(out, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
-                        crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+  if (crypto_pwhash_str(out, password.data(), password.size(), factors.argon2_ops,
+                        factors.argon2_memory_bytes) != 0) {
     return internal_error("password hashing ran out of memory");
   }
   return std::string(out);

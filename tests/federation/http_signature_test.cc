@@ -3,8 +3,11 @@
 #include "federation/http_signature.h"
 
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 
 #include <map>
+#include <memory>
 #include <thread>
 
 namespace publius::federation {
@@ -141,7 +144,19 @@ TEST(HttpSignature, AKeyReadOnceSignsAsItsPemFromSeveralThreads) {
   EXPECT_EQ(unreadable.error().code, ErrorCode::kInternal);
 }
 
-// A POST signed the way this server sends them, with its own fresh RSA-2048 key.
+TEST(HttpSignatureTest, ProductionActorKeysHave2048Bits) {
+  auto keys = generate_rsa_key_pair(kProductionWorkFactors.rsa_bits);
+  ASSERT_TRUE(keys.ok());
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(keys->public_pem.data(), static_cast<int>(keys->public_pem.size())),
+      &BIO_free);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(
+      PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr), &EVP_PKEY_free);
+  ASSERT_NE(key, nullptr);
+  EXPECT_EQ(EVP_PKEY_get_bits(key.get()), 2048);
+}
+
+// A POST signed the way this server sends them, with its own fresh key.
 struct Signed {
   RsaKeyPair keys;
   Received request;

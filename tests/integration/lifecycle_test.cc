@@ -8,6 +8,7 @@
 
 #include "integration/entity_shapes.h"
 #include "integration/server_harness.h"
+#include "util/crypto.h"
 
 namespace publius::integration {
 namespace {
@@ -105,6 +106,18 @@ TEST_F(LifecycleIntegration, SigtermWaitsForARequestWhoseBodyIsStillArriving) {
   const auto answer = uploading.read_response(deadline);
   EXPECT_EQ(answer.status, 200) << answer.transport_error << answer.body;
   expect_clean_stop(s);
+}
+
+// The suite runs with cheap crypto (CMakeLists.txt); a server started so says it in its log,
+// so that no operator runs one that way unawares.
+TEST_F(LifecycleIntegration, AServerWithTheTestSuitesCheapCryptoWarnsOfIt) {
+  ASSERT_EQ(&work_factors(), &kInsecureTestWorkFactors)
+      << "ctest sets PUBLIUS_INSECURE_TEST_CRYPTO";
+  ServerProcess s;
+  ASSERT_TRUE(s.start(dir_));
+  ASSERT_EQ(Api(s.port()).get("/health").status, 200);
+  expect_clean_stop(s);
+  EXPECT_TRUE(contains(s.log(), "PUBLIUS_INSECURE_TEST_CRYPTO=1: passwords are hashed")) << s.log();
 }
 
 TEST_F(LifecycleIntegration, SigintAlsoStopsCleanly) {

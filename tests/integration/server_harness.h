@@ -598,11 +598,15 @@ struct CommandResult {
 };
 
 // Environment for child processes: the test's own, minus every PUBLIUS_* setting, so a
-// developer's shell cannot change what the server under test does.
+// developer's shell cannot change what the server under test does. The one kept is the
+// suite's cheap crypto (PUBLIUS_INSECURE_TEST_CRYPTO, set by ctest), so that the server and
+// the test agree on it.
 inline std::vector<std::string> clean_environment() {
   std::vector<std::string> env;
   for (char** e = environ; e && *e; ++e) {
-    if (std::string_view(*e).substr(0, 8) == "PUBLIUS_") continue;
+    const std::string_view entry(*e);
+    if (entry.substr(0, 8) == "PUBLIUS_" && entry.substr(0, 29) != "PUBLIUS_INSECURE_TEST_CRYPTO=")
+      continue;
     env.emplace_back(*e);
   }
   return env;

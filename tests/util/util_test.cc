@@ -125,6 +125,25 @@ TEST(CryptoTest, PasswordHashVerifies) {
   EXPECT_TRUE(password_verify(*fast, "abcd-efgh"));
 }
 
+TEST(CryptoTest, OnlyTheExactTestValueSelectsTheCheapWorkFactors) {
+  EXPECT_EQ(&work_factors_for("1"), &kInsecureTestWorkFactors);
+  for (const char* other : {static_cast<const char*>(nullptr), "", "0", "true", "1 ", "yes"})
+    EXPECT_EQ(&work_factors_for(other), &kProductionWorkFactors) << (other ? other : "unset");
+}
+
+TEST(CryptoTest, ProductionWorkFactorsHashPasswordsWithInteractiveArgon2id) {
+  ASSERT_TRUE(crypto_init().ok());
+  EXPECT_EQ(kProductionWorkFactors.rsa_bits, 2048);
+  auto hash = password_hash("correct horse battery staple", kProductionWorkFactors);
+  ASSERT_TRUE(hash.ok());
+  // 64 MiB and two passes, written into the hash itself.
+  EXPECT_EQ(hash->rfind("$argon2id$v=19$m=65536,t=2,", 0), 0u) << *hash;
+  EXPECT_TRUE(password_verify(*hash, "correct horse battery staple"));
+  auto cheap = password_hash("correct horse battery staple", kInsecureTestWorkFactors);
+  ASSERT_TRUE(cheap.ok());
+  EXPECT_EQ(cheap->rfind("$argon2id$v=19$m=8,t=1,", 0), 0u) << *cheap;
+}
+
 TEST(CryptoTest, TokensAreRandomAndUrlSafe) {
   ASSERT_TRUE(crypto_init().ok());
   const auto a = random_token(32), b = random_token(32);
