@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <unordered_set>
 
 #include "domain/notification_groups.h"
@@ -17,13 +18,28 @@ using namespace std::string_view_literals;
 using domain::Account;
 using domain::Post;
 
+namespace {
+
+uint64_t store_revision_of(const Post& post) { return post.store_revision.value(); }
+uint64_t store_revision_of(const domain::Account& /*unused*/) { return 0; }
+
+}  // namespace
+
 template <typename Source>
 Renderer::Json Renderer::Cache<Source>::get(const Source& now) {
   auto& shard = shard_of(now.id);
   std::lock_guard lock(shard.mu);
   auto it = shard.entries.find(now.id);
-  if (it == shard.entries.end() || !(it->second.source == now)) return nullptr;
-  return it->second.json;
+  if (it == shard.entries.end()) return nullptr;
+  Entry& entry = it->second;
+  const uint64_t revision = store_revision_of(now);
+  if (revision != 0 && revision == entry.revision) {
+    assert(entry.source == now && "a post was changed after the store stamped it");
+    return entry.json;
+  }
+  if (!(entry.source == now)) return nullptr;
+  entry.revision = revision;  // the next read of this load is recognised at once
+  return entry.json;
 }
 
 template <typename Source>
@@ -33,7 +49,7 @@ Renderer::Json Renderer::Cache<Source>::put(const Source& source, std::string js
   std::lock_guard lock(shard.mu);
   // Crude but bounded: a full shard starts over. Entries are cheap to rebuild.
   if (shard.entries.size() >= kMaxPerShard) shard.entries.clear();
-  shard.entries.insert_or_assign(source.id, Entry{source, shared});
+  shard.entries.insert_or_assign(source.id, Entry{source, store_revision_of(source), shared});
   return shared;
 }
 

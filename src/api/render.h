@@ -122,7 +122,9 @@ class Renderer final : public domain::ChangeObserver {
   // only for an equal one. So a render that read an entity just before a change and
   // stores its JSON after the change's invalidation (two requests racing) leaves an
   // entry no one is served: the next reader holds the changed entity and renders
-  // anew. Invalidation (post_changed, account_changed) only frees memory early.
+  // anew. Invalidation (post_changed, account_changed) only frees memory early. A post
+  // stamped with the entry's store revision is equal without comparing it
+  // (domain::StoreRevision); Debug builds compare anyway and abort if it is not.
   template <typename Source>
   class Cache {
    public:
@@ -137,6 +139,7 @@ class Renderer final : public domain::ChangeObserver {
    private:
     struct Entry {
       Source source;
+      uint64_t revision;  // of the source as read from the store; 0: unknown
       Json json;
     };
     struct Shard {

@@ -87,6 +87,7 @@ std::optional<shield::SealedContent> open_with(const KeyRing& ring, std::string_
 
 void ReaderKey::open(Post& post) {
   if (!is_sealed_unopened(post)) return;
+  post.store_revision.clear();  // no longer the post the store's cache holds
   if (auto content = open_with(keyring(), post.sealed, post.id, account_id_)) {
     post.text = std::move(content->text);
     post.html = std::move(content->html);

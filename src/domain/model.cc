@@ -2,12 +2,20 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <utility>
 
 #include "domain/filters.h"
 #include "util/name_table.h"
 
 namespace publius::domain {
+
+StoreRevision StoreRevision::fresh() {
+  static std::atomic<uint64_t> last{0};
+  StoreRevision r;
+  r.value_ = last.fetch_add(1, std::memory_order_relaxed) + 1;
+  return r;
+}
 namespace {
 
 constexpr std::array<std::pair<FilterContext, std::string_view>, 5> kFilterContexts{{

@@ -947,6 +947,32 @@ TEST_F(SqliteStoreWritesTest, ReadsTheCachesAnswerRunNoStatement) {
   EXPECT_FALSE(any.fired());
 }
 
+// Every read of a cached post carries the revision of its cache entry; a change gives the
+// next read a new one (what the renderer's cache trusts, domain::StoreRevision).
+TEST_F(SqliteStoreWritesTest, ReadsOfACachedPostShareItsRevisionUntilItChanges) {
+  const int64_t author = account("revauthor"), fan = account("revfan");
+  const int64_t id = post(author, 7050), other = post(author, 7051);
+  const auto revision = [&](int64_t post_id) {
+    auto found = store_->statuses_by_ids({post_id});
+    EXPECT_TRUE(found.ok() && found->size() == 1);
+    return found.ok() && found->size() == 1 ? found->front().store_revision.value() : 0;
+  };
+  const uint64_t first = revision(id);
+  EXPECT_NE(first, 0u);
+  EXPECT_EQ(revision(id), first);
+  auto single = store_->status_by_id(id);
+  ASSERT_TRUE(single.ok() && single->has_value());
+  EXPECT_EQ((*single)->store_revision.value(), first);
+  EXPECT_NE(revision(other), first);
+
+  ASSERT_TRUE(store_->set_favourite(fan, id, true).ok());
+  auto changed = store_->statuses_by_ids({id});
+  ASSERT_TRUE(changed.ok() && changed->size() == 1);
+  EXPECT_EQ(changed->front().favourites_count, 1);
+  EXPECT_NE(changed->front().store_revision.value(), first);
+  EXPECT_NE(changed->front().store_revision.value(), 0u);
+}
+
 // Reads the caches answer still see what another connection committed (the admin CLI, or
 // any SQLite client), and count it as another's commit.
 TEST_F(SqliteStoreWritesTest, CachedReadsSeeAnotherConnectionsCommit) {

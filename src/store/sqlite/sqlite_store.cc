@@ -212,6 +212,14 @@ Result<std::vector<int64_t>> collect_ids(Stmt& stmt) {
   return ids;
 }
 
+// Appends a copy of a cached entity to hand out: a post's copy keeps its cache entry's
+// revision (domain::StoreRevision), which copying alone drops.
+void append_cached(std::vector<Account>& out, const Account& cached) { out.push_back(cached); }
+void append_cached(std::vector<Post>& out, const Post& cached) {
+  out.push_back(cached);
+  out.back().store_revision.stamp_as(cached.store_revision);
+}
+
 // The entries of `ids` in `cache`, in order; nullopt unless all are there.
 template <typename Map>
 std::optional<std::vector<typename Map::mapped_type>> all_cached(const Map& cache,
@@ -221,7 +229,7 @@ std::optional<std::vector<typename Map::mapped_type>> all_cached(const Map& cach
   for (int64_t id : ids) {
     auto it = cache.find(id);
     if (it == cache.end()) return std::nullopt;
-    found.push_back(it->second);
+    append_cached(found, it->second);
   }
   return found;
 }
@@ -1186,7 +1194,7 @@ Result<std::vector<Post>> SqliteStore::load_statuses(const std::vector<int64_t>&
   std::vector<int64_t> missing;
   for (int64_t id : ids) {
     if (auto it = post_cache_.find(id); it != post_cache_.end()) {
-      out.push_back(it->second);
+      append_cached(out, it->second);
     } else {
       missing.push_back(id);
     }
@@ -1244,7 +1252,11 @@ Result<std::vector<Post>> SqliteStore::load_statuses(const std::vector<int64_t>&
   if (may_fill()) {
     auto caches = lock_caches();
     bound(post_cache_);
-    for (size_t i = first_loaded; i < out.size(); ++i) post_cache_[out[i].id] = out[i];
+    for (size_t i = first_loaded; i < out.size(); ++i) {
+      out[i].store_revision = domain::StoreRevision::fresh();
+      Post& cached = post_cache_[out[i].id] = out[i];
+      cached.store_revision.stamp_as(out[i].store_revision);
+    }
   }
   return out;
 }
