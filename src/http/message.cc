@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "util/json_writer.h"
+#include "util/swar.h"
 
 namespace publius::http {
 
@@ -18,16 +19,6 @@ bool is_control(char c) {
   return (byte < 0x20 && c != '\t') || byte == 0x7f;
 }
 
-// Whether any of the eight bytes of `word` is below 0x20 or is 0x7f (a tab counts: the
-// caller looks at such a word byte by byte).
-bool may_hold_control(uint64_t word) {
-  constexpr uint64_t kOnes = 0x0101010101010101, kHighs = 0x8080808080808080;
-  const uint64_t below_space = (word - 0x20 * kOnes) & ~word & kHighs;
-  const uint64_t del = word ^ (0x7f * kOnes);
-  const uint64_t is_del = (del - kOnes) & ~del & kHighs;
-  return (below_space | is_del) != 0;
-}
-
 // Why `value` cannot be a header value, or null when it can. Every value of every response
 // is checked, so eight bytes are looked at together.
 const char* header_value_fault(std::string_view value) {
@@ -35,9 +26,10 @@ const char* header_value_fault(std::string_view value) {
   constexpr const char* kControl = "a header value holds a control character";
   size_t i = 0;
   for (; i + 8 <= value.size(); i += 8) {
-    uint64_t word;
-    std::memcpy(&word, value.data() + i, 8);
-    if (may_hold_control(word) && std::any_of(value.begin() + i, value.begin() + i + 8, is_control))
+    // Below 0x20 or 0x7f (a tab counts as may: is_control looks at such a word byte by byte).
+    const uint64_t word = swar::load8(value.data() + i);
+    if ((swar::may_have_byte_below(word, 0x20) || swar::may_have_byte(word, 0x7f)) &&
+        std::any_of(value.begin() + i, value.begin() + i + 8, is_control))
       return kControl;
   }
   if (std::any_of(value.begin() + i, value.end(), is_control)) return kControl;

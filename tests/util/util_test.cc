@@ -99,6 +99,43 @@ TEST(IdsTest, ParsesOnlyPlainNonNegativeDecimals) {
   EXPECT_FALSE(parse_id(" 1"));
 }
 
+// The escape skips eight bytes at a time: each byte value, at each place of a text longer
+// than two words, is escaped as a plain byte-by-byte escape does it.
+TEST(JsonWriterTest, EveryByteAtEveryPlaceIsEscapedAlike) {
+  const auto plain = [](std::string_view s) {
+    std::string out;
+    for (const char ch : s) {
+      const auto c = static_cast<unsigned char>(ch);
+      if (c == '"')
+        out += "\\\"";
+      else if (c == '\\')
+        out += "\\\\";
+      else if (c == '\n')
+        out += "\\n";
+      else if (c == '\r')
+        out += "\\r";
+      else if (c == '\t')
+        out += "\\t";
+      else if (c < 0x20) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", c);
+        out += buf;
+      } else
+        out.push_back(ch);
+    }
+    return out;
+  };
+  for (int byte = 0; byte < 256; ++byte) {
+    for (size_t place = 0; place < 21; ++place) {
+      std::string text(21, 'a');
+      text[place] = static_cast<char>(byte);
+      std::string out;
+      JsonWriter::escape_into(out, text);
+      ASSERT_EQ(out, plain(text)) << "byte " << byte << " at " << place;
+    }
+  }
+}
+
 TEST(JsonWriterTest, EscapesAndSeparates) {
   std::string out;
   JsonWriter w(out);
