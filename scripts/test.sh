@@ -20,7 +20,9 @@ step scripts/build.sh -DPUBLIUS_WERROR=ON -DPUBLIUS_BUILD_TESTS=ON -DPUBLIUS_BUI
 # (docs/checks.md). Its findings are printed, and fail the script, once the tests are done.
 tidy_log=$(mktemp)
 tidy_started=$SECONDS
-setsid scripts/tidy.sh >"$tidy_log" 2>&1 &  # its own process group, stopped whole on exit
+# At a lower priority than the tests beside it; `timeout` leads a process group of its own
+# (stopped whole if this script ends first) and passes tidy's exit status on.
+nice -n 10 timeout --kill-after=1m 90m scripts/tidy.sh </dev/null >"$tidy_log" 2>&1 &
 tidy_pid=$!
 trap 'kill -- -"$tidy_pid" 2>/dev/null || true; rm -f "$tidy_log"' EXIT
 step bash -c 'cd build && ctest --output-on-failure -j2'
@@ -28,6 +30,7 @@ step bash -c 'cd build && ctest --output-on-failure -j2'
 step scripts/test-sanitized.sh
 tidy_status=0
 wait "$tidy_pid" || tidy_status=$?
+trap 'rm -f "$tidy_log"' EXIT
 cat "$tidy_log"
 echo "test.sh: 'scripts/tidy.sh' (beside the tests) took $((SECONDS - tidy_started)) s (total $SECONDS s)" >&2
 ((tidy_status == 0)) || { echo "test.sh: clang-tidy found problems" >&2; exit "$tidy_status"; }

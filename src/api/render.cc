@@ -38,7 +38,8 @@ Renderer::Json Renderer::Cache<Source>::get(const Source& now) {
     return entry.json;
   }
   if (!(entry.source == now)) return nullptr;
-  entry.revision = revision;  // the next read of this load is recognised at once
+  // The next read of this load is recognised at once (an unstamped copy keeps the entry's).
+  if (revision != 0) entry.revision = revision;
   return entry.json;
 }
 

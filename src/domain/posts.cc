@@ -269,6 +269,7 @@ Result<Post> Posts::store_edit(const Post& found, Post updated, const std::vecto
   PUBLIUS_TRY(mb_.delivery().announce_edit(*reloaded));
   if (!reloaded->sealed.empty()) {
     // The editor wrote it: hand back the content open, as create_status does.
+    reloaded->store_revision.clear();  // no longer the post the store's cache holds
     reloaded->text = updated.text;
     reloaded->html = updated.html;
     reloaded->spoiler_text = updated.spoiler_text;

@@ -71,7 +71,8 @@ Result<std::string> wrap_for_credential(const SecretKey& key, Credential kind,
 Result<SecretKey> unwrap_with_credential(std::string_view wrapped, Credential kind,
                                          std::string_view secret);
 
-// Wraps `key` under Argon2id(password, fresh salt) with interactive limits.
+// Wraps `key` under Argon2id(password, fresh salt) with the process's work factors
+// (util/crypto.h: interactive limits, or the test suite's; the blob does not say which).
 // Returns salt || nonce || ciphertext. kInternal if Argon2id runs out of memory.
 Result<std::string> wrap_for_password(const SecretKey& key, std::string_view password);
 // The key wrapped by wrap_for_password(); kUnauthorized on a wrong password.

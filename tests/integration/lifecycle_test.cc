@@ -111,8 +111,8 @@ TEST_F(LifecycleIntegration, SigtermWaitsForARequestWhoseBodyIsStillArriving) {
 // The suite runs with cheap crypto (CMakeLists.txt); a server started so says it in its log,
 // so that no operator runs one that way unawares.
 TEST_F(LifecycleIntegration, AServerWithTheTestSuitesCheapCryptoWarnsOfIt) {
-  ASSERT_EQ(&work_factors(), &kInsecureTestWorkFactors)
-      << "ctest sets PUBLIUS_INSECURE_TEST_CRYPTO";
+  if (&work_factors() != &kInsecureTestWorkFactors)
+    GTEST_SKIP() << "run through ctest, which sets PUBLIUS_INSECURE_TEST_CRYPTO=1";
   ServerProcess s;
   ASSERT_TRUE(s.start(dir_));
   ASSERT_EQ(Api(s.port()).get("/health").status, 200);
