@@ -208,20 +208,23 @@ Result<bool> DomainBlocks::silences_account(int64_t account_id) {
   return silences(url_authority(remote->uri));
 }
 
-Result<bool> DomainBlocks::silences_post(const Post& post) {
+bool DomainBlocks::silenced_by(const std::vector<DomainBlock>& all, const Post& post) {
   if (!post.remote()) return false;
-  return silences(url_authority(post.uri));
+  const DomainBlock* b = covering(all, url_authority(post.uri));
+  return b && silencing(*b);
+}
+
+Result<bool> DomainBlocks::silences_post(const Post& post) {
+  if (!post.remote()) return false;  // without reading the blocks
+  PUBLIUS_ASSIGN_OR_RETURN(auto all, cached());
+  return silenced_by(*all, post);
 }
 
 Status DomainBlocks::drop_silenced(std::vector<Post>& posts) {
   // The blocks are read once for the whole page, not once per post.
   PUBLIUS_ASSIGN_OR_RETURN(auto all, cached());
   if (all->empty()) return ok_status();
-  std::erase_if(posts, [&](const Post& post) {
-    if (!post.remote()) return false;
-    const DomainBlock* b = covering(*all, url_authority(post.uri));
-    return b && silencing(*b);
-  });
+  std::erase_if(posts, [&](const Post& post) { return silenced_by(*all, post); });
   return ok_status();
 }
 

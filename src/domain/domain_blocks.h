@@ -100,6 +100,8 @@ class DomainBlocks final : private ServiceBase {
   Result<bool> covered_by(std::string_view host, bool (*rule)(const DomainBlock& block));
   // The most specific block covering `host`; nullptr when none (points into `all`).
   static const DomainBlock* covering(const std::vector<DomainBlock>& all, std::string_view host);
+  // Whether a block among `all` silences the server `post` came from (never a local post).
+  static bool silenced_by(const std::vector<DomainBlock>& all, const Post& post);
   Status apply(const DomainBlock& block);  // erases a suspended domain's accounts
   void forget();
 

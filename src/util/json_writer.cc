@@ -95,17 +95,17 @@ JsonWriter& JsonWriter::raw(std::string_view json) {
 void JsonWriter::escape_into(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   size_t run_start = 0;
-  size_t i = 0;
-  for (; i < s.size(); ++i) {
-    // Most texts need no escape at all: skip eight bytes at a time while none may.
-    while (i + 8 <= s.size()) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    // Most texts need no escape at all: eight bytes none of which may are skipped whole,
+    // and the bytes of a word that may hold one are looked at one by one.
+    if (i % 8 == 0 && i + 8 <= s.size()) {
       const uint64_t word = swar::load8(s.data() + i);
-      if (swar::may_have_byte_below(word, 0x20) || swar::may_have_byte(word, '"') ||
-          swar::may_have_byte(word, '\\'))
-        break;
-      i += 8;
+      if (!swar::may_have_byte_below(word, 0x20) && !swar::may_have_byte(word, '"') &&
+          !swar::may_have_byte(word, '\\')) {
+        i += 7;
+        continue;
+      }
     }
-    if (i == s.size()) break;
     const auto c = static_cast<unsigned char>(s[i]);
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.data() + run_start, i - run_start);
