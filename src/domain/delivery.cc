@@ -167,13 +167,6 @@ Result<std::vector<Notification>> Delivery::notifications_with(
   return out;
 }
 
-Status Delivery::notify(const std::vector<int64_t>& recipients, NotificationType type, int64_t from,
-                        const Post* post) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto notifications, notifications_for(recipients, type, from, post));
-  for (const auto& n : notifications) PUBLIUS_TRY(store_.insert_notification(n));
-  announce(notifications);
-  return ok_status();
-}
 void Delivery::announce(const std::vector<Notification>& notifications) {
   if (!live()) return;
   std::vector<Notification> shown;

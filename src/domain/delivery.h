@@ -91,12 +91,10 @@ class Delivery final : private ServiceBase {
                                                       const Post* post, bool from_operator = false);
   // The notification of `from`'s follow of `target` (kFollow), or of its request to
   // follow it (kFollowRequest), as notifications_for() would find it once the follow is
-  // stored: made before, to commit with the follow (Store::follow).
+  // stored: made before, to commit with the follow (Store::follow,
+  // Store::resolve_follow_request).
   Result<std::vector<Notification>> follow_notifications(int64_t target, NotificationType type,
                                                          int64_t from);
-  // Stores the notifications_for() those arguments.
-  Status notify(const std::vector<int64_t>& recipients, NotificationType type, int64_t from,
-                const Post* post);
   // The ids of the posts above `post` in its thread (what it replies to, and so on up
   // to the first post), ascending: the first is the thread's, which names it for
   // muting; empty for a post that replies to none.

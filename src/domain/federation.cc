@@ -194,14 +194,14 @@ Status Federation::receive_follow(int64_t remote_id, int64_t local_id,
 Status Federation::receive_undo_follow(int64_t remote_id, int64_t local_id) {
   PUBLIUS_TRY(mb_.relationships().unfollow(remote_id, local_id));
   // A request still waiting is withdrawn with it; its Follow's id goes too.
-  PUBLIUS_TRY(store_.resolve_follow_request(remote_id, local_id, false));
+  PUBLIUS_TRY(store_.resolve_follow_request(remote_id, local_id, false, {}));
   PUBLIUS_TRY(store_.take_follow_activity(remote_id, local_id));
   return ok_status();
 }
 
 Status Federation::receive_follow_answer(int64_t remote_id, int64_t local_id, bool accepted) {
   PUBLIUS_ASSIGN_OR_RETURN(bool requested,
-                           store_.resolve_follow_request(local_id, remote_id, accepted));
+                           store_.resolve_follow_request(local_id, remote_id, accepted, {}));
   if (!accepted) PUBLIUS_TRY(mb_.relationships().end_follow(local_id, remote_id));
   if (requested && accepted) {
     account_changed(local_id);

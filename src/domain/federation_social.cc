@@ -157,7 +157,7 @@ Status Federation::block_changed(int64_t account_id, int64_t target_id, bool on,
   PUBLIUS_ASSIGN_OR_RETURN(auto blocker, store_.remote_actor(account_id));
   if (blocker) return ok_status();
   if (on && was_following) {
-    PUBLIUS_TRY(store_.resolve_follow_request(account_id, target_id, false));
+    PUBLIUS_TRY(store_.resolve_follow_request(account_id, target_id, false, {}));
     PUBLIUS_TRY(follow_withdrawn(account_id, target_id));
   }
   return to_remote_inbox(account_id, target_id,

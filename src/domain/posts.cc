@@ -223,6 +223,18 @@ Result<Post> Posts::edit_status(int64_t editor_id, int64_t status_id, const Post
 Result<Post> Posts::store_edit(const Post& found, Post updated, const std::vector<int64_t>& added,
                                bool reset_poll_votes) {
   const int64_t editor_id = found.account_id;
+  // Those it newly mentions, and those who boosted it (as in Mastodon), hear of the edit
+  // in the write that stores it.
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto notifications,
+      mb_.delivery().notifications_for(added, NotificationType::kMention, editor_id, &updated));
+  PUBLIUS_ASSIGN_OR_RETURN(auto boosts, store_.reblogged_by(updated.id, Page{.limit = 1000}));
+  std::vector<int64_t> boosters;
+  for (auto [row, account] : boosts) boosters.push_back(account);
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto updates,
+      mb_.delivery().notifications_for(boosters, NotificationType::kUpdate, editor_id, &updated));
+  notifications.insert(notifications.end(), updates.begin(), updates.end());
   // A sealed post's earlier version moves to the history still sealed, as it was.
   PostEdit previous = edit_of(found);
   if (updated.visibility == Visibility::kDirect) {
@@ -231,14 +243,14 @@ Result<Post> Posts::store_edit(const Post& found, Post updated, const std::vecto
     readers.insert(readers.end(), added.begin(), added.end());
     readers.push_back(updated.account_id);
     PUBLIUS_ASSIGN_OR_RETURN(auto stored, mb_.keys().sealed_copy(updated, readers));
-    PUBLIUS_TRY(phrase_store_error(
-        store_.update_status(stored, previous, listed_tag_keys(updated), reset_poll_votes),
-        kMediaNotAttachable));
+    PUBLIUS_TRY(phrase_store_error(store_.update_status(stored, previous, listed_tag_keys(updated),
+                                                        reset_poll_votes, notifications),
+                                   kMediaNotAttachable));
     updated.sealed = std::move(stored.sealed);
   } else {
-    PUBLIUS_TRY(phrase_store_error(
-        store_.update_status(updated, previous, listed_tag_keys(updated), reset_poll_votes),
-        kMediaNotAttachable));
+    PUBLIUS_TRY(phrase_store_error(store_.update_status(updated, previous, listed_tag_keys(updated),
+                                                        reset_poll_votes, notifications),
+                                   kMediaNotAttachable));
   }
   post_changed(updated.id);
   // As Mastodon: hashtags an edit adds bring the post to their followers' home feeds.
@@ -258,12 +270,7 @@ Result<Post> Posts::store_edit(const Post& found, Post updated, const std::vecto
       dropped.push_back(old_media);
   }
   mb_.media().erase_files(media_file_names(dropped));
-  PUBLIUS_TRY(mb_.delivery().notify(added, NotificationType::kMention, editor_id, &updated));
-  // Those who boosted it hear of the edit, as in Mastodon.
-  PUBLIUS_ASSIGN_OR_RETURN(auto boosts, store_.reblogged_by(updated.id, Page{.limit = 1000}));
-  std::vector<int64_t> boosters;
-  for (auto [row, account] : boosts) boosters.push_back(account);
-  PUBLIUS_TRY(mb_.delivery().notify(boosters, NotificationType::kUpdate, editor_id, &updated));
+  mb_.delivery().announce(notifications);
   PUBLIUS_ASSIGN_OR_RETURN(auto reloaded, store_.status_by_id(updated.id));
   if (!reloaded) return not_found();
   PUBLIUS_TRY(mb_.delivery().announce_edit(*reloaded));
@@ -328,12 +335,17 @@ Result<Context> Posts::context(Viewer viewer, int64_t status_id) {
 Result<Post> Posts::set_favourite(int64_t account_id, int64_t status_id, bool on) {
   PUBLIUS_ASSIGN_OR_RETURN(auto post, mb_.visibility().status(account_id, status_id));
   if (post.reblog_of_id) return set_favourite(account_id, *post.reblog_of_id, on);
-  PUBLIUS_ASSIGN_OR_RETURN(bool changed,
-                           phrase_store_error(store_.set_favourite(account_id, post.id, on)));
+  // The author hears of a new favourite in the write that stores it.
+  std::vector<Notification> notifications;
+  if (on) {
+    PUBLIUS_ASSIGN_OR_RETURN(
+        notifications, mb_.delivery().notifications_for(
+                           {post.account_id}, NotificationType::kFavourite, account_id, &post));
+  }
+  PUBLIUS_ASSIGN_OR_RETURN(bool changed, phrase_store_error(store_.set_favourite(
+                                             account_id, post.id, on, notifications)));
   if (changed) post_changed(post.id);
-  if (changed && on)
-    PUBLIUS_TRY(
-        mb_.delivery().notify({post.account_id}, NotificationType::kFavourite, account_id, &post));
+  if (changed && on) mb_.delivery().announce(notifications);
   if (changed) PUBLIUS_TRY(mb_.federation().favourite_changed(account_id, post, on));
   return mb_.visibility().status(account_id, post.id);
 }

@@ -83,7 +83,7 @@ Result<Relationship> Relationships::unfollow(int64_t account_id, int64_t target_
   PUBLIUS_ASSIGN_OR_RETURN(auto before, relationship(account_id, target_id));
   PUBLIUS_TRY(end_follow(account_id, target_id));
   if (remote && (before.following || before.requested)) {
-    PUBLIUS_TRY(store_.resolve_follow_request(account_id, target_id, false));
+    PUBLIUS_TRY(store_.resolve_follow_request(account_id, target_id, false, {}));
     PUBLIUS_TRY(mb_.federation().follow_withdrawn(account_id, target_id));
   }
   return relationship(account_id, target_id);
@@ -123,14 +123,20 @@ Result<Relationship> Relationships::mute(int64_t account_id, int64_t target_id, 
 Result<Relationship> Relationships::resolve_follow_request(int64_t target_id, int64_t requester_id,
                                                            bool accept) {
   PUBLIUS_TRY(mb_.accounts().account(requester_id));
-  PUBLIUS_ASSIGN_OR_RETURN(bool found,
-                           store_.resolve_follow_request(requester_id, target_id, accept));
+  // The target hears of the follow it accepts in the write that stores it.
+  std::vector<Notification> notifications;
+  if (accept) {
+    PUBLIUS_ASSIGN_OR_RETURN(
+        notifications,
+        mb_.delivery().follow_notifications(target_id, NotificationType::kFollow, requester_id));
+  }
+  PUBLIUS_ASSIGN_OR_RETURN(
+      bool found, store_.resolve_follow_request(requester_id, target_id, accept, notifications));
   if (!found) return not_found();
   if (accept) {
     account_changed(target_id);
     account_changed(requester_id);
-    PUBLIUS_TRY(
-        mb_.delivery().notify({target_id}, NotificationType::kFollow, requester_id, nullptr));
+    mb_.delivery().announce(notifications);
     feeds_.drop(requester_id);
   }
   // A remote requester hears the decision.

@@ -573,8 +573,11 @@ class Store {
   // zero tallies, otherwise its votes and tallies stay and only its end and
   // hide_totals change (a new end time makes its end notifications due again).
   // The post is found by its hashtags under `tag_keys` (domain::listed_tag_keys) only.
+  // `notifications` (of mentions the edit adds, and to those who boosted it) commit in
+  // the same transaction: an edit is never stored without them.
   virtual Status update_status(const Post& s, const PostEdit& previous,
-                               const std::vector<std::string>& tag_keys, bool reset_poll_votes) = 0;
+                               const std::vector<std::string>& tag_keys, bool reset_poll_votes,
+                               const std::vector<Notification>& notifications) = 0;
   virtual Result<std::vector<PostEdit>> status_edits(int64_t id) = 0;
   virtual Result<std::optional<int64_t>> find_reblog(int64_t account_id, int64_t status_id) = 0;
   virtual Result<std::vector<int64_t>> ancestors(int64_t id, int limit) = 0;
@@ -681,8 +684,11 @@ class Store {
   // carry, the most used first.
   virtual Result<std::vector<std::string>> search_tags(std::string_view prefix, int limit) = 0;
 
-  // Favourites, bookmarks, pins: true when the call changed something.
-  virtual Result<bool> set_favourite(int64_t account_id, int64_t status_id, bool on) = 0;
+  // Favourites, bookmarks, pins: true when the call changed something. A new favourite
+  // commits `notifications` (its author's) in the same transaction; a removal or a
+  // favourite there already writes none.
+  virtual Result<bool> set_favourite(int64_t account_id, int64_t status_id, bool on,
+                                     const std::vector<Notification>& notifications) = 0;
   virtual Result<bool> set_bookmark(int64_t account_id, int64_t status_id, bool on) = 0;
   virtual Result<bool> set_pin(int64_t account_id, int64_t status_id, bool on) = 0;
   virtual Result<ViewerFlags> viewer_flags(int64_t account_id,
@@ -707,8 +713,10 @@ class Store {
                                        const std::vector<Notification>& notifications) = 0;
   // Whether there was a follow to end (a pending request alone is not one).
   virtual Result<bool> end_follow(const EndedFollow& ended) = 0;
-  virtual Result<bool> resolve_follow_request(int64_t requester_id, int64_t target_id,
-                                              bool accept) = 0;
+  // Whether there was a request; an accepted one commits `notifications` (the
+  // follow's) in the same transaction, a rejected one none.
+  virtual Result<bool> resolve_follow_request(int64_t requester_id, int64_t target_id, bool accept,
+                                              const std::vector<Notification>& notifications) = 0;
   virtual Result<std::vector<std::pair<int64_t, int64_t>>> follow_requests(int64_t target_id,
                                                                            const Page& p) = 0;
   // Blocks (on) or unblocks; a block ends the follows in `ended` with it. Whether
@@ -775,9 +783,10 @@ class Store {
   // Who keeps `account_id` out of their view (the fan-out's exclusions).
   virtual Result<HiddenBy> hidden_by(int64_t account_id) = 0;
 
-  // Notifications. insert_notification() writes none when its recipient, sender or
-  // post is gone (their deletion would have taken it).
-  virtual Status insert_notification(const Notification& n) = 0;
+  // Notifications. Each is written by the write that causes it, in its transaction
+  // (insert_status, update_status, set_favourite, follow, resolve_follow_request,
+  // end_poll), and none whose recipient, sender or post is gone (their deletion would
+  // have taken it).
   virtual Result<std::vector<Notification>> notifications(int64_t account_id,
                                                           const NotificationQuery& q,
                                                           const Page& p) = 0;

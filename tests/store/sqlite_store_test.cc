@@ -528,7 +528,7 @@ TEST_F(SqliteStoreWritesTest, WritesNamingAPostThatIsGoneAreNotFoundAndLeaveNoth
   const int64_t gone = post(author, 1000, /*with_poll=*/true);
   ASSERT_TRUE(store_->delete_status(gone).ok());
 
-  EXPECT_EQ(code_of(store_->set_favourite(reader, gone, true)), ErrorCode::kNotFound);
+  EXPECT_EQ(code_of(store_->set_favourite(reader, gone, true, {})), ErrorCode::kNotFound);
   EXPECT_EQ(code_of(store_->set_bookmark(reader, gone, true)), ErrorCode::kNotFound);
   EXPECT_EQ(code_of(store_->set_pin(author, gone, true)), ErrorCode::kNotFound);
   EXPECT_EQ(code_of(store_->add_poll_votes(reader, gone, {0})), ErrorCode::kNotFound);
@@ -600,12 +600,14 @@ TEST_F(SqliteStoreWritesTest, APostsEffectsOnAccountsThatAreGoneAreLeftOut) {
   EXPECT_EQ(number("SELECT count(*) FROM mentions"), 1);
   EXPECT_EQ(number("SELECT count(*) FROM notifications"), 1);
   EXPECT_EQ(number("SELECT count(*) FROM conversations"), 2);
-  // A notification about a post that is gone is not written either.
+  // The post's deletion takes its notifications, and a favourite of it then stores
+  // neither itself nor the notification it carries.
   ASSERT_TRUE(store_->delete_status(dm.id).ok());
-  EXPECT_TRUE(
-      store_
-          ->insert_notification({99, stays, domain::NotificationType::kFavourite, author, dm.id, 1})
-          .ok());
+  EXPECT_EQ(number("SELECT count(*) FROM notifications"), 0);
+  EXPECT_EQ(code_of(store_->set_favourite(
+                stays, dm.id, true,
+                {{99, author, domain::NotificationType::kFavourite, stays, dm.id, 1}})),
+            ErrorCode::kNotFound);
   EXPECT_EQ(number("SELECT count(*) FROM notifications"), 0);
 }
 
@@ -673,7 +675,7 @@ TEST_F(SqliteStoreWritesTest, ConcurrentWritesAreAllStoredAndCounted) {
         store::NewPostEffects counted;
         counted.listing.counted = true;
         EXPECT_TRUE(store_->insert_status(post_of(author, id), counted).ok());
-        EXPECT_TRUE(store_->set_favourite(readers[t], id, true).ok());
+        EXPECT_TRUE(store_->set_favourite(readers[t], id, true, {}).ok());
       }
     });
   }
@@ -787,7 +789,7 @@ TEST_F(SqliteStoreWritesTest, CachesStayExactWhenACommitFails) {
   {
     FailingCommits failing(*store_, 0);
     EXPECT_FALSE(store_->insert_status(boost, {}).ok());
-    EXPECT_FALSE(store_->set_favourite(viewer, original, true).ok());
+    EXPECT_FALSE(store_->set_favourite(viewer, original, true, {}).ok());
   }
   EXPECT_EQ(number("SELECT count(*) FROM statuses WHERE reblog_of_id IS NOT NULL"), 0);
   EXPECT_TRUE(flags().reblogged.empty());
@@ -809,7 +811,7 @@ TEST_F(SqliteStoreWritesTest, CachesStayExactWhenACommitFails) {
     // The day is queued, and lost with the batch that carries it.
     FailingCommits failing(*store_, 0);
     EXPECT_TRUE(store_->touch_activity_day(viewer, token_id, "tokenhash", 86400000).ok());
-    EXPECT_FALSE(store_->set_favourite(viewer, original, true).ok());
+    EXPECT_FALSE(store_->set_favourite(viewer, original, true, {}).ok());
   }
   auto cached = store_->token_by_hash("tokenhash");
   ASSERT_TRUE(cached.ok() && cached->has_value());
@@ -818,7 +820,7 @@ TEST_F(SqliteStoreWritesTest, CachesStayExactWhenACommitFails) {
   // Queued again (the lost one is forgotten), a commit that succeeds updates the cached
   // token, found by its hash.
   ASSERT_TRUE(store_->touch_activity_day(viewer, token_id, "tokenhash", 86400000).ok());
-  ASSERT_TRUE(store_->set_favourite(viewer, original, true).ok());
+  ASSERT_TRUE(store_->set_favourite(viewer, original, true, {}).ok());
   cached = store_->token_by_hash("tokenhash");
   ASSERT_TRUE(cached.ok() && cached->has_value());
   EXPECT_EQ((*cached)->last_used_day_ms, 86400000);
@@ -920,6 +922,66 @@ TEST_F(SqliteStoreWritesTest, AFollowAndItsNotificationCommitTogether) {
   EXPECT_EQ(number("SELECT count(*) FROM notifications WHERE id = 105"), 0);
 }
 
+// A favourite and an accepted follow request commit with the notification they cause,
+// or not at all: a reader never sees the one without the other. A favourite there
+// already, an unfavourite and a rejected request notify no one.
+TEST_F(SqliteStoreWritesTest, AFavouriteAndAnAcceptedRequestCommitWithTheirNotifications) {
+  const int64_t author = account("fauthor"), fan = account("ffan");
+  const int64_t id = post(author, 7300);
+  const auto favourite = [&](int64_t notification_id) {
+    return std::vector<domain::Notification>{
+        {notification_id, author, domain::NotificationType::kFavourite, fan, id, 1}};
+  };
+  const auto favourites_count = [&] {
+    return number("SELECT favourites_count FROM statuses WHERE id = 7300");
+  };
+  {
+    FailingCommits failing(*store_, 0);
+    EXPECT_FALSE(store_->set_favourite(fan, id, true, favourite(201)).ok());
+  }
+  EXPECT_EQ(number("SELECT count(*) FROM favourites"), 0);
+  EXPECT_EQ(favourites_count(), 0);
+  EXPECT_EQ(number("SELECT count(*) FROM notifications"), 0);
+
+  auto liked = store_->set_favourite(fan, id, true, favourite(202));
+  ASSERT_TRUE(liked.ok() && *liked);
+  EXPECT_EQ(favourites_count(), 1);
+  EXPECT_EQ(number("SELECT count(*) FROM notifications WHERE id = 202"), 1);
+  liked = store_->set_favourite(fan, id, true, favourite(203));
+  ASSERT_TRUE(liked.ok());
+  EXPECT_FALSE(*liked);
+  liked = store_->set_favourite(fan, id, false, favourite(204));
+  ASSERT_TRUE(liked.ok() && *liked);
+  EXPECT_EQ(favourites_count(), 0);
+  EXPECT_EQ(number("SELECT count(*) FROM notifications WHERE id IN (203, 204)"), 0);
+
+  // A request accepted: the follow and the target's notification of it, together.
+  const int64_t locked = account("flocked");
+  const std::vector<domain::Notification> followed{
+      {205, locked, domain::NotificationType::kFollow, fan, std::nullopt, 1}};
+  ASSERT_TRUE(store_->follow(fan, locked, true, true, false, {}).ok());
+  {
+    FailingCommits failing(*store_, 0);
+    EXPECT_FALSE(store_->resolve_follow_request(fan, locked, true, followed).ok());
+  }
+  EXPECT_EQ(number("SELECT count(*) FROM follows"), 0);
+  EXPECT_EQ(number("SELECT count(*) FROM follow_requests"), 1);
+  EXPECT_EQ(number("SELECT count(*) FROM notifications WHERE id = 205"), 0);
+  auto accepted = store_->resolve_follow_request(fan, locked, true, followed);
+  ASSERT_TRUE(accepted.ok() && *accepted);
+  EXPECT_EQ(number("SELECT count(*) FROM follows"), 1);
+  EXPECT_EQ(number("SELECT count(*) FROM notifications WHERE id = 205"), 1);
+
+  // A request rejected writes no notification, whatever it is given.
+  const int64_t other = account("fother");
+  ASSERT_TRUE(store_->follow(other, locked, true, true, false, {}).ok());
+  auto rejected = store_->resolve_follow_request(
+      other, locked, false,
+      {{206, locked, domain::NotificationType::kFollow, other, std::nullopt, 1}});
+  ASSERT_TRUE(rejected.ok() && *rejected);
+  EXPECT_EQ(number("SELECT count(*) FROM notifications WHERE id = 206"), 0);
+}
+
 // The disclosure inventory is one snapshot: a commit by another connection while it
 // is being read (here: between its counts of posts and of favourites) is in all of its
 // counts or in none.
@@ -965,7 +1027,7 @@ TEST_F(SqliteStoreWritesTest, ReadsOfACachedPostShareItsRevisionUntilItChanges) 
   EXPECT_EQ((*single)->store_revision.value(), first);
   EXPECT_NE(revision(other), first);
 
-  ASSERT_TRUE(store_->set_favourite(fan, id, true).ok());
+  ASSERT_TRUE(store_->set_favourite(fan, id, true, {}).ok());
   auto changed = store_->statuses_by_ids({id});
   ASSERT_TRUE(changed.ok() && changed->size() == 1);
   EXPECT_EQ(changed->front().favourites_count, 1);

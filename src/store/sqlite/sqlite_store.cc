@@ -258,7 +258,7 @@ Status adjust_count(Db& db, std::string_view table, std::string_view column, int
              [&](Stmt& s) { s.bind(1, delta).bind(2, id); });
 }
 
-// A notification row (insert_notification(), and insert_status() inside its transaction);
+// A notification row, written inside the transaction of the write that causes it;
 // none when its recipient, its sender or its post is gone, as their deletion would have
 // taken it.
 Status insert_notification_in(Db& db, const Notification& n) {
@@ -1340,7 +1340,8 @@ Result<std::vector<int64_t>> SqliteStore::delete_status(int64_t id) {
 }
 
 Status SqliteStore::update_status(const Post& st, const PostEdit& previous,
-                                  const std::vector<std::string>& tag_keys, bool reset_poll_votes) {
+                                  const std::vector<std::string>& tag_keys, bool reset_poll_votes,
+                                  const std::vector<Notification>& notifications) {
   return write([&]() -> Status {
     PUBLIUS_ASSIGN_OR_RETURN(auto found, load_statuses({st.id}));
     if (found.empty()) return not_found();
@@ -1393,6 +1394,7 @@ Status SqliteStore::update_status(const Post& st, const PostEdit& previous,
       PUBLIUS_TRY(run(db_, "INSERT INTO statuses_fts (rowid, text) VALUES (?, ?)",
                       [&](Stmt& s) { s.bind(1, st.id).bind(2, search_text(st)); }));
     }
+    for (const auto& n : notifications) PUBLIUS_TRY(insert_notification_in(db_, n));
     forget_post(st.id);
     return ok_status();
   });
@@ -1584,11 +1586,14 @@ void SqliteStore::note_link(int64_t account_id, std::unordered_set<int64_t> View
   });
 }
 
-Result<bool> SqliteStore::set_favourite(int64_t account_id, int64_t status_id, bool on) {
+Result<bool> SqliteStore::set_favourite(int64_t account_id, int64_t status_id, bool on,
+                                        const std::vector<Notification>& notifications) {
   return write([&]() -> Result<bool> {
     PUBLIUS_ASSIGN_OR_RETURN(bool changed, set_link(db_, "favourites", account_id, status_id, on));
     if (changed)
       PUBLIUS_TRY(adjust_count(db_, "statuses", "favourites_count", status_id, on ? 1 : -1));
+    if (changed && on)
+      for (const auto& n : notifications) PUBLIUS_TRY(insert_notification_in(db_, n));
     forget_post(status_id);
     note_link(account_id, &ViewerSets::favourited, status_id, on);
     return changed;
@@ -1786,7 +1791,8 @@ Result<bool> SqliteStore::end_follow(const EndedFollow& ended) {
 }
 
 Result<bool> SqliteStore::resolve_follow_request(int64_t requester_id, int64_t target_id,
-                                                 bool accept) {
+                                                 bool accept,
+                                                 const std::vector<Notification>& notifications) {
   return write([&]() -> Result<bool> {
     forget_follow(requester_id, target_id);
     PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT show_reblogs, notify FROM "
@@ -1812,6 +1818,7 @@ Result<bool> SqliteStore::resolve_follow_request(int64_t requester_id, int64_t t
         PUBLIUS_TRY(adjust_count(db_, "accounts", "following_count", requester_id, +1));
         PUBLIUS_TRY(adjust_count(db_, "accounts", "followers_count", target_id, +1));
       }
+      for (const auto& n : notifications) PUBLIUS_TRY(insert_notification_in(db_, n));
     }
     return true;
   });
@@ -2177,10 +2184,6 @@ Result<std::vector<std::string>> SqliteStore::listed_tags_of(int64_t account_id,
 }
 
 // ---- Notifications ----
-
-Status SqliteStore::insert_notification(const Notification& n) {
-  return write([&]() -> Status { return insert_notification_in(db_, n); });
-}
 
 namespace {
 constexpr const char* kNotificationColumns =

@@ -113,7 +113,8 @@ class SqliteStore final : public store::Store {
   Result<std::vector<store::Post>> statuses_by_ids(const std::vector<int64_t>& ids) override;
   Result<std::vector<int64_t>> delete_status(int64_t id) override;
   Status update_status(const store::Post& s, const store::PostEdit& previous,
-                       const std::vector<std::string>& tag_keys, bool reset_poll_votes) override;
+                       const std::vector<std::string>& tag_keys, bool reset_poll_votes,
+                       const std::vector<store::Notification>& notifications) override;
   Result<std::vector<store::PostEdit>> status_edits(int64_t id) override;
   Result<std::optional<int64_t>> find_reblog(int64_t account_id, int64_t status_id) override;
   Result<std::vector<int64_t>> ancestors(int64_t id, int limit) override;
@@ -162,7 +163,8 @@ class SqliteStore final : public store::Store {
                                                int offset) override;
   Result<std::vector<std::string>> search_tags(std::string_view prefix, int limit) override;
 
-  Result<bool> set_favourite(int64_t account_id, int64_t status_id, bool on) override;
+  Result<bool> set_favourite(int64_t account_id, int64_t status_id, bool on,
+                             const std::vector<store::Notification>& notifications) override;
   Result<bool> set_bookmark(int64_t account_id, int64_t status_id, bool on) override;
   Result<bool> set_pin(int64_t account_id, int64_t status_id, bool on) override;
   Result<store::ViewerFlags> viewer_flags(int64_t account_id,
@@ -180,8 +182,9 @@ class SqliteStore final : public store::Store {
       int64_t account_id, int64_t target_id, bool locked_target, bool show_reblogs, bool notify,
       const std::vector<store::Notification>& notifications) override;
   Result<bool> end_follow(const store::EndedFollow& ended) override;
-  Result<bool> resolve_follow_request(int64_t requester_id, int64_t target_id,
-                                      bool accept) override;
+  Result<bool> resolve_follow_request(
+      int64_t requester_id, int64_t target_id, bool accept,
+      const std::vector<store::Notification>& notifications) override;
   Result<std::vector<std::pair<int64_t, int64_t>>> follow_requests(int64_t target_id,
                                                                    const store::Page& p) override;
   Result<bool> set_block(int64_t account_id, int64_t target_id, bool on,
@@ -219,7 +222,6 @@ class SqliteStore final : public store::Store {
   Result<std::vector<domain::TagDay>> tag_history(std::string_view tag,
                                                   int64_t since_day_ms) override;
 
-  Status insert_notification(const store::Notification& n) override;
   Result<std::vector<store::Notification>> notifications(int64_t account_id,
                                                          const store::NotificationQuery& q,
                                                          const store::Page& p) override;
