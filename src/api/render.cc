@@ -18,13 +18,6 @@ using namespace std::string_view_literals;
 using domain::Account;
 using domain::Post;
 
-namespace {
-
-uint64_t store_revision_of(const Post& post) { return post.store_revision.value(); }
-uint64_t store_revision_of(const domain::Account& /*unused*/) { return 0; }
-
-}  // namespace
-
 template <typename Source>
 Renderer::Json Renderer::Cache<Source>::get(const Source& now) {
   auto& shard = shard_of(now.id);
@@ -32,7 +25,7 @@ Renderer::Json Renderer::Cache<Source>::get(const Source& now) {
   auto it = shard.entries.find(now.id);
   if (it == shard.entries.end()) return nullptr;
   Entry& entry = it->second;
-  const uint64_t revision = store_revision_of(now);
+  const uint64_t revision = now.store_revision.value();
   if (revision != 0 && revision == entry.revision) {
     assert(entry.source == now && "a post was changed after the store stamped it");
     return entry.json;
@@ -50,7 +43,7 @@ Renderer::Json Renderer::Cache<Source>::put(const Source& source, std::string js
   std::lock_guard lock(shard.mu);
   // Crude but bounded: a full shard starts over. Entries are cheap to rebuild.
   if (shard.entries.size() >= kMaxPerShard) shard.entries.clear();
-  shard.entries.insert_or_assign(source.id, Entry{source, store_revision_of(source), shared});
+  shard.entries.insert_or_assign(source.id, Entry{source, source.store_revision.value(), shared});
   return shared;
 }
 

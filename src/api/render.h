@@ -123,7 +123,7 @@ class Renderer final : public domain::ChangeObserver {
   // stores its JSON after the change's invalidation (two requests racing) leaves an
   // entry no one is served: the next reader holds the changed entity and renders
   // anew. Invalidation (post_changed, account_changed) only frees memory early. A post
-  // stamped with the entry's store revision is equal without comparing it
+  // or an account stamped with the entry's store revision is equal without comparing it
   // (domain::StoreRevision); Debug builds compare anyway and abort if it is not.
   template <typename Source>
   class Cache {

@@ -40,6 +40,39 @@ struct ProfileField {
   bool operator==(const ProfileField&) const = default;
 };
 
+// Which load into one of the store's caches a Post or an Account was read from, so that
+// api::Renderer's cache can recognise one it rendered from the same load without comparing
+// it whole. The store stamps each entity it loads into its cache with a fresh revision, and
+// the copies it hands out with the same one; a change to a cached entity erases it (the next
+// read loads it under a new revision) or gives it a new revision with the change. So two
+// posts (or accounts) with the same nonzero revision are equal, provided no one changes one
+// they were handed without unstamping it: a copy starts unstamped (code copies a post to edit
+// it), and ReaderKey::open, which fills a sealed post in place, unstamps it. Debug builds
+// check the claim on every hit (the sanitized test run). Not part of the entity's value: ==
+// ignores it.
+class StoreRevision {
+ public:
+  StoreRevision() = default;
+  StoreRevision(const StoreRevision& /*unused*/) noexcept {}
+  StoreRevision& operator=(const StoreRevision& /*unused*/) noexcept {
+    value_ = 0;
+    return *this;
+  }
+  StoreRevision(StoreRevision&&) noexcept = default;
+  StoreRevision& operator=(StoreRevision&&) noexcept = default;
+  ~StoreRevision() = default;
+
+  // A revision never handed out before in this process. Thread-safe.
+  static StoreRevision fresh();
+  void stamp_as(const StoreRevision& original) { value_ = original.value_; }
+  void clear() { value_ = 0; }
+  uint64_t value() const { return value_; }  // 0: not stamped
+  bool operator==(const StoreRevision& /*unused*/) const { return true; }
+
+ private:
+  uint64_t value_ = 0;
+};
+
 struct Account {
   int64_t id = 0;
   std::string username;
@@ -72,6 +105,7 @@ struct Account {
   // (its aliases: those that may move to it), and the account it moved to.
   std::vector<std::string> also_known_as;
   std::optional<int64_t> moved_to_id;
+  StoreRevision store_revision;
   bool operator==(const Account&) const = default;
 };
 
@@ -149,38 +183,6 @@ struct Poll {
   bool expired(int64_t now_ms) const { return now_ms >= expires_ms; }
 };
 std::vector<std::string> poll_titles(const Poll& poll);
-
-// Which load into the store's post cache a Post was read from, so that api::Renderer's cache
-// can recognise a post it rendered from the same load without comparing the whole post. The
-// store stamps each post it loads into its cache with a fresh revision, and the copies it hands
-// out with the same one; it never changes a cached post in place (a change erases it, and the
-// next read loads it under a new revision). So two posts with the same nonzero revision are
-// equal, provided no one changes a post they were handed without unstamping it: a copy starts
-// unstamped (code copies a post to edit it), and ReaderKey::open, which fills a sealed post in
-// place, unstamps it. Debug builds check the claim on every hit (the sanitized test run).
-// Not part of the post's value: == ignores it.
-class StoreRevision {
- public:
-  StoreRevision() = default;
-  StoreRevision(const StoreRevision& /*unused*/) noexcept {}
-  StoreRevision& operator=(const StoreRevision& /*unused*/) noexcept {
-    value_ = 0;
-    return *this;
-  }
-  StoreRevision(StoreRevision&&) noexcept = default;
-  StoreRevision& operator=(StoreRevision&&) noexcept = default;
-  ~StoreRevision() = default;
-
-  // A revision never handed out before in this process. Thread-safe.
-  static StoreRevision fresh();
-  void stamp_as(const StoreRevision& original) { value_ = original.value_; }
-  void clear() { value_ = 0; }
-  uint64_t value() const { return value_; }  // 0: not stamped
-  bool operator==(const StoreRevision& /*unused*/) const { return true; }
-
- private:
-  uint64_t value_ = 0;
-};
 
 // A post: what Mastodon's API calls a Status. Named Post inside the server so it
 // never collides with publius::Status, the error value.

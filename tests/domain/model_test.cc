@@ -50,6 +50,18 @@ TEST(StoreRevisionTest, IsNotPartOfThePostsValue) {
   EXPECT_NE(a, b);
 }
 
+TEST(StoreRevisionTest, IsNotPartOfTheAccountsValue) {
+  Account a, b;
+  a.id = b.id = 1;
+  a.username = b.username = "same";
+  a.store_revision = StoreRevision::fresh();
+  EXPECT_EQ(a, b);
+  const Account copied = a;
+  EXPECT_EQ(copied.store_revision.value(), 0u);
+  b.followers_count = 1;
+  EXPECT_NE(a, b);
+}
+
 TEST(StoreRevisionTest, FreshRevisionsAreNeverRepeated) {
   uint64_t last = StoreRevision::fresh().value();
   for (int i = 0; i < 1000; ++i) {

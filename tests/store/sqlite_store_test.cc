@@ -1035,6 +1035,44 @@ TEST_F(SqliteStoreWritesTest, ReadsOfACachedPostShareItsRevisionUntilItChanges) 
   EXPECT_NE(changed->front().store_revision.value(), 0u);
 }
 
+// So does every read of a cached account, whether one or many are asked for; a follow,
+// which counts in the cached accounts in place, and a profile update each give the next
+// read a new one.
+TEST_F(SqliteStoreWritesTest, ReadsOfACachedAccountShareItsRevisionUntilItChanges) {
+  const int64_t followed = account("revfollowed"), follower = account("revfollower");
+  const auto revision = [&](int64_t id) {
+    auto one = store_->account_by_id(id);
+    auto many = store_->accounts_by_ids({follower, id});
+    EXPECT_TRUE(one.ok() && one->has_value() && many.ok() && many->size() == 2);
+    if (!one.ok() || !one->has_value() || !many.ok() || many->size() != 2) return uint64_t{0};
+    for (const auto& a : *many) {
+      if (a.id == id) {
+        EXPECT_EQ(a.store_revision.value(), (*one)->store_revision.value());
+      }
+    }
+    return (*one)->store_revision.value();
+  };
+  const uint64_t first = revision(followed);
+  EXPECT_NE(first, 0u);
+  EXPECT_EQ(revision(followed), first);
+  EXPECT_NE(revision(follower), first);
+
+  ASSERT_TRUE(store_->follow(follower, followed, false, true, false, {}).ok());
+  const uint64_t followed_revision = revision(followed);
+  EXPECT_NE(followed_revision, first);
+  EXPECT_NE(followed_revision, 0u);
+  auto counted = store_->account_by_id(followed);
+  ASSERT_TRUE(counted.ok() && counted->has_value());
+  EXPECT_EQ((*counted)->followers_count, 1);
+
+  store::ProfileUpdate renamed;
+  renamed.display_name = "Renamed";
+  ASSERT_TRUE(store_->update_profile(followed, renamed).ok());
+  const uint64_t renamed_revision = revision(followed);
+  EXPECT_NE(renamed_revision, followed_revision);
+  EXPECT_NE(renamed_revision, 0u);
+}
+
 // Reads the caches answer still see what another connection committed (the admin CLI, or
 // any SQLite client), and count it as another's commit.
 TEST_F(SqliteStoreWritesTest, CachedReadsSeeAnotherConnectionsCommit) {

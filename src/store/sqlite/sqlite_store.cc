@@ -212,12 +212,23 @@ Result<std::vector<int64_t>> collect_ids(Stmt& stmt) {
   return ids;
 }
 
-// Appends a copy of a cached entity to hand out: a post's copy keeps its cache entry's
-// revision (domain::StoreRevision), which copying alone drops.
-void append_cached(std::vector<Account>& out, const Account& cached) { out.push_back(cached); }
-void append_cached(std::vector<Post>& out, const Post& cached) {
-  out.push_back(cached);
-  out.back().store_revision.stamp_as(cached.store_revision);
+// A copy of a cached post or account to hand out: it keeps its cache entry's revision
+// (domain::StoreRevision), which copying alone drops.
+template <typename Entity>
+Entity cached_copy(const Entity& cached) {
+  Entity copy = cached;
+  copy.store_revision.stamp_as(cached.store_revision);
+  return copy;
+}
+template <typename Entity>
+void append_cached(std::vector<Entity>& out, const Entity& cached) {
+  out.push_back(cached_copy(cached));
+}
+// Keeps `loaded` in `cache` under a fresh revision, which `loaded` is stamped with too.
+template <typename Entity>
+void fill_cache(std::unordered_map<int64_t, Entity>& cache, Entity& loaded) {
+  loaded.store_revision = domain::StoreRevision::fresh();
+  cache[loaded.id] = cached_copy(loaded);
 }
 
 // The entries of `ids` in `cache`, in order; nullopt unless all are there.
@@ -685,7 +696,7 @@ Status SqliteStore::insert_statuses(const std::vector<std::pair<Post, NewPostEff
 Result<std::optional<Account>> SqliteStore::account_by_id(int64_t id) {
   const auto cached = [&]() -> std::optional<std::optional<Account>> {
     if (auto it = account_cache_.find(id); it != account_cache_.end())
-      return std::optional<Account>(it->second);
+      return std::optional<Account>(cached_copy(it->second));
     return std::nullopt;
   };
   if (auto hit = from_caches(cached)) return std::move(*hit);
@@ -700,7 +711,7 @@ Result<std::optional<Account>> SqliteStore::account_by_id(int64_t id) {
     if (may_fill()) {
       auto caches = lock_caches();
       bound(account_cache_);
-      account_cache_[id] = account;
+      fill_cache(account_cache_, account);
     }
     return std::optional<Account>(std::move(account));
   }
@@ -728,7 +739,7 @@ Result<std::vector<Account>> SqliteStore::accounts_by_ids(const std::vector<int6
   std::vector<int64_t> missing;
   for (int64_t id : ids) {
     if (auto it = account_cache_.find(id); it != account_cache_.end()) {
-      out.push_back(it->second);
+      append_cached(out, it->second);
     } else {
       missing.push_back(id);
     }
@@ -749,7 +760,7 @@ Result<std::vector<Account>> SqliteStore::accounts_by_ids(const std::vector<int6
   if (may_fill()) {
     auto caches = lock_caches();
     bound(account_cache_);
-    for (size_t i = first_loaded; i < out.size(); ++i) account_cache_[out[i].id] = out[i];
+    for (size_t i = first_loaded; i < out.size(); ++i) fill_cache(account_cache_, out[i]);
   }
   return out;
 }
@@ -1252,11 +1263,7 @@ Result<std::vector<Post>> SqliteStore::load_statuses(const std::vector<int64_t>&
   if (may_fill()) {
     auto caches = lock_caches();
     bound(post_cache_);
-    for (size_t i = first_loaded; i < out.size(); ++i) {
-      out[i].store_revision = domain::StoreRevision::fresh();
-      Post& cached = post_cache_[out[i].id] = out[i];
-      cached.store_revision.stamp_as(out[i].store_revision);
-    }
+    for (size_t i = first_loaded; i < out.size(); ++i) fill_cache(post_cache_, out[i]);
   }
   return out;
 }
@@ -1772,11 +1779,16 @@ Result<FollowOutcome> SqliteStore::follow(int64_t account_id, int64_t target_id,
     for (const auto& n : notifications) PUBLIUS_TRY(insert_notification_in(db_, n));
     // Counted in the cached accounts as in their rows, rather than dropped: in a surge
     // every follow would read the followed account's row again.
+    // Each changes under a new revision, as if loaded again.
     after_commit([this, account_id, target_id] {
-      if (auto it = account_cache_.find(account_id); it != account_cache_.end())
+      if (auto it = account_cache_.find(account_id); it != account_cache_.end()) {
         ++it->second.following_count;
-      if (auto it = account_cache_.find(target_id); it != account_cache_.end())
+        it->second.store_revision = domain::StoreRevision::fresh();
+      }
+      if (auto it = account_cache_.find(target_id); it != account_cache_.end()) {
         ++it->second.followers_count;
+        it->second.store_revision = domain::StoreRevision::fresh();
+      }
     });
     return FollowOutcome::kFollowing;
   });
