@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "support/temp_dir.h"
 
 namespace publius::sqlite {
@@ -65,6 +68,35 @@ TEST_F(DbErrorsTest, OtherFailuresAreInternal) {
   auto null_key = db_->exec("INSERT INTO child (parent_id) VALUES (NULL)");
   ASSERT_FALSE(null_key.ok());
   EXPECT_EQ(null_key.error().code, ErrorCode::kInternal) << null_key.error().message;
+}
+
+// A statement prepared_cached while the same text is still lent out (stepped inside the
+// loop of itself) is compiled anew, so neither disturbs the other; once both are gone
+// the cached one is lent again, reset and with no bindings left.
+TEST_F(DbErrorsTest, ACachedStatementLentOutIsNotLentTwice) {
+  ASSERT_TRUE(db_->exec("INSERT INTO parent (id, name) VALUES (2, 'two'), (3, 'three')").ok());
+  constexpr std::string_view kNames = "SELECT name FROM parent WHERE id >= ? ORDER BY id";
+  std::vector<std::string> pairs;
+  {
+    auto outer = db_->prepare_cached(kNames);
+    ASSERT_TRUE(outer.ok());
+    outer->bind(1, int64_t{2});
+    while (outer->step()) {
+      auto inner = db_->prepare_cached(kNames);
+      ASSERT_TRUE(inner.ok());
+      inner->bind(1, int64_t{3});
+      ASSERT_TRUE(inner->step());
+      pairs.push_back(outer->text(0) + "/" + inner->text(0));
+    }
+    ASSERT_TRUE(outer->status().ok());
+  }
+  EXPECT_EQ(pairs, (std::vector<std::string>{"two/three", "three/three"}));
+  auto again = db_->prepare_cached(kNames);
+  ASSERT_TRUE(again.ok());
+  again->bind(1, int64_t{1});
+  std::vector<std::string> names;
+  while (again->step()) names.push_back(again->text(0));
+  EXPECT_EQ(names, (std::vector<std::string>{"one", "two", "three"}));
 }
 
 }  // namespace

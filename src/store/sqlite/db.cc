@@ -26,11 +26,12 @@ Error sqlite_error(sqlite3* db, std::string_view what) {
 }  // namespace
 
 Stmt::~Stmt() {
-  if (owned_) {
+  if (!in_use_) {
     sqlite3_finalize(stmt_);
-  } else if (stmt_) {
+  } else {
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
+    *in_use_ = false;
   }
 }
 
@@ -117,7 +118,7 @@ Db& Db::operator=(Db&& o) noexcept {
 }
 
 void Db::finalize_cache() {
-  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  for (auto& [sql, cached] : cache_) sqlite3_finalize(cached.stmt);
   cache_.clear();
 }
 
@@ -134,9 +135,12 @@ Result<Stmt> Db::prepare_cached(std::string_view sql) {
                            &stmt, nullptr) != SQLITE_OK) {
       return sqlite_error(db_, "cannot prepare statement");
     }
-    it = cache_.emplace(std::string(sql), stmt).first;
+    it = cache_.emplace(std::string(sql), Cached{stmt}).first;
+  } else if (it->second.in_use) {
+    return prepare(sql);
   }
-  return Stmt(db_, it->second, /*owned=*/false);
+  it->second.in_use = true;
+  return Stmt(db_, it->second.stmt, &it->second.in_use);
 }
 
 Result<Stmt> Db::prepare(std::string_view sql) {

@@ -22,10 +22,15 @@ namespace publius::sqlite {
 
 class Stmt {
  public:
-  // `owned`: finalize on destruction; otherwise the statement belongs to the
-  // Db's cache and is only reset for its next use.
-  Stmt(sqlite3* db, sqlite3_stmt* stmt, bool owned = true) : db_(db), stmt_(stmt), owned_(owned) {}
-  Stmt(Stmt&& o) noexcept : db_(o.db_), stmt_(o.stmt_), owned_(o.owned_) { o.stmt_ = nullptr; }
+  // Owns `stmt`: finalizes it on destruction.
+  Stmt(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  // Borrows `stmt` from the Db's cache, which marks it `in_use` while lent: on
+  // destruction it is reset for its next use and `in_use` cleared.
+  Stmt(sqlite3* db, sqlite3_stmt* stmt, bool* in_use) : db_(db), stmt_(stmt), in_use_(in_use) {}
+  Stmt(Stmt&& o) noexcept : db_(o.db_), stmt_(o.stmt_), in_use_(o.in_use_) {
+    o.stmt_ = nullptr;
+    o.in_use_ = nullptr;
+  }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
   ~Stmt();
@@ -62,7 +67,7 @@ class Stmt {
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
-  bool owned_;
+  bool* in_use_ = nullptr;  // the cache's mark, when borrowed from it
   Status status_ = ok_status();
 };
 
@@ -76,10 +81,13 @@ class Db {
   Db(const Db&) = delete;
   ~Db();
 
+  // Compiles `sql` anew: for texts that carry values (id lists, paging bounds), which
+  // would fill the cache with statements never run again.
   Result<Stmt> prepare(std::string_view sql);
-  // Like prepare(), but compiles `sql` once per connection and reuses it: for
-  // fixed SQL on hot paths, where parsing would cost more than running. The
-  // returned Stmt must be gone before the same SQL is prepared_cached again.
+  // Compiles `sql` once per connection and lends the compiled statement out again:
+  // for every text drawn from a fixed set, where compiling would cost more than
+  // running. While it is lent (a caller still holds the Stmt, as a statement stepped
+  // inside the loop of the same statement does), the same text is compiled anew.
   Result<Stmt> prepare_cached(std::string_view sql);
   // Runs one or more statements without parameters.
   Status exec(std::string_view sql);
@@ -94,7 +102,12 @@ class Db {
   explicit Db(sqlite3* db) : db_(db) {}
   void finalize_cache();
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> cache_;
+  struct Cached {
+    sqlite3_stmt* stmt;
+    bool in_use = false;  // lent to a Stmt
+  };
+  // Node-based: a lent Stmt points at its entry's `in_use` while the map grows.
+  std::unordered_map<std::string, Cached> cache_;
 };
 
 // A transaction; rolls back on destruction unless commit() ran.

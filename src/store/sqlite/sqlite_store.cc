@@ -388,9 +388,10 @@ std::string search_text(const Post& st) { return st.spoiler_text + "\n" + st.tex
 // A post's stored listing (PostListing), inside the caller's transaction; none
 // when the post is gone.
 Result<std::optional<PostListing>> listing_in(Db& db, int64_t status_id) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT counted, counted_as_reply, in_search, "
-                                                 "tags_in_search, in_public_timelines FROM "
-                                                 "statuses WHERE id = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db.prepare_cached("SELECT counted, counted_as_reply, in_search, "
+                                             "tags_in_search, in_public_timelines FROM "
+                                             "statuses WHERE id = ?"));
   stmt.bind(1, status_id);
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
@@ -721,8 +722,8 @@ Result<std::optional<Account>> SqliteStore::account_by_id(int64_t id) {
 
 Result<std::optional<Account>> SqliteStore::account_by_username(std::string_view username) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kAccountColumns +
-                                                  " FROM accounts WHERE username = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare_cached(std::string("SELECT ") + kAccountColumns +
+                                                         " FROM accounts WHERE username = ?"));
   stmt.bind(1, username);
   if (stmt.step()) return std::optional<Account>(read_account(stmt));
   PUBLIUS_TRY(stmt.status());
@@ -770,9 +771,9 @@ Result<std::vector<Account>> SqliteStore::search_accounts(std::string_view prefi
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
       auto stmt,
-      db_.prepare(std::string("SELECT ") + kAccountColumns +
-                  " FROM accounts WHERE username LIKE ? ESCAPE '\\' OR display_name LIKE ? "
-                  "ESCAPE '\\' ORDER BY followers_count DESC, id LIMIT ? OFFSET ?"));
+      db_.prepare_cached(std::string("SELECT ") + kAccountColumns +
+                         " FROM accounts WHERE username LIKE ? ESCAPE '\\' OR display_name LIKE ? "
+                         "ESCAPE '\\' ORDER BY followers_count DESC, id LIMIT ? OFFSET ?"));
   std::string pattern;
   for (char c : prefix) {
     if (c == '%' || c == '_' || c == '\\') pattern.push_back('\\');
@@ -847,7 +848,7 @@ Status SqliteStore::set_role(int64_t id, domain::Role role) {
 Result<std::string> SqliteStore::password_hash(int64_t account_id) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT password_hash FROM accounts WHERE id = ?"));
+                           db_.prepare_cached("SELECT password_hash FROM accounts WHERE id = ?"));
   stmt.bind(1, account_id);
   if (stmt.step()) return stmt.text(0);
   PUBLIUS_TRY(stmt.status());
@@ -857,8 +858,8 @@ Result<std::string> SqliteStore::password_hash(int64_t account_id) {
 Result<int64_t> SqliteStore::accounts_active_since(int64_t day_ms) {
   PUBLIUS_TRY(commit_queued_writes());
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT count(*) FROM accounts WHERE last_active_day >= ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare_cached("SELECT count(*) FROM accounts WHERE last_active_day >= ?"));
   stmt.bind(1, day_ms);
   if (stmt.step()) return stmt.int64(0);
   PUBLIUS_TRY(stmt.status());
@@ -964,8 +965,8 @@ Result<App> SqliteStore::create_app(const App& app) {
 
 Result<std::optional<App>> SqliteStore::app_by_client_id(std::string_view client_id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kAppColumns +
-                                                  " FROM apps WHERE client_id = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare_cached(std::string("SELECT ") + kAppColumns +
+                                                         " FROM apps WHERE client_id = ?"));
   stmt.bind(1, client_id);
   if (stmt.step()) return std::optional<App>(read_app(stmt));
   PUBLIUS_TRY(stmt.status());
@@ -974,8 +975,8 @@ Result<std::optional<App>> SqliteStore::app_by_client_id(std::string_view client
 
 Result<std::optional<App>> SqliteStore::app_by_id(int64_t id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare(std::string("SELECT ") + kAppColumns + " FROM apps WHERE id = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare_cached(std::string("SELECT ") + kAppColumns +
+                                                         " FROM apps WHERE id = ?"));
   stmt.bind(1, id);
   if (stmt.step()) return std::optional<App>(read_app(stmt));
   PUBLIUS_TRY(stmt.status());
@@ -1083,9 +1084,9 @@ Result<std::optional<AuthCode>> SqliteStore::take_auth_code(const std::string& c
   return write([&]() -> Result<std::optional<AuthCode>> {
     // One statement: two exchanges of one code cannot both get it.
     PUBLIUS_ASSIGN_OR_RETURN(
-        auto stmt, db_.prepare("DELETE FROM auth_codes WHERE code_hash = ? AND app_id = ? "
-                               "RETURNING app_id, account_id, scopes, redirect_uri, "
-                               "code_challenge, expires_ms, member_id"));
+        auto stmt, db_.prepare_cached("DELETE FROM auth_codes WHERE code_hash = ? AND app_id = ? "
+                                      "RETURNING app_id, account_id, scopes, redirect_uri, "
+                                      "code_challenge, expires_ms, member_id"));
     stmt.bind(1, code_hash).bind(2, app_id);
     if (!stmt.step()) {
       PUBLIUS_TRY(stmt.status());
@@ -1320,7 +1321,7 @@ Result<std::vector<int64_t>> SqliteStore::delete_status(int64_t id) {
     if (!listed) return not_found();
     const PostListing& listing = *listed;
     PUBLIUS_ASSIGN_OR_RETURN(auto reblogs_stmt,
-                             db_.prepare("SELECT id FROM statuses WHERE reblog_of_id = ?"));
+                             db_.prepare_cached("SELECT id FROM statuses WHERE reblog_of_id = ?"));
     reblogs_stmt.bind(1, id);
     PUBLIUS_ASSIGN_OR_RETURN(auto reblog_ids, collect_ids(reblogs_stmt));
     if (listing.in_search) {
@@ -1409,10 +1410,10 @@ Status SqliteStore::update_status(const Post& st, const PostEdit& previous,
 
 Result<std::vector<PostEdit>> SqliteStore::status_edits(int64_t id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT text, html, spoiler_text, sensitive, created_ms, "
-                                       "sealed, poll_options FROM status_edits WHERE status_id = "
-                                       "? ORDER BY id"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare_cached("SELECT text, html, spoiler_text, sensitive, created_ms, "
+                                    "sealed, poll_options FROM status_edits WHERE status_id = "
+                                    "? ORDER BY id"));
   stmt.bind(1, id);
   std::vector<PostEdit> out;
   while (stmt.step()) {
@@ -1427,7 +1428,8 @@ Result<std::vector<PostEdit>> SqliteStore::status_edits(int64_t id) {
 Result<std::optional<int64_t>> SqliteStore::find_reblog(int64_t account_id, int64_t status_id) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare("SELECT id FROM statuses WHERE reblog_of_id = ? AND account_id = ?"));
+      auto stmt,
+      db_.prepare_cached("SELECT id FROM statuses WHERE reblog_of_id = ? AND account_id = ?"));
   stmt.bind(1, status_id).bind(2, account_id);
   if (stmt.step()) return std::optional<int64_t>(stmt.int64(0));
   PUBLIUS_TRY(stmt.status());
@@ -1438,11 +1440,11 @@ Result<std::vector<int64_t>> SqliteStore::ancestors(int64_t id, int limit) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
       auto stmt,
-      db_.prepare("WITH RECURSIVE up(id, parent, depth) AS ("
-                  " SELECT id, in_reply_to_id, 0 FROM statuses WHERE id = ?1"
-                  " UNION ALL SELECT s.id, s.in_reply_to_id, up.depth + 1 FROM statuses s"
-                  " JOIN up ON s.id = up.parent WHERE up.depth < ?2)"
-                  " SELECT id FROM up WHERE id != ?1 ORDER BY id"));
+      db_.prepare_cached("WITH RECURSIVE up(id, parent, depth) AS ("
+                         " SELECT id, in_reply_to_id, 0 FROM statuses WHERE id = ?1"
+                         " UNION ALL SELECT s.id, s.in_reply_to_id, up.depth + 1 FROM statuses s"
+                         " JOIN up ON s.id = up.parent WHERE up.depth < ?2)"
+                         " SELECT id FROM up WHERE id != ?1 ORDER BY id"));
   stmt.bind(1, id).bind(2, limit);
   return collect_ids(stmt);
 }
@@ -1450,9 +1452,10 @@ Result<std::vector<int64_t>> SqliteStore::ancestors(int64_t id, int limit) {
 Result<std::vector<int64_t>> SqliteStore::descendants(int64_t id, int limit) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare("WITH RECURSIVE down(id) AS (SELECT ?1 UNION ALL"
-                             " SELECT s.id FROM statuses s JOIN down ON s.in_reply_to_id = down.id)"
-                             " SELECT id FROM down WHERE id != ?1 ORDER BY id LIMIT ?2"));
+      auto stmt,
+      db_.prepare_cached("WITH RECURSIVE down(id) AS (SELECT ?1 UNION ALL"
+                         " SELECT s.id FROM statuses s JOIN down ON s.in_reply_to_id = down.id)"
+                         " SELECT id FROM down WHERE id != ?1 ORDER BY id LIMIT ?2"));
   stmt.bind(1, id).bind(2, limit);
   return collect_ids(stmt);
 }
@@ -1543,9 +1546,9 @@ Result<std::vector<int64_t>> SqliteStore::search_statuses(std::string_view query
     i = j;
   }
   if (match.empty()) return std::vector<int64_t>();
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT rowid FROM statuses_fts WHERE statuses_fts MATCH ? "
-                                       "ORDER BY rowid DESC LIMIT ? OFFSET ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare_cached("SELECT rowid FROM statuses_fts WHERE statuses_fts MATCH ? "
+                                    "ORDER BY rowid DESC LIMIT ? OFFSET ?"));
   stmt.bind(1, match).bind(2, limit).bind(3, offset);
   return collect_ids(stmt);
 }
@@ -1553,10 +1556,10 @@ Result<std::vector<int64_t>> SqliteStore::search_statuses(std::string_view query
 Result<std::vector<std::string>> SqliteStore::search_tags(std::string_view prefix, int limit) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt,
-      db_.prepare("SELECT t.tag FROM status_tags t JOIN statuses s ON s.id = t.status_id WHERE "
-                  "t.tag >= ?1 AND t.tag < ?1 || x'ff' AND s.tags_in_search = 1 GROUP BY t.tag "
-                  "ORDER BY COUNT(*) DESC, t.tag LIMIT ?2"));
+      auto stmt, db_.prepare_cached(
+                     "SELECT t.tag FROM status_tags t JOIN statuses s ON s.id = t.status_id WHERE "
+                     "t.tag >= ?1 AND t.tag < ?1 || x'ff' AND s.tags_in_search = 1 GROUP BY t.tag "
+                     "ORDER BY COUNT(*) DESC, t.tag LIMIT ?2"));
   stmt.bind(1, prefix).bind(2, limit);
   std::vector<std::string> out;
   while (stmt.step()) out.push_back(stmt.text(0));
@@ -1807,9 +1810,10 @@ Result<bool> SqliteStore::resolve_follow_request(int64_t requester_id, int64_t t
                                                  const std::vector<Notification>& notifications) {
   return write([&]() -> Result<bool> {
     forget_follow(requester_id, target_id);
-    PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT show_reblogs, notify FROM "
-                                                    "follow_requests WHERE account_id = ? AND "
-                                                    "target_id = ?"));
+    PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                             db_.prepare_cached("SELECT show_reblogs, notify FROM "
+                                                "follow_requests WHERE account_id = ? AND "
+                                                "target_id = ?"));
     stmt.bind(1, requester_id).bind(2, target_id);
     if (!stmt.step()) {
       PUBLIUS_TRY(stmt.status());
@@ -2029,14 +2033,14 @@ Result<HiddenAccounts> SqliteStore::hidden_accounts(int64_t viewer_id) {
   PUBLIUS_TRY(sync_caches());
   if (auto hit = cached()) return std::move(*hit);
   HiddenAccounts hidden;
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT target_id FROM blocks WHERE account_id = ?1 UNION "
-                                       "SELECT account_id FROM blocks WHERE target_id = ?1 UNION "
-                                       "SELECT target_id FROM mutes WHERE account_id = ?1"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare_cached("SELECT target_id FROM blocks WHERE account_id = ?1 UNION "
+                                    "SELECT account_id FROM blocks WHERE target_id = ?1 UNION "
+                                    "SELECT target_id FROM mutes WHERE account_id = ?1"));
   stmt.bind(1, viewer_id);
   PUBLIUS_ASSIGN_OR_RETURN(hidden.accounts, collect_ids(stmt));
-  PUBLIUS_ASSIGN_OR_RETURN(auto reblogs, db_.prepare("SELECT target_id FROM follows WHERE "
-                                                     "account_id = ? AND show_reblogs = 0"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto reblogs, db_.prepare_cached("SELECT target_id FROM follows WHERE "
+                                                            "account_id = ? AND show_reblogs = 0"));
   reblogs.bind(1, viewer_id);
   PUBLIUS_ASSIGN_OR_RETURN(hidden.reblogs_from, collect_ids(reblogs));
   if (may_fill()) {
@@ -2157,7 +2161,7 @@ Result<std::optional<int64_t>> SqliteStore::feature_tag(int64_t account_id, cons
   return write([&]() -> Result<std::optional<int64_t>> {
     PUBLIUS_ASSIGN_OR_RETURN(
         auto existing,
-        db_.prepare("SELECT id FROM featured_tags WHERE account_id = ? AND tag = ?"));
+        db_.prepare_cached("SELECT id FROM featured_tags WHERE account_id = ? AND tag = ?"));
     existing.bind(1, account_id).bind(2, tag);
     if (existing.step()) return std::optional<int64_t>(existing.int64(0));
     PUBLIUS_TRY(existing.status());
@@ -2251,9 +2255,9 @@ Result<std::vector<Notification>> SqliteStore::notifications(int64_t account_id,
 
 Result<std::optional<Notification>> SqliteStore::notification(int64_t account_id, int64_t id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare(std::string("SELECT ") + kNotificationColumns +
-                                       " FROM notifications WHERE account_id = ? AND id = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare_cached(std::string("SELECT ") + kNotificationColumns +
+                                    " FROM notifications WHERE account_id = ? AND id = ?"));
   stmt.bind(1, account_id).bind(2, id);
   if (stmt.step()) return std::optional<Notification>(read_notification(stmt));
   PUBLIUS_TRY(stmt.status());
@@ -2366,8 +2370,8 @@ Result<std::vector<domain::NotificationRequest>> SqliteStore::notification_reque
 Result<std::optional<domain::NotificationRequest>> SqliteStore::notification_request(
     int64_t account_id, int64_t id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string(kNotificationRequests) +
-                                                  kSilencedSenders + " AND id = ?2"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare_cached(std::string(kNotificationRequests) +
+                                                         kSilencedSenders + " AND id = ?2"));
   stmt.bind(1, account_id).bind(2, id);
   if (stmt.step())
     return std::optional<domain::NotificationRequest>(read_notification_request(stmt, account_id));
@@ -2480,9 +2484,9 @@ Result<std::vector<Conversation>> SqliteStore::conversations(int64_t account_id,
 
 Result<std::optional<Conversation>> SqliteStore::conversation(int64_t account_id, int64_t id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare(std::string("SELECT ") + kConversationColumns +
-                                       " FROM conversations WHERE account_id = ? AND id = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare_cached(std::string("SELECT ") + kConversationColumns +
+                                    " FROM conversations WHERE account_id = ? AND id = ?"));
   stmt.bind(1, account_id).bind(2, id);
   PUBLIUS_ASSIGN_OR_RETURN(auto found, collect_conversations(stmt));
   if (found.empty()) return std::optional<Conversation>();
@@ -2491,8 +2495,9 @@ Result<std::optional<Conversation>> SqliteStore::conversation(int64_t account_id
 
 Result<std::vector<Conversation>> SqliteStore::conversations_ending_with(int64_t status_id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kConversationColumns +
-                                                  " FROM conversations WHERE last_status_id = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare_cached(std::string("SELECT ") + kConversationColumns +
+                                              " FROM conversations WHERE last_status_id = ?"));
   stmt.bind(1, status_id);
   return collect_conversations(stmt);
 }
@@ -2504,9 +2509,10 @@ Result<std::vector<int64_t>> SqliteStore::statuses_with_visibility_of(int64_t ac
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
       auto stmt,
-      db_.prepare("SELECT id FROM statuses WHERE visibility = ?4 AND id < ?2 AND (account_id = ?1 "
-                  "OR id IN (SELECT status_id FROM mentions WHERE account_id = ?1 AND status_id < "
-                  "?2)) ORDER BY id DESC LIMIT ?3"));
+      db_.prepare_cached(
+          "SELECT id FROM statuses WHERE visibility = ?4 AND id < ?2 AND (account_id = ?1 "
+          "OR id IN (SELECT status_id FROM mentions WHERE account_id = ?1 AND status_id < "
+          "?2)) ORDER BY id DESC LIMIT ?3"));
   stmt.bind(1, account_id).bind(2, before_id).bind(3, static_cast<int64_t>(limit));
   stmt.bind(4, static_cast<int64_t>(visibility));
   return collect_ids(stmt);
@@ -2607,8 +2613,8 @@ Result<domain::Report> SqliteStore::insert_report(const domain::Report& r) {
 
 Result<std::optional<domain::Report>> SqliteStore::report(int64_t id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kReportColumns +
-                                                  " FROM reports WHERE id = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare_cached(std::string("SELECT ") + kReportColumns +
+                                                         " FROM reports WHERE id = ?"));
   stmt.bind(1, id);
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
@@ -2657,10 +2663,10 @@ Status SqliteStore::update_report(const domain::Report& r) {
 
 Result<InstanceStats> SqliteStore::instance_stats() {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT COUNT(*), COALESCE(SUM(statuses_count), 0) FROM "
-                                       "accounts WHERE id NOT IN (SELECT account_id FROM "
-                                       "remote_actors)"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare_cached("SELECT COUNT(*), COALESCE(SUM(statuses_count), 0) FROM "
+                                    "accounts WHERE id NOT IN (SELECT account_id FROM "
+                                    "remote_actors)"));
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
     return InstanceStats{};
@@ -2702,8 +2708,8 @@ Result<List> SqliteStore::create_list(const List& list) {
 
 Result<std::optional<List>> SqliteStore::list(int64_t list_id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kListColumns +
-                                                  " FROM lists l WHERE l.id = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare_cached(std::string("SELECT ") + kListColumns +
+                                                         " FROM lists l WHERE l.id = ?"));
   stmt.bind(1, list_id);
   PUBLIUS_ASSIGN_OR_RETURN(auto found, lists_from(stmt));
   if (found.empty()) return std::optional<List>();
@@ -2784,8 +2790,8 @@ constexpr const char* kFilterSelect =
 
 // The filter that row `id` of `table` (filter_keywords or filter_statuses) belongs to.
 Result<std::optional<int64_t>> filter_owning(Db& db, const char* table, int64_t id) {
-  PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db.prepare(std::string("SELECT filter_id FROM ") + table + " WHERE id = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db.prepare_cached(std::string("SELECT filter_id FROM ") +
+                                                        table + " WHERE id = ?"));
   stmt.bind(1, id);
   if (stmt.step()) return std::optional<int64_t>(stmt.int64(0));
   PUBLIUS_TRY(stmt.status());
@@ -2795,8 +2801,8 @@ Result<std::optional<int64_t>> filter_owning(Db& db, const char* table, int64_t 
 // Deletes the rows of `table` under `filter_id` whose ids are not in `kept`.
 Status delete_rows_not_kept(Db& db, const char* table, int64_t filter_id,
                             const std::vector<int64_t>& kept) {
-  PUBLIUS_ASSIGN_OR_RETURN(
-      auto stored, db.prepare(std::string("SELECT id FROM ") + table + " WHERE filter_id = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stored, db.prepare_cached(std::string("SELECT id FROM ") + table +
+                                                          " WHERE filter_id = ?"));
   stored.bind(1, filter_id);
   std::vector<int64_t> gone;
   while (stored.step())
@@ -2813,15 +2819,16 @@ Status delete_rows_not_kept(Db& db, const char* table, int64_t filter_id,
 
 Result<std::vector<domain::Filter>> SqliteStore::filters_of(int64_t account_id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(
-      auto select, db_.prepare(std::string(kFilterSelect) + "WHERE account_id = ? ORDER BY id"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto select, db_.prepare_cached(std::string(kFilterSelect) +
+                                                           "WHERE account_id = ? ORDER BY id"));
   select.bind(1, account_id);
   return filters_from(db_, select);
 }
 
 Result<std::optional<domain::Filter>> SqliteStore::filter(int64_t filter_id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto select, db_.prepare(std::string(kFilterSelect) + "WHERE id = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto select,
+                           db_.prepare_cached(std::string(kFilterSelect) + "WHERE id = ?"));
   select.bind(1, filter_id);
   PUBLIUS_ASSIGN_OR_RETURN(auto found, filters_from(db_, select));
   if (found.empty()) return std::optional<domain::Filter>();
@@ -2905,9 +2912,9 @@ Status SqliteStore::delete_filter(int64_t filter_id) {
 
 Result<std::vector<List>> SqliteStore::lists_of(int64_t owner_id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare(std::string("SELECT ") + kListColumns +
-                                       " FROM lists l WHERE l.account_id = ? ORDER BY l.id"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare_cached(std::string("SELECT ") + kListColumns +
+                                    " FROM lists l WHERE l.account_id = ? ORDER BY l.id"));
   stmt.bind(1, owner_id);
   return lists_from(stmt);
 }
@@ -2915,9 +2922,9 @@ Result<std::vector<List>> SqliteStore::lists_of(int64_t owner_id) {
 Result<std::vector<List>> SqliteStore::lists_with_member(int64_t owner_id, int64_t member_id) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare(std::string("SELECT ") + kListColumns +
-                             " FROM lists l JOIN list_members m ON m.list_id = l.id WHERE "
-                             "l.account_id = ? AND m.account_id = ? ORDER BY l.id"));
+      auto stmt, db_.prepare_cached(std::string("SELECT ") + kListColumns +
+                                    " FROM lists l JOIN list_members m ON m.list_id = l.id WHERE "
+                                    "l.account_id = ? AND m.account_id = ? ORDER BY l.id"));
   stmt.bind(1, owner_id).bind(2, member_id);
   return lists_from(stmt);
 }
@@ -2970,9 +2977,9 @@ Result<std::vector<int64_t>> SqliteStore::exclusive_list_owners(int64_t member_i
 
 Result<std::vector<Marker>> SqliteStore::markers(int64_t account_id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT timeline, last_read_id, version, updated_ms FROM "
-                                       "markers WHERE account_id = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare_cached("SELECT timeline, last_read_id, version, updated_ms FROM "
+                                    "markers WHERE account_id = ?"));
   stmt.bind(1, account_id);
   std::vector<Marker> out;
   while (stmt.step()) out.push_back({stmt.text(0), stmt.int64(1), stmt.int64(2), stmt.int64(3)});
@@ -2993,8 +3000,9 @@ Result<Marker> SqliteStore::save_marker(int64_t account_id, const std::string& t
                     [&](Stmt& s) {
                       s.bind(1, account_id).bind(2, timeline).bind(3, last_read_id).bind(4, now);
                     }));
-    PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT version FROM markers WHERE account_id "
-                                                    "= ? AND timeline = ?"));
+    PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                             db_.prepare_cached("SELECT version FROM markers WHERE account_id "
+                                                "= ? AND timeline = ?"));
     stmt.bind(1, account_id).bind(2, timeline);
     int64_t version = 1;
     if (stmt.step()) version = stmt.int64(0);
@@ -3006,8 +3014,9 @@ Result<Marker> SqliteStore::save_marker(int64_t account_id, const std::string& t
 Result<std::optional<int64_t>> SqliteStore::idempotent_status(int64_t account_id,
                                                               const std::string& key_hash) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT status_id FROM idempotency_keys WHERE "
-                                                  "account_id = ? AND key_hash = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare_cached("SELECT status_id FROM idempotency_keys WHERE "
+                                              "account_id = ? AND key_hash = ?"));
   stmt.bind(1, account_id).bind(2, key_hash);
   if (stmt.step()) return std::optional<int64_t>(stmt.int64(0));
   PUBLIUS_TRY(stmt.status());
@@ -3084,8 +3093,8 @@ Status SqliteStore::set_password_hash(int64_t account_id, const std::string& pas
 Result<std::vector<RecoveryCodeHash>> SqliteStore::recovery_codes(int64_t account_id) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare("SELECT id, code_hash, wrapped_key FROM recovery_codes WHERE "
-                             "account_id = ? ORDER BY id"));
+      auto stmt, db_.prepare_cached("SELECT id, code_hash, wrapped_key FROM recovery_codes WHERE "
+                                    "account_id = ? ORDER BY id"));
   stmt.bind(1, account_id);
   std::vector<RecoveryCodeHash> out;
   while (stmt.step()) out.push_back({stmt.int64(0), stmt.text(1), stmt.blob(2)});
@@ -3121,8 +3130,9 @@ Status SqliteStore::replace_recovery_codes(int64_t account_id,
 
 Result<std::optional<AccountKey>> SqliteStore::account_key(int64_t account_id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT public_key, wrapped_key FROM accounts "
-                                                  "WHERE id = ? AND public_key IS NOT NULL"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare_cached("SELECT public_key, wrapped_key FROM accounts "
+                                              "WHERE id = ? AND public_key IS NOT NULL"));
   stmt.bind(1, account_id);
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
@@ -3173,9 +3183,9 @@ Result<std::optional<store::WrappedCopy>> SqliteStore::wrapped_key(
     KeyedCredential kind, const std::string& credential_hash) {
   std::lock_guard lock(mu_);
   const auto [table, column] = credential_row(kind);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare(std::string("SELECT wrapped_key, member_id FROM ") + table +
-                                       " WHERE " + column + " = ? AND wrapped_key IS NOT NULL"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare_cached(std::string("SELECT wrapped_key, member_id FROM ") + table +
+                                    " WHERE " + column + " = ? AND wrapped_key IS NOT NULL"));
   stmt.bind(1, credential_hash);
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
@@ -3187,10 +3197,10 @@ Result<std::optional<store::WrappedCopy>> SqliteStore::wrapped_key(
 Result<std::vector<Token>> SqliteStore::tokens_of(int64_t account_id) {
   PUBLIUS_TRY(commit_queued_writes());
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT id, app_id, account_id, scopes, created_day, "
-                                       "last_used_day, member_id FROM tokens WHERE account_id = ? "
-                                       "ORDER BY id DESC"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare_cached("SELECT id, app_id, account_id, scopes, created_day, "
+                                    "last_used_day, member_id FROM tokens WHERE account_id = ? "
+                                    "ORDER BY id DESC"));
   stmt.bind(1, account_id);
   std::vector<Token> out;
   while (stmt.step()) {
@@ -3276,7 +3286,8 @@ Result<int64_t> insert_member_in(Db& db, int64_t account_id, const NewMember& m,
 
 // The ids of the member's tokens, before they are deleted with it.
 Result<std::vector<int64_t>> member_token_ids_in(Db& db, int64_t member_id) {
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db.prepare("SELECT id FROM tokens WHERE member_id = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db.prepare_cached("SELECT id FROM tokens WHERE member_id = ?"));
   stmt.bind(1, member_id);
   return collect_ids(stmt);
 }
@@ -3319,8 +3330,8 @@ Result<int64_t> SqliteStore::make_collective(int64_t account_id, const std::stri
 
 Result<std::vector<Member>> SqliteStore::members(int64_t account_id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kMemberColumns +
-                                                  " WHERE account_id = ? ORDER BY id"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare_cached(std::string("SELECT ") + kMemberColumns +
+                                                         " WHERE account_id = ? ORDER BY id"));
   stmt.bind(1, account_id);
   std::vector<Member> out;
   while (stmt.step()) out.push_back(read_member(stmt));
@@ -3330,8 +3341,8 @@ Result<std::vector<Member>> SqliteStore::members(int64_t account_id) {
 
 Result<std::optional<Member>> SqliteStore::member(int64_t member_id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare(std::string("SELECT ") + kMemberColumns + " WHERE id = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare_cached(std::string("SELECT ") + kMemberColumns + " WHERE id = ?"));
   stmt.bind(1, member_id);
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
@@ -3343,8 +3354,8 @@ Result<std::optional<Member>> SqliteStore::member(int64_t member_id) {
 Result<std::optional<Member>> SqliteStore::member_by_lookup(int64_t account_id,
                                                             const std::string& lookup) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kMemberColumns +
-                                                  " WHERE account_id = ? AND lookup = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare_cached(std::string("SELECT ") + kMemberColumns +
+                                                         " WHERE account_id = ? AND lookup = ?"));
   stmt.bind(1, account_id).bind_blob(2, lookup);
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
@@ -3355,8 +3366,9 @@ Result<std::optional<Member>> SqliteStore::member_by_lookup(int64_t account_id,
 
 Result<std::vector<store::KeyCopy>> SqliteStore::key_copies(int64_t member_id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT generation, sealed FROM member_keys "
-                                                  "WHERE member_id = ? ORDER BY generation DESC"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare_cached("SELECT generation, sealed FROM member_keys "
+                                              "WHERE member_id = ? ORDER BY generation DESC"));
   stmt.bind(1, member_id);
   std::vector<store::KeyCopy> out;
   while (stmt.step()) out.push_back({stmt.int64(0), stmt.blob(1)});
@@ -3389,9 +3401,9 @@ Status SqliteStore::create_invite(const std::string& code_hash, const store::Inv
 Result<std::optional<store::Invite>> SqliteStore::invite(const std::string& code_hash,
                                                          int64_t today_ms) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT account_id, expires_day FROM "
-                                                  "member_invites WHERE code_hash = ? AND "
-                                                  "expires_day >= ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare_cached("SELECT account_id, expires_day FROM "
+                                                         "member_invites WHERE code_hash = ? AND "
+                                                         "expires_day >= ?"));
   stmt.bind(1, code_hash).bind(2, today_ms);
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
@@ -3400,8 +3412,9 @@ Result<std::optional<store::Invite>> SqliteStore::invite(const std::string& code
   store::Invite out;
   out.account_id = stmt.int64(0);
   out.expires_day_ms = stmt.int64(1);
-  PUBLIUS_ASSIGN_OR_RETURN(auto keys, db_.prepare("SELECT generation, wrapped FROM invite_keys "
-                                                  "WHERE code_hash = ? ORDER BY generation DESC"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto keys,
+                           db_.prepare_cached("SELECT generation, wrapped FROM invite_keys "
+                                              "WHERE code_hash = ? ORDER BY generation DESC"));
   keys.bind(1, code_hash);
   while (keys.step()) out.wrapped_keys.push_back({keys.int64(0), keys.blob(1)});
   PUBLIUS_TRY(keys.status());
@@ -3413,9 +3426,9 @@ Result<store::JoinOutcome> SqliteStore::join_collective(const std::string& code_
                                                         int64_t day_ms) {
   return write([&]() -> Result<store::JoinOutcome> {
     store::JoinOutcome out;
-    PUBLIUS_ASSIGN_OR_RETURN(auto taken,
-                             db_.prepare("DELETE FROM member_invites WHERE code_hash = ? AND "
-                                         "expires_day >= ? RETURNING account_id"));
+    PUBLIUS_ASSIGN_OR_RETURN(
+        auto taken, db_.prepare_cached("DELETE FROM member_invites WHERE code_hash = ? AND "
+                                       "expires_day >= ? RETURNING account_id"));
     taken.bind(1, code_hash).bind(2, today_ms);
     std::optional<int64_t> account_id;
     while (taken.step()) account_id = taken.int64(0);
@@ -3442,8 +3455,9 @@ Result<store::JoinOutcome> SqliteStore::join_collective(const std::string& code_
 Result<std::vector<int64_t>> SqliteStore::remove_member(int64_t member_id,
                                                         const store::Rekey& rekey) {
   return write([&]() -> Result<std::vector<int64_t>> {
-    PUBLIUS_ASSIGN_OR_RETURN(auto gone, db_.prepare("SELECT account_id, owner FROM members WHERE "
-                                                    "id = ?"));
+    PUBLIUS_ASSIGN_OR_RETURN(auto gone,
+                             db_.prepare_cached("SELECT account_id, owner FROM members WHERE "
+                                                "id = ?"));
     gone.bind(1, member_id);
     if (!gone.step()) {
       PUBLIUS_TRY(gone.status());
@@ -3452,9 +3466,10 @@ Result<std::vector<int64_t>> SqliteStore::remove_member(int64_t member_id,
     const int64_t account_id = gone.int64(0);
     const bool owner = gone.boolean(1);
     if (owner) return conflict("the owner hands the account over before leaving");
-    PUBLIUS_ASSIGN_OR_RETURN(auto staying_stmt,
-                             db_.prepare("SELECT id FROM members WHERE account_id = ? AND id <> ? "
-                                         "ORDER BY id"));
+    PUBLIUS_ASSIGN_OR_RETURN(
+        auto staying_stmt,
+        db_.prepare_cached("SELECT id FROM members WHERE account_id = ? AND id <> ? "
+                           "ORDER BY id"));
     staying_stmt.bind(1, account_id).bind(2, member_id);
     PUBLIUS_ASSIGN_OR_RETURN(auto staying, collect_ids(staying_stmt));
     if (staying.empty()) return conflict("the last member cannot leave");
@@ -3533,8 +3548,8 @@ Result<std::optional<store::MemberRecoveryCode>> SqliteStore::member_recovery_co
     int64_t account_id, const std::string& lookup) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare("SELECT id, member_id, wrapped_key FROM "
-                             "member_recovery_codes WHERE account_id = ? AND lookup = ?"));
+      auto stmt, db_.prepare_cached("SELECT id, member_id, wrapped_key FROM "
+                                    "member_recovery_codes WHERE account_id = ? AND lookup = ?"));
   stmt.bind(1, account_id).bind_blob(2, lookup);
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
@@ -3546,7 +3561,8 @@ Result<std::optional<store::MemberRecoveryCode>> SqliteStore::member_recovery_co
 Result<int64_t> SqliteStore::member_recovery_codes_left(int64_t member_id) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto stmt, db_.prepare("SELECT count(*) FROM member_recovery_codes WHERE member_id = ?"));
+      auto stmt,
+      db_.prepare_cached("SELECT count(*) FROM member_recovery_codes WHERE member_id = ?"));
   stmt.bind(1, member_id);
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
@@ -3633,19 +3649,19 @@ Result<std::vector<std::pair<int64_t, std::vector<int>>>> SqliteStore::poll_choi
 
 Result<std::vector<DuePoll>> SqliteStore::polls_due(int64_t now_ms, int limit) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT p.status_id, s.account_id, p.expires_ms FROM "
-                                       "polls p JOIN statuses s ON s.id = p.status_id WHERE "
-                                       "p.ended = 0 AND p.expires_ms <= ? ORDER BY p.expires_ms "
-                                       "LIMIT ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(
+      auto stmt, db_.prepare_cached("SELECT p.status_id, s.account_id, p.expires_ms FROM "
+                                    "polls p JOIN statuses s ON s.id = p.status_id WHERE "
+                                    "p.ended = 0 AND p.expires_ms <= ? ORDER BY p.expires_ms "
+                                    "LIMIT ?"));
   stmt.bind(1, now_ms).bind(2, std::max(1, limit));
   std::vector<DuePoll> due;
   while (stmt.step()) due.push_back({stmt.int64(0), stmt.int64(1), stmt.int64(2), {}});
   PUBLIUS_TRY(stmt.status());
   for (auto& poll : due) {
     PUBLIUS_ASSIGN_OR_RETURN(auto voters,
-                             db_.prepare("SELECT DISTINCT account_id FROM poll_votes WHERE "
-                                         "status_id = ? ORDER BY account_id"));
+                             db_.prepare_cached("SELECT DISTINCT account_id FROM poll_votes WHERE "
+                                                "status_id = ? ORDER BY account_id"));
     voters.bind(1, poll.status_id);
     PUBLIUS_ASSIGN_OR_RETURN(poll.voter_ids, collect_ids(voters));
   }
@@ -3667,7 +3683,7 @@ Result<bool> SqliteStore::end_poll(const DuePoll& poll,
 Result<std::optional<int64_t>> SqliteStore::next_poll_end() {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT MIN(expires_ms) FROM polls WHERE ended = 0"));
+                           db_.prepare_cached("SELECT MIN(expires_ms) FROM polls WHERE ended = 0"));
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
     return std::optional<int64_t>();
@@ -3731,7 +3747,7 @@ Result<std::vector<ScheduledStatus>> SqliteStore::scheduled_statuses_due(int64_t
 Result<std::optional<int64_t>> SqliteStore::next_scheduled_ms() {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT MIN(scheduled_ms) FROM scheduled_statuses"));
+                           db_.prepare_cached("SELECT MIN(scheduled_ms) FROM scheduled_statuses"));
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
     return std::optional<int64_t>();
@@ -3761,8 +3777,8 @@ Result<ScheduledCounts> SqliteStore::scheduled_counts(int64_t account_id, int64_
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
       auto stmt,
-      db_.prepare("SELECT count(*), coalesce(sum(scheduled_ms >= ?2 AND scheduled_ms "
-                  "< ?3), 0) FROM scheduled_statuses WHERE account_id = ?1 AND id <> ?4"));
+      db_.prepare_cached("SELECT count(*), coalesce(sum(scheduled_ms >= ?2 AND scheduled_ms "
+                         "< ?3), 0) FROM scheduled_statuses WHERE account_id = ?1 AND id <> ?4"));
   stmt.bind(1, account_id).bind(2, day_ms).bind(3, day_ms + kDayMs).bind(4, except_id);
   if (!stmt.step()) {
     PUBLIUS_TRY(stmt.status());
@@ -3825,9 +3841,9 @@ Result<std::vector<std::string>> SqliteStore::delete_unattached_media_uploaded_b
     // One statement: a post attaching one of these at the same moment either
     // takes it first (status_id set, so it stays) or finds it gone.
     PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                             db_.prepare("DELETE FROM media WHERE status_id IS NULL AND "
-                                         "scheduled_status_id IS NULL AND uploaded_day <= ? "
-                                         "RETURNING file_key, extension"));
+                             db_.prepare_cached("DELETE FROM media WHERE status_id IS NULL AND "
+                                                "scheduled_status_id IS NULL AND uploaded_day <= ? "
+                                                "RETURNING file_key, extension"));
     stmt.bind(1, last_day_ms);
     std::vector<MediaAttachment> deleted;
     while (stmt.step()) {
@@ -3870,15 +3886,16 @@ Result<std::vector<std::string>> SqliteStore::stored_media_keys(
 
 Result<std::vector<std::string>> SqliteStore::media_file_names_of(int64_t account_id) {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare(std::string("SELECT ") + kMediaColumns +
-                                                  " FROM media WHERE account_id = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare_cached(std::string("SELECT ") + kMediaColumns +
+                                                         " FROM media WHERE account_id = ?"));
   stmt.bind(1, account_id);
   std::vector<MediaAttachment> media;
   while (stmt.step()) media.push_back(read_media(stmt));
   PUBLIUS_TRY(stmt.status());
   std::vector<std::string> names = domain::media_file_names(media);
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto pictures, db_.prepare("SELECT avatar_file, header_file FROM accounts WHERE id = ?"));
+      auto pictures,
+      db_.prepare_cached("SELECT avatar_file, header_file FROM accounts WHERE id = ?"));
   pictures.bind(1, account_id);
   if (pictures.step()) {
     for (int column : {0, 1})
@@ -3951,7 +3968,7 @@ Result<AccountInventoryCounts> inventory_counts_in(Db& db, int64_t account_id) {
   {
     PUBLIUS_ASSIGN_OR_RETURN(
         auto s,
-        db.prepare(
+        db.prepare_cached(
             "SELECT username, display_name, note <> '', json_array_length(fields), "
             "password_hash <> '', created_day, last_active_day, default_visibility, "
             "default_sensitive, default_language, (avatar_file <> '') + (header_file <> '') FROM "
@@ -3975,7 +3992,7 @@ Result<AccountInventoryCounts> inventory_counts_in(Db& db, int64_t account_id) {
   }
   // One scalar count per query keeps each statement obvious to audit.
   auto count = [&](std::string_view sql) -> Result<int64_t> {
-    PUBLIUS_ASSIGN_OR_RETURN(auto s, db.prepare(sql));
+    PUBLIUS_ASSIGN_OR_RETURN(auto s, db.prepare_cached(sql));
     s.bind(1, account_id);
     if (!s.step()) {
       PUBLIUS_TRY(s.status());
@@ -3985,7 +4002,7 @@ Result<AccountInventoryCounts> inventory_counts_in(Db& db, int64_t account_id) {
   };
   // Counts grouped by the counted posts' visibility; ?1 is the account.
   auto count_by_visibility = [&](std::string_view sql) -> Result<VisibilityCounts> {
-    PUBLIUS_ASSIGN_OR_RETURN(auto s, db.prepare(sql));
+    PUBLIUS_ASSIGN_OR_RETURN(auto s, db.prepare_cached(sql));
     s.bind(1, account_id);
     VisibilityCounts counts;
     while (s.step()) {
@@ -4074,29 +4091,32 @@ Result<AccountInventoryCounts> inventory_counts_in(Db& db, int64_t account_id) {
   PUBLIUS_ASSIGN_OR_RETURN(c.member_invites,
                            count("SELECT count(*) FROM member_invites WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(auto joined,
-                           db.prepare("SELECT joined_day FROM members WHERE account_id = ? "
-                                      "ORDER BY id"));
+                           db.prepare_cached("SELECT joined_day FROM members WHERE account_id = ? "
+                                             "ORDER BY id"));
   joined.bind(1, account_id);
   while (joined.step()) c.member_join_days_ms.push_back(joined.int64(0));
   PUBLIUS_TRY(joined.status());
   PUBLIUS_ASSIGN_OR_RETURN(c.token_hashes,
                            count("SELECT count(*) FROM tokens WHERE account_id = ?1"));
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto days, db.prepare("SELECT DISTINCT last_used_day FROM tokens WHERE account_id = ? AND "
-                            "last_used_day IS NOT NULL ORDER BY last_used_day"));
+      auto days,
+      db.prepare_cached("SELECT DISTINCT last_used_day FROM tokens WHERE account_id = ? AND "
+                        "last_used_day IS NOT NULL ORDER BY last_used_day"));
   days.bind(1, account_id);
   while (days.step()) c.token_last_used_days_ms.push_back(days.int64(0));
   PUBLIUS_TRY(days.status());
   PUBLIUS_ASSIGN_OR_RETURN(
-      auto upload_days, db.prepare("SELECT DISTINCT uploaded_day FROM media WHERE account_id = ? "
-                                   "AND uploaded_day IS NOT NULL ORDER BY uploaded_day"));
+      auto upload_days,
+      db.prepare_cached("SELECT DISTINCT uploaded_day FROM media WHERE account_id = ? "
+                        "AND uploaded_day IS NOT NULL ORDER BY uploaded_day"));
   upload_days.bind(1, account_id);
   while (upload_days.step()) c.media_upload_days_ms.push_back(upload_days.int64(0));
   PUBLIUS_TRY(upload_days.status());
   PUBLIUS_ASSIGN_OR_RETURN(
       c.remote_followers, count("SELECT count(*) FROM follows WHERE target_id = ?1 AND by_remote"));
-  PUBLIUS_ASSIGN_OR_RETURN(auto remote, db.prepare("SELECT uri, shared_inbox <> '', url <> '' "
-                                                   "FROM remote_actors WHERE account_id = ?"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto remote,
+                           db.prepare_cached("SELECT uri, shared_inbox <> '', url <> '' "
+                                             "FROM remote_actors WHERE account_id = ?"));
   remote.bind(1, account_id);
   if (remote.step()) {
     c.remote = AccountInventoryCounts::Remote{remote.text(0), remote.boolean(1), remote.boolean(2)};
@@ -4172,8 +4192,8 @@ Result<int64_t> SqliteStore::save_remote_actor(const store::RemoteActor& actor,
   return write([&]() -> Result<int64_t> {
     std::optional<int64_t> id;
     {
-      PUBLIUS_ASSIGN_OR_RETURN(auto found,
-                               db_.prepare("SELECT account_id FROM remote_actors WHERE uri = ?"));
+      PUBLIUS_ASSIGN_OR_RETURN(
+          auto found, db_.prepare_cached("SELECT account_id FROM remote_actors WHERE uri = ?"));
       found.bind(1, actor.uri);
       if (found.step()) id = found.int64(0);
       PUBLIUS_TRY(found.status());
@@ -4265,9 +4285,9 @@ Status SqliteStore::keep_follow_activity(int64_t follower_id, int64_t target_id,
 Result<std::optional<std::string>> SqliteStore::take_follow_activity(int64_t follower_id,
                                                                      int64_t target_id) {
   return write([&]() -> Result<std::optional<std::string>> {
-    PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                             db_.prepare("DELETE FROM follow_activities WHERE account_id = ? "
-                                         "AND target_id = ? RETURNING uri"));
+    PUBLIUS_ASSIGN_OR_RETURN(
+        auto stmt, db_.prepare_cached("DELETE FROM follow_activities WHERE account_id = ? "
+                                      "AND target_id = ? RETURNING uri"));
     stmt.bind(1, follower_id).bind(2, target_id);
     std::optional<std::string> uri;
     if (stmt.step()) uri = stmt.text(0);
@@ -4281,9 +4301,9 @@ Status SqliteStore::enqueue_deliveries(const std::vector<store::FederationDelive
   if (deliveries.empty()) return ok_status();
   return write([&]() -> Status {
     PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                             db_.prepare("INSERT INTO federation_deliveries (inbox, kind, "
-                                         "account_id, object_id, object_uri, due_ms) VALUES "
-                                         "(?, ?, ?, ?, ?, ?)"));
+                             db_.prepare_cached("INSERT INTO federation_deliveries (inbox, kind, "
+                                                "account_id, object_id, object_uri, due_ms) VALUES "
+                                                "(?, ?, ?, ?, ?, ?)"));
     for (const auto& d : deliveries) {
       stmt.reset();
       stmt.bind(1, d.inbox).bind(2, static_cast<int64_t>(d.kind)).bind(3, d.account_id);
@@ -4300,10 +4320,10 @@ Result<std::vector<store::FederationDelivery>> SqliteStore::claim_deliveries(int
   return write([&]() -> Result<std::vector<store::FederationDelivery>> {
     PUBLIUS_ASSIGN_OR_RETURN(
         auto stmt,
-        db_.prepare("UPDATE federation_deliveries SET claimed_until_ms = ?1 WHERE id IN "
-                    "(SELECT id FROM federation_deliveries WHERE due_ms <= ?2 AND "
-                    "claimed_until_ms <= ?2 ORDER BY due_ms LIMIT ?3) RETURNING id, inbox, "
-                    "kind, account_id, object_id, object_uri, attempts"));
+        db_.prepare_cached("UPDATE federation_deliveries SET claimed_until_ms = ?1 WHERE id IN "
+                           "(SELECT id FROM federation_deliveries WHERE due_ms <= ?2 AND "
+                           "claimed_until_ms <= ?2 ORDER BY due_ms LIMIT ?3) RETURNING id, inbox, "
+                           "kind, account_id, object_id, object_uri, attempts"));
     stmt.bind(1, now_ms + lease_ms).bind(2, now_ms).bind(3, static_cast<int64_t>(limit));
     std::vector<store::FederationDelivery> out;
     while (stmt.step())
@@ -4332,8 +4352,9 @@ Status SqliteStore::retry_delivery(int64_t id, int64_t due_ms) {
 
 Result<std::optional<int64_t>> SqliteStore::next_delivery_ms() {
   std::lock_guard lock(mu_);
-  PUBLIUS_ASSIGN_OR_RETURN(auto stmt, db_.prepare("SELECT min(max(due_ms, claimed_until_ms)) FROM "
-                                                  "federation_deliveries"));
+  PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
+                           db_.prepare_cached("SELECT min(max(due_ms, claimed_until_ms)) FROM "
+                                              "federation_deliveries"));
   if (stmt.step()) return stmt.optional_int64(0);
   PUBLIUS_TRY(stmt.status());
   return std::optional<int64_t>();
@@ -4409,9 +4430,9 @@ Result<std::vector<std::pair<int64_t, std::string>>> SqliteStore::remote_account
     std::string_view text) {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(auto stmt,
-                           db_.prepare("SELECT a.id, a.username FROM remote_actors r JOIN "
-                                       "accounts a ON a.id = r.account_id WHERE "
-                                       "instr(a.username, ?) > 0 ORDER BY a.id"));
+                           db_.prepare_cached("SELECT a.id, a.username FROM remote_actors r JOIN "
+                                              "accounts a ON a.id = r.account_id WHERE "
+                                              "instr(a.username, ?) > 0 ORDER BY a.id"));
   stmt.bind(1, text);
   std::vector<std::pair<int64_t, std::string>> out;
   while (stmt.step()) out.emplace_back(stmt.int64(0), stmt.text(1));
@@ -4423,7 +4444,7 @@ Result<std::optional<store::ActorKey>> SqliteStore::instance_actor_key() {
   std::lock_guard lock(mu_);
   PUBLIUS_ASSIGN_OR_RETURN(
       auto stmt,
-      db_.prepare("SELECT public_pem, private_pem FROM instance_actor_key WHERE id = 1"));
+      db_.prepare_cached("SELECT public_pem, private_pem FROM instance_actor_key WHERE id = 1"));
   if (stmt.step()) return std::optional(store::ActorKey{stmt.text(0), stmt.text(1)});
   PUBLIUS_TRY(stmt.status());
   return std::optional<store::ActorKey>();
