@@ -6,7 +6,8 @@
 #   - start-up: from exec to the first answered request (/health), and to the first
 #     home timeline (that reader's feed warms lazily, on this read);
 #   - RSS idle, and after warming W home feeds (one home timeline read by each of W readers);
-#   - home timeline req/s and p99 at 32 connections, the readers taking turns;
+#   - home timeline req/s and p99 at 32 connections, the readers taking turns, and the
+#     server's CPU (user + system, from /proc) per page over that run;
 #   - fan-out of a post by the most followed account (publius_fanout_seconds from
 #     /metrics: finding its followers' warm feeds and appending to them), mean of 20 posts.
 # Prints one Markdown table row. The data directory is kept for reruns when given.
@@ -90,7 +91,11 @@ warm_feeds=$(metric publius_home_feeds_warm)
 feed_bytes=$(metric publius_home_feed_bytes)
 rss_warm=$(rss_kib)
 
+# The server's CPU over the home timeline run (user and system ticks), per request below.
+cpu_ticks() { awk '{print $14, $15}' "/proc/$server/stat"; }
+cpu_before=$(cpu_ticks)
 wrk -t2 -c32 -d"${duration}s" --latency -s "$work/readers.lua" "$base" >"$work/home.out" 2>&1
+cpu_after=$(cpu_ticks)
 
 author=$(sed -n 1p "$data/tokens")
 fan_sum0=$(metric publius_fanout_seconds_sum); fan_n0=$(metric publius_fanout_seconds_count)
@@ -106,15 +111,18 @@ rss_end=$(rss_kib)
 
 python3 - "$fraction" "$db_bytes" "$data" "$start" "$health_at" "$home_at" "$rss_idle" "$warm_feeds" \
   "$warm_s" "$rss_warm" "$feed_bytes" "$work/home.out" "$fan_sum0" "$fan_n0" "$fan_sum1" "$fan_n1" \
-  "$followers" "$seed_s" "$rss_end" <<'PY'
+  "$followers" "$seed_s" "$rss_end" "$(getconf CLK_TCK)" $cpu_before $cpu_after <<'PY'
 import re, sqlite3, sys
 (fraction, db_bytes, data, start, health_at, home_at, rss_idle, warm_feeds, warm_s, rss_warm,
- feed_bytes, home_out, s0, n0, s1, n1, followers, seed_s, rss_end) = sys.argv[1:]
+ feed_bytes, home_out, s0, n0, s1, n1, followers, seed_s, rss_end, ticks_per_s, user0, system0,
+ user1, system1) = sys.argv[1:]
 con = sqlite3.connect(f"file:{data}/publius.db?mode=ro", uri=True)
 accounts, follows, posts = (con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                             for t in ("accounts", "follows", "statuses"))
 text = open(home_out).read()
 rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+requests = int(re.search(r"(\d+) requests in", text).group(1))
+cpu_us = lambda t0, t1: (float(t1) - float(t0)) / float(ticks_per_s) * 1e6 / max(1, requests)
 m = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", text)
 p99 = float(m.group(1)) * {"us": 0.001, "ms": 1, "s": 1000}[m.group(2)]
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
@@ -124,12 +132,14 @@ print(f"scale {fraction}: {accounts} accounts, {follows} follows, {posts} posts;
       f"largest account's followers {followers}; seeding {seed_s} s")
 print("| scale | accounts | follows | posts | db MiB | db MiB per 1M posts | start-up to /health s "
       "| to first home timeline s | RSS idle MiB | warm feeds | warming s | RSS warm MiB "
-      "| feed MiB | home req/s | home p99 ms | fan-out ms (largest) | RSS end MiB |")
-print("|---" * 17 + "|")
+      "| feed MiB | home req/s | home p99 ms | server CPU us per home page (user + system) "
+      "| fan-out ms (largest) | RSS end MiB |")
+print("|---" * 18 + "|")
 print(f"| {fraction} | {accounts} | {follows} | {posts} | {int(db_bytes)/2**20:.0f} "
       f"| {int(db_bytes)/2**20/(posts/1e6):.0f} | {float(health_at)-float(start):.2f} "
       f"| {float(home_at)-float(start):.2f} | {mib(rss_idle):.0f} | {warm_feeds} | {warm_s} "
-      f"| {mib(rss_warm):.0f} | {float(feed_bytes)/2**20:.0f} | {rps:.0f} | {p99:.2f} | {fan_ms:.2f} "
+      f"| {mib(rss_warm):.0f} | {float(feed_bytes)/2**20:.0f} | {rps:.0f} | {p99:.2f} "
+      f"| {cpu_us(user0, user1):.0f} + {cpu_us(system0, system1):.0f} | {fan_ms:.2f} "
       f"| {mib(rss_end):.0f} |")
 if errors:
     print(f"non-2xx home responses: {errors.group(1)}")

@@ -125,11 +125,14 @@ Result<std::shared_ptr<const domain::FilterMatcher>> Renderer::filters_of(int64_
     changes_before_reading = filters_changes_;
   }
   PUBLIUS_ASSIGN_OR_RETURN(auto filters, microblog_.filters().filters(viewer));
-  auto matcher = std::make_shared<const domain::FilterMatcher>(std::move(filters), now_ms());
+  static const auto kNoFilters = std::make_shared<const domain::FilterMatcher>();
+  auto matcher = filters.empty()
+                     ? kNoFilters
+                     : std::make_shared<const domain::FilterMatcher>(std::move(filters), now_ms());
   std::lock_guard lock(filters_mu_);
   // A change since the read may have been missed by it: keep nothing, the next request reads again.
   if (filters_changes_ != changes_before_reading) return matcher;
-  if (filters_.size() >= Cache<domain::Post>::kMaxPerShard) filters_.clear();
+  if (filters_.size() >= kMaxViewerFilters) filters_.clear();
   filters_[viewer] = {today, matcher};
   return matcher;
 }

@@ -152,6 +152,9 @@ class Renderer final : public domain::ChangeObserver {
   struct Bundle;  // everything one page of statuses needs, loaded in batches
 
   // Each viewer's filters, prepared for matching, as of one day (filters expire by the day).
+  // Kept for as many viewers as the home feeds a server keeps warm (issue 14's 50,000 and
+  // more): most have none, which costs a map entry sharing one empty matcher.
+  static constexpr size_t kMaxViewerFilters = 1 << 17;
   struct ViewerFilters {
     int64_t day_ms = 0;
     std::shared_ptr<const domain::FilterMatcher> matcher;
@@ -176,7 +179,7 @@ class Renderer final : public domain::ChangeObserver {
   Cache<domain::Account> accounts_;
   Cache<domain::Post> statuses_;
   std::mutex filters_mu_;
-  std::unordered_map<int64_t, ViewerFilters> filters_;  // bounded like a cache shard
+  std::unordered_map<int64_t, ViewerFilters> filters_;  // at most kMaxViewerFilters
   // Counts filters_changed() calls, so that filters read before a change are not kept
   // after it (filters_of).
   uint64_t filters_changes_ = 0;
