@@ -234,7 +234,10 @@ Result<std::vector<Account>> Accounts::accounts(const std::vector<int64_t>& ids)
   for (int64_t id : ids) {
     auto it =
         std::find_if(loaded.begin(), loaded.end(), [&](const Account& a) { return a.id == id; });
-    if (it != loaded.end()) ordered.push_back(*it);
+    if (it == loaded.end()) continue;
+    // The copy is the store's, unchanged: it keeps the revision the renderer's cache knows it by.
+    ordered.push_back(*it);
+    ordered.back().store_revision.stamp_as(it->store_revision);
   }
   return ordered;
 }

@@ -60,6 +60,24 @@ class MicroblogTest : public ::testing::Test {
   std::unique_ptr<Microblog> microblog_;
 };
 
+// The accounts a page's authors are read as come in the order asked, each stamped with the
+// store cache's revision (domain::StoreRevision), so the renderer's cache knows them without
+// comparing them whole; an account asked for twice comes twice, each stamped.
+TEST_F(MicroblogTest, AccountsReadInOrderKeepTheStoresRevision) {
+  const int64_t first = make_account("first"), second = make_account("second");
+  auto cached = store_->account_by_id(second);
+  ASSERT_TRUE(cached.ok() && cached->has_value());
+  auto read = microblog_->accounts().accounts({second, first, second});
+  ASSERT_TRUE(read.ok());
+  ASSERT_EQ(read->size(), 3u);
+  EXPECT_EQ((*read)[0].id, second);
+  EXPECT_EQ((*read)[1].id, first);
+  EXPECT_EQ((*read)[2].id, second);
+  for (const auto& a : *read) EXPECT_NE(a.store_revision.value(), 0u) << a.username;
+  EXPECT_EQ((*read)[0].store_revision.value(), (*cached)->store_revision.value());
+  EXPECT_EQ((*read)[2].store_revision.value(), (*cached)->store_revision.value());
+}
+
 TEST_F(MicroblogTest, RegistrationValidatesAndHashesEverything) {
   auto ok = microblog_->accounts().register_account("alice_1", "password123");
   ASSERT_TRUE(ok.ok());
