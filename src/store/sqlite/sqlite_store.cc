@@ -212,23 +212,20 @@ Result<std::vector<int64_t>> collect_ids(Stmt& stmt) {
   return ids;
 }
 
-// A copy of a cached post or account to hand out: it keeps its cache entry's revision
-// (domain::StoreRevision), which copying alone drops.
-template <typename Entity>
-Entity cached_copy(const Entity& cached) {
-  Entity copy = cached;
-  copy.store_revision.stamp_as(cached.store_revision);
-  return copy;
-}
+// Appends a copy of a cached post or account to hand out, in place (a copy moved in would
+// cost a post's move): it keeps the cache entry's revision (domain::StoreRevision), which
+// copying alone drops.
 template <typename Entity>
 void append_cached(std::vector<Entity>& out, const Entity& cached) {
-  out.push_back(cached_copy(cached));
+  out.push_back(cached);
+  out.back().store_revision.stamp_as(cached.store_revision);
 }
 // Keeps `loaded` in `cache` under a fresh revision, which `loaded` is stamped with too.
 template <typename Entity>
 void fill_cache(std::unordered_map<int64_t, Entity>& cache, Entity& loaded) {
   loaded.store_revision = domain::StoreRevision::fresh();
-  cache[loaded.id] = cached_copy(loaded);
+  Entity& entry = cache[loaded.id] = loaded;
+  entry.store_revision.stamp_as(loaded.store_revision);
 }
 
 // The entries of `ids` in `cache`, in order; nullopt unless all are there.
@@ -696,8 +693,11 @@ Status SqliteStore::insert_statuses(const std::vector<std::pair<Post, NewPostEff
 
 Result<std::optional<Account>> SqliteStore::account_by_id(int64_t id) {
   const auto cached = [&]() -> std::optional<std::optional<Account>> {
-    if (auto it = account_cache_.find(id); it != account_cache_.end())
-      return std::optional<Account>(cached_copy(it->second));
+    if (auto it = account_cache_.find(id); it != account_cache_.end()) {
+      std::optional<Account> copy(it->second);
+      copy->store_revision.stamp_as(it->second.store_revision);
+      return copy;
+    }
     return std::nullopt;
   };
   if (auto hit = from_caches(cached)) return std::move(*hit);
