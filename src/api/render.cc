@@ -27,7 +27,7 @@ Renderer::Json Renderer::Cache<Source>::get(const Source& now) {
   Entry& entry = it->second;
   const uint64_t revision = now.store_revision.value();
   if (revision != 0 && revision == entry.revision) {
-    assert(entry.source == now && "a post was changed after the store stamped it");
+    assert(entry.source == now && "an entity was changed after the store stamped it");
     return entry.json;
   }
   if (!(entry.source == now)) return nullptr;

@@ -1784,14 +1784,14 @@ Result<FollowOutcome> SqliteStore::follow(int64_t account_id, int64_t target_id,
     // every follow would read the followed account's row again.
     // Each changes under a new revision, as if loaded again.
     after_commit([this, account_id, target_id] {
-      if (auto it = account_cache_.find(account_id); it != account_cache_.end()) {
-        ++it->second.following_count;
-        it->second.store_revision = domain::StoreRevision::fresh();
-      }
-      if (auto it = account_cache_.find(target_id); it != account_cache_.end()) {
-        ++it->second.followers_count;
-        it->second.store_revision = domain::StoreRevision::fresh();
-      }
+      const auto count = [this](int64_t id, int64_t Account::*counter) {
+        if (auto it = account_cache_.find(id); it != account_cache_.end()) {
+          ++(it->second.*counter);
+          it->second.store_revision = domain::StoreRevision::fresh();
+        }
+      };
+      count(account_id, &Account::following_count);
+      count(target_id, &Account::followers_count);
     });
     return FollowOutcome::kFollowing;
   });
